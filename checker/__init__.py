@@ -1,0 +1,18 @@
+"""An explicit-state model checker for consensus protocols.
+
+The engine explores every reachable state of a `Model` breadth-first and
+checks its named properties; `check(model, config)` returns a `Result`.
+The engine knows nothing about any protocol.
+"""
+
+from checker.errors import CheckerError, ModelDefinitionError, ParamError, SpecError
+from checker.model import Model, Param
+from checker.properties import Fails, invariant, reachable, transition
+from checker.result import CheckConfig, Result, Finding, Step, Trace
+from checker.explore import check
+
+__all__ = [
+    "CheckConfig", "CheckerError", "Fails", "Finding", "Model", "ModelDefinitionError",
+    "Param", "ParamError", "Result", "SpecError", "Step", "Trace",
+    "check", "invariant", "reachable", "transition",
+]

@@ -1,0 +1,177 @@
+# NOTE FOR HELPER AGENTS (temporary, the lead removes it): before working, read /tmp/common_prompt.md
+# (shared-tree rules: commit only your own files with `git commit -- <files>`, engine API, spec format, tests).
+"""The model interface: what a protocol gives the engine.
+
+A model is a plain Python object. The engine asks it for its initial states
+and, for any state, its enabled steps as ``(action, next_state)`` pairs in a
+deterministic order. States are immutable and hashable (tuples, frozensets,
+named tuples and frozen dataclasses of those); actions are named tuples such
+as ``Timeout(server=2)``, which print well and compare by value.
+
+A model subclass declares, as class attributes:
+
+- ``name``: the registry name used in specs (``paxos``),
+- ``summary``: one line for ``cmc list``,
+- ``params``: its parameters (`Param`), each with a default and a meaning,
+- ``mutants``: named, deliberately broken variants and what each breaks,
+- ``actions``: its action types (so an action that never fires is reported),
+- ``symmetry_sets``: the names of its interchangeable sets (``servers``),
+
+and its properties as decorated methods (see `checker.properties`).
+
+The constructor takes ``mutant=``, ``init=`` and the parameters by name; it
+sets each parameter as an attribute and calls `setup`, where a model derives
+its constants and rejects impossible values with `ParamError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar, Hashable, Iterable, Mapping
+
+from checker.errors import ParamError
+from checker.properties import Property
+
+State = Hashable
+Action = tuple  # a NamedTuple subclass: its type name is the action's name
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter: its name, default and meaning.
+
+    `schema` is the JSON Schema its value must satisfy; the default schema
+    is an integer within ``[minimum, maximum]``.
+    """
+
+    name: str
+    default: Any
+    help: str
+    minimum: int | None = None
+    maximum: int | None = None
+    schema: Mapping[str, Any] | None = None
+
+    def json_schema(self) -> dict[str, Any]:
+        if self.schema is not None:
+            return dict(self.schema)
+        schema: dict[str, Any] = {"type": "integer"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        return schema
+
+
+class Model:
+    """Base class of every protocol model. See the module docstring."""
+
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    params: ClassVar[tuple[Param, ...]] = ()
+    mutants: ClassVar[Mapping[str, str]] = {}
+    actions: ClassVar[tuple[type, ...]] = ()
+    symmetry_sets: ClassVar[tuple[str, ...]] = ()
+    #: Filled from the decorated methods, in the order they are defined.
+    properties: ClassVar[Mapping[str, Property]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        found: dict[str, Property] = {}
+        for klass in reversed(cls.__mro__):
+            for attribute in vars(klass).values():
+                prop = getattr(attribute, "__checker_property__", None)
+                if prop is not None:
+                    found[prop.name] = prop
+        cls.properties = found
+
+    def __init__(self, *, mutant: str | None = None,
+                 init: Mapping[str, Any] | None = None, **params: Any):
+        known = {param.name for param in self.params}
+        for name in params:
+            if name not in known:
+                raise ParamError(f"params.{name}", f"{self.name} has no parameter "
+                                 f"{name!r}; it takes {', '.join(sorted(known)) or 'none'}")
+        for param in self.params:
+            setattr(self, param.name, params.get(param.name, param.default))
+        if mutant is not None and mutant not in self.mutants:
+            raise ParamError("mutant", f"{self.name} has no mutant {mutant!r}; "
+                             f"it has {', '.join(self.mutants) or 'none'}")
+        self.mutant = mutant
+        self.init = init
+        self.setup()
+
+    # -- what a model must provide -------------------------------------------
+
+    def setup(self) -> None:
+        """Derive constants from the parameters; raise `ParamError` for
+        impossible values. Called once by the constructor."""
+
+    def initial_states(self) -> Iterable[State]:
+        """The initial states, in a deterministic order."""
+        raise NotImplementedError(f"{type(self).__name__}.initial_states")
+
+    def successors(self, state: State) -> Iterable[tuple[Action, State]]:
+        """Every enabled step from `state` as ``(action, next_state)``, in a
+        deterministic order (the engine replays traces by step number)."""
+        raise NotImplementedError(f"{type(self).__name__}.successors")
+
+    # -- optional ------------------------------------------------------------
+
+    def within_bounds(self, state: State) -> bool:
+        """The state constraint, as TLC's CONSTRAINT: a state outside it is
+        checked against the invariants but neither counted nor expanded.
+        The engine calls it only when a model overrides it."""
+        return True
+
+    def parameters(self) -> dict[str, Any]:
+        """The resolved parameter values of this instance."""
+        return {param.name: getattr(self, param.name) for param in self.params}
+
+    def state_view(self, state: State) -> dict[str, Any]:
+        """The state as named, JSON-ready fields, for reports and diffs.
+
+        The default lists the fields of a named tuple or dataclass state;
+        models override it to name per-node fields (``s1.current_term``).
+        """
+        if dataclasses.is_dataclass(state):
+            fields = {f.name: getattr(state, f.name) for f in dataclasses.fields(state)}
+        elif hasattr(state, "_asdict"):
+            fields = state._asdict()
+        else:
+            return {"state": jsonable(state)}
+        return {name: jsonable(value) for name, value in fields.items()}
+
+
+def has_bounds(model: Model) -> bool:
+    """Whether the model overrides `within_bounds` (has a state constraint)."""
+    return type(model).within_bounds is not Model.within_bounds
+
+
+def action_name(action: Action) -> str:
+    return type(action).__name__
+
+
+def action_args(action: Action) -> dict[str, Any]:
+    as_dict = getattr(action, "_asdict", None)
+    return {k: jsonable(v) for k, v in as_dict().items()} if as_dict else {}
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-ready image of a state component.
+
+    Tuples become lists, sets become sorted lists, records nested inside
+    collections (messages, log entries) become their printed form.
+    """
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "_asdict") or dataclasses.is_dataclass(value):
+        return str(value)
+    if isinstance(value, (frozenset, set)):
+        items = [jsonable(item) for item in value]
+        return sorted(items, key=lambda item: (type(item).__name__, repr(item)))
+    if isinstance(value, (tuple, list)):
+        return [jsonable(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    return str(value)

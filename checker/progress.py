@@ -1,0 +1,70 @@
+"""Progress reporting: a small interface with a plain-line and a tqdm form.
+
+The engine calls `update` as it goes (at most a few times a second is
+useful) and `finish` once. Both forms write to stderr, never to stdout, so
+progress never interleaves with a report.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import IO, Protocol
+
+
+class Reporter(Protocol):
+    def update(self, depth: int, distinct: int, generated: int, queued: int) -> None: ...
+
+    def finish(self, depth: int, distinct: int, generated: int) -> None: ...
+
+
+class Silent:
+    """No progress output."""
+
+    def update(self, depth: int, distinct: int, generated: int, queued: int) -> None:
+        pass
+
+    def finish(self, depth: int, distinct: int, generated: int) -> None:
+        pass
+
+
+class PlainLines:
+    """One line per finished level when `verbose`, and a closing line:
+    ``done: states=…, distinct=…, depth=…``."""
+
+    def __init__(self, stream: IO[str] | None = None, verbose: bool = False):
+        self.stream = stream if stream is not None else sys.stderr
+        self.verbose = verbose
+        self._depth = -1
+
+    def update(self, depth: int, distinct: int, generated: int, queued: int) -> None:
+        if self.verbose and depth != self._depth:
+            self._depth = depth
+            print(f"level: depth={depth}, states={generated}, distinct={distinct}, "
+                  f"queued={queued}", file=self.stream, flush=True)
+
+    def finish(self, depth: int, distinct: int, generated: int) -> None:
+        print(f"done: states={generated}, distinct={distinct}, depth={depth}",
+              file=self.stream, flush=True)
+
+
+class ProgressBar:
+    """A tqdm bar on stderr: level, distinct states and rate."""
+
+    def __init__(self, label: str = "", stream: IO[str] | None = None):
+        from tqdm import tqdm
+
+        self._bar = tqdm(desc=label or "exploring", unit=" states", file=stream or sys.stderr,
+                         leave=False, dynamic_ncols=True, mininterval=0.2)
+        self._last = 0.0
+
+    def update(self, depth: int, distinct: int, generated: int, queued: int) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.2:
+            return
+        self._last = now
+        self._bar.update(distinct - self._bar.n)
+        self._bar.set_postfix(depth=depth, queued=queued, refresh=False)
+
+    def finish(self, depth: int, distinct: int, generated: int) -> None:
+        self._bar.close()

@@ -1,0 +1,109 @@
+"""What a check is asked to do, and what it found: plain frozen values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from checker.properties import Property
+
+HOLDS, VIOLATED, INCOMPLETE = "holds", "violated", "incomplete"
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """How to explore: which properties (names; None means all the model
+    declares), bounds (None means unbounded), whether to go on after the
+    first violation, and whether to reduce by symmetry."""
+
+    properties: tuple[str, ...] | None = None
+    max_depth: int | None = None
+    max_states: int | None = None
+    time_limit: float | None = None
+    keep_going: bool = False
+    symmetry: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One state of a trace and the action that led to it (None for the
+    initial state)."""
+
+    action: Any
+    state: Any
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A run from an initial state. ``len(trace)`` counts its actions."""
+
+    steps: tuple[Step, ...]
+
+    def __len__(self) -> int:
+        return len(self.steps) - 1
+
+    @property
+    def actions(self) -> tuple[Any, ...]:
+        return tuple(step.action for step in self.steps[1:])
+
+    @property
+    def final(self) -> Any:
+        return self.steps[-1].state
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A property and the shortest run that shows it failing (a violation)
+    or satisfied (a witness of a `reachable` property).
+
+    For a `reachable` property that no state satisfies, the violation's
+    `trace` is None. `reason` is the predicate's own explanation, if any.
+    """
+
+    property: Property
+    trace: Trace | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    distinct_states: int
+    generated_states: int
+    depth: int
+    seconds: float
+    peak_memory_bytes: int
+    store_bytes: int
+    actions: Mapping[str, int]
+    collision_probability: float
+
+    @property
+    def states_per_second(self) -> float:
+        return self.distinct_states / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def never_fired(self) -> tuple[str, ...]:
+        return tuple(name for name, count in self.actions.items() if count == 0)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one check.
+
+    `verdict` is ``holds`` (the state space was exhausted and every property
+    held), ``violated`` or ``incomplete`` (a bound or an interrupt stopped the
+    run first; `stopped_by` says which). `witnesses` holds a shortest trace
+    for each `reachable` property that was satisfied.
+    """
+
+    verdict: str
+    stats: Stats
+    properties: tuple[Property, ...]
+    violations: tuple[Finding, ...] = ()
+    witnesses: tuple[Finding, ...] = field(default=())
+    stopped_by: str | None = None
+
+    def violation(self, name: str) -> Finding | None:
+        return next((v for v in self.violations if v.property.name == name), None)
+
+    def witness(self, name: str) -> Finding | None:
+        return next((w for w in self.witnesses if w.property.name == name), None)

@@ -1,0 +1,83 @@
+"""Back-pointers for every visited state, and traces rebuilt from them.
+
+For each distinct state the engine keeps only where it came from: its
+parent's number and which successor of the parent it was (8 bytes). A trace
+is rebuilt as TLC does, by re-executing those steps from an initial state;
+the model's successor order is part of its contract, and replay checks it.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any
+
+from checker.errors import ModelDefinitionError
+from checker.result import Step, Trace
+
+NO_PARENT = 0xFFFFFFFF
+
+
+class BackPointers:
+    """Parent and successor number of each state, indexed by state number.
+
+    A *location* ``(parent, ordinal)`` names a state without storing it: the
+    `ordinal`-th successor of state `parent`, or the `ordinal`-th initial
+    state when `parent` is NO_PARENT.
+    """
+
+    def __init__(self) -> None:
+        self.parents = array("I")
+        self.ordinals = array("I")
+
+    def __len__(self) -> int:
+        return len(self.parents)
+
+    def add(self, parent: int, ordinal: int) -> int:
+        """Record a new state; return its number."""
+        self.parents.append(parent)
+        self.ordinals.append(ordinal)
+        return len(self.parents) - 1
+
+    def location(self, number: int) -> tuple[int, int]:
+        return self.parents[number], self.ordinals[number]
+
+    @property
+    def nbytes(self) -> int:
+        return (self.parents.itemsize * len(self.parents)
+                + self.ordinals.itemsize * len(self.ordinals))
+
+    def path(self, parent: int, ordinal: int) -> list[int]:
+        """Successor numbers from an initial state to the location."""
+        ordinals = [ordinal]
+        while parent != NO_PARENT:
+            ordinals.append(self.ordinals[parent])
+            parent = self.parents[parent]
+        ordinals.reverse()
+        return ordinals
+
+
+def replay(model: Any, path: list[int], expected_final: Any = None) -> Trace:
+    """Re-execute `path` (as from `BackPointers.path`) on the model.
+
+    If `expected_final` is given, the replayed run must end in it; otherwise
+    the model's successors are not deterministic, which the engine relies on.
+    """
+    initial = list(model.initial_states())
+    state = initial[path[0]]
+    steps = [Step(None, state)]
+    for ordinal in path[1:]:
+        successors = list(model.successors(state))
+        if ordinal >= len(successors):
+            _nondeterministic(model)
+        action, state = successors[ordinal]
+        steps.append(Step(action, state))
+    if expected_final is not None and state != expected_final:
+        _nondeterministic(model)
+    return Trace(tuple(steps))
+
+
+def _nondeterministic(model: Any) -> None:
+    raise ModelDefinitionError(
+        f"model {model.name!r}: replaying a trace gave different successors than "
+        "exploration did; successors() must yield steps in a deterministic order "
+        "(sort before iterating any set or dict)")
