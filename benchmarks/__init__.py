@@ -1,0 +1,1 @@
+"""Fixed runs that print speed and memory figures (`python -m benchmarks`)."""

@@ -1,0 +1,32 @@
+"""One measured run of one spec, in a process of its own so that its peak
+memory is its own: prints a JSON line of figures. Used by `cmc bench`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import checker
+from checker.spec import load_spec
+from models import REGISTRY
+
+
+def measure(path: str) -> dict:
+    spec = load_spec(path, REGISTRY)
+    result = checker.check(spec.build(), spec.config())
+    stats = result.stats
+    return {
+        "spec": path,
+        "verdict": result.verdict,
+        "distinct_states": stats.distinct_states,
+        "generated_states": stats.generated_states,
+        "seconds": stats.seconds,
+        "states_per_second": stats.states_per_second,
+        "peak_memory_bytes": stats.peak_memory_bytes,
+        "store_bytes_per_state": stats.store_bytes / max(stats.distinct_states, 1),
+        "peak_bytes_per_state": stats.peak_memory_bytes / max(stats.distinct_states, 1),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(sys.argv[1])))

@@ -1,0 +1,105 @@
+"""`cmc check SPEC...`: run specs, print reports, exit with the CI verdict."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from cmc.main import EXIT_CODES
+
+OK, FAILED, INCOMPLETE = 0, 1, 3
+
+
+@click.command("check", epilog=EXIT_CODES)
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
+@click.option("--max-depth", type=click.IntRange(min=0), metavar="N",
+              help="Explore at most N steps from an initial state (overrides the spec).")
+@click.option("--max-states", type=click.IntRange(min=1), metavar="N",
+              help="Stop after N distinct states (overrides the spec).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Stop after this many seconds (overrides the spec).")
+@click.option("--keep-going", is_flag=True,
+              help="Go on after the first violation, collecting the first "
+                   "counterexample of every violated property.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True,
+              help="text for people; json prints one cmc.result/1 document.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Also write each spec's report into DIR as SPEC.json and SPEC.txt.")
+@click.option("--full-states", is_flag=True,
+              help="Print every state of a trace in full, not only what changed.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show progress on stderr. Default: a bar when stderr is a terminal.")
+def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
+          time_limit: float | None, keep_going: bool, output_format: str,
+          out_dir: str | None, full_states: bool, progress: bool | None) -> None:
+    """Run each SPEC (a YAML spec file) and report what it found.
+
+    Every spec is loaded and validated before any runs. A run stopped by a
+    bound is reported as incomplete, never as holding, with everything it
+    explored. When a spec has an `expect:` block, meeting it is success
+    (exit 0) even if the expected verdict is `violated`: that is how a CI
+    pipeline gates on a broken model staying broken.
+    """
+    import checker
+    from checker.spec import load_specs
+    from models import REGISTRY
+    from reports.json import result_document, run_document
+    from reports.text import render_result
+
+    loaded = [spec.with_bounds(max_depth=max_depth, max_states=max_states,
+                               time_limit=time_limit)
+              for spec in load_specs(list(specs), REGISTRY)]
+    documents, codes = [], []
+    for spec in loaded:
+        model = spec.build()
+        result = checker.check(model, spec.config(keep_going),
+                               _reporter(progress, spec.name))
+        mismatches = spec.expect.mismatches(result) if spec.expect else []
+        codes.append(_exit_code(result.verdict, spec.expect is not None, mismatches))
+        title = f"{spec.path}: {_describe(model)}"
+        text = render_result(title, model, result, mismatches,
+                             expected=spec.expect is not None, full_states=full_states)
+        document = result_document(spec.path, model, result, spec.expect, mismatches)
+        documents.append(document)
+        if output_format == "text":
+            click.echo(text)
+        if out_dir:
+            _write(Path(out_dir), spec.name, text, document)
+        if result.stopped_by == "interrupted":
+            break
+    if output_format == "json":
+        click.echo(json.dumps(run_document(documents), indent=2))
+    sys.exit(max(codes, key=[OK, INCOMPLETE, FAILED].index))
+
+
+def _exit_code(verdict: str, has_expectation: bool, mismatches: list[str]) -> int:
+    if has_expectation:
+        return FAILED if mismatches else OK
+    return {"holds": OK, "violated": FAILED, "incomplete": INCOMPLETE}[verdict]
+
+
+def _describe(model) -> str:
+    params = ", ".join(f"{name}={value}" for name, value in model.parameters().items())
+    text = f"{model.name} ({params})"
+    return text + (f", mutant {model.mutant}" if model.mutant else "")
+
+
+def _reporter(progress: bool | None, label: str):
+    from checker.progress import PlainLines, ProgressBar, Silent
+
+    if progress is False:
+        return Silent()
+    if sys.stderr.isatty():
+        return ProgressBar(label)
+    return PlainLines(verbose=True) if progress else Silent()
+
+
+def _write(directory: Path, name: str, text: str, document: dict) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{name}.txt").write_text(text, encoding="utf-8")
+    (directory / f"{name}.json").write_text(json.dumps(document, indent=2) + "\n",
+                                            encoding="utf-8")

@@ -1,0 +1,48 @@
+"""`cmc list`: the bundled models, their parameters, properties and mutants."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command("list")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True)
+def list_models(output_format: str) -> None:
+    """List every model: its parameters (default and meaning), its properties
+    (spec name, paper name, kind), its mutants and its symmetric sets."""
+    from models import REGISTRY
+
+    catalogue = [_entry(REGISTRY[name]) for name in sorted(REGISTRY)]
+    if output_format == "json":
+        click.echo(json.dumps({"models": catalogue}, indent=2))
+        return
+    for entry in catalogue:
+        click.echo(f"{entry['name']}: {entry['summary']}")
+        click.echo("  parameters:")
+        for param in entry["params"]:
+            click.echo(f"    {param['name']} (default {json.dumps(param['default'])}): "
+                       f"{param['help']}")
+        click.echo("  properties:")
+        for prop in entry["properties"]:
+            click.echo(f"    {prop['name']} ({prop['kind']}): {prop['title']}")
+        click.echo("  mutants:" + ("" if entry["mutants"] else " none"))
+        for mutant in entry["mutants"]:
+            click.echo(f"    {mutant['name']}: {mutant['breaks']}")
+        click.echo("  symmetric sets: " + (", ".join(entry["symmetry_sets"]) or "none"))
+        click.echo("")
+
+
+def _entry(model) -> dict:
+    return {
+        "name": model.name,
+        "summary": model.summary,
+        "params": [{"name": p.name, "default": p.default, "help": p.help}
+                   for p in model.params],
+        "properties": [{"name": p.name, "title": p.title, "kind": p.kind}
+                       for p in model.properties.values()],
+        "mutants": [{"name": name, "breaks": text} for name, text in model.mutants.items()],
+        "symmetry_sets": list(model.symmetry_sets),
+    }

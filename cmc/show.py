@@ -1,0 +1,35 @@
+"""`cmc show SPEC`: the resolved configuration a spec stands for."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+
+
+@click.command("show")
+@click.argument("spec", metavar="SPEC")
+def show(spec: str) -> None:
+    """Print SPEC's resolved configuration as YAML: the model, every
+    parameter with defaults filled in, the properties that will be checked,
+    the bounds and the expectation."""
+    import yaml
+
+    from checker.spec import load_spec
+    from models import REGISTRY
+
+    loaded = load_spec(spec, REGISTRY)
+    model_class = loaded.model_class
+    resolved = {
+        "spec": loaded.path,
+        "model": loaded.model_name,
+        "description": loaded.description,
+        "params": dict(loaded.params),
+        "mutant": loaded.mutant,
+        "properties": list(loaded.properties or model_class.properties),
+        "symmetry": list(loaded.symmetry) or False,
+        "bounds": dataclasses.asdict(loaded.bounds),
+        "init": loaded.init,
+        "expect": dataclasses.asdict(loaded.expect) if loaded.expect else None,
+    }
+    click.echo(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), nl=False)

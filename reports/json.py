@@ -1,0 +1,73 @@
+"""The machine-readable result: one versioned JSON document for a run.
+
+Schema ``cmc.result/1`` (documented in the README)::
+
+    {"schema": "cmc.result/1",
+     "results": [{"spec", "model", "params", "mutant", "verdict", "stopped_by",
+                  "expect", "mismatches",
+                  "stats": {"distinct_states", "generated_states", "depth",
+                            "seconds", "states_per_second", "peak_memory_bytes",
+                            "store_bytes", "collision_probability", "actions"},
+                  "violations": [{"property", "title", "kind", "reason",
+                                  "trace": [{"action", "state"}]}],
+                  "witnesses": [...same shape...]}]}
+
+A trace's first step has ``"action": null``; every other action is
+``{"name", "args", "text"}``. A state is the model's `state_view`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterable
+
+from checker.model import Model, action_args, action_name, jsonable
+from checker.result import Finding, Result
+
+SCHEMA = "cmc.result/1"
+
+
+def finding_document(model: Model, finding: Finding) -> dict[str, Any]:
+    prop = finding.property
+    trace = None
+    if finding.trace is not None:
+        trace = [{"action": None if step.action is None else {
+                      "name": action_name(step.action),
+                      "args": action_args(step.action),
+                      "text": str(step.action)},
+                  "state": model.state_view(step.state)}
+                 for step in finding.trace.steps]
+    return {"property": prop.name, "title": prop.title, "kind": prop.kind,
+            "reason": finding.reason, "trace": trace}
+
+
+def result_document(spec: str, model: Model, result: Result, expect: Any = None,
+                    mismatches: Iterable[str] = ()) -> dict[str, Any]:
+    stats = result.stats
+    return {
+        "spec": spec,
+        "model": model.name,
+        "params": jsonable(model.parameters()),
+        "mutant": model.mutant,
+        "verdict": result.verdict,
+        "stopped_by": result.stopped_by,
+        "expect": dataclasses.asdict(expect) if expect is not None else None,
+        "mismatches": list(mismatches),
+        "stats": {
+            "distinct_states": stats.distinct_states,
+            "generated_states": stats.generated_states,
+            "depth": stats.depth,
+            "seconds": round(stats.seconds, 6),
+            "states_per_second": round(stats.states_per_second, 1),
+            "peak_memory_bytes": stats.peak_memory_bytes,
+            "store_bytes": stats.store_bytes,
+            "collision_probability": stats.collision_probability,
+            "actions": dict(stats.actions),
+        },
+        "violations": [finding_document(model, f) for f in result.violations],
+        "witnesses": [finding_document(model, f) for f in result.witnesses],
+    }
+
+
+def run_document(results: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"schema": SCHEMA, "results": results}

@@ -1,0 +1,170 @@
+"""The engine on models whose reachable sets are known by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker import CheckConfig, CheckerError, ModelDefinitionError, check
+from tests.toys import (Broken, Counter, DieHard, Empty, Fill, Mutating, Pour, Step,
+                        Tick, Unhashable, Wobbly)
+
+JUG_STATES = {(s, b) for s in range(4) for b in range(6) if s in (0, 3) or b in (0, 5)}
+
+
+def test_die_hard_shortest_counterexample_is_exact():
+    result = check(DieHard())
+    assert result.verdict == "violated"
+    violation = result.violation("goal_not_reached")
+    assert violation.reason == "the big jug holds 4 gallons"
+    assert violation.trace.actions == (
+        Fill(1), Pour(1, 0), Empty(0), Pour(1, 0), Fill(1), Pour(1, 0))
+    assert [step.state for step in violation.trace.steps] == [
+        (0, 0), (0, 5), (3, 2), (0, 2), (2, 0), (2, 5), (3, 4)]
+    assert len(violation.trace) == 6
+
+
+def test_die_hard_full_reachable_set_and_depth():
+    result = check(DieHard(), CheckConfig(properties=("within_capacity",)))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == len(JUG_STATES) == 16
+    assert result.stats.depth == 7
+    # every state has six enabled steps, plus the initial state itself
+    assert result.stats.generated_states == 1 + 6 * 16
+    assert result.stats.actions == {"Fill": 32, "Empty": 32, "Pour": 32}
+
+
+def test_reachable_property_returns_shortest_witness():
+    result = check(DieHard(), CheckConfig(properties=("both_full",)))
+    assert result.verdict == "holds"
+    witness = result.witness("both_full")
+    assert witness.trace.actions == (Fill(0), Fill(1))
+    assert witness.trace.final == (3, 5)
+
+
+def test_unreachable_property_is_a_violation_without_trace():
+    result = check(DieHard(), CheckConfig(properties=("overflow",)))
+    assert result.verdict == "violated"
+    assert result.violation("overflow").trace is None
+    assert result.stats.distinct_states == 16
+
+
+def test_keep_going_collects_every_violated_property():
+    result = check(DieHard(mutant="overfill"),
+                   CheckConfig(properties=("goal_not_reached", "within_capacity"),
+                               keep_going=True))
+    assert [v.property.name for v in result.violations] == [
+        "goal_not_reached", "within_capacity"]
+    overfull = result.violation("within_capacity")
+    assert overfull.trace.actions == (Fill(1),)
+    assert overfull.trace.final == (0, 6)
+    goal = result.violation("goal_not_reached")
+    # the extra gallon makes a 5-step way to 4 gallons: 6 → 3 → 5 → 6 → 4
+    assert goal.trace.actions == (Fill(1), Pour(1, 0), Pour(0, 1), Fill(1), Pour(1, 0))
+    assert [step.state for step in goal.trace.steps] == [
+        (0, 0), (0, 6), (3, 3), (1, 5), (1, 6), (3, 4)]
+
+
+def test_first_violation_stops_the_run():
+    full = check(DieHard(), CheckConfig(properties=("within_capacity",)))
+    stopped = check(DieHard())
+    assert stopped.stats.distinct_states < full.stats.distinct_states
+
+
+def test_max_depth_bound_reports_incomplete_with_what_was_explored():
+    result = check(DieHard(), CheckConfig(properties=("within_capacity",), max_depth=2))
+    assert result.verdict == "incomplete"
+    assert result.stopped_by == "max_depth"
+    assert result.stats.depth == 2
+    # (0,0); (3,0) (0,5); (3,5) (0,3) (3,2)
+    assert result.stats.distinct_states == 1 + 2 + 3
+
+
+def test_max_depth_at_the_real_depth_is_complete():
+    result = check(DieHard(), CheckConfig(properties=("within_capacity",), max_depth=7))
+    assert result.verdict == "holds"
+    assert result.stopped_by is None
+
+
+def test_max_states_bound_reports_incomplete():
+    result = check(DieHard(), CheckConfig(properties=("within_capacity",), max_states=5))
+    assert result.verdict == "incomplete"
+    assert result.stopped_by == "max_states"
+    assert result.stats.distinct_states == 5
+
+
+def test_time_limit_reports_incomplete():
+    result = check(Counter(limit=10**9), CheckConfig(time_limit=0.05))
+    assert result.verdict == "incomplete"
+    assert result.stopped_by == "time_limit"
+    assert result.stats.distinct_states > 0
+
+
+def test_constraint_states_are_checked_but_not_counted():
+    result = check(Counter(limit=5))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 6
+    assert result.stats.depth == 3  # 0 → 2 → 4 → 5
+    # 0..5 each generate two successors; 6 and 7 are out of bounds
+    assert result.stats.generated_states == 1 + 2 * 6
+    violated = check(Counter(limit=5, forbidden=7))
+    assert violated.verdict == "violated"
+    trace = violated.violation("not_forbidden").trace
+    assert trace.final == 7 and len(trace) == 4
+    assert trace.actions == (Step(1), Step(2), Step(2), Step(2))
+
+
+def test_transition_property_violation_includes_the_step():
+    class Shrinking(Counter):
+        def successors(self, state):
+            return super().successors(state) + [(Step(-1), state - 1)]
+
+    result = check(Shrinking(limit=3), CheckConfig(properties=("grows",)))
+    assert result.verdict == "violated"
+    trace = result.violation("grows").trace
+    assert trace.actions == (Step(-1),)
+    assert [s.state for s in trace.steps] == [0, -1]
+
+
+def test_results_are_identical_from_run_to_run():
+    first = check(DieHard(mutant="overfill"), CheckConfig(keep_going=True))
+    second = check(DieHard(mutant="overfill"), CheckConfig(keep_going=True))
+    assert first.violations == second.violations
+    assert first.witnesses == second.witnesses
+    assert first.stats.distinct_states == second.stats.distinct_states
+
+
+def test_unknown_property_is_refused():
+    with pytest.raises(CheckerError, match="has no property 'agreement'"):
+        check(DieHard(), CheckConfig(properties=("agreement",)))
+
+
+def test_unhashable_state_is_a_definition_error():
+    with pytest.raises(ModelDefinitionError, match="not hashable.*frozensets"):
+        check(Unhashable())
+
+
+def test_mutated_state_is_a_definition_error():
+    with pytest.raises(ModelDefinitionError, match="changed the state it was given"):
+        check(Mutating())
+
+
+def test_nondeterministic_successor_order_is_caught_on_replay():
+    with pytest.raises(ModelDefinitionError, match="deterministic order"):
+        check(Wobbly())
+
+
+def test_a_property_that_raises_names_itself():
+    with pytest.raises(ModelDefinitionError, match="property 'raises' raised ZeroDivisionError"):
+        check(Broken())
+
+
+def test_statistics_report_actions_that_never_fired():
+    result = check(DieHard(big=3, small=3, goal=9), CheckConfig(properties=("within_capacity",)))
+    assert result.stats.never_fired == ()
+
+    class WithIdleAction(Counter):
+        actions = (Step, Tick)
+
+    never = check(WithIdleAction(limit=3))
+    assert never.stats.actions == {"Step": 8, "Tick": 0}
+    assert never.stats.never_fired == ("Tick",)

@@ -1,0 +1,195 @@
+"""Small models whose reachable sets are known by hand, for engine tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from checker import Fails, Model, Param, invariant, reachable, transition
+
+
+class Fill(NamedTuple):
+    jug: int
+
+
+class Empty(NamedTuple):
+    jug: int
+
+
+class Pour(NamedTuple):
+    source: int
+    target: int
+
+
+class DieHard(Model):
+    """The water-jug puzzle: a 3- and a 5-gallon jug, measure 4 gallons.
+
+    State: (small, big). 16 states are reachable (every pair with a jug empty
+    or full); the shortest way to 4 gallons in the big jug takes 6 steps.
+    """
+
+    name = "die-hard"
+    summary = "the water-jug puzzle (a toy for engine tests)"
+    params = (Param("small", 3, "capacity of the small jug", minimum=1),
+              Param("big", 5, "capacity of the big jug", minimum=1),
+              Param("goal", 4, "gallons wanted in the big jug", minimum=0))
+    mutants = {"overfill": "filling the big jug puts in one gallon too many → Within Capacity"}
+    actions = (Fill, Empty, Pour)
+
+    def setup(self) -> None:
+        self.capacity = (self.small, self.big)
+
+    def initial_states(self):
+        return [(0, 0)]
+
+    def successors(self, state):
+        for jug in (0, 1):
+            amount = self.capacity[jug] + (jug == 1 and self.mutant == "overfill")
+            yield Fill(jug), _set(state, jug, amount)
+        for jug in (0, 1):
+            yield Empty(jug), _set(state, jug, 0)
+        for source, target in ((0, 1), (1, 0)):
+            amount = max(0, min(state[source], self.capacity[target] - state[target]))
+            poured = _set(_set(state, source, state[source] - amount),
+                          target, state[target] + amount)
+            yield Pour(source, target), poured
+    @invariant("Goal Not Reached")
+    def goal_not_reached(self, state):
+        return state[1] != self.goal or Fails(f"the big jug holds {self.goal} gallons")
+
+    @invariant("Within Capacity")
+    def within_capacity(self, state):
+        return all(0 <= state[j] <= self.capacity[j] for j in (0, 1))
+
+    @reachable("Both Full")
+    def both_full(self, state):
+        return state == self.capacity
+
+    @reachable("Overflow")
+    def overflow(self, state):
+        return state[1] > self.big
+
+
+def _set(state, index, value):
+    return tuple(value if i == index else item for i, item in enumerate(state))
+
+
+class Step(NamedTuple):
+    by: int
+
+
+class Counter(Model):
+    """A counter that may add 1 or 2, bounded by a state constraint.
+
+    With ``within_bounds`` x ≤ limit the distinct states are 0..limit; every
+    x reaches limit+1 and limit+2 as out-of-bounds successors, which are
+    checked but not counted.
+    """
+
+    name = "counter"
+    params = (Param("limit", 5, "largest value explored", minimum=0),
+              Param("forbidden", -1, "a value the invariant rejects"))
+    actions = (Step,)
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, state):
+        return [(Step(1), state + 1), (Step(2), state + 2)]
+
+    def within_bounds(self, state):
+        return state <= self.limit
+
+    @invariant("Not Forbidden")
+    def not_forbidden(self, state):
+        return state != self.forbidden
+
+    @transition("Grows")
+    def grows(self, state, action, next_state):
+        return next_state > state
+
+
+class Tick(NamedTuple):
+    pass
+
+
+@dataclass(frozen=True)
+class Box:
+    items: list
+
+
+class Unhashable(Model):
+    name = "unhashable"
+    actions = (Tick,)
+
+    def initial_states(self):
+        return [Box([])]
+
+    def successors(self, state):
+        return []
+
+
+class Cell:
+    """Hashable by value but mutable: a model must not do this."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __hash__(self):
+        return hash(self.value)
+
+    def __eq__(self, other):
+        return isinstance(other, Cell) and other.value == self.value
+
+
+class Mutating(Model):
+    name = "mutating"
+    actions = (Tick,)
+
+    def initial_states(self):
+        return [Cell(0)]
+
+    def successors(self, state):
+        state.value += 1
+        return [(Tick(), Cell(state.value))]
+
+
+class Wobbly(Model):
+    """Successor order changes between calls: replay must notice."""
+
+    name = "wobbly"
+    actions = (Step,)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.calls = 0
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, state):
+        self.calls += 1
+        steps = [(Step(1), state + 1), (Step(2), state + 2)]
+        return steps if self.calls < 5 else steps[::-1]
+
+    def within_bounds(self, state):
+        return state <= 6
+
+    @invariant("Below Five")
+    def below_five(self, state):
+        return state < 5
+
+
+class Broken(Model):
+    name = "broken"
+    actions = (Tick,)
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, state):
+        return []
+
+    @invariant("Raises")
+    def raises(self, state):
+        return 1 / state
