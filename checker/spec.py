@@ -304,7 +304,9 @@ def _describe(error: jsonschema.ValidationError, at: tuple) -> tuple[str, tuple]
         missing = [name for name in schema["required"] if name not in value][0]
         return f"missing field {missing!r}", at
     if kind == "enum":
-        return (f"got {value!r}; accepted: {', '.join(map(str, schema['enum']))}", at)
+        accepted = [str(item) for item in schema["enum"]]
+        return (f"got {value!r}{_suggest(str(value), accepted)}; accepted: "
+                f"{', '.join(accepted)}", at)
     if kind in ("minimum", "exclusiveMinimum", "maximum"):
         word = {"minimum": "at least", "exclusiveMinimum": "more than",
                 "maximum": "at most"}[kind]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from checker import Fails, Model, Param, invariant, reachable, transition
+from checker import Fails, Model, Param, ParamError, invariant, reachable, transition
 
 
 class Fill(NamedTuple):
@@ -37,6 +37,9 @@ class DieHard(Model):
     actions = (Fill, Empty, Pour)
 
     def setup(self) -> None:
+        if self.goal > self.big:
+            raise ParamError("params.goal", f"must be at most big ({self.big}); "
+                             "lower the goal or raise big")
         self.capacity = (self.small, self.big)
 
     def initial_states(self):

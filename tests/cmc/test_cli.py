@@ -1,0 +1,181 @@
+"""The command line: exit codes, messages and output formats (click's CliRunner)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cmc.main import cli
+
+
+@pytest.fixture
+def run(toy_registry):
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args))
+    return invoke
+
+
+def test_a_holding_spec_exits_0(run, write_spec):
+    result = run("check", write_spec("model: die-hard\nproperties: [within_capacity]\n"))
+    assert result.exit_code == 0
+    assert "verdict: HOLDS" in result.output
+    assert "distinct states 16 · generated 97 · depth 7" in result.output
+
+
+def test_a_violation_exits_1_with_the_counterexample(run, write_spec):
+    result = run("check", write_spec("model: die-hard\nproperties: [goal_not_reached]\n"))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[1] == "verdict: VIOLATED"
+    assert lines[2] == ("Goal Not Reached (goal_not_reached) violated after 6 steps: "
+                        "the big jug holds 4 gallons")
+    assert lines[3:6] == ["  0  initial state", "       state = [0, 0]", "  1  Fill(jug=1)"]
+    assert "  6  Pour(source=1, target=0)" in lines
+
+
+def test_a_met_expectation_of_violation_exits_0(run, write_spec):
+    result = run("check", write_spec(
+        "model: die-hard\nexpect: {verdict: violated, property: goal_not_reached, "
+        "trace_length: 6}\n"))
+    assert result.exit_code == 0
+    assert result.output.rstrip().endswith("expectation met")
+
+
+def test_an_unmet_expectation_exits_1_showing_expected_and_actual(run, write_spec):
+    result = run("check", write_spec(
+        "model: die-hard\nproperties: [within_capacity]\n"
+        "expect: {verdict: holds, distinct_states: 10}\n"))
+    assert result.exit_code == 1
+    assert "expectation NOT met:\n  distinct_states: expected 10, got 16" in result.output
+
+
+def test_a_bounded_run_exits_3_and_reports_what_it_explored(run, write_spec):
+    result = run("check", "--max-depth", "2",
+                 write_spec("model: die-hard\nproperties: [within_capacity]\n"))
+    assert result.exit_code == 3
+    assert ("verdict: INCOMPLETE (incomplete: the depth bound (max_depth) was reached "
+            "with states left to explore)") in result.output
+    assert "distinct states 6 · " in result.output
+
+
+def test_bad_spec_exits_2_with_one_line_and_no_traceback(run, write_spec):
+    path = write_spec("model: die-hard\nboundz: {}\n")
+    result = run("check", path)
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {path}:2: boundz: unknown field 'boundz' (did you mean "
+                             "'bounds'?); accepted: bounds, description, expect, init, model, "
+                             "mutant, params, properties, symmetry\n")
+    assert result.stdout == ""
+
+
+def test_every_spec_is_validated_before_any_runs(run, write_spec):
+    good = write_spec("model: die-hard\n", "good.yaml")
+    bad = write_spec("model: nothing\n", "bad.yaml")
+    result = run("check", good, bad)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {bad}:1: model: unknown model 'nothing'")
+
+
+def test_missing_spec_file_exits_2(run):
+    result = run("check", "no/such.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == "error: no/such.yaml: no such file; give the path of a spec (.yaml)\n"
+
+
+def test_bad_option_exits_2(run, write_spec):
+    result = run("check", "--max-depth", "-1", write_spec("model: die-hard\n"))
+    assert result.exit_code == 2
+    assert "Invalid value for '--max-depth': -1 is not in the range x>=0." in result.stderr
+
+
+def test_exit_code_of_several_specs_is_the_worst(run, write_spec):
+    holds = write_spec("model: die-hard\nproperties: [within_capacity]\n", "holds.yaml")
+    bounded = write_spec("model: die-hard\nproperties: [within_capacity]\n"
+                         "bounds: {max_states: 3}\n", "bounded.yaml")
+    violated = write_spec("model: die-hard\n", "violated.yaml")
+    assert run("check", holds, bounded).exit_code == 3
+    assert run("check", bounded, violated, holds).exit_code == 1
+
+
+def test_json_format_is_one_document(run, write_spec):
+    path = write_spec("model: die-hard\nproperties: [goal_not_reached, both_full]\n")
+    result = run("check", "--format", "json", path)
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    assert document["schema"] == "cmc.result/1"
+    (entry,) = document["results"]
+    assert (entry["spec"], entry["model"], entry["verdict"]) == (path, "die-hard", "violated")
+    assert entry["params"] == {"small": 3, "big": 5, "goal": 4}
+    assert entry["stats"]["distinct_states"] == 14
+    assert entry["stats"]["actions"] == {"Fill": 24, "Empty": 24, "Pour": 24}
+    (violation,) = entry["violations"]
+    assert violation["property"] == "goal_not_reached"
+    assert violation["trace"][0] == {"action": None, "state": {"state": [0, 0]}}
+    assert violation["trace"][1]["action"] == {"name": "Fill", "args": {"jug": 1},
+                                               "text": "Fill(jug=1)"}
+    assert len(violation["trace"]) == 7
+    assert [w["property"] for w in entry["witnesses"]] == ["both_full"]
+
+
+def test_out_writes_a_report_per_spec(run, write_spec, tmp_path):
+    path = write_spec("model: die-hard\n", "jugs.yaml")
+    result = run("check", "--out", str(tmp_path / "reports"), path)
+    assert result.exit_code == 1
+    written = json.loads((tmp_path / "reports" / "jugs.json").read_text())
+    assert written["verdict"] == "violated"
+    assert (tmp_path / "reports" / "jugs.txt").read_text().startswith(f"{path}: die-hard")
+
+
+def test_progress_lines_go_to_stderr_only(run, write_spec):
+    result = run("check", "--progress",
+                 write_spec("model: die-hard\nproperties: [within_capacity]\n"))
+    assert result.stderr.splitlines()[-1] == "done: states=97, distinct=16, depth=7"
+    assert "done:" not in result.stdout
+
+
+def test_interrupt_reports_what_was_explored(run, write_spec, monkeypatch):
+    from tests.toys import Counter
+
+    calls = []
+
+    def interrupted(self, state):
+        calls.append(state)
+        if len(calls) > 3:
+            raise KeyboardInterrupt
+        return [(type(self).actions[0](1), state + 1)]
+
+    monkeypatch.setattr(Counter, "successors", interrupted)
+    result = run("check", write_spec("model: counter\nparams: {limit: 100}\n"))
+    assert result.exit_code == 3
+    assert "verdict: INCOMPLETE (incomplete: the run was interrupted)" in result.output
+
+
+def test_list_shows_parameters_properties_and_mutants(run):
+    result = run("list")
+    assert result.exit_code == 0
+    assert ("die-hard: the water-jug puzzle (a toy for engine tests)\n  parameters:\n"
+            "    small (default 3): capacity of the small jug\n") in result.output
+    assert "    goal_not_reached (invariant): Goal Not Reached\n" in result.output
+    assert "    overfill: filling the big jug puts in one gallon too many" in result.output
+    listed = json.loads(run("list", "--format", "json").output)
+    assert "die-hard" in [m["name"] for m in listed["models"]]
+
+
+def test_show_prints_the_resolved_configuration(run, write_spec):
+    result = run("show", write_spec("model: die-hard\nparams: {big: 7}\n"))
+    assert result.exit_code == 0
+    assert "params:\n  small: 3\n  big: 7\n  goal: 4\n" in result.output
+    assert "properties:\n- goal_not_reached\n- within_capacity\n" in result.output
+
+
+def test_python_dash_m_checker_is_the_same_command():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "checker", "--help"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0
+    assert done.stdout.startswith("Usage: cmc [OPTIONS] COMMAND [ARGS]...")

@@ -1,0 +1,26 @@
+"""Shared fixtures: a registry holding the toy models, for CLI and spec tests."""
+
+from __future__ import annotations
+
+import pytest
+
+import models
+from tests.toys import Counter, DieHard
+
+
+@pytest.fixture
+def toy_registry(monkeypatch):
+    """models.REGISTRY with the toy models added (removed after the test)."""
+    monkeypatch.setitem(models.REGISTRY, DieHard.name, DieHard)
+    monkeypatch.setitem(models.REGISTRY, Counter.name, Counter)
+    return models.REGISTRY
+
+
+@pytest.fixture
+def write_spec(tmp_path):
+    """Write a spec file under tmp_path and return its path as a string."""
+    def write(text: str, name: str = "spec.yaml") -> str:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+    return write

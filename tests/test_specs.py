@@ -1,0 +1,41 @@
+"""Every bundled spec keeps its promise: the `expect:` block is the manifest.
+
+Specs in specs/ finish in seconds and run by default; those in specs/large/
+take minutes and run with ``-m slow``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import checker
+from checker.spec import load_spec
+from models import REGISTRY
+
+ROOT = Path(__file__).resolve().parent.parent / "specs"
+SMALL = sorted(ROOT.glob("*.yaml"))
+LARGE = sorted((ROOT / "large").glob("*.yaml"))
+
+
+def _run(path: Path) -> None:
+    spec = load_spec(path, REGISTRY)
+    assert spec.expect is not None, f"{path.name} has no expect: block"
+    result = checker.check(spec.build(), spec.config())
+    assert spec.expect.mismatches(result) == [], path.name
+
+
+@pytest.mark.parametrize("path", SMALL, ids=lambda p: p.name)
+def test_small_spec_meets_its_expectation(path):
+    _run(path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", LARGE, ids=lambda p: p.name)
+def test_large_spec_meets_its_expectation(path):
+    _run(path)
+
+
+def test_specs_are_bundled():
+    assert SMALL, "specs/ holds no spec"
