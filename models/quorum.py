@@ -235,8 +235,9 @@ class Joint(QuorumSystem):
 
     def __post_init__(self) -> None:
         _check_nodes(self.nodes)
-        object.__setattr__(self, "old", _check_members(self.old, self.nodes, "the old configuration"))
-        object.__setattr__(self, "new", _check_members(self.new, self.nodes, "the new configuration"))
+        for name in ("old", "new"):
+            members = _check_members(getattr(self, name), self.nodes, f"the {name} configuration")
+            object.__setattr__(self, name, members)
 
     def is_quorum(self, members: frozenset[int] | set[int]) -> bool:
         return (2 * len(self.old & members) > len(self.old)
@@ -531,7 +532,7 @@ _PHASE = {"anyOf": [_COUNT, *_SINGLE_RULES]}
 
 #: JSON Schema of a spec's ``quorum:`` value (nodes numbered from 1).
 QUORUM_SCHEMA: dict[str, Any] = {
-    "description": "The quorum rule, default majority: " + ACCEPTED + ". Nodes are numbered from 1.",
+    "description": ACCEPTED + " (nodes numbered from 1)",
     "anyOf": [
         *_SINGLE_RULES,
         _one_key("flexible", {"type": "object", "properties": {"phase1": _PHASE, "phase2": _PHASE},

@@ -182,7 +182,8 @@ def placement_text(system: System, found: Placement) -> list[str]:
     for loss in found.losses:
         failed = "+".join(str(z + 1) for z in loss.zones)
         left = everyone - loss.down
-        head = f"  zone{'s' if len(loss.zones) > 1 else ''} {failed} down: {format_nodes(left)} left"
+        zone = "zones" if len(loss.zones) > 1 else "zone"
+        head = f"  {zone} {failed} down: {format_nodes(left)} left"
         if loss.quorum_left is not None:
             lines.append(f"{head}, quorum {format_nodes(loss.quorum_left)}: survives")
         else:
