@@ -1,0 +1,389 @@
+"""Single-decree Paxos in Lamport's message-set formulation.
+
+Follows ``Paxos.tla`` of the TLA+ Examples (tlaplus/Examples,
+specifications/Paxos): Paxos without explicit leaders or learners. Each
+acceptor ``a`` keeps ``max_bal[a]`` (the highest ballot it took part in),
+``max_vbal[a]`` and ``max_val[a]`` (its last vote, ``-1``/``None`` before it
+votes); ``msgs`` is the set of every message ever sent. Acceptors are
+numbered ``0..acceptors-1``, values ``0..values-1``, ballots
+``0..ballots-1``.
+
+The network: a message never leaves ``msgs``, so any sent message can be
+received at any time, any number of times. As Lamport's spec argues, this
+covers loss, reordering and duplication as far as safety is concerned: a lost
+message is one nobody acts on.
+
+Quorums are every quorum of the quorum system (by default every majority, not
+only the minimal ones), as the spec's ``\\E Q \\in Quorum`` ranges over them.
+
+A value is *chosen* when a quorum sent 2b messages for the same ballot and
+value. There are no learners: in this formulation learning is choosing, so
+the textbook property "learned implies chosen" has nothing to check here
+(it belongs to the ``paxos-textbook`` model).
+
+Deliberate differences, none of which changes the set of reachable states:
+
+- Steps that change nothing are not generated: ``Phase1a(b)`` when ``1a(b)``
+  was already sent, and ``Phase2b`` by an acceptor that already cast exactly
+  that vote. TLC generates these stuttering steps and finds the state known;
+  the distinct states, the depth and every shortest trace are the same.
+- The existential message of ``Phase1b(a)`` and ``Phase2b(a)`` is named in the
+  action (``Phase1b(a, b)`` answers ``1a(b)``), so a trace says which message
+  an acceptor acted on.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, NamedTuple
+
+from checker import Fails, Model, Param, ParamError, invariant, reachable
+from models import register
+from models.quorum import (QUORUM_SCHEMA, Threshold, format_nodes, quorum_system,
+                           require_intersecting)
+
+# -- messages ------------------------------------------------------------------
+# The four message records of the spec. Each kind has a different number of
+# fields, so messages of different kinds never compare equal.
+
+
+class Msg1a(NamedTuple):
+    bal: int
+
+    def __repr__(self) -> str:
+        return f"1a(bal={self.bal})"
+
+
+class Msg1b(NamedTuple):
+    acc: int
+    bal: int
+    mbal: int
+    mval: int | None
+
+    def __repr__(self) -> str:
+        mval = "none" if self.mval is None else self.mval
+        return f"1b(acc={self.acc}, bal={self.bal}, mbal={self.mbal}, mval={mval})"
+
+
+class Msg2a(NamedTuple):
+    bal: int
+    val: int
+
+    def __repr__(self) -> str:
+        return f"2a(bal={self.bal}, val={self.val})"
+
+
+class Msg2b(NamedTuple):
+    acc: int
+    bal: int
+    val: int
+
+    def __repr__(self) -> str:
+        return f"2b(acc={self.acc}, bal={self.bal}, val={self.val})"
+
+
+class PaxosState(NamedTuple):
+    """The spec's variables; per-acceptor functions are tuples indexed by
+    acceptor."""
+
+    max_bal: tuple[int, ...]
+    max_vbal: tuple[int, ...]
+    max_val: tuple[int | None, ...]
+    msgs: frozenset
+
+
+# -- actions -------------------------------------------------------------------
+
+
+class Phase1a(NamedTuple):
+    """The ballot-b leader sends ``1a(b)``. Always enabled."""
+
+    b: int
+
+
+class Phase1b(NamedTuple):
+    """Acceptor a receives ``1a(b)`` with ``b > max_bal[a]``: it sets
+    ``max_bal[a]`` to b and sends ``1b(a, b, max_vbal[a], max_val[a])``."""
+
+    a: int
+    b: int
+
+
+class Phase2a(NamedTuple):
+    """If no 2a message for ballot b was sent and the ballot-b 1b messages of
+    some quorum show v safe at b (none reports a vote, or v is the value of
+    the highest-ballot vote reported), the ballot-b leader sends ``2a(b, v)``."""
+
+    b: int
+    v: int
+
+
+class Phase2b(NamedTuple):
+    """Acceptor a receives ``2a(b, v)`` with ``b >= max_bal[a]``: it votes,
+    setting ``max_bal[a]`` and ``max_vbal[a]`` to b and ``max_val[a]`` to v,
+    and sends ``2b(a, b, v)``."""
+
+    a: int
+    b: int
+    v: int
+
+
+_new = tuple.__new__  # builds a PaxosState without the named tuple's keyword handling
+
+
+def _with(row: tuple, a: int, value) -> tuple:
+    """``[row EXCEPT ![a] = value]``."""
+    return row[:a] + (value,) + row[a + 1:]
+
+
+@register
+class Paxos(Model):
+    name = "paxos"
+    summary = "single-decree Paxos, Lamport's TLA+ spec (set of all messages ever sent)"
+    params = (
+        Param("acceptors", 3, "number of acceptors", minimum=1),
+        Param("values", 2, "number of values that may be chosen", minimum=1),
+        Param("ballots", 2, "number of ballots; ballots are 0..ballots-1", minimum=1),
+        Param("quorum", "majority", "the quorum rule: every set of acceptors it accepts "
+              "is a quorum (QuorumAssumption: every two quorums intersect)",
+              schema=QUORUM_SCHEMA),
+    )
+    mutants = {
+        "no_adopt": "Phase2a ignores the votes reported in the 1b messages and may "
+                    "send any value; breaks Agreement",
+        "accept_below_promise": "Phase2b votes for a 2a message below max_bal; "
+                                "breaks Agreement",
+        "non_intersecting_quorums": "quorums are any floor(N/2) of the N acceptors, "
+                                    "so two of them can be disjoint; breaks Agreement",
+    }
+    actions = (Phase1a, Phase1b, Phase2a, Phase2b)
+    symmetry_sets = ("acceptors", "values")
+
+    def setup(self) -> None:
+        n = self.acceptors
+        if self.mutant == "non_intersecting_quorums":
+            if n < 2:
+                raise ParamError("params.acceptors", "the non_intersecting_quorums "
+                                 "mutant needs at least 2 acceptors")
+            system = Threshold(n, n // 2)  # mutant: two quorums can be disjoint
+        else:
+            system = quorum_system(self.quorum, n)
+            require_intersecting(system)  # the spec's ASSUME QuorumAssumption
+        # Phase 1 quorums send the 1b messages a 2a relies on; phase 2 quorums
+        # choose. They are the same but in a flexible rule.
+        self.quorums = system
+        self._phase1, self._phase2 = system.phase1, system.phase2
+        self._acceptors = range(n)
+        self._ballots = range(self.ballots)
+        self._quorums = tuple(tuple(sorted(q)) for q in self._phase1.quorums)
+        values = range(self.values)
+        self._1a = tuple(Msg1a(b) for b in self._ballots)
+        self._2a = tuple(Msg2a(b, v) for b in self._ballots for v in values)
+        votes = [(-1, None)] + [(b, v) for b in self._ballots for v in values]
+        # Every possible message of a kind, to pick that kind out of msgs.
+        self._all_1a_2a = frozenset(self._1a + self._2a)
+        self._all_2a_only = frozenset(self._2a)
+        self._all_1b = frozenset(Msg1b(a, b, mbal, mval) for a in self._acceptors
+                                 for b in self._ballots for mbal, mval in votes)
+        self._all_2b = frozenset(Msg2b(a, b, v) for a in self._acceptors
+                                 for b in self._ballots for v in values)
+        # Derived facts, computed once and looked up by the part of the state
+        # they depend on; none is part of a state.
+        self._plans: dict[frozenset, dict[tuple, tuple]] = {}
+        self._safe: dict[frozenset, tuple] = {}
+        self._chosen_memo: dict[frozenset, tuple] = {}
+        self._last_chosen: tuple = (None, None)
+        self._message_ids: dict[tuple, int] = {}
+        self._alone: list[frozenset] = []
+        self._interned: dict[tuple, tuple] = {}
+
+    def initial_states(self) -> Iterator[PaxosState]:
+        n = self.acceptors
+        yield PaxosState((-1,) * n, (-1,) * n, (None,) * n, frozenset())
+
+    # -- the next-state relation ---------------------------------------------------
+    #
+    # Next == \/ \E b \in Ballot : Phase1a(b) \/ \E v \in Value : Phase2a(b, v)
+    #         \/ \E a \in Acceptor : Phase1b(a) \/ Phase2b(a)
+    #
+    # Every step but Phase2a depends only on the acceptors' variables and on
+    # which 1a and 2a messages were sent; Phase2a(b, v) depends on which 2a
+    # messages and which ballot-b 1b messages were sent. `_plan` and
+    # `_shown_safe` evaluate the guards for those parts, once per distinct
+    # part; `successors` applies the resulting steps to msgs.
+
+    def successors(self, state: PaxosState) -> list[tuple[tuple, PaxosState]]:
+        max_bal, max_vbal, max_val, msgs = state
+        alone = self._alone
+        sent = msgs & self._all_1a_2a
+        plans = self._plans.get(sent)
+        if plans is None:
+            plans = self._plans[sent] = {}
+        plan = plans.get((max_bal, max_vbal, max_val))
+        if plan is None:
+            plan = plans[max_bal, max_vbal, max_val] = self._plan(
+                max_bal, max_vbal, max_val, sent)
+        phase1a, phase2a_ballots, acceptor_steps = plan
+        steps = [(action, _new(PaxosState, (max_bal, max_vbal, max_val, msgs | alone[send])))
+                 for action, send in phase1a]
+        if phase2a_ballots:
+            one_bs = msgs & self._all_1b
+            safe = self._safe.get(one_bs)
+            if safe is None:
+                safe = self._safe[one_bs] = tuple(
+                    tuple((self._intern(Phase2a(b, v)), self._send(Msg2a(b, v)))
+                          for v in self._shown_safe(b, one_bs))
+                    for b in self._ballots)
+            for b in phase2a_ballots:
+                steps += [(action, _new(PaxosState,
+                                        (max_bal, max_vbal, max_val, msgs | alone[send])))
+                          for action, send in safe[b]]
+        steps += [(action, _new(PaxosState, (new_bal, new_vbal, new_val, msgs | alone[send])))
+                  for action, new_bal, new_vbal, new_val, send in acceptor_steps]
+        return steps
+
+    def _plan(self, max_bal: tuple, max_vbal: tuple, max_val: tuple,
+              sent: frozenset) -> tuple[tuple, tuple, tuple]:
+        """The steps enabled by the acceptors' variables and the sent 1a and 2a
+        messages `sent`: the Phase1a steps, the ballots b for which a Phase2a(b,
+        v) step may be enabled, and the Phase1b and Phase2b steps."""
+        sent_1a = [m.bal for m in self._1a if m in sent]
+        sent_2a = [m for m in self._2a if m in sent]
+        intern = self._intern
+        phase1a = tuple((intern(Phase1a(b)), self._send(Msg1a(b)))
+                        for b in self._ballots if b not in sent_1a)
+        # Phase2a(b, v) needs no 2a for ballot b and the ballot-b 1b messages of a
+        # quorum. Whoever sent 1b(b) still has max_bal >= b, since max_bal never
+        # decreases, except in the accept_below_promise mutant.
+        monotone = self.mutant != "accept_below_promise"
+        phase2a_ballots = tuple(
+            b for b in self._ballots
+            if all(m.bal != b for m in sent_2a)
+            and (not monotone or self._phase1.is_quorum(
+                frozenset(a for a in self._acceptors if max_bal[a] >= b))))
+        acceptor_steps = []
+        for a in self._acceptors:
+            for b in sent_1a:
+                if b > max_bal[a]:
+                    acceptor_steps.append((
+                        intern(Phase1b(a, b)), intern(_with(max_bal, a, b)), max_vbal, max_val,
+                        self._send(Msg1b(a, b, max_vbal[a], max_val[a]))))
+            for m in sent_2a:
+                # mutant accept_below_promise: a 2a below max_bal[a] is accepted too
+                if m.bal >= max_bal[a] or self.mutant == "accept_below_promise":
+                    if (max_bal[a], max_vbal[a], max_val[a]) == (m.bal, m.bal, m.val):
+                        continue  # a cast this very vote and sent its 2b: nothing changes
+                    acceptor_steps.append((
+                        intern(Phase2b(a, m.bal, m.val)), intern(_with(max_bal, a, m.bal)),
+                        intern(_with(max_vbal, a, m.bal)), intern(_with(max_val, a, m.val)),
+                        self._send(Msg2b(a, m.bal, m.val))))
+        return phase1a, phase2a_ballots, tuple(acceptor_steps)
+
+    def _intern(self, value: tuple) -> tuple:
+        """One shared copy of an action or a row of acceptor variables."""
+        # Keyed by type too: Phase2a(0, 1) == (0, 1) as tuples.
+        return self._interned.setdefault((type(value), value), value)
+
+    def _send(self, message: tuple) -> int:
+        """The number of the set {message} in `_alone`, to add to msgs. (Plans
+        hold numbers rather than sets: tuples of numbers drop out of the
+        garbage collector's sight.)"""
+        number = self._message_ids.get(message)
+        if number is None:
+            number = self._message_ids[message] = len(self._alone)
+            self._alone.append(frozenset((message,)))
+        return number
+
+    def _shown_safe(self, b: int, one_bs: frozenset) -> tuple[int, ...]:
+        """The values v for which the second conjunct of Phase2a(b, v) holds,
+        given the 1b messages `one_bs`: some quorum Q sent 1b(b), and either
+        none of those reports a vote or v is the value of one reporting the
+        highest vote."""
+        one_bs = [m for m in one_bs if m.bal == b]
+        safe: set[int] = set()
+        for quorum in self._quorums:
+            q1b = [m for m in one_bs if m.acc in quorum]
+            if {m.acc for m in q1b} != set(quorum):
+                continue  # some member of the quorum sent no 1b for this ballot
+            q1bv = [m for m in q1b if m.mbal >= 0]
+            if not q1bv or self.mutant == "no_adopt":  # mutant: any value will do
+                safe.update(range(self.values))
+            else:
+                top = max(m.mbal for m in q1bv)
+                safe.update(m.mval for m in q1bv if m.mbal == top)
+        return tuple(sorted(safe))
+
+    # -- what is chosen --------------------------------------------------------
+
+    def chosen(self, state: PaxosState) -> dict[int, tuple[tuple[int, tuple[int, ...]], ...]]:
+        """Each chosen value, with each ballot in which it is chosen and the
+        acceptors whose 2b messages for it in that ballot form a quorum."""
+        return self._chosen(state.msgs)[1]
+
+    def _chosen(self, msgs: frozenset) -> tuple[tuple[int, ...], dict]:
+        last_msgs, found = self._last_chosen
+        if msgs is last_msgs:  # the properties of one state ask in turn
+            return found
+        two_bs = msgs & self._all_2b
+        found = self._chosen_memo.get(two_bs)
+        if found is None:
+            voters: dict[tuple[int, int], list[int]] = {}
+            for m in sorted(two_bs):
+                voters.setdefault((m.val, m.bal), []).append(m.acc)
+            by_value: dict[int, list] = {}
+            for (v, b), accs in sorted(voters.items()):
+                if self._phase2.is_quorum(frozenset(accs)):
+                    by_value.setdefault(v, []).append((b, tuple(accs)))
+            found = self._chosen_memo[two_bs] = (
+                tuple(by_value), {v: tuple(how) for v, how in by_value.items()})
+        self._last_chosen = (msgs, found)
+        return found
+
+    # -- properties ----------------------------------------------------------------
+
+    @invariant("Agreement")
+    def agreement(self, state: PaxosState):
+        """At most one value is chosen."""
+        values, how = self._chosen(state.msgs)
+        if len(values) <= 1:
+            return True
+        return Fails("; ".join(
+            f"value {v} is chosen in ballot {how[v][0][0]} by acceptors "
+            f"{', '.join(map(str, how[v][0][1]))}" for v in values))
+
+    @invariant("Validity")
+    def validity(self, state: PaxosState):
+        """Only a value of Value can be chosen (the spec has no other source
+        of values; this guards the encoding)."""
+        strays = [v for v in self._chosen(state.msgs)[0] if not 0 <= v < self.values]
+        return Fails(f"{strays[0]!r} is chosen but is not a value") if strays else True
+
+    @reachable("A value is chosen")
+    def value_chosen(self, state: PaxosState) -> bool:
+        """A quorum voted for the same value in the same ballot."""
+        return bool(self._chosen(state.msgs)[0])
+
+    @reachable("A later ballot adopts an earlier vote")
+    def adopts_earlier_vote(self, state: PaxosState) -> bool:
+        """Some ``2a(b, v)`` was sent, and every quorum that sent all its
+        ballot-b 1b messages reports a vote: the ballot-b leader could not
+        pick freely and had to adopt the value of the highest vote, cast in
+        an earlier ballot (two leaders raced; the second adopted the first's
+        value)."""
+        msgs = state.msgs
+        one_bs = msgs & self._all_1b
+        for two_a in msgs & self._all_2a_only:
+            reports = {m.acc: m.mbal >= 0 for m in one_bs if m.bal == two_a.bal}
+            complete = [q for q in self._quorums if all(a in reports for a in q)]
+            if complete and all(any(reports[a] for a in q) for q in complete):
+                return True
+        return False
+
+    @reachable("An acceptor ignores a stale 1a")
+    def stale_1a_ignored(self, state: PaxosState) -> bool:
+        """Some ``1a(b)`` was sent that acceptor a never answered and now never
+        will, because ``max_bal[a] > b`` (the message-set analogue of a NACK)."""
+        msgs = state.msgs
+        answered = {(m.acc, m.bal) for m in msgs & self._all_1b}
+        return any(m.bal < state.max_bal[a] and (a, m.bal) not in answered
+                   for m in msgs & self._all_1a_2a if type(m) is Msg1a
+                   for a in self._acceptors)

@@ -1,0 +1,313 @@
+"""The `paxos` model: Lamport's Paxos.tla, state for state.
+
+Pinned here: TLC's count for the TLA+ Examples' configuration, the reachable
+set itself against a literal (slow) transcription of the spec's actions, the
+shortest witnesses, and each mutant's shortest counterexample.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+
+from checker import CheckConfig, ParamError, check
+from models import REGISTRY
+from models.paxos import (Msg1a, Msg1b, Msg2a, Msg2b, Paxos, PaxosState, Phase1a, Phase1b,
+                          Phase2a, Phase2b)
+
+
+def state(max_bal, max_vbal, max_val, *msgs) -> PaxosState:
+    return PaxosState(tuple(max_bal), tuple(max_vbal), tuple(max_val), frozenset(msgs))
+
+
+# -- the spec, transcribed literally ------------------------------------------
+
+
+def spec_successors(model: Paxos, s: PaxosState) -> list[PaxosState]:
+    """Next of Paxos.tla, one conjunct at a time, scanning msgs as the spec
+    does (stuttering steps included), with the model's mutants."""
+    max_bal, max_vbal, max_val, msgs = s
+    acceptors, values, ballots = (range(model.acceptors), range(model.values),
+                                  range(model.ballots))
+    quorums = model.quorums.phase1.quorums
+
+    def put(row, a, x):
+        return tuple(x if i == a else old for i, old in enumerate(row))
+
+    out = []
+    for b in ballots:
+        out.append(PaxosState(max_bal, max_vbal, max_val, msgs | {Msg1a(b)}))
+        for v in values:
+            if any(isinstance(m, Msg2a) and m.bal == b for m in msgs):
+                continue
+            for q in quorums:
+                q1b = [m for m in msgs if isinstance(m, Msg1b) and m.acc in q and m.bal == b]
+                q1bv = [m for m in q1b if m.mbal >= 0]
+                if all(any(m.acc == a for m in q1b) for a in q) and (
+                        not q1bv or model.mutant == "no_adopt"
+                        or any(m.mval == v and all(m.mbal >= mm.mbal for mm in q1bv)
+                               for m in q1bv)):
+                    out.append(PaxosState(max_bal, max_vbal, max_val, msgs | {Msg2a(b, v)}))
+                    break
+    for a in acceptors:
+        for m in msgs:
+            if isinstance(m, Msg1a) and m.bal > max_bal[a]:
+                out.append(PaxosState(put(max_bal, a, m.bal), max_vbal, max_val,
+                                      msgs | {Msg1b(a, m.bal, max_vbal[a], max_val[a])}))
+        for m in msgs:
+            if isinstance(m, Msg2a) and (m.bal >= max_bal[a]
+                                         or model.mutant == "accept_below_promise"):
+                out.append(PaxosState(put(max_bal, a, m.bal), put(max_vbal, a, m.bal),
+                                      put(max_val, a, m.val), msgs | {Msg2b(a, m.bal, m.val)}))
+    return out
+
+
+def spec_reachable(model: Paxos) -> tuple[set[PaxosState], int]:
+    """Every reachable state of the literal transcription, and the depth."""
+    (initial,) = model.initial_states()
+    depth_of = {initial: 0}
+    queue = deque([initial])
+    while queue:
+        s = queue.popleft()
+        for t in spec_successors(model, s):
+            if t not in depth_of:
+                depth_of[t] = depth_of[s] + 1
+                queue.append(t)
+    return set(depth_of), max(depth_of.values())
+
+
+def model_reachable(model: Paxos) -> set[PaxosState]:
+    (initial,) = model.initial_states()
+    seen, queue = {initial}, deque([initial])
+    while queue:
+        s = queue.popleft()
+        for _, t in model.successors(s):
+            assert t != s, "a step that changes nothing should not be generated"
+            if t not in seen:
+                seen.add(t)
+                queue.append(t)
+    return seen
+
+
+@pytest.mark.parametrize("params, mutant, states, depth", [
+    (dict(acceptors=1, values=2, ballots=2), None, 45, 8),
+    (dict(acceptors=2, values=2, ballots=2), None, 145, 12),
+    (dict(acceptors=3, values=1, ballots=2), None, 1681, 16),
+    (dict(acceptors=2, values=2, ballots=3), None, 1501, 18),
+    (dict(acceptors=4, values=1, ballots=2), None, 9409, 20),
+    (dict(acceptors=3, values=2, ballots=2, quorum={"flexible": {"phase1": 3, "phase2": 1}}),
+     None, 513, 16),
+    (dict(acceptors=3, values=2, ballots=2), "no_adopt", 5329, 16),
+    (dict(acceptors=2, values=2, ballots=2), "accept_below_promise", 851, 16),
+    (dict(acceptors=3, values=2, ballots=2), "non_intersecting_quorums", 12513, 16),
+])
+def test_reachable_states_are_exactly_the_specs(params, mutant, states, depth):
+    model = Paxos(mutant=mutant, **params)
+    expected, expected_depth = spec_reachable(model)
+    assert model_reachable(model) == expected
+    assert (len(expected), expected_depth) == (states, depth)
+    result = check(Paxos(mutant=mutant, **params), CheckConfig(properties=()))
+    assert (result.stats.distinct_states, result.stats.depth) == (states, depth)
+
+
+# -- TLC's numbers ------------------------------------------------------------
+
+
+def test_tlc_configuration_three_acceptors_two_values_ballots_0_1():
+    # MCPaxosTiny of the TLA+ Examples: TLC reports 3,921 distinct states and
+    # depth 17 (it counts the initial state as depth 1).
+    result = check(Paxos(acceptors=3, values=2, ballots=2))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 3921
+    assert result.stats.depth == 16
+    assert result.stats.actions == {"Phase1a": 146, "Phase1b": 2448, "Phase2a": 992,
+                                    "Phase2b": 5856}
+    assert {w.property.name for w in result.witnesses} == {
+        "value_chosen", "adopts_earlier_vote", "stale_1a_ignored"}
+
+
+def test_three_acceptors_two_values_ballots_0_1_2():
+    result = check(Paxos(acceptors=3, values=2, ballots=3))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 185_369
+    assert result.stats.depth == 24
+    assert result.stats.actions == {"Phase1a": 11763, "Phase1b": 125556, "Phase2a": 73512,
+                                    "Phase2b": 280704}
+
+
+def test_registered_with_its_parameters_and_mutants():
+    assert REGISTRY["paxos"] is Paxos
+    model = Paxos()
+    assert model.parameters() == {"acceptors": 3, "values": 2, "ballots": 2,
+                                  "quorum": "majority"}
+    assert set(Paxos.mutants) == {"no_adopt", "accept_below_promise",
+                                  "non_intersecting_quorums"}
+    assert Paxos.symmetry_sets == ("acceptors", "values")
+    assert list(Paxos.properties) == ["agreement", "validity", "value_chosen",
+                                      "adopts_earlier_vote", "stale_1a_ignored"]
+
+
+# -- witnesses ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def witnesses():
+    result = check(Paxos(), CheckConfig(
+        properties=("value_chosen", "adopts_earlier_vote", "stale_1a_ignored")))
+    return {w.property.name: w.trace for w in result.witnesses}
+
+
+def test_witness_a_value_is_chosen(witnesses):
+    trace = witnesses["value_chosen"]
+    assert trace.actions == (
+        Phase1a(0),
+        Phase1b(0, 0),
+        Phase1b(1, 0),
+        Phase2a(0, 0),
+        Phase2b(0, 0, 0),
+        Phase2b(1, 0, 0),
+    )
+    assert trace.final == state(
+        (0, 0, -1), (0, 0, -1), (0, 0, None),
+        Msg1a(0), Msg1b(0, 0, -1, None), Msg1b(1, 0, -1, None), Msg2a(0, 0),
+        Msg2b(0, 0, 0), Msg2b(1, 0, 0))
+    assert Paxos().chosen(trace.final) == {0: ((0, (0, 1)),)}
+
+
+def test_witness_a_later_ballot_adopts_an_earlier_vote(witnesses):
+    trace = witnesses["adopts_earlier_vote"]
+    assert trace.actions == (
+        Phase1a(0),
+        Phase1a(1),
+        Phase1b(0, 0),
+        Phase1b(0, 1),
+        Phase1b(1, 0),
+        Phase2a(0, 0),      # ballot 0 proposes value 0 ...
+        Phase2b(1, 0, 0),   # ... acceptor 1 votes for it ...
+        Phase1b(1, 1),      # ... and reports that vote to ballot 1,
+        Phase2a(1, 0),      # whose leader must propose value 0 again
+    )
+    assert trace.final == state(
+        (1, 1, -1), (-1, 0, -1), (None, 0, None),
+        Msg1a(0), Msg1a(1), Msg1b(0, 0, -1, None), Msg1b(0, 1, -1, None),
+        Msg1b(1, 0, -1, None), Msg2a(0, 0), Msg2b(1, 0, 0), Msg1b(1, 1, 0, 0),
+        Msg2a(1, 0))
+    # the other value was not an option for ballot 1
+    before = trace.steps[-2].state
+    assert [action for action, _ in Paxos().successors(before)
+            if isinstance(action, Phase2a)] == [Phase2a(1, 0)]
+
+
+def test_witness_an_acceptor_ignores_a_stale_1a(witnesses):
+    trace = witnesses["stale_1a_ignored"]
+    assert trace.actions == (Phase1a(0), Phase1a(1), Phase1b(0, 1))
+    assert trace.final == state(
+        (1, -1, -1), (-1, -1, -1), (None, None, None),
+        Msg1a(0), Msg1a(1), Msg1b(0, 1, -1, None))
+    assert Phase1b(0, 0) not in [action for action, _ in Paxos().successors(trace.final)]
+
+
+# -- mutants ------------------------------------------------------------------
+
+
+def shortest_violation(mutant: str):
+    result = check(Paxos(mutant=mutant))
+    assert result.verdict == "violated"
+    assert [v.property.name for v in result.violations] == ["agreement"]
+    return result.violation("agreement")
+
+
+def test_no_adopt_breaks_agreement():
+    violation = shortest_violation("no_adopt")
+    assert violation.reason == ("value 0 is chosen in ballot 0 by acceptors 1, 2; "
+                                "value 1 is chosen in ballot 1 by acceptors 0, 1")
+    assert violation.trace.actions == (
+        Phase1a(0),
+        Phase1a(1),
+        Phase1b(0, 0),
+        Phase1b(0, 1),
+        Phase1b(1, 0),
+        Phase2a(0, 0),
+        Phase2b(1, 0, 0),
+        Phase1b(1, 1),      # acceptor 1 reports its vote for value 0 ...
+        Phase2a(1, 1),      # ... and ballot 1 proposes value 1 all the same
+        Phase2b(0, 1, 1),
+        Phase2b(1, 1, 1),
+        Phase2b(2, 0, 0),
+    )
+    assert violation.trace.final == state(
+        (1, 1, 0), (1, 1, 0), (1, 1, 0),
+        Msg1a(0), Msg1a(1), Msg1b(0, 0, -1, None), Msg1b(0, 1, -1, None),
+        Msg1b(1, 0, -1, None), Msg2a(0, 0), Msg2b(1, 0, 0), Msg1b(1, 1, 0, 0),
+        Msg2a(1, 1), Msg2b(0, 1, 1), Msg2b(1, 1, 1), Msg2b(2, 0, 0))
+
+
+def test_accept_below_promise_breaks_agreement():
+    violation = shortest_violation("accept_below_promise")
+    assert violation.reason == ("value 0 is chosen in ballot 0 by acceptors 0, 1; "
+                                "value 1 is chosen in ballot 1 by acceptors 0, 1")
+    assert violation.trace.actions == (
+        Phase1a(0),
+        Phase1a(1),
+        Phase1b(0, 0),
+        Phase1b(0, 1),
+        Phase1b(1, 0),
+        Phase2a(0, 0),
+        Phase2b(0, 0, 0),   # below acceptor 0's promise of ballot 1
+        Phase1b(1, 1),
+        Phase2a(1, 1),
+        Phase2b(0, 1, 1),
+        Phase2b(1, 0, 0),
+        Phase2b(1, 1, 1),
+    )
+    assert violation.trace.final == state(
+        (1, 1, -1), (1, 1, -1), (1, 1, None),
+        Msg1a(0), Msg1a(1), Msg1b(0, 0, -1, None), Msg1b(0, 1, -1, None),
+        Msg1b(1, 0, -1, None), Msg2a(0, 0), Msg2b(0, 0, 0), Msg1b(1, 1, -1, None),
+        Msg2a(1, 1), Msg2b(0, 1, 1), Msg2b(1, 0, 0), Msg2b(1, 1, 1))
+
+
+def test_non_intersecting_quorums_break_agreement():
+    violation = shortest_violation("non_intersecting_quorums")
+    assert violation.reason == ("value 0 is chosen in ballot 0 by acceptors 1; "
+                                "value 1 is chosen in ballot 1 by acceptors 0")
+    assert violation.trace.actions == (
+        Phase1a(0),
+        Phase1a(1),
+        Phase1b(0, 0),
+        Phase2a(0, 0),      # a quorum of one: acceptor 0
+        Phase1b(0, 1),
+        Phase2a(1, 1),
+        Phase2b(0, 1, 1),
+        Phase2b(1, 0, 0),   # another quorum of one: acceptor 1
+    )
+    assert violation.trace.final == state(
+        (1, 0, -1), (1, 0, -1), (1, 0, None),
+        Msg1a(0), Msg1a(1), Msg1b(0, 0, -1, None), Msg2a(0, 0), Msg1b(0, 1, -1, None),
+        Msg2a(1, 1), Msg2b(0, 1, 1), Msg2b(1, 0, 0))
+
+
+# -- parameters ---------------------------------------------------------------
+
+
+def test_quorums_that_need_not_intersect_are_rejected():
+    with pytest.raises(ParamError) as error:
+        Paxos(quorum={"threshold": 1})
+    assert error.value.field == "params.quorum"
+    assert "do not intersect" in error.value.message
+
+
+def test_non_intersecting_mutant_needs_two_acceptors():
+    with pytest.raises(ParamError) as error:
+        Paxos(acceptors=1, mutant="non_intersecting_quorums")
+    assert error.value.field == "params.acceptors"
+
+
+def test_flexible_quorums_keep_agreement():
+    # Phase 1 needs all three acceptors, so any single vote can choose.
+    model = Paxos(quorum={"flexible": {"phase1": 3, "phase2": 1}})
+    result = check(model)
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 513
+    assert model.chosen(result.witness("value_chosen").trace.final) == {0: ((0, (0,)),)}
