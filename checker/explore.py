@@ -22,6 +22,7 @@ import resource
 import sys
 import time
 from collections import Counter
+from itertools import repeat
 from typing import Any, Callable
 
 from checker.errors import CheckerError, ModelDefinitionError
@@ -72,6 +73,19 @@ class _Found:
         self.order, self.location, self.state, self.reason = order, location, state, reason
 
 
+class _Batch:
+    """Successors generated from a chunk of states, in generation order."""
+
+    __slots__ = ("fingerprints", "states", "parents", "ordinals", "action_types")
+
+    def __init__(self) -> None:
+        self.action_types: list[type] = []
+        self.fingerprints: list[int] = []
+        self.states: list[Any] = []
+        self.parents: list[int] = []
+        self.ordinals: list[int] = []
+
+
 class _Search:
     def __init__(self, model: Model, config: CheckConfig, reporter: Reporter):
         self.model = model
@@ -114,8 +128,7 @@ class _Search:
                 if self.config.max_depth is not None and self.depth >= self.config.max_depth:
                     # Expanding further would go past the bound: the run is
                     # complete only if no unexplored state lies beyond it.
-                    frontier = self._expand(frontier, deadline, probe_only=True)
-                    if frontier:
+                    if self._expand(frontier, deadline, probe_only=True):
                         self.stopped_by = "max_depth"
                     break
                 frontier = self._expand(frontier, deadline)
@@ -130,110 +143,120 @@ class _Search:
             bool(self.violations) and not self.config.keep_going)
 
     def _initial_level(self) -> list[Any]:
+        """The initial states, treated as the successors of no state."""
         found: dict[str, _Found] = {}
-        candidates = []
-        for ordinal, state in enumerate(self.model.initial_states()):
-            self.generated += 1
-            location = (NO_PARENT, ordinal)
-            if self.bounded and not self.model.within_bounds(state):
-                self._check_state(state, location, (ordinal, 0), found)
-                continue
-            candidates.append((self._fingerprint(state), state, location, (ordinal, 1)))
-        level = []
-        for fingerprint, state, location, order in candidates:
-            if self.store.add_to_level(fingerprint):
-                self._check_state(state, location, order, found)
-                if not self._admit(location):
-                    break
-                level.append(state)
+        batch = _Batch()
+        self._add_successors(batch, NO_PARENT, None,
+                             [(None, state) for state in self.model.initial_states()], found)
+        level = self._admit_new(batch, found)
         self._settle(found)
-        self.store.finish_level()
         self.reporter.update(0, len(self.pointers), self.generated, len(level))
         return level
 
     def _expand(self, frontier: list[Any], deadline: float | None,
                 probe_only: bool = False) -> list[Any]:
-        """Expand one level; return the next one (when `probe_only`, return
-        at most one new state, unstored, to show that one exists)."""
-        model, store, pointers = self.model, self.store, self.pointers
-        successors = model.successors
-        within_bounds = model.within_bounds if self.bounded else None
-        counts = self.action_counts
-        fingerprint = self._fingerprint
-        base = len(pointers) - len(frontier)
+        """Expand one level; return the next one. When `probe_only`, store
+        and check nothing: return one new state if there is one."""
+        successors = self.model.successors
+        base = len(self.pointers) - len(frontier)
         next_level: list[Any] = []
         for low in range(0, len(frontier), CHUNK):
             if deadline is not None and time.monotonic() > deadline:
                 self.stopped_by = "time_limit"
                 break
             found: dict[str, _Found] = {}
-            fingerprints: list[int] = []
-            states: list[Any] = []
-            locations: list[tuple[int, int]] = []
-            transitions = self.transitions
+            batch = _Batch()
             for index in range(low, min(low + CHUNK, len(frontier))):
                 state = frontier[index]
                 parent = base + index
-                if parent < MUTATION_CHECKS:
-                    before = hash(state)
-                ordinal = -1
-                for ordinal, (action, next_state) in enumerate(successors(state)):
-                    counts[type(action)] += 1
-                    if transitions:
-                        self._check_step(state, action, next_state, (parent, ordinal),
-                                         (len(states), 0), found)
-                    if within_bounds is not None and not within_bounds(next_state):
-                        self._check_state(next_state, (parent, ordinal),
-                                          (len(states), 0), found)
-                        continue
-                    fingerprints.append(fingerprint(next_state))
-                    states.append(next_state)
-                    locations.append((parent, ordinal))
-                self.generated += ordinal + 1
-                if parent < MUTATION_CHECKS and hash(state) != before:
+                before = hash(state) if parent < MUTATION_CHECKS else None
+                steps = successors(state)
+                self._add_successors(batch, parent, state,
+                                     steps if type(steps) is list else list(steps), found)
+                if before is not None and hash(state) != before:
                     raise ModelDefinitionError(
-                        f"model {model.name!r}: successors() changed the state it was "
-                        "given; build new states instead of mutating (use tuples and "
-                        "frozensets, or dataclasses.replace on frozen dataclasses)")
-            for position in store.unseen_in_finished(fingerprints):
-                if not store.add_to_level(fingerprints[position]):
-                    continue
-                if probe_only:
-                    return [states[position]]
-                location = locations[position]
-                self._check_state(states[position], location, (position, 1), found)
-                if not self._admit(location):
-                    break
-                next_level.append(states[position])
-            if not probe_only:
-                self._settle(found)
-            self.reporter.update(self.depth + 1, len(pointers), self.generated,
+                        f"model {self.model.name!r}: successors() changed the state it "
+                        "was given; build new states instead of mutating (use tuples "
+                        "and frozensets, or dataclasses.replace on frozen dataclasses)")
+            if probe_only:
+                new = self._admit_new(batch, found, probe_only=True)
+                if new:
+                    return new
+                continue
+            self.action_counts.update(batch.action_types)
+            next_level += self._admit_new(batch, found)
+            self._settle(found)
+            self.reporter.update(self.depth + 1, len(self.pointers), self.generated,
                                  len(next_level))
             if self._stopping():
                 break
         if probe_only:
             return []
-        store.finish_level()
         if next_level:
             self.depth += 1
         return next_level
 
-    def _admit(self, location: tuple[int, int]) -> bool:
-        """Store a new state unless the state bound forbids it."""
-        if self.config.max_states is not None and len(self.pointers) >= self.config.max_states:
-            self.stopped_by = "max_states"
-            return False
-        self.pointers.add(*location)
-        return True
-
-    def _fingerprint(self, state: Any) -> int:
+    def _add_successors(self, batch: "_Batch", parent: int, state: Any,
+                        steps: list[tuple[Any, Any]], found: dict[str, _Found]) -> None:
+        """Append one state's successors to `batch`, in order; check steps
+        and out-of-bounds successors on the way. Bulk operations, since
+        this runs for every successor."""
+        if not steps:
+            return
+        self.generated += len(steps)
+        actions, next_states = zip(*steps)
+        ordinals: Any = range(len(steps))
+        if parent != NO_PARENT:
+            batch.action_types += map(type, actions)
+        if self.transitions and parent != NO_PARENT:
+            for ordinal in ordinals:
+                self._check_step(state, actions[ordinal], next_states[ordinal],
+                                 (parent, ordinal), (len(batch.states), 0), found)
+        if self.bounded:
+            inside = list(map(self.model.within_bounds, next_states))
+            if not all(inside):
+                kept = []
+                for ordinal, is_inside in enumerate(inside):
+                    if is_inside:
+                        kept.append(ordinal)
+                    else:
+                        self._check_state(next_states[ordinal], (parent, ordinal),
+                                          (len(batch.states) + len(kept), 0), found)
+                ordinals = kept
+                next_states = [next_states[ordinal] for ordinal in kept]
         try:
-            return hash(state)
+            batch.fingerprints += map(hash, next_states)
         except TypeError as error:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: a state is not hashable ({error}); "
                 "build states from tuples, frozensets, named tuples and frozen "
                 "dataclasses") from None
+        batch.states += next_states
+        batch.parents += repeat(parent, len(next_states))
+        batch.ordinals += ordinals
+
+    def _admit_new(self, batch: "_Batch", found: dict[str, _Found],
+                   probe_only: bool = False) -> list[Any]:
+        """The states of `batch` seen for the first time, in generation
+        order: checked, and stored unless the state bound forbids it."""
+        room = (self.config.max_states - len(self.pointers)
+                if self.config.max_states is not None else None)
+        positions = self.store.add_new(batch.fingerprints, limit=room,
+                                       record=not probe_only)
+        if probe_only:
+            return [batch.states[position] for position in positions[:1]]
+        if room is not None and len(positions) == room and len(
+                self.store.add_new(batch.fingerprints, record=False)):
+            self.stopped_by = "max_states"
+        states, parents, ordinals = batch.states, batch.parents, batch.ordinals
+        if self.invariants or self.reachables:
+            for position in positions:
+                self._check_state(states[position],
+                                  (parents[position], ordinals[position]),
+                                  (position, 1), found)
+        self.pointers.extend([parents[p] for p in positions],
+                             [ordinals[p] for p in positions])
+        return [states[position] for position in positions]
 
     # -- properties -------------------------------------------------------------
 

@@ -32,11 +32,10 @@ class BackPointers:
     def __len__(self) -> int:
         return len(self.parents)
 
-    def add(self, parent: int, ordinal: int) -> int:
-        """Record a new state; return its number."""
-        self.parents.append(parent)
-        self.ordinals.append(ordinal)
-        return len(self.parents) - 1
+    def extend(self, parents: list[int], ordinals: list[int]) -> None:
+        """Record new states, numbered in order after those already held."""
+        self.parents.extend(parents)
+        self.ordinals.extend(ordinals)
 
     def location(self, number: int) -> tuple[int, int]:
         return self.parents[number], self.ordinals[number]

@@ -159,7 +159,7 @@ def test_a_property_that_raises_names_itself():
 
 
 def test_statistics_report_actions_that_never_fired():
-    result = check(DieHard(big=3, small=3, goal=9), CheckConfig(properties=("within_capacity",)))
+    result = check(DieHard(), CheckConfig(properties=("within_capacity",)))
     assert result.stats.never_fired == ()
 
     class WithIdleAction(Counter):
