@@ -31,11 +31,14 @@ OK, FAILED, INCOMPLETE = 0, 1, 3
               help="Also write each spec's report into DIR as SPEC.json and SPEC.txt.")
 @click.option("--full-states", is_flag=True,
               help="Print every state of a trace in full, not only what changed.")
+@click.option("--witnesses", is_flag=True,
+              help="Print the run that reaches each reachability property, not only its length.")
 @click.option("--progress/--no-progress", default=None,
               help="Show progress on stderr. Default: a bar when stderr is a terminal.")
 def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
           time_limit: float | None, keep_going: bool, output_format: str,
-          out_dir: str | None, full_states: bool, progress: bool | None) -> None:
+          out_dir: str | None, full_states: bool, witnesses: bool,
+          progress: bool | None) -> None:
     """Run each SPEC (a YAML spec file) and report what it found.
 
     Every spec is loaded and validated before any runs. A run stopped by a
@@ -62,7 +65,8 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
         codes.append(_exit_code(result.verdict, spec.expect is not None, mismatches))
         title = f"{spec.path}: {_describe(model)}"
         text = render_result(title, model, result, mismatches,
-                             expected=spec.expect is not None, full_states=full_states)
+                             expected=spec.expect is not None, full_states=full_states,
+                             witnesses=witnesses)
         document = result_document(spec.path, model, result, spec.expect, mismatches)
         documents.append(document)
         if output_format == "text":

@@ -108,7 +108,8 @@ STOPPED_BY = {
 
 
 def render_result(title: str, model: Model, result: Result, mismatches: Iterable[str] = (),
-                  expected: bool = False, full_states: bool = False) -> str:
+                  expected: bool = False, full_states: bool = False,
+                  witnesses: bool = False) -> str:
     """The whole report for one check: title, verdict, findings, statistics,
     and whether the spec's expectation was met (when it had one)."""
     lines = [title, f"verdict: {result.verdict.upper()}"]
@@ -117,7 +118,11 @@ def render_result(title: str, model: Model, result: Result, mismatches: Iterable
     for finding in result.violations:
         lines += render_finding(model, finding, full_states=full_states)
     for finding in result.witnesses:
-        lines += render_finding(model, finding, witness=True, full_states=full_states)
+        if witnesses:
+            lines += render_finding(model, finding, witness=True, full_states=full_states)
+        else:
+            lines.append(f"{finding.property.title} ({finding.property.name}) reached in "
+                         f"{_steps(len(finding.trace))} (--witnesses shows the run)")
     lines += render_stats(result)
     mismatches = list(mismatches)
     if mismatches:
