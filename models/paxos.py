@@ -2,34 +2,46 @@
 
 Follows ``Paxos.tla`` of the TLA+ Examples (tlaplus/Examples,
 specifications/Paxos): Paxos without explicit leaders or learners. Each
-acceptor ``a`` keeps ``max_bal[a]`` (the highest ballot it took part in),
-``max_vbal[a]`` and ``max_val[a]`` (its last vote, ``-1``/``None`` before it
+acceptor ``a`` keeps ``max_bal[a]`` (the highest ballot it took part in) and
+its last vote ``max_vbal[a]``, ``max_val[a]`` (``-1`` and ``None`` before it
 votes); ``msgs`` is the set of every message ever sent. Acceptors are
 numbered ``0..acceptors-1``, values ``0..values-1``, ballots
-``0..ballots-1``.
+``0..ballots-1`` (the spec's ``Ballot`` cut down to a finite set, as TLC's
+configurations do). For 3 acceptors, 2 values and ballots {0, 1} the model
+has TLC's 3,921 distinct states.
 
 The network: a message never leaves ``msgs``, so any sent message can be
 received at any time, any number of times. As Lamport's spec argues, this
 covers loss, reordering and duplication as far as safety is concerned: a lost
 message is one nobody acts on.
 
-Quorums are every quorum of the quorum system (by default every majority, not
-only the minimal ones), as the spec's ``\\E Q \\in Quorum`` ranges over them.
+Quorums: the ``quorum`` rule (default: majorities). ``\\E Q \\in Quorum`` in
+Phase2a ranges over every quorum, supersets of the minimal ones included. The
+spec assumes every two quorums intersect, so a rule that breaks this is
+rejected; the `non_intersecting_quorums` mutant breaks it on purpose. With a
+flexible rule, Phase2a uses phase-1 quorums and choosing phase-2 quorums.
 
 A value is *chosen* when a quorum sent 2b messages for the same ballot and
 value. There are no learners: in this formulation learning is choosing, so
 the textbook property "learned implies chosen" has nothing to check here
-(it belongs to the ``paxos-textbook`` model).
+(it belongs to the ``paxos-textbook`` model). Validity holds by
+construction, as every 2a carries a value of ``Value``; the property guards
+the encoding.
 
-Deliberate differences, none of which changes the set of reachable states:
+Deliberate differences, none of which changes the reachable states:
 
 - Steps that change nothing are not generated: ``Phase1a(b)`` when ``1a(b)``
   was already sent, and ``Phase2b`` by an acceptor that already cast exactly
   that vote. TLC generates these stuttering steps and finds the state known;
-  the distinct states, the depth and every shortest trace are the same.
-- The existential message of ``Phase1b(a)`` and ``Phase2b(a)`` is named in the
-  action (``Phase1b(a, b)`` answers ``1a(b)``), so a trace says which message
-  an acceptor acted on.
+  the distinct states, the depth and every shortest trace are the same (the
+  generated-state count is not TLC's).
+- The message that ``Phase1b(a)`` and ``Phase2b(a)`` pick with ``\\E m`` is
+  named in the action (``Phase1b(a, b)`` answers ``1a(b)``), so a trace
+  says which message an acceptor acted on.
+
+Speed: the guards are evaluated on the parts of a state they depend on and
+the answers are remembered (see `_plan`); the remembered tables are derived
+from states, never part of one.
 """
 
 from __future__ import annotations
