@@ -202,6 +202,7 @@ class Paxos(Model):
         # they depend on; none is part of a state.
         self._plans: dict[frozenset, dict[tuple, tuple]] = {}
         self._safe: dict[frozenset, tuple] = {}
+        self._safe_at: dict[tuple[int, frozenset], tuple] = {}
         self._chosen_memo: dict[frozenset, tuple] = {}
         self._last_chosen: tuple = (None, None)
         self._message_ids: dict[tuple, int] = {}
@@ -242,8 +243,7 @@ class Paxos(Model):
             safe = self._safe.get(one_bs)
             if safe is None:
                 safe = self._safe[one_bs] = tuple(
-                    tuple((self._intern(Phase2a(b, v)), self._send(Msg2a(b, v)))
-                          for v in self._shown_safe(b, one_bs))
+                    self._phase2a_steps(b, frozenset(m for m in one_bs if m.bal == b))
                     for b in self._ballots)
             for b in phase2a_ballots:
                 steps += [(action, _new(PaxosState,
@@ -305,12 +305,21 @@ class Paxos(Model):
             self._alone.append(frozenset((message,)))
         return number
 
-    def _shown_safe(self, b: int, one_bs: frozenset) -> tuple[int, ...]:
+    def _phase2a_steps(self, b: int, one_bs: frozenset) -> tuple:
+        """The Phase2a(b, v) steps that the ballot-b 1b messages `one_bs`
+        allow, each with the message it sends."""
+        steps = self._safe_at.get((b, one_bs))
+        if steps is None:
+            steps = self._safe_at[b, one_bs] = tuple(
+                (self._intern(Phase2a(b, v)), self._send(Msg2a(b, v)))
+                for v in self._shown_safe(one_bs))
+        return steps
+
+    def _shown_safe(self, one_bs: frozenset) -> tuple[int, ...]:
         """The values v for which the second conjunct of Phase2a(b, v) holds,
-        given the 1b messages `one_bs`: some quorum Q sent 1b(b), and either
-        none of those reports a vote or v is the value of one reporting the
-        highest vote."""
-        one_bs = [m for m in one_bs if m.bal == b]
+        given the ballot-b 1b messages `one_bs`: some quorum Q sent 1b(b),
+        and either none of those reports a vote or v is the value of one
+        reporting the highest vote."""
         safe: set[int] = set()
         for quorum in self._quorums:
             q1b = [m for m in one_bs if m.acc in quorum]
