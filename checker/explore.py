@@ -32,6 +32,7 @@ from checker.progress import Reporter, Silent
 from checker.properties import Property, reason_of
 from checker.result import (HOLDS, INCOMPLETE, VIOLATED, CheckConfig, Finding,
                             Result, Stats)
+from checker.symmetry import Symmetry
 from checker.traces import NO_PARENT, BackPointers, replay
 
 #: Parent states expanded between two batched look-ups in the visited set
@@ -56,9 +57,6 @@ def select_properties(model: Model, names: tuple[str, ...] | None) -> tuple[Prop
 def check(model: Model, config: CheckConfig = CheckConfig(),
           reporter: Reporter | None = None) -> Result:
     """Explore `model` breadth-first under `config` and return the result."""
-    if config.symmetry:
-        raise CheckerError("symmetry reduction is not available yet; "
-                           "set `symmetry: false` in the spec")
     return _Search(model, config, reporter or Silent()).run()
 
 
@@ -101,6 +99,10 @@ class _Search:
         self.violations: dict[str, Finding] = {}
         self.witnesses: dict[str, Finding] = {}
         self.bounded = has_bounds(model)
+        self.symmetry = Symmetry(model, config.symmetry) if config.symmetry else None
+        self.canonical_seconds = 0.0
+        self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
+            if self.symmetry else None
         self._activate()
 
     def _activate(self) -> None:
@@ -224,6 +226,12 @@ class _Search:
                                           (len(batch.states) + len(kept), 0), found)
                 ordinals = kept
                 next_states = [next_states[ordinal] for ordinal in kept]
+        if self.symmetry is not None:
+            if self.soundness.pending:
+                self.soundness.check_steps(state, steps, parent)
+            started = time.perf_counter()
+            next_states = list(map(self.symmetry.representative, next_states))
+            self.canonical_seconds += time.perf_counter() - started
         try:
             batch.fingerprints += map(hash, next_states)
         except TypeError as error:
@@ -249,6 +257,9 @@ class _Search:
                 self.store.add_new(batch.fingerprints, record=False)):
             self.stopped_by = "max_states"
         states, parents, ordinals = batch.states, batch.parents, batch.ordinals
+        if self.soundness is not None and self.soundness.pending:
+            for position in positions:
+                self.soundness.check_state(states[position])
         if self.invariants or self.reachables:
             for position in positions:
                 self._check_state(states[position],
@@ -294,13 +305,23 @@ class _Search:
         for name, occurrence in sorted(found.items(), key=lambda item: item[1].order):
             prop = kinds[name]
             trace = replay(self.model, self.pointers.path(*occurrence.location),
-                           occurrence.state)
-            finding = Finding(prop, trace, occurrence.reason)
+                           occurrence.state, self.symmetry)
+            reason = occurrence.reason
+            if self.symmetry is not None and prop.kind != "reachable":
+                reason = self._reason_on(prop, trace)  # names as in the real run
+            finding = Finding(prop, trace, reason)
             if prop.kind == "reachable":
                 self.witnesses[name] = finding
             else:
                 self.violations[name] = finding
         self._activate()
+
+    def _reason_on(self, prop: Property, trace: Any) -> str | None:
+        predicate = getattr(self.model, prop.name)
+        if prop.kind == "transition":
+            before, after = trace.steps[-2], trace.steps[-1]
+            return reason_of(predicate(before.state, after.action, after.state))
+        return reason_of(predicate(trace.final))
 
     # -- the result -------------------------------------------------------------
 
@@ -332,6 +353,8 @@ class _Search:
             store_bytes=self.store.nbytes + self.pointers.nbytes,
             actions=counts,
             collision_probability=collision_probability(distinct, self.generated),
+            symmetry=tuple(self.config.symmetry),
+            canonical_seconds=self.canonical_seconds,
         )
         witnesses = tuple(self.witnesses[p.name] for p in self.properties
                           if p.name in self.witnesses)
@@ -349,3 +372,73 @@ def _first(found: dict[str, _Found], name: str, order: tuple[int, int],
 def _peak_memory() -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
+
+
+class _SoundnessGuard:
+    """Refuses symmetry that the model does not have.
+
+    On the first states explored it checks, for each generator of the
+    group, that every selected property and the state constraint give the
+    same answer on a state and its image, and that renaming commutes with
+    the successor function (the successors of the image are the images of
+    the successors).
+    """
+
+    SAMPLE = 300
+
+    def __init__(self, model: Model, symmetry: Symmetry, properties: tuple[Property, ...]):
+        self.model = model
+        self.generators = symmetry.generators()
+        self.properties = properties
+        self.states_left = self.SAMPLE
+        self.steps_left = self.SAMPLE
+
+    @property
+    def pending(self) -> bool:
+        return self.states_left > 0 or self.steps_left > 0
+
+    def check_state(self, state: Any) -> None:
+        if self.states_left <= 0:
+            return
+        self.states_left -= 1
+        model = self.model
+        for perm in self.generators:
+            image = model.permute(state, perm)
+            for prop in self.properties:
+                if prop.kind != "transition":
+                    predicate = getattr(model, prop.name)
+                    if bool(predicate(state)) != bool(predicate(image)):
+                        self._refuse(f"property {prop.name!r} ({prop.title})", perm)
+            if has_bounds(model) and model.within_bounds(state) != model.within_bounds(image):
+                self._refuse("the state constraint (within_bounds)", perm)
+
+    def check_steps(self, state: Any, steps: list, parent: int) -> None:
+        if self.steps_left <= 0 or parent == NO_PARENT:
+            return
+        self.steps_left -= 1
+        model = self.model
+        transitions = [(p, getattr(model, p.name)) for p in self.properties
+                       if p.kind == "transition"]
+        for perm in self.generators:
+            image = model.permute(state, perm)
+            expected = {(model.permute_action(a, perm), model.permute(t, perm))
+                        for a, t in steps}
+            if set(model.successors(image)) != expected:
+                raise ModelDefinitionError(
+                    f"model {model.name!r}: renaming by {dict(perm)} does not commute with "
+                    "successors(): the successors of a renamed state must be the renamed "
+                    "successors; fix permute()/permute_action() or the symmetry declared")
+            for prop, predicate in transitions:
+                for action, target in steps:
+                    if bool(predicate(state, action, target)) != bool(predicate(
+                            image, model.permute_action(action, perm),
+                            model.permute(target, perm))):
+                        self._refuse(f"property {prop.name!r} ({prop.title})", perm)
+
+    def _refuse(self, what: str, perm: Any) -> None:
+        names = ", ".join(name for name, images in perm.items()
+                          if list(images) != sorted(images))
+        raise CheckerError(
+            f"symmetry over {names} is unsound for model {self.model.name!r}: {what} "
+            "changes when elements are renamed; check it without symmetry "
+            "(symmetry: false) or choose other sets")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar, Hashable, Iterable, Mapping
+from typing import Any, ClassVar, Hashable, Iterable, Mapping, Sequence
 
 from checker.errors import ParamError
 from checker.properties import Property
@@ -123,6 +123,33 @@ class Model:
         checked against the invariants but neither counted nor expanded.
         The engine calls it only when a model overrides it."""
         return True
+
+    # -- symmetry (see checker.symmetry) ------------------------------------------
+
+    def symmetry_groups(self) -> Mapping[str, Sequence[Sequence[int]]]:
+        """For each symmetric set of this instance, its elements split into
+        groups of interchangeable ones, e.g. ``{"servers": [[0, 1, 2]]}``;
+        an element a scenario names stands alone: ``[[0], [1, 2]]``. Every
+        element appears in exactly one group."""
+        return {}
+
+    def permute(self, state: State, perm: Mapping[str, Sequence[int]]) -> State:
+        """`state` with every element ``e`` of each set ``S`` in `perm`
+        renamed ``perm[S][e]`` (sets not in `perm` unchanged)."""
+        raise NotImplementedError(f"{type(self).__name__}.permute")
+
+    def permute_action(self, action: Action, perm: Mapping[str, Sequence[int]]) -> Action:
+        """`action` with its parameters renamed as `permute` renames states."""
+        raise NotImplementedError(f"{type(self).__name__}.permute_action")
+
+    def signatures(self, state: State) -> Mapping[str, Sequence[Any]]:
+        """Optional, for speed: for each symmetric set, a comparable summary
+        of each element that does not depend on the names of elements (a
+        Raft server's term, role and log length). Renaming must carry
+        summaries along: ``signatures(permute(s, p))[S][p[S][e]] ==
+        signatures(s)[S][e]``. The engine then tries only the permutations
+        that sort elements by summary."""
+        raise NotImplementedError(f"{type(self).__name__}.signatures")
 
     def parameters(self) -> dict[str, Any]:
         """The resolved parameter values of this instance."""

@@ -75,6 +75,9 @@ class Stats:
     store_bytes: int
     actions: Mapping[str, int]
     collision_probability: float
+    #: The sets reduced by symmetry (distinct states are then orbits).
+    symmetry: tuple[str, ...] = ()
+    canonical_seconds: float = 0.0
 
     @property
     def states_per_second(self) -> float:

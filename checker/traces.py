@@ -13,6 +13,7 @@ from typing import Any
 
 from checker.errors import ModelDefinitionError
 from checker.result import Step, Trace
+from checker.symmetry import compose, inverse
 
 NO_PARENT = 0xFFFFFFFF
 
@@ -55,22 +56,41 @@ class BackPointers:
         return ordinals
 
 
-def replay(model: Any, path: list[int], expected_final: Any = None) -> Trace:
+def replay(model: Any, path: list[int], expected_final: Any = None,
+           symmetry: Any = None) -> Trace:
     """Re-execute `path` (as from `BackPointers.path`) on the model.
 
     If `expected_final` is given, the replayed run must end in it; otherwise
     the model's successors are not deterministic, which the engine relies on.
+
+    With `symmetry`, the path was recorded among representatives: step k is
+    the path's successor of the k-th representative. The trace returned is
+    a real run of the unreduced model: each representative's step is
+    renamed back through the permutation that took the concrete state to
+    that representative.
     """
     initial = list(model.initial_states())
     state = initial[path[0]]
     steps = [Step(None, state)]
+    if symmetry is not None:
+        current, to_representative = symmetry.canonical(state)
+    else:
+        current, to_representative = state, None
+    reached = current
     for ordinal in path[1:]:
-        successors = list(model.successors(state))
+        successors = list(model.successors(current))
         if ordinal >= len(successors):
             _nondeterministic(model)
-        action, state = successors[ordinal]
-        steps.append(Step(action, state))
-    if expected_final is not None and state != expected_final:
+        action, reached = successors[ordinal]
+        if symmetry is None:
+            current = reached
+            steps.append(Step(action, reached))
+            continue
+        back = inverse(to_representative)
+        steps.append(Step(model.permute_action(action, back), model.permute(reached, back)))
+        current, renaming = symmetry.canonical(reached)
+        to_representative = compose(renaming, to_representative)
+    if expected_final is not None and expected_final != reached and expected_final != current:
         _nondeterministic(model)
     return Trace(tuple(steps))
 

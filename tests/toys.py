@@ -196,3 +196,59 @@ class Broken(Model):
     @invariant("Raises")
     def raises(self, state):
         return 1 / state
+
+
+class Increment(NamedTuple):
+    process: int
+
+
+class Tokens(Model):
+    """`processes` counters, each raised one at a time up to `limit`.
+
+    Interchangeable processes: the reachable states are all (limit+1)^n
+    vectors; the orbits under renaming processes are the multisets,
+    C(n + limit, limit) of them.
+    """
+
+    name = "tokens"
+    params = (Param("processes", 3, "number of processes", minimum=1),
+              Param("limit", 2, "largest counter value", minimum=0))
+    actions = (Increment,)
+    symmetry_sets = ("processes",)
+
+    def initial_states(self):
+        return [(0,) * self.processes]
+
+    def successors(self, state):
+        for p in range(self.processes):
+            if state[p] < self.limit:
+                yield Increment(p), state[:p] + (state[p] + 1,) + state[p + 1:]
+
+    def symmetry_groups(self):
+        return {"processes": [list(range(self.processes))]}
+
+    def permute(self, state, perm):
+        images = perm["processes"]
+        renamed = [0] * len(state)
+        for process, value in enumerate(state):
+            renamed[images[process]] = value
+        return tuple(renamed)
+
+    def permute_action(self, action, perm):
+        return Increment(perm["processes"][action.process])
+
+    def signatures(self, state):
+        return {"processes": state}
+
+    @invariant("Not All At Limit")
+    def not_all_at_limit(self, state):
+        return min(state) < self.limit or Fails(f"all counters are {self.limit}")
+
+    @reachable("One At Limit")
+    def one_at_limit(self, state):
+        return self.limit in state
+
+    @invariant("First Below Limit")
+    def first_below_limit(self, state):
+        """Not symmetric: names process 0."""
+        return state[0] < self.limit
