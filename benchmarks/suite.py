@@ -2,7 +2,10 @@
 adds the runs that take minutes."""
 
 QUICK = (
+    "specs/paxos-3a-2v-2b.yaml",
+    "specs/paxos-3a-2v-3b.yaml",
 )
 
 FULL = QUICK + (
+    "specs/large/paxos-5a-2v-2b.yaml",
 )

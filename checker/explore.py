@@ -273,29 +273,37 @@ class _Search:
 
     def _check_state(self, state: Any, location: tuple[int, int],
                      order: tuple[int, int], found: dict[str, _Found]) -> None:
-        for prop, predicate in self.invariants:
-            outcome = self._evaluate(prop, predicate, state)
-            if not outcome:
-                _first(found, prop.name, order, location, state, reason_of(outcome))
-        for prop, predicate in self.reachables:
-            if self._evaluate(prop, predicate, state):
-                _first(found, prop.name, order, location, state, None)
+        prop = None
+        try:
+            for prop, predicate in self.invariants:
+                outcome = predicate(state)
+                if not outcome:
+                    _first(found, prop.name, order, location, state, reason_of(outcome))
+            for prop, predicate in self.reachables:
+                if predicate(state):
+                    _first(found, prop.name, order, location, state, None)
+        except Exception as error:
+            self._raised(prop, error)
 
     def _check_step(self, state: Any, action: Any, next_state: Any,
                     location: tuple[int, int], order: tuple[int, int],
                     found: dict[str, _Found]) -> None:
-        for prop, predicate in self.transitions:
-            outcome = self._evaluate(prop, predicate, state, action, next_state)
-            if not outcome:
-                _first(found, prop.name, order, location, next_state, reason_of(outcome))
-
-    def _evaluate(self, prop: Property, predicate: Callable[..., Any], *args: Any) -> Any:
+        prop = None
         try:
-            return predicate(*args)
+            for prop, predicate in self.transitions:
+                outcome = predicate(state, action, next_state)
+                if not outcome:
+                    _first(found, prop.name, order, location, next_state,
+                           reason_of(outcome))
         except Exception as error:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: property {prop.name!r} raised "
-                f"{type(error).__name__}: {error}") from error
+            self._raised(prop, error)
+
+    def _raised(self, prop: Property | None, error: Exception) -> None:
+        if prop is None:
+            raise error
+        raise ModelDefinitionError(
+            f"model {self.model.name!r}: property {prop.name!r} raised "
+            f"{type(error).__name__}: {error}") from error
 
     def _settle(self, found: dict[str, _Found]) -> None:
         """Turn a chunk's first occurrences into findings with traces."""
