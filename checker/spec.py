@@ -137,6 +137,14 @@ class Spec:
         return CheckConfig(properties=self.properties, keep_going=keep_going,
                            symmetry=self.symmetry, **dataclasses.asdict(self.bounds))
 
+    def with_symmetry(self, enabled: bool | None) -> "Spec":
+        """The same spec with symmetry on (every set the model declares) or
+        off; None leaves it as the spec says."""
+        if enabled is None:
+            return self
+        return dataclasses.replace(
+            self, symmetry=tuple(self.model_class.symmetry_sets) if enabled else ())
+
     def with_bounds(self, **overrides: Any) -> "Spec":
         """The same spec with some bounds replaced (None leaves one as is)."""
         given = {key: value for key, value in overrides.items() if value is not None}

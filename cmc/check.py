@@ -21,6 +21,9 @@ OK, FAILED, INCOMPLETE = 0, 1, 3
               help="Stop after N distinct states (overrides the spec).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Stop after this many seconds (overrides the spec).")
+@click.option("--symmetry/--no-symmetry", default=None,
+              help="Reduce by every symmetric set the model declares, or by none "
+                   "(overrides the spec's symmetry:).")
 @click.option("--keep-going", is_flag=True,
               help="Go on after the first violation, collecting the first "
                    "counterexample of every violated property.")
@@ -36,7 +39,7 @@ OK, FAILED, INCOMPLETE = 0, 1, 3
 @click.option("--progress/--no-progress", default=None,
               help="Show progress on stderr. Default: a bar when stderr is a terminal.")
 def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
-          time_limit: float | None, keep_going: bool, output_format: str,
+          time_limit: float | None, symmetry: bool | None, keep_going: bool, output_format: str,
           out_dir: str | None, full_states: bool, witnesses: bool,
           progress: bool | None) -> None:
     """Run each SPEC (a YAML spec file) and report what it found.
@@ -54,7 +57,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
     from reports.text import render_result
 
     loaded = [spec.with_bounds(max_depth=max_depth, max_states=max_states,
-                               time_limit=time_limit)
+                               time_limit=time_limit).with_symmetry(symmetry)
               for spec in load_specs(list(specs), REGISTRY)]
     documents, codes = [], []
     for spec in loaded:

@@ -179,3 +179,15 @@ def test_python_dash_m_checker_is_the_same_command():
                           capture_output=True, text=True)
     assert done.returncode == 0
     assert done.stdout.startswith("Usage: cmc [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_symmetry_flag_overrides_the_spec(run, write_spec, monkeypatch):
+    import models
+    from tests.toys import Tokens
+
+    monkeypatch.setitem(models.REGISTRY, Tokens.name, Tokens)
+    path = write_spec("model: tokens\nproperties: [one_at_limit]\nsymmetry: false\n")
+    plain = json.loads(run("check", "--format", "json", path).output)["results"][0]
+    reduced = json.loads(run("check", "--format", "json", "--symmetry", path).output)
+    assert plain["stats"]["distinct_states"] == 27
+    assert reduced["results"][0]["stats"]["distinct_states"] == 10
