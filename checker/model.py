@@ -63,6 +63,39 @@ class Param:
         return schema
 
 
+# -- what a step does, for message sequence charts (see Model.step_events) ------
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Node `src` sends `message` (its printed form) to node `dst`."""
+
+    src: str
+    dst: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Received:
+    """Node `dst` receives (acts on) `message`, which `src` sent."""
+
+    src: str
+    dst: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a step does at one node without a message: a timeout, a
+    crash, becoming leader, a vote recorded."""
+
+    node: str
+    text: str
+
+
+StepEvent = Sent | Received | Note
+
+
 class Model:
     """Base class of every protocol model. See the module docstring."""
 
@@ -168,6 +201,20 @@ class Model:
         else:
             return {"state": jsonable(state)}
         return {name: jsonable(value) for name, value in fields.items()}
+
+    def step_events(self, state: State, action: Action,
+                    next_state: State) -> Sequence[StepEvent]:
+        """What the step ``state --action--> next_state`` does, for message
+        sequence charts: the messages it receives and sends (`Received`,
+        `Sent`) and its local events (`Note`), in that order, naming nodes
+        as the model prints them (``s1``, ``a2``). A message is named the
+        same way when sent and when received, so a chart can join the two.
+        One `Sent` per recipient: a broadcast to three acceptors is three.
+
+        Reports only: the engine never calls it. The default derives nothing
+        (a state diff cannot tell who sent a message or whether a network
+        fault moved it), and charts then show each step as a note."""
+        return ()
 
 
 def has_bounds(model: Model) -> bool:
