@@ -235,9 +235,9 @@ class Paxos(Model):
         if plan is None:
             plan = plans[max_bal, max_vbal, max_val] = self._plan(
                 max_bal, max_vbal, max_val, sent)
-        phase1a, phase2a_ballots, acceptor_steps = plan
-        steps = [(action, _new(PaxosState, (max_bal, max_vbal, max_val, msgs | alone[send])))
-                 for action, send in phase1a]
+        planned, phase2a_ballots = plan
+        steps = [(action, _new(PaxosState, (new_bal, new_vbal, new_val, msgs | alone[send])))
+                 for action, new_bal, new_vbal, new_val, send in planned]
         if phase2a_ballots:
             one_bs = msgs & self._all_1b
             safe = self._safe.get(one_bs)
@@ -249,20 +249,19 @@ class Paxos(Model):
                 steps += [(action, _new(PaxosState,
                                         (max_bal, max_vbal, max_val, msgs | alone[send])))
                           for action, send in safe[b]]
-        steps += [(action, _new(PaxosState, (new_bal, new_vbal, new_val, msgs | alone[send])))
-                  for action, new_bal, new_vbal, new_val, send in acceptor_steps]
         return steps
 
     def _plan(self, max_bal: tuple, max_vbal: tuple, max_val: tuple,
-              sent: frozenset) -> tuple[tuple, tuple, tuple]:
+              sent: frozenset) -> tuple[tuple, tuple]:
         """The steps enabled by the acceptors' variables and the sent 1a and 2a
-        messages `sent`: the Phase1a steps, the ballots b for which a Phase2a(b,
-        v) step may be enabled, and the Phase1b and Phase2b steps."""
+        messages `sent`: the Phase1a, Phase1b and Phase2b steps, each as the
+        action, the acceptors' variables after it and the message it sends;
+        and the ballots b for which a Phase2a(b, v) step may be enabled."""
         sent_1a = [m.bal for m in self._1a if m in sent]
         sent_2a = [m for m in self._2a if m in sent]
         intern = self._intern
-        phase1a = tuple((intern(Phase1a(b)), self._send(Msg1a(b)))
-                        for b in self._ballots if b not in sent_1a)
+        planned = [(intern(Phase1a(b)), max_bal, max_vbal, max_val, self._send(Msg1a(b)))
+                   for b in self._ballots if b not in sent_1a]
         # Phase2a(b, v) needs no 2a for ballot b and the ballot-b 1b messages of a
         # quorum. Whoever sent 1b(b) still has max_bal >= b, since max_bal never
         # decreases, except in the accept_below_promise mutant.
@@ -272,11 +271,10 @@ class Paxos(Model):
             if all(m.bal != b for m in sent_2a)
             and (not monotone or self._phase1.is_quorum(
                 frozenset(a for a in self._acceptors if max_bal[a] >= b))))
-        acceptor_steps = []
         for a in self._acceptors:
             for b in sent_1a:
                 if b > max_bal[a]:
-                    acceptor_steps.append((
+                    planned.append((
                         intern(Phase1b(a, b)), intern(_with(max_bal, a, b)), max_vbal, max_val,
                         self._send(Msg1b(a, b, max_vbal[a], max_val[a]))))
             for m in sent_2a:
@@ -284,11 +282,11 @@ class Paxos(Model):
                 if m.bal >= max_bal[a] or self.mutant == "accept_below_promise":
                     if (max_bal[a], max_vbal[a], max_val[a]) == (m.bal, m.bal, m.val):
                         continue  # a cast this very vote and sent its 2b: nothing changes
-                    acceptor_steps.append((
+                    planned.append((
                         intern(Phase2b(a, m.bal, m.val)), intern(_with(max_bal, a, m.bal)),
                         intern(_with(max_vbal, a, m.bal)), intern(_with(max_val, a, m.val)),
                         self._send(Msg2b(a, m.bal, m.val))))
-        return phase1a, phase2a_ballots, tuple(acceptor_steps)
+        return tuple(planned), phase2a_ballots
 
     def _intern(self, value: tuple) -> tuple:
         """One shared copy of an action or a row of acceptor variables."""

@@ -231,16 +231,16 @@ def test_no_adopt_breaks_agreement():
         Phase2a(0, 0),
         Phase2b(1, 0, 0),
         Phase1b(1, 1),      # acceptor 1 reports its vote for value 0 ...
+        Phase2b(2, 0, 0),   # (value 0 is chosen)
         Phase2a(1, 1),      # ... and ballot 1 proposes value 1 all the same
         Phase2b(0, 1, 1),
         Phase2b(1, 1, 1),
-        Phase2b(2, 0, 0),
     )
     assert violation.trace.final == state(
         (1, 1, 0), (1, 1, 0), (1, 1, 0),
         Msg1a(0), Msg1a(1), Msg1b(0, 0, -1, None), Msg1b(0, 1, -1, None),
         Msg1b(1, 0, -1, None), Msg2a(0, 0), Msg2b(1, 0, 0), Msg1b(1, 1, 0, 0),
-        Msg2a(1, 1), Msg2b(0, 1, 1), Msg2b(1, 1, 1), Msg2b(2, 0, 0))
+        Msg2b(2, 0, 0), Msg2a(1, 1), Msg2b(0, 1, 1), Msg2b(1, 1, 1))
 
 
 def test_accept_below_promise_breaks_agreement():
@@ -253,19 +253,19 @@ def test_accept_below_promise_breaks_agreement():
         Phase1b(0, 0),
         Phase1b(0, 1),
         Phase1b(1, 0),
+        Phase1b(1, 1),      # acceptors 0 and 1 promise ballot 1, reporting no vote
         Phase2a(0, 0),
-        Phase2b(0, 0, 0),   # below acceptor 0's promise of ballot 1
-        Phase1b(1, 1),
+        Phase2b(0, 0, 0),   # ... yet vote in ballot 0, below their promise
+        Phase2b(1, 0, 0),
         Phase2a(1, 1),
         Phase2b(0, 1, 1),
-        Phase2b(1, 0, 0),
         Phase2b(1, 1, 1),
     )
     assert violation.trace.final == state(
         (1, 1, -1), (1, 1, -1), (1, 1, None),
         Msg1a(0), Msg1a(1), Msg1b(0, 0, -1, None), Msg1b(0, 1, -1, None),
-        Msg1b(1, 0, -1, None), Msg2a(0, 0), Msg2b(0, 0, 0), Msg1b(1, 1, -1, None),
-        Msg2a(1, 1), Msg2b(0, 1, 1), Msg2b(1, 0, 0), Msg2b(1, 1, 1))
+        Msg1b(1, 0, -1, None), Msg1b(1, 1, -1, None), Msg2a(0, 0), Msg2b(0, 0, 0),
+        Msg2b(1, 0, 0), Msg2a(1, 1), Msg2b(0, 1, 1), Msg2b(1, 1, 1))
 
 
 def test_non_intersecting_quorums_break_agreement():
@@ -276,16 +276,16 @@ def test_non_intersecting_quorums_break_agreement():
         Phase1a(0),
         Phase1a(1),
         Phase1b(0, 0),
-        Phase2a(0, 0),      # a quorum of one: acceptor 0
         Phase1b(0, 1),
-        Phase2a(1, 1),
-        Phase2b(0, 1, 1),
-        Phase2b(1, 0, 0),   # another quorum of one: acceptor 1
+        Phase2a(0, 0),      # quorum {0} answered ballot 0
+        Phase2b(1, 0, 0),   # quorum {1} chooses value 0
+        Phase2a(1, 1),      # quorum {0} answered ballot 1, reporting no vote
+        Phase2b(0, 1, 1),   # quorum {0} chooses value 1
     )
     assert violation.trace.final == state(
         (1, 0, -1), (1, 0, -1), (1, 0, None),
-        Msg1a(0), Msg1a(1), Msg1b(0, 0, -1, None), Msg2a(0, 0), Msg1b(0, 1, -1, None),
-        Msg2a(1, 1), Msg2b(0, 1, 1), Msg2b(1, 0, 0))
+        Msg1a(0), Msg1a(1), Msg1b(0, 0, -1, None), Msg1b(0, 1, -1, None), Msg2a(0, 0),
+        Msg2b(1, 0, 0), Msg2a(1, 1), Msg2b(0, 1, 1))
 
 
 # -- parameters ---------------------------------------------------------------
