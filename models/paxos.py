@@ -218,11 +218,14 @@ class Paxos(Model):
     # Next == \/ \E b \in Ballot : Phase1a(b) \/ \E v \in Value : Phase2a(b, v)
     #         \/ \E a \in Acceptor : Phase1b(a) \/ Phase2b(a)
     #
-    # Every step but Phase2a depends only on the acceptors' variables and on
-    # which 1a and 2a messages were sent; Phase2a(b, v) depends on which 2a
-    # messages and which ballot-b 1b messages were sent. `_plan` and
-    # `_shown_safe` evaluate the guards for those parts, once per distinct
-    # part; `successors` applies the resulting steps to msgs.
+    # Phase1a, Phase1b and Phase2b depend only on the acceptors' variables and
+    # on which 1a and 2a messages were sent; Phase2a(b, v) on which 2a messages
+    # and which ballot-b 1b messages were sent. `_plan` and `_phase2a_steps`
+    # evaluate the guards on those parts, once per distinct part (a few
+    # thousand for hundreds of thousands of states); `successors` applies the
+    # planned steps to msgs. Steps come out as: Phase1a by ballot, then for each
+    # acceptor its Phase1b and Phase2b steps by message, then Phase2a by ballot
+    # and value.
 
     def successors(self, state: PaxosState) -> list[tuple[tuple, PaxosState]]:
         max_bal, max_vbal, max_val, msgs = state
@@ -339,6 +342,7 @@ class Paxos(Model):
         return self._chosen(state.msgs)[1]
 
     def _chosen(self, msgs: frozenset) -> tuple[tuple[int, ...], dict]:
+        """The chosen values in order, and how each is chosen (see `chosen`)."""
         last_msgs, found = self._last_chosen
         if msgs is last_msgs:  # the properties of one state ask in turn
             return found
