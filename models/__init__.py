@@ -21,3 +21,4 @@ def register(model: type[Model]) -> type[Model]:
 # One import per bundled model; each module registers itself with @register.
 from models import paxos  # noqa: F401
 from models import raft  # noqa: F401
+from models import paxos_textbook  # noqa: F401

@@ -1,0 +1,558 @@
+"""Single-decree Paxos as it is taught: proposers, acceptors and learners
+exchanging PREPARE, PROMISE, NACK, ACCEPT and ACCEPTED over a faulty network.
+
+Follows Lamport's "Paxos Made Simple" (2001), sections 2.2-2.3, with the NACK
+of its closing remark on progress:
+
+- Proposer ``p`` proposes its own value ``v<p>``. Its proposal numbers are
+  ``round * proposers + p``: unique across proposers and increasing. In a
+  round it sends PREPARE(n) to every acceptor, collects PROMISE(n,
+  accepted_n, accepted_v) from a majority, then sends ACCEPT(n, v) to every
+  acceptor, where ``v`` is the value of the highest-numbered proposal those
+  promises report, or its own value if they report none.
+- Acceptor ``a`` keeps ``promised`` and its last acceptance ``(accepted_n,
+  accepted_v)``, all initially none (-1). It promises a PREPARE(n) when
+  ``n >= promised`` and accepts an ACCEPT(n, v) when ``n >= promised``,
+  sending ACCEPTED(n, v) to every learner; below its promise it answers
+  either with NACK(n, promised).
+- A proposer that receives a NACK for its current number abandons it; its
+  next round is the first one numbered above the promise the NACK reports,
+  if it has one left (``rounds`` per proposer). It starts that round with a
+  Prepare step of its own.
+- A learner learns ``v`` on ACCEPTED(n, v) from a majority of acceptors for
+  the same ``n``; after that it ignores ACCEPTED messages.
+
+Network: a bag (multiset) of messages in flight, each addressed to one node
+and delivered in any order. Fault actions, each with a budget for the whole
+run (0 switches it off): `Drop` loses a message, `Duplicate` copies one,
+`Restart` crashes an acceptor and brings it back with its promise and
+acceptance kept, as stable storage keeps them. A crash and the restart are
+one step: while an acceptor is down its messages wait in the bag, which is
+no different from the acceptor not being scheduled.
+
+Bound: ``max_msgs`` is a guard, not a state constraint. A step that would
+leave more than ``max_msgs`` messages in flight is not enabled (the network
+is full and the sender waits), so every stored state has at most
+``max_msgs`` messages and all of them are expanded.
+
+Where it deliberately differs from the textbook wording:
+
+- An acceptor answers PREPARE(n) with ``n == promised`` by promising again
+  instead of with a NACK. With unique numbers such a PREPARE is a duplicate
+  or a retransmission from the proposer it already promised, and answering
+  it is how real acceptors survive lost PROMISEs. It is also what makes
+  unique numbers necessary: were the rule strictly ``n > promised``, each
+  acceptor would promise a number to one proposer only, two proposers
+  could never both gather a majority for the same number, and the
+  `duplicate_ballots` mutant would be harmless.
+- A proposer retries only after a NACK (there is no timeout): a proposer
+  whose messages were all lost stalls, which is safe; liveness is not
+  checked.
+
+History variables, not part of the protocol, for the properties:
+``votes`` is the set of ``(n, v, a)`` acceptances ever made (as the 2b
+messages of Lamport's TLA+ specification), from which "v is chosen" is
+defined: a majority of acceptors accepted ``v`` in the same proposal ``n``.
+A learner forgets the ACCEPTED messages it heard once it has learned, so
+that the state does not keep what can no longer matter.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from checker.errors import ParamError
+from checker.model import Model, Param
+from checker.properties import Fails, invariant, reachable
+from models import register
+from models.quorum import Threshold, majority
+
+NONE = -1  # no number, no value (an acceptor that has not promised or accepted)
+
+# Messages are plain tuples, kind first, so that they sort and compare by
+# value and messages of two kinds never compare equal:
+#   (PREPARE, n, p, a)              proposer p to acceptor a
+#   (PROMISE, n, a, p, acc_n, acc_v) acceptor a to proposer p
+#   (NACK, n, a, p, promised)        acceptor a to proposer p
+#   (ACCEPT, n, p, a, v)             proposer p to acceptor a
+#   (ACCEPTED, n, a, l, v)           acceptor a to learner l
+PREPARE, PROMISE, NACK, ACCEPT, ACCEPTED = "PREPARE", "PROMISE", "NACK", "ACCEPT", "ACCEPTED"
+
+# Proposer phases.
+READY = "ready"          # will send PREPARE for its current round
+PREPARING = "preparing"  # sent PREPARE(n), collecting promises
+ACCEPTING = "accepting"  # sent ACCEPT(n, v)
+STOPPED = "stopped"      # NACKed with no round left above the promise
+
+
+def value_name(v: int) -> str:
+    return "none" if v == NONE else f"v{v}"
+
+
+def describe(message: tuple) -> str:
+    """A message in protocol terms: ``a1->p0 PROMISE(1, accepted 0:v0)``."""
+    kind, n = message[0], message[1]
+    if kind == PREPARE:
+        return f"p{message[2]}->a{message[3]} PREPARE({n})"
+    if kind == PROMISE:
+        _, _, a, p, acc_n, acc_v = message
+        accepted = "none" if acc_n == NONE else f"{acc_n}:{value_name(acc_v)}"
+        return f"a{a}->p{p} PROMISE({n}, accepted {accepted})"
+    if kind == NACK:
+        return f"a{message[2]}->p{message[3]} NACK({n}, promised {message[4]})"
+    if kind == ACCEPT:
+        return f"p{message[2]}->a{message[3]} ACCEPT({n}, {value_name(message[4])})"
+    return f"a{message[2]}->l{message[3]} ACCEPTED({n}, {value_name(message[4])})"
+
+
+# -- actions -------------------------------------------------------------------------
+
+class Prepare(NamedTuple):
+    """A ready proposer starts round n: PREPARE(n) to every acceptor."""
+    p: int
+    n: int
+
+    def __str__(self) -> str:
+        return f"Prepare(p{self.p}, n={self.n})"
+
+
+class ReceivePrepare(NamedTuple):
+    """Acceptor a gets PREPARE(n): if n >= promised it promises n and reports
+    its last acceptance, else it sends NACK."""
+    a: int
+    p: int
+    n: int
+
+    def __str__(self) -> str:
+        return f"ReceivePrepare(a{self.a} <- p{self.p}, n={self.n})"
+
+
+class ReceivePromise(NamedTuple):
+    """Proposer p gets a PROMISE for its current number; with a majority it
+    sends ACCEPT(n, v) for the highest reported value, or its own."""
+    p: int
+    a: int
+    n: int
+    accepted_n: int
+    accepted_v: int
+
+    def __str__(self) -> str:
+        accepted = ("none" if self.accepted_n == NONE
+                    else f"{self.accepted_n}:{value_name(self.accepted_v)}")
+        return f"ReceivePromise(p{self.p} <- a{self.a}, n={self.n}, accepted {accepted})"
+
+
+class ReceiveNack(NamedTuple):
+    """Proposer p gets a NACK for its current number: it abandons it and gets
+    ready to retry above the reported promise, if it has a round left."""
+    p: int
+    a: int
+    n: int
+    promised: int
+
+    def __str__(self) -> str:
+        return f"ReceiveNack(p{self.p} <- a{self.a}, n={self.n}, promised={self.promised})"
+
+
+class ReceiveAccept(NamedTuple):
+    """Acceptor a gets ACCEPT(n, v): if n >= promised it accepts and sends
+    ACCEPTED(n, v) to every learner, else it sends NACK."""
+    a: int
+    p: int
+    n: int
+    v: int
+
+    def __str__(self) -> str:
+        return f"ReceiveAccept(a{self.a} <- p{self.p}, n={self.n}, {value_name(self.v)})"
+
+
+class ReceiveAccepted(NamedTuple):
+    """Learner l gets ACCEPTED(n, v); it learns v once a majority sent it for n."""
+    l: int
+    a: int
+    n: int
+    v: int
+
+    def __str__(self) -> str:
+        return f"ReceiveAccepted(l{self.l} <- a{self.a}, n={self.n}, {value_name(self.v)})"
+
+
+class Drop(NamedTuple):
+    """The network loses one copy of a message (fault budget `drop`)."""
+    message: tuple
+
+    def __str__(self) -> str:
+        return f"Drop({describe(self.message)})"
+
+
+class Duplicate(NamedTuple):
+    """The network delivers a message twice: one more copy in flight
+    (fault budget `duplicate`)."""
+    message: tuple
+
+    def __str__(self) -> str:
+        return f"Duplicate({describe(self.message)})"
+
+
+class Restart(NamedTuple):
+    """Acceptor a crashes and restarts, keeping its promise and acceptance
+    (fault budget `crash`)."""
+    a: int
+
+    def __str__(self) -> str:
+        return f"Restart(a{self.a})"
+
+
+class PaxosState(NamedTuple):
+    """``proposers[p] = (round, phase, promised_by, highest, proposal)``:
+    ``promised_by`` the acceptors that promised the current number,
+    ``highest`` the highest ``(accepted_n, accepted_v)`` they reported,
+    ``proposal`` the value sent in ACCEPT. ``acceptors[a] = (promised,
+    accepted_n, accepted_v)``. ``learners[l] = (learned, heard)`` with
+    ``heard`` the ``(n, v, a)`` of ACCEPTED messages received. ``network``
+    is the bag of messages in flight as a sorted tuple. ``votes`` is the
+    history of acceptances ``(n, v, a)``; ``faults`` the budgets left
+    ``(drop, duplicate, crash)``."""
+
+    proposers: tuple
+    acceptors: tuple
+    learners: tuple
+    network: tuple
+    votes: frozenset
+    faults: tuple
+
+
+NO_REPORT = (NONE, NONE)
+EMPTY: frozenset = frozenset()
+
+
+@register
+class PaxosTextbook(Model):
+    name = "paxos-textbook"
+    summary = ("single-decree Paxos with proposers, acceptors and learners over a "
+               "lossy, duplicating, reordering network (Paxos Made Simple)")
+    params = (
+        Param("proposers", 2, "proposers; proposer p proposes value v<p>", minimum=1, maximum=9),
+        Param("acceptors", 3, "acceptors", minimum=1, maximum=9),
+        Param("learners", 1, "learners", minimum=1, maximum=9),
+        Param("rounds", 1, "rounds (proposal numbers) per proposer", minimum=1, maximum=9),
+        Param("max_msgs", 4, "messages in flight at most; a step that would exceed "
+              "it waits (a guard)", minimum=1),
+        Param("drop", 0, "messages the network may lose (0: no loss)", minimum=0),
+        Param("duplicate", 0, "messages the network may duplicate (0: none)", minimum=0),
+        Param("crash", 0, "acceptor crash-restarts (0: none)", minimum=0),
+    )
+    mutants = {
+        "no_adopt": "the proposer ignores the values reported in promises and "
+                    "proposes its own → Agreement",
+        "accept_below_promise": "an acceptor accepts a proposal numbered below its "
+                                "promise → Agreement",
+        "non_intersecting_quorums": "quorums are any ⌊N/2⌋ of N acceptors, so two "
+                                    "need not intersect → Agreement",
+        "forgetful_acceptor": "a restarted acceptor forgets its promise and "
+                              "acceptance → Agreement",
+        "duplicate_ballots": "proposal numbers are the round alone, so two proposers "
+                             "may use the same number → Agreement",
+    }
+    actions = (Prepare, ReceivePrepare, ReceivePromise, ReceiveNack, ReceiveAccept,
+               ReceiveAccepted, Drop, Duplicate, Restart)
+    symmetry_sets = ("acceptors", "values", "proposers", "learners")
+
+    def setup(self) -> None:
+        if self.max_msgs < self.acceptors:
+            raise ParamError("params.max_msgs", f"must be at least acceptors "
+                             f"({self.acceptors}): a proposer sends PREPARE to every "
+                             f"acceptor in one step; use max_msgs: {self.acceptors}")
+        if self.mutant == "non_intersecting_quorums":
+            if self.acceptors < 2:
+                raise ParamError("params.acceptors", "must be at least 2 for "
+                                 "non_intersecting_quorums (⌊N/2⌋ of N)")
+            self.quorum = Threshold(self.acceptors, self.acceptors // 2)
+        else:
+            self.quorum = majority(self.acceptors)
+        self._receive = {PREPARE: self._receive_prepare, PROMISE: self._receive_promise,
+                         NACK: self._receive_nack, ACCEPT: self._receive_accept,
+                         ACCEPTED: self._receive_accepted}
+        self._chosen: dict[frozenset, dict[int, tuple[int, frozenset]]] = {}
+        # numbers[p][round], looked up on the hot path.
+        self.numbers = tuple(tuple(self.number(p, r) for r in range(self.rounds))
+                             for p in range(self.proposers))
+
+    def number(self, p: int, round_: int) -> int:
+        """Proposer p's proposal number in a round."""
+        if self.mutant == "duplicate_ballots":
+            return round_  # mutant: every proposer numbers its first round 0
+        return round_ * self.proposers + p
+
+    def initial_states(self):
+        proposer = (0, READY, EMPTY, NO_REPORT, NONE)
+        acceptor = (NONE, NONE, NONE)
+        learner = (NONE, EMPTY)
+        yield PaxosState(
+            proposers=(proposer,) * self.proposers,
+            acceptors=(acceptor,) * self.acceptors,
+            learners=(learner,) * self.learners,
+            network=(),
+            votes=EMPTY,
+            faults=(self.drop, self.duplicate, self.crash),
+        )
+
+    # -- transitions -----------------------------------------------------------------
+
+    def successors(self, state: PaxosState):
+        proposers, acceptors, learners, network, votes, faults = state
+        room = self.max_msgs - len(network)
+        acceptor_ids = range(self.acceptors)
+
+        for p, proposer in enumerate(proposers):
+            if proposer[1] == READY and room >= self.acceptors:
+                n = self.numbers[p][proposer[0]]
+                sent = _send(network, [(PREPARE, n, p, a) for a in acceptor_ids])
+                preparing = (proposer[0], PREPARING, EMPTY, NO_REPORT, NONE)
+                yield Prepare(p, n), PaxosState(
+                    _put(proposers, p, preparing), acceptors, learners, sent, votes, faults)
+
+        previous = None
+        for index, message in enumerate(network):
+            if message == previous:
+                continue  # another copy of the same message: the same step
+            previous = message
+            rest = network[:index] + network[index + 1:]
+            step = self._receive[message[0]](state, message, rest, room)
+            if step is not None:
+                yield step
+
+        drops, duplicates, crashes = faults
+        if drops:
+            spent = (drops - 1, duplicates, crashes)
+            for message in _distinct(network):
+                yield Drop(message), PaxosState(
+                    proposers, acceptors, learners, _remove(network, message), votes, spent)
+        if duplicates and room >= 1:
+            spent = (drops, duplicates - 1, crashes)
+            for message in _distinct(network):
+                yield Duplicate(message), PaxosState(
+                    proposers, acceptors, learners, _send(network, [message]), votes, spent)
+        if crashes:
+            spent = (drops, duplicates, crashes - 1)
+            for a in acceptor_ids:
+                acceptor = acceptors[a]
+                if self.mutant == "forgetful_acceptor":
+                    acceptor = (NONE, NONE, NONE)  # mutant: promise and acceptance lost
+                yield Restart(a), PaxosState(
+                    proposers, _put(acceptors, a, acceptor), learners, network, votes, spent)
+
+    # Each handler takes the state, the message delivered, the bag without it
+    # and the room the bag had; it returns the step, or None when the step
+    # must wait for room in the network.
+
+    def _receive_prepare(self, state, message, rest, room):
+        _, n, p, a = message
+        proposers, acceptors, learners, _, votes, faults = state
+        promised, accepted_n, accepted_v = acceptors[a]
+        if n >= promised:
+            reply = (PROMISE, n, a, p, accepted_n, accepted_v)
+            acceptors = _put(acceptors, a, (n, accepted_n, accepted_v))
+        else:
+            reply = (NACK, n, a, p, promised)
+        return ReceivePrepare(a, p, n), PaxosState(
+            proposers, acceptors, learners, _send(rest, [reply]), votes, faults)
+
+    def _receive_promise(self, state, message, rest, room):
+        _, n, a, p, accepted_n, accepted_v = message
+        action = ReceivePromise(p, a, n, accepted_n, accepted_v)
+        proposers, acceptors, learners, _, votes, faults = state
+        round_, phase, promised_by, highest, _ = proposers[p]
+        if phase != PREPARING or n != self.numbers[p][round_] or a in promised_by:
+            # Stale (an earlier number) or repeated: no effect.
+            return action, PaxosState(proposers, acceptors, learners, rest, votes, faults)
+        promised_by = promised_by | {a}
+        if (accepted_n, accepted_v) > highest:
+            highest = (accepted_n, accepted_v)
+        if not self.quorum.is_quorum(promised_by):
+            proposer = (round_, PREPARING, promised_by, highest, NONE)
+            return action, PaxosState(
+                _put(proposers, p, proposer), acceptors, learners, rest, votes, faults)
+        if room + 1 < self.acceptors:
+            return None  # no room for the ACCEPTs yet
+        v = highest[1] if highest[0] != NONE else p
+        if self.mutant == "no_adopt":
+            v = p  # mutant: ignore the values reported in the promises
+        sent = _send(rest, [(ACCEPT, n, p, b, v) for b in range(self.acceptors)])
+        proposer = (round_, ACCEPTING, EMPTY, NO_REPORT, v)
+        return action, PaxosState(
+            _put(proposers, p, proposer), acceptors, learners, sent, votes, faults)
+
+    def _receive_nack(self, state, message, rest, room):
+        _, n, a, p, promised = message
+        proposers, acceptors, learners, _, votes, faults = state
+        round_, phase = proposers[p][:2]
+        if phase in (PREPARING, ACCEPTING) and n == self.numbers[p][round_]:
+            following = round_ + 1
+            while following < self.rounds and self.numbers[p][following] <= promised:
+                following += 1
+            proposer = ((following, READY, EMPTY, NO_REPORT, NONE) if following < self.rounds
+                        else (round_, STOPPED, EMPTY, NO_REPORT, NONE))
+            proposers = _put(proposers, p, proposer)
+        # else stale: no effect
+        return ReceiveNack(p, a, n, promised), PaxosState(
+            proposers, acceptors, learners, rest, votes, faults)
+
+    def _receive_accept(self, state, message, rest, room):
+        _, n, p, a, v = message
+        action = ReceiveAccept(a, p, n, v)
+        proposers, acceptors, learners, _, votes, faults = state
+        promised = acceptors[a][0]
+        accepts = n >= promised
+        if self.mutant == "accept_below_promise":
+            accepts = True  # mutant: the promise is not checked
+        if not accepts:
+            return action, PaxosState(proposers, acceptors, learners,
+                                      _send(rest, [(NACK, n, a, p, promised)]), votes, faults)
+        if room + 1 < self.learners:
+            return None  # no room for the ACCEPTED messages yet
+        sent = _send(rest, [(ACCEPTED, n, a, l, v) for l in range(self.learners)])
+        return action, PaxosState(
+            proposers, _put(acceptors, a, (max(promised, n), n, v)), learners, sent,
+            votes | {(n, v, a)}, faults)
+
+    def _receive_accepted(self, state, message, rest, room):
+        _, n, a, l, v = message
+        proposers, acceptors, learners, _, votes, faults = state
+        learned, heard = learners[l]
+        if learned == NONE:  # else it has learned already: no effect
+            heard = heard | {(n, v, a)}
+            senders = {sender for m, w, sender in heard if m == n and w == v}
+            learner = (v, EMPTY) if self.quorum.is_quorum(senders) else (NONE, heard)
+            learners = _put(learners, l, learner)
+        return ReceiveAccepted(l, a, n, v), PaxosState(
+            proposers, acceptors, learners, rest, votes, faults)
+
+    # -- properties ------------------------------------------------------------------
+
+    def chosen(self, votes: frozenset) -> dict[int, tuple[int, frozenset]]:
+        """Each chosen value, with the lowest proposal number in which a quorum
+        of acceptors accepted it and that quorum."""
+        found = self._chosen.get(votes)
+        if found is None:
+            by_proposal: dict[tuple[int, int], set[int]] = {}
+            for n, v, a in votes:
+                by_proposal.setdefault((n, v), set()).add(a)
+            found = {}
+            for (n, v), voters in sorted(by_proposal.items()):
+                if v not in found and self.quorum.is_quorum(voters):
+                    found[v] = (n, frozenset(voters))
+            self._chosen[votes] = found
+        return found
+
+    @invariant("Agreement")
+    def agreement(self, state: PaxosState):
+        """At most one value is ever chosen (accepted by a quorum in one proposal)."""
+        chosen = self.chosen(state.votes)
+        if len(chosen) > 1:
+            return Fails(" and ".join(
+                f"{value_name(v)} is chosen in proposal {n} by {_nodes('a', voters)}"
+                for v, (n, voters) in sorted(chosen.items())))
+        return True
+
+    @invariant("Agreement (learners)")
+    def learners_agree(self, state: PaxosState):
+        """No two learners learn different values."""
+        learned = {}
+        for l, (v, _) in enumerate(state.learners):
+            if v != NONE:
+                learned.setdefault(v, l)
+        if len(learned) > 1:
+            return Fails(", ".join(f"l{l} learned {value_name(v)}"
+                                   for v, l in sorted(learned.items())))
+        return True
+
+    @invariant("Validity")
+    def validity(self, state: PaxosState):
+        """A chosen or learned value was proposed: it is the value of a
+        proposer that has started proposing."""
+        values = set(self.chosen(state.votes)) | {v for v, _ in state.learners if v != NONE}
+        if not values:
+            return True
+        proposed = {p for p, proposer in enumerate(state.proposers)
+                    if proposer[0] > 0 or proposer[1] != READY}
+        stray = sorted(values - proposed)
+        if stray:
+            return Fails(f"{', '.join(map(value_name, stray))} chosen or learned "
+                         "but never proposed")
+        return True
+
+    @invariant("Learned implies chosen")
+    def learned_implies_chosen(self, state: PaxosState):
+        """A value a learner learned is chosen."""
+        chosen = self.chosen(state.votes)
+        for l, (v, _) in enumerate(state.learners):
+            if v != NONE and v not in chosen:
+                return Fails(f"l{l} learned {value_name(v)}, which is not chosen")
+        return True
+
+    @reachable("A value is chosen")
+    def value_chosen(self, state: PaxosState) -> bool:
+        return bool(self.chosen(state.votes))
+
+    @reachable("A proposer adopts another proposer's value")
+    def adopts_value(self, state: PaxosState) -> bool:
+        """The lecture race: a proposer's promises report an accepted value
+        and it proposes that value, not its own."""
+        return any(proposer[1] == ACCEPTING and proposer[4] != p
+                   for p, proposer in enumerate(state.proposers))
+
+    @reachable("An acceptor NACKs")
+    def acceptor_nacks(self, state: PaxosState) -> bool:
+        return any(message[0] == NACK for message in state.network)
+
+    # -- reports ---------------------------------------------------------------------
+
+    def state_view(self, state: PaxosState) -> dict[str, Any]:
+        view: dict[str, Any] = {}
+        for p, (round_, phase, promised_by, highest, proposal) in enumerate(state.proposers):
+            view[f"p{p}.round"] = round_
+            view[f"p{p}.n"] = self.number(p, round_)
+            view[f"p{p}.phase"] = phase
+            view[f"p{p}.promised_by"] = _nodes("a", promised_by)
+            view[f"p{p}.highest"] = ("none" if highest[0] == NONE
+                                     else f"{highest[0]}:{value_name(highest[1])}")
+            view[f"p{p}.proposal"] = value_name(proposal)
+        for a, (promised, accepted_n, accepted_v) in enumerate(state.acceptors):
+            view[f"a{a}.promised"] = promised
+            view[f"a{a}.accepted"] = ("none" if accepted_n == NONE
+                                      else f"{accepted_n}:{value_name(accepted_v)}")
+        for l, (learned, heard) in enumerate(state.learners):
+            view[f"l{l}.learned"] = value_name(learned)
+            view[f"l{l}.heard"] = [f"{n}:{value_name(v)} from a{a}" for n, v, a in sorted(heard)]
+        view["network"] = [describe(message) for message in state.network]
+        view["chosen"] = {value_name(v): f"in {n} by {_nodes('a', voters)}"
+                          for v, (n, voters) in sorted(self.chosen(state.votes).items())}
+        view["faults_left"] = dict(zip(("drop", "duplicate", "crash"), state.faults))
+        return view
+
+
+# -- helpers on tuples ---------------------------------------------------------------
+
+def _put(items: tuple, index: int, item: Any) -> tuple:
+    return items[:index] + (item,) + items[index + 1:]
+
+
+def _send(network: tuple, messages: list) -> tuple:
+    """The bag with `messages` added, kept sorted so that equal bags are equal."""
+    return tuple(sorted(network + tuple(messages)))
+
+
+def _remove(network: tuple, message: tuple) -> tuple:
+    index = network.index(message)
+    return network[:index] + network[index + 1:]
+
+
+def _distinct(network: tuple) -> list:
+    """The messages in flight, each once, in the bag's (sorted) order."""
+    return [message for index, message in enumerate(network)
+            if index == 0 or network[index - 1] != message]
+
+
+def _nodes(prefix: str, members) -> str:
+    return ",".join(f"{prefix}{m}" for m in sorted(members)) or "none"
