@@ -50,8 +50,7 @@ from typing import Iterator, NamedTuple
 
 from checker import Fails, Model, Param, ParamError, invariant, reachable
 from models import register
-from models.quorum import (QUORUM_SCHEMA, Threshold, format_nodes, quorum_system,
-                           require_intersecting)
+from models.quorum import QUORUM_SCHEMA, Threshold, quorum_system, require_intersecting
 
 # -- messages ------------------------------------------------------------------
 # The four message records of the spec. Each kind has a different number of
@@ -193,7 +192,7 @@ class Paxos(Model):
         votes = [(-1, None)] + [(b, v) for b in self._ballots for v in values]
         # Every possible message of a kind, to pick that kind out of msgs.
         self._all_1a_2a = frozenset(self._1a + self._2a)
-        self._all_2a_only = frozenset(self._2a)
+        self._all_2a = frozenset(self._2a)
         self._all_1b = frozenset(Msg1b(a, b, mbal, mval) for a in self._acceptors
                                  for b in self._ballots for mbal, mval in votes)
         self._all_2b = frozenset(Msg2b(a, b, v) for a in self._acceptors
@@ -394,7 +393,7 @@ class Paxos(Model):
         value)."""
         msgs = state.msgs
         one_bs = msgs & self._all_1b
-        for two_a in msgs & self._all_2a_only:
+        for two_a in msgs & self._all_2a:
             reports = {m.acc: m.mbal >= 0 for m in one_bs if m.bal == two_a.bal}
             complete = [q for q in self._quorums if all(a in reports for a in q)]
             if complete and all(any(reports[a] for a in q) for q in complete):
