@@ -1,6 +1,7 @@
 """The machine-readable result: one versioned JSON document for a run.
 
-Schema ``cmc.result/1`` (documented in the README)::
+Schema ``cmc.result/1``, as a JSON Schema in ``reports/schema/cmc.result-1.json``
+(`SCHEMA_PATH`; the tests validate real output against it), in short::
 
     {"schema": "cmc.result/1",
      "results": [{"spec", "model", "params", "mutant", "verdict", "stopped_by",
@@ -19,12 +20,20 @@ A trace's first step has ``"action": null``; every other action is
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 from typing import Any, Iterable
 
 from checker.model import Model, action_args, action_name, jsonable
 from checker.result import Finding, Result
 
 SCHEMA = "cmc.result/1"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "cmc.result-1.json"
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of `SCHEMA` documents."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def finding_document(model: Model, finding: Finding) -> dict[str, Any]:

@@ -2,81 +2,176 @@
 
 A counterexample is shown one step per line: the step number and action,
 then only what the step changed (a field-level diff of the model's
-`state_view`); the initial state is shown in full.
+`state_view`); the initial state is shown in full, and the last step ends
+with why the property fails there.
+
+Colour (ANSI) is off unless asked for; `use_colour` decides as terminal
+programs do: on for a terminal, off when ``NO_COLOR`` is set or the output
+is a file or a pipe.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable, TextIO
 
 from checker.model import Model
 from checker.result import Finding, Result, Trace
 
+# -- colour ----------------------------------------------------------------------
 
-def state_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """What changed between two state views, one line per change:
-    ``field: old → new`` for values, ``field: + item`` / ``- item`` for
-    collections that grew or shrank."""
-    lines = []
+_ANSI = {"bad": "1;31", "good": "1;32", "warn": "1;33", "removed": "31", "added": "32",
+         "action": "1", "number": "36", "dim": "2"}
+
+
+def use_colour(stream: TextIO, forced: bool | None = None) -> bool:
+    """Whether to colour text written to `stream`: `forced` if given (a
+    ``--color``/``--no-color`` option), else only for a terminal and only
+    when ``NO_COLOR`` is unset or empty (https://no-color.org)."""
+    if forced is not None:
+        return forced
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def paint(text: str, role: str, colour: bool) -> str:
+    return f"\033[{_ANSI[role]}m{text}\033[0m" if colour and text else text
+
+
+# -- what a step changed ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed field of a state view, values in printed form. `old` is
+    None for an item added to a collection, `new` None for one removed."""
+
+    field: str
+    old: str | None
+    new: str | None
+
+    def render(self, colour: bool = False) -> str:
+        if self.old is None:
+            return f"{self.field}: {paint('+ ' + self.new, 'added', colour)}"
+        if self.new is None:
+            return f"{self.field}: {paint('- ' + self.old, 'removed', colour)}"
+        return (f"{self.field}: {paint(self.old, 'removed', colour)} → "
+                f"{paint(self.new, 'added', colour)}")
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
+    """What changed between two state views, field by field.
+
+    A list field is compared position by position (per-node rows such as
+    ``max_bal[1]: -1 → 0``) or as a collection (``msgs: + 2a(bal=0, val=0)``),
+    whichever takes fewer lines; a list whose length changed is always a
+    collection."""
+    found: list[Change] = []
     for name in list(after) + [n for n in before if n not in after]:
         old, new = before.get(name), after.get(name)
         if old == new:
             continue
-        if isinstance(old, list) and isinstance(new, list) and len(old) != len(new):
-            removed = Counter(map(_text, old)) - Counter(map(_text, new))
-            added = Counter(map(_text, new)) - Counter(map(_text, old))
-            lines += [f"{name}: - {item}" for item in sorted(removed.elements())]
-            lines += [f"{name}: + {item}" for item in sorted(added.elements())]
-        elif isinstance(old, list) and isinstance(new, list):
-            lines += [f"{name}[{index}]: {_text(a)} → {_text(b)}"
-                      for index, (a, b) in enumerate(zip(old, new)) if a != b]
+        if isinstance(old, list) and isinstance(new, list):
+            as_collection = _collection_changes(name, old, new)
+            if len(old) == len(new):
+                by_position = [Change(f"{name}[{index}]", text(a), text(b))
+                               for index, (a, b) in enumerate(zip(old, new)) if a != b]
+                if len(by_position) <= len(as_collection):
+                    found += by_position
+                    continue
+            found += as_collection
         else:
-            lines.append(f"{name}: {_text(old)} → {_text(new)}")
-    return lines
+            found.append(Change(name, text(old), text(new)))
+    return found
 
 
-def _text(value: Any) -> str:
+def _collection_changes(name: str, old: list, new: list) -> list[Change]:
+    removed = Counter(map(text, old)) - Counter(map(text, new))
+    added = Counter(map(text, new)) - Counter(map(text, old))
+    return ([Change(name, item, None) for item in sorted(removed.elements())]
+            + [Change(name, None, item) for item in sorted(added.elements())])
+
+
+def state_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """`changes` as lines: ``field: old → new``, ``field: + item``,
+    ``field: - item``."""
+    return [str(change) for change in changes(before, after)]
+
+
+def text(value: Any) -> str:
+    """A state-view value as printed in reports (``none`` for None)."""
     if value is None:
         return "none"
     if isinstance(value, list):
-        return "[" + ", ".join(_text(item) for item in value) + "]"
+        return "[" + ", ".join(text(item) for item in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_text(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {text(v)}" for k, v in value.items()) + "}"
     return str(value)
 
 
-def render_trace(model: Model, trace: Trace, full_states: bool = False) -> list[str]:
+# -- findings --------------------------------------------------------------------
+
+
+def conclusion(finding: Finding, witness: bool = False) -> str:
+    """Why the trace's last state (or step) matters, in the property's terms:
+    ``✗ Agreement violated: value 0 is chosen ...``."""
+    prop = finding.property
+    if witness:
+        return f"✓ {prop.title} reached"
+    where = "by this step" if prop.kind == "transition" else "in this state"
+    return f"✗ {prop.title} violated " + (f"{where}: {finding.reason}" if finding.reason
+                                         else where)
+
+
+def render_trace(model: Model, trace: Trace, full_states: bool = False,
+                 colour: bool = False, last: str | None = None) -> list[str]:
     """The trace as lines: step 0 with the full initial state, then each
-    action with what it changed (or the full state with `full_states`)."""
+    action with what it changed (or the full state with `full_states`),
+    then `last` (why the final state matters), if given."""
     lines = []
     width = len(str(len(trace)))
+    indent = " " * (width + 4)
     previous: dict[str, Any] | None = None
     for number, step in enumerate(trace.steps):
         view = model.state_view(step.state)
         label = "initial state" if step.action is None else str(step.action)
-        lines.append(f"{number:>{width}}  {label}")
+        lines.append(f"{paint(f'{number:>{width}}', 'number', colour)}  "
+                     f"{paint(label, 'action', colour)}")
         if previous is None or full_states:
-            details = [f"{name} = {_text(value)}" for name, value in view.items()]
+            details = [f"{name} = {text(value)}" for name, value in view.items()]
         else:
-            details = state_changes(previous, view) or ["(no change)"]
-        lines += [" " * (width + 4) + detail for detail in details]
+            details = ([change.render(colour) for change in changes(previous, view)]
+                       or [paint("(no change)", "dim", colour)])
+        lines += [indent + detail for detail in details]
         previous = view
+    if last is not None:
+        lines.append(indent + paint(last, "good" if last.startswith("✓") else "bad", colour))
     return lines
 
 
 def render_finding(model: Model, finding: Finding, witness: bool = False,
-                   full_states: bool = False) -> list[str]:
+                   full_states: bool = False, colour: bool = False) -> list[str]:
     prop = finding.property
     if finding.trace is None:
-        return [f"{prop.title} ({prop.name}) is never reached: no reachable state "
-                "satisfies it"]
+        return [paint(f"{prop.title} ({prop.name}) is never reached: no reachable state "
+                      "satisfies it", "bad", colour)]
     if witness:
-        head = f"{prop.title} ({prop.name}) reached in {_steps(len(finding.trace))}:"
+        head = paint(f"{prop.title} ({prop.name}) reached", "good", colour)
+        head += f" in {_steps(len(finding.trace))}:"
     else:
-        head = f"{prop.title} ({prop.name}) violated after {_steps(len(finding.trace))}"
+        head = paint(f"{prop.title} ({prop.name}) violated", "bad", colour)
+        head += f" after {_steps(len(finding.trace))}"
         head += f": {finding.reason}" if finding.reason else ""
-    return [head] + ["  " + line for line in render_trace(model, finding.trace, full_states)]
+    body = render_trace(model, finding.trace, full_states, colour,
+                        last=conclusion(finding, witness))
+    return [head] + ["  " + line for line in body]
 
 
 def _steps(count: int) -> str:
@@ -106,28 +201,32 @@ STOPPED_BY = {
     "interrupted": "the run was interrupted",
 }
 
+VERDICT_ROLE = {"holds": "good", "violated": "bad", "incomplete": "warn"}
+
 
 def render_result(title: str, model: Model, result: Result, mismatches: Iterable[str] = (),
                   expected: bool = False, full_states: bool = False,
-                  witnesses: bool = False) -> str:
+                  witnesses: bool = False, colour: bool = False) -> str:
     """The whole report for one check: title, verdict, findings, statistics,
     and whether the spec's expectation was met (when it had one)."""
-    lines = [title, f"verdict: {result.verdict.upper()}"]
+    verdict = paint(result.verdict.upper(), VERDICT_ROLE[result.verdict], colour)
+    lines = [paint(title, "action", colour), f"verdict: {verdict}"]
     if result.stopped_by:
         lines[-1] += f" (incomplete: {STOPPED_BY[result.stopped_by]})"
     for finding in result.violations:
-        lines += render_finding(model, finding, full_states=full_states)
+        lines += render_finding(model, finding, full_states=full_states, colour=colour)
     for finding in result.witnesses:
         if witnesses:
-            lines += render_finding(model, finding, witness=True, full_states=full_states)
+            lines += render_finding(model, finding, witness=True, full_states=full_states,
+                                    colour=colour)
         else:
             lines.append(f"{finding.property.title} ({finding.property.name}) reached in "
                          f"{_steps(len(finding.trace))} (--witnesses shows the run)")
     lines += render_stats(result)
     mismatches = list(mismatches)
     if mismatches:
-        lines.append("expectation NOT met:")
+        lines.append(paint("expectation NOT met:", "bad", colour))
         lines += [f"  {line}" for line in mismatches]
     elif expected:
-        lines.append("expectation met")
+        lines.append(paint("expectation met", "good", colour))
     return "\n".join(lines) + "\n"

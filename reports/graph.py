@@ -1,0 +1,215 @@
+"""State graphs as networkx graphs, written as DOT, GraphML or node-link JSON.
+
+Three graphs, each a `networkx.MultiDiGraph` whose nodes are states and
+whose edges are steps:
+
+- `trace_graph`: a counterexample's path (no exploring: the trace is given);
+- `reachable_graph`: every reachable state of a small model;
+- `around_trace`: a counterexample's path and every state within K steps of
+  a state on it.
+
+The last two need the graph itself, which the engine does not keep (it
+stores fingerprints), so they explore again with a small breadth-first
+search over `Model.successors`. That search stops at `max_nodes` states and
+raises `GraphTooLarge` with what to do instead: a graph is written whole or
+not at all.
+
+Node attributes: ``label`` (the state, one field a line), ``state`` (the
+model's `state_view`), ``depth`` (steps from an initial state, or from the
+trace for `around_trace`), ``initial``, ``violates`` and ``satisfies`` (the
+invariants failing and the reachable properties holding there) and, on a
+trace, ``step``. Edge attributes: ``label`` (the action as printed),
+``action`` (its name) and ``args``. DOT and GraphML hold only scalars, so
+there ``state`` and ``args`` are JSON text and ``violates``/``satisfies``
+comma-separated names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from typing import Any, Callable, Iterable
+
+import networkx as nx
+
+from checker.errors import CheckerError
+from checker.model import Model, action_args, action_name, has_bounds
+from checker.properties import Property
+from checker.result import Trace
+from reports.text import text
+
+FORMATS = {"dot": "dot", "graphml": "graphml", "json": "json"}  # format → file extension
+DEFAULT_MAX_NODES = 2000
+
+
+class GraphTooLarge(CheckerError):
+    """The graph asked for has more states than the limit allows."""
+
+
+# -- building --------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, model: Model, properties: Iterable[Property] | None):
+        self.model = model
+        chosen = model.properties.values() if properties is None else properties
+        self.invariants = [p for p in chosen if p.kind == "invariant"]
+        self.reachables = [p for p in chosen if p.kind == "reachable"]
+        self.graph = nx.MultiDiGraph()
+        self.ids: dict[Any, str] = {}
+
+    def node(self, state: Any, depth: int) -> tuple[str, bool]:
+        """The id of `state`'s node, adding it if new; whether it is new."""
+        known = self.ids.get(state)
+        if known is not None:
+            return known, False
+        node = self.ids[state] = str(len(self.ids))
+        view = self.model.state_view(state)
+        self.graph.add_node(
+            node, label="\n".join(f"{name} = {text(value)}" for name, value in view.items()),
+            state=view, depth=depth, initial=False,
+            violates=[p.name for p in self.invariants
+                      if not getattr(self.model, p.name)(state)],
+            satisfies=[p.name for p in self.reachables if getattr(self.model, p.name)(state)])
+        return node, True
+
+    def edge(self, source: str, action: Any, target: str) -> None:
+        self.graph.add_edge(source, target, label=str(action), action=action_name(action),
+                            args=action_args(action))
+
+
+def trace_graph(model: Model, trace: Trace,
+                properties: Iterable[Property] | None = None) -> nx.MultiDiGraph:
+    """The path of `trace`: one node per step, one edge per action."""
+    builder = _Builder(model, properties)
+    _add_trace(builder, trace, depth=lambda number: number)
+    return builder.graph
+
+
+def _add_trace(builder: _Builder, trace: Trace, depth: Callable[[int], int]) -> None:
+    previous = None
+    for number, step in enumerate(trace.steps):
+        node, _ = builder.node(step.state, depth(number))
+        builder.graph.nodes[node]["step"] = number
+        if previous is None:
+            builder.graph.nodes[node]["initial"] = True
+        else:
+            builder.edge(previous, step.action, node)
+        previous = node
+
+
+def reachable_graph(model: Model, max_nodes: int = DEFAULT_MAX_NODES,
+                    max_depth: int | None = None,
+                    properties: Iterable[Property] | None = None) -> nx.MultiDiGraph:
+    """Every state reachable within `max_depth` steps and the model's state
+    constraint (`Model.within_bounds`), with every step between them.
+    Raises `GraphTooLarge` beyond `max_nodes` states."""
+    builder = _Builder(model, properties)
+    starts = [(state, 0) for state in model.initial_states() if _within(model, state)]
+    for state, _ in starts:
+        node, _ = builder.node(state, 0)
+        builder.graph.nodes[node]["initial"] = True
+    _explore(builder, starts, max_depth, max_nodes,
+             f"the reachable state graph of {model.name}")
+    return builder.graph
+
+
+def around_trace(model: Model, trace: Trace, steps: int,
+                 max_nodes: int = DEFAULT_MAX_NODES,
+                 properties: Iterable[Property] | None = None) -> nx.MultiDiGraph:
+    """The path of `trace` and every state within `steps` steps of a state on
+    it (``depth`` is that distance; the trace's states have a ``step``).
+    Raises `GraphTooLarge` beyond `max_nodes` states."""
+    builder = _Builder(model, properties)
+    _add_trace(builder, trace, depth=lambda number: 0)
+    seen = {(u, data["label"], v) for u, v, data in builder.graph.edges(data=True)}
+    starts = [(step.state, 0) for step in trace.steps]
+    _explore(builder, starts, steps, max_nodes,
+             f"the graph within {steps} steps of the trace", skip=seen)
+    return builder.graph
+
+
+def _explore(builder: _Builder, starts: list[tuple[Any, int]], max_depth: int | None,
+             max_nodes: int, what: str, skip: set = frozenset()) -> None:
+    model = builder.model
+    queue = deque(starts)
+    expanded = set()
+    while queue:
+        state, depth = queue.popleft()
+        source = builder.ids[state]
+        if source in expanded or (max_depth is not None and depth >= max_depth):
+            continue
+        expanded.add(source)
+        for action, next_state in model.successors(state):
+            if not _within(model, next_state):
+                continue
+            if next_state not in builder.ids and len(builder.ids) >= max_nodes:
+                raise GraphTooLarge(
+                    f"{what} has more than {max_nodes:,} states, too many to draw; "
+                    "use a smaller bound (--max-depth N, or smaller parameters), the "
+                    "states around the counterexample (--around K), or raise --max-nodes")
+            target, new = builder.node(next_state, depth + 1)
+            if (source, str(action), target) not in skip:
+                builder.edge(source, action, target)
+            if new:
+                queue.append((next_state, depth + 1))
+
+
+def _within(model: Model, state: Any) -> bool:
+    return not has_bounds(model) or model.within_bounds(state)
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+def write_graph(graph: nx.MultiDiGraph, graph_format: str) -> str:
+    """`graph` as text in `graph_format`: ``dot``, ``graphml`` or ``json``
+    (networkx's node-link form)."""
+    if graph_format == "json":
+        data = nx.node_link_data(graph, edges="edges")
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    flat = _scalars(graph)
+    if graph_format == "graphml":
+        return "\n".join(nx.generate_graphml(flat)) + "\n"
+    if graph_format == "dot":
+        return _dot(flat)
+    raise ValueError(f"unknown graph format {graph_format!r}; use one of {', '.join(FORMATS)}")
+
+
+def _scalars(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attributes are strings, numbers and booleans only."""
+    flat = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        flat.add_node(node, **{key: _scalar(value) for key, value in data.items()})
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        flat.add_edge(source, target, key=key,
+                      **{name: _scalar(value) for name, value in data.items()})
+    return flat
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ",".join(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=False)
+    return value
+
+
+def _dot(graph: nx.MultiDiGraph) -> str:
+    """DOT through pydot, with styling: initial states blue, states that
+    violate an invariant red, trace states outlined bold."""
+    from networkx.drawing.nx_pydot import to_pydot
+
+    styled = graph.copy()
+    styled.graph.update(graph={"rankdir": "TB"},
+                        node={"shape": "box", "style": "rounded,filled", "fillcolor": "white",
+                              "fontname": "monospace", "fontsize": "10"},
+                        edge={"fontname": "monospace", "fontsize": "9"})
+    for _, data in styled.nodes(data=True):
+        if data.get("violates"):
+            data["fillcolor"] = "#f8c4c4"
+        elif data.get("initial"):
+            data["fillcolor"] = "#cfe0f7"
+        if "step" in data:
+            data["penwidth"] = 2
+    return to_pydot(styled).to_string()

@@ -1,0 +1,102 @@
+"""JUnit XML for CI systems: one test case per (spec, property).
+
+Each spec is a ``<testsuite>`` named after its path; each property it checks
+is a ``<testcase>`` (``classname`` the spec's name, ``name`` the property's).
+A case fails as the spec would fail the build:
+
+- without an ``expect:`` block, when the property is violated;
+- with one, when the outcome differs from it: the expected property holds,
+  or another is violated. The expected violation itself passes, its trace
+  in ``<system-out>``. A spec with an expectation has one more case,
+  ``expect``, failing with every mismatch (state counts, depth, ...).
+
+A property the run did not settle (a bound stopped it, or it stopped at
+the first violation of another property) is skipped, saying why. Failures
+carry the text trace, so a CI system shows the counterexample in place.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Iterable
+
+from reports.run import Checked
+from reports.text import STOPPED_BY, render_finding
+
+
+def render_junit(runs: Iterable[Checked]) -> str:
+    """The ``<testsuites>`` document for `runs`, as text."""
+    root = ET.Element("testsuites", name="cmc")
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    seconds = 0.0
+    for checked in runs:
+        suite = _suite(checked)
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key))
+        seconds += checked.result.stats.seconds
+    root.set("tests", str(totals["tests"]))
+    root.set("failures", str(totals["failures"]))
+    root.set("errors", "0")
+    root.set("skipped", str(totals["skipped"]))
+    root.set("time", f"{seconds:.3f}")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _suite(checked: Checked) -> ET.Element:
+    result, model = checked.result, checked.model
+    suite = ET.Element("testsuite", name=checked.spec, time=f"{result.stats.seconds:.3f}")
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("model", checked.describe()), ("verdict", result.verdict),
+                        ("distinct_states", str(result.stats.distinct_states)),
+                        ("depth", str(result.stats.depth))):
+        ET.SubElement(properties, "property", name=name, value=value)
+    expected = getattr(checked.expect, "property", None)
+    expects_violation = getattr(checked.expect, "verdict", None) == "violated"
+    counts = {"tests": 0, "failures": 0, "skipped": 0}
+    for prop in result.properties:
+        case = ET.SubElement(suite, "testcase", classname=checked.name, name=prop.name)
+        counts["tests"] += 1
+        violation, witness = result.violation(prop.name), result.witness(prop.name)
+        wanted = expects_violation and (expected == prop.name or expected is None)
+        if violation is not None:
+            report = "\n".join(render_finding(model, violation)) + "\n"
+            if wanted:
+                ET.SubElement(case, "system-out").text = report
+            else:
+                _fail(case, counts, _headline(violation.property.title, violation.reason),
+                      report, "violated")
+        elif witness is not None or result.verdict == "holds":
+            if wanted and expected is not None:
+                _fail(case, counts, f"{prop.title} was expected to be violated, but holds",
+                      "", "holds")
+            elif witness is not None:
+                ET.SubElement(case, "system-out").text = "\n".join(
+                    render_finding(model, witness, witness=True)) + "\n"
+        else:
+            why = (STOPPED_BY[result.stopped_by] if result.stopped_by else
+                   "the run stopped at the first violation (--keep-going checks every "
+                   "property)")
+            ET.SubElement(case, "skipped", message=f"not settled: {why}")
+            counts["skipped"] += 1
+    if checked.expect is not None:
+        case = ET.SubElement(suite, "testcase", classname=checked.name, name="expect")
+        counts["tests"] += 1
+        if checked.mismatches:
+            _fail(case, counts, "expectation not met: " + "; ".join(checked.mismatches),
+                  "\n".join(checked.mismatches) + "\n", "expectation")
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    suite.set("errors", "0")
+    return suite
+
+
+def _headline(title: str, reason: str | None) -> str:
+    return f"{title} violated" + (f": {reason}" if reason else "")
+
+
+def _fail(case: ET.Element, counts: dict[str, int], message: str, body: str,
+          kind: str) -> None:
+    ET.SubElement(case, "failure", message=message, type=kind).text = body
+    counts["failures"] += 1

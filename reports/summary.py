@@ -1,0 +1,61 @@
+"""A Markdown summary of a run, for CI job summaries (GitHub's
+``$GITHUB_STEP_SUMMARY``, GitLab and Gitea render the same Markdown).
+
+A table with a line per spec, then each violation folded in a
+``<details>`` block: its text trace and its sequence chart as Mermaid,
+which those hosts draw.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from reports.run import Checked
+from reports.sequence import build_chart, render_mermaid
+from reports.text import conclusion, render_finding
+
+_MARK = {"holds": "✅", "violated": "❌", "incomplete": "⚠️"}
+
+
+def render_summary(runs: Iterable[Checked]) -> str:
+    runs = list(runs)
+    passed = sum(checked.passed for checked in runs)
+    lines = ["## cmc: model checking", "",
+             f"{passed} of {len(runs)} spec{'s' if len(runs) != 1 else ''} passed.", "",
+             "| spec | model | verdict | expectation | distinct states | depth | time |",
+             "|---|---|---|---|---:|---:|---:|"]
+    for checked in runs:
+        result, stats = checked.result, checked.result.stats
+        if checked.expect is None:
+            expectation = "—"
+        elif checked.mismatches:
+            expectation = "❌ " + "; ".join(checked.mismatches)
+        else:
+            expectation = "✅ met"
+        verdict = f"{_MARK[result.verdict]} {result.verdict}"
+        if result.violations:
+            verdict += ": " + ", ".join(f.property.name for f in result.violations)
+        lines.append(f"| `{checked.spec}` | {_cell(checked.describe())} | {verdict} | "
+                     f"{_cell(expectation)} | {stats.distinct_states:,} | {stats.depth} | "
+                     f"{stats.seconds:.2f} s |")
+    for checked in runs:
+        for finding in checked.result.violations:
+            lines += ["", _details(checked, finding)]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|")
+
+
+def _details(checked: Checked, finding) -> str:
+    prop = finding.property
+    if finding.trace is None:
+        return f"**{checked.spec}**: {prop.title} ({prop.name}) is never reached"
+    steps = len(finding.trace)
+    head = (f"<details><summary><b>{checked.spec}</b>: {prop.title} ({prop.name}) "
+            f"violated after {steps} step{'s' if steps != 1 else ''}</summary>")
+    trace = "\n".join(render_finding(checked.model, finding))
+    chart = render_mermaid(build_chart(checked.model, finding.trace, conclusion(finding)))
+    return "\n".join([head, "", "```", trace, "```", "", "```mermaid", chart.rstrip(), "```",
+                      "", "</details>"])
