@@ -8,12 +8,10 @@ from pathlib import Path
 
 import click
 
-from cmc.main import EXIT_CODES
-
-OK, FAILED, INCOMPLETE = 0, 1, 3
+from cmc.exit_codes import FAILED, HELP, INCOMPLETE, OK
 
 
-@click.command("check", epilog=EXIT_CODES)
+@click.command("check", epilog=HELP)
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
 @click.option("--max-depth", type=click.IntRange(min=0), metavar="N",
               help="Explore at most N steps from an initial state (overrides the spec).")
@@ -31,7 +29,21 @@ OK, FAILED, INCOMPLETE = 0, 1, 3
               default="text", show_default=True,
               help="text for people; json prints one cmc.result/1 document.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
-              help="Also write each spec's report into DIR as SPEC.json and SPEC.txt.")
+              help="Also write each spec's reports into DIR: SPEC.txt, SPEC.json, "
+                   "SPEC.html (offline page: sequence charts and traces) and "
+                   "SPEC.PROPERTY.mmd (each counterexample's Mermaid sequence chart).")
+@click.option("--graph", "graph_format", type=click.Choice(["dot", "graphml", "json"]),
+              help="With --out: also write each counterexample's path as a state graph, "
+                   "SPEC.PROPERTY.FORMAT (json: networkx node-link). `cmc graph` draws "
+                   "whole state graphs.")
+@click.option("--junit", "junit_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write JUnit XML to FILE: a test case per (spec, property), failures "
+                   "carrying the trace.")
+@click.option("--summary", "summary_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write a Markdown summary to FILE, e.g. $GITHUB_STEP_SUMMARY.")
+@click.option("--color/--no-color", "color", default=None,
+              help="Colour the text report. Default: on for a terminal, unless NO_COLOR "
+                   "is set.")
 @click.option("--full-states", is_flag=True,
               help="Print every state of a trace in full, not only what changed.")
 @click.option("--witnesses", is_flag=True,
@@ -40,7 +52,8 @@ OK, FAILED, INCOMPLETE = 0, 1, 3
               help="Show progress on stderr. Default: a bar when stderr is a terminal.")
 def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
           time_limit: float | None, symmetry: bool | None, keep_going: bool, output_format: str,
-          out_dir: str | None, full_states: bool, witnesses: bool,
+          out_dir: str | None, graph_format: str | None, junit_file: str | None,
+          summary_file: str | None, color: bool | None, full_states: bool, witnesses: bool,
           progress: bool | None) -> None:
     """Run each SPEC (a YAML spec file) and report what it found.
 
@@ -54,12 +67,20 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
     from checker.spec import load_specs
     from models import REGISTRY
     from reports.json import result_document, run_document
-    from reports.text import render_result
+    from reports.files import write_reports, write_whole
+    from reports.junit import render_junit
+    from reports.run import Checked
+    from reports.summary import render_summary
+    from reports.text import render_result, use_colour
+
+    if graph_format and not out_dir:
+        raise click.UsageError("--graph writes files: give --out DIR too")
+    colour = use_colour(sys.stdout, color)
 
     loaded = [spec.with_bounds(max_depth=max_depth, max_states=max_states,
                                time_limit=time_limit).with_symmetry(symmetry)
               for spec in load_specs(list(specs), REGISTRY)]
-    documents, codes = [], []
+    documents, codes, runs = [], [], []
     for spec in loaded:
         model = spec.build()
         result = checker.check(model, spec.config(keep_going),
@@ -67,19 +88,25 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
         mismatches = spec.expect.mismatches(result) if spec.expect else []
         codes.append(_exit_code(result.verdict, spec.expect is not None, mismatches))
         title = f"{spec.path}: {_describe(model)}"
-        text = render_result(title, model, result, mismatches,
-                             expected=spec.expect is not None, full_states=full_states,
-                             witnesses=witnesses)
+        options = dict(expected=spec.expect is not None, full_states=full_states,
+                       witnesses=witnesses)
+        text = render_result(title, model, result, mismatches, **options)
         document = result_document(spec.path, model, result, spec.expect, mismatches)
         documents.append(document)
+        runs.append(Checked(spec.path, model, result, spec.expect, tuple(mismatches)))
         if output_format == "text":
-            click.echo(text)
+            click.echo(render_result(title, model, result, mismatches, colour=True, **options)
+                       if colour else text, color=colour)
         if out_dir:
-            _write(Path(out_dir), spec.name, text, document)
+            write_reports(Path(out_dir), runs[-1], text, document, graph_format, witnesses)
         if result.stopped_by == "interrupted":
             break
     if output_format == "json":
         click.echo(json.dumps(run_document(documents), indent=2))
+    if junit_file:
+        write_whole(junit_file, render_junit(runs))
+    if summary_file:
+        write_whole(summary_file, render_summary(runs))
     sys.exit(max(codes, key=[OK, INCOMPLETE, FAILED].index))
 
 
@@ -104,9 +131,3 @@ def _reporter(progress: bool | None, label: str):
         return ProgressBar(label)
     return PlainLines(verbose=True) if progress else Silent()
 
-
-def _write(directory: Path, name: str, text: str, document: dict) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / f"{name}.txt").write_text(text, encoding="utf-8")
-    (directory / f"{name}.json").write_text(json.dumps(document, indent=2) + "\n",
-                                            encoding="utf-8")

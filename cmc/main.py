@@ -5,14 +5,7 @@ from __future__ import annotations
 import click
 
 from checker.errors import CheckerError
-
-EXIT_CODES = """\b
-Exit codes:
-  0  every property holds and every expectation is met
-  1  a property is violated, or a spec's expectation is not met
-  2  bad input: a spec, an option or a model definition
-  3  incomplete: a bound or an interrupt stopped a run first"""
-
+from cmc.exit_codes import BAD_INPUT, HELP
 
 class _Commands(click.Group):
     """Turns bad input anywhere below into one line on stderr and exit 2."""
@@ -22,10 +15,10 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except CheckerError as error:
             click.echo(f"error: {error}", err=True)
-            ctx.exit(2)
+            ctx.exit(BAD_INPUT)
 
 
-@click.group(cls=_Commands, epilog=EXIT_CODES,
+@click.group(cls=_Commands, epilog=HELP,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cmc")
 def cli() -> None:
@@ -40,11 +33,12 @@ def cli() -> None:
 def _register() -> None:
     from cmc.bench import bench
     from cmc.check import check
+    from cmc.graph import graph
     from cmc.list_models import list_models
     from cmc.quorum import quorum
     from cmc.show import show
 
-    for command in (check, list_models, show, bench, quorum):
+    for command in (check, list_models, show, bench, quorum, graph):
         cli.add_command(command)
 
 
