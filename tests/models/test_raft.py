@@ -1,0 +1,326 @@
+"""The Raft model: state counts equal to TLC's on raft.tla, the shortest
+counterexample of each mutant, the scenario witnesses, init validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker import CheckConfig, ParamError, check
+from checker.spec import load_spec
+from models import REGISTRY
+from models.raft import Raft
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+
+SAFETY = ("election_safety", "log_matching", "leader_completeness", "state_machine_safety",
+          "leader_append_only")
+
+
+def run_spec(name: str):
+    spec = load_spec(SPECS / name, REGISTRY)
+    model = spec.build()
+    return model, check(model, spec.config())
+
+
+def steps(trace) -> str:
+    return "\n".join(str(action) for action in trace.actions)
+
+
+def view(model, state, *servers_and_fields) -> dict:
+    """The named fields of a state's view (e.g. "s1.role", "msgs")."""
+    full = model.state_view(state)
+    return {name: full[name] for name in servers_and_fields}
+
+
+# -- the state counts TLC reports -----------------------------------------------------
+
+
+def test_two_servers_match_tlc():
+    model = Raft(servers=2, values=1, max_term=2, max_log=1, max_msgs=1)
+    result = check(model, CheckConfig(properties=SAFETY + ("leader_elected",
+                                                            "entry_committed")))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 1645  # TLC: 1,645 distinct states
+    assert result.stats.depth == 27  # TLC prints 28 (it counts the initial state)
+
+
+def test_two_servers_witnesses():
+    model = Raft()
+    result = check(model, CheckConfig(properties=("leader_elected", "entry_committed"),
+                                      max_depth=15))
+    elected = result.witness("leader_elected").trace
+    assert steps(elected) == """\
+Timeout(s1)
+RequestVote(s1, s1)
+Timeout(s2)
+Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0))
+Receive(RequestVoteResponse(s1→s1, term 2, granted))
+RequestVote(s1, s2)
+Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))
+Receive(RequestVoteResponse(s2→s1, term 2, granted))
+BecomeLeader(s1)"""
+    committed = result.witness("entry_committed").trace
+    assert len(committed) == 15
+    assert steps(committed).endswith("""\
+ClientRequest(s1, v1)
+AppendEntries(s1, s2)
+Receive(AppendEntriesRequest(s1→s2, term 2, prev t0@0, entries [t2:v1], commit 0))
+Receive(AppendEntriesRequest(s1→s2, term 2, prev t0@0, entries [t2:v1], commit 0))
+Receive(AppendEntriesResponse(s2→s1, term 2, success, match 1))
+AdvanceCommitIndex(s1)""")
+    assert view(model, committed.final, "s1.commit_index", "s1.log", "s2.log",
+                "s1.match_index") == {"s1.commit_index": 1, "s1.log": ["t2:v1"],
+                                      "s2.log": ["t2:v1"], "s1.match_index": [0, 1]}
+
+
+def test_constraint_is_tlc_s():
+    """A state outside the bounds is checked but neither counted nor expanded:
+    without the bound on messages the space is far larger."""
+    model = Raft(servers=2, max_term=2, max_log=1, max_msgs=2)
+    result = check(model, CheckConfig(properties=("election_safety",), max_states=20000))
+    assert result.stats.distinct_states > 1645
+
+
+@pytest.mark.slow
+def test_three_servers():
+    """TLC needs 67 s for this configuration at about 9,300 states/s."""
+    model = Raft(servers=3, values=1, max_term=2, max_log=0, max_msgs=1)
+    result = check(model, CheckConfig(properties=SAFETY + ("leader_elected",)))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 617361
+    assert result.stats.depth == 38
+
+
+# -- mutants: each one's shortest counterexample ---------------------------------------
+
+
+def test_vote_twice():
+    model, result = run_spec("raft-mutant-vote-twice.yaml")
+    found = result.violation("election_safety")
+    assert found.reason == "s1 and s2 are both leader in term 2"
+    assert steps(found.trace) == """\
+Timeout(s1)
+RequestVote(s1, s1)
+Timeout(s2)
+Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0))
+Receive(RequestVoteResponse(s1→s1, term 2, granted))
+RequestVote(s1, s2)
+Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))
+Receive(RequestVoteResponse(s2→s1, term 2, granted))
+BecomeLeader(s1)
+RequestVote(s2, s1)
+Receive(RequestVoteRequest(s2→s1, term 2, last log t0@0))
+Receive(RequestVoteResponse(s1→s2, term 2, granted))
+RequestVote(s2, s2)
+Receive(RequestVoteRequest(s2→s2, term 2, last log t0@0))
+Receive(RequestVoteResponse(s2→s2, term 2, granted))
+BecomeLeader(s2)"""
+    assert view(model, found.trace.final, "s1.role", "s1.voted_for", "s2.role",
+                "s2.voted_for", "msgs") == {
+        "s1.role": "Leader", "s1.voted_for": "s2", "s2.role": "Leader",
+        "s2.voted_for": "s2", "msgs": []}
+
+
+def test_forget_vote_on_restart():
+    model, result = run_spec("raft-mutant-forget-vote-on-restart.yaml")
+    found = result.violation("election_safety")
+    assert found.reason == "s1 and s3 are both leader in term 2"
+    assert steps(found.trace) == """\
+Timeout(s1)
+RequestVote(s1, s1)
+Timeout(s2)
+Timeout(s3)
+Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0))
+Receive(RequestVoteResponse(s1→s1, term 2, granted))
+RequestVote(s1, s2)
+Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))
+Restart(s2)
+Receive(RequestVoteResponse(s2→s1, term 2, granted))
+BecomeLeader(s1)
+RequestVote(s3, s2)
+Receive(RequestVoteRequest(s3→s2, term 2, last log t0@0))
+Receive(RequestVoteResponse(s2→s3, term 2, granted))
+RequestVote(s3, s3)
+Receive(RequestVoteRequest(s3→s3, term 2, last log t0@0))
+Receive(RequestVoteResponse(s3→s3, term 2, granted))
+BecomeLeader(s3)"""
+    assert view(model, found.trace.final, "s1.votes_granted", "s2.voted_for",
+                "s3.votes_granted") == {
+        "s1.votes_granted": ["s1", "s2"], "s2.voted_for": "s3",
+        "s3.votes_granted": ["s2", "s3"]}
+
+
+def test_no_step_down():
+    model, result = run_spec("raft-mutant-no-step-down.yaml")
+    found = result.violation("election_safety")
+    assert found.reason == "s1 and s2 are both leader in term 3"
+    assert steps(found.trace) == """\
+Timeout(s1)
+RequestVote(s1, s1)
+Timeout(s2)
+Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0))
+Receive(RequestVoteResponse(s1→s1, term 2, granted))
+RequestVote(s1, s2)
+Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))
+Timeout(s2)
+Receive(RequestVoteResponse(s2→s1, term 2, granted))
+BecomeLeader(s1)
+RequestVote(s2, s1)
+Receive(RequestVoteRequest(s2→s1, term 3, last log t0@0))
+Receive(RequestVoteRequest(s2→s1, term 3, last log t0@0))
+Receive(RequestVoteResponse(s1→s2, term 3, granted))
+RequestVote(s2, s2)
+Receive(RequestVoteRequest(s2→s2, term 3, last log t0@0))
+Receive(RequestVoteResponse(s2→s2, term 3, granted))
+BecomeLeader(s2)"""
+    assert view(model, found.trace.final, "s1.current_term", "s1.role", "s1.voted_for",
+                "s2.current_term", "s2.role") == {
+        "s1.current_term": 3, "s1.role": "Leader", "s1.voted_for": "s2",
+        "s2.current_term": 3, "s2.role": "Leader"}
+
+
+def test_no_log_check():
+    model, result = run_spec("raft-mutant-no-log-check.yaml")
+    found = result.violation("leader_completeness")
+    assert found.reason == ("s1 (term 2) has committed [t2:v1], but the log of s3, "
+                            "leader in term 3, is []")
+    assert steps(found.trace) == """\
+Timeout(s2)
+Timeout(s3)
+RequestVote(s3, s2)
+Receive(RequestVoteRequest(s3→s2, term 3, last log t0@0))
+Receive(RequestVoteResponse(s2→s3, term 3, granted))
+RequestVote(s3, s3)
+Receive(RequestVoteRequest(s3→s3, term 3, last log t0@0))
+Receive(RequestVoteResponse(s3→s3, term 3, granted))
+BecomeLeader(s3)"""
+    assert view(model, found.trace.final, "s2.log", "s2.voted_for", "s3.role",
+                "s3.log") == {"s2.log": ["t2:v1"], "s2.voted_for": "s3",
+                              "s3.role": "Leader", "s3.log": []}
+
+
+def test_commit_previous_term():
+    model, result = run_spec("raft-mutant-commit-previous-term.yaml")
+    found = result.violation("state_machine_safety")
+    assert found.reason == "s1 has commit_index 1 but only 0 entries: []"
+    assert steps(found.trace) == """\
+AppendEntries(s1, s2)
+Timeout(s3)
+Receive(AppendEntriesRequest(s1→s2, term 4, prev t0@0, entries [t2:v1], commit 0))
+Receive(AppendEntriesRequest(s1→s2, term 4, prev t0@0, entries [t2:v1], commit 0))
+Receive(AppendEntriesResponse(s2→s1, term 4, success, match 1))
+AdvanceCommitIndex(s1)
+RequestVote(s3, s1)
+Receive(RequestVoteRequest(s3→s1, term 5, last log t3@1))
+Receive(RequestVoteRequest(s3→s1, term 5, last log t3@1))
+Receive(RequestVoteResponse(s1→s3, term 5, granted))
+RequestVote(s3, s3)
+Receive(RequestVoteRequest(s3→s3, term 5, last log t3@1))
+Receive(RequestVoteResponse(s3→s3, term 5, granted))
+BecomeLeader(s3)
+AppendEntries(s3, s1)
+Receive(AppendEntriesRequest(s3→s1, term 5, prev t3@1, entries [], commit 0))
+Receive(AppendEntriesResponse(s1→s3, term 5, failure))
+AppendEntries(s3, s1)
+Receive(AppendEntriesRequest(s3→s1, term 5, prev t0@0, entries [t3:v1], commit 0))"""
+    assert view(model, found.trace.final, "s1.role", "s1.log", "s1.commit_index",
+                "s2.log", "s3.role", "s3.log", "msgs") == {
+        "s1.role": "Follower", "s1.log": [], "s1.commit_index": 1, "s2.log": ["t2:v1"],
+        "s3.role": "Leader", "s3.log": ["t3:v1"],
+        "msgs": ["AppendEntriesRequest(s3→s1, term 5, prev t0@0, entries [t3:v1], "
+                 "commit 0)"]}
+
+
+def test_no_truncate():
+    model, result = run_spec("raft-mutant-no-truncate.yaml")
+    found = result.violation("log_matching")
+    assert steps(found.trace) == """\
+AppendEntries(s1, s5)
+Receive(AppendEntriesRequest(s1→s5, term 2, prev t1@2, entries [t2:c=3], commit 3))"""
+    assert view(model, found.trace.final, "s1.log", "s5.log") == {
+        "s1.log": ["t1:a=1", "t1:b=2", "t2:c=3", "t2:d=4"],
+        "s5.log": ["t1:a=1", "t1:b=2", "t1:x=9", "t2:c=3"]}
+
+
+# -- scenarios ----------------------------------------------------------------------------
+
+
+def test_log_healing():
+    model, result = run_spec("raft-log-healing.yaml")
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 52297
+    overwritten = result.witness("conflict_overwritten").trace
+    assert steps(overwritten) == """\
+AppendEntries(s1, s5)
+Receive(AppendEntriesRequest(s1→s5, term 2, prev t1@2, entries [t2:c=3], commit 3))
+Receive(AppendEntriesRequest(s1→s5, term 2, prev t1@2, entries [t2:c=3], commit 3))"""
+    assert view(model, overwritten.final, "s5.log") == {
+        "s5.log": ["t1:a=1", "t1:b=2", "t2:c=3"]}
+    healed = result.witness("logs_healed").trace
+    assert len(healed) == 17
+    final = model.state_view(healed.final)
+    assert all(final[f"s{i}.log"] == ["t1:a=1", "t1:b=2", "t2:c=3", "t2:d=4"]
+               for i in range(1, 6))
+
+
+# -- presentation and validation ------------------------------------------------------------
+
+
+def test_state_view_names_every_variable():
+    model = Raft()
+    state = next(iter(model.initial_states()))
+    assert model.state_view(state) == {
+        "s1.current_term": 1, "s1.role": "Follower", "s1.voted_for": None, "s1.log": [],
+        "s1.commit_index": 0, "s1.votes_responded": [], "s1.votes_granted": [],
+        "s1.next_index": [1, 1], "s1.match_index": [0, 0],
+        "s2.current_term": 1, "s2.role": "Follower", "s2.voted_for": None, "s2.log": [],
+        "s2.commit_index": 0, "s2.votes_responded": [], "s2.votes_granted": [],
+        "s2.next_index": [1, 1], "s2.match_index": [0, 0],
+        "msgs": []}
+
+
+def test_bag_keeps_copies_sorted():
+    model = Raft(max_msgs=3)
+    state = next(iter(model.initial_states()))
+    for name in ("Timeout(s1)", "RequestVote(s1, s2)", "RequestVote(s1, s1)",
+                 "DuplicateMessage(RequestVoteRequest(s1→s2, term 2, last log t0@0))"):
+        state = {str(action): after for action, after in model.successors(state)}[name]
+    assert model.state_view(state)["msgs"] == [
+        "RequestVoteRequest(s1→s1, term 2, last log t0@0)",
+        "RequestVoteRequest(s1→s2, term 2, last log t0@0)",
+        "RequestVoteRequest(s1→s2, term 2, last log t0@0)"]
+    # Receive, duplicate and drop act once per distinct message.
+    names = [str(action) for action, _ in model.successors(state)]
+    request = "RequestVoteRequest(s1→s2, term 2, last log t0@0)"
+    assert [names.count(f"{kind}({request})")
+            for kind in ("Receive", "DuplicateMessage", "DropMessage")] == [1, 0, 1]
+
+
+@pytest.mark.parametrize("init, field, message", [
+    ({"s3": {}}, "init.s3", "is not a server"),
+    ({"s1": {"term": 2}}, "init.s1.term", "is not a server variable"),
+    ({"s1": {"role": "King"}}, "init.s1.role", "is not a role"),
+    ({"s1": {"current_term": 0}}, "init.s1.current_term", "integer ≥ 1"),
+    ({"s1": {"current_term": 3}}, "init.s1.current_term", "above max_term"),
+    ({"s1": {"log": ["1:a"]}}, "init.s1.log[0]", "is not an entry"),
+    ({"s1": {"log": ["t1:v2"]}}, "init.s1.log[0]", "not among the 1 client values"),
+    ({"s1": {"log": ["t1:a", "t1:b"]}}, "init.s1.log", "above max_log"),
+    ({"s1": {"log": ["t2:a"]}}, "init.s1.log", "above the server's current_term"),
+    ({"s1": {"commit_index": 1}}, "init.s1.commit_index", "past the end of the log"),
+    ({"s1": {"voted_for": "s9"}}, "init.s1.voted_for", "is not a server"),
+    ({"s1": {"role": "Leader", "votes_granted": ["s1"]}}, "init.s1.votes_granted",
+     "must be a quorum"),
+    ({"s1": {"next_index": [1]}}, "init.s1.next_index", "list of 2 integers"),
+])
+def test_init_is_validated(init, field, message):
+    with pytest.raises(ParamError) as raised:
+        Raft(init=init)
+    assert raised.value.field == field
+    assert message in raised.value.message
+
+
+def test_mutants_are_listed():
+    assert set(Raft.mutants) == {"no_log_check", "commit_previous_term", "vote_twice",
+                                 "forget_vote_on_restart", "no_truncate", "no_step_down"}
