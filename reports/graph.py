@@ -27,6 +27,7 @@ comma-separated names.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections import deque
 from typing import Any, Callable, Iterable
 
@@ -66,7 +67,7 @@ class _Builder:
         node = self.ids[state] = str(len(self.ids))
         view = self.model.state_view(state)
         self.graph.add_node(
-            node, label="\n".join(f"{name} = {text(value)}" for name, value in view.items()),
+            node, label="\n".join(_label_lines(view)),
             state=view, depth=depth, initial=False,
             violates=[p.name for p in self.invariants
                       if not getattr(self.model, p.name)(state)],
@@ -76,6 +77,15 @@ class _Builder:
     def edge(self, source: str, action: Any, target: str) -> None:
         self.graph.add_edge(source, target, label=str(action), action=action_name(action),
                             args=action_args(action))
+
+
+def _label_lines(view: dict[str, Any], width: int = 60) -> list[str]:
+    """The state one field a line, long values wrapped (for drawing)."""
+    lines = []
+    for name, value in view.items():
+        lines += textwrap.wrap(f"{name} = {text(value)}", width, subsequent_indent="    ",
+                               break_long_words=False) or [f"{name} ="]
+    return lines
 
 
 def trace_graph(model: Model, trace: Trace,

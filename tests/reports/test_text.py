@@ -1,0 +1,71 @@
+"""Text reports: field-level diffs, the failing property's reason on the
+last step, colour only when asked for or on a terminal without NO_COLOR."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from reports.text import Change, changes, render_finding, render_result, use_colour
+
+
+def test_per_node_rows_are_diffed_by_position_and_collections_by_items():
+    before = {"max_bal": [-1, -1, -1], "msgs": ["1a(bal=0)"], "term": 1}
+    after = {"max_bal": [-1, 0, -1], "msgs": ["1a(bal=0)", "1b(acc=1)"], "term": 2}
+    assert [str(change) for change in changes(before, after)] == [
+        "max_bal[1]: -1 → 0", "msgs: + 1b(acc=1)", "term: 1 → 2"]
+
+
+def test_a_bag_whose_item_is_replaced_is_diffed_as_a_collection():
+    # A reply takes the request out and puts the response in: same length,
+    # but every position after the change would shift.
+    before = {"msgs": ["a", "b", "c", "d"]}
+    after = {"msgs": ["b", "c", "d", "e"]}
+    assert changes(before, after) == [Change("msgs", "a", None), Change("msgs", None, "e")]
+
+
+def test_the_last_step_says_why_the_property_fails(two_phase):
+    lines = render_finding(two_phase.model, two_phase.result.violations[0])
+    assert lines[0] == ("Consistency (consistency) violated after 5 steps: "
+                        "rm1 committed but rm2 aborted")
+    assert lines[-2:] == [
+        "       rm2.state: working → aborted",
+        "       ✗ Consistency violated in this state: rm1 committed but rm2 aborted"]
+
+
+def test_a_witness_ends_with_the_property_reached(two_phase):
+    lines = render_finding(two_phase.model, two_phase.result.witness("all_committed"),
+                           witness=True)
+    assert lines[-1] == "       ✓ All Committed reached"
+
+
+def test_text_is_plain_unless_colour_is_asked_for(two_phase):
+    plain = render_result("t", two_phase.model, two_phase.result)
+    coloured = render_result("t", two_phase.model, two_phase.result, colour=True)
+    assert "\033[" not in plain
+    assert "verdict: \033[1;31mVIOLATED\033[0m" in coloured
+    assert "rm2.state: \033[31mworking\033[0m → \033[32maborted\033[0m" in coloured
+    assert "msgs: \033[32m+ Commit\033[0m" in coloured
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("stream, no_color, forced, expected", [
+    (Terminal(), None, None, True),
+    (Terminal(), "1", None, False),
+    (Terminal(), "", None, True),          # NO_COLOR set but empty does not count
+    (io.StringIO(), None, None, False),    # a file or a pipe
+    (io.StringIO(), None, True, True),     # --color
+    (Terminal(), "1", True, True),         # --color beats NO_COLOR
+    (Terminal(), None, False, False),      # --no-color
+])
+def test_use_colour(monkeypatch, stream, no_color, forced, expected):
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    assert use_colour(stream, forced) is expected
