@@ -59,10 +59,11 @@ that the state does not keep what can no longer matter.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, NamedTuple
 
 from checker.errors import ParamError
-from checker.model import Model, Param
+from checker.model import Model, Note, Param, Received, Sent
 from checker.properties import Fails, invariant, reachable
 from models import register
 from models.quorum import Threshold, majority
@@ -89,20 +90,35 @@ def value_name(v: int) -> str:
     return "none" if v == NONE else f"v{v}"
 
 
-def describe(message: tuple) -> str:
-    """A message in protocol terms: ``a1->p0 PROMISE(1, accepted 0:v0)``."""
+# Who sends each kind of message to whom (the node prefixes of fields 2 and 3).
+ENDPOINTS = {PREPARE: ("p", "a"), PROMISE: ("a", "p"), NACK: ("a", "p"),
+             ACCEPT: ("p", "a"), ACCEPTED: ("a", "l")}
+
+
+def endpoints(message: tuple) -> tuple[str, str]:
+    """The sender and the receiver of a message: ``("a1", "p0")``."""
+    src, dst = ENDPOINTS[message[0]]
+    return f"{src}{message[2]}", f"{dst}{message[3]}"
+
+
+def message_text(message: tuple) -> str:
+    """A message without its endpoints: ``PROMISE(1, accepted 0:v0)``."""
     kind, n = message[0], message[1]
     if kind == PREPARE:
-        return f"p{message[2]}->a{message[3]} PREPARE({n})"
+        return f"PREPARE({n})"
     if kind == PROMISE:
-        _, _, a, p, acc_n, acc_v = message
-        accepted = "none" if acc_n == NONE else f"{acc_n}:{value_name(acc_v)}"
-        return f"a{a}->p{p} PROMISE({n}, accepted {accepted})"
+        accepted_n, accepted_v = message[4], message[5]
+        accepted = "none" if accepted_n == NONE else f"{accepted_n}:{value_name(accepted_v)}"
+        return f"PROMISE({n}, accepted {accepted})"
     if kind == NACK:
-        return f"a{message[2]}->p{message[3]} NACK({n}, promised {message[4]})"
-    if kind == ACCEPT:
-        return f"p{message[2]}->a{message[3]} ACCEPT({n}, {value_name(message[4])})"
-    return f"a{message[2]}->l{message[3]} ACCEPTED({n}, {value_name(message[4])})"
+        return f"NACK({n}, promised {message[4]})"
+    return f"{kind}({n}, {value_name(message[4])})"
+
+
+def describe(message: tuple) -> str:
+    """A message in protocol terms: ``a1->p0 PROMISE(1, accepted 0:v0)``."""
+    src, dst = endpoints(message)
+    return f"{src}->{dst} {message_text(message)}"
 
 
 # -- actions -------------------------------------------------------------------------
@@ -538,6 +554,47 @@ class PaxosTextbook(Model):
                           for v, (n, voters) in sorted(self.chosen(state.votes).items())}
         view["faults_left"] = dict(zip(("drop", "duplicate", "crash"), state.faults))
         return view
+
+
+    def step_events(self, state: PaxosState, action: Any, next_state: PaxosState) -> list:
+        """The messages a step receives and sends, and what changed at the
+        node that took it, for sequence charts."""
+        before, after = Counter(state.network), Counter(next_state.network)
+        gone, new = sorted((before - after).elements()), sorted((after - before).elements())
+        if isinstance(action, Drop):
+            src, dst = endpoints(action.message)
+            return [Note(dst, f"the network loses {message_text(action.message)} from {src}")]
+        if isinstance(action, Duplicate):
+            src, dst = endpoints(action.message)
+            return [Sent(src, dst, message_text(action.message)),
+                    Note(src, f"the network duplicates {message_text(action.message)} to {dst}")]
+        if isinstance(action, Restart):
+            kept = "forgets" if self.mutant == "forgetful_acceptor" else "keeps"
+            return [Note(f"a{action.a}", f"crashes and restarts; {kept} its promise "
+                                         "and acceptance")]
+        events: list = [Received(*endpoints(m), message_text(m)) for m in gone]
+        events += [Sent(*endpoints(m), message_text(m)) for m in new]
+        return events + self._local_notes(state, next_state)
+
+    def _local_notes(self, state: PaxosState, next_state: PaxosState) -> list:
+        notes = []
+        for p, (old, new) in enumerate(zip(state.proposers, next_state.proposers)):
+            if old[:2] != new[:2] or old[4] != new[4]:
+                n = self.numbers[p][new[0]]
+                text = {READY: f"ready to prepare {n}", PREPARING: f"prepares {n}",
+                        ACCEPTING: f"proposes {value_name(new[4])} in {n}",
+                        STOPPED: "gives up: no round left"}[new[1]]
+                notes.append(Note(f"p{p}", text))
+        for a, (old, new) in enumerate(zip(state.acceptors, next_state.acceptors)):
+            if old[0] != new[0]:
+                notes.append(Note(f"a{a}", f"promised {new[0]}"))
+            if old[1:] != new[1:]:
+                accepted = "none" if new[1] == NONE else f"{new[1]}:{value_name(new[2])}"
+                notes.append(Note(f"a{a}", f"accepted {accepted}"))
+        for l, (old, new) in enumerate(zip(state.learners, next_state.learners)):
+            if old[0] != new[0]:
+                notes.append(Note(f"l{l}", f"learned {value_name(new[0])}"))
+        return notes
 
 
 # -- helpers on tuples ---------------------------------------------------------------

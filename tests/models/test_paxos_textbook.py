@@ -17,7 +17,7 @@ import pytest
 from checker import CheckConfig, ParamError, check
 from checker.spec import load_spec
 from models import REGISTRY
-from models.paxos_textbook import PaxosState, PaxosTextbook, Restart
+from models.paxos_textbook import PaxosState, PaxosTextbook, ReceivePrepare, Restart
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -543,6 +543,32 @@ ReceiveAccepted(l1 <- a1, n=1, v1)"""
     assert model.learned_implies_chosen(violation.trace.final)
 
 
+class StrictPromise(PaxosTextbook):
+    """The textbook's wording taken literally: a PREPARE(n) with n equal to
+    the promise gets a NACK, not a second promise."""
+
+    def _receive_prepare(self, state, message, rest, room):
+        _, n, p, a = message
+        promised = state.acceptors[a][0]
+        if n == promised:
+            nack = ("NACK", n, a, p, promised)
+            return ReceivePrepare(a, p, n), state._replace(network=tuple(sorted(rest + (nack,))))
+        return super()._receive_prepare(state, message, rest, room)
+
+
+def test_with_strict_promises_duplicate_numbers_are_harmless():
+    # Why the model's acceptor promises again on n == promised: under the
+    # strict rule an acceptor promises each number to one proposer only, so
+    # two proposers sharing a number never both gather a majority, and the
+    # duplicate_ballots mutant could not be caught (at its spec's bounds).
+    spec = load_spec(SPECS / "paxos-textbook-mutant-duplicate-ballots.yaml", REGISTRY)
+    result = check(StrictPromise(mutant="duplicate_ballots", **spec.params), CheckConfig(
+        properties=("agreement", "learners_agree", "validity", "learned_implies_chosen",
+                    "value_chosen", "acceptor_nacks")))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 22666
+
+
 # -- parameters ------------------------------------------------------------------
 
 
@@ -557,3 +583,46 @@ def test_non_intersecting_mutant_needs_two_acceptors():
     with pytest.raises(ParamError) as error:
         PaxosTextbook(acceptors=1, mutant="non_intersecting_quorums")
     assert error.value.field == "params.acceptors"
+
+
+# -- sequence charts ---------------------------------------------------------------
+
+
+def test_step_events_name_each_message_alike_when_sent_and_received():
+    from checker.model import Note, Received, Sent
+    model = PaxosTextbook(max_msgs=10)
+    (state,) = model.initial_states()
+
+    def take(action_text):
+        nonlocal state
+        before = state
+        action, state = next((a, t) for a, t in model.successors(state)
+                             if str(a) == action_text)
+        return model.step_events(before, action, state)
+
+    assert take("Prepare(p0, n=0)") == [
+        Sent("p0", "a0", "PREPARE(0)"), Sent("p0", "a1", "PREPARE(0)"),
+        Sent("p0", "a2", "PREPARE(0)"), Note("p0", "prepares 0")]
+    assert take("ReceivePrepare(a1 <- p0, n=0)") == [
+        Received("p0", "a1", "PREPARE(0)"), Sent("a1", "p0", "PROMISE(0, accepted none)"),
+        Note("a1", "promised 0")]
+    assert take("Duplicate(a1->p0 PROMISE(0, accepted none))") == [
+        Sent("a1", "p0", "PROMISE(0, accepted none)"),
+        Note("a1", "the network duplicates PROMISE(0, accepted none) to p0")]
+    assert take("Drop(p0->a2 PREPARE(0))") == [
+        Note("a2", "the network loses PREPARE(0) from p0")]
+    assert take("Restart(a1)") == [
+        Note("a1", "crashes and restarts; keeps its promise and acceptance")]
+    assert take("ReceivePromise(p0 <- a1, n=0, accepted none)") == [
+        Received("a1", "p0", "PROMISE(0, accepted none)")]
+    assert take("ReceivePrepare(a0 <- p0, n=0)")[-1] == Note("a0", "promised 0")
+    assert take("ReceivePromise(p0 <- a0, n=0, accepted none)") == [
+        Received("a0", "p0", "PROMISE(0, accepted none)"),
+        Sent("p0", "a0", "ACCEPT(0, v0)"), Sent("p0", "a1", "ACCEPT(0, v0)"),
+        Sent("p0", "a2", "ACCEPT(0, v0)"), Note("p0", "proposes v0 in 0")]
+    # the duplicate of a1's promise arrives after p0 moved on: no effect
+    assert take("ReceivePromise(p0 <- a1, n=0, accepted none)") == [
+        Received("a1", "p0", "PROMISE(0, accepted none)")]
+    assert take("ReceiveAccept(a0 <- p0, n=0, v0)") == [
+        Received("p0", "a0", "ACCEPT(0, v0)"), Sent("a0", "l0", "ACCEPTED(0, v0)"),
+        Note("a0", "accepted 0:v0")]
