@@ -1,8 +1,9 @@
 """Single-decree Paxos as it is taught: proposers, acceptors and learners
 exchanging PREPARE, PROMISE, NACK, ACCEPT and ACCEPTED over a faulty network.
 
-Follows Lamport's "Paxos Made Simple" (2001), sections 2.2-2.3, with the NACK
-of its closing remark on progress:
+Follows Lamport's "Paxos Made Simple" (2001), section 2, with the
+optimisation it suggests there: an acceptor that turns a request down tells
+the proposer (a NACK), who abandons that proposal.
 
 - Proposer ``p`` proposes its own value ``v<p>``. Its proposal numbers are
   ``round * proposers + p``: unique across proposers and increasing. In a
@@ -11,16 +12,20 @@ of its closing remark on progress:
   acceptor, where ``v`` is the value of the highest-numbered proposal those
   promises report, or its own value if they report none.
 - Acceptor ``a`` keeps ``promised`` and its last acceptance ``(accepted_n,
-  accepted_v)``, all initially none (-1). It promises a PREPARE(n) when
-  ``n >= promised`` and accepts an ACCEPT(n, v) when ``n >= promised``,
-  sending ACCEPTED(n, v) to every learner; below its promise it answers
-  either with NACK(n, promised).
+  accepted_v)``, all initially none (-1), on stable storage. It promises a
+  PREPARE(n) when ``n >= promised``, and accepts an ACCEPT(n, v) when
+  ``n >= promised`` (raising its promise to n), sending ACCEPTED(n, v) to
+  every learner. Below its promise it answers either request with
+  NACK(n, promised).
 - A proposer that receives a NACK for its current number abandons it; its
   next round is the first one numbered above the promise the NACK reports,
   if it has one left (``rounds`` per proposer). It starts that round with a
   Prepare step of its own.
 - A learner learns ``v`` on ACCEPTED(n, v) from a majority of acceptors for
   the same ``n``; after that it ignores ACCEPTED messages.
+- A message that can no longer matter (a PROMISE or NACK for a number its
+  proposer has left, an ACCEPTED for a learner that has learned) is still
+  delivered, with no effect but leaving the network.
 
 Network: a bag (multiset) of messages in flight, each addressed to one node
 and delivered in any order. Fault actions, each with a budget for the whole
@@ -28,12 +33,19 @@ run (0 switches it off): `Drop` loses a message, `Duplicate` copies one,
 `Restart` crashes an acceptor and brings it back with its promise and
 acceptance kept, as stable storage keeps them. A crash and the restart are
 one step: while an acceptor is down its messages wait in the bag, which is
-no different from the acceptor not being scheduled.
+no different from the acceptor not being scheduled. So a restart changes
+nothing but the budget; the `forgetful_acceptor` mutant is what makes it
+matter.
 
-Bound: ``max_msgs`` is a guard, not a state constraint. A step that would
-leave more than ``max_msgs`` messages in flight is not enabled (the network
-is full and the sender waits), so every stored state has at most
-``max_msgs`` messages and all of them are expanded.
+Bound: ``max_msgs`` is a guard, not a state constraint (`within_bounds` is
+not used). A step that would leave more than ``max_msgs`` messages in flight
+is not enabled (the network is full and the sender waits), so every stored
+state has at most ``max_msgs`` messages and all of them are expanded.
+
+Symmetric sets, declared for the reduction to come: ``acceptors``,
+``proposers``, ``learners`` and ``values``. A value belongs to its proposer
+(``v<p>`` is p's), so ``values`` can only be permuted together with
+``proposers``.
 
 Where it deliberately differs from the textbook wording:
 
@@ -44,7 +56,7 @@ Where it deliberately differs from the textbook wording:
   unique numbers necessary: were the rule strictly ``n > promised``, each
   acceptor would promise a number to one proposer only, two proposers
   could never both gather a majority for the same number, and the
-  `duplicate_ballots` mutant would be harmless.
+  `duplicate_ballots` mutant would be harmless (the tests check this).
 - A proposer retries only after a NACK (there is no timeout): a proposer
   whose messages were all lost stalls, which is safe; liveness is not
   checked.
@@ -52,7 +64,7 @@ Where it deliberately differs from the textbook wording:
 History variables, not part of the protocol, for the properties:
 ``votes`` is the set of ``(n, v, a)`` acceptances ever made (as the 2b
 messages of Lamport's TLA+ specification), from which "v is chosen" is
-defined: a majority of acceptors accepted ``v`` in the same proposal ``n``.
+defined: a quorum of acceptors accepted ``v`` in the same proposal ``n``.
 A learner forgets the ACCEPTED messages it heard once it has learned, so
 that the state does not keep what can no longer matter.
 """
