@@ -139,8 +139,12 @@ def breadth_first(initial, successors) -> tuple[set, int]:
 
 
 def model_reachable(model: PaxosTextbook) -> tuple[set, int]:
+    def successors(s):
+        steps = [t for _, t in model.successors(s)]
+        assert s not in steps, "a step that changes nothing should not be generated"
+        return steps
     (initial,) = model.initial_states()
-    return breadth_first(initial, lambda s: [t for _, t in model.successors(s)])
+    return breadth_first(initial, successors)
 
 
 @pytest.mark.parametrize("params, mutant, states, depth", [
