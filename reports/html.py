@@ -27,14 +27,16 @@ section, details { border: 1px solid #d5dae3; border-radius: 6px; padding: 12px 
                    margin: 16px 0; }
 summary { cursor: pointer; font-weight: bold; }
 .reason { color: #a11; font-weight: 600; }
-.columns { display: flex; gap: 20px; align-items: flex-start; flex-wrap: wrap; }
-.chart { overflow-x: auto; max-width: 100%; flex: 0 1 auto; }
-.trace { flex: 1 1 420px; min-width: 360px; }
+.columns { display: flex; gap: 20px; align-items: flex-start; }
+.chart { overflow-x: auto; flex: 0 1 auto; min-width: 0; }
+.trace { flex: 1 0 440px; }
+@media (max-width: 1000px) { .columns { flex-direction: column; } .trace { flex: none; } }
 table { border-collapse: collapse; width: 100%;
         font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 td { border-top: 1px solid #e3e7ee; padding: 3px 6px; vertical-align: top; }
 td.number { color: #2a6f97; text-align: right; width: 2.5em; }
-td.action { font-weight: bold; white-space: nowrap; }
+.action { font-weight: bold; }
+ul { padding-left: 1.5em !important; }
 tr:target { background: #fff3bf; }
 ul { list-style: none; margin: 0; padding: 0; }
 .old { color: #b02a2a; } .new { color: #237a37; } .field { color: #445; }
@@ -108,11 +110,11 @@ def _trace_table(checked: Checked, finding: Finding, anchor: str, last: str) -> 
             items = [_change(change) for change in changes(previous, view)] or ["(no change)"]
             action = str(step.action)
         rows.append(f'<tr id="{anchor}{number}"><td class="number">{number}</td>'
-                    f'<td class="action">{escape(action)}</td><td><ul>'
+                    f'<td><div class="action">{escape(action)}</div><ul>'
                     + "".join(f"<li>{item}</li>" for item in items) + "</ul></td></tr>")
         previous = view
     reached = " reached" if last.startswith("✓") else ""
-    rows.append(f'<tr class="conclusion{reached}"><td></td><td colspan="2">'
+    rows.append(f'<tr class="conclusion{reached}"><td></td><td>'
                 f"{escape(last)}</td></tr>")
     rows.append("</table>")
     return "".join(rows)

@@ -194,9 +194,9 @@ def render_svg(chart: Chart, anchor: str | None = None) -> str:
     received it. With `anchor`, a step's label links to ``#{anchor}{number}``
     (the HTML report's trace rows)."""
     prefix = anchor or ""
-    label_width = min(46, max(len(_step_label(row)) for row in chart.rows))
+    label_width = min(42, max(len(_step_label(row)) for row in chart.rows))
     gutter = 16 + label_width * _CHAR
-    spacing = max(150.0, 24 + _CHAR * max(map(len, chart.lifelines)))
+    spacing = max(130.0, 24 + _CHAR * max(map(len, chart.lifelines)))
     x = {name: gutter + spacing * (index + 0.5) for index, name in enumerate(chart.lifelines)}
     width = gutter + spacing * len(chart.lifelines) + 8
     tops, y = {}, {}  # a row's top edge, and the level of its events (its dot, its arrows)

@@ -44,7 +44,7 @@ def test_the_page_holds_the_chart_and_every_step(two_phase):
     for number, step in enumerate(finding.trace.steps):
         assert f"v0-{number}" in parsed.ids
         label = "initial state" if step.action is None else str(step.action)
-        assert f'<td class="action">{label}</td>' in page
+        assert f'<div class="action">{label}</div>' in page
         assert f'<a href="#v0-{number}">' in page  # the chart's label links to the row
     assert ('<span class="field">rm2.state</span>: <span class="old">working</span> → '
             '<span class="new">aborted</span>') in page
