@@ -69,10 +69,10 @@ class Change:
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     """What changed between two state views, field by field.
 
-    A list field is compared position by position (per-node rows such as
-    ``max_bal[1]: -1 → 0``) or as a collection (``msgs: + 2a(bal=0, val=0)``),
-    whichever takes fewer lines; a list whose length changed is always a
-    collection."""
+    A list field is compared as a collection (``msgs: + 2a(bal=0, val=0)``)
+    when its length changed or it is a sorted list of strings (a set or bag
+    of printed messages), else position by position (per-node rows such as
+    ``max_bal[1]: -1 → 0``) unless that takes more lines."""
     found: list[Change] = []
     for name in list(after) + [n for n in before if n not in after]:
         old, new = before.get(name), after.get(name)
@@ -83,7 +83,11 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
             if len(old) == len(new):
                 by_position = [Change(f"{name}[{index}]", text(a), text(b))
                                for index, (a, b) in enumerate(zip(old, new)) if a != b]
-                if len(by_position) <= len(as_collection):
+                # Sorted lists of printed items read as sets or bags (messages);
+                # an empty collection diff means the items were reordered.
+                fewer = len(as_collection) < len(by_position) or (
+                    _sorted_texts(old) and _sorted_texts(new))
+                if not (as_collection and fewer):
                     found += by_position
                     continue
             found += as_collection
@@ -97,6 +101,10 @@ def _collection_changes(name: str, old: list, new: list) -> list[Change]:
     added = Counter(map(text, new)) - Counter(map(text, old))
     return ([Change(name, item, None) for item in sorted(removed.elements())]
             + [Change(name, None, item) for item in sorted(added.elements())])
+
+
+def _sorted_texts(items: list) -> bool:
+    return all(isinstance(item, str) for item in items) and items == sorted(items)
 
 
 def state_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
