@@ -31,9 +31,13 @@ SCHEMA = "cmc.result/1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "cmc.result-1.json"
 
 
-def load_schema() -> dict[str, Any]:
-    """The JSON Schema of `SCHEMA` documents."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def load_schema(part: str | None = None) -> dict[str, Any]:
+    """The JSON Schema of `SCHEMA` documents, or with `part`, of one of their
+    parts: ``"result"`` is one spec's result, as ``--out DIR`` writes it."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    if part is None:
+        return schema
+    return {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{part}"}
 
 
 def finding_document(model: Model, finding: Finding) -> dict[str, Any]:

@@ -6,12 +6,14 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
+import jsonschema
 import networkx as nx
 import pytest
 from click.testing import CliRunner
 
 import models
 from cmc.main import cli
+from reports.json import load_schema
 from tests.reports.two_phase import TwoPhase
 
 TWO_PHASE = "model: two-phase\nmutant: early_commit\n"
@@ -36,7 +38,9 @@ def test_out_writes_every_report_form(run, write_spec, tmp_path):
         "two-phase.consistency.graphml", "two-phase.consistency.mmd", "two-phase.html",
         "two-phase.json", "two-phase.txt"]
     assert (out / "two-phase.txt").read_text() == result.output.rstrip("\n") + "\n"
-    assert json.loads((out / "two-phase.json").read_text())["verdict"] == "violated"
+    written = json.loads((out / "two-phase.json").read_text())
+    assert written["verdict"] == "violated"
+    jsonschema.validate(written, load_schema("result"))
     assert (out / "two-phase.html").read_text().count("<svg") == 1  # witnesses: --witnesses
     assert "    tm->>rm1: Commit (sent at step 3)\n" in (out / "two-phase.consistency.mmd") \
         .read_text()
