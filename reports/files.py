@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from checker.errors import CheckerError
 from reports.graph import trace_graph, write_graph
 from reports.html import render_html
 from reports.run import Checked
@@ -25,7 +26,6 @@ from reports.text import conclusion
 def write_reports(directory: Path, checked: Checked, text: str, document: dict[str, Any],
                   graph_format: str | None = None, witnesses: bool = False) -> list[Path]:
     """Write `checked`'s report files into `directory`; the paths written."""
-    directory.mkdir(parents=True, exist_ok=True)
     name = checked.name
     files = {f"{name}.txt": text,
              f"{name}.json": json.dumps(document, indent=2) + "\n",
@@ -48,10 +48,15 @@ def write_reports(directory: Path, checked: Checked, text: str, document: dict[s
 
 
 def write_whole(path: Path | str, content: str) -> Path:
-    """Write `content` to `path` all at once: into a temporary file beside
-    it, then renamed over it, so a reader never sees half a file."""
+    """Write `content` to `path` all at once (into a temporary file beside
+    it, then renamed over it), so a reader never sees half a file. Missing
+    folders are made; a path that cannot be written is a `CheckerError`."""
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as error:
+        raise CheckerError(f"cannot write {path}: {error.strerror or error}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(content)

@@ -123,3 +123,14 @@ def test_cmc_graph_around_needs_a_counterexample(run, write_spec):
     assert result.exit_code == 2
     assert "--property picks the counterexample for --around; give --around K too" in \
         result.output
+
+
+def test_report_files_go_into_new_folders_or_fail_with_a_message(run, write_spec, tmp_path):
+    spec = write_spec("model: die-hard\n")
+    result = run("check", spec, "--junit", str(tmp_path / "ci" / "junit.xml"))
+    assert result.exit_code == 1
+    assert (tmp_path / "ci" / "junit.xml").exists()
+    (tmp_path / "file").write_text("")
+    result = run("graph", spec, "-o", str(tmp_path / "file" / "g.dot"))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: cannot write {tmp_path / 'file' / 'g.dot'}: ")
