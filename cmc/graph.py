@@ -50,7 +50,7 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
     from checker.spec import load_spec
     from models import REGISTRY
     from reports.files import write_whole
-    from reports.graph import around_trace, reachable_graph, write_graph
+    from reports.graph import around_trace, reachable_graph, trace_graph, write_graph
 
     if property_name is not None and around is None:
         raise click.UsageError("--property picks the counterexample for --around; give "
@@ -76,7 +76,8 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
         if not found:
             raise CheckerError(f"{spec}: no counterexample to draw around (verdict "
                                f"{result.verdict}); drop --around to draw every state")
-        drawn = around_trace(model, found[0].trace, around, max_nodes, properties)
+        drawn = (trace_graph(model, found[0].trace, properties) if around == 0 else
+                 around_trace(model, found[0].trace, around, max_nodes, properties))
     content = write_graph(drawn, graph_format)
     if output is None:
         click.echo(content, nl=False)

@@ -14,7 +14,8 @@ search over `Model.successors`. That search stops at `max_nodes` states and
 raises `GraphTooLarge` with what to do instead: a graph is written whole or
 not at all.
 
-Node attributes: ``label`` (the state, one field a line), ``state`` (the
+Node attributes: ``label`` (the state, one field a line; on a trace's path,
+what the step changed), ``state`` (the
 model's `state_view`), ``depth`` (steps from an initial state, or from the
 trace for `around_trace`), ``initial``, ``violates`` and ``satisfies`` (the
 invariants failing and the reachable properties holding there) and, on a
@@ -37,7 +38,7 @@ from checker.errors import CheckerError
 from checker.model import Model, action_args, action_name, has_bounds
 from checker.properties import Property
 from checker.result import Trace
-from reports.text import text
+from reports.text import changes, text
 
 FORMATS = {"dot": "dot", "graphml": "graphml", "json": "json"}  # format → file extension
 DEFAULT_MAX_NODES = 2000
@@ -79,21 +80,30 @@ class _Builder:
                             args=action_args(action))
 
 
-def _label_lines(view: dict[str, Any], width: int = 60) -> list[str]:
+def _label_lines(view: dict[str, Any]) -> list[str]:
     """The state one field a line, long values wrapped (for drawing)."""
-    lines = []
-    for name, value in view.items():
-        lines += textwrap.wrap(f"{name} = {text(value)}", width, subsequent_indent="    ",
-                               break_long_words=False) or [f"{name} ="]
-    return lines
+    return [line for name, value in view.items() for line in _wrap(f"{name} = {text(value)}")]
+
+
+def _wrap(line: str, width: int = 60) -> list[str]:
+    return textwrap.wrap(line, width, subsequent_indent="    ", break_long_words=False) or [line]
 
 
 def trace_graph(model: Model, trace: Trace,
                 properties: Iterable[Property] | None = None) -> nx.MultiDiGraph:
-    """The path of `trace`: one node per step, one edge per action."""
+    """The path of `trace`: one node per step, one edge per action. A node's
+    label is its step number and what that step changed (the initial state
+    in full), as in the text report."""
     builder = _Builder(model, properties)
     _add_trace(builder, trace, depth=lambda number: number)
-    return builder.graph
+    graph = builder.graph
+    for number in range(1, len(trace.steps)):
+        before, after = (graph.nodes[str(n)]["state"] for n in (number - 1, number))
+        graph.nodes[str(number)]["label"] = "\n".join(
+            [f"step {number}"] + [line for change in changes(before, after)
+                                  for line in _wrap(str(change))])
+    graph.nodes["0"]["label"] = "step 0 (initial state)\n" + graph.nodes["0"]["label"]
+    return graph
 
 
 def _add_trace(builder: _Builder, trace: Trace, depth: Callable[[int], int]) -> None:

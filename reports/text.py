@@ -69,10 +69,10 @@ class Change:
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     """What changed between two state views, field by field.
 
-    A list field is compared as a collection (``msgs: + 2a(bal=0, val=0)``)
-    when its length changed or it is a sorted list of strings (a set or bag
-    of printed messages), else position by position (per-node rows such as
-    ``max_bal[1]: -1 → 0``) unless that takes more lines."""
+    A list field is compared position by position (per-node rows such as
+    ``max_bal[1]: -1 → 0``) or as a collection (``msgs: + 2a(bal=0, val=0)``),
+    whichever takes fewer lines (on a tie, a list of strings is taken for a
+    set or bag of messages); a list whose length changed is a collection."""
     found: list[Change] = []
     for name in list(after) + [n for n in before if n not in after]:
         old, new = before.get(name), after.get(name)
@@ -83,10 +83,10 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
             if len(old) == len(new):
                 by_position = [Change(f"{name}[{index}]", text(a), text(b))
                                for index, (a, b) in enumerate(zip(old, new)) if a != b]
-                # Sorted lists of printed items read as sets or bags (messages);
-                # an empty collection diff means the items were reordered.
+                # On a tie, printed items (messages) read as a set or bag; an
+                # empty collection diff means the items were reordered.
                 fewer = len(as_collection) < len(by_position) or (
-                    _sorted_texts(old) and _sorted_texts(new))
+                    len(as_collection) == len(by_position) and _strings(old + new))
                 if not (as_collection and fewer):
                     found += by_position
                     continue
@@ -103,8 +103,8 @@ def _collection_changes(name: str, old: list, new: list) -> list[Change]:
             + [Change(name, None, item) for item in sorted(added.elements())])
 
 
-def _sorted_texts(items: list) -> bool:
-    return all(isinstance(item, str) for item in items) and items == sorted(items)
+def _strings(items: list) -> bool:
+    return all(isinstance(item, str) for item in items)
 
 
 def state_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -71,18 +71,17 @@ def test_use_colour(monkeypatch, stream, no_color, forced, expected):
     assert use_colour(stream, forced) is expected
 
 
-def test_a_sorted_bag_with_one_item_replaced_reads_as_a_collection():
-    before = {"network": ["p0->a1 ACCEPT", "p0->a2 ACCEPT", "p1->a0 PROMISE"]}
-    after = {"network": ["a1->l0 ACCEPTED", "p0->a2 ACCEPT", "p1->a0 PROMISE"]}
-    assert [str(c) for c in changes(before, after)] == [
-        "network: - p0->a1 ACCEPT", "network: + a1->l0 ACCEPTED"]
-    shifted = {"network": ["p0->a2 ACCEPT", "p1->a0 PROMISE", "p1->a1 PROMISE"]}
-    assert [str(c) for c in changes(before, shifted)] == [
-        "network: - p0->a1 ACCEPT", "network: + p1->a1 PROMISE"]
-
-
 def test_swapped_per_node_values_are_shown_by_position():
     assert [str(c) for c in changes({"leader": [1, 0]}, {"leader": [0, 1]})] == [
         "leader[0]: 1 → 0", "leader[1]: 0 → 1"]
     assert [str(c) for c in changes({"max_bal": [-1, -1, -1]}, {"max_bal": [-1, 0, 0]})] == [
         "max_bal[1]: -1 → 0", "max_bal[2]: -1 → 0"]
+
+
+def test_an_unsorted_bag_with_an_item_replaced_mid_list_reads_as_a_collection():
+    before = {"network": ["p0->a1 ACCEPT", "p0->a2 ACCEPT", "p1->a0 PROMISE"]}
+    after = {"network": ["p0->a2 ACCEPT", "p1->a0 PROMISE", "a1->l0 ACCEPTED"]}
+    assert [str(c) for c in changes(before, after)] == [
+        "network: - p0->a1 ACCEPT", "network: + a1->l0 ACCEPTED"]
+    assert [str(c) for c in changes({"log": ["t1:v1", "t2:v2"]}, {"log": ["t1:v1", "t3:v1"]})] \
+        == ["log[1]: t2:v2 → t3:v1"]
