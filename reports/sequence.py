@@ -219,7 +219,7 @@ def render_svg(chart: Chart, anchor: str | None = None) -> str:
            'fill="#334"/></marker>'
            f'<marker id="{prefix}msc-open" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10" '
-           'fill="none" stroke="#889"/></marker>'
+           'fill="none" stroke="#aab"/></marker>'
            "</defs>",
            f'<rect width="{width:.0f}" height="{height:.0f}" fill="#fff"/>']
     for index, row in enumerate(chart.rows):
@@ -284,10 +284,10 @@ def _arrow(message: Message, x: dict[str, float], y: dict[int, float],
         x2 = x2 if x1 != x2 else x1 + 40
         return [f'<g><title>{escape(tip)}</title>'
                 f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{bottom:.1f}" '
-                'stroke="#889" stroke-dasharray="5 3" '
+                'stroke="#b4b8c6" stroke-dasharray="4 4" '
                 f'marker-end="url(#{prefix}msc-open)"/>'
                 + _label((x1 + x2) / 2, (y1 + bottom) / 2 - 4, _angle(x1, y1, x2, bottom),
-                         message.text, colour="#667") + "</g>"]
+                         message.text, colour="#8a90a0") + "</g>"]
     y2 = y[message.received]
     tip = (f"{message.text}: {message.src} → {message.dst}, sent at {sent}, "
            f"received at step {message.received}")

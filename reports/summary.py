@@ -1,20 +1,21 @@
 """A Markdown summary of a run, for CI job summaries (GitHub's
 ``$GITHUB_STEP_SUMMARY``, GitLab and Gitea render the same Markdown).
 
-A table with a line per spec, then each violation folded in a
+A table with a line per spec (✅ passed: its expectation met or, without
+one, every property holding; ❌ failed; ⚠️ incomplete), then each violation folded in a
 ``<details>`` block: its text trace and its sequence chart as Mermaid,
 which those hosts draw.
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Iterable
 
 from reports.run import Checked
 from reports.sequence import build_chart, render_mermaid
 from reports.text import conclusion, render_finding
 
-_MARK = {"holds": "✅", "violated": "❌", "incomplete": "⚠️"}
 
 
 def render_summary(runs: Iterable[Checked]) -> str:
@@ -22,20 +23,21 @@ def render_summary(runs: Iterable[Checked]) -> str:
     passed = sum(checked.passed for checked in runs)
     lines = ["## cmc: model checking", "",
              f"{passed} of {len(runs)} spec{'s' if len(runs) != 1 else ''} passed.", "",
-             "| spec | model | verdict | expectation | distinct states | depth | time |",
-             "|---|---|---|---|---:|---:|---:|"]
+             "| | spec | model | verdict | expectation | distinct states | depth | time |",
+             "|---|---|---|---|---|---:|---:|---:|"]
     for checked in runs:
         result, stats = checked.result, checked.result.stats
         if checked.expect is None:
             expectation = "—"
         elif checked.mismatches:
-            expectation = "❌ " + "; ".join(checked.mismatches)
+            expectation = "not met: " + "; ".join(checked.mismatches)
         else:
-            expectation = "✅ met"
-        verdict = f"{_MARK[result.verdict]} {result.verdict}"
+            expectation = "met"
+        verdict = result.verdict
         if result.violations:
             verdict += ": " + ", ".join(f.property.name for f in result.violations)
-        lines.append(f"| `{checked.spec}` | {_cell(checked.describe())} | {verdict} | "
+        mark = "✅" if checked.passed else "⚠️" if result.verdict == "incomplete" else "❌"
+        lines.append(f"| {mark} | `{checked.spec}` | {_cell(checked.describe())} | {verdict} | "
                      f"{_cell(expectation)} | {stats.distinct_states:,} | {stats.depth} | "
                      f"{stats.seconds:.2f} s |")
     for checked in runs:
@@ -53,8 +55,8 @@ def _details(checked: Checked, finding) -> str:
     if finding.trace is None:
         return f"**{checked.spec}**: {prop.title} ({prop.name}) is never reached"
     steps = len(finding.trace)
-    head = (f"<details><summary><b>{checked.spec}</b>: {prop.title} ({prop.name}) "
-            f"violated after {steps} step{'s' if steps != 1 else ''}</summary>")
+    head = (f"<details><summary><b>{escape(checked.spec)}</b>: {escape(prop.title)} "
+            f"({prop.name}) violated after {steps} step{'s' if steps != 1 else ''}</summary>")
     trace = "\n".join(render_finding(checked.model, finding))
     chart = render_mermaid(build_chart(checked.model, finding.trace, conclusion(finding)))
     return "\n".join([head, "", "```", trace, "```", "", "```mermaid", chart.rstrip(), "```",
