@@ -39,14 +39,21 @@ Deliberate differences, none of which changes the reachable states:
   named in the action (``Phase1b(a, b)`` answers ``1a(b)``), so a trace
   says which message an acceptor acted on.
 
+Symmetry: values are interchangeable, and so are acceptors as far as the
+quorum rule treats them alike (all of them under a threshold rule, the
+`non_intersecting_quorums` mutant included; fewer under weights, listed
+quorums, grids or joint rules); ballots are ordered, never interchangeable.
+For 3 acceptors, 2 values and ballots {0, 1} the 3,921 states fall into 857
+orbits under renaming acceptors and 443 under renaming both.
+
 Speed: the guards are evaluated on the parts of a state they depend on and
 the answers are remembered (see `_plan`); the remembered tables are derived
-from states, never part of one.
+from states, never part of one, so they answer for renamed states too.
 """
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from typing import Iterator, Mapping, NamedTuple, Sequence
 
 from checker import Fails, Model, Param, ParamError, invariant, reachable
 from models import register
@@ -138,6 +145,9 @@ class Phase2b(NamedTuple):
     v: int
 
 
+#: How many entries a table remembered for symmetry holds before it starts over.
+_REMEMBERED = 1 << 16
+
 _new = tuple.__new__  # builds a PaxosState without the named tuple's keyword handling
 
 
@@ -207,6 +217,10 @@ class Paxos(Model):
         self._message_ids: dict[tuple, int] = {}
         self._alone: list[frozenset] = []
         self._interned: dict[tuple, tuple] = {}
+        self._acceptor_groups = _interchangeable(system)
+        self._signature_layout()
+        self._renamings: dict[tuple, tuple | None] = {}
+        self._renamed_rows: dict[tuple, tuple] = {}
 
     def initial_states(self) -> Iterator[PaxosState]:
         n = self.acceptors
@@ -333,6 +347,175 @@ class Paxos(Model):
                 safe.update(m.mval for m in q1bv if m.mbal == top)
         return tuple(sorted(safe))
 
+    # -- symmetry ------------------------------------------------------------------
+    #
+    # Values are always interchangeable: no action, property or mutant names
+    # one. Acceptors are interchangeable as far as the quorum rule treats them
+    # alike (`_interchangeable`); ballots never are, since they are ordered.
+    # A renaming is applied through a table built once per permutation; the
+    # signatures of all elements are read off one integer, the sum of a
+    # number per message and a number per acceptors' variables (see
+    # `_signature_layout`).
+
+    def symmetry_groups(self) -> dict[str, list[list[int]]]:
+        return {"acceptors": [list(group) for group in self._acceptor_groups],
+                "values": [list(range(self.values))]}
+
+    def permute(self, state: PaxosState, perm: Mapping[str, Sequence[int]]) -> PaxosState:
+        """Acceptor a becomes perm["acceptors"][a] in the per-acceptor tuples
+        and in every message; value v becomes perm["values"][v] in max_val
+        and in every message (None stays None). The identity returns `state`."""
+        key = (perm.get("acceptors"), perm.get("values"))
+        renaming = self._renamings.get(key, False)
+        if renaming is False:
+            renaming = self._renamings[key] = self._renaming(*key)
+        if renaming is None:  # the identity
+            return state
+        rename_rows, message_of = renaming
+        max_bal, max_vbal, max_val, msgs = state
+        rows = (key, max_bal, max_vbal, max_val)
+        new_rows = self._renamed_rows.get(rows)
+        if new_rows is None:
+            if len(self._renamed_rows) >= _REMEMBERED:
+                self._renamed_rows.clear()
+            new_rows = self._renamed_rows[rows] = rename_rows(max_bal, max_vbal, max_val)
+        return _new(PaxosState, new_rows + (frozenset(map(message_of.__getitem__, msgs)),))
+
+    def permute_action(self, action: tuple, perm: Mapping[str, Sequence[int]]) -> tuple:
+        acceptor_of = perm.get("acceptors") or self._acceptors
+        value_of = perm.get("values") or range(self.values)
+        kind = type(action)
+        if kind is Phase1b:
+            return Phase1b(acceptor_of[action.a], action.b)
+        if kind is Phase2a:
+            return Phase2a(action.b, value_of[action.v])
+        if kind is Phase2b:
+            return Phase2b(acceptor_of[action.a], action.b, value_of[action.v])
+        return action
+
+    def _renaming(self, acceptor_of: tuple | None, value_of: tuple | None) -> tuple | None:
+        """For `permute`: a function renaming the acceptors' variables, and
+        the image of every possible message; None for the identity."""
+        acceptor_of = tuple(acceptor_of or self._acceptors)
+        value_of = tuple(value_of or range(self.values))
+        if acceptor_of == tuple(self._acceptors) and value_of == tuple(range(self.values)):
+            return None
+        rows_from = [0] * self.acceptors
+        for a, image in enumerate(acceptor_of):
+            rows_from[image] = a
+        value_map: dict[int | None, int | None] = {None: None}
+        value_map.update(enumerate(value_of))
+
+        def rename_rows(max_bal: tuple, max_vbal: tuple, max_val: tuple) -> tuple:
+            return (tuple(max_bal[a] for a in rows_from), tuple(max_vbal[a] for a in rows_from),
+                    tuple(value_map[max_val[a]] for a in rows_from))
+
+        message_of = {}
+        for m in self._all_1a_2a | self._all_1b | self._all_2b:
+            kind = type(m)
+            if kind is Msg1b:
+                m2 = Msg1b(acceptor_of[m.acc], m.bal, m.mbal, value_map[m.mval])
+            elif kind is Msg2a:
+                m2 = Msg2a(m.bal, value_of[m.val])
+            elif kind is Msg2b:
+                m2 = Msg2b(acceptor_of[m.acc], m.bal, value_of[m.val])
+            else:
+                m2 = m
+            message_of[m] = m2
+        return rename_rows, message_of
+
+    def signatures(self, state: PaxosState) -> dict[str, tuple[int, ...]]:
+        """For each acceptor: its max_bal and max_vbal, and the ballots of
+        the 1b messages it sent (with the vote each reported) and of its 2b
+        messages. For each value: the ballots of the 2a messages carrying
+        it, and per ballot the number of 2b messages, of 1b reports and of
+        acceptors' last votes for it. Neither mentions another element's
+        name, so renaming carries them along."""
+        max_bal, max_vbal, max_val, msgs = state
+        rows = (max_bal, max_vbal, max_val)
+        base = self._row_codes.get(rows)
+        if base is None:
+            if len(self._row_codes) >= _REMEMBERED:
+                self._row_codes.clear()
+            base = self._row_codes[rows] = self._row_code(*rows)
+        total = base + sum(map(self._message_codes.__getitem__, msgs))
+        # Ranks (how many distinct summaries are smaller) order the elements
+        # as the summaries do and are as invariant; being small, they let the
+        # engine reuse its work across states with the same pattern of ties.
+        # Remembered per part of `total`: most states repeat them.
+        acceptor_part = total & self._acceptors_mask
+        acceptors = self._acceptor_ranks.get(acceptor_part)
+        if acceptors is None:
+            if len(self._acceptor_ranks) >= _REMEMBERED:
+                self._acceptor_ranks.clear()
+            acceptors = self._acceptor_ranks[acceptor_part] = _ranks(
+                acceptor_part, self._acceptor_shifts, self._acceptor_mask)
+        value_part = total >> self._values_shift
+        values = self._value_ranks.get(value_part)
+        if values is None:
+            if len(self._value_ranks) >= _REMEMBERED:
+                self._value_ranks.clear()
+            values = self._value_ranks[value_part] = _ranks(
+                value_part, self._value_shifts, self._value_mask)
+        return {"acceptors": acceptors, "values": values}
+
+    def _signature_layout(self) -> None:
+        """The signatures of a state are fields of one integer: a block per
+        acceptor, then a block per value, each made of counters `width` bits
+        wide (wide enough for any count) that messages add to. The top of an
+        acceptor's block holds its max_bal and max_vbal."""
+        n, k, nb = self.acceptors, self.values, self.ballots
+        width = max(n, k + 1).bit_length()
+        # acceptor block: 2b by ballot, 1b by (ballot, reported vote ballot + 1), then the row
+        acceptor_fields = nb + nb * (nb + 1)
+        row_bits = ((nb + 1) * (nb + 1)).bit_length()
+        acceptor_bits = acceptor_fields * width + row_bits
+        # value block: 2a by ballot, 2b by ballot, 1b reports by (ballot,
+        # vote ballot), last votes by vote ballot
+        value_bits = (3 * nb + nb * nb) * width
+        self._acceptor_shifts = tuple(a * acceptor_bits for a in self._acceptors)
+        self._acceptor_mask = (1 << acceptor_bits) - 1
+        self._acceptors_mask = (1 << n * acceptor_bits) - 1
+        self._values_shift = n * acceptor_bits
+        self._value_shifts = tuple(v * value_bits for v in range(k))
+        self._value_mask = (1 << value_bits) - 1
+        self._acceptor_ranks: dict[int, tuple[int, ...]] = {}
+        self._value_ranks: dict[int, tuple[int, ...]] = {}
+
+        def acceptor_field(a: int, field: int) -> int:
+            return 1 << (self._acceptor_shifts[a] + field * width)
+
+        def value_field(v: int, field: int) -> int:
+            return 1 << (self._values_shift + self._value_shifts[v] + field * width)
+
+        codes: dict[tuple, int] = {}
+        for m in self._all_1a_2a | self._all_1b | self._all_2b:
+            kind = type(m)
+            if kind is Msg1b:
+                code = acceptor_field(m.acc, nb + m.bal * (nb + 1) + m.mbal + 1)
+                if m.mval is not None:
+                    code += value_field(m.mval, 3 * nb + m.bal * nb + m.mbal)
+            elif kind is Msg2a:
+                code = value_field(m.val, m.bal)
+            elif kind is Msg2b:
+                code = acceptor_field(m.acc, m.bal) + value_field(m.val, nb + m.bal)
+            else:
+                code = 0
+            codes[m] = code
+        self._message_codes = codes
+        self._row_codes: dict[tuple, int] = {}
+
+        def row_code(max_bal: tuple, max_vbal: tuple, max_val: tuple) -> int:
+            code = 0
+            for a in self._acceptors:
+                row = (max_bal[a] + 1) * (nb + 1) + max_vbal[a] + 1
+                code += row << (self._acceptor_shifts[a] + acceptor_fields * width)
+                if max_val[a] is not None:
+                    code += value_field(max_val[a], 2 * nb + max_vbal[a])
+            return code
+
+        self._row_code = row_code
+
     # -- what is chosen --------------------------------------------------------
 
     def chosen(self, state: PaxosState) -> dict[int, tuple[tuple[int, tuple[int, ...]], ...]]:
@@ -394,7 +577,12 @@ class Paxos(Model):
         msgs = state.msgs
         one_bs = msgs & self._all_1b
         for two_a in msgs & self._all_2a:
-            reports = {m.acc: m.mbal >= 0 for m in one_bs if m.bal == two_a.bal}
+            # whether each acceptor reported a vote in some ballot-b 1b (in the
+            # accept_below_promise mutant it may send several)
+            reports: dict[int, bool] = {}
+            for m in one_bs:
+                if m.bal == two_a.bal:
+                    reports[m.acc] = reports.get(m.acc, False) or m.mbal >= 0
             complete = [q for q in self._quorums if all(a in reports for a in q)]
             if complete and all(any(reports[a] for a in q) for q in complete):
                 return True
@@ -409,3 +597,38 @@ class Paxos(Model):
         return any(m.bal < state.max_bal[a] and (a, m.bal) not in answered
                    for m in msgs & self._all_1a_2a if type(m) is Msg1a
                    for a in self._acceptors)
+
+
+# -- symmetry helpers ----------------------------------------------------------
+
+
+def _interchangeable(system) -> tuple[tuple[int, ...], ...]:
+    """The acceptors split into groups that the quorum rule treats alike:
+    a and b are together when swapping them maps the phase-1 quorums onto
+    themselves and the phase-2 quorums onto themselves. (If swapping a, b
+    and swapping b, c keep the quorums, so does swapping a, c, which is the
+    composition (a b)(b c)(a b); so "together" is an equivalence, and every
+    permutation within the groups keeps the quorums.)"""
+    kinds = {frozenset(system.phase1.quorums), frozenset(system.phase2.quorums)}
+
+    def alike(a: int, b: int) -> bool:
+        swap = {a: b, b: a}
+        return all({frozenset(swap.get(x, x) for x in q) for q in quorums} == quorums
+                   for quorums in kinds)
+
+    groups: list[list[int]] = []
+    for a in range(system.nodes):
+        group = next((group for group in groups if alike(group[0], a)), None)
+        if group is None:
+            groups.append([a])
+        else:
+            group.append(a)
+    return tuple(tuple(group) for group in groups)
+
+
+def _ranks(fields: int, shifts: tuple[int, ...], mask: int) -> tuple[int, ...]:
+    """For each block of `fields` (at `shifts`, `mask` wide), the number of
+    distinct blocks smaller than it."""
+    blocks = [fields >> shift & mask for shift in shifts]
+    ordered = sorted(set(blocks))
+    return tuple(map(ordered.index, blocks))
