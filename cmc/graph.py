@@ -42,7 +42,8 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
 
     \b
     Examples:
-      cmc graph specs/tiny.yaml -o tiny.dot && dot -Tsvg tiny.dot > tiny.svg
+      cmc graph specs/paxos-3a-2v-2b.yaml --max-depth 3 -o small.dot
+      dot -Tsvg small.dot > small.svg   # Graphviz draws it
       cmc graph specs/paxos-mutant-no-adopt.yaml --around 1 -o around.graphml
     """
     import checker
