@@ -182,9 +182,10 @@ def _wrap(value: str, width: int = 64) -> list[str]:
 # -- SVG -----------------------------------------------------------------------------
 
 _CHAR = 7.0        # width of a character at the 12 px monospace font
-_ROW = 32          # height of a step's row without notes
+_ROW = 34          # height of a step's row without notes
 _NOTE = 22         # height a note adds to its row
 _HEAD = 44         # height of the lifeline heads
+_LABEL_CHAR = 6.4  # width of a character of an arrow's label (11 px)
 
 
 def render_svg(chart: Chart, anchor: str | None = None) -> str:
@@ -287,7 +288,8 @@ def _arrow(message: Message, x: dict[str, float], y: dict[int, float],
                 'stroke="#b4b8c6" stroke-dasharray="4 4" '
                 f'marker-end="url(#{prefix}msc-open)"/>'
                 + _label((x1 + x2) / 2, (y1 + bottom) / 2 - 4, _angle(x1, y1, x2, bottom),
-                         message.text, colour="#8a90a0") + "</g>"]
+                         _fit(message.text, math.hypot(x2 - x1, bottom - y1)),
+                         colour="#8a90a0") + "</g>"]
     y2 = y[message.received]
     tip = (f"{message.text}: {message.src} → {message.dst}, sent at {sent}, "
            f"received at step {message.received}")
@@ -300,8 +302,16 @@ def _arrow(message: Message, x: dict[str, float], y: dict[int, float],
     return [f'<g><title>{escape(tip)}</title>'
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#334" '
             f'marker-end="url(#{prefix}msc-arrow)"/>'
-            + _label((x1 + x2) / 2, (y1 + y2) / 2 - 4, _angle(x1, y1, x2, y2), message.text)
+            + _label((x1 + x2) / 2, (y1 + y2) / 2 - 4, _angle(x1, y1, x2, y2),
+                     _fit(message.text, math.hypot(x2 - x1, y2 - y1)))
             + "</g>"]
+
+
+def _fit(value: str, length: float) -> str:
+    """`value` cut to what fits along a line of `length` pixels (the whole
+    text is in the arrow's tooltip and in the trace)."""
+    room = max(8, int(length * 0.85 / _LABEL_CHAR))
+    return value if len(value) <= room else value[:room - 1] + "…"
 
 
 def _angle(x1: float, y1: float, x2: float, y2: float) -> float:
