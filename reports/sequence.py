@@ -8,8 +8,9 @@ without it gets a chart with one lifeline and a note per step.
 Each message becomes one arrow from the step that sent it to the step that
 received it. A message received again later (a set network keeps every
 message) is a second arrow from the same sending step; one already in the
-initial state starts at the top; one never received is drawn dashed at the
-step that sent it, marked "not received".
+initial state starts at the top; one not received by the end of the trace
+(still in flight, or lost) is dashed: in the SVG from the step that sent it
+down to the end of the chart, in Mermaid at that step, "not received".
 """
 
 from __future__ import annotations
