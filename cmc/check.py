@@ -93,7 +93,8 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
         text = render_result(title, model, result, mismatches, **options)
         document = result_document(spec.path, model, result, spec.expect, mismatches)
         documents.append(document)
-        runs.append(Checked(spec.path, model, result, spec.expect, tuple(mismatches)))
+        runs.append(Checked(spec.path, model, result, spec.expect, tuple(mismatches),
+                            keep_going))
         if output_format == "text":
             click.echo(render_result(title, model, result, mismatches, colour=True, **options)
                        if colour else text, color=colour)

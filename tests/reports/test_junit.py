@@ -87,3 +87,21 @@ def test_an_expected_violation_that_holds_fails():
         "x.within_capacity": ("failure", "Within Capacity was expected to be violated, "
                                          "but holds"),
         "x.expect": ("failure", "expectation not met: verdict: expected violated, got holds")}
+
+
+def test_properties_of_a_run_that_went_to_the_end_pass():
+    model = DieHard()
+    never = checker.check(model, checker.CheckConfig(properties=("within_capacity",
+                                                                 "overflow")))
+    found = cases(render_junit([Checked("specs/never.yaml", model, never)]))
+    assert found == {"never.within_capacity": ("passed", None),
+                     "never.overflow": ("failure", "Overflow violated: no reachable state "
+                                                   "satisfies it")}
+    everything = checker.check(model, checker.CheckConfig(keep_going=True))
+    found = cases(render_junit([Checked("specs/all.yaml", model, everything,
+                                        keep_going=True)]))
+    assert found == {"all.goal_not_reached": ("failure", "Goal Not Reached violated: the big "
+                                                         "jug holds 4 gallons"),
+                     "all.within_capacity": ("passed", None), "all.both_full": ("passed", None),
+                     "all.overflow": ("failure", "Overflow violated: no reachable state "
+                                                 "satisfies it")}
