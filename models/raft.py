@@ -834,13 +834,15 @@ class Raft(Model):
 
     @reachable("Partitioned Candidate")
     def partitioned_candidate(self, state: tuple) -> bool:
-        """A leader is elected while another server, cut off from it, keeps
-        timing out: a Candidate in a term above the leader's."""
+        """A leader is elected while one server, cut off from it, keeps
+        timing out: every server but one is at most at the leader's term, and
+        that one is a Candidate of a higher term."""
         servers = state[0]
         for leader in servers:
-            if leader[ROLE] == LEADER and any(
-                    s[ROLE] == CANDIDATE and s[TERM] > leader[TERM] for s in servers):
-                return True
+            if leader[ROLE] == LEADER:
+                above = [s for s in servers if s[TERM] > leader[TERM]]
+                if len(above) == 1 and above[0][ROLE] == CANDIDATE:
+                    return True
         return False
 
     @reachable("Old Leader Steps Down")

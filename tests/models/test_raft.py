@@ -324,3 +324,39 @@ def test_init_is_validated(init, field, message):
 def test_mutants_are_listed():
     assert set(Raft.mutants) == {"no_log_check", "commit_previous_term", "vote_twice",
                                  "forget_vote_on_restart", "no_truncate", "no_step_down"}
+
+
+def test_election_walk_through():
+    model, result = run_spec("raft-election.yaml")
+    assert (result.verdict, result.stats.distinct_states) == ("incomplete", 156351)
+    assert not result.violations
+    steps_down = result.witness("old_leader_steps_down").trace
+    assert steps(steps_down) == """\
+RequestVote(s2, s1)
+Receive(RequestVoteRequest(s2→s1, term 2, last log t0@0))"""
+    assert view(model, steps_down.final, "s1.current_term", "s1.role") == {
+        "s1.current_term": 2, "s1.role": "Follower"}
+    partitioned = result.witness("partitioned_candidate").trace
+    assert steps(partitioned) == """\
+RequestVote(s2, s1)
+Timeout(s3)
+Receive(RequestVoteRequest(s2→s1, term 2, last log t0@0))
+Receive(RequestVoteRequest(s2→s1, term 2, last log t0@0))
+Receive(RequestVoteResponse(s1→s2, term 2, granted))
+BecomeLeader(s2)"""
+    assert view(model, partitioned.final, "s2.role", "s2.current_term", "s3.role",
+                "s3.current_term") == {"s2.role": "Leader", "s2.current_term": 2,
+                                       "s3.role": "Candidate", "s3.current_term": 3}
+
+
+@pytest.mark.slow
+def test_split_vote_resolves_in_a_later_term():
+    spec = load_spec(SPECS / "large" / "raft-split-vote.yaml", REGISTRY)
+    model = spec.build()
+    result = check(model, spec.config())
+    assert not result.violations
+    resolved = result.witness("split_vote_resolved").trace
+    assert len(resolved) == 13
+    assert view(model, resolved.final, "s1.role", "s1.current_term",
+                "s1.votes_granted") == {"s1.role": "Leader", "s1.current_term": 3,
+                                        "s1.votes_granted": ["s1", "s2", "s3"]}
