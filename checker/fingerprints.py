@@ -30,7 +30,7 @@ _MAX_LOAD = 0.7
 class FingerprintStore:
     """Fingerprints of every visited state."""
 
-    def __init__(self, bits: int = 16) -> None:
+    def __init__(self, bits: int = 10) -> None:
         self._bits = bits
         self._table = np.zeros(1 << bits, dtype=np.int64)
         self._count = 0

@@ -23,8 +23,11 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, json_path: str | None
     distinct states per second, peak memory, and bytes per distinct state
     (the visited set with the trace back-pointers, and the whole process)."""
     from benchmarks.suite import FULL, QUICK
+    from checker.spec import load_specs
+    from models import REGISTRY
 
     chosen = list(specs) or list(FULL if full else QUICK)
+    load_specs(chosen, REGISTRY)  # bad input fails here, before any run
     rows = [_measure(spec, repeat) for spec in chosen]
     click.echo(_table(rows))
     if json_path:

@@ -1,0 +1,32 @@
+"""The benchmark harness: fresh-process runs, medians, table and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from cmc.main import cli
+
+
+def test_bench_prints_a_table_and_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(cli, ["bench", "--repeat", "2", "--json", str(out),
+                                      "specs/raft-2s.yaml"])
+    assert result.exit_code == 0, result.output
+    header, row = result.output.splitlines()
+    assert header.split() == ["spec", "distinct", "median", "s", "states/s", "peak", "MiB",
+                              "store", "B/state", "peak", "B/state"]
+    assert row.split()[:2] == ["specs/raft-2s.yaml", "1,645"]
+    document = json.loads(out.read_text())
+    assert document["schema"] == "cmc.bench/1" and document["repeat"] == 2
+    (run,) = document["runs"]
+    assert run["distinct_states"] == 1645
+    assert len(run["seconds_all"]) == 2
+    assert run["store_bytes_per_state"] <= 32
+
+
+def test_bench_refuses_a_bad_spec_before_running():
+    result = CliRunner().invoke(cli, ["bench", "--repeat", "1", "no/such.yaml"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: no/such.yaml: no such file; give the path of a spec (.yaml)\n"
