@@ -371,9 +371,9 @@ class Paxos(Model):
             renaming = self._renamings[key] = self._renaming(*key)
         if renaming is None:  # the identity
             return state
-        rename_rows, message_of = renaming
+        number, rename_rows, message_of = renaming
         max_bal, max_vbal, max_val, msgs = state
-        rows = (key, max_bal, max_vbal, max_val)
+        rows = (number, max_bal, max_vbal, max_val)
         new_rows = self._renamed_rows.get(rows)
         if new_rows is None:
             if len(self._renamed_rows) >= _REMEMBERED:
@@ -394,8 +394,9 @@ class Paxos(Model):
         return action
 
     def _renaming(self, acceptor_of: tuple | None, value_of: tuple | None) -> tuple | None:
-        """For `permute`: a function renaming the acceptors' variables, and
-        the image of every possible message; None for the identity."""
+        """For `permute`: a number for this renaming, a function renaming the
+        acceptors' variables, and the image of every possible message; None
+        for the identity."""
         acceptor_of = tuple(acceptor_of or self._acceptors)
         value_of = tuple(value_of or range(self.values))
         if acceptor_of == tuple(self._acceptors) and value_of == tuple(range(self.values)):
@@ -422,7 +423,7 @@ class Paxos(Model):
             else:
                 m2 = m
             message_of[m] = m2
-        return rename_rows, message_of
+        return len(self._renamings), rename_rows, message_of
 
     def signatures(self, state: PaxosState) -> dict[str, tuple[int, ...]]:
         """For each acceptor: its max_bal and max_vbal, and the ballots of
@@ -440,9 +441,9 @@ class Paxos(Model):
             base = self._row_codes[rows] = self._row_code(*rows)
         total = base + sum(map(self._message_codes.__getitem__, msgs))
         # Ranks (how many distinct summaries are smaller) order the elements
-        # as the summaries do and are as invariant; being small, they let the
-        # engine reuse its work across states with the same pattern of ties.
-        # Remembered per part of `total`: most states repeat them.
+        # as the summaries do and are as invariant; being small, they repeat
+        # across states with the same pattern of ties, so the engine can
+        # remember its work by them. Remembered per part of `total`.
         acceptor_part = total & self._acceptors_mask
         acceptors = self._acceptor_ranks.get(acceptor_part)
         if acceptors is None:
