@@ -23,7 +23,7 @@ import resource
 import sys
 import time
 from collections import Counter
-from itertools import repeat
+from itertools import accumulate, chain, compress, repeat
 from typing import Any, Callable
 
 from checker.errors import CheckerError, ModelDefinitionError
@@ -157,9 +157,8 @@ class _Search:
     def _initial_level(self) -> list[Any]:
         """The initial states, treated as the successors of no state."""
         found: dict[str, _Found] = {}
-        batch = _Batch()
-        self._add_successors(batch, NO_PARENT, None,
-                             [(None, state) for state in self.model.initial_states()], found)
+        initial = [(None, state) for state in self.model.initial_states()]
+        batch = self._generate([initial], NO_PARENT, [None], found)
         level = self._admit_new(batch, found)
         self._settle(found)
         self.reporter.update(0, len(self.pointers), self.generated, len(level))
@@ -177,19 +176,17 @@ class _Search:
                 self.stopped_by = "time_limit"
                 break
             found: dict[str, _Found] = {}
-            batch = _Batch()
-            for index in range(low, min(low + CHUNK, len(frontier))):
-                state = frontier[index]
-                parent = base + index
-                before = hash(state) if parent < MUTATION_CHECKS else None
-                steps = successors(state)
-                self._add_successors(batch, parent, state,
-                                     steps if type(steps) is list else list(steps), found)
-                if before is not None and hash(state) != before:
-                    raise ModelDefinitionError(
-                        f"model {self.model.name!r}: successors() changed the state it "
-                        "was given; build new states instead of mutating (use tuples "
-                        "and frozensets, or dataclasses.replace on frozen dataclasses)")
+            chunk = frontier[low:low + CHUNK]
+            watched = chunk[:max(0, MUTATION_CHECKS - (base + low))]
+            hashes = list(map(hash, watched))
+            step_lists = [steps if type(steps) is list else list(steps)
+                          for steps in map(successors, chunk)]
+            if watched and list(map(hash, watched)) != hashes:
+                raise ModelDefinitionError(
+                    f"model {self.model.name!r}: successors() changed the state it "
+                    "was given; build new states instead of mutating (use tuples "
+                    "and frozensets, or dataclasses.replace on frozen dataclasses)")
+            batch = self._generate(step_lists, base + low, chunk, found)
             if probe_only:
                 new = self._admit_new(batch, found, probe_only=True)
                 if new:
@@ -208,50 +205,57 @@ class _Search:
             self.depth += 1
         return next_level
 
-    def _add_successors(self, batch: "_Batch", parent: int, state: Any,
-                        steps: list[tuple[Any, Any]], found: dict[str, _Found]) -> None:
-        """Append one state's successors to `batch`, in order; check steps
-        and out-of-bounds successors on the way. Bulk operations, since
-        this runs for every successor."""
-        if not steps:
-            return
+    def _generate(self, step_lists: list[list[tuple[Any, Any]]], first: int,
+                  sources: list[Any], found: dict[str, _Found]) -> "_Batch":
+        """The successors of a chunk of states (numbered from `first`;
+        `step_lists[k]` are the steps of ``sources[k]``), in order, with
+        steps and out-of-bounds successors checked on the way. Bulk
+        operations throughout, since this handles every successor."""
+        batch = _Batch()
+        counts = list(map(len, step_lists))
+        steps = list(chain.from_iterable(step_lists))
         self.generated += len(steps)
+        if not steps:
+            return batch
         actions, next_states = zip(*steps)
-        ordinals: Any = range(len(steps))
-        if parent != NO_PARENT:
-            batch.action_types += map(type, actions)
-        if self.transitions and parent != NO_PARENT:
-            for ordinal in ordinals:
-                self._check_step(state, actions[ordinal], next_states[ordinal],
-                                 (parent, ordinal), (len(batch.states), 0), found)
+        numbers = range(first, first + len(counts)) if first != NO_PARENT else [first]
+        parents = list(chain.from_iterable(map(repeat, numbers, counts)))
+        ordinals = list(chain.from_iterable(map(range, counts)))
+        if first != NO_PARENT:
+            batch.action_types = list(map(type, actions))
+            if self.transitions:
+                for index, parent in enumerate(parents):
+                    self._check_step(sources[parent - first], actions[index],
+                                     next_states[index], (parent, ordinals[index]),
+                                     (index, 0), found)
         if self.bounded:
             inside = list(map(self.model.within_bounds, next_states))
             if not all(inside):
-                kept = []
-                for ordinal, is_inside in enumerate(inside):
-                    if is_inside:
-                        kept.append(ordinal)
-                    else:
-                        self._check_state(next_states[ordinal], (parent, ordinal),
-                                          (len(batch.states) + len(kept), 0), found)
-                ordinals = kept
-                next_states = [next_states[ordinal] for ordinal in kept]
+                kept_before = list(accumulate(inside, initial=0))
+                for index in [i for i, is_inside in enumerate(inside) if not is_inside]:
+                    self._check_state(next_states[index], (parents[index], ordinals[index]),
+                                      (kept_before[index], 0), found)
+                next_states = list(compress(next_states, inside))
+                parents = list(compress(parents, inside))
+                ordinals = list(compress(ordinals, inside))
         if self.symmetry is not None:
             if self.soundness.pending:
-                self.soundness.check_steps(state, steps, parent)
+                for steps_of, parent in zip(step_lists, numbers):
+                    self.soundness.check_steps(sources[parent - first], steps_of, parent)
             started = time.perf_counter()
             next_states = list(map(self.symmetry.representative, next_states))
             self.canonical_seconds += time.perf_counter() - started
         try:
-            batch.fingerprints += map(hash, next_states)
+            batch.fingerprints = list(map(hash, next_states))
         except TypeError as error:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: a state is not hashable ({error}); "
                 "build states from tuples, frozensets, named tuples and frozen "
                 "dataclasses") from None
-        batch.states += next_states
-        batch.parents += repeat(parent, len(next_states))
-        batch.ordinals += ordinals
+        batch.states = list(next_states)
+        batch.parents = parents
+        batch.ordinals = ordinals
+        return batch
 
     def _admit_new(self, batch: "_Batch", found: dict[str, _Found],
                    probe_only: bool = False) -> list[Any]:
