@@ -42,10 +42,15 @@ not used). A step that would leave more than ``max_msgs`` messages in flight
 is not enabled (the network is full and the sender waits), so every stored
 state has at most ``max_msgs`` messages and all of them are expanded.
 
-Symmetric sets, declared for the reduction to come: ``acceptors``,
-``proposers``, ``learners`` and ``values``. A value belongs to its proposer
-(``v<p>`` is p's), so ``values`` can only be permuted together with
-``proposers``.
+Symmetric sets: ``acceptors`` (as far as the quorum rule treats them
+alike; majorities treat all alike) and ``learners``. Proposers are not
+interchangeable: p numbers its proposals ``round * proposers + p`` and
+numbers are ordered, so which of two racing proposers wins, and which value
+a proposer adopts when two reported acceptances tie on the number (the
+``duplicate_ballots`` mutant), depends on their names. Values are not
+either: ``v<p>`` belongs to proposer p, so renaming values alone would have
+a proposer propose another's value, and renaming them with their proposers
+is not a symmetry, as just said.
 
 Where it deliberately differs from the textbook wording:
 
@@ -72,12 +77,13 @@ that the state does not keep what can no longer matter.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from checker.errors import ParamError
 from checker.model import Model, Note, Param, Received, Sent
 from checker.properties import Fails, invariant, reachable
 from models import register
+from models.paxos import _interchangeable  # the acceptor groups a quorum rule allows
 from models.quorum import Threshold, majority
 
 NONE = -1  # no number, no value (an acceptor that has not promised or accepted)
@@ -289,7 +295,7 @@ class PaxosTextbook(Model):
     }
     actions = (Prepare, ReceivePrepare, ReceivePromise, ReceiveNack, ReceiveAccept,
                ReceiveAccepted, Drop, Duplicate, Restart)
-    symmetry_sets = ("acceptors", "values", "proposers", "learners")
+    symmetry_sets = ("acceptors", "learners")
 
     def setup(self) -> None:
         if self.max_msgs < self.acceptors:
@@ -310,6 +316,7 @@ class PaxosTextbook(Model):
         # numbers[p][round], looked up on the hot path.
         self.numbers = tuple(tuple(self.number(p, r) for r in range(self.rounds))
                              for p in range(self.proposers))
+        self._setup_symmetry()
 
     def number(self, p: int, round_: int) -> int:
         """Proposer p's proposal number in a round."""
@@ -542,6 +549,106 @@ class PaxosTextbook(Model):
     def acceptor_nacks(self, state: PaxosState) -> bool:
         return any(message[0] == NACK for message in state.network)
 
+    # -- symmetry --------------------------------------------------------------------
+    #
+    # Acceptors are interchangeable as far as the quorum rule treats them alike,
+    # learners always; proposers and values never (see the module docstring).
+    # A renaming is applied through tables made once per permutation and
+    # filled as states come: the parts of states repeat (few distinct
+    # proposers, learners, votes or bags), so most of a renaming is look-ups.
+    # Signatures are assembled the same way, from summaries remembered per part.
+
+    def _setup_symmetry(self) -> None:
+        self._renamings: dict[tuple, _Renaming | None] = {}
+        self._acceptor_groups = _interchangeable(self.quorum)
+        self._bag_summaries = _Table(self._summarize_bag)
+        self._votes_summaries = _Table(self._summarize_votes)
+        self._promise_summaries = _Table(self._summarize_promises)
+        self._learner_summaries = _Table(self._summarize_learners)
+
+    def symmetry_groups(self) -> dict[str, list[list[int]]]:
+        return {"acceptors": [list(group) for group in self._acceptor_groups],
+                "learners": [list(range(self.learners))]}
+
+    def permute(self, state: PaxosState, perm: Mapping[str, Sequence[int]]) -> PaxosState:
+        """Acceptor a becomes ``perm["acceptors"][a]`` and learner l
+        ``perm["learners"][l]``: in the per-node tuples, in the proposers'
+        ``promised_by``, in the learners' ``heard``, in every message (the
+        bag kept sorted) and in ``votes``. The identity returns `state`."""
+        key = (perm.get("acceptors"), perm.get("learners"))
+        renaming = self._renamings.get(key, False)
+        if renaming is False:
+            renaming = self._renamings[key] = _Renaming.make(
+                key[0] or range(self.acceptors), key[1] or range(self.learners))
+        return state if renaming is None else renaming(state)
+
+    def permute_action(self, action: Any, perm: Mapping[str, Sequence[int]]) -> Any:
+        acceptor_of = perm.get("acceptors") or range(self.acceptors)
+        learner_of = perm.get("learners") or range(self.learners)
+        kind = type(action)
+        if kind is ReceivePrepare or kind is ReceiveAccept:
+            return action._replace(a=acceptor_of[action.a])
+        if kind is ReceivePromise or kind is ReceiveNack or kind is Restart:
+            return action._replace(a=acceptor_of[action.a])
+        if kind is ReceiveAccepted:
+            return action._replace(l=learner_of[action.l], a=acceptor_of[action.a])
+        if kind is Drop or kind is Duplicate:
+            return kind(_rename_message(action.message, acceptor_of, learner_of))
+        return action  # Prepare names a proposer only
+
+    def signatures(self, state: PaxosState) -> dict[str, tuple]:
+        """For each acceptor: its promise and acceptance, the (n, v) it voted
+        for, the proposers counting its promise, the messages in flight to
+        and from it (a proposer named, a learner not), and the (n, v) each
+        learner heard from it. For each learner: what it learned, the (n, v)
+        it heard and the ACCEPTED (n, v) in flight to it. Neither names
+        another acceptor or learner, so renaming carries them along.
+
+        Each summary is given by its rank (how many distinct summaries are
+        smaller), which orders elements as the summaries do and is as
+        invariant; small and few, ranks are cheap to compare and to look up."""
+        proposers, acceptors, learners, network, votes, _ = state
+        by_acceptor, by_learner = self._bag_summaries[network]
+        heard_from, heard = self._learner_summaries[learners]
+        return {"acceptors": _ranks(tuple(zip(acceptors, self._votes_summaries[votes],
+                                              self._promise_summaries[proposers],
+                                              by_acceptor, heard_from))),
+                "learners": _ranks(tuple(zip(heard, by_learner)))}
+
+    def _summarize_bag(self, network: tuple) -> tuple[tuple, tuple]:
+        by_acceptor: list[list] = [[] for _ in range(self.acceptors)]
+        by_learner: list[list] = [[] for _ in range(self.learners)]
+        for message in network:
+            kind = message[0]
+            if kind == ACCEPTED:  # (ACCEPTED, n, a, l, v)
+                by_acceptor[message[2]].append((kind, message[1], message[4]))
+                by_learner[message[3]].append((message[1], message[4]))
+            elif kind == PREPARE or kind == ACCEPT:  # (kind, n, p, a, ...)
+                by_acceptor[message[3]].append(message[:3] + message[4:])
+            else:  # PROMISE or NACK: (kind, n, a, p, ...)
+                by_acceptor[message[2]].append(message[:2] + message[3:])
+        return (tuple(tuple(sorted(summary)) for summary in by_acceptor),
+                tuple(tuple(sorted(summary)) for summary in by_learner))
+
+    def _summarize_votes(self, votes: frozenset) -> tuple:
+        by_acceptor: list[list] = [[] for _ in range(self.acceptors)]
+        for n, v, a in votes:
+            by_acceptor[a].append((n, v))
+        return tuple(tuple(sorted(summary)) for summary in by_acceptor)
+
+    def _summarize_promises(self, proposers: tuple) -> tuple:
+        return tuple(tuple(p for p, proposer in enumerate(proposers) if a in proposer[2])
+                     for a in range(self.acceptors))
+
+    def _summarize_learners(self, learners: tuple) -> tuple[tuple, tuple]:
+        heard_from: list[list] = [[] for _ in range(self.acceptors)]
+        for _, heard in learners:
+            for n, v, a in heard:
+                heard_from[a].append((n, v))
+        return (tuple(tuple(sorted(summary)) for summary in heard_from),
+                tuple((learned, tuple(sorted((n, v) for n, v, _ in heard)))
+                      for learned, heard in learners))
+
     # -- reports ---------------------------------------------------------------------
 
     def state_view(self, state: PaxosState) -> dict[str, Any]:
@@ -633,3 +740,91 @@ def _distinct(network: tuple) -> list:
 
 def _nodes(prefix: str, members) -> str:
     return ",".join(f"{prefix}{m}" for m in sorted(members)) or "none"
+
+
+# -- symmetry helpers ----------------------------------------------------------------
+
+#: How many entries a remembered table holds before it starts over.
+_REMEMBERED = 1 << 16
+
+
+class _Table(dict):
+    """``table[key]`` is ``function(key)``, computed once (until the table
+    holds `_REMEMBERED` entries and starts over)."""
+
+    def __init__(self, function: Callable[[Any], Any]):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= _REMEMBERED:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
+
+
+def _rename_message(message: tuple, acceptor_of: Sequence[int],
+                    learner_of: Sequence[int]) -> tuple:
+    kind = message[0]
+    if kind == PREPARE or kind == ACCEPT:  # (kind, n, p, a, ...)
+        return message[:3] + (acceptor_of[message[3]],) + message[4:]
+    if kind == ACCEPTED:  # (ACCEPTED, n, a, l, v)
+        return (kind, message[1], acceptor_of[message[2]], learner_of[message[3]], message[4])
+    return message[:2] + (acceptor_of[message[2]],) + message[3:]  # PROMISE, NACK
+
+
+class _Renaming:
+    """A state renamed by one permutation of acceptors and learners."""
+
+    @classmethod
+    def make(cls, acceptor_of: Sequence[int], learner_of: Sequence[int]) -> "_Renaming | None":
+        """The renaming, or None for the identity."""
+        acceptor_of, learner_of = tuple(acceptor_of), tuple(learner_of)
+        if acceptor_of == tuple(sorted(acceptor_of)) and learner_of == tuple(sorted(learner_of)):
+            return None
+        return cls(acceptor_of, learner_of)
+
+    def __init__(self, acceptor_of: tuple[int, ...], learner_of: tuple[int, ...]):
+        self.acceptor_of, self.learner_of = acceptor_of, learner_of
+        # Position i of a renamed per-node tuple holds the node renamed i.
+        self.acceptor_rows = _inverse(acceptor_of)
+        self.learner_rows = _inverse(learner_of)
+        self.proposers = _Table(self._rename_proposers)
+        self.learners = _Table(self._rename_learners)
+        self.messages = _Table(lambda m: _rename_message(m, acceptor_of, learner_of))
+        self.networks = _Table(self._rename_network)
+        self.votes = _Table(lambda votes: frozenset(
+            (n, v, acceptor_of[a]) for n, v, a in votes))
+        self.members = _Table(lambda members: frozenset(acceptor_of[a] for a in members))
+
+    def __call__(self, state: PaxosState) -> PaxosState:
+        proposers, acceptors, learners, network, votes, faults = state
+        return _new(PaxosState, (
+            self.proposers[proposers], tuple(map(acceptors.__getitem__, self.acceptor_rows)),
+            self.learners[learners], self.networks[network], self.votes[votes], faults))
+
+    def _rename_proposers(self, proposers: tuple) -> tuple:
+        members = self.members
+        return tuple((round_, phase, members[promised_by], highest, proposal)
+                     for round_, phase, promised_by, highest, proposal in proposers)
+
+    def _rename_learners(self, learners: tuple) -> tuple:
+        acceptor_of = self.acceptor_of
+        return tuple((learned, frozenset((n, v, acceptor_of[a]) for n, v, a in heard))
+                     for learned, heard in map(learners.__getitem__, self.learner_rows))
+
+    def _rename_network(self, network: tuple) -> tuple:
+        return tuple(sorted(map(self.messages.__getitem__, network)))
+
+
+def _ranks(summaries: tuple) -> tuple[int, ...]:
+    """For each summary, the number of distinct summaries smaller than it."""
+    ordered = sorted(set(summaries))
+    return tuple(map(ordered.index, summaries))
+
+
+def _inverse(images: tuple[int, ...]) -> tuple[int, ...]:
+    rows = [0] * len(images)
+    for element, image in enumerate(images):
+        rows[image] = element
+    return tuple(rows)

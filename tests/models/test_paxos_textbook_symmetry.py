@@ -1,0 +1,247 @@
+"""Symmetry reduction for the `paxos-textbook` model: renaming acceptors and
+learners everywhere, exact orbit counts (acceptors, learners, both), the fast
+canonical form equal to the reference, and counterexamples that are real runs
+as short as without symmetry.
+
+Orbits are counted by brute force: the full reachable set by a plain
+breadth-first search (the model bounds the bag by a guard, not by
+`within_bounds`, so every reachable state is expanded, as the engine does),
+each state mapped to its least image under the group.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+
+from checker import CheckConfig, check
+from checker.model import has_bounds
+from checker.symmetry import Symmetry, order_key
+from models.paxos_textbook import (ACCEPT, ACCEPTED, NACK, PREPARE, PROMISE, Drop,
+                                   Duplicate, PaxosState, PaxosTextbook, Prepare,
+                                   ReceiveAccept, ReceiveAccepted, ReceiveNack,
+                                   ReceivePrepare, ReceivePromise, Restart)
+
+BOTH = ("acceptors", "learners")
+SETS = [("acceptors",), ("learners",), BOTH]
+NO_FAULTS = dict(drop=0, duplicate=0, crash=0)
+# The bounds of the mutant specs in specs/.
+MUTANT_PARAMS = dict(proposers=2, acceptors=3, learners=1, rounds=1, max_msgs=10, **NO_FAULTS)
+
+
+def reachable(model: PaxosTextbook) -> list[PaxosState]:
+    """Every reachable state, in the order a breadth-first search finds them."""
+    assert not has_bounds(model)  # no state constraint: every state is expanded
+    (initial,) = model.initial_states()
+    seen, queue = {initial: None}, deque([initial])
+    while queue:
+        for _, t in model.successors(queue.popleft()):
+            if t not in seen:
+                seen[t] = None
+                queue.append(t)
+    return list(seen)
+
+
+def orbit_count(model: PaxosTextbook, states: list[PaxosState], names) -> int:
+    group = Symmetry(model, names).permutations()
+    return len({min((model.permute(s, p) for p in group), key=order_key) for s in states})
+
+
+def assert_real_run(model: PaxosTextbook, trace) -> None:
+    (initial,) = model.initial_states()
+    assert trace.steps[0].state == initial
+    for before, after in zip(trace.steps, trace.steps[1:]):
+        assert (after.action, after.state) in list(model.successors(before.state))
+
+
+@pytest.fixture(scope="module")
+def two_learners():
+    """3 acceptors, 2 learners, 4 messages in flight, one duplicate: 7,102 states."""
+    model = PaxosTextbook(acceptors=3, learners=2, max_msgs=4, drop=0, duplicate=1, crash=0)
+    return model, reachable(model)
+
+
+# -- the symmetric sets ----------------------------------------------------------------
+
+
+def test_acceptors_and_learners_are_symmetric_proposers_and_values_are_not():
+    assert PaxosTextbook.symmetry_sets == ("acceptors", "learners")
+    assert PaxosTextbook(acceptors=4, learners=3, max_msgs=4).symmetry_groups() == {
+        "acceptors": [[0, 1, 2, 3]], "learners": [[0, 1, 2]]}
+    # quorums of any 1 of 3 still treat every acceptor alike
+    assert PaxosTextbook(mutant="non_intersecting_quorums").symmetry_groups() == {
+        "acceptors": [[0, 1, 2]], "learners": [[0]]}
+
+
+def test_proposers_are_not_interchangeable():
+    # Both proposers have sent PREPARE to acceptor 0 (numbers 0 and 1). Taken
+    # in one order both are promised; in the other the lower one is NACKed.
+    # Swapping the proposers' names would swap which order does what.
+    model = PaxosTextbook(acceptors=1, max_msgs=4, **NO_FAULTS)
+    (s,) = model.initial_states()
+    for p in (0, 1):
+        s = dict(model.successors(s))[Prepare(p, p)]
+
+    def replies(first: int, second: int) -> list[str]:
+        t = dict(model.successors(s))[ReceivePrepare(0, first, first)]
+        t = dict(model.successors(t))[ReceivePrepare(0, second, second)]
+        return sorted(m[0] for m in t.network)
+
+    assert replies(0, 1) == [PROMISE, PROMISE]
+    assert replies(1, 0) == [NACK, PROMISE]
+
+
+# -- renaming ------------------------------------------------------------------------
+
+
+def test_permute_renames_acceptors_and_learners_everywhere():
+    model = PaxosTextbook(acceptors=3, learners=2, max_msgs=8)
+    s = PaxosState(
+        proposers=((0, "accepting", frozenset(), (-1, -1), 0),
+                   (0, "preparing", frozenset({0, 2}), (0, 0), -1)),
+        acceptors=((1, 0, 0), (0, -1, -1), (1, 0, 0)),
+        learners=((-1, frozenset({(0, 0, 0)})), (0, frozenset())),
+        network=((ACCEPT, 0, 0, 1, 0), (ACCEPTED, 0, 2, 0, 0), (NACK, 0, 2, 0, 1),
+                 (PREPARE, 1, 1, 1), (PROMISE, 1, 0, 1, 0, 0)),
+        votes=frozenset({(0, 0, 0), (0, 0, 2)}),
+        faults=(1, 0, 1))
+    perm = {"acceptors": (2, 0, 1), "learners": (1, 0)}
+    assert model.permute(s, perm) == PaxosState(
+        proposers=((0, "accepting", frozenset(), (-1, -1), 0),
+                   (0, "preparing", frozenset({2, 1}), (0, 0), -1)),
+        acceptors=((0, -1, -1), (1, 0, 0), (1, 0, 0)),
+        learners=((0, frozenset()), (-1, frozenset({(0, 0, 2)}))),
+        network=((ACCEPT, 0, 0, 0, 0), (ACCEPTED, 0, 1, 1, 0), (NACK, 0, 1, 0, 1),
+                 (PREPARE, 1, 1, 0), (PROMISE, 1, 2, 1, 0, 0)),
+        votes=frozenset({(0, 0, 2), (0, 0, 1)}),
+        faults=(1, 0, 1))
+    assert model.permute(s, {"acceptors": (0, 1, 2), "learners": (0, 1)}) is s
+    assert model.permute(s, {"learners": (0, 1)}) is s
+    message = (ACCEPTED, 0, 2, 0, 0)
+    assert [model.permute_action(action, perm) for action in [
+        Prepare(1, 1), ReceivePrepare(0, 1, 1), ReceivePromise(1, 0, 1, 0, 0),
+        ReceiveNack(0, 2, 0, 1), ReceiveAccept(1, 0, 0, 0), ReceiveAccepted(0, 2, 0, 0),
+        Drop(message), Duplicate(message), Restart(2)]] == [
+        Prepare(1, 1), ReceivePrepare(2, 1, 1), ReceivePromise(1, 2, 1, 0, 0),
+        ReceiveNack(0, 1, 0, 1), ReceiveAccept(0, 0, 0, 0), ReceiveAccepted(1, 1, 0, 0),
+        Drop((ACCEPTED, 0, 1, 1, 0)), Duplicate((ACCEPTED, 0, 1, 1, 0)), Restart(1)]
+
+
+def test_signatures_follow_renaming_on_every_reachable_state(two_learners):
+    model, states = two_learners
+    group = Symmetry(model, BOTH).permutations()
+    assert len(group) == 12
+    for s in states:
+        before = model.signatures(s)
+        for perm in group:
+            after = model.signatures(model.permute(s, perm))
+            for name in BOTH:
+                for element, summary in enumerate(before[name]):
+                    assert after[name][perm[name][element]] == summary
+
+
+def test_renaming_commutes_with_steps_on_every_reachable_state(two_learners):
+    model, states = two_learners
+    generators = Symmetry(model, BOTH).generators()
+    assert len(generators) == 3
+    for s in states:
+        steps = list(model.successors(s))
+        for perm in generators:
+            renamed = {(model.permute_action(a, perm), model.permute(t, perm)) for a, t in steps}
+            assert set(model.successors(model.permute(s, perm))) == renamed
+
+
+# -- exact orbit counts ------------------------------------------------------------------
+
+
+def test_orbit_counts_three_acceptors_two_learners(two_learners):
+    model, states = two_learners
+    counts = {}
+    for names in [(), *SETS]:
+        result = check(PaxosTextbook(acceptors=3, learners=2, max_msgs=4, drop=0,
+                                     duplicate=1, crash=0), CheckConfig(symmetry=names))
+        assert result.verdict == "holds"
+        assert result.stats.depth == 35
+        assert result.stats.symmetry == names
+        counts[names] = result.stats.distinct_states
+    assert counts == {(): 7102, ("acceptors",): 1496, ("learners",): 4902, BOTH: 1069}
+    assert len(states) == 7102
+    for names in SETS:
+        assert orbit_count(model, states, names) == counts[names]
+
+
+@pytest.mark.parametrize("params, mutant, counts", [
+    # (reachable states, orbits under acceptors, under learners, under both)
+    (dict(acceptors=2, learners=3, max_msgs=3, drop=1, duplicate=0, crash=0), None,
+     (757, 384, 657, 334)),
+    (dict(acceptors=4, learners=1, max_msgs=4, drop=0, duplicate=0, crash=1), None,
+     (290, 50, 290, 50)),
+    # two rounds each: NACKs and retries
+    (dict(acceptors=2, learners=2, rounds=2, max_msgs=3, **NO_FAULTS), None,
+     (3694, 1871, 2934, 1491)),
+    (dict(acceptors=3, learners=2, max_msgs=4, **NO_FAULTS), "accept_below_promise",
+     (1054, 261, 751, 195)),
+    (dict(acceptors=2, learners=2, max_msgs=3, drop=0, duplicate=0, crash=1),
+     "forgetful_acceptor", (2176, 1114, 1728, 890)),
+])
+def test_reduced_count_is_the_number_of_orbits(params, mutant, counts):
+    model = PaxosTextbook(mutant=mutant, **params)
+    states = reachable(model)
+    found = [len(states)]
+    for names in SETS:
+        orbits = orbit_count(model, states, names)
+        result = check(PaxosTextbook(mutant=mutant, **params),
+                       CheckConfig(properties=(), symmetry=names))
+        assert result.stats.distinct_states == orbits
+        found.append(orbits)
+    assert tuple(found) == counts
+
+
+@pytest.mark.parametrize("names", SETS)
+def test_fast_canonical_form_equals_the_reference_on_every_reachable_state(
+        two_learners, names):
+    model, states = two_learners
+    symmetry = Symmetry(model, names)
+    for s in states:
+        fast, to_fast = symmetry.canonical(s)
+        assert fast == symmetry.reference(s)[0]
+        assert model.permute(s, to_fast) == fast
+
+
+# -- counterexamples and witnesses are real runs ------------------------------------------
+
+
+@pytest.mark.parametrize("mutant, params, prop, length", [
+    ("no_adopt", MUTANT_PARAMS, "agreement", 14),
+    ("accept_below_promise", MUTANT_PARAMS, "agreement", 14),
+    ("non_intersecting_quorums", MUTANT_PARAMS, "agreement", 8),
+    ("forgetful_acceptor", dict(MUTANT_PARAMS, max_msgs=5, crash=1), "agreement", 19),
+    ("duplicate_ballots", MUTANT_PARAMS, "agreement", 14),
+    # two learners learn different values
+    ("no_adopt", dict(MUTANT_PARAMS, learners=2, max_msgs=5), "learners_agree", 25),
+])
+def test_mutant_counterexamples_with_symmetry_are_real_runs_as_short_as_without(
+        mutant, params, prop, length):
+    plain = check(PaxosTextbook(mutant=mutant, **params), CheckConfig(properties=(prop,)))
+    assert len(plain.violation(prop).trace) == length
+    # with one learner, renaming learners is the identity: both sets at once suffice
+    for names in SETS if params["learners"] > 1 else [BOTH]:
+        model = PaxosTextbook(mutant=mutant, **params)
+        result = check(model, CheckConfig(properties=(prop,), symmetry=names))
+        finding = result.violation(prop)
+        assert len(finding.trace) == length
+        assert_real_run(PaxosTextbook(mutant=mutant, **params), finding.trace)
+        # the reason names the acceptors and learners of the real run
+        assert finding.reason == getattr(model, prop)(finding.trace.final).reason
+
+
+def test_witnesses_with_symmetry_are_real_runs(two_learners):
+    model, _ = two_learners
+    result = check(PaxosTextbook(acceptors=3, learners=2, max_msgs=4, drop=0, duplicate=1,
+                                 crash=0), CheckConfig(symmetry=BOTH))
+    assert {w.property.name for w in result.witnesses} == {
+        "value_chosen", "adopts_value", "acceptor_nacks"}
+    for witness in result.witnesses:
+        assert_real_run(model, witness.trace)
+        assert getattr(model, witness.property.name)(witness.trace.final)
