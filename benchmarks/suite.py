@@ -4,6 +4,7 @@ adds the runs that take minutes."""
 QUICK = (
     "specs/paxos-3a-2v-2b.yaml",
     "specs/paxos-3a-2v-3b.yaml",
+    "specs/paxos-3a-2v-3b-symmetry.yaml",
     "specs/raft-2s.yaml",
     "specs/paxos-textbook.yaml",
 )

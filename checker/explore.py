@@ -238,13 +238,9 @@ class _Search:
                 next_states = list(compress(next_states, inside))
                 parents = list(compress(parents, inside))
                 ordinals = list(compress(ordinals, inside))
-        if self.symmetry is not None:
-            if self.soundness.pending:
-                for steps_of, parent in zip(step_lists, numbers):
-                    self.soundness.check_steps(sources[parent - first], steps_of, parent)
-            started = time.perf_counter()
-            next_states = list(map(self.symmetry.representative, next_states))
-            self.canonical_seconds += time.perf_counter() - started
+        if self.symmetry is not None and self.soundness.pending:
+            for steps_of, parent in zip(step_lists, numbers):
+                self.soundness.check_steps(sources[parent - first], steps_of, parent)
         try:
             batch.fingerprints = list(map(hash, next_states))
         except TypeError as error:
@@ -261,6 +257,8 @@ class _Search:
                    probe_only: bool = False) -> list[Any]:
         """The states of `batch` seen for the first time, in generation
         order: checked, and stored unless the state bound forbids it."""
+        if self.symmetry is not None:
+            self._canonicalize(batch)
         room = (self.config.max_states - len(self.pointers)
                 if self.config.max_states is not None else None)
         positions = self.store.add_new(batch.fingerprints, limit=room,
@@ -282,6 +280,25 @@ class _Search:
         self.pointers.extend([parents[p] for p in positions],
                              [ordinals[p] for p in positions])
         return [states[position] for position in positions]
+
+    def _canonicalize(self, batch: "_Batch") -> None:
+        """Replace each state of `batch` by its representative. Only
+        representatives are stored, so a state already in the visited set,
+        or equal to a representative met earlier in the batch, is its own
+        representative: only the others are canonicalized."""
+        started = time.perf_counter()
+        states, fingerprints = batch.states, batch.fingerprints
+        representative = self.symmetry.representative
+        met: set[Any] = set()
+        for position in self.store.unseen(fingerprints):
+            state = states[position]
+            if state in met:
+                continue
+            state = representative(state)
+            met.add(state)
+            states[position] = state
+            fingerprints[position] = hash(state)
+        self.canonical_seconds += time.perf_counter() - started
 
     # -- properties -------------------------------------------------------------
 

@@ -49,9 +49,7 @@ class FingerprintStore:
         unless `record` is false."""
         if not fingerprints:
             return []
-        batch = np.fromiter(fingerprints, dtype=np.int64, count=len(fingerprints))
-        batch ^= _SALT
-        batch[batch == _EMPTY] = _ZERO_STANDIN
+        batch = self._stored_form(fingerprints)
         unseen = np.flatnonzero(~self._contains(batch))
         if len(unseen) == 0:
             return []
@@ -62,6 +60,19 @@ class FingerprintStore:
         if record and len(new):
             self._insert(batch[new])
         return new.tolist()
+
+    def unseen(self, fingerprints: list[int]) -> list[int]:
+        """Positions in `fingerprints` of those not recorded; records nothing."""
+        if not fingerprints:
+            return []
+        return np.flatnonzero(~self._contains(self._stored_form(fingerprints))).tolist()
+
+    @staticmethod
+    def _stored_form(fingerprints: list[int]) -> np.ndarray:
+        batch = np.fromiter(fingerprints, dtype=np.int64, count=len(fingerprints))
+        batch ^= _SALT
+        batch[batch == _EMPTY] = _ZERO_STANDIN
+        return batch
 
     def _slots(self, values: np.ndarray) -> np.ndarray:
         product = values.view(np.uint64) * _GOLDEN

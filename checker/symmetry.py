@@ -31,6 +31,10 @@ from checker.errors import CheckerError
 
 Permutation = Mapping[str, tuple[int, ...]]
 
+#: Signature vectors whose permutations `Symmetry.canonical` remembers
+#: before it starts over.
+CHOICES_REMEMBERED = 1 << 16
+
 
 def order_key(value: Any) -> Any:
     """A total, injective order on state values (tuples, named tuples,
@@ -82,6 +86,8 @@ class Symmetry:
                          for name, groups in self.groups.items()}
         self._signatures: Callable[[Any], Mapping[str, Sequence[Hashable]]] | None = (
             model.signatures if type(model).signatures is not _base_signatures(model) else None)
+        # The permutations `canonical` tries, by signature vector (see there).
+        self._choices: dict[tuple, list[dict[str, tuple[int, ...]]]] = {}
 
     @property
     def order(self) -> int:
@@ -126,25 +132,38 @@ class Symmetry:
 
     def canonical(self, state: Any) -> tuple[Any, dict[str, tuple[int, ...]]]:
         """The same as `reference`, trying only the permutations that put
-        each group's elements in ascending signature order."""
+        each group's elements in ascending signature order.
+
+        Which permutations those are depends only on the signature vector,
+        so they are remembered by it (signatures must be hashable; models
+        that give small ones, such as ranks, hit this table nearly always).
+        When the tried permutations all give one image, the tied elements
+        are interchangeable in this state and no order is needed. The
+        permutations returned are shared: callers must not change them."""
         signatures = self._signatures(state) if self._signatures is not None else None
-        per_set = []
-        for name, groups in self.groups.items():
-            marks = signatures[name] if signatures is not None else None
-            per_set.append([(name, perm) for perm in
-                            self._orderings(groups, marks, self.identity[name])])
-        choices = list(product(*per_set))
+        key = (tuple([tuple(signatures[name]) for name in self.groups])
+               if signatures is not None else ())
+        choices = self._choices.get(key)
+        if choices is None:
+            per_set = []
+            for name, groups in self.groups.items():
+                marks = signatures[name] if signatures is not None else None
+                per_set.append([(name, perm) for perm in
+                                self._orderings(groups, marks, self.identity[name])])
+            if len(self._choices) >= CHOICES_REMEMBERED:
+                self._choices.clear()
+            choices = self._choices[key] = [dict(choice) for choice in product(*per_set)]
+        permute = self.model.permute
+        first = permute(state, choices[0])
         if len(choices) == 1:
-            perm = dict(choices[0])
-            return self.model.permute(state, perm), perm
-        best = None
-        for choice in choices:
-            perm = dict(choice)
-            image = self.model.permute(state, perm)
-            key = order_key(image)
-            if best is None or key < best[0]:
-                best = (key, image, perm)
-        return best[1], best[2]
+            return first, choices[0]
+        images = {first: choices[0]}
+        for perm in choices[1:]:
+            images.setdefault(permute(state, perm), perm)
+        if len(images) == 1:
+            return first, choices[0]
+        best = min(images, key=order_key)
+        return best, images[best]
 
     def representative(self, state: Any) -> Any:
         return self.canonical(state)[0]
