@@ -201,7 +201,7 @@ def test_registered_with_its_parameters_mutants_and_properties():
     assert list(PaxosTextbook.mutants) == [
         "no_adopt", "accept_below_promise", "non_intersecting_quorums",
         "forgetful_acceptor", "duplicate_ballots"]
-    assert PaxosTextbook.symmetry_sets == ("acceptors", "values", "proposers", "learners")
+    assert PaxosTextbook.symmetry_sets == ("acceptors", "learners")
     assert list(PaxosTextbook.properties) == [
         "agreement", "learners_agree", "validity", "learned_implies_chosen",
         "value_chosen", "adopts_value", "acceptor_nacks"]
