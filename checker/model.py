@@ -151,6 +151,15 @@ class Model:
 
     # -- optional ------------------------------------------------------------
 
+    def check_sound(self) -> None:
+        """Reject a configuration that cannot be safe, such as a quorum rule
+        two of whose quorums share no node, with `ParamError` naming the
+        culprits (the disjoint pair). The spec loader calls it unless the
+        spec expects a violation (``expect: {verdict: violated}``): that is
+        how a spec demonstrates split brain, and nowhere else is such a rule
+        allowed. The constructor does not call it, so a test or a mutant can
+        build the unsound model directly. The default accepts everything."""
+
     def within_bounds(self, state: State) -> bool:
         """The state constraint, as TLC's CONSTRAINT: a state outside it is
         checked against the invariants but neither counted nor expanded.

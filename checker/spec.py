@@ -12,7 +12,9 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     expect: {verdict: holds, distinct_states: 3921, depth: 16}
 
 Loading is strict: YAML is read safely, a duplicate key is an error, and every
-error names the file, the line, the field, and what is accepted.
+error names the file, the line, the field, and what is accepted. A model that
+cannot be safe as configured (`Model.check_sound`: quorums that need not meet)
+is an error too, unless the spec expects a violation.
 """
 
 from __future__ import annotations
@@ -273,7 +275,11 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                 properties=tuple(properties) if properties else None,
                 symmetry=tuple(symmetry or ()), bounds=Bounds(**data.get("bounds", {})),
                 init=data.get("init"), expect=expect, description=data.get("description"))
-    spec.build()  # the model's own checks of its parameters and init block
+    model = spec.build()  # the model's own checks of its parameters and init block
+    if expect is None or expect.verdict != "violated":
+        # An unsound rule (quorums that need not meet) only where the spec
+        # says the run breaks; anywhere else it is a mistake in the spec.
+        model.check_sound()
     return spec
 
 

@@ -17,9 +17,11 @@ message is one nobody acts on.
 
 Quorums: the ``quorum`` rule (default: majorities). ``\\E Q \\in Quorum`` in
 Phase2a ranges over every quorum, supersets of the minimal ones included. The
-spec assumes every two quorums intersect, so a rule that breaks this is
-rejected; the `non_intersecting_quorums` mutant breaks it on purpose. With a
-flexible rule, Phase2a uses phase-1 quorums and choosing phase-2 quorums.
+spec assumes every two quorums intersect (its QuorumAssumption), so a spec
+may give a rule that breaks this only when it expects Agreement to fail
+(`check_sound`); the `non_intersecting_quorums` mutant breaks it on purpose.
+With a flexible rule, Phase2a uses phase-1 quorums and choosing phase-2
+quorums.
 
 A value is *chosen* when a quorum sent 2b messages for the same ballot and
 value. There are no learners: in this formulation learning is choosing, so
@@ -188,7 +190,6 @@ class Paxos(Model):
             system = Threshold(n, n // 2)  # mutant: two quorums can be disjoint
         else:
             system = quorum_system(self.quorum, n)
-            require_intersecting(system)  # the spec's ASSUME QuorumAssumption
         # Phase 1 quorums send the 1b messages a 2a relies on; phase 2 quorums
         # choose. They are the same but in a flexible rule.
         self.quorums = system
@@ -221,6 +222,11 @@ class Paxos(Model):
         self._signature_layout()
         self._renamings: dict[tuple, tuple | None] = {}
         self._renamed_rows: dict[tuple, tuple] = {}
+
+    def check_sound(self) -> None:
+        """The spec's ASSUME QuorumAssumption: every two quorums (every phase-1
+        and phase-2 quorum) intersect; `ParamError` names a disjoint pair."""
+        require_intersecting(self.quorums)
 
     def initial_states(self) -> Iterator[PaxosState]:
         n = self.acceptors

@@ -27,6 +27,12 @@ the proposer (a NACK), who abandons that proposal.
   proposer has left, an ACCEPTED for a learner that has learned) is still
   delivered, with no effect but leaving the network.
 
+Quorums: "a majority" above is the default ``quorum`` rule; another rule
+counts promises by its phase-1 quorums and acceptances by its phase-2 ones.
+A rule two of whose quorums need not meet is allowed only in a spec that
+expects Agreement to fail (`check_sound`), as the `non_intersecting_quorums`
+mutant does.
+
 Network: a bag (multiset) of messages in flight, each addressed to one node
 and delivered in any order. Fault actions, each with a budget for the whole
 run (0 switches it off): `Drop` loses a message, `Duplicate` copies one,
@@ -84,7 +90,7 @@ from checker.model import Model, Note, Param, Received, Sent
 from checker.properties import Fails, invariant, reachable
 from models import register
 from models.paxos import _interchangeable  # the acceptor groups a quorum rule allows
-from models.quorum import Threshold, majority
+from models.quorum import QUORUM_SCHEMA, Threshold, quorum_system, require_intersecting
 
 NONE = -1  # no number, no value (an acceptor that has not promised or accepted)
 
@@ -280,6 +286,9 @@ class PaxosTextbook(Model):
         Param("duplicate", 1, "messages the network may duplicate in a run (0: none)",
               minimum=0),
         Param("crash", 1, "acceptor crash-restarts in a run (0: none)", minimum=0),
+        Param("quorum", "majority", "the quorum rule over acceptors: promises are counted "
+              "by its phase-1 quorums, acceptances (learning, choosing) by its phase-2 "
+              "quorums; every two must intersect", schema=QUORUM_SCHEMA),
     )
     mutants = {
         "no_adopt": "the proposer ignores the values reported in promises and "
@@ -306,9 +315,9 @@ class PaxosTextbook(Model):
             if self.acceptors < 2:
                 raise ParamError("params.acceptors", "must be at least 2 for "
                                  "non_intersecting_quorums (⌊N/2⌋ of N)")
-            self.quorum = Threshold(self.acceptors, self.acceptors // 2)
+            self.quorums = Threshold(self.acceptors, self.acceptors // 2)
         else:
-            self.quorum = majority(self.acceptors)
+            self.quorums = quorum_system(self.quorum, self.acceptors)
         self._receive = {PREPARE: self._receive_prepare, PROMISE: self._receive_promise,
                          NACK: self._receive_nack, ACCEPT: self._receive_accept,
                          ACCEPTED: self._receive_accepted}
@@ -317,6 +326,11 @@ class PaxosTextbook(Model):
         self.numbers = tuple(tuple(self.number(p, r) for r in range(self.rounds))
                              for p in range(self.proposers))
         self._setup_symmetry()
+
+    def check_sound(self) -> None:
+        """Every phase-1 quorum meets every phase-2 quorum, else no proposer can
+        learn of a value chosen before it; `ParamError` names a disjoint pair."""
+        require_intersecting(self.quorums)
 
     def number(self, p: int, round_: int) -> int:
         """Proposer p's proposal number in a round."""
@@ -409,7 +423,7 @@ class PaxosTextbook(Model):
         promised_by = promised_by | {a}
         if (accepted_n, accepted_v) > highest:
             highest = (accepted_n, accepted_v)
-        if not self.quorum.is_quorum(promised_by):
+        if not self.quorums.phase1.is_quorum(promised_by):
             proposer = (round_, PREPARING, promised_by, highest, NONE)
             return action, _new(PaxosState, (
                 _put(proposers, p, proposer), acceptors, learners, rest, votes, faults))
@@ -464,7 +478,8 @@ class PaxosTextbook(Model):
         if learned == NONE:  # else it has learned already: no effect
             heard = heard | {(n, v, a)}
             senders = {sender for m, w, sender in heard if m == n and w == v}
-            learner = (v, EMPTY) if self.quorum.is_quorum(senders) else (NONE, heard)
+            learned = self.quorums.phase2.is_quorum(senders)
+            learner = (v, EMPTY) if learned else (NONE, heard)
             learners = _put(learners, l, learner)
         return ReceiveAccepted(l, a, n, v), _new(PaxosState, (
             proposers, acceptors, learners, rest, votes, faults))
@@ -481,7 +496,7 @@ class PaxosTextbook(Model):
                 by_proposal.setdefault((n, v), set()).add(a)
             found = {}
             for (n, v), voters in sorted(by_proposal.items()):
-                if v not in found and self.quorum.is_quorum(voters):
+                if v not in found and self.quorums.phase2.is_quorum(voters):
                     found[v] = (n, frozenset(voters))
             self._chosen[votes] = found
         return found
@@ -560,7 +575,7 @@ class PaxosTextbook(Model):
 
     def _setup_symmetry(self) -> None:
         self._renamings: dict[tuple, _Renaming | None] = {}
-        self._acceptor_groups = _interchangeable(self.quorum)
+        self._acceptor_groups = _interchangeable(self.quorums)
         self._bag_summaries = _Table(self._summarize_bag)
         self._votes_summaries = _Table(self._summarize_votes)
         self._promise_summaries = _Table(self._summarize_promises)

@@ -197,7 +197,7 @@ def test_registered_with_its_parameters_mutants_and_properties():
     assert REGISTRY["paxos-textbook"] is PaxosTextbook
     assert PaxosTextbook().parameters() == {
         "proposers": 2, "acceptors": 3, "learners": 1, "rounds": 1, "max_msgs": 4,
-        "drop": 1, "duplicate": 1, "crash": 1}
+        "drop": 1, "duplicate": 1, "crash": 1, "quorum": "majority"}
     assert list(PaxosTextbook.mutants) == [
         "no_adopt", "accept_below_promise", "non_intersecting_quorums",
         "forgetful_acceptor", "duplicate_ballots"]
@@ -397,7 +397,7 @@ ReceiveAccept(a1 <- p1, n=1, v1)"""
 
 def test_non_intersecting_quorums_break_agreement():
     model, violation = shortest_violation("non-intersecting-quorums")
-    assert str(model.quorum) == "any 1 of 3"
+    assert str(model.quorums) == "any 1 of 3"
     assert violation.reason == ("v0 is chosen in proposal 0 by a1 and "
                                 "v1 is chosen in proposal 1 by a0")
     assert lines(violation.trace) == """\
