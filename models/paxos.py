@@ -58,6 +58,7 @@ from __future__ import annotations
 from typing import Iterator, Mapping, NamedTuple, Sequence
 
 from checker import Fails, Model, Param, ParamError, invariant, reachable
+from checker.model import Note, Received, Sent
 from models import register
 from models.quorum import QUORUM_SCHEMA, Threshold, quorum_system, require_intersecting
 
@@ -352,6 +353,33 @@ class Paxos(Model):
                 top = max(m.mbal for m in q1bv)
                 safe.update(m.mval for m in q1bv if m.mbal == top)
         return tuple(sorted(safe))
+
+    # -- sequence charts -------------------------------------------------------------
+
+    def step_events(self, state: PaxosState, action: tuple,
+                    next_state: PaxosState) -> list:
+        """Messages for sequence charts. The spec has no proposer processes:
+        the sender of a ballot's 1a and 2a messages is shown as ``p<b>``,
+        the leader of ballot b, and 2b messages go to ``learners``."""
+        kind = type(action)
+        acceptors = [f"a{a}" for a in self._acceptors]
+        if kind is Phase1a:
+            return [Sent(f"p{action.b}", a, repr(Msg1a(action.b))) for a in acceptors]
+        if kind is Phase1b:
+            a, b = action
+            return [Received(f"p{b}", f"a{a}", repr(Msg1a(b))),
+                    Sent(f"a{a}", f"p{b}",
+                         repr(Msg1b(a, b, state.max_vbal[a], state.max_val[a]))),
+                    Note(f"a{a}", f"promises ballot {b}")]
+        if kind is Phase2a:
+            b, v = action
+            promises = sorted(m for m in state.msgs & self._all_1b if m.bal == b)
+            return ([Received(f"a{m.acc}", f"p{b}", repr(m)) for m in promises]
+                    + [Sent(f"p{b}", a, repr(Msg2a(b, v))) for a in acceptors])
+        a, b, v = action  # Phase2b
+        return [Received(f"p{b}", f"a{a}", repr(Msg2a(b, v))),
+                Sent(f"a{a}", "learners", repr(Msg2b(a, b, v))),
+                Note(f"a{a}", f"votes {v} in ballot {b}")]
 
     # -- symmetry ------------------------------------------------------------------
     #
