@@ -74,6 +74,29 @@ def test_acceptors_and_learners_are_symmetric_proposers_and_values_are_not():
         "acceptors": [[0, 1, 2]], "learners": [[0]]}
 
 
+@pytest.mark.parametrize("acceptors, quorum, groups", [
+    (3, {"weights": [2, 1, 1]}, [[0], [1, 2]]),
+    (4, {"weights": [1, 2, 1, 2]}, [[0, 2], [1, 3]]),
+    (4, {"flexible": {"phase1": 3, "phase2": 2}}, [[0, 1, 2, 3]]),
+    (4, {"flexible": {"phase1": {"weights": [1, 1, 1, 2]}, "phase2": 4}}, [[0, 1, 2], [3]]),
+])
+def test_acceptors_are_interchangeable_as_far_as_the_quorum_rule_treats_them_alike(
+        acceptors, quorum, groups):
+    model = PaxosTextbook(acceptors=acceptors, max_msgs=4, quorum=quorum)
+    assert model.symmetry_groups() == {"acceptors": groups, "learners": [[0]]}
+
+
+def test_swapping_acceptors_a_weighted_rule_tells_apart_does_not_commute_with_steps():
+    # With weights 2, 1, 1 acceptor 0 makes a quorum with either other one,
+    # but 1 and 2 do not make one: renaming 0 and 1 changes what is enabled.
+    model = PaxosTextbook(acceptors=3, learners=2, max_msgs=4, quorum={"weights": [2, 1, 1]},
+                          **NO_FAULTS)
+    swap = {"acceptors": (1, 0, 2), "learners": (0, 1)}
+    differ = [s for s in reachable(model) if set(model.successors(model.permute(s, swap))) != {
+        (model.permute_action(a, swap), model.permute(t, swap)) for a, t in model.successors(s)}]
+    assert len(differ) == 441
+
+
 def test_proposers_are_not_interchangeable():
     # Both proposers have sent PREPARE to acceptor 0 (numbers 0 and 1). Taken
     # in one order both are promised; in the other the lower one is NACKed.
@@ -184,6 +207,9 @@ def test_orbit_counts_three_acceptors_two_learners(two_learners):
      (1054, 261, 751, 195)),
     (dict(acceptors=2, learners=2, max_msgs=3, drop=0, duplicate=0, crash=1),
      "forgetful_acceptor", (2176, 1114, 1728, 890)),
+    # acceptors 1 and 2 interchangeable, 0 not
+    (dict(acceptors=3, learners=2, max_msgs=4, quorum={"weights": [2, 1, 1]}, **NO_FAULTS),
+     None, (1873, 1087, 1347, 802)),
 ])
 def test_reduced_count_is_the_number_of_orbits(params, mutant, counts):
     model = PaxosTextbook(mutant=mutant, **params)
@@ -207,6 +233,15 @@ def test_fast_canonical_form_equals_the_reference_on_every_reachable_state(
         fast, to_fast = symmetry.canonical(s)
         assert fast == symmetry.reference(s)[0]
         assert model.permute(s, to_fast) == fast
+
+
+def test_fast_canonical_form_equals_the_reference_for_a_weighted_rule():
+    model = PaxosTextbook(acceptors=3, learners=2, max_msgs=4, quorum={"weights": [2, 1, 1]},
+                          **NO_FAULTS)
+    symmetry = Symmetry(model, BOTH)
+    assert symmetry.order == 4
+    for s in reachable(model):
+        assert symmetry.canonical(s)[0] == symmetry.reference(s)[0]
 
 
 # -- counterexamples and witnesses are real runs ------------------------------------------
