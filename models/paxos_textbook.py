@@ -628,7 +628,8 @@ class PaxosTextbook(Model):
         return {"acceptors": _ranks(tuple(zip(acceptors, self._votes_summaries[votes],
                                               self._promise_summaries[proposers],
                                               by_acceptor, heard_from))),
-                "learners": _ranks(tuple(zip(heard, by_learner)))}
+                "learners": _ranks(tuple(zip(heard, by_learner))) if len(learners) > 1
+                else ONE_LEARNER}
 
     def _summarize_bag(self, network: tuple) -> tuple[tuple, tuple]:
         by_acceptor: list[list] = [[] for _ in range(self.acceptors)]
@@ -761,6 +762,9 @@ def _nodes(prefix: str, members) -> str:
 
 #: How many entries a remembered table holds before it starts over.
 _REMEMBERED = 1 << 16
+
+#: The learners' signatures when there is one learner.
+ONE_LEARNER = (0,)
 
 
 class _Table(dict):
