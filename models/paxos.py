@@ -60,7 +60,8 @@ from typing import Iterator, Mapping, NamedTuple, Sequence
 from checker import Fails, Model, Param, ParamError, invariant, reachable
 from checker.model import Note, Received, Sent
 from models import register
-from models.quorum import QUORUM_SCHEMA, Threshold, quorum_system, require_intersecting
+from models.quorum import (QUORUM_SCHEMA, Threshold, interchangeable_groups, quorum_system,
+                           require_intersecting)
 
 # -- messages ------------------------------------------------------------------
 # The four message records of the spec. Each kind has a different number of
@@ -219,7 +220,7 @@ class Paxos(Model):
         self._message_ids: dict[tuple, int] = {}
         self._alone: list[frozenset] = []
         self._interned: dict[tuple, tuple] = {}
-        self._acceptor_groups = _interchangeable(system)
+        self._acceptor_groups = interchangeable_groups(system)
         self._signature_layout()
         self._renamings: dict[tuple, tuple | None] = {}
         self._renamed_rows: dict[tuple, tuple] = {}
@@ -385,7 +386,7 @@ class Paxos(Model):
     #
     # Values are always interchangeable: no action, property or mutant names
     # one. Acceptors are interchangeable as far as the quorum rule treats them
-    # alike (`_interchangeable`); ballots never are, since they are ordered.
+    # alike (`interchangeable_groups`); ballots never are, since they are ordered.
     # A renaming is applied through a table built once per permutation; the
     # signatures of all elements are read off one integer, the sum of a
     # number per message and a number per acceptors' variables (see
@@ -635,30 +636,6 @@ class Paxos(Model):
 
 
 # -- symmetry helpers ----------------------------------------------------------
-
-
-def _interchangeable(system) -> tuple[tuple[int, ...], ...]:
-    """The acceptors split into groups that the quorum rule treats alike:
-    a and b are together when swapping them maps the phase-1 quorums onto
-    themselves and the phase-2 quorums onto themselves. (If swapping a, b
-    and swapping b, c keep the quorums, so does swapping a, c, which is the
-    composition (a b)(b c)(a b); so "together" is an equivalence, and every
-    permutation within the groups keeps the quorums.)"""
-    kinds = {frozenset(system.phase1.quorums), frozenset(system.phase2.quorums)}
-
-    def alike(a: int, b: int) -> bool:
-        swap = {a: b, b: a}
-        return all({frozenset(swap.get(x, x) for x in q) for q in quorums} == quorums
-                   for quorums in kinds)
-
-    groups: list[list[int]] = []
-    for a in range(system.nodes):
-        group = next((group for group in groups if alike(group[0], a)), None)
-        if group is None:
-            groups.append([a])
-        else:
-            group.append(a)
-    return tuple(tuple(group) for group in groups)
 
 
 def _ranks(fields: int, shifts: tuple[int, ...], mask: int) -> tuple[int, ...]:

@@ -89,8 +89,8 @@ from checker.errors import ParamError
 from checker.model import Model, Note, Param, Received, Sent
 from checker.properties import Fails, invariant, reachable
 from models import register
-from models.paxos import _interchangeable  # the acceptor groups a quorum rule allows
-from models.quorum import QUORUM_SCHEMA, Threshold, quorum_system, require_intersecting
+from models.quorum import (QUORUM_SCHEMA, Threshold, interchangeable_groups, quorum_system,
+                           require_intersecting)
 
 NONE = -1  # no number, no value (an acceptor that has not promised or accepted)
 
@@ -575,7 +575,7 @@ class PaxosTextbook(Model):
 
     def _setup_symmetry(self) -> None:
         self._renamings: dict[tuple, _Renaming | None] = {}
-        self._acceptor_groups = _interchangeable(self.quorums)
+        self._acceptor_groups = interchangeable_groups(self.quorums)
         self._bag_summaries = _Table(self._summarize_bag)
         self._votes_summaries = _Table(self._summarize_votes)
         self._promise_summaries = _Table(self._summarize_promises)

@@ -650,3 +650,28 @@ def require_intersecting(system: System) -> None:
         raise ParamError("params.quorum", f"{system}: quorums {format_nodes(first)} and "
                          f"{format_nodes(second)} do not intersect, so two leaders can decide "
                          "apart; such a rule is allowed only in a spec that expects a violation")
+
+
+def interchangeable_groups(system) -> tuple[tuple[int, ...], ...]:
+    """The nodes split into groups that the quorum rule treats alike, for
+    symmetry reduction:
+    a and b are together when swapping them maps the phase-1 quorums onto
+    themselves and the phase-2 quorums onto themselves. (If swapping a, b
+    and swapping b, c keep the quorums, so does swapping a, c, which is the
+    composition (a b)(b c)(a b); so "together" is an equivalence, and every
+    permutation within the groups keeps the quorums.)"""
+    kinds = {frozenset(system.phase1.quorums), frozenset(system.phase2.quorums)}
+
+    def alike(a: int, b: int) -> bool:
+        swap = {a: b, b: a}
+        return all({frozenset(swap.get(x, x) for x in q) for q in quorums} == quorums
+                   for quorums in kinds)
+
+    groups: list[list[int]] = []
+    for a in range(system.nodes):
+        group = next((group for group in groups if alike(group[0], a)), None)
+        if group is None:
+            groups.append([a])
+        else:
+            group.append(a)
+    return tuple(tuple(group) for group in groups)
