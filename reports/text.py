@@ -188,14 +188,19 @@ def _steps(count: int) -> str:
 
 def render_stats(result: Result) -> list[str]:
     stats = result.stats
+    counted = "distinct states"
+    if stats.symmetry:
+        counted = f"distinct orbits (symmetry over {', '.join(stats.symmetry)})"
     lines = [
-        f"distinct states {stats.distinct_states:,} · generated {stats.generated_states:,} · "
+        f"{counted} {stats.distinct_states:,} · generated {stats.generated_states:,} · "
         f"depth {stats.depth} · {stats.seconds:.2f} s · "
         f"{stats.states_per_second:,.0f} distinct states/s · "
         f"peak memory {stats.peak_memory_bytes / 2**20:,.0f} MiB",
         "actions: " + ", ".join(f"{name} {count:,}" for name, count in stats.actions.items()),
         f"fingerprint collision probability: {stats.collision_probability:.1e}",
     ]
+    if stats.symmetry:
+        lines.append(f"canonicalizing: {stats.canonical_seconds:.2f} s")
     if stats.never_fired:
         lines.append("never fired (check the model or the bounds): "
                      + ", ".join(stats.never_fired))
