@@ -8,23 +8,9 @@ from math import comb
 import pytest
 
 from checker import CheckConfig, CheckerError, ModelDefinitionError, check
-from checker.symmetry import Symmetry, compose, inverse, order_key
+from checker.symmetry import Symmetry, compose, inverse
+from tests.brute_force import assert_real_run, orbit_count, reachable_states
 from tests.toys import Increment, Tokens
-
-
-def all_states(model):
-    """The full reachable set, by the engine without symmetry... by hand."""
-    seen, frontier = set(model.initial_states()), list(model.initial_states())
-    while frontier:
-        frontier = [t for s in frontier for _, t in model.successors(s) if t not in seen]
-        seen.update(frontier)
-    return seen
-
-
-def orbits(model, states, names):
-    symmetry = Symmetry(model, names)
-    return {min((model.permute(s, p) for p in symmetry.permutations()), key=order_key)
-            for s in states}
 
 
 @pytest.mark.parametrize("processes, limit", [(3, 2), (4, 1), (4, 3), (2, 5)])
@@ -34,7 +20,7 @@ def test_orbit_count_is_exact(processes, limit):
     reduced = check(model, CheckConfig(properties=("one_at_limit",), symmetry=("processes",)))
     assert full.stats.distinct_states == (limit + 1) ** processes
     assert reduced.stats.distinct_states == comb(processes + limit, limit)
-    assert reduced.stats.distinct_states == len(orbits(model, all_states(model), ["processes"]))
+    assert reduced.stats.distinct_states == orbit_count(model, reachable_states(model), ["processes"])
     assert reduced.stats.depth == full.stats.depth == processes * limit
     assert reduced.stats.symmetry == ("processes",)
 
@@ -43,7 +29,7 @@ def test_fast_canonical_form_equals_reference_on_every_state():
     model = Tokens(processes=4, limit=2)
     symmetry = Symmetry(model, ["processes"])
     assert symmetry.order == 24
-    for state in all_states(model):
+    for state in reachable_states(model):
         fast, fast_perm = symmetry.canonical(state)
         slow, _ = symmetry.reference(state)
         assert fast == slow
@@ -57,8 +43,7 @@ def test_counterexample_with_symmetry_is_a_real_run():
     trace = result.violation("not_all_at_limit").trace
     assert len(trace) == 6
     assert trace.final == (2, 2, 2)
-    for before, after in zip(trace.steps, trace.steps[1:]):
-        assert (after.action, after.state) in list(model.successors(before.state))
+    assert_real_run(model, trace)
 
 
 def test_witness_with_symmetry_is_a_real_run():

@@ -2,60 +2,23 @@
 canonical form equal to the reference, counterexamples that are real runs,
 and acceptor groups no larger than the quorum rule allows.
 
-Orbits are counted by brute force here without the engine's order: the orbit
-of a state is the set of its images under every permutation of the group.
+Orbits are counted by brute force (tests/brute_force.py) without the engine's
+order: the orbit of a state is the set of its images under the whole group.
 """
 
 from __future__ import annotations
-
-from collections import deque
-from itertools import permutations
 
 import pytest
 
 from checker import CheckConfig, check
 from checker.symmetry import Symmetry
+from tests.brute_force import assert_real_run, orbit_count, whole_group
+from tests.brute_force import reachable_states as reachable
 from models.paxos import (Msg1a, Msg1b, Msg2a, Msg2b, Paxos, PaxosState, Phase1a, Phase1b,
                           Phase2a, Phase2b)
 
 BOTH = ("acceptors", "values")
 SETS = [("acceptors",), ("values",), BOTH]
-
-
-def reachable(model: Paxos) -> list[PaxosState]:
-    """Every reachable state, by a plain breadth-first search, in the order found."""
-    (initial,) = model.initial_states()
-    seen, queue = {initial: None}, deque([initial])
-    while queue:
-        for _, t in model.successors(queue.popleft()):
-            if t not in seen:
-                seen[t] = None
-                queue.append(t)
-    return list(seen)
-
-
-def group_of(model: Paxos, names) -> list[dict[str, tuple[int, ...]]]:
-    """Every permutation of the declared groups of the sets `names`, built
-    here rather than by the engine."""
-    per_set = []
-    for name in names:
-        groups = model.symmetry_groups()[name]
-        size = sum(map(len, groups))
-        images = [tuple(range(size))]
-        for group in groups:
-            images = [tuple(dict(zip(group, order)).get(e, image[e]) for e in range(size))
-                      for image in images for order in permutations(group)]
-        per_set.append([(name, image) for image in images])
-    perms = [{}]
-    for choices in per_set:
-        perms = [{**perm, name: image} for perm in perms for name, image in choices]
-    return perms
-
-
-def orbit_count(model: Paxos, states: list[PaxosState], names) -> int:
-    """The number of orbits: distinct sets of images of a state."""
-    group = group_of(model, names)
-    return len({frozenset(model.permute(s, p) for p in group) for s in states})
 
 
 @pytest.fixture(scope="module")
@@ -131,9 +94,9 @@ def test_permute_renames_acceptors_and_values_everywhere():
 
 def test_signatures_follow_renaming_on_every_reachable_state(tiny):
     model, states = tiny
-    group = group_of(model, BOTH)
+    group = whole_group(model, BOTH)
     assert len(group) == 12
-    assert len(group_of(Paxos(acceptors=3, quorum={"weights": [2, 1, 1]}), BOTH)) == 4
+    assert len(whole_group(Paxos(acceptors=3, quorum={"weights": [2, 1, 1]}), BOTH)) == 4
     for s in states:
         before = model.signatures(s)
         for perm in group:
@@ -225,13 +188,6 @@ def test_fast_canonical_form_equals_the_reference_for_a_weighted_rule():
 
 
 # -- counterexamples are real runs ------------------------------------------------------
-
-
-def assert_real_run(model: Paxos, trace) -> None:
-    (initial,) = model.initial_states()
-    assert trace.steps[0].state == initial
-    for before, after in zip(trace.steps, trace.steps[1:]):
-        assert (after.action, after.state) in model.successors(before.state)
 
 
 @pytest.mark.parametrize("mutant, length", [

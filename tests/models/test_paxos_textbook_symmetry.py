@@ -11,13 +11,12 @@ each state mapped to its least image under the group.
 
 from __future__ import annotations
 
-from collections import deque
-
 import pytest
 
 from checker import CheckConfig, check
-from checker.model import has_bounds
-from checker.symmetry import Symmetry, order_key
+from checker.symmetry import Symmetry
+from tests.brute_force import assert_real_run, orbit_count
+from tests.brute_force import reachable_states as reachable
 from models.paxos_textbook import (ACCEPT, ACCEPTED, NACK, PREPARE, PROMISE, Drop,
                                    Duplicate, PaxosState, PaxosTextbook, Prepare,
                                    ReceiveAccept, ReceiveAccepted, ReceiveNack,
@@ -28,31 +27,6 @@ SETS = [("acceptors",), ("learners",), BOTH]
 NO_FAULTS = dict(drop=0, duplicate=0, crash=0)
 # The bounds of the mutant specs in specs/.
 MUTANT_PARAMS = dict(proposers=2, acceptors=3, learners=1, rounds=1, max_msgs=10, **NO_FAULTS)
-
-
-def reachable(model: PaxosTextbook) -> list[PaxosState]:
-    """Every reachable state, in the order a breadth-first search finds them."""
-    assert not has_bounds(model)  # no state constraint: every state is expanded
-    (initial,) = model.initial_states()
-    seen, queue = {initial: None}, deque([initial])
-    while queue:
-        for _, t in model.successors(queue.popleft()):
-            if t not in seen:
-                seen[t] = None
-                queue.append(t)
-    return list(seen)
-
-
-def orbit_count(model: PaxosTextbook, states: list[PaxosState], names) -> int:
-    group = Symmetry(model, names).permutations()
-    return len({min((model.permute(s, p) for p in group), key=order_key) for s in states})
-
-
-def assert_real_run(model: PaxosTextbook, trace) -> None:
-    (initial,) = model.initial_states()
-    assert trace.steps[0].state == initial
-    for before, after in zip(trace.steps, trace.steps[1:]):
-        assert (after.action, after.state) in list(model.successors(before.state))
 
 
 @pytest.fixture(scope="module")
