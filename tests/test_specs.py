@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import checker
-from checker.spec import load_spec
-from models import REGISTRY
+from tests.spec_runs import checked_spec
 
 ROOT = Path(__file__).resolve().parent.parent / "specs"
 SMALL = sorted(ROOT.glob("*.yaml"))
@@ -20,9 +18,8 @@ LARGE = sorted((ROOT / "large").glob("*.yaml"))
 
 
 def _run(path: Path) -> None:
-    spec = load_spec(path, REGISTRY)
+    spec, _, result = checked_spec(path)
     assert spec.expect is not None, f"{path.name} has no expect: block"
-    result = checker.check(spec.build(), spec.config())
     assert spec.expect.mismatches(result) == [], path.name
 
 

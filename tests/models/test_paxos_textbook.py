@@ -16,6 +16,7 @@ import pytest
 
 from checker import CheckConfig, ParamError, check
 from checker.spec import load_spec
+from tests.spec_runs import checked_spec
 from models import REGISTRY
 from models.paxos_textbook import PaxosState, PaxosTextbook, ReceivePrepare, Restart
 
@@ -311,9 +312,7 @@ def test_a_nack_makes_the_proposer_retry_above_the_promise():
 
 
 def shortest_violation(spec_name: str):
-    spec = load_spec(SPECS / f"paxos-textbook-mutant-{spec_name}.yaml", REGISTRY)
-    model = spec.build()
-    result = check(model, spec.config())
+    _, model, result = checked_spec(f"paxos-textbook-mutant-{spec_name}.yaml")
     assert result.verdict == "violated"
     assert [v.property.name for v in result.violations] == ["agreement"]
     return model, result.violation("agreement")

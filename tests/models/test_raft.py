@@ -9,6 +9,7 @@ import pytest
 
 from checker import CheckConfig, ParamError, check
 from checker.spec import load_spec
+from tests.spec_runs import checked_spec
 from models import REGISTRY
 from models.raft import Raft
 
@@ -19,9 +20,8 @@ SAFETY = ("election_safety", "log_matching", "leader_completeness", "state_machi
 
 
 def run_spec(name: str):
-    spec = load_spec(SPECS / name, REGISTRY)
-    model = spec.build()
-    return model, check(model, spec.config())
+    _, model, result = checked_spec(name)
+    return model, result
 
 
 def steps(trace) -> str:

@@ -15,9 +15,6 @@ import networkx as nx
 import pytest
 import yaml
 
-import checker
-from checker.spec import load_spec
-from models import REGISTRY
 from reports.graph import trace_graph, write_graph
 from reports.html import render_html
 from reports.json import load_schema, result_document, run_document
@@ -26,6 +23,7 @@ from reports.run import Checked
 from reports.sequence import build_chart, render_mermaid, render_svg
 from reports.summary import render_summary
 from reports.text import conclusion, render_result
+from tests.spec_runs import checked_spec
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -41,9 +39,7 @@ def mutant_specs():
 
 @pytest.mark.parametrize("path", mutant_specs())
 def test_the_counterexample_renders_in_every_form(path):
-    spec = load_spec(path, REGISTRY)
-    model = spec.build()
-    result = checker.check(model, spec.config())
+    spec, model, result = checked_spec(path)
     checked = Checked(spec.path, model, result, spec.expect,
                       tuple(spec.expect.mismatches(result)))
     assert checked.passed, checked.mismatches

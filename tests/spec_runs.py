@@ -1,0 +1,30 @@
+"""Each bundled spec is checked at most once per test session.
+
+The manifest test, the model tests and the report tests all look at the
+same runs; results are frozen values, so they can share them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import checker
+from checker.spec import Spec, load_spec
+from models import REGISTRY
+
+SPECS = Path(__file__).resolve().parent.parent / "specs"
+
+
+@lru_cache(maxsize=None)
+def _checked(path: str) -> tuple[Spec, checker.Model, checker.Result]:
+    spec = load_spec(path, REGISTRY)
+    model = spec.build()
+    return spec, model, checker.check(model, spec.config())
+
+
+def checked_spec(path: str | Path) -> tuple[Spec, checker.Model, checker.Result]:
+    """The spec at `path` (absolute, or relative to specs/), its model and
+    the result of checking it as it says."""
+    path = Path(path)
+    return _checked(str(path if path.is_absolute() else SPECS / path))
