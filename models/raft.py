@@ -22,6 +22,21 @@ Each action has the spec's guard and effect; ``Receive(m)`` is the spec's
 whichever is enabled (at most one is). The bounds (``max_term``,
 ``max_log``, ``max_msgs``) are TLC's state constraint, `within_bounds`.
 
+Quorums: the ``quorum`` rule, majorities of the servers by default (the
+spec's ``Quorum``). A candidate wins with a phase-1 quorum of votes and a
+leader commits an entry that a phase-2 quorum holds; the two are one rule but
+in a flexible one. The spec relies on every two quorums intersecting; a spec
+may give a rule that breaks this only when it expects a violation
+(`check_sound`).
+
+Membership changes (``membership``, off by default; `models.raft_membership`
+gives the details): configurations become log entries, appended by a leader
+with `ChangeConfig`, and each server counts votes and replication by the
+latest configuration in its log, committed or not, as in the Raft
+dissertation (chapter 4): a ``direct`` switch, joint consensus, or one server
+at a time, whose 2015 bug the ``change_before_commit`` mutant reproduces. Off,
+the model is the spec's, state for state.
+
 Deliberate differences, none of which changes the reachable states, their
 depths or the distinct-state counts TLC reports on the same bounds:
 
@@ -40,7 +55,9 @@ from typing import Any, Iterator, Mapping, NamedTuple
 
 from checker import Fails, Model, Param, ParamError, invariant, reachable, transition
 from models import register
-from models.quorum import majority
+from models.quorum import QUORUM_SCHEMA, quorum_system, require_intersecting
+from models.raft_membership import (CONFIG, MEMBERSHIP_SCHEMA, Membership, config_name,
+                                    parse_config)
 
 FOLLOWER, CANDIDATE, LEADER = 0, 1, 2
 ROLES = ("Follower", "Candidate", "Leader")
@@ -65,6 +82,8 @@ COMMANDS: list[str] = []
 
 
 def value_name(value: int) -> str:
+    if value >= CONFIG:
+        return config_name(value)  # a configuration entry (membership change)
     return f"v{value + 1}" if value >= 0 else COMMANDS[-value - 1]
 
 
@@ -199,6 +218,18 @@ class ClientRequest(NamedTuple):
         return f"ClientRequest({server_name(self.i)}, v{self.v + 1})"
 
 
+class ChangeConfig(NamedTuple):
+    """Leader i appends the configuration entry (current_term, c), as its
+    ``membership`` rule allows (see `models.raft_membership`); it uses c at
+    once. Only with membership changes."""
+
+    i: int
+    c: int
+
+    def __str__(self) -> str:
+        return f"ChangeConfig({server_name(self.i)}, {config_name(self.c)})"
+
+
 class AdvanceCommitIndex(NamedTuple):
     """Leader i sets commit_index to the largest index a quorum agrees on
     (itself and each k with match_index[k] ≥ index), if that entry is of its
@@ -251,7 +282,6 @@ class DropMessage(NamedTuple):
 
 _new = tuple.__new__  # builds a named tuple without its keyword handling
 
-
 def _add(bag: tuple, m: tuple) -> tuple:
     """The bag with one more copy of m (kept sorted)."""
     k = 0
@@ -286,6 +316,16 @@ class Raft(Model):
         Param("max_log", 1, "state constraint: every log length ≤ max_log", minimum=0),
         Param("max_msgs", 1, "state constraint: messages in the bag, copies counted, "
               "≤ max_msgs", minimum=0),
+        Param("quorum", "majority", "the quorum rule: a candidate wins with a phase-1 "
+              "quorum of votes, a leader commits an entry a phase-2 quorum holds (the "
+              "same but in a flexible rule); every two must intersect",
+              schema=QUORUM_SCHEMA),
+        Param("membership", None, "membership change (see models.raft_membership): "
+              "{change: direct|joint|single_server, from: N or [servers] (default 3), "
+              "to: N or [servers]}; the servers are those of both configurations, and "
+              "votes and commitment count majorities of each server's latest "
+              "configuration; null: the configuration is every server, fixed",
+              schema=MEMBERSHIP_SCHEMA),
     )
     mutants = {
         "no_log_check": "votes are granted without the log-completeness check; "
@@ -300,6 +340,9 @@ class Raft(Model):
                        "after it instead of deleting it; breaks Log Matching",
         "no_step_down": "a Leader that sees a higher term takes it but stays Leader; "
                         "breaks Election Safety",
+        "change_before_commit": "membership single_server: a leader changes the "
+                                "configuration before committing an entry of its term "
+                                "(the 2015 bug); breaks Leader Completeness",
     }
     actions = (Restart, Timeout, RequestVote, BecomeLeader, ClientRequest,
                AdvanceCommitIndex, AppendEntries, Receive, DuplicateMessage, DropMessage)
@@ -309,13 +352,25 @@ class Raft(Model):
 
     def setup(self) -> None:
         n = self.servers
-        self.quorum = majority(n)
+        self.quorums = quorum_system(self.quorum, n)
         self._range = range(n)
         self._bit = tuple(1 << i for i in range(n))
-        # is_quorum of each bitmask of servers, looked up instead of counted.
-        self._is_quorum = tuple(
-            self.quorum.is_quorum(frozenset(i for i in range(n) if mask >> i & 1))
-            for mask in range(1 << n))
+        # is_quorum of each bitmask of servers, looked up instead of counted:
+        # votes by the phase-1 rule, commitment by the phase-2 rule.
+        self._is_quorum, self._is_commit_quorum = (tuple(
+            rule.is_quorum(frozenset(i for i in range(n) if mask >> i & 1))
+            for mask in range(1 << n)) for rule in (self.quorums.phase1, self.quorums.phase2))
+        self._membership = None
+        if self.membership is not None:
+            if self.quorum != "majority":
+                raise ParamError("params.quorum", "with membership changes every configuration "
+                                 "counts its own majorities; remove quorum: or membership:")
+            self._membership = Membership(self.membership, n)
+            self.actions = type(self).actions + (ChangeConfig,)
+        if self.mutant == "change_before_commit" and (
+                self._membership is None or self._membership.change != "single_server"):
+            raise ParamError("mutant", "change_before_commit breaks single-server membership "
+                             "changes; give membership: {change: single_server, ...}")
         self._ones, self._zeros = (1,) * n, (0,) * n
         self._restart = tuple(Restart(i) for i in range(n))
         self._timeout = tuple(Timeout(i) for i in range(n))
@@ -402,6 +457,12 @@ class Raft(Model):
             if s[COMMIT] > len(s[LOG]):
                 raise ParamError(f"{where}.commit_index", f"{s[COMMIT]} is past the end of "
                                  f"the log ({len(s[LOG])} entries)")
+            if s[ROLE] == LEADER and self._membership is not None:
+                config = self._membership.latest(i, s[LOG])[0]
+                if not config.quorum[s[GRANTED]]:
+                    raise ParamError(f"{where}.votes_granted", "a Leader's votes_granted must "
+                                     "be a quorum of the latest configuration in its log "
+                                     f"({value_name(config.value) if config.mask else 'none'})")
         return tuple(servers), ()
 
     def _parse_server(self, fields: Mapping[str, Any], where: str,
@@ -455,9 +516,9 @@ class Raft(Model):
         everyone = (1 << n) - 1
         responded = server_set("votes_responded", everyone if role == LEADER else 0)
         granted = server_set("votes_granted", everyone if role == LEADER else 0)
-        if role == LEADER and not self._is_quorum[granted]:
+        if role == LEADER and self._membership is None and not self._is_quorum[granted]:
             raise ParamError(f"{where}.votes_granted", "a Leader's votes_granted must be "
-                             f"a quorum ({self.quorum})")
+                             f"a quorum ({self.quorums})")
         next_default = (len(log) + 1,) * n if role == LEADER else self._ones
         next_index = per_server("next_index", next_default, 1)
         match_index = per_server("match_index", self._zeros, 0)
@@ -469,12 +530,18 @@ class Raft(Model):
             raise ParamError(where, "must be a list of entries such as [t1:v1, t2:x=9]")
         log = []
         for index, text in enumerate(entries):
-            found = re.fullmatch(r"t(\d+):(\S+)", str(text))
+            found = re.fullmatch(r"t(\d+):(\S+|C\(.*\))", str(text))
             if not found or int(found.group(1)) < 1:
                 raise ParamError(f"{where}[{index}]", f"{text!r} is not an entry; write "
                                  "t<term>:<value>, e.g. t1:v1 or t2:x=9")
             name = found.group(2)
-            if re.fullmatch(r"v\d+", name):
+            if name.startswith("C("):
+                value = parse_config(name, self.servers)
+                if value is None or self._membership is None:
+                    raise ParamError(f"{where}[{index}]", f"{text!r}: a configuration entry "
+                                     "such as t2:C(s1 s2 s3) or t2:C(s1 s2 s3 | s1) needs "
+                                     "membership: and servers s1..sN")
+            elif re.fullmatch(r"v\d+", name):
                 value = int(name[1:]) - 1
                 if not 0 <= value < self.values:
                     raise ParamError(f"{where}[{index}]", f"value {name} is not among the "
@@ -500,6 +567,15 @@ class Raft(Model):
                 return False
         return True
 
+    def check_sound(self) -> None:
+        """Every phase-1 quorum meets every phase-2 quorum, and a direct
+        membership change goes between configurations whose majorities all
+        meet; otherwise two leaders can be elected in one term. `ParamError`
+        names a disjoint pair."""
+        require_intersecting(self.quorums)
+        if self._membership is not None:
+            self._membership.require_overlap()
+
     # -- the next-state relation ----------------------------------------------------
 
     def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
@@ -512,11 +588,20 @@ class Raft(Model):
         # A send into a full bag leads outside the bounds to a state whose
         # servers are this state's: see `can_send` in the module docstring.
         can_send = len(msgs) < self.max_msgs
+        # Whom a server asks and informs, and which votes or matches make a
+        # quorum: fixed, or by its latest configuration (membership changes).
+        membership = self._membership
+        peers, vote_quorum, commit_quorum = self._range, self._is_quorum, self._is_commit_quorum
         for i in self._range:
             term, role, voted_for, log, commit, responded, granted, next_index, \
                 match_index = s = servers[i]
             before, after = servers[:i], servers[i + 1:]
-            if role != LEADER:
+            if membership is not None:
+                config, at = membership.latest(i, log)
+                peers, vote_quorum = config.members, config.quorum
+                commit_quorum = vote_quorum
+            if role != LEADER and (membership is None
+                                   or membership.may_time_out(i, config, at, commit)):
                 step((self._timeout[i], (before + (
                     (term + 1, CANDIDATE, None, log, commit, 0, 0, next_index, match_index),)
                     + after, msgs)))
@@ -528,11 +613,11 @@ class Raft(Model):
             if role == CANDIDATE:
                 if can_send:
                     last_term = log[-1][0] if log else 0
-                    for j in self._range:
+                    for j in peers:
                         if not responded >> j & 1:
                             step((self._request_vote[i][j], (servers, _add(msgs, _new(
                                 RequestVoteRequest, (RVQ, i, j, term, last_term, len(log)))))))
-                if self._is_quorum[granted]:
+                if vote_quorum[granted]:
                     step((self._become_leader[i], (before + (
                         (term, LEADER, voted_for, log, commit, responded, granted,
                          (len(log) + 1,) * n, zeros),) + after, msgs)))
@@ -541,15 +626,25 @@ class Raft(Model):
                     step((action, (before + (
                         (term, role, voted_for, log + ((term, v),), commit, responded,
                          granted, next_index, match_index),) + after, msgs)))
+                if membership is not None:
+                    for c in membership.changes(config, at, log, term, commit,
+                                                self.mutant == "change_before_commit"):
+                        step((ChangeConfig(i, c), (before + (
+                            (term, role, voted_for, log + ((term, c),), commit, responded,
+                             granted, next_index, match_index),) + after, msgs)))
                 if log:
-                    new_commit = self._commit_index(i, s)
+                    new_commit = self._commit_index(i, s, commit_quorum)
                     if new_commit != commit:
+                        new_role = role
+                        if membership is not None and membership.steps_down(
+                                i, config, at, new_commit):
+                            new_role = FOLLOWER  # it committed a configuration without it
                         step((self._advance[i], (before + (
-                            (term, role, voted_for, log, new_commit, responded, granted,
+                            (term, new_role, voted_for, log, new_commit, responded, granted,
                              next_index, match_index),) + after, msgs)))
                 if can_send:
                     length = len(log)
-                    for j in self._range:
+                    for j in peers:
                         if j == i:
                             continue
                         following = next_index[j]
@@ -572,8 +667,9 @@ class Raft(Model):
             step((_new(DropMessage, (m,)), (servers, _remove(msgs, m))))
         return steps
 
-    def _commit_index(self, i: int, s: tuple) -> int:
-        """AdvanceCommitIndex's new commit_index for Leader i (server tuple s)."""
+    def _commit_index(self, i: int, s: tuple, quorum: tuple) -> int:
+        """AdvanceCommitIndex's new commit_index for Leader i (server tuple s),
+        `quorum[mask]` saying which sets of servers are a quorum."""
         log, match_index = s[LOG], s[MATCH]
         agreed = 0
         for index in range(len(log), 0, -1):
@@ -581,7 +677,7 @@ class Raft(Model):
             for k in self._range:
                 if match_index[k] >= index:
                     agree |= self._bit[k]
-            if self._is_quorum[agree]:
+            if quorum[agree]:
                 agreed = index
                 break
         if agreed and (log[agreed - 1][0] == s[TERM]
@@ -886,6 +982,61 @@ class Raft(Model):
         for leader in servers:
             if leader[ROLE] == LEADER and leader[LOG]:
                 return all(s[LOG] == leader[LOG] for s in servers)
+        return False
+
+    # -- membership change witnesses (see models.raft_membership) -------------------
+
+    @reachable("Configuration Changed")
+    def configuration_changed(self, state: tuple) -> bool:
+        """Some server has committed the configuration ``membership.to``: the
+        change is done. Without membership it is unreachable."""
+        membership = self._membership
+        return membership is not None and any(
+            membership.committed_target(s[LOG], s[COMMIT]) for s in state[0])
+
+    @reachable("Change Finished by a New Leader")
+    def change_finished_by_new_leader(self, state: tuple) -> bool:
+        """Joint consensus: a server has committed C_old,new and then C_new of
+        a later term, so the leader that started the change did not finish
+        it: a leader elected under C_old,new did (its election needed both
+        majorities)."""
+        membership = self._membership
+        return membership is not None and any(
+            membership.finished_later(s[LOG], s[COMMIT]) for s in state[0])
+
+    @reachable("New Leader under C_old,new")
+    def joint_leader_elected(self, state: tuple) -> bool:
+        """Joint consensus: a leader whose configuration is C_old,new of an
+        earlier term than its own, so it was elected under C_old,new (with a
+        majority of both) after the leader that began the change lost its
+        leadership; it can go on to finish the change."""
+        membership = self._membership
+        if membership is None:
+            return False
+        for l, s in enumerate(state[0]):
+            if s[ROLE] == LEADER:
+                config, at = membership.latest(l, s[LOG])
+                if config is membership.joint and s[LOG][at - 1][0] < s[TERM]:
+                    return True
+        return False
+
+    @reachable("Change Rolled Back")
+    def change_rolled_back(self, state: tuple) -> bool:
+        """Joint consensus: a leader elected under C_old (its log has no
+        C_old,new) has committed an entry of its own at an index where another
+        server holds C_old,new of an earlier term, which can therefore never
+        be committed: the change is undone."""
+        membership = self._membership
+        if membership is None:
+            return False
+        servers = state[0]
+        for l, leader in enumerate(servers):
+            if leader[ROLE] == LEADER and leader[COMMIT] and \
+                    membership.latest(l, leader[LOG])[0] is membership.initial:
+                for s in servers:
+                    if membership.rolled_back(leader[LOG], leader[TERM], leader[COMMIT],
+                                              s[LOG]):
+                        return True
         return False
 
     # -- presentation ----------------------------------------------------------------

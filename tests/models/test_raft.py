@@ -323,7 +323,8 @@ def test_init_is_validated(init, field, message):
 
 def test_mutants_are_listed():
     assert set(Raft.mutants) == {"no_log_check", "commit_previous_term", "vote_twice",
-                                 "forget_vote_on_restart", "no_truncate", "no_step_down"}
+                                 "forget_vote_on_restart", "no_truncate", "no_step_down",
+                                 "change_before_commit"}
 
 
 def test_election_walk_through():
