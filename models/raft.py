@@ -37,6 +37,12 @@ dissertation (chapter 4): a ``direct`` switch, joint consensus, or one server
 at a time, whose 2015 bug the ``change_before_commit`` mutant reproduces. Off,
 the model is the spec's, state for state.
 
+Symmetry (``symmetry: true``): servers are interchangeable as far as the
+starting state, the quorum rule and membership changes treat them alike
+(`Raft.symmetry_groups`); `Raft.permute` renames a server wherever its name
+appears, and `Raft.signatures` ranks servers by what they are without
+naming others, so the engine seldom tries more than one renaming per state.
+
 Deliberate differences, none of which changes the reachable states, their
 depths or the distinct-state counts TLC reports on the same bounds:
 
@@ -51,11 +57,13 @@ depths or the distinct-state counts TLC reports on the same bounds:
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Any, Iterator, Mapping, NamedTuple
 
 from checker import Fails, Model, Param, ParamError, invariant, reachable, transition
 from models import register
-from models.quorum import QUORUM_SCHEMA, quorum_system, require_intersecting
+from models.quorum import (QUORUM_SCHEMA, interchangeable_groups, quorum_system,
+                           require_intersecting)
 from models.raft_membership import (CONFIG, MEMBERSHIP_SCHEMA, Membership, config_name,
                                     parse_config)
 
@@ -281,6 +289,37 @@ class DropMessage(NamedTuple):
 
 
 _new = tuple.__new__  # builds a named tuple without its keyword handling
+
+#: How many entries a table remembered for symmetry holds before it starts over.
+_REMEMBERED = 1 << 16
+
+
+class _Remembered(dict):
+    """`function`'s results by argument, looked up with `[]` (a C call when
+    remembered, the common case); starts over when full."""
+
+    def __init__(self, function: Any):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= _REMEMBERED:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
+
+
+_RANKS = tuple((rank,) for rank in range(10))  # shared by every signature
+
+
+def _traffic(m: tuple) -> tuple:
+    """Message m's source and dest, and what it adds to each one's
+    signature: its fields but the names, whether it is addressed to its
+    sender, and whether the server sent it (0) or is sent it (1)."""
+    source, dest = m[1], m[2]
+    fields = (m[0], source == dest, m[3:])
+    return source, dest, (0,) + fields, (1,) + fields
+
 
 def _add(bag: tuple, m: tuple) -> tuple:
     """The bag with one more copy of m (kept sorted)."""
@@ -1038,6 +1077,201 @@ class Raft(Model):
                                               s[LOG]):
                         return True
         return False
+
+    # -- symmetry ---------------------------------------------------------------------
+    #
+    # Every action treats servers alike, so renaming the servers of a group
+    # (`symmetry_groups`: as far as the start, the quorum rule and membership
+    # changes allow) maps runs to runs. A server's name appears as its
+    # position in the per-server tuple, in voted_for, as a bit of
+    # votes_responded and votes_granted, as a column of next_index and
+    # match_index, and as a message's source and dest.
+
+    def symmetry_groups(self) -> dict[str, list[list[int]]]:
+        """Servers i and j are interchangeable when swapping them leaves
+        alone everything that tells servers apart: the starting state (an
+        ``init:`` block may give them different variables or name one of
+        them), the quorum rule (both its phases: which sets of votes elect
+        and which matches commit) and, with membership changes, the
+        configurations a run can reach (`Membership.classes`: every one is
+        made of whole classes, so configuration entries need no renaming).
+        From the spec's Init with majorities, all servers are. Each test is
+        whether a swap lies in a group (the permutations keeping that thing),
+        so "interchangeable" is an equivalence ((i k) = (i j)(j k)(i j)) and
+        every permutation within its classes keeps all three; the properties
+        that read the start (Committed Entries Kept) then see it unchanged."""
+        n = self.servers
+        start = self._initial
+        # Each server's quorum group and membership class, by number.
+        labels: list[list[int]] = [[0, 0] for _ in range(n)]
+        for number, group in enumerate(interchangeable_groups(self.quorums)):
+            for i in group:
+                labels[i][0] = number
+        if self._membership is not None:
+            for number, members in enumerate(self._membership.classes()):
+                for i in members:
+                    labels[i][1] = number
+
+        def interchangeable(i: int, j: int) -> bool:
+            swap = list(range(n))
+            swap[i], swap[j] = j, i
+            return (labels[i] == labels[j]
+                    and self.permute(start, {"servers": tuple(swap)}) == start)
+
+        groups: list[list[int]] = []
+        for i in range(n):
+            for group in groups:
+                if interchangeable(group[0], i):
+                    group.append(i)
+                    break
+            else:
+                groups.append([i])
+        return {"servers": groups}
+
+    def permute(self, state: tuple, perm: Mapping[str, Any]) -> tuple:
+        """Server k becomes perm["servers"][k] everywhere (see above); the
+        bag is sorted again. Configuration entries stay as they are: every
+        one is made of whole groups. The identity returns `state` itself."""
+        images = perm.get("servers")
+        if images is None:
+            return state
+        try:
+            renaming = self._renamings[images]
+        except (AttributeError, KeyError, TypeError):
+            renaming = self._renaming(images)
+        if renaming is None:
+            return state
+        reorder, rename_server, rename_message = renaming
+        servers, msgs = state
+        servers = tuple(map(rename_server, reorder(servers)))
+        if not msgs:
+            return servers, msgs
+        if len(msgs) == 1:
+            return servers, (rename_message(msgs[0]),)
+        return servers, tuple(sorted(map(rename_message, msgs)))
+
+    def permute_action(self, action: tuple, perm: Mapping[str, Any]) -> tuple:
+        """The action with its servers (parameters ``i`` and ``j``) and its
+        message (``m``) renamed as `permute` renames them."""
+        images = perm.get("servers")
+        renaming = None if images is None else self._renaming(images)
+        if renaming is None:
+            return action
+        rename_message = renaming[2]
+        fields = type(action)._fields
+        return _new(type(action), tuple(
+            images[value] if name in ("i", "j") else
+            rename_message(value) if name == "m" else value
+            for name, value in zip(fields, action)))
+
+    def _renaming(self, images: Any) -> tuple | None:
+        """For `permute`, per permutation (remembered): a function picking
+        the old server of each new position, and lookups renaming a
+        server's variables and a message; None for the identity."""
+        images = tuple(images)
+        renamings = self.__dict__.setdefault("_renamings", {})
+        if images in renamings:
+            return renamings[images]
+        n = self.servers
+        if images == tuple(range(n)):
+            renamings[images] = None
+            return None
+        order = [0] * n
+        for k, image in enumerate(images):
+            order[image] = k
+        vote_of: dict[int | None, int | None] = {None: None}
+        vote_of.update(enumerate(images))
+        mask_of = tuple(sum(1 << images[k] for k in range(n) if mask >> k & 1)
+                        for mask in range(1 << n))
+        row = itemgetter(*order)  # next_index or match_index: the columns move
+        ones, zeros = self._ones, self._zeros
+
+        def rename_server(s: tuple) -> tuple:
+            term, role, voted_for, log, commit, responded, granted, next_index, \
+                match_index = s
+            return (term, role, vote_of[voted_for], log, commit, mask_of[responded],
+                    mask_of[granted], ones if next_index == ones else row(next_index),
+                    zeros if match_index == zeros else row(match_index))
+
+        def rename_message(m: tuple) -> tuple:
+            return _new(type(m), (m[0], images[m[1]], images[m[2]]) + m[3:])
+
+        renamings[images] = renaming = (row, _Remembered(rename_server).__getitem__,
+                                        _Remembered(rename_message).__getitem__)
+        return renaming
+
+    def signatures(self, state: tuple) -> dict[str, list[tuple]]:
+        """Per server: its rank among the servers by what they are without
+        naming others (`_servers_ranks`), then the messages it sent and is
+        sent (their fields but the names, whether they are addressed to
+        their sender). Ranks are as invariant as what they rank, and small:
+        the engine remembers its work by signature vector."""
+        servers, msgs = state
+        try:
+            signatures = self._ranks_of(servers)
+        except AttributeError:
+            # Far fewer server tuples and messages than states occur: remembered.
+            self._ranks_of = _Remembered(self._servers_ranks).__getitem__
+            self._traffic_of = _Remembered(_traffic).__getitem__
+            signatures = self._ranks_of(servers)
+        if not msgs:
+            return {"servers": signatures}
+        signatures = signatures[:]
+        if len(msgs) == 1:
+            source, dest, sent, received = self._traffic_of(msgs[0])
+            if source == dest:
+                signatures[source] += ((sent, received),)
+            else:
+                signatures[source] += ((sent,),)
+                signatures[dest] += ((received,),)
+            return {"servers": signatures}
+        traffic: list[list[tuple]] = [[] for _ in servers]
+        for m in msgs:
+            source, dest, sent, received = self._traffic_of(m)
+            traffic[source].append(sent)
+            traffic[dest].append(received)
+        for i, seen in enumerate(traffic):
+            if seen:
+                seen.sort()
+                signatures[i] += (tuple(seen),)
+        return {"servers": signatures}
+
+    def _servers_ranks(self, servers: tuple) -> list[tuple[int]]:
+        """For each server, ``(rank,)``: how many distinct summaries of
+        servers are smaller than its own, where a summary is its variables
+        (`_server_summary`) and how many other servers voted for it, hold it
+        in votes_responded and hold it in votes_granted."""
+        n = self.servers
+        voters, responders, granters = [0] * n, [0] * n, [0] * n
+        for k, s in enumerate(servers):
+            voted_for, responded, granted = s[VOTED_FOR], s[RESPONDED], s[GRANTED]
+            if voted_for is not None and voted_for != k:
+                voters[voted_for] += 1
+            if responded | granted:
+                for i in self._range:
+                    if i != k:
+                        responders[i] += responded >> i & 1
+                        granters[i] += granted >> i & 1
+        summaries = [self._server_summary(i, s) + (voters[i], responders[i], granters[i])
+                     for i, s in enumerate(servers)]
+        distinct = sorted(set(summaries))
+        return [_RANKS[distinct.index(summary)] for summary in summaries]
+
+    def _server_summary(self, i: int, s: tuple) -> tuple:
+        """Server i's variables, without naming others: current_term, role,
+        log, commit_index, voted_for as none, itself or another, how many
+        votes it has had answered and granted and whether its own is among
+        them, its own next_index and match_index and the others' as a
+        sorted list."""
+        term, role, voted_for, log, commit, responded, granted, next_index, match_index = s
+        if next_index == self._ones and match_index == self._zeros:
+            indexes: tuple = ()
+        else:
+            indexes = (next_index[i], match_index[i], tuple(sorted(
+                zip(next_index[:i] + next_index[i + 1:], match_index[:i] + match_index[i + 1:]))))
+        return (term, role, log, commit, 0 if voted_for is None else 1 if voted_for == i else 2,
+                responded.bit_count(), responded >> i & 1, granted.bit_count(),
+                granted >> i & 1, indexes)
 
     # -- presentation ----------------------------------------------------------------
 
