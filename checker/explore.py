@@ -110,6 +110,8 @@ class _Search:
         self.witnesses: dict[str, Finding] = {}
         self.bounded = has_bounds(model)
         self.symmetry = Symmetry(model, config.symmetry) if config.symmetry else None
+        if self.symmetry is not None and self.symmetry.order == 1:
+            self.symmetry = None  # every element stands alone: nothing to reduce
         self.canonical_seconds = 0.0
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
             if self.symmetry else None
@@ -289,15 +291,17 @@ class _Search:
         started = time.perf_counter()
         states, fingerprints = batch.states, batch.fingerprints
         representative = self.symmetry.representative
-        met: set[Any] = set()
+        # fingerprint of a state met in this batch -> (its representative,
+        # the representative's fingerprint); a representative maps to itself
+        met: dict[int, tuple[Any, int]] = {}
         for position in self.store.unseen(fingerprints):
-            state = states[position]
-            if state in met:
-                continue
-            state = representative(state)
-            met.add(state)
-            states[position] = state
-            fingerprints[position] = hash(state)
+            known = met.get(fingerprints[position])
+            if known is None:
+                state = representative(states[position])
+                canonical = hash(state)
+                known = met[fingerprints[position]] = met.setdefault(
+                    canonical, (state, canonical))
+            states[position], fingerprints[position] = known
         self.canonical_seconds += time.perf_counter() - started
 
     # -- properties -------------------------------------------------------------
