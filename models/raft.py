@@ -57,10 +57,12 @@ depths or the distinct-state counts TLC reports on the same bounds:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from operator import itemgetter
 from typing import Any, Iterator, Mapping, NamedTuple
 
 from checker import Fails, Model, Param, ParamError, invariant, reachable, transition
+from checker.model import Note, Received, Sent
 from models import register
 from models.quorum import (QUORUM_SCHEMA, interchangeable_groups, quorum_system,
                            require_intersecting)
@@ -167,6 +169,12 @@ class AppendEntriesResponse(NamedTuple):
                 f"term {self.term}, {outcome})")
 
     __repr__ = __str__
+
+
+def _label(m: Any) -> str:
+    """A message as a chart labels it: its printed form without the
+    endpoints, which the arrow shows."""
+    return re.sub(r"\(s\d+→s\d+, ", "(", str(m))
 
 
 MESSAGE_TYPES = (RequestVoteRequest, RequestVoteResponse, AppendEntriesRequest,
@@ -1274,6 +1282,34 @@ class Raft(Model):
                 granted >> i & 1, indexes)
 
     # -- presentation ----------------------------------------------------------------
+
+    def step_events(self, state: tuple, action: Any, next_state: tuple) -> list:
+        """Messages and local events for sequence charts: what the step takes
+        out of the bag is received (or, for DropMessage, lost), what it puts
+        in is sent; role and term changes are notes."""
+        taken = Counter(state[1]) - Counter(next_state[1])
+        put = Counter(next_state[1]) - Counter(state[1])
+        events: list = []
+        if type(action) is DropMessage:
+            m = action.m
+            events.append(Note(server_name(m.dest), f"network loses {_label(m)}"))
+        else:
+            events += [Received(server_name(m.source), server_name(m.dest), _label(m))
+                       for m in sorted(taken.elements())]
+        events += [Sent(server_name(m.source), server_name(m.dest), _label(m))
+                   for m in sorted(put.elements())]
+        for i, (old, new) in enumerate(zip(state[0], next_state[0])):
+            if old[ROLE] != new[ROLE] or old[TERM] != new[TERM]:
+                events.append(Note(server_name(i),
+                                   f"{ROLES[new[ROLE]]} in term {new[TERM]}"))
+            if type(action) is Restart and action.i == i:
+                events.append(Note(server_name(i), "restarts"))
+            if old[LOG] != new[LOG]:
+                events.append(Note(server_name(i), "log " + " ".join(
+                    entry_name(e) for e in new[LOG]) if new[LOG] else "log empty"))
+            if old[COMMIT] != new[COMMIT]:
+                events.append(Note(server_name(i), f"commit_index {new[COMMIT]}"))
+        return events
 
     def state_view(self, state: tuple) -> dict[str, Any]:
         view: dict[str, Any] = {}
