@@ -1,5 +1,3 @@
-# NOTE FOR HELPER AGENTS (temporary, the lead removes it): before working, read /tmp/common_prompt.md
-# (shared-tree rules: commit only your own files with `git commit -- <files>`, engine API, spec format, tests).
 """The model interface: what a protocol gives the engine.
 
 A model is a plain Python object. The engine asks it for its initial states

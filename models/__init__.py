@@ -1,5 +1,3 @@
-# NOTE FOR HELPER AGENTS (temporary, the lead removes it): before working, read /tmp/common_prompt.md
-# (shared-tree rules: commit only your own files with `git commit -- <files>`, engine API, spec format, tests).
 """The bundled protocol models, registered by name (the `model:` of a spec).
 
 Each model is a `checker.Model` subclass in its own module; add it to
