@@ -23,7 +23,7 @@ import resource
 import sys
 import time
 from collections import Counter
-from itertools import accumulate, chain, compress, repeat
+from itertools import chain, compress, repeat
 from typing import Any, Callable
 
 from checker.errors import CheckerError, ModelDefinitionError
@@ -84,10 +84,12 @@ class _Found:
 class _Batch:
     """Successors generated from a chunk of states, in generation order."""
 
-    __slots__ = ("fingerprints", "states", "parents", "ordinals", "action_types")
+    __slots__ = ("fingerprints", "states", "parents", "ordinals", "step_numbers",
+                 "action_types")
 
     def __init__(self) -> None:
         self.action_types: list[type] = []
+        self.step_numbers: Any = []
         self.fingerprints: list[int] = []
         self.states: list[Any] = []
         self.parents: list[int] = []
@@ -223,23 +225,29 @@ class _Search:
         numbers = range(first, first + len(counts)) if first != NO_PARENT else [first]
         parents = list(chain.from_iterable(map(repeat, numbers, counts)))
         ordinals = list(chain.from_iterable(map(range, counts)))
+        # Findings are ordered by (step number in this batch, 0 for the step,
+        # 1 for the state it reaches): the order in which TLC meets them.
+        step_numbers: Any = range(len(steps))
         if first != NO_PARENT:
             batch.action_types = list(map(type, actions))
             if self.transitions:
-                for index, parent in enumerate(parents):
-                    self._check_step(sources[parent - first], actions[index],
-                                     next_states[index], (parent, ordinals[index]),
-                                     (index, 0), found)
+                step_sources = list(chain.from_iterable(map(repeat, sources, counts)))
+                for prop, predicate in self.transitions:
+                    outcomes = self._evaluate(prop, predicate, step_sources, actions,
+                                              next_states)
+                    _first_failure(found, prop, outcomes, next_states, parents, ordinals,
+                                   step_numbers, 0)
         if self.bounded:
             inside = list(map(self.model.within_bounds, next_states))
             if not all(inside):
-                kept_before = list(accumulate(inside, initial=0))
-                for index in [i for i, is_inside in enumerate(inside) if not is_inside]:
-                    self._check_state(next_states[index], (parents[index], ordinals[index]),
-                                      (kept_before[index], 0), found)
+                outside = [i for i, is_inside in enumerate(inside) if not is_inside]
+                self._check_states([next_states[i] for i in outside],
+                                   [parents[i] for i in outside],
+                                   [ordinals[i] for i in outside], outside, found)
                 next_states = list(compress(next_states, inside))
                 parents = list(compress(parents, inside))
                 ordinals = list(compress(ordinals, inside))
+                step_numbers = list(compress(step_numbers, inside))
         if self.symmetry is not None and self.soundness.pending:
             for steps_of, parent in zip(step_lists, numbers):
                 self.soundness.check_steps(sources[parent - first], steps_of, parent)
@@ -253,6 +261,7 @@ class _Search:
         batch.states = list(next_states)
         batch.parents = parents
         batch.ordinals = ordinals
+        batch.step_numbers = step_numbers
         return batch
 
     def _admit_new(self, batch: "_Batch", found: dict[str, _Found],
@@ -274,14 +283,13 @@ class _Search:
         if self.soundness is not None and self.soundness.pending:
             for position in positions:
                 self.soundness.check_state(states[position])
-        if self.invariants or self.reachables:
-            for position in positions:
-                self._check_state(states[position],
-                                  (parents[position], ordinals[position]),
-                                  (position, 1), found)
-        self.pointers.extend([parents[p] for p in positions],
-                             [ordinals[p] for p in positions])
-        return [states[position] for position in positions]
+        new = [states[p] for p in positions]
+        new_parents = [parents[p] for p in positions]
+        new_ordinals = [ordinals[p] for p in positions]
+        self._check_states(new, new_parents, new_ordinals,
+                           [batch.step_numbers[p] for p in positions], found)
+        self.pointers.extend(new_parents, new_ordinals)
+        return new
 
     def _canonicalize(self, batch: "_Batch") -> None:
         """Replace each state of `batch` by its representative. Only
@@ -306,30 +314,26 @@ class _Search:
 
     # -- properties -------------------------------------------------------------
 
-    def _check_state(self, state: Any, location: tuple[int, int],
-                     order: tuple[int, int], found: dict[str, _Found]) -> None:
-        prop = None
-        try:
-            for prop, predicate in self.invariants:
-                outcome = predicate(state)
-                if not outcome:
-                    _first(found, prop.name, order, location, state, reason_of(outcome))
-            for prop, predicate in self.reachables:
-                if predicate(state):
-                    _first(found, prop.name, order, location, state, None)
-        except Exception as error:
-            self._raised(prop, error)
+    def _check_states(self, states: list[Any], parents: list[int], ordinals: list[int],
+                      step_numbers: list[int], found: dict[str, _Found]) -> None:
+        """Check the invariants and reachability properties on `states`
+        (reached by the given steps), one property over all of them at a
+        time: the predicate is mapped at C speed and only a failure is
+        looked at closely."""
+        for prop, predicate in self.invariants:
+            outcomes = self._evaluate(prop, predicate, states)
+            _first_failure(found, prop, outcomes, states, parents, ordinals, step_numbers, 1)
+        for prop, predicate in self.reachables:
+            outcomes = self._evaluate(prop, predicate, states)
+            if any(outcomes):
+                k = next(k for k, outcome in enumerate(outcomes) if outcome)
+                _first(found, prop.name, (step_numbers[k], 1), (parents[k], ordinals[k]),
+                       states[k], None)
 
-    def _check_step(self, state: Any, action: Any, next_state: Any,
-                    location: tuple[int, int], order: tuple[int, int],
-                    found: dict[str, _Found]) -> None:
-        prop = None
+    def _evaluate(self, prop: Property, predicate: Callable[..., Any],
+                  *arguments: Any) -> list[Any]:
         try:
-            for prop, predicate in self.transitions:
-                outcome = predicate(state, action, next_state)
-                if not outcome:
-                    _first(found, prop.name, order, location, next_state,
-                           reason_of(outcome))
+            return list(map(predicate, *arguments))
         except Exception as error:
             self._raised(prop, error)
 
@@ -404,6 +408,17 @@ class _Search:
         return Result(verdict=verdict, stats=stats, properties=self.properties,
                       violations=tuple(violations), witnesses=witnesses,
                       stopped_by=self.stopped_by)
+
+
+def _first_failure(found: dict[str, _Found], prop: Property, outcomes: list[Any],
+                   states: Any, parents: list[int], ordinals: list[int],
+                   step_numbers: Any, kind: int) -> None:
+    """Record the first falsy outcome, if any, as a finding of `prop`."""
+    if all(outcomes):
+        return
+    k = next(k for k, outcome in enumerate(outcomes) if not outcome)
+    _first(found, prop.name, (step_numbers[k], kind), (parents[k], ordinals[k]),
+           states[k], reason_of(outcomes[k]))
 
 
 def _first(found: dict[str, _Found], name: str, order: tuple[int, int],
