@@ -588,6 +588,7 @@ class Raft(Model):
                     raise ParamError(f"{where}[{index}]", f"{text!r}: a configuration entry "
                                      "such as t2:C(s1 s2 s3) or t2:C(s1 s2 s3 | s1) needs "
                                      "membership: and servers s1..sN")
+                self._membership.configuration(value)  # known, for symmetry_groups
             elif re.fullmatch(r"v\d+", name):
                 value = int(name[1:]) - 1
                 if not 0 <= value < self.values:

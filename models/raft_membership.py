@@ -20,7 +20,7 @@ change the configuration is ``change``:
 
 - ``direct``: a leader whose configuration is ``from`` appends ``to``. Unsafe
   when a majority of ``from`` and a majority of ``to`` can be disjoint: two
-  leaders can be elected in one term (section 4.3, figure 4.2).
+  leaders can be elected in one term (the Raft paper's figure 10).
 - ``joint``: a leader whose configuration is ``from`` appends the joint
   configuration C_old,new (``from | to``), whose quorums are a majority of
   ``from`` together with a majority of ``to``; once that entry is committed,
@@ -32,7 +32,9 @@ change the configuration is ``change``:
   Ongaro added in 2015 after finding that, without it, two leaders in
   successive terms can append changes from the same configuration whose
   majorities do not meet (raft-dev, "bug in single-server membership
-  changes"; the ``change_before_commit`` mutant drops the rule).
+  changes", whose cases are one add and one remove, two adds, and two
+  removes; the ``change_before_commit`` mutant drops the rule). ``direct``
+  and ``joint`` changes go without it.
 
 What the other rules become (section 4.2):
 
@@ -46,6 +48,14 @@ What the other rules become (section 4.2):
 - A leader sends entries to the servers of its configuration, counts its own
   match only if it is one of them, and steps down (becomes a Follower) in
   the AdvanceCommitIndex step that commits a configuration it is not in.
+
+With membership changes the ``quorum`` rule must be the default (majorities
+of each configuration). `Membership.require_overlap` is the model's
+soundness check (`Raft.check_sound`): a ``direct`` change between
+configurations with disjoint majorities is allowed only in a spec that
+expects a violation. For symmetry, `Membership.classes` splits the servers
+so that every reachable configuration is made of whole classes, and renaming
+servers within a class leaves configuration entries as they are.
 
 Encoding: an entry is ``(term, value)`` as every Raft entry; a configuration
 entry's value is ``CONFIG + (old << 10) + new`` with ``old`` and ``new`` the
@@ -304,17 +314,20 @@ class Membership:
 
     def classes(self) -> list[list[int]]:
         """The servers split so that every configuration a run can reach is
-        made of whole classes: under ``direct`` and ``joint`` the servers of
-        both configurations, of ``from`` only and of ``to`` only; under
-        ``single_server`` the servers of both, and each other server alone
-        (each is added or removed on its own)."""
-        old, new = self.initial.new, self.target.new
-        both = [i for i in range(self.servers) if (old & new) >> i & 1]
-        if self.change == SINGLE_SERVER:
-            return [both] + [[i] for i in range(self.servers) if (old ^ new) >> i & 1]
-        return [group for group in (
-            both, [i for i in range(self.servers) if (old & ~new) >> i & 1],
-            [i for i in range(self.servers) if (new & ~old) >> i & 1]) if group]
+        made of whole classes: servers are together when every configuration
+        known so far (``from``, ``to``, C_old,new and those of an ``init:``
+        block) treats them alike; under ``single_server`` each server of one
+        configuration only stands alone too (each is added or removed on
+        its own)."""
+        changed = self.initial.new ^ self.target.new
+        known = list(self._configs.values())
+        groups: dict[tuple, list[int]] = {}
+        for i in range(self.servers):
+            key = tuple((c.old >> i & 1, c.new >> i & 1) for c in known)
+            if self.change == SINGLE_SERVER and changed >> i & 1:
+                key += (i,)
+            groups.setdefault(key, []).append(i)
+        return list(groups.values())
 
     def describe(self, mask: int) -> str:
         return "{" + ",".join(str(i + 1) for i in range(self.servers) if mask >> i & 1) + "}"

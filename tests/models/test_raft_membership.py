@@ -217,6 +217,11 @@ def test_the_rule_keeps_the_leader_from_changing_before_it_commits():
     broken = spec.build()
     assert [name for name in enabled(broken, start(broken)) if name.startswith("Change")] == [
         "ChangeConfig(s4, C(s2 s3 s4))", "ChangeConfig(s4, C(s1 s2 s3))"]
+    # Every run as long as the mutant's counterexample is safe with the rule.
+    # (The whole space at these bounds is past 26 million states.)
+    result = check(fixed, CheckConfig(properties=SAFETY, max_depth=11))
+    assert (result.verdict, result.stats.distinct_states) == ("incomplete", 123126)
+    assert not result.violations
 
 
 def test_single_server_changes_hold_with_the_rule():
@@ -477,3 +482,116 @@ def test_a_direct_change_in_a_spec_expecting_holds_exits_2(write_spec):
         f"error: {path}:3: params.membership.change: direct: the majority {{2,3}} of the "
         "starting configuration {1,2,3} and the majority {1} of the new one {1} do not "
         "intersect")
+
+
+def test_symmetry_with_membership_changes():
+    """Servers that every configuration treats alike are interchangeable:
+    s2 and s3 here (s1 leaves, s4 gave no vote). Half the states remain, and
+    the change is seen through in as many steps."""
+    spec = load_spec(SPECS / "raft-membership-single-server.yaml", REGISTRY)
+    model = spec.build()
+    assert model.symmetry_groups() == {"servers": [[0], [1, 2], [3]]}
+    result = check(model, CheckConfig(properties=spec.properties, symmetry=("servers",)))
+    assert (result.verdict, result.stats.distinct_states, result.stats.depth) == (
+        "holds", 7731, 35)
+    assert len(result.witness("configuration_changed").trace) == 20
+
+
+def test_symmetry_classes_follow_every_known_configuration():
+    joint = Raft(servers=5, membership={"change": "joint", "from": 3, "to": 5})
+    assert joint.symmetry_groups() == {"servers": [[0, 1, 2], [3, 4]]}
+    single = Raft(servers=5, membership={"change": "single_server", "from": 3, "to": 5})
+    assert single.symmetry_groups() == {"servers": [[0, 1, 2], [3], [4]]}
+    # A configuration in an init: block tells its servers apart.
+    named = Raft(servers=3, membership={"change": "joint", "from": 3, "to": 1},
+                 init={"s3": {"log": ["t1:C(s3)"]}})
+    assert named.symmetry_groups() == {"servers": [[0], [1], [2]]}
+
+
+# -- the larger runs (specs/large) -------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_joint_consensus_holds_where_the_direct_change_breaks():
+    """The direct spec's start and bounds: 1,415,523 states, about a minute."""
+    _, result = run_spec("large/raft-membership-joint-partitioned.yaml")
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (1415523, 51)
+
+
+@pytest.mark.slow
+def test_a_joint_change_completes():
+    model, result = run_spec("large/raft-membership-joint-complete.yaml")
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (260985, 41)
+    done = result.witness("configuration_changed").trace
+    assert steps(done) == """\
+BecomeLeader(s3)
+ChangeConfig(s3, C(s1 s2 s3 | s1))
+AppendEntries(s3, s1)
+Receive(AppendEntriesRequest(s3→s1, term 3, prev t0@0, entries [t3:C(s1 s2 s3 | s1)], commit 0))
+Receive(AppendEntriesRequest(s3→s1, term 3, prev t0@0, entries [t3:C(s1 s2 s3 | s1)], commit 0))
+Receive(AppendEntriesRequest(s3→s1, term 3, prev t0@0, entries [t3:C(s1 s2 s3 | s1)], commit 0))
+Receive(AppendEntriesResponse(s1→s3, term 3, success, match 1))
+AdvanceCommitIndex(s3)
+ChangeConfig(s3, C(s1))
+AppendEntries(s3, s1)
+Receive(AppendEntriesRequest(s3→s1, term 3, prev t3@1, entries [t3:C(s1)], commit 1))
+Receive(AppendEntriesRequest(s3→s1, term 3, prev t3@1, entries [t3:C(s1)], commit 1))
+Receive(AppendEntriesResponse(s1→s3, term 3, success, match 2))
+AdvanceCommitIndex(s3)"""
+    # s3, not in C(s1), stepped down when it committed it.
+    assert servers_view(model, done.final) == {
+        "s1.current_term": 3, "s1.role": "Follower", "s1.log": ["t3:C(s1 s2 s3 | s1)",
+                                                                "t3:C(s1)"],
+        "s1.commit_index": 1,
+        "s2.current_term": 3, "s2.role": "Follower", "s2.log": [], "s2.commit_index": 0,
+        "s3.current_term": 3, "s3.role": "Follower", "s3.log": ["t3:C(s1 s2 s3 | s1)",
+                                                                "t3:C(s1)"],
+        "s3.commit_index": 2, "msgs": []}
+
+
+@pytest.mark.slow
+def test_a_new_leader_finishes_the_change_its_crashed_predecessor_began():
+    """2,662,551 states, about three minutes."""
+    model, result = run_spec("large/raft-membership-joint-leader-crash-finish.yaml")
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (2662551, 62)
+    assert len(result.witness("change_rolled_back").trace) == 11
+    finished = result.witness("change_finished_by_new_leader").trace
+    assert steps(finished) == """\
+RequestVote(s1, s2)
+Receive(RequestVoteRequest(s1→s2, term 3, last log t2@1))
+Receive(RequestVoteRequest(s1→s2, term 3, last log t2@1))
+Receive(RequestVoteResponse(s2→s1, term 3, granted))
+BecomeLeader(s1)
+ClientRequest(s1, v1)
+AppendEntries(s1, s2)
+Receive(AppendEntriesRequest(s1→s2, term 3, prev t2@1, entries [t3:v1], commit 0))
+Receive(AppendEntriesResponse(s2→s1, term 3, failure))
+AppendEntries(s1, s2)
+Receive(AppendEntriesRequest(s1→s2, term 3, prev t0@0, entries [t2:C(s1 s2 s3 | s1)], commit 0))
+Receive(AppendEntriesRequest(s1→s2, term 3, prev t0@0, entries [t2:C(s1 s2 s3 | s1)], commit 0))
+Receive(AppendEntriesResponse(s2→s1, term 3, success, match 1))
+AppendEntries(s1, s2)
+Receive(AppendEntriesRequest(s1→s2, term 3, prev t2@1, entries [t3:v1], commit 0))
+Receive(AppendEntriesRequest(s1→s2, term 3, prev t2@1, entries [t3:v1], commit 0))
+Receive(AppendEntriesResponse(s2→s1, term 3, success, match 2))
+AdvanceCommitIndex(s1)
+ChangeConfig(s1, C(s1))
+AdvanceCommitIndex(s1)"""
+    assert view(model, finished.final, "s1.role", "s1.log", "s1.commit_index") == {
+        "s1.role": "Leader", "s1.log": ["t2:C(s1 s2 s3 | s1)", "t3:v1", "t3:C(s1)"],
+        "s1.commit_index": 3}
+
+
+@pytest.mark.slow
+def test_two_single_server_changes_in_a_row():
+    model, result = run_spec("large/raft-membership-single-server-two-changes.yaml")
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (192880, 48)
+    done = result.witness("configuration_changed").trace
+    assert [str(a) for a in done.actions if str(a).startswith("Change")] == [
+        "ChangeConfig(s1, C(s1 s2 s3))", "ChangeConfig(s1, C(s2 s3))"]
+    assert view(model, done.final, "s1.role", "s1.log") == {
+        "s1.role": "Follower", "s1.log": ["t2:v1", "t2:C(s1 s2 s3)", "t2:C(s2 s3)"]}
