@@ -512,6 +512,38 @@ def test_symmetry_classes_follow_every_known_configuration():
 
 
 @pytest.mark.slow
+def test_direct_change_from_three_to_five_servers():
+    """The issue's example; 3,007,641 states, about a minute."""
+    model, result = run_spec("large/raft-membership-direct-3-to-5.yaml")
+    found = result.violation("election_safety")
+    assert found.reason == "s1 and s3 are both leader in term 3"
+    assert steps(found.trace) == """\
+ChangeConfig(s1, C(s1 s2 s3 s4 s5))
+Restart(s1)
+Timeout(s1)
+RequestVote(s1, s1)
+Timeout(s2)
+Receive(RequestVoteRequest(s1→s1, term 3, last log t2@1))
+Receive(RequestVoteResponse(s1→s1, term 3, granted))
+RequestVote(s1, s4)
+Receive(RequestVoteRequest(s1→s4, term 3, last log t2@1))
+Receive(RequestVoteRequest(s1→s4, term 3, last log t2@1))
+Receive(RequestVoteResponse(s4→s1, term 3, granted))
+RequestVote(s1, s5)
+Receive(RequestVoteRequest(s1→s5, term 3, last log t2@1))
+Receive(RequestVoteRequest(s1→s5, term 3, last log t2@1))
+Receive(RequestVoteResponse(s5→s1, term 3, granted))
+BecomeLeader(s1)
+RequestVote(s3, s2)
+Receive(RequestVoteRequest(s3→s2, term 3, last log t0@0))
+Receive(RequestVoteResponse(s2→s3, term 3, granted))
+BecomeLeader(s3)"""
+    assert view(model, found.trace.final, "s1.votes_granted", "s3.votes_granted",
+                "s4.log") == {"s1.votes_granted": ["s1", "s4", "s5"],
+                              "s3.votes_granted": ["s2", "s3"], "s4.log": []}
+
+
+@pytest.mark.slow
 def test_joint_consensus_holds_where_the_direct_change_breaks():
     """The direct spec's start and bounds: 1,415,523 states, about a minute."""
     _, result = run_spec("large/raft-membership-joint-partitioned.yaml")
