@@ -1,4 +1,5 @@
-"""Each bundled spec is checked at most once per test session.
+"""Each bundled spec is checked at most once per test session; helpers that
+print a trace's actions and pick fields of a state view for pinned assertions.
 
 The manifest test, the model tests and the report tests all look at the
 same runs; results are frozen values, so they can share them.
@@ -28,3 +29,14 @@ def checked_spec(path: str | Path) -> tuple[Spec, checker.Model, checker.Result]
     the result of checking it as it says."""
     path = Path(path)
     return _checked(str(path if path.is_absolute() else SPECS / path))
+
+
+def steps(trace) -> str:
+    """A trace's actions, one per line, as pinned in the model tests."""
+    return "\n".join(str(action) for action in trace.actions)
+
+
+def view(model, state, *fields: str) -> dict:
+    """The named fields of a state's view (e.g. "s1.role", "msgs")."""
+    full = model.state_view(state)
+    return {name: full[name] for name in fields}

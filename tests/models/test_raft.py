@@ -9,7 +9,7 @@ import pytest
 
 from checker import CheckConfig, ParamError, check
 from checker.spec import load_spec
-from tests.spec_runs import checked_spec
+from tests.spec_runs import checked_spec, steps, view
 from models import REGISTRY
 from models.raft import Raft
 
@@ -22,16 +22,6 @@ SAFETY = ("election_safety", "log_matching", "leader_completeness", "state_machi
 def run_spec(name: str):
     _, model, result = checked_spec(name)
     return model, result
-
-
-def steps(trace) -> str:
-    return "\n".join(str(action) for action in trace.actions)
-
-
-def view(model, state, *servers_and_fields) -> dict:
-    """The named fields of a state's view (e.g. "s1.role", "msgs")."""
-    full = model.state_view(state)
-    return {name: full[name] for name in servers_and_fields}
 
 
 # -- the state counts TLC reports -----------------------------------------------------

@@ -20,7 +20,7 @@ from models.paxos import Paxos
 from models.paxos_textbook import PaxosTextbook
 from models.raft import ChangeConfig, Raft
 from models.raft_membership import config_name, config_value, parse_config
-from tests.spec_runs import checked_spec
+from tests.spec_runs import checked_spec, steps, view
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -39,15 +39,6 @@ def run_spec(name: str, properties: tuple[str, ...] | None = None, **params):
     if properties is not None:
         config = CheckConfig(properties=properties)
     return model, check(model, config)
-
-
-def steps(trace) -> str:
-    return "\n".join(str(action) for action in trace.actions)
-
-
-def view(model, state, *fields) -> dict:
-    full = model.state_view(state)
-    return {name: full[name] for name in fields}
 
 
 def enabled(model, state) -> list[str]:
