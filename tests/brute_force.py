@@ -57,3 +57,20 @@ def assert_real_run(model, trace) -> None:
     assert trace.steps[0].state in list(model.initial_states())
     for before, after in zip(trace.steps, trace.steps[1:]):
         assert (after.action, after.state) in list(model.successors(before.state))
+
+
+def orbit_counts_agree(build, sets) -> tuple[int, ...]:
+    """The reachable-state count of ``build()``, then its orbit count under
+    each choice of sets in `sets`, asserting that the engine's reduced run
+    finds exactly that many states for each."""
+    from checker import CheckConfig, check
+
+    model = build()
+    states = reachable_states(model)
+    found = [len(states)]
+    for names in sets:
+        orbits = orbit_count(model, states, names)
+        result = check(build(), CheckConfig(properties=(), symmetry=names))
+        assert result.stats.distinct_states == orbits, names
+        found.append(orbits)
+    return tuple(found)
