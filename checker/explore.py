@@ -22,9 +22,12 @@ import gc
 import resource
 import sys
 import time
+from array import array
 from collections import Counter
 from itertools import chain, compress, repeat
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, NamedTuple
+
+from checker import workers
 
 from checker.errors import CheckerError, ModelDefinitionError
 from checker.fingerprints import FingerprintStore, collision_probability
@@ -39,6 +42,8 @@ from checker.traces import NO_PARENT, BackPointers, replay
 #: Parent states expanded between two batched look-ups in the visited set
 #: (and between two looks at the clock).
 CHUNK = 1024
+#: The smallest part of a level worth a process of its own.
+FORK_MIN = 2 * CHUNK
 #: States whose hash is compared before and after expansion, to catch a
 #: successor function that mutates its input.
 MUTATION_CHECKS = 256
@@ -81,13 +86,28 @@ class _Found:
         self.order, self.location, self.state, self.reason = order, location, state, reason
 
 
+class _Chunk(NamedTuple):
+    """A chunk of a level expanded by one of several processes: the states
+    it met first among that process's chunks, with their fingerprints and
+    back-pointers, in order; the first occurrences of findings; counts."""
+
+    states: list[Any]
+    fingerprints: list[int]
+    parents: list[int]
+    ordinals: list[int]
+    found: dict[str, "_Found"]
+    action_counts: Counter
+    generated: int
+
+
 class _Batch:
     """Successors generated from a chunk of states, in generation order."""
 
     __slots__ = ("fingerprints", "states", "parents", "ordinals", "step_numbers",
-                 "action_types")
+                 "action_types", "generated")
 
     def __init__(self) -> None:
+        self.generated = 0
         self.action_types: list[type] = []
         self.step_numbers: Any = []
         self.fingerprints: list[int] = []
@@ -103,6 +123,10 @@ class _Search:
         self.reporter = reporter
         self.properties = select_properties(model, config.properties)
         self.store = FingerprintStore()
+        # States met outside the bounds, so that each is checked once: a
+        # cache (in the peak memory, not in store_bytes, which counts what
+        # the search must keep: the visited set and the back-pointers).
+        self.outside = FingerprintStore()
         self.pointers = BackPointers()
         self.generated = 0
         self.depth = 0
@@ -115,14 +139,15 @@ class _Search:
         if self.symmetry is not None and self.symmetry.order == 1:
             self.symmetry = None  # every element stands alone: nothing to reduce
         self.canonical_seconds = 0.0
+        self.workers = config.workers if workers.AVAILABLE else 1
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
             if self.symmetry else None
         self._activate()
 
-    def _activate(self) -> None:
+    def _activate(self, shown: set[str] = frozenset()) -> None:
         """Bind the predicates still to be checked (a property found once is
-        not checked again)."""
-        done = self.violations.keys() | self.witnesses.keys()
+        not checked again), `shown` too if given."""
+        done = self.violations.keys() | self.witnesses.keys() | shown
 
         def bound(kind: str) -> list[tuple[Property, Callable[..., Any]]]:
             return [(p, getattr(self.model, p.name)) for p in self.properties
@@ -163,6 +188,7 @@ class _Search:
         found: dict[str, _Found] = {}
         initial = [(None, state) for state in self.model.initial_states()]
         batch = self._generate([initial], NO_PARENT, [None], found)
+        self.generated += batch.generated
         level = self._admit_new(batch, found)
         self._settle(found)
         self.reporter.update(0, len(self.pointers), self.generated, len(level))
@@ -172,42 +198,199 @@ class _Search:
                 probe_only: bool = False) -> list[Any]:
         """Expand one level; return the next one. When `probe_only`, store
         and check nothing: return one new state if there is one."""
-        successors = self.model.successors
-        base = len(self.pointers) - len(frontier)
-        next_level: list[Any] = []
-        for low in range(0, len(frontier), CHUNK):
-            if deadline is not None and time.monotonic() > deadline:
-                self.stopped_by = "time_limit"
-                break
-            found: dict[str, _Found] = {}
-            chunk = frontier[low:low + CHUNK]
-            watched = chunk[:max(0, MUTATION_CHECKS - (base + low))]
-            hashes = list(map(hash, watched))
-            step_lists = [steps if type(steps) is list else list(steps)
-                          for steps in map(successors, chunk)]
-            if watched and list(map(hash, watched)) != hashes:
-                raise ModelDefinitionError(
-                    f"model {self.model.name!r}: successors() changed the state it "
-                    "was given; build new states instead of mutating (use tuples "
-                    "and frozensets, or dataclasses.replace on frozen dataclasses)")
-            batch = self._generate(step_lists, base + low, chunk, found)
-            if probe_only:
-                new = self._admit_new(batch, found, probe_only=True)
+        first = len(self.pointers) - len(frontier)
+        if probe_only:
+            for low in range(0, len(frontier), CHUNK):
+                found: dict[str, _Found] = {}
+                chunk = frontier[low:low + CHUNK]
+                new = self._admit_new(self._steps_of(chunk, first + low, found), found,
+                                      probe_only=True)
                 if new:
                     return new
-                continue
-            self.action_counts.update(batch.action_types)
-            next_level += self._admit_new(batch, found)
-            self._settle(found)
-            self.reporter.update(self.depth + 1, len(self.pointers), self.generated,
-                                 len(next_level))
-            if self._stopping():
-                break
-        if probe_only:
             return []
+        if self._worth_forking(frontier):
+            next_level = self._expand_forked(frontier, first, deadline)
+        else:
+            next_level = []
+            for low in range(0, len(frontier), CHUNK):
+                if deadline is not None and time.monotonic() > deadline:
+                    self.stopped_by = "time_limit"
+                    break
+                next_level += self._expand_chunk(frontier[low:low + CHUNK], first + low,
+                                                 len(next_level))
+                if self._stopping():
+                    break
         if next_level:
             self.depth += 1
         return next_level
+
+    def _expand_chunk(self, chunk: list[Any], first: int, level_size: int) -> list[Any]:
+        """Expand the states `chunk` (numbered from `first`): store, check and
+        return the new states they lead to, in order."""
+        found: dict[str, _Found] = {}
+        batch = self._steps_of(chunk, first, found)
+        self.generated += batch.generated
+        self.action_counts.update(batch.action_types)
+        new = self._admit_new(batch, found)
+        self._settle(found)
+        self.reporter.update(self.depth + 1, len(self.pointers), self.generated,
+                             level_size + len(new))
+        return new
+
+    def _steps_of(self, chunk: list[Any], first: int, found: dict[str, _Found]) -> "_Batch":
+        """The successors of `chunk`, generated and checked (`_generate`)."""
+        watched = chunk[:max(0, MUTATION_CHECKS - first)]
+        hashes = list(map(hash, watched))
+        step_lists = [steps if type(steps) is list else list(steps)
+                      for steps in map(self.model.successors, chunk)]
+        if watched and list(map(hash, watched)) != hashes:
+            raise ModelDefinitionError(
+                f"model {self.model.name!r}: successors() changed the state it "
+                "was given; build new states instead of mutating (use tuples "
+                "and frozensets, or dataclasses.replace on frozen dataclasses)")
+        return self._generate(step_lists, first, chunk, found)
+
+    # -- sharing a level between processes ---------------------------------------
+    #
+    # Each process (this one and `workers - 1` forked copies) takes chunks of
+    # the level by number from a shared counter, in increasing order, and
+    # keeps, per chunk, the successors it has not met before (in the visited
+    # set as the level began, or in an earlier chunk of its own), checked. This
+    # process then takes the chunks in by number, exactly as one process
+    # would have expanded them: a state is stored for the first chunk that
+    # met it, and a chunk's findings count only for properties that no earlier
+    # chunk showed. A state met in an earlier chunk of another process was
+    # checked there too, with the same outcome, so the first finding of each
+    # property is the one-process finding: results do not depend on `workers`.
+
+    def _worth_forking(self, frontier: list[Any]) -> bool:
+        return (self.workers > 1 and len(frontier) >= FORK_MIN
+                and self.config.max_states is None  # the bound is counted in order
+                and not (self.soundness is not None and self.soundness.pending))
+
+    def _expand_forked(self, frontier: list[Any], first: int,
+                       deadline: float | None) -> list[Any]:
+        tickets = workers.Tickets()
+        children = [workers.Child(self._expand_copy, frontier, first, deadline, tickets)
+                    for _ in range(self.workers - 1)]
+        chunks: dict[int, _Chunk] = {}
+        next_level: list[Any] = []
+        taken = 0  # chunks taken in so far: those numbered below
+
+        def take(values: list[Any]) -> None:
+            for k, value in values:
+                if k is None:
+                    self.canonical_seconds += value
+                else:
+                    chunks[k] = value
+
+        def take_in_order() -> None:
+            nonlocal taken
+            while taken in chunks and not self._stopping():
+                next_level.extend(self._take_in(chunks.pop(taken), len(next_level)))
+                taken += 1
+
+        try:
+            # Chunks are taken in as soon as those before them are in, so
+            # that this work is shared out by the tickets too.
+            for k, chunk in self._expand_claimed(frontier, first, deadline, tickets):
+                chunks[k] = chunk
+                for child in children:
+                    take(child.ready())
+                take_in_order()
+                if self._stopping():
+                    break
+            for child in children:
+                if self._stopping():
+                    break
+                try:
+                    take(child.rest())
+                except workers.WorkerFailed:
+                    # Its chunks are expanded below, here, where an error in
+                    # the model is reported as in one process; so is the rest.
+                    self.workers = 1
+        finally:
+            for child in children:
+                child.cancel()
+        self._activate()
+        take_in_order()
+        for low in range(taken * CHUNK, len(frontier), CHUNK):
+            if self._stopping():
+                break
+            if low // CHUNK in chunks:
+                next_level += self._take_in(chunks.pop(low // CHUNK), len(next_level))
+            elif deadline is not None and time.monotonic() > deadline:
+                self.stopped_by = "time_limit"
+                break
+            else:
+                next_level += self._expand_chunk(frontier[low:low + CHUNK], first + low,
+                                                 len(next_level))
+        return next_level
+
+    def _expand_copy(self, frontier: list[Any], first: int, deadline: float | None,
+                     tickets: "workers.Tickets") -> Iterator[tuple[int | None, Any]]:
+        """In a forked copy: the chunks it expands, as they are done, then
+        (None, its time spent canonicalizing)."""
+        self.canonical_seconds = 0.0
+        yield from self._expand_claimed(frontier, first, deadline, tickets)
+        yield None, self.canonical_seconds
+
+    def _expand_claimed(self, frontier: list[Any], first: int, deadline: float | None,
+                        tickets: "workers.Tickets") -> Iterator[tuple[int, "_Chunk"]]:
+        """Expand the chunks this process takes, storing nothing: yield
+        each one's number and candidate new states, checked."""
+        met = FingerprintStore()  # by the chunks of this process
+        shown: set[str] = set()
+        count = -(-len(frontier) // CHUNK)
+        while (deadline is None or time.monotonic() <= deadline) and not self._stopping():
+            k = tickets.take()
+            if k >= count:
+                break
+            found: dict[str, _Found] = {}
+            low = k * CHUNK
+            batch = self._steps_of(frontier[low:low + CHUNK], first + low, found)
+            yield k, self._candidates(batch, found, met)
+            if found:
+                # Later chunks of this process cannot show them earlier.
+                shown |= found.keys()
+                self._activate(shown)
+                if not self.config.keep_going and any(
+                        self.model.properties[name].kind != "reachable" for name in found):
+                    break
+
+    def _candidates(self, batch: "_Batch", found: dict[str, _Found],
+                    met: FingerprintStore) -> "_Chunk":
+        """The states of `batch` not met before by this process, checked."""
+        if self.symmetry is not None:
+            self._canonicalize(batch)
+        fingerprints = batch.fingerprints
+        positions = met.add_new(fingerprints)
+        if self.symmetry is not None:  # a representative may have been visited
+            positions = [positions[u] for u in self.store.unseen(
+                [fingerprints[p] for p in positions])]
+        states = [batch.states[p] for p in positions]
+        parents = [batch.parents[p] for p in positions]
+        ordinals = [batch.ordinals[p] for p in positions]
+        self._check_states(states, parents, ordinals,
+                           [batch.step_numbers[p] for p in positions], found)
+        return _Chunk(states, [fingerprints[p] for p in positions], parents, ordinals,
+                      found, Counter(batch.action_types), batch.generated)
+
+    def _take_in(self, chunk: "_Chunk", level_size: int) -> list[Any]:
+        """Store a chunk's candidates not met by earlier chunks and settle
+        its findings of properties not shown by earlier chunks."""
+        positions = self.store.add_new(chunk.fingerprints)
+        new = [chunk.states[p] for p in positions]
+        self.pointers.extend([chunk.parents[p] for p in positions],
+                             [chunk.ordinals[p] for p in positions])
+        self.generated += chunk.generated
+        self.action_counts.update(chunk.action_counts)
+        shown = self.violations.keys() | self.witnesses.keys()
+        self._settle({name: occurrence for name, occurrence in chunk.found.items()
+                      if name not in shown})
+        self.reporter.update(self.depth + 1, len(self.pointers), self.generated,
+                             level_size + len(new))
+        return new
 
     def _generate(self, step_lists: list[list[tuple[Any, Any]]], first: int,
                   sources: list[Any], found: dict[str, _Found]) -> "_Batch":
@@ -218,7 +401,7 @@ class _Search:
         batch = _Batch()
         counts = list(map(len, step_lists))
         steps = list(chain.from_iterable(step_lists))
-        self.generated += len(steps)
+        batch.generated = len(steps)
         if not steps:
             return batch
         actions, next_states = zip(*steps)
@@ -237,27 +420,43 @@ class _Search:
                                               next_states)
                     _first_failure(found, prop, outcomes, next_states, parents, ordinals,
                                    step_numbers, 0)
-        if self.bounded:
-            inside = list(map(self.model.within_bounds, next_states))
-            if not all(inside):
-                outside = [i for i, is_inside in enumerate(inside) if not is_inside]
-                self._check_states([next_states[i] for i in outside],
-                                   [parents[i] for i in outside],
-                                   [ordinals[i] for i in outside], outside, found)
-                next_states = list(compress(next_states, inside))
-                parents = list(compress(parents, inside))
-                ordinals = list(compress(ordinals, inside))
-                step_numbers = list(compress(step_numbers, inside))
         if self.symmetry is not None and self.soundness.pending:
             for steps_of, parent in zip(step_lists, numbers):
                 self.soundness.check_steps(sources[parent - first], steps_of, parent)
         try:
-            batch.fingerprints = list(map(hash, next_states))
+            fingerprints = list(map(hash, next_states))
         except TypeError as error:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: a state is not hashable ({error}); "
                 "build states from tuples, frozensets, named tuples and frozen "
                 "dataclasses") from None
+        # Most successors are states already visited, which are within the
+        # bounds and were checked when first met: only the others go on.
+        unseen = self.store.unseen(fingerprints)
+        if len(unseen) < len(fingerprints):
+            next_states = [next_states[k] for k in unseen]
+            fingerprints = [fingerprints[k] for k in unseen]
+            parents = [parents[k] for k in unseen]
+            ordinals = [ordinals[k] for k in unseen]
+            step_numbers = [step_numbers[k] for k in unseen]
+        if self.bounded:
+            inside = list(map(self.model.within_bounds, next_states))
+            if not all(inside):
+                # Checked once each: a state met again outside the bounds
+                # gives the same answers as when it was first met.
+                outside = [k for k, is_inside in enumerate(inside) if not is_inside]
+                first_met = [outside[k] for k in self.outside.add_new(
+                    [fingerprints[k] for k in outside])]
+                self._check_states([next_states[k] for k in first_met],
+                                   [parents[k] for k in first_met],
+                                   [ordinals[k] for k in first_met],
+                                   [step_numbers[k] for k in first_met], found)
+                next_states = list(compress(next_states, inside))
+                fingerprints = list(compress(fingerprints, inside))
+                parents = list(compress(parents, inside))
+                ordinals = list(compress(ordinals, inside))
+                step_numbers = list(compress(step_numbers, inside))
+        batch.fingerprints = fingerprints
         batch.states = list(next_states)
         batch.parents = parents
         batch.ordinals = ordinals
@@ -292,23 +491,22 @@ class _Search:
         return new
 
     def _canonicalize(self, batch: "_Batch") -> None:
-        """Replace each state of `batch` by its representative. Only
-        representatives are stored, so a state already in the visited set,
-        or equal to a representative met earlier in the batch, is its own
-        representative: only the others are canonicalized."""
+        """Replace each state of `batch` (none of them in the visited set) by
+        its representative. A state equal to a representative met earlier
+        in the batch is its own representative: it is not canonicalized
+        again."""
         started = time.perf_counter()
         states, fingerprints = batch.states, batch.fingerprints
         representative = self.symmetry.representative
         # fingerprint of a state met in this batch -> (its representative,
         # the representative's fingerprint); a representative maps to itself
         met: dict[int, tuple[Any, int]] = {}
-        for position in self.store.unseen(fingerprints):
-            known = met.get(fingerprints[position])
+        for position, fingerprint in enumerate(fingerprints):
+            known = met.get(fingerprint)
             if known is None:
                 state = representative(states[position])
                 canonical = hash(state)
-                known = met[fingerprints[position]] = met.setdefault(
-                    canonical, (state, canonical))
+                known = met[fingerprint] = met.setdefault(canonical, (state, canonical))
             states[position], fingerprints[position] = known
         self.canonical_seconds += time.perf_counter() - started
 

@@ -22,6 +22,8 @@ class CheckConfig:
     time_limit: float | None = None
     keep_going: bool = False
     symmetry: tuple[str, ...] = ()
+    #: Processes that may expand a level together (results do not depend on it).
+    workers: int = 1
 
 
 @dataclass(frozen=True)
