@@ -54,6 +54,9 @@ class ProgressBar:
     def __init__(self, label: str = "", stream: IO[str] | None = None):
         from tqdm import tqdm
 
+        # No monitor thread: the engine forks worker processes, and forking a
+        # process that runs threads is unsafe.
+        tqdm.monitor_interval = 0
         self._bar = tqdm(desc=label or "exploring", unit=" states", file=stream or sys.stderr,
                          leave=False, dynamic_ncols=True, mininterval=0.2)
         self._last = 0.0

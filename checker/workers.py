@@ -44,7 +44,9 @@ class Tickets:
     asks next (this one or a child forked after it was made)."""
 
     def __init__(self) -> None:
-        self._next = multiprocessing.Value("q", 0)
+        # The fork context's lock is an anonymous semaphore: no helper
+        # process tracks it, whatever the default start method.
+        self._next = multiprocessing.get_context("fork").Value("q", 0)
 
     def take(self) -> int:
         with self._next.get_lock():

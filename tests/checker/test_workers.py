@@ -1,0 +1,230 @@
+"""Several worker processes give exactly the one-process result.
+
+Chunks and the smallest forked level are made tiny here, so that even small
+models are shared between processes chunk by chunk: counts, depth, action
+counts, the first finding of each property and its trace, and the point
+where a violation stops the run must all be those of one process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker import CheckConfig, Fails, Model, Param, check, explore, invariant, reachable
+from checker import workers
+from checker.spec import load_spec
+from models import REGISTRY
+from tests.checker.test_against_naive import graphs
+from tests.toys import Tokens
+
+pytestmark = pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+#: Specs that take under a second or so: every mutant's counterexample is
+#: among them. The others run under `-m slow`.
+QUICK = {"paxos-3a-2v-2b", "paxos-3a-2v-2b-symmetry", "paxos-mutant-accept-below-promise",
+         "paxos-mutant-no-adopt", "paxos-mutant-non-intersecting-quorums",
+         "paxos-textbook-mutant-accept-below-promise",
+         "paxos-textbook-mutant-duplicate-ballots", "paxos-textbook-mutant-no-adopt",
+         "paxos-textbook-mutant-non-intersecting-quorums", "raft-2s", "raft-2s-symmetry",
+         "raft-membership-direct", "raft-membership-joint", "raft-mutant-no-log-check",
+         "raft-mutant-no-step-down", "raft-mutant-no-truncate", "raft-mutant-vote-twice"}
+
+
+@contextmanager
+def tiny_chunks(chunk: int = 8):
+    saved = explore.CHUNK, explore.FORK_MIN
+    explore.CHUNK, explore.FORK_MIN = chunk, 2 * chunk
+    try:
+        yield
+    finally:
+        explore.CHUNK, explore.FORK_MIN = saved
+
+
+@contextmanager
+def counting_forks():
+    """Counts the worker processes started, so that a test cannot pass
+    without sharing anything."""
+    started = []
+    original = workers.Child.__init__
+
+    def init(self, *args):
+        started.append(1)
+        original(self, *args)
+
+    workers.Child.__init__ = init
+    try:
+        yield started
+    finally:
+        workers.Child.__init__ = original
+
+
+def outcome(result) -> tuple:
+    """Everything a result says, but timings and memory."""
+    stats = result.stats
+
+    def findings(found):
+        return [(f.property.name, f.reason,
+                 None if f.trace is None else [(s.action, s.state) for s in f.trace.steps])
+                for f in found]
+
+    return (result.verdict, result.stopped_by, stats.distinct_states,
+            stats.generated_states, stats.depth, dict(stats.actions),
+            findings(result.violations), findings(result.witnesses))
+
+
+def both(model, config: CheckConfig = CheckConfig(), workers_: int = 2) -> tuple:
+    one = check(model, config)
+    several = check(model, dataclasses.replace(config, workers=workers_))
+    return outcome(one), outcome(several)
+
+
+@pytest.mark.parametrize("path", [
+    path if path.stem in QUICK else pytest.param(path, marks=pytest.mark.slow)
+    for path in sorted(SPECS.glob("*.yaml"))], ids=lambda path: path.stem)
+def test_every_bundled_spec_gives_the_one_process_result(path):
+    spec = load_spec(path, REGISTRY)
+    with tiny_chunks(64), counting_forks() as started:
+        one, two = both(spec.build(), spec.config())
+    assert one == two
+    # too small to share: levels under 128 states, or the symmetry guard
+    # still sampling the first states
+    assert bool(started) == (path.stem not in {
+        "paxos-3a-2v-2b-symmetry", "raft-2s-symmetry", "raft-mutant-no-truncate"})
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs(), st.booleans(), st.integers(2, 3), st.integers(1, 4))
+def test_random_graphs_give_the_one_process_result(graph, keep_going, count, chunk):
+    with tiny_chunks(chunk):
+        one, several = both(graph, CheckConfig(keep_going=keep_going), count)
+    assert one == several
+
+
+class Move(NamedTuple):
+    axis: int
+
+
+class Grid(Model):
+    """Points (x, y) with 0 ≤ x, y ≤ side, from (0, 0) one coordinate up at a
+    time: level d holds the d + 1 points with x + y = d, wide enough to be
+    shared. Hooks make a chosen point misbehave."""
+
+    name = "grid"
+    params = (Param("side", 30, "largest coordinate", minimum=1),)
+    actions = (Move,)
+
+    def __init__(self, on_expand=None, extra=(), **params):
+        self.on_expand, self.extra = on_expand, extra
+        super().__init__(**params)
+
+    def initial_states(self):
+        return [(0, 0) + self.extra]
+
+    def successors(self, state):
+        if self.on_expand is not None:
+            self.on_expand(state)
+        x, y = state[0], state[1]
+        steps = []
+        if x < self.side:
+            steps.append((Move(0), (x + 1, y) + self.extra))
+        if y < self.side:
+            steps.append((Move(1), (x, y + 1) + self.extra))
+        return steps
+
+    @invariant("Below The Diagonal Sum")
+    def small_sum(self, state):
+        return state[0] + state[1] <= 2 * self.side - 5 or Fails(f"{state[:2]} is too far")
+
+    @reachable("Corner")
+    def corner(self, state):
+        return state[:2] == (self.side, 0)
+
+
+def test_a_wide_model_is_shared_and_gives_the_one_process_result():
+    with tiny_chunks(4), counting_forks() as started:
+        one, two = both(Grid(side=30), CheckConfig(keep_going=True))
+        _, three = both(Grid(side=30), CheckConfig(keep_going=True), 3)
+    assert one == two == three
+    # levels of 8 states and more (x + y from 7 to 53) fork 1, then 2 workers
+    assert len(started) == 47 * 1 + 47 * 2
+    verdict, _, distinct, _, depth, _, violations, witnesses = one
+    assert (verdict, distinct, depth) == ("violated", 31 * 31, 60)
+    assert [(name, len(trace) - 1) for name, _, trace in violations] == [("small_sum", 56)]
+    assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]
+
+
+def test_the_first_violation_stops_every_process_where_one_process_stops():
+    with tiny_chunks(4):
+        one, two = both(Grid(side=30))
+    assert one == two
+    assert one[0] == "violated" and one[2] < 31 * 31
+
+
+class Unpicklable:
+    """Hashable, but not picklable: a worker cannot send such states back."""
+
+    def __reduce__(self):
+        raise TypeError("this state cannot be pickled")
+
+
+UNPICKLABLE = Unpicklable()
+
+
+def test_states_that_cannot_be_sent_back_are_expanded_in_the_parent():
+    with tiny_chunks(4):
+        one, two = both(Grid(side=12, extra=(UNPICKLABLE,)), CheckConfig(keep_going=True))
+    assert one == two and one[2] == 13 * 13
+
+
+def test_an_error_in_the_model_is_raised_as_in_one_process():
+    def fail(state):
+        if state == (9, 9):
+            raise ZeroDivisionError("the model divided by zero at (9, 9)")
+
+    for count in (1, 2):
+        with tiny_chunks(2), pytest.raises(ZeroDivisionError, match=r"at \(9, 9\)"):
+            check(Grid(on_expand=fail, side=20), CheckConfig(workers=count))
+
+
+def test_an_interrupt_stops_the_workers_and_keeps_what_was_explored():
+    parent = os.getpid()
+
+    def interrupt(state):
+        if os.getpid() == parent and state[0] + state[1] == 20:
+            raise KeyboardInterrupt
+
+    with tiny_chunks(2):
+        result = check(Grid(on_expand=interrupt, side=30), CheckConfig(workers=2))
+    assert (result.verdict, result.stopped_by) == ("incomplete", "interrupted")
+    assert result.stats.distinct_states >= sum(range(1, 22))  # levels 0..20 are stored
+    deadline = time.monotonic() + 10
+    while workers._exited and time.monotonic() < deadline:
+        workers._reap_exited()
+        time.sleep(0.01)
+    assert workers._exited == []
+
+
+def test_a_time_limit_stops_a_shared_run():
+    def slow(state):
+        time.sleep(0.001)
+
+    with tiny_chunks(2):
+        result = check(Grid(on_expand=slow, side=60), CheckConfig(workers=2, time_limit=0.3))
+    assert (result.verdict, result.stopped_by) == ("incomplete", "time_limit")
+    assert 0 < result.stats.distinct_states < 61 * 61
+
+
+def test_symmetry_reduction_gives_the_one_process_orbits():
+    with tiny_chunks(2):
+        one, two = both(Tokens(processes=5, limit=6), CheckConfig(symmetry=("processes",)))
+    assert one == two and one[2] == 462  # C(5 + 6, 6) multisets
