@@ -11,9 +11,9 @@ from checker.spec import load_spec
 from models import REGISTRY
 
 
-def measure(path: str) -> dict:
+def measure(path: str, workers: int = 1) -> dict:
     spec = load_spec(path, REGISTRY)
-    result = checker.check(spec.build(), spec.config())
+    result = checker.check(spec.build(), spec.config(workers=workers))
     stats = result.stats
     return {
         "spec": path,
@@ -29,4 +29,4 @@ def measure(path: str) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[1])))
+    print(json.dumps(measure(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1)))

@@ -600,6 +600,7 @@ class _Search:
             collision_probability=collision_probability(distinct, self.generated),
             symmetry=tuple(self.config.symmetry),
             canonical_seconds=self.canonical_seconds,
+            workers=self.config.workers if workers.AVAILABLE else 1,
         )
         witnesses = tuple(self.witnesses[p.name] for p in self.properties
                           if p.name in self.witnesses)

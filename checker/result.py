@@ -80,6 +80,8 @@ class Stats:
     #: The sets reduced by symmetry (distinct states are then orbits).
     symmetry: tuple[str, ...] = ()
     canonical_seconds: float = 0.0
+    #: Processes allowed to expand a level together.
+    workers: int = 1
 
     @property
     def states_per_second(self) -> float:

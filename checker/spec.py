@@ -135,9 +135,10 @@ class Spec:
     def build(self) -> Model:
         return self.model_class(mutant=self.mutant, init=self.init, **self.params)
 
-    def config(self, keep_going: bool = False) -> CheckConfig:
+    def config(self, keep_going: bool = False, workers: int = 1) -> CheckConfig:
         return CheckConfig(properties=self.properties, keep_going=keep_going,
-                           symmetry=self.symmetry, **dataclasses.asdict(self.bounds))
+                           symmetry=self.symmetry, workers=workers,
+                           **dataclasses.asdict(self.bounds))
 
     def with_symmetry(self, enabled: bool | None) -> "Spec":
         """The same spec with symmetry on (every set the model declares) or

@@ -9,36 +9,43 @@ import sys
 
 import click
 
+from cmc.options import workers_option
+
 
 @click.command("bench")
 @click.argument("specs", nargs=-1, metavar="[SPEC...]")
 @click.option("--full", is_flag=True, help="Add the runs that take minutes.")
 @click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True,
               help="Runs per spec; figures are medians.")
+@workers_option
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Also write the figures as JSON, for comparison across commits.")
-def bench(specs: tuple[str, ...], full: bool, repeat: int, json_path: str | None) -> None:
+def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
+          json_path: str | None) -> None:
     """Run fixed specs (or the SPECs given) REPEAT times each, every run in a
     fresh process, and print per spec: distinct states, median wall time,
-    distinct states per second, peak memory, and bytes per distinct state
-    (the visited set with the trace back-pointers, and the whole process)."""
+    distinct states per second, peak memory, bytes per distinct state (the
+    visited set with the trace back-pointers, and the whole process) and the
+    worker processes allowed. Peak memory is the main process's: forked
+    workers share its pages until they write to them."""
     from benchmarks.suite import FULL, QUICK
     from checker.spec import load_specs
     from models import REGISTRY
 
     chosen = list(specs) or list(FULL if full else QUICK)
     load_specs(chosen, REGISTRY)  # bad input fails here, before any run
-    rows = [_measure(spec, repeat) for spec in chosen]
+    rows = [_measure(spec, repeat, workers) for spec in chosen]
     click.echo(_table(rows))
     if json_path:
         with open(json_path, "w", encoding="utf-8") as stream:
-            json.dump({"schema": "cmc.bench/1", "repeat": repeat, "runs": rows}, stream, indent=2)
+            json.dump({"schema": "cmc.bench/1", "repeat": repeat, "workers": workers,
+                       "runs": rows}, stream, indent=2)
 
 
-def _measure(spec: str, repeat: int) -> dict:
+def _measure(spec: str, repeat: int, workers: int) -> dict:
     runs = []
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, "-m", "benchmarks.one", spec],
+        done = subprocess.run([sys.executable, "-m", "benchmarks.one", spec, str(workers)],
                               capture_output=True, text=True)
         if done.returncode != 0:
             message = (done.stderr.strip().splitlines() or ["failed"])[-1]
@@ -54,15 +61,17 @@ def _measure(spec: str, repeat: int) -> dict:
         "peak_memory_bytes": median("peak_memory_bytes"),
         "store_bytes_per_state": median("store_bytes_per_state"),
         "peak_bytes_per_state": median("peak_bytes_per_state"),
+        "workers": workers,
     }
 
 
 def _table(rows: list[dict]) -> str:
     header = ("spec", "distinct", "median s", "states/s", "peak MiB",
-              "store B/state", "peak B/state")
+              "store B/state", "peak B/state", "workers")
     body = [(row["spec"], f"{row['distinct_states']:,}", f"{row['seconds']:.2f}",
              f"{row['states_per_second']:,.0f}", f"{row['peak_memory_bytes'] / 2**20:,.0f}",
-             f"{row['store_bytes_per_state']:.1f}", f"{row['peak_bytes_per_state']:,.0f}")
+             f"{row['store_bytes_per_state']:.1f}", f"{row['peak_bytes_per_state']:,.0f}",
+             row["workers"])
             for row in rows]
     widths = [max(len(str(line[i])) for line in [header] + body) for i in range(len(header))]
     return "\n".join("  ".join(str(cell).rjust(width) if i else str(cell).ljust(width)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from cmc.exit_codes import FAILED, HELP, INCOMPLETE, OK
+from cmc.options import workers_option
 
 
 @click.command("check", epilog=HELP)
@@ -22,6 +23,7 @@ from cmc.exit_codes import FAILED, HELP, INCOMPLETE, OK
 @click.option("--symmetry/--no-symmetry", default=None,
               help="Reduce by every symmetric set the model declares, or by none "
                    "(overrides the spec's symmetry:).")
+@workers_option
 @click.option("--keep-going", is_flag=True,
               help="Go on after the first violation, collecting the first "
                    "counterexample of every violated property.")
@@ -51,7 +53,8 @@ from cmc.exit_codes import FAILED, HELP, INCOMPLETE, OK
 @click.option("--progress/--no-progress", default=None,
               help="Show progress on stderr. Default: a bar when stderr is a terminal.")
 def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
-          time_limit: float | None, symmetry: bool | None, keep_going: bool, output_format: str,
+          time_limit: float | None, symmetry: bool | None, workers: int, keep_going: bool,
+          output_format: str,
           out_dir: str | None, graph_format: str | None, junit_file: str | None,
           summary_file: str | None, color: bool | None, full_states: bool, witnesses: bool,
           progress: bool | None) -> None:
@@ -83,7 +86,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
     documents, codes, runs = [], [], []
     for spec in loaded:
         model = spec.build()
-        result = checker.check(model, spec.config(keep_going),
+        result = checker.check(model, spec.config(keep_going, workers),
                                _reporter(progress, spec.name))
         mismatches = spec.expect.mismatches(result) if spec.expect else []
         codes.append(_exit_code(result.verdict, spec.expect is not None, mismatches))

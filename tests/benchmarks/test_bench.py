@@ -11,15 +11,16 @@ from cmc.main import cli
 
 def test_bench_prints_a_table_and_writes_json(tmp_path):
     out = tmp_path / "bench.json"
-    result = CliRunner().invoke(cli, ["bench", "--repeat", "2", "--json", str(out),
-                                      "specs/raft-2s.yaml"])
+    result = CliRunner().invoke(cli, ["bench", "--repeat", "2", "--workers", "2",
+                                      "--json", str(out), "specs/raft-2s.yaml"])
     assert result.exit_code == 0, result.output
     header, row = result.output.splitlines()
     assert header.split() == ["spec", "distinct", "median", "s", "states/s", "peak", "MiB",
-                              "store", "B/state", "peak", "B/state"]
-    assert row.split()[:2] == ["specs/raft-2s.yaml", "1,645"]
+                              "store", "B/state", "peak", "B/state", "workers"]
+    cells = row.split()
+    assert cells[:2] == ["specs/raft-2s.yaml", "1,645"] and cells[-1] == "2"
     document = json.loads(out.read_text())
-    assert document["schema"] == "cmc.bench/1" and document["repeat"] == 2
+    assert (document["schema"], document["repeat"], document["workers"]) == ("cmc.bench/1", 2, 2)
     (run,) = document["runs"]
     assert run["distinct_states"] == 1645
     assert len(run["seconds_all"]) == 2

@@ -91,6 +91,28 @@ def test_bad_option_exits_2(run, write_spec):
     assert "Invalid value for '--max-depth': -1 is not in the range x>=0." in result.stderr
 
 
+@pytest.mark.parametrize("value", ["0", "two"])
+def test_bad_workers_exits_2(run, write_spec, value):
+    result = run("check", "--workers", value, write_spec("model: die-hard\n"))
+    assert result.exit_code == 2
+    assert (f"Invalid value for '--workers': '{value}' is neither a whole number of "
+            "processes (1 or more) nor auto") in result.stderr
+
+
+def test_workers_are_reported_and_change_nothing_else(run):
+    one = json.loads(run("check", "--workers", "1", "--format", "json",
+                         "specs/raft-mutant-vote-twice.yaml").output)["results"][0]
+    two = json.loads(run("check", "--workers", "2", "--format", "json",
+                         "specs/raft-mutant-vote-twice.yaml").output)["results"][0]
+    assert (one["stats"].pop("workers"), two["stats"].pop("workers")) == (1, 2)
+    for document in (one, two):
+        for key in ("seconds", "states_per_second", "peak_memory_bytes"):
+            document["stats"].pop(key)
+    assert one == two
+    text = run("check", "--workers", "2", "specs/raft-2s.yaml").output
+    assert " MiB · 2 workers\n" in text
+
+
 def test_exit_code_of_several_specs_is_the_worst(run, write_spec):
     holds = write_spec("model: die-hard\nproperties: [within_capacity]\n", "holds.yaml")
     bounded = write_spec("model: die-hard\nproperties: [within_capacity]\n"
