@@ -12,8 +12,12 @@ is first generated, so the first violation found is at the smallest depth,
 and among those the first in generation order.
 
 A state outside the model's bounds (its state constraint) is checked against
-the properties every time it is generated, but neither stored nor expanded,
-as TLC does.
+the properties when it is generated, but neither stored nor expanded, as
+TLC does; met again, it is not checked again (a cache of fingerprints).
+
+With `config.workers` > 1, a large level is shared with forked copies of
+the search (`workers`); see "sharing a level between processes" below for
+why the result is the one-process result.
 """
 
 from __future__ import annotations
