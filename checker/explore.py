@@ -343,7 +343,9 @@ class _Search:
                         tickets: "workers.Tickets") -> Iterator[tuple[int, "_Chunk"]]:
         """Expand the chunks this process takes, storing nothing: yield
         each one's number and candidate new states, checked."""
-        met = FingerprintStore()  # by the chunks of this process
+        # met by the chunks of this process; sized for the level, to spare
+        # the table its growing steps
+        met = FingerprintStore(bits=max(10, (2 * len(frontier)).bit_length()))
         shown: set[str] = set()
         count = -(-len(frontier) // CHUNK)
         while (deadline is None or time.monotonic() <= deadline) and not self._stopping():

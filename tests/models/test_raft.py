@@ -351,3 +351,21 @@ def test_split_vote_resolves_in_a_later_term():
     assert view(model, resolved.final, "s1.role", "s1.current_term",
                 "s1.votes_granted") == {"s1.role": "Leader", "s1.current_term": 3,
                                         "s1.votes_granted": ["s1", "s2", "s3"]}
+
+
+def test_leader_append_only_fails_when_a_leader_loses_an_entry():
+    # No mutant breaks it (every bundled path appends); shown able to fail
+    # on a hand-made step, with the same server's tuple in both states.
+    model = Raft(servers=2)
+    (follower, _), msgs = next(iter(model.initial_states()))
+    leader = (1, 2, 1, ((1, 0),), 0, 0, 0, (2, 2), (0, 0))  # s2, Leader of term 1
+
+    def with_log(log):
+        return leader[:3] + (log,) + leader[4:]
+
+    before = ((follower, leader), msgs)
+    assert model.leader_append_only(before, None, ((follower, with_log(((1, 0), (1, 0)))), msgs))
+    outcome = model.leader_append_only(before, None, ((follower, with_log(())), msgs))
+    assert not outcome and outcome.reason == "leader s2's log went from [t1:v1] to []"
+    overwritten = model.leader_append_only(before, None, ((follower, with_log(((2, 0),))), msgs))
+    assert overwritten.reason == "leader s2's log went from [t1:v1] to [t2:v1]"
