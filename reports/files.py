@@ -1,6 +1,7 @@
 """A spec's report files, as `cmc check --out DIR` writes them.
 
-``SPEC.txt`` (the text report), ``SPEC.json`` (its cmc.result/1 document),
+``SPEC.txt`` (the text report), ``SPEC.json`` (a cmc.result/1 document with
+this spec's result alone, as ``cmc check --format json SPEC`` prints it),
 ``SPEC.html`` (the self-contained page), and for each counterexample
 ``SPEC.PROPERTY.mmd`` (its sequence chart) and, when a graph format is
 asked for, ``SPEC.PROPERTY.dot|graphml|json`` (its path as a graph). With
@@ -18,6 +19,7 @@ from typing import Any
 from checker.errors import CheckerError
 from reports.graph import trace_graph, write_graph
 from reports.html import render_html
+from reports.json import run_document
 from reports.run import Checked
 from reports.sequence import build_chart, render_mermaid
 from reports.text import conclusion
@@ -28,7 +30,7 @@ def write_reports(directory: Path, checked: Checked, text: str, document: dict[s
     """Write `checked`'s report files into `directory`; the paths written."""
     name = checked.name
     files = {f"{name}.txt": text,
-             f"{name}.json": json.dumps(document, indent=2) + "\n",
+             f"{name}.json": json.dumps(run_document([document]), indent=2) + "\n",
              f"{name}.html": render_html(checked, witnesses=witnesses)}
     findings = [(f, False) for f in checked.result.violations]
     findings += [(f, True) for f in checked.result.witnesses] if witnesses else []

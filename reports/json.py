@@ -34,7 +34,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "cmc.result-1.json"
 
 def load_schema(part: str | None = None) -> dict[str, Any]:
     """The JSON Schema of `SCHEMA` documents, or with `part`, of one of their
-    parts: ``"result"`` is one spec's result, as ``--out DIR`` writes it."""
+    parts: ``"result"`` is one spec's result."""
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     if part is None:
         return schema

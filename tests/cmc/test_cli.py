@@ -147,7 +147,8 @@ def test_out_writes_a_report_per_spec(run, write_spec, tmp_path):
     result = run("check", "--out", str(tmp_path / "reports"), path)
     assert result.exit_code == 1
     written = json.loads((tmp_path / "reports" / "jugs.json").read_text())
-    assert written["verdict"] == "violated"
+    assert written["schema"] == "cmc.result/1"
+    assert [entry["verdict"] for entry in written["results"]] == ["violated"]
     assert (tmp_path / "reports" / "jugs.txt").read_text().startswith(f"{path}: die-hard")
 
 
