@@ -179,6 +179,8 @@ class _Search:
                 frontier = self._expand(frontier, deadline)
         except KeyboardInterrupt:
             self.stopped_by = "interrupted"
+        finally:
+            workers.wait_for_exited()
         seconds = time.monotonic() - started
         self.reporter.finish(self.depth, len(self.pointers), self.generated)
         return self._result(seconds)

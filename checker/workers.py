@@ -155,6 +155,15 @@ _END = _End()
 _exited: list[int] = []
 
 
+def wait_for_exited() -> None:
+    """Wait for the children let go (they are exiting or were stopped)."""
+    while _exited:
+        try:
+            os.waitpid(_exited.pop(), 0)
+        except ChildProcessError:
+            pass
+
+
 def _reap_exited() -> None:
     for pid in list(_exited):
         try:
