@@ -52,6 +52,15 @@ depths or the distinct-state counts TLC reports on the same bounds:
   the state already known.
 - A scenario may start from a configuration of its own (``init:``, see
   `Raft.setup`) instead of the spec's ``Init``.
+
+One difference from the published text is the issue's, and TLC's reference
+counts follow it: the bag is a real multiset. raft.tla's ``WithoutMessage``
+leaves a message whose last copy is removed in the bag's domain with count
+0, where ``Receive``, ``DuplicateMessage`` and ``DropMessage`` still find it
+(a drop then makes the count -1, and the sum the constraint bounds can
+fall without end); here the message leaves the bag. With that, the reachable
+states are raft.tla's one for one: `tests/models/raft_tla.py` transcribes the
+spec action by action and the tests compare the two on eight bounds.
 """
 
 from __future__ import annotations
