@@ -214,18 +214,22 @@ class _Search:
                 if new:
                     return new
             return []
-        if self._worth_forking(frontier):
-            next_level = self._expand_forked(frontier, first, deadline)
-        else:
-            next_level = []
-            for low in range(0, len(frontier), CHUNK):
-                if deadline is not None and time.monotonic() > deadline:
-                    self.stopped_by = "time_limit"
-                    break
+        next_level: list[Any] = []
+        chunks: dict[int, _Chunk] = {}  # expanded by worker processes, not taken in
+        taken = (self._expand_shared(frontier, first, deadline, chunks, next_level)
+                 if self._worth_forking(frontier) else 0)
+        for k in range(taken, -(-len(frontier) // CHUNK)):
+            if self._stopping():
+                break
+            if k in chunks:
+                next_level += self._take_in(chunks.pop(k), len(next_level))
+            elif deadline is not None and time.monotonic() > deadline:
+                self.stopped_by = "time_limit"
+                break
+            else:
+                low = k * CHUNK
                 next_level += self._expand_chunk(frontier[low:low + CHUNK], first + low,
                                                  len(next_level))
-                if self._stopping():
-                    break
         if next_level:
             self.depth += 1
         return next_level
@@ -274,13 +278,15 @@ class _Search:
                 and self.config.max_states is None  # the bound is counted in order
                 and not (self.soundness is not None and self.soundness.pending))
 
-    def _expand_forked(self, frontier: list[Any], first: int,
-                       deadline: float | None) -> list[Any]:
+    def _expand_shared(self, frontier: list[Any], first: int, deadline: float | None,
+                       chunks: dict[int, "_Chunk"], next_level: list[Any]) -> int:
+        """Expand the level with forked copies of the search: take in, onto
+        `next_level`, the chunks that are ready in order, leave the others
+        in `chunks`, and return how many were taken in. Those missing (a
+        worker failed, or the time is up) are left to the caller."""
         tickets = workers.Tickets()
         children = [workers.Child(self._expand_copy, frontier, first, deadline, tickets)
                     for _ in range(self.workers - 1)]
-        chunks: dict[int, _Chunk] = {}
-        next_level: list[Any] = []
         taken = 0  # chunks taken in so far: those numbered below
 
         def take(values: list[Any]) -> None:
@@ -312,26 +318,16 @@ class _Search:
                 try:
                     take(child.rest())
                 except workers.WorkerFailed:
-                    # Its chunks are expanded below, here, where an error in
-                    # the model is reported as in one process; so is the rest.
+                    # Its chunks are left to the caller, in this process,
+                    # where an error in the model is reported as in one
+                    # process; so are the next levels.
                     self.workers = 1
         finally:
             for child in children:
                 child.cancel()
         self._activate()
         take_in_order()
-        for low in range(taken * CHUNK, len(frontier), CHUNK):
-            if self._stopping():
-                break
-            if low // CHUNK in chunks:
-                next_level += self._take_in(chunks.pop(low // CHUNK), len(next_level))
-            elif deadline is not None and time.monotonic() > deadline:
-                self.stopped_by = "time_limit"
-                break
-            else:
-                next_level += self._expand_chunk(frontier[low:low + CHUNK], first + low,
-                                                 len(next_level))
-        return next_level
+        return taken
 
     def _expand_copy(self, frontier: list[Any], first: int, deadline: float | None,
                      tickets: "workers.Tickets") -> Iterator[tuple[int | None, Any]]:
