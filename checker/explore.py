@@ -285,8 +285,9 @@ class _Search:
         in `chunks`, and return how many were taken in. Those missing (a
         worker failed, or the time is up) are left to the caller."""
         tickets = workers.Tickets()
+        processes = min(self.workers, -(-len(frontier) // CHUNK))  # a chunk each at least
         children = [workers.Child(self._expand_copy, frontier, first, deadline, tickets)
-                    for _ in range(self.workers - 1)]
+                    for _ in range(processes - 1)]
         taken = 0  # chunks taken in so far: those numbered below
 
         def take(values: list[Any]) -> None:
