@@ -26,7 +26,6 @@ import gc
 import resource
 import sys
 import time
-from array import array
 from collections import Counter
 from itertools import chain, compress, repeat
 from typing import Any, Callable, Iterator, NamedTuple
