@@ -103,10 +103,13 @@ def test_every_bundled_spec_gives_the_one_process_result(path):
 
 
 @settings(max_examples=150, deadline=None)
-@given(graphs(), st.booleans(), st.integers(2, 3), st.integers(1, 4))
-def test_random_graphs_give_the_one_process_result(graph, keep_going, count, chunk):
+@given(graphs(), st.booleans(), st.one_of(st.none(), st.integers(0, 6)), st.integers(2, 3),
+       st.integers(1, 4))
+def test_random_graphs_give_the_one_process_result(graph, keep_going, max_depth, count,
+                                                   chunk):
+    config = CheckConfig(keep_going=keep_going, max_depth=max_depth)
     with tiny_chunks(chunk):
-        one, several = both(graph, CheckConfig(keep_going=keep_going), count)
+        one, several = both(graph, config, count)
     assert one == several
 
 
