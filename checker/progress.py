@@ -29,23 +29,33 @@ class Silent:
 
 
 class PlainLines:
-    """One line per finished level when `verbose`, and a closing line:
+    """One line per finished level when `verbose` (``level: depth=…,
+    states=…, distinct=…, new=…``: the states generated and distinct so far,
+    and how many of the distinct ones are at that depth), and a closing line:
     ``done: states=…, distinct=…, depth=…``."""
 
     def __init__(self, stream: IO[str] | None = None, verbose: bool = False):
         self.stream = stream if stream is not None else sys.stderr
         self.verbose = verbose
-        self._depth = -1
+        self._level: tuple[int, int, int, int] | None = None  # the last update's
 
     def update(self, depth: int, distinct: int, generated: int, queued: int) -> None:
-        if self.verbose and depth != self._depth:
-            self._depth = depth
-            print(f"level: depth={depth}, states={generated}, distinct={distinct}, "
-                  f"queued={queued}", file=self.stream, flush=True)
+        # A level is done when the first update for the next one comes.
+        if self._level is not None and depth != self._level[0]:
+            self._print_level()
+        self._level = (depth, distinct, generated, queued)
 
     def finish(self, depth: int, distinct: int, generated: int) -> None:
+        if self._level is not None:
+            self._print_level()
         print(f"done: states={generated}, distinct={distinct}, depth={depth}",
               file=self.stream, flush=True)
+
+    def _print_level(self) -> None:
+        depth, distinct, generated, new = self._level
+        if self.verbose and new:
+            print(f"level: depth={depth}, states={generated}, distinct={distinct}, "
+                  f"new={new}", file=self.stream, flush=True)
 
 
 class ProgressBar:

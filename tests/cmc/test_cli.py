@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -157,6 +158,27 @@ def test_progress_lines_go_to_stderr_only(run, write_spec):
                  write_spec("model: die-hard\nproperties: [within_capacity]\n"))
     assert result.stderr.splitlines()[-1] == "done: states=97, distinct=16, depth=7"
     assert "done:" not in result.stdout
+
+
+def test_progress_prints_each_level_when_it_is_done(monkeypatch):
+    from checker import CheckConfig, check, explore
+    from checker.progress import PlainLines
+    from tests.toys import DieHard
+
+    monkeypatch.setattr(explore, "CHUNK", 1)  # levels of several chunks
+    stream = io.StringIO()
+    check(DieHard(), CheckConfig(properties=("within_capacity",)),
+          reporter=PlainLines(stream, verbose=True))
+    assert stream.getvalue().splitlines() == [
+        "level: depth=0, states=1, distinct=1, new=1",
+        "level: depth=1, states=7, distinct=3, new=2",
+        "level: depth=2, states=19, distinct=6, new=3",
+        "level: depth=3, states=37, distinct=8, new=2",
+        "level: depth=4, states=49, distinct=10, new=2",
+        "level: depth=5, states=61, distinct=12, new=2",
+        "level: depth=6, states=73, distinct=14, new=2",
+        "level: depth=7, states=85, distinct=16, new=2",
+        "done: states=97, distinct=16, depth=7"]
 
 
 def test_interrupt_reports_what_was_explored(run, write_spec, monkeypatch):
