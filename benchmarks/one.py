@@ -23,6 +23,7 @@ def measure(path: str, workers: int = 1) -> dict:
         "seconds": stats.seconds,
         "states_per_second": stats.states_per_second,
         "peak_memory_bytes": stats.peak_memory_bytes,
+        "worker_memory_bytes": stats.worker_memory_bytes,
         "store_bytes_per_state": stats.store_bytes / max(stats.distinct_states, 1),
         "peak_bytes_per_state": stats.peak_memory_bytes / max(stats.distinct_states, 1),
     }

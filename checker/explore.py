@@ -143,6 +143,7 @@ class _Search:
             self.symmetry = None  # every element stands alone: nothing to reduce
         self.canonical_seconds = 0.0
         self.workers = config.workers if workers.AVAILABLE else 1
+        self.worker_memory = 0  # the most a worker process held of its own
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
             if self.symmetry else None
         self._activate()
@@ -292,7 +293,9 @@ class _Search:
         def take(values: list[Any]) -> None:
             for k, value in values:
                 if k is None:
-                    self.canonical_seconds += value
+                    canonical_seconds, memory = value
+                    self.canonical_seconds += canonical_seconds
+                    self.worker_memory = max(self.worker_memory, memory)
                 else:
                     chunks[k] = value
 
@@ -332,10 +335,10 @@ class _Search:
     def _expand_copy(self, frontier: list[Any], first: int, deadline: float | None,
                      tickets: "workers.Tickets") -> Iterator[tuple[int | None, Any]]:
         """In a forked copy: the chunks it expands, as they are done, then
-        (None, its time spent canonicalizing)."""
+        (None, (its time spent canonicalizing, the memory it holds of its own))."""
         self.canonical_seconds = 0.0
         yield from self._expand_claimed(frontier, first, deadline, tickets)
-        yield None, self.canonical_seconds
+        yield None, (self.canonical_seconds, workers.private_memory())
 
     def _expand_claimed(self, frontier: list[Any], first: int, deadline: float | None,
                         tickets: "workers.Tickets") -> Iterator[tuple[int, "_Chunk"]]:
@@ -605,6 +608,7 @@ class _Search:
             symmetry=tuple(self.config.symmetry),
             canonical_seconds=self.canonical_seconds,
             workers=self.config.workers if workers.AVAILABLE else 1,
+            worker_memory_bytes=self.worker_memory,
         )
         witnesses = tuple(self.witnesses[p.name] for p in self.properties
                           if p.name in self.witnesses)

@@ -82,6 +82,10 @@ class Stats:
     canonical_seconds: float = 0.0
     #: Processes allowed to expand a level together.
     workers: int = 1
+    #: The most memory a worker process held of its own (pages it copied
+    #: from this process or allocated), at the end of its part of a level;
+    #: 0 without workers or where the system does not tell (Linux does).
+    worker_memory_bytes: int = 0
 
     @property
     def states_per_second(self) -> float:

@@ -31,6 +31,17 @@ class WorkerFailed(Exception):
     """The child raised, or died, before producing all its values."""
 
 
+def private_memory() -> int:
+    """Bytes of memory this process holds of its own, shared with no other
+    (on Linux; 0 where the system does not tell)."""
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
+            return 1024 * sum(int(line.split()[1]) for line in rollup
+                              if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    except OSError:
+        return 0
+
+
 def usable_cpus() -> int:
     """The CPUs this process may run on."""
     try:

@@ -26,8 +26,9 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
     fresh process, and print per spec: distinct states, median wall time,
     distinct states per second, peak memory, bytes per distinct state (the
     visited set with the trace back-pointers, and the whole process) and the
-    worker processes allowed. Peak memory is the main process's: forked
-    workers share its pages until they write to them."""
+    worker processes allowed. Peak memory is the main process's; forked
+    workers share its pages until they write to them, and "worker MiB" is
+    the most a worker held of its own."""
     from benchmarks.suite import FULL, QUICK
     from checker.spec import load_specs
     from models import REGISTRY
@@ -59,6 +60,7 @@ def _measure(spec: str, repeat: int, workers: int) -> dict:
         "seconds_all": [run["seconds"] for run in runs],
         "states_per_second": median("states_per_second"),
         "peak_memory_bytes": median("peak_memory_bytes"),
+        "worker_memory_bytes": median("worker_memory_bytes"),
         "store_bytes_per_state": median("store_bytes_per_state"),
         "peak_bytes_per_state": median("peak_bytes_per_state"),
         "workers": workers,
@@ -66,10 +68,11 @@ def _measure(spec: str, repeat: int, workers: int) -> dict:
 
 
 def _table(rows: list[dict]) -> str:
-    header = ("spec", "distinct", "median s", "states/s", "peak MiB",
+    header = ("spec", "distinct", "median s", "states/s", "peak MiB", "worker MiB",
               "store B/state", "peak B/state", "workers")
     body = [(row["spec"], f"{row['distinct_states']:,}", f"{row['seconds']:.2f}",
              f"{row['states_per_second']:,.0f}", f"{row['peak_memory_bytes'] / 2**20:,.0f}",
+             f"{row['worker_memory_bytes'] / 2**20:,.0f}",
              f"{row['store_bytes_per_state']:.1f}", f"{row['peak_bytes_per_state']:,.0f}",
              row["workers"])
             for row in rows]

@@ -196,7 +196,9 @@ def render_stats(result: Result) -> list[str]:
         f"depth {stats.depth} · {stats.seconds:.2f} s · "
         f"{stats.states_per_second:,.0f} distinct states/s · "
         f"peak memory {stats.peak_memory_bytes / 2**20:,.0f} MiB"
-        + (f" · {stats.workers} workers" if stats.workers > 1 else ""),
+        + (f" · {stats.workers} workers" if stats.workers > 1 else "")
+        + (f" (each up to {stats.worker_memory_bytes / 2**20:,.0f} MiB more)"
+           if stats.worker_memory_bytes else ""),
         "actions: " + ", ".join(f"{name} {count:,}" for name, count in stats.actions.items()),
         f"fingerprint collision probability: {stats.collision_probability:.1e}",
     ]

@@ -16,7 +16,8 @@ def test_bench_prints_a_table_and_writes_json(tmp_path):
     assert result.exit_code == 0, result.output
     header, row = result.output.splitlines()
     assert header.split() == ["spec", "distinct", "median", "s", "states/s", "peak", "MiB",
-                              "store", "B/state", "peak", "B/state", "workers"]
+                              "worker", "MiB", "store", "B/state", "peak", "B/state",
+                              "workers"]
     cells = row.split()
     assert cells[:2] == ["specs/raft-2s.yaml", "1,645"] and cells[-1] == "2"
     document = json.loads(out.read_text())

@@ -167,6 +167,20 @@ def test_a_wide_model_is_shared_and_gives_the_one_process_result():
     assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]
 
 
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(),
+                    reason="the system does not tell a process's own memory")
+def test_the_memory_workers_hold_of_their_own_is_reported():
+    from reports.text import render_stats
+
+    with tiny_chunks(4):
+        one = check(Grid(side=30), CheckConfig())
+        two = check(Grid(side=30), CheckConfig(workers=2))
+    assert one.stats.worker_memory_bytes == 0
+    assert 0 < two.stats.worker_memory_bytes < two.stats.peak_memory_bytes
+    assert " MiB · 2 workers (each up to " in render_stats(two)[0]
+    assert "workers" not in render_stats(one)[0]
+
+
 def test_the_first_violation_stops_every_process_where_one_process_stops():
     with tiny_chunks(4):
         one, two = both(Grid(side=30))
