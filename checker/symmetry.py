@@ -29,6 +29,25 @@ from typing import Any, Callable, Hashable, Mapping, Sequence
 
 from checker.errors import CheckerError
 
+#: How many entries a `Remembered` table holds before it starts over.
+REMEMBERED = 1 << 16
+
+
+class Remembered(dict):
+    """``table[key]`` is ``function(key)``, computed once: a dict look-up (a
+    C call) when remembered, the common case in a model's symmetry hooks;
+    starts over when it holds `REMEMBERED` entries, to bound memory."""
+
+    def __init__(self, function: Callable[[Any], Any]):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= REMEMBERED:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
+
 Permutation = Mapping[str, tuple[int, ...]]
 
 #: Signature vectors whose permutations `Symmetry.canonical` remembers

@@ -59,6 +59,7 @@ from typing import Iterator, Mapping, NamedTuple, Sequence
 
 from checker import Fails, Model, Param, ParamError, invariant, reachable
 from checker.model import Note, Received, Sent
+from checker.symmetry import REMEMBERED, Remembered
 from models import register
 from models.quorum import (QUORUM_SCHEMA, Threshold, interchangeable_groups, quorum_system,
                            require_intersecting)
@@ -148,9 +149,6 @@ class Phase2b(NamedTuple):
     b: int
     v: int
 
-
-#: How many entries a table remembered for symmetry holds before it starts over.
-_REMEMBERED = 1 << 16
 
 _new = tuple.__new__  # builds a PaxosState without the named tuple's keyword handling
 
@@ -411,7 +409,7 @@ class Paxos(Model):
         rows = (number, max_bal, max_vbal, max_val)
         new_rows = self._renamed_rows.get(rows)
         if new_rows is None:
-            if len(self._renamed_rows) >= _REMEMBERED:
+            if len(self._renamed_rows) >= REMEMBERED:
                 self._renamed_rows.clear()
             new_rows = self._renamed_rows[rows] = rename_rows(max_bal, max_vbal, max_val)
         return _new(PaxosState, new_rows + (frozenset(map(message_of.__getitem__, msgs)),))
@@ -469,31 +467,14 @@ class Paxos(Model):
         name, so renaming carries them along."""
         max_bal, max_vbal, max_val, msgs = state
         rows = (max_bal, max_vbal, max_val)
-        base = self._row_codes.get(rows)
-        if base is None:
-            if len(self._row_codes) >= _REMEMBERED:
-                self._row_codes.clear()
-            base = self._row_codes[rows] = self._row_code(*rows)
-        total = base + sum(map(self._message_codes.__getitem__, msgs))
+        total = self._row_codes[rows] + sum(map(self._message_codes.__getitem__, msgs))
         # Ranks (how many distinct summaries are smaller) order the elements
         # as the summaries do and are as invariant; being small, they repeat
         # across states with the same pattern of ties, so the engine can
         # remember its work by them. Remembered per part of `total`.
         acceptor_part = total & self._acceptors_mask
-        acceptors = self._acceptor_ranks.get(acceptor_part)
-        if acceptors is None:
-            if len(self._acceptor_ranks) >= _REMEMBERED:
-                self._acceptor_ranks.clear()
-            acceptors = self._acceptor_ranks[acceptor_part] = _ranks(
-                acceptor_part, self._acceptor_shifts, self._acceptor_mask)
-        value_part = total >> self._values_shift
-        values = self._value_ranks.get(value_part)
-        if values is None:
-            if len(self._value_ranks) >= _REMEMBERED:
-                self._value_ranks.clear()
-            values = self._value_ranks[value_part] = _ranks(
-                value_part, self._value_shifts, self._value_mask)
-        return {"acceptors": acceptors, "values": values}
+        return {"acceptors": self._acceptor_ranks[acceptor_part],
+                "values": self._value_ranks[total >> self._values_shift]}
 
     def _signature_layout(self) -> None:
         """The signatures of a state are fields of one integer: a block per
@@ -515,8 +496,10 @@ class Paxos(Model):
         self._values_shift = n * acceptor_bits
         self._value_shifts = tuple(v * value_bits for v in range(k))
         self._value_mask = (1 << value_bits) - 1
-        self._acceptor_ranks: dict[int, tuple[int, ...]] = {}
-        self._value_ranks: dict[int, tuple[int, ...]] = {}
+        self._acceptor_ranks = Remembered(lambda part: _ranks(
+            part, self._acceptor_shifts, self._acceptor_mask))
+        self._value_ranks = Remembered(lambda part: _ranks(
+            part, self._value_shifts, self._value_mask))
 
         def acceptor_field(a: int, field: int) -> int:
             return 1 << (self._acceptor_shifts[a] + field * width)
@@ -539,7 +522,6 @@ class Paxos(Model):
                 code = 0
             codes[m] = code
         self._message_codes = codes
-        self._row_codes: dict[tuple, int] = {}
 
         def row_code(max_bal: tuple, max_vbal: tuple, max_val: tuple) -> int:
             code = 0
@@ -550,7 +532,7 @@ class Paxos(Model):
                     code += value_field(max_val[a], 2 * nb + max_vbal[a])
             return code
 
-        self._row_code = row_code
+        self._row_codes = Remembered(lambda rows: row_code(*rows))
 
     # -- what is chosen --------------------------------------------------------
 

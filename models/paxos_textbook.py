@@ -83,11 +83,12 @@ that the state does not keep what can no longer matter.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Callable, Mapping, NamedTuple, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 from checker.errors import ParamError
 from checker.model import Model, Note, Param, Received, Sent
 from checker.properties import Fails, invariant, reachable
+from checker.symmetry import Remembered
 from models import register
 from models.quorum import (QUORUM_SCHEMA, Threshold, interchangeable_groups, quorum_system,
                            require_intersecting)
@@ -576,10 +577,10 @@ class PaxosTextbook(Model):
     def _setup_symmetry(self) -> None:
         self._renamings: dict[tuple, _Renaming | None] = {}
         self._acceptor_groups = interchangeable_groups(self.quorums)
-        self._bag_summaries = _Table(self._summarize_bag)
-        self._votes_summaries = _Table(self._summarize_votes)
-        self._promise_summaries = _Table(self._summarize_promises)
-        self._learner_summaries = _Table(self._summarize_learners)
+        self._bag_summaries = Remembered(self._summarize_bag)
+        self._votes_summaries = Remembered(self._summarize_votes)
+        self._promise_summaries = Remembered(self._summarize_promises)
+        self._learner_summaries = Remembered(self._summarize_learners)
 
     def symmetry_groups(self) -> dict[str, list[list[int]]]:
         return {"acceptors": [list(group) for group in self._acceptor_groups],
@@ -760,26 +761,8 @@ def _nodes(prefix: str, members) -> str:
 
 # -- symmetry helpers ----------------------------------------------------------------
 
-#: How many entries a remembered table holds before it starts over.
-_REMEMBERED = 1 << 16
-
 #: The learners' signatures when there is one learner.
 ONE_LEARNER = (0,)
-
-
-class _Table(dict):
-    """``table[key]`` is ``function(key)``, computed once (until the table
-    holds `_REMEMBERED` entries and starts over)."""
-
-    def __init__(self, function: Callable[[Any], Any]):
-        super().__init__()
-        self.function = function
-
-    def __missing__(self, key: Any) -> Any:
-        if len(self) >= _REMEMBERED:
-            self.clear()
-        value = self[key] = self.function(key)
-        return value
 
 
 def _rename_message(message: tuple, acceptor_of: Sequence[int],
@@ -808,13 +791,13 @@ class _Renaming:
         # Position i of a renamed per-node tuple holds the node renamed i.
         self.acceptor_rows = _inverse(acceptor_of)
         self.learner_rows = _inverse(learner_of)
-        self.proposers = _Table(self._rename_proposers)
-        self.learners = _Table(self._rename_learners)
-        self.messages = _Table(lambda m: _rename_message(m, acceptor_of, learner_of))
-        self.networks = _Table(self._rename_network)
-        self.votes = _Table(lambda votes: frozenset(
+        self.proposers = Remembered(self._rename_proposers)
+        self.learners = Remembered(self._rename_learners)
+        self.messages = Remembered(lambda m: _rename_message(m, acceptor_of, learner_of))
+        self.networks = Remembered(self._rename_network)
+        self.votes = Remembered(lambda votes: frozenset(
             (n, v, acceptor_of[a]) for n, v, a in votes))
-        self.members = _Table(lambda members: frozenset(acceptor_of[a] for a in members))
+        self.members = Remembered(lambda members: frozenset(acceptor_of[a] for a in members))
 
     def __call__(self, state: PaxosState) -> PaxosState:
         proposers, acceptors, learners, network, votes, faults = state

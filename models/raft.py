@@ -72,6 +72,7 @@ from typing import Any, Iterator, Mapping, NamedTuple
 
 from checker import Fails, Model, Param, ParamError, invariant, reachable, transition
 from checker.model import Note, Received, Sent
+from checker.symmetry import Remembered
 from models import register
 from models.quorum import (QUORUM_SCHEMA, interchangeable_groups, quorum_system,
                            require_intersecting)
@@ -306,25 +307,6 @@ class DropMessage(NamedTuple):
 
 
 _new = tuple.__new__  # builds a named tuple without its keyword handling
-
-#: How many entries a table remembered for symmetry holds before it starts over.
-_REMEMBERED = 1 << 16
-
-
-class _Remembered(dict):
-    """`function`'s results by argument, looked up with `[]` (a C call when
-    remembered, the common case); starts over when full."""
-
-    def __init__(self, function: Any):
-        super().__init__()
-        self.function = function
-
-    def __missing__(self, key: Any) -> Any:
-        if len(self) >= _REMEMBERED:
-            self.clear()
-        value = self[key] = self.function(key)
-        return value
-
 
 _RANKS = tuple((rank,) for rank in range(10))  # shared by every signature
 
@@ -1220,8 +1202,8 @@ class Raft(Model):
         def rename_message(m: tuple) -> tuple:
             return _new(type(m), (m[0], images[m[1]], images[m[2]]) + m[3:])
 
-        renamings[images] = renaming = (row, _Remembered(rename_server).__getitem__,
-                                        _Remembered(rename_message).__getitem__)
+        renamings[images] = renaming = (row, Remembered(rename_server).__getitem__,
+                                        Remembered(rename_message).__getitem__)
         return renaming
 
     def signatures(self, state: tuple) -> dict[str, list[tuple]]:
@@ -1235,8 +1217,8 @@ class Raft(Model):
             signatures = self._ranks_of(servers)
         except AttributeError:
             # Far fewer server tuples and messages than states occur: remembered.
-            self._ranks_of = _Remembered(self._servers_ranks).__getitem__
-            self._traffic_of = _Remembered(_traffic).__getitem__
+            self._ranks_of = Remembered(self._servers_ranks).__getitem__
+            self._traffic_of = Remembered(_traffic).__getitem__
             signatures = self._ranks_of(servers)
         if not msgs:
             return {"servers": signatures}
