@@ -24,6 +24,12 @@ class CheckConfig:
     symmetry: tuple[str, ...] = ()
     #: Processes that may expand a level together (results do not depend on it).
     workers: int = 1
+    #: Keep the states themselves in the visited set (no fingerprint can
+    #: collide); for small runs and tests.
+    exact: bool = False
+    #: Seed of the fingerprint function: another seed gives independent
+    #: fingerprints (TLC's -fp), to re-run a suspicious "holds".
+    fp_seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class Stats:
     seconds: float
     peak_memory_bytes: int
     store_bytes: int
+    #: Steps generated per action (every generated step, TLC's coverage).
     actions: Mapping[str, int]
     collision_probability: float
     #: The sets reduced by symmetry (distinct states are then orbits).
@@ -86,6 +93,11 @@ class Stats:
     #: from this process or allocated), at the end of its part of a level;
     #: 0 without workers or where the system does not tell (Linux does).
     worker_memory_bytes: int = 0
+    #: Distinct states first reached by a step of each action.
+    new_states: Mapping[str, int] = field(default_factory=dict)
+    #: The fingerprint seed, and whether states were kept exactly.
+    fp_seed: int = 0
+    exact: bool = False
 
     @property
     def states_per_second(self) -> float:
