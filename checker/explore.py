@@ -2,8 +2,9 @@
 
 `check(model, config)` is the engine's one entry point. It knows nothing
 about protocols: it asks the model for initial states and successors, keeps
-fingerprints (`fingerprints`) and back-pointers (`traces`), checks the
-selected properties, and returns a `Result`.
+fingerprints (`fingerprints`; or the states themselves, with
+`config.exact`) and back-pointers (`traces`), checks the selected
+properties, and returns a `Result`.
 
 Order of events, fixed so that results are identical from run to run and
 counterexamples are shortest: levels are expanded in the order their states
@@ -14,6 +15,14 @@ and among those the first in generation order.
 A state outside the model's bounds (its state constraint) is checked against
 the properties when it is generated, but neither stored nor expanded, as
 TLC does; met again, it is not checked again (a cache of fingerprints).
+
+With `config.max_depth`, the steps out of the last level are generated and
+checked too (transition properties, states outside the bounds): the run is
+complete when none of them leads to a new state, and is otherwise stopped
+by the bound.
+
+Running out of memory stops the search like a bound does (`stopped_by`
+"memory"): what was explored is reported.
 
 With `config.workers` > 1, a large level is shared with forked copies of
 the search (`workers`); see "sharing a level between processes" below for
@@ -33,7 +42,8 @@ from typing import Any, Callable, Iterator, NamedTuple
 from checker import workers
 
 from checker.errors import CheckerError, ModelDefinitionError
-from checker.fingerprints import FingerprintStore, collision_probability
+from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
+                                  collision_probability)
 from checker.model import Model, has_bounds
 from checker.progress import Reporter, Silent
 from checker.properties import Property, reason_of
@@ -48,7 +58,8 @@ CHUNK = 1024
 #: The smallest part of a level worth a process of its own.
 FORK_MIN = 2 * CHUNK
 #: States whose hash is compared before and after expansion, to catch a
-#: successor function that mutates its input.
+#: successor function that mutates its input. (Python's `hash` will do here:
+#: a state is compared with itself, not with other states.)
 MUTATION_CHECKS = 256
 
 
@@ -101,6 +112,8 @@ class _Chunk(NamedTuple):
     found: dict[str, "_Found"]
     action_counts: Counter
     generated: int
+    #: the action type of the step that met each state
+    actions: list[type]
 
 
 class _Batch:
@@ -125,15 +138,22 @@ class _Search:
         self.config = config
         self.reporter = reporter
         self.properties = select_properties(model, config.properties)
-        self.store = FingerprintStore()
-        # States met outside the bounds, so that each is checked once: a
-        # cache (in the peak memory, not in store_bytes, which counts what
-        # the search must keep: the visited set and the back-pointers).
-        self.outside = FingerprintStore()
+        if config.exact:
+            self.fingerprint, self.fingerprints_of = _itself, list
+            self.store, self.outside = ExactStore(), ExactStore()
+        else:
+            fingerprints = Fingerprints(config.fp_seed)
+            self.fingerprint, self.fingerprints_of = fingerprints, fingerprints.of_all
+            self.store = FingerprintStore()
+            # States met outside the bounds, so that each is checked once: a
+            # cache (in the peak memory, not in store_bytes, which counts
+            # what the search must keep: the visited set and back-pointers).
+            self.outside = FingerprintStore()
         self.pointers = BackPointers()
         self.generated = 0
         self.depth = 0
         self.action_counts: Counter[type] = Counter()
+        self.new_states: Counter[type] = Counter()  # distinct states first met, by action
         self.stopped_by: str | None = None
         self.violations: dict[str, Finding] = {}
         self.witnesses: dict[str, Finding] = {}
@@ -143,6 +163,8 @@ class _Search:
             self.symmetry = None  # every element stands alone: nothing to reduce
         self.canonical_seconds = 0.0
         self.workers = config.workers if workers.AVAILABLE else 1
+        self.processes_used = 1  # the most that expanded one level together
+        self.workers_lost = 0  # worker processes that died (their work was redone here)
         self.worker_memory = 0  # the most a worker process held of its own
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
             if self.symmetry else None
@@ -179,6 +201,15 @@ class _Search:
                 frontier = self._expand(frontier, deadline)
         except KeyboardInterrupt:
             self.stopped_by = "interrupted"
+        except MemoryError:
+            # What the search holds beyond the visited set and back-pointers
+            # goes, so that the result can still be built and reported.
+            frontier = []
+            self.outside = type(self.store)()
+            if isinstance(self.fingerprint, Fingerprints):
+                self.fingerprint.forget()
+            gc.collect()
+            self.stopped_by = "memory"
         finally:
             workers.wait_for_exited()
         seconds = time.monotonic() - started
@@ -206,12 +237,16 @@ class _Search:
         and check nothing: return one new state if there is one."""
         first = len(self.pointers) - len(frontier)
         if probe_only:
+            # Every step is generated and checked as on any level, so that
+            # a run found complete has checked every step it could take.
             for low in range(0, len(frontier), CHUNK):
                 found: dict[str, _Found] = {}
-                chunk = frontier[low:low + CHUNK]
-                new = self._admit_new(self._steps_of(chunk, first + low, found), found,
-                                      probe_only=True)
-                if new:
+                batch = self._steps_of(frontier[low:low + CHUNK], first + low, found)
+                self.generated += batch.generated
+                self.action_counts.update(batch.action_types)
+                new = self._admit_new(batch, found, probe_only=True)
+                self._settle(found)
+                if new or self._stopping():
                     return new
             return []
         next_level: list[Any] = []
@@ -286,6 +321,7 @@ class _Search:
         worker failed, or the time is up) are left to the caller."""
         tickets = workers.Tickets()
         processes = min(self.workers, -(-len(frontier) // CHUNK))  # a chunk each at least
+        self.processes_used = max(self.processes_used, processes)
         children = [workers.Child(self._expand_copy, frontier, first, deadline, tickets)
                     for _ in range(processes - 1)]
         taken = 0  # chunks taken in so far: those numbered below
@@ -319,12 +355,16 @@ class _Search:
                 if self._stopping():
                     break
                 try:
-                    take(child.rest())
-                except workers.WorkerFailed:
+                    take(child.rest(deadline))
+                except workers.Overdue:
+                    # A worker stopped or stuck: the time limit still holds.
+                    self.stopped_by = "time_limit"
+                except workers.WorkerFailed as failure:
                     # Its chunks are left to the caller, in this process,
                     # where an error in the model is reported as in one
                     # process; so are the next levels.
                     self.workers = 1
+                    self.workers_lost += failure.died
         finally:
             for child in children:
                 child.cancel()
@@ -378,10 +418,11 @@ class _Search:
         states = [batch.states[p] for p in positions]
         parents = [batch.parents[p] for p in positions]
         ordinals = [batch.ordinals[p] for p in positions]
-        self._check_states(states, parents, ordinals,
-                           [batch.step_numbers[p] for p in positions], found)
+        step_numbers = [batch.step_numbers[p] for p in positions]
+        self._check_states(states, parents, ordinals, step_numbers, found)
         return _Chunk(states, [fingerprints[p] for p in positions], parents, ordinals,
-                      found, Counter(batch.action_types), batch.generated)
+                      found, Counter(batch.action_types), batch.generated,
+                      [batch.action_types[number] for number in step_numbers])
 
     def _take_in(self, chunk: "_Chunk", level_size: int) -> list[Any]:
         """Store a chunk's candidates not met by earlier chunks and settle
@@ -392,6 +433,7 @@ class _Search:
                              [chunk.ordinals[p] for p in positions])
         self.generated += chunk.generated
         self.action_counts.update(chunk.action_counts)
+        self.new_states.update([chunk.actions[p] for p in positions])
         shown = self.violations.keys() | self.witnesses.keys()
         self._settle({name: occurrence for name, occurrence in chunk.found.items()
                       if name not in shown})
@@ -431,15 +473,15 @@ class _Search:
             for steps_of, parent in zip(step_lists, numbers):
                 self.soundness.check_steps(sources[parent - first], steps_of, parent)
         try:
-            fingerprints = list(map(hash, next_states))
+            fingerprints = self.fingerprints_of(next_states)
+            # Most successors are states already visited, which are within
+            # the bounds and were checked when first met: only the others go on.
+            unseen = self.store.unseen(fingerprints)
         except TypeError as error:
             raise ModelDefinitionError(
-                f"model {self.model.name!r}: a state is not hashable ({error}); "
-                "build states from tuples, frozensets, named tuples and frozen "
-                "dataclasses") from None
-        # Most successors are states already visited, which are within the
-        # bounds and were checked when first met: only the others go on.
-        unseen = self.store.unseen(fingerprints)
+                f"model {self.model.name!r}: a state is not hashable or cannot be "
+                f"fingerprinted ({error}); build states from tuples, frozensets, named "
+                "tuples and frozen dataclasses of ints, strings, bools and None") from None
         if len(unseen) < len(fingerprints):
             next_states = [next_states[k] for k in unseen]
             fingerprints = [fingerprints[k] for k in unseen]
@@ -492,8 +534,10 @@ class _Search:
         new = [states[p] for p in positions]
         new_parents = [parents[p] for p in positions]
         new_ordinals = [ordinals[p] for p in positions]
-        self._check_states(new, new_parents, new_ordinals,
-                           [batch.step_numbers[p] for p in positions], found)
+        step_numbers = [batch.step_numbers[p] for p in positions]
+        if batch.action_types:  # not the initial states
+            self.new_states.update([batch.action_types[number] for number in step_numbers])
+        self._check_states(new, new_parents, new_ordinals, step_numbers, found)
         self.pointers.extend(new_parents, new_ordinals)
         return new
 
@@ -504,7 +548,7 @@ class _Search:
         again."""
         started = time.perf_counter()
         states, fingerprints = batch.states, batch.fingerprints
-        representative = self.symmetry.representative
+        representative, fingerprint_of = self.symmetry.representative, self.fingerprint
         # fingerprint of a state met in this batch -> (its representative,
         # the representative's fingerprint); a representative maps to itself
         met: dict[int, tuple[Any, int]] = {}
@@ -512,7 +556,7 @@ class _Search:
             known = met.get(fingerprint)
             if known is None:
                 state = representative(states[position])
-                canonical = hash(state)
+                canonical = fingerprint_of(state)
                 known = met[fingerprint] = met.setdefault(canonical, (state, canonical))
             states[position], fingerprints[position] = known
         self.canonical_seconds += time.perf_counter() - started
@@ -577,6 +621,13 @@ class _Search:
 
     # -- the result -------------------------------------------------------------
 
+    def _per_action(self, counts: Counter) -> dict[str, int]:
+        """Counts by action name, every action of the model listed."""
+        named = {kind.__name__: 0 for kind in self.model.actions}
+        named.update({kind.__name__: n for kind, n in sorted(
+            counts.items(), key=lambda item: item[0].__name__)})
+        return named
+
     def _result(self, seconds: float) -> Result:
         violations = [self.violations[p.name] for p in self.properties
                       if p.name in self.violations]
@@ -592,9 +643,6 @@ class _Search:
             verdict = INCOMPLETE
         else:
             verdict = HOLDS
-        counts = {kind.__name__: 0 for kind in self.model.actions}
-        counts.update({kind.__name__: n for kind, n in sorted(
-            self.action_counts.items(), key=lambda item: item[0].__name__)})
         distinct = len(self.pointers)
         stats = Stats(
             distinct_states=distinct,
@@ -603,18 +651,27 @@ class _Search:
             seconds=seconds,
             peak_memory_bytes=_peak_memory(),
             store_bytes=self.store.nbytes + self.pointers.nbytes,
-            actions=counts,
-            collision_probability=collision_probability(distinct, self.generated),
+            actions=self._per_action(self.action_counts),
+            new_states=self._per_action(self.new_states),
+            collision_probability=(0.0 if self.config.exact
+                                   else collision_probability(distinct, self.generated)),
             symmetry=tuple(self.config.symmetry),
             canonical_seconds=self.canonical_seconds,
-            workers=self.config.workers if workers.AVAILABLE else 1,
+            workers=self.processes_used,
+            workers_lost=self.workers_lost,
             worker_memory_bytes=self.worker_memory,
+            fp_seed=self.config.fp_seed,
+            exact=self.config.exact,
         )
         witnesses = tuple(self.witnesses[p.name] for p in self.properties
                           if p.name in self.witnesses)
         return Result(verdict=verdict, stats=stats, properties=self.properties,
                       violations=tuple(violations), witnesses=witnesses,
                       stopped_by=self.stopped_by)
+
+
+def _itself(state: Any) -> Any:
+    return state
 
 
 def _first_failure(found: dict[str, _Found], prop: Property, outcomes: list[Any],

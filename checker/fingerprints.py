@@ -1,12 +1,18 @@
 """The visited set: 64-bit fingerprints of the states seen so far.
 
-States themselves are not kept: a fingerprint is Python's 64-bit `hash` of
-the state (structural for tuples, frozensets and frozen dataclasses). As in
-TLC, two distinct states with equal fingerprints would be taken for one; the
-engine reports the probability of that (see `collision_probability`).
+A fingerprint is xxHash's XXH3 (64 bits, seeded) of a canonical encoding of
+the state (`Fingerprints`): the same for equal states in any process, under
+any PYTHONHASHSEED, whatever order a frozenset was built in; two distinct
+states share one only by chance, about 2**-64 a pair. (Python's `hash` is not
+one: hash(-1) == hash(-2), and a tuple's hash is a function of its items'.)
+States themselves are not kept; as in TLC, two distinct states with equal
+fingerprints would be taken for one, and the engine reports the probability
+of that (`collision_probability`). Another seed gives independent
+fingerprints (TLC's -fp). `ExactStore` keeps the states instead, for runs
+that must not depend on chance.
 
 The set is an open-addressing hash table (linear probing) in one numpy
-int64 array, kept between 35% and 70% full: 11 to 23 bytes a state, where a
+uint64 array, kept between 35% and 70% full: 11 to 23 bytes a state, where a
 Python set of ints costs about 60. Look-ups and insertions go in batches
 (thousands of successors at a time) as vectorised numpy operations, which
 also makes them faster than a Python set. numpy is used because it is the
@@ -15,16 +21,172 @@ standard way to do exactly this kind of bulk array work in Python.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import struct
+import sys
+from collections.abc import Mapping
+from itertools import repeat
+from typing import Any, Callable
+
 import numpy as np
+from xxhash import xxh3_64_intdigest
+
+from checker.symmetry import Remembered
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing spreads any bits
 _EMPTY = 0
 # Fingerprints are stored xor a constant, so that the empty marker 0 stands
-# for an arbitrary 64-bit value rather than for hash(0) == 0; that one value
-# is stored as _ZERO_STANDIN (a collision with probability 2**-64).
-_SALT = np.int64(0x2545F4914F6CDD1D)
-_ZERO_STANDIN = np.int64(0x1D8E4E27C47D124F)
+# for an arbitrary 64-bit value; that one value is stored as _ZERO_STANDIN
+# (a collision with probability 2**-64).
+_SALT = np.uint64(0x2545F4914F6CDD1D)
+_ZERO_STANDIN = np.uint64(0x1D8E4E27C47D124F)
 _MAX_LOAD = 0.7
+
+
+class Fingerprints:
+    """``fingerprints(state)``: the state's 64-bit fingerprint, an unsigned int.
+
+    The encoding is canonical for Python equality, which is what makes two
+    states one state in the engine: equal values encode alike (1, 1.0 and
+    True are one int; a named tuple is its fields, as it equals the plain
+    tuple; a frozenset's members are sorted by their encodings; a frozen
+    dataclass is its class and compared fields), and every encoding says
+    its type and length, so unequal values encode differently. Components
+    are remembered with their encodings (a bounded table keyed by the
+    component: states share rows, messages and message sets), so most of a
+    successor is encoded by a dict look-up at C speed.
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+        self._encoders: dict[type, Callable[[Any], bytes]] = {
+            int: _int, bool: _int, str: _str, bytes: _bytes, float: _float,
+            type(None): _none, tuple: self._tuple, frozenset: self._frozenset}
+        self._remembered = Remembered(self.encode)
+
+    def __call__(self, state: Any) -> int:
+        return xxh3_64_intdigest(self.encode(state), self.seed)
+
+    def of_all(self, states: list[Any]) -> list[int]:
+        """The fingerprints of `states` (one C-level loop)."""
+        return list(map(xxh3_64_intdigest, map(self.encode, states), repeat(self.seed)))
+
+    def forget(self) -> None:
+        """Let go of the remembered encodings (when memory runs out)."""
+        self._remembered.clear()
+
+    def encode(self, value: Any) -> bytes:
+        """The canonical encoding of `value`. ``TypeError`` when a value has
+        none (it is unhashable, or of a type without one)."""
+        encoder = self._encoders.get(type(value))
+        if encoder is None:
+            encoder = self._encoders[type(value)] = self._encoder_of(type(value))
+        return encoder(value)
+
+    def _tuple(self, value: tuple) -> bytes:
+        return b"(" + _length(len(value)) + b"".join(
+            map(self._remembered.__getitem__, value))
+
+    def _frozenset(self, value: frozenset) -> bytes:
+        return b"{" + _length(len(value)) + b"".join(
+            sorted(map(self._remembered.__getitem__, value)))
+
+    def _dataclass(self, value: Any) -> bytes:
+        kind = type(value)
+        return (b"d" + _str(f"{kind.__module__}.{kind.__qualname__}")
+                + self._tuple(tuple(getattr(value, field.name)
+                                    for field in dataclasses.fields(value) if field.compare)))
+
+    def _mapping(self, value: Mapping) -> bytes:
+        get = self._remembered.__getitem__
+        return b"m" + _length(len(value)) + b"".join(
+            sorted(get(key) + get(item) for key, item in value.items()))
+
+    def _encoder_of(self, kind: type) -> Callable[[Any], bytes]:
+        # Subclasses encode as the base they compare equal to (IntEnum as
+        # int, a named tuple as tuple).
+        for base in (bool, int, float, str, bytes, tuple, frozenset):
+            if issubclass(kind, base):
+                return self._encoders[base]
+        if dataclasses.is_dataclass(kind):
+            return self._dataclass
+        if issubclass(kind, enum.Enum):
+            return _enum_member
+        if issubclass(kind, Mapping):
+            return self._mapping
+        raise TypeError(f"a state holds a {kind.__qualname__}, which has no "
+                        "canonical encoding to fingerprint")
+
+
+_LENGTHS = [bytes((n,)) for n in range(255)]
+_DOUBLE = struct.Struct("<d")
+
+
+def _length(n: int) -> bytes:
+    return _LENGTHS[n] if n < 255 else b"\xff" + n.to_bytes(8, "little")
+
+
+def _int(value: int) -> bytes:
+    size = (value.bit_length() + 8) // 8  # sign and magnitude, never truncated
+    return b"i" + _length(size) + int(value).to_bytes(size, "little", signed=True)
+
+
+def _float(value: float) -> bytes:
+    if value.is_integer():  # 2.0 == 2, -0.0 == 0: one value, one encoding
+        return _int(int(value))
+    return b"f" + _DOUBLE.pack(value)
+
+
+def _str(value: str) -> bytes:
+    data = value.encode("utf-8", "surrogatepass")
+    return b"s" + _length(len(data)) + data
+
+
+def _bytes(value: bytes) -> bytes:
+    return b"b" + _length(len(value)) + bytes(value)
+
+
+def _none(value: None) -> bytes:
+    return b"n"
+
+
+def _enum_member(value: enum.Enum) -> bytes:
+    kind = type(value)
+    return b"e" + _str(f"{kind.__module__}.{kind.__qualname__}") + _str(value.name)
+
+
+class ExactStore:
+    """The visited set as the states themselves: no two distinct states can
+    be taken for one. Fed states where `FingerprintStore` is fed
+    fingerprints, with the same interface."""
+
+    def __init__(self) -> None:
+        self._states: set[Any] = set()
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    @property
+    def nbytes(self) -> int:
+        return sys.getsizeof(self._states)  # the table; the states are counted in the peak
+
+    def add_new(self, states: list[Any], limit: int | None = None,
+                record: bool = True) -> list[int]:
+        seen, met, new = self._states, set(), []
+        for position, state in enumerate(states):
+            if limit is not None and len(new) >= limit:
+                break
+            if state not in seen and state not in met:
+                met.add(state)
+                new.append(position)
+        if record:
+            seen |= met
+        return new
+
+    def unseen(self, states: list[Any]) -> list[int]:
+        seen = self._states
+        return [position for position, state in enumerate(states) if state not in seen]
 
 
 class FingerprintStore:
@@ -32,7 +194,7 @@ class FingerprintStore:
 
     def __init__(self, bits: int = 10) -> None:
         self._bits = bits
-        self._table = np.zeros(1 << bits, dtype=np.int64)
+        self._table = np.zeros(1 << bits, dtype=np.uint64)
         self._count = 0
 
     def __len__(self) -> int:
@@ -69,13 +231,13 @@ class FingerprintStore:
 
     @staticmethod
     def _stored_form(fingerprints: list[int]) -> np.ndarray:
-        batch = np.fromiter(fingerprints, dtype=np.int64, count=len(fingerprints))
+        batch = np.fromiter(fingerprints, dtype=np.uint64, count=len(fingerprints))
         batch ^= _SALT
         batch[batch == _EMPTY] = _ZERO_STANDIN
         return batch
 
     def _slots(self, values: np.ndarray) -> np.ndarray:
-        product = values.view(np.uint64) * _GOLDEN
+        product = values * _GOLDEN
         return (product >> np.uint64(64 - self._bits)).astype(np.int64)
 
     def _contains(self, values: np.ndarray) -> np.ndarray:
@@ -100,7 +262,7 @@ class FingerprintStore:
             while needed > _MAX_LOAD * (1 << bits):
                 bits += 1
             held = self._table[self._table != _EMPTY]
-            self._bits, self._table = bits, np.zeros(1 << bits, dtype=np.int64)
+            self._bits, self._table = bits, np.zeros(1 << bits, dtype=np.uint64)
             self._place(held)
         self._place(values)
         self._count = needed

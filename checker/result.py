@@ -87,8 +87,13 @@ class Stats:
     #: The sets reduced by symmetry (distinct states are then orbits).
     symmetry: tuple[str, ...] = ()
     canonical_seconds: float = 0.0
-    #: Processes allowed to expand a level together.
+    #: Processes that expanded a level together (the most of any level;
+    #: 1 when no level was large enough to share).
     workers: int = 1
+    #: Worker processes that died during the run (killed, out of memory):
+    #: their parts of the level, and the levels after, were expanded in the
+    #: main process, so the result is complete all the same.
+    workers_lost: int = 0
     #: The most memory a worker process held of its own (pages it copied
     #: from this process or allocated), at the end of its part of a level;
     #: 0 without workers or where the system does not tell (Linux does).

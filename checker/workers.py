@@ -17,8 +17,10 @@ import fcntl
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 import struct
+import time
 from typing import Any, Callable, Iterator
 
 AVAILABLE = hasattr(os, "fork")
@@ -28,7 +30,17 @@ _PIPE_BYTES = 1 << 20  # room for a few values while the parent is busy
 
 
 class WorkerFailed(Exception):
-    """The child raised, or died, before producing all its values."""
+    """The child raised, or died, before producing all its values; `died`
+    says which."""
+
+    def __init__(self, message: str, died: bool):
+        super().__init__(message)
+        self.died = died
+
+
+class Overdue(Exception):
+    """The child had not finished by the deadline (it may be stopped or
+    stuck)."""
 
 
 def private_memory() -> int:
@@ -101,18 +113,28 @@ class Child:
             self._buffer += data
         return self._values()
 
-    def rest(self) -> list[Any]:
-        """The values not yet taken, waiting for the child to finish;
-        `WorkerFailed` if it did not."""
-        if self._read is not None:
-            os.set_blocking(self._read, True)
-            while data := os.read(self._read, _PIPE_BYTES):
-                self._buffer += data
-            self._close()
+    def rest(self, deadline: float | None = None) -> list[Any]:
+        """The values not yet taken, waiting for the child to finish (until
+        `deadline`, a `time.monotonic()` value, if given: then `Overdue`);
+        `WorkerFailed` if it did not finish."""
+        while self._read is not None:
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            readable, _, _ = select.select([self._read], [], [], timeout)
+            if not readable:
+                raise Overdue()
+            try:
+                data = os.read(self._read, _PIPE_BYTES)
+            except BlockingIOError:
+                continue
+            if not data:
+                self._close()
+                break
+            self._buffer += data
         values = self._values()
         if self._outcome is not _END:
-            raise WorkerFailed(self._outcome.message if isinstance(self._outcome, _Raised)
-                               else "the worker process died")
+            if isinstance(self._outcome, _Raised):
+                raise WorkerFailed(self._outcome.message, died=False)
+            raise WorkerFailed("the worker process died", died=True)
         return values
 
     def cancel(self) -> None:

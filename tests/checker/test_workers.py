@@ -188,8 +188,9 @@ def test_the_first_violation_stops_every_process_where_one_process_stops():
     assert one[0] == "violated" and one[2] < 31 * 31
 
 
+@dataclasses.dataclass(frozen=True)
 class Unpicklable:
-    """Hashable, but not picklable: a worker cannot send such states back."""
+    """A value, but not picklable: a worker cannot send such states back."""
 
     def __reduce__(self):
         raise TypeError("this state cannot be pickled")
