@@ -32,7 +32,7 @@ from typing import Any, Callable
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
-from checker.symmetry import Remembered
+from checker.symmetry import REMEMBERED, Remembered
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing spreads any bits
 _EMPTY = 0
@@ -50,12 +50,22 @@ class Fingerprints:
     The encoding is canonical for Python equality, which is what makes two
     states one state in the engine: equal values encode alike (1, 1.0 and
     True are one int; a named tuple is its fields, as it equals the plain
-    tuple; a frozenset's members are sorted by their encodings; a frozen
-    dataclass is its class and compared fields), and every encoding says
-    its type and length, so unequal values encode differently. Components
-    are remembered with their encodings (a bounded table keyed by the
-    component: states share rows, messages and message sets), so most of a
-    successor is encoded by a dict look-up at C speed.
+    tuple; a frozen dataclass is its class and compared fields), and every
+    encoding says its type and length, so unequal values encode
+    differently. A frozenset is encoded by its size and the sum (mod 2**64)
+    of its members' fingerprints, the standard multiset hash: independent
+    of the order it was built in, and two unequal sets share a sum only by
+    chance, 2**-64 (their sums differ by a ±1 combination of independent
+    fingerprints); so two distinct states collide with probability about
+    2**-64 still, a few times that at most for deeply nested sets.
+
+    Speed: every successor is fingerprinted. Components are remembered with
+    their encodings (a bounded table keyed by the component: states share
+    rows, messages and message sets), so most of a successor is encoded by
+    dict look-ups at C speed; members of sets are remembered by identity
+    too (`id`, their objects held so the ids stay theirs), because models
+    share message objects between states and a look-up by identity spares
+    hashing each member again.
     """
 
     def __init__(self, seed: int = 0) -> None:
@@ -64,6 +74,8 @@ class Fingerprints:
             int: _int, bool: _int, str: _str, bytes: _bytes, float: _float,
             type(None): _none, tuple: self._tuple, frozenset: self._frozenset}
         self._remembered = Remembered(self.encode)
+        self._member_fingerprints: dict[int, int] = {}  # id(member) -> fingerprint
+        self._members: list[Any] = []  # holds them, so that no other object takes an id
 
     def __call__(self, state: Any) -> int:
         return xxh3_64_intdigest(self.encode(state), self.seed)
@@ -75,6 +87,8 @@ class Fingerprints:
     def forget(self) -> None:
         """Let go of the remembered encodings (when memory runs out)."""
         self._remembered.clear()
+        self._member_fingerprints.clear()
+        self._members.clear()
 
     def encode(self, value: Any) -> bytes:
         """The canonical encoding of `value`. ``TypeError`` when a value has
@@ -85,12 +99,30 @@ class Fingerprints:
         return encoder(value)
 
     def _tuple(self, value: tuple) -> bytes:
-        return b"(" + _length(len(value)) + b"".join(
-            map(self._remembered.__getitem__, value))
+        size = len(value)
+        return ((_TUPLE_HEADS[size] if size < 255 else b"(" + _length(size))
+                + b"".join(map(self._remembered.__getitem__, value)))
 
     def _frozenset(self, value: frozenset) -> bytes:
-        return b"{" + _length(len(value)) + b"".join(
-            sorted(map(self._remembered.__getitem__, value)))
+        try:
+            total = sum(map(self._member_fingerprints.__getitem__, map(id, value)))
+        except KeyError:
+            total = sum(map(self._member_fingerprint, value))
+        size = len(value)
+        return ((_SET_HEADS[size] if size < 255 else b"{" + _length(size))
+                + (total & _MASK).to_bytes(8, "little"))
+
+    def _member_fingerprint(self, member: Any) -> int:
+        known = self._member_fingerprints
+        fingerprint = known.get(id(member))
+        if fingerprint is None:
+            fingerprint = xxh3_64_intdigest(self._remembered[member], self.seed)
+            if len(known) >= REMEMBERED:
+                known.clear()
+                self._members.clear()
+            known[id(member)] = fingerprint
+            self._members.append(member)
+        return fingerprint
 
     def _dataclass(self, value: Any) -> bytes:
         kind = type(value)
@@ -119,7 +151,10 @@ class Fingerprints:
                         "canonical encoding to fingerprint")
 
 
+_MASK = (1 << 64) - 1
 _LENGTHS = [bytes((n,)) for n in range(255)]
+_TUPLE_HEADS = [b"(" + length for length in _LENGTHS]
+_SET_HEADS = [b"{" + length for length in _LENGTHS]
 _DOUBLE = struct.Struct("<d")
 
 
