@@ -11,9 +11,11 @@ from checker.spec import load_spec
 from models import REGISTRY
 
 
-def measure(path: str, workers: int = 1) -> dict:
-    spec = load_spec(path, REGISTRY)
-    result = checker.check(spec.build(), spec.config(workers=workers))
+def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec") -> dict:
+    """`exact`: "spec" (as the spec says), "exact" or "fingerprints"."""
+    spec = load_spec(path, REGISTRY).with_exact({"spec": None, "exact": True,
+                                                 "fingerprints": False}[exact])
+    result = checker.check(spec.build(), spec.config(workers=workers, fp_seed=fp_seed))
     stats = result.stats
     return {
         "spec": path,
@@ -30,4 +32,5 @@ def measure(path: str, workers: int = 1) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1)))
+    print(json.dumps(measure(sys.argv[1], *(int(arg) for arg in sys.argv[2:4]),
+                             *sys.argv[4:5])))

@@ -7,6 +7,7 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     mutant: no_adopt             # optional: a named broken variant
     properties: [agreement]      # optional: default all of the model's properties
     symmetry: false              # false, true, or a list of symmetric set names
+    exact: false                 # keep the states themselves, not fingerprints
     bounds: {max_depth: 40, max_states: 1000000, time_limit: 60}
     init: {...}                  # optional, model-specific starting configuration
     expect: {verdict: holds, distinct_states: 3921, depth: 16}
@@ -49,6 +50,8 @@ SPEC_SCHEMA: dict[str, Any] = {
         "symmetry": {"type": ["boolean", "array"], "items": {"type": "string"},
                      "uniqueItems": True,
                      "description": "false, true or a list of symmetric set names"},
+        "exact": {"type": "boolean",
+                  "description": "true keeps the states themselves rather than fingerprints"},
         "bounds": {
             "type": "object", "additionalProperties": False,
             "description": "a mapping with max_depth, max_states, time_limit",
@@ -123,6 +126,8 @@ class Spec:
     init: Mapping[str, Any] | None
     expect: Expect | None
     description: str | None = None
+    #: Keep the states themselves in the visited set (no collision possible).
+    exact: bool = False
 
     @property
     def model_name(self) -> str:
@@ -135,10 +140,16 @@ class Spec:
     def build(self) -> Model:
         return self.model_class(mutant=self.mutant, init=self.init, **self.params)
 
-    def config(self, keep_going: bool = False, workers: int = 1) -> CheckConfig:
+    def config(self, keep_going: bool = False, workers: int = 1,
+               fp_seed: int = 0) -> CheckConfig:
         return CheckConfig(properties=self.properties, keep_going=keep_going,
-                           symmetry=self.symmetry, workers=workers,
-                           **dataclasses.asdict(self.bounds))
+                           symmetry=self.symmetry, workers=workers, exact=self.exact,
+                           fp_seed=fp_seed, **dataclasses.asdict(self.bounds))
+
+    def with_exact(self, enabled: bool | None) -> "Spec":
+        """The same spec keeping states exactly or by fingerprint; None
+        leaves it as the spec says."""
+        return self if enabled is None else dataclasses.replace(self, exact=enabled)
 
     def with_symmetry(self, enabled: bool | None) -> "Spec":
         """The same spec with symmetry on (every set the model declares) or
@@ -275,7 +286,8 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
     spec = Spec(path=path, model_class=model_class, params=resolved, mutant=mutant,
                 properties=tuple(properties) if properties else None,
                 symmetry=tuple(symmetry or ()), bounds=Bounds(**data.get("bounds", {})),
-                init=data.get("init"), expect=expect, description=data.get("description"))
+                init=data.get("init"), expect=expect, description=data.get("description"),
+                exact=data.get("exact", False))
     model = spec.build()  # the model's own checks of its parameters and init block
     if expect is None or expect.verdict != "violated":
         # An unsound rule (quorums that need not meet) only where the spec

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from cmc.options import workers_option
+from cmc.options import fingerprint_options, workers_option
 
 
 @click.command("bench")
@@ -18,10 +18,11 @@ from cmc.options import workers_option
 @click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True,
               help="Runs per spec; figures are medians.")
 @workers_option
+@fingerprint_options
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Also write the figures as JSON, for comparison across commits.")
 def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
-          json_path: str | None) -> None:
+          exact: bool | None, fp_seed: int, json_path: str | None) -> None:
     """Run fixed specs (or the SPECs given) REPEAT times each, every run in a
     fresh process, and print per spec: distinct states, median wall time,
     distinct states per second, peak memory, bytes per distinct state (the
@@ -35,18 +36,20 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
 
     chosen = list(specs) or list(FULL if full else QUICK)
     load_specs(chosen, REGISTRY)  # bad input fails here, before any run
-    rows = [_measure(spec, repeat, workers) for spec in chosen]
+    rows = [_measure(spec, repeat, workers, exact, fp_seed) for spec in chosen]
     click.echo(_table(rows))
     if json_path:
         with open(json_path, "w", encoding="utf-8") as stream:
             json.dump({"schema": "cmc.bench/1", "repeat": repeat, "workers": workers,
-                       "runs": rows}, stream, indent=2)
+                       "exact": exact, "fp_seed": fp_seed, "runs": rows}, stream, indent=2)
 
 
-def _measure(spec: str, repeat: int, workers: int) -> dict:
+def _measure(spec: str, repeat: int, workers: int, exact: bool | None, fp_seed: int) -> dict:
     runs = []
+    exact_flag = {None: "spec", True: "exact", False: "fingerprints"}[exact]
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, "-m", "benchmarks.one", spec, str(workers)],
+        done = subprocess.run([sys.executable, "-m", "benchmarks.one", spec, str(workers),
+                               str(fp_seed), exact_flag],
                               capture_output=True, text=True)
         if done.returncode != 0:
             message = (done.stderr.strip().splitlines() or ["failed"])[-1]

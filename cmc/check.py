@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cmc.exit_codes import FAILED, HELP, INCOMPLETE, OK
-from cmc.options import workers_option
+from cmc.options import fingerprint_options, workers_option
 
 
 @click.command("check", epilog=HELP)
@@ -24,6 +24,7 @@ from cmc.options import workers_option
               help="Reduce by every symmetric set the model declares, or by none "
                    "(overrides the spec's symmetry:).")
 @workers_option
+@fingerprint_options
 @click.option("--keep-going", is_flag=True,
               help="Go on after the first violation, collecting the first "
                    "counterexample of every violated property.")
@@ -53,7 +54,8 @@ from cmc.options import workers_option
 @click.option("--progress/--no-progress", default=None,
               help="Show progress on stderr. Default: a bar when stderr is a terminal.")
 def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
-          time_limit: float | None, symmetry: bool | None, workers: int, keep_going: bool,
+          time_limit: float | None, symmetry: bool | None, workers: int,
+          exact: bool | None, fp_seed: int, keep_going: bool,
           output_format: str,
           out_dir: str | None, graph_format: str | None, junit_file: str | None,
           summary_file: str | None, color: bool | None, full_states: bool, witnesses: bool,
@@ -82,11 +84,12 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
 
     loaded = [spec.with_bounds(max_depth=max_depth, max_states=max_states,
                                time_limit=time_limit).with_symmetry(symmetry)
+              .with_exact(exact)
               for spec in load_specs(list(specs), REGISTRY)]
     documents, codes, runs = [], [], []
     for spec in loaded:
         model = spec.build()
-        result = checker.check(model, spec.config(keep_going, workers),
+        result = checker.check(model, spec.config(keep_going, workers, fp_seed),
                                _reporter(progress, spec.name))
         mismatches = spec.expect.mismatches(result) if spec.expect else []
         codes.append(_exit_code(result.verdict, spec.expect is not None, mismatches))

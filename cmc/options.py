@@ -22,6 +22,20 @@ def _workers(context: click.Context, parameter: click.Parameter, value: str) -> 
     return count
 
 
+def fingerprint_options(function: Any) -> Any:
+    """--exact/--no-exact and --fp-seed: how the visited set tells states apart."""
+    function = click.option(
+        "--fp-seed", type=click.IntRange(min=0, max=2**64 - 1), default=0, show_default=True,
+        metavar="N", help="Seed of the 64-bit state fingerprints: another seed gives "
+                          "independent fingerprints, to re-run a 'holds' that must not "
+                          "rest on chance (recorded in the JSON result).")(function)
+    return click.option(
+        "--exact/--no-exact", default=None,
+        help="Keep the states themselves instead of fingerprints: no two states can be "
+             "taken for one, at the cost of memory (default: as the spec says, else "
+             "fingerprints).")(function)
+
+
 def workers_option(function: Any) -> Any:
     return click.option(
         "--workers", default="auto", show_default=True, metavar="N|auto", callback=_workers,

@@ -204,6 +204,9 @@ def render_stats(result: Result) -> list[str]:
     ]
     if stats.symmetry:
         lines.append(f"canonicalizing: {stats.canonical_seconds:.2f} s")
+    if stats.workers_lost:
+        lines.append(f"worker processes lost: {stats.workers_lost} (their work was redone "
+                     "in the main process; the result is complete)")
     if stats.never_fired:
         lines.append("never fired (check the model or the bounds): "
                      + ", ".join(stats.never_fired))
@@ -215,6 +218,7 @@ STOPPED_BY = {
     "max_states": "the state bound (max_states) was reached",
     "time_limit": "the time limit (time_limit) ran out",
     "interrupted": "the run was interrupted",
+    "memory": "memory ran out",
 }
 
 VERDICT_ROLE = {"holds": "good", "violated": "bad", "incomplete": "warn"}
