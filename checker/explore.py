@@ -386,7 +386,8 @@ class _Search:
         each one's number and candidate new states, checked."""
         # met by the chunks of this process; sized for the level, to spare
         # the table its growing steps
-        met = FingerprintStore(bits=max(10, (2 * len(frontier)).bit_length()))
+        met = (ExactStore() if self.config.exact
+               else FingerprintStore(bits=max(10, (2 * len(frontier)).bit_length())))
         shown: set[str] = set()
         count = -(-len(frontier) // CHUNK)
         while (deadline is None or time.monotonic() <= deadline) and not self._stopping():
@@ -406,7 +407,7 @@ class _Search:
                     break
 
     def _candidates(self, batch: "_Batch", found: dict[str, _Found],
-                    met: FingerprintStore) -> "_Chunk":
+                    met: FingerprintStore | ExactStore) -> "_Chunk":
         """The states of `batch` not met before by this process, checked."""
         if self.symmetry is not None:
             self._canonicalize(batch)

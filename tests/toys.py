@@ -246,3 +246,59 @@ class Tokens(Model):
     def first_below_limit(self, state):
         """Not symmetric: names process 0."""
         return state[0] < self.limit
+
+
+class Reach(NamedTuple):
+    which: int
+
+
+class Lookalikes(Model):
+    """From its initial state, steps to `first`, then to `second`: two
+    distinct states that Python's `hash` cannot tell apart (hash(-1) ==
+    hash(-2), hash(n) == hash(n + 2**61 - 1), and a tuple hashes from its
+    items' hashes). `second` breaks the invariant. Three distinct states;
+    the violation is one step long."""
+
+    name = "lookalikes"
+    actions = (Reach,)
+
+    def __init__(self, first, second, **params):
+        self.first, self.second = first, second
+        super().__init__(**params)
+
+    def initial_states(self):
+        return [("start",)]
+
+    def successors(self, state):
+        if state == ("start",):
+            return [(Reach(1), self.first), (Reach(2), self.second)]
+        return []
+
+    @invariant("Second Not Reached")
+    def second_not_reached(self, state):
+        return state != self.second or Fails(f"reached {self.second!r}")
+
+
+class Advance(NamedTuple):
+    to: int
+
+
+class Ring(Model):
+    """States 0 → 1 → 2 → 0. The step 2 → 0 is not a step up, which the
+    transition property forbids: 3 distinct states, depth 2, and the
+    violation is the third step. Under `limit` (a state constraint) states
+    above it are checked but not explored."""
+
+    name = "ring"
+    params = (Param("size", 3, "number of states", minimum=2),)
+    actions = (Advance,)
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, state):
+        return [(Advance((state + 1) % self.size), (state + 1) % self.size)]
+
+    @transition("Steps Up")
+    def steps_up(self, state, action, next_state):
+        return next_state > state or Fails(f"{state} → {next_state} goes down")

@@ -79,7 +79,7 @@ def outcome(result) -> tuple:
 
     return (result.verdict, result.stopped_by, stats.distinct_states,
             stats.generated_states, stats.depth, dict(stats.actions),
-            findings(result.violations), findings(result.witnesses))
+            dict(stats.new_states), findings(result.violations), findings(result.witnesses))
 
 
 def both(model, config: CheckConfig = CheckConfig(), workers_: int = 2) -> tuple:
@@ -161,7 +161,7 @@ def test_a_wide_model_is_shared_and_gives_the_one_process_result():
     # levels of 8 states and more (x + y from 7 to 53) fork 1 worker, then 2
     # but where there are only 2 chunks of 4 (8 states: x + y = 7 or 53)
     assert len(started) == 47 * 1 + (45 * 2 + 2 * 1)
-    verdict, _, distinct, _, depth, _, violations, witnesses = one
+    verdict, _, distinct, _, depth, _, _, violations, witnesses = one
     assert (verdict, distinct, depth) == ("violated", 31 * 31, 60)
     assert [(name, len(trace) - 1) for name, _, trace in violations] == [("small_sum", 56)]
     assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]

@@ -1,0 +1,206 @@
+"""Fingerprints: a real 64-bit hash of a canonical encoding, and the exact
+mode that keeps the states themselves.
+
+Python's `hash` collides structurally (hash(-1) == hash(-2), hash(n) ==
+hash(n + 2**61 - 1), tuples hash from their items' hashes): the toy models
+here are made of such pairs, and must give their exact counts and catch
+their violations in both modes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from xxhash import xxh3_64_intdigest
+
+from checker import CheckConfig, ModelDefinitionError, check
+from checker.fingerprints import ExactStore, Fingerprints
+from checker.spec import load_spec
+from models import REGISTRY
+from tests.spec_runs import checked_spec
+from tests.toys import DieHard, Lookalikes, Tick, Unhashable
+
+ROOT = Path(__file__).resolve().parents[2]
+N = 2**61 - 1  # Python hashes ints modulo this prime
+
+
+@dataclasses.dataclass(frozen=True)
+class Box:
+    value: int
+
+
+@dataclasses.dataclass(frozen=True)
+class OtherBox:
+    value: int
+
+
+class Pair(NamedTuple):
+    left: int
+    right: int
+
+
+class Colour(enum.Enum):
+    RED = 1
+    BLUE = 2
+
+
+LOOKALIKES = {
+    "sentinels": ((1, (5, -1)), (1, (5, -2))),
+    "modulus": ((1, 5), (1, 5 + N)),
+    "negative-modulus": ((-7,), (-7 - N,)),
+    "nested": (((-1, 0), ((-1,), 3)), ((-2, 0), ((-2,), 3))),
+    "frozensets": ((frozenset({-1, 3}), "x"), (frozenset({-2, 3}), "x")),
+    "dataclasses": ((Box(-1),), (Box(-2),)),
+    "named-tuples": ((Pair(-1, 8),), (Pair(-2, 8),)),
+}
+
+
+@pytest.mark.parametrize("exact", [False, True], ids=["fingerprints", "exact"])
+@pytest.mark.parametrize("case", LOOKALIKES, ids=str)
+def test_states_that_python_hash_confuses_are_told_apart(case, exact):
+    first, second = LOOKALIKES[case]
+    assert first != second and hash(first) == hash(second)  # the trap is set
+    result = check(Lookalikes(first, second), CheckConfig(exact=exact))
+    assert (result.verdict, result.stats.distinct_states, result.stats.depth) == (
+        "violated", 3, 1)
+    [violation] = result.violations
+    assert violation.property.name == "second_not_reached"
+    assert [step.state for step in violation.trace.steps] == [("start",), second]
+    assert result.stats.collision_probability == (0.0 if exact else 3 * 0 / 2**64)
+
+
+def test_frozensets_built_in_other_orders_have_one_fingerprint():
+    built_up, built_down = frozenset([1, 9, 17]), frozenset([17, 9, 1])
+    assert list(built_up) != list(built_down)  # they iterate differently
+    fingerprint = Fingerprints()
+    assert fingerprint(built_up) == fingerprint(built_down)
+    assert fingerprint((2, built_up)) == fingerprint((2, built_down))
+    result = check(Lookalikes((built_up,), (built_down,)), CheckConfig())
+    assert (result.verdict, result.stats.distinct_states) == ("violated", 2)
+
+
+def test_equal_values_have_one_fingerprint():
+    fingerprint = Fingerprints()
+    # the engine takes equal values for one state: 1 == True == 1.0, and a
+    # named tuple equals the plain tuple of its fields
+    assert len({fingerprint(value) for value in (1, True, 1.0)}) == 1
+    assert fingerprint(Pair(3, -1)) == fingerprint((3, -1))
+    assert fingerprint(0.0) == fingerprint(-0.0) == fingerprint(0)
+
+
+def test_unequal_values_have_distinct_fingerprints():
+    values = [-1, -2, 5, 5 + N, -5 - N, 2**64, -(2**64), 0, 1.5, -1.5, "a", "b", b"a", "",
+              b"", (), ("a",), ("a", ""), (("a",),), frozenset(), frozenset({()}),
+              frozenset({-1}), frozenset({-2}), None, Box(1), OtherBox(1), Colour.RED,
+              Colour.BLUE, (1, 2), (2, 1), ((1,), 2), (1, (2,)), "é", "\udc80"]
+    assert len(set(values)) == len(values)
+    fingerprint = Fingerprints()
+    assert len({fingerprint(value) for value in values}) == len(values)
+
+
+def test_fingerprints_are_the_same_in_another_process_and_hash_seed():
+    state = (("s1", frozenset({"a", "b", ("c", -1)})), frozenset({Box(-2), Box(3)}))
+    program = ("from tests.checker.test_fingerprints import Box; "
+               "from checker.fingerprints import Fingerprints; "
+               "print(Fingerprints()((('s1', frozenset({'a', 'b', ('c', -1)})), "
+               "frozenset({Box(-2), Box(3)}))))")
+    here = Fingerprints()(state)
+    for seed in ("0", "1", "4242"):
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                              cwd=ROOT, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)})
+        assert int(done.stdout) == here
+    # pinned: the encoding (tuple of 2: int of 1 byte 1, tuple of 2: ...)
+    # and XXH3-64 of it, seed 0
+    encoding = b"(\x02i\x01\x01(\x02i\x01\x05i\x01\xfe"
+    assert Fingerprints().encode((1, (5, -2))) == encoding
+    assert Fingerprints()((1, (5, -2))) == xxh3_64_intdigest(encoding) == 14840394586889621335
+
+
+def test_another_seed_gives_other_fingerprints_and_the_same_results():
+    states = [(1, (5, -1)), frozenset({1, 2}), ("a", None)]
+    assert all(Fingerprints(0)(state) != Fingerprints(1)(state) for state in states)
+    spec = load_spec(ROOT / "specs" / "paxos-3a-2v-2b.yaml", REGISTRY)
+    seeded = check(spec.build(), spec.config(fp_seed=12345))
+    _, _, plain = checked_spec("paxos-3a-2v-2b.yaml")
+    assert (seeded.verdict, seeded.stats.distinct_states, seeded.stats.generated_states,
+            seeded.stats.depth) == ("holds", 3921, plain.stats.generated_states, 16)
+    assert (seeded.stats.fp_seed, plain.stats.fp_seed) == (12345, 0)
+
+
+def test_a_state_without_a_canonical_encoding_is_a_definition_error():
+    class Opaque:  # equal only to itself: nothing to encode
+        pass
+
+    class Holds(DieHard):
+        def initial_states(self):
+            return [(0, Opaque())]
+
+    with pytest.raises(ModelDefinitionError, match=r"model 'die-hard': a state is not hashable "
+                       r"or cannot be fingerprinted \(a state holds a .*Opaque, which has no "
+                       r"canonical encoding"):
+        check(Holds())
+
+
+def test_an_unhashable_state_is_a_definition_error_in_exact_mode_too():
+    with pytest.raises(ModelDefinitionError, match=r"not hashable.*\(unhashable type: 'list'\)"):
+        check(Unhashable(), CheckConfig(exact=True))
+
+
+def test_the_exact_store_keeps_the_first_of_equal_states():
+    store = ExactStore()
+    assert store.add_new([(1, -1), (1, -2), (1, -1), Tick()], limit=None) == [0, 1, 3]
+    assert store.unseen([(1, -2), (1, -3)]) == [1]
+    assert store.add_new([(1, -3), (1, -4)], limit=1) == [0]
+    assert store.add_new([(2,)], record=False) == [0]
+    assert (len(store), store.unseen([(2,)])) == (4, [0])
+
+
+def outcome(result) -> tuple:
+    """What a run found, but timings, memory and the fingerprint settings."""
+    stats = result.stats
+
+    def findings(found):
+        return [(f.property.name, f.reason,
+                 None if f.trace is None else [(s.action, s.state) for s in f.trace.steps])
+                for f in found]
+
+    return (result.verdict, result.stopped_by, stats.distinct_states, stats.generated_states,
+            stats.depth, dict(stats.actions), dict(stats.new_states),
+            findings(result.violations), findings(result.witnesses))
+
+
+#: Specs that take over a couple of seconds exactly: under `-m slow`.
+SLOW = {"paxos-3a-2v-3b", "paxos-textbook", "raft-election", "raft-log-healing",
+        "raft-membership-joint-leader-crash", "raft-membership-single-server-bug",
+        "raft-mutant-commit-previous-term", "raft-mutant-forget-vote-on-restart"}
+
+
+@pytest.mark.parametrize("path", [
+    path if path.stem not in SLOW else pytest.param(path, marks=pytest.mark.slow)
+    for path in sorted((ROOT / "specs").glob("*.yaml"))], ids=lambda path: path.stem)
+def test_every_bundled_spec_gives_the_same_result_exactly(path):
+    spec, _, by_fingerprint = checked_spec(path)
+    exact = check(spec.build(), dataclasses.replace(spec.config(), exact=True))
+    assert outcome(exact) == outcome(by_fingerprint)
+    assert (exact.stats.exact, exact.stats.collision_probability) == (True, 0.0)
+    assert by_fingerprint.stats.exact is False
+
+
+def test_exact_mode_with_workers_gives_the_one_process_result():
+    from tests.checker.test_workers import tiny_chunks
+
+    spec = load_spec(ROOT / "specs" / "raft-2s-symmetry.yaml", REGISTRY)
+    with tiny_chunks(8):
+        several = check(spec.build(), dataclasses.replace(spec.config(), exact=True,
+                                                          workers=2))
+    _, _, one = checked_spec("raft-2s-symmetry.yaml")
+    assert outcome(several) == outcome(one)
+    assert several.stats.workers == 2
