@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -244,3 +245,64 @@ def test_symmetry_reduction_gives_the_one_process_orbits():
     with tiny_chunks(2):
         one, two = both(Tokens(processes=5, limit=6), CheckConfig(symmetry=("processes",)))
     assert one == two and one[2] == 462  # C(5 + 6, 6) multisets
+
+
+@contextmanager
+def alarm(seconds: int):
+    """Fail, rather than hang, if the body takes longer than `seconds`."""
+    def ring(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_killed_worker_is_reported_and_its_work_redone():
+    from reports.text import render_stats
+
+    parent = os.getpid()
+
+    def die(state):  # the worker dies at its first state past level 20
+        if os.getpid() != parent and state[0] + state[1] >= 20:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    with tiny_chunks(4):
+        alone = check(Grid(side=30), CheckConfig(keep_going=True))
+        shared = check(Grid(on_expand=die, side=30), CheckConfig(keep_going=True, workers=2))
+    assert outcome(shared) == outcome(alone)
+    assert (shared.stats.workers, shared.stats.workers_lost) == (2, 1)
+    assert (alone.stats.workers, alone.stats.workers_lost) == (1, 0)
+    assert ("worker processes lost: 1 (their work was redone in the main process; the "
+            "result is complete)") in render_stats(shared)
+
+
+def test_a_stopped_worker_does_not_defeat_the_time_limit():
+    parent = os.getpid()
+
+    def stop(state):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+    with tiny_chunks(4), alarm(60):
+        result = check(Grid(on_expand=stop, side=30), CheckConfig(workers=2, time_limit=1))
+    assert (result.verdict, result.stopped_by) == ("incomplete", "time_limit")
+    with pytest.raises(ChildProcessError):  # the stopped worker was ended and waited for
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_running_out_of_memory_stops_the_run_with_what_was_explored(count):
+    def exhaust(state):
+        if state[0] + state[1] == 10:
+            raise MemoryError
+
+    with tiny_chunks(4):
+        result = check(Grid(on_expand=exhaust, side=30), CheckConfig(workers=count))
+    assert (result.verdict, result.stopped_by) == ("incomplete", "memory")
+    # levels 0 to 10 (x + y = d holds d + 1 points) were stored
+    assert (result.stats.distinct_states, result.stats.depth) == (sum(range(1, 12)), 10)
