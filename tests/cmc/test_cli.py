@@ -66,8 +66,8 @@ def test_bad_spec_exits_2_with_one_line_and_no_traceback(run, write_spec):
     result = run("check", path)
     assert result.exit_code == 2
     assert result.stderr == (f"error: {path}:2: boundz: unknown field 'boundz' (did you mean "
-                             "'bounds'?); accepted: bounds, description, expect, init, model, "
-                             "mutant, params, properties, symmetry\n")
+                             "'bounds'?); accepted: bounds, description, exact, expect, init, "
+                             "model, mutant, params, properties, symmetry\n")
     assert result.stdout == ""
 
 
@@ -100,18 +100,25 @@ def test_bad_workers_exits_2(run, write_spec, value):
             "processes (1 or more) nor auto") in result.stderr
 
 
-def test_workers_are_reported_and_change_nothing_else(run):
+def test_workers_are_reported_and_change_nothing_else(run, monkeypatch):
+    from checker import explore
+
+    # levels of 128 states and more are shared (these specs have no level
+    # of the default 2,048)
+    monkeypatch.setattr(explore, "CHUNK", 64)
+    monkeypatch.setattr(explore, "FORK_MIN", 128)
     one = json.loads(run("check", "--workers", "1", "--format", "json",
                          "specs/raft-mutant-vote-twice.yaml").output)["results"][0]
     two = json.loads(run("check", "--workers", "2", "--format", "json",
                          "specs/raft-mutant-vote-twice.yaml").output)["results"][0]
     assert (one["stats"].pop("workers"), two["stats"].pop("workers")) == (1, 2)
     for document in (one, two):
-        for key in ("seconds", "states_per_second", "peak_memory_bytes"):
+        for key in ("seconds", "states_per_second", "peak_memory_bytes",
+                    "worker_memory_bytes"):
             document["stats"].pop(key)
     assert one == two
     text = run("check", "--workers", "2", "specs/raft-2s.yaml").output
-    assert " MiB · 2 workers\n" in text
+    assert " MiB · 2 workers (each up to " in text
 
 
 def test_exit_code_of_several_specs_is_the_worst(run, write_spec):
