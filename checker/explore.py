@@ -233,8 +233,9 @@ class _Search:
 
     def _expand(self, frontier: list[Any], deadline: float | None,
                 probe_only: bool = False) -> list[Any]:
-        """Expand one level; return the next one. When `probe_only`, store
-        and check nothing: return one new state if there is one."""
+        """Expand one level; return the next one. When `probe_only` (the
+        level at the depth bound), check its steps but store nothing: return
+        one new state if there is one."""
         first = len(self.pointers) - len(frontier)
         if probe_only:
             # Every step is generated and checked as on any level, so that
