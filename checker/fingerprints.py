@@ -32,7 +32,7 @@ from typing import Any, Callable
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
-from checker.symmetry import REMEMBERED, Remembered
+from checker.symmetry import Remembered
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing spreads any bits
 _EMPTY = 0
@@ -62,10 +62,7 @@ class Fingerprints:
     Speed: every successor is fingerprinted. Components are remembered with
     their encodings (a bounded table keyed by the component: states share
     rows, messages and message sets), so most of a successor is encoded by
-    dict look-ups at C speed; members of sets are remembered by identity
-    too (`id`, their objects held so the ids stay theirs), because models
-    share message objects between states and a look-up by identity spares
-    hashing each member again.
+    dict look-ups at C speed; so are the fingerprints of set members.
     """
 
     def __init__(self, seed: int = 0) -> None:
@@ -74,8 +71,7 @@ class Fingerprints:
             int: _int, bool: _int, str: _str, bytes: _bytes, float: _float,
             type(None): _none, tuple: self._tuple, frozenset: self._frozenset}
         self._remembered = Remembered(self.encode)
-        self._member_fingerprints: dict[int, int] = {}  # id(member) -> fingerprint
-        self._members: list[Any] = []  # holds them, so that no other object takes an id
+        self._member_fingerprints = Remembered(self._member_fingerprint)
 
     def __call__(self, state: Any) -> int:
         return xxh3_64_intdigest(self.encode(state), self.seed)
@@ -88,7 +84,6 @@ class Fingerprints:
         """Let go of the remembered encodings (when memory runs out)."""
         self._remembered.clear()
         self._member_fingerprints.clear()
-        self._members.clear()
 
     def encode(self, value: Any) -> bytes:
         """The canonical encoding of `value`. ``TypeError`` when a value has
@@ -104,25 +99,13 @@ class Fingerprints:
                 + b"".join(map(self._remembered.__getitem__, value)))
 
     def _frozenset(self, value: frozenset) -> bytes:
-        try:
-            total = sum(map(self._member_fingerprints.__getitem__, map(id, value)))
-        except KeyError:
-            total = sum(map(self._member_fingerprint, value))
+        total = sum(map(self._member_fingerprints.__getitem__, value))
         size = len(value)
         return ((_SET_HEADS[size] if size < 255 else b"{" + _length(size))
                 + (total & _MASK).to_bytes(8, "little"))
 
     def _member_fingerprint(self, member: Any) -> int:
-        known = self._member_fingerprints
-        fingerprint = known.get(id(member))
-        if fingerprint is None:
-            fingerprint = xxh3_64_intdigest(self._remembered[member], self.seed)
-            if len(known) >= REMEMBERED:
-                known.clear()
-                self._members.clear()
-            known[id(member)] = fingerprint
-            self._members.append(member)
-        return fingerprint
+        return xxh3_64_intdigest(self._remembered[member], self.seed)
 
     def _dataclass(self, value: Any) -> bytes:
         kind = type(value)
