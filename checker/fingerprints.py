@@ -44,6 +44,10 @@ _ZERO_STANDIN = np.uint64(0x1D8E4E27C47D124F)
 _MAX_LOAD = 0.7
 
 
+#: Entries of each table of remembered encodings before it starts over.
+ENCODINGS_REMEMBERED = 1 << 14
+
+
 class Fingerprints:
     """``fingerprints(state)``: the state's 64-bit fingerprint, an unsigned int.
 
@@ -70,8 +74,11 @@ class Fingerprints:
         self._encoders: dict[type, Callable[[Any], bytes]] = {
             int: _int, bool: _int, str: _str, bytes: _bytes, float: _float,
             type(None): _none, tuple: self._tuple, frozenset: self._frozenset}
-        self._remembered = Remembered(self.encode)
-        self._member_fingerprints = Remembered(self._member_fingerprint)
+        # Small tables: what is met again is mostly met soon, and a larger
+        # table holding the states' parts costs memory and cache misses.
+        self._remembered = Remembered(self.encode, size=ENCODINGS_REMEMBERED)
+        self._member_fingerprints = Remembered(self._member_fingerprint,
+                                               size=ENCODINGS_REMEMBERED)
 
     def __call__(self, state: Any) -> int:
         return xxh3_64_intdigest(self.encode(state), self.seed)

@@ -36,14 +36,16 @@ REMEMBERED = 1 << 16
 class Remembered(dict):
     """``table[key]`` is ``function(key)``, computed once: a dict look-up (a
     C call) when remembered, the common case in a model's symmetry hooks;
-    starts over when it holds `REMEMBERED` entries, to bound memory."""
+    starts over when it holds `size` entries (`REMEMBERED` by default), to
+    bound memory."""
 
-    def __init__(self, function: Callable[[Any], Any]):
+    def __init__(self, function: Callable[[Any], Any], size: int | None = None):
         super().__init__()
         self.function = function
+        self.size = size
 
     def __missing__(self, key: Any) -> Any:
-        if len(self) >= REMEMBERED:
+        if len(self) >= (REMEMBERED if self.size is None else self.size):
             self.clear()
         value = self[key] = self.function(key)
         return value
