@@ -131,7 +131,7 @@ class Fingerprints:
         for base in (bool, int, float, str, bytes, tuple, frozenset):
             if issubclass(kind, base):
                 return self._encoders[base]
-        if dataclasses.is_dataclass(kind):
+        if dataclasses.is_dataclass(kind) and kind.__dataclass_params__.eq:
             return self._dataclass
         if issubclass(kind, enum.Enum):
             return _enum_member

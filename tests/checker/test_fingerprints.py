@@ -149,6 +149,15 @@ def test_a_state_without_a_canonical_encoding_is_a_definition_error():
         check(Holds())
 
 
+def test_a_dataclass_compared_by_identity_has_no_canonical_encoding():
+    @dataclasses.dataclass(frozen=True, eq=False)
+    class Token:  # two tokens of one value are two states: nothing canonical to encode
+        value: int
+
+    with pytest.raises(TypeError, match="a state holds a .*Token, which has no canonical"):
+        Fingerprints()((Token(1),))
+
+
 def test_an_unhashable_state_is_a_definition_error_in_exact_mode_too():
     with pytest.raises(ModelDefinitionError, match=r"not hashable.*\(unhashable type: 'list'\)"):
         check(Unhashable(), CheckConfig(exact=True))
