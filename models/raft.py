@@ -385,6 +385,7 @@ class Raft(Model):
     actions = (Restart, Timeout, RequestVote, BecomeLeader, ClientRequest,
                AdvanceCommitIndex, AppendEntries, Receive, DuplicateMessage, DropMessage)
     symmetry_sets = ("servers",)
+    takes_init = True
 
     # -- parameters and the starting configuration --------------------------------
 
@@ -936,6 +937,10 @@ class Raft(Model):
         return True
 
     # -- reachability witnesses --------------------------------------------------------
+    #
+    # Leader Elected and Entry Committed make sense for any run; the others are
+    # scenario witnesses (an `init:` block, a membership change, more terms
+    # than the default bounds), checked only where a spec names them.
 
     @reachable("Leader Elected")
     def leader_elected(self, state: tuple) -> bool:
@@ -947,14 +952,14 @@ class Raft(Model):
         """Some server has committed an entry (commit_index ≥ 1)."""
         return any(s[COMMIT] for s in state[0])
 
-    @reachable("Stale Leader")
+    @reachable("Stale Leader", default=False)
     def stale_leader(self, state: tuple) -> bool:
         """A leader of an older term coexists with a leader of a newer one
         (legal: the stale one has not yet heard of the newer term)."""
         terms = {s[TERM] for s in state[0] if s[ROLE] == LEADER}
         return len(terms) > 1
 
-    @reachable("Stale Leader Stepped Down")
+    @reachable("Stale Leader Stepped Down", default=False)
     def stale_leader_stepped_down(self, state: tuple) -> bool:
         """A former leader is a Follower while a leader of a term at least
         its own exists.
@@ -973,7 +978,7 @@ class Raft(Model):
                     return True
         return False
 
-    @reachable("Partitioned Candidate")
+    @reachable("Partitioned Candidate", default=False)
     def partitioned_candidate(self, state: tuple) -> bool:
         """A leader is elected while one server, cut off from it, keeps
         timing out: every server but one is at most at the leader's term, and
@@ -986,7 +991,7 @@ class Raft(Model):
                     return True
         return False
 
-    @reachable("Old Leader Steps Down")
+    @reachable("Old Leader Steps Down", default=False)
     def old_leader_steps_down(self, state: tuple) -> bool:
         """A server that was Leader in the starting configuration (an
         ``init:`` block) is a Follower in a higher term than it had. The
@@ -998,7 +1003,7 @@ class Raft(Model):
         return any(servers[i][ROLE] == FOLLOWER and servers[i][TERM] > start[i][TERM]
                    for i in self._start_leaders)
 
-    @reachable("Split Vote Resolved")
+    @reachable("Split Vote Resolved", default=False)
     def split_vote_resolved(self, state: tuple) -> bool:
         """A leader is elected in a term above every term of the starting
         configuration. From an ``init:`` block where the votes of the latest
@@ -1007,7 +1012,7 @@ class Raft(Model):
         top = self._start_top_term
         return any(s[ROLE] == LEADER and s[TERM] > top for s in state[0])
 
-    @reachable("Conflict Overwritten")
+    @reachable("Conflict Overwritten", default=False)
     def conflict_overwritten(self, state: tuple) -> bool:
         """A server holds, at an index where its starting log (an ``init:``
         block) had an entry, a different entry: its conflicting entry was
@@ -1020,7 +1025,7 @@ class Raft(Model):
                     return True
         return False
 
-    @reachable("Logs Healed")
+    @reachable("Logs Healed", default=False)
     def logs_healed(self, state: tuple) -> bool:
         """A leader's log is non-empty and every server's log equals it."""
         servers = state[0]
@@ -1031,7 +1036,7 @@ class Raft(Model):
 
     # -- membership change witnesses (see models.raft_membership) -------------------
 
-    @reachable("Configuration Changed")
+    @reachable("Configuration Changed", default=False)
     def configuration_changed(self, state: tuple) -> bool:
         """Some server has committed the configuration ``membership.to``: the
         change is done. Without membership it is unreachable."""
@@ -1039,7 +1044,7 @@ class Raft(Model):
         return membership is not None and any(
             membership.committed_target(s[LOG], s[COMMIT]) for s in state[0])
 
-    @reachable("Change Finished by a New Leader")
+    @reachable("Change Finished by a New Leader", default=False)
     def change_finished_by_new_leader(self, state: tuple) -> bool:
         """Joint consensus: a server has committed C_old,new and then C_new of
         a later term, so the leader that started the change did not finish
@@ -1049,7 +1054,7 @@ class Raft(Model):
         return membership is not None and any(
             membership.finished_later(s[LOG], s[COMMIT]) for s in state[0])
 
-    @reachable("New Leader under C_old,new")
+    @reachable("New Leader under C_old,new", default=False)
     def joint_leader_elected(self, state: tuple) -> bool:
         """Joint consensus: a leader whose configuration is C_old,new of an
         earlier term than its own, so it was elected under C_old,new (with a
@@ -1065,7 +1070,7 @@ class Raft(Model):
                     return True
         return False
 
-    @reachable("Change Rolled Back")
+    @reachable("Change Rolled Back", default=False)
     def change_rolled_back(self, state: tuple) -> bool:
         """Joint consensus: a leader elected under C_old (its log has no
         C_old,new) has committed an entry of its own at an index where another
