@@ -52,6 +52,12 @@ depths or the distinct-state counts TLC reports on the same bounds:
   the state already known.
 - A scenario may start from a configuration of its own (``init:``, see
   `Raft.setup`) instead of the spec's ``Init``.
+- A send into a full bag is not generated either: it leads outside the
+  bounds (``max_msgs``) to a state whose servers are this state's, which
+  TLC checks (the invariants give this state's answers) and does not
+  explore. So coverage counts no such step, and an instance whose bag
+  holds one message at most has no ``DuplicateMessage`` among its actions
+  (none with ``max_msgs: 0`` sends anything).
 
 One difference from the published text is the issue's, and TLC's reference
 counts follow it: the bag is a real multiset. raft.tla's ``WithoutMessage``
@@ -95,16 +101,24 @@ def server_name(i: int | None) -> str:
     return "none" if i is None else f"s{i + 1}"
 
 
-#: Commands named by `init:` blocks (``x=9``), shared by all models so that a
-#: value prints the same wherever it appears. Client values are 0, 1, ...
-#: (printed v1, v2, ...); the k-th named command is the value -(k + 1).
-COMMANDS: list[str] = []
+# Client values are 0, 1, ... (printed v1, v2, ...). A command an `init:` block
+# names (``x=9``) is a negative number that spells its name, so it prints
+# without a table and every model encodes it alike, whatever was loaded before.
+
+
+def command_value(name: str) -> int:
+    """The value of the command `name`: minus its UTF-8 bytes read as a number
+    (after a 1 byte, so that no name is lost to leading zero bytes)."""
+    return -int.from_bytes(b"\x01" + name.encode(), "big")
 
 
 def value_name(value: int) -> str:
     if value >= CONFIG:
         return config_name(value)  # a configuration entry (membership change)
-    return f"v{value + 1}" if value >= 0 else COMMANDS[-value - 1]
+    if value >= 0:
+        return f"v{value + 1}"
+    spelled = -value
+    return spelled.to_bytes((spelled.bit_length() + 7) // 8, "big")[1:].decode()
 
 
 def entry_name(entry: tuple[int, int]) -> str:
@@ -405,7 +419,7 @@ class Raft(Model):
                 raise ParamError("params.quorum", "with membership changes every configuration "
                                  "counts its own majorities; remove quorum: or membership:")
             self._membership = Membership(self.membership, n)
-            self.actions = type(self).actions + (ChangeConfig,)
+        self.actions = self._possible_actions()
         if self.mutant == "change_before_commit" and (
                 self._membership is None or self._membership.change != "single_server"):
             raise ParamError("mutant", "change_before_commit breaks single-server membership "
@@ -443,6 +457,19 @@ class Raft(Model):
             held.append(committed[:count])
         self._start_held = tuple(held)
         self._holds_commits = any(held)
+
+    def _possible_actions(self) -> tuple[type, ...]:
+        """The actions this instance can take, for coverage: a send into a
+        full bag is not generated (see `successors`), so with ``max_msgs: 1``
+        no message is ever duplicated, and with 0 none is ever sent."""
+        if self.max_msgs == 0:
+            cannot = {RequestVote, AppendEntries, Receive, DuplicateMessage, DropMessage}
+        elif self.max_msgs == 1:
+            cannot = {DuplicateMessage}
+        else:
+            cannot = set()
+        actions = tuple(kind for kind in type(self).actions if kind not in cannot)
+        return actions + ((ChangeConfig,) if self._membership is not None else ())
 
     def _parse_init(self, init: Mapping[str, Any]) -> tuple:
         """The starting state from an ``init:`` block::
@@ -588,9 +615,7 @@ class Raft(Model):
                                      f"{self.values} client values (v1..v{self.values}); "
                                      "raise values or name a command such as x=9")
             else:
-                if name not in COMMANDS:
-                    COMMANDS.append(name)
-                value = -COMMANDS.index(name) - 1
+                value = command_value(name)
             log.append((int(found.group(1)), value))
         return tuple(log)
 
@@ -626,7 +651,7 @@ class Raft(Model):
         ones, zeros = self._ones, self._zeros
         forget_vote = self.mutant == "forget_vote_on_restart"
         # A send into a full bag leads outside the bounds to a state whose
-        # servers are this state's: see `can_send` in the module docstring.
+        # servers are this state's: not generated (see the module docstring).
         can_send = len(msgs) < self.max_msgs
         # Whom a server asks and informs, and which votes or matches make a
         # quorum: fixed, or by its latest configuration (membership changes).
