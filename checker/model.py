@@ -215,6 +215,14 @@ class Model:
             return {"state": jsonable(state)}
         return {name: jsonable(value) for name, value in fields.items()}
 
+    def nodes(self) -> Sequence[str]:
+        """The names of this instance's nodes as reports print them, in
+        order (``s1``, ``s2``, ...). Reports only: a sequence chart draws
+        its lifelines in this order, and draws one for every node that the
+        explanation of a property names, even one that takes no step. The
+        default names none: lifelines come in the order nodes first act."""
+        return ()
+
     def step_events(self, state: State, action: Action,
                     next_state: State) -> Sequence[StepEvent]:
         """What the step ``state --action--> next_state`` does, for message

@@ -1321,6 +1321,11 @@ class Raft(Model):
         if type(action) is DropMessage:
             m = action.m
             events.append(Note(server_name(m.dest), f"network loses {_label(m)}"))
+        elif type(action) is Receive:
+            # Received when acted on, even where the spec leaves it in the bag
+            # to act on again (UpdateTerm, or deleting a conflicting entry).
+            m = action.m
+            events.append(Received(server_name(m.source), server_name(m.dest), _label(m)))
         else:
             events += [Received(server_name(m.source), server_name(m.dest), _label(m))
                        for m in sorted(taken.elements())]
@@ -1338,6 +1343,9 @@ class Raft(Model):
             if old[COMMIT] != new[COMMIT]:
                 events.append(Note(server_name(i), f"commit_index {new[COMMIT]}"))
         return events
+
+    def nodes(self) -> tuple[str, ...]:
+        return tuple(server_name(i) for i in self._range)
 
     def state_view(self, state: tuple) -> dict[str, Any]:
         view: dict[str, Any] = {}
