@@ -55,8 +55,9 @@ _MARK = {"holds": "✅", "witnessed": "✅", "violated": "❌", "not settled": "
 
 
 def _escape(value: str) -> str:
-    """Text with the characters Markdown would read as markup escaped."""
-    return "".join("\\" + c if c in "\\`*_[]<>|#" else c for c in value)
+    """Text with the characters Markdown would read as markup escaped (an
+    underscore inside a word, as in property names, is no markup)."""
+    return "".join("\\" + c if c in "\\`*[]<>|" else c for c in value)
 
 
 def _cell(value: str) -> str:
