@@ -46,7 +46,7 @@ from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
 from checker.model import Model, has_bounds
 from checker.progress import Reporter, Silent
-from checker.properties import Property, reason_of
+from checker.properties import Property, default_properties, reason_of
 from checker.result import (HOLDS, INCOMPLETE, VIOLATED, CheckConfig, Finding,
                             Result, Stats)
 from checker.symmetry import Symmetry
@@ -64,9 +64,10 @@ MUTATION_CHECKS = 256
 
 
 def select_properties(model: Model, names: tuple[str, ...] | None) -> tuple[Property, ...]:
-    """The model's properties named in `names` (all of them when None)."""
+    """The model's properties named in `names` (when None, its default
+    ones: every property but the scenario witnesses)."""
     if names is None:
-        return tuple(model.properties.values())
+        return default_properties(model.properties.values())
     unknown = [name for name in names if name not in model.properties]
     if unknown:
         raise CheckerError(f"model {model.name!r} has no property {unknown[0]!r}; "

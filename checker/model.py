@@ -14,6 +14,8 @@ A model subclass declares, as class attributes:
 - ``mutants``: named, deliberately broken variants and what each breaks,
 - ``actions``: its action types (so an action that never fires is reported),
 - ``symmetry_sets``: the names of its interchangeable sets (``servers``),
+- ``takes_init``: whether it can start from a spec's ``init:`` block (a
+  model that cannot refuses one rather than ignore it),
 
 and its properties as decorated methods (see `checker.properties`).
 
@@ -103,6 +105,7 @@ class Model:
     mutants: ClassVar[Mapping[str, str]] = {}
     actions: ClassVar[tuple[type, ...]] = ()
     symmetry_sets: ClassVar[tuple[str, ...]] = ()
+    takes_init: ClassVar[bool] = False
     #: Filled from the decorated methods, in the order they are defined.
     properties: ClassVar[Mapping[str, Property]] = {}
 
@@ -129,6 +132,9 @@ class Model:
             raise ParamError("mutant", f"{self.name} has no mutant {mutant!r}; "
                              f"it has {', '.join(self.mutants) or 'none'}")
         self.mutant = mutant
+        if init is not None and not self.takes_init:
+            raise ParamError("init", f"{self.name} takes no init: block (it always starts "
+                             "from its own initial state); remove init:")
         self.init = init
         self.setup()
 
@@ -208,6 +214,14 @@ class Model:
         else:
             return {"state": jsonable(state)}
         return {name: jsonable(value) for name, value in fields.items()}
+
+    def nodes(self) -> Sequence[str]:
+        """The names of this instance's nodes as reports print them, in
+        order (``s1``, ``s2``, ...). Reports only: a sequence chart draws
+        its lifelines in this order, and draws one for every node that the
+        explanation of a property names, even one that takes no step. The
+        default names none: lifelines come in the order nodes first act."""
+        return ()
 
     def step_events(self, state: State, action: Action,
                     next_state: State) -> Sequence[StepEvent]:

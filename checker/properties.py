@@ -6,7 +6,11 @@ Three kinds, as the checker treats them:
 - ``transition``: must hold for every step. ``f(self, state, action, next_state)``.
 - ``reachable``: some reachable state must satisfy it; the engine returns a
   witness trace. ``f(self, state)``. Used for vacuity checks ("a value is
-  chosen") and for "show me a run where ..." questions.
+  chosen") and for "show me a run where ..." questions. A scenario witness,
+  reachable only from the starting configuration or with the options a
+  particular spec sets up, is declared ``reachable(title, default=False)``:
+  it is checked only when a spec names it in ``properties:``, so a plain run
+  of the model never fails for a scenario it cannot reach.
 
 A predicate returns something truthy when the property holds of its argument.
 To say *why* it fails, return ``Fails("s1 and s2 are both leader in term 2")``,
@@ -16,7 +20,7 @@ which is falsy and carries the reason into the reports.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 KINDS = ("invariant", "transition", "reachable")
 
@@ -44,19 +48,22 @@ def reason_of(outcome: Any) -> str | None:
 @dataclass(frozen=True)
 class Property:
     """A named claim about a model. `name` is the snake_case spec name (the
-    method's name), `title` the paper's name ("Election Safety")."""
+    method's name), `title` the paper's name ("Election Safety"). `default`:
+    whether a spec that lists no properties checks it (every safety property
+    and the witnesses that make sense for any run; not scenario witnesses)."""
 
     name: str
     title: str
     kind: str
     doc: str
+    default: bool = True
 
 
-def _declare(kind: str, title: str) -> Callable[[Callable], Callable]:
+def _declare(kind: str, title: str, default: bool = True) -> Callable[[Callable], Callable]:
     def mark(function: Callable) -> Callable:
         function.__checker_property__ = Property(
             name=function.__name__, title=title, kind=kind,
-            doc=" ".join((function.__doc__ or "").split()))
+            doc=" ".join((function.__doc__ or "").split()), default=default)
         return function
     return mark
 
@@ -71,6 +78,12 @@ def transition(title: str) -> Callable[[Callable], Callable]:
     return _declare("transition", title)
 
 
-def reachable(title: str) -> Callable[[Callable], Callable]:
-    """Declare ``f(self, state)`` as a state some run must reach (a witness)."""
-    return _declare("reachable", title)
+def reachable(title: str, default: bool = True) -> Callable[[Callable], Callable]:
+    """Declare ``f(self, state)`` as a state some run must reach (a witness);
+    ``default=False`` for a scenario witness, checked only when named."""
+    return _declare("reachable", title, default)
+
+
+def default_properties(properties: Iterable[Property]) -> tuple[Property, ...]:
+    """Those of `properties` a spec that names none checks."""
+    return tuple(prop for prop in properties if prop.default)

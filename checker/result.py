@@ -8,6 +8,19 @@ from typing import Any, Mapping
 from checker.properties import Property
 
 HOLDS, VIOLATED, INCOMPLETE = "holds", "violated", "incomplete"
+#: The outcomes of one property, besides holds and violated.
+WITNESSED, NOT_SETTLED = "witnessed", "not settled"
+
+#: Why a run stopped before the state space was exhausted (`Result.stopped_by`).
+STOPPED_BY = {
+    "max_depth": "the depth bound (max_depth) was reached with states left to explore",
+    "max_states": "the state bound (max_states) was reached",
+    "time_limit": "the time limit (time_limit) ran out",
+    "interrupted": "the run was interrupted",
+    "memory": "memory ran out",
+}
+STOPPED_AT_VIOLATION = ("the run stopped at the first violation (--keep-going checks "
+                        "every property)")
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,20 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What a check found about one property: ``holds``, ``violated``,
+    ``witnessed`` (a `reachable` property, with its run) or ``not settled``
+    (the run stopped before it could tell), with the reason (a violation's
+    explanation, or why the property is not settled) and the finding, if
+    any."""
+
+    property: Property
+    outcome: str
+    reason: str | None = None
+    finding: Finding | None = None
+
+
+@dataclass(frozen=True)
 class Stats:
     distinct_states: int
     generated_states: int
@@ -135,3 +162,31 @@ class Result:
 
     def witness(self, name: str) -> Finding | None:
         return next((w for w in self.witnesses if w.property.name == name), None)
+
+    def exhaustive(self, keep_going: bool = False) -> bool:
+        """Whether every reachable state was checked against every property:
+        no bound stopped the run, and it did not stop at a counterexample
+        (it went on, with `keep_going`, or its only violations are
+        properties never reached, which are known at the end)."""
+        return self.stopped_by is None and (
+            self.verdict == HOLDS or keep_going
+            or all(finding.trace is None for finding in self.violations))
+
+    def outcomes(self, keep_going: bool = False) -> tuple[Outcome, ...]:
+        """Each checked property with its outcome, in the order checked: the
+        one list every report renders. `keep_going`: whether the run went on
+        after its first violation."""
+        exhaustive = self.exhaustive(keep_going)
+        unsettled = STOPPED_BY[self.stopped_by] if self.stopped_by else STOPPED_AT_VIOLATION
+        found = []
+        for prop in self.properties:
+            violation, witness = self.violation(prop.name), self.witness(prop.name)
+            if violation is not None:
+                found.append(Outcome(prop, VIOLATED, violation.reason, violation))
+            elif witness is not None:
+                found.append(Outcome(prop, WITNESSED, None, witness))
+            elif exhaustive:
+                found.append(Outcome(prop, HOLDS))
+            else:
+                found.append(Outcome(prop, NOT_SETTLED, unsettled))
+        return tuple(found)

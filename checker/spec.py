@@ -31,6 +31,7 @@ import yaml
 
 from checker.errors import CheckerError, SpecError
 from checker.model import Model
+from checker.properties import default_properties
 from checker.result import CheckConfig, Result
 
 VERDICTS = ("holds", "violated", "incomplete")
@@ -281,7 +282,8 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
 
     expect = Expect(**data["expect"]) if "expect" in data else None
     if expect is not None:
-        _check_expect(expect, properties or list(model_class.properties), model_class)
+        _check_expect(expect, properties or [p.name for p in default_properties(
+            model_class.properties.values())], model_class)
 
     spec = Spec(path=path, model_class=model_class, params=resolved, mutant=mutant,
                 properties=tuple(properties) if properties else None,

@@ -93,19 +93,23 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                                _reporter(progress, spec.name))
         mismatches = spec.expect.mismatches(result) if spec.expect else []
         codes.append(_exit_code(result.verdict, spec.expect is not None, mismatches))
-        title = f"{spec.path}: {_describe(model)}"
+        description = spec.description.strip() if spec.description else None
+        checked = Checked(spec.path, model, result, spec.expect, tuple(mismatches), keep_going,
+                          description)
+        runs.append(checked)
+        title = f"{spec.path}: {checked.describe()}"
         options = dict(expected=spec.expect is not None, full_states=full_states,
-                       witnesses=witnesses)
+                       witnesses=witnesses, keep_going=keep_going,
+                       description=description)
         text = render_result(title, model, result, mismatches, **options)
-        document = result_document(spec.path, model, result, spec.expect, mismatches)
+        document = result_document(spec.path, model, result, spec.expect, mismatches,
+                                   keep_going=keep_going, description=description)
         documents.append(document)
-        runs.append(Checked(spec.path, model, result, spec.expect, tuple(mismatches),
-                            keep_going))
         if output_format == "text":
             click.echo(render_result(title, model, result, mismatches, colour=True, **options)
                        if colour else text, color=colour)
         if out_dir:
-            write_reports(Path(out_dir), runs[-1], text, document, graph_format, witnesses)
+            write_reports(Path(out_dir), checked, text, document, graph_format, witnesses)
         if result.stopped_by == "interrupted":
             break
     if output_format == "json":
@@ -121,12 +125,6 @@ def _exit_code(verdict: str, has_expectation: bool, mismatches: list[str]) -> in
     if has_expectation:
         return FAILED if mismatches else OK
     return {"holds": OK, "violated": FAILED, "incomplete": INCOMPLETE}[verdict]
-
-
-def _describe(model) -> str:
-    params = ", ".join(f"{name}={value}" for name, value in model.parameters().items())
-    text = f"{model.name} ({params})"
-    return text + (f", mutant {model.mutant}" if model.mutant else "")
 
 
 def _reporter(progress: bool | None, label: str):

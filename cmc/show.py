@@ -15,6 +15,7 @@ def show(spec: str) -> None:
     the bounds and the expectation."""
     import yaml
 
+    from checker.properties import default_properties
     from checker.spec import load_spec
     from models import REGISTRY
 
@@ -26,7 +27,8 @@ def show(spec: str) -> None:
         "description": loaded.description,
         "params": dict(loaded.params),
         "mutant": loaded.mutant,
-        "properties": list(loaded.properties or model_class.properties),
+        "properties": list(loaded.properties or [
+            prop.name for prop in default_properties(model_class.properties.values())]),
         "symmetry": list(loaded.symmetry) or False,
         "bounds": dataclasses.asdict(loaded.bounds),
         "init": loaded.init,

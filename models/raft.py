@@ -52,6 +52,12 @@ depths or the distinct-state counts TLC reports on the same bounds:
   the state already known.
 - A scenario may start from a configuration of its own (``init:``, see
   `Raft.setup`) instead of the spec's ``Init``.
+- A send into a full bag is not generated either: it leads outside the
+  bounds (``max_msgs``) to a state whose servers are this state's, which
+  TLC checks (the invariants give this state's answers) and does not
+  explore. So coverage counts no such step, and an instance whose bag
+  holds one message at most has no ``DuplicateMessage`` among its actions
+  (none with ``max_msgs: 0`` sends anything).
 
 One difference from the published text is the issue's, and TLC's reference
 counts follow it: the bag is a real multiset. raft.tla's ``WithoutMessage``
@@ -95,16 +101,24 @@ def server_name(i: int | None) -> str:
     return "none" if i is None else f"s{i + 1}"
 
 
-#: Commands named by `init:` blocks (``x=9``), shared by all models so that a
-#: value prints the same wherever it appears. Client values are 0, 1, ...
-#: (printed v1, v2, ...); the k-th named command is the value -(k + 1).
-COMMANDS: list[str] = []
+# Client values are 0, 1, ... (printed v1, v2, ...). A command an `init:` block
+# names (``x=9``) is a negative number that spells its name, so it prints
+# without a table and every model encodes it alike, whatever was loaded before.
+
+
+def command_value(name: str) -> int:
+    """The value of the command `name`: minus its UTF-8 bytes read as a number
+    (after a 1 byte, so that no name is lost to leading zero bytes)."""
+    return -int.from_bytes(b"\x01" + name.encode(), "big")
 
 
 def value_name(value: int) -> str:
     if value >= CONFIG:
         return config_name(value)  # a configuration entry (membership change)
-    return f"v{value + 1}" if value >= 0 else COMMANDS[-value - 1]
+    if value >= 0:
+        return f"v{value + 1}"
+    spelled = -value
+    return spelled.to_bytes((spelled.bit_length() + 7) // 8, "big")[1:].decode()
 
 
 def entry_name(entry: tuple[int, int]) -> str:
@@ -385,6 +399,7 @@ class Raft(Model):
     actions = (Restart, Timeout, RequestVote, BecomeLeader, ClientRequest,
                AdvanceCommitIndex, AppendEntries, Receive, DuplicateMessage, DropMessage)
     symmetry_sets = ("servers",)
+    takes_init = True
 
     # -- parameters and the starting configuration --------------------------------
 
@@ -404,7 +419,7 @@ class Raft(Model):
                 raise ParamError("params.quorum", "with membership changes every configuration "
                                  "counts its own majorities; remove quorum: or membership:")
             self._membership = Membership(self.membership, n)
-            self.actions = type(self).actions + (ChangeConfig,)
+        self.actions = self._possible_actions()
         if self.mutant == "change_before_commit" and (
                 self._membership is None or self._membership.change != "single_server"):
             raise ParamError("mutant", "change_before_commit breaks single-server membership "
@@ -442,6 +457,19 @@ class Raft(Model):
             held.append(committed[:count])
         self._start_held = tuple(held)
         self._holds_commits = any(held)
+
+    def _possible_actions(self) -> tuple[type, ...]:
+        """The actions this instance can take, for coverage: a send into a
+        full bag is not generated (see `successors`), so with ``max_msgs: 1``
+        no message is ever duplicated, and with 0 none is ever sent."""
+        if self.max_msgs == 0:
+            cannot = {RequestVote, AppendEntries, Receive, DuplicateMessage, DropMessage}
+        elif self.max_msgs == 1:
+            cannot = {DuplicateMessage}
+        else:
+            cannot = set()
+        actions = tuple(kind for kind in type(self).actions if kind not in cannot)
+        return actions + ((ChangeConfig,) if self._membership is not None else ())
 
     def _parse_init(self, init: Mapping[str, Any]) -> tuple:
         """The starting state from an ``init:`` block::
@@ -587,9 +615,7 @@ class Raft(Model):
                                      f"{self.values} client values (v1..v{self.values}); "
                                      "raise values or name a command such as x=9")
             else:
-                if name not in COMMANDS:
-                    COMMANDS.append(name)
-                value = -COMMANDS.index(name) - 1
+                value = command_value(name)
             log.append((int(found.group(1)), value))
         return tuple(log)
 
@@ -625,7 +651,7 @@ class Raft(Model):
         ones, zeros = self._ones, self._zeros
         forget_vote = self.mutant == "forget_vote_on_restart"
         # A send into a full bag leads outside the bounds to a state whose
-        # servers are this state's: see `can_send` in the module docstring.
+        # servers are this state's: not generated (see the module docstring).
         can_send = len(msgs) < self.max_msgs
         # Whom a server asks and informs, and which votes or matches make a
         # quorum: fixed, or by its latest configuration (membership changes).
@@ -936,6 +962,10 @@ class Raft(Model):
         return True
 
     # -- reachability witnesses --------------------------------------------------------
+    #
+    # Leader Elected and Entry Committed make sense for any run; the others are
+    # scenario witnesses (an `init:` block, a membership change, more terms
+    # than the default bounds), checked only where a spec names them.
 
     @reachable("Leader Elected")
     def leader_elected(self, state: tuple) -> bool:
@@ -947,14 +977,14 @@ class Raft(Model):
         """Some server has committed an entry (commit_index ≥ 1)."""
         return any(s[COMMIT] for s in state[0])
 
-    @reachable("Stale Leader")
+    @reachable("Stale Leader", default=False)
     def stale_leader(self, state: tuple) -> bool:
         """A leader of an older term coexists with a leader of a newer one
         (legal: the stale one has not yet heard of the newer term)."""
         terms = {s[TERM] for s in state[0] if s[ROLE] == LEADER}
         return len(terms) > 1
 
-    @reachable("Stale Leader Stepped Down")
+    @reachable("Stale Leader Stepped Down", default=False)
     def stale_leader_stepped_down(self, state: tuple) -> bool:
         """A former leader is a Follower while a leader of a term at least
         its own exists.
@@ -973,7 +1003,7 @@ class Raft(Model):
                     return True
         return False
 
-    @reachable("Partitioned Candidate")
+    @reachable("Partitioned Candidate", default=False)
     def partitioned_candidate(self, state: tuple) -> bool:
         """A leader is elected while one server, cut off from it, keeps
         timing out: every server but one is at most at the leader's term, and
@@ -986,7 +1016,7 @@ class Raft(Model):
                     return True
         return False
 
-    @reachable("Old Leader Steps Down")
+    @reachable("Old Leader Steps Down", default=False)
     def old_leader_steps_down(self, state: tuple) -> bool:
         """A server that was Leader in the starting configuration (an
         ``init:`` block) is a Follower in a higher term than it had. The
@@ -998,7 +1028,7 @@ class Raft(Model):
         return any(servers[i][ROLE] == FOLLOWER and servers[i][TERM] > start[i][TERM]
                    for i in self._start_leaders)
 
-    @reachable("Split Vote Resolved")
+    @reachable("Split Vote Resolved", default=False)
     def split_vote_resolved(self, state: tuple) -> bool:
         """A leader is elected in a term above every term of the starting
         configuration. From an ``init:`` block where the votes of the latest
@@ -1007,7 +1037,7 @@ class Raft(Model):
         top = self._start_top_term
         return any(s[ROLE] == LEADER and s[TERM] > top for s in state[0])
 
-    @reachable("Conflict Overwritten")
+    @reachable("Conflict Overwritten", default=False)
     def conflict_overwritten(self, state: tuple) -> bool:
         """A server holds, at an index where its starting log (an ``init:``
         block) had an entry, a different entry: its conflicting entry was
@@ -1020,7 +1050,7 @@ class Raft(Model):
                     return True
         return False
 
-    @reachable("Logs Healed")
+    @reachable("Logs Healed", default=False)
     def logs_healed(self, state: tuple) -> bool:
         """A leader's log is non-empty and every server's log equals it."""
         servers = state[0]
@@ -1031,7 +1061,7 @@ class Raft(Model):
 
     # -- membership change witnesses (see models.raft_membership) -------------------
 
-    @reachable("Configuration Changed")
+    @reachable("Configuration Changed", default=False)
     def configuration_changed(self, state: tuple) -> bool:
         """Some server has committed the configuration ``membership.to``: the
         change is done. Without membership it is unreachable."""
@@ -1039,7 +1069,7 @@ class Raft(Model):
         return membership is not None and any(
             membership.committed_target(s[LOG], s[COMMIT]) for s in state[0])
 
-    @reachable("Change Finished by a New Leader")
+    @reachable("Change Finished by a New Leader", default=False)
     def change_finished_by_new_leader(self, state: tuple) -> bool:
         """Joint consensus: a server has committed C_old,new and then C_new of
         a later term, so the leader that started the change did not finish
@@ -1049,7 +1079,7 @@ class Raft(Model):
         return membership is not None and any(
             membership.finished_later(s[LOG], s[COMMIT]) for s in state[0])
 
-    @reachable("New Leader under C_old,new")
+    @reachable("New Leader under C_old,new", default=False)
     def joint_leader_elected(self, state: tuple) -> bool:
         """Joint consensus: a leader whose configuration is C_old,new of an
         earlier term than its own, so it was elected under C_old,new (with a
@@ -1065,7 +1095,7 @@ class Raft(Model):
                     return True
         return False
 
-    @reachable("Change Rolled Back")
+    @reachable("Change Rolled Back", default=False)
     def change_rolled_back(self, state: tuple) -> bool:
         """Joint consensus: a leader elected under C_old (its log has no
         C_old,new) has committed an entry of its own at an index where another
@@ -1291,6 +1321,11 @@ class Raft(Model):
         if type(action) is DropMessage:
             m = action.m
             events.append(Note(server_name(m.dest), f"network loses {_label(m)}"))
+        elif type(action) is Receive:
+            # Received when acted on, even where the spec leaves it in the bag
+            # to act on again (UpdateTerm, or deleting a conflicting entry).
+            m = action.m
+            events.append(Received(server_name(m.source), server_name(m.dest), _label(m)))
         else:
             events += [Received(server_name(m.source), server_name(m.dest), _label(m))
                        for m in sorted(taken.elements())]
@@ -1308,6 +1343,9 @@ class Raft(Model):
             if old[COMMIT] != new[COMMIT]:
                 events.append(Note(server_name(i), f"commit_index {new[COMMIT]}"))
         return events
+
+    def nodes(self) -> tuple[str, ...]:
+        return tuple(server_name(i) for i in self._range)
 
     def state_view(self, state: tuple) -> dict[str, Any]:
         view: dict[str, Any] = {}

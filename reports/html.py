@@ -13,12 +13,18 @@ from html import escape
 from checker.result import Finding
 from reports.run import Checked
 from reports.sequence import build_chart, render_svg
-from reports.text import STOPPED_BY, changes, conclusion, render_stats, text
+from checker.result import STOPPED_BY
+from reports.text import changes, conclusion, outcome_text, render_stats, text
 
 _STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #1d2330; }
 h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 0 0 6px; }
 .meta, .stats { color: #556; margin: 2px 0; } .stats { font-size: 12px; }
+.description { max-width: 60em; }
+.outcomes { list-style: none; padding: 0; } .outcomes li { margin: 2px 0; }
+.outcome { display: inline-block; min-width: 7em; font-weight: bold; }
+.outcome.holds, .outcome.witnessed { color: #2b8a3e; } .outcome.violated { color: #c92a2a; }
+.outcome.not-settled { color: #d9820b; }
 .verdict { display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: bold;
            color: #fff; } .holds { background: #2b8a3e; } .violated { background: #c92a2a; }
 .incomplete { background: #d9820b; }
@@ -55,10 +61,17 @@ def render_html(checked: Checked, witnesses: bool = True) -> str:
              f"<style>{_STYLE}</style>", "</head>", "<body>",
              f"<h1>{escape(checked.spec)}</h1>",
              f'<p class="meta">{escape(checked.describe())}</p>',
+             *([f'<p class="description">{escape(checked.description)}</p>']
+               if checked.description else []),
              f'<p><span class="verdict {verdict}">{verdict.upper()}</span>'
              + (f" {escape(STOPPED_BY[result.stopped_by])}" if result.stopped_by else "")
              + _expectation(checked) + "</p>"]
-    parts += [f'<p class="stats">{escape(line)}</p>' for line in render_stats(result)]
+    parts.append('<ul class="outcomes">' + "".join(
+        f'<li><span class="outcome {outcome.outcome.replace(" ", "-")}">{outcome.outcome}'
+        f"</span> {escape(outcome_text(outcome, witnesses))}</li>"
+        for outcome in checked.outcomes) + "</ul>")
+    parts += [f'<p class="stats">{escape(line)}</p>'
+              for line in render_stats(result, checked.keep_going)]
     for index, finding in enumerate(result.violations):
         parts.append(_finding(checked, finding, f"v{index}-", witness=False))
     if witnesses:

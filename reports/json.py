@@ -4,8 +4,9 @@ Schema ``cmc.result/1``, as a JSON Schema in ``reports/schema/cmc.result-1.json`
 (`SCHEMA_PATH`; the tests validate real output against it), in short::
 
     {"schema": "cmc.result/1",
-     "results": [{"spec", "model", "params", "mutant", "verdict", "stopped_by",
-                  "expect", "mismatches",
+     "results": [{"spec", "description", "model", "params", "mutant", "verdict",
+                  "stopped_by", "expect", "mismatches",
+                  "properties": [{"property", "title", "kind", "outcome", "reason"}],
                   "stats": {"distinct_states", "generated_states", "depth",
                             "seconds", "states_per_second", "peak_memory_bytes",
                             "store_bytes", "collision_probability", "symmetry",
@@ -58,10 +59,14 @@ def finding_document(model: Model, finding: Finding) -> dict[str, Any]:
 
 
 def result_document(spec: str, model: Model, result: Result, expect: Any = None,
-                    mismatches: Iterable[str] = ()) -> dict[str, Any]:
+                    mismatches: Iterable[str] = (), keep_going: bool = False,
+                    description: str | None = None) -> dict[str, Any]:
+    """One spec's result. `keep_going`: whether the run went on after its
+    first violation (else the properties it did not settle say so)."""
     stats = result.stats
     return {
         "spec": spec,
+        "description": description,
         "model": model.name,
         "params": jsonable(model.parameters()),
         "mutant": model.mutant,
@@ -69,6 +74,9 @@ def result_document(spec: str, model: Model, result: Result, expect: Any = None,
         "stopped_by": result.stopped_by,
         "expect": dataclasses.asdict(expect) if expect is not None else None,
         "mismatches": list(mismatches),
+        "properties": [{"property": o.property.name, "title": o.property.title,
+                        "kind": o.property.kind, "outcome": o.outcome, "reason": o.reason}
+                       for o in result.outcomes(keep_going)],
         "stats": {
             "distinct_states": stats.distinct_states,
             "generated_states": stats.generated_states,

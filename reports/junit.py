@@ -20,8 +20,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Iterable
 
+from checker.result import NOT_SETTLED, VIOLATED, WITNESSED
 from reports.run import Checked
-from reports.text import STOPPED_BY, render_finding
+from reports.text import render_finding
 
 
 def render_junit(runs: Iterable[Checked]) -> str:
@@ -48,38 +49,35 @@ def _suite(checked: Checked) -> ET.Element:
     result, model = checked.result, checked.model
     suite = ET.Element("testsuite", name=checked.spec, time=f"{result.stats.seconds:.3f}")
     properties = ET.SubElement(suite, "properties")
-    for name, value in (("model", checked.describe()), ("verdict", result.verdict),
-                        ("distinct_states", str(result.stats.distinct_states)),
-                        ("depth", str(result.stats.depth))):
+    facts = [("description", checked.description)] if checked.description else []
+    facts += [("model", checked.describe()), ("verdict", result.verdict),
+              ("distinct_states", str(result.stats.distinct_states)),
+              ("depth", str(result.stats.depth))]
+    for name, value in facts:
         ET.SubElement(properties, "property", name=name, value=value)
     expected = getattr(checked.expect, "property", None)
     expects_violation = getattr(checked.expect, "verdict", None) == "violated"
     counts = {"tests": 0, "failures": 0, "skipped": 0}
-    for prop in result.properties:
+    for outcome in checked.outcomes:
+        prop, finding = outcome.property, outcome.finding
         case = ET.SubElement(suite, "testcase", classname=checked.name, name=prop.name)
         counts["tests"] += 1
-        violation, witness = result.violation(prop.name), result.witness(prop.name)
         wanted = expects_violation and (expected == prop.name or expected is None)
-        if violation is not None:
-            report = "\n".join(render_finding(model, violation)) + "\n"
+        if outcome.outcome == VIOLATED:
+            report = "\n".join(render_finding(model, finding)) + "\n"
             if wanted:
                 ET.SubElement(case, "system-out").text = report
             else:
-                _fail(case, counts, _headline(violation.property.title, violation.reason),
-                      report, "violated")
-        elif witness is not None or checked.exhaustive:
-            if wanted and expected is not None:
-                _fail(case, counts, f"{prop.title} was expected to be violated, but holds",
-                      "", "holds")
-            elif witness is not None:
-                ET.SubElement(case, "system-out").text = "\n".join(
-                    render_finding(model, witness, witness=True)) + "\n"
-        else:
-            why = (STOPPED_BY[result.stopped_by] if result.stopped_by else
-                   "the run stopped at the first violation (--keep-going checks every "
-                   "property)")
-            ET.SubElement(case, "skipped", message=f"not settled: {why}")
+                _fail(case, counts, _headline(prop.title, outcome.reason), report, "violated")
+        elif outcome.outcome == NOT_SETTLED:
+            ET.SubElement(case, "skipped", message=f"not settled: {outcome.reason}")
             counts["skipped"] += 1
+        elif wanted and expected is not None:
+            _fail(case, counts, f"{prop.title} was expected to be violated, but holds",
+                  "", "holds")
+        elif outcome.outcome == WITNESSED:
+            ET.SubElement(case, "system-out").text = "\n".join(
+                render_finding(model, finding, witness=True)) + "\n"
     if checked.expect is not None:
         case = ET.SubElement(suite, "testcase", classname=checked.name, name="expect")
         counts["tests"] += 1

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker.model import Model
-from checker.result import Result
+import yaml
+
+from checker.model import Model, jsonable
+from checker.result import Outcome, Result
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class Checked:
     it, and the spec's expectation (a `checker.spec.Expect`, or None) with
     the ways the result differs from it. `keep_going`: whether the run went
     on after the first violation (so every property was checked to the end).
+    `description`: the spec's own explanation of what it checks.
     """
 
     spec: str
@@ -24,17 +27,18 @@ class Checked:
     expect: Any = None
     mismatches: tuple[str, ...] = ()
     keep_going: bool = False
+    description: str | None = None
 
     @property
     def exhaustive(self) -> bool:
-        """Whether every reachable state was checked against every property:
-        no bound stopped the run, and it did not stop at a counterexample
-        (it went on, or its only violations are properties never reached,
-        which are known at the end)."""
-        result = self.result
-        return result.stopped_by is None and (
-            result.verdict == "holds" or self.keep_going
-            or all(finding.trace is None for finding in result.violations))
+        """Whether every reachable state was checked against every property
+        (see `Result.exhaustive`)."""
+        return self.result.exhaustive(self.keep_going)
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Each checked property with its outcome (see `Result.outcomes`)."""
+        return self.result.outcomes(self.keep_going)
 
     @property
     def name(self) -> str:
@@ -49,7 +53,18 @@ class Checked:
         return self.result.verdict == "holds"
 
     def describe(self) -> str:
-        """``paxos (acceptors=3, ...), mutant no_adopt``."""
-        model = self.model
-        params = ", ".join(f"{name}={value}" for name, value in model.parameters().items())
-        return f"{model.name} ({params})" + (f", mutant {model.mutant}" if model.mutant else "")
+        return describe(self.model)
+
+
+def describe(model: Model) -> str:
+    """The model and its parameters as a spec writes them, defaults filled
+    in: ``raft {servers: 3, ..., membership: {change: direct, from: 3, to: 1}}``,
+    then the mutant, if any."""
+    text = f"{model.name} {flow_yaml(jsonable(model.parameters()))}"
+    return text + (f", mutant {model.mutant}" if model.mutant else "")
+
+
+def flow_yaml(value: Any) -> str:
+    """`value` as YAML on one line (flow style), as a spec would write it."""
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False,
+                          width=float("inf"), allow_unicode=True).strip()

@@ -98,9 +98,21 @@ def build_chart(model: Model, trace: Trace, conclusion: str | None = None) -> Ch
                     f"{action}; it must return Sent, Received and Note events")
         rows.append(Row(number, str(action), _node_of(events[0]) if events else None,
                         tuple(notes)))
-    if not lifelines:
-        lifelines[model.name or type(model).__name__] = None
-    return Chart(tuple(lifelines), tuple(rows), tuple(messages), conclusion)
+    return Chart(_lifelines(model, lifelines, conclusion), tuple(rows), tuple(messages),
+                 conclusion)
+
+
+def _lifelines(model: Model, acting: Sequence[str], conclusion: str | None) -> tuple[str, ...]:
+    """The nodes that act in the trace, and those its conclusion names, in
+    the model's order of its nodes (`Model.nodes`); nodes the model does not
+    list follow in the order they first act."""
+    order = {name: index for index, name in enumerate(model.nodes())}
+    named = [name for name in order if conclusion and re.search(
+        rf"(?<![\w]){re.escape(name)}(?![\w])", conclusion)]
+    shown = list(dict.fromkeys([*acting, *named]))
+    if not shown:
+        return (model.name or type(model).__name__,)
+    return tuple(sorted(shown, key=lambda name: (name not in order, order.get(name, 0))))
 
 
 def _node_of(event: Sent | Received | Note) -> str:

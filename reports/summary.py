@@ -2,9 +2,10 @@
 ``$GITHUB_STEP_SUMMARY``, GitLab and Gitea render the same Markdown).
 
 A table with a line per spec (✅ passed: its expectation met or, without
-one, every property holding; ❌ failed; ⚠️ incomplete), then each violation folded in a
-``<details>`` block: its text trace and its sequence chart as Mermaid,
-which those hosts draw.
+one, every property holding; ❌ failed; ⚠️ incomplete), then per spec its
+description and every property's outcome (a property not settled says
+why), and each violation folded in a ``<details>`` block: its text trace
+and its sequence chart as Mermaid, which those hosts draw.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import Iterable
 
 from reports.run import Checked
 from reports.sequence import build_chart, render_mermaid
-from reports.text import conclusion, render_finding
-
+from reports.text import conclusion, outcome_text, render_finding
 
 
 def render_summary(runs: Iterable[Checked]) -> str:
@@ -41,9 +41,23 @@ def render_summary(runs: Iterable[Checked]) -> str:
                      f"{_cell(expectation)} | {stats.distinct_states:,} | {stats.depth} | "
                      f"{stats.seconds:.2f} s |")
     for checked in runs:
+        lines += ["", f"### `{checked.spec}`", ""]
+        if checked.description:
+            lines += [_escape(checked.description), ""]
+        lines += [f"- {_MARK[outcome.outcome]} {_escape(outcome_text(outcome))}"
+                  for outcome in checked.outcomes]
         for finding in checked.result.violations:
             lines += ["", _details(checked, finding)]
     return "\n".join(lines) + "\n"
+
+
+_MARK = {"holds": "✅", "witnessed": "✅", "violated": "❌", "not settled": "⚠️"}
+
+
+def _escape(value: str) -> str:
+    """Text with the characters Markdown would read as markup escaped (an
+    underscore inside a word, as in property names, is no markup)."""
+    return "".join("\\" + c if c in "\\`*[]<>|" else c for c in value)
 
 
 def _cell(value: str) -> str:

@@ -13,12 +13,14 @@ is a file or a pipe.
 from __future__ import annotations
 
 import os
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, TextIO
 
 from checker.model import Model
-from checker.result import Finding, Result, Trace
+from checker.result import (NOT_SETTLED, STOPPED_BY, VIOLATED, WITNESSED, Finding, Outcome,
+                            Result, Trace)
 
 # -- colour ----------------------------------------------------------------------
 
@@ -186,7 +188,11 @@ def _steps(count: int) -> str:
     return f"{count} step" + ("" if count == 1 else "s")
 
 
-def render_stats(result: Result) -> list[str]:
+def render_stats(result: Result, keep_going: bool = False) -> list[str]:
+    """The run's figures, then its coverage: per action, the steps it
+    generated and the new states they reached (TLC's coverage). An action
+    that generated no step is called out, unless the run stopped before the
+    end (it might have fired later)."""
     stats = result.stats
     counted = "distinct states"
     if stats.symmetry:
@@ -199,7 +205,8 @@ def render_stats(result: Result) -> list[str]:
         + (f" · {stats.workers} workers" if stats.workers > 1 else "")
         + (f" (each up to {stats.worker_memory_bytes / 2**20:,.0f} MiB more)"
            if stats.worker_memory_bytes else ""),
-        "actions: " + ", ".join(f"{name} {count:,}" for name, count in stats.actions.items()),
+        coverage_heading(result),
+        *("  " + line for line in coverage(result)),
         f"fingerprint collision probability: {stats.collision_probability:.1e}",
     ]
     if stats.symmetry:
@@ -207,42 +214,85 @@ def render_stats(result: Result) -> list[str]:
     if stats.workers_lost:
         lines.append(f"worker processes lost: {stats.workers_lost} (their work was redone "
                      "in the main process; the result is complete)")
-    if stats.never_fired:
-        lines.append("never fired (check the model or the bounds): "
-                     + ", ".join(stats.never_fired))
+    never = never_fired(result, keep_going)
+    if never:
+        lines.append("never fired (check the model or the bounds): " + ", ".join(never))
     return lines
 
 
-STOPPED_BY = {
-    "max_depth": "the depth bound (max_depth) was reached with states left to explore",
-    "max_states": "the state bound (max_states) was reached",
-    "time_limit": "the time limit (time_limit) ran out",
-    "interrupted": "the run was interrupted",
-    "memory": "memory ran out",
-}
+def coverage_heading(result: Result) -> str:
+    return ("coverage (action: steps generated, new states):" if result.stats.new_states
+            else "coverage (action: steps generated):")
+
+
+def coverage(result: Result) -> list[str]:
+    """One line per action: ``Timeout: 3,042 steps, 311 new states`` (new
+    states when the engine counted them)."""
+    stats = result.stats
+    lines = []
+    for name, steps in stats.actions.items():
+        line = f"{name}: {steps:,} step" + ("" if steps == 1 else "s")
+        if stats.new_states:
+            new = stats.new_states.get(name, 0)
+            line += f", {new:,} new state" + ("" if new == 1 else "s")
+        lines.append(line)
+    return lines
+
+
+def never_fired(result: Result, keep_going: bool = False) -> tuple[str, ...]:
+    """The actions that generated no step in a run that explored everything;
+    none for a run a bound, an interrupt or a violation cut short."""
+    return result.stats.never_fired if result.exhaustive(keep_going) else ()
+
 
 VERDICT_ROLE = {"holds": "good", "violated": "bad", "incomplete": "warn"}
 
 
+def outcome_text(outcome: Outcome, witnesses: bool = False) -> str:
+    """``Leader Elected (leader_elected): reached in 9 steps``: one property's
+    outcome on a line, with the reason when it is not settled or violated."""
+    prop, finding = outcome.property, outcome.finding
+    head = f"{prop.title} ({prop.name}): "
+    if outcome.outcome == WITNESSED:
+        return head + f"reached in {_steps(len(finding.trace))}" + (
+            "" if witnesses else " (--witnesses shows the run)")
+    if outcome.outcome == VIOLATED:
+        if finding.trace is None:
+            return head + "violated: never reached, no reachable state satisfies it"
+        return head + f"violated after {_steps(len(finding.trace))}" + (
+            f": {outcome.reason}" if outcome.reason else "")
+    if outcome.outcome == NOT_SETTLED:
+        return head + f"not settled: {outcome.reason}"
+    return head + outcome.outcome
+
+
+OUTCOME_ROLE = {"holds": "good", "witnessed": "good", "violated": "bad", "not settled": "warn"}
+
+
 def render_result(title: str, model: Model, result: Result, mismatches: Iterable[str] = (),
                   expected: bool = False, full_states: bool = False,
-                  witnesses: bool = False, colour: bool = False) -> str:
-    """The whole report for one check: title, verdict, findings, statistics,
-    and whether the spec's expectation was met (when it had one)."""
+                  witnesses: bool = False, colour: bool = False, keep_going: bool = False,
+                  description: str | None = None) -> str:
+    """The whole report for one check: title, the spec's description,
+    verdict, findings, every property's outcome, statistics, and whether
+    the spec's expectation was met (when it had one)."""
     verdict = paint(result.verdict.upper(), VERDICT_ROLE[result.verdict], colour)
-    lines = [paint(title, "action", colour), f"verdict: {verdict}"]
+    lines = [paint(title, "action", colour)]
+    if description:
+        lines += textwrap.wrap(" ".join(description.split()), 88)
+    lines.append(f"verdict: {verdict}")
     if result.stopped_by:
-        lines[-1] += f" (incomplete: {STOPPED_BY[result.stopped_by]})"
+        lines[-1] += f" ({STOPPED_BY[result.stopped_by]})"
     for finding in result.violations:
         lines += render_finding(model, finding, full_states=full_states, colour=colour)
-    for finding in result.witnesses:
-        if witnesses:
+    if witnesses:
+        for finding in result.witnesses:
             lines += render_finding(model, finding, witness=True, full_states=full_states,
                                     colour=colour)
-        else:
-            lines.append(f"{finding.property.title} ({finding.property.name}) reached in "
-                         f"{_steps(len(finding.trace))} (--witnesses shows the run)")
-    lines += render_stats(result)
+    lines.append("properties:")
+    lines += ["  " + paint(outcome_text(outcome, witnesses), OUTCOME_ROLE[outcome.outcome],
+                           colour) for outcome in result.outcomes(keep_going)]
+    lines += render_stats(result, keep_going)
     mismatches = list(mismatches)
     if mismatches:
         lines.append(paint("expectation NOT met:", "bad", colour))

@@ -56,7 +56,7 @@ def test_a_bounded_run_exits_3_and_reports_what_it_explored(run, write_spec):
     result = run("check", "--max-depth", "2",
                  write_spec("model: die-hard\nproperties: [within_capacity]\n"))
     assert result.exit_code == 3
-    assert ("verdict: INCOMPLETE (incomplete: the depth bound (max_depth) was reached "
+    assert ("verdict: INCOMPLETE (the depth bound (max_depth) was reached "
             "with states left to explore)") in result.output
     assert "distinct states 6 · " in result.output
 
@@ -202,7 +202,7 @@ def test_interrupt_reports_what_was_explored(run, write_spec, monkeypatch):
     monkeypatch.setattr(Counter, "successors", interrupted)
     result = run("check", write_spec("model: counter\nparams: {limit: 100}\n"))
     assert result.exit_code == 3
-    assert "verdict: INCOMPLETE (incomplete: the run was interrupted)" in result.output
+    assert "verdict: INCOMPLETE (the run was interrupted)" in result.output
 
 
 def test_list_shows_parameters_properties_and_mutants(run):

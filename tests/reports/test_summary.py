@@ -18,9 +18,9 @@ def test_a_table_row_per_spec_and_each_violation_folded_with_trace_and_chart(two
         "|---|---|---|---|---|---:|---:|---:|"]
     stats = two_phase.result.stats
     assert lines[6] == (
-        f"| ❌ | `specs/two-phase-early-commit.yaml` | two-phase (rms=2), mutant early_commit | "
+        f"| ❌ | `specs/two-phase-early-commit.yaml` | two-phase {{rms: 2}}, mutant early_commit | "
         f"violated: consistency | — | 66 | 5 | {stats.seconds:.2f} s |")
-    assert lines[7].startswith("| ✅ | `specs/met.yaml` | two-phase (rms=2), mutant "
+    assert lines[7].startswith("| ✅ | `specs/met.yaml` | two-phase {rms: 2}, mutant "
                                "early_commit | violated: consistency | met | 66 | 5 |")
     assert text.count("<details>") == 2
     assert ("<details><summary><b>specs/met.yaml</b>: Consistency (consistency) violated "
