@@ -215,6 +215,7 @@ STOPPED_BY = {
     "max_states": "the state bound (max_states) was reached",
     "time_limit": "the time limit (time_limit) ran out",
     "interrupted": "the run was interrupted",
+    "memory": "memory ran out (give smaller parameters or bounds, or more memory)",
 }
 
 VERDICT_ROLE = {"holds": "good", "violated": "bad", "incomplete": "warn"}
