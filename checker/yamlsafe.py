@@ -160,4 +160,8 @@ def yaml_problem(error: yaml.YAMLError, text: str) -> tuple[str, int | None]:
                 text.count("\n", 0, error.position) + 1)
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error)
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context.endswith("occurrence") and context_mark is not None:
+        # "found duplicate anchor 'a'; first occurrence" / "second occurrence"
+        problem = f"{context} on line {context_mark.line + 1}, {problem} here"
     return " ".join(problem.split()), (mark.line + 1 if mark else None)

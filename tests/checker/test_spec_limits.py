@@ -195,3 +195,9 @@ def test_a_fifo_without_a_writer_reads_as_empty(tmp_path):
 
 def test_a_folder_is_not_a_spec(tmp_path):
     assert refused(str(tmp_path)) == f"{tmp_path}: is a folder; give the path of a spec file (.yaml)"
+
+
+def test_a_duplicate_anchor_names_both_lines(write_spec):
+    path = write_spec("model: &a paxos\ndescription: &a x\n")
+    assert refused(path) == (f"{path}:2: not valid YAML: found duplicate anchor 'a'; first "
+                             "occurrence on line 1, second occurrence here")
