@@ -33,7 +33,10 @@ from cmc.options import Seconds, workers_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Also write each spec's reports into DIR: SPEC.txt, SPEC.json, "
                    "SPEC.html (offline page: sequence charts and traces) and "
-                   "SPEC.PROPERTY.mmd (each counterexample's Mermaid sequence chart).")
+                   "SPEC.PROPERTY.mmd (each counterexample's Mermaid sequence chart), "
+                   "removing the SPEC.PROPERTY files of an earlier run that this one does "
+                   "not write. Specs of the same file name are told apart by their "
+                   "folders (a-spec, b-spec).")
 @click.option("--graph", "graph_format", type=click.Choice(["dot", "graphml", "json"]),
               help="With --out: also write each counterexample's path as a state graph, "
                    "SPEC.PROPERTY.FORMAT (json: networkx node-link). `cmc graph` draws "
@@ -42,7 +45,7 @@ from cmc.options import Seconds, workers_option
               help="Write JUnit XML to FILE: a test case per (spec, property), failures "
                    "carrying the trace.")
 @click.option("--summary", "summary_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Write a Markdown summary to FILE, e.g. $GITHUB_STEP_SUMMARY.")
+              help="Append a Markdown summary to FILE, e.g. $GITHUB_STEP_SUMMARY.")
 @click.option("--color/--no-color", "color", default=None,
               help="Colour the text report. Default: on for a terminal, unless NO_COLOR "
                    "is set.")

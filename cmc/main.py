@@ -29,22 +29,22 @@ class _Commands(click.Group):
             with interrupts.handled():
                 return super().invoke(ctx)
         except CheckerError as error:
-            click.echo(f"error: {_one_line(str(error))}", err=True)
+            _say(f"error: {_one_line(str(error))}")
             ctx.exit(BAD_INPUT)
         except click.ClickException as error:
             _fail(ctx, error)
         except KeyboardInterrupt:
-            click.echo("error: interrupted before anything was checked", err=True)
+            _say("error: interrupted before anything was checked")
             ctx.exit(INTERRUPTED)
         except MemoryError:
-            click.echo("error: out of memory; give smaller parameters or bounds "
-                       "(--max-states), or allow the process more memory", err=True)
+            _say("error: out of memory; give smaller parameters or bounds (--max-states), "
+                 "or allow the process more memory")
             ctx.exit(INCOMPLETE)
         except OSError as error:
             # Anything else the commands write goes to standard output.
             _silence_stdout()
             where = f"{error.filename}: " if error.filename else "standard output: "
-            click.echo(f"error: cannot write {where}{error.strerror or error}", err=True)
+            _say(f"error: cannot write {where}{error.strerror or error}")
             ctx.exit(BAD_INPUT)
 
 
@@ -54,8 +54,17 @@ def _fail(ctx: click.Context, error: click.ClickException):
     if isinstance(error, click.UsageError):
         command = error.ctx.command_path if error.ctx else ctx.command_path
         message += f" (see {command} --help)"
-    click.echo(f"error: {message}", err=True)
+    _say(f"error: {message}")
     ctx.exit(error.exit_code)
+
+
+def _say(line: str) -> None:
+    """Print `line` on stderr, if stderr can be written at all: the exit
+    code must come out right even when it cannot (2>/dev/full)."""
+    try:
+        click.echo(line, err=True)
+    except OSError:
+        pass
 
 
 def _one_line(text: str) -> str:

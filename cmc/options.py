@@ -48,4 +48,5 @@ def workers_option(function: Any) -> Any:
     return click.option(
         "--workers", default="auto", show_default=True, metavar="N|auto", callback=_workers,
         help="Processes that expand each large level together (forked; one where fork "
-             "is missing); auto: one per usable CPU. Results do not depend on it.")(function)
+             "is missing); auto: one per usable CPU, and never more (or 2), saying so. "
+             "Results do not depend on it.")(function)
