@@ -151,15 +151,16 @@ def report_names(paths: list[str]) -> list[str]:
     """The name each spec's --out files take: its file name without
     extension, with as many of its folders before it (joined by "-") as
     set it apart from another spec's of the same name."""
-    parts = [Path(path).with_suffix("").parts for path in paths]
-    names = []
+    parts = [tuple(part for part in Path(path).with_suffix("").parts if part != "/")
+             for path in paths]
+    names: list[str] = []
     for index, own in enumerate(parts):
         depth = 1
         while depth < len(own) and any(
                 other != own and other[-depth:] == own[-depth:] for other in parts):
             depth += 1
-        name = "-".join(own[-depth:]).lstrip("/") or "spec"
-        names.append(name if name not in names else f"{name}-{index + 1}")
+        name = "-".join(own[-depth:]) or "spec"
+        names.append(name if name not in names else f"{name}-{index + 1}")  # given twice
     return names
 
 

@@ -78,8 +78,10 @@ def write_whole(path: Path | str, content: str) -> Path:
     path = Path(path)
     try:
         found = _stat(path)
-        if found is not None and not stat.S_ISREG(found.st_mode):
-            _write_through(path, content, found, append=False)
+        if found is not None and (not stat.S_ISREG(found.st_mode) or _standard_stream(path)):
+            # /dev/stdout may stand for a file the shell redirected to:
+            # added to, as the command's own output is, never replaced.
+            _write_through(path, content, found, append=_standard_stream(path))
             return path
         target = Path(os.path.realpath(path)) if path.is_symlink() else path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -125,13 +127,11 @@ def check_writable(path: Path | str) -> None:
     found = _stat(path)
     if found is not None and stat.S_ISDIR(found.st_mode):
         raise CheckerError(f"cannot write {path}: it is a folder; give a file name")
-    if found is not None and not stat.S_ISREG(found.st_mode):
-        if not os.access(path, os.W_OK):
-            raise CheckerError(f"cannot write {path}: permission denied")
-        return
     if found is not None and not os.access(path, os.W_OK):
         raise CheckerError(f"cannot write {path}: permission denied")
-    _check_creatable(Path(os.path.realpath(path)).parent, path)
+    if found is None or (stat.S_ISREG(found.st_mode) and not _standard_stream(path)):
+        # written beside it, then renamed
+        _check_creatable(Path(os.path.realpath(path)).parent, path)
 
 
 def check_folder(directory: Path | str) -> None:
@@ -154,6 +154,12 @@ def _check_creatable(folder: Path, asked: Path) -> None:
         raise CheckerError(f"cannot write {asked}: {folder} is not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise CheckerError(f"cannot write {asked}: {folder} is not writable")
+
+
+def _standard_stream(path: Path) -> bool:
+    """/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: another name
+    for a file this process already has open."""
+    return str(path).startswith(("/dev/", "/proc/"))
 
 
 def _stat(path: Path) -> os.stat_result | None:

@@ -117,7 +117,10 @@ def spec_bytes(draw):
             text += f"\ninit: {'[' * depth}{']' * depth}\n"
     encoding = draw(st.sampled_from(["utf-8"] * 12 + ["utf-8-sig", "utf-16", "utf-16-le",
                                                        "utf-32", "latin-1"]))
-    return text.encode(encoding, errors="replace")
+    data = text.encode(encoding, errors="replace")
+    if draw(st.integers(0, 9)) == 0:  # cut inside a character, a BOM, a line
+        data = data[:draw(st.integers(0, len(data)))]
+    return data
 
 
 #: Option values: those a run takes, then those it refuses.

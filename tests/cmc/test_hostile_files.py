@@ -7,8 +7,11 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -227,3 +230,20 @@ def test_a_ctrl_c_while_reports_are_written_is_held_until_they_are_whole(
     assert (tmp_path / "junit.xml").read_text().count("<testsuite ") == 1
     assert result.stderr == ("interrupted: the specs after the last one reported were not "
                              "checked\n")
+
+
+def test_junit_to_dev_stdout_redirected_to_a_file_is_added_to_it(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    output = tmp_path / "output.txt"
+    with open(output, "w") as stdout:
+        inode = os.fstat(stdout.fileno()).st_ino
+        done = subprocess.run([sys.executable, "-m", "checker", "check",
+                               "specs/paxos-3a-2v-2b.yaml", "--no-progress", "--junit",
+                               "/dev/stdout"], cwd=root, stdout=stdout, stderr=subprocess.PIPE,
+                              env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
+    assert done.returncode == 0
+    text = output.read_text()
+    assert text.startswith("specs/paxos-3a-2v-2b.yaml: paxos (acceptors=3, values=2, ")
+    assert "\nexpectation met\n" in text
+    assert text.endswith("</testsuites>\n")
+    assert output.stat().st_ino == inode  # the shell's file, not a replacement
