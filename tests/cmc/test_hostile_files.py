@@ -232,14 +232,16 @@ def test_a_ctrl_c_while_reports_are_written_is_held_until_they_are_whole(
                              "checked\n")
 
 
-def test_junit_to_dev_stdout_redirected_to_a_file_is_added_to_it(tmp_path):
+def test_junit_to_standard_output_redirected_to_a_file_is_added_to_it(tmp_path):
     root = Path(__file__).resolve().parents[2]
     output = tmp_path / "output.txt"
+    # /dev/fd/1 rather than /dev/stdout: a checker that renames over its
+    # destination would replace the system's /dev/stdout when run as root.
     with open(output, "w") as stdout:
         inode = os.fstat(stdout.fileno()).st_ino
         done = subprocess.run([sys.executable, "-m", "checker", "check",
                                "specs/paxos-3a-2v-2b.yaml", "--no-progress", "--junit",
-                               "/dev/stdout"], cwd=root, stdout=stdout, stderr=subprocess.PIPE,
+                               "/dev/fd/1"], cwd=root, stdout=stdout, stderr=subprocess.PIPE,
                               env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
     assert done.returncode == 0
     text = output.read_text()
