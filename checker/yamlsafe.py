@@ -91,7 +91,7 @@ def _read_stream(path: str) -> bytes:
 
 
 def _too_large(path: str) -> SpecError:
-    return SpecError(f"is larger than {MAX_BYTES // 1024:,} KiB, too large for a spec; "
+    return SpecError(f"is larger than {MAX_BYTES / 2**20:g} MiB, too large for a spec; "
                      "give a spec file", path=path)
 
 

@@ -76,7 +76,3 @@ def deferred() -> Iterator[None]:
         _state.raised = True
         raise KeyboardInterrupt
 
-
-def interrupted() -> bool:
-    """Whether an interruption has been raised (or is held back)."""
-    return _state.raised or _state.pending

@@ -167,9 +167,9 @@ def test_a_raft_init_value_of_the_wrong_shape_is_an_error(write_spec, variable, 
 
 
 def test_a_device_or_pipe_is_read_only_up_to_the_size_limit():
-    assert refused("/dev/zero") == ("/dev/zero: is larger than 1,024 KiB, too large for a "
+    assert refused("/dev/zero") == ("/dev/zero: is larger than 1 MiB, too large for a "
                                     "spec; give a spec file")
-    assert refused("/dev/urandom").startswith("/dev/urandom: is larger than 1,024 KiB")
+    assert refused("/dev/urandom").startswith("/dev/urandom: is larger than 1 MiB")
     read, write = os.pipe()  # as `cmc check <(generate-spec)` gives it
     os.write(write, b"model: paxos\nparams: {acceptors: 2}\n")
     os.close(write)
@@ -183,7 +183,7 @@ def test_a_50_megabyte_file_is_refused_unread(tmp_path):
     path = tmp_path / "big.yaml"
     with open(path, "wb") as stream:
         stream.truncate(50 << 20)  # sparse: nothing is written
-    assert refused(str(path)) == (f"{path}: is larger than 1,024 KiB, too large for a spec; "
+    assert refused(str(path)) == (f"{path}: is larger than 1 MiB, too large for a spec; "
                                   "give a spec file")
 
 

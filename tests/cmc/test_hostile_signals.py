@@ -13,7 +13,6 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # 194,456 states, several seconds: long enough to be stopped at level 0.
