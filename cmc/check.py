@@ -182,6 +182,28 @@ def _reporter(progress: bool | None, label: str):
     if progress is False:
         return Silent()
     if sys.stderr.isatty():
-        return ProgressBar(label)
-    return PlainLines(verbose=True) if progress else Silent()
+        return _UnlessUnwritable(ProgressBar(label))
+    return _UnlessUnwritable(PlainLines(verbose=True)) if progress else Silent()
+
+
+class _UnlessUnwritable:
+    """Progress on stderr until stderr cannot be written (2>/dev/full, a
+    closed pipe): then none, rather than a run lost for a progress line."""
+
+    def __init__(self, reporter) -> None:
+        self.reporter = reporter
+
+    def update(self, *counts: int) -> None:
+        self._call("update", counts)
+
+    def finish(self, *counts: int) -> None:
+        self._call("finish", counts)
+
+    def _call(self, method: str, counts: tuple[int, ...]) -> None:
+        from checker.progress import Silent
+
+        try:
+            getattr(self.reporter, method)(*counts)
+        except OSError:
+            self.reporter = Silent()
 

@@ -135,3 +135,22 @@ def test_running_out_of_memory_while_reporting_is_one_line(run, write_spec, monk
     assert result.exit_code == 3
     assert result.stderr == ("error: out of memory; give smaller parameters or bounds "
                              "(--max-states), or allow the process more memory\n")
+
+
+def test_progress_to_a_full_stderr_costs_the_progress_not_the_run():
+    with open("/dev/full", "w") as full:
+        done = cmc("check", "specs/paxos-3a-2v-2b.yaml", "--progress", stdout=subprocess.PIPE,
+                   stderr=full)
+    assert done.returncode == 0
+    assert done.stdout.endswith("expectation met\n\n")
+
+
+def test_a_quorum_rule_of_nested_aliases_is_refused_before_it_is_expanded(run):
+    lines = ["x0: &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1]"] + [
+        f"x{level}: &x{level} [{', '.join([f'*x{level - 1}'] * 9)}]" for level in range(1, 6)]
+    result = run("quorum", "--quorum", "{" + ", ".join(lines) + "}")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: Invalid value for '--quorum': holds more than 10,000 values once its aliases "
+        "(*name) are expanded; a spec needs far fewer (write values out rather than nesting "
+        "aliases) (see cmc quorum --help)\n")
