@@ -2,8 +2,9 @@
 
 Each example takes a spec from specs/, changes it (a field's type or value,
 deeper nesting, a deleted or unknown field, aliases, a truncation, stray
-characters, another encoding) and runs `cmc check` (sometimes `show` or
-`graph`) in this process with fuzzed options, always with a state bound so
+characters, garbage, another encoding) and runs `cmc check` (sometimes
+`show`, `graph`, or `quorum` with a fuzzed rule) in this process with
+fuzzed options, always with a state bound so
 that a run is short. Whatever the input, the command must:
 
 - exit 0, 1, 2 or 3;
@@ -100,7 +101,8 @@ def spec_bytes(draw):
         data = draw(mutated_data(yaml.safe_load(original)))
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):
-        kind = draw(st.sampled_from(["truncate", "insert", "bomb", "self", "deep", "none"]))
+        kind = draw(st.sampled_from(["truncate", "insert", "bomb", "self", "deep", "garbage",
+                                     "none"]))
         position = draw(st.integers(0, len(text)))
         if kind == "truncate":
             text = text[:position]
@@ -112,6 +114,8 @@ def spec_bytes(draw):
             text += f"\n{field}: {BOMB}\n"
         elif kind == "self":
             text += f"\n{draw(st.sampled_from(['properties', 'init', 'params']))}: &l [*l]\n"
+        elif kind == "garbage":
+            text = draw(st.text(max_size=200))
         elif kind == "deep":
             depth = draw(st.integers(1, 300))
             text += f"\ninit: {'[' * depth}{']' * depth}\n"
@@ -142,9 +146,18 @@ FLAGS = ["--symmetry", "--no-symmetry", "--keep-going", "--witnesses", "--full-s
 def invocation(draw, spec: str, folder: Path):
     """A command line over `spec` with fuzzed options (now and then one a
     run refuses); `check` always has a state bound, so a run is short."""
-    command = draw(st.sampled_from(["check"] * 6 + ["show", "graph"]))
+    command = draw(st.sampled_from(["check"] * 6 + ["show", "graph", "quorum"]))
     if command == "show":
         return ["show", spec]
+    if command == "quorum":
+        rule = yaml.safe_dump(draw(HOSTILE_VALUES), default_flow_style=True).strip()
+        args = ["quorum", "--quorum", draw(st.sampled_from([rule, rule, BOMB, "&l [*l]"]))]
+        for option, values in (("--nodes", ["3", "5", "13", "0", "x"]),
+                               ("--zones", ["2,2,1", "1,1", "0", "x,"]),
+                               ("--partition", ["1,3,5/2,4", "1/2", "1", "/"])):
+            if draw(st.booleans()):
+                args += [option, draw(st.sampled_from(values))]
+        return args
     if command == "graph":
         args = ["graph", spec, "--max-nodes", draw(st.sampled_from(["50", "50", "0"])),
                 "--max-depth", draw(st.sampled_from(["2", "2", "-1"]))]

@@ -154,3 +154,14 @@ def test_a_quorum_rule_of_nested_aliases_is_refused_before_it_is_expanded(run):
         "error: Invalid value for '--quorum': holds more than 10,000 values once its aliases "
         "(*name) are expanded; a spec needs far fewer (write values out rather than nesting "
         "aliases) (see cmc quorum --help)\n")
+
+
+def test_cmc_list_shows_each_parameter_range(run):
+    result = run("list")
+    assert "\n    acceptors (default 3, 1 to 9): number of acceptors\n" in result.stdout
+    assert "\n    max_term (default 2, 1 to 100): state constraint: every current_term" \
+        in result.stdout
+    paxos = next(entry for entry in json.loads(run("list", "--format", "json").stdout)["models"]
+                 if entry["name"] == "paxos")
+    assert paxos["params"][2] == {"name": "ballots", "default": 2, "minimum": 1, "maximum": 10,
+                                  "help": "number of ballots; ballots are 0..ballots-1"}
