@@ -89,6 +89,10 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                                time_limit=time_limit).with_symmetry(symmetry)
               for spec in load_specs(list(specs), REGISTRY)]
     # A destination that cannot be written is found now, not after the runs.
+    for option, given in (("--junit", junit_file), ("--summary", summary_file),
+                          ("--out", out_dir)):
+        if given == "":
+            raise click.BadParameter("give a path, not an empty one", param_hint=f"'{option}'")
     for file in (junit_file, summary_file):
         if file:
             check_writable(file)

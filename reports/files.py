@@ -128,7 +128,12 @@ def check_writable(path: Path | str) -> None:
     found = _stat(path)
     if found is not None and stat.S_ISDIR(found.st_mode):
         raise CheckerError(f"cannot write {path}: it is a folder; give a file name")
-    if found is not None and not os.access(path, os.W_OK):
+    if found is not None and not stat.S_ISFIFO(found.st_mode):
+        try:  # opened to add to, so nothing in it changes
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK))
+        except OSError as error:
+            raise _cannot_write(path, error) from None
+    elif found is not None and not os.access(path, os.W_OK):
         raise CheckerError(f"cannot write {path}: permission denied")
     if found is None or (stat.S_ISREG(found.st_mode) and not _standard_stream(path)):
         # written beside it, then renamed
@@ -153,8 +158,15 @@ def _check_creatable(folder: Path, asked: Path) -> None:
         folder = folder.parent
     if not folder.is_dir():
         raise CheckerError(f"cannot write {asked}: {folder} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise CheckerError(f"cannot write {asked}: {folder} is not writable")
+    # Trying is the only sure test: root passes every permission check, yet
+    # cannot write a read-only mount, /proc or /sys.
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".cmc-probe.")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise CheckerError(f"cannot write {asked}: {folder}: {error.strerror or error}") \
+            from None
 
 
 def _standard_stream(path: Path) -> bool:

@@ -249,3 +249,20 @@ def test_junit_to_standard_output_redirected_to_a_file_is_added_to_it(tmp_path):
     assert "\nexpectation met\n" in text
     assert text.endswith("</testsuites>\n")
     assert output.stat().st_ino == inode  # the shell's file, not a replacement
+
+
+def test_a_folder_even_root_cannot_write_into_is_found_before_the_run(run, write_spec):
+    # Root passes every permission check; /proc takes no new files all the same.
+    result = run("check", write_spec(HOLDS), "--out", "/proc/cmc-reports")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == ("error: cannot write /proc/cmc-reports: /proc: No such file or "
+                             "directory\n")
+
+
+@pytest.mark.parametrize("option", ["--junit", "--summary", "--out"])
+def test_an_empty_destination_is_an_error_not_no_report(run, write_spec, option):
+    result = run("check", write_spec(HOLDS), f"{option}=")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: Invalid value for '{option}': give a path, not an empty "
+                             "one (see cli check --help)\n")
