@@ -266,3 +266,18 @@ def test_an_empty_destination_is_an_error_not_no_report(run, write_spec, option)
     assert result.exit_code == 2
     assert result.stderr == (f"error: Invalid value for '{option}': give a path, not an empty "
                              "one (see cli check --help)\n")
+
+
+def test_a_writable_file_in_a_folder_one_cannot_write_is_written_in_place(tmp_path,
+                                                                          monkeypatch):
+    report = tmp_path / "summary.md"
+    report.write_text("old, longer than the new text\n")
+    inode = report.stat().st_ino
+
+    def refused(*args, **kwargs):  # the folder, as for a user who may not write it
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(reports.files.tempfile, "mkstemp", refused)
+    reports.files.write_whole(report, "new\n")
+    assert report.read_text() == "new\n"
+    assert report.stat().st_ino == inode
