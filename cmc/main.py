@@ -25,27 +25,27 @@ class _Commands(click.Group):
             _fail(ctx, error)
 
     def invoke(self, ctx: click.Context):
-        try:
-            with interrupts.handled():
+        with interrupts.handled():  # until the message is out: a second Ctrl-C is ignored
+            try:
                 return super().invoke(ctx)
-        except CheckerError as error:
-            _say(f"error: {_one_line(str(error))}")
-            ctx.exit(BAD_INPUT)
-        except click.ClickException as error:
-            _fail(ctx, error)
-        except KeyboardInterrupt:
-            _say("error: interrupted before anything was checked")
-            ctx.exit(INTERRUPTED)
-        except MemoryError:
-            _say("error: out of memory; give smaller parameters or bounds (--max-states), "
-                 "or allow the process more memory")
-            ctx.exit(INCOMPLETE)
-        except OSError as error:
-            # Anything else the commands write goes to standard output.
-            _silence_stdout()
-            where = f"{error.filename}: " if error.filename else "standard output: "
-            _say(f"error: cannot write {where}{error.strerror or error}")
-            ctx.exit(BAD_INPUT)
+            except CheckerError as error:
+                _say(f"error: {_one_line(str(error))}")
+                ctx.exit(BAD_INPUT)
+            except click.ClickException as error:
+                _fail(ctx, error)
+            except KeyboardInterrupt:
+                _say("error: interrupted before anything was checked")
+                ctx.exit(INTERRUPTED)
+            except MemoryError:
+                _say("error: out of memory; give smaller parameters or bounds "
+                     "(--max-states), or allow the process more memory")
+                ctx.exit(INCOMPLETE)
+            except OSError as error:
+                # Anything else the commands write goes to standard output.
+                _silence_stdout()
+                where = f"{error.filename}: " if error.filename else "standard output: "
+                _say(f"error: cannot write {where}{error.strerror or error}")
+                ctx.exit(BAD_INPUT)
 
 
 def _fail(ctx: click.Context, error: click.ClickException):

@@ -13,6 +13,8 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 
 ROOT = Path(__file__).resolve().parents[2]
 # 194,456 states, several seconds: long enough to be stopped at level 0.
@@ -86,12 +88,14 @@ def test_two_quick_ctrl_cs_print_no_traceback(tmp_path):
     assert (tmp_path / "junit.xml").read_text().startswith("<?xml")
 
 
-def test_ctrl_c_while_a_spec_loads_exits_130_with_one_line(tmp_path):
+@pytest.mark.parametrize("presses", [1, 3])
+def test_ctrl_c_while_a_spec_loads_exits_130_with_one_line(tmp_path, presses):
     fifo = tmp_path / "spec.yaml"
     os.mkfifo(fifo)
     process = start("check", str(fifo))
     with open(fifo, "w"):  # returns once cmc has opened the FIFO to read it
-        process.send_signal(signal.SIGINT)
+        for _ in range(presses):
+            process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 130
     assert stdout == ""
