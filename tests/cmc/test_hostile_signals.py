@@ -103,12 +103,14 @@ def test_ctrl_c_while_a_spec_loads_exits_130_with_one_line(tmp_path, presses):
 
 
 def test_ctrl_c_during_cmc_graph_exits_3_writing_nothing(tmp_path):
-    output = tmp_path / "graph.dot"
-    process = start("graph", "specs/paxos-3a-2v-3b.yaml", "--max-nodes", "1000000",
-                    "-o", str(output))
-    time.sleep(4)  # loaded (a second) and drawing 185,369 states (a minute)
+    output, fifo = tmp_path / "graph.dot", tmp_path / "spec.yaml"
+    os.mkfifo(fifo)
+    process = start("graph", str(fifo), "--max-nodes", "1000000", "-o", str(output))
+    with open(fifo, "w") as spec:  # opens once cmc reads the spec
+        spec.write((ROOT / "specs/paxos-3a-2v-3b.yaml").read_text())
+    time.sleep(1)  # parsed in milliseconds; drawing its 185,369 states takes minutes
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 3
     assert stderr == "interrupted: the graph was not written\n"
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [fifo]
