@@ -17,7 +17,7 @@ STOPPED_BY = {
     "max_states": "the state bound (max_states) was reached",
     "time_limit": "the time limit (time_limit) ran out",
     "interrupted": "the run was interrupted",
-    "memory": "memory ran out",
+    "memory": "memory ran out (give smaller parameters or bounds, or more memory)",
 }
 STOPPED_AT_VIOLATION = ("the run stopped at the first violation (--keep-going checks "
                         "every property)")

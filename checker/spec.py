@@ -21,6 +21,7 @@ is an error too, unless the spec expects a violation.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from checker.errors import CheckerError, SpecError
 from checker.model import Model
 from checker.properties import default_properties
 from checker.result import CheckConfig, Result
+from checker.yamlsafe import BoundedLoader, read_text, yaml_problem
 
 VERDICTS = ("holds", "violated", "incomplete")
 
@@ -169,13 +171,7 @@ class Spec:
 def load_spec(path: str | Path, registry: Mapping[str, type[Model]]) -> Spec:
     """Read and validate a spec file against `registry` (model name → class)."""
     path = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError("no such file; give the path of a spec (.yaml)", path=path) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"cannot be read ({error})", path=path) from None
-    data, lines = _parse_yaml(text, path)
+    data, lines = _parse_yaml(read_text(path), path)
     try:
         return _validate(data, lines, registry, path)
     except SpecError as error:
@@ -185,23 +181,28 @@ def load_spec(path: str | Path, registry: Mapping[str, type[Model]]) -> Spec:
 # -- YAML with line numbers ------------------------------------------------------
 
 def _parse_yaml(text: str, path: str) -> tuple[Any, dict[tuple, int]]:
-    loader = yaml.SafeLoader(text)
+    lines: dict[tuple, int] = {}
+    loader = None
     try:
+        loader = BoundedLoader(text, path)  # checks the characters
         node = loader.get_single_node()
         if node is None:
             raise SpecError("the file is empty; a spec needs at least `model:`", path=path)
-        lines: dict[tuple, int] = {}
         return _construct(loader, node, (), lines, path), lines
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        raise SpecError(f"not valid YAML: {problem}", path=path,
-                        line=mark.line + 1 if mark else None) from None
+        problem, line = yaml_problem(error, text)
+        raise SpecError(f"not valid YAML: {problem}", path=path, line=line) from None
+    except (ValueError, OverflowError) as error:
+        # PyYAML's own conversions: an integer of more than 4,300 digits, a
+        # date such as 2024-02-30.
+        raise SpecError(f"a value cannot be read: {' '.join(str(error).split())}", path=path,
+                        line=max(lines.values(), default=None)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
-def _construct(loader: yaml.SafeLoader, node: yaml.Node, at: tuple,
+def _construct(loader: BoundedLoader, node: yaml.Node, at: tuple,
                lines: dict[tuple, int], path: str) -> Any:
     lines[at] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -311,8 +312,25 @@ def _check_expect(expect: Expect, selected: list[str], model_class: type[Model])
                         field="expect.trace_length")
 
 
+def _whole_number(checker: Any, value: Any) -> bool:
+    # JSON Schema counts 2.0 as an integer; a parameter of 2.0 would reach
+    # range() and fail there, so a spec must write 2.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _real_number(checker: Any, value: Any) -> bool:
+    # .nan compares false with every bound, so it would pass as "no limit".
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine_many(
+        {"integer": _whole_number, "number": _real_number}))
+
+
 def _check_schema(data: Any, schema: dict[str, Any], at: tuple) -> None:
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data),
+    errors = sorted(_Validator(schema).iter_errors(data),
                     key=lambda e: (len(e.absolute_path), [str(p) for p in e.absolute_path]))
     if errors:
         error = errors[0]
@@ -336,10 +354,14 @@ def _describe(error: jsonschema.ValidationError, at: tuple) -> tuple[str, tuple]
         accepted = [str(item) for item in schema["enum"]]
         return (f"got {value!r}{_suggest(str(value), accepted)}; accepted: "
                 f"{', '.join(accepted)}", at)
+    if kind == "uniqueItems":
+        twice = next(item for index, item in enumerate(value) if item in value[:index])
+        return f"names {twice!r} twice; give each once", at
     if kind in ("minimum", "exclusiveMinimum", "maximum"):
         word = {"minimum": "at least", "exclusiveMinimum": "more than",
                 "maximum": "at most"}[kind]
-        return f"must be {word} {error.validator_value}, got {value!r}", at
+        hint = "; `cmc list` shows each parameter's range" if at[:1] == ("params",) else ""
+        return f"must be {word} {error.validator_value}, got {_yaml_kind(value)}{hint}", at
     wanted = schema.get("description") or _type_words(schema.get("type"))
     return f"expected {wanted}, got {_yaml_kind(value)}", at
 
@@ -352,13 +374,23 @@ def _type_words(kind: Any) -> str:
 
 
 def _yaml_kind(value: Any) -> str:
+    """What a YAML value is, in the words of an error message."""
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, (int, float, str)):
-        return repr(value)
+        text = repr(value)
+        return text if len(text) <= 40 else f"{text[:30]}… ({len(text):,} characters)"
     if value is None:
         return "nothing (null)"
-    return "a list" if isinstance(value, list) else "a mapping"
+    if isinstance(value, bytes):
+        return "binary data (!!binary)"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"the date {value.isoformat()} (quote it to make it text)"
+    if isinstance(value, list):
+        return "a list" if value else "an empty list"
+    if isinstance(value, dict):
+        return "a mapping" if value else "an empty mapping"
+    return type(value).__name__
 
 
 def _suggest(word: str, choices: Any) -> str:

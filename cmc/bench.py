@@ -33,15 +33,18 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
     from benchmarks.suite import FULL, QUICK
     from checker.spec import load_specs
     from models import REGISTRY
+    from reports.files import check_writable, write_whole
 
     chosen = list(specs) or list(FULL if full else QUICK)
     load_specs(chosen, REGISTRY)  # bad input fails here, before any run
+    if json_path:
+        check_writable(json_path)
     rows = [_measure(spec, repeat, workers, exact, fp_seed) for spec in chosen]
     click.echo(_table(rows))
     if json_path:
-        with open(json_path, "w", encoding="utf-8") as stream:
-            json.dump({"schema": "cmc.bench/1", "repeat": repeat, "workers": workers,
-                       "exact": exact, "fp_seed": fp_seed, "runs": rows}, stream, indent=2)
+        write_whole(json_path, json.dumps({"schema": "cmc.bench/1", "repeat": repeat,
+                                           "workers": workers, "exact": exact,
+                                           "fp_seed": fp_seed, "runs": rows}, indent=2))
 
 
 def _measure(spec: str, repeat: int, workers: int, exact: bool | None, fp_seed: int) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cmc.exit_codes import FAILED, HELP, INCOMPLETE, OK
-from cmc.options import fingerprint_options, workers_option
+from cmc.options import Seconds, fingerprint_options, workers_option
 
 
 @click.command("check", epilog=HELP)
@@ -18,7 +18,7 @@ from cmc.options import fingerprint_options, workers_option
               help="Explore at most N steps from an initial state (overrides the spec).")
 @click.option("--max-states", type=click.IntRange(min=1), metavar="N",
               help="Stop after N distinct states (overrides the spec).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+@click.option("--time-limit", type=Seconds(), metavar="SECONDS",
               help="Stop after this many seconds (overrides the spec).")
 @click.option("--symmetry/--no-symmetry", default=None,
               help="Reduce by every symmetric set the model declares, or by none "
@@ -34,7 +34,10 @@ from cmc.options import fingerprint_options, workers_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Also write each spec's reports into DIR: SPEC.txt, SPEC.json, "
                    "SPEC.html (offline page: sequence charts and traces) and "
-                   "SPEC.PROPERTY.mmd (each counterexample's Mermaid sequence chart).")
+                   "SPEC.PROPERTY.mmd (each counterexample's Mermaid sequence chart), "
+                   "removing the SPEC.PROPERTY files of an earlier run that this one does "
+                   "not write. Specs of the same file name are told apart by their "
+                   "folders (a-spec, b-spec).")
 @click.option("--graph", "graph_format", type=click.Choice(["dot", "graphml", "json"]),
               help="With --out: also write each counterexample's path as a state graph, "
                    "SPEC.PROPERTY.FORMAT (json: networkx node-link). `cmc graph` draws "
@@ -43,7 +46,7 @@ from cmc.options import fingerprint_options, workers_option
               help="Write JUnit XML to FILE: a test case per (spec, property), failures "
                    "carrying the trace.")
 @click.option("--summary", "summary_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Write a Markdown summary to FILE, e.g. $GITHUB_STEP_SUMMARY.")
+              help="Append a Markdown summary to FILE, e.g. $GITHUB_STEP_SUMMARY.")
 @click.option("--color/--no-color", "color", default=None,
               help="Colour the text report. Default: on for a terminal, unless NO_COLOR "
                    "is set.")
@@ -70,9 +73,11 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
     """
     import checker
     from checker.spec import load_specs
+    from cmc import interrupts
     from models import REGISTRY
     from reports.json import result_document, run_document
-    from reports.files import write_reports, write_whole
+    from reports.files import (append_text, check_folder, check_writable, write_reports,
+                               write_whole)
     from reports.junit import render_junit
     from reports.run import Checked
     from reports.summary import render_summary
@@ -86,45 +91,94 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                                time_limit=time_limit).with_symmetry(symmetry)
               .with_exact(exact)
               for spec in load_specs(list(specs), REGISTRY)]
+    # A destination that cannot be written is found now, not after the runs.
+    for option, given in (("--junit", junit_file), ("--summary", summary_file),
+                          ("--out", out_dir)):
+        if given == "":
+            raise click.BadParameter("give a path, not an empty one", param_hint=f"'{option}'")
+    for file in (junit_file, summary_file):
+        if file:
+            check_writable(file)
+    if out_dir:
+        check_folder(out_dir)
+    names = report_names([spec.path for spec in loaded])
     documents, codes, runs = [], [], []
-    for spec in loaded:
-        model = spec.build()
-        result = checker.check(model, spec.config(keep_going, workers, fp_seed),
-                               _reporter(progress, spec.name))
-        mismatches = spec.expect.mismatches(result) if spec.expect else []
-        codes.append(_exit_code(result.verdict, spec.expect is not None, mismatches))
-        description = spec.description.strip() if spec.description else None
-        checked = Checked(spec.path, model, result, spec.expect, tuple(mismatches), keep_going,
-                          description)
-        runs.append(checked)
-        title = f"{spec.path}: {checked.describe()}"
-        options = dict(expected=spec.expect is not None, full_states=full_states,
-                       witnesses=witnesses, keep_going=keep_going,
-                       description=description)
-        text = render_result(title, model, result, mismatches, **options)
-        document = result_document(spec.path, model, result, spec.expect, mismatches,
-                                   keep_going=keep_going, description=description)
-        documents.append(document)
-        if output_format == "text":
-            click.echo(render_result(title, model, result, mismatches, colour=True, **options)
-                       if colour else text, color=colour)
-        if out_dir:
-            write_reports(Path(out_dir), checked, text, document, graph_format, witnesses)
-        if result.stopped_by == "interrupted":
-            break
-    if output_format == "json":
-        click.echo(json.dumps(run_document(documents), indent=2))
-    if junit_file:
-        write_whole(junit_file, render_junit(runs))
-    if summary_file:
-        write_whole(summary_file, render_summary(runs))
-    sys.exit(max(codes, key=[OK, INCOMPLETE, FAILED].index))
+    try:
+        for spec, name in zip(loaded, names):
+            model = spec.build()
+            result = checker.check(model, spec.config(keep_going, workers, fp_seed),
+                                   _reporter(progress, spec.name))
+            with interrupts.deferred():  # each report whole, the interruption after
+                # A run stopped from outside says nothing of the spec: its
+                # expectation is not judged (and not reported as unmet).
+                judged = spec.expect if result.stopped_by not in STOPPED_OUTSIDE else None
+                mismatches = judged.mismatches(result) if judged else []
+                codes.append(_exit_code(result, judged is not None, mismatches))
+                description = spec.description.strip() if spec.description else None
+                checked = Checked(spec.path, model, result, judged, tuple(mismatches),
+                                  keep_going, description)
+                runs.append(checked)
+                title = f"{spec.path}: {checked.describe()}"
+                options = dict(expected=judged is not None, full_states=full_states,
+                               witnesses=witnesses, keep_going=keep_going,
+                               description=description)
+                unjudged = ("expectation not judged: the run did not finish\n"
+                            if spec.expect is not None and judged is None else "")
+                text = render_result(title, model, result, mismatches, **options) + unjudged
+                document = result_document(spec.path, model, result, spec.expect, mismatches,
+                                           keep_going=keep_going, description=description)
+                documents.append(document)
+                if output_format == "text":
+                    click.echo(render_result(title, model, result, mismatches, colour=True,
+                                             **options) + unjudged if colour else text,
+                               color=colour)
+                if out_dir:
+                    write_reports(Path(out_dir), checked, text, document, graph_format,
+                                  witnesses, name=name)
+            if result.stopped_by in STOPPED_OUTSIDE:
+                break
+    except KeyboardInterrupt:
+        # Between runs: what ran is reported, and the whole check is incomplete.
+        click.echo("interrupted: the specs after the last one reported were not checked",
+                   err=True)
+        codes.append(INCOMPLETE)
+    with interrupts.deferred():
+        if output_format == "json":
+            click.echo(json.dumps(run_document(documents), indent=2))
+        if junit_file:
+            write_whole(junit_file, render_junit(runs))
+        if summary_file:
+            append_text(summary_file, render_summary(runs))
+    sys.exit(max(codes or [INCOMPLETE], key=[OK, INCOMPLETE, FAILED].index))
 
 
-def _exit_code(verdict: str, has_expectation: bool, mismatches: list[str]) -> int:
+#: Why a run may stop that says nothing of the spec: the user's interruption,
+#: the machine's memory. Such a run is incomplete whatever the spec expects,
+#: and the specs after it are not run.
+STOPPED_OUTSIDE = ("interrupted", "memory")
+
+
+def report_names(paths: list[str]) -> list[str]:
+    """The name each spec's --out files take: its file name without
+    extension, with as many of its folders before it (joined by "-") as
+    set it apart from another spec's of the same name."""
+    parts = [tuple(part for part in Path(path).with_suffix("").parts if part != "/")
+             for path in paths]
+    names: list[str] = []
+    for index, own in enumerate(parts):
+        depth = 1
+        while depth < len(own) and any(
+                other != own and other[-depth:] == own[-depth:] for other in parts):
+            depth += 1
+        name = "-".join(own[-depth:]) or "spec"
+        names.append(name if name not in names else f"{name}-{index + 1}")  # given twice
+    return names
+
+
+def _exit_code(result, has_expectation: bool, mismatches: list[str]) -> int:
     if has_expectation:
         return FAILED if mismatches else OK
-    return {"holds": OK, "violated": FAILED, "incomplete": INCOMPLETE}[verdict]
+    return {"holds": OK, "violated": FAILED, "incomplete": INCOMPLETE}[result.verdict]
 
 
 def _reporter(progress: bool | None, label: str):
@@ -133,6 +187,28 @@ def _reporter(progress: bool | None, label: str):
     if progress is False:
         return Silent()
     if sys.stderr.isatty():
-        return ProgressBar(label)
-    return PlainLines(verbose=True) if progress else Silent()
+        return _UnlessUnwritable(ProgressBar(label))
+    return _UnlessUnwritable(PlainLines(verbose=True)) if progress else Silent()
+
+
+class _UnlessUnwritable:
+    """Progress on stderr until stderr cannot be written (2>/dev/full, a
+    closed pipe): then none, rather than a run lost for a progress line."""
+
+    def __init__(self, reporter) -> None:
+        self.reporter = reporter
+
+    def update(self, *counts: int) -> None:
+        self._call("update", counts)
+
+    def finish(self, *counts: int) -> None:
+        self._call("finish", counts)
+
+    def _call(self, method: str, counts: tuple[int, ...]) -> None:
+        from checker.progress import Silent
+
+        try:
+            getattr(self.reporter, method)(*counts)
+        except OSError:
+            self.reporter = Silent()
 

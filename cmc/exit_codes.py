@@ -1,10 +1,14 @@
 """The exit codes of every `cmc` command, as `--help` shows them."""
 
 OK, FAILED, BAD_INPUT, INCOMPLETE = 0, 1, 2, 3
+#: Ctrl-C or SIGTERM before any check ran (the shell's 128 + SIGINT).
+INTERRUPTED = 130
 
 HELP = """\b
 Exit codes:
   0  every property holds and every expectation is met
   1  a property is violated, or a spec's expectation is not met
   2  bad input: a spec, an option or a model definition
-  3  incomplete: a bound or an interrupt stopped a run first"""
+  3  incomplete: a bound, an interrupt (Ctrl-C, SIGTERM) or memory
+     stopped a run first
+  130  interrupted before any run started"""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from pathlib import Path
 
 import click
 
-from cmc.exit_codes import HELP
+from cmc.exit_codes import HELP, INCOMPLETE
 
 _EXTENSIONS = {".dot": "dot", ".gv": "dot", ".graphml": "graphml", ".json": "json"}
 
@@ -46,39 +47,33 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
       dot -Tsvg small.dot > small.svg   # Graphviz draws it
       cmc graph specs/paxos-mutant-no-adopt.yaml --around 1 -o around.graphml
     """
-    import checker
-    from checker.errors import CheckerError
     from checker.spec import load_spec
     from models import REGISTRY
-    from reports.files import write_whole
-    from reports.graph import around_trace, reachable_graph, trace_graph, write_graph
+    from reports.files import check_writable, write_whole
+    from reports.graph import write_graph
 
     if property_name is not None and around is None:
         raise click.UsageError("--property picks the counterexample for --around; give "
                                "--around K too")
+    suffix = Path(output).suffix.lower() if output else ""
     if graph_format is None:
-        suffix = "." + output.rsplit(".", 1)[-1].lower() if output and "." in output else ""
+        if suffix and suffix not in _EXTENSIONS:
+            raise click.BadParameter(
+                f"cannot tell a graph format from {suffix!r}: name the file .dot, .gv, "
+                ".graphml or .json, or give --format (for SVG: write .dot, then "
+                "dot -Tsvg FILE.dot > FILE.svg)", param_hint="'-o' / '--output'")
         graph_format = _EXTENSIONS.get(suffix, "dot")
     loaded = load_spec(spec, REGISTRY).with_bounds(max_depth=max_depth)
+    if output is not None:
+        check_writable(output)
     model = loaded.build()
     properties = tuple(model.properties[name] for name in
                        (loaded.properties or model.properties))
-    if around is None:
-        drawn = reachable_graph(model, max_nodes, loaded.bounds.max_depth, properties)
-    else:
-        if property_name is not None and property_name not in model.properties:
-            raise CheckerError(f"--property: {model.name} has no property {property_name!r}; "
-                               f"it has {', '.join(model.properties)}")
-        config = loaded.config()
-        if property_name is not None:
-            config = dataclasses.replace(config, properties=(property_name,))
-        result = checker.check(model, config)
-        found = [f for f in result.violations if f.trace is not None]
-        if not found:
-            raise CheckerError(f"{spec}: no counterexample to draw around (verdict "
-                               f"{result.verdict}); drop --around to draw every state")
-        drawn = (trace_graph(model, found[0].trace, properties) if around == 0 else
-                 around_trace(model, found[0].trace, around, max_nodes, properties))
+    try:
+        drawn = _draw(model, loaded, properties, around, property_name, max_nodes, spec)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the graph was not written", err=True)
+        sys.exit(INCOMPLETE)
     content = write_graph(drawn, graph_format)
     if output is None:
         click.echo(content, nl=False)
@@ -87,3 +82,29 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
         click.echo(f"wrote {output}: {drawn.number_of_nodes():,} states, "
                    f"{drawn.number_of_edges():,} steps", err=True)
     sys.exit(0)
+
+
+def _draw(model, loaded, properties, around, property_name, max_nodes, spec):
+    """The graph to write: every reachable state, or those around the first
+    counterexample."""
+    import checker
+    from checker.errors import CheckerError
+    from reports.graph import around_trace, reachable_graph, trace_graph
+
+    if around is None:
+        return reachable_graph(model, max_nodes, loaded.bounds.max_depth, properties)
+    if property_name is not None and property_name not in model.properties:
+        raise CheckerError(f"--property: {model.name} has no property {property_name!r}; "
+                           f"it has {', '.join(model.properties)}")
+    config = loaded.config()
+    if property_name is not None:
+        config = dataclasses.replace(config, properties=(property_name,))
+    result = checker.check(model, config)
+    if result.stopped_by == "interrupted":
+        raise KeyboardInterrupt
+    found = [f for f in result.violations if f.trace is not None]
+    if not found:
+        raise CheckerError(f"{spec}: no counterexample to draw around (verdict "
+                           f"{result.verdict}); drop --around to draw every state")
+    return (trace_graph(model, found[0].trace, properties) if around == 0 else
+            around_trace(model, found[0].trace, around, max_nodes, properties))

@@ -23,8 +23,8 @@ def list_models(output_format: str) -> None:
         click.echo(f"{entry['name']}: {entry['summary']}")
         click.echo("  parameters:")
         for param in entry["params"]:
-            click.echo(f"    {param['name']} (default {json.dumps(param['default'])}): "
-                       f"{param['help']}")
+            click.echo(f"    {param['name']} (default {json.dumps(param['default'])}"
+                       f"{_range(param)}): {param['help']}")
         click.echo("  properties:")
         for prop in entry["properties"]:
             click.echo(f"    {prop['name']} ({prop['kind']}): {prop['title']}")
@@ -39,10 +39,20 @@ def _entry(model) -> dict:
     return {
         "name": model.name,
         "summary": model.summary,
-        "params": [{"name": p.name, "default": p.default, "help": p.help}
-                   for p in model.params],
+        "params": [{"name": p.name, "default": p.default, "help": p.help,
+                    "minimum": p.minimum, "maximum": p.maximum} for p in model.params],
         "properties": [{"name": p.name, "title": p.title, "kind": p.kind}
                        for p in model.properties.values()],
         "mutants": [{"name": name, "breaks": text} for name, text in model.mutants.items()],
         "symmetry_sets": list(model.symmetry_sets),
     }
+
+
+def _range(param: dict) -> str:
+    """``, 1 to 9``: the values a spec may give (the loader refuses others)."""
+    low, high = param["minimum"], param["maximum"]
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f", at least {low}"
+    return f", {low} to {high}" if low is not None else f", at most {high}"

@@ -2,20 +2,84 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from checker.errors import CheckerError
-from cmc.exit_codes import BAD_INPUT, HELP
+from cmc import interrupts
+from cmc.exit_codes import BAD_INPUT, HELP, INCOMPLETE, INTERRUPTED
+
 
 class _Commands(click.Group):
-    """Turns bad input anywhere below into one line on stderr and exit 2."""
+    """Every failure below as one line on stderr, never a traceback: bad
+    input (a spec, an option: exit 2), an interruption (Ctrl-C or SIGTERM
+    before anything ran: 130), memory running out (3), output that cannot
+    be written (a closed pipe, a full disk: 2)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.ClickException as error:
+            _fail(ctx, error)
 
     def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except CheckerError as error:
-            click.echo(f"error: {error}", err=True)
-            ctx.exit(BAD_INPUT)
+        with interrupts.handled():  # until the message is out: a second Ctrl-C is ignored
+            try:
+                return super().invoke(ctx)
+            except CheckerError as error:
+                _say(f"error: {_one_line(str(error))}")
+                ctx.exit(BAD_INPUT)
+            except click.ClickException as error:
+                _fail(ctx, error)
+            except KeyboardInterrupt:
+                _say("error: interrupted before anything was checked")
+                ctx.exit(INTERRUPTED)
+            except MemoryError:
+                _say("error: out of memory; give smaller parameters or bounds "
+                     "(--max-states), or allow the process more memory")
+                ctx.exit(INCOMPLETE)
+            except OSError as error:
+                # Anything else the commands write goes to standard output.
+                _silence_stdout()
+                where = f"{error.filename}: " if error.filename else "standard output: "
+                _say(f"error: cannot write {where}{error.strerror or error}")
+                ctx.exit(BAD_INPUT)
+
+
+def _fail(ctx: click.Context, error: click.ClickException):
+    """A usage error as one line (click prints three), with where to look."""
+    message = _one_line(error.format_message())
+    if isinstance(error, click.UsageError):
+        command = error.ctx.command_path if error.ctx else ctx.command_path
+        message += f" (see {command} --help)"
+    _say(f"error: {message}")
+    ctx.exit(error.exit_code)
+
+
+def _say(line: str) -> None:
+    """Print `line` on stderr, if stderr can be written at all: the exit
+    code must come out right even when it cannot (2>/dev/full)."""
+    try:
+        click.echo(line, err=True)
+    except OSError:
+        pass
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit does
+    not fail a second time (a closed pipe, a full disk)."""
+    try:
+        descriptor = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(descriptor, sys.stdout.fileno())
+        os.close(descriptor)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's stream)
+        pass
 
 
 @click.group(cls=_Commands, epilog=HELP,

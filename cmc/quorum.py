@@ -151,9 +151,14 @@ def _rule_value(text: str):
     """The --quorum text as a spec value (YAML, so '{threshold: 2}' works)."""
     import yaml
 
+    from checker.errors import SpecError
+    from checker.yamlsafe import BoundedLoader
+
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
+        return yaml.load(text, Loader=lambda stream: BoundedLoader(stream, "--quorum"))
+    except SpecError as error:  # aliases expanding past the limit, nesting too deep
+        raise click.BadParameter(error.message, param_hint="'--quorum'") from None
+    except (yaml.YAMLError, ValueError):
         raise click.BadParameter(f"{text!r} is not a YAML value such as majority or "
                                  "'{threshold: 2}'", param_hint="'--quorum'") from None
 

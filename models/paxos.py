@@ -163,9 +163,12 @@ class Paxos(Model):
     name = "paxos"
     summary = "single-decree Paxos, Lamport's TLA+ spec (set of all messages ever sent)"
     params = (
-        Param("acceptors", 3, "number of acceptors", minimum=1),
-        Param("values", 2, "number of values that may be chosen", minimum=1),
-        Param("ballots", 2, "number of ballots; ballots are 0..ballots-1", minimum=1),
+        # Maxima keep loading instant: the quorum rule enumerates every set of
+        # acceptors (2^N) and setup every 1b message (acceptors x ballots^2 x values).
+        Param("acceptors", 3, "number of acceptors", minimum=1, maximum=9),
+        Param("values", 2, "number of values that may be chosen", minimum=1, maximum=10),
+        Param("ballots", 2, "number of ballots; ballots are 0..ballots-1", minimum=1,
+              maximum=10),
         Param("quorum", "majority", "the quorum rule: every set of acceptors it accepts "
               "is a quorum (QuorumAssumption: every two quorums intersect)",
               schema=QUORUM_SCHEMA),

@@ -282,11 +282,14 @@ class PaxosTextbook(Model):
         Param("learners", 1, "learners", minimum=1, maximum=9),
         Param("rounds", 1, "rounds (proposal numbers) per proposer", minimum=1, maximum=9),
         Param("max_msgs", 4, "messages in flight at most; a step that would send more "
-              "waits (a guard, not a state constraint)", minimum=1),
-        Param("drop", 1, "messages the network may lose in a run (0: none)", minimum=0),
+              "waits (a guard, not a state constraint)", minimum=1, maximum=64),
+        # Budgets far past what a search can reach; a bound keeps 10**30 out.
+        Param("drop", 1, "messages the network may lose in a run (0: none)", minimum=0,
+              maximum=64),
         Param("duplicate", 1, "messages the network may duplicate in a run (0: none)",
-              minimum=0),
-        Param("crash", 1, "acceptor crash-restarts in a run (0: none)", minimum=0),
+              minimum=0, maximum=64),
+        Param("crash", 1, "acceptor crash-restarts in a run (0: none)", minimum=0,
+              maximum=64),
         Param("quorum", "majority", "the quorum rule over acceptors: promises are counted "
               "by its phase-1 quorums, acceptances (learning, choosing) by its phase-2 "
               "quorums; every two must intersect", schema=QUORUM_SCHEMA),

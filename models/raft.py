@@ -363,11 +363,15 @@ class Raft(Model):
     summary = "Raft, Ongaro's raft.tla without its history variables (bag network)"
     params = (
         Param("servers", 2, "number of servers", minimum=1, maximum=9),
-        Param("values", 1, "number of values clients may request", minimum=1),
-        Param("max_term", 2, "state constraint: every current_term ≤ max_term", minimum=1),
-        Param("max_log", 1, "state constraint: every log length ≤ max_log", minimum=0),
+        # setup builds a ClientRequest per (server, value); the state
+        # constraints are reached long before their maxima.
+        Param("values", 1, "number of values clients may request", minimum=1, maximum=10),
+        Param("max_term", 2, "state constraint: every current_term ≤ max_term", minimum=1,
+              maximum=100),
+        Param("max_log", 1, "state constraint: every log length ≤ max_log", minimum=0,
+              maximum=100),
         Param("max_msgs", 1, "state constraint: messages in the bag, copies counted, "
-              "≤ max_msgs", minimum=0),
+              "≤ max_msgs", minimum=0, maximum=100),
         Param("quorum", "majority", "the quorum rule: a candidate wins with a phase-1 "
               "quorum of votes, a leader commits an entry a phase-2 quorum holds (the "
               "same but in a flexible rule); every two must intersect",
@@ -542,7 +546,7 @@ class Raft(Model):
             return value
 
         def server(value: Any, key: str) -> int:
-            if value not in names:
+            if not isinstance(value, str) or value not in names:  # a list is no name
                 raise ParamError(f"{where}.{key}", f"{value!r} is not a server; use one of "
                                  f"{', '.join(names)}")
             return names[value]

@@ -6,12 +6,22 @@ this spec's result alone, as ``cmc check --format json SPEC`` prints it),
 ``SPEC.PROPERTY.mmd`` (its sequence chart) and, when a graph format is
 asked for, ``SPEC.PROPERTY.dot|graphml|json`` (its path as a graph). With
 `witnesses`, the runs reaching reachability properties get the same.
+
+A report is written where it is asked for, as a shell redirection would:
+a new path or a regular file gets the whole text at once (a temporary file
+beside it, renamed over it, with the permissions of a file the user creates
+or those it had), a symbolic link its target that way; a device (/dev/null,
+/dev/stdout) or a FIFO is written through, never replaced. `check_writable`
+and `check_folder` find an unwritable destination before a long run.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,9 +36,13 @@ from reports.text import conclusion
 
 
 def write_reports(directory: Path, checked: Checked, text: str, document: dict[str, Any],
-                  graph_format: str | None = None, witnesses: bool = False) -> list[Path]:
-    """Write `checked`'s report files into `directory`; the paths written."""
-    name = checked.name
+                  graph_format: str | None = None, witnesses: bool = False,
+                  name: str | None = None) -> list[Path]:
+    """Write `checked`'s report files into `directory`, named after `name`
+    (default: the spec's file name), and remove the files an earlier run
+    wrote for it that this one does not (the chart of a violation since
+    fixed); the paths written."""
+    name = name or checked.name
     files = {f"{name}.txt": text,
              f"{name}.json": json.dumps(run_document([document]), indent=2) + "\n",
              f"{name}.html": render_html(checked, witnesses=witnesses)}
@@ -46,24 +60,177 @@ def write_reports(directory: Path, checked: Checked, text: str, document: dict[s
     written = []
     for file_name, content in files.items():
         written.append(write_whole(directory / file_name, content))
+    for prop in checked.model.properties:
+        for extension in PER_PROPERTY:
+            stale = directory / f"{name}.{prop}.{extension}"
+            if stale.name not in files and stale.is_file():
+                stale.unlink()
     return written
 
 
+#: The extensions of the files written per property (a chart, a graph).
+PER_PROPERTY = ("mmd", "dot", "graphml", "json")
+
+
 def write_whole(path: Path | str, content: str) -> Path:
-    """Write `content` to `path` all at once (into a temporary file beside
-    it, then renamed over it), so a reader never sees half a file. Missing
-    folders are made; a path that cannot be written is a `CheckerError`."""
+    """Write `content` to `path` all at once, or through a device or FIFO
+    (see the module docstring). Missing folders are made; a path that
+    cannot be written is a `CheckerError`."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        found = _stat(path)
+        if found is not None and (not stat.S_ISREG(found.st_mode) or _standard_stream(path)):
+            # /dev/stdout may stand for a file the shell redirected to:
+            # added to, as the command's own output is, never replaced.
+            _write_through(path, content, found, append=_standard_stream(path))
+            return path
+        target = Path(os.path.realpath(path)) if path.is_symlink() else path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except PermissionError as error:
+        if found is None:
+            raise _cannot_write(path, error) from None
+        # A file one may write in a folder one may not (a CI-provided
+        # path): written in place, as `>` would.
+        _write_through(path, content, found, append=False)
+        return path
     except OSError as error:
-        raise CheckerError(f"cannot write {path}: {error.strerror or error}") from None
+        raise _cannot_write(path, error) from None
+    renamed = False
     try:
+        os.fchmod(handle, stat.S_IMODE(found.st_mode) if found else _new_file_mode())
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+        os.replace(temporary, target)
+        renamed = True
+    except OSError as error:
+        raise _cannot_write(path, error) from None
+    finally:
+        if not renamed:
+            try:
+                os.unlink(temporary)
+            except FileNotFoundError:
+                pass
     return path
+
+
+def append_text(path: Path | str, content: str) -> Path:
+    """Add `content` at the end of `path` (made if missing), as CI summary
+    files such as $GITHUB_STEP_SUMMARY expect."""
+    path = Path(path)
+    try:
+        found = _stat(path)
+        if found is None:
+            Path(os.path.realpath(path)).parent.mkdir(parents=True, exist_ok=True)
+        _write_through(path, content, found, append=True)
+    except OSError as error:
+        raise _cannot_write(path, error) from None
+    return path
+
+
+def check_writable(path: Path | str) -> None:
+    """Raise `CheckerError` now if a report could not be written to `path`
+    later (a folder, a read-only place, a path under a file)."""
+    path = Path(path)
+    found = _stat(path)
+    if found is not None and stat.S_ISDIR(found.st_mode):
+        raise CheckerError(f"cannot write {path}: it is a folder; give a file name")
+    if found is not None and not stat.S_ISFIFO(found.st_mode):
+        try:  # opened to add to, so nothing in it changes
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK))
+        except OSError as error:
+            raise _cannot_write(path, error) from None
+    elif found is not None and not os.access(path, os.W_OK):
+        raise CheckerError(f"cannot write {path}: permission denied")
+    if found is None:
+        _check_creatable(Path(os.path.realpath(path)).parent, path)
+
+
+def check_folder(directory: Path | str) -> None:
+    """Raise `CheckerError` now if report files could not be written into
+    `directory` (made if missing) later."""
+    directory = Path(directory)
+    found = _stat(directory)
+    if found is not None and not stat.S_ISDIR(found.st_mode):
+        raise CheckerError(f"cannot write into {directory}: it is not a folder")
+    _check_creatable(Path(os.path.realpath(directory)), directory)
+
+
+def _check_creatable(folder: Path, asked: Path) -> None:
+    """Files can be made in `folder`, or in the folder that will hold it."""
+    while not folder.exists():
+        if folder.is_symlink() or folder == folder.parent:
+            break
+        folder = folder.parent
+    if not folder.is_dir():
+        raise CheckerError(f"cannot write {asked}: {folder} is not a folder")
+    # Trying is the only sure test: root passes every permission check, yet
+    # cannot write a read-only mount, /proc or /sys.
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".cmc-probe.")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise CheckerError(f"cannot write {asked}: {folder}: {error.strerror or error}") \
+            from None
+
+
+def _standard_stream(path: Path) -> bool:
+    """/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: another name
+    for a file this process already has open."""
+    return str(path).startswith(("/dev/", "/proc/"))
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """What `path` names, links followed; None if nothing (yet)."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        raise CheckerError(f"cannot write {path}: a part of it is a file, not a folder") \
+            from None
+    except OSError as error:
+        raise _cannot_write(path, error) from None
+
+
+def _write_through(path: Path, content: str, found: os.stat_result | None,
+                   append: bool) -> None:
+    """Open `path` and write, the way `>` and `>>` do; a FIFO no one reads
+    is an error rather than a wait."""
+    if found is not None and stat.S_ISDIR(found.st_mode):
+        raise CheckerError(f"cannot write {path}: it is a folder; give a file name")
+    for stream in (sys.stdout, sys.stderr):
+        if found is not None and _same_file(found, stream):
+            # Through the stream itself, after what it holds, at its offset.
+            stream.write(content)
+            stream.flush()
+            return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | (os.O_APPEND if append else os.O_TRUNC)
+    try:
+        descriptor = os.open(path, flags, 0o666)
+    except OSError as error:
+        if error.errno == errno.ENXIO:
+            raise CheckerError(f"cannot write {path}: it is a FIFO no process reads") from None
+        raise
+    os.set_blocking(descriptor, True)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(content)
+
+
+def _same_file(found: os.stat_result, stream: Any) -> bool:
+    try:
+        return os.path.samestat(found, os.fstat(stream.fileno()))
+    except (AttributeError, OSError, ValueError):  # no descriptor (a test's stream)
+        return False
+
+
+def _new_file_mode() -> int:
+    """The permissions a file the user creates gets: 0666 less the umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _cannot_write(path: Path, error: OSError) -> CheckerError:
+    return CheckerError(f"cannot write {path}: {error.strerror or error}")

@@ -209,7 +209,7 @@ def test_list_shows_parameters_properties_and_mutants(run):
     result = run("list")
     assert result.exit_code == 0
     assert ("die-hard: the water-jug puzzle (a toy for engine tests)\n  parameters:\n"
-            "    small (default 3): capacity of the small jug\n") in result.output
+            "    small (default 3, at least 1): capacity of the small jug\n") in result.output
     assert "    goal_not_reached (invariant): Goal Not Reached\n" in result.output
     assert "    overfill: filling the big jug puts in one gallon too many" in result.output
     listed = json.loads(run("list", "--format", "json").output)

@@ -64,7 +64,7 @@ def test_witnesses_get_charts_too(run, write_spec, tmp_path):
 def test_graph_without_out_is_a_usage_error(run, write_spec):
     result = run("check", write_spec(TWO_PHASE), "--graph", "dot")
     assert result.exit_code == 2
-    assert "Error: --graph writes files: give --out DIR too" in result.output
+    assert result.stderr == "error: --graph writes files: give --out DIR too (see cli check --help)\n"
 
 
 def test_colour_only_when_asked_for_outside_a_terminal(run, write_spec):
