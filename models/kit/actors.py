@@ -1,0 +1,426 @@
+"""Nodes, their handlers, and the model the kit builds from them.
+
+A node's behaviour is a set of handlers, methods of a `Node` subclass
+marked with what they react to:
+
+- ``@on(Msg1a, Phase1b)``: receiving a message of a type;
+- ``@step(Phase2a, choose="values", reads=(Msg1b, Msg2a))``: an internal
+  step, once per choice (an element of ``range(model.values)``), reading
+  the sets of messages of the given types (on a `MessageSet`, every message
+  of that type sent so far, as a TLA+ action reads ``msgs``).
+
+A handler of a node with a record (``state = AcceptorState``) takes that
+record (and the message, or the choice and the messages it reads) and
+returns ``(new_record, messages_sent)``, or None when it is not enabled. A
+stateless node (``state = None``, such as Paxos.tla's ballot leaders) takes
+no record and returns the messages sent, or None. ``self.id`` is the node's
+number, ``self.model`` the model (its parameters and constants). A handler
+reads nothing else, so its result is remembered (`models.kit.memo`) by
+(node, record, input): that is where the speed comes from.
+
+Each step is an action record built by the kit: ``Phase1b(a, *message)``
+for a message handler (the node, then the message's fields),
+``Phase2a(b, v)`` for a step with a choice, ``Phase1a(b)`` without one.
+
+`ActorModel` is a `checker.Model` built from:
+
+- ``roles``: the node classes, each with its id type (``ids = Acceptor``);
+  the role has one node per element of its set, as many as the model's
+  parameter of the set's name (``acceptors = 3``);
+- ``messages``: the message types; ``network``: a kit network;
+- ``next`` (optional): the order of steps, as TLA+'s Next lists its
+  disjuncts: a tuple of groups, each a tuple of handlers of one role,
+  expanded node by node (``\\E a \\in Acceptor : Phase1b(a) \\/ Phase2b(a)``).
+  The default is one group per role, handlers in definition order.
+
+The global state is a tuple: one record per node with a record, in role and
+node order, then the network's value. A step that changes nothing (sending
+a message already in a message set, with the record unchanged) is not
+generated.
+
+Mutants are overrides: ``@Model.mutant("name", "what it breaks")`` on a
+subclass of a node class (it replaces that role's class) or of the model
+(it replaces the model: for deviations outside handlers, such as the
+quorum rule). Nothing in the normal path tests for a mutant.
+
+Not yet here, and designed to fit: timers and clocks (``@on_timer``, a
+clock part of the state), crash and restart handlers (``@on_crash``,
+``@on_restart`` with a budget), FIFO channels and partitions (networks).
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
+
+from checker.errors import ModelDefinitionError
+from checker.model import Model, Note, Received, Sent, jsonable
+from models.kit.memo import Interned, Memo
+from models.kit.network import MessageSet, Network, receiver
+from models.kit.records import Id
+from models.kit.symmetry import Layout
+
+# -- handlers --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Handler:
+    """What a handler reacts to and the action its steps are."""
+
+    action: type
+    takes: type | None = None          # the message type, for a message handler
+    choose: str | None = None          # model attribute: the choices of a step
+    reads: tuple[type, ...] = ()       # message types a step reads
+
+
+def on(message: type, action: type) -> Callable:
+    """Mark a handler of received messages of type `message`; its steps are
+    `action` (the node, then the message's fields)."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, takes=message)
+        return function
+    return mark
+
+
+def step(action: type, choose: str | None = None, reads: tuple[type, ...] = ()) -> Callable:
+    """Mark an internal step, once per element of the model's `choose`
+    (an int n means ``range(n)``), reading the messages of types `reads`."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads))
+        return function
+    return mark
+
+
+class Node:
+    """One node of a role: its handlers (see the module docstring)."""
+
+    ids: ClassVar[type[Id]]
+    state: ClassVar[type | None] = None
+
+    def __init__(self, model: Any, id: int):
+        self.model = model
+        self.id = id
+
+    def initial(self) -> Any:
+        """The node's record in the initial state: the record's defaults."""
+        return self.state() if self.state is not None else None
+
+    @classmethod
+    def handlers(cls) -> dict[str, Handler]:
+        """The handlers by method name, in definition order (a subclass
+        overriding a handler keeps its mark and its place)."""
+        found: dict[str, Handler] = {}
+        for klass in reversed(cls.__mro__):
+            for name, attribute in vars(klass).items():
+                mark = getattr(attribute, "__kit_handler__", None)
+                if mark is not None and name not in found:
+                    found[name] = mark
+        return found
+
+    @property
+    def name(self) -> str:
+        return f"{self.ids.prefix}{self.id}"
+
+
+# -- the model ---------------------------------------------------------------------
+
+
+class _Group:
+    """One entry of `next`: handlers of one role, expanded node by node;
+    remembers each node's planned steps by (node, record, messages seen)."""
+
+    def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
+        self.model = model
+        self.names = tuple(names)
+        cls = model._roles[role]
+        marks = self.marks = cls.handlers()
+        kinds = model.messages
+        seen = {kinds.index(marks[n].takes) for n in names if marks[n].takes is not None}
+        seen |= {kinds.index(kind) for n in names for kind in marks[n].reads}
+        self.view = tuple(sorted(seen))
+        self.view_of = (operator.itemgetter(*self.view) if len(self.view) > 1
+                        else (lambda net, k=self.view[0]: (net[k],)) if self.view
+                        else (lambda net: ()))
+        self.nodes = [(node, model._slot.get((role, node.id))) for node in model._nodes[role]]
+        self.plans = Memo(self._plan)
+
+    def _plan(self, key: tuple) -> tuple:
+        """The steps of node `key[0]` with record `key[1]` seeing the network
+        components `key[2]`: (action, new record, message received or None,
+        messages sent as (type index, message))."""
+        node, record, view = key
+        components = dict(zip(self.view, view))
+        model = self.model
+        planned = []
+        for name in self.names:
+            handler = self.marks[name]
+            if handler.takes is not None:
+                k = model._kind_index[handler.takes]
+                for message in model.network.deliverable(components[k], node.id):
+                    outcome = model._outcome(node, name, record, (message,))
+                    if outcome is not None:
+                        action = model._intern(handler.action(node.id, *message))
+                        planned.append((action, outcome[0], (k, message), outcome[1]))
+            else:
+                read = tuple(components[model._kind_index[kind]] for kind in handler.reads)
+                for choice in model._choices(handler.choose):
+                    inputs = (() if choice is None else (choice,)) + read
+                    outcome = model._outcome(node, name, record, inputs)
+                    if outcome is not None:
+                        action = model._intern(handler.action(
+                            node.id, *(() if choice is None else (choice,))))
+                        planned.append((action, outcome[0], None, outcome[1]))
+        return tuple(planned)
+
+
+class ActorModel(Model):
+    """A `checker.Model` built from nodes and handlers; see the module docstring."""
+
+    roles: ClassVar[tuple[type[Node], ...]] = ()
+    messages: ClassVar[tuple[type, ...]] = ()
+    network: ClassVar[Network] = MessageSet()
+    next: ClassVar[tuple[tuple[Callable, ...], ...] | None] = None
+    _mutant_classes: ClassVar[dict[str, type]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.mutants = dict(cls.__dict__.get("mutants", {}))
+        cls._mutant_classes = {}
+        actions = [handler.action for role in cls.roles for handler in role.handlers().values()]
+        cls.actions = tuple(dict.fromkeys(actions + list(cls.network.fault_actions)))
+
+    @classmethod
+    def mutant(cls, name: str, description: str) -> Callable[[type], type]:
+        """Declare the decorated class as mutant `name`: a subclass of one
+        of the model's node classes (replacing it) or of the model."""
+        def declare(variant: type) -> type:
+            if issubclass(variant, cls):
+                variant.mutants, variant._mutant_classes = cls.mutants, cls._mutant_classes
+            elif not any(issubclass(variant, role) for role in cls.roles):
+                raise ModelDefinitionError(
+                    f"mutant {name!r} of {cls.name!r}: {variant.__name__} must subclass "
+                    f"{cls.__name__} or one of its node classes")
+            cls.mutants[name] = description
+            cls._mutant_classes[name] = variant
+            return variant
+        return declare
+
+    def __new__(cls, *args: Any, mutant: str | None = None, **kwargs: Any) -> "ActorModel":
+        variant = cls._mutant_classes.get(mutant) if mutant is not None else None
+        if isinstance(variant, type) and issubclass(variant, cls):
+            cls = variant  # a mutant of the model itself
+        return super().__new__(cls)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._build()
+
+    # -- building ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        variant = self._mutant_classes.get(self.mutant) if self.mutant else None
+        self._roles = [variant if isinstance(variant, type) and issubclass(variant, role)
+                       else role for role in self.roles]
+        self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
+        self.network = type(self).network.bind(self, tuple(self.messages))
+        self._nodes = [[role(self, i) for i in range(self.set_size(role.ids.set_name))]
+                       for role in self._roles]
+        slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
+                 for node in nodes if node.state is not None]
+        self._slot = {slot: position for position, slot in enumerate(slots)}
+        self._intern = Interned()
+        self._outcomes = Memo(self._run)
+        names_of = {f: (r, name) for r, role in enumerate(self._roles)
+                    for name in role.handlers() for f in [getattr(self.roles[r], name)]}
+        groups = [[names_of[f] for f in group] for group in self.next] if self.next else [
+            [(r, name) for name in role.handlers()] for r, role in enumerate(self._roles)]
+        self._groups = []
+        for group in groups:
+            if len({r for r, _ in group}) != 1:
+                raise ModelDefinitionError(f"model {self.name!r}: each group of `next` "
+                                           "lists handlers of one role")
+            self._groups.append(_Group(self, group[0][0], [name for _, name in group]))
+        self._expanded = 0
+        sizes = {role.ids.set_name: len(nodes) for role, nodes in zip(self._roles, self._nodes)}
+        sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
+        self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
+                              self.network, sizes, tuple(self.symmetry_sets))
+
+    def set_size(self, name: str) -> int:
+        """How many elements the set `name` has: the parameter of that name."""
+        return getattr(self, name)
+
+    def _choices(self, choose: str | None) -> Iterable[Any]:
+        if choose is None:
+            return (None,)
+        choices = getattr(self, choose)
+        return range(choices) if isinstance(choices, int) else choices
+
+    def _run(self, key: tuple) -> tuple | None:
+        """Run handler `name` of `node` on `record` and `inputs`: None when
+        not enabled, else (the new record, interned; messages sent as
+        (type index, message))."""
+        node, name, record, inputs = key
+        handler = getattr(node, name)
+        if node.state is None:
+            sent = handler(*inputs)
+            new_record = None
+        else:
+            outcome = handler(record, *inputs)
+            if outcome is None:
+                return None
+            new_record, sent = outcome
+            new_record = self._intern(new_record)
+        if sent is None:
+            return None
+        sends = []
+        for message in sent:
+            k = self._kind_index.get(type(message))
+            if k is None:
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: {type(node).__name__}.{name} sent a "
+                    f"{type(message).__name__}, which is not in the model's `messages`")
+            sends.append((k, self._intern(message)))
+        return new_record, tuple(sends)
+
+    def _outcome(self, node: Node, name: str, record: Any, inputs: tuple) -> tuple | None:
+        return self._outcomes[node, name, record, inputs]
+
+    # -- the Model interface -----------------------------------------------------------
+
+    def initial_states(self) -> list[tuple]:
+        records = [self._intern(node.initial()) for nodes in self._nodes for node in nodes
+                   if node.state is not None]
+        return [tuple(records) + (self.network.initial(),)]
+
+    def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
+        self._expanded += 1
+        network = self.network
+        receive, send = network.receive, network.send
+        net = state[-1]
+        steps = []
+        for group in self._groups:
+            plans, seen = group.plans, group.view_of(net)
+            for node, slot in group.nodes:
+                record = state[slot] if slot is not None else None
+                for action, new_record, received, sends in plans[node, record, seen]:
+                    new_net = net if received is None else receive(net, *received)
+                    if sends:
+                        new_net = send(new_net, sends)
+                    if new_record == record:
+                        if new_net == net:
+                            continue  # changes nothing: not a step
+                        steps.append((action, state[:-1] + (new_net,)))
+                    else:
+                        parts = list(state)
+                        parts[slot] = new_record
+                        parts[-1] = new_net
+                        steps.append((action, tuple(parts)))
+        for action, new_net in network.faults(net):
+            steps.append((action, state[:-1] + (new_net,)))
+        return steps
+
+    # -- reading a state (for properties) -------------------------------------------------
+
+    def record(self, state: tuple, role: type[Node], node: int) -> Any:
+        """The record of node `node` of `role` (a node class) in `state`."""
+        r = next(r for r, cls in enumerate(self._roles) if issubclass(cls, role))
+        return state[self._slot[r, node]]
+
+    def sent(self, state: tuple, kind: type) -> Any:
+        """The messages of type `kind` in the network of `state`."""
+        return self.network.messages(state[-1], kind)
+
+    def memo_stats(self) -> dict[str, int]:
+        """Look-ups and misses of the memo tables: planned steps (per node
+        per state expanded) and handler runs (per planned-steps miss)."""
+        plan_lookups = self._expanded * sum(len(group.nodes) for group in self._groups)
+        plan_misses = sum(group.plans.misses for group in self._groups)
+        return {"plan_lookups": plan_lookups, "plan_misses": plan_misses,
+                "handler_runs": self._outcomes.misses,
+                "handler_lookups": self._outcomes.misses + sum(
+                    len(plan) for group in self._groups for plan in group.plans.values()),
+                "restarts": sum(group.plans.restarts for group in self._groups)
+                + self._outcomes.restarts}
+
+    # -- symmetry, derived -----------------------------------------------------------------
+
+    def symmetry_groups(self) -> dict[str, list[list[int]]]:
+        return {name: [list(range(self.set_size(name)))] for name in self.symmetry_sets}
+
+    def permute(self, state: tuple, perm: Mapping[str, Sequence[int]]) -> tuple:
+        return self._layout.permute(state, perm)
+
+    def permute_action(self, action: Any, perm: Mapping[str, Sequence[int]]) -> Any:
+        return self._layout.permute_action(action, perm)
+
+    def signatures(self, state: tuple) -> dict[str, tuple[int, ...]]:
+        return self._layout.signatures(state)
+
+    # -- reports ---------------------------------------------------------------------------
+
+    def state_view(self, state: tuple) -> dict[str, Any]:
+        """Each node's fields as ``a0.max_bal``, then the network."""
+        view: dict[str, Any] = {}
+        for (r, i), position in self._slot.items():
+            node, record = self._nodes[r][i], state[position]
+            for field, value in zip(record._fields, record):
+                view[f"{node.name}.{field}"] = jsonable(value)
+        view.update(self.network.view(state[-1]))
+        return view
+
+    def step_events(self, state: tuple, action: Any, next_state: tuple) -> list:
+        """What the step receives and sends, from its handler: a message
+        handler receives its message; a step receives the messages it reads
+        that name it as their receiver; every message sent goes to its
+        receiver, or to every node that takes its type."""
+        if type(action) in self.network.fault_actions:
+            return [Note("network", f"{type(action).__name__.lower()} {action.message!r}")]
+        for r, role in enumerate(self._roles):
+            for name, handler in role.handlers().items():
+                if handler.action is type(action):
+                    node = self._nodes[r][action[0]]
+                    break
+            else:
+                continue
+            break
+        else:
+            return []
+        slot = self._slot.get((r, node.id))
+        record = state[slot] if slot is not None else None
+        events: list = []
+        if handler.takes is not None:
+            message = handler.takes(*action[1:])
+            inputs: tuple = (message,)
+            events.append(Received(self._sender(message), node.name, repr(message)))
+        else:
+            read = tuple(self.network.messages(state[-1], kind) for kind in handler.reads)
+            inputs = tuple(action[1:]) + read
+            for messages in read:
+                events += [Received(self._sender(m), node.name, repr(m))
+                           for m in sorted(messages) if receiver(m) == node.id]
+        outcome = self._outcome(node, name, record, inputs)
+        for _, message in outcome[1] if outcome else ():
+            events += [Sent(node.name, dst, repr(message)) for dst in self._receivers(message)]
+        return events
+
+    def _sender(self, message: Any) -> str:
+        field = getattr(type(message), "src", None)
+        return self._node_name(type(message), field, message) or "network"
+
+    def _receivers(self, message: Any) -> list[str]:
+        field = getattr(type(message), "dst", None)
+        if field is not None:
+            return [self._node_name(type(message), field, message) or field]
+        return [node.name for r, role in enumerate(self._roles)
+                if any(h.takes is type(message) for h in role.handlers().values())
+                for node in self._nodes[r]] or ["network"]
+
+    @staticmethod
+    def _node_name(kind: type, field: str | None, message: Any) -> str | None:
+        from models.kit.records import id_type
+        if field is None or field not in kind._fields:
+            return None
+        ids = id_type(kind, field)
+        return f"{ids.prefix if ids else ''}{getattr(message, field)}"
