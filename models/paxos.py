@@ -150,7 +150,7 @@ class Leader(Node):
 
     ids = Ballot
 
-    @step(Phase1a)
+    @step(Phase1a, sends=Msg1a)
     def phase1a(self):
         """Phase1a(b) == Send([type |-> "1a", bal |-> b])"""
         return [Msg1a(bal=self.id)]

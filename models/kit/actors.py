@@ -6,8 +6,14 @@ marked with what they react to:
 - ``@on(Msg1a, Phase1b)``: receiving a message of a type;
 - ``@step(Phase2a, choose="values", reads=(Msg1b, Msg2a))``: an internal
   step, once per choice (an element of ``range(model.values)``), reading
-  the sets of messages of the given types (on a `MessageSet`, every message
-  of that type sent so far, as a TLA+ action reads ``msgs``).
+  the sets of messages of the given types that are for this node (its
+  ``dst`` field names it) or for anyone (no ``dst``): on a `MessageSet`,
+  every such message sent so far, as a TLA+ action reads ``msgs``.
+
+Either may declare ``sends=`` (the message types its steps send). On a
+message set that lets the kit drop, when it plans, a step of an unchanged
+record that would only send again what was sent (Paxos.tla's Phase1a(b)
+once ``1a(b)`` is out); it changes nothing else.
 
 A handler of a node with a record (``state = AcceptorState``) takes that
 record (and the message, or the choice and the messages it reads) and
@@ -72,24 +78,31 @@ class Handler:
     takes: type | None = None          # the message type, for a message handler
     choose: str | None = None          # model attribute: the choices of a step
     reads: tuple[type, ...] = ()       # message types a step reads
+    sends: tuple[type, ...] = ()       # message types its steps send, if declared
 
 
-def on(message: type, action: type) -> Callable:
+def on(message: type, action: type, sends: tuple[type, ...] = ()) -> Callable:
     """Mark a handler of received messages of type `message`; its steps are
     `action` (the node, then the message's fields)."""
     def mark(function: Callable) -> Callable:
-        function.__kit_handler__ = Handler(action, takes=message)
+        function.__kit_handler__ = Handler(action, takes=message, sends=_types(sends))
         return function
     return mark
 
 
-def step(action: type, choose: str | None = None, reads: tuple[type, ...] = ()) -> Callable:
+def step(action: type, choose: str | None = None, reads: tuple[type, ...] = (),
+         sends: tuple[type, ...] | type = ()) -> Callable:
     """Mark an internal step, once per element of the model's `choose`
     (an int n means ``range(n)``), reading the messages of types `reads`."""
     def mark(function: Callable) -> Callable:
-        function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads))
+        function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
+                                           sends=_types(sends))
         return function
     return mark
+
+
+def _types(kinds: tuple[type, ...] | type) -> tuple[type, ...]:
+    return (kinds,) if isinstance(kinds, type) else tuple(kinds)
 
 
 class Node:
@@ -127,29 +140,61 @@ class Node:
 
 
 class _Group:
-    """One entry of `next`: handlers of one role, expanded node by node;
-    remembers each node's planned steps by (node, record, messages seen)."""
+    """One entry of `next`: handlers of one role, expanded node by node.
+
+    Its steps in a state depend only on the records of its nodes and on the
+    network components its handlers take or read (the group's view), so
+    they are planned once per distinct (records, view) and remembered
+    (`plans`); a plan is made from each node's steps, remembered per
+    (node, record, view) (`node_plans`), made from handler results,
+    remembered per (node, handler, record, input) (`ActorModel._outcomes`).
+    """
 
     def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
         self.model = model
         self.names = tuple(names)
-        cls = model._roles[role]
-        marks = self.marks = cls.handlers()
+        self.marks = model._roles[role].handlers()
         kinds = model.messages
-        seen = {kinds.index(marks[n].takes) for n in names if marks[n].takes is not None}
-        seen |= {kinds.index(kind) for n in names for kind in marks[n].reads}
+        seen = {kinds.index(self.marks[n].takes) for n in names
+                if self.marks[n].takes is not None}
+        seen |= {kinds.index(kind) for n in names for kind in self.marks[n].reads}
+        seen |= {kinds.index(kind) for n in names for kind in self.marks[n].sends}
         self.view = tuple(sorted(seen))
-        self.view_of = (operator.itemgetter(*self.view) if len(self.view) > 1
-                        else (lambda net, k=self.view[0]: (net[k],)) if self.view
-                        else (lambda net: ()))
         self.nodes = [(node, model._slot.get((role, node.id))) for node in model._nodes[role]]
-        self.plans = Memo(self._plan)
+        slots = [slot for _, slot in self.nodes if slot is not None]
+        # the part of a state that decides the group's steps: the key of
+        # `plans` is ``records_of(state) + view_of(state[-1])``
+        self.records_of = _getter(slots)
+        self.view_of = _getter(self.view)
+        self.plans = Memo(lambda key: self._plan(key[:len(slots)], key[len(slots):]))
+        self.node_plans = Memo(self._node_plan)
 
-    def _plan(self, key: tuple) -> tuple:
+    def _plan(self, records: tuple, view: tuple) -> tuple:
+        """The group's steps, as the network's `compile` makes them from
+        (action, slot of the node's record or None, its new record, whether
+        the record changes, message received or None, messages sent as
+        (type index, message))."""
+        records = iter(records)
+        network = self.model.network
+        components = dict(zip(self.view, view))
+        planned = []
+        for node, slot in self.nodes:
+            record = next(records) if slot is not None else None
+            mine = tuple(network.for_node(k, component, node.id)
+                         for k, component in zip(self.view, view))
+            for action, new_record, received, sends in self.node_plans[node, record, mine]:
+                changed = new_record != record
+                if not changed and received is None and network.sent_already(
+                        components, sends):
+                    continue  # sends again what was sent: changes nothing
+                planned.append((action, slot, new_record, changed, received, sends))
+        return network.compile(planned)
+
+    def _node_plan(self, key: tuple) -> tuple:
         """The steps of node `key[0]` with record `key[1]` seeing the network
         components `key[2]`: (action, new record, message received or None,
-        messages sent as (type index, message))."""
-        node, record, view = key
+        messages sent)."""
+        node, record, view = key  # the view holds only messages for this node
         components = dict(zip(self.view, view))
         model = self.model
         planned = []
@@ -157,7 +202,7 @@ class _Group:
             handler = self.marks[name]
             if handler.takes is not None:
                 k = model._kind_index[handler.takes]
-                for message in model.network.deliverable(components[k], node.id):
+                for message in model.network.deliverable(components[k]):
                     outcome = model._outcome(node, name, record, (message,))
                     if outcome is not None:
                         action = model._intern(handler.action(node.id, *message))
@@ -172,6 +217,16 @@ class _Group:
                             node.id, *(() if choice is None else (choice,))))
                         planned.append((action, outcome[0], None, outcome[1]))
         return tuple(planned)
+
+
+def _getter(positions: Sequence[int]) -> Callable[[tuple], tuple]:
+    """``lambda t: tuple(t[p] for p in positions)``, as fast as it gets."""
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)
+    if positions:
+        only = positions[0]
+        return lambda t: (t[only],)
+    return lambda t: ()
 
 
 class ActorModel(Model):
@@ -224,6 +279,7 @@ class ActorModel(Model):
                        else role for role in self.roles]
         self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
         self.network = type(self).network.bind(self, tuple(self.messages))
+        self._messages = self.network.messages
         self._nodes = [[role(self, i) for i in range(self.set_size(role.ids.set_name))]
                        for role in self._roles]
         slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
@@ -296,28 +352,14 @@ class ActorModel(Model):
 
     def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
         self._expanded += 1
-        network = self.network
-        receive, send = network.receive, network.send
         net = state[-1]
-        steps = []
+        expand = self.network.expand
+        steps: list = []
         for group in self._groups:
-            plans, seen = group.plans, group.view_of(net)
-            for node, slot in group.nodes:
-                record = state[slot] if slot is not None else None
-                for action, new_record, received, sends in plans[node, record, seen]:
-                    new_net = net if received is None else receive(net, *received)
-                    if sends:
-                        new_net = send(new_net, sends)
-                    if new_record == record:
-                        if new_net == net:
-                            continue  # changes nothing: not a step
-                        steps.append((action, state[:-1] + (new_net,)))
-                    else:
-                        parts = list(state)
-                        parts[slot] = new_record
-                        parts[-1] = new_net
-                        steps.append((action, tuple(parts)))
-        for action, new_net in network.faults(net):
+            plan = group.plans[group.records_of(state) + group.view_of(net)]
+            if plan:
+                expand(state, plan, steps)
+        for action, new_net in self.network.faults(net):
             steps.append((action, state[:-1] + (new_net,)))
         return steps
 
@@ -330,19 +372,19 @@ class ActorModel(Model):
 
     def sent(self, state: tuple, kind: type) -> Any:
         """The messages of type `kind` in the network of `state`."""
-        return self.network.messages(state[-1], kind)
+        return self._messages(state[-1], kind)
 
     def memo_stats(self) -> dict[str, int]:
-        """Look-ups and misses of the memo tables: planned steps (per node
-        per state expanded) and handler runs (per planned-steps miss)."""
-        plan_lookups = self._expanded * sum(len(group.nodes) for group in self._groups)
-        plan_misses = sum(group.plans.misses for group in self._groups)
-        return {"plan_lookups": plan_lookups, "plan_misses": plan_misses,
+        """Look-ups and misses of the memo tables: a group's planned steps
+        (one look-up per group per state expanded), a node's planned steps
+        (looked up on a group's miss) and handler runs (on a node's miss)."""
+        groups = self._groups
+        return {"plan_lookups": self._expanded * len(groups),
+                "plan_misses": sum(group.plans.misses for group in groups),
+                "node_plan_misses": sum(group.node_plans.misses for group in groups),
                 "handler_runs": self._outcomes.misses,
-                "handler_lookups": self._outcomes.misses + sum(
-                    len(plan) for group in self._groups for plan in group.plans.values()),
-                "restarts": sum(group.plans.restarts for group in self._groups)
-                + self._outcomes.restarts}
+                "restarts": sum(group.plans.restarts + group.node_plans.restarts
+                                for group in groups) + self._outcomes.restarts}
 
     # -- symmetry, derived -----------------------------------------------------------------
 
@@ -395,7 +437,9 @@ class ActorModel(Model):
             inputs: tuple = (message,)
             events.append(Received(self._sender(message), node.name, repr(message)))
         else:
-            read = tuple(self.network.messages(state[-1], kind) for kind in handler.reads)
+            read = tuple(self.network.for_node(self._kind_index[kind],
+                                               state[-1][self._kind_index[kind]], node.id)
+                         for kind in handler.reads)
             inputs = tuple(action[1:]) + read
             for messages in read:
                 events += [Received(self._sender(m), node.name, repr(m))

@@ -79,9 +79,43 @@ class Network:
 
     # what every network provides
     def initial(self) -> tuple: ...
-    def deliverable(self, component: Any, node: int) -> list[Any]: ...
+    def for_node(self, k: int, component: Any, node: int) -> Any:
+        """The part of component `k` that is for `node` (no ``dst``, or its own)."""
+    def deliverable(self, component: Any) -> list[Any]:
+        """The messages of a component, in order."""
     def receive(self, value: tuple, k: int, message: Any) -> tuple: ...
     def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple: ...
+
+    def apply(self, value: tuple, received: tuple[int, Any] | None,
+              sends: tuple[tuple[int, Any], ...]) -> tuple:
+        """The value after a step receives `received` (type index, message)
+        and sends `sends`."""
+        if received is not None:
+            value = self.receive(value, *received)
+        return self.send(value, sends) if sends else value
+
+    def sent_already(self, components: dict[int, Any], sends: tuple) -> bool:
+        """Whether sending `sends` would change none of `components` (by
+        type index); False when a component is not among them."""
+        return False
+
+    def compile(self, planned: list[tuple]) -> tuple:
+        """A group's planned steps in the form `expand` takes."""
+        return tuple(planned)
+
+    def expand(self, state: tuple, plan: tuple, out: list) -> None:
+        """Append to `out` the steps of `plan` (see `_Group._plan`) from
+        `state`, leaving out those that change nothing."""
+        net = state[-1]
+        for action, slot, new_record, changed, received, sends in plan:
+            new_net = self.apply(net, received, sends)
+            if changed:
+                parts = list(state)
+                parts[slot] = new_record
+                parts[-1] = new_net
+                out.append((action, tuple(parts)))
+            elif new_net != net:
+                out.append((action, state[:-1] + (new_net,)))
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]: return []
     def messages(self, value: tuple, kind: type) -> Iterable[Any]: ...
     def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple: ...
@@ -96,12 +130,47 @@ class MessageSet(Network):
         # (component, message) -> the component with it: one shared set per
         # distinct result, hashed once
         self._added = Memo(lambda key: key[0] | {key[1]})
+        self._for_node = Memo(lambda key: _for_node(*key))
+        # types whose messages are for one node: the others go to all
+        self._addressed = {k for k, kind in enumerate(self.kinds)
+                           if getattr(kind, "dst", None) in kind._fields}
 
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds)
 
-    def deliverable(self, component: frozenset, node: int) -> list[Any]:
-        return [m for m in ordered(component) if receiver(m) in (None, node)]
+    def for_node(self, k: int, component: frozenset, node: int) -> frozenset:
+        return self._for_node[component, node] if k in self._addressed else component
+
+    def deliverable(self, component: frozenset) -> list[Any]:
+        return ordered(component)
+
+    def sent_already(self, components: dict[int, Any], sends: tuple) -> bool:
+        return all(k in components and message in components[k] for k, message in sends)
+
+    def compile(self, planned: list[tuple]) -> tuple:
+        # received messages stay: only (action, slot if the record changes
+        # else None, new record, sends) matter
+        return tuple((action, slot if changed else None, new_record, sends)
+                     for action, slot, new_record, changed, _, sends in planned)
+
+    def expand(self, state: tuple, plan: tuple, out: list) -> None:
+        # `Network.expand` with the set's `apply` inlined: this loop runs
+        # for every planned step of every state
+        net = state[-1]
+        added = self._added
+        for action, slot, new_record, sends in plan:
+            new_net = net
+            for k, message in sends:
+                component = new_net[k]
+                if message not in component:
+                    new_net = new_net[:k] + (added[component, message],) + new_net[k + 1:]
+            if slot is not None:
+                parts = list(state)
+                parts[slot] = new_record
+                parts[-1] = new_net
+                out.append((action, tuple(parts)))
+            elif new_net is not net:
+                out.append((action, state[:-1] + (new_net,)))
 
     def receive(self, value: tuple, k: int, message: Any) -> tuple:
         return value  # a message, once sent, stays
@@ -110,6 +179,15 @@ class MessageSet(Network):
         for k, message in sends:
             component = value[k]
             if message not in component:  # sending it again changes nothing
+                value = value[:k] + (self._added[component, message],) + value[k + 1:]
+        return value
+
+    def apply(self, value: tuple, received: Any, sends: tuple[tuple[int, Any], ...]) -> tuple:
+        # the set's own loop: this runs for every planned step; a message
+        # received stays, and `value` itself comes back when nothing is new
+        for k, message in sends:
+            component = value[k]
+            if message not in component:
                 value = value[:k] + (self._added[component, message],) + value[k + 1:]
         return value
 
@@ -147,8 +225,11 @@ class Bag(Network):
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds) + (self.budgets,)
 
-    def deliverable(self, component: frozenset, node: int) -> list[Any]:
-        return [m for m in ordered(m for m, _ in component) if receiver(m) in (None, node)]
+    def for_node(self, k: int, component: frozenset, node: int) -> frozenset:
+        return frozenset(item for item in component if receiver(item[0]) in (None, node))
+
+    def deliverable(self, component: frozenset) -> list[Any]:
+        return ordered(m for m, _ in component)
 
     def receive(self, value: tuple, k: int, message: Any) -> tuple:
         return value[:k] + (self._changed[value[k], message, -1],) + value[k + 1:]
@@ -188,6 +269,12 @@ class Bag(Network):
         shown = sorted(f"{m!r}" + (f" ×{copies}" if copies > 1 else "")
                        for component in value[:-1] for m, copies in component)
         return {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
+
+
+def _for_node(component: frozenset, node: int) -> frozenset:
+    """The messages of `component` whose ``dst`` is None or `node`."""
+    mine = frozenset(m for m in component if receiver(m) in (None, node))
+    return component if len(mine) == len(component) else mine
 
 
 def _recount(component: frozenset, message: Any, change: int) -> frozenset:
