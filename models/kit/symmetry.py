@@ -132,16 +132,20 @@ class Layout:
     def signatures(self, state: tuple) -> dict[str, tuple[int, ...]]:
         """Each element's marks, part by part of the state, turned into
         ranks: small numbers that order elements as their marks do."""
+        # part 0: the nodes' records (which node holds a record is a name,
+        # so they are one part); part 1 + k: the network's component k
         found: dict[tuple[str, int], list] = {}
-        parts = [self._record_marks[slot, record] for slot, record in zip(self.slots, state)]
-        parts += [self._component_marks[k, component]
+        parts = [(0, self._record_marks[slot, record])
+                 for slot, record in zip(self.slots, state)]
+        parts += [(1 + k, self._component_marks[k, component])
                   for k, component in enumerate(state[-1][:len(self.network.kinds)])]
-        for part, marks in enumerate(parts):
+        for part, marks in parts:
             for key, mark in marks.items():
                 found.setdefault(key, []).append((part, mark))
         result = {}
         for name in self.symmetric:
-            summaries = [tuple(found.get((name, element), ())) for element in range(self.sizes[name])]
+            summaries = [tuple(sorted(found.get((name, element), ())))
+                         for element in range(self.sizes[name])]
             ordered = sorted(set(summaries))
             result[name] = tuple(map(ordered.index, summaries))
         return result
