@@ -628,3 +628,35 @@ def _ranks(fields: int, shifts: tuple[int, ...], mask: int) -> tuple[int, ...]:
     blocks = [fields >> shift & mask for shift in shifts]
     ordered = sorted(set(blocks))
     return tuple(map(ordered.index, blocks))
+
+
+# -- the kit model's layout ------------------------------------------------------------
+
+
+def state(max_bal, max_vbal, max_val, *msgs) -> tuple:
+    """A state of the kit model (`models.paxos`) written as the spec's
+    variables: per-acceptor rows maxBal, maxVBal, maxVal and the messages."""
+    from models import paxos
+
+    records = tuple(paxos.AcceptorState(*row) for row in zip(max_bal, max_vbal, max_val))
+    kinds = (paxos.Msg1a, paxos.Msg1b, paxos.Msg2a, paxos.Msg2b)
+    return records + (tuple(frozenset(kit_message(m) for m in msgs if type(m).__name__ ==
+                                      kind.__name__) for kind in kinds),)
+
+
+def kit_message(message: tuple) -> tuple:
+    """The kit model's record for a message of either model."""
+    from models import paxos
+
+    return getattr(paxos, type(message).__name__)(*message)
+
+
+def kit_state(old: PaxosState) -> tuple:
+    """The kit model's state for a state of this model."""
+    return state(old.max_bal, old.max_vbal, old.max_val, *old.msgs)
+
+
+def kit_action(action: tuple) -> tuple:
+    from models import paxos
+
+    return getattr(paxos, type(action).__name__)(*action)
