@@ -32,7 +32,7 @@ for a message handler (the node, then the message's fields),
 
 - ``roles``: the node classes, each with its id type (``ids = Acceptor``);
   the role has one node per element of its set, as many as the model's
-  parameter of the set's name (``acceptors = 3``);
+  parameter of the set's name (``acceptors = 3``), or its class's ``count``;
 - ``messages``: the message types; ``network``: a kit network;
 - ``next`` (optional): the order of steps, as TLA+'s Next lists its
   disjuncts: a tuple of groups, each a tuple of handlers of one role,
@@ -110,6 +110,9 @@ class Node:
 
     ids: ClassVar[type[Id]]
     state: ClassVar[type | None] = None
+    #: how many nodes the role has; None: the model's parameter named as
+    #: the id type's set (``acceptors``)
+    count: ClassVar[int | None] = None
 
     def __init__(self, model: Any, id: int):
         self.model = model
@@ -280,8 +283,9 @@ class ActorModel(Model):
         self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
         self.network = type(self).network.bind(self, tuple(self.messages))
         self._messages = self.network.messages
-        self._nodes = [[role(self, i) for i in range(self.set_size(role.ids.set_name))]
-                       for role in self._roles]
+        self._nodes = [[role(self, i) for i in range(
+            role.count if role.count is not None else self.set_size(role.ids.set_name))]
+            for role in self._roles]
         slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
                  for node in nodes if node.state is not None]
         self._slot = {slot: position for position, slot in enumerate(slots)}

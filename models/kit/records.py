@@ -58,6 +58,8 @@ Rename = Callable[[Any, Images], Any]
 def _converter(annotation: Any) -> Rename | None:
     """How to rename a value of type `annotation`, or None if renaming never
     changes it."""
+    if annotation is Any:  # e.g. the message a network fault acts on: its own type decides
+        return _any_record
     if isinstance(annotation, type) and issubclass(annotation, Id):
         name = annotation.set_name
         return lambda value, images: images[name][value] if name in images else value
@@ -84,6 +86,11 @@ def _converter(annotation: Any) -> Rename | None:
             return None
         return lambda value, images: origin(convert(item, images) for item in value)
     return None
+
+
+def _any_record(value: Any, images: Images) -> Any:
+    rename = renamer(type(value)) if is_record(value) else None
+    return value if rename is None else rename(value, images)
 
 
 def _by_value(options: list) -> Rename:
