@@ -56,7 +56,6 @@ clock part of the state), crash and restart handlers (``@on_crash``,
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
@@ -164,13 +163,26 @@ class _Group:
         seen |= {kinds.index(kind) for n in names for kind in self.marks[n].sends}
         self.view = tuple(sorted(seen))
         self.nodes = [(node, model._slot.get((role, node.id))) for node in model._nodes[role]]
-        slots = [slot for _, slot in self.nodes if slot is not None]
-        # the part of a state that decides the group's steps: the key of
-        # `plans` is ``records_of(state) + view_of(state[-1])``
-        self.records_of = _getter(slots)
-        self.view_of = _getter(self.view)
-        self.plans = Memo(lambda key: self._plan(key[:len(slots)], key[len(slots):]))
+        self.slots = [slot for _, slot in self.nodes if slot is not None]
+        self.plans = Memo(self._plan_for_key)
         self.node_plans = Memo(self._node_plan)
+        # The key of `plans` in a state: the records of the group's nodes
+        # and the network components of its view, as one tuple, or the
+        # one of them alone, or None (`key`; `key_source` is the same as
+        # Python source, for `ActorModel._compile_successors`).
+        parts = [f"state[{slot}]" for slot in self.slots] + [f"net[{k}]" for k in self.view]
+        self.key_source = ("None" if not parts else parts[0] if len(parts) == 1
+                           else ", ".join(parts))
+
+    def key(self, state: tuple) -> Any:
+        net = state[-1]
+        parts = tuple(state[slot] for slot in self.slots) + tuple(net[k] for k in self.view)
+        return None if not parts else parts[0] if len(parts) == 1 else parts
+
+    def _plan_for_key(self, key: Any) -> tuple:
+        count = len(self.slots) + len(self.view)
+        parts = () if count == 0 else (key,) if count == 1 else key
+        return self._plan(parts[:len(self.slots)], parts[len(self.slots):])
 
     def _plan(self, records: tuple, view: tuple) -> tuple:
         """The group's steps, as the network's `compile` makes them from
@@ -220,16 +232,6 @@ class _Group:
                             node.id, *(() if choice is None else (choice,))))
                         planned.append((action, outcome[0], None, outcome[1]))
         return tuple(planned)
-
-
-def _getter(positions: Sequence[int]) -> Callable[[tuple], tuple]:
-    """``lambda t: tuple(t[p] for p in positions)``, as fast as it gets."""
-    if len(positions) > 1:
-        return operator.itemgetter(*positions)
-    if positions:
-        only = positions[0]
-        return lambda t: (t[only],)
-    return lambda t: ()
 
 
 class ActorModel(Model):
@@ -282,7 +284,7 @@ class ActorModel(Model):
                        else role for role in self.roles]
         self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
         self.network = type(self).network.bind(self, tuple(self.messages))
-        self._messages = self.network.messages
+        self._read = self.network.read
         self._nodes = [[role(self, i) for i in range(
             role.count if role.count is not None else self.set_size(role.ids.set_name))]
             for role in self._roles]
@@ -302,6 +304,7 @@ class ActorModel(Model):
                                            "lists handlers of one role")
             self._groups.append(_Group(self, group[0][0], [name for _, name in group]))
         self._expanded = 0
+        self.successors = self._compile_successors()
         sizes = {role.ids.set_name: len(nodes) for role, nodes in zip(self._roles, self._nodes)}
         sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
         self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
@@ -355,17 +358,41 @@ class ActorModel(Model):
         return [tuple(records) + (self.network.initial(),)]
 
     def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
+        """Each group's planned steps from `state`, in the order of `next`,
+        then the network's faults. (An instance runs the same loop compiled
+        by `_compile_successors`.)"""
         self._expanded += 1
-        net = state[-1]
-        expand = self.network.expand
         steps: list = []
         for group in self._groups:
-            plan = group.plans[group.records_of(state) + group.view_of(net)]
+            plan = group.plans[group.key(state)]
             if plan:
-                expand(state, plan, steps)
-        for action, new_net in self.network.faults(net):
+                self.network.expand(state, plan, steps)
+        for action, new_net in self.network.faults(state[-1]):
             steps.append((action, state[:-1] + (new_net,)))
         return steps
+
+    def _compile_successors(self) -> Callable[[tuple], list]:
+        """`successors` unrolled into one function for this instance: each
+        group's key read straight off the state (``plans1[state[0],
+        state[1], state[2], net[0], net[2]]``), with no call per group but
+        the plan's expansion. This function runs for every state."""
+        env: dict[str, Any] = {"model": self, "expand": self.network.expand,
+                               "faults": self.network.faults}
+        lines = ["def successors(state):",
+                 "    model._expanded += 1",
+                 "    net = state[-1]",
+                 "    steps = []"]
+        for g, group in enumerate(self._groups):
+            env[f"plans{g}"] = group.plans
+            lines += [f"    plan = plans{g}[{group.key_source}]",
+                      "    if plan:",
+                      "        expand(state, plan, steps)"]
+        if self.network.fault_actions:
+            lines += ["    for action, new_net in faults(net):",
+                      "        steps.append((action, state[:-1] + (new_net,)))"]
+        lines.append("    return steps")
+        exec("\n".join(lines), env)  # noqa: S102 (source built above from numbers only)
+        return env["successors"]
 
     # -- reading a state (for properties) -------------------------------------------------
 
@@ -376,7 +403,7 @@ class ActorModel(Model):
 
     def sent(self, state: tuple, kind: type) -> Any:
         """The messages of type `kind` in the network of `state`."""
-        return self._messages(state[-1], kind)
+        return self._read(state[-1], self._kind_index[kind])
 
     def memo_stats(self) -> dict[str, int]:
         """Look-ups and misses of the memo tables: a group's planned steps

@@ -28,6 +28,7 @@ Not yet here (planned): FIFO channels, partitions (links down, heal).
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable, Iterable, NamedTuple
 
 from checker.symmetry import order_key
@@ -117,7 +118,12 @@ class Network:
             elif new_net != net:
                 out.append((action, state[:-1] + (new_net,)))
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]: return []
-    def messages(self, value: tuple, kind: type) -> Iterable[Any]: ...
+    def messages(self, value: tuple, kind: type) -> Iterable[Any]:
+        return self.read(value, self.index[kind])
+
+    def read(self, value: tuple, k: int) -> Iterable[Any]:
+        """The messages of component `k` (a method or a C function: properties
+        read the network of every state)."""
     def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple: ...
     def occurrences(self, component: Any) -> Iterable[tuple[Any, Any]]: ...
     def view(self, value: tuple) -> dict[str, Any]: ...
@@ -130,16 +136,20 @@ class MessageSet(Network):
         # (component, message) -> the component with it: one shared set per
         # distinct result, hashed once
         self._added = Memo(lambda key: key[0] | {key[1]})
-        self._for_node = Memo(lambda key: _for_node(*key))
-        # types whose messages are for one node: the others go to all
+        # types whose messages are for one node (the others go to all): each
+        # component of such a type split by receiver, once
         self._addressed = {k for k, kind in enumerate(self.kinds)
                            if getattr(kind, "dst", None) in kind._fields}
+        self._by_receiver = Memo(_by_receiver)
 
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds)
 
     def for_node(self, k: int, component: frozenset, node: int) -> frozenset:
-        return self._for_node[component, node] if k in self._addressed else component
+        if k not in self._addressed:
+            return component
+        split = self._by_receiver[component]
+        return split.get(node, split[None])
 
     def deliverable(self, component: frozenset) -> list[Any]:
         return ordered(component)
@@ -148,22 +158,28 @@ class MessageSet(Network):
         return all(k in components and message in components[k] for k, message in sends)
 
     def compile(self, planned: list[tuple]) -> tuple:
-        # received messages stay: only (action, slot if the record changes
-        # else None, new record, sends) matter
-        return tuple((action, slot if changed else None, new_record, sends)
-                     for action, slot, new_record, changed, _, sends in planned)
+        # Received messages stay, so a step is (action, slot if the record
+        # changes else None, new record, its first message as type index
+        # and message, the others): most steps send one message.
+        compiled = []
+        for action, slot, new_record, changed, _, sends in planned:
+            k, message = sends[0] if sends else (None, None)
+            compiled.append((action, slot if changed else None, new_record, k, message,
+                             sends[1:]))
+        return tuple(compiled)
 
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
         # `Network.expand` with the set's `apply` inlined: this loop runs
         # for every planned step of every state
         net = state[-1]
         added = self._added
-        for action, slot, new_record, sends in plan:
-            new_net = net
-            for k, message in sends:
-                component = new_net[k]
-                if message not in component:
-                    new_net = new_net[:k] + (added[component, message],) + new_net[k + 1:]
+        for action, slot, new_record, k, message, more in plan:
+            if k is None or message in net[k]:
+                new_net = net
+            else:
+                new_net = net[:k] + (added[net[k], message],) + net[k + 1:]
+            if more:
+                new_net = self.send(new_net, more)
             if slot is not None:
                 parts = list(state)
                 parts[slot] = new_record
@@ -191,8 +207,7 @@ class MessageSet(Network):
                 value = value[:k] + (self._added[component, message],) + value[k + 1:]
         return value
 
-    def messages(self, value: tuple, kind: type) -> frozenset:
-        return value[self.index[kind]]
+    read = staticmethod(operator.getitem)  # the component is the set of messages
 
     def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
         return tuple(map(component, value))
@@ -252,8 +267,8 @@ class Bag(Network):
                                   + ((drops, duplicates - 1),)))
         return steps
 
-    def messages(self, value: tuple, kind: type) -> list[Any]:
-        return [m for m, _ in value[self.index[kind]]]
+    def read(self, value: tuple, k: int) -> list[Any]:
+        return [m for m, _ in value[k]]
 
     def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
         return tuple(map(component, value[:-1])) + (value[-1],)
@@ -271,10 +286,17 @@ class Bag(Network):
         return {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
 
 
-def _for_node(component: frozenset, node: int) -> frozenset:
-    """The messages of `component` whose ``dst`` is None or `node`."""
-    mine = frozenset(m for m in component if receiver(m) in (None, node))
-    return component if len(mine) == len(component) else mine
+def _by_receiver(component: frozenset) -> dict[int | None, frozenset]:
+    """The messages of `component` for each receiver, those for anyone
+    (``dst`` None) included in each; under None, those alone."""
+    split: dict[int | None, set] = {}
+    for message in component:
+        split.setdefault(receiver(message), set()).add(message)
+    anyone = split.pop(None, set())
+    result: dict[int | None, frozenset] = {node: frozenset(mine | anyone)
+                                           for node, mine in split.items()}
+    result[None] = frozenset(anyone)
+    return result
 
 
 def _recount(component: frozenset, message: Any, change: int) -> frozenset:
