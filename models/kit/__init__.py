@@ -9,7 +9,14 @@
 - `memo`: bounded memo tables (handler results, interned records).
 
 The engine sees only `checker.Model`. See `models/paxos.py` for a model
-written with the kit, next to Lamport's Paxos.tla.
+written with the kit, next to Lamport's Paxos.tla, and
+tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
+
+Deliberately missing yet (the design leaves room for each): timers and
+clocks (a timer handler kind and a clock part of the global state), crash
+and restart handlers with budgets, FIFO channels, partitions (links down,
+heal) as network values, and expression properties. Raft and textbook
+Paxos are not yet written with the kit.
 """
 
 from models.kit.actors import ActorModel, Node, on, step

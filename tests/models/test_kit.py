@@ -1,0 +1,135 @@
+"""The model kit's parts on their own: records and their derived renaming,
+networks, handlers and the model built from them, and the mistakes a model
+author can make (each a `ModelDefinitionError` saying what to fix)."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import pytest
+
+from checker import ModelDefinitionError, Param
+from models.kit import ActorModel, Bag, Drop, Duplicate, MessageSet, Node, ids, on, step
+from models.kit.records import blanked, renamer
+from models.paxos import Paxos
+from tests.brute_force import reachable_states
+from tests.models.test_conformance import USER_MODEL
+
+Server = ids("servers", "s")
+Value = ids("values")
+
+
+class Entry(NamedTuple):
+    term: int
+    value: Value
+
+
+class Vote(NamedTuple):
+    voter: Server
+    candidate: Server | None
+    granted: frozenset[Server]
+    log: tuple[Entry, ...]
+    payload: Any
+    term: int
+
+
+def test_renaming_is_derived_from_the_field_types_at_any_depth():
+    vote = Vote(voter=0, candidate=2, granted=frozenset({0, 1}),
+                log=(Entry(1, 0), Entry(2, 1)), payload=Entry(3, 1), term=0)
+    images = {"servers": (1, 2, 0), "values": (1, 0)}
+    assert renamer(Vote)(vote, images) == Vote(
+        voter=1, candidate=0, granted=frozenset({1, 2}), log=(Entry(1, 1), Entry(2, 0)),
+        payload=Entry(3, 0), term=0)
+    assert renamer(Vote)(vote._replace(candidate=None), images).candidate is None
+    # only the sets named are renamed; a record without names has no renamer
+    assert renamer(Vote)(vote, {"values": (1, 0)}).voter == 0
+    assert renamer(NamedTuple("Plain", [("term", int)])) is None
+    # blanking every name leaves what renaming cannot change
+    blank = {"servers": (-1, -1, -1), "values": (-1, -1)}
+    assert blanked(vote, blank) == blanked(renamer(Vote)(vote, images), blank)
+    assert repr(Entry(1, 0)) == "Entry(term=1, value=0)"
+
+
+class Budgets:
+    drops, duplicates = 1, 1
+
+
+def test_a_bag_counts_copies_and_spends_its_fault_budgets():
+    network = Bag(drop="drops", duplicate="duplicates").bind(Budgets(), (Entry,))
+    net = network.send(network.initial(), ((0, Entry(1, 0)),))
+    assert net == (frozenset({(Entry(1, 0), 1)}), (1, 1))
+    faults = network.faults(net)
+    assert [action for action, _ in faults] == [Drop(Entry(1, 0)), Duplicate(Entry(1, 0))]
+    dropped, duplicated = (value for _, value in faults)
+    assert dropped == (frozenset(), (0, 1))
+    assert duplicated == (frozenset({(Entry(1, 0), 2)}), (1, 0))
+    assert network.faults(duplicated) == [(Drop(Entry(1, 0)), (frozenset({(Entry(1, 0), 1)}),
+                                                                (0, 0)))]
+    assert network.receive(duplicated, 0, Entry(1, 0)) == (frozenset({(Entry(1, 0), 1)}), (1, 0))
+
+
+# -- the model built from handlers ----------------------------------------------------
+
+
+@pytest.mark.parametrize("build", [lambda: Paxos(ballots=3), lambda: USER_MODEL(rms=3)])
+def test_the_compiled_successors_are_the_readable_loop(build):
+    model = build()
+    for state in reachable_states(model):
+        assert model.successors(state) == ActorModel.successors(model, state)
+
+
+class Ping(NamedTuple):
+    to: Server
+    dst = "to"
+
+
+class Pinged(NamedTuple):
+    s: Server
+
+
+class Pinger(Node):
+    ids = Server
+
+    @step(Pinged)
+    def ping(self):
+        return [Pinged(self.id)]  # not a message type of the model
+
+
+class Pings(ActorModel):
+    name = "pings"
+    params = (Param("servers", 2, "servers"),)
+    roles = (Pinger,)
+    messages = (Ping,)
+    symmetry_sets = ("servers",)
+
+
+def test_sending_an_undeclared_message_type_is_a_definition_error():
+    model = Pings()
+    with pytest.raises(ModelDefinitionError) as error:
+        model.successors(model.initial_states()[0])
+    assert str(error.value) == ("model 'pings': Pinger.ping sent a Pinged, which is not in "
+                                "the model's `messages`")
+
+
+def test_a_mutant_must_override_a_node_class_or_the_model():
+    with pytest.raises(ModelDefinitionError) as error:
+        Pings.mutant("stray", "overrides nothing")(type("Stray", (), {}))
+    assert str(error.value) == ("mutant 'stray' of 'pings': Stray must subclass Pings or one "
+                                "of its node classes")
+
+
+def test_a_group_of_next_lists_handlers_of_one_role():
+    class Ponger(Node):
+        ids = Server
+
+        @on(Ping, Pinged)
+        def pong(self, m):
+            return []
+
+    class Mixed(Pings):
+        roles = (Pinger, Ponger)
+        next = ((Pinger.ping, Ponger.pong),)
+
+    with pytest.raises(ModelDefinitionError) as error:
+        Mixed()
+    assert str(error.value) == "model 'pings': each group of `next` lists handlers of one role"
