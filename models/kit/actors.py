@@ -248,6 +248,8 @@ class ActorModel(Model):
         cls.mutants = dict(cls.__dict__.get("mutants", {}))
         cls._mutant_classes = {}
         actions = [handler.action for role in cls.roles for handler in role.handlers().values()]
+        if cls.next:  # listed in the order of the steps
+            actions = [f.__kit_handler__.action for group in cls.next for f in group] + actions
         cls.actions = tuple(dict.fromkeys(actions + list(cls.network.fault_actions)))
 
     @classmethod
