@@ -164,6 +164,8 @@ class _Group:
         self.view = tuple(sorted(seen))
         self.nodes = [(node, model._slot.get((role, node.id))) for node in model._nodes[role]]
         self.slots = [slot for _, slot in self.nodes if slot is not None]
+        # positions in the view of the types whose messages are for one node
+        self.addressed = [i for i, k in enumerate(self.view) if model.network.addressed(k)]
         self.plans = Memo(self._plan_for_key)
         self.node_plans = Memo(self._node_plan)
         # The key of `plans` in a state: the records of the group's nodes
@@ -195,8 +197,12 @@ class _Group:
         planned = []
         for node, slot in self.nodes:
             record = next(records) if slot is not None else None
-            mine = tuple(network.for_node(k, component, node.id)
-                         for k, component in zip(self.view, view))
+            mine = view
+            if self.addressed:  # some types in view are for one node each: its part
+                mine = list(view)
+                for i in self.addressed:
+                    mine[i] = network.for_node(self.view[i], view[i], node.id)
+                mine = tuple(mine)
             for action, new_record, received, sends in self.node_plans[node, record, mine]:
                 changed = new_record != record
                 if not changed and received is None and network.sent_already(

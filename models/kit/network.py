@@ -80,6 +80,11 @@ class Network:
 
     # what every network provides
     def initial(self) -> tuple: ...
+    def addressed(self, k: int) -> bool:
+        """Whether messages of type `k` are each for one node (``dst``)."""
+        kind = self.kinds[k]
+        return getattr(kind, "dst", None) in kind._fields
+
     def for_node(self, k: int, component: Any, node: int) -> Any:
         """The part of component `k` that is for `node` (no ``dst``, or its own)."""
     def deliverable(self, component: Any) -> list[Any]:
@@ -138,8 +143,7 @@ class MessageSet(Network):
         self._added = Memo(lambda key: key[0] | {key[1]})
         # types whose messages are for one node (the others go to all): each
         # component of such a type split by receiver, once
-        self._addressed = {k for k, kind in enumerate(self.kinds)
-                           if getattr(kind, "dst", None) in kind._fields}
+        self._addressed = {k for k in range(len(self.kinds)) if self.addressed(k)}
         self._by_receiver = Memo(_by_receiver)
 
     def initial(self) -> tuple:
