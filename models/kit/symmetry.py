@@ -71,15 +71,29 @@ class Layout:
         self.sizes = sizes
         self.symmetric = symmetric
         self._renamings: dict[tuple, Any] = {}
+        self._by_identity: dict[int, tuple] = {}
         # every name of every symmetric set blanked, for signatures
         self.blank = {name: (-1,) * sizes[name] for name in symmetric}
         self._mentions = Memo(lambda key: self._mentions_of(key[1]))  # by (type, record)
         self._component_marks = Memo(lambda key: self._marks_of_component(key[1]))  # by (type index, set)
-        self._record_marks = Memo(self._marks_of_record)
+        self._records_marks = Memo(self._marks_of_records)
 
     # -- renaming ------------------------------------------------------------------
 
     def renaming(self, perm: Mapping[str, Sequence[int]]) -> Renaming | None:
+        # The engine passes the same permutation objects again and again: a
+        # look-up by identity first (the entry holds `perm`, so its id
+        # stays its own), by value on a miss.
+        seen = self._by_identity.get(id(perm))
+        if seen is not None and seen[0] is perm:
+            return seen[1]
+        found = self._by_value(perm)
+        if len(self._by_identity) >= 4096:
+            self._by_identity.clear()
+        self._by_identity[id(perm)] = (perm, found)
+        return found
+
+    def _by_value(self, perm: Mapping[str, Sequence[int]]) -> Renaming | None:
         key = tuple((name, tuple(images)) for name, images in sorted(perm.items()))
         found = self._renamings.get(key)
         if found is None:
@@ -98,54 +112,59 @@ class Layout:
 
     # -- signatures ------------------------------------------------------------------
     #
-    # A mark is (what mentions the element, how, the mention with names
-    # blanked), as an `order_key`, so marks of any records compare. Marks are
-    # remembered per record and per network component: the parts states share.
+    # A mark is a string: what mentions the element, in which field, and the
+    # mention with every name blanked, written as the repr of its
+    # `order_key` (deterministic from run to run, name-free, cheap to hash
+    # and compare). Marks are remembered per record and per network
+    # component, the parts that states share.
 
     def _mentions_of(self, record: Any) -> tuple:
         """(set name, element, mark) for each id field of `record`."""
         kind = type(record)
         if record is None or not id_fields(kind):
             return ()
-        plain = order_key(blanked(record, self.blank))
-        return tuple((name, record[index], order_key((kind.__name__, index, plain)))
+        plain = blanked(record, self.blank)
+        return tuple((name, record[index], repr(order_key((kind.__name__, index, plain))))
                      for index, name in id_fields(kind)
                      if name in self.blank and record[index] is not None)
 
-    def _marks_of_component(self, component: Any) -> dict:
+    def _marks_of_component(self, component: Any) -> dict[str, tuple[str, ...]]:
+        """Per symmetric set, each element's marks in the component, sorted,
+        as one string."""
         marks: dict[tuple[str, int], list] = {}
         for message, context in self.network.occurrences(component):
             for name, element, mark in self._mentions[type(message), message]:
-                marks.setdefault((name, element), []).append((mark, context))
-        return {key: tuple(sorted(found)) for key, found in marks.items()}
+                marks.setdefault((name, element), []).append(
+                    mark if context is None else f"{mark}*{context}")
+        return self._by_set(marks)
 
-    def _marks_of_record(self, key: tuple) -> dict:
-        (set_name, node), record = key
+    def _marks_of_records(self, records: tuple) -> dict[str, tuple[str, ...]]:
+        """Per symmetric set, each element's marks in the nodes' records,
+        sorted (which node holds a record is itself a name), as one string."""
         marks: dict[tuple[str, int], list] = {}
-        for name, element, mark in self._mentions[type(record), record]:
-            marks.setdefault((name, element), []).append((mark, None))
-        if set_name in self.blank:  # a node of a symmetric set: its own record
-            marks.setdefault((set_name, node), []).append(
-                (order_key(("self", blanked(record, self.blank))), None))
-        return {key: tuple(sorted(found)) for key, found in marks.items()}
+        for (set_name, node), record in zip(self.slots, records):
+            for name, element, mark in self._mentions[type(record), record]:
+                marks.setdefault((name, element), []).append(mark)
+            if set_name in self.blank:  # a node of a symmetric set: its own record
+                marks.setdefault((set_name, node), []).append(
+                    repr(order_key(("self", blanked(record, self.blank)))))
+        return self._by_set(marks)
+
+    def _by_set(self, marks: dict[tuple[str, int], list]) -> dict[str, tuple[str, ...]]:
+        return {name: tuple("\n".join(sorted(marks.get((name, element), ())))
+                            for element in range(self.sizes[name]))
+                for name in self.symmetric}
 
     def signatures(self, state: tuple) -> dict[str, tuple[int, ...]]:
-        """Each element's marks, part by part of the state, turned into
-        ranks: small numbers that order elements as their marks do."""
-        # part 0: the nodes' records (which node holds a record is a name,
-        # so they are one part); part 1 + k: the network's component k
-        found: dict[tuple[str, int], list] = {}
-        parts = [(0, self._record_marks[slot, record])
-                 for slot, record in zip(self.slots, state)]
-        parts += [(1 + k, self._component_marks[k, component])
+        """Each element's summary turned into ranks (small numbers that order
+        the elements as their summaries do). A summary is the element's marks
+        in the nodes' records, then in each network component."""
+        parts = [self._records_marks[state[:len(self.slots)]]]
+        parts += [self._component_marks[k, component]
                   for k, component in enumerate(state[-1][:len(self.network.kinds)])]
-        for part, marks in parts:
-            for key, mark in marks.items():
-                found.setdefault(key, []).append((part, mark))
         result = {}
         for name in self.symmetric:
-            summaries = [tuple(sorted(found.get((name, element), ())))
-                         for element in range(self.sizes[name])]
+            summaries = list(zip(*[part[name] for part in parts]))
             ordered = sorted(set(summaries))
             result[name] = tuple(map(ordered.index, summaries))
         return result
