@@ -50,6 +50,16 @@ def test_renaming_is_derived_from_the_field_types_at_any_depth():
     assert repr(Entry(1, 0)) == "Entry(term=1, value=0)"
 
 
+def test_a_message_set_keeps_every_message_and_shares_equal_sets():
+    network = MessageSet().bind(None, (Entry, Vote))
+    empty = network.initial()
+    one = network.send(empty, ((0, Entry(1, 0)),))
+    assert one == (frozenset({Entry(1, 0)}), frozenset())
+    assert network.send(one, ((0, Entry(1, 0)),)) is one  # sending again changes nothing
+    assert network.send(empty, ((0, Entry(1, 0)),))[0] is one[0]  # one shared set
+    assert network.receive(one, 0, Entry(1, 0)) is one
+
+
 class Budgets:
     drops, duplicates = 1, 1
 
