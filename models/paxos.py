@@ -214,6 +214,7 @@ class AcceptorNode(Node):
         return None
 
     def vote(self, m):
+        """Phase2b's effect: vote for m's ballot and value, and say so."""
         return AcceptorState(m.bal, m.bal, m.val), [Msg2b(acc=self.id, bal=m.bal, val=m.val)]
 
 
