@@ -129,7 +129,8 @@ class Network:
     def read(self, value: tuple, k: int) -> Iterable[Any]:
         """The messages of component `k` (a method or a C function: properties
         read the network of every state)."""
-    def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple: ...
+    def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
+        """`value` renamed, each component by ``component((index, component))``."""
     def occurrences(self, component: Any) -> Iterable[tuple[Any, Any]]: ...
     def view(self, value: tuple) -> dict[str, Any]: ...
 
@@ -214,7 +215,7 @@ class MessageSet(Network):
     read = staticmethod(operator.getitem)  # the component is the set of messages
 
     def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
-        return tuple(map(component, value))
+        return tuple(map(component, enumerate(value)))
 
     def occurrences(self, component: frozenset) -> Iterable[tuple[Any, Any]]:
         return ((message, None) for message in component)
@@ -275,7 +276,7 @@ class Bag(Network):
         return [m for m, _ in value[k]]
 
     def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
-        return tuple(map(component, value[:-1])) + (value[-1],)
+        return tuple(map(component, enumerate(value[:-1]))) + (value[-1],)
 
     def occurrences(self, component: frozenset) -> Iterable[tuple[Any, Any]]:
         return iter(component)

@@ -36,7 +36,11 @@ class Renaming:
         self.images = images
         # keyed by type too: records of two types with equal fields are equal tuples
         self.typed = Memo(lambda key: self._rename_record(key[1]))
-        self.component = Memo(lambda c: layout.network.rename_component(c, self.record))
+        # a component by (type index, set): equal sets of two types are equal
+        self.component = Memo(
+            lambda key: layout.network.rename_component(key[1], self.record))
+        self.records = Memo(lambda records: tuple(
+            self.record(records[position]) for position in self.sources))
         # where each stateful node's record goes: new position -> old position
         self.sources = list(range(len(layout.slots)))
         for position, (set_name, node) in enumerate(layout.slots):
@@ -54,9 +58,8 @@ class Renaming:
         return record if rename is None else rename(record, self.images)
 
     def state(self, state: tuple) -> tuple:
-        record = self.record
-        records = [record(state[position]) for position in self.sources]
-        return tuple(records) + (self.layout.network.rename(state[-1], self.component.__getitem__),)
+        return self.records[state[:-1]] + (self.layout.network.rename(
+            state[-1], self.component.__getitem__),)
 
 
 class Layout:
