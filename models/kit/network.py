@@ -139,13 +139,14 @@ class MessageSet(Network):
     """Every message ever sent (Paxos.tla's ``msgs``); see the module docstring."""
 
     def setup(self, model: Any) -> None:
-        # (component, message) -> the component with it: one shared set per
-        # distinct result, hashed once
-        self._added = Memo(lambda key: key[0] | {key[1]})
+        # per type index, (component, message) -> the component with it: one
+        # shared set per distinct result, hashed once. (One table per type:
+        # records of two types with equal fields are equal tuples.)
+        self._added = [Memo(lambda key: key[0] | {key[1]}) for _ in self.kinds]
         # types whose messages are for one node (the others go to all): each
         # component of such a type split by receiver, once
         self._addressed = {k for k in range(len(self.kinds)) if self.addressed(k)}
-        self._by_receiver = Memo(_by_receiver)
+        self._by_receiver = [Memo(_by_receiver) for _ in self.kinds]
 
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds)
@@ -153,7 +154,7 @@ class MessageSet(Network):
     def for_node(self, k: int, component: frozenset, node: int) -> frozenset:
         if k not in self._addressed:
             return component
-        split = self._by_receiver[component]
+        split = self._by_receiver[k][component]
         return split.get(node, split[None])
 
     def deliverable(self, component: frozenset) -> list[Any]:
@@ -182,7 +183,7 @@ class MessageSet(Network):
             if k is None or message in net[k]:
                 new_net = net
             else:
-                new_net = net[:k] + (added[net[k], message],) + net[k + 1:]
+                new_net = net[:k] + (added[k][net[k], message],) + net[k + 1:]
             if more:
                 new_net = self.send(new_net, more)
             if slot is not None:
@@ -200,7 +201,7 @@ class MessageSet(Network):
         for k, message in sends:
             component = value[k]
             if message not in component:  # sending it again changes nothing
-                value = value[:k] + (self._added[component, message],) + value[k + 1:]
+                value = value[:k] + (self._added[k][component, message],) + value[k + 1:]
         return value
 
     def apply(self, value: tuple, received: Any, sends: tuple[tuple[int, Any], ...]) -> tuple:
@@ -209,7 +210,7 @@ class MessageSet(Network):
         for k, message in sends:
             component = value[k]
             if message not in component:
-                value = value[:k] + (self._added[component, message],) + value[k + 1:]
+                value = value[:k] + (self._added[k][component, message],) + value[k + 1:]
         return value
 
     read = staticmethod(operator.getitem)  # the component is the set of messages
@@ -240,7 +241,7 @@ class Bag(Network):
     def setup(self, model: Any) -> None:
         self.budgets = (getattr(model, self.drop_param) if self.drop_param else 0,
                         getattr(model, self.duplicate_param) if self.duplicate_param else 0)
-        self._changed = Memo(lambda key: _recount(*key))
+        self._changed = [Memo(lambda key: _recount(*key)) for _ in self.kinds]  # per type
 
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds) + (self.budgets,)
@@ -252,11 +253,11 @@ class Bag(Network):
         return ordered(m for m, _ in component)
 
     def receive(self, value: tuple, k: int, message: Any) -> tuple:
-        return value[:k] + (self._changed[value[k], message, -1],) + value[k + 1:]
+        return value[:k] + (self._changed[k][value[k], message, -1],) + value[k + 1:]
 
     def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
         for k, message in sends:
-            value = value[:k] + (self._changed[value[k], message, 1],) + value[k + 1:]
+            value = value[:k] + (self._changed[k][value[k], message, 1],) + value[k + 1:]
         return value
 
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]:

@@ -9,6 +9,7 @@ force (orbits) as well as pinned.
 from __future__ import annotations
 
 import importlib.metadata
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,14 @@ def test_a_spec_names_a_model_class_in_a_file_next_to_it():
     assert (result.stats.distinct_states, result.stats.depth) == (1190, 10)
     assert result.witness("all_committed").trace.actions[-1].__class__.__name__ == \
         "RMRcvCommitMsg"
+    # Commit(rm=0) and Abort(rm=0) are equal tuples: each still lands in its
+    # own part of the network, as itself
+    witness = result.witness("all_committed").trace
+    after_commit = witness.steps[7].state
+    module = sys.modules[spec.model_class.__module__]
+    assert {type(m).__name__ for m in spec.build().sent(after_commit, module.Commit)} == {
+        "Commit"}
+    assert spec.build().sent(after_commit, module.Abort) == []
     # loading it again gives the same class, not a second copy of the module
     assert load_spec(SPEC, REGISTRY).model_class is spec.model_class
 
