@@ -12,8 +12,9 @@ Why named tuples rather than frozen dataclasses: a named tuple is built,
 hashed and compared in C (a frozen dataclass runs Python code for each),
 and the engine hashes every successor it generates. The price is that a
 named tuple equals a plain tuple of the same values, so records of two
-types could meet in one set as equals; the kit never puts two message
-types in one set (a network keeps one component per type).
+types could meet in one set, or one memo table, as equals; the kit never
+lets them (a network keeps one component and one table per message type;
+other tables key by type too).
 
 Records print by field name (the named tuple's own repr).
 """
