@@ -81,7 +81,7 @@ def test_a_bag_counts_copies_and_spends_its_fault_budgets():
 # -- the model built from handlers ----------------------------------------------------
 
 
-@pytest.mark.parametrize("build", [lambda: Paxos(ballots=3), lambda: USER_MODEL(rms=3)])
+@pytest.mark.parametrize("build", [lambda: Paxos(ballots=2), lambda: USER_MODEL(rms=3)])
 def test_the_compiled_successors_are_the_readable_loop(build):
     model = build()
     for state in reachable_states(model):
