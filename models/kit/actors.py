@@ -291,6 +291,7 @@ class ActorModel(Model):
         self._roles = [variant if isinstance(variant, type) and issubclass(variant, role)
                        else role for role in self.roles]
         self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
+        self._check_definition()
         self.network = type(self).network.bind(self, tuple(self.messages))
         self._read = self.network.read
         self._nodes = [[role(self, i) for i in range(
@@ -317,6 +318,31 @@ class ActorModel(Model):
         sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
         self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
                               self.network, sizes, tuple(self.symmetry_sets))
+
+    def _check_definition(self) -> None:
+        """Mistakes in the declarations, each said with its fix."""
+        def wrong(what: str) -> ModelDefinitionError:
+            return ModelDefinitionError(f"model {self.name!r}: {what}")
+
+        for role in self._roles:
+            ids = getattr(role, "ids", None)
+            if not (isinstance(ids, type) and issubclass(ids, Id)):
+                raise wrong(f"node class {role.__name__} has no id type; declare one, "
+                            f"as ids = models.kit.ids(\"servers\", \"s\")")
+            for name, handler in role.handlers().items():
+                for kind in ((handler.takes,) if handler.takes else ()) + handler.reads \
+                        + handler.sends:
+                    if kind not in self._kind_index:
+                        raise wrong(f"{role.__name__}.{name} takes, reads or sends "
+                                    f"{kind.__name__}, which is not in the model's `messages`")
+                inputs = (len(handler.takes._fields) if handler.takes
+                          else int(handler.choose is not None))
+                fields = getattr(handler.action, "_fields", None)
+                if fields is None or len(fields) != 1 + inputs:
+                    raise wrong(f"the action {handler.action.__name__} of {role.__name__}."
+                                f"{name} must be a named tuple of {1 + inputs} fields: the "
+                                "node, then " + ("the message's fields" if handler.takes
+                                                 else "the choice" if inputs else "nothing"))
 
     def set_size(self, name: str) -> int:
         """How many elements the set `name` has: the parameter of that name."""

@@ -129,10 +129,14 @@ def test_a_mutant_must_override_a_node_class_or_the_model():
 
 
 def test_a_group_of_next_lists_handlers_of_one_role():
+    class Ponged(NamedTuple):
+        s: Server
+        to: Server
+
     class Ponger(Node):
         ids = Server
 
-        @on(Ping, Pinged)
+        @on(Ping, Ponged)
         def pong(self, m):
             return []
 
@@ -143,3 +147,38 @@ def test_a_group_of_next_lists_handlers_of_one_role():
     with pytest.raises(ModelDefinitionError) as error:
         Mixed()
     assert str(error.value) == "model 'pings': each group of `next` lists handlers of one role"
+
+
+def test_mistakes_in_the_declarations_say_what_to_fix():
+    class Nameless(Node):
+        @step(Pinged)
+        def ping(self):
+            return []
+
+    class WrongArity(Node):
+        ids = Server
+
+        @on(Ping, Pinged)  # Pinged has one field: the node; a Ping adds one
+        def pong(self, m):
+            return []
+
+    class Unknown(Node):
+        ids = Server
+
+        @on(Entry, Pinged)
+        def take(self, m):
+            return []
+
+    def error(role):
+        model = type("Broken", (Pings,), {"roles": (role,)})
+        with pytest.raises(ModelDefinitionError) as raised:
+            model()
+        return str(raised.value)
+
+    assert error(Nameless) == ("model 'pings': node class Nameless has no id type; declare "
+                               'one, as ids = models.kit.ids("servers", "s")')
+    assert error(WrongArity) == ("model 'pings': the action Pinged of WrongArity.pong must "
+                                 "be a named tuple of 2 fields: the node, then the "
+                                 "message's fields")
+    assert error(Unknown) == ("model 'pings': Unknown.take takes, reads or sends Entry, "
+                              "which is not in the model's `messages`")
