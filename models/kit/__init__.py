@@ -4,7 +4,7 @@
   and actions; id types (`ids`) mark the fields that name nodes or values.
 - `actors`: `Node` and its handlers (`on`, `step`); `ActorModel`, the
   `checker.Model` built from them, with mutants as overrides.
-- `network`: `MessageSet`, `Bag` (drop and duplicate budgets).
+- `network`: `MessageSet`, `Bag` (drop and duplicate budgets), `Fifo` (lossy or not).
 - `symmetry`: renaming and signatures derived from the id fields.
 - `memo`: bounded memo tables (handler results, interned records).
 
@@ -14,14 +14,14 @@ tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
 
 Deliberately missing yet (the design leaves room for each): timers and
 clocks (a timer handler kind and a clock part of the global state), crash
-and restart handlers with budgets, FIFO channels, partitions (links down,
-heal) as network values, and expression properties. Raft and textbook
+and restart handlers with budgets, partitions (links down, heal) as
+network values, and expression properties. Raft and textbook
 Paxos are not yet written with the kit.
 """
 
 from models.kit.actors import ActorModel, Node, on, step
-from models.kit.network import Bag, Drop, Duplicate, MessageSet
+from models.kit.network import Bag, Drop, Duplicate, Fifo, MessageSet
 from models.kit.records import Id, ids
 
-__all__ = ["ActorModel", "Bag", "Drop", "Duplicate", "Id", "MessageSet", "Node", "ids",
+__all__ = ["ActorModel", "Bag", "Drop", "Duplicate", "Fifo", "Id", "MessageSet", "Node", "ids",
            "on", "step"]

@@ -51,7 +51,7 @@ quorum rule). Nothing in the normal path tests for a mutant.
 
 Not yet here, and designed to fit: timers and clocks (``@on_timer``, a
 clock part of the state), crash and restart handlers (``@on_crash``,
-``@on_restart`` with a budget), FIFO channels and partitions (networks).
+``@on_restart`` with a budget), partitions (a network with links down).
 """
 
 from __future__ import annotations
@@ -157,10 +157,11 @@ class _Group:
         self.names = tuple(names)
         self.marks = model._roles[role].handlers()
         kinds = model.messages
-        seen = {kinds.index(self.marks[n].takes) for n in names
+        where = model.network.where
+        seen = {where(kinds.index(self.marks[n].takes)) for n in names
                 if self.marks[n].takes is not None}
-        seen |= {kinds.index(kind) for n in names for kind in self.marks[n].reads}
-        seen |= {kinds.index(kind) for n in names for kind in self.marks[n].sends}
+        seen |= {where(kinds.index(kind)) for n in names for kind in self.marks[n].reads}
+        seen |= {where(kinds.index(kind)) for n in names for kind in self.marks[n].sends}
         self.view = tuple(sorted(seen))
         self.nodes = [(node, model._slot.get((role, node.id))) for node in model._nodes[role]]
         self.slots = [slot for _, slot in self.nodes if slot is not None]
@@ -201,7 +202,7 @@ class _Group:
             if self.addressed:  # some types in view are for one node each: its part
                 mine = list(view)
                 for i in self.addressed:
-                    mine[i] = network.for_node(self.view[i], view[i], node.id)
+                    mine[i] = network.for_node(self.view[i], view[i], node)
                 mine = tuple(mine)
             for action, new_record, received, sends in self.node_plans[node, record, mine]:
                 changed = new_record != record
@@ -223,13 +224,16 @@ class _Group:
             handler = self.marks[name]
             if handler.takes is not None:
                 k = model._kind_index[handler.takes]
-                for message in model.network.deliverable(components[k]):
+                component = components[model.network.where(k)]
+                for message in model.network.deliverable(component, handler.takes):
                     outcome = model._outcome(node, name, record, (message,))
                     if outcome is not None:
                         action = model._intern(handler.action(node.id, *message))
                         planned.append((action, outcome[0], (k, message), outcome[1]))
             else:
-                read = tuple(components[model._kind_index[kind]] for kind in handler.reads)
+                read = tuple(model.network.select(
+                    components[model.network.where(model._kind_index[kind])], kind)
+                    for kind in handler.reads)
                 for choice in model._choices(handler.choose):
                     inputs = (() if choice is None else (choice,)) + read
                     outcome = model._outcome(node, name, record, inputs)
@@ -502,9 +506,11 @@ class ActorModel(Model):
             inputs: tuple = (message,)
             events.append(Received(self._sender(message), node.name, repr(message)))
         else:
-            read = tuple(self.network.for_node(self._kind_index[kind],
-                                               state[-1][self._kind_index[kind]], node.id)
-                         for kind in handler.reads)
+            network, read = self.network, []
+            for kind in handler.reads:
+                c = network.where(self._kind_index[kind])
+                read.append(network.select(network.for_node(c, state[-1][c], node), kind))
+            read = tuple(read)
             inputs = tuple(action[1:]) + read
             for messages in read:
                 events += [Received(self._sender(m), node.name, repr(m))

@@ -23,7 +23,11 @@ delivery: class attributes ``src = "acc"`` (a field naming a node) and
 node receives it). A ``dst`` that is not a field is a label for charts
 (Paxos's 2b messages go to ``"learners"``, who are not modelled).
 
-Not yet here (planned): FIFO channels, partitions (links down, heal).
+- `Fifo`: one FIFO queue per link (sender, receiver); a node receives
+  the oldest message of each link into it; optionally lossy (`Drop`).
+
+Not yet here (planned): partitions (links down, heal), duplication on FIFO
+links.
 """
 
 from __future__ import annotations
@@ -78,19 +82,47 @@ class Network:
     def setup(self, model: Any) -> None:
         """Read budgets from the model's parameters."""
 
-    # what every network provides
-    def initial(self) -> tuple: ...
-    def addressed(self, k: int) -> bool:
-        """Whether messages of type `k` are each for one node (``dst``)."""
-        kind = self.kinds[k]
+    # -- what every network provides ----------------------------------------------
+    #
+    # A value is a tuple of components (and, for some networks, more parts:
+    # budgets). `where(k)` is the component that holds messages of type
+    # number `k`: its own for a set or a bag, the one channel map for FIFO.
+
+    def initial(self) -> tuple:
+        raise NotImplementedError
+
+    def where(self, k: int) -> int:
+        """The component that holds messages of type `k`."""
+        return k
+
+    def parts(self, value: tuple) -> tuple:
+        """The components of `value`."""
+        return value
+
+    def addressed(self, c: int) -> bool:
+        """Whether component `c` holds messages each for one node (``dst``)."""
+        kind = self.kinds[c]
         return getattr(kind, "dst", None) in kind._fields
 
-    def for_node(self, k: int, component: Any, node: int) -> Any:
-        """The part of component `k` that is for `node` (no ``dst``, or its own)."""
-    def deliverable(self, component: Any) -> list[Any]:
-        """The messages of a component, in order."""
-    def receive(self, value: tuple, k: int, message: Any) -> tuple: ...
-    def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple: ...
+    def for_node(self, c: int, component: Any, node: Any) -> Any:
+        """The part of component `c` that is for `node` (a `Node`): messages
+        with no ``dst``, or with its own."""
+        raise NotImplementedError
+
+    def deliverable(self, component: Any, kind: type) -> list[Any]:
+        """The messages of type `kind` that can be received now from a
+        component (its part for one node), in order."""
+        raise NotImplementedError
+
+    def select(self, component: Any, kind: type) -> frozenset:
+        """The messages of type `kind` in a component (for handlers that read)."""
+        raise NotImplementedError
+
+    def receive(self, value: tuple, k: int, message: Any) -> tuple:
+        raise NotImplementedError
+
+    def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
+        raise NotImplementedError
 
     def apply(self, value: tuple, received: tuple[int, Any] | None,
               sends: tuple[tuple[int, Any], ...]) -> tuple:
@@ -102,7 +134,7 @@ class Network:
 
     def sent_already(self, components: dict[int, Any], sends: tuple) -> bool:
         """Whether sending `sends` would change none of `components` (by
-        type index); False when a component is not among them."""
+        component index); False when a component is not among them."""
         return False
 
     def compile(self, planned: list[tuple]) -> tuple:
@@ -122,17 +154,34 @@ class Network:
                 out.append((action, tuple(parts)))
             elif new_net != net:
                 out.append((action, state[:-1] + (new_net,)))
-    def faults(self, value: tuple) -> list[tuple[Any, tuple]]: return []
+
+    def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
+        """The network's own steps: (action, new value)."""
+        return []
+
     def messages(self, value: tuple, kind: type) -> Iterable[Any]:
         return self.read(value, self.index[kind])
 
     def read(self, value: tuple, k: int) -> Iterable[Any]:
-        """The messages of component `k` (a method or a C function: properties
+        """The messages of type `k` (a method or a C function: properties
         read the network of every state)."""
+        raise NotImplementedError
+
     def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
         """`value` renamed, each component by ``component((index, component))``."""
-    def occurrences(self, component: Any) -> Iterable[tuple[Any, Any]]: ...
-    def view(self, value: tuple) -> dict[str, Any]: ...
+        raise NotImplementedError
+
+    def rename_component(self, component: Any, message: Callable[[Any], Any]) -> Any:
+        raise NotImplementedError
+
+    def occurrences(self, component: Any) -> Iterable[tuple[Any, Any]]:
+        """Each message of a component with its context (copies, place in a
+        queue; None for a set), for signatures."""
+        raise NotImplementedError
+
+    def view(self, value: tuple) -> dict[str, Any]:
+        """The value as named, printable fields."""
+        raise NotImplementedError
 
 
 class MessageSet(Network):
@@ -151,14 +200,17 @@ class MessageSet(Network):
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds)
 
-    def for_node(self, k: int, component: frozenset, node: int) -> frozenset:
-        if k not in self._addressed:
+    def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
+        if c not in self._addressed:
             return component
-        split = self._by_receiver[k][component]
-        return split.get(node, split[None])
+        split = self._by_receiver[c][component]
+        return split.get(node.id, split[None])
 
-    def deliverable(self, component: frozenset) -> list[Any]:
+    def deliverable(self, component: frozenset, kind: type) -> list[Any]:
         return ordered(component)
+
+    def select(self, component: frozenset, kind: type) -> frozenset:
+        return component
 
     def sent_already(self, components: dict[int, Any], sends: tuple) -> bool:
         return all(k in components and message in components[k] for k, message in sends)
@@ -246,11 +298,17 @@ class Bag(Network):
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds) + (self.budgets,)
 
-    def for_node(self, k: int, component: frozenset, node: int) -> frozenset:
-        return frozenset(item for item in component if receiver(item[0]) in (None, node))
+    def parts(self, value: tuple) -> tuple:
+        return value[:-1]
 
-    def deliverable(self, component: frozenset) -> list[Any]:
+    def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
+        return frozenset(item for item in component if receiver(item[0]) in (None, node.id))
+
+    def deliverable(self, component: frozenset, kind: type) -> list[Any]:
         return ordered(m for m, _ in component)
+
+    def select(self, component: frozenset, kind: type) -> frozenset:
+        return frozenset(m for m, _ in component)
 
     def receive(self, value: tuple, k: int, message: Any) -> tuple:
         return value[:k] + (self._changed[k][value[k], message, -1],) + value[k + 1:]
@@ -290,6 +348,104 @@ class Bag(Network):
         shown = sorted(f"{m!r}" + (f" ×{copies}" if copies > 1 else "")
                        for component in value[:-1] for m, copies in component)
         return {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
+
+
+class Fifo(Network):
+    """FIFO channels, one per (sender, receiver) link: a node receives the
+    oldest message on each link into it. Every message type names both ends
+    (``src`` and ``dst`` fields naming nodes). Optionally lossy: ``drop``
+    names the parameter bounding how many messages the network may lose
+    (the oldest on a link). The value is one component, a frozenset of
+    (link, queue) pairs, then the drops left."""
+
+    fault_actions = (Drop,)
+
+    def __init__(self, drop: str | None = None):
+        self.drop_param = drop
+
+    def setup(self, model: Any) -> None:
+        from checker.errors import ModelDefinitionError
+        from models.kit.records import id_type
+
+        self.ends = {}
+        for kind in self.kinds:
+            src, dst = getattr(kind, "src", None), getattr(kind, "dst", None)
+            if src not in kind._fields or dst not in kind._fields:
+                raise ModelDefinitionError(
+                    f"model {getattr(model, 'name', '?')!r}: on FIFO channels every message "
+                    f"names its sender and receiver; give {kind.__name__} fields for both and "
+                    "say which, as src, dst = \"frm\", \"to\"")
+            self.ends[kind] = (kind._fields.index(src), id_type(kind, src).set_name,
+                               kind._fields.index(dst), id_type(kind, dst).set_name)
+        self.drops = getattr(model, self.drop_param) if self.drop_param else 0
+
+    def link(self, message: Any) -> tuple:
+        """(sender's set, sender, receiver's set, receiver)."""
+        src, src_set, dst, dst_set = self.ends[type(message)]
+        return (src_set, message[src], dst_set, message[dst])
+
+    def initial(self) -> tuple:
+        return (frozenset(), self.drops)
+
+    def where(self, k: int) -> int:
+        return 0
+
+    def parts(self, value: tuple) -> tuple:
+        return value[:1]
+
+    def addressed(self, c: int) -> bool:
+        return True
+
+    def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
+        # the links into `node`
+        into = (node.ids.set_name, node.id)
+        return frozenset(item for item in component if item[0][2:] == into)
+
+    def deliverable(self, component: frozenset, kind: type) -> list[Any]:
+        return ordered(queue[0] for _, queue in component if type(queue[0]) is kind)
+
+    def select(self, component: frozenset, kind: type) -> frozenset:
+        return frozenset(m for _, queue in component for m in queue if type(m) is kind)
+
+    def receive(self, value: tuple, k: int, message: Any) -> tuple:
+        queues = dict(value[0])
+        link = self.link(message)
+        queues[link] = queues[link][1:]
+        if not queues[link]:
+            del queues[link]
+        return (frozenset(queues.items()),) + value[1:]
+
+    def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
+        queues = dict(value[0])
+        for _, message in sends:
+            link = self.link(message)
+            queues[link] = queues.get(link, ()) + (message,)
+        return (frozenset(queues.items()),) + value[1:]
+
+    def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
+        if not value[1]:
+            return []
+        return [(Drop(queue[0]), self.receive(value, 0, queue[0])[:1] + (value[1] - 1,))
+                for _, queue in sorted(value[0], key=order_key)]
+
+    def read(self, value: tuple, k: int) -> list[Any]:
+        return [m for _, queue in value[0] for m in queue if type(m) is self.kinds[k]]
+
+    def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
+        return (component((0, value[0])),) + value[1:]
+
+    def rename_component(self, component: frozenset, message: Callable[[Any], Any]) -> frozenset:
+        # a link is named by its messages' ends: renamed with them
+        renamed = (tuple(map(message, queue)) for _, queue in component)
+        return frozenset((self.link(queue[0]), queue) for queue in renamed)
+
+    def occurrences(self, component: frozenset) -> Iterable[tuple[Any, Any]]:
+        return ((m, place) for _, queue in component for place, m in enumerate(queue))
+
+    def view(self, value: tuple) -> dict[str, Any]:
+        shown = sorted(f"{src_set}:{src}→{dst_set}:{dst}: " + ", ".join(map(repr, queue))
+                       for (src_set, src, dst_set, dst), queue in value[0])
+        return {"channels": shown, "drops_left": value[1]}
 
 
 def _by_receiver(component: frozenset) -> dict[int | None, frozenset]:

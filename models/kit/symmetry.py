@@ -164,7 +164,7 @@ class Layout:
         in the nodes' records, then in each network component."""
         parts = [self._records_marks[state[:len(self.slots)]]]
         parts += [self._component_marks[k, component]
-                  for k, component in enumerate(state[-1][:len(self.network.kinds)])]
+                  for k, component in enumerate(self.network.parts(state[-1]))]
         result = {}
         for name in self.symmetric:
             summaries = list(zip(*[part[name] for part in parts]))

@@ -8,8 +8,8 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from checker import ModelDefinitionError, Param
-from models.kit import ActorModel, Bag, Drop, Duplicate, MessageSet, Node, ids, on, step
+from checker import ModelDefinitionError, Param, check, invariant
+from models.kit import ActorModel, Bag, Drop, Duplicate, Fifo, MessageSet, Node, ids, on, step
 from models.kit.records import blanked, renamer
 from models.paxos import Paxos
 from tests.brute_force import reachable_states
@@ -182,3 +182,123 @@ def test_mistakes_in_the_declarations_say_what_to_fix():
                                  "message's fields")
     assert error(Unknown) == ("model 'pings': Unknown.take takes, reads or sends Entry, "
                               "which is not in the model's `messages`")
+
+
+# -- FIFO channels ----------------------------------------------------------------------
+
+Sender = ids("senders", "s")
+Receiver = ids("receivers", "r")
+
+
+class Data(NamedTuple):
+    seq: int
+    frm: Sender
+    to: Receiver
+    src, dst = "frm", "to"
+
+
+class Next(NamedTuple):
+    next: int = 0
+
+
+class Expected(NamedTuple):
+    expected: int = 0
+    reordered: bool = False
+
+
+class Send(NamedTuple):
+    s: Sender
+
+
+class Deliver(NamedTuple):
+    r: Receiver
+    seq: int
+    frm: Sender
+    to: Receiver
+
+
+class SenderNode(Node):
+    ids, state, count = Sender, Next, 1
+
+    @step(Send)
+    def send(self, s):
+        if s.next < self.model.sends:
+            return s._replace(next=s.next + 1), [Data(s.next, self.id, 0)]
+        return None
+
+
+class ReceiverNode(Node):
+    ids, state, count = Receiver, Expected, 1
+
+    @on(Data, Deliver)
+    def deliver(self, s, m):
+        return Expected(m.seq + 1, s.reordered or m.seq < s.expected), []
+
+
+class Stream(ActorModel):
+    name = "stream"
+    params = (Param("sends", 3, "messages sent"), Param("drops", 1, "messages lost"))
+    roles = (SenderNode, ReceiverNode)
+    messages = (Data,)
+    network = Fifo(drop="drops")
+
+    @invariant("No reordering")
+    def in_order(self, state):
+        return not self.record(state, ReceiverNode, 0).reordered
+
+
+class UnorderedStream(Stream):
+    network = Bag(drop="drops")
+
+
+def stream_by_hand(sends: int, drops: int) -> tuple[int, int]:
+    """States and depth of the same stream written out by hand: (sent,
+    queue, expected, reordered, drops left)."""
+    initial = (0, (), 0, False, drops)
+    depth = {initial: 0}
+    queue = [initial]
+    for n, q, expected, reordered, left in queue:
+        after = [(n + 1, q + (n,), expected, reordered, left)] if n < sends else []
+        if q:
+            after.append((n, q[1:], q[0] + 1, reordered or q[0] < expected, left))
+            if left:
+                after.append((n, q[1:], expected, reordered, left - 1))
+        for t in after:
+            if t not in depth:
+                depth[t] = depth[n, q, expected, reordered, left] + 1
+                queue.append(t)
+    return len(depth), max(depth.values())
+
+
+def test_fifo_channels_deliver_in_order_even_when_lossy():
+    result = check(Stream())
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (19, 6) == stream_by_hand(3, 1)
+    assert check(Stream(sends=4, drops=2)).stats.distinct_states == stream_by_hand(4, 2)[0]
+    assert result.stats.actions == {"Send": 10, "Deliver": 10, "Drop": 6}
+    model = Stream(drops=0)
+    s = model.initial_states()[0]
+    for _ in range(2):
+        (_, s), = [step for step in model.successors(s) if type(step[0]) is Send]
+    assert model.state_view(s)["channels"] == [
+        "senders:0→receivers:0: Data(seq=0, frm=0, to=0), Data(seq=1, frm=0, to=0)"]
+    # only the oldest message of the link can be received
+    assert [action for action, _ in model.successors(s)] == [Send(0), Deliver(0, 0, 0, 0)]
+
+
+def test_a_bag_reorders_what_a_fifo_channel_keeps_in_order():
+    result = check(UnorderedStream(drops=0))
+    assert "\n".join(map(str, result.violation("in_order").trace.actions)) == "\n".join([
+        "Send(s=0)", "Send(s=0)", "Deliver(r=0, seq=1, frm=0, to=0)",
+        "Deliver(r=0, seq=0, frm=0, to=0)"])
+
+
+def test_fifo_channels_need_both_ends_of_every_message():
+    class PingsOverFifo(Pings):
+        network = Fifo()
+
+    with pytest.raises(ModelDefinitionError) as error:
+        PingsOverFifo()
+    assert str(error.value) == (
+        "model 'pings': on FIFO channels every message names its sender and receiver; give "
+        'Ping fields for both and say which, as src, dst = "frm", "to"')
