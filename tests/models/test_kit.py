@@ -12,7 +12,7 @@ from checker import ModelDefinitionError, Param, check, invariant
 from models.kit import ActorModel, Bag, Drop, Duplicate, Fifo, MessageSet, Node, ids, on, step
 from models.kit.records import blanked, renamer
 from models.paxos import Paxos
-from tests.brute_force import reachable_states
+from tests.brute_force import orbit_counts_agree, reachable_states
 from tests.models.test_conformance import USER_MODEL
 
 Server = ids("servers", "s")
@@ -302,3 +302,23 @@ def test_fifo_channels_need_both_ends_of_every_message():
     assert str(error.value) == (
         "model 'pings': on FIFO channels every message names its sender and receiver; give "
         'Ping fields for both and say which, as src, dst = "frm", "to"')
+
+
+class ManySenders(SenderNode):
+    count = None  # as many as the `senders` parameter
+
+
+class Streams(Stream):
+    params = Stream.params + (Param("senders", 2, "senders"),)
+    roles = (ManySenders, ReceiverNode)
+    symmetry_sets = ("senders",)
+
+
+@pytest.mark.parametrize("params, counts", [
+    (dict(sends=2, drops=1, senders=2), (78, 44)),
+    (dict(sends=2, drops=0, senders=3), (270, 67)),
+])
+def test_fifo_links_are_renamed_with_their_ends(params, counts):
+    # (reachable states, orbits under renaming senders), each checked
+    # against brute force by orbit_counts_agree
+    assert orbit_counts_agree(lambda: Streams(**params), [("senders",)]) == counts
