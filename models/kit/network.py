@@ -1,34 +1,33 @@
 """Networks: what happens to a message between its sending and its receipt.
 
 A model names its network (``network = MessageSet()``, ``network =
-Bag(drop="drops", duplicate="duplicates")``); it never implements one. The
-network's value is one part of the global state: a tuple with one component
-per message type, in the order the model lists its message types, so that a
-node's handlers see only the components of the types they take (and the
-memo keys on those), and two types never meet in one set.
+Bag(drop="drops", duplicate="duplicates")``, ``network = Fifo()``); it
+never implements one. The network's value is the last part of the global
+state: a tuple of components (then budgets, if any), so that a node's
+handlers see only the components of the types they take (and the memo keys
+on those).
 
-- `MessageSet`: Paxos.tla's ``msgs``, every message ever sent. Receiving
-  removes nothing, so any message can be received any number of times, in
-  any order, or never: loss, duplication and reordering as far as safety
-  goes. A component is a frozenset of messages.
-- `Bag`: messages in flight with their multiplicities; receiving removes
-  one copy. Dropping and duplicating a message are the network's own steps
-  (`Drop`, `Duplicate`), each bounded by a budget read from a parameter;
-  the budgets left are the value's last part. A component is a frozenset
-  of (message, copies) pairs.
+- `MessageSet`: Paxos.tla's ``msgs``, every message ever sent, one
+  frozenset per message type. Receiving removes nothing, so any message can
+  be received any number of times, in any order, or never: loss,
+  duplication and reordering as far as safety goes.
+- `Bag`: messages in flight with their copies, a frozenset of (message,
+  copies) per type; receiving removes one copy. Dropping and duplicating a
+  message are the network's own steps (`Drop`, `Duplicate`), each bounded
+  by a budget read from a parameter.
+- `Fifo`: one queue per link (sender, receiver), all types in one
+  component; a node receives the oldest message of each link into it;
+  optionally lossy (`Drop`, the oldest on a link).
 
-A message type may name its sender and receiver for sequence charts and
-delivery: class attributes ``src = "acc"`` (a field naming a node) and
-``dst = "bal"`` (a field naming the node it is for; on a bag, only that
-node receives it). A ``dst`` that is not a field is a label for charts
-(Paxos's 2b messages go to ``"learners"``, who are not modelled).
-
-- `Fifo`: one FIFO queue per link (sender, receiver); a node receives
-  the oldest message of each link into it; optionally lossy (`Drop`).
+A message type may name its sender and receiver: class attributes ``src =
+"acc"`` (a field naming a node) and ``dst = "bal"`` (a field naming the node
+it is for: on a bag or FIFO links only that node receives it; on a set the
+node's handlers see only those for it and those for anyone). Sequence
+charts use them too; a ``dst`` that is not a field is only a label for
+charts (Paxos's 2b messages go to ``"learners"``, who are not modelled).
 
 Not yet here (planned): partitions (links down, heal), duplication on FIFO
-links.
-"""
+links."""
 
 from __future__ import annotations
 
