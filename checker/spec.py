@@ -247,7 +247,9 @@ def _line_of(field: str | None, lines: dict[tuple, int]) -> int | None:
 def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Model]],
               path: str) -> Spec:
     _check_schema(data, SPEC_SCHEMA, ())
-    model_class = registry.get(data["model"])
+    # a registry that can resolve more than its names (users' models) does
+    resolve = getattr(registry, "resolve", None)
+    model_class = resolve(data["model"], path) if resolve else registry.get(data["model"])
     if model_class is None:
         raise SpecError(f"unknown model {data['model']!r}{_suggest(data['model'], registry)}; "
                         f"models: {', '.join(sorted(registry))}", field="model")

@@ -1,8 +1,10 @@
 """The `paxos` model: Lamport's Paxos.tla, state for state.
 
 Pinned here: TLC's count for the TLA+ Examples' configuration, the reachable
-set itself against a literal (slow) transcription of the spec's actions, the
-shortest witnesses, and each mutant's shortest counterexample.
+set itself against a literal (slow) transcription of the spec's actions and
+against the hand-compiled model it replaced (step for step, in order), the
+shortest witnesses, each mutant's shortest counterexample, and what the kit
+derives from the handlers (sequence charts, memo counts).
 """
 
 from __future__ import annotations
@@ -12,21 +14,25 @@ from collections import deque
 import pytest
 
 from checker import CheckConfig, ParamError, check
+from checker.model import Received, Sent
 from models import REGISTRY
-from models.paxos import (Msg1a, Msg1b, Msg2a, Msg2b, Paxos, PaxosState, Phase1a, Phase1b,
-                          Phase2a, Phase2b)
-
-
-def state(max_bal, max_vbal, max_val, *msgs) -> PaxosState:
-    return PaxosState(tuple(max_bal), tuple(max_vbal), tuple(max_val), frozenset(msgs))
+from models.paxos import (AcceptorBreakingPromises, AcceptorNode, Leader, LeaderIgnoringVotes, Msg1a, Msg1b,
+                          Msg2a, Msg2b, Paxos, PaxosWithSmallQuorums, Phase1a, Phase1b, Phase2a,
+                          Phase2b)
+from tests.models import paxos_hand
+from tests.brute_force import reachable_states as reachable
+from tests.models.paxos_hand import PaxosState, kit_action, kit_state, state
 
 
 # -- the spec, transcribed literally ------------------------------------------
 
 
-def spec_successors(model: Paxos, s: PaxosState) -> list[PaxosState]:
+def spec_successors(model: paxos_hand.Paxos, s: PaxosState) -> list[PaxosState]:
     """Next of Paxos.tla, one conjunct at a time, scanning msgs as the spec
-    does (stuttering steps included), with the model's mutants."""
+    does (stuttering steps included), with the model's mutants. (On the
+    hand-compiled model's states: one tuple per spec variable.)"""
+    Msg1a, Msg1b, Msg2a, Msg2b = (paxos_hand.Msg1a, paxos_hand.Msg1b, paxos_hand.Msg2a,
+                                  paxos_hand.Msg2b)
     max_bal, max_vbal, max_val, msgs = s
     acceptors, values, ballots = (range(model.acceptors), range(model.values),
                                   range(model.ballots))
@@ -63,7 +69,7 @@ def spec_successors(model: Paxos, s: PaxosState) -> list[PaxosState]:
     return out
 
 
-def spec_reachable(model: Paxos) -> tuple[set[PaxosState], int]:
+def spec_reachable(model: paxos_hand.Paxos) -> tuple[set[PaxosState], int]:
     """Every reachable state of the literal transcription, and the depth."""
     (initial,) = model.initial_states()
     depth_of = {initial: 0}
@@ -77,7 +83,7 @@ def spec_reachable(model: Paxos) -> tuple[set[PaxosState], int]:
     return set(depth_of), max(depth_of.values())
 
 
-def model_reachable(model: Paxos) -> set[PaxosState]:
+def model_reachable(model: Paxos) -> set[tuple]:
     (initial,) = model.initial_states()
     seen, queue = {initial}, deque([initial])
     while queue:
@@ -104,11 +110,40 @@ def model_reachable(model: Paxos) -> set[PaxosState]:
 ])
 def test_reachable_states_are_exactly_the_specs(params, mutant, states, depth):
     model = Paxos(mutant=mutant, **params)
-    expected, expected_depth = spec_reachable(model)
-    assert model_reachable(model) == expected
+    expected, expected_depth = spec_reachable(paxos_hand.Paxos(mutant=mutant, **params))
+    assert model_reachable(model) == set(map(kit_state, expected))
     assert (len(expected), expected_depth) == (states, depth)
     result = check(Paxos(mutant=mutant, **params), CheckConfig(properties=()))
     assert (result.stats.distinct_states, result.stats.depth) == (states, depth)
+
+
+@pytest.mark.parametrize("params, mutant", [
+    (dict(acceptors=3, values=2, ballots=2), None),
+    (dict(acceptors=2, values=2, ballots=3), None),
+    (dict(acceptors=4, values=1, ballots=2), None),
+    (dict(acceptors=3, values=2, ballots=2, quorum={"weights": [2, 1, 1]}), None),
+    (dict(acceptors=3, values=2, ballots=2, quorum={"flexible": {"phase1": 3, "phase2": 1}}),
+     None),
+    (dict(acceptors=3, values=2, ballots=2), "no_adopt"),
+    (dict(acceptors=2, values=2, ballots=2), "accept_below_promise"),
+    (dict(acceptors=3, values=2, ballots=2), "non_intersecting_quorums"),
+])
+def test_the_kit_model_takes_the_hand_compiled_models_steps_in_its_order(params, mutant):
+    """The readable model against the hand-compiled one it replaced
+    (tests/models/paxos_hand.py): from every reachable state, the same
+    steps to the same states in the same order (so the same traces)."""
+    hand, kit = paxos_hand.Paxos(mutant=mutant, **params), Paxos(mutant=mutant, **params)
+    (initial,) = hand.initial_states()
+    assert list(kit.initial_states()) == [kit_state(initial)]
+    seen, queue = {initial}, deque([initial])
+    while queue:
+        s = queue.popleft()
+        steps = hand.successors(s)
+        assert kit.successors(kit_state(s)) == [(kit_action(a), kit_state(t)) for a, t in steps]
+        for _, t in steps:
+            if t not in seen:
+                seen.add(t)
+                queue.append(t)
 
 
 # -- TLC's numbers ------------------------------------------------------------
@@ -314,3 +349,62 @@ def test_flexible_quorums_keep_agreement():
     assert result.verdict == "holds"
     assert result.stats.distinct_states == 513
     assert model.chosen(result.witness("value_chosen").trace.final) == {0: ((0, (0,)),)}
+
+
+# -- what the kit derives from the handlers ------------------------------------------
+
+
+def test_each_mutant_is_one_override():
+    """A mutant replaces one class: a node class (its role's nodes run the
+    override) or the model (for the quorum rule); the others are the normal ones."""
+    def roles(mutant):
+        return [type(nodes[0]) for nodes in Paxos(mutant=mutant)._nodes]
+
+    assert roles(None) == [Leader, AcceptorNode]
+    assert roles("no_adopt") == [LeaderIgnoringVotes, AcceptorNode]
+    assert roles("accept_below_promise") == [Leader, AcceptorBreakingPromises]
+    assert type(Paxos()) is Paxos
+    assert type(Paxos(mutant="non_intersecting_quorums")) is PaxosWithSmallQuorums
+    assert Paxos(mutant="non_intersecting_quorums").quorums.phase1.quorums[0] == frozenset({0})
+    assert Paxos.mutants["accept_below_promise"] == (
+        "Phase2b votes for a 2a message below max_bal; breaks Agreement")
+
+
+def test_sequence_chart_events_come_from_the_handlers(witnesses):
+    trace = witnesses["adopts_earlier_vote"]
+    model = Paxos()
+    events = [model.step_events(before.state, after.action, after.state)
+              for before, after in zip(trace.steps, trace.steps[1:])]
+    assert events[0] == [Sent("p0", f"a{a}", "Msg1a(bal=0)") for a in range(3)]
+    assert events[2] == [Received("p0", "a0", "Msg1a(bal=0)"),
+                         Sent("a0", "p0", "Msg1b(acc=0, bal=0, mbal=-1, mval=None)")]
+    # Phase2a(1, 0) reads the 1b messages for ballot 1, one reporting a vote
+    assert events[8] == [Received("a0", "p1", "Msg1b(acc=0, bal=1, mbal=-1, mval=None)"),
+                         Received("a1", "p1", "Msg1b(acc=1, bal=1, mbal=0, mval=0)")] + [
+        Sent("p1", f"a{a}", "Msg2a(bal=1, val=0)") for a in range(3)]
+    assert events[6] == [Received("p0", "a1", "Msg2a(bal=0, val=0)"),
+                         Sent("a1", "learners", "Msg2b(acc=1, bal=0, val=0)")]
+
+
+def test_state_view_names_each_acceptors_variables():
+    model = Paxos(acceptors=2)
+    s = state((0, -1), (0, -1), (1, None), Msg1a(0), Msg2a(0, 1), Msg2b(0, 0, 1))
+    assert model.state_view(s) == {
+        "a0.max_bal": 0, "a0.max_vbal": 0, "a0.max_val": 1,
+        "a1.max_bal": -1, "a1.max_vbal": -1, "a1.max_val": None,
+        "msgs": ["Msg1a(bal=0)", "Msg2a(bal=0, val=1)", "Msg2b(acc=0, bal=0, val=1)"]}
+
+
+@pytest.mark.parametrize("ballots, counts", [
+    (2, (3921, 11763, 1304, 366, 490)),
+    (3, (185_369, 556_107, 29_956, 2_356, 2_807)),
+])
+def test_handlers_run_once_per_distinct_input(ballots, counts):
+    """Memo counts over a plain search: one plan look-up per group (three)
+    per state; handlers run a few thousand times for 185,369 states."""
+    model = Paxos(ballots=ballots)
+    states = len(reachable(model))
+    stats = model.memo_stats()
+    assert (states, stats["plan_lookups"], stats["plan_misses"], stats["node_plan_misses"],
+            stats["handler_runs"]) == counts
+    assert stats["restarts"] == 0

@@ -14,8 +14,8 @@ from checker import CheckConfig, check
 from checker.symmetry import Symmetry
 from tests.brute_force import assert_real_run, orbit_count, orbit_counts_agree, whole_group
 from tests.brute_force import reachable_states as reachable
-from models.paxos import (Msg1a, Msg1b, Msg2a, Msg2b, Paxos, PaxosState, Phase1a, Phase1b,
-                          Phase2a, Phase2b)
+from models.paxos import Msg1a, Msg1b, Msg2a, Msg2b, Paxos, Phase1a, Phase1b, Phase2a, Phase2b
+from tests.models.paxos_hand import state
 
 BOTH = ("acceptors", "values")
 SETS = [("acceptors",), ("values",), BOTH]
@@ -63,8 +63,8 @@ def test_swapping_acceptors_a_weighted_rule_tells_apart_does_not_commute_with_st
     # either other one, but 1 and 2 are not; renaming 0 and 2 changes which
     # Phase2a steps are enabled.
     model = Paxos(acceptors=3, values=1, ballots=1, quorum={"weights": [2, 1, 1]})
-    s = PaxosState((0, 0, -1), (-1, -1, -1), (None, None, None),
-                   frozenset({Msg1a(0), Msg1b(0, 0, -1, None), Msg1b(1, 0, -1, None)}))
+    s = state((0, 0, -1), (-1, -1, -1), (None, None, None),
+              Msg1a(0), Msg1b(0, 0, -1, None), Msg1b(1, 0, -1, None))
     swap = {"acceptors": (2, 1, 0)}
     assert [a for a, _ in model.successors(s)] == [Phase1b(2, 0), Phase2a(0, 0)]
     assert [a for a, _ in model.successors(model.permute(s, swap))] == [Phase1b(0, 0)]
@@ -75,14 +75,14 @@ def test_swapping_acceptors_a_weighted_rule_tells_apart_does_not_commute_with_st
 
 def test_permute_renames_acceptors_and_values_everywhere():
     model = Paxos(acceptors=3, values=2, ballots=2)
-    s = PaxosState((1, 0, -1), (1, -1, -1), (0, None, None), frozenset({
-        Msg1a(1), Msg1b(0, 1, -1, None), Msg1b(1, 0, -1, None), Msg1b(2, 1, 0, 1),
-        Msg2a(1, 0), Msg2b(0, 1, 0)}))
+    s = state((1, 0, -1), (1, -1, -1), (0, None, None),
+              Msg1a(1), Msg1b(0, 1, -1, None), Msg1b(1, 0, -1, None), Msg1b(2, 1, 0, 1),
+              Msg2a(1, 0), Msg2b(0, 1, 0))
     perm = {"acceptors": (2, 0, 1), "values": (1, 0)}
-    assert model.permute(s, perm) == PaxosState((0, -1, 1), (-1, -1, 1), (None, None, 1),
-                                                frozenset({
+    assert model.permute(s, perm) == state(
+        (0, -1, 1), (-1, -1, 1), (None, None, 1),
         Msg1a(1), Msg1b(2, 1, -1, None), Msg1b(0, 0, -1, None), Msg1b(1, 1, 0, 0),
-        Msg2a(1, 1), Msg2b(2, 1, 1)}))
+        Msg2a(1, 1), Msg2b(2, 1, 1))
     assert model.permute(s, {"values": (0, 1)}) is s
     assert model.permute(s, {"acceptors": (0, 1, 2), "values": (0, 1)}) is s
     assert model.permute_action(Phase1a(1), perm) == Phase1a(1)
@@ -107,8 +107,8 @@ def test_signatures_follow_renaming_on_every_reachable_state(tiny):
 
 
 def test_renaming_commutes_with_steps_on_every_reachable_state():
-    # The guards remembered while exploring the unrenamed states (see _plan)
-    # answer for renamed states as a model that never saw them does.
+    # The plans remembered while exploring the unrenamed states answer for
+    # renamed states as a model that never saw them does.
     model = Paxos(acceptors=3, values=2, ballots=2, quorum={"weights": [2, 1, 1]})
     states = reachable(model)
     generators = Symmetry(model, BOTH).generators()
@@ -226,8 +226,9 @@ def test_the_non_intersecting_mutant_counterexample_with_symmetry():
         "Phase2a(b=1, v=1)",
         "Phase2b(a=0, b=1, v=1)",
     ])
-    assert finding.trace.final == PaxosState((1, 1, 0), (1, -1, 0), (1, None, 0), frozenset({
+    assert finding.trace.final == state(
+        (1, 1, 0), (1, -1, 0), (1, None, 0),
         Msg1a(0), Msg1a(1), Msg1b(0, 0, -1, None), Msg1b(1, 1, -1, None),
-        Msg2a(0, 0), Msg2a(1, 1), Msg2b(2, 0, 0), Msg2b(0, 1, 1)}))
+        Msg2a(0, 0), Msg2a(1, 1), Msg2b(2, 0, 0), Msg2b(0, 1, 1))
     assert finding.reason == ("value 0 is chosen in ballot 0 by acceptors 2; "
                               "value 1 is chosen in ballot 1 by acceptors 0")

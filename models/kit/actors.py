@@ -1,0 +1,541 @@
+"""Nodes, their handlers, and the model the kit builds from them.
+
+A node's behaviour is a set of handlers, methods of a `Node` subclass
+marked with what they react to:
+
+- ``@on(Msg1a, Phase1b)``: receiving a message of a type;
+- ``@step(Phase2a, choose="values", reads=(Msg1b, Msg2a))``: an internal
+  step, once per choice (an element of ``range(model.values)``), reading
+  the sets of messages of the given types that are for this node (its
+  ``dst`` field names it) or for anyone (no ``dst``): on a `MessageSet`,
+  every such message sent so far, as a TLA+ action reads ``msgs``.
+
+Either may declare ``sends=`` (the message types its steps send). On a
+message set that lets the kit drop, when it plans, a step of an unchanged
+record that would only send again what was sent (Paxos.tla's Phase1a(b)
+once ``1a(b)`` is out); it changes nothing else.
+
+A handler of a node with a record (``state = AcceptorState``) takes that
+record (and the message, or the choice and the messages it reads) and
+returns ``(new_record, messages_sent)``, or None when it is not enabled. A
+stateless node (``state = None``, such as Paxos.tla's ballot leaders) takes
+no record and returns the messages sent, or None. ``self.id`` is the node's
+number, ``self.model`` the model (its parameters and constants). A handler
+reads nothing else, so its result is remembered (`models.kit.memo`) by
+(node, record, input): that is where the speed comes from.
+
+Each step is an action record built by the kit: ``Phase1b(a, *message)``
+for a message handler (the node, then the message's fields),
+``Phase2a(b, v)`` for a step with a choice, ``Phase1a(b)`` without one.
+
+`ActorModel` is a `checker.Model` built from:
+
+- ``roles``: the node classes, each with its id type (``ids = Acceptor``);
+  the role has one node per element of its set, as many as the model's
+  parameter of the set's name (``acceptors = 3``), or its class's ``count``;
+- ``messages``: the message types; ``network``: a kit network;
+- ``next`` (optional): the order of steps, as TLA+'s Next lists its
+  disjuncts: a tuple of groups, each a tuple of handlers of one role,
+  expanded node by node (``\\E a \\in Acceptor : Phase1b(a) \\/ Phase2b(a)``).
+  The default is one group per role, handlers in definition order.
+
+The global state is a tuple: one record per node with a record, in role and
+node order, then the network's value. A step that changes nothing (sending
+a message already in a message set, with the record unchanged) is not
+generated.
+
+Mutants are overrides: ``@Model.mutant("name", "what it breaks")`` on a
+subclass of a node class (it replaces that role's class) or of the model
+(it replaces the model: for deviations outside handlers, such as the
+quorum rule). Nothing in the normal path tests for a mutant.
+
+Not yet here, and designed to fit: timers and clocks (``@on_timer``, a
+clock part of the state), crash and restart handlers (``@on_crash``,
+``@on_restart`` with a budget), partitions (a network with links down).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
+
+from checker.errors import ModelDefinitionError
+from checker.model import Model, Note, Received, Sent, jsonable
+from models.kit.memo import Interned, Memo
+from models.kit.network import MessageSet, Network, receiver
+from models.kit.records import Id
+from models.kit.symmetry import Layout
+
+# -- handlers --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Handler:
+    """What a handler reacts to and the action its steps are."""
+
+    action: type
+    takes: type | None = None          # the message type, for a message handler
+    choose: str | None = None          # model attribute: the choices of a step
+    reads: tuple[type, ...] = ()       # message types a step reads
+    sends: tuple[type, ...] = ()       # message types its steps send, if declared
+
+
+def on(message: type, action: type, sends: tuple[type, ...] = ()) -> Callable:
+    """Mark a handler of received messages of type `message`; its steps are
+    `action` (the node, then the message's fields)."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, takes=message, sends=_types(sends))
+        return function
+    return mark
+
+
+def step(action: type, choose: str | None = None, reads: tuple[type, ...] = (),
+         sends: tuple[type, ...] | type = ()) -> Callable:
+    """Mark an internal step, once per element of the model's `choose`
+    (an int n means ``range(n)``), reading the messages of types `reads`."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
+                                           sends=_types(sends))
+        return function
+    return mark
+
+
+def _types(kinds: tuple[type, ...] | type) -> tuple[type, ...]:
+    return (kinds,) if isinstance(kinds, type) else tuple(kinds)
+
+
+class Node:
+    """One node of a role: its handlers (see the module docstring)."""
+
+    ids: ClassVar[type[Id]]
+    state: ClassVar[type | None] = None
+    #: how many nodes the role has; None: the model's parameter named as
+    #: the id type's set (``acceptors``)
+    count: ClassVar[int | None] = None
+
+    def __init__(self, model: Any, id: int):
+        self.model = model
+        self.id = id
+
+    def initial(self) -> Any:
+        """The node's record in the initial state: the record's defaults."""
+        return self.state() if self.state is not None else None
+
+    @classmethod
+    def handlers(cls) -> dict[str, Handler]:
+        """The handlers by method name, in definition order (a subclass
+        overriding a handler keeps its mark and its place)."""
+        found: dict[str, Handler] = {}
+        for klass in reversed(cls.__mro__):
+            for name, attribute in vars(klass).items():
+                mark = getattr(attribute, "__kit_handler__", None)
+                if mark is not None and name not in found:
+                    found[name] = mark
+        return found
+
+    @property
+    def name(self) -> str:
+        return f"{self.ids.prefix}{self.id}"
+
+
+# -- the model ---------------------------------------------------------------------
+
+
+class _Group:
+    """One entry of `next`: handlers of one role, expanded node by node.
+
+    Its steps in a state depend only on the records of its nodes and on the
+    network components its handlers take or read (the group's view), so
+    they are planned once per distinct (records, view) and remembered
+    (`plans`); a plan is made from each node's steps, remembered per
+    (node, record, view) (`node_plans`), made from handler results,
+    remembered per (node, handler, record, input) (`ActorModel._outcomes`).
+    """
+
+    def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
+        self.model = model
+        self.names = tuple(names)
+        self.marks = model._roles[role].handlers()
+        kinds = model.messages
+        where = model.network.where
+        seen = {where(kinds.index(self.marks[n].takes)) for n in names
+                if self.marks[n].takes is not None}
+        seen |= {where(kinds.index(kind)) for n in names for kind in self.marks[n].reads}
+        seen |= {where(kinds.index(kind)) for n in names for kind in self.marks[n].sends}
+        self.view = tuple(sorted(seen))
+        self.nodes = [(node, model._slot.get((role, node.id))) for node in model._nodes[role]]
+        self.slots = [slot for _, slot in self.nodes if slot is not None]
+        # positions in the view of the types whose messages are for one node
+        self.addressed = [i for i, k in enumerate(self.view) if model.network.addressed(k)]
+        self.plans = Memo(self._plan_for_key)
+        self.node_plans = Memo(self._node_plan)
+        # The key of `plans` in a state: the records of the group's nodes
+        # and the network components of its view, as one tuple, or the
+        # one of them alone, or None (`key`; `key_source` is the same as
+        # Python source, for `ActorModel._compile_successors`).
+        parts = [f"state[{slot}]" for slot in self.slots] + [f"net[{k}]" for k in self.view]
+        self.key_source = ("None" if not parts else parts[0] if len(parts) == 1
+                           else ", ".join(parts))
+
+    def key(self, state: tuple) -> Any:
+        net = state[-1]
+        parts = tuple(state[slot] for slot in self.slots) + tuple(net[k] for k in self.view)
+        return None if not parts else parts[0] if len(parts) == 1 else parts
+
+    def _plan_for_key(self, key: Any) -> tuple:
+        count = len(self.slots) + len(self.view)
+        parts = () if count == 0 else (key,) if count == 1 else key
+        return self._plan(parts[:len(self.slots)], parts[len(self.slots):])
+
+    def _plan(self, records: tuple, view: tuple) -> tuple:
+        """The group's steps, as the network's `compile` makes them from
+        (action, slot of the node's record or None, its new record, whether
+        the record changes, message received or None, messages sent as
+        (type index, message))."""
+        records = iter(records)
+        network = self.model.network
+        components = dict(zip(self.view, view))
+        planned = []
+        for node, slot in self.nodes:
+            record = next(records) if slot is not None else None
+            mine = view
+            if self.addressed:  # some types in view are for one node each: its part
+                mine = list(view)
+                for i in self.addressed:
+                    mine[i] = network.for_node(self.view[i], view[i], node)
+                mine = tuple(mine)
+            for action, new_record, received, sends in self.node_plans[node, record, mine]:
+                changed = new_record != record
+                if not changed and received is None and network.sent_already(
+                        components, sends):
+                    continue  # sends again what was sent: changes nothing
+                planned.append((action, slot, new_record, changed, received, sends))
+        return network.compile(planned)
+
+    def _node_plan(self, key: tuple) -> tuple:
+        """The steps of node `key[0]` with record `key[1]` seeing the network
+        components `key[2]`: (action, new record, message received or None,
+        messages sent)."""
+        node, record, view = key  # the view holds only messages for this node
+        components = dict(zip(self.view, view))
+        model = self.model
+        planned = []
+        for name in self.names:
+            handler = self.marks[name]
+            if handler.takes is not None:
+                k = model._kind_index[handler.takes]
+                component = components[model.network.where(k)]
+                for message in model.network.deliverable(component, handler.takes):
+                    outcome = model._outcome(node, name, record, (message,))
+                    if outcome is not None:
+                        action = model._intern(handler.action(node.id, *message))
+                        planned.append((action, outcome[0], (k, message), outcome[1]))
+            else:
+                read = tuple(model.network.select(
+                    components[model.network.where(model._kind_index[kind])], kind)
+                    for kind in handler.reads)
+                for choice in model._choices(handler.choose):
+                    inputs = (() if choice is None else (choice,)) + read
+                    outcome = model._outcome(node, name, record, inputs)
+                    if outcome is not None:
+                        action = model._intern(handler.action(
+                            node.id, *(() if choice is None else (choice,))))
+                        planned.append((action, outcome[0], None, outcome[1]))
+        return tuple(planned)
+
+
+class ActorModel(Model):
+    """A `checker.Model` built from nodes and handlers; see the module docstring."""
+
+    roles: ClassVar[tuple[type[Node], ...]] = ()
+    messages: ClassVar[tuple[type, ...]] = ()
+    network: ClassVar[Network] = MessageSet()
+    next: ClassVar[tuple[tuple[Callable, ...], ...] | None] = None
+    _mutant_classes: ClassVar[dict[str, type]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.mutants = dict(cls.__dict__.get("mutants", {}))
+        cls._mutant_classes = {}
+        actions = [handler.action for role in cls.roles for handler in role.handlers().values()]
+        if cls.next:  # listed in the order of the steps
+            actions = [f.__kit_handler__.action for group in cls.next for f in group] + actions
+        cls.actions = tuple(dict.fromkeys(actions + list(cls.network.fault_actions)))
+
+    @classmethod
+    def mutant(cls, name: str, description: str) -> Callable[[type], type]:
+        """Declare the decorated class as mutant `name`: a subclass of one
+        of the model's node classes (replacing it) or of the model."""
+        def declare(variant: type) -> type:
+            if issubclass(variant, cls):
+                variant.mutants, variant._mutant_classes = cls.mutants, cls._mutant_classes
+            elif not any(issubclass(variant, role) for role in cls.roles):
+                raise ModelDefinitionError(
+                    f"mutant {name!r} of {cls.name!r}: {variant.__name__} must subclass "
+                    f"{cls.__name__} or one of its node classes")
+            cls.mutants[name] = description
+            cls._mutant_classes[name] = variant
+            return variant
+        return declare
+
+    def __new__(cls, *args: Any, mutant: str | None = None, **kwargs: Any) -> "ActorModel":
+        variant = cls._mutant_classes.get(mutant) if mutant is not None else None
+        if isinstance(variant, type) and issubclass(variant, cls):
+            cls = variant  # a mutant of the model itself
+        return super().__new__(cls)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._build()
+
+    # -- building ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        variant = self._mutant_classes.get(self.mutant) if self.mutant else None
+        self._roles = [variant if isinstance(variant, type) and issubclass(variant, role)
+                       else role for role in self.roles]
+        self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
+        self._check_definition()
+        self.network = type(self).network.bind(self, tuple(self.messages))
+        self._read = self.network.read
+        self._nodes = [[role(self, i) for i in range(
+            role.count if role.count is not None else self.set_size(role.ids.set_name))]
+            for role in self._roles]
+        slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
+                 for node in nodes if node.state is not None]
+        self._slot = {slot: position for position, slot in enumerate(slots)}
+        self._intern = Interned()
+        self._outcomes = Memo(self._run)
+        names_of = {f: (r, name) for r, role in enumerate(self._roles)
+                    for name in role.handlers() for f in [getattr(self.roles[r], name)]}
+        groups = [[names_of[f] for f in group] for group in self.next] if self.next else [
+            [(r, name) for name in role.handlers()] for r, role in enumerate(self._roles)]
+        self._groups = []
+        for group in groups:
+            if len({r for r, _ in group}) != 1:
+                raise ModelDefinitionError(f"model {self.name!r}: each group of `next` "
+                                           "lists handlers of one role")
+            self._groups.append(_Group(self, group[0][0], [name for _, name in group]))
+        self._expanded = 0
+        self.successors = self._compile_successors()
+        sizes = {role.ids.set_name: len(nodes) for role, nodes in zip(self._roles, self._nodes)}
+        sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
+        self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
+                              self.network, sizes, tuple(self.symmetry_sets))
+
+    def _check_definition(self) -> None:
+        """Mistakes in the declarations, each said with its fix."""
+        def wrong(what: str) -> ModelDefinitionError:
+            return ModelDefinitionError(f"model {self.name!r}: {what}")
+
+        for role in self._roles:
+            ids = getattr(role, "ids", None)
+            if not (isinstance(ids, type) and issubclass(ids, Id)):
+                raise wrong(f"node class {role.__name__} has no id type; declare one, "
+                            f"as ids = models.kit.ids(\"servers\", \"s\")")
+            for name, handler in role.handlers().items():
+                for kind in ((handler.takes,) if handler.takes else ()) + handler.reads \
+                        + handler.sends:
+                    if kind not in self._kind_index:
+                        raise wrong(f"{role.__name__}.{name} takes, reads or sends "
+                                    f"{kind.__name__}, which is not in the model's `messages`")
+                inputs = (len(handler.takes._fields) if handler.takes
+                          else int(handler.choose is not None))
+                fields = getattr(handler.action, "_fields", None)
+                if fields is None or len(fields) != 1 + inputs:
+                    raise wrong(f"the action {handler.action.__name__} of {role.__name__}."
+                                f"{name} must be a named tuple of {1 + inputs} fields: the "
+                                "node, then " + ("the message's fields" if handler.takes
+                                                 else "the choice" if inputs else "nothing"))
+
+    def set_size(self, name: str) -> int:
+        """How many elements the set `name` has: the parameter of that name."""
+        return getattr(self, name)
+
+    def _choices(self, choose: str | None) -> Iterable[Any]:
+        if choose is None:
+            return (None,)
+        choices = getattr(self, choose)
+        return range(choices) if isinstance(choices, int) else choices
+
+    def _run(self, key: tuple) -> tuple | None:
+        """Run handler `name` of `node` on `record` and `inputs`: None when
+        not enabled, else (the new record, interned; messages sent as
+        (type index, message))."""
+        node, name, record, inputs = key
+        handler = getattr(node, name)
+        if node.state is None:
+            sent = handler(*inputs)
+            new_record = None
+        else:
+            outcome = handler(record, *inputs)
+            if outcome is None:
+                return None
+            new_record, sent = outcome
+            new_record = self._intern(new_record)
+        if sent is None:
+            return None
+        sends = []
+        for message in sent:
+            k = self._kind_index.get(type(message))
+            if k is None:
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: {type(node).__name__}.{name} sent a "
+                    f"{type(message).__name__}, which is not in the model's `messages`")
+            sends.append((k, self._intern(message)))
+        return new_record, tuple(sends)
+
+    def _outcome(self, node: Node, name: str, record: Any, inputs: tuple) -> tuple | None:
+        return self._outcomes[node, name, record, inputs]
+
+    # -- the Model interface -----------------------------------------------------------
+
+    def initial_states(self) -> list[tuple]:
+        records = [self._intern(node.initial()) for nodes in self._nodes for node in nodes
+                   if node.state is not None]
+        return [tuple(records) + (self.network.initial(),)]
+
+    def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
+        """Each group's planned steps from `state`, in the order of `next`,
+        then the network's faults. (An instance runs the same loop compiled
+        by `_compile_successors`.)"""
+        self._expanded += 1
+        steps: list = []
+        for group in self._groups:
+            plan = group.plans[group.key(state)]
+            if plan:
+                self.network.expand(state, plan, steps)
+        for action, new_net in self.network.faults(state[-1]):
+            steps.append((action, state[:-1] + (new_net,)))
+        return steps
+
+    def _compile_successors(self) -> Callable[[tuple], list]:
+        """`successors` unrolled into one function for this instance: each
+        group's key read straight off the state (``plans1[state[0],
+        state[1], state[2], net[0], net[2]]``), with no call per group but
+        the plan's expansion. This function runs for every state."""
+        env: dict[str, Any] = {"model": self, "expand": self.network.expand,
+                               "faults": self.network.faults}
+        lines = ["def successors(state):",
+                 "    model._expanded += 1",
+                 "    net = state[-1]",
+                 "    steps = []"]
+        for g, group in enumerate(self._groups):
+            env[f"plans{g}"] = group.plans
+            lines += [f"    plan = plans{g}[{group.key_source}]",
+                      "    if plan:",
+                      "        expand(state, plan, steps)"]
+        if self.network.fault_actions:
+            lines += ["    for action, new_net in faults(net):",
+                      "        steps.append((action, state[:-1] + (new_net,)))"]
+        lines.append("    return steps")
+        exec("\n".join(lines), env)  # noqa: S102 (source built above from numbers only)
+        return env["successors"]
+
+    # -- reading a state (for properties) -------------------------------------------------
+
+    def record(self, state: tuple, role: type[Node], node: int) -> Any:
+        """The record of node `node` of `role` (a node class) in `state`."""
+        r = next(r for r, cls in enumerate(self._roles) if issubclass(cls, role))
+        return state[self._slot[r, node]]
+
+    def sent(self, state: tuple, kind: type) -> Any:
+        """The messages of type `kind` in the network of `state`."""
+        return self._read(state[-1], self._kind_index[kind])
+
+    def memo_stats(self) -> dict[str, int]:
+        """Look-ups and misses of the memo tables: a group's planned steps
+        (one look-up per group per state expanded), a node's planned steps
+        (looked up on a group's miss) and handler runs (on a node's miss)."""
+        groups = self._groups
+        return {"plan_lookups": self._expanded * len(groups),
+                "plan_misses": sum(group.plans.misses for group in groups),
+                "node_plan_misses": sum(group.node_plans.misses for group in groups),
+                "handler_runs": self._outcomes.misses,
+                "restarts": sum(group.plans.restarts + group.node_plans.restarts
+                                for group in groups) + self._outcomes.restarts}
+
+    # -- symmetry, derived -----------------------------------------------------------------
+
+    def symmetry_groups(self) -> dict[str, list[list[int]]]:
+        return {name: [list(range(self.set_size(name)))] for name in self.symmetry_sets}
+
+    def permute(self, state: tuple, perm: Mapping[str, Sequence[int]]) -> tuple:
+        return self._layout.permute(state, perm)
+
+    def permute_action(self, action: Any, perm: Mapping[str, Sequence[int]]) -> Any:
+        return self._layout.permute_action(action, perm)
+
+    def signatures(self, state: tuple) -> dict[str, tuple[int, ...]]:
+        return self._layout.signatures(state)
+
+    # -- reports ---------------------------------------------------------------------------
+
+    def state_view(self, state: tuple) -> dict[str, Any]:
+        """Each node's fields as ``a0.max_bal``, then the network."""
+        view: dict[str, Any] = {}
+        for (r, i), position in self._slot.items():
+            node, record = self._nodes[r][i], state[position]
+            for field, value in zip(record._fields, record):
+                view[f"{node.name}.{field}"] = jsonable(value)
+        view.update(self.network.view(state[-1]))
+        return view
+
+    def step_events(self, state: tuple, action: Any, next_state: tuple) -> list:
+        """What the step receives and sends, from its handler: a message
+        handler receives its message; a step receives the messages it reads
+        that name it as their receiver; every message sent goes to its
+        receiver, or to every node that takes its type."""
+        if type(action) in self.network.fault_actions:
+            return [Note("network", f"{type(action).__name__.lower()} {action.message!r}")]
+        for r, role in enumerate(self._roles):
+            for name, handler in role.handlers().items():
+                if handler.action is type(action):
+                    node = self._nodes[r][action[0]]
+                    break
+            else:
+                continue
+            break
+        else:
+            return []
+        slot = self._slot.get((r, node.id))
+        record = state[slot] if slot is not None else None
+        events: list = []
+        if handler.takes is not None:
+            message = handler.takes(*action[1:])
+            inputs: tuple = (message,)
+            events.append(Received(self._sender(message), node.name, repr(message)))
+        else:
+            network, read = self.network, []
+            for kind in handler.reads:
+                c = network.where(self._kind_index[kind])
+                read.append(network.select(network.for_node(c, state[-1][c], node), kind))
+            read = tuple(read)
+            inputs = tuple(action[1:]) + read
+            for messages in read:
+                events += [Received(self._sender(m), node.name, repr(m))
+                           for m in sorted(messages) if receiver(m) == node.id]
+        outcome = self._outcome(node, name, record, inputs)
+        for _, message in outcome[1] if outcome else ():
+            events += [Sent(node.name, dst, repr(message)) for dst in self._receivers(message)]
+        return events
+
+    def _sender(self, message: Any) -> str:
+        field = getattr(type(message), "src", None)
+        return self._node_name(type(message), field, message) or "network"
+
+    def _receivers(self, message: Any) -> list[str]:
+        field = getattr(type(message), "dst", None)
+        if field is not None:
+            return [self._node_name(type(message), field, message) or field]
+        return [node.name for r, role in enumerate(self._roles)
+                if any(h.takes is type(message) for h in role.handlers().values())
+                for node in self._nodes[r]] or ["network"]
+
+    @staticmethod
+    def _node_name(kind: type, field: str | None, message: Any) -> str | None:
+        from models.kit.records import id_type
+        if field is None or field not in kind._fields:
+            return None
+        ids = id_type(kind, field)
+        return f"{ids.prefix if ids else ''}{getattr(message, field)}"

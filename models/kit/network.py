@@ -1,0 +1,470 @@
+"""Networks: what happens to a message between its sending and its receipt.
+
+A model names its network (``network = MessageSet()``, ``network =
+Bag(drop="drops", duplicate="duplicates")``, ``network = Fifo()``); it
+never implements one. The network's value is the last part of the global
+state: a tuple of components (then budgets, if any), so that a node's
+handlers see only the components of the types they take (and the memo keys
+on those).
+
+- `MessageSet`: Paxos.tla's ``msgs``, every message ever sent, one
+  frozenset per message type. Receiving removes nothing, so any message can
+  be received any number of times, in any order, or never: loss,
+  duplication and reordering as far as safety goes.
+- `Bag`: messages in flight with their copies, a frozenset of (message,
+  copies) per type; receiving removes one copy. Dropping and duplicating a
+  message are the network's own steps (`Drop`, `Duplicate`), each bounded
+  by a budget read from a parameter.
+- `Fifo`: one queue per link (sender, receiver), all types in one
+  component; a node receives the oldest message of each link into it;
+  optionally lossy (`Drop`, the oldest on a link).
+
+A message type may name its sender and receiver: class attributes ``src =
+"acc"`` (a field naming a node) and ``dst = "bal"`` (a field naming the node
+it is for: on a bag or FIFO links only that node receives it; on a set the
+node's handlers see only those for it and those for anyone). Sequence
+charts use them too; a ``dst`` that is not a field is only a label for
+charts (Paxos's 2b messages go to ``"learners"``, who are not modelled).
+
+Not yet here (planned): partitions (links down, heal), duplication on FIFO
+links."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable, Iterable, NamedTuple
+
+from checker.symmetry import order_key
+from models.kit.memo import Memo
+
+
+class Drop(NamedTuple):
+    """The network loses one copy of `message`."""
+
+    message: Any
+
+
+class Duplicate(NamedTuple):
+    """The network makes one more copy of `message`."""
+
+    message: Any
+
+
+def ordered(messages: Iterable[Any]) -> list[Any]:
+    """Messages in a deterministic order (their fields, then their type)."""
+    return sorted(messages, key=order_key)
+
+
+def receiver(message: Any) -> int | None:
+    """The node `message` is for, if its type names one by a field."""
+    field = getattr(type(message), "dst", None)
+    if field is None or field not in type(message)._fields:
+        return None
+    return getattr(message, field)
+
+
+class Network:
+    """A kind of network, as a model declares it; `bind` makes the network
+    of one model instance, for its message types."""
+
+    fault_actions: tuple[type, ...] = ()
+    kinds: tuple[type, ...] = ()
+
+    def bind(self, model: Any, kinds: tuple[type, ...]) -> "Network":
+        bound = type(self).__new__(type(self))
+        bound.__dict__.update(self.__dict__)
+        bound.kinds = kinds
+        bound.index = {kind: k for k, kind in enumerate(kinds)}
+        bound.setup(model)
+        return bound
+
+    def setup(self, model: Any) -> None:
+        """Read budgets from the model's parameters."""
+
+    # -- what every network provides ----------------------------------------------
+    #
+    # A value is a tuple of components (and, for some networks, more parts:
+    # budgets). `where(k)` is the component that holds messages of type
+    # number `k`: its own for a set or a bag, the one channel map for FIFO.
+
+    def initial(self) -> tuple:
+        raise NotImplementedError
+
+    def where(self, k: int) -> int:
+        """The component that holds messages of type `k`."""
+        return k
+
+    def parts(self, value: tuple) -> tuple:
+        """The components of `value`."""
+        return value
+
+    def addressed(self, c: int) -> bool:
+        """Whether component `c` holds messages each for one node (``dst``)."""
+        kind = self.kinds[c]
+        return getattr(kind, "dst", None) in kind._fields
+
+    def for_node(self, c: int, component: Any, node: Any) -> Any:
+        """The part of component `c` that is for `node` (a `Node`): messages
+        with no ``dst``, or with its own."""
+        raise NotImplementedError
+
+    def deliverable(self, component: Any, kind: type) -> list[Any]:
+        """The messages of type `kind` that can be received now from a
+        component (its part for one node), in order."""
+        raise NotImplementedError
+
+    def select(self, component: Any, kind: type) -> frozenset:
+        """The messages of type `kind` in a component (for handlers that read)."""
+        raise NotImplementedError
+
+    def receive(self, value: tuple, k: int, message: Any) -> tuple:
+        raise NotImplementedError
+
+    def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
+        raise NotImplementedError
+
+    def apply(self, value: tuple, received: tuple[int, Any] | None,
+              sends: tuple[tuple[int, Any], ...]) -> tuple:
+        """The value after a step receives `received` (type index, message)
+        and sends `sends`."""
+        if received is not None:
+            value = self.receive(value, *received)
+        return self.send(value, sends) if sends else value
+
+    def sent_already(self, components: dict[int, Any], sends: tuple) -> bool:
+        """Whether sending `sends` would change none of `components` (by
+        component index); False when a component is not among them."""
+        return False
+
+    def compile(self, planned: list[tuple]) -> tuple:
+        """A group's planned steps in the form `expand` takes."""
+        return tuple(planned)
+
+    def expand(self, state: tuple, plan: tuple, out: list) -> None:
+        """Append to `out` the steps of `plan` (see `_Group._plan`) from
+        `state`, leaving out those that change nothing."""
+        net = state[-1]
+        for action, slot, new_record, changed, received, sends in plan:
+            new_net = self.apply(net, received, sends)
+            if changed:
+                parts = list(state)
+                parts[slot] = new_record
+                parts[-1] = new_net
+                out.append((action, tuple(parts)))
+            elif new_net != net:
+                out.append((action, state[:-1] + (new_net,)))
+
+    def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
+        """The network's own steps: (action, new value)."""
+        return []
+
+    def messages(self, value: tuple, kind: type) -> Iterable[Any]:
+        return self.read(value, self.index[kind])
+
+    def read(self, value: tuple, k: int) -> Iterable[Any]:
+        """The messages of type `k` (a method or a C function: properties
+        read the network of every state)."""
+        raise NotImplementedError
+
+    def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
+        """`value` renamed, each component by ``component((index, component))``."""
+        raise NotImplementedError
+
+    def rename_component(self, component: Any, message: Callable[[Any], Any]) -> Any:
+        raise NotImplementedError
+
+    def occurrences(self, component: Any) -> Iterable[tuple[Any, Any]]:
+        """Each message of a component with its context (copies, place in a
+        queue; None for a set), for signatures."""
+        raise NotImplementedError
+
+    def view(self, value: tuple) -> dict[str, Any]:
+        """The value as named, printable fields."""
+        raise NotImplementedError
+
+
+class MessageSet(Network):
+    """Every message ever sent (Paxos.tla's ``msgs``); see the module docstring."""
+
+    def setup(self, model: Any) -> None:
+        # per type index, (component, message) -> the component with it: one
+        # shared set per distinct result, hashed once. (One table per type:
+        # records of two types with equal fields are equal tuples.)
+        self._added = [Memo(lambda key: key[0] | {key[1]}) for _ in self.kinds]
+        # types whose messages are for one node (the others go to all): each
+        # component of such a type split by receiver, once
+        self._addressed = {k for k in range(len(self.kinds)) if self.addressed(k)}
+        self._by_receiver = [Memo(_by_receiver) for _ in self.kinds]
+
+    def initial(self) -> tuple:
+        return (frozenset(),) * len(self.kinds)
+
+    def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
+        if c not in self._addressed:
+            return component
+        split = self._by_receiver[c][component]
+        return split.get(node.id, split[None])
+
+    def deliverable(self, component: frozenset, kind: type) -> list[Any]:
+        return ordered(component)
+
+    def select(self, component: frozenset, kind: type) -> frozenset:
+        return component
+
+    def sent_already(self, components: dict[int, Any], sends: tuple) -> bool:
+        return all(k in components and message in components[k] for k, message in sends)
+
+    def compile(self, planned: list[tuple]) -> tuple:
+        # Received messages stay, so a step is (action, slot if the record
+        # changes else None, new record, its first message as type index
+        # and message, the others): most steps send one message.
+        compiled = []
+        for action, slot, new_record, changed, _, sends in planned:
+            k, message = sends[0] if sends else (None, None)
+            compiled.append((action, slot if changed else None, new_record, k, message,
+                             sends[1:]))
+        return tuple(compiled)
+
+    def expand(self, state: tuple, plan: tuple, out: list) -> None:
+        # `Network.expand` with the set's `apply` inlined: this loop runs
+        # for every planned step of every state
+        net = state[-1]
+        added = self._added
+        for action, slot, new_record, k, message, more in plan:
+            if k is None or message in net[k]:
+                new_net = net
+            else:
+                new_net = net[:k] + (added[k][net[k], message],) + net[k + 1:]
+            if more:
+                new_net = self.send(new_net, more)
+            if slot is not None:
+                parts = list(state)
+                parts[slot] = new_record
+                parts[-1] = new_net
+                out.append((action, tuple(parts)))
+            elif new_net is not net:
+                out.append((action, state[:-1] + (new_net,)))
+
+    def receive(self, value: tuple, k: int, message: Any) -> tuple:
+        return value  # a message, once sent, stays
+
+    def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
+        for k, message in sends:
+            component = value[k]
+            if message not in component:  # sending it again changes nothing
+                value = value[:k] + (self._added[k][component, message],) + value[k + 1:]
+        return value
+
+    def apply(self, value: tuple, received: Any, sends: tuple[tuple[int, Any], ...]) -> tuple:
+        # the set's own loop: this runs for every planned step; a message
+        # received stays, and `value` itself comes back when nothing is new
+        for k, message in sends:
+            component = value[k]
+            if message not in component:
+                value = value[:k] + (self._added[k][component, message],) + value[k + 1:]
+        return value
+
+    read = staticmethod(operator.getitem)  # the component is the set of messages
+
+    def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
+        return tuple(map(component, enumerate(value)))
+
+    def occurrences(self, component: frozenset) -> Iterable[tuple[Any, Any]]:
+        return ((message, None) for message in component)
+
+    def rename_component(self, component: frozenset, message: Callable[[Any], Any]) -> frozenset:
+        return frozenset(map(message, component))
+
+    def view(self, value: tuple) -> dict[str, Any]:
+        return {"msgs": sorted(repr(m) for component in value for m in component)}
+
+
+class Bag(Network):
+    """Messages in flight, with copies; drop and duplicate faults within
+    budgets named by parameters (``Bag(drop="drops")``: the model's
+    ``drops`` parameter is how many messages the network may lose)."""
+
+    fault_actions = (Drop, Duplicate)
+
+    def __init__(self, drop: str | None = None, duplicate: str | None = None):
+        self.drop_param, self.duplicate_param = drop, duplicate
+
+    def setup(self, model: Any) -> None:
+        self.budgets = (getattr(model, self.drop_param) if self.drop_param else 0,
+                        getattr(model, self.duplicate_param) if self.duplicate_param else 0)
+        self._changed = [Memo(lambda key: _recount(*key)) for _ in self.kinds]  # per type
+
+    def initial(self) -> tuple:
+        return (frozenset(),) * len(self.kinds) + (self.budgets,)
+
+    def parts(self, value: tuple) -> tuple:
+        return value[:-1]
+
+    def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
+        return frozenset(item for item in component if receiver(item[0]) in (None, node.id))
+
+    def deliverable(self, component: frozenset, kind: type) -> list[Any]:
+        return ordered(m for m, _ in component)
+
+    def select(self, component: frozenset, kind: type) -> frozenset:
+        return frozenset(m for m, _ in component)
+
+    def receive(self, value: tuple, k: int, message: Any) -> tuple:
+        return value[:k] + (self._changed[k][value[k], message, -1],) + value[k + 1:]
+
+    def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
+        for k, message in sends:
+            value = value[:k] + (self._changed[k][value[k], message, 1],) + value[k + 1:]
+        return value
+
+    def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
+        drops, duplicates = value[-1]
+        steps = []
+        for k in range(len(self.kinds)):
+            for message in ordered(m for m, _ in value[k]):
+                if drops:
+                    steps.append((Drop(message), self.receive(value, k, message)[:-1]
+                                  + ((drops - 1, duplicates),)))
+                if duplicates:
+                    steps.append((Duplicate(message), self.send(value, ((k, message),))[:-1]
+                                  + ((drops, duplicates - 1),)))
+        return steps
+
+    def read(self, value: tuple, k: int) -> list[Any]:
+        return [m for m, _ in value[k]]
+
+    def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
+        return tuple(map(component, enumerate(value[:-1]))) + (value[-1],)
+
+    def occurrences(self, component: frozenset) -> Iterable[tuple[Any, Any]]:
+        return iter(component)
+
+    def rename_component(self, component: frozenset, message: Callable[[Any], Any]) -> frozenset:
+        return frozenset((message(m), copies) for m, copies in component)
+
+    def view(self, value: tuple) -> dict[str, Any]:
+        drops, duplicates = value[-1]
+        shown = sorted(f"{m!r}" + (f" ×{copies}" if copies > 1 else "")
+                       for component in value[:-1] for m, copies in component)
+        return {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
+
+
+class Fifo(Network):
+    """FIFO channels, one per (sender, receiver) link: a node receives the
+    oldest message on each link into it. Every message type names both ends
+    (``src`` and ``dst`` fields naming nodes). Optionally lossy: ``drop``
+    names the parameter bounding how many messages the network may lose
+    (the oldest on a link). The value is one component, a frozenset of
+    (link, queue) pairs, then the drops left."""
+
+    fault_actions = (Drop,)
+
+    def __init__(self, drop: str | None = None):
+        self.drop_param = drop
+
+    def setup(self, model: Any) -> None:
+        from checker.errors import ModelDefinitionError
+        from models.kit.records import id_type
+
+        self.ends = {}
+        for kind in self.kinds:
+            src, dst = getattr(kind, "src", None), getattr(kind, "dst", None)
+            if src not in kind._fields or dst not in kind._fields:
+                raise ModelDefinitionError(
+                    f"model {getattr(model, 'name', '?')!r}: on FIFO channels every message "
+                    f"names its sender and receiver; give {kind.__name__} fields for both and "
+                    "say which, as src, dst = \"frm\", \"to\"")
+            self.ends[kind] = (kind._fields.index(src), id_type(kind, src).set_name,
+                               kind._fields.index(dst), id_type(kind, dst).set_name)
+        self.drops = getattr(model, self.drop_param) if self.drop_param else 0
+
+    def link(self, message: Any) -> tuple:
+        """(sender's set, sender, receiver's set, receiver)."""
+        src, src_set, dst, dst_set = self.ends[type(message)]
+        return (src_set, message[src], dst_set, message[dst])
+
+    def initial(self) -> tuple:
+        return (frozenset(), self.drops)
+
+    def where(self, k: int) -> int:
+        return 0
+
+    def parts(self, value: tuple) -> tuple:
+        return value[:1]
+
+    def addressed(self, c: int) -> bool:
+        return True
+
+    def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
+        # the links into `node`
+        into = (node.ids.set_name, node.id)
+        return frozenset(item for item in component if item[0][2:] == into)
+
+    def deliverable(self, component: frozenset, kind: type) -> list[Any]:
+        return ordered(queue[0] for _, queue in component if type(queue[0]) is kind)
+
+    def select(self, component: frozenset, kind: type) -> frozenset:
+        return frozenset(m for _, queue in component for m in queue if type(m) is kind)
+
+    def receive(self, value: tuple, k: int, message: Any) -> tuple:
+        queues = dict(value[0])
+        link = self.link(message)
+        queues[link] = queues[link][1:]
+        if not queues[link]:
+            del queues[link]
+        return (frozenset(queues.items()),) + value[1:]
+
+    def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
+        queues = dict(value[0])
+        for _, message in sends:
+            link = self.link(message)
+            queues[link] = queues.get(link, ()) + (message,)
+        return (frozenset(queues.items()),) + value[1:]
+
+    def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
+        if not value[1]:
+            return []
+        return [(Drop(queue[0]), self.receive(value, 0, queue[0])[:1] + (value[1] - 1,))
+                for _, queue in sorted(value[0], key=order_key)]
+
+    def read(self, value: tuple, k: int) -> list[Any]:
+        return [m for _, queue in value[0] for m in queue if type(m) is self.kinds[k]]
+
+    def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
+        return (component((0, value[0])),) + value[1:]
+
+    def rename_component(self, component: frozenset, message: Callable[[Any], Any]) -> frozenset:
+        # a link is named by its messages' ends: renamed with them
+        renamed = (tuple(map(message, queue)) for _, queue in component)
+        return frozenset((self.link(queue[0]), queue) for queue in renamed)
+
+    def occurrences(self, component: frozenset) -> Iterable[tuple[Any, Any]]:
+        return ((m, place) for _, queue in component for place, m in enumerate(queue))
+
+    def view(self, value: tuple) -> dict[str, Any]:
+        shown = sorted(f"{src_set}:{src}→{dst_set}:{dst}: " + ", ".join(map(repr, queue))
+                       for (src_set, src, dst_set, dst), queue in value[0])
+        return {"channels": shown, "drops_left": value[1]}
+
+
+def _by_receiver(component: frozenset) -> dict[int | None, frozenset]:
+    """The messages of `component` for each receiver, those for anyone
+    (``dst`` None) included in each; under None, those alone."""
+    split: dict[int | None, set] = {}
+    for message in component:
+        split.setdefault(receiver(message), set()).add(message)
+    anyone = split.pop(None, set())
+    result: dict[int | None, frozenset] = {node: frozenset(mine | anyone)
+                                           for node, mine in split.items()}
+    result[None] = frozenset(anyone)
+    return result
+
+
+def _recount(component: frozenset, message: Any, change: int) -> frozenset:
+    copies = dict(component)
+    left = copies.get(message, 0) + change
+    if left:
+        copies[message] = left
+    else:
+        del copies[message]
+    return frozenset(copies.items())

@@ -1,0 +1,116 @@
+"""The contract every registered model keeps, checked on each automatically:
+deterministic successors, states left unchanged, symmetry that matches
+brute force and commutes with steps, and mutants that each break a property
+on a bundled spec.
+
+Per-state checks run on the first states of a breadth-first search from the
+model's defaults (`PREFIX`): the contract holds state by state, so a prefix
+tests it without exploring everything.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker.spec import load_spec
+from checker.symmetry import Symmetry
+from models import REGISTRY
+
+SPECS = Path(__file__).parents[2] / "specs"
+PREFIX = 1500
+MODELS = sorted(REGISTRY)
+#: a user's model written with the kit (tests/models/user), held to the same contract
+USER_MODEL = load_spec(Path(__file__).parent / "user" / "two-phase.yaml", REGISTRY).model_class
+
+
+def prefix(model, count: int = PREFIX) -> list:
+    """The first `count` states of a breadth-first search of `model`."""
+    seen = dict.fromkeys(model.initial_states())
+    queue = deque(seen)
+    while queue and len(seen) < count:
+        for _, successor in model.successors(queue.popleft()):
+            if successor not in seen:
+                seen[successor] = None
+                queue.append(successor)
+    return list(seen)[:count]
+
+
+def bundled_specs() -> list[dict]:
+    return [yaml.safe_load(path.read_text()) for path in sorted(SPECS.glob("*.yaml"))]
+
+
+@pytest.fixture(scope="module", params=MODELS + ["user: two-phase-commit"])
+def explored(request):
+    model = REGISTRY[request.param]() if request.param in REGISTRY else USER_MODEL()
+    return model, prefix(model)
+
+
+def test_successors_are_deterministic(explored):
+    """The same steps in the same order, again and from a fresh instance
+    (which has remembered nothing)."""
+    model, states = explored
+    fresh = type(model)()
+    for state in states:
+        steps = list(model.successors(state))
+        assert list(model.successors(state)) == steps
+        assert list(fresh.successors(state)) == steps
+
+
+def test_successors_leave_the_state_unchanged(explored):
+    model, states = explored
+    for state in states:
+        before = (hash(state), repr(state))
+        list(model.successors(state))
+        assert (hash(state), repr(state)) == before
+
+
+def test_canonical_form_is_the_least_image_over_all_renamings(explored):
+    model, states = explored
+    symmetry = Symmetry(model, model.symmetry_sets)
+    for state in states[:300]:
+        fast, to_fast = symmetry.canonical(state)
+        assert fast == symmetry.reference(state)[0]
+        assert model.permute(state, to_fast) == fast
+
+
+def test_renaming_commutes_with_steps(explored):
+    model, states = explored
+    generators = Symmetry(model, model.symmetry_sets).generators()
+    assert generators, "every bundled model declares an interchangeable set"
+    for state in states[:500]:
+        steps = list(model.successors(state))
+        for perm in generators:
+            renamed = {(model.permute_action(action, perm), model.permute(successor, perm))
+                       for action, successor in steps}
+            assert set(model.successors(model.permute(state, perm))) == renamed
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_every_mutant_breaks_a_property_on_a_bundled_spec(name):
+    expected = {spec["mutant"]: spec["expect"] for spec in bundled_specs()
+                if spec["model"] == name and spec.get("mutant")}
+    assert set(expected) == set(REGISTRY[name].mutants)
+    for mutant, expect in expected.items():
+        assert expect["verdict"] == "violated", mutant
+        assert REGISTRY[name].properties[expect["property"]].kind == "invariant"
+
+
+#: Invariants that no mutant breaks yet: each needs a mutant (a plausible
+#: bug) that a bundled spec shows breaking it. Remove an entry when one does.
+NOT_YET_BROKEN = {
+    "paxos": {"validity"},
+    "paxos-textbook": {"validity", "learners_agree", "learned_implies_chosen"},
+    "raft": {"init_commits_kept"},
+}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_every_safety_property_is_broken_by_some_mutant(name):
+    invariants = {p.name for p in REGISTRY[name].properties.values() if p.kind == "invariant"}
+    broken = {spec["expect"]["property"] for spec in bundled_specs()
+              if spec["model"] == name and spec.get("mutant")}
+    assert invariants - broken == NOT_YET_BROKEN.get(name, set())

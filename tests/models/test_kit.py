@@ -1,0 +1,324 @@
+"""The model kit's parts on their own: records and their derived renaming,
+networks, handlers and the model built from them, and the mistakes a model
+author can make (each a `ModelDefinitionError` saying what to fix)."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import pytest
+
+from checker import ModelDefinitionError, Param, check, invariant
+from models.kit import ActorModel, Bag, Drop, Duplicate, Fifo, MessageSet, Node, ids, on, step
+from models.kit.records import blanked, renamer
+from models.paxos import Paxos
+from tests.brute_force import orbit_counts_agree, reachable_states
+from tests.models.test_conformance import USER_MODEL
+
+Server = ids("servers", "s")
+Value = ids("values")
+
+
+class Entry(NamedTuple):
+    term: int
+    value: Value
+
+
+class Vote(NamedTuple):
+    voter: Server
+    candidate: Server | None
+    granted: frozenset[Server]
+    log: tuple[Entry, ...]
+    payload: Any
+    term: int
+
+
+def test_renaming_is_derived_from_the_field_types_at_any_depth():
+    vote = Vote(voter=0, candidate=2, granted=frozenset({0, 1}),
+                log=(Entry(1, 0), Entry(2, 1)), payload=Entry(3, 1), term=0)
+    images = {"servers": (1, 2, 0), "values": (1, 0)}
+    assert renamer(Vote)(vote, images) == Vote(
+        voter=1, candidate=0, granted=frozenset({1, 2}), log=(Entry(1, 1), Entry(2, 0)),
+        payload=Entry(3, 0), term=0)
+    assert renamer(Vote)(vote._replace(candidate=None), images).candidate is None
+    # only the sets named are renamed; a record without names has no renamer
+    assert renamer(Vote)(vote, {"values": (1, 0)}).voter == 0
+    assert renamer(NamedTuple("Plain", [("term", int)])) is None
+    # blanking every name leaves what renaming cannot change
+    blank = {"servers": (-1, -1, -1), "values": (-1, -1)}
+    assert blanked(vote, blank) == blanked(renamer(Vote)(vote, images), blank)
+    assert repr(Entry(1, 0)) == "Entry(term=1, value=0)"
+
+
+def test_a_message_set_keeps_every_message_and_shares_equal_sets():
+    network = MessageSet().bind(None, (Entry, Vote))
+    empty = network.initial()
+    one = network.send(empty, ((0, Entry(1, 0)),))
+    assert one == (frozenset({Entry(1, 0)}), frozenset())
+    assert network.send(one, ((0, Entry(1, 0)),)) is one  # sending again changes nothing
+    assert network.send(empty, ((0, Entry(1, 0)),))[0] is one[0]  # one shared set
+    assert network.receive(one, 0, Entry(1, 0)) is one
+
+
+class Budgets:
+    drops, duplicates = 1, 1
+
+
+def test_a_bag_counts_copies_and_spends_its_fault_budgets():
+    network = Bag(drop="drops", duplicate="duplicates").bind(Budgets(), (Entry,))
+    net = network.send(network.initial(), ((0, Entry(1, 0)),))
+    assert net == (frozenset({(Entry(1, 0), 1)}), (1, 1))
+    faults = network.faults(net)
+    assert [action for action, _ in faults] == [Drop(Entry(1, 0)), Duplicate(Entry(1, 0))]
+    dropped, duplicated = (value for _, value in faults)
+    assert dropped == (frozenset(), (0, 1))
+    assert duplicated == (frozenset({(Entry(1, 0), 2)}), (1, 0))
+    assert network.faults(duplicated) == [(Drop(Entry(1, 0)), (frozenset({(Entry(1, 0), 1)}),
+                                                                (0, 0)))]
+    assert network.receive(duplicated, 0, Entry(1, 0)) == (frozenset({(Entry(1, 0), 1)}), (1, 0))
+
+
+# -- the model built from handlers ----------------------------------------------------
+
+
+@pytest.mark.parametrize("build", [lambda: Paxos(ballots=2), lambda: USER_MODEL(rms=3)])
+def test_the_compiled_successors_are_the_readable_loop(build):
+    model = build()
+    for state in reachable_states(model):
+        assert model.successors(state) == ActorModel.successors(model, state)
+
+
+class Ping(NamedTuple):
+    to: Server
+    dst = "to"
+
+
+class Pinged(NamedTuple):
+    s: Server
+
+
+class Pinger(Node):
+    ids = Server
+
+    @step(Pinged)
+    def ping(self):
+        return [Pinged(self.id)]  # not a message type of the model
+
+
+class Pings(ActorModel):
+    name = "pings"
+    params = (Param("servers", 2, "servers"),)
+    roles = (Pinger,)
+    messages = (Ping,)
+    symmetry_sets = ("servers",)
+
+
+def test_sending_an_undeclared_message_type_is_a_definition_error():
+    model = Pings()
+    with pytest.raises(ModelDefinitionError) as error:
+        model.successors(model.initial_states()[0])
+    assert str(error.value) == ("model 'pings': Pinger.ping sent a Pinged, which is not in "
+                                "the model's `messages`")
+
+
+def test_a_mutant_must_override_a_node_class_or_the_model():
+    with pytest.raises(ModelDefinitionError) as error:
+        Pings.mutant("stray", "overrides nothing")(type("Stray", (), {}))
+    assert str(error.value) == ("mutant 'stray' of 'pings': Stray must subclass Pings or one "
+                                "of its node classes")
+
+
+def test_a_group_of_next_lists_handlers_of_one_role():
+    class Ponged(NamedTuple):
+        s: Server
+        to: Server
+
+    class Ponger(Node):
+        ids = Server
+
+        @on(Ping, Ponged)
+        def pong(self, m):
+            return []
+
+    class Mixed(Pings):
+        roles = (Pinger, Ponger)
+        next = ((Pinger.ping, Ponger.pong),)
+
+    with pytest.raises(ModelDefinitionError) as error:
+        Mixed()
+    assert str(error.value) == "model 'pings': each group of `next` lists handlers of one role"
+
+
+def test_mistakes_in_the_declarations_say_what_to_fix():
+    class Nameless(Node):
+        @step(Pinged)
+        def ping(self):
+            return []
+
+    class WrongArity(Node):
+        ids = Server
+
+        @on(Ping, Pinged)  # Pinged has one field: the node; a Ping adds one
+        def pong(self, m):
+            return []
+
+    class Unknown(Node):
+        ids = Server
+
+        @on(Entry, Pinged)
+        def take(self, m):
+            return []
+
+    def error(role):
+        model = type("Broken", (Pings,), {"roles": (role,)})
+        with pytest.raises(ModelDefinitionError) as raised:
+            model()
+        return str(raised.value)
+
+    assert error(Nameless) == ("model 'pings': node class Nameless has no id type; declare "
+                               'one, as ids = models.kit.ids("servers", "s")')
+    assert error(WrongArity) == ("model 'pings': the action Pinged of WrongArity.pong must "
+                                 "be a named tuple of 2 fields: the node, then the "
+                                 "message's fields")
+    assert error(Unknown) == ("model 'pings': Unknown.take takes, reads or sends Entry, "
+                              "which is not in the model's `messages`")
+
+
+# -- FIFO channels ----------------------------------------------------------------------
+
+Sender = ids("senders", "s")
+Receiver = ids("receivers", "r")
+
+
+class Data(NamedTuple):
+    seq: int
+    frm: Sender
+    to: Receiver
+    src, dst = "frm", "to"
+
+
+class Next(NamedTuple):
+    next: int = 0
+
+
+class Expected(NamedTuple):
+    expected: int = 0
+    reordered: bool = False
+
+
+class Send(NamedTuple):
+    s: Sender
+
+
+class Deliver(NamedTuple):
+    r: Receiver
+    seq: int
+    frm: Sender
+    to: Receiver
+
+
+class SenderNode(Node):
+    ids, state, count = Sender, Next, 1
+
+    @step(Send)
+    def send(self, s):
+        if s.next < self.model.sends:
+            return s._replace(next=s.next + 1), [Data(s.next, self.id, 0)]
+        return None
+
+
+class ReceiverNode(Node):
+    ids, state, count = Receiver, Expected, 1
+
+    @on(Data, Deliver)
+    def deliver(self, s, m):
+        return Expected(m.seq + 1, s.reordered or m.seq < s.expected), []
+
+
+class Stream(ActorModel):
+    name = "stream"
+    params = (Param("sends", 3, "messages sent"), Param("drops", 1, "messages lost"))
+    roles = (SenderNode, ReceiverNode)
+    messages = (Data,)
+    network = Fifo(drop="drops")
+
+    @invariant("No reordering")
+    def in_order(self, state):
+        return not self.record(state, ReceiverNode, 0).reordered
+
+
+class UnorderedStream(Stream):
+    network = Bag(drop="drops")
+
+
+def stream_by_hand(sends: int, drops: int) -> tuple[int, int]:
+    """States and depth of the same stream written out by hand: (sent,
+    queue, expected, reordered, drops left)."""
+    initial = (0, (), 0, False, drops)
+    depth = {initial: 0}
+    queue = [initial]
+    for n, q, expected, reordered, left in queue:
+        after = [(n + 1, q + (n,), expected, reordered, left)] if n < sends else []
+        if q:
+            after.append((n, q[1:], q[0] + 1, reordered or q[0] < expected, left))
+            if left:
+                after.append((n, q[1:], expected, reordered, left - 1))
+        for t in after:
+            if t not in depth:
+                depth[t] = depth[n, q, expected, reordered, left] + 1
+                queue.append(t)
+    return len(depth), max(depth.values())
+
+
+def test_fifo_channels_deliver_in_order_even_when_lossy():
+    result = check(Stream())
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (19, 6) == stream_by_hand(3, 1)
+    assert check(Stream(sends=4, drops=2)).stats.distinct_states == stream_by_hand(4, 2)[0]
+    assert result.stats.actions == {"Send": 10, "Deliver": 10, "Drop": 6}
+    model = Stream(drops=0)
+    s = model.initial_states()[0]
+    for _ in range(2):
+        (_, s), = [step for step in model.successors(s) if type(step[0]) is Send]
+    assert model.state_view(s)["channels"] == [
+        "senders:0→receivers:0: Data(seq=0, frm=0, to=0), Data(seq=1, frm=0, to=0)"]
+    # only the oldest message of the link can be received
+    assert [action for action, _ in model.successors(s)] == [Send(0), Deliver(0, 0, 0, 0)]
+
+
+def test_a_bag_reorders_what_a_fifo_channel_keeps_in_order():
+    result = check(UnorderedStream(drops=0))
+    assert "\n".join(map(str, result.violation("in_order").trace.actions)) == "\n".join([
+        "Send(s=0)", "Send(s=0)", "Deliver(r=0, seq=1, frm=0, to=0)",
+        "Deliver(r=0, seq=0, frm=0, to=0)"])
+
+
+def test_fifo_channels_need_both_ends_of_every_message():
+    class PingsOverFifo(Pings):
+        network = Fifo()
+
+    with pytest.raises(ModelDefinitionError) as error:
+        PingsOverFifo()
+    assert str(error.value) == (
+        "model 'pings': on FIFO channels every message names its sender and receiver; give "
+        'Ping fields for both and say which, as src, dst = "frm", "to"')
+
+
+class ManySenders(SenderNode):
+    count = None  # as many as the `senders` parameter
+
+
+class Streams(Stream):
+    params = Stream.params + (Param("senders", 2, "senders"),)
+    roles = (ManySenders, ReceiverNode)
+    symmetry_sets = ("senders",)
+
+
+@pytest.mark.parametrize("params, counts", [
+    (dict(sends=2, drops=1, senders=2), (78, 44)),
+    (dict(sends=2, drops=0, senders=3), (270, 67)),
+])
+def test_fifo_links_are_renamed_with_their_ends(params, counts):
+    # (reachable states, orbits under renaming senders), each checked
+    # against brute force by orbit_counts_agree
+    assert orbit_counts_agree(lambda: Streams(**params), [("senders",)]) == counts

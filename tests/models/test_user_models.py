@@ -1,0 +1,156 @@
+"""Users' own models: a spec names a class in a file next to it, or a model
+an installed package registers under the ``cmc.models`` entry points.
+
+The model used is tests/models/user/two_phase_commit.py, two-phase commit
+written with the kit over a lossy bag; its counts are checked against brute
+force (orbits) as well as pinned.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker import CheckConfig, SpecError, check
+from checker.spec import load_spec
+from cmc.main import cli
+from models import REGISTRY
+from tests.brute_force import orbit_counts_agree
+
+USER = Path(__file__).parent / "user"
+SPEC = USER / "two-phase.yaml"
+
+
+def test_a_spec_names_a_model_class_in_a_file_next_to_it():
+    spec = load_spec(SPEC, REGISTRY)
+    assert spec.model_class.__name__ == "TwoPhaseCommit"
+    assert spec.model_name == "two-phase-commit"
+    assert spec.params == {"rms": 3, "drops": 1}
+    result = check(spec.build())
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (1190, 10)
+    assert result.witness("all_committed").trace.actions[-1].__class__.__name__ == \
+        "RMRcvCommitMsg"
+    # Commit(rm=0) and Abort(rm=0) are equal tuples: each still lands in its
+    # own part of the network, as itself
+    witness = result.witness("all_committed").trace
+    after_commit = witness.steps[7].state
+    module = sys.modules[spec.model_class.__module__]
+    assert {type(m).__name__ for m in spec.build().sent(after_commit, module.Commit)} == {
+        "Commit"}
+    assert spec.build().sent(after_commit, module.Abort) == []
+    # loading it again gives the same class, not a second copy of the module
+    assert load_spec(SPEC, REGISTRY).model_class is spec.model_class
+
+
+def test_the_command_line_checks_a_users_model():
+    result = CliRunner().invoke(cli, ["check", str(SPEC)])
+    assert result.exit_code == 0, result.output
+    assert "two-phase-commit" in result.output
+
+
+@pytest.mark.parametrize("params, counts", [
+    # (reachable states, orbits under renaming the resource managers)
+    (dict(rms=2, drops=0), (69, 41)),
+    (dict(rms=3, drops=0), (415, 108)),
+    (dict(rms=3, drops=1), (1190, 261)),
+])
+def test_the_kit_derives_symmetry_for_a_users_model(params, counts):
+    # The TM's set of prepared RMs, the messages naming RMs and the network's
+    # Drop(message) are renamed from their declared field types alone.
+    model_class = load_spec(SPEC, REGISTRY).model_class
+    assert orbit_counts_agree(lambda: model_class(**params), [("rms",)]) == counts
+
+
+def test_a_users_mutant_is_an_override_and_is_caught():
+    model_class = load_spec(SPEC, REGISTRY).model_class
+    assert model_class.mutants == {
+        "commit_early": "the TM commits once any RM prepared; breaks Consistency"}
+    result = check(model_class(mutant="commit_early"), CheckConfig(properties=("consistent",)))
+    violation = result.violation("consistent")
+    assert violation.reason == "rm0 committed and rm1 aborted"
+    assert "\n".join(map(str, violation.trace.actions)) == "\n".join([
+        "RMPrepare(rm=0)",
+        "RMChooseToAbort(rm=1)",
+        "TMRcvPrepared(tm=0, rm=0, to=0)",
+        "TMCommit(tm=0)",
+        "RMRcvCommitMsg(rm=0, to=0)",
+    ])
+
+
+# -- mistakes: one line naming the spec file, the field and the fix ------------------------
+
+
+@pytest.mark.parametrize("files, model, message", [
+    ({}, "./nope.py:Foo",
+     "model: model file ./nope.py not found (looked for {dir}/nope.py); give its path "
+     "relative to the spec file, as ./my_protocol.py:ClassName"),
+    ({"plain.py": "x = 1\n"}, "./plain.py:Foo",
+     "model: ./plain.py has no class 'Foo'; its models: none"),
+    ({"plain.py": "x = 1\n"}, "./plain.py:x",
+     "model: ./plain.py:x is not a model (a subclass of checker.Model); write it with "
+     "models.kit.ActorModel, or subclass checker.Model"),
+    ({"plain.py": "x = 1\n"}, "./plain.py",
+     "model: './plain.py' names a file but no class; write it as ./my_protocol.py:ClassName"),
+    ({"broken.py": "x = 1\nimport nothing_here_at_all\n"}, "./broken.py:Foo",
+     "model: importing ./broken.py failed (line 2): ModuleNotFoundError: No module named "
+     "'nothing_here_at_all'; fix the model file"),
+    ({"syntax.py": "def f(:\n"}, "./syntax.py:Foo",
+     "model: importing ./syntax.py failed (line 1): SyntaxError: invalid syntax; "
+     "fix the model file"),
+])
+def test_a_wrong_model_reference_is_one_line_with_the_fix(tmp_path, files, model, message):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"description: a user's model\nmodel: {model}\n")
+    with pytest.raises(SpecError) as error:
+        load_spec(spec, REGISTRY)
+    expected = f"{spec}:2: " + message.format(dir=tmp_path)
+    assert str(error.value) == expected
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 2
+    assert result.output == f"error: {expected}\n"
+
+
+# -- entry points --------------------------------------------------------------------
+
+
+def entry_points_giving(*entries):
+    def entry_points(group=None, **_):
+        assert group == "cmc.models"
+        return [importlib.metadata.EntryPoint(name, value, "cmc.models")
+                for name, value in entries]
+    return entry_points
+
+
+def test_an_installed_package_registers_a_model_by_entry_point(tmp_path, monkeypatch):
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points_giving(
+        ("two-phase", "tests.models.user.two_phase_commit:TwoPhaseCommit")))
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model: two-phase\nparams: {rms: 2, drops: 0}\n")
+    loaded = load_spec(spec, REGISTRY)
+    assert loaded.model_class.__module__ == "tests.models.user.two_phase_commit"
+    assert check(loaded.build()).stats.distinct_states == 69
+    # a bundled model keeps its name; an unknown name lists the bundled ones
+    spec.write_text("model: paxoss\n")
+    with pytest.raises(SpecError) as error:
+        load_spec(spec, REGISTRY)
+    assert str(error.value).startswith(f"{spec}:1: model: unknown model 'paxoss'")
+
+
+def test_an_entry_point_that_fails_to_load_says_which_package_to_fix(tmp_path, monkeypatch):
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points_giving(
+        ("two-phase", "no_such_package.protocols:TwoPhaseCommit")))
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model: two-phase\n")
+    with pytest.raises(SpecError) as error:
+        load_spec(spec, REGISTRY)
+    assert str(error.value) == (
+        f"{spec}:1: model: the cmc.models entry point 'two-phase' "
+        "(no_such_package.protocols:TwoPhaseCommit) failed to load: ModuleNotFoundError: "
+        "No module named 'no_such_package'; fix or reinstall the package that provides it")
