@@ -65,7 +65,9 @@ def test_a_thousand_workers_are_capped_and_the_report_says_how_many_ran(run):
                  "specs/raft-mutant-vote-twice.yaml")
     assert result.exit_code == 0
     assert result.stderr == f"note: --workers 1000: using {used}, the CPUs this process may use\n"
-    assert json.loads(result.stdout)["results"][0]["stats"]["workers"] == used
+    # stats.workers counts the processes that ran: this spec's levels are
+    # too small to share, so one did.
+    assert json.loads(result.stdout)["results"][0]["stats"]["workers"] == 1
 
 
 def test_graph_refuses_an_output_extension_it_cannot_write(run, write_spec, tmp_path):
@@ -110,7 +112,7 @@ def test_a_run_out_of_memory_is_incomplete_saying_so(run, write_spec, monkeypatc
     stopped(monkeypatch, "memory")
     result = run("check", write_spec(HOLDS))
     assert result.exit_code == 3
-    assert ("verdict: INCOMPLETE (incomplete: memory ran out (give smaller parameters or "
+    assert ("verdict: INCOMPLETE (memory ran out (give smaller parameters or "
             "bounds, or more memory))\n") in result.stdout
 
 

@@ -245,7 +245,7 @@ def test_junit_to_standard_output_redirected_to_a_file_is_added_to_it(tmp_path):
                               env=dict(os.environ, PYTHONPATH=str(root)), timeout=120)
     assert done.returncode == 0
     text = output.read_text()
-    assert text.startswith("specs/paxos-3a-2v-2b.yaml: paxos (acceptors=3, values=2, ")
+    assert text.startswith("specs/paxos-3a-2v-2b.yaml: paxos {acceptors: 3, values: 2, ")
     assert "\nexpectation met\n" in text
     assert text.endswith("</testsuites>\n")
     assert output.stat().st_ino == inode  # the shell's file, not a replacement
