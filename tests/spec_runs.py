@@ -40,3 +40,19 @@ def view(model, state, *fields: str) -> dict:
     """The named fields of a state's view (e.g. "s1.role", "msgs")."""
     full = model.state_view(state)
     return {name: full[name] for name in fields}
+
+
+def outcome(result) -> tuple:
+    """Everything a result says but timings, memory, the number of processes
+    and the fingerprint settings: what two ways of running one check must
+    agree on."""
+    stats = result.stats
+
+    def findings(found):
+        return [(f.property.name, f.reason,
+                 None if f.trace is None else [(s.action, s.state) for s in f.trace.steps])
+                for f in found]
+
+    return (result.verdict, result.stopped_by, stats.distinct_states, stats.generated_states,
+            stats.depth, dict(stats.actions), dict(stats.new_states),
+            findings(result.violations), findings(result.witnesses))

@@ -24,7 +24,7 @@ from checker import CheckConfig, ModelDefinitionError, check
 from checker.fingerprints import ExactStore, Fingerprints
 from checker.spec import load_spec
 from models import REGISTRY
-from tests.spec_runs import checked_spec
+from tests.spec_runs import checked_spec, outcome
 from tests.toys import DieHard, Lookalikes, Tick, Unhashable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,20 +170,6 @@ def test_the_exact_store_keeps_the_first_of_equal_states():
     assert store.add_new([(1, -3), (1, -4)], limit=1) == [0]
     assert store.add_new([(2,)], record=False) == [0]
     assert (len(store), store.unseen([(2,)])) == (4, [0])
-
-
-def outcome(result) -> tuple:
-    """What a run found, but timings, memory and the fingerprint settings."""
-    stats = result.stats
-
-    def findings(found):
-        return [(f.property.name, f.reason,
-                 None if f.trace is None else [(s.action, s.state) for s in f.trace.steps])
-                for f in found]
-
-    return (result.verdict, result.stopped_by, stats.distinct_states, stats.generated_states,
-            stats.depth, dict(stats.actions), dict(stats.new_states),
-            findings(result.violations), findings(result.witnesses))
 
 
 #: Specs that take over a couple of seconds exactly: under `-m slow`.

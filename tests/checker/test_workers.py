@@ -25,6 +25,7 @@ from checker import workers
 from checker.spec import load_spec
 from models import REGISTRY
 from tests.checker.test_against_naive import graphs
+from tests.spec_runs import outcome
 from tests.toys import Tokens
 
 pytestmark = pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
@@ -67,20 +68,6 @@ def counting_forks():
         yield started
     finally:
         workers.Child.__init__ = original
-
-
-def outcome(result) -> tuple:
-    """Everything a result says, but timings and memory."""
-    stats = result.stats
-
-    def findings(found):
-        return [(f.property.name, f.reason,
-                 None if f.trace is None else [(s.action, s.state) for s in f.trace.steps])
-                for f in found]
-
-    return (result.verdict, result.stopped_by, stats.distinct_states,
-            stats.generated_states, stats.depth, dict(stats.actions),
-            dict(stats.new_states), findings(result.violations), findings(result.witnesses))
 
 
 def both(model, config: CheckConfig = CheckConfig(), workers_: int = 2) -> tuple:
