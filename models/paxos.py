@@ -351,6 +351,14 @@ class LeaderIgnoringVotes(Leader):
         return True  # the bug: any value will do
 
 
+@Paxos.mutant("value_off_by_one", "Phase2a sends the value after the one it chose (an "
+                                  "off-by-one in the value index); breaks Validity")
+class LeaderOffByOne(Leader):
+    def phase2a(self, v, one_bs, two_as):
+        sent = super().phase2a(v, one_bs, two_as)
+        return sent and [m._replace(val=m.val + 1) for m in sent]  # the bug
+
+
 @Paxos.mutant("accept_below_promise", "Phase2b votes for a 2a message below max_bal; "
                                       "breaks Agreement")
 class AcceptorBreakingPromises(AcceptorNode):

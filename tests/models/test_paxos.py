@@ -16,7 +16,8 @@ import pytest
 from checker import CheckConfig, ParamError, check
 from checker.model import Received, Sent
 from models import REGISTRY
-from models.paxos import (AcceptorBreakingPromises, AcceptorNode, Leader, LeaderIgnoringVotes, Msg1a, Msg1b,
+from models.paxos import (AcceptorBreakingPromises, AcceptorNode, Leader, LeaderIgnoringVotes,
+                          LeaderOffByOne, Msg1a, Msg1b,
                           Msg2a, Msg2b, Paxos, PaxosWithSmallQuorums, Phase1a, Phase1b, Phase2a,
                           Phase2b)
 from tests.models import paxos_hand
@@ -177,7 +178,7 @@ def test_registered_with_its_parameters_and_mutants():
     assert model.parameters() == {"acceptors": 3, "values": 2, "ballots": 2,
                                   "quorum": "majority"}
     assert set(Paxos.mutants) == {"no_adopt", "accept_below_promise",
-                                  "non_intersecting_quorums"}
+                                  "non_intersecting_quorums", "value_off_by_one"}
     assert Paxos.symmetry_sets == ("acceptors", "values")
     assert list(Paxos.properties) == ["agreement", "validity", "value_chosen",
                                       "adopts_earlier_vote", "stale_1a_ignored"]
@@ -323,6 +324,25 @@ def test_non_intersecting_quorums_break_agreement():
         Msg2b(1, 0, 0), Msg2a(1, 1), Msg2b(0, 1, 1))
 
 
+def test_value_off_by_one_breaks_validity():
+    result = check(Paxos(mutant="value_off_by_one"), CheckConfig(properties=("validity",)))
+    assert (result.verdict, result.stats.distinct_states) == ("violated", 262)
+    violation = result.violation("validity")
+    assert violation.reason == "2 is chosen but is not a value"
+    assert violation.trace.actions == (
+        Phase1a(0),
+        Phase1b(0, 0),
+        Phase1b(1, 0),
+        Phase2a(0, 1),      # the leader picks value 1 and sends 2
+        Phase2b(0, 0, 2),
+        Phase2b(1, 0, 2),   # a quorum votes for 2, which is not a value
+    )
+    assert violation.trace.final == state(
+        (0, 0, -1), (0, 0, -1), (2, 2, None),
+        Msg1a(0), Msg1b(0, 0, -1, None), Msg1b(1, 0, -1, None), Msg2a(0, 2),
+        Msg2b(0, 0, 2), Msg2b(1, 0, 2))
+
+
 # -- parameters ---------------------------------------------------------------
 
 
@@ -363,6 +383,7 @@ def test_each_mutant_is_one_override():
     assert roles(None) == [Leader, AcceptorNode]
     assert roles("no_adopt") == [LeaderIgnoringVotes, AcceptorNode]
     assert roles("accept_below_promise") == [Leader, AcceptorBreakingPromises]
+    assert roles("value_off_by_one") == [LeaderOffByOne, AcceptorNode]
     assert type(Paxos()) is Paxos
     assert type(Paxos(mutant="non_intersecting_quorums")) is PaxosWithSmallQuorums
     assert Paxos(mutant="non_intersecting_quorums").quorums.phase1.quorums[0] == frozenset({0})
