@@ -2,37 +2,8 @@
 test oracle: the kit's readable model must reach the same states, one for
 one (tests/models/test_paxos.py). Not registered; not for users.
 
-Single-decree Paxos in Lamport's message-set formulation.
-
-Follows ``Paxos.tla`` of the TLA+ Examples (tlaplus/Examples,
-specifications/Paxos): Paxos without explicit leaders or learners. Each
-acceptor ``a`` keeps ``max_bal[a]`` (the highest ballot it took part in) and
-its last vote ``max_vbal[a]``, ``max_val[a]`` (``-1`` and ``None`` before it
-votes); ``msgs`` is the set of every message ever sent. Acceptors are
-numbered ``0..acceptors-1``, values ``0..values-1``, ballots
-``0..ballots-1`` (the spec's ``Ballot`` cut down to a finite set, as TLC's
-configurations do). For 3 acceptors, 2 values and ballots {0, 1} the model
-has TLC's 3,921 distinct states.
-
-The network: a message never leaves ``msgs``, so any sent message can be
-received at any time, any number of times. As Lamport's spec argues, this
-covers loss, reordering and duplication as far as safety is concerned: a lost
-message is one nobody acts on.
-
-Quorums: the ``quorum`` rule (default: majorities). ``\\E Q \\in Quorum`` in
-Phase2a ranges over every quorum, supersets of the minimal ones included. The
-spec assumes every two quorums intersect (its QuorumAssumption), so a spec
-may give a rule that breaks this only when it expects Agreement to fail
-(`check_sound`); the `non_intersecting_quorums` mutant breaks it on purpose.
-With a flexible rule, Phase2a uses phase-1 quorums and choosing phase-2
-quorums.
-
-A value is *chosen* when a quorum sent 2b messages for the same ballot and
-value. There are no learners: in this formulation learning is choosing, so
-the textbook property "learned implies chosen" has nothing to check here
-(it belongs to the ``paxos-textbook`` model). Validity holds by
-construction, as every 2a carries a value of ``Value``; the property guards
-the encoding.
+The protocol, its variables, quorums and what "chosen" means are described
+in `models/paxos.py`, which follows the same Paxos.tla.
 
 Deliberate differences, none of which changes the reachable states:
 
