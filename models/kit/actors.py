@@ -56,8 +56,9 @@ clock part of the state), crash and restart handlers (``@on_crash``,
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Sequence
 
 from checker.errors import ModelDefinitionError
 from checker.model import Model, Note, Received, Sent, jsonable
@@ -75,24 +76,45 @@ class Handler:
 
     action: type
     takes: type | None = None          # the message type, for a message handler
-    choose: str | None = None          # model attribute: the choices of a step
+    choose: str | Callable | None = None  # the choices of a step (see `step`)
     reads: tuple[type, ...] = ()       # message types a step reads
     sends: tuple[type, ...] = ()       # message types its steps send, if declared
+
+    @property
+    def whole(self) -> bool:
+        """Whether the action is built from the message alone (``Receive(m)``):
+        its one field is typed as the message (or `Any`)."""
+        if self.takes is None or len(getattr(self.action, "_fields", ())) != 1:
+            return False
+        hint = typing.get_type_hints(self.action).get(self.action._fields[0])
+        return hint is Any or hint is self.takes
+
+
+class Stay(NamedTuple):
+    """A message handler's result that leaves the message in the network, to
+    be received again (raft.tla's UpdateTerm: "messages is unchanged so m
+    can be processed further")."""
+
+    record: Any
+    sends: tuple = ()
 
 
 def on(message: type, action: type, sends: tuple[type, ...] = ()) -> Callable:
     """Mark a handler of received messages of type `message`; its steps are
-    `action` (the node, then the message's fields)."""
+    `action`: the node, then the message's fields, or (an action of one
+    field) the message alone, as raft.tla's ``Receive(m)``."""
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, takes=message, sends=_types(sends))
         return function
     return mark
 
 
-def step(action: type, choose: str | None = None, reads: tuple[type, ...] = (),
+def step(action: type, choose: str | Callable | None = None, reads: tuple[type, ...] = (),
          sends: tuple[type, ...] | type = ()) -> Callable:
-    """Mark an internal step, once per element of the model's `choose`
-    (an int n means ``range(n)``), reading the messages of types `reads`."""
+    """Mark an internal step, once per element of the model's `choose` (an
+    int n means ``range(n)``), or of ``choose(node, record)`` when it is a
+    function (the peers a candidate may ask), reading the messages of types
+    `reads`."""
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
                                            sends=_types(sends))
@@ -228,13 +250,15 @@ class _Group:
                 for message in model.network.deliverable(component, handler.takes):
                     outcome = model._outcome(node, name, record, (message,))
                     if outcome is not None:
-                        action = model._intern(handler.action(node.id, *message))
-                        planned.append((action, outcome[0], (k, message), outcome[1]))
+                        action = model._intern(handler.action(message) if handler.whole
+                                               else handler.action(node.id, *message))
+                        planned.append((action, outcome[0], None if outcome[2] else (k, message),
+                                        outcome[1]))
             else:
                 read = tuple(model.network.select(
                     components[model.network.where(model._kind_index[kind])], kind)
                     for kind in handler.reads)
-                for choice in model._choices(handler.choose):
+                for choice in model._choices(handler.choose, node, record):
                     inputs = (() if choice is None else (choice,)) + read
                     outcome = model._outcome(node, name, record, inputs)
                     if outcome is not None:
@@ -242,6 +266,102 @@ class _Group:
                             node.id, *(() if choice is None else (choice,))))
                         planned.append((action, outcome[0], None, outcome[1]))
         return tuple(planned)
+
+
+class _Deliveries:
+    """A group of message handlers on a network that delivers message by
+    message (`Bag` with ``per_message``): for each message in the network's
+    order, its receipt by the node it is for (each node that takes it, if
+    it names none), then the network's faults on it, as raft.tla's Next
+    lists ``Receive(m)``, ``DuplicateMessage(m)`` and ``DropMessage(m)``.
+    A receipt is remembered per (receiver's record, message)."""
+
+    def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
+        self.model = model
+        network = model.network
+        marks = model._roles[role].handlers()
+        nodes = model._nodes[role]
+        takers: dict[int, tuple[str, Handler]] = {}
+        for name in names:
+            takers[model._kind_index[marks[name].takes]] = (name, marks[name])
+        # per type index: a memo of receipts, and the slot of each receiver
+        self.kinds = []
+        for k, kind in enumerate(model.messages):
+            taker = takers.get(k)
+            if taker is None:
+                self.kinds.append((k, None, None))
+                continue
+            field = getattr(kind, "dst", None)
+            dst = kind._fields.index(field) if field in kind._fields else None
+            slots = {node.id: model._slot.get((role, node.id)) for node in nodes}
+            self.kinds.append((k, Memo(self._receipt_of(k, taker, nodes, dst, slots)),
+                               (dst, slots)))
+        self.ordered = [Memo(lambda component: tuple(network.deliverable(component, None)))
+                        for _ in model.messages]
+
+    def _receipt_of(self, k: int, taker: tuple, nodes: list, dst: int | None,
+                    slots: dict) -> Callable:
+        model = self.model
+        name, handler = taker
+
+        def receipts(key: tuple) -> tuple:
+            """For (records of the receivers, message): each receipt as
+            (action, slot, new record, whether it changed, whether the
+            message stays, messages sent)."""
+            records, message = key
+            found = []
+            for node, record in zip(nodes if dst is None else [nodes[message[dst]]], records):
+                outcome = model._outcome(node, name, record, (message,))
+                if outcome is not None:
+                    action = model._intern(handler.action(message) if handler.whole
+                                           else handler.action(node.id, *message))
+                    found.append((action, slots[node.id], outcome[0], outcome[0] != record,
+                                  outcome[2], outcome[1]))
+            return tuple(found)
+        return receipts
+
+    def expand(self, state: tuple, out: list) -> None:
+        network = self.model.network
+        net = state[-1]
+        drops, duplicates = net[-1]
+        capacity = network.capacity
+        size = 0 if capacity is None else network.size(net)
+        room = capacity is None or size < capacity
+        drop, duplicate = network.drop_action, network.duplicate_action
+        for k, receipts, where in self.kinds:
+            component = net[k]
+            if not component:
+                continue
+            for message in self.ordered[k][component]:
+                if receipts is not None:
+                    dst, slots = where
+                    records = (state[slots[message[dst]]],) if dst is not None else tuple(
+                        state[slot] for slot in slots.values())
+                    for action, slot, new_record, changed, stays, sends in \
+                            receipts[records, message]:
+                        new_net = net if stays else network.receive(net, k, message)
+                        if sends:
+                            if (not changed and capacity is not None
+                                    and size - (not stays) + len(sends) > capacity):
+                                continue  # into a full bag (see `Bag`)
+                            new_net = network.send(new_net, sends)
+                        if changed:
+                            parts = list(state)
+                            parts[slot] = new_record
+                            parts[-1] = new_net
+                            out.append((action, tuple(parts)))
+                        elif new_net != net:
+                            out.append((action, state[:-1] + (new_net,)))
+                if room and (duplicates is None or duplicates):
+                    after = network.send(net, ((k, message),))
+                    if duplicates is not None:
+                        after = after[:-1] + ((drops, duplicates - 1),)
+                    out.append((duplicate(message), state[:-1] + (after,)))
+                if drops is None or drops:
+                    after = network.receive(net, k, message)
+                    if drops is not None:
+                        after = after[:-1] + ((drops - 1, duplicates),)
+                    out.append((drop(message), state[:-1] + (after,)))
 
 
 class ActorModel(Model):
@@ -315,7 +435,13 @@ class ActorModel(Model):
             if len({r for r, _ in group}) != 1:
                 raise ModelDefinitionError(f"model {self.name!r}: each group of `next` "
                                            "lists handlers of one role")
-            self._groups.append(_Group(self, group[0][0], [name for _, name in group]))
+            names = [name for _, name in group]
+            role = self._roles[group[0][0]]
+            if getattr(self.network, "per_message", False) and all(
+                    role.handlers()[name].takes is not None for name in names):
+                self._groups.append(_Deliveries(self, group[0][0], names))
+            else:
+                self._groups.append(_Group(self, group[0][0], names))
         self._expanded = 0
         self.successors = self._compile_successors()
         sizes = {role.ids.set_name: len(nodes) for role, nodes in zip(self._roles, self._nodes)}
@@ -342,6 +468,8 @@ class ActorModel(Model):
                 inputs = (len(handler.takes._fields) if handler.takes
                           else int(handler.choose is not None))
                 fields = getattr(handler.action, "_fields", None)
+                if fields is not None and handler.whole:
+                    continue
                 if fields is None or len(fields) != 1 + inputs:
                     raise wrong(f"the action {handler.action.__name__} of {role.__name__}."
                                 f"{name} must be a named tuple of {1 + inputs} fields: the "
@@ -352,18 +480,21 @@ class ActorModel(Model):
         """How many elements the set `name` has: the parameter of that name."""
         return getattr(self, name)
 
-    def _choices(self, choose: str | None) -> Iterable[Any]:
+    def _choices(self, choose: str | Callable | None, node: Node, record: Any) -> Iterable[Any]:
         if choose is None:
             return (None,)
+        if callable(choose):
+            return choose(node, record)
         choices = getattr(self, choose)
         return range(choices) if isinstance(choices, int) else choices
 
     def _run(self, key: tuple) -> tuple | None:
         """Run handler `name` of `node` on `record` and `inputs`: None when
         not enabled, else (the new record, interned; messages sent as
-        (type index, message))."""
+        (type index, message); whether the message received stays)."""
         node, name, record, inputs = key
         handler = getattr(node, name)
+        stays = False
         if node.state is None:
             sent = handler(*inputs)
             new_record = None
@@ -371,6 +502,7 @@ class ActorModel(Model):
             outcome = handler(record, *inputs)
             if outcome is None:
                 return None
+            stays = isinstance(outcome, Stay)
             new_record, sent = outcome
             new_record = self._intern(new_record)
         if sent is None:
@@ -383,7 +515,7 @@ class ActorModel(Model):
                     f"model {self.name!r}: {type(node).__name__}.{name} sent a "
                     f"{type(message).__name__}, which is not in the model's `messages`")
             sends.append((k, self._intern(message)))
-        return new_record, tuple(sends)
+        return new_record, tuple(sends), stays
 
     def _outcome(self, node: Node, name: str, record: Any, inputs: tuple) -> tuple | None:
         return self._outcomes[node, name, record, inputs]
@@ -402,6 +534,9 @@ class ActorModel(Model):
         self._expanded += 1
         steps: list = []
         for group in self._groups:
+            if isinstance(group, _Deliveries):
+                group.expand(state, steps)
+                continue
             plan = group.plans[group.key(state)]
             if plan:
                 self.network.expand(state, plan, steps)
@@ -421,6 +556,10 @@ class ActorModel(Model):
                  "    net = state[-1]",
                  "    steps = []"]
         for g, group in enumerate(self._groups):
+            if isinstance(group, _Deliveries):
+                env[f"deliver{g}"] = group.expand
+                lines.append(f"    deliver{g}(state, steps)")
+                continue
             env[f"plans{g}"] = group.plans
             lines += [f"    plan = plans{g}[{group.key_source}]",
                       "    if plan:",
@@ -447,7 +586,7 @@ class ActorModel(Model):
         """Look-ups and misses of the memo tables: a group's planned steps
         (one look-up per group per state expanded), a node's planned steps
         (looked up on a group's miss) and handler runs (on a node's miss)."""
-        groups = self._groups
+        groups = [group for group in self._groups if isinstance(group, _Group)]
         return {"plan_lookups": self._expanded * len(groups),
                 "plan_misses": sum(group.plans.misses for group in groups),
                 "node_plan_misses": sum(group.node_plans.misses for group in groups),
@@ -491,7 +630,7 @@ class ActorModel(Model):
         for r, role in enumerate(self._roles):
             for name, handler in role.handlers().items():
                 if handler.action is type(action):
-                    node = self._nodes[r][action[0]]
+                    node = self._nodes[r][receiver(action[0]) if handler.whole else action[0]]
                     break
             else:
                 continue
@@ -502,7 +641,7 @@ class ActorModel(Model):
         record = state[slot] if slot is not None else None
         events: list = []
         if handler.takes is not None:
-            message = handler.takes(*action[1:])
+            message = action[0] if handler.whole else handler.takes(*action[1:])
             inputs: tuple = (message,)
             events.append(Received(self._sender(message), node.name, repr(message)))
         else:

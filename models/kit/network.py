@@ -282,17 +282,61 @@ class MessageSet(Network):
 class Bag(Network):
     """Messages in flight, with copies; drop and duplicate faults within
     budgets named by parameters (``Bag(drop="drops")``: the model's
-    ``drops`` parameter is how many messages the network may lose)."""
+    ``drops`` parameter is how many messages the network may lose), or
+    without bound (``drop=True``, as raft.tla's DropMessage).
+
+    ``capacity`` names a parameter bounding the copies in flight, TLC's state
+    constraint on the bag (raft.tla's ``max_msgs``): a step that would leave
+    more and changes no node's record is not generated, since it leads
+    outside the bounds to a state whose records are this state's (which TLC
+    checks, with this state's answers, and does not explore); a step that
+    changes a record is generated and left to the model's `within_bounds`.
+
+    ``per_message``: message handlers are expanded message by message in the
+    bag's order (types in the model's order, then fields), each receipt
+    followed by that message's faults, duplicate then drop, as raft.tla's
+    Next lists them; ``drop_action`` and ``duplicate_action`` name the
+    faults' actions (subclasses of `Drop` and `Duplicate`)."""
 
     fault_actions = (Drop, Duplicate)
 
-    def __init__(self, drop: str | None = None, duplicate: str | None = None):
+    def __init__(self, drop: str | bool | None = None, duplicate: str | bool | None = None,
+                 capacity: str | None = None, per_message: bool = False,
+                 drop_action: type = Drop, duplicate_action: type = Duplicate):
         self.drop_param, self.duplicate_param = drop, duplicate
+        self.capacity_param, self.per_message = capacity, per_message
+        self.drop_action, self.duplicate_action = drop_action, duplicate_action
+        if (drop_action, duplicate_action) != (Drop, Duplicate):
+            self.fault_actions = (drop_action, duplicate_action)
 
     def setup(self, model: Any) -> None:
-        self.budgets = (getattr(model, self.drop_param) if self.drop_param else 0,
-                        getattr(model, self.duplicate_param) if self.duplicate_param else 0)
+        def budget(param: str | bool | None) -> int | None:
+            return None if param is True else getattr(model, param) if param else 0
+        self.budgets = (budget(self.drop_param), budget(self.duplicate_param))
+        self.capacity = getattr(model, self.capacity_param) if self.capacity_param else None
         self._changed = [Memo(lambda key: _recount(*key)) for _ in self.kinds]  # per type
+
+    def size(self, value: tuple) -> int:
+        """The copies in flight."""
+        return sum(copies for component in value[:-1] for _, copies in component)
+
+    def expand(self, state: tuple, plan: tuple, out: list) -> None:
+        if self.capacity is None:
+            return super().expand(state, plan, out)
+        net = state[-1]
+        size = self.size(net)
+        for action, slot, new_record, changed, received, sends in plan:
+            if (sends and not changed
+                    and size - (received is not None) + len(sends) > self.capacity):
+                continue  # into a full bag: see the class docstring
+            new_net = self.apply(net, received, sends)
+            if changed:
+                parts = list(state)
+                parts[slot] = new_record
+                parts[-1] = new_net
+                out.append((action, tuple(parts)))
+            elif new_net != net:
+                out.append((action, state[:-1] + (new_net,)))
 
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds) + (self.budgets,)
@@ -318,16 +362,20 @@ class Bag(Network):
         return value
 
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
+        if self.per_message:
+            return []  # with each message's receipt (`actors._Deliveries`)
         drops, duplicates = value[-1]
+        room = self.capacity is None or self.size(value) < self.capacity
         steps = []
         for k in range(len(self.kinds)):
             for message in ordered(m for m, _ in value[k]):
-                if drops:
-                    steps.append((Drop(message), self.receive(value, k, message)[:-1]
-                                  + ((drops - 1, duplicates),)))
-                if duplicates:
-                    steps.append((Duplicate(message), self.send(value, ((k, message),))[:-1]
-                                  + ((drops, duplicates - 1),)))
+                if drops is None or drops:
+                    steps.append((self.drop_action(message), self.receive(value, k, message)[:-1]
+                                  + ((None if drops is None else drops - 1, duplicates),)))
+                if room and (duplicates is None or duplicates):
+                    steps.append((self.duplicate_action(message),
+                                  self.send(value, ((k, message),))[:-1]
+                                  + ((drops, None if duplicates is None else duplicates - 1),)))
         return steps
 
     def read(self, value: tuple, k: int) -> list[Any]:

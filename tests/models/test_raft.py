@@ -11,7 +11,7 @@ from checker import CheckConfig, ParamError, check
 from checker.spec import load_spec
 from tests.spec_runs import checked_spec, steps, view
 from models import REGISTRY
-from models.raft import Raft
+from models.raft import Raft, ServerState
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -355,17 +355,18 @@ def test_split_vote_resolves_in_a_later_term():
 
 def test_leader_append_only_fails_when_a_leader_loses_an_entry():
     # No mutant breaks it (every bundled path appends); shown able to fail
-    # on a hand-made step, with the same server's tuple in both states.
+    # on a hand-made step, with the same server's record in both states.
     model = Raft(servers=2)
-    (follower, _), msgs = next(iter(model.initial_states()))
-    leader = (1, 2, 1, ((1, 0),), 0, 0, 0, (2, 2), (0, 0))  # s2, Leader of term 1
+    follower, _, net = model.initial_states()[0]
+    leader = ServerState(1, "Leader", 1, ((1, 0),), 0, frozenset(), frozenset(), (2, 2),
+                         (0, 0))  # s2, Leader of term 1
 
     def with_log(log):
-        return leader[:3] + (log,) + leader[4:]
+        return leader._replace(log=log)
 
-    before = ((follower, leader), msgs)
-    assert model.leader_append_only(before, None, ((follower, with_log(((1, 0), (1, 0)))), msgs))
-    outcome = model.leader_append_only(before, None, ((follower, with_log(())), msgs))
+    before = (follower, leader, net)
+    assert model.leader_append_only(before, None, (follower, with_log(((1, 0), (1, 0))), net))
+    outcome = model.leader_append_only(before, None, (follower, with_log(()), net))
     assert not outcome and outcome.reason == "leader s2's log went from [t1:v1] to []"
-    overwritten = model.leader_append_only(before, None, ((follower, with_log(((2, 0),))), msgs))
+    overwritten = model.leader_append_only(before, None, (follower, with_log(((2, 0),)), net))
     assert overwritten.reason == "leader s2's log went from [t1:v1] to [t2:v1]"
