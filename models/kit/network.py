@@ -315,21 +315,32 @@ class Bag(Network):
         self.budgets = (budget(self.drop_param), budget(self.duplicate_param))
         self.capacity = getattr(model, self.capacity_param) if self.capacity_param else None
         self._changed = [Memo(lambda key: _recount(*key)) for _ in self.kinds]  # per type
+        self._sizes = Memo(lambda value: sum(copies for component in value[:-1]
+                                             for _, copies in component))
 
     def size(self, value: tuple) -> int:
-        """The copies in flight."""
-        return sum(copies for component in value[:-1] for _, copies in component)
+        """The copies in flight (remembered per network value)."""
+        return self._sizes[value]
 
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
-        if self.capacity is None:
-            return super().expand(state, plan, out)
+        # `Network.expand` with the bag's `apply` inlined (this runs for
+        # every planned step of every state) and its capacity
         net = state[-1]
-        size = self.size(net)
+        capacity = self.capacity
+        size = 0 if capacity is None else self._sizes[net]
+        recount = self._changed
         for action, slot, new_record, changed, received, sends in plan:
-            if (sends and not changed
-                    and size - (received is not None) + len(sends) > self.capacity):
-                continue  # into a full bag: see the class docstring
-            new_net = self.apply(net, received, sends)
+            new_net = net
+            if received is not None:
+                k, message = received
+                new_net = new_net[:k] + (recount[k][new_net[k], message, -1],) + new_net[k + 1:]
+            if sends:
+                if (not changed and capacity is not None
+                        and size - (received is not None) + len(sends) > capacity):
+                    continue  # into a full bag: see the class docstring
+                for k, message in sends:
+                    new_net = new_net[:k] + (recount[k][new_net[k], message, 1],) \
+                        + new_net[k + 1:]
             if changed:
                 parts = list(state)
                 parts[slot] = new_record

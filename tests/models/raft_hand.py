@@ -1371,3 +1371,42 @@ class Raft(Model):
 
     def _members(self, mask: int) -> list[str]:
         return [server_name(i) for i in self._range if mask >> i & 1]
+
+
+# -- the kit model's encoding, for the differential test ------------------------------
+
+
+def kit_state(old: tuple) -> tuple:
+    """The state of `models.raft` (the kit's readable model) for a state of
+    this model: a record per server, then the bag per message type."""
+    from models import raft
+
+    servers, msgs = old
+    n = len(servers)
+
+    def members(mask: int) -> frozenset:
+        return frozenset(i for i in range(n) if mask >> i & 1)
+
+    records = tuple(raft.ServerState(term, raft.ROLES[role], voted_for, log, commit,
+                                     members(responded), members(granted), next_index,
+                                     match_index)
+                    for term, role, voted_for, log, commit, responded, granted, next_index,
+                    match_index in servers)
+    components: list[Counter] = [Counter() for _ in raft.MESSAGES]
+    for m in msgs:
+        components[m[0]][kit_message(m)] += 1
+    return records + (tuple(frozenset(c.items()) for c in components) + ((None, None),),)
+
+
+def kit_message(m: tuple) -> tuple:
+    from models import raft
+
+    return raft.MESSAGES[m[0]](*m[1:])
+
+
+def kit_action(action: tuple) -> tuple:
+    from models import raft
+
+    if type(action) in (Receive, DuplicateMessage, DropMessage):
+        return getattr(raft, type(action).__name__)(kit_message(action.m))
+    return getattr(raft, type(action).__name__)(*action)
