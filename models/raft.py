@@ -1146,6 +1146,15 @@ class ServerForgettingVotes(ServerNode):
         return restarted._replace(voted_for=None), sent  # the bug: the vote is volatile
 
 
+@Raft.mutant("volatile_log", "the log is not durable: Restart loses it, committed entries "
+                             "included (entries must reach stable storage before a server "
+                             "answers); breaks Committed Entries Kept")
+class ServerForgettingLog(ServerNode):
+    def restart(self, s):
+        restarted, sent = super().restart(s)
+        return restarted._replace(log=()), sent  # the bug: the log is volatile
+
+
 @Raft.mutant("no_truncate", "a follower whose entry conflicts appends the leader's entry "
                             "after it instead of deleting it; breaks Log Matching")
 class ServerKeepingConflicts(ServerNode):

@@ -234,6 +234,16 @@ Receive(AppendEntriesRequest(s1→s5, term 2, prev t1@2, entries [t2:c=3], commi
         "s5.log": ["t1:a=1", "t1:b=2", "t1:x=9", "t2:c=3"]}
 
 
+def test_volatile_log():
+    model, result = run_spec("raft-mutant-volatile-log.yaml")
+    found = result.violation("init_commits_kept")
+    assert found.reason == "s1 held the committed entries [t2:v1] but its log is now []"
+    assert steps(found.trace) == "Restart(s1)"
+    assert view(model, found.trace.final, "s1.role", "s1.log", "s1.commit_index",
+                "s2.log") == {"s1.role": "Follower", "s1.log": [], "s1.commit_index": 0,
+                              "s2.log": ["t2:v1"]}
+
+
 # -- scenarios ----------------------------------------------------------------------------
 
 
@@ -314,7 +324,7 @@ def test_init_is_validated(init, field, message):
 def test_mutants_are_listed():
     assert set(Raft.mutants) == {"no_log_check", "commit_previous_term", "vote_twice",
                                  "forget_vote_on_restart", "no_truncate", "no_step_down",
-                                 "change_before_commit"}
+                                 "change_before_commit", "volatile_log"}
 
 
 def test_election_walk_through():
