@@ -57,7 +57,14 @@ def test_each_mutant_takes_the_hand_compiled_mutant_s_steps(mutant):
                              max_msgs=2) >= 3000
 
 
-@pytest.mark.parametrize("path", sorted(p.name for p in SPECS.glob("raft-*.yaml")))
+def hand_specs() -> list[str]:
+    """The bundled raft specs, but those of mutants added since (volatile_log)."""
+    known = (None, *raft_hand.Raft.mutants)
+    return sorted(path.name for path in SPECS.glob("raft-*.yaml")
+                  if yaml.safe_load(path.read_text()).get("mutant") in known)
+
+
+@pytest.mark.parametrize("path", hand_specs())
 def test_from_each_bundled_spec_s_start(path):
     spec = yaml.safe_load((SPECS / path).read_text())
     params = dict(spec.get("params", {}), init=spec.get("init"), mutant=spec.get("mutant"))
