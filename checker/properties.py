@@ -73,9 +73,10 @@ def invariant(title: str) -> Callable[[Callable], Callable]:
     return _declare("invariant", title)
 
 
-def transition(title: str) -> Callable[[Callable], Callable]:
-    """Declare ``f(self, state, action, next_state)`` as a step property."""
-    return _declare("transition", title)
+def transition(title: str, default: bool = True) -> Callable[[Callable], Callable]:
+    """Declare ``f(self, state, action, next_state)`` as a step property;
+    ``default=False`` for a scenario's, checked only when named."""
+    return _declare("transition", title, default)
 
 
 def reachable(title: str, default: bool = True) -> Callable[[Callable], Callable]:

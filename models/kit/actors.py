@@ -250,8 +250,10 @@ class _Group:
                 for message in model.network.deliverable(component, handler.takes):
                     outcome = model._outcome(node, name, record, (message,))
                     if outcome is not None:
-                        action = model._intern(handler.action(message) if handler.whole
-                                               else handler.action(node.id, *message))
+                        # (a whole-message action is not interned: Receive(m) of two
+                        # message types with equal fields are equal tuples)
+                        action = (handler.action(message) if handler.whole
+                                  else model._intern(handler.action(node.id, *message)))
                         planned.append((action, outcome[0], None if outcome[2] else (k, message),
                                         outcome[1]))
             else:
@@ -313,8 +315,8 @@ class _Deliveries:
             for node, record in zip(nodes if dst is None else [nodes[message[dst]]], records):
                 outcome = model._outcome(node, name, record, (message,))
                 if outcome is not None:
-                    action = model._intern(handler.action(message) if handler.whole
-                                           else handler.action(node.id, *message))
+                    action = (handler.action(message) if handler.whole  # see `_node_plan`
+                              else model._intern(handler.action(node.id, *message)))
                     found.append((action, slots[node.id], outcome[0], outcome[0] != record,
                                   outcome[2], outcome[1]))
             return tuple(found)
@@ -323,7 +325,7 @@ class _Deliveries:
     def expand(self, state: tuple, out: list) -> None:
         network = self.model.network
         net = state[-1]
-        drops, duplicates = net[-1]
+        drops, duplicates = net[-1][:2]
         capacity = network.capacity
         size = 0 if capacity is None else network.size(net)
         room = capacity is None or size < capacity
@@ -355,12 +357,12 @@ class _Deliveries:
                 if room and (duplicates is None or duplicates):
                     after = network.send(net, ((k, message),))
                     if duplicates is not None:
-                        after = after[:-1] + ((drops, duplicates - 1),)
+                        after = after[:-1] + ((drops, duplicates - 1) + net[-1][2:],)
                     out.append((duplicate(message), state[:-1] + (after,)))
                 if drops is None or drops:
                     after = network.receive(net, k, message)
                     if drops is not None:
-                        after = after[:-1] + ((drops - 1, duplicates),)
+                        after = after[:-1] + ((drops - 1, duplicates) + net[-1][2:],)
                     out.append((drop(message), state[:-1] + (after,)))
 
 

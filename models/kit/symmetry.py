@@ -34,8 +34,9 @@ class Renaming:
     def __init__(self, layout: "Layout", images: dict[str, tuple[int, ...]]):
         self.layout = layout
         self.images = images
-        # keyed by type too: records of two types with equal fields are equal tuples
-        self.typed = Memo(lambda key: self._rename_record(key[1]))
+        # keyed by type too, and by the types of its fields: records of two
+        # types with equal fields are equal tuples (Receive(m) of two types of m)
+        self.typed = Memo(lambda key: self._rename_record(key[-1]))
         # a component by (type index, set): equal sets of two types are equal
         self.component = Memo(
             lambda key: layout.network.rename_component(key[1], self.record))
@@ -49,7 +50,7 @@ class Renaming:
                 self.sources[target] = position
 
     def record(self, record: Any) -> Any:
-        return self.typed[type(record), record]
+        return self.typed[type(record), tuple(map(type, record or ())), record]
 
     def _rename_record(self, record: Any) -> Any:
         if record is None:

@@ -15,12 +15,14 @@ from models import register
 from models.kit import ActorModel, Bag, Node, on, step
 from models.kit.actors import Stay
 from models.kit.memo import Memo
+from models.kit.network import Heal
 from models.quorum import (QUORUM_SCHEMA, interchangeable_groups, quorum_system,
                            require_intersecting)
 from models.raft.properties import RaftProperties
-from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, MESSAGES, AdvanceCommitIndex,
-                                 AppendEntries, AppendEntriesRequest, AppendEntriesResponse,
-                                 BecomeLeader, ChangeConfig, ClientRequest, DropMessage,
+from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, MESSAGES, PRECANDIDATE,
+                                 AdvanceCommitIndex, AppendEntries, AppendEntriesRequest, AppendEntriesResponse,
+                                 BecomeLeader, Campaign, ChangeConfig, CheckQuorum,
+                                 ClientRequest, DropMessage,
                                  DuplicateMessage, Receive, RequestVote, RequestVoteRequest,
                                  RequestVoteResponse, Restart, Server, ServerState, Timeout,
                                  last_term)
@@ -74,19 +76,36 @@ class ServerNode(Node):
     @step(Timeout)
     def timeout(self, s):
         """Timeout(i): a Follower or Candidate starts an election: Candidate,
-        currentTerm + 1, no vote, votes cleared. Sends nothing."""
+        currentTerm + 1, no vote, votes cleared. Sends nothing. With PreVote
+        it first becomes a PreCandidate of the same term (etcd)."""
         if s.role == LEADER or not self.may_time_out(s):
             return None
+        if self.model.pre_vote:
+            return s._replace(role=PRECANDIDATE, votes_responded=frozenset(),
+                              votes_granted=frozenset()), ()
+        return self.campaign_effect(s), ()
+
+    def campaign_effect(self, s: ServerState) -> ServerState:
         return s._replace(current_term=s.current_term + 1, role=CANDIDATE, voted_for=None,
-                          votes_responded=frozenset(), votes_granted=frozenset()), ()
+                          votes_responded=frozenset(), votes_granted=frozenset())
 
     @step(RequestVote, choose=lambda node, s: node.peers(s))
     def request_vote(self, s, j):
-        """RequestVote(i, j): a Candidate asks j, not yet in votesResponded."""
-        if s.role != CANDIDATE or j in s.votes_responded:
+        """RequestVote(i, j): a Candidate asks j, not yet in votesResponded
+        (a PreCandidate asks whether j would vote for it in the next term)."""
+        if s.role not in (CANDIDATE, PRECANDIDATE) or j in s.votes_responded:
             return None
-        return s, [RequestVoteRequest(self.id, j, s.current_term, last_term(s.log),
-                                      len(s.log))]
+        pre_vote = s.role == PRECANDIDATE
+        return s, [RequestVoteRequest(self.id, j, s.current_term + pre_vote, last_term(s.log),
+                                      len(s.log), pre_vote)]
+
+    @step(Campaign)
+    def campaign(self, s):
+        """PreVote: a PreCandidate whose pre-votes are a quorum campaigns as
+        Timeout does without PreVote (etcd's campaign after the pre-vote)."""
+        if s.role != PRECANDIDATE or not self.is_quorum(s, s.votes_granted):
+            return None
+        return self.campaign_effect(s), ()
 
     @step(BecomeLeader)
     def become_leader(self, s):
@@ -96,7 +115,7 @@ class ServerNode(Node):
             return None
         n = self.model.servers
         return s._replace(role=LEADER, next_index=(len(s.log) + 1,) * n,
-                          match_index=(0,) * n), ()
+                          match_index=(0,) * n, recent_active=frozenset()), ()
 
     @step(ClientRequest, choose="values")
     def client_request(self, s, v):
@@ -137,6 +156,17 @@ class ServerNode(Node):
             role = FOLLOWER  # it committed a configuration without it
         return s._replace(role=role, commit_index=agreed), ()
 
+    @step(CheckQuorum)
+    def check_quorum(self, s):
+        """CheckQuorum (etcd): at its election timeout a Leader that has not
+        heard from a quorum since the last check steps down; else it starts
+        counting again."""
+        if not self.model.check_quorum or s.role != LEADER:
+            return None
+        if self.is_quorum(s, s.recent_active | {self.id}):
+            return s._replace(recent_active=frozenset()), ()
+        return s._replace(role=FOLLOWER, recent_active=frozenset()), ()
+
     def may_commit(self, s: ServerState, index: int) -> bool:
         """Only an entry of the leader's current term is committed by counting."""
         return s.log[index - 1][0] == s.current_term
@@ -158,18 +188,30 @@ class ServerNode(Node):
     def update_term(self, s, m):
         """UpdateTerm: a higher term makes i a Follower of it, with no vote;
         m stays in the bag to be handled next."""
-        return Stay(s._replace(current_term=m.term, role=FOLLOWER, voted_for=None))
+        return Stay(s._replace(current_term=m.term, role=FOLLOWER, voted_for=None,
+                               recent_active=frozenset()))
 
     @on(RequestVoteRequest, Receive)
     def handle_request_vote_request(self, s, m):
         """HandleRequestVoteRequest(i, j, m): grant iff the term is i's, j's
         log is at least as up to date, and i has not voted for another."""
+        if m.pre_vote:
+            return self.handle_pre_vote_request(s, m)
         if m.term > s.current_term:
             return self.update_term(s, m)
         grant = m.term == s.current_term and self.log_ok(s, m) and self.may_vote(s, m)
         if grant:
             s = s._replace(voted_for=m.source)
         return s, [RequestVoteResponse(self.id, m.source, s.current_term, grant)]
+
+    def handle_pre_vote_request(self, s, m):
+        """PreVote (etcd's MsgPreVote): never changes the receiver's term;
+        granted, in the asked term, for a later term and a log at least as up
+        to date (etcd's leader check on a pre-vote of the voter's own term is
+        left out: the model does not track who leads)."""
+        grant = m.term > s.current_term and self.log_ok(s, m)
+        return s, [RequestVoteResponse(self.id, m.source, m.term if grant else s.current_term,
+                                       grant, True)]
 
     def log_ok(self, s, m) -> bool:
         """logOk: j's last entry has a later term, or the same and j's log is
@@ -185,9 +227,14 @@ class ServerNode(Node):
     def handle_request_vote_response(self, s, m):
         """HandleRequestVoteResponse(i, j, m): count j's answer (and vote);
         DropStaleResponse when m's term is older."""
-        if m.term > s.current_term:
+        if m.pre_vote:  # a granted pre-vote is for the term after the receiver's
+            if m.term > s.current_term and not m.vote_granted:
+                return self.update_term(s, m)
+            if s.role != PRECANDIDATE or m.term != s.current_term + 1:
+                return s, ()  # stale
+        elif m.term > s.current_term:
             return self.update_term(s, m)
-        if m.term < s.current_term:
+        elif m.term < s.current_term:
             return s, ()  # DropStaleResponse
         granted = s.votes_granted | {m.source} if m.vote_granted else s.votes_granted
         return s._replace(votes_responded=s.votes_responded | {m.source},
@@ -206,7 +253,7 @@ class ServerNode(Node):
         log_ok = prev == 0 or (prev <= len(s.log) and s.log[prev - 1][0] == m.prev_log_term)
         if m.term < s.current_term or (s.role == FOLLOWER and not log_ok):
             return s, [AppendEntriesResponse(self.id, m.source, s.current_term, False, 0)]
-        if s.role == CANDIDATE:
+        if s.role in (CANDIDATE, PRECANDIDATE):
             return Stay(s._replace(role=FOLLOWER))
         if s.role == LEADER:
             return None  # the spec has no case for it: the message waits
@@ -231,6 +278,8 @@ class ServerNode(Node):
         if m.term < s.current_term:
             return s, ()  # DropStaleResponse
         j = m.source
+        if self.model.check_quorum and s.role == LEADER:
+            s = s._replace(recent_active=s.recent_active | {j})
         if m.success:
             return s._replace(next_index=_put(s.next_index, j, m.match_index + 1),
                               match_index=_put(s.match_index, j, m.match_index)), ()
@@ -274,16 +323,28 @@ class Raft(RaftProperties, RaftScenario, ActorModel):
               "votes and commitment count majorities of each server's latest "
               "configuration; null: the configuration is every server, fixed",
               schema=MEMBERSHIP_SCHEMA),
+        Param("pre_vote", False, "PreVote (etcd): a server that times out first asks, "
+              "without raising its term, whether a quorum would vote for it",
+              schema={"type": "boolean"}),
+        Param("check_quorum", False, "CheckQuorum (etcd): a leader that has not heard from a "
+              "quorum since its last election timeout steps down", schema={"type": "boolean"}),
+        Param("partition", None, "servers cut off from the others at the start (a list of "
+              "server numbers): messages between the two sides are lost until the network "
+              "heals (a step); null: none", schema={
+                  "type": ["array", "null"], "uniqueItems": True,
+                  "items": {"type": "integer", "minimum": 1, "maximum": 9}}),
     )
     roles = (ServerNode,)
     messages = MESSAGES
     network = Bag(drop=True, duplicate=True, capacity="max_msgs", per_message=True,
-                  drop_action=DropMessage, duplicate_action=DuplicateMessage)
+                  drop_action=DropMessage, duplicate_action=DuplicateMessage,
+                  partition="cut_off")
     # Next == \/ \E i : Restart(i) \/ Timeout(i) \/ BecomeLeader(i) \/ ... (per server)
     #         \/ \E m \in DOMAIN messages : Receive(m) \/ DuplicateMessage(m) \/ DropMessage(m)
     next = ((ServerNode.timeout, ServerNode.restart, ServerNode.request_vote,
              ServerNode.become_leader, ServerNode.client_request, ServerNode.change_config,
-             ServerNode.advance_commit_index, ServerNode.append_entries),
+             ServerNode.advance_commit_index, ServerNode.append_entries, ServerNode.campaign,
+             ServerNode.check_quorum),
             (ServerNode.handle_request_vote_request, ServerNode.handle_request_vote_response,
              ServerNode.handle_append_entries_request,
              ServerNode.handle_append_entries_response))
@@ -306,6 +367,11 @@ class Raft(RaftProperties, RaftScenario, ActorModel):
                 raise ParamError("params.quorum", "with membership changes every configuration "
                                  "counts its own majorities; remove quorum: or membership:")
             self.membership_rules = Membership(self.membership, n)
+        #: the servers cut off at the start (the network's partition)
+        self.cut_off = frozenset(number - 1 for number in self.partition or ())
+        if any(i >= n for i in self.cut_off):
+            raise ParamError("params.partition", f"names a server above s{n}; the servers "
+                             f"are s1..s{n}")
         self.actions = self._possible_actions()
         self._initial = None if self.init is None else self._parse_init(self.init)
 
@@ -317,8 +383,11 @@ class Raft(RaftProperties, RaftScenario, ActorModel):
                    AdvanceCommitIndex, AppendEntries, Receive, DuplicateMessage, DropMessage)
         cannot = ({RequestVote, AppendEntries, Receive, DuplicateMessage, DropMessage}
                   if self.max_msgs == 0 else {DuplicateMessage} if self.max_msgs == 1 else set())
-        return tuple(kind for kind in actions if kind not in cannot) + (
-            (ChangeConfig,) if self.membership_rules is not None else ())
+        options = ((ChangeConfig, self.membership_rules is not None),
+                   (Campaign, self.pre_vote), (CheckQuorum, self.check_quorum),
+                   (Heal, bool(self.cut_off)))
+        return tuple(kind for kind in actions if kind not in cannot) + tuple(
+            kind for kind, on in options if on)
 
     def initial_states(self) -> list[tuple]:
         if self._initial is None:
@@ -372,6 +441,8 @@ class Raft(RaftProperties, RaftScenario, ActorModel):
             for number, members in enumerate(self.membership_rules.classes()):
                 for i in members:
                     labels[i][1] = number
+        for i in self.cut_off:  # the network's partition names them
+            labels[i].append(1)
 
         def interchangeable(i: int, j: int) -> bool:
             swap = list(range(n))

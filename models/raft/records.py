@@ -14,6 +14,7 @@ from models.raft_membership import CONFIG, config_name
 
 Server = ids("servers", "s")
 FOLLOWER, CANDIDATE, LEADER = ROLES = ("Follower", "Candidate", "Leader")
+PRECANDIDATE = "PreCandidate"  # with PreVote only (etcd's StatePreCandidate)
 
 # -- names: servers s1..sN, values v1..vN, commands an init: block names ------------
 
@@ -61,6 +62,8 @@ class ServerState(NamedTuple):
     votes_granted: frozenset[Server]
     next_index: indexed_by(Server)
     match_index: indexed_by(Server)
+    #: CheckQuorum only: the servers a Leader heard from since its last check
+    recent_active: frozenset[Server] = frozenset()
 
 
 # -- messages: the spec's four record types (mtype is the type) ----------------------
@@ -72,11 +75,13 @@ class RequestVoteRequest(NamedTuple):
     term: int
     last_log_term: int
     last_log_index: int
+    pre_vote: bool = False  # PreVote only: "could I win?", for term + 1
     src, dst = "source", "dest"
 
     def __str__(self) -> str:
         return (f"RequestVoteRequest({_ends(self)}, term {self.term}, "
-                f"last log t{self.last_log_term}@{self.last_log_index})")
+                f"last log t{self.last_log_term}@{self.last_log_index}"
+                f"{', pre-vote' if self.pre_vote else ''})")
 
 
 class RequestVoteResponse(NamedTuple):
@@ -84,11 +89,13 @@ class RequestVoteResponse(NamedTuple):
     dest: Server
     term: int
     vote_granted: bool
+    pre_vote: bool = False
     src, dst = "source", "dest"
 
     def __str__(self) -> str:
         return (f"RequestVoteResponse({_ends(self)}, term {self.term}, "
-                f"{'granted' if self.vote_granted else 'denied'})")
+                f"{'granted' if self.vote_granted else 'denied'}"
+                f"{', pre-vote' if self.pre_vote else ''})")
 
 
 class AppendEntriesRequest(NamedTuple):
@@ -155,6 +162,18 @@ class BecomeLeader(NamedTuple):
     i: Server
 
 
+class Campaign(NamedTuple):
+    """PreVote only: a PreCandidate with a quorum of pre-votes starts the election."""
+
+    i: Server
+
+
+class CheckQuorum(NamedTuple):
+    """CheckQuorum only: a Leader's election timer fires; it checks whom it heard from."""
+
+    i: Server
+
+
 class ClientRequest(NamedTuple):
     i: Server
     v: int
@@ -197,8 +216,9 @@ def _action_str(action: tuple) -> str:
     return f"{type(action).__name__}({', '.join(shown)})"
 
 
-for _kind in (Restart, Timeout, RequestVote, BecomeLeader, ClientRequest, ChangeConfig,
-              AdvanceCommitIndex, AppendEntries, Receive, DuplicateMessage, DropMessage):
+for _kind in (Restart, Timeout, RequestVote, BecomeLeader, Campaign, CheckQuorum, ClientRequest,
+              ChangeConfig, AdvanceCommitIndex, AppendEntries, Receive, DuplicateMessage,
+              DropMessage):
     _kind.__str__ = _action_str
 
 
