@@ -341,6 +341,10 @@ class Bag(Network):
         """The copies in flight (remembered per network value)."""
         return self._sizes[value]
 
+    def side(self, value: tuple) -> frozenset:
+        """The nodes cut off in `value` (empty: no partition, or healed)."""
+        return value[-1][2] if len(value[-1]) > 2 else frozenset()
+
     def lost(self, value: tuple, message: Any) -> bool:
         """Whether `message` is sent across the partition of `value` (and lost)."""
         if len(value[-1]) < 3 or not value[-1][2]:

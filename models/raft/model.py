@@ -20,12 +20,11 @@ from models.quorum import (QUORUM_SCHEMA, interchangeable_groups, quorum_system,
                            require_intersecting)
 from models.raft.properties import RaftProperties
 from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, MESSAGES, PRECANDIDATE,
-                                 AdvanceCommitIndex, AppendEntries, AppendEntriesRequest, AppendEntriesResponse,
-                                 BecomeLeader, Campaign, ChangeConfig, CheckQuorum,
-                                 ClientRequest, DropMessage,
-                                 DuplicateMessage, Receive, RequestVote, RequestVoteRequest,
-                                 RequestVoteResponse, Restart, Server, ServerState, Timeout,
-                                 last_term)
+                                 AdvanceCommitIndex, AppendEntries, AppendEntriesRequest,
+                                 AppendEntriesResponse, BecomeLeader, Campaign, ChangeConfig,
+                                 CheckQuorum, ClientRequest, DropMessage, DuplicateMessage,
+                                 Receive, RequestVote, RequestVoteRequest, RequestVoteResponse,
+                                 Restart, Server, ServerState, Timeout, last_term)
 from models.raft.scenario import RaftScenario
 from models.raft_membership import MEMBERSHIP_SCHEMA, Membership
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from checker import Fails, invariant, reachable, transition
-from models.raft.records import CANDIDATE, FOLLOWER, LEADER, entries_name, server_name
+from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, entries_name, last_term,
+                                 server_name)
 
 
 class RaftProperties:
@@ -230,6 +231,51 @@ class RaftProperties:
             if leader.role == LEADER and leader.log:
                 return all(s.log == leader.log for s in servers)
         return False
+
+    # -- partitions, PreVote and CheckQuorum (the five-node exercise) ----------------
+
+    @transition("No Disruptive Rejoin", default=False)
+    def no_disruptive_rejoin(self, state: tuple, action: Any, next_state: tuple) -> bool | Fails:
+        """A Leader is never deposed by a term that only servers cut off at
+        the start hold, from one whose log is behind the leader's: away, it
+        raised its term alone, and though it cannot win an election, its
+        message makes the leader step down on rejoining. PreVote prevents it
+        (etcd's reason for PreVote; a rejoined server that has caught up may
+        still time out and win, which PreVote allows)."""
+        m = getattr(action, "m", None)
+        if m is None or m.source not in self.cut_off:
+            return True
+        leader, after, away = state[m.dest], next_state[m.dest], state[m.source]
+        behind = (last_term(away.log), len(away.log)) < (last_term(leader.log), len(leader.log))
+        if not behind or leader.role != LEADER or after.current_term <= leader.current_term or any(
+                s.current_term >= m.term for k, s in enumerate(state[:-1])
+                if k not in self.cut_off):
+            return True
+        return Fails(f"{server_name(m.source)}, cut off at the start, deposes leader "
+                     f"{server_name(m.dest)} of term {leader.current_term} with term {m.term}, "
+                     "which no other server has reached")
+
+    @reachable("Cut-off Leader Still Leads", default=False)
+    def cut_off_leader_still_leads(self, state: tuple) -> bool:
+        """While the partition lasts, a leader cut off at the start still
+        leads its term, and another server leads a later one."""
+        servers = state[:-1]
+        return bool(self.network.side(state[-1])) and any(
+            servers[i].role == LEADER and any(
+                s.role == LEADER and s.current_term > servers[i].current_term for s in servers)
+            for i in self.cut_off)
+
+    @reachable("Cut-off Leader Steps Down", default=False)
+    def cut_off_leader_steps_down(self, state: tuple) -> bool:
+        """While the partition lasts, a server that led at the start and was
+        cut off is a Follower of the same term that kept its nextIndex (so it
+        did not restart: it stepped down, as CheckQuorum makes it)."""
+        start = self._start()
+        return bool(self.network.side(state[-1])) and any(
+            start[i].role == LEADER and state[i].role == FOLLOWER
+            and state[i].current_term == start[i].current_term
+            and state[i].next_index == start[i].next_index != (1,) * len(start)
+            for i in self.cut_off)
 
     # -- membership change witnesses (see models.raft_membership) -------------------
 

@@ -222,6 +222,8 @@ class RaftScenario:
                                                    for k in sorted(s.votes_granted)],
                          f"{name}.next_index": list(s.next_index),
                          f"{name}.match_index": list(s.match_index)})
+            if self.check_quorum:
+                view[f"{name}.recent_active"] = [server_name(k) for k in sorted(s.recent_active)]
         view["msgs"] = [str(m) for m in self._bag(state)]
         return view
 
