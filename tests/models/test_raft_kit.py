@@ -58,10 +58,12 @@ def test_each_mutant_takes_the_hand_compiled_mutant_s_steps(mutant):
 
 
 def hand_specs() -> list[str]:
-    """The bundled raft specs, but those of mutants added since (volatile_log)."""
-    known = (None, *raft_hand.Raft.mutants)
-    return sorted(path.name for path in SPECS.glob("raft-*.yaml")
-                  if yaml.safe_load(path.read_text()).get("mutant") in known)
+    """The bundled raft specs, but those of what was added since: the
+    volatile_log mutant, PreVote, CheckQuorum and partitions."""
+    mutants, params = (None, *raft_hand.Raft.mutants), {p.name for p in raft_hand.Raft.params}
+    specs = {path.name: yaml.safe_load(path.read_text()) for path in SPECS.glob("raft-*.yaml")}
+    return sorted(name for name, spec in specs.items()
+                  if spec.get("mutant") in mutants and set(spec.get("params", {})) <= params)
 
 
 @pytest.mark.parametrize("path", hand_specs())
