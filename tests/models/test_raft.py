@@ -11,7 +11,8 @@ from checker import CheckConfig, ParamError, check
 from checker.spec import load_spec
 from tests.spec_runs import checked_spec, steps, view
 from models import REGISTRY
-from models.raft import Raft, ServerState
+from models.raft import (AppendEntriesResponse, Raft, Receive, RequestVoteResponse,
+                         ServerState)
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -380,3 +381,20 @@ def test_leader_append_only_fails_when_a_leader_loses_an_entry():
     assert not outcome and outcome.reason == "leader s2's log went from [t1:v1] to []"
     overwritten = model.leader_append_only(before, None, (follower, with_log(((2, 0),)), net))
     assert overwritten.reason == "leader s2's log went from [t1:v1] to [t2:v1]"
+
+
+def test_receipts_of_messages_with_equal_fields_keep_their_types():
+    # RequestVoteResponse(s1→s2, term 1, denied) and AppendEntriesResponse(s1→s2,
+    # term 1, failure, match 0) are equal tuples; each receipt names its own.
+    model = Raft(servers=2, max_msgs=2)
+    follower, candidate, net = model.initial_states()[0]
+    vote = RequestVoteResponse(0, 1, 1, False)
+    append = AppendEntriesResponse(0, 1, 1, False, 0)
+    assert vote == append
+    bag = (net[0], frozenset({(vote, 1)}), net[2], frozenset({(append, 1)}), net[4])
+    names = [str(action) for action, _ in model.successors((follower, candidate, bag))]
+    assert [name for name in names if name.startswith("Receive")] == [
+        "Receive(RequestVoteResponse(s1→s2, term 1, denied))",
+        "Receive(AppendEntriesResponse(s1→s2, term 1, failure))"]
+    renamed = model.permute_action(Receive(append), {"servers": (1, 0)})
+    assert type(renamed.m) is AppendEntriesResponse
