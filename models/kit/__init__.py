@@ -2,9 +2,10 @@
 
 - `records`: typed immutable records (named tuples) for node state, messages
   and actions; id types (`ids`) mark the fields that name nodes or values.
-- `actors`: `Node` and its handlers (`on`, `step`); `ActorModel`, the
-  `checker.Model` built from them, with mutants as overrides.
-- `network`: `MessageSet`, `Bag` (drop and duplicate budgets), `Fifo` (lossy or not).
+- `actors`: `Node` and its handlers (`on`, `step`, `on_restart`);
+  `ActorModel`, the `checker.Model` built from them, with mutants as overrides.
+- `network`: `MessageSet`, `Bag` (drop and duplicate budgets, a capacity), `Fifo`
+  (lossy or not).
 - `symmetry`: renaming and signatures derived from the id fields.
 - `memo`: bounded memo tables (handler results, interned records).
 
@@ -13,15 +14,15 @@ written with the kit, next to Lamport's Paxos.tla, and
 tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
 
 Deliberately missing yet (the design leaves room for each): timers and
-clocks (a timer handler kind and a clock part of the global state), crash
-and restart handlers with budgets, partitions (links down, heal) as
-network values, and expression properties. Raft and textbook
-Paxos are not yet written with the kit.
+clocks (a timer handler kind and a clock part of the global state), a
+crash that leaves a node down for several steps, partitions (links down,
+heal) as network values. `models/paxos_textbook.py` uses a bag with
+faults, a capacity and restarts.
 """
 
-from models.kit.actors import ActorModel, Node, on, step
+from models.kit.actors import ActorModel, Node, on, on_restart, step
 from models.kit.network import Bag, Drop, Duplicate, Fifo, MessageSet
 from models.kit.records import Id, ids
 
 __all__ = ["ActorModel", "Bag", "Drop", "Duplicate", "Fifo", "Id", "MessageSet", "Node", "ids",
-           "on", "step"]
+           "on", "on_restart", "step"]

@@ -49,9 +49,19 @@ subclass of a node class (it replaces that role's class) or of the model
 (it replaces the model: for deviations outside handlers, such as the
 quorum rule). Nothing in the normal path tests for a mutant.
 
+Restarts: ``@on_restart(Restart, budget="crashes")`` marks a handler of
+a node crashing and coming back in one step (while a node is down its
+messages wait in the network, which is no different from it not being
+scheduled). It takes the node's record and returns the record it restarts
+with: what its stable storage kept. The model's parameter named by
+``budget`` bounds how many restarts a run may take (all nodes together);
+the budgets left are a part of the global state, just before the
+network: ``records + (budgets,) + (network,)``, present only in a model
+with restart handlers.
+
 Not yet here, and designed to fit: timers and clocks (``@on_timer``, a
-clock part of the state), crash and restart handlers (``@on_crash``,
-``@on_restart`` with a budget), partitions (a network with links down).
+clock part of the state), a crash that leaves a node down for several steps
+(``@on_crash``, a down flag per node), partitions (a network with links down).
 """
 
 from __future__ import annotations
@@ -78,6 +88,7 @@ class Handler:
     choose: str | None = None          # model attribute: the choices of a step
     reads: tuple[type, ...] = ()       # message types a step reads
     sends: tuple[type, ...] = ()       # message types its steps send, if declared
+    restart: str | None = None         # model parameter: the budget of a restart handler
 
 
 def on(message: type, action: type, sends: tuple[type, ...] = ()) -> Callable:
@@ -96,6 +107,16 @@ def step(action: type, choose: str | None = None, reads: tuple[type, ...] = (),
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
                                            sends=_types(sends))
+        return function
+    return mark
+
+
+def on_restart(action: type, budget: str) -> Callable:
+    """Mark the handler of the node crashing and restarting in one step:
+    record in, the record it restarts with out. The model's parameter
+    `budget` bounds the restarts of a run; each step is ``action(node)``."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, restart=budget)
         return function
     return mark
 
@@ -309,7 +330,10 @@ class ActorModel(Model):
         names_of = {f: (r, name) for r, role in enumerate(self._roles)
                     for name in role.handlers() for f in [getattr(self.roles[r], name)]}
         groups = [[names_of[f] for f in group] for group in self.next] if self.next else [
-            [(r, name) for name in role.handlers()] for r, role in enumerate(self._roles)]
+            [(r, name) for name, handler in role.handlers().items() if handler.restart is None]
+            for r, role in enumerate(self._roles)]
+        groups = [group for group in groups if group]
+        self._setup_restarts(slots)
         self._groups = []
         for group in groups:
             if len({r for r, _ in group}) != 1:
@@ -341,6 +365,11 @@ class ActorModel(Model):
                                     f"{kind.__name__}, which is not in the model's `messages`")
                 inputs = (len(handler.takes._fields) if handler.takes
                           else int(handler.choose is not None))
+                if handler.restart is not None and not isinstance(
+                        getattr(self, handler.restart, None), int):
+                    raise wrong(f"{role.__name__}.{name} restarts within the budget "
+                                f"{handler.restart!r}, which is not a parameter of the model; "
+                                f"add Param({handler.restart!r}, ...) to its params")
                 fields = getattr(handler.action, "_fields", None)
                 if fields is None or len(fields) != 1 + inputs:
                     raise wrong(f"the action {handler.action.__name__} of {role.__name__}."
@@ -388,12 +417,48 @@ class ActorModel(Model):
     def _outcome(self, node: Node, name: str, record: Any, inputs: tuple) -> tuple | None:
         return self._outcomes[node, name, record, inputs]
 
+    # -- restarts ------------------------------------------------------------------
+
+    def _setup_restarts(self, slots: list[tuple[int, int]]) -> None:
+        """The restart handlers, node by node: (slot, node, handler name,
+        index of its budget in the budgets part, the step's action); the
+        budgets, by parameter."""
+        self._budget_names: list[str] = []
+        self._restartable: list[tuple[int, Node, str, int, Any]] = []
+        for r, nodes in enumerate(self._nodes):
+            for name, handler in self._roles[r].handlers().items():
+                if handler.restart is None:
+                    continue
+                if handler.restart not in self._budget_names:
+                    self._budget_names.append(handler.restart)
+                budget = self._budget_names.index(handler.restart)
+                self._restartable += [(self._slot[r, node.id], node, name, budget,
+                                       self._intern(handler.action(node.id)))
+                                      for node in nodes]
+        self._restarted = Memo(self._restart_record)
+
+    def _restart_record(self, key: tuple) -> Any:
+        node, name, record = key
+        return self._intern(getattr(node, name)(record))
+
+    def _restarts(self, state: tuple, steps: list) -> None:
+        """Append each node's restart within a budget left."""
+        left = state[-2]
+        for slot, node, name, budget, action in self._restartable:
+            if left[budget]:
+                spent = left[:budget] + (left[budget] - 1,) + left[budget + 1:]
+                record = self._restarted[node, name, state[slot]]
+                steps.append((action, state[:slot] + (record,) + state[slot + 1:-2]
+                              + (spent, state[-1])))
+
     # -- the Model interface -----------------------------------------------------------
 
     def initial_states(self) -> list[tuple]:
         records = [self._intern(node.initial()) for nodes in self._nodes for node in nodes
                    if node.state is not None]
-        return [tuple(records) + (self.network.initial(),)]
+        budgets = (tuple(getattr(self, name) for name in self._budget_names),) \
+            if self._budget_names else ()
+        return [tuple(records) + budgets + (self.network.initial(),)]
 
     def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
         """Each group's planned steps from `state`, in the order of `next`,
@@ -407,6 +472,8 @@ class ActorModel(Model):
                 self.network.expand(state, plan, steps)
         for action, new_net in self.network.faults(state[-1]):
             steps.append((action, state[:-1] + (new_net,)))
+        if self._restartable:
+            self._restarts(state, steps)
         return steps
 
     def _compile_successors(self) -> Callable[[tuple], list]:
@@ -428,6 +495,9 @@ class ActorModel(Model):
         if self.network.fault_actions:
             lines += ["    for action, new_net in faults(net):",
                       "        steps.append((action, state[:-1] + (new_net,)))"]
+        if self._restartable:
+            env["restarts"] = self._restarts
+            lines.append("    restarts(state, steps)")
         lines.append("    return steps")
         exec("\n".join(lines), env)  # noqa: S102 (source built above from numbers only)
         return env["successors"]
@@ -478,6 +548,8 @@ class ActorModel(Model):
             node, record = self._nodes[r][i], state[position]
             for field, value in zip(record._fields, record):
                 view[f"{node.name}.{field}"] = jsonable(value)
+        for name, left in zip(self._budget_names, state[-2] if self._budget_names else ()):
+            view[f"{name}_left"] = left
         view.update(self.network.view(state[-1]))
         return view
 
@@ -488,6 +560,9 @@ class ActorModel(Model):
         receiver, or to every node that takes its type."""
         if type(action) in self.network.fault_actions:
             return [Note("network", f"{type(action).__name__.lower()} {action.message!r}")]
+        for _, node, _, _, restart in self._restartable:
+            if action == restart and type(action) is type(restart):
+                return [Note(node.name, "crashes and restarts")]
         for r, role in enumerate(self._roles):
             for name, handler in role.handlers().items():
                 if handler.action is type(action):

@@ -282,14 +282,24 @@ class MessageSet(Network):
 class Bag(Network):
     """Messages in flight, with copies; drop and duplicate faults within
     budgets named by parameters (``Bag(drop="drops")``: the model's
-    ``drops`` parameter is how many messages the network may lose)."""
+    ``drops`` parameter is how many messages the network may lose).
+
+    ``capacity`` names the parameter bounding the messages in flight (copies
+    counted): a step, duplicates included, that would leave more is not
+    enabled (the network is full and the sender waits). A guard, not a
+    state constraint: every state reached holds at most that many and is
+    expanded."""
 
     fault_actions = (Drop, Duplicate)
 
-    def __init__(self, drop: str | None = None, duplicate: str | None = None):
+    def __init__(self, drop: str | None = None, duplicate: str | None = None,
+                 capacity: str | None = None):
         self.drop_param, self.duplicate_param = drop, duplicate
+        self.capacity_param = capacity
 
     def setup(self, model: Any) -> None:
+        self.capacity = getattr(model, self.capacity_param) if self.capacity_param else None
+        self._in_flight = Memo(lambda component: sum(copies for _, copies in component))
         self.budgets = (getattr(model, self.drop_param) if self.drop_param else 0,
                         getattr(model, self.duplicate_param) if self.duplicate_param else 0)
         self._changed = [Memo(lambda key: _recount(*key)) for _ in self.kinds]  # per type
@@ -317,15 +327,28 @@ class Bag(Network):
             value = value[:k] + (self._changed[k][value[k], message, 1],) + value[k + 1:]
         return value
 
+    def in_flight(self, value: tuple) -> int:
+        """The messages in flight, copies counted."""
+        return sum(map(self._in_flight.__getitem__, value[:-1]))
+
+    def expand(self, state: tuple, plan: tuple, out: list) -> None:
+        if self.capacity is None:
+            return super().expand(state, plan, out)
+        room = self.capacity - self.in_flight(state[-1])
+        fits = tuple(step for step in plan if len(step[5]) - (step[4] is not None) <= room)
+        return super().expand(state, fits, out)
+
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
         drops, duplicates = value[-1]
+        # a copy needs room in the network
+        copies = duplicates and (self.capacity is None or self.in_flight(value) < self.capacity)
         steps = []
         for k in range(len(self.kinds)):
             for message in ordered(m for m, _ in value[k]):
                 if drops:
                     steps.append((Drop(message), self.receive(value, k, message)[:-1]
                                   + ((drops - 1, duplicates),)))
-                if duplicates:
+                if copies:
                     steps.append((Duplicate(message), self.send(value, ((k, message),))[:-1]
                                   + ((drops, duplicates - 1),)))
         return steps
