@@ -513,6 +513,21 @@ class ActorModel(Model):
         """The messages of type `kind` in the network of `state`."""
         return self._read(state[-1], self._kind_index[kind])
 
+    def expression_names(self) -> dict[str, Callable[[tuple], Any]]:
+        """For a spec's expression invariants, besides ``view`` and
+        ``params``: each role's records by its set's name, in node order
+        (``acceptors[0].promised``), and ``messages``, the messages in the
+        network by type name (``messages["PromiseMsg"]``)."""
+        names = super().expression_names()
+        for r, nodes in enumerate(self._nodes):
+            slots = [self._slot[r, node.id] for node in nodes if (r, node.id) in self._slot]
+            if slots:
+                names[self._roles[r].ids.set_name] = \
+                    lambda state, slots=slots: tuple(state[slot] for slot in slots)
+        names["messages"] = lambda state: {kind.__name__: tuple(self.sent(state, kind))
+                                           for kind in self.messages}
+        return names
+
     def memo_stats(self) -> dict[str, int]:
         """Look-ups and misses of the memo tables: a group's planned steps
         (one look-up per group per state expanded), a node's planned steps
