@@ -296,6 +296,9 @@ class Bag(Network):
                  capacity: str | None = None):
         self.drop_param, self.duplicate_param = drop, duplicate
         self.capacity_param = capacity
+        # only the faults given a budget are actions of the model
+        self.fault_actions = tuple(kind for kind, param in ((Drop, drop), (Duplicate, duplicate))
+                                   if param)
 
     def setup(self, model: Any) -> None:
         self.capacity = getattr(model, self.capacity_param) if self.capacity_param else None
