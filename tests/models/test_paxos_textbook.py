@@ -254,7 +254,7 @@ def test_registered_with_its_parameters_mutants_and_properties():
         "Prepare", "ReceivePrepare", "ReceivePromise", "ReceiveNack", "ReceiveAccept",
         "ReceiveAccepted"]
     assert [kind.__name__ for kind in PaxosTextbook().actions][-3:] == [
-        "Restart", "Drop", "Duplicate"]
+        "Drop", "Duplicate", "Restart"]
 
 
 def test_proposal_numbers_are_unique_and_increasing():
