@@ -467,17 +467,17 @@ class PaxosTextbook(ActorModel):
 
     def learned(self, state: tuple) -> list[int]:
         """What each learner learned (NONE: nothing yet)."""
-        return [self.record(state, LearnerNode, l).learned for l in range(self.learners)]
+        return [learner.learned for learner in self.records(state, LearnerNode)]
 
     def chosen(self, state: tuple) -> dict[int, tuple[int, frozenset]]:
         """Each chosen value, with the lowest proposal number in which a quorum
         of acceptors accepted it and that quorum."""
-        return self._chosen[tuple(self.acceptor(state, a).votes for a in range(self.acceptors))]
+        return self._chosen[self.records(state, AcceptorNode)]
 
-    def _chosen_by(self, votes: tuple) -> dict[int, tuple[int, frozenset]]:
+    def _chosen_by(self, acceptors: tuple) -> dict[int, tuple[int, frozenset]]:
         by_proposal: dict[tuple[int, int], set[int]] = {}
-        for a, mine in enumerate(votes):
-            for n, v in mine:
+        for a, acceptor in enumerate(acceptors):
+            for n, v in acceptor.votes:
                 by_proposal.setdefault((n, v), set()).add(a)
         found: dict[int, tuple[int, frozenset]] = {}
         for (n, v), voters in sorted(by_proposal.items()):
@@ -516,8 +516,8 @@ class PaxosTextbook(ActorModel):
         values = set(self.chosen(state)) | {v for v in self.learned(state) if v != NONE}
         if not values:
             return True
-        proposed = {p for p in range(self.proposers)
-                    if self.proposer(state, p)[:2] != (0, READY)}
+        proposed = {p for p, s in enumerate(self.records(state, ProposerNode))
+                    if (s.round, s.phase) != (0, READY)}
         stray = sorted(values - proposed)
         if stray:
             return Fails(f"{', '.join(map(value_name, stray))} chosen or learned "
@@ -542,7 +542,7 @@ class PaxosTextbook(ActorModel):
         """The lecture race: a proposer's promises report an accepted value
         and it proposes that value, not its own."""
         return any(s.phase == ACCEPTING and s.proposal != p
-                   for p, s in ((p, self.proposer(state, p)) for p in range(self.proposers)))
+                   for p, s in enumerate(self.records(state, ProposerNode)))
 
     @reachable("An acceptor NACKs")
     def acceptor_nacks(self, state: tuple) -> bool:

@@ -358,6 +358,7 @@ class ActorModel(Model):
         self._slot = {slot: position for position, slot in enumerate(slots)}
         self._intern = Interned()
         self._outcomes = Memo(self._run)
+        self._role_slices: dict[type, slice] = {}
         names_of = {f: (r, name) for r, role in enumerate(self._roles)
                     for name in role.handlers() for f in [getattr(self.roles[r], name)]}
         groups = [[names_of[f] for f in group] for group in self.next] if self.next else [
@@ -555,8 +556,21 @@ class ActorModel(Model):
 
     def record(self, state: tuple, role: type[Node], node: int) -> Any:
         """The record of node `node` of `role` (a node class) in `state`."""
-        r = next(r for r, cls in enumerate(self._roles) if issubclass(cls, role))
-        return state[self._slot[r, node]]
+        return state[self._where(role).start + node]
+
+    def records(self, state: tuple, role: type[Node]) -> tuple:
+        """The records of the nodes of `role` (a node class) in `state`, in node order."""
+        return state[self._where(role)]
+
+    def _where(self, role: type[Node]) -> slice:
+        """Where the records of `role` lie in a state (properties read them in
+        every state: found once per role)."""
+        found = self._role_slices.get(role)
+        if found is None:
+            r = next(r for r, cls in enumerate(self._roles) if issubclass(cls, role))
+            slots = [self._slot[r, node.id] for node in self._nodes[r]]
+            found = self._role_slices[role] = slice(slots[0], slots[-1] + 1)
+        return found
 
     def sent(self, state: tuple, kind: type) -> Any:
         """The messages of type `kind` in the network of `state`."""
@@ -568,11 +582,9 @@ class ActorModel(Model):
         (``acceptors[0].promised``), and ``messages``, the messages in the
         network by type name (``messages["PromiseMsg"]``)."""
         names = super().expression_names()
-        for r, nodes in enumerate(self._nodes):
-            slots = [self._slot[r, node.id] for node in nodes if (r, node.id) in self._slot]
-            if slots:
-                names[self._roles[r].ids.set_name] = \
-                    lambda state, slots=slots: tuple(state[slot] for slot in slots)
+        for role in self._roles:
+            if role.state is not None:
+                names[role.ids.set_name] = lambda state, role=role: self.records(state, role)
         names["messages"] = lambda state: {kind.__name__: tuple(self.sent(state, kind))
                                            for kind in self.messages}
         return names

@@ -303,6 +303,10 @@ class Bag(Network):
     def setup(self, model: Any) -> None:
         self.capacity = getattr(model, self.capacity_param) if self.capacity_param else None
         self._in_flight = Memo(lambda component: sum(copies for _, copies in component))
+        # each component's messages in order, for the faults of every state
+        # (one table per type: equal components of two types hold other records)
+        self._ordered = [Memo(lambda component: ordered(m for m, _ in component))
+                         for _ in self.kinds]
         self.budgets = (getattr(model, self.drop_param) if self.drop_param else 0,
                         getattr(model, self.duplicate_param) if self.duplicate_param else 0)
         self._changed = [Memo(lambda key: _recount(*key)) for _ in self.kinds]  # per type
@@ -347,7 +351,7 @@ class Bag(Network):
         copies = duplicates and (self.capacity is None or self.in_flight(value) < self.capacity)
         steps = []
         for k in range(len(self.kinds)):
-            for message in ordered(m for m, _ in value[k]):
+            for message in self._ordered[k][value[k]]:
                 if drops:
                     steps.append((Drop(message), self.receive(value, k, message)[:-1]
                                   + ((drops - 1, duplicates),)))
