@@ -88,7 +88,9 @@ tests/models/paxos_textbook_hand.py): the same states, state for state, and
 the same steps from each, in another order (role by role, node by node,
 rather than by message). So the distinct-state counts, depths and shortest
 counterexample lengths are the same, and where several shortest traces
-exist the one reported may differ.
+exist the one reported may differ. Reports print messages as records
+(``PrepareMsg(n=0, p=0, a=1)``) and the bag's faults as notes of the
+network.
 """
 
 from __future__ import annotations
