@@ -590,8 +590,8 @@ class _Search:
             self._raised(prop, error)
 
     def _raised(self, prop: Property | None, error: Exception) -> None:
-        if prop is None:
-            raise error
+        if prop is None or isinstance(error, CheckerError):
+            raise error  # a spec's expression names its own mistake
         raise ModelDefinitionError(
             f"model {self.model.name!r}: property {prop.name!r} raised "
             f"{type(error).__name__}: {error}") from error

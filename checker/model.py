@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar, Hashable, Iterable, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Hashable, Iterable, Mapping, Sequence
 
 from checker.errors import ParamError
 from checker.properties import Property
@@ -214,6 +214,14 @@ class Model:
         else:
             return {"state": jsonable(state)}
         return {name: jsonable(value) for name, value in fields.items()}
+
+    def expression_names(self) -> dict[str, Callable[[State], Any]]:
+        """The names a spec's expression invariants read (`checker.expressions`),
+        each with how to compute it from a state: ``view``, the state as
+        `state_view` shows it, and ``params``, the parameters. Models add
+        their own (the kit adds each role's records and the messages)."""
+        params = self.parameters()
+        return {"view": self.state_view, "params": lambda state: params}
 
     def nodes(self) -> Sequence[str]:
         """The names of this instance's nodes as reports print them, in

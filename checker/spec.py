@@ -10,6 +10,7 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     exact: false                 # keep the states themselves, not fingerprints
     bounds: {max_depth: 40, max_states: 1000000, time_limit: 60}
     init: {...}                  # optional, model-specific starting configuration
+    invariants: {name: "expr"}   # optional: invariants as expressions (checker.expressions)
     expect: {verdict: holds, distinct_states: 3921, depth: 16}
 
 Loading is strict: YAML is read safely, a duplicate key is an error, and every
@@ -65,6 +66,10 @@ SPEC_SCHEMA: dict[str, Any] = {
             },
         },
         "init": {"type": "object", "description": "a mapping (see the model's docs)"},
+        "invariants": {"type": "object", "additionalProperties": {"type": "string"},
+                       "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$",
+                                         "description": "a snake_case name"},
+                       "description": "a mapping of snake_case names to expressions in quotes"},
         "expect": {
             "type": "object", "additionalProperties": False, "required": ["verdict"],
             "description": "a mapping with verdict and optional figures",
@@ -131,6 +136,8 @@ class Spec:
     description: str | None = None
     #: Keep the states themselves in the visited set (no collision possible).
     exact: bool = False
+    #: Invariants written as expressions, by name (`checker.expressions`).
+    invariants: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def model_name(self) -> str:
@@ -141,11 +148,18 @@ class Spec:
         return Path(self.path).stem
 
     def build(self) -> Model:
-        return self.model_class(mutant=self.mutant, init=self.init, **self.params)
+        from checker.expressions import attach
+
+        model = self.model_class(mutant=self.mutant, init=self.init, **self.params)
+        attach(model, self.invariants, self.path)
+        return model
 
     def config(self, keep_going: bool = False, workers: int = 1,
                fp_seed: int = 0) -> CheckConfig:
-        return CheckConfig(properties=self.properties, keep_going=keep_going,
+        # the spec's expression invariants are checked whatever `properties:` lists
+        properties = self.properties and self.properties + tuple(
+            name for name in self.invariants if name not in self.properties)
+        return CheckConfig(properties=properties, keep_going=keep_going,
                            symmetry=self.symmetry, workers=workers, exact=self.exact,
                            fp_seed=fp_seed, **dataclasses.asdict(self.bounds))
 
@@ -266,9 +280,10 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                         f"{_suggest(mutant, model_class.mutants)}; mutants: "
                         f"{', '.join(model_class.mutants) or 'none'}", field="mutant")
 
+    invariants = data.get("invariants", {})
     properties = data.get("properties")
     for index, name in enumerate(properties or ()):
-        if name not in model_class.properties:
+        if name not in model_class.properties and name not in invariants:
             raise SpecError(f"{model_class.name} has no property {name!r}"
                             f"{_suggest(name, model_class.properties)}; properties: "
                             f"{', '.join(model_class.properties)}",
@@ -285,14 +300,14 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
 
     expect = Expect(**data["expect"]) if "expect" in data else None
     if expect is not None:
-        _check_expect(expect, properties or [p.name for p in default_properties(
-            model_class.properties.values())], model_class)
+        _check_expect(expect, list(properties or [p.name for p in default_properties(
+            model_class.properties.values())]) + list(invariants), model_class)
 
     spec = Spec(path=path, model_class=model_class, params=resolved, mutant=mutant,
                 properties=tuple(properties) if properties else None,
                 symmetry=tuple(symmetry or ()), bounds=Bounds(**data.get("bounds", {})),
                 init=data.get("init"), expect=expect, description=data.get("description"),
-                exact=data.get("exact", False))
+                exact=data.get("exact", False), invariants=invariants)
     model = spec.build()  # the model's own checks of its parameters and init block
     if expect is None or expect.verdict != "violated":
         # An unsound rule (quorums that need not meet) only where the spec

@@ -49,9 +49,27 @@ subclass of a node class (it replaces that role's class) or of the model
 (it replaces the model: for deviations outside handlers, such as the
 quorum rule). Nothing in the normal path tests for a mutant.
 
+Crashes and restarts, each a handler of a node's record with a budget
+(the model's parameter it names bounds how many such steps a run may take,
+all nodes together):
+
+- ``@on_restart(Restart, budget="restarts")`` alone: the node crashes and
+  comes back in one step (while a node is down its messages wait in the
+  network, which is no different from it not being scheduled). The
+  handler takes the record and returns the one it restarts with: what its
+  stable storage kept.
+- ``@on_crash(Crash, budget="crashes")`` with it: the node goes down and
+  stays down, taking no step, until it restarts. The crash handler returns
+  what survives the crash; the node's record is then `Down` of it (a
+  property reading a record may meet one), and the restart handler takes
+  that record and returns the one the node restarts with.
+
+The budgets left are a part of the global state, just before the network:
+``records + (budgets,) + (network,)``, present only in a model with crash
+or restart handlers.
+
 Not yet here, and designed to fit: timers and clocks (``@on_timer``, a
-clock part of the state), crash and restart handlers (``@on_crash``,
-``@on_restart`` with a budget), partitions (a network with links down).
+clock part of the state), partitions (a network with links down).
 """
 
 from __future__ import annotations
@@ -79,6 +97,8 @@ class Handler:
     choose: str | Callable | None = None  # the choices of a step (see `step`)
     reads: tuple[type, ...] = ()       # message types a step reads
     sends: tuple[type, ...] = ()       # message types its steps send, if declared
+    restart: str | None = None         # model parameter: the budget of a restart handler
+    crash: str | None = None           # model parameter: the budget of a crash handler
 
     @property
     def whole(self) -> bool:
@@ -88,6 +108,12 @@ class Handler:
             return False
         hint = typing.get_type_hints(self.action).get(self.action._fields[0])
         return hint is Any or hint is self.takes
+
+
+class Down(NamedTuple):
+    """The record of a crashed node: what survived the crash."""
+
+    kept: Any
 
 
 class Stay(NamedTuple):
@@ -118,6 +144,27 @@ def step(action: type, choose: str | Callable | None = None, reads: tuple[type, 
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
                                            sends=_types(sends))
+        return function
+    return mark
+
+
+def on_restart(action: type, budget: str) -> Callable:
+    """Mark the handler of the node crashing and restarting in one step:
+    record in, the record it restarts with out. The model's parameter
+    `budget` bounds the restarts of a run; each step is ``action(node)``."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, restart=budget)
+        return function
+    return mark
+
+
+def on_crash(action: type, budget: str) -> Callable:
+    """Mark the handler of the node crashing: record in, what survives the
+    crash out; the node is down until its `on_restart` handler runs. The
+    model's parameter `budget` bounds the crashes of a run; each step is
+    ``action(node)``."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, crash=budget)
         return function
     return mark
 
@@ -239,6 +286,8 @@ class _Group:
         components `key[2]`: (action, new record, message received or None,
         messages sent)."""
         node, record, view = key  # the view holds only messages for this node
+        if type(record) is Down:
+            return ()  # a crashed node takes no step until it restarts
         components = dict(zip(self.view, view))
         model = self.model
         planned = []
@@ -379,10 +428,13 @@ class ActorModel(Model):
         super().__init_subclass__(**kwargs)
         cls.mutants = dict(cls.__dict__.get("mutants", {}))
         cls._mutant_classes = {}
-        actions = [handler.action for role in cls.roles for handler in role.handlers().values()]
+        handlers = [handler for role in cls.roles for handler in role.handlers().values()]
+        actions = [h.action for h in handlers if h.restart is None and h.crash is None]
         if cls.next:  # listed in the order of the steps
             actions = [f.__kit_handler__.action for group in cls.next for f in group] + actions
-        cls.actions = tuple(dict.fromkeys(actions + list(cls.network.fault_actions)))
+        # the network's faults, then crashes and restarts, as `successors` takes them
+        cls.actions = tuple(dict.fromkeys(actions + list(cls.network.fault_actions) + [
+            h.action for h in handlers if h.restart is not None or h.crash is not None]))
 
     @classmethod
     def mutant(cls, name: str, description: str) -> Callable[[type], type]:
@@ -428,10 +480,15 @@ class ActorModel(Model):
         self._slot = {slot: position for position, slot in enumerate(slots)}
         self._intern = Interned()
         self._outcomes = Memo(self._run)
+        self._role_slices: dict[type, slice] = {}
         names_of = {f: (r, name) for r, role in enumerate(self._roles)
                     for name in role.handlers() for f in [getattr(self.roles[r], name)]}
         groups = [[names_of[f] for f in group] for group in self.next] if self.next else [
-            [(r, name) for name in role.handlers()] for r, role in enumerate(self._roles)]
+            [(r, name) for name, handler in role.handlers().items()
+             if handler.restart is None and handler.crash is None]
+            for r, role in enumerate(self._roles)]
+        groups = [group for group in groups if group]
+        self._setup_restarts(slots)
         self._groups = []
         for group in groups:
             if len({r for r, _ in group}) != 1:
@@ -469,6 +526,17 @@ class ActorModel(Model):
                                     f"{kind.__name__}, which is not in the model's `messages`")
                 inputs = (len(handler.takes._fields) if handler.takes
                           else int(handler.choose is not None))
+                budget = handler.restart or handler.crash
+                if budget is not None and not isinstance(getattr(self, budget, None), int):
+                    raise wrong(f"{role.__name__}.{name} takes its steps within the budget "
+                                f"{budget!r}, which is not a parameter of the model; "
+                                f"add Param({budget!r}, ...) to its params")
+                if budget is not None:
+                    inputs = 0
+                if handler.crash is not None and not any(
+                        h.restart for h in role.handlers().values()):
+                    raise wrong(f"{role.__name__}.{name} crashes the node, which has no "
+                                "@on_restart handler to come back; add one")
                 fields = getattr(handler.action, "_fields", None)
                 if fields is not None and handler.whole:
                     continue
@@ -522,12 +590,59 @@ class ActorModel(Model):
     def _outcome(self, node: Node, name: str, record: Any, inputs: tuple) -> tuple | None:
         return self._outcomes[node, name, record, inputs]
 
+    # -- crashes and restarts ----------------------------------------------------------
+
+    def _setup_restarts(self, slots: list[tuple[int, int]]) -> None:
+        """The crash and restart handlers, node by node: (slot, node, handler
+        name, index of its budget in the budgets part, the step's action, what
+        it does: "crash", "restart" (of a down node) or "crash-restart" (in
+        one step)); the budgets, by parameter."""
+        self._budget_names: list[str] = []
+        self._restartable: list[tuple[int, Node, str, int, Any, str]] = []
+        for r, nodes in enumerate(self._nodes):
+            handlers = self._roles[r].handlers()
+            crashes = any(h.crash for h in handlers.values())
+            for name, handler in handlers.items():
+                budget_name = handler.restart or handler.crash
+                if budget_name is None:
+                    continue
+                if budget_name not in self._budget_names:
+                    self._budget_names.append(budget_name)
+                budget = self._budget_names.index(budget_name)
+                kind = ("crash" if handler.crash else "restart" if crashes
+                        else "crash-restart")
+                self._restartable += [(self._slot[r, node.id], node, name, budget,
+                                       self._intern(handler.action(node.id)), kind)
+                                      for node in nodes]
+        self._restarted = Memo(self._restart_record)
+
+    def _restart_record(self, key: tuple) -> Any:
+        node, name, kind, record = key
+        if kind == "crash":
+            return self._intern(Down(getattr(node, name)(record)))
+        return self._intern(getattr(node, name)(record.kept if kind == "restart" else record))
+
+    def _restarts(self, state: tuple, steps: list) -> None:
+        """Append each node's crash or restart within a budget left: a crash
+        of a node up, a restart of a node down (or, without a crash handler,
+        both in one step)."""
+        left = state[-2]
+        for slot, node, name, budget, action, kind in self._restartable:
+            record = state[slot]
+            if left[budget] and (type(record) is Down) == (kind == "restart"):
+                spent = left[:budget] + (left[budget] - 1,) + left[budget + 1:]
+                record = self._restarted[node, name, kind, record]
+                steps.append((action, state[:slot] + (record,) + state[slot + 1:-2]
+                              + (spent, state[-1])))
+
     # -- the Model interface -----------------------------------------------------------
 
     def initial_states(self) -> list[tuple]:
         records = [self._intern(node.initial()) for nodes in self._nodes for node in nodes
                    if node.state is not None]
-        return [tuple(records) + (self.network.initial(),)]
+        budgets = (tuple(getattr(self, name) for name in self._budget_names),) \
+            if self._budget_names else ()
+        return [tuple(records) + budgets + (self.network.initial(),)]
 
     def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
         """Each group's planned steps from `state`, in the order of `next`,
@@ -544,6 +659,8 @@ class ActorModel(Model):
                 self.network.expand(state, plan, steps)
         for action, new_net in self.network.faults(state[-1]):
             steps.append((action, state[:-1] + (new_net,)))
+        if self._restartable:
+            self._restarts(state, steps)
         return steps
 
     def _compile_successors(self) -> Callable[[tuple], list]:
@@ -569,6 +686,9 @@ class ActorModel(Model):
         if self.network.fault_actions:
             lines += ["    for action, new_net in faults(net):",
                       "        steps.append((action, state[:-1] + (new_net,)))"]
+        if self._restartable:
+            env["restarts"] = self._restarts
+            lines.append("    restarts(state, steps)")
         lines.append("    return steps")
         exec("\n".join(lines), env)  # noqa: S102 (source built above from numbers only)
         return env["successors"]
@@ -577,12 +697,38 @@ class ActorModel(Model):
 
     def record(self, state: tuple, role: type[Node], node: int) -> Any:
         """The record of node `node` of `role` (a node class) in `state`."""
-        r = next(r for r, cls in enumerate(self._roles) if issubclass(cls, role))
-        return state[self._slot[r, node]]
+        return state[self._where(role).start + node]
+
+    def records(self, state: tuple, role: type[Node]) -> tuple:
+        """The records of the nodes of `role` (a node class) in `state`, in node order."""
+        return state[self._where(role)]
+
+    def _where(self, role: type[Node]) -> slice:
+        """Where the records of `role` lie in a state (properties read them in
+        every state: found once per role)."""
+        found = self._role_slices.get(role)
+        if found is None:
+            r = next(r for r, cls in enumerate(self._roles) if issubclass(cls, role))
+            slots = [self._slot[r, node.id] for node in self._nodes[r]]
+            found = self._role_slices[role] = slice(slots[0], slots[-1] + 1)
+        return found
 
     def sent(self, state: tuple, kind: type) -> Any:
         """The messages of type `kind` in the network of `state`."""
         return self._read(state[-1], self._kind_index[kind])
+
+    def expression_names(self) -> dict[str, Callable[[tuple], Any]]:
+        """For a spec's expression invariants, besides ``view`` and
+        ``params``: each role's records by its set's name, in node order
+        (``acceptors[0].promised``), and ``messages``, the messages in the
+        network by type name (``messages["PromiseMsg"]``)."""
+        names = super().expression_names()
+        for role in self._roles:
+            if role.state is not None:
+                names[role.ids.set_name] = lambda state, role=role: self.records(state, role)
+        names["messages"] = lambda state: {kind.__name__: tuple(self.sent(state, kind))
+                                           for kind in self.messages}
+        return names
 
     def memo_stats(self) -> dict[str, int]:
         """Look-ups and misses of the memo tables: a group's planned steps
@@ -617,8 +763,16 @@ class ActorModel(Model):
         view: dict[str, Any] = {}
         for (r, i), position in self._slot.items():
             node, record = self._nodes[r][i], state[position]
+            if type(record) is Down:
+                view[f"{node.name}.down"] = True
+                record = record.kept
+                if not hasattr(record, "_fields"):  # what survived is not a record
+                    view[f"{node.name}.kept"] = jsonable(record)
+                    continue
             for field, value in zip(record._fields, record):
                 view[f"{node.name}.{field}"] = jsonable(value)
+        for name, left in zip(self._budget_names, state[-2] if self._budget_names else ()):
+            view[f"{name}_left"] = left
         view.update(self.network.view(state[-1]))
         return view
 
@@ -629,6 +783,10 @@ class ActorModel(Model):
         receiver, or to every node that takes its type."""
         if type(action) in self.network.fault_actions:
             return [Note("network", f"{type(action).__name__.lower()} {action.message!r}")]
+        for _, node, _, _, step_action, kind in self._restartable:
+            if action == step_action and type(action) is type(step_action):
+                return [Note(node.name, {"crash": "crashes", "restart": "restarts",
+                                         "crash-restart": "crashes and restarts"}[kind])]
         for r, role in enumerate(self._roles):
             for name, handler in role.handlers().items():
                 if handler.action is type(action):

@@ -289,12 +289,16 @@ class Bag(Network):
     ``drops`` parameter is how many messages the network may lose), or
     without bound (``drop=True``, as raft.tla's DropMessage).
 
-    ``capacity`` names a parameter bounding the copies in flight, TLC's state
-    constraint on the bag (raft.tla's ``max_msgs``): a step that would leave
-    more and changes no node's record is not generated, since it leads
-    outside the bounds to a state whose records are this state's (which TLC
-    checks, with this state's answers, and does not explore); a step that
-    changes a record is generated and left to the model's `within_bounds`.
+    ``capacity`` names a parameter bounding the copies in flight; ``full``
+    says what it means. ``"wait"`` (the default): a guard, a step (a copy
+    included) that would leave more is not enabled, the sender waits, and
+    every state reached is expanded. ``"constraint"``: TLC's state constraint
+    on the bag (raft.tla's ``max_msgs``): a step that would leave more and
+    changes no node's record is not generated, since it leads outside the
+    bounds to a state whose records are this state's (which TLC checks, with
+    this state's answers, and does not explore); a step that changes a record
+    is generated and left to the model's `within_bounds`. Either way a
+    duplicate needs room.
 
     ``per_message``: message handlers are expanded message by message in the
     bag's order (types in the model's order, then fields), each receipt
@@ -313,14 +317,20 @@ class Bag(Network):
     fault_actions = (Drop, Duplicate)
 
     def __init__(self, drop: str | bool | None = None, duplicate: str | bool | None = None,
-                 capacity: str | None = None, per_message: bool = False,
+                 capacity: str | None = None, full: str = 'wait', per_message: bool = False,
                  drop_action: type = Drop, duplicate_action: type = Duplicate,
                  partition: str | None = None):
         self.drop_param, self.duplicate_param = drop, duplicate
+        if full not in ('wait', 'constraint'):
+            raise ValueError(f"Bag(full={full!r}): 'wait' or 'constraint'")
         self.capacity_param, self.per_message = capacity, per_message
+        self.waits = full == 'wait'
         self.drop_action, self.duplicate_action = drop_action, duplicate_action
         self.partition_param = partition
-        self.fault_actions = (drop_action, duplicate_action) + ((Heal,) if partition else ())
+        # only the faults given a budget are actions of the model
+        self.fault_actions = tuple(kind for kind, param in ((drop_action, drop),
+                                                            (duplicate_action, duplicate))
+                                   if param) + ((Heal,) if partition else ())
 
     def setup(self, model: Any) -> None:
         def budget(param: str | bool | None) -> int | None:
@@ -334,6 +344,10 @@ class Bag(Network):
             self._ends = {kind: (kind._fields.index(kind.src), kind._fields.index(kind.dst))
                           for kind in self.kinds}
         self._changed = [Memo(lambda key: _recount(*key)) for _ in self.kinds]  # per type
+        # each component's messages in order, for the faults of every state
+        # (one table per type: equal components of two types hold other records)
+        self._ordered = [Memo(lambda component: ordered(m for m, _ in component))
+                         for _ in self.kinds]
         self._sizes = Memo(lambda value: sum(copies for component in value[:-1]
                                              for _, copies in component))
 
@@ -366,7 +380,7 @@ class Bag(Network):
                 k, message = received
                 new_net = new_net[:k] + (recount[k][new_net[k], message, -1],) + new_net[k + 1:]
             if sends:
-                if (not changed and capacity is not None
+                if (capacity is not None and (self.waits or not changed)
                         and size - (received is not None) + len(sends) > capacity):
                     continue  # into a full bag: see the class docstring
                 for k, message in sends:
@@ -420,7 +434,7 @@ class Bag(Network):
         room = self.capacity is None or self.size(value) < self.capacity
         steps = []
         for k in range(len(self.kinds)):
-            for message in ordered(m for m, _ in value[k]):
+            for message in self._ordered[k][value[k]]:
                 if drops is None or drops:
                     steps.append((self.drop_action(message), self.receive(value, k, message)[:-1]
                                   + ((None if drops is None else drops - 1, duplicates)

@@ -59,7 +59,9 @@ class Renaming:
         return record if rename is None else rename(record, self.images)
 
     def state(self, state: tuple) -> tuple:
-        return self.records[state[:-1]] + (self.layout.network.rename(
+        # between the records and the network: name-free parts (budgets left)
+        slots = len(self.layout.slots)
+        return self.records[state[:slots]] + state[slots:-1] + (self.layout.network.rename(
             state[-1], self.component.__getitem__),)
 
 
@@ -111,8 +113,10 @@ class Layout:
         return state if renaming is None else renaming.state(state)
 
     def permute_action(self, action: Any, perm: Mapping[str, Sequence[int]]) -> Any:
+        # Not remembered: two actions of one type can be equal tuples holding
+        # records of two types (Drop of a request and of its reply).
         renaming = self.renaming(perm)
-        return action if renaming is None else renaming.record(action)
+        return action if renaming is None else renaming._rename_record(action)
 
     # -- signatures ------------------------------------------------------------------
     #

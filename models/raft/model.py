@@ -335,8 +335,8 @@ class Raft(RaftProperties, RaftScenario, ActorModel):
     )
     roles = (ServerNode,)
     messages = MESSAGES
-    network = Bag(drop=True, duplicate=True, capacity="max_msgs", per_message=True,
-                  drop_action=DropMessage, duplicate_action=DuplicateMessage,
+    network = Bag(drop=True, duplicate=True, capacity="max_msgs", full="constraint",
+                  per_message=True, drop_action=DropMessage, duplicate_action=DuplicateMessage,
                   partition="cut_off")
     # Next == \/ \E i : Restart(i) \/ Timeout(i) \/ BecomeLeader(i) \/ ... (per server)
     #         \/ \E m \in DOMAIN messages : Receive(m) \/ DuplicateMessage(m) \/ DropMessage(m)
