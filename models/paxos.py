@@ -268,6 +268,14 @@ class Paxos(ActorModel):
         return {"acceptors": [list(group) for group in interchangeable_groups(self.quorums)],
                 "values": [list(range(self.values))]}
 
+    def bound_reason(self, state: tuple) -> str | None:
+        """A state with no step is one where every ballot has begun: with
+        another ballot, its Phase1a would be enabled (Ballot is Nat in the
+        spec), so the run ends at the ``ballots`` bound, not in a deadlock."""
+        if len(self.sent(state, Msg1a)) == self.ballots:
+            return f"every ballot 0..{self.ballots - 1} has begun (ballots = {self.ballots})"
+        return None
+
     # -- what is chosen --------------------------------------------------------
 
     def chosen(self, state: tuple) -> dict[int, tuple[tuple[int, tuple[int, ...]], ...]]:

@@ -1,0 +1,240 @@
+"""Deadlocks, runs stopped by a bound, temporal properties under fairness
+and their lasso counterexamples."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+import checker
+from checker import Model, Param, invariant
+from checker.result import CheckConfig
+from tests.spec_runs import checked_spec
+
+
+class Down(NamedTuple):
+    by: int
+
+
+class Countdown(Model):
+    """From `start`, count down by 1 or 2 to 0, where nothing is enabled."""
+
+    name = "countdown"
+    params = (Param("start", 5, "where the count starts"),
+              Param("explained", 0, "1: the model names the bound at 0"))
+    actions = (Down,)
+
+    def initial_states(self):
+        return [self.start]
+
+    def successors(self, state):
+        return [(Down(by), state - by) for by in (1, 2) if state - by >= 0]
+
+    def bound_reason(self, state):
+        return f"start = {self.start} ran out" if self.explained and state == 0 else None
+
+    @invariant("Never Negative")
+    def never_negative(self, state):
+        return state >= 0
+
+
+class Up(NamedTuple):
+    pass
+
+
+class Climb(Model):
+    """Counts up from 0 for ever; the state constraint keeps it at most `top`."""
+
+    name = "climb"
+    params = (Param("top", 3, "the state constraint"),)
+    actions = (Up,)
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, state):
+        return [(Up(), state + 1)]
+
+    def within_bounds(self, state):
+        return state <= self.top
+
+
+# -- deadlock ----------------------------------------------------------------------
+
+
+def test_a_state_with_no_successor_is_a_deadlock_with_its_shortest_trace():
+    result = checker.check(Countdown(start=5), CheckConfig(deadlock=True))
+    assert result.verdict == "violated"
+    finding = result.violation("deadlock")
+    assert finding.property.title == "Deadlock"
+    assert finding.reason == "no action is enabled and no bound explains why"
+    assert [str(a) for a in finding.trace.actions] == ["Down(by=1)", "Down(by=2)",
+                                                       "Down(by=2)"]
+    assert finding.trace.final == 0
+    assert [p.name for p in result.properties] == ["never_negative", "deadlock"]
+
+
+def test_without_the_deadlock_check_the_same_run_holds_and_lists_no_deadlock():
+    result = checker.check(Countdown(start=5), CheckConfig())
+    assert result.verdict == "holds"
+    assert [p.name for p in result.properties] == ["never_negative"]
+    assert result.stats.bound_stops == 0
+
+
+def test_a_stop_the_model_explains_by_a_bound_is_no_deadlock_and_is_counted():
+    result = checker.check(Countdown(start=5, explained=1), CheckConfig(deadlock=True))
+    assert result.verdict == "holds"
+    assert [p.name for p in result.properties] == ["never_negative"]
+    assert result.stats.bound_stops == 1
+    assert result.bound_stop.reason == "start = 5 ran out"
+    assert len(result.bound_stop.trace) == 3 and result.bound_stop.trace.final == 0
+
+
+def test_a_state_whose_every_step_leaves_the_bounds_is_a_bound_stop():
+    result = checker.check(Climb(top=3), CheckConfig(deadlock=True))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 4
+    assert result.stats.bound_stops == 1
+    assert result.bound_stop.reason == "every step from here leaves the bounds (within_bounds)"
+    assert result.bound_stop.trace.final == 3 and len(result.bound_stop.trace) == 3
+
+
+def test_a_spec_whose_model_stops_by_design_says_deadlock_false():
+    loaded, _, result = checked_spec("paxos-textbook-mutant-non-intersecting-quorums.yaml")
+    assert loaded.deadlock is False
+    assert result.violations[0].property.name == "agreement"
+
+
+@pytest.mark.parametrize("spec, distinct, stops, length, reason", [
+    ("paxos-3a-2v-2b.yaml", 3921, 368, 8, "every ballot 0..1 has begun (ballots = 2)"),
+    ("paxos-3a-2v-2b-symmetry.yaml", 443, 46, 8,
+     "every ballot 0..1 has begun (ballots = 2)"),
+    ("raft-2s.yaml", 1645, 13, 4, "every step from here leaves the bounds (within_bounds)"),
+])
+def test_bundled_specs_stop_at_their_bounds_and_never_deadlock(spec, distinct, stops, length,
+                                                               reason):
+    loaded, _, result = checked_spec(spec)
+    assert loaded.deadlock is True
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == distinct
+    assert result.stats.bound_stops == stops
+    assert len(result.bound_stop.trace) == length
+    assert result.bound_stop.reason == reason
+
+
+# -- temporal properties under fairness ---------------------------------------------
+
+
+class Work(NamedTuple):
+    pass
+
+
+class Idle(NamedTuple):
+    pass
+
+
+class Finish(NamedTuple):
+    pass
+
+
+class Chores(Model):
+    """0 -Work-> 1 -Work-> 2 -Finish-> 3 (done, nothing enabled); 1 and 2
+    can also Idle back to 1: a loop that never finishes unless Finish is
+    fair. `stuck`: state 2 cannot Finish (a livelock nothing rescues)."""
+
+    name = "chores"
+    params = (Param("stuck", 0, "1: Finish is never enabled"),)
+    actions = (Work, Idle, Finish)
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, state):
+        steps = []
+        if state in (0, 1):
+            steps.append((Work(), state + 1))
+        if state in (1, 2):
+            steps.append((Idle(), 1))
+        if state == 2 and not self.stuck:
+            steps.append((Finish(), 3))
+        return steps
+
+    def bound_reason(self, state):
+        return None
+
+    @checker.eventually("Done")
+    def done(self, state):
+        return state == 3
+
+    @checker.eventually("Never Done", witness=True)
+    def never_done(self, state):
+        return state == 3
+
+    @checker.leads_to("Work Gets Done")
+    def work_gets_done(self, state):
+        return state == 1, state == 3
+
+    @checker.always_eventually("Back At One")
+    def back_at_one(self, state):
+        return state == 1
+
+
+def _lasso(finding):
+    return ([str(a) for a in finding.trace.actions], finding.stem_length, finding.loop_length)
+
+
+def test_without_fairness_stuttering_at_the_start_breaks_eventually():
+    result = checker.check(Chores(), CheckConfig(properties=("done",)))
+    assert result.verdict == "violated"
+    assert _lasso(result.violation("done")) == ([], 0, 0)
+
+
+def test_weak_fairness_to_work_leaves_the_idle_loop_as_the_counterexample():
+    # Idling in 1 alone is unfair (Work stays enabled); the loop passes 2,
+    # where Work is disabled.
+    result = checker.check(Chores(), CheckConfig(properties=("done",),
+                                                 fairness=(("weak", "Work"),)))
+    assert _lasso(result.violation("done")) == (["Work()", "Work()", "Idle()"], 1, 2)
+    assert result.violation("done").reason == "a fair behaviour never reaches Done"
+
+
+def test_weak_fairness_to_finish_is_not_enough_as_finish_is_disabled_in_the_loop():
+    fairness = (("weak", "Work"), ("weak", "Finish"))
+    result = checker.check(Chores(), CheckConfig(properties=("done",), fairness=fairness))
+    assert _lasso(result.violation("done")) == (["Work()", "Work()", "Idle()"], 1, 2)
+
+
+def test_strong_fairness_to_finish_makes_done_hold():
+    fairness = (("weak", "Work"), ("strong", "Finish"))
+    result = checker.check(Chores(), CheckConfig(properties=("done", "work_gets_done"),
+                                                 fairness=fairness))
+    assert result.verdict == "holds", result.violations
+    assert result.stats.graph_states == 4
+
+
+def test_a_livelock_no_fairness_rescues_is_a_loop_through_the_work():
+    fairness = (("weak", "Work"), ("strong", "Finish"))
+    result = checker.check(Chores(stuck=1), CheckConfig(properties=("done",),
+                                                        fairness=fairness))
+    assert _lasso(result.violation("done")) == (["Work()", "Work()", "Idle()"], 1, 2)
+
+
+def test_leads_to_and_always_eventually():
+    fairness = (("weak", "Work"),)
+    result = checker.check(Chores(), CheckConfig(
+        properties=("work_gets_done", "back_at_one"), fairness=fairness, keep_going=True))
+    assert _lasso(result.violation("work_gets_done")) == (["Work()", "Work()", "Idle()"], 1, 2)
+    # stuttering in 2 for ever is fair (Work is disabled there): 1 never again
+    assert _lasso(result.violation("back_at_one")) == (["Work()", "Work()"], 2, 0)
+
+
+def test_a_witness_property_returns_its_lasso_as_a_witness():
+    result = checker.check(Chores(), CheckConfig(properties=("never_done",),
+                                                 fairness=(("weak", "Work"),)))
+    assert result.verdict == "holds"
+    assert _lasso(result.witness("never_done")) == (["Work()", "Work()", "Idle()"], 1, 2)
+    fair = (("weak", "Work"), ("strong", "Finish"))
+    result = checker.check(Chores(), CheckConfig(properties=("never_done",), fairness=fair))
+    assert result.verdict == "violated"
+    assert result.violation("never_done").reason == "every fair behaviour reaches Never Done"
