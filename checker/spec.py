@@ -346,7 +346,8 @@ def _fairness(given: Mapping[str, list[str]], model_class: type[Model]
 
 def _check_expect(expect: Expect, selected: list[str], model_class: type[Model]) -> None:
     if expect.property is not None:
-        if expect.verdict != "violated":
+        if expect.verdict == "holds":
+            # (incomplete: a temporal property whose lasso stalls at a bound)
             raise SpecError("`property` goes with `verdict: violated`; remove it or "
                             "change the verdict", field="expect.property")
         if expect.property not in selected + ["deadlock"]:

@@ -59,7 +59,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from checker import Fails, Param, ParamError, invariant, reachable
+from checker import Fails, Param, ParamError, eventually, invariant, reachable
 from models import register
 from models.kit import ActorModel, MessageSet, Node, ids, on, step
 from models.kit.memo import Memo
@@ -317,6 +317,14 @@ class Paxos(ActorModel):
     @reachable("A value is chosen")
     def value_chosen(self, state: tuple) -> bool:
         """A quorum voted for the same value in the same ballot."""
+        return bool(self.chosen(state))
+
+    @eventually("Termination")
+    def termination(self, state: tuple) -> bool:
+        """A value is eventually chosen. With finitely many ballots every
+        run ends when they are used up (`bound_reason`): a run that chooses
+        nothing stalls at that bound, which settles nothing (see
+        ``paxos-liveness`` for ballots without end)."""
         return bool(self.chosen(state))
 
     @reachable("A later ballot adopts an earlier vote")
