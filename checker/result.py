@@ -211,7 +211,9 @@ class Result:
         properties never reached, which are known at the end)."""
         return self.stopped_by is None and (
             self.verdict == HOLDS or keep_going
-            or all(finding.trace is None for finding in self.violations))
+            # (a temporal property is checked only after a complete safety run)
+            or all(finding.trace is None or finding.property.temporal
+                   for finding in self.violations))
 
     def outcomes(self, keep_going: bool = False) -> tuple[Outcome, ...]:
         """Each checked property with its outcome, in the order checked: the
