@@ -53,6 +53,7 @@ from collections import deque
 from typing import Any, Iterator
 
 from checker.errors import CheckerError
+from checker.explore import _peak_memory
 from checker.fingerprints import Fingerprints
 from checker.model import Model, action_args, action_name, has_bounds
 from checker.properties import Property
@@ -108,12 +109,16 @@ def _merge(result: Result | None, graph: "Graph", temporal: tuple[Property, ...]
                        graph_edges=len(graph.targets), graph_bytes=graph.nbytes)
     if result is None:
         stats = Stats(distinct_states=graph.size, generated_states=graph.generated,
-                      depth=graph.depth, seconds=seconds, peak_memory_bytes=0,
+                      depth=graph.depth, seconds=seconds, peak_memory_bytes=_peak_memory(),
                       store_bytes=graph.nbytes, actions={}, collision_probability=0.0,
                       fp_seed=config.fp_seed, exact=config.exact, **graph_stats)
         result = Result(verdict="holds", stats=stats, properties=())
     else:
-        stats = dataclasses.replace(result.stats, **graph_stats)
+        # the whole run's time and memory: the safety part and this one
+        stats = dataclasses.replace(
+            result.stats, seconds=result.stats.seconds + seconds,
+            peak_memory_bytes=max(result.stats.peak_memory_bytes, _peak_memory()),
+            **graph_stats)
     every = result.violations + tuple(violations)
     if any(f.bound is None for f in every):
         verdict = "violated"
