@@ -172,6 +172,35 @@ class PaxosLiveness(Model):
                 if state.replies[a][p] is not None:
                     yield DeliverReply(a, p), self._deliver_reply(state, p, a)
 
+    # -- reports ---------------------------------------------------------------------------
+
+    def nodes(self):
+        return ([f"p{p}" for p in range(self.proposers)]
+                + [f"a{a}" for a in range(self.acceptors)])
+
+    def state_view(self, state: State) -> dict:
+        """Per node fields (``p0.phase``, ``a1.promised``), the messages in
+        flight as ``p0→a1: prepare (2, 0)``, the votes kept and what is chosen.
+        A ballot ``(n, p)`` is round n of proposer p (renumbered by order)."""
+        view = {}
+        for p, x in enumerate(state.proposers):
+            view[f"p{p}.ballot"] = _ballot_text(x.ballot)
+            view[f"p{p}.phase"] = x.phase
+            view[f"p{p}.promised_by"] = [f"a{a}" for a in sorted(x.promised_by)]
+            view[f"p{p}.value"] = x.value
+        for a, x in enumerate(state.acceptors):
+            view[f"a{a}.promised"] = _ballot_text(x.promised)
+            view[f"a{a}.vote"] = None if x.vote is None else (
+                f"{x.vote[1]} in {_ballot_text(x.vote[0])}")
+        flight = [f"p{p}→a{a}: {_message_text(m)}" for p, row in enumerate(state.requests)
+                  for a, m in enumerate(row) if m is not None]
+        flight += [f"a{a}→p{p}: {_message_text(m)}" for a, row in enumerate(state.replies)
+                   for p, m in enumerate(row) if m is not None]
+        view["network"] = flight
+        view["votes"] = [f"a{a}: {v} in {_ballot_text(b)}" for b, v, a in sorted(state.votes)]
+        view["chosen"] = sorted(state.chosen)
+        return view
+
     # -- the proposer ------------------------------------------------------------------
 
     def _start(self, state: State, p: int) -> State:
@@ -247,6 +276,19 @@ class PaxosLiveness(Model):
     def termination(self, state: State) -> bool:
         """A value is eventually chosen."""
         return bool(state.chosen)
+
+
+def _ballot_text(ballot) -> str | None:
+    return None if ballot is None else f"({ballot[0]}, p{ballot[1]})"
+
+
+def _message_text(m) -> str:
+    if m[0] == "promise":
+        vote = "no vote" if m[2] is None else f"vote {m[2][1]} in {_ballot_text(m[2][0])}"
+        return f"promise {_ballot_text(m[1])}, {vote}"
+    if m[0] == "accept":
+        return f"accept {_ballot_text(m[1])} value {m[2]}"
+    return f"prepare {_ballot_text(m[1])}"
 
 
 def _put(row: tuple, index: int, value) -> tuple:
