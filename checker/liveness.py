@@ -60,8 +60,11 @@ from checker.properties import Property
 from checker.result import CheckConfig, Finding, Result, Stats
 from checker.traces import replay
 
-#: `Stop` kinds of a state: how a run ends there, if it does.
-GOES_ON, ENDS, AT_BOUND = 0, 1, 2
+#: How a run ends at a state, if it does: it goes on, it ends (no step), or
+#: it reaches a bound: the depth bound, every step leaving the state
+#: constraint, or no step and the model names the bound that ran out.
+GOES_ON, ENDS, AT_DEPTH, ALL_OUTSIDE, NAMED = 0, 1, 2, 3, 4
+AT_BOUND = (AT_DEPTH, ALL_OUTSIDE, NAMED)
 FAMILY = re.compile(r"^([A-Za-z_]\w*)(?:\((\*|[^()]*)\))?$")
 
 
@@ -203,6 +206,7 @@ class Graph:
     def __init__(self, model: Model, config: CheckConfig, fairness: Fairness,
                  properties: tuple[Property, ...]):
         self.model, self.fairness, self.properties = model, fairness, properties
+        self.max_depth = config.max_depth
         fingerprint = (lambda state: state) if config.exact else Fingerprints(config.fp_seed)
         numbers: dict[Any, int] = {}
         self.parents = array("I")        # breadth-first tree, for stems
@@ -238,9 +242,9 @@ class Graph:
                     else None
                 enabled, stop = 0, GOES_ON
                 if steps is None:
-                    stop = AT_BOUND  # the depth bound
+                    stop = AT_DEPTH
                 elif not steps:
-                    stop = AT_BOUND if model.bound_reason(state) is not None else ENDS
+                    stop = NAMED if model.bound_reason(state) is not None else ENDS
                 else:
                     inside = 0
                     self.generated += len(steps)
@@ -262,7 +266,7 @@ class Graph:
                         self.ordinals.append(ordinal)
                         self.link_masks.append(mask)
                     if not inside:
-                        stop = AT_BOUND
+                        stop = ALL_OUTSIDE
                 self.first.append(len(self.targets))
                 self.enabled.append(enabled)
                 self.stops.append(stop)
@@ -349,8 +353,9 @@ class Lassos:
         trace = graph.run(path + (loop or [])[1:])
         reason = (("some fair behaviour " if prop.witness else "a fair behaviour ")
                   + _broken(prop))
+        if bound is not None and graph.stops[entry] == NAMED:
+            bound = graph.model.bound_reason(trace.final)
         if bound is not None:
-            bound = graph.model.bound_reason(trace.final) or bound
             reason += f", but only because it stalls at a bound: {bound}"
         return Finding(prop, trace, reason, loop_start=loop_start, bound=bound)
 
@@ -403,8 +408,11 @@ class Lassos:
         fair = fairness.weak | fairness.strong
         for here in distance:
             stop = graph.stops[here]
-            if stop == AT_BOUND:
-                yield here, None, "the run reaches a bound here"
+            if stop in AT_BOUND:
+                yield here, None, {
+                    AT_DEPTH: f"the depth bound (max_depth = {graph.max_depth}) is reached",
+                    ALL_OUTSIDE: "every step from here leaves the bounds (within_bounds)",
+                    NAMED: "the model names the bound"}[stop]
             elif not graph.enabled[here] & fair:
                 yield here, None, None  # stuttering for ever is fair here
         for component in fair_components(graph, set(distance)):

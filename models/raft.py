@@ -76,7 +76,8 @@ from collections import Counter
 from operator import itemgetter
 from typing import Any, Iterator, Mapping, NamedTuple
 
-from checker import Fails, Model, Param, ParamError, invariant, reachable, transition
+from checker import (Fails, Model, Param, ParamError, eventually, invariant, reachable,
+                     transition)
 from checker.model import Note, Received, Sent
 from checker.symmetry import Remembered
 from models import register
@@ -975,6 +976,12 @@ class Raft(Model):
     def leader_elected(self, state: tuple) -> bool:
         """Some server is Leader."""
         return any(s[ROLE] == LEADER for s in state[0])
+
+    @eventually("Leader Eventually Elected")
+    def eventually_leader(self, state: tuple) -> bool:
+        """Every behaviour elects a leader: Raft's liveness, which needs the
+        spec's fairness (timeouts that fire, messages that arrive)."""
+        return self.leader_elected(state)
 
     @reachable("Entry Committed")
     def entry_committed(self, state: tuple) -> bool:

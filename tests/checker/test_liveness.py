@@ -10,7 +10,7 @@ import pytest
 import checker
 from checker import Model, Param, invariant
 from checker.result import CheckConfig
-from tests.spec_runs import checked_spec
+from tests.spec_runs import checked_spec, view
 
 
 class Down(NamedTuple):
@@ -252,9 +252,13 @@ def test_a_lasso_that_only_stalls_at_a_bound_settles_nothing():
     assert result.verdict == "incomplete"
     finding = result.violation("past_the_top")
     assert _lasso(finding) == (["Up()", "Up()", "Up()"], 3, 0)
-    assert finding.bound == "the run reaches a bound here"
+    assert finding.bound == "every step from here leaves the bounds (within_bounds)"
+    assert view(model, finding.trace.final, "s1.current_term", "s2.current_term", "s1.role",
+                "s2.role") == {"s1.current_term": 2, "s2.current_term": 2,
+                               "s1.role": "Follower", "s2.role": "Follower"}
     assert finding.reason == ("a fair behaviour never reaches Past The Top, but only because "
-                              "it stalls at a bound: the run reaches a bound here")
+                              "it stalls at a bound: every step from here leaves the bounds "
+                              "(within_bounds)")
     [outcome] = result.outcomes()
     assert outcome.outcome == "not settled"
 
@@ -351,3 +355,22 @@ def test_a_spec_reads_fairness_and_deadlock_into_its_configuration():
     assert config.fairness == (("weak", "Propose"), ("weak", "DeliverRequest(*)"),
                                ("weak", "DeliverReply(*)"))
     assert config.deadlock is False
+
+
+# -- Raft: a leader is eventually elected ---------------------------------------------------
+
+
+def test_raft_without_fairness_never_elects_by_never_timing_out():
+    _, _, result = checked_spec("raft-liveness-unfair.yaml")
+    finding = result.violation("eventually_leader")
+    assert _lasso(finding) == ([], 0, 0)
+    assert result.outcomes()[0].outcome == "holds"  # election_safety
+
+
+def test_raft_under_fairness_only_stalls_where_max_term_runs_out():
+    _, model, result = checked_spec("raft-liveness-fair.yaml")
+    finding = result.violation("eventually_leader")
+    assert result.verdict == "incomplete"
+    assert _lasso(finding) == (["Timeout(s1)", "Restart(s1)", "Timeout(s2)", "Restart(s2)"],
+                               4, 0)
+    assert finding.bound == "every step from here leaves the bounds (within_bounds)"
