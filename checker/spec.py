@@ -172,7 +172,8 @@ class Spec:
                fp_seed: int = 0) -> CheckConfig:
         return CheckConfig(properties=self.properties, keep_going=keep_going,
                            symmetry=self.symmetry, workers=workers, exact=self.exact,
-                           fp_seed=fp_seed, deadlock=self.deadlock, fairness=self.fairness, **dataclasses.asdict(self.bounds))
+                           fp_seed=fp_seed, deadlock=self.deadlock, fairness=self.fairness,
+                           **dataclasses.asdict(self.bounds))
 
     def with_exact(self, enabled: bool | None) -> "Spec":
         """The same spec keeping states exactly or by fingerprint; None
