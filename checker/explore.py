@@ -46,7 +46,8 @@ from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
 from checker.model import Model, has_bounds
 from checker.progress import Reporter, Silent
-from checker.properties import Property, default_properties, reason_of
+from checker.properties import (BOUND_STOP, DEADLOCK, Property, default_properties,
+                                reason_of)
 from checker.result import (HOLDS, INCOMPLETE, VIOLATED, CheckConfig, Finding,
                             Result, Stats)
 from checker.symmetry import Symmetry
@@ -78,6 +79,9 @@ def select_properties(model: Model, names: tuple[str, ...] | None) -> tuple[Prop
 def check(model: Model, config: CheckConfig = CheckConfig(),
           reporter: Reporter | None = None) -> Result:
     """Explore `model` breadth-first under `config` and return the result."""
+    if any(p.temporal for p in select_properties(model, config.properties)):
+        from checker import liveness  # it runs this check for the safety part
+        return liveness.check(model, config, reporter)
     # States are tuples and frozensets, which make no reference cycles, yet
     # the cyclic collector would rescan every live frontier state over and
     # over (a third to a half of a long run): it is paused for the search.
@@ -115,16 +119,19 @@ class _Chunk(NamedTuple):
     generated: int
     #: the action type of the step that met each state
     actions: list[type]
+    #: states of the chunk whose runs end at a bound (see `_Search._ends`)
+    bound_stops: int = 0
 
 
 class _Batch:
     """Successors generated from a chunk of states, in generation order."""
 
     __slots__ = ("fingerprints", "states", "parents", "ordinals", "step_numbers",
-                 "action_types", "generated")
+                 "action_types", "generated", "bound_stops")
 
     def __init__(self) -> None:
         self.generated = 0
+        self.bound_stops = 0
         self.action_types: list[type] = []
         self.step_numbers: Any = []
         self.fingerprints: list[int] = []
@@ -169,6 +176,10 @@ class _Search:
         self.worker_memory = 0  # the most a worker process held of its own
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
             if self.symmetry else None
+        if config.deadlock:
+            self.properties += (DEADLOCK,)
+        self.bound_stops = 0
+        self.bound_stop: Finding | None = None
         self._activate()
 
     def _activate(self, shown: set[str] = frozenset()) -> None:
@@ -183,6 +194,7 @@ class _Search:
         self.invariants = bound("invariant")
         self.transitions = bound("transition")
         self.reachables = bound("reachable")
+        self.deadlocks = DEADLOCK in self.properties and DEADLOCK.name not in done
 
     # -- the search ------------------------------------------------------------
 
@@ -245,6 +257,7 @@ class _Search:
                 found: dict[str, _Found] = {}
                 batch = self._steps_of(frontier[low:low + CHUNK], first + low, found)
                 self.generated += batch.generated
+                self.bound_stops += batch.bound_stops
                 self.action_counts.update(batch.action_types)
                 new = self._admit_new(batch, found, probe_only=True)
                 self._settle(found)
@@ -277,6 +290,7 @@ class _Search:
         found: dict[str, _Found] = {}
         batch = self._steps_of(chunk, first, found)
         self.generated += batch.generated
+        self.bound_stops += batch.bound_stops
         self.action_counts.update(batch.action_types)
         new = self._admit_new(batch, found)
         self._settle(found)
@@ -295,7 +309,29 @@ class _Search:
                 f"model {self.model.name!r}: successors() changed the state it "
                 "was given; build new states instead of mutating (use tuples "
                 "and frozensets, or dataclasses.replace on frozen dataclasses)")
-        return self._generate(step_lists, first, chunk, found)
+        batch = self._generate(step_lists, first, chunk, found)
+        if not all(step_lists):
+            self._ends(chunk, [k for k, steps in enumerate(step_lists) if not steps],
+                       first, batch, found)
+        return batch
+
+    def _ends(self, chunk: list[Any], ending: list[int], first: int, batch: "_Batch",
+              found: dict[str, _Found]) -> None:
+        """The states ``chunk[k]`` for k in `ending` (numbered from `first`)
+        end their runs: each is a bound stop if the model names the bound
+        that ran out, else a deadlock. Both come before the steps of the
+        chunk in the order of findings: they are met when their states
+        are expanded, a level before those steps' states."""
+        for k in ending:
+            reason = self.model.bound_reason(chunk[k])
+            if reason is not None:
+                batch.bound_stops += 1
+                if self.bound_stop is None:
+                    _first(found, BOUND_STOP.name, (-1, k),
+                           self.pointers.location(first + k), chunk[k], reason)
+            elif self.deadlocks:
+                _first(found, DEADLOCK.name, (-1, k), self.pointers.location(first + k),
+                       chunk[k], "no action is enabled and no bound explains why")
 
     # -- sharing a level between processes ---------------------------------------
     #
@@ -405,7 +441,7 @@ class _Search:
                 shown |= found.keys()
                 self._activate(shown)
                 if not self.config.keep_going and any(
-                        self.model.properties[name].kind != "reachable" for name in found):
+                        _stops_search(self.model, name) for name in found):
                     break
 
     def _candidates(self, batch: "_Batch", found: dict[str, _Found],
@@ -425,7 +461,8 @@ class _Search:
         self._check_states(states, parents, ordinals, step_numbers, found)
         return _Chunk(states, [fingerprints[p] for p in positions], parents, ordinals,
                       found, Counter(batch.action_types), batch.generated,
-                      [batch.action_types[number] for number in step_numbers])
+                      [batch.action_types[number] for number in step_numbers],
+                      batch.bound_stops)
 
     def _take_in(self, chunk: "_Chunk", level_size: int) -> list[Any]:
         """Store a chunk's candidates not met by earlier chunks and settle
@@ -435,6 +472,7 @@ class _Search:
         self.pointers.extend([chunk.parents[p] for p in positions],
                              [chunk.ordinals[p] for p in positions])
         self.generated += chunk.generated
+        self.bound_stops += chunk.bound_stops
         self.action_counts.update(chunk.action_counts)
         self.new_states.update([chunk.actions[p] for p in positions])
         shown = self.violations.keys() | self.witnesses.keys()
@@ -497,6 +535,8 @@ class _Search:
                 # Checked once each: a state met again outside the bounds
                 # gives the same answers as when it was first met.
                 outside = [k for k, is_inside in enumerate(inside) if not is_inside]
+                if first != NO_PARENT:
+                    self._cut_off(outside, parents, next_states, counts, first, batch, found)
                 first_met = [outside[k] for k in self.outside.add_new(
                     [fingerprints[k] for k in outside])]
                 self._check_states([next_states[k] for k in first_met],
@@ -514,6 +554,24 @@ class _Search:
         batch.ordinals = ordinals
         batch.step_numbers = step_numbers
         return batch
+
+    def _cut_off(self, outside: list[int], parents: list[int], next_states: Any,
+                 counts: list[int], first: int, batch: "_Batch",
+                 found: dict[str, _Found]) -> None:
+        """Count as bound stops the states of the chunk (numbered from
+        `first`, with `counts` steps each) all of whose steps lead outside
+        the bounds: those listed in `outside` (positions among the steps
+        left after removing the visited states, which are inside)."""
+        cut = Counter(parents[k] for k in outside)
+        for parent, number in cut.items():
+            if number == counts[parent - first]:
+                batch.bound_stops += 1
+                if self.bound_stop is None:
+                    beyond = next(next_states[k] for k in outside if parents[k] == parent)
+                    reason = self.model.bound_reason(beyond) or (
+                        "every step from here leaves the bounds (within_bounds)")
+                    _first(found, BOUND_STOP.name, (-1, parent - first),
+                           self.pointers.location(parent), None, reason)
 
     def _admit_new(self, batch: "_Batch", found: dict[str, _Found],
                    probe_only: bool = False) -> list[Any]:
@@ -600,16 +658,18 @@ class _Search:
         """Turn a chunk's first occurrences into findings with traces."""
         if not found:
             return
-        kinds = {p.name: p for p in self.properties}
+        kinds = {p.name: p for p in self.properties + (BOUND_STOP,)}
         for name, occurrence in sorted(found.items(), key=lambda item: item[1].order):
             prop = kinds[name]
             trace = replay(self.model, self.pointers.path(*occurrence.location),
                            occurrence.state, self.symmetry)
             reason = occurrence.reason
-            if self.symmetry is not None and prop.kind != "reachable":
+            if self.symmetry is not None and prop.kind in ("invariant", "transition"):
                 reason = self._reason_on(prop, trace)  # names as in the real run
             finding = Finding(prop, trace, reason)
-            if prop.kind == "reachable":
+            if prop is BOUND_STOP:
+                self.bound_stop = self.bound_stop or finding
+            elif prop.kind == "reachable":
                 self.witnesses[name] = finding
             else:
                 self.violations[name] = finding
@@ -665,12 +725,25 @@ class _Search:
             worker_memory_bytes=self.worker_memory,
             fp_seed=self.config.fp_seed,
             exact=self.config.exact,
+            bound_stops=self.bound_stops,
         )
         witnesses = tuple(self.witnesses[p.name] for p in self.properties
                           if p.name in self.witnesses)
-        return Result(verdict=verdict, stats=stats, properties=self.properties,
+        # The deadlock check is listed only when it fails, so that the
+        # reports of a run without deadlock read as before.
+        listed = tuple(p for p in self.properties
+                       if p is not DEADLOCK or p.name in self.violations)
+        return Result(verdict=verdict, stats=stats, properties=listed,
                       violations=tuple(violations), witnesses=witnesses,
-                      stopped_by=self.stopped_by)
+                      stopped_by=self.stopped_by, bound_stop=self.bound_stop)
+
+
+def _stops_search(model: Model, name: str) -> bool:
+    """Whether a finding of property `name` ends a search that does not
+    keep going: a violation does, a witness or a bound stop does not."""
+    if name == DEADLOCK.name:
+        return True
+    return name in model.properties and model.properties[name].kind != "reachable"
 
 
 def _itself(state: Any) -> Any:

@@ -170,6 +170,17 @@ class Model:
         The engine calls it only when a model overrides it."""
         return True
 
+    def bound_reason(self, state: State) -> str | None:
+        """Which bound of this instance ends a run at `state`, in the words
+        of a report ("every ballot 0..1 has begun (ballots = 2)"): for a
+        state with no successor, the finite parameter that ran out; for a
+        state outside `within_bounds`, the bound it passes. None (the
+        default): the model knows of none, and a state with no successor
+        is a deadlock (unless the spec says ``deadlock: false``). Reports
+        and the deadlock check only; it must not claim a bound that a
+        larger instance would not lift."""
+        return None
+
     # -- symmetry (see checker.symmetry) ------------------------------------------
 
     def symmetry_groups(self) -> Mapping[str, Sequence[Sequence[int]]]:

@@ -8,6 +8,8 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     properties: [agreement]      # optional: default all of the model's properties
     symmetry: false              # false, true, or a list of symmetric set names
     exact: false                 # keep the states themselves, not fingerprints
+    deadlock: true               # a state with no successor is a violation
+    fairness: {weak: [Receive], strong: [Timeout]}   # for temporal properties
     bounds: {max_depth: 40, max_states: 1000000, time_limit: 60}
     init: {...}                  # optional, model-specific starting configuration
     invariants: {name: "expr"}   # optional: invariants as expressions (checker.expressions)
@@ -56,6 +58,18 @@ SPEC_SCHEMA: dict[str, Any] = {
                      "description": "false, true or a list of symmetric set names"},
         "exact": {"type": "boolean",
                   "description": "true keeps the states themselves rather than fingerprints"},
+        "fairness": {
+            "type": "object", "additionalProperties": False,
+            "description": "a mapping with weak and strong, each a list of action families",
+            "properties": {
+                strength: {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
+                           "description": "a list of action families, e.g. [Receive, "
+                                          "Timeout(s=1), Deliver(*)]"}
+                for strength in ("weak", "strong")},
+        },
+        "deadlock": {"type": "boolean",
+                     "description": "false when states with no successor are expected "
+                                    "(default true: such a state is a violation)"},
         "bounds": {
             "type": "object", "additionalProperties": False,
             "description": "a mapping with max_depth, max_states, time_limit",
@@ -79,6 +93,8 @@ SPEC_SCHEMA: dict[str, Any] = {
                 "distinct_states": {"type": "integer", "minimum": 1},
                 "depth": {"type": "integer", "minimum": 0},
                 "trace_length": {"type": "integer", "minimum": 0},
+                "stem_length": {"type": "integer", "minimum": 0},
+                "loop_length": {"type": "integer", "minimum": 0},
             },
         },
     },
@@ -101,6 +117,9 @@ class Expect:
     distinct_states: int | None = None
     depth: int | None = None
     trace_length: int | None = None
+    #: a lasso's stem and loop (temporal properties)
+    stem_length: int | None = None
+    loop_length: int | None = None
 
     def mismatches(self, result: Result) -> list[str]:
         """Each way `result` differs from this expectation, as
@@ -113,6 +132,8 @@ class Expect:
             "distinct_states": result.stats.distinct_states,
             "depth": result.stats.depth,
             "trace_length": len(found.trace) if found and found.trace else None,
+            "stem_length": found.stem_length if found else None,
+            "loop_length": found.loop_length if found else None,
         }
         return [f"{name}: expected {wanted}, got {actual[name]}"
                 for name, wanted in dataclasses.asdict(self).items()
@@ -138,6 +159,10 @@ class Spec:
     exact: bool = False
     #: Invariants written as expressions, by name (`checker.expressions`).
     invariants: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: Report a reachable state with no successor that no bound explains.
+    deadlock: bool = True
+    #: ``(strength, family)`` pairs assumed by the temporal properties.
+    fairness: tuple[tuple[str, str], ...] = ()
 
     @property
     def model_name(self) -> str:
@@ -161,7 +186,8 @@ class Spec:
             name for name in self.invariants if name not in self.properties)
         return CheckConfig(properties=properties, keep_going=keep_going,
                            symmetry=self.symmetry, workers=workers, exact=self.exact,
-                           fp_seed=fp_seed, **dataclasses.asdict(self.bounds))
+                           fp_seed=fp_seed, deadlock=self.deadlock, fairness=self.fairness,
+                           **dataclasses.asdict(self.bounds))
 
     def with_exact(self, enabled: bool | None) -> "Spec":
         """The same spec keeping states exactly or by fingerprint; None
@@ -307,7 +333,9 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                 properties=tuple(properties) if properties else None,
                 symmetry=tuple(symmetry or ()), bounds=Bounds(**data.get("bounds", {})),
                 init=data.get("init"), expect=expect, description=data.get("description"),
-                exact=data.get("exact", False), invariants=invariants)
+                exact=data.get("exact", False), invariants=invariants,
+                deadlock=data.get("deadlock", True),
+                fairness=_fairness(data.get("fairness", {}), model_class))
     model = spec.build()  # the model's own checks of its parameters and init block
     if expect is None or expect.verdict != "violated":
         # An unsound rule (quorums that need not meet) only where the spec
@@ -316,14 +344,36 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
     return spec
 
 
+def _fairness(given: Mapping[str, list[str]], model_class: type[Model]
+              ) -> tuple[tuple[str, str], ...]:
+    """The spec's fairness as (strength, family) pairs, each family naming
+    an action of the model."""
+    names = [kind.__name__ for kind in model_class.actions]
+    pairs = []
+    for strength in ("weak", "strong"):
+        for index, family in enumerate(given.get(strength, ())):
+            name = family.split("(", 1)[0].strip()
+            if names and name not in names:
+                raise SpecError(f"{model_class.name} has no action {name!r}"
+                                f"{_suggest(name, names)}; actions: {', '.join(names)}",
+                                field=f"fairness.{strength}[{index}]")
+            pairs.append((strength, family))
+    return tuple(pairs)
+
+
 def _check_expect(expect: Expect, selected: list[str], model_class: type[Model]) -> None:
     if expect.property is not None:
-        if expect.verdict != "violated":
+        if expect.verdict == "holds":
+            # (incomplete: a temporal property whose lasso stalls at a bound)
             raise SpecError("`property` goes with `verdict: violated`; remove it or "
                             "change the verdict", field="expect.property")
-        if expect.property not in selected:
+        if expect.property not in selected + ["deadlock"]:
             raise SpecError(f"{expect.property!r} is not among the checked properties "
                             f"({', '.join(selected)})", field="expect.property")
+    for name in ("stem_length", "loop_length"):
+        if getattr(expect, name) is not None and expect.verdict == "holds":
+            raise SpecError(f"`{name}` goes with a lasso: verdict violated or incomplete",
+                            field=f"expect.{name}")
     if expect.trace_length is not None and expect.verdict != "violated":
         raise SpecError("`trace_length` goes with `verdict: violated`",
                         field="expect.trace_length")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker import Fails, invariant, reachable, transition
+from checker import Fails, eventually, invariant, reachable, transition
 from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, entries_name, last_term,
                                  server_name)
 
@@ -152,6 +152,12 @@ class RaftProperties:
     def leader_elected(self, state: tuple) -> bool:
         """Some server is Leader."""
         return any(s.role == LEADER for s in state[:-1])
+
+    @eventually("Leader Eventually Elected")
+    def eventually_leader(self, state: tuple) -> bool:
+        """Every behaviour elects a leader: Raft's liveness, which needs the
+        spec's fairness (timeouts that fire, messages that arrive)."""
+        return self.leader_elected(state)
 
     @reachable("Entry Committed")
     def entry_committed(self, state: tuple) -> bool:

@@ -19,7 +19,8 @@ from models import REGISTRY
 from tests.spec_runs import checked_spec
 
 SMALL = ("model: paxos-textbook\n"
-         "params: {acceptors: 2, learners: 2, max_msgs: 3, drop: 0, duplicate: 0, crash: 0}\n")
+         "params: {acceptors: 2, learners: 2, max_msgs: 3, drop: 0, duplicate: 0, crash: 0}\n"
+         "deadlock: false\n")
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -109,11 +110,11 @@ def test_a_bad_expression_is_one_line_naming_file_field_and_fix(tmp_path, expres
     path = write(tmp_path, SMALL + f"invariants:\n  broken: {expression}\n")
     with pytest.raises(SpecError) as error:
         load_spec(path, REGISTRY)
-    assert str(error.value).startswith(f"{path}:4: invariants.broken: {message}")
+    assert str(error.value).startswith(f"{path}:5: invariants.broken: {message}")
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
-    assert result.output.startswith(f"error: {path}:4: invariants.broken: {message}")
+    assert result.output.startswith(f"error: {path}:5: invariants.broken: {message}")
 
 
 def test_an_expression_failing_at_a_later_state_names_that_state(tmp_path):
