@@ -264,6 +264,10 @@ class ExactStore:
             seen |= met
         return new
 
+    def add_all(self, states: list[Any]) -> None:
+        """Record `states`, none of them recorded yet."""
+        self._states.update(states)
+
     def unseen(self, states: list[Any]) -> list[int]:
         seen = self._states
         return [position for position, state in enumerate(states) if state not in seen]
@@ -302,6 +306,12 @@ class FingerprintStore:
         if record and len(new):
             self._insert(batch[new])
         return new.tolist()
+
+    def add_all(self, fingerprints: list[int]) -> None:
+        """Record `fingerprints`: distinct, and none of them recorded yet
+        (as `add_new` with ``record=False`` leaves them)."""
+        if fingerprints:
+            self._insert(self._stored_form(fingerprints))
 
     def unseen(self, fingerprints: list[int]) -> list[int]:
         """Positions in `fingerprints` of those not recorded; records nothing."""
