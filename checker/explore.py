@@ -118,7 +118,9 @@ class _Chunk(NamedTuple):
 
 
 class _Batch:
-    """Successors generated from a chunk of states, in generation order."""
+    """Successors generated from a chunk of states, in generation order:
+    after `_generate`, the first occurrence of each state not visited before
+    the chunk (and within the bounds)."""
 
     __slots__ = ("fingerprints", "states", "parents", "ordinals", "step_numbers",
                  "action_types", "generated")
