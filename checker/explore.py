@@ -124,7 +124,9 @@ class _Chunk(NamedTuple):
 
 
 class _Batch:
-    """Successors generated from a chunk of states, in generation order."""
+    """Successors generated from a chunk of states, in generation order:
+    after `_generate`, the first occurrence of each state not visited before
+    the chunk (and within the bounds)."""
 
     __slots__ = ("fingerprints", "states", "parents", "ordinals", "step_numbers",
                  "action_types", "generated", "bound_stops")
@@ -516,19 +518,21 @@ class _Search:
         try:
             fingerprints = self.fingerprints_of(next_states)
             # Most successors are states already visited, which are within
-            # the bounds and were checked when first met: only the others go on.
-            unseen = self.store.unseen(fingerprints)
+            # the bounds and were checked when first met, or meet again a
+            # state met earlier in the chunk: only the first of each other
+            # state goes on.
+            fresh = self.store.add_new(fingerprints, record=False)
         except TypeError as error:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: a state is not hashable or cannot be "
                 f"fingerprinted ({error}); build states from tuples, frozensets, named "
                 "tuples and frozen dataclasses of ints, strings, bools and None") from None
-        if len(unseen) < len(fingerprints):
-            next_states = [next_states[k] for k in unseen]
-            fingerprints = [fingerprints[k] for k in unseen]
-            parents = [parents[k] for k in unseen]
-            ordinals = [ordinals[k] for k in unseen]
-            step_numbers = [step_numbers[k] for k in unseen]
+        if len(fresh) < len(fingerprints):
+            next_states = list(map(next_states.__getitem__, fresh))
+            fingerprints = list(map(fingerprints.__getitem__, fresh))
+            parents = list(map(parents.__getitem__, fresh))
+            ordinals = list(map(ordinals.__getitem__, fresh))
+            step_numbers = fresh  # those of the whole chunk are its positions
         if self.bounded:
             inside = list(map(self.model.within_bounds, next_states))
             if not all(inside):
@@ -581,23 +585,36 @@ class _Search:
             self._canonicalize(batch)
         room = (self.config.max_states - len(self.pointers)
                 if self.config.max_states is not None else None)
-        positions = self.store.add_new(batch.fingerprints, limit=room,
-                                       record=not probe_only)
-        if probe_only:
-            return [batch.states[position] for position in positions[:1]]
-        if room is not None and len(positions) == room and len(
-                self.store.add_new(batch.fingerprints, record=False)):
-            self.stopped_by = "max_states"
         states, parents, ordinals = batch.states, batch.parents, batch.ordinals
-        if self.soundness is not None and self.soundness.pending:
-            for position in positions:
-                self.soundness.check_state(states[position])
-        new = [states[p] for p in positions]
-        new_parents = [parents[p] for p in positions]
-        new_ordinals = [ordinals[p] for p in positions]
-        step_numbers = [batch.step_numbers[p] for p in positions]
+        step_numbers = batch.step_numbers
+        if self.symmetry is None:
+            # `_generate` left in the batch only states never seen, each once
+            admitted = len(states) if room is None else min(room, len(states))
+            if probe_only:
+                return states[:1]
+            self.store.add_all(batch.fingerprints[:admitted])
+            if admitted < len(states):
+                self.stopped_by = "max_states"
+            new, new_parents, new_ordinals = (states[:admitted], parents[:admitted],
+                                              ordinals[:admitted])
+            step_numbers = step_numbers[:admitted]
+        else:
+            positions = self.store.add_new(batch.fingerprints, limit=room,
+                                           record=not probe_only)
+            if probe_only:
+                return [states[position] for position in positions[:1]]
+            if room is not None and len(positions) == room and len(
+                    self.store.add_new(batch.fingerprints, record=False)):
+                self.stopped_by = "max_states"
+            if self.soundness.pending:
+                for position in positions:
+                    self.soundness.check_state(states[position])
+            new = list(map(states.__getitem__, positions))
+            new_parents = list(map(parents.__getitem__, positions))
+            new_ordinals = list(map(ordinals.__getitem__, positions))
+            step_numbers = list(map(step_numbers.__getitem__, positions))
         if batch.action_types:  # not the initial states
-            self.new_states.update([batch.action_types[number] for number in step_numbers])
+            self.new_states.update(map(batch.action_types.__getitem__, step_numbers))
         self._check_states(new, new_parents, new_ordinals, step_numbers, found)
         self.pointers.extend(new_parents, new_ordinals)
         return new
