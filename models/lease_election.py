@@ -411,13 +411,15 @@ class CandidateNode(Node):
                           heartbeat_at=now + self.model.heartbeat, wrote=False), [
             Grant(self.id, epoch, now)]
 
-    @on(Granted, GetLease, sends=Create)
+    @on(Granted, GetLease, sends=(Create, KeepAlive))
     def got_lease(self, s, m, now):
-        """With its lease granted, the candidate tries to create the key."""
+        """With its lease granted, the candidate tries to create the key and
+        sends its first keep-alive at once (as etcd's client does when it
+        starts keeping a lease alive)."""
         if s.role != GRANTING or m.epoch != s.epoch:
             return s, []
         return s._replace(role=CAMPAIGNING, lease_until=self.lease_end(m.sent, now)), [
-            Create(self.id, s.epoch)]
+            Create(self.id, s.epoch), KeepAlive(self.id, s.epoch, now)]
 
     @on(Elected, Win)
     def win(self, s, m, now):
@@ -442,7 +444,11 @@ class CandidateNode(Node):
 
     @on_timer(Heartbeat, deadline="heartbeat_at")
     def heartbeat(self, s, now):
-        """Every heartbeat interval: a keep-alive, stamped with its send time."""
+        """Every heartbeat interval from the campaign's start: a keep-alive,
+        stamped with its send time, once the lease is granted (before, the
+        client has no lease to keep alive)."""
+        if s.role == GRANTING:
+            return s._replace(heartbeat_at=now + self.model.heartbeat), []
         return s._replace(heartbeat_at=now + self.model.heartbeat), [
             KeepAlive(self.id, s.epoch, now)]
 
@@ -637,12 +643,12 @@ class LeaseElection(ActorModel):
 
     @invariant("New leader within TTL + one campaign round")
     def bounded_failover(self, state):
-        """After a leader crashes, while a live candidate waits for the key,
-        a new holder has it within TTL + 3 latencies + 1 tick (on the crashed
+        """After a leader crashes, while a live candidate watches the key, a
+        new holder has it within TTL + 3 latencies + 1 tick (on the crashed
         candidate's clock)."""
         store = self.store(state)
         waiting = [c for c in range(self.candidates)
-                   if self.candidate(state, c).role in (CAMPAIGNING, WATCHING)]
+                   if self.candidate(state, c).role == WATCHING]
         for c in range(self.candidates):
             crashed_at = self.candidate(state, c).crashed_at
             if crashed_at is None or (store.key is not None and store.key.holder != c):
