@@ -112,6 +112,7 @@ class CandidateState(NamedTuple):
     wrote: bool = False             # wrote to the resource in this term
     crashes_left: int = 0
     crashed_at: int | None = None   # its clock when it crashed as leader (for the properties)
+    gave_up: bool = False           # it stopped leading when its own view of the lease ran out
 
 
 class ResourceState(NamedTuple):
@@ -327,11 +328,17 @@ class StoreNode(Node):
         """LeaseKeepAlive: the lease's deadline becomes now + TTL; a lease
         that is gone is answered as gone."""
         for i, lease in enumerate(s.leases):
-            if lease[:2] == (m.c, m.epoch):
+            if lease[:2] == (m.c, m.epoch) and lease.deadline >= now:
                 leases = s.leases[:i] + (self.renew(lease, now),) + s.leases[i + 1:]
                 return self.timed(s._replace(leases=leases)), [
                     KeepAliveOk(m.epoch, m.sent, to=m.c)]
         return s, [LeaseGone(m.epoch, to=m.c)]
+
+    @staticmethod
+    def live(s: StoreState, c: int, epoch: int, now: int) -> bool:
+        """Whether lease `epoch` of `c` exists and its deadline has not
+        passed (its expiry may be due at this very tick, not yet done)."""
+        return any(lease[:2] == (c, epoch) and lease.deadline >= now for lease in s.leases)
 
     def renew(self, lease: Lease, now: int) -> Lease:
         return lease._replace(deadline=now + self.model.ttl)
@@ -340,7 +347,7 @@ class StoreNode(Node):
     def create(self, s, m, now):
         """Txn(If(CreateRevision(key) == 0), Then(Put(key, lease)), Else(Watch)):
         the key's create revision is the next revision."""
-        if not any(lease[:2] == (m.c, m.epoch) for lease in s.leases):
+        if not self.live(s, m.c, m.epoch, now):
             return s, [LeaseGone(m.epoch, to=m.c)]  # the txn names a lease that is gone
         if s.key is None:
             token = s.revision + 1
@@ -423,8 +430,10 @@ class CandidateNode(Node):
 
     @on(Elected, Win)
     def win(self, s, m, now):
-        """The create succeeded: it leads, with the key's create revision as token."""
-        if s.role != CAMPAIGNING or m.epoch != s.epoch:
+        """The create succeeded: it leads, with the key's create revision as
+        token (even if an earlier create's "lost" answer overtook this one)."""
+        if (s.role not in (CAMPAIGNING, WATCHING) or m.epoch != s.epoch
+                or now >= s.lease_until):  # too late: its own view of the lease ran out
             return s, []
         return s._replace(role=LEADER, token=m.token, crashed_at=None), []
 
@@ -437,8 +446,9 @@ class CandidateNode(Node):
 
     @on(Deleted, KeyGone, sends=Create)
     def key_gone(self, s, m, now):
-        """The watched key was deleted: try to create it again."""
-        if s.role != WATCHING or m.epoch != s.epoch:
+        """The watched key was deleted: try to create it again (also when the
+        event overtook the "lost" answer that started the watch)."""
+        if s.role not in (CAMPAIGNING, WATCHING) or m.epoch != s.epoch:
             return s, []
         return s._replace(role=CAMPAIGNING), [Create(self.id, s.epoch)]
 
@@ -470,7 +480,7 @@ class CandidateNode(Node):
     def lease_runs_out(self, s, now):
         """Its own clock reaches its view of the lease's end: it no longer
         believes it leads (and stops campaigning)."""
-        return self.step_down(s), []
+        return self.step_down(s)._replace(gave_up=s.gave_up or s.role == LEADER), []
 
     def step_down(self, s):
         return s._replace(role=FOLLOWER, token=None, lease_until=None, heartbeat_at=None)
@@ -634,12 +644,30 @@ class LeaseElection(ActorModel):
 
     @invariant("A healthy leader keeps the key")
     def leader_keeps_key(self, state):
-        """The key is never deleted by its lease's expiry (meant for runs
-        in which the leader neither crashes nor pauses: its keep-alives
+        """No leader stops leading because its own view of the lease ran
+        out, and the key is never deleted by its lease's expiry (meant for
+        runs in which the leader neither crashes nor pauses: its keep-alives
         alone must keep the lease)."""
+        for c in range(self.candidates):
+            if self.candidate(state, c).gave_up:
+                return Fails(f"c{c} stopped leading at tick {self.now(state)}: its view of "
+                             "its lease ran out before a keep-alive's answer came back")
         lost = self.store(state).lost_key
         return True if lost is None else Fails(
             f"c{lost}'s lease expired and its key was deleted at tick {self.now(state)}")
+
+    @invariant("A leader learns first that its lease is gone")
+    def leader_learns_first(self, state):
+        """No candidate believes it leads once the store's clock has passed
+        its lease's deadline (or the lease is gone): the leader's own view
+        ends first."""
+        store, now = self.store(state), self.now(state)
+        for c in range(self.candidates):
+            mine = self.candidate(state, c)
+            if mine.role == LEADER and not StoreNode.live(store, c, mine.epoch, now):
+                return Fails(f"c{c} believes it leads at tick {now}, but its lease is gone "
+                             "at the store")
+        return True
 
     @invariant("New leader within TTL + one campaign round")
     def bounded_failover(self, state):
@@ -702,7 +730,7 @@ class ResourceIgnoringTokens(ResourceNode):
 
 
 @LeaseElection.mutant("trusts_expired_lease", "a leader keeps believing it leads when its "
-                      "own clock passes its lease's end; breaks one_believes")
+                      "own clock passes its lease's end; breaks leader_learns_first")
 class CandidateTrustingItsLease(CandidateNode):
     @on_timer(LeaseRunsOut, deadline="lease_until")
     def lease_runs_out(self, s, now):

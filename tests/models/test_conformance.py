@@ -104,6 +104,7 @@ def test_every_mutant_breaks_a_property_on_a_bundled_spec(name):
 NOT_YET_BROKEN = {
     "paxos-textbook": {"validity", "learners_agree", "learned_implies_chosen"},
     "raft": {"init_commits_kept"},
+    "lease-election": {"bounded_failover", "one_believes"},  # both fail in specs, by design
 }
 
 
