@@ -47,8 +47,11 @@ digital clocks?", ICALP 1992). For the same reason a coarser tick that
 still divides every constant gives the same verdicts: dividing all
 constants by their common divisor is a change of unit, and the digitized
 runs of the scaled model are those of the finer one with the idle ticks
-between events removed. (It changes counts, not verdicts; the lease model
-pins one verdict at two tick sizes.)
+between events removed. It changes counts, not verdicts. A strict guard
+("the first tick past a deadline", as a lease's expiry) is the exception
+that moves by the tick itself: it fires one tick after the deadline, so its
+time differs by less than the coarser tick (the lease model's tests pin the
+same counterexample at two tick sizes, and that difference).
 """
 
 from __future__ import annotations
