@@ -236,6 +236,19 @@ def test_time_parameters_must_be_multiples_of_the_tick():
         "that divides every time parameter, e.g. tick_ms: 50")
 
 
+def test_a_spec_with_a_tick_that_does_not_divide_is_refused_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("model: lease-election\nparams: {latency_ms: 150}\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: {spec}:2: params.latency_ms: latency_ms = 150 is not a multiple of "
+        "tick_ms = 100; use a tick that divides every time parameter, e.g. tick_ms: 50\n")
+
+
 def test_reports_show_the_tick_and_each_clock():
     model = LeaseElection(drift_ms=100)
     (initial,) = model.initial_states()
