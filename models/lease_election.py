@@ -551,30 +551,32 @@ class LeaseElection(ActorModel):
     name = "lease-election"
     summary = ("leader election on etcd leases with fencing tokens (or ZooKeeper sessions), "
                "with clocks, delays, pauses and a fenced resource")
+    # Maxima only refuse absurd input (an hour of time, a few dozen faults);
+    # the state space limits real runs long before.
     params = (
         Param("candidates", 2, "instances of the service competing for leadership",
               minimum=1, maximum=3),
         Param("session", "etcd", "etcd: leases, the client's view from the request's send "
               "time; zookeeper: sessions, the client's view from the last answer",
               schema={"enum": ["etcd", "zookeeper"]}),
-        Param("ttl_ms", 5000, "lease TTL (ZooKeeper: session timeout), in ms", minimum=1),
-        Param("heartbeat_ms", 1000, "keep-alive interval, in ms", minimum=1),
+        Param("ttl_ms", 5000, "lease TTL (ZooKeeper: session timeout), in ms", minimum=1, maximum=3_600_000),
+        Param("heartbeat_ms", 1000, "keep-alive interval, in ms", minimum=1, maximum=3_600_000),
         Param("latency_ms", 200, "the most a message takes, in ms (the least is 0)",
-              minimum=0),
-        Param("pause_ms", 0, "the length of a stop-the-world pause, in ms", minimum=0),
-        Param("pauses", 0, "how many pauses may happen in a run", minimum=0),
+              minimum=0, maximum=3_600_000),
+        Param("pause_ms", 0, "the length of a stop-the-world pause, in ms", minimum=0, maximum=3_600_000),
+        Param("pauses", 0, "how many pauses may happen in a run", minimum=0, maximum=16),
         Param("drift_ms", 0, "how far a candidate's clock may stray from the store's, in ms",
-              minimum=0),
-        Param("drops", 0, "how many messages the network may lose", minimum=0),
-        Param("crashes", 0, "how many times each candidate may crash", minimum=0),
-        Param("campaigns", 2, "how many leases each candidate may grant", minimum=1),
+              minimum=0, maximum=3_600_000),
+        Param("drops", 0, "how many messages the network may lose", minimum=0, maximum=64),
+        Param("crashes", 0, "how many times each candidate may crash", minimum=0, maximum=16),
+        Param("campaigns", 2, "how many leases each candidate may grant", minimum=1, maximum=16),
         Param("resign", False, "whether a leader may resign (revoke its lease)",
               schema={"type": "boolean"}),
         Param("fencing", True, "whether the resource rejects writes with lower tokens",
               schema={"type": "boolean"}),
         Param("tick_ms", 100, "what one tick is worth, in ms; divides every time parameter",
-              minimum=1),
-        Param("horizon_ms", 10000, "how long runs last, in ms", minimum=0),
+              minimum=1, maximum=3_600_000),
+        Param("horizon_ms", 10000, "how long runs last, in ms", minimum=0, maximum=3_600_000),
     )
     roles = (StoreNode, CandidateNode, ResourceNode)
     messages = (Grant, Granted, KeepAlive, KeepAliveOk, LeaseGone, Create, Elected, Lost,
