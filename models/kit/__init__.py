@@ -8,15 +8,16 @@
   capacity, a partition that heals), `Fifo` (lossy or not).
 - `symmetry`: renaming and signatures derived from the id fields.
 - `memo`: bounded memo tables (handler results, interned records).
+- `clock`: time: a bounded clock in ticks, timers (`on_timer`), per-node
+  clocks with bounded drift, stop-the-world pauses, `Delayed` messages.
 
 The engine sees only `checker.Model`. See `models/paxos.py`,
 `models/paxos_textbook.py` and `models/raft/` for models written with the
 kit, next to Lamport's Paxos.tla and Ongaro's raft.tla, and
 tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
 
-Deliberately missing yet (the design leaves room for each): timers and
-clocks (a timer handler kind and a clock part of the global state), and
-partitions other than one cut-off side healing once.
+Deliberately missing yet (the design leaves room for each): partitions
+other than one cut-off side healing once.
 """
 
 from models.kit.actors import ActorModel, Down, Node, on, on_crash, on_restart, step

@@ -64,18 +64,26 @@ all nodes together):
   property reading a record may meet one), and the restart handler takes
   that record and returns the one the node restarts with.
 
-The budgets left are a part of the global state, just before the network:
-``records + (budgets,) + (network,)``, present only in a model with crash
-or restart handlers.
+Time (`models.kit.clock`): a model that declares ``clock = Clock(...)``
+has the clock's value in its global state; its handlers take the node's
+clock reading as the keyword ``now`` (and are memoized on it too);
+``@on_timer(Action, deadline="field")`` marks a timer handler; the clock's
+steps (ticks, drift, pauses) come after the network's faults and the
+crashes and restarts. A paused node takes no step.
 
-Not yet here, and designed to fit: timers and clocks (``@on_timer``, a
-clock part of the state), partitions (a network with links down).
+The global state is ``records + (budgets,) + (clock,) + (network,)``: the
+budgets left only in a model with crash or restart handlers, the clock only
+in a model with time.
+
+Not yet here, and designed to fit: partitions other than the bag's one
+cut-off side (a network with links down).
 """
 
 from __future__ import annotations
 
 import typing
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Sequence
 
 from checker.errors import ModelDefinitionError
@@ -99,6 +107,7 @@ class Handler:
     sends: tuple[type, ...] = ()       # message types its steps send, if declared
     restart: str | None = None         # model parameter: the budget of a restart handler
     crash: str | None = None           # model parameter: the budget of a crash handler
+    timer: str | None = None           # the record field holding a timer's deadline
 
     @property
     def whole(self) -> bool:
@@ -243,20 +252,27 @@ class _Group:
         # one of them alone, or None (`key`; `key_source` is the same as
         # Python source, for `ActorModel._compile_successors`).
         parts = [f"state[{slot}]" for slot in self.slots] + [f"net[{k}]" for k in self.view]
+        if model.clock is not None:  # -- time: readings are inputs of every handler
+            parts.append("state[-2]")
         self.key_source = ("None" if not parts else parts[0] if len(parts) == 1
                            else ", ".join(parts))
 
     def key(self, state: tuple) -> Any:
         net = state[-1]
         parts = tuple(state[slot] for slot in self.slots) + tuple(net[k] for k in self.view)
+        if self.model.clock is not None:
+            parts += (state[-2],)
         return None if not parts else parts[0] if len(parts) == 1 else parts
 
     def _plan_for_key(self, key: Any) -> tuple:
-        count = len(self.slots) + len(self.view)
+        clocked = self.model.clock is not None
+        count = len(self.slots) + len(self.view) + clocked
         parts = () if count == 0 else (key,) if count == 1 else key
-        return self._plan(parts[:len(self.slots)], parts[len(self.slots):])
+        clock = parts[-1] if clocked else None
+        return self._plan(parts[:len(self.slots)],
+                          parts[len(self.slots):len(self.slots) + len(self.view)], clock)
 
-    def _plan(self, records: tuple, view: tuple) -> tuple:
+    def _plan(self, records: tuple, view: tuple, clock: Any = None) -> tuple:
         """The group's steps, as the network's `compile` makes them from
         (action, slot of the node's record or None, its new record, whether
         the record changes, message received or None, messages sent as
@@ -267,13 +283,17 @@ class _Group:
         planned = []
         for node, slot in self.nodes:
             record = next(records) if slot is not None else None
+            reading = self.model._reading(clock, node)
+            if reading is False:
+                continue  # paused: the node does nothing
             mine = view
             if self.addressed:  # some types in view are for one node each: its part
                 mine = list(view)
                 for i in self.addressed:
                     mine[i] = network.for_node(self.view[i], view[i], node)
                 mine = tuple(mine)
-            for action, new_record, received, sends in self.node_plans[node, record, mine]:
+            for action, new_record, received, sends in self.node_plans[node, record, mine,
+                                                                       reading]:
                 changed = new_record != record
                 if not changed and received is None and network.sent_already(
                         components, sends):
@@ -285,7 +305,7 @@ class _Group:
         """The steps of node `key[0]` with record `key[1]` seeing the network
         components `key[2]`: (action, new record, message received or None,
         messages sent)."""
-        node, record, view = key  # the view holds only messages for this node
+        node, record, view, now = key  # the view holds only messages for this node
         if type(record) is Down:
             return ()  # a crashed node takes no step until it restarts
         components = dict(zip(self.view, view))
@@ -293,11 +313,18 @@ class _Group:
         planned = []
         for name in self.names:
             handler = self.marks[name]
-            if handler.takes is not None:
+            if handler.timer is not None:  # -- time: due when the reading reaches it
+                deadline = getattr(record, handler.timer)
+                if deadline is not None and now >= deadline:
+                    outcome = model._outcome(node, name, record, (), now)
+                    if outcome is not None:
+                        planned.append((model._intern(handler.action(node.id)), outcome[0],
+                                        None, outcome[1]))
+            elif handler.takes is not None:
                 k = model._kind_index[handler.takes]
                 component = components[model.network.where(k)]
                 for message in model.network.deliverable(component, handler.takes):
-                    outcome = model._outcome(node, name, record, (message,))
+                    outcome = model._outcome(node, name, record, (message,), now)
                     if outcome is not None:
                         # (a whole-message action is not interned: Receive(m) of two
                         # message types with equal fields are equal tuples)
@@ -311,7 +338,7 @@ class _Group:
                     for kind in handler.reads)
                 for choice in model._choices(handler.choose, node, record):
                     inputs = (() if choice is None else (choice,)) + read
-                    outcome = model._outcome(node, name, record, inputs)
+                    outcome = model._outcome(node, name, record, inputs, now)
                     if outcome is not None:
                         action = model._intern(handler.action(
                             node.id, *(() if choice is None else (choice,))))
@@ -422,6 +449,7 @@ class ActorModel(Model):
     messages: ClassVar[tuple[type, ...]] = ()
     network: ClassVar[Network] = MessageSet()
     next: ClassVar[tuple[tuple[Callable, ...], ...] | None] = None
+    clock: ClassVar[Any] = None  # a `models.kit.clock.Clock`, for a model with time
     _mutant_classes: ClassVar[dict[str, type]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -432,9 +460,12 @@ class ActorModel(Model):
         actions = [h.action for h in handlers if h.restart is None and h.crash is None]
         if cls.next:  # listed in the order of the steps
             actions = [f.__kit_handler__.action for group in cls.next for f in group] + actions
-        # the network's faults, then crashes and restarts, as `successors` takes them
-        cls.actions = tuple(dict.fromkeys(actions + list(cls.network.fault_actions) + [
-            h.action for h in handlers if h.restart is not None or h.crash is not None]))
+        # the network's faults, crashes and restarts, the clock's steps, as
+        # `successors` takes them
+        cls.actions = tuple(dict.fromkeys(
+            actions + list(cls.network.fault_actions)
+            + [h.action for h in handlers if h.restart is not None or h.crash is not None]
+            + list(cls.clock.actions if cls.clock else ())))
 
     @classmethod
     def mutant(cls, name: str, description: str) -> Callable[[type], type]:
@@ -478,6 +509,7 @@ class ActorModel(Model):
         slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
                  for node in nodes if node.state is not None]
         self._slot = {slot: position for position, slot in enumerate(slots)}
+        self._bind_clock()
         self._intern = Interned()
         self._outcomes = Memo(self._run)
         self._role_slices: dict[type, slice] = {}
@@ -506,7 +538,7 @@ class ActorModel(Model):
         sizes = {role.ids.set_name: len(nodes) for role, nodes in zip(self._roles, self._nodes)}
         sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
         self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
-                              self.network, sizes, tuple(self.symmetry_sets))
+                              self.network, sizes, tuple(self.symmetry_sets), self.clock)
 
     def _check_definition(self) -> None:
         """Mistakes in the declarations, each said with its fix."""
@@ -559,11 +591,14 @@ class ActorModel(Model):
         return range(choices) if isinstance(choices, int) else choices
 
     def _run(self, key: tuple) -> tuple | None:
-        """Run handler `name` of `node` on `record` and `inputs`: None when
-        not enabled, else (the new record, interned; messages sent as
-        (type index, message); whether the message received stays)."""
-        node, name, record, inputs = key
+        """Run handler `name` of `node` on `record` and `inputs` (and the
+        node's clock reading `now`, in a model with time): None when not
+        enabled, else (the new record, interned; messages sent as (type
+        index, message); whether the message received stays)."""
+        node, name, record, inputs, now = key
         handler = getattr(node, name)
+        if now is not None:
+            handler = partial(handler, now=now)
         stays = False
         if node.state is None:
             sent = handler(*inputs)
@@ -587,8 +622,61 @@ class ActorModel(Model):
             sends.append((k, self._intern(message)))
         return new_record, tuple(sends), stays
 
-    def _outcome(self, node: Node, name: str, record: Any, inputs: tuple) -> tuple | None:
-        return self._outcomes[node, name, record, inputs]
+    def _outcome(self, node: Node, name: str, record: Any, inputs: tuple,
+                 now: int | None = None) -> tuple | None:
+        return self._outcomes[node, name, record, inputs, now]
+
+    # -- time (see models.kit.clock) ------------------------------------------------------
+
+    def _bind_clock(self) -> None:
+        """Bind the declared clock; note each record's timer fields, for
+        the urgency of timers."""
+        if type(self).clock is None:
+            self.clock = None
+            return
+        declared = type(self).clock
+        clocked = [r for r, role in enumerate(self._roles) if role.ids is declared.nodes]
+        self.clock = declared.bind(self, sum(len(self._nodes[r]) for r in clocked))
+        self._clocked_role = clocked[0] if clocked else None
+        self._timers = [(position, self._nodes[r][i], tuple(
+            h.timer for h in self._roles[r].handlers().values() if h.timer))
+            for (r, i), position in self._slot.items()]
+
+    def _reading(self, clock: Any, node: Node) -> int | None | bool:
+        """`node`'s clock reading in clock value `clock` (None: no clock;
+        False: paused)."""
+        if clock is None:
+            return None
+        clocked = type(node).ids is self.clock.nodes
+        reading = self.clock.reading(clock, node.id if clocked else None)
+        return False if reading is None else reading
+
+    def _clock_steps(self, state: tuple) -> list[tuple[Any, tuple]]:
+        """The clock's steps from `state`: a tick only when no running node
+        has a timer due and no message is due (its receiver running)."""
+        clock, net = state[-2], state[-1]
+        due = any(
+            deadline is not None and reading is not False and reading >= deadline
+            for position, node, fields in self._timers if fields
+            for reading in (self._reading(clock, node),)
+            for deadline in (getattr(state[position], field) for field in fields))
+        later = None
+        if not due:
+            tick = getattr(self.network, "tick", None)  # an undelayed network just waits
+            later = net if tick is None else tick(net, partial(self._waits, clock))
+        steps = []
+        for action, new_clock in self.clock.steps(clock, later is not None):
+            new_net = later if isinstance(action, self.clock.Tick) else net
+            steps.append((action, state[:-2] + (new_clock, new_net)))
+        return steps
+
+    def _waits(self, clock: Any, message: Any) -> bool:
+        """Whether `message` may wait past its deadline: its receiver is paused."""
+        dst = receiver(message)
+        field = getattr(type(message), "dst", None)
+        from models.kit.records import id_type
+        return (dst is not None and id_type(type(message), field) is self.clock.nodes
+                and clock.paused[dst] > 0)
 
     # -- crashes and restarts ----------------------------------------------------------
 
@@ -615,6 +703,8 @@ class ActorModel(Model):
                                        self._intern(handler.action(node.id)), kind)
                                       for node in nodes]
         self._restarted = Memo(self._restart_record)
+        # the budgets left sit just before the clock (if any) and the network
+        self._budgets_at = -3 if type(self).clock is not None else -2
 
     def _restart_record(self, key: tuple) -> Any:
         node, name, kind, record = key
@@ -626,14 +716,15 @@ class ActorModel(Model):
         """Append each node's crash or restart within a budget left: a crash
         of a node up, a restart of a node down (or, without a crash handler,
         both in one step)."""
-        left = state[-2]
+        at = len(state) + self._budgets_at
+        left = state[at]
         for slot, node, name, budget, action, kind in self._restartable:
             record = state[slot]
             if left[budget] and (type(record) is Down) == (kind == "restart"):
                 spent = left[:budget] + (left[budget] - 1,) + left[budget + 1:]
                 record = self._restarted[node, name, kind, record]
-                steps.append((action, state[:slot] + (record,) + state[slot + 1:-2]
-                              + (spent, state[-1])))
+                steps.append((action, state[:slot] + (record,) + state[slot + 1:at]
+                              + (spent,) + state[at + 1:]))
 
     # -- the Model interface -----------------------------------------------------------
 
@@ -642,7 +733,8 @@ class ActorModel(Model):
                    if node.state is not None]
         budgets = (tuple(getattr(self, name) for name in self._budget_names),) \
             if self._budget_names else ()
-        return [tuple(records) + budgets + (self.network.initial(),)]
+        clock = (self.clock.initial(),) if self.clock is not None else ()
+        return [tuple(records) + budgets + clock + (self.network.initial(),)]
 
     def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
         """Each group's planned steps from `state`, in the order of `next`,
@@ -661,6 +753,8 @@ class ActorModel(Model):
             steps.append((action, state[:-1] + (new_net,)))
         if self._restartable:
             self._restarts(state, steps)
+        if self.clock is not None:
+            steps += self._clock_steps(state)
         return steps
 
     def _compile_successors(self) -> Callable[[tuple], list]:
@@ -669,7 +763,8 @@ class ActorModel(Model):
         state[1], state[2], net[0], net[2]]``), with no call per group but
         the plan's expansion. This function runs for every state."""
         env: dict[str, Any] = {"model": self, "expand": self.network.expand,
-                               "faults": self.network.faults}
+                               "faults": self.network.faults,
+                               "clock_steps": self._clock_steps}
         lines = ["def successors(state):",
                  "    model._expanded += 1",
                  "    net = state[-1]",
@@ -689,6 +784,8 @@ class ActorModel(Model):
         if self._restartable:
             env["restarts"] = self._restarts
             lines.append("    restarts(state, steps)")
+        if self.clock is not None:
+            lines.append("    steps += clock_steps(state)")
         lines.append("    return steps")
         exec("\n".join(lines), env)  # noqa: S102 (source built above from numbers only)
         return env["successors"]
@@ -758,6 +855,14 @@ class ActorModel(Model):
 
     # -- reports ---------------------------------------------------------------------------
 
+    def bound_reason(self, state: tuple) -> str | None:
+        """A run of a model with time ends, at the latest, when its clock
+        reaches the horizon: a bound, not a deadlock."""
+        if self.clock is not None and state[-2].now >= self.clock.horizon:
+            return (f"the clock reached its horizon ({self.clock.horizon_param} = "
+                    f"{self.clock.horizon} ticks)")
+        return None
+
     def state_view(self, state: tuple) -> dict[str, Any]:
         """Each node's fields as ``a0.max_bal``, then the network."""
         view: dict[str, Any] = {}
@@ -771,8 +876,11 @@ class ActorModel(Model):
                     continue
             for field, value in zip(record._fields, record):
                 view[f"{node.name}.{field}"] = jsonable(value)
-        for name, left in zip(self._budget_names, state[-2] if self._budget_names else ()):
+        for name, left in zip(self._budget_names,
+                              state[self._budgets_at] if self._budget_names else ()):
             view[f"{name}_left"] = left
+        if self.clock is not None:
+            view.update(self.clock.view(state[-2]))
         view.update(self.network.view(state[-1]))
         return view
 
@@ -787,6 +895,8 @@ class ActorModel(Model):
             if action == step_action and type(action) is type(step_action):
                 return [Note(node.name, {"crash": "crashes", "restart": "restarts",
                                          "crash-restart": "crashes and restarts"}[kind])]
+        if self.clock is not None and type(action) in self.clock.actions:
+            return [Note("clock", repr(action))]
         for r, role in enumerate(self._roles):
             for name, handler in role.handlers().items():
                 if handler.action is type(action):
@@ -814,7 +924,8 @@ class ActorModel(Model):
             for messages in read:
                 events += [Received(self._sender(m), node.name, repr(m))
                            for m in sorted(messages) if receiver(m) == node.id]
-        outcome = self._outcome(node, name, record, inputs)
+        now = self._reading(state[-2], node) if self.clock is not None else None
+        outcome = self._outcome(node, name, record, inputs, now)
         for _, message in outcome[1] if outcome else ():
             events += [Sent(node.name, dst, repr(message)) for dst in self._receivers(message)]
         return events

@@ -59,19 +59,26 @@ class Renaming:
         return record if rename is None else rename(record, self.images)
 
     def state(self, state: tuple) -> tuple:
-        # between the records and the network: name-free parts (budgets left)
+        # the records, then name-free parts (budgets left), then the clock
+        # (in a model with time: its per-node parts move too), then the network
         slots = len(self.layout.slots)
-        return self.records[state[:slots]] + state[slots:-1] + (self.layout.network.rename(
-            state[-1], self.component.__getitem__),)
+        net = (self.layout.network.rename(state[-1], self.component.__getitem__),)
+        clock = self.layout.clock
+        if clock is not None:
+            return (self.records[state[:slots]] + state[slots:-2]
+                    + (clock.rename(state[-2], self.images),) + net)
+        return self.records[state[:slots]] + state[slots:-1] + net
 
 
 class Layout:
     """Where things are in a global state: one record per stateful node
-    (``slots``: (set name, node number) by position), then the network."""
+    (``slots``: (set name, node number) by position), then the clock's
+    value (in a model with time), then the network."""
 
     def __init__(self, slots: list[tuple[str, int]], network: Any, sizes: dict[str, int],
-                 symmetric: tuple[str, ...]):
+                 symmetric: tuple[str, ...], clock: Any = None):
         self.slots = slots
+        self.clock = clock  # a bound `models.kit.clock.Clock`, or None
         self.slot_of = {slot: position for position, slot in enumerate(slots)}
         self.network = network
         self.sizes = sizes
