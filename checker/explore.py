@@ -527,6 +527,7 @@ class _Search:
                 f"model {self.model.name!r}: a state is not hashable or cannot be "
                 f"fingerprinted ({error}); build states from tuples, frozensets, named "
                 "tuples and frozen dataclasses of ints, strings, bools and None") from None
+        every = (fingerprints, parents)  # each step's, for `_cut_off`
         if len(fresh) < len(fingerprints):
             next_states = list(map(next_states.__getitem__, fresh))
             fingerprints = list(map(fingerprints.__getitem__, fresh))
@@ -540,7 +541,8 @@ class _Search:
                 # gives the same answers as when it was first met.
                 outside = [k for k, is_inside in enumerate(inside) if not is_inside]
                 if first != NO_PARENT:
-                    self._cut_off(outside, parents, next_states, counts, first, batch, found)
+                    self._cut_off(outside, fingerprints, next_states, every, counts, first,
+                                  batch, found)
                 first_met = [outside[k] for k in self.outside.add_new(
                     [fingerprints[k] for k in outside])]
                 self._check_states([next_states[k] for k in first_met],
@@ -559,20 +561,24 @@ class _Search:
         batch.step_numbers = step_numbers
         return batch
 
-    def _cut_off(self, outside: list[int], parents: list[int], next_states: Any,
-                 counts: list[int], first: int, batch: "_Batch",
-                 found: dict[str, _Found]) -> None:
+    def _cut_off(self, outside: list[int], fingerprints: list[int], next_states: Any,
+                 every: tuple[list[int], list[int]], counts: list[int], first: int,
+                 batch: "_Batch", found: dict[str, _Found]) -> None:
         """Count as bound stops the states of the chunk (numbered from
         `first`, with `counts` steps each) all of whose steps lead outside
-        the bounds: those listed in `outside` (positions among the steps
-        left after removing the visited states, which are inside)."""
-        cut = Counter(parents[k] for k in outside)
+        the bounds: those listed in `outside` (positions among the first
+        occurrences of the states not visited; `every` holds the
+        fingerprint and parent of every step, since a step that meets a
+        state again, visited or met earlier in the chunk, is a step too)."""
+        beyond = {fingerprints[k]: next_states[k] for k in outside}
+        cut = Counter(parent for fingerprint, parent in zip(*every) if fingerprint in beyond)
         for parent, number in cut.items():
             if number == counts[parent - first]:
                 batch.bound_stops += 1
                 if self.bound_stop is None:
-                    beyond = next(next_states[k] for k in outside if parents[k] == parent)
-                    reason = self.model.bound_reason(beyond) or (
+                    state = next(beyond[fingerprint] for fingerprint, source in zip(*every)
+                                 if source == parent and fingerprint in beyond)
+                    reason = self.model.bound_reason(state) or (
                         "every step from here leaves the bounds (within_bounds)")
                     _first(found, BOUND_STOP.name, (-1, parent - first),
                            self.pointers.location(parent), None, reason)

@@ -110,7 +110,7 @@ def test_a_spec_whose_model_stops_by_design_says_deadlock_false():
     ("paxos-3a-2v-2b.yaml", 3921, 368, 8, "every ballot 0..1 has begun (ballots = 2)"),
     ("paxos-3a-2v-2b-symmetry.yaml", 443, 46, 8,
      "every ballot 0..1 has begun (ballots = 2)"),
-    ("raft-2s.yaml", 1645, 3, 4, "every step from here leaves the bounds (within_bounds)"),
+    ("raft-2s.yaml", 1645, 13, 4, "every step from here leaves the bounds (within_bounds)"),
 ])
 def test_bundled_specs_stop_at_their_bounds_and_never_deadlock(spec, distinct, stops, length,
                                                                reason):
