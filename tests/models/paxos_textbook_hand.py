@@ -2,86 +2,9 @@
 replaced, kept as a test oracle: the kit model takes the same steps to the
 same states (tests/models/test_paxos_textbook.py). Not registered.
 
-Single-decree Paxos as it is taught: proposers, acceptors and learners
-exchanging PREPARE, PROMISE, NACK, ACCEPT and ACCEPTED over a faulty network.
-
-Follows Lamport's "Paxos Made Simple" (2001), section 2, with the
-optimisation it suggests there: an acceptor that turns a request down tells
-the proposer (a NACK), who abandons that proposal.
-
-- Proposer ``p`` proposes its own value ``v<p>``. Its proposal numbers are
-  ``round * proposers + p``: unique across proposers and increasing. In a
-  round it sends PREPARE(n) to every acceptor, collects PROMISE(n,
-  accepted_n, accepted_v) from a majority, then sends ACCEPT(n, v) to every
-  acceptor, where ``v`` is the value of the highest-numbered proposal those
-  promises report, or its own value if they report none.
-- Acceptor ``a`` keeps ``promised`` and its last acceptance ``(accepted_n,
-  accepted_v)``, all initially none (-1), on stable storage. It promises a
-  PREPARE(n) when ``n >= promised``, and accepts an ACCEPT(n, v) when
-  ``n >= promised`` (raising its promise to n), sending ACCEPTED(n, v) to
-  every learner. Below its promise it answers either request with
-  NACK(n, promised).
-- A proposer that receives a NACK for its current number abandons it; its
-  next round is the first one numbered above the promise the NACK reports,
-  if it has one left (``rounds`` per proposer). It starts that round with a
-  Prepare step of its own.
-- A learner learns ``v`` on ACCEPTED(n, v) from a majority of acceptors for
-  the same ``n``; after that it ignores ACCEPTED messages.
-- A message that can no longer matter (a PROMISE or NACK for a number its
-  proposer has left, an ACCEPTED for a learner that has learned) is still
-  delivered, with no effect but leaving the network.
-
-Quorums: "a majority" above is the default ``quorum`` rule; another rule
-counts promises by its phase-1 quorums and acceptances by its phase-2 ones.
-A rule two of whose quorums need not meet is allowed only in a spec that
-expects Agreement to fail (`check_sound`), as the `non_intersecting_quorums`
-mutant does.
-
-Network: a bag (multiset) of messages in flight, each addressed to one node
-and delivered in any order. Fault actions, each with a budget for the whole
-run (0 switches it off): `Drop` loses a message, `Duplicate` copies one,
-`Restart` crashes an acceptor and brings it back with its promise and
-acceptance kept, as stable storage keeps them. A crash and the restart are
-one step: while an acceptor is down its messages wait in the bag, which is
-no different from the acceptor not being scheduled. So a restart changes
-nothing but the budget; the `forgetful_acceptor` mutant is what makes it
-matter.
-
-Bound: ``max_msgs`` is a guard, not a state constraint (`within_bounds` is
-not used). A step that would leave more than ``max_msgs`` messages in flight
-is not enabled (the network is full and the sender waits), so every stored
-state has at most ``max_msgs`` messages and all of them are expanded.
-
-Symmetric sets: ``acceptors`` (as far as the quorum rule treats them
-alike; majorities treat all alike) and ``learners``. Proposers are not
-interchangeable: p numbers its proposals ``round * proposers + p`` and
-numbers are ordered, so which of two racing proposers wins, and which value
-a proposer adopts when two reported acceptances tie on the number (the
-``duplicate_ballots`` mutant), depends on their names. Values are not
-either: ``v<p>`` belongs to proposer p, so renaming values alone would have
-a proposer propose another's value, and renaming them with their proposers
-is not a symmetry, as just said.
-
-Where it deliberately differs from the textbook wording:
-
-- An acceptor answers PREPARE(n) with ``n == promised`` by promising again
-  instead of with a NACK. With unique numbers such a PREPARE is a duplicate
-  or a retransmission from the proposer it already promised, and answering
-  it is how real acceptors survive lost PROMISEs. It is also what makes
-  unique numbers necessary: were the rule strictly ``n > promised``, each
-  acceptor would promise a number to one proposer only, two proposers
-  could never both gather a majority for the same number, and the
-  `duplicate_ballots` mutant would be harmless (the tests check this).
-- A proposer retries only after a NACK (there is no timeout): a proposer
-  whose messages were all lost stalls, which is safe; liveness is not
-  checked.
-
-History variables, not part of the protocol, for the properties:
-``votes`` is the set of ``(n, v, a)`` acceptances ever made (as the 2b
-messages of Lamport's TLA+ specification), from which "v is chosen" is
-defined: a quorum of acceptors accepted ``v`` in the same proposal ``n``.
-A learner forgets the ACCEPTED messages it heard once it has learned, so
-that the state does not keep what can no longer matter.
+The protocol, its bounds, symmetric sets and deliberate differences are those
+of models/paxos_textbook.py (its docstring says them); this file is only the
+hand-compiled encoding, for the differential test.
 """
 
 from __future__ import annotations
