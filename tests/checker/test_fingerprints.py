@@ -224,7 +224,8 @@ def test_the_exact_store_keeps_the_first_of_equal_states():
 #: Specs that take over a couple of seconds exactly: under `-m slow`.
 SLOW = {"paxos-3a-2v-3b", "paxos-textbook", "raft-election", "raft-log-healing",
         "raft-membership-joint-leader-crash", "raft-membership-single-server-bug",
-        "raft-mutant-commit-previous-term", "raft-mutant-forget-vote-on-restart"}
+        "raft-mutant-commit-previous-term", "raft-mutant-forget-vote-on-restart",
+        "paxos-textbook-symmetry", "lease-slow-link", "lease-zookeeper-single-writer-no-fencing"}
 
 
 @pytest.mark.parametrize("path", [

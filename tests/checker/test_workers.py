@@ -36,7 +36,7 @@ SPECS = Path(__file__).resolve().parents[2] / "specs"
 QUICK = {"paxos-3a-2v-2b", "paxos-3a-2v-2b-symmetry", "paxos-mutant-accept-below-promise",
          "paxos-mutant-no-adopt", "paxos-mutant-non-intersecting-quorums",
          "paxos-textbook-mutant-accept-below-promise",
-         "paxos-textbook-mutant-duplicate-ballots", "paxos-textbook-mutant-no-adopt",
+         "paxos-textbook-mutant-duplicate-ballots",
          "paxos-textbook-mutant-non-intersecting-quorums", "raft-2s", "raft-2s-symmetry",
          "raft-membership-direct", "raft-membership-joint", "raft-mutant-no-log-check",
          "raft-mutant-no-step-down", "raft-mutant-no-truncate", "raft-mutant-vote-twice"}

@@ -155,16 +155,21 @@ def model_reachable(model: PaxosTextbook) -> tuple[set, int]:
     return breadth_first(initial, successors)
 
 
+# The mutants' larger sets run in the slow suite (the differential test
+# against the hand-compiled model covers every mutant in the default one).
 @pytest.mark.parametrize("params, mutant, states, depth", [
     (dict(max_msgs=4, **NO_FAULTS), None, 2486, 26),
     (dict(acceptors=2, max_msgs=3, learners=2), None, 24880, 26),
     (dict(acceptors=2, max_msgs=3, rounds=2, **NO_FAULTS), None, 5072, 36),
     (dict(acceptors=2, max_msgs=2, rounds=2), None, 2806, 26),
-    (dict(max_msgs=5, **NO_FAULTS), "no_adopt", 27482, 26),
-    (dict(max_msgs=5, **NO_FAULTS), "accept_below_promise", 21155, 26),
+    pytest.param(dict(max_msgs=5, **NO_FAULTS), "no_adopt", 27482, 26,
+                 marks=pytest.mark.slow),
+    pytest.param(dict(max_msgs=5, **NO_FAULTS), "accept_below_promise", 21155, 26,
+                 marks=pytest.mark.slow),
     (dict(max_msgs=5, **NO_FAULTS), "non_intersecting_quorums", 11617, 26),
     (dict(max_msgs=4, drop=0, duplicate=0, crash=1), "forgetful_acceptor", 17479, 27),
-    (dict(max_msgs=5, **NO_FAULTS), "duplicate_ballots", 18159, 26),
+    pytest.param(dict(max_msgs=5, **NO_FAULTS), "duplicate_ballots", 18159, 26,
+                 marks=pytest.mark.slow),
 ])
 def test_reachable_states_are_exactly_the_transcriptions(params, mutant, states, depth):
     (initial,) = hand.PaxosTextbook(mutant=mutant, **params).initial_states()
