@@ -103,6 +103,7 @@ invariants: {a0_first: "acceptors[0].promised >= acceptors[1].promised"}
                               "any, frozenset, len, list, max, min, range, set, sorted, sum, "
                               "tuple"),
     ('""', 'give the invariant as an expression in quotes, e.g. "len(learners) > 0"'),
+    ("5", "expected an expression in quotes, got 5"),
     ('"learners[0].term > 0"', "raised AttributeError: 'LearnerState' object has no "
                                "attribute 'term' in the state p0.round=0"),
 ])
