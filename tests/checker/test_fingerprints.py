@@ -225,7 +225,8 @@ def test_the_exact_store_keeps_the_first_of_equal_states():
 SLOW = {"paxos-3a-2v-3b", "paxos-textbook", "raft-election", "raft-log-healing",
         "raft-membership-joint-leader-crash", "raft-membership-single-server-bug",
         "raft-mutant-commit-previous-term", "raft-mutant-forget-vote-on-restart",
-        "paxos-textbook-symmetry", "lease-slow-link", "lease-zookeeper-single-writer-no-fencing"}
+        "paxos-textbook-symmetry", "lease-slow-link", "lease-zookeeper-single-writer-no-fencing",
+        "raft-membership-joint", "raft-membership-single-server", "raft-prevote"}
 
 
 @pytest.mark.parametrize("path", [

@@ -107,7 +107,8 @@ def model_reachable(model: Paxos) -> set[tuple]:
      None, 513, 16),
     (dict(acceptors=3, values=2, ballots=2), "no_adopt", 5329, 16),
     (dict(acceptors=2, values=2, ballots=2), "accept_below_promise", 851, 16),
-    (dict(acceptors=3, values=2, ballots=2), "non_intersecting_quorums", 12513, 16),
+    pytest.param(dict(acceptors=3, values=2, ballots=2), "non_intersecting_quorums", 12513, 16,
+                 marks=pytest.mark.slow),
 ])
 def test_reachable_states_are_exactly_the_specs(params, mutant, states, depth):
     model = Paxos(mutant=mutant, **params)
@@ -163,6 +164,7 @@ def test_tlc_configuration_three_acceptors_two_values_ballots_0_1():
         "value_chosen", "adopts_earlier_vote", "stale_1a_ignored"}
 
 
+@pytest.mark.slow  # specs/paxos-3a-2v-3b.yaml pins the same count in the default suite
 def test_three_acceptors_two_values_ballots_0_1_2():
     result = check(Paxos(acceptors=3, values=2, ballots=3))
     assert result.verdict == "holds"
@@ -418,7 +420,7 @@ def test_state_view_names_each_acceptors_variables():
 
 @pytest.mark.parametrize("ballots, counts", [
     (2, (3921, 11763, 1304, 366, 490)),
-    (3, (185_369, 556_107, 29_956, 2_356, 2_807)),
+    pytest.param(3, (185_369, 556_107, 29_956, 2_356, 2_807), marks=pytest.mark.slow),
 ])
 def test_handlers_run_once_per_distinct_input(ballots, counts):
     """Memo counts over a plain search: one plan look-up per group (three)

@@ -195,11 +195,11 @@ def test_five_servers_have_over_30_times_fewer_states():
 @pytest.mark.parametrize("name, orbits", [
     # (a run stopped at its violation: how many orbits it met depends on which
     # representative the canonical form picks; 36,958 with the hand-written one)
-    ("raft-mutant-forget-vote-on-restart.yaml", 37256),
+    pytest.param("raft-mutant-forget-vote-on-restart.yaml", 37256, marks=pytest.mark.slow),
     ("raft-mutant-no-step-down.yaml", 3253),
     ("raft-mutant-vote-twice.yaml", 834),
     # membership: s2 and s3 are interchangeable (steps that change the configuration)
-    ("raft-membership-single-server-bug.yaml", 85255),
+    pytest.param("raft-membership-single-server-bug.yaml", 85255, marks=pytest.mark.slow),
     # scenarios that name every server: nothing to reduce
     ("raft-mutant-no-log-check.yaml", 9409),
     ("raft-mutant-no-truncate.yaml", 44),
