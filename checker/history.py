@@ -230,6 +230,8 @@ def explain(calls: Sequence[Operation]) -> str:
     loose = [str(call) for call in calls if call not in ordered]
     if loose and clauses:
         clauses.append(f"{', '.join(loose)} concurrent with the rest")
+    elif len(loose) == 1:
+        clauses.append(f"no order explains {loose[0]}")
     elif loose:
         clauses.append(f"no order of {', '.join(loose)} explains their results")
     return "; ".join(clauses)
