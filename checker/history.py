@@ -434,6 +434,8 @@ class HistoryChecker:
         self.limit = limit
         # history -> (verdict, frontier)
         self.memo: dict[tuple, tuple[Any, Frontier]] = {}
+        # one copy of each frontier: far fewer than the histories reaching them
+        self.frontiers: dict[Frontier, Frontier] = {}
         self.checks = self.hits = self.events = self.configurations = 0
         self.shrinks = self.restarts = 0
 
@@ -456,6 +458,7 @@ class HistoryChecker:
             known_at, verdict, frontier = 0, True, start(self.spec)
         for at in range(known_at, len(history)):
             frontier, size = advance(frontier, history[at], at, self.spec)
+            frontier = self.frontiers.setdefault(frontier, frontier)
             self.events += 1
             self.configurations += size
             prefix = history[:at + 1]
@@ -469,6 +472,7 @@ class HistoryChecker:
                     call for call in operations(prefix) if call.start in starts))
             if len(self.memo) >= self.limit:
                 self.memo.clear()
+                self.frontiers.clear()
                 self.restarts += 1
             self.memo[prefix] = verdict, frontier
         return verdict, frontier

@@ -44,7 +44,8 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
     click.echo(_table(rows))
     for row in rows:
         for name, counts in row["history"].items():
-            click.echo(_history_line(row["spec"], name, counts, workers))
+            if counts["checks"]:  # the spec checks it
+                click.echo(_history_line(row["spec"], name, counts, workers))
     if json_path:
         write_whole(json_path, json.dumps({"schema": "cmc.bench/1", "repeat": repeat,
                                            "workers": workers, "exact": exact,
