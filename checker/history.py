@@ -51,6 +51,7 @@ run ever shows a history that cannot be linearized.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable, Hashable, Iterable, NamedTuple, Sequence
 
 from checker.properties import Fails, _declare
@@ -203,14 +204,29 @@ class NotLinearizable(Fails):
     """The verdict on a history no order explains: the `history`, the
     `minimal` set of its operations that still cannot be ordered (its calls
     in invocation order, positions as in `history`), and a reason that names
-    them by their real-time order."""
+    them by their real-time order.
 
-    __slots__ = ("history", "minimal")
+    The minimal set is found when first asked for (`find` computes it): a
+    run that goes on past violations, or meets many in one level, asks only
+    for the reasons it reports."""
 
-    def __init__(self, history: tuple, minimal: tuple[Operation, ...]):
+    __slots__ = ("history", "_minimal", "_find")
+
+    def __init__(self, history: tuple, minimal: tuple[Operation, ...] | None = None,
+                 find: Callable[[], tuple[Operation, ...]] | None = None):
+        # no Fails.__init__: the reason is derived from the minimal set
         self.history = history
-        self.minimal = minimal
-        super().__init__(explain(minimal))
+        self._minimal, self._find = minimal, find
+
+    @property
+    def minimal(self) -> tuple[Operation, ...]:
+        if self._minimal is None:
+            self._minimal, self._find = self._find(), None
+        return self._minimal
+
+    @property
+    def reason(self) -> str:
+        return explain(self.minimal)
 
 
 def explain(calls: Sequence[Operation]) -> str:
@@ -410,6 +426,14 @@ def minimal_unordered(calls: Sequence[Operation], spec: KeyValue) -> tuple[Opera
     return tuple(core)
 
 
+def _same_calls(earlier: NotLinearizable, history: tuple) -> tuple[Operation, ...]:
+    """The calls of `history` (which extends `earlier`'s) that explain
+    `earlier`: a violation stays one, explained by the same operations (one
+    pending then may have returned since, which only constrains it more)."""
+    starts = {call.start for call in earlier.minimal}
+    return tuple(call for call in operations(history) if call.start in starts)
+
+
 # -- checking histories --------------------------------------------------------------
 
 
@@ -426,7 +450,7 @@ class HistoryChecker:
     - `events`: events stepped over (one per new history when its parent's
       is remembered); `configurations`: the configurations those steps
       produced (the search's size);
-    - `shrinks`: violations explained by a minimal set;
+    - `shrinks`: minimal sets found (when a violation's reason is asked for);
     - `restarts`: times the memory reached `limit` and started over."""
 
     def __init__(self, spec: KeyValue, limit: int = LIMIT):
@@ -465,11 +489,7 @@ class HistoryChecker:
             if verdict is True and failing_key(frontier, self.spec) is not None:
                 verdict = self._explain(prefix, frontier)
             elif verdict is not True:
-                # a violation stays one, explained by the same operations
-                # (one pending then may have returned since: more constrained)
-                starts = {call.start for call in verdict.minimal}
-                verdict = NotLinearizable(prefix, tuple(
-                    call for call in operations(prefix) if call.start in starts))
+                verdict = NotLinearizable(prefix, find=partial(_same_calls, verdict, prefix))
             if len(self.memo) >= self.limit:
                 self.memo.clear()
                 self.frontiers.clear()
@@ -478,11 +498,15 @@ class HistoryChecker:
         return verdict, frontier
 
     def _explain(self, history: tuple, frontier: Frontier) -> NotLinearizable:
-        self.shrinks += 1
         key = failing_key(frontier, self.spec)
-        calls = [call for call in operations(history) if call.key == key
-                 and (call.end is not None or self.spec.changes(call.op))]
-        return NotLinearizable(history, minimal_unordered(calls, self.spec))
+
+        def find() -> tuple[Operation, ...]:
+            self.shrinks += 1
+            calls = [call for call in operations(history) if call.key == key
+                     and (call.end is not None or self.spec.changes(call.op))]
+            return minimal_unordered(calls, self.spec)
+
+        return NotLinearizable(history, find=find)
 
     def counts(self) -> dict[str, int]:
         return {"checks": self.checks, "hits": self.hits, "events": self.events,

@@ -22,7 +22,7 @@ def test_bench_counts_the_history_checks(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[2] == (
         f"{spec}: linearizability: 2,612 histories checked, 2,047 remembered (78%), "
-        "564 events stepped, 984 configurations, 0 violations shrunk")
+        "564 events stepped, 984 configurations, 0 minimal sets found")
     (run,) = json.loads(out.read_text())["runs"]
     assert run["history"] == {"linearizability": {
         "checks": 2612, "hits": 2047, "events": 564, "configurations": 984, "shrinks": 0,
