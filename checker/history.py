@@ -255,8 +255,8 @@ def explain(calls: Sequence[Operation]) -> str:
 
 # -- deciding: configurations carried along the history ----------------------------
 
-#: A configuration of one key: its value, and the pending calls that have
-#: already taken effect, with the result each got: ((call id, result), ...).
+#: A configuration of one key: (its value, the pending calls that have
+#: already taken effect, as a frozenset of (call id, result each got)).
 Config = tuple
 #: What a prefix of a history leaves: its open calls, each
 #: (client, key slot, op, arg, call id), and per key the set of configurations.
