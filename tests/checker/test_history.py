@@ -278,7 +278,7 @@ def histories(draw, keys=("x", "y"), clients=("c1", "c2", "c3"), calls=5):
     return tuple(history)
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(histories())
 def test_both_searches_agree_with_brute_force(history):
     expected = brute_force(history, XY)
@@ -291,7 +291,7 @@ def test_both_searches_agree_with_brute_force(history):
         assert all(call in order for call in operations(history) if call.end is not None)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(histories(keys=("x",)))
 def test_a_minimal_set_cannot_be_ordered_and_loses_that_without_any_call(history):
     verdict = check(history, KV)
