@@ -7,6 +7,7 @@ import json
 import sys
 
 import checker
+from checker.history import history_counts
 from checker.spec import load_spec
 from models import REGISTRY
 
@@ -15,7 +16,8 @@ def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec") 
     """`exact`: "spec" (as the spec says), "exact" or "fingerprints"."""
     spec = load_spec(path, REGISTRY).with_exact({"spec": None, "exact": True,
                                                  "fingerprints": False}[exact])
-    result = checker.check(spec.build(), spec.config(workers=workers, fp_seed=fp_seed))
+    model = spec.build()
+    result = checker.check(model, spec.config(workers=workers, fp_seed=fp_seed))
     stats = result.stats
     return {
         "spec": path,
@@ -28,6 +30,8 @@ def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec") 
         "worker_memory_bytes": stats.worker_memory_bytes,
         "store_bytes_per_state": stats.store_bytes / max(stats.distinct_states, 1),
         "peak_bytes_per_state": stats.peak_memory_bytes / max(stats.distinct_states, 1),
+        # the linearizability checks' work, by property (this process's share)
+        "history": history_counts(model),
     }
 
 

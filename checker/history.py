@@ -11,9 +11,31 @@ A history is linearizable with respect to a sequential object (`KeyValue`)
 when every operation can be given a single point in time, between its
 invocation and its response, such that the sequential object, running the
 operations in that order, gives every completed operation the result its
-client saw (Herlihy & Wing, 1990). `check` searches for such an order as
-Wing & Gong do, memoizing the configurations already refuted (as Lowe's
-refinement, Knossos and Porcupine do).
+client saw (Herlihy & Wing, 1990). Linearizability is local: a history is
+linearizable if and only if its operations on each key are (Herlihy & Wing's
+locality, Horn & Kroening's P-compositionality, as Porcupine uses it), so
+every search here runs one key at a time.
+
+Two searches, one per need:
+
+- `check` decides, incrementally: it carries along the history the set of
+  *configurations* its prefix can be in (the key's value, and which pending
+  calls already took effect with which result), as Lowe's just-in-time
+  linearization does. An invocation adds the configurations where the new
+  call (and then other pending ones) took effect; a response keeps those
+  where its call took effect with the result seen. A history is linearizable
+  while no key's set is empty. A model checker's states extend their
+  parent's history by one event, so the property remembers each history's
+  configurations and checks a new state with one step from its parent's.
+- `linearize` finds an order, for people: Wing & Gong's depth-first search
+  with the refuted configurations remembered (Lowe's cache, as Knossos and
+  Porcupine do) and only calls invoked before the earliest pending response
+  tried next.
+
+A history that is not linearizable is explained by a minimal set of its
+operations that no order explains (`NotLinearizable.minimal`): shrunk from
+the failing key's operations by dropping calls (with their invocation and
+response) while what is left still cannot be ordered.
 
 A model declares the property with `linearizable`, on a method that returns
 the state's history::
@@ -29,14 +51,22 @@ run ever shows a history that cannot be linearized.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable, NamedTuple, Sequence
+from functools import partial
+from typing import Any, Callable, Hashable, Iterable, NamedTuple, Sequence
 
 from checker.properties import Fails, _declare
 
 
+def _call_text(op: str, key: Hashable, arg: Hashable) -> str:
+    """``write(x, 1)``, ``read(x)``, ``cas(x, 0, 1)``."""
+    args = () if arg is None else arg if isinstance(arg, tuple) else (arg,)
+    return f"{op}({', '.join(map(str, (key,) + args))})"
+
+
 class Invoke(NamedTuple):
-    """`client` calls `op` (``"read"``, ``"write"``) on `key` with `arg`
-    (the value written; None for a read)."""
+    """`client` calls `op` (``"read"``, ``"write"``, ``"cas"``) on `key`
+    with `arg` (the value written, ``(expected, new)`` for a cas; None for a
+    read)."""
 
     client: str
     op: str
@@ -44,13 +74,12 @@ class Invoke(NamedTuple):
     arg: Hashable = None
 
     def __str__(self) -> str:
-        arg = "" if self.arg is None else f", {self.arg}"
-        return f"{self.client}: {self.op}({self.key}{arg})"
+        return f"{self.client}: {_call_text(self.op, self.key, self.arg)}"
 
 
 class Respond(NamedTuple):
     """`client`'s outstanding call returns `result` (the value read; ``"ok"``
-    for a write)."""
+    for a write; ``"ok"`` or ``"fail"`` for a cas)."""
 
     client: str
     result: Hashable
@@ -75,10 +104,22 @@ class Operation:
     end: int | None
     result: Hashable = None
 
+    @property
+    def call(self) -> str:
+        """``write(x, 1)``."""
+        return _call_text(self.op, self.key, self.arg)
+
+    @property
+    def outcome(self) -> str:
+        """``→ ok``, or ``pending``."""
+        return "pending" if self.end is None else f"→ {self.result}"
+
     def __str__(self) -> str:
-        arg = "" if self.arg is None else f", {self.arg}"
-        shown = "pending" if self.end is None else f"→ {self.result}"
-        return f"{self.client}: {self.op}({self.key}{arg}) {shown}"
+        return f"{self.client}: {self.call} {self.outcome}"
+
+    def precedes(self, other: Operation) -> bool:
+        """Whether this call returned before `other` was invoked (real time)."""
+        return self.end is not None and self.end < other.start
 
 
 def operations(history: Sequence[Invoke | Respond]) -> tuple[Operation, ...]:
@@ -92,20 +133,35 @@ def operations(history: Sequence[Invoke | Respond]) -> tuple[Operation, ...]:
             open_call[event.client] = len(calls)
             calls.append(Operation(event.client, event.op, event.key, event.arg,
                                    at, None))
-        else:
+        elif isinstance(event, Respond):
             index = open_call.pop(event.client, None)
             if index is None:
                 raise ValueError(f"{event.client} responds with no call outstanding")
             call = calls[index]
             calls[index] = Operation(call.client, call.op, call.key, call.arg,
                                      call.start, at, event.result)
+        else:
+            raise ValueError(f"history event {event!r} is neither an Invoke nor a Respond")
     return tuple(calls)
+
+
+def events_of(calls: Iterable[Operation]) -> tuple[Invoke | Respond, ...]:
+    """The history made of `calls` alone, events in their original order."""
+    placed = []
+    for call in calls:
+        placed.append((call.start, Invoke(call.client, call.op, call.key, call.arg)))
+        if call.end is not None:
+            placed.append((call.end, Respond(call.client, call.result)))
+    return tuple(event for _, event in sorted(placed, key=lambda item: item[0]))
 
 
 @dataclass(frozen=True)
 class KeyValue:
     """A sequential key-value store: ``write(k, v)`` returns ``"ok"``,
-    ``read(k)`` the last value written to k (`initial` before any)."""
+    ``read(k)`` the last value written to k (`initial` before any),
+    ``cas(k, (expected, new))`` writes `new` and returns ``"ok"`` if k
+    holds `expected`, else returns ``"fail"``. Keys are independent, which
+    is what lets the checks run one key at a time."""
 
     keys: tuple[Hashable, ...] = ("x",)
     initial: Hashable = 0
@@ -113,88 +169,391 @@ class KeyValue:
     def init(self) -> tuple:
         return tuple(self.initial for _ in self.keys)
 
-    def step(self, state: tuple, op: str, key: Hashable, arg: Hashable) -> tuple[tuple, Hashable]:
-        """The state after `op` and the result it returns."""
-        slot = self.keys.index(key)
+    def slot(self, key: Hashable) -> int:
+        """The index of `key` in `keys`."""
+        try:
+            return self.keys.index(key)
+        except ValueError:
+            raise ValueError(f"KeyValue has no key {key!r} (keys: "
+                             f"{', '.join(map(str, self.keys))})") from None
+
+    def apply(self, value: Hashable, op: str, arg: Hashable) -> tuple[Hashable, Hashable]:
+        """One key's value after `op` and the result it returns."""
         if op == "read":
-            return state, state[slot]
+            return value, value
         if op == "write":
-            return state[:slot] + (arg,) + state[slot + 1:], "ok"
-        raise ValueError(f"KeyValue has no operation {op!r}")
+            return arg, "ok"
+        if op == "cas":
+            expected, new = arg
+            return (new, "ok") if value == expected else (value, "fail")
+        raise ValueError(f"KeyValue has no operation {op!r} (it has read, write, cas)")
+
+    def changes(self, op: str) -> bool:
+        """Whether `op` may change the store: a pending call that cannot
+        constrains nothing and is left out of the searches."""
+        return op != "read"
+
+    def step(self, state: tuple, op: str, key: Hashable, arg: Hashable) -> tuple[tuple, Hashable]:
+        """The whole store's state after `op` and the result it returns."""
+        slot = self.slot(key)
+        value, result = self.apply(state[slot], op, arg)
+        return state[:slot] + (value,) + state[slot + 1:], result
 
 
 class NotLinearizable(Fails):
-    """The verdict on a history no order explains."""
+    """The verdict on a history no order explains: the `history`, the
+    `minimal` set of its operations that still cannot be ordered (its calls
+    in invocation order, positions as in `history`), and a reason that names
+    them by their real-time order.
 
-    __slots__ = ("history",)
+    The minimal set is found when first asked for (`find` computes it): a
+    run that goes on past violations, or meets many in one level, asks only
+    for the reasons it reports."""
 
-    def __init__(self, history: tuple):
+    __slots__ = ("history", "_minimal", "_find")
+
+    def __init__(self, history: tuple, minimal: tuple[Operation, ...] | None = None,
+                 find: Callable[[], tuple[Operation, ...]] | None = None):
+        # no Fails.__init__: the reason is derived from the minimal set
         self.history = history
-        calls = operations(history)
-        done = sum(call.end is not None for call in calls)
-        super().__init__(f"the history of {done} completed operation"
-                         f"{'s' if done != 1 else ''} is not linearizable")
+        self._minimal, self._find = minimal, find
+
+    @property
+    def minimal(self) -> tuple[Operation, ...]:
+        if self._minimal is None:
+            self._minimal, self._find = self._find(), None
+        return self._minimal
+
+    @property
+    def reason(self) -> str:
+        return explain(self.minimal)
+
+
+def explain(calls: Sequence[Operation]) -> str:
+    """The real-time order among `calls`, which no sequential order fits:
+    ``c2: read(x) → 0 after c1: write(x, 1) → ok completed``, one clause per
+    immediate precedence (implied ones left out), then the calls that
+    overlap all the others."""
+    clauses = []
+    for later in calls:
+        for earlier in calls:
+            if earlier.precedes(later) and not any(
+                    earlier.precedes(between) and between.precedes(later)
+                    for between in calls):
+                clauses.append(f"{later} after {earlier} completed")
+    ordered = {call for call in calls
+               if any(call.precedes(other) or other.precedes(call) for other in calls)}
+    loose = [str(call) for call in calls if call not in ordered]
+    if loose and clauses:
+        clauses.append(f"{', '.join(loose)} concurrent with the rest")
+    elif len(loose) == 1:
+        clauses.append(f"no order explains {loose[0]}")
+    elif loose:
+        clauses.append(f"no order of {', '.join(loose)} explains their results")
+    return "; ".join(clauses)
+
+
+# -- deciding: configurations carried along the history ----------------------------
+
+#: A configuration of one key: (its value, the pending calls that have
+#: already taken effect, as a frozenset of (call id, result each got)).
+Config = tuple
+#: What a prefix of a history leaves: its open calls, each
+#: (client, key slot, op, arg, call id), and per key the set of configurations.
+Frontier = tuple
+
+
+def start(spec: KeyValue) -> Frontier:
+    """The frontier of the empty history."""
+    return (), tuple(frozenset({(value, frozenset())}) for value in spec.init())
+
+
+def advance(frontier: Frontier, event: Invoke | Respond, call_id: int,
+            spec: KeyValue) -> tuple[Frontier, int]:
+    """The frontier after `event` (an invocation gets `call_id`), and how
+    many configurations the key it touches has then."""
+    open_calls, configs = frontier
+    if isinstance(event, Invoke):
+        if any(entry[0] == event.client for entry in open_calls):
+            raise ValueError(f"{event.client} invokes {event} with a call outstanding")
+        slot = spec.slot(event.key)
+        entry = (event.client, slot, event.op, event.arg, call_id)
+        open_calls = open_calls + (entry,)
+        pending = [e for e in open_calls if e[1] == slot]
+        reached = set(configs[slot])
+        todo = [_take_effect(config, entry, spec) for config in configs[slot]]
+        while todo:
+            config = todo.pop()
+            if config in reached:
+                continue
+            reached.add(config)
+            done = {call for call, _ in config[1]}
+            todo += [_take_effect(config, other, spec)
+                     for other in pending if other[4] not in done]
+        found = frozenset(reached)
+    elif isinstance(event, Respond):
+        entry = next((e for e in open_calls if e[0] == event.client), None)
+        if entry is None:
+            raise ValueError(f"{event.client} responds with no call outstanding")
+        open_calls = tuple(e for e in open_calls if e is not entry)
+        slot, effect = entry[1], (entry[4], event.result)
+        found = frozenset((value, taken - {effect})
+                          for value, taken in configs[slot] if effect in taken)
+    else:
+        raise ValueError(f"history event {event!r} is neither an Invoke nor a Respond")
+    configs = configs[:slot] + (found,) + configs[slot + 1:]
+    return (open_calls, configs), len(found)
+
+
+def _take_effect(config: Config, entry: tuple, spec: KeyValue) -> Config:
+    value, taken = config
+    value, result = spec.apply(value, entry[2], entry[3])
+    return value, taken | {(entry[4], result)}
+
+
+def failing_key(frontier: Frontier, spec: KeyValue) -> Hashable | None:
+    """The first key no configuration is left for, or None."""
+    return next((spec.keys[slot] for slot, found in enumerate(frontier[1]) if not found),
+                None)
+
+
+def decide(history: Sequence[Invoke | Respond], spec: KeyValue) -> bool:
+    """Whether `history` is linearizable, from scratch."""
+    frontier = start(spec)
+    for at, event in enumerate(history):
+        frontier, _ = advance(frontier, event, at, spec)
+    return failing_key(frontier, spec) is None
+
+
+# -- finding an order: Wing & Gong's search, one key at a time -------------------------
+
+
+def _order_one_key(calls: Sequence[Operation], spec: KeyValue) -> list[int] | None:
+    """Indices of `calls` (all on one key) in an order `spec` explains, with
+    the pending calls that took effect; None if there is none."""
+    completed = 0
+    for i, call in enumerate(calls):
+        if call.end is not None:
+            completed |= 1 << i
+    refuted: set[tuple[int, Hashable]] = set()
+
+    def search(done: int, value: Hashable) -> list[int] | None:
+        if completed & ~done == 0:
+            return []
+        if (done, value) in refuted:
+            return None
+        # Only a call invoked before every call left has returned can come
+        # next: ordering it after one that ended before it began breaks real time.
+        deadline = min(call.end for i, call in enumerate(calls)
+                       if completed >> i & 1 and not done >> i & 1)
+        for i, call in enumerate(calls):
+            if done >> i & 1 or call.start > deadline:
+                continue
+            after, result = spec.apply(value, call.op, call.arg)
+            if call.end is not None and result != call.result:
+                continue
+            rest = search(done | 1 << i, after)
+            if rest is not None:
+                return [i] + rest
+        refuted.add((done, value))
+        return None
+
+    return search(0, spec.init()[spec.slot(calls[0].key)] if calls else None)
 
 
 def linearize(history: Sequence[Invoke | Respond], spec: KeyValue) -> tuple[Operation, ...] | None:
     """An order of `history`'s calls the sequential `spec` explains (pending
-    calls included only where they took effect), or None if there is none."""
-    calls = operations(history)
-    completed = frozenset(i for i, call in enumerate(calls) if call.end is not None)
-    refuted: set[tuple[frozenset, tuple]] = set()
-
-    def search(done: frozenset, state: tuple, order: tuple[int, ...]) -> tuple[int, ...] | None:
-        if completed <= done:
-            return order
-        if (done, state) in refuted:
+    calls included only where they took effect), or None if there is none.
+    Each key is ordered apart; the orders are merged along real time, which
+    locality guarantees is possible."""
+    calls = [call for call in operations(history)
+             if call.end is not None or spec.changes(call.op)]
+    chains = []
+    for key in spec.keys:
+        on_key = [call for call in calls if call.key == key]
+        order = _order_one_key(on_key, spec)
+        if order is None:
             return None
-        # A call can come next only if it started before every call not yet
-        # ordered has ended: ordering it later than one that ended before it
-        # started would break real time.
-        deadline = min(calls[i].end for i in completed - done)
-        for i, call in enumerate(calls):
-            if i in done or call.start > deadline:
-                continue
-            after, result = spec.step(state, call.op, call.key, call.arg)
-            if call.end is not None and result != call.result:
-                continue
-            found = search(done | {i}, after, order + (i,))
-            if found is not None:
-                return found
-        refuted.add((done, state))
-        return None
+        chains.append([on_key[i] for i in order])
+    return _merge(chains)
 
-    found = search(frozenset(), spec.init(), ())
-    return None if found is None else tuple(calls[i] for i in found)
+
+def _merge(chains: list[list[Operation]]) -> tuple[Operation, ...]:
+    """One order keeping each chain's order and real time: repeatedly the
+    earliest-invoked chain head that no call left must precede."""
+    merged: list[Operation] = []
+    heads = [chain[:] for chain in chains if chain]
+    while heads:
+        left = [call for chain in heads for call in chain]
+        ready = [chain for chain in heads
+                 if not any(other.precedes(chain[0]) for other in left)]
+        chain = min(ready, key=lambda chain: chain[0].start)
+        merged.append(chain.pop(0))
+        heads = [chain for chain in heads if chain]
+    return tuple(merged)
+
+
+# -- the minimal set that cannot be ordered ------------------------------------------
+
+
+def minimal_unordered(calls: Sequence[Operation], spec: KeyValue) -> tuple[Operation, ...]:
+    """A subset of `calls` (one key's, not linearizable) that is still not
+    linearizable and from which no call can be dropped so that it stays so.
+    When some order, real time aside, explains every result, only subsets
+    such an order explains count: the set shows calls that cannot be
+    *ordered*, not a value nobody wrote. Calls are dropped latest first."""
+
+    def linearizable(subset: Sequence[Operation]) -> bool:
+        return decide(events_of(subset), spec)
+
+    def explained(subset: Sequence[Operation]) -> bool:
+        # every call overlapping every other (each its own client): any
+        # order is allowed
+        both = [Invoke(i, c.op, c.key, c.arg) for i, c in enumerate(subset)]
+        both += [Respond(i, c.result) for i, c in enumerate(subset) if c.end is not None]
+        return decide(both, spec)
+
+    keep_explained = explained(calls)
+    core = list(calls)
+    shrinking = True
+    while shrinking:
+        shrinking = False
+        for call in reversed(core):
+            trial = [other for other in core if other is not call]
+            if not linearizable(trial) and (not keep_explained or explained(trial)):
+                core, shrinking = trial, True
+                break
+    return tuple(core)
+
+
+def _same_calls(earlier: NotLinearizable, history: tuple) -> tuple[Operation, ...]:
+    """The calls of `history` (which extends `earlier`'s) that explain
+    `earlier`: a violation stays one, explained by the same operations (one
+    pending then may have returned since, which only constrains it more)."""
+    starts = {call.start for call in earlier.minimal}
+    return tuple(call for call in operations(history) if call.start in starts)
+
+
+# -- checking histories --------------------------------------------------------------
+
+
+#: Histories a property remembers before it starts over (bounding memory).
+LIMIT = 1 << 17
+
+
+class HistoryChecker:
+    """Verdicts on histories for one sequential `spec`, each computed from
+    the longest remembered prefix's frontier (a state's history usually
+    extends its parent's by one event), and counts of the work:
+
+    - `checks`: histories asked about; `hits`: answered from memory;
+    - `events`: events stepped over (one per new history when its parent's
+      is remembered); `configurations`: the configurations those steps
+      produced (the search's size);
+    - `shrinks`: minimal sets found (when a violation's reason is asked for);
+    - `restarts`: times the memory reached `limit` and started over."""
+
+    def __init__(self, spec: KeyValue, limit: int = LIMIT):
+        self.spec = spec
+        self.limit = limit
+        # history -> (verdict, frontier)
+        self.memo: dict[tuple, tuple[Any, Frontier]] = {}
+        # one copy of each frontier: far fewer than the histories reaching them
+        self.frontiers: dict[Frontier, Frontier] = {}
+        self.checks = self.hits = self.events = self.configurations = 0
+        self.shrinks = self.restarts = 0
+
+    def __call__(self, history: tuple) -> Any:
+        """True if `history` is linearizable, else a `NotLinearizable`."""
+        self.checks += 1
+        known = self.memo.get(history)
+        if known is not None:
+            self.hits += 1
+            return known[0]
+        return self._compute(history)[0]
+
+    def _compute(self, history: tuple) -> tuple[Any, Frontier]:
+        known_at = len(history) - 1
+        while known_at > 0 and history[:known_at] not in self.memo:
+            known_at -= 1
+        if known_at > 0:
+            verdict, frontier = self.memo[history[:known_at]]
+        else:
+            known_at, verdict, frontier = 0, True, start(self.spec)
+        for at in range(known_at, len(history)):
+            frontier, size = advance(frontier, history[at], at, self.spec)
+            frontier = self.frontiers.setdefault(frontier, frontier)
+            self.events += 1
+            self.configurations += size
+            prefix = history[:at + 1]
+            if verdict is True and failing_key(frontier, self.spec) is not None:
+                verdict = self._explain(prefix, frontier)
+            elif verdict is not True:
+                verdict = NotLinearizable(prefix, find=partial(_same_calls, verdict, prefix))
+            if len(self.memo) >= self.limit:
+                self.memo.clear()
+                self.frontiers.clear()
+                self.restarts += 1
+            self.memo[prefix] = verdict, frontier
+        return verdict, frontier
+
+    def _explain(self, history: tuple, frontier: Frontier) -> NotLinearizable:
+        key = failing_key(frontier, self.spec)
+
+        def find() -> tuple[Operation, ...]:
+            self.shrinks += 1
+            calls = [call for call in operations(history) if call.key == key
+                     and (call.end is not None or self.spec.changes(call.op))]
+            return minimal_unordered(calls, self.spec)
+
+        return NotLinearizable(history, find=find)
+
+    def counts(self) -> dict[str, int]:
+        return {"checks": self.checks, "hits": self.hits, "events": self.events,
+                "configurations": self.configurations, "shrinks": self.shrinks,
+                "restarts": self.restarts}
 
 
 def check(history: Sequence[Invoke | Respond], spec: KeyValue) -> Any:
     """True if `history` is linearizable with respect to `spec`, else a
-    `NotLinearizable` that says so."""
-    history = tuple(history)
-    return True if linearize(history, spec) is not None else NotLinearizable(history)
+    `NotLinearizable` that says which operations cannot be ordered."""
+    return HistoryChecker(spec)(tuple(history))
 
 
 def linearizable(title: str, spec: KeyValue) -> Callable[[Callable], Callable]:
     """Declare ``f(self, state) -> history`` as the invariant that the
-    history is linearizable with respect to `spec`. Histories recur across
-    many states, so verdicts are remembered by history."""
+    history is linearizable with respect to `spec`. The predicate keeps
+    `history_of` (f), `sequential` (spec) and `checker` (its
+    `HistoryChecker`, which remembers histories and counts its work)."""
 
     def mark(history_of: Callable) -> Callable:
-        verdicts: dict[tuple, Any] = {}
+        checker = HistoryChecker(spec)
 
         def predicate(self: Any, state: Any) -> Any:
-            history = history_of(self, state)
-            verdict = verdicts.get(history)
-            if verdict is None:
-                verdict = verdicts[history] = check(history, spec)
-            return verdict
+            return checker(history_of(self, state))
 
         predicate.__name__ = history_of.__name__
         predicate.__qualname__ = history_of.__qualname__
         predicate.__doc__ = history_of.__doc__
         predicate.history_of = history_of
         predicate.sequential = spec
+        predicate.checker = checker
         return _declare("invariant", title)(predicate)
 
     return mark
+
+
+def history_properties(model: Any) -> dict[str, Callable]:
+    """The model's linearizability predicates by property name (bound)."""
+    found = {}
+    for name in getattr(model, "properties", {}):
+        predicate = getattr(model, name, None)
+        if hasattr(predicate, "history_of"):
+            found[name] = predicate
+    return found
+
+
+def history_counts(model: Any) -> dict[str, dict[str, int]]:
+    """Each linearizability property's `HistoryChecker.counts`, by name."""
+    return {name: predicate.checker.counts()
+            for name, predicate in history_properties(model).items()}

@@ -29,7 +29,8 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
     visited set with the trace back-pointers, and the whole process) and the
     worker processes allowed. Peak memory is the main process's; forked
     workers share its pages until they write to them, and "worker MiB" is
-    the most a worker held of its own."""
+    the most a worker held of its own. A spec with a linearizability
+    property gets a line more: the work of its history checks."""
     from benchmarks.suite import FULL, QUICK
     from checker.spec import load_specs
     from models import REGISTRY
@@ -41,6 +42,10 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
         check_writable(json_path)
     rows = [_measure(spec, repeat, workers, exact, fp_seed) for spec in chosen]
     click.echo(_table(rows))
+    for row in rows:
+        for name, counts in row["history"].items():
+            if counts["checks"]:  # the spec checks it
+                click.echo(_history_line(row["spec"], name, counts, workers))
     if json_path:
         write_whole(json_path, json.dumps({"schema": "cmc.bench/1", "repeat": repeat,
                                            "workers": workers, "exact": exact,
@@ -70,7 +75,21 @@ def _measure(spec: str, repeat: int, workers: int, exact: bool | None, fp_seed: 
         "store_bytes_per_state": median("store_bytes_per_state"),
         "peak_bytes_per_state": median("peak_bytes_per_state"),
         "workers": workers,
+        "history": runs[0]["history"],
     }
+
+
+def _history_line(spec: str, name: str, counts: dict, workers: int) -> str:
+    """A linearizability property's work in the first run: histories
+    checked, answered from memory, events stepped (one per new history
+    whose parent's is remembered), configurations those steps made, and
+    minimal sets of operations that cannot be ordered found for reports."""
+    share = f" (the main process's share of {workers} workers)" if workers > 1 else ""
+    remembered = counts["hits"] / counts["checks"] if counts["checks"] else 0.0
+    return (f"{spec}: {name}: {counts['checks']:,} histories checked, "
+            f"{counts['hits']:,} remembered ({remembered:.0%}), {counts['events']:,} "
+            f"events stepped, {counts['configurations']:,} configurations, "
+            f"{counts['shrinks']:,} minimal sets found{share}")
 
 
 def _table(rows: list[dict]) -> str:

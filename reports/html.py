@@ -15,6 +15,7 @@ from reports.run import Checked
 from reports.sequence import build_chart, render_svg
 from checker.result import STOPPED_BY
 from reports.text import changes, conclusion, lasso_words, outcome_text, render_stats, text
+from reports.timeline import STYLE as TIMELINE_STYLE, timeline_html, timeline_of
 
 _STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #1d2330; }
@@ -58,7 +59,7 @@ def render_html(checked: Checked, witnesses: bool = True) -> str:
     verdict = result.verdict
     parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
              f"<title>{escape(checked.spec)}: {verdict}</title>",
-             f"<style>{_STYLE}</style>", "</head>", "<body>",
+             f"<style>{_STYLE}{TIMELINE_STYLE}</style>", "</head>", "<body>",
              f"<h1>{escape(checked.spec)}</h1>",
              f'<p class="meta">{escape(checked.describe())}</p>',
              *([f'<p class="description">{escape(checked.description)}</p>']
@@ -109,6 +110,9 @@ def _finding(checked: Checked, finding: Finding, anchor: str, witness: bool) -> 
     if witness:
         return f"<details><summary>{heading}</summary>{body}</details>"
     reason = f'<p class="reason">{escape(finding.reason)}</p>' if finding.reason else ""
+    history = timeline_of(checked.model, finding)
+    if history is not None:  # a linearizability violation: its history too
+        body = timeline_html(history) + body
     return f"<section><h2>{heading}</h2>{reason}{body}</section>"
 
 

@@ -15,12 +15,20 @@ Schema ``cmc.result/1``, as a JSON Schema in ``reports/schema/cmc.result-1.json`
                             "fp_seed", "exact"},
                   "violations": [{"property", "title", "kind", "reason",
                                   "trace": [{"action", "state"}],
-                                  "loop_start", "stem_length", "loop_length", "bound"}],
+                                  "loop_start", "stem_length", "loop_length", "bound",
+                                  "history" (a linearizability property's only)}],
                   "witnesses": [...same shape...],
                   "bound_stop": {...same shape...} or null}]}
 
 A temporal property's trace is a lasso: its loop runs from step
 ``loop_start`` to the last step and back (``loop_length`` 0: stuttering).
+
+A linearizability property's finding (`checker.history.linearizable`) adds
+the history of the trace's last state as a timeline: ``{"events",
+"clients", "operations": [{"id", "client", "op", "key", "arg", "result",
+"start", "end"}], "minimal": [id, ...]}`` (positions in the history; a
+pending call's result and end are null; `minimal`, the operations that
+cannot be ordered).
 
 A trace's first step has ``"action": null``; every other action is
 ``{"name", "args", "text"}``. A state is the model's `state_view`.
@@ -35,6 +43,7 @@ from typing import Any, Iterable
 
 from checker.model import Model, action_args, action_name, jsonable
 from checker.result import Finding, Result
+from reports.timeline import timeline_document, timeline_of
 
 SCHEMA = "cmc.result/1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "cmc.result-1.json"
@@ -59,10 +68,14 @@ def finding_document(model: Model, finding: Finding) -> dict[str, Any]:
                       "text": str(step.action)},
                   "state": model.state_view(step.state)}
                  for step in finding.trace.steps]
-    return {"property": prop.name, "title": prop.title, "kind": prop.kind,
-            "reason": finding.reason, "trace": trace, "loop_start": finding.loop_start,
-            "stem_length": finding.stem_length, "loop_length": finding.loop_length,
-            "bound": finding.bound}
+    document = {"property": prop.name, "title": prop.title, "kind": prop.kind,
+                "reason": finding.reason, "trace": trace, "loop_start": finding.loop_start,
+                "stem_length": finding.stem_length, "loop_length": finding.loop_length,
+                "bound": finding.bound}
+    history = timeline_of(model, finding)
+    if history is not None:  # a linearizability property's: the history as a timeline
+        document["history"] = timeline_document(history)
+    return document
 
 
 def result_document(spec: str, model: Model, result: Result, expect: Any = None,

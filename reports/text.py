@@ -21,6 +21,7 @@ from typing import Any, Iterable, TextIO
 from checker.model import Model
 from checker.result import (NOT_SETTLED, STOPPED_BY, VIOLATED, WITNESSED, Finding, Outcome,
                             Result, Trace)
+from reports.timeline import render_timeline, timeline_of
 
 # -- colour ----------------------------------------------------------------------
 
@@ -197,6 +198,9 @@ def render_finding(model: Model, finding: Finding, witness: bool = False,
         head += f" {lasso_words(finding)}: {finding.reason}"
     body = render_trace(model, finding.trace, full_states, colour,
                         last=conclusion(finding, witness), loop_start=finding.loop_start)
+    history = timeline_of(model, finding)
+    if history is not None:  # a linearizability violation: its history too
+        body += render_timeline(history)
     return [head] + ["  " + line for line in body]
 
 
