@@ -35,7 +35,12 @@ state is fair when no fair family is enabled there.
 Honest with bounds: a state whose run ends only because a bound ran out (the
 model names the bound, every step leaves the state constraint, or the depth
 bound) is not a place a behaviour stays: a lasso found only there is
-reported with that bound (`Finding.bound`) and settles nothing.
+reported with that bound (`Finding.bound`) and settles nothing. Likewise a
+loop (or a stutter) that is unfair only because a fair family's steps
+leave the state constraint: its behaviour goes on beyond the bounds, where
+nothing is known, so it is reported with the families cut off and settles
+nothing (a family is enabled where it has a step, inside the bounds or
+not; otherwise a bound could silently turn a violation into "holds").
 
 Symmetry is refused: fairness to a family that names a node is not
 preserved by renaming nodes, and a loop among representatives need not be a

@@ -247,10 +247,10 @@ def render_svg(chart: Chart, anchor: str | None = None) -> str:
            f'<marker id="{prefix}msc-open" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10" '
            'fill="none" stroke="#aab"/></marker>'
-           f'<marker id="{prefix}msc-back" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-           'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-           'fill="#6b4fb8"/></marker>'
-           "</defs>",
+           + (f'<marker id="{prefix}msc-back" viewBox="0 0 10 10" refX="10" refY="5" '
+              'markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path '
+              'd="M0,0 L10,5 L0,10 z" fill="#6b4fb8"/></marker>' if _looping(chart) else "")
+           + "</defs>",
            f'<rect width="{width:.0f}" height="{height:.0f}" fill="#fff"/>']
     for index, row in enumerate(chart.rows):
         if index % 2:
