@@ -42,6 +42,11 @@ nothing is known, so it is reported with the families cut off and settles
 nothing (a family is enabled where it has a step, inside the bounds or
 not; otherwise a bound could silently turn a violation into "holds").
 
+A model whose states are renumbered (Raft's ``terms: relative``) names the
+actions whose arguments renumbering changes (``renumbered_actions``): one
+of them in the graph is not one action of the model, so fairness to each
+of its instances apart is refused.
+
 Symmetry is refused: fairness to a family that names a node is not
 preserved by renaming nodes, and a loop among representatives need not be a
 loop of the unreduced model.
@@ -159,6 +164,12 @@ class Fairness:
                     "instance apart")
             fields = match.group(2)
             each = fields == "*"
+            renumbered = getattr(model, "renumbered_actions", {}).get(match.group(1))
+            if each and renumbered:
+                # an instance of a quotient's action is not one action of the model
+                raise CheckerError(
+                    f"fairness: {family!r}: {renumbered}, so one {match.group(1)} of the "
+                    f"graph is not one of the model's; give {match.group(1)} without (*)")
             wanted = None if each else dict(
                 part.split("=", 1) for part in (fields or "").split(",") if part)
             self.families.append((strength, match.group(1), wanted))

@@ -32,7 +32,8 @@ Fairness is preserved for families whose actions carry no term
 (``Timeout``, ``RequestVote(*)``, ``BecomeLeader``, ``AppendEntries(*)``,
 and ``Receive`` as a whole); per message (``Receive(*)``) a message is
 named by its renumbered terms, which is not one message of the unshifted
-run, so liveness specs with relative terms use ``Receive``.
+run, so fairness to ``Receive(*)`` is refused (`renumbered_actions`) and
+liveness specs with relative terms use ``Receive``.
 
 **Election timers** (``timeouts``). raft.tla lets any Follower or
 Candidate time out at any moment, which is how split votes and disruptive
@@ -85,6 +86,11 @@ class RaftLiveness:
                              "remove init: or use terms: absolute")
         #: no Restart, DropMessage, DuplicateMessage: the bag's fault budget
         self.message_faults = None if self.faults else 0
+        #: the actions whose arguments renumbering changes (`checker.liveness`
+        #: refuses fairness to each of their instances apart), and why
+        self.renumbered_actions = {} if self.terms == "absolute" else dict.fromkeys(
+            ("Receive", "DropMessage", "DuplicateMessage"),
+            "terms are renumbered (terms: relative) while a message is in flight")
 
     def timer_fires(self, node: Any, s: ServerState) -> bool:
         """Whether server ``node.id``'s election timer may fire in record

@@ -524,3 +524,30 @@ def test_the_split_vote_resolves_when_one_timer_fires_first():
     _, _, result = checked_spec("raft-liveness-split-vote-resolved.yaml")
     assert result.verdict == "holds"
     assert result.stats.graph_states == 673
+
+
+def test_fairness_to_each_message_apart_is_refused_when_terms_are_renumbered(tmp_path):
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+    path = tmp_path / "spec.yaml"
+    path.write_text("model: raft\nparams: {terms: relative, faults: false}\n"
+                    "properties: [eventually_leader]\nfairness: {weak: [Timeout, \"Receive(*)\"]}\n")
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: fairness: 'Receive(*)': terms are renumbered (terms: relative) while a message "
+        "is in flight, so one Receive of the graph is not one of the model's; give Receive "
+        "without (*)\n")
+
+
+def test_a_misspelt_timing_assumption_gets_one_exact_line(tmp_path):
+    from checker.errors import SpecError
+    from checker.spec import load_spec
+    from models import REGISTRY
+    path = tmp_path / "spec.yaml"
+    path.write_text("model: raft\nparams: {timeouts: {server: [1]}}\n")
+    with pytest.raises(SpecError) as raised:
+        load_spec(path, REGISTRY)
+    assert str(raised.value) == (f"{path}:2: params.timeouts.server: unknown field 'server' "
+                                 "(did you mean 'servers'?); accepted: round_trip, servers")
