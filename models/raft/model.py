@@ -350,9 +350,10 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
     )
     roles = (ServerNode,)
     messages = MESSAGES
-    network = Bag(drop="message_faults", duplicate="message_faults", capacity="max_msgs", full="constraint",
-                  per_message=True, drop_action=DropMessage, duplicate_action=DuplicateMessage,
-                  partition="cut_off")
+    # (fault budgets: unbounded as in raft.tla, or none with faults: false)
+    network = Bag(drop="message_faults", duplicate="message_faults", capacity="max_msgs",
+                  full="constraint", per_message=True, drop_action=DropMessage,
+                  duplicate_action=DuplicateMessage, partition="cut_off")
     # Next == \/ \E i : Restart(i) \/ Timeout(i) \/ BecomeLeader(i) \/ ... (per server)
     #         \/ \E m \in DOMAIN messages : Receive(m) \/ DuplicateMessage(m) \/ DropMessage(m)
     next = ((ServerNode.timeout, ServerNode.restart, ServerNode.request_vote,

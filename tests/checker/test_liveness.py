@@ -532,7 +532,8 @@ def test_fairness_to_each_message_apart_is_refused_when_terms_are_renumbered(tmp
     from cmc.main import cli
     path = tmp_path / "spec.yaml"
     path.write_text("model: raft\nparams: {terms: relative, faults: false}\n"
-                    "properties: [eventually_leader]\nfairness: {weak: [Timeout, \"Receive(*)\"]}\n")
+                    "properties: [eventually_leader]\n"
+                    "fairness: {weak: [Timeout, \"Receive(*)\"]}\n")
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 2
     assert result.output == (
