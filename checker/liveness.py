@@ -35,7 +35,17 @@ state is fair when no fair family is enabled there.
 Honest with bounds: a state whose run ends only because a bound ran out (the
 model names the bound, every step leaves the state constraint, or the depth
 bound) is not a place a behaviour stays: a lasso found only there is
-reported with that bound (`Finding.bound`) and settles nothing.
+reported with that bound (`Finding.bound`) and settles nothing. Likewise a
+loop (or a stutter) that is unfair only because a fair family's steps
+leave the state constraint: its behaviour goes on beyond the bounds, where
+nothing is known, so it is reported with the families cut off and settles
+nothing (a family is enabled where it has a step, inside the bounds or
+not; otherwise a bound could silently turn a violation into "holds").
+
+A model whose states are renumbered (Raft's ``terms: relative``) names the
+actions whose arguments renumbering changes (``renumbered_actions``): one
+of them in the graph is not one action of the model, so fairness to each
+of its instances apart is refused.
 
 Symmetry is refused: fairness to a family that names a node is not
 preserved by renaming nodes, and a loop among representatives need not be a
@@ -154,6 +164,12 @@ class Fairness:
                     "instance apart")
             fields = match.group(2)
             each = fields == "*"
+            renumbered = getattr(model, "renumbered_actions", {}).get(match.group(1))
+            if each and renumbered:
+                # an instance of a quotient's action is not one action of the model
+                raise CheckerError(
+                    f"fairness: {family!r}: {renumbered}, so one {match.group(1)} of the "
+                    f"graph is not one of the model's; give {match.group(1)} without (*)")
             wanted = None if each else dict(
                 part.split("=", 1) for part in (fields or "").split(",") if part)
             self.families.append((strength, match.group(1), wanted))
@@ -216,6 +232,7 @@ class Graph:
         self.ordinals = array("H")       # which successor of its state a link is
         self.stops = bytearray()
         self.enabled: list[int] = []     # fairness bits each state enables
+        self.enabled_inside: list[int] = []  # ... by a step within the bounds
         self.link_masks: list[int] = []  # fairness bits each link takes
         self.initial_ordinals: dict[int, int] = {}
         predicates = [getattr(model, p.name) for p in properties]
@@ -240,7 +257,7 @@ class Graph:
             for state in frontier:
                 steps = list(model.successors(state)) if limit is None or self.depth < limit \
                     else None
-                enabled, stop = 0, GOES_ON
+                enabled, inside_enabled, stop = 0, 0, GOES_ON
                 if steps is None:
                     stop = AT_DEPTH
                 elif not steps:
@@ -254,6 +271,7 @@ class Graph:
                         if bounded and not model.within_bounds(target):
                             continue
                         inside += 1
+                        inside_enabled |= mask
                         key = fingerprint(target)
                         successor = numbers.get(key)
                         if successor is None:
@@ -269,6 +287,7 @@ class Graph:
                         stop = ALL_OUTSIDE
                 self.first.append(len(self.targets))
                 self.enabled.append(enabled)
+                self.enabled_inside.append(inside_enabled if steps else enabled)
                 self.stops.append(stop)
                 number += 1
             frontier = next_level
@@ -290,7 +309,7 @@ class Graph:
     def nbytes(self) -> int:
         arrays = (self.parents, self.depths, self.first, self.targets, self.ordinals)
         return (sum(a.itemsize * len(a) for a in arrays) + len(self.stops)
-                + sum(len(v) for v in self.values) + 8 * (len(self.enabled)
+                + sum(len(v) for v in self.values) + 8 * (2 * len(self.enabled)
                                                          + len(self.link_masks)))
 
     def successors(self, number: int) -> range:
@@ -415,9 +434,31 @@ class Lassos:
                     NAMED: "the model names the bound"}[stop]
             elif not graph.enabled[here] & fair:
                 yield here, None, None  # stuttering for ever is fair here
-        for component in fair_components(graph, set(distance)):
+            elif not graph.enabled_inside[here] & fair:
+                yield here, None, _cut(graph, [here])
+        allowed = set(distance)
+        for component in fair_components(graph, allowed, graph.enabled):
             entry = min(component, key=lambda k: (distance[k], k))
-            yield entry, fair_loop(graph, component, entry), None
+            yield entry, fair_loop(graph, component, entry, graph.enabled), None
+        # A loop left only by fair steps that leave the bounds: whether the
+        # behaviour would go on fairly outside them is not known.
+        if any(a != b for a, b in zip(graph.enabled, graph.enabled_inside)):
+            for component in fair_components(graph, allowed, graph.enabled_inside):
+                if _fair(graph, component, graph.enabled):
+                    continue  # a real one, found above
+                entry = min(component, key=lambda k: (distance[k], k))
+                yield (entry, fair_loop(graph, component, entry, graph.enabled_inside),
+                       _cut(graph, component))
+
+
+def _cut(graph: Graph, states: list[int]) -> str:
+    """The bound a fair behaviour staying in `states` stalls at: the fair
+    families whose steps there leave the bounds."""
+    cut = 0
+    for k in states:
+        cut |= graph.enabled[k] & ~graph.enabled_inside[k]
+    labels = [graph.fairness.labels[bit.bit_length() - 1] for bit in _bits(cut)]
+    return f"{', '.join(labels)} only takes steps that leave the bounds (within_bounds)"
 
 
 def _promise(prop: Property) -> str:
@@ -489,43 +530,58 @@ def components(graph: Graph, allowed: set[int]) -> Iterator[list[int]]:
                     yield component
 
 
-def fair_components(graph: Graph, allowed: set[int]) -> Iterator[list[int]]:
+def fair_components(graph: Graph, allowed: set[int], enabled: list[int]
+                    ) -> Iterator[list[int]]:
     """The strongly connected sets of states within `allowed` that a fair
     behaviour can loop in for ever: each takes every weakly fair family
     that is enabled in all its states, and every strongly fair family
-    enabled in any of its states. A component that fails a strong
-    constraint is searched again without the states that enable it."""
-    weak, strong = graph.fairness.weak, graph.fairness.strong
+    enabled in any of its states (`enabled`: the families each state
+    enables). A component that fails a strong constraint is searched again
+    without the states that enable it."""
+    strong = graph.fairness.strong
     work = [allowed]
     while work:
         for component in components(graph, work.pop()):
-            members = set(component)
-            taken, everywhere, anywhere = 0, -1, 0
-            for here in component:
-                everywhere &= graph.enabled[here]
-                anywhere |= graph.enabled[here]
-                for k in graph.successors(here):
-                    if graph.targets[k] in members:
-                        taken |= graph.link_masks[k]
-            if weak & everywhere & ~taken:
+            weak_ok, unfair = _fairness_of(graph, component, enabled)
+            if not weak_ok:
                 continue  # no part of it is fair either: the family stays enabled
-            unfair = strong & anywhere & ~taken
             if not unfair:
                 yield component
             else:
-                rest = {k for k in component if not graph.enabled[k] & unfair}
+                rest = {k for k in component if not enabled[k] & unfair & strong}
                 if rest:
                     work.append(rest)
 
 
-def fair_loop(graph: Graph, component: list[int], entry: int) -> list[int]:
+def _fairness_of(graph: Graph, component: list[int], enabled: list[int]) -> tuple[bool, int]:
+    """Whether looping through all of `component` is weakly fair, and the
+    strongly fair families it leaves unfair."""
+    weak, strong = graph.fairness.weak, graph.fairness.strong
+    members = set(component)
+    taken, everywhere, anywhere = 0, -1, 0
+    for here in component:
+        everywhere &= enabled[here]
+        anywhere |= enabled[here]
+        for k in graph.successors(here):
+            if graph.targets[k] in members:
+                taken |= graph.link_masks[k]
+    return not weak & everywhere & ~taken, strong & anywhere & ~taken
+
+
+def _fair(graph: Graph, component: list[int], enabled: list[int]) -> bool:
+    """Whether some fair behaviour loops within `component` for ever."""
+    return any(True for _ in fair_components(graph, set(component), enabled))
+
+
+def fair_loop(graph: Graph, component: list[int], entry: int, enabled: list[int]
+              ) -> list[int]:
     """A loop from `entry` back to it within `component` that takes or
     passes a state disabling each fair family the component needs: the
     shortest loop when no family needs anything more."""
     members = set(component)
     weak, strong = graph.fairness.weak, graph.fairness.strong
     loop = [entry]
-    taken, disabled_seen = _walked(graph, loop)
+    taken, disabled_seen = _walked(graph, loop, enabled)
     for bit in _bits(weak | strong):
         if taken & bit or (bit & weak and disabled_seen & bit):
             continue
@@ -535,24 +591,24 @@ def fair_loop(graph: Graph, component: list[int], entry: int) -> list[int]:
             loop += path[1:] + [target]
         elif bit & weak:
             state = _closest_state(graph, members, loop[-1],
-                                   lambda k: not graph.enabled[k] & bit)
+                                   lambda k: not enabled[k] & bit)
             if state is None:
                 continue
             loop += state[1:]
         else:
             continue  # strong, disabled everywhere in the component
-        taken, disabled_seen = _walked(graph, loop)
+        taken, disabled_seen = _walked(graph, loop, enabled)
     back = _shortest_path(graph, members, loop[-1], entry, nonempty=len(loop) == 1)
     return loop + back[1:]
 
 
-def _walked(graph: Graph, loop: list[int]) -> tuple[int, int]:
+def _walked(graph: Graph, loop: list[int], enabled: list[int]) -> tuple[int, int]:
     taken, disabled = 0, 0
     for here, there in zip(loop, loop[1:]):
         taken |= next(graph.link_masks[k] for k in graph.successors(here)
                       if graph.targets[k] == there)
     for here in loop:
-        disabled |= ~graph.enabled[here]
+        disabled |= ~enabled[here]
     return taken, disabled
 
 

@@ -46,6 +46,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, eventually, invariant
+from checker.model import Note, Received, Sent
 from models import register
 
 IDLE, PREPARING, ACCEPTING = "idle", "preparing", "accepting"
@@ -178,6 +179,67 @@ class PaxosLiveness(Model):
         return ([f"p{p}" for p in range(self.proposers)]
                 + [f"a{a}" for a in range(self.acceptors)])
 
+    def step_events(self, state: State, action, next_state: State) -> list:
+        """For sequence charts: the message a delivery receives, the messages
+        a step puts into the network, and what a step changes at its node.
+        A message that leaves the network undelivered was replaced on its
+        channel by a newer one (lost) or would be ignored by its receiver
+        (stale, taken out at once): a note says which. Arrows name messages
+        without their ballots (`_label`), which renumbering changes while a
+        message is in flight; the notes give the ballots."""
+        delivered = None
+        events: list = []
+        if type(action) is DeliverRequest:
+            delivered = ("requests", action.p, action.a)
+            events.append(Received(f"p{action.p}", f"a{action.a}",
+                                   _label(state.requests[action.p][action.a], action.p)))
+        elif type(action) is DeliverReply:
+            delivered = ("replies", action.a, action.p)
+            events.append(Received(f"a{action.a}", f"p{action.p}",
+                                   _label(state.replies[action.a][action.p], action.p)))
+        else:
+            ballot = next_state.proposers[action.p].ballot
+            events.append(Note(f"p{action.p}", f"starts ballot {_ballot_text(ballot)}"))
+        gone = []
+        for field, src, dst in (("requests", "p", "a"), ("replies", "a", "p")):
+            for i, (before, after) in enumerate(zip(getattr(state, field),
+                                                    getattr(next_state, field))):
+                for j, (old, new) in enumerate(zip(before, after)):
+                    p = i if field == "requests" else j
+                    taken = delivered == (field, i, j)
+                    if field == "requests" and new is None and _accepts(state, next_state, p):
+                        # an ACCEPT below the acceptor's promise: sent, and ignored at once
+                        stale = next_state.proposers[p]
+                        new = ("accept", stale.ballot, stale.value)
+                        events.append(Sent(f"p{i}", f"a{j}", _label(new, p)))
+                        gone.append(Note(f"a{j}", f"{_label(new, p)} stale: ignored"))
+                        if old is not None and not taken:
+                            gone.append(Note(f"a{j}", f"{_label(old, p)} from p{i} lost: "
+                                             "replaced"))
+                        continue
+                    if new is not None and (old is None or taken
+                                            or _label(new, p) != _label(old, p)):
+                        events.append(Sent(f"{src}{i}", f"{dst}{j}", _label(new, p)))
+                    if old is not None and not taken and (new is None
+                                                          or _label(new, p) != _label(old, p)):
+                        gone.append(Note(f"{dst}{j}", f"{_label(old, p)} from {src}{i} "
+                                         + ("lost: replaced" if new is not None
+                                            else "stale: ignored")))
+        for a, (old, new) in enumerate(zip(state.acceptors, next_state.acceptors)):
+            if new.vote is not None and (old.vote is None or old.vote[1] != new.vote[1]
+                                         or delivered == ("requests", action.p, a)
+                                         and old.vote != new.vote):
+                events.append(Note(f"a{a}", f"votes {new.vote[1]} in "
+                                   f"{_ballot_text(new.vote[0])}"))
+        for p, (old, new) in enumerate(zip(state.proposers, next_state.proposers)):
+            if new.phase == ACCEPTING and old.phase != ACCEPTING:
+                events.append(Note(f"p{p}", f"proposes {new.value} in "
+                                   f"{_ballot_text(new.ballot)}"))
+        if next_state.chosen != state.chosen:
+            node = events[0].dst if isinstance(events[0], Received) else events[0].node
+            events.append(Note(node, "chosen: " + ", ".join(map(str, sorted(next_state.chosen)))))
+        return events + gone
+
     def state_view(self, state: State) -> dict:
         """Per node fields (``p0.phase``, ``a1.promised``), the messages in
         flight as ``p0→a1: prepare (2, 0)``, the votes kept and what is chosen.
@@ -289,6 +351,20 @@ def _message_text(m) -> str:
     if m[0] == "accept":
         return f"accept {_ballot_text(m[1])} value {m[2]}"
     return f"prepare {_ballot_text(m[1])}"
+
+
+def _accepts(state: State, next_state: State, p: int) -> bool:
+    """Whether proposer p sends its ACCEPTs in the step from `state`."""
+    return next_state.proposers[p].phase == ACCEPTING != state.proposers[p].phase
+
+
+def _label(m, p: int) -> str:
+    """A message as a chart's arrow names it: its kind, proposer and value."""
+    if m[0] == "promise":
+        return f"PROMISE p{p}" + ("" if m[2] is None else f" (voted {m[2][1]})")
+    if m[0] == "accept":
+        return f"ACCEPT p{p} value {m[2]}"
+    return f"PREPARE p{p}"
 
 
 def _put(row: tuple, index: int, value) -> tuple:

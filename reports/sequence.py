@@ -11,6 +11,10 @@ message) is a second arrow from the same sending step; one already in the
 initial state starts at the top; one not received by the end of the trace
 (still in flight, or lost) is dashed: in the SVG from the step that sent it
 down to the end of the chart, in Mermaid at that step, "not received".
+
+A lasso's loop (`Chart.loop_start`) is a ``loop`` block in Mermaid and, in
+the SVG, a dashed frame around the rows that repeat with an arrow back up
+to the first, both captioned with the steps and where the loop goes back.
 """
 
 from __future__ import annotations
@@ -151,11 +155,10 @@ def render_mermaid(chart: Chart) -> str:
             received_at[message.received].append(message)
         else:
             unreceived_at[message.sent].append(message)
-    looping = chart.loop_start is not None and chart.loop_start < len(chart.rows) - 1
+    looping = _looping(chart)
     for row in chart.rows[1:]:
         if looping and row.number == chart.loop_start + 1:
-            lines.append(f"    loop for ever: steps {row.number}–{len(chart.rows) - 1}, "
-                         f"back to the state after step {chart.loop_start}")
+            lines.append(f"    {_loop_caption(chart)}")
         head = f"{row.number} · {row.action}"
         own = [note.text for note in row.notes if note.node == row.node]
         where = ids[row.node] if row.node is not None else everyone
@@ -244,7 +247,10 @@ def render_svg(chart: Chart, anchor: str | None = None) -> str:
            f'<marker id="{prefix}msc-open" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10" '
            'fill="none" stroke="#aab"/></marker>'
-           "</defs>",
+           + (f'<marker id="{prefix}msc-back" viewBox="0 0 10 10" refX="10" refY="5" '
+              'markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path '
+              'd="M0,0 L10,5 L0,10 z" fill="#6b4fb8"/></marker>' if _looping(chart) else "")
+           + "</defs>",
            f'<rect width="{width:.0f}" height="{height:.0f}" fill="#fff"/>']
     for index, row in enumerate(chart.rows):
         if index % 2:
@@ -258,6 +264,8 @@ def render_svg(chart: Chart, anchor: str | None = None) -> str:
         if anchor is not None:
             text = f'<a href="#{escape(anchor)}{row.number}">{text}</a>'
         out.append(text)
+    if _looping(chart):
+        out += _loop_bracket(chart, tops, y, width, prefix)
     for name in chart.lifelines:
         out.append(f'<line x1="{x[name]:.1f}" y1="{_HEAD - 4}" x2="{x[name]:.1f}" '
                    f'y2="{bottom:.1f}" stroke="#99a" stroke-dasharray="4 3"/>')
@@ -290,6 +298,34 @@ def render_svg(chart: Chart, anchor: str | None = None) -> str:
                        f'fill="#a11">{escape(line)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _looping(chart: Chart) -> bool:
+    """Whether the chart is a lasso's with a loop of at least one step."""
+    return chart.loop_start is not None and chart.loop_start < len(chart.rows) - 1
+
+
+def _loop_caption(chart: Chart) -> str:
+    return (f"loop for ever: steps {chart.loop_start + 1}–{len(chart.rows) - 1}, "
+            f"back to the state after step {chart.loop_start}")
+
+
+def _loop_bracket(chart: Chart, tops: dict[int, float], y: dict[int, float], width: float,
+                  prefix: str) -> list[str]:
+    """A lasso's loop: a dashed frame around the rows that repeat, captioned
+    as in Mermaid, and an arrow in the left margin from its last row back up
+    to its first."""
+    first, last = chart.loop_start + 1, len(chart.rows) - 1
+    top, bottom = tops[first] + 1, y[last] + _ROW / 2 - 1
+    caption = _loop_caption(chart)
+    return [f'<g class="msc-loop"><title>{escape(caption)}</title>'
+            f'<rect x="3" y="{top:.1f}" width="{width - 6:.0f}" height="{bottom - top:.1f}" '
+            'rx="6" fill="none" stroke="#6b4fb8" stroke-width="1.5" stroke-dasharray="6 3"/>'
+            f'<path d="M7,{bottom - 4:.1f} C0,{bottom - 4:.1f} 0,{top + 4:.1f} 7,{top + 4:.1f}" '
+            f'fill="none" stroke="#6b4fb8" marker-end="url(#{prefix}msc-back)"/>'
+            f'<text x="{width - 10:.0f}" y="{top + 12:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#6b4fb8" stroke="#fff" stroke-width="3" paint-order="stroke">'
+            f'{escape(caption)}</text></g>']
 
 
 def _step_label(row: Row) -> str:

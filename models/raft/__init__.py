@@ -41,6 +41,16 @@ starting state, the quorum rule and membership changes treat them alike
 (`Raft.symmetry_groups`); renaming is the kit's, derived from the fields
 typed `Server`.
 
+Liveness (`models.raft.liveness`), three parameters whose defaults are
+raft.tla's: ``terms: relative`` renumbers every state's terms so that the
+lowest is 1, a quotient by a bisimulation (Raft only compares terms and
+adds 1 to them) that makes endless elections cycles of a finite graph; it
+changes state identity and the counts, and ``max_term`` then bounds the
+spread of a state's terms. ``timeouts`` restricts whose election timer
+fires, and when (the distinguished timeout, timers longer than a round
+trip); ``faults: false`` leaves out Restart, DropMessage and
+DuplicateMessage.
+
 Deliberate differences, none of which changes the reachable states, their
 depths or the distinct-state counts TLC reports on the same bounds:
 

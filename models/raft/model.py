@@ -18,6 +18,7 @@ from models.kit.memo import Memo
 from models.kit.network import Heal
 from models.quorum import (QUORUM_SCHEMA, interchangeable_groups, quorum_system,
                            require_intersecting)
+from models.raft.liveness import TERMS_SCHEMA, TIMEOUTS_SCHEMA, RaftLiveness
 from models.raft.properties import RaftProperties
 from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, MESSAGES, PRECANDIDATE,
                                  AdvanceCommitIndex, AppendEntries, AppendEntriesRequest,
@@ -59,6 +60,8 @@ class ServerNode(Node):
 
     def may_time_out(self, s: ServerState) -> bool:
         membership = self.model.membership_rules
+        if not self.model.timer_fires(self, s):  # the timing assumption (`timeouts`)
+            return False
         return membership is None or membership.may_time_out(
             self.id, *membership.latest(self.id, s.log), s.commit_index)
 
@@ -68,6 +71,8 @@ class ServerNode(Node):
     def restart(self, s):
         """Restart(i): back from stable storage (currentTerm, votedFor, log)
         as a Follower; votes, nextIndex, matchIndex, commitIndex reset."""
+        if not self.model.faults:
+            return None
         n = self.model.servers
         return ServerState(s.current_term, FOLLOWER, s.voted_for, s.log, 0, frozenset(),
                            frozenset(), (1,) * n, (0,) * n), ()
@@ -298,7 +303,7 @@ def _mask(servers: frozenset) -> int:
 
 
 @register
-class Raft(RaftProperties, RaftScenario, ActorModel):
+class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
     name = "raft"
     summary = "Raft, Ongaro's raft.tla without its history variables (bag network)"
     params = (
@@ -332,12 +337,23 @@ class Raft(RaftProperties, RaftScenario, ActorModel):
               "heals (a step); null: none", schema={
                   "type": ["array", "null"], "uniqueItems": True,
                   "items": {"type": "integer", "minimum": 1, "maximum": 9}}),
+        # for liveness (models.raft.liveness): the defaults are raft.tla's
+        Param("terms", "absolute", "relative: every state's terms renumbered so the lowest "
+              "is 1 (a bisimulation: endless elections become cycles); max_term then bounds "
+              "the spread of terms; changes the state counts", schema=TERMS_SCHEMA),
+        Param("timeouts", None, "whose election timers fire: null, any Follower's or "
+              "Candidate's at any time (raft.tla); {servers: [1], round_trip: true}: only "
+              "the listed servers' (the distinguished timeout), and a Candidate's only once "
+              "every server answered and it has no quorum", schema=TIMEOUTS_SCHEMA),
+        Param("faults", True, "false: no Restart, DropMessage or DuplicateMessage (a "
+              "connected cluster that stays up)", schema={"type": "boolean"}),
     )
     roles = (ServerNode,)
     messages = MESSAGES
-    network = Bag(drop=True, duplicate=True, capacity="max_msgs", full="constraint",
-                  per_message=True, drop_action=DropMessage, duplicate_action=DuplicateMessage,
-                  partition="cut_off")
+    # (fault budgets: unbounded as in raft.tla, or none with faults: false)
+    network = Bag(drop="message_faults", duplicate="message_faults", capacity="max_msgs",
+                  full="constraint", per_message=True, drop_action=DropMessage,
+                  duplicate_action=DuplicateMessage, partition="cut_off")
     # Next == \/ \E i : Restart(i) \/ Timeout(i) \/ BecomeLeader(i) \/ ... (per server)
     #         \/ \E m \in DOMAIN messages : Receive(m) \/ DuplicateMessage(m) \/ DropMessage(m)
     next = ((ServerNode.timeout, ServerNode.restart, ServerNode.request_vote,
@@ -371,8 +387,14 @@ class Raft(RaftProperties, RaftScenario, ActorModel):
         if any(i >= n for i in self.cut_off):
             raise ParamError("params.partition", f"names a server above s{n}; the servers "
                              f"are s1..s{n}")
+        self._setup_liveness()
         self.actions = self._possible_actions()
         self._initial = None if self.init is None else self._parse_init(self.init)
+
+    def _build(self) -> None:
+        super()._build()
+        if self.terms == "relative":
+            self.successors = self.renumbered(self.successors)
 
     def _possible_actions(self) -> tuple[type, ...]:
         """The actions this instance can take, for coverage: a send into a
@@ -382,6 +404,8 @@ class Raft(RaftProperties, RaftScenario, ActorModel):
                    AdvanceCommitIndex, AppendEntries, Receive, DuplicateMessage, DropMessage)
         cannot = ({RequestVote, AppendEntries, Receive, DuplicateMessage, DropMessage}
                   if self.max_msgs == 0 else {DuplicateMessage} if self.max_msgs == 1 else set())
+        if not self.faults:
+            cannot |= {Restart, DropMessage, DuplicateMessage}
         options = ((ChangeConfig, self.membership_rules is not None),
                    (Campaign, self.pre_vote), (CheckQuorum, self.check_quorum),
                    (Heal, bool(self.cut_off)))

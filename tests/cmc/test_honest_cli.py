@@ -23,7 +23,8 @@ def test_a_plain_raft_spec_holds(write_spec):
     assert lines[:2] == [
         f"{lines[0].split(':')[0]}: raft {{servers: 2, values: 1, max_term: 2, max_log: 1, "
         "max_msgs: 1, quorum: majority, membership: null, pre_vote: false, "
-        "check_quorum: false, partition: null}", "verdict: HOLDS"]
+        "check_quorum: false, partition: null, terms: absolute, timeouts: null, "
+        "faults: true}", "verdict: HOLDS"]
     assert "never fired" not in result.output
 
 
@@ -64,6 +65,6 @@ def test_membership_parameters_print_as_the_spec_writes_them():
         "specs/raft-membership-direct.yaml: raft {servers: 3, values: 1, max_term: 3, "
         "max_log: 1, max_msgs: 1, quorum: majority, "
         "membership: {change: direct, from: 3, to: 1}, pre_vote: false, check_quorum: false, "
-        "partition: null}")
+        "partition: null, terms: absolute, timeouts: null, faults: true}")
     assert "verdict: INCOMPLETE (the depth bound (max_depth) was reached with states left " \
            "to explore)" in result.output

@@ -54,7 +54,8 @@ def test_mermaid_draws_the_loop_as_a_loop_block(dueling):
                                        finding.loop_start))
     lines = chart.splitlines()
     start = lines.index("    loop for ever: steps 5–14, back to the state after step 4")
-    assert lines[start - 1].endswith("4 · DeliverRequest(p=0, a=1)")
+    assert lines[start - 2].endswith("4 · DeliverRequest(p=0, a=1)")
+    assert lines[start - 1] == "    p0->>a1: PREPARE p0 (sent at step 1)"
     assert lines[start + 1].endswith("5 · DeliverRequest(p=1, a=0)")
     assert lines[-2] == "    end"
     assert "↻ back to step 4" in lines[-1]
@@ -79,3 +80,39 @@ def test_the_files_written_include_the_lasso_chart(dueling, tmp_path):
     write_reports(tmp_path, dueling, "text", document)
     chart = (tmp_path / "paxos-liveness-dueling.termination.mmd").read_text()
     assert "    end" in chart.splitlines()
+
+
+def test_the_svg_chart_frames_the_loop_and_points_back_to_its_start(dueling):
+    from reports.sequence import render_svg
+    finding = dueling.result.violation("termination")
+    chart = build_chart(dueling.model, finding.trace, conclusion(finding), finding.loop_start)
+    svg = render_svg(chart)
+    ET.fromstring(svg)  # well-formed
+    caption = "loop for ever: steps 5–14, back to the state after step 4"
+    assert svg.count('<g class="msc-loop">') == 1
+    assert f"<title>{caption}</title>" in svg and f">{caption}</text>" in svg
+    assert 'marker-end="url(#msc-back)"' in svg
+    # the frame starts where step 5's row does: below the rows of steps 0 to 4
+    frame = svg.split('<g class="msc-loop">')[1].split("<rect ")[1]
+    # 44 + 6 of heads, 5 rows of 34, the notes of steps 1 and 2 (22 each), + 1
+    assert 'y="265.0"' in frame
+    without = render_svg(build_chart(dueling.model, finding.trace, conclusion(finding)))
+    assert "msc-loop" not in without
+
+
+def test_the_duel_chart_shows_the_messages_and_the_stale_accepts(dueling):
+    finding = dueling.result.violation("termination")
+    chart = build_chart(dueling.model, finding.trace, conclusion(finding), finding.loop_start)
+    lines = render_mermaid(chart).splitlines()
+    assert lines[1:5] == ["    participant p0", "    participant p1", "    participant a0",
+                          "    participant a1"]
+    at = lines.index("    Note over p0: 8 · DeliverReply(a=1, p=0)<br/>proposes 0 in (0, p0)")
+    assert lines[at + 1:at + 6] == [
+        "    a1->>p0: PROMISE p0 (sent at step 4)",
+        # p1's PREPAREs got there first: the acceptors ignore p0's ACCEPTs
+        "    Note over a0: ACCEPT p0 value 0 stale: ignored",
+        "    Note over a1: ACCEPT p0 value 0 stale: ignored",
+        "    p0--)a0: ACCEPT p0 value 0 (not received)",
+        "    p0--)a1: ACCEPT p0 value 0 (not received)"]
+    assert "    p0->>a0: PREPARE p0 (sent at step 9)" in lines
+    assert len(chart.messages) == 18
