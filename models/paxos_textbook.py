@@ -89,8 +89,9 @@ the same steps from each, in another order (role by role, node by node,
 rather than by message). So the distinct-state counts, depths and shortest
 counterexample lengths are the same, and where several shortest traces
 exist the one reported may differ. Reports print messages as records
-(``PrepareMsg(n=0, p=0, a=1)``) and the bag's faults as notes of the
-network.
+(``AcceptMsg(n=0, p=0, a=1, v=v0)``: fields typed `Value` and `Number`
+print values by name and the sentinel as ``none``, as the old model did)
+and the bag's faults as notes of the network.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ from typing import Any, NamedTuple
 from checker import Fails, Param, ParamError, invariant, reachable
 from checker.model import Note
 from models import register
-from models.kit import ActorModel, Bag, Node, ids, on, on_restart, step
+from models.kit import ActorModel, Bag, Node, ids, on, on_restart, step, values
 from models.kit.memo import Memo
 from models.quorum import (QUORUM_SCHEMA, Threshold, interchangeable_groups, quorum_system,
                            require_intersecting)
@@ -110,6 +111,8 @@ Acceptor = ids("acceptors", "a")
 Learner = ids("learners", "l")
 
 NONE = -1  # no number, no value (an acceptor that has not promised or accepted)
+Value = values("v", none=NONE)   # proposer p's value v<p>; prints v0, v1, none
+Number = values("", none=NONE)   # a proposal number; prints 0, 1, none
 
 # Proposer phases.
 READY = "ready"          # will send PREPARE for its current round
@@ -137,25 +140,25 @@ class ProposerState(NamedTuple):
     round: int = 0
     phase: str = READY
     promised_by: frozenset[Acceptor] = frozenset()
-    highest: tuple[int, int] = (NONE, NONE)
-    proposal: int = NONE
+    highest: tuple[Number, Value] = (NONE, NONE)
+    proposal: Value = NONE
 
 
 class AcceptorState(NamedTuple):
     """What an acceptor keeps on stable storage, and the history ``votes``."""
 
-    promised: int = NONE
-    accepted_n: int = NONE
-    accepted_v: int = NONE
-    votes: frozenset[tuple[int, int]] = frozenset()
+    promised: Number = NONE
+    accepted_n: Number = NONE
+    accepted_v: Value = NONE
+    votes: frozenset[tuple[int, Value]] = frozenset()
 
 
 class LearnerState(NamedTuple):
     """The value learned, and the ``(n, v, a)`` of ACCEPTED messages heard
     until then."""
 
-    learned: int = NONE
-    heard: frozenset[tuple[int, int, Acceptor]] = frozenset()
+    learned: Value = NONE
+    heard: frozenset[tuple[int, Value, Acceptor]] = frozenset()
 
 
 # -- messages ----------------------------------------------------------------------------
@@ -176,8 +179,8 @@ class PromiseMsg(NamedTuple):
     n: int
     a: Acceptor
     p: Proposer
-    accepted_n: int
-    accepted_v: int
+    accepted_n: Number
+    accepted_v: Value
     src, dst = "a", "p"
 
 
@@ -197,7 +200,7 @@ class AcceptMsg(NamedTuple):
     n: int
     p: Proposer
     a: Acceptor
-    v: int
+    v: Value
     src, dst = "p", "a"
 
 
@@ -207,7 +210,7 @@ class AcceptedMsg(NamedTuple):
     n: int
     a: Acceptor
     l: Learner
-    v: int
+    v: Value
     src, dst = "a", "l"
 
 

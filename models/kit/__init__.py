@@ -1,7 +1,8 @@
 """The model kit: write a protocol the way its paper states it.
 
 - `records`: typed immutable records (named tuples) for node state, messages
-  and actions; id types (`ids`) mark the fields that name nodes or values.
+  and actions; id types (`ids`) mark the fields that name nodes, value
+  types (`values`) those that hold named values (``v0``, ``none``).
 - `actors`: `Node` and its handlers (`on`, `step`, `on_crash`, `on_restart`);
   `ActorModel`, the `checker.Model` built from them, with mutants as overrides.
 - `network`: `MessageSet`, `Bag` (drop and duplicate budgets or unbounded, a
@@ -22,7 +23,7 @@ other than one cut-off side healing once.
 
 from models.kit.actors import ActorModel, Down, Node, on, on_crash, on_restart, step
 from models.kit.network import Bag, Drop, Duplicate, Fifo, Heal, MessageSet
-from models.kit.records import Id, ids
+from models.kit.records import Id, Value, ids, values
 
 __all__ = ["ActorModel", "Bag", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "MessageSet",
-           "Node", "ids", "on", "on_crash", "on_restart", "step"]
+           "Node", "Value", "ids", "on", "on_crash", "on_restart", "step", "values"]

@@ -90,7 +90,7 @@ from checker.errors import ModelDefinitionError
 from checker.model import Model, Note, Received, Sent, jsonable
 from models.kit.memo import Interned, Memo
 from models.kit.network import MessageSet, Network, receiver
-from models.kit.records import Id
+from models.kit.records import Id, name_values, shown
 from models.kit.symmetry import Layout
 
 # -- handlers --------------------------------------------------------------------
@@ -466,6 +466,10 @@ class ActorModel(Model):
             actions + list(cls.network.fault_actions)
             + [h.action for h in handlers if h.restart is not None or h.crash is not None]
             + list(cls.clock.actions if cls.clock else ())))
+        # records with fields of a value domain print their values by name
+        for kind in list(cls.messages) + [role.state for role in cls.roles] + [
+                h.action for h in handlers]:
+            name_values(kind)
 
     @classmethod
     def mutant(cls, name: str, description: str) -> Callable[[type], type]:
@@ -864,7 +868,8 @@ class ActorModel(Model):
         return None
 
     def state_view(self, state: tuple) -> dict[str, Any]:
-        """Each node's fields as ``a0.max_bal``, then the network."""
+        """Each node's fields as ``a0.max_bal`` (named values by name: ``v0``,
+        ``none``), then the network."""
         view: dict[str, Any] = {}
         for (r, i), position in self._slot.items():
             node, record = self._nodes[r][i], state[position]
@@ -875,7 +880,8 @@ class ActorModel(Model):
                     view[f"{node.name}.kept"] = jsonable(record)
                     continue
             for field, value in zip(record._fields, record):
-                view[f"{node.name}.{field}"] = jsonable(value)
+                show = shown(type(record), field)
+                view[f"{node.name}.{field}"] = jsonable(value) if show is None else show(value)
         for name, left in zip(self._budget_names,
                               state[self._budgets_at] if self._budget_names else ()):
             view[f"{name}_left"] = left
