@@ -1,0 +1,173 @@
+"""Networks and partitions a spec chooses for a kit model: the kinds of
+network (`network:`), their fault budgets, partitions by groups or links
+with a schedule (`partition:`), and the one-line errors of bad values."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker import check
+from checker.errors import SpecError
+from checker.spec import load_spec
+from models import REGISTRY
+
+TEXTBOOK = """model: paxos-textbook
+params: {proposers: 2, acceptors: 2, learners: 1, rounds: 1, max_msgs: 4, drop: 0,
+         duplicate: 0, crash: 0}
+deadlock: false
+"""
+
+RAFT = """model: raft
+params: {servers: 3, values: 1, max_term: 3, max_log: 1, max_msgs: 1}
+init:
+  s1: {current_term: 2, role: Leader, voted_for: s1, votes_responded: [s1, s2],
+       votes_granted: [s1, s2], log: [t2:v1], commit_index: 1,
+       next_index: [2, 2, 2], match_index: [0, 1, 0]}
+  s2: {current_term: 2, voted_for: s1, log: [t2:v1], commit_index: 1}
+  s3: {current_term: 2, voted_for: s1, log: [t2:v1]}
+properties: [election_safety]
+bounds: {max_depth: 8}
+"""
+
+
+def spec_of(tmp_path, text):
+    path = tmp_path / "spec.yaml"
+    path.write_text(text)
+    return load_spec(path, REGISTRY)
+
+
+def run(tmp_path, text):
+    spec = spec_of(tmp_path, text)
+    model = spec.build()
+    return model, check(model, spec.config())
+
+
+@pytest.mark.parametrize("network, distinct, faults", [
+    (None, 696, []),                                 # the declared bag, budgets 0
+    ("bag", 696, []),
+    ("set", 5716, []),                               # every message stays
+    ("fifo", 667, []),                               # in order on each link
+    ("{kind: fifo, drop: 1}", 2024, ["Drop"]),
+    ("{kind: bag, drop: 1}", 2113, ["Drop"]),
+    ("{kind: bag, duplicate: 1}", 7981, ["Duplicate"]),
+])
+def test_a_spec_chooses_the_network_and_its_budgets(tmp_path, network, distinct, faults):
+    model, result = run(tmp_path, TEXTBOOK + (f"network: {network}\n" if network else ""))
+    assert (result.verdict, result.stats.distinct_states) == ("holds", distinct)
+    assert [kind.__name__ for kind in model.actions][6:] == faults
+
+
+def test_a_chosen_bag_is_the_declared_bag_with_the_spec_budgets(tmp_path):
+    _, declared = run(tmp_path, TEXTBOOK.replace("drop: 0", "drop: 1"))
+    assert declared.stats.distinct_states == 2113
+
+
+@pytest.mark.parametrize("text, message", [
+    ("network: fifoo\n", ":5: network.kind: got 'fifoo' (did you mean 'fifo'?); accepted: "
+                         "bag, set, fifo"),
+    ("network: 3\n", ":5: network: expected bag, set or fifo, or a mapping {kind: bag, drop: "
+                     "N, duplicate: N}, got 3"),
+    ("network: {kind: bag, lose: 1}\n", ":5: network.lose: unknown field 'lose'; accepted: "
+                                        "drop, duplicate, kind"),
+    ("network: {kind: set, drop: 1}\n", ":5: network.drop: a set keeps every message sent (it "
+     "can be received again or never), so it takes no drop or duplicate budget; remove it or "
+     "choose kind: bag"),
+    ("network: {kind: fifo, duplicate: 1}\n", ":5: network.duplicate: FIFO links do not "
+                                              "duplicate messages; remove duplicate: or choose "
+                                              "kind: bag"),
+    ("network: {kind: bag, drop: -1}\n", ":5: network.drop: must be at least 0, got -1"),
+])
+def test_a_bad_network_is_one_line_naming_the_field(tmp_path, text, message):
+    with pytest.raises(SpecError) as error:
+        spec_of(tmp_path, TEXTBOOK + text)
+    assert str(error.value) == f"{tmp_path / 'spec.yaml'}{message}"
+
+
+def test_a_model_with_its_own_network_refuses_a_choice(tmp_path):
+    with pytest.raises(SpecError) as error:
+        spec_of(tmp_path, RAFT + "network: fifo\n")
+    assert str(error.value).endswith(":11: network: raft runs on its own network only; "
+                                     "remove network:")
+    with pytest.raises(SpecError) as error:
+        spec_of(tmp_path, TEXTBOOK + "partition: {groups: [[a0], [a1]]}\n")
+    assert str(error.value).endswith(":5: partition: paxos-textbook takes no partition from "
+                                     "a spec; remove partition:")
+
+
+def test_the_cli_exits_2_with_one_line_for_a_bad_network(tmp_path):
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+    path = tmp_path / "spec.yaml"
+    path.write_text(TEXTBOOK + "network: {kind: set, duplicate: 2}\n")
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {path}:5: network.duplicate: a set keeps every message "
+                             "sent (it can be received again or never), so it takes no drop or "
+                             "duplicate budget; remove it or choose kind: bag\n")
+
+
+# -- partitions ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("partition, distinct, steps", [
+    ("groups: [[s1], [s2, s3]]", 4102, ["Heal"]),    # as params.partition: [1]
+    ("links: [[s1, s2], [s1, s3]]", 4102, ["Heal"]),  # the same links
+    ("groups: [[s1, s2], [s3]]", 4433, ["Heal"]),
+    ("groups: [[s1], [s2, s3]], from_start: false, splits: 2", 10948, ["Heal", "Split"]),
+])
+def test_partitions_by_groups_or_links_with_a_schedule(tmp_path, partition, distinct, steps):
+    model, result = run(tmp_path, RAFT + f"partition: {{{partition}}}\n")
+    assert (result.verdict, result.stats.distinct_states) == ("incomplete", distinct)
+    assert [kind.__name__ for kind in model.actions][-len(steps):] == steps
+    _, side = run(tmp_path, RAFT.replace("max_msgs: 1", "max_msgs: 1, partition: [1]"))
+    assert side.stats.distinct_states == 4102
+
+
+def test_a_partition_splits_symmetric_sets_where_it_tells_nodes_apart(tmp_path):
+    plain = RAFT.split("init:")[0] + "bounds: {max_depth: 3}\n"
+    model, _ = run(tmp_path, plain + "partition: {groups: [[s1], [s2, s3]]}\n")
+    assert model.symmetry_groups() == {"servers": [[0], [1, 2]]}
+    model, _ = run(tmp_path, plain + "partition: {links: [[s1, s2]]}\n")
+    assert model.symmetry_groups() == {"servers": [[0, 1], [2]]}
+
+
+@pytest.mark.parametrize("partition, message", [
+    ("{groups: [[s1], [s4]]}", ":11: partition.groups[1][0]: no node 's4'; the nodes are "
+                               "s1, s2, s3"),
+    ("{groups: [[s1], [s1, s2]]}", ":11: partition.groups[1]: names a node that is in another "
+                                   "group or twice; give each node once"),
+    ("{groups: [[s1], [s2]], links: [[s1, s2]]}", ":11: partition: give groups: (nodes cut "
+     "off from one another's) or links: (pairs of nodes), one of the two"),
+    ("{links: [[s1, s1]]}", ":11: partition.links: a link joins two different nodes"),
+    ("{groups: [[s1]]}", ":11: partition.groups: expected a list of lists of nodes, got a "
+                         "list"),
+])
+def test_a_bad_partition_is_one_line_naming_the_field(tmp_path, partition, message):
+    with pytest.raises(SpecError) as error:
+        spec_of(tmp_path, RAFT + f"partition: {partition}\n")
+    assert str(error.value) == f"{tmp_path / 'spec.yaml'}{message}"
+
+
+def test_a_leader_isolated_with_a_minority_keeps_leading_a_term_behind(tmp_path):
+    """s1 leads term 2 cut off from s2 and s3, who elect s2 in term 3. (In
+    raft.tla's bag this much happens without a partition too, messages
+    waiting; the partition is what keeps s1 from ever hearing of term 3:
+    s2's AppendEntries to it is lost.)"""
+    model, result = run(tmp_path, RAFT.replace("max_depth: 8", "max_depth: 20") + """\
+partition: {groups: [[s1], [s2, s3]]}
+invariants: {one_leader: "len([s for s in servers if s.role == 'Leader']) <= 1"}
+""")
+    (violation,) = result.violations
+    assert [str(action) for action in violation.trace.actions] == [
+        "Timeout(s2)", "RequestVote(s2, s2)", "Timeout(s3)",
+        "Receive(RequestVoteRequest(s2→s2, term 3, last log t2@1))",
+        "Receive(RequestVoteResponse(s2→s2, term 3, granted))", "RequestVote(s2, s3)",
+        "Receive(RequestVoteRequest(s2→s3, term 3, last log t2@1))",
+        "Receive(RequestVoteResponse(s3→s2, term 3, granted))", "BecomeLeader(s2)"]
+    final = violation.trace.final
+    assert [(s.role, s.current_term) for s in final[:3]] == [
+        ("Leader", 2), ("Leader", 3), ("Candidate", 3)]
+    assert model.network.partitioned(final[-1])
+    after = {str(action): state for action, state in model.successors(final)}
+    # lost on the way, it changes nothing, so it is no step: s1 never hears
+    assert "AppendEntries(s2, s1)" not in after and "AppendEntries(s2, s3)" in after
