@@ -923,6 +923,10 @@ class ActorModel(Model):
                                            for kind in self.messages}
         return names
 
+    def run_stats(self) -> dict[str, int]:
+        """For reports: `memo_stats`."""
+        return self.memo_stats()
+
     def memo_stats(self) -> dict[str, int]:
         """Look-ups and misses of the memo tables: a group's planned steps
         (one look-up per group per state expanded), a node's planned steps

@@ -182,3 +182,25 @@ def test_symmetry_under_a_partition_is_brute_force_on_small_bounds():
             "links": [["s1", "s2"]], "from_start": False, "splits": 1})
     # reachable states, then orbits: the one link keeps s1 and s2 interchangeable
     assert orbit_counts_agree(build, [("servers",)]) == (55725, 27939)
+
+
+# -- memo statistics in reports ------------------------------------------------------------
+
+def test_memo_statistics_are_in_the_json_stats_and_the_text_report(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+    path = tmp_path / "spec.yaml"
+    path.write_text(TEXTBOOK)
+    figures = {"plan_lookups": 3590, "plan_misses": 449, "node_plan_misses": 199,
+               "handler_runs": 112, "restarts": 0}
+    result = CliRunner().invoke(cli, ["check", str(path), "--workers", "1", "--format", "json"])
+    (run,) = json.loads(result.stdout)["results"]
+    # 718 successor calls (696 states, and the witnesses' replays) x 5 groups; one
+    # plan in 8 computed, handlers run 112 times in all
+    assert run["stats"]["model_stats"] == figures
+    text = CliRunner().invoke(cli, ["check", str(path), "--workers", "1"]).stdout
+    assert ("memo (main process): 3,590 plan look-ups, 449 computed (87.5% hits), 199 node "
+            "plans, 112 handler runs, 0 restarts") in text.splitlines()
