@@ -42,7 +42,10 @@ acceptor and brings it back with its promise and acceptance kept, as stable
 storage keeps them. A crash and the restart are one step: while an acceptor
 is down its messages wait in the bag, which is no different from the
 acceptor not being scheduled. So a restart changes nothing but the budget;
-the `forgetful_acceptor` mutant is what makes it matter.
+the `forgetful_acceptor` mutant is what makes it matter. A spec may run it
+on another network (``network: set``, ``fifo`` or a bag with its own
+budgets): every message names both ends. The spec's budgets then replace
+``drop`` and ``duplicate``, and ``max_msgs`` bounds a bag only.
 
 Bound: ``max_msgs`` is the bag's capacity, a guard, not a state constraint
 (`within_bounds` is not used). A step that would leave more than
