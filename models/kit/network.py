@@ -558,7 +558,10 @@ class Bag(Network):
         drops, duplicates = value[-1][:2]
         shown = sorted(f"{m!r}" + (f" ×{copies}" if copies > 1 else "")
                        for component in value[:-1] for m, copies in component)
-        return {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
+        view = {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
+        if self.partition is not None:
+            view.update(partition="down" if value[-1][2] else "up", splits_left=value[-1][3])
+        return view
 
 
 class Fifo(Network):

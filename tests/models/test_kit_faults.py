@@ -4,12 +4,15 @@ with a schedule (`partition:`), and the one-line errors of bad values."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
 
-from checker import check
+from checker import Param, check
 from checker.errors import SpecError
 from checker.spec import load_spec
 from models import REGISTRY
+from models.kit import ActorModel, Bag, Heal, Node, Partition, Split, ids, on, step
 
 TEXTBOOK = """model: paxos-textbook
 params: {proposers: 2, acceptors: 2, learners: 1, rounds: 1, max_msgs: 4, drop: 0,
@@ -204,3 +207,69 @@ def test_memo_statistics_are_in_the_json_stats_and_the_text_report(tmp_path):
     text = CliRunner().invoke(cli, ["check", str(path), "--workers", "1"]).stdout
     assert ("memo (main process): 3,590 plan look-ups, 449 computed (87.5% hits), 199 node "
             "plans, 112 handler runs, 0 restarts") in text.splitlines()
+
+
+# -- a partition a model declares --------------------------------------------------------
+
+Peer = ids("peers", "n")
+
+
+class Ping(NamedTuple):
+    frm: Peer
+    to: Peer
+    src, dst = "frm", "to"
+
+
+class Send(NamedTuple):
+    n: Peer
+    to: Peer
+
+
+class Take(NamedTuple):
+    n: Peer
+    frm: Peer
+    to: Peer
+
+
+class Seen(NamedTuple):
+    pings: int = 0
+
+
+class PeerNode(Node):
+    ids = Peer
+    state = Seen
+
+    @step(Send, choose=lambda node, s: [j for j in range(2) if j != node.id])
+    def send(self, s, to):
+        return (s, [Ping(self.id, to)]) if s.pings == 0 else None
+
+    @on(Ping, Take)
+    def take(self, s, m):
+        return Seen(s.pings + 1), []
+
+
+class Pair(ActorModel):
+    """Two peers pinging over a bag whose one link goes down once."""
+
+    name = "pair"
+    params = (Param("peers", 2, "peers"),)
+    roles = (PeerNode,)
+    messages = (Ping,)
+    network = Bag(capacity="room", partition="cut")
+    room = 1
+    cut = Partition.between([[("peers", 0)], [("peers", 1)]], from_start=False, splits=1)
+
+
+def test_a_declared_partition_heals_and_splits_within_its_budget():
+    model = Pair()
+    (start,) = model.initial_states()
+    steps = {str(action): after for action, after in model.successors(start)}
+    assert sorted(steps) == ["Send(n=0, to=1)", "Send(n=1, to=0)", "Split()"]
+    split = steps["Split()"]
+    assert {k: v for k, v in model.state_view(split).items() if k.startswith(("part", "spl"))} \
+        == {"partition": "down", "splits_left": 0}
+    # n0's ping is lost on the way, which changes nothing: no step; Heal is the only one
+    assert [str(action) for action, _ in model.successors(split)] == ["Heal()"]
+    healed = dict(model.successors(split))[Heal()]
+    assert model.state_view(healed)["partition"] == "up"
+    assert Split() not in dict(model.successors(healed))  # the one split is spent
