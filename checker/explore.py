@@ -749,6 +749,7 @@ class _Search:
             fp_seed=self.config.fp_seed,
             exact=self.config.exact,
             bound_stops=self.bound_stops,
+            model_stats=dict(self.model.run_stats()),
         )
         witnesses = tuple(self.witnesses[p.name] for p in self.properties
                           if p.name in self.witnesses)

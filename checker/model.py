@@ -234,6 +234,12 @@ class Model:
         params = self.parameters()
         return {"view": self.state_view, "params": lambda state: params}
 
+    def run_stats(self) -> Mapping[str, int]:
+        """Figures of the model's own about the run so far, by name, for
+        reports (a kit model: its memo tables' look-ups and misses, see
+        `models.kit.actors.ActorModel.memo_stats`). The default has none."""
+        return {}
+
     def nodes(self) -> Sequence[str]:
         """The names of this instance's nodes as reports print them, in
         order (``s1``, ``s2``, ...). Reports only: a sequence chart draws

@@ -168,6 +168,9 @@ class Stats:
     graph_states: int = 0
     graph_edges: int = 0
     graph_bytes: int = 0
+    #: The model's own figures (`Model.run_stats`: a kit model's memo
+    #: tables), counted in the main process (workers keep their own).
+    model_stats: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def states_per_second(self) -> float:

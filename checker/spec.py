@@ -12,6 +12,10 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     fairness: {weak: [Receive], strong: [Timeout]}   # for temporal properties
     bounds: {max_depth: 40, max_states: 1000000, time_limit: 60}
     init: {...}                  # optional, model-specific starting configuration
+    network: fifo                # optional, where the model allows: bag, set or fifo,
+                                 # or {kind: bag, drop: 1, duplicate: 1}
+    partition: {groups: [[s1], [s2, s3]], from_start: true, splits: 1}
+                                 # optional, where the model allows (or links: [[s1, s2]])
     invariants: {name: "expr"}   # optional: invariants as expressions (checker.expressions)
     expect: {verdict: holds, distinct_states: 3921, depth: 16}
 
@@ -40,6 +44,36 @@ from checker.result import CheckConfig, Result
 from checker.yamlsafe import BoundedLoader, read_text, yaml_problem
 
 VERDICTS = ("holds", "violated", "incomplete")
+
+#: A spec's partition, for a model that takes one (the model kit's
+#: `ActorModel.partitions`); node names are the model's.
+PARTITION_SCHEMA: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "description": "a mapping {groups: [[s1], [s2, s3]]} or {links: [[s1, s2]]}, with "
+                   "from_start and splits",
+    "properties": {
+        "groups": {"type": "array", "minItems": 2, "description": "a list of lists of nodes",
+                   "items": {"type": "array", "minItems": 1, "items": {"type": "string"},
+                             "description": "a list of nodes, as [s1, s2]"}},
+        "links": {"type": "array", "minItems": 1, "description": "a list of pairs of nodes",
+                  "items": {"type": "array", "minItems": 2, "maxItems": 2,
+                            "items": {"type": "string"}, "description": "a pair, as [s1, s2]"}},
+        "from_start": {"type": "boolean"},
+        "splits": {"type": "integer", "minimum": 0, "maximum": 64},
+    },
+}
+
+#: A spec's choice of network for a model that allows one (the model kit's
+#: `ActorModel.network_choices`), as a mapping; a bare kind is ``{kind: ...}``.
+NETWORK_SCHEMA: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["kind"],
+    "description": "a mapping {kind: bag, drop: N, duplicate: N}",
+    "properties": {
+        "kind": {"enum": ["bag", "set", "fifo"]},
+        "drop": {"type": "integer", "minimum": 0, "maximum": 64},
+        "duplicate": {"type": "integer", "minimum": 0, "maximum": 64},
+    },
+}
 
 SPEC_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -80,6 +114,12 @@ SPEC_SCHEMA: dict[str, Any] = {
             },
         },
         "init": {"type": "object", "description": "a mapping (see the model's docs)"},
+        "partition": {"type": "object",
+                      "description": "a mapping {groups: [[s1], [s2, s3]]} or {links: [[s1, "
+                                     "s2]]}, with from_start and splits"},
+        "network": {"type": ["string", "object"],
+                    "description": "bag, set or fifo, or a mapping {kind: bag, drop: N, "
+                                   "duplicate: N}"},
         "invariants": {"type": "object",
                        "additionalProperties": {"type": "string",
                                                 "description": "an expression in quotes"},
@@ -165,6 +205,10 @@ class Spec:
     deadlock: bool = True
     #: ``(strength, family)`` pairs assumed by the temporal properties.
     fairness: tuple[tuple[str, str], ...] = ()
+    #: The network the spec chooses (``{"kind": "fifo", "drop": 1}``), or None.
+    network: Mapping[str, Any] | None = None
+    #: The spec's partition (``{"groups": [["s1"], ["s2", "s3"]]}``), or None.
+    partition: Mapping[str, Any] | None = None
 
     @property
     def model_name(self) -> str:
@@ -177,7 +221,11 @@ class Spec:
     def build(self) -> Model:
         from checker.expressions import attach
 
-        model = self.model_class(mutant=self.mutant, init=self.init, **self.params)
+        # (a model that takes these says so: the model kit's ActorModel)
+        chosen = {name: value for name, value in (("network_choice", self.network),
+                                                  ("partition_choice", self.partition))
+                  if value is not None}
+        model = self.model_class(mutant=self.mutant, init=self.init, **chosen, **self.params)
         attach(model, self.invariants, self.path)
         return model
 
@@ -326,6 +374,14 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                             f"{', '.join(model_class.symmetry_sets) or 'none'}",
                             field=f"symmetry[{index}]")
 
+    network = _network(data.get("network"), model_class)
+    partition = data.get("partition")
+    if partition is not None:
+        _check_schema(partition, PARTITION_SCHEMA, ("partition",))
+        if not getattr(model_class, "partitions", False):
+            raise SpecError(f"{model_class.name} takes no partition from a spec; remove "
+                            "partition:", field="partition")
+
     expect = Expect(**data["expect"]) if "expect" in data else None
     if expect is not None:
         _check_expect(expect, list(properties or [p.name for p in default_properties(
@@ -337,13 +393,27 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                 init=data.get("init"), expect=expect, description=data.get("description"),
                 exact=data.get("exact", False), invariants=invariants,
                 deadlock=data.get("deadlock", True),
-                fairness=_fairness(data.get("fairness", {}), model_class))
+                fairness=_fairness(data.get("fairness", {}), model_class), network=network,
+                partition=partition)
     model = spec.build()  # the model's own checks of its parameters and init block
     if expect is None or expect.verdict != "violated":
         # An unsound rule (quorums that need not meet) only where the spec
         # says the run breaks; anywhere else it is a mistake in the spec.
         model.check_sound()
     return spec
+
+
+def _network(given: Any, model_class: type[Model]) -> Mapping[str, Any] | None:
+    """The spec's choice of network as a mapping, for a model that allows
+    one; the model checks the kind and the budgets against its own."""
+    if given is None:
+        return None
+    choice = {"kind": given} if isinstance(given, str) else given
+    _check_schema(choice, NETWORK_SCHEMA, ("network",))
+    if not getattr(model_class, "network_choices", ()):
+        raise SpecError(f"{model_class.name} runs on its own network only; remove network:",
+                        field="network")
+    return choice
 
 
 def _fairness(given: Mapping[str, list[str]], model_class: type[Model]

@@ -42,7 +42,10 @@ acceptor and brings it back with its promise and acceptance kept, as stable
 storage keeps them. A crash and the restart are one step: while an acceptor
 is down its messages wait in the bag, which is no different from the
 acceptor not being scheduled. So a restart changes nothing but the budget;
-the `forgetful_acceptor` mutant is what makes it matter.
+the `forgetful_acceptor` mutant is what makes it matter. A spec may run it
+on another network (``network: set``, ``fifo`` or a bag with its own
+budgets): every message names both ends. The spec's budgets then replace
+``drop`` and ``duplicate``, and ``max_msgs`` bounds a bag only.
 
 Bound: ``max_msgs`` is the bag's capacity, a guard, not a state constraint
 (`within_bounds` is not used). A step that would leave more than
@@ -89,8 +92,9 @@ the same steps from each, in another order (role by role, node by node,
 rather than by message). So the distinct-state counts, depths and shortest
 counterexample lengths are the same, and where several shortest traces
 exist the one reported may differ. Reports print messages as records
-(``PrepareMsg(n=0, p=0, a=1)``) and the bag's faults as notes of the
-network.
+(``AcceptMsg(n=0, p=0, a=1, v=v0)``: fields typed `Value` and `Number`
+print values by name and the sentinel as ``none``, as the old model did)
+and the bag's faults as notes of the network.
 """
 
 from __future__ import annotations
@@ -100,7 +104,7 @@ from typing import Any, NamedTuple
 from checker import Fails, Param, ParamError, invariant, reachable
 from checker.model import Note
 from models import register
-from models.kit import ActorModel, Bag, Node, ids, on, on_restart, step
+from models.kit import ActorModel, Bag, Node, ids, on, on_restart, step, values
 from models.kit.memo import Memo
 from models.quorum import (QUORUM_SCHEMA, Threshold, interchangeable_groups, quorum_system,
                            require_intersecting)
@@ -110,6 +114,8 @@ Acceptor = ids("acceptors", "a")
 Learner = ids("learners", "l")
 
 NONE = -1  # no number, no value (an acceptor that has not promised or accepted)
+Value = values("v", none=NONE)   # proposer p's value v<p>; prints v0, v1, none
+Number = values("", none=NONE)   # a proposal number; prints 0, 1, none
 
 # Proposer phases.
 READY = "ready"          # will send PREPARE for its current round
@@ -137,25 +143,25 @@ class ProposerState(NamedTuple):
     round: int = 0
     phase: str = READY
     promised_by: frozenset[Acceptor] = frozenset()
-    highest: tuple[int, int] = (NONE, NONE)
-    proposal: int = NONE
+    highest: tuple[Number, Value] = (NONE, NONE)
+    proposal: Value = NONE
 
 
 class AcceptorState(NamedTuple):
     """What an acceptor keeps on stable storage, and the history ``votes``."""
 
-    promised: int = NONE
-    accepted_n: int = NONE
-    accepted_v: int = NONE
-    votes: frozenset[tuple[int, int]] = frozenset()
+    promised: Number = NONE
+    accepted_n: Number = NONE
+    accepted_v: Value = NONE
+    votes: frozenset[tuple[int, Value]] = frozenset()
 
 
 class LearnerState(NamedTuple):
     """The value learned, and the ``(n, v, a)`` of ACCEPTED messages heard
     until then."""
 
-    learned: int = NONE
-    heard: frozenset[tuple[int, int, Acceptor]] = frozenset()
+    learned: Value = NONE
+    heard: frozenset[tuple[int, Value, Acceptor]] = frozenset()
 
 
 # -- messages ----------------------------------------------------------------------------
@@ -176,8 +182,8 @@ class PromiseMsg(NamedTuple):
     n: int
     a: Acceptor
     p: Proposer
-    accepted_n: int
-    accepted_v: int
+    accepted_n: Number
+    accepted_v: Value
     src, dst = "a", "p"
 
 
@@ -197,7 +203,7 @@ class AcceptMsg(NamedTuple):
     n: int
     p: Proposer
     a: Acceptor
-    v: int
+    v: Value
     src, dst = "p", "a"
 
 
@@ -207,7 +213,7 @@ class AcceptedMsg(NamedTuple):
     n: int
     a: Acceptor
     l: Learner
-    v: int
+    v: Value
     src, dst = "a", "l"
 
 
@@ -419,6 +425,8 @@ class PaxosTextbook(ActorModel):
     roles = (ProposerNode, AcceptorNode, LearnerNode)
     messages = (PrepareMsg, PromiseMsg, NackMsg, AcceptMsg, AcceptedMsg)
     network = Bag(drop="drop", duplicate="duplicate", capacity="max_msgs")
+    # every message names both ends, so a spec may run it over FIFO links too
+    network_choices = ("bag", "set", "fifo")
     # the steps in the order of the paper's phases: 1a, 1b, 2a (and NACKs), 2b, learning
     next = ((ProposerNode.prepare,), (AcceptorNode.receive_prepare,),
             (ProposerNode.receive_promise, ProposerNode.receive_nack),

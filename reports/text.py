@@ -16,7 +16,7 @@ import os
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterable, TextIO
+from typing import Any, Iterable, Mapping, TextIO
 
 from checker.model import Model
 from checker.result import (NOT_SETTLED, STOPPED_BY, VIOLATED, WITNESSED, Finding, Outcome,
@@ -239,6 +239,8 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
     ]
     if stats.symmetry:
         lines.append(f"canonicalizing: {stats.canonical_seconds:.2f} s")
+    if stats.model_stats:
+        lines.append(memo_line(stats.model_stats))
     if stats.bound_stops:
         stop = result.bound_stop
         lines.append(f"runs stopped by a bound (not deadlocks): {stats.bound_stops:,} states, "
@@ -254,6 +256,17 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
     if never:
         lines.append("never fired (check the model or the bounds): " + ", ".join(never))
     return lines
+
+
+def memo_line(figures: Mapping[str, int]) -> str:
+    """A kit model's memo figures in one line (others as name: value)."""
+    if "plan_lookups" not in figures:
+        return "model: " + ", ".join(f"{name} {value:,}" for name, value in figures.items())
+    lookups, misses = figures["plan_lookups"], figures["plan_misses"]
+    hits = 100 * (lookups - misses) / lookups if lookups else 0.0
+    return (f"memo (main process): {lookups:,} plan look-ups, {misses:,} computed "
+            f"({hits:.1f}% hits), {figures['node_plan_misses']:,} node plans, "
+            f"{figures['handler_runs']:,} handler runs, {figures['restarts']} restarts")
 
 
 def coverage_heading(result: Result) -> str:

@@ -33,7 +33,10 @@ for a message handler (the node, then the message's fields),
 - ``roles``: the node classes, each with its id type (``ids = Acceptor``);
   the role has one node per element of its set, as many as the model's
   parameter of the set's name (``acceptors = 3``), or its class's ``count``;
-- ``messages``: the message types; ``network``: a kit network;
+- ``messages``: the message types; ``network``: a kit network, and
+  ``network_choices``, the kinds a spec may choose instead (``network:
+  fifo`` with its budgets; the declared network's budget parameters are
+  then not read);
 - ``next`` (optional): the order of steps, as TLA+'s Next lists its
   disjuncts: a tuple of groups, each a tuple of handlers of one role,
   expanded node by node (``\\E a \\in Acceptor : Phase1b(a) \\/ Phase2b(a)``).
@@ -75,8 +78,11 @@ The global state is ``records + (budgets,) + (clock,) + (network,)``: the
 budgets left only in a model with crash or restart handlers, the clock only
 in a model with time.
 
-Not yet here, and designed to fit: partitions other than the bag's one
-cut-off side (a network with links down).
+Partitions (on a `Bag` declared with ``partition=``): links down between
+groups of nodes or between given pairs, from the start or not, healing and
+going down again within a budget of splits (`models.kit.network.Partition`),
+declared by the model or given by a spec's ``partition:`` where the model
+allows (``partitions = True``).
 """
 
 from __future__ import annotations
@@ -86,11 +92,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Sequence
 
-from checker.errors import ModelDefinitionError
+from checker.errors import ModelDefinitionError, ParamError
 from checker.model import Model, Note, Received, Sent, jsonable
 from models.kit.memo import Interned, Memo
-from models.kit.network import MessageSet, Network, receiver
-from models.kit.records import Id
+from models.kit.network import Heal, MessageSet, Network, Partition, Split, chosen, receiver
+from models.kit.records import Id, name_values, shown
 from models.kit.symmetry import Layout
 
 # -- handlers --------------------------------------------------------------------
@@ -450,6 +456,13 @@ class ActorModel(Model):
     network: ClassVar[Network] = MessageSet()
     next: ClassVar[tuple[tuple[Callable, ...], ...] | None] = None
     clock: ClassVar[Any] = None  # a `models.kit.clock.Clock`, for a model with time
+    #: the kinds of network (`models.kit.network.KINDS`) a spec may choose in
+    #: place of `network` (``network: fifo``); empty: `network` is the only one
+    network_choices: ClassVar[tuple[str, ...]] = ()
+    #: whether a spec may give a partition (``partition: {groups: [[s1], [s2,
+    #: s3]]}``): the model's network is a `Bag` declared with ``partition=``,
+    #: and its symmetry keeps apart the nodes the partition tells apart
+    partitions: ClassVar[bool] = False
     _mutant_classes: ClassVar[dict[str, type]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -466,6 +479,10 @@ class ActorModel(Model):
             actions + list(cls.network.fault_actions)
             + [h.action for h in handlers if h.restart is not None or h.crash is not None]
             + list(cls.clock.actions if cls.clock else ())))
+        # records with fields of a value domain print their values by name
+        for kind in list(cls.messages) + [role.state for role in cls.roles] + [
+                h.action for h in handlers]:
+            name_values(kind)
 
     @classmethod
     def mutant(cls, name: str, description: str) -> Callable[[type], type]:
@@ -489,9 +506,74 @@ class ActorModel(Model):
             cls = variant  # a mutant of the model itself
         return super().__new__(cls)
 
-    def __init__(self, **kwargs: Any):
+    def __init__(self, network_choice: Mapping[str, Any] | None = None,
+                 partition_choice: Mapping[str, Any] | None = None, **kwargs: Any):
+        """`network_choice`: a spec's choice of network, ``{"kind": "fifo",
+        "drop": 1}``, in place of the declared one (see `network_choices`);
+        `partition_choice`: a spec's partition (see `partition_from`). (Not
+        `network` and `partition`: a model may have parameters so named.)"""
+        self._network_choice = network_choice
+        self._partition_choice = partition_choice
+        #: the spec's partition, resolved (`models.kit.network.Partition`), or None
+        self.spec_partition = None
         super().__init__(**kwargs)
         self._build()
+
+    def partition_from(self, given: Mapping[str, Any]) -> Partition:
+        """A spec's ``partition:``: ``groups`` (each node of a group cut off
+        from those of the others) or ``links`` (pairs of nodes), by the names
+        reports print (``s1``); ``from_start`` (default true): down in the
+        initial state; ``splits`` (default 0): how many times it may go
+        down again after healing. `ParamError` names a wrong entry."""
+        names = {node.name: (role.ids.set_name, node.id)
+                 for role, nodes in zip(self._roles, self._nodes) for node in nodes}
+
+        def node(name: Any, field: str) -> tuple[str, int]:
+            if name not in names:
+                raise ParamError(field, f"no node {name!r}; the nodes are "
+                                        f"{', '.join(names)}")
+            return names[name]
+        if ("groups" in given) == ("links" in given):
+            raise ParamError("partition", "give groups: (nodes cut off from one another's) "
+                                          "or links: (pairs of nodes), one of the two")
+        from_start, splits = given.get("from_start", True), given.get("splits", 0)
+        if "links" in given:
+            links = frozenset(frozenset(node(name, f"partition.links[{k}][{e}]")
+                                        for e, name in enumerate(pair))
+                              for k, pair in enumerate(given["links"]))
+            if any(len(link) != 2 for link in links):
+                raise ParamError("partition.links", "a link joins two different nodes")
+            return Partition(links, from_start, splits)
+        groups, seen = [], set()
+        for k, group in enumerate(given["groups"]):
+            groups.append([node(name, f"partition.groups[{k}][{e}]")
+                           for e, name in enumerate(group)])
+            twice = seen & set(groups[-1])
+            if twice or len(set(groups[-1])) < len(groups[-1]):
+                raise ParamError(f"partition.groups[{k}]", "names a node that is in "
+                                 "another group or twice; give each node once")
+            seen |= set(groups[-1])
+        return Partition.between(groups, from_start, splits)
+
+    def _declared_network(self) -> Network:
+        """The declared network, or the one the spec chose; the instance's
+        actions then list the chosen network's faults in place of the
+        declared one's."""
+        declared = type(self).network
+        choice = self._network_choice
+        if choice is None:
+            return declared
+        kind = choice.get("kind")
+        if kind not in self.network_choices:
+            raise ParamError("network.kind", (
+                f"{self.name} runs on its own network only; remove network:"
+                if not self.network_choices else
+                f"{self.name} runs on {' or '.join(self.network_choices)}, not {kind!r}"))
+        network = chosen(declared, kind, choice.get("drop", 0), choice.get("duplicate", 0))
+        faults = set(declared.fault_actions)
+        self.actions = tuple(kind for kind in self.actions if kind not in faults) + tuple(
+            network.fault_actions)
+        return network
 
     # -- building ------------------------------------------------------------------
 
@@ -501,11 +583,14 @@ class ActorModel(Model):
                        else role for role in self.roles]
         self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
         self._check_definition()
-        self.network = type(self).network.bind(self, tuple(self.messages))
-        self._read = self.network.read
+        declared = self._declared_network()
         self._nodes = [[role(self, i) for i in range(
             role.count if role.count is not None else self.set_size(role.ids.set_name))]
             for role in self._roles]
+        if self._partition_choice is not None:
+            self._take_partition(declared)
+        self.network = declared.bind(self, tuple(self.messages))
+        self._read = self.network.read
         slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
                  for node in nodes if node.state is not None]
         self._slot = {slot: position for position, slot in enumerate(slots)}
@@ -539,6 +624,17 @@ class ActorModel(Model):
         sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
         self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
                               self.network, sizes, tuple(self.symmetry_sets), self.clock)
+
+    def _take_partition(self, network: Network) -> None:
+        """The spec's partition, for a model that takes one on its bag; the
+        instance's actions gain the partition's steps."""
+        if not self.partitions or not getattr(network, "partition_param", None):
+            raise ParamError("partition", f"{self.name} takes no partition from a spec "
+                             "(its network is not a bag declared with one); remove partition:")
+        self.spec_partition = self.partition_from(self._partition_choice)
+        steps = (Heal, Split) if self.spec_partition.splits else (Heal,)
+        self.actions = tuple(kind for kind in self.actions
+                             if kind not in (Heal, Split)) + steps
 
     def _check_definition(self) -> None:
         """Mistakes in the declarations, each said with its fix."""
@@ -827,6 +923,10 @@ class ActorModel(Model):
                                            for kind in self.messages}
         return names
 
+    def run_stats(self) -> dict[str, int]:
+        """For reports: `memo_stats`."""
+        return self.memo_stats()
+
     def memo_stats(self) -> dict[str, int]:
         """Look-ups and misses of the memo tables: a group's planned steps
         (one look-up per group per state expanded), a node's planned steps
@@ -842,7 +942,28 @@ class ActorModel(Model):
     # -- symmetry, derived -----------------------------------------------------------------
 
     def symmetry_groups(self) -> dict[str, list[list[int]]]:
-        return {name: [list(range(self.set_size(name)))] for name in self.symmetry_sets}
+        """Each symmetric set whole, split where a partition tells nodes apart."""
+        return {name: self.partition_classes(name, [list(range(self.set_size(name)))])
+                for name in self.symmetry_sets}
+
+    def partition_classes(self, set_name: str, groups: list[list[int]]) -> list[list[int]]:
+        """`groups` of the set `set_name` split so that swapping two nodes of
+        a group leaves the network's partition as it is."""
+        partition = getattr(self.network, "partition", None)
+        if partition is None:
+            return groups
+        split: list[list[int]] = []
+        for group in groups:
+            classes: list[list[int]] = []
+            for i in group:
+                for members in classes:
+                    if partition.keeps(set_name, members[0], i):
+                        members.append(i)
+                        break
+                else:
+                    classes.append([i])
+            split += classes
+        return split
 
     def permute(self, state: tuple, perm: Mapping[str, Sequence[int]]) -> tuple:
         return self._layout.permute(state, perm)
@@ -864,7 +985,8 @@ class ActorModel(Model):
         return None
 
     def state_view(self, state: tuple) -> dict[str, Any]:
-        """Each node's fields as ``a0.max_bal``, then the network."""
+        """Each node's fields as ``a0.max_bal`` (named values by name: ``v0``,
+        ``none``), then the network."""
         view: dict[str, Any] = {}
         for (r, i), position in self._slot.items():
             node, record = self._nodes[r][i], state[position]
@@ -875,7 +997,8 @@ class ActorModel(Model):
                     view[f"{node.name}.kept"] = jsonable(record)
                     continue
             for field, value in zip(record._fields, record):
-                view[f"{node.name}.{field}"] = jsonable(value)
+                show = shown(type(record), field)
+                view[f"{node.name}.{field}"] = jsonable(value) if show is None else show(value)
         for name, left in zip(self._budget_names,
                               state[self._budgets_at] if self._budget_names else ()):
             view[f"{name}_left"] = left
@@ -889,6 +1012,9 @@ class ActorModel(Model):
         handler receives its message; a step receives the messages it reads
         that name it as their receiver; every message sent goes to its
         receiver, or to every node that takes its type."""
+        if type(action) in (Heal, Split):
+            return [Note("network", "the partition heals" if type(action) is Heal
+                         else "the partition starts again")]
         if type(action) in self.network.fault_actions:
             return [Note("network", f"{type(action).__name__.lower()} {action.message!r}")]
         for _, node, _, _, step_action, kind in self._restartable:

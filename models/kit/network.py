@@ -26,8 +26,11 @@ node's handlers see only those for it and those for anyone). Sequence
 charts use them too; a ``dst`` that is not a field is only a label for
 charts (Paxos's 2b messages go to ``"learners"``, who are not modelled).
 
-Not yet here (planned): partitions (links down, heal), duplication on FIFO
-links."""
+A model that allows it (`ActorModel.network_choices`) runs on the network
+a spec chooses (`chosen`): ``network: fifo`` or ``network: {kind: bag,
+drop: 1, duplicate: 1}``.
+
+Not yet here: duplication on FIFO links."""
 
 from __future__ import annotations
 
@@ -52,6 +55,52 @@ class Duplicate(NamedTuple):
 
 class Heal(NamedTuple):
     """The partition heals: every link is up again."""
+
+
+class Split(NamedTuple):
+    """The partition starts again: its links go down."""
+
+
+class Partition(NamedTuple):
+    """Links that go down: each an unordered pair of nodes, a node being
+    (its set's name, its number). Down from the start or not; after a heal
+    they may go down again ``splits`` times."""
+
+    links: frozenset
+    from_start: bool = True
+    splits: int = 0
+
+    @classmethod
+    def cutting_off(cls, set_name: str, side: Iterable[int], size: int) -> "Partition":
+        """Side `side` of the set `set_name` (of `size` nodes) cut off from
+        the rest at the start, healing once."""
+        side = frozenset(side)
+        return cls(frozenset(frozenset({(set_name, i), (set_name, j)})
+                             for i in side for j in range(size) if j not in side))
+
+    @classmethod
+    def between(cls, groups: Iterable[Iterable[tuple[str, int]]], from_start: bool = True,
+                splits: int = 0) -> "Partition":
+        """Every node of each group cut off from every node of the others
+        (nodes in no group keep every link)."""
+        groups = [frozenset(group) for group in groups]
+        return cls(frozenset(frozenset({a, b}) for k, group in enumerate(groups)
+                             for other in groups[k + 1:] for a in group for b in other),
+                   from_start, splits)
+
+    @property
+    def side(self) -> frozenset:
+        """The node numbers with a link down."""
+        return frozenset(node for link in self.links for _, node in link)
+
+    def keeps(self, set_name: str, i: int, j: int) -> bool:
+        """Whether swapping nodes i and j of `set_name` leaves the links as
+        they are (so the two may be interchangeable)."""
+        def swap(node: tuple[str, int]) -> tuple[str, int]:
+            if node[0] != set_name:
+                return node
+            return (set_name, j if node[1] == i else i if node[1] == j else node[1])
+        return frozenset(frozenset(map(swap, link)) for link in self.links) == self.links
 
 
 def ordered(messages: Iterable[Any]) -> list[Any]:
@@ -286,8 +335,9 @@ class MessageSet(Network):
 class Bag(Network):
     """Messages in flight, with copies; drop and duplicate faults within
     budgets named by parameters (``Bag(drop="drops")``: the model's
-    ``drops`` parameter is how many messages the network may lose), or
-    without bound (``drop=True``, as raft.tla's DropMessage).
+    ``drops`` parameter is how many messages the network may lose), given
+    as numbers (``Bag(drop=2)``, as a spec's ``network:`` does), or without
+    bound (``drop=True``, as raft.tla's DropMessage).
 
     ``capacity`` names a parameter bounding the copies in flight; ``full``
     says what it means. ``"wait"`` (the default): a guard, a step (a copy
@@ -306,17 +356,21 @@ class Bag(Network):
     Next lists them; ``drop_action`` and ``duplicate_action`` name the
     faults' actions (subclasses of `Drop` and `Duplicate`).
 
-    ``partition`` names a model attribute: the nodes cut off from the others
-    at the start (a set of node numbers, empty for none), "s5 cannot reach
-    anyone until it heals". A message between the two sides is lost when it
-    is sent; `Heal` is the network's step that joins them again (once: the
-    partition is the start's). With a partition the budgets part of the
-    value also holds the cut-off side (empty once healed); every message
-    type then names its sender (``src``)."""
+    ``partition`` names a model attribute holding the links that go down: a
+    `Partition`, or a set of node numbers cut off from the others at the
+    start ("s5 cannot reach anyone until it heals": `Partition.cutting_off`),
+    empty for none; a spec's ``partition:`` gives one in its place
+    (`ActorModel.partition_from`). A message sent over a link that is down
+    is lost. `Heal` is the network's step that brings the links up, `Split`
+    the one that takes them down again, as many times as the partition's
+    ``splits``. With a partition the budgets part of the value also holds
+    whether the links are down and the splits left; every message type then
+    names both ends (``src``, ``dst``)."""
 
     fault_actions = (Drop, Duplicate)
 
-    def __init__(self, drop: str | bool | None = None, duplicate: str | bool | None = None,
+    def __init__(self, drop: str | int | bool | None = None,
+                 duplicate: str | int | bool | None = None,
                  capacity: str | None = None, full: str = 'wait', per_message: bool = False,
                  drop_action: type = Drop, duplicate_action: type = Duplicate,
                  partition: str | None = None):
@@ -330,19 +384,21 @@ class Bag(Network):
         # only the faults given a budget are actions of the model
         self.fault_actions = tuple(kind for kind, param in ((drop_action, drop),
                                                             (duplicate_action, duplicate))
-                                   if param) + ((Heal,) if partition else ())
+                                   if param) + ((Heal, Split) if partition else ())
 
     def setup(self, model: Any) -> None:
-        def budget(param: str | bool | None) -> int | None:
-            return None if param is True else getattr(model, param) if param else 0
-        self.budgets = (budget(self.drop_param), budget(self.duplicate_param))
+        self.budgets = (_budget(model, self.drop_param), _budget(model, self.duplicate_param))
         self.capacity = getattr(model, self.capacity_param) if self.capacity_param else None
-        self.cut_off = frozenset(getattr(model, self.partition_param)
-                                 if self.partition_param else ())
-        if self.cut_off:
-            self.budgets += (self.cut_off,)  # the side cut off, until it heals
-            self._ends = {kind: (kind._fields.index(kind.src), kind._fields.index(kind.dst))
-                          for kind in self.kinds}
+        self.partition = self._partition_of(model)
+        if self.partition is not None:
+            # down at the start or not, and the splits left
+            self.budgets += (self.partition.from_start, self.partition.splits)
+            self.fault_actions = tuple(kind for kind in self.fault_actions
+                                       if kind not in (Heal, Split)) + (
+                (Heal, Split) if self.partition.splits else (Heal,))
+        else:
+            self.fault_actions = tuple(kind for kind in self.fault_actions
+                                       if kind not in (Heal, Split))
         self._changed = [Memo(lambda key: _recount(*key)) for _ in self.kinds]  # per type
         # each component's messages in order, for the faults of every state
         # (one table per type: equal components of two types hold other records)
@@ -351,21 +407,55 @@ class Bag(Network):
         self._sizes = Memo(lambda value: sum(copies for component in value[:-1]
                                              for _, copies in component))
 
+    def _partition_of(self, model: Any) -> "Partition | None":
+        """The model's partition (the spec's, else the declared attribute's),
+        its links as (sender's set, sender, receiver's set, receiver) both
+        ways in `_down`; None without one."""
+        from models.kit.records import id_type
+
+        given = getattr(model, "spec_partition", None)
+        if given is None and self.partition_param:
+            given = getattr(model, self.partition_param)
+        if not given:
+            return None
+        self._ends = {}
+        for kind in self.kinds:
+            src, dst = getattr(kind, "src", None), getattr(kind, "dst", None)
+            if src not in kind._fields or dst not in kind._fields:
+                from checker.errors import ModelDefinitionError
+                raise ModelDefinitionError(
+                    f"model {getattr(model, 'name', '?')!r}: a partition cuts links between "
+                    f"a sender and a receiver; give {kind.__name__} fields for both and say "
+                    "which, as src, dst = \"frm\", \"to\"")
+            self._ends[kind] = (kind._fields.index(src), id_type(kind, src).set_name,
+                                kind._fields.index(dst), id_type(kind, dst).set_name)
+        if not isinstance(given, Partition):  # a side cut off at the start, healing once
+            kind = self.kinds[0]
+            name = self._ends[kind][1]
+            given = Partition.cutting_off(name, given, model.set_size(name))
+        self._down = {(a[0], a[1], b[0], b[1]) for link in given.links
+                      for a, b in (tuple(link), tuple(link)[::-1])}
+        return given
+
     def size(self, value: tuple) -> int:
         """The copies in flight (remembered per network value)."""
         return self._sizes[value]
 
+    def partitioned(self, value: tuple) -> bool:
+        """Whether the partition's links are down in `value`."""
+        return len(value[-1]) > 2 and value[-1][2]
+
     def side(self, value: tuple) -> frozenset:
-        """The nodes cut off in `value` (empty: no partition, or healed)."""
-        return value[-1][2] if len(value[-1]) > 2 else frozenset()
+        """The node numbers with a link down in `value` (empty: no
+        partition, or healed)."""
+        return self.partition.side if self.partitioned(value) else frozenset()
 
     def lost(self, value: tuple, message: Any) -> bool:
-        """Whether `message` is sent across the partition of `value` (and lost)."""
-        if len(value[-1]) < 3 or not value[-1][2]:
+        """Whether `message` is sent over a link that is down in `value` (and lost)."""
+        if not self.partitioned(value):
             return False
-        side = value[-1][2]
-        src, dst = self._ends[type(message)]
-        return (message[src] in side) != (message[dst] in side)
+        src, src_set, dst, dst_set = self._ends[type(message)]
+        return (src_set, message[src], dst_set, message[dst]) in self._down
 
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
         # `Network.expand` with the bag's `apply` inlined (this runs for
@@ -384,7 +474,7 @@ class Bag(Network):
                         and size - (received is not None) + len(sends) > capacity):
                     continue  # into a full bag: see the class docstring
                 for k, message in sends:
-                    if self.cut_off and self.lost(net, message):
+                    if self.partition is not None and self.lost(net, message):
                         continue  # across the partition
                     new_net = new_net[:k] + (recount[k][new_net[k], message, 1],) \
                         + new_net[k + 1:]
@@ -416,16 +506,22 @@ class Bag(Network):
 
     def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
         for k, message in sends:
-            if self.cut_off and self.lost(value, message):
+            if self.partition is not None and self.lost(value, message):
                 continue  # across the partition
             value = value[:k] + (self._changed[k][value[k], message, 1],) + value[k + 1:]
         return value
 
     def heal(self, value: tuple) -> list[tuple[Any, tuple]]:
-        """`Heal`, while a side is cut off."""
-        if len(value[-1]) < 3 or not value[-1][2]:
+        """`Heal` while the partition's links are down; `Split` while they
+        are up and a split is left."""
+        if len(value[-1]) < 3:
             return []
-        return [(Heal(), value[:-1] + (value[-1][:2] + (frozenset(),),))]
+        down, splits = value[-1][2:]
+        if down:
+            return [(Heal(), value[:-1] + (value[-1][:2] + (False, splits),))]
+        if splits:
+            return [(Split(), value[:-1] + (value[-1][:2] + (True, splits - 1),))]
+        return []
 
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
         if self.per_message:
@@ -462,7 +558,10 @@ class Bag(Network):
         drops, duplicates = value[-1][:2]
         shown = sorted(f"{m!r}" + (f" ×{copies}" if copies > 1 else "")
                        for component in value[:-1] for m, copies in component)
-        return {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
+        view = {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
+        if self.partition is not None:
+            view.update(partition="down" if value[-1][2] else "up", splits_left=value[-1][3])
+        return view
 
 
 class Fifo(Network):
@@ -475,8 +574,9 @@ class Fifo(Network):
 
     fault_actions = (Drop,)
 
-    def __init__(self, drop: str | None = None):
+    def __init__(self, drop: str | int | None = None):
         self.drop_param = drop
+        self.fault_actions = (Drop,) if drop else ()
 
     def setup(self, model: Any) -> None:
         from checker.errors import ModelDefinitionError
@@ -492,7 +592,7 @@ class Fifo(Network):
                     "say which, as src, dst = \"frm\", \"to\"")
             self.ends[kind] = (kind._fields.index(src), id_type(kind, src).set_name,
                                kind._fields.index(dst), id_type(kind, dst).set_name)
-        self.drops = getattr(model, self.drop_param) if self.drop_param else 0
+        self.drops = _budget(model, self.drop_param)
 
     def link(self, message: Any) -> tuple:
         """(sender's set, sender, receiver's set, receiver)."""
@@ -561,6 +661,51 @@ class Fifo(Network):
         shown = sorted(f"{src_set}:{src}→{dst_set}:{dst}: " + ", ".join(map(repr, queue))
                        for (src_set, src, dst_set, dst), queue in value[0])
         return {"channels": shown, "drops_left": value[1]}
+
+
+def _budget(model: Any, param: str | int | bool | None) -> int | None:
+    """A fault budget: None (unbounded) for True, a number as it is, else
+    the model's parameter of that name (0 for none)."""
+    if param is True:
+        return None
+    if isinstance(param, int):
+        return param
+    return getattr(model, param) if param else 0
+
+
+# -- a network chosen by a spec ----------------------------------------------------------
+
+#: The kinds of network a spec may choose (``network: fifo``).
+KINDS = ("bag", "set", "fifo")
+
+
+def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
+           field: str = "network") -> Network:
+    """The network of kind `kind` with fault budgets `drop` and `duplicate`
+    that a spec chooses for a model that declared `declared`: a bag keeps
+    the declared bag's capacity and what a full bag means. A set takes no
+    fault (every message stays: it can be received again, or never, which
+    is loss and duplication as far as safety goes); FIFO links may lose
+    messages but do not duplicate them. `ParamError` on `field` otherwise."""
+    from checker.errors import ParamError
+
+    if kind == "set":
+        if drop or duplicate:
+            raise ParamError(f"{field}.{'drop' if drop else 'duplicate'}",
+                             "a set keeps every message sent (it can be received again or "
+                             "never), so it takes no drop or duplicate budget; remove it or "
+                             "choose kind: bag")
+        return MessageSet()
+    if kind == "fifo":
+        if duplicate:
+            raise ParamError(f"{field}.duplicate", "FIFO links do not duplicate messages; "
+                             "remove duplicate: or choose kind: bag")
+        return Fifo(drop=drop)
+    if isinstance(declared, Bag):
+        return Bag(drop=drop, duplicate=duplicate, capacity=declared.capacity_param,
+                   full="wait" if declared.waits else "constraint",
+                   per_message=declared.per_message, partition=declared.partition_param)
+    return Bag(drop=drop, duplicate=duplicate)
 
 
 def _by_receiver(component: frozenset) -> dict[int | None, frozenset]:

@@ -16,11 +16,17 @@ types could meet in one set, or one memo table, as equals; the kit never
 lets them (a network keeps one component and one table per message type;
 other tables key by type too).
 
-Records print by field name (the named tuple's own repr).
+Records print by field name (the named tuple's own repr). A field that holds
+a value of a named domain says so too: ``accepted_v: Value`` where ``Value
+= values("v", none=-1)``; the value stays a plain int and prints ``v0``, or
+``none`` for the sentinel. A record with such a field (at any depth) prints
+its values by name (`show`, installed as its repr by `name_values`), and so
+do reports' views of it (`shown`).
 """
 
 from __future__ import annotations
 
+import collections
 import types
 import typing
 from functools import lru_cache
@@ -41,6 +47,23 @@ def ids(set_name: str, prefix: str = "") -> type[Id]:
     """An id type for the elements of the set `set_name`; a node of that set
     prints as ``prefix`` and its number (``a0``)."""
     return type(f"Id[{set_name}]", (Id,), {"set_name": set_name, "prefix": prefix})
+
+
+class Value(int):
+    """The type of a field holding an element of a value domain (proposal
+    values, proposal numbers) that prints by name. Subclasses are made by
+    `values`; values stay plain ints."""
+
+    prefix: str = ""
+    none: int | None = None
+
+
+def values(prefix: str, none: int | None = None) -> type[Value]:
+    """A value type printing ``prefix`` and the number (``v0``), and
+    ``none`` for the sentinel `none` (a value that is not one: an acceptor
+    that has accepted nothing). ``values("", none=-1)`` prints numbers as
+    they are, but ``none`` for -1."""
+    return type(f"Value[{prefix}]", (Value,), {"prefix": prefix, "none": none})
 
 
 class IndexedBy:
@@ -192,3 +215,108 @@ def blanked(record: Any, blank: Images) -> Any:
     elements are renamed, at any depth."""
     rename = renamer(type(record))
     return record if rename is None else rename(record, blank)
+
+
+# -- printing named values, derived from the field types ----------------------------
+
+Show = Callable[[Any], Any]
+
+
+def _value_name(kind: type[Value]) -> Show:
+    prefix, none = kind.prefix, kind.none
+    if not prefix:  # a number stays one, in JSON too
+        return lambda value: "none" if value == none else value
+    return lambda value: "none" if value == none else f"{prefix}{value}"
+
+
+def _shower(annotation: Any) -> Show | None:
+    """How a value of type `annotation` shows in a report: JSON-ready, with
+    named values as their names (``"v0"``, ``"none"``), tuples and sets as
+    lists (a set's in its elements' order); None when no named value is in
+    it (reports then show it as any value)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _shower(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, Value):
+        return _value_name(annotation)
+    if is_record_type(annotation):
+        return str if _record_shows(annotation) else None
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (Union, types.UnionType):
+        options = [_shower(arg) for arg in args if arg is not type(None)]
+        if len(options) != 1 or options[0] is None:
+            return None
+        show = options[0]
+        return lambda value: None if value is None else show(value)
+    if origin in (tuple, frozenset):
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            parts = [_shower(arg) for arg in args]
+            if all(part is None for part in parts):
+                return None
+            return lambda value: [item if part is None else part(item)
+                                  for item, part in zip(value, parts)]
+        show = _shower(args[0]) if args else None
+        if show is None:
+            return None
+        if origin is frozenset:
+            return lambda value: [show(item) for item in sorted(value)]
+        return lambda value: [show(item) for item in value]
+    return None
+
+
+@lru_cache(maxsize=None)
+def _record_shows(record_type: type) -> tuple[tuple[str, Show | None], ...] | None:
+    """Each field of `record_type` with how it shows, or None when no field
+    holds a named value."""
+    hints = typing.get_type_hints(record_type, include_extras=True)
+    parts = tuple((field, _shower(hints.get(field))) for field in record_type._fields)
+    return parts if any(show is not None for _, show in parts) else None
+
+
+def shown(record_type: type, field: str) -> Show | None:
+    """How field `field` of `record_type` shows in a report (JSON-ready,
+    named values by name), or None: as any value."""
+    return dict(_record_shows(record_type) or ()).get(field)
+
+
+def show(record: Any) -> str:
+    """`record` printed by field name, named values by name:
+    ``AcceptMsg(n=0, p=0, a=1, v=v0)``; a container that holds them prints
+    as a list (``votes=[[0, v0]]``)."""
+    parts = _record_shows(type(record))
+    if parts is None:
+        return _GENERIC_REPR(record)
+    return f"{type(record).__name__}(" + ", ".join(
+        f"{field}={repr(value) if convert is None else _text(convert(value))}"
+        for (field, convert), value in zip(parts, record)) + ")"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_text, value)) + "]"
+    return str(value)
+
+
+_GENERIC_REPR = collections.namedtuple("Plain", "field").__repr__
+
+
+def name_values(record_type: type) -> None:
+    """Make records of `record_type` print their named values by name
+    (`show`), and records nested in its fields likewise; a type that writes
+    its own repr keeps it. (The kit calls this for every record type of a
+    model when the model class is defined.)"""
+    if not is_record_type(record_type):
+        return
+    for hint in typing.get_type_hints(record_type).values():
+        for nested in _nested_records(hint):
+            name_values(nested)
+    own = record_type.__dict__.get("__repr__")
+    if (_record_shows(record_type) is not None and own is not None
+            and getattr(own, "__code__", None) is _GENERIC_REPR.__code__):
+        record_type.__repr__ = show
+
+
+def _nested_records(annotation: Any) -> list[type]:
+    if is_record_type(annotation):
+        return [annotation]
+    return [kind for arg in typing.get_args(annotation) for kind in _nested_records(arg)]

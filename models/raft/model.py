@@ -25,7 +25,8 @@ from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, MESSAGES, PRECANDI
                                  AppendEntriesResponse, BecomeLeader, Campaign, ChangeConfig,
                                  CheckQuorum, ClientRequest, DropMessage, DuplicateMessage,
                                  Receive, RequestVote, RequestVoteRequest, RequestVoteResponse,
-                                 Restart, Server, ServerState, Timeout, last_term)
+                                 Restart, Server, ServerState, Timeout, last_term,
+                                 server_name)
 from models.raft.scenario import RaftScenario
 from models.raft_membership import MEMBERSHIP_SCHEMA, Membership
 
@@ -37,6 +38,10 @@ class ServerNode(Node):
 
     ids = Server
     state = ServerState
+
+    @property
+    def name(self) -> str:
+        return server_name(self.id)  # s1..sN, as reports print servers (and a spec names them)
 
     def initial(self) -> ServerState:
         """Init: term 1, Follower, no vote, empty log, nextIndex 1, matchIndex 0."""
@@ -365,6 +370,7 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
              ServerNode.handle_append_entries_response))
     symmetry_sets = ("servers",)
     takes_init = True
+    partitions = True  # a spec's partition: replaces params.partition's side
 
     # -- parameters and the starting configuration --------------------------------
 
@@ -387,6 +393,9 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
         if any(i >= n for i in self.cut_off):
             raise ParamError("params.partition", f"names a server above s{n}; the servers "
                              f"are s1..s{n}")
+        if self.cut_off and self._partition_choice is not None:
+            raise ParamError("partition", "give the partition once: remove params.partition "
+                             "(a side cut off at the start) or the spec's partition:")
         self._setup_liveness()
         self.actions = self._possible_actions()
         self._initial = None if self.init is None else self._parse_init(self.init)
@@ -481,7 +490,7 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
                     break
             else:
                 groups.append([i])
-        return {"servers": groups}
+        return {"servers": self.partition_classes("servers", groups)}  # a spec's partition too
 
 
 # -- mutants: each replaces one rule, reproducing a known way to get Raft wrong ------------

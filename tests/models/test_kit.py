@@ -10,7 +10,7 @@ import pytest
 
 from checker import ModelDefinitionError, Param, check, invariant
 from models.kit import (ActorModel, Bag, Down, Drop, Duplicate, Fifo, MessageSet, Node, ids, on,
-                        on_crash, on_restart, step)
+                        on_crash, on_restart, step, values)
 from models.kit.records import blanked, renamer
 from models.paxos import Paxos
 from tests.brute_force import orbit_counts_agree, reachable_states
@@ -466,3 +466,83 @@ def test_crash_and_restart_mistakes_say_the_fix():
     assert str(error.value) == (
         "model 'no-budget': Process.crash takes its steps within the budget 'crashes', "
         "which is not a parameter of the model; add Param('crashes', ...) to its params")
+
+
+# -- named values ---------------------------------------------------------------------------
+
+Ballot = values("", none=-1)
+Proposal = values("v", none=-1)
+
+
+class Promise(NamedTuple):
+    voter: Server
+    ballot: Ballot
+    proposal: Proposal
+    votes: frozenset[tuple[int, Proposal]]
+    last: Proposal | None = None
+
+
+class Accepted(NamedTuple):
+    promise: Promise
+    plain: int = -1
+
+
+class OwnRepr(NamedTuple):
+    proposal: Proposal
+
+    def __repr__(self) -> str:
+        return "mine"
+
+
+class Voter(Node):
+    ids = Server
+    state = Promise
+
+    def initial(self) -> Promise:
+        return Promise(self.id, -1, -1, frozenset())
+
+    @on(Accepted, NamedTuple("Take", [("s", Server), ("promise", Promise), ("plain", int)]))
+    def take(self, s, m):
+        return None
+
+    @on(OwnRepr, NamedTuple("TakeOwn", [("s", Server), ("proposal", int)]))
+    def own(self, s, m):
+        return None
+
+
+class Voting(ActorModel):
+    name = "voting"
+    params = (Param("servers", 2, "servers"),)
+    roles = (Voter,)
+    messages = (Accepted, OwnRepr)
+
+
+def test_values_of_a_named_domain_print_by_name_at_any_depth():
+    # declared by type alone; values stay plain ints
+    promise = Promise(0, 2, 1, frozenset({(2, 1), (0, 0)}))
+    assert promise == (0, 2, 1, frozenset({(2, 1), (0, 0)}), None)
+    assert repr(promise) == ("Promise(voter=0, ballot=2, proposal=v1, votes=[[0, v0], [2, v1]], "
+                             "last=None)")
+    assert repr(Promise(1, -1, -1, frozenset(), -1)) == (
+        "Promise(voter=1, ballot=none, proposal=none, votes=[], last=none)")
+    # a record holding one prints it so; a record writing its own repr keeps it
+    assert str(Accepted(Promise(0, 0, 0, frozenset()))) == (
+        "Accepted(promise=Promise(voter=0, ballot=0, proposal=v0, votes=[], last=None), "
+        "plain=-1)")
+    assert repr(OwnRepr(0)) == "mine"
+    # reports show them by name, numbers staying numbers (JSON too)
+    model = Voting()
+    (state,) = model.initial_states()
+    view = model.state_view(state)
+    assert {k: v for k, v in view.items() if k.startswith("s1.")} == {
+        "s1.voter": 1, "s1.ballot": "none", "s1.proposal": "none", "s1.votes": [],
+        "s1.last": None}
+    assert view_of(model, Promise(1, 3, 0, frozenset({(3, 0)}))) == {
+        "s1.voter": 1, "s1.ballot": 3, "s1.proposal": "v0", "s1.votes": [[3, "v0"]],
+        "s1.last": None}
+
+
+def view_of(model, promise):
+    (state,) = model.initial_states()
+    state = state[:1] + (promise,) + state[2:]
+    return {k: v for k, v in model.state_view(state).items() if k.startswith("s1.")}

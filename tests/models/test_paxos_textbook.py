@@ -331,16 +331,16 @@ ReceivePrepare(a1 <- p1, n=1)
 ReceivePromise(p1 <- a1, n=1, accepted 0:v0)"""
     view = model.state_view(trace.final)
     # a1's promise reported its acceptance of v0, so p1 proposes v0, not v1
-    assert (view["p1.phase"], view["p1.proposal"]) == ("accepting", 0)
+    assert (view["p1.phase"], view["p1.proposal"]) == ("accepting", "v0")
     assert [m for m in view["network"] if "p=1" in m] == [
-        "AcceptMsg(n=1, p=1, a=0, v=0)", "AcceptMsg(n=1, p=1, a=1, v=0)",
-        "AcceptMsg(n=1, p=1, a=2, v=0)", "PrepareMsg(n=1, p=1, a=2)"]
+        "AcceptMsg(n=1, p=1, a=0, v=v0)", "AcceptMsg(n=1, p=1, a=1, v=v0)",
+        "AcceptMsg(n=1, p=1, a=2, v=v0)", "PrepareMsg(n=1, p=1, a=2)"]
     # with the no_adopt mutant the same run ends with p1 proposing v1
     mutant = PaxosTextbook(mutant="no_adopt", max_msgs=10, **NO_FAULTS)
     state = trace.steps[0].state
     for action in trace.actions:
         state = dict(mutant.successors(state))[action]
-    assert mutant.state_view(state)["p1.proposal"] == 1
+    assert mutant.state_view(state)["p1.proposal"] == "v1"
 
 
 def test_witness_an_acceptor_nacks(witnesses):
@@ -640,7 +640,7 @@ def test_step_events_come_from_the_handlers_with_notes_of_what_changed():
         return model.step_events(before, action, state)
 
     prepare = "PrepareMsg(n=0, p=0, a={})".format
-    promise = "PromiseMsg(n=0, a=1, p=0, accepted_n=-1, accepted_v=-1)"
+    promise = "PromiseMsg(n=0, a=1, p=0, accepted_n=none, accepted_v=none)"
     assert take("Prepare(p0, n=0)") == [
         Sent("p0", f"a{a}", prepare(a)) for a in range(3)] + [Note("p0", "prepares 0")]
     assert take("ReceivePrepare(a1 <- p0, n=0)") == [
@@ -654,12 +654,12 @@ def test_step_events_come_from_the_handlers_with_notes_of_what_changed():
         Received("a1", "p0", promise)]
     assert take("ReceivePrepare(a0 <- p0, n=0)")[-1] == Note("a0", "promised 0")
     assert take("ReceivePromise(p0 <- a0, n=0, accepted none)") == [
-        Received("a0", "p0", "PromiseMsg(n=0, a=0, p=0, accepted_n=-1, accepted_v=-1)")] + [
-        Sent("p0", f"a{a}", f"AcceptMsg(n=0, p=0, a={a}, v=0)") for a in range(3)] + [
+        Received("a0", "p0", "PromiseMsg(n=0, a=0, p=0, accepted_n=none, accepted_v=none)")] + [
+        Sent("p0", f"a{a}", f"AcceptMsg(n=0, p=0, a={a}, v=v0)") for a in range(3)] + [
         Note("p0", "proposes v0 in 0")]
     # the duplicate of a1's promise arrives after p0 moved on: no effect
     assert take("ReceivePromise(p0 <- a1, n=0, accepted none)") == [
         Received("a1", "p0", promise)]
     assert take("ReceiveAccept(a0 <- p0, n=0, v0)") == [
-        Received("p0", "a0", "AcceptMsg(n=0, p=0, a=0, v=0)"),
-        Sent("a0", "l0", "AcceptedMsg(n=0, a=0, l=0, v=0)"), Note("a0", "accepted 0:v0")]
+        Received("p0", "a0", "AcceptMsg(n=0, p=0, a=0, v=v0)"),
+        Sent("a0", "l0", "AcceptedMsg(n=0, a=0, l=0, v=v0)"), Note("a0", "accepted 0:v0")]
