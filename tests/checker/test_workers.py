@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import CheckConfig, Fails, Model, Param, check, explore, invariant, reachable
-from checker import workers
+from checker import partitioned, workers
 from checker.spec import load_spec
 from models import REGISTRY
 from tests.checker.test_against_naive import graphs
@@ -54,20 +54,20 @@ def tiny_chunks(chunk: int = 8):
 
 @contextmanager
 def counting_forks():
-    """Counts the worker processes started, so that a test cannot pass
+    """Counts the partitioned searches started, so that a test cannot pass
     without sharing anything."""
     started = []
-    original = workers.Child.__init__
+    original = partitioned.Partitions.__init__
 
     def init(self, *args):
         started.append(1)
         original(self, *args)
 
-    workers.Child.__init__ = init
+    partitioned.Partitions.__init__ = init
     try:
         yield started
     finally:
-        workers.Child.__init__ = original
+        partitioned.Partitions.__init__ = original
 
 
 def both(model, config: CheckConfig = CheckConfig(), workers_: int = 2) -> tuple:
@@ -146,9 +146,9 @@ def test_a_wide_model_is_shared_and_gives_the_one_process_result():
         one, two = both(Grid(side=30), CheckConfig(keep_going=True))
         _, three = both(Grid(side=30), CheckConfig(keep_going=True), 3)
     assert one == two == three
-    # levels of 8 states and more (x + y from 7 to 53) fork 1 worker, then 2
-    # but where there are only 2 chunks of 4 (8 states: x + y = 7 or 53)
-    assert len(started) == 47 * 1 + (45 * 2 + 2 * 1)
+    # the partitions start once a run, at its first level of 8 states
+    # (x + y = 7), and hold the states from there to the end
+    assert len(started) == 2
     verdict, _, distinct, _, depth, _, _, violations, witnesses = one
     assert (verdict, distinct, depth) == ("violated", 31 * 31, 60)
     assert [(name, len(trace) - 1) for name, _, trace in violations] == [("small_sum", 56)]

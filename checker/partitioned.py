@@ -1,0 +1,412 @@
+"""Partitioned breadth-first search: each process owns part of the states.
+
+Once a level is large enough, the search forks `workers - 1` copies of
+itself, once for the whole run. Process p (the main process is partition 0)
+owns the states whose fingerprint is p modulo the number of processes: it
+keeps them in its frontier, decides which of them are new, and checks them.
+A level goes in two steps, with the main process as the barrier between them:
+
+1. *expand*: every process expands its own frontier states, checks the
+   steps, and sends each successor to its owner, in batches pickled into
+   files of a work directory (in memory, /dev/shm, where there is one): the
+   fingerprint, the successor's *key* and the state. A successor already
+   sent to its owner before is not sent again (an earlier key wins anyway,
+   and one sent at an earlier level is visited by now).
+2. *admit*: every process reads what was sent to it, sorts it by key, keeps
+   the first occurrence of each fingerprint not yet visited, checks those
+   states and sends their keys to the main process.
+
+The key of a step is (number of its source state, successor ordinal), the
+position at which one process would have generated it, and the location
+the back-pointers record. The main process merges the keys of the new
+states: sorted, they are the next level in one-process order, which
+numbers the states and gives the back-pointers (the main process keeps them
+all, 8 bytes a state, and rebuilds traces as in one process). Every finding
+carries the key of its step, so the first of each property is the
+one-process first. Where one process would stop inside a level (a violation,
+or at the depth bound the first chunk that leads to a new state), counts and
+findings are cut at the same chunk: per-chunk counts come back for that.
+So the result is the one-process result, whatever the number of processes.
+
+A process that fails (the model raised in it, it died, a state could not be
+pickled) makes the whole run start again in one process (`Failed`), where
+an error is reported as one process reports it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import signal
+import tempfile
+import time
+from collections import Counter
+from multiprocessing import get_context
+from typing import Any
+
+import numpy as np
+
+from checker import workers
+from checker.fingerprints import ExactStore, FingerprintStore
+
+_ORDINAL_BITS = 32
+_ORDINALS = (1 << _ORDINAL_BITS) - 1
+
+
+class Failed(Exception):
+    """A partition process failed; `died` when it was killed or vanished."""
+
+    def __init__(self, message: str, died: bool):
+        super().__init__(message)
+        self.died = died
+
+
+class Level:
+    """The size of a level held by the partitions (the engine's frontier
+    while partitions run: only its size is looked at)."""
+
+    def __init__(self, size: int):
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def key_of(parent: int, ordinal: int) -> int:
+    return parent << _ORDINAL_BITS | ordinal
+
+
+def owner_of(fingerprint: Any, count: int) -> int:
+    """The partition that owns a state (its fingerprint, or the state itself
+    in exact mode: `hash` is the same in every forked process)."""
+    return hash(fingerprint) % count
+
+
+class _Part:
+    """One partition's share of the search, run by the process that owns it."""
+
+    def __init__(self, search: Any, index: int, count: int, directory: str,
+                 states: list[Any], numbers: list[int]):
+        self.search, self.index, self.count, self.directory = search, index, count, directory
+        self.states, self.numbers = states, numbers
+        # the states this process sent to other owners (they are visited
+        # or lost to an earlier key: never worth sending again)
+        self.sent = ExactStore() if search.config.exact else FingerprintStore()
+        self.level = 0
+        self.own: list[tuple] = []  # batches sent to itself
+        self.new: list[Any] = []  # admitted, waiting for their numbers
+
+    def _path(self, source: int, target: int) -> str:
+        return os.path.join(self.directory, f"{self.level}-{source}-{target}")
+
+    def expand(self, level_first: int, shown: set[str], deadline: float | None) -> tuple:
+        """Expand this partition's frontier: (findings, generated steps
+        by (chunk, action), overdue)."""
+        search, count, index, chunk_size = self.search, self.count, self.index, _chunk()
+        search._activate(shown)
+        found: dict[str, Any] = {}
+        generated: Counter = Counter()
+        outboxes = {q: open(self._path(index, q), "wb") for q in range(count) if q != index}
+        self.own = []
+        overdue = False
+        try:
+            low = 0
+            while low < len(self.states):
+                if deadline is not None and time.monotonic() > deadline:
+                    overdue = True
+                    break
+                # one chunk of the level (as one process numbers them) at a
+                # time, so that counts can be cut where one process stops
+                chunk = (self.numbers[low] - level_first) // chunk_size
+                high = low
+                while (high < len(self.states)
+                       and (self.numbers[high] - level_first) // chunk_size == chunk):
+                    high += 1
+                self._expand_chunk(low, high, chunk, found, generated, outboxes)
+                low = high
+        finally:
+            for outbox in outboxes.values():
+                outbox.close()
+        return found, generated, overdue
+
+    def _expand_chunk(self, low: int, high: int, chunk: int, found: dict, generated: Counter,
+                      outboxes: dict) -> None:
+        search, numbers = self.search, self.numbers
+        local: dict[str, Any] = {}
+        batch = search._steps_of(self.states[low:high], low, local)
+        generated.update(zip(repeat_value(chunk, len(batch.action_types)), batch.action_types))
+        for name, occurrence in local.items():
+            parent, ordinal = occurrence.location
+            occurrence.location = (numbers[parent], ordinal)
+            occurrence.order = (key_of(numbers[parent], ordinal), occurrence.order[1])
+            _first(found, name, occurrence)
+        if not batch.states:
+            return
+        if search.symmetry is not None:
+            search._canonicalize(batch)
+        fingerprints, count = batch.fingerprints, self.count
+        keys = [key_of(numbers[parent], ordinal)
+                for parent, ordinal in zip(batch.parents, batch.ordinals)]
+        kinds = batch.action_types
+        actions = [kinds[number] for number in batch.step_numbers]
+        owners = [owner_of(fingerprint, count) for fingerprint in fingerprints]
+        foreign = [k for k, owner in enumerate(owners) if owner != self.index]
+        unsent = set(foreign[k] for k in self.sent.add_new([fingerprints[k] for k in foreign]))
+        parts: dict[int, list[int]] = {}
+        for k, owner in enumerate(owners):
+            if owner == self.index or k in unsent:
+                parts.setdefault(owner, []).append(k)
+        for owner, ks in parts.items():
+            sending = ([fingerprints[k] for k in ks], [keys[k] for k in ks],
+                       [actions[k] for k in ks], [batch.states[k] for k in ks])
+            if owner == self.index:
+                self.own.append(sending)
+            else:
+                try:
+                    pickle.dump(sending, outboxes[owner], protocol=pickle.HIGHEST_PROTOCOL)
+                except (pickle.PicklingError, TypeError, AttributeError) as error:
+                    raise Failed(f"a state cannot be sent: {error}", died=False) from None
+
+    def admit(self, probe_only: bool) -> tuple:
+        """The states sent to this partition that are new, in key order:
+        (their keys, new states by (chunk, action), findings). At the depth
+        bound (`probe_only`) nothing is stored or checked, as in one process."""
+        search = self.search
+        fingerprints: list[Any] = []
+        keys: list[int] = []
+        actions: list[type] = []
+        states: list[Any] = []
+        received = list(self.own)
+        self.own = []
+        for source in range(self.count):
+            if source == self.index:
+                continue
+            path = self._path(source, self.index)
+            with open(path, "rb") as inbox:
+                while True:
+                    try:
+                        received.append(pickle.load(inbox))
+                    except EOFError:
+                        break
+            os.unlink(path)
+        for batch in received:
+            fingerprints += batch[0]
+            keys += batch[1]
+            actions += batch[2]
+            states += batch[3]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        positions = search.store.add_new([fingerprints[k] for k in order],
+                                         record=not probe_only)
+        chosen = [order[p] for p in positions]
+        new_keys = [keys[k] for k in chosen]
+        new_states = [states[k] for k in chosen]
+        found: dict[str, Any] = {}
+        if not probe_only:
+            parents = [key >> _ORDINAL_BITS for key in new_keys]
+            ordinals = [key & _ORDINALS for key in new_keys]
+            search._check_states(new_states, parents, ordinals, new_keys, found)
+        self.new = new_states
+        return (np.array(new_keys, dtype=np.uint64),
+                [actions[k] for k in chosen], found)
+
+    def settle(self, numbers: np.ndarray) -> None:
+        """The new states kept (the first `len(numbers)` in key order) become
+        the frontier, numbered."""
+        self.states = self.new[:len(numbers)]
+        self.numbers = numbers.tolist()
+        self.new = []
+        self.level += 1
+
+
+def repeat_value(value: int, times: int) -> list[int]:
+    return [value] * times
+
+
+def _chunk() -> int:
+    from checker import explore
+    return explore.CHUNK
+
+
+def _first(found: dict[str, Any], name: str, occurrence: Any) -> None:
+    if name not in found or occurrence.order < found[name].order:
+        found[name] = occurrence
+
+
+class Partitions:
+    """The main process's side: partition 0 and the children that own the
+    others."""
+
+    def __init__(self, search: Any, frontier: list[Any], first: int, count: int):
+        self.search, self.count = search, count
+        self.directory = tempfile.mkdtemp(
+            prefix="cmc-partitions-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        fingerprint = search.fingerprint
+        owners = [owner_of(fingerprint(state), count) for state in frontier]
+        self.size = len(frontier)
+        self.first = first
+        self.children: list[tuple[int, Any]] = []
+        self.store_bytes: dict[int, int] = {}  # of each child's visited set
+        context = get_context("fork")
+        for index in range(1, count):
+            mine, theirs = context.Pipe()
+            pid = os.fork()
+            if pid == 0:
+                mine.close()
+                part = _Part(search, index, count, self.directory,
+                             [s for s, o in zip(frontier, owners) if o == index],
+                             [first + k for k, o in enumerate(owners) if o == index])
+                _serve(part, theirs)  # never returns
+            theirs.close()
+            self.children.append((pid, mine))
+        self.part = _Part(search, 0, count, self.directory,
+                          [s for s, o in zip(frontier, owners) if o == 0],
+                          [first + k for k, o in enumerate(owners) if o == 0])
+
+    def level(self, deadline: float | None, probe_only: bool) -> Level:
+        """Expand the level the partitions hold; return the next one's size."""
+        search = self.search
+        shown = set(search.violations) | set(search.witnesses)
+        level_first = self.first
+        self._send(("expand", level_first, shown, deadline))
+        replies = [self.part.expand(level_first, shown, deadline)] + self._replies(deadline)
+        if any(overdue for _, _, overdue in replies):
+            search.stopped_by = "time_limit"
+            return Level(0)
+        self._send(("admit", probe_only))
+        admitted = [self.part.admit(probe_only)] + self._replies(deadline)
+        found: dict[str, Any] = {}
+        for reply in replies:
+            for name, occurrence in reply[0].items():
+                _first(found, name, occurrence)
+        for reply in admitted:
+            for name, occurrence in reply[2].items():
+                _first(found, name, occurrence)
+        chunk_size = _chunk()
+
+        def chunk_of(key: int) -> int:
+            return ((key >> _ORDINAL_BITS) - level_first) // chunk_size
+
+        # where one process would stop within this level
+        stops = []
+        if not search.config.keep_going:
+            stops += [chunk_of(occurrence.order[0]) for name, occurrence in found.items()
+                      if search.model.properties[name].kind != "reachable"]
+        keys = [reply[0] for reply in admitted]
+        if probe_only:
+            stops += [chunk_of(int(part.min())) for part in keys if len(part)]
+        cut = min(stops) if stops else None
+        limit = (key_of(level_first + (cut + 1) * chunk_size, 0) if cut is not None
+                 else None)
+        if limit is not None:
+            found = {name: occurrence for name, occurrence in found.items()
+                     if occurrence.order[0] < limit}
+            kept = [int(np.searchsorted(part, np.uint64(limit))) for part in keys]
+        else:
+            kept = [len(part) for part in keys]
+        for reply in replies:
+            for (chunk, action), n in reply[1].items():
+                if cut is None or chunk <= cut:
+                    search.generated += n
+                    search.action_counts[action] += n
+        if probe_only:
+            search._settle(found)
+            return Level(sum(kept))
+        kept_keys = [part[:n] for part, n in zip(keys, kept)]
+        for (_, actions, _), n in zip(admitted, kept):
+            search.new_states.update(actions[:n])
+        everything = np.concatenate(kept_keys) if kept_keys else np.zeros(0, np.uint64)
+        order = np.argsort(everything, kind="stable")
+        ranks = np.empty(len(everything), dtype=np.int64)
+        ranks[order] = np.arange(len(everything))
+        base = len(search.pointers)
+        ordered = everything[order]
+        search.pointers.extend((ordered >> np.uint64(_ORDINAL_BITS)).tolist(),
+                               (ordered & np.uint64(_ORDINALS)).tolist())
+        search._settle(found)
+        numbers, at = [], 0
+        for part in kept_keys:
+            numbers.append(ranks[at:at + len(part)] + base)
+            at += len(part)
+        self._send_each([("settle", n) for n in numbers[1:]])
+        self.part.settle(numbers[0])
+        self.first = base
+        self.size = len(everything)
+        search.reporter.update(search.depth + 1, len(search.pointers), search.generated,
+                               self.size)
+        return Level(self.size)
+
+    def _send(self, message: tuple) -> None:
+        self._send_each([message] * len(self.children))
+
+    def _send_each(self, messages: list[tuple]) -> None:
+        for (_, connection), message in zip(self.children, messages):
+            try:
+                connection.send(message)
+            except (BrokenPipeError, ConnectionResetError, EOFError):
+                raise Failed("a partition process died", died=True) from None
+
+    def _replies(self, deadline: float | None) -> list[tuple]:
+        """Each child's reply, in order; `Failed` if one failed."""
+        replies = []
+        for index, (_, connection) in enumerate(self.children):
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic()) + 1
+            if not connection.poll(timeout):
+                self.search.stopped_by = "time_limit"
+                return [(None, None, True)] * len(self.children)
+            try:
+                kind, value = connection.recv()
+            except (EOFError, ConnectionResetError):
+                raise Failed("a partition process died", died=True) from None
+            if kind == "failed":
+                raise Failed(value, died=False)
+            reply, canonical_seconds, memory, store_bytes = value
+            self.search.canonical_seconds += canonical_seconds
+            self.search.worker_memory = max(self.search.worker_memory, memory)
+            self.store_bytes[index] = store_bytes
+            replies.append(reply)
+        self.search.partition_store_bytes = sum(self.store_bytes.values())
+        return replies
+
+    def close(self) -> None:
+        """Stop the children (they may be busy or stopped) and wait for them."""
+        for pid, connection in self.children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            connection.close()
+        for pid, _ in self.children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        self.children = []
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _serve(part: _Part, connection: Any) -> None:
+    """A child's loop: carry out the main process's requests until killed."""
+    # Ctrl-C reaches the whole process group: the main process handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    search = part.search
+    try:
+        while True:
+            request = connection.recv()
+            search.canonical_seconds = 0.0
+            if request[0] == "expand":
+                reply = part.expand(*request[1:])
+            elif request[0] == "admit":
+                reply = part.admit(*request[1:])
+            else:
+                part.settle(request[1])
+                continue
+            connection.send(("done", (reply, search.canonical_seconds,
+                                      workers.private_memory(), search.store.nbytes)))
+    except BaseException as error:  # reported to the main process, which decides
+        try:
+            connection.send(("failed", f"{type(error).__name__}: {error}"))
+        except BaseException:
+            pass
+    finally:
+        os._exit(0)
