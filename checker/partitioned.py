@@ -52,6 +52,8 @@ from checker.fingerprints import ExactStore, FingerprintStore
 
 _ORDINAL_BITS = 32
 _ORDINALS = (1 << _ORDINAL_BITS) - 1
+#: Parts of received states remembered (`_Part._shared`) before starting over.
+_PARTS = 1 << 16
 
 
 class Failed(Exception):
@@ -96,6 +98,7 @@ class _Part:
         self.level = 0
         self.own: list[tuple] = []  # batches sent to itself
         self.new: list[Any] = []  # admitted, waiting for their numbers
+        self.parts: dict[Any, Any] = {}  # parts of received states, one object each
 
     def _path(self, source: int, target: int) -> str:
         return os.path.join(self.directory, f"{self.level}-{source}-{target}")
@@ -194,7 +197,7 @@ class _Part:
             fingerprints += batch[0]
             keys += batch[1]
             actions += batch[2]
-            states += batch[3]
+            states += map(self._shared, batch[3])
         order = sorted(range(len(keys)), key=keys.__getitem__)
         positions = search.store.add_new([fingerprints[k] for k in order],
                                          record=not probe_only)
@@ -209,6 +212,18 @@ class _Part:
         self.new = new_states
         return (np.array(new_keys, dtype=np.uint64),
                 [actions[k] for k in chosen], found)
+
+    def _shared(self, value: Any) -> Any:
+        """`value` made of the equal parts already held where there are
+        some: states that arrive pickled share nothing with the states held
+        here, and the caches of the model and of the fingerprints find a
+        part at once only when it is the same object."""
+        if type(value) is not tuple:
+            return value
+        parts = self.parts
+        if len(parts) > _PARTS:
+            parts.clear()
+        return tuple([parts.setdefault(part, part) for part in value])
 
     def settle(self, numbers: np.ndarray) -> None:
         """The new states kept (the first `len(numbers)` in key order) become

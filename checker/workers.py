@@ -28,3 +28,16 @@ def usable_cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def idle_cpus() -> int:
+    """The usable CPUs that the machine's load (its one-minute average of
+    runnable processes) leaves idle, at least 1: more processes than that
+    only take turns on the same CPUs, each paying the partitioned search's
+    own costs."""
+    cpus = usable_cpus()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # the system does not tell
+        load = 0.0
+    return max(1, min(cpus, int(cpus - load + 0.5)))
