@@ -40,7 +40,8 @@ from collections import Counter
 from itertools import chain, compress, repeat
 from typing import Any, Callable
 
-from checker import partitioned, workers
+from checker import checkpoint, partitioned, workers
+from checker.checkpoint import Checkpoints
 
 from checker.errors import CheckerError, ModelDefinitionError
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
@@ -77,15 +78,20 @@ def select_properties(model: Model, names: tuple[str, ...] | None) -> tuple[Prop
 
 
 def check(model: Model, config: CheckConfig = CheckConfig(),
-          reporter: Reporter | None = None) -> Result:
-    """Explore `model` breadth-first under `config` and return the result."""
+          reporter: Reporter | None = None,
+          checkpoints: "Checkpoints | None" = None) -> Result:
+    """Explore `model` breadth-first under `config` and return the result;
+    with `checkpoints`, save the search between levels now and then (in one
+    process), or resume it from the last checkpoint."""
     # States are tuples and frozensets, which make no reference cycles, yet
     # the cyclic collector would rescan every live frontier state over and
     # over (a third to a half of a long run): it is paused for the search.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Search(model, config, reporter or Silent()).run()
+        if checkpoints is not None:
+            config = dataclasses.replace(config, workers=1)  # the frontier is held here
+        return _Search(model, config, reporter or Silent(), checkpoints).run()
     finally:
         if collecting:
             gc.enable()
@@ -119,8 +125,10 @@ class _Batch:
 
 
 class _Search:
-    def __init__(self, model: Model, config: CheckConfig, reporter: Reporter):
+    def __init__(self, model: Model, config: CheckConfig, reporter: Reporter,
+                 checkpoints: "Checkpoints | None" = None):
         self.model = model
+        self.checkpoints = checkpoints
         self.config = config
         self.reporter = reporter
         self.properties = select_properties(model, config.properties)
@@ -178,8 +186,12 @@ class _Search:
         deadline = (started + self.config.time_limit
                     if self.config.time_limit is not None else None)
         try:
-            frontier = self._initial_level()
+            frontier = (self._resumed() if self.checkpoints and self.checkpoints.resume
+                        else self._initial_level())
             while frontier and not self._stopping():
+                if self.checkpoints is not None and self.checkpoints.due():
+                    self.checkpoints.save(self._identity(), {
+                        name: getattr(self, name) for name in checkpoint.SAVED}, frontier)
                 if self.config.max_depth is not None and self.depth >= self.config.max_depth:
                     # Expanding further would go past the bound: the run is
                     # complete only if no unexplored state lies beyond it.
@@ -213,6 +225,22 @@ class _Search:
         seconds = time.monotonic() - started
         self.reporter.finish(self.depth, len(self.pointers), self.generated)
         return self._result(seconds)
+
+    def _identity(self) -> tuple:
+        """What a checkpoint must match to be resumed by this search."""
+        return (self.model.name, getattr(self.model, "mutant", None),
+                tuple(sorted(self.model.parameters().items())),
+                dataclasses.replace(self.config, workers=1, time_limit=None))
+
+    def _resumed(self) -> list[Any]:
+        """The search as the last checkpoint left it; its next level."""
+        values, frontier = self.checkpoints.load(self._identity())
+        for name, value in values.items():
+            setattr(self, name, value)
+        self._activate()
+        if self.soundness is not None:  # it sampled the first states already
+            self.soundness.states_left = self.soundness.steps_left = 0
+        return frontier
 
     def _close_partitions(self) -> None:
         if self.partitions is not None:
