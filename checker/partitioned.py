@@ -79,10 +79,17 @@ def key_of(parent: int, ordinal: int) -> int:
     return parent << _ORDINAL_BITS | ordinal
 
 
-def owner_of(fingerprint: Any, count: int) -> int:
-    """The partition that owns a state (its fingerprint, or the state itself
-    in exact mode: `hash` is the same in every forked process)."""
-    return hash(fingerprint) % count
+def owners_of(fingerprints: list[Any], count: int) -> np.ndarray:
+    """The partitions that own the states of these fingerprints (or these
+    states themselves in exact mode, by `hash`, the same in every forked
+    process)."""
+    if fingerprints and type(fingerprints[0]) is int:
+        try:
+            return np.array(fingerprints, dtype=np.uint64) % np.uint64(count)
+        except OverflowError:  # exact mode's states may be ints of any size
+            pass
+    return np.array([hash(fingerprint) % count for fingerprint in fingerprints],
+                    dtype=np.uint64)
 
 
 class _Part:
@@ -113,21 +120,17 @@ class _Part:
         outboxes = {q: open(self._path(index, q), "wb") for q in range(count) if q != index}
         self.own = []
         overdue = False
+        # one chunk of the level (as one process numbers them) at a time, so
+        # that counts can be cut where one process stops
+        chunks = ((self.numbers - np.uint64(level_first)) // np.uint64(chunk_size)).tolist()
+        bounds = [k for k in range(len(chunks)) if k == 0 or chunks[k] != chunks[k - 1]]
+        bounds.append(len(chunks))
         try:
-            low = 0
-            while low < len(self.states):
+            for low, high in zip(bounds, bounds[1:]):
                 if deadline is not None and time.monotonic() > deadline:
                     overdue = True
                     break
-                # one chunk of the level (as one process numbers them) at a
-                # time, so that counts can be cut where one process stops
-                chunk = (self.numbers[low] - level_first) // chunk_size
-                high = low
-                while (high < len(self.states)
-                       and (self.numbers[high] - level_first) // chunk_size == chunk):
-                    high += 1
-                self._expand_chunk(low, high, chunk, found, generated, outboxes)
-                low = high
+                self._expand_chunk(low, high, chunks[low], found, generated, outboxes)
         finally:
             for outbox in outboxes.values():
                 outbox.close()
@@ -141,35 +144,38 @@ class _Part:
         generated.update(zip(repeat_value(chunk, len(batch.action_types)), batch.action_types))
         for name, occurrence in local.items():
             parent, ordinal = occurrence.location
-            occurrence.location = (numbers[parent], ordinal)
-            occurrence.order = (key_of(numbers[parent], ordinal), occurrence.order[1])
+            number = int(numbers[parent])
+            occurrence.location = (number, ordinal)
+            occurrence.order = (key_of(number, ordinal), occurrence.order[1])
             _first(found, name, occurrence)
         if not batch.states:
             return
         if search.symmetry is not None:
             search._canonicalize(batch)
-        fingerprints, count = batch.fingerprints, self.count
-        keys = [key_of(numbers[parent], ordinal)
-                for parent, ordinal in zip(batch.parents, batch.ordinals)]
+        fingerprints, count, index = batch.fingerprints, self.count, self.index
+        keys = (self.numbers[np.array(batch.parents, dtype=np.intp)] << np.uint64(_ORDINAL_BITS)
+                | np.array(batch.ordinals, dtype=np.uint64))
+        owners = owners_of(fingerprints, count)
+        foreign = np.flatnonzero(owners != index)
+        unsent = foreign[self.sent.add_new(list(map(fingerprints.__getitem__, foreign.tolist())))]
         kinds = batch.action_types
-        actions = [kinds[number] for number in batch.step_numbers]
-        owners = [owner_of(fingerprint, count) for fingerprint in fingerprints]
-        foreign = [k for k, owner in enumerate(owners) if owner != self.index]
-        unsent = set(foreign[k] for k in self.sent.add_new([fingerprints[k] for k in foreign]))
-        parts: dict[int, list[int]] = {}
-        for k, owner in enumerate(owners):
-            if owner == self.index or k in unsent:
-                parts.setdefault(owner, []).append(k)
-        for owner, ks in parts.items():
-            sending = ([fingerprints[k] for k in ks], [keys[k] for k in ks],
-                       [actions[k] for k in ks], [batch.states[k] for k in ks])
-            if owner == self.index:
+        step_numbers = batch.step_numbers
+        mine = np.flatnonzero(owners == index)
+        for owner, chosen in [(index, mine)] + [
+                (q, unsent[owners[unsent] == q]) for q in range(count) if q != index]:
+            if not len(chosen):
+                continue
+            positions = chosen.tolist()
+            sending = (list(map(fingerprints.__getitem__, positions)), keys[chosen],
+                       [kinds[step_numbers[k]] for k in positions],
+                       list(map(batch.states.__getitem__, positions)))
+            if owner == index:
                 self.own.append(sending)
-            else:
-                try:
-                    pickle.dump(sending, outboxes[owner], protocol=pickle.HIGHEST_PROTOCOL)
-                except (pickle.PicklingError, TypeError, AttributeError) as error:
-                    raise Failed(f"a state cannot be sent: {error}", died=False) from None
+                continue
+            try:
+                pickle.dump(sending, outboxes[owner], protocol=pickle.HIGHEST_PROTOCOL)
+            except (pickle.PicklingError, TypeError, AttributeError) as error:
+                raise Failed(f"a state cannot be sent: {error}", died=False) from None
 
     def admit(self, probe_only: bool) -> tuple:
         """The states sent to this partition that are new, in key order:
@@ -177,7 +183,6 @@ class _Part:
         bound (`probe_only`) nothing is stored or checked, as in one process."""
         search = self.search
         fingerprints: list[Any] = []
-        keys: list[int] = []
         actions: list[type] = []
         states: list[Any] = []
         received = list(self.own)
@@ -195,23 +200,24 @@ class _Part:
             os.unlink(path)
         for batch in received:
             fingerprints += batch[0]
-            keys += batch[1]
             actions += batch[2]
             states += map(self._shared, batch[3])
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        positions = search.store.add_new([fingerprints[k] for k in order],
+        keys = (np.concatenate([batch[1] for batch in received]) if received
+                else np.zeros(0, dtype=np.uint64))
+        order = np.argsort(keys, kind="stable").tolist()
+        positions = search.store.add_new(list(map(fingerprints.__getitem__, order)),
                                          record=not probe_only)
         chosen = [order[p] for p in positions]
-        new_keys = [keys[k] for k in chosen]
-        new_states = [states[k] for k in chosen]
+        new_keys = keys[chosen]
+        new_states = list(map(states.__getitem__, chosen))
         found: dict[str, Any] = {}
         if not probe_only:
-            parents = [key >> _ORDINAL_BITS for key in new_keys]
-            ordinals = [key & _ORDINALS for key in new_keys]
-            search._check_states(new_states, parents, ordinals, new_keys, found)
+            key_list = new_keys.tolist()
+            parents = (new_keys >> np.uint64(_ORDINAL_BITS)).tolist()
+            ordinals = (new_keys & np.uint64(_ORDINALS)).tolist()
+            search._check_states(new_states, parents, ordinals, key_list, found)
         self.new = new_states
-        return (np.array(new_keys, dtype=np.uint64),
-                [actions[k] for k in chosen], found)
+        return new_keys, list(map(actions.__getitem__, chosen)), found
 
     def _shared(self, value: Any) -> Any:
         """`value` made of the equal parts already held where there are
@@ -229,7 +235,7 @@ class _Part:
         """The new states kept (the first `len(numbers)` in key order) become
         the frontier, numbered."""
         self.states = self.new[:len(numbers)]
-        self.numbers = numbers.tolist()
+        self.numbers = numbers.astype(np.uint64)
         self.new = []
         self.level += 1
 
@@ -257,7 +263,7 @@ class Partitions:
         self.directory = tempfile.mkdtemp(
             prefix="cmc-partitions-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
         fingerprint = search.fingerprint
-        owners = [owner_of(fingerprint(state), count) for state in frontier]
+        owners = owners_of([fingerprint(state) for state in frontier], count).tolist()
         self.size = len(frontier)
         self.first = first
         self.children: list[tuple[int, Any]] = []
@@ -270,13 +276,15 @@ class Partitions:
                 mine.close()
                 part = _Part(search, index, count, self.directory,
                              [s for s, o in zip(frontier, owners) if o == index],
-                             [first + k for k, o in enumerate(owners) if o == index])
+                             np.array([first + k for k, o in enumerate(owners) if o == index],
+                                      dtype=np.uint64))
                 _serve(part, theirs)  # never returns
             theirs.close()
             self.children.append((pid, mine))
         self.part = _Part(search, 0, count, self.directory,
                           [s for s, o in zip(frontier, owners) if o == 0],
-                          [first + k for k, o in enumerate(owners) if o == 0])
+                          np.array([first + k for k, o in enumerate(owners) if o == 0],
+                                   dtype=np.uint64))
 
     def level(self, deadline: float | None, probe_only: bool) -> Level:
         """Expand the level the partitions hold; return the next one's size."""

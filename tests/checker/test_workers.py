@@ -293,3 +293,11 @@ def test_running_out_of_memory_stops_the_run_with_what_was_explored(count):
     assert (result.verdict, result.stopped_by) == ("incomplete", "memory")
     # levels 0 to 10 (x + y = d holds d + 1 points) were stored
     assert (result.stats.distinct_states, result.stats.depth) == (sum(range(1, 12)), 10)
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_partitions_of_exact_states_give_the_one_process_result(count):
+    with tiny_chunks(4), counting_forks() as started:
+        one, several = both(Grid(side=20), CheckConfig(keep_going=True, exact=True), count)
+    assert one == several and len(started) == 1
+    assert (one[2], one[4]) == (21 * 21, 40)
