@@ -42,6 +42,7 @@ import signal
 import tempfile
 import time
 from collections import Counter
+from itertools import repeat
 from multiprocessing import get_context
 from typing import Any
 
@@ -79,17 +80,13 @@ def key_of(parent: int, ordinal: int) -> int:
     return parent << _ORDINAL_BITS | ordinal
 
 
-def owners_of(fingerprints: list[Any], count: int) -> np.ndarray:
-    """The partitions that own the states of these fingerprints (or these
-    states themselves in exact mode, by `hash`, the same in every forked
-    process)."""
-    if fingerprints and type(fingerprints[0]) is int:
-        try:
-            return np.array(fingerprints, dtype=np.uint64) % np.uint64(count)
-        except OverflowError:  # exact mode's states may be ints of any size
-            pass
-    return np.array([hash(fingerprint) % count for fingerprint in fingerprints],
-                    dtype=np.uint64)
+def owners_of(fingerprints: list[Any], count: int, exact: bool) -> np.ndarray:
+    """The partitions that own the states of these 64-bit fingerprints (or,
+    `exact`, of these states themselves, by `hash`: the same in every
+    forked process)."""
+    if exact:
+        return np.array([hash(state) % count for state in fingerprints], dtype=np.uint64)
+    return np.array(fingerprints, dtype=np.uint64) % np.uint64(count)
 
 
 class _Part:
@@ -141,7 +138,7 @@ class _Part:
         search, numbers = self.search, self.numbers
         local: dict[str, Any] = {}
         batch = search._steps_of(self.states[low:high], low, local)
-        generated.update(zip(repeat_value(chunk, len(batch.action_types)), batch.action_types))
+        generated.update(zip(repeat(chunk), batch.action_types))
         for name, occurrence in local.items():
             parent, ordinal = occurrence.location
             number = int(numbers[parent])
@@ -155,7 +152,7 @@ class _Part:
         fingerprints, count, index = batch.fingerprints, self.count, self.index
         keys = (self.numbers[np.array(batch.parents, dtype=np.intp)] << np.uint64(_ORDINAL_BITS)
                 | np.array(batch.ordinals, dtype=np.uint64))
-        owners = owners_of(fingerprints, count)
+        owners = owners_of(fingerprints, count, search.config.exact)
         foreign = np.flatnonzero(owners != index)
         unsent = foreign[self.sent.add_new(list(map(fingerprints.__getitem__, foreign.tolist())))]
         kinds = batch.action_types
@@ -240,10 +237,6 @@ class _Part:
         self.level += 1
 
 
-def repeat_value(value: int, times: int) -> list[int]:
-    return [value] * times
-
-
 def _chunk() -> int:
     from checker import explore
     return explore.CHUNK
@@ -263,7 +256,8 @@ class Partitions:
         self.directory = tempfile.mkdtemp(
             prefix="cmc-partitions-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
         fingerprint = search.fingerprint
-        owners = owners_of([fingerprint(state) for state in frontier], count).tolist()
+        owners = owners_of([fingerprint(state) for state in frontier], count,
+                           search.config.exact).tolist()
         self.size = len(frontier)
         self.first = first
         self.children: list[tuple[int, Any]] = []
