@@ -57,7 +57,7 @@ from checker.traces import NO_PARENT, BackPointers, replay
 #: Parent states expanded between two batched look-ups in the visited set
 #: (and between two looks at the clock).
 CHUNK = 1024
-#: The smallest part of a level worth a process of its own.
+#: The smallest level from which the search is partitioned between processes.
 FORK_MIN = 2 * CHUNK
 #: States whose hash is compared before and after expansion, to catch a
 #: successor function that mutates its input. (Python's `hash` will do here:
