@@ -23,7 +23,8 @@ from checker.errors import CheckerError
 FILE = "checkpoint.pickle"
 #: The search's values saved (attributes of the engine's search).
 SAVED = ("store", "outside", "pointers", "generated", "depth", "action_counts",
-         "new_states", "violations", "witnesses", "canonical_seconds")
+         "new_states", "violations", "witnesses", "canonical_seconds", "bound_stops",
+         "bound_stop")
 
 
 class Checkpoints:

@@ -48,7 +48,8 @@ from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
 from checker.model import Model, has_bounds
 from checker.progress import Reporter, Silent
-from checker.properties import Property, default_properties, reason_of
+from checker.properties import (BOUND_STOP, DEADLOCK, Property, default_properties,
+                                reason_of)
 from checker.result import (HOLDS, INCOMPLETE, VIOLATED, CheckConfig, Finding,
                             Result, Stats)
 from checker.symmetry import Symmetry
@@ -59,6 +60,11 @@ from checker.traces import NO_PARENT, BackPointers, replay
 CHUNK = 1024
 #: The smallest level from which the search is partitioned between processes.
 FORK_MIN = 2 * CHUNK
+#: The ordinal of a finding's location ``(number, ITSELF)`` that names the
+#: state numbered `number` itself, not one of its successors: where a run
+#: ends (a deadlock, a bound stop). Its place in the trace is looked up
+#: when the finding is settled, by the process that holds the back-pointers.
+ITSELF = None
 #: States whose hash is compared before and after expansion, to catch a
 #: successor function that mutates its input. (Python's `hash` will do here:
 #: a state is compared with itself, not with other states.)
@@ -83,6 +89,17 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
     """Explore `model` breadth-first under `config` and return the result;
     with `checkpoints`, save the search between levels now and then (in one
     process), or resume it from the last checkpoint."""
+    temporal = [p.name for p in select_properties(model, config.properties) if p.temporal]
+    if temporal and checkpoints is not None:
+        raise CheckerError(
+            f"temporal properties ({', '.join(temporal)}) are checked on the whole state "
+            "graph at once, which a checkpoint does not hold; check them without "
+            "--checkpoint/--resume")
+    if temporal:
+        # The safety part runs partitioned with workers; the graph of the
+        # temporal part is built in one process (its report says so).
+        from checker import liveness  # it runs this check for the safety part
+        return liveness.check(model, config, reporter)
     # States are tuples and frozensets, which make no reference cycles, yet
     # the cyclic collector would rescan every live frontier state over and
     # over (a third to a half of a long run): it is paused for the search.
@@ -109,13 +126,16 @@ class _Found:
 
 
 class _Batch:
-    """Successors generated from a chunk of states, in generation order."""
+    """Successors generated from a chunk of states, in generation order:
+    after `_generate`, the first occurrence of each state not visited before
+    the chunk (and within the bounds)."""
 
     __slots__ = ("fingerprints", "states", "parents", "ordinals", "step_numbers",
-                 "action_types", "generated")
+                 "action_types", "generated", "bound_stops")
 
     def __init__(self) -> None:
         self.generated = 0
+        self.bound_stops = 0
         self.action_types: list[type] = []
         self.step_numbers: Any = []
         self.fingerprints: list[int] = []
@@ -164,6 +184,10 @@ class _Search:
         self.partition_store_bytes = 0  # the visited sets of the other partitions
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
             if self.symmetry else None
+        if config.deadlock:
+            self.properties += (DEADLOCK,)
+        self.bound_stops = 0
+        self.bound_stop: Finding | None = None
         self._activate()
 
     def _activate(self, shown: set[str] = frozenset()) -> None:
@@ -178,6 +202,8 @@ class _Search:
         self.invariants = bound("invariant")
         self.transitions = bound("transition")
         self.reachables = bound("reachable")
+        self.deadlocks = DEADLOCK in self.properties and DEADLOCK.name not in done
+        self.seeking_bound_stop = self.bound_stop is None and BOUND_STOP.name not in done
 
     # -- the search ------------------------------------------------------------
 
@@ -277,6 +303,7 @@ class _Search:
                 found: dict[str, _Found] = {}
                 batch = self._steps_of(frontier[low:low + CHUNK], first + low, found)
                 self.generated += batch.generated
+                self.bound_stops += batch.bound_stops
                 self.action_counts.update(batch.action_types)
                 new = self._admit_new(batch, found, probe_only=True)
                 self._settle(found)
@@ -304,6 +331,7 @@ class _Search:
         found: dict[str, _Found] = {}
         batch = self._steps_of(chunk, first, found)
         self.generated += batch.generated
+        self.bound_stops += batch.bound_stops
         self.action_counts.update(batch.action_types)
         new = self._admit_new(batch, found)
         self._settle(found)
@@ -322,7 +350,29 @@ class _Search:
                 f"model {self.model.name!r}: successors() changed the state it "
                 "was given; build new states instead of mutating (use tuples "
                 "and frozensets, or dataclasses.replace on frozen dataclasses)")
-        return self._generate(step_lists, first, chunk, found)
+        batch = self._generate(step_lists, first, chunk, found)
+        if not all(step_lists):
+            self._ends(chunk, [k for k, steps in enumerate(step_lists) if not steps],
+                       first, batch, found)
+        return batch
+
+    def _ends(self, chunk: list[Any], ending: list[int], first: int, batch: "_Batch",
+              found: dict[str, _Found]) -> None:
+        """The states ``chunk[k]`` for k in `ending` (numbered from `first`)
+        end their runs: each is a bound stop if the model names the bound
+        that ran out, else a deadlock. Both come before the steps of the
+        chunk in the order of findings: they are met when their states
+        are expanded, a level before those steps' states."""
+        for k in ending:
+            reason = self.model.bound_reason(chunk[k])
+            if reason is not None:
+                batch.bound_stops += 1
+                if self.seeking_bound_stop:
+                    _first(found, BOUND_STOP.name, (-1, k), (first + k, ITSELF), chunk[k],
+                           reason)
+            elif self.deadlocks:
+                _first(found, DEADLOCK.name, (-1, k), (first + k, ITSELF), chunk[k],
+                       "no action is enabled and no bound explains why")
 
     # -- partitions ----------------------------------------------------------------
     #
@@ -378,25 +428,31 @@ class _Search:
         try:
             fingerprints = self.fingerprints_of(next_states)
             # Most successors are states already visited, which are within
-            # the bounds and were checked when first met: only the others go on.
-            unseen = self.store.unseen(fingerprints)
+            # the bounds and were checked when first met, or meet again a
+            # state met earlier in the chunk: only the first of each other
+            # state goes on.
+            fresh = self.store.add_new(fingerprints, record=False)
         except TypeError as error:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: a state is not hashable or cannot be "
                 f"fingerprinted ({error}); build states from tuples, frozensets, named "
                 "tuples and frozen dataclasses of ints, strings, bools and None") from None
-        if len(unseen) < len(fingerprints):
-            next_states = [next_states[k] for k in unseen]
-            fingerprints = [fingerprints[k] for k in unseen]
-            parents = [parents[k] for k in unseen]
-            ordinals = [ordinals[k] for k in unseen]
-            step_numbers = [step_numbers[k] for k in unseen]
+        every = (fingerprints, parents)  # each step's, for `_cut_off`
+        if len(fresh) < len(fingerprints):
+            next_states = list(map(next_states.__getitem__, fresh))
+            fingerprints = list(map(fingerprints.__getitem__, fresh))
+            parents = list(map(parents.__getitem__, fresh))
+            ordinals = list(map(ordinals.__getitem__, fresh))
+            step_numbers = fresh  # those of the whole chunk are its positions
         if self.bounded:
             inside = list(map(self.model.within_bounds, next_states))
             if not all(inside):
                 # Checked once each: a state met again outside the bounds
                 # gives the same answers as when it was first met.
                 outside = [k for k, is_inside in enumerate(inside) if not is_inside]
+                if first != NO_PARENT:
+                    self._cut_off(outside, fingerprints, next_states, every, counts, first,
+                                  batch, found)
                 first_met = [outside[k] for k in self.outside.add_new(
                     [fingerprints[k] for k in outside])]
                 self._check_states([next_states[k] for k in first_met],
@@ -415,6 +471,28 @@ class _Search:
         batch.step_numbers = step_numbers
         return batch
 
+    def _cut_off(self, outside: list[int], fingerprints: list[int], next_states: Any,
+                 every: tuple[list[int], list[int]], counts: list[int], first: int,
+                 batch: "_Batch", found: dict[str, _Found]) -> None:
+        """Count as bound stops the states of the chunk (numbered from
+        `first`, with `counts` steps each) all of whose steps lead outside
+        the bounds: those listed in `outside` (positions among the first
+        occurrences of the states not visited; `every` holds the
+        fingerprint and parent of every step, since a step that meets a
+        state again, visited or met earlier in the chunk, is a step too)."""
+        beyond = {fingerprints[k]: next_states[k] for k in outside}
+        cut = Counter(parent for fingerprint, parent in zip(*every) if fingerprint in beyond)
+        for parent, number in cut.items():
+            if number == counts[parent - first]:
+                batch.bound_stops += 1
+                if self.seeking_bound_stop:
+                    state = next(beyond[fingerprint] for fingerprint, source in zip(*every)
+                                 if source == parent and fingerprint in beyond)
+                    reason = self.model.bound_reason(state) or (
+                        "every step from here leaves the bounds (within_bounds)")
+                    _first(found, BOUND_STOP.name, (-1, parent - first), (parent, ITSELF),
+                           None, reason)
+
     def _admit_new(self, batch: "_Batch", found: dict[str, _Found],
                    probe_only: bool = False) -> list[Any]:
         """The states of `batch` seen for the first time, in generation
@@ -423,23 +501,36 @@ class _Search:
             self._canonicalize(batch)
         room = (self.config.max_states - len(self.pointers)
                 if self.config.max_states is not None else None)
-        positions = self.store.add_new(batch.fingerprints, limit=room,
-                                       record=not probe_only)
-        if probe_only:
-            return [batch.states[position] for position in positions[:1]]
-        if room is not None and len(positions) == room and len(
-                self.store.add_new(batch.fingerprints, record=False)):
-            self.stopped_by = "max_states"
         states, parents, ordinals = batch.states, batch.parents, batch.ordinals
-        if self.soundness is not None and self.soundness.pending:
-            for position in positions:
-                self.soundness.check_state(states[position])
-        new = [states[p] for p in positions]
-        new_parents = [parents[p] for p in positions]
-        new_ordinals = [ordinals[p] for p in positions]
-        step_numbers = [batch.step_numbers[p] for p in positions]
+        step_numbers = batch.step_numbers
+        if self.symmetry is None:
+            # `_generate` left in the batch only states never seen, each once
+            admitted = len(states) if room is None else min(room, len(states))
+            if probe_only:
+                return states[:1]
+            self.store.add_all(batch.fingerprints[:admitted])
+            if admitted < len(states):
+                self.stopped_by = "max_states"
+            new, new_parents, new_ordinals = (states[:admitted], parents[:admitted],
+                                              ordinals[:admitted])
+            step_numbers = step_numbers[:admitted]
+        else:
+            positions = self.store.add_new(batch.fingerprints, limit=room,
+                                           record=not probe_only)
+            if probe_only:
+                return [states[position] for position in positions[:1]]
+            if room is not None and len(positions) == room and len(
+                    self.store.add_new(batch.fingerprints, record=False)):
+                self.stopped_by = "max_states"
+            if self.soundness.pending:
+                for position in positions:
+                    self.soundness.check_state(states[position])
+            new = list(map(states.__getitem__, positions))
+            new_parents = list(map(parents.__getitem__, positions))
+            new_ordinals = list(map(ordinals.__getitem__, positions))
+            step_numbers = list(map(step_numbers.__getitem__, positions))
         if batch.action_types:  # not the initial states
-            self.new_states.update([batch.action_types[number] for number in step_numbers])
+            self.new_states.update(map(batch.action_types.__getitem__, step_numbers))
         self._check_states(new, new_parents, new_ordinals, step_numbers, found)
         self.pointers.extend(new_parents, new_ordinals)
         return new
@@ -490,8 +581,8 @@ class _Search:
             self._raised(prop, error)
 
     def _raised(self, prop: Property | None, error: Exception) -> None:
-        if prop is None:
-            raise error
+        if prop is None or isinstance(error, CheckerError):
+            raise error  # a spec's expression names its own mistake
         raise ModelDefinitionError(
             f"model {self.model.name!r}: property {prop.name!r} raised "
             f"{type(error).__name__}: {error}") from error
@@ -500,16 +591,21 @@ class _Search:
         """Turn a chunk's first occurrences into findings with traces."""
         if not found:
             return
-        kinds = {p.name: p for p in self.properties}
+        kinds = {p.name: p for p in self.properties + (BOUND_STOP,)}
         for name, occurrence in sorted(found.items(), key=lambda item: item[1].order):
             prop = kinds[name]
-            trace = replay(self.model, self.pointers.path(*occurrence.location),
-                           occurrence.state, self.symmetry)
+            number, ordinal = occurrence.location
+            location = (self.pointers.location(number) if ordinal is ITSELF
+                        else occurrence.location)
+            trace = replay(self.model, self.pointers.path(*location), occurrence.state,
+                           self.symmetry)
             reason = occurrence.reason
-            if self.symmetry is not None and prop.kind != "reachable":
+            if self.symmetry is not None and prop.kind in ("invariant", "transition"):
                 reason = self._reason_on(prop, trace)  # names as in the real run
             finding = Finding(prop, trace, reason)
-            if prop.kind == "reachable":
+            if prop is BOUND_STOP:
+                self.bound_stop = self.bound_stop or finding
+            elif prop.kind == "reachable":
                 self.witnesses[name] = finding
             else:
                 self.violations[name] = finding
@@ -565,12 +661,25 @@ class _Search:
             worker_memory_bytes=self.worker_memory,
             fp_seed=self.config.fp_seed,
             exact=self.config.exact,
+            bound_stops=self.bound_stops,
         )
         witnesses = tuple(self.witnesses[p.name] for p in self.properties
                           if p.name in self.witnesses)
-        return Result(verdict=verdict, stats=stats, properties=self.properties,
+        # The deadlock check is listed only when it fails, so that the
+        # reports of a run without deadlock read as before.
+        listed = tuple(p for p in self.properties
+                       if p is not DEADLOCK or p.name in self.violations)
+        return Result(verdict=verdict, stats=stats, properties=listed,
                       violations=tuple(violations), witnesses=witnesses,
-                      stopped_by=self.stopped_by)
+                      stopped_by=self.stopped_by, bound_stop=self.bound_stop)
+
+
+def _stops_search(model: Model, name: str) -> bool:
+    """Whether a finding of property `name` ends a search that does not
+    keep going: a violation does, a witness or a bound stop does not."""
+    if name == DEADLOCK.name:
+        return True
+    return name in model.properties and model.properties[name].kind != "reachable"
 
 
 def _itself(state: Any) -> Any:

@@ -26,8 +26,8 @@ import enum
 import struct
 import sys
 from collections.abc import Mapping
-from itertools import repeat
-from typing import Any, Callable
+from itertools import chain, repeat
+from typing import Any, Callable, Iterable
 
 import numpy as np
 from xxhash import xxh3_64_intdigest
@@ -56,17 +56,22 @@ class Fingerprints:
     True are one int; a named tuple is its fields, as it equals the plain
     tuple; a frozen dataclass is its class and compared fields), and every
     encoding says its type and length, so unequal values encode
-    differently. A frozenset is encoded by its size and the sum (mod 2**64)
-    of its members' fingerprints, the standard multiset hash: independent
-    of the order it was built in, and two unequal sets share a sum only by
-    chance, 2**-64 (their sums differ by a ±1 combination of independent
-    fingerprints); so two distinct states collide with probability about
-    2**-64 still, a few times that at most for deeply nested sets.
+    differently. Inside another value, a tuple, dataclass or mapping is
+    encoded by its own fingerprint (``#`` and 8 bytes, a Merkle tree): two
+    distinct parts share one only by chance, 2**-64. A frozenset is encoded
+    by its size and the sum (mod 2**64) of its members' fingerprints, the
+    standard multiset hash: independent of the order it was built in, and
+    two unequal sets share a sum only by chance, 2**-64 (their sums differ
+    by a ±1 combination of independent fingerprints). So two distinct
+    states collide with probability about 2**-64, a few times that at most
+    for deeply nested states.
 
-    Speed: every successor is fingerprinted. Components are remembered with
-    their encodings (a bounded table keyed by the component: states share
-    rows, messages and message sets), so most of a successor is encoded by
-    dict look-ups at C speed; so are the fingerprints of set members.
+    Speed: every successor is fingerprinted. A state's parts are
+    remembered with their encodings (a bounded table keyed by the part:
+    states share records, messages and message sets), so that a state
+    costs a dict look-up per part at C speed, and `of_all` encodes a batch
+    of tuples of one length (a model's states, as a rule) in C-level loops
+    only: a Python call per state would cost more than the hashing.
     """
 
     def __init__(self, seed: int = 0) -> None:
@@ -76,7 +81,7 @@ class Fingerprints:
             type(None): _none, tuple: self._tuple, frozenset: self._frozenset}
         # Small tables: what is met again is mostly met soon, and a larger
         # table holding the states' parts costs memory and cache misses.
-        self._remembered = Remembered(self.encode, size=ENCODINGS_REMEMBERED)
+        self._parts = _Parts(self, ENCODINGS_REMEMBERED)
         self._member_fingerprints = Remembered(self._member_fingerprint,
                                                size=ENCODINGS_REMEMBERED)
 
@@ -84,12 +89,24 @@ class Fingerprints:
         return xxh3_64_intdigest(self.encode(state), self.seed)
 
     def of_all(self, states: list[Any]) -> list[int]:
-        """The fingerprints of `states` (one C-level loop)."""
-        return list(map(xxh3_64_intdigest, map(self.encode, states), repeat(self.seed)))
+        """The fingerprints of `states`, in C-level loops."""
+        return list(map(xxh3_64_intdigest, self._encodings(states), repeat(self.seed)))
+
+    def _encodings(self, values: list[Any]) -> Iterable[bytes]:
+        """The encodings of `values`: with no Python call per value when
+        they are tuples of one length (a model's states, as a rule); a part
+        not remembered costs one (`_Parts`)."""
+        if not (values and all(issubclass(kind, tuple) for kind in set(map(type, values)))
+                and len(set(map(len, values))) == 1):
+            return map(self.encode, values)
+        size = len(values[0])
+        parts = map(self._parts.__getitem__, chain.from_iterable(values))
+        # grouped back into rows of one value each: a tuple's head, its parts
+        return map(b"".join, zip(repeat(_tuple_head(size)), *[parts] * size))
 
     def forget(self) -> None:
         """Let go of the remembered encodings (when memory runs out)."""
-        self._remembered.clear()
+        self._parts.clear()
         self._member_fingerprints.clear()
 
     def encode(self, value: Any) -> bytes:
@@ -100,10 +117,18 @@ class Fingerprints:
             encoder = self._encoders[type(value)] = self._encoder_of(type(value))
         return encoder(value)
 
+    def _part(self, value: Any) -> bytes:
+        """The encoding of `value` inside another: its own if it is a
+        scalar or a frozenset (short either way), else its fingerprint."""
+        encoding = self.encode(value)
+        if encoding[0] in _KEPT_WHOLE:
+            return encoding
+        return b"#" + xxh3_64_intdigest(encoding, self.seed).to_bytes(8, "little")
+
     def _tuple(self, value: tuple) -> bytes:
         size = len(value)
         return ((_TUPLE_HEADS[size] if size < 255 else b"(" + _length(size))
-                + b"".join(map(self._remembered.__getitem__, value)))
+                + b"".join(map(self._parts.__getitem__, value)))
 
     def _frozenset(self, value: frozenset) -> bytes:
         total = sum(map(self._member_fingerprints.__getitem__, value))
@@ -112,7 +137,7 @@ class Fingerprints:
                 + (total & _MASK).to_bytes(8, "little"))
 
     def _member_fingerprint(self, member: Any) -> int:
-        return xxh3_64_intdigest(self._remembered[member], self.seed)
+        return xxh3_64_intdigest(self.encode(member), self.seed)
 
     def _dataclass(self, value: Any) -> bytes:
         kind = type(value)
@@ -121,7 +146,7 @@ class Fingerprints:
                                     for field in dataclasses.fields(value) if field.compare)))
 
     def _mapping(self, value: Mapping) -> bytes:
-        get = self._remembered.__getitem__
+        get = self._parts.__getitem__
         return b"m" + _length(len(value)) + b"".join(
             sorted(get(key) + get(item) for key, item in value.items()))
 
@@ -145,7 +170,14 @@ _MASK = (1 << 64) - 1
 _LENGTHS = [bytes((n,)) for n in range(255)]
 _TUPLE_HEADS = [b"(" + length for length in _LENGTHS]
 _SET_HEADS = [b"{" + length for length in _LENGTHS]
+#: First bytes of the encodings that a part keeps whole: those of scalars
+#: (int, float, str, bytes, None, enum member) and frozensets.
+_KEPT_WHOLE = frozenset(b"ifsbne{")
 _DOUBLE = struct.Struct("<d")
+
+
+def _tuple_head(size: int) -> bytes:
+    return _TUPLE_HEADS[size] if size < 255 else b"(" + _length(size)
 
 
 def _length(n: int) -> bytes:
@@ -181,6 +213,29 @@ def _enum_member(value: enum.Enum) -> bytes:
     return b"e" + _str(f"{kind.__module__}.{kind.__qualname__}") + _str(value.name)
 
 
+class _Parts(dict):
+    """``parts[value]``: the encoding of `value` inside another value (see
+    `Fingerprints`), remembered; starts over when it holds `size` entries.
+    A tuple met for the first time (in most new states, one is) is encoded
+    here with no call but this one."""
+
+    def __init__(self, fingerprints: Fingerprints, size: int) -> None:
+        super().__init__()
+        self.fingerprints, self.seed, self.size = fingerprints, fingerprints.seed, size
+
+    def __missing__(self, value: Any) -> bytes:
+        if type(value) is tuple and len(value) < 255:
+            encoding = b"#" + xxh3_64_intdigest(
+                _TUPLE_HEADS[len(value)] + b"".join(map(self.__getitem__, value)),
+                self.seed).to_bytes(8, "little")
+        else:
+            encoding = self.fingerprints._part(value)
+        if len(self) >= self.size:
+            self.clear()
+        self[value] = encoding
+        return encoding
+
+
 class ExactStore:
     """The visited set as the states themselves: no two distinct states can
     be taken for one. Fed states where `FingerprintStore` is fed
@@ -208,6 +263,10 @@ class ExactStore:
         if record:
             seen |= met
         return new
+
+    def add_all(self, states: list[Any]) -> None:
+        """Record `states`, none of them recorded yet."""
+        self._states.update(states)
 
     def unseen(self, states: list[Any]) -> list[int]:
         seen = self._states
@@ -247,6 +306,12 @@ class FingerprintStore:
         if record and len(new):
             self._insert(batch[new])
         return new.tolist()
+
+    def add_all(self, fingerprints: list[int]) -> None:
+        """Record `fingerprints`: distinct, and none of them recorded yet
+        (as `add_new` with ``record=False`` leaves them)."""
+        if fingerprints:
+            self._insert(self._stored_form(fingerprints))
 
     def unseen(self, fingerprints: list[int]) -> list[int]:
         """Positions in `fingerprints` of those not recorded; records nothing."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar, Hashable, Iterable, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Hashable, Iterable, Mapping, Sequence
 
 from checker.errors import ParamError
 from checker.properties import Property
@@ -170,6 +170,17 @@ class Model:
         The engine calls it only when a model overrides it."""
         return True
 
+    def bound_reason(self, state: State) -> str | None:
+        """Which bound of this instance ends a run at `state`, in the words
+        of a report ("every ballot 0..1 has begun (ballots = 2)"): for a
+        state with no successor, the finite parameter that ran out; for a
+        state outside `within_bounds`, the bound it passes. None (the
+        default): the model knows of none, and a state with no successor
+        is a deadlock (unless the spec says ``deadlock: false``). Reports
+        and the deadlock check only; it must not claim a bound that a
+        larger instance would not lift."""
+        return None
+
     # -- symmetry (see checker.symmetry) ------------------------------------------
 
     def symmetry_groups(self) -> Mapping[str, Sequence[Sequence[int]]]:
@@ -214,6 +225,14 @@ class Model:
         else:
             return {"state": jsonable(state)}
         return {name: jsonable(value) for name, value in fields.items()}
+
+    def expression_names(self) -> dict[str, Callable[[State], Any]]:
+        """The names a spec's expression invariants read (`checker.expressions`),
+        each with how to compute it from a state: ``view``, the state as
+        `state_view` shows it, and ``params``, the parameters. Models add
+        their own (the kit adds each role's records and the messages)."""
+        params = self.parameters()
+        return {"view": self.state_view, "params": lambda state: params}
 
     def nodes(self) -> Sequence[str]:
         """The names of this instance's nodes as reports print them, in

@@ -50,6 +50,7 @@ import numpy as np
 
 from checker import workers
 from checker.fingerprints import ExactStore, FingerprintStore
+from checker.properties import BOUND_STOP
 
 _ORDINAL_BITS = 32
 _ORDINALS = (1 << _ORDINAL_BITS) - 1
@@ -109,11 +110,12 @@ class _Part:
 
     def expand(self, level_first: int, shown: set[str], deadline: float | None) -> tuple:
         """Expand this partition's frontier: (findings, generated steps
-        by (chunk, action), overdue)."""
+        by (chunk, action), bound stops by chunk, overdue)."""
         search, count, index, chunk_size = self.search, self.count, self.index, _chunk()
         search._activate(shown)
         found: dict[str, Any] = {}
         generated: Counter = Counter()
+        bound_stops: Counter = Counter()
         outboxes = {q: open(self._path(index, q), "wb") for q in range(count) if q != index}
         self.own = []
         overdue = False
@@ -127,14 +129,19 @@ class _Part:
                 if deadline is not None and time.monotonic() > deadline:
                     overdue = True
                     break
-                self._expand_chunk(low, high, chunks[low], found, generated, outboxes)
+                bound_stops[chunks[low]] += self._expand_chunk(
+                    low, high, chunks[low], level_first + chunks[low] * chunk_size, found,
+                    generated, outboxes)
         finally:
             for outbox in outboxes.values():
                 outbox.close()
-        return found, generated, overdue
+        return found, generated, bound_stops, overdue
 
-    def _expand_chunk(self, low: int, high: int, chunk: int, found: dict, generated: Counter,
-                      outboxes: dict) -> None:
+    def _expand_chunk(self, low: int, high: int, chunk: int, chunk_first: int, found: dict,
+                      generated: Counter, outboxes: dict) -> int:
+        """Expand this partition's states ``low:high``, those it holds of the
+        level's chunk `chunk` (which starts at state number `chunk_first`);
+        return how many of them are bound stops."""
         search, numbers = self.search, self.numbers
         local: dict[str, Any] = {}
         batch = search._steps_of(self.states[low:high], low, local)
@@ -143,10 +150,15 @@ class _Part:
             parent, ordinal = occurrence.location
             number = int(numbers[parent])
             occurrence.location = (number, ordinal)
-            occurrence.order = (key_of(number, ordinal), occurrence.order[1])
+            if ordinal is None:
+                # (explore.ITSELF) where a run ends: before every step of
+                # the chunk, as in one process, and in state order among them
+                occurrence.order = (key_of(chunk_first, 0), -1, number)
+            else:
+                occurrence.order = (key_of(number, ordinal), occurrence.order[1])
             _first(found, name, occurrence)
         if not batch.states:
-            return
+            return batch.bound_stops
         if search.symmetry is not None:
             search._canonicalize(batch)
         fingerprints, count, index = batch.fingerprints, self.count, self.index
@@ -173,6 +185,7 @@ class _Part:
                 pickle.dump(sending, outboxes[owner], protocol=pickle.HIGHEST_PROTOCOL)
             except (pickle.PicklingError, TypeError, AttributeError) as error:
                 raise Failed(f"a state cannot be sent: {error}", died=False) from None
+        return batch.bound_stops
 
     def admit(self, probe_only: bool) -> tuple:
         """The states sent to this partition that are new, in key order:
@@ -242,6 +255,11 @@ def _chunk() -> int:
     return explore.CHUNK
 
 
+def _stops_search(model: Any, name: str) -> bool:
+    from checker import explore
+    return explore._stops_search(model, name)
+
+
 def _first(found: dict[str, Any], name: str, occurrence: Any) -> None:
     if name not in found or occurrence.order < found[name].order:
         found[name] = occurrence
@@ -284,10 +302,12 @@ class Partitions:
         """Expand the level the partitions hold; return the next one's size."""
         search = self.search
         shown = set(search.violations) | set(search.witnesses)
+        if search.bound_stop is not None:
+            shown.add(BOUND_STOP.name)
         level_first = self.first
         self._send(("expand", level_first, shown, deadline))
         replies = [self.part.expand(level_first, shown, deadline)] + self._replies(deadline)
-        if any(overdue for _, _, overdue in replies):
+        if any(reply[-1] for reply in replies):  # overdue
             search.stopped_by = "time_limit"
             return Level(0)
         self._send(("admit", probe_only))
@@ -308,7 +328,7 @@ class Partitions:
         stops = []
         if not search.config.keep_going:
             stops += [chunk_of(occurrence.order[0]) for name, occurrence in found.items()
-                      if search.model.properties[name].kind != "reachable"]
+                      if _stops_search(search.model, name)]
         keys = [reply[0] for reply in admitted]
         if probe_only:
             stops += [chunk_of(int(part.min())) for part in keys if len(part)]
@@ -326,6 +346,8 @@ class Partitions:
                 if cut is None or chunk <= cut:
                     search.generated += n
                     search.action_counts[action] += n
+            search.bound_stops += sum(n for chunk, n in reply[2].items()
+                                      if cut is None or chunk <= cut)
         if probe_only:
             search._settle(found)
             return Level(sum(kept))

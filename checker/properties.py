@@ -12,6 +12,24 @@ Three kinds, as the checker treats them:
   it is checked only when a spec names it in ``properties:``, so a plain run
   of the model never fails for a scenario it cannot reach.
 
+Three temporal kinds, about whole behaviours (infinite runs, a run that
+stops being one that stutters for ever), checked on the graph of reachable
+states under the spec's fairness (`checker.liveness`); a counterexample is
+a lasso, a stem and a loop repeated for ever:
+
+- ``eventually``: every behaviour reaches a state satisfying
+  ``f(self, state)`` (TLA+'s ``<>P``, Termination: "a value is eventually
+  chosen").
+- ``leads_to``: ``f(self, state)`` returns a pair ``(p, q)``; whenever p
+  holds, q holds then or later (``P ~> Q``).
+- ``always_eventually``: ``f(self, state)`` holds again and again, for ever
+  (``[]<>P``).
+
+Each takes ``witness=True`` for its negation, a witness: "some behaviour
+never ..."; the lasso found is then the witness. Temporal properties are
+never checked by default (``default=False``): a spec names them, with the
+fairness it assumes.
+
 A predicate returns something truthy when the property holds of its argument.
 To say *why* it fails, return ``Fails("s1 and s2 are both leader in term 2")``,
 which is falsy and carries the reason into the reports.
@@ -23,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 KINDS = ("invariant", "transition", "reachable")
+TEMPORAL = ("eventually", "leads_to", "always_eventually")
 
 
 class Fails:
@@ -57,13 +76,22 @@ class Property:
     kind: str
     doc: str
     default: bool = True
+    #: A temporal property claimed as its negation ("some behaviour never
+    #: ..."): the lasso found is its witness.
+    witness: bool = False
+
+    @property
+    def temporal(self) -> bool:
+        return self.kind in TEMPORAL
 
 
-def _declare(kind: str, title: str, default: bool = True) -> Callable[[Callable], Callable]:
+def _declare(kind: str, title: str, default: bool = True,
+             witness: bool = False) -> Callable[[Callable], Callable]:
     def mark(function: Callable) -> Callable:
         function.__checker_property__ = Property(
             name=function.__name__, title=title, kind=kind,
-            doc=" ".join((function.__doc__ or "").split()), default=default)
+            doc=" ".join((function.__doc__ or "").split()), default=default,
+            witness=witness)
         return function
     return mark
 
@@ -73,15 +101,45 @@ def invariant(title: str) -> Callable[[Callable], Callable]:
     return _declare("invariant", title)
 
 
-def transition(title: str) -> Callable[[Callable], Callable]:
-    """Declare ``f(self, state, action, next_state)`` as a step property."""
-    return _declare("transition", title)
+def transition(title: str, default: bool = True) -> Callable[[Callable], Callable]:
+    """Declare ``f(self, state, action, next_state)`` as a step property;
+    ``default=False`` for a scenario's, checked only when named."""
+    return _declare("transition", title, default)
 
 
 def reachable(title: str, default: bool = True) -> Callable[[Callable], Callable]:
     """Declare ``f(self, state)`` as a state some run must reach (a witness);
     ``default=False`` for a scenario witness, checked only when named."""
     return _declare("reachable", title, default)
+
+
+def eventually(title: str, witness: bool = False) -> Callable[[Callable], Callable]:
+    """Declare ``f(self, state)`` as ``<>P``: every behaviour reaches it
+    (with `witness`: some behaviour never does)."""
+    return _declare("eventually", title, default=False, witness=witness)
+
+
+def leads_to(title: str, witness: bool = False) -> Callable[[Callable], Callable]:
+    """Declare ``f(self, state) -> (p, q)`` as ``P ~> Q`` (with `witness`:
+    some behaviour reaches p and never q after)."""
+    return _declare("leads_to", title, default=False, witness=witness)
+
+
+def always_eventually(title: str, witness: bool = False) -> Callable[[Callable], Callable]:
+    """Declare ``f(self, state)`` as ``[]<>P`` (with `witness`: some
+    behaviour ends up never satisfying it)."""
+    return _declare("always_eventually", title, default=False, witness=witness)
+
+
+#: The engine's own checks, reported as properties. A deadlock is a
+#: reachable state with no successor that no bound explains (as TLC's
+#: deadlock check); a bound stop is a state whose run ends only because a
+#: bound ran out (no successor, or every successor outside the bounds):
+#: not the protocol's fault, and reported apart, never as a violation.
+DEADLOCK = Property("deadlock", "Deadlock", "deadlock",
+                    "A reachable state has no successor and no bound explains why.")
+BOUND_STOP = Property("bound_stop", "Stopped by a bound", "bound_stop",
+                      "A reachable state whose runs end only because a bound ran out.")
 
 
 def default_properties(properties: Iterable[Property]) -> tuple[Property, ...]:

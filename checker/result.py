@@ -43,6 +43,15 @@ class CheckConfig:
     #: Seed of the fingerprint function: another seed gives independent
     #: fingerprints (TLC's -fp), to re-run a suspicious "holds".
     fp_seed: int = 0
+    #: Report a reachable state with no successor that no bound explains
+    #: (`checker.properties.DEADLOCK`). Specs check it unless they say
+    #: ``deadlock: false``; the engine's callers ask for it.
+    deadlock: bool = False
+    #: Fairness assumed by the temporal properties: ``(strength, family)``
+    #: pairs, strength ``weak`` or ``strong``, family an action name,
+    #: optionally with some of its fields (``Deliver(p=0)``), or ending in
+    #: ``(*)`` for each of its instances apart (see `checker.liveness`).
+    fairness: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,25 @@ class Finding:
     property: Property
     trace: Trace | None
     reason: str | None = None
+    #: For a temporal property, the trace is a lasso: the step where its
+    #: loop starts (the stem's length); the loop runs from there to the
+    #: end and back (its last state is the state at `loop_start`). When
+    #: `loop_start == len(trace)` the loop is stuttering: the run stays in
+    #: its last state for ever.
+    loop_start: int | None = None
+    #: Set when the lasso exists only because a bound ran out (the run
+    #: stalls at a bound stop): the bound, in the model's words.
+    bound: str | None = None
+
+    @property
+    def stem_length(self) -> int | None:
+        return self.loop_start
+
+    @property
+    def loop_length(self) -> int | None:
+        if self.loop_start is None or self.trace is None:
+            return None
+        return len(self.trace) - self.loop_start
 
 
 @dataclass(frozen=True)
@@ -130,6 +158,16 @@ class Stats:
     #: The fingerprint seed, and whether states were kept exactly.
     fp_seed: int = 0
     exact: bool = False
+    #: States whose runs end only because a bound ran out: no successor,
+    #: and the model names the bound (`Model.bound_reason`), or every
+    #: successor outside the bounds. Not deadlocks; see `Result.bound_stop`.
+    bound_stops: int = 0
+    #: The temporal properties' part of the run (`checker.liveness`): its
+    #: seconds, the states and edges of its graph and the bytes they take.
+    liveness_seconds: float = 0.0
+    graph_states: int = 0
+    graph_edges: int = 0
+    graph_bytes: int = 0
 
     @property
     def states_per_second(self) -> float:
@@ -156,6 +194,9 @@ class Result:
     violations: tuple[Finding, ...] = ()
     witnesses: tuple[Finding, ...] = field(default=())
     stopped_by: str | None = None
+    #: The shortest run to a state counted in `Stats.bound_stops`, with the
+    #: bound that ends it as the reason; None when there is none.
+    bound_stop: Finding | None = None
 
     def violation(self, name: str) -> Finding | None:
         return next((v for v in self.violations if v.property.name == name), None)
@@ -170,7 +211,9 @@ class Result:
         properties never reached, which are known at the end)."""
         return self.stopped_by is None and (
             self.verdict == HOLDS or keep_going
-            or all(finding.trace is None for finding in self.violations))
+            # (a temporal property is checked only after a complete safety run)
+            or all(finding.trace is None or finding.property.temporal
+                   for finding in self.violations))
 
     def outcomes(self, keep_going: bool = False) -> tuple[Outcome, ...]:
         """Each checked property with its outcome, in the order checked: the
@@ -181,7 +224,10 @@ class Result:
         found = []
         for prop in self.properties:
             violation, witness = self.violation(prop.name), self.witness(prop.name)
-            if violation is not None:
+            if violation is not None and violation.bound is not None:
+                # a lasso that stalls at a bound is not the protocol's fault
+                found.append(Outcome(prop, NOT_SETTLED, violation.reason, violation))
+            elif violation is not None:
                 found.append(Outcome(prop, VIOLATED, violation.reason, violation))
             elif witness is not None:
                 found.append(Outcome(prop, WITNESSED, None, witness))

@@ -8,8 +8,11 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     properties: [agreement]      # optional: default all of the model's properties
     symmetry: false              # false, true, or a list of symmetric set names
     exact: false                 # keep the states themselves, not fingerprints
+    deadlock: true               # a state with no successor is a violation
+    fairness: {weak: [Receive], strong: [Timeout]}   # for temporal properties
     bounds: {max_depth: 40, max_states: 1000000, time_limit: 60}
     init: {...}                  # optional, model-specific starting configuration
+    invariants: {name: "expr"}   # optional: invariants as expressions (checker.expressions)
     expect: {verdict: holds, distinct_states: 3921, depth: 16}
 
 Loading is strict: YAML is read safely, a duplicate key is an error, and every
@@ -55,6 +58,18 @@ SPEC_SCHEMA: dict[str, Any] = {
                      "description": "false, true or a list of symmetric set names"},
         "exact": {"type": "boolean",
                   "description": "true keeps the states themselves rather than fingerprints"},
+        "fairness": {
+            "type": "object", "additionalProperties": False,
+            "description": "a mapping with weak and strong, each a list of action families",
+            "properties": {
+                strength: {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
+                           "description": "a list of action families, e.g. [Receive, "
+                                          "Timeout(s=1), Deliver(*)]"}
+                for strength in ("weak", "strong")},
+        },
+        "deadlock": {"type": "boolean",
+                     "description": "false when states with no successor are expected "
+                                    "(default true: such a state is a violation)"},
         "bounds": {
             "type": "object", "additionalProperties": False,
             "description": "a mapping with max_depth, max_states, time_limit",
@@ -65,6 +80,12 @@ SPEC_SCHEMA: dict[str, Any] = {
             },
         },
         "init": {"type": "object", "description": "a mapping (see the model's docs)"},
+        "invariants": {"type": "object",
+                       "additionalProperties": {"type": "string",
+                                                "description": "an expression in quotes"},
+                       "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$",
+                                         "description": "a snake_case name"},
+                       "description": "a mapping of snake_case names to expressions in quotes"},
         "expect": {
             "type": "object", "additionalProperties": False, "required": ["verdict"],
             "description": "a mapping with verdict and optional figures",
@@ -74,6 +95,8 @@ SPEC_SCHEMA: dict[str, Any] = {
                 "distinct_states": {"type": "integer", "minimum": 1},
                 "depth": {"type": "integer", "minimum": 0},
                 "trace_length": {"type": "integer", "minimum": 0},
+                "stem_length": {"type": "integer", "minimum": 0},
+                "loop_length": {"type": "integer", "minimum": 0},
             },
         },
     },
@@ -96,6 +119,9 @@ class Expect:
     distinct_states: int | None = None
     depth: int | None = None
     trace_length: int | None = None
+    #: a lasso's stem and loop (temporal properties)
+    stem_length: int | None = None
+    loop_length: int | None = None
 
     def mismatches(self, result: Result) -> list[str]:
         """Each way `result` differs from this expectation, as
@@ -108,6 +134,8 @@ class Expect:
             "distinct_states": result.stats.distinct_states,
             "depth": result.stats.depth,
             "trace_length": len(found.trace) if found and found.trace else None,
+            "stem_length": found.stem_length if found else None,
+            "loop_length": found.loop_length if found else None,
         }
         return [f"{name}: expected {wanted}, got {actual[name]}"
                 for name, wanted in dataclasses.asdict(self).items()
@@ -131,6 +159,12 @@ class Spec:
     description: str | None = None
     #: Keep the states themselves in the visited set (no collision possible).
     exact: bool = False
+    #: Invariants written as expressions, by name (`checker.expressions`).
+    invariants: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: Report a reachable state with no successor that no bound explains.
+    deadlock: bool = True
+    #: ``(strength, family)`` pairs assumed by the temporal properties.
+    fairness: tuple[tuple[str, str], ...] = ()
 
     @property
     def model_name(self) -> str:
@@ -141,13 +175,21 @@ class Spec:
         return Path(self.path).stem
 
     def build(self) -> Model:
-        return self.model_class(mutant=self.mutant, init=self.init, **self.params)
+        from checker.expressions import attach
+
+        model = self.model_class(mutant=self.mutant, init=self.init, **self.params)
+        attach(model, self.invariants, self.path)
+        return model
 
     def config(self, keep_going: bool = False, workers: int = 1,
                fp_seed: int = 0) -> CheckConfig:
-        return CheckConfig(properties=self.properties, keep_going=keep_going,
+        # the spec's expression invariants are checked whatever `properties:` lists
+        properties = self.properties and self.properties + tuple(
+            name for name in self.invariants if name not in self.properties)
+        return CheckConfig(properties=properties, keep_going=keep_going,
                            symmetry=self.symmetry, workers=workers, exact=self.exact,
-                           fp_seed=fp_seed, **dataclasses.asdict(self.bounds))
+                           fp_seed=fp_seed, deadlock=self.deadlock, fairness=self.fairness,
+                           **dataclasses.asdict(self.bounds))
 
     def with_exact(self, enabled: bool | None) -> "Spec":
         """The same spec keeping states exactly or by fingerprint; None
@@ -266,9 +308,10 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                         f"{_suggest(mutant, model_class.mutants)}; mutants: "
                         f"{', '.join(model_class.mutants) or 'none'}", field="mutant")
 
+    invariants = data.get("invariants", {})
     properties = data.get("properties")
     for index, name in enumerate(properties or ()):
-        if name not in model_class.properties:
+        if name not in model_class.properties and name not in invariants:
             raise SpecError(f"{model_class.name} has no property {name!r}"
                             f"{_suggest(name, model_class.properties)}; properties: "
                             f"{', '.join(model_class.properties)}",
@@ -285,14 +328,16 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
 
     expect = Expect(**data["expect"]) if "expect" in data else None
     if expect is not None:
-        _check_expect(expect, properties or [p.name for p in default_properties(
-            model_class.properties.values())], model_class)
+        _check_expect(expect, list(properties or [p.name for p in default_properties(
+            model_class.properties.values())]) + list(invariants), model_class)
 
     spec = Spec(path=path, model_class=model_class, params=resolved, mutant=mutant,
                 properties=tuple(properties) if properties else None,
                 symmetry=tuple(symmetry or ()), bounds=Bounds(**data.get("bounds", {})),
                 init=data.get("init"), expect=expect, description=data.get("description"),
-                exact=data.get("exact", False))
+                exact=data.get("exact", False), invariants=invariants,
+                deadlock=data.get("deadlock", True),
+                fairness=_fairness(data.get("fairness", {}), model_class))
     model = spec.build()  # the model's own checks of its parameters and init block
     if expect is None or expect.verdict != "violated":
         # An unsound rule (quorums that need not meet) only where the spec
@@ -301,14 +346,36 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
     return spec
 
 
+def _fairness(given: Mapping[str, list[str]], model_class: type[Model]
+              ) -> tuple[tuple[str, str], ...]:
+    """The spec's fairness as (strength, family) pairs, each family naming
+    an action of the model."""
+    names = [kind.__name__ for kind in model_class.actions]
+    pairs = []
+    for strength in ("weak", "strong"):
+        for index, family in enumerate(given.get(strength, ())):
+            name = family.split("(", 1)[0].strip()
+            if names and name not in names:
+                raise SpecError(f"{model_class.name} has no action {name!r}"
+                                f"{_suggest(name, names)}; actions: {', '.join(names)}",
+                                field=f"fairness.{strength}[{index}]")
+            pairs.append((strength, family))
+    return tuple(pairs)
+
+
 def _check_expect(expect: Expect, selected: list[str], model_class: type[Model]) -> None:
     if expect.property is not None:
-        if expect.verdict != "violated":
+        if expect.verdict == "holds":
+            # (incomplete: a temporal property whose lasso stalls at a bound)
             raise SpecError("`property` goes with `verdict: violated`; remove it or "
                             "change the verdict", field="expect.property")
-        if expect.property not in selected:
+        if expect.property not in selected + ["deadlock"]:
             raise SpecError(f"{expect.property!r} is not among the checked properties "
                             f"({', '.join(selected)})", field="expect.property")
+    for name in ("stem_length", "loop_length"):
+        if getattr(expect, name) is not None and expect.verdict == "holds":
+            raise SpecError(f"`{name}` goes with a lasso: verdict violated or incomplete",
+                            field=f"expect.{name}")
     if expect.trace_length is not None and expect.verdict != "violated":
         raise SpecError("`trace_length` goes with `verdict: violated`",
                         field="expect.trace_length")

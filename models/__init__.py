@@ -24,3 +24,5 @@ def register(model: type[Model]) -> type[Model]:
 from models import paxos  # noqa: F401
 from models import raft  # noqa: F401
 from models import paxos_textbook  # noqa: F401
+from models import paxos_liveness  # noqa: F401
+from models import lease_election  # noqa: F401

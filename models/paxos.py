@@ -59,7 +59,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from checker import Fails, Param, ParamError, invariant, reachable
+from checker import Fails, Param, ParamError, eventually, invariant, reachable
 from models import register
 from models.kit import ActorModel, MessageSet, Node, ids, on, step
 from models.kit.memo import Memo
@@ -268,6 +268,14 @@ class Paxos(ActorModel):
         return {"acceptors": [list(group) for group in interchangeable_groups(self.quorums)],
                 "values": [list(range(self.values))]}
 
+    def bound_reason(self, state: tuple) -> str | None:
+        """A state with no step is one where every ballot has begun: with
+        another ballot, its Phase1a would be enabled (Ballot is Nat in the
+        spec), so the run ends at the ``ballots`` bound, not in a deadlock."""
+        if len(self.sent(state, Msg1a)) == self.ballots:
+            return f"every ballot 0..{self.ballots - 1} has begun (ballots = {self.ballots})"
+        return None
+
     # -- what is chosen --------------------------------------------------------
 
     def chosen(self, state: tuple) -> dict[int, tuple[tuple[int, tuple[int, ...]], ...]]:
@@ -309,6 +317,14 @@ class Paxos(ActorModel):
     @reachable("A value is chosen")
     def value_chosen(self, state: tuple) -> bool:
         """A quorum voted for the same value in the same ballot."""
+        return bool(self.chosen(state))
+
+    @eventually("Termination")
+    def termination(self, state: tuple) -> bool:
+        """A value is eventually chosen. With finitely many ballots every
+        run ends when they are used up (`bound_reason`): a run that chooses
+        nothing stalls at that bound, which settles nothing (see
+        ``paxos-liveness`` for ballots without end)."""
         return bool(self.chosen(state))
 
     @reachable("A later ballot adopts an earlier vote")

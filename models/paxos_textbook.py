@@ -3,7 +3,8 @@ exchanging PREPARE, PROMISE, NACK, ACCEPT and ACCEPTED over a faulty network.
 
 Follows Lamport's "Paxos Made Simple" (2001), section 2, with the
 optimisation it suggests there: an acceptor that turns a request down tells
-the proposer (a NACK), who abandons that proposal.
+the proposer (a NACK), who abandons that proposal. Written with the model
+kit (`models.kit`): one handler per rule below.
 
 - Proposer ``p`` proposes its own value ``v<p>``. Its proposal numbers are
   ``round * proposers + p``: unique across proposers and increasing. In a
@@ -33,30 +34,32 @@ A rule two of whose quorums need not meet is allowed only in a spec that
 expects Agreement to fail (`check_sound`), as the `non_intersecting_quorums`
 mutant does.
 
-Network: a bag (multiset) of messages in flight, each addressed to one node
-and delivered in any order. Fault actions, each with a budget for the whole
-run (0 switches it off): `Drop` loses a message, `Duplicate` copies one,
-`Restart` crashes an acceptor and brings it back with its promise and
-acceptance kept, as stable storage keeps them. A crash and the restart are
-one step: while an acceptor is down its messages wait in the bag, which is
-no different from the acceptor not being scheduled. So a restart changes
-nothing but the budget; the `forgetful_acceptor` mutant is what makes it
-matter.
+Network: the kit's `Bag` (multiset) of messages in flight, each addressed
+to one node and delivered in any order. Faults, each with a budget for the
+whole run (0 switches it off): the bag's `Drop` loses a message and
+`Duplicate` copies one; `Restart` (the kit's ``@on_restart``) crashes an
+acceptor and brings it back with its promise and acceptance kept, as stable
+storage keeps them. A crash and the restart are one step: while an acceptor
+is down its messages wait in the bag, which is no different from the
+acceptor not being scheduled. So a restart changes nothing but the budget;
+the `forgetful_acceptor` mutant is what makes it matter.
 
-Bound: ``max_msgs`` is a guard, not a state constraint (`within_bounds` is
-not used). A step that would leave more than ``max_msgs`` messages in flight
-is not enabled (the network is full and the sender waits), so every stored
-state has at most ``max_msgs`` messages and all of them are expanded.
+Bound: ``max_msgs`` is the bag's capacity, a guard, not a state constraint
+(`within_bounds` is not used). A step that would leave more than
+``max_msgs`` messages in flight is not enabled (the network is full and
+the sender waits), so every stored state has at most ``max_msgs`` messages
+and all of them are expanded.
 
 Symmetric sets: ``acceptors`` (as far as the quorum rule treats them
-alike; majorities treat all alike) and ``learners``. Proposers are not
-interchangeable: p numbers its proposals ``round * proposers + p`` and
-numbers are ordered, so which of two racing proposers wins, and which value
-a proposer adopts when two reported acceptances tie on the number (the
-``duplicate_ballots`` mutant), depends on their names. Values are not
-either: ``v<p>`` belongs to proposer p, so renaming values alone would have
-a proposer propose another's value, and renaming them with their proposers
-is not a symmetry, as just said.
+alike; majorities treat all alike) and ``learners``; renaming and canonical
+forms are the kit's, derived from the fields typed `Acceptor` and `Learner`.
+Proposers are not interchangeable: p numbers its proposals ``round *
+proposers + p`` and numbers are ordered, so which of two racing proposers
+wins, and which value a proposer adopts when two reported acceptances tie
+on the number (the ``duplicate_ballots`` mutant), depends on their names.
+Values are not either: ``v<p>`` belongs to proposer p, so renaming values
+alone would have a proposer propose another's value, and renaming them with
+their proposers is not a symmetry, as just said.
 
 Where it deliberately differs from the textbook wording:
 
@@ -72,37 +75,41 @@ Where it deliberately differs from the textbook wording:
   whose messages were all lost stalls, which is safe; liveness is not
   checked.
 
-History variables, not part of the protocol, for the properties:
-``votes`` is the set of ``(n, v, a)`` acceptances ever made (as the 2b
-messages of Lamport's TLA+ specification), from which "v is chosen" is
-defined: a quorum of acceptors accepted ``v`` in the same proposal ``n``.
-A learner forgets the ACCEPTED messages it heard once it has learned, so
-that the state does not keep what can no longer matter.
+History variable, not part of the protocol, for the properties: each
+acceptor's ``votes``, the ``(n, v)`` acceptances it ever made (as the 2b
+messages of Lamport's TLA+ specification); a restart keeps it, whatever
+the acceptor forgets. "v is chosen" is defined from them: a quorum of
+acceptors accepted ``v`` in the same proposal ``n``. A learner forgets the
+ACCEPTED messages it heard once it has learned, so that the state does not
+keep what can no longer matter.
+
+Against the hand-compiled model this one replaced (kept as the test oracle
+tests/models/paxos_textbook_hand.py): the same states, state for state, and
+the same steps from each, in another order (role by role, node by node,
+rather than by message). So the distinct-state counts, depths and shortest
+counterexample lengths are the same, and where several shortest traces
+exist the one reported may differ. Reports print messages as records
+(``PrepareMsg(n=0, p=0, a=1)``) and the bag's faults as notes of the
+network.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
-from checker.errors import ParamError
-from checker.model import Model, Note, Param, Received, Sent
-from checker.properties import Fails, invariant, reachable
-from checker.symmetry import Remembered
+from checker import Fails, Param, ParamError, invariant, reachable
+from checker.model import Note
 from models import register
+from models.kit import ActorModel, Bag, Node, ids, on, on_restart, step
+from models.kit.memo import Memo
 from models.quorum import (QUORUM_SCHEMA, Threshold, interchangeable_groups, quorum_system,
                            require_intersecting)
 
-NONE = -1  # no number, no value (an acceptor that has not promised or accepted)
+Proposer = ids("proposers", "p")  # never renamed (see the module docstring)
+Acceptor = ids("acceptors", "a")
+Learner = ids("learners", "l")
 
-# Messages are plain tuples, kind first, so that they sort and compare by
-# value and messages of two kinds never compare equal:
-#   (PREPARE, n, p, a)              proposer p to acceptor a
-#   (PROMISE, n, a, p, acc_n, acc_v) acceptor a to proposer p
-#   (NACK, n, a, p, promised)        acceptor a to proposer p
-#   (ACCEPT, n, p, a, v)             proposer p to acceptor a
-#   (ACCEPTED, n, a, l, v)           acceptor a to learner l
-PREPARE, PROMISE, NACK, ACCEPT, ACCEPTED = "PREPARE", "PROMISE", "NACK", "ACCEPT", "ACCEPTED"
+NONE = -1  # no number, no value (an acceptor that has not promised or accepted)
 
 # Proposer phases.
 READY = "ready"          # will send PREPARE for its current round
@@ -115,42 +122,102 @@ def value_name(v: int) -> str:
     return "none" if v == NONE else f"v{v}"
 
 
-# Who sends each kind of message to whom (the node prefixes of fields 2 and 3).
-ENDPOINTS = {PREPARE: ("p", "a"), PROMISE: ("a", "p"), NACK: ("a", "p"),
-             ACCEPT: ("p", "a"), ACCEPTED: ("a", "l")}
+def _accepted(n: int, v: int) -> str:
+    return "none" if n == NONE else f"{n}:{value_name(v)}"
 
 
-def endpoints(message: tuple) -> tuple[str, str]:
-    """The sender and the receiver of a message: ``("a1", "p0")``."""
-    src, dst = ENDPOINTS[message[0]]
-    return f"{src}{message[2]}", f"{dst}{message[3]}"
+# -- the nodes' variables ---------------------------------------------------------------
 
 
-def message_text(message: tuple) -> str:
-    """A message without its endpoints: ``PROMISE(1, accepted 0:v0)``."""
-    kind, n = message[0], message[1]
-    if kind == PREPARE:
-        return f"PREPARE({n})"
-    if kind == PROMISE:
-        accepted_n, accepted_v = message[4], message[5]
-        accepted = "none" if accepted_n == NONE else f"{accepted_n}:{value_name(accepted_v)}"
-        return f"PROMISE({n}, accepted {accepted})"
-    if kind == NACK:
-        return f"NACK({n}, promised {message[4]})"
-    return f"{kind}({n}, {value_name(message[4])})"
+class ProposerState(NamedTuple):
+    """A proposer in its current round: the acceptors that promised its
+    number, the highest ``(accepted_n, accepted_v)`` they reported, and the
+    value it sent in ACCEPT."""
+
+    round: int = 0
+    phase: str = READY
+    promised_by: frozenset[Acceptor] = frozenset()
+    highest: tuple[int, int] = (NONE, NONE)
+    proposal: int = NONE
 
 
-def describe(message: tuple) -> str:
-    """A message in protocol terms: ``a1->p0 PROMISE(1, accepted 0:v0)``."""
-    src, dst = endpoints(message)
-    return f"{src}->{dst} {message_text(message)}"
+class AcceptorState(NamedTuple):
+    """What an acceptor keeps on stable storage, and the history ``votes``."""
+
+    promised: int = NONE
+    accepted_n: int = NONE
+    accepted_v: int = NONE
+    votes: frozenset[tuple[int, int]] = frozenset()
 
 
-# -- actions -------------------------------------------------------------------------
+class LearnerState(NamedTuple):
+    """The value learned, and the ``(n, v, a)`` of ACCEPTED messages heard
+    until then."""
+
+    learned: int = NONE
+    heard: frozenset[tuple[int, int, Acceptor]] = frozenset()
+
+
+# -- messages ----------------------------------------------------------------------------
+
+
+class PrepareMsg(NamedTuple):
+    """PREPARE(n), proposer p to acceptor a."""
+
+    n: int
+    p: Proposer
+    a: Acceptor
+    src, dst = "p", "a"
+
+
+class PromiseMsg(NamedTuple):
+    """PROMISE(n, accepted_n, accepted_v), acceptor a to proposer p."""
+
+    n: int
+    a: Acceptor
+    p: Proposer
+    accepted_n: int
+    accepted_v: int
+    src, dst = "a", "p"
+
+
+class NackMsg(NamedTuple):
+    """NACK(n, promised), acceptor a to proposer p."""
+
+    n: int
+    a: Acceptor
+    p: Proposer
+    promised: int
+    src, dst = "a", "p"
+
+
+class AcceptMsg(NamedTuple):
+    """ACCEPT(n, v), proposer p to acceptor a."""
+
+    n: int
+    p: Proposer
+    a: Acceptor
+    v: int
+    src, dst = "p", "a"
+
+
+class AcceptedMsg(NamedTuple):
+    """ACCEPTED(n, v), acceptor a to learner l."""
+
+    n: int
+    a: Acceptor
+    l: Learner
+    v: int
+    src, dst = "a", "l"
+
+
+# -- actions: the node, then what it acts on -------------------------------------------
+
 
 class Prepare(NamedTuple):
-    """A ready proposer starts round n: PREPARE(n) to every acceptor."""
-    p: int
+    """A ready proposer starts its round, numbered n: PREPARE(n) to every acceptor."""
+
+    p: Proposer
     n: int
 
     def __str__(self) -> str:
@@ -158,37 +225,33 @@ class Prepare(NamedTuple):
 
 
 class ReceivePrepare(NamedTuple):
-    """Acceptor a gets PREPARE(n): if n >= promised it promises n and reports
-    its last acceptance, else it sends NACK."""
-    a: int
-    p: int
+    at: Acceptor
     n: int
+    p: Proposer
+    a: Acceptor
 
     def __str__(self) -> str:
         return f"ReceivePrepare(a{self.a} <- p{self.p}, n={self.n})"
 
 
 class ReceivePromise(NamedTuple):
-    """Proposer p gets a PROMISE for its current number; with a majority it
-    sends ACCEPT(n, v) for the highest reported value, or its own."""
-    p: int
-    a: int
+    at: Proposer
     n: int
+    a: Acceptor
+    p: Proposer
     accepted_n: int
     accepted_v: int
 
     def __str__(self) -> str:
-        accepted = ("none" if self.accepted_n == NONE
-                    else f"{self.accepted_n}:{value_name(self.accepted_v)}")
-        return f"ReceivePromise(p{self.p} <- a{self.a}, n={self.n}, accepted {accepted})"
+        return (f"ReceivePromise(p{self.p} <- a{self.a}, n={self.n}, "
+                f"accepted {_accepted(self.accepted_n, self.accepted_v)})")
 
 
 class ReceiveNack(NamedTuple):
-    """Proposer p gets a NACK for its current number: it abandons it and gets
-    ready to retry above the reported promise, if it has a round left."""
-    p: int
-    a: int
+    at: Proposer
     n: int
+    a: Acceptor
+    p: Proposer
     promised: int
 
     def __str__(self) -> str:
@@ -196,11 +259,10 @@ class ReceiveNack(NamedTuple):
 
 
 class ReceiveAccept(NamedTuple):
-    """Acceptor a gets ACCEPT(n, v): if n >= promised it accepts and sends
-    ACCEPTED(n, v) to every learner, else it sends NACK."""
-    a: int
-    p: int
+    at: Acceptor
     n: int
+    p: Proposer
+    a: Acceptor
     v: int
 
     def __str__(self) -> str:
@@ -208,71 +270,131 @@ class ReceiveAccept(NamedTuple):
 
 
 class ReceiveAccepted(NamedTuple):
-    """Learner l gets ACCEPTED(n, v); it learns v once a majority sent it for n."""
-    l: int
-    a: int
+    at: Learner
     n: int
+    a: Acceptor
+    l: Learner
     v: int
 
     def __str__(self) -> str:
         return f"ReceiveAccepted(l{self.l} <- a{self.a}, n={self.n}, {value_name(self.v)})"
 
 
-class Drop(NamedTuple):
-    """The network loses one copy of a message (fault budget `drop`)."""
-    message: tuple
-
-    def __str__(self) -> str:
-        return f"Drop({describe(self.message)})"
-
-
-class Duplicate(NamedTuple):
-    """The network delivers a message twice: one more copy in flight
-    (fault budget `duplicate`)."""
-    message: tuple
-
-    def __str__(self) -> str:
-        return f"Duplicate({describe(self.message)})"
-
-
 class Restart(NamedTuple):
-    """Acceptor a crashes and restarts, keeping its promise and acceptance
-    (fault budget `crash`)."""
-    a: int
+    """Acceptor a crashes and restarts (fault budget `crash`)."""
+
+    a: Acceptor
 
     def __str__(self) -> str:
         return f"Restart(a{self.a})"
 
 
-class PaxosState(NamedTuple):
-    """``proposers[p] = (round, phase, promised_by, highest, proposal)``:
-    ``promised_by`` the acceptors that promised the current number,
-    ``highest`` the highest ``(accepted_n, accepted_v)`` they reported,
-    ``proposal`` the value sent in ACCEPT. ``acceptors[a] = (promised,
-    accepted_n, accepted_v)``. ``learners[l] = (learned, heard)`` with
-    ``heard`` the ``(n, v, a)`` of ACCEPTED messages received. ``network``
-    is the bag of messages in flight as a sorted tuple. ``votes`` is the
-    history of acceptances ``(n, v, a)``; ``faults`` the budgets left
-    ``(drop, duplicate, crash)``."""
-
-    proposers: tuple
-    acceptors: tuple
-    learners: tuple
-    network: tuple
-    votes: frozenset
-    faults: tuple
+# -- the nodes ---------------------------------------------------------------------------
 
 
-# States are built on the hot path without the named tuple's keyword-taking
-# constructor, which is several times slower.
-_new = tuple.__new__
+class ProposerNode(Node):
+    ids = Proposer
+    state = ProposerState
 
-NO_REPORT = (NONE, NONE)
-EMPTY: frozenset = frozenset()
+    def number(self, s: ProposerState) -> int:
+        return self.model.numbers[self.id][s.round]
+
+    @step(Prepare, choose="proposal_numbers")
+    def prepare(self, s, n):
+        """Phase 1a: a ready proposer sends PREPARE(n), n its current round's
+        number, to every acceptor."""
+        if s.phase != READY or n != self.number(s):
+            return None
+        return ProposerState(s.round, PREPARING), [
+            PrepareMsg(n, self.id, a) for a in range(self.model.acceptors)]
+
+    @on(PromiseMsg, ReceivePromise)
+    def receive_promise(self, s, m):
+        """Phase 2a: with promises for its current number from a quorum, send
+        ACCEPT(n, v) to every acceptor, v the value of the highest-numbered
+        acceptance reported, or its own. A stale or repeated PROMISE has no
+        effect."""
+        if s.phase != PREPARING or m.n != self.number(s) or m.a in s.promised_by:
+            return s, []
+        promised_by = s.promised_by | {m.a}
+        highest = max(s.highest, (m.accepted_n, m.accepted_v))
+        if not self.model.quorums.phase1.is_quorum(promised_by):
+            return s._replace(promised_by=promised_by, highest=highest), []
+        v = self.value_to_propose(highest)
+        return ProposerState(s.round, ACCEPTING, proposal=v), [
+            AcceptMsg(m.n, self.id, a, v) for a in range(self.model.acceptors)]
+
+    def value_to_propose(self, highest: tuple[int, int]) -> int:
+        """The value of the highest acceptance reported, or its own."""
+        return highest[1] if highest[0] != NONE else self.id
+
+    @on(NackMsg, ReceiveNack)
+    def receive_nack(self, s, m):
+        """A NACK for its current number: abandon it; get ready for the first
+        round numbered above the promise reported, or stop if none is left."""
+        if s.phase not in (PREPARING, ACCEPTING) or m.n != self.number(s):
+            return s, []
+        numbers, following = self.model.numbers[self.id], s.round + 1
+        while following < len(numbers) and numbers[following] <= m.promised:
+            following += 1
+        if following < len(numbers):
+            return ProposerState(following, READY), []
+        return ProposerState(s.round, STOPPED), []
+
+
+class AcceptorNode(Node):
+    ids = Acceptor
+    state = AcceptorState
+
+    @on(PrepareMsg, ReceivePrepare)
+    def receive_prepare(self, s, m):
+        """Phase 1b: promise n if ``n >= promised``, reporting the last
+        acceptance; else NACK(n, promised)."""
+        if m.n >= s.promised:
+            return s._replace(promised=m.n), [
+                PromiseMsg(m.n, self.id, m.p, s.accepted_n, s.accepted_v)]
+        return s, [NackMsg(m.n, self.id, m.p, s.promised)]
+
+    @on(AcceptMsg, ReceiveAccept)
+    def receive_accept(self, s, m):
+        """Phase 2b: accept (n, v) if ``n >= promised``; else NACK(n, promised)."""
+        if m.n >= s.promised:
+            return self.accept(s, m)
+        return s, [NackMsg(m.n, self.id, m.p, s.promised)]
+
+    def accept(self, s, m):
+        """Accept (n, v), raising the promise to n, and tell every learner."""
+        return AcceptorState(max(s.promised, m.n), m.n, m.v, s.votes | {(m.n, m.v)}), [
+            AcceptedMsg(m.n, self.id, l, m.v) for l in range(self.model.learners)]
+
+    @on_restart(Restart, budget="crash")
+    def restart(self, s):
+        """Crash and restart: stable storage keeps the promise and acceptance."""
+        return s
+
+
+class LearnerNode(Node):
+    ids = Learner
+    state = LearnerState
+
+    @on(AcceptedMsg, ReceiveAccepted)
+    def receive_accepted(self, s, m):
+        """Learn v once a quorum sent ACCEPTED(n, v) for the same n; a learner
+        that has learned ignores the rest."""
+        if s.learned != NONE:
+            return s, []
+        heard = s.heard | {(m.n, m.v, m.a)}
+        senders = {a for n, v, a in heard if n == m.n and v == m.v}
+        if self.model.quorums.phase2.is_quorum(senders):
+            return LearnerState(m.v), []
+        return LearnerState(NONE, heard), []
+
+
+# -- the model ---------------------------------------------------------------------------
 
 
 @register
-class PaxosTextbook(Model):
+class PaxosTextbook(ActorModel):
     name = "paxos-textbook"
     summary = ("single-decree Paxos with proposers, acceptors and learners over a "
                "lossy, duplicating, reordering network (Paxos Made Simple)")
@@ -294,225 +416,83 @@ class PaxosTextbook(Model):
               "by its phase-1 quorums, acceptances (learning, choosing) by its phase-2 "
               "quorums; every two must intersect", schema=QUORUM_SCHEMA),
     )
-    mutants = {
-        "no_adopt": "the proposer ignores the values reported in promises and "
-                    "proposes its own → Agreement",
-        "accept_below_promise": "an acceptor accepts a proposal numbered below its "
-                                "promise → Agreement",
-        "non_intersecting_quorums": "quorums are any ⌊N/2⌋ of N acceptors, so two "
-                                    "need not intersect → Agreement",
-        "forgetful_acceptor": "a restarted acceptor forgets its promise and "
-                              "acceptance → Agreement",
-        "duplicate_ballots": "proposal numbers are the round alone, so two proposers "
-                             "may use the same number → Agreement",
-    }
-    actions = (Prepare, ReceivePrepare, ReceivePromise, ReceiveNack, ReceiveAccept,
-               ReceiveAccepted, Drop, Duplicate, Restart)
+    roles = (ProposerNode, AcceptorNode, LearnerNode)
+    messages = (PrepareMsg, PromiseMsg, NackMsg, AcceptMsg, AcceptedMsg)
+    network = Bag(drop="drop", duplicate="duplicate", capacity="max_msgs")
+    # the steps in the order of the paper's phases: 1a, 1b, 2a (and NACKs), 2b, learning
+    next = ((ProposerNode.prepare,), (AcceptorNode.receive_prepare,),
+            (ProposerNode.receive_promise, ProposerNode.receive_nack),
+            (AcceptorNode.receive_accept,), (LearnerNode.receive_accepted,))
     symmetry_sets = ("acceptors", "learners")
 
     def setup(self) -> None:
         if self.max_msgs < self.acceptors:
             raise ParamError("params.max_msgs", f"must be at least acceptors "
                              f"({self.acceptors}): a proposer sends PREPARE to every "
-                             f"acceptor in one step; use max_msgs: {self.acceptors}")
-        if self.mutant == "non_intersecting_quorums":
-            if self.acceptors < 2:
-                raise ParamError("params.acceptors", "must be at least 2 for "
-                                 "non_intersecting_quorums (⌊N/2⌋ of N)")
-            self.quorums = Threshold(self.acceptors, self.acceptors // 2)
-        else:
-            self.quorums = quorum_system(self.quorum, self.acceptors)
-        # A fault whose budget is 0 cannot happen in this instance: it is not
-        # among its actions (so coverage does not call it never fired).
-        budgets = {Drop: self.drop, Duplicate: self.duplicate, Restart: self.crash}
-        self.actions = tuple(kind for kind in type(self).actions if budgets.get(kind, 1))
-        self._receive = {PREPARE: self._receive_prepare, PROMISE: self._receive_promise,
-                         NACK: self._receive_nack, ACCEPT: self._receive_accept,
-                         ACCEPTED: self._receive_accepted}
-        self._chosen: dict[frozenset, dict[int, tuple[int, frozenset]]] = {}
-        # numbers[p][round], looked up on the hot path.
+                             f"acceptor at once; use max_msgs: {self.acceptors}")
+        self.quorums = self.quorum_system()
+        # numbers[p][round]; every number any proposer may use is a choice of Prepare
         self.numbers = tuple(tuple(self.number(p, r) for r in range(self.rounds))
                              for p in range(self.proposers))
-        self._setup_symmetry()
+        self.proposal_numbers = sorted({n for row in self.numbers for n in row})
+        # A fault whose budget is 0 cannot happen in this instance: it is not
+        # among its actions (so coverage does not call it never fired).
+        budgets = {"Drop": self.drop, "Duplicate": self.duplicate, "Restart": self.crash}
+        self.actions = tuple(kind for kind in type(self).actions
+                             if budgets.get(kind.__name__, 1))
+        self._chosen = Memo(self._chosen_by)
+
+    def quorum_system(self):
+        return quorum_system(self.quorum, self.acceptors)
+
+    def number(self, p: int, round_: int) -> int:
+        """Proposer p's proposal number in a round: unique and increasing."""
+        return round_ * self.proposers + p
 
     def check_sound(self) -> None:
         """Every phase-1 quorum meets every phase-2 quorum, else no proposer can
         learn of a value chosen before it; `ParamError` names a disjoint pair."""
         require_intersecting(self.quorums)
 
-    def number(self, p: int, round_: int) -> int:
-        """Proposer p's proposal number in a round."""
-        if self.mutant == "duplicate_ballots":
-            return round_  # mutant: every proposer numbers its first round 0
-        return round_ * self.proposers + p
+    def symmetry_groups(self) -> dict[str, list[list[int]]]:
+        """Acceptors as far as the quorum rule treats them alike; learners all."""
+        return {"acceptors": [list(group) for group in interchangeable_groups(self.quorums)],
+                "learners": [list(range(self.learners))]}
 
-    def initial_states(self):
-        proposer = (0, READY, EMPTY, NO_REPORT, NONE)
-        acceptor = (NONE, NONE, NONE)
-        learner = (NONE, EMPTY)
-        yield PaxosState(
-            proposers=(proposer,) * self.proposers,
-            acceptors=(acceptor,) * self.acceptors,
-            learners=(learner,) * self.learners,
-            network=(),
-            votes=EMPTY,
-            faults=(self.drop, self.duplicate, self.crash),
-        )
+    # -- reading a state -------------------------------------------------------------------
 
-    # -- transitions -----------------------------------------------------------------
+    def proposer(self, state: tuple, p: int) -> ProposerState:
+        return self.record(state, ProposerNode, p)
 
-    def successors(self, state: PaxosState):
-        proposers, acceptors, learners, network, votes, faults = state
-        room = self.max_msgs - len(network)
-        acceptor_ids = range(self.acceptors)
+    def acceptor(self, state: tuple, a: int) -> AcceptorState:
+        return self.record(state, AcceptorNode, a)
 
-        for p, proposer in enumerate(proposers):
-            if proposer[1] == READY and room >= self.acceptors:
-                n = self.numbers[p][proposer[0]]
-                sent = _send(network, [(PREPARE, n, p, a) for a in acceptor_ids])
-                preparing = (proposer[0], PREPARING, EMPTY, NO_REPORT, NONE)
-                yield Prepare(p, n), _new(PaxosState, (
-                    _put(proposers, p, preparing), acceptors, learners, sent, votes, faults))
+    def learned(self, state: tuple) -> list[int]:
+        """What each learner learned (NONE: nothing yet)."""
+        return [learner.learned for learner in self.records(state, LearnerNode)]
 
-        previous = None
-        for index, message in enumerate(network):
-            if message == previous:
-                continue  # another copy of the same message: the same step
-            previous = message
-            rest = network[:index] + network[index + 1:]
-            step = self._receive[message[0]](state, message, rest, room)
-            if step is not None:
-                yield step
-
-        drops, duplicates, crashes = faults
-        if drops:
-            spent = (drops - 1, duplicates, crashes)
-            for message in _distinct(network):
-                yield Drop(message), _new(PaxosState, (
-                    proposers, acceptors, learners, _remove(network, message), votes, spent))
-        if duplicates and room >= 1:
-            spent = (drops, duplicates - 1, crashes)
-            for message in _distinct(network):
-                yield Duplicate(message), _new(PaxosState, (
-                    proposers, acceptors, learners, _send(network, [message]), votes, spent))
-        if crashes:
-            spent = (drops, duplicates, crashes - 1)
-            for a in acceptor_ids:
-                acceptor = acceptors[a]
-                if self.mutant == "forgetful_acceptor":
-                    acceptor = (NONE, NONE, NONE)  # mutant: promise and acceptance lost
-                yield Restart(a), _new(PaxosState, (
-                    proposers, _put(acceptors, a, acceptor), learners, network, votes, spent))
-
-    # Each handler takes the state, the message delivered, the bag without it
-    # and the room the bag had; it returns the step, or None when the step
-    # must wait for room in the network.
-
-    def _receive_prepare(self, state, message, rest, room):
-        _, n, p, a = message
-        proposers, acceptors, learners, _, votes, faults = state
-        promised, accepted_n, accepted_v = acceptors[a]
-        if n >= promised:
-            reply = (PROMISE, n, a, p, accepted_n, accepted_v)
-            acceptors = _put(acceptors, a, (n, accepted_n, accepted_v))
-        else:
-            reply = (NACK, n, a, p, promised)
-        return ReceivePrepare(a, p, n), _new(PaxosState, (
-            proposers, acceptors, learners, _send(rest, [reply]), votes, faults))
-
-    def _receive_promise(self, state, message, rest, room):
-        _, n, a, p, accepted_n, accepted_v = message
-        action = ReceivePromise(p, a, n, accepted_n, accepted_v)
-        proposers, acceptors, learners, _, votes, faults = state
-        round_, phase, promised_by, highest, _ = proposers[p]
-        if phase != PREPARING or n != self.numbers[p][round_] or a in promised_by:
-            # Stale (an earlier number) or repeated: no effect.
-            return action, _new(PaxosState, (proposers, acceptors, learners, rest, votes, faults))
-        promised_by = promised_by | {a}
-        if (accepted_n, accepted_v) > highest:
-            highest = (accepted_n, accepted_v)
-        if not self.quorums.phase1.is_quorum(promised_by):
-            proposer = (round_, PREPARING, promised_by, highest, NONE)
-            return action, _new(PaxosState, (
-                _put(proposers, p, proposer), acceptors, learners, rest, votes, faults))
-        if room + 1 < self.acceptors:
-            return None  # no room for the ACCEPTs yet
-        v = highest[1] if highest[0] != NONE else p
-        if self.mutant == "no_adopt":
-            v = p  # mutant: ignore the values reported in the promises
-        sent = _send(rest, [(ACCEPT, n, p, b, v) for b in range(self.acceptors)])
-        proposer = (round_, ACCEPTING, EMPTY, NO_REPORT, v)
-        return action, _new(PaxosState, (
-            _put(proposers, p, proposer), acceptors, learners, sent, votes, faults))
-
-    def _receive_nack(self, state, message, rest, room):
-        _, n, a, p, promised = message
-        proposers, acceptors, learners, _, votes, faults = state
-        round_, phase = proposers[p][:2]
-        if phase in (PREPARING, ACCEPTING) and n == self.numbers[p][round_]:
-            following = round_ + 1
-            while following < self.rounds and self.numbers[p][following] <= promised:
-                following += 1
-            proposer = ((following, READY, EMPTY, NO_REPORT, NONE) if following < self.rounds
-                        else (round_, STOPPED, EMPTY, NO_REPORT, NONE))
-            proposers = _put(proposers, p, proposer)
-        # else stale: no effect
-        return ReceiveNack(p, a, n, promised), _new(PaxosState, (
-            proposers, acceptors, learners, rest, votes, faults))
-
-    def _receive_accept(self, state, message, rest, room):
-        _, n, p, a, v = message
-        action = ReceiveAccept(a, p, n, v)
-        proposers, acceptors, learners, _, votes, faults = state
-        promised = acceptors[a][0]
-        accepts = n >= promised
-        if self.mutant == "accept_below_promise":
-            accepts = True  # mutant: the promise is not checked
-        if not accepts:
-            nack = (NACK, n, a, p, promised)
-            return action, _new(PaxosState, (
-                proposers, acceptors, learners, _send(rest, [nack]), votes, faults))
-        if room + 1 < self.learners:
-            return None  # no room for the ACCEPTED messages yet
-        sent = _send(rest, [(ACCEPTED, n, a, l, v) for l in range(self.learners)])
-        return action, _new(PaxosState, (
-            proposers, _put(acceptors, a, (max(promised, n), n, v)), learners, sent,
-            votes | {(n, v, a)}, faults))
-
-    def _receive_accepted(self, state, message, rest, room):
-        _, n, a, l, v = message
-        proposers, acceptors, learners, _, votes, faults = state
-        learned, heard = learners[l]
-        if learned == NONE:  # else it has learned already: no effect
-            heard = heard | {(n, v, a)}
-            senders = {sender for m, w, sender in heard if m == n and w == v}
-            learned = self.quorums.phase2.is_quorum(senders)
-            learner = (v, EMPTY) if learned else (NONE, heard)
-            learners = _put(learners, l, learner)
-        return ReceiveAccepted(l, a, n, v), _new(PaxosState, (
-            proposers, acceptors, learners, rest, votes, faults))
-
-    # -- properties ------------------------------------------------------------------
-
-    def chosen(self, votes: frozenset) -> dict[int, tuple[int, frozenset]]:
+    def chosen(self, state: tuple) -> dict[int, tuple[int, frozenset]]:
         """Each chosen value, with the lowest proposal number in which a quorum
         of acceptors accepted it and that quorum."""
-        found = self._chosen.get(votes)
-        if found is None:
-            by_proposal: dict[tuple[int, int], set[int]] = {}
-            for n, v, a in votes:
+        return self._chosen[self.records(state, AcceptorNode)]
+
+    def _chosen_by(self, acceptors: tuple) -> dict[int, tuple[int, frozenset]]:
+        by_proposal: dict[tuple[int, int], set[int]] = {}
+        for a, acceptor in enumerate(acceptors):
+            for n, v in acceptor.votes:
                 by_proposal.setdefault((n, v), set()).add(a)
-            found = {}
-            for (n, v), voters in sorted(by_proposal.items()):
-                if v not in found and self.quorums.phase2.is_quorum(voters):
-                    found[v] = (n, frozenset(voters))
-            self._chosen[votes] = found
+        found: dict[int, tuple[int, frozenset]] = {}
+        for (n, v), voters in sorted(by_proposal.items()):
+            if v not in found and self.quorums.phase2.is_quorum(voters):
+                found[v] = (n, frozenset(voters))
         return found
 
+    # -- properties ------------------------------------------------------------------------
+
     @invariant("Agreement")
-    def agreement(self, state: PaxosState):
+    def agreement(self, state: tuple):
         """At most one value is ever chosen (accepted by a quorum in one proposal)."""
-        chosen = self.chosen(state.votes)
+        chosen = self.chosen(state)
         if len(chosen) > 1:
             return Fails(" and ".join(
                 f"{value_name(v)} is chosen in proposal {n} by {_nodes('a', voters)}"
@@ -520,28 +500,26 @@ class PaxosTextbook(Model):
         return True
 
     @invariant("Agreement (learners)")
-    def learners_agree(self, state: PaxosState):
+    def learners_agree(self, state: tuple):
         """No two learners learn different values."""
-        if len(state.learners) < 2:
-            return True
-        learned = {}
-        for l, (v, _) in enumerate(state.learners):
+        first: dict[int, int] = {}
+        for l, v in enumerate(self.learned(state)):
             if v != NONE:
-                learned.setdefault(v, l)
-        if len(learned) > 1:
+                first.setdefault(v, l)
+        if len(first) > 1:
             return Fails(", ".join(f"l{l} learned {value_name(v)}"
-                                   for v, l in sorted(learned.items())))
+                                   for v, l in sorted(first.items())))
         return True
 
     @invariant("Validity")
-    def validity(self, state: PaxosState):
+    def validity(self, state: tuple):
         """A chosen or learned value was proposed: it is the value of a
         proposer that has started proposing."""
-        values = set(self.chosen(state.votes)) | {v for v, _ in state.learners if v != NONE}
+        values = set(self.chosen(state)) | {v for v in self.learned(state) if v != NONE}
         if not values:
             return True
-        proposed = {p for p, proposer in enumerate(state.proposers)
-                    if proposer[0] > 0 or proposer[1] != READY}
+        proposed = {p for p, s in enumerate(self.records(state, ProposerNode))
+                    if (s.round, s.phase) != (0, READY)}
         stray = sorted(values - proposed)
         if stray:
             return Fails(f"{', '.join(map(value_name, stray))} chosen or learned "
@@ -549,291 +527,121 @@ class PaxosTextbook(Model):
         return True
 
     @invariant("Learned implies chosen")
-    def learned_implies_chosen(self, state: PaxosState):
+    def learned_implies_chosen(self, state: tuple):
         """A value a learner learned is chosen."""
-        chosen = self.chosen(state.votes)
-        for l, (v, _) in enumerate(state.learners):
+        chosen = self.chosen(state)
+        for l, v in enumerate(self.learned(state)):
             if v != NONE and v not in chosen:
                 return Fails(f"l{l} learned {value_name(v)}, which is not chosen")
         return True
 
     @reachable("A value is chosen")
-    def value_chosen(self, state: PaxosState) -> bool:
-        return bool(self.chosen(state.votes))
+    def value_chosen(self, state: tuple) -> bool:
+        return bool(self.chosen(state))
 
     @reachable("A proposer adopts another proposer's value")
-    def adopts_value(self, state: PaxosState) -> bool:
+    def adopts_value(self, state: tuple) -> bool:
         """The lecture race: a proposer's promises report an accepted value
         and it proposes that value, not its own."""
-        return any(proposer[1] == ACCEPTING and proposer[4] != p
-                   for p, proposer in enumerate(state.proposers))
+        return any(s.phase == ACCEPTING and s.proposal != p
+                   for p, s in enumerate(self.records(state, ProposerNode)))
 
     @reachable("An acceptor NACKs")
-    def acceptor_nacks(self, state: PaxosState) -> bool:
-        return any(message[0] == NACK for message in state.network)
+    def acceptor_nacks(self, state: tuple) -> bool:
+        return bool(self.sent(state, NackMsg))
 
-    # -- symmetry --------------------------------------------------------------------
-    #
-    # Acceptors are interchangeable as far as the quorum rule treats them alike,
-    # learners always; proposers and values never (see the module docstring).
-    # A renaming is applied through tables made once per permutation and
-    # filled as states come: the parts of states repeat (few distinct
-    # proposers, learners, votes or bags), so most of a renaming is look-ups.
-    # Signatures are assembled the same way, from summaries remembered per part.
+    # -- reports ---------------------------------------------------------------------------
 
-    def _setup_symmetry(self) -> None:
-        self._renamings: dict[tuple, _Renaming | None] = {}
-        self._acceptor_groups = interchangeable_groups(self.quorums)
-        self._bag_summaries = Remembered(self._summarize_bag)
-        self._votes_summaries = Remembered(self._summarize_votes)
-        self._promise_summaries = Remembered(self._summarize_promises)
-        self._learner_summaries = Remembered(self._summarize_learners)
-
-    def symmetry_groups(self) -> dict[str, list[list[int]]]:
-        return {"acceptors": [list(group) for group in self._acceptor_groups],
-                "learners": [list(range(self.learners))]}
-
-    def permute(self, state: PaxosState, perm: Mapping[str, Sequence[int]]) -> PaxosState:
-        """Acceptor a becomes ``perm["acceptors"][a]`` and learner l
-        ``perm["learners"][l]``: in the per-node tuples, in the proposers'
-        ``promised_by``, in the learners' ``heard``, in every message (the
-        bag kept sorted) and in ``votes``. The identity returns `state`."""
-        key = (perm.get("acceptors"), perm.get("learners"))
-        renaming = self._renamings.get(key, False)
-        if renaming is False:
-            renaming = self._renamings[key] = _Renaming.make(
-                key[0] or range(self.acceptors), key[1] or range(self.learners))
-        return state if renaming is None else renaming(state)
-
-    def permute_action(self, action: Any, perm: Mapping[str, Sequence[int]]) -> Any:
-        acceptor_of = perm.get("acceptors") or range(self.acceptors)
-        learner_of = perm.get("learners") or range(self.learners)
-        kind = type(action)
-        if kind is ReceivePrepare or kind is ReceiveAccept:
-            return action._replace(a=acceptor_of[action.a])
-        if kind is ReceivePromise or kind is ReceiveNack or kind is Restart:
-            return action._replace(a=acceptor_of[action.a])
-        if kind is ReceiveAccepted:
-            return action._replace(l=learner_of[action.l], a=acceptor_of[action.a])
-        if kind is Drop or kind is Duplicate:
-            return kind(_rename_message(action.message, acceptor_of, learner_of))
-        return action  # Prepare names a proposer only
-
-    def signatures(self, state: PaxosState) -> dict[str, tuple]:
-        """For each acceptor: its promise and acceptance, the (n, v) it voted
-        for, the proposers counting its promise, the messages in flight to
-        and from it (a proposer named, a learner not), and the (n, v) each
-        learner heard from it. For each learner: what it learned, the (n, v)
-        it heard and the ACCEPTED (n, v) in flight to it. Neither names
-        another acceptor or learner, so renaming carries them along.
-
-        Each summary is given by its rank (how many distinct summaries are
-        smaller), which orders elements as the summaries do and is as
-        invariant; small and few, ranks are cheap to compare and to look up."""
-        proposers, acceptors, learners, network, votes, _ = state
-        by_acceptor, by_learner = self._bag_summaries[network]
-        heard_from, heard = self._learner_summaries[learners]
-        return {"acceptors": _ranks(tuple(zip(acceptors, self._votes_summaries[votes],
-                                              self._promise_summaries[proposers],
-                                              by_acceptor, heard_from))),
-                "learners": _ranks(tuple(zip(heard, by_learner))) if len(learners) > 1
-                else ONE_LEARNER}
-
-    def _summarize_bag(self, network: tuple) -> tuple[tuple, tuple]:
-        by_acceptor: list[list] = [[] for _ in range(self.acceptors)]
-        by_learner: list[list] = [[] for _ in range(self.learners)]
-        for message in network:
-            kind = message[0]
-            if kind == ACCEPTED:  # (ACCEPTED, n, a, l, v)
-                by_acceptor[message[2]].append((kind, message[1], message[4]))
-                by_learner[message[3]].append((message[1], message[4]))
-            elif kind == PREPARE or kind == ACCEPT:  # (kind, n, p, a, ...)
-                by_acceptor[message[3]].append(message[:3] + message[4:])
-            else:  # PROMISE or NACK: (kind, n, a, p, ...)
-                by_acceptor[message[2]].append(message[:2] + message[3:])
-        return (tuple(tuple(sorted(summary)) for summary in by_acceptor),
-                tuple(tuple(sorted(summary)) for summary in by_learner))
-
-    def _summarize_votes(self, votes: frozenset) -> tuple:
-        by_acceptor: list[list] = [[] for _ in range(self.acceptors)]
-        for n, v, a in votes:
-            by_acceptor[a].append((n, v))
-        return tuple(tuple(sorted(summary)) for summary in by_acceptor)
-
-    def _summarize_promises(self, proposers: tuple) -> tuple:
-        return tuple(tuple(p for p, proposer in enumerate(proposers) if a in proposer[2])
-                     for a in range(self.acceptors))
-
-    def _summarize_learners(self, learners: tuple) -> tuple[tuple, tuple]:
-        heard_from: list[list] = [[] for _ in range(self.acceptors)]
-        for _, heard in learners:
-            for n, v, a in heard:
-                heard_from[a].append((n, v))
-        return (tuple(tuple(sorted(summary)) for summary in heard_from),
-                tuple((learned, tuple(sorted((n, v) for n, v, _ in heard)))
-                      for learned, heard in learners))
-
-    # -- reports ---------------------------------------------------------------------
-
-    def state_view(self, state: PaxosState) -> dict[str, Any]:
-        view: dict[str, Any] = {}
-        for p, (round_, phase, promised_by, highest, proposal) in enumerate(state.proposers):
-            view[f"p{p}.round"] = round_
-            view[f"p{p}.n"] = self.number(p, round_)
-            view[f"p{p}.phase"] = phase
-            view[f"p{p}.promised_by"] = _nodes("a", promised_by)
-            view[f"p{p}.highest"] = ("none" if highest[0] == NONE
-                                     else f"{highest[0]}:{value_name(highest[1])}")
-            view[f"p{p}.proposal"] = value_name(proposal)
-        for a, (promised, accepted_n, accepted_v) in enumerate(state.acceptors):
-            view[f"a{a}.promised"] = promised
-            view[f"a{a}.accepted"] = ("none" if accepted_n == NONE
-                                      else f"{accepted_n}:{value_name(accepted_v)}")
-        for l, (learned, heard) in enumerate(state.learners):
-            view[f"l{l}.learned"] = value_name(learned)
-            view[f"l{l}.heard"] = [f"{n}:{value_name(v)} from a{a}" for n, v, a in sorted(heard)]
-        view["network"] = [describe(message) for message in state.network]
+    def state_view(self, state: tuple) -> dict[str, Any]:
+        """The kit's view (each node's fields, the bag, the budgets left),
+        and what is chosen."""
+        view = super().state_view(state)
         view["chosen"] = {value_name(v): f"in {n} by {_nodes('a', voters)}"
-                          for v, (n, voters) in sorted(self.chosen(state.votes).items())}
-        view["faults_left"] = dict(zip(("drop", "duplicate", "crash"), state.faults))
+                          for v, (n, voters) in sorted(self.chosen(state).items())}
         return view
 
-
-    def step_events(self, state: PaxosState, action: Any, next_state: PaxosState) -> list:
-        """The messages a step receives and sends, and what changed at the
-        node that took it, for sequence charts."""
-        before, after = Counter(state.network), Counter(next_state.network)
-        gone, new = sorted((before - after).elements()), sorted((after - before).elements())
-        if isinstance(action, Drop):
-            src, dst = endpoints(action.message)
-            return [Note(dst, f"the network loses {message_text(action.message)} from {src}")]
-        if isinstance(action, Duplicate):
-            src, dst = endpoints(action.message)
-            return [Sent(src, dst, message_text(action.message)),
-                    Note(src, f"the network duplicates {message_text(action.message)} to {dst}")]
-        if isinstance(action, Restart):
-            kept = "forgets" if self.mutant == "forgetful_acceptor" else "keeps"
-            return [Note(f"a{action.a}", f"crashes and restarts; {kept} its promise "
-                                         "and acceptance")]
-        events: list = [Received(*endpoints(m), message_text(m)) for m in gone]
-        events += [Sent(*endpoints(m), message_text(m)) for m in new]
-        return events + self._local_notes(state, next_state)
-
-    def _local_notes(self, state: PaxosState, next_state: PaxosState) -> list:
+    def step_events(self, state: tuple, action: Any, next_state: tuple) -> list:
+        """The kit's events (messages received and sent, a restart), then
+        what changed at the node that took the step, for sequence charts."""
         notes = []
-        for p, (old, new) in enumerate(zip(state.proposers, next_state.proposers)):
-            if old[:2] != new[:2] or old[4] != new[4]:
-                n = self.numbers[p][new[0]]
-                text = {READY: f"ready to prepare {n}", PREPARING: f"prepares {n}",
-                        ACCEPTING: f"proposes {value_name(new[4])} in {n}",
-                        STOPPED: "gives up: no round left"}[new[1]]
-                notes.append(Note(f"p{p}", text))
-        for a, (old, new) in enumerate(zip(state.acceptors, next_state.acceptors)):
-            if old[0] != new[0]:
-                notes.append(Note(f"a{a}", f"promised {new[0]}"))
-            if old[1:] != new[1:]:
-                accepted = "none" if new[1] == NONE else f"{new[1]}:{value_name(new[2])}"
-                notes.append(Note(f"a{a}", f"accepted {accepted}"))
-        for l, (old, new) in enumerate(zip(state.learners, next_state.learners)):
-            if old[0] != new[0]:
-                notes.append(Note(f"l{l}", f"learned {value_name(new[0])}"))
-        return notes
-
-
-# -- helpers on tuples ---------------------------------------------------------------
-
-def _put(items: tuple, index: int, item: Any) -> tuple:
-    return items[:index] + (item,) + items[index + 1:]
-
-
-def _send(network: tuple, messages: list) -> tuple:
-    """The bag with `messages` added, kept sorted so that equal bags are equal."""
-    return tuple(sorted(network + tuple(messages)))
-
-
-def _remove(network: tuple, message: tuple) -> tuple:
-    index = network.index(message)
-    return network[:index] + network[index + 1:]
-
-
-def _distinct(network: tuple) -> list:
-    """The messages in flight, each once, in the bag's (sorted) order."""
-    return [message for index, message in enumerate(network)
-            if index == 0 or network[index - 1] != message]
+        for p in range(self.proposers):
+            old, new = self.proposer(state, p), self.proposer(next_state, p)
+            if (old.round, old.phase, old.proposal) != (new.round, new.phase, new.proposal):
+                n = self.numbers[p][new.round]
+                notes.append(Note(f"p{p}", {
+                    READY: f"ready to prepare {n}", PREPARING: f"prepares {n}",
+                    ACCEPTING: f"proposes {value_name(new.proposal)} in {n}",
+                    STOPPED: "gives up: no round left"}[new.phase]))
+        for a in range(self.acceptors):
+            old, new = self.acceptor(state, a), self.acceptor(next_state, a)
+            if old.promised != new.promised:
+                notes.append(Note(f"a{a}", f"promised {new.promised}"))
+            if old[1:3] != new[1:3]:
+                notes.append(Note(f"a{a}", f"accepted {_accepted(*new[1:3])}"))
+        for l in range(self.learners):
+            old, new = self.record(state, LearnerNode, l), self.record(next_state, LearnerNode, l)
+            if old.learned != new.learned:
+                notes.append(Note(f"l{l}", f"learned {value_name(new.learned)}"))
+        return list(super().step_events(state, action, next_state)) + notes
 
 
 def _nodes(prefix: str, members) -> str:
     return ",".join(f"{prefix}{m}" for m in sorted(members)) or "none"
 
 
-# -- symmetry helpers ----------------------------------------------------------------
-
-#: The learners' signatures when there is one learner.
-ONE_LEARNER = (0,)
+# -- mutants: each replaces one rule ------------------------------------------------------
 
 
-def _rename_message(message: tuple, acceptor_of: Sequence[int],
-                    learner_of: Sequence[int]) -> tuple:
-    kind = message[0]
-    if kind == PREPARE or kind == ACCEPT:  # (kind, n, p, a, ...)
-        return message[:3] + (acceptor_of[message[3]],) + message[4:]
-    if kind == ACCEPTED:  # (ACCEPTED, n, a, l, v)
-        return (kind, message[1], acceptor_of[message[2]], learner_of[message[3]], message[4])
-    return message[:2] + (acceptor_of[message[2]],) + message[3:]  # PROMISE, NACK
+@PaxosTextbook.mutant("no_adopt", "the proposer ignores the values reported in promises "
+                                  "and proposes its own → Agreement")
+class ProposerIgnoringReports(ProposerNode):
+    def value_to_propose(self, highest):
+        return self.id  # the bug: the reported acceptance is not adopted
 
 
-class _Renaming:
-    """A state renamed by one permutation of acceptors and learners."""
-
-    @classmethod
-    def make(cls, acceptor_of: Sequence[int], learner_of: Sequence[int]) -> "_Renaming | None":
-        """The renaming, or None for the identity."""
-        acceptor_of, learner_of = tuple(acceptor_of), tuple(learner_of)
-        if acceptor_of == tuple(sorted(acceptor_of)) and learner_of == tuple(sorted(learner_of)):
-            return None
-        return cls(acceptor_of, learner_of)
-
-    def __init__(self, acceptor_of: tuple[int, ...], learner_of: tuple[int, ...]):
-        self.acceptor_of, self.learner_of = acceptor_of, learner_of
-        # Position i of a renamed per-node tuple holds the node renamed i.
-        self.acceptor_rows = _inverse(acceptor_of)
-        self.learner_rows = _inverse(learner_of)
-        self.proposers = Remembered(self._rename_proposers)
-        self.learners = Remembered(self._rename_learners)
-        self.messages = Remembered(lambda m: _rename_message(m, acceptor_of, learner_of))
-        self.networks = Remembered(self._rename_network)
-        self.votes = Remembered(lambda votes: frozenset(
-            (n, v, acceptor_of[a]) for n, v, a in votes))
-        self.members = Remembered(lambda members: frozenset(acceptor_of[a] for a in members))
-
-    def __call__(self, state: PaxosState) -> PaxosState:
-        proposers, acceptors, learners, network, votes, faults = state
-        return _new(PaxosState, (
-            self.proposers[proposers], tuple(map(acceptors.__getitem__, self.acceptor_rows)),
-            self.learners[learners], self.networks[network], self.votes[votes], faults))
-
-    def _rename_proposers(self, proposers: tuple) -> tuple:
-        members = self.members
-        return tuple((round_, phase, members[promised_by], highest, proposal)
-                     for round_, phase, promised_by, highest, proposal in proposers)
-
-    def _rename_learners(self, learners: tuple) -> tuple:
-        acceptor_of = self.acceptor_of
-        return tuple((learned, frozenset((n, v, acceptor_of[a]) for n, v, a in heard))
-                     for learned, heard in map(learners.__getitem__, self.learner_rows))
-
-    def _rename_network(self, network: tuple) -> tuple:
-        return tuple(sorted(map(self.messages.__getitem__, network)))
+@PaxosTextbook.mutant("accept_below_promise", "an acceptor accepts a proposal numbered "
+                                              "below its promise → Agreement")
+class AcceptorBreakingPromises(AcceptorNode):
+    def receive_accept(self, s, m):
+        return self.accept(s, m)  # the bug: no n >= promised
 
 
-def _ranks(summaries: tuple) -> tuple[int, ...]:
-    """For each summary, the number of distinct summaries smaller than it."""
-    ordered = sorted(set(summaries))
-    return tuple(map(ordered.index, summaries))
+@PaxosTextbook.mutant("non_intersecting_quorums", "quorums are any ⌊N/2⌋ of N acceptors, "
+                                                  "so two need not intersect → Agreement")
+class PaxosWithSmallQuorums(PaxosTextbook):
+    def quorum_system(self):
+        if self.acceptors < 2:
+            raise ParamError("params.acceptors", "must be at least 2 for "
+                             "non_intersecting_quorums (⌊N/2⌋ of N)")
+        return Threshold(self.acceptors, self.acceptors // 2)  # the bug: two can be disjoint
 
 
-def _inverse(images: tuple[int, ...]) -> tuple[int, ...]:
-    rows = [0] * len(images)
-    for element, image in enumerate(images):
-        rows[image] = element
-    return tuple(rows)
+@PaxosTextbook.mutant("forgetful_acceptor", "a restarted acceptor forgets its promise and "
+                                            "acceptance → Agreement")
+class ForgetfulAcceptor(AcceptorNode):
+    def restart(self, s):
+        return AcceptorState(votes=s.votes)  # the bug: nothing on stable storage
+
+
+@PaxosTextbook.mutant("duplicate_ballots", "proposal numbers are the round alone, so two "
+                                           "proposers may use the same number → Agreement")
+class PaxosWithDuplicateBallots(PaxosTextbook):
+    def number(self, p, round_):
+        return round_  # the bug: every proposer numbers its first round 0
+
+
+@PaxosTextbook.mutant("value_off_by_one", "the proposer sends the value after the one it "
+                                          "chose (an off-by-one in the value index) → Validity")
+class ProposerOffByOne(ProposerNode):
+    def value_to_propose(self, highest):
+        return super().value_to_propose(highest) + 1  # the bug
+
+
+@PaxosTextbook.mutant("learner_without_quorum", "a learner learns a value from the first "
+                                                "ACCEPTED it hears, without waiting for a "
+                                                "quorum → Learned implies chosen")
+class HastyLearner(LearnerNode):
+    def receive_accepted(self, s, m):
+        if s.learned != NONE:
+            return s, []
+        return LearnerState(m.v), []  # the bug: one acceptance is taken for a quorum's

@@ -52,7 +52,8 @@ def write_reports(directory: Path, checked: Checked, text: str, document: dict[s
         if finding.trace is None:
             continue
         stem = f"{name}.{finding.property.name}"
-        chart = build_chart(checked.model, finding.trace, conclusion(finding, witness))
+        chart = build_chart(checked.model, finding.trace, conclusion(finding, witness),
+                            finding.loop_start)
         files[f"{stem}.mmd"] = render_mermaid(chart)
         if graph_format is not None:
             graph = trace_graph(checked.model, finding.trace, checked.result.properties)

@@ -14,7 +14,7 @@ from checker.result import Finding
 from reports.run import Checked
 from reports.sequence import build_chart, render_svg
 from checker.result import STOPPED_BY
-from reports.text import changes, conclusion, outcome_text, render_stats, text
+from reports.text import changes, conclusion, lasso_words, outcome_text, render_stats, text
 
 _STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #1d2330; }
@@ -99,8 +99,11 @@ def _finding(checked: Checked, finding: Finding, anchor: str, witness: bool) -> 
     steps = len(finding.trace)
     outcome = "reached" if witness else "violated"
     heading = f"{name} {outcome} after {steps} step{'s' if steps != 1 else ''}"
+    if finding.loop_start is not None:
+        heading = f"{name} {'shown' if witness else 'violated'} {escape(lasso_words(finding))}"
     last = conclusion(finding, witness)
-    chart = render_svg(build_chart(checked.model, finding.trace, last), anchor=anchor)
+    chart = render_svg(build_chart(checked.model, finding.trace, last, finding.loop_start),
+                       anchor=anchor)
     body = (f'<div class="columns"><div class="chart">{chart}</div>'
             f'<div class="trace">{_trace_table(checked, finding, anchor, last)}</div></div>')
     if witness:
@@ -122,6 +125,9 @@ def _trace_table(checked: Checked, finding: Finding, anchor: str, last: str) -> 
         else:
             items = [_change(change) for change in changes(previous, view)] or ["(no change)"]
             action = str(step.action)
+        if finding.loop_start is not None and number == finding.loop_start + 1:
+            rows.append(f'<tr class="loop-start"><td></td><td>── loop starts here (from the '
+                        f'state after step {finding.loop_start}) ──</td></tr>')
         rows.append(f'<tr id="{anchor}{number}"><td class="number">{number}</td>'
                     f'<td><div class="action">{escape(action)}</div><ul>'
                     + "".join(f"<li>{item}</li>" for item in items) + "</ul></td></tr>")

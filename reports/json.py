@@ -14,8 +14,13 @@ Schema ``cmc.result/1``, as a JSON Schema in ``reports/schema/cmc.result-1.json`
                             "worker_memory_bytes", "actions", "new_states",
                             "fp_seed", "exact"},
                   "violations": [{"property", "title", "kind", "reason",
-                                  "trace": [{"action", "state"}]}],
-                  "witnesses": [...same shape...]}]}
+                                  "trace": [{"action", "state"}],
+                                  "loop_start", "stem_length", "loop_length", "bound"}],
+                  "witnesses": [...same shape...],
+                  "bound_stop": {...same shape...} or null}]}
+
+A temporal property's trace is a lasso: its loop runs from step
+``loop_start`` to the last step and back (``loop_length`` 0: stuttering).
 
 A trace's first step has ``"action": null``; every other action is
 ``{"name", "args", "text"}``. A state is the model's `state_view`.
@@ -55,7 +60,9 @@ def finding_document(model: Model, finding: Finding) -> dict[str, Any]:
                   "state": model.state_view(step.state)}
                  for step in finding.trace.steps]
     return {"property": prop.name, "title": prop.title, "kind": prop.kind,
-            "reason": finding.reason, "trace": trace}
+            "reason": finding.reason, "trace": trace, "loop_start": finding.loop_start,
+            "stem_length": finding.stem_length, "loop_length": finding.loop_length,
+            "bound": finding.bound}
 
 
 def result_document(spec: str, model: Model, result: Result, expect: Any = None,
@@ -95,9 +102,16 @@ def result_document(spec: str, model: Model, result: Result, expect: Any = None,
             "new_states": dict(stats.new_states),
             "fp_seed": stats.fp_seed,
             "exact": stats.exact,
+            "bound_stops": stats.bound_stops,
+            "liveness_seconds": round(stats.liveness_seconds, 6),
+            "graph_states": stats.graph_states,
+            "graph_edges": stats.graph_edges,
+            "graph_bytes": stats.graph_bytes,
         },
         "violations": [finding_document(model, f) for f in result.violations],
         "witnesses": [finding_document(model, f) for f in result.witnesses],
+        "bound_stop": (finding_document(model, result.bound_stop)
+                       if result.bound_stop is not None else None),
     }
 
 

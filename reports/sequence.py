@@ -58,11 +58,15 @@ class Chart:
     rows: tuple[Row, ...]
     messages: tuple[Message, ...]
     conclusion: str | None = None
+    #: A lasso's loop: the rows after this step repeat for ever (None: no loop).
+    loop_start: int | None = None
 
 
-def build_chart(model: Model, trace: Trace, conclusion: str | None = None) -> Chart:
+def build_chart(model: Model, trace: Trace, conclusion: str | None = None,
+                loop_start: int | None = None) -> Chart:
     """The chart of `trace`: `model.step_events` of each step, joined into
-    messages. `conclusion` (why the last state matters) ends the chart."""
+    messages. `conclusion` (why the last state matters) ends the chart;
+    `loop_start`, for a lasso, is the step after which its loop begins."""
     lifelines: dict[str, None] = {}  # insertion-ordered set: order of first appearance
     rows = [Row(0, "initial state", None)]
     messages: list[Message] = []
@@ -99,7 +103,7 @@ def build_chart(model: Model, trace: Trace, conclusion: str | None = None) -> Ch
         rows.append(Row(number, str(action), _node_of(events[0]) if events else None,
                         tuple(notes)))
     return Chart(_lifelines(model, lifelines, conclusion), tuple(rows), tuple(messages),
-                 conclusion)
+                 conclusion, loop_start)
 
 
 def _lifelines(model: Model, acting: Sequence[str], conclusion: str | None) -> tuple[str, ...]:
@@ -147,7 +151,11 @@ def render_mermaid(chart: Chart) -> str:
             received_at[message.received].append(message)
         else:
             unreceived_at[message.sent].append(message)
+    looping = chart.loop_start is not None and chart.loop_start < len(chart.rows) - 1
     for row in chart.rows[1:]:
+        if looping and row.number == chart.loop_start + 1:
+            lines.append(f"    loop for ever: steps {row.number}–{len(chart.rows) - 1}, "
+                         f"back to the state after step {chart.loop_start}")
         head = f"{row.number} · {row.action}"
         own = [note.text for note in row.notes if note.node == row.node]
         where = ids[row.node] if row.node is not None else everyone
@@ -164,6 +172,8 @@ def render_mermaid(chart: Chart) -> str:
         for message in unreceived_at[row.number]:
             lines.append(f"    {ids[message.src]}--){ids[message.dst]}: "
                          f"{_mermaid_text(message.text)} (not received)")
+    if looping:
+        lines.append("    end")
     if chart.conclusion:
         wrapped = "<br/>".join(_mermaid_text(line) for line in _wrap(chart.conclusion))
         lines.append(f"    Note over {everyone}: {wrapped}")

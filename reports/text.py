@@ -133,6 +133,12 @@ def conclusion(finding: Finding, witness: bool = False) -> str:
     """Why the trace's last state (or step) matters, in the property's terms:
     ``✗ Agreement violated: value 0 is chosen ...``."""
     prop = finding.property
+    if finding.loop_start is not None:
+        loop = ("stays in this state for ever (stuttering)"
+                if finding.loop_length == 0 else
+                f"back to step {finding.loop_start} (the same state), and round the loop "
+                "for ever")
+        return f"↻ {loop}" + ("" if witness else f": {finding.reason}")
     if witness:
         return f"✓ {prop.title} reached"
     where = "by this step" if prop.kind == "transition" else "in this state"
@@ -141,10 +147,12 @@ def conclusion(finding: Finding, witness: bool = False) -> str:
 
 
 def render_trace(model: Model, trace: Trace, full_states: bool = False,
-                 colour: bool = False, last: str | None = None) -> list[str]:
+                 colour: bool = False, last: str | None = None,
+                 loop_start: int | None = None) -> list[str]:
     """The trace as lines: step 0 with the full initial state, then each
     action with what it changed (or the full state with `full_states`),
-    then `last` (why the final state matters), if given."""
+    then `last` (why the final state matters), if given. A lasso's loop
+    (from step `loop_start` to the end and back) is marked where it starts."""
     lines = []
     width = len(str(len(trace)))
     indent = " " * (width + 4)
@@ -152,6 +160,10 @@ def render_trace(model: Model, trace: Trace, full_states: bool = False,
     for number, step in enumerate(trace.steps):
         view = model.state_view(step.state)
         label = "initial state" if step.action is None else str(step.action)
+        if loop_start is not None and number == loop_start + 1:
+            lines.append(" " * (width + 2) + paint(
+                f"── loop starts here (from the state after step {loop_start}) ──",
+                "warn", colour))
         lines.append(f"{paint(f'{number:>{width}}', 'number', colour)}  "
                      f"{paint(label, 'action', colour)}")
         if previous is None or full_states:
@@ -179,9 +191,21 @@ def render_finding(model: Model, finding: Finding, witness: bool = False,
         head = paint(f"{prop.title} ({prop.name}) violated", "bad", colour)
         head += f" after {_steps(len(finding.trace))}"
         head += f": {finding.reason}" if finding.reason else ""
+    if finding.loop_start is not None:
+        verb = "shown" if witness else "violated"
+        head = paint(f"{prop.title} ({prop.name}) {verb}", "good" if witness else "bad", colour)
+        head += f" {lasso_words(finding)}: {finding.reason}"
     body = render_trace(model, finding.trace, full_states, colour,
-                        last=conclusion(finding, witness))
+                        last=conclusion(finding, witness), loop_start=finding.loop_start)
     return [head] + ["  " + line for line in body]
+
+
+def lasso_words(finding: Finding) -> str:
+    """``by a lasso: a stem of 4 steps, then a loop of 10 steps for ever``."""
+    loop = ("then it stutters for ever" if finding.loop_length == 0
+            else f"then a loop of {_steps(finding.loop_length)} for ever")
+    words = f"by a lasso: a stem of {_steps(finding.stem_length)}, {loop}"
+    return words + (f" (only because of a bound: {finding.bound})" if finding.bound else "")
 
 
 def _steps(count: int) -> str:
@@ -211,6 +235,16 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
     ]
     if stats.symmetry:
         lines.append(f"canonicalizing: {stats.canonical_seconds:.2f} s")
+    if stats.bound_stops:
+        stop = result.bound_stop
+        lines.append(f"runs stopped by a bound (not deadlocks): {stats.bound_stops:,} states, "
+                     f"the first after {_steps(len(stop.trace))}: {stop.reason}")
+    if stats.graph_states:
+        lines.append(f"temporal properties: graph of {stats.graph_states:,} states and "
+                     f"{stats.graph_edges:,} links ({stats.graph_bytes / 2**20:,.1f} MiB) · "
+                     f"{stats.liveness_seconds:.2f} s"
+                     + (" (in one process: only the safety part is partitioned)"
+                        if stats.workers > 1 else ""))
     if stats.workers_lost:
         lines.append(f"worker processes lost: {stats.workers_lost} (their work was redone "
                      "in the main process; the result is complete)")
@@ -256,6 +290,10 @@ def outcome_text(outcome: Outcome, witnesses: bool = False) -> str:
     if outcome.outcome == WITNESSED:
         return head + f"reached in {_steps(len(finding.trace))}" + (
             "" if witnesses else " (--witnesses shows the run)")
+    if finding is not None and finding.loop_start is not None:
+        verb = "shown" if outcome.outcome == WITNESSED else outcome.outcome
+        return head + f"{verb} {lasso_words(finding)}" + (
+            f": {outcome.reason}" if outcome.reason and outcome.outcome != WITNESSED else "")
     if outcome.outcome == VIOLATED:
         if finding.trace is None:
             return head + "violated: never reached, no reachable state satisfies it"

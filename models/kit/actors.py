@@ -49,15 +49,42 @@ subclass of a node class (it replaces that role's class) or of the model
 (it replaces the model: for deviations outside handlers, such as the
 quorum rule). Nothing in the normal path tests for a mutant.
 
-Not yet here, and designed to fit: timers and clocks (``@on_timer``, a
-clock part of the state), crash and restart handlers (``@on_crash``,
-``@on_restart`` with a budget), partitions (a network with links down).
+Crashes and restarts, each a handler of a node's record with a budget
+(the model's parameter it names bounds how many such steps a run may take,
+all nodes together):
+
+- ``@on_restart(Restart, budget="restarts")`` alone: the node crashes and
+  comes back in one step (while a node is down its messages wait in the
+  network, which is no different from it not being scheduled). The
+  handler takes the record and returns the one it restarts with: what its
+  stable storage kept.
+- ``@on_crash(Crash, budget="crashes")`` with it: the node goes down and
+  stays down, taking no step, until it restarts. The crash handler returns
+  what survives the crash; the node's record is then `Down` of it (a
+  property reading a record may meet one), and the restart handler takes
+  that record and returns the one the node restarts with.
+
+Time (`models.kit.clock`): a model that declares ``clock = Clock(...)``
+has the clock's value in its global state; its handlers take the node's
+clock reading as the keyword ``now`` (and are memoized on it too);
+``@on_timer(Action, deadline="field")`` marks a timer handler; the clock's
+steps (ticks, drift, pauses) come after the network's faults and the
+crashes and restarts. A paused node takes no step.
+
+The global state is ``records + (budgets,) + (clock,) + (network,)``: the
+budgets left only in a model with crash or restart handlers, the clock only
+in a model with time.
+
+Not yet here, and designed to fit: partitions other than the bag's one
+cut-off side (a network with links down).
 """
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
+from functools import partial
+from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Sequence
 
 from checker.errors import ModelDefinitionError
 from checker.model import Model, Note, Received, Sent, jsonable
@@ -75,27 +102,78 @@ class Handler:
 
     action: type
     takes: type | None = None          # the message type, for a message handler
-    choose: str | None = None          # model attribute: the choices of a step
+    choose: str | Callable | None = None  # the choices of a step (see `step`)
     reads: tuple[type, ...] = ()       # message types a step reads
     sends: tuple[type, ...] = ()       # message types its steps send, if declared
+    restart: str | None = None         # model parameter: the budget of a restart handler
+    crash: str | None = None           # model parameter: the budget of a crash handler
+    timer: str | None = None           # the record field holding a timer's deadline
+
+    @property
+    def whole(self) -> bool:
+        """Whether the action is built from the message alone (``Receive(m)``):
+        its one field is typed as the message (or `Any`)."""
+        if self.takes is None or len(getattr(self.action, "_fields", ())) != 1:
+            return False
+        hint = typing.get_type_hints(self.action).get(self.action._fields[0])
+        return hint is Any or hint is self.takes
+
+
+class Down(NamedTuple):
+    """The record of a crashed node: what survived the crash."""
+
+    kept: Any
+
+
+class Stay(NamedTuple):
+    """A message handler's result that leaves the message in the network, to
+    be received again (raft.tla's UpdateTerm: "messages is unchanged so m
+    can be processed further")."""
+
+    record: Any
+    sends: tuple = ()
 
 
 def on(message: type, action: type, sends: tuple[type, ...] = ()) -> Callable:
     """Mark a handler of received messages of type `message`; its steps are
-    `action` (the node, then the message's fields)."""
+    `action`: the node, then the message's fields, or (an action of one
+    field) the message alone, as raft.tla's ``Receive(m)``."""
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, takes=message, sends=_types(sends))
         return function
     return mark
 
 
-def step(action: type, choose: str | None = None, reads: tuple[type, ...] = (),
+def step(action: type, choose: str | Callable | None = None, reads: tuple[type, ...] = (),
          sends: tuple[type, ...] | type = ()) -> Callable:
-    """Mark an internal step, once per element of the model's `choose`
-    (an int n means ``range(n)``), reading the messages of types `reads`."""
+    """Mark an internal step, once per element of the model's `choose` (an
+    int n means ``range(n)``), or of ``choose(node, record)`` when it is a
+    function (the peers a candidate may ask), reading the messages of types
+    `reads`."""
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
                                            sends=_types(sends))
+        return function
+    return mark
+
+
+def on_restart(action: type, budget: str) -> Callable:
+    """Mark the handler of the node crashing and restarting in one step:
+    record in, the record it restarts with out. The model's parameter
+    `budget` bounds the restarts of a run; each step is ``action(node)``."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, restart=budget)
+        return function
+    return mark
+
+
+def on_crash(action: type, budget: str) -> Callable:
+    """Mark the handler of the node crashing: record in, what survives the
+    crash out; the node is down until its `on_restart` handler runs. The
+    model's parameter `budget` bounds the crashes of a run; each step is
+    ``action(node)``."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, crash=budget)
         return function
     return mark
 
@@ -174,20 +252,27 @@ class _Group:
         # one of them alone, or None (`key`; `key_source` is the same as
         # Python source, for `ActorModel._compile_successors`).
         parts = [f"state[{slot}]" for slot in self.slots] + [f"net[{k}]" for k in self.view]
+        if model.clock is not None:  # -- time: readings are inputs of every handler
+            parts.append("state[-2]")
         self.key_source = ("None" if not parts else parts[0] if len(parts) == 1
                            else ", ".join(parts))
 
     def key(self, state: tuple) -> Any:
         net = state[-1]
         parts = tuple(state[slot] for slot in self.slots) + tuple(net[k] for k in self.view)
+        if self.model.clock is not None:
+            parts += (state[-2],)
         return None if not parts else parts[0] if len(parts) == 1 else parts
 
     def _plan_for_key(self, key: Any) -> tuple:
-        count = len(self.slots) + len(self.view)
+        clocked = self.model.clock is not None
+        count = len(self.slots) + len(self.view) + clocked
         parts = () if count == 0 else (key,) if count == 1 else key
-        return self._plan(parts[:len(self.slots)], parts[len(self.slots):])
+        clock = parts[-1] if clocked else None
+        return self._plan(parts[:len(self.slots)],
+                          parts[len(self.slots):len(self.slots) + len(self.view)], clock)
 
-    def _plan(self, records: tuple, view: tuple) -> tuple:
+    def _plan(self, records: tuple, view: tuple, clock: Any = None) -> tuple:
         """The group's steps, as the network's `compile` makes them from
         (action, slot of the node's record or None, its new record, whether
         the record changes, message received or None, messages sent as
@@ -198,13 +283,17 @@ class _Group:
         planned = []
         for node, slot in self.nodes:
             record = next(records) if slot is not None else None
+            reading = self.model._reading(clock, node)
+            if reading is False:
+                continue  # paused: the node does nothing
             mine = view
             if self.addressed:  # some types in view are for one node each: its part
                 mine = list(view)
                 for i in self.addressed:
                     mine[i] = network.for_node(self.view[i], view[i], node)
                 mine = tuple(mine)
-            for action, new_record, received, sends in self.node_plans[node, record, mine]:
+            for action, new_record, received, sends in self.node_plans[node, record, mine,
+                                                                       reading]:
                 changed = new_record != record
                 if not changed and received is None and network.sent_already(
                         components, sends):
@@ -216,32 +305,141 @@ class _Group:
         """The steps of node `key[0]` with record `key[1]` seeing the network
         components `key[2]`: (action, new record, message received or None,
         messages sent)."""
-        node, record, view = key  # the view holds only messages for this node
+        node, record, view, now = key  # the view holds only messages for this node
+        if type(record) is Down:
+            return ()  # a crashed node takes no step until it restarts
         components = dict(zip(self.view, view))
         model = self.model
         planned = []
         for name in self.names:
             handler = self.marks[name]
-            if handler.takes is not None:
+            if handler.timer is not None:  # -- time: due when the reading reaches it
+                deadline = getattr(record, handler.timer)
+                if deadline is not None and now >= deadline:
+                    outcome = model._outcome(node, name, record, (), now)
+                    if outcome is not None:
+                        planned.append((model._intern(handler.action(node.id)), outcome[0],
+                                        None, outcome[1]))
+            elif handler.takes is not None:
                 k = model._kind_index[handler.takes]
                 component = components[model.network.where(k)]
                 for message in model.network.deliverable(component, handler.takes):
-                    outcome = model._outcome(node, name, record, (message,))
+                    outcome = model._outcome(node, name, record, (message,), now)
                     if outcome is not None:
-                        action = model._intern(handler.action(node.id, *message))
-                        planned.append((action, outcome[0], (k, message), outcome[1]))
+                        # (a whole-message action is not interned: Receive(m) of two
+                        # message types with equal fields are equal tuples)
+                        action = (handler.action(message) if handler.whole
+                                  else model._intern(handler.action(node.id, *message)))
+                        planned.append((action, outcome[0], None if outcome[2] else (k, message),
+                                        outcome[1]))
             else:
                 read = tuple(model.network.select(
                     components[model.network.where(model._kind_index[kind])], kind)
                     for kind in handler.reads)
-                for choice in model._choices(handler.choose):
+                for choice in model._choices(handler.choose, node, record):
                     inputs = (() if choice is None else (choice,)) + read
-                    outcome = model._outcome(node, name, record, inputs)
+                    outcome = model._outcome(node, name, record, inputs, now)
                     if outcome is not None:
                         action = model._intern(handler.action(
                             node.id, *(() if choice is None else (choice,))))
                         planned.append((action, outcome[0], None, outcome[1]))
         return tuple(planned)
+
+
+class _Deliveries:
+    """A group of message handlers on a network that delivers message by
+    message (`Bag` with ``per_message``): for each message in the network's
+    order, its receipt by the node it is for (each node that takes it, if
+    it names none), then the network's faults on it, as raft.tla's Next
+    lists ``Receive(m)``, ``DuplicateMessage(m)`` and ``DropMessage(m)``.
+    A receipt is remembered per (receiver's record, message)."""
+
+    def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
+        self.model = model
+        network = model.network
+        marks = model._roles[role].handlers()
+        nodes = model._nodes[role]
+        takers: dict[int, tuple[str, Handler]] = {}
+        for name in names:
+            takers[model._kind_index[marks[name].takes]] = (name, marks[name])
+        # per type index: a memo of receipts, and the slot of each receiver
+        self.kinds = []
+        for k, kind in enumerate(model.messages):
+            taker = takers.get(k)
+            if taker is None:
+                self.kinds.append((k, None, None))
+                continue
+            field = getattr(kind, "dst", None)
+            dst = kind._fields.index(field) if field in kind._fields else None
+            slots = {node.id: model._slot.get((role, node.id)) for node in nodes}
+            self.kinds.append((k, Memo(self._receipt_of(k, taker, nodes, dst, slots)),
+                               (dst, slots)))
+        self.ordered = [Memo(lambda component: tuple(network.deliverable(component, None)))
+                        for _ in model.messages]
+
+    def _receipt_of(self, k: int, taker: tuple, nodes: list, dst: int | None,
+                    slots: dict) -> Callable:
+        model = self.model
+        name, handler = taker
+
+        def receipts(key: tuple) -> tuple:
+            """For (records of the receivers, message): each receipt as
+            (action, slot, new record, whether it changed, whether the
+            message stays, messages sent)."""
+            records, message = key
+            found = []
+            for node, record in zip(nodes if dst is None else [nodes[message[dst]]], records):
+                outcome = model._outcome(node, name, record, (message,))
+                if outcome is not None:
+                    action = (handler.action(message) if handler.whole  # see `_node_plan`
+                              else model._intern(handler.action(node.id, *message)))
+                    found.append((action, slots[node.id], outcome[0], outcome[0] != record,
+                                  outcome[2], outcome[1]))
+            return tuple(found)
+        return receipts
+
+    def expand(self, state: tuple, out: list) -> None:
+        network = self.model.network
+        net = state[-1]
+        drops, duplicates = net[-1][:2]
+        capacity = network.capacity
+        size = 0 if capacity is None else network.size(net)
+        room = capacity is None or size < capacity
+        drop, duplicate = network.drop_action, network.duplicate_action
+        for k, receipts, where in self.kinds:
+            component = net[k]
+            if not component:
+                continue
+            for message in self.ordered[k][component]:
+                if receipts is not None:
+                    dst, slots = where
+                    records = (state[slots[message[dst]]],) if dst is not None else tuple(
+                        state[slot] for slot in slots.values())
+                    for action, slot, new_record, changed, stays, sends in \
+                            receipts[records, message]:
+                        new_net = net if stays else network.receive(net, k, message)
+                        if sends:
+                            if (not changed and capacity is not None
+                                    and size - (not stays) + len(sends) > capacity):
+                                continue  # into a full bag (see `Bag`)
+                            new_net = network.send(new_net, sends)
+                        if changed:
+                            parts = list(state)
+                            parts[slot] = new_record
+                            parts[-1] = new_net
+                            out.append((action, tuple(parts)))
+                        elif new_net != net:
+                            out.append((action, state[:-1] + (new_net,)))
+                if room and (duplicates is None or duplicates):
+                    after = network.send(net, ((k, message),))
+                    if duplicates is not None:
+                        after = after[:-1] + ((drops, duplicates - 1) + net[-1][2:],)
+                    out.append((duplicate(message), state[:-1] + (after,)))
+                if drops is None or drops:
+                    after = network.receive(net, k, message)
+                    if drops is not None:
+                        after = after[:-1] + ((drops - 1, duplicates) + net[-1][2:],)
+                    out.append((drop(message), state[:-1] + (after,)))
 
 
 class ActorModel(Model):
@@ -251,16 +449,23 @@ class ActorModel(Model):
     messages: ClassVar[tuple[type, ...]] = ()
     network: ClassVar[Network] = MessageSet()
     next: ClassVar[tuple[tuple[Callable, ...], ...] | None] = None
+    clock: ClassVar[Any] = None  # a `models.kit.clock.Clock`, for a model with time
     _mutant_classes: ClassVar[dict[str, type]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.mutants = dict(cls.__dict__.get("mutants", {}))
         cls._mutant_classes = {}
-        actions = [handler.action for role in cls.roles for handler in role.handlers().values()]
+        handlers = [handler for role in cls.roles for handler in role.handlers().values()]
+        actions = [h.action for h in handlers if h.restart is None and h.crash is None]
         if cls.next:  # listed in the order of the steps
             actions = [f.__kit_handler__.action for group in cls.next for f in group] + actions
-        cls.actions = tuple(dict.fromkeys(actions + list(cls.network.fault_actions)))
+        # the network's faults, crashes and restarts, the clock's steps, as
+        # `successors` takes them
+        cls.actions = tuple(dict.fromkeys(
+            actions + list(cls.network.fault_actions)
+            + [h.action for h in handlers if h.restart is not None or h.crash is not None]
+            + list(cls.clock.actions if cls.clock else ())))
 
     @classmethod
     def mutant(cls, name: str, description: str) -> Callable[[type], type]:
@@ -304,24 +509,36 @@ class ActorModel(Model):
         slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
                  for node in nodes if node.state is not None]
         self._slot = {slot: position for position, slot in enumerate(slots)}
+        self._bind_clock()
         self._intern = Interned()
         self._outcomes = Memo(self._run)
+        self._role_slices: dict[type, slice] = {}
         names_of = {f: (r, name) for r, role in enumerate(self._roles)
                     for name in role.handlers() for f in [getattr(self.roles[r], name)]}
         groups = [[names_of[f] for f in group] for group in self.next] if self.next else [
-            [(r, name) for name in role.handlers()] for r, role in enumerate(self._roles)]
+            [(r, name) for name, handler in role.handlers().items()
+             if handler.restart is None and handler.crash is None]
+            for r, role in enumerate(self._roles)]
+        groups = [group for group in groups if group]
+        self._setup_restarts(slots)
         self._groups = []
         for group in groups:
             if len({r for r, _ in group}) != 1:
                 raise ModelDefinitionError(f"model {self.name!r}: each group of `next` "
                                            "lists handlers of one role")
-            self._groups.append(_Group(self, group[0][0], [name for _, name in group]))
+            names = [name for _, name in group]
+            role = self._roles[group[0][0]]
+            if getattr(self.network, "per_message", False) and all(
+                    role.handlers()[name].takes is not None for name in names):
+                self._groups.append(_Deliveries(self, group[0][0], names))
+            else:
+                self._groups.append(_Group(self, group[0][0], names))
         self._expanded = 0
         self.successors = self._compile_successors()
         sizes = {role.ids.set_name: len(nodes) for role, nodes in zip(self._roles, self._nodes)}
         sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
         self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
-                              self.network, sizes, tuple(self.symmetry_sets))
+                              self.network, sizes, tuple(self.symmetry_sets), self.clock)
 
     def _check_definition(self) -> None:
         """Mistakes in the declarations, each said with its fix."""
@@ -341,7 +558,20 @@ class ActorModel(Model):
                                     f"{kind.__name__}, which is not in the model's `messages`")
                 inputs = (len(handler.takes._fields) if handler.takes
                           else int(handler.choose is not None))
+                budget = handler.restart or handler.crash
+                if budget is not None and not isinstance(getattr(self, budget, None), int):
+                    raise wrong(f"{role.__name__}.{name} takes its steps within the budget "
+                                f"{budget!r}, which is not a parameter of the model; "
+                                f"add Param({budget!r}, ...) to its params")
+                if budget is not None:
+                    inputs = 0
+                if handler.crash is not None and not any(
+                        h.restart for h in role.handlers().values()):
+                    raise wrong(f"{role.__name__}.{name} crashes the node, which has no "
+                                "@on_restart handler to come back; add one")
                 fields = getattr(handler.action, "_fields", None)
+                if fields is not None and handler.whole:
+                    continue
                 if fields is None or len(fields) != 1 + inputs:
                     raise wrong(f"the action {handler.action.__name__} of {role.__name__}."
                                 f"{name} must be a named tuple of {1 + inputs} fields: the "
@@ -352,18 +582,24 @@ class ActorModel(Model):
         """How many elements the set `name` has: the parameter of that name."""
         return getattr(self, name)
 
-    def _choices(self, choose: str | None) -> Iterable[Any]:
+    def _choices(self, choose: str | Callable | None, node: Node, record: Any) -> Iterable[Any]:
         if choose is None:
             return (None,)
+        if callable(choose):
+            return choose(node, record)
         choices = getattr(self, choose)
         return range(choices) if isinstance(choices, int) else choices
 
     def _run(self, key: tuple) -> tuple | None:
-        """Run handler `name` of `node` on `record` and `inputs`: None when
-        not enabled, else (the new record, interned; messages sent as
-        (type index, message))."""
-        node, name, record, inputs = key
+        """Run handler `name` of `node` on `record` and `inputs` (and the
+        node's clock reading `now`, in a model with time): None when not
+        enabled, else (the new record, interned; messages sent as (type
+        index, message); whether the message received stays)."""
+        node, name, record, inputs, now = key
         handler = getattr(node, name)
+        if now is not None:
+            handler = partial(handler, now=now)
+        stays = False
         if node.state is None:
             sent = handler(*inputs)
             new_record = None
@@ -371,6 +607,7 @@ class ActorModel(Model):
             outcome = handler(record, *inputs)
             if outcome is None:
                 return None
+            stays = isinstance(outcome, Stay)
             new_record, sent = outcome
             new_record = self._intern(new_record)
         if sent is None:
@@ -383,17 +620,121 @@ class ActorModel(Model):
                     f"model {self.name!r}: {type(node).__name__}.{name} sent a "
                     f"{type(message).__name__}, which is not in the model's `messages`")
             sends.append((k, self._intern(message)))
-        return new_record, tuple(sends)
+        return new_record, tuple(sends), stays
 
-    def _outcome(self, node: Node, name: str, record: Any, inputs: tuple) -> tuple | None:
-        return self._outcomes[node, name, record, inputs]
+    def _outcome(self, node: Node, name: str, record: Any, inputs: tuple,
+                 now: int | None = None) -> tuple | None:
+        return self._outcomes[node, name, record, inputs, now]
+
+    # -- time (see models.kit.clock) ------------------------------------------------------
+
+    def _bind_clock(self) -> None:
+        """Bind the declared clock; note each record's timer fields, for
+        the urgency of timers."""
+        if type(self).clock is None:
+            self.clock = None
+            return
+        declared = type(self).clock
+        clocked = [r for r, role in enumerate(self._roles) if role.ids is declared.nodes]
+        self.clock = declared.bind(self, sum(len(self._nodes[r]) for r in clocked))
+        self._clocked_role = clocked[0] if clocked else None
+        self._timers = [(position, self._nodes[r][i], tuple(
+            h.timer for h in self._roles[r].handlers().values() if h.timer))
+            for (r, i), position in self._slot.items()]
+
+    def _reading(self, clock: Any, node: Node) -> int | None | bool:
+        """`node`'s clock reading in clock value `clock` (None: no clock;
+        False: paused)."""
+        if clock is None:
+            return None
+        clocked = type(node).ids is self.clock.nodes
+        reading = self.clock.reading(clock, node.id if clocked else None)
+        return False if reading is None else reading
+
+    def _clock_steps(self, state: tuple) -> list[tuple[Any, tuple]]:
+        """The clock's steps from `state`: a tick only when no running node
+        has a timer due and no message is due (its receiver running)."""
+        clock, net = state[-2], state[-1]
+        due = any(
+            deadline is not None and reading is not False and reading >= deadline
+            for position, node, fields in self._timers if fields
+            for reading in (self._reading(clock, node),)
+            for deadline in (getattr(state[position], field) for field in fields))
+        later = None
+        if not due:
+            tick = getattr(self.network, "tick", None)  # an undelayed network just waits
+            later = net if tick is None else tick(net, partial(self._waits, clock))
+        steps = []
+        for action, new_clock in self.clock.steps(clock, later is not None):
+            new_net = later if isinstance(action, self.clock.Tick) else net
+            steps.append((action, state[:-2] + (new_clock, new_net)))
+        return steps
+
+    def _waits(self, clock: Any, message: Any) -> bool:
+        """Whether `message` may wait past its deadline: its receiver is paused."""
+        dst = receiver(message)
+        field = getattr(type(message), "dst", None)
+        from models.kit.records import id_type
+        return (dst is not None and id_type(type(message), field) is self.clock.nodes
+                and clock.paused[dst] > 0)
+
+    # -- crashes and restarts ----------------------------------------------------------
+
+    def _setup_restarts(self, slots: list[tuple[int, int]]) -> None:
+        """The crash and restart handlers, node by node: (slot, node, handler
+        name, index of its budget in the budgets part, the step's action, what
+        it does: "crash", "restart" (of a down node) or "crash-restart" (in
+        one step)); the budgets, by parameter."""
+        self._budget_names: list[str] = []
+        self._restartable: list[tuple[int, Node, str, int, Any, str]] = []
+        for r, nodes in enumerate(self._nodes):
+            handlers = self._roles[r].handlers()
+            crashes = any(h.crash for h in handlers.values())
+            for name, handler in handlers.items():
+                budget_name = handler.restart or handler.crash
+                if budget_name is None:
+                    continue
+                if budget_name not in self._budget_names:
+                    self._budget_names.append(budget_name)
+                budget = self._budget_names.index(budget_name)
+                kind = ("crash" if handler.crash else "restart" if crashes
+                        else "crash-restart")
+                self._restartable += [(self._slot[r, node.id], node, name, budget,
+                                       self._intern(handler.action(node.id)), kind)
+                                      for node in nodes]
+        self._restarted = Memo(self._restart_record)
+        # the budgets left sit just before the clock (if any) and the network
+        self._budgets_at = -3 if type(self).clock is not None else -2
+
+    def _restart_record(self, key: tuple) -> Any:
+        node, name, kind, record = key
+        if kind == "crash":
+            return self._intern(Down(getattr(node, name)(record)))
+        return self._intern(getattr(node, name)(record.kept if kind == "restart" else record))
+
+    def _restarts(self, state: tuple, steps: list) -> None:
+        """Append each node's crash or restart within a budget left: a crash
+        of a node up, a restart of a node down (or, without a crash handler,
+        both in one step)."""
+        at = len(state) + self._budgets_at
+        left = state[at]
+        for slot, node, name, budget, action, kind in self._restartable:
+            record = state[slot]
+            if left[budget] and (type(record) is Down) == (kind == "restart"):
+                spent = left[:budget] + (left[budget] - 1,) + left[budget + 1:]
+                record = self._restarted[node, name, kind, record]
+                steps.append((action, state[:slot] + (record,) + state[slot + 1:at]
+                              + (spent,) + state[at + 1:]))
 
     # -- the Model interface -----------------------------------------------------------
 
     def initial_states(self) -> list[tuple]:
         records = [self._intern(node.initial()) for nodes in self._nodes for node in nodes
                    if node.state is not None]
-        return [tuple(records) + (self.network.initial(),)]
+        budgets = (tuple(getattr(self, name) for name in self._budget_names),) \
+            if self._budget_names else ()
+        clock = (self.clock.initial(),) if self.clock is not None else ()
+        return [tuple(records) + budgets + clock + (self.network.initial(),)]
 
     def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
         """Each group's planned steps from `state`, in the order of `next`,
@@ -402,11 +743,18 @@ class ActorModel(Model):
         self._expanded += 1
         steps: list = []
         for group in self._groups:
+            if isinstance(group, _Deliveries):
+                group.expand(state, steps)
+                continue
             plan = group.plans[group.key(state)]
             if plan:
                 self.network.expand(state, plan, steps)
         for action, new_net in self.network.faults(state[-1]):
             steps.append((action, state[:-1] + (new_net,)))
+        if self._restartable:
+            self._restarts(state, steps)
+        if self.clock is not None:
+            steps += self._clock_steps(state)
         return steps
 
     def _compile_successors(self) -> Callable[[tuple], list]:
@@ -415,12 +763,17 @@ class ActorModel(Model):
         state[1], state[2], net[0], net[2]]``), with no call per group but
         the plan's expansion. This function runs for every state."""
         env: dict[str, Any] = {"model": self, "expand": self.network.expand,
-                               "faults": self.network.faults}
+                               "faults": self.network.faults,
+                               "clock_steps": self._clock_steps}
         lines = ["def successors(state):",
                  "    model._expanded += 1",
                  "    net = state[-1]",
                  "    steps = []"]
         for g, group in enumerate(self._groups):
+            if isinstance(group, _Deliveries):
+                env[f"deliver{g}"] = group.expand
+                lines.append(f"    deliver{g}(state, steps)")
+                continue
             env[f"plans{g}"] = group.plans
             lines += [f"    plan = plans{g}[{group.key_source}]",
                       "    if plan:",
@@ -428,6 +781,11 @@ class ActorModel(Model):
         if self.network.fault_actions:
             lines += ["    for action, new_net in faults(net):",
                       "        steps.append((action, state[:-1] + (new_net,)))"]
+        if self._restartable:
+            env["restarts"] = self._restarts
+            lines.append("    restarts(state, steps)")
+        if self.clock is not None:
+            lines.append("    steps += clock_steps(state)")
         lines.append("    return steps")
         exec("\n".join(lines), env)  # noqa: S102 (source built above from numbers only)
         return env["successors"]
@@ -436,18 +794,44 @@ class ActorModel(Model):
 
     def record(self, state: tuple, role: type[Node], node: int) -> Any:
         """The record of node `node` of `role` (a node class) in `state`."""
-        r = next(r for r, cls in enumerate(self._roles) if issubclass(cls, role))
-        return state[self._slot[r, node]]
+        return state[self._where(role).start + node]
+
+    def records(self, state: tuple, role: type[Node]) -> tuple:
+        """The records of the nodes of `role` (a node class) in `state`, in node order."""
+        return state[self._where(role)]
+
+    def _where(self, role: type[Node]) -> slice:
+        """Where the records of `role` lie in a state (properties read them in
+        every state: found once per role)."""
+        found = self._role_slices.get(role)
+        if found is None:
+            r = next(r for r, cls in enumerate(self._roles) if issubclass(cls, role))
+            slots = [self._slot[r, node.id] for node in self._nodes[r]]
+            found = self._role_slices[role] = slice(slots[0], slots[-1] + 1)
+        return found
 
     def sent(self, state: tuple, kind: type) -> Any:
         """The messages of type `kind` in the network of `state`."""
         return self._read(state[-1], self._kind_index[kind])
 
+    def expression_names(self) -> dict[str, Callable[[tuple], Any]]:
+        """For a spec's expression invariants, besides ``view`` and
+        ``params``: each role's records by its set's name, in node order
+        (``acceptors[0].promised``), and ``messages``, the messages in the
+        network by type name (``messages["PromiseMsg"]``)."""
+        names = super().expression_names()
+        for role in self._roles:
+            if role.state is not None:
+                names[role.ids.set_name] = lambda state, role=role: self.records(state, role)
+        names["messages"] = lambda state: {kind.__name__: tuple(self.sent(state, kind))
+                                           for kind in self.messages}
+        return names
+
     def memo_stats(self) -> dict[str, int]:
         """Look-ups and misses of the memo tables: a group's planned steps
         (one look-up per group per state expanded), a node's planned steps
         (looked up on a group's miss) and handler runs (on a node's miss)."""
-        groups = self._groups
+        groups = [group for group in self._groups if isinstance(group, _Group)]
         return {"plan_lookups": self._expanded * len(groups),
                 "plan_misses": sum(group.plans.misses for group in groups),
                 "node_plan_misses": sum(group.node_plans.misses for group in groups),
@@ -471,13 +855,32 @@ class ActorModel(Model):
 
     # -- reports ---------------------------------------------------------------------------
 
+    def bound_reason(self, state: tuple) -> str | None:
+        """A run of a model with time ends, at the latest, when its clock
+        reaches the horizon: a bound, not a deadlock."""
+        if self.clock is not None and state[-2].now >= self.clock.horizon:
+            return (f"the clock reached its horizon ({self.clock.horizon_param} = "
+                    f"{self.clock.horizon} ticks)")
+        return None
+
     def state_view(self, state: tuple) -> dict[str, Any]:
         """Each node's fields as ``a0.max_bal``, then the network."""
         view: dict[str, Any] = {}
         for (r, i), position in self._slot.items():
             node, record = self._nodes[r][i], state[position]
+            if type(record) is Down:
+                view[f"{node.name}.down"] = True
+                record = record.kept
+                if not hasattr(record, "_fields"):  # what survived is not a record
+                    view[f"{node.name}.kept"] = jsonable(record)
+                    continue
             for field, value in zip(record._fields, record):
                 view[f"{node.name}.{field}"] = jsonable(value)
+        for name, left in zip(self._budget_names,
+                              state[self._budgets_at] if self._budget_names else ()):
+            view[f"{name}_left"] = left
+        if self.clock is not None:
+            view.update(self.clock.view(state[-2]))
         view.update(self.network.view(state[-1]))
         return view
 
@@ -488,10 +891,16 @@ class ActorModel(Model):
         receiver, or to every node that takes its type."""
         if type(action) in self.network.fault_actions:
             return [Note("network", f"{type(action).__name__.lower()} {action.message!r}")]
+        for _, node, _, _, step_action, kind in self._restartable:
+            if action == step_action and type(action) is type(step_action):
+                return [Note(node.name, {"crash": "crashes", "restart": "restarts",
+                                         "crash-restart": "crashes and restarts"}[kind])]
+        if self.clock is not None and type(action) in self.clock.actions:
+            return [Note("clock", repr(action))]
         for r, role in enumerate(self._roles):
             for name, handler in role.handlers().items():
                 if handler.action is type(action):
-                    node = self._nodes[r][action[0]]
+                    node = self._nodes[r][receiver(action[0]) if handler.whole else action[0]]
                     break
             else:
                 continue
@@ -502,7 +911,7 @@ class ActorModel(Model):
         record = state[slot] if slot is not None else None
         events: list = []
         if handler.takes is not None:
-            message = handler.takes(*action[1:])
+            message = action[0] if handler.whole else handler.takes(*action[1:])
             inputs: tuple = (message,)
             events.append(Received(self._sender(message), node.name, repr(message)))
         else:
@@ -515,7 +924,8 @@ class ActorModel(Model):
             for messages in read:
                 events += [Received(self._sender(m), node.name, repr(m))
                            for m in sorted(messages) if receiver(m) == node.id]
-        outcome = self._outcome(node, name, record, inputs)
+        now = self._reading(state[-2], node) if self.clock is not None else None
+        outcome = self._outcome(node, name, record, inputs, now)
         for _, message in outcome[1] if outcome else ():
             events += [Sent(node.name, dst, repr(message)) for dst in self._receivers(message)]
         return events

@@ -50,6 +50,10 @@ class Duplicate(NamedTuple):
     message: Any
 
 
+class Heal(NamedTuple):
+    """The partition heals: every link is up again."""
+
+
 def ordered(messages: Iterable[Any]) -> list[Any]:
     """Messages in a deterministic order (their fields, then their type)."""
     return sorted(messages, key=order_key)
@@ -282,17 +286,115 @@ class MessageSet(Network):
 class Bag(Network):
     """Messages in flight, with copies; drop and duplicate faults within
     budgets named by parameters (``Bag(drop="drops")``: the model's
-    ``drops`` parameter is how many messages the network may lose)."""
+    ``drops`` parameter is how many messages the network may lose), or
+    without bound (``drop=True``, as raft.tla's DropMessage).
+
+    ``capacity`` names a parameter bounding the copies in flight; ``full``
+    says what it means. ``"wait"`` (the default): a guard, a step (a copy
+    included) that would leave more is not enabled, the sender waits, and
+    every state reached is expanded. ``"constraint"``: TLC's state constraint
+    on the bag (raft.tla's ``max_msgs``): a step that would leave more and
+    changes no node's record is not generated, since it leads outside the
+    bounds to a state whose records are this state's (which TLC checks, with
+    this state's answers, and does not explore); a step that changes a record
+    is generated and left to the model's `within_bounds`. Either way a
+    duplicate needs room.
+
+    ``per_message``: message handlers are expanded message by message in the
+    bag's order (types in the model's order, then fields), each receipt
+    followed by that message's faults, duplicate then drop, as raft.tla's
+    Next lists them; ``drop_action`` and ``duplicate_action`` name the
+    faults' actions (subclasses of `Drop` and `Duplicate`).
+
+    ``partition`` names a model attribute: the nodes cut off from the others
+    at the start (a set of node numbers, empty for none), "s5 cannot reach
+    anyone until it heals". A message between the two sides is lost when it
+    is sent; `Heal` is the network's step that joins them again (once: the
+    partition is the start's). With a partition the budgets part of the
+    value also holds the cut-off side (empty once healed); every message
+    type then names its sender (``src``)."""
 
     fault_actions = (Drop, Duplicate)
 
-    def __init__(self, drop: str | None = None, duplicate: str | None = None):
+    def __init__(self, drop: str | bool | None = None, duplicate: str | bool | None = None,
+                 capacity: str | None = None, full: str = 'wait', per_message: bool = False,
+                 drop_action: type = Drop, duplicate_action: type = Duplicate,
+                 partition: str | None = None):
         self.drop_param, self.duplicate_param = drop, duplicate
+        if full not in ('wait', 'constraint'):
+            raise ValueError(f"Bag(full={full!r}): 'wait' or 'constraint'")
+        self.capacity_param, self.per_message = capacity, per_message
+        self.waits = full == 'wait'
+        self.drop_action, self.duplicate_action = drop_action, duplicate_action
+        self.partition_param = partition
+        # only the faults given a budget are actions of the model
+        self.fault_actions = tuple(kind for kind, param in ((drop_action, drop),
+                                                            (duplicate_action, duplicate))
+                                   if param) + ((Heal,) if partition else ())
 
     def setup(self, model: Any) -> None:
-        self.budgets = (getattr(model, self.drop_param) if self.drop_param else 0,
-                        getattr(model, self.duplicate_param) if self.duplicate_param else 0)
+        def budget(param: str | bool | None) -> int | None:
+            return None if param is True else getattr(model, param) if param else 0
+        self.budgets = (budget(self.drop_param), budget(self.duplicate_param))
+        self.capacity = getattr(model, self.capacity_param) if self.capacity_param else None
+        self.cut_off = frozenset(getattr(model, self.partition_param)
+                                 if self.partition_param else ())
+        if self.cut_off:
+            self.budgets += (self.cut_off,)  # the side cut off, until it heals
+            self._ends = {kind: (kind._fields.index(kind.src), kind._fields.index(kind.dst))
+                          for kind in self.kinds}
         self._changed = [Memo(lambda key: _recount(*key)) for _ in self.kinds]  # per type
+        # each component's messages in order, for the faults of every state
+        # (one table per type: equal components of two types hold other records)
+        self._ordered = [Memo(lambda component: ordered(m for m, _ in component))
+                         for _ in self.kinds]
+        self._sizes = Memo(lambda value: sum(copies for component in value[:-1]
+                                             for _, copies in component))
+
+    def size(self, value: tuple) -> int:
+        """The copies in flight (remembered per network value)."""
+        return self._sizes[value]
+
+    def side(self, value: tuple) -> frozenset:
+        """The nodes cut off in `value` (empty: no partition, or healed)."""
+        return value[-1][2] if len(value[-1]) > 2 else frozenset()
+
+    def lost(self, value: tuple, message: Any) -> bool:
+        """Whether `message` is sent across the partition of `value` (and lost)."""
+        if len(value[-1]) < 3 or not value[-1][2]:
+            return False
+        side = value[-1][2]
+        src, dst = self._ends[type(message)]
+        return (message[src] in side) != (message[dst] in side)
+
+    def expand(self, state: tuple, plan: tuple, out: list) -> None:
+        # `Network.expand` with the bag's `apply` inlined (this runs for
+        # every planned step of every state) and its capacity
+        net = state[-1]
+        capacity = self.capacity
+        size = 0 if capacity is None else self._sizes[net]
+        recount = self._changed
+        for action, slot, new_record, changed, received, sends in plan:
+            new_net = net
+            if received is not None:
+                k, message = received
+                new_net = new_net[:k] + (recount[k][new_net[k], message, -1],) + new_net[k + 1:]
+            if sends:
+                if (capacity is not None and (self.waits or not changed)
+                        and size - (received is not None) + len(sends) > capacity):
+                    continue  # into a full bag: see the class docstring
+                for k, message in sends:
+                    if self.cut_off and self.lost(net, message):
+                        continue  # across the partition
+                    new_net = new_net[:k] + (recount[k][new_net[k], message, 1],) \
+                        + new_net[k + 1:]
+            if changed:
+                parts = list(state)
+                parts[slot] = new_record
+                parts[-1] = new_net
+                out.append((action, tuple(parts)))
+            elif new_net != net:
+                out.append((action, state[:-1] + (new_net,)))
 
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds) + (self.budgets,)
@@ -314,21 +416,35 @@ class Bag(Network):
 
     def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
         for k, message in sends:
+            if self.cut_off and self.lost(value, message):
+                continue  # across the partition
             value = value[:k] + (self._changed[k][value[k], message, 1],) + value[k + 1:]
         return value
 
+    def heal(self, value: tuple) -> list[tuple[Any, tuple]]:
+        """`Heal`, while a side is cut off."""
+        if len(value[-1]) < 3 or not value[-1][2]:
+            return []
+        return [(Heal(), value[:-1] + (value[-1][:2] + (frozenset(),),))]
+
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
-        drops, duplicates = value[-1]
+        if self.per_message:
+            return self.heal(value)  # the others come with each message's receipt
+        drops, duplicates = value[-1][:2]
+        room = self.capacity is None or self.size(value) < self.capacity
         steps = []
         for k in range(len(self.kinds)):
-            for message in ordered(m for m, _ in value[k]):
-                if drops:
-                    steps.append((Drop(message), self.receive(value, k, message)[:-1]
-                                  + ((drops - 1, duplicates),)))
-                if duplicates:
-                    steps.append((Duplicate(message), self.send(value, ((k, message),))[:-1]
-                                  + ((drops, duplicates - 1),)))
-        return steps
+            for message in self._ordered[k][value[k]]:
+                if drops is None or drops:
+                    steps.append((self.drop_action(message), self.receive(value, k, message)[:-1]
+                                  + ((None if drops is None else drops - 1, duplicates)
+                                     + value[-1][2:],)))
+                if room and (duplicates is None or duplicates):
+                    steps.append((self.duplicate_action(message),
+                                  self.send(value, ((k, message),))[:-1]
+                                  + ((drops, None if duplicates is None else duplicates - 1)
+                                     + value[-1][2:],)))
+        return steps + self.heal(value)
 
     def read(self, value: tuple, k: int) -> list[Any]:
         return [m for m, _ in value[k]]
@@ -343,7 +459,7 @@ class Bag(Network):
         return frozenset((message(m), copies) for m, copies in component)
 
     def view(self, value: tuple) -> dict[str, Any]:
-        drops, duplicates = value[-1]
+        drops, duplicates = value[-1][:2]
         shown = sorted(f"{m!r}" + (f" ×{copies}" if copies > 1 else "")
                        for component in value[:-1] for m, copies in component)
         return {"network": shown, "drops_left": drops, "duplicates_left": duplicates}

@@ -43,6 +43,20 @@ def ids(set_name: str, prefix: str = "") -> type[Id]:
     return type(f"Id[{set_name}]", (Id,), {"set_name": set_name, "prefix": prefix})
 
 
+class IndexedBy:
+    """Marks a tuple holding one entry per element of a set, in order
+    (raft.tla's ``nextIndex[i][j]``): renaming the set moves the entries.
+    Write the field's type with `indexed_by`."""
+
+    def __init__(self, ids: type[Id]):
+        self.ids = ids
+
+
+def indexed_by(ids: type[Id], value: Any = int) -> Any:
+    """The type of a tuple with one `value` per element of the set of `ids`."""
+    return typing.Annotated[tuple[value, ...], IndexedBy(ids)]
+
+
 def is_record(value: Any) -> bool:
     return isinstance(value, tuple) and hasattr(type(value), "_fields")
 
@@ -61,6 +75,11 @@ def _converter(annotation: Any) -> Rename | None:
     changes it."""
     if annotation is Any:  # e.g. the message a network fault acts on: its own type decides
         return _any_record
+    if typing.get_origin(annotation) is typing.Annotated:
+        marks = [m for m in annotation.__metadata__ if isinstance(m, IndexedBy)]
+        if marks:
+            return _moving(marks[0].ids.set_name)
+        return _converter(typing.get_args(annotation)[0])
     if isinstance(annotation, type) and issubclass(annotation, Id):
         name = annotation.set_name
         return lambda value, images: images[name][value] if name in images else value
@@ -89,6 +108,23 @@ def _converter(annotation: Any) -> Rename | None:
     return None
 
 
+def _moving(name: str) -> Rename:
+    """Renaming a tuple indexed by the elements of set `name`: entry k goes
+    to position images[k]. Blanked (every name -1, for signatures), only the
+    entries' multiset is left, which no renaming changes."""
+    def move(value: tuple, images: Images) -> tuple:
+        order = images.get(name)
+        if order is None:
+            return value
+        if order and order[0] < 0:
+            return tuple(sorted(value))
+        moved = list(value)
+        for k, entry in enumerate(value):
+            moved[order[k]] = entry
+        return tuple(moved)
+    return move
+
+
 def _any_record(value: Any, images: Images) -> Any:
     rename = renamer(type(value)) if is_record(value) else None
     return value if rename is None else rename(value, images)
@@ -109,7 +145,7 @@ def renamer(record_type: type) -> Rename | None:
     """A function renaming the elements named by the id-typed fields of a
     `record_type` record (nested records and containers included); None if
     the type has no such field."""
-    hints = typing.get_type_hints(record_type)
+    hints = typing.get_type_hints(record_type, include_extras=True)
     parts = [(index, _converter(hints.get(field)))
              for index, field in enumerate(record_type._fields)]
     parts = [(index, convert) for index, convert in parts if convert is not None]

@@ -34,8 +34,9 @@ class Renaming:
     def __init__(self, layout: "Layout", images: dict[str, tuple[int, ...]]):
         self.layout = layout
         self.images = images
-        # keyed by type too: records of two types with equal fields are equal tuples
-        self.typed = Memo(lambda key: self._rename_record(key[1]))
+        # keyed by type too, and by the types of its fields: records of two
+        # types with equal fields are equal tuples (Receive(m) of two types of m)
+        self.typed = Memo(lambda key: self._rename_record(key[-1]))
         # a component by (type index, set): equal sets of two types are equal
         self.component = Memo(
             lambda key: layout.network.rename_component(key[1], self.record))
@@ -49,7 +50,7 @@ class Renaming:
                 self.sources[target] = position
 
     def record(self, record: Any) -> Any:
-        return self.typed[type(record), record]
+        return self.typed[type(record), tuple(map(type, record or ())), record]
 
     def _rename_record(self, record: Any) -> Any:
         if record is None:
@@ -58,17 +59,26 @@ class Renaming:
         return record if rename is None else rename(record, self.images)
 
     def state(self, state: tuple) -> tuple:
-        return self.records[state[:-1]] + (self.layout.network.rename(
-            state[-1], self.component.__getitem__),)
+        # the records, then name-free parts (budgets left), then the clock
+        # (in a model with time: its per-node parts move too), then the network
+        slots = len(self.layout.slots)
+        net = (self.layout.network.rename(state[-1], self.component.__getitem__),)
+        clock = self.layout.clock
+        if clock is not None:
+            return (self.records[state[:slots]] + state[slots:-2]
+                    + (clock.rename(state[-2], self.images),) + net)
+        return self.records[state[:slots]] + state[slots:-1] + net
 
 
 class Layout:
     """Where things are in a global state: one record per stateful node
-    (``slots``: (set name, node number) by position), then the network."""
+    (``slots``: (set name, node number) by position), then the clock's
+    value (in a model with time), then the network."""
 
     def __init__(self, slots: list[tuple[str, int]], network: Any, sizes: dict[str, int],
-                 symmetric: tuple[str, ...]):
+                 symmetric: tuple[str, ...], clock: Any = None):
         self.slots = slots
+        self.clock = clock  # a bound `models.kit.clock.Clock`, or None
         self.slot_of = {slot: position for position, slot in enumerate(slots)}
         self.network = network
         self.sizes = sizes
@@ -110,8 +120,10 @@ class Layout:
         return state if renaming is None else renaming.state(state)
 
     def permute_action(self, action: Any, perm: Mapping[str, Sequence[int]]) -> Any:
+        # Not remembered: two actions of one type can be equal tuples holding
+        # records of two types (Drop of a request and of its reply).
         renaming = self.renaming(perm)
-        return action if renaming is None else renaming.record(action)
+        return action if renaming is None else renaming._rename_record(action)
 
     # -- signatures ------------------------------------------------------------------
     #

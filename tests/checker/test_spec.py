@@ -12,7 +12,9 @@ BAD_SPECS = [
      ":3: params.small: expected a whole number, got 'three'"),
     ("model: die-hard\nboundz: {}\n",
      ":2: boundz: unknown field 'boundz' (did you mean 'bounds'?); accepted: bounds, "
-     "description, exact, expect, init, model, mutant, params, properties, symmetry"),
+     "deadlock, description, exact, expect, fairness, init, invariants, model, mutant, params, "
+     "properties, "
+     "symmetry"),
     ("model: [die-hard\n", ":2: not valid YAML: expected ',' or ']', but got '<stream end>'"),
     ("model: die-hard\nmodel: counter\n",
      ":2: model: duplicate key 'model'; give each field once"),

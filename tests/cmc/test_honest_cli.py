@@ -22,7 +22,8 @@ def test_a_plain_raft_spec_holds(write_spec):
     lines = result.output.splitlines()
     assert lines[:2] == [
         f"{lines[0].split(':')[0]}: raft {{servers: 2, values: 1, max_term: 2, max_log: 1, "
-        "max_msgs: 1, quorum: majority, membership: null}", "verdict: HOLDS"]
+        "max_msgs: 1, quorum: majority, membership: null, pre_vote: false, "
+        "check_quorum: false, partition: null}", "verdict: HOLDS"]
     assert "never fired" not in result.output
 
 
@@ -62,6 +63,7 @@ def test_membership_parameters_print_as_the_spec_writes_them():
     assert result.output.splitlines()[0] == (
         "specs/raft-membership-direct.yaml: raft {servers: 3, values: 1, max_term: 3, "
         "max_log: 1, max_msgs: 1, quorum: majority, "
-        "membership: {change: direct, from: 3, to: 1}}")
+        "membership: {change: direct, from: 3, to: 1}, pre_vote: false, check_quorum: false, "
+        "partition: null}")
     assert "verdict: INCOMPLETE (the depth bound (max_depth) was reached with states left " \
            "to explore)" in result.output

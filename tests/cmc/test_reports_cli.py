@@ -16,7 +16,7 @@ from cmc.main import cli
 from reports.json import load_schema
 from tests.reports.two_phase import TwoPhase
 
-TWO_PHASE = "model: two-phase\nmutant: early_commit\n"
+TWO_PHASE = "model: two-phase\nmutant: early_commit\ndeadlock: false\n"
 
 
 @pytest.fixture

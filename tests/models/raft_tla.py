@@ -1,5 +1,5 @@
 """Ongaro's raft.tla, transcribed action by action, slow and plain: the
-yardstick for `models.raft`, which is written for speed.
+yardstick for `models.raft` (and its distinct-state counts: TLC's).
 
 Each TLA+ action is a function returning the next state or None (disabled),
 with the guards and the UNCHANGED lists of the specification; the history
@@ -318,8 +318,6 @@ def explore(spec: RaftTLA) -> tuple[set[State], int]:
 
 # -- in models.raft's encoding ------------------------------------------------------
 
-_ROLE = {FOLLOWER: 0, CANDIDATE: 1, LEADER: 2}
-_TYPE = {RVQ: 0, RVP: 1, AEQ: 2, AEP: 3}
 _FIELDS = {RVQ: ("msource", "mdest", "mterm", "mlastLogTerm", "mlastLogIndex"),
            RVP: ("msource", "mdest", "mterm", "mvoteGranted"),
            AEQ: ("msource", "mdest", "mterm", "mprevLogIndex", "mprevLogTerm", "mentries",
@@ -328,20 +326,20 @@ _FIELDS = {RVQ: ("msource", "mdest", "mterm", "mlastLogTerm", "mlastLogIndex"),
 
 
 def to_model(s: State) -> tuple:
-    """The state as `models.raft` writes it: a tuple per server (term, role,
-    vote, log, commit index, votes responded and granted as bitmasks, next
-    and match index), and the bag as a sorted tuple holding every copy."""
-    def mask(servers: frozenset) -> int:
-        return sum(1 << k for k in servers)
+    """The state as `models.raft` writes it: a `ServerState` record per
+    server, then the kit's bag: per message type (in the model's order) a
+    frozenset of (message, copies), then the fault budgets (unbounded)."""
+    from models import raft
 
     servers = tuple(
-        (s["currentTerm"][i], _ROLE[s["state"][i]], s["votedFor"][i], s["log"][i],
-         s["commitIndex"][i], mask(s["votesResponded"][i]), mask(s["votesGranted"][i]),
-         s["nextIndex"][i], s["matchIndex"][i])
+        raft.ServerState(s["currentTerm"][i], s["state"][i], s["votedFor"][i], s["log"][i],
+                         s["commitIndex"][i], frozenset(s["votesResponded"][i]),
+                         frozenset(s["votesGranted"][i]), s["nextIndex"][i],
+                         s["matchIndex"][i])
         for i in range(len(s["currentTerm"])))
-    messages = []
+    components: dict[str, list] = {kind: [] for kind in (RVQ, RVP, AEQ, AEP)}
     for raw, count in s["messages"]:
         m = dict(raw)
-        fields = (_TYPE[m["mtype"]],) + tuple(m[name] for name in _FIELDS[m["mtype"]])
-        messages += [fields] * count
-    return servers, tuple(sorted(messages))
+        fields = tuple(m[name] for name in _FIELDS[m["mtype"]])
+        components[m["mtype"]].append((getattr(raft, m["mtype"])(*fields), count))
+    return servers + (tuple(frozenset(c) for c in components.values()) + ((None, None),),)

@@ -9,7 +9,8 @@ from typing import Any, NamedTuple
 import pytest
 
 from checker import ModelDefinitionError, Param, check, invariant
-from models.kit import ActorModel, Bag, Drop, Duplicate, Fifo, MessageSet, Node, ids, on, step
+from models.kit import (ActorModel, Bag, Down, Drop, Duplicate, Fifo, MessageSet, Node, ids, on,
+                        on_crash, on_restart, step)
 from models.kit.records import blanked, renamer
 from models.paxos import Paxos
 from tests.brute_force import orbit_counts_agree, reachable_states
@@ -322,3 +323,146 @@ def test_fifo_links_are_renamed_with_their_ends(params, counts):
     # (reachable states, orbits under renaming senders), each checked
     # against brute force by orbit_counts_agree
     assert orbit_counts_agree(lambda: Streams(**params), [("senders",)]) == counts
+
+
+# -- crashes and restarts ------------------------------------------------------------
+
+Proc = ids("procs", "p")
+
+
+class Counter(NamedTuple):
+    value: int = 0
+    saved: int = 0   # on stable storage
+
+
+class Tick(NamedTuple):
+    p: Proc
+
+
+class Save(NamedTuple):
+    p: Proc
+
+
+class Crash(NamedTuple):
+    p: Proc
+
+
+class Reboot(NamedTuple):
+    p: Proc
+
+
+class Process(Node):
+    ids = Proc
+    state = Counter
+
+    @step(Tick)
+    def tick(self, s):
+        return (s._replace(value=s.value + 1), []) if s.value < 2 else None
+
+    @step(Save)
+    def save(self, s):
+        return (s._replace(saved=s.value), []) if s.saved != s.value else None
+
+    @on_crash(Crash, budget="crashes")
+    def crash(self, s):
+        return s.saved  # only stable storage survives
+
+    @on_restart(Reboot, budget="restarts")
+    def restart(self, saved):
+        return Counter(saved, saved)
+
+
+class Crashing(ActorModel):
+    name = "crashing"
+    params = (Param("procs", 2, "processes"), Param("crashes", 1, "crashes in a run"),
+              Param("restarts", 1, "restarts in a run"))
+    roles = (Process,)
+    network = MessageSet()
+    symmetry_sets = ("procs",)
+
+
+def take(model, state, action):
+    """The step `action` from `state` (by type too: the actions here are equal tuples)."""
+    return next(t for a, t in model.successors(state) if type(a) is type(action) and a == action)
+
+
+def test_a_crashed_node_takes_no_step_until_it_restarts_within_the_budgets():
+    model = Crashing(procs=1)
+    (initial,) = model.initial_states()
+    assert initial == (Counter(0, 0), (1, 1), ())  # records, budgets left, the network
+    state = take(model, initial, Tick(0))
+    state = take(model, state, Save(0))
+    state = take(model, state, Tick(0))
+    assert state[0] == Counter(2, 1)
+    down = take(model, state, Crash(0))
+    assert down == (Down(1), (0, 1), ())
+    assert model.successors(down) == [(Reboot(0), (Counter(1, 1), (0, 0), ()))]
+    assert model.state_view(down) == {"p0.down": True, "p0.kept": 1, "crashes_left": 0,
+                                      "restarts_left": 1, "msgs": []}
+    from checker.model import Note
+    assert model.step_events(state, Crash(0), down) == [Note("p0", "crashes")]
+    # (value, saved) for 0 <= saved <= value <= 2, each with both budgets;
+    # Down(saved) with the restart left; and back up with both spent
+    result = check(model)
+    # deepest: Tick, Save, Crash, Reboot, Tick to (2, 1) with both spent
+    assert (result.stats.distinct_states, result.stats.depth) == (6 + 3 + 6, 5)
+    assert result.stats.actions["Reboot"] == 3
+
+
+def test_a_restart_alone_is_a_crash_and_restart_in_one_step():
+    class Forgetful(Node):
+        ids = Proc
+        state = Counter
+        tick, save = Process.tick, Process.save
+
+        @on_restart(Reboot, budget="restarts")  # no crash handler: crash and restart at once
+        def restart(self, s):
+            return Counter(s.saved, s.saved)
+
+    class OneStep(ActorModel):
+        name = "one-step"
+        params = (Param("procs", 1, "processes"), Param("restarts", 1, "restarts"))
+        roles = (Forgetful,)
+        network = MessageSet()
+
+    model = OneStep()
+    state = take(model, model.initial_states()[0], Tick(0))
+    assert take(model, state, Reboot(0)) == (Counter(0, 0), (0,), ())
+    assert check(model).stats.distinct_states == 6 + 6
+
+
+def test_crashes_and_restarts_keep_symmetry_derived():
+    # 6**3 states up with both budgets, 3 * 3 * 6**2 with one process down,
+    # 6**3 up again with both spent
+    assert orbit_counts_agree(lambda: Crashing(procs=3), [("procs",)]) == (756, 175)
+
+
+def test_crash_and_restart_mistakes_say_the_fix():
+    class Unrestartable(Node):
+        ids = Proc
+        state = Counter
+
+        @on_crash(Crash, budget="crashes")
+        def crash(self, s):
+            return s
+
+    class NoWayBack(ActorModel):
+        name = "no-way-back"
+        params = (Param("procs", 1, "processes"), Param("crashes", 1, "crashes"))
+        roles = (Unrestartable,)
+
+    with pytest.raises(ModelDefinitionError) as error:
+        NoWayBack()
+    assert str(error.value) == ("model 'no-way-back': Unrestartable.crash crashes the node, "
+                                "which has no @on_restart handler to come back; add one")
+
+    class NoBudget(ActorModel):
+        name = "no-budget"
+        params = (Param("procs", 1, "processes"),)
+        roles = (Process,)
+
+    with pytest.raises(ModelDefinitionError) as error:
+        NoBudget()
+    assert str(error.value) == (
+        "model 'no-budget': Process.crash takes its steps within the budget 'crashes', "
+        "which is not a parameter of the model; add Param('crashes', ...) to its params")

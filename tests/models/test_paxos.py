@@ -180,7 +180,7 @@ def test_registered_with_its_parameters_and_mutants():
     assert set(Paxos.mutants) == {"no_adopt", "accept_below_promise",
                                   "non_intersecting_quorums", "value_off_by_one"}
     assert Paxos.symmetry_sets == ("acceptors", "values")
-    assert list(Paxos.properties) == ["agreement", "validity", "value_chosen",
+    assert list(Paxos.properties) == ["agreement", "validity", "value_chosen", "termination",
                                       "adopts_earlier_vote", "stale_1a_ignored"]
 
 

@@ -2,9 +2,11 @@
 and learners over a bag network that loses, duplicates and reorders.
 
 Pinned here: distinct-state counts and depths for fixed bounds, the
-reachable set against a second, literal transcription of the protocol, the
-three witnesses, and each mutant's shortest counterexample as `cmc check`
-finds it for the mutant's spec in specs/.
+reachable set against a second, literal transcription of the protocol and
+against the hand-compiled model the kit model replaced (the same steps to
+the same states from every reachable state), the three witnesses, and each
+mutant's shortest counterexample as `cmc check` finds it for the mutant's
+spec in specs/.
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ import pytest
 
 from checker import CheckConfig, ParamError, check
 from checker.spec import load_spec
-from tests.spec_runs import checked_spec
 from models import REGISTRY
-from models.paxos_textbook import PaxosState, PaxosTextbook, ReceivePrepare, Restart
+from models.paxos_textbook import (AcceptorNode, AcceptorState, LearnerNode, NackMsg,
+                                   PaxosTextbook, PaxosWithDuplicateBallots, ProposerNode,
+                                   Restart)
+from tests.models import paxos_textbook_hand as hand
+from tests.models.paxos_textbook_hand import PaxosState, kit_action, kit_state
+from tests.spec_runs import checked_spec
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -28,11 +34,12 @@ NO_FAULTS = dict(drop=0, duplicate=0, crash=0)
 # -- the protocol, transcribed literally -----------------------------------------
 
 
-def spec_successors(model: PaxosTextbook, s: PaxosState) -> list[PaxosState]:
+def spec_successors(model: hand.PaxosTextbook, s: PaxosState) -> list[PaxosState]:
     """Every next state, one protocol rule at a time, written from the
     protocol's description rather than from the model's code: the bag is a
     Counter, a step is enabled when the bag it leaves holds at most
-    ``max_msgs`` messages, and the quorum is counted, not asked."""
+    ``max_msgs`` messages, and the quorum is counted, not asked. (On the
+    hand-compiled model's states.)"""
     proposers, acceptors, learners, network, votes, faults = s
     acceptor_ids, learner_ids = range(model.acceptors), range(model.learners)
     needed = model.acceptors // 2 + (model.mutant != "non_intersecting_quorums")
@@ -148,33 +155,73 @@ def model_reachable(model: PaxosTextbook) -> tuple[set, int]:
     return breadth_first(initial, successors)
 
 
+# The mutants' larger sets run in the slow suite (the differential test
+# against the hand-compiled model covers every mutant in the default one).
 @pytest.mark.parametrize("params, mutant, states, depth", [
     (dict(max_msgs=4, **NO_FAULTS), None, 2486, 26),
     (dict(acceptors=2, max_msgs=3, learners=2), None, 24880, 26),
     (dict(acceptors=2, max_msgs=3, rounds=2, **NO_FAULTS), None, 5072, 36),
     (dict(acceptors=2, max_msgs=2, rounds=2), None, 2806, 26),
-    (dict(max_msgs=5, **NO_FAULTS), "no_adopt", 27482, 26),
-    (dict(max_msgs=5, **NO_FAULTS), "accept_below_promise", 21155, 26),
+    pytest.param(dict(max_msgs=5, **NO_FAULTS), "no_adopt", 27482, 26,
+                 marks=pytest.mark.slow),
+    pytest.param(dict(max_msgs=5, **NO_FAULTS), "accept_below_promise", 21155, 26,
+                 marks=pytest.mark.slow),
     (dict(max_msgs=5, **NO_FAULTS), "non_intersecting_quorums", 11617, 26),
     (dict(max_msgs=4, drop=0, duplicate=0, crash=1), "forgetful_acceptor", 17479, 27),
-    (dict(max_msgs=5, **NO_FAULTS), "duplicate_ballots", 18159, 26),
+    pytest.param(dict(max_msgs=5, **NO_FAULTS), "duplicate_ballots", 18159, 26,
+                 marks=pytest.mark.slow),
 ])
 def test_reachable_states_are_exactly_the_transcriptions(params, mutant, states, depth):
-    model = PaxosTextbook(mutant=mutant, **params)
-    (initial,) = model.initial_states()
-    expected = breadth_first(initial, lambda s: spec_successors(model, s))
-    assert model_reachable(model) == expected
-    assert (len(expected[0]), expected[1]) == (states, depth)
+    (initial,) = hand.PaxosTextbook(mutant=mutant, **params).initial_states()
+    expected, expected_depth = breadth_first(
+        initial, lambda s: spec_successors(hand.PaxosTextbook(mutant=mutant, **params), s))
+    reached, reached_depth = model_reachable(PaxosTextbook(mutant=mutant, **params))
+    assert reached == set(map(kit_state, expected))
+    assert (len(expected), expected_depth, reached_depth) == (states, depth, depth)
+
+
+@pytest.mark.parametrize("params, mutant, states", [
+    pytest.param(dict(acceptors=2, learners=2, rounds=2, max_msgs=3, drop=1, duplicate=0),
+                 None, 62812, marks=pytest.mark.slow),
+    (dict(acceptors=2, rounds=2, max_msgs=2), None, 2806),
+    (dict(acceptors=2, learners=2, max_msgs=3, drop=0, duplicate=1), "forgetful_acceptor",
+     9636),
+    (dict(max_msgs=4, **NO_FAULTS), "no_adopt", 2486),
+    (dict(max_msgs=4, **NO_FAULTS), "accept_below_promise", 1973),
+    (dict(max_msgs=5, **NO_FAULTS), "non_intersecting_quorums", 11617),
+    (dict(max_msgs=4, **NO_FAULTS), "duplicate_ballots", 1851),
+    (dict(acceptors=3, learners=2, max_msgs=4, quorum={"weights": [2, 1, 1]}, **NO_FAULTS),
+     None, 1873),
+])
+def test_the_kit_model_takes_the_hand_compiled_models_steps(params, mutant, states):
+    """The readable model against the hand-compiled one it replaced
+    (tests/models/paxos_textbook_hand.py): from every reachable state, the
+    same steps to the same states (in another order: see the model's
+    docstring)."""
+    old, new = hand.PaxosTextbook(mutant=mutant, **params), PaxosTextbook(mutant=mutant, **params)
+    (initial,) = old.initial_states()
+    assert list(new.initial_states()) == [kit_state(initial)]
+    seen, queue = {initial}, deque([initial])
+    while queue:
+        s = queue.popleft()
+        steps = list(old.successors(s))
+        assert sorted(new.successors(kit_state(s)), key=repr) == sorted(
+            ((kit_action(a), kit_state(t)) for a, t in steps), key=repr)
+        for _, t in steps:
+            if t not in seen:
+                seen.add(t)
+                queue.append(t)
+    assert len(seen) == states
 
 
 def test_a_durable_restart_changes_nothing_but_the_budget():
     # With its promise and acceptance on stable storage, a crash-restart is
     # invisible: the states with one restart allowed are those without, each
-    # once with the budget left and once with it spent.
+    # once with the budget left and once with it spent (the part before the bag).
     without, depth = model_reachable(PaxosTextbook(max_msgs=4, **NO_FAULTS))
     with_crash, _ = model_reachable(PaxosTextbook(max_msgs=4, drop=0, duplicate=0, crash=1))
     assert (len(without), depth, len(with_crash)) == (2486, 26, 2 * 2486)
-    assert {s._replace(faults=(0, 0, 0)) for s in with_crash} == without
+    assert {s[:-2] + ((0,), s[-1]) for s in with_crash} == without
 
 
 # -- the engine's counts ---------------------------------------------------------
@@ -201,11 +248,18 @@ def test_registered_with_its_parameters_mutants_and_properties():
         "drop": 1, "duplicate": 1, "crash": 1, "quorum": "majority"}
     assert list(PaxosTextbook.mutants) == [
         "no_adopt", "accept_below_promise", "non_intersecting_quorums",
-        "forgetful_acceptor", "duplicate_ballots"]
+        "forgetful_acceptor", "duplicate_ballots", "value_off_by_one",
+        "learner_without_quorum"]
     assert PaxosTextbook.symmetry_sets == ("acceptors", "learners")
     assert list(PaxosTextbook.properties) == [
         "agreement", "learners_agree", "validity", "learned_implies_chosen",
         "value_chosen", "adopts_value", "acceptor_nacks"]
+    # a fault with no budget is not among the instance's actions
+    assert [kind.__name__ for kind in PaxosTextbook(**NO_FAULTS).actions] == [
+        "Prepare", "ReceivePrepare", "ReceivePromise", "ReceiveNack", "ReceiveAccept",
+        "ReceiveAccepted"]
+    assert [kind.__name__ for kind in PaxosTextbook().actions][-3:] == [
+        "Drop", "Duplicate", "Restart"]
 
 
 def test_proposal_numbers_are_unique_and_increasing():
@@ -213,6 +267,18 @@ def test_proposal_numbers_are_unique_and_increasing():
     assert model.numbers == ((0, 3, 6), (1, 4, 7), (2, 5, 8))
     assert PaxosTextbook(proposers=3, rounds=3, mutant="duplicate_ballots").numbers == (
         (0, 1, 2),) * 3
+
+
+def test_each_mutant_is_one_override():
+    def roles(mutant):
+        return [type(nodes[0]).__name__ for nodes in PaxosTextbook(mutant=mutant)._nodes]
+
+    assert roles(None) == ["ProposerNode", "AcceptorNode", "LearnerNode"]
+    assert roles("no_adopt")[0] == "ProposerIgnoringReports"
+    assert roles("accept_below_promise")[1] == "AcceptorBreakingPromises"
+    assert roles("forgetful_acceptor")[1] == "ForgetfulAcceptor"
+    assert roles("learner_without_quorum")[2] == "HastyLearner"
+    assert type(PaxosTextbook(mutant="duplicate_ballots")) is PaxosWithDuplicateBallots
 
 
 # -- witnesses -------------------------------------------------------------------
@@ -254,26 +320,26 @@ def test_witness_the_second_proposer_adopts_the_first_ones_value(witnesses):
 Prepare(p0, n=0)
 Prepare(p1, n=1)
 ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a1 <- p0, n=0)
 ReceivePrepare(a0 <- p1, n=1)
+ReceivePrepare(a1 <- p0, n=0)
 ReceivePromise(p0 <- a0, n=0, accepted none)
 ReceivePromise(p0 <- a1, n=0, accepted none)
+ReceivePromise(p1 <- a0, n=1, accepted none)
 ReceiveAccept(a1 <- p0, n=0, v0)
 ReceivePrepare(a1 <- p1, n=1)
-ReceivePromise(p1 <- a0, n=1, accepted none)
 ReceivePromise(p1 <- a1, n=1, accepted 0:v0)"""
     view = model.state_view(trace.final)
     # a1's promise reported its acceptance of v0, so p1 proposes v0, not v1
-    assert (view["p1.phase"], view["p1.proposal"]) == ("accepting", "v0")
-    assert [m for m in view["network"] if m.startswith("p1->")] == [
-        "p1->a0 ACCEPT(1, v0)", "p1->a1 ACCEPT(1, v0)", "p1->a2 ACCEPT(1, v0)",
-        "p1->a2 PREPARE(1)"]
+    assert (view["p1.phase"], view["p1.proposal"]) == ("accepting", 0)
+    assert [m for m in view["network"] if "p=1" in m] == [
+        "AcceptMsg(n=1, p=1, a=0, v=0)", "AcceptMsg(n=1, p=1, a=1, v=0)",
+        "AcceptMsg(n=1, p=1, a=2, v=0)", "PrepareMsg(n=1, p=1, a=2)"]
     # with the no_adopt mutant the same run ends with p1 proposing v1
     mutant = PaxosTextbook(mutant="no_adopt", max_msgs=10, **NO_FAULTS)
     state = trace.steps[0].state
     for action in trace.actions:
         state = dict(mutant.successors(state))[action]
-    assert mutant.state_view(state)["p1.proposal"] == "v1"
+    assert mutant.state_view(state)["p1.proposal"] == 1
 
 
 def test_witness_an_acceptor_nacks(witnesses):
@@ -286,7 +352,7 @@ ReceivePrepare(a0 <- p1, n=1)
 ReceivePrepare(a0 <- p0, n=0)"""
     view = model.state_view(trace.final)
     assert view["a0.promised"] == 1
-    assert "a0->p0 NACK(0, promised 1)" in view["network"]
+    assert "NackMsg(n=0, a=0, p=0, promised=1)" in view["network"]
 
 
 def test_a_nack_makes_the_proposer_retry_above_the_promise():
@@ -296,8 +362,8 @@ def test_a_nack_makes_the_proposer_retry_above_the_promise():
                    "ReceivePrepare(a0 <- p0, n=0)", "ReceiveNack(p0 <- a0, n=0, promised=1)"):
         state = {str(a): t for a, t in model.successors(state)}[action]
     # round 1 is numbered 2, above the promise 1: p0 is ready to prepare it
-    view = model.state_view(state)
-    assert (view["p0.round"], view["p0.n"], view["p0.phase"]) == (1, 2, "ready")
+    p0 = model.proposer(state, 0)
+    assert (p0.round, model.numbers[0][p0.round], p0.phase) == (1, 2, "ready")
     assert "Prepare(p0, n=2)" in [str(a) for a, _ in model.successors(state)]
     # with one round only, a NACK stops the proposer
     single = PaxosTextbook(proposers=2, rounds=1, max_msgs=10, **NO_FAULTS)
@@ -305,17 +371,23 @@ def test_a_nack_makes_the_proposer_retry_above_the_promise():
     for action in ("Prepare(p0, n=0)", "Prepare(p1, n=1)", "ReceivePrepare(a0 <- p1, n=1)",
                    "ReceivePrepare(a0 <- p0, n=0)", "ReceiveNack(p0 <- a0, n=0, promised=1)"):
         state = {str(a): t for a, t in single.successors(state)}[action]
-    assert single.state_view(state)["p0.phase"] == "stopped"
+    assert single.proposer(state, 0).phase == "stopped"
 
 
 # -- mutants: the counterexample `cmc check specs/paxos-textbook-mutant-*.yaml` shows
 
 
-def shortest_violation(spec_name: str):
+def shortest_violation(spec_name: str, prop: str = "agreement"):
     _, model, result = checked_spec(f"paxos-textbook-mutant-{spec_name}.yaml")
     assert result.verdict == "violated"
-    assert [v.property.name for v in result.violations] == ["agreement"]
-    return model, result.violation("agreement")
+    assert [v.property.name for v in result.violations] == [prop]
+    return model, result.violation(prop)
+
+
+def acceptors(model, state) -> list[tuple]:
+    """Each acceptor's promise, acceptance and votes."""
+    return [(s.promised, s.accepted_n, s.accepted_v, sorted(s.votes))
+            for s in (model.acceptor(state, a) for a in range(model.acceptors))]
 
 
 def test_no_adopt_breaks_agreement():
@@ -326,34 +398,24 @@ def test_no_adopt_breaks_agreement():
 Prepare(p0, n=0)
 Prepare(p1, n=1)
 ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a1 <- p0, n=0)
 ReceivePrepare(a0 <- p1, n=1)
+ReceivePrepare(a1 <- p0, n=0)
 ReceivePromise(p0 <- a0, n=0, accepted none)
 ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceiveAccept(a1 <- p0, n=0, v0)
-ReceiveAccept(a2 <- p0, n=0, v0)
-ReceivePrepare(a1 <- p1, n=1)
 ReceivePromise(p1 <- a0, n=1, accepted none)
+ReceiveAccept(a1 <- p0, n=0, v0)
+ReceivePrepare(a1 <- p1, n=1)
 ReceivePromise(p1 <- a1, n=1, accepted 0:v0)
 ReceiveAccept(a0 <- p1, n=1, v1)
-ReceiveAccept(a1 <- p1, n=1, v1)"""
-    # v0 was chosen (a1, a2) when a1 reported it to p1, which proposed v1 anyway
-    assert model.state_view(violation.trace.final) == {
-        "p0.round": 0, "p0.n": 0, "p0.phase": "accepting", "p0.promised_by": "none",
-        "p0.highest": "none", "p0.proposal": "v0",
-        "p1.round": 0, "p1.n": 1, "p1.phase": "accepting", "p1.promised_by": "none",
-        "p1.highest": "none", "p1.proposal": "v1",
-        "a0.promised": 1, "a0.accepted": "1:v1",
-        "a1.promised": 1, "a1.accepted": "1:v1",
-        "a2.promised": 0, "a2.accepted": "0:v0",
-        "l0.learned": "none", "l0.heard": [],
-        "network": ["p0->a0 ACCEPT(0, v0)", "p1->a2 ACCEPT(1, v1)",
-                    "a1->l0 ACCEPTED(0, v0)", "a2->l0 ACCEPTED(0, v0)",
-                    "a0->l0 ACCEPTED(1, v1)", "a1->l0 ACCEPTED(1, v1)",
-                    "p0->a2 PREPARE(0)", "p1->a2 PREPARE(1)"],
-        "chosen": {"v0": "in 0 by a1,a2", "v1": "in 1 by a0,a1"},
-        "faults_left": {"drop": 0, "duplicate": 0, "crash": 0},
-    }
+ReceiveAccept(a1 <- p1, n=1, v1)
+ReceiveAccept(a2 <- p0, n=0, v0)"""
+    # a1 reported its acceptance of v0 to p1, which proposed v1 anyway
+    final = violation.trace.final
+    assert acceptors(model, final) == [
+        (1, 1, 1, [(1, 1)]), (1, 1, 1, [(0, 0), (1, 1)]), (0, 0, 0, [(0, 0)])]
+    assert [model.proposer(final, p).proposal for p in (0, 1)] == [0, 1]
+    assert model.state_view(final)["chosen"] == {"v0": "in 0 by a1,a2",
+                                                 "v1": "in 1 by a0,a1"}
 
 
 def test_accept_below_promise_breaks_agreement():
@@ -364,34 +426,20 @@ def test_accept_below_promise_breaks_agreement():
 Prepare(p0, n=0)
 Prepare(p1, n=1)
 ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a1 <- p0, n=0)
 ReceivePrepare(a0 <- p1, n=1)
+ReceivePrepare(a1 <- p0, n=0)
 ReceivePrepare(a1 <- p1, n=1)
 ReceivePromise(p0 <- a0, n=0, accepted none)
 ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceiveAccept(a0 <- p0, n=0, v0)
-ReceiveAccept(a1 <- p0, n=0, v0)
 ReceivePromise(p1 <- a0, n=1, accepted none)
 ReceivePromise(p1 <- a1, n=1, accepted none)
+ReceiveAccept(a0 <- p0, n=0, v0)
 ReceiveAccept(a0 <- p1, n=1, v1)
+ReceiveAccept(a1 <- p0, n=0, v0)
 ReceiveAccept(a1 <- p1, n=1, v1)"""
     # a0 and a1 promised 1, reporting nothing, then accepted v0 in proposal 0
-    assert model.state_view(violation.trace.final) == {
-        "p0.round": 0, "p0.n": 0, "p0.phase": "accepting", "p0.promised_by": "none",
-        "p0.highest": "none", "p0.proposal": "v0",
-        "p1.round": 0, "p1.n": 1, "p1.phase": "accepting", "p1.promised_by": "none",
-        "p1.highest": "none", "p1.proposal": "v1",
-        "a0.promised": 1, "a0.accepted": "1:v1",
-        "a1.promised": 1, "a1.accepted": "1:v1",
-        "a2.promised": -1, "a2.accepted": "none",
-        "l0.learned": "none", "l0.heard": [],
-        "network": ["p0->a2 ACCEPT(0, v0)", "p1->a2 ACCEPT(1, v1)",
-                    "a0->l0 ACCEPTED(0, v0)", "a1->l0 ACCEPTED(0, v0)",
-                    "a0->l0 ACCEPTED(1, v1)", "a1->l0 ACCEPTED(1, v1)",
-                    "p0->a2 PREPARE(0)", "p1->a2 PREPARE(1)"],
-        "chosen": {"v0": "in 0 by a0,a1", "v1": "in 1 by a0,a1"},
-        "faults_left": {"drop": 0, "duplicate": 0, "crash": 0},
-    }
+    assert acceptors(model, violation.trace.final) == [
+        (1, 1, 1, [(0, 0), (1, 1)]), (1, 1, 1, [(0, 0), (1, 1)]), (-1, -1, -1, [])]
 
 
 def test_non_intersecting_quorums_break_agreement():
@@ -405,27 +453,12 @@ Prepare(p1, n=1)
 ReceivePrepare(a0 <- p0, n=0)
 ReceivePrepare(a0 <- p1, n=1)
 ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceiveAccept(a1 <- p0, n=0, v0)
 ReceivePromise(p1 <- a0, n=1, accepted none)
-ReceiveAccept(a0 <- p1, n=1, v1)"""
+ReceiveAccept(a0 <- p1, n=1, v1)
+ReceiveAccept(a1 <- p0, n=0, v0)"""
     # {a0} promised both proposals; {a1} chose v0 and {a0} chose v1
-    assert model.state_view(violation.trace.final) == {
-        "p0.round": 0, "p0.n": 0, "p0.phase": "accepting", "p0.promised_by": "none",
-        "p0.highest": "none", "p0.proposal": "v0",
-        "p1.round": 0, "p1.n": 1, "p1.phase": "accepting", "p1.promised_by": "none",
-        "p1.highest": "none", "p1.proposal": "v1",
-        "a0.promised": 1, "a0.accepted": "1:v1",
-        "a1.promised": 0, "a1.accepted": "0:v0",
-        "a2.promised": -1, "a2.accepted": "none",
-        "l0.learned": "none", "l0.heard": [],
-        "network": ["p0->a0 ACCEPT(0, v0)", "p0->a2 ACCEPT(0, v0)",
-                    "p1->a1 ACCEPT(1, v1)", "p1->a2 ACCEPT(1, v1)",
-                    "a1->l0 ACCEPTED(0, v0)", "a0->l0 ACCEPTED(1, v1)",
-                    "p0->a1 PREPARE(0)", "p0->a2 PREPARE(0)",
-                    "p1->a1 PREPARE(1)", "p1->a2 PREPARE(1)"],
-        "chosen": {"v0": "in 0 by a1", "v1": "in 1 by a0"},
-        "faults_left": {"drop": 0, "duplicate": 0, "crash": 0},
-    }
+    assert acceptors(model, violation.trace.final) == [
+        (1, 1, 1, [(1, 1)]), (0, 0, 0, [(0, 0)]), (-1, -1, -1, [])]
 
 
 def test_forgetful_acceptor_breaks_agreement():
@@ -439,42 +472,31 @@ ReceivePrepare(a1 <- p0, n=0)
 ReceivePrepare(a2 <- p0, n=0)
 ReceivePromise(p0 <- a0, n=0, accepted none)
 ReceivePromise(p0 <- a1, n=0, accepted none)
+ReceivePromise(p0 <- a2, n=0, accepted none)
 ReceiveAccept(a0 <- p0, n=0, v0)
 ReceiveAccept(a1 <- p0, n=0, v0)
 ReceiveAccepted(l0 <- a0, n=0, v0)
-ReceiveAccepted(l0 <- a1, n=0, v0)
 Prepare(p1, n=1)
 ReceivePrepare(a2 <- p1, n=1)
-ReceivePromise(p0 <- a2, n=0, accepted none)
 ReceivePromise(p1 <- a2, n=1, accepted none)
+ReceiveAccepted(l0 <- a1, n=0, v0)
 Restart(a0)
 ReceivePrepare(a0 <- p1, n=1)
 ReceivePromise(p1 <- a0, n=1, accepted none)
 ReceiveAccept(a0 <- p1, n=1, v1)
 ReceiveAccept(a1 <- p1, n=1, v1)"""
-    # l0 learned v0; a0 restarted blank, so p1's promises reported nothing
-    before_restart = violation.trace.steps[14].state
-    assert model.state_view(before_restart)["a0.accepted"] == "0:v0"
-    assert model.state_view(violation.trace.steps[15].state)["a0.accepted"] == "none"
-    assert model.state_view(violation.trace.final) == {
-        "p0.round": 0, "p0.n": 0, "p0.phase": "accepting", "p0.promised_by": "none",
-        "p0.highest": "none", "p0.proposal": "v0",
-        "p1.round": 0, "p1.n": 1, "p1.phase": "accepting", "p1.promised_by": "none",
-        "p1.highest": "none", "p1.proposal": "v1",
-        "a0.promised": 1, "a0.accepted": "1:v1",
-        "a1.promised": 1, "a1.accepted": "1:v1",
-        "a2.promised": 1, "a2.accepted": "none",
-        "l0.learned": "v0", "l0.heard": [],
-        "network": ["p0->a2 ACCEPT(0, v0)", "p1->a2 ACCEPT(1, v1)",
-                    "a0->l0 ACCEPTED(1, v1)", "a1->l0 ACCEPTED(1, v1)",
-                    "p1->a1 PREPARE(1)"],
-        "chosen": {"v0": "in 0 by a0,a1", "v1": "in 1 by a0,a1"},
-        "faults_left": {"drop": 0, "duplicate": 0, "crash": 0},
-    }
+    # l0 learned v0; a0 restarted blank (its votes are history), so p1's
+    # promises reported nothing
+    steps = violation.trace.steps
+    assert acceptors(model, steps[14].state)[0] == (0, 0, 0, [(0, 0)])
+    assert acceptors(model, steps[15].state)[0] == (-1, -1, -1, [(0, 0)])
+    assert model.learned(violation.trace.final) == [0]
+    assert acceptors(model, violation.trace.final) == [
+        (1, 1, 1, [(0, 0), (1, 1)]), (1, 1, 1, [(0, 0), (1, 1)]), (1, -1, -1, [])]
     # the same restart in the correct model keeps a0's acceptance
     durable = PaxosTextbook(**dict(model.parameters()))
-    assert durable.state_view(dict(durable.successors(before_restart))[Restart(0)])[
-        "a0.accepted"] == "0:v0"
+    assert acceptors(durable, dict(durable.successors(steps[14].state))[Restart(0)])[0] == (
+        0, 0, 0, [(0, 0)])
 
 
 def test_duplicate_ballots_break_agreement():
@@ -485,44 +507,55 @@ def test_duplicate_ballots_break_agreement():
 Prepare(p0, n=0)
 Prepare(p1, n=0)
 ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a1 <- p0, n=0)
 ReceivePrepare(a0 <- p1, n=0)
+ReceivePrepare(a1 <- p0, n=0)
 ReceivePrepare(a1 <- p1, n=0)
 ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p1 <- a0, n=0, accepted none)
 ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceiveAccept(a0 <- p0, n=0, v0)
-ReceiveAccept(a1 <- p0, n=0, v0)
+ReceivePromise(p1 <- a0, n=0, accepted none)
 ReceivePromise(p1 <- a1, n=0, accepted none)
+ReceiveAccept(a0 <- p0, n=0, v0)
 ReceiveAccept(a0 <- p1, n=0, v1)
+ReceiveAccept(a1 <- p0, n=0, v0)
 ReceiveAccept(a1 <- p1, n=0, v1)"""
     # a0 and a1 took p1's PREPARE(0) for a repeat of p0's and promised again
-    assert model.state_view(violation.trace.final) == {
-        "p0.round": 0, "p0.n": 0, "p0.phase": "accepting", "p0.promised_by": "none",
-        "p0.highest": "none", "p0.proposal": "v0",
-        "p1.round": 0, "p1.n": 0, "p1.phase": "accepting", "p1.promised_by": "none",
-        "p1.highest": "none", "p1.proposal": "v1",
-        "a0.promised": 0, "a0.accepted": "0:v1",
-        "a1.promised": 0, "a1.accepted": "0:v1",
-        "a2.promised": -1, "a2.accepted": "none",
-        "l0.learned": "none", "l0.heard": [],
-        "network": ["p0->a2 ACCEPT(0, v0)", "p1->a2 ACCEPT(0, v1)",
-                    "a0->l0 ACCEPTED(0, v0)", "a0->l0 ACCEPTED(0, v1)",
-                    "a1->l0 ACCEPTED(0, v0)", "a1->l0 ACCEPTED(0, v1)",
-                    "p0->a2 PREPARE(0)", "p1->a2 PREPARE(0)"],
-        "chosen": {"v0": "in 0 by a0,a1", "v1": "in 0 by a0,a1"},
-        "faults_left": {"drop": 0, "duplicate": 0, "crash": 0},
-    }
+    assert acceptors(model, violation.trace.final) == [
+        (0, 0, 1, [(0, 0), (0, 1)]), (0, 0, 1, [(0, 0), (0, 1)]), (-1, -1, -1, [])]
+
+
+def test_value_off_by_one_breaks_validity():
+    model, violation = shortest_violation("value-off-by-one", "validity")
+    assert violation.reason == "v1 chosen or learned but never proposed"
+    assert lines(violation.trace) == """\
+Prepare(p0, n=0)
+ReceivePrepare(a0 <- p0, n=0)
+ReceivePrepare(a1 <- p0, n=0)
+ReceivePromise(p0 <- a0, n=0, accepted none)
+ReceivePromise(p0 <- a1, n=0, accepted none)
+ReceiveAccept(a0 <- p0, n=0, v1)
+ReceiveAccept(a1 <- p0, n=0, v1)"""
+    # p0 sent p1's value; p1 has not started
+    assert model.proposer(violation.trace.final, 1).phase == "ready"
+
+
+def test_learner_without_quorum_breaks_learned_implies_chosen():
+    model, violation = shortest_violation("learner-without-quorum", "learned_implies_chosen")
+    assert violation.reason == "l0 learned v0, which is not chosen"
+    assert lines(violation.trace) == """\
+Prepare(p0, n=0)
+ReceivePrepare(a0 <- p0, n=0)
+ReceivePrepare(a1 <- p0, n=0)
+ReceivePromise(p0 <- a0, n=0, accepted none)
+ReceivePromise(p0 <- a1, n=0, accepted none)
+ReceiveAccept(a0 <- p0, n=0, v0)
+ReceiveAccepted(l0 <- a0, n=0, v0)"""
+    assert model.state_view(violation.trace.final)["chosen"] == {}
 
 
 def test_learners_learn_different_values_without_adoption():
     # Two acceptors (a quorum is both) and two learners: l0 learns v0, then
     # p1 hears v0 from both acceptors, proposes v1 anyway, and l1 learns it.
-    model = PaxosTextbook(mutant="no_adopt", acceptors=2, learners=2, max_msgs=6, **NO_FAULTS)
-    result = check(model, CheckConfig(properties=("learners_agree", "learned_implies_chosen")))
-    assert result.verdict == "violated"
-    assert [v.property.name for v in result.violations] == ["learners_agree"]
-    violation = result.violation("learners_agree")
+    model, violation = shortest_violation("no-adopt-learners", "learners_agree")
     assert violation.reason == "l0 learned v0, l1 learned v1"
     assert lines(violation.trace) == """\
 Prepare(p0, n=0)
@@ -532,31 +565,33 @@ ReceivePrepare(a1 <- p0, n=0)
 ReceivePromise(p0 <- a0, n=0, accepted none)
 ReceivePromise(p0 <- a1, n=0, accepted none)
 ReceiveAccept(a0 <- p0, n=0, v0)
-ReceiveAccept(a1 <- p0, n=0, v0)
-ReceiveAccepted(l0 <- a0, n=0, v0)
-ReceiveAccepted(l0 <- a1, n=0, v0)
 ReceivePrepare(a0 <- p1, n=1)
-ReceivePrepare(a1 <- p1, n=1)
 ReceivePromise(p1 <- a0, n=1, accepted 0:v0)
+ReceiveAccept(a1 <- p0, n=0, v0)
+ReceivePrepare(a1 <- p1, n=1)
 ReceivePromise(p1 <- a1, n=1, accepted 0:v0)
+ReceiveAccepted(l0 <- a0, n=0, v0)
 ReceiveAccept(a0 <- p1, n=1, v1)
+ReceiveAccepted(l0 <- a1, n=0, v0)
 ReceiveAccept(a1 <- p1, n=1, v1)
 ReceiveAccepted(l1 <- a0, n=1, v1)
 ReceiveAccepted(l1 <- a1, n=1, v1)"""
     assert model.learned_implies_chosen(violation.trace.final)
 
 
-class StrictPromise(PaxosTextbook):
+class StrictAcceptor(AcceptorNode):
     """The textbook's wording taken literally: a PREPARE(n) with n equal to
     the promise gets a NACK, not a second promise."""
 
-    def _receive_prepare(self, state, message, rest, room):
-        _, n, p, a = message
-        promised = state.acceptors[a][0]
-        if n == promised:
-            nack = ("NACK", n, a, p, promised)
-            return ReceivePrepare(a, p, n), state._replace(network=tuple(sorted(rest + (nack,))))
-        return super()._receive_prepare(state, message, rest, room)
+    def receive_prepare(self, s, m):
+        if m.n == s.promised:
+            return s, [NackMsg(m.n, self.id, m.p, s.promised)]
+        return super().receive_prepare(s, m)
+
+
+class StrictPromise(PaxosWithDuplicateBallots):
+    roles = (ProposerNode, StrictAcceptor, LearnerNode)
+    next = None
 
 
 def test_with_strict_promises_duplicate_numbers_are_harmless():
@@ -565,7 +600,7 @@ def test_with_strict_promises_duplicate_numbers_are_harmless():
     # two proposers sharing a number never both gather a majority, and the
     # duplicate_ballots mutant could not be caught (at its spec's bounds).
     spec = load_spec(SPECS / "paxos-textbook-mutant-duplicate-ballots.yaml", REGISTRY)
-    result = check(StrictPromise(mutant="duplicate_ballots", **spec.params), CheckConfig(
+    result = check(StrictPromise(**spec.params), CheckConfig(
         properties=("agreement", "learners_agree", "validity", "learned_implies_chosen",
                     "value_chosen", "acceptor_nacks")))
     assert result.verdict == "holds"
@@ -591,7 +626,7 @@ def test_non_intersecting_mutant_needs_two_acceptors():
 # -- sequence charts ---------------------------------------------------------------
 
 
-def test_step_events_name_each_message_alike_when_sent_and_received():
+def test_step_events_come_from_the_handlers_with_notes_of_what_changed():
     from checker.model import Note, Received, Sent
     model = PaxosTextbook(max_msgs=10)
     (state,) = model.initial_states()
@@ -603,29 +638,27 @@ def test_step_events_name_each_message_alike_when_sent_and_received():
                              if str(a) == action_text)
         return model.step_events(before, action, state)
 
+    prepare = "PrepareMsg(n=0, p=0, a={})".format
+    promise = "PromiseMsg(n=0, a=1, p=0, accepted_n=-1, accepted_v=-1)"
     assert take("Prepare(p0, n=0)") == [
-        Sent("p0", "a0", "PREPARE(0)"), Sent("p0", "a1", "PREPARE(0)"),
-        Sent("p0", "a2", "PREPARE(0)"), Note("p0", "prepares 0")]
+        Sent("p0", f"a{a}", prepare(a)) for a in range(3)] + [Note("p0", "prepares 0")]
     assert take("ReceivePrepare(a1 <- p0, n=0)") == [
-        Received("p0", "a1", "PREPARE(0)"), Sent("a1", "p0", "PROMISE(0, accepted none)"),
+        Received("p0", "a1", prepare(1)), Sent("a1", "p0", promise),
         Note("a1", "promised 0")]
-    assert take("Duplicate(a1->p0 PROMISE(0, accepted none))") == [
-        Sent("a1", "p0", "PROMISE(0, accepted none)"),
-        Note("a1", "the network duplicates PROMISE(0, accepted none) to p0")]
-    assert take("Drop(p0->a2 PREPARE(0))") == [
-        Note("a2", "the network loses PREPARE(0) from p0")]
-    assert take("Restart(a1)") == [
-        Note("a1", "crashes and restarts; keeps its promise and acceptance")]
+    assert take(f"Duplicate(message={promise})") == [
+        Note("network", f"duplicate {promise}")]
+    assert take(f"Drop(message={prepare(2)})") == [Note("network", f"drop {prepare(2)}")]
+    assert take("Restart(a1)") == [Note("a1", "crashes and restarts")]
     assert take("ReceivePromise(p0 <- a1, n=0, accepted none)") == [
-        Received("a1", "p0", "PROMISE(0, accepted none)")]
+        Received("a1", "p0", promise)]
     assert take("ReceivePrepare(a0 <- p0, n=0)")[-1] == Note("a0", "promised 0")
     assert take("ReceivePromise(p0 <- a0, n=0, accepted none)") == [
-        Received("a0", "p0", "PROMISE(0, accepted none)"),
-        Sent("p0", "a0", "ACCEPT(0, v0)"), Sent("p0", "a1", "ACCEPT(0, v0)"),
-        Sent("p0", "a2", "ACCEPT(0, v0)"), Note("p0", "proposes v0 in 0")]
+        Received("a0", "p0", "PromiseMsg(n=0, a=0, p=0, accepted_n=-1, accepted_v=-1)")] + [
+        Sent("p0", f"a{a}", f"AcceptMsg(n=0, p=0, a={a}, v=0)") for a in range(3)] + [
+        Note("p0", "proposes v0 in 0")]
     # the duplicate of a1's promise arrives after p0 moved on: no effect
     assert take("ReceivePromise(p0 <- a1, n=0, accepted none)") == [
-        Received("a1", "p0", "PROMISE(0, accepted none)")]
+        Received("a1", "p0", promise)]
     assert take("ReceiveAccept(a0 <- p0, n=0, v0)") == [
-        Received("p0", "a0", "ACCEPT(0, v0)"), Sent("a0", "l0", "ACCEPTED(0, v0)"),
-        Note("a0", "accepted 0:v0")]
+        Received("p0", "a0", "AcceptMsg(n=0, p=0, a=0, v=0)"),
+        Sent("a0", "l0", "AcceptedMsg(n=0, a=0, l=0, v=0)"), Note("a0", "accepted 0:v0")]

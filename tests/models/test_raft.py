@@ -11,7 +11,8 @@ from checker import CheckConfig, ParamError, check
 from checker.spec import load_spec
 from tests.spec_runs import checked_spec, steps, view
 from models import REGISTRY
-from models.raft import Raft
+from models.raft import (AppendEntriesResponse, Raft, Receive, RequestVoteResponse,
+                         ServerState)
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -234,6 +235,16 @@ Receive(AppendEntriesRequest(s1→s5, term 2, prev t1@2, entries [t2:c=3], commi
         "s5.log": ["t1:a=1", "t1:b=2", "t1:x=9", "t2:c=3"]}
 
 
+def test_volatile_log():
+    model, result = run_spec("raft-mutant-volatile-log.yaml")
+    found = result.violation("init_commits_kept")
+    assert found.reason == "s1 held the committed entries [t2:v1] but its log is now []"
+    assert steps(found.trace) == "Restart(s1)"
+    assert view(model, found.trace.final, "s1.role", "s1.log", "s1.commit_index",
+                "s2.log") == {"s1.role": "Follower", "s1.log": [], "s1.commit_index": 0,
+                              "s2.log": ["t2:v1"]}
+
+
 # -- scenarios ----------------------------------------------------------------------------
 
 
@@ -314,7 +325,7 @@ def test_init_is_validated(init, field, message):
 def test_mutants_are_listed():
     assert set(Raft.mutants) == {"no_log_check", "commit_previous_term", "vote_twice",
                                  "forget_vote_on_restart", "no_truncate", "no_step_down",
-                                 "change_before_commit"}
+                                 "change_before_commit", "volatile_log"}
 
 
 def test_election_walk_through():
@@ -355,17 +366,35 @@ def test_split_vote_resolves_in_a_later_term():
 
 def test_leader_append_only_fails_when_a_leader_loses_an_entry():
     # No mutant breaks it (every bundled path appends); shown able to fail
-    # on a hand-made step, with the same server's tuple in both states.
+    # on a hand-made step, with the same server's record in both states.
     model = Raft(servers=2)
-    (follower, _), msgs = next(iter(model.initial_states()))
-    leader = (1, 2, 1, ((1, 0),), 0, 0, 0, (2, 2), (0, 0))  # s2, Leader of term 1
+    follower, _, net = model.initial_states()[0]
+    leader = ServerState(1, "Leader", 1, ((1, 0),), 0, frozenset(), frozenset(), (2, 2),
+                         (0, 0))  # s2, Leader of term 1
 
     def with_log(log):
-        return leader[:3] + (log,) + leader[4:]
+        return leader._replace(log=log)
 
-    before = ((follower, leader), msgs)
-    assert model.leader_append_only(before, None, ((follower, with_log(((1, 0), (1, 0)))), msgs))
-    outcome = model.leader_append_only(before, None, ((follower, with_log(())), msgs))
+    before = (follower, leader, net)
+    assert model.leader_append_only(before, None, (follower, with_log(((1, 0), (1, 0))), net))
+    outcome = model.leader_append_only(before, None, (follower, with_log(()), net))
     assert not outcome and outcome.reason == "leader s2's log went from [t1:v1] to []"
-    overwritten = model.leader_append_only(before, None, ((follower, with_log(((2, 0),))), msgs))
+    overwritten = model.leader_append_only(before, None, (follower, with_log(((2, 0),)), net))
     assert overwritten.reason == "leader s2's log went from [t1:v1] to [t2:v1]"
+
+
+def test_receipts_of_messages_with_equal_fields_keep_their_types():
+    # RequestVoteResponse(s1→s2, term 1, denied) and AppendEntriesResponse(s1→s2,
+    # term 1, failure, match 0) are equal tuples; each receipt names its own.
+    model = Raft(servers=2, max_msgs=2)
+    follower, candidate, net = model.initial_states()[0]
+    vote = RequestVoteResponse(0, 1, 1, False)
+    append = AppendEntriesResponse(0, 1, 1, False, 0)
+    assert vote == append
+    bag = (net[0], frozenset({(vote, 1)}), net[2], frozenset({(append, 1)}), net[4])
+    names = [str(action) for action, _ in model.successors((follower, candidate, bag))]
+    assert [name for name in names if name.startswith("Receive")] == [
+        "Receive(RequestVoteResponse(s1→s2, term 1, denied))",
+        "Receive(AppendEntriesResponse(s1→s2, term 1, failure))"]
+    renamed = model.permute_action(Receive(append), {"servers": (1, 0)})
+    assert type(renamed.m) is AppendEntriesResponse

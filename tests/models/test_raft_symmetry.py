@@ -1,8 +1,9 @@
 """Symmetry reduction for the `raft` model: servers interchangeable as far as
 the start, the quorum rule and membership changes allow; renaming reaches
-every name in a state; exact orbit counts, proved by brute force; the fast
-canonical form equal to the reference; counterexamples and witnesses found
-with symmetry that are real runs of the unreduced model.
+every name in a state; exact orbit counts, proved by brute force;
+counterexamples and witnesses found with symmetry that are real runs of the
+unreduced model. The contract every model keeps (the canonical form equal to
+brute force, renaming commuting with steps) is tests/models/test_conformance.py's.
 
 Orbits are counted by brute force (tests/brute_force.py): the reachable set
 without symmetry, a successor outside `within_bounds` neither counted nor
@@ -19,12 +20,10 @@ import pytest
 
 from checker import CheckConfig, check
 from checker.spec import load_spec
-from checker.symmetry import Symmetry
 from models import REGISTRY
-from models.raft import (AEQ, CANDIDATE, FOLLOWER, LEADER, RVP, AppendEntriesRequest,
-                         ClientRequest, Raft, Receive, RequestVote, RequestVoteResponse,
-                         Timeout)
-from tests.brute_force import assert_real_run, orbit_count, reachable_states, whole_group
+from models.raft import (CANDIDATE, FOLLOWER, LEADER, AppendEntriesRequest, ClientRequest, Raft,
+                         Receive, RequestVote, RequestVoteResponse, ServerState, Timeout)
+from tests.brute_force import assert_real_run, orbit_count, reachable_states
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -59,13 +58,6 @@ def two_servers():
     """The bounds of specs/raft-2s.yaml and their 1,645 reachable states."""
     model = Raft(servers=2, values=1, max_term=2, max_log=1, max_msgs=1)
     return model, reachable_states(model)
-
-
-@pytest.fixture(scope="module")
-def three_servers():
-    """Three servers, one entry, the states within 10 steps."""
-    model = Raft(servers=3, values=1, max_term=2, max_log=1, max_msgs=1)
-    return model, reachable(model, max_depth=10)
 
 
 # -- which servers are interchangeable --------------------------------------------------
@@ -109,54 +101,35 @@ def test_a_scenario_that_names_every_server_keeps_them_apart():
 
 def test_permute_renames_servers_everywhere():
     model = Raft(servers=3, values=1, max_term=2, max_log=2, max_msgs=2)
-    leader = (2, LEADER, 0, ((1, 0), (2, 0)), 1, 0b011, 0b011, (3, 2, 3), (2, 1, 0))
-    follower = (2, FOLLOWER, 0, ((1, 0),), 1, 0, 0, (1, 1, 1), (0, 0, 0))
-    candidate = (1, CANDIDATE, 2, (), 0, 0b100, 0b100, (1, 1, 1), (0, 0, 0))
-    to_s2 = AppendEntriesRequest(AEQ, 0, 1, 2, 1, 1, ((2, 0),), 1)
-    to_s3 = AppendEntriesRequest(AEQ, 0, 2, 2, 1, 1, ((2, 0),), 1)
-    state = ((leader, follower, candidate), (to_s2, to_s3))
+    leader = ServerState(2, LEADER, 0, ((1, 0), (2, 0)), 1, frozenset({0, 1}),
+                         frozenset({0, 1}), (3, 2, 3), (2, 1, 0))
+    follower = ServerState(2, FOLLOWER, 0, ((1, 0),), 1, frozenset(), frozenset(), (1, 1, 1),
+                           (0, 0, 0))
+    candidate = ServerState(1, CANDIDATE, 2, (), 0, frozenset({2}), frozenset({2}), (1, 1, 1),
+                            (0, 0, 0))
+    to_s2 = AppendEntriesRequest(0, 1, 2, 1, 1, ((2, 0),), 1)
+    to_s3 = AppendEntriesRequest(0, 2, 2, 1, 1, ((2, 0),), 1)
+    empty = frozenset()
+    state = (leader, follower, candidate,
+             (empty, empty, frozenset({(to_s2, 1), (to_s3, 2)}), empty, (None, None)))
     perm = {"servers": (1, 2, 0)}  # s1 -> s2 -> s3 -> s1
     assert model.permute(state, perm) == (
-        ((1, CANDIDATE, 0, (), 0, 0b001, 0b001, (1, 1, 1), (0, 0, 0)),
-         (2, LEADER, 1, ((1, 0), (2, 0)), 1, 0b110, 0b110, (3, 3, 2), (0, 2, 1)),
-         (2, FOLLOWER, 1, ((1, 0),), 1, 0, 0, (1, 1, 1), (0, 0, 0))),
-        # the bag is sorted again: s2->s1 comes before s2->s3
-        (AppendEntriesRequest(AEQ, 1, 0, 2, 1, 1, ((2, 0),), 1),
-         AppendEntriesRequest(AEQ, 1, 2, 2, 1, 1, ((2, 0),), 1)))
+        ServerState(1, CANDIDATE, 0, (), 0, frozenset({0}), frozenset({0}), (1, 1, 1),
+                    (0, 0, 0)),
+        ServerState(2, LEADER, 1, ((1, 0), (2, 0)), 1, frozenset({1, 2}), frozenset({1, 2}),
+                    (3, 3, 2), (0, 2, 1)),
+        ServerState(2, FOLLOWER, 1, ((1, 0),), 1, frozenset(), frozenset(), (1, 1, 1),
+                    (0, 0, 0)),
+        (empty, empty, frozenset({(AppendEntriesRequest(1, 2, 2, 1, 1, ((2, 0),), 1), 1),
+                                  (AppendEntriesRequest(1, 0, 2, 1, 1, ((2, 0),), 1), 2)}),
+         empty, (None, None)))
     assert model.permute(state, {"servers": (0, 1, 2)}) is state
     assert model.permute(state, {}) is state
     assert model.permute_action(Timeout(2), perm) == Timeout(0)
     assert model.permute_action(RequestVote(0, 2), perm) == RequestVote(1, 0)
     assert model.permute_action(ClientRequest(0, 0), perm) == ClientRequest(1, 0)
-    vote = RequestVoteResponse(RVP, 2, 0, 1, True)
-    assert model.permute_action(Receive(vote), perm) == Receive(
-        RequestVoteResponse(RVP, 0, 1, 1, True))
-
-
-def test_signatures_follow_renaming_on_every_reachable_state(two_servers, three_servers):
-    for model, states in (two_servers, three_servers):
-        group = whole_group(model, SERVERS)
-        for s in states:
-            before = model.signatures(s)["servers"]
-            for perm in group:
-                after = model.signatures(model.permute(s, perm))["servers"]
-                for server, signature in enumerate(before):
-                    assert after[perm["servers"][server]] == signature
-
-
-def test_renaming_commutes_with_steps_on_every_reachable_state(two_servers, three_servers):
-    for model, states in (two_servers, three_servers):
-        generators = Symmetry(model, SERVERS).generators()
-        assert len(generators) == model.servers - 1
-        for s in states:
-            steps = model.successors(s)
-            for perm in generators:
-                image = model.permute(s, perm)
-                assert set(model.successors(image)) == {
-                    (model.permute_action(a, perm), model.permute(t, perm)) for a, t in steps}
-                assert model.within_bounds(image) == model.within_bounds(s)
-                for name in SAFETY[:4]:
-                    assert bool(getattr(model, name)(image)) == bool(getattr(model, name)(s))
+    vote = RequestVoteResponse(2, 0, 1, True)
+    assert model.permute_action(Receive(vote), perm) == Receive(RequestVoteResponse(0, 1, 1, True))
 
 
 # -- exact orbit counts -------------------------------------------------------------------
@@ -216,23 +189,13 @@ def test_five_servers_have_over_30_times_fewer_states():
     assert (full.stats.distinct_states, orbits.stats.distinct_states) == (1880838, 20444)
 
 
-# -- the fast canonical form is the reference one -------------------------------------------
-
-
-def test_fast_canonical_form_equals_reference_on_every_state(two_servers, three_servers):
-    for model, states in (two_servers, three_servers):
-        symmetry = Symmetry(model, SERVERS)
-        for s in states:
-            fast, perm = symmetry.canonical(s)
-            assert fast == symmetry.reference(s)[0]
-            assert model.permute(s, perm) == fast
-
-
 # -- counterexamples and witnesses are real runs -------------------------------------------
 
 
 @pytest.mark.parametrize("name, orbits", [
-    ("raft-mutant-forget-vote-on-restart.yaml", 36958),
+    # (a run stopped at its violation: how many orbits it met depends on which
+    # representative the canonical form picks; 36,958 with the hand-written one)
+    ("raft-mutant-forget-vote-on-restart.yaml", 37256),
     ("raft-mutant-no-step-down.yaml", 3253),
     ("raft-mutant-vote-twice.yaml", 834),
     # membership: s2 and s3 are interchangeable (steps that change the configuration)

@@ -136,7 +136,10 @@ def test_parameters_print_as_a_spec_writes_them():
     model = Raft(servers=3, max_term=3, membership={"change": "direct", "from": 3, "to": 1})
     assert describe(model) == (
         "raft {servers: 3, values: 1, max_term: 3, max_log: 1, max_msgs: 1, quorum: majority, "
-        "membership: {change: direct, from: 3, to: 1}}")
-    assert describe(Raft(servers=2)).endswith("quorum: majority, membership: null}")
+        "membership: {change: direct, from: 3, to: 1}, pre_vote: false, check_quorum: false, "
+        "partition: null}")
+    assert describe(Raft(servers=2)).endswith(
+        "quorum: majority, membership: null, pre_vote: false, check_quorum: false, "
+        "partition: null}")
     assert describe(DieHard(mutant="overfill")) == (
         "die-hard {small: 3, big: 5, goal: 4}, mutant overfill")

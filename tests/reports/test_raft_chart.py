@@ -27,13 +27,13 @@ def test_vote_twice_chart_joins_each_vote_request_to_its_receipt():
 
 
 def test_a_dropped_message_is_a_note_not_a_receipt():
-    from models.raft import DropMessage, Raft, RequestVote
+    from models.raft import DropMessage, Raft, RequestVote, RequestVoteRequest
 
     model = Raft(servers=2)
     (state,) = model.initial_states()
     after_timeout = next(t for a, t in model.successors(state) if str(a) == "Timeout(s1)")
     sent = dict(model.successors(after_timeout))[RequestVote(0, 1)]
-    (message,) = sent[1]
+    (message,) = model.sent(sent, RequestVoteRequest)
     dropped = dict(model.successors(sent))[DropMessage(message)]
     events = model.step_events(sent, DropMessage(message), dropped)
     assert [str(e) for e in events] == [

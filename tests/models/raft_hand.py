@@ -1,4 +1,8 @@
-"""Raft, following Ongaro's ``raft.tla`` (the Raft dissertation's TLA+ spec).
+"""The hand-compiled Raft model that `models/raft.py` replaced, kept as a test
+oracle: the kit's readable model must take the same steps, in the same order,
+to the same states (tests/models/test_raft_kit.py). Not registered; not for users.
+
+Raft, following Ongaro's ``raft.tla`` (the Raft dissertation's TLA+ spec).
 
 The state is the spec's variables without its proof-only history variables
 (``elections``, ``allLogs``, ``voterLog`` and the messages' ``mlog`` field):
@@ -79,7 +83,6 @@ from typing import Any, Iterator, Mapping, NamedTuple
 from checker import Fails, Model, Param, ParamError, invariant, reachable, transition
 from checker.model import Note, Received, Sent
 from checker.symmetry import Remembered
-from models import register
 from models.quorum import (QUORUM_SCHEMA, interchangeable_groups, quorum_system,
                            require_intersecting)
 from models.raft_membership import (CONFIG, MEMBERSHIP_SCHEMA, Membership, config_name,
@@ -357,7 +360,6 @@ def _last_term(log: tuple) -> int:
     return log[-1][0] if log else 0
 
 
-@register
 class Raft(Model):
     name = "raft"
     summary = "Raft, Ongaro's raft.tla without its history variables (bag network)"
@@ -1369,3 +1371,42 @@ class Raft(Model):
 
     def _members(self, mask: int) -> list[str]:
         return [server_name(i) for i in self._range if mask >> i & 1]
+
+
+# -- the kit model's encoding, for the differential test ------------------------------
+
+
+def kit_state(old: tuple) -> tuple:
+    """The state of `models.raft` (the kit's readable model) for a state of
+    this model: a record per server, then the bag per message type."""
+    from models import raft
+
+    servers, msgs = old
+    n = len(servers)
+
+    def members(mask: int) -> frozenset:
+        return frozenset(i for i in range(n) if mask >> i & 1)
+
+    records = tuple(raft.ServerState(term, raft.ROLES[role], voted_for, log, commit,
+                                     members(responded), members(granted), next_index,
+                                     match_index)
+                    for term, role, voted_for, log, commit, responded, granted, next_index,
+                    match_index in servers)
+    components: list[Counter] = [Counter() for _ in raft.MESSAGES]
+    for m in msgs:
+        components[m[0]][kit_message(m)] += 1
+    return records + (tuple(frozenset(c.items()) for c in components) + ((None, None),),)
+
+
+def kit_message(m: tuple) -> tuple:
+    from models import raft
+
+    return raft.MESSAGES[m[0]](*m[1:])
+
+
+def kit_action(action: tuple) -> tuple:
+    from models import raft
+
+    if type(action) in (Receive, DuplicateMessage, DropMessage):
+        return getattr(raft, type(action).__name__)(kit_message(action.m))
+    return getattr(raft, type(action).__name__)(*action)

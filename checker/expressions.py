@@ -1,0 +1,167 @@
+"""Properties written in a spec as short Python expressions over a state.
+
+A spec may add invariants of its own, each a name and an expression::
+
+    invariants:
+      one_value_learned: "len({l.learned for l in learners if l.learned >= 0}) <= 1"
+
+The expression holds of a state when its value is true. It reads the names
+the model offers (`checker.model.Model.expression_names`): for every model
+``view`` (the state as reports show it: ``view["a0.promised"]``) and
+``params`` (the parameters by name); for a model written with the kit
+(`models.kit`), each role's records by the name of its set, in node order
+(``acceptors[0].promised``, ``servers``), and ``messages``, the messages in
+the network by type name (``messages["PromiseMsg"]``). Only the names an
+expression uses are computed.
+
+An expression is checked once, when the spec is loaded: it is parsed with
+`ast` and may use only what a predicate needs: constants, names,
+comparisons, boolean and arithmetic operators (no ``**``), conditional
+expressions, subscripts and slices, attribute access to names that do not
+start with ``_``, tuples, lists, sets and dicts, comprehensions and
+generator expressions, and calls of a few functions (`CALLS`) by name.
+Nothing else: no lambda, no assignment, no call of a method or of anything
+computed, no dunder. It is evaluated with no builtins but those functions,
+so it cannot reach the system. It must read only names offered (or bound by
+its own comprehensions) and evaluate without error on the initial state.
+Each mistake is a `SpecError` on ``invariants.<name>`` that says the fix;
+an error while checking at a later state names the state.
+
+Under symmetry reduction an expression must not tell interchangeable nodes
+apart (``acceptors[0]`` does): the engine's soundness guard evaluates every
+property on the first states explored and on their renamed images, and
+refuses the reduction, with a message, when an answer changes. It samples;
+an expression that reads nodes by position belongs in a spec without
+symmetry.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Callable
+
+from checker.errors import SpecError
+from checker.properties import Fails, Property
+
+#: The functions an expression may call, by name.
+CALLS: dict[str, Callable[..., Any]] = {
+    "abs": abs, "all": all, "any": any, "frozenset": frozenset, "len": len, "list": list,
+    "max": max, "min": min, "range": range, "set": set, "sorted": sorted, "sum": sum,
+    "tuple": tuple,
+}
+
+_ALLOWED = (
+    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
+    ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod,
+    ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn,
+    ast.Is, ast.IsNot, ast.IfExp, ast.Constant, ast.Name, ast.Load, ast.Store,
+    ast.Attribute, ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Set, ast.Dict,
+    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.comprehension, ast.Call,
+    ast.keyword,
+)
+
+_FIX = "write a boolean expression over the state (see docs/writing-a-model.md)"
+
+
+class ExpressionProperty:
+    """One spec invariant: its `Property` declaration and its predicate,
+    ``predicate(state)`` true or a `Fails` quoting the expression."""
+
+    def __init__(self, name: str, source: str, model: Any, path: str):
+        self.name, self.source, self.path = name, source, path
+        self.field = f"invariants.{name}"
+        tree = self._parse()
+        offered = model.expression_names()
+        self.reads = sorted(_free_names(tree) - set(CALLS))
+        unknown = [name for name in self.reads if name not in offered]
+        if unknown:
+            raise self._error(f"unknown name {unknown[0]!r}; the names are "
+                              f"{', '.join(sorted(offered))} and the functions "
+                              f"{', '.join(sorted(CALLS))}")
+        self.readers = [(name, offered[name]) for name in self.reads]
+        self.code = compile(tree, f"<{self.field}>", "eval")
+        self.model = model
+        self.property = Property(name=name, title=name.replace("_", " ").capitalize(),
+                                 kind="invariant", doc=f"spec expression: {source}")
+
+    def _parse(self) -> ast.Expression:
+        if not isinstance(self.source, str) or not self.source.strip():
+            raise self._error("give the invariant as an expression in quotes, e.g. "
+                              "\"len(learners) > 0\"")
+        try:
+            tree = ast.parse(self.source.strip(), mode="eval")
+        except SyntaxError as error:
+            raise self._error(f"not a Python expression ({error.msg} at column "
+                              f"{error.offset}); {_FIX}") from None
+        for node in ast.walk(tree):
+            if not isinstance(node, _ALLOWED):
+                raise self._error(f"{type(node).__name__} is not allowed in an expression; "
+                                  f"use comparisons, boolean operators, comprehensions and "
+                                  f"the functions {', '.join(sorted(CALLS))}")
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+                raise self._error(f"the attribute {node.attr!r} is not allowed (no name "
+                                  "starting with _); read the record's fields")
+            if isinstance(node, ast.Name) and node.id.startswith("_"):
+                raise self._error(f"the name {node.id!r} is not allowed (no name starting "
+                                  "with _)")
+            if isinstance(node, ast.Call) and not (
+                    isinstance(node.func, ast.Name) and node.func.id in CALLS):
+                raise self._error(f"only {', '.join(sorted(CALLS))} may be called, by "
+                                  "name; compute the rest with operators and comprehensions")
+            if isinstance(node, ast.keyword) and node.arg is None:
+                raise self._error("** arguments are not allowed")
+        return tree
+
+    def _error(self, message: str) -> SpecError:
+        return SpecError(message, path=self.path, field=self.field)
+
+    def check_initial(self, state: Any) -> None:
+        """Evaluate on the initial state, so that a mistake shows at loading."""
+        self(state)
+
+    def __call__(self, state: Any) -> Any:
+        # one namespace, as globals: comprehensions are scopes of their own
+        # and see globals only
+        names = {"__builtins__": {}, **CALLS}
+        for name, read in self.readers:
+            names[name] = read(state)
+        try:
+            value = eval(self.code, names)  # noqa: S307 (checked above)
+        except Exception as error:
+            raise self._error(
+                f"raised {type(error).__name__}: {error} in the state "
+                f"{_short(self.model.state_view(state))}; fix the expression") from None
+        return True if value else Fails(f"{self.source.strip()} is false")
+
+
+def _free_names(tree: ast.AST) -> set[str]:
+    """The names an expression reads that its comprehensions do not bind."""
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.comprehension):
+            bound |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+    return {node.id for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)} - bound
+
+
+def _short(view: dict) -> str:
+    text = ", ".join(f"{key}={value!r}" for key, value in view.items())
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def attach(model: Any, expressions: dict[str, str], path: str) -> None:
+    """Add the spec's expression invariants to `model` (an instance): each
+    a property the engine checks like the model's own, after them."""
+    if not expressions:
+        return
+    properties = dict(model.properties)
+    for name, source in expressions.items():
+        if name in properties:
+            raise SpecError(f"{model.name} already has a property {name!r}; give the "
+                            "invariant another name", path=path, field=f"invariants.{name}")
+        found = ExpressionProperty(name, source, model, path)
+        for state in model.initial_states():
+            found.check_initial(state)
+        properties[name] = found.property
+        setattr(model, name, found)
+    model.properties = properties

@@ -1,0 +1,623 @@
+"""Temporal properties under fairness: the behaviour graph, fair cycles, lassos.
+
+A temporal property (`checker.properties`: ``eventually``, ``leads_to``,
+``always_eventually``) fails when some *fair* behaviour avoids what it
+promises. On a finite graph such a behaviour is a lasso: a stem from an
+initial state into a strongly connected set of states it then loops in for
+ever (or a single state it stutters in for ever), every state of the loop
+avoiding the promise. This is how TLC checks liveness, by strongly
+connected components of the behaviour graph, with the fairness conditions
+checked per component (the Streett refinement for strong fairness).
+
+`check` runs the safety check first (the breadth-first engine,
+`checker.explore`), then, if it completed, explores the graph again keeping
+every successor link, compactly (integer arrays: targets, the successor's
+number, its action's index), and looks for a fair lasso for each temporal
+property:
+
+- ``<>P``: the loop region is the states where P is false, entered from an
+  initial state through such states only.
+- ``P ~> Q``: the region is the states where Q is false, entered at a state
+  where P holds (reached by any path).
+- ``[]<>P``: the region is the states where P is false, reached by any path.
+
+Fairness (`CheckConfig.fairness`) constrains the loop. A family is an action
+name (``Deliver``), optionally with fields (``Deliver(p=0)``), or an action
+name with ``(*)`` for each of its instances apart (one constraint per
+distinct action: per message channel, say). A family is *enabled* in a state
+where one of its steps is (the kit generates no step that changes nothing,
+so this is TLA+'s ``ENABLED <<A>>_v``), *taken* by a loop that contains one
+of its steps. A loop is weakly fair to a family if it takes it or the family
+is disabled in some state of the loop; strongly fair if it takes it or the
+family is disabled in every state of the loop. Stuttering for ever in a
+state is fair when no fair family is enabled there.
+
+Honest with bounds: a state whose run ends only because a bound ran out (the
+model names the bound, every step leaves the state constraint, or the depth
+bound) is not a place a behaviour stays: a lasso found only there is
+reported with that bound (`Finding.bound`) and settles nothing.
+
+Symmetry is refused: fairness to a family that names a node is not
+preserved by renaming nodes, and a loop among representatives need not be a
+loop of the unreduced model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import re
+import time
+from array import array
+from collections import deque
+from typing import Any, Iterator
+
+from checker.errors import CheckerError
+from checker.explore import _peak_memory
+from checker.fingerprints import Fingerprints
+from checker.model import Model, action_args, action_name, has_bounds
+from checker.properties import Property
+from checker.result import CheckConfig, Finding, Result, Stats
+from checker.traces import replay
+
+#: How a run ends at a state, if it does: it goes on, it ends (no step), or
+#: it reaches a bound: the depth bound, every step leaving the state
+#: constraint, or no step and the model names the bound that ran out.
+GOES_ON, ENDS, AT_DEPTH, ALL_OUTSIDE, NAMED = 0, 1, 2, 3, 4
+AT_BOUND = (AT_DEPTH, ALL_OUTSIDE, NAMED)
+FAMILY = re.compile(r"^([A-Za-z_]\w*)(?:\((\*|[^()]*)\))?$")
+
+
+def check(model: Model, config: CheckConfig, reporter: Any = None) -> Result:
+    """Check the safety properties (`checker.explore`) and then, if that run
+    was complete, the temporal ones; return one `Result`."""
+    from checker.explore import check as check_safety, select_properties
+
+    selected = select_properties(model, config.properties)
+    temporal = tuple(p for p in selected if p.temporal)
+    if config.symmetry:
+        raise CheckerError(
+            f"temporal properties ({', '.join(p.name for p in temporal)}) are checked "
+            "without symmetry: fairness to one node is not kept by renaming nodes; "
+            "remove symmetry: from the spec (or pass --no-symmetry)")
+    safety = tuple(p.name for p in selected if not p.temporal)
+    fairness = Fairness(model, config.fairness)
+    result = check_safety(model, dataclasses.replace(config, properties=safety),
+                          reporter) if safety else None
+    if result is not None and (result.stopped_by is not None or (
+            result.violations and not config.keep_going)):
+        # The graph is not complete or the run stopped at a violation: the
+        # temporal properties are not settled (Result.outcomes says so).
+        return dataclasses.replace(result, properties=result.properties + temporal)
+    started = time.monotonic()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        graph = Graph(model, config, fairness, temporal)
+        findings = [Lassos(graph, prop).find() for prop in temporal]
+    finally:
+        if collecting:
+            gc.enable()
+    seconds = time.monotonic() - started
+    return _merge(result, graph, temporal, findings, seconds, config)
+
+
+def _merge(result: Result | None, graph: "Graph", temporal: tuple[Property, ...],
+           findings: list[Finding | None], seconds: float, config: CheckConfig) -> Result:
+    violations = [f for f in findings if f is not None and not (
+        f.property.witness and f.trace is not None)]
+    witnesses = [f for f in findings if f is not None and f.property.witness
+                 and f.trace is not None]
+    graph_stats = dict(liveness_seconds=seconds, graph_states=graph.size,
+                       graph_edges=len(graph.targets), graph_bytes=graph.nbytes)
+    if result is None:
+        stats = Stats(distinct_states=graph.size, generated_states=graph.generated,
+                      depth=graph.depth, seconds=seconds, peak_memory_bytes=_peak_memory(),
+                      store_bytes=graph.nbytes, actions={}, collision_probability=0.0,
+                      fp_seed=config.fp_seed, exact=config.exact, **graph_stats)
+        result = Result(verdict="holds", stats=stats, properties=())
+    else:
+        # the whole run's time and memory: the safety part and this one
+        stats = dataclasses.replace(
+            result.stats, seconds=result.stats.seconds + seconds,
+            peak_memory_bytes=max(result.stats.peak_memory_bytes, _peak_memory()),
+            **graph_stats)
+    every = result.violations + tuple(violations)
+    if any(f.bound is None for f in every):
+        verdict = "violated"
+    elif every:
+        verdict = "incomplete"  # the only lassos stall at a bound
+    else:
+        verdict = result.verdict
+    return dataclasses.replace(
+        result, verdict=verdict, stats=stats, properties=result.properties + temporal,
+        violations=every, witnesses=result.witnesses + tuple(witnesses))
+
+
+# -- fairness ------------------------------------------------------------------------
+
+
+class Fairness:
+    """The fairness constraints as bits: `mask(action)` is the set of
+    constraints a step of `action` takes; weak and strong bits apart."""
+
+    def __init__(self, model: Model, assumed: tuple[tuple[str, str], ...]):
+        names = {kind.__name__ for kind in model.actions}
+        self.families: list[tuple[str, str, dict[str, str] | None]] = []
+        for strength, family in assumed:
+            match = FAMILY.match(family.replace(" ", ""))
+            if match is None or (names and match.group(1) not in names):
+                raise CheckerError(
+                    f"fairness: {family!r} is not an action family of model "
+                    f"{model.name!r}; give an action name ({', '.join(sorted(names))}), "
+                    "optionally with fields, e.g. Name(node=0), or Name(*) for each "
+                    "instance apart")
+            fields = match.group(2)
+            each = fields == "*"
+            wanted = None if each else dict(
+                part.split("=", 1) for part in (fields or "").split(",") if part)
+            self.families.append((strength, match.group(1), wanted))
+        self.weak = 0
+        self.strong = 0
+        self.bits: dict[Any, int] = {}  # a constraint (family, or family and instance)
+        self.labels: list[str] = []
+        self._masks: dict[Any, int] = {}
+
+    def mask(self, action: Any) -> int:
+        # keyed by type too: actions are tuples, and Work() == Idle() == ()
+        known = self._masks.get((type(action), action))
+        if known is not None:
+            return known
+        mask = 0
+        name, args = action_name(action), None
+        for index, (strength, family, wanted) in enumerate(self.families):
+            if name != family:
+                continue
+            if wanted is None:  # each instance apart
+                key, label = (index, type(action), action), f"{action}"
+            else:
+                args = args if args is not None else {k: str(v) for k, v in
+                                                      action_args(action).items()}
+                if any(args.get(k) != v for k, v in wanted.items()):
+                    continue
+                key, label = index, family + (
+                    f"({', '.join(f'{k}={v}' for k, v in wanted.items())})" if wanted else "")
+            bit = self.bits.get(key)
+            if bit is None:
+                bit = self.bits[key] = 1 << len(self.bits)
+                self.labels.append(f"{strength} fairness to {label}")
+                if strength == "weak":
+                    self.weak |= bit
+                else:
+                    self.strong |= bit
+            mask |= bit
+        self._masks[type(action), action] = mask
+        return mask
+
+
+# -- the graph -------------------------------------------------------------------------
+
+
+class Graph:
+    """Every reachable state (numbered in breadth-first order) with its
+    successor links, the predicates of the temporal properties, the
+    fairness families each state enables, and how runs end."""
+
+    def __init__(self, model: Model, config: CheckConfig, fairness: Fairness,
+                 properties: tuple[Property, ...]):
+        self.model, self.fairness, self.properties = model, fairness, properties
+        self.max_depth = config.max_depth
+        fingerprint = (lambda state: state) if config.exact else Fingerprints(config.fp_seed)
+        numbers: dict[Any, int] = {}
+        self.parents = array("I")        # breadth-first tree, for stems
+        self.depths = array("I")         # each state's distance from an initial state
+        self.first = array("Q", [0])     # successor links of state k: first[k]:first[k+1]
+        self.targets = array("I")
+        self.ordinals = array("H")       # which successor of its state a link is
+        self.stops = bytearray()
+        self.enabled: list[int] = []     # fairness bits each state enables
+        self.link_masks: list[int] = []  # fairness bits each link takes
+        self.initial_ordinals: dict[int, int] = {}
+        predicates = [getattr(model, p.name) for p in properties]
+        self.values: list[bytearray] = [bytearray() for _ in properties]
+        self.generated = 0
+        self.depth = 0
+        bounded = has_bounds(model)
+        limit = config.max_depth
+        frontier: list[Any] = []
+        for ordinal, state in enumerate(model.initial_states()):
+            key = fingerprint(state)
+            if key not in numbers:
+                numbers[key] = len(numbers)
+                self.initial_ordinals[numbers[key]] = ordinal
+                self.parents.append(0xFFFFFFFF)
+                self.depths.append(0)
+                frontier.append(state)
+                self._evaluate(state, properties, predicates)
+        number = 0
+        while frontier:
+            next_level: list[Any] = []
+            for state in frontier:
+                steps = list(model.successors(state)) if limit is None or self.depth < limit \
+                    else None
+                enabled, stop = 0, GOES_ON
+                if steps is None:
+                    stop = AT_DEPTH
+                elif not steps:
+                    stop = NAMED if model.bound_reason(state) is not None else ENDS
+                else:
+                    inside = 0
+                    self.generated += len(steps)
+                    for ordinal, (action, target) in enumerate(steps):
+                        mask = fairness.mask(action)
+                        enabled |= mask
+                        if bounded and not model.within_bounds(target):
+                            continue
+                        inside += 1
+                        key = fingerprint(target)
+                        successor = numbers.get(key)
+                        if successor is None:
+                            successor = numbers[key] = len(numbers)
+                            self.parents.append(number)
+                            self.depths.append(self.depth + 1)
+                            next_level.append(target)
+                            self._evaluate(target, properties, predicates)
+                        self.targets.append(successor)
+                        self.ordinals.append(ordinal)
+                        self.link_masks.append(mask)
+                    if not inside:
+                        stop = ALL_OUTSIDE
+                self.first.append(len(self.targets))
+                self.enabled.append(enabled)
+                self.stops.append(stop)
+                number += 1
+            frontier = next_level
+            if frontier:
+                self.depth += 1
+        self.size = len(numbers)
+
+    def _evaluate(self, state: Any, properties: tuple[Property, ...],
+                  predicates: list[Any]) -> None:
+        for values, prop, predicate in zip(self.values, properties, predicates):
+            outcome = predicate(state)
+            if prop.kind == "leads_to":
+                p, q = outcome
+                values.append(bool(p) | bool(q) << 1)
+            else:
+                values.append(bool(outcome))
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.parents, self.depths, self.first, self.targets, self.ordinals)
+        return (sum(a.itemsize * len(a) for a in arrays) + len(self.stops)
+                + sum(len(v) for v in self.values) + 8 * (len(self.enabled)
+                                                         + len(self.link_masks)))
+
+    def successors(self, number: int) -> range:
+        """The positions of `number`'s links in `targets`."""
+        return range(self.first[number], self.first[number + 1])
+
+    def run(self, path: list[int]) -> Any:
+        """The trace through the states numbered `path` (linked in turn)."""
+        ordinals = [self.initial_ordinals[path[0]]]
+        for here, there in zip(path, path[1:]):
+            ordinals.append(next(self.ordinals[k] for k in self.successors(here)
+                                 if self.targets[k] == there))
+        return replay(self.model, ordinals)
+
+    def stem(self, number: int) -> list[int]:
+        """The breadth-first tree's path to state `number`."""
+        path = [number]
+        while self.parents[path[-1]] != 0xFFFFFFFF:
+            path.append(self.parents[path[-1]])
+        path.reverse()
+        return path
+
+
+# -- fair lassos -------------------------------------------------------------------------
+
+
+class Lassos:
+    """The shortest fair lasso that shows one temporal property failing (or,
+    for a witness property, holding)."""
+
+    def __init__(self, graph: Graph, prop: Property):
+        self.graph, self.prop = graph, prop
+        values = graph.values[graph.properties.index(prop)]
+        if prop.kind == "leads_to":
+            self.region = bytearray(1 - (v >> 1) for v in values)       # not q
+            seeds = [k for k, v in enumerate(values) if v == 1]          # p and not q
+        else:
+            self.region = bytearray(1 - v for v in values)               # not p
+            if prop.kind == "eventually":
+                seeds = [k for k in graph.initial_ordinals if self.region[k]]
+            else:
+                seeds = [k for k in range(graph.size) if self.region[k]]
+        self.seeds = seeds
+
+    def find(self) -> Finding | None:
+        graph, prop = self.graph, self.prop
+        distance, via = self._reach()
+        best: tuple[int, int, list[int] | None, str | None] | None = None
+        for entry, loop, bound in self._candidates(distance):
+            rank = (bound is not None, distance[entry])
+            if best is None or rank < (best[3] is not None, distance[best[0]]):
+                best = (entry, distance[entry], loop, bound)
+        if best is None:
+            if prop.witness:
+                return Finding(prop, None, "every fair behaviour " + _promise(prop))
+            return None
+        entry, _, loop, bound = best
+        path = self._stem(entry, via)
+        loop_start = len(path) - 1
+        trace = graph.run(path + (loop or [])[1:])
+        reason = (("some fair behaviour " if prop.witness else "a fair behaviour ")
+                  + _broken(prop))
+        if bound is not None and graph.stops[entry] == NAMED:
+            bound = graph.model.bound_reason(trace.final)
+        if bound is not None:
+            reason += f", but only because it stalls at a bound: {bound}"
+        return Finding(prop, trace, reason, loop_start=loop_start, bound=bound)
+
+    def _reach(self) -> tuple[dict[int, int], dict[int, int]]:
+        """The states of the region reachable from the seeds within it: the
+        length of the shortest stem to each (`distance`) and the link it
+        comes by (`via`: the previous state, absent for a seed)."""
+        graph, region = self.graph, self.region
+        distance: dict[int, int] = {}
+        via: dict[int, int] = {}
+        # Seeds enter at their own distance from an initial state (0 for
+        # <>P, whose stem lies in the region): merged into the queue in order.
+        pending = sorted((0 if self.prop.kind == "eventually" else graph.depths[seed], seed)
+                         for seed in self.seeds)
+        queue: deque[tuple[int, int]] = deque()
+        index = 0
+        while queue or index < len(pending):
+            if not queue or (index < len(pending) and pending[index][0] <= queue[0][0]):
+                depth, here = pending[index]
+                index += 1
+                if here in distance:
+                    continue
+                distance[here] = depth
+            else:
+                depth, here = queue.popleft()
+            targets = graph.targets
+            for k in graph.successors(here):
+                there = targets[k]
+                if region[there] and there not in distance:
+                    distance[there] = depth + 1
+                    via[there] = here
+                    queue.append((depth + 1, there))
+        return distance, via
+
+    def _stem(self, entry: int, via: dict[int, int]) -> list[int]:
+        path = [entry]
+        while path[-1] in via:
+            path.append(via[path[-1]])
+        path.reverse()
+        if self.prop.kind != "eventually":
+            path = self.graph.stem(path[0])[:-1] + path
+        return path
+
+    def _candidates(self, distance: dict[int, int]
+                    ) -> Iterator[tuple[int, list[int] | None, str | None]]:
+        """Where a fair behaviour can stay for ever: (entry state, the loop
+        from it back to it, or None for stuttering in it; the bound it
+        stalls at, if that is the only reason it stays)."""
+        graph, fairness = self.graph, self.graph.fairness
+        fair = fairness.weak | fairness.strong
+        for here in distance:
+            stop = graph.stops[here]
+            if stop in AT_BOUND:
+                yield here, None, {
+                    AT_DEPTH: f"the depth bound (max_depth = {graph.max_depth}) is reached",
+                    ALL_OUTSIDE: "every step from here leaves the bounds (within_bounds)",
+                    NAMED: "the model names the bound"}[stop]
+            elif not graph.enabled[here] & fair:
+                yield here, None, None  # stuttering for ever is fair here
+        for component in fair_components(graph, set(distance)):
+            entry = min(component, key=lambda k: (distance[k], k))
+            yield entry, fair_loop(graph, component, entry), None
+
+
+def _promise(prop: Property) -> str:
+    return {"eventually": f"reaches {prop.title}",
+            "leads_to": f"keeps {prop.title}",
+            "always_eventually": f"reaches {prop.title} again and again"}[prop.kind]
+
+
+def _broken(prop: Property) -> str:
+    return {"eventually": f"never reaches {prop.title}",
+            "leads_to": f"breaks {prop.title}: the first part holds, the second never after",
+            "always_eventually": f"ends up never reaching {prop.title}"}[prop.kind]
+
+
+# -- strongly connected components and fair loops ------------------------------------------
+
+
+def components(graph: Graph, allowed: set[int]) -> Iterator[list[int]]:
+    """The strongly connected components of the subgraph on `allowed` that
+    contain a link (a state alone without a link to itself is none):
+    Tarjan's algorithm, iterative."""
+    targets = graph.targets
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    counter = 0
+    for root in sorted(allowed):
+        if root in index:
+            continue
+        work = [(root, iter(graph.successors(root)))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            here, links = work[-1]
+            advanced = False
+            for k in links:
+                there = targets[k]
+                if there not in allowed:
+                    continue
+                if there not in index:
+                    index[there] = low[there] = counter
+                    counter += 1
+                    stack.append(there)
+                    on_stack.add(there)
+                    work.append((there, iter(graph.successors(there))))
+                    advanced = True
+                    break
+                if there in on_stack:
+                    low[here] = min(low[here], index[there])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[here])
+            if low[here] == index[here]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == here:
+                        break
+                if len(component) > 1 or any(targets[k] == here
+                                             for k in graph.successors(here)):
+                    yield component
+
+
+def fair_components(graph: Graph, allowed: set[int]) -> Iterator[list[int]]:
+    """The strongly connected sets of states within `allowed` that a fair
+    behaviour can loop in for ever: each takes every weakly fair family
+    that is enabled in all its states, and every strongly fair family
+    enabled in any of its states. A component that fails a strong
+    constraint is searched again without the states that enable it."""
+    weak, strong = graph.fairness.weak, graph.fairness.strong
+    work = [allowed]
+    while work:
+        for component in components(graph, work.pop()):
+            members = set(component)
+            taken, everywhere, anywhere = 0, -1, 0
+            for here in component:
+                everywhere &= graph.enabled[here]
+                anywhere |= graph.enabled[here]
+                for k in graph.successors(here):
+                    if graph.targets[k] in members:
+                        taken |= graph.link_masks[k]
+            if weak & everywhere & ~taken:
+                continue  # no part of it is fair either: the family stays enabled
+            unfair = strong & anywhere & ~taken
+            if not unfair:
+                yield component
+            else:
+                rest = {k for k in component if not graph.enabled[k] & unfair}
+                if rest:
+                    work.append(rest)
+
+
+def fair_loop(graph: Graph, component: list[int], entry: int) -> list[int]:
+    """A loop from `entry` back to it within `component` that takes or
+    passes a state disabling each fair family the component needs: the
+    shortest loop when no family needs anything more."""
+    members = set(component)
+    weak, strong = graph.fairness.weak, graph.fairness.strong
+    loop = [entry]
+    taken, disabled_seen = _walked(graph, loop)
+    for bit in _bits(weak | strong):
+        if taken & bit or (bit & weak and disabled_seen & bit):
+            continue
+        link = _closest_link(graph, members, loop[-1], bit)
+        if link is not None:
+            path, target = link
+            loop += path[1:] + [target]
+        elif bit & weak:
+            state = _closest_state(graph, members, loop[-1],
+                                   lambda k: not graph.enabled[k] & bit)
+            if state is None:
+                continue
+            loop += state[1:]
+        else:
+            continue  # strong, disabled everywhere in the component
+        taken, disabled_seen = _walked(graph, loop)
+    back = _shortest_path(graph, members, loop[-1], entry, nonempty=len(loop) == 1)
+    return loop + back[1:]
+
+
+def _walked(graph: Graph, loop: list[int]) -> tuple[int, int]:
+    taken, disabled = 0, 0
+    for here, there in zip(loop, loop[1:]):
+        taken |= next(graph.link_masks[k] for k in graph.successors(here)
+                      if graph.targets[k] == there)
+    for here in loop:
+        disabled |= ~graph.enabled[here]
+    return taken, disabled
+
+
+def _bits(mask: int) -> Iterator[int]:
+    while mask:
+        bit = mask & -mask
+        yield bit
+        mask ^= bit
+
+
+def _closest_link(graph: Graph, members: set[int], start: int, bit: int):
+    """The shortest path from `start` within `members` to a link taking
+    `bit`: (the path to the link's source, the link's target)."""
+    found = _closest_state(graph, members, start, lambda k: any(
+        graph.link_masks[j] & bit and graph.targets[j] in members
+        for j in graph.successors(k)))
+    if found is None:
+        return None
+    source = found[-1]
+    target = next(graph.targets[j] for j in graph.successors(source)
+                  if graph.link_masks[j] & bit and graph.targets[j] in members)
+    return found, target
+
+
+def _closest_state(graph: Graph, members: set[int], start: int, wanted) -> list[int] | None:
+    via = {start: None}
+    queue = deque([start])
+    while queue:
+        here = queue.popleft()
+        if wanted(here):
+            path = [here]
+            while via[path[-1]] is not None:
+                path.append(via[path[-1]])
+            return path[::-1]
+        for k in graph.successors(here):
+            there = graph.targets[k]
+            if there in members and there not in via:
+                via[there] = here
+                queue.append(there)
+    return None
+
+
+def _shortest_path(graph: Graph, members: set[int], start: int, goal: int,
+                   nonempty: bool) -> list[int]:
+    """The shortest path from `start` to `goal` within `members`; with
+    `nonempty`, of at least one link (a loop when start is goal)."""
+    if start == goal and not nonempty:
+        return [start]
+    via: dict[int, int | None] = {}
+    queue: deque[int] = deque()
+    for k in graph.successors(start):
+        there = graph.targets[k]
+        if there in members and there not in via:
+            via[there] = start
+            queue.append(there)
+    while queue:
+        here = queue.popleft()
+        if here == goal:
+            path = [here]
+            while path[-1] != start or len(path) == 1:
+                path.append(via[path[-1]])
+            return path[::-1]
+        for k in graph.successors(here):
+            there = graph.targets[k]
+            if there in members and there not in via:
+                via[there] = here
+                queue.append(there)
+    raise AssertionError("a strongly connected component has a path between any two states")

@@ -1,0 +1,257 @@
+"""Time: a bounded logical clock, timers, drifting node clocks, pauses and
+message delays.
+
+A model with time declares a clock (``clock = Clock(Candidate, horizon=
+"horizon", drift="drift", pause="pause", pauses="pauses")``: each argument
+but the first names a parameter of the model) and usually a `Delayed`
+network. Time is discrete, in ticks; what a tick is worth is the model's
+business.
+
+- The clock's value is a part of the global state (`ClockValue`), placed
+  just before the network: the reference time ``now`` (0 up to the
+  horizon), and for each node of the role named by the id type (the nodes
+  with clocks of their own): its clock's offset from ``now`` (``skew``,
+  within ``[-drift, drift]``) and the ticks left of its pause.
+- A node's clock reading is ``now + skew``; a node of another role reads
+  ``now`` (a server's clock is the reference). Handlers get the reading as
+  the keyword ``now`` and read nothing else of the clock, so the kit still
+  memoizes them, on (record, input, reading).
+- A timer is a field of the node's record holding a deadline on the node's
+  own clock (None: not set). ``@on_timer(Action, deadline="field")`` marks
+  its handler, which runs when the reading reaches the deadline; setting,
+  moving and cancelling a timer is writing that field. Timers are urgent:
+  time does not pass while a running node has a timer due, so a timer fires
+  exactly at its deadline (other steps due at that instant may come first,
+  in any order). The handler must move or clear its deadline.
+- `Tick` advances ``now`` by one, up to the horizon. Drift: in a tick a
+  node's clock may stand still (``Tick(lagging=c1)``), and between ticks a
+  node's clock may jump one tick ahead (`Rush`), each while its offset stays
+  within the bound, so clocks never run backwards and never stray more than
+  ``drift`` ticks from the reference.
+- `Pause` stops a node's world for exactly ``pause`` ticks (within a budget
+  of ``pauses`` pauses in all): it takes no step, receives nothing and its
+  timers do not fire, while its clock and everyone else's run on. When the
+  pause ends its overdue timers are due at once.
+- `Delayed` is a bag whose messages carry the ticks left before they must
+  be delivered: sent with ``latency`` left, delivered (or lost, within a
+  drop budget) at any moment until then, and time does not pass while a
+  message is due, unless its receiver is paused (it waits for the pause to
+  end). Zero delay is allowed: the latency is an upper bound.
+
+Why discrete ticks give the answers of dense time: with every constant an
+integer number of ticks and every guard a non-strict comparison of clock
+readings with constants (reading >= deadline, age <= latency), integer
+times suffice to reach every state and violate every invariant that real
+times can (digitization: Henzinger, Manna and Pnueli, "What good are
+digital clocks?", ICALP 1992). For the same reason a coarser tick that
+still divides every constant gives the same verdicts: dividing all
+constants by their common divisor is a change of unit, and the digitized
+runs of the scaled model are those of the finer one with the idle ticks
+between events removed. It changes counts, not verdicts. A strict guard
+("the first tick past a deadline", as a lease's expiry) is the exception
+that moves by the tick itself: it fires one tick after the deadline, so its
+time differs by less than the coarser tick (the lease model's tests pin the
+same counterexample at two tick sizes, and that difference).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple, Optional
+
+from checker.symmetry import order_key
+from models.kit.network import Drop, Network, receiver
+
+
+class ClockValue(NamedTuple):
+    """The clock's part of the global state."""
+
+    now: int
+    skew: tuple[int, ...]      # per clocked node: its reading minus now
+    paused: tuple[int, ...]    # per clocked node: ticks of pause left (0: running)
+    pauses_left: int
+
+
+def on_timer(action: type, deadline: str) -> Callable:
+    """Mark the handler of the timer whose deadline is the record's field
+    `deadline`: it runs when the node's clock reads at least that (the
+    action is `action` of the node alone)."""
+    from models.kit.actors import Handler
+
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, timer=deadline)
+        return function
+    return mark
+
+
+class Clock:
+    """The clock a model declares: `nodes` is the id type of the role whose
+    nodes have clocks of their own (they drift and pause); the other
+    arguments name the model's parameters (None: no drift, no pauses)."""
+
+    def __init__(self, nodes: type, horizon: str, drift: str | None = None,
+                 pause: str | None = None, pauses: str | None = None):
+        self.nodes, self.horizon_param = nodes, horizon
+        self.drift_param, self.pause_param, self.pauses_param = drift, pause, pauses
+        self.Tick = NamedTuple("Tick", [("now", int), ("lagging", Optional[nodes])])
+        self.Rush = NamedTuple("Rush", [("node", nodes)])
+        self.Pause = NamedTuple("Pause", [("node", nodes)])
+        for kind, doc in ((self.Tick, "Time passes one tick (reaching `now`); the clock of "
+                                      "node `lagging`, if any, stands still."),
+                          (self.Rush, "`node`'s clock jumps one tick ahead."),
+                          (self.Pause, "`node` stops the world for the pause length.")):
+            kind.__doc__ = doc
+        self.actions = (self.Tick, self.Rush, self.Pause)
+
+    def bind(self, model: Any, count: int) -> "Clock":
+        """The clock of one model instance with `count` clocked nodes."""
+        bound = type(self).__new__(type(self))
+        bound.__dict__.update(self.__dict__)
+        bound.count = count
+        bound.horizon = getattr(model, self.horizon_param)
+        bound.drift = getattr(model, self.drift_param) if self.drift_param else 0
+        bound.pause = getattr(model, self.pause_param) if self.pause_param else 0
+        bound.pauses = getattr(model, self.pauses_param) if self.pauses_param else 0
+        return bound
+
+    def initial(self) -> ClockValue:
+        return ClockValue(0, (0,) * self.count, (0,) * self.count,
+                          self.pauses if self.pause else 0)
+
+    def reading(self, value: ClockValue, node: int | None) -> int | None:
+        """Node `node`'s clock reading (None for a node without a clock of
+        its own: it reads `now`), or None while it is paused."""
+        if node is None:
+            return value.now
+        return None if value.paused[node] else value.now + value.skew[node]
+
+    def steps(self, value: ClockValue, may_tick: bool) -> list[tuple[Any, ClockValue]]:
+        """The clock's own steps: ticks (when `may_tick`: nothing is due),
+        a clock rushing ahead, a pause starting."""
+        now, skew, paused, pauses_left = value
+        steps: list = []
+        if may_tick and now < self.horizon:
+            resumed = tuple(max(left - 1, 0) for left in paused)
+            steps.append((self.Tick(now + 1, None), ClockValue(now + 1, skew, resumed,
+                                                               pauses_left)))
+            for i in range(self.count):
+                if skew[i] > -self.drift:
+                    lagging = skew[:i] + (skew[i] - 1,) + skew[i + 1:]
+                    steps.append((self.Tick(now + 1, i),
+                                  ClockValue(now + 1, lagging, resumed, pauses_left)))
+        for i in range(self.count):
+            if skew[i] < self.drift:
+                ahead = skew[:i] + (skew[i] + 1,) + skew[i + 1:]
+                steps.append((self.Rush(i), ClockValue(now, ahead, paused, pauses_left)))
+        if pauses_left:
+            for i in range(self.count):
+                if not paused[i]:
+                    stopped = paused[:i] + (self.pause,) + paused[i + 1:]
+                    steps.append((self.Pause(i), ClockValue(now, skew, stopped,
+                                                            pauses_left - 1)))
+        return steps
+
+    def rename(self, value: ClockValue, images: dict[str, tuple[int, ...]]) -> ClockValue:
+        """`value` with the clocked nodes renamed (their parts move with them)."""
+        image = images.get(self.nodes.set_name)
+        if image is None:
+            return value
+        skew, paused = [0] * self.count, [0] * self.count
+        for i in range(self.count):
+            skew[image[i]], paused[image[i]] = value.skew[i], value.paused[i]
+        return ClockValue(value.now, tuple(skew), tuple(paused), value.pauses_left)
+
+    def view(self, value: ClockValue) -> dict[str, Any]:
+        """``now``, each clocked node's reading (and pause), the pauses left."""
+        shown: dict[str, Any] = {"now": value.now}
+        for i in range(self.count):
+            reading = f"{value.now + value.skew[i]}"
+            if value.paused[i]:
+                reading += f" (paused, {value.paused[i]} left)"
+            shown[f"{self.nodes.prefix}{i}.clock"] = reading
+        if self.pause:
+            shown["pauses_left"] = value.pauses_left
+        return shown
+
+
+class Delayed(Network):
+    """A bag whose messages must be delivered within ``latency`` ticks (the
+    model's parameter `latency`), optionally lossy (`drop` names the budget
+    parameter). A component per message type: a sorted tuple of (message,
+    ticks left) entries, one per copy; then the drops left.
+
+    Receiving or dropping takes the copy with the fewest ticks left: copies
+    differ only in their deadlines, and the one that leaves the others the
+    most slack allows every behaviour the others would (so nothing is lost
+    by not branching on it)."""
+
+    fault_actions = (Drop,)
+
+    def __init__(self, latency: str, drop: str | None = None):
+        self.latency_param, self.drop_param = latency, drop
+
+    def setup(self, model: Any) -> None:
+        self.latency = getattr(model, self.latency_param)
+        self.drops = getattr(model, self.drop_param) if self.drop_param else 0
+
+    def initial(self) -> tuple:
+        return ((),) * len(self.kinds) + (self.drops,)
+
+    def parts(self, value: tuple) -> tuple:
+        return value[:-1]
+
+    def for_node(self, c: int, component: tuple, node: Any) -> tuple:
+        return tuple(entry for entry in component if receiver(entry[0]) in (None, node.id))
+
+    def deliverable(self, component: tuple, kind: type) -> list[Any]:
+        return sorted({m for m, _ in component}, key=order_key)
+
+    def select(self, component: tuple, kind: type) -> frozenset:
+        return frozenset(m for m, _ in component)
+
+    def receive(self, value: tuple, k: int, message: Any) -> tuple:
+        component = list(value[k])
+        component.remove(min((e for e in component if e[0] == message), key=lambda e: e[1]))
+        return value[:k] + (tuple(component),) + value[k + 1:]
+
+    def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
+        for k, message in sends:
+            entries = value[k] + ((message, self.latency),)
+            value = value[:k] + (tuple(sorted(entries, key=order_key)),) + value[k + 1:]
+        return value
+
+    def tick(self, value: tuple, waits: Callable[[Any], bool]) -> tuple | None:
+        """`value` one tick later, or None if a message is due and its
+        receiver does not wait (`waits(message)`: it is paused)."""
+        components = []
+        for component in value[:-1]:
+            entries = []
+            for message, left in component:
+                if left == 0 and not waits(message):
+                    return None
+                entries.append((message, max(left - 1, 0)))
+            components.append(tuple(sorted(entries, key=order_key)))
+        return tuple(components) + value[-1:]
+
+    def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
+        if not value[-1]:
+            return []
+        return [(Drop(message), self.receive(value, k, message)[:-1] + (value[-1] - 1,))
+                for k in range(len(self.kinds))
+                for message in self.deliverable(value[k], self.kinds[k])]
+
+    def read(self, value: tuple, k: int) -> list[Any]:
+        return [m for m, _ in value[k]]
+
+    def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
+        return tuple(map(component, enumerate(value[:-1]))) + value[-1:]
+
+    def rename_component(self, component: tuple, message: Callable[[Any], Any]) -> tuple:
+        return tuple(sorted(((message(m), left) for m, left in component), key=order_key))
+
+    def occurrences(self, component: tuple) -> Any:
+        return iter(component)
+
+    def view(self, value: tuple) -> dict[str, Any]:
+        shown = sorted(f"{m!r} (due in {left})" for component in value[:-1]
+                       for m, left in component)
+        return {"network": shown, **({"drops_left": value[-1]} if self.drop_param else {})}

@@ -1,0 +1,229 @@
+"""Raft's scenarios and presentation: the starting configuration of an
+``init:`` block (validated field by field), and how states and steps are
+shown (state views, sequence-chart events). A mixin of `models.raft.Raft`."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, Mapping
+
+from checker import ParamError
+from checker.model import Note, Received, Sent
+from models.raft.records import (FOLLOWER, LEADER, ROLES, DropMessage, Receive, Restart,
+                                 ServerState, command_value, entry_name, label, server_name,
+                                 value_name)
+from models.raft_membership import parse_config
+
+
+def _mask(servers: frozenset) -> int:
+    return sum(1 << i for i in servers)
+
+
+class RaftScenario:
+    def _parse_init(self, init: Mapping[str, Any]) -> tuple[ServerState, ...]:
+        """The starting servers from an ``init:`` block::
+
+            init:
+              s1: {current_term: 2, role: Leader, voted_for: s1,
+                   log: [t1:a=1, t1:b=2, t2:c=3], commit_index: 2}
+              s2: {current_term: 2, log: [t1:a=1]}
+
+        One entry per server, ``s1`` to ``sN``, each optional (a missing server
+        starts as in ``Init``). Fields and defaults: ``current_term`` (1),
+        ``role`` (Follower, Candidate or Leader), ``voted_for`` (null or a
+        server), ``log`` (entries ``t<term>:<value>``; a value other than
+        ``v1..vN`` names a command of the scenario), ``commit_index`` (0),
+        ``votes_responded`` and ``votes_granted`` (lists of servers; for a
+        Leader, every server by default), ``next_index`` and ``match_index``
+        (lists of N numbers; for a Leader, by default as BecomeLeader sets
+        them: log length + 1 and 0). The network starts empty.
+        """
+        n = self.servers
+        if not isinstance(init, Mapping):
+            raise ParamError("init", "must be a mapping from server (s1..sN) to its variables")
+        names = {server_name(i): i for i in range(n)}
+        for key in init:
+            if key not in names:
+                raise ParamError(f"init.{key}", f"is not a server; with servers: {n} "
+                                 f"the servers are {', '.join(names)}")
+        servers = []
+        for i in range(n):
+            fields = init.get(server_name(i)) or {}
+            where = f"init.{server_name(i)}"
+            if not isinstance(fields, Mapping):
+                raise ParamError(where, "must be a mapping of the server's variables "
+                                 f"({', '.join(ServerState._fields)})")
+            for key in fields:
+                if key not in ServerState._fields:
+                    raise ParamError(f"{where}.{key}", "is not a server variable; use "
+                                     + ", ".join(ServerState._fields))
+            servers.append(self._parse_server(fields, where, names))
+        for i, s in enumerate(servers):
+            where = f"init.{server_name(i)}"
+            if s.current_term > self.max_term:
+                raise ParamError(f"{where}.current_term", f"{s.current_term} is above "
+                                 f"max_term ({self.max_term}); raise max_term")
+            if len(s.log) > self.max_log:
+                raise ParamError(f"{where}.log", f"has {len(s.log)} entries, above "
+                                 f"max_log ({self.max_log}); raise max_log")
+            if any(term > s.current_term for term, _ in s.log):
+                raise ParamError(f"{where}.log", "holds an entry of a term above the "
+                                 f"server's current_term ({s.current_term})")
+            if s.commit_index > len(s.log):
+                raise ParamError(f"{where}.commit_index", f"{s.commit_index} is past the end "
+                                 f"of the log ({len(s.log)} entries)")
+            if s.role == LEADER and self.membership_rules is not None:
+                config = self.membership_rules.latest(i, s.log)[0]
+                if not config.quorum[_mask(s.votes_granted)]:
+                    raise ParamError(f"{where}.votes_granted", "a Leader's votes_granted must "
+                                     "be a quorum of the latest configuration in its log "
+                                     f"({value_name(config.value) if config.mask else 'none'})")
+        return tuple(servers)
+
+    def _parse_server(self, fields: Mapping[str, Any], where: str,
+                      names: Mapping[str, int]) -> ServerState:
+        n = self.servers
+
+        def number(key: str, default: int, minimum: int) -> int:
+            value = fields.get(key, default)
+            if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+                raise ParamError(f"{where}.{key}", f"must be an integer ≥ {minimum}")
+            return value
+
+        def server(value: Any, key: str) -> int:
+            if not isinstance(value, str) or value not in names:  # a list is no name
+                raise ParamError(f"{where}.{key}", f"{value!r} is not a server; use one of "
+                                 f"{', '.join(names)}")
+            return names[value]
+
+        def server_set(key: str, default: frozenset) -> frozenset:
+            value = fields.get(key)
+            if value is None:
+                return default
+            if not isinstance(value, list):
+                raise ParamError(f"{where}.{key}", "must be a list of servers, e.g. [s1, s2]")
+            return frozenset(server(member, key) for member in value)
+
+        def per_server(key: str, default: tuple, minimum: int) -> tuple:
+            value = fields.get(key)
+            if value is None:
+                return default
+            if (not isinstance(value, list) or len(value) != n or any(
+                    not isinstance(x, int) or isinstance(x, bool) or x < minimum
+                    for x in value)):
+                raise ParamError(f"{where}.{key}", f"must be a list of {n} integers ≥ "
+                                 f"{minimum}, one per server")
+            return tuple(value)
+
+        term = number("current_term", 1, 1)
+        role = fields.get("role", FOLLOWER)
+        if role not in ROLES:
+            raise ParamError(f"{where}.role", f"{role!r} is not a role; use " + ", ".join(ROLES))
+        voted = fields.get("voted_for")
+        voted_for = None if voted is None else server(voted, "voted_for")
+        log = self._parse_log(fields.get("log", []), f"{where}.log")
+        commit = number("commit_index", 0, 0)
+        everyone = frozenset(range(n)) if role == LEADER else frozenset()
+        responded = server_set("votes_responded", everyone)
+        granted = server_set("votes_granted", everyone)
+        if role == LEADER and self.membership_rules is None and not self.quorum_of[1][granted]:
+            raise ParamError(f"{where}.votes_granted", "a Leader's votes_granted must be "
+                             f"a quorum ({self.quorums})")
+        next_default = (len(log) + 1,) * n if role == LEADER else (1,) * n
+        return ServerState(term, role, voted_for, log, commit, responded, granted,
+                           per_server("next_index", next_default, 1),
+                           per_server("match_index", (0,) * n, 0))
+
+    def _parse_log(self, entries: Any, where: str) -> tuple:
+        if not isinstance(entries, list):
+            raise ParamError(where, "must be a list of entries such as [t1:v1, t2:x=9]")
+        log = []
+        for index, text in enumerate(entries):
+            found = re.fullmatch(r"t(\d+):(\S+|C\(.*\))", str(text))
+            if not found or int(found.group(1)) < 1:
+                raise ParamError(f"{where}[{index}]", f"{text!r} is not an entry; write "
+                                 "t<term>:<value>, e.g. t1:v1 or t2:x=9")
+            name = found.group(2)
+            if name.startswith("C("):
+                value = parse_config(name, self.servers)
+                if value is None or self.membership_rules is None:
+                    raise ParamError(f"{where}[{index}]", f"{text!r}: a configuration entry "
+                                     "such as t2:C(s1 s2 s3) or t2:C(s1 s2 s3 | s1) needs "
+                                     "membership: and servers s1..sN")
+                self.membership_rules.configuration(value)  # known, for symmetry_groups
+            elif re.fullmatch(r"v\d+", name):
+                value = int(name[1:]) - 1
+                if not 0 <= value < self.values:
+                    raise ParamError(f"{where}[{index}]", f"value {name} is not among the "
+                                     f"{self.values} client values (v1..v{self.values}); "
+                                     "raise values or name a command such as x=9")
+            else:
+                value = command_value(name)
+            log.append((int(found.group(1)), value))
+        return tuple(log)
+
+    # -- presentation ----------------------------------------------------------------
+
+    def _bag(self, state: tuple) -> list:
+        """The messages in flight, each copy, in the bag's order."""
+        net = self.network
+        return [m for k in range(len(self.messages))
+                for m in net.deliverable(state[-1][k], None)
+                for _ in range(dict(state[-1][k])[m])]
+
+    def step_events(self, state: tuple, action: Any, next_state: tuple) -> list:
+        """Messages and local events for sequence charts: what the step takes
+        out of the bag is received (or, for DropMessage, lost), what it puts
+        in is sent; role and term changes are notes."""
+        before, after = Counter(self._bag(state)), Counter(self._bag(next_state))
+        taken, put = before - after, after - before
+        events: list = []
+        if type(action) is DropMessage:
+            m = action.message
+            events.append(Note(server_name(m.dest), f"network loses {label(m)}"))
+        elif type(action) is Receive:
+            # Received when acted on, even where the spec leaves it in the bag
+            # to act on again (UpdateTerm, or deleting a conflicting entry).
+            m = action.m
+            events.append(Received(server_name(m.source), server_name(m.dest), label(m)))
+        else:
+            events += [Received(server_name(m.source), server_name(m.dest), label(m))
+                       for m in sorted(taken.elements())]
+        events += [Sent(server_name(m.source), server_name(m.dest), label(m))
+                   for m in sorted(put.elements())]
+        for i, (old, new) in enumerate(zip(state[:-1], next_state[:-1])):
+            if old.role != new.role or old.current_term != new.current_term:
+                events.append(Note(server_name(i), f"{new.role} in term {new.current_term}"))
+            if type(action) is Restart and action.i == i:
+                events.append(Note(server_name(i), "restarts"))
+            if old.log != new.log:
+                events.append(Note(server_name(i), "log " + " ".join(
+                    entry_name(e) for e in new.log) if new.log else "log empty"))
+            if old.commit_index != new.commit_index:
+                events.append(Note(server_name(i), f"commit_index {new.commit_index}"))
+        return events
+
+    def nodes(self) -> tuple[str, ...]:
+        return tuple(server_name(i) for i in range(self.servers))
+
+    def state_view(self, state: tuple) -> dict[str, Any]:
+        view: dict[str, Any] = {}
+        for i, s in enumerate(state[:-1]):
+            name = server_name(i)
+            view.update({f"{name}.current_term": s.current_term, f"{name}.role": s.role,
+                         f"{name}.voted_for": None if s.voted_for is None
+                         else server_name(s.voted_for),
+                         f"{name}.log": [entry_name(e) for e in s.log],
+                         f"{name}.commit_index": s.commit_index,
+                         f"{name}.votes_responded": [server_name(k)
+                                                     for k in sorted(s.votes_responded)],
+                         f"{name}.votes_granted": [server_name(k)
+                                                   for k in sorted(s.votes_granted)],
+                         f"{name}.next_index": list(s.next_index),
+                         f"{name}.match_index": list(s.match_index)})
+            if self.check_quorum:
+                view[f"{name}.recent_active"] = [server_name(k) for k in sorted(s.recent_active)]
+        view["msgs"] = [str(m) for m in self._bag(state)]
+        return view
+

@@ -1,0 +1,151 @@
+"""Invariants written in a spec as expressions (checker/expressions.py):
+what they read, that they fail with the shortest counterexample like a
+model's own property, that symmetry is refused when one tells nodes apart,
+and the one-line error (exit 2) for each kind of bad expression."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker import check
+from checker.errors import SpecError
+from checker.spec import load_spec
+from cmc.main import cli
+from models import REGISTRY
+from tests.spec_runs import checked_spec
+
+SMALL = ("model: paxos-textbook\n"
+         "params: {acceptors: 2, learners: 2, max_msgs: 3, drop: 0, duplicate: 0, crash: 0}\n"
+         "deadlock: false\n")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "spec.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_a_bundled_spec_pins_the_shortest_run_breaking_an_expression():
+    _, model, result = checked_spec("paxos-textbook-invariant-nothing-learned.yaml")
+    violation = result.violation("nothing_learned")
+    assert [v.property.name for v in result.violations] == ["nothing_learned"]
+    assert violation.reason == "all(l.learned == -1 for l in learners) is false"
+    assert len(violation.trace) == 9
+    assert model.learned(violation.trace.final) == [0]
+    assert str(violation.trace.actions[-1]) == "ReceiveAccepted(l0 <- a1, n=0, v0)"
+
+
+def test_expressions_read_records_messages_view_and_params(tmp_path):
+    spec = load_spec(write(tmp_path, SMALL + """\
+invariants:
+  learners_agree_too: "len({l.learned for l in learners if l.learned >= 0}) <= 1"
+  few_messages: "sum(len(messages[kind]) for kind in messages) <= params['max_msgs']"
+  promise_in_view: "view['a0.promised'] <= 1 and acceptors[0].promised <= 1"
+"""), REGISTRY)
+    result = check(spec.build(), spec.config())
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 444  # as without the expressions
+    assert [p.name for p in result.properties][-3:] == [
+        "learners_agree_too", "few_messages", "promise_in_view"]
+
+
+def test_expression_invariants_are_checked_whatever_properties_lists(tmp_path):
+    spec = load_spec(write(tmp_path, SMALL + """\
+properties: [agreement]
+invariants: {nothing_sent: "not messages['PrepareMsg']"}
+expect: {verdict: violated, property: nothing_sent, trace_length: 1}
+"""), REGISTRY)
+    result = check(spec.build(), spec.config())
+    assert [v.property.name for v in result.violations] == ["nothing_sent"]
+    assert spec.expect.mismatches(result) == []
+
+
+def test_symmetry_is_refused_for_an_expression_that_tells_acceptors_apart(tmp_path):
+    text = SMALL.replace("learners: 2", "learners: 1") + "symmetry: true\n"
+    symmetric = load_spec(write(tmp_path, text + """\
+invariants: {some_promise: "min(a.promised for a in acceptors) <= 0 or True"}
+"""), REGISTRY)
+    assert check(symmetric.build(), symmetric.config()).verdict == "holds"
+    lopsided = load_spec(write(tmp_path, text + """\
+invariants: {a0_first: "acceptors[0].promised >= acceptors[1].promised"}
+"""), REGISTRY)
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "spec.yaml")])
+    assert result.exit_code == 2
+    assert ("symmetry over acceptors is unsound for model 'paxos-textbook': property "
+            "'a0_first' (A0 first) changes when elements are renamed") in result.output
+    assert lopsided.invariants == {"a0_first": "acceptors[0].promised >= acceptors[1].promised"}
+
+
+@pytest.mark.parametrize("expression, message", [
+    ('"len(learners) >"', "not a Python expression (invalid syntax at column 0); write a "
+                          "boolean expression over the state (see docs/writing-a-model.md)"),
+    ('"__import__(\'os\').system(\'true\')"',
+     "only abs, all, any, frozenset, len, list, max, min, range, set, sorted, sum, tuple "
+     "may be called, by name; compute the rest with operators and comprehensions"),
+    ('"learners.__class__"', "the attribute '__class__' is not allowed (no name starting "
+                             "with _); read the record's fields"),
+    ('"learners[0].count(1)"', "only abs, all, any, frozenset, len, list, max, min, range, "
+                               "set, sorted, sum, tuple may be called, by name; compute the "
+                               "rest with operators and comprehensions"),
+    ('"len(learners) ** 99 > 0"', "Pow is not allowed in an expression; use comparisons, "
+                                  "boolean operators, comprehensions and the functions abs, "
+                                  "all, any, frozenset, len, list, max, min, range, set, "
+                                  "sorted, sum, tuple"),
+    ('"[x := 1]"', "NamedExpr is not allowed in an expression; use comparisons, boolean "
+                   "operators, comprehensions and the functions abs, all, any, frozenset, "
+                   "len, list, max, min, range, set, sorted, sum, tuple"),
+    ('"servers[0].term > 0"', "unknown name 'servers'; the names are acceptors, learners, "
+                              "messages, params, proposers, view and the functions abs, all, "
+                              "any, frozenset, len, list, max, min, range, set, sorted, sum, "
+                              "tuple"),
+    ('""', 'give the invariant as an expression in quotes, e.g. "len(learners) > 0"'),
+    ("5", "expected an expression in quotes, got 5"),
+    ('"learners[0].term > 0"', "raised AttributeError: 'LearnerState' object has no "
+                               "attribute 'term' in the state p0.round=0"),
+])
+def test_a_bad_expression_is_one_line_naming_file_field_and_fix(tmp_path, expression, message):
+    path = write(tmp_path, SMALL + f"invariants:\n  broken: {expression}\n")
+    with pytest.raises(SpecError) as error:
+        load_spec(path, REGISTRY)
+    assert str(error.value).startswith(f"{path}:5: invariants.broken: {message}")
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert result.output.startswith(f"error: {path}:5: invariants.broken: {message}")
+
+
+def test_an_expression_failing_at_a_later_state_names_that_state(tmp_path):
+    path = write(tmp_path, SMALL + """\
+invariants: {divides: "1 // (len(messages['PrepareMsg']) - 2) <= 1"}
+""")
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        f"error: {path}: invariants.divides: raised ZeroDivisionError: integer division or "
+        "modulo by zero in the state p0.round=0, p0.phase='preparing'")
+    assert result.output.strip().endswith("; fix the expression")
+
+
+def test_an_invariant_may_not_take_a_models_property_name_or_a_bad_name(tmp_path):
+    with pytest.raises(SpecError) as error:
+        load_spec(write(tmp_path, SMALL + 'invariants: {agreement: "True"}\n'), REGISTRY)
+    assert error.value.field == "invariants.agreement"
+    assert "already has a property 'agreement'; give the invariant another name" in str(
+        error.value)
+    with pytest.raises(SpecError) as error:
+        load_spec(write(tmp_path, SMALL + 'invariants: {Bad-Name: "True"}\n'), REGISTRY)
+    assert str(error.value).endswith("invariants: expected a snake_case name, got 'Bad-Name'")
+
+
+def test_json_report_lists_the_expression_property(tmp_path):
+    path = write(tmp_path, SMALL + """\
+invariants: {nothing_sent: "not messages['PrepareMsg']"}
+""")
+    result = CliRunner().invoke(cli, ["check", "--format", "json", str(path)])
+    document = json.loads(result.output)
+    names = json.dumps(document)
+    assert "nothing_sent" in names and "not messages['PrepareMsg'] is false" in names
