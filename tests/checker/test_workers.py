@@ -157,6 +157,74 @@ def test_a_wide_model_is_shared_and_gives_the_one_process_result():
     assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]
 
 
+class FencedGrid(Grid):
+    """The grid within x + y ≤ `fence`: every step from the diagonal
+    x + y = fence leaves the bounds, so each of its fence + 1 points is a
+    bound stop."""
+
+    params = Grid.params + (Param("fence", 20, "largest x + y", minimum=1),)
+
+    def within_bounds(self, state):
+        return state[0] + state[1] <= self.fence
+
+    def bound_reason(self, state):
+        return f"x + y passes {self.fence}" if state[0] + state[1] > self.fence else None
+
+
+def three_ways(model, config: CheckConfig) -> tuple:
+    """The outcomes with 1, 2 and 3 processes (partitions started each time)."""
+    with tiny_chunks(4), counting_forks() as started:
+        one, two = both(model, config)
+        _, three = both(model, config, 3)
+    assert len(started) == 2
+    assert one == two == three
+    return one
+
+
+def test_a_deadlock_is_found_by_any_number_of_processes_as_by_one():
+    outcome_ = three_ways(Grid(side=12), CheckConfig(properties=(), deadlock=True))
+    verdict, stopped_by, distinct, generated, depth, _, _, violations, _, stops, _ = outcome_
+    assert (verdict, stopped_by, distinct, generated, depth, stops) == (
+        "violated", None, 13 * 13, 1 + 2 * 12 * 13, 24, 0)  # the initial state too
+    [(name, reason, trace)] = violations
+    assert name == "deadlock" and len(trace) == 25 and trace[-1][1] == (12, 12)
+    assert reason == "no action is enabled and no bound explains why"
+
+
+def test_bound_stops_are_counted_alike_by_any_number_of_processes():
+    outcome_ = three_ways(FencedGrid(side=30, fence=20),
+                          CheckConfig(properties=(), deadlock=True))
+    verdict, stopped_by, distinct, _, depth, _, _, violations, _, stops, first = outcome_
+    assert (verdict, stopped_by, distinct, depth, violations) == ("holds", None, 231, 20, [])
+    assert stops == 21  # the points of the diagonal x + y = 20
+    [(name, reason, trace)] = first
+    assert (name, reason, len(trace), trace[-1][1]) == (
+        "bound_stop", "x + y passes 20", 21, (20, 0))
+
+
+def test_a_violation_with_bound_stops_before_it_stops_every_process_alike():
+    # small_sum fails at x + y = 55 (side 30), beyond a fence at 56: the
+    # run stops at the first violation, inside the level that shows it
+    outcome_ = three_ways(FencedGrid(side=30, fence=56), CheckConfig(deadlock=True))
+    verdict, stopped_by, distinct, _, depth, _, _, violations, witnesses, stops, _ = outcome_
+    assert (verdict, stopped_by, depth, stops) == ("violated", None, 56, 0)
+    assert distinct < sum(range(1, 58))
+    assert [(name, len(trace) - 1) for name, _, trace in violations] == [("small_sum", 56)]
+    assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_a_spec_with_bound_stops_counts_them_alike_in_partitions(count):
+    spec = load_spec(SPECS / "paxos-3a-2v-2b.yaml", REGISTRY)
+    with tiny_chunks(64), counting_forks() as started:
+        one, several = both(spec.build(), spec.config(), count)
+    assert started and one == several
+    assert several[2] == 3921 and several[-2] == 368
+    [(name, reason, trace)] = several[-1]
+    assert (name, reason, len(trace) - 1) == (  # 8 steps after the initial state
+        "bound_stop", "every ballot 0..1 has begun (ballots = 2)", 8)
+
+
 @pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(),
                     reason="the system does not tell a process's own memory")
 def test_the_memory_workers_hold_of_their_own_is_reported():
