@@ -22,7 +22,10 @@ complete when none of them leads to a new state, and is otherwise stopped
 by the bound.
 
 Running out of memory stops the search like a bound does (`stopped_by`
-"memory"): what was explored is reported.
+"memory"): what was explored is reported. So does passing
+`config.memory_limit` ("memory_limit"), looked at before each chunk.
+Levels are held as `frontier.Frontier`s: objects up to a budget of states,
+pickled past it.
 
 With `config.workers` > 1, the search runs, from its first large level
 on, in that many processes that each own a part of the states
@@ -44,6 +47,7 @@ from checker import checkpoint, partitioned, workers
 from checker.checkpoint import Checkpoints
 
 from checker.errors import CheckerError, ModelDefinitionError
+from checker.frontier import Frontier
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
 from checker.model import Model, has_bounds
@@ -214,7 +218,7 @@ class _Search:
         try:
             frontier = (self._resumed() if self.checkpoints and self.checkpoints.resume
                         else self._initial_level())
-            while frontier and not self._stopping():
+            while frontier and not self._stopping() and not self._over_memory_limit():
                 if self.checkpoints is not None and self.checkpoints.due():
                     self.checkpoints.save(self._identity(), {
                         name: getattr(self, name) for name in checkpoint.SAVED}, frontier)
@@ -256,9 +260,10 @@ class _Search:
         """What a checkpoint must match to be resumed by this search."""
         return (self.model.name, getattr(self.model, "mutant", None),
                 tuple(sorted(self.model.parameters().items())),
-                dataclasses.replace(self.config, workers=1, time_limit=None))
+                dataclasses.replace(self.config, workers=1, time_limit=None,
+                                    memory_limit=None))
 
-    def _resumed(self) -> list[Any]:
+    def _resumed(self) -> Frontier:
         """The search as the last checkpoint left it; its next level."""
         values, frontier = self.checkpoints.load(self._identity())
         for name, value in values.items():
@@ -273,11 +278,26 @@ class _Search:
             self.partitions.close()
             self.partitions = None
 
+    def _over_memory_limit(self) -> bool:
+        """Whether the run holds more memory than `config.memory_limit`
+        allows (this process's resident memory, and what each partition
+        process holds of its own): if so, it stops, as at a bound."""
+        limit = self.config.memory_limit
+        if limit is None:
+            return False
+        held = workers.resident_memory()
+        if self.partitions is not None:
+            held += self.partitions.memory()
+        if held > limit:
+            self.stopped_by = "memory_limit"
+            return True
+        return False
+
     def _stopping(self) -> bool:
         return self.stopped_by is not None or (
             bool(self.violations) and not self.config.keep_going)
 
-    def _initial_level(self) -> list[Any]:
+    def _initial_level(self) -> Frontier:
         """The initial states, treated as the successors of no state."""
         found: dict[str, _Found] = {}
         initial = [(None, state) for state in self.model.initial_states()]
@@ -286,10 +306,10 @@ class _Search:
         level = self._admit_new(batch, found)
         self._settle(found)
         self.reporter.update(0, len(self.pointers), self.generated, len(level))
-        return level
+        return Frontier(CHUNK, level)
 
-    def _expand(self, frontier: list[Any], deadline: float | None,
-                probe_only: bool = False) -> list[Any]:
+    def _expand(self, frontier: Frontier, deadline: float | None,
+                probe_only: bool = False) -> Frontier | list[Any]:
         """Expand one level; return the next one. When `probe_only` (the
         level at the depth bound), check its steps but store nothing: return
         one new state if there is one."""
@@ -299,9 +319,9 @@ class _Search:
         if probe_only:
             # Every step is generated and checked as on any level, so that
             # a run found complete has checked every step it could take.
-            for low in range(0, len(frontier), CHUNK):
+            for low, chunk in zip(range(first, first + len(frontier), CHUNK), frontier.take()):
                 found: dict[str, _Found] = {}
-                batch = self._steps_of(frontier[low:low + CHUNK], first + low, found)
+                batch = self._steps_of(chunk, low, found)
                 self.generated += batch.generated
                 self.bound_stops += batch.bound_stops
                 self.action_counts.update(batch.action_types)
@@ -310,17 +330,16 @@ class _Search:
                 if new or self._stopping():
                     return new
             return []
-        next_level: list[Any] = []
-        for k in range(-(-len(frontier) // CHUNK)):
+        next_level = Frontier(CHUNK)
+        for low, chunk in zip(range(first, first + len(frontier), CHUNK), frontier.take()):
             if self._stopping():
                 break
             if deadline is not None and time.monotonic() > deadline:
                 self.stopped_by = "time_limit"
                 break
-            else:
-                low = k * CHUNK
-                next_level += self._expand_chunk(frontier[low:low + CHUNK], first + low,
-                                                 len(next_level))
+            if self._over_memory_limit():
+                break
+            next_level.extend(self._expand_chunk(chunk, low, len(next_level)))
         if next_level:
             self.depth += 1
         return next_level
@@ -379,7 +398,7 @@ class _Search:
     # Past the first large level, the search runs in `workers` processes that
     # each own a part of the states (`partitioned`), with the one-process result.
 
-    def _worth_partitioning(self, frontier: list[Any]) -> bool:
+    def _worth_partitioning(self, frontier: Frontier) -> bool:
         return (self.workers > 1 and len(frontier) >= FORK_MIN
                 and self.config.max_states is None  # the bound is counted in order
                 and not (self.soundness is not None and self.soundness.pending))
@@ -387,7 +406,8 @@ class _Search:
     def _expand_partitioned(self, frontier: Any, first: int, deadline: float | None,
                             probe_only: bool) -> Any:
         if self.partitions is None:
-            self.partitions = partitioned.Partitions(self, frontier, first, self.workers)
+            self.partitions = partitioned.Partitions(self, frontier.states(), first,
+                                                     self.workers)
             self.processes_used = self.workers
         level = self.partitions.level(deadline, probe_only)
         if level and not probe_only:

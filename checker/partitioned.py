@@ -48,8 +48,9 @@ from typing import Any
 
 import numpy as np
 
-from checker import workers
+from checker import frontier, workers
 from checker.fingerprints import ExactStore, FingerprintStore
+from checker.frontier import pack, unpack
 from checker.properties import BOUND_STOP
 
 _ORDINAL_BITS = 32
@@ -94,9 +95,9 @@ class _Part:
     """One partition's share of the search, run by the process that owns it."""
 
     def __init__(self, search: Any, index: int, count: int, directory: str,
-                 states: list[Any], numbers: list[int]):
+                 states: list[Any], numbers: np.ndarray, level_first: int):
         self.search, self.index, self.count, self.directory = search, index, count, directory
-        self.states, self.numbers = states, numbers
+        self._hold(states, numbers, level_first)
         # the states this process sent to other owners (they are visited
         # or lost to an earlier key: never worth sending again)
         self.sent = ExactStore() if search.config.exact else FingerprintStore()
@@ -121,30 +122,30 @@ class _Part:
         overdue = False
         # one chunk of the level (as one process numbers them) at a time, so
         # that counts can be cut where one process stops
-        chunks = ((self.numbers - np.uint64(level_first)) // np.uint64(chunk_size)).tolist()
-        bounds = [k for k in range(len(chunks)) if k == 0 or chunks[k] != chunks[k - 1]]
-        bounds.append(len(chunks))
+        chunks, bounds = _chunks_of(self.numbers, level_first)
+        held, self.states = self.states, []  # let go of each chunk once expanded
         try:
-            for low, high in zip(bounds, bounds[1:]):
+            for k, (low, high) in enumerate(zip(bounds, bounds[1:])):
                 if deadline is not None and time.monotonic() > deadline:
                     overdue = True
                     break
+                states, held[k] = unpack(held[k]), None
                 bound_stops[chunks[low]] += self._expand_chunk(
-                    low, high, chunks[low], level_first + chunks[low] * chunk_size, found,
+                    states, low, chunks[low], level_first + chunks[low] * chunk_size, found,
                     generated, outboxes)
         finally:
             for outbox in outboxes.values():
                 outbox.close()
         return found, generated, bound_stops, overdue
 
-    def _expand_chunk(self, low: int, high: int, chunk: int, chunk_first: int, found: dict,
-                      generated: Counter, outboxes: dict) -> int:
-        """Expand this partition's states ``low:high``, those it holds of the
-        level's chunk `chunk` (which starts at state number `chunk_first`);
-        return how many of them are bound stops."""
+    def _expand_chunk(self, states: list[Any], low: int, chunk: int, chunk_first: int,
+                      found: dict, generated: Counter, outboxes: dict) -> int:
+        """Expand `states`, those this partition holds of the level's chunk
+        `chunk` (which starts at state number `chunk_first`), its own from
+        number `low` on; return how many of them are bound stops."""
         search, numbers = self.search, self.numbers
         local: dict[str, Any] = {}
-        batch = search._steps_of(self.states[low:high], low, local)
+        batch = search._steps_of(states, low, local)
         generated.update(zip(repeat(chunk), batch.action_types))
         for name, occurrence in local.items():
             parent, ordinal = occurrence.location
@@ -241,13 +242,31 @@ class _Part:
             parts.clear()
         return tuple([parts.setdefault(part, part) for part in value])
 
-    def settle(self, numbers: np.ndarray) -> None:
+    def settle(self, numbers: np.ndarray, level_first: int) -> None:
         """The new states kept (the first `len(numbers)` in key order) become
-        the frontier, numbered."""
-        self.states = self.new[:len(numbers)]
-        self.numbers = numbers.astype(np.uint64)
-        self.new = []
+        the frontier, numbered (the level's numbers start at `level_first`)."""
+        new, self.new = self.new, []
+        self._hold(new[:len(numbers)], numbers.astype(np.uint64), level_first)
         self.level += 1
+
+    def _hold(self, states: list[Any], numbers: np.ndarray, level_first: int) -> None:
+        """Keep `states` (numbered `numbers`, in increasing order) until they
+        are expanded, a chunk of the level at a time: those past this
+        partition's share of the budget pickled (`checker.frontier`)."""
+        self.numbers = numbers
+        _, bounds = _chunks_of(numbers, level_first)
+        whole = frontier.WHOLE // self.count  # this partition's share of the budget
+        self.states = [states[low:high] if low < whole else pack(states[low:high])
+                       for low, high in zip(bounds, bounds[1:])]
+
+
+def _chunks_of(numbers: np.ndarray, level_first: int) -> tuple[list[int], list[int]]:
+    """The chunk of the level (as one process numbers them) of each state
+    numbered in `numbers`, and where each chunk's run of them starts (and,
+    last, their count)."""
+    chunks = ((numbers - np.uint64(level_first)) // np.uint64(_chunk())).tolist()
+    bounds = [k for k in range(len(chunks)) if k == 0 or chunks[k] != chunks[k - 1]]
+    return chunks, bounds + [len(chunks)]
 
 
 def _chunk() -> int:
@@ -280,6 +299,7 @@ class Partitions:
         self.first = first
         self.children: list[tuple[int, Any]] = []
         self.store_bytes: dict[int, int] = {}  # of each child's visited set
+        self.held: dict[int, int] = {}  # the memory each child holds of its own
         context = get_context("fork")
         for index in range(1, count):
             mine, theirs = context.Pipe()
@@ -289,14 +309,14 @@ class Partitions:
                 part = _Part(search, index, count, self.directory,
                              [s for s, o in zip(frontier, owners) if o == index],
                              np.array([first + k for k, o in enumerate(owners) if o == index],
-                                      dtype=np.uint64))
+                                      dtype=np.uint64), first)
                 _serve(part, theirs)  # never returns
             theirs.close()
             self.children.append((pid, mine))
         self.part = _Part(search, 0, count, self.directory,
                           [s for s, o in zip(frontier, owners) if o == 0],
                           np.array([first + k for k, o in enumerate(owners) if o == 0],
-                                   dtype=np.uint64))
+                                   dtype=np.uint64), first)
 
     def level(self, deadline: float | None, probe_only: bool) -> Level:
         """Expand the level the partitions hold; return the next one's size."""
@@ -367,8 +387,8 @@ class Partitions:
         for part in kept_keys:
             numbers.append(ranks[at:at + len(part)] + base)
             at += len(part)
-        self._send_each([("settle", n) for n in numbers[1:]])
-        self.part.settle(numbers[0])
+        self._send_each([("settle", n, base) for n in numbers[1:]])
+        self.part.settle(numbers[0], base)
         self.first = base
         self.size = len(everything)
         search.reporter.update(search.depth + 1, len(search.pointers), search.generated,
@@ -403,9 +423,14 @@ class Partitions:
             self.search.canonical_seconds += canonical_seconds
             self.search.worker_memory = max(self.search.worker_memory, memory)
             self.store_bytes[index] = store_bytes
+            self.held[index] = memory
             replies.append(reply)
         self.search.partition_store_bytes = sum(self.store_bytes.values())
         return replies
+
+    def memory(self) -> int:
+        """Bytes the children held of their own at their last replies."""
+        return sum(self.held.values())
 
     def close(self) -> None:
         """Stop the children (they may be busy or stopped) and wait for them."""
@@ -438,7 +463,7 @@ def _serve(part: _Part, connection: Any) -> None:
             elif request[0] == "admit":
                 reply = part.admit(*request[1:])
             else:
-                part.settle(request[1])
+                part.settle(*request[1:])
                 continue
             connection.send(("done", (reply, search.canonical_seconds,
                                       workers.private_memory(), search.store.nbytes)))

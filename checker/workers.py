@@ -22,6 +22,20 @@ def private_memory() -> int:
         return 0
 
 
+def resident_memory() -> int:
+    """Bytes of memory this process has in RAM now (on Linux; 0 where the
+    system does not tell): a read of one short file, cheap enough for
+    every chunk of a search."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 def usable_cpus() -> int:
     """The CPUs this process may run on."""
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -20,6 +21,12 @@ from cmc.options import Seconds, fingerprint_options, workers_option
               help="Stop after N distinct states (overrides the spec).")
 @click.option("--time-limit", type=Seconds(), metavar="SECONDS",
               help="Stop after this many seconds (overrides the spec).")
+@click.option("--memory-limit", type=click.IntRange(min=1), metavar="MIB",
+              help="Stop the run, as at a bound (incomplete, reporting what it explored), "
+                   "once it holds more than MIB mebibytes: this process's resident memory "
+                   "and what each partition process holds of its own, looked at every "
+                   "chunk of states (every level when --workers shares the search). The "
+                   "graph of temporal properties is not limited.")
 @click.option("--symmetry/--no-symmetry", default=None,
               help="Reduce by every symmetric set the model declares, or by none "
                    "(overrides the spec's symmetry:).")
@@ -68,7 +75,7 @@ from cmc.options import Seconds, fingerprint_options, workers_option
                    "same SPEC and options) to the result of an uninterrupted run; "
                    "checkpoints go on being saved there.")
 def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
-          time_limit: float | None, symmetry: bool | None, workers: int,
+          time_limit: float | None, memory_limit: int | None, symmetry: bool | None, workers: int,
           exact: bool | None, fp_seed: int, keep_going: bool,
           output_format: str,
           out_dir: str | None, graph_format: str | None, junit_file: str | None,
@@ -128,7 +135,10 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
     try:
         for spec, name in zip(loaded, names):
             model = spec.build()
-            result = checker.check(model, spec.config(keep_going, workers, fp_seed),
+            config = dataclasses.replace(
+                spec.config(keep_going, workers, fp_seed),
+                memory_limit=None if memory_limit is None else memory_limit * 2**20)
+            result = checker.check(model, config,
                                    _reporter(progress, spec.name), checkpoints)
             with interrupts.deferred():  # each report whole, the interruption after
                 # A run stopped from outside says nothing of the spec: its

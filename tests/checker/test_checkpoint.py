@@ -3,6 +3,7 @@ exactly the result of an uninterrupted run."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -16,7 +17,7 @@ import pytest
 from checker import CheckConfig, check
 from checker.checkpoint import FILE, Checkpoints
 from checker.errors import CheckerError
-from tests.checker.test_workers import Grid
+from tests.checker.test_workers import Grid, tiny_chunks
 from tests.spec_runs import outcome
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,19 +46,27 @@ def kill_when_saved(pid: int, directory: Path, depth: int, seconds: float = 120)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_a_run_killed_mid_run_resumes_to_the_uninterrupted_result(tmp_path):
-    config = CheckConfig(keep_going=True)
-    pid = os.fork()
-    if pid == 0:  # the run to be killed: slow enough to be caught mid-run
-        try:
-            check(Grid(on_expand=lambda state: time.sleep(0.002), side=30), config,
-                  checkpoints=Checkpoints(str(tmp_path), every=0.01))
-        finally:
-            os._exit(0)
-    depth = kill_when_saved(pid, tmp_path, 20)
-    assert 20 <= depth < 60  # killed mid-run: 60 levels in all
-    resumed = check(Grid(side=30), config,
-                    checkpoints=Checkpoints(str(tmp_path), every=0.01, resume=True))
+@pytest.mark.parametrize("chunk", [None, 4], ids=["levels-whole", "levels-pickled"])
+def test_a_run_killed_mid_run_resumes_to_the_uninterrupted_result(tmp_path, chunk):
+    # with chunks of 4 states and no budget of whole states, the levels
+    # saved are pickled chunks (`checker.frontier`); with the engine's
+    # chunks and budget, these small levels are kept as they are
+    with tiny_chunks(chunk, whole=0) if chunk else contextlib.nullcontext():
+        config = CheckConfig(keep_going=True)
+        pid = os.fork()
+        if pid == 0:  # the run to be killed: slow enough to be caught mid-run
+            try:
+                check(Grid(on_expand=lambda state: time.sleep(0.002), side=30), config,
+                      checkpoints=Checkpoints(str(tmp_path), every=0.01))
+            finally:
+                os._exit(0)
+        depth = kill_when_saved(pid, tmp_path, 20)
+        assert 20 <= depth < 60  # killed mid-run: 60 levels in all
+        with open(tmp_path / FILE, "rb") as file:
+            _, _, frontier = pickle.load(file)
+        assert any(type(part) is bytes for part in frontier.chunks) == bool(chunk)
+        resumed = check(Grid(side=30), config,
+                        checkpoints=Checkpoints(str(tmp_path), every=0.01, resume=True))
     assert outcome(resumed) == outcome(check(Grid(side=30), config))
     assert (resumed.stats.distinct_states, resumed.stats.depth) == (31 * 31, 60)
 

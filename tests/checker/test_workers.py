@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import CheckConfig, Fails, Model, Param, check, explore, invariant, reachable
-from checker import partitioned, workers
+from checker import frontier, partitioned, workers
 from checker.spec import load_spec
 from models import REGISTRY
 from tests.checker.test_against_naive import graphs
@@ -43,13 +43,17 @@ QUICK = {"paxos-3a-2v-2b", "paxos-3a-2v-2b-symmetry", "paxos-mutant-accept-below
 
 
 @contextmanager
-def tiny_chunks(chunk: int = 8):
-    saved = explore.CHUNK, explore.FORK_MIN
+def tiny_chunks(chunk: int = 8, whole: int | None = None):
+    """Chunks of `chunk` states, levels shared from 2 chunks on, and levels
+    pickled past `whole` states (3 chunks unless given), so that levels
+    are held both ways."""
+    saved = explore.CHUNK, explore.FORK_MIN, frontier.WHOLE
     explore.CHUNK, explore.FORK_MIN = chunk, 2 * chunk
+    frontier.WHOLE = 3 * chunk if whole is None else whole
     try:
         yield
     finally:
-        explore.CHUNK, explore.FORK_MIN = saved
+        explore.CHUNK, explore.FORK_MIN, frontier.WHOLE = saved
 
 
 @contextmanager
