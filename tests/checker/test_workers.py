@@ -375,3 +375,17 @@ def test_partitions_of_exact_states_give_the_one_process_result(count):
         one, several = both(Grid(side=20), CheckConfig(keep_going=True, exact=True), count)
     assert one == several and len(started) == 1
     assert (one[2], one[4]) == (21 * 21, 40)
+
+
+def test_temporal_properties_are_checked_alike_and_say_their_graph_is_one_process():
+    from reports.text import render_stats
+
+    spec = load_spec(SPECS / "paxos-liveness-single-proposer.yaml", REGISTRY)
+    with tiny_chunks(4), counting_forks() as started:
+        one, two = both(spec.build(), spec.config())
+        shared = check(spec.build(), spec.config(workers=2))
+    assert started and one == two
+    assert (shared.verdict, shared.stats.distinct_states, shared.stats.workers) == (
+        "holds", 57, 2)
+    [line] = [line for line in render_stats(shared) if line.startswith("temporal properties")]
+    assert line.endswith(" s (in one process: only the safety part is partitioned)")
