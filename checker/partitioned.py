@@ -23,7 +23,9 @@ states: sorted, they are the next level in one-process order, which
 numbers the states and gives the back-pointers (the main process keeps them
 all, 8 bytes a state, and rebuilds traces as in one process). Every finding
 carries the key of its step, so the first of each property is the
-one-process first. Where one process would stop inside a level (a violation,
+one-process first; a state where a run ends (a deadlock, a bound stop)
+sorts before every step of its chunk, as one process meets it, and bound
+stops are counted per chunk. Where one process would stop inside a level (a violation,
 or at the depth bound the first chunk that leads to a new state), counts and
 findings are cut at the same chunk: per-chunk counts come back for that.
 So the result is the one-process result, whatever the number of processes.
