@@ -28,6 +28,7 @@ def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec") 
         "states_per_second": stats.states_per_second,
         "peak_memory_bytes": stats.peak_memory_bytes,
         "worker_memory_bytes": stats.worker_memory_bytes,
+        "workers_used": stats.workers,
         "store_bytes_per_state": stats.store_bytes / max(stats.distinct_states, 1),
         "peak_bytes_per_state": stats.peak_memory_bytes / max(stats.distinct_states, 1),
         # the linearizability checks' work, by property (this process's share)

@@ -22,26 +22,32 @@ complete when none of them leads to a new state, and is otherwise stopped
 by the bound.
 
 Running out of memory stops the search like a bound does (`stopped_by`
-"memory"): what was explored is reported.
+"memory"): what was explored is reported. So does passing
+`config.memory_limit` ("memory_limit"), looked at before each chunk.
+Levels are held as `frontier.Frontier`s: objects up to a budget of states,
+pickled past it.
 
-With `config.workers` > 1, a large level is shared with forked copies of
-the search (`workers`); see "sharing a level between processes" below for
-why the result is the one-process result.
+With `config.workers` > 1, the search runs, from its first large level
+on, in that many processes that each own a part of the states
+(`partitioned`, which says why the result is the one-process result).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import resource
 import sys
 import time
 from collections import Counter
 from itertools import chain, compress, repeat
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable
 
-from checker import workers
+from checker import checkpoint, partitioned, workers
+from checker.checkpoint import Checkpoints
 
 from checker.errors import CheckerError, ModelDefinitionError
+from checker.frontier import Frontier
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
 from checker.model import Model, has_bounds
@@ -56,8 +62,13 @@ from checker.traces import NO_PARENT, BackPointers, replay
 #: Parent states expanded between two batched look-ups in the visited set
 #: (and between two looks at the clock).
 CHUNK = 1024
-#: The smallest part of a level worth a process of its own.
+#: The smallest level from which the search is partitioned between processes.
 FORK_MIN = 2 * CHUNK
+#: The ordinal of a finding's location ``(number, ITSELF)`` that names the
+#: state numbered `number` itself, not one of its successors: where a run
+#: ends (a deadlock, a bound stop). Its place in the trace is looked up
+#: when the finding is settled, by the process that holds the back-pointers.
+ITSELF = None
 #: States whose hash is compared before and after expansion, to catch a
 #: successor function that mutates its input. (Python's `hash` will do here:
 #: a state is compared with itself, not with other states.)
@@ -77,9 +88,20 @@ def select_properties(model: Model, names: tuple[str, ...] | None) -> tuple[Prop
 
 
 def check(model: Model, config: CheckConfig = CheckConfig(),
-          reporter: Reporter | None = None) -> Result:
-    """Explore `model` breadth-first under `config` and return the result."""
-    if any(p.temporal for p in select_properties(model, config.properties)):
+          reporter: Reporter | None = None,
+          checkpoints: "Checkpoints | None" = None) -> Result:
+    """Explore `model` breadth-first under `config` and return the result;
+    with `checkpoints`, save the search between levels now and then (in one
+    process), or resume it from the last checkpoint."""
+    temporal = [p.name for p in select_properties(model, config.properties) if p.temporal]
+    if temporal and checkpoints is not None:
+        raise CheckerError(
+            f"temporal properties ({', '.join(temporal)}) are checked on the whole state "
+            "graph at once, which a checkpoint does not hold; check them without "
+            "--checkpoint/--resume")
+    if temporal:
+        # The safety part runs partitioned with workers; the graph of the
+        # temporal part is built in one process (its report says so).
         from checker import liveness  # it runs this check for the safety part
         return liveness.check(model, config, reporter)
     # States are tuples and frozensets, which make no reference cycles, yet
@@ -88,7 +110,9 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Search(model, config, reporter or Silent()).run()
+        if checkpoints is not None:
+            config = dataclasses.replace(config, workers=1)  # the frontier is held here
+        return _Search(model, config, reporter or Silent(), checkpoints).run()
     finally:
         if collecting:
             gc.enable()
@@ -103,24 +127,6 @@ class _Found:
     def __init__(self, order: tuple[int, int], location: tuple[int, int],
                  state: Any, reason: str | None):
         self.order, self.location, self.state, self.reason = order, location, state, reason
-
-
-class _Chunk(NamedTuple):
-    """A chunk of a level expanded by one of several processes: the states
-    it met first among that process's chunks, with their fingerprints and
-    back-pointers, in order; the first occurrences of findings; counts."""
-
-    states: list[Any]
-    fingerprints: list[int]
-    parents: list[int]
-    ordinals: list[int]
-    found: dict[str, "_Found"]
-    action_counts: Counter
-    generated: int
-    #: the action type of the step that met each state
-    actions: list[type]
-    #: states of the chunk whose runs end at a bound (see `_Search._ends`)
-    bound_stops: int = 0
 
 
 class _Batch:
@@ -143,8 +149,10 @@ class _Batch:
 
 
 class _Search:
-    def __init__(self, model: Model, config: CheckConfig, reporter: Reporter):
+    def __init__(self, model: Model, config: CheckConfig, reporter: Reporter,
+                 checkpoints: "Checkpoints | None" = None):
         self.model = model
+        self.checkpoints = checkpoints
         self.config = config
         self.reporter = reporter
         self.properties = select_properties(model, config.properties)
@@ -176,6 +184,8 @@ class _Search:
         self.processes_used = 1  # the most that expanded one level together
         self.workers_lost = 0  # worker processes that died (their work was redone here)
         self.worker_memory = 0  # the most a worker process held of its own
+        self.partitions: partitioned.Partitions | None = None
+        self.partition_store_bytes = 0  # the visited sets of the other partitions
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
             if self.symmetry else None
         if config.deadlock:
@@ -197,6 +207,7 @@ class _Search:
         self.transitions = bound("transition")
         self.reachables = bound("reachable")
         self.deadlocks = DEADLOCK in self.properties and DEADLOCK.name not in done
+        self.seeking_bound_stop = self.bound_stop is None and BOUND_STOP.name not in done
 
     # -- the search ------------------------------------------------------------
 
@@ -205,8 +216,12 @@ class _Search:
         deadline = (started + self.config.time_limit
                     if self.config.time_limit is not None else None)
         try:
-            frontier = self._initial_level()
-            while frontier and not self._stopping():
+            frontier = (self._resumed() if self.checkpoints and self.checkpoints.resume
+                        else self._initial_level())
+            while frontier and not self._stopping() and not self._over_memory_limit():
+                if self.checkpoints is not None and self.checkpoints.due():
+                    self.checkpoints.save(self._identity(), {
+                        name: getattr(self, name) for name in checkpoint.SAVED}, frontier)
                 if self.config.max_depth is not None and self.depth >= self.config.max_depth:
                     # Expanding further would go past the bound: the run is
                     # complete only if no unexplored state lies beyond it.
@@ -214,28 +229,75 @@ class _Search:
                         self.stopped_by = "max_depth"
                     break
                 frontier = self._expand(frontier, deadline)
+        except partitioned.Failed as failure:
+            # The run starts again in this process, where an error in the
+            # model is reported as one process reports it.
+            self._close_partitions()
+            again = _Search(self.model, dataclasses.replace(self.config, workers=1),
+                            self.reporter).run()
+            return dataclasses.replace(again, stats=dataclasses.replace(
+                again.stats, workers=self.processes_used, workers_lost=int(failure.died),
+                worker_memory_bytes=self.worker_memory))
         except KeyboardInterrupt:
             self.stopped_by = "interrupted"
         except MemoryError:
             # What the search holds beyond the visited set and back-pointers
             # goes, so that the result can still be built and reported.
             frontier = []
+            self._close_partitions()
             self.outside = type(self.store)()
             if isinstance(self.fingerprint, Fingerprints):
                 self.fingerprint.forget()
             gc.collect()
             self.stopped_by = "memory"
         finally:
-            workers.wait_for_exited()
+            self._close_partitions()
         seconds = time.monotonic() - started
         self.reporter.finish(self.depth, len(self.pointers), self.generated)
         return self._result(seconds)
+
+    def _identity(self) -> tuple:
+        """What a checkpoint must match to be resumed by this search."""
+        return (self.model.name, getattr(self.model, "mutant", None),
+                tuple(sorted(self.model.parameters().items())),
+                dataclasses.replace(self.config, workers=1, time_limit=None,
+                                    memory_limit=None))
+
+    def _resumed(self) -> Frontier:
+        """The search as the last checkpoint left it; its next level."""
+        values, frontier = self.checkpoints.load(self._identity())
+        for name, value in values.items():
+            setattr(self, name, value)
+        self._activate()
+        if self.soundness is not None:  # it sampled the first states already
+            self.soundness.states_left = self.soundness.steps_left = 0
+        return frontier
+
+    def _close_partitions(self) -> None:
+        if self.partitions is not None:
+            self.partitions.close()
+            self.partitions = None
+
+    def _over_memory_limit(self) -> bool:
+        """Whether the run holds more memory than `config.memory_limit`
+        allows (this process's resident memory, and what each partition
+        process holds of its own): if so, it stops, as at a bound."""
+        limit = self.config.memory_limit
+        if limit is None:
+            return False
+        held = workers.resident_memory()
+        if self.partitions is not None:
+            held += self.partitions.memory()
+        if held > limit:
+            self.stopped_by = "memory_limit"
+            return True
+        return False
 
     def _stopping(self) -> bool:
         return self.stopped_by is not None or (
             bool(self.violations) and not self.config.keep_going)
 
-    def _initial_level(self) -> list[Any]:
+    def _initial_level(self) -> Frontier:
         """The initial states, treated as the successors of no state."""
         found: dict[str, _Found] = {}
         initial = [(None, state) for state in self.model.initial_states()]
@@ -244,20 +306,22 @@ class _Search:
         level = self._admit_new(batch, found)
         self._settle(found)
         self.reporter.update(0, len(self.pointers), self.generated, len(level))
-        return level
+        return Frontier(CHUNK, level)
 
-    def _expand(self, frontier: list[Any], deadline: float | None,
-                probe_only: bool = False) -> list[Any]:
+    def _expand(self, frontier: Frontier, deadline: float | None,
+                probe_only: bool = False) -> Frontier | list[Any]:
         """Expand one level; return the next one. When `probe_only` (the
         level at the depth bound), check its steps but store nothing: return
         one new state if there is one."""
         first = len(self.pointers) - len(frontier)
+        if self.partitions is not None or self._worth_partitioning(frontier):
+            return self._expand_partitioned(frontier, first, deadline, probe_only)
         if probe_only:
             # Every step is generated and checked as on any level, so that
             # a run found complete has checked every step it could take.
-            for low in range(0, len(frontier), CHUNK):
+            for low, chunk in zip(range(first, first + len(frontier), CHUNK), frontier.take()):
                 found: dict[str, _Found] = {}
-                batch = self._steps_of(frontier[low:low + CHUNK], first + low, found)
+                batch = self._steps_of(chunk, low, found)
                 self.generated += batch.generated
                 self.bound_stops += batch.bound_stops
                 self.action_counts.update(batch.action_types)
@@ -266,22 +330,16 @@ class _Search:
                 if new or self._stopping():
                     return new
             return []
-        next_level: list[Any] = []
-        chunks: dict[int, _Chunk] = {}  # expanded by worker processes, not taken in
-        taken = (self._expand_shared(frontier, first, deadline, chunks, next_level)
-                 if self._worth_forking(frontier) else 0)
-        for k in range(taken, -(-len(frontier) // CHUNK)):
+        next_level = Frontier(CHUNK)
+        for low, chunk in zip(range(first, first + len(frontier), CHUNK), frontier.take()):
             if self._stopping():
                 break
-            if k in chunks:
-                next_level += self._take_in(chunks.pop(k), len(next_level))
-            elif deadline is not None and time.monotonic() > deadline:
+            if deadline is not None and time.monotonic() > deadline:
                 self.stopped_by = "time_limit"
                 break
-            else:
-                low = k * CHUNK
-                next_level += self._expand_chunk(frontier[low:low + CHUNK], first + low,
-                                                 len(next_level))
+            if self._over_memory_limit():
+                break
+            next_level.extend(self._expand_chunk(chunk, low, len(next_level)))
         if next_level:
             self.depth += 1
         return next_level
@@ -328,161 +386,33 @@ class _Search:
             reason = self.model.bound_reason(chunk[k])
             if reason is not None:
                 batch.bound_stops += 1
-                if self.bound_stop is None:
-                    _first(found, BOUND_STOP.name, (-1, k),
-                           self.pointers.location(first + k), chunk[k], reason)
+                if self.seeking_bound_stop:
+                    _first(found, BOUND_STOP.name, (-1, k), (first + k, ITSELF), chunk[k],
+                           reason)
             elif self.deadlocks:
-                _first(found, DEADLOCK.name, (-1, k), self.pointers.location(first + k),
-                       chunk[k], "no action is enabled and no bound explains why")
+                _first(found, DEADLOCK.name, (-1, k), (first + k, ITSELF), chunk[k],
+                       "no action is enabled and no bound explains why")
 
-    # -- sharing a level between processes ---------------------------------------
+    # -- partitions ----------------------------------------------------------------
     #
-    # Each process (this one and `workers - 1` forked copies) takes chunks of
-    # the level by number from a shared counter, in increasing order, and
-    # keeps, per chunk, the successors it has not met before (in the visited
-    # set as the level began, or in an earlier chunk of its own), checked. This
-    # process then takes the chunks in by number, exactly as one process
-    # would have expanded them: a state is stored for the first chunk that
-    # met it, and a chunk's findings count only for properties that no earlier
-    # chunk showed. A state met in an earlier chunk of another process was
-    # checked there too, with the same outcome, so the first finding of each
-    # property is the one-process finding: results do not depend on `workers`.
+    # Past the first large level, the search runs in `workers` processes that
+    # each own a part of the states (`partitioned`), with the one-process result.
 
-    def _worth_forking(self, frontier: list[Any]) -> bool:
+    def _worth_partitioning(self, frontier: Frontier) -> bool:
         return (self.workers > 1 and len(frontier) >= FORK_MIN
                 and self.config.max_states is None  # the bound is counted in order
                 and not (self.soundness is not None and self.soundness.pending))
 
-    def _expand_shared(self, frontier: list[Any], first: int, deadline: float | None,
-                       chunks: dict[int, "_Chunk"], next_level: list[Any]) -> int:
-        """Expand the level with forked copies of the search: take in, onto
-        `next_level`, the chunks that are ready in order, leave the others
-        in `chunks`, and return how many were taken in. Those missing (a
-        worker failed, or the time is up) are left to the caller."""
-        tickets = workers.Tickets()
-        processes = min(self.workers, -(-len(frontier) // CHUNK))  # a chunk each at least
-        self.processes_used = max(self.processes_used, processes)
-        children = [workers.Child(self._expand_copy, frontier, first, deadline, tickets)
-                    for _ in range(processes - 1)]
-        taken = 0  # chunks taken in so far: those numbered below
-
-        def take(values: list[Any]) -> None:
-            for k, value in values:
-                if k is None:
-                    canonical_seconds, memory = value
-                    self.canonical_seconds += canonical_seconds
-                    self.worker_memory = max(self.worker_memory, memory)
-                else:
-                    chunks[k] = value
-
-        def take_in_order() -> None:
-            nonlocal taken
-            while taken in chunks and not self._stopping():
-                next_level.extend(self._take_in(chunks.pop(taken), len(next_level)))
-                taken += 1
-
-        try:
-            # Chunks are taken in as soon as those before them are in, so
-            # that this work is shared out by the tickets too.
-            for k, chunk in self._expand_claimed(frontier, first, deadline, tickets):
-                chunks[k] = chunk
-                for child in children:
-                    take(child.ready())
-                take_in_order()
-                if self._stopping():
-                    break
-            for child in children:
-                if self._stopping():
-                    break
-                try:
-                    take(child.rest(deadline))
-                except workers.Overdue:
-                    # A worker stopped or stuck: the time limit still holds.
-                    self.stopped_by = "time_limit"
-                except workers.WorkerFailed as failure:
-                    # Its chunks are left to the caller, in this process,
-                    # where an error in the model is reported as in one
-                    # process; so are the next levels.
-                    self.workers = 1
-                    self.workers_lost += failure.died
-        finally:
-            for child in children:
-                child.cancel()
-        self._activate()
-        take_in_order()
-        return taken
-
-    def _expand_copy(self, frontier: list[Any], first: int, deadline: float | None,
-                     tickets: "workers.Tickets") -> Iterator[tuple[int | None, Any]]:
-        """In a forked copy: the chunks it expands, as they are done, then
-        (None, (its time spent canonicalizing, the memory it holds of its own))."""
-        self.canonical_seconds = 0.0
-        yield from self._expand_claimed(frontier, first, deadline, tickets)
-        yield None, (self.canonical_seconds, workers.private_memory())
-
-    def _expand_claimed(self, frontier: list[Any], first: int, deadline: float | None,
-                        tickets: "workers.Tickets") -> Iterator[tuple[int, "_Chunk"]]:
-        """Expand the chunks this process takes, storing nothing: yield
-        each one's number and candidate new states, checked."""
-        # met by the chunks of this process; sized for the level, to spare
-        # the table its growing steps
-        met = (ExactStore() if self.config.exact
-               else FingerprintStore(bits=max(10, (2 * len(frontier)).bit_length())))
-        shown: set[str] = set()
-        count = -(-len(frontier) // CHUNK)
-        while (deadline is None or time.monotonic() <= deadline) and not self._stopping():
-            k = tickets.take()
-            if k >= count:
-                break
-            found: dict[str, _Found] = {}
-            low = k * CHUNK
-            batch = self._steps_of(frontier[low:low + CHUNK], first + low, found)
-            yield k, self._candidates(batch, found, met)
-            if found:
-                # Later chunks of this process cannot show them earlier.
-                shown |= found.keys()
-                self._activate(shown)
-                if not self.config.keep_going and any(
-                        _stops_search(self.model, name) for name in found):
-                    break
-
-    def _candidates(self, batch: "_Batch", found: dict[str, _Found],
-                    met: FingerprintStore | ExactStore) -> "_Chunk":
-        """The states of `batch` not met before by this process, checked."""
-        if self.symmetry is not None:
-            self._canonicalize(batch)
-        fingerprints = batch.fingerprints
-        positions = met.add_new(fingerprints)
-        if self.symmetry is not None:  # a representative may have been visited
-            positions = [positions[u] for u in self.store.unseen(
-                [fingerprints[p] for p in positions])]
-        states = [batch.states[p] for p in positions]
-        parents = [batch.parents[p] for p in positions]
-        ordinals = [batch.ordinals[p] for p in positions]
-        step_numbers = [batch.step_numbers[p] for p in positions]
-        self._check_states(states, parents, ordinals, step_numbers, found)
-        return _Chunk(states, [fingerprints[p] for p in positions], parents, ordinals,
-                      found, Counter(batch.action_types), batch.generated,
-                      [batch.action_types[number] for number in step_numbers],
-                      batch.bound_stops)
-
-    def _take_in(self, chunk: "_Chunk", level_size: int) -> list[Any]:
-        """Store a chunk's candidates not met by earlier chunks and settle
-        its findings of properties not shown by earlier chunks."""
-        positions = self.store.add_new(chunk.fingerprints)
-        new = [chunk.states[p] for p in positions]
-        self.pointers.extend([chunk.parents[p] for p in positions],
-                             [chunk.ordinals[p] for p in positions])
-        self.generated += chunk.generated
-        self.bound_stops += chunk.bound_stops
-        self.action_counts.update(chunk.action_counts)
-        self.new_states.update([chunk.actions[p] for p in positions])
-        shown = self.violations.keys() | self.witnesses.keys()
-        self._settle({name: occurrence for name, occurrence in chunk.found.items()
-                      if name not in shown})
-        self.reporter.update(self.depth + 1, len(self.pointers), self.generated,
-                             level_size + len(new))
-        return new
+    def _expand_partitioned(self, frontier: Any, first: int, deadline: float | None,
+                            probe_only: bool) -> Any:
+        if self.partitions is None:
+            self.partitions = partitioned.Partitions(self, frontier.states(), first,
+                                                     self.workers)
+            self.processes_used = self.workers
+        level = self.partitions.level(deadline, probe_only)
+        if level and not probe_only:
+            self.depth += 1
+        return level
 
     def _generate(self, step_lists: list[list[tuple[Any, Any]]], first: int,
                   sources: list[Any], found: dict[str, _Found]) -> "_Batch":
@@ -575,13 +505,13 @@ class _Search:
         for parent, number in cut.items():
             if number == counts[parent - first]:
                 batch.bound_stops += 1
-                if self.bound_stop is None:
+                if self.seeking_bound_stop:
                     state = next(beyond[fingerprint] for fingerprint, source in zip(*every)
                                  if source == parent and fingerprint in beyond)
                     reason = self.model.bound_reason(state) or (
                         "every step from here leaves the bounds (within_bounds)")
-                    _first(found, BOUND_STOP.name, (-1, parent - first),
-                           self.pointers.location(parent), None, reason)
+                    _first(found, BOUND_STOP.name, (-1, parent - first), (parent, ITSELF),
+                           None, reason)
 
     def _admit_new(self, batch: "_Batch", found: dict[str, _Found],
                    probe_only: bool = False) -> list[Any]:
@@ -684,8 +614,11 @@ class _Search:
         kinds = {p.name: p for p in self.properties + (BOUND_STOP,)}
         for name, occurrence in sorted(found.items(), key=lambda item: item[1].order):
             prop = kinds[name]
-            trace = replay(self.model, self.pointers.path(*occurrence.location),
-                           occurrence.state, self.symmetry)
+            number, ordinal = occurrence.location
+            location = (self.pointers.location(number) if ordinal is ITSELF
+                        else occurrence.location)
+            trace = replay(self.model, self.pointers.path(*location), occurrence.state,
+                           self.symmetry)
             reason = occurrence.reason
             if self.symmetry is not None and prop.kind in ("invariant", "transition"):
                 reason = self._reason_on(prop, trace)  # names as in the real run
@@ -736,7 +669,7 @@ class _Search:
             depth=self.depth,
             seconds=seconds,
             peak_memory_bytes=_peak_memory(),
-            store_bytes=self.store.nbytes + self.pointers.nbytes,
+            store_bytes=self.store.nbytes + self.partition_store_bytes + self.pointers.nbytes,
             actions=self._per_action(self.action_counts),
             new_states=self._per_action(self.new_states),
             collision_probability=(0.0 if self.config.exact

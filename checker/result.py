@@ -16,6 +16,7 @@ STOPPED_BY = {
     "max_depth": "the depth bound (max_depth) was reached with states left to explore",
     "max_states": "the state bound (max_states) was reached",
     "time_limit": "the time limit (time_limit) ran out",
+    "memory_limit": "the memory limit (--memory-limit) was reached",
     "interrupted": "the run was interrupted",
     "memory": "memory ran out (give smaller parameters or bounds, or more memory)",
 }
@@ -33,6 +34,9 @@ class CheckConfig:
     max_depth: int | None = None
     max_states: int | None = None
     time_limit: float | None = None
+    #: Bytes of memory the run may hold (all its processes): past it, the
+    #: run stops as at a bound, with what it explored.
+    memory_limit: int | None = None
     keep_going: bool = False
     symmetry: tuple[str, ...] = ()
     #: Processes that may expand a level together (results do not depend on it).

@@ -26,10 +26,15 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
     """Run fixed specs (or the SPECs given) REPEAT times each, every run in a
     fresh process, and print per spec: distinct states, median wall time,
     distinct states per second, peak memory, bytes per distinct state (the
-    visited set with the trace back-pointers, and the whole process) and the
-    worker processes allowed. Peak memory is the main process's; forked
-    workers share its pages until they write to them, and "worker MiB" is
-    the most a worker held of its own. A spec with a linearizability
+    visited set with the trace back-pointers, the main process, and all
+    processes), the worker processes allowed and the speed-up against one
+    process. Peak memory is the main process's; forked workers share its
+    pages until they write to them, and "worker MiB" is the most a worker
+    held of its own, so all processes together are counted as the main
+    process's peak plus that much for each other process (an upper bound).
+    With several workers each run is paired with a one-process run of the
+    same spec, in turn, so that both meet the same load on the machine; the
+    speed-up is the ratio of their medians. A spec with a linearizability
     property gets a line more: the work of its history checks."""
     from benchmarks.suite import FULL, QUICK
     from checker.spec import load_specs
@@ -52,30 +57,46 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
                                            "fp_seed": fp_seed, "runs": rows}, indent=2))
 
 
-def _measure(spec: str, repeat: int, workers: int, exact: bool | None, fp_seed: int) -> dict:
-    runs = []
+def _run(spec: str, workers: int, exact: bool | None, fp_seed: int) -> dict:
     exact_flag = {None: "spec", True: "exact", False: "fingerprints"}[exact]
+    done = subprocess.run([sys.executable, "-m", "benchmarks.one", spec, str(workers),
+                           str(fp_seed), exact_flag],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        message = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        raise click.ClickException(f"{spec}: {message}")
+    run = json.loads(done.stdout)
+    others = run["workers_used"] - 1
+    run["all_bytes_per_state"] = ((run["peak_memory_bytes"] + others * run["worker_memory_bytes"])
+                                  / max(run["distinct_states"], 1))
+    return run
+
+
+def _measure(spec: str, repeat: int, workers: int, exact: bool | None, fp_seed: int) -> dict:
+    runs, alone = [], []
     for _ in range(repeat):
-        done = subprocess.run([sys.executable, "-m", "benchmarks.one", spec, str(workers),
-                               str(fp_seed), exact_flag],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            message = (done.stderr.strip().splitlines() or ["failed"])[-1]
-            raise click.ClickException(f"{spec}: {message}")
-        runs.append(json.loads(done.stdout))
+        runs.append(_run(spec, workers, exact, fp_seed))
+        if workers > 1:
+            alone.append(_run(spec, 1, exact, fp_seed))
     median = lambda key: statistics.median(run[key] for run in runs)  # noqa: E731
+    seconds = median("seconds")
     return {
         "spec": spec,
         "distinct_states": runs[0]["distinct_states"],
-        "seconds": median("seconds"),
+        "seconds": seconds,
         "seconds_all": [run["seconds"] for run in runs],
         "states_per_second": median("states_per_second"),
         "peak_memory_bytes": median("peak_memory_bytes"),
         "worker_memory_bytes": median("worker_memory_bytes"),
         "store_bytes_per_state": median("store_bytes_per_state"),
         "peak_bytes_per_state": median("peak_bytes_per_state"),
+        "all_bytes_per_state": median("all_bytes_per_state"),
         "workers": workers,
         "history": runs[0]["history"],
+        "one_process_seconds": (statistics.median(run["seconds"] for run in alone)
+                                if alone else seconds),
+        "speed_up": (statistics.median(run["seconds"] for run in alone) / seconds
+                     if alone and seconds > 0 else 1.0),
     }
 
 
@@ -94,12 +115,12 @@ def _history_line(spec: str, name: str, counts: dict, workers: int) -> str:
 
 def _table(rows: list[dict]) -> str:
     header = ("spec", "distinct", "median s", "states/s", "peak MiB", "worker MiB",
-              "store B/state", "peak B/state", "workers")
+              "store B/state", "peak B/state", "all B/state", "workers", "speed-up")
     body = [(row["spec"], f"{row['distinct_states']:,}", f"{row['seconds']:.2f}",
              f"{row['states_per_second']:,.0f}", f"{row['peak_memory_bytes'] / 2**20:,.0f}",
              f"{row['worker_memory_bytes'] / 2**20:,.0f}",
              f"{row['store_bytes_per_state']:.1f}", f"{row['peak_bytes_per_state']:,.0f}",
-             row["workers"])
+             f"{row['all_bytes_per_state']:,.0f}", row["workers"], f"{row['speed_up']:.2f}")
             for row in rows]
     widths = [max(len(str(line[i])) for line in [header] + body) for i in range(len(header))]
     return "\n".join("  ".join(str(cell).rjust(width) if i else str(cell).ljust(width)

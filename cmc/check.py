@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -20,6 +21,12 @@ from cmc.options import Seconds, fingerprint_options, workers_option
               help="Stop after N distinct states (overrides the spec).")
 @click.option("--time-limit", type=Seconds(), metavar="SECONDS",
               help="Stop after this many seconds (overrides the spec).")
+@click.option("--memory-limit", type=click.IntRange(min=1), metavar="MIB",
+              help="Stop the run, as at a bound (incomplete, reporting what it explored), "
+                   "once it holds more than MIB mebibytes: this process's resident memory "
+                   "and what each partition process holds of its own, looked at every "
+                   "chunk of states (every level when --workers shares the search). The "
+                   "graph of temporal properties is not limited.")
 @click.option("--symmetry/--no-symmetry", default=None,
               help="Reduce by every symmetric set the model declares, or by none "
                    "(overrides the spec's symmetry:).")
@@ -56,13 +63,25 @@ from cmc.options import Seconds, fingerprint_options, workers_option
               help="Print the run that reaches each reachability property, not only its length.")
 @click.option("--progress/--no-progress", default=None,
               help="Show progress on stderr. Default: a bar when stderr is a terminal.")
+@click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False),
+              metavar="DIR",
+              help="Save the search into DIR between levels, every --checkpoint-every "
+                   "seconds, so that a killed run can be resumed (--resume DIR). The "
+                   "run uses one process. One SPEC only.")
+@click.option("--checkpoint-every", type=Seconds(), default=60.0, show_default=True,
+              metavar="SECONDS", help="Seconds between two checkpoints.")
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Go on from the checkpoint in DIR (written by --checkpoint with the "
+                   "same SPEC and options) to the result of an uninterrupted run; "
+                   "checkpoints go on being saved there.")
 def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
-          time_limit: float | None, symmetry: bool | None, workers: int,
+          time_limit: float | None, memory_limit: int | None, symmetry: bool | None, workers: int,
           exact: bool | None, fp_seed: int, keep_going: bool,
           output_format: str,
           out_dir: str | None, graph_format: str | None, junit_file: str | None,
           summary_file: str | None, color: bool | None, full_states: bool, witnesses: bool,
-          progress: bool | None) -> None:
+          progress: bool | None, checkpoint_dir: str | None, checkpoint_every: float,
+          resume_dir: str | None) -> None:
     """Run each SPEC (a YAML spec file) and report what it found.
 
     Every spec is loaded and validated before any runs. A run stopped by a
@@ -85,6 +104,16 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
 
     if graph_format and not out_dir:
         raise click.UsageError("--graph writes files: give --out DIR too")
+    checkpoints = None
+    if checkpoint_dir or resume_dir:
+        from checker.checkpoint import Checkpoints
+
+        if len(specs) > 1:
+            raise click.UsageError("--checkpoint and --resume take one SPEC")
+        if checkpoint_dir and resume_dir and checkpoint_dir != resume_dir:
+            raise click.UsageError("--resume DIR goes on saving into DIR: give one folder")
+        checkpoints = Checkpoints(resume_dir or checkpoint_dir, checkpoint_every,
+                                  resume=bool(resume_dir))
     colour = use_colour(sys.stdout, color)
 
     loaded = [spec.with_bounds(max_depth=max_depth, max_states=max_states,
@@ -106,8 +135,11 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
     try:
         for spec, name in zip(loaded, names):
             model = spec.build()
-            result = checker.check(model, spec.config(keep_going, workers, fp_seed),
-                                   _reporter(progress, spec.name))
+            config = dataclasses.replace(
+                spec.config(keep_going, workers, fp_seed),
+                memory_limit=None if memory_limit is None else memory_limit * 2**20)
+            result = checker.check(model, config,
+                                   _reporter(progress, spec.name), checkpoints)
             with interrupts.deferred():  # each report whole, the interruption after
                 # A run stopped from outside says nothing of the spec: its
                 # expectation is not judged (and not reported as unmet).

@@ -8,10 +8,10 @@ import click
 
 
 def _workers(context: click.Context, parameter: click.Parameter, value: str) -> int:
-    from checker.workers import AVAILABLE, usable_cpus
+    from checker.workers import AVAILABLE, idle_cpus, usable_cpus
 
     if value == "auto":
-        return usable_cpus() if AVAILABLE else 1
+        return idle_cpus() if AVAILABLE else 1
     try:
         count = int(value)
     except ValueError:
@@ -61,6 +61,7 @@ def fingerprint_options(function: Any) -> Any:
 def workers_option(function: Any) -> Any:
     return click.option(
         "--workers", default="auto", show_default=True, metavar="N|auto", callback=_workers,
-        help="Processes that expand each large level together (forked; one where fork "
-             "is missing); auto: one per usable CPU, and never more (or 2), saying so. "
-             "Results do not depend on it.")(function)
+        help="Processes that share the search, each owning part of the states (forked; "
+             "one where fork is missing); auto: one per usable CPU that the machine's load "
+             "leaves idle; never more than the usable CPUs (or 2), saying so. Results do "
+             "not depend on it.")(function)

@@ -248,7 +248,9 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
     if stats.graph_states:
         lines.append(f"temporal properties: graph of {stats.graph_states:,} states and "
                      f"{stats.graph_edges:,} links ({stats.graph_bytes / 2**20:,.1f} MiB) · "
-                     f"{stats.liveness_seconds:.2f} s")
+                     f"{stats.liveness_seconds:.2f} s"
+                     + (" (in one process: only the safety part is partitioned)"
+                        if stats.workers > 1 else ""))
     if stats.workers_lost:
         lines.append(f"worker processes lost: {stats.workers_lost} (their work was redone "
                      "in the main process; the result is complete)")

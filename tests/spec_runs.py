@@ -55,4 +55,5 @@ def outcome(result) -> tuple:
 
     return (result.verdict, result.stopped_by, stats.distinct_states, stats.generated_states,
             stats.depth, dict(stats.actions), dict(stats.new_states),
-            findings(result.violations), findings(result.witnesses))
+            findings(result.violations), findings(result.witnesses), stats.bound_stops,
+            findings([result.bound_stop] if result.bound_stop is not None else []))

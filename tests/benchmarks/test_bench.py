@@ -17,14 +17,18 @@ def test_bench_prints_a_table_and_writes_json(tmp_path):
     header, row = result.output.splitlines()
     assert header.split() == ["spec", "distinct", "median", "s", "states/s", "peak", "MiB",
                               "worker", "MiB", "store", "B/state", "peak", "B/state",
-                              "workers"]
+                              "all", "B/state", "workers", "speed-up"]
     cells = row.split()
-    assert cells[:2] == ["specs/raft-2s.yaml", "1,645"] and cells[-1] == "2"
+    assert cells[:2] == ["specs/raft-2s.yaml", "1,645"] and cells[-2] == "2"
     document = json.loads(out.read_text())
     assert (document["schema"], document["repeat"], document["workers"]) == ("cmc.bench/1", 2, 2)
     (run,) = document["runs"]
     assert run["distinct_states"] == 1645
     assert len(run["seconds_all"]) == 2
+    # each run with two workers was paired with a one-process run
+    assert run["speed_up"] == run["one_process_seconds"] / run["seconds"] > 0
+    # all processes hold at least what the main process holds
+    assert run["all_bytes_per_state"] >= run["peak_bytes_per_state"]
     assert run["store_bytes_per_state"] <= 32
 
 

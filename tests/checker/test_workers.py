@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import CheckConfig, Fails, Model, Param, check, explore, invariant, reachable
-from checker import workers
+from checker import frontier, partitioned, workers
 from checker.spec import load_spec
 from models import REGISTRY
 from tests.checker.test_against_naive import graphs
@@ -43,31 +43,35 @@ QUICK = {"paxos-3a-2v-2b", "paxos-3a-2v-2b-symmetry", "paxos-mutant-accept-below
 
 
 @contextmanager
-def tiny_chunks(chunk: int = 8):
-    saved = explore.CHUNK, explore.FORK_MIN
+def tiny_chunks(chunk: int = 8, whole: int | None = None):
+    """Chunks of `chunk` states, levels shared from 2 chunks on, and levels
+    pickled past `whole` states (3 chunks unless given), so that levels
+    are held both ways."""
+    saved = explore.CHUNK, explore.FORK_MIN, frontier.WHOLE
     explore.CHUNK, explore.FORK_MIN = chunk, 2 * chunk
+    frontier.WHOLE = 3 * chunk if whole is None else whole
     try:
         yield
     finally:
-        explore.CHUNK, explore.FORK_MIN = saved
+        explore.CHUNK, explore.FORK_MIN, frontier.WHOLE = saved
 
 
 @contextmanager
 def counting_forks():
-    """Counts the worker processes started, so that a test cannot pass
+    """Counts the partitioned searches started, so that a test cannot pass
     without sharing anything."""
     started = []
-    original = workers.Child.__init__
+    original = partitioned.Partitions.__init__
 
     def init(self, *args):
         started.append(1)
         original(self, *args)
 
-    workers.Child.__init__ = init
+    partitioned.Partitions.__init__ = init
     try:
         yield started
     finally:
-        workers.Child.__init__ = original
+        partitioned.Partitions.__init__ = original
 
 
 def both(model, config: CheckConfig = CheckConfig(), workers_: int = 2) -> tuple:
@@ -83,7 +87,7 @@ def test_every_bundled_spec_gives_the_one_process_result(path):
     spec = load_spec(path, REGISTRY)
     with tiny_chunks(64), counting_forks() as started:
         one, two = both(spec.build(), spec.config())
-    assert one == two
+    assert one == two  # bound stops (count and first trace) included
     # too small to share: levels under 128 states, or the symmetry guard
     # still sampling the first states
     assert bool(started) == (path.stem not in {
@@ -92,10 +96,12 @@ def test_every_bundled_spec_gives_the_one_process_result(path):
 
 @settings(max_examples=150, deadline=None)
 @given(graphs(), st.booleans(), st.one_of(st.none(), st.integers(0, 6)), st.integers(2, 3),
-       st.integers(1, 4))
+       st.integers(1, 4), st.booleans())
 def test_random_graphs_give_the_one_process_result(graph, keep_going, max_depth, count,
-                                                   chunk):
-    config = CheckConfig(keep_going=keep_going, max_depth=max_depth)
+                                                   chunk, deadlock):
+    # dead ends are deadlocks (or not checked); steps that all leave the
+    # bounds are bound stops
+    config = CheckConfig(keep_going=keep_going, max_depth=max_depth, deadlock=deadlock)
     with tiny_chunks(chunk):
         one, several = both(graph, config, count)
     assert one == several
@@ -146,13 +152,81 @@ def test_a_wide_model_is_shared_and_gives_the_one_process_result():
         one, two = both(Grid(side=30), CheckConfig(keep_going=True))
         _, three = both(Grid(side=30), CheckConfig(keep_going=True), 3)
     assert one == two == three
-    # levels of 8 states and more (x + y from 7 to 53) fork 1 worker, then 2
-    # but where there are only 2 chunks of 4 (8 states: x + y = 7 or 53)
-    assert len(started) == 47 * 1 + (45 * 2 + 2 * 1)
-    verdict, _, distinct, _, depth, _, _, violations, witnesses = one
+    # the partitions start once a run, at its first level of 8 states
+    # (x + y = 7), and hold the states from there to the end
+    assert len(started) == 2
+    verdict, _, distinct, _, depth, _, _, violations, witnesses, _, _ = one
     assert (verdict, distinct, depth) == ("violated", 31 * 31, 60)
     assert [(name, len(trace) - 1) for name, _, trace in violations] == [("small_sum", 56)]
     assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]
+
+
+class FencedGrid(Grid):
+    """The grid within x + y ≤ `fence`: every step from the diagonal
+    x + y = fence leaves the bounds, so each of its fence + 1 points is a
+    bound stop."""
+
+    params = Grid.params + (Param("fence", 20, "largest x + y", minimum=1),)
+
+    def within_bounds(self, state):
+        return state[0] + state[1] <= self.fence
+
+    def bound_reason(self, state):
+        return f"x + y passes {self.fence}" if state[0] + state[1] > self.fence else None
+
+
+def three_ways(model, config: CheckConfig) -> tuple:
+    """The outcomes with 1, 2 and 3 processes (partitions started each time)."""
+    with tiny_chunks(4), counting_forks() as started:
+        one, two = both(model, config)
+        _, three = both(model, config, 3)
+    assert len(started) == 2
+    assert one == two == three
+    return one
+
+
+def test_a_deadlock_is_found_by_any_number_of_processes_as_by_one():
+    outcome_ = three_ways(Grid(side=12), CheckConfig(properties=(), deadlock=True))
+    verdict, stopped_by, distinct, generated, depth, _, _, violations, _, stops, _ = outcome_
+    assert (verdict, stopped_by, distinct, generated, depth, stops) == (
+        "violated", None, 13 * 13, 1 + 2 * 12 * 13, 24, 0)  # the initial state too
+    [(name, reason, trace)] = violations
+    assert name == "deadlock" and len(trace) == 25 and trace[-1][1] == (12, 12)
+    assert reason == "no action is enabled and no bound explains why"
+
+
+def test_bound_stops_are_counted_alike_by_any_number_of_processes():
+    outcome_ = three_ways(FencedGrid(side=30, fence=20),
+                          CheckConfig(properties=(), deadlock=True))
+    verdict, stopped_by, distinct, _, depth, _, _, violations, _, stops, first = outcome_
+    assert (verdict, stopped_by, distinct, depth, violations) == ("holds", None, 231, 20, [])
+    assert stops == 21  # the points of the diagonal x + y = 20
+    [(name, reason, trace)] = first
+    assert (name, reason, len(trace), trace[-1][1]) == (
+        "bound_stop", "x + y passes 20", 21, (20, 0))
+
+
+def test_a_violation_with_bound_stops_before_it_stops_every_process_alike():
+    # small_sum fails at x + y = 55 (side 30), beyond a fence at 56: the
+    # run stops at the first violation, inside the level that shows it
+    outcome_ = three_ways(FencedGrid(side=30, fence=56), CheckConfig(deadlock=True))
+    verdict, stopped_by, distinct, _, depth, _, _, violations, witnesses, stops, _ = outcome_
+    assert (verdict, stopped_by, depth, stops) == ("violated", None, 56, 0)
+    assert distinct < sum(range(1, 58))
+    assert [(name, len(trace) - 1) for name, _, trace in violations] == [("small_sum", 56)]
+    assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_a_spec_with_bound_stops_counts_them_alike_in_partitions(count):
+    spec = load_spec(SPECS / "paxos-3a-2v-2b.yaml", REGISTRY)
+    with tiny_chunks(64), counting_forks() as started:
+        one, several = both(spec.build(), spec.config(), count)
+    assert started and one == several
+    assert several[2] == 3921 and several[-2] == 368
+    [(name, reason, trace)] = several[-1]
+    assert (name, reason, len(trace) - 1) == (  # 8 steps after the initial state
+        "bound_stop", "every ballot 0..1 has begun (ballots = 2)", 8)
 
 
 @pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(),
@@ -293,3 +367,25 @@ def test_running_out_of_memory_stops_the_run_with_what_was_explored(count):
     assert (result.verdict, result.stopped_by) == ("incomplete", "memory")
     # levels 0 to 10 (x + y = d holds d + 1 points) were stored
     assert (result.stats.distinct_states, result.stats.depth) == (sum(range(1, 12)), 10)
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_partitions_of_exact_states_give_the_one_process_result(count):
+    with tiny_chunks(4), counting_forks() as started:
+        one, several = both(Grid(side=20), CheckConfig(keep_going=True, exact=True), count)
+    assert one == several and len(started) == 1
+    assert (one[2], one[4]) == (21 * 21, 40)
+
+
+def test_temporal_properties_are_checked_alike_and_say_their_graph_is_one_process():
+    from reports.text import render_stats
+
+    spec = load_spec(SPECS / "paxos-liveness-single-proposer.yaml", REGISTRY)
+    with tiny_chunks(4), counting_forks() as started:
+        one, two = both(spec.build(), spec.config())
+        shared = check(spec.build(), spec.config(workers=2))
+    assert started and one == two
+    assert (shared.verdict, shared.stats.distinct_states, shared.stats.workers) == (
+        "holds", 57, 2)
+    [line] = [line for line in render_stats(shared) if line.startswith("temporal properties")]
+    assert line.endswith(" s (in one process: only the safety part is partitioned)")

@@ -61,6 +61,21 @@ def test_a_bounded_run_exits_3_and_reports_what_it_explored(run, write_spec):
     assert "distinct states 6 · " in result.output
 
 
+def test_a_run_past_its_memory_limit_exits_3_and_reports_what_it_explored(run, write_spec):
+    # any process holds more than 1 MiB: the run stops after its initial state
+    result = run("check", "--memory-limit", "1",
+                 write_spec("model: die-hard\nproperties: [within_capacity]\n"))
+    assert result.exit_code == 3
+    assert "verdict: INCOMPLETE (the memory limit (--memory-limit) was reached)" in result.output
+    assert "distinct states 1 · generated 1 · depth 0 · " in result.output
+
+
+def test_a_memory_limit_below_1_mib_is_refused(run, write_spec):
+    result = run("check", "--memory-limit", "0", write_spec("model: die-hard\n"))
+    assert result.exit_code == 2
+    assert "Invalid value for '--memory-limit': 0 is not in the range x>=1." in result.output
+
+
 def test_bad_spec_exits_2_with_one_line_and_no_traceback(run, write_spec):
     path = write_spec("model: die-hard\nboundz: {}\n")
     result = run("check", path)
@@ -114,9 +129,10 @@ def test_workers_are_reported_and_change_nothing_else(run, monkeypatch):
                          "specs/raft-mutant-vote-twice.yaml").output)["results"][0]
     assert (one["stats"].pop("workers"), two["stats"].pop("workers")) == (1, 2)
     for document in (one, two):
-        # (model_stats: the kit's memo figures, counted in the main process)
+        # (model_stats: the kit's memo figures, counted in the main process;
+        # each partition's visited set is a table of its own)
         for key in ("seconds", "states_per_second", "peak_memory_bytes",
-                    "worker_memory_bytes", "model_stats"):
+                    "worker_memory_bytes", "model_stats", "store_bytes"):
             document["stats"].pop(key)
     assert one == two
     text = run("check", "--workers", "2", "specs/raft-2s.yaml").output

@@ -1,0 +1,478 @@
+"""Partitioned breadth-first search: each process owns part of the states.
+
+Once a level is large enough, the search forks `workers - 1` copies of
+itself, once for the whole run. Process p (the main process is partition 0)
+owns the states whose fingerprint is p modulo the number of processes: it
+keeps them in its frontier, decides which of them are new, and checks them.
+A level goes in two steps, with the main process as the barrier between them:
+
+1. *expand*: every process expands its own frontier states, checks the
+   steps, and sends each successor to its owner, in batches pickled into
+   files of a work directory (in memory, /dev/shm, where there is one): the
+   fingerprint, the successor's *key* and the state. A successor already
+   sent to its owner before is not sent again (an earlier key wins anyway,
+   and one sent at an earlier level is visited by now).
+2. *admit*: every process reads what was sent to it, sorts it by key, keeps
+   the first occurrence of each fingerprint not yet visited, checks those
+   states and sends their keys to the main process.
+
+The key of a step is (number of its source state, successor ordinal), the
+position at which one process would have generated it, and the location
+the back-pointers record. The main process merges the keys of the new
+states: sorted, they are the next level in one-process order, which
+numbers the states and gives the back-pointers (the main process keeps them
+all, 8 bytes a state, and rebuilds traces as in one process). Every finding
+carries the key of its step, so the first of each property is the
+one-process first; a state where a run ends (a deadlock, a bound stop)
+sorts before every step of its chunk, as one process meets it, and bound
+stops are counted per chunk. Where one process would stop inside a level (a violation,
+or at the depth bound the first chunk that leads to a new state), counts and
+findings are cut at the same chunk: per-chunk counts come back for that.
+So the result is the one-process result, whatever the number of processes.
+
+A process that fails (the model raised in it, it died, a state could not be
+pickled) makes the whole run start again in one process (`Failed`), where
+an error is reported as one process reports it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import signal
+import tempfile
+import time
+from collections import Counter
+from itertools import repeat
+from multiprocessing import get_context
+from typing import Any
+
+import numpy as np
+
+from checker import frontier, workers
+from checker.fingerprints import ExactStore, FingerprintStore
+from checker.frontier import pack, unpack
+from checker.properties import BOUND_STOP
+
+_ORDINAL_BITS = 32
+_ORDINALS = (1 << _ORDINAL_BITS) - 1
+#: Parts of received states remembered (`_Part._shared`) before starting over.
+_PARTS = 1 << 16
+
+
+class Failed(Exception):
+    """A partition process failed; `died` when it was killed or vanished."""
+
+    def __init__(self, message: str, died: bool):
+        super().__init__(message)
+        self.died = died
+
+
+class Level:
+    """The size of a level held by the partitions (the engine's frontier
+    while partitions run: only its size is looked at)."""
+
+    def __init__(self, size: int):
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def key_of(parent: int, ordinal: int) -> int:
+    return parent << _ORDINAL_BITS | ordinal
+
+
+def owners_of(fingerprints: list[Any], count: int, exact: bool) -> np.ndarray:
+    """The partitions that own the states of these 64-bit fingerprints (or,
+    `exact`, of these states themselves, by `hash`: the same in every
+    forked process)."""
+    if exact:
+        return np.array([hash(state) % count for state in fingerprints], dtype=np.uint64)
+    return np.array(fingerprints, dtype=np.uint64) % np.uint64(count)
+
+
+class _Part:
+    """One partition's share of the search, run by the process that owns it."""
+
+    def __init__(self, search: Any, index: int, count: int, directory: str,
+                 states: list[Any], numbers: np.ndarray, level_first: int):
+        self.search, self.index, self.count, self.directory = search, index, count, directory
+        self._hold(states, numbers, level_first)
+        # the states this process sent to other owners (they are visited
+        # or lost to an earlier key: never worth sending again)
+        self.sent = ExactStore() if search.config.exact else FingerprintStore()
+        self.level = 0
+        self.own: list[tuple] = []  # batches sent to itself
+        self.new: list[Any] = []  # admitted, waiting for their numbers
+        self.parts: dict[Any, Any] = {}  # parts of received states, one object each
+
+    def _path(self, source: int, target: int) -> str:
+        return os.path.join(self.directory, f"{self.level}-{source}-{target}")
+
+    def expand(self, level_first: int, shown: set[str], deadline: float | None) -> tuple:
+        """Expand this partition's frontier: (findings, generated steps
+        by (chunk, action), bound stops by chunk, overdue)."""
+        search, count, index, chunk_size = self.search, self.count, self.index, _chunk()
+        search._activate(shown)
+        found: dict[str, Any] = {}
+        generated: Counter = Counter()
+        bound_stops: Counter = Counter()
+        outboxes = {q: open(self._path(index, q), "wb") for q in range(count) if q != index}
+        self.own = []
+        overdue = False
+        # one chunk of the level (as one process numbers them) at a time, so
+        # that counts can be cut where one process stops
+        chunks, bounds = _chunks_of(self.numbers, level_first)
+        held, self.states = self.states, []  # let go of each chunk once expanded
+        try:
+            for k, (low, high) in enumerate(zip(bounds, bounds[1:])):
+                if deadline is not None and time.monotonic() > deadline:
+                    overdue = True
+                    break
+                states, held[k] = unpack(held[k]), None
+                bound_stops[chunks[low]] += self._expand_chunk(
+                    states, low, chunks[low], level_first + chunks[low] * chunk_size, found,
+                    generated, outboxes)
+        finally:
+            for outbox in outboxes.values():
+                outbox.close()
+        return found, generated, bound_stops, overdue
+
+    def _expand_chunk(self, states: list[Any], low: int, chunk: int, chunk_first: int,
+                      found: dict, generated: Counter, outboxes: dict) -> int:
+        """Expand `states`, those this partition holds of the level's chunk
+        `chunk` (which starts at state number `chunk_first`), its own from
+        number `low` on; return how many of them are bound stops."""
+        search, numbers = self.search, self.numbers
+        local: dict[str, Any] = {}
+        batch = search._steps_of(states, low, local)
+        generated.update(zip(repeat(chunk), batch.action_types))
+        for name, occurrence in local.items():
+            parent, ordinal = occurrence.location
+            number = int(numbers[parent])
+            occurrence.location = (number, ordinal)
+            if ordinal is None:
+                # (explore.ITSELF) where a run ends: before every step of
+                # the chunk, as in one process, and in state order among them
+                occurrence.order = (key_of(chunk_first, 0), -1, number)
+            else:
+                occurrence.order = (key_of(number, ordinal), occurrence.order[1])
+            _first(found, name, occurrence)
+        if not batch.states:
+            return batch.bound_stops
+        if search.symmetry is not None:
+            search._canonicalize(batch)
+        fingerprints, count, index = batch.fingerprints, self.count, self.index
+        keys = (self.numbers[np.array(batch.parents, dtype=np.intp)] << np.uint64(_ORDINAL_BITS)
+                | np.array(batch.ordinals, dtype=np.uint64))
+        owners = owners_of(fingerprints, count, search.config.exact)
+        foreign = np.flatnonzero(owners != index)
+        unsent = foreign[self.sent.add_new(list(map(fingerprints.__getitem__, foreign.tolist())))]
+        kinds = batch.action_types
+        step_numbers = batch.step_numbers
+        mine = np.flatnonzero(owners == index)
+        for owner, chosen in [(index, mine)] + [
+                (q, unsent[owners[unsent] == q]) for q in range(count) if q != index]:
+            if not len(chosen):
+                continue
+            positions = chosen.tolist()
+            sending = (list(map(fingerprints.__getitem__, positions)), keys[chosen],
+                       [kinds[step_numbers[k]] for k in positions],
+                       list(map(batch.states.__getitem__, positions)))
+            if owner == index:
+                self.own.append(sending)
+                continue
+            try:
+                pickle.dump(sending, outboxes[owner], protocol=pickle.HIGHEST_PROTOCOL)
+            except (pickle.PicklingError, TypeError, AttributeError) as error:
+                raise Failed(f"a state cannot be sent: {error}", died=False) from None
+        return batch.bound_stops
+
+    def admit(self, probe_only: bool) -> tuple:
+        """The states sent to this partition that are new, in key order:
+        (their keys, new states by (chunk, action), findings). At the depth
+        bound (`probe_only`) nothing is stored or checked, as in one process."""
+        search = self.search
+        fingerprints: list[Any] = []
+        actions: list[type] = []
+        states: list[Any] = []
+        received = list(self.own)
+        self.own = []
+        for source in range(self.count):
+            if source == self.index:
+                continue
+            path = self._path(source, self.index)
+            with open(path, "rb") as inbox:
+                while True:
+                    try:
+                        received.append(pickle.load(inbox))
+                    except EOFError:
+                        break
+            os.unlink(path)
+        for batch in received:
+            fingerprints += batch[0]
+            actions += batch[2]
+            states += map(self._shared, batch[3])
+        keys = (np.concatenate([batch[1] for batch in received]) if received
+                else np.zeros(0, dtype=np.uint64))
+        order = np.argsort(keys, kind="stable").tolist()
+        positions = search.store.add_new(list(map(fingerprints.__getitem__, order)),
+                                         record=not probe_only)
+        chosen = [order[p] for p in positions]
+        new_keys = keys[chosen]
+        new_states = list(map(states.__getitem__, chosen))
+        found: dict[str, Any] = {}
+        if not probe_only:
+            key_list = new_keys.tolist()
+            parents = (new_keys >> np.uint64(_ORDINAL_BITS)).tolist()
+            ordinals = (new_keys & np.uint64(_ORDINALS)).tolist()
+            search._check_states(new_states, parents, ordinals, key_list, found)
+        self.new = new_states
+        return new_keys, list(map(actions.__getitem__, chosen)), found
+
+    def _shared(self, value: Any) -> Any:
+        """`value` made of the equal parts already held where there are
+        some: states that arrive pickled share nothing with the states held
+        here, and the caches of the model and of the fingerprints find a
+        part at once only when it is the same object."""
+        if type(value) is not tuple:
+            return value
+        parts = self.parts
+        if len(parts) > _PARTS:
+            parts.clear()
+        return tuple([parts.setdefault(part, part) for part in value])
+
+    def settle(self, numbers: np.ndarray, level_first: int) -> None:
+        """The new states kept (the first `len(numbers)` in key order) become
+        the frontier, numbered (the level's numbers start at `level_first`)."""
+        new, self.new = self.new, []
+        self._hold(new[:len(numbers)], numbers.astype(np.uint64), level_first)
+        self.level += 1
+
+    def _hold(self, states: list[Any], numbers: np.ndarray, level_first: int) -> None:
+        """Keep `states` (numbered `numbers`, in increasing order) until they
+        are expanded, a chunk of the level at a time: those past this
+        partition's share of the budget pickled (`checker.frontier`)."""
+        self.numbers = numbers
+        _, bounds = _chunks_of(numbers, level_first)
+        whole = frontier.WHOLE // self.count  # this partition's share of the budget
+        self.states = [states[low:high] if low < whole else pack(states[low:high])
+                       for low, high in zip(bounds, bounds[1:])]
+
+
+def _chunks_of(numbers: np.ndarray, level_first: int) -> tuple[list[int], list[int]]:
+    """The chunk of the level (as one process numbers them) of each state
+    numbered in `numbers`, and where each chunk's run of them starts (and,
+    last, their count)."""
+    chunks = ((numbers - np.uint64(level_first)) // np.uint64(_chunk())).tolist()
+    bounds = [k for k in range(len(chunks)) if k == 0 or chunks[k] != chunks[k - 1]]
+    return chunks, bounds + [len(chunks)]
+
+
+def _chunk() -> int:
+    from checker import explore
+    return explore.CHUNK
+
+
+def _stops_search(model: Any, name: str) -> bool:
+    from checker import explore
+    return explore._stops_search(model, name)
+
+
+def _first(found: dict[str, Any], name: str, occurrence: Any) -> None:
+    if name not in found or occurrence.order < found[name].order:
+        found[name] = occurrence
+
+
+class Partitions:
+    """The main process's side: partition 0 and the children that own the
+    others."""
+
+    def __init__(self, search: Any, frontier: list[Any], first: int, count: int):
+        self.search, self.count = search, count
+        self.directory = tempfile.mkdtemp(
+            prefix="cmc-partitions-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        fingerprint = search.fingerprint
+        owners = owners_of([fingerprint(state) for state in frontier], count,
+                           search.config.exact).tolist()
+        self.size = len(frontier)
+        self.first = first
+        self.children: list[tuple[int, Any]] = []
+        self.store_bytes: dict[int, int] = {}  # of each child's visited set
+        self.held: dict[int, int] = {}  # the memory each child holds of its own
+        context = get_context("fork")
+        for index in range(1, count):
+            mine, theirs = context.Pipe()
+            pid = os.fork()
+            if pid == 0:
+                mine.close()
+                part = _Part(search, index, count, self.directory,
+                             [s for s, o in zip(frontier, owners) if o == index],
+                             np.array([first + k for k, o in enumerate(owners) if o == index],
+                                      dtype=np.uint64), first)
+                _serve(part, theirs)  # never returns
+            theirs.close()
+            self.children.append((pid, mine))
+        self.part = _Part(search, 0, count, self.directory,
+                          [s for s, o in zip(frontier, owners) if o == 0],
+                          np.array([first + k for k, o in enumerate(owners) if o == 0],
+                                   dtype=np.uint64), first)
+
+    def level(self, deadline: float | None, probe_only: bool) -> Level:
+        """Expand the level the partitions hold; return the next one's size."""
+        search = self.search
+        shown = set(search.violations) | set(search.witnesses)
+        if search.bound_stop is not None:
+            shown.add(BOUND_STOP.name)
+        level_first = self.first
+        self._send(("expand", level_first, shown, deadline))
+        replies = [self.part.expand(level_first, shown, deadline)] + self._replies(deadline)
+        if any(reply[-1] for reply in replies):  # overdue
+            search.stopped_by = "time_limit"
+            return Level(0)
+        self._send(("admit", probe_only))
+        admitted = [self.part.admit(probe_only)] + self._replies(deadline)
+        found: dict[str, Any] = {}
+        for reply in replies:
+            for name, occurrence in reply[0].items():
+                _first(found, name, occurrence)
+        for reply in admitted:
+            for name, occurrence in reply[2].items():
+                _first(found, name, occurrence)
+        chunk_size = _chunk()
+
+        def chunk_of(key: int) -> int:
+            return ((key >> _ORDINAL_BITS) - level_first) // chunk_size
+
+        # where one process would stop within this level
+        stops = []
+        if not search.config.keep_going:
+            stops += [chunk_of(occurrence.order[0]) for name, occurrence in found.items()
+                      if _stops_search(search.model, name)]
+        keys = [reply[0] for reply in admitted]
+        if probe_only:
+            stops += [chunk_of(int(part.min())) for part in keys if len(part)]
+        cut = min(stops) if stops else None
+        limit = (key_of(level_first + (cut + 1) * chunk_size, 0) if cut is not None
+                 else None)
+        if limit is not None:
+            found = {name: occurrence for name, occurrence in found.items()
+                     if occurrence.order[0] < limit}
+            kept = [int(np.searchsorted(part, np.uint64(limit))) for part in keys]
+        else:
+            kept = [len(part) for part in keys]
+        for reply in replies:
+            for (chunk, action), n in reply[1].items():
+                if cut is None or chunk <= cut:
+                    search.generated += n
+                    search.action_counts[action] += n
+            search.bound_stops += sum(n for chunk, n in reply[2].items()
+                                      if cut is None or chunk <= cut)
+        if probe_only:
+            search._settle(found)
+            return Level(sum(kept))
+        kept_keys = [part[:n] for part, n in zip(keys, kept)]
+        for (_, actions, _), n in zip(admitted, kept):
+            search.new_states.update(actions[:n])
+        everything = np.concatenate(kept_keys) if kept_keys else np.zeros(0, np.uint64)
+        order = np.argsort(everything, kind="stable")
+        ranks = np.empty(len(everything), dtype=np.int64)
+        ranks[order] = np.arange(len(everything))
+        base = len(search.pointers)
+        ordered = everything[order]
+        search.pointers.extend((ordered >> np.uint64(_ORDINAL_BITS)).tolist(),
+                               (ordered & np.uint64(_ORDINALS)).tolist())
+        search._settle(found)
+        numbers, at = [], 0
+        for part in kept_keys:
+            numbers.append(ranks[at:at + len(part)] + base)
+            at += len(part)
+        self._send_each([("settle", n, base) for n in numbers[1:]])
+        self.part.settle(numbers[0], base)
+        self.first = base
+        self.size = len(everything)
+        search.reporter.update(search.depth + 1, len(search.pointers), search.generated,
+                               self.size)
+        return Level(self.size)
+
+    def _send(self, message: tuple) -> None:
+        self._send_each([message] * len(self.children))
+
+    def _send_each(self, messages: list[tuple]) -> None:
+        for (_, connection), message in zip(self.children, messages):
+            try:
+                connection.send(message)
+            except (BrokenPipeError, ConnectionResetError, EOFError):
+                raise Failed("a partition process died", died=True) from None
+
+    def _replies(self, deadline: float | None) -> list[tuple]:
+        """Each child's reply, in order; `Failed` if one failed."""
+        replies = []
+        for index, (_, connection) in enumerate(self.children):
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic()) + 1
+            if not connection.poll(timeout):
+                self.search.stopped_by = "time_limit"
+                return [(None, None, True)] * len(self.children)
+            try:
+                kind, value = connection.recv()
+            except (EOFError, ConnectionResetError):
+                raise Failed("a partition process died", died=True) from None
+            if kind == "failed":
+                raise Failed(value, died=False)
+            reply, canonical_seconds, memory, store_bytes = value
+            self.search.canonical_seconds += canonical_seconds
+            self.search.worker_memory = max(self.search.worker_memory, memory)
+            self.store_bytes[index] = store_bytes
+            self.held[index] = memory
+            replies.append(reply)
+        self.search.partition_store_bytes = sum(self.store_bytes.values())
+        return replies
+
+    def memory(self) -> int:
+        """Bytes the children held of their own at their last replies."""
+        return sum(self.held.values())
+
+    def close(self) -> None:
+        """Stop the children (they may be busy or stopped) and wait for them."""
+        for pid, connection in self.children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            connection.close()
+        for pid, _ in self.children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        self.children = []
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _serve(part: _Part, connection: Any) -> None:
+    """A child's loop: carry out the main process's requests until killed."""
+    # Ctrl-C reaches the whole process group: the main process handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    search = part.search
+    try:
+        while True:
+            request = connection.recv()
+            search.canonical_seconds = 0.0
+            if request[0] == "expand":
+                reply = part.expand(*request[1:])
+            elif request[0] == "admit":
+                reply = part.admit(*request[1:])
+            else:
+                part.settle(*request[1:])
+                continue
+            connection.send(("done", (reply, search.canonical_seconds,
+                                      workers.private_memory(), search.store.nbytes)))
+    except BaseException as error:  # reported to the main process, which decides
+        try:
+            connection.send(("failed", f"{type(error).__name__}: {error}"))
+        except BaseException:
+            pass
+    finally:
+        os._exit(0)

@@ -1,0 +1,137 @@
+"""A run killed with kill -9 and resumed from its last checkpoint gives
+exactly the result of an uninterrupted run."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from checker import CheckConfig, check
+from checker.checkpoint import FILE, Checkpoints
+from checker.errors import CheckerError
+from tests.checker.test_workers import Grid, tiny_chunks
+from tests.spec_runs import outcome
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def saved_depth(directory: Path) -> int:
+    with open(directory / FILE, "rb") as file:
+        _, values, _ = pickle.load(file)
+    return values["depth"]
+
+
+def kill_when_saved(pid: int, directory: Path, depth: int, seconds: float = 120) -> int:
+    """kill -9 the run once it saved a checkpoint at `depth` or deeper;
+    the depth of the checkpoint left."""
+    waited = time.monotonic() + seconds
+    while time.monotonic() < waited:
+        try:
+            if saved_depth(directory) >= depth:
+                break
+        except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+            pass
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return saved_depth(directory)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.parametrize("chunk", [None, 4], ids=["levels-whole", "levels-pickled"])
+def test_a_run_killed_mid_run_resumes_to_the_uninterrupted_result(tmp_path, chunk):
+    # with chunks of 4 states and no budget of whole states, the levels
+    # saved are pickled chunks (`checker.frontier`); with the engine's
+    # chunks and budget, these small levels are kept as they are
+    with tiny_chunks(chunk, whole=0) if chunk else contextlib.nullcontext():
+        config = CheckConfig(keep_going=True)
+        pid = os.fork()
+        if pid == 0:  # the run to be killed: slow enough to be caught mid-run
+            try:
+                check(Grid(on_expand=lambda state: time.sleep(0.002), side=30), config,
+                      checkpoints=Checkpoints(str(tmp_path), every=0.01))
+            finally:
+                os._exit(0)
+        depth = kill_when_saved(pid, tmp_path, 20)
+        assert 20 <= depth < 60  # killed mid-run: 60 levels in all
+        with open(tmp_path / FILE, "rb") as file:
+            _, _, frontier = pickle.load(file)
+        assert any(type(part) is bytes for part in frontier.chunks) == bool(chunk)
+        resumed = check(Grid(side=30), config,
+                        checkpoints=Checkpoints(str(tmp_path), every=0.01, resume=True))
+    assert outcome(resumed) == outcome(check(Grid(side=30), config))
+    assert (resumed.stats.distinct_states, resumed.stats.depth) == (31 * 31, 60)
+
+
+def test_a_checkpoint_of_another_check_is_refused(tmp_path):
+    check(Grid(side=5), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), every=0))
+    with pytest.raises(CheckerError, match=r"the checkpoint is of another check \(model "
+                                           r"'grid' with \{'side': 5\}\); resume it with "
+                                           r"the same spec and options"):
+        check(Grid(side=6), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), resume=True))
+    with pytest.raises(CheckerError, match="the checkpoint is of another check"):
+        check(Grid(side=5), CheckConfig(keep_going=True),
+              checkpoints=Checkpoints(str(tmp_path), resume=True))
+
+
+def test_resuming_from_a_folder_without_a_checkpoint_is_refused(tmp_path):
+    with pytest.raises(CheckerError, match=r"no checkpoint there \(checkpoint.pickle\)"):
+        check(Grid(side=5), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), resume=True))
+
+
+def cli(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "checker", *arguments]
+
+
+def result_without_timings(output: str) -> dict:
+    import json
+
+    document = json.loads(output)["results"][0]
+    for key in ("seconds", "states_per_second", "peak_memory_bytes", "worker_memory_bytes"):
+        document["stats"].pop(key)
+    return document
+
+
+@pytest.mark.slow
+def test_cmc_check_killed_with_kill_9_resumes_to_the_uninterrupted_result(tmp_path):
+    spec = "specs/paxos-3a-2v-3b.yaml"
+    environment = dict(os.environ, PYTHONPATH=str(ROOT))
+    run = subprocess.Popen(cli("check", spec, "--checkpoint", str(tmp_path),
+                               "--checkpoint-every", "0.01", "--format", "json"),
+                           cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
+    depth = kill_when_saved(run.pid, tmp_path, 12)
+    assert 12 <= depth < 24  # 24 levels in all
+    resumed = subprocess.run(cli("check", spec, "--resume", str(tmp_path), "--format", "json"),
+                             cwd=ROOT, env=environment, capture_output=True, text=True)
+    whole = subprocess.run(cli("check", spec, "--workers", "1", "--format", "json"),
+                           cwd=ROOT, env=environment, capture_output=True, text=True)
+    assert resumed.returncode == whole.returncode == 0
+    assert result_without_timings(resumed.stdout) == result_without_timings(whole.stdout)
+
+
+def test_cmc_check_refuses_to_resume_another_spec(tmp_path):
+    from click.testing import CliRunner
+
+    from cmc.main import cli as cmc
+
+    runner = CliRunner()
+    saved = runner.invoke(cmc, ["check", "specs/paxos-3a-2v-2b.yaml", "--checkpoint", str(tmp_path),
+                                "--checkpoint-every", "0.001"])
+    assert saved.exit_code == 0, saved.output
+    refused = runner.invoke(cmc, ["check", "specs/raft-2s.yaml", "--resume", str(tmp_path)])
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"error: {tmp_path}: the checkpoint is of another check (model 'paxos' with "
+        "{'acceptors': 3, 'ballots': 2, 'quorum': 'majority', 'values': 2}); resume it "
+        "with the same spec and options\n")
+    two = runner.invoke(cmc, ["check", "specs/raft-2s.yaml", "specs/paxos-3a-2v-2b.yaml",
+                              "--resume", str(tmp_path)])
+    assert two.exit_code == 2 and "--checkpoint and --resume take one SPEC" in two.stderr
