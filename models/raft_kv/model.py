@@ -9,23 +9,28 @@ end skips read_index's quorum round.
 
 from __future__ import annotations
 
+import inspect
+
 from checker import Fails, Param, ParamError, reachable
 from checker.history import Invoke as Invoked
 from checker.history import KeyValue, Respond, linearizable
 from models import register
 from models.kit import ActorModel, Bag, Node, on, step
 from models.kit.actors import Stay
+from models.kit.clock import Clock, on_timer
 from models.kit.memo import Memo
 from models.quorum import quorum_system
 from models.raft import (FOLLOWER, LEADER, MESSAGES, AdvanceCommitIndex, AppendEntries,
                          AppendEntriesRequest, AppendEntriesResponse, BecomeLeader, Campaign,
-                         ChangeConfig, CheckQuorum, ClientRequest, Restart, DropMessage, Receive, ServerNode)
+                         ChangeConfig, CheckQuorum, ClientRequest, RequestVoteRequest, Restart,
+                         Server, Timeout, DropMessage, Receive, ServerNode)
 from models.raft.records import entry_name, server_name
 from models.raft_kv.records import (KEYS, NOOP, Call, ClientGroup, ClientsState, Get, Heartbeat,
                                     HeartbeatResponse, Invoke, KvServerState, PendingRead,
                                     Put, Reply, Request, client_name, value_at)
 
-READ_PATHS = ("read_index", "log_read", "serializable")
+READ_PATHS = ("read_index", "log_read", "serializable", "lease_read", "leaseholder")
+TIMED = ("lease_read", "leaseholder")
 
 # -- a server ------------------------------------------------------------------------------
 
@@ -296,7 +301,9 @@ class RaftKV(ActorModel):
         Param("read_path", "read_index", "how a server serves a read: read_index (the leader "
               "confirms it leads with a quorum round, then answers from its applied state), "
               "log_read (through the log, as a write), serializable (any server answers "
-              "from its own applied state)", schema={"enum": list(READ_PATHS)}),
+              "from its own applied state), lease_read (the leader answers while its lease "
+              "lasts, by its clock), leaseholder (CockroachDB: the holder of the range lease "
+              "answers until the lease's expiration less the maximum clock offset)", schema={"enum": list(READ_PATHS)}),
         Param("timeouts", None, "the servers that may time out and start an election (a "
               "list of server numbers); null: every server", schema={
                   "type": ["array", "null"], "uniqueItems": True,
@@ -308,6 +315,17 @@ class RaftKV(ActorModel):
         Param("max_msgs", 3, "messages in flight at most: a step that would send more "
               "waits", minimum=1, maximum=20),
         Param("drops", 0, "messages the network may lose", minimum=0, maximum=10),
+        Param("election_timeout", 3, "lease_read: ticks after hearing from the leader before "
+              "a server may time out or vote for another", minimum=1, maximum=20),
+        Param("lease", 1, "lease_read: ticks the leader's lease lasts from its last "
+              "answered heartbeat round, on its clock; leaseholder: the range lease's "
+              "expiration", minimum=0, maximum=20),
+        Param("drift", 0, "lease_read, leaseholder: how far a server's clock may stray from the "
+              "reference time, in ticks", minimum=0, maximum=10),
+        Param("max_offset", 0, "leaseholder: the maximum clock offset the lease allows for, "
+              "in ticks (CockroachDB's --max-offset)", minimum=0, maximum=20),
+        Param("horizon", 4, "lease_read, leaseholder: how many ticks a run lasts", minimum=0,
+              maximum=50),
     )
     roles = (KvServer, ClientsNode)
     messages = MESSAGES + (Request, Reply, Heartbeat, HeartbeatResponse)
@@ -322,6 +340,12 @@ class RaftKV(ActorModel):
              KvServer.handle_heartbeat_response),
             (ClientsNode.invoke, ClientsNode.receive_reply))
     symmetry_sets = ("servers",)
+
+    def __new__(cls, *args, **kwargs):
+        # the read paths that rely on time run on the model with a clock
+        if kwargs.get("read_path") in TIMED and not issubclass(cls, RaftKVTimed):
+            cls = RaftKVTimed
+        return super().__new__(cls, *args, **kwargs)
 
     def setup(self) -> None:
         # what ServerNode reads of its model: a fixed configuration of majorities
@@ -425,10 +449,16 @@ class RaftKV(ActorModel):
             if s.role == LEADER:
                 view.update({f"{name}.next_index": list(s.next_index),
                              f"{name}.match_index": list(s.match_index)})
+            if self.clock is not None:
+                clock = state[-2]
+                view[f"{name}.clock"] = clock.now + clock.skew[i]
+                view[f"{name}.lease_until"] = s.lease_until
             if s.reads:
                 view[f"{name}.reads"] = [f"{client_name(r.client)}: acks "
                                          + " ".join(map(server_name, sorted(r.acks)))
                                          for r in s.reads]
+        if self.clock is not None:
+            view["now"] = state[-2].now
         clients = self.clients_of(state)
         view["history"] = [str(event) for event in clients.history]
         view["pending"] = [str(call) for call in clients.pending if call is not None]
@@ -476,3 +506,126 @@ class ServerTrustingItsCommitIndex(KvServer):
                                        "Linearizability")
 class RaftKVTrustingCommitIndex(RaftKVSkippingConfirmation):
     roles = (ServerTrustingItsCommitIndex, ClientsNode)
+
+
+# -- lease_read: time -----------------------------------------------------------------------------------
+
+
+class TimedKvServer(KvServer):
+    """A server with a clock (lease_read): elections start when a server's
+    election timer fires, a server ignores vote requests while it has heard
+    from its leader within the election timeout (etcd's CheckQuorum), and a
+    leader answers reads from its state while its lease lasts."""
+
+    def initial(self) -> KvServerState:
+        """As untimed, at time 0: s1's heartbeat round has just been
+        answered by every server, so every server has heard from it (its
+        election timer, if it may time out, and, for lease_read, its
+        refusal of votes run to `election_timeout`). s1's lease runs to
+        `lease` on its clock; a leaseholder's (CockroachDB's range lease,
+        whose expiration every server knows) to `lease` on every clock."""
+        model = self.model
+        s = super().initial()
+        if model.read_path == "lease_read":
+            s = s._replace(heard_until=model.election_timeout)
+        if self.id in model.electable:
+            s = s._replace(election_at=model.election_timeout)
+        if model.read_path == "lease_read" and s.role != LEADER:
+            return s  # a leader's lease is its own (renewal is not modelled)
+        return s._replace(lease_until=model.lease)
+
+    @on_timer(Timeout, deadline="election_at")
+    def election_timer(self, s, now):
+        """Timeout(i) when i's election timer fires; the next one is an
+        election timeout later."""
+        outcome = self.timeout(s)
+        if outcome is None:
+            return s._replace(election_at=None), ()
+        return outcome[0]._replace(election_at=now + self.model.election_timeout), outcome[1]
+
+    @on(RequestVoteRequest, Receive)
+    def handle_request_vote_request(self, s, m, now):
+        """A server that has heard from its leader within the election
+        timeout ignores a request for a later term (etcd's "in lease")."""
+        if m.term > s.current_term and now < s.heard_until:
+            return s, ()
+        return super().handle_request_vote_request(s, m)
+
+    @on(Request, Receive)
+    def handle_request(self, s, m, now):
+        """A read by lease, a leaseholder's write only under a lease; the
+        rest as untimed."""
+        path = self.model.read_path
+        if m.op == "read":
+            return getattr(self, path)(s, m, now)
+        if path == "leaseholder" and not self.holds_lease(s, now):
+            return s, ()
+        return super().handle_request(s, m)
+
+    def leaseholder(self, s, m, now):
+        """CockroachDB: the leaseholder answers from its applied state while
+        its clock is short of the lease's expiration by more than the
+        maximum clock offset (after that the lease is in its stasis period)."""
+        if not self.holds_lease(s, now) or now >= s.lease_until - self.model.max_offset \
+                or not self.knows_commit_index(s):
+            return s, ()
+        return s, [Reply(self.id, m.client, value_at(s.log, s.applied, m.key))]
+
+    def holds_lease(self, s, now) -> bool:
+        """The range lease, held by the Raft leader: s1's until its
+        expiration (by its clock); a later leader's once the old lease has
+        expired by its own clock (CockroachDB lets another replica acquire
+        the lease only then; the acquisition itself is not modelled)."""
+        if s.role != LEADER:
+            return False
+        return now < s.lease_until if self.id == 0 else now >= s.lease_until
+
+    def lease_read(self, s, m, now):
+        """The leader answers from its applied state, with no round trip,
+        while its clock is short of its lease's end (and it has committed an
+        entry of its term); otherwise it drops the read."""
+        if s.role != LEADER or s.lease_until is None or now >= s.lease_until \
+                or not self.knows_commit_index(s):
+            return s, ()
+        return s, [Reply(self.id, m.client, value_at(s.log, s.applied, m.key))]
+
+
+class RaftKVTimed(RaftKV):
+    """raft-kv with the kit's clock, for the read paths that rely on time."""
+
+    roles = (TimedKvServer, ClientsNode)
+    clock = Clock(Server, horizon="horizon", drift="drift")
+    next = ((TimedKvServer.election_timer, TimedKvServer.request_vote,
+             TimedKvServer.become_leader, TimedKvServer.advance_commit_index,
+             TimedKvServer.append_entries),
+            (TimedKvServer.handle_request_vote_request,
+             TimedKvServer.handle_request_vote_response,
+             TimedKvServer.handle_append_entries_request,
+             TimedKvServer.handle_append_entries_response, TimedKvServer.handle_request,
+             TimedKvServer.handle_heartbeat, TimedKvServer.handle_heartbeat_response),
+            (ClientsNode.invoke, ClientsNode.receive_reply))
+
+    def setup(self) -> None:
+        super().setup()
+        # no pauses: the clocks drift, the servers never stop
+        self.actions = tuple(kind for kind in self.actions
+                             if kind is not type(self).clock.Pause)
+
+    def _run(self, key: tuple):
+        """A handler gets the clock reading only if it takes one (raft.tla's
+        handlers, inherited, do not)."""
+        node, name, record, inputs, now = key
+        if name not in _CLOCKED.setdefault(type(node), _clocked_handlers(type(node))):
+            key = (node, name, record, inputs, None)
+        return super()._run(key)
+
+    def bound_reason(self, state: tuple) -> str | None:
+        return ActorModel.bound_reason(self, state) or super().bound_reason(state)
+
+
+_CLOCKED: dict[type, frozenset] = {}
+
+
+def _clocked_handlers(kind: type) -> frozenset:
+    return frozenset(name for name in kind.handlers()
+                     if "now" in inspect.signature(getattr(kind, name)).parameters)

@@ -85,6 +85,10 @@ class KvServerState(NamedTuple):
     inflight: frozenset[Server] = frozenset()
     waiting: frozenset[Client] = frozenset()
     reads: tuple[PendingRead, ...] = ()
+    # lease_read only (times on the server's own clock)
+    election_at: int | None = None   # timer: when it times out and starts an election
+    heard_until: int = 0             # it ignores vote requests until then (CheckQuorum)
+    lease_until: int | None = None   # a leader's lease: it answers reads until then
 
 
 class Call(NamedTuple):

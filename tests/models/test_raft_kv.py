@@ -166,3 +166,73 @@ def test_the_read_index_mutants_need_the_read_index_path():
     with pytest.raises(ParamError, match="mutant: no_quorum_check breaks the read_index path; "
                                          "give read_path: read_index"):
         RaftKV(mutant="no_quorum_check", read_path="serializable")
+
+
+# -- leases: sound while clocks stay within the margin ----------------------------------------------
+
+LEASE_BROKEN = """\
+Tick(now=1, lagging=0)
+Tick(now=2, lagging=0)
+Rush(node=1)
+Timeout(s2)
+RequestVote(s2, s2)
+Receive(RequestVoteRequest(s2→s2, term 2, last log t1@1))
+Receive(RequestVoteResponse(s2→s2, term 2, granted))
+RequestVote(s2, s3)
+Rush(node=2)
+Receive(RequestVoteRequest(s2→s3, term 2, last log t1@1))
+Receive(RequestVoteRequest(s2→s3, term 2, last log t1@1))
+Receive(RequestVoteResponse(s3→s2, term 2, granted))
+BecomeLeader(s2)
+AppendEntries(s2, s3)
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t1@1, entries [t2:noop], commit 1))
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t1@1, entries [t2:noop], commit 1))
+Receive(AppendEntriesResponse(s3→s2, term 2, success, match 2))
+Invoke(c1: write(x, 1) → s2)
+Receive(Request(c1: write(x, 1) → s2))
+AppendEntries(s2, s3)
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t2@2, entries [t2:put(x, 1) by c1], commit 1))
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t2@2, entries [t2:put(x, 1) by c1], commit 1))
+Receive(AppendEntriesResponse(s3→s2, term 2, success, match 3))
+AdvanceCommitIndex(s2)
+Receive(Reply(s2→c1, ok))
+Invoke(c2: read(x) → s1)
+Receive(Request(c2: read(x) → s1))
+Receive(Reply(s1→c2, 0))"""
+
+
+def test_a_lease_read_beyond_the_drift_bound_is_stale():
+    model, found = violation("raft-kv-lease-read-drift.yaml")
+    assert steps(found.trace) == LEASE_BROKEN
+    final = found.trace.final
+    assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
+    # at time 2 s1's clock still reads 0, inside its lease; s2's and s3's read 3
+    assert view(model, final, "now", "s1.clock", "s1.lease_until", "s1.role", "s2.clock",
+                "s3.clock", "s2.role") == {"now": 2, "s1.clock": 0, "s1.lease_until": 1,
+                                           "s1.role": "Leader", "s2.clock": 3, "s3.clock": 3,
+                                           "s2.role": "Leader"}
+
+
+def test_a_lease_read_within_the_drift_bound_holds_across_a_leader_change():
+    _, _, result = checked_spec("raft-kv-lease-read.yaml")
+    assert result.verdict == "holds"
+    assert [w.property.name for w in result.witnesses] == ["new_leader"]
+
+
+@pytest.mark.slow
+def test_leaseholder_reads_hold_within_the_maximum_offset():
+    _, _, result = checked_spec("large/raft-kv-leaseholder.yaml")
+    assert result.verdict == "holds"
+    assert [w.property.name for w in result.witnesses] == ["new_leader"]
+
+
+@pytest.mark.slow
+def test_a_leaseholder_read_beyond_the_maximum_offset_is_stale():
+    model, found = violation("large/raft-kv-leaseholder-offset.yaml")
+    # as the lease read's, but s3 needs no clock of its own to vote
+    assert steps(found.trace) == LEASE_BROKEN.replace("Rush(node=2)\n", "")
+    final = found.trace.final
+    assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
+    # s2's clock reads the expiration, 3, while s1's reads 0: 3 apart, beyond max_offset 2
+    assert view(model, final, "now", "s1.clock", "s2.clock", "s2.role") == {
+        "now": 2, "s1.clock": 0, "s2.clock": 3, "s2.role": "Leader"}
