@@ -19,7 +19,17 @@ with a store applied from the log and clients that record a history:
     (the state it answers from has applied at least the recorded index);
   - ``log_read``: the read is a log entry, answered when applied;
   - ``serializable`` (etcd's ``--consistency=s``): any server answers at
-    once from its own applied state.
+    once from its own applied state;
+  - ``lease_read`` (etcd's lease-based read) and ``leaseholder``
+    (CockroachDB's range lease) run on the kit's clock (`RaftKVTimed`):
+    elections start when a server's election timer fires; with
+    ``lease_read`` a server ignores vote requests while it has heard from
+    its leader within the election timeout (etcd's CheckQuorum) and the
+    leader answers while its clock is short of its lease; with
+    ``leaseholder`` the lease's holder answers until the expiration less
+    ``max_offset`` by its clock, and another leader accepts writes only once
+    its clock reads the expiration. The lease is granted at time 0 and not
+    renewed.
 
 - **Clients** (``c1..cK``): each invokes up to ``ops`` operations, one at
   a time, a write of a value 1..values or a read, sending it to a server of
@@ -45,13 +55,27 @@ Deliberate differences from raft.tla and etcd, to keep the runs small:
   out): that call stays pending.
 - A heartbeat for read_index is a message of its own (etcd's MsgHeartbeat
   with the read's context), not an AppendEntries.
+- A leader sends AppendEntries to a follower only when the follower may
+  lack an entry and no earlier one to it is unanswered (etcd's flow
+  control), not at any time as raft.tla does: so followers learn the last
+  commit index only with a later entry, and a lost AppendEntries is not
+  sent again.
+- ``timeouts`` may restrict which servers start elections, and
+  ``workload`` fix each client's calls (and where they go), to keep the
+  runs with a leader change small.
+
+`docs/reads.md` explains each path's assumption from the checker's output.
 """
 
 from models.raft_kv.model import (ClientsNode, KvServer, RaftKV, RaftKVSkippingConfirmation,
-                                  ServerSkippingConfirmation)
+                                  RaftKVTimed, RaftKVTrustingCommitIndex,
+                                  ServerSkippingConfirmation, ServerTrustingItsCommitIndex,
+                                  TimedKvServer)
 from models.raft_kv.records import (Call, ClientsState, Get, Heartbeat, HeartbeatResponse,
                                     Invoke, KvServerState, PendingRead, Put, Reply, Request)
 
 __all__ = ["Call", "ClientsNode", "ClientsState", "Get", "Heartbeat", "HeartbeatResponse",
            "Invoke", "KvServer", "KvServerState", "PendingRead", "Put", "RaftKV",
-           "RaftKVSkippingConfirmation", "Reply", "Request", "ServerSkippingConfirmation"]
+           "RaftKVSkippingConfirmation", "RaftKVTimed", "RaftKVTrustingCommitIndex", "Reply",
+           "Request", "ServerSkippingConfirmation", "ServerTrustingItsCommitIndex",
+           "TimedKvServer"]

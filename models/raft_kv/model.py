@@ -3,15 +3,16 @@
 `KvServer` is a `models.raft.ServerNode` (raft.tla's handlers, unchanged)
 with the store added: it applies committed entries, answers the clients
 whose commands it applied, and serves reads by the spec's `read_path`.
-`ClientsNode` runs every client and keeps their history. The mutant at the
-end skips read_index's quorum round.
+`ClientsNode` runs every client and keeps their history. The mutants skip
+one of read_index's two checks. `TimedKvServer` and `RaftKVTimed` add the
+kit's clock for the lease paths.
 """
 
 from __future__ import annotations
 
 import inspect
 
-from checker import Fails, Param, ParamError, reachable
+from checker import Param, ParamError, reachable
 from checker.history import Invoke as Invoked
 from checker.history import KeyValue, Respond, linearizable
 from models import register
@@ -215,7 +216,7 @@ class KvServer(ServerNode):
         return served, replies
 
 
-# -- the clients -----------------------------------------------------------------------------------
+# -- the clients ----------------------------------------------------------------------------------
 
 
 class ClientsNode(Node):
@@ -276,7 +277,7 @@ def _put(row: tuple, i: int, value) -> tuple:
     return row[:i] + (value,) + row[i + 1:]
 
 
-# -- the model ---------------------------------------------------------------------------------------
+# -- the model ------------------------------------------------------------------------------------
 
 
 @register
@@ -303,7 +304,8 @@ class RaftKV(ActorModel):
               "log_read (through the log, as a write), serializable (any server answers "
               "from its own applied state), lease_read (the leader answers while its lease "
               "lasts, by its clock), leaseholder (CockroachDB: the holder of the range lease "
-              "answers until the lease's expiration less the maximum clock offset)", schema={"enum": list(READ_PATHS)}),
+              "answers until the lease's expiration less the maximum clock offset)",
+              schema={"enum": list(READ_PATHS)}),
         Param("timeouts", None, "the servers that may time out and start an election (a "
               "list of server numbers); null: every server", schema={
                   "type": ["array", "null"], "uniqueItems": True,
@@ -468,7 +470,7 @@ class RaftKV(ActorModel):
         return view
 
 
-# -- mutants ------------------------------------------------------------------------------------------
+# -- mutants --------------------------------------------------------------------------------------
 
 
 class ServerSkippingConfirmation(KvServer):
@@ -508,7 +510,7 @@ class RaftKVTrustingCommitIndex(RaftKVSkippingConfirmation):
     roles = (ServerTrustingItsCommitIndex, ClientsNode)
 
 
-# -- lease_read: time -----------------------------------------------------------------------------------
+# -- lease_read: time -----------------------------------------------------------------------------
 
 
 class TimedKvServer(KvServer):

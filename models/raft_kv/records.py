@@ -68,7 +68,8 @@ class PendingRead(NamedTuple):
 
 class KvServerState(NamedTuple):
     """raft.tla's variables (as `models.raft.ServerState`), then: how far
-    the log is applied, the servers a leader's AppendEntries to is unanswered, the clients owed an answer when their command
+    the log is applied, the servers a leader's AppendEntries to is
+    unanswered, the clients owed an answer when their command
     is applied, and the leader's pending read_index reads."""
 
     current_term: int
@@ -175,7 +176,7 @@ for _kind in (Request, Reply, Heartbeat, HeartbeatResponse):
     _kind.__repr__ = _kind.__str__
 
 
-# -- actions ---------------------------------------------------------------------------------------
+# -- actions --------------------------------------------------------------------------------------
 
 
 class Invoke(NamedTuple):

@@ -29,7 +29,7 @@ def history(model, state) -> list[str]:
     return view(model, state, "history")["history"]
 
 
-# -- serializable: a follower answers from what it has applied -------------------------------------
+# -- serializable: a follower answers from what it has applied ------------------------------------
 
 
 def test_a_serializable_read_from_a_follower_is_stale():
@@ -56,7 +56,7 @@ Receive(Reply(s2→c2, 0))"""
                                 "s2.commit_index": 1, "s2.store": {"x": 0}}
 
 
-# -- read_index: the quorum round and the new leader's wait ------------------------------------------
+# -- read_index: the quorum round and the new leader's wait ---------------------------------------
 
 ELECTION_OF_S2_BY_S3 = """\
 Timeout(s2)
@@ -150,7 +150,7 @@ def test_read_index_holds_across_a_leader_change(name):
     assert any(w.property.name == "new_leader" for w in result.witnesses)
 
 
-# -- bad input ----------------------------------------------------------------------------------------
+# -- bad input ------------------------------------------------------------------------------------
 
 
 def test_a_workload_naming_a_missing_server_is_one_line_and_exit_2(tmp_path):
@@ -168,7 +168,7 @@ def test_the_read_index_mutants_need_the_read_index_path():
         RaftKV(mutant="no_quorum_check", read_path="serializable")
 
 
-# -- leases: sound while clocks stay within the margin ----------------------------------------------
+# -- leases: sound while clocks stay within the margin --------------------------------------------
 
 LEASE_BROKEN = """\
 Tick(now=1, lagging=0)
