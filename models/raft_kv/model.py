@@ -284,7 +284,8 @@ def _put(row: tuple, i: int, value) -> tuple:
 class RaftKV(ActorModel):
     name = "raft-kv"
     summary = ("a key-value store replicated by Raft, with clients whose history must be "
-               "linearizable; reads by read_index, log_read or serializable")
+               "linearizable; reads by read_index, log_read, serializable, lease_read or "
+               "leaseholder")
     params = (
         Param("servers", 3, "number of Raft servers", minimum=1, maximum=5),
         Param("clients", 2, "number of clients", minimum=1, maximum=4),
@@ -317,8 +318,9 @@ class RaftKV(ActorModel):
         Param("max_msgs", 3, "messages in flight at most: a step that would send more "
               "waits", minimum=1, maximum=20),
         Param("drops", 0, "messages the network may lose", minimum=0, maximum=10),
-        Param("election_timeout", 3, "lease_read: ticks after hearing from the leader before "
-              "a server may time out or vote for another", minimum=1, maximum=20),
+        Param("election_timeout", 3, "lease_read, leaseholder: ticks after hearing from the "
+              "leader before a server's election timer fires (lease_read: and before it "
+              "votes for another)", minimum=1, maximum=20),
         Param("lease", 1, "lease_read: ticks the leader's lease lasts from its last "
               "answered heartbeat round, on its clock; leaseholder: the range lease's "
               "expiration", minimum=0, maximum=20),
