@@ -143,7 +143,8 @@ def test_linearizable_paths_hold_and_their_reads_see_writes(name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["large/raft-kv-read-index.yaml",
-                                  "large/raft-kv-read-index-new-leader.yaml"])
+                                  "large/raft-kv-read-index-new-leader.yaml",
+                                  "large/raft-kv-read-index-lossy.yaml"])
 def test_read_index_holds_across_a_leader_change(name):
     _, _, result = checked_spec(name)
     assert result.verdict == "holds"
