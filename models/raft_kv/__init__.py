@@ -67,10 +67,10 @@ Deliberate differences from raft.tla and etcd, to keep the runs small:
 `docs/reads.md` explains each path's assumption from the checker's output.
 """
 
+from models.raft_kv.leases import RaftKVTimed, TimedKvServer
 from models.raft_kv.model import (ClientsNode, KvServer, RaftKV, RaftKVSkippingConfirmation,
-                                  RaftKVTimed, RaftKVTrustingCommitIndex,
-                                  ServerSkippingConfirmation, ServerTrustingItsCommitIndex,
-                                  TimedKvServer)
+                                  RaftKVTrustingCommitIndex, ServerSkippingConfirmation,
+                                  ServerTrustingItsCommitIndex)
 from models.raft_kv.records import (Call, ClientsState, Get, Heartbeat, HeartbeatResponse,
                                     Invoke, KvServerState, PendingRead, Put, Reply, Request)
 
