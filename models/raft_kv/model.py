@@ -21,7 +21,8 @@ from models.kit.memo import Memo
 from models.quorum import quorum_system
 from models.raft import (FOLLOWER, LEADER, MESSAGES, AdvanceCommitIndex, AppendEntries,
                          AppendEntriesRequest, AppendEntriesResponse, BecomeLeader, Campaign,
-                         ChangeConfig, CheckQuorum, ClientRequest, Restart, DropMessage, Receive, ServerNode)
+                         ChangeConfig, CheckQuorum, ClientRequest, DropMessage, Receive, Restart,
+                         ServerNode)
 from models.raft.records import entry_name, server_name
 from models.raft_kv.records import (KEYS, NOOP, Call, ClientGroup, ClientsState, Get, Heartbeat,
                                     HeartbeatResponse, Invoke, KvServerState, PendingRead,
