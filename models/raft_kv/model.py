@@ -11,9 +11,12 @@ clock, in `models.raft_kv.leases`.
 from __future__ import annotations
 
 
+from collections import Counter
+
 from checker import Param, ParamError, reachable
 from checker.history import Invoke as Invoked
 from checker.history import KeyValue, Respond, linearizable
+from checker.model import Note, Received, Sent
 from models import register
 from models.kit import ActorModel, Bag, Node, on, step
 from models.kit.actors import Stay
@@ -436,7 +439,37 @@ class RaftKV(ActorModel):
     # -- presentation -----------------------------------------------------------------------
 
     def nodes(self) -> tuple[str, ...]:
-        return tuple(server_name(i) for i in range(self.servers)) + ("clients",)
+        return (tuple(server_name(i) for i in range(self.servers))
+                + tuple(client_name(c) for c in range(self.clients)))
+
+    def step_events(self, state: tuple, action, next_state: tuple) -> list:
+        """For sequence charts: what the step takes out of the bag is
+        received (a Receive names its message: it may stay in the bag, as
+        raft.tla's UpdateTerm leaves it), what it puts in is sent; role and
+        term changes, and the history's events, are notes."""
+        before, after = Counter(self._bag(state)), Counter(self._bag(next_state))
+        taken, put = before - after, after - before
+        events: list = []
+        if type(action) is DropMessage:
+            events.append(Note(_ends(action.message)[1], f"network loses {action.message}"))
+        elif type(action) is Receive:
+            events.append(Received(*_ends(action.m), str(action.m)))
+        else:
+            events += [Received(*_ends(m), str(m)) for m in sorted(taken.elements(), key=str)]
+        events += [Sent(*_ends(m), str(m)) for m in sorted(put.elements(), key=str)]
+        for i, (old, new) in enumerate(zip(self.servers_of(state),
+                                           self.servers_of(next_state))):
+            if old.role != new.role or old.current_term != new.current_term:
+                events.append(Note(server_name(i), f"{new.role} in term {new.current_term}"))
+        old, new = self.clients_of(state).history, self.clients_of(next_state).history
+        for event in new[len(old):]:
+            events.append(Note(event.client, str(event)))
+        return events
+
+    def _bag(self, state: tuple) -> list:
+        """The messages in flight, each copy."""
+        return [m for component in state[-1][:-1] for m, copies in component
+                for _ in range(copies)]
 
     def state_view(self, state: tuple) -> dict:
         view: dict = {}
@@ -469,6 +502,15 @@ class RaftKV(ActorModel):
                                  for m in self.sent(state, self.messages[k]))
         view["drops_left"] = state[-1][-1][0]
         return view
+
+
+def _ends(m) -> tuple[str, str]:
+    """Who sends `m` and who receives it, as charts name them."""
+    if type(m) is Request:
+        return client_name(m.client), server_name(m.server)
+    if type(m) is Reply:
+        return server_name(m.server), client_name(m.client)
+    return server_name(m.source), server_name(m.dest)
 
 
 # -- mutants --------------------------------------------------------------------------------------
