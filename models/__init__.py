@@ -26,3 +26,4 @@ from models import raft  # noqa: F401
 from models import paxos_textbook  # noqa: F401
 from models import paxos_liveness  # noqa: F401
 from models import lease_election  # noqa: F401
+from models import raft_kv  # noqa: F401

@@ -30,7 +30,9 @@ def command_value(name: str) -> int:
     return -int.from_bytes(b"\x01" + name.encode(), "big")
 
 
-def value_name(value: int) -> str:
+def value_name(value: Any) -> str:
+    if not isinstance(value, int):
+        return str(value)  # a command of a model built on this one (raft-kv's put(x, 1))
     if value >= CONFIG:
         return config_name(value)  # a configuration entry (membership change)
     if value >= 0:

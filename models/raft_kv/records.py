@@ -1,0 +1,189 @@
+"""raft-kv's records: a server's state (raft.tla's variables and the
+store's), the clients' state with their history, the commands in the log,
+the messages between clients and servers and for confirming leadership,
+and the actions with how they print."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from models.kit import ids
+from models.kit.records import indexed_by
+from models.raft.records import Server, server_name
+
+Client = ids("clients", "c")      # a client's number, in commands, messages and calls
+ClientGroup = ids("client_group", "clients")  # the one node that runs every client
+
+KEYS = ("x", "y")
+
+
+def client_name(c: int) -> str:
+    return f"c{c + 1}"
+
+
+# -- the commands a log holds (entries are (term, command)) ------------------------------
+
+NOOP = "noop"  # a new leader's first entry (etcd appends an empty entry on election)
+
+
+class Put(NamedTuple):
+    client: Client
+    key: int
+    value: int
+
+    def __str__(self) -> str:
+        return f"put({KEYS[self.key]}, {self.value}) by {client_name(self.client)}"
+
+
+class Get(NamedTuple):
+    """A read that goes through the log (read_path log_read)."""
+
+    client: Client
+    key: int
+
+    def __str__(self) -> str:
+        return f"get({KEYS[self.key]}) by {client_name(self.client)}"
+
+
+def value_at(log: tuple, applied: int, key: int) -> int:
+    """The value of `key` after applying the first `applied` entries of `log` (0 before any put)."""
+    for _, command in reversed(log[:applied]):
+        if type(command) is Put and command.key == key:
+            return command.value
+    return 0
+
+
+# -- state ------------------------------------------------------------------------------------
+
+
+class PendingRead(NamedTuple):
+    """A read the leader serves once a quorum confirms it still leads
+    (read_index): who has answered its heartbeat."""
+
+    client: Client
+    seq: int           # which of the client's calls (heartbeats name it)
+    key: int
+    acks: frozenset[Server]
+
+
+class KvServerState(NamedTuple):
+    """raft.tla's variables (as `models.raft.ServerState`), then: how far
+    the log is applied, the servers a leader's AppendEntries to is
+    unanswered, the clients owed an answer when their command
+    is applied, and the leader's pending read_index reads."""
+
+    current_term: int
+    role: str
+    voted_for: Server | None
+    log: tuple
+    commit_index: int
+    votes_responded: frozenset[Server]
+    votes_granted: frozenset[Server]
+    next_index: indexed_by(Server)
+    match_index: indexed_by(Server)
+    recent_active: frozenset[Server] = frozenset()
+    applied: int = 0
+    inflight: frozenset[Server] = frozenset()
+    waiting: frozenset[Client] = frozenset()
+    reads: tuple[PendingRead, ...] = ()
+    # lease_read only (times on the server's own clock)
+    election_at: int | None = None   # timer: when it times out and starts an election
+    heard_until: int = 0             # it ignores vote requests until then (CheckQuorum)
+    lease_until: int | None = None   # a leader's lease: it answers reads until then
+
+
+class Call(NamedTuple):
+    """An operation a client invokes, and the server it sends it to."""
+
+    client: Client
+    op: str            # "read" or "write"
+    key: int
+    value: int | None  # the value written
+    server: Server
+
+    def __str__(self) -> str:
+        arg = "" if self.value is None else f", {self.value}"
+        return (f"{client_name(self.client)}: {self.op}({KEYS[self.key]}{arg}) "
+                f"→ {server_name(self.server)}")
+
+
+class ClientsState(NamedTuple):
+    """Every client's state in one record, because the history is one
+    sequence: the order in which all clients invoked and saw results."""
+
+    history: tuple = ()               # of checker.history Invoke and Respond
+    pending: tuple[Call | None, ...] = ()  # per client: its outstanding call, or None
+    ops_left: tuple[int, ...] = ()    # per client: operations it may still invoke
+
+
+# -- messages -----------------------------------------------------------------------------------
+
+
+class Request(NamedTuple):
+    """A call, from its client to the server it chose."""
+
+    client: Client
+    op: str
+    key: int
+    value: int | None
+    server: Server
+    seq: int  # the client's calls before this one
+    src, dst = "client", "server"
+
+    def __str__(self) -> str:
+        return f"Request({Call(*self[:5])})"
+
+
+class Reply(NamedTuple):
+    server: Server
+    client: Client
+    result: Any  # "ok" or the value read
+    src = "server"
+
+    def __str__(self) -> str:
+        return f"Reply({server_name(self.server)}→{client_name(self.client)}, {self.result})"
+
+
+class Heartbeat(NamedTuple):
+    """read_index: "am I still leader?", for the read of `client`."""
+
+    source: Server
+    dest: Server
+    term: int
+    client: Client
+    seq: int
+    src, dst = "source", "dest"
+
+    def __str__(self) -> str:
+        return (f"Heartbeat({server_name(self.source)}→{server_name(self.dest)}, "
+                f"term {self.term}, read of {client_name(self.client)})")
+
+
+class HeartbeatResponse(NamedTuple):
+    source: Server
+    dest: Server
+    term: int
+    client: Client
+    seq: int
+    src, dst = "source", "dest"
+
+    def __str__(self) -> str:
+        return (f"HeartbeatResponse({server_name(self.source)}→{server_name(self.dest)}, "
+                f"term {self.term}, read of {client_name(self.client)})")
+
+
+for _kind in (Request, Reply, Heartbeat, HeartbeatResponse):
+    _kind.__repr__ = _kind.__str__
+
+
+# -- actions --------------------------------------------------------------------------------------
+
+
+class Invoke(NamedTuple):
+    """A client invokes an operation: it records the invocation and sends the request."""
+
+    clients: ClientGroup
+    call: Call
+
+    def __str__(self) -> str:
+        return f"Invoke({self.call})"

@@ -1,0 +1,239 @@
+"""The `raft-kv` model: each read path's verdict, the shortest stale read of
+each violation step by step with the history it ends in, and bad input.
+
+(The specs' `expect:` blocks pin distinct states and depths; tests/test_specs.py
+checks them. Here: what the traces and histories show.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from click.testing import CliRunner
+
+from checker import ParamError
+from cmc.main import cli
+from models.raft_kv import RaftKV
+from tests.spec_runs import checked_spec, steps, view
+
+
+def violation(name: str):
+    _, model, result = checked_spec(name)
+    assert result.verdict == "violated"
+    (found,) = result.violations
+    assert found.property.name == "linearizability"
+    return model, found
+
+
+def history(model, state) -> list[str]:
+    return view(model, state, "history")["history"]
+
+
+# -- serializable: a follower answers from what it has applied ------------------------------------
+
+
+def test_a_serializable_read_from_a_follower_is_stale():
+    model, found = violation("raft-kv-serializable.yaml")
+    assert found.reason == "the history of 2 completed operations is not linearizable"
+    assert steps(found.trace) == """\
+Invoke(c1: write(x, 1) → s1)
+Receive(Request(c1: write(x, 1) → s1))
+AppendEntries(s1, s2)
+Receive(AppendEntriesRequest(s1→s2, term 1, prev t1@1, entries [t1:put(x, 1) by c1], commit 1))
+Receive(AppendEntriesRequest(s1→s2, term 1, prev t1@1, entries [t1:put(x, 1) by c1], commit 1))
+Receive(AppendEntriesResponse(s2→s1, term 1, success, match 2))
+AdvanceCommitIndex(s1)
+Receive(Reply(s1→c1, ok))
+Invoke(c2: read(x) → s2)
+Receive(Request(c2: read(x) → s2))
+Receive(Reply(s2→c2, 0))"""
+    final = found.trace.final
+    assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
+    # s2 holds the write but has not learnt that it is committed
+    assert view(model, final, "s1.commit_index", "s1.store", "s2.log", "s2.commit_index",
+                "s2.store") == {"s1.commit_index": 2, "s1.store": {"x": 1},
+                                "s2.log": ["t1:noop", "t1:put(x, 1) by c1"],
+                                "s2.commit_index": 1, "s2.store": {"x": 0}}
+
+
+# -- read_index: the quorum round and the new leader's wait ---------------------------------------
+
+ELECTION_OF_S2_BY_S3 = """\
+Timeout(s2)
+RequestVote(s2, s2)
+RequestVote(s2, s3)
+Receive(RequestVoteRequest(s2→s2, term 2, last log t1@1))
+Receive(RequestVoteResponse(s2→s2, term 2, granted))
+Receive(RequestVoteRequest(s2→s3, term 2, last log t1@1))
+Receive(RequestVoteRequest(s2→s3, term 2, last log t1@1))
+Receive(RequestVoteResponse(s3→s2, term 2, granted))
+BecomeLeader(s2)"""
+
+
+def test_without_the_quorum_round_a_deposed_leader_answers_stale():
+    model, found = violation("raft-kv-mutant-no-quorum-check.yaml")
+    assert steps(found.trace) == ELECTION_OF_S2_BY_S3 + """
+AppendEntries(s2, s3)
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t1@1, entries [t2:noop], commit 1))
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t1@1, entries [t2:noop], commit 1))
+Receive(AppendEntriesResponse(s3→s2, term 2, success, match 2))
+Invoke(c1: write(x, 1) → s2)
+Receive(Request(c1: write(x, 1) → s2))
+AppendEntries(s2, s3)
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t2@2, entries [t2:put(x, 1) by c1], commit 1))
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t2@2, entries [t2:put(x, 1) by c1], commit 1))
+Receive(AppendEntriesResponse(s3→s2, term 2, success, match 3))
+AdvanceCommitIndex(s2)
+Receive(Reply(s2→c1, ok))
+Invoke(c2: read(x) → s1)
+Receive(Request(c2: read(x) → s1))
+Receive(Reply(s1→c2, 0))"""
+    final = found.trace.final
+    assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
+    # s1 still believes it leads term 1
+    assert view(model, final, "s1.role", "s1.current_term", "s2.role", "s2.current_term",
+                "s2.store") == {"s1.role": "Leader", "s1.current_term": 1, "s2.role": "Leader",
+                                "s2.current_term": 2, "s2.store": {"x": 1}}
+
+
+def test_a_new_leader_that_does_not_wait_for_its_term_answers_stale():
+    model, found = violation("raft-kv-mutant-no-term-commit-check.yaml")
+    assert steps(found.trace) == """\
+Invoke(c1: write(x, 1) → s1)
+Receive(Request(c1: write(x, 1) → s1))
+AppendEntries(s1, s2)
+Receive(AppendEntriesRequest(s1→s2, term 1, prev t1@1, entries [t1:put(x, 1) by c1], commit 1))
+Receive(AppendEntriesRequest(s1→s2, term 1, prev t1@1, entries [t1:put(x, 1) by c1], commit 1))
+Timeout(s2)
+RequestVote(s2, s1)
+Receive(AppendEntriesResponse(s2→s1, term 1, success, match 2))
+AdvanceCommitIndex(s1)
+Receive(RequestVoteRequest(s2→s1, term 2, last log t1@2))
+Receive(RequestVoteRequest(s2→s1, term 2, last log t1@2))
+Receive(RequestVoteResponse(s1→s2, term 2, granted))
+RequestVote(s2, s2)
+Receive(RequestVoteRequest(s2→s2, term 2, last log t1@2))
+Receive(RequestVoteResponse(s2→s2, term 2, granted))
+BecomeLeader(s2)
+Receive(Reply(s1→c1, ok))
+Invoke(c2: read(x) → s2)
+Receive(Request(c2: read(x) → s2))
+Receive(Heartbeat(s2→s1, term 2, read of c2))
+Receive(HeartbeatResponse(s1→s2, term 2, read of c2))
+Receive(Reply(s2→c2, 0))"""
+    final = found.trace.final
+    assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
+    # s2 holds the write, committed by s1, but its commit index does not cover it
+    assert view(model, final, "s2.log", "s2.commit_index", "s2.store") == {
+        "s2.log": ["t1:noop", "t1:put(x, 1) by c1", "t2:noop"], "s2.commit_index": 1,
+        "s2.store": {"x": 0}}
+
+
+@pytest.mark.parametrize("name", ["raft-kv-log-read.yaml", "raft-kv-read-index.yaml"])
+def test_linearizable_paths_hold_and_their_reads_see_writes(name):
+    _, model, result = checked_spec(name)
+    assert result.verdict == "holds"
+    (witness,) = result.witnesses
+    assert witness.property.name == "read_sees_write"
+    # c2 reads 1 while c1's write is committed but c1 not yet answered
+    assert history(model, witness.trace.final) == ["c1: write(x, 1)", "c2: read(x)",
+                                                   "c2: → 1"]
+    assert str(witness.trace.actions[-1]) == "Receive(Reply(s1→c2, 1))"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["large/raft-kv-read-index.yaml",
+                                  "large/raft-kv-read-index-new-leader.yaml",
+                                  "large/raft-kv-read-index-lossy.yaml"])
+def test_read_index_holds_across_a_leader_change(name):
+    _, _, result = checked_spec(name)
+    assert result.verdict == "holds"
+    assert any(w.property.name == "new_leader" for w in result.witnesses)
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+
+def test_a_workload_naming_a_missing_server_is_one_line_and_exit_2(tmp_path):
+    spec = tmp_path / "kv.yaml"
+    spec.write_text("model: raft-kv\nparams: {workload: [[read@s4]]}\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {spec}:2: params.workload[0][0]: 'read@s4' names a server "
+                             "above s3; the servers are s1..s3\n")
+
+
+def test_the_read_index_mutants_need_the_read_index_path():
+    with pytest.raises(ParamError, match="mutant: no_quorum_check breaks the read_index path; "
+                                         "give read_path: read_index"):
+        RaftKV(mutant="no_quorum_check", read_path="serializable")
+
+
+# -- leases: sound while clocks stay within the margin --------------------------------------------
+
+LEASE_BROKEN = """\
+Tick(now=1, lagging=0)
+Tick(now=2, lagging=0)
+Rush(node=1)
+Timeout(s2)
+RequestVote(s2, s2)
+Receive(RequestVoteRequest(s2→s2, term 2, last log t1@1))
+Receive(RequestVoteResponse(s2→s2, term 2, granted))
+RequestVote(s2, s3)
+Rush(node=2)
+Receive(RequestVoteRequest(s2→s3, term 2, last log t1@1))
+Receive(RequestVoteRequest(s2→s3, term 2, last log t1@1))
+Receive(RequestVoteResponse(s3→s2, term 2, granted))
+BecomeLeader(s2)
+AppendEntries(s2, s3)
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t1@1, entries [t2:noop], commit 1))
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t1@1, entries [t2:noop], commit 1))
+Receive(AppendEntriesResponse(s3→s2, term 2, success, match 2))
+Invoke(c1: write(x, 1) → s2)
+Receive(Request(c1: write(x, 1) → s2))
+AppendEntries(s2, s3)
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t2@2, entries [t2:put(x, 1) by c1], commit 1))
+Receive(AppendEntriesRequest(s2→s3, term 2, prev t2@2, entries [t2:put(x, 1) by c1], commit 1))
+Receive(AppendEntriesResponse(s3→s2, term 2, success, match 3))
+AdvanceCommitIndex(s2)
+Receive(Reply(s2→c1, ok))
+Invoke(c2: read(x) → s1)
+Receive(Request(c2: read(x) → s1))
+Receive(Reply(s1→c2, 0))"""
+
+
+def test_a_lease_read_beyond_the_drift_bound_is_stale():
+    model, found = violation("raft-kv-lease-read-drift.yaml")
+    assert steps(found.trace) == LEASE_BROKEN
+    final = found.trace.final
+    assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
+    # at time 2 s1's clock still reads 0, inside its lease; s2's and s3's read 3
+    assert view(model, final, "now", "s1.clock", "s1.lease_until", "s1.role", "s2.clock",
+                "s3.clock", "s2.role") == {"now": 2, "s1.clock": 0, "s1.lease_until": 1,
+                                           "s1.role": "Leader", "s2.clock": 3, "s3.clock": 3,
+                                           "s2.role": "Leader"}
+
+
+def test_a_lease_read_within_the_drift_bound_holds_across_a_leader_change():
+    _, _, result = checked_spec("raft-kv-lease-read.yaml")
+    assert result.verdict == "holds"
+    assert [w.property.name for w in result.witnesses] == ["new_leader"]
+
+
+@pytest.mark.slow
+def test_leaseholder_reads_hold_within_the_maximum_offset():
+    _, _, result = checked_spec("large/raft-kv-leaseholder.yaml")
+    assert result.verdict == "holds"
+    assert [w.property.name for w in result.witnesses] == ["new_leader"]
+
+
+@pytest.mark.slow
+def test_a_leaseholder_read_beyond_the_maximum_offset_is_stale():
+    model, found = violation("large/raft-kv-leaseholder-offset.yaml")
+    # as the lease read's, but s3 needs no clock of its own to vote
+    assert steps(found.trace) == LEASE_BROKEN.replace("Rush(node=2)\n", "")
+    final = found.trace.final
+    assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
+    # s2's clock reads the expiration, 3, while s1's reads 0: 3 apart, beyond max_offset 2
+    assert view(model, final, "now", "s1.clock", "s2.clock", "s2.role") == {
+        "now": 2, "s1.clock": 0, "s2.clock": 3, "s2.role": "Leader"}
