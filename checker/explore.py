@@ -501,7 +501,7 @@ class _Search:
         fingerprint and parent of every step, since a step that meets a
         state again, visited or met earlier in the chunk, is a step too)."""
         beyond = {fingerprints[k]: next_states[k] for k in outside}
-        cut = Counter(parent for fingerprint, parent in zip(*every) if fingerprint in beyond)
+        cut = Counter(compress(every[1], map(beyond.__contains__, every[0])))  # at C speed
         for parent, number in cut.items():
             if number == counts[parent - first]:
                 batch.bound_stops += 1

@@ -332,16 +332,19 @@ class FingerprintStore:
 
     def _contains(self, values: np.ndarray) -> np.ndarray:
         table, mask = self._table, len(self._table) - 1
-        found = np.zeros(len(values), dtype=bool)
-        pending = np.arange(len(values))
         slots = self._slots(values)
+        held = table[slots]
+        found = held == values
+        # most look-ups end at their first slot: only the others probe on
+        pending = np.flatnonzero(~found & (held != _EMPTY))
+        slots = (slots[pending] + 1) & mask
         while len(pending):
             held = table[slots]
-            wanted = values[pending]
-            found[pending[held == wanted]] = True
-            probe_on = (held != wanted) & (held != _EMPTY)
-            pending = pending[probe_on]
-            slots = (slots[probe_on] + 1) & mask
+            hit = held == values[pending]
+            found[pending[hit]] = True
+            on = ~hit & (held != _EMPTY)
+            pending = pending[on]
+            slots = (slots[on] + 1) & mask
         return found
 
     def _insert(self, values: np.ndarray) -> None:
@@ -359,20 +362,15 @@ class FingerprintStore:
 
     def _place(self, values: np.ndarray) -> None:
         table, mask = self._table, len(self._table) - 1
-        pending = np.arange(len(values))
         slots = self._slots(values)
-        while len(pending):
-            free = np.flatnonzero(table[slots] == _EMPTY)
-            placed = np.zeros(len(pending), dtype=bool)
-            if len(free):
-                # Several values may want one free slot: the first takes it,
-                # the others probe on.
-                claimed, first = np.unique(slots[free], return_index=True)
-                winners = free[first]
-                table[claimed] = values[pending[winners]]
-                placed[winners] = True
-            pending = pending[~placed]
-            slots = (slots[~placed] + 1) & mask
+        while len(values):
+            free = table[slots] == _EMPTY
+            # Several values may want one free slot: all are written, one
+            # of them stays there (values are distinct), the others probe on.
+            table[slots[free]] = values[free]
+            on = table[slots] != values
+            values = values[on]
+            slots = (slots[on] + 1) & mask
 
 
 def collision_probability(distinct: int, generated: int) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -210,6 +211,31 @@ def test_the_fingerprint_store_adds_new_ones_once_and_in_order():
     assert (len(store), store.unseen([5, 6, 0, 2**64 - 1, 8])) == (4, [1, 4])
     assert store.add_new([6, 7, 6, 9], limit=1) == [0]
     assert (len(store), store.unseen([6, 9])) == (5, [1])
+
+
+def test_the_fingerprint_store_places_and_finds_values_that_share_a_slot():
+    # 300 fingerprints whose stored forms all start at the last slot of any
+    # table (their probes wrap around to the first), among 3,000 others, in
+    # batches with repeats, through the table's growing steps: as a set
+    inverse = pow(0x9E3779B97F4A7C15, -1, 2**64)  # of the table's multiplier
+    crowded = [((2**64 - j) * inverse % 2**64) ^ 0x2545F4914F6CDD1D for j in range(1, 301)]
+    rng = random.Random(11)
+    values = crowded + [rng.getrandbits(64) for _ in range(3000)] + [0, 2**64 - 1]
+    rng.shuffle(values)
+    store, seen, low = FingerprintStore(bits=4), set(), 0
+    while low < len(values):
+        size = rng.randint(1, 700)
+        batch = values[low:low + size] + rng.sample(values[:low + size], min(50, low + size))
+        first = {}
+        for position, value in enumerate(batch):
+            if value not in seen:
+                first.setdefault(value, position)
+        assert store.add_new(batch) == sorted(first.values())
+        seen.update(batch)
+        low += size
+    others = [rng.getrandbits(64) for _ in range(1000)]
+    assert len(store) == len(set(values)) == 3302
+    assert store.unseen(values + others) == list(range(len(values), len(values) + 1000))
 
 
 def test_the_exact_store_keeps_the_first_of_equal_states():
