@@ -20,8 +20,10 @@ writes to a resource (a database) that may check fencing tokens.
   else watch), keep the lease alive every heartbeat (a timer), and believe
   they lead from a successful create until their own view of the lease runs
   out: a keep-alive sent at reading t that comes back means the lease lasts
-  to t + TTL on the candidate's clock (a timer; etcd's client computes its
-  deadline from the request's send time in the same way). They may resign
+  to t + TTL on the candidate's clock (a timer). Counting from the send time
+  is the safe choice: the store renewed the lease at or after t. (etcd's
+  clientv3 counts from the answer's arrival, which outlasts the store's
+  deadline by up to a round trip: the mutant `counts_from_answer`.) They may resign
   (revoke the lease; parameter `resign`), crash and restart (a crash keeps
   nothing but the lease number, so a restart uses a fresh lease), and pause
   (the kit's stop-the-world pause). A leader writes to the resource once
@@ -739,3 +741,24 @@ class CandidateTrustingItsLease(CandidateNode):
         if s.role == LEADER:
             return s._replace(lease_until=None), []  # the bug: still leader
         return self.step_down(s), []
+
+
+@LeaseElection.mutant("expiry_tells_no_watcher", "the store deletes the key of an expired "
+                      "lease without telling the watchers, as etcd did before it published "
+                      "delete events on lease revocation (etcd-io/etcd#4262); the waiting "
+                      "candidate never retries, which breaks bounded_failover")
+class StoreSilentOnExpiry(StoreNode):
+    @on_timer(Expire, deadline="next_expiry")
+    def expire(self, s, now):
+        kept = tuple(lease for lease in s.leases if lease.deadline >= now)
+        return self.drop_leases(s, kept, expired=True)[0], []  # the bug: no watch event
+
+
+@LeaseElection.mutant("counts_from_answer", "the client counts its lease from the arrival of "
+                      "a keep-alive's answer, not from the request's send time, as etcd's "
+                      "clientv3 does (lease.go, recvKeepAlive: deadline = now + TTL); its view "
+                      "outlasts the store's deadline by up to a round trip, which breaks "
+                      "one_believes")
+class CandidateCountingFromAnswer(CandidateNode):
+    def lease_end(self, sent, now):
+        return now + self.model.ttl  # the bug: from the answer, not from the request

@@ -194,6 +194,49 @@ def test_a_shorter_ttl_fails_over_sooner_but_loses_a_healthy_leader():
         "1: Win(c=0, epoch=1, token=1, to=0)", "1: Heartbeat(c=0)", "2: LeaseRunsOut(c=0)"]
 
 
+def test_a_store_silent_on_expiry_leaves_the_watcher_waiting_past_the_bound():
+    model, found = violation("lease-mutant-expiry-tells-no-watcher")
+    assert found.property.name == "bounded_failover"
+    assert found.reason == "c0 crashed as leader 4 ticks ago and no one holds the key"
+    assert len(found.trace) == 20
+    assert timeline(found.trace) == [
+        "0: Campaign(c=0)", "0: GrantLease(kv=0, c=0, epoch=1, sent=0)",
+        "0: GetLease(c=0, epoch=1, sent=0, to=0)", "0: RenewLease(kv=0, c=0, epoch=1, sent=0)",
+        "0: CreateKey(kv=0, c=0, epoch=1)", "0: Win(c=0, epoch=1, token=1, to=0)",
+        "0: Renewed(c=0, epoch=1, sent=0, to=0)", "0: Crash(c=0)",
+        "3: Campaign(c=1)", "3: GrantLease(kv=0, c=1, epoch=1, sent=3)",
+        "3: GetLease(c=1, epoch=1, sent=3, to=1)", "3: RenewLease(kv=0, c=1, epoch=1, sent=3)",
+        "3: CreateKey(kv=0, c=1, epoch=1)", "3: Expire(kv=0)", "3: Lose(c=1, epoch=1, to=1)",
+        "3: Renewed(c=1, epoch=1, sent=3, to=1)"]
+    assert view(model, found.trace.final, "now", "c0.role", "c0.crashed_at", "c1.role",
+                "kv0.key", "kv0.watchers", "network") == {
+        "now": 4, "c0.role": "crashed", "c0.crashed_at": 0, "c1.role": "watching",
+        "kv0.key": None, "kv0.watchers": [], "network": []}
+
+
+def test_a_client_counting_from_the_answer_believes_past_the_stores_deadline():
+    model, found = violation("lease-mutant-counts-from-answer")
+    assert found.property.name == "one_believes"
+    assert found.reason == "c0 (token 1) and c1 (token 3) both believe they lead at tick 2"
+    assert len(found.trace) == 13
+    assert timeline(found.trace) == [
+        "0: Campaign(c=0)", "0: GrantLease(kv=0, c=0, epoch=1, sent=0)", "0: Campaign(c=1)",
+        "1: GrantLease(kv=0, c=1, epoch=1, sent=0)", "1: GetLease(c=0, epoch=1, sent=0, to=0)",
+        "1: CreateKey(kv=0, c=0, epoch=1)", "1: Win(c=0, epoch=1, token=1, to=0)",
+        "2: Expire(kv=0)", "2: GetLease(c=1, epoch=1, sent=0, to=1)",
+        "2: CreateKey(kv=0, c=1, epoch=1)", "2: Win(c=1, epoch=1, token=3, to=1)"]
+    # the store's deadline for c0's lease was 1; c0 counted from the answer at 1
+    assert view(model, found.trace.final, "c0.lease_until", "c1.lease_until", "kv0.leases") == {
+        "c0.lease_until": 2, "c1.lease_until": 3,
+        "kv0.leases": ["Lease(owner=1, epoch=1, deadline=2)"]}
+
+
+@pytest.mark.slow
+def test_a_client_counting_from_the_send_time_stops_believing_in_time():
+    _, _, result = checked_spec("large/lease-counts-from-send.yaml")
+    assert result.verdict == "holds"
+
+
 # -- ZooKeeper ----------------------------------------------------------------------------------------
 
 
