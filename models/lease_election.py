@@ -20,7 +20,8 @@ writes to a resource (a database) that may check fencing tokens.
   else watch), keep the lease alive every heartbeat (a timer), and believe
   they lead from a successful create until their own view of the lease runs
   out: a keep-alive sent at reading t that comes back means the lease lasts
-  to t + TTL on the candidate's clock (a timer). Counting from the send time
+  to t + TTL on the candidate's clock, less a safety margin (`margin_ms`,
+  for clock drift; 0 by default) (a timer). Counting from the send time
   is the safe choice: the store renewed the lease at or after t. (etcd's
   clientv3 counts from the answer's arrival, which outlasts the store's
   deadline by up to a round trip: the mutant `counts_from_answer`.) They may resign
@@ -405,10 +406,15 @@ class CandidateNode(Node):
         return CandidateState(crashes_left=self.model.crashes)
 
     def lease_end(self, sent: int, now: int) -> int:
-        """The end of the lease as this candidate sees it after an answer:
-        etcd: the request's send time + TTL; ZooKeeper: the session timeout
-        runs from the last time it heard from the server."""
-        return (now if self.model.session == "zookeeper" else sent) + self.model.ttl
+        """The end of the lease as this candidate sees it after an answer,
+        less its safety margin (`margin_ms`)."""
+        return self.counted_from(sent, now) + self.model.ttl - self.model.margin
+
+    def counted_from(self, sent: int, now: int) -> int:
+        """When the lease's TTL starts, on this candidate's clock: etcd: the
+        request's send time; ZooKeeper: the session timeout runs from the
+        last time it heard from the server."""
+        return now if self.model.session == "zookeeper" else sent
 
     @step(Campaign, sends=Grant)
     def campaign(self, s, now):
@@ -545,7 +551,8 @@ class ResourceNode(Node):
 
 # -- the model -----------------------------------------------------------------------------------------
 
-TIMES = ("ttl_ms", "heartbeat_ms", "latency_ms", "pause_ms", "drift_ms", "horizon_ms")
+TIMES = ("ttl_ms", "heartbeat_ms", "latency_ms", "pause_ms", "drift_ms", "margin_ms",
+         "horizon_ms")
 
 
 @register
@@ -568,6 +575,9 @@ class LeaseElection(ActorModel):
         Param("pause_ms", 0, "the length of a stop-the-world pause, in ms", minimum=0, maximum=3_600_000),
         Param("pauses", 0, "how many pauses may happen in a run", minimum=0, maximum=16),
         Param("drift_ms", 0, "how far a candidate's clock may stray from the store's, in ms",
+              minimum=0, maximum=3_600_000),
+        Param("margin_ms", 0, "how long before its view of the lease ends a candidate stops "
+              "believing it leads (the clock drift the TTL is meant to absorb), in ms",
               minimum=0, maximum=3_600_000),
         Param("drops", 0, "how many messages the network may lose", minimum=0, maximum=64),
         Param("crashes", 0, "how many times each candidate may crash", minimum=0, maximum=16),
@@ -597,6 +607,10 @@ class LeaseElection(ActorModel):
         ticks = {name[:-3]: getattr(self, name) // self.tick_ms for name in TIMES}
         self.ttl, self.heartbeat, self.latency = ticks["ttl"], ticks["heartbeat"], ticks["latency"]
         self.pause, self.drift, self.horizon = ticks["pause"], ticks["drift"], ticks["horizon"]
+        self.margin = ticks["margin"]
+        if self.margin >= self.ttl:
+            raise ParamError("params.margin_ms", f"margin_ms = {self.margin_ms} leaves no lease "
+                             f"of ttl_ms = {self.ttl_ms}; use a margin below the TTL")
         #: TTL + one campaign round: a keep-alive in flight at the crash, the
         #: expiry tick, the watch event and the create
         self.failover_bound = self.ttl + 3 * self.latency + 1
@@ -760,5 +774,5 @@ class StoreSilentOnExpiry(StoreNode):
                       "outlasts the store's deadline by up to a round trip, which breaks "
                       "one_believes")
 class CandidateCountingFromAnswer(CandidateNode):
-    def lease_end(self, sent, now):
-        return now + self.model.ttl  # the bug: from the answer, not from the request
+    def counted_from(self, sent, now):
+        return now  # the bug: from the answer, not from the request

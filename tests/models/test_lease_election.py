@@ -132,6 +132,56 @@ def test_a_leader_trusting_its_lease_past_its_deadline_outlives_its_lease():
         "kv0.leases": ["Lease(owner=0, epoch=1, deadline=2)"]}
 
 
+# -- clock drift -------------------------------------------------------------------------------
+
+
+def test_a_drift_beyond_the_margin_outlives_the_lease():
+    """The clock runs 1 s ahead when the candidate asks for its lease and 1 s
+    behind three seconds later: it lost 2 s against its 1 s margin."""
+    model, found = violation("lease-drift-beyond-margin")
+    assert found.reason == "c0 believes it leads at tick 4, but its lease is gone at the store"
+    assert len(found.trace) == 14
+    assert [step for step in actions(found.trace) if step.startswith("Tick")] == [
+        "Tick(now=1, lagging=None)", "Tick(now=2, lagging=0)", "Tick(now=3, lagging=0)",
+        "Tick(now=4, lagging=None)"]
+    assert timeline(found.trace) == [
+        "0: Rush(node=0)", "0: Campaign(c=0)", "0: GrantLease(kv=0, c=0, epoch=1, sent=1)",
+        "0: GetLease(c=0, epoch=1, sent=1, to=0)", "0: RenewLease(kv=0, c=0, epoch=1, sent=1)",
+        "0: CreateKey(kv=0, c=0, epoch=1)", "0: Win(c=0, epoch=1, token=1, to=0)",
+        "0: Renewed(c=0, epoch=1, sent=1, to=0)", "1: Heartbeat(c=0)",
+        "1: Drop(message=KeepAlive(c=0, epoch=1, sent=2))"]
+    assert view(model, found.trace.final, "now", "c0.clock", "c0.role", "c0.lease_until",
+                "kv0.leases") == {
+        "now": 4, "c0.clock": "3", "c0.role": "leader", "c0.lease_until": 3,
+        "kv0.leases": ["Lease(owner=0, epoch=1, deadline=3)"]}
+
+
+def test_a_margin_of_twice_the_drift_stops_the_leader_in_time():
+    _, model, result = checked_spec("lease-drift-within-margin.yaml")
+    assert result.verdict == "holds"
+    assert (model.drift, model.margin) == (1, 2)
+
+
+@pytest.mark.slow
+def test_a_slow_clock_alone_lets_two_believe_they_lead():
+    model, found = violation("large/lease-drift-two-believe")
+    assert found.reason == "c0 (token 1) and c1 (token 3) both believe they lead at tick 3"
+    assert timeline(found.trace) == PAUSED_LEADER[:6] + [
+        "0: Renewed(c=0, epoch=1, sent=0, to=0)", "3: Expire(kv=0)", "3: Campaign(c=1)",
+        "3: GrantLease(kv=0, c=1, epoch=1, sent=3)", "3: GetLease(c=1, epoch=1, sent=3, to=1)",
+        "3: CreateKey(kv=0, c=1, epoch=1)", "3: Win(c=1, epoch=1, token=3, to=1)"]
+    assert actions(found.trace)[8] == "Tick(now=2, lagging=0)"
+    assert view(model, found.trace.final, "c0.clock", "c1.clock", "c0.lease_until") == {
+        "c0.clock": "2", "c1.clock": "3", "c0.lease_until": 2}
+
+
+def test_the_margin_must_be_below_the_ttl():
+    with pytest.raises(ParamError) as error:
+        LeaseElection(margin_ms=5000)
+    assert str(error.value) == ("<spec>: params.margin_ms: margin_ms = 5000 leaves no lease of "
+                                "ttl_ms = 5000; use a margin below the TTL")
+
+
 # -- the slow link ---------------------------------------------------------------------------------
 
 
