@@ -104,6 +104,7 @@ class StoreState(NamedTuple):
     watchers: frozenset[tuple[Candidate, int]] = frozenset()
     next_expiry: int | None = None      # timer: the first tick past a deadline
     lost_key: Candidate | None = None   # whose key was deleted by expiry (for the properties)
+    released_at: int | None = None      # when a revoke last deleted the key (for the properties)
 
 
 class CandidateState(NamedTuple):
@@ -362,29 +363,29 @@ class StoreNode(Node):
     def revoke(self, s, m, now):
         """LeaseRevoke: the lease goes, and the key attached to it."""
         kept = tuple(lease for lease in s.leases if lease[:2] != (m.c, m.epoch))
-        return self.drop_leases(s, kept, expired=False)
+        return self.drop_leases(s, kept, now, expired=False)
 
     @on_timer(Expire, deadline="next_expiry")
     def expire(self, s, now):
         """The store's clock passed a lease's deadline: the lease expires,
         and the key attached to it is deleted."""
         kept = tuple(lease for lease in s.leases if lease.deadline >= now)
-        return self.drop_leases(s, kept, expired=True)
+        return self.drop_leases(s, kept, now, expired=True)
 
-    def drop_leases(self, s, kept, expired: bool):
+    def drop_leases(self, s, kept, now: int, expired: bool):
         """`s` keeping only the leases `kept`: a key attached to a dropped
         lease is deleted (a revision) and its watchers told."""
         gone = len(s.leases) - len(kept)
         revision = s.revision + (gone if self.model.session == "zookeeper" else 0)
         sends = []
-        key, watchers, lost = s.key, s.watchers, s.lost_key
+        key, watchers, lost, released = s.key, s.watchers, s.lost_key, s.released_at
         if key is not None and not any(lease[:2] == key[:2] for lease in kept):
             revision += 1
             sends = [Deleted(epoch, to=c) for c, epoch in sorted(watchers)]
             key, watchers = None, frozenset()
-            lost = s.key.holder if expired else lost
-        return self.timed(s._replace(revision=revision, leases=kept, key=key,
-                                     watchers=watchers, lost_key=lost)), sends
+            lost, released = (s.key.holder, released) if expired else (lost, now)
+        return self.timed(s._replace(revision=revision, leases=kept, key=key, watchers=watchers,
+                                     lost_key=lost, released_at=released)), sends
 
     @staticmethod
     def timed(s: StoreState) -> StoreState:
@@ -720,6 +721,13 @@ class LeaseElection(ActorModel):
             and key.created - self.candidate(state, c).crashed_at == self.failover_bound
             for c in range(self.candidates))
 
+    @reachable("Handover after a resignation", default=False)
+    def handover_after_resign(self, state):
+        """Another candidate holds the key after a leader resigned (revoked
+        its lease); the witness shows how soon."""
+        store = self.store(state)
+        return store.released_at is not None and store.key is not None
+
     @reachable("Two believe they lead", default=False)
     def two_believe(self, state):
         """Two candidates believe they lead at once (the window that
@@ -765,7 +773,7 @@ class StoreSilentOnExpiry(StoreNode):
     @on_timer(Expire, deadline="next_expiry")
     def expire(self, s, now):
         kept = tuple(lease for lease in s.leases if lease.deadline >= now)
-        return self.drop_leases(s, kept, expired=True)[0], []  # the bug: no watch event
+        return self.drop_leases(s, kept, now, expired=True)[0], []  # the bug: no watch event
 
 
 @LeaseElection.mutant("counts_from_answer", "the client counts its lease from the arrival of "

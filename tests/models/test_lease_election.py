@@ -107,6 +107,15 @@ def test_fencing_does_not_stop_two_from_believing_they_lead():
         "c0.clock": "3", "c0.lease_until": 2}
 
 
+def test_a_third_candidate_gives_the_same_overlap():
+    model, found = violation("lease-three-candidates-two-believe")
+    _, two = violation("lease-two-believe-with-fencing")
+    assert found.reason == two.reason
+    assert actions(found.trace) == actions(two.trace)
+    assert view(model, found.trace.final, "c2.role", "c2.clock") == {
+        "c2.role": "follower", "c2.clock": "3"}
+
+
 @pytest.mark.slow
 def test_without_pauses_or_drift_a_leader_stops_believing_in_time():
     _, _, result = checked_spec("large/lease-one-believes-no-pause.yaml")
@@ -285,6 +294,23 @@ def test_a_client_counting_from_the_answer_believes_past_the_stores_deadline():
 def test_a_client_counting_from_the_send_time_stops_believing_in_time():
     _, _, result = checked_spec("large/lease-counts-from-send.yaml")
     assert result.verdict == "holds"
+
+
+def test_a_resigning_leader_hands_over_at_once():
+    _, model, result = checked_spec("lease-resign.yaml")
+    assert result.verdict == "holds"
+    (witness,) = result.witnesses
+    assert witness.property.name == "handover_after_resign"
+    assert timeline(witness.trace) == [
+        "0: Campaign(c=0)", "0: GrantLease(kv=0, c=0, epoch=1, sent=0)",
+        "0: GetLease(c=0, epoch=1, sent=0, to=0)", "0: CreateKey(kv=0, c=0, epoch=1)",
+        "0: Win(c=0, epoch=1, token=1, to=0)", "0: Resign(c=0)",
+        "0: RevokeLease(kv=0, c=0, epoch=1)", "0: Campaign(c=1)",
+        "0: GrantLease(kv=0, c=1, epoch=1, sent=0)", "0: GetLease(c=1, epoch=1, sent=0, to=1)",
+        "0: CreateKey(kv=0, c=1, epoch=1)"]
+    assert view(model, witness.trace.final, "c0.role", "kv0.released_at", "kv0.key") == {
+        "c0.role": "follower", "kv0.released_at": 0,
+        "kv0.key": "Key(holder=1, epoch=1, token=3, created=0)"}
 
 
 # -- ZooKeeper ----------------------------------------------------------------------------------------
