@@ -198,7 +198,7 @@ class Write(NamedTuple):
 for _kind in (Grant, KeepAlive, Create, Revoke, Write):
     _kind.src = "c"
 for _kind in (Granted, KeepAliveOk, LeaseGone, Elected, Lost, Deleted):
-    _kind.dst = "to"
+    _kind.src, _kind.dst = "kv0", "to"
 Write.dst = "db0"
 
 
@@ -496,8 +496,9 @@ class CandidateNode(Node):
 
     @step(WriteResource, sends=Write)
     def write(self, s, now):
-        """The leader writes to the resource, once per term, with its token."""
-        if s.role != LEADER or s.wrote:
+        """The leader writes to the resource, once per term, with its token
+        (if `writes`: questions about the key alone leave the resource out)."""
+        if not self.model.writes or s.role != LEADER or s.wrote:
             return None
         return s._replace(wrote=True), [Write(self.id, s.token)]
 
@@ -584,6 +585,8 @@ class LeaseElection(ActorModel):
         Param("crashes", 0, "how many times each candidate may crash", minimum=0, maximum=16),
         Param("campaigns", 2, "how many leases each candidate may grant", minimum=1, maximum=16),
         Param("resign", False, "whether a leader may resign (revoke its lease)",
+              schema={"type": "boolean"}),
+        Param("writes", True, "whether a leader writes to the resource",
               schema={"type": "boolean"}),
         Param("fencing", True, "whether the resource rejects writes with lower tokens",
               schema={"type": "boolean"}),

@@ -377,7 +377,41 @@ def test_reports_show_the_tick_and_each_clock():
     later = dict(model.successors(initial))[tick]
     assert model.state_view(later)["c0.clock"] == "0"
     assert model.state_view(later)["c1.clock"] == "1"
-    assert model.step_events(initial, tick, later) == [Note("clock", "Tick(now=1, lagging=0)")]
+    assert model.step_events(initial, tick, later) == [
+        Note("clock", "now 1, c0.clock 0, c1.clock 1")]
+
+
+def test_every_report_format_shows_the_clock():
+    """Tick 10 of the two-believers counterexample (c0 wakes from its pause
+    at tick 3), as text, JSON, HTML (trace and chart) and Markdown (trace
+    and Mermaid chart); the chart's arrows join each answer to its request."""
+    from reports.html import render_html
+    from reports.json import finding_document
+    from reports.run import Checked
+    from reports.summary import render_summary
+    from reports.text import render_finding
+
+    spec, model, result = checked_spec("lease-two-believe-with-fencing.yaml")
+    checked = Checked(str(spec.path), model, result, spec.expect)
+    (found,) = result.violations
+    text = "\n".join(render_finding(model, found))
+    assert ("  10  Tick(now=3, lagging=None)\n"
+            "        now: 2 → 3\n"
+            "        c0.clock: 2 (paused, 1 left) → 3\n"
+            "        c1.clock: 2 → 3\n") in text
+    state = finding_document(model, found)["trace"][10]["state"]
+    assert (state["now"], state["c0.clock"], state["c1.clock"]) == (3, "3", "3")
+    page = render_html(checked)
+    assert ('<span class="field">now</span>: <span class="old">2</span> → '
+            '<span class="new">3</span>') in page
+    assert ('<span class="field">c0.clock</span>: <span class="old">2 (paused, 1 left)'
+            '</span> → <span class="new">3</span>') in page
+    assert 'fill="#553">now 3, c0.clock 3, c1.clock 3, pauses_left 0</text>' in page
+    summary = render_summary([checked])
+    assert "        c0.clock: 2 (paused, 1 left) → 3\n" in summary
+    assert ("    Note over clock: 10 · Tick(now=3, lagging=None)<br/>now 3, c0.clock 3, "
+            "c1.clock 3, pauses_left 0\n") in summary
+    assert "    kv0->>c0: Elected(epoch=1, token=1, to=0) (sent at step 5)\n" in summary
 
 
 @pytest.mark.slow
