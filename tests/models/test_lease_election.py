@@ -196,7 +196,7 @@ def test_the_margin_must_be_below_the_ttl():
 
 @pytest.mark.parametrize("name, verdict", [
     ("lease-slow-link", "holds"), ("lease-slow-link-1000ms", "holds"),
-    ("lease-slow-link-2000ms", "violated")])
+    ("lease-slow-link-1500ms", "violated"), ("lease-slow-link-2000ms", "violated")])
 def test_the_slow_link_threshold(name, verdict):
     _, _, result = checked_spec(f"{name}.yaml")
     assert result.verdict == verdict
@@ -213,6 +213,27 @@ def test_at_2s_latency_the_new_leader_gives_up_before_its_first_answer():
         "3: Heartbeat(c=0)", "4: Heartbeat(c=0)", "5: LeaseRunsOut(c=0)"]
     assert view(model, found.trace.final, "c0.role", "kv0.key") == {
         "c0.role": "follower", "kv0.key": "Key(holder=0, epoch=1, token=1, created=3)"}
+
+
+def test_at_1500ms_latency_two_round_trips_fill_the_ttl():
+    """In 500 ms ticks: the grant's round trip takes 3 s, the first
+    keep-alive's 2 s (0.5 s there, 1.5 s back), and its answer arrives in the
+    instant the leader's view of the lease (0 + 5 s) runs out."""
+    model, found = violation("lease-slow-link-1500ms")
+    assert found.reason == ("c0 stopped leading at tick 10: its view of its lease ran out "
+                            "before a keep-alive's answer came back")
+    assert len(found.trace) == 21
+    assert timeline(found.trace) == [
+        "0: Campaign(c=0)", "2: Heartbeat(c=0)", "3: GrantLease(kv=0, c=0, epoch=1, sent=0)",
+        "4: Heartbeat(c=0)", "6: Heartbeat(c=0)", "6: GetLease(c=0, epoch=1, sent=0, to=0)",
+        "6: CreateKey(kv=0, c=0, epoch=1)", "6: Win(c=0, epoch=1, token=1, to=0)",
+        "7: RenewLease(kv=0, c=0, epoch=1, sent=6)", "8: Heartbeat(c=0)",
+        "10: LeaseRunsOut(c=0)"]
+    assert view(model, found.trace.final, "now", "c0.role", "kv0.leases", "network") == {
+        "now": 10, "c0.role": "follower",
+        "kv0.leases": ["Lease(owner=0, epoch=1, deadline=17)"],
+        "network": ["KeepAlive(c=0, epoch=1, sent=8) (due in 1)",
+                    "KeepAliveOk(epoch=1, sent=6, to=0) (due in 0)"]}
 
 
 def test_a_keepalive_that_never_renews_loses_the_key_one_ttl_after_the_grant():
