@@ -19,16 +19,16 @@ writes to a resource (a database) that may check fencing tokens.
   send time of the request on its own clock; on the grant, create the key;
   else watch), keep the lease alive every heartbeat (a timer), and believe
   they lead from a successful create until their own view of the lease runs
-  out: a keep-alive sent at reading t that comes back means the lease lasts
-  to t + TTL on the candidate's clock, less a safety margin (`margin_ms`,
-  for clock drift; 0 by default) (a timer). Counting from the send time
+  out (a timer): a keep-alive sent at reading t that comes back means the
+  lease lasts to t + TTL on the candidate's clock, less a safety margin
+  (`margin_ms`, for clock drift; 0 by default). Counting from the send time
   is the safe choice: the store renewed the lease at or after t. (etcd's
   clientv3 counts from the answer's arrival, which outlasts the store's
-  deadline by up to a round trip: the mutant `counts_from_answer`.) They may resign
-  (revoke the lease; parameter `resign`), crash and restart (a crash keeps
-  nothing but the lease number, so a restart uses a fresh lease), and pause
-  (the kit's stop-the-world pause). A leader writes to the resource once
-  per term, with its token.
+  deadline by up to a round trip: the mutant `counts_from_answer`.) They
+  may resign (revoke the lease; parameter `resign`), crash and restart (a
+  crash keeps nothing but the lease number, so a restart uses a fresh
+  lease), and pause (the kit's stop-the-world pause). A leader writes to
+  the resource once per term, with its token (unless `writes` is off).
 - **The network**: the kit's `Delayed` bag: every message takes between 0
   and `latency_ms`, and may be lost within a budget (`drops`).
 - **The resource** (``db0``): accepts writes; with fencing on it remembers

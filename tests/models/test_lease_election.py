@@ -236,6 +236,21 @@ def test_at_1500ms_latency_two_round_trips_fill_the_ttl():
                     "KeepAliveOk(epoch=1, sent=6, to=0) (due in 0)"]}
 
 
+@pytest.mark.slow
+def test_at_1250ms_latency_the_round_trips_take_the_whole_ttl():
+    """The first failing latency the rule 4 x latency >= TTL predicts, in
+    250 ms ticks: the grant comes back at 2.5 s, and the first keep-alive's
+    answer in the instant the leader's view runs out, at 5 s."""
+    model, found = violation("large/lease-slow-link-1250ms")
+    assert found.reason == ("c0 stopped leading at tick 20: its view of its lease ran out "
+                            "before a keep-alive's answer came back")
+    steps = timeline(found.trace)
+    assert len(found.trace) == 32
+    assert "10: GetLease(c=0, epoch=1, sent=0, to=0)" in steps
+    assert steps[-1] == "20: LeaseRunsOut(c=0)"
+    assert view(model, found.trace.final, "now", "c0.role")["now"] == 20
+
+
 def test_a_keepalive_that_never_renews_loses_the_key_one_ttl_after_the_grant():
     model, found = violation("lease-mutant-keepalive-never-renews")
     assert found.property.name == "leader_keeps_key"
