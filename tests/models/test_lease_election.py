@@ -361,7 +361,8 @@ def test_zookeeper_gives_the_same_two_writers_without_fencing():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["lease-single-writer-fencing",
-                                  "lease-zookeeper-single-writer-fencing"])
+                                  "lease-zookeeper-single-writer-fencing",
+                                  "lease-three-candidates-single-writer-fencing"])
 def test_fencing_holds_with_revisions_and_with_zxids(name):
     _, _, result = checked_spec(f"large/{name}.yaml")
     assert result.verdict == "holds"
