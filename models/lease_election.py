@@ -19,13 +19,16 @@ writes to a resource (a database) that may check fencing tokens.
   send time of the request on its own clock; on the grant, create the key;
   else watch), keep the lease alive every heartbeat (a timer), and believe
   they lead from a successful create until their own view of the lease runs
-  out: a keep-alive sent at reading t that comes back means the lease lasts
-  to t + TTL on the candidate's clock (a timer; etcd's client computes its
-  deadline from the request's send time in the same way). They may resign
-  (revoke the lease; parameter `resign`), crash and restart (a crash keeps
-  nothing but the lease number, so a restart uses a fresh lease), and pause
-  (the kit's stop-the-world pause). A leader writes to the resource once
-  per term, with its token.
+  out (a timer): a keep-alive sent at reading t that comes back means the
+  lease lasts to t + TTL on the candidate's clock, less a safety margin
+  (`margin_ms`, for clock drift; 0 by default). Counting from the send time
+  is the safe choice: the store renewed the lease at or after t. (etcd's
+  clientv3 counts from the answer's arrival, which outlasts the store's
+  deadline by up to a round trip: the mutant `counts_from_answer`.) They
+  may resign (revoke the lease; parameter `resign`), crash and restart (a
+  crash keeps nothing but the lease number, so a restart uses a fresh
+  lease), and pause (the kit's stop-the-world pause). A leader writes to
+  the resource once per term, with its token (unless `writes` is off).
 - **The network**: the kit's `Delayed` bag: every message takes between 0
   and `latency_ms`, and may be lost within a budget (`drops`).
 - **The resource** (``db0``): accepts writes; with fencing on it remembers
@@ -101,6 +104,7 @@ class StoreState(NamedTuple):
     watchers: frozenset[tuple[Candidate, int]] = frozenset()
     next_expiry: int | None = None      # timer: the first tick past a deadline
     lost_key: Candidate | None = None   # whose key was deleted by expiry (for the properties)
+    released_at: int | None = None      # when a revoke last deleted the key (for the properties)
 
 
 class CandidateState(NamedTuple):
@@ -194,7 +198,7 @@ class Write(NamedTuple):
 for _kind in (Grant, KeepAlive, Create, Revoke, Write):
     _kind.src = "c"
 for _kind in (Granted, KeepAliveOk, LeaseGone, Elected, Lost, Deleted):
-    _kind.dst = "to"
+    _kind.src, _kind.dst = "kv0", "to"
 Write.dst = "db0"
 
 
@@ -359,29 +363,29 @@ class StoreNode(Node):
     def revoke(self, s, m, now):
         """LeaseRevoke: the lease goes, and the key attached to it."""
         kept = tuple(lease for lease in s.leases if lease[:2] != (m.c, m.epoch))
-        return self.drop_leases(s, kept, expired=False)
+        return self.drop_leases(s, kept, now, expired=False)
 
     @on_timer(Expire, deadline="next_expiry")
     def expire(self, s, now):
         """The store's clock passed a lease's deadline: the lease expires,
         and the key attached to it is deleted."""
         kept = tuple(lease for lease in s.leases if lease.deadline >= now)
-        return self.drop_leases(s, kept, expired=True)
+        return self.drop_leases(s, kept, now, expired=True)
 
-    def drop_leases(self, s, kept, expired: bool):
+    def drop_leases(self, s, kept, now: int, expired: bool):
         """`s` keeping only the leases `kept`: a key attached to a dropped
         lease is deleted (a revision) and its watchers told."""
         gone = len(s.leases) - len(kept)
         revision = s.revision + (gone if self.model.session == "zookeeper" else 0)
         sends = []
-        key, watchers, lost = s.key, s.watchers, s.lost_key
+        key, watchers, lost, released = s.key, s.watchers, s.lost_key, s.released_at
         if key is not None and not any(lease[:2] == key[:2] for lease in kept):
             revision += 1
             sends = [Deleted(epoch, to=c) for c, epoch in sorted(watchers)]
             key, watchers = None, frozenset()
-            lost = s.key.holder if expired else lost
-        return self.timed(s._replace(revision=revision, leases=kept, key=key,
-                                     watchers=watchers, lost_key=lost)), sends
+            lost, released = (s.key.holder, released) if expired else (lost, now)
+        return self.timed(s._replace(revision=revision, leases=kept, key=key, watchers=watchers,
+                                     lost_key=lost, released_at=released)), sends
 
     @staticmethod
     def timed(s: StoreState) -> StoreState:
@@ -403,10 +407,15 @@ class CandidateNode(Node):
         return CandidateState(crashes_left=self.model.crashes)
 
     def lease_end(self, sent: int, now: int) -> int:
-        """The end of the lease as this candidate sees it after an answer:
-        etcd: the request's send time + TTL; ZooKeeper: the session timeout
-        runs from the last time it heard from the server."""
-        return (now if self.model.session == "zookeeper" else sent) + self.model.ttl
+        """The end of the lease as this candidate sees it after an answer,
+        less its safety margin (`margin_ms`)."""
+        return self.counted_from(sent, now) + self.model.ttl - self.model.margin
+
+    def counted_from(self, sent: int, now: int) -> int:
+        """When the lease's TTL starts, on this candidate's clock: etcd: the
+        request's send time; ZooKeeper: the session timeout runs from the
+        last time it heard from the server."""
+        return now if self.model.session == "zookeeper" else sent
 
     @step(Campaign, sends=Grant)
     def campaign(self, s, now):
@@ -487,8 +496,9 @@ class CandidateNode(Node):
 
     @step(WriteResource, sends=Write)
     def write(self, s, now):
-        """The leader writes to the resource, once per term, with its token."""
-        if s.role != LEADER or s.wrote:
+        """The leader writes to the resource, once per term, with its token
+        (if `writes`: questions about the key alone leave the resource out)."""
+        if not self.model.writes or s.role != LEADER or s.wrote:
             return None
         return s._replace(wrote=True), [Write(self.id, s.token)]
 
@@ -543,7 +553,8 @@ class ResourceNode(Node):
 
 # -- the model -----------------------------------------------------------------------------------------
 
-TIMES = ("ttl_ms", "heartbeat_ms", "latency_ms", "pause_ms", "drift_ms", "horizon_ms")
+TIMES = ("ttl_ms", "heartbeat_ms", "latency_ms", "pause_ms", "drift_ms", "margin_ms",
+         "horizon_ms")
 
 
 @register
@@ -567,10 +578,15 @@ class LeaseElection(ActorModel):
         Param("pauses", 0, "how many pauses may happen in a run", minimum=0, maximum=16),
         Param("drift_ms", 0, "how far a candidate's clock may stray from the store's, in ms",
               minimum=0, maximum=3_600_000),
+        Param("margin_ms", 0, "how long before its view of the lease ends a candidate stops "
+              "believing it leads (the clock drift the TTL is meant to absorb), in ms",
+              minimum=0, maximum=3_600_000),
         Param("drops", 0, "how many messages the network may lose", minimum=0, maximum=64),
         Param("crashes", 0, "how many times each candidate may crash", minimum=0, maximum=16),
         Param("campaigns", 2, "how many leases each candidate may grant", minimum=1, maximum=16),
         Param("resign", False, "whether a leader may resign (revoke its lease)",
+              schema={"type": "boolean"}),
+        Param("writes", True, "whether a leader writes to the resource",
               schema={"type": "boolean"}),
         Param("fencing", True, "whether the resource rejects writes with lower tokens",
               schema={"type": "boolean"}),
@@ -595,6 +611,10 @@ class LeaseElection(ActorModel):
         ticks = {name[:-3]: getattr(self, name) // self.tick_ms for name in TIMES}
         self.ttl, self.heartbeat, self.latency = ticks["ttl"], ticks["heartbeat"], ticks["latency"]
         self.pause, self.drift, self.horizon = ticks["pause"], ticks["drift"], ticks["horizon"]
+        self.margin = ticks["margin"]
+        if self.margin >= self.ttl:
+            raise ParamError("params.margin_ms", f"margin_ms = {self.margin_ms} leaves no lease "
+                             f"of ttl_ms = {self.ttl_ms}; use a margin below the TTL")
         #: TTL + one campaign round: a keep-alive in flight at the crash, the
         #: expiry tick, the watch event and the create
         self.failover_bound = self.ttl + 3 * self.latency + 1
@@ -704,6 +724,13 @@ class LeaseElection(ActorModel):
             and key.created - self.candidate(state, c).crashed_at == self.failover_bound
             for c in range(self.candidates))
 
+    @reachable("Handover after a resignation", default=False)
+    def handover_after_resign(self, state):
+        """Another candidate holds the key after a leader resigned (revoked
+        its lease); the witness shows how soon."""
+        store = self.store(state)
+        return store.released_at is not None and store.key is not None
+
     @reachable("Two believe they lead", default=False)
     def two_believe(self, state):
         """Two candidates believe they lead at once (the window that
@@ -739,3 +766,24 @@ class CandidateTrustingItsLease(CandidateNode):
         if s.role == LEADER:
             return s._replace(lease_until=None), []  # the bug: still leader
         return self.step_down(s), []
+
+
+@LeaseElection.mutant("expiry_tells_no_watcher", "the store deletes the key of an expired "
+                      "lease without telling the watchers, as etcd did before it published "
+                      "delete events on lease revocation (etcd-io/etcd#4262); the waiting "
+                      "candidate never retries, which breaks bounded_failover")
+class StoreSilentOnExpiry(StoreNode):
+    @on_timer(Expire, deadline="next_expiry")
+    def expire(self, s, now):
+        kept = tuple(lease for lease in s.leases if lease.deadline >= now)
+        return self.drop_leases(s, kept, now, expired=True)[0], []  # the bug: no watch event
+
+
+@LeaseElection.mutant("counts_from_answer", "the client counts its lease from the arrival of "
+                      "a keep-alive's answer, not from the request's send time, as etcd's "
+                      "clientv3 does (lease.go, recvKeepAlive: deadline = now + TTL); its view "
+                      "outlasts the store's deadline by up to a round trip, which breaks "
+                      "one_believes")
+class CandidateCountingFromAnswer(CandidateNode):
+    def counted_from(self, sent, now):
+        return now  # the bug: from the answer, not from the request

@@ -1022,7 +1022,9 @@ class ActorModel(Model):
                 return [Note(node.name, {"crash": "crashes", "restart": "restarts",
                                          "crash-restart": "crashes and restarts"}[kind])]
         if self.clock is not None and type(action) in self.clock.actions:
-            return [Note("clock", repr(action))]
+            # the readings after the step (the chart's row already names the action)
+            readings = self.clock.view(next_state[-2])
+            return [Note("clock", ", ".join(f"{name} {value}" for name, value in readings.items()))]
         for r, role in enumerate(self._roles):
             for name, handler in role.handlers().items():
                 if handler.action is type(action):
@@ -1058,7 +1060,7 @@ class ActorModel(Model):
 
     def _sender(self, message: Any) -> str:
         field = getattr(type(message), "src", None)
-        return self._node_name(type(message), field, message) or "network"
+        return self._node_name(type(message), field, message) or field or "network"
 
     def _receivers(self, message: Any) -> list[str]:
         field = getattr(type(message), "dst", None)

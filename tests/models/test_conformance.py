@@ -101,9 +101,7 @@ def test_every_mutant_breaks_a_property_on_a_bundled_spec(name):
 
 #: Invariants that no mutant breaks yet: each needs a mutant (a plausible
 #: bug) that a bundled spec shows breaking it. Remove an entry when one does.
-NOT_YET_BROKEN: dict[str, set[str]] = {
-    "lease-election": {"bounded_failover", "one_believes"},  # both fail in specs, by design
-}
+NOT_YET_BROKEN: dict[str, set[str]] = {}
 
 
 @pytest.mark.parametrize("name", MODELS)

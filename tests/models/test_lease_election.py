@@ -107,6 +107,15 @@ def test_fencing_does_not_stop_two_from_believing_they_lead():
         "c0.clock": "3", "c0.lease_until": 2}
 
 
+def test_a_third_candidate_gives_the_same_overlap():
+    model, found = violation("lease-three-candidates-two-believe")
+    _, two = violation("lease-two-believe-with-fencing")
+    assert found.reason == two.reason
+    assert actions(found.trace) == actions(two.trace)
+    assert view(model, found.trace.final, "c2.role", "c2.clock") == {
+        "c2.role": "follower", "c2.clock": "3"}
+
+
 @pytest.mark.slow
 def test_without_pauses_or_drift_a_leader_stops_believing_in_time():
     _, _, result = checked_spec("large/lease-one-believes-no-pause.yaml")
@@ -132,12 +141,62 @@ def test_a_leader_trusting_its_lease_past_its_deadline_outlives_its_lease():
         "kv0.leases": ["Lease(owner=0, epoch=1, deadline=2)"]}
 
 
+# -- clock drift -------------------------------------------------------------------------------
+
+
+def test_a_drift_beyond_the_margin_outlives_the_lease():
+    """The clock runs 1 s ahead when the candidate asks for its lease and 1 s
+    behind three seconds later: it lost 2 s against its 1 s margin."""
+    model, found = violation("lease-drift-beyond-margin")
+    assert found.reason == "c0 believes it leads at tick 4, but its lease is gone at the store"
+    assert len(found.trace) == 14
+    assert [step for step in actions(found.trace) if step.startswith("Tick")] == [
+        "Tick(now=1, lagging=None)", "Tick(now=2, lagging=0)", "Tick(now=3, lagging=0)",
+        "Tick(now=4, lagging=None)"]
+    assert timeline(found.trace) == [
+        "0: Rush(node=0)", "0: Campaign(c=0)", "0: GrantLease(kv=0, c=0, epoch=1, sent=1)",
+        "0: GetLease(c=0, epoch=1, sent=1, to=0)", "0: RenewLease(kv=0, c=0, epoch=1, sent=1)",
+        "0: CreateKey(kv=0, c=0, epoch=1)", "0: Win(c=0, epoch=1, token=1, to=0)",
+        "0: Renewed(c=0, epoch=1, sent=1, to=0)", "1: Heartbeat(c=0)",
+        "1: Drop(message=KeepAlive(c=0, epoch=1, sent=2))"]
+    assert view(model, found.trace.final, "now", "c0.clock", "c0.role", "c0.lease_until",
+                "kv0.leases") == {
+        "now": 4, "c0.clock": "3", "c0.role": "leader", "c0.lease_until": 3,
+        "kv0.leases": ["Lease(owner=0, epoch=1, deadline=3)"]}
+
+
+def test_a_margin_of_twice_the_drift_stops_the_leader_in_time():
+    _, model, result = checked_spec("lease-drift-within-margin.yaml")
+    assert result.verdict == "holds"
+    assert (model.drift, model.margin) == (1, 2)
+
+
+@pytest.mark.slow
+def test_a_slow_clock_alone_lets_two_believe_they_lead():
+    model, found = violation("large/lease-drift-two-believe")
+    assert found.reason == "c0 (token 1) and c1 (token 3) both believe they lead at tick 3"
+    assert timeline(found.trace) == PAUSED_LEADER[:6] + [
+        "0: Renewed(c=0, epoch=1, sent=0, to=0)", "3: Expire(kv=0)", "3: Campaign(c=1)",
+        "3: GrantLease(kv=0, c=1, epoch=1, sent=3)", "3: GetLease(c=1, epoch=1, sent=3, to=1)",
+        "3: CreateKey(kv=0, c=1, epoch=1)", "3: Win(c=1, epoch=1, token=3, to=1)"]
+    assert actions(found.trace)[8] == "Tick(now=2, lagging=0)"
+    assert view(model, found.trace.final, "c0.clock", "c1.clock", "c0.lease_until") == {
+        "c0.clock": "2", "c1.clock": "3", "c0.lease_until": 2}
+
+
+def test_the_margin_must_be_below_the_ttl():
+    with pytest.raises(ParamError) as error:
+        LeaseElection(margin_ms=5000)
+    assert str(error.value) == ("<spec>: params.margin_ms: margin_ms = 5000 leaves no lease of "
+                                "ttl_ms = 5000; use a margin below the TTL")
+
+
 # -- the slow link ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name, verdict", [
     ("lease-slow-link", "holds"), ("lease-slow-link-1000ms", "holds"),
-    ("lease-slow-link-2000ms", "violated")])
+    ("lease-slow-link-1500ms", "violated"), ("lease-slow-link-2000ms", "violated")])
 def test_the_slow_link_threshold(name, verdict):
     _, _, result = checked_spec(f"{name}.yaml")
     assert result.verdict == verdict
@@ -154,6 +213,42 @@ def test_at_2s_latency_the_new_leader_gives_up_before_its_first_answer():
         "3: Heartbeat(c=0)", "4: Heartbeat(c=0)", "5: LeaseRunsOut(c=0)"]
     assert view(model, found.trace.final, "c0.role", "kv0.key") == {
         "c0.role": "follower", "kv0.key": "Key(holder=0, epoch=1, token=1, created=3)"}
+
+
+def test_at_1500ms_latency_two_round_trips_fill_the_ttl():
+    """In 500 ms ticks: the grant's round trip takes 3 s, the first
+    keep-alive's 2 s (0.5 s there, 1.5 s back), and its answer arrives in the
+    instant the leader's view of the lease (0 + 5 s) runs out."""
+    model, found = violation("lease-slow-link-1500ms")
+    assert found.reason == ("c0 stopped leading at tick 10: its view of its lease ran out "
+                            "before a keep-alive's answer came back")
+    assert len(found.trace) == 21
+    assert timeline(found.trace) == [
+        "0: Campaign(c=0)", "2: Heartbeat(c=0)", "3: GrantLease(kv=0, c=0, epoch=1, sent=0)",
+        "4: Heartbeat(c=0)", "6: Heartbeat(c=0)", "6: GetLease(c=0, epoch=1, sent=0, to=0)",
+        "6: CreateKey(kv=0, c=0, epoch=1)", "6: Win(c=0, epoch=1, token=1, to=0)",
+        "7: RenewLease(kv=0, c=0, epoch=1, sent=6)", "8: Heartbeat(c=0)",
+        "10: LeaseRunsOut(c=0)"]
+    assert view(model, found.trace.final, "now", "c0.role", "kv0.leases", "network") == {
+        "now": 10, "c0.role": "follower",
+        "kv0.leases": ["Lease(owner=0, epoch=1, deadline=17)"],
+        "network": ["KeepAlive(c=0, epoch=1, sent=8) (due in 1)",
+                    "KeepAliveOk(epoch=1, sent=6, to=0) (due in 0)"]}
+
+
+@pytest.mark.slow
+def test_at_1250ms_latency_the_round_trips_take_the_whole_ttl():
+    """The first failing latency the rule 4 x latency >= TTL predicts, in
+    250 ms ticks: the grant comes back at 2.5 s, and the first keep-alive's
+    answer in the instant the leader's view runs out, at 5 s."""
+    model, found = violation("large/lease-slow-link-1250ms")
+    assert found.reason == ("c0 stopped leading at tick 20: its view of its lease ran out "
+                            "before a keep-alive's answer came back")
+    steps = timeline(found.trace)
+    assert len(found.trace) == 32
+    assert "10: GetLease(c=0, epoch=1, sent=0, to=0)" in steps
+    assert steps[-1] == "20: LeaseRunsOut(c=0)"
+    assert view(model, found.trace.final, "now", "c0.role")["now"] == 20
 
 
 def test_a_keepalive_that_never_renews_loses_the_key_one_ttl_after_the_grant():
@@ -194,6 +289,66 @@ def test_a_shorter_ttl_fails_over_sooner_but_loses_a_healthy_leader():
         "1: Win(c=0, epoch=1, token=1, to=0)", "1: Heartbeat(c=0)", "2: LeaseRunsOut(c=0)"]
 
 
+def test_a_store_silent_on_expiry_leaves_the_watcher_waiting_past_the_bound():
+    model, found = violation("lease-mutant-expiry-tells-no-watcher")
+    assert found.property.name == "bounded_failover"
+    assert found.reason == "c0 crashed as leader 4 ticks ago and no one holds the key"
+    assert len(found.trace) == 20
+    assert timeline(found.trace) == [
+        "0: Campaign(c=0)", "0: GrantLease(kv=0, c=0, epoch=1, sent=0)",
+        "0: GetLease(c=0, epoch=1, sent=0, to=0)", "0: RenewLease(kv=0, c=0, epoch=1, sent=0)",
+        "0: CreateKey(kv=0, c=0, epoch=1)", "0: Win(c=0, epoch=1, token=1, to=0)",
+        "0: Renewed(c=0, epoch=1, sent=0, to=0)", "0: Crash(c=0)",
+        "3: Campaign(c=1)", "3: GrantLease(kv=0, c=1, epoch=1, sent=3)",
+        "3: GetLease(c=1, epoch=1, sent=3, to=1)", "3: RenewLease(kv=0, c=1, epoch=1, sent=3)",
+        "3: CreateKey(kv=0, c=1, epoch=1)", "3: Expire(kv=0)", "3: Lose(c=1, epoch=1, to=1)",
+        "3: Renewed(c=1, epoch=1, sent=3, to=1)"]
+    assert view(model, found.trace.final, "now", "c0.role", "c0.crashed_at", "c1.role",
+                "kv0.key", "kv0.watchers", "network") == {
+        "now": 4, "c0.role": "crashed", "c0.crashed_at": 0, "c1.role": "watching",
+        "kv0.key": None, "kv0.watchers": [], "network": []}
+
+
+def test_a_client_counting_from_the_answer_believes_past_the_stores_deadline():
+    model, found = violation("lease-mutant-counts-from-answer")
+    assert found.property.name == "one_believes"
+    assert found.reason == "c0 (token 1) and c1 (token 3) both believe they lead at tick 2"
+    assert len(found.trace) == 13
+    assert timeline(found.trace) == [
+        "0: Campaign(c=0)", "0: GrantLease(kv=0, c=0, epoch=1, sent=0)", "0: Campaign(c=1)",
+        "1: GrantLease(kv=0, c=1, epoch=1, sent=0)", "1: GetLease(c=0, epoch=1, sent=0, to=0)",
+        "1: CreateKey(kv=0, c=0, epoch=1)", "1: Win(c=0, epoch=1, token=1, to=0)",
+        "2: Expire(kv=0)", "2: GetLease(c=1, epoch=1, sent=0, to=1)",
+        "2: CreateKey(kv=0, c=1, epoch=1)", "2: Win(c=1, epoch=1, token=3, to=1)"]
+    # the store's deadline for c0's lease was 1; c0 counted from the answer at 1
+    assert view(model, found.trace.final, "c0.lease_until", "c1.lease_until", "kv0.leases") == {
+        "c0.lease_until": 2, "c1.lease_until": 3,
+        "kv0.leases": ["Lease(owner=1, epoch=1, deadline=2)"]}
+
+
+@pytest.mark.slow
+def test_a_client_counting_from_the_send_time_stops_believing_in_time():
+    _, _, result = checked_spec("large/lease-counts-from-send.yaml")
+    assert result.verdict == "holds"
+
+
+def test_a_resigning_leader_hands_over_at_once():
+    _, model, result = checked_spec("lease-resign.yaml")
+    assert result.verdict == "holds"
+    (witness,) = result.witnesses
+    assert witness.property.name == "handover_after_resign"
+    assert timeline(witness.trace) == [
+        "0: Campaign(c=0)", "0: GrantLease(kv=0, c=0, epoch=1, sent=0)",
+        "0: GetLease(c=0, epoch=1, sent=0, to=0)", "0: CreateKey(kv=0, c=0, epoch=1)",
+        "0: Win(c=0, epoch=1, token=1, to=0)", "0: Resign(c=0)",
+        "0: RevokeLease(kv=0, c=0, epoch=1)", "0: Campaign(c=1)",
+        "0: GrantLease(kv=0, c=1, epoch=1, sent=0)", "0: GetLease(c=1, epoch=1, sent=0, to=1)",
+        "0: CreateKey(kv=0, c=1, epoch=1)"]
+    assert view(model, witness.trace.final, "c0.role", "kv0.released_at", "kv0.key") == {
+        "c0.role": "follower", "kv0.released_at": 0,
+        "kv0.key": "Key(holder=1, epoch=1, token=3, created=0)"}
+
+
 # -- ZooKeeper ----------------------------------------------------------------------------------------
 
 
@@ -206,7 +361,8 @@ def test_zookeeper_gives_the_same_two_writers_without_fencing():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["lease-single-writer-fencing",
-                                  "lease-zookeeper-single-writer-fencing"])
+                                  "lease-zookeeper-single-writer-fencing",
+                                  "lease-three-candidates-single-writer-fencing"])
 def test_fencing_holds_with_revisions_and_with_zxids(name):
     _, _, result = checked_spec(f"large/{name}.yaml")
     assert result.verdict == "holds"
@@ -258,7 +414,41 @@ def test_reports_show_the_tick_and_each_clock():
     later = dict(model.successors(initial))[tick]
     assert model.state_view(later)["c0.clock"] == "0"
     assert model.state_view(later)["c1.clock"] == "1"
-    assert model.step_events(initial, tick, later) == [Note("clock", "Tick(now=1, lagging=0)")]
+    assert model.step_events(initial, tick, later) == [
+        Note("clock", "now 1, c0.clock 0, c1.clock 1")]
+
+
+def test_every_report_format_shows_the_clock():
+    """Tick 10 of the two-believers counterexample (c0 wakes from its pause
+    at tick 3), as text, JSON, HTML (trace and chart) and Markdown (trace
+    and Mermaid chart); the chart's arrows join each answer to its request."""
+    from reports.html import render_html
+    from reports.json import finding_document
+    from reports.run import Checked
+    from reports.summary import render_summary
+    from reports.text import render_finding
+
+    spec, model, result = checked_spec("lease-two-believe-with-fencing.yaml")
+    checked = Checked(str(spec.path), model, result, spec.expect)
+    (found,) = result.violations
+    text = "\n".join(render_finding(model, found))
+    assert ("  10  Tick(now=3, lagging=None)\n"
+            "        now: 2 → 3\n"
+            "        c0.clock: 2 (paused, 1 left) → 3\n"
+            "        c1.clock: 2 → 3\n") in text
+    state = finding_document(model, found)["trace"][10]["state"]
+    assert (state["now"], state["c0.clock"], state["c1.clock"]) == (3, "3", "3")
+    page = render_html(checked)
+    assert ('<span class="field">now</span>: <span class="old">2</span> → '
+            '<span class="new">3</span>') in page
+    assert ('<span class="field">c0.clock</span>: <span class="old">2 (paused, 1 left)'
+            '</span> → <span class="new">3</span>') in page
+    assert 'fill="#553">now 3, c0.clock 3, c1.clock 3, pauses_left 0</text>' in page
+    summary = render_summary([checked])
+    assert "        c0.clock: 2 (paused, 1 left) → 3\n" in summary
+    assert ("    Note over clock: 10 · Tick(now=3, lagging=None)<br/>now 3, c0.clock 3, "
+            "c1.clock 3, pauses_left 0\n") in summary
+    assert "    kv0->>c0: Elected(epoch=1, token=1, to=0) (sent at step 5)\n" in summary
 
 
 @pytest.mark.slow
