@@ -107,8 +107,9 @@ def test_fencing_does_not_stop_two_from_believing_they_lead():
         "c0.clock": "3", "c0.lease_until": 2}
 
 
+@pytest.mark.slow
 def test_a_third_candidate_gives_the_same_overlap():
-    model, found = violation("lease-three-candidates-two-believe")
+    model, found = violation("large/lease-three-candidates-two-believe")
     _, two = violation("lease-two-believe-with-fencing")
     assert found.reason == two.reason
     assert actions(found.trace) == actions(two.trace)
@@ -196,7 +197,8 @@ def test_the_margin_must_be_below_the_ttl():
 
 @pytest.mark.parametrize("name, verdict", [
     ("lease-slow-link", "holds"), ("lease-slow-link-1000ms", "holds"),
-    ("lease-slow-link-1500ms", "violated"), ("lease-slow-link-2000ms", "violated")])
+    pytest.param("large/lease-slow-link-1500ms", "violated", marks=pytest.mark.slow),
+    ("lease-slow-link-2000ms", "violated")])
 def test_the_slow_link_threshold(name, verdict):
     _, _, result = checked_spec(f"{name}.yaml")
     assert result.verdict == verdict
@@ -215,11 +217,12 @@ def test_at_2s_latency_the_new_leader_gives_up_before_its_first_answer():
         "c0.role": "follower", "kv0.key": "Key(holder=0, epoch=1, token=1, created=3)"}
 
 
+@pytest.mark.slow
 def test_at_1500ms_latency_two_round_trips_fill_the_ttl():
     """In 500 ms ticks: the grant's round trip takes 3 s, the first
     keep-alive's 2 s (0.5 s there, 1.5 s back), and its answer arrives in the
     instant the leader's view of the lease (0 + 5 s) runs out."""
-    model, found = violation("lease-slow-link-1500ms")
+    model, found = violation("large/lease-slow-link-1500ms")
     assert found.reason == ("c0 stopped leading at tick 10: its view of its lease ran out "
                             "before a keep-alive's answer came back")
     assert len(found.trace) == 21

@@ -168,7 +168,8 @@ def model_reachable(model: PaxosTextbook) -> tuple[set, int]:
                  marks=pytest.mark.slow),
     pytest.param(dict(max_msgs=5, **NO_FAULTS), "non_intersecting_quorums", 11617, 26,
                  marks=pytest.mark.slow),
-    (dict(max_msgs=4, drop=0, duplicate=0, crash=1), "forgetful_acceptor", 17479, 27),
+    pytest.param(dict(max_msgs=4, drop=0, duplicate=0, crash=1), "forgetful_acceptor", 17479, 27,
+                 marks=pytest.mark.slow),
     pytest.param(dict(max_msgs=5, **NO_FAULTS), "duplicate_ballots", 18159, 26,
                  marks=pytest.mark.slow),
 ])

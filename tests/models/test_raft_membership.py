@@ -199,6 +199,7 @@ AdvanceCommitIndex(s4)"""
         "s4.commit_index": 1, "msgs": []}
 
 
+@pytest.mark.slow
 def test_the_rule_keeps_the_leader_from_changing_before_it_commits():
     """From the bug's start, s4 may append no configuration until it has
     committed an entry of term 3; the mutant may at once."""
@@ -307,6 +308,7 @@ def test_configuration_entries_print_and_parse_back():
     assert str(ChangeConfig(0, joint)) == "ChangeConfig(s1, C(s1 s2 s3 | s1))"
 
 
+@pytest.mark.slow
 def test_membership_off_changes_nothing():
     model = Raft(servers=2, values=1, max_term=2, max_log=1, max_msgs=1)
     result = check(model, CheckConfig(properties=SAFETY))
