@@ -1027,7 +1027,10 @@ class ActorModel(Model):
             return [Note("clock", ", ".join(f"{name} {value}" for name, value in readings.items()))]
         for r, role in enumerate(self._roles):
             for name, handler in role.handlers().items():
-                if handler.action is type(action):
+                # a whole-message action (Receive(m)) may serve several
+                # message types: the handler is the one that takes m's
+                if handler.action is type(action) and (
+                        not handler.whole or handler.takes is type(action[0])):
                     node = self._nodes[r][receiver(action[0]) if handler.whole else action[0]]
                     break
             else:

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from checker import ModelDefinitionError, Param, check, invariant
+from checker.model import Received, Sent
 from models.kit import (ActorModel, Bag, Down, Drop, Duplicate, Fifo, MessageSet, Node, ids, on,
                         on_crash, on_restart, step, values)
 from models.kit.records import blanked, renamer
@@ -546,3 +547,67 @@ def view_of(model, promise):
     (state,) = model.initial_states()
     state = state[:1] + (promise,) + state[2:]
     return {k: v for k, v in model.state_view(state).items() if k.startswith("s1.")}
+
+
+# -- one whole-message action for several message types ------------------------------------
+
+
+class Ask(NamedTuple):
+    frm: Server
+    to: Server
+    src, dst = "frm", "to"
+
+
+class Answer(NamedTuple):
+    frm: Server
+    to: Server
+    src, dst = "frm", "to"
+
+
+class Receive(NamedTuple):
+    m: Any
+
+
+class Start(NamedTuple):
+    s: Server
+
+
+class Asker(Node):
+    ids = Server
+    state = bool  # answered
+
+    def initial(self) -> bool:
+        return False
+
+    @step(Start)
+    def start(self, done):
+        return None if done or self.id else (done, [Ask(self.id, 1)])
+
+    @on(Ask, Receive)
+    def handle_ask(self, done, m):
+        return done, [Answer(self.id, m.frm)]
+
+    @on(Answer, Receive)
+    def handle_answer(self, done, m):
+        return True, []
+
+
+class AskOnce(ActorModel):
+    name = "ask-once"
+    params = (Param("servers", 2, "servers"),)
+    roles = (Asker,)
+    messages = (Ask, Answer)
+
+
+def test_a_shared_receive_action_charts_the_handler_of_its_message_type():
+    """Receive(m) serves both message types: the chart follows m's handler
+    (an answer received sends nothing)."""
+    model = AskOnce()
+    (state,) = model.initial_states()
+    ((_, asked),) = model.successors(state)
+    ((receive, answered),) = [(a, s) for a, s in model.successors(asked) if type(a) is Receive]
+    assert str(model.step_events(asked, receive, answered)) == str([
+        Received("s0", "s1", "Ask(frm=0, to=1)"), Sent("s1", "s0", "Answer(frm=1, to=0)")])
+    ((receive, done),) = [(a, s) for a, s in model.successors(answered) if type(a) is Receive]
+    assert model.step_events(answered, receive, done) == [
+        Received("s1", "s0", "Answer(frm=1, to=0)")]
