@@ -101,7 +101,7 @@ def model_reachable(model: Paxos) -> set[tuple]:
     (dict(acceptors=1, values=2, ballots=2), None, 45, 8),
     (dict(acceptors=2, values=2, ballots=2), None, 145, 12),
     (dict(acceptors=3, values=1, ballots=2), None, 1681, 16),
-    (dict(acceptors=2, values=2, ballots=3), None, 1501, 18),
+    pytest.param(dict(acceptors=2, values=2, ballots=3), None, 1501, 18, marks=pytest.mark.slow),
     (dict(acceptors=4, values=1, ballots=2), None, 9409, 20),
     (dict(acceptors=3, values=2, ballots=2, quorum={"flexible": {"phase1": 3, "phase2": 1}}),
      None, 513, 16),

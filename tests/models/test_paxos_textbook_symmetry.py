@@ -162,7 +162,8 @@ def test_fast_canonical_form_equals_the_reference_for_a_weighted_rule():
                  marks=pytest.mark.slow),
     ("duplicate_ballots", MUTANT_PARAMS, "agreement", 14),
     # two learners learn different values
-    ("no_adopt", dict(MUTANT_PARAMS, learners=2, max_msgs=5), "learners_agree", 25),
+    pytest.param("no_adopt", dict(MUTANT_PARAMS, learners=2, max_msgs=5), "learners_agree", 25,
+                 marks=pytest.mark.slow),
 ])
 def test_mutant_counterexamples_with_symmetry_are_real_runs_as_short_as_without(
         mutant, params, prop, length):

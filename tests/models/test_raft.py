@@ -248,8 +248,9 @@ def test_volatile_log():
 # -- scenarios ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_log_healing():
-    model, result = run_spec("raft-log-healing.yaml")
+    model, result = run_spec("large/raft-log-healing.yaml")
     assert result.verdict == "holds"
     assert result.stats.distinct_states == 52297
     overwritten = result.witness("conflict_overwritten").trace
