@@ -87,7 +87,8 @@ class Received:
 @dataclass(frozen=True)
 class Note:
     """Something a step does at one node without a message: a timeout, a
-    crash, becoming leader, a vote recorded."""
+    crash, becoming leader, a vote recorded. With an empty text it only says
+    where a step that sends and receives nothing happens."""
 
     node: str
     text: str

@@ -99,7 +99,8 @@ def build_chart(model: Model, trace: Trace, conclusion: str | None = None,
                     messages.append(Message(*key, delivered.get(key), number))
             elif isinstance(event, Note):
                 lifelines[event.node] = None
-                notes.append(event)
+                if event.text:  # an empty note only places the step at its node
+                    notes.append(event)
             else:
                 raise ModelDefinitionError(
                     f"{type(model).__name__}.step_events returned {event!r} for "

@@ -1059,7 +1059,7 @@ class ActorModel(Model):
         outcome = self._outcome(node, name, record, inputs, now)
         for _, message in outcome[1] if outcome else ():
             events += [Sent(node.name, dst, repr(message)) for dst in self._receivers(message)]
-        return events
+        return events or [Note(node.name, "")]  # a step on its own, at its node
 
     def _sender(self, message: Any) -> str:
         field = getattr(type(message), "src", None)

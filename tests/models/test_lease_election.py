@@ -474,3 +474,13 @@ def test_a_finer_tick_gives_the_same_counterexample():
     assert [name for name, _ in fine_steps] == [name for name, _ in coarse_steps]
     assert [(name, coarse_ms - fine_ms) for (name, fine_ms), (_, coarse_ms)
             in zip(fine_steps, coarse_steps) if fine_ms != coarse_ms] == [("Expire", 500)]
+
+
+def test_a_step_that_sends_nothing_is_charted_at_its_own_node():
+    """The store's Expire reads and sends nothing (the mutant tells no
+    watcher): its row stands on kv0's lifeline, not across every node."""
+    from reports.sequence import build_chart, render_mermaid
+
+    model, found = violation("lease-mutant-expiry-tells-no-watcher")
+    chart = render_mermaid(build_chart(model, found.trace)).splitlines()
+    assert [line for line in chart if "Expire" in line] == ["    Note over kv0: 17 · Expire(kv=0)"]
