@@ -34,6 +34,14 @@ class Checkpoints:
     def __init__(self, directory: str, every: float = 60.0, resume: bool = False):
         self.directory, self.every, self.resume = directory, every, resume
         self.path = os.path.join(directory, FILE)
+        # A folder that cannot be made is refused before the search, not at
+        # its first checkpoint after minutes of work.
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError as error:
+            raise CheckerError(f"{directory}: cannot keep checkpoints there "
+                               f"({error.strerror or error}); give a folder (it is created "
+                               f"if missing)") from None
         self.last = time.monotonic()
         self.written = 0
 

@@ -135,3 +135,20 @@ def test_cmc_check_refuses_to_resume_another_spec(tmp_path):
     two = runner.invoke(cmc, ["check", "specs/raft-2s.yaml", "specs/paxos-3a-2v-2b.yaml",
                               "--resume", str(tmp_path)])
     assert two.exit_code == 2 and "--checkpoint and --resume take one SPEC" in two.stderr
+
+
+def test_cmc_check_refuses_a_checkpoint_folder_it_cannot_make_before_searching(tmp_path):
+    from click.testing import CliRunner
+
+    from cmc.main import cli as cmc
+
+    a_file = tmp_path / "a-file"
+    a_file.write_text("kept\n")
+    # (a plain file itself is refused by the option's own check)
+    for target in (str(a_file / "below"), os.devnull):
+        refused = CliRunner().invoke(cmc, ["check", "specs/raft-2s.yaml", "--checkpoint", target])
+        assert refused.exit_code == 2
+        assert refused.stderr.startswith(f"error: {target}: cannot keep checkpoints there (")
+        assert refused.stderr.endswith("); give a folder (it is created if missing)\n")
+        assert "distinct states" not in refused.output
+    assert a_file.read_text() == "kept\n"
