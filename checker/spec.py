@@ -50,7 +50,7 @@ VERDICTS = ("holds", "violated", "incomplete")
 PARTITION_SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
     "description": "a mapping {groups: [[s1], [s2, s3]]} or {links: [[s1, s2]]}, with "
-                   "from_start and splits",
+                   "from_start, splits and heals",
     "properties": {
         "groups": {"type": "array", "minItems": 2, "description": "a list of lists of nodes",
                    "items": {"type": "array", "minItems": 1, "items": {"type": "string"},
@@ -60,6 +60,7 @@ PARTITION_SCHEMA: dict[str, Any] = {
                             "items": {"type": "string"}, "description": "a pair, as [s1, s2]"}},
         "from_start": {"type": "boolean"},
         "splits": {"type": "integer", "minimum": 0, "maximum": 64},
+        "heals": {"type": "boolean"},
     },
 }
 
@@ -116,7 +117,7 @@ SPEC_SCHEMA: dict[str, Any] = {
         "init": {"type": "object", "description": "a mapping (see the model's docs)"},
         "partition": {"type": "object",
                       "description": "a mapping {groups: [[s1], [s2, s3]]} or {links: [[s1, "
-                                     "s2]]}, with from_start and splits"},
+                                     "s2]]}, with from_start, splits and heals"},
         "network": {"type": ["string", "object"],
                     "description": "bag, set or fifo, or a mapping {kind: bag, drop: N, "
                                    "duplicate: N}"},

@@ -524,7 +524,8 @@ class ActorModel(Model):
         from those of the others) or ``links`` (pairs of nodes), by the names
         reports print (``s1``); ``from_start`` (default true): down in the
         initial state; ``splits`` (default 0): how many times it may go
-        down again after healing. `ParamError` names a wrong entry."""
+        down again after healing; ``heals`` (default true): false for links
+        that, once down, stay down. `ParamError` names a wrong entry."""
         names = {node.name: (role.ids.set_name, node.id)
                  for role, nodes in zip(self._roles, self._nodes) for node in nodes}
 
@@ -537,13 +538,14 @@ class ActorModel(Model):
             raise ParamError("partition", "give groups: (nodes cut off from one another's) "
                                           "or links: (pairs of nodes), one of the two")
         from_start, splits = given.get("from_start", True), given.get("splits", 0)
+        heals = given.get("heals", True)
         if "links" in given:
             links = frozenset(frozenset(node(name, f"partition.links[{k}][{e}]")
                                         for e, name in enumerate(pair))
                               for k, pair in enumerate(given["links"]))
             if any(len(link) != 2 for link in links):
                 raise ParamError("partition.links", "a link joins two different nodes")
-            return Partition(links, from_start, splits)
+            return Partition(links, from_start, splits, heals)
         groups, seen = [], set()
         for k, group in enumerate(given["groups"]):
             groups.append([node(name, f"partition.groups[{k}][{e}]")
@@ -553,7 +555,7 @@ class ActorModel(Model):
                 raise ParamError(f"partition.groups[{k}]", "names a node that is in "
                                  "another group or twice; give each node once")
             seen |= set(groups[-1])
-        return Partition.between(groups, from_start, splits)
+        return Partition.between(groups, from_start, splits, heals)
 
     def _declared_network(self) -> Network:
         """The declared network, or the one the spec chose; the instance's
@@ -632,9 +634,8 @@ class ActorModel(Model):
             raise ParamError("partition", f"{self.name} takes no partition from a spec "
                              "(its network is not a bag declared with one); remove partition:")
         self.spec_partition = self.partition_from(self._partition_choice)
-        steps = (Heal, Split) if self.spec_partition.splits else (Heal,)
         self.actions = tuple(kind for kind in self.actions
-                             if kind not in (Heal, Split)) + steps
+                             if kind not in (Heal, Split)) + self.spec_partition.steps
 
     def _check_definition(self) -> None:
         """Mistakes in the declarations, each said with its fix."""

@@ -64,11 +64,13 @@ class Split(NamedTuple):
 class Partition(NamedTuple):
     """Links that go down: each an unordered pair of nodes, a node being
     (its set's name, its number). Down from the start or not; after a heal
-    they may go down again ``splits`` times."""
+    they may go down again ``splits`` times; with ``heals`` false, once
+    down they stay down (a side cut off for good)."""
 
     links: frozenset
     from_start: bool = True
     splits: int = 0
+    heals: bool = True
 
     @classmethod
     def cutting_off(cls, set_name: str, side: Iterable[int], size: int) -> "Partition":
@@ -80,13 +82,19 @@ class Partition(NamedTuple):
 
     @classmethod
     def between(cls, groups: Iterable[Iterable[tuple[str, int]]], from_start: bool = True,
-                splits: int = 0) -> "Partition":
+                splits: int = 0, heals: bool = True) -> "Partition":
         """Every node of each group cut off from every node of the others
         (nodes in no group keep every link)."""
         groups = [frozenset(group) for group in groups]
         return cls(frozenset(frozenset({a, b}) for k, group in enumerate(groups)
                              for other in groups[k + 1:] for a in group for b in other),
-                   from_start, splits)
+                   from_start, splits, heals)
+
+    @property
+    def steps(self) -> tuple[type, ...]:
+        """The network's steps this partition takes: `Heal` unless it never
+        heals, `Split` if it may go down (again)."""
+        return ((Heal,) if self.heals else ()) + ((Split,) if self.splits else ())
 
     @property
     def side(self) -> frozenset:
@@ -394,8 +402,7 @@ class Bag(Network):
             # down at the start or not, and the splits left
             self.budgets += (self.partition.from_start, self.partition.splits)
             self.fault_actions = tuple(kind for kind in self.fault_actions
-                                       if kind not in (Heal, Split)) + (
-                (Heal, Split) if self.partition.splits else (Heal,))
+                                       if kind not in (Heal, Split)) + self.partition.steps
         else:
             self.fault_actions = tuple(kind for kind in self.fault_actions
                                        if kind not in (Heal, Split))
@@ -518,6 +525,8 @@ class Bag(Network):
             return []
         down, splits = value[-1][2:]
         if down:
+            if not self.partition.heals:
+                return []  # cut off for good
             return [(Heal(), value[:-1] + (value[-1][:2] + (False, splits),))]
         if splits:
             return [(Split(), value[:-1] + (value[-1][:2] + (True, splits - 1),))]

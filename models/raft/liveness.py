@@ -44,7 +44,21 @@ says both: only the listed servers' timers fire (the others' are longer:
 ``[1]`` is the distinguished-timeout assumption), and a Candidate's only
 once every server has answered it and its votes are no quorum (it heard
 everyone, lost, and only then times out; with a quorum it becomes leader
-first). Each is a guard on ``Timeout(i)`` read from i's own record.
+first). Each is a guard on ``Timeout(i)`` read from i's own record. A
+server cut off from i for good (a spec's ``partition:`` down from the
+start with ``heals: false``) never answers, and the timer does not wait
+for it: "everyone" is every server i can reach. (Under a partition that
+may heal, the timer waits for every server: which side a server is on
+then depends on the network, which a handler does not read.)
+
+**A server cut off for good** whose timer never fires never changes: no
+message reaches it, none of its own arrives, no step of its own is
+enabled. Its record is then left out of the renumbering (`_setup_reach`):
+its term, compared with nothing, would otherwise stay the lowest for ever
+and pin the others' terms, so endless elections among the rest would not
+close a cycle. Shifting the others' terms alone is still a bisimulation,
+as it only moves terms that steps read. The five-node exercise's split
+vote (``specs/raft-liveness-split-vote.yaml``: E cut off) needs it.
 
 **No faults** (``faults: false``): no Restart, DropMessage or
 DuplicateMessage, a connected cluster whose servers stay up ("a quorum
@@ -92,14 +106,37 @@ class RaftLiveness:
             ("Receive", "DropMessage", "DuplicateMessage"),
             "terms are renumbered (terms: relative) while a message is in flight")
 
+    def _setup_reach(self) -> None:
+        """Who can never hear whom, from the network's partition (once the
+        network is built): the servers across links down from the start
+        that never heal (``partition: {..., heals: false}``)."""
+        partition = self.network.partition
+        n = self.servers
+        #: for each server, the servers it can never exchange a message with
+        self.unreachable = tuple(frozenset() for _ in range(n))
+        if partition is not None and partition.from_start and not partition.heals:
+            self.unreachable = tuple(frozenset(
+                j for j in range(n)
+                if frozenset({("servers", i), ("servers", j)}) in partition.links)
+                for i in range(n))
+        #: the servers whose record never changes: cut off from every other
+        #: for good, and their timer never fires (nothing reaches them and
+        #: nothing else enables them); their terms are left out of renumbering
+        self.frozen = frozenset(i for i in range(n) if len(self.unreachable[i]) == n - 1
+                                and self.timed is not None and i not in self.timed)
+        #: the servers whose terms are renumbered
+        self.shifted = tuple(i for i in range(n) if i not in self.frozen)
+
     def timer_fires(self, node: Any, s: ServerState) -> bool:
         """Whether server ``node.id``'s election timer may fire in record
         `s` (`timeouts`): it is one of the timed servers, and, with
-        ``round_trip``, a Candidate has heard from every server and lost."""
+        ``round_trip``, a Candidate has heard from every server it can
+        reach and lost (a server cut off for good never answers, and the
+        timer does not wait for it)."""
         if self.timed is not None and node.id not in self.timed:
             return False
         if self.round_trip and s.role == CANDIDATE:
-            return (s.votes_responded >= frozenset(node.peers(s))
+            return (s.votes_responded >= frozenset(node.peers(s)) - self.unreachable[node.id]
                     and not node.is_quorum(s, s.votes_granted))
         return True
 
@@ -115,8 +152,14 @@ class RaftLiveness:
 
     def renumber_terms(self, state: tuple) -> tuple:
         """`state` with every term lowered by the same amount so that its
-        lowest term is 1 (0, "no entry", stays 0)."""
-        lowest = min(_lowest_term(s) for s in state[:-1])
+        lowest term is 1 (0, "no entry", stays 0). A frozen server's record
+        (`_setup_reach`) is left as it is: no step reads it (no message
+        reaches or leaves it, its timer never fires), so shifting the other
+        terms alone is still a bisimulation, and the properties that read it
+        see a Follower without entries, whatever the shift."""
+        servers = state[:-1]
+        frozen = self.frozen
+        lowest = min(_lowest_term(servers[i]) for i in self.shifted)
         net = state[-1]
         for component in self.network.parts(net):
             for m, _ in component:
@@ -129,7 +172,9 @@ class RaftLiveness:
         def message(m: Any) -> Any:
             return intern(_shift_message(m, down))
 
-        servers = tuple(intern(_shift_server(s, down)) for s in state[:-1])
+        servers = (tuple(s if i in frozen else intern(_shift_server(s, down))
+                         for i, s in enumerate(servers)) if frozen
+                   else tuple(intern(_shift_server(s, down)) for s in servers))
         net = self.network.rename(net, lambda item: self.network.rename_component(
             item[1], message))
         return servers + (net,)

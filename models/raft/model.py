@@ -349,7 +349,8 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
         Param("timeouts", None, "whose election timers fire: null, any Follower's or "
               "Candidate's at any time (raft.tla); {servers: [1], round_trip: true}: only "
               "the listed servers' (the distinguished timeout), and a Candidate's only once "
-              "every server answered and it has no quorum", schema=TIMEOUTS_SCHEMA),
+              "every server it can reach answered and it has no quorum",
+              schema=TIMEOUTS_SCHEMA),
         Param("faults", True, "false: no Restart, DropMessage or DuplicateMessage (a "
               "connected cluster that stays up)", schema={"type": "boolean"}),
     )
@@ -402,6 +403,7 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
 
     def _build(self) -> None:
         super()._build()
+        self._setup_reach()  # reads the network's partition
         if self.terms == "relative":
             self.successors = self.renumbered(self.successors)
 

@@ -502,28 +502,88 @@ def test_without_faults_raft_has_no_restart_drop_or_duplicate():
 
 
 def test_a_split_vote_repeats_for_ever_when_two_timers_fire_together():
+    """The five-node exercise (A..E as s1..s5): E cut off for good, B and C
+    time out into one term, A and D split between them."""
     _, model, result = checked_spec("raft-liveness-split-vote.yaml")
     finding = result.violation("eventually_leader")
     assert finding.bound is None
     assert (finding.stem_length, finding.loop_length) == (8, 28)
-    loop = [str(a) for a in finding.trace.actions[finding.loop_start:]]
+    # E silent, the graph is the four-server cluster's (whose majority is 3 too)
+    assert (result.stats.graph_states, result.stats.graph_edges) == (32402, 53568)
+    actions = [str(a) for a in finding.trace.actions]
+    assert actions[:3] == ["Timeout(s2)", "RequestVote(s2, s1)", "Timeout(s3)"]
+    assert not [a for a in actions if "s5" in a]  # no message reaches E or leaves it
+    loop = actions[finding.loop_start:]
     assert [a for a in loop if a.startswith(("Timeout", "BecomeLeader"))] == [
-        "Timeout(s1)", "Timeout(s2)"]
-    # just before s1 times out in the loop: every vote of the term cast, 2-2
-    before = finding.trace.steps[finding.loop_start + loop.index("Timeout(s1)")].state
-    assert view(model, before, "s1.votes_granted", "s2.votes_granted", "s3.voted_for",
-                "s4.voted_for", "s1.voted_for", "s2.voted_for") == {
-        "s1.votes_granted": ["s3", "s4"], "s2.votes_granted": ["s1", "s2"],
-        "s3.voted_for": "s1", "s4.voted_for": "s1", "s1.voted_for": "s2",
-        "s2.voted_for": "s2"}
+        "Timeout(s2)", "Timeout(s3)"]
+    # just before B times out in the loop: every vote of the term cast, 2-2
+    # (raft.tla's candidate votes by a message to itself: B's went to C)
+    before = finding.trace.steps[finding.loop_start + loop.index("Timeout(s2)")].state
+    assert view(model, before, "s2.votes_granted", "s3.votes_granted", "s1.voted_for",
+                "s4.voted_for", "s2.voted_for", "s3.voted_for", "s5.voted_for") == {
+        "s2.votes_granted": ["s1", "s4"], "s3.votes_granted": ["s2", "s3"],
+        "s1.voted_for": "s2", "s4.voted_for": "s2", "s2.voted_for": "s3",
+        "s3.voted_for": "s3", "s5.voted_for": None}
     steps = finding.trace.steps
     assert steps[-1].state == steps[finding.loop_start].state
+    assert all(model.network.partitioned(step.state[-1]) for step in steps)
+    assert "Heal" not in [kind.__name__ for kind in model.actions]
 
 
 def test_the_split_vote_resolves_when_one_timer_fires_first():
     _, _, result = checked_spec("raft-liveness-split-vote-resolved.yaml")
     assert result.verdict == "holds"
-    assert result.stats.graph_states == 673
+    assert result.stats.graph_states == 169
+
+
+@pytest.mark.slow
+def test_with_e_connected_no_vote_splits_and_the_candidates_duel_instead():
+    _, model, result = checked_spec("large/raft-liveness-split-vote-connected.yaml")
+    finding = result.violation("eventually_leader")
+    assert finding.bound is None
+    assert (finding.stem_length, finding.loop_length) == (16, 34)
+    assert result.stats.graph_states == 259876
+    loop = [str(a) for a in finding.trace.actions[finding.loop_start:]]
+    assert [a for a in loop if a.startswith(("Timeout", "BecomeLeader"))] == [
+        "Timeout(s2)", "Timeout(s3)"]
+    # before C's timer fires, closing the loop: B holds a majority (C's vote
+    # among it); C's next term deposes B before it leads
+    before = finding.trace.steps[-2].state
+    assert view(model, before, "s2.role", "s2.votes_granted", "s3.role", "s3.voted_for") == {
+        "s2.role": "Candidate", "s2.votes_granted": ["s1", "s3", "s4"],
+        "s3.role": "Follower", "s3.voted_for": "s2"}
+    assert loop[-1] == "Timeout(s3)"
+
+
+def _five(**params):
+    from models import REGISTRY
+    return REGISTRY["raft"](servers=5, faults=False, **params)
+
+
+def test_a_candidate_waits_for_the_servers_it_can_reach_and_no_longer():
+    from models.raft.records import CANDIDATE
+    cut = {"groups": [["s5"], ["s1", "s2", "s3", "s4"]]}
+    for heals, fires in ((False, True), (True, False)):
+        model = _five(timeouts={"servers": [2, 3], "round_trip": True},
+                      partition_choice=dict(cut, heals=heals))
+        node = model._nodes[0][1]
+        (start,) = model.initial_states()
+        # B, Candidate, heard A..D, holds 2 of them: lost, unless E answers
+        lost = start[1]._replace(role=CANDIDATE, current_term=2,
+                                 votes_responded=frozenset({0, 1, 2, 3}),
+                                 votes_granted=frozenset({0, 1}))
+        assert model.timer_fires(node, lost) is fires
+        assert model.frozen == (frozenset({4}) if not heals else frozenset())
+
+
+def test_only_a_silent_server_cut_off_for_good_keeps_its_terms():
+    cut = {"groups": [["s5"], ["s1", "s2", "s3", "s4"]], "heals": False}
+    assert _five(timeouts={"servers": [2, 3]}, partition_choice=cut).frozen == {4}
+    # its timer fires: its record changes, and its terms are renumbered too
+    assert _five(timeouts={"servers": [2, 5]}, partition_choice=cut).frozen == frozenset()
+    # cut off from s1 alone: s5 still hears the others
+    assert _five(timeouts={"servers": [2]}, partition_choice={
+        "links": [["s1", "s5"]], "heals": False}).frozen == frozenset()
 
 
 def test_fairness_to_each_message_apart_is_refused_when_terms_are_renumbered(tmp_path):

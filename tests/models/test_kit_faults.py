@@ -126,6 +126,18 @@ def test_partitions_by_groups_or_links_with_a_schedule(tmp_path, partition, dist
     assert side.stats.distinct_states == 4102
 
 
+@pytest.mark.parametrize("schedule, distinct, last", [
+    ("", 1336, "DropMessage"),                               # down for good: no Heal
+    ("from_start: false, splits: 1, ", 8315, "Split"),       # up, then down for good
+])
+def test_a_partition_that_never_heals_stays_down(tmp_path, schedule, distinct, last):
+    model, result = run(tmp_path, RAFT + f"partition: {{groups: [[s1], [s2, s3]], {schedule}"
+                                         "heals: false}\n")
+    assert (result.verdict, result.stats.distinct_states) == ("incomplete", distinct)
+    names = [kind.__name__ for kind in model.actions]
+    assert names[-1] == last and "Heal" not in names
+
+
 def test_a_partition_splits_symmetric_sets_where_it_tells_nodes_apart(tmp_path):
     plain = RAFT.split("init:")[0] + "bounds: {max_depth: 3}\n"
     model, _ = run(tmp_path, plain + "partition: {groups: [[s1], [s2, s3]]}\n")
@@ -144,6 +156,8 @@ def test_a_partition_splits_symmetric_sets_where_it_tells_nodes_apart(tmp_path):
     ("{links: [[s1, s1]]}", ":11: partition.links: a link joins two different nodes"),
     ("{groups: [[s1]]}", ":11: partition.groups: expected a list of lists of nodes, got a "
                          "list"),
+    ("{groups: [[s1], [s2]], heals: 0}", ":11: partition.heals: expected true or false, "
+                                         "got 0"),
 ])
 def test_a_bad_partition_is_one_line_naming_the_field(tmp_path, partition, message):
     with pytest.raises(SpecError) as error:
