@@ -57,8 +57,14 @@ enabled. Its record is then left out of the renumbering (`_setup_reach`):
 its term, compared with nothing, would otherwise stay the lowest for ever
 and pin the others' terms, so endless elections among the rest would not
 close a cycle. Shifting the others' terms alone is still a bisimulation,
-as it only moves terms that steps read. The five-node exercise's split
-vote (``specs/raft-liveness-split-vote.yaml``: E cut off) needs it.
+as no step reads the frozen term. The properties: that term, 1, is at
+most every other term, in the model and (the lowest renumbered term being
+1) in the quotient alike; Raft's properties compare a frozen server's term
+only as "above" or "at most" another, which the shift keeps (only
+``no_disruptive_rejoin`` asks whether a term is at least another's, and
+only for ``params.partition``, which heals: no server is frozen there).
+The five-node exercise's split vote (``specs/raft-liveness-split-vote.yaml``:
+E cut off) needs it.
 
 **No faults** (``faults: false``): no Restart, DropMessage or
 DuplicateMessage, a connected cluster whose servers stay up ("a quorum
