@@ -501,31 +501,39 @@ def test_without_faults_raft_has_no_restart_drop_or_duplicate():
     assert not {"Restart", "DropMessage", "DuplicateMessage"} & set(names)
 
 
+def _timer_steps(actions) -> list[tuple[str, int]]:
+    """The Timeout and BecomeLeader steps of `actions`, by name and server
+    (read from the records, not from how they print)."""
+    return [(type(a).__name__, a.i) for a in actions
+            if type(a).__name__ in ("Timeout", "BecomeLeader")]
+
+
 def test_a_split_vote_repeats_for_ever_when_two_timers_fire_together():
-    """The five-node exercise (A..E as s1..s5): E cut off for good, B and C
-    time out into one term, A and D split between them."""
+    """The five-node exercise (A..E as s1..s5, numbered 0..4 in records): E
+    cut off for good, B and C time out into one term, A and D split."""
     _, model, result = checked_spec("raft-liveness-split-vote.yaml")
     finding = result.violation("eventually_leader")
     assert finding.bound is None
     assert (finding.stem_length, finding.loop_length) == (8, 28)
     # E silent, the graph is the four-server cluster's (whose majority is 3 too)
     assert (result.stats.graph_states, result.stats.graph_edges) == (32402, 53568)
-    actions = [str(a) for a in finding.trace.actions]
-    assert actions[:3] == ["Timeout(s2)", "RequestVote(s2, s1)", "Timeout(s3)"]
-    assert not [a for a in actions if "s5" in a]  # no message reaches E or leaves it
+    actions = finding.trace.actions
+    # B times out, asks A, and C times out before any vote is counted
+    assert [(type(a).__name__, *a) for a in actions[:3]] == [
+        ("Timeout", 1), ("RequestVote", 1, 0), ("Timeout", 2)]
     loop = actions[finding.loop_start:]
-    assert [a for a in loop if a.startswith(("Timeout", "BecomeLeader"))] == [
-        "Timeout(s2)", "Timeout(s3)"]
+    assert _timer_steps(loop) == [("Timeout", 1), ("Timeout", 2)]
     # just before B times out in the loop: every vote of the term cast, 2-2
-    # (raft.tla's candidate votes by a message to itself: B's went to C)
-    before = finding.trace.steps[finding.loop_start + loop.index("Timeout(s2)")].state
-    assert view(model, before, "s2.votes_granted", "s3.votes_granted", "s1.voted_for",
-                "s4.voted_for", "s2.voted_for", "s3.voted_for", "s5.voted_for") == {
-        "s2.votes_granted": ["s1", "s4"], "s3.votes_granted": ["s2", "s3"],
-        "s1.voted_for": "s2", "s4.voted_for": "s2", "s2.voted_for": "s3",
-        "s3.voted_for": "s3", "s5.voted_for": None}
+    # (raft.tla's candidate votes by a request to itself: B's went to C)
+    k = next(k for k, a in enumerate(loop) if type(a).__name__ == "Timeout" and a.i == 1)
+    a, b, c, d, e = finding.trace.steps[finding.loop_start + k].state[:-1]
+    assert (b.votes_granted, c.votes_granted) == ({0, 3}, {1, 2})
+    assert (a.voted_for, d.voted_for, b.voted_for, c.voted_for) == (1, 1, 2, 2)
     steps = finding.trace.steps
     assert steps[-1].state == steps[finding.loop_start].state
+    # no message reaches E or leaves it: its record is the start's throughout
+    assert {step.state[4] for step in steps} == {steps[0].state[4]}
+    assert e.voted_for is None
     assert all(model.network.partitioned(step.state[-1]) for step in steps)
     assert "Heal" not in [kind.__name__ for kind in model.actions]
 
@@ -543,16 +551,14 @@ def test_with_e_connected_no_vote_splits_and_the_candidates_duel_instead():
     assert finding.bound is None
     assert (finding.stem_length, finding.loop_length) == (16, 34)
     assert result.stats.graph_states == 259876
-    loop = [str(a) for a in finding.trace.actions[finding.loop_start:]]
-    assert [a for a in loop if a.startswith(("Timeout", "BecomeLeader"))] == [
-        "Timeout(s2)", "Timeout(s3)"]
+    loop = finding.trace.actions[finding.loop_start:]
+    assert _timer_steps(loop) == [("Timeout", 1), ("Timeout", 2)]
+    assert (type(loop[-1]).__name__, loop[-1].i) == ("Timeout", 2)
     # before C's timer fires, closing the loop: B holds a majority (C's vote
     # among it); C's next term deposes B before it leads
-    before = finding.trace.steps[-2].state
-    assert view(model, before, "s2.role", "s2.votes_granted", "s3.role", "s3.voted_for") == {
-        "s2.role": "Candidate", "s2.votes_granted": ["s1", "s3", "s4"],
-        "s3.role": "Follower", "s3.voted_for": "s2"}
-    assert loop[-1] == "Timeout(s3)"
+    _, b, c, _, _ = finding.trace.steps[-2].state[:-1]
+    assert (b.role, b.votes_granted, c.role, c.voted_for) == (
+        "Candidate", {0, 2, 3}, "Follower", 1)
 
 
 def _five(**params):
