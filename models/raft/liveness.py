@@ -158,11 +158,8 @@ class RaftLiveness:
 
     def renumber_terms(self, state: tuple) -> tuple:
         """`state` with every term lowered by the same amount so that its
-        lowest term is 1 (0, "no entry", stays 0). A frozen server's record
-        (`_setup_reach`) is left as it is: no step reads it (no message
-        reaches or leaves it, its timer never fires), so shifting the other
-        terms alone is still a bisimulation, and the properties that read it
-        see a Follower without entries, whatever the shift."""
+        lowest term is 1 (0, "no entry", stays 0); a frozen server's record
+        (`_setup_reach`) is left as it is (the module docstring says why)."""
         servers = state[:-1]
         frozen = self.frozen
         lowest = min(_lowest_term(servers[i]) for i in self.shifted)
