@@ -61,23 +61,13 @@ INSTALL = "pip install -e '.[ray]'"
 
 @dataclass
 class Cluster:
-    """A Ray connection: `cpus` the cluster's CPUs; `started` when this
-    process started the Ray instance (and shuts it down)."""
+    """A Ray connection: `cpus` the cluster's CPUs (each actor takes one:
+    more actors would wait for a CPU forever); `started` when this process
+    started the Ray instance (and shuts it down)."""
 
     ray: Any
     cpus: int
     started: bool
-
-    def actors(self, asked: int | None) -> int:
-        """The actors to start for `--workers asked` (None: auto, one per
-        CPU of the cluster): never more than its CPUs, each actor taking one,
-        which would leave the extra ones waiting for a CPU forever."""
-        if asked is None:
-            return self.cpus
-        if asked > self.cpus:
-            print(f"note: --workers {asked}: using {self.cpus} Ray actors, the CPUs of "
-                  "the Ray cluster", file=sys.stderr)
-        return min(asked, self.cpus)
 
     def close(self) -> None:
         if self.started:
@@ -87,12 +77,14 @@ class Cluster:
 def connect(address: str) -> Cluster:
     """Ray, started here (`address` "auto") or joined at HOST:PORT, the
     address of a cluster's head (`ray start --head` prints it); the one this
-    process is connected to already, if it is."""
+    process is connected to already, if it is (a library's caller, tests)."""
     try:
         import ray
     except ImportError:
         raise CheckerError(f"--ray needs Ray, which is not installed; install it with "
                            f"{INSTALL}") from None
+    if address != "auto":
+        _check_reachable(address)
     started = False
     if not ray.is_initialized():
         quiet = dict(include_dashboard=False, log_to_driver=False,
@@ -101,7 +93,6 @@ def connect(address: str) -> Cluster:
             ray.init(address="local", num_cpus=workers.usable_cpus(),
                      object_store_memory=LOCAL_OBJECT_STORE, **quiet)
         else:
-            _check_reachable(address)
             try:
                 ray.init(address=address, **quiet)
             except (ConnectionError, ValueError, RuntimeError) as error:
@@ -389,6 +380,10 @@ def _load_module(name: str, path: str, source: str) -> None:
     a module of its own under the same name, registered before it runs."""
     if name in sys.modules:
         return
+    package = name.rpartition(".")[0]
+    if package and package not in sys.modules:  # so that pickle finds the classes
+        sys.modules[package] = types.ModuleType(package)
+        sys.modules[package].__path__ = []
     module = types.ModuleType(name)
     module.__file__ = path
     sys.modules[name] = module

@@ -140,7 +140,10 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
         from checker import ray_search
 
         cluster = ray_search.connect(ray)
-        workers = cluster.actors(workers)
+        if workers is not None and workers > cluster.cpus:
+            click.echo(f"note: --workers {workers}: using {cluster.cpus} Ray actors, the "
+                       "CPUs of the Ray cluster", err=True)
+        workers = min(workers or cluster.cpus, cluster.cpus)
     documents, codes, runs = [], [], []
     try:
         for spec, name in zip(loaded, names):
