@@ -251,8 +251,8 @@ class RayPartitions(partitioned.Partitions):
         try:
             return self.ray.get(futures)
         except exceptions.RayTaskError as error:  # raised in the actor's code
-            raise Failed(_first_line(error.cause if error.cause is not None else error),
-                         died=False) from None
+            cause = error.cause if error.cause is not None else error
+            raise Failed(f"{type(cause).__name__}: {_first_line(cause)}", died=False) from None
         except exceptions.RayError as error:  # the actor or its node is gone
             raise Failed(f"a partition actor died ({_first_line(error)})", died=True) from None
 
