@@ -31,6 +31,7 @@ imports it before `connect`.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -170,6 +171,7 @@ class RayPartitions(partitioned.Partitions):
         self.search, self.count, self.first, self.size = search, count, first, len(states)
         self.store_bytes: dict[int, int] = {}
         self.held: dict[int, int] = {}
+        self.cpu_seconds: dict[int, float] = {}  # each actor's, so far (for benchmarks)
         self.children = []  # no forked processes
         self.futures: list[Any] = [None] * count
         self.settling: list[Any] = []
@@ -189,8 +191,13 @@ class RayPartitions(partitioned.Partitions):
         owner = ray.remote(_Owner).options(**options)
         self.actors = [owner.remote(recipe, index, count) for index in range(count)]
         self.futures = [actor.start.remote(start) for actor in self.actors]
-        for index in range(count):
-            self._reply(index, None)
+        self.kinds = ["start"] * count  # of each actor's request awaited
+        try:
+            for index in range(count):
+                self._reply(index, None)
+        except Failed:
+            self.close()  # the engine holds no partitions to close yet
+            raise
         self.part = _FirstActor(self)
 
     # -- the transport --------------------------------------------------------
@@ -212,7 +219,7 @@ class RayPartitions(partitioned.Partitions):
         if kind == "settle":
             self.settling.append(future)
         else:
-            self.futures[index] = future
+            self.futures[index], self.kinds[index] = future, kind
 
     def _send(self, message: tuple) -> None:
         if self.settling:  # the last level's settling went through
@@ -229,16 +236,19 @@ class RayPartitions(partitioned.Partitions):
         return [self._reply(index, deadline) for index in range(1, self.count)]
 
     def _reply(self, index: int, deadline: float | None) -> Any:
-        """Actor `index`'s reply to its last request (an overdue one when it
-        does not come by the deadline, and a second more)."""
+        """Actor `index`'s reply to its last request (an overdue expansion
+        when it does not come by the deadline, and a second more: an
+        admission is awaited, as `Partitions.level` expects its replies)."""
         future = self.futures[index]
-        timeout = None if deadline is None else max(0.0, deadline - time.monotonic()) + 1
+        timeout = (None if deadline is None or self.kinds[index] != "expand"
+                   else max(0.0, deadline - time.monotonic()) + 1)
         ready, _ = self.ray.wait([future], timeout=timeout)
         if not ready:
             self.search.stopped_by = "time_limit"
             return (None, None, None, True)
-        reply, canonical_seconds, memory, store_bytes, outgoing = self._get([future])[0]
+        reply, canonical_seconds, memory, store_bytes, outgoing, cpu = self._get([future])[0]
         self.outgoing[index] = outgoing
+        self.cpu_seconds[index] = cpu
         self.search.canonical_seconds += canonical_seconds
         self.search.worker_memory = max(self.search.worker_memory, memory)
         self.store_bytes[index] = store_bytes
@@ -298,6 +308,10 @@ class _Owner:
         from checker import explore
         from checker.progress import Silent
 
+        # As in the engine's process (and forked partitions, which inherit
+        # it): the cyclic collector would rescan every state held, over and
+        # over, and states make no reference cycles.
+        gc.disable()
         modules, build, config, (chunk, whole) = recipe
         for name, path, source in modules:
             _load_module(name, path, source)
@@ -357,7 +371,7 @@ class _Owner:
     def _done(self, reply: Any, outgoing: dict[int, Any]) -> tuple:
         search = self.search
         return (reply, search.canonical_seconds, workers.private_memory(),
-                search.store.nbytes, outgoing)
+                search.store.nbytes, outgoing, time.process_time())
 
     def close(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)
