@@ -11,6 +11,7 @@ but for the message that says so.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
 import sys
@@ -246,6 +247,23 @@ def test_the_command_reports_what_one_process_reports(cluster, started):
 
     assert counts(shared.output) == counts(alone.output)
     assert ray.is_initialized()  # the session's Ray, which the command did not start
+
+
+@needs_ray
+@pytest.mark.slow
+def test_bench_runs_on_ray_paired_with_one_process(tmp_path):
+    # each run starts a Ray of its own, in a process of its own
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(cli, ["bench", "--repeat", "1", "--ray", "auto",
+                                      "--json", str(out), "specs/paxos-3a-2v-3b.yaml"])
+    assert result.exit_code == 0, result.output
+    cells = result.output.splitlines()[1].split()
+    assert cells[:2] == ["specs/paxos-3a-2v-3b.yaml", "185,369"] and cells[-2] == "2"
+    document = json.loads(out.read_text())
+    assert (document["ray"], document["workers"]) == ("auto", None)  # auto: 2 CPUs here
+    (run,) = document["runs"]
+    assert run["workers"] == 2 and run["worker_memory_bytes"] > 0
+    assert run["speed_up"] == run["one_process_seconds"] / run["seconds"] > 0
 
 
 @pytest.mark.slow
