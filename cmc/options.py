@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 
-def _workers(context: click.Context, parameter: click.Parameter, value: str) -> int:
+def _workers(context: click.Context, parameter: click.Parameter, value: str) -> int | None:
     from checker.workers import AVAILABLE, idle_cpus, usable_cpus
 
     if context.params.get("ray") is not None:
