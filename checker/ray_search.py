@@ -192,9 +192,9 @@ class RayPartitions(partitioned.Partitions):
         self.actors = [owner.remote(recipe, index, count) for index in range(count)]
         self.futures = [actor.start.remote(start) for actor in self.actors]
         self.kinds = ["start"] * count  # of each actor's request awaited
+        self.directories: list[tuple[str, str]] = []  # each actor's (node, directory)
         try:
-            for index in range(count):
-                self._reply(index, None)
+            self.directories = [self._reply(index, None) for index in range(count)]
         except Failed:
             self.close()  # the engine holds no partitions to close yet
             raise
@@ -267,14 +267,18 @@ class RayPartitions(partitioned.Partitions):
             raise Failed(f"a partition actor died ({_first_line(error)})", died=True) from None
 
     def close(self) -> None:
-        """Let each actor remove its work directory, briefly (a busy one
-        cannot), then end them all."""
+        """Let each actor remove its work directory, briefly (a busy or dead
+        one cannot: those on this node are removed here), then end them all."""
         ray = self.ray
         farewells = [actor.close.remote() for actor in self.actors]
         ray.wait(farewells, num_returns=len(farewells), timeout=2.0)
         for actor in self.actors:
             ray.kill(actor)
         self.actors = []
+        here = ray.get_runtime_context().get_node_id()
+        for node, directory in self.directories:
+            if node == here:
+                shutil.rmtree(directory, ignore_errors=True)
 
 
 class _FirstActor:
@@ -327,7 +331,8 @@ class _Owner:
 
     def start(self, shared: bytes) -> tuple:
         """Take the visited set so far and this partition's share of the
-        level where the partitions start."""
+        level where the partitions start; reply with where this actor's work
+        directory is: (node, path)."""
         search = self.search
         search.store, search.outside, states, first = pickle.loads(shared)
         owners = partitioned.owners_of([search.fingerprint(state) for state in states],
@@ -337,7 +342,9 @@ class _Owner:
                                       [states[k] for k in mine],
                                       np.array([first + k for k in mine], dtype=np.uint64),
                                       first)
-        return self._done(None, {})
+        import ray
+
+        return self._done((ray.get_runtime_context().get_node_id(), self.directory), {})
 
     def serve(self, request: tuple, inbox: dict[int, Any] | None) -> tuple | None:
         """Carry out the driver's request as a forked partition does
