@@ -97,8 +97,11 @@ def connect(address: str) -> Cluster:
             try:
                 ray.init(address=address, **quiet)
             except (ConnectionError, ValueError, RuntimeError) as error:
-                raise CheckerError(f"--ray {address}: cannot join that Ray cluster "
-                                   f"({_first_line(error)}); {_ADDRESS_HINT}") from None
+                raise CheckerError(
+                    f"--ray {address}: cannot join that Ray cluster ({_first_line(error)}); "
+                    "a cluster with token authentication (`ray start`'s default) needs "
+                    "RAY_AUTH_MODE=token here and its token (`ray get-auth-token` on the "
+                    "head) in ~/.ray/auth_token") from None
         started = True
     cpus = int(ray.cluster_resources().get("CPU", 0))
     return Cluster(ray, max(cpus, 1), started)
