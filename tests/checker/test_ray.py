@@ -122,6 +122,14 @@ def test_a_users_model_file_is_sent_to_the_actors(cluster, started):
     assert spec.model_class.__module__.startswith(ray_search.USER_MODULES)
 
 
+def test_temporal_properties_have_their_safety_part_shared_by_the_actors(cluster, started):
+    spec = load_spec(SPECS / "paxos-liveness-single-proposer.yaml", REGISTRY)
+    with tiny_chunks(4):
+        one, two = both(cluster, spec.build, spec.config())
+    assert started and not started.failed and one == two
+    assert (two[0], two[2]) == ("holds", 57)
+
+
 # -- slow: a run a level per second or so, the bundled specs, a larger level --------------
 
 
