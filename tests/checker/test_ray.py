@@ -1,6 +1,6 @@
 """Ray actors as partition owners give exactly the one-process result.
 
-One Ray instance (2 CPUs, started here) serves every test of the session.
+One Ray instance (2 CPUs, started here) serves every test of this module.
 Chunks and the smallest shared level are made tiny (`tiny_chunks`), so
 that small models are shared between the actors chunk by chunk, and every
 test counts the Ray partitions started, so that none can pass without
@@ -39,9 +39,10 @@ SPECS = Path(__file__).resolve().parents[2] / "specs"
 USER_SPEC = Path(__file__).resolve().parents[1] / "models" / "user" / "two-phase.yaml"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cluster():
-    """A local Ray of 2 CPUs for the whole session (it takes seconds to start)."""
+    """A local Ray of 2 CPUs for every test here (it takes seconds to start),
+    shut down after them, so that the rest of the suite runs without it."""
     if ray is None:
         pytest.skip("Ray is not installed: pip install -e '.[ray]'")
     started = ray_search.connect("auto")
