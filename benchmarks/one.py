@@ -12,12 +12,22 @@ from checker.spec import load_spec
 from models import REGISTRY
 
 
-def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec") -> dict:
-    """`exact`: "spec" (as the spec says), "exact" or "fingerprints"."""
+def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec",
+            ray: str | None = None) -> dict:
+    """`exact`: "spec" (as the spec says), "exact" or "fingerprints"; with
+    `ray` (auto or HOST:PORT), `workers` Ray actors (0: one per CPU)."""
     spec = load_spec(path, REGISTRY).with_exact({"spec": None, "exact": True,
                                                  "fingerprints": False}[exact])
     model = spec.build()
-    result = checker.check(model, spec.config(workers=workers, fp_seed=fp_seed))
+    owners = None
+    if ray:
+        from checker import ray_search
+
+        cluster = ray_search.connect(ray)
+        workers = min(workers or cluster.cpus, cluster.cpus)
+        owners = ray_search.Owners(spec.build, cluster)
+    result = checker.check(model, spec.config(workers=workers, fp_seed=fp_seed),
+                           owners=owners)
     stats = result.stats
     return {
         "spec": path,
@@ -38,4 +48,4 @@ def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec") 
 
 if __name__ == "__main__":
     print(json.dumps(measure(sys.argv[1], *(int(arg) for arg in sys.argv[2:4]),
-                             *sys.argv[4:5])))
+                             *sys.argv[4:6])))

@@ -89,10 +89,12 @@ def select_properties(model: Model, names: tuple[str, ...] | None) -> tuple[Prop
 
 def check(model: Model, config: CheckConfig = CheckConfig(),
           reporter: Reporter | None = None,
-          checkpoints: "Checkpoints | None" = None) -> Result:
+          checkpoints: "Checkpoints | None" = None, owners: Any = None) -> Result:
     """Explore `model` breadth-first under `config` and return the result;
     with `checkpoints`, save the search between levels now and then (in one
-    process), or resume it from the last checkpoint."""
+    process), or resume it from the last checkpoint. `owners` starts the
+    partitions of a search shared by `config.workers` (default: forked
+    processes, `partitioned.Partitions`; `ray_search.Owners`: Ray actors)."""
     temporal = [p.name for p in select_properties(model, config.properties) if p.temporal]
     if temporal and checkpoints is not None:
         raise CheckerError(
@@ -103,7 +105,7 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
         # The safety part runs partitioned with workers; the graph of the
         # temporal part is built in one process (its report says so).
         from checker import liveness  # it runs this check for the safety part
-        return liveness.check(model, config, reporter)
+        return liveness.check(model, config, reporter, owners)
     # States are tuples and frozensets, which make no reference cycles, yet
     # the cyclic collector would rescan every live frontier state over and
     # over (a third to a half of a long run): it is paused for the search.
@@ -112,7 +114,7 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
     try:
         if checkpoints is not None:
             config = dataclasses.replace(config, workers=1)  # the frontier is held here
-        return _Search(model, config, reporter or Silent(), checkpoints).run()
+        return _Search(model, config, reporter or Silent(), checkpoints, owners).run()
     finally:
         if collecting:
             gc.enable()
@@ -150,8 +152,9 @@ class _Batch:
 
 class _Search:
     def __init__(self, model: Model, config: CheckConfig, reporter: Reporter,
-                 checkpoints: "Checkpoints | None" = None):
+                 checkpoints: "Checkpoints | None" = None, owners: Any = None):
         self.model = model
+        self.owners = owners or partitioned.Partitions
         self.checkpoints = checkpoints
         self.config = config
         self.reporter = reporter
@@ -406,8 +409,7 @@ class _Search:
     def _expand_partitioned(self, frontier: Any, first: int, deadline: float | None,
                             probe_only: bool) -> Any:
         if self.partitions is None:
-            self.partitions = partitioned.Partitions(self, frontier.states(), first,
-                                                     self.workers)
+            self.partitions = self.owners(self, frontier.states(), first, self.workers)
             self.processes_used = self.workers
         level = self.partitions.level(deadline, probe_only)
         if level and not probe_only:

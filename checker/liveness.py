@@ -78,9 +78,11 @@ AT_BOUND = (AT_DEPTH, ALL_OUTSIDE, NAMED)
 FAMILY = re.compile(r"^([A-Za-z_]\w*)(?:\((\*|[^()]*)\))?$")
 
 
-def check(model: Model, config: CheckConfig, reporter: Any = None) -> Result:
-    """Check the safety properties (`checker.explore`) and then, if that run
-    was complete, the temporal ones; return one `Result`."""
+def check(model: Model, config: CheckConfig, reporter: Any = None,
+          owners: Any = None) -> Result:
+    """Check the safety properties (`checker.explore`, its partitions
+    started by `owners`) and then, if that run was complete, the temporal
+    ones; return one `Result`."""
     from checker.explore import check as check_safety, select_properties
 
     selected = select_properties(model, config.properties)
@@ -93,7 +95,7 @@ def check(model: Model, config: CheckConfig, reporter: Any = None) -> Result:
     safety = tuple(p.name for p in selected if not p.temporal)
     fairness = Fairness(model, config.fairness)
     result = check_safety(model, dataclasses.replace(config, properties=safety),
-                          reporter) if safety else None
+                          reporter, owners=owners) if safety else None
     if result is not None and (result.stopped_by is not None or (
             result.violations and not config.keep_going)):
         # The graph is not complete or the run stopped at a violation: the

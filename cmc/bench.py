@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from cmc.options import fingerprint_options, workers_option
+from cmc.options import fingerprint_options, ray_option, workers_option
 
 
 @click.command("bench")
@@ -18,11 +18,12 @@ from cmc.options import fingerprint_options, workers_option
 @click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True,
               help="Runs per spec; figures are medians.")
 @workers_option
+@ray_option
 @fingerprint_options
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Also write the figures as JSON, for comparison across commits.")
-def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
-          exact: bool | None, fp_seed: int, json_path: str | None) -> None:
+def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
+          ray: str | None, exact: bool | None, fp_seed: int, json_path: str | None) -> None:
     """Run fixed specs (or the SPECs given) REPEAT times each, every run in a
     fresh process, and print per spec: distinct states, median wall time,
     distinct states per second, peak memory, bytes per distinct state (the
@@ -34,7 +35,9 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
     process's peak plus that much for each other process (an upper bound).
     With several workers each run is paired with a one-process run of the
     same spec, in turn, so that both meet the same load on the machine; the
-    speed-up is the ratio of their medians. A spec with a linearizability
+    speed-up is the ratio of their medians. With --ray, the runs share the
+    search between Ray actors (each run starts its own Ray with auto), and
+    "worker MiB" is the most an actor held. A spec with a linearizability
     property gets a line more: the work of its history checks."""
     from benchmarks.suite import FULL, QUICK
     from checker.spec import load_specs
@@ -45,22 +48,23 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int,
     load_specs(chosen, REGISTRY)  # bad input fails here, before any run
     if json_path:
         check_writable(json_path)
-    rows = [_measure(spec, repeat, workers, exact, fp_seed) for spec in chosen]
+    rows = [_measure(spec, repeat, workers, exact, fp_seed, ray) for spec in chosen]
     click.echo(_table(rows))
     for row in rows:
         for name, counts in row["history"].items():
             if counts["checks"]:  # the spec checks it
-                click.echo(_history_line(row["spec"], name, counts, workers))
+                click.echo(_history_line(row["spec"], name, counts, row["workers"]))
     if json_path:
         write_whole(json_path, json.dumps({"schema": "cmc.bench/1", "repeat": repeat,
-                                           "workers": workers, "exact": exact,
+                                           "workers": workers, "ray": ray, "exact": exact,
                                            "fp_seed": fp_seed, "runs": rows}, indent=2))
 
 
-def _run(spec: str, workers: int, exact: bool | None, fp_seed: int) -> dict:
+def _run(spec: str, workers: int | None, exact: bool | None, fp_seed: int,
+         ray: str | None = None) -> dict:
     exact_flag = {None: "spec", True: "exact", False: "fingerprints"}[exact]
-    done = subprocess.run([sys.executable, "-m", "benchmarks.one", spec, str(workers),
-                           str(fp_seed), exact_flag],
+    done = subprocess.run([sys.executable, "-m", "benchmarks.one", spec, str(workers or 0),
+                           str(fp_seed), exact_flag] + ([ray] if ray else []),
                           capture_output=True, text=True)
     if done.returncode != 0:
         message = (done.stderr.strip().splitlines() or ["failed"])[-1]
@@ -72,11 +76,12 @@ def _run(spec: str, workers: int, exact: bool | None, fp_seed: int) -> dict:
     return run
 
 
-def _measure(spec: str, repeat: int, workers: int, exact: bool | None, fp_seed: int) -> dict:
+def _measure(spec: str, repeat: int, workers: int | None, exact: bool | None, fp_seed: int,
+             ray: str | None = None) -> dict:
     runs, alone = [], []
     for _ in range(repeat):
-        runs.append(_run(spec, workers, exact, fp_seed))
-        if workers > 1:
+        runs.append(_run(spec, workers, exact, fp_seed, ray))
+        if ray or workers > 1:
             alone.append(_run(spec, 1, exact, fp_seed))
     median = lambda key: statistics.median(run[key] for run in runs)  # noqa: E731
     seconds = median("seconds")
@@ -91,7 +96,7 @@ def _measure(spec: str, repeat: int, workers: int, exact: bool | None, fp_seed: 
         "store_bytes_per_state": median("store_bytes_per_state"),
         "peak_bytes_per_state": median("peak_bytes_per_state"),
         "all_bytes_per_state": median("all_bytes_per_state"),
-        "workers": workers,
+        "workers": runs[0]["workers_used"] if ray else workers,
         "history": runs[0]["history"],
         "one_process_seconds": (statistics.median(run["seconds"] for run in alone)
                                 if alone else seconds),

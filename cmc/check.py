@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from cmc.exit_codes import FAILED, HELP, INCOMPLETE, OK
-from cmc.options import Seconds, fingerprint_options, workers_option
+from cmc.options import Seconds, fingerprint_options, ray_option, workers_option
 
 
 @click.command("check", epilog=HELP)
@@ -31,6 +31,7 @@ from cmc.options import Seconds, fingerprint_options, workers_option
               help="Reduce by every symmetric set the model declares, or by none "
                    "(overrides the spec's symmetry:).")
 @workers_option
+@ray_option
 @fingerprint_options
 @click.option("--keep-going", is_flag=True,
               help="Go on after the first violation, collecting the first "
@@ -75,8 +76,8 @@ from cmc.options import Seconds, fingerprint_options, workers_option
                    "same SPEC and options) to the result of an uninterrupted run; "
                    "checkpoints go on being saved there.")
 def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
-          time_limit: float | None, memory_limit: int | None, symmetry: bool | None, workers: int,
-          exact: bool | None, fp_seed: int, keep_going: bool,
+          time_limit: float | None, memory_limit: int | None, symmetry: bool | None,
+          workers: int | None, ray: str | None, exact: bool | None, fp_seed: int, keep_going: bool,
           output_format: str,
           out_dir: str | None, graph_format: str | None, junit_file: str | None,
           summary_file: str | None, color: bool | None, full_states: bool, witnesses: bool,
@@ -114,6 +115,9 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
             raise click.UsageError("--resume DIR goes on saving into DIR: give one folder")
         checkpoints = Checkpoints(resume_dir or checkpoint_dir, checkpoint_every,
                                   resume=bool(resume_dir))
+    if ray is not None and checkpoints is not None:
+        raise click.UsageError("--checkpoint and --resume run in one process, --ray in "
+                               "actors: give one of them")
     colour = use_colour(sys.stdout, color)
 
     loaded = [spec.with_bounds(max_depth=max_depth, max_states=max_states,
@@ -131,6 +135,15 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
     if out_dir:
         check_folder(out_dir)
     names = report_names([spec.path for spec in loaded])
+    cluster = None
+    if ray is not None:
+        from checker import ray_search
+
+        cluster = ray_search.connect(ray)
+        if workers is not None and workers > cluster.cpus:
+            click.echo(f"note: --workers {workers}: using {cluster.cpus} Ray actors, the "
+                       "CPUs of the Ray cluster", err=True)
+        workers = min(workers or cluster.cpus, cluster.cpus)
     documents, codes, runs = [], [], []
     try:
         for spec, name in zip(loaded, names):
@@ -138,8 +151,9 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
             config = dataclasses.replace(
                 spec.config(keep_going, workers, fp_seed),
                 memory_limit=None if memory_limit is None else memory_limit * 2**20)
+            owners = cluster and ray_search.Owners(spec.build, cluster)
             result = checker.check(model, config,
-                                   _reporter(progress, spec.name), checkpoints)
+                                   _reporter(progress, spec.name), checkpoints, owners)
             with interrupts.deferred():  # each report whole, the interruption after
                 # A run stopped from outside says nothing of the spec: its
                 # expectation is not judged (and not reported as unmet).
@@ -181,6 +195,8 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
             write_whole(junit_file, render_junit(runs))
         if summary_file:
             append_text(summary_file, render_summary(runs))
+    if cluster is not None:
+        cluster.close()
     sys.exit(max(codes or [INCOMPLETE], key=[OK, INCOMPLETE, FAILED].index))
 
 

@@ -7,18 +7,16 @@ from typing import Any
 import click
 
 
-def _workers(context: click.Context, parameter: click.Parameter, value: str) -> int:
+def _workers(context: click.Context, parameter: click.Parameter, value: str) -> int | None:
     from checker.workers import AVAILABLE, idle_cpus, usable_cpus
 
+    if context.params.get("ray") is not None:
+        # Ray actors, counted against the cluster's CPUs once it is joined
+        # (None: one per CPU), not against this machine's
+        return None if value == "auto" else _count(value, context, parameter)
     if value == "auto":
         return idle_cpus() if AVAILABLE else 1
-    try:
-        count = int(value)
-    except ValueError:
-        count = 0
-    if count < 1:
-        raise click.BadParameter(f"{value!r} is neither a whole number of processes (1 or "
-                                 "more) nor auto", context, parameter)
+    count = _count(value, context, parameter)
     # More processes than CPUs only compete for them (and a thousand forks
     # can exhaust the process table); two are always allowed, so the
     # parallel path can be run anywhere. The report shows the count used.
@@ -27,6 +25,17 @@ def _workers(context: click.Context, parameter: click.Parameter, value: str) -> 
         click.echo(f"note: --workers {count}: using {most}, the CPUs this process may use",
                    err=True)
     return min(count, most)
+
+
+def _count(value: str, context: click.Context, parameter: click.Parameter) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise click.BadParameter(f"{value!r} is neither a whole number of processes (1 or "
+                                 "more) nor auto", context, parameter)
+    return count
 
 
 class Seconds(click.ParamType):
@@ -64,4 +73,17 @@ def workers_option(function: Any) -> Any:
         help="Processes that share the search, each owning part of the states (forked; "
              "one where fork is missing); auto: one per usable CPU that the machine's load "
              "leaves idle; never more than the usable CPUs (or 2), saying so. Results do "
-             "not depend on it.")(function)
+             "not depend on it. With --ray: the Ray actors that own the partitions, "
+             "auto one per CPU of the Ray cluster, never more than its CPUs (1 runs in "
+             "this process).")(function)
+
+
+def ray_option(function: Any) -> Any:
+    # eager: --workers reads it (it counts actors against the cluster's CPUs)
+    return click.option(
+        "--ray", metavar="auto|HOST:PORT", is_eager=True,
+        help="Share the search between Ray actors, each owning a partition of the "
+             "states (--workers of them), the same search as with forked processes and "
+             "the same result: auto starts Ray on this machine; HOST:PORT joins the "
+             "cluster whose head is there (`ray start --head` prints it), from one of "
+             "its nodes. Needs Ray: pip install -e '.[ray]'. See docs/cluster.md.")(function)

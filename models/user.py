@@ -22,6 +22,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +72,15 @@ def load_from_file(reference: str, folder: Path) -> type[Model]:
 
 def _import(path: Path, shown: str) -> Any:
     """Import the file at `path` as a module of its own (once per path)."""
-    name = f"cmc_user_models.{path.stem}_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
+    name = f"{_PACKAGE}.{path.stem}_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    # registered first: the kit reads record annotations through sys.modules
+    # registered first: the kit reads record annotations through sys.modules;
+    # with a package above it, so that pickle finds its classes by name (the
+    # partitioned search sends states from process to process)
+    sys.modules.setdefault(_PACKAGE, _package())
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
@@ -87,6 +91,15 @@ def _import(path: Path, shown: str) -> Any:
         raise SpecError(f"importing {shown} failed{line}: {type(error).__name__}: {what}; "
                         "fix the model file", field="model") from None
     return module
+
+
+_PACKAGE = "cmc_user_models"
+
+
+def _package() -> Any:
+    package = types.ModuleType(_PACKAGE)
+    package.__path__ = []  # a package with no files: its modules come from paths
+    return package
 
 
 def _user_line(error: BaseException, path: Path) -> str:

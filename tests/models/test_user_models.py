@@ -154,3 +154,25 @@ def test_an_entry_point_that_fails_to_load_says_which_package_to_fix(tmp_path, m
         f"{spec}:1: model: the cmc.models entry point 'two-phase' "
         "(no_such_package.protocols:TwoPhaseCommit) failed to load: ModuleNotFoundError: "
         "No module named 'no_such_package'; fix or reinstall the package that provides it")
+
+
+def test_a_users_model_is_shared_between_processes(monkeypatch):
+    # its states are pickled from process to process: their classes must be
+    # found by name (before, every partitioned run of it started again in one)
+    from checker import partitioned
+    from tests.checker.test_workers import tiny_chunks
+
+    failures = []
+
+    class Failed(partitioned.Failed):
+        def __init__(self, message, died):
+            failures.append(message)
+            super().__init__(message, died)
+
+    monkeypatch.setattr(partitioned, "Failed", Failed)
+    spec = load_spec(SPEC, REGISTRY)
+    with tiny_chunks(16):
+        one = check(spec.build(), spec.config())
+        two = check(spec.build(), spec.config(workers=2))
+    assert failures == [] and two.stats.workers == 2
+    assert two.stats.distinct_states == one.stats.distinct_states == 1190
