@@ -18,7 +18,7 @@ from checker.history import Invoke as Invoked
 from checker.history import KeyValue, Respond, linearizable
 from checker.model import Note, Received, Sent
 from models import register
-from models.kit import ActorModel, Bag, Node, on, step
+from models.kit import ActorModel, Bag, Heal, Node, Split, on, step
 from models.kit.actors import Stay
 from models.kit.memo import Memo
 from models.quorum import quorum_system
@@ -27,7 +27,8 @@ from models.raft import (FOLLOWER, LEADER, MESSAGES, AdvanceCommitIndex, AppendE
                          ChangeConfig, CheckQuorum, ClientRequest, DropMessage, Receive, Restart,
                          ServerNode)
 from models.raft.records import entry_name, server_name
-from models.raft_kv.records import (KEYS, NOOP, Call, ClientGroup, ClientsState, Get, Heartbeat,
+from models.raft_kv.records import (KEYS, NOOP, Call, Client, ClientGroup, ClientsState, Get,
+                                    Heartbeat,
                                     HeartbeatResponse, Invoke, KvServerState, PendingRead,
                                     Put, Reply, Request, client_name, value_at)
 
@@ -228,6 +229,10 @@ class ClientsNode(Node):
     ids = ClientGroup
     state = ClientsState
     count = 1
+    runs = Client  # a partition names each client, and a Reply to one is this node's
+
+    def member_name(self, c: int) -> str:
+        return client_name(c)
 
     def initial(self) -> ClientsState:
         model = self.model
@@ -334,7 +339,9 @@ class RaftKV(ActorModel):
     )
     roles = (KvServer, ClientsNode)
     messages = MESSAGES + (Request, Reply, Heartbeat, HeartbeatResponse)
-    network = Bag(drop="drops", capacity="max_msgs", drop_action=DropMessage)
+    # a spec may cut links between servers and clients (`partition:`)
+    network = Bag(drop="drops", capacity="max_msgs", drop_action=DropMessage, partition=True)
+    partitions = True
     # raft.tla's Next without Restart, ClientRequest (clients' requests
     # append instead) and the faults but loss; then the clients
     next = ((KvServer.timeout, KvServer.request_vote, KvServer.become_leader,
@@ -361,8 +368,9 @@ class RaftKV(ActorModel):
                           ((1, self.quorums.phase1), (2, self.quorums.phase2))}
         self.all_servers = tuple(range(n))
         self.membership_rules, self.pre_vote, self.check_quorum = None, False, False
-        # coverage: raft's handlers left out of `next` never fire, nor loss without drops
-        left_out = {Restart, Campaign, ClientRequest, ChangeConfig, CheckQuorum}
+        # coverage: raft's handlers left out of `next` never fire, nor loss
+        # without drops, nor a partition's steps without one (the kit adds them)
+        left_out = {Restart, Campaign, ClientRequest, ChangeConfig, CheckQuorum, Heal, Split}
         self.actions = tuple(kind for kind in type(self).actions if kind not in left_out
                              and (kind is not DropMessage or self.drops))
         #: per client, its calls as (op, server or None: any)
@@ -392,11 +400,12 @@ class RaftKV(ActorModel):
 
     def symmetry_groups(self) -> dict[str, list[list[int]]]:
         """s1 leads at the start; the other servers are interchangeable, as
-        far as `timeouts` treats them alike."""
+        far as `timeouts` and a partition treat them alike."""
         others = range(1, self.servers)
         groups = [[0]] + [[i for i in others if (i in self.electable) == may]
                           for may in (True, False)]
-        return {"servers": [group for group in groups if group]}
+        return {"servers": self.partition_classes("servers", [group for group in groups
+                                                              if group])}
 
     # -- reading a state -----------------------------------------------------------------
 
@@ -447,6 +456,8 @@ class RaftKV(ActorModel):
         received (a Receive names its message: it may stay in the bag, as
         raft.tla's UpdateTerm leaves it), what it puts in is sent; role and
         term changes, and the history's events, are notes."""
+        if type(action) in (Heal, Split):
+            return super().step_events(state, action, next_state)
         before, after = Counter(self._bag(state)), Counter(self._bag(next_state))
         taken, put = before - after, after - before
         events: list = []
@@ -501,6 +512,8 @@ class RaftKV(ActorModel):
         view["network"] = sorted(str(m) for k in range(len(self.messages))
                                  for m in self.sent(state, self.messages[k]))
         view["drops_left"] = state[-1][-1][0]
+        if self.network.partition is not None:
+            view["partition"] = "down" if self.network.partitioned(state[-1]) else "up"
         return view
 
 

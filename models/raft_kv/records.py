@@ -138,7 +138,7 @@ class Reply(NamedTuple):
     server: Server
     client: Client
     result: Any  # "ok" or the value read
-    src = "server"
+    src, dst = "server", "client"
 
     def __str__(self) -> str:
         return f"Reply({server_name(self.server)}→{client_name(self.client)}, {self.result})"
