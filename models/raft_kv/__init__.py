@@ -49,7 +49,10 @@ Deliberate differences from raft.tla and etcd, to keep the runs small:
 - No Restart (a restarted server's volatile store would only re-apply its
   log) and no ClientRequest (entries come from clients' calls); the network
   is a bag that may lose ``drops`` messages and holds ``max_msgs`` at most
-  (a send that would exceed it waits); no duplication.
+  (a send that would exceed it waits); no duplication. A spec may add a
+  partition (``partition: {groups: [[s1, c2], [s2, s3, c1]]}``, the kit's:
+  servers and clients by name), whose links lose what is sent over them
+  until it heals.
 - A leader answers a write when it applies it; a client whose server was
   deposed before committing its entry never hears back (etcd's client times
   out): that call stays pending.
