@@ -28,8 +28,10 @@ with a store applied from the log and clients that record a history:
     leader answers while its clock is short of its lease; with
     ``leaseholder`` the lease's holder answers until the expiration less
     ``max_offset`` by its clock, and another leader accepts writes only once
-    its clock reads the expiration. The lease is granted at time 0 and not
-    renewed.
+    its clock reads the expiration. The lease is granted at time 0; a
+    ``lease_read`` leader renews it only within ``renewals`` heartbeat
+    rounds (each heartbeat sent on its own step, as raft.tla sends
+    AppendEntries), and a leaseholder's is never renewed.
 
 - **Clients** (``c1..cK``): each invokes up to ``ops`` operations, one at
   a time, a write of a value 1..values or a read, sending it to a server of

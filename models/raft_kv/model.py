@@ -330,6 +330,12 @@ class RaftKV(ActorModel):
         Param("lease", 1, "lease_read: ticks the leader's lease lasts from its last "
               "answered heartbeat round, on its clock; leaseholder: the range lease's "
               "expiration", minimum=0, maximum=20),
+        Param("renewals", 0, "lease_read: how many heartbeat rounds (etcd's) a leader may "
+              "start to renew its lease: once a quorum has answered a round, its lease runs "
+              "to the round's start plus lease, by its clock, and each server that answered "
+              "refuses votes and restarts its election timer for an election timeout from "
+              "its answer; 0: the lease is granted at time 0 and never renewed", minimum=0,
+              maximum=5),
         Param("drift", 0, "lease_read, leaseholder: how far a server's clock may stray from the "
               "reference time, in ticks", minimum=0, maximum=10),
         Param("max_offset", 0, "leaseholder: the maximum clock offset the lease allows for, "
@@ -382,6 +388,9 @@ class RaftKV(ActorModel):
                                   for c, calls in enumerate(self.workload))
         self.electable = frozenset(range(n)) if self.timeouts is None else frozenset(
             number - 1 for number in self.timeouts)
+        if self.renewals and self.read_path != "lease_read":
+            raise ParamError("params.renewals", "only a lease_read leader renews its lease; "
+                             "remove renewals or give read_path: lease_read")
         if any(i >= n for i in self.electable):
             raise ParamError("params.timeouts", f"names a server above s{n}; the servers are "
                              f"s1..s{n}")

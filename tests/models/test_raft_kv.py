@@ -370,3 +370,57 @@ def test_a_bad_partition_is_one_line_and_exit_2(tmp_path, partition, message):
     result = CliRunner().invoke(cli, ["check", str(spec)])
     assert result.exit_code == 2
     assert result.stderr == f"error: {spec}:3: {message}\n"
+
+
+# -- lease renewal: a heartbeat round a quorum answers ------------------------------------------
+
+
+def test_a_renewal_round_answered_by_a_quorum_extends_the_lease():
+    model = RaftKV(read_path="lease_read", timeouts=[2], max_msgs=1, horizon=3, renewals=1)
+    (state,) = model.initial_states()
+    for wanted in ["Tick(now=1, lagging=None)", "RenewLease(s1, s2)",
+                   "Receive(LeaseHeartbeat(s1→s2, term 1, sent at 1))",
+                   "Receive(LeaseHeartbeatResponse(s2→s1, term 1, sent at 1))"]:
+        state = dict((str(action), after) for action, after in model.successors(state))[wanted]
+    s1, s2, s3 = model.servers_of(state)
+    # s1's lease runs from the round's start; s2, which answered at 1, refuses
+    # votes and restarts its election timer to 1 + 3; s3 was not asked
+    assert (s1.lease_until, s1.rounds, s1.round_acks) == (2, 1, frozenset({0, 1}))
+    assert (s2.heard_until, s2.election_at, s3.heard_until) == (4, 4, 3)
+    # its one round spent, s1 starts no other at a later reading
+    later = dict((str(action), after) for action, after in model.successors(state))
+    assert not any(name.startswith("RenewLease") for name in
+                   map(str, dict(model.successors(later["Tick(now=2, lagging=None)"]))))
+
+
+def test_only_lease_reads_renew_their_lease():
+    with pytest.raises(ParamError, match="params.renewals: only a lease_read leader renews its "
+                                         "lease; remove renewals or give read_path: lease_read"):
+        RaftKV(read_path="read_index", renewals=1)
+
+
+@pytest.mark.slow
+def test_a_renewed_lease_holds_with_exact_clocks():
+    _, _, result = checked_spec("large/raft-kv-lease-read-renewed.yaml")
+    assert result.verdict == "holds"
+    assert [w.property.name for w in result.witnesses] == ["new_leader"]
+
+
+@pytest.mark.slow
+def test_a_renewed_lease_needs_twice_the_drift_margin():
+    """With drift 1, which the lease granted once survives, a renewal round
+    s1 starts at its clock's 1 and s2 answers at its clock's 0 lets s2's
+    clock run two ahead while s1's falls one behind."""
+    model, found = violation("large/raft-kv-lease-read-renewed-drift.yaml")
+    assert found.reason == "c2: read(x) → 0 after c1: write(x, 1) → ok completed"
+    assert len(found.trace.actions) == 32
+    assert [str(action) for action in found.trace.actions[1:4]] == [
+        "RenewLease(s1, s2)", "Receive(LeaseHeartbeat(s1→s2, term 1, sent at 1))",
+        "Receive(LeaseHeartbeatResponse(s2→s1, term 1, sent at 1))"]
+    final = found.trace.final
+    assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
+    assert render(model, found) == STALE_AT_S1
+    assert view(model, final, "now", "s1.clock", "s1.lease_until", "s1.role", "s2.clock",
+                "s3.clock", "s2.role") == {"now": 2, "s1.clock": 1, "s1.lease_until": 2,
+                                           "s1.role": "Leader", "s2.clock": 3,
+                                           "s3.clock": 3, "s2.role": "Leader"}
