@@ -613,10 +613,11 @@ class ActorModel(Model):
 
         pairs = set()
         for kind in self.messages:
-            ends = [id_type(kind, getattr(kind, end, None)) if getattr(kind, end, None)
-                    in kind._fields else None for end in ("src", "dst")]
-            if None not in ends:
-                pairs.add(frozenset(ids.set_name for ids in ends))
+            fields = [getattr(kind, end, None) for end in ("src", "dst")]
+            if all(field in kind._fields for field in fields):
+                ends = [id_type(kind, field) for field in fields]
+                if None not in ends:
+                    pairs.add(frozenset(ids.set_name for ids in ends))
         return pairs
 
     def _declared_network(self) -> Network:

@@ -391,10 +391,10 @@ class Bag(Network):
     `Partition`, or a set of node numbers cut off from the others at the
     start ("s5 cannot reach anyone until it heals": `Partition.cutting_off`),
     empty for none; a spec's ``partition:`` gives one in its place
-    (`ActorModel.partition_from`); ``partition=True``: only a spec's. A message sent over a link that is down
-    is lost. `Heal` is the network's step that brings the links up, `Split`
-    the one that takes them down again, as many times as the partition's
-    ``splits``. With a partition the budgets part of the value also holds
+    (`ActorModel.partition_from`); ``partition=True``: only a spec's. A
+    message sent over a link that is down is lost. `Heal` is the network's
+    step that brings the links up, `Split` the one that takes them down
+    again, as many times as the partition's ``splits``. With a partition the budgets part of the value also holds
     whether the links are down and the splits left; every message type then
     names both ends (``src``, ``dst``)."""
 

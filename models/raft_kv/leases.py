@@ -82,7 +82,7 @@ class TimedKvServer(KvServer):
         if self.id in model.electable:
             s = s._replace(election_at=model.election_timeout)
         if model.read_path == "lease_read" and s.role != LEADER:
-            return s  # a leader's lease is its own (renewed by heartbeat rounds only)
+            return s  # a leader's lease is its own (renewed by heartbeat rounds)
         return s._replace(lease_until=model.lease)
 
     @on_timer(Timeout, deadline="election_at")
@@ -133,11 +133,10 @@ class TimedKvServer(KvServer):
 
     @step(RenewLease, choose=lambda node, s: node.peers(s))
     def renew_lease(self, s, j, now):
-        """etcd's heartbeat round, which renews the leader's lease (with
-        ``renewals``, as many rounds as that), one heartbeat at a time (as raft.tla sends AppendEntries):
-        a heartbeat to j carries the round's start, the leader's clock
-        reading; at a later reading than the round's start a new round
-        begins."""
+        """etcd's heartbeat round, which renews the leader's lease (at most
+        ``renewals`` rounds), one heartbeat at a time, as raft.tla sends
+        AppendEntries: a heartbeat to j carries the round's start, the
+        leader's clock reading; at a later reading a new round begins."""
         if s.role != LEADER or j == self.id:
             return None
         if s.round_at != now:
