@@ -394,9 +394,10 @@ class Bag(Network):
     (`ActorModel.partition_from`); ``partition=True``: only a spec's. A
     message sent over a link that is down is lost. `Heal` is the network's
     step that brings the links up, `Split` the one that takes them down
-    again, as many times as the partition's ``splits``. With a partition the budgets part of the value also holds
-    whether the links are down and the splits left; every message type then
-    names both ends (``src``, ``dst``)."""
+    again, as many times as the partition's ``splits``. With a partition
+    the budgets part of the value also holds whether the links are down and
+    the splits left; every message type then names both ends (``src``,
+    ``dst``), each a node or a member a node runs (`Node.runs`)."""
 
     fault_actions = (Drop, Duplicate)
 
