@@ -95,7 +95,8 @@ from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Seque
 from checker.errors import ModelDefinitionError, ParamError
 from checker.model import Model, Note, Received, Sent, jsonable
 from models.kit.memo import Interned, Memo
-from models.kit.network import Heal, MessageSet, Network, Partition, Split, chosen, receiver
+from models.kit.network import (Heal, MessageSet, Network, Partition, Split, chosen, delivered,
+                                receiver, receiver_field)
 from models.kit.records import Id, name_values, shown
 from models.kit.symmetry import Layout
 
@@ -196,6 +197,11 @@ class Node:
     #: how many nodes the role has; None: the model's parameter named as
     #: the id type's set (``acceptors``)
     count: ClassVar[int | None] = None
+    #: the id type of the members this node runs, if it runs several as one
+    #: (raft-kv's clients share one history, so one node runs them all): a
+    #: message whose receiver is one of them is this node's, and a
+    #: partition names them one by one (`member_name`)
+    runs: ClassVar[type[Id] | None] = None
 
     def __init__(self, model: Any, id: int):
         self.model = model
@@ -220,6 +226,10 @@ class Node:
     @property
     def name(self) -> str:
         return f"{self.ids.prefix}{self.id}"
+
+    def member_name(self, i: int) -> str:
+        """How reports name member `i` of the set this node runs."""
+        return f"{self.runs.prefix}{i}"
 
 
 # -- the model ---------------------------------------------------------------------
@@ -375,8 +385,10 @@ class _Deliveries:
             if taker is None:
                 self.kinds.append((k, None, None))
                 continue
-            field = getattr(kind, "dst", None)
-            dst = kind._fields.index(field) if field in kind._fields else None
+            # a receiver of the role's own set receives it alone (see `delivered`)
+            place = receiver_field(kind)
+            dst = place[0] if place is not None and place[1] in (
+                None, model._roles[role].ids.set_name) else None
             slots = {node.id: model._slot.get((role, node.id)) for node in nodes}
             self.kinds.append((k, Memo(self._receipt_of(k, taker, nodes, dst, slots)),
                                (dst, slots)))
@@ -446,6 +458,13 @@ class _Deliveries:
                     if drops is not None:
                         after = after[:-1] + ((drops - 1, duplicates) + net[-1][2:],)
                     out.append((drop(message), state[:-1] + (after,)))
+
+
+def _between(a: tuple[str, int], b: tuple[str, int]) -> str:
+    """"no message goes between clients and servers", for a link's error."""
+    if a[0] == b[0]:
+        return f"no message goes between two of the {a[0]}"
+    return f"no message goes between {a[0]} and {b[0]}"
 
 
 class ActorModel(Model):
@@ -522,30 +541,42 @@ class ActorModel(Model):
     def partition_from(self, given: Mapping[str, Any]) -> Partition:
         """A spec's ``partition:``: ``groups`` (each node of a group cut off
         from those of the others) or ``links`` (pairs of nodes), by the names
-        reports print (``s1``); ``from_start`` (default true): down in the
-        initial state; ``splits`` (default 0): how many times it may go
-        down again after healing; ``heals`` (default true): false for links
-        that, once down, stay down. `ParamError` names a wrong entry."""
-        names = {node.name: (role.ids.set_name, node.id)
-                 for role, nodes in zip(self._roles, self._nodes) for node in nodes}
+        reports print (``s1``; a member of a set that a node runs by its own,
+        as raft-kv's client ``c1``: `Node.runs`); ``from_start`` (default
+        true): down in the initial state; ``splits`` (default 0): how many
+        times it may go down again after healing; ``heals`` (default true):
+        false for links that, once down, stay down. `ParamError` names a wrong
+        entry: an unknown node, a node twice, a link between nodes that
+        exchange no messages, groups between which no message goes."""
+        names = self.partition_ends()
+        talking = self._talking_sets()
 
         def node(name: Any, field: str) -> tuple[str, int]:
             if name not in names:
                 raise ParamError(field, f"no node {name!r}; the nodes are "
                                         f"{', '.join(names)}")
             return names[name]
+
+        def carries(link: frozenset) -> bool:
+            return frozenset(set_name for set_name, _ in link) in talking
+
         if ("groups" in given) == ("links" in given):
             raise ParamError("partition", "give groups: (nodes cut off from one another's) "
                                           "or links: (pairs of nodes), one of the two")
         from_start, splits = given.get("from_start", True), given.get("splits", 0)
         heals = given.get("heals", True)
         if "links" in given:
-            links = frozenset(frozenset(node(name, f"partition.links[{k}][{e}]")
-                                        for e, name in enumerate(pair))
-                              for k, pair in enumerate(given["links"]))
-            if any(len(link) != 2 for link in links):
-                raise ParamError("partition.links", "a link joins two different nodes")
-            return Partition(links, from_start, splits, heals)
+            links = []
+            for k, pair in enumerate(given["links"]):
+                ends = [node(name, f"partition.links[{k}][{e}]") for e, name in enumerate(pair)]
+                links.append(frozenset(ends))
+                if len(links[-1]) != 2:
+                    raise ParamError("partition.links", "a link joins two different nodes")
+                if not carries(links[-1]):
+                    raise ParamError(f"partition.links[{k}]", f"{pair[0]} and {pair[1]} "
+                                     f"exchange no messages ({_between(*ends)}); give a link "
+                                     "between nodes that message each other")
+            return Partition(frozenset(links), from_start, splits, heals)
         groups, seen = [], set()
         for k, group in enumerate(given["groups"]):
             groups.append([node(name, f"partition.groups[{k}][{e}]")
@@ -555,7 +586,41 @@ class ActorModel(Model):
                 raise ParamError(f"partition.groups[{k}]", "names a node that is in "
                                  "another group or twice; give each node once")
             seen |= set(groups[-1])
-        return Partition.between(groups, from_start, splits, heals)
+        partition = Partition.between(groups, from_start, splits, heals)
+        if not any(map(carries, partition.links)):
+            raise ParamError("partition.groups", "no message goes between nodes of different "
+                             "groups, so the partition cuts nothing; put nodes that message "
+                             "each other in different groups")
+        return partition
+
+    def partition_ends(self) -> dict[str, tuple[str, int]]:
+        """What a partition may name, by name: each node as (its set's name,
+        its number), but a node that runs members of a set (`Node.runs`)
+        by its members, each as (that set's name, its number)."""
+        ends: dict[str, tuple[str, int]] = {}
+        for role, nodes in zip(self._roles, self._nodes):
+            for node in nodes:
+                if role.runs is None:
+                    ends[node.name] = (role.ids.set_name, node.id)
+                    continue
+                members = role.runs.set_name
+                ends.update((node.member_name(i), (members, i))
+                            for i in range(self.set_size(members)))
+        return ends
+
+    def _talking_sets(self) -> set[frozenset]:
+        """The pairs of sets (one set: within it) that some message type
+        goes between, by its sender's and receiver's fields."""
+        from models.kit.records import id_type
+
+        pairs = set()
+        for kind in self.messages:
+            fields = [getattr(kind, end, None) for end in ("src", "dst")]
+            if all(field in kind._fields for field in fields):
+                ends = [id_type(kind, field) for field in fields]
+                if None not in ends:
+                    pairs.add(frozenset(ids.set_name for ids in ends))
+        return pairs
 
     def _declared_network(self) -> Network:
         """The declared network, or the one the spec chose; the instance's
@@ -1032,7 +1097,8 @@ class ActorModel(Model):
                 # message types: the handler is the one that takes m's
                 if handler.action is type(action) and (
                         not handler.whole or handler.takes is type(action[0])):
-                    node = self._nodes[r][receiver(action[0]) if handler.whole else action[0]]
+                    node = (next(n for n in self._nodes[r] if delivered(action[0], n))
+                            if handler.whole else self._nodes[r][action[0]])
                     break
             else:
                 continue
@@ -1055,7 +1121,8 @@ class ActorModel(Model):
             inputs = tuple(action[1:]) + read
             for messages in read:
                 events += [Received(self._sender(m), node.name, repr(m))
-                           for m in sorted(messages) if receiver(m) == node.id]
+                           for m in sorted(messages)
+                           if receiver(m) is not None and delivered(m, node)]
         now = self._reading(state[-2], node) if self.clock is not None else None
         outcome = self._outcome(node, name, record, inputs, now)
         for _, message in outcome[1] if outcome else ():

@@ -59,7 +59,7 @@ from __future__ import annotations
 from typing import Any, Callable, NamedTuple, Optional
 
 from checker.symmetry import order_key
-from models.kit.network import Drop, Network, receiver
+from models.kit.network import Drop, Network, delivered
 
 
 class ClockValue(NamedTuple):
@@ -200,7 +200,7 @@ class Delayed(Network):
         return value[:-1]
 
     def for_node(self, c: int, component: tuple, node: Any) -> tuple:
-        return tuple(entry for entry in component if receiver(entry[0]) in (None, node.id))
+        return tuple(entry for entry in component if delivered(entry[0], node))
 
     def deliverable(self, component: tuple, kind: type) -> list[Any]:
         return sorted({m for m, _ in component}, key=order_key)

@@ -35,6 +35,7 @@ Not yet here: duplication on FIFO links."""
 from __future__ import annotations
 
 import operator
+from functools import lru_cache
 from typing import Any, Callable, Iterable, NamedTuple
 
 from checker.symmetry import order_key
@@ -63,9 +64,12 @@ class Split(NamedTuple):
 
 class Partition(NamedTuple):
     """Links that go down: each an unordered pair of nodes, a node being
-    (its set's name, its number). Down from the start or not; after a heal
-    they may go down again ``splits`` times; with ``heals`` false, once
-    down they stay down (a side cut off for good)."""
+    (its set's name, its number), so that client 0 is not server 0. (A node
+    here is an end of messages: a node of the model, or a member of a set
+    that a node runs, as one node runs every client of raft-kv; see
+    `Node.runs`.) Down from the start or not; after a heal they may go down
+    again ``splits`` times; with ``heals`` false, once down they stay down
+    (a side cut off for good)."""
 
     links: frozenset
     from_start: bool = True
@@ -98,8 +102,8 @@ class Partition(NamedTuple):
 
     @property
     def side(self) -> frozenset:
-        """The node numbers with a link down."""
-        return frozenset(node for link in self.links for _, node in link)
+        """The nodes, as (set name, number), with a link down."""
+        return frozenset(node for link in self.links for node in link)
 
     def keeps(self, set_name: str, i: int, j: int) -> bool:
         """Whether swapping nodes i and j of `set_name` leaves the links as
@@ -122,6 +126,32 @@ def receiver(message: Any) -> int | None:
     if field is None or field not in type(message)._fields:
         return None
     return getattr(message, field)
+
+
+def delivered(message: Any, node: Any) -> bool:
+    """Whether `node` (a `Node`) receives `message`, of a type it takes: a
+    message naming a node of the node's own set as its receiver (``dst``)
+    goes to that node only; one naming none, or a member of another set
+    (a client, run by the one node that runs every client: `Node.runs`),
+    to every node that takes its type."""
+    place = receiver_field(type(message))
+    if place is None:
+        return True
+    index, set_name = place
+    return set_name not in (None, node.ids.set_name) or message[index] == node.id
+
+
+@lru_cache(maxsize=None)
+def receiver_field(kind: type) -> tuple[int, str | None] | None:
+    """(index, set name) of the field naming the receiver of messages of
+    `kind`; the set name None when the field's type names no set."""
+    from models.kit.records import id_type
+
+    field = getattr(kind, "dst", None)
+    if field is None or field not in kind._fields:
+        return None
+    ids = id_type(kind, field)
+    return kind._fields.index(field), None if ids is None else ids.set_name
 
 
 class Network:
@@ -261,7 +291,8 @@ class MessageSet(Network):
         return (frozenset(),) * len(self.kinds)
 
     def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
-        if c not in self._addressed:
+        if c not in self._addressed or receiver_field(self.kinds[c])[1] not in (
+                None, node.ids.set_name):
             return component
         split = self._by_receiver[c][component]
         return split.get(node.id, split[None])
@@ -368,12 +399,13 @@ class Bag(Network):
     `Partition`, or a set of node numbers cut off from the others at the
     start ("s5 cannot reach anyone until it heals": `Partition.cutting_off`),
     empty for none; a spec's ``partition:`` gives one in its place
-    (`ActorModel.partition_from`). A message sent over a link that is down
-    is lost. `Heal` is the network's step that brings the links up, `Split`
-    the one that takes them down again, as many times as the partition's
-    ``splits``. With a partition the budgets part of the value also holds
-    whether the links are down and the splits left; every message type then
-    names both ends (``src``, ``dst``)."""
+    (`ActorModel.partition_from`); ``partition=True``: only a spec's. A
+    message sent over a link that is down is lost. `Heal` is the network's
+    step that brings the links up, `Split` the one that takes them down
+    again, as many times as the partition's ``splits``. With a partition
+    the budgets part of the value also holds whether the links are down and
+    the splits left; every message type then names both ends (``src``,
+    ``dst``), each a node or a member a node runs (`Node.runs`)."""
 
     fault_actions = (Drop, Duplicate)
 
@@ -381,7 +413,7 @@ class Bag(Network):
                  duplicate: str | int | bool | None = None,
                  capacity: str | None = None, full: str = 'wait', per_message: bool = False,
                  drop_action: type = Drop, duplicate_action: type = Duplicate,
-                 partition: str | None = None):
+                 partition: str | bool | None = None):
         self.drop_param, self.duplicate_param = drop, duplicate
         if full not in ('wait', 'constraint'):
             raise ValueError(f"Bag(full={full!r}): 'wait' or 'constraint'")
@@ -421,7 +453,7 @@ class Bag(Network):
         from models.kit.records import id_type
 
         given = getattr(model, "spec_partition", None)
-        if given is None and self.partition_param:
+        if given is None and isinstance(self.partition_param, str):
             given = getattr(model, self.partition_param)
         if not given:
             return None
@@ -500,7 +532,7 @@ class Bag(Network):
         return value[:-1]
 
     def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
-        return frozenset(item for item in component if receiver(item[0]) in (None, node.id))
+        return frozenset(item for item in component if delivered(item[0], node))
 
     def deliverable(self, component: frozenset, kind: type) -> list[Any]:
         return ordered(m for m, _ in component)
@@ -621,9 +653,10 @@ class Fifo(Network):
         return True
 
     def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
-        # the links into `node`
-        into = (node.ids.set_name, node.id)
-        return frozenset(item for item in component if item[0][2:] == into)
+        # the links into `node`, and into the members it runs
+        into, runs = (node.ids.set_name, node.id), getattr(node.runs, "set_name", None)
+        return frozenset(item for item in component
+                         if item[0][2:] == into or item[0][2] == runs)
 
     def deliverable(self, component: frozenset, kind: type) -> list[Any]:
         return ordered(queue[0] for _, queue in component if type(queue[0]) is kind)

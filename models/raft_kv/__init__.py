@@ -28,8 +28,10 @@ with a store applied from the log and clients that record a history:
     leader answers while its clock is short of its lease; with
     ``leaseholder`` the lease's holder answers until the expiration less
     ``max_offset`` by its clock, and another leader accepts writes only once
-    its clock reads the expiration. The lease is granted at time 0 and not
-    renewed.
+    its clock reads the expiration. The lease is granted at time 0; a
+    ``lease_read`` leader renews it only within ``renewals`` heartbeat
+    rounds (each heartbeat sent on its own step, as raft.tla sends
+    AppendEntries), and a leaseholder's is never renewed.
 
 - **Clients** (``c1..cK``): each invokes up to ``ops`` operations, one at
   a time, a write of a value 1..values or a read, sending it to a server of
@@ -49,7 +51,10 @@ Deliberate differences from raft.tla and etcd, to keep the runs small:
 - No Restart (a restarted server's volatile store would only re-apply its
   log) and no ClientRequest (entries come from clients' calls); the network
   is a bag that may lose ``drops`` messages and holds ``max_msgs`` at most
-  (a send that would exceed it waits); no duplication.
+  (a send that would exceed it waits); no duplication. A spec may add a
+  partition (``partition: {groups: [[s1, c2], [s2, s3, c1]]}``, the kit's:
+  servers and clients by name), whose links lose what is sent over them
+  until it heals.
 - A leader answers a write when it applies it; a client whose server was
   deposed before committing its entry never hears back (etcd's client times
   out): that call stays pending.

@@ -2,19 +2,64 @@
 
 `TimedKvServer` is a `KvServer` whose elections start when its election
 timer fires; ``lease_read`` is etcd's lease-based read (with CheckQuorum's
-refusal of votes "in lease"), ``leaseholder`` CockroachDB's range lease.
+refusal of votes "in lease", and renewal by heartbeat rounds within
+``renewals``), ``leaseholder`` CockroachDB's range lease.
 `RaftKV` builds `RaftKVTimed` for these read paths.
 """
 
 from __future__ import annotations
 
 import inspect
+from typing import NamedTuple
 
-from models.kit import ActorModel, on
+from models.kit import ActorModel, on, step
 from models.kit.clock import Clock, on_timer
 from models.raft import LEADER, Receive, RequestVoteRequest, Server, Timeout
+from models.raft.records import server_name
 from models.raft_kv.model import ClientsNode, KvServer, RaftKV
 from models.raft_kv.records import KvServerState, Reply, Request, value_at
+
+
+class RenewLease(NamedTuple):
+    """Leader i sends j a heartbeat of a round that renews its lease
+    (lease_read, renew)."""
+
+    i: Server
+    j: Server
+
+    def __str__(self) -> str:
+        return f"RenewLease({server_name(self.i)}, {server_name(self.j)})"
+
+
+class LeaseHeartbeat(NamedTuple):
+    """A leader's heartbeat of a renewal round, carrying the round's start
+    by the leader's clock."""
+
+    source: Server
+    dest: Server
+    term: int
+    sent_at: int
+    src, dst = "source", "dest"
+
+    def __str__(self) -> str:
+        return (f"LeaseHeartbeat({server_name(self.source)}→{server_name(self.dest)}, "
+                f"term {self.term}, sent at {self.sent_at})")
+
+
+class LeaseHeartbeatResponse(NamedTuple):
+    source: Server
+    dest: Server
+    term: int
+    sent_at: int
+    src, dst = "source", "dest"
+
+    def __str__(self) -> str:
+        return (f"LeaseHeartbeatResponse({server_name(self.source)}→"
+                f"{server_name(self.dest)}, term {self.term}, sent at {self.sent_at})")
+
+
+for _kind in (LeaseHeartbeat, LeaseHeartbeatResponse):
+    _kind.__repr__ = _kind.__str__
 
 
 class TimedKvServer(KvServer):
@@ -37,7 +82,7 @@ class TimedKvServer(KvServer):
         if self.id in model.electable:
             s = s._replace(election_at=model.election_timeout)
         if model.read_path == "lease_read" and s.role != LEADER:
-            return s  # a leader's lease is its own (renewal is not modelled)
+            return s  # a leader's lease is its own (renewed by heartbeat rounds)
         return s._replace(lease_until=model.lease)
 
     @on_timer(Timeout, deadline="election_at")
@@ -86,6 +131,53 @@ class TimedKvServer(KvServer):
             return False
         return now < s.lease_until if self.id == 0 else now >= s.lease_until
 
+    @step(RenewLease, choose=lambda node, s: node.peers(s))
+    def renew_lease(self, s, j, now):
+        """etcd's heartbeat round, which renews the leader's lease (at most
+        ``renewals`` rounds), one heartbeat at a time, as raft.tla sends
+        AppendEntries: a heartbeat to j carries the round's start, the
+        leader's clock reading; at a later reading a new round begins."""
+        if s.role != LEADER or j == self.id:
+            return None
+        if s.round_at != now:
+            if s.rounds == self.model.renewals:
+                return None  # its rounds are spent
+            s = s._replace(round_at=now, round_asked=frozenset(),
+                           round_acks=frozenset({self.id}), rounds=s.rounds + 1)
+        elif j in s.round_asked:
+            return None
+        return s._replace(round_asked=s.round_asked | {j}), [
+            LeaseHeartbeat(self.id, j, s.current_term, now)]
+
+    @on(LeaseHeartbeat, Receive)
+    def handle_lease_heartbeat(self, s, m, now):
+        """A server in the leader's term has heard from its leader: it
+        refuses votes, and its election timer restarts, for an election
+        timeout from now by its clock; it answers with its term (a later
+        one deposes the leader)."""
+        if m.term > s.current_term:
+            return self.update_term(s, m)
+        if m.term == s.current_term:
+            later = now + self.model.election_timeout
+            s = s._replace(heard_until=later, election_at=later if self.id in
+                           self.model.electable else s.election_at)
+        return s, [LeaseHeartbeatResponse(self.id, m.source, s.current_term, m.sent_at)]
+
+    @on(LeaseHeartbeatResponse, Receive)
+    def handle_lease_heartbeat_response(self, s, m):
+        """An answer in the leader's term to its current round; once a
+        quorum (itself included) has answered, its lease runs to the
+        round's start plus ``lease`` by its clock: each server that answered
+        refuses votes for an election timeout from its answer."""
+        if m.term > s.current_term:
+            return self.update_term(s, m)
+        if m.term < s.current_term or s.role != LEADER or m.sent_at != s.round_at:
+            return s, ()  # stale
+        s = s._replace(round_acks=s.round_acks | {m.source})
+        if self.is_quorum(s, s.round_acks):
+            s = s._replace(lease_until=max(s.lease_until or 0, m.sent_at + self.model.lease))
+        return s, ()
+
     def lease_read(self, s, m, now):
         """The leader answers from its applied state, with no round trip,
         while its clock is short of its lease's end (and it has committed an
@@ -100,22 +192,27 @@ class RaftKVTimed(RaftKV):
     """raft-kv with the kit's clock, for the read paths that rely on time."""
 
     roles = (TimedKvServer, ClientsNode)
+    messages = RaftKV.messages + (LeaseHeartbeat, LeaseHeartbeatResponse)
     clock = Clock(Server, horizon="horizon", drift="drift")
     next = ((TimedKvServer.election_timer, TimedKvServer.request_vote,
              TimedKvServer.become_leader, TimedKvServer.advance_commit_index,
-             TimedKvServer.append_entries),
+             TimedKvServer.append_entries, TimedKvServer.renew_lease),
             (TimedKvServer.handle_request_vote_request,
              TimedKvServer.handle_request_vote_response,
              TimedKvServer.handle_append_entries_request,
              TimedKvServer.handle_append_entries_response, TimedKvServer.handle_request,
-             TimedKvServer.handle_heartbeat, TimedKvServer.handle_heartbeat_response),
+             TimedKvServer.handle_heartbeat, TimedKvServer.handle_heartbeat_response,
+             TimedKvServer.handle_lease_heartbeat,
+             TimedKvServer.handle_lease_heartbeat_response),
             (ClientsNode.invoke, ClientsNode.receive_reply))
 
     def setup(self) -> None:
         super().setup()
-        # no pauses: the clocks drift, the servers never stop
+        # no pauses: the clocks drift, the servers never stop; no renewal
+        # unless asked for
         self.actions = tuple(kind for kind in self.actions
-                             if kind is not type(self).clock.Pause)
+                             if kind is not type(self).clock.Pause
+                             and (kind is not RenewLease or self.renewals))
 
     def _run(self, key: tuple):
         """A handler gets the clock reading only if it takes one (raft.tla's

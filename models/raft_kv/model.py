@@ -18,7 +18,7 @@ from checker.history import Invoke as Invoked
 from checker.history import KeyValue, Respond, linearizable
 from checker.model import Note, Received, Sent
 from models import register
-from models.kit import ActorModel, Bag, Node, on, step
+from models.kit import ActorModel, Bag, Heal, Node, Split, on, step
 from models.kit.actors import Stay
 from models.kit.memo import Memo
 from models.quorum import quorum_system
@@ -27,7 +27,8 @@ from models.raft import (FOLLOWER, LEADER, MESSAGES, AdvanceCommitIndex, AppendE
                          ChangeConfig, CheckQuorum, ClientRequest, DropMessage, Receive, Restart,
                          ServerNode)
 from models.raft.records import entry_name, server_name
-from models.raft_kv.records import (KEYS, NOOP, Call, ClientGroup, ClientsState, Get, Heartbeat,
+from models.raft_kv.records import (KEYS, NOOP, Call, Client, ClientGroup, ClientsState, Get,
+                                    Heartbeat,
                                     HeartbeatResponse, Invoke, KvServerState, PendingRead,
                                     Put, Reply, Request, client_name, value_at)
 
@@ -228,6 +229,10 @@ class ClientsNode(Node):
     ids = ClientGroup
     state = ClientsState
     count = 1
+    runs = Client  # a partition names each client, and a Reply to one is this node's
+
+    def member_name(self, c: int) -> str:
+        return client_name(c)
 
     def initial(self) -> ClientsState:
         model = self.model
@@ -325,6 +330,12 @@ class RaftKV(ActorModel):
         Param("lease", 1, "lease_read: ticks the leader's lease lasts from its last "
               "answered heartbeat round, on its clock; leaseholder: the range lease's "
               "expiration", minimum=0, maximum=20),
+        Param("renewals", 0, "lease_read: how many heartbeat rounds (etcd's) a leader may "
+              "start to renew its lease: once a quorum has answered a round, its lease runs "
+              "to the round's start plus lease, by its clock, and each server that answered "
+              "refuses votes and restarts its election timer for an election timeout from "
+              "its answer; 0: the lease is granted at time 0 and never renewed", minimum=0,
+              maximum=5),
         Param("drift", 0, "lease_read, leaseholder: how far a server's clock may stray from the "
               "reference time, in ticks", minimum=0, maximum=10),
         Param("max_offset", 0, "leaseholder: the maximum clock offset the lease allows for, "
@@ -334,7 +345,9 @@ class RaftKV(ActorModel):
     )
     roles = (KvServer, ClientsNode)
     messages = MESSAGES + (Request, Reply, Heartbeat, HeartbeatResponse)
-    network = Bag(drop="drops", capacity="max_msgs", drop_action=DropMessage)
+    # a spec may cut links between servers and clients (`partition:`)
+    network = Bag(drop="drops", capacity="max_msgs", drop_action=DropMessage, partition=True)
+    partitions = True
     # raft.tla's Next without Restart, ClientRequest (clients' requests
     # append instead) and the faults but loss; then the clients
     next = ((KvServer.timeout, KvServer.request_vote, KvServer.become_leader,
@@ -361,8 +374,9 @@ class RaftKV(ActorModel):
                           ((1, self.quorums.phase1), (2, self.quorums.phase2))}
         self.all_servers = tuple(range(n))
         self.membership_rules, self.pre_vote, self.check_quorum = None, False, False
-        # coverage: raft's handlers left out of `next` never fire, nor loss without drops
-        left_out = {Restart, Campaign, ClientRequest, ChangeConfig, CheckQuorum}
+        # coverage: raft's handlers left out of `next` never fire, nor loss
+        # without drops, nor a partition's steps without one (the kit adds them)
+        left_out = {Restart, Campaign, ClientRequest, ChangeConfig, CheckQuorum, Heal, Split}
         self.actions = tuple(kind for kind in type(self).actions if kind not in left_out
                              and (kind is not DropMessage or self.drops))
         #: per client, its calls as (op, server or None: any)
@@ -374,6 +388,9 @@ class RaftKV(ActorModel):
                                   for c, calls in enumerate(self.workload))
         self.electable = frozenset(range(n)) if self.timeouts is None else frozenset(
             number - 1 for number in self.timeouts)
+        if self.renewals and self.read_path != "lease_read":
+            raise ParamError("params.renewals", "only a lease_read leader renews its lease; "
+                             "remove renewals or give read_path: lease_read")
         if any(i >= n for i in self.electable):
             raise ParamError("params.timeouts", f"names a server above s{n}; the servers are "
                              f"s1..s{n}")
@@ -392,11 +409,12 @@ class RaftKV(ActorModel):
 
     def symmetry_groups(self) -> dict[str, list[list[int]]]:
         """s1 leads at the start; the other servers are interchangeable, as
-        far as `timeouts` treats them alike."""
+        far as `timeouts` and a partition treat them alike."""
         others = range(1, self.servers)
         groups = [[0]] + [[i for i in others if (i in self.electable) == may]
                           for may in (True, False)]
-        return {"servers": [group for group in groups if group]}
+        return {"servers": self.partition_classes("servers", [group for group in groups
+                                                              if group])}
 
     # -- reading a state -----------------------------------------------------------------
 
@@ -447,6 +465,8 @@ class RaftKV(ActorModel):
         received (a Receive names its message: it may stay in the bag, as
         raft.tla's UpdateTerm leaves it), what it puts in is sent; role and
         term changes, and the history's events, are notes."""
+        if type(action) in (Heal, Split):
+            return super().step_events(state, action, next_state)
         before, after = Counter(self._bag(state)), Counter(self._bag(next_state))
         taken, put = before - after, after - before
         events: list = []
@@ -501,6 +521,8 @@ class RaftKV(ActorModel):
         view["network"] = sorted(str(m) for k in range(len(self.messages))
                                  for m in self.sent(state, self.messages[k]))
         view["drops_left"] = state[-1][-1][0]
+        if self.network.partition is not None:
+            view["partition"] = "down" if self.network.partitioned(state[-1]) else "up"
         return view
 
 

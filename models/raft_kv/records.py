@@ -90,6 +90,13 @@ class KvServerState(NamedTuple):
     election_at: int | None = None   # timer: when it times out and starts an election
     heard_until: int = 0             # it ignores vote requests until then (CheckQuorum)
     lease_until: int | None = None   # a leader's lease: it answers reads until then
+    # lease_read with renewals: the renewal rounds a server has started as
+    # leader; its last round's start (by its clock, which the heartbeats
+    # carry), whom it has asked, who has answered
+    rounds: int = 0
+    round_at: int | None = None
+    round_asked: frozenset[Server] = frozenset()
+    round_acks: frozenset[Server] = frozenset()
 
 
 class Call(NamedTuple):
@@ -138,7 +145,7 @@ class Reply(NamedTuple):
     server: Server
     client: Client
     result: Any  # "ok" or the value read
-    src = "server"
+    src, dst = "server", "client"
 
     def __str__(self) -> str:
         return f"Reply({server_name(self.server)}→{client_name(self.client)}, {self.result})"

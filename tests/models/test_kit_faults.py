@@ -9,7 +9,7 @@ from typing import NamedTuple
 import pytest
 
 from checker import Param, check
-from checker.errors import SpecError
+from checker.errors import ParamError, SpecError
 from checker.spec import load_spec
 from models import REGISTRY
 from models.kit import ActorModel, Bag, Heal, Node, Partition, Split, ids, on, step
@@ -287,3 +287,107 @@ def test_a_declared_partition_heals_and_splits_within_its_budget():
     healed = dict(model.successors(split))[Heal()]
     assert model.state_view(healed)["partition"] == "up"
     assert Split() not in dict(model.successors(healed))  # the one split is spent
+
+
+# -- a partition between two kinds of node, one of which runs several members ------------------
+
+Desk = ids("desks", "d")
+Caller = ids("callers", "k")       # members of the one switchboard node
+Board = ids("board", "b")
+
+
+class Call(NamedTuple):
+    caller: Caller
+    desk: Desk
+    src, dst = "caller", "desk"
+
+
+class Answer(NamedTuple):
+    desk: Desk
+    caller: Caller
+    src, dst = "desk", "caller"
+
+
+class Dial(NamedTuple):
+    board: Board
+    call: Call
+
+
+class Answered(NamedTuple):
+    desk: Desk
+    caller: Caller
+    to: Desk
+
+
+class Heard(NamedTuple):
+    board: Board
+    desk: Desk
+    caller: Caller
+
+
+class Calls(NamedTuple):
+    dialled: frozenset = frozenset()
+    answered: frozenset = frozenset()
+
+
+class DeskNode(Node):
+    ids = Desk
+
+    @on(Call, Answered)
+    def answer(self, m):  # a desk keeps no record
+        return [Answer(self.id, m.caller)]
+
+
+class BoardNode(Node):
+    ids = Board
+    state = Calls
+    count = 1
+    runs = Caller
+
+    @step(Dial, choose=lambda node, s: [Call(k, d) for k in range(2) if k not in s.dialled
+                                        for d in range(2)])
+    def dial(self, s, call):
+        return s._replace(dialled=s.dialled | {call.caller}), [call]
+
+    @on(Answer, Heard)
+    def hear(self, s, m):
+        return s._replace(answered=s.answered | {m.caller}), []
+
+
+class Switchboard(ActorModel):
+    """Two desks, and two callers run by one switchboard node (their calls
+    share its record); each caller dials one desk once."""
+
+    name = "switchboard"
+    params = (Param("desks", 2, "desks"), Param("callers", 2, "callers"))
+    roles = (DeskNode, BoardNode)
+    messages = (Call, Answer)
+    network = Bag(partition=True)
+    partitions = True
+
+
+def answered(model, cut: bool = False) -> set[frozenset]:
+    """The sets of callers answered in the reachable states (`cut`: those
+    while the partition is down)."""
+    from tests.brute_force import reachable_states
+    return {state[0].answered for state in reachable_states(model)
+            if not cut or model.network.partitioned(state[-1])}
+
+
+def test_a_node_running_members_receives_what_is_sent_to_any_of_them():
+    # an answer to caller k1 reaches the board, node b0 (a number is not enough)
+    assert answered(Switchboard()) == {frozenset(), frozenset({0}), frozenset({1}),
+                                       frozenset({0, 1})}
+
+
+def test_a_partition_names_members_and_nodes_by_their_sets():
+    model = Switchboard(partition_choice={"links": [["k0", "d0"], ["k0", "d1"]]})
+    assert model.partition_ends() == {"d0": ("desks", 0), "d1": ("desks", 1),
+                                      "k0": ("callers", 0), "k1": ("callers", 1)}
+    # caller k0 is cut off from both desks until the heal; k1 (number 1, as desk d1) is not
+    assert answered(model, cut=True) == {frozenset(), frozenset({1})}
+    assert answered(model) == answered(Switchboard())
+    with pytest.raises(ParamError, match=r"partition.links\[0\]: k0 and k1 exchange no "
+                                         r"messages \(no message goes between two of the "
+                                         r"callers\)"):
+        Switchboard(partition_choice={"links": [["k0", "k1"]]})

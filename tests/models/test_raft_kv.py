@@ -14,14 +14,30 @@ from click.testing import CliRunner
 from checker import ParamError
 from cmc.main import cli
 from models.raft_kv import RaftKV
-from tests.spec_runs import checked_spec, steps, view
+from tests.spec_runs import SPECS, checked_spec, steps, view
 
 
 def violation(name: str):
     _, model, result = checked_spec(name)
+    return violated(model, result)
+
+
+def violation_of(path, name: str):
+    """The one violation, of property `name`, of the spec at `path` (a
+    test's own), checked afresh."""
+    from checker import check
+    from checker.spec import load_spec
+    from models import REGISTRY
+
+    spec = load_spec(path, REGISTRY)
+    model = spec.build()
+    return violated(model, check(model, spec.config()), name)
+
+
+def violated(model, result, name: str = "linearizability"):
     assert result.verdict == "violated"
     (found,) = result.violations
-    assert found.property.name == "linearizability"
+    assert found.property.name == name
     return model, found
 
 
@@ -237,3 +253,174 @@ def test_a_leaseholder_read_beyond_the_maximum_offset_is_stale():
     # s2's clock reads the expiration, 3, while s1's reads 0: 3 apart, beyond max_offset 2
     assert view(model, final, "now", "s1.clock", "s2.clock", "s2.role") == {
         "now": 2, "s1.clock": 0, "s2.clock": 3, "s2.role": "Leader"}
+
+
+# -- partitions: a client is not the server of its number -------------------------------------
+#
+# (Pinned by action kinds, reasons and state facts rather than printed steps.)
+
+CUT_OFF_WITH_C2 = ("Timeout RequestVote RequestVote Receive Receive Receive Receive Receive "
+                   "BecomeLeader AppendEntries Receive Receive Receive Invoke Receive "
+                   "AppendEntries Receive Receive Receive AdvanceCommitIndex Receive Invoke "
+                   "Receive Receive").split()
+
+
+def kinds(trace) -> list[str]:
+    return [type(action).__name__ for action in trace.actions]
+
+
+def render(model, found) -> list[str]:
+    from reports.timeline import render_timeline, timeline_of
+    return render_timeline(timeline_of(model, found))
+
+
+STALE_AT_S1 = ["history (columns: positions of its events; ✗: the operations that cannot be "
+               "ordered):", "    0   1   2   3", "c1  ┣━a━┫", "c2          ┣━b━┫",
+               " a ✗ c1: write(x, 1) → ok", " b ✗ c2: read(x) → 0"]
+
+
+@pytest.mark.parametrize("name", ["raft-kv-serializable-partition.yaml",
+                                  "raft-kv-mutant-no-quorum-check-partition.yaml"])
+def test_a_partitioned_old_leader_answers_stale_without_a_quorum_round(name):
+    """s1, cut off with c2, never hears of term 2: s2's vote request to it is
+    lost, no step. s2, elected by s3, commits c1's write; s1, leader of term
+    1 by its own account, answers c2's read from its store."""
+    model, found = violation(name)
+    assert found.reason == "c2: read(x) → 0 after c1: write(x, 1) → ok completed"
+    assert kinds(found.trace) == CUT_OFF_WITH_C2
+    assert not any(type(action).__name__ == "RequestVote" and action[1] == 0
+                   for action in found.trace.actions)  # none to s1
+    final = found.trace.final
+    assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
+    assert render(model, found) == STALE_AT_S1
+    assert view(model, final, "partition", "s1.role", "s1.current_term", "s1.store",
+                "s2.role", "s2.current_term", "s2.store", "s3.current_term") == {
+        "partition": "down", "s1.role": "Leader", "s1.current_term": 1, "s1.store": {"x": 0},
+        "s2.role": "Leader", "s2.current_term": 2, "s2.store": {"x": 1}, "s3.current_term": 2}
+
+
+def test_read_index_holds_with_a_partition_and_answers_only_after_the_heal(tmp_path):
+    _, _, result = checked_spec("raft-kv-read-index-partition.yaml")
+    assert result.verdict == "holds"
+    assert [w.property.name for w in result.witnesses] == ["new_leader"]
+    # the shortest run in which s1 answers c2: the partition heals before s1
+    # sends its heartbeats (sent across it they are lost, and not sent again)
+    spec = (SPECS / "raft-kv-read-index-partition.yaml").read_text().split("expect:")[0]
+    path = tmp_path / "answered.yaml"
+    path.write_text(spec + "invariants: {c2_unanswered: \"'c2: → 0' not in view['history']\"}\n")
+    model, found = violation_of(path, "c2_unanswered")
+    assert kinds(found.trace) == ["Invoke", "Heal", "Receive", "Receive", "Receive", "Receive"]
+    assert [str(action.m).split("(")[0] for action in found.trace.actions[2:]] == [
+        "Request", "Heartbeat", "HeartbeatResponse", "Reply"]
+    final = found.trace.final
+    assert history(model, final) == ["c2: read(x)", "c2: → 0"]
+    assert view(model, final, "partition", "s1.role", "s1.current_term") == {
+        "partition": "up", "s1.role": "Leader", "s1.current_term": 1}
+
+
+def test_a_lease_read_holds_with_its_leader_cut_off_within_the_drift_bound():
+    _, _, result = checked_spec("raft-kv-lease-read-partition.yaml")
+    assert result.verdict == "holds"
+    assert [w.property.name for w in result.witnesses] == ["new_leader"]
+
+
+@pytest.mark.slow
+def test_read_index_holds_with_a_partition_and_a_lost_message():
+    _, _, result = checked_spec("large/raft-kv-read-index-partition-lossy.yaml")
+    assert result.verdict == "holds"
+    assert [w.property.name for w in result.witnesses] == ["new_leader"]
+
+
+def test_a_partition_tells_a_client_from_the_server_of_its_number():
+    """c1 and s1 are both number 0, c2 and s2 number 1: cutting c1 from s2
+    cuts their requests and replies, and nothing of s1's or c2's."""
+    from models.raft_kv import Heartbeat, Reply, Request
+
+    model = RaftKV(partition_choice={"links": [["c1", "s2"]]})
+    (start,) = model.initial_states()
+    network = model.network
+    assert network.side(start[-1]) == {("clients", 0), ("servers", 1)}
+    assert network.lost(start[-1], Request(0, "read", 0, None, 1, 0))   # c1 → s2
+    assert network.lost(start[-1], Reply(1, 0, 0))                      # s2 → c1
+    assert not any(network.lost(start[-1], message) for message in (
+        Heartbeat(0, 1, 1, 0, 0),                 # s1 → s2
+        Request(1, "read", 0, None, 1, 0),        # c2 → s2
+        Reply(0, 0, 0), Reply(1, 1, 0)))          # s1 → c1, s2 → c2
+    # s2 is told apart from s3 by the partition; c1 and c2 are no servers
+    assert model.symmetry_groups() == {"servers": [[0], [1], [2]]}
+    assert RaftKV(partition_choice={"groups": [["s1", "c2"], ["s2", "s3", "c1"]]}
+                  ).symmetry_groups() == {"servers": [[0], [1, 2]]}
+
+
+@pytest.mark.parametrize("partition, message", [
+    ("{groups: [[s1, c3], [s2]]}", "partition.groups[0][1]: no node 'c3'; the nodes are s1, s2, "
+                                   "s3, c1, c2"),
+    ("{links: [[c1, c2]]}", "partition.links[0]: c1 and c2 exchange no messages (no message "
+                            "goes between two of the clients); give a link between nodes that "
+                            "message each other"),
+    ("{groups: [[c1], [c2]]}", "partition.groups: no message goes between nodes of different "
+                               "groups, so the partition cuts nothing; put nodes that message "
+                               "each other in different groups"),
+    ("{groups: [[s1, c1], [s2, c1]]}", "partition.groups[1]: names a node that is in another "
+                                       "group or twice; give each node once"),
+])
+def test_a_bad_partition_is_one_line_and_exit_2(tmp_path, partition, message):
+    spec = tmp_path / "kv.yaml"
+    spec.write_text(f"model: raft-kv\nparams: {{max_term: 1}}\npartition: {partition}\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {spec}:3: {message}\n"
+
+
+# -- lease renewal: a heartbeat round a quorum answers ------------------------------------------
+
+
+def test_a_renewal_round_answered_by_a_quorum_extends_the_lease():
+    model = RaftKV(read_path="lease_read", timeouts=[2], max_msgs=1, horizon=3, renewals=1)
+    (state,) = model.initial_states()
+    for wanted in ["Tick(now=1, lagging=None)", "RenewLease(s1, s2)",
+                   "Receive(LeaseHeartbeat(s1→s2, term 1, sent at 1))",
+                   "Receive(LeaseHeartbeatResponse(s2→s1, term 1, sent at 1))"]:
+        state = dict((str(action), after) for action, after in model.successors(state))[wanted]
+    s1, s2, s3 = model.servers_of(state)
+    # s1's lease runs from the round's start; s2, which answered at 1, refuses
+    # votes and restarts its election timer to 1 + 3; s3 was not asked
+    assert (s1.lease_until, s1.rounds, s1.round_acks) == (2, 1, frozenset({0, 1}))
+    assert (s2.heard_until, s2.election_at, s3.heard_until) == (4, 4, 3)
+    # its one round spent, s1 starts no other at a later reading
+    later = dict((str(action), after) for action, after in model.successors(state))
+    assert not any(name.startswith("RenewLease") for name in
+                   map(str, dict(model.successors(later["Tick(now=2, lagging=None)"]))))
+
+
+def test_only_lease_reads_renew_their_lease():
+    with pytest.raises(ParamError, match="params.renewals: only a lease_read leader renews its "
+                                         "lease; remove renewals or give read_path: lease_read"):
+        RaftKV(read_path="read_index", renewals=1)
+
+
+@pytest.mark.slow
+def test_a_renewed_lease_holds_with_exact_clocks():
+    _, _, result = checked_spec("large/raft-kv-lease-read-renewed.yaml")
+    assert result.verdict == "holds"
+    assert [w.property.name for w in result.witnesses] == ["new_leader"]
+
+
+@pytest.mark.slow
+def test_a_renewed_lease_needs_twice_the_drift_margin():
+    """With drift 1, which the lease granted once survives, a renewal round
+    s1 starts at its clock's 1 and s2 answers at its clock's 0 lets s2's
+    clock run two ahead while s1's falls one behind."""
+    model, found = violation("large/raft-kv-lease-read-renewed-drift.yaml")
+    assert found.reason == "c2: read(x) → 0 after c1: write(x, 1) → ok completed"
+    assert len(found.trace.actions) == 32
+    assert [str(action) for action in found.trace.actions[1:4]] == [
+        "RenewLease(s1, s2)", "Receive(LeaseHeartbeat(s1→s2, term 1, sent at 1))",
+        "Receive(LeaseHeartbeatResponse(s2→s1, term 1, sent at 1))"]
+    final = found.trace.final
+    assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
+    assert render(model, found) == STALE_AT_S1
+    assert view(model, final, "now", "s1.clock", "s1.lease_until", "s1.role", "s2.clock",
+                "s3.clock", "s2.role") == {"now": 2, "s1.clock": 1, "s1.lease_until": 2,
+                                           "s1.role": "Leader", "s2.clock": 3,
+                                           "s3.clock": 3, "s2.role": "Leader"}
