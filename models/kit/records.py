@@ -363,14 +363,16 @@ def show(record: Any) -> str:
 
 def label(record: Any) -> str:
     """`record` as a sequence chart labels it: as `show` prints it, without
-    the arrow (the chart draws it): ``RequestVoteRequest(term=2, ...)``."""
-    return _show(record, False)
+    the arrow (the chart draws it): ``RequestVoteRequest(term=2, ...)``; a
+    record the kit does not print, as it prints itself."""
+    return repr(record) if _printing(type(record)) is None else _show(record, False)
 
 
 def _show(record: Any, ends: bool) -> str:
     printing = _printing(type(record))
-    if printing is None:
-        return _GENERIC_REPR(record)
+    if printing is None:  # as a named tuple prints
+        return f"{type(record).__name__}(" + ", ".join(
+            f"{field}={value!r}" for field, value in zip(record._fields, record)) + ")"
     skip = printing.ends or ()
     parts = []
     if printing.ends is not None and ends:
