@@ -16,12 +16,35 @@ types could meet in one set, or one memo table, as equals; the kit never
 lets them (a network keeps one component and one table per message type;
 other tables key by type too).
 
-Records print by field name (the named tuple's own repr). A field that holds
-a value of a named domain says so too: ``accepted_v: Value`` where ``Value
-= values("v", none=-1)``; the value stays a plain int and prints ``v0``, or
-``none`` for the sentinel. A record with such a field (at any depth) prints
-its values by name (`show`, installed as its repr by `name_values`), and so
-do reports' views of it (`shown`).
+Records print by field name, from their declarations, never from a
+hand-written ``__str__`` (`show`; the kit installs it as the repr of every
+record type of a model with a named field, `name_values`). The rules, in
+the order they apply, give one text per record:
+
+- a field typed by a *named* id type prints the element's name:
+  ``Server = ids("servers", "s", first=1, named=True)`` prints 0 as ``s1``
+  (unnamed id types, as Paxos's, print the number);
+- a field of a value domain prints the value's name: ``values("v",
+  none=-1)`` prints ``v0``, or ``none`` for the sentinel; ``values(name=f)``
+  names each value by ``f`` (Raft's commands: ``v1``, ``x=9``, ``C(s1 s2)``);
+- a tuple typed ``formatted(pattern, *parts)`` prints its parts, each by its
+  type, into the pattern (Raft's log entry: ``t2:v1``);
+- tuples and sets print as lists (a set's in sorted order), a nested record
+  by these rules, None as ``none``, any other value as its repr (``'Leader'``);
+- a record whose ``src`` and ``dst`` (the fields naming its sender and
+  receiver) are both of named id types prints them first as an arrow, and
+  not again: ``RequestVoteRequest(s1→s2, term=2, last_log_term=1,
+  last_log_index=1)``;
+- a field equal to its declared default (same type and value) is left out
+  (``pre_vote=False``);
+- a record with no named field (at any depth) and no arrow prints as a
+  named tuple does, defaults included.
+
+`label` prints a record without its arrow, for a sequence chart whose
+arrow already says who sends to whom. Reports' JSON views of a field take
+the same names (`shown`); `printer` gives the text of any typed value
+(``printer(Server | None)``). Printing reads nothing but the record and its
+type, so it is deterministic.
 """
 
 from __future__ import annotations
@@ -364,8 +387,12 @@ def show(record: Any) -> str:
 def label(record: Any) -> str:
     """`record` as a sequence chart labels it: as `show` prints it, without
     the arrow (the chart draws it): ``RequestVoteRequest(term=2, ...)``; a
-    record the kit does not print, as it prints itself."""
-    return repr(record) if _printing(type(record)) is None else _show(record, False)
+    record the kit does not print (or that writes its own repr), as it
+    prints itself."""
+    kind = type(record)
+    own = kind.__repr__ is not show and getattr(kind.__repr__, "__code__", None) \
+        is not _GENERIC_REPR.__code__
+    return repr(record) if own or _printing(kind) is None else _show(record, False)
 
 
 def _show(record: Any, ends: bool) -> str:
