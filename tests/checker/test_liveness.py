@@ -371,7 +371,8 @@ def test_raft_under_fairness_only_stalls_where_max_term_runs_out():
     # both candidates of term 2; s1 asks itself and the network drops it, again and
     # again: fair only because each Timeout from here leaves max_term = 2
     assert _lasso(finding) == (["Timeout(i=s1)", "Timeout(i=s2)", "RequestVote(i=s1, j=s1)",
-                                "DropMessage(message=RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0))"],
+                                "DropMessage(message=RequestVoteRequest(s1→s1, term=2, "
+                                "last_log_term=0, last_log_index=0))"],
                                2, 2)
     assert finding.bound == ("weak fairness to Timeout only takes steps that leave the bounds "
                              "(within_bounds)")
@@ -454,8 +455,10 @@ def test_raft_without_the_round_trip_times_out_before_the_votes_come_back_for_ev
         "Timeout(i=s1)", "RequestVote(i=s1, j=s2)",
         "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))",
         # loop: s1 times out again before s2's vote comes back, which is then stale
-        "Timeout(i=s1)", "Receive(m=RequestVoteRequest(s1→s2, term=1, last_log_term=0, last_log_index=0))",
-        "Receive(m=RequestVoteResponse(s2→s1, term=1, vote_granted=True))", "RequestVote(i=s1, j=s2)",
+        "Timeout(i=s1)",
+        "Receive(m=RequestVoteRequest(s1→s2, term=1, last_log_term=0, last_log_index=0))",
+        "Receive(m=RequestVoteResponse(s2→s1, term=1, vote_granted=True))",
+        "RequestVote(i=s1, j=s2)",
         "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))"], 3, 5)
     steps = finding.trace.steps
     assert steps[-1].state == steps[finding.loop_start].state

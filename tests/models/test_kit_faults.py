@@ -164,7 +164,8 @@ invariants: {one_leader: "len([s for s in servers if s.role == 'Leader']) <= 1"}
     assert [str(action) for action in violation.trace.actions] == [
         "Timeout(i=s2)", "RequestVote(i=s2, j=s2)", "Timeout(i=s3)",
         "Receive(m=RequestVoteRequest(s2→s2, term=3, last_log_term=2, last_log_index=1))",
-        "Receive(m=RequestVoteResponse(s2→s2, term=3, vote_granted=True))", "RequestVote(i=s2, j=s3)",
+        "Receive(m=RequestVoteResponse(s2→s2, term=3, vote_granted=True))",
+        "RequestVote(i=s2, j=s3)",
         "Receive(m=RequestVoteRequest(s2→s3, term=3, last_log_term=2, last_log_index=1))",
         "Receive(m=RequestVoteResponse(s3→s2, term=3, vote_granted=True))", "BecomeLeader(i=s2)"]
     final = violation.trace.final

@@ -399,5 +399,5 @@ def test_receipts_of_messages_with_equal_fields_keep_their_types():
     assert [name for name in names if name.startswith("Receive")] == [
         "Receive(m=RequestVoteResponse(s1→s2, term=1, vote_granted=False))",
         "Receive(m=AppendEntriesResponse(s1→s2, term=1, success=False, match_index=0))"]
-    renamed = model.permute_action(Receive(m=append), {"servers": (1, 0)})
+    renamed = model.permute_action(Receive(append), {"servers": (1, 0)})
     assert type(renamed.m) is AppendEntriesResponse

@@ -55,8 +55,8 @@ def test_a_pre_vote_raises_no_term():
     state = step(model, state, "RequestVote(i=s1, j=s2)")
     assert model.sent(state, RequestVoteRequest) == [
         RequestVoteRequest(0, 1, 2, 0, 0, pre_vote=True)]
-    state = step(model, state,
-                 "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0, pre_vote=True))")
+    state = step(model, state, "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, "
+                 "last_log_index=0, pre_vote=True))")
     assert view(model, state, "s2.current_term", "s2.voted_for", "msgs") == {
         "s2.current_term": 1, "s2.voted_for": None,
         "msgs": ["RequestVoteResponse(s2→s1, term=2, vote_granted=True, pre_vote=True)"]}
@@ -67,8 +67,8 @@ def test_a_pre_vote_raises_no_term():
     # s1 has not counted itself yet: no quorum of pre-votes
     assert "Campaign(i=s1)" not in [str(action) for action, _ in model.successors(state)]
     state = step(model, state, "RequestVote(i=s1, j=s1)")
-    state = step(model, state,
-                 "Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0, pre_vote=True))")
+    state = step(model, state, "Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, "
+                 "last_log_index=0, pre_vote=True))")
     state = step(model, state,
                  "Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True, pre_vote=True))")
     state = step(model, state, "Campaign(i=s1)")
@@ -137,12 +137,14 @@ def test_a_leader_that_heard_from_a_quorum_stays():
     (state,) = model.initial_states()
     for name in ("Timeout(i=s1)", "RequestVote(i=s1, j=s1)",
                  "Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0))",
-                 "Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True))", "RequestVote(i=s1, j=s2)",
+                 "Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True))",
+                 "RequestVote(i=s1, j=s2)",
                  "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))",  # UpdateTerm
                  "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))",
-                 "Receive(m=RequestVoteResponse(s2→s1, term=2, vote_granted=True))", "BecomeLeader(i=s1)",
-                 "AppendEntries(i=s1, j=s2)",
-                 "Receive(m=AppendEntriesRequest(s1→s2, term=2, prev_log_index=0, prev_log_term=0, entries=[], commit_index=0))",
+                 "Receive(m=RequestVoteResponse(s2→s1, term=2, vote_granted=True))",
+                 "BecomeLeader(i=s1)", "AppendEntries(i=s1, j=s2)",
+                 "Receive(m=AppendEntriesRequest(s1→s2, term=2, prev_log_index=0, prev_log_term=0, "
+                 "entries=[], commit_index=0))",
                  "Receive(m=AppendEntriesResponse(s2→s1, term=2, success=True, match_index=0))"):
         state = step(model, state, name)
     assert view(model, state, "s1.recent_active") == {"s1.recent_active": ["s2"]}

@@ -129,7 +129,7 @@ def test_permute_renames_servers_everywhere():
     assert model.permute_action(RequestVote(0, 2), perm) == RequestVote(1, 0)
     assert model.permute_action(ClientRequest(0, 0), perm) == ClientRequest(1, 0)
     vote = RequestVoteResponse(2, 0, 1, True)
-    assert model.permute_action(Receive(m=vote), perm) == Receive(m=RequestVoteResponse(0, 1, 1, True))
+    assert model.permute_action(Receive(vote), perm) == Receive(RequestVoteResponse(0, 1, 1, True))
 
 
 # -- exact orbit counts -------------------------------------------------------------------
