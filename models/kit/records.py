@@ -85,20 +85,19 @@ class Value(int):
 
     prefix: str = ""
     none: int | None = None
-    first: int = 0
     name: Callable[[Any], str] | None = None
 
 
-def values(prefix: str = "", none: int | None = None, first: int = 0,
+def values(prefix: str = "", none: int | None = None,
            name: Callable[[Any], str] | None = None) -> type[Value]:
-    """A value type printing ``prefix`` and the number plus `first` (``v0``;
-    ``v1`` for 0 with ``first=1``), and ``none`` for the sentinel `none` (a
-    value that is not one: an acceptor that has accepted nothing).
+    """A value type printing ``prefix`` and the number (``v0``), and
+    ``none`` for the sentinel `none` (a value that is not one: an acceptor
+    that has accepted nothing).
     ``values("", none=-1)`` prints numbers as they are, but ``none`` for -1.
     A domain whose values are not all numbered gives `name`, the function
     naming each (Raft's log holds client values, a scenario's named commands
     and configurations: ``v1``, ``x=9``, ``C(s1 s2)``)."""
-    return type(f"Value[{prefix}]", (Value,), {"prefix": prefix, "none": none, "first": first,
+    return type(f"Value[{prefix}]", (Value,), {"prefix": prefix, "none": none,
                                                "name": staticmethod(name) if name else None})
 
 
@@ -279,12 +278,12 @@ def _id_name(kind: type[Id]) -> Show:
 
 
 def _value_name(kind: type[Value]) -> Show:
-    prefix, none, first, name = kind.prefix, kind.none, kind.first, kind.name
+    prefix, none, name = kind.prefix, kind.none, kind.name
     if name is not None:
         return lambda value: "none" if value == none else name(value)
-    if not prefix and not first:  # a number stays one, in JSON too
+    if not prefix:  # a number stays one, in JSON too
         return lambda value: "none" if value == none else value
-    return lambda value: "none" if value == none else f"{prefix}{value + first}"
+    return lambda value: "none" if value == none else f"{prefix}{value}"
 
 
 def _shower(annotation: Any) -> Show | None:
