@@ -2,7 +2,10 @@
 
 - `records`: typed immutable records (named tuples) for node state, messages
   and actions; id types (`ids`) mark the fields that name nodes, value
-  types (`values`) those that hold named values (``v0``, ``none``).
+  types (`values`) those that hold named values (``v0``, ``none``),
+  `formatted` tuples print by a pattern (``t2:v1``); records print by field
+  name from these declarations (`records.show`), never by a hand-written
+  ``__str__``.
 - `actors`: `Node` and its handlers (`on`, `step`, `on_crash`, `on_restart`);
   `ActorModel`, the `checker.Model` built from them, with mutants as overrides.
 - `network`: `MessageSet`, `Bag` (drop and duplicate budgets or unbounded, a

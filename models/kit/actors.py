@@ -97,7 +97,7 @@ from checker.model import Model, Note, Received, Sent, jsonable
 from models.kit.memo import Interned, Memo
 from models.kit.network import (Heal, MessageSet, Network, Partition, Split, chosen, delivered,
                                 receiver, receiver_field)
-from models.kit.records import Id, name_values, shown
+from models.kit.records import Id, label, name_values, shown
 from models.kit.symmetry import Layout
 
 # -- handlers --------------------------------------------------------------------
@@ -225,11 +225,11 @@ class Node:
 
     @property
     def name(self) -> str:
-        return f"{self.ids.prefix}{self.id}"
+        return f"{self.ids.prefix}{self.id + self.ids.first}"
 
     def member_name(self, i: int) -> str:
         """How reports name member `i` of the set this node runs."""
-        return f"{self.runs.prefix}{i}"
+        return f"{self.runs.prefix}{i + self.runs.first}"
 
 
 # -- the model ---------------------------------------------------------------------
@@ -498,9 +498,8 @@ class ActorModel(Model):
             actions + list(cls.network.fault_actions)
             + [h.action for h in handlers if h.restart is not None or h.crash is not None]
             + list(cls.clock.actions if cls.clock else ())))
-        # records with fields of a value domain print their values by name
-        for kind in list(cls.messages) + [role.state for role in cls.roles] + [
-                h.action for h in handlers]:
+        # records with named fields print them by name (`models.kit.records.show`)
+        for kind in list(cls.messages) + [role.state for role in cls.roles] + list(cls.actions):
             name_values(kind)
 
     @classmethod
@@ -1111,7 +1110,7 @@ class ActorModel(Model):
         if handler.takes is not None:
             message = action[0] if handler.whole else handler.takes(*action[1:])
             inputs: tuple = (message,)
-            events.append(Received(self._sender(message), node.name, repr(message)))
+            events.append(Received(self._sender(message), node.name, label(message)))
         else:
             network, read = self.network, []
             for kind in handler.reads:
@@ -1120,13 +1119,13 @@ class ActorModel(Model):
             read = tuple(read)
             inputs = tuple(action[1:]) + read
             for messages in read:
-                events += [Received(self._sender(m), node.name, repr(m))
+                events += [Received(self._sender(m), node.name, label(m))
                            for m in sorted(messages)
                            if receiver(m) is not None and delivered(m, node)]
         now = self._reading(state[-2], node) if self.clock is not None else None
         outcome = self._outcome(node, name, record, inputs, now)
         for _, message in outcome[1] if outcome else ():
-            events += [Sent(node.name, dst, repr(message)) for dst in self._receivers(message)]
+            events += [Sent(node.name, dst, label(message)) for dst in self._receivers(message)]
         return events or [Note(node.name, "")]  # a step on its own, at its node
 
     def _sender(self, message: Any) -> str:
@@ -1147,4 +1146,5 @@ class ActorModel(Model):
         if field is None or field not in kind._fields:
             return None
         ids = id_type(kind, field)
-        return f"{ids.prefix if ids else ''}{getattr(message, field)}"
+        return f"{ids.prefix}{getattr(message, field) + ids.first}" if ids else str(
+            getattr(message, field))

@@ -16,12 +16,35 @@ types could meet in one set, or one memo table, as equals; the kit never
 lets them (a network keeps one component and one table per message type;
 other tables key by type too).
 
-Records print by field name (the named tuple's own repr). A field that holds
-a value of a named domain says so too: ``accepted_v: Value`` where ``Value
-= values("v", none=-1)``; the value stays a plain int and prints ``v0``, or
-``none`` for the sentinel. A record with such a field (at any depth) prints
-its values by name (`show`, installed as its repr by `name_values`), and so
-do reports' views of it (`shown`).
+Records print by field name, from their declarations, never from a
+hand-written ``__str__`` (`show`; the kit installs it as the repr of every
+record type of a model with a named field, `name_values`). The rules, in
+the order they apply, give one text per record:
+
+- a field typed by a *named* id type prints the element's name:
+  ``Server = ids("servers", "s", first=1, named=True)`` prints 0 as ``s1``
+  (unnamed id types, as Paxos's, print the number);
+- a field of a value domain prints the value's name: ``values("v",
+  none=-1)`` prints ``v0``, or ``none`` for the sentinel; ``values(name=f)``
+  names each value by ``f`` (Raft's commands: ``v1``, ``x=9``, ``C(s1 s2)``);
+- a tuple typed ``formatted(pattern, *parts)`` prints its parts, each by its
+  type, into the pattern (Raft's log entry: ``t2:v1``);
+- tuples and sets print as lists (a set's in sorted order), a nested record
+  by these rules, None as ``none``, any other value as its repr (``'Leader'``);
+- a record whose ``src`` and ``dst`` (the fields naming its sender and
+  receiver) are both of named id types prints them first as an arrow, and
+  not again: ``RequestVoteRequest(s1→s2, term=2, last_log_term=1,
+  last_log_index=1)``;
+- a field equal to its declared default (same type and value) is left out
+  (``pre_vote=False``);
+- a record with no named field (at any depth) and no arrow prints as a
+  named tuple does, defaults included.
+
+`label` prints a record without its arrow, for a sequence chart whose
+arrow already says who sends to whom. Reports' JSON views of a field take
+the same names (`shown`); `printer` gives the text of any typed value
+(``printer(Server | None)``). Printing reads nothing but the record and its
+type, so it is deterministic.
 """
 
 from __future__ import annotations
@@ -41,12 +64,18 @@ class Id(int):
 
     set_name: str = ""
     prefix: str = ""
+    first: int = 0
+    named: bool = False
 
 
-def ids(set_name: str, prefix: str = "") -> type[Id]:
-    """An id type for the elements of the set `set_name`; a node of that set
-    prints as ``prefix`` and its number (``a0``)."""
-    return type(f"Id[{set_name}]", (Id,), {"set_name": set_name, "prefix": prefix})
+def ids(set_name: str, prefix: str = "", first: int = 0, named: bool = False) -> type[Id]:
+    """An id type for the elements of the set `set_name`; element k of that
+    set is called ``prefix`` and the number k + `first` (``a0``; ``s1`` for
+    element 0 with ``first=1``). With `named`, records print such a field by
+    that name (``source=s1``); without, by its number (``acc=0``: Paxos's
+    ballots are numbers as much as names)."""
+    return type(f"Id[{set_name}]", (Id,), {"set_name": set_name, "prefix": prefix,
+                                           "first": first, "named": named})
 
 
 class Value(int):
@@ -56,14 +85,35 @@ class Value(int):
 
     prefix: str = ""
     none: int | None = None
+    name: Callable[[Any], str] | None = None
 
 
-def values(prefix: str, none: int | None = None) -> type[Value]:
+def values(prefix: str = "", none: int | None = None,
+           name: Callable[[Any], str] | None = None) -> type[Value]:
     """A value type printing ``prefix`` and the number (``v0``), and
     ``none`` for the sentinel `none` (a value that is not one: an acceptor
-    that has accepted nothing). ``values("", none=-1)`` prints numbers as
-    they are, but ``none`` for -1."""
-    return type(f"Value[{prefix}]", (Value,), {"prefix": prefix, "none": none})
+    that has accepted nothing).
+    ``values("", none=-1)`` prints numbers as they are, but ``none`` for -1.
+    A domain whose values are not all numbered gives `name`, the function
+    naming each (Raft's log holds client values, a scenario's named commands
+    and configurations: ``v1``, ``x=9``, ``C(s1 s2)``)."""
+    return type(f"Value[{prefix}]", (Value,), {"prefix": prefix, "none": none,
+                                               "name": staticmethod(name) if name else None})
+
+
+class Formatted:
+    """Marks a tuple type printed by a pattern (see `formatted`)."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+
+
+def formatted(pattern: str, *parts: Any) -> Any:
+    """The type of a tuple of values of types `parts`, printed by filling
+    `pattern`'s ``{}`` with each part printed by its type: Raft's log entry
+    ``formatted("t{}:{}", int, Command)`` prints ``t2:v1``. Renaming sees
+    the tuple of `parts`."""
+    return typing.Annotated[tuple[parts], Formatted(pattern)]
 
 
 class IndexedBy:
@@ -217,13 +267,20 @@ def blanked(record: Any, blank: Images) -> Any:
     return record if rename is None else rename(record, blank)
 
 
-# -- printing named values, derived from the field types ----------------------------
+# -- printing, derived from the field types ----------------------------------------------
 
 Show = Callable[[Any], Any]
 
 
+def _id_name(kind: type[Id]) -> Show:
+    prefix, first = kind.prefix, kind.first
+    return lambda value: f"{prefix}{value + first}"
+
+
 def _value_name(kind: type[Value]) -> Show:
-    prefix, none = kind.prefix, kind.none
+    prefix, none, name = kind.prefix, kind.none, kind.name
+    if name is not None:
+        return lambda value: "none" if value == none else name(value)
     if not prefix:  # a number stays one, in JSON too
         return lambda value: "none" if value == none else value
     return lambda value: "none" if value == none else f"{prefix}{value}"
@@ -231,23 +288,29 @@ def _value_name(kind: type[Value]) -> Show:
 
 def _shower(annotation: Any) -> Show | None:
     """How a value of type `annotation` shows in a report: JSON-ready, with
-    named values as their names (``"v0"``, ``"none"``), tuples and sets as
-    lists (a set's in its elements' order); None when no named value is in
-    it (reports then show it as any value)."""
+    named ids and values as their names (``"s1"``, ``"v0"``, ``"none"``),
+    `formatted` tuples as their text, records as `show` prints them, tuples
+    and sets as lists (a set's in its elements' order); None when nothing in
+    it is named (reports then show it as any value)."""
     if typing.get_origin(annotation) is typing.Annotated:
+        marks = [m for m in annotation.__metadata__ if isinstance(m, Formatted)]
+        if marks:
+            return _formatter(marks[0].pattern, typing.get_args(typing.get_args(annotation)[0]))
         return _shower(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, Id):
+        return _id_name(annotation) if annotation.named else None
     if isinstance(annotation, type) and issubclass(annotation, Value):
         return _value_name(annotation)
     if is_record_type(annotation):
-        return str if _record_shows(annotation) else None
+        return show if _printing(annotation) is not None else None
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin in (Union, types.UnionType):
         options = [_shower(arg) for arg in args if arg is not type(None)]
         if len(options) != 1 or options[0] is None:
             return None
-        show = options[0]
-        return lambda value: None if value is None else show(value)
+        named = options[0]
+        return lambda value: None if value is None else named(value)
     if origin in (tuple, frozenset):
         if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
             parts = [_shower(arg) for arg in args]
@@ -255,63 +318,122 @@ def _shower(annotation: Any) -> Show | None:
                 return None
             return lambda value: [item if part is None else part(item)
                                   for item, part in zip(value, parts)]
-        show = _shower(args[0]) if args else None
-        if show is None:
+        named = _shower(args[0]) if args else None
+        if named is None:
             return None
         if origin is frozenset:
-            return lambda value: [show(item) for item in sorted(value)]
-        return lambda value: [show(item) for item in value]
+            return lambda value: [named(item) for item in sorted(value)]
+        return lambda value: [named(item) for item in value]
     return None
 
 
+def _formatter(pattern: str, parts: tuple) -> Show:
+    shows = [_shower(part) for part in parts]
+    return lambda value: pattern.format(*(
+        _text(item if named is None else named(item)) for item, named in zip(value, shows)))
+
+
+class _Printing(typing.NamedTuple):
+    """How a record type prints: each field with how it shows (None: as any
+    value), the positions of its sender and receiver when both are named ids
+    (else None), and its fields' defaults by position."""
+
+    fields: tuple[tuple[str, Show | None], ...]
+    ends: tuple[int, int] | None
+    defaults: dict[int, Any]
+
+
 @lru_cache(maxsize=None)
-def _record_shows(record_type: type) -> tuple[tuple[str, Show | None], ...] | None:
-    """Each field of `record_type` with how it shows, or None when no field
-    holds a named value."""
+def _printing(record_type: type) -> _Printing | None:
+    """How `record_type` prints, or None when none of its fields is named
+    (then it prints as a plain named tuple)."""
     hints = typing.get_type_hints(record_type, include_extras=True)
-    parts = tuple((field, _shower(hints.get(field))) for field in record_type._fields)
-    return parts if any(show is not None for _, show in parts) else None
+    fields = tuple((field, _shower(hints.get(field))) for field in record_type._fields)
+    ends = None
+    src, dst = getattr(record_type, "src", None), getattr(record_type, "dst", None)
+    if src in record_type._fields and dst in record_type._fields:
+        named = [id_type(record_type, end) for end in (src, dst)]
+        if all(kind is not None and kind.named for kind in named):
+            ends = (record_type._fields.index(src), record_type._fields.index(dst))
+    if ends is None and all(named is None for _, named in fields):
+        return None
+    defaults = {record_type._fields.index(field): value
+                for field, value in record_type._field_defaults.items()}
+    return _Printing(fields, ends, defaults)
 
 
 def shown(record_type: type, field: str) -> Show | None:
     """How field `field` of `record_type` shows in a report (JSON-ready,
-    named values by name), or None: as any value."""
-    return dict(_record_shows(record_type) or ()).get(field)
+    named ids and values by name), or None: as any value."""
+    printing = _printing(record_type)
+    return None if printing is None else dict(printing.fields).get(field)
+
+
+def printer(annotation: Any) -> Callable[[Any], str]:
+    """The text of a value of type `annotation`, as records print it
+    (``printer(Server | None)(None) == "none"``)."""
+    named = _shower(annotation)
+    return _text if named is None else lambda value: _text(named(value))
 
 
 def show(record: Any) -> str:
-    """`record` printed by field name, named values by name:
-    ``AcceptMsg(n=0, p=0, a=1, v=v0)``; a container that holds them prints
-    as a list (``votes=[[0, v0]]``)."""
-    parts = _record_shows(type(record))
-    if parts is None:
-        return _GENERIC_REPR(record)
-    return f"{type(record).__name__}(" + ", ".join(
-        f"{field}={repr(value) if convert is None else _text(convert(value))}"
-        for (field, convert), value in zip(parts, record)) + ")"
+    """`record` printed by field name, named values by name, its sender and
+    receiver as an arrow first, and the fields at their default left out:
+    ``RequestVoteRequest(s1→s2, term=2, last_log_term=1, last_log_index=1)``."""
+    return _show(record, True)
+
+
+def label(record: Any) -> str:
+    """`record` as a sequence chart labels it: as `show` prints it, without
+    the arrow (the chart draws it): ``RequestVoteRequest(term=2, ...)``; a
+    record the kit does not print (or that writes its own repr), as it
+    prints itself."""
+    kind = type(record)
+    own = kind.__repr__ is not show and getattr(kind.__repr__, "__code__", None) \
+        is not _GENERIC_REPR.__code__
+    return repr(record) if own or _printing(kind) is None else _show(record, False)
+
+
+def _show(record: Any, ends: bool) -> str:
+    printing = _printing(type(record))
+    if printing is None:  # as a named tuple prints
+        return f"{type(record).__name__}(" + ", ".join(
+            f"{field}={value!r}" for field, value in zip(record._fields, record)) + ")"
+    skip = printing.ends or ()
+    parts = []
+    if printing.ends is not None and ends:
+        src, dst = printing.ends
+        parts.append(f"{_text(printing.fields[src][1](record[src]))}→"
+                     f"{_text(printing.fields[dst][1](record[dst]))}")
+    for index, ((field, named), value) in enumerate(zip(printing.fields, record)):
+        if index in skip or (index in printing.defaults and value == printing.defaults[index]
+                             and type(value) is type(printing.defaults[index])):
+            continue
+        parts.append(f"{field}={repr(value) if named is None else _text(named(value))}")
+    return f"{type(record).__name__}({', '.join(parts)})"
 
 
 def _text(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(map(_text, value)) + "]"
-    return str(value)
+    return "none" if value is None else str(value)
 
 
 _GENERIC_REPR = collections.namedtuple("Plain", "field").__repr__
 
 
 def name_values(record_type: type) -> None:
-    """Make records of `record_type` print their named values by name
-    (`show`), and records nested in its fields likewise; a type that writes
-    its own repr keeps it. (The kit calls this for every record type of a
-    model when the model class is defined.)"""
+    """Make records of `record_type` print as `show` prints them, and records
+    nested in its fields likewise, when one of its fields is named; a type
+    that writes its own repr keeps it. (The kit calls this for every record
+    type of a model when the model class is defined.)"""
     if not is_record_type(record_type):
         return
     for hint in typing.get_type_hints(record_type).values():
         for nested in _nested_records(hint):
             name_values(nested)
     own = record_type.__dict__.get("__repr__")
-    if (_record_shows(record_type) is not None and own is not None
+    if (_printing(record_type) is not None and own is not None
             and getattr(own, "__code__", None) is _GENERIC_REPR.__code__):
         record_type.__repr__ = show
 

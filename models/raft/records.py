@@ -1,26 +1,29 @@
 """Raft's records: raft.tla's per-server variables, its four message types
-and its actions with their parameters, and how they print (servers
-``s1..sN``, values ``v1..vN``, log entries ``t2:v1``)."""
+and its actions with their parameters. They print as the kit prints
+records (`models.kit.records.show`), from the field types: servers
+``s1..sN`` (`Server`), values ``v1..vN`` (`Command`), log entries ``t2:v1``
+(`Entry`), a message's sender and receiver as ``s1→s2``, fields at their
+default left out::
+
+    RequestVoteRequest(s1→s2, term=2, last_log_term=1, last_log_index=1)
+    Receive(m=AppendEntriesRequest(s1→s2, term=2, prev_log_index=1, prev_log_term=1,
+            entries=[t2:v1], commit_index=1))
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Any, NamedTuple
 
-from models.kit import ids
+from models.kit import ids, values
 from models.kit.network import Drop, Duplicate
-from models.kit.records import indexed_by
+from models.kit.records import formatted, indexed_by, is_record, printer, show
 from models.raft_membership import CONFIG, config_name
 
-Server = ids("servers", "s")
+Server = ids("servers", "s", first=1, named=True)
 FOLLOWER, CANDIDATE, LEADER = ROLES = ("Follower", "Candidate", "Leader")
 PRECANDIDATE = "PreCandidate"  # with PreVote only (etcd's StatePreCandidate)
 
 # -- names: servers s1..sN, values v1..vN, commands an init: block names ------------
-
-
-def server_name(i: int | None) -> str:
-    return "none" if i is None else f"s{i + 1}"
 
 
 def command_value(name: str) -> int:
@@ -31,8 +34,8 @@ def command_value(name: str) -> int:
 
 
 def value_name(value: Any) -> str:
-    if not isinstance(value, int):
-        return str(value)  # a command of a model built on this one (raft-kv's put(x, 1))
+    if not isinstance(value, int):  # a command of a model built on this one (raft-kv's Put)
+        return show(value) if is_record(value) else str(value)
     if value >= CONFIG:
         return config_name(value)  # a configuration entry (membership change)
     if value >= 0:
@@ -41,12 +44,15 @@ def value_name(value: Any) -> str:
     return spelled.to_bytes((spelled.bit_length() + 7) // 8, "big")[1:].decode()
 
 
-def entry_name(entry: tuple[int, int]) -> str:
-    return f"t{entry[0]}:{value_name(entry[1])}"
+#: what a log entry holds: a client value v1..vN, a command an ``init:`` block
+#: names (x=9), a configuration (membership changes: C(s1 s2))
+Command = values(name=value_name)
+#: a log entry (term, command), printed t2:v1
+Entry = formatted("t{}:{}", int, Command)
 
-
-def entries_name(entries: tuple) -> str:
-    return "[" + ", ".join(map(entry_name, entries)) + "]"
+server_name = printer(Server | None)  # s1, or none
+entry_name = printer(Entry)
+entries_name = printer(tuple[Entry, ...])
 
 # -- the spec's per-server variables ---------------------------------------------
 
@@ -58,7 +64,7 @@ class ServerState(NamedTuple):
     current_term: int
     role: str
     voted_for: Server | None
-    log: tuple
+    log: tuple[Entry, ...]
     commit_index: int
     votes_responded: frozenset[Server]
     votes_granted: frozenset[Server]
@@ -80,11 +86,6 @@ class RequestVoteRequest(NamedTuple):
     pre_vote: bool = False  # PreVote only: "could I win?", for term + 1
     src, dst = "source", "dest"
 
-    def __str__(self) -> str:
-        return (f"RequestVoteRequest({_ends(self)}, term {self.term}, "
-                f"last log t{self.last_log_term}@{self.last_log_index}"
-                f"{', pre-vote' if self.pre_vote else ''})")
-
 
 class RequestVoteResponse(NamedTuple):
     source: Server
@@ -94,11 +95,6 @@ class RequestVoteResponse(NamedTuple):
     pre_vote: bool = False
     src, dst = "source", "dest"
 
-    def __str__(self) -> str:
-        return (f"RequestVoteResponse({_ends(self)}, term {self.term}, "
-                f"{'granted' if self.vote_granted else 'denied'}"
-                f"{', pre-vote' if self.pre_vote else ''})")
-
 
 class AppendEntriesRequest(NamedTuple):
     source: Server
@@ -106,14 +102,9 @@ class AppendEntriesRequest(NamedTuple):
     term: int
     prev_log_index: int
     prev_log_term: int
-    entries: tuple
+    entries: tuple[Entry, ...]
     commit_index: int
     src, dst = "source", "dest"
-
-    def __str__(self) -> str:
-        return (f"AppendEntriesRequest({_ends(self)}, term {self.term}, "
-                f"prev t{self.prev_log_term}@{self.prev_log_index}, "
-                f"entries {entries_name(self.entries)}, commit {self.commit_index})")
 
 
 class AppendEntriesResponse(NamedTuple):
@@ -124,24 +115,9 @@ class AppendEntriesResponse(NamedTuple):
     match_index: int
     src, dst = "source", "dest"
 
-    def __str__(self) -> str:
-        outcome = f"success, match {self.match_index}" if self.success else "failure"
-        return f"AppendEntriesResponse({_ends(self)}, term {self.term}, {outcome})"
-
-
-def _ends(m: Any) -> str:
-    return f"{server_name(m.source)}→{server_name(m.dest)}"
-
-
-def label(m: Any) -> str:
-    """A message as a chart labels it: without the endpoints the arrow shows."""
-    return re.sub(r"\(s\d+→s\d+, ", "(", str(m))
-
 
 MESSAGES = (RequestVoteRequest, RequestVoteResponse, AppendEntriesRequest,
             AppendEntriesResponse)
-for _kind in MESSAGES:
-    _kind.__repr__ = _kind.__str__
 
 
 # -- actions: the spec's operators and their parameters ---------------------------------
@@ -178,14 +154,14 @@ class CheckQuorum(NamedTuple):
 
 class ClientRequest(NamedTuple):
     i: Server
-    v: int
+    v: Command
 
 
 class ChangeConfig(NamedTuple):
     """Only with membership changes (see `models.raft_membership`)."""
 
     i: Server
-    c: int
+    c: Command
 
 
 class AdvanceCommitIndex(NamedTuple):
@@ -207,21 +183,6 @@ class DuplicateMessage(Duplicate):
 
 class DropMessage(Drop):
     __slots__ = ()
-
-
-def _action_str(action: tuple) -> str:
-    """``RequestVote(s1, s2)``, ``ClientRequest(s1, v1)``, ``Receive(<message>)``."""
-    shown = []
-    for field, value in zip(action._fields, action):
-        shown.append(server_name(value) if field in ("i", "j") else f"v{value + 1}"
-                     if field == "v" else config_name(value) if field == "c" else str(value))
-    return f"{type(action).__name__}({', '.join(shown)})"
-
-
-for _kind in (Restart, Timeout, RequestVote, BecomeLeader, Campaign, CheckQuorum, ClientRequest,
-              ChangeConfig, AdvanceCommitIndex, AppendEntries, Receive, DuplicateMessage,
-              DropMessage):
-    _kind.__str__ = _action_str
 
 
 def last_term(log: tuple) -> int:

@@ -10,9 +10,9 @@ from typing import Any, Mapping
 
 from checker import ParamError
 from checker.model import Note, Received, Sent
+from models.kit.records import label
 from models.raft.records import (FOLLOWER, LEADER, ROLES, DropMessage, Receive, Restart,
-                                 ServerState, command_value, entry_name, label, server_name,
-                                 value_name)
+                                 ServerState, command_value, entry_name, server_name, value_name)
 from models.raft_membership import parse_config
 
 

@@ -21,6 +21,7 @@ from models import register
 from models.kit import ActorModel, Bag, Heal, Node, Split, on, step
 from models.kit.actors import Stay
 from models.kit.memo import Memo
+from models.kit.records import label
 from models.quorum import quorum_system
 from models.raft import (FOLLOWER, LEADER, MESSAGES, AdvanceCommitIndex, AppendEntries,
                          AppendEntriesRequest, AppendEntriesResponse, BecomeLeader, Campaign,
@@ -473,10 +474,10 @@ class RaftKV(ActorModel):
         if type(action) is DropMessage:
             events.append(Note(_ends(action.message)[1], f"network loses {action.message}"))
         elif type(action) is Receive:
-            events.append(Received(*_ends(action.m), str(action.m)))
+            events.append(Received(*_ends(action.m), label(action.m)))
         else:
-            events += [Received(*_ends(m), str(m)) for m in sorted(taken.elements(), key=str)]
-        events += [Sent(*_ends(m), str(m)) for m in sorted(put.elements(), key=str)]
+            events += [Received(*_ends(m), label(m)) for m in sorted(taken.elements(), key=str)]
+        events += [Sent(*_ends(m), label(m)) for m in sorted(put.elements(), key=str)]
         for i, (old, new) in enumerate(zip(self.servers_of(state),
                                            self.servers_of(next_state))):
             if old.role != new.role or old.current_term != new.current_term:

@@ -1,24 +1,27 @@
 """raft-kv's records: a server's state (raft.tla's variables and the
 store's), the clients' state with their history, the commands in the log,
 the messages between clients and servers and for confirming leadership,
-and the actions with how they print."""
+and the actions. They print as the kit prints records, from the field
+types: clients ``c1..cN`` (`Client`), keys ``x`` and ``y`` (`Key`), a log's
+commands by their fields in Raft's entries (``t1:Put(client=c1, key=x,
+value=1)``), a message's sender and receiver as an arrow
+(``Request(c1→s1, op='write', key=x, value=1, seq=0)``)."""
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from models.kit import ids
-from models.kit.records import indexed_by
-from models.raft.records import Server, server_name
+from models.kit import ids, values
+from models.kit.records import indexed_by, printer
+from models.raft.records import Entry, Server
 
-Client = ids("clients", "c")      # a client's number, in commands, messages and calls
+Client = ids("clients", "c", first=1, named=True)  # c1..cN, in commands, messages and calls
 ClientGroup = ids("client_group", "clients")  # the one node that runs every client
 
 KEYS = ("x", "y")
+Key = values(name=KEYS.__getitem__)  # a key's number, printed by name
 
-
-def client_name(c: int) -> str:
-    return f"c{c + 1}"
+client_name = printer(Client)
 
 
 # -- the commands a log holds (entries are (term, command)) ------------------------------
@@ -28,21 +31,15 @@ NOOP = "noop"  # a new leader's first entry (etcd appends an empty entry on elec
 
 class Put(NamedTuple):
     client: Client
-    key: int
+    key: Key
     value: int
-
-    def __str__(self) -> str:
-        return f"put({KEYS[self.key]}, {self.value}) by {client_name(self.client)}"
 
 
 class Get(NamedTuple):
     """A read that goes through the log (read_path log_read)."""
 
     client: Client
-    key: int
-
-    def __str__(self) -> str:
-        return f"get({KEYS[self.key]}) by {client_name(self.client)}"
+    key: Key
 
 
 def value_at(log: tuple, applied: int, key: int) -> int:
@@ -62,7 +59,7 @@ class PendingRead(NamedTuple):
 
     client: Client
     seq: int           # which of the client's calls (heartbeats name it)
-    key: int
+    key: Key
     acks: frozenset[Server]
 
 
@@ -75,7 +72,7 @@ class KvServerState(NamedTuple):
     current_term: int
     role: str
     voted_for: Server | None
-    log: tuple
+    log: tuple[Entry, ...]
     commit_index: int
     votes_responded: frozenset[Server]
     votes_granted: frozenset[Server]
@@ -104,14 +101,9 @@ class Call(NamedTuple):
 
     client: Client
     op: str            # "read" or "write"
-    key: int
+    key: Key
     value: int | None  # the value written
     server: Server
-
-    def __str__(self) -> str:
-        arg = "" if self.value is None else f", {self.value}"
-        return (f"{client_name(self.client)}: {self.op}({KEYS[self.key]}{arg}) "
-                f"→ {server_name(self.server)}")
 
 
 class ClientsState(NamedTuple):
@@ -131,14 +123,11 @@ class Request(NamedTuple):
 
     client: Client
     op: str
-    key: int
+    key: Key
     value: int | None
     server: Server
     seq: int  # the client's calls before this one
     src, dst = "client", "server"
-
-    def __str__(self) -> str:
-        return f"Request({Call(*self[:5])})"
 
 
 class Reply(NamedTuple):
@@ -146,9 +135,6 @@ class Reply(NamedTuple):
     client: Client
     result: Any  # "ok" or the value read
     src, dst = "server", "client"
-
-    def __str__(self) -> str:
-        return f"Reply({server_name(self.server)}→{client_name(self.client)}, {self.result})"
 
 
 class Heartbeat(NamedTuple):
@@ -161,10 +147,6 @@ class Heartbeat(NamedTuple):
     seq: int
     src, dst = "source", "dest"
 
-    def __str__(self) -> str:
-        return (f"Heartbeat({server_name(self.source)}→{server_name(self.dest)}, "
-                f"term {self.term}, read of {client_name(self.client)})")
-
 
 class HeartbeatResponse(NamedTuple):
     source: Server
@@ -173,14 +155,6 @@ class HeartbeatResponse(NamedTuple):
     client: Client
     seq: int
     src, dst = "source", "dest"
-
-    def __str__(self) -> str:
-        return (f"HeartbeatResponse({server_name(self.source)}→{server_name(self.dest)}, "
-                f"term {self.term}, read of {client_name(self.client)})")
-
-
-for _kind in (Request, Reply, Heartbeat, HeartbeatResponse):
-    _kind.__repr__ = _kind.__str__
 
 
 # -- actions --------------------------------------------------------------------------------------
@@ -191,6 +165,3 @@ class Invoke(NamedTuple):
 
     clients: ClientGroup
     call: Call
-
-    def __str__(self) -> str:
-        return f"Invoke({self.call})"

@@ -370,8 +370,9 @@ def test_raft_under_fairness_only_stalls_where_max_term_runs_out():
     assert result.verdict == "incomplete"
     # both candidates of term 2; s1 asks itself and the network drops it, again and
     # again: fair only because each Timeout from here leaves max_term = 2
-    assert _lasso(finding) == (["Timeout(s1)", "Timeout(s2)", "RequestVote(s1, s1)",
-                                "DropMessage(RequestVoteRequest(s1→s1, term 2, last log t0@0))"],
+    assert _lasso(finding) == (["Timeout(i=s1)", "Timeout(i=s2)", "RequestVote(i=s1, j=s1)",
+                                "DropMessage(message=RequestVoteRequest(s1→s1, term=2, "
+                                "last_log_term=0, last_log_index=0))"],
                                2, 2)
     assert finding.bound == ("weak fairness to Timeout only takes steps that leave the bounds "
                              "(within_bounds)")
@@ -451,12 +452,14 @@ def test_raft_without_the_round_trip_times_out_before_the_votes_come_back_for_ev
     assert finding.bound is None
     # terms read relative to the lowest: s2's UpdateTerm lowers the numbers by one
     assert _lasso(finding) == ([
-        "Timeout(s1)", "RequestVote(s1, s2)",
-        "Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))",
+        "Timeout(i=s1)", "RequestVote(i=s1, j=s2)",
+        "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))",
         # loop: s1 times out again before s2's vote comes back, which is then stale
-        "Timeout(s1)", "Receive(RequestVoteRequest(s1→s2, term 1, last log t0@0))",
-        "Receive(RequestVoteResponse(s2→s1, term 1, granted))", "RequestVote(s1, s2)",
-        "Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))"], 3, 5)
+        "Timeout(i=s1)",
+        "Receive(m=RequestVoteRequest(s1→s2, term=1, last_log_term=0, last_log_index=0))",
+        "Receive(m=RequestVoteResponse(s2→s1, term=1, vote_granted=True))",
+        "RequestVote(i=s1, j=s2)",
+        "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))"], 3, 5)
     steps = finding.trace.steps
     assert steps[-1].state == steps[finding.loop_start].state
     # s2 took s1's term (UpdateTerm) and the lowest term reads 1, as after step 3
@@ -478,11 +481,11 @@ def test_a_client_request_is_never_committed_when_the_network_drops_every_append
     assert _lasso(finding)[1:] == (10, 2)
     actions = [str(a) for a in finding.trace.actions]
     assert actions[8:] == [
-        "BecomeLeader(s1)", "ClientRequest(s1, v1)",
+        "BecomeLeader(i=s1)", "ClientRequest(i=s1, v=v1)",
         # loop: the leader's AppendEntries is lost, every time
-        "AppendEntries(s1, s2)",
-        "DropMessage(AppendEntriesRequest(s1→s2, term 1, prev t0@0, entries [t1:v1], "
-        "commit 0))"]
+        "AppendEntries(i=s1, j=s2)",
+        "DropMessage(message=AppendEntriesRequest(s1→s2, term=1, prev_log_index=0, "
+        "prev_log_term=0, entries=[t1:v1], commit_index=0))"]
     assert view(model, finding.trace.final, "s1.role", "s1.log", "s2.log", "s1.commit_index") == {
         "s1.role": "Leader", "s1.log": ["t1:v1"], "s2.log": [], "s1.commit_index": 0}
 

@@ -12,7 +12,7 @@ from checker import ModelDefinitionError, Param, check, invariant
 from checker.model import Received, Sent
 from models.kit import (ActorModel, Bag, Down, Drop, Duplicate, Fifo, MessageSet, Node, ids, on,
                         on_crash, on_restart, step, values)
-from models.kit.records import blanked, renamer
+from models.kit.records import blanked, formatted, label, printer, renamer, show
 from models.paxos import Paxos
 from tests.brute_force import orbit_counts_agree, reachable_states
 from tests.models.test_conformance import USER_MODEL
@@ -522,14 +522,13 @@ def test_values_of_a_named_domain_print_by_name_at_any_depth():
     # declared by type alone; values stay plain ints
     promise = Promise(0, 2, 1, frozenset({(2, 1), (0, 0)}))
     assert promise == (0, 2, 1, frozenset({(2, 1), (0, 0)}), None)
-    assert repr(promise) == ("Promise(voter=0, ballot=2, proposal=v1, votes=[[0, v0], [2, v1]], "
-                             "last=None)")
+    # (a field at its default, last=None, is left out)
+    assert repr(promise) == "Promise(voter=0, ballot=2, proposal=v1, votes=[[0, v0], [2, v1]])"
     assert repr(Promise(1, -1, -1, frozenset(), -1)) == (
         "Promise(voter=1, ballot=none, proposal=none, votes=[], last=none)")
     # a record holding one prints it so; a record writing its own repr keeps it
-    assert str(Accepted(Promise(0, 0, 0, frozenset()))) == (
-        "Accepted(promise=Promise(voter=0, ballot=0, proposal=v0, votes=[], last=None), "
-        "plain=-1)")
+    assert str(Accepted(Promise(0, 0, 0, frozenset()), 3)) == (
+        "Accepted(promise=Promise(voter=0, ballot=0, proposal=v0, votes=[]), plain=3)")
     assert repr(OwnRepr(0)) == "mine"
     # reports show them by name, numbers staying numbers (JSON too)
     model = Voting()
@@ -541,6 +540,44 @@ def test_values_of_a_named_domain_print_by_name_at_any_depth():
     assert view_of(model, Promise(1, 3, 0, frozenset({(3, 0)}))) == {
         "s1.voter": 1, "s1.ballot": 3, "s1.proposal": "v0", "s1.votes": [[3, "v0"]],
         "s1.last": None}
+
+
+Peer = ids("peers", "n", first=1, named=True)
+Command = values(name=lambda value: "noop" if value == 0 else f"c{value}")
+LogEntry = formatted("t{}:{}", int, Command)
+
+
+class Append(NamedTuple):
+    frm: Peer
+    to: Peer
+    term: int
+    entries: tuple[LogEntry, ...]
+    voters: frozenset[Peer] = frozenset()
+    retry: bool = False
+    src, dst = "frm", "to"
+
+
+class Ack(NamedTuple):  # a receiver only: no arrow
+    frm: Peer
+    ok: bool
+    src = "frm"
+
+
+def test_records_print_from_their_declarations():
+    """Named ids by name, a naming function, formatted tuples, the sender
+    and receiver as an arrow, defaults left out; labels without the arrow."""
+    message = Append(0, 2, 3, ((1, 0), (3, 7)), frozenset({2, 0}), True)
+    assert show(message) == ("Append(n1→n3, term=3, entries=[t1:noop, t3:c7], voters=[n1, n3], "
+                             "retry=True)")
+    assert label(message) == "Append(term=3, entries=[t1:noop, t3:c7], voters=[n1, n3], retry=True)"
+    assert show(Append(1, 0, 1, ())) == "Append(n2→n1, term=1, entries=[])"
+    assert show(Ack(1, False)) == label(Ack(1, False)) == "Ack(frm=n2, ok=False)"
+    assert printer(Peer | None)(None) == "none" and printer(LogEntry)((2, 0)) == "t2:noop"
+    # renaming is the types' as before: the formatted entry holds no node
+    assert renamer(Append)(message, {"peers": (1, 2, 0)}) == (1, 0, 3, message[3],
+                                                              frozenset({1, 0}), True)
+    # a record the kit does not print labels as it prints itself
+    assert label(OwnRepr(0)) == "mine"
 
 
 def view_of(model, promise):

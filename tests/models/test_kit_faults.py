@@ -176,18 +176,19 @@ invariants: {one_leader: "len([s for s in servers if s.role == 'Leader']) <= 1"}
 """)
     (violation,) = result.violations
     assert [str(action) for action in violation.trace.actions] == [
-        "Timeout(s2)", "RequestVote(s2, s2)", "Timeout(s3)",
-        "Receive(RequestVoteRequest(s2→s2, term 3, last log t2@1))",
-        "Receive(RequestVoteResponse(s2→s2, term 3, granted))", "RequestVote(s2, s3)",
-        "Receive(RequestVoteRequest(s2→s3, term 3, last log t2@1))",
-        "Receive(RequestVoteResponse(s3→s2, term 3, granted))", "BecomeLeader(s2)"]
+        "Timeout(i=s2)", "RequestVote(i=s2, j=s2)", "Timeout(i=s3)",
+        "Receive(m=RequestVoteRequest(s2→s2, term=3, last_log_term=2, last_log_index=1))",
+        "Receive(m=RequestVoteResponse(s2→s2, term=3, vote_granted=True))",
+        "RequestVote(i=s2, j=s3)",
+        "Receive(m=RequestVoteRequest(s2→s3, term=3, last_log_term=2, last_log_index=1))",
+        "Receive(m=RequestVoteResponse(s3→s2, term=3, vote_granted=True))", "BecomeLeader(i=s2)"]
     final = violation.trace.final
     assert [(s.role, s.current_term) for s in final[:3]] == [
         ("Leader", 2), ("Leader", 3), ("Candidate", 3)]
     assert model.network.partitioned(final[-1])
     after = {str(action): state for action, state in model.successors(final)}
     # lost on the way, it changes nothing, so it is no step: s1 never hears
-    assert "AppendEntries(s2, s1)" not in after and "AppendEntries(s2, s3)" in after
+    assert "AppendEntries(i=s2, j=s1)" not in after and "AppendEntries(i=s2, j=s3)" in after
 
 
 def test_symmetry_under_a_partition_is_brute_force_on_small_bounds():

@@ -43,24 +43,24 @@ def test_two_servers_witnesses():
                                       max_depth=15))
     elected = result.witness("leader_elected").trace
     assert steps(elected) == """\
-Timeout(s1)
-RequestVote(s1, s1)
-Timeout(s2)
-Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0))
-Receive(RequestVoteResponse(s1→s1, term 2, granted))
-RequestVote(s1, s2)
-Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))
-Receive(RequestVoteResponse(s2→s1, term 2, granted))
-BecomeLeader(s1)"""
+Timeout(i=s1)
+RequestVote(i=s1, j=s1)
+Timeout(i=s2)
+Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True))
+RequestVote(i=s1, j=s2)
+Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s1, term=2, vote_granted=True))
+BecomeLeader(i=s1)"""
     committed = result.witness("entry_committed").trace
     assert len(committed) == 15
     assert steps(committed).endswith("""\
-ClientRequest(s1, v1)
-AppendEntries(s1, s2)
-Receive(AppendEntriesRequest(s1→s2, term 2, prev t0@0, entries [t2:v1], commit 0))
-Receive(AppendEntriesRequest(s1→s2, term 2, prev t0@0, entries [t2:v1], commit 0))
-Receive(AppendEntriesResponse(s2→s1, term 2, success, match 1))
-AdvanceCommitIndex(s1)""")
+ClientRequest(i=s1, v=v1)
+AppendEntries(i=s1, j=s2)
+Receive(m=AppendEntriesRequest(s1→s2, term=2, prev_log_index=0, prev_log_term=0, entries=[t2:v1], commit_index=0))
+Receive(m=AppendEntriesRequest(s1→s2, term=2, prev_log_index=0, prev_log_term=0, entries=[t2:v1], commit_index=0))
+Receive(m=AppendEntriesResponse(s2→s1, term=2, success=True, match_index=1))
+AdvanceCommitIndex(i=s1)""")
     assert view(model, committed.final, "s1.commit_index", "s1.log", "s2.log",
                 "s1.match_index") == {"s1.commit_index": 1, "s1.log": ["t2:v1"],
                                       "s2.log": ["t2:v1"], "s1.match_index": [0, 1]}
@@ -92,22 +92,22 @@ def test_vote_twice():
     found = result.violation("election_safety")
     assert found.reason == "s1 and s2 are both leader in term 2"
     assert steps(found.trace) == """\
-Timeout(s1)
-RequestVote(s1, s1)
-Timeout(s2)
-Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0))
-Receive(RequestVoteResponse(s1→s1, term 2, granted))
-RequestVote(s1, s2)
-Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))
-Receive(RequestVoteResponse(s2→s1, term 2, granted))
-BecomeLeader(s1)
-RequestVote(s2, s1)
-Receive(RequestVoteRequest(s2→s1, term 2, last log t0@0))
-Receive(RequestVoteResponse(s1→s2, term 2, granted))
-RequestVote(s2, s2)
-Receive(RequestVoteRequest(s2→s2, term 2, last log t0@0))
-Receive(RequestVoteResponse(s2→s2, term 2, granted))
-BecomeLeader(s2)"""
+Timeout(i=s1)
+RequestVote(i=s1, j=s1)
+Timeout(i=s2)
+Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True))
+RequestVote(i=s1, j=s2)
+Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s1, term=2, vote_granted=True))
+BecomeLeader(i=s1)
+RequestVote(i=s2, j=s1)
+Receive(m=RequestVoteRequest(s2→s1, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s1→s2, term=2, vote_granted=True))
+RequestVote(i=s2, j=s2)
+Receive(m=RequestVoteRequest(s2→s2, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s2, term=2, vote_granted=True))
+BecomeLeader(i=s2)"""
     assert view(model, found.trace.final, "s1.role", "s1.voted_for", "s2.role",
                 "s2.voted_for", "msgs") == {
         "s1.role": "Leader", "s1.voted_for": "s2", "s2.role": "Leader",
@@ -119,24 +119,24 @@ def test_forget_vote_on_restart():
     found = result.violation("election_safety")
     assert found.reason == "s1 and s3 are both leader in term 2"
     assert steps(found.trace) == """\
-Timeout(s1)
-RequestVote(s1, s1)
-Timeout(s2)
-Timeout(s3)
-Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0))
-Receive(RequestVoteResponse(s1→s1, term 2, granted))
-RequestVote(s1, s2)
-Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))
-Restart(s2)
-Receive(RequestVoteResponse(s2→s1, term 2, granted))
-BecomeLeader(s1)
-RequestVote(s3, s2)
-Receive(RequestVoteRequest(s3→s2, term 2, last log t0@0))
-Receive(RequestVoteResponse(s2→s3, term 2, granted))
-RequestVote(s3, s3)
-Receive(RequestVoteRequest(s3→s3, term 2, last log t0@0))
-Receive(RequestVoteResponse(s3→s3, term 2, granted))
-BecomeLeader(s3)"""
+Timeout(i=s1)
+RequestVote(i=s1, j=s1)
+Timeout(i=s2)
+Timeout(i=s3)
+Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True))
+RequestVote(i=s1, j=s2)
+Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))
+Restart(i=s2)
+Receive(m=RequestVoteResponse(s2→s1, term=2, vote_granted=True))
+BecomeLeader(i=s1)
+RequestVote(i=s3, j=s2)
+Receive(m=RequestVoteRequest(s3→s2, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s3, term=2, vote_granted=True))
+RequestVote(i=s3, j=s3)
+Receive(m=RequestVoteRequest(s3→s3, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s3→s3, term=2, vote_granted=True))
+BecomeLeader(i=s3)"""
     assert view(model, found.trace.final, "s1.votes_granted", "s2.voted_for",
                 "s3.votes_granted") == {
         "s1.votes_granted": ["s1", "s2"], "s2.voted_for": "s3",
@@ -148,24 +148,24 @@ def test_no_step_down():
     found = result.violation("election_safety")
     assert found.reason == "s1 and s2 are both leader in term 3"
     assert steps(found.trace) == """\
-Timeout(s1)
-RequestVote(s1, s1)
-Timeout(s2)
-Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0))
-Receive(RequestVoteResponse(s1→s1, term 2, granted))
-RequestVote(s1, s2)
-Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))
-Timeout(s2)
-Receive(RequestVoteResponse(s2→s1, term 2, granted))
-BecomeLeader(s1)
-RequestVote(s2, s1)
-Receive(RequestVoteRequest(s2→s1, term 3, last log t0@0))
-Receive(RequestVoteRequest(s2→s1, term 3, last log t0@0))
-Receive(RequestVoteResponse(s1→s2, term 3, granted))
-RequestVote(s2, s2)
-Receive(RequestVoteRequest(s2→s2, term 3, last log t0@0))
-Receive(RequestVoteResponse(s2→s2, term 3, granted))
-BecomeLeader(s2)"""
+Timeout(i=s1)
+RequestVote(i=s1, j=s1)
+Timeout(i=s2)
+Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True))
+RequestVote(i=s1, j=s2)
+Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))
+Timeout(i=s2)
+Receive(m=RequestVoteResponse(s2→s1, term=2, vote_granted=True))
+BecomeLeader(i=s1)
+RequestVote(i=s2, j=s1)
+Receive(m=RequestVoteRequest(s2→s1, term=3, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteRequest(s2→s1, term=3, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s1→s2, term=3, vote_granted=True))
+RequestVote(i=s2, j=s2)
+Receive(m=RequestVoteRequest(s2→s2, term=3, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s2, term=3, vote_granted=True))
+BecomeLeader(i=s2)"""
     assert view(model, found.trace.final, "s1.current_term", "s1.role", "s1.voted_for",
                 "s2.current_term", "s2.role") == {
         "s1.current_term": 3, "s1.role": "Leader", "s1.voted_for": "s2",
@@ -178,15 +178,15 @@ def test_no_log_check():
     assert found.reason == ("s1 (term 2) has committed [t2:v1], but the log of s3, "
                             "leader in term 3, is []")
     assert steps(found.trace) == """\
-Timeout(s2)
-Timeout(s3)
-RequestVote(s3, s2)
-Receive(RequestVoteRequest(s3→s2, term 3, last log t0@0))
-Receive(RequestVoteResponse(s2→s3, term 3, granted))
-RequestVote(s3, s3)
-Receive(RequestVoteRequest(s3→s3, term 3, last log t0@0))
-Receive(RequestVoteResponse(s3→s3, term 3, granted))
-BecomeLeader(s3)"""
+Timeout(i=s2)
+Timeout(i=s3)
+RequestVote(i=s3, j=s2)
+Receive(m=RequestVoteRequest(s3→s2, term=3, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s3, term=3, vote_granted=True))
+RequestVote(i=s3, j=s3)
+Receive(m=RequestVoteRequest(s3→s3, term=3, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s3→s3, term=3, vote_granted=True))
+BecomeLeader(i=s3)"""
     assert view(model, found.trace.final, "s2.log", "s2.voted_for", "s3.role",
                 "s3.log") == {"s2.log": ["t2:v1"], "s2.voted_for": "s3",
                               "s3.role": "Leader", "s3.log": []}
@@ -197,39 +197,39 @@ def test_commit_previous_term():
     found = result.violation("state_machine_safety")
     assert found.reason == "s1 has commit_index 1 but only 0 entries: []"
     assert steps(found.trace) == """\
-AppendEntries(s1, s2)
-Timeout(s3)
-Receive(AppendEntriesRequest(s1→s2, term 4, prev t0@0, entries [t2:v1], commit 0))
-Receive(AppendEntriesRequest(s1→s2, term 4, prev t0@0, entries [t2:v1], commit 0))
-Receive(AppendEntriesResponse(s2→s1, term 4, success, match 1))
-AdvanceCommitIndex(s1)
-RequestVote(s3, s1)
-Receive(RequestVoteRequest(s3→s1, term 5, last log t3@1))
-Receive(RequestVoteRequest(s3→s1, term 5, last log t3@1))
-Receive(RequestVoteResponse(s1→s3, term 5, granted))
-RequestVote(s3, s3)
-Receive(RequestVoteRequest(s3→s3, term 5, last log t3@1))
-Receive(RequestVoteResponse(s3→s3, term 5, granted))
-BecomeLeader(s3)
-AppendEntries(s3, s1)
-Receive(AppendEntriesRequest(s3→s1, term 5, prev t3@1, entries [], commit 0))
-Receive(AppendEntriesResponse(s1→s3, term 5, failure))
-AppendEntries(s3, s1)
-Receive(AppendEntriesRequest(s3→s1, term 5, prev t0@0, entries [t3:v1], commit 0))"""
+AppendEntries(i=s1, j=s2)
+Timeout(i=s3)
+Receive(m=AppendEntriesRequest(s1→s2, term=4, prev_log_index=0, prev_log_term=0, entries=[t2:v1], commit_index=0))
+Receive(m=AppendEntriesRequest(s1→s2, term=4, prev_log_index=0, prev_log_term=0, entries=[t2:v1], commit_index=0))
+Receive(m=AppendEntriesResponse(s2→s1, term=4, success=True, match_index=1))
+AdvanceCommitIndex(i=s1)
+RequestVote(i=s3, j=s1)
+Receive(m=RequestVoteRequest(s3→s1, term=5, last_log_term=3, last_log_index=1))
+Receive(m=RequestVoteRequest(s3→s1, term=5, last_log_term=3, last_log_index=1))
+Receive(m=RequestVoteResponse(s1→s3, term=5, vote_granted=True))
+RequestVote(i=s3, j=s3)
+Receive(m=RequestVoteRequest(s3→s3, term=5, last_log_term=3, last_log_index=1))
+Receive(m=RequestVoteResponse(s3→s3, term=5, vote_granted=True))
+BecomeLeader(i=s3)
+AppendEntries(i=s3, j=s1)
+Receive(m=AppendEntriesRequest(s3→s1, term=5, prev_log_index=1, prev_log_term=3, entries=[], commit_index=0))
+Receive(m=AppendEntriesResponse(s1→s3, term=5, success=False, match_index=0))
+AppendEntries(i=s3, j=s1)
+Receive(m=AppendEntriesRequest(s3→s1, term=5, prev_log_index=0, prev_log_term=0, entries=[t3:v1], commit_index=0))"""
     assert view(model, found.trace.final, "s1.role", "s1.log", "s1.commit_index",
                 "s2.log", "s3.role", "s3.log", "msgs") == {
         "s1.role": "Follower", "s1.log": [], "s1.commit_index": 1, "s2.log": ["t2:v1"],
         "s3.role": "Leader", "s3.log": ["t3:v1"],
-        "msgs": ["AppendEntriesRequest(s3→s1, term 5, prev t0@0, entries [t3:v1], "
-                 "commit 0)"]}
+        "msgs": ["AppendEntriesRequest(s3→s1, term=5, prev_log_index=0, prev_log_term=0, "
+                 "entries=[t3:v1], commit_index=0)"]}
 
 
 def test_no_truncate():
     model, result = run_spec("raft-mutant-no-truncate.yaml")
     found = result.violation("log_matching")
     assert steps(found.trace) == """\
-AppendEntries(s1, s5)
-Receive(AppendEntriesRequest(s1→s5, term 2, prev t1@2, entries [t2:c=3], commit 3))"""
+AppendEntries(i=s1, j=s5)
+Receive(m=AppendEntriesRequest(s1→s5, term=2, prev_log_index=2, prev_log_term=1, entries=[t2:c=3], commit_index=3))"""
     assert view(model, found.trace.final, "s1.log", "s5.log") == {
         "s1.log": ["t1:a=1", "t1:b=2", "t2:c=3", "t2:d=4"],
         "s5.log": ["t1:a=1", "t1:b=2", "t1:x=9", "t2:c=3"]}
@@ -239,7 +239,7 @@ def test_volatile_log():
     model, result = run_spec("raft-mutant-volatile-log.yaml")
     found = result.violation("init_commits_kept")
     assert found.reason == "s1 held the committed entries [t2:v1] but its log is now []"
-    assert steps(found.trace) == "Restart(s1)"
+    assert steps(found.trace) == "Restart(i=s1)"
     assert view(model, found.trace.final, "s1.role", "s1.log", "s1.commit_index",
                 "s2.log") == {"s1.role": "Follower", "s1.log": [], "s1.commit_index": 0,
                               "s2.log": ["t2:v1"]}
@@ -255,9 +255,9 @@ def test_log_healing():
     assert result.stats.distinct_states == 52297
     overwritten = result.witness("conflict_overwritten").trace
     assert steps(overwritten) == """\
-AppendEntries(s1, s5)
-Receive(AppendEntriesRequest(s1→s5, term 2, prev t1@2, entries [t2:c=3], commit 3))
-Receive(AppendEntriesRequest(s1→s5, term 2, prev t1@2, entries [t2:c=3], commit 3))"""
+AppendEntries(i=s1, j=s5)
+Receive(m=AppendEntriesRequest(s1→s5, term=2, prev_log_index=2, prev_log_term=1, entries=[t2:c=3], commit_index=3))
+Receive(m=AppendEntriesRequest(s1→s5, term=2, prev_log_index=2, prev_log_term=1, entries=[t2:c=3], commit_index=3))"""
     assert view(model, overwritten.final, "s5.log") == {
         "s5.log": ["t1:a=1", "t1:b=2", "t2:c=3"]}
     healed = result.witness("logs_healed").trace
@@ -286,18 +286,20 @@ def test_state_view_names_every_variable():
 def test_bag_keeps_copies_sorted():
     model = Raft(max_msgs=3)
     state = next(iter(model.initial_states()))
-    for name in ("Timeout(s1)", "RequestVote(s1, s2)", "RequestVote(s1, s1)",
-                 "DuplicateMessage(RequestVoteRequest(s1→s2, term 2, last log t0@0))"):
+    for name in ("Timeout(i=s1)", "RequestVote(i=s1, j=s2)", "RequestVote(i=s1, j=s1)",
+                 "DuplicateMessage(message=RequestVoteRequest(s1→s2, term=2, last_log_term=0, "
+                 "last_log_index=0))"):
         state = {str(action): after for action, after in model.successors(state)}[name]
     assert model.state_view(state)["msgs"] == [
-        "RequestVoteRequest(s1→s1, term 2, last log t0@0)",
-        "RequestVoteRequest(s1→s2, term 2, last log t0@0)",
-        "RequestVoteRequest(s1→s2, term 2, last log t0@0)"]
+        "RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0)",
+        "RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0)",
+        "RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0)"]
     # Receive, duplicate and drop act once per distinct message.
     names = [str(action) for action, _ in model.successors(state)]
-    request = "RequestVoteRequest(s1→s2, term 2, last log t0@0)"
-    assert [names.count(f"{kind}({request})")
-            for kind in ("Receive", "DuplicateMessage", "DropMessage")] == [1, 0, 1]
+    request = "RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0)"
+    assert [names.count(f"{kind}{request})")
+            for kind in ("Receive(m=", "DuplicateMessage(message=", "DropMessage(message=")
+            ] == [1, 0, 1]
 
 
 @pytest.mark.parametrize("init, field, message", [
@@ -335,18 +337,18 @@ def test_election_walk_through():
     assert not result.violations
     steps_down = result.witness("old_leader_steps_down").trace
     assert steps(steps_down) == """\
-RequestVote(s2, s1)
-Receive(RequestVoteRequest(s2→s1, term 2, last log t0@0))"""
+RequestVote(i=s2, j=s1)
+Receive(m=RequestVoteRequest(s2→s1, term=2, last_log_term=0, last_log_index=0))"""
     assert view(model, steps_down.final, "s1.current_term", "s1.role") == {
         "s1.current_term": 2, "s1.role": "Follower"}
     partitioned = result.witness("partitioned_candidate").trace
     assert steps(partitioned) == """\
-RequestVote(s2, s1)
-Timeout(s3)
-Receive(RequestVoteRequest(s2→s1, term 2, last log t0@0))
-Receive(RequestVoteRequest(s2→s1, term 2, last log t0@0))
-Receive(RequestVoteResponse(s1→s2, term 2, granted))
-BecomeLeader(s2)"""
+RequestVote(i=s2, j=s1)
+Timeout(i=s3)
+Receive(m=RequestVoteRequest(s2→s1, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteRequest(s2→s1, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s1→s2, term=2, vote_granted=True))
+BecomeLeader(i=s2)"""
     assert view(model, partitioned.final, "s2.role", "s2.current_term", "s3.role",
                 "s3.current_term") == {"s2.role": "Leader", "s2.current_term": 2,
                                        "s3.role": "Candidate", "s3.current_term": 3}
@@ -385,7 +387,7 @@ def test_leader_append_only_fails_when_a_leader_loses_an_entry():
 
 
 def test_receipts_of_messages_with_equal_fields_keep_their_types():
-    # RequestVoteResponse(s1→s2, term 1, denied) and AppendEntriesResponse(s1→s2,
+    # RequestVoteResponse(s1→s2, term=1, vote_granted=False) and AppendEntriesResponse(s1→s2,
     # term 1, failure, match 0) are equal tuples; each receipt names its own.
     model = Raft(servers=2, max_msgs=2)
     follower, candidate, net = model.initial_states()[0]
@@ -395,7 +397,7 @@ def test_receipts_of_messages_with_equal_fields_keep_their_types():
     bag = (net[0], frozenset({(vote, 1)}), net[2], frozenset({(append, 1)}), net[4])
     names = [str(action) for action, _ in model.successors((follower, candidate, bag))]
     assert [name for name in names if name.startswith("Receive")] == [
-        "Receive(RequestVoteResponse(s1→s2, term 1, denied))",
-        "Receive(AppendEntriesResponse(s1→s2, term 1, failure))"]
+        "Receive(m=RequestVoteResponse(s1→s2, term=1, vote_granted=False))",
+        "Receive(m=AppendEntriesResponse(s1→s2, term=1, success=False, match_index=0))"]
     renamed = model.permute_action(Receive(append), {"servers": (1, 0)})
     assert type(renamed.m) is AppendEntriesResponse

@@ -22,14 +22,14 @@ def step(model, state, name):
 def test_messages_across_the_partition_are_lost_until_it_heals():
     model = Raft(servers=3, max_msgs=2, partition=[3])
     (state,) = model.initial_states()
-    state = step(model, state, "Timeout(s1)")
+    state = step(model, state, "Timeout(i=s1)")
     names = [str(action) for action, _ in model.successors(state)]
-    assert "RequestVote(s1, s2)" in names and "RequestVote(s1, s3)" not in names  # lost
+    assert "RequestVote(i=s1, j=s2)" in names and "RequestVote(i=s1, j=s3)" not in names  # lost
     assert names[-1] == "Heal()"
     healed = step(model, state, "Heal()")
     assert model.network.side(healed[-1]) == frozenset()
     assert "Heal()" not in [str(action) for action, _ in model.successors(healed)]
-    sent = step(model, healed, "RequestVote(s1, s3)")
+    sent = step(model, healed, "RequestVote(i=s1, j=s3)")
     assert model.sent(sent, RequestVoteRequest) == [RequestVoteRequest(0, 2, 2, 0, 0)]
 
 
@@ -49,29 +49,29 @@ def test_a_partition_names_servers_of_the_model():
 def test_a_pre_vote_raises_no_term():
     model = Raft(servers=3, pre_vote=True)
     (state,) = model.initial_states()
-    state = step(model, state, "Timeout(s1)")
+    state = step(model, state, "Timeout(i=s1)")
     assert view(model, state, "s1.role", "s1.current_term") == {
         "s1.role": PRECANDIDATE, "s1.current_term": 1}
-    state = step(model, state, "RequestVote(s1, s2)")
+    state = step(model, state, "RequestVote(i=s1, j=s2)")
     assert model.sent(state, RequestVoteRequest) == [
         RequestVoteRequest(0, 1, 2, 0, 0, pre_vote=True)]
-    state = step(model, state,
-                 "Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0, pre-vote))")
+    state = step(model, state, "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, "
+                 "last_log_index=0, pre_vote=True))")
     assert view(model, state, "s2.current_term", "s2.voted_for", "msgs") == {
         "s2.current_term": 1, "s2.voted_for": None,
-        "msgs": ["RequestVoteResponse(s2→s1, term 2, granted, pre-vote)"]}
+        "msgs": ["RequestVoteResponse(s2→s1, term=2, vote_granted=True, pre_vote=True)"]}
     state = step(model, state,
-                 "Receive(RequestVoteResponse(s2→s1, term 2, granted, pre-vote))")
+                 "Receive(m=RequestVoteResponse(s2→s1, term=2, vote_granted=True, pre_vote=True))")
     assert view(model, state, "s1.current_term", "s1.votes_granted") == {
         "s1.current_term": 1, "s1.votes_granted": ["s2"]}
     # s1 has not counted itself yet: no quorum of pre-votes
-    assert "Campaign(s1)" not in [str(action) for action, _ in model.successors(state)]
-    state = step(model, state, "RequestVote(s1, s1)")
+    assert "Campaign(i=s1)" not in [str(action) for action, _ in model.successors(state)]
+    state = step(model, state, "RequestVote(i=s1, j=s1)")
+    state = step(model, state, "Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, "
+                 "last_log_index=0, pre_vote=True))")
     state = step(model, state,
-                 "Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0, pre-vote))")
-    state = step(model, state,
-                 "Receive(RequestVoteResponse(s1→s1, term 2, granted, pre-vote))")
-    state = step(model, state, "Campaign(s1)")
+                 "Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True, pre_vote=True))")
+    state = step(model, state, "Campaign(i=s1)")
     assert view(model, state, "s1.role", "s1.current_term", "s1.votes_granted") == {
         "s1.role": "Candidate", "s1.current_term": 2, "s1.votes_granted": []}
 
@@ -82,10 +82,10 @@ def test_without_pre_vote_a_rejoining_server_deposes_the_leader():
     assert found.reason == ("s5, cut off at the start, deposes leader s1 of term 2 with term "
                             "3, which no other server has reached")
     assert steps(found.trace) == """\
-Timeout(s5)
+Timeout(i=s5)
 Heal()
-RequestVote(s5, s1)
-Receive(RequestVoteRequest(s5→s1, term 3, last log t0@0))"""
+RequestVote(i=s5, j=s1)
+Receive(m=RequestVoteRequest(s5→s1, term=3, last_log_term=0, last_log_index=0))"""
     assert view(model, found.trace.final, "s1.role", "s1.current_term", "s5.current_term") == {
         "s1.role": "Follower", "s1.current_term": 3, "s5.current_term": 3}
 
@@ -102,15 +102,15 @@ def test_with_pre_vote_it_does_not():
 
 
 STILL_LEADS = """\
-Timeout(s2)
-RequestVote(s2, s2)
-Timeout(s3)
-Receive(RequestVoteRequest(s2→s2, term 3, last log t2@1))
-Receive(RequestVoteResponse(s2→s2, term 3, granted))
-RequestVote(s2, s3)
-Receive(RequestVoteRequest(s2→s3, term 3, last log t2@1))
-Receive(RequestVoteResponse(s3→s2, term 3, granted))
-BecomeLeader(s2)"""
+Timeout(i=s2)
+RequestVote(i=s2, j=s2)
+Timeout(i=s3)
+Receive(m=RequestVoteRequest(s2→s2, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteResponse(s2→s2, term=3, vote_granted=True))
+RequestVote(i=s2, j=s3)
+Receive(m=RequestVoteRequest(s2→s3, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteResponse(s3→s2, term=3, vote_granted=True))
+BecomeLeader(i=s2)"""
 
 
 def test_without_check_quorum_a_cut_off_leader_keeps_leading():
@@ -127,7 +127,7 @@ def test_with_check_quorum_it_steps_down():
     model, result = checked_spec("raft-checkquorum.yaml")[1:]
     assert steps(result.witness("cut_off_leader_still_leads").trace) == STILL_LEADS
     down = result.witness("cut_off_leader_steps_down").trace
-    assert steps(down) == "CheckQuorum(s1)"
+    assert steps(down) == "CheckQuorum(i=s1)"
     assert view(model, down.final, "s1.role", "s1.current_term") == {
         "s1.role": "Follower", "s1.current_term": 2}
 
@@ -135,19 +135,21 @@ def test_with_check_quorum_it_steps_down():
 def test_a_leader_that_heard_from_a_quorum_stays():
     model = Raft(servers=3, check_quorum=True, max_msgs=2)
     (state,) = model.initial_states()
-    for name in ("Timeout(s1)", "RequestVote(s1, s1)",
-                 "Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0))",
-                 "Receive(RequestVoteResponse(s1→s1, term 2, granted))", "RequestVote(s1, s2)",
-                 "Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))",  # UpdateTerm
-                 "Receive(RequestVoteRequest(s1→s2, term 2, last log t0@0))",
-                 "Receive(RequestVoteResponse(s2→s1, term 2, granted))", "BecomeLeader(s1)",
-                 "AppendEntries(s1, s2)",
-                 "Receive(AppendEntriesRequest(s1→s2, term 2, prev t0@0, entries [], commit 0))",
-                 "Receive(AppendEntriesResponse(s2→s1, term 2, success, match 0))"):
+    for name in ("Timeout(i=s1)", "RequestVote(i=s1, j=s1)",
+                 "Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0))",
+                 "Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True))",
+                 "RequestVote(i=s1, j=s2)",
+                 "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))",  # UpdateTerm
+                 "Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))",
+                 "Receive(m=RequestVoteResponse(s2→s1, term=2, vote_granted=True))",
+                 "BecomeLeader(i=s1)", "AppendEntries(i=s1, j=s2)",
+                 "Receive(m=AppendEntriesRequest(s1→s2, term=2, prev_log_index=0, prev_log_term=0, "
+                 "entries=[], commit_index=0))",
+                 "Receive(m=AppendEntriesResponse(s2→s1, term=2, success=True, match_index=0))"):
         state = step(model, state, name)
     assert view(model, state, "s1.recent_active") == {"s1.recent_active": ["s2"]}
-    checked = step(model, state, "CheckQuorum(s1)")
+    checked = step(model, state, "CheckQuorum(i=s1)")
     assert view(model, checked, "s1.role", "s1.recent_active") == {
         "s1.role": "Leader", "s1.recent_active": []}
-    assert view(model, step(model, checked, "CheckQuorum(s1)"), "s1.role") == {
+    assert view(model, step(model, checked, "CheckQuorum(i=s1)"), "s1.role") == {
         "s1.role": "Follower"}

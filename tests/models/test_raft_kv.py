@@ -52,58 +52,58 @@ def test_a_serializable_read_from_a_follower_is_stale():
     model, found = violation("raft-kv-serializable.yaml")
     assert found.reason == "c2: read(x) → 0 after c1: write(x, 1) → ok completed"
     assert steps(found.trace) == """\
-Invoke(c1: write(x, 1) → s1)
-Receive(Request(c1: write(x, 1) → s1))
-AppendEntries(s1, s2)
-Receive(AppendEntriesRequest(s1→s2, term 1, prev t1@1, entries [t1:put(x, 1) by c1], commit 1))
-Receive(AppendEntriesRequest(s1→s2, term 1, prev t1@1, entries [t1:put(x, 1) by c1], commit 1))
-Receive(AppendEntriesResponse(s2→s1, term 1, success, match 2))
-AdvanceCommitIndex(s1)
-Receive(Reply(s1→c1, ok))
-Invoke(c2: read(x) → s2)
-Receive(Request(c2: read(x) → s2))
-Receive(Reply(s2→c2, 0))"""
+Invoke(clients=0, call=Call(client=c1, op='write', key=x, value=1, server=s1))
+Receive(m=Request(c1→s1, op='write', key=x, value=1, seq=0))
+AppendEntries(i=s1, j=s2)
+Receive(m=AppendEntriesRequest(s1→s2, term=1, prev_log_index=1, prev_log_term=1, entries=[t1:Put(client=c1, key=x, value=1)], commit_index=1))
+Receive(m=AppendEntriesRequest(s1→s2, term=1, prev_log_index=1, prev_log_term=1, entries=[t1:Put(client=c1, key=x, value=1)], commit_index=1))
+Receive(m=AppendEntriesResponse(s2→s1, term=1, success=True, match_index=2))
+AdvanceCommitIndex(i=s1)
+Receive(m=Reply(server=s1, client=c1, result='ok'))
+Invoke(clients=0, call=Call(client=c2, op='read', key=x, value=None, server=s2))
+Receive(m=Request(c2→s2, op='read', key=x, value=None, seq=0))
+Receive(m=Reply(server=s2, client=c2, result=0))"""
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
     # s2 holds the write but has not learnt that it is committed
     assert view(model, final, "s1.commit_index", "s1.store", "s2.log", "s2.commit_index",
                 "s2.store") == {"s1.commit_index": 2, "s1.store": {"x": 1},
-                                "s2.log": ["t1:noop", "t1:put(x, 1) by c1"],
+                                "s2.log": ["t1:noop", "t1:Put(client=c1, key=x, value=1)"],
                                 "s2.commit_index": 1, "s2.store": {"x": 0}}
 
 
 # -- read_index: the quorum round and the new leader's wait ---------------------------------------
 
 ELECTION_OF_S2_BY_S3 = """\
-Timeout(s2)
-RequestVote(s2, s2)
-RequestVote(s2, s3)
-Receive(RequestVoteRequest(s2→s2, term 2, last log t1@1))
-Receive(RequestVoteResponse(s2→s2, term 2, granted))
-Receive(RequestVoteRequest(s2→s3, term 2, last log t1@1))
-Receive(RequestVoteRequest(s2→s3, term 2, last log t1@1))
-Receive(RequestVoteResponse(s3→s2, term 2, granted))
-BecomeLeader(s2)"""
+Timeout(i=s2)
+RequestVote(i=s2, j=s2)
+RequestVote(i=s2, j=s3)
+Receive(m=RequestVoteRequest(s2→s2, term=2, last_log_term=1, last_log_index=1))
+Receive(m=RequestVoteResponse(s2→s2, term=2, vote_granted=True))
+Receive(m=RequestVoteRequest(s2→s3, term=2, last_log_term=1, last_log_index=1))
+Receive(m=RequestVoteRequest(s2→s3, term=2, last_log_term=1, last_log_index=1))
+Receive(m=RequestVoteResponse(s3→s2, term=2, vote_granted=True))
+BecomeLeader(i=s2)"""
 
 
 def test_without_the_quorum_round_a_deposed_leader_answers_stale():
     model, found = violation("raft-kv-mutant-no-quorum-check.yaml")
     assert steps(found.trace) == ELECTION_OF_S2_BY_S3 + """
-AppendEntries(s2, s3)
-Receive(AppendEntriesRequest(s2→s3, term 2, prev t1@1, entries [t2:noop], commit 1))
-Receive(AppendEntriesRequest(s2→s3, term 2, prev t1@1, entries [t2:noop], commit 1))
-Receive(AppendEntriesResponse(s3→s2, term 2, success, match 2))
-Invoke(c1: write(x, 1) → s2)
-Receive(Request(c1: write(x, 1) → s2))
-AppendEntries(s2, s3)
-Receive(AppendEntriesRequest(s2→s3, term 2, prev t2@2, entries [t2:put(x, 1) by c1], commit 1))
-Receive(AppendEntriesRequest(s2→s3, term 2, prev t2@2, entries [t2:put(x, 1) by c1], commit 1))
-Receive(AppendEntriesResponse(s3→s2, term 2, success, match 3))
-AdvanceCommitIndex(s2)
-Receive(Reply(s2→c1, ok))
-Invoke(c2: read(x) → s1)
-Receive(Request(c2: read(x) → s1))
-Receive(Reply(s1→c2, 0))"""
+AppendEntries(i=s2, j=s3)
+Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=1, prev_log_term=1, entries=[t2:noop], commit_index=1))
+Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=1, prev_log_term=1, entries=[t2:noop], commit_index=1))
+Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=2))
+Invoke(clients=0, call=Call(client=c1, op='write', key=x, value=1, server=s2))
+Receive(m=Request(c1→s2, op='write', key=x, value=1, seq=0))
+AppendEntries(i=s2, j=s3)
+Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=2, entries=[t2:Put(client=c1, key=x, value=1)], commit_index=1))
+Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=2, entries=[t2:Put(client=c1, key=x, value=1)], commit_index=1))
+Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=3))
+AdvanceCommitIndex(i=s2)
+Receive(m=Reply(server=s2, client=c1, result='ok'))
+Invoke(clients=0, call=Call(client=c2, op='read', key=x, value=None, server=s1))
+Receive(m=Request(c2→s1, op='read', key=x, value=None, seq=0))
+Receive(m=Reply(server=s1, client=c2, result=0))"""
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
     # s1 still believes it leads term 1
@@ -115,33 +115,33 @@ Receive(Reply(s1→c2, 0))"""
 def test_a_new_leader_that_does_not_wait_for_its_term_answers_stale():
     model, found = violation("raft-kv-mutant-no-term-commit-check.yaml")
     assert steps(found.trace) == """\
-Invoke(c1: write(x, 1) → s1)
-Receive(Request(c1: write(x, 1) → s1))
-AppendEntries(s1, s2)
-Receive(AppendEntriesRequest(s1→s2, term 1, prev t1@1, entries [t1:put(x, 1) by c1], commit 1))
-Receive(AppendEntriesRequest(s1→s2, term 1, prev t1@1, entries [t1:put(x, 1) by c1], commit 1))
-Timeout(s2)
-RequestVote(s2, s1)
-Receive(AppendEntriesResponse(s2→s1, term 1, success, match 2))
-AdvanceCommitIndex(s1)
-Receive(RequestVoteRequest(s2→s1, term 2, last log t1@2))
-Receive(RequestVoteRequest(s2→s1, term 2, last log t1@2))
-Receive(RequestVoteResponse(s1→s2, term 2, granted))
-RequestVote(s2, s2)
-Receive(RequestVoteRequest(s2→s2, term 2, last log t1@2))
-Receive(RequestVoteResponse(s2→s2, term 2, granted))
-BecomeLeader(s2)
-Receive(Reply(s1→c1, ok))
-Invoke(c2: read(x) → s2)
-Receive(Request(c2: read(x) → s2))
-Receive(Heartbeat(s2→s1, term 2, read of c2))
-Receive(HeartbeatResponse(s1→s2, term 2, read of c2))
-Receive(Reply(s2→c2, 0))"""
+Invoke(clients=0, call=Call(client=c1, op='write', key=x, value=1, server=s1))
+Receive(m=Request(c1→s1, op='write', key=x, value=1, seq=0))
+AppendEntries(i=s1, j=s2)
+Receive(m=AppendEntriesRequest(s1→s2, term=1, prev_log_index=1, prev_log_term=1, entries=[t1:Put(client=c1, key=x, value=1)], commit_index=1))
+Receive(m=AppendEntriesRequest(s1→s2, term=1, prev_log_index=1, prev_log_term=1, entries=[t1:Put(client=c1, key=x, value=1)], commit_index=1))
+Timeout(i=s2)
+RequestVote(i=s2, j=s1)
+Receive(m=AppendEntriesResponse(s2→s1, term=1, success=True, match_index=2))
+AdvanceCommitIndex(i=s1)
+Receive(m=RequestVoteRequest(s2→s1, term=2, last_log_term=1, last_log_index=2))
+Receive(m=RequestVoteRequest(s2→s1, term=2, last_log_term=1, last_log_index=2))
+Receive(m=RequestVoteResponse(s1→s2, term=2, vote_granted=True))
+RequestVote(i=s2, j=s2)
+Receive(m=RequestVoteRequest(s2→s2, term=2, last_log_term=1, last_log_index=2))
+Receive(m=RequestVoteResponse(s2→s2, term=2, vote_granted=True))
+BecomeLeader(i=s2)
+Receive(m=Reply(server=s1, client=c1, result='ok'))
+Invoke(clients=0, call=Call(client=c2, op='read', key=x, value=None, server=s2))
+Receive(m=Request(c2→s2, op='read', key=x, value=None, seq=0))
+Receive(m=Heartbeat(s2→s1, term=2, client=c2, seq=0))
+Receive(m=HeartbeatResponse(s1→s2, term=2, client=c2, seq=0))
+Receive(m=Reply(server=s2, client=c2, result=0))"""
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
     # s2 holds the write, committed by s1, but its commit index does not cover it
     assert view(model, final, "s2.log", "s2.commit_index", "s2.store") == {
-        "s2.log": ["t1:noop", "t1:put(x, 1) by c1", "t2:noop"], "s2.commit_index": 1,
+        "s2.log": ["t1:noop", "t1:Put(client=c1, key=x, value=1)", "t2:noop"], "s2.commit_index": 1,
         "s2.store": {"x": 0}}
 
 
@@ -154,7 +154,7 @@ def test_linearizable_paths_hold_and_their_reads_see_writes(name):
     # c2 reads 1 while c1's write is committed but c1 not yet answered
     assert history(model, witness.trace.final) == ["c1: write(x, 1)", "c2: read(x)",
                                                    "c2: → 1"]
-    assert str(witness.trace.actions[-1]) == "Receive(Reply(s1→c2, 1))"
+    assert str(witness.trace.actions[-1]) == "Receive(m=Reply(server=s1, client=c2, result=1))"
 
 
 @pytest.mark.slow
@@ -188,34 +188,34 @@ def test_the_read_index_mutants_need_the_read_index_path():
 # -- leases: sound while clocks stay within the margin --------------------------------------------
 
 LEASE_BROKEN = """\
-Tick(now=1, lagging=0)
-Tick(now=2, lagging=0)
-Rush(node=1)
-Timeout(s2)
-RequestVote(s2, s2)
-Receive(RequestVoteRequest(s2→s2, term 2, last log t1@1))
-Receive(RequestVoteResponse(s2→s2, term 2, granted))
-RequestVote(s2, s3)
-Rush(node=2)
-Receive(RequestVoteRequest(s2→s3, term 2, last log t1@1))
-Receive(RequestVoteRequest(s2→s3, term 2, last log t1@1))
-Receive(RequestVoteResponse(s3→s2, term 2, granted))
-BecomeLeader(s2)
-AppendEntries(s2, s3)
-Receive(AppendEntriesRequest(s2→s3, term 2, prev t1@1, entries [t2:noop], commit 1))
-Receive(AppendEntriesRequest(s2→s3, term 2, prev t1@1, entries [t2:noop], commit 1))
-Receive(AppendEntriesResponse(s3→s2, term 2, success, match 2))
-Invoke(c1: write(x, 1) → s2)
-Receive(Request(c1: write(x, 1) → s2))
-AppendEntries(s2, s3)
-Receive(AppendEntriesRequest(s2→s3, term 2, prev t2@2, entries [t2:put(x, 1) by c1], commit 1))
-Receive(AppendEntriesRequest(s2→s3, term 2, prev t2@2, entries [t2:put(x, 1) by c1], commit 1))
-Receive(AppendEntriesResponse(s3→s2, term 2, success, match 3))
-AdvanceCommitIndex(s2)
-Receive(Reply(s2→c1, ok))
-Invoke(c2: read(x) → s1)
-Receive(Request(c2: read(x) → s1))
-Receive(Reply(s1→c2, 0))"""
+Tick(now=1, lagging=s1)
+Tick(now=2, lagging=s1)
+Rush(node=s2)
+Timeout(i=s2)
+RequestVote(i=s2, j=s2)
+Receive(m=RequestVoteRequest(s2→s2, term=2, last_log_term=1, last_log_index=1))
+Receive(m=RequestVoteResponse(s2→s2, term=2, vote_granted=True))
+RequestVote(i=s2, j=s3)
+Rush(node=s3)
+Receive(m=RequestVoteRequest(s2→s3, term=2, last_log_term=1, last_log_index=1))
+Receive(m=RequestVoteRequest(s2→s3, term=2, last_log_term=1, last_log_index=1))
+Receive(m=RequestVoteResponse(s3→s2, term=2, vote_granted=True))
+BecomeLeader(i=s2)
+AppendEntries(i=s2, j=s3)
+Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=1, prev_log_term=1, entries=[t2:noop], commit_index=1))
+Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=1, prev_log_term=1, entries=[t2:noop], commit_index=1))
+Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=2))
+Invoke(clients=0, call=Call(client=c1, op='write', key=x, value=1, server=s2))
+Receive(m=Request(c1→s2, op='write', key=x, value=1, seq=0))
+AppendEntries(i=s2, j=s3)
+Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=2, entries=[t2:Put(client=c1, key=x, value=1)], commit_index=1))
+Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=2, entries=[t2:Put(client=c1, key=x, value=1)], commit_index=1))
+Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=3))
+AdvanceCommitIndex(i=s2)
+Receive(m=Reply(server=s2, client=c1, result='ok'))
+Invoke(clients=0, call=Call(client=c2, op='read', key=x, value=None, server=s1))
+Receive(m=Request(c2→s1, op='read', key=x, value=None, seq=0))
+Receive(m=Reply(server=s1, client=c2, result=0))"""
 
 
 def test_a_lease_read_beyond_the_drift_bound_is_stale():
@@ -247,7 +247,7 @@ def test_leaseholder_reads_hold_within_the_maximum_offset():
 def test_a_leaseholder_read_beyond_the_maximum_offset_is_stale():
     model, found = violation("large/raft-kv-leaseholder-offset.yaml")
     # as the lease read's, but s3 needs no clock of its own to vote
-    assert steps(found.trace) == LEASE_BROKEN.replace("Rush(node=2)\n", "")
+    assert steps(found.trace) == LEASE_BROKEN.replace("Rush(node=s3)\n", "")
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
     # s2's clock reads the expiration, 3, while s1's reads 0: 3 apart, beyond max_offset 2

@@ -67,18 +67,18 @@ def test_direct_change_elects_two_leaders_in_one_term():
     found = result.violation("election_safety")
     assert found.reason == "s1 and s3 are both leader in term 3"
     assert steps(found.trace) == """\
-ChangeConfig(s1, C(s1))
-Restart(s1)
-Timeout(s1)
-RequestVote(s1, s1)
-Timeout(s2)
-Receive(RequestVoteRequest(s1→s1, term 3, last log t2@1))
-Receive(RequestVoteResponse(s1→s1, term 3, granted))
-BecomeLeader(s1)
-RequestVote(s3, s2)
-Receive(RequestVoteRequest(s3→s2, term 3, last log t0@0))
-Receive(RequestVoteResponse(s2→s3, term 3, granted))
-BecomeLeader(s3)"""
+ChangeConfig(i=s1, c=C(s1))
+Restart(i=s1)
+Timeout(i=s1)
+RequestVote(i=s1, j=s1)
+Timeout(i=s2)
+Receive(m=RequestVoteRequest(s1→s1, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteResponse(s1→s1, term=3, vote_granted=True))
+BecomeLeader(i=s1)
+RequestVote(i=s3, j=s2)
+Receive(m=RequestVoteRequest(s3→s2, term=3, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s3, term=3, vote_granted=True))
+BecomeLeader(i=s3)"""
     assert servers_view(model, found.trace.final) == {
         "s1.current_term": 3, "s1.role": "Leader", "s1.log": ["t2:C(s1)"], "s1.commit_index": 0,
         "s2.current_term": 3, "s2.role": "Candidate", "s2.log": [], "s2.commit_index": 0,
@@ -95,13 +95,13 @@ def test_direct_change_loses_a_committed_entry_sooner():
     assert found.reason == ("s1 (term 2) has committed [t2:C(s1)], but the log of s3, "
                             "leader in term 3, is []")
     assert steps(found.trace) == """\
-ChangeConfig(s1, C(s1))
-AdvanceCommitIndex(s1)
-Timeout(s2)
-RequestVote(s3, s2)
-Receive(RequestVoteRequest(s3→s2, term 3, last log t0@0))
-Receive(RequestVoteResponse(s2→s3, term 3, granted))
-BecomeLeader(s3)"""
+ChangeConfig(i=s1, c=C(s1))
+AdvanceCommitIndex(i=s1)
+Timeout(i=s2)
+RequestVote(i=s3, j=s2)
+Receive(m=RequestVoteRequest(s3→s2, term=3, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s3, term=3, vote_granted=True))
+BecomeLeader(i=s3)"""
 
 
 def test_direct_change_breaks_where_joint_consensus_holds():
@@ -113,14 +113,14 @@ def test_direct_change_breaks_where_joint_consensus_holds():
     assert (found.reason, result.stats.distinct_states) == (
         "s1 and s3 are both leader in term 3", 2321)
     assert steps(found.trace) == """\
-ChangeConfig(s1, C(s1))
-Restart(s1)
-Timeout(s1)
-RequestVote(s1, s1)
-BecomeLeader(s3)
-Receive(RequestVoteRequest(s1→s1, term 3, last log t2@1))
-Receive(RequestVoteResponse(s1→s1, term 3, granted))
-BecomeLeader(s1)"""
+ChangeConfig(i=s1, c=C(s1))
+Restart(i=s1)
+Timeout(i=s1)
+RequestVote(i=s1, j=s1)
+BecomeLeader(i=s3)
+Receive(m=RequestVoteRequest(s1→s1, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteResponse(s1→s1, term=3, vote_granted=True))
+BecomeLeader(i=s1)"""
 
 
 # -- joint consensus -------------------------------------------------------------------
@@ -139,27 +139,27 @@ def test_leader_crash_in_the_middle_of_a_joint_change():
     assert (result.stats.distinct_states, result.stats.depth) == (96148, 41)
     resumed = result.witness("joint_leader_elected").trace
     assert steps(resumed) == """\
-RequestVote(s1, s2)
-Timeout(s2)
-Receive(RequestVoteRequest(s1→s2, term 3, last log t2@1))
-Receive(RequestVoteResponse(s2→s1, term 3, granted))
-BecomeLeader(s1)"""
+RequestVote(i=s1, j=s2)
+Timeout(i=s2)
+Receive(m=RequestVoteRequest(s1→s2, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteResponse(s2→s1, term=3, vote_granted=True))
+BecomeLeader(i=s1)"""
     assert view(model, resumed.final, "s1.role", "s1.log", "s1.votes_granted") == {
         "s1.role": "Leader", "s1.log": ["t2:C(s1 s2 s3 | s1)"],
         "s1.votes_granted": ["s1", "s2"]}
     rolled_back = result.witness("change_rolled_back").trace
     assert steps(rolled_back) == """\
-RequestVote(s3, s2)
-Receive(RequestVoteRequest(s3→s2, term 3, last log t0@0))
-Receive(RequestVoteRequest(s3→s2, term 3, last log t0@0))
-Receive(RequestVoteResponse(s2→s3, term 3, granted))
-BecomeLeader(s3)
-ClientRequest(s3, v1)
-AppendEntries(s3, s2)
-Receive(AppendEntriesRequest(s3→s2, term 3, prev t0@0, entries [t3:v1], commit 0))
-Receive(AppendEntriesRequest(s3→s2, term 3, prev t0@0, entries [t3:v1], commit 0))
-Receive(AppendEntriesResponse(s2→s3, term 3, success, match 1))
-AdvanceCommitIndex(s3)"""
+RequestVote(i=s3, j=s2)
+Receive(m=RequestVoteRequest(s3→s2, term=3, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteRequest(s3→s2, term=3, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s3, term=3, vote_granted=True))
+BecomeLeader(i=s3)
+ClientRequest(i=s3, v=v1)
+AppendEntries(i=s3, j=s2)
+Receive(m=AppendEntriesRequest(s3→s2, term=3, prev_log_index=0, prev_log_term=0, entries=[t3:v1], commit_index=0))
+Receive(m=AppendEntriesRequest(s3→s2, term=3, prev_log_index=0, prev_log_term=0, entries=[t3:v1], commit_index=0))
+Receive(m=AppendEntriesResponse(s2→s3, term=3, success=True, match_index=1))
+AdvanceCommitIndex(i=s3)"""
     assert servers_view(model, rolled_back.final) == {
         "s1.current_term": 3, "s1.role": "Candidate", "s1.log": ["t2:C(s1 s2 s3 | s1)"],
         "s1.commit_index": 0,
@@ -178,17 +178,17 @@ def test_single_server_bug_of_2015():
     assert found.reason == ("s4 (term 3) has committed [t3:C(s2 s3 s4)], but the log of s1, "
                             "leader in term 4, is [t2:C(s1 s2 s3)]")
     assert steps(found.trace) == """\
-RequestVote(s1, s2)
-Timeout(s2)
-ChangeConfig(s4, C(s2 s3 s4))
-Receive(RequestVoteRequest(s1→s2, term 4, last log t2@1))
-Receive(RequestVoteResponse(s2→s1, term 4, granted))
-BecomeLeader(s1)
-AppendEntries(s4, s3)
-Receive(AppendEntriesRequest(s4→s3, term 3, prev t0@0, entries [t3:C(s2 s3 s4)], commit 0))
-Receive(AppendEntriesRequest(s4→s3, term 3, prev t0@0, entries [t3:C(s2 s3 s4)], commit 0))
-Receive(AppendEntriesResponse(s3→s4, term 3, success, match 1))
-AdvanceCommitIndex(s4)"""
+RequestVote(i=s1, j=s2)
+Timeout(i=s2)
+ChangeConfig(i=s4, c=C(s2 s3 s4))
+Receive(m=RequestVoteRequest(s1→s2, term=4, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteResponse(s2→s1, term=4, vote_granted=True))
+BecomeLeader(i=s1)
+AppendEntries(i=s4, j=s3)
+Receive(m=AppendEntriesRequest(s4→s3, term=3, prev_log_index=0, prev_log_term=0, entries=[t3:C(s2 s3 s4)], commit_index=0))
+Receive(m=AppendEntriesRequest(s4→s3, term=3, prev_log_index=0, prev_log_term=0, entries=[t3:C(s2 s3 s4)], commit_index=0))
+Receive(m=AppendEntriesResponse(s3→s4, term=3, success=True, match_index=1))
+AdvanceCommitIndex(i=s4)"""
     assert servers_view(model, found.trace.final) == {
         "s1.current_term": 4, "s1.role": "Leader", "s1.log": ["t2:C(s1 s2 s3)"],
         "s1.commit_index": 0,
@@ -208,7 +208,7 @@ def test_the_rule_keeps_the_leader_from_changing_before_it_commits():
     assert not [name for name in enabled(fixed, start(fixed)) if name.startswith("Change")]
     broken = spec.build()
     assert [name for name in enabled(broken, start(broken)) if name.startswith("Change")] == [
-        "ChangeConfig(s4, C(s2 s3 s4))", "ChangeConfig(s4, C(s1 s2 s3))"]
+        "ChangeConfig(i=s4, c=C(s2 s3 s4))", "ChangeConfig(i=s4, c=C(s1 s2 s3))"]
     # Every run as long as the mutant's counterexample is safe with the rule.
     # (The whole space at these bounds is past 26 million states.)
     result = check(fixed, CheckConfig(properties=SAFETY, max_depth=11))
@@ -225,8 +225,8 @@ def test_single_server_changes_hold_with_the_rule():
     # An entry of term 2 first (the rule), then the change, which s1's
     # match does not count towards.
     assert [str(a) for a in done.actions if not str(a).startswith(("Receive", "Append"))] == [
-        "ClientRequest(s1, v1)", "AdvanceCommitIndex(s1)",
-        "ChangeConfig(s1, C(s2 s3 s4))", "AdvanceCommitIndex(s1)"]
+        "ClientRequest(i=s1, v=v1)", "AdvanceCommitIndex(i=s1)",
+        "ChangeConfig(i=s1, c=C(s2 s3 s4))", "AdvanceCommitIndex(i=s1)"]
     assert view(model, done.final, "s1.match_index") == {"s1.match_index": [0, 2, 2, 0]}
     # s1 committed a configuration without itself and stepped down.
     assert servers_view(model, done.final) == {
@@ -247,7 +247,7 @@ def test_a_server_added_by_the_change_knows_no_configuration_and_waits():
     model = Raft(servers=3, max_term=3, max_log=2,
                  membership={"change": "joint", "from": 2, "to": 3})
     names = enabled(model, start(model))
-    assert names == ["Timeout(s1)", "Timeout(s2)"]  # s3 is not in {s1,s2}
+    assert names == ["Timeout(i=s1)", "Timeout(i=s2)"]  # s3 is not in {s1,s2}
 
 
 def test_a_candidate_asks_and_counts_its_configuration_only():
@@ -258,8 +258,8 @@ def test_a_candidate_asks_and_counts_its_configuration_only():
                               "votes_granted": ["s1", "s3"]}})
     names = enabled(model, start(model))
     # s3's vote does not count in {s1,s2}, and s3 is not asked.
-    assert "RequestVote(s1, s2)" in names and "RequestVote(s1, s3)" not in names
-    assert "BecomeLeader(s1)" not in names
+    assert "RequestVote(i=s1, j=s2)" in names and "RequestVote(i=s1, j=s3)" not in names
+    assert "BecomeLeader(i=s1)" not in names
 
 
 def test_the_changes_a_leader_may_append():
@@ -271,20 +271,20 @@ def test_the_changes_a_leader_may_append():
                      init={"s1": dict(leader, log=list(log), commit_index=commit)})
         return [name for name in enabled(model, start(model)) if name.startswith("Change")]
 
-    assert changes("direct") == ["ChangeConfig(s1, C(s1 s2 s3 s4))"]
-    assert changes("joint") == ["ChangeConfig(s1, C(s1 s2 s3 | s1 s2 s3 s4))"]
+    assert changes("direct") == ["ChangeConfig(i=s1, c=C(s1 s2 s3 s4))"]
+    assert changes("joint") == ["ChangeConfig(i=s1, c=C(s1 s2 s3 | s1 s2 s3 s4))"]
     joint = ["t2:C(s1 s2 s3 | s1 s2 s3 s4)"]
     assert changes("joint", joint) == []  # C_old,new is not committed yet
-    assert changes("joint", joint, 1) == ["ChangeConfig(s1, C(s1 s2 s3 s4))"]
+    assert changes("joint", joint, 1) == ["ChangeConfig(i=s1, c=C(s1 s2 s3 s4))"]
     # One server at a time, after an entry of the leader's term is committed.
     assert changes("single_server") == []
-    assert changes("single_server", ["t2:v1"], 1) == ["ChangeConfig(s1, C(s1 s2 s3 s4))"]
+    assert changes("single_server", ["t2:v1"], 1) == ["ChangeConfig(i=s1, c=C(s1 s2 s3 s4))"]
     assert changes("single_server", ["t1:v1"], 1) == []
     assert changes("single_server", ["t2:v1"], 1, to=[2, 3, 4]) == [
-        "ChangeConfig(s1, C(s2 s3))", "ChangeConfig(s1, C(s1 s2 s3 s4))"]
+        "ChangeConfig(i=s1, c=C(s2 s3))", "ChangeConfig(i=s1, c=C(s1 s2 s3 s4))"]
     assert changes("single_server", ["t2:v1", "t2:C(s1 s2 s3 s4)"], 1, to=[2, 3, 4]) == []
     assert changes("single_server", ["t2:v1", "t2:C(s1 s2 s3 s4)"], 2, to=[2, 3, 4]) == [
-        "ChangeConfig(s1, C(s2 s3 s4))"]
+        "ChangeConfig(i=s1, c=C(s2 s3 s4))"]
 
 
 def test_a_removed_leader_steps_down_when_it_commits_its_removal():
@@ -292,11 +292,11 @@ def test_a_removed_leader_steps_down_when_it_commits_its_removal():
                  membership={"change": "direct", "from": 3, "to": [2, 3]},
                  init={"s1": {"current_term": 2, "role": "Leader", "voted_for": "s1",
                               "log": ["t2:C(s2 s3)"], "match_index": [0, 1, 1]}})
-    advance = {str(a): s for a, s in model.successors(start(model))}["AdvanceCommitIndex(s1)"]
+    advance = {str(a): s for a, s in model.successors(start(model))}["AdvanceCommitIndex(i=s1)"]
     assert view(model, advance, "s1.role", "s1.commit_index") == {
         "s1.role": "Follower", "s1.commit_index": 1}
     # Removed and knowing it, s1 no longer times out.
-    assert "Timeout(s1)" not in enabled(model, advance)
+    assert "Timeout(i=s1)" not in enabled(model, advance)
 
 
 def test_configuration_entries_print_and_parse_back():
@@ -305,7 +305,7 @@ def test_configuration_entries_print_and_parse_back():
     assert parse_config("C(s1 s2 s3 | s1)", 3) == joint
     assert parse_config("C(s2 s3)", 3) == config_value(0b110)
     assert parse_config("C(s4)", 3) is None
-    assert str(ChangeConfig(0, joint)) == "ChangeConfig(s1, C(s1 s2 s3 | s1))"
+    assert str(ChangeConfig(0, joint)) == "ChangeConfig(i=s1, c=C(s1 s2 s3 | s1))"
 
 
 @pytest.mark.slow
@@ -371,16 +371,16 @@ def test_raft_quorums_that_need_not_meet_elect_two_leaders():
     found = check(model, CheckConfig(properties=SAFETY)).violation("election_safety")
     assert found.reason == "s1 and s2 are both leader in term 2"
     assert steps(found.trace) == """\
-Timeout(s1)
-RequestVote(s1, s1)
-Timeout(s2)
-Receive(RequestVoteRequest(s1→s1, term 2, last log t0@0))
-Receive(RequestVoteResponse(s1→s1, term 2, granted))
-BecomeLeader(s1)
-RequestVote(s2, s2)
-Receive(RequestVoteRequest(s2→s2, term 2, last log t0@0))
-Receive(RequestVoteResponse(s2→s2, term 2, granted))
-BecomeLeader(s2)"""
+Timeout(i=s1)
+RequestVote(i=s1, j=s1)
+Timeout(i=s2)
+Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True))
+BecomeLeader(i=s1)
+RequestVote(i=s2, j=s2)
+Receive(m=RequestVoteRequest(s2→s2, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s2, term=2, vote_granted=True))
+BecomeLeader(i=s2)"""
 
 
 def test_textbook_paxos_takes_a_quorum_rule():
@@ -511,26 +511,26 @@ def test_direct_change_from_three_to_five_servers():
     found = result.violation("election_safety")
     assert found.reason == "s1 and s3 are both leader in term 3"
     assert steps(found.trace) == """\
-ChangeConfig(s1, C(s1 s2 s3 s4 s5))
-Restart(s1)
-Timeout(s1)
-RequestVote(s1, s1)
-Timeout(s2)
-Receive(RequestVoteRequest(s1→s1, term 3, last log t2@1))
-Receive(RequestVoteResponse(s1→s1, term 3, granted))
-RequestVote(s1, s4)
-Receive(RequestVoteRequest(s1→s4, term 3, last log t2@1))
-Receive(RequestVoteRequest(s1→s4, term 3, last log t2@1))
-Receive(RequestVoteResponse(s4→s1, term 3, granted))
-RequestVote(s1, s5)
-Receive(RequestVoteRequest(s1→s5, term 3, last log t2@1))
-Receive(RequestVoteRequest(s1→s5, term 3, last log t2@1))
-Receive(RequestVoteResponse(s5→s1, term 3, granted))
-BecomeLeader(s1)
-RequestVote(s3, s2)
-Receive(RequestVoteRequest(s3→s2, term 3, last log t0@0))
-Receive(RequestVoteResponse(s2→s3, term 3, granted))
-BecomeLeader(s3)"""
+ChangeConfig(i=s1, c=C(s1 s2 s3 s4 s5))
+Restart(i=s1)
+Timeout(i=s1)
+RequestVote(i=s1, j=s1)
+Timeout(i=s2)
+Receive(m=RequestVoteRequest(s1→s1, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteResponse(s1→s1, term=3, vote_granted=True))
+RequestVote(i=s1, j=s4)
+Receive(m=RequestVoteRequest(s1→s4, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteRequest(s1→s4, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteResponse(s4→s1, term=3, vote_granted=True))
+RequestVote(i=s1, j=s5)
+Receive(m=RequestVoteRequest(s1→s5, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteRequest(s1→s5, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteResponse(s5→s1, term=3, vote_granted=True))
+BecomeLeader(i=s1)
+RequestVote(i=s3, j=s2)
+Receive(m=RequestVoteRequest(s3→s2, term=3, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s3, term=3, vote_granted=True))
+BecomeLeader(i=s3)"""
     assert view(model, found.trace.final, "s1.votes_granted", "s3.votes_granted",
                 "s4.log") == {"s1.votes_granted": ["s1", "s4", "s5"],
                               "s3.votes_granted": ["s2", "s3"], "s4.log": []}
@@ -551,20 +551,20 @@ def test_a_joint_change_completes():
     assert (result.stats.distinct_states, result.stats.depth) == (260985, 41)
     done = result.witness("configuration_changed").trace
     assert steps(done) == """\
-BecomeLeader(s3)
-ChangeConfig(s3, C(s1 s2 s3 | s1))
-AppendEntries(s3, s1)
-Receive(AppendEntriesRequest(s3→s1, term 3, prev t0@0, entries [t3:C(s1 s2 s3 | s1)], commit 0))
-Receive(AppendEntriesRequest(s3→s1, term 3, prev t0@0, entries [t3:C(s1 s2 s3 | s1)], commit 0))
-Receive(AppendEntriesRequest(s3→s1, term 3, prev t0@0, entries [t3:C(s1 s2 s3 | s1)], commit 0))
-Receive(AppendEntriesResponse(s1→s3, term 3, success, match 1))
-AdvanceCommitIndex(s3)
-ChangeConfig(s3, C(s1))
-AppendEntries(s3, s1)
-Receive(AppendEntriesRequest(s3→s1, term 3, prev t3@1, entries [t3:C(s1)], commit 1))
-Receive(AppendEntriesRequest(s3→s1, term 3, prev t3@1, entries [t3:C(s1)], commit 1))
-Receive(AppendEntriesResponse(s1→s3, term 3, success, match 2))
-AdvanceCommitIndex(s3)"""
+BecomeLeader(i=s3)
+ChangeConfig(i=s3, c=C(s1 s2 s3 | s1))
+AppendEntries(i=s3, j=s1)
+Receive(m=AppendEntriesRequest(s3→s1, term=3, prev_log_index=0, prev_log_term=0, entries=[t3:C(s1 s2 s3 | s1)], commit_index=0))
+Receive(m=AppendEntriesRequest(s3→s1, term=3, prev_log_index=0, prev_log_term=0, entries=[t3:C(s1 s2 s3 | s1)], commit_index=0))
+Receive(m=AppendEntriesRequest(s3→s1, term=3, prev_log_index=0, prev_log_term=0, entries=[t3:C(s1 s2 s3 | s1)], commit_index=0))
+Receive(m=AppendEntriesResponse(s1→s3, term=3, success=True, match_index=1))
+AdvanceCommitIndex(i=s3)
+ChangeConfig(i=s3, c=C(s1))
+AppendEntries(i=s3, j=s1)
+Receive(m=AppendEntriesRequest(s3→s1, term=3, prev_log_index=1, prev_log_term=3, entries=[t3:C(s1)], commit_index=1))
+Receive(m=AppendEntriesRequest(s3→s1, term=3, prev_log_index=1, prev_log_term=3, entries=[t3:C(s1)], commit_index=1))
+Receive(m=AppendEntriesResponse(s1→s3, term=3, success=True, match_index=2))
+AdvanceCommitIndex(i=s3)"""
     # s3, not in C(s1), stepped down when it committed it.
     assert servers_view(model, done.final) == {
         "s1.current_term": 3, "s1.role": "Follower", "s1.log": ["t3:C(s1 s2 s3 | s1)",
@@ -585,26 +585,26 @@ def test_a_new_leader_finishes_the_change_its_crashed_predecessor_began():
     assert len(result.witness("change_rolled_back").trace) == 11
     finished = result.witness("change_finished_by_new_leader").trace
     assert steps(finished) == """\
-RequestVote(s1, s2)
-Receive(RequestVoteRequest(s1→s2, term 3, last log t2@1))
-Receive(RequestVoteRequest(s1→s2, term 3, last log t2@1))
-Receive(RequestVoteResponse(s2→s1, term 3, granted))
-BecomeLeader(s1)
-ClientRequest(s1, v1)
-AppendEntries(s1, s2)
-Receive(AppendEntriesRequest(s1→s2, term 3, prev t2@1, entries [t3:v1], commit 0))
-Receive(AppendEntriesResponse(s2→s1, term 3, failure))
-AppendEntries(s1, s2)
-Receive(AppendEntriesRequest(s1→s2, term 3, prev t0@0, entries [t2:C(s1 s2 s3 | s1)], commit 0))
-Receive(AppendEntriesRequest(s1→s2, term 3, prev t0@0, entries [t2:C(s1 s2 s3 | s1)], commit 0))
-Receive(AppendEntriesResponse(s2→s1, term 3, success, match 1))
-AppendEntries(s1, s2)
-Receive(AppendEntriesRequest(s1→s2, term 3, prev t2@1, entries [t3:v1], commit 0))
-Receive(AppendEntriesRequest(s1→s2, term 3, prev t2@1, entries [t3:v1], commit 0))
-Receive(AppendEntriesResponse(s2→s1, term 3, success, match 2))
-AdvanceCommitIndex(s1)
-ChangeConfig(s1, C(s1))
-AdvanceCommitIndex(s1)"""
+RequestVote(i=s1, j=s2)
+Receive(m=RequestVoteRequest(s1→s2, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteRequest(s1→s2, term=3, last_log_term=2, last_log_index=1))
+Receive(m=RequestVoteResponse(s2→s1, term=3, vote_granted=True))
+BecomeLeader(i=s1)
+ClientRequest(i=s1, v=v1)
+AppendEntries(i=s1, j=s2)
+Receive(m=AppendEntriesRequest(s1→s2, term=3, prev_log_index=1, prev_log_term=2, entries=[t3:v1], commit_index=0))
+Receive(m=AppendEntriesResponse(s2→s1, term=3, success=False, match_index=0))
+AppendEntries(i=s1, j=s2)
+Receive(m=AppendEntriesRequest(s1→s2, term=3, prev_log_index=0, prev_log_term=0, entries=[t2:C(s1 s2 s3 | s1)], commit_index=0))
+Receive(m=AppendEntriesRequest(s1→s2, term=3, prev_log_index=0, prev_log_term=0, entries=[t2:C(s1 s2 s3 | s1)], commit_index=0))
+Receive(m=AppendEntriesResponse(s2→s1, term=3, success=True, match_index=1))
+AppendEntries(i=s1, j=s2)
+Receive(m=AppendEntriesRequest(s1→s2, term=3, prev_log_index=1, prev_log_term=2, entries=[t3:v1], commit_index=0))
+Receive(m=AppendEntriesRequest(s1→s2, term=3, prev_log_index=1, prev_log_term=2, entries=[t3:v1], commit_index=0))
+Receive(m=AppendEntriesResponse(s2→s1, term=3, success=True, match_index=2))
+AdvanceCommitIndex(i=s1)
+ChangeConfig(i=s1, c=C(s1))
+AdvanceCommitIndex(i=s1)"""
     assert view(model, finished.final, "s1.role", "s1.log", "s1.commit_index") == {
         "s1.role": "Leader", "s1.log": ["t2:C(s1 s2 s3 | s1)", "t3:v1", "t3:C(s1)"],
         "s1.commit_index": 3}
@@ -617,6 +617,6 @@ def test_two_single_server_changes_in_a_row():
     assert (result.stats.distinct_states, result.stats.depth) == (192880, 48)
     done = result.witness("configuration_changed").trace
     assert [str(a) for a in done.actions if str(a).startswith("Change")] == [
-        "ChangeConfig(s1, C(s1 s2 s3))", "ChangeConfig(s1, C(s2 s3))"]
+        "ChangeConfig(i=s1, c=C(s1 s2 s3))", "ChangeConfig(i=s1, c=C(s2 s3))"]
     assert view(model, done.final, "s1.role", "s1.log") == {
         "s1.role": "Follower", "s1.log": ["t2:v1", "t2:C(s1 s2 s3)", "t2:C(s2 s3)"]}

@@ -19,13 +19,13 @@ def test_figure_8_draws_the_decisive_append_entries_as_received():
     lines = chart("raft-mutant-commit-previous-term.yaml")
     assert not [line for line in lines if "(not received)" in line]
     assert lines[-3:-1] == [
-        "    Note over s1: 19 · Receive(AppendEntriesRequest(s3→s1, term 5, prev t0@0, "
-        "entries [t3:v1], commit 0))<br/>log empty",
-        "    s3->>s1: AppendEntriesRequest(term 5, prev t0@0, entries [t3:v1], commit 0) "
-        "(sent at step 18)"]
+        "    Note over s1: 19 · Receive(m=AppendEntriesRequest(s3→s1, term=5, prev_log_index=0, "
+        "prev_log_term=0, entries=[t3:v1], commit_index=0))<br/>log empty",
+        "    s3->>s1: AppendEntriesRequest(term=5, prev_log_index=0, prev_log_term=0, "
+        "entries=[t3:v1], commit_index=0) (sent at step 18)"]
     # a request acted on without leaving the bag (UpdateTerm) is received too
-    assert ("    s1->>s2: AppendEntriesRequest(term 4, prev t0@0, entries [t2:v1], commit 0) "
-            "(sent at step 1)") in lines
+    assert ("    s1->>s2: AppendEntriesRequest(term=4, prev_log_index=0, prev_log_term=0, "
+            "entries=[t2:v1], commit_index=0) (sent at step 1)") in lines
 
 
 def test_every_server_the_conclusion_names_has_a_lifeline_in_server_order():
