@@ -15,7 +15,6 @@ from typing import NamedTuple
 from models.kit import ActorModel, on, step
 from models.kit.clock import Clock, on_timer
 from models.raft import LEADER, Receive, RequestVoteRequest, Server, Timeout
-from models.raft.records import server_name
 from models.raft_kv.model import ClientsNode, KvServer, RaftKV
 from models.raft_kv.records import KvServerState, Reply, Request, value_at
 
@@ -26,9 +25,6 @@ class RenewLease(NamedTuple):
 
     i: Server
     j: Server
-
-    def __str__(self) -> str:
-        return f"RenewLease({server_name(self.i)}, {server_name(self.j)})"
 
 
 class LeaseHeartbeat(NamedTuple):
@@ -41,10 +37,6 @@ class LeaseHeartbeat(NamedTuple):
     sent_at: int
     src, dst = "source", "dest"
 
-    def __str__(self) -> str:
-        return (f"LeaseHeartbeat({server_name(self.source)}→{server_name(self.dest)}, "
-                f"term {self.term}, sent at {self.sent_at})")
-
 
 class LeaseHeartbeatResponse(NamedTuple):
     source: Server
@@ -52,14 +44,6 @@ class LeaseHeartbeatResponse(NamedTuple):
     term: int
     sent_at: int
     src, dst = "source", "dest"
-
-    def __str__(self) -> str:
-        return (f"LeaseHeartbeatResponse({server_name(self.source)}→"
-                f"{server_name(self.dest)}, term {self.term}, sent at {self.sent_at})")
-
-
-for _kind in (LeaseHeartbeat, LeaseHeartbeatResponse):
-    _kind.__repr__ = _kind.__str__
 
 
 class TimedKvServer(KvServer):

@@ -582,7 +582,7 @@ def test_a_candidate_waits_for_the_servers_it_can_reach_and_no_longer():
                                  votes_granted=frozenset({0, 1}))
         state = start[:1] + (lost,) + start[2:]
         steps = [str(action) for action, _ in model.successors(state)]
-        assert ("Timeout(s2)" in steps) is fires
+        assert ("Timeout(i=s2)" in steps) is fires
         assert model.frozen == (frozenset({4}) if not heals else frozenset())
 
 

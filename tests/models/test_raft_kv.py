@@ -59,10 +59,10 @@ Receive(m=AppendEntriesRequest(s1→s2, term=1, prev_log_index=1, prev_log_term=
 Receive(m=AppendEntriesRequest(s1→s2, term=1, prev_log_index=1, prev_log_term=1, entries=[t1:Put(client=c1, key=x, value=1)], commit_index=1))
 Receive(m=AppendEntriesResponse(s2→s1, term=1, success=True, match_index=2))
 AdvanceCommitIndex(i=s1)
-Receive(m=Reply(server=s1, client=c1, result='ok'))
+Receive(m=Reply(s1→c1, result='ok'))
 Invoke(clients=0, call=Call(client=c2, op='read', key=x, value=None, server=s2))
 Receive(m=Request(c2→s2, op='read', key=x, value=None, seq=0))
-Receive(m=Reply(server=s2, client=c2, result=0))"""
+Receive(m=Reply(s2→c2, result=0))"""
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
     # s2 holds the write but has not learnt that it is committed
@@ -100,10 +100,10 @@ Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=
 Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=2, entries=[t2:Put(client=c1, key=x, value=1)], commit_index=1))
 Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=3))
 AdvanceCommitIndex(i=s2)
-Receive(m=Reply(server=s2, client=c1, result='ok'))
+Receive(m=Reply(s2→c1, result='ok'))
 Invoke(clients=0, call=Call(client=c2, op='read', key=x, value=None, server=s1))
 Receive(m=Request(c2→s1, op='read', key=x, value=None, seq=0))
-Receive(m=Reply(server=s1, client=c2, result=0))"""
+Receive(m=Reply(s1→c2, result=0))"""
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
     # s1 still believes it leads term 1
@@ -131,12 +131,12 @@ RequestVote(i=s2, j=s2)
 Receive(m=RequestVoteRequest(s2→s2, term=2, last_log_term=1, last_log_index=2))
 Receive(m=RequestVoteResponse(s2→s2, term=2, vote_granted=True))
 BecomeLeader(i=s2)
-Receive(m=Reply(server=s1, client=c1, result='ok'))
+Receive(m=Reply(s1→c1, result='ok'))
 Invoke(clients=0, call=Call(client=c2, op='read', key=x, value=None, server=s2))
 Receive(m=Request(c2→s2, op='read', key=x, value=None, seq=0))
 Receive(m=Heartbeat(s2→s1, term=2, client=c2, seq=0))
 Receive(m=HeartbeatResponse(s1→s2, term=2, client=c2, seq=0))
-Receive(m=Reply(server=s2, client=c2, result=0))"""
+Receive(m=Reply(s2→c2, result=0))"""
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
     # s2 holds the write, committed by s1, but its commit index does not cover it
@@ -154,7 +154,7 @@ def test_linearizable_paths_hold_and_their_reads_see_writes(name):
     # c2 reads 1 while c1's write is committed but c1 not yet answered
     assert history(model, witness.trace.final) == ["c1: write(x, 1)", "c2: read(x)",
                                                    "c2: → 1"]
-    assert str(witness.trace.actions[-1]) == "Receive(m=Reply(server=s1, client=c2, result=1))"
+    assert str(witness.trace.actions[-1]) == "Receive(m=Reply(s1→c2, result=1))"
 
 
 @pytest.mark.slow
@@ -212,10 +212,10 @@ Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=
 Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=2, entries=[t2:Put(client=c1, key=x, value=1)], commit_index=1))
 Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=3))
 AdvanceCommitIndex(i=s2)
-Receive(m=Reply(server=s2, client=c1, result='ok'))
+Receive(m=Reply(s2→c1, result='ok'))
 Invoke(clients=0, call=Call(client=c2, op='read', key=x, value=None, server=s1))
 Receive(m=Request(c2→s1, op='read', key=x, value=None, seq=0))
-Receive(m=Reply(server=s1, client=c2, result=0))"""
+Receive(m=Reply(s1→c2, result=0))"""
 
 
 def test_a_lease_read_beyond_the_drift_bound_is_stale():
@@ -378,9 +378,9 @@ def test_a_bad_partition_is_one_line_and_exit_2(tmp_path, partition, message):
 def test_a_renewal_round_answered_by_a_quorum_extends_the_lease():
     model = RaftKV(read_path="lease_read", timeouts=[2], max_msgs=1, horizon=3, renewals=1)
     (state,) = model.initial_states()
-    for wanted in ["Tick(now=1, lagging=None)", "RenewLease(s1, s2)",
-                   "Receive(LeaseHeartbeat(s1→s2, term 1, sent at 1))",
-                   "Receive(LeaseHeartbeatResponse(s2→s1, term 1, sent at 1))"]:
+    for wanted in ["Tick(now=1, lagging=none)", "RenewLease(i=s1, j=s2)",
+                   "Receive(m=LeaseHeartbeat(s1→s2, term=1, sent_at=1))",
+                   "Receive(m=LeaseHeartbeatResponse(s2→s1, term=1, sent_at=1))"]:
         state = dict((str(action), after) for action, after in model.successors(state))[wanted]
     s1, s2, s3 = model.servers_of(state)
     # s1's lease runs from the round's start; s2, which answered at 1, refuses
@@ -390,7 +390,7 @@ def test_a_renewal_round_answered_by_a_quorum_extends_the_lease():
     # its one round spent, s1 starts no other at a later reading
     later = dict((str(action), after) for action, after in model.successors(state))
     assert not any(name.startswith("RenewLease") for name in
-                   map(str, dict(model.successors(later["Tick(now=2, lagging=None)"]))))
+                   map(str, dict(model.successors(later["Tick(now=2, lagging=none)"]))))
 
 
 def test_only_lease_reads_renew_their_lease():
@@ -415,8 +415,8 @@ def test_a_renewed_lease_needs_twice_the_drift_margin():
     assert found.reason == "c2: read(x) → 0 after c1: write(x, 1) → ok completed"
     assert len(found.trace.actions) == 32
     assert [str(action) for action in found.trace.actions[1:4]] == [
-        "RenewLease(s1, s2)", "Receive(LeaseHeartbeat(s1→s2, term 1, sent at 1))",
-        "Receive(LeaseHeartbeatResponse(s2→s1, term 1, sent at 1))"]
+        "RenewLease(i=s1, j=s2)", "Receive(m=LeaseHeartbeat(s1→s2, term=1, sent_at=1))",
+        "Receive(m=LeaseHeartbeatResponse(s2→s1, term=1, sent_at=1))"]
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
     assert render(model, found) == STALE_AT_S1
