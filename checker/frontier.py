@@ -43,7 +43,7 @@ from itertools import count
 from typing import Any, BinaryIO, Iterable, Iterator
 
 #: States of a level kept as objects before the next chunks are pickled.
-WHOLE = 1 << 16
+WHOLE = 1 << 18
 #: Bytes of pickled chunks a level keeps in memory before it spills to disk.
 MEMORY = 1 << 25
 
