@@ -25,7 +25,8 @@ Running out of memory stops the search like a bound does (`stopped_by`
 "memory"): what was explored is reported. So does passing
 `config.memory_limit` ("memory_limit"), looked at before each chunk.
 Levels are held as `frontier.Frontier`s: objects up to a budget of states,
-pickled past it.
+pickled past it, on disk past a budget of bytes (and all of them once the
+memory limit is passed: only if that is not enough does the run stop).
 
 With `config.workers` > 1, the search runs, from its first large level
 on, in that many processes that each own a part of the states
@@ -47,7 +48,7 @@ from checker import checkpoint, partitioned, workers
 from checker.checkpoint import Checkpoints
 
 from checker.errors import CheckerError, ModelDefinitionError
-from checker.frontier import Frontier
+from checker.frontier import Frontier, WorkDirectory, release_memory
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
 from checker.model import Model, has_bounds
@@ -171,6 +172,8 @@ class _Search:
             # what the search must keep: the visited set and back-pointers).
             self.outside = FingerprintStore()
         self.pointers = BackPointers()
+        self.directory = WorkDirectory()  # where levels spill to disk
+        self.levels: tuple[Frontier, ...] = ()  # the level expanded and the next one
         self.generated = 0
         self.depth = 0
         self.action_counts: Counter[type] = Counter()
@@ -255,6 +258,8 @@ class _Search:
             self.stopped_by = "memory"
         finally:
             self._close_partitions()
+            self.levels = ()
+            self.directory.close()
         seconds = time.monotonic() - started
         self.reporter.finish(self.depth, len(self.pointers), self.generated)
         return self._result(seconds)
@@ -269,6 +274,7 @@ class _Search:
     def _resumed(self) -> Frontier:
         """The search as the last checkpoint left it; its next level."""
         values, frontier = self.checkpoints.load(self._identity())
+        frontier.directory = self.directory
         for name, value in values.items():
             setattr(self, name, value)
         self._activate()
@@ -284,17 +290,29 @@ class _Search:
     def _over_memory_limit(self) -> bool:
         """Whether the run holds more memory than `config.memory_limit`
         allows (this process's resident memory, and what each partition
-        process holds of its own): if so, it stops, as at a bound."""
+        process holds of its own): if so, the levels held go to disk, and
+        from then on every level (`Frontier.spill`); if that is not enough,
+        the run stops, as at a bound."""
         limit = self.config.memory_limit
         if limit is None:
             return False
+        if self._memory_held() <= limit:
+            return False
+        if not self.directory.everything and self.partitions is None:
+            self.directory.everything = True
+            for level in self.levels:
+                level.spill()
+            release_memory()
+            if self._memory_held() <= limit:
+                return False
+        self.stopped_by = "memory_limit"
+        return True
+
+    def _memory_held(self) -> int:
         held = workers.resident_memory()
         if self.partitions is not None:
             held += self.partitions.memory()
-        if held > limit:
-            self.stopped_by = "memory_limit"
-            return True
-        return False
+        return held
 
     def _stopping(self) -> bool:
         return self.stopped_by is not None or (
@@ -309,7 +327,7 @@ class _Search:
         level = self._admit_new(batch, found)
         self._settle(found)
         self.reporter.update(0, len(self.pointers), self.generated, len(level))
-        return Frontier(CHUNK, level)
+        return Frontier(CHUNK, level, directory=self.directory)
 
     def _expand(self, frontier: Frontier, deadline: float | None,
                 probe_only: bool = False) -> Frontier | list[Any]:
@@ -333,7 +351,8 @@ class _Search:
                 if new or self._stopping():
                     return new
             return []
-        next_level = Frontier(CHUNK)
+        next_level = Frontier(CHUNK, directory=self.directory)
+        self.levels = (frontier, next_level)
         for low, chunk in zip(range(first, first + len(frontier), CHUNK), frontier.take()):
             if self._stopping():
                 break

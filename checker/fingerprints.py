@@ -42,6 +42,8 @@ _EMPTY = 0
 _SALT = np.uint64(0x2545F4914F6CDD1D)
 _ZERO_STANDIN = np.uint64(0x1D8E4E27C47D124F)
 _MAX_LOAD = 0.7
+#: Slots of the old table moved at a time when the table grows.
+_MOVED = 1 << 20
 
 
 #: Entries of each table of remembered encodings before it starts over.
@@ -354,9 +356,13 @@ class FingerprintStore:
             bits = self._bits
             while needed > _MAX_LOAD * (1 << bits):
                 bits += 1
-            held = self._table[self._table != _EMPTY]
+            old = self._table
             self._bits, self._table = bits, np.zeros(1 << bits, dtype=np.uint64)
-            self._place(held)
+            # moved a block at a time: a copy of every fingerprint held
+            # would add half the old table to the peak memory
+            for low in range(0, len(old), _MOVED):
+                block = old[low:low + _MOVED]
+                self._place(block[block != _EMPTY])
         self._place(values)
         self._count = needed
 

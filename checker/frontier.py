@@ -1,4 +1,5 @@
-"""A level of the search: its states as objects up to a budget, then pickled.
+"""A level of the search: its states as objects up to a budget, then as
+pickled chunks in memory up to a budget of bytes, then on disk.
 
 A level's states are held until they are expanded, and the next level is
 built meanwhile. Held as objects, a state costs what it does not share with
@@ -13,10 +14,18 @@ Pickling is not free, though: a state read back shares no part with the
 model's memo tables and interned records, so they fill with equal copies
 and look-ups compare values where they compared identities (with every
 state pickled, Paxos 3×2×3 took 1.4 times the CPU and 1.2 times the peak
-memory). So a level keeps its first `whole` states as objects, the
-budget, and pickles only the chunks past it: a run whose levels fit the
-budget runs exactly as with lists, a larger one trades some speed for
-memory that grows by tens of bytes a state.
+memory). So a level keeps its first `whole` states as objects, and pickles
+only the chunks past them: a run whose levels fit that budget runs exactly
+as with lists, a larger one trades some speed for memory.
+
+Past `MEMORY` bytes of pickled chunks, a level goes on disk (it *spills*):
+its further chunks are appended to a file of the run's work directory
+(`WorkDirectory`) and read back in order, a chunk at a time, when the level
+is expanded; the file is removed once read. So a level's memory is bounded
+whatever its size; what grows with the run is the visited set and the
+back-pointers (24 bytes a state). A level that spills costs a write and a
+read of a few tens of bytes a state, which the system's page cache mostly
+absorbs.
 
 States that cannot be pickled (a model's own types may refuse) are kept as
 they are, a chunk at a time: the search does not depend on pickling.
@@ -24,26 +33,71 @@ they are, a chunk at a time: the search does not depend on pickling.
 
 from __future__ import annotations
 
+import ctypes
+import os
 import pickle
+import shutil
+import tempfile
 from collections import deque
-from typing import Any, Iterator
+from itertools import count
+from typing import Any, BinaryIO, Iterable, Iterator
 
 #: States of a level kept as objects before the next chunks are pickled.
 WHOLE = 1 << 18
+#: Bytes of pickled chunks a level keeps in memory before it spills to disk.
+MEMORY = 1 << 25
+
+
+class WorkDirectory:
+    """The run's folder for levels that spill to disk: made when the first
+    level spills (in the system's temporary folder, or `parent`), removed
+    with everything in it by `close`."""
+
+    def __init__(self, parent: str | None = None) -> None:
+        self.parent = parent
+        self.path: str | None = None
+        self.numbers = count()
+        #: From `spill_all` on, levels keep nothing in memory.
+        self.everything = False
+
+    def file(self) -> str:
+        """A new file's path in the folder."""
+        if self.path is None:
+            self.path = tempfile.mkdtemp(prefix="cmc-levels-", dir=self.parent)
+        return os.path.join(self.path, f"level-{next(self.numbers)}")
+
+    def close(self) -> None:
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path = None
 
 
 class Frontier:
     """States in order, appended and then read once, `size` at a time; the
-    chunks past the first `whole` states are pickled."""
+    chunks past the first `whole` states are pickled, and those past
+    `memory` bytes of them written to a file of `directory`."""
 
-    __slots__ = ("size", "whole", "chunks", "pending", "count")
+    __slots__ = ("size", "whole", "memory", "directory", "chunks", "pending", "count",
+                 "held", "path", "writer", "reader", "reading")
 
-    def __init__(self, size: int, states: list[Any] = (), whole: int | None = None) -> None:
+    def __init__(self, size: int, states: list[Any] = (), whole: int | None = None,
+                 directory: WorkDirectory | None = None, memory: int | None = None) -> None:
         self.size = size
         self.whole = WHOLE if whole is None else whole
-        self.chunks: deque[bytes | list[Any]] = deque()
+        self.memory = MEMORY if memory is None else memory
+        self.directory = directory
+        if directory is not None and directory.everything:
+            self.whole = self.memory = 0
+        # each chunk as a list of states, pickled (bytes), or on disk (the
+        # length of its pickle, the next one in the level's file)
+        self.chunks: deque[list[Any] | bytes | int] = deque()
         self.pending: list[Any] = []  # the last chunk, until it is whole
         self.count = 0
+        self.held = 0  # bytes of the pickled chunks in memory
+        self.path: str | None = None  # the level's file, once it spills
+        self.writer: BinaryIO | None = None
+        self.reader: BinaryIO | None = None
+        self.reading = False  # once `take` began
         self.extend(states)
 
     def __len__(self) -> int:
@@ -53,23 +107,67 @@ class Frontier:
         pending = self.pending
         pending += states
         size = self.size
-        held = self.count - len(pending) + len(states)  # states in whole chunks so far
+        placed = self.count - len(pending) + len(states)  # states in whole chunks so far
         self.count += len(states)
         if len(pending) >= size:
             full = len(pending) - len(pending) % size
             for low in range(0, full, size):
                 chunk = pending[low:low + size]
-                self.chunks.append(chunk if held < self.whole else pack(chunk))
-                held += size
+                self._place(chunk if placed < self.whole else pack(chunk))
+                placed += size
             del pending[:full]
+
+    def _place(self, chunk: list[Any] | bytes) -> None:
+        if type(chunk) is bytes:
+            if self.held + len(chunk) > self.memory and self.directory is not None:
+                self._write(chunk)
+                return
+            self.held += len(chunk)
+        self.chunks.append(chunk)
+
+    def _write(self, chunk: bytes) -> None:
+        if self.writer is None:
+            if self.path is None:
+                self.path = self.directory.file()
+            self.writer = open(self.path, "ab")
+        self.writer.write(chunk)
+        self.chunks.append(len(chunk))
+
+    def spill(self) -> None:
+        """Write the chunks held in memory to disk (objects pickled first)
+        and keep nothing in memory from now on: when the run is short of
+        memory. A level already being read is left as it is."""
+        if self.directory is None or self.reading:
+            return
+        self.whole = self.memory = 0
+        if all(type(chunk) is int for chunk in self.chunks):
+            return
+        self.writer = self._close(self.writer)
+        held, path = self.chunks, self.path
+        self.chunks, self.held, self.path = deque(), 0, None
+        # in order, those already on disk read back and written again
+        for chunk in _read(held, path):
+            self._place(pack(chunk) if type(chunk) is list else chunk)
+        if path is not None:
+            os.unlink(path)
 
     def take(self) -> Iterator[list[Any]]:
         """The states, `size` at a time (the last chunk may be shorter), in
         order; each chunk is let go once read, so that a level's memory is
-        freed as it is expanded."""
+        freed as it is expanded (and its file removed once read)."""
         chunks = self.chunks
+        self.writer = self._close(self.writer)
+        self.reading = True
         while chunks:
-            yield unpack(chunks.popleft())
+            chunk = chunks.popleft()
+            if type(chunk) is int:
+                if self.reader is None:
+                    self.reader = open(self.path, "rb")
+                chunk = self.reader.read(chunk)
+            else:
+                self.held -= len(chunk) if type(chunk) is bytes else 0
+            yield unpack(chunk)
+        self.discard()
         if self.pending:
             pending, self.pending = self.pending, []
             yield pending
@@ -77,14 +175,65 @@ class Frontier:
     def states(self) -> list[Any]:
         """All the states, without consuming them."""
         every: list[Any] = []
-        for chunk in self.chunks:
+        if self.writer is not None:
+            self.writer.flush()
+        for chunk in _read(self.chunks, self.path):
             every += unpack(chunk)
         return every + self.pending
 
+    def discard(self) -> None:
+        """Remove the level's file, if it has one (also for a level not
+        read to its end)."""
+        self.writer = self._close(self.writer)
+        self.reader = self._close(self.reader)
+        if self.path is not None:
+            os.unlink(self.path)
+            self.path = None
+
+    @staticmethod
+    def _close(file: BinaryIO | None) -> None:
+        if file is not None:
+            file.close()
+
     @property
     def pickled(self) -> int:
-        """The chunks held pickled."""
-        return sum(type(chunk) is bytes for chunk in self.chunks)
+        """The chunks held pickled, in memory or on disk."""
+        return sum(type(chunk) is not list for chunk in self.chunks)
+
+    @property
+    def on_disk(self) -> int:
+        """The chunks on disk."""
+        return sum(type(chunk) is int for chunk in self.chunks)
+
+    def _in_memory(self) -> list[list[Any] | bytes]:
+        if self.writer is not None:
+            self.writer.flush()
+        return list(_read(self.chunks, self.path))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a checkpoint holds the whole level: the chunks on disk come in too
+        return {"size": self.size, "whole": self.whole, "memory": self.memory,
+                "chunks": self._in_memory(), "pending": self.pending,
+                "count": self.count}
+
+    def __setstate__(self, saved: dict[str, Any]) -> None:
+        self.size, self.whole, self.memory = saved["size"], saved["whole"], saved["memory"]
+        self.chunks, self.pending = deque(saved["chunks"]), saved["pending"]
+        self.count = saved["count"]
+        self.held = sum(len(chunk) for chunk in self.chunks if type(chunk) is bytes)
+        self.directory = self.path = self.writer = self.reader = None
+        self.reading = False
+
+
+def _read(chunks: Iterable[list[Any] | bytes | int], path: str | None
+          ) -> Iterator[list[Any] | bytes]:
+    """`chunks` in order, those on disk read back from `path` (pickled)."""
+    if path is None:
+        yield from chunks
+        return
+    with open(path, "rb") as file:
+        for chunk in chunks:
+            yield file.read(chunk) if type(chunk) is int else chunk
 
 
 def pack(states: list[Any]) -> bytes | list[Any]:
@@ -97,3 +246,13 @@ def pack(states: list[Any]) -> bytes | list[Any]:
 
 def unpack(chunk: bytes | list[Any]) -> list[Any]:
     return pickle.loads(chunk) if type(chunk) is bytes else chunk
+
+
+def release_memory() -> None:
+    """Hand the memory freed by a spill back to the system, so that the
+    resident memory measured next shows it (glibc keeps freed small blocks
+    otherwise); nothing where there is no glibc."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

@@ -1,7 +1,8 @@
 """Back-pointers for every visited state, and traces rebuilt from them.
 
 For each distinct state the engine keeps only where it came from: its
-parent's number and which successor of the parent it was (8 bytes). A trace
+parent's number and which successor of the parent it was (5 bytes: 4 and,
+as long as no state has more than 256 successors, 1). A trace
 is rebuilt as TLC does, by re-executing those steps from an initial state;
 the model's successor order is part of its contract, and replay checks it.
 """
@@ -16,6 +17,9 @@ from checker.result import Step, Trace
 from checker.symmetry import compose, inverse
 
 NO_PARENT = 0xFFFFFFFF
+#: Type codes of the ordinals' array, narrowest first: it is widened when
+#: an ordinal does not fit.
+_ORDINAL_CODES = "BHI"
 
 
 class BackPointers:
@@ -28,7 +32,7 @@ class BackPointers:
 
     def __init__(self) -> None:
         self.parents = array("I")
-        self.ordinals = array("I")
+        self.ordinals = array(_ORDINAL_CODES[0])
 
     def __len__(self) -> int:
         return len(self.parents)
@@ -36,7 +40,14 @@ class BackPointers:
     def extend(self, parents: list[int], ordinals: list[int]) -> None:
         """Record new states, numbered in order after those already held."""
         self.parents.extend(parents)
-        self.ordinals.extend(ordinals)
+        held = len(self.ordinals)
+        try:
+            self.ordinals.extend(ordinals)
+        except OverflowError:
+            del self.ordinals[held:]  # the ordinals that fitted, added one by one
+            wider = _ORDINAL_CODES[_ORDINAL_CODES.index(self.ordinals.typecode) + 1]
+            self.ordinals = array(wider, self.ordinals)
+            self.extend([], ordinals)
 
     def location(self, number: int) -> tuple[int, int]:
         return self.parents[number], self.ordinals[number]

@@ -1,14 +1,17 @@
-"""`CheckConfig.memory_limit` stops a run as a bound does, with what it
-explored; the compact frontier (`checker.frontier`) changes no result."""
+"""`CheckConfig.memory_limit` sends the levels to disk and, if that is not
+enough, stops a run as a bound does, with what it explored; the compact
+frontier (`checker.frontier`), in memory or on disk, changes no result."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import pickle
 
 import pytest
 
-from checker import CheckConfig, check, workers
-from checker.frontier import Frontier
+from checker import CheckConfig, check, explore, frontier as frontiers, workers
+from checker.frontier import Frontier, WorkDirectory
 from tests.checker.test_workers import Grid, tiny_chunks
 from tests.spec_runs import outcome
 
@@ -30,12 +33,44 @@ def meter(monkeypatch):
 
 def test_a_run_past_its_memory_limit_stops_with_what_it_explored(meter):
     # one look before each level and one before each chunk (one per level
-    # here): the 11th look, before level 5, is over 10 MiB
+    # here): the 11th look, before level 5, is over 10 MiB; the levels go
+    # to disk and the 12th look is still over
     result = check(Grid(side=30), CheckConfig(memory_limit=10 * MIB))
     assert (result.verdict, result.stopped_by) == ("incomplete", "memory_limit")
     assert (result.stats.distinct_states, result.stats.depth) == (1 + 2 + 3 + 4 + 5 + 6, 5)
-    assert len(meter) == 11
+    assert len(meter) == 12
     assert result.stats.generated_states == 1 + 2 * (1 + 2 + 3 + 4 + 5)
+
+
+def test_a_run_past_its_memory_limit_goes_on_with_its_levels_on_disk(monkeypatch):
+    # the memory held grows by 1 MiB a look until the levels go to disk,
+    # which gives back 5 MiB and keeps it from growing
+    held, spilled, files = [0], [], []
+
+    def resident_memory() -> int:
+        held[0] += 0 if spilled else MIB
+        return held[0]
+
+    def release_memory() -> None:
+        spilled.append(1)
+        held[0] -= 5 * MIB
+
+    monkeypatch.setattr(workers, "resident_memory", resident_memory)
+    monkeypatch.setattr(explore, "release_memory", release_memory)
+    made = WorkDirectory.file
+    monkeypatch.setattr(WorkDirectory, "file",
+                        lambda directory: files.append(1) or made(directory))
+    config = CheckConfig(keep_going=True)
+    with tiny_chunks(2, whole=4):
+        limited = check(Grid(side=12), dataclasses.replace(config, memory_limit=10 * MIB,
+                                                           workers=1))
+    assert (limited.verdict, limited.stopped_by) == ("violated", None)
+    assert outcome(limited) == outcome(check(Grid(side=12), config))
+    # the 11th look, before level 4, is over 10 MiB: from then on every
+    # level is written to disk, levels 4 to 23 (the last, 24, is a single
+    # state, never a whole chunk)
+    assert len(spilled) == 1 and len(files) == 20
+    assert limited.stats.distinct_states == 13 * 13
 
 
 def test_a_run_within_its_memory_limit_is_complete(meter):
@@ -83,3 +118,49 @@ def test_a_frontier_pickled_two_states_at_a_time_gives_the_same_result():
     whole = check(Grid(side=12), config)  # levels of 13 states or fewer: none pickled
     assert outcome(pickled) == outcome(whole)
     assert (pickled.stats.distinct_states, pickled.stats.depth) == (13 * 13, 24)
+
+
+def test_a_frontier_past_its_bytes_in_memory_spills_to_disk_and_reads_back_in_order(tmp_path):
+    directory = WorkDirectory(str(tmp_path))
+    # 1 chunk of objects, then pickled chunks: 2 in memory (the budget is
+    # the size of two), the others on disk
+    first = frontiers.pack([(1, k) for k in range(3)])
+    frontier = Frontier(3, [(0, k) for k in range(3)], whole=3, directory=directory,
+                        memory=2 * len(first))
+    for level in range(1, 6):
+        frontier.extend([(level, k) for k in range(3)])
+    frontier.extend([(6, 0)])
+    assert [type(chunk) for chunk in frontier.chunks] == [list, bytes, bytes, int, int, int]
+    assert frontier.on_disk == 3 and len(os.listdir(directory.path)) == 1
+    everything = [(level, k) for level in range(6) for k in range(3)] + [(6, 0)]
+    assert frontier.states() == everything  # not consumed
+    restored = pickle.loads(pickle.dumps(frontier))  # as a checkpoint keeps it
+    assert [type(chunk) for chunk in restored.chunks] == [list] + [bytes] * 5
+    assert [state for chunk in frontier.take() for state in chunk] == everything
+    assert os.listdir(directory.path) == []  # the level's file, once read
+    assert [state for chunk in restored.take() for state in chunk] == everything
+    directory.close()
+    assert not os.path.exists(tmp_path / "cmc-levels") and os.listdir(tmp_path) == []
+
+
+def test_a_frontier_told_to_spill_writes_its_objects_and_bytes_to_disk_in_order(tmp_path):
+    directory = WorkDirectory(str(tmp_path))
+    frontier = Frontier(2, [(0, k) for k in range(7)], whole=2, directory=directory)
+    assert [type(chunk) for chunk in frontier.chunks] == [list, bytes, bytes]
+    frontier.spill()
+    frontier.extend([(1, 0)])  # and later chunks go to disk too
+    assert [type(chunk) for chunk in frontier.chunks] == [int] * 4
+    assert frontier.states() == [(0, k) for k in range(7)] + [(1, 0)]
+    assert [len(chunk) for chunk in frontier.take()] == [2, 2, 2, 2]
+    directory.close()
+
+
+def test_a_frontier_not_read_to_its_end_leaves_no_file(tmp_path):
+    directory = WorkDirectory(str(tmp_path))
+    frontier = Frontier(1, [(k,) for k in range(4)], whole=0, directory=directory,
+                        memory=0)
+    assert frontier.on_disk == 4
+    assert next(frontier.take()) == [(0,)]
+    frontier.discard()
+    assert os.listdir(directory.path) == []
+    directory.close()
