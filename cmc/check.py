@@ -22,8 +22,10 @@ from cmc.options import Seconds, fingerprint_options, ray_option, workers_option
 @click.option("--time-limit", type=Seconds(), metavar="SECONDS",
               help="Stop after this many seconds (overrides the spec).")
 @click.option("--memory-limit", type=click.IntRange(min=1), metavar="MIB",
-              help="Stop the run, as at a bound (incomplete, reporting what it explored), "
-                   "once it holds more than MIB mebibytes: this process's resident memory "
+              help="Once the run holds more than MIB mebibytes, keep the levels of states "
+                   "waiting to be expanded on disk (one process), and if it still holds more, "
+                   "stop, as at a bound (incomplete, reporting what it explored). Counted: "
+                   "this process's resident memory "
                    "and what each partition process holds of its own, looked at every "
                    "chunk of states (every level when --workers shares the search). The "
                    "graph of temporal properties is not limited.")
