@@ -44,6 +44,7 @@ import signal
 import tempfile
 import time
 from collections import Counter
+from itertools import chain
 from multiprocessing import get_context
 from typing import Any
 
@@ -226,7 +227,8 @@ class _Part:
         chosen = [order[p] for p in positions]
         new_keys = keys[chosen]
         new_states = list(map(states.__getitem__, chosen))
-        self._share(new_states, [p for p, k in enumerate(chosen) if k >= local])
+        self._share(new_states, [p for p, k in enumerate(chosen) if k >= local],
+                    states[:local])
         found: dict[str, Any] = {}
         if not probe_only:
             key_list = new_keys.tolist()
@@ -236,15 +238,18 @@ class _Part:
         self.new = new_states
         return new_keys, list(map(actions.__getitem__, chosen)), found
 
-    def _share(self, states: list[Any], arrived: list[int]) -> None:
+    def _share(self, states: list[Any], arrived: list[int], own: list[Any]) -> None:
         """Make the states at positions `arrived` (new here, and pickled by
-        another process) of the equal parts already held where there are
-        some: such states share nothing with the states held here, and the
-        caches of the model and of the fingerprints find a part at once
-        only when it is the same object."""
+        another process) of the equal parts that this process's `own`
+        successors hold, or that earlier arrivals held: such states share
+        nothing with the states held here, and the caches of the model and
+        of the fingerprints find a part at once only when it is the same
+        object."""
         parts = self.parts
         if len(parts) > _PARTS:
             parts.clear()
+        own = [state for state in own if type(state) is tuple]
+        parts.update(zip(chain.from_iterable(own), chain.from_iterable(own)))  # at C speed
         share = parts.setdefault
         for p in arrived:
             state = states[p]
