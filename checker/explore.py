@@ -192,6 +192,7 @@ class _Search:
         self.worker_memory = 0  # the most a worker process held of its own
         self.partitions: partitioned.Partitions | None = None
         self.partition_store_bytes = 0  # the visited sets of the other partitions
+        self.sent: Any = None  # in a partition process, what it sent to other owners
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
             if self.symmetry else None
         if config.deadlock:
@@ -478,6 +479,11 @@ class _Search:
                 f"model {self.model.name!r}: a state is not hashable or cannot be "
                 f"fingerprinted ({error}); build states from tuples, frozensets, named "
                 "tuples and frozen dataclasses of ints, strings, bools and None") from None
+        if self.sent is not None and fresh:
+            # in a partition process: a state sent to its owner before was
+            # within the bounds, and is visited there (`partitioned`)
+            fresh = list(map(fresh.__getitem__, self.sent.unseen(
+                list(map(fingerprints.__getitem__, fresh)))))
         every = (fingerprints, parents)  # each step's, for `_cut_off`
         if len(fresh) < len(fingerprints):
             next_states = list(map(next_states.__getitem__, fresh))

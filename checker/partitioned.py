@@ -44,7 +44,7 @@ import signal
 import tempfile
 import time
 from collections import Counter
-from itertools import repeat
+from itertools import chain
 from multiprocessing import get_context
 from typing import Any
 
@@ -57,7 +57,7 @@ from checker.properties import BOUND_STOP
 
 _ORDINAL_BITS = 32
 _ORDINALS = (1 << _ORDINAL_BITS) - 1
-#: Parts of received states remembered (`_Part._shared`) before starting over.
+#: Parts of received states remembered (`_Part._share`) before starting over.
 _PARTS = 1 << 16
 
 
@@ -103,6 +103,7 @@ class _Part:
         # the states this process sent to other owners (they are visited
         # or lost to an earlier key: never worth sending again)
         self.sent = ExactStore() if search.config.exact else FingerprintStore()
+        search.sent = self.sent  # its successors met again are not looked at again
         self.level = 0
         self.own: list[tuple] = []  # batches sent to itself
         self.new: list[Any] = []  # admitted, waiting for their numbers
@@ -148,7 +149,9 @@ class _Part:
         search, numbers = self.search, self.numbers
         local: dict[str, Any] = {}
         batch = search._steps_of(states, low, local)
-        generated.update(zip(repeat(chunk), batch.action_types))
+        # counted by type first, at C speed: a pair per step would cost more
+        for action, n in Counter(batch.action_types).items():
+            generated[chunk, action] += n
         for name, occurrence in local.items():
             parent, ordinal = occurrence.location
             number = int(numbers[parent])
@@ -199,6 +202,7 @@ class _Part:
         actions: list[type] = []
         states: list[Any] = []
         received = list(self.own)
+        local = sum(len(batch[0]) for batch in received)  # the first `local` are its own
         self.own = []
         for source in range(self.count):
             if source == self.index:
@@ -214,7 +218,7 @@ class _Part:
         for batch in received:
             fingerprints += batch[0]
             actions += batch[2]
-            states += map(self._shared, batch[3])
+            states += batch[3]
         keys = (np.concatenate([batch[1] for batch in received]) if received
                 else np.zeros(0, dtype=np.uint64))
         order = np.argsort(keys, kind="stable").tolist()
@@ -223,6 +227,8 @@ class _Part:
         chosen = [order[p] for p in positions]
         new_keys = keys[chosen]
         new_states = list(map(states.__getitem__, chosen))
+        self._share(new_states, [p for p, k in enumerate(chosen) if k >= local],
+                    states[:local])
         found: dict[str, Any] = {}
         if not probe_only:
             key_list = new_keys.tolist()
@@ -232,17 +238,23 @@ class _Part:
         self.new = new_states
         return new_keys, list(map(actions.__getitem__, chosen)), found
 
-    def _shared(self, value: Any) -> Any:
-        """`value` made of the equal parts already held where there are
-        some: states that arrive pickled share nothing with the states held
-        here, and the caches of the model and of the fingerprints find a
-        part at once only when it is the same object."""
-        if type(value) is not tuple:
-            return value
+    def _share(self, states: list[Any], arrived: list[int], own: list[Any]) -> None:
+        """Make the states at positions `arrived` (new here, and pickled by
+        another process) of the equal parts that this process's `own`
+        successors hold, or that earlier arrivals held: such states share
+        nothing with the states held here, and the caches of the model and
+        of the fingerprints find a part at once only when it is the same
+        object."""
         parts = self.parts
         if len(parts) > _PARTS:
             parts.clear()
-        return tuple([parts.setdefault(part, part) for part in value])
+        own = [state for state in own if type(state) is tuple]
+        parts.update(zip(chain.from_iterable(own), chain.from_iterable(own)))  # at C speed
+        share = parts.setdefault
+        for p in arrived:
+            state = states[p]
+            if type(state) is tuple:
+                states[p] = tuple(map(share, state, state))
 
     def settle(self, numbers: np.ndarray, level_first: int) -> None:
         """The new states kept (the first `len(numbers)` in key order) become
@@ -456,6 +468,7 @@ def _serve(part: _Part, connection: Any) -> None:
     # Ctrl-C reaches the whole process group: the main process handles it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     search = part.search
+    memory = workers.private_memory()
     try:
         while True:
             request = connection.recv()
@@ -464,11 +477,14 @@ def _serve(part: _Part, connection: Any) -> None:
                 reply = part.expand(*request[1:])
             elif request[0] == "admit":
                 reply = part.admit(*request[1:])
+                # measured once a level, when it holds the most (reading
+                # the system's figures costs milliseconds in a large process)
+                memory = workers.private_memory()
             else:
                 part.settle(*request[1:])
                 continue
-            connection.send(("done", (reply, search.canonical_seconds,
-                                      workers.private_memory(), search.store.nbytes)))
+            connection.send(("done", (reply, search.canonical_seconds, memory,
+                                      search.store.nbytes)))
     except BaseException as error:  # reported to the main process, which decides
         try:
             connection.send(("failed", f"{type(error).__name__}: {error}"))

@@ -242,8 +242,10 @@ class _Group:
     network components its handlers take or read (the group's view), so
     they are planned once per distinct (records, view) and remembered
     (`plans`); a plan is made from each node's steps, remembered per
-    (node, record, view) (`node_plans`), made from handler results,
-    remembered per (node, handler, record, input) (`ActorModel._outcomes`).
+    (node, record, view) (`node_steps`), made from the node's planned
+    handler results, remembered per (node, record, its part of the view)
+    (`node_plans`), made from handler results, remembered per (node,
+    handler, record, input) (`ActorModel._outcomes`).
     """
 
     def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
@@ -261,7 +263,9 @@ class _Group:
         self.slots = [slot for _, slot in self.nodes if slot is not None]
         # positions in the view of the types whose messages are for one node
         self.addressed = [i for i, k in enumerate(self.view) if model.network.addressed(k)]
+        self.role = role
         self.plans = Memo(self._plan_for_key)
+        self.node_steps = Memo(self._node_steps)
         self.node_plans = Memo(self._node_plan)
         # The key of `plans` in a state: the records of the group's nodes
         # and the network components of its view, as one tuple, or the
@@ -289,32 +293,42 @@ class _Group:
                           parts[len(self.slots):len(self.slots) + len(self.view)], clock)
 
     def _plan(self, records: tuple, view: tuple, clock: Any = None) -> tuple:
-        """The group's steps, as the network's `compile` makes them from
+        """The group's steps: each node's (`node_steps`), in node order."""
+        records = iter(records)
+        node_steps = self.node_steps
+        plan: tuple = ()
+        for node, slot in self.nodes:
+            plan += node_steps[node, next(records) if slot is not None else None, view, clock]
+        return plan
+
+    def _node_steps(self, key: tuple) -> tuple:
+        """The steps of node `key[0]` with record `key[1]` in view `key[2]`
+        and clock `key[3]`, as the network's `compile` makes them from
         (action, slot of the node's record or None, its new record, whether
         the record changes, message received or None, messages sent as
-        (type index, message))."""
-        records = iter(records)
+        (type index, message)). Remembered apart from the group's plans:
+        a node's record recurs with many records of the other nodes (and,
+        in a partitioned search, in every process)."""
+        node, record, view, clock = key
+        slot = self.model._slot.get((self.role, node.id))
         network = self.model.network
+        reading = self.model._reading(clock, node)
+        if reading is False:
+            return ()  # paused: the node does nothing
+        mine = view
+        if self.addressed:  # some types in view are for one node each: its part
+            mine = list(view)
+            for i in self.addressed:
+                mine[i] = network.for_node(self.view[i], view[i], node)
+            mine = tuple(mine)
         components = dict(zip(self.view, view))
         planned = []
-        for node, slot in self.nodes:
-            record = next(records) if slot is not None else None
-            reading = self.model._reading(clock, node)
-            if reading is False:
-                continue  # paused: the node does nothing
-            mine = view
-            if self.addressed:  # some types in view are for one node each: its part
-                mine = list(view)
-                for i in self.addressed:
-                    mine[i] = network.for_node(self.view[i], view[i], node)
-                mine = tuple(mine)
-            for action, new_record, received, sends in self.node_plans[node, record, mine,
-                                                                       reading]:
-                changed = new_record != record
-                if not changed and received is None and network.sent_already(
-                        components, sends):
-                    continue  # sends again what was sent: changes nothing
-                planned.append((action, slot, new_record, changed, received, sends))
+        for action, new_record, received, sends in self.node_plans[node, record, mine,
+                                                                   reading]:
+            changed = new_record != record
+            if not changed and received is None and network.sent_already(components, sends):
+                continue  # sends again what was sent: changes nothing
+            planned.append((action, slot, new_record, changed, received, sends))
         return network.compile(planned)
 
     def _node_plan(self, key: tuple) -> tuple:
@@ -368,7 +382,8 @@ class _Deliveries:
     order, its receipt by the node it is for (each node that takes it, if
     it names none), then the network's faults on it, as raft.tla's Next
     lists ``Receive(m)``, ``DuplicateMessage(m)`` and ``DropMessage(m)``.
-    A receipt is remembered per (receiver's record, message)."""
+    A receipt is remembered per (receiver's record, message), what the
+    network offers (messages, their faults) per network value."""
 
     def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
         self.model = model
@@ -394,6 +409,7 @@ class _Deliveries:
                                (dst, slots)))
         self.ordered = [Memo(lambda component: tuple(network.deliverable(component, None)))
                         for _ in model.messages]
+        self.deliveries = Memo(self._deliveries)
 
     def _receipt_of(self, k: int, taker: tuple, nodes: list, dst: int | None,
                     slots: dict) -> Callable:
@@ -416,48 +432,73 @@ class _Deliveries:
             return tuple(found)
         return receipts
 
-    def expand(self, state: tuple, out: list) -> None:
+    def _deliveries(self, net: tuple) -> tuple:
+        """What network value `net` offers, remembered per value (a
+        network value recurs with many records): its size, and each
+        message in the network's order as (message, memo of its receipts
+        or None, its receivers' slots, the network once it is received,
+        the duplicate step or None, the drop step or None)."""
         network = self.model.network
-        net = state[-1]
         drops, duplicates = net[-1][:2]
         capacity = network.capacity
         size = 0 if capacity is None else network.size(net)
         room = capacity is None or size < capacity
-        drop, duplicate = network.drop_action, network.duplicate_action
+        found = []
         for k, receipts, where in self.kinds:
             component = net[k]
             if not component:
                 continue
             for message in self.ordered[k][component]:
+                receivers = ()
                 if receipts is not None:
                     dst, slots = where
-                    records = (state[slots[message[dst]]],) if dst is not None else tuple(
-                        state[slot] for slot in slots.values())
-                    for action, slot, new_record, changed, stays, sends in \
-                            receipts[records, message]:
-                        new_net = net if stays else network.receive(net, k, message)
-                        if sends:
-                            if (not changed and capacity is not None
-                                    and size - (not stays) + len(sends) > capacity):
-                                continue  # into a full bag (see `Bag`)
-                            new_net = network.send(new_net, sends)
-                        if changed:
-                            parts = list(state)
-                            parts[slot] = new_record
-                            parts[-1] = new_net
-                            out.append((action, tuple(parts)))
-                        elif new_net != net:
-                            out.append((action, state[:-1] + (new_net,)))
+                    receivers = ((slots[message[dst]],) if dst is not None
+                                 else tuple(slots.values()))
+                received = network.receive(net, k, message)
+                duplicate = drop = None
                 if room and (duplicates is None or duplicates):
                     after = network.send(net, ((k, message),))
                     if duplicates is not None:
                         after = after[:-1] + ((drops, duplicates - 1) + net[-1][2:],)
-                    out.append((duplicate(message), state[:-1] + (after,)))
+                    duplicate = (network.duplicate_action(message), after)
                 if drops is None or drops:
-                    after = network.receive(net, k, message)
+                    after = received
                     if drops is not None:
                         after = after[:-1] + ((drops - 1, duplicates) + net[-1][2:],)
-                    out.append((drop(message), state[:-1] + (after,)))
+                    drop = (network.drop_action(message), after)
+                found.append((message, receipts, receivers, received, duplicate, drop))
+        return size, tuple(found)
+
+    def expand(self, state: tuple, out: list) -> None:
+        net = state[-1]
+        size, deliveries = self.deliveries[net]
+        if not deliveries:
+            return
+        network = self.model.network
+        capacity = network.capacity
+        rest = state[:-1]
+        for message, receipts, receivers, received, duplicate, drop in deliveries:
+            if receipts is not None:
+                records = tuple(map(state.__getitem__, receivers))
+                for action, slot, new_record, changed, stays, sends in \
+                        receipts[records, message]:
+                    new_net = net if stays else received
+                    if sends:
+                        if (not changed and capacity is not None
+                                and size - (not stays) + len(sends) > capacity):
+                            continue  # into a full bag (see `Bag`)
+                        new_net = network.send(new_net, sends)
+                    if changed:
+                        parts = list(state)
+                        parts[slot] = new_record
+                        parts[-1] = new_net
+                        out.append((action, tuple(parts)))
+                    elif new_net != net:
+                        out.append((action, rest + (new_net,)))
+            if duplicate is not None:
+                out.append((duplicate[0], rest + (duplicate[1],)))
+            if drop is not None:
+                out.append((drop[0], rest + (drop[1],)))
 
 
 def _between(a: tuple[str, int], b: tuple[str, int]) -> str:
@@ -995,13 +1036,15 @@ class ActorModel(Model):
     def memo_stats(self) -> dict[str, int]:
         """Look-ups and misses of the memo tables: a group's planned steps
         (one look-up per group per state expanded), a node's planned steps
-        (looked up on a group's miss) and handler runs (on a node's miss)."""
+        (looked up, through `_Group.node_steps`, on a group's miss) and
+        handler runs (on a node's miss)."""
         groups = [group for group in self._groups if isinstance(group, _Group)]
         return {"plan_lookups": self._expanded * len(groups),
                 "plan_misses": sum(group.plans.misses for group in groups),
                 "node_plan_misses": sum(group.node_plans.misses for group in groups),
                 "handler_runs": self._outcomes.misses,
-                "restarts": sum(group.plans.restarts + group.node_plans.restarts
+                "restarts": sum(group.plans.restarts + group.node_steps.restarts
+                                + group.node_plans.restarts
                                 for group in groups) + self._outcomes.restarts}
 
     # -- symmetry, derived -----------------------------------------------------------------

@@ -228,7 +228,8 @@ class Network:
         return False
 
     def compile(self, planned: list[tuple]) -> tuple:
-        """A group's planned steps in the form `expand` takes."""
+        """A group's planned steps in the form `expand` takes, step by
+        step: the kit compiles each node's steps apart and joins them."""
         return tuple(planned)
 
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
