@@ -263,7 +263,8 @@ SLOW = {"paxos-3a-2v-3b", "paxos-textbook", "raft-election", "raft-log-healing",
         "lease-mutant-keepalive-never-renews", "lease-two-believe-with-fencing", "raft-kv-log-read",
         "lease-slow-link-2000ms", "raft-kv-lease-read", "paxos-3a-2v-3b-symmetry",
         "paxos-textbook-mutant-accept-below-promise", "paxos-textbook-mutant-no-adopt",
-        "raft-checkquorum-off", "raft-membership-direct", "lease-crash-failover-ttl-5s"}
+        "raft-checkquorum-off", "raft-membership-direct", "lease-crash-failover-ttl-5s",
+        "raft-kv-read-index-partition", "raft-kv-lease-read-partition"}
 
 
 @pytest.mark.parametrize("path", [
