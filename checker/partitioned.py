@@ -346,6 +346,9 @@ class Partitions:
             return Level(0)
         self._send(("admit", probe_only))
         admitted = [self.part.admit(probe_only)] + self._replies(deadline)
+        if any(reply[0] is None for reply in admitted):  # a child overdue in admitting
+            search.stopped_by = "time_limit"
+            return Level(0)
         found: dict[str, Any] = {}
         for reply in replies:
             for name, occurrence in reply[0].items():

@@ -354,6 +354,24 @@ def test_a_stopped_worker_does_not_defeat_the_time_limit():
         os.waitpid(-1, os.WNOHANG)
 
 
+def test_a_worker_stopped_while_admitting_does_not_defeat_the_time_limit(monkeypatch):
+    # the parent waited for admissions until the deadline and then read the
+    # overdue marker as a child's findings (AttributeError: 'bool' ...)
+    parent, admit = os.getpid(), partitioned._Part.admit
+
+    def stopping(part, probe_only):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGSTOP)
+        return admit(part, probe_only)
+
+    monkeypatch.setattr(partitioned._Part, "admit", stopping)
+    with tiny_chunks(4), alarm(60):
+        result = check(Grid(side=30), CheckConfig(workers=2, time_limit=1))
+    assert (result.verdict, result.stopped_by) == ("incomplete", "time_limit")
+    with pytest.raises(ChildProcessError):  # the stopped worker was ended and waited for
+        os.waitpid(-1, os.WNOHANG)
+
+
 @pytest.mark.parametrize("count", [1, 2])
 def test_running_out_of_memory_stops_the_run_with_what_was_explored(count):
     def exhaust(state):
