@@ -648,3 +648,17 @@ def test_a_shared_receive_action_charts_the_handler_of_its_message_type():
     ((receive, done),) = [(a, s) for a, s in model.successors(answered) if type(a) is Receive]
     assert model.step_events(answered, receive, done) == [
         Received("s1", "s0", "Answer(frm=1, to=0)")]
+
+
+def test_a_full_memo_table_keeps_the_entries_in_use():
+    from models.kit.memo import Memo
+
+    computed = []
+    table = Memo(lambda key: computed.append(key) or key * 10, limit=2)
+    assert [table[1], table[2], table[1]] == [10, 20, 10]
+    assert table[3] == 30  # full: a new generation; 1 and 2 are the previous one
+    assert table.restarts == 1 and len(table) + len(table.previous) == 3
+    assert table[1] == 10  # moved back, not computed again
+    assert table[4] == 40  # full again: 2, not looked up since, is dropped
+    assert table[2] == 20
+    assert (computed, table.misses, table.restarts) == ([1, 2, 3, 4, 2], 5, 2)
