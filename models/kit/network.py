@@ -154,6 +154,25 @@ def receiver_field(kind: type) -> tuple[int, str | None] | None:
     return kind._fields.index(field), None if ids is None else ids.set_name
 
 
+def message_ends(model: Any, kinds: Iterable[type], why: str) -> dict[type, tuple]:
+    """Per message type, where its sender and receiver stand and their
+    sets: (sender's index, sender's set, receiver's index, receiver's set).
+    `why` says what needs them, for the error naming a type without both."""
+    from checker.errors import ModelDefinitionError
+    from models.kit.records import id_type
+
+    ends = {}
+    for kind in kinds:
+        src, dst = getattr(kind, "src", None), getattr(kind, "dst", None)
+        if src not in kind._fields or dst not in kind._fields:
+            raise ModelDefinitionError(
+                f"model {getattr(model, 'name', '?')!r}: {why}; give {kind.__name__} fields "
+                "for both and say which, as src, dst = \"frm\", \"to\"")
+        ends[kind] = (kind._fields.index(src), id_type(kind, src).set_name,
+                      kind._fields.index(dst), id_type(kind, dst).set_name)
+    return ends
+
+
 class Network:
     """A kind of network, as a model declares it; `bind` makes the network
     of one model instance, for its message types."""
@@ -451,24 +470,13 @@ class Bag(Network):
         """The model's partition (the spec's, else the declared attribute's),
         its links as (sender's set, sender, receiver's set, receiver) both
         ways in `_down`; None without one."""
-        from models.kit.records import id_type
-
         given = getattr(model, "spec_partition", None)
         if given is None and isinstance(self.partition_param, str):
             given = getattr(model, self.partition_param)
         if not given:
             return None
-        self._ends = {}
-        for kind in self.kinds:
-            src, dst = getattr(kind, "src", None), getattr(kind, "dst", None)
-            if src not in kind._fields or dst not in kind._fields:
-                from checker.errors import ModelDefinitionError
-                raise ModelDefinitionError(
-                    f"model {getattr(model, 'name', '?')!r}: a partition cuts links between "
-                    f"a sender and a receiver; give {kind.__name__} fields for both and say "
-                    "which, as src, dst = \"frm\", \"to\"")
-            self._ends[kind] = (kind._fields.index(src), id_type(kind, src).set_name,
-                                kind._fields.index(dst), id_type(kind, dst).set_name)
+        self._ends = message_ends(model, self.kinds, "a partition cuts links between a "
+                                                     "sender and a receiver")
         if not isinstance(given, Partition):  # a side cut off at the start, healing once
             kind = self.kinds[0]
             name = self._ends[kind][1]
@@ -621,19 +629,8 @@ class Fifo(Network):
         self.fault_actions = (Drop,) if drop else ()
 
     def setup(self, model: Any) -> None:
-        from checker.errors import ModelDefinitionError
-        from models.kit.records import id_type
-
-        self.ends = {}
-        for kind in self.kinds:
-            src, dst = getattr(kind, "src", None), getattr(kind, "dst", None)
-            if src not in kind._fields or dst not in kind._fields:
-                raise ModelDefinitionError(
-                    f"model {getattr(model, 'name', '?')!r}: on FIFO channels every message "
-                    f"names its sender and receiver; give {kind.__name__} fields for both and "
-                    "say which, as src, dst = \"frm\", \"to\"")
-            self.ends[kind] = (kind._fields.index(src), id_type(kind, src).set_name,
-                               kind._fields.index(dst), id_type(kind, dst).set_name)
+        self.ends = message_ends(model, self.kinds, "on FIFO channels every message names "
+                                                    "its sender and receiver")
         self.drops = _budget(model, self.drop_param)
 
     def link(self, message: Any) -> tuple:
