@@ -48,7 +48,7 @@ from checker import checkpoint, partitioned, workers
 from checker.checkpoint import Checkpoints
 
 from checker.errors import CheckerError, ModelDefinitionError
-from checker.frontier import Frontier, WorkDirectory, release_memory
+from checker.frontier import Frontier, SpillFailed, WorkDirectory, release_memory
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
 from checker.model import Model, has_bounds
@@ -247,6 +247,8 @@ class _Search:
                 worker_memory_bytes=self.worker_memory))
         except KeyboardInterrupt:
             self.stopped_by = "interrupted"
+        except SpillFailed:
+            self.stopped_by = "disk"  # what was explored is reported
         except MemoryError:
             # What the search holds beyond the visited set and back-pointers
             # goes, so that the result can still be built and reported.

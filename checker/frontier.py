@@ -48,6 +48,11 @@ WHOLE = 1 << 18
 MEMORY = 1 << 25
 
 
+class SpillFailed(Exception):
+    """A level could not be written to disk or read back (a full disk, a
+    temporary folder that cannot be made): the run stops, as at a bound."""
+
+
 class WorkDirectory:
     """The run's folder for levels that spill to disk: made when the first
     level spills (in the system's temporary folder, or `parent`), removed
@@ -63,7 +68,11 @@ class WorkDirectory:
     def file(self) -> str:
         """A new file's path in the folder."""
         if self.path is None:
-            self.path = tempfile.mkdtemp(prefix="cmc-levels-", dir=self.parent)
+            try:
+                self.path = tempfile.mkdtemp(prefix="cmc-levels-", dir=self.parent)
+            except OSError as error:
+                raise SpillFailed(f"cannot make a folder in {error.filename or self.parent}: "
+                                  f"{error.strerror}") from None
         return os.path.join(self.path, f"level-{next(self.numbers)}")
 
     def close(self) -> None:
@@ -129,8 +138,12 @@ class Frontier:
         if self.writer is None:
             if self.path is None:
                 self.path = self.directory.file()
-            self.writer = open(self.path, "ab")
-        self.writer.write(chunk)
+        try:
+            if self.writer is None:
+                self.writer = open(self.path, "ab")
+            self.writer.write(chunk)
+        except OSError as error:
+            raise SpillFailed(f"cannot write {self.path}: {error.strerror}") from None
         self.chunks.append(len(chunk))
 
     def spill(self) -> None:
@@ -193,7 +206,10 @@ class Frontier:
     @staticmethod
     def _close(file: BinaryIO | None) -> None:
         if file is not None:
-            file.close()
+            try:
+                file.close()  # a writer's buffered chunks are written here
+            except OSError as error:
+                raise SpillFailed(f"cannot write {file.name}: {error.strerror}") from None
 
     @property
     def pickled(self) -> int:

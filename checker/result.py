@@ -19,6 +19,8 @@ STOPPED_BY = {
     "memory_limit": "the memory limit (--memory-limit) was reached",
     "interrupted": "the run was interrupted",
     "memory": "memory ran out (give smaller parameters or bounds, or more memory)",
+    "disk": ("a level of states could not be written to disk (free space in the temporary "
+             "folder, or point TMPDIR at a larger one)"),
 }
 STOPPED_AT_VIOLATION = ("the run stopped at the first violation (--keep-going checks "
                         "every property)")

@@ -203,9 +203,9 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
 
 
 #: Why a run may stop that says nothing of the spec: the user's interruption,
-#: the machine's memory. Such a run is incomplete whatever the spec expects,
+#: the machine's memory or disk. Such a run is incomplete whatever the spec expects,
 #: and the specs after it are not run.
-STOPPED_OUTSIDE = ("interrupted", "memory")
+STOPPED_OUTSIDE = ("interrupted", "memory", "disk")
 
 
 def report_names(paths: list[str]) -> list[str]:

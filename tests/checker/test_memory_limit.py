@@ -164,3 +164,33 @@ def test_a_frontier_not_read_to_its_end_leaves_no_file(tmp_path):
     frontier.discard()
     assert os.listdir(directory.path) == []
     directory.close()
+
+
+def test_a_level_the_disk_cannot_take_stops_the_run_with_what_it_explored(monkeypatch):
+    # /dev/full takes no byte (ENOSPC), as a full temporary folder
+    monkeypatch.setattr(WorkDirectory, "file", lambda directory: "/dev/full")
+    with tiny_chunks(2, whole=4):
+        monkeypatch.setattr(frontiers, "MEMORY", 0)
+        result = check(Grid(side=12), CheckConfig(keep_going=True, workers=1))
+    assert (result.verdict, result.stopped_by) == ("incomplete", "disk")
+    # levels 0 to 5 stored; level 6, the first of over 4 states built, could not be written
+    assert (result.stats.distinct_states, result.stats.depth) == (1 + 2 + 3 + 4 + 5 + 6, 5)
+
+
+def test_a_full_disk_is_incomplete_in_the_cli_whatever_the_spec_expects(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+
+    monkeypatch.setattr(WorkDirectory, "file", lambda directory: "/dev/full")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model: paxos\nparams: {acceptors: 3, values: 2, ballots: 2}\n"
+                    "expect: {verdict: holds}\n")
+    with tiny_chunks(2, whole=4):
+        monkeypatch.setattr(frontiers, "MEMORY", 0)
+        result = CliRunner().invoke(cli, ["check", "--workers", "1", str(spec)])
+    assert result.exit_code == 3
+    assert ("verdict: INCOMPLETE (a level of states could not be written to disk (free space "
+            "in the temporary folder, or point TMPDIR at a larger one))") in result.output
+    assert "expectation not judged: the run did not finish" in result.output
+    assert "Traceback" not in result.output
