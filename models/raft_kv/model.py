@@ -232,9 +232,6 @@ class ClientsNode(Node):
     count = 1
     runs = Client  # a partition names each client, and a Reply to one is this node's
 
-    def member_name(self, c: int) -> str:
-        return client_name(c)
-
     def initial(self) -> ClientsState:
         model = self.model
         n = model.clients
