@@ -185,7 +185,7 @@ class RayPartitions(partitioned.Partitions):
             # exact states are owned by `hash`, which must agree between actors
             options["runtime_env"] = {"env_vars": {"PYTHONHASHSEED": "0"}}
         recipe = (_user_modules(search.model), pickle.dumps(owners.build),
-                  search.config, (_chunk(), frontier.WHOLE))
+                  search.config, (partitioned._chunk(), frontier.WHOLE))
         try:
             start = ray.put(pickle.dumps((search.store, search.outside, states, first),
                                          protocol=pickle.HIGHEST_PROTOCOL))
@@ -299,11 +299,6 @@ class _FirstActor:
 
     def settle(self, numbers: np.ndarray, level_first: int) -> None:
         self.partitions._submit(0, ("settle", numbers, level_first))
-
-
-def _chunk() -> int:
-    from checker import explore
-    return explore.CHUNK
 
 
 class _Owner:
