@@ -3,6 +3,7 @@ memory is its own: prints a JSON line of figures. Used by `cmc bench`."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 
@@ -13,9 +14,11 @@ from models import REGISTRY
 
 
 def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec",
-            ray: str | None = None) -> dict:
+            ray: str | None = None, auto: bool = False) -> dict:
     """`exact`: "spec" (as the spec says), "exact" or "fingerprints"; with
-    `ray` (auto or HOST:PORT), `workers` Ray actors (0: one per CPU)."""
+    `ray` (auto or HOST:PORT), `workers` Ray actors (0: one per CPU);
+    `auto`: the workers were chosen by ``--workers auto`` (tried against
+    one process, `CheckConfig.auto_workers`)."""
     spec = load_spec(path, REGISTRY).with_exact({"spec": None, "exact": True,
                                                  "fingerprints": False}[exact])
     model = spec.build()
@@ -26,8 +29,9 @@ def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec",
         cluster = ray_search.connect(ray)
         workers = min(workers or cluster.cpus, cluster.cpus)
         owners = ray_search.Owners(spec.build, cluster)
-    result = checker.check(model, spec.config(workers=workers, fp_seed=fp_seed),
-                           owners=owners)
+    config = dataclasses.replace(spec.config(workers=workers, fp_seed=fp_seed),
+                                 auto_workers=auto and not ray)
+    result = checker.check(model, config, owners=owners)
     stats = result.stats
     return {
         "spec": path,
@@ -39,6 +43,7 @@ def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec",
         "peak_memory_bytes": stats.peak_memory_bytes,
         "worker_memory_bytes": stats.worker_memory_bytes,
         "workers_used": stats.workers,
+        "one_process_from": stats.one_process_from,
         "store_bytes_per_state": stats.store_bytes / max(stats.distinct_states, 1),
         "peak_bytes_per_state": stats.peak_memory_bytes / max(stats.distinct_states, 1),
         # the linearizability checks' work, by property (this process's share)
@@ -47,5 +52,8 @@ def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec",
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[1], *(int(arg) for arg in sys.argv[2:4]),
-                             *sys.argv[4:6])))
+    # workers as N, or auto:N (N chosen by --workers auto)
+    count = sys.argv[2] if len(sys.argv) > 2 else "1"
+    print(json.dumps(measure(sys.argv[1], int(count.removeprefix("auto:")),
+                             *(int(arg) for arg in sys.argv[3:4]), *sys.argv[4:6],
+                             auto=count.startswith("auto:"))))

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import math
 import resource
 import sys
 import time
@@ -65,6 +66,18 @@ from checker.traces import NO_PARENT, BackPointers, replay
 CHUNK = 1024
 #: The smallest level from which the search is partitioned between processes.
 FORK_MIN = 2 * CHUNK
+#: With auto workers, how much faster per state the processes must expand
+#: a level than one process, to go on sharing the search: a model whose
+#: states are cheap to expand and whose caches every process must fill
+#: again (Paxos) can run slower in two processes than in one, and a busy
+#: machine slows any of them. They are tried on one level, between two
+#: levels expanded by one process (their mean pace: levels grow cheaper
+#: or dearer per state as the search goes deeper). The trial overstates
+#: what they gain over a whole run, since one process's caches warm up
+#: with depth while the exchange costs the same per state: on 2 cores,
+#: Paxos 3x2x3 tried 1.13-1.19x and ran at 0.85x, Raft 3 servers tried
+#: 1.6x and ran at 1.65x.
+PAYS = 1.3
 #: The ordinal of a finding's location ``(number, ITSELF)`` that names the
 #: state numbered `number` itself, not one of its successors: where a run
 #: ends (a deadlock, a bound stop). Its place in the trace is looked up
@@ -191,6 +204,13 @@ class _Search:
         self.workers_lost = 0  # worker processes that died (their work was redone here)
         self.worker_memory = 0  # the most a worker process held of its own
         self.partitions: partitioned.Partitions | None = None
+        # seconds per state of the last level of at least FORK_MIN states
+        # that one process expanded, and of the levels around the trial of
+        # auto workers (`PAYS`): "measuring" the first, "comparing" the other
+        self.pace: float | None = None
+        self.paces: tuple[float, float] = (0.0, 0.0)  # (one process before, partitions)
+        self.auto = "measuring" if config.auto_workers and owners is None else None
+        self.one_process_from: int | None = None
         self.partition_store_bytes = 0  # the visited sets of the other partitions
         self.sent: Any = None  # in a partition process, what it sent to other owners
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
@@ -271,8 +291,8 @@ class _Search:
         """What a checkpoint must match to be resumed by this search."""
         return (self.model.name, getattr(self.model, "mutant", None),
                 tuple(sorted(self.model.parameters().items())),
-                dataclasses.replace(self.config, workers=1, time_limit=None,
-                                    memory_limit=None))
+                dataclasses.replace(self.config, workers=1, auto_workers=False,
+                                    time_limit=None, memory_limit=None))
 
     def _resumed(self) -> Frontier:
         """The search as the last checkpoint left it; its next level."""
@@ -356,6 +376,7 @@ class _Search:
             return []
         next_level = Frontier(CHUNK, directory=self.directory)
         self.levels = (frontier, next_level)
+        started = time.monotonic()
         for low, chunk in zip(range(first, first + len(frontier), CHUNK), frontier.take()):
             if self._stopping():
                 break
@@ -367,6 +388,10 @@ class _Search:
             next_level.extend(self._expand_chunk(chunk, low, len(next_level)))
         if next_level:
             self.depth += 1
+        if len(frontier) >= FORK_MIN and not self._stopping():
+            self.pace = (time.monotonic() - started) / len(frontier)
+            if self.auto == "comparing":
+                self._decide()
         return next_level
 
     def _expand_chunk(self, chunk: list[Any], first: int, level_size: int) -> list[Any]:
@@ -426,17 +451,45 @@ class _Search:
     def _worth_partitioning(self, frontier: Frontier) -> bool:
         return (self.workers > 1 and len(frontier) >= FORK_MIN
                 and self.config.max_states is None  # the bound is counted in order
-                and not (self.soundness is not None and self.soundness.pending))
+                and not (self.soundness is not None and self.soundness.pending)
+                # auto workers are tried once one process's pace is known
+                and not (self.auto == "measuring" and self.pace is None)
+                and self.auto != "comparing")
 
     def _expand_partitioned(self, frontier: Any, first: int, deadline: float | None,
                             probe_only: bool) -> Any:
+        trial = self.partitions is None and self.auto == "measuring"
         if self.partitions is None:
             self.partitions = self.owners(self, frontier.states(), first, self.workers)
             self.processes_used = self.workers
+        started = time.monotonic()
         level = self.partitions.level(deadline, probe_only)
         if level and not probe_only:
             self.depth += 1
+            if trial and not self._stopping():
+                # the next level goes to one process, to compare (`PAYS`)
+                self.paces = (self.pace, (time.monotonic() - started) / len(frontier))
+                self.auto = "comparing"
+                return self._fold()
         return level
+
+    def _fold(self) -> Frontier:
+        """Go on in this process alone, with the level the partitions hold."""
+        level = self.partitions.fold()
+        self.partitions, self.sent = None, None
+        self.one_process_from = self.depth
+        return Frontier(CHUNK, level, directory=self.directory)
+
+    def _decide(self) -> None:
+        """After the trial of auto workers: share the search again from the
+        next level if they were `PAYS` times faster than one process, else
+        go on in one process."""
+        before, shared = self.paces
+        self.auto = None
+        if shared * PAYS <= math.sqrt(before * self.pace):
+            self.one_process_from = None
+        else:
+            self.workers = 1
 
     def _generate(self, step_lists: list[list[tuple[Any, Any]]], first: int,
                   sources: list[Any], found: dict[str, _Found]) -> "_Batch":
@@ -707,6 +760,7 @@ class _Search:
             canonical_seconds=self.canonical_seconds,
             workers=self.processes_used,
             workers_lost=self.workers_lost,
+            one_process_from=self.one_process_from,
             worker_memory_bytes=self.worker_memory,
             fp_seed=self.config.fp_seed,
             exact=self.config.exact,

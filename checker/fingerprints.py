@@ -274,6 +274,14 @@ class ExactStore:
         seen = self._states
         return [position for position, state in enumerate(states) if state not in seen]
 
+    def entries(self) -> set[Any]:
+        """What the store holds, for `take` by another store."""
+        return self._states
+
+    def take(self, entries: set[Any]) -> None:
+        """Record the `entries` of another store (some may be here)."""
+        self._states |= entries
+
 
 class FingerprintStore:
     """Fingerprints of every visited state."""
@@ -320,6 +328,16 @@ class FingerprintStore:
         if not fingerprints:
             return []
         return np.flatnonzero(~self._contains(self._stored_form(fingerprints))).tolist()
+
+    def entries(self) -> np.ndarray:
+        """What the store holds (in its stored form), for `take` by another store."""
+        return self._table[self._table != _EMPTY]
+
+    def take(self, entries: np.ndarray) -> None:
+        """Record the `entries` of another store (distinct; some may be here)."""
+        entries = entries[~self._contains(entries)]
+        if len(entries):
+            self._insert(entries)
 
     @staticmethod
     def _stored_form(fingerprints: list[int]) -> np.ndarray:

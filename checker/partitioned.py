@@ -263,6 +263,13 @@ class _Part:
         self._hold(new[:len(numbers)], numbers.astype(np.uint64), level_first)
         self.level += 1
 
+    def held(self) -> tuple[np.ndarray, list[Any], Any]:
+        """What this partition holds, to go on in one process: the numbers
+        and states of its frontier, and its visited set's entries."""
+        states = list(chain.from_iterable(map(unpack, self.states)))
+        self.states = []
+        return self.numbers, states, self.search.store.entries()
+
     def _hold(self, states: list[Any], numbers: np.ndarray, level_first: int) -> None:
         """Keep `states` (numbered `numbers`, in increasing order) until they
         are expanded, a chunk of the level at a time: those past this
@@ -445,6 +452,26 @@ class Partitions:
         self.search.partition_store_bytes = sum(self.store_bytes.values())
         return replies
 
+    def fold(self) -> list[Any]:
+        """Bring the search back into this process: every child's visited
+        states join this process's visited set, and the level the
+        partitions hold comes back as one list, in one-process order (by
+        number). The children are stopped."""
+        self._send(("fold",))
+        held = [self.part.held()]
+        self._replies(None)  # each child has written what it held
+        for index in range(1, self.count):
+            with open(os.path.join(self.directory, f"fold-{index}"), "rb") as folded:
+                held.append(pickle.load(folded))
+        self.close()
+        self.search.partition_store_bytes = 0  # all in this process's visited set now
+        store = self.search.store
+        for _, _, entries in held[1:]:
+            store.take(entries)
+        numbers = np.concatenate([numbers for numbers, _, _ in held])
+        states = list(chain.from_iterable(states for _, states, _ in held))
+        return list(map(states.__getitem__, np.argsort(numbers, kind="stable").tolist()))
+
     def memory(self) -> int:
         """Bytes the children held of their own at their last replies."""
         return sum(self.held.values())
@@ -478,6 +505,10 @@ def _serve(part: _Part, connection: Any) -> None:
             search.canonical_seconds = 0.0
             if request[0] == "expand":
                 reply = part.expand(*request[1:])
+            elif request[0] == "fold":
+                with open(os.path.join(part.directory, f"fold-{part.index}"), "wb") as folded:
+                    pickle.dump(part.held(), folded, protocol=pickle.HIGHEST_PROTOCOL)
+                reply = None
             elif request[0] == "admit":
                 reply = part.admit(*request[1:])
                 # measured once a level, when it holds the most (reading

@@ -43,6 +43,10 @@ class CheckConfig:
     symmetry: tuple[str, ...] = ()
     #: Processes that may expand a level together (results do not depend on it).
     workers: int = 1
+    #: The workers were chosen by ``auto``: once they have expanded a level,
+    #: the search compares their pace with one process's and, if they are
+    #: no faster, goes on in one process (results do not depend on it).
+    auto_workers: bool = False
     #: Keep the states themselves in the visited set (no fingerprint can
     #: collide); for small runs and tests.
     exact: bool = False
@@ -159,6 +163,9 @@ class Stats:
     #: from this process or allocated), at the end of its part of a level;
     #: 0 without workers or where the system does not tell (Linux does).
     worker_memory_bytes: int = 0
+    #: With auto workers: the depth from which one process went on, the
+    #: processes having been no faster (None: they were, or none ran).
+    one_process_from: int | None = None
     #: Distinct states first reached by a step of each action.
     new_states: Mapping[str, int] = field(default_factory=dict)
     #: The fingerprint seed, and whether states were kept exactly.

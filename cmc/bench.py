@@ -48,7 +48,8 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
     load_specs(chosen, REGISTRY)  # bad input fails here, before any run
     if json_path:
         check_writable(json_path)
-    rows = [_measure(spec, repeat, workers, exact, fp_seed, ray) for spec in chosen]
+    auto = ray is None and click.get_current_context().meta.get("auto_workers", False)
+    rows = [_measure(spec, repeat, workers, exact, fp_seed, ray, auto) for spec in chosen]
     click.echo(_table(rows))
     for row in rows:
         for name, counts in row["history"].items():
@@ -61,9 +62,10 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
 
 
 def _run(spec: str, workers: int | None, exact: bool | None, fp_seed: int,
-         ray: str | None = None) -> dict:
+         ray: str | None = None, auto: bool = False) -> dict:
     exact_flag = {None: "spec", True: "exact", False: "fingerprints"}[exact]
-    done = subprocess.run([sys.executable, "-m", "benchmarks.one", spec, str(workers or 0),
+    count = f"auto:{workers}" if auto else str(workers or 0)
+    done = subprocess.run([sys.executable, "-m", "benchmarks.one", spec, count,
                            str(fp_seed), exact_flag] + ([ray] if ray else []),
                           capture_output=True, text=True)
     if done.returncode != 0:
@@ -77,10 +79,10 @@ def _run(spec: str, workers: int | None, exact: bool | None, fp_seed: int,
 
 
 def _measure(spec: str, repeat: int, workers: int | None, exact: bool | None, fp_seed: int,
-             ray: str | None = None) -> dict:
+             ray: str | None = None, auto: bool = False) -> dict:
     runs, alone = [], []
     for _ in range(repeat):
-        runs.append(_run(spec, workers, exact, fp_seed, ray))
+        runs.append(_run(spec, workers, exact, fp_seed, ray, auto))
         if ray or workers > 1:
             alone.append(_run(spec, 1, exact, fp_seed))
     median = lambda key: statistics.median(run[key] for run in runs)  # noqa: E731
@@ -97,6 +99,8 @@ def _measure(spec: str, repeat: int, workers: int | None, exact: bool | None, fp
         "peak_bytes_per_state": median("peak_bytes_per_state"),
         "all_bytes_per_state": median("all_bytes_per_state"),
         "workers": runs[0]["workers_used"] if ray else workers,
+        # runs in which auto workers went on in one process after their trial
+        "one_process_runs": sum(run.get("one_process_from") is not None for run in runs),
         "history": runs[0]["history"],
         "one_process_seconds": (statistics.median(run["seconds"] for run in alone)
                                 if alone else seconds),
@@ -118,6 +122,15 @@ def _history_line(spec: str, name: str, counts: dict, workers: int) -> str:
             f"{counts['shrinks']:,} minimal sets found{share}")
 
 
+def _workers(row: dict) -> str:
+    """The workers of a row; "2→1 (3 of 3)" where auto workers went on in
+    one process after their trial, in that many of its runs."""
+    folded = row.get("one_process_runs", 0)
+    if not folded:
+        return str(row["workers"])
+    return f"{row['workers']}→1 ({folded} of {len(row['seconds_all'])})"
+
+
 def _table(rows: list[dict]) -> str:
     header = ("spec", "distinct", "median s", "states/s", "peak MiB", "worker MiB",
               "store B/state", "peak B/state", "all B/state", "workers", "speed-up")
@@ -125,7 +138,7 @@ def _table(rows: list[dict]) -> str:
              f"{row['states_per_second']:,.0f}", f"{row['peak_memory_bytes'] / 2**20:,.0f}",
              f"{row['worker_memory_bytes'] / 2**20:,.0f}",
              f"{row['store_bytes_per_state']:.1f}", f"{row['peak_bytes_per_state']:,.0f}",
-             f"{row['all_bytes_per_state']:,.0f}", row["workers"], f"{row['speed_up']:.2f}")
+             f"{row['all_bytes_per_state']:,.0f}", _workers(row), f"{row['speed_up']:.2f}")
             for row in rows]
     widths = [max(len(str(line[i])) for line in [header] + body) for i in range(len(header))]
     return "\n".join("  ".join(str(cell).rjust(width) if i else str(cell).ljust(width)

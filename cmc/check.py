@@ -146,13 +146,15 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
             click.echo(f"note: --workers {workers}: using {cluster.cpus} Ray actors, the "
                        "CPUs of the Ray cluster", err=True)
         workers = min(workers or cluster.cpus, cluster.cpus)
+    auto_workers = click.get_current_context().meta.get("auto_workers", False)
     documents, codes, runs = [], [], []
     try:
         for spec, name in zip(loaded, names):
             model = spec.build()
             config = dataclasses.replace(
                 spec.config(keep_going, workers, fp_seed),
-                memory_limit=None if memory_limit is None else memory_limit * 2**20)
+                memory_limit=None if memory_limit is None else memory_limit * 2**20,
+                auto_workers=ray is None and auto_workers)
             owners = cluster and ray_search.Owners(spec.build, cluster)
             result = checker.check(model, config,
                                    _reporter(progress, spec.name), checkpoints, owners)

@@ -15,6 +15,7 @@ def _workers(context: click.Context, parameter: click.Parameter, value: str) -> 
         # (None: one per CPU), not against this machine's
         return None if value == "auto" else _count(value, context, parameter)
     if value == "auto":
+        context.meta["auto_workers"] = True  # tried against one process (`CheckConfig`)
         return idle_cpus() if AVAILABLE else 1
     count = _count(value, context, parameter)
     # More processes than CPUs only compete for them (and a thousand forks
@@ -72,7 +73,8 @@ def workers_option(function: Any) -> Any:
         "--workers", default="auto", show_default=True, metavar="N|auto", callback=_workers,
         help="Processes that share the search, each owning part of the states (forked; "
              "one where fork is missing); auto: one per usable CPU that the machine's load "
-             "leaves idle; never more than the usable CPUs (or 2), saying so. Results do "
+             "leaves idle, tried on one level against one process and kept only if they "
+             "are faster; never more than the usable CPUs (or 2), saying so. Results do "
              "not depend on it. With --ray: the Ray actors that own the partitions, "
              "auto one per CPU of the Ray cluster, never more than its CPUs (1 runs in "
              "this process).")(function)

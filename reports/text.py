@@ -232,7 +232,9 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
         f"peak memory {stats.peak_memory_bytes / 2**20:,.0f} MiB"
         + (f" · {stats.workers} workers" if stats.workers > 1 else "")
         + (f" (each up to {stats.worker_memory_bytes / 2**20:,.0f} MiB more)"
-           if stats.worker_memory_bytes else ""),
+           if stats.worker_memory_bytes else "")
+        + (f", then one process from depth {stats.one_process_from}: the workers were "
+           "no faster" if stats.one_process_from is not None else ""),
         coverage_heading(result),
         *("  " + line for line in coverage(result)),
         f"fingerprint collision probability: {stats.collision_probability:.1e}",

@@ -94,15 +94,23 @@ def test_every_bundled_spec_gives_the_one_process_result(path):
 
 @settings(max_examples=80, deadline=None)
 @given(graphs(), st.booleans(), st.one_of(st.none(), st.integers(0, 6)), st.integers(2, 3),
-       st.integers(1, 4), st.booleans())
+       st.integers(1, 4), st.booleans(), st.sampled_from([None, 0.0, 1e9]))
 def test_random_graphs_give_the_one_process_result(graph, keep_going, max_depth, count,
-                                                   chunk, deadlock):
+                                                   chunk, deadlock, pays):
     # dead ends are deadlocks (or not checked); steps that all leave the
-    # bounds are bound stops
+    # bounds are bound stops; `pays`: auto workers that always pay (shared
+    # again after their trial) or never (one process after it), or none
     config = CheckConfig(keep_going=keep_going, max_depth=max_depth, deadlock=deadlock)
-    with tiny_chunks(chunk):
-        one, several = both(graph, config, count)
-    assert one == several
+    saved = explore.PAYS
+    explore.PAYS = saved if pays is None else pays
+    try:
+        with tiny_chunks(chunk):
+            one = check(graph, config)
+            several = check(graph, dataclasses.replace(
+                config, workers=count, auto_workers=pays is not None))
+    finally:
+        explore.PAYS = saved
+    assert outcome(one) == outcome(several)
 
 
 class Move(NamedTuple):
@@ -405,3 +413,47 @@ def test_temporal_properties_are_checked_alike_and_say_their_graph_is_one_proces
         "holds", 57, 2)
     [line] = [line for line in render_stats(shared) if line.startswith("temporal properties")]
     assert line.endswith(" s (in one process: only the safety part is partitioned)")
+
+
+@pytest.mark.parametrize("count", [2, 3])
+@pytest.mark.parametrize("exact", [False, True])
+def test_auto_workers_that_do_not_pay_go_on_in_one_process_with_its_result(
+        count, exact, monkeypatch):
+    monkeypatch.setattr(explore, "PAYS", 1e9)  # no process can be that fast
+    config = CheckConfig(keep_going=True, exact=exact)
+    auto = dataclasses.replace(config, workers=count, auto_workers=True)
+    with tiny_chunks(4), counting_forks() as started:
+        one = check(Grid(side=30), config)
+        tried = check(Grid(side=30), auto)
+    assert outcome(one) == outcome(tried)
+    # one process expands x + y = 7 (the first level of 8 states: its
+    # pace), the partitions x + y = 8, one process x + y = 9 and on
+    assert len(started) == 1
+    assert (tried.stats.workers, tried.stats.one_process_from) == (count, 9)
+    assert one.stats.one_process_from is None
+
+
+def test_auto_workers_that_pay_share_the_search_again_after_their_trial(monkeypatch):
+    monkeypatch.setattr(explore, "PAYS", 0.0)
+    auto = CheckConfig(keep_going=True, workers=2, auto_workers=True)
+    with tiny_chunks(4), counting_forks() as started:
+        one = check(FencedGrid(side=30, fence=20), CheckConfig(keep_going=True))
+        shared = check(FencedGrid(side=30, fence=20), auto)
+    assert outcome(one) == outcome(shared)
+    assert outcome(one)[9] == 21  # the points of x + y = 20 are bound stops
+    # tried on x + y = 8, then shared again from x + y = 10 to the end
+    assert len(started) == 2
+    assert (shared.stats.workers, shared.stats.one_process_from) == (2, None)
+
+
+@pytest.mark.parametrize("pays", [0.0, 1e9])
+@pytest.mark.parametrize("name", ["paxos-3a-2v-2b", "raft-2s", "raft-mutant-no-step-down"])
+def test_auto_workers_give_the_one_process_result_on_bundled_specs(name, pays, monkeypatch):
+    monkeypatch.setattr(explore, "PAYS", pays)
+    spec = load_spec(SPECS / f"{name}.yaml", REGISTRY)
+    with tiny_chunks(64), counting_forks() as started:
+        one = check(spec.build(), spec.config())
+        auto = check(spec.build(), dataclasses.replace(spec.config(workers=2),
+                                                       auto_workers=True))
+    assert outcome(one) == outcome(auto)
+    assert len(started) == (2 if pays == 0.0 else 1)

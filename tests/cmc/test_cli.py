@@ -261,3 +261,26 @@ def test_symmetry_flag_overrides_the_spec(run, write_spec, monkeypatch):
     reduced = json.loads(run("check", "--format", "json", "--symmetry", path).output)
     assert plain["stats"]["distinct_states"] == 27
     assert reduced["results"][0]["stats"]["distinct_states"] == 10
+
+
+def test_auto_workers_no_faster_than_one_process_are_reported(run, monkeypatch):
+    from checker import explore, workers
+
+    monkeypatch.setattr(explore, "CHUNK", 64)
+    monkeypatch.setattr(explore, "FORK_MIN", 128)
+    monkeypatch.setattr(explore, "PAYS", 1e9)  # no process can be that fast
+    monkeypatch.setattr(workers, "idle_cpus", lambda: 2)
+    one = json.loads(run("check", "--workers", "1", "--format", "json",
+                         "specs/raft-2s.yaml").output)["results"][0]
+    auto = json.loads(run("check", "--workers", "auto", "--format", "json",
+                          "specs/raft-2s.yaml").output)["results"][0]
+    assert (one["stats"]["one_process_from"], auto["stats"]["one_process_from"],
+            auto["stats"]["workers"]) == (None, 11, 2)
+    assert (auto["verdict"], auto["stats"]["distinct_states"]) == (
+        one["verdict"], one["stats"]["distinct_states"])
+    text = run("check", "--workers", "auto", "specs/raft-2s.yaml").output
+    assert (", then one process from depth 11: the workers were no faster\n") in text
+    # numbers given are taken as given: no trial
+    two = json.loads(run("check", "--workers", "2", "--format", "json",
+                         "specs/raft-2s.yaml").output)["results"][0]
+    assert (two["stats"]["one_process_from"], two["stats"]["workers"]) == (None, 2)
