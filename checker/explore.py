@@ -321,8 +321,10 @@ class _Search:
             return False
         if self._memory_held() <= limit:
             return False
-        if not self.directory.everything and self.partitions is None:
+        if not self.directory.everything:
             self.directory.everything = True
+            if self.partitions is not None:
+                self.partitions.spill()
             for level in self.levels:
                 level.spill()
             release_memory()

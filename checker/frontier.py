@@ -66,14 +66,19 @@ class WorkDirectory:
         self.everything = False
 
     def file(self) -> str:
-        """A new file's path in the folder."""
+        """A new file's path in the folder (named by process too: forked
+        partitions share the folder, which this process removes)."""
+        return os.path.join(self.folder(), f"level-{os.getpid()}-{next(self.numbers)}")
+
+    def folder(self) -> str:
+        """The folder's path; made if it is not there yet."""
         if self.path is None:
             try:
                 self.path = tempfile.mkdtemp(prefix="cmc-levels-", dir=self.parent)
             except OSError as error:
                 raise SpillFailed(f"cannot make a folder in {error.filename or self.parent}: "
                                   f"{error.strerror}") from None
-        return os.path.join(self.path, f"level-{next(self.numbers)}")
+        return self.path
 
     def close(self) -> None:
         if self.path is not None:
@@ -125,6 +130,12 @@ class Frontier:
                 self._place(chunk if placed < self.whole else pack(chunk))
                 placed += size
             del pending[:full]
+
+    def place(self, states: list[Any]) -> None:
+        """Append `states` as a chunk of its own, whatever its size (not
+        with `extend`)."""
+        self._place(states if self.count < self.whole else pack(states))
+        self.count += len(states)
 
     def _place(self, chunk: list[Any] | bytes) -> None:
         if type(chunk) is bytes:

@@ -52,7 +52,6 @@ import numpy as np
 
 from checker import frontier, workers
 from checker.fingerprints import ExactStore, FingerprintStore
-from checker.frontier import pack, unpack
 from checker.properties import BOUND_STOP
 
 _ORDINAL_BITS = 32
@@ -126,19 +125,19 @@ class _Part:
         # one chunk of the level (as one process numbers them) at a time, so
         # that counts can be cut where one process stops
         chunks, bounds = _chunks_of(self.numbers, level_first)
-        held, self.states = self.states, []  # let go of each chunk once expanded
+        held = self.states.take()  # each chunk let go of once expanded
         try:
-            for k, (low, high) in enumerate(zip(bounds, bounds[1:])):
+            for low, states in zip(bounds, held):
                 if deadline is not None and time.monotonic() > deadline:
                     overdue = True
                     break
-                states, held[k] = unpack(held[k]), None
                 bound_stops[chunks[low]] += self._expand_chunk(
                     states, low, chunks[low], level_first + chunks[low] * chunk_size, found,
                     generated, outboxes)
         finally:
             for outbox in outboxes.values():
                 outbox.close()
+            self.states.discard()
         return found, generated, bound_stops, overdue
 
     def _expand_chunk(self, states: list[Any], low: int, chunk: int, chunk_first: int,
@@ -266,19 +265,26 @@ class _Part:
     def held(self) -> tuple[np.ndarray, list[Any], Any]:
         """What this partition holds, to go on in one process: the numbers
         and states of its frontier, and its visited set's entries."""
-        states = list(chain.from_iterable(map(unpack, self.states)))
-        self.states = []
+        states = list(chain.from_iterable(self.states.take()))
         return self.numbers, states, self.search.store.entries()
 
     def _hold(self, states: list[Any], numbers: np.ndarray, level_first: int) -> None:
         """Keep `states` (numbered `numbers`, in increasing order) until they
-        are expanded, a chunk of the level at a time: those past this
-        partition's share of the budget pickled (`checker.frontier`)."""
+        are expanded, a chunk of the level (as one process numbers them) at
+        a time: past this partition's share of the budgets, pickled, and
+        then on disk in the run's work directory (`checker.frontier`)."""
         self.numbers = numbers
         _, bounds = _chunks_of(numbers, level_first)
-        whole = frontier.WHOLE // self.count  # this partition's share of the budget
-        self.states = [states[low:high] if low < whole else pack(states[low:high])
-                       for low, high in zip(bounds, bounds[1:])]
+        self.states = frontier.Frontier(
+            _chunk(), whole=frontier.WHOLE // self.count,
+            memory=frontier.MEMORY // self.count, directory=self.search.directory)
+        for low, high in zip(bounds, bounds[1:]):
+            self.states.place(states[low:high])
+
+    def spill(self) -> None:
+        """Keep the level held, and every level after, on disk (short of memory)."""
+        self.search.directory.everything = True
+        self.states.spill()
 
 
 def _chunks_of(numbers: np.ndarray, level_first: int) -> tuple[list[int], list[int]]:
@@ -321,6 +327,13 @@ class Partitions:
         self.children: list[tuple[int, Any]] = []
         self.store_bytes: dict[int, int] = {}  # of each child's visited set
         self.held: dict[int, int] = {}  # the memory each child holds of its own
+        # levels that spill go into the run's work directory, made here so
+        # that the children write there too, and it is removed with them
+        # (where it cannot be made, a level that spills says so)
+        try:
+            search.directory.folder()
+        except frontier.SpillFailed:
+            pass
         context = get_context("fork")
         for index in range(1, count):
             mine, theirs = context.Pipe()
@@ -452,6 +465,14 @@ class Partitions:
         self.search.partition_store_bytes = sum(self.store_bytes.values())
         return replies
 
+    def spill(self) -> None:
+        """Every partition keeps the level it holds, and every level after,
+        on disk (the run is short of memory); the children's memory is
+        measured again."""
+        self._send(("spill",))
+        self.part.spill()
+        self._replies(None)
+
     def fold(self) -> list[Any]:
         """Bring the search back into this process: every child's visited
         states join this process's visited set, and the level the
@@ -505,6 +526,11 @@ def _serve(part: _Part, connection: Any) -> None:
             search.canonical_seconds = 0.0
             if request[0] == "expand":
                 reply = part.expand(*request[1:])
+            elif request[0] == "spill":
+                part.spill()
+                frontier.release_memory()
+                memory = workers.private_memory()
+                reply = None
             elif request[0] == "fold":
                 with open(os.path.join(part.directory, f"fold-{part.index}"), "wb") as folded:
                     pickle.dump(part.held(), folded, protocol=pickle.HIGHEST_PROTOCOL)

@@ -297,6 +297,9 @@ class _FirstActor:
     def admit(self, probe_only: bool) -> tuple:
         return self.partitions._reply(0, None)
 
+    def spill(self) -> None:
+        self.partitions._reply(0, None)
+
     def settle(self, numbers: np.ndarray, level_first: int) -> None:
         self.partitions._submit(0, ("settle", numbers, level_first))
 
@@ -355,6 +358,10 @@ class _Owner:
         if kind == "settle":
             part.settle(*request[1:])
             return None
+        if kind == "spill":
+            part.spill()
+            frontier.release_memory()
+            return self._done(None, {})
         if kind == "expand":
             level_first, shown, seconds_left = request[1:]
             deadline = None if seconds_left is None else time.monotonic() + seconds_left
@@ -380,6 +387,7 @@ class _Owner:
 
     def close(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)
+        self.search.directory.close()  # the levels that spilled on this node
 
 
 def _take(path: str, ray: Any) -> Any:

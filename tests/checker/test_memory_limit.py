@@ -194,3 +194,68 @@ def test_a_full_disk_is_incomplete_in_the_cli_whatever_the_spec_expects(monkeypa
             "in the temporary folder, or point TMPDIR at a larger one))") in result.output
     assert "expectation not judged: the run did not finish" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.fixture
+def files_made(monkeypatch, tmp_path):
+    """The level files made in any process (forked partitions included),
+    one line each in a log file."""
+    log = tmp_path / "made"
+    log.touch()
+    made = WorkDirectory.file
+
+    def file(directory):
+        path = made(directory)
+        with open(log, "a") as out:
+            out.write(f"{os.getpid()} {os.path.dirname(path)}\n")
+        return path
+
+    monkeypatch.setattr(WorkDirectory, "file", file)
+    return lambda: [tuple(line.split()) for line in log.read_text().splitlines()]
+
+
+@pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
+@pytest.mark.parametrize("count", [2, 3])
+def test_partitions_keep_their_levels_on_disk_past_their_budgets(count, monkeypatch,
+                                                                 files_made):
+    # no pickled chunk is kept in memory: every chunk past the first 4
+    # states of a partition's level goes to disk
+    monkeypatch.setattr(frontiers, "MEMORY", 0)
+    config = CheckConfig(keep_going=True)
+    with tiny_chunks(2, whole=4):
+        spilled = check(Grid(side=20), dataclasses.replace(config, workers=count))
+    assert outcome(spilled) == outcome(check(Grid(side=20), config))
+    # every partition spilled, the children into the main process's folder,
+    # which is gone with the run
+    made = files_made()
+    assert len({pid for pid, _ in made}) == count
+    [folder] = {folder for _, folder in made}
+    assert not os.path.exists(folder)
+
+
+@pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
+def test_partitions_past_the_memory_limit_go_on_with_their_levels_on_disk(
+        monkeypatch, files_made):
+    # the memory held grows by 1 MiB a look until the levels go to disk,
+    # which gives it back: the run goes on to the end
+    held, spilled = [0], []
+
+    def resident_memory() -> int:
+        held[0] += 0 if spilled else MIB
+        return held[0]
+
+    def release_memory() -> None:
+        spilled.append(1)
+        held[0] -= 5 * MIB
+
+    monkeypatch.setattr(workers, "resident_memory", resident_memory)
+    monkeypatch.setattr(explore, "release_memory", release_memory)
+    monkeypatch.setattr(workers, "private_memory", lambda: 0)
+    config = CheckConfig(keep_going=True)
+    with tiny_chunks(2, whole=4):
+        limited = check(Grid(side=20), dataclasses.replace(config, memory_limit=10 * MIB,
+                                                           workers=2))
+    assert (limited.verdict, limited.stopped_by, limited.stats.workers) == (
+        "violated", None, 2)
+    assert outcome(limited) == outcome(check(Grid(side=20), config))
+    assert len(spilled) == 1 and len({pid for pid, _ in files_made()}) == 2
