@@ -92,9 +92,12 @@ the same steps from each, in another order (role by role, node by node,
 rather than by message). So the distinct-state counts, depths and shortest
 counterexample lengths are the same, and where several shortest traces
 exist the one reported may differ. Reports print messages as records
-(``AcceptMsg(n=0, p=0, a=1, v=v0)``: fields typed `Value` and `Number`
-print values by name and the sentinel as ``none``, as the old model did)
-and the bag's faults as notes of the network.
+(``AcceptMsg(p0→a1, n=0, v=v0)``: nodes by name, the sender and receiver
+as an arrow; fields typed `Value` and `Number` print values by name and
+the sentinel as ``none``, as the old model did), the step receiving one
+with its arrow (``ReceiveAccept(p0→a1, n=0, v=v0)``: the kit's rule for
+the action of an ``@on`` handler), and the bag's faults as notes of the
+network.
 """
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 store's), the clients' state with their history, the commands in the log,
 the messages between clients and servers and for confirming leadership,
 and the actions. They print as the kit prints records, from the field
-types (a client's call as the history names it: `Invoke`): clients ``c1..cN`` (`Client`), keys ``x`` and ``y`` (`Key`), a log's
+types: clients ``c1..cN`` (`Client`), keys ``x`` and ``y`` (`Key`), a log's
 commands by their fields in Raft's entries (``t1:Put(client=c1, key=x,
 value=1)``), a message's sender and receiver as an arrow
-(``Request(c1→s1, op='write', key=x, value=1, seq=0)``)."""
+(``Request(c1→s1, op='write', key=x, value=1, seq=0)``), a client's call
+as the history names it (``Invoke(c1: write(x, 1) to s1)``)."""
 
 from __future__ import annotations
 
