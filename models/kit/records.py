@@ -47,7 +47,7 @@ the order they apply, give one text per record:
   given (``call.client == "c1"``), other values (and None) as they are. So
   names still come from the types and only their arrangement is the
   record's: raft-kv's client call reads as the history names it,
-  ``Invoke(c1→s1: write(x, 1))``;
+  ``Invoke(c1: write(x, 1) to s1)``;
 - a record with no named field (at any depth), no arrow and no ``text``
   prints as a named tuple does, defaults included.
 
@@ -351,8 +351,9 @@ def receipt(action_type: type, message_type: type) -> None:
     """Declare records of `action_type` the receipt of a `message_type`
     message by a node: the node, then the message's fields (the kit
     declares it for each handler ``@on(message_type, action_type)``). They
-    print the message's arrow. An action declared the receipt of two
-    message types prints as any record."""
+    print the message's arrow where the message has one, and the node only
+    when the message's receiver is of another set. An action declared the
+    receipt of two message types prints as any record."""
     if len(action_type._fields) != 1 + len(message_type._fields):
         return
     known = _RECEIPTS.get(action_type, message_type)
@@ -383,10 +384,11 @@ def _printing(record_type: type) -> _Printing | None:
     message = _RECEIPTS.get(record_type)
     if ends is None and message is not None:
         ends = _ends(message, record_type, 1)  # the message's fields follow the node
-        receiver = ends and id_type(record_type, record_type._fields[ends[1]])
-        node = id_type(record_type, record_type._fields[0])
-        if receiver and node and receiver.set_name == node.set_name:
-            hidden = (0,)  # the kit delivers the message to the node it names
+        if ends is not None:
+            receiver = id_type(record_type, record_type._fields[ends[1]])
+            node = id_type(record_type, record_type._fields[0])
+            if node is not None and node.set_name == receiver.set_name:
+                hidden = (0,)  # the kit delivers the message to the node it names
     text = getattr(record_type, "text", None)
     text = text if callable(text) and "text" not in record_type._fields else None
     if ends is None and text is None and all(named is None for _, named in fields):
