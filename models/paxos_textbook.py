@@ -92,9 +92,12 @@ the same steps from each, in another order (role by role, node by node,
 rather than by message). So the distinct-state counts, depths and shortest
 counterexample lengths are the same, and where several shortest traces
 exist the one reported may differ. Reports print messages as records
-(``AcceptMsg(n=0, p=0, a=1, v=v0)``: fields typed `Value` and `Number`
-print values by name and the sentinel as ``none``, as the old model did)
-and the bag's faults as notes of the network.
+(``AcceptMsg(p0→a1, n=0, v=v0)``: nodes by name, the sender and receiver
+as an arrow; fields typed `Value` and `Number` print values by name and
+the sentinel as ``none``, as the old model did), the step receiving one
+with its arrow (``ReceiveAccept(p0→a1, n=0, v=v0)``: the kit's rule for
+the action of an ``@on`` handler), and the bag's faults as notes of the
+network.
 """
 
 from __future__ import annotations
@@ -109,9 +112,9 @@ from models.kit.memo import Memo
 from models.quorum import (QUORUM_SCHEMA, Threshold, interchangeable_groups, quorum_system,
                            require_intersecting)
 
-Proposer = ids("proposers", "p")  # never renamed (see the module docstring)
-Acceptor = ids("acceptors", "a")
-Learner = ids("learners", "l")
+Proposer = ids("proposers", "p", named=True)  # never renamed (see the module docstring)
+Acceptor = ids("acceptors", "a", named=True)
+Learner = ids("learners", "l", named=True)
 
 NONE = -1  # no number, no value (an acceptor that has not promised or accepted)
 Value = values("v", none=NONE)   # proposer p's value v<p>; prints v0, v1, none
@@ -226,9 +229,6 @@ class Prepare(NamedTuple):
     p: Proposer
     n: int
 
-    def __str__(self) -> str:
-        return f"Prepare(p{self.p}, n={self.n})"
-
 
 class ReceivePrepare(NamedTuple):
     at: Acceptor
@@ -236,21 +236,14 @@ class ReceivePrepare(NamedTuple):
     p: Proposer
     a: Acceptor
 
-    def __str__(self) -> str:
-        return f"ReceivePrepare(a{self.a} <- p{self.p}, n={self.n})"
-
 
 class ReceivePromise(NamedTuple):
     at: Proposer
     n: int
     a: Acceptor
     p: Proposer
-    accepted_n: int
-    accepted_v: int
-
-    def __str__(self) -> str:
-        return (f"ReceivePromise(p{self.p} <- a{self.a}, n={self.n}, "
-                f"accepted {_accepted(self.accepted_n, self.accepted_v)})")
+    accepted_n: Number
+    accepted_v: Value
 
 
 class ReceiveNack(NamedTuple):
@@ -260,19 +253,13 @@ class ReceiveNack(NamedTuple):
     p: Proposer
     promised: int
 
-    def __str__(self) -> str:
-        return f"ReceiveNack(p{self.p} <- a{self.a}, n={self.n}, promised={self.promised})"
-
 
 class ReceiveAccept(NamedTuple):
     at: Acceptor
     n: int
     p: Proposer
     a: Acceptor
-    v: int
-
-    def __str__(self) -> str:
-        return f"ReceiveAccept(a{self.a} <- p{self.p}, n={self.n}, {value_name(self.v)})"
+    v: Value
 
 
 class ReceiveAccepted(NamedTuple):
@@ -280,19 +267,13 @@ class ReceiveAccepted(NamedTuple):
     n: int
     a: Acceptor
     l: Learner
-    v: int
-
-    def __str__(self) -> str:
-        return f"ReceiveAccepted(l{self.l} <- a{self.a}, n={self.n}, {value_name(self.v)})"
+    v: Value
 
 
 class Restart(NamedTuple):
     """Acceptor a crashes and restarts (fault budget `crash`)."""
 
     a: Acceptor
-
-    def __str__(self) -> str:
-        return f"Restart(a{self.a})"
 
 
 # -- the nodes ---------------------------------------------------------------------------

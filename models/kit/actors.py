@@ -25,8 +25,9 @@ reads nothing else, so its result is remembered (`models.kit.memo`) by
 (node, record, input): that is where the speed comes from.
 
 Each step is an action record built by the kit: ``Phase1b(a, *message)``
-for a message handler (the node, then the message's fields),
-``Phase2a(b, v)`` for a step with a choice, ``Phase1a(b)`` without one.
+for a message handler (the node, then the message's fields; it prints
+with the message's arrow, `models.kit.records.receipt`), ``Phase2a(b, v)``
+for a step with a choice, ``Phase1a(b)`` without one.
 
 `ActorModel` is a `checker.Model` built from:
 
@@ -97,7 +98,7 @@ from checker.model import Model, Note, Received, Sent, jsonable
 from models.kit.memo import Interned, Memo
 from models.kit.network import (Heal, MessageSet, Network, Partition, Split, chosen, delivered,
                                 receiver, receiver_field)
-from models.kit.records import Id, label, name_values, shown
+from models.kit.records import Id, label, name_values, receipt, shown
 from models.kit.symmetry import Layout
 
 # -- handlers --------------------------------------------------------------------
@@ -539,7 +540,11 @@ class ActorModel(Model):
             actions + list(cls.network.fault_actions)
             + [h.action for h in handlers if h.restart is not None or h.crash is not None]
             + list(cls.clock.actions if cls.clock else ())))
-        # records with named fields print them by name (`models.kit.records.show`)
+        # records with named fields print them by name (`models.kit.records.show`),
+        # the action of receiving a message with the message's arrow
+        for handler in handlers:
+            if handler.takes is not None and not handler.whole:
+                receipt(handler.action, handler.takes)
         for kind in list(cls.messages) + [role.state for role in cls.roles] + list(cls.actions):
             name_values(kind)
 

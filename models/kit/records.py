@@ -35,10 +35,21 @@ the order they apply, give one text per record:
   receiver) are both of named id types prints them first as an arrow, and
   not again: ``RequestVoteRequest(s1→s2, term=2, last_log_term=1,
   last_log_index=1)``;
+- the action of a node receiving a message (the kit's ``@on(PrepareMsg,
+  ReceivePrepare)``: the node, then the message's fields; `receipt`)
+  prints the message's arrow as the message does, and the node not at all
+  when the message's receiver names it: ``ReceivePrepare(p1→a2, n=2)``;
 - a field equal to its declared default (same type and value) is left out
   (``pre_vote=False``);
-- a record with no named field (at any depth) and no arrow prints as a
-  named tuple does, defaults included.
+- a record type declaring ``text``, a function, prints what it returns
+  between its parentheses; it is given the record's fields by name: named
+  values as their text by these rules, a nested record as its fields so
+  given (``call.client == "c1"``), other values (and None) as they are. So
+  names still come from the types and only their arrangement is the
+  record's: raft-kv's client call reads as the history names it,
+  ``Invoke(c1: write(x, 1) to s1)``;
+- a record with no named field (at any depth), no arrow and no ``text``
+  prints as a named tuple does, defaults included.
 
 `label` prints a record without its arrow, for a sequence chart whose
 arrow already says who sends to whom. Reports' JSON views of a field take
@@ -333,33 +344,70 @@ def _formatter(pattern: str, parts: tuple) -> Show:
         _text(item if named is None else named(item)) for item, named in zip(value, shows)))
 
 
+_RECEIPTS: dict[type, type | None] = {}  # action type -> the message type it receives
+
+
+def receipt(action_type: type, message_type: type) -> None:
+    """Declare records of `action_type` the receipt of a `message_type`
+    message by a node: the node, then the message's fields (the kit
+    declares it for each handler ``@on(message_type, action_type)``). They
+    print the message's arrow where the message has one, and the node only
+    when the message's receiver is of another set. An action declared the
+    receipt of two message types prints as any record."""
+    if len(action_type._fields) != 1 + len(message_type._fields):
+        return
+    known = _RECEIPTS.get(action_type, message_type)
+    _RECEIPTS[action_type] = message_type if known is message_type else None
+    _printing.cache_clear()
+
+
 class _Printing(typing.NamedTuple):
     """How a record type prints: each field with how it shows (None: as any
     value), the positions of its sender and receiver when both are named ids
-    (else None), and its fields' defaults by position."""
+    (else None), the positions never printed besides (a receipt's node),
+    its fields' defaults by position, and its `text` function, if any."""
 
     fields: tuple[tuple[str, Show | None], ...]
     ends: tuple[int, int] | None
+    hidden: tuple[int, ...]
     defaults: dict[int, Any]
+    text: Callable[..., str] | None
 
 
 @lru_cache(maxsize=None)
 def _printing(record_type: type) -> _Printing | None:
     """How `record_type` prints, or None when none of its fields is named
-    (then it prints as a plain named tuple)."""
+    and it has no arrow or `text` (then it prints as a plain named tuple)."""
     hints = typing.get_type_hints(record_type, include_extras=True)
     fields = tuple((field, _shower(hints.get(field))) for field in record_type._fields)
-    ends = None
-    src, dst = getattr(record_type, "src", None), getattr(record_type, "dst", None)
-    if src in record_type._fields and dst in record_type._fields:
-        named = [id_type(record_type, end) for end in (src, dst)]
-        if all(kind is not None and kind.named for kind in named):
-            ends = (record_type._fields.index(src), record_type._fields.index(dst))
-    if ends is None and all(named is None for _, named in fields):
+    ends, hidden = _ends(record_type, record_type, 0), ()
+    message = _RECEIPTS.get(record_type)
+    if ends is None and message is not None:
+        ends = _ends(message, record_type, 1)  # the message's fields follow the node
+        if ends is not None:
+            receiver = id_type(record_type, record_type._fields[ends[1]])
+            node = id_type(record_type, record_type._fields[0])
+            if node is not None and node.set_name == receiver.set_name:
+                hidden = (0,)  # the kit delivers the message to the node it names
+    text = getattr(record_type, "text", None)
+    text = text if callable(text) and "text" not in record_type._fields else None
+    if ends is None and text is None and all(named is None for _, named in fields):
         return None
     defaults = {record_type._fields.index(field): value
                 for field, value in record_type._field_defaults.items()}
-    return _Printing(fields, ends, defaults)
+    return _Printing(fields, ends, hidden, defaults, text)
+
+
+def _ends(declaring: type, record_type: type, offset: int) -> tuple[int, int] | None:
+    """The positions in `record_type` of the sender and receiver that the
+    type `declaring` names (``src`` and ``dst``), its fields standing at
+    `offset` on; None unless both are there, of named id types."""
+    src, dst = getattr(declaring, "src", None), getattr(declaring, "dst", None)
+    if src not in declaring._fields or dst not in declaring._fields:
+        return None
+    ends = (offset + declaring._fields.index(src), offset + declaring._fields.index(dst))
+    named = [id_type(record_type, record_type._fields[end]) for end in ends]
+    return ends if all(kind is not None and kind.named for kind in named) else None
 
 
 def shown(record_type: type, field: str) -> Show | None:
@@ -399,7 +447,9 @@ def _show(record: Any, ends: bool) -> str:
     if printing is None:  # as a named tuple prints
         return f"{type(record).__name__}(" + ", ".join(
             f"{field}={value!r}" for field, value in zip(record._fields, record)) + ")"
-    skip = printing.ends or ()
+    if printing.text is not None:
+        return f"{type(record).__name__}({printing.text(**vars(_printed(record)))})"
+    skip = (printing.ends or ()) + printing.hidden
     parts = []
     if printing.ends is not None and ends:
         src, dst = printing.ends
@@ -411,6 +461,17 @@ def _show(record: Any, ends: bool) -> str:
             continue
         parts.append(f"{field}={repr(value) if named is None else _text(named(value))}")
     return f"{type(record).__name__}({', '.join(parts)})"
+
+
+def _printed(record: Any) -> types.SimpleNamespace:
+    """`record`'s fields for a `text` function: named values as their text,
+    nested records as their fields so given, other values as they are."""
+    printing = _printing(type(record))
+    shows = dict(printing.fields) if printing is not None else {}
+    return types.SimpleNamespace(**{
+        field: _printed(value) if is_record(value)
+        else value if shows.get(field) is None or value is None else _text(shows[field](value))
+        for field, value in zip(record._fields, record)})
 
 
 def _text(value: Any) -> str:

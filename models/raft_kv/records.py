@@ -5,12 +5,14 @@ and the actions. They print as the kit prints records, from the field
 types: clients ``c1..cN`` (`Client`), keys ``x`` and ``y`` (`Key`), a log's
 commands by their fields in Raft's entries (``t1:Put(client=c1, key=x,
 value=1)``), a message's sender and receiver as an arrow
-(``Request(c1→s1, op='write', key=x, value=1, seq=0)``)."""
+(``Request(c1→s1, op='write', key=x, value=1, seq=0)``), a client's call
+as the history names it (``Invoke(c1: write(x, 1) to s1)``)."""
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from checker.history import Invoke as Invoked
 from models.kit import ids, values
 from models.kit.records import indexed_by, printer
 from models.raft.records import Entry, Server
@@ -161,7 +163,14 @@ class HeartbeatResponse(NamedTuple):
 
 
 class Invoke(NamedTuple):
-    """A client invokes an operation: it records the invocation and sends the request."""
+    """A client invokes an operation: it records the invocation and sends the request.
+    It prints as the history names the call, and the server it goes to:
+    ``Invoke(c1: write(x, 1) to s1)`` (the one node running every client,
+    `clients`, says nothing the call's client does not)."""
 
     clients: ClientGroup
     call: Call
+
+    @staticmethod
+    def text(clients: int, call: Any) -> str:
+        return f"{Invoked(call.client, call.op, call.key, call.value)} to {call.server}"

@@ -36,7 +36,7 @@ def test_a_bundled_spec_pins_the_shortest_run_breaking_an_expression():
     assert violation.reason == "all(l.learned == -1 for l in learners) is false"
     assert len(violation.trace) == 9
     assert model.learned(violation.trace.final) == [0]
-    assert str(violation.trace.actions[-1]) == "ReceiveAccepted(l0 <- a1, n=0, v0)"
+    assert str(violation.trace.actions[-1]) == "ReceiveAccepted(a1→l0, n=0, v=v0)"
 
 
 def test_expressions_read_records_messages_view_and_params(tmp_path):

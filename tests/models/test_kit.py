@@ -580,6 +580,150 @@ def test_records_print_from_their_declarations():
     assert label(OwnRepr(0)) == "mine"
 
 
+# -- receipts: a node's action of receiving a message prints with the message's arrow -------
+
+Caller = ids("callers", "c", first=1, named=True)
+
+
+class Propose(NamedTuple):
+    frm: Peer
+    to: Peer
+    term: int
+    retry: bool = False
+    src, dst = "frm", "to"
+
+
+class Ring(NamedTuple):  # from a caller to a peer, run by a node of another set
+    caller: Caller
+    to: Peer
+    src, dst = "caller", "to"
+
+
+class Hello(NamedTuple):  # names no receiver: no arrow
+    frm: Peer
+    src = "frm"
+
+
+class ReceivePropose(NamedTuple):
+    at: Peer
+    frm: Peer
+    to: Peer
+    term: int
+    retry: bool = False
+
+
+class AnswerRing(NamedTuple):
+    at: Caller
+    caller: Caller
+    to: Peer
+
+
+class ReceiveHello(NamedTuple):
+    at: Peer
+    frm: Peer
+
+
+class Call(NamedTuple):
+    caller: Caller
+    op: str
+    arg: int | None
+    peer: Peer
+
+    @staticmethod
+    def text(caller, op, arg, peer) -> str:
+        return f"{caller} {op}{'' if arg is None else f' {arg}'} at {peer}"
+
+
+class Dialled(NamedTuple):
+    caller: Caller
+    call: Call
+
+    @staticmethod
+    def text(caller, call) -> str:
+        return f"{call.caller}: {call.op}() to {call.peer}"
+
+
+class Proposer(Node):
+    ids = Peer
+    state = None
+
+    @on(Propose, ReceivePropose)
+    def receive_propose(self, m):
+        return []
+
+    @on(Hello, ReceiveHello)
+    def receive_hello(self, m):
+        return []
+
+
+class Phone(Node):
+    ids = Caller
+    state = None
+
+    @on(Ring, AnswerRing)  # every caller takes a ring to a peer (a set other than its own)
+    def answer(self, m):
+        return []
+
+
+class Proposing(ActorModel):
+    name = "proposing"
+    params = (Param("peers", 3, "peers"), Param("callers", 1, "callers"))
+    roles = (Proposer, Phone)
+    messages = (Propose, Ring, Hello)
+
+
+def test_a_receipt_prints_the_messages_arrow_and_not_its_node_again():
+    """``@on(Propose, ReceivePropose)`` declares ReceivePropose the node,
+    then Propose's fields: it prints Propose's arrow, the node (the message's
+    receiver) once, defaults left out; its chart label leaves the arrow to
+    the chart. A receiver of another set than the node's leaves the node
+    printed; a message with no receiver, no arrow."""
+    assert Proposing.actions[:3] == (ReceivePropose, ReceiveHello, AnswerRing)
+    assert str(ReceivePropose(2, 0, 2, 3)) == "ReceivePropose(n1→n3, term=3)"
+    assert str(ReceivePropose(2, 0, 2, 3, True)) == "ReceivePropose(n1→n3, term=3, retry=True)"
+    assert label(ReceivePropose(2, 0, 2, 3)) == "ReceivePropose(term=3)"
+    # the ring's receiver is a peer: the caller that answers it is printed
+    assert str(AnswerRing(0, 0, 1)) == "AnswerRing(c1→n2, at=c1)"
+    assert str(ReceiveHello(1, 0)) == "ReceiveHello(at=n2, frm=n1)"
+    # the messages themselves print as before
+    assert str(Propose(0, 2, 3)) == "Propose(n1→n3, term=3)"
+
+
+def test_a_record_declaring_text_arranges_its_fields_printed_by_type():
+    """A ``text`` function gets each field as it prints (named ids by name,
+    None as None, a nested record as its fields so given) and gives what
+    goes between the parentheses, wherever the record is printed."""
+    assert show(Call(0, "ring", 2, 1)) == "Call(c1 ring 2 at n2)"
+    assert show(Call(0, "hang", None, 0)) == "Call(c1 hang at n1)"
+    assert show(Dialled(0, Call(1, "ring", None, 2))) == "Dialled(c2: ring() to n3)"
+    assert label(Dialled(0, Call(1, "ring", None, 2))) == "Dialled(c2: ring() to n3)"
+    # renaming is still the types'
+    assert renamer(Call)(Call(0, "ring", 2, 1), {"peers": (2, 0, 1)}) == (0, "ring", 2, 0)
+
+
+def test_no_record_of_a_bundled_model_prints_by_hand():
+    """Every record type in models/ prints from its declarations: none
+    writes its own ``__str__`` or ``__repr__`` (named tuples' own repr, or
+    the kit's `show`, only)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import models
+    from models.kit.records import _GENERIC_REPR, is_record_type
+
+    modules = [importlib.import_module(info.name)
+               for info in pkgutil.walk_packages(models.__path__, "models.")]
+    records = {kind for module in modules for _, kind in inspect.getmembers(module, inspect.isclass)
+               if is_record_type(kind) and kind.__module__.startswith("models.")}
+    assert len(records) > 50
+    by_hand = sorted(
+        kind.__qualname__ for kind in records
+        if "__str__" in vars(kind) or vars(kind).get("__repr__") not in (show, None) and getattr(
+            vars(kind)["__repr__"], "__code__", None) is not _GENERIC_REPR.__code__)
+    assert by_hand == []
+
+
 def view_of(model, promise):
     (state,) = model.initial_states()
     state = state[:1] + (promise,) + state[2:]

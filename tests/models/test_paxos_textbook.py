@@ -305,13 +305,13 @@ def test_witness_a_value_is_chosen(witnesses):
     model, found = witnesses
     trace = found["value_chosen"]
     assert lines(trace) == """\
-Prepare(p0, n=0)
-ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a1 <- p0, n=0)
-ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceiveAccept(a0 <- p0, n=0, v0)
-ReceiveAccept(a1 <- p0, n=0, v0)"""
+Prepare(p=p0, n=0)
+ReceivePrepare(p0→a0, n=0)
+ReceivePrepare(p0→a1, n=0)
+ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)
+ReceiveAccept(p0→a0, n=0, v=v0)
+ReceiveAccept(p0→a1, n=0, v=v0)"""
     assert model.state_view(trace.final)["chosen"] == {"v0": "in 0 by a0,a1"}
 
 
@@ -319,23 +319,23 @@ def test_witness_the_second_proposer_adopts_the_first_ones_value(witnesses):
     model, found = witnesses
     trace = found["adopts_value"]
     assert lines(trace) == """\
-Prepare(p0, n=0)
-Prepare(p1, n=1)
-ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a0 <- p1, n=1)
-ReceivePrepare(a1 <- p0, n=0)
-ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceivePromise(p1 <- a0, n=1, accepted none)
-ReceiveAccept(a1 <- p0, n=0, v0)
-ReceivePrepare(a1 <- p1, n=1)
-ReceivePromise(p1 <- a1, n=1, accepted 0:v0)"""
+Prepare(p=p0, n=0)
+Prepare(p=p1, n=1)
+ReceivePrepare(p0→a0, n=0)
+ReceivePrepare(p1→a0, n=1)
+ReceivePrepare(p0→a1, n=0)
+ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a0→p1, n=1, accepted_n=none, accepted_v=none)
+ReceiveAccept(p0→a1, n=0, v=v0)
+ReceivePrepare(p1→a1, n=1)
+ReceivePromise(a1→p1, n=1, accepted_n=0, accepted_v=v0)"""
     view = model.state_view(trace.final)
     # a1's promise reported its acceptance of v0, so p1 proposes v0, not v1
     assert (view["p1.phase"], view["p1.proposal"]) == ("accepting", "v0")
-    assert [m for m in view["network"] if "p=1" in m] == [
-        "AcceptMsg(n=1, p=1, a=0, v=v0)", "AcceptMsg(n=1, p=1, a=1, v=v0)",
-        "AcceptMsg(n=1, p=1, a=2, v=v0)", "PrepareMsg(n=1, p=1, a=2)"]
+    assert [m for m in view["network"] if "p1→" in m] == [
+        "AcceptMsg(p1→a0, n=1, v=v0)", "AcceptMsg(p1→a1, n=1, v=v0)",
+        "AcceptMsg(p1→a2, n=1, v=v0)", "PrepareMsg(p1→a2, n=1)"]
     # with the no_adopt mutant the same run ends with p1 proposing v1
     mutant = PaxosTextbook(mutant="no_adopt", max_msgs=10, **NO_FAULTS)
     state = trace.steps[0].state
@@ -348,30 +348,30 @@ def test_witness_an_acceptor_nacks(witnesses):
     model, found = witnesses
     trace = found["acceptor_nacks"]
     assert lines(trace) == """\
-Prepare(p0, n=0)
-Prepare(p1, n=1)
-ReceivePrepare(a0 <- p1, n=1)
-ReceivePrepare(a0 <- p0, n=0)"""
+Prepare(p=p0, n=0)
+Prepare(p=p1, n=1)
+ReceivePrepare(p1→a0, n=1)
+ReceivePrepare(p0→a0, n=0)"""
     view = model.state_view(trace.final)
     assert view["a0.promised"] == 1
-    assert "NackMsg(n=0, a=0, p=0, promised=1)" in view["network"]
+    assert "NackMsg(a0→p0, n=0, promised=1)" in view["network"]
 
 
 def test_a_nack_makes_the_proposer_retry_above_the_promise():
     model = PaxosTextbook(proposers=2, rounds=3, max_msgs=10, **NO_FAULTS)
     (state,) = model.initial_states()
-    for action in ("Prepare(p0, n=0)", "Prepare(p1, n=1)", "ReceivePrepare(a0 <- p1, n=1)",
-                   "ReceivePrepare(a0 <- p0, n=0)", "ReceiveNack(p0 <- a0, n=0, promised=1)"):
+    for action in ("Prepare(p=p0, n=0)", "Prepare(p=p1, n=1)", "ReceivePrepare(p1→a0, n=1)",
+                   "ReceivePrepare(p0→a0, n=0)", "ReceiveNack(a0→p0, n=0, promised=1)"):
         state = {str(a): t for a, t in model.successors(state)}[action]
     # round 1 is numbered 2, above the promise 1: p0 is ready to prepare it
     p0 = model.proposer(state, 0)
     assert (p0.round, model.numbers[0][p0.round], p0.phase) == (1, 2, "ready")
-    assert "Prepare(p0, n=2)" in [str(a) for a, _ in model.successors(state)]
+    assert "Prepare(p=p0, n=2)" in [str(a) for a, _ in model.successors(state)]
     # with one round only, a NACK stops the proposer
     single = PaxosTextbook(proposers=2, rounds=1, max_msgs=10, **NO_FAULTS)
     (state,) = single.initial_states()
-    for action in ("Prepare(p0, n=0)", "Prepare(p1, n=1)", "ReceivePrepare(a0 <- p1, n=1)",
-                   "ReceivePrepare(a0 <- p0, n=0)", "ReceiveNack(p0 <- a0, n=0, promised=1)"):
+    for action in ("Prepare(p=p0, n=0)", "Prepare(p=p1, n=1)", "ReceivePrepare(p1→a0, n=1)",
+                   "ReceivePrepare(p0→a0, n=0)", "ReceiveNack(a0→p0, n=0, promised=1)"):
         state = {str(a): t for a, t in single.successors(state)}[action]
     assert single.proposer(state, 0).phase == "stopped"
 
@@ -397,20 +397,20 @@ def test_no_adopt_breaks_agreement():
     assert violation.reason == ("v0 is chosen in proposal 0 by a1,a2 and "
                                 "v1 is chosen in proposal 1 by a0,a1")
     assert lines(violation.trace) == """\
-Prepare(p0, n=0)
-Prepare(p1, n=1)
-ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a0 <- p1, n=1)
-ReceivePrepare(a1 <- p0, n=0)
-ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceivePromise(p1 <- a0, n=1, accepted none)
-ReceiveAccept(a1 <- p0, n=0, v0)
-ReceivePrepare(a1 <- p1, n=1)
-ReceivePromise(p1 <- a1, n=1, accepted 0:v0)
-ReceiveAccept(a0 <- p1, n=1, v1)
-ReceiveAccept(a1 <- p1, n=1, v1)
-ReceiveAccept(a2 <- p0, n=0, v0)"""
+Prepare(p=p0, n=0)
+Prepare(p=p1, n=1)
+ReceivePrepare(p0→a0, n=0)
+ReceivePrepare(p1→a0, n=1)
+ReceivePrepare(p0→a1, n=0)
+ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a0→p1, n=1, accepted_n=none, accepted_v=none)
+ReceiveAccept(p0→a1, n=0, v=v0)
+ReceivePrepare(p1→a1, n=1)
+ReceivePromise(a1→p1, n=1, accepted_n=0, accepted_v=v0)
+ReceiveAccept(p1→a0, n=1, v=v1)
+ReceiveAccept(p1→a1, n=1, v=v1)
+ReceiveAccept(p0→a2, n=0, v=v0)"""
     # a1 reported its acceptance of v0 to p1, which proposed v1 anyway
     final = violation.trace.final
     assert acceptors(model, final) == [
@@ -425,20 +425,20 @@ def test_accept_below_promise_breaks_agreement():
     assert violation.reason == ("v0 is chosen in proposal 0 by a0,a1 and "
                                 "v1 is chosen in proposal 1 by a0,a1")
     assert lines(violation.trace) == """\
-Prepare(p0, n=0)
-Prepare(p1, n=1)
-ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a0 <- p1, n=1)
-ReceivePrepare(a1 <- p0, n=0)
-ReceivePrepare(a1 <- p1, n=1)
-ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceivePromise(p1 <- a0, n=1, accepted none)
-ReceivePromise(p1 <- a1, n=1, accepted none)
-ReceiveAccept(a0 <- p0, n=0, v0)
-ReceiveAccept(a0 <- p1, n=1, v1)
-ReceiveAccept(a1 <- p0, n=0, v0)
-ReceiveAccept(a1 <- p1, n=1, v1)"""
+Prepare(p=p0, n=0)
+Prepare(p=p1, n=1)
+ReceivePrepare(p0→a0, n=0)
+ReceivePrepare(p1→a0, n=1)
+ReceivePrepare(p0→a1, n=0)
+ReceivePrepare(p1→a1, n=1)
+ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a0→p1, n=1, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p1, n=1, accepted_n=none, accepted_v=none)
+ReceiveAccept(p0→a0, n=0, v=v0)
+ReceiveAccept(p1→a0, n=1, v=v1)
+ReceiveAccept(p0→a1, n=0, v=v0)
+ReceiveAccept(p1→a1, n=1, v=v1)"""
     # a0 and a1 promised 1, reporting nothing, then accepted v0 in proposal 0
     assert acceptors(model, violation.trace.final) == [
         (1, 1, 1, [(0, 0), (1, 1)]), (1, 1, 1, [(0, 0), (1, 1)]), (-1, -1, -1, [])]
@@ -450,14 +450,14 @@ def test_non_intersecting_quorums_break_agreement():
     assert violation.reason == ("v0 is chosen in proposal 0 by a1 and "
                                 "v1 is chosen in proposal 1 by a0")
     assert lines(violation.trace) == """\
-Prepare(p0, n=0)
-Prepare(p1, n=1)
-ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a0 <- p1, n=1)
-ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p1 <- a0, n=1, accepted none)
-ReceiveAccept(a0 <- p1, n=1, v1)
-ReceiveAccept(a1 <- p0, n=0, v0)"""
+Prepare(p=p0, n=0)
+Prepare(p=p1, n=1)
+ReceivePrepare(p0→a0, n=0)
+ReceivePrepare(p1→a0, n=1)
+ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a0→p1, n=1, accepted_n=none, accepted_v=none)
+ReceiveAccept(p1→a0, n=1, v=v1)
+ReceiveAccept(p0→a1, n=0, v=v0)"""
     # {a0} promised both proposals; {a1} chose v0 and {a0} chose v1
     assert acceptors(model, violation.trace.final) == [
         (1, 1, 1, [(1, 1)]), (0, 0, 0, [(0, 0)]), (-1, -1, -1, [])]
@@ -468,25 +468,25 @@ def test_forgetful_acceptor_breaks_agreement():
     assert violation.reason == ("v0 is chosen in proposal 0 by a0,a1 and "
                                 "v1 is chosen in proposal 1 by a0,a1")
     assert lines(violation.trace) == """\
-Prepare(p0, n=0)
-ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a1 <- p0, n=0)
-ReceivePrepare(a2 <- p0, n=0)
-ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceivePromise(p0 <- a2, n=0, accepted none)
-ReceiveAccept(a0 <- p0, n=0, v0)
-ReceiveAccept(a1 <- p0, n=0, v0)
-ReceiveAccepted(l0 <- a0, n=0, v0)
-Prepare(p1, n=1)
-ReceivePrepare(a2 <- p1, n=1)
-ReceivePromise(p1 <- a2, n=1, accepted none)
-ReceiveAccepted(l0 <- a1, n=0, v0)
-Restart(a0)
-ReceivePrepare(a0 <- p1, n=1)
-ReceivePromise(p1 <- a0, n=1, accepted none)
-ReceiveAccept(a0 <- p1, n=1, v1)
-ReceiveAccept(a1 <- p1, n=1, v1)"""
+Prepare(p=p0, n=0)
+ReceivePrepare(p0→a0, n=0)
+ReceivePrepare(p0→a1, n=0)
+ReceivePrepare(p0→a2, n=0)
+ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a2→p0, n=0, accepted_n=none, accepted_v=none)
+ReceiveAccept(p0→a0, n=0, v=v0)
+ReceiveAccept(p0→a1, n=0, v=v0)
+ReceiveAccepted(a0→l0, n=0, v=v0)
+Prepare(p=p1, n=1)
+ReceivePrepare(p1→a2, n=1)
+ReceivePromise(a2→p1, n=1, accepted_n=none, accepted_v=none)
+ReceiveAccepted(a1→l0, n=0, v=v0)
+Restart(a=a0)
+ReceivePrepare(p1→a0, n=1)
+ReceivePromise(a0→p1, n=1, accepted_n=none, accepted_v=none)
+ReceiveAccept(p1→a0, n=1, v=v1)
+ReceiveAccept(p1→a1, n=1, v=v1)"""
     # l0 learned v0; a0 restarted blank (its votes are history), so p1's
     # promises reported nothing
     steps = violation.trace.steps
@@ -506,20 +506,20 @@ def test_duplicate_ballots_break_agreement():
     assert violation.reason == ("v0 is chosen in proposal 0 by a0,a1 and "
                                 "v1 is chosen in proposal 0 by a0,a1")
     assert lines(violation.trace) == """\
-Prepare(p0, n=0)
-Prepare(p1, n=0)
-ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a0 <- p1, n=0)
-ReceivePrepare(a1 <- p0, n=0)
-ReceivePrepare(a1 <- p1, n=0)
-ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceivePromise(p1 <- a0, n=0, accepted none)
-ReceivePromise(p1 <- a1, n=0, accepted none)
-ReceiveAccept(a0 <- p0, n=0, v0)
-ReceiveAccept(a0 <- p1, n=0, v1)
-ReceiveAccept(a1 <- p0, n=0, v0)
-ReceiveAccept(a1 <- p1, n=0, v1)"""
+Prepare(p=p0, n=0)
+Prepare(p=p1, n=0)
+ReceivePrepare(p0→a0, n=0)
+ReceivePrepare(p1→a0, n=0)
+ReceivePrepare(p0→a1, n=0)
+ReceivePrepare(p1→a1, n=0)
+ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a0→p1, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p1, n=0, accepted_n=none, accepted_v=none)
+ReceiveAccept(p0→a0, n=0, v=v0)
+ReceiveAccept(p1→a0, n=0, v=v1)
+ReceiveAccept(p0→a1, n=0, v=v0)
+ReceiveAccept(p1→a1, n=0, v=v1)"""
     # a0 and a1 took p1's PREPARE(0) for a repeat of p0's and promised again
     assert acceptors(model, violation.trace.final) == [
         (0, 0, 1, [(0, 0), (0, 1)]), (0, 0, 1, [(0, 0), (0, 1)]), (-1, -1, -1, [])]
@@ -529,13 +529,13 @@ def test_value_off_by_one_breaks_validity():
     model, violation = shortest_violation("value-off-by-one", "validity")
     assert violation.reason == "v1 chosen or learned but never proposed"
     assert lines(violation.trace) == """\
-Prepare(p0, n=0)
-ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a1 <- p0, n=0)
-ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceiveAccept(a0 <- p0, n=0, v1)
-ReceiveAccept(a1 <- p0, n=0, v1)"""
+Prepare(p=p0, n=0)
+ReceivePrepare(p0→a0, n=0)
+ReceivePrepare(p0→a1, n=0)
+ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)
+ReceiveAccept(p0→a0, n=0, v=v1)
+ReceiveAccept(p0→a1, n=0, v=v1)"""
     # p0 sent p1's value; p1 has not started
     assert model.proposer(violation.trace.final, 1).phase == "ready"
 
@@ -544,13 +544,13 @@ def test_learner_without_quorum_breaks_learned_implies_chosen():
     model, violation = shortest_violation("learner-without-quorum", "learned_implies_chosen")
     assert violation.reason == "l0 learned v0, which is not chosen"
     assert lines(violation.trace) == """\
-Prepare(p0, n=0)
-ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a1 <- p0, n=0)
-ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceiveAccept(a0 <- p0, n=0, v0)
-ReceiveAccepted(l0 <- a0, n=0, v0)"""
+Prepare(p=p0, n=0)
+ReceivePrepare(p0→a0, n=0)
+ReceivePrepare(p0→a1, n=0)
+ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)
+ReceiveAccept(p0→a0, n=0, v=v0)
+ReceiveAccepted(a0→l0, n=0, v=v0)"""
     assert model.state_view(violation.trace.final)["chosen"] == {}
 
 
@@ -560,24 +560,24 @@ def test_learners_learn_different_values_without_adoption():
     model, violation = shortest_violation("no-adopt-learners", "learners_agree")
     assert violation.reason == "l0 learned v0, l1 learned v1"
     assert lines(violation.trace) == """\
-Prepare(p0, n=0)
-Prepare(p1, n=1)
-ReceivePrepare(a0 <- p0, n=0)
-ReceivePrepare(a1 <- p0, n=0)
-ReceivePromise(p0 <- a0, n=0, accepted none)
-ReceivePromise(p0 <- a1, n=0, accepted none)
-ReceiveAccept(a0 <- p0, n=0, v0)
-ReceivePrepare(a0 <- p1, n=1)
-ReceivePromise(p1 <- a0, n=1, accepted 0:v0)
-ReceiveAccept(a1 <- p0, n=0, v0)
-ReceivePrepare(a1 <- p1, n=1)
-ReceivePromise(p1 <- a1, n=1, accepted 0:v0)
-ReceiveAccepted(l0 <- a0, n=0, v0)
-ReceiveAccept(a0 <- p1, n=1, v1)
-ReceiveAccepted(l0 <- a1, n=0, v0)
-ReceiveAccept(a1 <- p1, n=1, v1)
-ReceiveAccepted(l1 <- a0, n=1, v1)
-ReceiveAccepted(l1 <- a1, n=1, v1)"""
+Prepare(p=p0, n=0)
+Prepare(p=p1, n=1)
+ReceivePrepare(p0→a0, n=0)
+ReceivePrepare(p0→a1, n=0)
+ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)
+ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)
+ReceiveAccept(p0→a0, n=0, v=v0)
+ReceivePrepare(p1→a0, n=1)
+ReceivePromise(a0→p1, n=1, accepted_n=0, accepted_v=v0)
+ReceiveAccept(p0→a1, n=0, v=v0)
+ReceivePrepare(p1→a1, n=1)
+ReceivePromise(a1→p1, n=1, accepted_n=0, accepted_v=v0)
+ReceiveAccepted(a0→l0, n=0, v=v0)
+ReceiveAccept(p1→a0, n=1, v=v1)
+ReceiveAccepted(a1→l0, n=0, v=v0)
+ReceiveAccept(p1→a1, n=1, v=v1)
+ReceiveAccepted(a0→l1, n=1, v=v1)
+ReceiveAccepted(a1→l1, n=1, v=v1)"""
     assert model.learned_implies_chosen(violation.trace.final)
 
 
@@ -640,27 +640,28 @@ def test_step_events_come_from_the_handlers_with_notes_of_what_changed():
                              if str(a) == action_text)
         return model.step_events(before, action, state)
 
-    prepare = "PrepareMsg(n=0, p=0, a={})".format
-    promise = "PromiseMsg(n=0, a=1, p=0, accepted_n=none, accepted_v=none)"
-    assert take("Prepare(p0, n=0)") == [
-        Sent("p0", f"a{a}", prepare(a)) for a in range(3)] + [Note("p0", "prepares 0")]
-    assert take("ReceivePrepare(a1 <- p0, n=0)") == [
-        Received("p0", "a1", prepare(1)), Sent("a1", "p0", promise),
+    # a chart's labels leave the arrow to the chart; a note of the network keeps it
+    prepare, promise = "PrepareMsg(n=0)", "PromiseMsg(n=0, accepted_n=none, accepted_v=none)"
+    assert take("Prepare(p=p0, n=0)") == [
+        Sent("p0", f"a{a}", prepare) for a in range(3)] + [Note("p0", "prepares 0")]
+    assert take("ReceivePrepare(p0→a1, n=0)") == [
+        Received("p0", "a1", prepare), Sent("a1", "p0", promise),
         Note("a1", "promised 0")]
-    assert take(f"Duplicate(message={promise})") == [
-        Note("network", f"duplicate {promise}")]
-    assert take(f"Drop(message={prepare(2)})") == [Note("network", f"drop {prepare(2)}")]
-    assert take("Restart(a1)") == [Note("a1", "crashes and restarts")]
-    assert take("ReceivePromise(p0 <- a1, n=0, accepted none)") == [
+    sent = "PromiseMsg(a1→p0, n=0, accepted_n=none, accepted_v=none)"
+    assert take(f"Duplicate(message={sent})") == [Note("network", f"duplicate {sent}")]
+    assert take("Drop(message=PrepareMsg(p0→a2, n=0))") == [
+        Note("network", "drop PrepareMsg(p0→a2, n=0)")]
+    assert take("Restart(a=a1)") == [Note("a1", "crashes and restarts")]
+    assert take("ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)") == [
         Received("a1", "p0", promise)]
-    assert take("ReceivePrepare(a0 <- p0, n=0)")[-1] == Note("a0", "promised 0")
-    assert take("ReceivePromise(p0 <- a0, n=0, accepted none)") == [
-        Received("a0", "p0", "PromiseMsg(n=0, a=0, p=0, accepted_n=none, accepted_v=none)")] + [
-        Sent("p0", f"a{a}", f"AcceptMsg(n=0, p=0, a={a}, v=v0)") for a in range(3)] + [
+    assert take("ReceivePrepare(p0→a0, n=0)")[-1] == Note("a0", "promised 0")
+    assert take("ReceivePromise(a0→p0, n=0, accepted_n=none, accepted_v=none)") == [
+        Received("a0", "p0", promise)] + [
+        Sent("p0", f"a{a}", "AcceptMsg(n=0, v=v0)") for a in range(3)] + [
         Note("p0", "proposes v0 in 0")]
     # the duplicate of a1's promise arrives after p0 moved on: no effect
-    assert take("ReceivePromise(p0 <- a1, n=0, accepted none)") == [
+    assert take("ReceivePromise(a1→p0, n=0, accepted_n=none, accepted_v=none)") == [
         Received("a1", "p0", promise)]
-    assert take("ReceiveAccept(a0 <- p0, n=0, v0)") == [
-        Received("p0", "a0", "AcceptMsg(n=0, p=0, a=0, v=v0)"),
-        Sent("a0", "l0", "AcceptedMsg(n=0, a=0, l=0, v=v0)"), Note("a0", "accepted 0:v0")]
+    assert take("ReceiveAccept(p0→a0, n=0, v=v0)") == [
+        Received("p0", "a0", "AcceptMsg(n=0, v=v0)"),
+        Sent("a0", "l0", "AcceptedMsg(n=0, v=v0)"), Note("a0", "accepted 0:v0")]
