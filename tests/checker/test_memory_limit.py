@@ -42,10 +42,12 @@ def test_a_run_past_its_memory_limit_stops_with_what_it_explored(meter):
     assert result.stats.generated_states == 1 + 2 * (1 + 2 + 3 + 4 + 5)
 
 
-def test_a_run_past_its_memory_limit_goes_on_with_its_levels_on_disk(monkeypatch):
-    # the memory held grows by 1 MiB a look until the levels go to disk,
-    # which gives back 5 MiB and keeps it from growing
-    held, spilled, files = [0], [], []
+@pytest.fixture
+def growing(monkeypatch):
+    """The memory the run is told it holds: 1 MiB more at every look until
+    the levels go to disk, which gives back 5 MiB and keeps it from
+    growing; the list of those spills."""
+    held, spilled = [0], []
 
     def resident_memory() -> int:
         held[0] += 0 if spilled else MIB
@@ -57,6 +59,11 @@ def test_a_run_past_its_memory_limit_goes_on_with_its_levels_on_disk(monkeypatch
 
     monkeypatch.setattr(workers, "resident_memory", resident_memory)
     monkeypatch.setattr(explore, "release_memory", release_memory)
+    return spilled
+
+
+def test_a_run_past_its_memory_limit_goes_on_with_its_levels_on_disk(monkeypatch, growing):
+    spilled, files = growing, []
     made = WorkDirectory.file
     monkeypatch.setattr(WorkDirectory, "file",
                         lambda directory: files.append(1) or made(directory))
@@ -235,21 +242,9 @@ def test_partitions_keep_their_levels_on_disk_past_their_budgets(count, monkeypa
 
 @pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
 def test_partitions_past_the_memory_limit_go_on_with_their_levels_on_disk(
-        monkeypatch, files_made):
-    # the memory held grows by 1 MiB a look until the levels go to disk,
-    # which gives it back: the run goes on to the end
-    held, spilled = [0], []
-
-    def resident_memory() -> int:
-        held[0] += 0 if spilled else MIB
-        return held[0]
-
-    def release_memory() -> None:
-        spilled.append(1)
-        held[0] -= 5 * MIB
-
-    monkeypatch.setattr(workers, "resident_memory", resident_memory)
-    monkeypatch.setattr(explore, "release_memory", release_memory)
+        monkeypatch, files_made, growing):
+    # the levels go to disk in both processes, and the run to its end
+    spilled = growing
     monkeypatch.setattr(workers, "private_memory", lambda: 0)
     config = CheckConfig(keep_going=True)
     with tiny_chunks(2, whole=4):
