@@ -212,7 +212,6 @@ class _Search:
         self.auto = "measuring" if config.auto_workers and owners is None else None
         self.one_process_from: int | None = None
         self.partition_store_bytes = 0  # the visited sets of the other partitions
-        self.sent: Any = None  # in a partition process, what it sent to other owners
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
             if self.symmetry else None
         if config.deadlock:
@@ -478,7 +477,7 @@ class _Search:
     def _fold(self) -> Frontier:
         """Go on in this process alone, with the level the partitions hold."""
         level = self.partitions.fold()
-        self.partitions, self.sent = None, None
+        self.partitions = None
         self.one_process_from = self.depth
         return Frontier(CHUNK, level, directory=self.directory)
 
@@ -529,18 +528,14 @@ class _Search:
             # Most successors are states already visited, which are within
             # the bounds and were checked when first met, or meet again a
             # state met earlier in the chunk: only the first of each other
-            # state goes on.
+            # state goes on. (A partition's visited set holds the states
+            # it sent to their owners too: `partitioned`.)
             fresh = self.store.add_new(fingerprints, record=False)
         except TypeError as error:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: a state is not hashable or cannot be "
                 f"fingerprinted ({error}); build states from tuples, frozensets, named "
                 "tuples and frozen dataclasses of ints, strings, bools and None") from None
-        if self.sent is not None and fresh:
-            # in a partition process: a state sent to its owner before was
-            # within the bounds, and is visited there (`partitioned`)
-            fresh = list(map(fresh.__getitem__, self.sent.unseen(
-                list(map(fingerprints.__getitem__, fresh)))))
         every = (fingerprints, parents)  # each step's, for `_cut_off`
         if len(fresh) < len(fingerprints):
             next_states = list(map(next_states.__getitem__, fresh))

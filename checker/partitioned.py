@@ -11,7 +11,8 @@ A level goes in two steps, with the main process as the barrier between them:
    files of a work directory (in memory, /dev/shm, where there is one): the
    fingerprint, the successor's *key* and the state. A successor already
    sent to its owner before is not sent again (an earlier key wins anyway,
-   and one sent at an earlier level is visited by now).
+   and one sent at an earlier level is visited by now): a state sent joins
+   the sender's visited set, which so drops it with one look-up.
 2. *admit*: every process reads what was sent to it, sorts it by key, keeps
    the first occurrence of each fingerprint not yet visited, checks those
    states and sends their keys to the main process.
@@ -51,7 +52,6 @@ from typing import Any
 import numpy as np
 
 from checker import frontier, workers
-from checker.fingerprints import ExactStore, FingerprintStore
 from checker.properties import BOUND_STOP
 
 _ORDINAL_BITS = 32
@@ -99,10 +99,6 @@ class _Part:
                  states: list[Any], numbers: np.ndarray, level_first: int):
         self.search, self.index, self.count, self.directory = search, index, count, directory
         self._hold(states, numbers, level_first)
-        # the states this process sent to other owners (they are visited
-        # or lost to an earlier key: never worth sending again)
-        self.sent = ExactStore() if search.config.exact else FingerprintStore()
-        search.sent = self.sent  # its successors met again are not looked at again
         self.level = 0
         self.own: list[tuple] = []  # batches sent to itself
         self.new: list[Any] = []  # admitted, waiting for their numbers
@@ -171,7 +167,13 @@ class _Part:
                 | np.array(batch.ordinals, dtype=np.uint64))
         owners = owners_of(fingerprints, count, search.config.exact)
         foreign = np.flatnonzero(owners != index)
-        unsent = foreign[self.sent.add_new(list(map(fingerprints.__getitem__, foreign.tolist())))]
+        # The states sent to other owners join this process's visited set:
+        # each is visited there by the end of the level (or an equal one
+        # with an earlier key is), so it is never worth sending again, and
+        # a successor met again is dropped by the one look-up that drops
+        # this partition's visited states (`_generate`).
+        unsent = foreign[search.store.add_new(
+            list(map(fingerprints.__getitem__, foreign.tolist())))]
         kinds = batch.action_types
         step_numbers = batch.step_numbers
         mine = np.flatnonzero(owners == index)
