@@ -36,3 +36,20 @@ def test_bench_refuses_a_bad_spec_before_running():
     result = CliRunner().invoke(cli, ["bench", "--repeat", "1", "no/such.yaml"])
     assert result.exit_code == 2
     assert result.stderr == "error: no/such.yaml: no such file; give the path of a spec (.yaml)\n"
+
+
+def test_bench_says_where_auto_workers_went_on_in_one_process(monkeypatch):
+    from benchmarks.one import measure
+    from checker import explore
+    from cmc.bench import _workers
+
+    monkeypatch.setattr(explore, "CHUNK", 64)
+    monkeypatch.setattr(explore, "FORK_MIN", 128)
+    monkeypatch.setattr(explore, "PAYS", 1e9)  # no process can be that fast
+    tried = measure("specs/raft-2s.yaml", 2, auto=True)
+    given = measure("specs/raft-2s.yaml", 2)
+    assert (tried["workers_used"], tried["one_process_from"]) == (2, 11)
+    assert (given["workers_used"], given["one_process_from"]) == (2, None)
+    assert _workers({"workers": 2, "one_process_runs": 2, "seconds_all": [1.0, 1.1, 1.2]}) == (
+        "2→1 (2 of 3)")
+    assert _workers({"workers": 2, "one_process_runs": 0, "seconds_all": [1.0]}) == "2"
