@@ -70,7 +70,8 @@ FORK_MIN = 2 * CHUNK
 #: a level than one process, to go on sharing the search: a model whose
 #: states are cheap to expand and whose caches every process must fill
 #: again (Paxos) can run slower in two processes than in one, and a busy
-#: machine slows any of them. They are tried on one level, between two
+#: machine slows any of them. They are tried on their second level (the
+#: first pays for the fork: pages copied on first write), between two
 #: levels expanded by one process (their mean pace: levels grow cheaper
 #: or dearer per state as the search goes deeper). The trial overstates
 #: what they gain over a whole run, since one process's caches warm up
@@ -206,9 +207,13 @@ class _Search:
         self.partitions: partitioned.Partitions | None = None
         # seconds per state of the last level of at least FORK_MIN states
         # that one process expanded, and of the levels around the trial of
-        # auto workers (`PAYS`): "measuring" the first, "comparing" the other
+        # auto workers (`PAYS`): "measuring" the first, "warming" and
+        # "trying" the partitions' first two levels, "comparing" the next,
+        # then "watching" the partitions if they paid
         self.pace: float | None = None
-        self.paces: tuple[float, float] = (0.0, 0.0)  # (one process before, partitions)
+        # (one process before, partitions) in the trial; then (the cost
+        # of sharing a state, the partitions' pace)
+        self.paces: tuple[float, float] = (0.0, 0.0)
         self.auto = "measuring" if config.auto_workers and owners is None else None
         self.one_process_from: int | None = None
         self.partition_store_bytes = 0  # the visited sets of the other partitions
@@ -459,18 +464,26 @@ class _Search:
 
     def _expand_partitioned(self, frontier: Any, first: int, deadline: float | None,
                             probe_only: bool) -> Any:
-        trial = self.partitions is None and self.auto == "measuring"
         if self.partitions is None:
             self.partitions = self.owners(self, frontier.states(), first, self.workers)
             self.processes_used = self.workers
+            if self.auto == "measuring":
+                self.auto = "warming"  # the first level pays for the fork: not measured
         started = time.monotonic()
         level = self.partitions.level(deadline, probe_only)
         if level and not probe_only:
             self.depth += 1
-            if trial and not self._stopping():
+            pace = (time.monotonic() - started) / len(frontier)
+            if self.auto == "warming":
+                self.auto = "trying"
+            elif self.auto == "trying" and not self._stopping():
                 # the next level goes to one process, to compare (`PAYS`)
-                self.paces = (self.pace, (time.monotonic() - started) / len(frontier))
+                self.paces = (self.pace, pace)
                 self.auto = "comparing"
+                return self._fold()
+            elif (self.auto == "watching" and len(frontier) >= FORK_MIN
+                  and not self._stopping() and not self._still_pays(pace)):
+                self.auto, self.workers = None, 1
                 return self._fold()
         return level
 
@@ -483,14 +496,26 @@ class _Search:
 
     def _decide(self) -> None:
         """After the trial of auto workers: share the search again from the
-        next level if they were `PAYS` times faster than one process, else
-        go on in one process."""
+        next level if they were `PAYS` times faster than one process (and
+        watch that they stay so: `_still_pays`), else go on in one process."""
         before, shared = self.paces
-        self.auto = None
-        if shared * PAYS <= math.sqrt(before * self.pace):
-            self.one_process_from = None
+        alone = math.sqrt(before * self.pace)
+        if shared * PAYS <= alone:
+            self.auto, self.one_process_from = "watching", None
+            # what sharing costs a state beyond its own work, in all the
+            # processes together (pickling, the caches each fills again)
+            self.paces = (max(0.0, self.workers * shared - alone), shared)
         else:
-            self.workers = 1
+            self.auto, self.workers = None, 1
+
+    def _still_pays(self, pace: float) -> bool:
+        """Whether the workers, expanding a level at `pace` (seconds a
+        state), are still `PAYS` times as fast as one process would be: a
+        state's own work is what they spend on it less what sharing costs
+        (measured in the trial), and where it shrinks as the search goes
+        deeper (the model's caches warm up), the cost of sharing stays."""
+        overhead = self.paces[0]
+        return self.workers - overhead / pace >= PAYS
 
     def _generate(self, step_lists: list[list[tuple[Any, Any]]], first: int,
                   sources: list[Any], found: dict[str, _Found]) -> "_Batch":

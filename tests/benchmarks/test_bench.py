@@ -48,7 +48,7 @@ def test_bench_says_where_auto_workers_went_on_in_one_process(monkeypatch):
     monkeypatch.setattr(explore, "PAYS", 1e9)  # no process can be that fast
     tried = measure("specs/raft-2s.yaml", 2, auto=True)
     given = measure("specs/raft-2s.yaml", 2)
-    assert (tried["workers_used"], tried["one_process_from"]) == (2, 11)
+    assert (tried["workers_used"], tried["one_process_from"]) == (2, 12)
     assert (given["workers_used"], given["one_process_from"]) == (2, None)
     assert _workers({"workers": 2, "one_process_runs": 2, "seconds_all": [1.0, 1.1, 1.2]}) == (
         "2→1 (2 of 3)")

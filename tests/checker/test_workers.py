@@ -94,7 +94,7 @@ def test_every_bundled_spec_gives_the_one_process_result(path):
 
 @settings(max_examples=80, deadline=None)
 @given(graphs(), st.booleans(), st.one_of(st.none(), st.integers(0, 6)), st.integers(2, 3),
-       st.integers(1, 4), st.booleans(), st.sampled_from([None, 0.0, 1e9]))
+       st.integers(1, 4), st.booleans(), st.sampled_from([None, -1e9, 1e9]))
 def test_random_graphs_give_the_one_process_result(graph, keep_going, max_depth, count,
                                                    chunk, deadlock, pays):
     # dead ends are deadlocks (or not checked); steps that all leave the
@@ -427,26 +427,27 @@ def test_auto_workers_that_do_not_pay_go_on_in_one_process_with_its_result(
         tried = check(Grid(side=30), auto)
     assert outcome(one) == outcome(tried)
     # one process expands x + y = 7 (the first level of 8 states: its
-    # pace), the partitions x + y = 8, one process x + y = 9 and on
+    # pace), the partitions x + y = 8 (the fork's level, not measured) and
+    # 9 (their pace), one process x + y = 10 and on
     assert len(started) == 1
-    assert (tried.stats.workers, tried.stats.one_process_from) == (count, 9)
+    assert (tried.stats.workers, tried.stats.one_process_from) == (count, 10)
     assert one.stats.one_process_from is None
 
 
 def test_auto_workers_that_pay_share_the_search_again_after_their_trial(monkeypatch):
-    monkeypatch.setattr(explore, "PAYS", 0.0)
+    monkeypatch.setattr(explore, "PAYS", -1e9)  # any pace pays
     auto = CheckConfig(keep_going=True, workers=2, auto_workers=True)
     with tiny_chunks(4), counting_forks() as started:
         one = check(FencedGrid(side=30, fence=20), CheckConfig(keep_going=True))
         shared = check(FencedGrid(side=30, fence=20), auto)
     assert outcome(one) == outcome(shared)
     assert outcome(one)[9] == 21  # the points of x + y = 20 are bound stops
-    # tried on x + y = 8, then shared again from x + y = 10 to the end
+    # tried on x + y = 8 and 9, then shared again from x + y = 11 to the end
     assert len(started) == 2
     assert (shared.stats.workers, shared.stats.one_process_from) == (2, None)
 
 
-@pytest.mark.parametrize("pays", [0.0, 1e9])
+@pytest.mark.parametrize("pays", [-1e9, 1e9])
 @pytest.mark.parametrize("name", ["paxos-3a-2v-2b", "raft-2s", "raft-mutant-no-step-down"])
 def test_auto_workers_give_the_one_process_result_on_bundled_specs(name, pays, monkeypatch):
     monkeypatch.setattr(explore, "PAYS", pays)
@@ -456,4 +457,37 @@ def test_auto_workers_give_the_one_process_result_on_bundled_specs(name, pays, m
         auto = check(spec.build(), dataclasses.replace(spec.config(workers=2),
                                                        auto_workers=True))
     assert outcome(one) == outcome(auto)
-    assert len(started) == (2 if pays == 0.0 else 1)
+    assert len(started) == (2 if pays < 0 else 1)
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_auto_workers_that_stop_paying_later_go_on_in_one_process(exact, monkeypatch):
+    # the trial pays; from x + y = 20 on the partitions are said no longer
+    # to (as where one process's caches have warmed up: `_still_pays`)
+    monkeypatch.setattr(explore, "PAYS", -1e9)
+    monkeypatch.setattr(explore._Search, "_still_pays", lambda search, pace: search.depth < 20)
+    config = CheckConfig(keep_going=True, exact=exact)
+    with tiny_chunks(4), counting_forks() as started:
+        one = check(Grid(side=30), config)
+        auto = check(Grid(side=30), dataclasses.replace(config, workers=2, auto_workers=True))
+    assert outcome(one) == outcome(auto)
+    assert len(started) == 2  # the trial's partitions, then the watched ones
+    assert (auto.stats.workers, auto.stats.one_process_from) == (2, 20)
+
+
+def test_the_cost_of_sharing_measured_in_the_trial_decides_later_levels(monkeypatch):
+    # the trial: one process 20 µs a state around it, two processes 15: they
+    # pay (20 / 15 ≥ 1.3), and sharing costs 2 × 15 - 20 = 10 µs a state
+    monkeypatch.setattr(explore, "PAYS", 1.3)
+    search = explore._Search(Grid(side=3), CheckConfig(workers=2, auto_workers=True),
+                             explore.Silent())
+    search.paces, search.pace = (20e-6, 15e-6), 20e-6
+    search._decide()
+    assert search.auto == "watching" and search.paces[0] == pytest.approx(10e-6)
+    # 2 - 10 / 20 = 1.5 times one process's pace: still worth it; at 10 µs a
+    # state (one process would take 10 µs too: its caches warmed) it is not
+    assert search._still_pays(20e-6) and not search._still_pays(10e-6)
+    # a trial in which two processes are not 1.3 times as fast
+    search.auto, search.paces, search.pace = "comparing", (20e-6, 16e-6), 20e-6
+    search._decide()
+    assert (search.auto, search.workers) == (None, 1)

@@ -275,11 +275,11 @@ def test_auto_workers_no_faster_than_one_process_are_reported(run, monkeypatch):
     auto = json.loads(run("check", "--workers", "auto", "--format", "json",
                           "specs/raft-2s.yaml").output)["results"][0]
     assert (one["stats"]["one_process_from"], auto["stats"]["one_process_from"],
-            auto["stats"]["workers"]) == (None, 11, 2)
+            auto["stats"]["workers"]) == (None, 12, 2)
     assert (auto["verdict"], auto["stats"]["distinct_states"]) == (
         one["verdict"], one["stats"]["distinct_states"])
     text = run("check", "--workers", "auto", "specs/raft-2s.yaml").output
-    assert (", then one process from depth 11: the workers were no faster\n") in text
+    assert (", then one process from depth 12: the workers were no faster\n") in text
     # numbers given are taken as given: no trial
     two = json.loads(run("check", "--workers", "2", "--format", "json",
                          "specs/raft-2s.yaml").output)["results"][0]
