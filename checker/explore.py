@@ -70,14 +70,12 @@ FORK_MIN = 2 * CHUNK
 #: a level than one process, to go on sharing the search: a model whose
 #: states are cheap to expand and whose caches every process must fill
 #: again (Paxos) can run slower in two processes than in one, and a busy
-#: machine slows any of them. They are tried on their second level (the
-#: first pays for the fork: pages copied on first write), between two
-#: levels expanded by one process (their mean pace: levels grow cheaper
-#: or dearer per state as the search goes deeper). The trial overstates
-#: what they gain over a whole run, since one process's caches warm up
-#: with depth while the exchange costs the same per state: on 2 cores,
-#: Paxos 3x2x3 tried 1.13-1.19x and ran at 0.85x, Raft 3 servers tried
-#: 1.6x and ran at 1.65x.
+#: machine slows any of them. They are timed on their second level (the
+#: first pays for the fork: pages copied on first write) against one
+#: process's pace on the level before, and then watched (`_still_pays`):
+#: a trial early in the run overstates what they gain later, where one
+#: process's caches have warmed up and the exchange costs the same per
+#: state.
 PAYS = 1.3
 #: The ordinal of a finding's location ``(number, ITSELF)`` that names the
 #: state numbered `number` itself, not one of its successors: where a run
@@ -206,14 +204,11 @@ class _Search:
         self.worker_memory = 0  # the most a worker process held of its own
         self.partitions: partitioned.Partitions | None = None
         # seconds per state of the last level of at least FORK_MIN states
-        # that one process expanded, and of the levels around the trial of
-        # auto workers (`PAYS`): "measuring" the first, "warming" and
-        # "trying" the partitions' first two levels, "comparing" the next,
-        # then "watching" the partitions if they paid
+        # that one process expanded, and the trial of auto workers (`PAYS`):
+        # "measuring" that pace, "warming" and "trying" the partitions'
+        # first two levels, then "watching" them if they paid
         self.pace: float | None = None
-        # (one process before, partitions) in the trial; then (the cost
-        # of sharing a state, the partitions' pace)
-        self.paces: tuple[float, float] = (0.0, 0.0)
+        self.sharing_cost = 0.0  # seconds a state costs the partitions beyond its work
         self.auto = "measuring" if config.auto_workers and owners is None else None
         self.one_process_from: int | None = None
         self.partition_store_bytes = 0  # the visited sets of the other partitions
@@ -396,8 +391,6 @@ class _Search:
             self.depth += 1
         if len(frontier) >= FORK_MIN and not self._stopping():
             self.pace = (time.monotonic() - started) / len(frontier)
-            if self.auto == "comparing":
-                self._decide()
         return next_level
 
     def _expand_chunk(self, chunk: list[Any], first: int, level_size: int) -> list[Any]:
@@ -459,8 +452,7 @@ class _Search:
                 and self.config.max_states is None  # the bound is counted in order
                 and not (self.soundness is not None and self.soundness.pending)
                 # auto workers are tried once one process's pace is known
-                and not (self.auto == "measuring" and self.pace is None)
-                and self.auto != "comparing")
+                and not (self.auto == "measuring" and self.pace is None))
 
     def _expand_partitioned(self, frontier: Any, first: int, deadline: float | None,
                             probe_only: bool) -> Any:
@@ -474,15 +466,15 @@ class _Search:
         if level and not probe_only:
             self.depth += 1
             pace = (time.monotonic() - started) / len(frontier)
+            paying = True
             if self.auto == "warming":
                 self.auto = "trying"
             elif self.auto == "trying" and not self._stopping():
-                # the next level goes to one process, to compare (`PAYS`)
-                self.paces = (self.pace, pace)
-                self.auto = "comparing"
-                return self._fold()
+                paying = self._decide(pace)
             elif (self.auto == "watching" and len(frontier) >= FORK_MIN
-                  and not self._stopping() and not self._still_pays(pace)):
+                  and not self._stopping()):
+                paying = self._still_pays(pace)
+            if not paying:  # one process goes on
                 self.auto, self.workers = None, 1
                 return self._fold()
         return level
@@ -494,19 +486,17 @@ class _Search:
         self.one_process_from = self.depth
         return Frontier(CHUNK, level, directory=self.directory)
 
-    def _decide(self) -> None:
-        """After the trial of auto workers: share the search again from the
-        next level if they were `PAYS` times faster than one process (and
-        watch that they stay so: `_still_pays`), else go on in one process."""
-        before, shared = self.paces
-        alone = math.sqrt(before * self.pace)
-        if shared * PAYS <= alone:
-            self.auto, self.one_process_from = "watching", None
-            # what sharing costs a state beyond its own work, in all the
-            # processes together (pickling, the caches each fills again)
-            self.paces = (max(0.0, self.workers * shared - alone), shared)
-        else:
-            self.auto, self.workers = None, 1
+    def _decide(self, shared: float) -> bool:
+        """After the trial of auto workers (their pace `shared`, seconds a
+        state): whether they were `PAYS` times as fast as one process the
+        level before; if so they go on, watched (`_still_pays`)."""
+        if shared * PAYS > self.pace:
+            return False
+        self.auto = "watching"
+        # what sharing costs a state beyond its own work, in all the
+        # processes together (pickling, the caches each fills again)
+        self.sharing_cost = max(0.0, self.workers * shared - self.pace)
+        return True
 
     def _still_pays(self, pace: float) -> bool:
         """Whether the workers, expanding a level at `pace` (seconds a
@@ -514,8 +504,7 @@ class _Search:
         state's own work is what they spend on it less what sharing costs
         (measured in the trial), and where it shrinks as the search goes
         deeper (the model's caches warm up), the cost of sharing stays."""
-        overhead = self.paces[0]
-        return self.workers - overhead / pace >= PAYS
+        return self.workers - self.sharing_cost / pace >= PAYS
 
     def _generate(self, step_lists: list[list[tuple[Any, Any]]], first: int,
                   sources: list[Any], found: dict[str, _Found]) -> "_Batch":

@@ -427,14 +427,14 @@ def test_auto_workers_that_do_not_pay_go_on_in_one_process_with_its_result(
         tried = check(Grid(side=30), auto)
     assert outcome(one) == outcome(tried)
     # one process expands x + y = 7 (the first level of 8 states: its
-    # pace), the partitions x + y = 8 (the fork's level, not measured) and
-    # 9 (their pace), one process x + y = 10 and on
+    # pace), the partitions x + y = 8 (the fork's level, not timed) and 9
+    # (their pace), one process x + y = 10 and on
     assert len(started) == 1
     assert (tried.stats.workers, tried.stats.one_process_from) == (count, 10)
     assert one.stats.one_process_from is None
 
 
-def test_auto_workers_that_pay_share_the_search_again_after_their_trial(monkeypatch):
+def test_auto_workers_that_pay_go_on_sharing_the_search_after_their_trial(monkeypatch):
     monkeypatch.setattr(explore, "PAYS", -1e9)  # any pace pays
     auto = CheckConfig(keep_going=True, workers=2, auto_workers=True)
     with tiny_chunks(4), counting_forks() as started:
@@ -442,8 +442,8 @@ def test_auto_workers_that_pay_share_the_search_again_after_their_trial(monkeypa
         shared = check(FencedGrid(side=30, fence=20), auto)
     assert outcome(one) == outcome(shared)
     assert outcome(one)[9] == 21  # the points of x + y = 20 are bound stops
-    # tried on x + y = 8 and 9, then shared again from x + y = 11 to the end
-    assert len(started) == 2
+    # tried on x + y = 8 and 9, and sharing on to the end
+    assert len(started) == 1
     assert (shared.stats.workers, shared.stats.one_process_from) == (2, None)
 
 
@@ -457,7 +457,7 @@ def test_auto_workers_give_the_one_process_result_on_bundled_specs(name, pays, m
         auto = check(spec.build(), dataclasses.replace(spec.config(workers=2),
                                                        auto_workers=True))
     assert outcome(one) == outcome(auto)
-    assert len(started) == (2 if pays < 0 else 1)
+    assert len(started) == 1
 
 
 @pytest.mark.parametrize("exact", [False, True])
@@ -471,23 +471,21 @@ def test_auto_workers_that_stop_paying_later_go_on_in_one_process(exact, monkeyp
         one = check(Grid(side=30), config)
         auto = check(Grid(side=30), dataclasses.replace(config, workers=2, auto_workers=True))
     assert outcome(one) == outcome(auto)
-    assert len(started) == 2  # the trial's partitions, then the watched ones
+    assert len(started) == 1
     assert (auto.stats.workers, auto.stats.one_process_from) == (2, 20)
 
 
 def test_the_cost_of_sharing_measured_in_the_trial_decides_later_levels(monkeypatch):
-    # the trial: one process 20 µs a state around it, two processes 15: they
-    # pay (20 / 15 ≥ 1.3), and sharing costs 2 × 15 - 20 = 10 µs a state
+    # the trial: one process took 20 µs a state, two processes 15: they pay
+    # (20 / 15 ≥ 1.3), and sharing costs 2 × 15 - 20 = 10 µs a state
     monkeypatch.setattr(explore, "PAYS", 1.3)
     search = explore._Search(Grid(side=3), CheckConfig(workers=2, auto_workers=True),
                              explore.Silent())
-    search.paces, search.pace = (20e-6, 15e-6), 20e-6
-    search._decide()
-    assert search.auto == "watching" and search.paces[0] == pytest.approx(10e-6)
+    search.pace = 20e-6
+    assert search._decide(15e-6)
+    assert search.auto == "watching" and search.sharing_cost == pytest.approx(10e-6)
     # 2 - 10 / 20 = 1.5 times one process's pace: still worth it; at 10 µs a
     # state (one process would take 10 µs too: its caches warmed) it is not
     assert search._still_pays(20e-6) and not search._still_pays(10e-6)
-    # a trial in which two processes are not 1.3 times as fast
-    search.auto, search.paces, search.pace = "comparing", (20e-6, 16e-6), 20e-6
-    search._decide()
-    assert (search.auto, search.workers) == (None, 1)
+    # two processes that are not 1.3 times as fast
+    assert not search._decide(16e-6)
