@@ -242,10 +242,15 @@ class _Group:
     network components its handlers take or read (the group's view), so
     they are planned once per distinct (records, view) and remembered
     (`plans`); a plan is made from each node's steps, remembered per
-    (node, record, view) (`node_steps`), made from the node's planned
-    handler results, remembered per (node, record, its part of the view)
-    (`node_plans`), made from handler results, remembered per (node,
-    handler, record, input) (`ActorModel._outcomes`).
+    (node, record, its part of the view) (`node_steps`), made from the
+    node's planned handler results, remembered per the same (`node_plans`),
+    made from handler results, remembered per (node, handler, record,
+    input) (`ActorModel._outcomes`). A node's part of the view holds, of
+    a component whose messages are each for one node, those for it (and
+    for anyone): Paxos's ballot-b leader sees the 1b messages of ballot
+    b, so its steps are planned once per such part, not once per 1b set
+    of every ballot. (Components of types the group declares it sends
+    stay whole: whether a step sends again what was sent is read there.)
     """
 
     def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
@@ -263,8 +268,14 @@ class _Group:
         self.slots = [slot for _, slot in self.nodes if slot is not None]
         # positions in the view of the types whose messages are for one node
         self.addressed = [i for i, k in enumerate(self.view) if model.network.addressed(k)]
+        # ... and of those a node's steps are planned on its part of (see above)
+        sent = {where(kinds.index(kind)) for n in names for kind in self.marks[n].sends}
+        self.split = [i for i in self.addressed if self.view[i] not in sent]
         self.role = role
         self.plans = Memo(self._plan_for_key)
+        # (node, view) -> the node's part of the view: a node's part recurs
+        # with many views
+        self.parts = Memo(self._part_of)
         self.node_steps = Memo(self._node_steps)
         self.node_plans = Memo(self._node_plan)
         # The key of `plans` in a state: the records of the group's nodes
@@ -295,20 +306,31 @@ class _Group:
     def _plan(self, records: tuple, view: tuple, clock: Any = None) -> tuple:
         """The group's steps: each node's (`node_steps`), in node order."""
         records = iter(records)
-        node_steps = self.node_steps
+        node_steps, parts = self.node_steps, self.parts
         plan: tuple = ()
         for node, slot in self.nodes:
-            plan += node_steps[node, next(records) if slot is not None else None, view, clock]
+            plan += node_steps[node, next(records) if slot is not None else None,
+                               parts[node, view] if self.split else view, clock]
         return plan
 
+    def _part_of(self, key: tuple) -> tuple:
+        """Node `key[0]`'s part of view `key[1]`: of the components in
+        `split`, the messages for it."""
+        node, view = key
+        part = list(view)
+        for i in self.split:
+            part[i] = self.model.network.for_node(self.view[i], view[i], node)
+        return tuple(part)
+
     def _node_steps(self, key: tuple) -> tuple:
-        """The steps of node `key[0]` with record `key[1]` in view `key[2]`
-        and clock `key[3]`, as the network's `compile` makes them from
-        (action, slot of the node's record or None, its new record, whether
-        the record changes, message received or None, messages sent as
-        (type index, message)). Remembered apart from the group's plans:
-        a node's record recurs with many records of the other nodes (and,
-        in a partitioned search, in every process)."""
+        """The steps of node `key[0]` with record `key[1]` in its part
+        `key[2]` of the view and clock `key[3]`, as the network's `compile`
+        makes them from (action, slot of the node's record or None, its new
+        record, whether the record changes, message received or None,
+        messages sent as (type index, message)). Remembered apart from the
+        group's plans: a node's record and part recur with many records
+        and views of the other nodes (and, in a partitioned search, in
+        every process)."""
         node, record, view, clock = key
         slot = self.model._slot.get((self.role, node.id))
         network = self.model.network
@@ -316,12 +338,17 @@ class _Group:
         if reading is False:
             return ()  # paused: the node does nothing
         mine = view
-        if self.addressed:  # some types in view are for one node each: its part
+        if len(self.addressed) > len(self.split):  # the rest of its part
             mine = list(view)
             for i in self.addressed:
-                mine[i] = network.for_node(self.view[i], view[i], node)
+                if i not in self.split:
+                    mine[i] = network.for_node(self.view[i], view[i], node)
             mine = tuple(mine)
-        components = dict(zip(self.view, view))
+        # the components held whole, where a step that sends again what was
+        # sent is found (a step not left out here changes nothing in
+        # `expand`, which leaves it out there)
+        components = {k: component for i, (k, component) in enumerate(zip(self.view, view))
+                      if i not in self.split}
         planned = []
         for action, new_record, received, sends in self.node_plans[node, record, mine,
                                                                    reading]:
@@ -1043,8 +1070,8 @@ class ActorModel(Model):
                 "plan_misses": sum(group.plans.misses for group in groups),
                 "node_plan_misses": sum(group.node_plans.misses for group in groups),
                 "handler_runs": self._outcomes.misses,
-                "restarts": sum(group.plans.restarts + group.node_steps.restarts
-                                + group.node_plans.restarts
+                "restarts": sum(group.plans.restarts + group.parts.restarts
+                                + group.node_steps.restarts + group.node_plans.restarts
                                 for group in groups) + self._outcomes.restarts}
 
     # -- symmetry, derived -----------------------------------------------------------------
