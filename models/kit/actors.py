@@ -90,6 +90,7 @@ from __future__ import annotations
 import typing
 from dataclasses import dataclass
 from functools import partial
+from itertools import repeat
 from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Sequence
 
 from checker.errors import ModelDefinitionError, ParamError
@@ -273,9 +274,9 @@ class _Group:
         self.split = [i for i in self.addressed if self.view[i] not in sent]
         self.role = role
         self.plans = Memo(self._plan_for_key)
-        # (node, view) -> the node's part of the view: a node's part recurs
-        # with many views
-        self.parts = Memo(self._part_of)
+        # (position in the view, component) -> each node's part of it: a
+        # component recurs with many views
+        self.parts = Memo(self._parts_of)
         self.node_steps = Memo(self._node_steps)
         self.node_plans = Memo(self._node_plan)
         # The key of `plans` in a state: the records of the group's nodes
@@ -306,21 +307,27 @@ class _Group:
     def _plan(self, records: tuple, view: tuple, clock: Any = None) -> tuple:
         """The group's steps: each node's (`node_steps`), in node order."""
         records = iter(records)
-        node_steps, parts = self.node_steps, self.parts
+        node_steps = self.node_steps
         plan: tuple = ()
-        for node, slot in self.nodes:
-            plan += node_steps[node, next(records) if slot is not None else None,
-                               parts[node, view] if self.split else view, clock]
+        for (node, slot), mine in zip(self.nodes, self._views(view) if self.split
+                                      else repeat(view)):
+            plan += node_steps[node, next(records) if slot is not None else None, mine, clock]
         return plan
 
-    def _part_of(self, key: tuple) -> tuple:
-        """Node `key[0]`'s part of view `key[1]`: of the components in
+    def _views(self, view: tuple) -> Iterable[tuple]:
+        """Each node's part of `view`, in node order: of the components in
         `split`, the messages for it."""
-        node, view = key
-        part = list(view)
+        views = [list(view) for _ in self.nodes]
         for i in self.split:
-            part[i] = self.model.network.for_node(self.view[i], view[i], node)
-        return tuple(part)
+            for mine, part in zip(views, self.parts[i, view[i]]):
+                mine[i] = part
+        return map(tuple, views)
+
+    def _parts_of(self, key: tuple) -> tuple:
+        """Each node's part of component `key[1]`, at position `key[0]` of the view."""
+        i, component = key
+        return tuple(self.model.network.for_node(self.view[i], component, node)
+                     for node, _ in self.nodes)
 
     def _node_steps(self, key: tuple) -> tuple:
         """The steps of node `key[0]` with record `key[1]` in its part
