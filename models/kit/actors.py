@@ -747,6 +747,9 @@ class ActorModel(Model):
             for r, role in enumerate(self._roles)]
         groups = [group for group in groups if group]
         self._setup_restarts(slots)
+        # the global state's length: records, budgets left, clock, network
+        self.network.state_size = (len(slots) + bool(self._budget_names)
+                                   + (self.clock is not None) + 1)
         self._groups = []
         for group in groups:
             if len({r for r, _ in group}) != 1:

@@ -179,6 +179,8 @@ class Network:
 
     fault_actions: tuple[type, ...] = ()
     kinds: tuple[type, ...] = ()
+    #: the length of the global state, the network's value last (set by the model)
+    state_size: int | None = None
 
     def bind(self, model: Any, kinds: tuple[type, ...]) -> "Network":
         bound = type(self).__new__(type(self))
@@ -306,6 +308,7 @@ class MessageSet(Network):
         # component of such a type split by receiver, once
         self._addressed = {k for k in range(len(self.kinds)) if self.addressed(k)}
         self._by_receiver = [Memo(_by_receiver) for _ in self.kinds]
+        self._builders = Memo(self._builder)
 
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds)
@@ -329,26 +332,52 @@ class MessageSet(Network):
     def compile(self, planned: list[tuple]) -> tuple:
         # Received messages stay, so a step is (action, slot if the record
         # changes else None, new record, its first message as type index
-        # and message, the others): most steps send one message.
+        # and message, the others, the function building the next state
+        # from the new record and component): most steps send one message.
         compiled = []
         for action, slot, new_record, changed, _, sends in planned:
             k, message = sends[0] if sends else (None, None)
-            compiled.append((action, slot if changed else None, new_record, k, message,
-                             sends[1:]))
+            slot = slot if changed else None
+            compiled.append((action, slot, new_record, k, message, sends[1:],
+                             self._builders[slot, k]))
         return tuple(compiled)
+
+    def _builder(self, key: tuple[int | None, int | None]) -> Callable:
+        """``build(state, net, record, component)``: `state` with `record`
+        in slot ``key[0]`` and `component` in component ``key[1]`` of its
+        network `net` (either None: unchanged), as one tuple display: three
+        times faster than slicing and joining tuples."""
+        slot, k = key
+        parts = [f"state[{i}]" for i in range(self.state_size - 1)]
+        if slot is not None:
+            parts[slot] = "record"
+        components = [f"net[{c}]" for c in range(len(self.kinds))]
+        if k is not None:
+            components[k] = "component"
+        parts.append("(" + "".join(f"{part}, " for part in components) + ")"
+                     if k is not None else "net")
+        # source built from numbers only
+        return eval(f"lambda state, net, record, component: ({', '.join(parts)},)")  # noqa: S307
 
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
         # `Network.expand` with the set's `apply` inlined: this loop runs
         # for every planned step of every state
         net = state[-1]
         added = self._added
-        for action, slot, new_record, k, message, more in plan:
+        for action, slot, new_record, k, message, more, build in plan:
+            if not more:
+                if k is not None and message not in net[k]:
+                    out.append((action, build(state, net, new_record,
+                                              added[k][net[k], message])))
+                elif slot is not None:  # sends nothing new
+                    out.append((action, self._builders[slot, None](state, net, new_record,
+                                                                   None)))
+                continue
             if k is None or message in net[k]:
                 new_net = net
             else:
                 new_net = net[:k] + (added[k][net[k], message],) + net[k + 1:]
-            if more:
-                new_net = self.send(new_net, more)
+            new_net = self.send(new_net, more)
             if slot is not None:
                 parts = list(state)
                 parts[slot] = new_record
