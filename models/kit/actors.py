@@ -47,6 +47,11 @@ node order, then the network's value. A step that changes nothing (sending
 a message already in a message set, with the record unchanged) is not
 generated.
 
+A property that reads only the messages of one type is marked
+``@of_messages(Msg2b)`` under its ``@invariant`` (or other) mark: it takes
+the set of those messages, and its verdict is remembered per set, as a
+handler's result is per input.
+
 Mutants are overrides: ``@Model.mutant("name", "what it breaks")`` on a
 subclass of a node class (it replaces that role's class) or of the model
 (it replaces the model: for deviations outside handlers, such as the
@@ -89,7 +94,7 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, update_wrapper
 from itertools import repeat
 from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Sequence
 
@@ -182,6 +187,19 @@ def on_crash(action: type, budget: str) -> Callable:
     ``action(node)``."""
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, crash=budget)
+        return function
+    return mark
+
+
+def of_messages(kind: type) -> Callable:
+    """Mark a property (an invariant, a state to reach, a temporal one) as
+    one of the messages of type `kind` in the network: the method takes
+    the set of them (as a handler that reads them does) in place of the
+    state, and its verdict is remembered per set, shared by the many states
+    that hold it (Paxos's Agreement reads only the 2b messages). The model
+    still takes it as a predicate of states (`ActorModel`)."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_messages__ = kind
         return function
     return mark
 
@@ -535,6 +553,16 @@ class _Deliveries:
                 out.append((drop[0], rest + (drop[1],)))
 
 
+def _of_component(decide: Callable, select: Callable, kind: type, component: Any) -> Any:
+    """`decide` of the messages of type `kind` in a network component."""
+    return decide(select(component, kind))
+
+
+def _looked_up(verdicts: Memo, c: int) -> Callable[[tuple], Any]:
+    """The predicate of states: the verdict on component `c` of the network."""
+    return lambda state: verdicts[state[-1][c]]
+
+
 def _between(a: tuple[str, int], b: tuple[str, int]) -> str:
     """"no message goes between clients and servers", for a link's error."""
     if a[0] == b[0]:
@@ -764,6 +792,7 @@ class ActorModel(Model):
                 self._groups.append(_Group(self, group[0][0], names))
         self._expanded = 0
         self.successors = self._compile_successors()
+        self._bind_message_properties()
         sizes = {role.ids.set_name: len(nodes) for role, nodes in zip(self._roles, self._nodes)}
         sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
         self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
@@ -995,6 +1024,24 @@ class ActorModel(Model):
         if self.clock is not None:
             steps += self._clock_steps(state)
         return steps
+
+    def _bind_message_properties(self) -> None:
+        """Each property of messages (`of_messages`) as a predicate of
+        states: the state's component holding them, looked up in a table
+        of verdicts (one Python call a state, the engine's)."""
+        network = self.network
+        for name, prop in self.properties.items():
+            kind = getattr(getattr(type(self), name), "__kit_messages__", None)
+            if kind is None:
+                continue
+            if prop.kind == "transition":
+                raise ModelDefinitionError(f"model {self.name!r}: {name} is a property of "
+                                           "steps, not of the messages in a state; remove "
+                                           "@of_messages")
+            decide = getattr(self, name)
+            verdicts = Memo(partial(_of_component, decide, network.select, kind))
+            setattr(self, name, update_wrapper(
+                _looked_up(verdicts, network.where(self._kind_index[kind])), decide))
 
     def _compile_successors(self) -> Callable[[tuple], list]:
         """`successors` unrolled into one function for this instance: each
