@@ -471,7 +471,8 @@ class _Deliveries:
         def receipts(key: tuple) -> tuple:
             """For (records of the receivers, message): each receipt as
             (action, slot, new record, whether it changed, whether the
-            message stays, messages sent)."""
+            message stays, messages sent, the function building the next
+            state from the new record and network (`Network.builders`))."""
             records, message = key
             found = []
             for node, record in zip(nodes if dst is None else [nodes[message[dst]]], records):
@@ -479,8 +480,11 @@ class _Deliveries:
                 if outcome is not None:
                     action = (handler.action(message) if handler.whole  # see `_node_plan`
                               else model._intern(handler.action(node.id, *message)))
-                    found.append((action, slots[node.id], outcome[0], outcome[0] != record,
-                                  outcome[2], outcome[1]))
+                    changed = outcome[0] != record
+                    found.append((action, slots[node.id], outcome[0], changed,
+                                  outcome[2], outcome[1],
+                                  model.network.builders[slots[node.id], None] if changed
+                                  else None))
             return tuple(found)
         return receipts
 
@@ -532,7 +536,7 @@ class _Deliveries:
         for message, receipts, receivers, received, duplicate, drop in deliveries:
             if receipts is not None:
                 records = tuple(map(state.__getitem__, receivers))
-                for action, slot, new_record, changed, stays, sends in \
+                for action, slot, new_record, changed, stays, sends, build in \
                         receipts[records, message]:
                     new_net = net if stays else received
                     if sends:
@@ -541,10 +545,7 @@ class _Deliveries:
                             continue  # into a full bag (see `Bag`)
                         new_net = network.send(new_net, sends)
                     if changed:
-                        parts = list(state)
-                        parts[slot] = new_record
-                        parts[-1] = new_net
-                        out.append((action, tuple(parts)))
+                        out.append((action, build(state, new_net, new_record, None)))
                     elif new_net != net:
                         out.append((action, rest + (new_net,)))
             if duplicate is not None:

@@ -271,6 +271,32 @@ class Network:
         """The network's own steps: (action, new value)."""
         return []
 
+    @property
+    def builders(self) -> "Memo":
+        """(slot, part) -> `_builder`, each made once."""
+        found = self.__dict__.get("_builders")
+        if found is None:
+            found = self._builders = Memo(self._builder)
+        return found
+
+    def _builder(self, key: tuple[int | None, int | None]) -> Callable:
+        """``build(state, net, record, component)``: `state` with `record`
+        in slot ``key[0]`` and `component` in part ``key[1]`` of the network
+        value `net` (either None: unchanged), as one tuple display: three
+        times faster than slicing and joining tuples (`builders`)."""
+        slot, k = key
+        parts = [f"state[{i}]" for i in range(self.state_size - 1)]
+        if slot is not None:
+            parts[slot] = "record"
+        components = [f"net[{c}]" for c in range(len(self.initial()))]
+        if k is not None:
+            components[k] = "component"
+        parts.append("(" + "".join(f"{part}, " for part in components) + ")"
+                     if k is not None else "net")
+        # source built from numbers only
+        return eval(f"lambda state, net, record, component: ({', '.join(parts)},)")  # noqa: S307
+
+
     def messages(self, value: tuple, kind: type) -> Iterable[Any]:
         return self.read(value, self.index[kind])
 
@@ -308,7 +334,6 @@ class MessageSet(Network):
         # component of such a type split by receiver, once
         self._addressed = {k for k in range(len(self.kinds)) if self.addressed(k)}
         self._by_receiver = [Memo(_by_receiver) for _ in self.kinds]
-        self._builders = Memo(self._builder)
 
     def initial(self) -> tuple:
         return (frozenset(),) * len(self.kinds)
@@ -339,25 +364,8 @@ class MessageSet(Network):
             k, message = sends[0] if sends else (None, None)
             slot = slot if changed else None
             compiled.append((action, slot, new_record, k, message, sends[1:],
-                             self._builders[slot, k]))
+                             self.builders[slot, k]))
         return tuple(compiled)
-
-    def _builder(self, key: tuple[int | None, int | None]) -> Callable:
-        """``build(state, net, record, component)``: `state` with `record`
-        in slot ``key[0]`` and `component` in component ``key[1]`` of its
-        network `net` (either None: unchanged), as one tuple display: three
-        times faster than slicing and joining tuples."""
-        slot, k = key
-        parts = [f"state[{i}]" for i in range(self.state_size - 1)]
-        if slot is not None:
-            parts[slot] = "record"
-        components = [f"net[{c}]" for c in range(len(self.kinds))]
-        if k is not None:
-            components[k] = "component"
-        parts.append("(" + "".join(f"{part}, " for part in components) + ")"
-                     if k is not None else "net")
-        # source built from numbers only
-        return eval(f"lambda state, net, record, component: ({', '.join(parts)},)")  # noqa: S307
 
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
         # `Network.expand` with the set's `apply` inlined: this loop runs
@@ -370,8 +378,8 @@ class MessageSet(Network):
                     out.append((action, build(state, net, new_record,
                                               added[k][net[k], message])))
                 elif slot is not None:  # sends nothing new
-                    out.append((action, self._builders[slot, None](state, net, new_record,
-                                                                   None)))
+                    out.append((action, self.builders[slot, None](state, net, new_record,
+                                                                  None)))
                 continue
             if k is None or message in net[k]:
                 new_net = net
@@ -534,6 +542,18 @@ class Bag(Network):
         src, src_set, dst, dst_set = self._ends[type(message)]
         return (src_set, message[src], dst_set, message[dst]) in self._down
 
+    def compile(self, planned: list[tuple]) -> tuple:
+        # A step that receives nothing and sends at most one message, on a
+        # bag without a partition (where a message sent always changes it),
+        # gets the function building its next state (`builders`).
+        compiled = []
+        for action, slot, new_record, changed, received, sends in planned:
+            build = None
+            if received is None and len(sends) <= 1 and self.partition is None:
+                build = self.builders[slot if changed else None, sends[0][0] if sends else None]
+            compiled.append((action, slot, new_record, changed, received, sends, build))
+        return tuple(compiled)
+
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
         # `Network.expand` with the bag's `apply` inlined (this runs for
         # every planned step of every state) and its capacity
@@ -541,7 +561,18 @@ class Bag(Network):
         capacity = self.capacity
         size = 0 if capacity is None else self._sizes[net]
         recount = self._changed
-        for action, slot, new_record, changed, received, sends in plan:
+        for action, slot, new_record, changed, received, sends, build in plan:
+            if build is not None:
+                if not sends:
+                    if changed:
+                        out.append((action, build(state, net, new_record, None)))
+                    continue
+                if capacity is not None and (self.waits or not changed) and size + 1 > capacity:
+                    continue  # into a full bag: see the class docstring
+                k, message = sends[0]
+                out.append((action, build(state, net, new_record,
+                                          recount[k][net[k], message, 1])))
+                continue
             new_net = net
             if received is not None:
                 k, message = received
