@@ -370,8 +370,8 @@ class _Group:
                     mine[i] = network.for_node(self.view[i], view[i], node)
             mine = tuple(mine)
         # the components held whole, where a step that sends again what was
-        # sent is found (a step not left out here changes nothing in
-        # `expand`, which leaves it out there)
+        # sent is found (one that sends into a component held in part here
+        # is left out by `expand`, where it changes nothing)
         components = {k: component for i, (k, component) in enumerate(zip(self.view, view))
                       if i not in self.split}
         planned = []

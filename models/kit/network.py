@@ -187,6 +187,9 @@ class Network:
         bound.__dict__.update(self.__dict__)
         bound.kinds = kinds
         bound.index = {kind: k for k, kind in enumerate(kinds)}
+        #: (slot, part) -> `_builder`, each made once (once the model has
+        #: set `state_size`)
+        bound.builders = Memo(bound._builder)
         bound.setup(model)
         return bound
 
@@ -271,14 +274,6 @@ class Network:
         """The network's own steps: (action, new value)."""
         return []
 
-    @property
-    def builders(self) -> "Memo":
-        """(slot, part) -> `_builder`, each made once."""
-        found = self.__dict__.get("_builders")
-        if found is None:
-            found = self._builders = Memo(self._builder)
-        return found
-
     def _builder(self, key: tuple[int | None, int | None]) -> Callable:
         """``build(state, net, record, component)``: `state` with `record`
         in slot ``key[0]`` and `component` in part ``key[1]`` of the network
@@ -295,7 +290,6 @@ class Network:
                      if k is not None else "net")
         # source built from numbers only
         return eval(f"lambda state, net, record, component: ({', '.join(parts)},)")  # noqa: S307
-
 
     def messages(self, value: tuple, kind: type) -> Iterable[Any]:
         return self.read(value, self.index[kind])
