@@ -61,7 +61,7 @@ from typing import NamedTuple
 
 from checker import Fails, Param, ParamError, eventually, invariant, reachable
 from models import register
-from models.kit import ActorModel, MessageSet, Node, ids, on, step
+from models.kit import ActorModel, MessageSet, Node, ids, of_messages, on, step
 from models.kit.memo import Memo
 from models.quorum import (QUORUM_SCHEMA, Threshold, interchangeable_groups, quorum_system,
                            require_intersecting)
@@ -296,11 +296,15 @@ class Paxos(ActorModel):
         return {v: tuple(how) for v, how in by_value.items()}
 
     # -- properties ----------------------------------------------------------------
+    #
+    # Those about what is chosen read only the 2b messages (`of_messages`):
+    # each is decided once per set of them, shared by the states that hold it.
 
     @invariant("Agreement")
-    def agreement(self, state: tuple):
+    @of_messages(Msg2b)
+    def agreement(self, two_bs: frozenset):
         """At most one value is chosen."""
-        how = self.chosen(state)
+        how = self._chosen[two_bs]
         if len(how) <= 1:
             return True
         return Fails("; ".join(
@@ -308,24 +312,27 @@ class Paxos(ActorModel):
             f"{', '.join(map(str, ways[0][1]))}" for v, ways in how.items()))
 
     @invariant("Validity")
-    def validity(self, state: tuple):
+    @of_messages(Msg2b)
+    def validity(self, two_bs: frozenset):
         """Only a value of Value can be chosen (the spec has no other source
         of values; this guards the encoding)."""
-        strays = [v for v in self.chosen(state) if not 0 <= v < self.values]
+        strays = [v for v in self._chosen[two_bs] if not 0 <= v < self.values]
         return Fails(f"{strays[0]!r} is chosen but is not a value") if strays else True
 
     @reachable("A value is chosen")
-    def value_chosen(self, state: tuple) -> bool:
+    @of_messages(Msg2b)
+    def value_chosen(self, two_bs: frozenset) -> bool:
         """A quorum voted for the same value in the same ballot."""
-        return bool(self.chosen(state))
+        return bool(self._chosen[two_bs])
 
     @eventually("Termination")
-    def termination(self, state: tuple) -> bool:
+    @of_messages(Msg2b)
+    def termination(self, two_bs: frozenset) -> bool:
         """A value is eventually chosen. With finitely many ballots every
         run ends when they are used up (`bound_reason`): a run that chooses
         nothing stalls at that bound, which settles nothing (see
         ``paxos-liveness`` for ballots without end)."""
-        return bool(self.chosen(state))
+        return bool(self._chosen[two_bs])
 
     @reachable("A later ballot adopts an earlier vote")
     def adopts_earlier_vote(self, state: tuple) -> bool:

@@ -7,7 +7,8 @@
   name from these declarations (`records.show`), never by a hand-written
   ``__str__``.
 - `actors`: `Node` and its handlers (`on`, `step`, `on_crash`, `on_restart`);
-  `ActorModel`, the `checker.Model` built from them, with mutants as overrides.
+  `ActorModel`, the `checker.Model` built from them, with mutants as overrides;
+  `of_messages`, a property of the messages of one type, decided once per set.
 - `network`: `MessageSet`, `Bag` (drop and duplicate budgets or unbounded, a
   capacity, a `Partition`: links down that heal and split again), `Fifo`
   (lossy or not); a spec may choose one (``network:``) where a model allows.
@@ -25,10 +26,11 @@ Deliberately missing yet: duplication on FIFO links, partitions on FIFO
 links and message sets.
 """
 
-from models.kit.actors import ActorModel, Down, Node, on, on_crash, on_restart, step
+from models.kit.actors import (ActorModel, Down, Node, of_messages, on, on_crash, on_restart,
+                               step)
 from models.kit.network import Bag, Drop, Duplicate, Fifo, Heal, MessageSet, Partition, Split
 from models.kit.records import Id, Value, ids, values
 
 __all__ = ["ActorModel", "Bag", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "MessageSet",
-           "Node", "Partition", "Split", "Value", "ids", "on", "on_crash", "on_restart", "step",
-           "values"]
+           "Node", "Partition", "Split", "Value", "ids", "of_messages", "on", "on_crash",
+           "on_restart", "step", "values"]

@@ -48,6 +48,11 @@ node order, then the network's value. A step that changes nothing (sending
 a message already in a message set, with the record unchanged) is not
 generated.
 
+A property that reads only the messages of one type is marked
+``@of_messages(Msg2b)`` under its ``@invariant`` (or other) mark: it takes
+the set of those messages, and its verdict is remembered per set, as a
+handler's result is per input.
+
 Mutants are overrides: ``@Model.mutant("name", "what it breaks")`` on a
 subclass of a node class (it replaces that role's class) or of the model
 (it replaces the model: for deviations outside handlers, such as the
@@ -90,7 +95,8 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, update_wrapper
+from itertools import repeat
 from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Sequence
 
 from checker.errors import ModelDefinitionError, ParamError
@@ -186,6 +192,19 @@ def on_crash(action: type, budget: str) -> Callable:
     return mark
 
 
+def of_messages(kind: type) -> Callable:
+    """Mark a property (an invariant, a state to reach, a temporal one) as
+    one of the messages of type `kind` in the network: the method takes
+    the set of them (as a handler that reads them does) in place of the
+    state, and its verdict is remembered per set, shared by the many states
+    that hold it (Paxos's Agreement reads only the 2b messages). The model
+    still takes it as a predicate of states (`ActorModel`)."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_messages__ = kind
+        return function
+    return mark
+
+
 def _types(kinds: tuple[type, ...] | type) -> tuple[type, ...]:
     return (kinds,) if isinstance(kinds, type) else tuple(kinds)
 
@@ -243,10 +262,15 @@ class _Group:
     network components its handlers take or read (the group's view), so
     they are planned once per distinct (records, view) and remembered
     (`plans`); a plan is made from each node's steps, remembered per
-    (node, record, view) (`node_steps`), made from the node's planned
-    handler results, remembered per (node, record, its part of the view)
-    (`node_plans`), made from handler results, remembered per (node,
-    handler, record, input) (`ActorModel._outcomes`).
+    (node, record, its part of the view) (`node_steps`), made from the
+    node's planned handler results, remembered per the same (`node_plans`),
+    made from handler results, remembered per (node, handler, record,
+    input) (`ActorModel._outcomes`). A node's part of the view holds, of
+    a component whose messages are each for one node, those for it (and
+    for anyone): Paxos's ballot-b leader sees the 1b messages of ballot
+    b, so its steps are planned once per such part, not once per 1b set
+    of every ballot. (Components of types the group declares it sends
+    stay whole: whether a step sends again what was sent is read there.)
     """
 
     def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
@@ -264,8 +288,14 @@ class _Group:
         self.slots = [slot for _, slot in self.nodes if slot is not None]
         # positions in the view of the types whose messages are for one node
         self.addressed = [i for i, k in enumerate(self.view) if model.network.addressed(k)]
+        # ... and of those a node's steps are planned on its part of (see above)
+        sent = {where(kinds.index(kind)) for n in names for kind in self.marks[n].sends}
+        self.split = [i for i in self.addressed if self.view[i] not in sent]
         self.role = role
         self.plans = Memo(self._plan_for_key)
+        # (position in the view, component) -> each node's part of it: a
+        # component recurs with many views
+        self.parts = Memo(self._parts_of)
         self.node_steps = Memo(self._node_steps)
         self.node_plans = Memo(self._node_plan)
         # The key of `plans` in a state: the records of the group's nodes
@@ -298,18 +328,35 @@ class _Group:
         records = iter(records)
         node_steps = self.node_steps
         plan: tuple = ()
-        for node, slot in self.nodes:
-            plan += node_steps[node, next(records) if slot is not None else None, view, clock]
+        for (node, slot), mine in zip(self.nodes, self._views(view) if self.split
+                                      else repeat(view)):
+            plan += node_steps[node, next(records) if slot is not None else None, mine, clock]
         return plan
 
+    def _views(self, view: tuple) -> Iterable[tuple]:
+        """Each node's part of `view`, in node order: of the components in
+        `split`, the messages for it."""
+        views = [list(view) for _ in self.nodes]
+        for i in self.split:
+            for mine, part in zip(views, self.parts[i, view[i]]):
+                mine[i] = part
+        return map(tuple, views)
+
+    def _parts_of(self, key: tuple) -> tuple:
+        """Each node's part of component `key[1]`, at position `key[0]` of the view."""
+        i, component = key
+        return tuple(self.model.network.for_node(self.view[i], component, node)
+                     for node, _ in self.nodes)
+
     def _node_steps(self, key: tuple) -> tuple:
-        """The steps of node `key[0]` with record `key[1]` in view `key[2]`
-        and clock `key[3]`, as the network's `compile` makes them from
-        (action, slot of the node's record or None, its new record, whether
-        the record changes, message received or None, messages sent as
-        (type index, message)). Remembered apart from the group's plans:
-        a node's record recurs with many records of the other nodes (and,
-        in a partitioned search, in every process)."""
+        """The steps of node `key[0]` with record `key[1]` in its part
+        `key[2]` of the view and clock `key[3]`, as the network's `compile`
+        makes them from (action, slot of the node's record or None, its new
+        record, whether the record changes, message received or None,
+        messages sent as (type index, message)). Remembered apart from the
+        group's plans: a node's record and part recur with many records
+        and views of the other nodes (and, in a partitioned search, in
+        every process)."""
         node, record, view, clock = key
         slot = self.model._slot.get((self.role, node.id))
         network = self.model.network
@@ -317,12 +364,17 @@ class _Group:
         if reading is False:
             return ()  # paused: the node does nothing
         mine = view
-        if self.addressed:  # some types in view are for one node each: its part
+        if len(self.addressed) > len(self.split):  # the rest of its part
             mine = list(view)
             for i in self.addressed:
-                mine[i] = network.for_node(self.view[i], view[i], node)
+                if i not in self.split:
+                    mine[i] = network.for_node(self.view[i], view[i], node)
             mine = tuple(mine)
-        components = dict(zip(self.view, view))
+        # the components held whole, where a step that sends again what was
+        # sent is found (one that sends into a component held in part here
+        # is left out by `expand`, where it changes nothing)
+        components = {k: component for i, (k, component) in enumerate(zip(self.view, view))
+                      if i not in self.split}
         planned = []
         for action, new_record, received, sends in self.node_plans[node, record, mine,
                                                                    reading]:
@@ -420,7 +472,8 @@ class _Deliveries:
         def receipts(key: tuple) -> tuple:
             """For (records of the receivers, message): each receipt as
             (action, slot, new record, whether it changed, whether the
-            message stays, messages sent)."""
+            message stays, messages sent, the function building the next
+            state from the new record and network (`Network.builders`))."""
             records, message = key
             found = []
             for node, record in zip(nodes if dst is None else [nodes[message[dst]]], records):
@@ -428,8 +481,11 @@ class _Deliveries:
                 if outcome is not None:
                     action = (handler.action(message) if handler.whole  # see `_node_plan`
                               else model._intern(handler.action(node.id, *message)))
-                    found.append((action, slots[node.id], outcome[0], outcome[0] != record,
-                                  outcome[2], outcome[1]))
+                    changed = outcome[0] != record
+                    found.append((action, slots[node.id], outcome[0], changed,
+                                  outcome[2], outcome[1],
+                                  model.network.builders[slots[node.id], None] if changed
+                                  else None))
             return tuple(found)
         return receipts
 
@@ -481,7 +537,7 @@ class _Deliveries:
         for message, receipts, receivers, received, duplicate, drop in deliveries:
             if receipts is not None:
                 records = tuple(map(state.__getitem__, receivers))
-                for action, slot, new_record, changed, stays, sends in \
+                for action, slot, new_record, changed, stays, sends, build in \
                         receipts[records, message]:
                     new_net = net if stays else received
                     if sends:
@@ -490,16 +546,23 @@ class _Deliveries:
                             continue  # into a full bag (see `Bag`)
                         new_net = network.send(new_net, sends)
                     if changed:
-                        parts = list(state)
-                        parts[slot] = new_record
-                        parts[-1] = new_net
-                        out.append((action, tuple(parts)))
+                        out.append((action, build(state, new_net, new_record, None)))
                     elif new_net != net:
                         out.append((action, rest + (new_net,)))
             if duplicate is not None:
                 out.append((duplicate[0], rest + (duplicate[1],)))
             if drop is not None:
                 out.append((drop[0], rest + (drop[1],)))
+
+
+def _of_component(decide: Callable, select: Callable, kind: type, component: Any) -> Any:
+    """`decide` of the messages of type `kind` in a network component."""
+    return decide(select(component, kind))
+
+
+def _looked_up(verdicts: Memo, c: int) -> Callable[[tuple], Any]:
+    """The predicate of states: the verdict on component `c` of the network."""
+    return lambda state: verdicts[state[-1][c]]
 
 
 def _between(a: tuple[str, int], b: tuple[str, int]) -> str:
@@ -718,6 +781,9 @@ class ActorModel(Model):
             for r, role in enumerate(self._roles)]
         groups = [group for group in groups if group]
         self._setup_restarts(slots)
+        # the global state's length: records, budgets left, clock, network
+        self.network.state_size = (len(slots) + bool(self._budget_names)
+                                   + (self.clock is not None) + 1)
         self._groups = []
         for group in groups:
             if len({r for r, _ in group}) != 1:
@@ -732,6 +798,7 @@ class ActorModel(Model):
                 self._groups.append(_Group(self, group[0][0], names))
         self._expanded = 0
         self.successors = self._compile_successors()
+        self._bind_message_properties()
         sizes = {role.ids.set_name: len(nodes) for role, nodes in zip(self._roles, self._nodes)}
         sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
         self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
@@ -964,6 +1031,24 @@ class ActorModel(Model):
             steps += self._clock_steps(state)
         return steps
 
+    def _bind_message_properties(self) -> None:
+        """Each property of messages (`of_messages`) as a predicate of
+        states: the state's component holding them, looked up in a table
+        of verdicts (one Python call a state, the engine's)."""
+        network = self.network
+        for name, prop in self.properties.items():
+            kind = getattr(getattr(type(self), name), "__kit_messages__", None)
+            if kind is None:
+                continue
+            if prop.kind == "transition":
+                raise ModelDefinitionError(f"model {self.name!r}: {name} is a property of "
+                                           "steps, not of the messages in a state; remove "
+                                           "@of_messages")
+            decide = getattr(self, name)
+            verdicts = Memo(partial(_of_component, decide, network.select, kind))
+            setattr(self, name, update_wrapper(
+                _looked_up(verdicts, network.where(self._kind_index[kind])), decide))
+
     def _compile_successors(self) -> Callable[[tuple], list]:
         """`successors` unrolled into one function for this instance: each
         group's key read straight off the state (``plans1[state[0],
@@ -1048,8 +1133,8 @@ class ActorModel(Model):
                 "plan_misses": sum(group.plans.misses for group in groups),
                 "node_plan_misses": sum(group.node_plans.misses for group in groups),
                 "handler_runs": self._outcomes.misses,
-                "restarts": sum(group.plans.restarts + group.node_steps.restarts
-                                + group.node_plans.restarts
+                "restarts": sum(group.plans.restarts + group.parts.restarts
+                                + group.node_steps.restarts + group.node_plans.restarts
                                 for group in groups) + self._outcomes.restarts}
 
     # -- symmetry, derived -----------------------------------------------------------------

@@ -179,12 +179,17 @@ class Network:
 
     fault_actions: tuple[type, ...] = ()
     kinds: tuple[type, ...] = ()
+    #: the length of the global state, the network's value last (set by the model)
+    state_size: int | None = None
 
     def bind(self, model: Any, kinds: tuple[type, ...]) -> "Network":
         bound = type(self).__new__(type(self))
         bound.__dict__.update(self.__dict__)
         bound.kinds = kinds
         bound.index = {kind: k for k, kind in enumerate(kinds)}
+        #: (slot, part) -> `_builder`, each made once (once the model has
+        #: set `state_size`)
+        bound.builders = Memo(bound._builder)
         bound.setup(model)
         return bound
 
@@ -269,6 +274,23 @@ class Network:
         """The network's own steps: (action, new value)."""
         return []
 
+    def _builder(self, key: tuple[int | None, int | None]) -> Callable:
+        """``build(state, net, record, component)``: `state` with `record`
+        in slot ``key[0]`` and `component` in part ``key[1]`` of the network
+        value `net` (either None: unchanged), as one tuple display: three
+        times faster than slicing and joining tuples (`builders`)."""
+        slot, k = key
+        parts = [f"state[{i}]" for i in range(self.state_size - 1)]
+        if slot is not None:
+            parts[slot] = "record"
+        components = [f"net[{c}]" for c in range(len(self.initial()))]
+        if k is not None:
+            components[k] = "component"
+        parts.append("(" + "".join(f"{part}, " for part in components) + ")"
+                     if k is not None else "net")
+        # source built from numbers only
+        return eval(f"lambda state, net, record, component: ({', '.join(parts)},)")  # noqa: S307
+
     def messages(self, value: tuple, kind: type) -> Iterable[Any]:
         return self.read(value, self.index[kind])
 
@@ -329,12 +351,14 @@ class MessageSet(Network):
     def compile(self, planned: list[tuple]) -> tuple:
         # Received messages stay, so a step is (action, slot if the record
         # changes else None, new record, its first message as type index
-        # and message, the others): most steps send one message.
+        # and message, the others, the function building the next state
+        # from the new record and component): most steps send one message.
         compiled = []
         for action, slot, new_record, changed, _, sends in planned:
             k, message = sends[0] if sends else (None, None)
-            compiled.append((action, slot if changed else None, new_record, k, message,
-                             sends[1:]))
+            slot = slot if changed else None
+            compiled.append((action, slot, new_record, k, message, sends[1:],
+                             self.builders[slot, k]))
         return tuple(compiled)
 
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
@@ -342,13 +366,20 @@ class MessageSet(Network):
         # for every planned step of every state
         net = state[-1]
         added = self._added
-        for action, slot, new_record, k, message, more in plan:
+        for action, slot, new_record, k, message, more, build in plan:
+            if not more:
+                if k is not None and message not in net[k]:
+                    out.append((action, build(state, net, new_record,
+                                              added[k][net[k], message])))
+                elif slot is not None:  # sends nothing new
+                    out.append((action, self.builders[slot, None](state, net, new_record,
+                                                                  None)))
+                continue
             if k is None or message in net[k]:
                 new_net = net
             else:
                 new_net = net[:k] + (added[k][net[k], message],) + net[k + 1:]
-            if more:
-                new_net = self.send(new_net, more)
+            new_net = self.send(new_net, more)
             if slot is not None:
                 parts = list(state)
                 parts[slot] = new_record
@@ -505,6 +536,18 @@ class Bag(Network):
         src, src_set, dst, dst_set = self._ends[type(message)]
         return (src_set, message[src], dst_set, message[dst]) in self._down
 
+    def compile(self, planned: list[tuple]) -> tuple:
+        # A step that receives nothing and sends at most one message, on a
+        # bag without a partition (where a message sent always changes it),
+        # gets the function building its next state (`builders`).
+        compiled = []
+        for action, slot, new_record, changed, received, sends in planned:
+            build = None
+            if received is None and len(sends) <= 1 and self.partition is None:
+                build = self.builders[slot if changed else None, sends[0][0] if sends else None]
+            compiled.append((action, slot, new_record, changed, received, sends, build))
+        return tuple(compiled)
+
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
         # `Network.expand` with the bag's `apply` inlined (this runs for
         # every planned step of every state) and its capacity
@@ -512,7 +555,18 @@ class Bag(Network):
         capacity = self.capacity
         size = 0 if capacity is None else self._sizes[net]
         recount = self._changed
-        for action, slot, new_record, changed, received, sends in plan:
+        for action, slot, new_record, changed, received, sends, build in plan:
+            if build is not None:
+                if not sends:
+                    if changed:
+                        out.append((action, build(state, net, new_record, None)))
+                    continue
+                if capacity is not None and (self.waits or not changed) and size + 1 > capacity:
+                    continue  # into a full bag: see the class docstring
+                k, message = sends[0]
+                out.append((action, build(state, net, new_record,
+                                          recount[k][net[k], message, 1])))
+                continue
             new_net = net
             if received is not None:
                 k, message = received

@@ -8,12 +8,12 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from checker import ModelDefinitionError, Param, check, invariant
+from checker import ModelDefinitionError, Param, check, invariant, transition
 from checker.model import Received, Sent
-from models.kit import (ActorModel, Bag, Down, Drop, Duplicate, Fifo, MessageSet, Node, ids, on,
-                        on_crash, on_restart, step, values)
+from models.kit import (ActorModel, Bag, Down, Drop, Duplicate, Fifo, MessageSet, Node, ids,
+                        of_messages, on, on_crash, on_restart, step, values)
 from models.kit.records import blanked, formatted, label, printer, renamer, show
-from models.paxos import Paxos
+from models.paxos import Msg2b, Paxos
 from tests.brute_force import orbit_counts_agree, reachable_states
 from tests.models.test_conformance import USER_MODEL
 
@@ -88,6 +88,39 @@ def test_the_compiled_successors_are_the_readable_loop(build):
     model = build()
     for state in reachable_states(model):
         assert model.successors(state) == ActorModel.successors(model, state)
+
+
+def test_a_property_of_messages_is_decided_once_per_set_of_them():
+    decided = []
+
+    class CountedPaxos(Paxos):
+        @invariant("Agreement")
+        @of_messages(Msg2b)
+        def agreement(self, two_bs):
+            decided.append(two_bs)
+            return Paxos.agreement(self, two_bs)
+
+    model = CountedPaxos(ballots=2)
+    states = reachable_states(model)
+    assert all(model.agreement(state) for state in states)
+    assert all(model.agreement(state) for state in states)  # asked again: remembered
+    assert len(states) == 3921
+    assert sorted(map(len, decided)) == sorted(map(len, {model.sent(state, Msg2b)
+                                                         for state in states}))
+    assert len(set(decided)) == len(decided) == 169
+
+
+def test_a_property_of_steps_cannot_be_one_of_messages():
+    class StepsOfMessages(Paxos):
+        @transition("Votes only grow")
+        @of_messages(Msg2b)
+        def votes_grow(self, two_bs):
+            return True
+
+    with pytest.raises(ModelDefinitionError) as error:
+        StepsOfMessages()
+    assert str(error.value) == ("model 'paxos': votes_grow is a property of steps, not of the "
+                                "messages in a state; remove @of_messages")
 
 
 class Ping(NamedTuple):
