@@ -101,15 +101,15 @@ def test_random_graphs_give_the_one_process_result(graph, keep_going, max_depth,
     # bounds are bound stops; `pays`: auto workers that always pay (shared
     # again after their trial) or never (one process after it), or none
     config = CheckConfig(keep_going=keep_going, max_depth=max_depth, deadlock=deadlock)
-    saved = explore.PAYS
-    explore.PAYS = saved if pays is None else pays
+    saved = explore.PAYS, explore.KEEPS
+    explore.PAYS = explore.KEEPS = saved[0] if pays is None else pays
     try:
         with tiny_chunks(chunk):
             one = check(graph, config)
             several = check(graph, dataclasses.replace(
                 config, workers=count, auto_workers=pays is not None))
     finally:
-        explore.PAYS = saved
+        explore.PAYS, explore.KEEPS = saved
     assert outcome(one) == outcome(several)
 
 
@@ -436,6 +436,7 @@ def test_auto_workers_that_do_not_pay_go_on_in_one_process_with_its_result(
 
 def test_auto_workers_that_pay_go_on_sharing_the_search_after_their_trial(monkeypatch):
     monkeypatch.setattr(explore, "PAYS", -1e9)  # any pace pays
+    monkeypatch.setattr(explore, "KEEPS", -1e9)
     auto = CheckConfig(keep_going=True, workers=2, auto_workers=True)
     with tiny_chunks(4), counting_forks() as started:
         one = check(FencedGrid(side=30, fence=20), CheckConfig(keep_going=True))
@@ -451,6 +452,7 @@ def test_auto_workers_that_pay_go_on_sharing_the_search_after_their_trial(monkey
 @pytest.mark.parametrize("name", ["paxos-3a-2v-2b", "raft-2s", "raft-mutant-no-step-down"])
 def test_auto_workers_give_the_one_process_result_on_bundled_specs(name, pays, monkeypatch):
     monkeypatch.setattr(explore, "PAYS", pays)
+    monkeypatch.setattr(explore, "KEEPS", pays)
     spec = load_spec(SPECS / f"{name}.yaml", REGISTRY)
     with tiny_chunks(64), counting_forks() as started:
         one = check(spec.build(), spec.config())
@@ -462,8 +464,10 @@ def test_auto_workers_give_the_one_process_result_on_bundled_specs(name, pays, m
 
 @pytest.mark.parametrize("exact", [False, True])
 def test_auto_workers_that_stop_paying_later_go_on_in_one_process(exact, monkeypatch):
-    # the trial pays; from x + y = 20 on the partitions are said no longer
-    # to (as where one process's caches have warmed up: `_still_pays`)
+    # the trial pays; from x + y = 19 on (depth 20 once expanded) the
+    # partitions are said no longer to (as where one process's caches have
+    # warmed up: `_still_pays`); the second such level in a row, x + y = 20,
+    # sends the run to one process from depth 21
     monkeypatch.setattr(explore, "PAYS", -1e9)
     monkeypatch.setattr(explore._Search, "_still_pays", lambda search, pace: search.depth < 20)
     config = CheckConfig(keep_going=True, exact=exact)
@@ -472,7 +476,7 @@ def test_auto_workers_that_stop_paying_later_go_on_in_one_process(exact, monkeyp
         auto = check(Grid(side=30), dataclasses.replace(config, workers=2, auto_workers=True))
     assert outcome(one) == outcome(auto)
     assert len(started) == 1
-    assert (auto.stats.workers, auto.stats.one_process_from) == (2, 20)
+    assert (auto.stats.workers, auto.stats.one_process_from) == (2, 21)
 
 
 def test_the_cost_of_sharing_measured_in_the_trial_decides_later_levels(monkeypatch):
@@ -485,7 +489,10 @@ def test_the_cost_of_sharing_measured_in_the_trial_decides_later_levels(monkeypa
     assert search._decide(15e-6)
     assert search.auto == "watching" and search.sharing_cost == pytest.approx(10e-6)
     # 2 - 10 / 20 = 1.5 times one process's pace: still worth it; at 10 µs a
-    # state (one process would take 10 µs too: its caches warmed) it is not
-    assert search._still_pays(20e-6) and not search._still_pays(10e-6)
+    # state (one process would take 10 µs too: its caches warmed) it is not;
+    # 2 - 10 / 11 = 1.09 is under KEEPS (1.1)
+    monkeypatch.setattr(explore, "KEEPS", 1.1)
+    assert search._still_pays(20e-6) and search._still_pays(12e-6)
+    assert not search._still_pays(11e-6) and not search._still_pays(10e-6)
     # two processes that are not 1.3 times as fast
     assert not search._decide(16e-6)
