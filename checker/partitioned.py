@@ -2,20 +2,30 @@
 
 Once a level is large enough, the search forks `workers - 1` copies of
 itself, once for the whole run. Process p (the main process is partition 0)
-owns the states whose fingerprint is p modulo the number of processes: it
-keeps them in its frontier, decides which of them are new, and checks them.
-A level goes in two steps, with the main process as the barrier between them:
+owns the fingerprints that are p modulo the number of processes: it decides
+which of them are new. A state itself stays in the process that generated
+it: only fingerprints and keys travel, in files of a work directory (in
+memory, /dev/shm, where there is one), and states are not pickled, sent and
+rebuilt (which cost more than the rest of sharing a level together; in an
+exact run, `config.exact`, a state is its own fingerprint and travels). A
+level goes in four steps, with the main process as the barrier between them:
 
-1. *expand*: every process expands its own frontier states, checks the
-   steps, and sends each successor to its owner, in batches pickled into
-   files of a work directory (in memory, /dev/shm, where there is one): the
-   fingerprint, the successor's *key* and the state. A successor already
-   sent to its owner before is not sent again (an earlier key wins anyway,
-   and one sent at an earlier level is visited by now): a state sent joins
-   the sender's visited set, which so drops it with one look-up.
-2. *admit*: every process reads what was sent to it, sorts it by key, keeps
-   the first occurrence of each fingerprint not yet visited, checks those
-   states and sends their keys to the main process.
+1. *expand*: every process expands the states it holds, checks the steps
+   and keeps each successor not visited as a *candidate*; it sends its
+   owner the candidate's fingerprint, *key* and action. A candidate sent
+   to another owner joins the sender's visited set: it is never worth
+   sending again (an earlier key wins anyway, and one sent at an earlier
+   level is visited by now), and one look-up drops it with the visited.
+2. *admit*: every owner sorts what it was sent by key, keeps the first of
+   each fingerprint not yet visited, and tells each process which of its
+   candidates won: that process keeps the new state.
+3. *hold*: every process checks the new states it keeps and sends their
+   keys to the main process.
+4. *settle*: the main process numbers the new states (below) and tells each
+   process the numbers of its own. A process keeps the states whose first
+   step it generated, so shares drift apart (one with more states
+   generates more new ones): past `BALANCE`, those with more give their
+   last states to those with fewer (pickled: the only states that travel).
 
 The key of a step is (number of its source state, successor ordinal), the
 position at which one process would have generated it, and the location
@@ -56,8 +66,9 @@ from checker.properties import BOUND_STOP
 
 _ORDINAL_BITS = 32
 _ORDINALS = (1 << _ORDINAL_BITS) - 1
-#: Parts of received states remembered (`_Part._share`) before starting over.
-_PARTS = 1 << 16
+#: How far over an equal share of a level a partition may keep before it
+#: gives the surplus away (`_balance`): a level waits for the slowest.
+BALANCE = 1.01
 
 
 class Failed(Exception):
@@ -92,6 +103,13 @@ def owners_of(fingerprints: list[Any], count: int, exact: bool) -> np.ndarray:
     return np.array(fingerprints, dtype=np.uint64) % np.uint64(count)
 
 
+#: The files a request of the main process has a partition write (or
+#: read), by the stage they name (`_Part._path`): the transport of
+#: `ray_search` moves them between nodes.
+WRITES = {"expand": "c", "admit": "w", "settle": "t"}
+READS = {"admit": "c", "hold": "w", "take": "t"}
+
+
 class _Part:
     """One partition's share of the search, run by the process that owns it."""
 
@@ -100,23 +118,26 @@ class _Part:
         self.search, self.index, self.count, self.directory = search, index, count, directory
         self._hold(states, numbers, level_first)
         self.level = 0
-        self.own: list[tuple] = []  # batches sent to itself
-        self.new: list[Any] = []  # admitted, waiting for their numbers
-        self.parts: dict[Any, Any] = {}  # parts of received states, one object each
+        # this level's candidates: successors generated here, kept here, whose
+        # owners decide which are new (`_Candidates`)
+        self.candidates = _Candidates(count)
+        self.own: tuple = ()  # the candidates that this partition owns itself
+        self.winners: np.ndarray | None = None  # which of those are new
+        self.won: list[Any] = []  # the level's new states kept here, for their numbers
+        self.pending: tuple = ()  # the level settled, until it is held (`take`)
 
-    def _path(self, source: int, target: int) -> str:
-        return os.path.join(self.directory, f"{self.level}-{source}-{target}")
+    def _path(self, stage: str, source: int, target: int) -> str:
+        return os.path.join(self.directory, f"{self.level}-{stage}-{source}-{target}")
 
     def expand(self, level_first: int, shown: set[str], deadline: float | None) -> tuple:
         """Expand this partition's frontier: (findings, generated steps
         by (chunk, action), bound stops by chunk, overdue)."""
-        search, count, index, chunk_size = self.search, self.count, self.index, _chunk()
+        search, chunk_size = self.search, _chunk()
         search._activate(shown)
         found: dict[str, Any] = {}
         generated: Counter = Counter()
         bound_stops: Counter = Counter()
-        outboxes = {q: open(self._path(index, q), "wb") for q in range(count) if q != index}
-        self.own = []
+        self.candidates = _Candidates(self.count)
         overdue = False
         # one chunk of the level (as one process numbers them) at a time, so
         # that counts can be cut where one process stops
@@ -129,15 +150,18 @@ class _Part:
                     break
                 bound_stops[chunks[low]] += self._expand_chunk(
                     states, low, chunks[low], level_first + chunks[low] * chunk_size, found,
-                    generated, outboxes)
+                    generated)
         finally:
-            for outbox in outboxes.values():
-                outbox.close()
             self.states.discard()
+        self.own = self.candidates.sent(self.index)
+        for target in range(self.count):
+            if target != self.index:
+                # (exact runs send the states themselves)
+                _write(self._path("c", self.index, target), self.candidates.sent(target))
         return found, generated, bound_stops, overdue
 
     def _expand_chunk(self, states: list[Any], low: int, chunk: int, chunk_first: int,
-                      found: dict, generated: Counter, outboxes: dict) -> int:
+                      found: dict, generated: Counter) -> int:
         """Expand `states`, those this partition holds of the level's chunk
         `chunk` (which starts at state number `chunk_first`), its own from
         number `low` on; return how many of them are bound stops."""
@@ -162,106 +186,119 @@ class _Part:
             return batch.bound_stops
         if search.symmetry is not None:
             search._canonicalize(batch)
-        fingerprints, count, index = batch.fingerprints, self.count, self.index
-        keys = (self.numbers[np.array(batch.parents, dtype=np.intp)] << np.uint64(_ORDINAL_BITS)
-                | np.array(batch.ordinals, dtype=np.uint64))
-        owners = owners_of(fingerprints, count, search.config.exact)
+        fingerprints, index = batch.fingerprints, self.index
+        owners = owners_of(fingerprints, self.count, search.config.exact)
         foreign = np.flatnonzero(owners != index)
-        # The states sent to other owners join this process's visited set:
-        # each is visited there by the end of the level (or an equal one
-        # with an earlier key is), so it is never worth sending again, and
-        # a successor met again is dropped by the one look-up that drops
-        # this partition's visited states (`_generate`).
-        unsent = foreign[search.store.add_new(
-            list(map(fingerprints.__getitem__, foreign.tolist())))]
+        # The candidates sent to other owners join this process's visited
+        # set: each is visited there by the end of the level (or an equal
+        # one with an earlier key is), so it is never worth sending again,
+        # and a successor met again is dropped by the one look-up that
+        # drops this partition's visited states (`_generate`). Its own
+        # candidates are decided at the end of the level, with the others'.
+        unsent = np.zeros(len(fingerprints), dtype=bool)
+        unsent[foreign[search.store.add_new(
+            list(map(fingerprints.__getitem__, foreign.tolist())))]] = True
+        unsent[owners == index] = True
+        kept = np.flatnonzero(unsent)
+        keys = (self.numbers[np.array(batch.parents, dtype=np.intp)[kept]]
+                << np.uint64(_ORDINAL_BITS)
+                | np.array(batch.ordinals, dtype=np.uint64)[kept])
         kinds = batch.action_types
         step_numbers = batch.step_numbers
-        mine = np.flatnonzero(owners == index)
-        for owner, chosen in [(index, mine)] + [
-                (q, unsent[owners[unsent] == q]) for q in range(count) if q != index]:
-            if not len(chosen):
-                continue
-            positions = chosen.tolist()
-            sending = (list(map(fingerprints.__getitem__, positions)), keys[chosen],
-                       [kinds[step_numbers[k]] for k in positions],
-                       list(map(batch.states.__getitem__, positions)))
-            if owner == index:
-                self.own.append(sending)
-                continue
-            try:
-                pickle.dump(sending, outboxes[owner], protocol=pickle.HIGHEST_PROTOCOL)
-            except (pickle.PicklingError, TypeError, AttributeError) as error:
-                raise Failed(f"a state cannot be sent: {error}", died=False) from None
+        self.candidates.add(owners[kept], list(map(fingerprints.__getitem__, kept.tolist())),
+                            keys, list(map(batch.states.__getitem__, kept.tolist())),
+                            [kinds[step_numbers[k]] for k in kept.tolist()])
         return batch.bound_stops
 
-    def admit(self, probe_only: bool) -> tuple:
-        """The states sent to this partition that are new, in key order:
-        (their keys, new states by (chunk, action), findings). At the depth
-        bound (`probe_only`) nothing is stored or checked, as in one process."""
-        search = self.search
-        fingerprints: list[Any] = []
-        actions: list[type] = []
-        states: list[Any] = []
-        received = list(self.own)
-        local = sum(len(batch[0]) for batch in received)  # the first `local` are its own
-        self.own = []
+    def admit(self, probe_only: bool) -> None:
+        """Decide which of the candidates this partition owns are new: in
+        key order, the first of each fingerprint not yet visited (recorded,
+        unless at the depth bound: `probe_only`). Each generator is told
+        which of the candidates it sent won; it keeps those states."""
+        streams: list[tuple] = []
         for source in range(self.count):
             if source == self.index:
+                streams.append(self.own)
                 continue
-            path = self._path(source, self.index)
-            with open(path, "rb") as inbox:
-                while True:
-                    try:
-                        received.append(pickle.load(inbox))
-                    except EOFError:
-                        break
-            os.unlink(path)
-        for batch in received:
-            fingerprints += batch[0]
-            actions += batch[2]
-            states += batch[3]
-        keys = (np.concatenate([batch[1] for batch in received]) if received
-                else np.zeros(0, dtype=np.uint64))
-        order = np.argsort(keys, kind="stable").tolist()
-        positions = search.store.add_new(list(map(fingerprints.__getitem__, order)),
-                                         record=not probe_only)
-        chosen = [order[p] for p in positions]
-        new_keys = keys[chosen]
-        new_states = list(map(states.__getitem__, chosen))
-        self._share(new_states, [p for p, k in enumerate(chosen) if k >= local],
-                    states[:local])
+            streams.append(_read(self._path("c", source, self.index)))
+        self.own = ()
+        fingerprints = list(chain.from_iterable(stream[0] for stream in streams))
+        keys = np.concatenate([stream[1] for stream in streams])
+        sources = np.repeat(np.arange(self.count), [len(stream[1]) for stream in streams])
+        starts = np.cumsum([0] + [len(stream[1]) for stream in streams])
+        order = np.argsort(keys, kind="stable")
+        positions = self.search.store.add_new(list(map(fingerprints.__getitem__,
+                                                       order.tolist())),
+                                              record=not probe_only)
+        won = order[positions]
+        self.winners = None
+        for source in range(self.count):
+            mine = won[sources[won] == source] - starts[source]
+            if source == self.index:
+                self.winners = mine
+            else:
+                _write(self._path("w", self.index, source), mine)
+
+    def hold(self, probe_only: bool) -> tuple:
+        """The candidates generated here that won, the new states this
+        partition keeps, in key order: (their keys, the actions of the steps
+        to them, findings). They are checked, unless at the depth bound
+        (`probe_only`), as in one process."""
+        won = []
+        for owner in range(self.count):
+            if owner == self.index:
+                won.append(self.candidates.positions(owner, self.winners))
+                continue
+            won.append(self.candidates.positions(
+                owner, _read(self._path("w", owner, self.index))))
+        # candidates are numbered in the order they were generated: key order
+        chosen = np.sort(np.concatenate(won)).tolist()
+        candidates, self.candidates = self.candidates, _Candidates(self.count)
+        new_keys = candidates.keys(chosen)
+        new_states = list(map(candidates.states.__getitem__, chosen))
         found: dict[str, Any] = {}
         if not probe_only:
-            key_list = new_keys.tolist()
             parents = (new_keys >> np.uint64(_ORDINAL_BITS)).tolist()
             ordinals = (new_keys & np.uint64(_ORDINALS)).tolist()
-            search._check_states(new_states, parents, ordinals, key_list, found)
-        self.new = new_states
-        return new_keys, list(map(actions.__getitem__, chosen)), found
+            self.search._check_states(new_states, parents, ordinals, new_keys.tolist(), found)
+        self.won = new_states
+        return new_keys, list(map(candidates.kinds.__getitem__, chosen)), found
 
-    def _share(self, states: list[Any], arrived: list[int], own: list[Any]) -> None:
-        """Make the states at positions `arrived` (new here, and pickled by
-        another process) of the equal parts that this process's `own`
-        successors hold, or that earlier arrivals held: such states share
-        nothing with the states held here, and the caches of the model and
-        of the fingerprints find a part at once only when it is the same
-        object."""
-        parts = self.parts
-        if len(parts) > _PARTS:
-            parts.clear()
-        own = [state for state in own if type(state) is tuple]
-        parts.update(zip(chain.from_iterable(own), chain.from_iterable(own)))  # at C speed
-        share = parts.setdefault
-        for p in arrived:
-            state = states[p]
-            if type(state) is tuple:
-                states[p] = tuple(map(share, state, state))
-
-    def settle(self, numbers: np.ndarray, level_first: int) -> None:
+    def settle(self, numbers: np.ndarray, level_first: int,
+               transfers: list[tuple[int, int, int]]) -> None:
         """The new states kept (the first `len(numbers)` in key order) become
-        the frontier, numbered (the level's numbers start at `level_first`)."""
-        new, self.new = self.new, []
-        self._hold(new[:len(numbers)], numbers.astype(np.uint64), level_first)
+        the frontier, numbered (the level's numbers start at `level_first`),
+        but for those given to other partitions: `transfers` lists (giver,
+        taker, count) for the level; a giver gives its last states, and a
+        taker takes them (`take`) once every giver has written them."""
+        won, self.won = self.won[:len(numbers)], []
+        numbers = numbers.astype(np.uint64)
+        for giver, taker, count in transfers:
+            if giver == self.index:
+                _write(self._path("t", giver, taker), (numbers[-count:], won[-count:]))
+                numbers, won = numbers[:-count], won[:-count]
+        self.pending = (won, numbers, level_first,
+                        [giver for giver, taker, _ in transfers if taker == self.index])
+        if not transfers:
+            self.take()
+
+    def take(self) -> None:
+        """Hold the level settled (`settle`), with the states given to this
+        partition: a frontier in the order of the states' numbers."""
+        won, numbers, level_first, givers = self.pending
+        self.pending = ()
+        if givers:
+            numbers, parts = [numbers], [won]
+            for giver in givers:
+                given = _read(self._path("t", giver, self.index))
+                numbers.append(given[0])
+                parts.append(given[1])
+            numbers = np.concatenate(numbers)
+            order = np.argsort(numbers, kind="stable")
+            won = list(map(list(chain.from_iterable(_shared(parts))).__getitem__,
+                           order.tolist()))
+            numbers = numbers[order]
+        self._hold(won, numbers, level_first)
         self.level += 1
 
     def held(self) -> tuple[np.ndarray, list[Any], Any]:
@@ -287,6 +324,112 @@ class _Part:
         """Keep the level held, and every level after, on disk (short of memory)."""
         self.search.directory.everything = True
         self.states.spill()
+
+
+class _Candidates:
+    """A level's candidates generated in one process, numbered in the order
+    they were generated (key order): their states, action types and keys
+    kept here; their fingerprints and keys sent to their owners, a stream
+    per owner."""
+
+    def __init__(self, count: int):
+        self.states: list[Any] = []
+        self.kinds: list[type] = []
+        self._keys: list[np.ndarray] = []
+        self._owners: list[np.ndarray] = []
+        self._fingerprints: list[Any] = []
+        self._streams: list[np.ndarray] | None = None
+        self.count = count
+
+    def add(self, owners: np.ndarray, fingerprints: list[Any], keys: np.ndarray,
+            states: list[Any], kinds: list[type]) -> None:
+        self._owners.append(owners)
+        self._fingerprints += fingerprints
+        self._keys.append(keys)
+        self.states += states
+        self.kinds += kinds
+
+    def _streamed(self) -> list[np.ndarray]:
+        """Each owner's candidates, as positions among all of them."""
+        if self._streams is None:
+            owners = (np.concatenate(self._owners) if self._owners
+                      else np.zeros(0, dtype=np.uint64))
+            self._streams = [np.flatnonzero(owners == q) for q in range(self.count)]
+            self._all_keys = (np.concatenate(self._keys) if self._keys
+                              else np.zeros(0, dtype=np.uint64))
+            self._owners, self._keys = [], []
+        return self._streams
+
+    def sent(self, owner: int) -> tuple:
+        """What `owner` is sent: the fingerprints and keys of its candidates."""
+        stream = self._streamed()[owner]
+        fingerprints = self._fingerprints
+        return (list(map(fingerprints.__getitem__, stream.tolist())), self._all_keys[stream])
+
+    def positions(self, owner: int, winners: np.ndarray) -> np.ndarray:
+        """The positions of the candidates that `owner` chose (`winners`:
+        positions in its stream)."""
+        return self._streamed()[owner][winners]
+
+    def keys(self, positions: list[int]) -> np.ndarray:
+        self._streamed()
+        return self._all_keys[positions]
+
+
+def _write(path: str, value: Any) -> None:
+    """`value` pickled into the file `path` (for another partition)."""
+    with open(path, "wb") as file:
+        try:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            raise Failed(f"a state cannot be sent: {error}", died=False) from None
+
+
+def _read(path: str) -> Any:
+    """What another partition wrote into the file `path`, which is removed."""
+    with open(path, "rb") as file:
+        value = pickle.load(file)
+    os.unlink(path)
+    return value
+
+
+def _shared(parts: list[list[Any]]) -> list[list[Any]]:
+    """The states of `parts` (the first, this process's own; the others,
+    unpickled), those given made of the equal parts held in the first where
+    there are: the caches of the model and of the fingerprints find a part
+    at once only when it is the same object, and a state given passes its
+    parts on to every state it leads to."""
+    own = [state for state in parts[0] if type(state) is tuple]
+    held = dict(zip(chain.from_iterable(own), chain.from_iterable(own)))  # at C speed
+    share = held.setdefault
+    return [parts[0]] + [[tuple(map(share, state, state)) if type(state) is tuple else state
+                          for state in given] for given in parts[1:]]
+
+
+def _balance(sizes: list[int]) -> list[tuple[int, int, int]]:
+    """The transfers (giver, taker, count) that leave every partition with
+    an equal share of the next level (to a state), from the sizes of what
+    each keeps: the states stay with the process that generated them first,
+    and shares drift apart (a process with more states generates more new
+    ones). None where the largest is within `BALANCE` of an equal share."""
+    total, count = sum(sizes), len(sizes)
+    shares = [total // count + (1 if k < total % count else 0) for k in range(count)]
+    if max(sizes) <= BALANCE * total / count:
+        return []
+    surplus = [size - share for size, share in zip(sizes, shares)]
+    givers = [k for k in range(count) if surplus[k] > 0]
+    takers = [k for k in range(count) if surplus[k] < 0]
+    transfers = []
+    for giver in givers:
+        while surplus[giver] > 0:
+            taker = takers[0]
+            moved = min(surplus[giver], -surplus[taker])
+            transfers.append((giver, taker, moved))
+            surplus[giver] -= moved
+            surplus[taker] += moved
+            if surplus[taker] == 0:
+                takers.pop(0)
+    return transfers
 
 
 def _chunks_of(numbers: np.ndarray, level_first: int) -> tuple[list[int], list[int]]:
@@ -367,8 +510,13 @@ class Partitions:
             search.stopped_by = "time_limit"
             return Level(0)
         self._send(("admit", probe_only))
-        admitted = [self.part.admit(probe_only)] + self._replies(deadline)
-        if any(reply[0] is None for reply in admitted):  # a child overdue in admitting
+        self.part.admit(probe_only)
+        if any(reply is not None for reply in self._replies(deadline)):
+            search.stopped_by = "time_limit"  # a child overdue in admitting
+            return Level(0)
+        self._send(("hold", probe_only))
+        admitted = [self.part.hold(probe_only)] + self._replies(deadline)
+        if any(reply[0] is None for reply in admitted):  # a child overdue in holding
             search.stopped_by = "time_limit"
             return Level(0)
         found: dict[str, Any] = {}
@@ -426,8 +574,13 @@ class Partitions:
         for part in kept_keys:
             numbers.append(ranks[at:at + len(part)] + base)
             at += len(part)
-        self._send_each([("settle", n, base) for n in numbers[1:]])
-        self.part.settle(numbers[0], base)
+        transfers = _balance(list(map(len, numbers)))
+        self._send_each([("settle", n, base, transfers) for n in numbers[1:]])
+        self.part.settle(numbers[0], base, transfers)
+        if transfers:  # every giver has written what it gives
+            self._replies(None)
+            self._send(("take",))
+            self.part.take()
         self.first = base
         self.size = len(everything)
         search.reporter.update(search.depth + 1, len(search.pointers), search.generated,
@@ -542,8 +695,15 @@ def _serve(part: _Part, connection: Any) -> None:
                 # measured once a level, when it holds the most (reading
                 # the system's figures costs milliseconds in a large process)
                 memory = workers.private_memory()
-            else:
+            elif request[0] == "hold":
+                reply = part.hold(*request[1:])
+            elif request[0] == "settle":
                 part.settle(*request[1:])
+                if not request[-1]:  # no transfers: nothing to wait for
+                    continue
+                reply = None
+            else:
+                part.take()
                 continue
             connection.send(("done", (reply, search.canonical_seconds, memory,
                                       search.store.nbytes)))

@@ -1,24 +1,26 @@
 """The partitioned search with Ray actors as the partition owners.
 
-The algorithm is `partitioned`'s, unchanged: partition p owns the states
-whose fingerprint is p modulo the number of partitions, a level goes in an
-*expand* and an *admit* step, and the main process merges the keys of the
-new states, numbers them and keeps the back-pointers. So the result is the
-one-process result, whatever the number of actors. What changes is where the
-partitions run and how successors travel:
+The algorithm is `partitioned`'s, unchanged: partition p owns the
+fingerprints that are p modulo the number of partitions, a level goes in
+the same steps (expand, admit, hold, settle), and the main process merges
+the keys of the new states, numbers them and keeps the back-pointers. So
+the result is the one-process result, whatever the number of actors. What
+changes is where the partitions run and how the exchange travels:
 
 - Every partition is a Ray actor (`_Owner`), on whatever node of the
   cluster Ray places it; the main process (the *driver*) owns none and only
   coordinates. Each actor builds the model itself from a picklable recipe
   (a spec's `build`), receives the visited set of the levels searched before
   the partitions started, and runs a `partitioned._Part`.
-- A `_Part` writes the successors it sends into files of its work
-  directory and reads what was sent to it from there. Here the work
-  directory is the actor's own (in /dev/shm on its node, where there is
-  one): after *expand* the actor puts each outbox into Ray's object store
-  and removes the file; before *admit* the receiving actor fetches its
-  inboxes from the senders' nodes and writes them where `_Part` reads them.
-  Successors go from actor to actor; the driver passes only references.
+- A `_Part` writes what it sends (fingerprints and keys, which candidates
+  won, states given away) into files of its work directory and reads what
+  was sent to it from there. Here the work directory is the actor's own (in
+  /dev/shm on its node, where there is one): after a step that writes
+  (`partitioned.WRITES`) the actor puts each outbox into Ray's object store
+  and removes the file; before a step that reads (`partitioned.READS`) the
+  receiving actor fetches its inboxes from the senders' nodes and writes
+  them where `_Part` reads them. The exchange goes from actor to actor; the
+  driver passes only references.
 
 `RayPartitions` is `partitioned.Partitions` with this transport: the
 level's logic (`Partitions.level`) is the same code. A failed actor (the
@@ -213,13 +215,13 @@ class RayPartitions(partitioned.Partitions):
             message = (kind, level_first, shown,
                        None if deadline is None else deadline - time.monotonic())
             inbox = None
-        elif kind == "admit":
+        if kind in partitioned.READS:
             inbox = {source: sent.get(index) for source, sent in enumerate(self.outgoing)
                      if source != index}
         else:
             inbox = None
         future = self.actors[index].serve.remote(message, inbox)
-        if kind == "settle":
+        if kind == "take" or (kind == "settle" and not message[-1]):  # no reply awaited
             self.settling.append(future)
         else:
             self.futures[index], self.kinds[index] = future, kind
@@ -294,14 +296,23 @@ class _FirstActor:
     def expand(self, level_first: int, shown: set[str], deadline: float | None) -> tuple:
         return self.partitions._reply(0, deadline)
 
-    def admit(self, probe_only: bool) -> tuple:
+    def admit(self, probe_only: bool) -> None:
+        self.partitions._reply(0, None)
+
+    def hold(self, probe_only: bool) -> tuple:
         return self.partitions._reply(0, None)
 
     def spill(self) -> None:
         self.partitions._reply(0, None)
 
-    def settle(self, numbers: np.ndarray, level_first: int) -> None:
-        self.partitions._submit(0, ("settle", numbers, level_first))
+    def settle(self, numbers: np.ndarray, level_first: int,
+               transfers: list[tuple[int, int, int]]) -> None:
+        self.partitions._submit(0, ("settle", numbers, level_first, transfers))
+        if transfers:  # awaited as the others' are: what it gives must be sent
+            self.partitions._reply(0, None)
+
+    def take(self) -> None:
+        pass  # sent to every actor by `_send`
 
 
 class _Owner:
@@ -355,30 +366,38 @@ class _Owner:
         part, search = self.part, self.search
         search.canonical_seconds = 0.0
         kind = request[0]
-        if kind == "settle":
-            part.settle(*request[1:])
-            return None
-        if kind == "spill":
-            part.spill()
-            frontier.release_memory()
-            return self._done(None, {})
+        if kind in partitioned.READS:
+            sources = sorted(inbox)
+            fetched = ray.get([inbox[source] for source in sources
+                               if inbox[source] is not None])
+            fetched.reverse()
+            for source in sources:
+                with open(part._path(partitioned.READS[kind], source, self.index),
+                          "wb") as file:
+                    if inbox[source] is not None:
+                        file.write(fetched.pop())
         if kind == "expand":
             level_first, shown, seconds_left = request[1:]
             deadline = None if seconds_left is None else time.monotonic() + seconds_left
             reply = part.expand(level_first, shown, deadline)
-            outgoing = {}
+        elif kind == "spill":
+            part.spill()
+            frontier.release_memory()
+            reply = None
+        elif kind == "take":
+            part.take()
+            return None
+        else:  # admit, hold, settle
+            reply = getattr(part, kind)(*request[1:])
+            if kind == "settle" and not request[-1]:
+                return None  # no transfers: nothing to wait for
+        outgoing = {}
+        if kind in partitioned.WRITES:
+            stage = partitioned.WRITES[kind]
             for target in range(self.count):
                 if target != self.index:
-                    outgoing[target] = _take(part._path(self.index, target), ray)
-            return self._done(reply, outgoing)
-        sources = sorted(inbox)
-        fetched = ray.get([inbox[source] for source in sources if inbox[source] is not None])
-        fetched.reverse()
-        for source in sources:
-            with open(part._path(source, self.index), "wb") as file:
-                if inbox[source] is not None:
-                    file.write(fetched.pop())
-        return self._done(part.admit(*request[1:]), {})
+                    outgoing[target] = _take(part._path(stage, self.index, target), ray)
+        return self._done(reply, outgoing)
 
     def _done(self, reply: Any, outgoing: dict[int, Any]) -> tuple:
         search = self.search
