@@ -158,7 +158,7 @@ class _Batch:
     the chunk (and within the bounds)."""
 
     __slots__ = ("fingerprints", "states", "parents", "ordinals", "step_numbers",
-                 "action_types", "generated", "bound_stops")
+                 "action_types", "generated", "bound_stops", "outside")
 
     def __init__(self) -> None:
         self.generated = 0
@@ -169,6 +169,10 @@ class _Batch:
         self.states: list[Any] = []
         self.parents: list[int] = []
         self.ordinals: list[int] = []
+        # states outside the bounds first met here, to be checked once their
+        # owners say they were met first (`_Search.outside_owned`):
+        # (fingerprints, states, parents, ordinals)
+        self.outside: tuple | None = None
 
 
 class _Search:
@@ -191,6 +195,10 @@ class _Search:
             # cache (in the peak memory, not in store_bytes, which counts
             # what the search must keep: the visited set and back-pointers).
             self.outside = FingerprintStore()
+        # In a partition (`partitioned`), a state outside the bounds is
+        # checked once the owner of its fingerprint says it was met there
+        # first: every process meets states the others met before.
+        self.outside_owned = False
         self.pointers = BackPointers()
         self.directory = WorkDirectory()  # where levels spill to disk
         self.levels: tuple[Frontier, ...] = ()  # the level expanded and the next one
@@ -579,10 +587,12 @@ class _Search:
                                   batch, found)
                 first_met = [outside[k] for k in self.outside.add_new(
                     [fingerprints[k] for k in outside])]
-                self._check_states([next_states[k] for k in first_met],
-                                   [parents[k] for k in first_met],
-                                   [ordinals[k] for k in first_met],
-                                   [step_numbers[k] for k in first_met], found)
+                met = ([next_states[k] for k in first_met], [parents[k] for k in first_met],
+                       [ordinals[k] for k in first_met])
+                if self.outside_owned:
+                    batch.outside = ([fingerprints[k] for k in first_met],) + met
+                else:
+                    self._check_states(*met, [step_numbers[k] for k in first_met], found)
                 next_states = list(compress(next_states, inside))
                 fingerprints = list(compress(fingerprints, inside))
                 parents = list(compress(parents, inside))

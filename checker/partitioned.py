@@ -116,6 +116,7 @@ class _Part:
     def __init__(self, search: Any, index: int, count: int, directory: str,
                  states: list[Any], numbers: np.ndarray, level_first: int):
         self.search, self.index, self.count, self.directory = search, index, count, directory
+        search.outside_owned = True
         self._hold(states, numbers, level_first)
         self.level = 0
         # this level's candidates: successors generated here, kept here, whose
@@ -182,6 +183,11 @@ class _Part:
             else:
                 occurrence.order = (key_of(number, ordinal), occurrence.order[1])
             _first(found, name, occurrence)
+        if batch.outside is not None:  # checked once their owners say they were met first
+            met = batch.outside
+            self.candidates.add(owners_of(met[0], self.count, search.config.exact), met[0],
+                                self._keys(met[2], met[3]), met[1], [None] * len(met[1]),
+                                outside=True)
         if not batch.states:
             return batch.bound_stops
         if search.symmetry is not None:
@@ -199,16 +205,21 @@ class _Part:
         unsent[foreign[search.store.add_new(
             list(map(fingerprints.__getitem__, foreign.tolist())))]] = True
         unsent[owners == index] = True
-        kept = np.flatnonzero(unsent)
-        keys = (self.numbers[np.array(batch.parents, dtype=np.intp)[kept]]
-                << np.uint64(_ORDINAL_BITS)
-                | np.array(batch.ordinals, dtype=np.uint64)[kept])
+        kept = np.flatnonzero(unsent).tolist()
         kinds = batch.action_types
         step_numbers = batch.step_numbers
-        self.candidates.add(owners[kept], list(map(fingerprints.__getitem__, kept.tolist())),
-                            keys, list(map(batch.states.__getitem__, kept.tolist())),
-                            [kinds[step_numbers[k]] for k in kept.tolist()])
+        self.candidates.add(owners[kept], list(map(fingerprints.__getitem__, kept)),
+                            self._keys(list(map(batch.parents.__getitem__, kept)),
+                                       list(map(batch.ordinals.__getitem__, kept))),
+                            list(map(batch.states.__getitem__, kept)),
+                            [kinds[step_numbers[k]] for k in kept])
         return batch.bound_stops
+
+    def _keys(self, parents: list[int], ordinals: list[int]) -> np.ndarray:
+        """The keys of steps from this partition's states (`parents`: their
+        positions in its frontier)."""
+        return (self.numbers[np.array(parents, dtype=np.intp)] << np.uint64(_ORDINAL_BITS)
+                | np.array(ordinals, dtype=np.uint64))
 
     def admit(self, probe_only: bool) -> None:
         """Decide which of the candidates this partition owns are new: in
@@ -224,13 +235,19 @@ class _Part:
         self.own = ()
         fingerprints = list(chain.from_iterable(stream[0] for stream in streams))
         keys = np.concatenate([stream[1] for stream in streams])
-        sources = np.repeat(np.arange(self.count), [len(stream[1]) for stream in streams])
-        starts = np.cumsum([0] + [len(stream[1]) for stream in streams])
-        order = np.argsort(keys, kind="stable")
-        positions = self.search.store.add_new(list(map(fingerprints.__getitem__,
-                                                       order.tolist())),
-                                              record=not probe_only)
-        won = order[positions]
+        outside = np.concatenate([stream[2] for stream in streams])
+        sizes = [len(stream[1]) for stream in streams]
+        sources = np.repeat(np.arange(self.count), sizes)
+        starts = np.cumsum([0] + sizes)
+        won = []
+        # states within the bounds join the visited set; those outside it,
+        # the set of those met outside (to be checked once, never expanded)
+        for store, chosen in [(self.search.store, np.flatnonzero(~outside)),
+                              (self.search.outside, np.flatnonzero(outside))]:
+            order = chosen[np.argsort(keys[chosen], kind="stable")]
+            won.append(order[store.add_new(list(map(fingerprints.__getitem__, order.tolist())),
+                                           record=not probe_only or store is not self.search.store)])
+        won = np.concatenate(won)
         self.winners = None
         for source in range(self.count):
             mine = won[sources[won] == source] - starts[source]
@@ -252,17 +269,21 @@ class _Part:
             won.append(self.candidates.positions(
                 owner, _read(self._path("w", owner, self.index))))
         # candidates are numbered in the order they were generated: key order
-        chosen = np.sort(np.concatenate(won)).tolist()
+        chosen = np.sort(np.concatenate(won))
         candidates, self.candidates = self.candidates, _Candidates(self.count)
-        new_keys = candidates.keys(chosen)
-        new_states = list(map(candidates.states.__getitem__, chosen))
+        candidates._streamed()
+        outside = candidates.outside[chosen]
         found: dict[str, Any] = {}
-        if not probe_only:
-            parents = (new_keys >> np.uint64(_ORDINAL_BITS)).tolist()
-            ordinals = (new_keys & np.uint64(_ORDINALS)).tolist()
-            self.search._check_states(new_states, parents, ordinals, new_keys.tolist(), found)
-        self.won = new_states
-        return new_keys, list(map(candidates.kinds.__getitem__, chosen)), found
+        for checked in ([chosen[outside]] if probe_only
+                        else [chosen[outside], chosen[~outside]]):
+            keys = candidates.all_keys[checked]
+            self.search._check_states(list(map(candidates.states.__getitem__, checked.tolist())),
+                                      (keys >> np.uint64(_ORDINAL_BITS)).tolist(),
+                                      (keys & np.uint64(_ORDINALS)).tolist(), keys.tolist(),
+                                      found)
+        new = chosen[~outside].tolist()
+        self.won = list(map(candidates.states.__getitem__, new))
+        return (candidates.all_keys[new], list(map(candidates.kinds.__getitem__, new)), found)
 
     def settle(self, numbers: np.ndarray, level_first: int,
                transfers: list[tuple[int, int, int]]) -> None:
@@ -330,50 +351,51 @@ class _Candidates:
     """A level's candidates generated in one process, numbered in the order
     they were generated (key order): their states, action types and keys
     kept here; their fingerprints and keys sent to their owners, a stream
-    per owner."""
+    per owner. A candidate `outside` the bounds is only to be checked, once."""
 
     def __init__(self, count: int):
         self.states: list[Any] = []
-        self.kinds: list[type] = []
+        self.kinds: list[type | None] = []
         self._keys: list[np.ndarray] = []
         self._owners: list[np.ndarray] = []
+        self._outside: list[np.ndarray] = []
         self._fingerprints: list[Any] = []
         self._streams: list[np.ndarray] | None = None
         self.count = count
 
     def add(self, owners: np.ndarray, fingerprints: list[Any], keys: np.ndarray,
-            states: list[Any], kinds: list[type]) -> None:
+            states: list[Any], kinds: list[type | None], outside: bool = False) -> None:
         self._owners.append(owners)
         self._fingerprints += fingerprints
         self._keys.append(keys)
+        self._outside.append(np.full(len(states), outside))
         self.states += states
         self.kinds += kinds
 
     def _streamed(self) -> list[np.ndarray]:
         """Each owner's candidates, as positions among all of them."""
         if self._streams is None:
-            owners = (np.concatenate(self._owners) if self._owners
-                      else np.zeros(0, dtype=np.uint64))
+            def joined(arrays: list[np.ndarray], kind: Any) -> np.ndarray:
+                return np.concatenate(arrays) if arrays else np.zeros(0, dtype=kind)
+            owners = joined(self._owners, np.uint64)
             self._streams = [np.flatnonzero(owners == q) for q in range(self.count)]
-            self._all_keys = (np.concatenate(self._keys) if self._keys
-                              else np.zeros(0, dtype=np.uint64))
-            self._owners, self._keys = [], []
+            self.all_keys = joined(self._keys, np.uint64)
+            self.outside = joined(self._outside, bool)
+            self._owners, self._keys, self._outside = [], [], []
         return self._streams
 
     def sent(self, owner: int) -> tuple:
-        """What `owner` is sent: the fingerprints and keys of its candidates."""
+        """What `owner` is sent: the fingerprints and keys of its
+        candidates, and which are outside the bounds."""
         stream = self._streamed()[owner]
         fingerprints = self._fingerprints
-        return (list(map(fingerprints.__getitem__, stream.tolist())), self._all_keys[stream])
+        return (list(map(fingerprints.__getitem__, stream.tolist())), self.all_keys[stream],
+                self.outside[stream])
 
     def positions(self, owner: int, winners: np.ndarray) -> np.ndarray:
         """The positions of the candidates that `owner` chose (`winners`:
         positions in its stream)."""
         return self._streamed()[owner][winners]
-
-    def keys(self, positions: list[int]) -> np.ndarray:
-        self._streamed()
-        return self._all_keys[positions]
 
 
 def _write(path: str, value: Any) -> None:
@@ -640,6 +662,7 @@ class Partitions:
             with open(os.path.join(self.directory, f"fold-{index}"), "rb") as folded:
                 held.append(pickle.load(folded))
         self.close()
+        self.search.outside_owned = False
         self.search.partition_store_bytes = 0  # all in this process's visited set now
         store = self.search.store
         for _, _, entries in held[1:]:

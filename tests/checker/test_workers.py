@@ -232,6 +232,35 @@ def test_a_violation_with_bound_stops_before_it_stops_every_process_alike():
     assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]
 
 
+class OffLimits(FencedGrid):
+    """A fenced grid whose points just past the fence (x + y = fence + 1)
+    break an invariant where x is odd: each is reached from two points of
+    the fence, often held by two processes, and checked once."""
+
+    @invariant("Even Past The Fence")
+    def even_past_the_fence(self, state):
+        x, y = state[0], state[1]
+        return x + y <= self.fence or x % 2 == 0 or Fails(f"{state[:2]} is odd")
+
+
+@pytest.mark.parametrize("keep_going", [True, False])
+def test_states_outside_the_bounds_are_checked_once_and_found_first_as_by_one_process(
+        keep_going):
+    outcome_ = three_ways(OffLimits(side=30, fence=20),
+                          CheckConfig(properties=("even_past_the_fence", "corner"),
+                                      keep_going=keep_going))
+    verdict, stopped_by, distinct, _, depth, _, _, violations, _, stops, _ = outcome_
+    # without keep_going the run stops in the fence's level, at the chunk
+    # (of 4 states) of the violation: 4 bound stops counted
+    assert (verdict, stopped_by, distinct, depth) == ("violated", None, 231, 20)
+    assert stops == (21 if keep_going else 4)
+    # one process meets (21, 0) first: from (20, 0), the first point of
+    # the fence's level
+    [(reason, trace)] = [(reason, trace) for name, reason, trace in violations
+                         if name == "even_past_the_fence"]
+    assert (reason, len(trace) - 1, trace[-1][1]) == ("(21, 0) is odd", 21, (21, 0))
+
+
 @pytest.mark.parametrize("count", [2, 3])
 def test_a_spec_with_bound_stops_counts_them_alike_in_partitions(count):
     spec = load_spec(SPECS / "paxos-3a-2v-2b.yaml", REGISTRY)
