@@ -69,21 +69,23 @@ FORK_MIN = 2 * CHUNK
 #: With auto workers, how much faster per state the processes must expand
 #: a level than one process, to go on sharing the search: a model whose
 #: states are cheap to expand and whose caches every process must fill
-#: again (Paxos) can run slower in two processes than in one, and a busy
+#: again can run slower in several processes than in one, and a busy
 #: machine slows any of them. They are timed on their second level (the
 #: first pays for the fork: pages copied on first write) against one
 #: process's pace on the level before, and then watched (`_still_pays`):
 #: a trial early in the run overstates what they gain later, where one
 #: process's caches have warmed up and the exchange costs the same per
-#: state. On the quiet 2-core machine the trial gave 1.23-1.29 on Paxos
-#: 3x2x3 (whose run with two processes is slower than with one) and
-#: 1.32-1.45 on Raft 3 servers (1.6 over the whole run).
+#: state. On the quiet 2-core machine the trial gave 1.47 on Paxos 3x2x3
+#: (1.4 over the whole run) and 1.53 on Raft 3 servers (1.7-1.9); on a
+#: machine with one CPU taken by another process, under 1.
 PAYS = 1.3
 #: Once they paid, the workers go on unless, two levels in a row, they
 #: are not this much faster than one process would be (`_still_pays`):
 #: the cost of sharing measured in the trial still holds some of the
-#: fork's, so the estimate is low (on Raft 3 servers, 1.15-1.45 where the
-#: run gains 1.6).
+#: fork's, so the estimate is low (on Raft 3 servers, 1.38-1.53 where the
+#: run gains 1.7-1.9; Paxos 3x2x3 goes back to one process at depth 18-20
+#: of 24, where its levels shrink: 1.39-1.48 s against 1.29-1.33 s with
+#: two processes to the end and 1.78-1.83 s with one).
 KEEPS = 1.1
 #: The ordinal of a finding's location ``(number, ITSELF)`` that names the
 #: state numbered `number` itself, not one of its successors: where a run
