@@ -587,8 +587,9 @@ class _Search:
                 if first != NO_PARENT:
                     self._cut_off(outside, fingerprints, next_states, every, counts, first,
                                   batch, found)
+                # (in a partition, recorded by their owners: `partitioned`)
                 first_met = [outside[k] for k in self.outside.add_new(
-                    [fingerprints[k] for k in outside])]
+                    [fingerprints[k] for k in outside], record=not self.outside_owned)]
                 met = ([next_states[k] for k in first_met], [parents[k] for k in first_met],
                        [ordinals[k] for k in first_met])
                 if self.outside_owned:

@@ -184,36 +184,42 @@ class _Part:
                 occurrence.order = (key_of(number, ordinal), occurrence.order[1])
             _first(found, name, occurrence)
         if batch.outside is not None:  # checked once their owners say they were met first
-            met = batch.outside
-            self.candidates.add(owners_of(met[0], self.count, search.config.exact), met[0],
-                                self._keys(met[2], met[3]), met[1], [None] * len(met[1]),
-                                outside=True)
+            self._add(batch.outside, search.outside, outside=True)
         if not batch.states:
             return batch.bound_stops
         if search.symmetry is not None:
             search._canonicalize(batch)
-        fingerprints, index = batch.fingerprints, self.index
-        owners = owners_of(fingerprints, self.count, search.config.exact)
-        foreign = np.flatnonzero(owners != index)
-        # The candidates sent to other owners join this process's visited
-        # set: each is visited there by the end of the level (or an equal
-        # one with an earlier key is), so it is never worth sending again,
-        # and a successor met again is dropped by the one look-up that
-        # drops this partition's visited states (`_generate`). Its own
-        # candidates are decided at the end of the level, with the others'.
-        unsent = np.zeros(len(fingerprints), dtype=bool)
-        unsent[foreign[search.store.add_new(
-            list(map(fingerprints.__getitem__, foreign.tolist())))]] = True
-        unsent[owners == index] = True
-        kept = np.flatnonzero(unsent).tolist()
-        kinds = batch.action_types
-        step_numbers = batch.step_numbers
-        self.candidates.add(owners[kept], list(map(fingerprints.__getitem__, kept)),
-                            self._keys(list(map(batch.parents.__getitem__, kept)),
-                                       list(map(batch.ordinals.__getitem__, kept))),
-                            list(map(batch.states.__getitem__, kept)),
-                            [kinds[step_numbers[k]] for k in kept])
+        kinds, step_numbers = batch.action_types, batch.step_numbers
+        self._add((batch.fingerprints, batch.states, batch.parents, batch.ordinals),
+                  search.store, [kinds[k] for k in step_numbers])
         return batch.bound_stops
+
+    def _add(self, steps: tuple, store: Any, kinds: list[type] | None = None,
+             outside: bool = False) -> None:
+        """Keep as candidates the successors `steps` (fingerprints, states,
+        parents, ordinals) that were not visited (or, `outside` the
+        bounds, not met) before; send their owners what decides which are
+        new. Those sent to other owners join this process's `store` (its
+        visited set, or the set of those met outside the bounds): each is
+        decided there by the end of the level (or an equal one with an
+        earlier key is), so it is never worth sending again, and a successor
+        met again is dropped by the one look-up that drops this partition's
+        visited states (`_generate`). Its own candidates are decided at the
+        end of the level, with the others'."""
+        fingerprints, states, parents, ordinals = steps
+        owners = owners_of(fingerprints, self.count, self.search.config.exact)
+        foreign = np.flatnonzero(owners != self.index)
+        unsent = np.zeros(len(fingerprints), dtype=bool)
+        unsent[foreign[store.add_new(list(map(fingerprints.__getitem__,
+                                              foreign.tolist())))]] = True
+        unsent[owners == self.index] = True
+        kept = np.flatnonzero(unsent).tolist()
+        self.candidates.add(owners[kept], list(map(fingerprints.__getitem__, kept)),
+                            self._keys(list(map(parents.__getitem__, kept)),
+                                       list(map(ordinals.__getitem__, kept))),
+                            list(map(states.__getitem__, kept)),
+                            [None] * len(kept) if kinds is None
+                            else list(map(kinds.__getitem__, kept)), outside)
 
     def _keys(self, parents: list[int], ordinals: list[int]) -> np.ndarray:
         """The keys of steps from this partition's states (`parents`: their

@@ -261,6 +261,35 @@ def test_states_outside_the_bounds_are_checked_once_and_found_first_as_by_one_pr
     assert (reason, len(trace) - 1, trace[-1][1]) == ("(21, 0) is odd", 21, (21, 0))
 
 
+class LoggedOffLimits(OffLimits):
+    """Writes each state past the fence that it checks to `LOG`, from any
+    process."""
+
+    LOG: Path | None = None
+
+    @invariant("Logged Past The Fence")
+    def logged(self, state):
+        if state[0] + state[1] > self.fence:
+            with open(self.LOG, "a") as log:  # one short write: whole lines
+                log.write(f"{state[0]} {state[1]}\n")
+        return True
+
+
+def test_each_state_outside_the_bounds_is_checked_exactly_once_whatever_the_processes(
+        tmp_path, monkeypatch):
+    checked = {}
+    for count in (1, 2, 3):
+        monkeypatch.setattr(LoggedOffLimits, "LOG", tmp_path / f"{count}.log")
+        with tiny_chunks(4), counting_forks() as started:
+            check(LoggedOffLimits(side=30, fence=20),
+                  CheckConfig(properties=("logged",), workers=count))
+        assert len(started) == (count > 1)
+        checked[count] = sorted(LoggedOffLimits.LOG.read_text().splitlines())
+    # the 22 points just past the fence, each once
+    assert checked[1] == sorted(f"{x} {21 - x}" for x in range(22))
+    assert checked[1] == checked[2] == checked[3]
+
+
 @pytest.mark.parametrize("count", [2, 3])
 def test_a_spec_with_bound_stops_counts_them_alike_in_partitions(count):
     spec = load_spec(SPECS / "paxos-3a-2v-2b.yaml", REGISTRY)
