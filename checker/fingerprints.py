@@ -302,8 +302,8 @@ class FingerprintStore:
                 record: bool = True) -> list[int]:
         """Positions in `fingerprints` of those never seen before, in order
         (the first of equal ones), at most `limit` of them; records them
-        unless `record` is false."""
-        if not fingerprints:
+        unless `record` is false. (A list, or a numpy array of uint64.)"""
+        if len(fingerprints) == 0:
             return []
         batch = self._stored_form(fingerprints)
         unseen = np.flatnonzero(~self._contains(batch))
@@ -320,12 +320,12 @@ class FingerprintStore:
     def add_all(self, fingerprints: list[int]) -> None:
         """Record `fingerprints`: distinct, and none of them recorded yet
         (as `add_new` with ``record=False`` leaves them)."""
-        if fingerprints:
+        if len(fingerprints):
             self._insert(self._stored_form(fingerprints))
 
     def unseen(self, fingerprints: list[int]) -> list[int]:
         """Positions in `fingerprints` of those not recorded; records nothing."""
-        if not fingerprints:
+        if len(fingerprints) == 0:
             return []
         return np.flatnonzero(~self._contains(self._stored_form(fingerprints))).tolist()
 
@@ -340,9 +340,12 @@ class FingerprintStore:
             self._insert(entries)
 
     @staticmethod
-    def _stored_form(fingerprints: list[int]) -> np.ndarray:
-        batch = np.fromiter(fingerprints, dtype=np.uint64, count=len(fingerprints))
-        batch ^= _SALT
+    def _stored_form(fingerprints: Any) -> np.ndarray:
+        if isinstance(fingerprints, np.ndarray):
+            batch = fingerprints ^ _SALT
+        else:
+            batch = np.fromiter(fingerprints, dtype=np.uint64, count=len(fingerprints))
+            batch ^= _SALT
         batch[batch == _EMPTY] = _ZERO_STANDIN
         return batch
 

@@ -94,13 +94,20 @@ def key_of(parent: int, ordinal: int) -> int:
     return parent << _ORDINAL_BITS | ordinal
 
 
-def owners_of(fingerprints: list[Any], count: int, exact: bool) -> np.ndarray:
+def owners_of(fingerprints: Any, count: int, exact: bool) -> np.ndarray:
     """The partitions that own the states of these 64-bit fingerprints (or,
     `exact`, of these states themselves, by `hash`: the same in every
     forked process)."""
     if exact:
         return np.array([hash(state) % count for state in fingerprints], dtype=np.uint64)
-    return np.array(fingerprints, dtype=np.uint64) % np.uint64(count)
+    return np.asarray(fingerprints, dtype=np.uint64) % np.uint64(count)
+
+
+def as_array(fingerprints: list[Any], exact: bool) -> np.ndarray:
+    """Fingerprints as a numpy array, to be selected and sent in bulk: of
+    uint64, or (`exact`) of the states themselves, as objects."""
+    return np.fromiter(fingerprints, dtype=object if exact else np.uint64,
+                       count=len(fingerprints))
 
 
 #: The files a request of the main process has a partition write (or
@@ -121,7 +128,7 @@ class _Part:
         self.level = 0
         # this level's candidates: successors generated here, kept here, whose
         # owners decide which are new (`_Candidates`)
-        self.candidates = _Candidates(count)
+        self.candidates = _Candidates(count, search.config.exact)
         self.own: tuple = ()  # the candidates that this partition owns itself
         self.winners: np.ndarray | None = None  # which of those are new
         self.won: list[Any] = []  # the level's new states kept here, for their numbers
@@ -138,7 +145,7 @@ class _Part:
         found: dict[str, Any] = {}
         generated: Counter = Counter()
         bound_stops: Counter = Counter()
-        self.candidates = _Candidates(self.count)
+        self.candidates = _Candidates(self.count, search.config.exact)
         overdue = False
         # one chunk of the level (as one process numbers them) at a time, so
         # that counts can be cut where one process stops
@@ -207,14 +214,15 @@ class _Part:
         visited states (`_generate`). Its own candidates are decided at the
         end of the level, with the others'."""
         fingerprints, states, parents, ordinals = steps
-        owners = owners_of(fingerprints, self.count, self.search.config.exact)
+        exact = self.search.config.exact
+        fingerprints = as_array(fingerprints, exact)
+        owners = owners_of(fingerprints, self.count, exact)
         foreign = np.flatnonzero(owners != self.index)
         unsent = np.zeros(len(fingerprints), dtype=bool)
-        unsent[foreign[store.add_new(list(map(fingerprints.__getitem__,
-                                              foreign.tolist())))]] = True
+        unsent[foreign[store.add_new(fingerprints[foreign])]] = True
         unsent[owners == self.index] = True
         kept = np.flatnonzero(unsent).tolist()
-        self.candidates.add(owners[kept], list(map(fingerprints.__getitem__, kept)),
+        self.candidates.add(owners[kept], fingerprints[kept],
                             self._keys(list(map(parents.__getitem__, kept)),
                                        list(map(ordinals.__getitem__, kept))),
                             list(map(states.__getitem__, kept)),
@@ -239,7 +247,7 @@ class _Part:
                 continue
             streams.append(_read(self._path("c", source, self.index)))
         self.own = ()
-        fingerprints = list(chain.from_iterable(stream[0] for stream in streams))
+        fingerprints = np.concatenate([stream[0] for stream in streams])
         keys = np.concatenate([stream[1] for stream in streams])
         outside = np.concatenate([stream[2] for stream in streams])
         sizes = [len(stream[1]) for stream in streams]
@@ -251,7 +259,7 @@ class _Part:
         for store, chosen in [(self.search.store, np.flatnonzero(~outside)),
                               (self.search.outside, np.flatnonzero(outside))]:
             order = chosen[np.argsort(keys[chosen], kind="stable")]
-            won.append(order[store.add_new(list(map(fingerprints.__getitem__, order.tolist())),
+            won.append(order[store.add_new(fingerprints[order],
                                            record=not probe_only or store is not self.search.store)])
         won = np.concatenate(won)
         self.winners = None
@@ -276,7 +284,8 @@ class _Part:
                 owner, _read(self._path("w", owner, self.index))))
         # candidates are numbered in the order they were generated: key order
         chosen = np.sort(np.concatenate(won))
-        candidates, self.candidates = self.candidates, _Candidates(self.count)
+        candidates = self.candidates
+        self.candidates = _Candidates(self.count, self.search.config.exact)
         candidates._streamed()
         outside = candidates.outside[chosen]
         found: dict[str, Any] = {}
@@ -359,20 +368,21 @@ class _Candidates:
     kept here; their fingerprints and keys sent to their owners, a stream
     per owner. A candidate `outside` the bounds is only to be checked, once."""
 
-    def __init__(self, count: int):
+    def __init__(self, count: int, exact: bool):
+        self.kind = object if exact else np.uint64  # of the fingerprints (`as_array`)
         self.states: list[Any] = []
         self.kinds: list[type | None] = []
         self._keys: list[np.ndarray] = []
         self._owners: list[np.ndarray] = []
         self._outside: list[np.ndarray] = []
-        self._fingerprints: list[Any] = []
+        self._fingerprints: list[np.ndarray] = []
         self._streams: list[np.ndarray] | None = None
         self.count = count
 
-    def add(self, owners: np.ndarray, fingerprints: list[Any], keys: np.ndarray,
+    def add(self, owners: np.ndarray, fingerprints: np.ndarray, keys: np.ndarray,
             states: list[Any], kinds: list[type | None], outside: bool = False) -> None:
         self._owners.append(owners)
-        self._fingerprints += fingerprints
+        self._fingerprints.append(fingerprints)
         self._keys.append(keys)
         self._outside.append(np.full(len(states), outside))
         self.states += states
@@ -387,16 +397,15 @@ class _Candidates:
             self._streams = [np.flatnonzero(owners == q) for q in range(self.count)]
             self.all_keys = joined(self._keys, np.uint64)
             self.outside = joined(self._outside, bool)
-            self._owners, self._keys, self._outside = [], [], []
+            self.fingerprints = joined(self._fingerprints, self.kind)
+            self._owners, self._keys, self._outside, self._fingerprints = [], [], [], []
         return self._streams
 
     def sent(self, owner: int) -> tuple:
         """What `owner` is sent: the fingerprints and keys of its
         candidates, and which are outside the bounds."""
         stream = self._streamed()[owner]
-        fingerprints = self._fingerprints
-        return (list(map(fingerprints.__getitem__, stream.tolist())), self.all_keys[stream],
-                self.outside[stream])
+        return self.fingerprints[stream], self.all_keys[stream], self.outside[stream]
 
     def positions(self, owner: int, winners: np.ndarray) -> np.ndarray:
         """The positions of the candidates that `owner` chose (`winners`:
