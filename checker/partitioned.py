@@ -191,17 +191,18 @@ class _Part:
                 occurrence.order = (key_of(number, ordinal), occurrence.order[1])
             _first(found, name, occurrence)
         if batch.outside is not None:  # checked once their owners say they were met first
-            self._add(batch.outside, search.outside, outside=True)
+            self._add(batch.outside, search.outside, [None] * len(batch.outside[0]),
+                      distinct=True, outside=True)
         if not batch.states:
             return batch.bound_stops
         if search.symmetry is not None:
             search._canonicalize(batch)
-        kinds, step_numbers = batch.action_types, batch.step_numbers
         self._add((batch.fingerprints, batch.states, batch.parents, batch.ordinals),
-                  search.store, [kinds[k] for k in step_numbers])
+                  search.store, list(map(batch.action_types.__getitem__, batch.step_numbers)),
+                  distinct=search.symmetry is None)
         return batch.bound_stops
 
-    def _add(self, steps: tuple, store: Any, kinds: list[type] | None = None,
+    def _add(self, steps: tuple, store: Any, kinds: list[type | None], distinct: bool,
              outside: bool = False) -> None:
         """Keep as candidates the successors `steps` (fingerprints, states,
         parents, ordinals) that were not visited (or, `outside` the
@@ -212,22 +213,28 @@ class _Part:
         earlier key is), so it is never worth sending again, and a successor
         met again is dropped by the one look-up that drops this partition's
         visited states (`_generate`). Its own candidates are decided at the
-        end of the level, with the others'."""
+        end of the level, with the others'. `distinct`: none of the steps'
+        fingerprints is in `store`, and none twice (as `_generate` leaves
+        them where no symmetry maps states to others)."""
         fingerprints, states, parents, ordinals = steps
         exact = self.search.config.exact
         fingerprints = as_array(fingerprints, exact)
         owners = owners_of(fingerprints, self.count, exact)
         foreign = np.flatnonzero(owners != self.index)
-        unsent = np.zeros(len(fingerprints), dtype=bool)
-        unsent[foreign[store.add_new(fingerprints[foreign])]] = True
-        unsent[owners == self.index] = True
-        kept = np.flatnonzero(unsent).tolist()
-        self.candidates.add(owners[kept], fingerprints[kept],
-                            self._keys(list(map(parents.__getitem__, kept)),
-                                       list(map(ordinals.__getitem__, kept))),
-                            list(map(states.__getitem__, kept)),
-                            [None] * len(kept) if kinds is None
-                            else list(map(kinds.__getitem__, kept)), outside)
+        if distinct:  # none of them in `store`, each once: all are kept
+            store.add_all(fingerprints[foreign])
+        else:
+            unsent = np.zeros(len(fingerprints), dtype=bool)
+            unsent[foreign[store.add_new(fingerprints[foreign])]] = True
+            unsent[owners == self.index] = True
+            kept = np.flatnonzero(unsent)
+            picked = kept.tolist()
+            owners, fingerprints = owners[kept], fingerprints[kept]
+            states, parents, ordinals, kinds = (
+                list(map(values.__getitem__, picked))
+                for values in (states, parents, ordinals, kinds))
+        self.candidates.add(owners, fingerprints, self._keys(parents, ordinals), states,
+                            kinds, outside)
 
     def _keys(self, parents: list[int], ordinals: list[int]) -> np.ndarray:
         """The keys of steps from this partition's states (`parents`: their
