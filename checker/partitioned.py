@@ -610,16 +610,17 @@ class Partitions:
         ranks = np.empty(len(everything), dtype=np.int64)
         ranks[order] = np.arange(len(everything))
         base = len(search.pointers)
-        ordered = everything[order]
-        search.pointers.extend((ordered >> np.uint64(_ORDINAL_BITS)).tolist(),
-                               (ordered & np.uint64(_ORDINALS)).tolist())
-        search._settle(found)
         numbers, at = [], 0
         for part in kept_keys:
             numbers.append(ranks[at:at + len(part)] + base)
             at += len(part)
         transfers = _balance(list(map(len, numbers)))
+        # the others hold their share of the level while this process records it
         self._send_each([("settle", n, base, transfers) for n in numbers[1:]])
+        ordered = everything[order]
+        search.pointers.extend((ordered >> np.uint64(_ORDINAL_BITS)).tolist(),
+                               (ordered & np.uint64(_ORDINALS)).tolist())
+        search._settle(found)
         self.part.settle(numbers[0], base, transfers)
         if transfers:  # every giver has written what it gives
             self._replies(None)
