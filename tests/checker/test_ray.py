@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker import CheckConfig, check, ray_search
+from checker import CheckConfig, check, partitioned, ray_search
 from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
@@ -112,6 +112,27 @@ def test_a_mutants_shortest_counterexample_is_the_one_process_one(cluster, start
     assert (name, reason, len(trace) - 1, str(trace[-1][0])) == (
         "agreement", "value 0 is chosen in ballot 0 by acceptors 1, 2; value 1 is chosen in "
         "ballot 1 by acceptors 0, 1", 12, "Phase2b(a=1, b=1, v=1)")
+
+
+def test_states_given_from_actor_to_actor_keep_the_one_process_result(
+        cluster, started, monkeypatch):
+    # with no slack, actors give states away at almost every level: the
+    # states travel through the object store, as the rest of the exchange
+    given = []
+    balance = partitioned._balance
+
+    def counted(sizes):
+        transfers = balance(sizes)
+        given.extend(transfers)
+        return transfers
+
+    monkeypatch.setattr(partitioned, "BALANCE", 1.0)
+    monkeypatch.setattr(partitioned, "_balance", counted)
+    spec = load_spec(SPECS / "raft-mutant-no-step-down.yaml", REGISTRY)
+    with tiny_chunks(16):
+        one, two = both(cluster, spec.build, spec.config(keep_going=True))
+    assert started and not started.failed and one == two and one[0] == "violated"
+    assert len(given) > 10
 
 
 def test_a_users_model_file_is_sent_to_the_actors(cluster, started):

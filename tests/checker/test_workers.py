@@ -290,7 +290,37 @@ def test_each_state_outside_the_bounds_is_checked_exactly_once_whatever_the_proc
     assert checked[1] == checked[2] == checked[3]
 
 
-@pytest.mark.parametrize("count", [2, 3])
+def test_partitions_over_their_share_give_the_surplus_to_those_under_it():
+    assert partitioned._balance([10, 4, 7]) == [(0, 1, 3)]
+    assert partitioned._balance([13, 1, 1, 1]) == [(0, 1, 3), (0, 2, 3), (0, 3, 3)]
+    assert partitioned._balance([9, 9, 0, 2]) == [(0, 2, 4), (1, 2, 1), (1, 3, 3)]
+    assert partitioned._balance([1001, 1000]) == []  # within BALANCE (1%) of a share
+    assert partitioned._balance([1100, 1000]) == [(0, 1, 50)]
+    assert partitioned._balance([0, 0]) == []
+
+
+@pytest.mark.parametrize("count", [2, 3, 7])
+def test_levels_balanced_at_every_level_give_the_one_process_result(count, monkeypatch):
+    # with no slack, states are given away at almost every level: each
+    # taker merges them into its level in the order of their numbers
+    given = []
+    balance = partitioned._balance
+
+    def counted(sizes):
+        transfers = balance(sizes)
+        given.extend(transfers)
+        return transfers
+
+    monkeypatch.setattr(partitioned, "BALANCE", 1.0)
+    monkeypatch.setattr(partitioned, "_balance", counted)
+    spec = load_spec(SPECS / "raft-mutant-no-step-down.yaml", REGISTRY)
+    with tiny_chunks(16):
+        one, several = both(spec.build(), spec.config(keep_going=True), count)
+    assert one == several and one[0] == "violated"
+    assert len(given) > 10
+
+
+@pytest.mark.parametrize("count", [2, 3, 7])
 def test_a_spec_with_bound_stops_counts_them_alike_in_partitions(count):
     spec = load_spec(SPECS / "paxos-3a-2v-2b.yaml", REGISTRY)
     with tiny_chunks(64), counting_forks() as started:
