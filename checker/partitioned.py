@@ -66,6 +66,9 @@ from checker.properties import BOUND_STOP
 
 _ORDINAL_BITS = 32
 _ORDINALS = (1 << _ORDINAL_BITS) - 1
+#: States held whose parts the states given to a partition are made of
+#: where they are equal (`_shared`).
+_SAMPLE = 4096
 #: How far over an equal share of a level a partition may keep before it
 #: gives the surplus away (`_balance`): a level waits for the slowest.
 BALANCE = 1.01
@@ -442,8 +445,11 @@ def _shared(parts: list[list[Any]]) -> list[list[Any]]:
     unpickled), those given made of the equal parts held in the first where
     there are: the caches of the model and of the fingerprints find a part
     at once only when it is the same object, and a state given passes its
-    parts on to every state it leads to."""
-    own = [state for state in parts[0] if type(state) is tuple]
+    parts on to every state it leads to. The parts looked for are those of
+    the first `_SAMPLE` states held: the states of a level share most of
+    their parts, and hashing the parts of every state held cost more than
+    the rest of giving states away."""
+    own = [state for state in parts[0][:_SAMPLE] if type(state) is tuple]
     held = dict(zip(chain.from_iterable(own), chain.from_iterable(own)))  # at C speed
     share = held.setdefault
     return [parts[0]] + [[tuple(map(share, state, state)) if type(state) is tuple else state
