@@ -136,6 +136,8 @@ class _Part:
         self.winners: np.ndarray | None = None  # which of those are new
         self.won: list[Any] = []  # the level's new states kept here, for their numbers
         self.pending: tuple = ()  # the level settled, until it is held (`take`)
+        self.busy = 0.0  # seconds of work on the level so far
+        self.expanded = 0  # states expanded at the level
 
     def _path(self, stage: str, source: int, target: int) -> str:
         return os.path.join(self.directory, f"{self.level}-{stage}-{source}-{target}")
@@ -143,11 +145,13 @@ class _Part:
     def expand(self, level_first: int, shown: set[str], deadline: float | None) -> tuple:
         """Expand this partition's frontier: (findings, generated steps
         by (chunk, action), bound stops by chunk, overdue)."""
+        started = time.perf_counter()
         search, chunk_size = self.search, _chunk()
         search._activate(shown)
         found: dict[str, Any] = {}
         generated: Counter = Counter()
         bound_stops: Counter = Counter()
+        self.expanded = len(self.numbers)
         self.candidates = _Candidates(self.count, search.config.exact)
         overdue = False
         # one chunk of the level (as one process numbers them) at a time, so
@@ -169,6 +173,7 @@ class _Part:
             if target != self.index:
                 # (exact runs send the states themselves)
                 _write(self._path("c", self.index, target), self.candidates.sent(target))
+        self.busy = time.perf_counter() - started
         return found, generated, bound_stops, overdue
 
     def _expand_chunk(self, states: list[Any], low: int, chunk: int, chunk_first: int,
@@ -250,6 +255,7 @@ class _Part:
         key order, the first of each fingerprint not yet visited (recorded,
         unless at the depth bound: `probe_only`). Each generator is told
         which of the candidates it sent won; it keeps those states."""
+        started = time.perf_counter()
         streams: list[tuple] = []
         for source in range(self.count):
             if source == self.index:
@@ -279,12 +285,15 @@ class _Part:
                 self.winners = mine
             else:
                 _write(self._path("w", self.index, source), mine)
+        self.busy += time.perf_counter() - started
 
     def hold(self, probe_only: bool) -> tuple:
         """The candidates generated here that won, the new states this
         partition keeps, in key order: (their keys, the actions of the steps
-        to them, findings). They are checked, unless at the depth bound
-        (`probe_only`), as in one process."""
+        to them, findings, and the seconds this partition worked on the
+        level with the states it expanded). They are checked, unless at the
+        depth bound (`probe_only`), as in one process."""
+        started = time.perf_counter()
         won = []
         for owner in range(self.count):
             if owner == self.index:
@@ -308,7 +317,9 @@ class _Part:
                                       found)
         new = chosen[~outside].tolist()
         self.won = list(map(candidates.states.__getitem__, new))
-        return (candidates.all_keys[new], list(map(candidates.kinds.__getitem__, new)), found)
+        work = (self.busy + time.perf_counter() - started, self.expanded)
+        return (candidates.all_keys[new], list(map(candidates.kinds.__getitem__, new)), found,
+                work)
 
     def settle(self, numbers: np.ndarray, level_first: int,
                transfers: list[tuple[int, int, int]]) -> None:
@@ -456,19 +467,25 @@ def _shared(parts: list[list[Any]]) -> list[list[Any]]:
                           for state in given] for given in parts[1:]]
 
 
-def _balance(sizes: list[int]) -> list[tuple[int, int, int]]:
-    """The transfers (giver, taker, count) that leave every partition with
-    an equal share of the next level (to a state), from the sizes of what
-    each keeps: the states stay with the process that generated them first,
-    and shares drift apart (a process with more states generates more new
-    ones). None where the largest is within `BALANCE` of an equal share."""
-    total, count = sum(sizes), len(sizes)
-    shares = [total // count + (1 if k < total % count else 0) for k in range(count)]
-    if max(sizes) <= BALANCE * total / count:
+def _balance(sizes: list[int], speeds: list[float]) -> list[tuple[int, int, int]]:
+    """The transfers (giver, taker, count) that leave each partition with a
+    share of the next level in proportion to its speed (states it expands a
+    second), from the sizes of what each keeps: the states stay with the
+    process that generated them first, and shares drift apart (a process
+    with more states generates more new ones), while a level waits for the
+    slowest process (the main process also coordinates; a process may share
+    its CPU with another program). None where every partition is within
+    `BALANCE` of its share."""
+    total, whole = sum(sizes), sum(speeds)
+    exact = [total * speed / whole for speed in speeds]
+    shares = [int(share) for share in exact]
+    for k in sorted(range(len(sizes)), key=lambda k: shares[k] - exact[k])[:total - sum(shares)]:
+        shares[k] += 1  # the largest remainders, the first of equal ones
+    if all(size <= BALANCE * share for size, share in zip(sizes, shares)):
         return []
     surplus = [size - share for size, share in zip(sizes, shares)]
-    givers = [k for k in range(count) if surplus[k] > 0]
-    takers = [k for k in range(count) if surplus[k] < 0]
+    givers = [k for k in range(len(sizes)) if surplus[k] > 0]
+    takers = [k for k in range(len(sizes)) if surplus[k] < 0]
     transfers = []
     for giver in givers:
         while surplus[giver] > 0:
@@ -522,6 +539,8 @@ class Partitions:
         self.children: list[tuple[int, Any]] = []
         self.store_bytes: dict[int, int] = {}  # of each child's visited set
         self.held: dict[int, int] = {}  # the memory each child holds of its own
+        self.speeds: list[float] = [0.0] * count  # of each partition (`_balance`)
+        self.waited = 0.0  # seconds this process waited for the others in a level
         # levels that spill go into the run's work directory, made here so
         # that the children write there too, and it is removed with them
         # (where it cannot be made, a level that spills says so)
@@ -554,6 +573,7 @@ class Partitions:
         if search.bound_stop is not None:
             shown.add(BOUND_STOP.name)
         level_first = self.first
+        started, self.waited = time.perf_counter(), 0.0
         self._send(("expand", level_first, shown, deadline))
         replies = [self.part.expand(level_first, shown, deadline)] + self._replies(deadline)
         if any(reply[-1] for reply in replies):  # overdue
@@ -609,7 +629,7 @@ class Partitions:
             search._settle(found)
             return Level(sum(kept))
         kept_keys = [part[:n] for part, n in zip(keys, kept)]
-        for (_, actions, _), n in zip(admitted, kept):
+        for (_, actions, _, _), n in zip(admitted, kept):
             search.new_states.update(actions[:n])
         everything = np.concatenate(kept_keys) if kept_keys else np.zeros(0, np.uint64)
         order = np.argsort(everything, kind="stable")
@@ -620,7 +640,11 @@ class Partitions:
         for part in kept_keys:
             numbers.append(ranks[at:at + len(part)] + base)
             at += len(part)
-        transfers = _balance(list(map(len, numbers)))
+        work = [reply[3] for reply in admitted]
+        if isinstance(self.part, _Part):
+            # this process works on partition 0 and coordinates the level
+            work[0] = (time.perf_counter() - started - self.waited, work[0][1])
+        transfers = _balance(list(map(len, numbers)), self._speeds(work))
         # the others hold their share of the level while this process records it
         self._send_each([("settle", n, base, transfers) for n in numbers[1:]])
         ordered = everything[order]
@@ -638,6 +662,17 @@ class Partitions:
                                self.size)
         return Level(self.size)
 
+    def _speeds(self, work: list[tuple[float, int]]) -> list[float]:
+        """Each partition's speed, states expanded a second, from the `work`
+        of each on the level (seconds, states expanded), averaged with the
+        levels before; equal until each has expanded a chunk of states."""
+        for index, (seconds, expanded) in enumerate(work):
+            if expanded >= _chunk() and seconds > 0:
+                speed = expanded / seconds
+                known = self.speeds[index]
+                self.speeds[index] = speed if not known else (known + speed) / 2
+        return self.speeds if all(self.speeds) else [1.0] * self.count
+
     def _send(self, message: tuple) -> None:
         self._send_each([message] * len(self.children))
 
@@ -651,6 +686,7 @@ class Partitions:
     def _replies(self, deadline: float | None) -> list[tuple]:
         """Each child's reply, in order; `Failed` if one failed."""
         replies = []
+        waiting = time.perf_counter()
         for index, (_, connection) in enumerate(self.children):
             timeout = None if deadline is None else max(0.0, deadline - time.monotonic()) + 1
             if not connection.poll(timeout):
@@ -668,6 +704,7 @@ class Partitions:
             self.store_bytes[index] = store_bytes
             self.held[index] = memory
             replies.append(reply)
+        self.waited += time.perf_counter() - waiting
         self.search.partition_store_bytes = sum(self.store_bytes.values())
         return replies
 

@@ -121,8 +121,8 @@ def test_states_given_from_actor_to_actor_keep_the_one_process_result(
     given = []
     balance = partitioned._balance
 
-    def counted(sizes):
-        transfers = balance(sizes)
+    def counted(sizes, speeds):
+        transfers = balance(sizes, speeds)
         given.extend(transfers)
         return transfers
 

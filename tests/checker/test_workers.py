@@ -291,12 +291,19 @@ def test_each_state_outside_the_bounds_is_checked_exactly_once_whatever_the_proc
 
 
 def test_partitions_over_their_share_give_the_surplus_to_those_under_it():
-    assert partitioned._balance([10, 4, 7]) == [(0, 1, 3)]
-    assert partitioned._balance([13, 1, 1, 1]) == [(0, 1, 3), (0, 2, 3), (0, 3, 3)]
-    assert partitioned._balance([9, 9, 0, 2]) == [(0, 2, 4), (1, 2, 1), (1, 3, 3)]
-    assert partitioned._balance([1001, 1000]) == []  # within BALANCE (1%) of a share
-    assert partitioned._balance([1100, 1000]) == [(0, 1, 50)]
-    assert partitioned._balance([0, 0]) == []
+    def equal(sizes):
+        return partitioned._balance(sizes, [1.0] * len(sizes))
+
+    assert equal([10, 4, 7]) == [(0, 1, 3)]
+    assert equal([13, 1, 1, 1]) == [(0, 1, 3), (0, 2, 3), (0, 3, 3)]
+    assert equal([9, 9, 0, 2]) == [(0, 2, 4), (1, 2, 1), (1, 3, 3)]
+    assert equal([1001, 1000]) == []  # within BALANCE (1%) of a share
+    assert equal([1100, 1000]) == [(0, 1, 50)]
+    assert equal([0, 0]) == []
+    # shares in proportion to the partitions' speeds
+    assert partitioned._balance([50, 50], [1.0, 3.0]) == [(0, 1, 25)]
+    assert partitioned._balance([10, 10, 10], [2.0, 1.0, 1.0]) == [(1, 0, 2), (2, 0, 3)]
+    assert partitioned._balance([101, 99], [1.0, 1.0]) == []
 
 
 @pytest.mark.parametrize("count", [2, 3, 7])
@@ -306,8 +313,8 @@ def test_levels_balanced_at_every_level_give_the_one_process_result(count, monke
     given = []
     balance = partitioned._balance
 
-    def counted(sizes):
-        transfers = balance(sizes)
+    def counted(sizes, speeds):
+        transfers = balance(sizes, speeds)
         given.extend(transfers)
         return transfers
 
