@@ -24,8 +24,10 @@ level goes in four steps, with the main process as the barrier between them:
 4. *settle*: the main process numbers the new states (below) and tells each
    process the numbers of its own. A process keeps the states whose first
    step it generated, so shares drift apart (one with more states
-   generates more new ones): past `BALANCE`, those with more give their
-   last states to those with fewer (pickled: the only states that travel).
+   generates more new ones): past `BALANCE`, those with more than their
+   share (in proportion to their speed, measured level by level) give
+   their last states to those with less (pickled: the only states that
+   travel).
 
 The key of a step is (number of its source state, successor ordinal), the
 position at which one process would have generated it, and the location
