@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker import CheckConfig, check, partitioned, ray_search
+from checker import CheckConfig, check, ray_search
 from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
@@ -115,19 +115,9 @@ def test_a_mutants_shortest_counterexample_is_the_one_process_one(cluster, start
 
 
 def test_states_given_from_actor_to_actor_keep_the_one_process_result(
-        cluster, started, monkeypatch):
-    # with no slack, actors give states away at almost every level: the
-    # states travel through the object store, as the rest of the exchange
-    given = []
-    balance = partitioned._balance
-
-    def counted(sizes, speeds):
-        transfers = balance(sizes, speeds)
-        given.extend(transfers)
-        return transfers
-
-    monkeypatch.setattr(partitioned, "BALANCE", 1.0)
-    monkeypatch.setattr(partitioned, "_balance", counted)
+        cluster, started, given):
+    # the states given travel through the object store, as the rest of
+    # the exchange
     spec = load_spec(SPECS / "raft-mutant-no-step-down.yaml", REGISTRY)
     with tiny_chunks(16):
         one, two = both(cluster, spec.build, spec.config(keep_going=True))

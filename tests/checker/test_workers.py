@@ -307,19 +307,8 @@ def test_partitions_over_their_share_give_the_surplus_to_those_under_it():
 
 
 @pytest.mark.parametrize("count", [2, 3, 7])
-def test_levels_balanced_at_every_level_give_the_one_process_result(count, monkeypatch):
-    # with no slack, states are given away at almost every level: each
-    # taker merges them into its level in the order of their numbers
-    given = []
-    balance = partitioned._balance
-
-    def counted(sizes, speeds):
-        transfers = balance(sizes, speeds)
-        given.extend(transfers)
-        return transfers
-
-    monkeypatch.setattr(partitioned, "BALANCE", 1.0)
-    monkeypatch.setattr(partitioned, "_balance", counted)
+def test_levels_balanced_at_every_level_give_the_one_process_result(count, given):
+    # each taker merges the states given into its level in number order
     spec = load_spec(SPECS / "raft-mutant-no-step-down.yaml", REGISTRY)
     with tiny_chunks(16):
         one, several = both(spec.build(), spec.config(keep_going=True), count)
