@@ -7,6 +7,7 @@ POSIX systems only; elsewhere the engine uses one process.
 from __future__ import annotations
 
 import os
+import time
 
 AVAILABLE = hasattr(os, "fork")
 
@@ -45,13 +46,49 @@ def usable_cpus() -> int:
 
 
 def idle_cpus() -> int:
-    """The usable CPUs that the machine's load (its one-minute average of
-    runnable processes) leaves idle, at least 1: more processes than that
-    only take turns on the same CPUs, each paying the partitioned search's
-    own costs."""
+    """The usable CPUs that the machine's load leaves idle, at least 1: more
+    processes than that only take turns on the same CPUs, each paying the
+    partitioned search's own costs. The load is its one-minute average of
+    runnable processes, or, where fewer run now (on Linux), that number: the
+    average still counts a run that has just ended (a check run right after
+    another would otherwise get one process)."""
     cpus = usable_cpus()
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # the system does not tell
         load = 0.0
+    others = running_others()
+    if others is not None:
+        load = min(load, others)
     return max(1, min(cpus, int(cpus - load + 0.5)))
+
+
+def running_others(path: str = "/proc/loadavg", looks: int = 3) -> int | None:
+    """How many threads of other processes are runnable now (Linux's
+    /proc/loadavg: "running/total" after the three averages, less this
+    process's own: numpy's threads spin a moment after it starts), the
+    fewest of `looks` 10 ms apart (one look may meet a process that starts
+    and ends at once); None where the system does not tell."""
+    seen = []
+    for look in range(looks):
+        if look:
+            time.sleep(0.01)
+        try:
+            with open(path, encoding="ascii") as loadavg:
+                running = int(loadavg.read().split()[3].split("/")[0])
+        except (OSError, IndexError, ValueError):
+            return None
+        seen.append(running - _running_here())
+    return max(0, min(seen))
+
+
+def _running_here() -> int:
+    """This process's threads that are runnable now (at least this one)."""
+    running = 0
+    try:
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/stat", encoding="ascii") as stat:
+                running += stat.read().rsplit(")", 1)[1].split()[0] == "R"
+    except (OSError, IndexError):
+        pass
+    return max(1, running)
