@@ -170,6 +170,7 @@ class _Part:
                     generated)
         finally:
             self.states.discard()
+        self.candidates.close()
         self.own = self.candidates.sent(self.index)
         for target in range(self.count):
             if target != self.index:
@@ -297,22 +298,20 @@ class _Part:
         depth bound (`probe_only`), as in one process."""
         started = time.perf_counter()
         won = []
-        for owner in range(self.count):
-            if owner == self.index:
-                won.append(self.candidates.positions(owner, self.winners))
-                continue
-            won.append(self.candidates.positions(
-                owner, _read(self._path("w", owner, self.index))))
-        # candidates are numbered in the order they were generated: key order
-        chosen = np.sort(np.concatenate(won))
         candidates = self.candidates
         self.candidates = _Candidates(self.count, self.search.config.exact)
-        candidates._streamed()
+        for owner in range(self.count):
+            # which of the candidates in its stream the owner chose
+            winners = (self.winners if owner == self.index
+                       else _read(self._path("w", owner, self.index)))
+            won.append(candidates.streams[owner][winners])
+        # candidates are numbered in the order they were generated: key order
+        chosen = np.sort(np.concatenate(won))
         outside = candidates.outside[chosen]
         found: dict[str, Any] = {}
         for checked in ([chosen[outside]] if probe_only
                         else [chosen[outside], chosen[~outside]]):
-            keys = candidates.all_keys[checked]
+            keys = candidates.keys[checked]
             self.search._check_states(list(map(candidates.states.__getitem__, checked.tolist())),
                                       (keys >> np.uint64(_ORDINAL_BITS)).tolist(),
                                       (keys & np.uint64(_ORDINALS)).tolist(), keys.tolist(),
@@ -320,7 +319,7 @@ class _Part:
         new = chosen[~outside].tolist()
         self.won = list(map(candidates.states.__getitem__, new))
         work = (self.busy + time.perf_counter() - started, self.expanded)
-        return (candidates.all_keys[new], list(map(candidates.kinds.__getitem__, new)), found,
+        return (candidates.keys[new], list(map(candidates.kinds.__getitem__, new)), found,
                 work)
 
     def settle(self, numbers: np.ndarray, level_first: int,
@@ -399,7 +398,6 @@ class _Candidates:
         self._owners: list[np.ndarray] = []
         self._outside: list[np.ndarray] = []
         self._fingerprints: list[np.ndarray] = []
-        self._streams: list[np.ndarray] | None = None
         self.count = count
 
     def add(self, owners: np.ndarray, fingerprints: np.ndarray, keys: np.ndarray,
@@ -411,29 +409,23 @@ class _Candidates:
         self.states += states
         self.kinds += kinds
 
-    def _streamed(self) -> list[np.ndarray]:
-        """Each owner's candidates, as positions among all of them."""
-        if self._streams is None:
-            def joined(arrays: list[np.ndarray], kind: Any) -> np.ndarray:
-                return np.concatenate(arrays) if arrays else np.zeros(0, dtype=kind)
-            owners = joined(self._owners, np.uint64)
-            self._streams = [np.flatnonzero(owners == q) for q in range(self.count)]
-            self.all_keys = joined(self._keys, np.uint64)
-            self.outside = joined(self._outside, bool)
-            self.fingerprints = joined(self._fingerprints, self.kind)
-            self._owners, self._keys, self._outside, self._fingerprints = [], [], [], []
-        return self._streams
+    def close(self) -> None:
+        """The level's candidates are all here: join what the chunks added,
+        and make each owner's stream (its candidates' positions among all)."""
+        def joined(arrays: list[np.ndarray], kind: Any) -> np.ndarray:
+            return np.concatenate(arrays) if arrays else np.zeros(0, dtype=kind)
+        owners = joined(self._owners, np.uint64)
+        self.streams = [np.flatnonzero(owners == q) for q in range(self.count)]
+        self.keys = joined(self._keys, np.uint64)
+        self.outside = joined(self._outside, bool)
+        self.fingerprints = joined(self._fingerprints, self.kind)
+        self._owners, self._keys, self._outside, self._fingerprints = [], [], [], []
 
     def sent(self, owner: int) -> tuple:
         """What `owner` is sent: the fingerprints and keys of its
         candidates, and which are outside the bounds."""
-        stream = self._streamed()[owner]
-        return self.fingerprints[stream], self.all_keys[stream], self.outside[stream]
-
-    def positions(self, owner: int, winners: np.ndarray) -> np.ndarray:
-        """The positions of the candidates that `owner` chose (`winners`:
-        positions in its stream)."""
-        return self._streamed()[owner][winners]
+        stream = self.streams[owner]
+        return self.fingerprints[stream], self.keys[stream], self.outside[stream]
 
 
 def _write(path: str, value: Any) -> None:
