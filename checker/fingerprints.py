@@ -44,6 +44,8 @@ _ZERO_STANDIN = np.uint64(0x1D8E4E27C47D124F)
 _MAX_LOAD = 0.7
 #: Slots of the old table moved at a time when the table grows.
 _MOVED = 1 << 20
+#: Slots probed at once past a value's first slot (`_contains`, `_place`).
+_WINDOW = np.arange(16, dtype=np.int64)
 
 
 #: Entries of each table of remembered encodings before it starts over.
@@ -358,16 +360,20 @@ class FingerprintStore:
         slots = self._slots(values)
         held = table[slots]
         found = held == values
-        # most look-ups end at their first slot: only the others probe on
+        # most look-ups end at their first slot: only the others probe on,
+        # a window of slots at a time (one step at a time, the few with
+        # long runs to probe would take a numpy call each step)
         pending = np.flatnonzero(~found & (held != _EMPTY))
-        slots = (slots[pending] + 1) & mask
+        slots = slots[pending] + 1
         while len(pending):
-            held = table[slots]
-            hit = held == values[pending]
+            window = table[(slots[:, None] + _WINDOW) & mask]
+            hit = (window == values[pending][:, None]).any(axis=1)
             found[pending[hit]] = True
-            on = ~hit & (held != _EMPTY)
+            # (with no deletions, no empty slot lies between a value's
+            # first slot and where it is)
+            on = ~hit & (window != _EMPTY).all(axis=1)
             pending = pending[on]
-            slots = (slots[on] + 1) & mask
+            slots = slots[on] + len(_WINDOW)
         return found
 
     def _insert(self, values: np.ndarray) -> None:
@@ -390,14 +396,20 @@ class FingerprintStore:
     def _place(self, values: np.ndarray) -> None:
         table, mask = self._table, len(self._table) - 1
         slots = self._slots(values)
-        while len(values):
-            free = table[slots] == _EMPTY
-            # Several values may want one free slot: all are written, one
-            # of them stays there (values are distinct), the others probe on.
-            table[slots[free]] = values[free]
-            on = table[slots] != values
+        # Several values may want one free slot: all are written, one of
+        # them stays there (values are distinct), the others probe on.
+        free = table[slots] == _EMPTY
+        table[slots[free]] = values[free]
+        on = table[slots] != values
+        values, slots = values[on], slots[on] + 1
+        while len(values):  # a window of slots at a time, as in `_contains`
+            empty = table[(slots[:, None] + _WINDOW) & mask] == _EMPTY
+            some = empty.any(axis=1)
+            target = (slots + empty.argmax(axis=1)) & mask
+            table[target[some]] = values[some]
+            on = ~(some & (table[target] == values))
+            slots = np.where(some, target + 1, slots + len(_WINDOW))[on]
             values = values[on]
-            slots = (slots[on] + 1) & mask
 
 
 def collision_probability(distinct: int, generated: int) -> float:
