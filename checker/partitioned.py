@@ -138,7 +138,7 @@ class _Part:
         self.winners: np.ndarray | None = None  # which of those are new
         self.won: list[Any] = []  # the level's new states kept here, for their numbers
         self.pending: tuple = ()  # the level settled, until it is held (`take`)
-        self.busy = 0.0  # seconds of work on the level so far
+        self.expanding = 0.0  # seconds spent expanding the level
         self.expanded = 0  # states expanded at the level
 
     def _path(self, stage: str, source: int, target: int) -> str:
@@ -176,7 +176,7 @@ class _Part:
             if target != self.index:
                 # (exact runs send the states themselves)
                 _write(self._path("c", self.index, target), self.candidates.sent(target))
-        self.busy = time.perf_counter() - started
+        self.expanding = time.perf_counter() - started
         return found, generated, bound_stops, overdue
 
     def _expand_chunk(self, states: list[Any], low: int, chunk: int, chunk_first: int,
@@ -258,7 +258,6 @@ class _Part:
         key order, the first of each fingerprint not yet visited (recorded,
         unless at the depth bound: `probe_only`). Each generator is told
         which of the candidates it sent won; it keeps those states."""
-        started = time.perf_counter()
         streams: list[tuple] = []
         for source in range(self.count):
             if source == self.index:
@@ -288,15 +287,13 @@ class _Part:
                 self.winners = mine
             else:
                 _write(self._path("w", self.index, source), mine)
-        self.busy += time.perf_counter() - started
 
     def hold(self, probe_only: bool) -> tuple:
         """The candidates generated here that won, the new states this
         partition keeps, in key order: (their keys, the actions of the steps
-        to them, findings, and the seconds this partition worked on the
-        level with the states it expanded). They are checked, unless at the
+        to them, findings, and the seconds this partition spent expanding
+        the level with the states it expanded). They are checked, unless at the
         depth bound (`probe_only`), as in one process."""
-        started = time.perf_counter()
         won = []
         candidates = self.candidates
         self.candidates = _Candidates(self.count, self.search.config.exact)
@@ -318,9 +315,8 @@ class _Part:
                                       found)
         new = chosen[~outside].tolist()
         self.won = list(map(candidates.states.__getitem__, new))
-        work = (self.busy + time.perf_counter() - started, self.expanded)
         return (candidates.keys[new], list(map(candidates.kinds.__getitem__, new)), found,
-                work)
+                (self.expanding, self.expanded))
 
     def settle(self, numbers: np.ndarray, level_first: int,
                transfers: list[tuple[int, int, int]]) -> None:
@@ -466,9 +462,9 @@ def _balance(sizes: list[int], speeds: list[float]) -> list[tuple[int, int, int]
     share of the next level in proportion to its speed (states it expands a
     second), from the sizes of what each keeps: the states stay with the
     process that generated them first, and shares drift apart (a process
-    with more states generates more new ones), while a level waits for the
-    slowest process (the main process also coordinates; a process may share
-    its CPU with another program). None where every partition is within
+    with more states generates more new ones), while the level's expansion
+    waits for the slowest process (a process may share its CPU with another
+    program, or run on a slower node). None where every partition is within
     `BALANCE` of its share."""
     total, whole = sum(sizes), sum(speeds)
     exact = [total * speed / whole for speed in speeds]
@@ -534,7 +530,6 @@ class Partitions:
         self.store_bytes: dict[int, int] = {}  # of each child's visited set
         self.held: dict[int, int] = {}  # the memory each child holds of its own
         self.speeds: list[float] = [0.0] * count  # of each partition (`_balance`)
-        self.waited = 0.0  # seconds this process waited for the others in a level
         # levels that spill go into the run's work directory, made here so
         # that the children write there too, and it is removed with them
         # (where it cannot be made, a level that spills says so)
@@ -567,7 +562,6 @@ class Partitions:
         if search.bound_stop is not None:
             shown.add(BOUND_STOP.name)
         level_first = self.first
-        started, self.waited = time.perf_counter(), 0.0
         self._send(("expand", level_first, shown, deadline))
         replies = [self.part.expand(level_first, shown, deadline)] + self._replies(deadline)
         if any(reply[-1] for reply in replies):  # overdue
@@ -635,9 +629,6 @@ class Partitions:
             numbers.append(ranks[at:at + len(part)] + base)
             at += len(part)
         work = [reply[3] for reply in admitted]
-        if isinstance(self.part, _Part):
-            # this process works on partition 0 and coordinates the level
-            work[0] = (time.perf_counter() - started - self.waited, work[0][1])
         transfers = _balance(list(map(len, numbers)), self._speeds(work))
         # the others hold their share of the level while this process records it
         self._send_each([("settle", n, base, transfers) for n in numbers[1:]])
@@ -658,8 +649,12 @@ class Partitions:
 
     def _speeds(self, work: list[tuple[float, int]]) -> list[float]:
         """Each partition's speed, states expanded a second, from the `work`
-        of each on the level (seconds, states expanded), averaged with the
-        levels before; equal until each has expanded a chunk of states."""
+        of each on the level (seconds expanding, states expanded), averaged
+        with the levels before; equal until each has expanded a chunk of
+        states. Only expanding is timed: admitting and checking take each
+        partition about as long (each owns as many fingerprints and checks
+        about its share of the new states), and the main process's
+        coordination is the same whatever its share."""
         for index, (seconds, expanded) in enumerate(work):
             if expanded >= _chunk() and seconds > 0:
                 speed = expanded / seconds
@@ -680,7 +675,6 @@ class Partitions:
     def _replies(self, deadline: float | None) -> list[tuple]:
         """Each child's reply, in order; `Failed` if one failed."""
         replies = []
-        waiting = time.perf_counter()
         for index, (_, connection) in enumerate(self.children):
             timeout = None if deadline is None else max(0.0, deadline - time.monotonic()) + 1
             if not connection.poll(timeout):
@@ -698,7 +692,6 @@ class Partitions:
             self.store_bytes[index] = store_bytes
             self.held[index] = memory
             replies.append(reply)
-        self.waited += time.perf_counter() - waiting
         self.search.partition_store_bytes = sum(self.store_bytes.values())
         return replies
 
