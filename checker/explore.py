@@ -160,11 +160,13 @@ class _Batch:
     the chunk (and within the bounds)."""
 
     __slots__ = ("fingerprints", "states", "parents", "ordinals", "step_numbers",
-                 "action_types", "generated", "bound_stops", "outside")
+                 "action_types", "generated", "counts", "bound_stops", "outside")
 
     def __init__(self) -> None:
         self.generated = 0
-        self.bound_stops = 0
+        self.counts: list[int] = []  # steps of each source state, in order
+        # the numbers of the source states that are bound stops
+        self.bound_stops: list[int] = []
         self.action_types: list[type] = []
         self.step_numbers: Any = []
         self.fingerprints: list[int] = []
@@ -387,7 +389,7 @@ class _Search:
                 found: dict[str, _Found] = {}
                 batch = self._steps_of(chunk, low, found)
                 self.generated += batch.generated
-                self.bound_stops += batch.bound_stops
+                self.bound_stops += len(batch.bound_stops)
                 self.action_counts.update(batch.action_types)
                 new = self._admit_new(batch, found, probe_only=True)
                 self._settle(found)
@@ -418,7 +420,7 @@ class _Search:
         found: dict[str, _Found] = {}
         batch = self._steps_of(chunk, first, found)
         self.generated += batch.generated
-        self.bound_stops += batch.bound_stops
+        self.bound_stops += len(batch.bound_stops)
         self.action_counts.update(batch.action_types)
         new = self._admit_new(batch, found)
         self._settle(found)
@@ -453,7 +455,7 @@ class _Search:
         for k in ending:
             reason = self.model.bound_reason(chunk[k])
             if reason is not None:
-                batch.bound_stops += 1
+                batch.bound_stops.append(first + k)
                 if self.seeking_bound_stop:
                     _first(found, BOUND_STOP.name, (-1, k), (first + k, ITSELF), chunk[k],
                            reason)
@@ -537,6 +539,7 @@ class _Search:
         counts = list(map(len, step_lists))
         steps = list(chain.from_iterable(step_lists))
         batch.generated = len(steps)
+        batch.counts = counts
         if not steps:
             return batch
         actions, next_states = zip(*steps)
@@ -621,7 +624,7 @@ class _Search:
         cut = Counter(compress(every[1], map(beyond.__contains__, every[0])))  # at C speed
         for parent, number in cut.items():
             if number == counts[parent - first]:
-                batch.bound_stops += 1
+                batch.bound_stops.append(parent)
                 if self.seeking_bound_stop:
                     state = next(beyond[fingerprint] for fingerprint, source in zip(*every)
                                  if source == parent and fingerprint in beyond)
