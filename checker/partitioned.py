@@ -74,6 +74,8 @@ _SAMPLE = 4096
 #: The fewest states a partition expands in one batch where it holds
 #: fewer of a chunk (`_groups`).
 _GROUP = 256
+#: New states checked in one batch (`_Part.hold`).
+_CHECKED = 512
 #: How far over an equal share of a level a partition may keep before it
 #: gives the surplus away (`_balance`): a level waits for the slowest.
 BALANCE = 1.01
@@ -320,13 +322,17 @@ class _Part:
         chosen = np.sort(np.concatenate(won))
         outside = candidates.outside[chosen]
         found: dict[str, Any] = {}
-        for checked in ([chosen[outside]] if probe_only
-                        else [chosen[outside], chosen[~outside]]):
-            keys = candidates.keys[checked]
-            self.search._check_states(list(map(candidates.states.__getitem__, checked.tolist())),
-                                      (keys >> np.uint64(_ORDINAL_BITS)).tolist(),
-                                      (keys & np.uint64(_ORDINALS)).tolist(), keys.tolist(),
-                                      found)
+        for kind in ([chosen[outside]] if probe_only
+                     else [chosen[outside], chosen[~outside]]):
+            # a batch at a time, as one process checks them: each property
+            # goes over the batch while its states are in the CPU's caches
+            for low in range(0, len(kind), _CHECKED):
+                checked = kind[low:low + _CHECKED]
+                keys = candidates.keys[checked]
+                self.search._check_states(
+                    list(map(candidates.states.__getitem__, checked.tolist())),
+                    (keys >> np.uint64(_ORDINAL_BITS)).tolist(),
+                    (keys & np.uint64(_ORDINALS)).tolist(), keys.tolist(), found)
         new = chosen[~outside].tolist()
         self.won = list(map(candidates.states.__getitem__, new))
         return (candidates.keys[new], list(map(candidates.kinds.__getitem__, new)), found,
