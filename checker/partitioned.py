@@ -529,9 +529,9 @@ def _chunks_of(numbers: np.ndarray, level_first: int) -> tuple[list[int], list[i
     """The chunk of the level (as one process numbers them) of each state
     numbered in `numbers`, and where each chunk's run of them starts (and,
     last, their count)."""
-    chunks = ((numbers - np.uint64(level_first)) // np.uint64(_chunk())).tolist()
-    bounds = [k for k in range(len(chunks)) if k == 0 or chunks[k] != chunks[k - 1]]
-    return chunks, bounds + [len(chunks)]
+    chunks = (numbers - np.uint64(level_first)) // np.uint64(_chunk())
+    starts = np.flatnonzero(chunks[1:] != chunks[:-1]) + 1
+    return chunks.tolist(), [0] * bool(len(chunks)) + starts.tolist() + [len(chunks)]
 
 
 def _chunk() -> int:
