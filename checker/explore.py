@@ -72,20 +72,17 @@ FORK_MIN = 2 * CHUNK
 #: again can run slower in several processes than in one, and a busy
 #: machine slows any of them. They are timed on their second level (the
 #: first pays for the fork: pages copied on first write) against one
-#: process's pace on the level before, and then watched (`_still_pays`):
-#: a trial early in the run overstates what they gain later, where one
-#: process's caches have warmed up and the exchange costs the same per
-#: state. On the quiet 2-core machine the trial gave 1.47 on Paxos 3x2x3
-#: (1.4 over the whole run) and 1.53 on Raft 3 servers (1.7-1.9); on a
-#: machine with one CPU taken by another process, under 1.
+#: process's pace on the level before, and then watched (`_still_pays`).
+#: On the quiet 2-core machine the trial gave 1.47 on Paxos 3x2x3 (1.4
+#: over the whole run) and 1.53 on Raft 3 servers (1.7-1.9); on a machine
+#: with one CPU taken by another process, under 1.
 PAYS = 1.3
 #: Once they paid, the workers go on unless, two levels in a row, they
-#: are not this much faster than one process would be (`_still_pays`):
-#: the cost of sharing measured in the trial still holds some of the
-#: fork's, so the estimate is low (on Raft 3 servers, 1.38-1.53 where the
-#: run gains 1.7-1.9; Paxos 3x2x3 goes back to one process at depth 18-20
-#: of 24, where its levels shrink: 1.39-1.48 s against 1.29-1.33 s with
-#: two processes to the end and 1.78-1.83 s with one).
+#: gain less than this on a level (`Partitions.gain`: the CPU time the
+#: processes spent on the work one process would do too, generating and
+#: checking, over the level's wall time). Quiet, 2 processes: 1.5-1.75 on
+#: Raft 3 servers, 1.3-1.67 on Paxos 3x2x3 (its whole runs gain 1.75 and
+#: 1.4); with one CPU taken by another process, 0.9-1.1 on both.
 KEEPS = 1.1
 #: The ordinal of a finding's location ``(number, ITSELF)`` that names the
 #: state numbered `number` itself, not one of its successors: where a run
@@ -228,7 +225,6 @@ class _Search:
         # "measuring" that pace, "warming" and "trying" the partitions'
         # first two levels, then "watching" them if they paid
         self.pace: float | None = None
-        self.sharing_cost = 0.0  # seconds a state costs the partitions beyond its work
         self.short_levels = 0  # levels in a row where the watched partitions did not pay
         self.auto = "measuring" if config.auto_workers and owners is None else None
         self.one_process_from: int | None = None
@@ -495,7 +491,8 @@ class _Search:
             elif (self.auto == "watching" and len(frontier) >= FORK_MIN
                   and not self._stopping()):
                 # two levels in a row, so that one slow level does not decide
-                self.short_levels = 0 if self._still_pays(pace) else self.short_levels + 1
+                gain = self.partitions.gain
+                self.short_levels = 0 if self._still_pays(gain) else self.short_levels + 1
                 paying = self.short_levels < 2
             if not paying:  # one process goes on
                 self.auto, self.workers = None, 1
@@ -516,18 +513,15 @@ class _Search:
         if shared * PAYS > self.pace:
             return False
         self.auto = "watching"
-        # what sharing costs a state beyond its own work, in all the
-        # processes together (pickling, the caches each fills again)
-        self.sharing_cost = max(0.0, self.workers * shared - self.pace)
         return True
 
-    def _still_pays(self, pace: float) -> bool:
-        """Whether the workers, expanding a level at `pace` (seconds a
-        state), are still `KEEPS` times as fast as one process would be: a
-        state's own work is what they spend on it less what sharing costs
-        (measured in the trial), and where it shrinks as the search goes
-        deeper (the model's caches warm up), the cost of sharing stays."""
-        return self.workers - self.sharing_cost / pace >= KEEPS
+    def _still_pays(self, gain: float) -> bool:
+        """Whether the workers, which gained `gain` on a level (the work one
+        process would do, measured in CPU time, over the level's wall time:
+        `Partitions.gain`), are still worth `KEEPS`. Measured on each level
+        itself: the states of a deep level may be cheaper to expand (the
+        model's caches warm up) and the cost of sharing them is not."""
+        return gain >= KEEPS
 
     def _generate(self, step_lists: list[list[tuple[Any, Any]]], first: int,
                   sources: list[Any], found: dict[str, _Found]) -> "_Batch":

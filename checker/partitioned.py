@@ -145,6 +145,9 @@ class _Part:
         self.pending: tuple = ()  # the level settled, until it is held (`take`)
         self.expanding = 0.0  # seconds spent expanding the level
         self.expanded = 0  # states expanded at the level
+        # CPU seconds of the level's work that one process would do too:
+        # generating and checking steps and states (`Partitions.gain`)
+        self.working = 0.0
 
     def _path(self, stage: str, source: int, target: int) -> str:
         return os.path.join(self.directory, f"{self.level}-{stage}-{source}-{target}")
@@ -159,6 +162,7 @@ class _Part:
         generated: Counter = Counter()
         bound_stops: Counter = Counter()
         self.expanded = len(self.numbers)
+        self.working = 0.0
         self.candidates = _Candidates(self.count, search.config.exact)
         overdue = False
         # the chunks of the level (as one process numbers them) are counted
@@ -196,7 +200,9 @@ class _Part:
         search, numbers, chunk_size = self.search, self.numbers, _chunk()
         local: dict[str, Any] = {}
         low = runs[0]
+        working = time.process_time()
         batch = search._steps_of(states, low, local)
+        self.working += time.process_time() - working
         steps = 0
         for start, end in zip(runs, runs[1:]):
             # counted by type first, at C speed: a pair per step would cost more
@@ -322,6 +328,7 @@ class _Part:
         chosen = np.sort(np.concatenate(won))
         outside = candidates.outside[chosen]
         found: dict[str, Any] = {}
+        working = time.process_time()
         for kind in ([chosen[outside]] if probe_only
                      else [chosen[outside], chosen[~outside]]):
             # a batch at a time, as one process checks them: each property
@@ -333,10 +340,11 @@ class _Part:
                     list(map(candidates.states.__getitem__, checked.tolist())),
                     (keys >> np.uint64(_ORDINAL_BITS)).tolist(),
                     (keys & np.uint64(_ORDINALS)).tolist(), keys.tolist(), found)
+        self.working += time.process_time() - working
         new = chosen[~outside].tolist()
         self.won = list(map(candidates.states.__getitem__, new))
         return (candidates.keys[new], list(map(candidates.kinds.__getitem__, new)), found,
-                (self.expanding, self.expanded))
+                (self.expanding, self.expanded, self.working))
 
     def settle(self, numbers: np.ndarray, level_first: int,
                transfers: list[tuple[int, int, int]]) -> None:
@@ -566,6 +574,7 @@ class Partitions:
         self.store_bytes: dict[int, int] = {}  # of each child's visited set
         self.held: dict[int, int] = {}  # the memory each child holds of its own
         self.speeds: list[float] = [0.0] * count  # of each partition (`_balance`)
+        self.gain = 0.0  # of the last level (`level`)
         # levels that spill go into the run's work directory, made here so
         # that the children write there too, and it is removed with them
         # (where it cannot be made, a level that spills says so)
@@ -598,6 +607,7 @@ class Partitions:
         if search.bound_stop is not None:
             shown.add(BOUND_STOP.name)
         level_first = self.first
+        started = time.perf_counter()
         self._send(("expand", level_first, shown, deadline))
         replies = [self.part.expand(level_first, shown, deadline)] + self._replies(deadline)
         if any(reply[-1] for reply in replies):  # overdue
@@ -679,6 +689,7 @@ class Partitions:
             self.part.take()
         self.first = base
         self.size = len(everything)
+        self.gain = sum(seconds for _, _, seconds in work) / (time.perf_counter() - started)
         search.reporter.update(search.depth + 1, len(search.pointers), search.generated,
                                self.size)
         return Level(self.size)
@@ -691,7 +702,7 @@ class Partitions:
         partition about as long (each owns as many fingerprints and checks
         about its share of the new states), and the main process's
         coordination is the same whatever its share."""
-        for index, (seconds, expanded) in enumerate(work):
+        for index, (seconds, expanded, _) in enumerate(work):
             if expanded >= _chunk() and seconds > 0:
                 speed = expanded / seconds
                 known = self.speeds[index]

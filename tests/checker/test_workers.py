@@ -573,11 +573,11 @@ def test_auto_workers_give_the_one_process_result_on_bundled_specs(name, pays, m
 @pytest.mark.parametrize("exact", [False, True])
 def test_auto_workers_that_stop_paying_later_go_on_in_one_process(exact, monkeypatch):
     # the trial pays; from x + y = 19 on (depth 20 once expanded) the
-    # partitions are said no longer to (as where one process's caches have
-    # warmed up: `_still_pays`); the second such level in a row, x + y = 20,
+    # partitions are said no longer to (as where the states have grown
+    # cheap to expand: `_still_pays`); the second such level in a row, x + y = 20,
     # sends the run to one process from depth 21
     monkeypatch.setattr(explore, "PAYS", -1e9)
-    monkeypatch.setattr(explore._Search, "_still_pays", lambda search, pace: search.depth < 20)
+    monkeypatch.setattr(explore._Search, "_still_pays", lambda search, gain: search.depth < 20)
     config = CheckConfig(keep_going=True, exact=exact)
     with tiny_chunks(4), counting_forks() as started:
         one = check(Grid(side=30), config)
@@ -587,20 +587,36 @@ def test_auto_workers_that_stop_paying_later_go_on_in_one_process(exact, monkeyp
     assert (auto.stats.workers, auto.stats.one_process_from) == (2, 21)
 
 
-def test_the_cost_of_sharing_measured_in_the_trial_decides_later_levels(monkeypatch):
-    # the trial: one process took 20 µs a state, two processes 15: they pay
-    # (20 / 15 ≥ 1.3), and sharing costs 2 × 15 - 20 = 10 µs a state
+def test_the_trial_compares_the_partitions_pace_with_one_process(monkeypatch):
+    # one process took 20 µs a state, two processes 15: they pay (20 / 15 ≥
+    # 1.3) and are watched from then on; at 16 µs they would not
     monkeypatch.setattr(explore, "PAYS", 1.3)
     search = explore._Search(Grid(side=3), CheckConfig(workers=2, auto_workers=True),
                              explore.Silent())
     search.pace = 20e-6
-    assert search._decide(15e-6)
-    assert search.auto == "watching" and search.sharing_cost == pytest.approx(10e-6)
-    # 2 - 10 / 20 = 1.5 times one process's pace: still worth it; at 10 µs a
-    # state (one process would take 10 µs too: its caches warmed) it is not;
-    # 2 - 10 / 11 = 1.09 is under KEEPS (1.1)
-    monkeypatch.setattr(explore, "KEEPS", 1.1)
-    assert search._still_pays(20e-6) and search._still_pays(12e-6)
-    assert not search._still_pays(11e-6) and not search._still_pays(10e-6)
-    # two processes that are not 1.3 times as fast
+    assert search._decide(15e-6) and search.auto == "watching"
     assert not search._decide(16e-6)
+    monkeypatch.setattr(explore, "KEEPS", 1.1)
+    assert search._still_pays(1.1) and not search._still_pays(1.09)
+
+
+@pytest.mark.parametrize("gaining", [True, False])
+def test_watched_workers_go_on_while_the_work_they_share_outlasts_the_level(
+        gaining, monkeypatch):
+    # The CPU time the partitions spend generating and checking, over each
+    # level's wall time, is what they gain (`Partitions.gain`). A clock
+    # that never moves: they gain nothing, and after two levels of it
+    # (x + y = 10 and 11, after the fork's level 8 and the trial on 9) the
+    # run goes on in one process from depth 12; a clock a second ahead at
+    # each reading: they gain seconds a level and share the search to the end.
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(explore, "PAYS", -1e9)
+    monkeypatch.setattr(partitioned.time, "process_time",
+                        (lambda: float(next(ticks))) if gaining else (lambda: 0.0))
+    config = CheckConfig(keep_going=True)
+    with tiny_chunks(4), counting_forks() as started:
+        one = check(Grid(side=30), config)
+        auto = check(Grid(side=30), dataclasses.replace(config, workers=2, auto_workers=True))
+    assert outcome(one) == outcome(auto)
+    assert len(started) == 1
+    assert (auto.stats.workers, auto.stats.one_process_from) == (2, None if gaining else 12)
