@@ -313,9 +313,10 @@ class _Part:
     def hold(self, probe_only: bool) -> tuple:
         """The candidates generated here that won, the new states this
         partition keeps, in key order: (their keys, the actions of the steps
-        to them, findings, and the seconds this partition spent expanding
-        the level with the states it expanded). They are checked, unless at the
-        depth bound (`probe_only`), as in one process."""
+        to them, findings, and this partition's work on the level: seconds
+        spent expanding, states expanded, CPU seconds generating and
+        checking). They are checked, unless at the depth bound
+        (`probe_only`), as in one process."""
         won = []
         candidates = self.candidates
         self.candidates = _Candidates(self.count, self.search.config.exact)
@@ -329,12 +330,12 @@ class _Part:
         outside = candidates.outside[chosen]
         found: dict[str, Any] = {}
         working = time.process_time()
-        for kind in ([chosen[outside]] if probe_only
-                     else [chosen[outside], chosen[~outside]]):
+        for checking in ([chosen[outside]] if probe_only
+                         else [chosen[outside], chosen[~outside]]):
             # a batch at a time, as one process checks them: each property
             # goes over the batch while its states are in the CPU's caches
-            for low in range(0, len(kind), _CHECKED):
-                checked = kind[low:low + _CHECKED]
+            for low in range(0, len(checking), _CHECKED):
+                checked = checking[low:low + _CHECKED]
                 keys = candidates.keys[checked]
                 self.search._check_states(
                     list(map(candidates.states.__getitem__, checked.tolist())),
@@ -539,7 +540,8 @@ def _chunks_of(numbers: np.ndarray, level_first: int) -> tuple[list[int], list[i
     last, their count)."""
     chunks = (numbers - np.uint64(level_first)) // np.uint64(_chunk())
     starts = np.flatnonzero(chunks[1:] != chunks[:-1]) + 1
-    return chunks.tolist(), [0] * bool(len(chunks)) + starts.tolist() + [len(chunks)]
+    first = [0] if len(chunks) else []
+    return chunks.tolist(), first + starts.tolist() + [len(chunks)]
 
 
 def _chunk() -> int:
@@ -694,7 +696,7 @@ class Partitions:
                                self.size)
         return Level(self.size)
 
-    def _speeds(self, work: list[tuple[float, int]]) -> list[float]:
+    def _speeds(self, work: list[tuple[float, int, float]]) -> list[float]:
         """Each partition's speed, states expanded a second, from the `work`
         of each on the level (seconds expanding, states expanded), averaged
         with the levels before; equal until each has expanded a chunk of

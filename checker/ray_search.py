@@ -178,6 +178,7 @@ class RayPartitions(partitioned.Partitions):
         self.held: dict[int, int] = {}
         self.cpu_seconds: dict[int, float] = {}  # each actor's, so far (for benchmarks)
         self.speeds: list[float] = [0.0] * count  # of each actor (`partitioned._balance`)
+        self.gain = 0.0  # of the last level (`partitioned.Partitions.level`)
         self.children = []  # no forked processes
         self.futures: list[Any] = [None] * count
         self.settling: list[Any] = []
