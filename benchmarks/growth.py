@@ -89,7 +89,7 @@ def main() -> None:
           f"{stats.states_per_second:,.0f} states/s, peak {stats.peak_memory_bytes / MIB:,.0f} "
           f"MiB ({stats.peak_memory_bytes / max(stats.distinct_states, 1):.1f} B/state); "
           f"slope {per_state:.1f} B/state")
-    if arguments.states and len(sampler.samples) >= 2:
+    if arguments.states and stats.distinct_states < arguments.states and len(sampler.samples) >= 2:
         (t0, n0, _), (t1, n1, held) = sampler.samples[-2], sampler.samples[-1]
         rate = (n1 - n0) / max(t1 - t0, 1e-9)
         left = arguments.states - n1
