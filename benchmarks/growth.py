@@ -89,12 +89,26 @@ def main() -> None:
           f"{stats.states_per_second:,.0f} states/s, peak {stats.peak_memory_bytes / MIB:,.0f} "
           f"MiB ({stats.peak_memory_bytes / max(stats.distinct_states, 1):.1f} B/state); "
           f"slope {per_state:.1f} B/state")
-    if arguments.states and stats.distinct_states < arguments.states and len(sampler.samples) >= 2:
-        (t0, n0, _), (t1, n1, held) = sampler.samples[-2], sampler.samples[-1]
-        rate = (n1 - n0) / max(t1 - t0, 1e-9)
-        left = arguments.states - n1
-        print(f"projection for {arguments.states:,} states: {(t1 + left / rate) / 3600:,.1f} h "
-              f"at {rate:,.0f} states/s, {(held + left * per_state) / 2**30:,.1f} GiB")
+    if arguments.states and stats.distinct_states < arguments.states:
+        line = projection(sampler.samples, arguments.states, per_state)
+        if line:
+            print(line)
+
+
+def projection(samples: list[tuple[float, int, int]], states: int, per_state: float
+               ) -> str | None:
+    """The time and memory of a run of `states` states, from the rate of
+    the last interval in which the run went on (the final sample can come
+    right after the one before it) and `per_state` bytes a state more."""
+    going = [(before, after) for before, after in zip(samples, samples[1:])
+             if after[1] > before[1]]
+    if not going:
+        return None
+    (t0, n0, _), (t1, n1, held) = going[-1]
+    rate = (n1 - n0) / (t1 - t0)
+    left = states - n1
+    return (f"projection for {states:,} states: {(t1 + left / rate) / 3600:,.1f} h "
+            f"at {rate:,.0f} states/s, {(held + left * per_state) / 2**30:,.1f} GiB")
 
 
 if __name__ == "__main__":
