@@ -1,0 +1,200 @@
+"""What a partitioned run would take with a core for each process, measured
+on a machine with fewer cores.
+
+    python -m benchmarks.project SPEC [--workers N] [--repeat R]
+
+On a machine with fewer cores than processes, the wall time of a
+partitioned run tells nothing of a machine with enough of them; the CPU
+time each process spends in each step of each level does. A level's steps
+(expand, admit, hold, settle and take: `checker.partitioned`) each wait for
+the slowest process, and the main process's own work between them
+(numbering the new states, the messages) is serial. So the run is projected
+as the time before the search is partitioned, plus the forks, plus, for
+each level, the slowest process's CPU time in each step and the main
+process's own. The search gives the processes shares of each level in
+proportion to their measured speeds, which too few cores make noise of
+(a process waiting for a core looks slow): here every process is taken as
+equally fast, as on a machine with a core each. The projection leaves out
+what more cores bring or cost beyond that (the processes' caches are
+shared here, and time-sliced; memory bandwidth is shared there), so it is
+checked where it can be: with as many processes as cores it is the
+measured time (docs/scale.md).
+
+Prints, for each run, the one-process time, the partitioned run's time and
+summed CPU time here, the projected time and speed-up, and the projected
+time by part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from checker import check, partitioned
+from checker.spec import load_spec
+from models import REGISTRY
+
+STEPS = ("expand", "admit", "hold", "settle", "take")
+
+
+@dataclass
+class Projection:
+    spec: str
+    workers: int
+    distinct_states: int
+    seconds: float  # the partitioned run's, here
+    cpu_seconds: float  # of every process
+    levels: int  # partitioned
+    parts: dict[str, float] = field(default_factory=dict)  # projected seconds
+
+    @property
+    def projected(self) -> float:
+        return sum(self.parts.values())
+
+
+def project(path: str, workers: int) -> Projection:
+    """One partitioned run of the spec at `path` with `workers` processes, and
+    its projection (see the module's docstring)."""
+    spec = load_spec(path, REGISTRY)
+    config = spec.config(workers=workers)
+    folder = tempfile.mkdtemp(prefix="cmc-project-")
+    try:
+        with _recorded(folder) as main:
+            before = _cpu()
+            result = check(spec.build(), config)
+            cpu = _cpu() - before
+        records = [main["steps"]] + [_read(folder, index) for index in range(1, workers)]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    seconds = result.stats.seconds
+    partitioned_seconds = sum(wall for _, _, wall in main["levels"])
+    parts = Counter({"before partitions": seconds - partitioned_seconds - main["fork"],
+                     "fork": main["fork"]})
+    for level, main_cpu, _ in main["levels"]:
+        own = sum(main["steps"].get(f"{level}:{step}", 0.0) for step in STEPS)
+        parts["main between steps"] += max(0.0, main_cpu - own)
+        for step in STEPS:
+            parts[step] += max(record.get(f"{level}:{step}", 0.0) for record in records)
+    return Projection(path, workers, result.stats.distinct_states, seconds, cpu,
+                      len(main["levels"]), dict(parts))
+
+
+class _recorded:
+    """While in effect, the partitioned search records each process's CPU
+    time by (level, step), the main process's in each level and the time
+    its forks took; the children write theirs into `folder` after each
+    step (they are killed, not ended, when the run is over)."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.main: dict[str, Any] = {"steps": Counter(), "levels": [], "fork": 0.0}
+        part, owners = partitioned._Part, partitioned.Partitions
+        self.saved = ([(part, step, getattr(part, step)) for step in STEPS]
+                      + [(owners, name, getattr(owners, name))
+                         for name in ("level", "__init__", "_speeds")])
+
+    def __enter__(self) -> dict[str, Any]:
+        main, folder = self.main, self.folder
+        originals = {name: run for _, name, run in self.saved}
+
+        def timed(step: str) -> Any:
+            def step_timed(self: Any, *arguments: Any) -> Any:
+                level, started = self.level, time.process_time()
+                try:
+                    return originals[step](self, *arguments)
+                finally:
+                    record = main["steps"] if self.index == 0 else _child_steps
+                    record[f"{level}:{step}"] += time.process_time() - started
+                    if self.index:
+                        _write(folder, self.index, record)
+            return step_timed
+
+        def level(self: Any, *arguments: Any) -> Any:
+            number, cpu, wall = self.part.level, time.process_time(), time.perf_counter()
+            size = originals["level"](self, *arguments)
+            main["levels"].append((number, time.process_time() - cpu,
+                                   time.perf_counter() - wall))
+            return size
+
+        def forked(self: Any, *arguments: Any) -> None:
+            started = time.perf_counter()
+            originals["__init__"](self, *arguments)
+            main["fork"] += time.perf_counter() - started
+
+        replacements = {step: timed(step) for step in STEPS}
+        replacements.update(level=level, __init__=forked,
+                            # as fast as one another, as with a core each
+                            _speeds=lambda self, work: [1.0] * self.count)
+        for owner, name, _ in self.saved:
+            setattr(owner, name, replacements[name])
+        return main
+
+    def __exit__(self, *exception: Any) -> None:
+        for owner, name, run in self.saved:
+            setattr(owner, name, run)
+
+
+#: A forked child's record (each child has its own copy, empty at the fork
+#: since the main process records into its own).
+_child_steps: Counter = Counter()
+
+
+def _write(folder: str, index: int, record: Counter) -> None:
+    path = os.path.join(folder, f"steps-{index}")
+    with open(path + ".new", "w", encoding="ascii") as file:
+        json.dump(record, file)
+    os.replace(path + ".new", path)
+
+
+def _read(folder: str, index: int) -> dict[str, float]:
+    with open(os.path.join(folder, f"steps-{index}"), encoding="ascii") as file:
+        return json.load(file)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended."""
+    return sum(sum(resource.getrusage(who)[:2])
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
+def _one_process(path: str) -> float:
+    spec = load_spec(path, REGISTRY)
+    return check(spec.build(), spec.config(workers=1)).stats.seconds
+
+
+def runs(path: str, workers: int, repeat: int) -> Iterator[tuple[float, Projection]]:
+    """`repeat` pairs of a one-process run and a projected one, interleaved."""
+    for _ in range(repeat):
+        yield _one_process(path), project(path, workers)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("specs", nargs="+")
+    parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--repeat", type=int, default=1)
+    arguments = parser.parse_args()
+    print(f"{'spec':32s} {'workers':>7s} {'distinct':>10s} {'one s':>7s} {'here s':>7s} "
+          f"{'cpu s':>7s} {'projected s':>11s} {'speed-up':>8s}")
+    for path in arguments.specs:
+        pairs = list(runs(path, arguments.workers, arguments.repeat))
+        one = statistics.median(seconds for seconds, _ in pairs)
+        best = sorted(pairs, key=lambda pair: pair[1].projected)[len(pairs) // 2][1]
+        print(f"{path:32s} {best.workers:>7d} {best.distinct_states:>10,} {one:>7.2f} "
+              f"{best.seconds:>7.2f} {best.cpu_seconds:>7.2f} {best.projected:>11.2f} "
+              f"{one / best.projected:>8.2f}")
+        print("    projected s by part: " + ", ".join(
+            f"{name} {seconds:.3f}" for name, seconds in best.parts.items()))
+
+
+if __name__ == "__main__":
+    main()
