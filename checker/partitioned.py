@@ -154,7 +154,7 @@ class _Part:
 
     def expand(self, level_first: int, shown: set[str], deadline: float | None) -> tuple:
         """Expand this partition's frontier: (findings, generated steps
-        by (chunk, action), bound stops by chunk, overdue)."""
+        by chunk and action (`_Table`), bound stops by chunk, overdue)."""
         started = time.perf_counter()
         search = self.search
         search._activate(shown)
@@ -188,7 +188,7 @@ class _Part:
                 # (exact runs send the states themselves)
                 _write(self._path("c", self.index, target), self.candidates.sent(target))
         self.expanding = time.perf_counter() - started
-        return found, generated, bound_stops, overdue
+        return found, _Table.of(generated), bound_stops, overdue
 
     def _expand_group(self, states: list[Any], runs: list[int], chunks: list[int],
                       level_first: int, found: dict, generated: Counter,
@@ -313,7 +313,7 @@ class _Part:
     def hold(self, probe_only: bool) -> tuple:
         """The candidates generated here that won, the new states this
         partition keeps, in key order: (their keys, the actions of the steps
-        to them, findings, and this partition's work on the level: seconds
+        to them (`_Tally`), findings, and this partition's work on the level: seconds
         spent expanding, states expanded, CPU seconds generating and
         checking). They are checked, unless at the depth bound
         (`probe_only`), as in one process."""
@@ -344,8 +344,8 @@ class _Part:
         self.working += time.process_time() - working
         new = chosen[~outside].tolist()
         self.won = list(map(candidates.states.__getitem__, new))
-        return (candidates.keys[new], list(map(candidates.kinds.__getitem__, new)), found,
-                (self.expanding, self.expanded, self.working))
+        return (candidates.keys[new], _Tally.of(list(map(candidates.kinds.__getitem__, new))),
+                found, (self.expanding, self.expanded, self.working))
 
     def settle(self, numbers: np.ndarray, level_first: int,
                transfers: list[tuple[int, int, int]]) -> None:
@@ -451,6 +451,54 @@ class _Candidates:
         candidates, and which are outside the bounds."""
         stream = self.streams[owner]
         return self.fingerprints[stream], self.keys[stream], self.outside[stream]
+
+
+class _Table:
+    """Counts by (chunk, action) as a matrix, a row a chunk (in order), a
+    column an action: the main process adds up every partition's, up to
+    the chunk where one process would stop, in bulk (a level of 16
+    partitions has thousands of such counts)."""
+
+    def __init__(self, chunks: np.ndarray, actions: list[Any], counts: np.ndarray):
+        self.chunks, self.actions, self.counts = chunks, actions, counts
+
+    @classmethod
+    def of(cls, counted: Counter) -> "_Table":
+        chunks = sorted({chunk for chunk, _ in counted})
+        actions = list(dict.fromkeys(action for _, action in counted))
+        row = {chunk: k for k, chunk in enumerate(chunks)}
+        column = {action: k for k, action in enumerate(actions)}
+        counts = np.zeros((len(chunks), len(actions)), dtype=np.int64)
+        for (chunk, action), n in counted.items():
+            counts[row[chunk], column[action]] = n
+        return cls(np.array(chunks, dtype=np.int64), actions, counts)
+
+    def up_to(self, cut: int | None) -> list[tuple[Any, int]]:
+        """(action, count) of the chunks up to `cut` (None: of all), where
+        the count is not 0."""
+        counts = self.counts if cut is None else self.counts[self.chunks <= cut]
+        return [(action, n) for action, n in zip(self.actions, counts.sum(axis=0).tolist())
+                if n]
+
+
+class _Tally:
+    """The actions of a sequence of steps, as codes (a numpy array) and the
+    action each code stands for: counted in bulk by the main process."""
+
+    def __init__(self, actions: list[Any], codes: np.ndarray):
+        self.actions, self.codes = actions, codes
+
+    @classmethod
+    def of(cls, steps: list[Any]) -> "_Tally":
+        actions = list(dict.fromkeys(steps))
+        code = {action: k for k, action in enumerate(actions)}
+        return cls(actions, np.fromiter(map(code.__getitem__, steps), dtype=np.int64,
+                                        count=len(steps)))
+
+    def first(self, n: int) -> list[tuple[Any, int]]:
+        """(action, count) of the first `n` steps, where the count is not 0."""
+        counts = np.bincount(self.codes[:n], minlength=len(self.actions)).tolist()
+        return [(action, count) for action, count in zip(self.actions, counts) if count]
 
 
 def _write(path: str, value: Any) -> None:
@@ -655,10 +703,9 @@ class Partitions:
         else:
             kept = [len(part) for part in keys]
         for reply in replies:
-            for (chunk, action), n in reply[1].items():
-                if cut is None or chunk <= cut:
-                    search.generated += n
-                    search.action_counts[action] += n
+            for action, n in reply[1].up_to(cut):
+                search.generated += n
+                search.action_counts[action] += n
             search.bound_stops += sum(n for chunk, n in reply[2].items()
                                       if cut is None or chunk <= cut)
         if probe_only:
@@ -666,7 +713,8 @@ class Partitions:
             return Level(sum(kept))
         kept_keys = [part[:n] for part, n in zip(keys, kept)]
         for (_, actions, _, _), n in zip(admitted, kept):
-            search.new_states.update(actions[:n])
+            for action, count in actions.first(n):
+                search.new_states[action] += count
         everything = np.concatenate(kept_keys) if kept_keys else np.zeros(0, np.uint64)
         order = np.argsort(everything, kind="stable")
         ranks = np.empty(len(everything), dtype=np.int64)
@@ -681,8 +729,8 @@ class Partitions:
         # the others hold their share of the level while this process records it
         self._send_each([("settle", n, base, transfers) for n in numbers[1:]])
         ordered = everything[order]
-        search.pointers.extend((ordered >> np.uint64(_ORDINAL_BITS)).tolist(),
-                               (ordered & np.uint64(_ORDINALS)).tolist())
+        search.pointers.extend(ordered >> np.uint64(_ORDINAL_BITS),
+                               ordered & np.uint64(_ORDINALS))
         search._settle(found)
         self.part.settle(numbers[0], base, transfers)
         if transfers:  # every giver has written what it gives

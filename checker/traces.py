@@ -12,6 +12,8 @@ from __future__ import annotations
 from array import array
 from typing import Any
 
+import numpy as np
+
 from checker.errors import ModelDefinitionError
 from checker.result import Step, Trace
 from checker.symmetry import compose, inverse
@@ -37,8 +39,15 @@ class BackPointers:
     def __len__(self) -> int:
         return len(self.parents)
 
-    def extend(self, parents: list[int], ordinals: list[int]) -> None:
-        """Record new states, numbered in order after those already held."""
+    def extend(self, parents: Any, ordinals: Any) -> None:
+        """Record new states, numbered in order after those already held
+        (lists, or numpy arrays: copied in bulk)."""
+        if isinstance(parents, np.ndarray):
+            self.parents.frombytes(parents.astype(np.uint32).tobytes())
+            if not len(ordinals) or int(ordinals.max()) < 1 << 8 * self.ordinals.itemsize:
+                self.ordinals.frombytes(ordinals.astype(self.ordinals.typecode).tobytes())
+                return
+            parents, ordinals = [], ordinals.tolist()  # too wide: see below
         self.parents.extend(parents)
         held = len(self.ordinals)
         try:
