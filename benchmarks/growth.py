@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 import time
 
 from checker import check
+from checker.errors import CheckerError
 from checker.spec import load_spec
 from checker.workers import resident_memory
+from cmc.exit_codes import BAD_INPUT
 from models import REGISTRY
 
 MIB = 2 ** 20
@@ -76,7 +79,11 @@ def main() -> None:
     parser.add_argument("--states", type=int, default=None,
                         help="project the time and memory of a run of this many states")
     arguments = parser.parse_args()
-    spec = load_spec(arguments.spec, REGISTRY)
+    try:
+        spec = load_spec(arguments.spec, REGISTRY)
+    except CheckerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(BAD_INPUT)
     config = spec.config(workers=1)
     if arguments.time_limit is not None:
         config = dataclasses.replace(config, time_limit=arguments.time_limit)

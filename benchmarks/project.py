@@ -33,6 +33,7 @@ import os
 import resource
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -40,6 +41,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from checker import check, partitioned
+from checker.errors import CheckerError
+from cmc import interrupts
+from cmc.exit_codes import BAD_INPUT, INCOMPLETE
 from checker.spec import load_spec
 from models import REGISTRY
 
@@ -72,7 +76,10 @@ def project(path: str, workers: int) -> Projection:
             before = _cpu()
             result = check(spec.build(), config)
             cpu = _cpu() - before
-        records = [main["steps"]] + [_read(folder, index) for index in range(1, workers)]
+        _finished(result)
+        # (no level large enough to share: nothing forked, nothing written)
+        forked = range(1, workers) if main["levels"] else ()
+        records = [main["steps"]] + [_read(folder, index) for index in forked]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     seconds = result.stats.seconds
@@ -168,7 +175,16 @@ def _cpu() -> float:
 
 def _one_process(path: str) -> float:
     spec = load_spec(path, REGISTRY)
-    return check(spec.build(), spec.config(workers=1)).stats.seconds
+    result = check(spec.build(), spec.config(workers=1))
+    _finished(result)
+    return result.stats.seconds
+
+
+def _finished(result: Any) -> None:
+    """A run stopped by Ctrl-C or SIGTERM (which `check` reports as a
+    result) stops the projection."""
+    if result.stopped_by == "interrupted":
+        raise KeyboardInterrupt
 
 
 def runs(path: str, workers: int, repeat: int) -> Iterator[tuple[float, Projection]]:
@@ -183,17 +199,36 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--repeat", type=int, default=1)
     arguments = parser.parse_args()
+    if arguments.workers < 2 or arguments.repeat < 1:
+        _fail(BAD_INPUT, "error: give --workers 2 or more (the processes to project) "
+                         "and --repeat 1 or more")
+    try:
+        for path in arguments.specs:  # every spec read before the first run
+            load_spec(path, REGISTRY)
+    except CheckerError as error:
+        _fail(BAD_INPUT, f"error: {error}")
     print(f"{'spec':32s} {'workers':>7s} {'distinct':>10s} {'one s':>7s} {'here s':>7s} "
           f"{'cpu s':>7s} {'projected s':>11s} {'speed-up':>8s}")
-    for path in arguments.specs:
-        pairs = list(runs(path, arguments.workers, arguments.repeat))
-        one = statistics.median(seconds for seconds, _ in pairs)
-        best = sorted(pairs, key=lambda pair: pair[1].projected)[len(pairs) // 2][1]
-        print(f"{path:32s} {best.workers:>7d} {best.distinct_states:>10,} {one:>7.2f} "
-              f"{best.seconds:>7.2f} {best.cpu_seconds:>7.2f} {best.projected:>11.2f} "
-              f"{one / best.projected:>8.2f}")
-        print("    projected s by part: " + ", ".join(
-            f"{name} {seconds:.3f}" for name, seconds in best.parts.items()))
+    done = 0
+    with interrupts.handled():
+        try:
+            for path in arguments.specs:
+                pairs = list(runs(path, arguments.workers, arguments.repeat))
+                one = statistics.median(seconds for seconds, _ in pairs)
+                middle = sorted(pairs, key=lambda pair: pair[1].projected)[len(pairs) // 2][1]
+                print(f"{path:32s} {middle.workers:>7d} {middle.distinct_states:>10,} "
+                      f"{one:>7.2f} {middle.seconds:>7.2f} {middle.cpu_seconds:>7.2f} "
+                      f"{middle.projected:>11.2f} {one / middle.projected:>8.2f}")
+                print("    projected s by part: " + ", ".join(
+                    f"{name} {seconds:.3f}" for name, seconds in middle.parts.items()))
+                done += 1
+        except KeyboardInterrupt:
+            _fail(INCOMPLETE, f"interrupted: {done} of {len(arguments.specs)} specs projected")
+
+
+def _fail(code: int, line: str) -> None:
+    print(line, file=sys.stderr)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

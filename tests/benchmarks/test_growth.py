@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from benchmarks import growth
 
 
@@ -35,3 +37,11 @@ def test_the_projection_is_made_from_the_last_interval_that_went_on():
     assert growth.projection(samples, 8_000_000, 1024.0) == (
         "projection for 8,000,000 states: 0.1 h at 50,000 states/s, 5.8 GiB")
     assert growth.projection(samples[1:], 8_000_000, 1024.0) is None
+
+
+def test_a_bad_spec_is_one_line_and_exit_2(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["growth", "specs/nope.yaml"])
+    with pytest.raises(SystemExit) as stopped:
+        growth.main()
+    assert (stopped.value.code, capsys.readouterr().err) == (
+        2, "error: specs/nope.yaml: no such file; give the path of a spec (.yaml)\n")

@@ -4,7 +4,10 @@ level."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+
+import pytest
 
 from benchmarks import project
 from checker import partitioned
@@ -39,3 +42,39 @@ def test_the_command_prints_a_row_and_the_parts(monkeypatch, capsys):
                               "s", "projected", "s", "speed-up"]
     assert row.split()[:3] == [PAXOS, "2", "185,369"]
     assert parts.startswith("    projected s by part: before partitions ")
+
+
+def test_a_run_with_no_level_to_share_is_all_before_partitions():
+    run = project.project("specs/raft-2s.yaml", 16)  # no level of 2,048 states
+    assert (run.distinct_states, run.levels) == (1_645, 0)
+    assert list(run.parts) == ["before partitions", "fork"] and run.parts["fork"] == 0
+
+
+@pytest.mark.parametrize("arguments, line", [
+    (["specs/nope.yaml"], "error: specs/nope.yaml: no such file; give the path of a spec (.yaml)"),
+    ([PAXOS, "--workers", "1"],
+     "error: give --workers 2 or more (the processes to project) and --repeat 1 or more"),
+    ([PAXOS, "--repeat", "0"],
+     "error: give --workers 2 or more (the processes to project) and --repeat 1 or more"),
+])
+def test_bad_input_is_one_line_and_exit_2_before_any_run(arguments, line, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["project", *arguments])
+    with pytest.raises(SystemExit) as stopped:
+        project.main()
+    output = capsys.readouterr()
+    assert (stopped.value.code, output.err, output.out) == (2, line + "\n", "")
+
+
+def test_an_interrupted_run_stops_the_projection_with_exit_3(monkeypatch, capsys):
+    # (as Ctrl-C or SIGTERM make `check` report its run: stopped_by interrupted)
+    real = project.check
+
+    def interrupted(model, config, *rest):
+        result = real(model, config, *rest)
+        return dataclasses.replace(result, stopped_by="interrupted")
+    monkeypatch.setattr(project, "check", interrupted)
+    monkeypatch.setattr(sys, "argv", ["project", PAXOS, "--workers", "2"])
+    with pytest.raises(SystemExit) as stopped:
+        project.main()
+    assert stopped.value.code == 3
+    assert capsys.readouterr().err == "interrupted: 0 of 1 specs projected\n"
