@@ -72,7 +72,7 @@ def project(path: str, workers: int) -> Projection:
     config = spec.config(workers=workers)
     folder = tempfile.mkdtemp(prefix="cmc-project-")
     try:
-        with _recorded(folder) as main:
+        with _Recording(folder) as main:
             before = _cpu()
             result = check(spec.build(), config)
             cpu = _cpu() - before
@@ -95,7 +95,7 @@ def project(path: str, workers: int) -> Projection:
                       len(main["levels"]), dict(parts))
 
 
-class _recorded:
+class _Recording:
     """While in effect, the partitioned search records each process's CPU
     time by (level, step), the main process's in each level and the time
     its forks took; the children write theirs into `folder` after each
