@@ -22,3 +22,12 @@ def given(monkeypatch) -> list[tuple[int, int, int]]:
     monkeypatch.setattr(partitioned, "BALANCE", 1.0)
     monkeypatch.setattr(partitioned, "_balance", counted)
     return made
+
+
+@pytest.fixture
+def equal_speeds(monkeypatch) -> None:
+    """Partitions taken as equally fast, so that each holds its share of
+    every level however busy the machine is (a partition time-sliced on a
+    loaded machine measures slow and is given few states)."""
+    monkeypatch.setattr(partitioned.Partitions, "_speeds",
+                        lambda partitions, work: [1.0] * partitions.count)

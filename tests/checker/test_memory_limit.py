@@ -224,7 +224,7 @@ def files_made(monkeypatch, tmp_path):
 @pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
 @pytest.mark.parametrize("count", [2, 3])
 def test_partitions_keep_their_levels_on_disk_past_their_budgets(count, monkeypatch,
-                                                                 files_made):
+                                                                 files_made, equal_speeds):
     # no pickled chunk is kept in memory: every chunk past the first 4
     # states of a partition's level goes to disk
     monkeypatch.setattr(frontiers, "MEMORY", 0)
@@ -242,7 +242,7 @@ def test_partitions_keep_their_levels_on_disk_past_their_budgets(count, monkeypa
 
 @pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
 def test_partitions_past_the_memory_limit_go_on_with_their_levels_on_disk(
-        monkeypatch, files_made, growing):
+        monkeypatch, files_made, growing, equal_speeds):
     # the levels go to disk in both processes, and the run to its end
     spilled = growing
     monkeypatch.setattr(workers, "private_memory", lambda: 0)
