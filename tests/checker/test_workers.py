@@ -437,7 +437,7 @@ def alarm(seconds: int):
         signal.signal(signal.SIGALRM, previous)
 
 
-def test_a_killed_worker_is_reported_and_its_work_redone():
+def test_a_killed_worker_is_reported_and_its_work_redone(equal_speeds):
     from reports.text import render_stats
 
     parent = os.getpid()
