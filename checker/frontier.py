@@ -39,7 +39,7 @@ import pickle
 import shutil
 import tempfile
 from collections import deque
-from itertools import count
+from itertools import chain, count
 from typing import Any, BinaryIO, Iterable, Iterator
 
 #: States of a level kept as objects before the next chunks are pickled.
@@ -92,7 +92,7 @@ class Frontier:
     `memory` bytes of them written to a file of `directory`."""
 
     __slots__ = ("size", "whole", "memory", "directory", "chunks", "pending", "count",
-                 "held", "path", "writer", "reader", "reading")
+                 "held", "written", "path", "writer", "reader", "reading")
 
     def __init__(self, size: int, states: list[Any] = (), whole: int | None = None,
                  directory: WorkDirectory | None = None, memory: int | None = None) -> None:
@@ -108,6 +108,7 @@ class Frontier:
         self.pending: list[Any] = []  # the last chunk, until it is whole
         self.count = 0
         self.held = 0  # bytes of the pickled chunks in memory
+        self.written = 0  # bytes of the chunks in the level's file
         self.path: str | None = None  # the level's file, once it spills
         self.writer: BinaryIO | None = None
         self.reader: BinaryIO | None = None
@@ -155,6 +156,7 @@ class Frontier:
             self.writer.write(chunk)
         except OSError as error:
             raise SpillFailed(f"cannot write {self.path}: {error.strerror}") from None
+        self.written += len(chunk)
         self.chunks.append(len(chunk))
 
     def spill(self) -> None:
@@ -168,12 +170,48 @@ class Frontier:
             return
         self.writer = self._close(self.writer)
         held, path = self.chunks, self.path
-        self.chunks, self.held, self.path = deque(), 0, None
+        self.chunks, self.held, self.written, self.path = deque(), 0, 0, None
         # in order, those already on disk read back and written again
         for chunk in _read(held, path):
             self._place(pack(chunk) if type(chunk) is list else chunk)
         if path is not None:
             os.unlink(path)
+
+    def pop_tail(self, n: int) -> list[Any]:
+        """The last `n` states, in order, taken out of a level not read yet
+        (states given away, or past where the level is cut); those of a
+        chunk they split stay as objects, the chunk's last."""
+        taken: list[list[Any]] = []  # from the end
+        self.count -= n
+        while n > 0:
+            if self.pending:
+                states, self.pending = self.pending, []
+            else:
+                states = self._last()
+            if len(states) > n:
+                kept, states = states[:len(states) - n], states[len(states) - n:]
+                self.chunks.append(kept)
+            taken.append(states)
+            n -= len(states)
+        return list(chain.from_iterable(reversed(taken)))
+
+    def _last(self) -> list[Any]:
+        """The last chunk, removed: read back from the end of the level's
+        file if it is there (the file keeps its bytes, which are never read)."""
+        chunk = self.chunks.pop()
+        if type(chunk) is int:
+            try:
+                if self.writer is not None:
+                    self.writer.flush()
+                with open(self.path, "rb") as file:
+                    file.seek(self.written - chunk)
+                    chunk = file.read(chunk)
+            except OSError as error:
+                raise SpillFailed(f"cannot read {self.path}: {error.strerror}") from None
+            self.written -= len(chunk)
+        elif type(chunk) is bytes:
+            self.held -= len(chunk)
+        return unpack(chunk)
 
     def take(self) -> Iterator[list[Any]]:
         """The states, `size` at a time (the last chunk may be shorter), in
@@ -248,6 +286,7 @@ class Frontier:
         self.chunks, self.pending = deque(saved["chunks"]), saved["pending"]
         self.count = saved["count"]
         self.held = sum(len(chunk) for chunk in self.chunks if type(chunk) is bytes)
+        self.written = 0
         self.directory = self.path = self.writer = self.reader = None
         self.reading = False
 

@@ -57,9 +57,9 @@ import signal
 import tempfile
 import time
 from collections import Counter
-from itertools import chain
+from itertools import chain, compress, islice
 from multiprocessing import get_context
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -74,8 +74,8 @@ _SAMPLE = 4096
 #: The fewest states a partition expands in one batch where it holds
 #: fewer of a chunk (`_groups`).
 _GROUP = 256
-#: New states checked in one batch (`_Part.hold`).
-_CHECKED = 512
+#: States held as objects by a spool with no budget (`_Part._spool`).
+_ALL = 1 << 62
 #: How far over an equal share of a level a partition may keep before it
 #: gives the surplus away (`_balance`): a level waits for the slowest.
 BALANCE = 1.01
@@ -131,23 +131,38 @@ class _Part:
     """One partition's share of the search, run by the process that owns it."""
 
     def __init__(self, search: Any, index: int, count: int, directory: str,
-                 states: list[Any], numbers: np.ndarray, level_first: int):
+                 states: list[Any], numbers: np.ndarray):
         self.search, self.index, self.count, self.directory = search, index, count, directory
         search.outside_owned = True
-        self._hold(states, numbers, level_first)
+        level = self._spool()
+        level.extend(states)
+        self._hold(level, numbers)
         self.level = 0
         # this level's candidates: successors generated here, kept here, whose
         # owners decide which are new (`_Candidates`)
-        self.candidates = _Candidates(count, search.config.exact)
+        self.candidates: _Candidates | None = None
         self.own: tuple = ()  # the candidates that this partition owns itself
         self.winners: np.ndarray | None = None  # which of those are new
-        self.won: list[Any] = []  # the level's new states kept here, for their numbers
+        # the level's new states kept here, until they are numbered
+        self.won: frontier.Frontier | None = None
         self.pending: tuple = ()  # the level settled, until it is held (`take`)
         self.expanding = 0.0  # seconds spent expanding the level
         self.expanded = 0  # states expanded at the level
         # CPU seconds of the level's work that one process would do too:
         # generating and checking steps and states (`Partitions.gain`)
         self.working = 0.0
+
+    def _spool(self, whole: bool = True) -> frontier.Frontier:
+        """States in order (a level, or its new states), held as a level is:
+        past this partition's share of the budgets pickled, and then on disk
+        in the run's work directory (`checker.frontier`). Not `whole` (a
+        level's candidates): as objects, unless the run is short of memory
+        (then on disk, as every level): pickling the candidates past the
+        budget, to be read back and checked, cost Paxos 3×2×4 with two
+        processes 12-20% more time for 7-10% less memory (docs/scale.md)."""
+        return frontier.Frontier(_chunk(), whole=frontier.WHOLE // self.count if whole else _ALL,
+                                 memory=frontier.MEMORY // self.count,
+                                 directory=self.search.directory)
 
     def _path(self, stage: str, source: int, target: int) -> str:
         return os.path.join(self.directory, f"{self.level}-{stage}-{source}-{target}")
@@ -163,7 +178,7 @@ class _Part:
         bound_stops: Counter = Counter()
         self.expanded = len(self.numbers)
         self.working = 0.0
-        self.candidates = _Candidates(self.count, search.config.exact)
+        self.candidates = _Candidates(self.count, search.config.exact, self._spool(whole=False))
         overdue = False
         # the chunks of the level (as one process numbers them) are counted
         # apart, so that counts can be cut where one process stops; they are
@@ -171,7 +186,7 @@ class _Part:
         # holds a few states of each chunk, and a batch of 64 states costs
         # 15-23% more a state than one of 256 or more
         chunks, bounds = _chunks_of(self.numbers, level_first)
-        held = self.states.take()  # each chunk let go of once expanded
+        held = self.states.stream()  # each chunk let go of once expanded
         try:
             for runs, states in _groups(bounds, held):
                 if deadline is not None and time.monotonic() > deadline:
@@ -316,10 +331,10 @@ class _Part:
         to them (`_Tally`), findings, and this partition's work on the level: seconds
         spent expanding, states expanded, CPU seconds generating and
         checking). They are checked, unless at the depth bound
-        (`probe_only`), as in one process."""
+        (`probe_only`), as in one process, and kept until they are numbered
+        (`settle`) as a level is: past a budget pickled, then on disk."""
         won = []
-        candidates = self.candidates
-        self.candidates = _Candidates(self.count, self.search.config.exact)
+        candidates, self.candidates = self.candidates, None
         for owner in range(self.count):
             # which of the candidates in its stream the owner chose
             winners = (self.winners if owner == self.index
@@ -328,39 +343,53 @@ class _Part:
         # candidates are numbered in the order they were generated: key order
         chosen = np.sort(np.concatenate(won))
         outside = candidates.outside[chosen]
+        keys = candidates.keys[chosen]
         found: dict[str, Any] = {}
+        kept = self.won = self._spool()
         working = time.process_time()
-        for checking in ([chosen[outside]] if probe_only
-                         else [chosen[outside], chosen[~outside]]):
-            # a batch at a time, as one process checks them: each property
-            # goes over the batch while its states are in the CPU's caches
-            for low in range(0, len(checking), _CHECKED):
-                checked = checking[low:low + _CHECKED]
-                keys = candidates.keys[checked]
-                self.search._check_states(
-                    list(map(candidates.states.__getitem__, checked.tolist())),
-                    (keys >> np.uint64(_ORDINAL_BITS)).tolist(),
-                    (keys & np.uint64(_ORDINALS)).tolist(), keys.tolist(), found)
+        spool, low = candidates.states, 0
+        try:
+            # a chunk of candidates at a time, as they were generated: each
+            # property goes over the new states of the chunk while they are
+            # in the CPU's caches
+            for chunk in spool.take():
+                start, low = low, low + len(chunk)
+                first, end = np.searchsorted(chosen, [start, low]).tolist()
+                if first == end:
+                    continue
+                picked = list(map(chunk.__getitem__, (chosen[first:end] - start).tolist()))
+                beyond = outside[first:end]
+                for checking in ([beyond] if probe_only else [beyond, ~beyond]):
+                    if checking.any():
+                        at = keys[first:end][checking]
+                        self.search._check_states(
+                            list(compress(picked, checking.tolist())),
+                            (at >> np.uint64(_ORDINAL_BITS)).tolist(),
+                            (at & np.uint64(_ORDINALS)).tolist(), at.tolist(), found)
+                if not probe_only:
+                    kept.extend(list(compress(picked, (~beyond).tolist())))
+        finally:
+            spool.discard()
         self.working += time.process_time() - working
-        new = chosen[~outside].tolist()
-        self.won = list(map(candidates.states.__getitem__, new))
-        return (candidates.keys[new], _Tally.of(list(map(candidates.kinds.__getitem__, new))),
+        new = chosen[~outside]
+        return (candidates.keys[new], _Tally.of(list(map(candidates.kinds.__getitem__,
+                                                         new.tolist()))),
                 found, (self.expanding, self.expanded, self.working))
 
-    def settle(self, numbers: np.ndarray, level_first: int,
-               transfers: list[tuple[int, int, int]]) -> None:
+    def settle(self, numbers: np.ndarray, transfers: list[tuple[int, int, int]]) -> None:
         """The new states kept (the first `len(numbers)` in key order) become
-        the frontier, numbered (the level's numbers start at `level_first`),
-        but for those given to other partitions: `transfers` lists (giver,
-        taker, count) for the level; a giver gives its last states, and a
-        taker takes them (`take`) once every giver has written them."""
-        won, self.won = self.won[:len(numbers)], []
+        the frontier, numbered, but for those given to other partitions:
+        `transfers` lists (giver, taker, count) for the level; a giver gives
+        its last states, and a taker takes them (`take`) once every giver
+        has written them."""
+        won, self.won = self.won, None
+        won.pop_tail(len(won) - len(numbers))  # past where one process stops
         numbers = numbers.astype(np.uint64)
         for giver, taker, count in transfers:
             if giver == self.index:
-                _write(self._path("t", giver, taker), (numbers[-count:], won[-count:]))
-                numbers, won = numbers[:-count], won[:-count]
-        self.pending = (won, numbers, level_first,
+                _write(self._path("t", giver, taker), (numbers[-count:], won.pop_tail(count)))
+                numbers = numbers[:-count]
+        self.pending = (won, numbers,
                         [giver for giver, taker, _ in transfers if taker == self.index])
         if not transfers:
             self.take()
@@ -368,45 +397,67 @@ class _Part:
     def take(self) -> None:
         """Hold the level settled (`settle`), with the states given to this
         partition: a frontier in the order of the states' numbers."""
-        won, numbers, level_first, givers = self.pending
+        won, numbers, givers = self.pending
         self.pending = ()
-        if givers:
-            numbers, parts = [numbers], [won]
-            for giver in givers:
-                given = _read(self._path("t", giver, self.index))
-                numbers.append(given[0])
-                parts.append(given[1])
-            numbers = np.concatenate(numbers)
-            order = np.argsort(numbers, kind="stable")
-            won = list(map(list(chain.from_iterable(_shared(parts))).__getitem__,
-                           order.tolist()))
-            numbers = numbers[order]
-        self._hold(won, numbers, level_first)
+        given: list[tuple[np.ndarray, list[Any]]] = []
+        for giver in givers:
+            given.append(_read(self._path("t", giver, self.index)))
+        self._hold(won, numbers, given)
         self.level += 1
 
     def held(self) -> tuple[np.ndarray, list[Any], Any]:
         """What this partition holds, to go on in one process: the numbers
         and states of its frontier, and its visited set's entries."""
-        states = list(chain.from_iterable(self.states.take()))
+        states = list(self.states.stream())
         return self.numbers, states, self.search.store.entries()
 
-    def _hold(self, states: list[Any], numbers: np.ndarray, level_first: int) -> None:
-        """Keep `states` (numbered `numbers`, in increasing order) until they
-        are expanded, a chunk of the level (as one process numbers them) at
-        a time: past this partition's share of the budgets, pickled, and
-        then on disk in the run's work directory (`checker.frontier`)."""
-        self.numbers = numbers
-        _, bounds = _chunks_of(numbers, level_first)
-        self.states = frontier.Frontier(
-            _chunk(), whole=frontier.WHOLE // self.count,
-            memory=frontier.MEMORY // self.count, directory=self.search.directory)
-        for low, high in zip(bounds, bounds[1:]):
-            self.states.place(states[low:high])
+    def _hold(self, own: frontier.Frontier, numbers: np.ndarray,
+              given: list[tuple[np.ndarray, list[Any]]] = ()) -> None:
+        """Keep the states of `own` (numbered `numbers`, in increasing order)
+        and those `given` by other partitions (numbers and states, each in
+        increasing order) until they are expanded: a frontier in the order
+        of the states' numbers."""
+        if not given:
+            self.numbers, self.states = numbers, _Held(own)
+            return
+        # the states given, in the order of their numbers (each giver's are)
+        taken = np.concatenate([part[0] for part in given])
+        order = np.argsort(taken, kind="stable")
+        states = _shared(own, [part[1] for part in given])
+        every = np.concatenate([numbers, taken[order]])
+        merged = np.argsort(every, kind="stable")
+        self.numbers = every[merged]
+        self.states = _Held(own, merged >= len(numbers),
+                            list(map(states.__getitem__, order.tolist())))
 
     def spill(self) -> None:
         """Keep the level held, and every level after, on disk (short of memory)."""
         self.search.directory.everything = True
         self.states.spill()
+
+
+class _Held:
+    """A partition's level: its own new states (a `Frontier`) and those
+    given to it, which come in at their places by number
+    (`from_given`: for each state of the level, whether it was given)."""
+
+    def __init__(self, own: frontier.Frontier, from_given: np.ndarray | None = None,
+                 given: list[Any] = ()) -> None:
+        self.own, self.from_given, self.given = own, from_given, given
+
+    def stream(self) -> Iterator[Any]:
+        """The states in order, each chunk of `own` let go of once read."""
+        own = chain.from_iterable(self.own.take())
+        if self.from_given is None:
+            return own
+        given = iter(self.given)
+        return (next(given) if flag else next(own) for flag in self.from_given.tolist())
+
+    def discard(self) -> None:
+        self.own.discard()
+
+    def spill(self) -> None:
+        self.own.spill()
 
 
 class _Candidates:
@@ -415,9 +466,9 @@ class _Candidates:
     kept here; their fingerprints and keys sent to their owners, a stream
     per owner. A candidate `outside` the bounds is only to be checked, once."""
 
-    def __init__(self, count: int, exact: bool):
+    def __init__(self, count: int, exact: bool, states: frontier.Frontier):
         self.kind = object if exact else np.uint64  # of the fingerprints (`as_array`)
-        self.states: list[Any] = []
+        self.states = states  # as objects, unless the run is short of memory
         self.kinds: list[type | None] = []
         self._keys: list[np.ndarray] = []
         self._owners: list[np.ndarray] = []
@@ -431,7 +482,7 @@ class _Candidates:
         self._fingerprints.append(fingerprints)
         self._keys.append(keys)
         self._outside.append(np.full(len(states), outside))
-        self.states += states
+        self.states.extend(states)
         self.kinds += kinds
 
     def close(self) -> None:
@@ -518,20 +569,22 @@ def _read(path: str) -> Any:
     return value
 
 
-def _shared(parts: list[list[Any]]) -> list[list[Any]]:
-    """The states of `parts` (the first, this process's own; the others,
-    unpickled), those given made of the equal parts held in the first where
-    there are: the caches of the model and of the fingerprints find a part
-    at once only when it is the same object, and a state given passes its
-    parts on to every state it leads to. The parts looked for are those of
-    the first `_SAMPLE` states held: the states of a level share most of
-    their parts, and hashing the parts of every state held cost more than
-    the rest of giving states away."""
-    own = [state for state in parts[0][:_SAMPLE] if type(state) is tuple]
-    held = dict(zip(chain.from_iterable(own), chain.from_iterable(own)))  # at C speed
+def _shared(own: frontier.Frontier, given: list[list[Any]]) -> list[Any]:
+    """The states `given` (unpickled), made of the equal parts of the
+    states held in `own` where there are: the caches of the model and of
+    the fingerprints find a part at once only when it is the same object,
+    and a state given passes its parts on to every state it leads to. The
+    parts looked for are those of the first `_SAMPLE` states held as
+    objects: the states of a level share most of their parts, and hashing
+    the parts of every state held cost more than the rest of giving states
+    away."""
+    lists = chain((chunk for chunk in own.chunks if type(chunk) is list), [own.pending])
+    sample = list(islice(chain.from_iterable(lists), _SAMPLE))
+    tuples = [state for state in sample if type(state) is tuple]
+    held = dict(zip(chain.from_iterable(tuples), chain.from_iterable(tuples)))  # at C speed
     share = held.setdefault
-    return [parts[0]] + [[tuple(map(share, state, state)) if type(state) is tuple else state
-                          for state in given] for given in parts[1:]]
+    return [tuple(map(share, state, state)) if type(state) is tuple else state
+            for state in chain.from_iterable(given)]
 
 
 def _balance(sizes: list[int], speeds: list[float]) -> list[tuple[int, int, int]]:
@@ -566,15 +619,16 @@ def _balance(sizes: list[int], speeds: list[float]) -> list[tuple[int, int, int]
     return transfers
 
 
-def _groups(bounds: list[int], held: Any) -> Any:
-    """The runs of states held of each chunk (`held`, starting at `bounds`)
-    joined into groups of at least `_GROUP` states where there are enough:
-    (where each run of the group starts, and its end; its states)."""
+def _groups(bounds: list[int], held: Iterator[Any]) -> Iterator[tuple[list[int], list[Any]]]:
+    """The runs of states of each chunk (`held`: the states in order; each
+    chunk's run starts at `bounds`) joined into groups of at least
+    `_GROUP` states where there are enough: (where each run of the group
+    starts, and its end; its states)."""
     runs: list[int] = []
     group: list[Any] = []
-    for start, end, states in zip(bounds, bounds[1:], held):
+    for start, end in zip(bounds, bounds[1:]):
         runs.append(start)
-        group += states
+        group += islice(held, end - start)
         if len(group) >= _GROUP:
             yield runs + [end], group
             runs, group = [], []
@@ -641,14 +695,14 @@ class Partitions:
                 part = _Part(search, index, count, self.directory,
                              [s for s, o in zip(frontier, owners) if o == index],
                              np.array([first + k for k, o in enumerate(owners) if o == index],
-                                      dtype=np.uint64), first)
+                                      dtype=np.uint64))
                 _serve(part, theirs)  # never returns
             theirs.close()
             self.children.append((pid, mine))
         self.part = _Part(search, 0, count, self.directory,
                           [s for s, o in zip(frontier, owners) if o == 0],
                           np.array([first + k for k, o in enumerate(owners) if o == 0],
-                                   dtype=np.uint64), first)
+                                   dtype=np.uint64))
 
     def level(self, deadline: float | None, probe_only: bool) -> Level:
         """Expand the level the partitions hold; return the next one's size."""
@@ -727,12 +781,12 @@ class Partitions:
         work = [reply[3] for reply in admitted]
         transfers = _balance(list(map(len, numbers)), self._speeds(work))
         # the others hold their share of the level while this process records it
-        self._send_each([("settle", n, base, transfers) for n in numbers[1:]])
+        self._send_each([("settle", n, transfers) for n in numbers[1:]])
         ordered = everything[order]
         search.pointers.extend(ordered >> np.uint64(_ORDINAL_BITS),
                                ordered & np.uint64(_ORDINALS))
         search._settle(found)
-        self.part.settle(numbers[0], base, transfers)
+        self.part.settle(numbers[0], transfers)
         if transfers:  # every giver has written what it gives
             self._replies(None)
             self._send(("take",))

@@ -307,9 +307,8 @@ class _FirstActor:
     def spill(self) -> None:
         self.partitions._reply(0, None)
 
-    def settle(self, numbers: np.ndarray, level_first: int,
-               transfers: list[tuple[int, int, int]]) -> None:
-        self.partitions._submit(0, ("settle", numbers, level_first, transfers))
+    def settle(self, numbers: np.ndarray, transfers: list[tuple[int, int, int]]) -> None:
+        self.partitions._submit(0, ("settle", numbers, transfers))
         if transfers:  # awaited as the others' are: what it gives must be sent
             self.partitions._reply(0, None)
 
@@ -354,8 +353,7 @@ class _Owner:
         mine = [k for k, owner in enumerate(owners) if owner == self.index]
         self.part = partitioned._Part(search, self.index, self.count, self.directory,
                                       [states[k] for k in mine],
-                                      np.array([first + k for k in mine], dtype=np.uint64),
-                                      first)
+                                      np.array([first + k for k in mine], dtype=np.uint64))
         import ray
 
         return self._done((ray.get_runtime_context().get_node_id(), self.directory), {})

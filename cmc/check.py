@@ -23,7 +23,8 @@ from cmc.options import Seconds, fingerprint_options, ray_option, workers_option
               help="Stop after this many seconds (overrides the spec).")
 @click.option("--memory-limit", type=click.IntRange(min=1), metavar="MIB",
               help="Once the run holds more than MIB mebibytes, keep the levels of states "
-                   "waiting to be expanded on disk (in every process), and if it still holds more, "
+                   "waiting to be expanded on disk (in every process, with the states a "
+                   "partition generated and has yet to hear are new), and if it still holds more, "
                    "stop, as at a bound (incomplete, reporting what it explored). Counted: "
                    "this process's resident memory "
                    "and what each partition process holds of its own, looked at every "

@@ -10,7 +10,7 @@ import pickle
 
 import pytest
 
-from checker import CheckConfig, check, explore, frontier as frontiers, workers
+from checker import CheckConfig, check, explore, frontier as frontiers, partitioned, workers
 from checker.frontier import Frontier, WorkDirectory
 from tests.checker.test_workers import Grid, tiny_chunks
 from tests.spec_runs import outcome
@@ -162,6 +162,26 @@ def test_a_frontier_told_to_spill_writes_its_objects_and_bytes_to_disk_in_order(
     directory.close()
 
 
+def test_a_frontier_gives_its_last_states_from_disk_bytes_and_objects(tmp_path):
+    # states given away before a level is read: objects, pickled in memory
+    # and on disk; a chunk they split keeps its first states as objects
+    directory = WorkDirectory(str(tmp_path))
+    first = frontiers.pack([(1, k) for k in range(3)])
+    states = [(0, k) for k in range(14)]
+    frontier = Frontier(3, states, whole=3, directory=directory, memory=len(first))
+    assert [type(chunk) for chunk in frontier.chunks] == [list, bytes, int, int]
+    assert frontier.pending == [(0, 12), (0, 13)]
+    assert frontier.pop_tail(1) == [(0, 13)]
+    # the rest of pending, a chunk from disk and the last state of another
+    assert frontier.pop_tail(5) == states[8:13]
+    assert [type(chunk) for chunk in frontier.chunks] == [list, bytes, list]
+    assert frontier.pop_tail(2) == states[6:8]  # what the split chunk kept
+    assert len(frontier) == 6 and frontier.states() == states[:6]
+    assert [state for chunk in frontier.take() for state in chunk] == states[:6]
+    assert os.listdir(directory.path) == []  # the file, with the bytes never read
+    directory.close()
+
+
 def test_a_frontier_not_read_to_its_end_leaves_no_file(tmp_path):
     directory = WorkDirectory(str(tmp_path))
     frontier = Frontier(1, [(k,) for k in range(4)], whole=0, directory=directory,
@@ -254,3 +274,69 @@ def test_partitions_past_the_memory_limit_go_on_with_their_levels_on_disk(
         "violated", None, 2)
     assert outcome(limited) == outcome(check(Grid(side=20), config))
     assert len(spilled) == 1 and len({pid for pid, _ in files_made()}) == 2
+
+
+@pytest.fixture
+def spools(monkeypatch):
+    """How the main process's partition holds its candidates at each
+    `hold` and its new states at each `settle`: for each, the sizes of the
+    chunks held as objects, the states pending and the chunks pickled in
+    memory and on disk."""
+    held = []
+
+    def chunks(spool):
+        return ([len(chunk) for chunk in spool.chunks if type(chunk) is list],
+                len(spool.pending), sum(type(chunk) is bytes for chunk in spool.chunks),
+                sum(type(chunk) is int for chunk in spool.chunks))
+
+    hold, settle = partitioned._Part.hold, partitioned._Part.settle
+
+    def holding(part, *arguments):
+        held.append(("candidates", chunks(part.candidates.states)))
+        return hold(part, *arguments)
+
+    def settling(part, *arguments):
+        held.append(("new", chunks(part.won)))
+        return settle(part, *arguments)
+
+    monkeypatch.setattr(partitioned._Part, "hold", holding)
+    monkeypatch.setattr(partitioned._Part, "settle", settling)
+    return held
+
+
+@pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
+def test_partitions_hold_their_new_states_as_a_level_and_candidates_as_objects(
+        spools, equal_speeds):
+    # new states within the partition's share of the budget of objects (4
+    # states for 2 partitions: a chunk of 2), the rest pickled; candidates
+    # as objects
+    config = CheckConfig(keep_going=True)
+    with tiny_chunks(2, whole=4):
+        shared = check(Grid(side=20), dataclasses.replace(config, workers=2))
+    assert outcome(shared) == outcome(check(Grid(side=20), config))
+    new = [chunks for kind, chunks in spools if kind == "new"]
+    candidates = [chunks for kind, chunks in spools if kind == "candidates"]
+    assert len(new) == len(candidates) == 38  # the levels shared
+    assert all(lists in ([], [2]) and pending <= 1 and not disk
+               for lists, pending, _, disk in new)
+    assert max(pickled for _, _, pickled, _ in new) == 4
+    # up to 11 candidates of a level, past the budget of 2 and all objects
+    assert max(sum(lists) + pending for lists, pending, _, _ in candidates) == 11
+    assert all(not pickled and not disk for _, _, pickled, disk in candidates)
+
+
+@pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
+def test_partitions_past_the_memory_limit_hold_candidates_and_new_states_on_disk(
+        monkeypatch, spools, growing, equal_speeds):
+    monkeypatch.setattr(workers, "private_memory", lambda: 0)
+    config = CheckConfig(keep_going=True)
+    with tiny_chunks(2, whole=4):
+        limited = check(Grid(side=20), dataclasses.replace(config, memory_limit=10 * MIB,
+                                                           workers=2))
+    assert outcome(limited) == outcome(check(Grid(side=20), config))
+    # once the levels went to disk, every chunk of candidates and new states
+    # did (from the fourth level shared on), where they were objects before
+    first = next(k for k, (_, chunks) in enumerate(spools) if chunks[3])
+    assert (len(spools), first) == (76, 6)
+    assert all(lists for _, (lists, _, _, _) in spools[:first])
+    assert all(not lists and not pickled for _, (lists, _, pickled, _) in spools[first:])

@@ -309,16 +309,14 @@ def test_partitions_over_their_share_give_the_surplus_to_those_under_it():
 def test_a_partition_expands_its_runs_of_small_chunks_together():
     # runs of 100, 100, 300, 20 and 10 states of five chunks, from position 0
     bounds = [0, 100, 200, 500, 520, 530]
-    held = [list(range(low, high)) for low, high in zip(bounds, bounds[1:])]
-    groups = list(partitioned._groups(bounds, held))
+    groups = list(partitioned._groups(bounds, iter(range(530))))
     # 200 states are too few for a batch (_GROUP = 256): the third run joins
     # them; the last two runs are all that is left
     assert [runs for runs, _ in groups] == [[0, 100, 200, 500], [500, 520, 530]]
     assert [states for _, states in groups] == [list(range(500)), list(range(500, 530))]
     # runs as large as a batch are expanded one by one
-    large = [list(range(300)), list(range(300, 600))]
-    assert list(partitioned._groups([0, 300, 600], large)) == [
-        ([0, 300], large[0]), ([300, 600], large[1])]
+    assert list(partitioned._groups([0, 300, 600], iter(range(600)))) == [
+        ([0, 300], list(range(300))), ([300, 600], list(range(300, 600)))]
 
 
 @pytest.mark.parametrize("count", [2, 3, 7])
