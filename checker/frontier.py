@@ -180,16 +180,16 @@ class Frontier:
     def pop_tail(self, n: int) -> list[Any]:
         """The last `n` states, in order, taken out of a level not read yet
         (states given away, or past where the level is cut); those of a
-        chunk they split stay as objects, the chunk's last."""
+        chunk they split stay, as objects."""
         taken: list[list[Any]] = []  # from the end
         self.count -= n
         while n > 0:
-            if self.pending:
-                states, self.pending = self.pending, []
-            else:
-                states = self._last()
-            if len(states) > n:
-                kept, states = states[:len(states) - n], states[len(states) - n:]
+            pending = bool(self.pending)
+            states = self.pending if pending else self._last()
+            kept, states = states[:max(0, len(states) - n)], states[max(0, len(states) - n):]
+            if pending:
+                self.pending = kept
+            elif kept:
                 self.chunks.append(kept)
             taken.append(states)
             n -= len(states)
@@ -197,18 +197,19 @@ class Frontier:
 
     def _last(self) -> list[Any]:
         """The last chunk, removed: read back from the end of the level's
-        file if it is there (the file keeps its bytes, which are never read)."""
+        file if it is there (and cut from it)."""
         chunk = self.chunks.pop()
         if type(chunk) is int:
+            self.written -= chunk
             try:
                 if self.writer is not None:
                     self.writer.flush()
-                with open(self.path, "rb") as file:
-                    file.seek(self.written - chunk)
+                with open(self.path, "r+b") as file:
+                    file.seek(self.written)
                     chunk = file.read(chunk)
+                    file.truncate(self.written)
             except OSError as error:
                 raise SpillFailed(f"cannot read {self.path}: {error.strerror}") from None
-            self.written -= len(chunk)
         elif type(chunk) is bytes:
             self.held -= len(chunk)
         return unpack(chunk)

@@ -171,14 +171,19 @@ def test_a_frontier_gives_its_last_states_from_disk_bytes_and_objects(tmp_path):
     frontier = Frontier(3, states, whole=3, directory=directory, memory=len(first))
     assert [type(chunk) for chunk in frontier.chunks] == [list, bytes, int, int]
     assert frontier.pending == [(0, 12), (0, 13)]
-    assert frontier.pop_tail(1) == [(0, 13)]
+    assert frontier.pop_tail(1) == [(0, 13)] and frontier.pending == [(0, 12)]
     # the rest of pending, a chunk from disk and the last state of another
     assert frontier.pop_tail(5) == states[8:13]
     assert [type(chunk) for chunk in frontier.chunks] == [list, bytes, list]
+    [level] = os.listdir(directory.path)
+    assert os.path.getsize(os.path.join(directory.path, level)) == 0  # cut from the file
     assert frontier.pop_tail(2) == states[6:8]  # what the split chunk kept
     assert len(frontier) == 6 and frontier.states() == states[:6]
-    assert [state for chunk in frontier.take() for state in chunk] == states[:6]
-    assert os.listdir(directory.path) == []  # the file, with the bytes never read
+    frontier.extend([(2, k) for k in range(4)])  # on disk again, read in order
+    assert frontier.on_disk == 1
+    assert [state for chunk in frontier.take() for state in chunk] == states[:6] + [
+        (2, k) for k in range(4)]
+    assert os.listdir(directory.path) == []  # the file, once read
     directory.close()
 
 
