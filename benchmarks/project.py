@@ -57,6 +57,7 @@ class Projection:
     distinct_states: int
     seconds: float  # the partitioned run's, here
     cpu_seconds: float  # of every process
+    steps_cpu_seconds: float  # of every process in the steps
     levels: int  # partitioned
     parts: dict[str, float] = field(default_factory=dict)  # projected seconds
 
@@ -91,7 +92,9 @@ def project(path: str, workers: int) -> Projection:
         parts["main between steps"] += max(0.0, main_cpu - own)
         for step in STEPS:
             parts[step] += max(record.get(f"{level}:{step}", 0.0) for record in records)
-    return Projection(path, workers, result.stats.distinct_states, seconds, cpu,
+    steps_cpu = sum(seconds for record in records for name, seconds in record.items()
+                    if name.split(":")[1] in STEPS)
+    return Projection(path, workers, result.stats.distinct_states, seconds, cpu, steps_cpu,
                       len(main["levels"]), dict(parts))
 
 
@@ -99,7 +102,9 @@ class _Recording:
     """While in effect, the partitioned search records each process's CPU
     time by (level, step), the main process's in each level and the time
     its forks took; the children write theirs into `folder` after each
-    step (they are killed, not ended, when the run is over)."""
+    step (they are killed, not ended, when the run is over). A step run
+    within another (`take` within `settle` where no states are given) is
+    counted as its own, not the outer one's."""
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
@@ -112,15 +117,19 @@ class _Recording:
     def __enter__(self) -> dict[str, Any]:
         main, folder = self.main, self.folder
         originals = {name: run for _, name, run in self.saved}
+        inner = [0.0]  # CPU time of the steps run within the current one
 
         def timed(step: str) -> Any:
             def step_timed(self: Any, *arguments: Any) -> Any:
-                level, started = self.level, time.process_time()
+                level, started, outer = self.level, time.process_time(), inner[0]
+                inner[0] = 0.0
                 try:
                     return originals[step](self, *arguments)
                 finally:
+                    spent = time.process_time() - started
                     record = main["steps"] if self.index == 0 else _child_steps
-                    record[f"{level}:{step}"] += time.process_time() - started
+                    record[f"{level}:{step}"] += spent - inner[0]
+                    inner[0] = outer + spent
                     if self.index:
                         _write(folder, self.index, record)
             return step_timed

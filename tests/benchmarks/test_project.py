@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import time
 
 import pytest
 
@@ -28,10 +29,28 @@ def test_a_run_is_projected_from_its_levels_steps():
     assert all(seconds >= 0 for seconds in run.parts.values())
     assert run.projected == sum(run.parts.values())
     # each step's slowest process, level by level, spent at most what all did
-    assert sum(run.parts[step] for step in project.STEPS) <= run.cpu_seconds
+    assert sum(run.parts[step] for step in project.STEPS) <= run.steps_cpu_seconds
+    assert run.steps_cpu_seconds <= run.cpu_seconds
     # the search is as it was
     assert {step: getattr(partitioned._Part, step) for step in project.STEPS} == steps
     assert partitioned.Partitions.level is level
+
+
+def test_a_step_run_within_another_is_counted_as_its_own(monkeypatch):
+    # where no states are given, `settle` takes the level itself: that
+    # `take` (made to spend 20 ms of CPU here) is counted as take's
+    take = partitioned._Part.take
+
+    def slow_take(part):
+        started = time.process_time()
+        while time.process_time() - started < 0.02:
+            pass
+        take(part)
+
+    monkeypatch.setattr(partitioned._Part, "take", slow_take)
+    run = project.project(PAXOS, 2)
+    assert run.parts["take"] >= 0.02 * run.levels
+    assert run.parts["settle"] < 0.005 * run.levels
 
 
 def test_the_command_prints_a_row_and_the_parts(monkeypatch, capsys):
