@@ -186,7 +186,8 @@ class Frontier:
         while n > 0:
             pending = bool(self.pending)
             states = self.pending if pending else self._last()
-            kept, states = states[:max(0, len(states) - n)], states[max(0, len(states) - n):]
+            cut = max(0, len(states) - n)
+            kept, states = states[:cut], states[cut:]
             if pending:
                 self.pending = kept
             elif kept:
