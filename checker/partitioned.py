@@ -152,16 +152,16 @@ class _Part:
         # generating and checking steps and states (`Partitions.gain`)
         self.working = 0.0
 
-    def _spool(self, whole: bool = True) -> frontier.Frontier:
+    def _spool(self, bounded: bool = True) -> frontier.Frontier:
         """States in order (a level, or its new states), held as a level is:
         past this partition's share of the budgets pickled, and then on disk
-        in the run's work directory (`checker.frontier`). Not `whole` (a
+        in the run's work directory (`checker.frontier`). Not `bounded` (a
         level's candidates): as objects, unless the run is short of memory
         (then on disk, as every level): pickling the candidates past the
         budget, to be read back and checked, cost Paxos 3×2×4 with two
         processes 12-20% more time for 7-10% less memory (docs/scale.md)."""
-        return frontier.Frontier(_chunk(), whole=frontier.WHOLE // self.count if whole else _ALL,
-                                 memory=frontier.MEMORY // self.count,
+        whole = frontier.WHOLE // self.count if bounded else _ALL
+        return frontier.Frontier(_chunk(), whole=whole, memory=frontier.MEMORY // self.count,
                                  directory=self.search.directory)
 
     def _path(self, stage: str, source: int, target: int) -> str:
@@ -178,7 +178,7 @@ class _Part:
         bound_stops: Counter = Counter()
         self.expanded = len(self.numbers)
         self.working = 0.0
-        self.candidates = _Candidates(self.count, search.config.exact, self._spool(whole=False))
+        self.candidates = _Candidates(self.count, search.config.exact, self._spool(bounded=False))
         overdue = False
         # the chunks of the level (as one process numbers them) are counted
         # apart, so that counts can be cut where one process stops; they are
