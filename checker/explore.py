@@ -43,7 +43,7 @@ import sys
 import time
 from collections import Counter
 from itertools import chain, compress, repeat
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from checker import checkpoint, partitioned, workers
 from checker.checkpoint import Checkpoints
@@ -694,18 +694,26 @@ class _Search:
     def _check_states(self, states: list[Any], parents: list[int], ordinals: list[int],
                       step_numbers: list[int], found: dict[str, _Found]) -> None:
         """Check the invariants and reachability properties on `states`
-        (reached by the given steps), one property over all of them at a
-        time: the predicate is mapped at C speed and only a failure is
-        looked at closely."""
+        (reached by the given steps), recording the first failure (or
+        witness) of each."""
+        for prop, outcomes, reached in self._outcomes(states):
+            k = next(k for k, outcome in enumerate(outcomes) if bool(outcome) is reached)
+            _first(found, prop.name, (step_numbers[k], 1), (parents[k], ordinals[k]),
+                   states[k], None if reached else reason_of(outcomes[k]))
+
+    def _outcomes(self, states: list[Any]) -> Iterator[tuple[Property, list[Any], bool]]:
+        """Each invariant that some of `states` fail, and each reachability
+        property that some reach (`reached`), with its outcome on every
+        state: one property over all of them at a time, the predicate
+        mapped at C speed, and only a failure looked at closely."""
         for prop, predicate in self.invariants:
             outcomes = self._evaluate(prop, predicate, states)
-            _first_failure(found, prop, outcomes, states, parents, ordinals, step_numbers, 1)
+            if not all(outcomes):
+                yield prop, outcomes, False
         for prop, predicate in self.reachables:
             outcomes = self._evaluate(prop, predicate, states)
             if any(outcomes):
-                k = next(k for k, outcome in enumerate(outcomes) if outcome)
-                _first(found, prop.name, (step_numbers[k], 1), (parents[k], ordinals[k]),
-                       states[k], None)
+                yield prop, outcomes, True
 
     def _evaluate(self, prop: Property, predicate: Callable[..., Any],
                   *arguments: Any) -> list[Any]:

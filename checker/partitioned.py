@@ -11,7 +11,8 @@ exact run, `config.exact`, a state is its own fingerprint and travels). A
 level goes in four steps, with the main process as the barrier between them:
 
 1. *expand*: every process expands the states it holds, checks the steps
-   and keeps each successor not visited as a *candidate*; it sends its
+   and keeps each successor not visited as a *candidate*, checked as a new
+   state is (as it is generated, while it is in the CPU's caches); it sends its
    owner the candidate's fingerprint, *key* and action. A candidate sent
    to another owner joins the sender's visited set: it is never worth
    sending again (an earlier key wins anyway, and one sent at an earlier
@@ -19,8 +20,11 @@ level goes in four steps, with the main process as the barrier between them:
 2. *admit*: every owner sorts what it was sent by key, keeps the first of
    each fingerprint not yet visited, and tells each process which of its
    candidates won: that process keeps the new state.
-3. *hold*: every process checks the new states it keeps and sends their
-   keys to the main process.
+3. *hold*: every process keeps the candidates that won as its new states
+   (where they are: in its spool of candidates, held as a level is) and
+   sends their keys to the main process, with the first failure of each
+   property among them (one that lost is a state met first elsewhere,
+   which fails there too).
 4. *settle*: the main process numbers the new states (below) and tells each
    process the numbers of its own. A process keeps the states whose first
    step it generated, so shares drift apart (one with more states
@@ -74,8 +78,6 @@ _SAMPLE = 4096
 #: The fewest states a partition expands in one batch where it holds
 #: fewer of a chunk (`_groups`).
 _GROUP = 256
-#: States held as objects by a spool with no budget (`_Part._spool`).
-_ALL = 1 << 62
 #: How far over an equal share of a level a partition may keep before it
 #: gives the surplus away (`_balance`): a level waits for the slowest.
 BALANCE = 1.01
@@ -136,7 +138,7 @@ class _Part:
         search.outside_owned = True
         level = self._spool()
         level.extend(states)
-        self._hold(level, numbers)
+        self._hold(_Won(level), numbers)
         self.level = 0
         # this level's candidates: successors generated here, kept here, whose
         # owners decide which are new (`_Candidates`)
@@ -144,7 +146,8 @@ class _Part:
         self.own: tuple = ()  # the candidates that this partition owns itself
         self.winners: np.ndarray | None = None  # which of those are new
         # the level's new states kept here, until they are numbered
-        self.won: frontier.Frontier | None = None
+        self.won: _Won | None = None
+        self.probe_only = False  # the level is at the depth bound
         self.pending: tuple = ()  # the level settled, until it is held (`take`)
         self.expanding = 0.0  # seconds spent expanding the level
         self.expanded = 0  # states expanded at the level
@@ -152,24 +155,25 @@ class _Part:
         # generating and checking steps and states (`Partitions.gain`)
         self.working = 0.0
 
-    def _spool(self, bounded: bool = True) -> frontier.Frontier:
-        """States in order (a level, or its new states), held as a level is:
-        past this partition's share of the budgets pickled, and then on disk
-        in the run's work directory (`checker.frontier`). Not `bounded` (a
-        level's candidates): as objects, unless the run is short of memory
-        (then on disk, as every level): pickling the candidates past the
-        budget, to be read back and checked, cost Paxos 3×2×4 with two
-        processes 12-20% more time for 7-10% less memory (docs/scale.md)."""
-        whole = frontier.WHOLE // self.count if bounded else _ALL
-        return frontier.Frontier(_chunk(), whole=whole, memory=frontier.MEMORY // self.count,
+    def _spool(self) -> frontier.Frontier:
+        """States in order (a level, or the candidates that become the
+        next), held as a level is: past this partition's share of the
+        budgets pickled, and then on disk in the run's work directory
+        (`checker.frontier`)."""
+        return frontier.Frontier(_chunk(), whole=frontier.WHOLE // self.count,
+                                 memory=frontier.MEMORY // self.count,
                                  directory=self.search.directory)
 
     def _path(self, stage: str, source: int, target: int) -> str:
         return os.path.join(self.directory, f"{self.level}-{stage}-{source}-{target}")
 
-    def expand(self, level_first: int, shown: set[str], deadline: float | None) -> tuple:
-        """Expand this partition's frontier: (findings, generated steps
-        by chunk and action (`_Table`), bound stops by chunk, overdue)."""
+    def expand(self, level_first: int, shown: set[str], deadline: float | None,
+               probe_only: bool) -> tuple:
+        """Expand this partition's frontier: (findings of the steps,
+        generated steps by chunk and action (`_Table`), bound stops by
+        chunk, overdue). At the depth bound (`probe_only`) the candidates
+        within the bounds are neither checked nor kept (one process only
+        looks for the first)."""
         started = time.perf_counter()
         search = self.search
         search._activate(shown)
@@ -178,7 +182,8 @@ class _Part:
         bound_stops: Counter = Counter()
         self.expanded = len(self.numbers)
         self.working = 0.0
-        self.candidates = _Candidates(self.count, search.config.exact, self._spool(bounded=False))
+        self.probe_only = probe_only
+        self.candidates = _Candidates(self.count, search.config.exact, self._spool())
         overdue = False
         # the chunks of the level (as one process numbers them) are counted
         # apart, so that counts can be cut where one process stops; they are
@@ -266,6 +271,7 @@ class _Part:
         them where no symmetry maps states to others)."""
         fingerprints, states, parents, ordinals = steps
         exact = self.search.config.exact
+        candidates = self.candidates
         fingerprints = as_array(fingerprints, exact)
         owners = owners_of(fingerprints, self.count, exact)
         foreign = np.flatnonzero(owners != self.index)
@@ -281,8 +287,30 @@ class _Part:
             states, parents, ordinals, kinds = (
                 list(map(values.__getitem__, picked))
                 for values in (states, parents, ordinals, kinds))
-        self.candidates.add(owners, fingerprints, self._keys(parents, ordinals), states,
-                            kinds, outside)
+        keys = self._keys(parents, ordinals)
+        kept = not (outside or self.probe_only)
+        first = candidates.add(owners, fingerprints, keys, states, kinds, outside, kept)
+        if kept:
+            working = time.process_time()
+            self._check(states, keys, first)
+            self.working += time.process_time() - working
+
+    def _check(self, states: list[Any], keys: np.ndarray, first: int) -> None:
+        """Check candidates within the bounds (numbered from `first`;
+        `keys`: of their steps) as one process checks new states, keeping
+        every failure (and witness): `hold` reports the first of those that
+        won. (A candidate that loses is checked too: it is where it was
+        generated, with the CPU's caches warm, and not kept as an object
+        until the owners decide; checking is a small part of a level.)"""
+        from checker import explore
+        found = self.candidates.found
+        for prop, outcomes, reached in self.search._outcomes(states):
+            for k, outcome in enumerate(outcomes):
+                if bool(outcome) is reached:
+                    key = int(keys[k])
+                    found.append((first + k, prop.name, explore._Found(
+                        (key, 1), (key >> _ORDINAL_BITS, key & _ORDINALS), states[k],
+                        None if reached else explore.reason_of(outcome))))
 
     def _keys(self, parents: list[int], ordinals: list[int]) -> np.ndarray:
         """The keys of steps from this partition's states (`parents`: their
@@ -328,13 +356,15 @@ class _Part:
     def hold(self, probe_only: bool) -> tuple:
         """The candidates generated here that won, the new states this
         partition keeps, in key order: (their keys, the actions of the steps
-        to them (`_Tally`), findings, and this partition's work on the level: seconds
-        spent expanding, states expanded, CPU seconds generating and
-        checking). They are checked, unless at the depth bound
-        (`probe_only`), as in one process, and kept until they are numbered
-        (`settle`) as a level is: past a budget pickled, then on disk."""
-        won = []
+        to them (`_Tally`), the first failure (or witness) of each property
+        among them and among those outside the bounds that won (checked
+        now), and this
+        partition's work on the level: seconds spent expanding, states
+        expanded, CPU seconds generating and checking). They stay where
+        they are, among the candidates kept (`_Won`), until they are
+        numbered (`settle`); at the depth bound (`probe_only`) none is kept."""
         candidates, self.candidates = self.candidates, None
+        won = []
         for owner in range(self.count):
             # which of the candidates in its stream the owner chose
             winners = (self.winners if owner == self.index
@@ -342,36 +372,28 @@ class _Part:
             won.append(candidates.streams[owner][winners])
         # candidates are numbered in the order they were generated: key order
         chosen = np.sort(np.concatenate(won))
-        outside = candidates.outside[chosen]
-        keys = candidates.keys[chosen]
+        is_won = np.zeros(candidates.size, dtype=bool)
+        is_won[chosen] = True
         found: dict[str, Any] = {}
-        kept = self.won = self._spool()
-        working = time.process_time()
-        spool, low = candidates.states, 0
-        try:
-            # a chunk of candidates at a time, as they were generated: each
-            # property goes over the new states of the chunk while they are
-            # in the CPU's caches
-            for chunk in spool.take():
-                start, low = low, low + len(chunk)
-                first, end = np.searchsorted(chosen, [start, low]).tolist()
-                if first == end:
-                    continue
-                picked = list(map(chunk.__getitem__, (chosen[first:end] - start).tolist()))
-                beyond = outside[first:end]
-                for checking in ([beyond] if probe_only else [beyond, ~beyond]):
-                    if checking.any():
-                        at = keys[first:end][checking]
-                        self.search._check_states(
-                            list(compress(picked, checking.tolist())),
-                            (at >> np.uint64(_ORDINAL_BITS)).tolist(),
-                            (at & np.uint64(_ORDINALS)).tolist(), at.tolist(), found)
-                if not probe_only:
-                    kept.extend(list(compress(picked, (~beyond).tolist())))
-        finally:
-            spool.discard()
-        self.working += time.process_time() - working
-        new = chosen[~outside]
+        for number, name, occurrence in candidates.found:
+            if is_won[number]:
+                _first(found, name, occurrence)
+        # those outside the bounds that won are checked, each once in all
+        beyond = chosen[candidates.outside[chosen]]
+        if len(beyond):
+            working = time.process_time()
+            at = candidates.keys[beyond]
+            positions = (np.cumsum(candidates.outside) - 1)[beyond]
+            self.search._check_states(
+                list(map(candidates.beyond.__getitem__, positions.tolist())),
+                (at >> np.uint64(_ORDINAL_BITS)).tolist(), (at & np.uint64(_ORDINALS)).tolist(),
+                at.tolist(), found)
+            self.working += time.process_time() - working
+        if probe_only:
+            candidates.states.discard()
+        else:
+            self.won = _Won(candidates.states, is_won[~candidates.outside])
+        new = chosen[~candidates.outside[chosen]]
         return (candidates.keys[new], _Tally.of(list(map(candidates.kinds.__getitem__,
                                                          new.tolist()))),
                 found, (self.expanding, self.expanded, self.working))
@@ -411,7 +433,7 @@ class _Part:
         states = list(self.states.stream())
         return self.numbers, states, self.search.store.entries()
 
-    def _hold(self, own: frontier.Frontier, numbers: np.ndarray,
+    def _hold(self, own: _Won, numbers: np.ndarray,
               given: list[tuple[np.ndarray, list[Any]]] = ()) -> None:
         """Keep the states of `own` (numbered `numbers`, in increasing order)
         and those `given` by other partitions (numbers and states, each in
@@ -423,7 +445,7 @@ class _Part:
         # the states given, in the order of their numbers (each giver's are)
         taken = np.concatenate([part[0] for part in given])
         order = np.argsort(taken, kind="stable")
-        states = _shared(own, [part[1] for part in given])
+        states = _shared(own.spool, [part[1] for part in given])
         every = np.concatenate([numbers, taken[order]])
         merged = np.argsort(every, kind="stable")
         self.numbers = every[merged]
@@ -436,18 +458,54 @@ class _Part:
         self.states.spill()
 
 
+class _Won:
+    """The new states a partition keeps of a level: the candidates it kept
+    (within the bounds), as they were generated (`spool`), and which of
+    them won (`mask`). They are not copied: the candidates that lost stay
+    until the level is expanded, and are passed over then."""
+
+    def __init__(self, spool: frontier.Frontier, mask: np.ndarray | None = None) -> None:
+        self.spool = spool
+        self.mask = np.ones(len(spool), dtype=bool) if mask is None else mask
+        self.count = int(np.count_nonzero(self.mask))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def pop_tail(self, n: int) -> list[Any]:
+        """The last `n` states, in order, taken out (`Frontier.pop_tail`),
+        with the candidates that lost among them."""
+        if n <= 0:
+            return []
+        cut = int(np.flatnonzero(self.mask)[self.count - n])
+        states = self.spool.pop_tail(len(self.spool) - cut)
+        taken, self.mask = self.mask[cut:], self.mask[:cut]
+        self.count -= n
+        return list(compress(states, taken.tolist()))
+
+    def stream(self) -> Iterator[Any]:
+        """The states in order, each chunk let go of once read."""
+        return compress(chain.from_iterable(self.spool.take()), self.mask.tolist())
+
+    def discard(self) -> None:
+        self.spool.discard()
+
+    def spill(self) -> None:
+        self.spool.spill()
+
+
 class _Held:
-    """A partition's level: its own new states (a `Frontier`) and those
+    """A partition's level: its own new states (`_Won`) and those
     given to it, which come in at their places by number
     (`from_given`: for each state of the level, whether it was given)."""
 
-    def __init__(self, own: frontier.Frontier, from_given: np.ndarray | None = None,
+    def __init__(self, own: _Won, from_given: np.ndarray | None = None,
                  given: list[Any] = ()) -> None:
         self.own, self.from_given, self.given = own, from_given, given
 
     def stream(self) -> Iterator[Any]:
         """The states in order, each chunk of `own` let go of once read."""
-        own = chain.from_iterable(self.own.take())
+        own = self.own.stream()
         if self.from_given is None:
             return own
         given = iter(self.given)
@@ -462,13 +520,19 @@ class _Held:
 
 class _Candidates:
     """A level's candidates generated in one process, numbered in the order
-    they were generated (key order): their states, action types and keys
-    kept here; their fingerprints and keys sent to their owners, a stream
-    per owner. A candidate `outside` the bounds is only to be checked, once."""
+    they were generated (key order): their states (those to be kept: within
+    the bounds, but at the depth bound), action types and keys kept here,
+    with every failure (or witness) of a property among them; their
+    fingerprints and keys sent to their owners, a stream per owner. A
+    candidate `outside` the bounds is only to be checked, once."""
 
     def __init__(self, count: int, exact: bool, states: frontier.Frontier):
         self.kind = object if exact else np.uint64  # of the fingerprints (`as_array`)
-        self.states = states  # as objects, unless the run is short of memory
+        self.states = states  # held as a level is: they become the next
+        self.beyond: list[Any] = []  # those outside the bounds
+        self.size = 0
+        #: (candidate's number, property, occurrence) (`_Part._check`)
+        self.found: list[tuple[int, str, Any]] = []
         self.kinds: list[type | None] = []
         self._keys: list[np.ndarray] = []
         self._owners: list[np.ndarray] = []
@@ -477,13 +541,20 @@ class _Candidates:
         self.count = count
 
     def add(self, owners: np.ndarray, fingerprints: np.ndarray, keys: np.ndarray,
-            states: list[Any], kinds: list[type | None], outside: bool = False) -> None:
+            states: list[Any], kinds: list[type | None], outside: bool, kept: bool) -> int:
+        """Number the candidates `states` (their states `kept` or not): the
+        first's number."""
         self._owners.append(owners)
         self._fingerprints.append(fingerprints)
         self._keys.append(keys)
         self._outside.append(np.full(len(states), outside))
-        self.states.extend(states)
+        if outside:
+            self.beyond += states
+        elif kept:
+            self.states.extend(states)
         self.kinds += kinds
+        first, self.size = self.size, self.size + len(states)
+        return first
 
     def close(self) -> None:
         """The level's candidates are all here: join what the chunks added,
@@ -712,8 +783,9 @@ class Partitions:
             shown.add(BOUND_STOP.name)
         level_first = self.first
         started = time.perf_counter()
-        self._send(("expand", level_first, shown, deadline))
-        replies = [self.part.expand(level_first, shown, deadline)] + self._replies(deadline)
+        self._send(("expand", level_first, shown, deadline, probe_only))
+        replies = [self.part.expand(level_first, shown, deadline, probe_only)]
+        replies += self._replies(deadline)
         if any(reply[-1] for reply in replies):  # overdue
             search.stopped_by = "time_limit"
             return Level(0)

@@ -213,9 +213,9 @@ class RayPartitions(partitioned.Partitions):
         kind = message[0]
         if kind == "expand":
             # an actor's clock is its node's: it gets the seconds left
-            level_first, shown, deadline = message[1:]
+            level_first, shown, deadline, probe_only = message[1:]
             message = (kind, level_first, shown,
-                       None if deadline is None else deadline - time.monotonic())
+                       None if deadline is None else deadline - time.monotonic(), probe_only)
             inbox = None
         if kind in partitioned.READS:
             inbox = {source: sent.get(index) for source, sent in enumerate(self.outgoing)
@@ -295,7 +295,8 @@ class _FirstActor:
     def __init__(self, partitions: RayPartitions):
         self.partitions = partitions
 
-    def expand(self, level_first: int, shown: set[str], deadline: float | None) -> tuple:
+    def expand(self, level_first: int, shown: set[str], deadline: float | None,
+               probe_only: bool) -> tuple:
         return self.partitions._reply(0, deadline)
 
     def admit(self, probe_only: bool) -> None:
@@ -377,9 +378,9 @@ class _Owner:
                     if inbox[source] is not None:
                         file.write(fetched.pop())
         if kind == "expand":
-            level_first, shown, seconds_left = request[1:]
+            level_first, shown, seconds_left, probe_only = request[1:]
             deadline = None if seconds_left is None else time.monotonic() + seconds_left
-            reply = part.expand(level_first, shown, deadline)
+            reply = part.expand(level_first, shown, deadline, probe_only)
         elif kind == "spill":
             part.spill()
             frontier.release_memory()

@@ -283,51 +283,38 @@ def test_partitions_past_the_memory_limit_go_on_with_their_levels_on_disk(
 
 @pytest.fixture
 def spools(monkeypatch):
-    """How the main process's partition holds its candidates at each
-    `hold` and its new states at each `settle`: for each, the sizes of the
-    chunks held as objects, the states pending and the chunks pickled in
-    memory and on disk."""
+    """How the main process's partition holds its candidates (which become
+    its new states) at each `hold`: the sizes of the chunks held as
+    objects, the states pending, and the chunks pickled in memory and on
+    disk."""
     held = []
-
-    def chunks(spool):
-        return ([len(chunk) for chunk in spool.chunks if type(chunk) is list],
-                len(spool.pending), sum(type(chunk) is bytes for chunk in spool.chunks),
-                sum(type(chunk) is int for chunk in spool.chunks))
-
-    hold, settle = partitioned._Part.hold, partitioned._Part.settle
+    hold = partitioned._Part.hold
 
     def holding(part, *arguments):
-        held.append(("candidates", chunks(part.candidates.states)))
+        spool = part.candidates.states
+        held.append(([len(chunk) for chunk in spool.chunks if type(chunk) is list],
+                     len(spool.pending), sum(type(chunk) is bytes for chunk in spool.chunks),
+                     sum(type(chunk) is int for chunk in spool.chunks)))
         return hold(part, *arguments)
 
-    def settling(part, *arguments):
-        held.append(("new", chunks(part.won)))
-        return settle(part, *arguments)
-
     monkeypatch.setattr(partitioned._Part, "hold", holding)
-    monkeypatch.setattr(partitioned._Part, "settle", settling)
     return held
 
 
 @pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
-def test_partitions_hold_their_new_states_as_a_level_and_candidates_as_objects(
-        spools, equal_speeds):
-    # new states within the partition's share of the budget of objects (4
-    # states for 2 partitions: a chunk of 2), the rest pickled; candidates
-    # as objects
+def test_partitions_hold_their_candidates_as_a_level(spools, equal_speeds):
+    # within the partition's share of the budget of objects (4 states for 2
+    # partitions: a chunk of 2), the rest pickled
     config = CheckConfig(keep_going=True)
     with tiny_chunks(2, whole=4):
         shared = check(Grid(side=20), dataclasses.replace(config, workers=2))
     assert outcome(shared) == outcome(check(Grid(side=20), config))
-    new = [chunks for kind, chunks in spools if kind == "new"]
-    candidates = [chunks for kind, chunks in spools if kind == "candidates"]
-    assert len(new) == len(candidates) == 38  # the levels shared
+    assert len(spools) == 38  # the levels shared
     assert all(lists in ([], [2]) and pending <= 1 and not disk
-               for lists, pending, _, disk in new)
-    assert max(pickled for _, _, pickled, _ in new) == 4
-    # up to 11 candidates of a level, past the budget of 2 and all objects
-    assert max(sum(lists) + pending for lists, pending, _, _ in candidates) == 11
-    assert all(not pickled and not disk for _, _, pickled, disk in candidates)
+               for lists, pending, _, disk in spools)
+    # up to 11 candidates of a level: 2 as objects, 8 pickled, 1 pending
+    assert max(2 * pickled + sum(lists) + pending for lists, pending, pickled, _ in spools) == 11
+    assert max(pickled for _, _, pickled, _ in spools) == 4
 
 
 @pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
@@ -339,9 +326,9 @@ def test_partitions_past_the_memory_limit_hold_candidates_and_new_states_on_disk
         limited = check(Grid(side=20), dataclasses.replace(config, memory_limit=10 * MIB,
                                                            workers=2))
     assert outcome(limited) == outcome(check(Grid(side=20), config))
-    # once the levels went to disk, every chunk of candidates and new states
-    # did (from the fourth level shared on), where they were objects before
-    first = next(k for k, (_, chunks) in enumerate(spools) if chunks[3])
-    assert (len(spools), first) == (76, 6)
-    assert all(lists for _, (lists, _, _, _) in spools[:first])
-    assert all(not lists and not pickled for _, (lists, _, pickled, _) in spools[first:])
+    # once the levels went to disk, every chunk of candidates did (from the
+    # fourth level shared on), where they were objects and pickled before
+    first = next(k for k, chunks in enumerate(spools) if chunks[3])
+    assert (len(spools), first) == (38, 3)
+    assert all(lists for lists, _, _, _ in spools[:first])
+    assert all(not lists and not pickled for lists, _, pickled, _ in spools[first:])
