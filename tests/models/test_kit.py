@@ -4,6 +4,7 @@ author can make (each a `ModelDefinitionError` saying what to fix)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import pytest
@@ -60,6 +61,31 @@ def test_a_message_set_keeps_every_message_and_shares_equal_sets():
     assert network.send(one, ((0, Entry(1, 0)),)) is one  # sending again changes nothing
     assert network.send(empty, ((0, Entry(1, 0)),))[0] is one[0]  # one shared set
     assert network.receive(one, 0, Entry(1, 0)) is one
+
+
+class Asked(NamedTuple):
+    to: Server
+    n: int
+    dst = "to"
+
+
+class Told(NamedTuple):  # equal to an Asked with equal fields, as tuples are
+    to: Server
+    n: int
+    dst = "to"
+
+
+def test_a_message_set_shares_each_receivers_equal_part_by_type():
+    network = MessageSet().bind(None, (Asked, Told))
+    first, second = (SimpleNamespace(id=node, ids=Server) for node in (0, 1))
+    asked = frozenset({Asked(0, 1), Asked(1, 1)})
+    more = frozenset({Asked(0, 1), Asked(1, 2)})  # the same part for server 0
+    assert network.for_node(0, asked, first) == frozenset({Asked(0, 1)})
+    assert network.for_node(0, more, first) is network.for_node(0, asked, first)
+    assert network.for_node(0, more, second) == frozenset({Asked(1, 2)})
+    # a part of Tolds is never the equal set of Askeds
+    told = network.for_node(1, frozenset({Told(0, 1), Told(1, 1)}), first)
+    assert told == frozenset({Asked(0, 1)}) and {type(m) for m in told} == {Told}
 
 
 class Budgets:
