@@ -78,6 +78,11 @@ _SAMPLE = 4096
 #: The fewest states a partition expands in one batch where it holds
 #: fewer of a chunk (`_groups`).
 _GROUP = 256
+#: The failures (or witnesses) of a property among a level's candidates
+#: kept with their states (`_Part._check`); past these, only their numbers:
+#: a level where a property fails can hold very many, and a state kept
+#: for a failure is not pickled with the rest.
+_KEPT = 64
 #: How far over an equal share of a level a partition may keep before it
 #: gives the surplus away (`_balance`): a level waits for the slowest.
 BALANCE = 1.01
@@ -298,19 +303,21 @@ class _Part:
     def _check(self, states: list[Any], keys: np.ndarray, first: int) -> None:
         """Check candidates within the bounds (numbered from `first`;
         `keys`: of their steps) as one process checks new states, keeping
-        every failure (and witness): `hold` reports the first of those that
-        won. (A candidate that loses is checked too: it is where it was
-        generated, with the CPU's caches warm, and not kept as an object
-        until the owners decide; checking is a small part of a level.)"""
-        from checker import explore
-        found = self.candidates.found
+        every failure (and witness) of each property: the first `_KEPT`
+        as findings, the others' numbers (`hold` reports the first of
+        those that won). (A candidate that loses is checked too: it is
+        where it was generated, with the CPU's caches warm, and not kept
+        as an object until the owners decide; checking is a small part of
+        a level.)"""
         for prop, outcomes, reached in self.search._outcomes(states):
+            kept, numbers = self.candidates.found.setdefault(prop.name, ([], []))
             for k, outcome in enumerate(outcomes):
-                if bool(outcome) is reached:
-                    key = int(keys[k])
-                    found.append((first + k, prop.name, explore._Found(
-                        (key, 1), (key >> _ORDINAL_BITS, key & _ORDINALS), states[k],
-                        None if reached else explore.reason_of(outcome))))
+                if bool(outcome) is not reached:
+                    continue
+                if len(kept) < _KEPT:
+                    kept.append((first + k, _found(int(keys[k]), states[k], prop, outcome)))
+                else:
+                    numbers.append(first + k)
 
     def _keys(self, parents: list[int], ordinals: list[int]) -> np.ndarray:
         """The keys of steps from this partition's states (`parents`: their
@@ -375,8 +382,15 @@ class _Part:
         is_won = np.zeros(candidates.size, dtype=bool)
         is_won[chosen] = True
         found: dict[str, Any] = {}
-        for number, name, occurrence in candidates.found:
-            if is_won[number]:
+        for name, (kept, numbers) in candidates.found.items():
+            occurrence = next((occurrence for number, occurrence in kept if is_won[number]),
+                              None)
+            if occurrence is None and numbers:
+                numbers = np.array(numbers, dtype=np.int64)
+                numbers = numbers[is_won[numbers]]
+                if len(numbers):
+                    occurrence = self._found_again(candidates, int(numbers[0]), name)
+            if occurrence is not None:
                 _first(found, name, occurrence)
         # those outside the bounds that won are checked, each once in all
         beyond = chosen[candidates.outside[chosen]]
@@ -397,6 +411,17 @@ class _Part:
         return (candidates.keys[new], _Tally.of(list(map(candidates.kinds.__getitem__,
                                                          new.tolist()))),
                 found, (self.expanding, self.expanded, self.working))
+
+    def _found_again(self, candidates: "_Candidates", number: int, name: str) -> Any:
+        """The finding of property `name` at candidate `number`, whose state
+        was not kept with its failure: read back from the candidates kept
+        (all of them at once: a rare case, where every failure kept lost)."""
+        position = number - int(np.count_nonzero(candidates.outside[:number]))
+        state = candidates.states.states()[position]
+        for prop, outcomes, _ in self.search._outcomes([state]):
+            if prop.name == name:
+                return _found(int(candidates.keys[number]), state, prop, outcomes[0])
+        raise AssertionError(f"{name} no longer found at candidate {number}")
 
     def settle(self, numbers: np.ndarray, transfers: list[tuple[int, int, int]]) -> None:
         """The new states kept (the first `len(numbers)` in key order) become
@@ -531,8 +556,9 @@ class _Candidates:
         self.states = states  # held as a level is: they become the next
         self.beyond: list[Any] = []  # those outside the bounds
         self.size = 0
-        #: (candidate's number, property, occurrence) (`_Part._check`)
-        self.found: list[tuple[int, str, Any]] = []
+        #: by property, the first failures (candidate's number, finding)
+        #: and the numbers of the others (`_Part._check`)
+        self.found: dict[str, tuple[list[tuple[int, Any]], list[int]]] = {}
         self.kinds: list[type | None] = []
         self._keys: list[np.ndarray] = []
         self._owners: list[np.ndarray] = []
@@ -725,6 +751,14 @@ def _chunk() -> int:
 def _stops_search(model: Any, name: str) -> bool:
     from checker import explore
     return explore._stops_search(model, name)
+
+
+def _found(key: int, state: Any, prop: Any, outcome: Any) -> Any:
+    """The finding of `prop` (a failure, or a witness) at the state reached
+    by the step of `key`, where it gave `outcome`."""
+    from checker import explore
+    return explore._Found((key, 1), (key >> _ORDINAL_BITS, key & _ORDINALS), state,
+                          None if prop.kind == "reachable" else explore.reason_of(outcome))
 
 
 def _first(found: dict[str, Any], name: str, occurrence: Any) -> None:

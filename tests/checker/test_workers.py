@@ -176,6 +176,33 @@ def test_a_wide_model_is_shared_and_gives_the_one_process_result():
     assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]
 
 
+@pytest.mark.parametrize("kept, read_back_", [(0, 1), (1, 1), (64, 0)])
+@pytest.mark.parametrize("keep_going", [True, False])
+def test_failures_past_those_kept_are_read_back_from_the_candidates(
+        kept, read_back_, keep_going, monkeypatch, equal_speeds):
+    # each partition keeps the first `kept` failures of a property in a
+    # level with their states, the others' numbers only; where none kept
+    # won, the state is read back from the level's candidates (at level
+    # 56, whose 5 states fail small_sum; the first kept in the main
+    # process's partition is another's copy: 1 kept is not enough)
+    monkeypatch.setattr(partitioned, "_KEPT", kept)
+    read_back = []
+    found_again = partitioned._Part._found_again
+
+    def counted(part, candidates, number, name):
+        read_back.append(name)  # in the main process's partition
+        return found_again(part, candidates, number, name)
+
+    monkeypatch.setattr(partitioned._Part, "_found_again", counted)
+    outcome_ = three_ways(Grid(side=30), CheckConfig(keep_going=keep_going))
+    verdict, _, distinct, _, depth, _, _, violations, witnesses, _, _ = outcome_
+    assert verdict == "violated"
+    assert [(name, len(trace) - 1, trace[-1][1]) for name, _, trace in violations] == [
+        ("small_sum", 56, (30, 26))]
+    assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]
+    assert read_back == ["small_sum"] * 2 * read_back_  # with 2 and 3 processes
+
+
 class FencedGrid(Grid):
     """The grid within x + y ≤ `fence`: every step from the diagonal
     x + y = fence leaves the bounds, so each of its fence + 1 points is a
