@@ -245,6 +245,18 @@ class Frontier:
             every += unpack(chunk)
         return every + self.pending
 
+    def at(self, position: int) -> Any:
+        """The state at `position`, without consuming the level: read a
+        chunk at a time up to it."""
+        if self.writer is not None:
+            self.writer.flush()
+        for chunk in _read(self.chunks, self.path):
+            states = unpack(chunk)
+            if position < len(states):
+                return states[position]
+            position -= len(states)
+        return self.pending[position]
+
     def discard(self) -> None:
         """Remove the level's file, if it has one (also for a level not
         read to its end)."""

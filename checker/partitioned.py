@@ -415,9 +415,9 @@ class _Part:
     def _found_again(self, candidates: "_Candidates", number: int, name: str) -> Any:
         """The finding of property `name` at candidate `number`, whose state
         was not kept with its failure: read back from the candidates kept
-        (all of them at once: a rare case, where every failure kept lost)."""
+        (a rare case: every failure kept lost)."""
         position = number - int(np.count_nonzero(candidates.outside[:number]))
-        state = candidates.states.states()[position]
+        state = candidates.states.at(position)
         for prop, outcomes, _ in self.search._outcomes([state]):
             if prop.name == name:
                 return _found(int(candidates.keys[number]), state, prop, outcomes[0])

@@ -158,6 +158,7 @@ def test_a_frontier_told_to_spill_writes_its_objects_and_bytes_to_disk_in_order(
     frontier.extend([(1, 0)])  # and later chunks go to disk too
     assert [type(chunk) for chunk in frontier.chunks] == [int] * 4
     assert frontier.states() == [(0, k) for k in range(7)] + [(1, 0)]
+    assert [frontier.at(k) for k in (0, 3, 7)] == [(0, 0), (0, 3), (1, 0)]
     assert [len(chunk) for chunk in frontier.take()] == [2, 2, 2, 2]
     directory.close()
 
@@ -171,6 +172,8 @@ def test_a_frontier_gives_its_last_states_from_disk_bytes_and_objects(tmp_path):
     frontier = Frontier(3, states, whole=3, directory=directory, memory=len(first))
     assert [type(chunk) for chunk in frontier.chunks] == [list, bytes, int, int]
     assert frontier.pending == [(0, 12), (0, 13)]
+    # any state read without consuming the level: an object, pickled, on disk, pending
+    assert [frontier.at(k) for k in (1, 4, 10, 13)] == [states[k] for k in (1, 4, 10, 13)]
     assert frontier.pop_tail(1) == [(0, 13)] and frontier.pending == [(0, 12)]
     # the rest of pending, a chunk from disk and the last state of another
     assert frontier.pop_tail(5) == states[8:13]
