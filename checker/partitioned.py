@@ -293,9 +293,9 @@ class _Part:
                 list(map(values.__getitem__, picked))
                 for values in (states, parents, ordinals, kinds))
         keys = self._keys(parents, ordinals)
-        kept = not (outside or self.probe_only)
-        first = candidates.add(owners, fingerprints, keys, states, kinds, outside, kept)
-        if kept:
+        to_keep = not (outside or self.probe_only)
+        first = candidates.add(owners, fingerprints, keys, states, kinds, outside, to_keep)
+        if to_keep:
             working = time.process_time()
             self._check(states, keys, first)
             self.working += time.process_time() - working
@@ -365,11 +365,11 @@ class _Part:
         partition keeps, in key order: (their keys, the actions of the steps
         to them (`_Tally`), the first failure (or witness) of each property
         among them and among those outside the bounds that won (checked
-        now), and this
-        partition's work on the level: seconds spent expanding, states
-        expanded, CPU seconds generating and checking). They stay where
-        they are, among the candidates kept (`_Won`), until they are
-        numbered (`settle`); at the depth bound (`probe_only`) none is kept."""
+        now), and this partition's work on the level: seconds spent
+        expanding, states expanded, CPU seconds generating and checking).
+        They stay where they are, among the candidates kept (`_Won`), until
+        they are numbered (`settle`); at the depth bound (`probe_only`) none
+        is kept."""
         candidates, self.candidates = self.candidates, None
         won = []
         for owner in range(self.count):
@@ -381,17 +381,7 @@ class _Part:
         chosen = np.sort(np.concatenate(won))
         is_won = np.zeros(candidates.size, dtype=bool)
         is_won[chosen] = True
-        found: dict[str, Any] = {}
-        for name, (kept, numbers) in candidates.found.items():
-            occurrence = next((occurrence for number, occurrence in kept if is_won[number]),
-                              None)
-            if occurrence is None and numbers:
-                numbers = np.array(numbers, dtype=np.int64)
-                numbers = numbers[is_won[numbers]]
-                if len(numbers):
-                    occurrence = self._found_again(candidates, int(numbers[0]), name)
-            if occurrence is not None:
-                _first(found, name, occurrence)
+        found = self._won_findings(candidates, is_won)
         # those outside the bounds that won are checked, each once in all
         beyond = chosen[candidates.outside[chosen]]
         if len(beyond):
@@ -411,6 +401,22 @@ class _Part:
         return (candidates.keys[new], _Tally.of(list(map(candidates.kinds.__getitem__,
                                                          new.tolist()))),
                 found, (self.expanding, self.expanded, self.working))
+
+    def _won_findings(self, candidates: "_Candidates", is_won: np.ndarray) -> dict[str, Any]:
+        """The first failure (or witness) of each property among the
+        candidates that won (`is_won`, by number)."""
+        found: dict[str, Any] = {}
+        for name, (kept, numbers) in candidates.found.items():
+            occurrence = next((occurrence for number, occurrence in kept if is_won[number]),
+                              None)
+            if occurrence is None and numbers:
+                numbers = np.array(numbers, dtype=np.int64)
+                numbers = numbers[is_won[numbers]]
+                if len(numbers):
+                    occurrence = self._found_again(candidates, int(numbers[0]), name)
+            if occurrence is not None:
+                found[name] = occurrence
+        return found
 
     def _found_again(self, candidates: "_Candidates", number: int, name: str) -> Any:
         """The finding of property `name` at candidate `number`, whose state
