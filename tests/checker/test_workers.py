@@ -101,6 +101,19 @@ def test_every_bundled_spec_gives_the_one_process_result(path, monkeypatch):
         "paxos-3a-2v-2b-symmetry", "raft-2s-symmetry", "raft-mutant-no-truncate"})
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted(SPECS.glob("*.yaml")), ids=lambda path: path.stem)
+def test_every_bundled_spec_shared_from_small_levels_gives_the_one_process_result(path):
+    # chunks of 16 states and levels shared from 32: where one process stops
+    # inside a level (a violation, a bound) falls within shared levels, with
+    # 2 and 3 processes
+    spec = load_spec(path, REGISTRY)
+    with tiny_chunks(16):
+        one, two = both(spec.build(), spec.config())
+        _, three = both(spec.build(), spec.config(), 3)
+    assert one == two == three
+
+
 @settings(max_examples=80, deadline=None)
 @given(graphs(), st.booleans(), st.one_of(st.none(), st.integers(0, 6)), st.integers(2, 3),
        st.integers(1, 4), st.booleans(), st.sampled_from([None, -1e9, 1e9]))
