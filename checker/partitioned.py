@@ -421,13 +421,13 @@ class _Part:
     def _found_again(self, candidates: "_Candidates", number: int, name: str) -> Any:
         """The finding of property `name` at candidate `number`, whose state
         was not kept with its failure: read back from the candidates kept
-        (a rare case: every failure kept lost)."""
-        position = number - int(np.count_nonzero(candidates.outside[:number]))
-        state = candidates.states.at(position)
-        for prop, outcomes, _ in self.search._outcomes([state]):
-            if prop.name == name:
-                return _found(int(candidates.keys[number]), state, prop, outcomes[0])
-        raise AssertionError(f"{name} no longer found at candidate {number}")
+        (a rare case: every failure kept lost) and checked again."""
+        state = candidates.states.at(number - int(np.count_nonzero(candidates.outside[:number])))
+        key = int(candidates.keys[number])
+        found: dict[str, Any] = {}
+        self.search._check_states([state], [key >> _ORDINAL_BITS], [key & _ORDINALS], [key],
+                                  found)
+        return found[name]
 
     def settle(self, numbers: np.ndarray, transfers: list[tuple[int, int, int]]) -> None:
         """The new states kept (the first `len(numbers)` in key order) become
