@@ -38,6 +38,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import math
+import random
 import resource
 import sys
 import time
@@ -45,10 +46,12 @@ from collections import Counter
 from itertools import chain, compress, repeat
 from typing import Any, Callable, Iterator
 
+import numpy as np
+
 from checker import checkpoint, partitioned, workers
 from checker.checkpoint import Checkpoints
-
 from checker.errors import CheckerError, ModelDefinitionError
+from checker.expressions import ExpressionProperty
 from checker.frontier import Frontier, SpillFailed, WorkDirectory, release_memory
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
@@ -229,8 +232,10 @@ class _Search:
         self.auto = "measuring" if config.auto_workers and owners is None else None
         self.one_process_from: int | None = None
         self.partition_store_bytes = 0  # the visited sets of the other partitions
-        self.soundness = _SoundnessGuard(model, self.symmetry, self.properties) \
-            if self.symmetry else None
+        self.soundness = _SoundnessGuard(model, self.symmetry, self.properties,
+                                         config.exact) if self.symmetry else None
+        if self.symmetry is not None:
+            self.soundness.refuse_expressions_telling_apart()
         if config.deadlock:
             self.properties += (DEADLOCK,)
         self.bound_stops = 0
@@ -656,10 +661,8 @@ class _Search:
             if room is not None and len(positions) == room and len(
                     self.store.add_new(batch.fingerprints, record=False)):
                 self.stopped_by = "max_states"
-            if self.soundness.pending:
-                for position in positions:
-                    self.soundness.check_state(states[position])
             new = list(map(states.__getitem__, positions))
+            self.soundness.check_states(new, list(map(batch.fingerprints.__getitem__, positions)))
             new_parents = list(map(parents.__getitem__, positions))
             new_ordinals = list(map(ordinals.__getitem__, positions))
             step_numbers = list(map(step_numbers.__getitem__, positions))
@@ -742,7 +745,8 @@ class _Search:
             trace = replay(self.model, self.pointers.path(*location), occurrence.state,
                            self.symmetry)
             reason = occurrence.reason
-            if self.symmetry is not None and prop.kind in ("invariant", "transition"):
+            if self.symmetry is not None and prop.kind in ("invariant", "transition",
+                                                           "reachable"):
                 reason = self._reason_on(prop, trace)  # names as in the real run
             finding = Finding(prop, trace, reason)
             if prop is BOUND_STOP:
@@ -754,11 +758,23 @@ class _Search:
         self._activate()
 
     def _reason_on(self, prop: Property, trace: Any) -> str | None:
+        """Why `prop` fails (or is reached) at the end of `trace`, a real
+        run renamed back from representatives. The answer there must be
+        the representative's: where it is not, the property tells renamed
+        elements apart, which `_SoundnessGuard` samples for and the reduction
+        relies on, so the run is refused rather than reported with a trace
+        that ends in a state that does not show it."""
         predicate = getattr(self.model, prop.name)
         if prop.kind == "transition":
             before, after = trace.steps[-2], trace.steps[-1]
-            return reason_of(predicate(before.state, after.action, after.state))
-        return reason_of(predicate(trace.final))
+            outcome = predicate(before.state, after.action, after.state)
+        else:
+            outcome = predicate(trace.final)
+        if bool(outcome) is not (prop.kind == "reachable"):
+            _SoundnessGuard.refuse(self.model, self.symmetry.groups, f"property {prop.name!r} "
+                                   f"({prop.title})", "gives one answer on a representative "
+                                   "state and another on the real state it stands for")
+        return reason_of(outcome)
 
     # -- the result -------------------------------------------------------------
 
@@ -855,40 +871,99 @@ def _peak_memory() -> int:
 class _SoundnessGuard:
     """Refuses symmetry that the model does not have.
 
-    On the first states explored it checks, for each generator of the
-    group, that every selected property and the state constraint give the
-    same answer on a state and its image, and that renaming commutes with
-    the successor function (the successors of the image are the images of
-    the successors).
+    On the first states explored it checks that renaming commutes with the
+    successor function (the successors of the image are the images of the
+    successors), for each generator of the group. On those states, and on
+    one state in `SPREAD` after them (chosen by fingerprint, so that they
+    lie at every depth, the same whatever the processes), it checks that
+    every selected property and the state constraint give the same answer
+    on the state and on its images under the generators and `DRAWN`
+    renamings drawn from the fingerprint (a property may tell elements
+    apart only in deep states, or only under a renaming that is no
+    generator: swaps of neighbours in a representative, which lists its
+    elements in order, may all agree).
+    It samples: a spec's expressions are refused before the run where they
+    read elements by position (`refuse_expressions_telling_apart`), and a
+    counterexample is checked on the real run it reports (`_reason_on`).
     """
 
     SAMPLE = 300
+    SPREAD = 64
+    DRAWN = 8
 
-    def __init__(self, model: Model, symmetry: Symmetry, properties: tuple[Property, ...]):
+    def __init__(self, model: Model, symmetry: Symmetry, properties: tuple[Property, ...],
+                 exact: bool = False):
         self.model = model
+        self.symmetry = symmetry
         self.generators = symmetry.generators()
         self.properties = properties
         self.states_left = self.SAMPLE
         self.steps_left = self.SAMPLE
+        self._predicates = [(prop, getattr(model, prop.name)) for prop in properties
+                            if prop.kind in ("invariant", "reachable")]
+        self._bounded = has_bounds(model)
+        # (exact runs keep states, not fingerprints: the sample is drawn by one)
+        self._fingerprint = Fingerprints() if exact else None
 
     @property
     def pending(self) -> bool:
         return self.states_left > 0 or self.steps_left > 0
 
-    def check_state(self, state: Any) -> None:
-        if self.states_left <= 0:
-            return
-        self.states_left -= 1
+    def refuse_expressions_telling_apart(self) -> None:
+        """A spec's expressions are read before the run: one that reads an
+        element by position is refused wherever the states that show it
+        lie (the sample sees only the first)."""
+        groups = self.symmetry.groups
+        positions = self.model.expression_positions(tuple(groups))
+        for prop in self.properties:
+            predicate = getattr(self.model, prop.name, None)
+            if isinstance(predicate, ExpressionProperty):
+                predicate.refuse_telling_apart(positions, groups)
+
+    def check_states(self, states: list[Any], fingerprints: Any) -> None:
+        """Check the new `states` (with their `fingerprints`) that the
+        sample takes: the first, then one in `SPREAD`."""
+        first = 0
+        if self.states_left > 0:
+            first = min(self.states_left, len(states))
+            self.states_left -= first
+            for state in states[:first]:
+                self._check_state(state, 0)
+        states, fingerprints = states[first:], fingerprints[first:]
+        if self._fingerprint is not None:
+            fingerprints = list(map(self._fingerprint, states))
+        if isinstance(fingerprints, np.ndarray):
+            picked = np.flatnonzero(fingerprints % np.uint64(self.SPREAD) == 0).tolist()
+        else:
+            picked = [k for k, fingerprint in enumerate(fingerprints)
+                      if not fingerprint % self.SPREAD]
+        for k in picked:
+            self._check_state(states[k], int(fingerprints[k]))
+
+    def _check_state(self, state: Any, fingerprint: int) -> None:
         model = self.model
-        for perm in self.generators:
+        for perm in self._renamings(fingerprint):
             image = model.permute(state, perm)
-            for prop in self.properties:
-                if prop.kind != "transition":
-                    predicate = getattr(model, prop.name)
-                    if bool(predicate(state)) != bool(predicate(image)):
-                        self._refuse(f"property {prop.name!r} ({prop.title})", perm)
-            if has_bounds(model) and model.within_bounds(state) != model.within_bounds(image):
+            for prop, predicate in self._predicates:
+                if bool(predicate(state)) != bool(predicate(image)):
+                    self._refuse(f"property {prop.name!r} ({prop.title})", perm)
+            if self._bounded and model.within_bounds(state) != model.within_bounds(image):
                 self._refuse("the state constraint (within_bounds)", perm)
+
+    def _renamings(self, fingerprint: int) -> list[dict[str, tuple[int, ...]]]:
+        drawn, chance = [], random.Random(fingerprint)
+        for _ in range(self.DRAWN):
+            perm = {}
+            for name, groups in self.symmetry.groups.items():
+                images = list(self.symmetry.identity[name])
+                for group in groups:
+                    moved = list(group)
+                    chance.shuffle(moved)
+                    for element, image in zip(group, moved):
+                        images[element] = image
+                perm[name] = tuple(images)
+            drawn.append(perm)
+        return self.generators + drawn
 
     def check_steps(self, state: Any, steps: list, parent: int) -> None:
         if self.steps_left <= 0 or parent == NO_PARENT:
@@ -914,9 +989,11 @@ class _SoundnessGuard:
                         self._refuse(f"property {prop.name!r} ({prop.title})", perm)
 
     def _refuse(self, what: str, perm: Any) -> None:
-        names = ", ".join(name for name, images in perm.items()
-                          if list(images) != sorted(images))
+        names = [name for name, images in perm.items() if list(images) != sorted(images)]
+        self.refuse(self.model, names, what, "changes when elements are renamed")
+
+    @staticmethod
+    def refuse(model: Model, names: Any, what: str, how: str) -> None:
         raise CheckerError(
-            f"symmetry over {names} is unsound for model {self.model.name!r}: {what} "
-            "changes when elements are renamed; check it without symmetry "
-            "(symmetry: false) or choose other sets")
+            f"symmetry over {', '.join(names)} is unsound for model {model.name!r}: {what} "
+            f"{how}; check it without symmetry (symmetry: false) or choose other sets")

@@ -28,17 +28,16 @@ Each mistake is a `SpecError` on ``invariants.<name>`` that says the fix;
 an error while checking at a later state names the state.
 
 Under symmetry reduction an expression must not tell interchangeable nodes
-apart (``acceptors[0]`` does): the engine's soundness guard evaluates every
-property on the first states explored and on their renamed images, and
-refuses the reduction, with a message, when an answer changes. It samples;
-an expression that reads nodes by position belongs in a spec without
-symmetry.
+apart: one that reads a node by position (``acceptors[0]``) or compares a
+field holding a node with a constant (``m.a == 0``) is refused before the
+run (`ExpressionProperty.refuse_telling_apart`), wherever the states that
+would show it lie; it belongs in a spec without symmetry.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from checker.errors import SpecError
 from checker.properties import Fails, Property
@@ -67,8 +66,8 @@ class ExpressionProperty:
     """One spec invariant: its `Property` declaration and its predicate,
     ``predicate(state)`` true or a `Fails` quoting the expression."""
 
-    def __init__(self, name: str, source: str, model: Any, path: str):
-        self.name, self.source, self.path = name, source, path
+    def __init__(self, name: str, source: str, model: Any, path: str, line: int | None = None):
+        self.name, self.source, self.path, self.line = name, source, path, line
         self.field = f"invariants.{name}"
         tree = self._parse()
         offered = model.expression_names()
@@ -113,7 +112,46 @@ class ExpressionProperty:
         return tree
 
     def _error(self, message: str) -> SpecError:
-        return SpecError(message, path=self.path, field=self.field)
+        return SpecError(message, path=self.path, field=self.field, line=self.line)
+
+    def refuse_telling_apart(self, positions: dict[str, dict[str, Any]],
+                             groups: dict[str, Any]) -> None:
+        """Under symmetry (over the sets of `groups`: each a list of groups
+        of interchangeable elements), refuse the expression if it tells
+        interchangeable elements apart: it reads one by its position
+        (``acceptors[0]``, a field indexed by elements) or compares an
+        element with a constant (``m.dst == 0``). The reduction checks one
+        state of each orbit, so such an expression could hold there and fail
+        on a renamed copy (`Model.expression_positions` says where elements
+        are). Quantified expressions (``all(a.promised <= 2 for a in
+        acceptors)``) pass; the sampling guard of the engine stays for the
+        rest."""
+        moving = {name: {e for group in found if len(group) > 1 for e in group}
+                  for name, found in groups.items()}
+        tree = ast.parse(self.source.strip(), mode="eval")
+        for node in ast.walk(tree):
+            told = None
+            if isinstance(node, ast.Subscript):
+                told = _ordered(node.value, positions)
+                index = node.slice
+                if (told is not None and isinstance(node.value, ast.Name)
+                        and isinstance(index, ast.Constant) and type(index.value) is int
+                        and index.value not in moving.get(told, ())):
+                    told = None  # an element no renaming moves
+            elif isinstance(node, ast.Compare):
+                parts = [node.left, *node.comparators]
+                fields = [positions["ids"].get(part.attr) for part in parts
+                          if isinstance(part, ast.Attribute)]
+                constants = [part for part in parts if isinstance(part, ast.Constant)
+                             and type(part.value) is int]
+                told = next((name for name in fields if name is not None), None) \
+                    if constants else None
+            if told is not None:
+                raise self._error(
+                    f"{ast.unparse(node)} tells the interchangeable {told} apart, and "
+                    f"symmetry over {told} checks one state of each set of renamed copies; "
+                    f"quantify over them (all(... for x in {told}) or any(...)) or check "
+                    "without symmetry (symmetry: false)")
 
     def check_initial(self, state: Any) -> None:
         """Evaluate on the initial state, so that a mistake shows at loading."""
@@ -134,6 +172,27 @@ class ExpressionProperty:
         return True if value else Fails(f"{self.source.strip()} is false")
 
 
+def _ordered(node: ast.AST, positions: dict[str, dict[str, Any]]) -> str | None:
+    """The symmetric set whose elements `node`'s value lists in their
+    order, if it does: a role's records, a type's messages, a field indexed
+    by elements, or a list made from one of those in its order."""
+    if isinstance(node, ast.Name):
+        return positions["sequences"].get(node.id)
+    if isinstance(node, ast.Attribute):
+        return positions["indexed"].get(node.attr)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        by_key = positions["keyed"].get(node.value.id, {})
+        if isinstance(node.slice, ast.Constant):
+            return by_key.get(node.slice.value)
+        return next(iter(by_key.values()), None)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("list", "tuple") and node.args):
+        return _ordered(node.args[0], positions)
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+        return _ordered(node.generators[0].iter, positions)
+    return None
+
+
 def _free_names(tree: ast.AST) -> set[str]:
     """The names an expression reads that its comprehensions do not bind."""
     bound: set[str] = set()
@@ -149,9 +208,11 @@ def _short(view: dict) -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
-def attach(model: Any, expressions: dict[str, str], path: str) -> None:
+def attach(model: Any, expressions: dict[str, str], path: str,
+           lines: Mapping[str, int | None] = {}) -> None:
     """Add the spec's expression invariants to `model` (an instance): each
-    a property the engine checks like the model's own, after them."""
+    a property the engine checks like the model's own, after them
+    (`lines`: where each stands in the file, for errors)."""
     if not expressions:
         return
     properties = dict(model.properties)
@@ -159,7 +220,7 @@ def attach(model: Any, expressions: dict[str, str], path: str) -> None:
         if name in properties:
             raise SpecError(f"{model.name} already has a property {name!r}; give the "
                             "invariant another name", path=path, field=f"invariants.{name}")
-        found = ExpressionProperty(name, source, model, path)
+        found = ExpressionProperty(name, source, model, path, lines.get(name))
         for state in model.initial_states():
             found.check_initial(state)
         properties[name] = found.property

@@ -235,6 +235,19 @@ class Model:
         params = self.parameters()
         return {"view": self.state_view, "params": lambda state: params}
 
+    def expression_positions(self, sets: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Where a spec's expression can tell apart the elements of the
+        symmetric `sets`, each with the set it is about, so that the engine
+        refuses such an expression under symmetry (`checker.expressions`):
+        ``sequences``, the names of `expression_names` whose values list
+        elements in order; ``keyed``, names whose values, by key, are such
+        lists (the set by key); ``indexed``, record fields with one entry per element, in
+        order; ``ids``, record fields holding elements. The default: the
+        sets' own names, where offered; the kit knows its records' fields."""
+        offered = self.expression_names()
+        return {"sequences": {name: name for name in sets if name in offered},
+                "keyed": {}, "indexed": {}, "ids": {}}
+
     def run_stats(self) -> Mapping[str, int]:
         """Figures of the model's own about the run so far, by name, for
         reports (a kit model: its memo tables' look-ups and misses, see

@@ -297,6 +297,8 @@ class _Part:
         first = candidates.add(owners, fingerprints, keys, states, kinds, outside, to_keep)
         if to_keep:
             working = time.process_time()
+            if self.search.soundness is not None:  # one state in its SPREAD
+                self.search.soundness.check_states(states, fingerprints)
             self._check(states, keys, first)
             self.working += time.process_time() - working
 

@@ -210,6 +210,9 @@ class Spec:
     network: Mapping[str, Any] | None = None
     #: The spec's partition (``{"groups": [["s1"], ["s2", "s3"]]}``), or None.
     partition: Mapping[str, Any] | None = None
+    #: The line of each expression invariant in the file, for errors found
+    #: while checking (`checker.expressions`).
+    invariant_lines: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def model_name(self) -> str:
@@ -227,7 +230,7 @@ class Spec:
                                                   ("partition_choice", self.partition))
                   if value is not None}
         model = self.model_class(mutant=self.mutant, init=self.init, **chosen, **self.params)
-        attach(model, self.invariants, self.path)
+        attach(model, self.invariants, self.path, self.invariant_lines)
         return model
 
     def config(self, keep_going: bool = False, workers: int = 1,
@@ -395,7 +398,8 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                 exact=data.get("exact", False), invariants=invariants,
                 deadlock=data.get("deadlock", True),
                 fairness=_fairness(data.get("fairness", {}), model_class), network=network,
-                partition=partition)
+                partition=partition,
+                invariant_lines={name: lines.get(("invariants", name)) for name in invariants})
     model = spec.build()  # the model's own checks of its parameters and init block
     if expect is None or expect.verdict != "violated":
         # An unsound rule (quorums that need not meet) only where the spec

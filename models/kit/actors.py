@@ -1121,6 +1121,26 @@ class ActorModel(Model):
                                            for kind in self.messages}
         return names
 
+    def expression_positions(self, sets: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Derived from the field types: each role's records by its set's
+        name list its nodes in order, the messages of a type are listed in
+        an order their names decide, and fields typed with a set's ids (at
+        any depth) or `indexed_by` it name its elements."""
+        from models.kit.records import id_sets_of
+
+        found = super().expression_positions(sets)
+        kinds = [role.state for role in self._roles if role.state is not None]
+        for kind in kinds + list(self.messages):
+            for field, (indexed, named) in id_sets_of(kind).items():
+                if indexed in sets:
+                    found["indexed"][field] = indexed
+                named = [name for name in named if name in sets]
+                if named:
+                    found["ids"][field] = named[0]
+                    if kind in self.messages:
+                        found["keyed"].setdefault("messages", {})[kind.__name__] = named[0]
+        return found
+
     def run_stats(self) -> dict[str, int]:
         """For reports: `memo_stats`."""
         return self.memo_stats()

@@ -258,6 +258,39 @@ def id_fields(record_type: type) -> tuple[tuple[int, str], ...]:
     return tuple(found)
 
 
+def id_sets_of(record_type: type) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+    """For each field of `record_type`: the set it is `indexed_by` (or
+    None), and the sets whose elements it holds, at any depth."""
+    hints = typing.get_type_hints(record_type, include_extras=True)
+    return {field: (_indexing(hints.get(field)), tuple(sorted(_sets_in(hints.get(field)))))
+            for field in record_type._fields}
+
+
+def _indexing(annotation: Any) -> str | None:
+    if typing.get_origin(annotation) is typing.Annotated:
+        marks = [m for m in annotation.__metadata__ if isinstance(m, IndexedBy)]
+        return marks[0].ids.set_name if marks else None
+    return None
+
+
+def _sets_in(annotation: Any, seen: frozenset = frozenset()) -> set[str]:
+    if isinstance(annotation, type) and issubclass(annotation, Id):
+        return {annotation.set_name}
+    if is_record_type(annotation):
+        if annotation in seen:
+            return set()
+        hints = typing.get_type_hints(annotation, include_extras=True)
+        return set().union(*(_sets_in(hints.get(field), seen | {annotation})
+                             for field in annotation._fields))
+    found = set()
+    if typing.get_origin(annotation) is typing.Annotated:
+        found |= {m.ids.set_name for m in annotation.__metadata__ if isinstance(m, IndexedBy)}
+    for arg in typing.get_args(annotation):
+        if arg is not Ellipsis:
+            found |= _sets_in(arg, seen)
+    return found
+
+
 def id_type(record_type: type, field: str) -> type[Id] | None:
     """The id type of `field` of `record_type`, if it holds one element of a set."""
     return _single_id(typing.get_type_hints(record_type).get(field))

@@ -7,7 +7,8 @@ from math import comb
 
 import pytest
 
-from checker import CheckConfig, CheckerError, ModelDefinitionError, check
+from checker import CheckConfig, CheckerError, ModelDefinitionError, check, explore
+from checker.properties import invariant
 from checker.symmetry import Symmetry, compose, inverse
 from tests.brute_force import assert_real_run, orbit_count, reachable_states
 from tests.toys import Increment, Tokens
@@ -59,6 +60,62 @@ def test_unsound_symmetry_is_refused_naming_the_property():
                                            "'tokens': property 'first_below_limit'"):
         check(Tokens(), CheckConfig(properties=("first_below_limit",),
                                     symmetry=("processes",)))
+
+
+class Lopsided(Tokens):
+    """Tokens with properties that tell processes apart only where one
+    counter is 5 and another 4: at depth 9 and below, past the first states
+    explored, and in no representative (which lists counters in ascending
+    order) nor any image of one by a swap of neighbours."""
+
+    name = "lopsided"
+
+    @invariant("Four Then Five")
+    def four_then_five(self, state):
+        return not (state[0] == 4 and state[1] == 5)
+
+    @invariant("Five Then Four")
+    def five_then_four(self, state):
+        return not (state[0] == 5 and state[1] == 4)
+
+
+@pytest.mark.parametrize("workers, exact", [(1, False), (1, True), (2, False)])
+@pytest.mark.parametrize("name", ["four_then_five", "five_then_four"])
+def test_a_property_telling_processes_apart_only_deep_down_is_refused(monkeypatch, name,
+                                                                      workers, exact):
+    """Without symmetry each is violated in 9 steps; with it, the guard's
+    sample spread over the run (one state in 64, by fingerprint, the same
+    whatever the processes) refuses it."""
+    monkeypatch.setattr(explore, "FORK_MIN", 16)  # partitioned from 16 states
+    model = Lopsided(processes=6, limit=5)
+    plain = check(model, CheckConfig(properties=(name,)))
+    assert len(plain.violation(name).trace) == 9
+    first_two = {"four_then_five": (4, 5), "five_then_four": (5, 4)}[name]
+    assert plain.violation(name).trace.final == first_two + (0,) * 4
+    with pytest.raises(CheckerError, match=f"symmetry over processes is unsound for model "
+                                           f"'lopsided': property '{name}' .* changes when "
+                                           "elements are renamed"):
+        check(model, CheckConfig(properties=(name,), symmetry=("processes",),
+                                 workers=workers, exact=exact))
+
+
+def test_a_counterexample_that_its_real_run_does_not_show_is_refused(monkeypatch):
+    """Where the sample misses (here: made to see the first states only),
+    the counterexample is checked on the real run it reports: a property
+    that tells processes apart fails on a representative and holds on the
+    state it stands for. What the sample alone would have said: a
+    counterexample ending where the property holds, or "holds"."""
+    monkeypatch.setattr(explore._SoundnessGuard, "SPREAD", 1 << 64)
+    model = Lopsided(processes=6, limit=5)
+    with pytest.raises(CheckerError, match="symmetry over processes is unsound for model "
+                                           "'lopsided': property 'four_then_five' "
+                                           r"\(Four Then Five\) gives one answer on a "
+                                           "representative state and another on the real "
+                                           "state it stands for"):
+        check(model, CheckConfig(properties=("four_then_five",), symmetry=("processes",)))
+    # (no representative fails five_then_four: only the spread sample sees it)
+    assert check(model, CheckConfig(properties=("five_then_four",),
+                                    symmetry=("processes",))).verdict == "holds"
 
 
 def test_a_permute_that_does_not_commute_is_a_definition_error():

@@ -456,7 +456,9 @@ def test_a_time_limit_stops_a_shared_run():
 
 def test_symmetry_reduction_gives_the_one_process_orbits():
     with tiny_chunks(2):
-        one, two = both(Tokens(processes=5, limit=6), CheckConfig(symmetry=("processes",)))
+        # (not first_below_limit, which tells processes apart: refused)
+        one, two = both(Tokens(processes=5, limit=6), CheckConfig(
+            properties=("not_all_at_limit", "one_at_limit"), symmetry=("processes",)))
     assert one == two and one[2] == 462  # C(5 + 6, 6) multisets
 
 
