@@ -6,6 +6,11 @@ exit code 2. Nothing else escaping the engine is expected.
 
 from __future__ import annotations
 
+import os
+import sys
+from typing import Any
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 class CheckerError(Exception):
     """Bad input: a spec, an option or a model definition. Exit code 2."""
@@ -55,3 +60,38 @@ class ParamError(SpecError):
 class ModelDefinitionError(CheckerError):
     """A model breaks the engine's contract (unhashable or mutated state,
     nondeterministic successor order, a property that raises)."""
+
+
+def raised_in_model(model: str, call: str, error: Exception) -> CheckerError:
+    """The one-line error for an exception raised by a model's own code (a
+    handler, `successors`, a property): the call, the exception and the
+    innermost line of the model's code it passed through (not the engine's
+    or the kit's, which call it), for the command line's exit 2. What is
+    already a `CheckerError` (a spec expression naming its own mistake)
+    stays as it is."""
+    if isinstance(error, CheckerError):
+        return error
+    frames = []
+    trace = error.__traceback__
+    while trace is not None:
+        frames.append(trace.tb_frame.f_code)
+        trace = trace.tb_next
+    engine = (os.path.join(_ROOT, "checker") + os.sep, os.path.join(_ROOT, "models", "kit") + os.sep)
+    # (the kit's generated code is "<string>")
+    own = [code for code in frames if not code.co_filename.startswith(
+        engine + (sys.prefix, "<"))]
+    where = ""
+    if own:
+        line = _last_line(error.__traceback__, own[-1])
+        where = f" at {os.path.relpath(own[-1].co_filename)}:{line}, in {own[-1].co_name}"
+    return ModelDefinitionError(f"model {model!r}: {call} raised {type(error).__name__}: "
+                                f"{error}{where}; fix the model")
+
+
+def _last_line(trace: Any, code: Any) -> int | None:
+    line = None
+    while trace is not None:
+        if trace.tb_frame.f_code is code:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line

@@ -50,7 +50,7 @@ import numpy as np
 
 from checker import checkpoint, partitioned, workers
 from checker.checkpoint import Checkpoints
-from checker.errors import CheckerError, ModelDefinitionError
+from checker.errors import CheckerError, ModelDefinitionError, raised_in_model
 from checker.expressions import ExpressionProperty
 from checker.frontier import Frontier, SpillFailed, WorkDirectory, release_memory
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
@@ -367,7 +367,12 @@ class _Search:
     def _initial_level(self) -> Frontier:
         """The initial states, treated as the successors of no state."""
         found: dict[str, _Found] = {}
-        initial = [(None, state) for state in self.model.initial_states()]
+        try:
+            initial = [(None, state) for state in self.model.initial_states()]
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as error:
+            raise raised_in_model(self.model.name, "initial_states()", error) from None
         batch = self._generate([initial], NO_PARENT, [None], found)
         self.generated += batch.generated
         level = self._admit_new(batch, found)
@@ -433,8 +438,13 @@ class _Search:
         """The successors of `chunk`, generated and checked (`_generate`)."""
         watched = chunk[:max(0, MUTATION_CHECKS - first)]
         hashes = list(map(hash, watched))
-        step_lists = [steps if type(steps) is list else list(steps)
-                      for steps in map(self.model.successors, chunk)]
+        try:
+            step_lists = [steps if type(steps) is list else list(steps)
+                          for steps in map(self.model.successors, chunk)]
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as error:
+            raise raised_in_model(self.model.name, "successors()", error) from None
         if watched and list(map(hash, watched)) != hashes:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: successors() changed the state it "
@@ -581,7 +591,10 @@ class _Search:
             ordinals = list(map(ordinals.__getitem__, fresh))
             step_numbers = fresh  # those of the whole chunk are its positions
         if self.bounded:
-            inside = list(map(self.model.within_bounds, next_states))
+            try:
+                inside = list(map(self.model.within_bounds, next_states))
+            except Exception as error:
+                raise raised_in_model(self.model.name, "within_bounds()", error) from None
             if not all(inside):
                 # Checked once each: a state met again outside the bounds
                 # gives the same answers as when it was first met.
@@ -712,11 +725,21 @@ class _Search:
         for prop, predicate in self.invariants:
             outcomes = self._evaluate(prop, predicate, states)
             if not all(outcomes):
+                self._no_answer(prop, outcomes)
                 yield prop, outcomes, False
         for prop, predicate in self.reachables:
             outcomes = self._evaluate(prop, predicate, states)
+            self._no_answer(prop, outcomes)
             if any(outcomes):
                 yield prop, outcomes, True
+
+    def _no_answer(self, prop: Property, outcomes: list[Any]) -> None:
+        """A property answers True, False or `Fails`: None is a forgotten
+        `return`, which would read as a failure (or as never reached)."""
+        if None in outcomes:
+            raise ModelDefinitionError(
+                f"model {self.model.name!r}: property {prop.name!r} returned None; "
+                "return True or False (or Fails(reason)): is a return missing?")
 
     def _evaluate(self, prop: Property, predicate: Callable[..., Any],
                   *arguments: Any) -> list[Any]:
@@ -726,11 +749,9 @@ class _Search:
             self._raised(prop, error)
 
     def _raised(self, prop: Property | None, error: Exception) -> None:
-        if prop is None or isinstance(error, CheckerError):
+        if prop is None or isinstance(error, (CheckerError, MemoryError)):
             raise error  # a spec's expression names its own mistake
-        raise ModelDefinitionError(
-            f"model {self.model.name!r}: property {prop.name!r} raised "
-            f"{type(error).__name__}: {error}") from error
+        raise raised_in_model(self.model.name, f"property {prop.name!r}", error) from None
 
     def _settle(self, found: dict[str, _Found]) -> None:
         """Turn a chunk's first occurrences into findings with traces."""

@@ -345,7 +345,7 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
     resolve = getattr(registry, "resolve", None)
     model_class = resolve(data["model"], path) if resolve else registry.get(data["model"])
     if model_class is None:
-        raise SpecError(f"unknown model {data['model']!r}{_suggest(data['model'], registry)}; "
+        raise SpecError(f"unknown model {data['model']!r}{suggest(data['model'], registry)}; "
                         f"models: {', '.join(sorted(registry))}", field="model")
     params = data.get("params", {})
     _check_schema(params, {
@@ -357,7 +357,7 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
     mutant = data.get("mutant")
     if mutant is not None and mutant not in model_class.mutants:
         raise SpecError(f"{model_class.name} has no mutant {mutant!r}"
-                        f"{_suggest(mutant, model_class.mutants)}; mutants: "
+                        f"{suggest(mutant, model_class.mutants)}; mutants: "
                         f"{', '.join(model_class.mutants) or 'none'}", field="mutant")
 
     invariants = data.get("invariants", {})
@@ -365,13 +365,18 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
     for index, name in enumerate(properties or ()):
         if name not in model_class.properties and name not in invariants:
             raise SpecError(f"{model_class.name} has no property {name!r}"
-                            f"{_suggest(name, model_class.properties)}; properties: "
+                            f"{suggest(name, model_class.properties)}; properties: "
                             f"{', '.join(model_class.properties)}",
                             field=f"properties[{index}]")
 
     symmetry = data.get("symmetry", False)
     if symmetry is True:
         symmetry = list(model_class.symmetry_sets)
+        if not symmetry:
+            raise SpecError(f"model {model_class.name} declares no symmetric sets "
+                            "(`symmetry_sets`), so nothing would be reduced; remove the "
+                            "line, or declare the model's interchangeable sets",
+                            field="symmetry")
     for index, name in enumerate(symmetry or ()):
         if name not in model_class.symmetry_sets:
             raise SpecError(f"{model_class.name} has no symmetric set {name!r}; sets: "
@@ -432,7 +437,7 @@ def _fairness(given: Mapping[str, list[str]], model_class: type[Model]
             name = family.split("(", 1)[0].strip()
             if names and name not in names:
                 raise SpecError(f"{model_class.name} has no action {name!r}"
-                                f"{_suggest(name, names)}; actions: {', '.join(names)}",
+                                f"{suggest(name, names)}; actions: {', '.join(names)}",
                                 field=f"fairness.{strength}[{index}]")
             pairs.append((strength, family))
     return tuple(pairs)
@@ -489,14 +494,14 @@ def _describe(error: jsonschema.ValidationError, at: tuple) -> tuple[str, tuple]
     if kind == "additionalProperties":
         known = sorted(schema.get("properties", {}))
         unknown = sorted(set(value) - set(known), key=str)[0]
-        return (f"unknown field {unknown!r}{_suggest(str(unknown), known)}; accepted: "
+        return (f"unknown field {unknown!r}{suggest(str(unknown), known)}; accepted: "
                 f"{', '.join(known) or 'none'}", at + (unknown,))
     if kind == "required":
         missing = [name for name in schema["required"] if name not in value][0]
         return f"missing field {missing!r}", at
     if kind == "enum":
         accepted = [str(item) for item in schema["enum"]]
-        return (f"got {value!r}{_suggest(str(value), accepted)}; accepted: "
+        return (f"got {value!r}{suggest(str(value), accepted)}; accepted: "
                 f"{', '.join(accepted)}", at)
     if kind == "uniqueItems":
         twice = next(item for index, item in enumerate(value) if item in value[:index])
@@ -537,7 +542,8 @@ def _yaml_kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _suggest(word: str, choices: Any) -> str:
+def suggest(word: str, choices: Any) -> str:
+    """' (did you mean X?)' for the choice X closest to `word`, if one is close."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -22,8 +22,8 @@ _EXTENSIONS = {".dot": "dot", ".gv": "dot", ".graphml": "graphml", ".json": "jso
               help="Write to FILE (whole, or not at all) instead of standard output.")
 @click.option("--around", type=click.IntRange(min=0), metavar="K",
               help="Instead of every reachable state: check the spec, and draw its first "
-                   "counterexample's path and every state within K steps of it "
-                   "(0: the path alone).")
+                   "counterexample's path and every state reached within K steps "
+                   "from a state on it (0: the path alone).")
 @click.option("--property", "property_name", metavar="NAME",
               help="With --around: the counterexample of this property.")
 @click.option("--max-depth", type=click.IntRange(min=0), metavar="N",
@@ -93,18 +93,24 @@ def _draw(model, loaded, properties, around, property_name, max_nodes, spec):
 
     if around is None:
         return reachable_graph(model, max_nodes, loaded.bounds.max_depth, properties)
+    from checker.spec import suggest
+
     if property_name is not None and property_name not in model.properties:
-        raise CheckerError(f"--property: {model.name} has no property {property_name!r}; "
-                           f"it has {', '.join(model.properties)}")
+        raise CheckerError(f"--property: {model.name} has no property {property_name!r}"
+                           f"{suggest(property_name, model.properties)}; it has "
+                           f"{', '.join(model.properties)}")
     config = loaded.config()
     if property_name is not None:
         config = dataclasses.replace(config, properties=(property_name,))
     result = checker.check(model, config)
     if result.stopped_by == "interrupted":
         raise KeyboardInterrupt
-    found = [f for f in result.violations if f.trace is not None]
+    # (a reachability property's run to draw around is its witness)
+    found = [f for f in result.violations + result.witnesses if f.trace is not None]
     if not found:
-        raise CheckerError(f"{spec}: no counterexample to draw around (verdict "
-                           f"{result.verdict}); drop --around to draw every state")
+        which = (f"{property_name} has no counterexample or witness" if property_name
+                 else "no counterexample to draw around")
+        raise CheckerError(f"{spec}: {which} (verdict {result.verdict}); drop --around "
+                           "to draw every state")
     return (trace_graph(model, found[0].trace, properties) if around == 0 else
             around_trace(model, found[0].trace, around, max_nodes, properties))

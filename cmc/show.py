@@ -11,8 +11,9 @@ import click
 @click.argument("spec", metavar="SPEC")
 def show(spec: str) -> None:
     """Print SPEC's resolved configuration as YAML: the model, every
-    parameter with defaults filled in, the properties that will be checked,
-    the bounds and the expectation."""
+    parameter with defaults filled in, the properties that will be checked
+    (expression invariants included), symmetry, deadlock, exact, fairness,
+    network and partition choices, the bounds and the expectation."""
     import yaml
 
     from checker.properties import default_properties
@@ -27,9 +28,17 @@ def show(spec: str) -> None:
         "description": loaded.description,
         "params": dict(loaded.params),
         "mutant": loaded.mutant,
-        "properties": list(loaded.properties or [
-            prop.name for prop in default_properties(model_class.properties.values())]),
+        # (the spec's expression invariants are checked whatever it lists)
+        "properties": list(loaded.config().properties or [
+            prop.name for prop in default_properties(model_class.properties.values())]
+            + list(loaded.invariants)),
         "symmetry": list(loaded.symmetry) or False,
+        "invariants": dict(loaded.invariants),
+        "deadlock": loaded.deadlock,
+        "exact": loaded.exact,
+        "fairness": [f"{strength} {family}" for strength, family in loaded.fairness],
+        "network": dict(loaded.network) if loaded.network else None,
+        "partition": dict(loaded.partition) if loaded.partition else None,
         "bounds": dataclasses.asdict(loaded.bounds),
         "init": loaded.init,
         "expect": dataclasses.asdict(loaded.expect) if loaded.expect else None,

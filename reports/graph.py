@@ -5,8 +5,10 @@ whose edges are steps:
 
 - `trace_graph`: a counterexample's path (no exploring: the trace is given);
 - `reachable_graph`: every reachable state of a small model;
-- `around_trace`: a counterexample's path and every state within K steps of
-  a state on it.
+- `around_trace`: a counterexample's path and every state reached within K
+  steps from a state on it.
+
+Each draws every step between two states it draws.
 
 The last two need the graph itself, which the engine does not keep (it
 stores fingerprints), so they explore again with a small breadth-first
@@ -137,8 +139,9 @@ def reachable_graph(model: Model, max_nodes: int = DEFAULT_MAX_NODES,
 def around_trace(model: Model, trace: Trace, steps: int,
                  max_nodes: int = DEFAULT_MAX_NODES,
                  properties: Iterable[Property] | None = None) -> nx.MultiDiGraph:
-    """The path of `trace` and every state within `steps` steps of a state on
-    it (``depth`` is that distance; the trace's states have a ``step``).
+    """The path of `trace` and every state reached within `steps` steps from
+    a state on it (``depth`` is that distance; the trace's states have a
+    ``step``), with every step between them.
     Raises `GraphTooLarge` beyond `max_nodes` states."""
     builder = _Builder(model, properties)
     _add_trace(builder, trace, depth=lambda number: 0)
@@ -157,11 +160,19 @@ def _explore(builder: _Builder, starts: list[tuple[Any, int]], max_depth: int | 
     while queue:
         state, depth = queue.popleft()
         source = builder.ids[state]
-        if source in expanded or (max_depth is not None and depth >= max_depth):
+        if source in expanded:
             continue
         expanded.add(source)
+        # at the bound, only the steps to states drawn already: every step
+        # between two drawn states is drawn
+        last = max_depth is not None and depth >= max_depth
         for action, next_state in model.successors(state):
             if not _within(model, next_state):
+                continue
+            if last:
+                target = builder.ids.get(next_state)
+                if target is not None and (source, str(action), target) not in skip:
+                    builder.edge(source, action, target)
                 continue
             if next_state not in builder.ids and len(builder.ids) >= max_nodes:
                 raise GraphTooLarge(

@@ -270,7 +270,8 @@ def memo_line(figures: Mapping[str, int]) -> str:
     hits = 100 * (lookups - misses) / lookups if lookups else 0.0
     return (f"memo (main process): {lookups:,} plan look-ups, {misses:,} computed "
             f"({hits:.1f}% hits), {figures['node_plan_misses']:,} node plans, "
-            f"{figures['handler_runs']:,} handler runs, {figures['restarts']} restarts")
+            f"{figures['handler_runs']:,} handler runs, {figures['restarts']:,} "
+            f"table{'' if figures['restarts'] == 1 else 's'} filled and started again")
 
 
 def coverage_heading(result: Result) -> str:

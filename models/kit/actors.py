@@ -884,8 +884,20 @@ class ActorModel(Model):
             if outcome is None:
                 return None
             stays = isinstance(outcome, Stay)
+            # (a record alone is a tuple too, of its own type)
+            if not ((type(outcome) is tuple or stays) and len(outcome) == 2):
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: {type(node).__name__}.{name} returned "
+                    f"{_short(outcome)}; return (the new record, [messages sent]), or None "
+                    "where the step is not enabled")
             new_record, sent = outcome
-            new_record = self._intern(new_record)
+            try:
+                new_record = self._intern(new_record)
+            except TypeError as error:
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: {type(node).__name__}.{name} returned a record "
+                    f"that is not hashable ({error}): {_short(new_record)}; build records "
+                    "of tuples, frozensets, named tuples, ints, strings and None") from None
         if sent is None:
             return None
         sends = []
@@ -1303,3 +1315,8 @@ class ActorModel(Model):
         ids = id_type(kind, field)
         return f"{ids.prefix}{getattr(message, field) + ids.first}" if ids else str(
             getattr(message, field))
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:120] + "…"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker import CheckConfig, CheckerError, ModelDefinitionError, check
+from checker import CheckConfig, CheckerError, ModelDefinitionError, check, invariant, reachable
 from tests.toys import (Broken, Counter, DieHard, Empty, Fill, Mutating, Pour, Step,
                         Tick, Unhashable, Wobbly)
 
@@ -153,9 +153,38 @@ def test_nondeterministic_successor_order_is_caught_on_replay():
         check(Wobbly())
 
 
-def test_a_property_that_raises_names_itself():
-    with pytest.raises(ModelDefinitionError, match="property 'raises' raised ZeroDivisionError"):
+def test_a_property_that_raises_names_itself_and_its_line():
+    with pytest.raises(ModelDefinitionError) as error:
         check(Broken())
+    line = Broken.raises.__code__.co_firstlineno + 2
+    assert str(error.value) == (
+        "model 'broken': property 'raises' raised ZeroDivisionError: division by zero at "
+        f"tests/toys.py:{line}, in raises; fix the model")
+
+
+@pytest.mark.parametrize("kind", [invariant, reachable])
+def test_a_property_that_returns_none_is_a_definition_error(kind):
+    """A forgotten `return` would read as a failure (or as never reached)."""
+    class Forgetful(DieHard):
+        @kind("Forgot")
+        def forgot(self, state):
+            state[0] < 9  # no return
+
+    with pytest.raises(ModelDefinitionError) as error:
+        check(Forgetful(), CheckConfig(properties=("forgot",)))
+    assert str(error.value) == ("model 'die-hard': property 'forgot' returned None; return "
+                                "True or False (or Fails(reason)): is a return missing?")
+
+
+def test_initial_states_that_raise_are_a_definition_error():
+    class NoStart(DieHard):
+        def initial_states(self):
+            return [self.missing]
+
+    with pytest.raises(ModelDefinitionError, match="model 'die-hard': initial_states\\(\\) "
+                                                   "raised AttributeError: 'NoStart' object has "
+                                                   "no attribute 'missing' at "):
+        check(NoStart())
 
 
 def test_statistics_report_actions_that_never_fired():

@@ -46,6 +46,9 @@ BAD_SPECS = [
      ":2: mutant: die-hard has no mutant 'overfil' (did you mean 'overfill'?); mutants: overfill"),
     ("model: die-hard\nsymmetry: [jugs]\n",
      ":2: symmetry[0]: die-hard has no symmetric set 'jugs'; sets: none"),
+    ("model: die-hard\nsymmetry: true\n",
+     ":2: symmetry: model die-hard declares no symmetric sets (`symmetry_sets`), so nothing "
+     "would be reduced; remove the line, or declare the model's interchangeable sets"),
     ("params: {small: 3}\n", ": missing field 'model'"),
     ("model: die-hard\nexpect:\n  verdict: holds\n  distinct_states: many\n",
      ":4: expect.distinct_states: expected a whole number, got 'many'"),

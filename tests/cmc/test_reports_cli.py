@@ -87,7 +87,7 @@ def test_cmc_graph_format_from_the_file_name(run, write_spec, tmp_path):
     target = tmp_path / "g.graphml"
     result = run("graph", write_spec("model: die-hard\n"), "-o", str(target), "--max-depth", "2")
     assert result.exit_code == 0
-    assert result.output == f"wrote {target}: 6 states, 18 steps\n"
+    assert result.output == f"wrote {target}: 6 states, 34 steps\n"  # every step between them
     assert nx.read_graphml(target).number_of_nodes() == 6
 
 
@@ -110,7 +110,15 @@ def test_cmc_graph_around_a_counterexample(run, write_spec):
     assert path["nodes"][-1]["violates"] == ["consistency"]
     near = json.loads(run("graph", spec, "--around", "1", "--format", "json",
                           "--property", "consistency").output)
-    assert (len(near["nodes"]), len(near["edges"])) == (21, 21)
+    assert (len(near["nodes"]), len(near["edges"])) == (21, 32)  # as tests/reports counts
+    # a reachability property's run to draw around is its witness
+    witness = json.loads(run("graph", spec, "--around", "0", "--format", "json",
+                             "--property", "all_committed").output)
+    assert witness["nodes"][-1]["satisfies"] == ["all_committed"]
+    result = run("graph", spec, "--around", "1", "--property", "consistensy")
+    assert result.exit_code == 2
+    assert result.output.startswith("error: --property: two-phase has no property "
+                                    "'consistensy' (did you mean 'consistency'?); it has ")
 
 
 def test_cmc_graph_around_needs_a_counterexample(run, write_spec):

@@ -4,6 +4,7 @@ author can make (each a `ModelDefinitionError` saying what to fix)."""
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
@@ -180,6 +181,65 @@ def test_sending_an_undeclared_message_type_is_a_definition_error():
         model.successors(model.initial_states()[0])
     assert str(error.value) == ("model 'pings': Pinger.ping sent a Pinged, which is not in "
                                 "the model's `messages`")
+
+
+class Tally(NamedTuple):
+    n: int = 0
+    seen: Any = ()
+
+
+class Tick(NamedTuple):
+    s: Server
+
+
+def _ticking(returned: Any) -> ActorModel:
+    """A model of one server whose one step returns `returned(record)`."""
+    class Ticker(Node):
+        ids = Server
+        state = Tally
+
+        @step(Tick)
+        def tick(self, record):
+            return returned(record)
+
+    class Ticks(ActorModel):
+        name = "ticks"
+        params = (Param("servers", 1, "servers"),)
+        roles = (Ticker,)
+        messages = (Ping,)
+
+    return Ticks()
+
+
+@pytest.mark.parametrize("returned, message", [
+    (lambda record: (record._replace(n=1), [], "extra"),
+     "Ticker.tick returned (Tally(n=1, seen=()), [], 'extra'); return (the new record, "
+     "[messages sent]), or None where the step is not enabled"),
+    (lambda record: record._replace(n=1),
+     "Ticker.tick returned Tally(n=1, seen=()); return (the new record, [messages sent]), or "
+     "None where the step is not enabled"),
+    (lambda record: (record._replace(seen=[1]), []),
+     "Ticker.tick returned a record that is not hashable (unhashable type: 'list'): "
+     "Tally(n=0, seen=[1]); build records of tuples, frozensets, named tuples, ints, strings "
+     "and None"),
+])
+def test_a_handler_returning_what_is_not_a_step_is_a_definition_error(returned, message):
+    model = _ticking(returned)
+    with pytest.raises(ModelDefinitionError) as error:
+        model.successors(model.initial_states()[0])
+    assert str(error.value) == f"model 'ticks': {message}"
+
+
+def test_a_handler_that_raises_is_named_with_its_line_by_the_engine():
+    def returned(record):
+        return record.missing  # no such field
+
+    with pytest.raises(ModelDefinitionError) as error:
+        check(_ticking(returned))
+    assert str(error.value) == (
+        "model 'ticks': successors() raised AttributeError: 'Tally' object has no attribute "
+        f"'missing' at {os.path.relpath(__file__)}:{returned.__code__.co_firstlineno + 1}, in "
+        "returned; fix the model")
 
 
 def test_a_mutant_must_override_a_node_class_or_the_model():

@@ -221,7 +221,7 @@ def test_memo_statistics_are_in_the_json_stats_and_the_text_report(tmp_path):
     assert run["stats"]["model_stats"] == figures
     text = CliRunner().invoke(cli, ["check", str(path), "--workers", "1"]).stdout
     assert ("memo (main process): 3,590 plan look-ups, 449 computed (87.5% hits), 199 node "
-            "plans, 112 handler runs, 0 restarts") in text.splitlines()
+            "plans, 112 handler runs, 0 tables filled and started again") in text.splitlines()
 
 
 # -- a partition a model declares --------------------------------------------------------

@@ -78,13 +78,17 @@ def test_around_a_trace(two_phase):
     assert {data["depth"] for _, data in near.nodes(data=True)} == {0, 1}
     # Every trace edge once, even though exploring re-finds it.
     assert near.number_of_edges("0", "1") == 1
-    # The trace's states and their successors; every step out of a trace state.
+    # The trace's states and their successors, and every step between two
+    # of them (a successor's steps back to a state drawn too).
     model = two_phase.model
-    steps = {(state, str(action), after) for state in map(lambda s: s.state, trace.steps)
-             for action, after in model.successors(state)}
-    assert near.number_of_nodes() == len({s for s, _, _ in steps} | {t for _, _, t in steps})
-    assert near.number_of_edges() == len(steps)
-    assert (near.number_of_nodes(), near.number_of_edges()) == (21, 21)
+    out = {(state, str(action), after) for state in map(lambda s: s.state, trace.steps)
+           for action, after in model.successors(state)}
+    drawn = {s for s, _, _ in out} | {t for _, _, t in out}
+    between = {(state, str(action), after) for state in drawn
+               for action, after in model.successors(state) if after in drawn}
+    assert near.number_of_nodes() == len(drawn)
+    assert near.number_of_edges() == len(between)
+    assert (near.number_of_nodes(), near.number_of_edges(), len(out)) == (21, 32, 21)
     with pytest.raises(GraphTooLarge, match="the graph within 1 steps of the trace has more "
                                             "than 10 states"):
         around_trace(two_phase.model, trace, 1, max_nodes=10)
