@@ -82,6 +82,10 @@ def _import(path: Path, shown: str) -> Any:
     # partitioned search sends states from process to process)
     sys.modules.setdefault(_PACKAGE, _package())
     sys.modules[name] = module
+    # modules beside it import by name (``from tpc import TwoPhaseCommit``),
+    # after the installed ones: a file named like one does not shadow it
+    if str(path.parent) not in sys.path:
+        sys.path.append(str(path.parent))
     try:
         spec.loader.exec_module(module)
     except Exception as error:  # the user's code: any error is reported, not raised

@@ -117,6 +117,19 @@ def test_a_wrong_model_reference_is_one_line_with_the_fix(tmp_path, files, model
     assert result.output == f"error: {expected}\n"
 
 
+def test_a_users_model_file_imports_the_modules_beside_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "plain_commit_rules.py").write_text(
+        "from tests.models.user.two_phase_commit import TwoPhaseCommit\n")
+    (tmp_path / "variant.py").write_text(
+        "from plain_commit_rules import TwoPhaseCommit\n\n\n"
+        "class Variant(TwoPhaseCommit):\n    name = 'variant'\n")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model: ./variant.py:Variant\nparams: {rms: 3, drops: 1}\n")
+    result = check(load_spec(spec, REGISTRY).build())
+    assert (result.verdict, result.stats.distinct_states) == ("holds", 1190)  # as the base's
+
+
 # -- entry points --------------------------------------------------------------------
 
 
