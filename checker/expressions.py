@@ -134,21 +134,45 @@ class ExpressionProperty:
             if isinstance(node, ast.Subscript):
                 told = _ordered(node.value, positions)
                 index = node.slice
-                if (told is not None and isinstance(node.value, ast.Name)
+                by = _element(index, positions)
+                if told is not None and by == told:
+                    told = None  # by an element of the set it lists: renamed alike
+                elif (told is not None and isinstance(node.value, ast.Name)
                         and isinstance(index, ast.Constant) and type(index.value) is int
                         and index.value not in moving.get(told, ())):
                     told = None  # an element no renaming moves
+                elif told is None:
+                    told = by  # a position taken from an element
+            elif isinstance(node, (ast.BoolOp, ast.UnaryOp, ast.IfExp, ast.comprehension,
+                                   ast.Call)):
+                # an element as a truth value: the first (0) is false
+                tests = (node.values if isinstance(node, ast.BoolOp) else
+                         [node.operand] if isinstance(node, ast.UnaryOp)
+                         and isinstance(node.op, ast.Not) else
+                         [node.test] if isinstance(node, ast.IfExp) else
+                         node.ifs if isinstance(node, ast.comprehension) else
+                         node.args if isinstance(node.func, ast.Name)
+                         and node.func.id in ("all", "any") else [])
+                told = next(filter(None, (_element(test, positions) for test in tests)), None)
             elif isinstance(node, ast.Compare):
-                parts = [node.left, *node.comparators]
-                fields = [positions["ids"].get(part.attr) for part in parts
-                          if isinstance(part, ast.Attribute)]
-                constants = [part for part in parts if isinstance(part, ast.Constant)
-                             and type(part.value) is int]
-                told = next((name for name in fields if name is not None), None) \
-                    if constants else None
+                # an element (or what is computed from one) against what is not
+                # one: a constant, a number, a position
+                parts = [part for part in (node.left, *node.comparators)
+                         if not (isinstance(part, ast.Constant) and part.value is None)]
+                named = [_element(part, positions) for part in parts]
+                if None in named:
+                    told = next((name for name in named if name is not None), None)
+            elif isinstance(node, ast.Name):
+                told = positions["naming"].get(node.id)
+                if told is not None:
+                    raise self._error(
+                        f"{node.id} names the interchangeable {told} (as a0, a1, …), and "
+                        f"symmetry over {told} checks one state of each set of renamed "
+                        f"copies; read the records instead, quantified (all(... for x in "
+                        f"{told}) or any(...)), or check without symmetry (symmetry: false)")
             if told is not None:
                 raise self._error(
-                    f"{ast.unparse(node)} tells the interchangeable {told} apart, and "
+                    f"{ast.unparse(node).strip()} tells the interchangeable {told} apart, and "
                     f"symmetry over {told} checks one state of each set of renamed copies; "
                     f"quantify over them (all(... for x in {told}) or any(...)) or check "
                     "without symmetry (symmetry: false)")
@@ -190,6 +214,36 @@ def _ordered(node: ast.AST, positions: dict[str, dict[str, Any]]) -> str | None:
         return _ordered(node.args[0], positions)
     if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
         return _ordered(node.generators[0].iter, positions)
+    return None
+
+
+def _element(node: ast.AST, positions: dict[str, dict[str, Any]]) -> str | None:
+    """The symmetric set whose elements `node`'s value is, or is computed
+    from: a field holding elements, or arithmetic, an aggregate or a
+    collection of such."""
+    if isinstance(node, ast.Attribute):
+        return positions["ids"].get(node.attr)
+    if isinstance(node, ast.BinOp):
+        return _element(node.left, positions) or _element(node.right, positions)
+    if isinstance(node, ast.UnaryOp):
+        return _element(node.operand, positions)
+    if isinstance(node, ast.IfExp):
+        return _element(node.body, positions) or _element(node.orelse, positions)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("abs", "max", "min", "sum", "sorted", "list", "tuple", "set",
+                                 "frozenset")):
+        return next(filter(None, (_element(arg, positions) for arg in node.args)), None)
+    if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
+        return _element(node.elt, positions)
+    if isinstance(node, ast.DictComp):
+        return _element(node.key, positions) or _element(node.value, positions)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return next(filter(None, (_element(item, positions) for item in node.elts)), None)
+    if isinstance(node, ast.Dict):
+        return next(filter(None, (_element(item, positions)
+                                  for item in node.keys + node.values if item)), None)
+    if isinstance(node, ast.Subscript):  # one of a collection of elements
+        return _element(node.value, positions)
     return None
 
 

@@ -242,11 +242,15 @@ class Model:
         ``sequences``, the names of `expression_names` whose values list
         elements in order; ``keyed``, names whose values, by key, are such
         lists (the set by key); ``indexed``, record fields with one entry per element, in
-        order; ``ids``, record fields holding elements. The default: the
-        sets' own names, where offered; the kit knows its records' fields."""
+        order; ``ids``, record fields holding elements; ``naming``, names
+        whose values name elements (``view``: ``a0.promised``), which such
+        an expression may not read at all. The default: the sets' own
+        names, where offered, and ``view``; the kit knows its records'
+        fields."""
         offered = self.expression_names()
         return {"sequences": {name: name for name in sets if name in offered},
-                "keyed": {}, "indexed": {}, "ids": {}}
+                "keyed": {}, "indexed": {}, "ids": {},
+                "naming": {"view": sets[0]} if sets and "view" in offered else {}}
 
     def run_stats(self) -> Mapping[str, int]:
         """Figures of the model's own about the run so far, by name, for

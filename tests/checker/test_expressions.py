@@ -72,6 +72,8 @@ SYMMETRIC = SMALL.replace("learners: 2", "learners: 1") + "symmetry: true\n"
     "sorted(a.promised for a in acceptors)[0] <= 1",
     "all(m.p <= 5 and m.n >= 0 for m in messages['PromiseMsg'])",  # proposers are not symmetric
     "len({a.promised for a in acceptors}) <= 3",
+    "all(m.a in {x.a for x in messages['PromiseMsg']} for m in messages['PromiseMsg'])",
+    "all(m.a is not None for m in messages['PromiseMsg'])",
 ])
 def test_symmetry_takes_an_expression_that_tells_no_acceptors_apart(tmp_path, expression):
     spec = load_spec(write(tmp_path, SYMMETRIC + f'invariants: {{fair: "{expression}"}}\n'),
@@ -79,6 +81,38 @@ def test_symmetry_takes_an_expression_that_tells_no_acceptors_apart(tmp_path, ex
     result = check(spec.build(), spec.config())
     assert result.verdict == "holds"
     assert result.stats.distinct_states == 253  # the orbits of 482 states, as without it
+
+
+@pytest.mark.parametrize("expression, read", [
+    ("all(m.a + 0 != 1 for m in messages['PromiseMsg'])", "m.a + 0 != 1"),
+    ("all(m.a for m in messages['PromiseMsg'])", "all((m.a for m in messages['PromiseMsg']))"),
+    ("len([m for m in messages['PromiseMsg'] if m.a]) < 9",
+     "for m in messages['PromiseMsg'] if m.a"),
+    ("all([1, 2][m.a] > 0 for m in messages['PromiseMsg'])", "[1, 2][m.a]"),
+    ("{m.a: m.n for m in messages['PromiseMsg']} != {0: 5}",
+     "{m.a: m.n for m in messages['PromiseMsg']} != {0: 5}"),
+    ("not messages['PromiseMsg'] or sorted(m.a for m in messages['PromiseMsg'])[0] >= 0",
+     "sorted((m.a for m in messages['PromiseMsg']))[0] >= 0"),
+])
+def test_symmetry_refuses_an_expression_computing_with_an_acceptor(tmp_path, expression, read):
+    path = write(tmp_path, SYMMETRIC + f'invariants: {{lopsided: "{expression}"}}\n')
+    with pytest.raises(SpecError) as error:
+        spec = load_spec(path, REGISTRY)
+        check(spec.build(), spec.config())
+    assert str(error.value).startswith(
+        f"{path}:5: invariants.lopsided: {read} tells the interchangeable acceptors apart")
+
+
+def test_symmetry_refuses_the_view_which_names_acceptors(tmp_path):
+    path = write(tmp_path, SYMMETRIC + "invariants: {lopsided: \"view['a0.promised'] != 7\"}\n")
+    spec = load_spec(path, REGISTRY)
+    with pytest.raises(SpecError) as error:
+        check(spec.build(), spec.config())
+    assert str(error.value) == (
+        f"{path}:5: invariants.lopsided: view names the interchangeable acceptors (as a0, a1, "
+        "…), and symmetry over acceptors checks one state of each set of renamed copies; read "
+        "the records instead, quantified (all(... for x in acceptors) or any(...)), or check "
+        "without symmetry (symmetry: false)")
 
 
 @pytest.mark.parametrize("expression, read, unreduced", [
