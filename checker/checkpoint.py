@@ -7,18 +7,24 @@ pickles them into DIR/checkpoint.pickle every `every` seconds, through a
 temporary file renamed over the old one, so that a run killed at any
 moment (even kill -9, mid-write) leaves the last whole checkpoint. Resumed
 from it, the search goes on exactly as the uninterrupted run would have:
-the result is the same. The checkpoint names the model, its parameters and
-the check's settings, and is refused for any other check.
+the result is the same. The checkpoint names the model, its parameters,
+mutant and other choices (init, network, partition), its properties (a
+spec's invariants by their text) and the check's settings, and is refused
+for any other check, saying what differs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import pickle
+import stat
 import time
 from typing import Any
 
 from checker.errors import CheckerError
+from checker.frontier import SpillFailed
 
 FILE = "checkpoint.pickle"
 #: The search's values saved (attributes of the engine's search).
@@ -42,6 +48,11 @@ class Checkpoints:
             raise CheckerError(f"{directory}: cannot keep checkpoints there "
                                f"({error.strerror or error}); give a folder (it is created "
                                f"if missing)") from None
+        if not resume and os.path.lexists(self.path):
+            # another run's checkpoint is not overwritten unasked
+            raise CheckerError(f"{directory}: holds a checkpoint already; resume it with "
+                               f"--resume {directory}, or give another folder (or delete "
+                               f"{self.path})")
         self.last = time.monotonic()
         self.written = 0
 
@@ -49,36 +60,74 @@ class Checkpoints:
         return time.monotonic() - self.last >= self.every
 
     def save(self, identity: Any, values: dict[str, Any], frontier: list[Any]) -> None:
-        """Write a checkpoint whole, replacing the last one."""
-        os.makedirs(self.directory, exist_ok=True)
+        """Write a checkpoint whole, replacing the last one. One that cannot
+        be written (a full disk) stops the run as a full disk does, with
+        what it explored reported (`SpillFailed`); the last whole
+        checkpoint stays."""
         temporary = self.path + ".partial"
-        with open(temporary, "wb") as file:
-            pickle.dump((identity, values, frontier), file, protocol=pickle.HIGHEST_PROTOCOL)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, self.path)
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            with open(temporary, "wb") as file:
+                pickle.dump((identity, values, frontier), file,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self.path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+            raise SpillFailed(f"{temporary}: {error.strerror or error}") from None
         self.last = time.monotonic()
         self.written += 1
 
     def load(self, identity: Any) -> tuple[dict[str, Any], list[Any]]:
-        """The values and frontier saved by a check with this `identity`."""
+        """The values and frontier saved by a check with this `identity`.
+        (A checkpoint is a pickle, which runs code as it is read: resume
+        only checkpoints your own runs wrote.)"""
         try:
-            with open(self.path, "rb") as file:
-                saved, values, frontier = pickle.load(file)
+            found = os.stat(self.path)
         except FileNotFoundError:
             raise CheckerError(f"{self.directory}: no checkpoint there ({FILE}); give the "
                                "folder a run wrote with --checkpoint") from None
-        except (pickle.UnpicklingError, EOFError, ValueError, AttributeError,
-                ImportError) as error:
-            raise CheckerError(f"{self.path}: not a readable checkpoint ({error}); "
-                               "start the run again") from None
+        except OSError as error:
+            raise CheckerError(f"{self.path}: cannot read it ({error.strerror or error}); "
+                               "give the folder a run wrote with --checkpoint") from None
+        if not stat.S_ISREG(found.st_mode):  # (a FIFO would wait for ever)
+            raise CheckerError(f"{self.path}: not a file a run wrote; give the folder a run "
+                               "wrote with --checkpoint")
+        try:
+            with open(self.path, "rb") as file:
+                saved, values, frontier = pickle.load(file)
+            if not (isinstance(saved, tuple) and isinstance(values, dict)):
+                raise ValueError("not the parts of a checkpoint")
+        except Exception as error:  # whatever the bytes are, they are no checkpoint
+            raise CheckerError(f"{self.path}: not a readable checkpoint "
+                               f"({type(error).__name__}: {error}); start the run again"
+                               ) from None
         if saved != identity:
             raise CheckerError(f"{self.directory}: the checkpoint is of another check "
-                               f"({_describe(saved)}); resume it with the same spec and "
-                               "options")
+                               f"({_difference(saved, identity)}); resume it with the same "
+                               "spec and options")
         return values, frontier
 
 
-def _describe(identity: Any) -> str:
-    name, mutant, params, _ = identity
-    return f"model {name!r}{f' (mutant {mutant})' if mutant else ''} with {dict(params)}"
+#: What a search's identity holds, in order (`explore._Search._identity`).
+_PARTS = ("model", "mutant", "parameters", "settings", "choices", "properties")
+
+
+def _difference(saved: tuple, identity: tuple) -> str:
+    """What differs between the checkpoint's check and this one."""
+    if len(saved) != len(identity):
+        return "written by another version of cmc"
+    for part, then, now in zip(_PARTS, saved, identity):
+        if then == now:
+            continue
+        if part == "settings" and dataclasses.is_dataclass(then):
+            fields = [f.name for f in dataclasses.fields(now)
+                      if getattr(then, f.name, None) != getattr(now, f.name)]
+            return ", ".join(f"{name} {getattr(then, name, None)!r} there, "
+                             f"{getattr(now, name)!r} here" for name in fields)
+        if part == "properties":
+            return "its properties (or a spec's invariants) differ"
+        return f"{part} {then!r} there, {now!r} here"
+    return "another check"

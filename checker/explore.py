@@ -309,11 +309,15 @@ class _Search:
         return self._result(seconds)
 
     def _identity(self) -> tuple:
-        """What a checkpoint must match to be resumed by this search."""
+        """What a checkpoint must match to be resumed by this search: the
+        model, its parameters, mutant and other choices, its properties
+        (a spec's expressions by their text) and the check's settings."""
         return (self.model.name, getattr(self.model, "mutant", None),
                 tuple(sorted(self.model.parameters().items())),
                 dataclasses.replace(self.config, workers=1, auto_workers=False,
-                                    time_limit=None, memory_limit=None))
+                                    time_limit=None, memory_limit=None),
+                self.model.choices(),
+                tuple((p.name, p.kind, p.doc) for p in self.model.properties.values()))
 
     def _resumed(self) -> Frontier:
         """The search as the last checkpoint left it; its next level."""

@@ -227,6 +227,13 @@ class Model:
             return {"state": jsonable(state)}
         return {name: jsonable(value) for name, value in fields.items()}
 
+    def choices(self) -> dict[str, Any]:
+        """What this instance was built with besides its parameters and
+        mutant, for a checkpoint to name (one taken with other choices is
+        not resumed): the spec's `init` block; the kit adds the network and
+        partition chosen."""
+        return {"init": self.init}
+
     def expression_names(self) -> dict[str, Callable[[State], Any]]:
         """The names a spec's expression invariants read (`checker.expressions`),
         each with how to compute it from a state: ``view``, the state as

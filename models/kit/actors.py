@@ -1133,6 +1133,10 @@ class ActorModel(Model):
                                            for kind in self.messages}
         return names
 
+    def choices(self) -> dict[str, Any]:
+        return {**super().choices(), "network": self._network_choice,
+                "partition": self._partition_choice}
+
     def expression_positions(self, sets: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Derived from the field types: each role's records by its set's
         name list its nodes in order, the messages of a type are listed in

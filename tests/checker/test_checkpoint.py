@@ -17,6 +17,8 @@ import pytest
 from checker import CheckConfig, check
 from checker.checkpoint import FILE, Checkpoints
 from checker.errors import CheckerError
+from checker.spec import load_spec
+from models import REGISTRY
 from tests.checker.test_workers import Grid, tiny_chunks
 from tests.spec_runs import outcome
 
@@ -71,15 +73,83 @@ def test_a_run_killed_mid_run_resumes_to_the_uninterrupted_result(tmp_path, chun
     assert (resumed.stats.distinct_states, resumed.stats.depth) == (31 * 31, 60)
 
 
-def test_a_checkpoint_of_another_check_is_refused(tmp_path):
+def test_a_checkpoint_of_another_check_is_refused_saying_what_differs(tmp_path):
     check(Grid(side=5), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), every=0))
-    with pytest.raises(CheckerError, match=r"the checkpoint is of another check \(model "
-                                           r"'grid' with \{'side': 5\}\); resume it with "
-                                           r"the same spec and options"):
-        check(Grid(side=6), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), resume=True))
-    with pytest.raises(CheckerError, match="the checkpoint is of another check"):
-        check(Grid(side=5), CheckConfig(keep_going=True),
-              checkpoints=Checkpoints(str(tmp_path), resume=True))
+    for model, config, differs in [
+            (Grid(side=6), CheckConfig(), "parameters (('side', 5),) there, (('side', 6),) here"),
+            (Grid(side=5), CheckConfig(keep_going=True), "keep_going False there, True here"),
+            (Grid(side=5), CheckConfig(max_depth=5), "max_depth None there, 5 here")]:
+        with pytest.raises(CheckerError) as refused:
+            check(model, config, checkpoints=Checkpoints(str(tmp_path), resume=True))
+        assert str(refused.value) == (f"{tmp_path}: the checkpoint is of another check "
+                                      f"({differs}); resume it with the same spec and options")
+
+
+def test_a_checkpoint_is_refused_where_the_spec_changed_its_invariants_init_or_partition(
+        tmp_path):
+    """Each is part of what was checked: a resumed run of another would
+    report the old one's verdict."""
+    base = ("model: raft\nparams: {servers: 2, values: 1, max_term: 2, max_log: 1, "
+            "max_msgs: 1}\ninvariants: {fine: \"True\"}\n")
+    path = tmp_path / "spec.yaml"
+    path.write_text(base)
+    spec = load_spec(path, REGISTRY)
+    folder = str(tmp_path / "ck")
+    check(spec.build(), spec.config(), checkpoints=Checkpoints(folder, every=0))
+    for changed, differs in [
+            (base.replace('"True"', '"len(servers) == 2"'),
+             "its properties (or a spec's invariants) differ"),
+            (base + "init: {s1: {current_term: 1}}\n", "choices {'init': None, 'network': "
+             "None, 'partition': None} there, {'init': {'s1': {'current_term': 1}}, 'network': "
+             "None, 'partition': None} here"),
+            (base + "partition: {groups: [[s1], [s2]]}\n", "choices {'init': None, "
+             "'network': None, 'partition': None} there, {'init': None, 'network': None, "
+             "'partition': {'groups': [['s1'], ['s2']]}} here")]:
+        path.write_text(changed)
+        spec = load_spec(path, REGISTRY)
+        with pytest.raises(CheckerError) as refused:
+            check(spec.build(), spec.config(), checkpoints=Checkpoints(folder, resume=True))
+        assert str(refused.value) == (f"{folder}: the checkpoint is of another check "
+                                      f"({differs}); resume it with the same spec and options")
+
+
+def test_a_folder_holding_a_checkpoint_is_not_overwritten_unasked(tmp_path):
+    check(Grid(side=5), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), every=0))
+    with pytest.raises(CheckerError) as refused:
+        Checkpoints(str(tmp_path))
+    assert str(refused.value) == (
+        f"{tmp_path}: holds a checkpoint already; resume it with --resume {tmp_path}, or give "
+        f"another folder (or delete {tmp_path / FILE})")
+
+
+@pytest.mark.parametrize("content", ["fifo", "directory", "list", "junk"])
+def test_a_checkpoint_file_of_another_kind_is_one_line(tmp_path, content):
+    path = tmp_path / FILE
+    if content == "fifo":
+        os.mkfifo(path)
+    elif content == "directory":
+        path.mkdir()
+    else:
+        path.write_bytes(pickle.dumps([1, 2, 3]) if content == "list" else b"junk")
+    with pytest.raises(CheckerError) as refused:
+        check(Grid(side=5), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), resume=True))
+    assert str(refused.value) == {
+        "fifo": f"{path}: not a file a run wrote; give the folder a run wrote with --checkpoint",
+        "directory": f"{path}: not a file a run wrote; give the folder a run wrote with "
+                     "--checkpoint",
+        "list": f"{path}: not a readable checkpoint (ValueError: not the parts of a "
+                "checkpoint); start the run again",
+        "junk": f"{path}: not a readable checkpoint (UnpicklingError: pickle data was "
+                "truncated); start the run again"}[content]
+
+
+def test_a_checkpoint_that_cannot_be_written_stops_the_run_with_what_it_explored(tmp_path):
+    (tmp_path / (FILE + ".partial")).mkdir()  # where the checkpoint is written first
+    result = check(Grid(side=30), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), every=0))
+    assert result.stopped_by == "disk"
+    assert result.verdict == "incomplete"
+    assert result.stats.distinct_states == 1  # the first level, then the first checkpoint
+    assert not (tmp_path / FILE).exists()
 
 
 def test_resuming_from_a_folder_without_a_checkpoint_is_refused(tmp_path):
@@ -132,9 +202,8 @@ def test_cmc_check_refuses_to_resume_another_spec(tmp_path):
     refused = runner.invoke(cmc, ["check", "specs/raft-2s.yaml", "--resume", str(tmp_path)])
     assert refused.exit_code == 2
     assert refused.stderr == (
-        f"error: {tmp_path}: the checkpoint is of another check (model 'paxos' with "
-        "{'acceptors': 3, 'ballots': 2, 'quorum': 'majority', 'values': 2}); resume it "
-        "with the same spec and options\n")
+        f"error: {tmp_path}: the checkpoint is of another check (model 'paxos' there, 'raft' "
+        "here); resume it with the same spec and options\n")
     two = runner.invoke(cmc, ["check", "specs/raft-2s.yaml", "specs/paxos-3a-2v-2b.yaml",
                               "--resume", str(tmp_path)])
     assert two.exit_code == 2 and "--checkpoint and --resume take one SPEC" in two.stderr
