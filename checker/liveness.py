@@ -106,6 +106,7 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
     gc.disable()
     try:
         graph = Graph(model, config, fairness, temporal)
+        fairness.refuse_unmatched()
         findings = [Lassos(graph, prop).find() for prop in temporal]
     finally:
         if collecting:
@@ -149,21 +150,53 @@ def _merge(result: Result | None, graph: "Graph", temporal: tuple[Property, ...]
 # -- fairness ------------------------------------------------------------------------
 
 
+def _args_as_written(action: Any) -> dict[str, tuple[str, ...]]:
+    """Each field of `action` as a fairness family may give it: as the
+    step prints it (``Timeout(i=s1)``) or as its value (``i=0``)."""
+    printed: dict[str, str] = {}
+    text = str(action)
+    if text.endswith(")") and "(" in text:
+        depth, start, inside = 0, 0, text[text.index("(") + 1:-1]
+        for position, char in enumerate(inside + ","):
+            depth += (char in "([{") - (char in ")]}")
+            if char == "," and depth == 0:
+                name, _, value = inside[start:position].strip().partition("=")
+                printed[name] = value
+                start = position + 1
+    return {k: (str(v), printed.get(k, str(v))) for k, v in action_args(action).items()}
+
+
+def family_problem(model: type[Model] | Model, family: str) -> Any:
+    """What is wrong with `family` as a fairness family of `model` (a
+    message), or its match: an action name, optionally with fields of that
+    action (``Deliver(p=0)``) or ``(*)``."""
+    names = {kind.__name__: kind for kind in model.actions}
+    match = FAMILY.match(family.replace(" ", ""))
+    if match is None or (names and match.group(1) not in names):
+        return (f"{family!r} is not an action family of model {model.name!r}; give an "
+                f"action name ({', '.join(sorted(names))}), optionally with fields, e.g. "
+                "Name(node=0), or Name(*) for each instance apart")
+    kind, fields = names.get(match.group(1)), match.group(2)
+    known = getattr(kind, "_fields", None)
+    if fields and fields != "*" and known is not None:
+        for part in fields.split(","):
+            name = part.split("=", 1)[0]
+            if "=" not in part or name not in known:
+                return (f"{family!r}: {match.group(1)} has no field {name!r}; its fields: "
+                        f"{', '.join(known) or 'none'} (as field=value)")
+    return match
+
+
 class Fairness:
     """The fairness constraints as bits: `mask(action)` is the set of
     constraints a step of `action` takes; weak and strong bits apart."""
 
     def __init__(self, model: Model, assumed: tuple[tuple[str, str], ...]):
-        names = {kind.__name__ for kind in model.actions}
         self.families: list[tuple[str, str, dict[str, str] | None]] = []
         for strength, family in assumed:
-            match = FAMILY.match(family.replace(" ", ""))
-            if match is None or (names and match.group(1) not in names):
-                raise CheckerError(
-                    f"fairness: {family!r} is not an action family of model "
-                    f"{model.name!r}; give an action name ({', '.join(sorted(names))}), "
-                    "optionally with fields, e.g. Name(node=0), or Name(*) for each "
-                    "instance apart")
+            match = family_problem(model, family)
+            if isinstance(match, str):
+                raise CheckerError(f"fairness: {match}")
             fields = match.group(2)
             each = fields == "*"
             renumbered = getattr(model, "renumbered_actions", {}).get(match.group(1))
@@ -180,6 +213,21 @@ class Fairness:
         self.bits: dict[Any, int] = {}  # a constraint (family, or family and instance)
         self.labels: list[str] = []
         self._masks: dict[Any, int] = {}
+        self.matched: set[int] = set()  # the families some step is of
+        self.examples: dict[int, str] = {}  # a step of each family's action, as printed
+
+    def refuse_unmatched(self) -> None:
+        """Once every step was seen: a family with fields that no step has
+        is a misspelt value (``Timeout(i=s9)``), which would leave its steps
+        unfair and report a lasso the spec meant to exclude."""
+        for index, (_, family, wanted) in enumerate(self.families):
+            if wanted and index not in self.matched:
+                fields = ", ".join(f"{k}={v}" for k, v in wanted.items())
+                example = self.examples.get(index)
+                raise CheckerError(
+                    f"fairness: {family}({fields}) is no step of the reachable states; "
+                    "give values as the steps print them"
+                    f"{f' ({example})' if example else ''}, or the action name alone")
 
     def mask(self, action: Any) -> int:
         # keyed by type too: actions are tuples, and Work() == Idle() == ()
@@ -191,13 +239,14 @@ class Fairness:
         for index, (strength, family, wanted) in enumerate(self.families):
             if name != family:
                 continue
+            self.examples.setdefault(index, str(action))
             if wanted is None:  # each instance apart
                 key, label = (index, type(action), action), f"{action}"
             else:
-                args = args if args is not None else {k: str(v) for k, v in
-                                                      action_args(action).items()}
-                if any(args.get(k) != v for k, v in wanted.items()):
+                args = args if args is not None else _args_as_written(action)
+                if any(v not in args.get(k, ()) for k, v in wanted.items()):
                     continue
+                self.matched.add(index)
                 key, label = index, family + (
                     f"({', '.join(f'{k}={v}' for k, v in wanted.items())})" if wanted else "")
             bit = self.bits.get(key)

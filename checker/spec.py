@@ -430,6 +430,8 @@ def _fairness(given: Mapping[str, list[str]], model_class: type[Model]
               ) -> tuple[tuple[str, str], ...]:
     """The spec's fairness as (strength, family) pairs, each family naming
     an action of the model."""
+    from checker.liveness import family_problem
+
     names = [kind.__name__ for kind in model_class.actions]
     pairs = []
     for strength in ("weak", "strong"):
@@ -439,6 +441,9 @@ def _fairness(given: Mapping[str, list[str]], model_class: type[Model]
                 raise SpecError(f"{model_class.name} has no action {name!r}"
                                 f"{suggest(name, names)}; actions: {', '.join(names)}",
                                 field=f"fairness.{strength}[{index}]")
+            problem = family_problem(model_class, family)
+            if isinstance(problem, str):
+                raise SpecError(problem, field=f"fairness.{strength}[{index}]")
             pairs.append((strength, family))
     return tuple(pairs)
 

@@ -622,3 +622,50 @@ def test_a_misspelt_timing_assumption_gets_one_exact_line(tmp_path):
         load_spec(path, REGISTRY)
     assert str(raised.value) == (f"{path}:2: params.timeouts.server: unknown field 'server' "
                                  "(did you mean 'servers'?); accepted: round_trip, servers")
+
+
+FAIR_RAFT = ("model: raft\nparams: {servers: 2, values: 1, max_term: 2, max_log: 1, "
+             "max_msgs: 1}\nproperties: [eventually_leader]\n"
+             "fairness: {weak: [\"%s\", RequestVote, Receive, BecomeLeader]}\n")
+
+
+def _fair_raft(tmp_path, family):
+    from checker.spec import load_spec
+    from models import REGISTRY
+
+    path = tmp_path / "fair.yaml"
+    path.write_text(FAIR_RAFT % family)
+    spec = load_spec(path, REGISTRY)
+    return checker.check(spec.build(), spec.config())
+
+
+def test_a_fairness_family_gives_a_field_as_its_step_prints_it_or_as_its_value(tmp_path):
+    as_printed, as_value = (_fair_raft(tmp_path, family)
+                            for family in ("Timeout(i=s1)", "Timeout(i=0)"))
+    assert as_printed.verdict == as_value.verdict == "incomplete"
+    assert as_printed.violations[0].trace == as_value.violations[0].trace
+    assert [v.bound for v in (as_printed.violations[0], as_value.violations[0])] == [
+        f"weak fairness to Timeout(i={i}) only takes steps that leave the bounds "
+        "(within_bounds)" for i in ("s1", "0")]  # matched, so its steps are fair
+
+
+def test_a_misspelt_fairness_field_is_refused_with_its_line(tmp_path):
+    from checker.errors import SpecError
+
+    with pytest.raises(SpecError) as error:
+        _fair_raft(tmp_path, "Timeout(s=1)")
+    assert str(error.value) == (f"{tmp_path / 'fair.yaml'}:4: fairness.weak[0]: "
+                                "'Timeout(s=1)': Timeout has no field 's'; its fields: i "
+                                "(as field=value)")
+
+
+def test_a_fairness_value_that_no_step_has_is_refused_not_left_unfair(tmp_path):
+    """Else the steps meant to be fair are not, and a lasso the spec meant
+    to exclude is reported."""
+    from checker.errors import CheckerError
+
+    with pytest.raises(CheckerError) as error:
+        _fair_raft(tmp_path, "Timeout(i=s9)")
+    assert str(error.value) == ("fairness: Timeout(i=s9) is no step of the reachable states; "
+                                "give values as the steps print them (Timeout(i=s1)), or the "
+                                "action name alone")
