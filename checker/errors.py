@@ -62,7 +62,7 @@ class ModelDefinitionError(CheckerError):
     nondeterministic successor order, a property that raises)."""
 
 
-def raised_in_model(model: str, call: str, error: Exception) -> CheckerError:
+def raised_in_model(model: str, call: str, error: BaseException) -> CheckerError:
     """The one-line error for an exception raised by a model's own code (a
     handler, `successors`, a property): the call, the exception and the
     innermost line of the model's code it passed through (not the engine's

@@ -375,8 +375,12 @@ class _Search:
             initial = [(None, state) for state in self.model.initial_states()]
         except (MemoryError, RecursionError):
             raise
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             raise raised_in_model(self.model.name, "initial_states()", error) from None
+        if not initial:
+            raise ModelDefinitionError(f"model {self.model.name!r}: initial_states() gave no "
+                                       "state, so there is nothing to check; return at least "
+                                       "one")
         batch = self._generate([initial], NO_PARENT, [None], found)
         self.generated += batch.generated
         level = self._admit_new(batch, found)
@@ -447,7 +451,7 @@ class _Search:
                           for steps in map(self.model.successors, chunk)]
         except (MemoryError, RecursionError):
             raise
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             raise raised_in_model(self.model.name, "successors()", error) from None
         if watched and list(map(hash, watched)) != hashes:
             raise ModelDefinitionError(
@@ -555,7 +559,15 @@ class _Search:
         batch.counts = counts
         if not steps:
             return batch
-        actions, next_states = zip(*steps)
+        try:
+            actions, next_states = zip(*steps)
+        except (TypeError, ValueError):
+            bad = next(step for step in steps if type(step) is not tuple or len(step) != 2)
+            text = repr(bad)
+            raise ModelDefinitionError(
+                f"model {self.model.name!r}: successors() yielded "
+                f"{text if len(text) <= 120 else text[:120] + '…'}; yield (action, next "
+                "state) pairs") from None
         numbers = range(first, first + len(counts)) if first != NO_PARENT else [first]
         parents = list(chain.from_iterable(map(repeat, numbers, counts)))
         ordinals = list(chain.from_iterable(map(range, counts)))
@@ -597,7 +609,7 @@ class _Search:
         if self.bounded:
             try:
                 inside = list(map(self.model.within_bounds, next_states))
-            except Exception as error:
+            except (Exception, SystemExit) as error:
                 raise raised_in_model(self.model.name, "within_bounds()", error) from None
             if not all(inside):
                 # Checked once each: a state met again outside the bounds
@@ -749,7 +761,7 @@ class _Search:
                   *arguments: Any) -> list[Any]:
         try:
             return list(map(predicate, *arguments))
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             self._raised(prop, error)
 
     def _raised(self, prop: Property | None, error: Exception) -> None:

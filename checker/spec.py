@@ -37,7 +37,7 @@ from typing import Any, Mapping
 import jsonschema
 import yaml
 
-from checker.errors import CheckerError, SpecError
+from checker.errors import CheckerError, SpecError, raised_in_model
 from checker.model import Model
 from checker.properties import default_properties
 from checker.result import CheckConfig, Result
@@ -229,7 +229,13 @@ class Spec:
         chosen = {name: value for name, value in (("network_choice", self.network),
                                                   ("partition_choice", self.partition))
                   if value is not None}
-        model = self.model_class(mutant=self.mutant, init=self.init, **chosen, **self.params)
+        try:
+            model = self.model_class(mutant=self.mutant, init=self.init, **chosen,
+                                     **self.params)
+        except CheckerError:
+            raise  # a parameter refused, with its field
+        except (Exception, SystemExit) as error:  # the model's own code
+            raise raised_in_model(self.model_class.name, "building the model", error) from None
         attach(model, self.invariants, self.path, self.invariant_lines)
         return model
 

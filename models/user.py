@@ -88,7 +88,7 @@ def _import(path: Path, shown: str) -> Any:
         sys.path.append(str(path.parent))
     try:
         spec.loader.exec_module(module)
-    except Exception as error:  # the user's code: any error is reported, not raised
+    except (Exception, SystemExit) as error:  # the user's code: reported, not raised
         del sys.modules[name]
         line = _user_line(error, path)
         what = error.msg if isinstance(error, SyntaxError) else error  # its str repeats the line

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from checker import CheckConfig, CheckerError, ModelDefinitionError, check, invariant, reachable
@@ -174,6 +176,35 @@ def test_a_property_that_returns_none_is_a_definition_error(kind):
         check(Forgetful(), CheckConfig(properties=("forgot",)))
     assert str(error.value) == ("model 'die-hard': property 'forgot' returned None; return "
                                 "True or False (or Fails(reason)): is a return missing?")
+
+
+@pytest.mark.parametrize("successors, message", [
+    (lambda self, state: iter([(Fill("small"),)]),
+     "successors() yielded (Fill(jug='small'),); yield (action, next state) pairs"),
+    (lambda self, state: iter([7]), "successors() yielded 7; yield (action, next state) pairs"),
+    (lambda self, state: sys.exit(0), "successors() raised SystemExit: 0 at "),
+])
+def test_successors_that_are_not_steps_are_a_definition_error(successors, message):
+    """Not a traceback (exit 1 reads as a violation), nor, for sys.exit(0), a
+    silent exit 0."""
+    class Wrong(DieHard):
+        pass
+
+    Wrong.successors = successors
+    with pytest.raises(ModelDefinitionError) as error:
+        check(Wrong())
+    assert str(error.value).startswith(f"model 'die-hard': {message}")
+
+
+def test_a_model_with_no_initial_state_is_a_definition_error():
+    class Nowhere(DieHard):
+        def initial_states(self):
+            return []
+
+    with pytest.raises(ModelDefinitionError) as error:
+        check(Nowhere())
+    assert str(error.value) == ("model 'die-hard': initial_states() gave no state, so there is "
+                                "nothing to check; return at least one")
 
 
 def test_initial_states_that_raise_are_a_definition_error():

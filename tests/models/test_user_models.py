@@ -9,6 +9,7 @@ force (orbits) as well as pinned.
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import sys
 from pathlib import Path
 
@@ -115,6 +116,22 @@ def test_a_wrong_model_reference_is_one_line_with_the_fix(tmp_path, files, model
     result = CliRunner().invoke(cli, ["check", str(spec)])
     assert result.exit_code == 2
     assert result.output == f"error: {expected}\n"
+
+
+def test_a_users_model_that_raises_or_exits_while_built_is_one_line(tmp_path):
+    (tmp_path / "failing.py").write_text(
+        "import sys\nfrom checker import Model\n\n\nclass Failing(Model):\n"
+        "    name = 'failing'\n\n    def setup(self):\n        sys.exit(0)\n")
+    (tmp_path / "exiting.py").write_text("import sys\nsys.exit(0)\n")
+    for model, message in [
+            ("./failing.py:Failing", "error: model 'failing': building the model raised "
+             f"SystemExit: 0 at {os.path.relpath(tmp_path / 'failing.py')}:9, in setup; fix "
+             "the model\n"),
+            ("./exiting.py:Exiting", f"error: {tmp_path / 'spec.yaml'}:1: model: importing "
+             "./exiting.py failed (line 2): SystemExit: 0; fix the model file\n")]:
+        (tmp_path / "spec.yaml").write_text(f"model: {model}\n")
+        result = CliRunner().invoke(cli, ["check", str(tmp_path / "spec.yaml")])
+        assert (result.exit_code, result.output) == (2, message)
 
 
 def test_a_users_model_file_imports_the_modules_beside_it(tmp_path, monkeypatch):
