@@ -302,12 +302,28 @@ def _parse_yaml(text: str, path: str) -> tuple[Any, dict[tuple, int]]:
             loader.dispose()
 
 
+#: The tags a spec's values may have, written or implied: YAML's own types
+#: (a date or binary data is then refused by the field, saying what it got).
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+               ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "binary",
+                "set", "omap", "pairs")}
+
+
 def _construct(loader: BoundedLoader, node: yaml.Node, at: tuple,
                lines: dict[tuple, int], path: str) -> Any:
     lines[at] = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise SpecError(f"the tag {shown} is not allowed in a spec; write plain values "
+                        "(text, numbers, true/false, lists and mappings)", path=path,
+                        field=_field(at), line=lines[at])
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise SpecError("merge keys (<<: *name) are not read in a spec; write the "
+                                "fields out", path=path, field=_field(at),
+                                line=key_node.start_mark.line + 1)
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, bool)):
                 raise SpecError("a key must be a plain name", path=path,
@@ -320,7 +336,15 @@ def _construct(loader: BoundedLoader, node: yaml.Node, at: tuple,
     if isinstance(node, yaml.SequenceNode):
         return [_construct(loader, item, at + (index,), lines, path)
                 for index, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise SpecError(f"holds {value[error.start]!r}, half of a UTF-16 surrogate pair, "
+                            "which no text can hold; write the character itself", path=path,
+                            field=_field(at), line=lines[at]) from None
+    return value
 
 
 def _field(at: tuple) -> str:

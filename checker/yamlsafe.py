@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import select
 import stat
 import time
@@ -149,6 +150,27 @@ class BoundedLoader(yaml.SafeLoader):
 
     def _error(self, message: str, event: Any) -> SpecError:
         return SpecError(message, path=self.path, line=event.start_mark.line + 1)
+
+    # YAML 1.1, which PyYAML reads, turns some numbers a person writes into
+    # others: 010 is 8 (octal), 1:30 is 90 (base 60), 1_000 is 1000. A spec
+    # says what it means instead: such a number is refused.
+    def construct_yaml_int(self, node: Any) -> int:
+        text = str(node.value)
+        digits = text.lstrip("+-")
+        if (":" in text or "_" in text or (len(digits) > 1 and digits[0] == "0"
+                                            and digits[1:2].isdigit())):
+            raise SpecError(f"{text} is a YAML 1.1 number (an octal with a leading 0, base 60 "
+                            "with ':', or '_' between digits), read as "
+                            f"{super().construct_yaml_int(node)}; write the number plainly, "
+                            "in decimal", path=self.path, line=node.start_mark.line + 1)
+        return super().construct_yaml_int(node)
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:int", BoundedLoader.construct_yaml_int)
+# 1e308 is a float in YAML 1.2 and in Python; YAML 1.1 wants 1.0e+308
+BoundedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9]+[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
 
 
 def yaml_problem(error: yaml.YAMLError, text: str) -> tuple[str, int | None]:

@@ -46,6 +46,20 @@ BAD_SPECS = [
      ":2: mutant: die-hard has no mutant 'overfil' (did you mean 'overfill'?); mutants: overfill"),
     ("model: die-hard\nsymmetry: [jugs]\n",
      ":2: symmetry[0]: die-hard has no symmetric set 'jugs'; sets: none"),
+    ("model: die-hard\nparams: {big: 010}\n",
+     ":2: 010 is a YAML 1.1 number (an octal with a leading 0, base 60 with ':', or '_' "
+     "between digits), read as 8; write the number plainly, in decimal"),
+    ("model: die-hard\nbounds: {time_limit: 1:30}\n",
+     ":2: 1:30 is a YAML 1.1 number (an octal with a leading 0, base 60 with ':', or '_' "
+     "between digits), read as 90; write the number plainly, in decimal"),
+    ("model: die-hard\ndefaults: &d {big: 5}\nparams:\n  <<: *d\n",
+     ":4: params: merge keys (<<: *name) are not read in a spec; write the fields out"),
+    ("model: die-hard\nparams: !!python/object/apply:os.system [\"true\"]\n",
+     ":2: params: the tag !!python/object/apply:os.system is not allowed in a spec; write "
+     "plain values (text, numbers, true/false, lists and mappings)"),
+    ("model: die-hard\ndescription: \"\\ud800\"\n",
+     ":2: description: holds '\\ud800', half of a UTF-16 surrogate pair, which no text can "
+     "hold; write the character itself"),
     ("model: die-hard\nsymmetry: true\n",
      ":2: symmetry: model die-hard declares no symmetric sets (`symmetry_sets`), so nothing "
      "would be reduced; remove the line, or declare the model's interchangeable sets"),
