@@ -214,6 +214,7 @@ class _Search:
         self.violations: dict[str, Finding] = {}
         self.witnesses: dict[str, Finding] = {}
         self.bounded = has_bounds(model)
+        self.action_kinds: set[type] = set(model.actions)  # and subclasses met
         self.symmetry = Symmetry(model, config.symmetry) if config.symmetry else None
         if self.symmetry is not None and self.symmetry.order == 1:
             self.symmetry = None  # every element stands alone: nothing to reduce
@@ -576,6 +577,8 @@ class _Search:
         step_numbers: Any = range(len(steps))
         if first != NO_PARENT:
             batch.action_types = list(map(type, actions))
+            if not self.action_kinds.issuperset(batch.action_types):
+                self._new_action_kinds(batch.action_types)
             if self.transitions:
                 step_sources = list(chain.from_iterable(map(repeat, sources, counts)))
                 for prop, predicate in self.transitions:
@@ -756,6 +759,20 @@ class _Search:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: property {prop.name!r} returned None; "
                 "return True or False (or Fails(reason)): is a return missing?")
+
+    def _new_action_kinds(self, kinds: list[type]) -> None:
+        """Steps of a type not among the model's `actions` (a subclass of
+        one counts as it): refused, since reports and fairness name steps
+        by those types; a model that declares none takes any."""
+        for kind in set(kinds) - self.action_kinds:
+            if self.model.actions and not any(issubclass(kind, declared)
+                                              for declared in self.model.actions):
+                raise ModelDefinitionError(
+                    f"model {self.model.name!r}: successors() yielded an action of type "
+                    f"{kind.__name__}, which is not among the model's actions "
+                    f"({', '.join(a.__name__ for a in self.model.actions)}); add it to "
+                    "`actions`, or yield one of those")
+            self.action_kinds.add(kind)
 
     def _evaluate(self, prop: Property, predicate: Callable[..., Any],
                   *arguments: Any) -> list[Any]:

@@ -196,6 +196,19 @@ def test_successors_that_are_not_steps_are_a_definition_error(successors, messag
     assert str(error.value).startswith(f"model 'die-hard': {message}")
 
 
+def test_an_action_of_a_type_the_model_does_not_declare_is_a_definition_error():
+    class Stringly(DieHard):
+        def successors(self, state):
+            for action, after in super().successors(state):
+                yield (str(action) if isinstance(action, Pour) else action), after
+
+    with pytest.raises(ModelDefinitionError) as error:
+        check(Stringly())
+    assert str(error.value) == (
+        "model 'die-hard': successors() yielded an action of type str, which is not among "
+        "the model's actions (Fill, Empty, Pour); add it to `actions`, or yield one of those")
+
+
 def test_a_model_with_no_initial_state_is_a_definition_error():
     class Nowhere(DieHard):
         def initial_states(self):
