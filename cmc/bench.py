@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from cmc.options import fingerprint_options, ray_option, workers_option
+from cmc.options import fingerprint_options, given_path, ray_option, workers_option
 
 
 @click.command("bench")
@@ -21,6 +21,7 @@ from cmc.options import fingerprint_options, ray_option, workers_option
 @ray_option
 @fingerprint_options
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="FILE",
+              callback=given_path,
               help="Also write the figures as JSON, for comparison across commits.")
 def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
           ray: str | None, exact: bool | None, fp_seed: int, json_path: str | None) -> None:
@@ -42,23 +43,25 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
     from benchmarks.suite import FULL, QUICK
     from checker.spec import load_specs
     from models import REGISTRY
-    from reports.files import check_writable, write_whole
+    from cmc.check import run_inputs
+    from reports.files import check_apart, check_writable, write_whole
 
     chosen = list(specs) or list(FULL if full else QUICK)
-    load_specs(chosen, REGISTRY)  # bad input fails here, before any run
+    loaded = load_specs(chosen, REGISTRY)  # bad input fails here, before any run
     if json_path:
+        check_apart([(f"--json {json_path}", json_path)], run_inputs(loaded), what="figures")
         check_writable(json_path)
     auto = ray is None and click.get_current_context().meta.get("auto_workers", False)
     rows = [_measure(spec, repeat, workers, exact, fp_seed, ray, auto) for spec in chosen]
+    if json_path:  # first: standard output closing (`| head`) must not cost the file
+        write_whole(json_path, json.dumps({"schema": "cmc.bench/1", "repeat": repeat,
+                                           "workers": workers, "ray": ray, "exact": exact,
+                                           "fp_seed": fp_seed, "runs": rows}, indent=2))
     click.echo(_table(rows))
     for row in rows:
         for name, counts in row["history"].items():
             if counts["checks"]:  # the spec checks it
                 click.echo(_history_line(row["spec"], name, counts, row["workers"]))
-    if json_path:
-        write_whole(json_path, json.dumps({"schema": "cmc.bench/1", "repeat": repeat,
-                                           "workers": workers, "ray": ray, "exact": exact,
-                                           "fp_seed": fp_seed, "runs": rows}, indent=2))
 
 
 def _run(spec: str, workers: int | None, exact: bool | None, fp_seed: int,

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import math
 import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
+
+from checker.errors import CheckerError
 
 from cmc.exit_codes import FAILED, HELP, INCOMPLETE, OK
-from cmc.options import Seconds, fingerprint_options, ray_option, workers_option
+from cmc.options import Seconds, fingerprint_options, given_path, ray_option, workers_option
 
 
 @click.command("check", epilog=HELP)
@@ -43,20 +48,24 @@ from cmc.options import Seconds, fingerprint_options, ray_option, workers_option
               default="text", show_default=True,
               help="text for people; json prints one cmc.result/1 document.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
+              callback=given_path,
               help="Also write each spec's reports into DIR: SPEC.txt, SPEC.json, "
                    "SPEC.html (offline page: sequence charts and traces) and "
                    "SPEC.PROPERTY.mmd (each counterexample's Mermaid sequence chart), "
                    "removing the SPEC.PROPERTY files of an earlier run that this one does "
                    "not write. Specs of the same file name are told apart by their "
-                   "folders (a-spec, b-spec).")
+                   "folders (a-spec, b-spec), and a spec whose files would still be "
+                   "another's (one given twice) gets NAME-2, NAME-3...")
 @click.option("--graph", "graph_format", type=click.Choice(["dot", "graphml", "json"]),
               help="With --out: also write each counterexample's path as a state graph, "
                    "SPEC.PROPERTY.FORMAT (json: networkx node-link). `cmc graph` draws "
                    "whole state graphs.")
 @click.option("--junit", "junit_file", type=click.Path(dir_okay=False), metavar="FILE",
+              callback=given_path,
               help="Write JUnit XML to FILE: a test case per (spec, property), failures "
                    "carrying the trace.")
 @click.option("--summary", "summary_file", type=click.Path(dir_okay=False), metavar="FILE",
+              callback=given_path,
               help="Append a Markdown summary to FILE, e.g. $GITHUB_STEP_SUMMARY.")
 @click.option("--color/--no-color", "color", default=None,
               help="Colour the text report. Default: on for a terminal, unless NO_COLOR "
@@ -68,13 +77,15 @@ from cmc.options import Seconds, fingerprint_options, ray_option, workers_option
 @click.option("--progress/--no-progress", default=None,
               help="Show progress on stderr. Default: a bar when stderr is a terminal.")
 @click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False),
-              metavar="DIR",
+              metavar="DIR", callback=given_path,
               help="Save the search into DIR between levels, every --checkpoint-every "
                    "seconds, so that a killed run can be resumed (--resume DIR). The "
                    "run uses one process. One SPEC only.")
 @click.option("--checkpoint-every", type=Seconds(), default=60.0, show_default=True,
-              metavar="SECONDS", help="Seconds between two checkpoints.")
+              metavar="SECONDS",
+              help="Seconds between two checkpoints (of --checkpoint or --resume).")
 @click.option("--resume", "resume_dir", type=click.Path(file_okay=False), metavar="DIR",
+              callback=given_path,
               help="Go on from the checkpoint in DIR (written by --checkpoint with the "
                    "same SPEC and options) to the result of an uninterrupted run; "
                    "checkpoints go on being saved there.")
@@ -99,8 +110,8 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
     from cmc import interrupts
     from models import REGISTRY
     from reports.json import result_document, run_document
-    from reports.files import (append_text, check_folder, check_writable, write_reports,
-                               write_whole)
+    from reports.files import (append_text, check_apart, check_folder, check_writable,
+                               report_files, write_reports, write_whole)
     from reports.junit import render_junit
     from reports.run import Checked
     from reports.summary import render_summary
@@ -108,6 +119,11 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
 
     if graph_format and not out_dir:
         raise click.UsageError("--graph writes files: give --out DIR too")
+    context = click.get_current_context()
+    if (context.get_parameter_source("checkpoint_every") is not ParameterSource.DEFAULT
+            and not (checkpoint_dir or resume_dir)):
+        raise click.UsageError("--checkpoint-every says how often --checkpoint saves: give "
+                               "--checkpoint DIR too")
     checkpoints = None
     if checkpoint_dir or resume_dir:
         from checker.checkpoint import Checkpoints
@@ -127,17 +143,22 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                                time_limit=time_limit).with_symmetry(symmetry)
               .with_exact(exact)
               for spec in load_specs(list(specs), REGISTRY)]
-    # A destination that cannot be written is found now, not after the runs.
-    for option, given in (("--junit", junit_file), ("--summary", summary_file),
-                          ("--out", out_dir)):
-        if given == "":
-            raise click.BadParameter("give a path, not an empty one", param_hint=f"'{option}'")
-    for file in (junit_file, summary_file):
-        if file:
-            check_writable(file)
+    if memory_limit is not None:
+        _check_memory_limit(memory_limit)
+    names = report_names(loaded)
+    # A destination that cannot be written, or would overwrite a spec or
+    # another output, is found now, not after the runs.
+    out_files = [Path(out_dir) / file for spec, name in zip(loaded, names)
+                 for file in report_files(name, spec_properties(spec))] if out_dir else []
+    outputs = [(f"{option} {given}", given) for option, given in
+               (("--junit", junit_file), ("--summary", summary_file)) if given]
+    check_apart(outputs + [(f"--out {out_dir} ({file})", file) for file in out_files],
+                run_inputs(loaded),
+                stdout="--format json prints its document" if output_format == "json" else None)
+    for _, file in outputs:
+        check_writable(file)
     if out_dir:
-        check_folder(out_dir)
-    names = report_names([spec.path for spec in loaded])
+        check_folder(out_dir, out_files)
     cluster = None
     if ray is not None:
         from checker import ray_search
@@ -147,10 +168,12 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
             click.echo(f"note: --workers {workers}: using {cluster.cpus} Ray actors, the "
                        "CPUs of the Ray cluster", err=True)
         workers = min(workers or cluster.cpus, cluster.cpus)
-    auto_workers = click.get_current_context().meta.get("auto_workers", False)
+    auto_workers = context.meta.get("auto_workers", False)
+    stdout = _Stdout()
     documents, codes, runs = [], [], []
+    failure = None
     try:
-        for spec, name in zip(loaded, names):
+        for number, (spec, name) in enumerate(zip(loaded, names), 1):
             model = spec.build()
             config = dataclasses.replace(
                 spec.config(keep_going, workers, fp_seed),
@@ -164,29 +187,45 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 # expectation is not judged (and not reported as unmet).
                 judged = spec.expect if result.stopped_by not in STOPPED_OUTSIDE else None
                 mismatches = judged.mismatches(result) if judged else []
-                codes.append(_exit_code(result, judged is not None, mismatches))
                 description = spec.description.strip() if spec.description else None
                 checked = Checked(spec.path, model, result, judged, tuple(mismatches),
                                   keep_going, description)
-                runs.append(checked)
                 title = f"{spec.path}: {checked.describe()}"
                 options = dict(expected=judged is not None, full_states=full_states,
                                witnesses=witnesses, keep_going=keep_going,
                                description=description)
                 unjudged = ("expectation not judged: the run did not finish\n"
                             if spec.expect is not None and judged is None else "")
-                text = render_result(title, model, result, mismatches, **options) + unjudged
-                document = result_document(spec.path, model, result, spec.expect, mismatches,
-                                           keep_going=keep_going, description=description)
-                documents.append(document)
-                if output_format == "text":
-                    click.echo(render_result(title, model, result, mismatches, colour=True,
-                                             **options) + unjudged if colour else text,
-                               color=colour)
-                if out_dir:
-                    write_reports(Path(out_dir), checked, text, document, graph_format,
-                                  witnesses, name=name)
+                try:
+                    # (rendered before anything is printed: the model's
+                    # state_view may fail, and then this spec is left out)
+                    text = render_result(title, model, result, mismatches, **options) + unjudged
+                    document = (result_document(spec.path, model, result, spec.expect,
+                                                mismatches, keep_going=keep_going,
+                                                description=description)
+                                if output_format == "json" or out_dir else None)
+                    codes.append(_exit_code(result, judged is not None, mismatches))
+                    runs.append(checked)
+                    documents.append(document)
+                    if output_format == "text":
+                        stdout.echo(render_result(title, model, result, mismatches,
+                                                  colour=True, **options) + unjudged
+                                    if colour else text, colour)
+                    if out_dir:
+                        write_reports(Path(out_dir), checked, text, document, graph_format,
+                                      witnesses, name=name)
+                except CheckerError as error:
+                    # What was checked before is still reported, below.
+                    failure = CheckerError(f"{spec.path} was checked ({result.verdict}) but "
+                                           f"not reported: {error}")
+                    break
             if result.stopped_by in STOPPED_OUTSIDE:
+                break
+            if stdout.error is not None and not (out_dir or junit_file or summary_file):
+                # Standard output was all there was to write to: the specs
+                # left are not checked, and the check is incomplete.
+                if number < len(loaded):
+                    codes.append(INCOMPLETE)
                 break
     except KeyboardInterrupt:
         # Between runs: what ran is reported, and the whole check is incomplete.
@@ -195,13 +234,23 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
         codes.append(INCOMPLETE)
     with interrupts.deferred():
         if output_format == "json":
-            click.echo(json.dumps(run_document(documents), indent=2))
-        if junit_file:
-            write_whole(junit_file, render_junit(runs))
-        if summary_file:
-            append_text(summary_file, render_summary(runs))
+            stdout.echo(json.dumps(run_document(documents), indent=2))
+        for file, write, render in ((junit_file, write_whole, render_junit),
+                                    (summary_file, append_text, render_summary)):
+            if file:
+                try:  # one that fails does not cost the other
+                    write(file, render(runs))
+                except CheckerError as error:
+                    failure = failure or error
     if cluster is not None:
         cluster.close()
+    if failure is not None:
+        raise failure
+    if stdout.error is not None and stdout.error.errno != errno.EPIPE:
+        raise stdout.error  # a full disk: exit 2, saying so
+    # A reader that closed the pipe (`| head`) chose to read no more: the
+    # check is no less done, so the exit code is still its verdict, and as
+    # with the SIGPIPE that ends other commands there, nothing is said.
     sys.exit(max(codes or [INCOMPLETE], key=[OK, INCOMPLETE, FAILED].index))
 
 
@@ -211,21 +260,96 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
 STOPPED_OUTSIDE = ("interrupted", "memory", "disk")
 
 
-def report_names(paths: list[str]) -> list[str]:
+def report_names(specs: list) -> list[str]:
     """The name each spec's --out files take: its file name without
     extension, with as many of its folders before it (joined by "-") as
-    set it apart from another spec's of the same name."""
-    parts = [tuple(part for part in Path(path).with_suffix("").parts if part != "/")
-             for path in paths]
-    names: list[str] = []
-    for index, own in enumerate(parts):
+    set it apart from another spec's of the same name. A spec whose files
+    would still be another's (a spec given twice; s.yaml beside s-2.yaml;
+    x.yaml, whose graph of agreement is x.agreement.json, beside
+    x.agreement.yaml) takes the first of NAME-2, NAME-3... that no other
+    spec's files are named."""
+    from reports.files import report_files
+
+    parts = [tuple(part for part in Path(spec.path).with_suffix("").parts if part != "/")
+             for spec in specs]
+    bases = []
+    for own in parts:
         depth = 1
         while depth < len(own) and any(
                 other != own and other[-depth:] == own[-depth:] for other in parts):
             depth += 1
-        name = "-".join(own[-depth:]) or "spec"
-        names.append(name if name not in names else f"{name}-{index + 1}")  # given twice
+        bases.append("-".join(own[-depth:]) or "spec")
+
+    def files(name: str, spec) -> set[str]:
+        return set(report_files(name, spec_properties(spec)))
+
+    names: list[str | None] = [None] * len(specs)
+    taken: set[str] = set()
+    for index, (spec, base) in enumerate(zip(specs, bases)):  # first come, first named
+        if not files(base, spec) & taken:
+            names[index] = base
+            taken |= files(base, spec)
+    for index, (spec, base) in enumerate(zip(specs, bases)):
+        if names[index] is None:
+            number = 2
+            while files(f"{base}-{number}", spec) & taken:
+                number += 1
+            names[index] = f"{base}-{number}"
+            taken |= files(names[index], spec)
     return names
+
+
+def spec_properties(spec) -> list[str]:
+    """Every property of a spec's model: its own and the spec's invariants."""
+    return [*spec.model_class.properties, *spec.invariants]
+
+
+def run_inputs(specs: list) -> list[tuple[str, str]]:
+    """The files a run reads, which no output may replace: the specs and the
+    models' source files (as `reports.files.check_apart` takes them)."""
+    import inspect
+
+    inputs = [(f"the spec {spec.path}", spec.path) for spec in specs]
+    for spec in specs:
+        try:
+            source = inspect.getsourcefile(spec.model_class)
+        except TypeError:  # a class made at run time
+            source = None
+        if source is not None:
+            inputs.append((f"the model file {source}", source))
+    return inputs
+
+
+def _check_memory_limit(limit: int) -> None:
+    """Refuse a --memory-limit that the process is over before any run:
+    every run would stop at its first states."""
+    from checker.workers import resident_memory
+
+    held = resident_memory()
+    if limit * 2**20 <= held:
+        raise click.BadParameter(
+            f"{limit} MiB is no more than the {math.ceil(held / 2**20)} MiB cmc holds before "
+            "checking anything; give more", param_hint="'--memory-limit'")
+
+
+class _Stdout:
+    """Standard output, which a reader may close (`| head`) or a full disk
+    refuse: from then on nothing more is written there (`error` says why),
+    and the files asked for are written all the same."""
+
+    def __init__(self) -> None:
+        self.error: OSError | None = None
+
+    def echo(self, text: str, colour: bool | None = None) -> None:
+        if self.error is not None:
+            return
+        try:
+            click.echo(text, color=colour)
+        except OSError as error:
+            from cmc.main import silence_stdout
+
+            self.error = error
+            silence_stdout()
 
 
 def _exit_code(result, has_expectation: bool, mismatches: list[str]) -> int:

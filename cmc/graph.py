@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from cmc.exit_codes import HELP, INCOMPLETE
+from cmc.options import given_path
 
 _EXTENSIONS = {".dot": "dot", ".gv": "dot", ".graphml": "graphml", ".json": "json"}
 
@@ -19,6 +20,7 @@ _EXTENSIONS = {".dot": "dot", ".gv": "dot", ".graphml": "graphml", ".json": "jso
               help="dot (Graphviz), graphml, or json (networkx node-link). Default: from "
                    "the --output file's extension, else dot.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
+              callback=given_path,
               help="Write to FILE (whole, or not at all) instead of standard output.")
 @click.option("--around", type=click.IntRange(min=0), metavar="K",
               help="Instead of every reachable state: check the spec, and draw its first "
@@ -49,7 +51,8 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
     """
     from checker.spec import load_spec
     from models import REGISTRY
-    from reports.files import check_writable, write_whole
+    from cmc.check import run_inputs
+    from reports.files import check_apart, check_writable, write_whole
     from reports.graph import write_graph
 
     if property_name is not None and around is None:
@@ -65,6 +68,7 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
         graph_format = _EXTENSIONS.get(suffix, "dot")
     loaded = load_spec(spec, REGISTRY).with_bounds(max_depth=max_depth)
     if output is not None:
+        check_apart([(f"-o {output}", output)], run_inputs([loaded]), what="graph")
         check_writable(output)
     model = loaded.build()
     properties = tuple(model.properties[name] for name in

@@ -9,7 +9,8 @@ first is being handled must not cut the reports short with a traceback.
 Forked workers ignore both; the main process stops them.
 
 `deferred()` holds an interruption back while report files are written, so
-each is written whole, and raises it after.
+each is written whole, and raises it after. Once the `cmc` process has
+handled one, it ignores both signals until it ends (`ends_process`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,15 @@ class _Interrupts:
 
 
 _state = _Interrupts()
+#: Whether the process ends with the command (`ends_process`).
+_process_ends = False
+
+
+def ends_process() -> None:
+    """Say that the process ends when the command does: the `cmc` program,
+    not a test invoking a command and going on."""
+    global _process_ends
+    _process_ends = True
 
 
 @contextlib.contextmanager
@@ -58,8 +68,12 @@ def handled() -> Iterator[None]:
     try:
         yield
     finally:
+        # An interrupted command has reported, yet its process may take a
+        # while to end (freeing a large search): a signal repeated then must
+        # not turn its exit code into death by that signal.
+        ignore = _process_ends and (_state.raised or _state.pending)
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            signal.signal(number, signal.SIG_IGN if ignore else handler)
 
 
 @contextlib.contextmanager

@@ -16,7 +16,13 @@ class _Commands(click.Group):
     """Every failure below as one line on stderr, never a traceback: bad
     input (a spec, an option: exit 2), an interruption (Ctrl-C or SIGTERM
     before anything ran: 130), memory running out (3), output that cannot
-    be written (a closed pipe, a full disk: 2)."""
+    be written (a closed pipe, a full disk: 2; `cmc check` writes its files
+    first, and takes a closed pipe as the reader's choice)."""
+
+    def __call__(self, *args, **kwargs):
+        # Only the `cmc` program calls the group itself (tests call `main`).
+        interrupts.ends_process()
+        return super().__call__(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -42,7 +48,7 @@ class _Commands(click.Group):
                 ctx.exit(INCOMPLETE)
             except OSError as error:
                 # Anything else the commands write goes to standard output.
-                _silence_stdout()
+                silence_stdout()
                 where = f"{error.filename}: " if error.filename else "standard output: "
                 _say(f"error: cannot write {where}{error.strerror or error}")
                 ctx.exit(BAD_INPUT)
@@ -71,7 +77,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
     """Point standard output at /dev/null, so that flushing it at exit does
     not fail a second time (a closed pipe, a full disk)."""
     try:

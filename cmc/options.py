@@ -89,3 +89,12 @@ def ray_option(function: Any) -> Any:
              "the same result: auto starts Ray on this machine; HOST:PORT joins the "
              "cluster whose head is there (`ray start --head` prints it), from one of "
              "its nodes. Needs Ray: pip install -e '.[ray]'. See docs/cluster.md.")(function)
+
+
+def given_path(context: click.Context, parameter: click.Parameter,
+               value: str | None) -> str | None:
+    """A path option's callback: an empty path (an unset variable in
+    `--junit "$JUNIT"`) is refused, not taken as no file or as `.`."""
+    if value == "":
+        raise click.BadParameter("give a path, not an empty one", context, parameter)
+    return value

@@ -40,6 +40,7 @@ from checker.errors import CheckerError
 from checker.model import Model, action_args, action_name, has_bounds
 from checker.properties import Property
 from checker.result import Trace
+from reports.run import state_view
 from reports.text import changes, text
 
 FORMATS = {"dot": "dot", "graphml": "graphml", "json": "json"}  # format → file extension
@@ -68,7 +69,8 @@ class _Builder:
         if known is not None:
             return known, False
         node = self.ids[state] = str(len(self.ids))
-        view = self.model.state_view(state)
+        # (json_ready: DOT and GraphML hold it as JSON too)
+        view = state_view(self.model, state, json_ready=True)
         self.graph.add_node(
             node, label="\n".join(_label_lines(view)),
             state=view, depth=depth, initial=False,

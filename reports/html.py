@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from checker.result import Finding
-from reports.run import Checked
+from reports.run import Checked, state_view
 from reports.sequence import build_chart, render_svg
 from checker.result import STOPPED_BY
 from reports.text import changes, conclusion, lasso_words, outcome_text, render_stats, text
@@ -121,7 +121,7 @@ def _trace_table(checked: Checked, finding: Finding, anchor: str, last: str) -> 
     rows = ["<table>"]
     previous = None
     for number, step in enumerate(finding.trace.steps):
-        view = model.state_view(step.state)
+        view = state_view(model, step.state)
         if previous is None:
             items = [f'<span class="field">{escape(name)}</span> = {escape(text(value))}'
                      for name, value in view.items()]

@@ -44,6 +44,7 @@ from typing import Any, Iterable
 
 from checker.model import Model, action_args, action_name, jsonable
 from checker.result import Finding, Result
+from reports.run import state_view
 from reports.timeline import timeline_document, timeline_of
 
 SCHEMA = "cmc.result/1"
@@ -67,7 +68,7 @@ def finding_document(model: Model, finding: Finding) -> dict[str, Any]:
                       "name": action_name(step.action),
                       "args": action_args(step.action),
                       "text": str(step.action)},
-                  "state": model.state_view(step.state)}
+                  "state": state_view(model, step.state, json_ready=True)}
                  for step in finding.trace.steps]
     document = {"property": prop.name, "title": prop.title, "kind": prop.kind,
                 "reason": finding.reason, "trace": trace, "loop_start": finding.loop_start,

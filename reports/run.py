@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from checker.errors import ModelDefinitionError, raised_in_model
 from checker.model import Model, jsonable
 from checker.result import Outcome, Result
 
@@ -68,3 +70,22 @@ def flow_yaml(value: Any) -> str:
     """`value` as YAML on one line (flow style), as a spec would write it."""
     return yaml.safe_dump(value, default_flow_style=True, sort_keys=False,
                           width=float("inf"), allow_unicode=True).strip()
+
+
+def state_view(model: Model, state: Any, json_ready: bool = False) -> dict[str, Any]:
+    """`model.state_view(state)`, the model's own code: what it raises, or
+    (`json_ready`, for a JSON report) a value JSON cannot encode, is a
+    one-line error naming the model (exit 2), not a traceback."""
+    try:
+        view = model.state_view(state)
+    except Exception as error:
+        raise raised_in_model(model.name, "state_view()", error) from None
+    if json_ready:
+        try:
+            json.dumps(view, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise ModelDefinitionError(
+                f"model {model.name!r}: state_view() returned what JSON cannot encode "
+                f"({error}); return JSON-ready values (checker.model.jsonable makes "
+                "them)") from None
+    return view

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping, TextIO
 from checker.model import Model
 from checker.result import (NOT_SETTLED, STOPPED_BY, VIOLATED, WITNESSED, Finding, Outcome,
                             Result, Trace)
+from reports.run import state_view
 from reports.timeline import render_timeline, timeline_of
 
 # -- colour ----------------------------------------------------------------------
@@ -159,7 +160,7 @@ def render_trace(model: Model, trace: Trace, full_states: bool = False,
     indent = " " * (width + 4)
     previous: dict[str, Any] | None = None
     for number, step in enumerate(trace.steps):
-        view = model.state_view(step.state)
+        view = state_view(model, step.state)
         label = "initial state" if step.action is None else str(step.action)
         if loop_start is not None and number == loop_start + 1:
             lines.append(" " * (width + 2) + paint(

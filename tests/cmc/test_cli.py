@@ -61,9 +61,15 @@ def test_a_bounded_run_exits_3_and_reports_what_it_explored(run, write_spec):
     assert "distinct states 6 · " in result.output
 
 
-def test_a_run_past_its_memory_limit_exits_3_and_reports_what_it_explored(run, write_spec):
-    # any process holds more than 1 MiB: the run stops after its initial state
-    result = run("check", "--memory-limit", "1",
+def test_a_run_past_its_memory_limit_exits_3_and_reports_what_it_explored(run, write_spec,
+                                                                          monkeypatch):
+    import checker.workers
+
+    # 1 MiB held when the limit is checked, before the run; 10 MiB from its
+    # first look on: the run stops after its initial state
+    looks = iter([2**20])
+    monkeypatch.setattr(checker.workers, "resident_memory", lambda: next(looks, 10 * 2**20))
+    result = run("check", "--memory-limit", "2",
                  write_spec("model: die-hard\nproperties: [within_capacity]\n"))
     assert result.exit_code == 3
     assert "verdict: INCOMPLETE (the memory limit (--memory-limit) was reached)" in result.output

@@ -100,12 +100,16 @@ def test_a_fifo_reader_gets_the_report(run, write_spec, tmp_path):
     assert received[0].startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')
 
 
-def test_a_fifo_nobody_reads_is_an_error_not_a_wait(run, write_spec, tmp_path):
+def test_a_fifo_nobody_reads_is_an_error_before_the_run_not_a_wait(run, write_spec, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.setattr(reports.files, "READER_WAIT", 0.1)
     fifo = tmp_path / "junit.fifo"
     os.mkfifo(fifo)
     result = run("check", write_spec(HOLDS), "--junit", str(fifo))
     assert result.exit_code == 2
-    assert result.stderr == f"error: cannot write {fifo}: it is a FIFO no process reads\n"
+    assert result.stdout == ""
+    assert result.stderr == (f"error: cannot write {fifo}: it is a FIFO no process reads; "
+                             "start its reader first\n")
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
