@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 import checker.workers
 from cmc.main import cli
+from tests.cmc.test_hostile_cli import cmc
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDS = "model: die-hard\nproperties: [within_capacity]\n"
@@ -61,11 +62,6 @@ def run(toy_registry, tmp_path, monkeypatch):
     def invoke(*args: str):
         return CliRunner().invoke(cli, list(args), prog_name="cmc")
     return invoke
-
-
-def cmc(*args: str, **options) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "checker", *args], cwd=ROOT, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120, **options)
 
 
 def listing(folder: Path) -> list[str]:
