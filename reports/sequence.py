@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 from xml.sax.saxutils import escape
 
-from checker.errors import ModelDefinitionError
+from checker.errors import ModelDefinitionError, raised_in_model
 from checker.model import Model, Note, Received, Sent
 from checker.result import Trace
 
@@ -79,8 +79,11 @@ def build_chart(model: Model, trace: Trace, conclusion: str | None = None,
     steps = trace.steps
     for number in range(1, len(steps)):
         action = steps[number].action
-        events = list(model.step_events(steps[number - 1].state, action,
-                                        steps[number].state))
+        try:  # the model's own code
+            events = list(model.step_events(steps[number - 1].state, action,
+                                            steps[number].state))
+        except Exception as error:
+            raise raised_in_model(model.name, "step_events()", error) from None
         notes = []
         for event in events:
             if isinstance(event, Sent):
@@ -115,7 +118,10 @@ def _lifelines(model: Model, acting: Sequence[str], conclusion: str | None) -> t
     """The nodes that act in the trace, and those its conclusion names, in
     the model's order of its nodes (`Model.nodes`); nodes the model does not
     list follow in the order they first act."""
-    order = {name: index for index, name in enumerate(model.nodes())}
+    try:  # the model's own code
+        order = {name: index for index, name in enumerate(model.nodes())}
+    except Exception as error:
+        raise raised_in_model(model.name, "nodes()", error) from None
     named = [name for name in order if conclusion and re.search(
         rf"(?<![\w]){re.escape(name)}(?![\w])", conclusion)]
     shown = list(dict.fromkeys([*acting, *named]))

@@ -51,7 +51,12 @@ class Counter(Model):
     def state_view(self, state):
         if os.environ["VIEW"] == "raise":
             raise RuntimeError("view broke")
-        return {"n": object()}
+        return {"n": object() if os.environ["VIEW"] == "object" else state}
+
+    def step_events(self, state, action, next_state):
+        if os.environ["VIEW"] == "events":
+            raise RuntimeError("events broke")
+        return ()
 '''
 
 
@@ -344,6 +349,18 @@ def test_a_state_view_that_fails_is_one_line_and_the_other_specs_are_reported(
     assert "q.yaml" in result.stdout and "v.yaml" not in result.stdout
     assert [suite.get("name") for suite in ET.parse("j.xml").getroot().iter("testsuite")] == [
         "q.yaml"]
+
+
+def test_step_events_that_fail_in_a_sequence_chart_are_one_line(run, monkeypatch):
+    monkeypatch.setenv("VIEW", "events")
+    Path("views.py").write_text(VIEWS)
+    Path("v.yaml").write_text("model: ./views.py:Counter\n")
+    result = run("check", "v.yaml", "--out", "o")
+    assert result.exit_code == 2
+    line = VIEWS.splitlines().index('            raise RuntimeError("events broke")') + 1
+    assert result.stderr == ("error: v.yaml was checked (violated) but not reported: model "
+                             "'views': step_events() raised RuntimeError: events broke at "
+                             f"views.py:{line}, in step_events; fix the model\n")
 
 
 def test_a_state_view_json_cannot_encode_spoils_no_text_report(run, monkeypatch):
