@@ -180,8 +180,14 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 memory_limit=None if memory_limit is None else memory_limit * 2**20,
                 auto_workers=ray is None and auto_workers)
             owners = cluster and ray_search.Owners(spec.build, cluster)
-            result = checker.check(model, config,
-                                   _reporter(progress, spec.name), checkpoints, owners)
+            try:
+                result = checker.check(model, config,
+                                       _reporter(progress, spec.name), checkpoints, owners)
+            except CheckerError as error:
+                # (a model that fails: the specs checked before are still
+                # written to the files asked for, below)
+                failure = error
+                break
             with interrupts.deferred():  # each report whole, the interruption after
                 # A run stopped from outside says nothing of the spec: its
                 # expectation is not judged (and not reported as unmet).

@@ -41,6 +41,8 @@ class Counter(Model):
         return [0]
 
     def successors(self, state):
+        if os.environ["VIEW"] == "steps":
+            raise RuntimeError("steps broke")
         if state < 2:
             yield "inc", state + 1
 
@@ -58,6 +60,15 @@ class Counter(Model):
             raise RuntimeError("events broke")
         return ()
 '''
+
+
+
+VIEW_BROKE = 'raise RuntimeError("view broke")'
+
+
+def _line_of(code: str) -> int:
+    """The line of `code` in VIEWS, as a traceback numbers it."""
+    return [line.strip() for line in VIEWS.splitlines()].index(code) + 1
 
 
 @pytest.fixture
@@ -330,8 +341,9 @@ def test_a_fifo_whose_reader_comes_after_the_start_gets_the_whole_report(run, tm
 
 @pytest.mark.parametrize("view, output, message", [
     ("raise", "text",
-     "state_view() raised RuntimeError: view broke at views.py:21, in state_view; fix the "
-     "model"),
+     "state_view() raised RuntimeError: view broke at views.py:"
+     f"{_line_of(VIEW_BROKE)}, in "
+     "state_view; fix the model"),
     ("object", "json",
      "state_view() returned what JSON cannot encode (Object of type object is not JSON "
      "serializable); return JSON-ready values (checker.model.jsonable makes them)"),
@@ -351,13 +363,27 @@ def test_a_state_view_that_fails_is_one_line_and_the_other_specs_are_reported(
         "q.yaml"]
 
 
+def test_a_model_failing_mid_check_costs_no_file_report_of_the_specs_before(run, monkeypatch):
+    monkeypatch.setenv("VIEW", "steps")
+    Path("views.py").write_text(VIEWS)
+    Path("v.yaml").write_text("model: ./views.py:Counter\n")
+    Path("q.yaml").write_text(HOLDS)
+    result = run("check", "q.yaml", "v.yaml", "--junit", "j.xml")
+    assert result.exit_code == 2
+    line = _line_of('raise RuntimeError("steps broke")')
+    assert result.stderr == ("error: model 'views': successors() raised RuntimeError: steps "
+                             f"broke at views.py:{line}, in successors; fix the model\n")
+    assert [suite.get("name") for suite in ET.parse("j.xml").getroot().iter("testsuite")] == [
+        "q.yaml"]
+
+
 def test_step_events_that_fail_in_a_sequence_chart_are_one_line(run, monkeypatch):
     monkeypatch.setenv("VIEW", "events")
     Path("views.py").write_text(VIEWS)
     Path("v.yaml").write_text("model: ./views.py:Counter\n")
     result = run("check", "v.yaml", "--out", "o")
     assert result.exit_code == 2
-    line = VIEWS.splitlines().index('            raise RuntimeError("events broke")') + 1
+    line = _line_of('raise RuntimeError("events broke")')
     assert result.stderr == ("error: v.yaml was checked (violated) but not reported: model "
                              "'views': step_events() raised RuntimeError: events broke at "
                              f"views.py:{line}, in step_events; fix the model\n")
