@@ -146,13 +146,17 @@ class ExpressionProperty:
             elif isinstance(node, (ast.BoolOp, ast.UnaryOp, ast.IfExp, ast.comprehension,
                                    ast.Call)):
                 # an element as a truth value: the first (0) is false
-                tests = (node.values if isinstance(node, ast.BoolOp) else
-                         [node.operand] if isinstance(node, ast.UnaryOp)
-                         and isinstance(node.op, ast.Not) else
-                         [node.test] if isinstance(node, ast.IfExp) else
-                         node.ifs if isinstance(node, ast.comprehension) else
-                         node.args if isinstance(node.func, ast.Name)
-                         and node.func.id in ("all", "any") else [])
+                if isinstance(node, ast.BoolOp):
+                    tests = node.values
+                elif isinstance(node, ast.UnaryOp):
+                    tests = [node.operand] if isinstance(node.op, ast.Not) else []
+                elif isinstance(node, ast.IfExp):
+                    tests = [node.test]
+                elif isinstance(node, ast.comprehension):
+                    tests = node.ifs
+                else:
+                    tests = node.args if (isinstance(node.func, ast.Name)
+                                          and node.func.id in ("all", "any")) else []
                 told = next(filter(None, (_element(test, positions) for test in tests)), None)
             elif isinstance(node, ast.Compare):
                 # an element (or what is computed from one) against what is not

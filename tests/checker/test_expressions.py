@@ -74,6 +74,7 @@ SYMMETRIC = SMALL.replace("learners: 2", "learners: 1") + "symmetry: true\n"
     "len({a.promised for a in acceptors}) <= 3",
     "all(m.a in {x.a for x in messages['PromiseMsg']} for m in messages['PromiseMsg'])",
     "all(m.a is not None for m in messages['PromiseMsg'])",
+    "all(a.promised >= -1 and +a.promised == a.promised for a in acceptors)",
 ])
 def test_symmetry_takes_an_expression_that_tells_no_acceptors_apart(tmp_path, expression):
     spec = load_spec(write(tmp_path, SYMMETRIC + f'invariants: {{fair: "{expression}"}}\n'),
