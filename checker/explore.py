@@ -374,7 +374,7 @@ class _Search:
         found: dict[str, _Found] = {}
         try:
             initial = [(None, state) for state in self.model.initial_states()]
-        except (MemoryError, RecursionError):
+        except MemoryError:
             raise
         except (Exception, SystemExit) as error:
             raise raised_in_model(self.model.name, "initial_states()", error) from None
@@ -450,10 +450,12 @@ class _Search:
         try:
             step_lists = [steps if type(steps) is list else list(steps)
                           for steps in map(self.model.successors, chunk)]
-        except (MemoryError, RecursionError):
+        except MemoryError:
             raise
         except (Exception, SystemExit) as error:
             raise raised_in_model(self.model.name, "successors()", error) from None
+        if len(step_lists) < len(chunk):  # map() ends at a StopIteration it meets
+            raise _stopped(self.model, "successors()")
         if watched and list(map(hash, watched)) != hashes:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: successors() changed the state it "
@@ -614,6 +616,12 @@ class _Search:
                 inside = list(map(self.model.within_bounds, next_states))
             except (Exception, SystemExit) as error:
                 raise raised_in_model(self.model.name, "within_bounds()", error) from None
+            if len(inside) < len(next_states):
+                raise _stopped(self.model, "within_bounds()")
+            if None in inside:
+                raise ModelDefinitionError(
+                    f"model {self.model.name!r}: within_bounds() returned None; return True "
+                    "or False: is a return missing?")
             if not all(inside):
                 # Checked once each: a state met again outside the bounds
                 # gives the same answers as when it was first met.
@@ -777,9 +785,12 @@ class _Search:
     def _evaluate(self, prop: Property, predicate: Callable[..., Any],
                   *arguments: Any) -> list[Any]:
         try:
-            return list(map(predicate, *arguments))
+            outcomes = list(map(predicate, *arguments))
         except (Exception, SystemExit) as error:
             self._raised(prop, error)
+        if len(outcomes) < len(arguments[0]):  # map() ends at a StopIteration it meets
+            raise _stopped(self.model, f"property {prop.name!r}")
+        return outcomes
 
     def _raised(self, prop: Property | None, error: Exception) -> None:
         if prop is None or isinstance(error, (CheckerError, MemoryError)):
@@ -915,6 +926,13 @@ def _first(found: dict[str, _Found], name: str, order: tuple[int, int],
            location: tuple[int, int], state: Any, reason: str | None) -> None:
     if name not in found or order < found[name].order:
         found[name] = _Found(order, location, state, reason)
+
+
+def _stopped(model: Model, call: str) -> ModelDefinitionError:
+    return ModelDefinitionError(
+        f"model {model.name!r}: {call} raised StopIteration (a next() on an empty iterator), "
+        "which would silently end the engine's loop over the states; give next() a default "
+        "or catch it")
 
 
 def _peak_memory() -> int:

@@ -209,6 +209,46 @@ def test_an_action_of_a_type_the_model_does_not_declare_is_a_definition_error():
         "the model's actions (Fill, Empty, Pour); add it to `actions`, or yield one of those")
 
 
+@pytest.mark.parametrize("where", ["successors", "property", "within_bounds"])
+def test_a_stop_iteration_in_a_model_is_a_definition_error_not_the_end_of_a_loop(where):
+    """map() ends quietly at a StopIteration: the states after it went
+    unchecked or unexpanded, and the run held (a third tester's find)."""
+    class Stopping(Counter):
+        def successors(self, state):
+            if where == "successors" and state == 3:
+                next(iter(()))
+            return super().successors(state)
+
+        def within_bounds(self, state):
+            if where == "within_bounds" and state == 3:
+                next(iter(()))
+            return super().within_bounds(state)
+
+        @invariant("Never Three")
+        def never_three(self, state):
+            return next(iter(())) if where == "property" and state == 3 else True
+
+    with pytest.raises(ModelDefinitionError) as error:
+        check(Stopping(limit=7))
+    call = {"successors": "successors()", "property": "property 'never_three'",
+            "within_bounds": "within_bounds()"}[where]
+    assert str(error.value) == (
+        f"model 'counter': {call} raised StopIteration (a next() on an empty iterator), which "
+        "would silently end the engine's loop over the states; give next() a default or "
+        "catch it")
+
+
+def test_within_bounds_returning_none_is_a_definition_error():
+    class Forgetful(Counter):
+        def within_bounds(self, state):
+            state < 5  # no return
+
+    with pytest.raises(ModelDefinitionError) as error:
+        check(Forgetful(limit=7))
+    assert str(error.value) == ("model 'counter': within_bounds() returned None; return True "
+                                "or False: is a return missing?")
+
+
 def test_a_model_with_no_initial_state_is_a_definition_error():
     class Nowhere(DieHard):
         def initial_states(self):
