@@ -129,5 +129,10 @@ def _difference(saved: tuple, identity: tuple) -> str:
                              f"{getattr(now, name)!r} here" for name in fields)
         if part == "properties":
             return "its properties (or a spec's invariants) differ"
+        if part == "choices" and isinstance(then, dict):
+            if then.get("code") != now.get("code"):
+                return "the model's code changed since"
+            return ", ".join(f"{name} {then.get(name)!r} there, {now.get(name)!r} here"
+                             for name in now if then.get(name) != now.get(name))
         return f"{part} {then!r} there, {now!r} here"
     return "another check"

@@ -230,9 +230,10 @@ class Model:
     def choices(self) -> dict[str, Any]:
         """What this instance was built with besides its parameters and
         mutant, for a checkpoint to name (one taken with other choices is
-        not resumed): the spec's `init` block; the kit adds the network and
-        partition chosen."""
-        return {"init": self.init}
+        not resumed): the spec's `init` block and the model's code (a digest
+        of the source files of its classes: an edited model is another
+        model); the kit adds the network and partition chosen."""
+        return {"init": self.init, "code": _code_digest(type(self))}
 
     def expression_names(self) -> dict[str, Callable[[State], Any]]:
         """The names a spec's expression invariants read (`checker.expressions`),
@@ -286,6 +287,26 @@ class Model:
         (a state diff cannot tell who sent a message or whether a network
         fault moved it), and charts then show each step as a note."""
         return ()
+
+
+def _code_digest(kind: type) -> str:
+    """A digest of the source files that define `kind` and its bases."""
+    import hashlib
+    import inspect
+
+    digest = hashlib.sha256()
+    for base in kind.__mro__:
+        try:
+            path = inspect.getsourcefile(base)
+        except TypeError:  # a built-in
+            continue
+        if path is not None:
+            try:
+                with open(path, "rb") as source:
+                    digest.update(source.read())
+            except OSError:
+                digest.update(path.encode())
+    return digest.hexdigest()[:16]
 
 
 def has_bounds(model: Model) -> bool:

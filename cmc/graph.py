@@ -49,6 +49,7 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
       dot -Tsvg small.dot > small.svg   # Graphviz draws it
       cmc graph specs/paxos-mutant-no-adopt.yaml --around 1 -o around.graphml
     """
+    from checker.errors import CheckerError, raised_in_model
     from checker.spec import load_spec
     from models import REGISTRY
     from cmc.check import run_inputs
@@ -78,6 +79,10 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
     except KeyboardInterrupt:
         click.echo("interrupted: the graph was not written", err=True)
         sys.exit(INCOMPLETE)
+    except (CheckerError, MemoryError):
+        raise
+    except (Exception, SystemExit) as error:  # the model's own code, exploring again
+        raise raised_in_model(model.name, "drawing the graph", error) from None
     content = write_graph(drawn, graph_format)
     if output is None:
         click.echo(content, nl=False)

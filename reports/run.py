@@ -78,7 +78,7 @@ def state_view(model: Model, state: Any, json_ready: bool = False) -> dict[str, 
     one-line error naming the model (exit 2), not a traceback."""
     try:
         view = model.state_view(state)
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         raise raised_in_model(model.name, "state_view()", error) from None
     if json_ready:
         try:

@@ -82,7 +82,7 @@ def build_chart(model: Model, trace: Trace, conclusion: str | None = None,
         try:  # the model's own code
             events = list(model.step_events(steps[number - 1].state, action,
                                             steps[number].state))
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             raise raised_in_model(model.name, "step_events()", error) from None
         notes = []
         for event in events:
@@ -120,7 +120,7 @@ def _lifelines(model: Model, acting: Sequence[str], conclusion: str | None) -> t
     list follow in the order they first act."""
     try:  # the model's own code
         order = {name: index for index, name in enumerate(model.nodes())}
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         raise raised_in_model(model.name, "nodes()", error) from None
     named = [name for name in order if conclusion and re.search(
         rf"(?<![\w]){re.escape(name)}(?![\w])", conclusion)]

@@ -99,18 +99,41 @@ def test_a_checkpoint_is_refused_where_the_spec_changed_its_invariants_init_or_p
     for changed, differs in [
             (base.replace('"True"', '"len(servers) == 2"'),
              "its properties (or a spec's invariants) differ"),
-            (base + "init: {s1: {current_term: 1}}\n", "choices {'init': None, 'network': "
-             "None, 'partition': None} there, {'init': {'s1': {'current_term': 1}}, 'network': "
-             "None, 'partition': None} here"),
-            (base + "partition: {groups: [[s1], [s2]]}\n", "choices {'init': None, "
-             "'network': None, 'partition': None} there, {'init': None, 'network': None, "
-             "'partition': {'groups': [['s1'], ['s2']]}} here")]:
+            (base + "init: {s1: {current_term: 1}}\n",
+             "init None there, {'s1': {'current_term': 1}} here"),
+            (base + "partition: {groups: [[s1], [s2]]}\n",
+             "partition None there, {'groups': [['s1'], ['s2']]} here")]:
         path.write_text(changed)
         spec = load_spec(path, REGISTRY)
         with pytest.raises(CheckerError) as refused:
             check(spec.build(), spec.config(), checkpoints=Checkpoints(folder, resume=True))
         assert str(refused.value) == (f"{folder}: the checkpoint is of another check "
                                       f"({differs}); resume it with the same spec and options")
+
+
+def test_a_checkpoint_is_refused_where_the_models_code_changed(tmp_path):
+    """A user edits the model file between the kill and the resume (a third
+    tester's find: the resumed run held, a fresh one is violated)."""
+    source = tmp_path / "edited.py"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model: ./edited.py:Edited\n")
+    model = ("from tests.toys import Counter\n\n\nclass Edited(Counter):\n"
+             "    name = 'edited'\n    FORBIDDEN = {}\n")
+    source.write_text(model.format(999))
+    loaded = load_spec(spec, REGISTRY)
+    check(loaded.build(), loaded.config(), checkpoints=Checkpoints(str(tmp_path / "ck"),
+                                                                   every=0))
+    source.write_text(model.format(2))
+    import sys
+    for name in [name for name in sys.modules if name.startswith("cmc_user_models.edited")]:
+        del sys.modules[name]  # as a new process would read it
+    loaded = load_spec(spec, REGISTRY)
+    with pytest.raises(CheckerError) as refused:
+        check(loaded.build(), loaded.config(),
+              checkpoints=Checkpoints(str(tmp_path / "ck"), resume=True))
+    assert str(refused.value) == (f"{tmp_path / 'ck'}: the checkpoint is of another check "
+                                  "(the model's code changed since); resume it with the same "
+                                  "spec and options")
 
 
 def test_a_folder_holding_a_checkpoint_is_not_overwritten_unasked(tmp_path):

@@ -377,6 +377,18 @@ def test_a_model_failing_mid_check_costs_no_file_report_of_the_specs_before(run,
         "q.yaml"]
 
 
+def test_a_model_failing_while_its_graph_is_drawn_is_one_line(run, monkeypatch):
+    monkeypatch.setenv("VIEW", "steps")
+    Path("views.py").write_text(VIEWS)
+    Path("v.yaml").write_text("model: ./views.py:Counter\n")
+    result = run("graph", "v.yaml", "-o", "g.json")
+    assert result.exit_code == 2
+    line = _line_of('raise RuntimeError("steps broke")')
+    assert result.stderr == ("error: model 'views': drawing the graph raised RuntimeError: "
+                             f"steps broke at views.py:{line}, in successors; fix the model\n")
+    assert not Path("g.json").exists()
+
+
 def test_step_events_that_fail_in_a_sequence_chart_are_one_line(run, monkeypatch):
     monkeypatch.setenv("VIEW", "events")
     Path("views.py").write_text(VIEWS)
