@@ -152,9 +152,13 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                  for file in report_files(name, spec_properties(spec))] if out_dir else []
     outputs = [(f"{option} {given}", given) for option, given in
                (("--junit", junit_file), ("--summary", summary_file)) if given]
+    kept = checkpoints.path if checkpoints is not None else None
     check_apart(outputs + [(f"--out {out_dir} ({file})", file) for file in out_files],
-                run_inputs(loaded),
-                stdout="--format json prints its document" if output_format == "json" else None)
+                run_inputs(loaded) + ([(f"the checkpoint {kept}", kept),
+                                       (f"the checkpoint {kept}", kept + ".partial")]
+                                      if kept else []),
+                stdout=("--format json prints its document" if output_format == "json"
+                        else "the text report goes"), appended=output_format == "text")
     for _, file in outputs:
         check_writable(file)
     if out_dir:

@@ -196,7 +196,7 @@ def check_folder(directory: Path | str, files: Iterable[Path | str] = ()) -> Non
 
 def check_apart(outputs: Sequence[tuple[str, Path | str]],
                 inputs: Sequence[tuple[str, Path | str]], what: str = "report",
-                stdout: str | None = None) -> None:
+                stdout: str | None = None, appended: bool = False) -> None:
     """Raise `CheckerError` now if an output would overwrite an input of the
     run or another output. Each is (what the user calls it, its path), e.g.
     ("--junit j.xml", "j.xml") or ("the spec m.yaml", "m.yaml"), and is
@@ -204,7 +204,10 @@ def check_apart(outputs: Sequence[tuple[str, Path | str]],
     will be. Outputs may share a device (/dev/null) or a standard stream
     (/dev/stdout), written through or added to, never replaced. `stdout`:
     what standard output carries that another output there would break
-    (JSON: "--format json prints its document")."""
+    (JSON: "--format json prints its document"); `appended`: a report
+    named as a standard stream (/dev/stdout) is added after it, so only a
+    report naming standard output's file otherwise (`> out` and `--junit
+    out`, which would replace it) is refused."""
     owners: dict[Any, tuple[str, str]] = {}  # a file: who first named it, and as what
     for label, path in inputs:
         key = _identity(Path(path))
@@ -225,6 +228,8 @@ def check_apart(outputs: Sequence[tuple[str, Path | str]],
             raise CheckerError(f"{other} and {label} are the same file; give each its own")
     carried = _standard_output() if stdout else None
     for label, path in outputs if carried is not None else ():
+        if appended and _standard_stream(Path(path)):
+            continue
         found = _stat_or_none(Path(path))
         if found is not None and os.path.samestat(found, carried):
             raise CheckerError(f"{label} is standard output, where {stdout}; write the "

@@ -178,6 +178,25 @@ def test_a_report_to_standard_output_beside_the_json_document_is_refused():
                            "prints its document; write the report elsewhere\n")
 
 
+def test_a_report_onto_the_file_standard_output_goes_to_is_refused(tmp_path):
+    """`cmc check ... --junit out > out`: the report would replace the text."""
+    output = tmp_path / "out"
+    with open(output, "w") as stdout:
+        done = cmc("check", "specs/paxos-3a-2v-2b.yaml", "--junit", str(output),
+                   stdout=stdout, stderr=subprocess.PIPE)
+    assert done.returncode == 2
+    assert done.stderr == (f"error: --junit {output} is standard output, where the text "
+                           "report goes; write the report elsewhere\n")
+
+
+def test_a_report_onto_the_checkpoint_is_refused(run):
+    Path("q.yaml").write_text(HOLDS)
+    result = run("check", "q.yaml", "--checkpoint", "ck", "--junit", "ck/checkpoint.pickle")
+    assert result.exit_code == 2
+    assert result.stderr == ("error: --junit ck/checkpoint.pickle is the checkpoint "
+                             "ck/checkpoint.pickle itself; write the report elsewhere\n")
+
+
 def test_reports_may_share_standard_output_which_they_add_to(tmp_path):
     output = tmp_path / "output.txt"
     with open(output, "w") as stdout:
