@@ -180,6 +180,19 @@ class ExpressionProperty:
                     f"symmetry over {told} checks one state of each set of renamed copies; "
                     f"quantify over them (all(... for x in {told}) or any(...)) or check "
                     "without symmetry (symmetry: false)")
+        # What the walk above does not name is taken only where every part is
+        # shown to commute with renaming (`_Kinds`): a blacklist alone let
+        # set(messages['Msg2b']) == {(2, 0, 0), ...} through, a false HOLDS.
+        try:
+            _Kinds(positions).of(tree.body, {})
+        except _Unproven as unproven:
+            node, told = unproven.args
+            raise self._error(
+                f"{ast.unparse(node).strip()} may tell the interchangeable {told} apart (it "
+                f"is not shown to give the same answer on renamed copies, which symmetry "
+                f"over {told} takes as one); quantify over them with comparisons of their "
+                f"fields (all(... for x in {told})) or check without symmetry "
+                "(symmetry: false)")
 
     def check_initial(self, state: Any) -> None:
         """Evaluate on the initial state, so that a mistake shows at loading."""
@@ -249,6 +262,190 @@ def _element(node: ast.AST, positions: dict[str, dict[str, Any]]) -> str | None:
     if isinstance(node, ast.Subscript):  # one of a collection of elements
         return _element(node.value, positions)
     return None
+
+
+class _Unproven(Exception):
+    """(node, set name): a part of an expression not shown symmetric."""
+
+
+#: What a value of an expression is, as far as renaming elements goes.
+PLAIN = "plain"            # names no element: renaming leaves it as it is
+ELEMENT = "element"        # an element, or a record or collection holding some
+ORDER_P = "plain in order"   # plain values listed in the elements' order
+ORDER_E = "elements in order"  # elements or records listed in their order
+
+
+class _Kinds:
+    """Shows an expression symmetric, part by part, or raises `_Unproven`
+    at the first part it cannot: each value is PLAIN, ELEMENT, ORDER_P or
+    ORDER_E, and only operations that commute with renaming are taken on
+    what is not PLAIN (equality and membership of elements, set operations
+    between them, counting, iterating, sorting or summing plain values)."""
+
+    def __init__(self, positions: dict[str, dict[str, Any]]):
+        self.positions = positions
+        self.any_set = next(iter([*positions["sequences"].values(),
+                                  *positions["ids"].values()]), "elements")
+
+    def _no(self, node: ast.AST, told: str | None = None) -> Any:
+        raise _Unproven(node, told or self.any_set)
+
+    def of(self, node: ast.AST, env: dict[str, str]) -> str:
+        method = getattr(self, f"_{type(node).__name__}", None)
+        return self._no(node) if method is None else method(node, env)
+
+    def _Constant(self, node: ast.Constant, env: dict) -> str:
+        return PLAIN
+
+    def _Name(self, node: ast.Name, env: dict) -> str:
+        if node.id in env:
+            return env[node.id]
+        if node.id in self.positions["sequences"]:
+            return ORDER_E
+        if node.id == "messages":
+            return ELEMENT if self.positions["keyed"].get("messages") else PLAIN
+        if node.id in self.positions["naming"]:
+            return self._no(node, self.positions["naming"][node.id])
+        return PLAIN  # params, a role of no symmetric set
+
+    def _Attribute(self, node: ast.Attribute, env: dict) -> str:
+        self.of(node.value, env)
+        # (by the field alone: a record of a role that is not symmetric may
+        # hold elements of a set that is)
+        if node.attr in self.positions["indexed"]:
+            return ORDER_P
+        return ELEMENT if node.attr in self.positions["ids"] else PLAIN
+
+    def _Subscript(self, node: ast.Subscript, env: dict) -> str:
+        value, index = node.value, node.slice
+        if isinstance(value, ast.Name) and value.id == "messages" and "messages" not in env:
+            if isinstance(index, ast.Constant):
+                named = self.positions["keyed"].get("messages", {})
+                return ORDER_E if index.value in named else PLAIN
+            return ORDER_E if self.positions["keyed"].get("messages") else PLAIN
+        held, by = self.of(value, env), self.of(index, env)
+        if held == PLAIN and by == PLAIN:
+            return PLAIN
+        if held == ORDER_P and by == ELEMENT and isinstance(value, ast.Attribute):
+            return PLAIN  # a field indexed by elements, read at an element
+        return self._no(node)
+
+    def _Call(self, node: ast.Call, env: dict) -> str:
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        kinds = [self.of(arg, env) for arg in node.args]
+        kinds += [self.of(keyword.value, env) for keyword in node.keywords]
+        if name == "len":
+            return PLAIN
+        if all(kind == PLAIN for kind in kinds):
+            return PLAIN
+        if name in ("set", "frozenset"):
+            return PLAIN if set(kinds) <= {PLAIN, ORDER_P} else ELEMENT
+        if name in ("list", "tuple") and len(kinds) == 1:
+            return ORDER_P if kinds[0] in (PLAIN, ORDER_P) else ORDER_E
+        if name in ("sum", "min", "max", "sorted", "any", "all") and set(kinds) <= {
+                PLAIN, ORDER_P}:
+            return PLAIN
+        return self._no(node)
+
+    def _comprehension(self, node: Any, env: dict) -> tuple[dict, bool]:
+        """The names its generators bind, and whether one iterates what
+        is not plain (so what it lists comes in the elements' order)."""
+        env, ordered = dict(env), False
+        for generator in node.generators:
+            kind = self.of(generator.iter, env)
+            item = PLAIN if kind in (PLAIN, ORDER_P) else ELEMENT
+            ordered = ordered or kind != PLAIN
+            for target in ast.walk(generator.target):
+                if isinstance(target, ast.Name):
+                    env[target.id] = item
+            for condition in generator.ifs:
+                if self.of(condition, env) != PLAIN:
+                    self._no(condition)
+        return env, ordered
+
+    def _ListComp(self, node: Any, env: dict) -> str:
+        inner, ordered = self._comprehension(node, env)
+        kind = self.of(node.elt, inner)
+        if kind == PLAIN:
+            return ORDER_P if ordered else PLAIN
+        return ORDER_E
+
+    _GeneratorExp = _ListComp
+
+    def _SetComp(self, node: ast.SetComp, env: dict) -> str:
+        inner, _ = self._comprehension(node, env)
+        return PLAIN if self.of(node.elt, inner) == PLAIN else ELEMENT
+
+    def _DictComp(self, node: ast.DictComp, env: dict) -> str:
+        inner, _ = self._comprehension(node, env)
+        kinds = {self.of(node.key, inner), self.of(node.value, inner)}
+        return PLAIN if kinds == {PLAIN} else ELEMENT
+
+    def _literal(self, node: ast.AST, items: list, env: dict) -> str:
+        kinds = {self.of(item, env) for item in items if item is not None and not (
+            isinstance(item, ast.Constant) and item.value is None)}
+        if kinds <= {PLAIN}:
+            return PLAIN
+        if PLAIN in kinds:  # set([m.acc, 0]) has one member where m.acc is 0
+            return self._no(node)
+        return ELEMENT
+
+    def _Tuple(self, node: Any, env: dict) -> str:
+        return self._literal(node, node.elts, env)
+
+    _List = _Set = _Tuple
+
+    def _Dict(self, node: ast.Dict, env: dict) -> str:
+        return self._literal(node, [*node.keys, *node.values], env)
+
+    def _truth(self, node: ast.AST, env: dict) -> None:
+        # a collection's truth is whether it is empty; an element's is not
+        # kept by renaming (the first is 0, false)
+        if self.of(node, env) == ELEMENT:
+            self._no(node)
+
+    def _BoolOp(self, node: ast.BoolOp, env: dict) -> str:
+        for value in node.values:
+            self._truth(value, env)
+        return PLAIN
+
+    def _UnaryOp(self, node: ast.UnaryOp, env: dict) -> str:
+        if isinstance(node.op, ast.Not):
+            self._truth(node.operand, env)
+            return PLAIN
+        return PLAIN if self.of(node.operand, env) == PLAIN else self._no(node)
+
+    def _BinOp(self, node: ast.BinOp, env: dict) -> str:
+        kinds = {self.of(node.left, env), self.of(node.right, env)}
+        if kinds == {PLAIN}:
+            return PLAIN
+        if kinds == {ELEMENT} and isinstance(node.op, (ast.BitOr, ast.BitAnd, ast.Sub,
+                                                       ast.BitXor)):
+            return ELEMENT  # set operations between collections of elements
+        return self._no(node)
+
+    def _IfExp(self, node: ast.IfExp, env: dict) -> str:
+        self._truth(node.test, env)
+        kinds = {self.of(node.body, env), self.of(node.orelse, env)}
+        return kinds.pop() if len(kinds) == 1 else self._no(node)
+
+    def _Compare(self, node: ast.Compare, env: dict) -> str:
+        operands = [node.left, *node.comparators]
+        for op, left, right in zip(node.ops, operands, operands[1:]):
+            kinds = (self.of(left, env), self.of(right, env))
+            if isinstance(op, (ast.Is, ast.IsNot)) and any(
+                    isinstance(side, ast.Constant) and side.value is None
+                    for side in (left, right)):
+                continue
+            if kinds == (PLAIN, PLAIN):
+                continue
+            if isinstance(op, (ast.Eq, ast.NotEq)) and kinds[0] == kinds[1]:
+                continue  # two elements, two records, two lists in one order
+            if isinstance(op, (ast.In, ast.NotIn)) and (
+                    kinds in ((ELEMENT, ELEMENT), (ELEMENT, ORDER_E), (PLAIN, ORDER_P))):
+                continue
+            self._no(node)
+        return PLAIN
 
 
 def _free_names(tree: ast.AST) -> set[str]:

@@ -104,6 +104,28 @@ def test_symmetry_refuses_an_expression_computing_with_an_acceptor(tmp_path, exp
         f"{path}:5: invariants.lopsided: {read} tells the interchangeable acceptors apart")
 
 
+@pytest.mark.parametrize("expression, part", [
+    # a third tester's false HOLDS: records compared with a literal
+    ("set(messages['PromiseMsg']) != {(0, 0, 0, -1, -1)}", "set(messages['PromiseMsg']) != "
+                                                          "{(0, 0, 0, -1, -1)}"),
+    ("[acceptors][0][1].promised >= -1", "[acceptors][0]"),
+    ("all(len(set([m.a, 0])) == 2 for m in messages['PromiseMsg'])", "[m.a, 0]"),
+    ("all(not x.a < y.a for x in messages['PromiseMsg'] for y in messages['PromiseMsg'])",
+     "x.a < y.a"),
+    ("min(acceptors).promised >= -1", "min(acceptors)"),
+    ("all(m[1] != 0 for m in messages['PromiseMsg'])", "m[1]"),
+])
+def test_symmetry_takes_only_what_is_shown_to_commute_with_renaming(tmp_path, expression,
+                                                                     part):
+    path = write(tmp_path, SYMMETRIC + f'invariants: {{lopsided: "{expression}"}}\n')
+    spec = load_spec(path, REGISTRY)
+    with pytest.raises(SpecError) as error:
+        check(spec.build(), spec.config())
+    assert str(error.value).startswith(
+        f"{path}:5: invariants.lopsided: {part} ")
+    assert "the interchangeable acceptors apart" in str(error.value)
+
+
 def test_symmetry_refuses_the_view_which_names_acceptors(tmp_path):
     path = write(tmp_path, SYMMETRIC + "invariants: {lopsided: \"view['a0.promised'] != 7\"}\n")
     spec = load_spec(path, REGISTRY)
