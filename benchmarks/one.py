@@ -32,6 +32,8 @@ def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec",
     config = dataclasses.replace(spec.config(workers=workers, fp_seed=fp_seed),
                                  auto_workers=auto and not ray)
     result = checker.check(model, config, owners=owners)
+    if result.stopped_by == "interrupted":  # (a KeyboardInterrupt the model raised too)
+        raise KeyboardInterrupt
     stats = result.stats
     return {
         "spec": path,
@@ -52,8 +54,17 @@ def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec",
 
 
 if __name__ == "__main__":
+    from checker.errors import CheckerError
+
     # workers as N, or auto:N (N chosen by --workers auto)
     count = sys.argv[2] if len(sys.argv) > 2 else "1"
-    print(json.dumps(measure(sys.argv[1], int(count.removeprefix("auto:")),
-                             *(int(arg) for arg in sys.argv[3:4]), *sys.argv[4:6],
-                             auto=count.startswith("auto:"))))
+    try:
+        print(json.dumps(measure(sys.argv[1], int(count.removeprefix("auto:")),
+                                 *(int(arg) for arg in sys.argv[3:4]), *sys.argv[4:6],
+                                 auto=count.startswith("auto:"))))
+    except CheckerError as error:  # a bad spec or model: one line, as cmc check says it
+        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(3)

@@ -83,7 +83,10 @@ def raised_in_model(model: str, call: str, error: BaseException) -> CheckerError
     where = ""
     if own:
         line = _last_line(error.__traceback__, own[-1])
-        where = f" at {os.path.relpath(own[-1].co_filename)}:{line}, in {own[-1].co_name}"
+        path = os.path.relpath(own[-1].co_filename)
+        if path.startswith(os.pardir):  # (outside the folder it runs in: said whole)
+            path = own[-1].co_filename
+        where = f" at {path}:{line}, in {own[-1].co_name}"
     return ModelDefinitionError(f"model {model!r}: {call} raised {type(error).__name__}: "
                                 f"{error}{where}; fix the model")
 

@@ -72,7 +72,10 @@ def _run(spec: str, workers: int | None, exact: bool | None, fp_seed: int,
                            str(fp_seed), exact_flag] + ([ray] if ray else []),
                           capture_output=True, text=True)
     if done.returncode != 0:
-        message = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        message = (done.stderr.strip().splitlines() or ["failed"])[-1].removeprefix("error: ")
+        if done.returncode == 2:  # the spec's or model's mistake: exit 2, as cmc check
+            from checker.errors import CheckerError
+            raise CheckerError(f"{spec}: {message}")
         raise click.ClickException(f"{spec}: {message}")
     run = json.loads(done.stdout)
     others = run["workers_used"] - 1

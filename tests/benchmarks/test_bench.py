@@ -38,6 +38,21 @@ def test_bench_refuses_a_bad_spec_before_running():
     assert result.stderr == "error: no/such.yaml: no such file; give the path of a spec (.yaml)\n"
 
 
+def test_bench_says_a_models_error_in_one_line_with_exit_2(tmp_path):
+    """(It was exit 1, with the exception's class path.)"""
+    (tmp_path / "failing.py").write_text(
+        "from tests.toys import Counter\n\n\nclass Failing(Counter):\n"
+        "    name = 'failing'\n\n    def successors(self, state):\n"
+        "        raise ValueError('no steps today')\n")
+    spec = tmp_path / "failing.yaml"
+    spec.write_text("model: ./failing.py:Failing\n")
+    result = CliRunner().invoke(cli, ["bench", "--repeat", "1", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {spec}: model 'failing': successors() raised ValueError: no steps today at "
+        f"{tmp_path / 'failing.py'}:8, in successors; fix the model\n")
+
+
 def test_bench_says_where_auto_workers_went_on_in_one_process(monkeypatch):
     from benchmarks.one import measure
     from checker import explore

@@ -9,7 +9,6 @@ force (orbits) as well as pinned.
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import sys
 from pathlib import Path
 
@@ -125,7 +124,7 @@ def test_a_users_model_that_raises_or_exits_while_built_is_one_line(tmp_path):
     (tmp_path / "exiting.py").write_text("import sys\nsys.exit(0)\n")
     for model, message in [
             ("./failing.py:Failing", "error: model 'failing': building the model raised "
-             f"SystemExit: 0 at {os.path.relpath(tmp_path / 'failing.py')}:9, in setup; fix "
+             f"SystemExit: 0 at {tmp_path / 'failing.py'}:9, in setup; fix "
              "the model\n"),
             ("./exiting.py:Exiting", f"error: {tmp_path / 'spec.yaml'}:1: model: importing "
              "./exiting.py failed (line 2): SystemExit: 0; fix the model file\n")]:
