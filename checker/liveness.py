@@ -179,11 +179,15 @@ def family_problem(model: type[Model] | Model, family: str) -> Any:
     kind, fields = names.get(match.group(1)), match.group(2)
     known = getattr(kind, "_fields", None)
     if fields and fields != "*" and known is not None:
+        given = []
         for part in fields.split(","):
             name = part.split("=", 1)[0]
             if "=" not in part or name not in known:
                 return (f"{family!r}: {match.group(1)} has no field {name!r}; its fields: "
                         f"{', '.join(known) or 'none'} (as field=value)")
+            if name in given:
+                return f"{family!r} gives the field {name!r} twice; give each field once"
+            given.append(name)
     return match
 
 

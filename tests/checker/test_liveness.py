@@ -659,6 +659,16 @@ def test_a_misspelt_fairness_field_is_refused_with_its_line(tmp_path):
                                 "(as field=value)")
 
 
+def test_a_fairness_field_given_twice_is_refused(tmp_path):
+    from checker.errors import SpecError
+
+    with pytest.raises(SpecError) as error:
+        _fair_raft(tmp_path, "Timeout(i=s1, i=s2)")
+    assert str(error.value) == (f"{tmp_path / 'fair.yaml'}:4: fairness.weak[0]: "
+                                "'Timeout(i=s1, i=s2)' gives the field 'i' twice; give each "
+                                "field once")
+
+
 def test_a_fairness_value_that_no_step_has_is_refused_not_left_unfair(tmp_path):
     """Else the steps meant to be fair are not, and a lasso the spec meant
     to exclude is reported."""
