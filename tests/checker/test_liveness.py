@@ -649,24 +649,17 @@ def test_a_fairness_family_gives_a_field_as_its_step_prints_it_or_as_its_value(t
         "(within_bounds)" for i in ("s1", "0")]  # matched, so its steps are fair
 
 
-def test_a_misspelt_fairness_field_is_refused_with_its_line(tmp_path):
+@pytest.mark.parametrize("family, problem", [
+    ("Timeout(s=1)", "'Timeout(s=1)': Timeout has no field 's'; its fields: i (as field=value)"),
+    ("Timeout(i=s1, i=s2)", "'Timeout(i=s1, i=s2)' gives the field 'i' twice; give each field "
+                            "once"),
+])
+def test_a_misspelt_fairness_family_is_refused_with_its_line(tmp_path, family, problem):
     from checker.errors import SpecError
 
     with pytest.raises(SpecError) as error:
-        _fair_raft(tmp_path, "Timeout(s=1)")
-    assert str(error.value) == (f"{tmp_path / 'fair.yaml'}:4: fairness.weak[0]: "
-                                "'Timeout(s=1)': Timeout has no field 's'; its fields: i "
-                                "(as field=value)")
-
-
-def test_a_fairness_field_given_twice_is_refused(tmp_path):
-    from checker.errors import SpecError
-
-    with pytest.raises(SpecError) as error:
-        _fair_raft(tmp_path, "Timeout(i=s1, i=s2)")
-    assert str(error.value) == (f"{tmp_path / 'fair.yaml'}:4: fairness.weak[0]: "
-                                "'Timeout(i=s1, i=s2)' gives the field 'i' twice; give each "
-                                "field once")
+        _fair_raft(tmp_path, family)
+    assert str(error.value) == f"{tmp_path / 'fair.yaml'}:4: fairness.weak[0]: {problem}"
 
 
 def test_a_fairness_value_that_no_step_has_is_refused_not_left_unfair(tmp_path):

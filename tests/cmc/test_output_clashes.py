@@ -382,30 +382,26 @@ def test_a_state_view_that_fails_is_one_line_and_the_other_specs_are_reported(
         "q.yaml"]
 
 
-def test_a_model_failing_mid_check_costs_no_file_report_of_the_specs_before(run, monkeypatch):
+@pytest.mark.parametrize("command, call", [
+    (("check", "q.yaml", "v.yaml", "--junit", "j.xml"), "successors()"),
+    (("graph", "v.yaml", "-o", "g.json"), "drawing the graph"),
+])
+def test_a_model_failing_mid_command_is_one_line_and_costs_no_report_before(
+        run, monkeypatch, command, call):
     monkeypatch.setenv("VIEW", "steps")
     Path("views.py").write_text(VIEWS)
     Path("v.yaml").write_text("model: ./views.py:Counter\n")
     Path("q.yaml").write_text(HOLDS)
-    result = run("check", "q.yaml", "v.yaml", "--junit", "j.xml")
+    result = run(*command)
     assert result.exit_code == 2
     line = _line_of('raise RuntimeError("steps broke")')
-    assert result.stderr == ("error: model 'views': successors() raised RuntimeError: steps "
-                             f"broke at views.py:{line}, in successors; fix the model\n")
-    assert [suite.get("name") for suite in ET.parse("j.xml").getroot().iter("testsuite")] == [
-        "q.yaml"]
-
-
-def test_a_model_failing_while_its_graph_is_drawn_is_one_line(run, monkeypatch):
-    monkeypatch.setenv("VIEW", "steps")
-    Path("views.py").write_text(VIEWS)
-    Path("v.yaml").write_text("model: ./views.py:Counter\n")
-    result = run("graph", "v.yaml", "-o", "g.json")
-    assert result.exit_code == 2
-    line = _line_of('raise RuntimeError("steps broke")')
-    assert result.stderr == ("error: model 'views': drawing the graph raised RuntimeError: "
-                             f"steps broke at views.py:{line}, in successors; fix the model\n")
-    assert not Path("g.json").exists()
+    assert result.stderr == (f"error: model 'views': {call} raised RuntimeError: steps broke "
+                             f"at views.py:{line}, in successors; fix the model\n")
+    if command[0] == "check":  # the spec checked before it is in the JUnit file
+        assert [suite.get("name") for suite in
+                ET.parse("j.xml").getroot().iter("testsuite")] == ["q.yaml"]
+    else:
+        assert not Path("g.json").exists()
 
 
 def test_step_events_that_fail_in_a_sequence_chart_are_one_line(run, monkeypatch):
