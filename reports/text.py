@@ -193,7 +193,11 @@ def render_finding(model: Model, finding: Finding, witness: bool = False,
         head = paint(f"{prop.title} ({prop.name}) violated", "bad", colour)
         head += f" after {_steps(len(finding.trace))}"
         head += f": {finding.reason}" if finding.reason else ""
-    if finding.loop_start is not None:
+    if finding.loop_start is not None and finding.bound and not witness:
+        # a lasso that stalls at a bound settles nothing: not "violated"
+        head = paint(f"{prop.title} ({prop.name}) not settled", "warn", colour)
+        head += f": {finding.reason}; the lasso: {lasso_words(finding, words_only=True)}"
+    elif finding.loop_start is not None:
         verb = "shown" if witness else "violated"
         head = paint(f"{prop.title} ({prop.name}) {verb}", "good" if witness else "bad", colour)
         head += f" {lasso_words(finding)}: {finding.reason}"
@@ -205,12 +209,16 @@ def render_finding(model: Model, finding: Finding, witness: bool = False,
     return [head] + ["  " + line for line in body]
 
 
-def lasso_words(finding: Finding) -> str:
-    """``by a lasso: a stem of 4 steps, then a loop of 10 steps for ever``."""
+def lasso_words(finding: Finding, words_only: bool = False) -> str:
+    """``by a lasso: a stem of 4 steps, then a loop of 10 steps for ever``
+    (`words_only`: from ``a stem``, without the bound it stalls at)."""
     loop = ("then it stutters for ever" if finding.loop_length == 0
             else f"then a loop of {_steps(finding.loop_length)} for ever")
-    words = f"by a lasso: a stem of {_steps(finding.stem_length)}, {loop}"
-    return words + (f" (only because of a bound: {finding.bound})" if finding.bound else "")
+    words = f"a stem of {_steps(finding.stem_length)}, {loop}"
+    if words_only:
+        return words
+    return f"by a lasso: {words}" + (f" (only because of a bound: {finding.bound})"
+                                     if finding.bound else "")
 
 
 def _steps(count: int) -> str:

@@ -116,3 +116,16 @@ def test_the_duel_chart_shows_the_messages_and_the_stale_accepts(dueling):
         "    p0--)a1: ACCEPT p0 value 0 (not received)"]
     assert "    p0->>a0: PREPARE p0 (sent at step 9)" in lines
     assert len(chart.messages) == 18
+
+
+def test_text_says_a_lasso_that_stalls_at_a_bound_settles_nothing():
+    """Not "violated": the run is incomplete, and the property's line says
+    so too (a third tester read the two as contradicting each other)."""
+    _, model, result = checked_spec("raft-liveness-fair.yaml")
+    finding = result.violation("eventually_leader")
+    assert result.verdict == "incomplete"
+    assert render_finding(model, finding)[0] == (
+        "Leader Eventually Elected (eventually_leader) not settled: a fair behaviour never "
+        "reaches Leader Eventually Elected, but only because it stalls at a bound: weak "
+        "fairness to Timeout only takes steps that leave the bounds (within_bounds); the "
+        "lasso: a stem of 2 steps, then a loop of 2 steps for ever")
