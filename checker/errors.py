@@ -76,7 +76,8 @@ def raised_in_model(model: str, call: str, error: BaseException) -> CheckerError
     while trace is not None:
         frames.append(trace.tb_frame.f_code)
         trace = trace.tb_next
-    engine = (os.path.join(_ROOT, "checker") + os.sep, os.path.join(_ROOT, "models", "kit") + os.sep)
+    engine = tuple(os.path.join(_ROOT, *folder) + os.sep
+                   for folder in (("checker",), ("models", "kit")))
     # (the kit's generated code is "<string>")
     own = [code for code in frames if not code.co_filename.startswith(
         engine + (sys.prefix, "<"))]

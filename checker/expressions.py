@@ -117,82 +117,31 @@ class ExpressionProperty:
     def refuse_telling_apart(self, positions: dict[str, dict[str, Any]],
                              groups: dict[str, Any]) -> None:
         """Under symmetry (over the sets of `groups`: each a list of groups
-        of interchangeable elements), refuse the expression if it tells
-        interchangeable elements apart: it reads one by its position
-        (``acceptors[0]``, a field indexed by elements) or compares an
-        element with a constant (``m.dst == 0``). The reduction checks one
-        state of each orbit, so such an expression could hold there and fail
-        on a renamed copy (`Model.expression_positions` says where elements
-        are). Quantified expressions (``all(a.promised <= 2 for a in
-        acceptors)``) pass; the sampling guard of the engine stays for the
-        rest."""
-        moving = {name: {e for group in found if len(group) > 1 for e in group}
-                  for name, found in groups.items()}
+        of interchangeable elements), refuse the expression unless each of
+        its parts is shown to give the same answer on renamed copies
+        (`_Kinds`): the reduction checks one state of each orbit, so an
+        expression that tells elements apart (``acceptors[0]``, ``m.dst ==
+        0``, records against a literal) could hold there and fail on a
+        renamed copy. `Model.expression_positions` says where elements are.
+        Quantified expressions (``all(a.promised <= 2 for a in acceptors)``)
+        pass; the engine's sampling guard stays for the model's own
+        properties."""
         tree = ast.parse(self.source.strip(), mode="eval")
-        for node in ast.walk(tree):
-            told = None
-            if isinstance(node, ast.Subscript):
-                told = _ordered(node.value, positions)
-                index = node.slice
-                by = _element(index, positions)
-                if told is not None and by == told:
-                    told = None  # by an element of the set it lists: renamed alike
-                elif (told is not None and isinstance(node.value, ast.Name)
-                        and isinstance(index, ast.Constant) and type(index.value) is int
-                        and index.value not in moving.get(told, ())):
-                    told = None  # an element no renaming moves
-                elif told is None:
-                    told = by  # a position taken from an element
-            elif isinstance(node, (ast.BoolOp, ast.UnaryOp, ast.IfExp, ast.comprehension,
-                                   ast.Call)):
-                # an element as a truth value: the first (0) is false
-                if isinstance(node, ast.BoolOp):
-                    tests = node.values
-                elif isinstance(node, ast.UnaryOp):
-                    tests = [node.operand] if isinstance(node.op, ast.Not) else []
-                elif isinstance(node, ast.IfExp):
-                    tests = [node.test]
-                elif isinstance(node, ast.comprehension):
-                    tests = node.ifs
-                else:
-                    tests = node.args if (isinstance(node.func, ast.Name)
-                                          and node.func.id in ("all", "any")) else []
-                told = next(filter(None, (_element(test, positions) for test in tests)), None)
-            elif isinstance(node, ast.Compare):
-                # an element (or what is computed from one) against what is not
-                # one: a constant, a number, a position
-                parts = [part for part in (node.left, *node.comparators)
-                         if not (isinstance(part, ast.Constant) and part.value is None)]
-                named = [_element(part, positions) for part in parts]
-                if None in named:
-                    told = next((name for name in named if name is not None), None)
-            elif isinstance(node, ast.Name):
-                told = positions["naming"].get(node.id)
-                if told is not None:
-                    raise self._error(
-                        f"{node.id} names the interchangeable {told} (as a0, a1, …), and "
-                        f"symmetry over {told} checks one state of each set of renamed "
-                        f"copies; read the records instead, quantified (all(... for x in "
-                        f"{told}) or any(...)), or check without symmetry (symmetry: false)")
-            if told is not None:
-                raise self._error(
-                    f"{ast.unparse(node).strip()} tells the interchangeable {told} apart, and "
-                    f"symmetry over {told} checks one state of each set of renamed copies; "
-                    f"quantify over them (all(... for x in {told}) or any(...)) or check "
-                    "without symmetry (symmetry: false)")
-        # What the walk above does not name is taken only where every part is
-        # shown to commute with renaming (`_Kinds`): a blacklist alone let
-        # set(messages['Msg2b']) == {(2, 0, 0), ...} through, a false HOLDS.
         try:
-            _Kinds(positions).of(tree.body, {})
+            _Kinds(positions, groups).of(tree.body, {})
         except _Unproven as unproven:
             node, told = unproven.args
+            if isinstance(node, ast.Name):  # the view, whose keys name elements
+                raise self._error(
+                    f"{node.id} names the interchangeable {told} (as a0, a1, …), and "
+                    f"symmetry over {told} checks one state of each set of renamed "
+                    f"copies; read the records instead, quantified (all(... for x in "
+                    f"{told}) or any(...)), or check without symmetry (symmetry: false)")
             raise self._error(
-                f"{ast.unparse(node).strip()} may tell the interchangeable {told} apart (it "
-                f"is not shown to give the same answer on renamed copies, which symmetry "
-                f"over {told} takes as one); quantify over them with comparisons of their "
-                f"fields (all(... for x in {told})) or check without symmetry "
-                "(symmetry: false)")
+                f"{ast.unparse(node).strip()} tells the interchangeable {told} apart, and "
+                f"symmetry over {told} checks one state of each set of renamed copies; "
+                f"quantify over them (all(... for x in {told}) or any(...)) or check "
+                "without symmetry (symmetry: false)")
 
     def check_initial(self, state: Any) -> None:
         """Evaluate on the initial state, so that a mistake shows at loading."""
@@ -213,57 +162,6 @@ class ExpressionProperty:
         return True if value else Fails(f"{self.source.strip()} is false")
 
 
-def _ordered(node: ast.AST, positions: dict[str, dict[str, Any]]) -> str | None:
-    """The symmetric set whose elements `node`'s value lists in their
-    order, if it does: a role's records, a type's messages, a field indexed
-    by elements, or a list made from one of those in its order."""
-    if isinstance(node, ast.Name):
-        return positions["sequences"].get(node.id)
-    if isinstance(node, ast.Attribute):
-        return positions["indexed"].get(node.attr)
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-        by_key = positions["keyed"].get(node.value.id, {})
-        if isinstance(node.slice, ast.Constant):
-            return by_key.get(node.slice.value)
-        return next(iter(by_key.values()), None)
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in ("list", "tuple") and node.args):
-        return _ordered(node.args[0], positions)
-    if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
-        return _ordered(node.generators[0].iter, positions)
-    return None
-
-
-def _element(node: ast.AST, positions: dict[str, dict[str, Any]]) -> str | None:
-    """The symmetric set whose elements `node`'s value is, or is computed
-    from: a field holding elements, or arithmetic, an aggregate or a
-    collection of such."""
-    if isinstance(node, ast.Attribute):
-        return positions["ids"].get(node.attr)
-    if isinstance(node, ast.BinOp):
-        return _element(node.left, positions) or _element(node.right, positions)
-    if isinstance(node, ast.UnaryOp):
-        return _element(node.operand, positions)
-    if isinstance(node, ast.IfExp):
-        return _element(node.body, positions) or _element(node.orelse, positions)
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in ("abs", "max", "min", "sum", "sorted", "list", "tuple", "set",
-                                 "frozenset")):
-        return next(filter(None, (_element(arg, positions) for arg in node.args)), None)
-    if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
-        return _element(node.elt, positions)
-    if isinstance(node, ast.DictComp):
-        return _element(node.key, positions) or _element(node.value, positions)
-    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-        return next(filter(None, (_element(item, positions) for item in node.elts)), None)
-    if isinstance(node, ast.Dict):
-        return next(filter(None, (_element(item, positions)
-                                  for item in node.keys + node.values if item)), None)
-    if isinstance(node, ast.Subscript):  # one of a collection of elements
-        return _element(node.value, positions)
-    return None
-
-
 class _Unproven(Exception):
     """(node, set name): a part of an expression not shown symmetric."""
 
@@ -273,17 +171,23 @@ PLAIN = "plain"            # names no element: renaming leaves it as it is
 ELEMENT = "element"        # an element, or a record or collection holding some
 ORDER_P = "plain in order"   # plain values listed in the elements' order
 ORDER_E = "elements in order"  # elements or records listed in their order
+COMPUTED = "computed"      # computed from elements in a way renaming does not keep
+#                           (m.a + 1, sorted ids): refused where it is used
 
 
 class _Kinds:
     """Shows an expression symmetric, part by part, or raises `_Unproven`
     at the first part it cannot: each value is PLAIN, ELEMENT, ORDER_P or
-    ORDER_E, and only operations that commute with renaming are taken on
-    what is not PLAIN (equality and membership of elements, set operations
-    between them, counting, iterating, sorting or summing plain values)."""
+    ORDER_E (or COMPUTED, refused where used), and only operations that
+    commute with renaming are taken on what is not PLAIN (equality and
+    membership of elements, set operations between them, counting,
+    iterating, sorting or summing plain values)."""
 
-    def __init__(self, positions: dict[str, dict[str, Any]]):
+    def __init__(self, positions: dict[str, dict[str, Any]], groups: dict[str, Any]):
         self.positions = positions
+        # elements that no renaming moves (a partition keeps them apart)
+        self.fixed = {name: {e for group in found if len(group) == 1 for e in group}
+                      for name, found in groups.items()}
         self.any_set = next(iter([*positions["sequences"].values(),
                                   *positions["ids"].values()]), "elements")
 
@@ -309,7 +213,8 @@ class _Kinds:
         return PLAIN  # params, a role of no symmetric set
 
     def _Attribute(self, node: ast.Attribute, env: dict) -> str:
-        self.of(node.value, env)
+        if self.of(node.value, env) == COMPUTED:
+            return self._no(node)
         # (by the field alone: a record of a role that is not symmetric may
         # hold elements of a set that is)
         if node.attr in self.positions["indexed"]:
@@ -326,6 +231,12 @@ class _Kinds:
         held, by = self.of(value, env), self.of(index, env)
         if held == PLAIN and by == PLAIN:
             return PLAIN
+        if held == COMPUTED and by == PLAIN:
+            return COMPUTED  # sorted(ids)[0]
+        if (held == ORDER_E and isinstance(value, ast.Name) and isinstance(index, ast.Constant)
+                and index.value in self.fixed.get(self.positions["sequences"].get(value.id),
+                                                  ())):
+            return ELEMENT  # a node no renaming moves
         if held == ORDER_P and by == ELEMENT and isinstance(value, ast.Attribute):
             return PLAIN  # a field indexed by elements, read at an element
         return self._no(node)
@@ -341,10 +252,12 @@ class _Kinds:
         if name in ("set", "frozenset"):
             return PLAIN if set(kinds) <= {PLAIN, ORDER_P} else ELEMENT
         if name in ("list", "tuple") and len(kinds) == 1:
-            return ORDER_P if kinds[0] in (PLAIN, ORDER_P) else ORDER_E
+            return {PLAIN: ORDER_P, ORDER_P: ORDER_P, COMPUTED: COMPUTED}.get(kinds[0], ORDER_E)
         if name in ("sum", "min", "max", "sorted", "any", "all") and set(kinds) <= {
                 PLAIN, ORDER_P}:
             return PLAIN
+        if name == "sorted" and set(kinds) <= {ELEMENT, ORDER_E}:
+            return COMPUTED  # elements in the order of their names
         return self._no(node)
 
     def _comprehension(self, node: Any, env: dict) -> tuple[dict, bool]:
@@ -359,8 +272,8 @@ class _Kinds:
                 if isinstance(target, ast.Name):
                     env[target.id] = item
             for condition in generator.ifs:
-                if self.of(condition, env) != PLAIN:
-                    self._no(condition)
+                if self.of(condition, env) in (ELEMENT, COMPUTED):
+                    self._no(generator)  # an element's truth: the first is false
         return env, ordered
 
     def _ListComp(self, node: Any, env: dict) -> str:
@@ -386,7 +299,7 @@ class _Kinds:
             isinstance(item, ast.Constant) and item.value is None)}
         if kinds <= {PLAIN}:
             return PLAIN
-        if PLAIN in kinds:  # set([m.acc, 0]) has one member where m.acc is 0
+        if PLAIN in kinds or COMPUTED in kinds:  # set([m.acc, 0]): one member where m.acc is 0
             return self._no(node)
         return ELEMENT
 
@@ -401,7 +314,7 @@ class _Kinds:
     def _truth(self, node: ast.AST, env: dict) -> None:
         # a collection's truth is whether it is empty; an element's is not
         # kept by renaming (the first is 0, false)
-        if self.of(node, env) == ELEMENT:
+        if self.of(node, env) in (ELEMENT, COMPUTED):
             self._no(node)
 
     def _BoolOp(self, node: ast.BoolOp, env: dict) -> str:
@@ -413,7 +326,10 @@ class _Kinds:
         if isinstance(node.op, ast.Not):
             self._truth(node.operand, env)
             return PLAIN
-        return PLAIN if self.of(node.operand, env) == PLAIN else self._no(node)
+        kind = self.of(node.operand, env)
+        if kind == PLAIN:
+            return PLAIN
+        return COMPUTED if kind in (ELEMENT, COMPUTED) else self._no(node)
 
     def _BinOp(self, node: ast.BinOp, env: dict) -> str:
         kinds = {self.of(node.left, env), self.of(node.right, env)}
@@ -422,6 +338,8 @@ class _Kinds:
         if kinds == {ELEMENT} and isinstance(node.op, (ast.BitOr, ast.BitAnd, ast.Sub,
                                                        ast.BitXor)):
             return ELEMENT  # set operations between collections of elements
+        if kinds & {ELEMENT, COMPUTED} and kinds <= {PLAIN, ELEMENT, COMPUTED}:
+            return COMPUTED  # m.a + 1
         return self._no(node)
 
     def _IfExp(self, node: ast.IfExp, env: dict) -> str:
@@ -433,6 +351,8 @@ class _Kinds:
         operands = [node.left, *node.comparators]
         for op, left, right in zip(node.ops, operands, operands[1:]):
             kinds = (self.of(left, env), self.of(right, env))
+            if COMPUTED in kinds:
+                self._no(node)
             if isinstance(op, (ast.Is, ast.IsNot)) and any(
                     isinstance(side, ast.Constant) and side.value is None
                     for side in (left, right)):

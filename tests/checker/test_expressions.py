@@ -232,3 +232,18 @@ invariants: {nothing_sent: "not messages['PrepareMsg']"}
     document = json.loads(result.output)
     names = json.dumps(document)
     assert "nothing_sent" in names and "not messages['PrepareMsg'] is false" in names
+
+
+def test_symmetry_takes_a_node_no_renaming_moves_by_position(tmp_path):
+    """A partition keeps s1 apart: servers[0] is s1 in every renamed copy."""
+    text = ("model: raft\nparams: {servers: 3, values: 1, max_term: 2, max_log: 1, "
+            "max_msgs: 1}\nproperties: [election_safety]\npartition: {groups: [[s1], "
+            "[s2, s3]]}\nsymmetry: true\nbounds: {max_depth: 2}\n")
+    taken = load_spec(write(tmp_path, text + 'invariants: {x: "servers[0].current_term >= 1"}\n'),
+                      REGISTRY)
+    assert check(taken.build(), taken.config()).verdict == "incomplete"
+    refused = load_spec(write(tmp_path, text + 'invariants: {x: "servers[1].current_term >= 1"}\n'),
+                        REGISTRY)
+    with pytest.raises(SpecError, match=r":7: invariants.x: servers\[1\] tells the "
+                                        "interchangeable servers apart"):
+        check(refused.build(), refused.config())
