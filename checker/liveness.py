@@ -298,6 +298,8 @@ class Graph:
         limit = config.max_depth
         frontier: list[Any] = []
         for ordinal, state in enumerate(model.initial_states()):
+            if bounded and not model.within_bounds(state):
+                continue  # as in the safety run: neither counted nor explored
             key = fingerprint(state)
             if key not in numbers:
                 numbers[key] = len(numbers)
