@@ -117,10 +117,12 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
 
 def _merge(result: Result | None, graph: "Graph", temporal: tuple[Property, ...],
            findings: list[Finding | None], seconds: float, config: CheckConfig) -> Result:
-    violations = [f for f in findings if f is not None and not (
-        f.property.witness and f.trace is not None)]
-    witnesses = [f for f in findings if f is not None and f.property.witness
-                 and f.trace is not None]
+    # A witness found only at a bound settles nothing, as a violation there
+    # does: it stays with the violations, whose bound makes it "not settled".
+    witnessed = [f is not None and f.property.witness and f.trace is not None
+                 and f.bound is None for f in findings]
+    violations = [f for f, w in zip(findings, witnessed) if f is not None and not w]
+    witnesses = [f for f, w in zip(findings, witnessed) if w]
     graph_stats = dict(liveness_seconds=seconds, graph_states=graph.size,
                        graph_edges=len(graph.targets), graph_bytes=graph.nbytes)
     if result is None:

@@ -368,3 +368,17 @@ def test_an_initial_state_outside_the_bounds_is_not_explored_for_temporal_proper
     result = checker.check(case.graph, case.config())
     assert (result.verdict, result.stats.graph_states) == ("holds", 0)
     assert_agrees(case)
+
+
+def test_a_witness_that_only_stalls_at_a_bound_settles_nothing():
+    # Node 0 has no step and the model names the bound that ran out there:
+    # "some behaviour never reaches P" is shown only by stopping at the bound,
+    # which settles nothing, for a witness as for a violation. It was reported
+    # witnessed (and the run's verdict holds).
+    case = Case(Graph(edges=((),), initial=(0,), p=frozenset(), q=frozenset(),
+                      named=frozenset({0})), ("never_p",), (), None)
+    result = checker.check(case.graph, case.config())
+    [outcome] = result.outcomes()
+    assert (result.verdict, outcome.outcome) == ("incomplete", "not settled")
+    assert outcome.finding.bound == "node 0 ends at a bound"
+    assert_agrees(case)
