@@ -375,13 +375,17 @@ class Graph:
         """The positions of `number`'s links in `targets`."""
         return range(self.first[number], self.first[number + 1])
 
-    def run(self, path: list[int]) -> Any:
-        """The trace through the states numbered `path` (linked in turn)."""
-        ordinals = [self.initial_ordinals[path[0]]]
-        for here, there in zip(path, path[1:]):
-            ordinals.append(next(self.ordinals[k] for k in self.successors(here)
-                                 if self.targets[k] == there))
+    def run(self, start: int, links: list[int]) -> Any:
+        """The trace from initial state `start` along `links` (positions in
+        `targets`, each leaving the state the one before reached)."""
+        ordinals = [self.initial_ordinals[start]] + [self.ordinals[k] for k in links]
         return replay(self.model, ordinals)
+
+    def links(self, path: list[int]) -> list[int]:
+        """Links through the states numbered `path`: the first from each to
+        the next (where several actions join two states, any one will do)."""
+        return [next(k for k in self.successors(here) if self.targets[k] == there)
+                for here, there in zip(path, path[1:])]
 
     def stem(self, number: int) -> list[int]:
         """The breadth-first tree's path to state `number`."""
@@ -428,7 +432,7 @@ class Lassos:
         entry, _, loop, bound = best
         path = self._stem(entry, via)
         loop_start = len(path) - 1
-        trace = graph.run(path + (loop or [])[1:])
+        trace = graph.run(path[0], graph.links(path) + (loop or []))
         reason = (("some fair behaviour " if prop.witness else "a fair behaviour ")
                   + _broken(prop))
         if bound is not None and graph.stops[entry] == NAMED:
@@ -480,7 +484,7 @@ class Lassos:
     def _candidates(self, distance: dict[int, int]
                     ) -> Iterator[tuple[int, list[int] | None, str | None]]:
         """Where a fair behaviour can stay for ever: (entry state, the loop
-        from it back to it, or None for stuttering in it; the bound it
+        from it back to it as links, or None for stuttering in it; the bound it
         stalls at, if that is the only reason it stays)."""
         graph, fairness = self.graph, self.graph.fairness
         fair = fairness.weak | fairness.strong
@@ -634,38 +638,41 @@ def _fair(graph: Graph, component: list[int], enabled: list[int]) -> bool:
 
 def fair_loop(graph: Graph, component: list[int], entry: int, enabled: list[int]
               ) -> list[int]:
-    """A loop from `entry` back to it within `component` that takes or
-    passes a state disabling each fair family the component needs: the
-    shortest loop when no family needs anything more."""
+    """A loop from `entry` back to it within `component`, as links, that
+    takes or passes a state disabling each fair family the component needs:
+    the shortest loop when no family needs anything more. Links, not
+    states: two actions may join the same two states, one of them fair."""
     members = set(component)
     weak, strong = graph.fairness.weak, graph.fairness.strong
-    loop = [entry]
-    taken, disabled_seen = _walked(graph, loop, enabled)
+    loop, links = [entry], []
+    taken, disabled_seen = _walked(graph, loop, links, enabled)
     for bit in _bits(weak | strong):
         if taken & bit or (bit & weak and disabled_seen & bit):
             continue
-        link = _closest_link(graph, members, loop[-1], bit)
-        if link is not None:
-            path, target = link
-            loop += path[1:] + [target]
+        found = _closest_link(graph, members, loop[-1], bit)
+        if found is not None:
+            path, link = found
+            loop += path[1:] + [graph.targets[link]]
+            links += graph.links(path) + [link]
         elif bit & weak:
             state = _closest_state(graph, members, loop[-1],
                                    lambda k: not enabled[k] & bit)
             if state is None:
                 continue
             loop += state[1:]
+            links += graph.links(state)
         else:
             continue  # strong, disabled everywhere in the component
-        taken, disabled_seen = _walked(graph, loop, enabled)
+        taken, disabled_seen = _walked(graph, loop, links, enabled)
     back = _shortest_path(graph, members, loop[-1], entry, nonempty=len(loop) == 1)
-    return loop + back[1:]
+    return links + graph.links(back)
 
 
-def _walked(graph: Graph, loop: list[int], enabled: list[int]) -> tuple[int, int]:
+def _walked(graph: Graph, loop: list[int], links: list[int], enabled: list[int]
+            ) -> tuple[int, int]:
     taken, disabled = 0, 0
-    for here, there in zip(loop, loop[1:]):
-        taken |= next(graph.link_masks[k] for k in graph.successors(here)
-                      if graph.targets[k] == there)
+    for k in links:
+        taken |= graph.link_masks[k]
     for here in loop:
         disabled |= ~enabled[here]
     return taken, disabled
@@ -680,16 +687,15 @@ def _bits(mask: int) -> Iterator[int]:
 
 def _closest_link(graph: Graph, members: set[int], start: int, bit: int):
     """The shortest path from `start` within `members` to a link taking
-    `bit`: (the path to the link's source, the link's target)."""
+    `bit`: (the path to the link's source, the link)."""
     found = _closest_state(graph, members, start, lambda k: any(
         graph.link_masks[j] & bit and graph.targets[j] in members
         for j in graph.successors(k)))
     if found is None:
         return None
-    source = found[-1]
-    target = next(graph.targets[j] for j in graph.successors(source)
-                  if graph.link_masks[j] & bit and graph.targets[j] in members)
-    return found, target
+    link = next(j for j in graph.successors(found[-1])
+                if graph.link_masks[j] & bit and graph.targets[j] in members)
+    return found, link
 
 
 def _closest_state(graph: Graph, members: set[int], start: int, wanted) -> list[int] | None:

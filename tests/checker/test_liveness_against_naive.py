@@ -382,3 +382,24 @@ def test_a_witness_that_only_stalls_at_a_bound_settles_nothing():
     assert (result.verdict, outcome.outcome) == ("incomplete", "not settled")
     assert outcome.finding.bound == "node 0 ends at a bound"
     assert_agrees(case)
+
+
+def test_a_loop_takes_the_fair_link_where_two_actions_join_the_same_states():
+    # Node 0 steps to itself by Go(k=0, j=0) and by Go(k=0, j=1), and only the
+    # second is fair: the loop must show the second. Loops were walked as
+    # states, so the trace took the first link between them and showed a loop
+    # that weak fairness to Go(j=1) excludes.
+    case = Case(Graph(edges=(((Go(0, 0), 0), (Go(0, 1), 0)),), initial=(0,),
+                      p=frozenset(), q=frozenset()),
+                ("eventually_p",), (("weak", "Go(j=1)"),), None)
+    result = checker.check(case.graph, case.config())
+    assert [str(a) for a in result.violation("eventually_p").trace.actions] == ["Go(k=0, j=1)"]
+    assert_agrees(case)
+    # each of two fair actions between the same two states is taken
+    case = Case(Graph(edges=(((Go(0, 0), 1), (Hop(0), 1)), ((Go(1, 1), 0),)), initial=(0,),
+                      p=frozenset(), q=frozenset()),
+                ("eventually_p",), (("weak", "Go(*)"), ("strong", "Hop")), None)
+    result = checker.check(case.graph, case.config())
+    assert {str(a) for a in result.violation("eventually_p").trace.actions} == {
+        "Go(k=0, j=0)", "Hop(k=0)", "Go(k=1, j=1)"}
+    assert_agrees(case)
