@@ -449,27 +449,33 @@ class Lassos:
         distance: dict[int, int] = {}
         via: dict[int, int] = {}
         # Seeds enter at their own distance from an initial state (0 for
-        # <>P, whose stem lies in the region): merged into the queue in order.
+        # <>P, whose stem lies in the region), each with the level of that
+        # depth before the level is expanded: a seed one step from another
+        # of its depth is still a seed.
         pending = sorted((0 if self.prop.kind == "eventually" else graph.depths[seed], seed)
                          for seed in self.seeds)
-        queue: deque[tuple[int, int]] = deque()
-        index = 0
-        while queue or index < len(pending):
-            if not queue or (index < len(pending) and pending[index][0] <= queue[0][0]):
-                depth, here = pending[index]
+        targets = graph.targets
+        level: list[int] = []
+        depth = index = 0
+        while level or index < len(pending):
+            if not level:
+                depth = pending[index][0]
+            while index < len(pending) and pending[index][0] == depth:
+                seed = pending[index][1]
                 index += 1
-                if here in distance:
-                    continue
-                distance[here] = depth
-            else:
-                depth, here = queue.popleft()
-            targets = graph.targets
-            for k in graph.successors(here):
-                there = targets[k]
-                if region[there] and there not in distance:
-                    distance[there] = depth + 1
-                    via[there] = here
-                    queue.append((depth + 1, there))
+                if seed not in distance:
+                    distance[seed] = depth
+                    level.append(seed)
+            next_level = []
+            for here in level:
+                for k in graph.successors(here):
+                    there = targets[k]
+                    if region[there] and there not in distance:
+                        distance[there] = depth + 1
+                        via[there] = here
+                        next_level.append(there)
+            level = next_level
+            depth += 1
         return distance, via
 
     def _stem(self, entry: int, via: dict[int, int]) -> list[int]:

@@ -403,3 +403,14 @@ def test_a_loop_takes_the_fair_link_where_two_actions_join_the_same_states():
     assert {str(a) for a in result.violation("eventually_p").trace.actions} == {
         "Go(k=0, j=0)", "Hop(k=0)", "Go(k=1, j=1)"}
     assert_agrees(case)
+
+
+def test_a_stem_is_shortest_when_one_initial_state_steps_to_another():
+    # Both 0 and 1 are initial; 0 must step to 1 (weak fairness to Go), where
+    # the run ends. The lasso stutters in 1 from the start; the search took
+    # 1 as reached from 0 (one step) before it took 1 as an initial state.
+    case = Case(Graph(edges=(((Go(0, 0), 1),), ()), initial=(0, 1), p=frozenset(),
+                      q=frozenset()), ("eventually_p",), (("weak", "Go"),), None)
+    finding = checker.check(case.graph, case.config()).violation("eventually_p")
+    assert (finding.stem_length, finding.loop_length, finding.trace.final) == (0, 0, 1)
+    assert_agrees(case)
