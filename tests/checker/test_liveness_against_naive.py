@@ -258,7 +258,7 @@ class Oracle:
         """The shortest stem of a lasso that breaks the temporal property
         `name` (the base property of a witness), or None if there is none;
         for ``P ~> Q`` without `trigger_in_loop`, of one whose stem passes
-        the state where P holds (cmc's, see the xfail test below)."""
+        the state where P holds (cmc's rule, docs/liveness.md)."""
         graph, kind = self.graph, KIND[name]
         if kind == "leads_to":
             triggers = {s for s in self.depth if s in graph.p and s not in graph.q}
@@ -451,16 +451,19 @@ def test_a_loop_takes_the_fair_link_where_two_actions_join_the_same_states():
     assert_agrees(case)
 
 
-@pytest.mark.xfail(strict=True, reason="P ~> Q: cmc's stem always ends past a state where "
-                   "P holds, so a lasso whose loop holds that state, with a shorter stem, is "
-                   "not the one reported (docs/liveness.md: 'the one with the shortest stem')")
-def test_a_leads_to_lasso_has_the_shortest_stem_even_when_p_holds_in_its_loop():
-    # 0 <-> 1, P at 1, Q nowhere: the loop 0 -> 1 -> 0 from the initial
-    # state breaks P ~> Q with no stem; cmc shows a stem to 1 first.
+def test_a_leads_to_lasso_has_the_shortest_stem_that_reaches_where_p_holds():
+    # 0 <-> 1, P at 1, Q nowhere, Go weakly fair: the loop 0 -> 1 -> 0 from
+    # the initial state breaks P ~> Q with no stem, but cmc shows the
+    # promise before the loop (docs/liveness.md): a stem to 1, then 1 -> 0 -> 1.
     case = Case(Graph(edges=(((Go(0, 0), 1),), ((Go(0, 0), 0),)), initial=(0,),
-                      p=frozenset({1}), q=frozenset()), ("p_leads_to_q",), (), None)
+                      p=frozenset({1}), q=frozenset()), ("p_leads_to_q",),
+                (("weak", "Go"),), None)
     finding = checker.check(case.graph, case.config()).violation("p_leads_to_q")
-    assert finding.stem_length == Oracle(case).shortest_stem("p_leads_to_q", False) == 0
+    oracle = Oracle(case)
+    assert (finding.stem_length, finding.loop_length, finding.trace.final) == (1, 2, 1)
+    assert finding.stem_length == oracle.shortest_stem("p_leads_to_q", False,
+                                                       trigger_in_loop=False) == 1
+    assert oracle.shortest_stem("p_leads_to_q", False) == 0
 
 
 def test_a_stem_is_shortest_when_one_initial_state_steps_to_another():
