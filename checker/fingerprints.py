@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import mmap
 import struct
 import sys
 from collections.abc import Mapping
@@ -291,12 +292,27 @@ class ExactStore:
 
 
 class FingerprintStore:
-    """Fingerprints of every visited state."""
+    """Fingerprints of every visited state.
+
+    The table lies in a mapping of its own (`_Table`), so that when it grows
+    the old table's pages are given back as their fingerprints move: the
+    old and the new table held whole at once were the peak of a long run
+    (the table takes a third of its memory then)."""
 
     def __init__(self, bits: int = 10) -> None:
         self._bits = bits
-        self._table = np.zeros(1 << bits, dtype=np.uint64)
+        self._mapped = _Table(1 << bits)
+        self._table = self._mapped.slots
         self._count = 0
+
+    def __getstate__(self) -> dict[str, Any]:  # a checkpoint: the mapping is not pickled
+        return {"bits": self._bits, "count": self._count, "table": self._table}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._bits, self._count = state["bits"], state["count"]
+        self._mapped = _Table(len(state["table"]))
+        self._table = self._mapped.slots
+        self._table[:] = state["table"]
 
     def __len__(self) -> int:
         return self._count
@@ -388,13 +404,15 @@ class FingerprintStore:
             bits = self._bits
             while needed > _MAX_LOAD * (1 << bits):
                 bits += 1
-            old = self._table
-            self._bits, self._table = bits, np.zeros(1 << bits, dtype=np.uint64)
-            # moved a block at a time: a copy of every fingerprint held
-            # would add half the old table to the peak memory
-            for low in range(0, len(old), _MOVED):
-                block = old[low:low + _MOVED]
+            old, self._mapped = self._mapped, _Table(1 << bits)
+            self._bits, self._table = bits, self._mapped.slots
+            # moved a block at a time, each given back once moved: a copy of
+            # every fingerprint held would add half the old table to the
+            # peak memory, and the old table kept whole all of it
+            for low in range(0, len(old.slots), _MOVED):
+                block = old.slots[low:low + _MOVED]
                 self._place(block[block != _EMPTY])
+                old.give_back(low, _MOVED)
         self._place(values)
         self._count = needed
 
@@ -416,6 +434,29 @@ class FingerprintStore:
             on = ~(some & (table[target] == values))
             slots = np.where(some, target + 1, slots + len(_WINDOW))[on]
             values = values[on]
+
+
+class _Table:
+    """`slots`: a zeroed uint64 array in an anonymous mapping of its own,
+    whose pages `give_back` returns to the system (where it can: Linux and
+    most POSIX systems; elsewhere they go when the table does)."""
+
+    def __init__(self, size: int) -> None:
+        if hasattr(mmap, "MAP_PRIVATE"):
+            # private: a forked process writes its own copy (mmap's default,
+            # MAP_SHARED, would share the writes)
+            self._map: mmap.mmap | None = mmap.mmap(-1, size * 8, flags=mmap.MAP_PRIVATE)
+            self.slots = np.frombuffer(self._map, dtype=np.uint64)
+        else:  # Windows
+            self._map, self.slots = None, np.zeros(size, dtype=np.uint64)
+
+    def give_back(self, first: int, count: int) -> None:
+        """Release slots first..first+count (whole pages; they read as 0)."""
+        if hasattr(self._map, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+            start = -(-first * 8 // mmap.PAGESIZE) * mmap.PAGESIZE
+            end = min((first + count) * 8, len(self._map))
+            if end > start:
+                self._map.madvise(mmap.MADV_DONTNEED, start, end - start)
 
 
 def collision_probability(distinct: int, generated: int) -> float:

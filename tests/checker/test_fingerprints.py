@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
+import pickle
 import random
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from typing import NamedTuple
 import pytest
 from xxhash import xxh3_64_intdigest
 
-from checker import CheckConfig, ModelDefinitionError, check
+from checker import CheckConfig, ModelDefinitionError, check, fingerprints
 from checker.fingerprints import ExactStore, Fingerprints, FingerprintStore
 from checker.spec import load_spec
 from models import REGISTRY
@@ -213,7 +214,10 @@ def test_the_fingerprint_store_adds_new_ones_once_and_in_order():
     assert (len(store), store.unseen([6, 9])) == (5, [1])
 
 
-def test_the_fingerprint_store_places_and_finds_values_that_share_a_slot():
+@pytest.mark.parametrize("moved", [fingerprints._MOVED, 512])
+def test_the_fingerprint_store_places_and_finds_values_that_share_a_slot(moved, monkeypatch):
+    # (with 512, the old table is moved and given back a page at a time)
+    monkeypatch.setattr(fingerprints, "_MOVED", moved)
     # 300 fingerprints whose stored forms all start at the last slot of any
     # table (their probes wrap around to the first), among 3,000 others, in
     # batches with repeats, through the table's growing steps: as a set
@@ -236,6 +240,30 @@ def test_the_fingerprint_store_places_and_finds_values_that_share_a_slot():
     others = [rng.getrandbits(64) for _ in range(1000)]
     assert len(store) == len(set(values)) == 3302
     assert store.unseen(values + others) == list(range(len(values), len(values) + 1000))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX")
+def test_a_table_gives_back_its_pages_and_a_forked_process_writes_its_own():
+    table = fingerprints._Table(4096)  # 8 pages
+    table.slots[:] = 7
+    table.give_back(1024, 1024)  # the third and fourth pages: they read as 0
+    assert (table.slots[:1024] == 7).all() and (table.slots[1024:2048] == 0).all()
+    assert (table.slots[2048:] == 7).all()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's writes
+        table.slots[:] = 9
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert int(table.slots[0]) == 7 and int(table.slots.sum()) == 7 * 3072
+
+
+def test_a_pickled_store_holds_what_it_held():
+    store = FingerprintStore(bits=4)
+    store.add_new(list(range(1, 200)))
+    again = pickle.loads(pickle.dumps(store))
+    assert len(again) == 199 and again.unseen([0, 5, 199, 200]) == [0, 3]
+    again.add_new([200])
+    assert store.unseen([200]) == [0]
 
 
 def test_the_exact_store_keeps_the_first_of_equal_states():
