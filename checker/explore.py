@@ -296,7 +296,7 @@ class _Search:
             # goes, so that the result can still be built and reported.
             frontier = []
             self._close_partitions()
-            self.outside = type(self.store)()
+            self.outside = type(self.outside)()
             if isinstance(self.fingerprint, Fingerprints):
                 self.fingerprint.forget()
             gc.collect()

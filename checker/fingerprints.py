@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import mmap
+import os
 import struct
 import sys
 from collections.abc import Mapping
@@ -329,13 +330,7 @@ class FingerprintStore:
         if len(fingerprints) == 0:
             return []
         batch = self._stored_form(fingerprints)
-        unseen = np.flatnonzero(~self._contains(batch))
-        if len(unseen) == 0:
-            return []
-        _, first = np.unique(batch[unseen], return_index=True)
-        new = np.sort(unseen[first])
-        if limit is not None:
-            new = new[:limit]
+        new = _first_unseen(batch, ~self._contains(batch), limit)
         if record and len(new):
             self._insert(batch[new])
         return new.tolist()
@@ -362,6 +357,11 @@ class FingerprintStore:
         if len(entries):
             self._insert(entries)
 
+    def clear(self) -> None:
+        """Forget every fingerprint (the table keeps its size)."""
+        self._table[:] = _EMPTY
+        self._count = 0
+
     @staticmethod
     def _stored_form(fingerprints: Any) -> np.ndarray:
         if isinstance(fingerprints, np.ndarray):
@@ -373,29 +373,10 @@ class FingerprintStore:
         return batch
 
     def _slots(self, values: np.ndarray) -> np.ndarray:
-        product = values * _GOLDEN
-        return (product >> np.uint64(64 - self._bits)).astype(np.int64)
+        return _slots_of(values, self._bits)
 
     def _contains(self, values: np.ndarray) -> np.ndarray:
-        table, mask = self._table, len(self._table) - 1
-        slots = self._slots(values)
-        held = table[slots]
-        found = held == values
-        # most look-ups end at their first slot: only the others probe on
-        # (`_WINDOW`)
-        pending = np.flatnonzero(~found & (held != _EMPTY))
-        slots = slots[pending] + 1
-        while len(pending):
-            width = 1 if len(pending) > _FEW else len(_WINDOW)
-            window = table[(slots[:, None] + _WINDOW[:width]) & mask]
-            hit = (window == values[pending][:, None]).any(axis=1)
-            found[pending[hit]] = True
-            # (with no deletions, no empty slot lies between a value's
-            # first slot and where it is)
-            on = ~hit & (window != _EMPTY).all(axis=1)
-            pending = pending[on]
-            slots = slots[on] + width
-        return found
+        return _contains(self._table, values, self._slots(values), 0, len(self._table) - 1)
 
     def _insert(self, values: np.ndarray) -> None:
         """Insert distinct fingerprints not yet present."""
@@ -406,34 +387,95 @@ class FingerprintStore:
                 bits += 1
             old, self._mapped = self._mapped, _Table(1 << bits)
             self._bits, self._table = bits, self._mapped.slots
-            # moved a block at a time, each given back once moved: a copy of
-            # every fingerprint held would add half the old table to the
-            # peak memory, and the old table kept whole all of it
-            for low in range(0, len(old.slots), _MOVED):
-                block = old.slots[low:low + _MOVED]
-                self._place(block[block != _EMPTY])
-                old.give_back(low, _MOVED)
+            _move(old, self._table, bits)
         self._place(values)
         self._count = needed
 
     def _place(self, values: np.ndarray) -> None:
-        table, mask = self._table, len(self._table) - 1
-        slots = self._slots(values)
-        while len(values) > _FEW:
-            # Several values may want one free slot: all are written, one
-            # of them stays there (values are distinct), the others probe on.
-            free = table[slots] == _EMPTY
-            table[slots[free]] = values[free]
-            on = table[slots] != values
-            values, slots = values[on], (slots[on] + 1) & mask
-        while len(values):  # the few left, a window of slots at a time
-            empty = table[(slots[:, None] + _WINDOW) & mask] == _EMPTY
-            some = empty.any(axis=1)
-            target = (slots + empty.argmax(axis=1)) & mask
-            table[target[some]] = values[some]
-            on = ~(some & (table[target] == values))
-            slots = np.where(some, target + 1, slots + len(_WINDOW))[on]
-            values = values[on]
+        _place(self._table, values, self._slots(values))
+
+
+def _first_unseen(batch: np.ndarray, unseen: np.ndarray, limit: int | None) -> np.ndarray:
+    """Positions in `batch` of the first of each value where `unseen`, in
+    order, at most `limit` of them."""
+    positions = np.flatnonzero(unseen)
+    if len(positions):
+        _, first = np.unique(batch[positions], return_index=True)
+        positions = np.sort(positions[first])
+    return positions if limit is None else positions[:limit]
+
+
+def _move(old: "_Table", table: np.ndarray, bits: int) -> None:
+    """Place the values of table `old` in `table` (of 2**bits slots), a
+    block at a time, each given back once moved: a copy of every value
+    would add half the old table to the peak memory, and the old table kept
+    whole all of it. (As a value's slot doubles with the table, the blocks
+    fill the new table in order: it grows as the old one goes.)"""
+    for low in range(0, len(old.slots), _MOVED):
+        block = old.slots[low:low + _MOVED]
+        values = block[block != _EMPTY]
+        _place(table, values, _slots_of(values, bits))
+        old.give_back(low, _MOVED)
+
+
+def _slots_of(values: np.ndarray, bits: Any) -> np.ndarray:
+    """Each value's first slot in a table of 2**bits slots (`bits`: one, or
+    one a value): Fibonacci hashing, the top bits of the product, so that
+    a value's slot in a table twice the size is twice its slot or one more
+    (a table grows by moving its slots in order: `FingerprintStore._insert`)."""
+    product = values * _GOLDEN
+    return (product >> (np.uint64(64) - np.asarray(bits, dtype=np.uint64))).astype(np.int64)
+
+
+def _contains(table: np.ndarray, values: np.ndarray, slots: np.ndarray, base: Any,
+              mask: Any) -> np.ndarray:
+    """Which `values` are in the linear-probing table whose slots for them
+    are ``base + (slot & mask)``, from `slots` on: `base` and `mask` one
+    table's (scalars) or each value's (arrays: regions of one table)."""
+    apart = isinstance(mask, np.ndarray)
+    held = table[base + slots]
+    found = held == values
+    # most look-ups end at their first slot: only the others probe on
+    # (`_WINDOW`)
+    pending = np.flatnonzero(~found & (held != _EMPTY))
+    slots = slots[pending] + 1
+    while len(pending):
+        width = 1 if len(pending) > _FEW else len(_WINDOW)
+        if apart:
+            at = base[pending][:, None] + (
+                (slots[:, None] + _WINDOW[:width]) & mask[pending][:, None])
+        else:
+            at = base + ((slots[:, None] + _WINDOW[:width]) & mask)
+        window = table[at]
+        hit = (window == values[pending][:, None]).any(axis=1)
+        found[pending[hit]] = True
+        # (with no deletions, no empty slot lies between a value's
+        # first slot and where it is)
+        on = ~hit & (window != _EMPTY).all(axis=1)
+        pending = pending[on]
+        slots = slots[on] + width
+    return found
+
+
+def _place(table: np.ndarray, values: np.ndarray, slots: np.ndarray) -> None:
+    """Write distinct `values`, none in `table` yet, each at its first free
+    slot from `slots` on (wrapping around: ``len(table)`` is a power of 2)."""
+    mask = len(table) - 1
+    while len(values) > _FEW:
+        # Several values may want one free slot: all are written, one
+        # of them stays there (values are distinct), the others probe on.
+        free = table[slots] == _EMPTY
+        table[slots[free]] = values[free]
+        on = table[slots] != values
+        values, slots = values[on], (slots[on] + 1) & mask
+    while len(values):  # the few left, a window of slots at a time
+        empty = table[(slots[:, None] + _WINDOW) & mask] == _EMPTY
+        some = empty.any(axis=1)
+        target = (slots + empty.argmax(axis=1)) & mask
+        table[target[some]] = values[some]
+        on = ~(some & (table[target] == values))
+        slots = np.where(some, target + 1, slots + len(_WINDOW))[on]
+        values = values[on]
 
 
 class _Table:
@@ -457,6 +499,161 @@ class _Table:
             end = min((first + count) * 8, len(self._map))
             if end > start:
                 self._map.madvise(mmap.MADV_DONTNEED, start, end - start)
+
+
+class Regions:
+    """The visited set of a partitioned search (`checker.partitioned`), in
+    memory its processes share: one region of slots for each partition's
+    fingerprints, in one mapping made before they fork. An owner writes its
+    region when it admits new states, and every process reads every region
+    when it drops visited successors, at different steps of a level. So
+    each fingerprint is held once (a process used to hold those it owns and
+    those it sent, twice the table in all), and a process drops a successor
+    that another owner visited before it sends it.
+
+    A region's table grows in place within the slots reserved for it
+    (`stride`: past its first pages, memory the system gives only when
+    written), so its place never changes; a region holds the fingerprints
+    of an owner only (`owner`), and each process reads a region's size,
+    which only its owner changes, from `bits`."""
+
+    def __init__(self, store: FingerprintStore, count: int, stride: int) -> None:
+        self.count, self.stride = count, stride
+        self._map = mmap.mmap(-1, (count << stride) * 8, flags=mmap.MAP_SHARED)
+        self.slots = np.frombuffer(self._map, dtype=np.uint64)
+        self._header = mmap.mmap(-1, 16 * count, flags=mmap.MAP_SHARED)
+        self.bits = np.frombuffer(self._header, dtype=np.int64, count=count)
+        self.counts = np.frombuffer(self._header, dtype=np.int64, count=count,
+                                    offset=8 * count)
+        self.bits[:] = 10
+        entries = store.entries()
+        raw = np.where(entries == _ZERO_STANDIN, _SALT, entries ^ _SALT)
+        owners = self.owner(raw)
+        for owner in range(count):
+            self.insert(owner, entries[owners == owner])
+
+    @classmethod
+    def of(cls, store: FingerprintStore, count: int) -> "Regions | None":
+        """Regions holding what `store` holds, each able to grow to a share
+        of half the machine's memory; None where the system cannot map
+        that much (each process then keeps a visited set of its own)."""
+        try:
+            memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (AttributeError, ValueError, OSError):
+            return None
+        stride = max(16, (memory // 2 // count // 8).bit_length() - 1)
+        if not hasattr(mmap, "MAP_SHARED"):
+            return None
+        try:
+            return cls(store, count, stride)
+        except (OSError, ValueError, OverflowError):
+            return None
+
+    def owner(self, raw: np.ndarray) -> np.ndarray:
+        """The partition owning each fingerprint (as `partitioned.owners_of`)."""
+        return (raw % np.uint64(self.count)).astype(np.int64)
+
+    def contains(self, values: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        """Which `values` (stored form, owned by `owners`) are in their regions."""
+        bits = self.bits[owners]
+        return _contains(self.slots, values, _slots_of(values, bits), owners << self.stride,
+                         (np.int64(1) << bits) - 1)
+
+    def region(self, owner: int) -> np.ndarray:
+        low = owner << self.stride
+        return self.slots[low:low + (1 << int(self.bits[owner]))]
+
+    def insert(self, owner: int, values: np.ndarray) -> None:
+        """Add distinct `values` (stored form), none there yet, to `owner`'s
+        region: by its owner only."""
+        needed = int(self.counts[owner]) + len(values)
+        bits = int(self.bits[owner])
+        if needed > _MAX_LOAD * (1 << bits):
+            while needed > _MAX_LOAD * (1 << bits):
+                bits += 1
+            if bits > self.stride:
+                raise MemoryError("the visited set has filled the memory reserved for it")
+            region = self.region(owner)
+            old = _Table(len(region))
+            old.slots[:] = region
+            region[:] = _EMPTY
+            self.bits[owner] = bits
+            _move(old, self.region(owner), bits)
+        _place(self.region(owner), values, _slots_of(values, bits))
+        self.counts[owner] = needed
+
+    def private(self) -> FingerprintStore:
+        """A visited set of this process's own, holding every region's."""
+        store = FingerprintStore()
+        for owner in range(self.count):
+            region = self.region(owner)
+            store.take(region[region != _EMPTY])
+        return store
+
+
+class SharedVisited:
+    """A partition's view of the visited set in `Regions`, as the store of
+    its search: a successor is visited if its owner's region holds it, or
+    sent if this partition sent it to its owner during the level (`sent`,
+    its own; forgotten once the owners decided: `decided`)."""
+
+    def __init__(self, regions: Regions, index: int) -> None:
+        self.regions, self.index = regions, index
+        self.sent = FingerprintStore()
+
+    def of_partition(self, index: int) -> "SharedVisited":
+        return SharedVisited(self.regions, index)
+
+    def __len__(self) -> int:
+        return int(self.regions.counts[self.index])
+
+    @property
+    def nbytes(self) -> int:
+        return self.regions.region(self.index).nbytes + self.sent.nbytes
+
+    def decided(self) -> None:
+        """The owners have decided the candidates sent: what is sent is visited."""
+        self.sent.clear()
+
+    def add_new(self, fingerprints: Any, limit: int | None = None,
+                record: bool = True) -> list[int]:
+        """As `FingerprintStore.add_new`: recorded in this partition's
+        region where it owns them, as sent where another does."""
+        if len(fingerprints) == 0:
+            return []
+        raw, batch = self._forms(fingerprints)
+        owners = self.regions.owner(raw)
+        seen = self.regions.contains(batch, owners)
+        foreign = np.flatnonzero(~seen & (owners != self.index))
+        seen[foreign] = self.sent._contains(batch[foreign])
+        new = _first_unseen(batch, ~seen, limit)
+        if record and len(new):
+            self._record(batch[new], owners[new])
+        return new.tolist()
+
+    def add_all(self, fingerprints: Any) -> None:
+        """As `FingerprintStore.add_all`."""
+        if len(fingerprints):
+            raw, batch = self._forms(fingerprints)
+            self._record(batch, self.regions.owner(raw))
+
+    def entries(self) -> np.ndarray:
+        """What another store must take from this one: nothing, as every
+        region is read where the regions are (`Regions.private`)."""
+        return np.zeros(0, dtype=np.uint64)
+
+    def _record(self, batch: np.ndarray, owners: np.ndarray) -> None:
+        mine = owners == self.index
+        if mine.any():
+            self.regions.insert(self.index, batch[mine])
+        if not mine.all():
+            self.sent._insert(batch[~mine])
+
+    @staticmethod
+    def _forms(fingerprints: Any) -> tuple[np.ndarray, np.ndarray]:
+        raw = (fingerprints if isinstance(fingerprints, np.ndarray)
+               else np.fromiter(fingerprints, dtype=np.uint64, count=len(fingerprints)))
+        return raw, FingerprintStore._stored_form(raw)
 
 
 def collision_probability(distinct: int, generated: int) -> float:

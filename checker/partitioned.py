@@ -13,10 +13,14 @@ level goes in four steps, with the main process as the barrier between them:
 1. *expand*: every process expands the states it holds, checks the steps
    and keeps each successor not visited as a *candidate*, checked as a new
    state is (as it is generated, while it is in the CPU's caches); it sends its
-   owner the candidate's fingerprint, *key* and action. A candidate sent
-   to another owner joins the sender's visited set: it is never worth
-   sending again (an earlier key wins anyway, and one sent at an earlier
-   level is visited by now), and one look-up drops it with the visited.
+   owner the candidate's fingerprint, *key* and action. The visited set
+   is in memory the processes share (`fingerprints.Regions`: a region an
+   owner, written by its owner at *admit*, read by all), so a successor
+   visited by any owner is dropped where it is generated; one sent during
+   the level is remembered by its sender until then (an earlier key wins
+   anyway). Where no such memory can be had (and in an exact run), each
+   process keeps those it owns and those it sent in a visited set of its
+   own.
 2. *admit*: every owner sorts what it was sent by key, keeps the first of
    each fingerprint not yet visited, and tells each process which of its
    candidates won: that process keeps the new state.
@@ -67,7 +71,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from checker import frontier, workers
+from checker import fingerprints, frontier, workers
 from checker.properties import BOUND_STOP
 
 _ORDINAL_BITS = 32
@@ -141,6 +145,8 @@ class _Part:
                  states: list[Any], numbers: np.ndarray):
         self.search, self.index, self.count, self.directory = search, index, count, directory
         search.outside_owned = True
+        if isinstance(search.store, fingerprints.SharedVisited):
+            search.store = search.store.of_partition(index)
         level = self._spool()
         level.extend(states)
         self._hold(_Won(level), numbers)
@@ -182,6 +188,8 @@ class _Part:
         started = time.perf_counter()
         search = self.search
         search._activate(shown)
+        if isinstance(search.store, fingerprints.SharedVisited):
+            search.store.decided()  # every owner admitted the level before
         found: dict[str, Any] = {}
         generated: Counter = Counter()
         bound_stops: Counter = Counter()
@@ -265,11 +273,11 @@ class _Part:
         """Keep as candidates the successors `steps` (fingerprints, states,
         parents, ordinals) that were not visited (or, `outside` the
         bounds, not met) before; send their owners what decides which are
-        new. Those sent to other owners join this process's `store` (its
-        visited set, or the set of those met outside the bounds): each is
-        decided there by the end of the level (or an equal one with an
-        earlier key is), so it is never worth sending again, and a successor
-        met again is dropped by the one look-up that drops this partition's
+        new. Those sent to other owners are recorded in `store` (as sent,
+        in the visited set; or in the set of those met outside the
+        bounds): each is decided by the end of the level (or an equal one
+        with an earlier key is), so it is never worth sending again, and a
+        successor met again is dropped by the one look-up that drops the
         visited states (`_generate`). Its own candidates are decided at the
         end of the level, with the others'. `distinct`: none of the steps'
         fingerprints is in `store`, and none twice (as `_generate` leaves
@@ -462,7 +470,8 @@ class _Part:
 
     def held(self) -> tuple[np.ndarray, list[Any], Any]:
         """What this partition holds, to go on in one process: the numbers
-        and states of its frontier, and its visited set's entries."""
+        and states of its frontier, and its visited set's entries (none
+        where the visited set is shared: the main process reads it)."""
         states = list(self.states.stream())
         return self.numbers, states, self.search.store.entries()
 
@@ -799,6 +808,12 @@ class Partitions:
             search.directory.folder()
         except frontier.SpillFailed:
             pass
+        # the visited set in memory the processes share, made before they
+        # fork (an exact run's states are its fingerprints, kept apart)
+        if not search.config.exact:
+            regions = fingerprints.Regions.of(search.store, count)
+            if regions is not None:
+                search.store = fingerprints.SharedVisited(regions, 0)
         context = get_context("fork")
         for index in range(1, count):
             mine, theirs = context.Pipe()
@@ -983,6 +998,8 @@ class Partitions:
         self.search.outside_owned = False
         self.search.partition_store_bytes = 0  # all in this process's visited set now
         store = self.search.store
+        if isinstance(store, fingerprints.SharedVisited):  # every region is read here
+            store = self.search.store = store.regions.private()
         for _, _, entries in held[1:]:
             store.take(entries)
         numbers = np.concatenate([numbers for numbers, _, _ in held])

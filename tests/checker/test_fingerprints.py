@@ -266,6 +266,53 @@ def test_a_pickled_store_holds_what_it_held():
     assert store.unseen([200]) == [0]
 
 
+def test_shared_regions_hold_each_owners_fingerprints_and_what_was_sent_until_decided():
+    # three partitions; fingerprints owned by value % 3 (as partitioned.owners_of)
+    prefix = FingerprintStore()
+    prefix.add_new([3, 4, 5, fingerprints._SALT])  # (the last is stored as a stand-in)
+    regions = fingerprints.Regions(prefix, 3, stride=12)
+    views = [fingerprints.SharedVisited(regions, index) for index in range(3)]
+    assert [len(view) for view in views] == [1, 1, 2]  # SALT % 3 == 2
+    one = views[1]
+    # visited (any owner's) or twice in the batch: dropped; 6 is owned by 0: sent
+    assert one.add_new([3, 7, 6, 7, 8, fingerprints._SALT]) == [1, 2, 4]
+    assert one.add_new([6, 7, 8]) == []  # 7 is one's own now; 6 and 8 sent
+    assert views[2].add_new([8, 6], record=False) == [0, 1]  # not visited: only sent
+    one.decided()  # the owners did not admit them: forgotten by the sender
+    assert one.add_new([6, 8], record=False) == [0, 1]
+    views[0].add_new([6])
+    views[2].add_new([8])
+    assert one.add_new([6, 8, 7]) == []
+    every = [3, 4, 5, int(fingerprints._SALT), 6, 7, 8]
+    assert sorted(regions.private().entries().tolist()) == sorted(
+        FingerprintStore._stored_form(every).tolist())
+
+
+def test_a_region_grows_in_place_and_no_further_than_its_stride():
+    regions = fingerprints.Regions(FingerprintStore(), 2, stride=13)
+    view = fingerprints.SharedVisited(regions, 1)
+    rng = random.Random(5)
+    values = [rng.getrandbits(63) * 2 + 1 for _ in range(5000)]  # all owned by 1
+    for low in range(0, 5000, 700):
+        assert view.add_new(values[low:low + 700]) == list(range(len(values[low:low + 700])))
+    assert (len(view), int(regions.bits[1]), int(regions.bits[0])) == (5000, 13, 10)
+    assert view.add_new(values + [2, 4]) == [5000, 5001]  # 2 and 4: sent to 0
+    with pytest.raises(MemoryError):
+        view.add_new([rng.getrandbits(63) * 2 + 1 for _ in range(2000)])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX")
+def test_what_a_forked_owner_admits_is_visited_in_every_process():
+    regions = fingerprints.Regions(FingerprintStore(), 2, stride=16)
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's writes
+        fingerprints.SharedVisited(regions, 1).add_new(list(range(1, 4001, 2)))
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert fingerprints.SharedVisited(regions, 0).add_new([1, 2, 3999, 4001]) == [1, 3]
+    assert len(regions.private()) == 2001
+
+
 def test_the_exact_store_keeps_the_first_of_equal_states():
     store = ExactStore()
     assert store.add_new([(1, -1), (1, -2), (1, -1), Tick()], limit=None) == [0, 1, 3]
