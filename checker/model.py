@@ -260,6 +260,13 @@ class Model:
                 "keyed": {}, "indexed": {}, "ids": {},
                 "naming": {"view": sets[0]} if sets and "view" in offered else {}}
 
+    def shared_by(self, processes: int) -> None:
+        """The search now runs in `processes` processes (1: in this one
+        again), each with its own copy of this model: a model that keeps
+        caches may keep each smaller, as the copies together hold more
+        than one (a kit model halves its memo tables). Called in each
+        process; the default does nothing."""
+
     def run_stats(self) -> Mapping[str, int]:
         """Figures of the model's own about the run so far, by name, for
         reports (a kit model: its memo tables' look-ups and misses, see

@@ -147,6 +147,7 @@ class _Part:
         search.outside_owned = True
         if isinstance(search.store, fingerprints.SharedVisited):
             search.store = search.store.of_partition(index)
+        search.model.shared_by(count)
         level = self._spool()
         level.extend(states)
         self._hold(_Won(level), numbers)
@@ -1024,6 +1025,7 @@ class Partitions:
             except ChildProcessError:
                 pass
         self.children = []
+        self.search.model.shared_by(1)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 

@@ -101,6 +101,7 @@ from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Seque
 
 from checker.errors import ModelDefinitionError, ParamError
 from checker.model import Model, Note, Received, Sent, jsonable
+from models.kit import memo
 from models.kit.memo import Interned, Memo
 from models.kit.network import (Heal, MessageSet, Network, Partition, Split, chosen, delivered,
                                 receiver, receiver_field)
@@ -1156,6 +1157,11 @@ class ActorModel(Model):
                     if kind in self.messages:
                         found["keyed"].setdefault("messages", {})[kind.__name__] = named[0]
         return found
+
+    def shared_by(self, processes: int) -> None:
+        """Memo tables of half the size while several processes run the
+        search (`models.kit.memo.share`)."""
+        memo.share(processes)
 
     def run_stats(self) -> dict[str, int]:
         """For reports: `memo_stats`."""

@@ -19,6 +19,19 @@ from typing import Any, Callable
 #: Paxos 3x2x4 peaked at 1,366 MiB, with 2^16 at 706 MiB for the same CPU
 #: time (docs/scale.md).
 LIMIT = 1 << 15
+#: What a generation's `limit` is divided by: 2 where a search runs in
+#: several processes, each with its own tables (`share`).
+_divisor = 1
+
+
+def share(processes: int) -> None:
+    """Tables keep generations half as large while several processes run a
+    search: each fills its own, and with full ones two processes held
+    nearly twice one's memory (Paxos 3x2x4: 855 MiB in all with half, 1,018
+    with full ones; the plans computed again did not slow the run:
+    docs/scale.md)."""
+    global _divisor
+    _divisor = 2 if processes > 1 else 1
 
 
 class Memo(dict):
@@ -43,7 +56,7 @@ class Memo(dict):
         self.previous: dict = {}
 
     def __missing__(self, key: Any) -> Any:
-        if len(self) >= self.limit:
+        if len(self) >= self.limit // _divisor:
             self.previous = dict(self)
             self.clear()
             self.restarts += 1
@@ -73,7 +86,7 @@ class Interned(dict):
         key = (type(value), value)
         found = self.get(key)
         if found is None:
-            if len(self) >= self.limit:
+            if len(self) >= self.limit // _divisor:
                 self.clear()
             found = self[key] = value
         return found

@@ -190,6 +190,25 @@ def test_a_wide_model_is_shared_and_gives_the_one_process_result():
     assert [(name, len(trace) - 1) for name, _, trace in witnesses] == [("corner", 30)]
 
 
+class Sharing(Grid):
+    """A grid that records what it is told of the processes sharing it (in
+    the main process, which runs partition 0)."""
+
+    def __init__(self, **params):
+        self.told = []
+        super().__init__(**params)
+
+    def shared_by(self, processes):
+        self.told.append(processes)
+
+
+def test_a_model_is_told_how_many_processes_share_the_search_and_when_it_ends():
+    model = Sharing(side=30)
+    with tiny_chunks(4), counting_forks() as started:
+        check(model, CheckConfig(workers=3))
+    assert (len(started), model.told) == (1, [3, 1])
+
+
 @pytest.mark.parametrize("kept, read_back_", [(0, 1), (1, 1), (64, 0)])
 @pytest.mark.parametrize("keep_going", [True, False])
 def test_failures_past_those_kept_are_read_back_from_the_candidates(

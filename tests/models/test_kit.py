@@ -913,6 +913,22 @@ def test_a_shared_receive_action_charts_the_handler_of_its_message_type():
         Received("s1", "s0", "Answer(frm=1, to=0)")]
 
 
+def test_memo_tables_are_halved_while_processes_share_a_search():
+    from models.kit import memo
+
+    table = memo.Memo(lambda key: key, limit=4)
+    try:
+        memo.share(3)
+        for key in range(3):
+            table[key]
+        assert (table.restarts, len(table)) == (1, 1)  # a generation of 2
+    finally:
+        memo.share(1)
+    for key in range(3, 6):
+        table[key]
+    assert (table.restarts, len(table)) == (1, 4)  # full again at 4
+
+
 def test_a_full_memo_table_keeps_the_entries_in_use():
     from models.kit.memo import Memo
 
