@@ -19,6 +19,7 @@ processes, and a run checkpointed, stopped and resumed, give one result.
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 import zlib
 from collections import deque
 from contextlib import contextmanager
@@ -747,3 +748,60 @@ def test_a_violation_on_the_last_level_is_found_in_every_chunk(keep_going):
     assert bounded.verdict == "violated"  # not "incomplete"
     assert {(f.property.name, len(f.trace)) for f in bounded.violations} <= {
         ("deadlock", 1), ("never_negative", 2)}
+
+
+# -- checkpoints ----------------------------------------------------------------------------
+
+
+class Stopped(Exception):
+    """The run is stopped as if killed once it saved a checkpoint."""
+
+
+class StopAfter(Checkpoints):
+    """A checkpoint at every level, the run stopped after the `saves`-th."""
+
+    def __init__(self, directory, saves):
+        super().__init__(directory, every=0)
+        self.saves = saves
+
+    def save(self, *arguments):
+        super().save(*arguments)
+        if self.written >= self.saves:
+            raise Stopped
+
+
+def check_resumed_run_agrees(model, symmetry, max_depth, deadlock, keep_going, saves):
+    """A run stopped after a checkpoint and resumed from it gives the result
+    of the run that was not stopped."""
+    config = CheckConfig(properties=names_of(model), max_depth=max_depth, deadlock=deadlock,
+                         keep_going=keep_going, symmetry=("nodes",) if symmetry else ())
+    whole = check(model, config)
+    with tempfile.TemporaryDirectory() as directory:
+        try:
+            check(model, config, checkpoints=StopAfter(directory, saves))
+        except Stopped:
+            pass
+        else:  # it ended before that many levels: nothing to resume
+            return False
+        resumed = check(model, config, checkpoints=Checkpoints(directory, every=0, resume=True))
+    assert outcome(resumed) == outcome(whole)
+    return True
+
+
+@settings(max_examples=15, **SETTINGS)
+@given(models(), st.booleans(), st.one_of(st.none(), st.integers(1, 6)), st.booleans(),
+       st.booleans(), st.integers(1, 6))
+def test_a_run_stopped_and_resumed_from_a_checkpoint_gives_the_whole_runs_result(
+        drawn, symmetry, max_depth, deadlock, keep_going, saves):
+    model, _ = drawn
+    check_resumed_run_agrees(model, symmetry, max_depth, deadlock, keep_going, saves)
+
+
+@pytest.mark.slow
+@settings(max_examples=1500, **SETTINGS)
+@given(models(), st.booleans(), st.one_of(st.none(), st.integers(1, 6)), st.booleans(),
+       st.booleans(), st.integers(1, 6))
+def test_a_run_stopped_and_resumed_from_a_checkpoint_gives_the_whole_runs_result_at_length(
+        drawn, symmetry, max_depth, deadlock, keep_going, saves):
+    model, _ = drawn
+    check_resumed_run_agrees(model, symmetry, max_depth, deadlock, keep_going, saves)
