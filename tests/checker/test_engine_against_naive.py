@@ -12,8 +12,11 @@ state with its distance; orbits are sets of images under the whole group
 (`tests.brute_force`). Against it: distinct states (orbits with symmetry),
 depth, generated steps, bound stops, the verdict, and the length of each
 shortest counterexample, which must be a real run of the unreduced model
-ending where the property fails. Then one run against others: 1, 2 and 3
+ending where the property fails; under `max_depth` and `max_states`, what
+the bound lets through. Then one run against others: 1, 2 and 3
 processes, and a run checkpointed, stopped and resumed, give one result.
+Last, a model written with the kit (`Gossip`, its moves drawn at random):
+the kit's derived renaming and signatures against brute-force orbits.
 """
 
 from __future__ import annotations
@@ -29,10 +32,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from checker import CheckConfig, Fails, Model, check, explore, invariant, reachable, transition
+from checker import (CheckConfig, Fails, Model, Param, check, explore, invariant, reachable,
+                     transition)
 from checker import workers as worker_processes
 from checker.checkpoint import Checkpoints
-from tests.brute_force import assert_real_run, whole_group
+from checker.symmetry import Symmetry
+from models.kit import ActorModel, Bag, MessageSet, Node, ids, on, step
+from tests.brute_force import assert_real_run, orbit_count, reachable_states, whole_group
 from tests.checker.test_workers import counting_forks, tiny_chunks
 from tests.spec_runs import outcome
 
@@ -805,3 +811,135 @@ def test_a_run_stopped_and_resumed_from_a_checkpoint_gives_the_whole_runs_result
         drawn, symmetry, max_depth, deadlock, keep_going, saves):
     model, _ = drawn
     check_resumed_run_agrees(model, symmetry, max_depth, deadlock, keep_going, saves)
+
+
+# -- a model written with the kit ------------------------------------------------------------
+
+Peer = ids("peers", "p")
+
+
+class PeerState(NamedTuple):
+    value: int = 0
+    heard: Peer | None = None  # the last peer it heard from
+
+
+class Tell(NamedTuple):
+    src: Peer
+    value: int
+
+
+class Bump(NamedTuple):
+    peer: Peer
+
+
+class Hear(NamedTuple):
+    peer: Peer
+    src: Peer
+    value: int
+
+
+class Gossiper(Node):
+    """A peer's steps come from its model's random tables."""
+
+    ids = Peer
+    state = PeerState
+
+    @step(Bump)
+    def bump(self, s):
+        """A peer at a value the table names moves on and tells every peer."""
+        if s.value not in self.model.bumps:
+            return None
+        return s._replace(value=self.model.bumps[s.value]), [Tell(self.id, s.value)]
+
+    @on(Tell, Hear)
+    def hear(self, s, m):
+        """A peer hears a value the table names at its own, and moves on."""
+        after = self.model.hears.get((s.value, m.value))
+        if after is None or m.src == self.id:
+            return None
+        return s._replace(value=after, heard=m.src), []
+
+
+class Gossip(ActorModel):
+    """Peers over a bag (with a drop budget) or a message set; a peer's
+    moves are the model's tables, drawn at random."""
+
+    name = "gossip"
+    params = (Param("peers", 3, "peers", minimum=1, maximum=4),
+              Param("drops", 0, "messages the bag may lose", minimum=0, maximum=2),
+              Param("room", 2, "messages the bag holds", minimum=1, maximum=3))
+    roles = (Gossiper,)
+    messages = (Tell,)
+    network = Bag(drop="drops", capacity="room")
+    symmetry_sets = ("peers",)
+
+    def values(self, state):
+        return [self.record(state, Gossiper, peer).value for peer in range(self.peers)]
+
+    @invariant("Few At Top")
+    def few_at_top(self, state):
+        return sum(value == 2 for value in self.values(state)) <= self.most
+
+    @invariant("Not Heard From One Alike")
+    def not_heard_alike(self, state):
+        # relational: a peer heard from a peer at its own value
+        records = [self.record(state, Gossiper, peer) for peer in range(self.peers)]
+        return not any(r.heard is not None and records[r.heard].value == r.value
+                       and r.value == self.alike for r in records)
+
+
+def gossip(peers, drops, room, bumps, hears, most, alike, network):
+    class Drawn(Gossip):
+        pass
+    if network == "set":
+        Drawn.network = MessageSet()
+    model = Drawn(peers=peers, drops=drops if network == "bag" else 0, room=room)
+    model.bumps, model.hears, model.most, model.alike = bumps, hears, most, alike
+    return model
+
+
+@st.composite
+def gossips(draw):
+    value = st.integers(0, 2)
+    return gossip(draw(st.integers(1, 3)), draw(st.integers(0, 1)), draw(st.integers(1, 2)),
+                  draw(st.dictionaries(value, value, max_size=3)),
+                  draw(st.dictionaries(st.tuples(value, value), value, max_size=5)),
+                  draw(st.integers(0, 2)), draw(value), draw(st.sampled_from(["bag", "set"])))
+
+
+def check_kit_symmetry(model, keep_going):
+    names = ("few_at_top", "not_heard_alike")
+    states = reachable_states(model)
+    assume(len(states) <= LARGEST)
+    config = CheckConfig(properties=names, keep_going=keep_going)
+    plain = check(model, config)
+    reduced = check(model, dataclasses.replace(config, symmetry=("peers",)))
+    assert reduced.verdict == plain.verdict
+    if plain.verdict == "holds" or keep_going:
+        assert plain.stats.distinct_states == len(states)
+        assert reduced.stats.distinct_states == orbit_count(model, states, ["peers"])
+    symmetry = Symmetry(model, ["peers"])
+    for state in states[:50]:
+        assert symmetry.canonical(state)[0] == symmetry.reference(state)[0]
+    lengths = {f.property.name: len(f.trace) for f in plain.violations}
+    for finding in reduced.violations:
+        assert_real_run(model, finding.trace)
+        assert not getattr(model, finding.property.name)(finding.trace.final)
+        if keep_going:
+            assert len(finding.trace) == lengths[finding.property.name]
+    if not keep_going and plain.violations:
+        assert {len(f.trace) for f in reduced.violations} == {
+            len(f.trace) for f in plain.violations}
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(gossips(), st.booleans())
+def test_a_kit_model_reduced_by_symmetry_against_brute_force(model, keep_going):
+    check_kit_symmetry(model, keep_going)
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, **SETTINGS)
+@given(gossips(), st.booleans())
+def test_a_kit_model_reduced_by_symmetry_against_brute_force_at_length(model, keep_going):
+    check_kit_symmetry(model, keep_going)
