@@ -398,19 +398,22 @@ class _Search:
         if self.partitions is not None or self._worth_partitioning(frontier):
             return self._expand_partitioned(frontier, first, deadline, probe_only)
         if probe_only:
-            # Every step is generated and checked as on any level, so that
-            # a run found complete has checked every step it could take.
+            # Every step is generated and checked as on any level, to the
+            # level's end, though a new state beyond the bound already makes
+            # the run incomplete: a later state's deadlock or step may break
+            # a property within the bound.
+            beyond: list[Any] = []
             for low, chunk in zip(range(first, first + len(frontier), CHUNK), frontier.take()):
                 found: dict[str, _Found] = {}
                 batch = self._steps_of(chunk, low, found)
                 self.generated += batch.generated
                 self.bound_stops += len(batch.bound_stops)
                 self.action_counts.update(batch.action_types)
-                new = self._admit_new(batch, found, probe_only=True)
+                beyond = beyond or self._admit_new(batch, found, probe_only=True)
                 self._settle(found)
-                if new or self._stopping():
-                    return new
-            return []
+                if self._stopping():
+                    break
+            return beyond
         next_level = Frontier(CHUNK, directory=self.directory)
         self.levels = (frontier, next_level)
         started = time.monotonic()

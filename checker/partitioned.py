@@ -46,9 +46,9 @@ all, 8 bytes a state, and rebuilds traces as in one process). Every finding
 carries the key of its step, so the first of each property is the
 one-process first; a state where a run ends (a deadlock, a bound stop)
 sorts before every step of its chunk, as one process meets it, and bound
-stops are counted per chunk. Where one process would stop inside a level (a violation,
-or at the depth bound the first chunk that leads to a new state), counts and
-findings are cut at the same chunk: per-chunk counts come back for that.
+stops are counted per chunk. Where one process would stop inside a level
+(a violation), counts and findings are cut at the same chunk: per-chunk
+counts come back for that.
 So the result is the one-process result, whatever the number of processes.
 
 A process that fails (the model raised in it, it died, a state could not be
@@ -875,8 +875,6 @@ class Partitions:
             stops += [chunk_of(occurrence.order[0]) for name, occurrence in found.items()
                       if _stops_search(search.model, name)]
         keys = [reply[0] for reply in admitted]
-        if probe_only:
-            stops += [chunk_of(int(part.min())) for part in keys if len(part)]
         cut = min(stops) if stops else None
         limit = (key_of(level_first + (cut + 1) * chunk_size, 0) if cut is not None
                  else None)

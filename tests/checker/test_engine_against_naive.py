@@ -738,10 +738,6 @@ class Fan(Model):
         return next_state >= 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "at the depth bound, the last level is expanded only up to the first chunk that "
-    "leads to a new state (explore._expand with probe_only, and partitioned's cut at "
-    "that chunk), so the deadlocks and the steps of its later chunks are never checked"))
 @pytest.mark.parametrize("keep_going", [False, True])
 def test_a_violation_on_the_last_level_is_found_in_every_chunk(keep_going):
     # README: "with max_depth, the steps out of the last level are generated,

@@ -209,6 +209,22 @@ def test_a_model_is_told_how_many_processes_share_the_search_and_when_it_ends():
     assert (len(started), model.told) == (1, [3, 1])
 
 
+@pytest.mark.parametrize("keep_going", [False, True])
+def test_at_the_depth_bound_every_chunk_of_the_last_level_is_checked_as_by_one_process(
+        keep_going):
+    from tests.checker.test_engine_against_naive import Fan
+
+    config = CheckConfig(max_depth=1, deadlock=True, keep_going=keep_going)
+    with tiny_chunks(4), counting_forks() as started:
+        one, two = both(Fan(), config)
+    assert one == two and len(started) == 1
+    verdict, _, distinct, generated, *_ = one
+    # the deadlock (1026) and the broken step (1025 to -1) lie in the last
+    # chunk; the first already leads past the bound (1 to 2000): every step
+    # is generated (the initial state, 1026 from it, one from each but 1026)
+    assert (verdict, distinct, generated) == ("violated", 1027, 1 + 1026 + 1025)
+
+
 @pytest.mark.parametrize("kept, read_back_", [(0, 1), (1, 1), (64, 0)])
 @pytest.mark.parametrize("keep_going", [True, False])
 def test_failures_past_those_kept_are_read_back_from_the_candidates(
