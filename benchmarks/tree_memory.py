@@ -70,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     if not command or not os.path.exists("/proc/self/smaps_rollup"):
         parser.error("give a command after --, on Linux (it reads /proc)")
     started = time.monotonic()
-    process = subprocess.Popen(command)
+    try:
+        process = subprocess.Popen(command)
+    except OSError as error:
+        parser.exit(2, f"tree_memory: cannot run {command[0]}: {error.strerror or error}\n")
     peak, when, shares = 0, 0.0, []
     while process.poll() is None:
         each = [pss(pid) for pid in tree(process.pid)]

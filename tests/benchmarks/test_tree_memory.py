@@ -35,3 +35,11 @@ def test_a_command_is_required(capsys):
         tree_memory.main([])
     assert stopped.value.code == 2
     assert "give a command after --" in capsys.readouterr().err
+
+
+def test_a_command_that_cannot_run_is_one_line(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        tree_memory.main(["--", "/nonexistent/command"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == (
+        "tree_memory: cannot run /nonexistent/command: No such file or directory\n")
