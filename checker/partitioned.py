@@ -348,24 +348,28 @@ class _Part:
                 continue
             streams.append(_read(self._path("c", source, self.index)))
         self.own = ()
+        starts = np.cumsum([0] + [len(stream[1]) for stream in streams])
         fingerprints = np.concatenate([stream[0] for stream in streams])
         keys = np.concatenate([stream[1] for stream in streams])
         outside = np.concatenate([stream[2] for stream in streams])
-        sizes = [len(stream[1]) for stream in streams]
-        sources = np.repeat(np.arange(self.count), sizes)
-        starts = np.cumsum([0] + sizes)
+        del streams  # (what admit holds is the largest level's peak: hold it once)
         won = []
         # states within the bounds join the visited set; those outside it,
         # the set of those met outside (to be checked once, never expanded)
-        for store, chosen in [(self.search.store, np.flatnonzero(~outside)),
-                              (self.search.outside, np.flatnonzero(outside))]:
-            order = chosen[np.argsort(keys[chosen], kind="stable")]
-            won.append(order[store.add_new(fingerprints[order],
-                                           record=not probe_only or store is not self.search.store)])
+        for store, inside in [(self.search.store, True), (self.search.outside, False)]:
+            if outside.any():
+                chosen = np.flatnonzero(outside != inside)
+                order = chosen[np.argsort(keys[chosen], kind="stable")]
+            else:
+                order = (np.argsort(keys, kind="stable") if inside
+                         else np.zeros(0, dtype=np.int64))
+            won.append(_first_met(store, fingerprints, order,
+                                  record=not probe_only or store is not self.search.store))
+        del keys, fingerprints
         won = np.concatenate(won)
         self.winners = None
         for source in range(self.count):
-            mine = won[sources[won] == source] - starts[source]
+            mine = won[(won >= starts[source]) & (won < starts[source + 1])] - starts[source]
             if source == self.index:
                 self.winners = mine
             else:
@@ -779,6 +783,26 @@ def _found(key: int, state: Any, prop: Any, outcome: Any) -> Any:
                           None if prop.kind == "reachable" else explore.reason_of(outcome))
 
 
+#: Candidates looked up in the visited set at a time when a partition
+#: admits them: what a look-up holds per candidate (about 80 bytes) is then
+#: bounded, not a multiple of the largest level.
+_ADMITTED = 1 << 16
+
+
+def _first_met(store: Any, fingerprints: np.ndarray, order: np.ndarray,
+               record: bool) -> np.ndarray:
+    """The positions in `order` (of candidates, in key order) of those
+    `store` did not hold, the first of equal ones, recorded if `record`.
+    Recorded, they are looked up a slice at a time (a later slice finds
+    the earlier ones' in the store); not recorded, all at once."""
+    if not record or len(order) <= _ADMITTED:
+        return order[np.asarray(store.add_new(fingerprints[order], record=record),
+                                dtype=np.int64)]
+    return np.concatenate([
+        part[np.asarray(store.add_new(fingerprints[part]), dtype=np.int64)]
+        for part in (order[low:low + _ADMITTED] for low in range(0, len(order), _ADMITTED))])
+
+
 def _first(found: dict[str, Any], name: str, occurrence: Any) -> None:
     if name not in found or occurrence.order < found[name].order:
         found[name] = occurrence
@@ -897,22 +921,19 @@ class Partitions:
         for (_, actions, _, _), n in zip(admitted, kept):
             for action, count in actions.first(n):
                 search.new_states[action] += count
+        # one process's order: the keys (distinct, each partition's sorted)
+        # sorted in place, a state's number its key's rank (no index arrays:
+        # at the largest level of Paxos 3x2x4 each would be 7 MiB more)
         everything = np.concatenate(kept_keys) if kept_keys else np.zeros(0, np.uint64)
-        order = np.argsort(everything, kind="stable")
-        ranks = np.empty(len(everything), dtype=np.int64)
-        ranks[order] = np.arange(len(everything))
+        everything.sort()
         base = len(search.pointers)
-        numbers, at = [], 0
-        for part in kept_keys:
-            numbers.append(ranks[at:at + len(part)] + base)
-            at += len(part)
+        numbers = [np.searchsorted(everything, part) + base for part in kept_keys]
         work = [reply[3] for reply in admitted]
         transfers = _balance(list(map(len, numbers)), self._speeds(work))
         # the others hold their share of the level while this process records it
         self._send_each([("settle", n, transfers) for n in numbers[1:]])
-        ordered = everything[order]
-        search.pointers.extend(ordered >> np.uint64(_ORDINAL_BITS),
-                               ordered & np.uint64(_ORDINALS))
+        search.pointers.extend(everything >> np.uint64(_ORDINAL_BITS),
+                               everything & np.uint64(_ORDINALS))
         search._settle(found)
         self.part.settle(numbers[0], transfers)
         if transfers:  # every giver has written what it gives

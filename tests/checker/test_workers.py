@@ -337,6 +337,34 @@ def test_states_outside_the_bounds_are_checked_once_and_found_first_as_by_one_pr
     assert (reason, len(trace) - 1, trace[-1][1]) == ("(21, 0) is odd", 21, (21, 0))
 
 
+@pytest.mark.parametrize("keep_going", [True, False])
+def test_candidates_admitted_a_slice_at_a_time_give_the_one_process_result(
+        keep_going, monkeypatch):
+    # (an owner looks its candidates up `_ADMITTED` at a time: equal ones in
+    # two slices, and those outside the bounds, must be decided as at once)
+    monkeypatch.setattr(partitioned, "_ADMITTED", 3)
+    sliced = []
+    first_met = partitioned._first_met
+
+    def counted(store, fingerprints, order, record):
+        sliced.append(record and len(order) > 3)
+        return first_met(store, fingerprints, order, record)
+
+    monkeypatch.setattr(partitioned, "_first_met", counted)
+    spec = load_spec(SPECS / "paxos-mutant-no-adopt.yaml", REGISTRY)
+    with tiny_chunks(8):
+        one, two = both(spec.build(), spec.config(keep_going=keep_going))
+    assert one == two and any(sliced)
+    verdict, _, distinct, _, depth, *_ = one
+    # (without keep_going one process stops at the violation's chunk of 8)
+    assert (verdict, distinct, depth) == ("violated", (3_468, 5_329)[keep_going],
+                                          (12, 16)[keep_going])
+    sliced.clear()
+    outcome_ = three_ways(OffLimits(side=30, fence=20),
+                          CheckConfig(properties=("even_past_the_fence",), keep_going=keep_going))
+    assert outcome_[2] == 231 and any(sliced)
+
+
 class LoggedOffLimits(OffLimits):
     """Writes each state past the fence that it checks to `LOG`, from any
     process."""
