@@ -215,12 +215,11 @@ class _Part:
                                    bound_stops)
         finally:
             self.states.discard()
-        self.candidates.close()
-        self.own = self.candidates.sent(self.index)
-        for target in range(self.count):
-            if target != self.index:
-                # (exact runs send the states themselves)
-                _write(self._path("c", self.index, target), self.candidates.sent(target))
+        for target, sent in enumerate(self.candidates.close()):
+            if target == self.index:
+                self.own = sent
+            else:  # (exact runs send the states themselves)
+                _write(self._path("c", self.index, target), sent)
         self.expanding = time.perf_counter() - started
         return found, _Table.of(generated), bound_stops, overdue
 
@@ -413,8 +412,7 @@ class _Part:
         else:
             self.won = _Won(candidates.states, is_won[~candidates.outside])
         new = chosen[~candidates.outside[chosen]]
-        return (candidates.keys[new], _Tally.of(list(map(candidates.kinds.__getitem__,
-                                                         new.tolist()))),
+        return (candidates.keys[new], _Tally(candidates.actions, candidates.codes[new]),
                 found, (self.expanding, self.expanded, self.working))
 
     def _won_findings(self, candidates: "_Candidates", is_won: np.ndarray) -> dict[str, Any]:
@@ -581,7 +579,11 @@ class _Candidates:
         #: by property, the first failures (candidate's number, finding)
         #: and the numbers of the others (`_Part._check`)
         self.found: dict[str, tuple[list[tuple[int, Any]], list[int]]] = {}
-        self.kinds: list[type | None] = []
+        #: the action of each candidate's step, as a code of `actions`
+        #: (a byte or two where a list would hold 8 bytes a candidate)
+        self.actions: list[type | None] = []
+        self._code_of: dict[type | None, int] = {}
+        self._codes: list[np.ndarray] = []
         self._keys: list[np.ndarray] = []
         self._owners: list[np.ndarray] = []
         self._outside: list[np.ndarray] = []
@@ -592,7 +594,7 @@ class _Candidates:
             states: list[Any], kinds: list[type | None], outside: bool, kept: bool) -> int:
         """Number the candidates `states` (their states `kept` or not): the
         first's number."""
-        self._owners.append(owners)
+        self._owners.append(owners.astype(np.uint16 if self.count <= 1 << 16 else np.uint32))
         self._fingerprints.append(fingerprints)
         self._keys.append(keys)
         self._outside.append(np.full(len(states), outside))
@@ -600,27 +602,35 @@ class _Candidates:
             self.beyond += states
         elif kept:
             self.states.extend(states)
-        self.kinds += kinds
+        for kind in dict.fromkeys(kinds):
+            if kind not in self._code_of:
+                self._code_of[kind] = len(self.actions)
+                self.actions.append(kind)
+        self._codes.append(np.fromiter(map(self._code_of.__getitem__, kinds),
+                                       dtype=np.uint16, count=len(kinds)))
         first, self.size = self.size, self.size + len(states)
         return first
 
-    def close(self) -> None:
+    def close(self) -> Iterator[tuple]:
         """The level's candidates are all here: join what the chunks added,
-        and make each owner's stream (its candidates' positions among all)."""
+        make each owner's stream (its candidates' positions among all), and
+        give what each owner is sent, in owner order: the fingerprints and
+        keys of its candidates, and which are outside the bounds (the
+        fingerprints are not kept: the owners decide which are new)."""
         def joined(arrays: list[np.ndarray], kind: Any) -> np.ndarray:
             return np.concatenate(arrays) if arrays else np.zeros(0, dtype=kind)
-        owners = joined(self._owners, np.uint64)
-        self.streams = [np.flatnonzero(owners == q) for q in range(self.count)]
+        owners = joined(self._owners, np.uint16)
+        position = np.int32 if self.size < 1 << 31 else np.int64
+        self.streams = [np.flatnonzero(owners == q).astype(position) for q in range(self.count)]
+        del owners
         self.keys = joined(self._keys, np.uint64)
         self.outside = joined(self._outside, bool)
-        self.fingerprints = joined(self._fingerprints, self.kind)
-        self._owners, self._keys, self._outside, self._fingerprints = [], [], [], []
-
-    def sent(self, owner: int) -> tuple:
-        """What `owner` is sent: the fingerprints and keys of its
-        candidates, and which are outside the bounds."""
-        stream = self.streams[owner]
-        return self.fingerprints[stream], self.keys[stream], self.outside[stream]
+        self.codes = joined(self._codes, np.uint16)
+        fingerprints = joined(self._fingerprints, self.kind)
+        self._owners, self._keys, self._outside, self._fingerprints, self._codes = (
+            [], [], [], [], [])
+        for stream in self.streams:
+            yield fingerprints[stream], self.keys[stream], self.outside[stream]
 
 
 class _Table:
@@ -657,13 +667,6 @@ class _Tally:
 
     def __init__(self, actions: list[Any], codes: np.ndarray):
         self.actions, self.codes = actions, codes
-
-    @classmethod
-    def of(cls, steps: list[Any]) -> "_Tally":
-        actions = list(dict.fromkeys(steps))
-        code = {action: k for k, action in enumerate(actions)}
-        return cls(actions, np.fromiter(map(code.__getitem__, steps), dtype=np.int64,
-                                        count=len(steps)))
 
     def first(self, n: int) -> list[tuple[Any, int]]:
         """(action, count) of the first `n` steps, where the count is not 0."""
