@@ -22,10 +22,10 @@ Past `MEMORY` bytes of pickled chunks, a level goes on disk (it *spills*):
 its further chunks are appended to a file of the run's work directory
 (`WorkDirectory`) and read back in order, a chunk at a time, when the level
 is expanded; the file is removed once read. So a level's memory is bounded
-whatever its size; what grows with the run is the visited set and the
-back-pointers (24 bytes a state). A level that spills costs a write and a
-read of a few tens of bytes a state, which the system's page cache mostly
-absorbs.
+whatever its size; what grows with the run is the visited set (11 to 23
+bytes a state; the back-pointers, 5, go to a file too: `traces`). A level
+that spills costs a write and a read of a few tens of bytes a state, which
+the system's page cache mostly absorbs.
 
 States that cannot be pickled (a model's own types may refuse) are kept as
 they are, a chunk at a time: the search does not depend on pickling.
