@@ -145,6 +145,8 @@ class Stats:
     depth: int
     seconds: float
     peak_memory_bytes: int
+    #: Memory held by the visited set and the back-pointers (those past
+    #: `traces.HELD` states are in a file, not counted).
     store_bytes: int
     #: Steps generated per action (every generated step, TLC's coverage).
     actions: Mapping[str, int]
