@@ -247,7 +247,23 @@ class _Parts(dict):
         return encoding
 
 
-class ExactStore:
+class _PrivateStore:
+    """What the partitioned search asks of a visited set that a process
+    holds of its own (an exact one, or where memory cannot be shared): it
+    serves every partition as it is and keeps what it sent (`SharedVisited`
+    is the one that differs)."""
+
+    def of_partition(self, index: int) -> "_PrivateStore":
+        return self
+
+    def decided(self) -> None:
+        """Nothing to forget: what this process sent stays recorded."""
+
+    def private(self) -> "_PrivateStore":
+        return self
+
+
+class ExactStore(_PrivateStore):
     """The visited set as the states themselves: no two distinct states can
     be taken for one. Fed states where `FingerprintStore` is fed
     fingerprints, with the same interface."""
@@ -292,7 +308,7 @@ class ExactStore:
         self._states |= entries
 
 
-class FingerprintStore:
+class FingerprintStore(_PrivateStore):
     """Fingerprints of every visited state.
 
     The table lies in a mapping of its own (`_Table`), so that when it grows
@@ -637,6 +653,10 @@ class SharedVisited:
     def decided(self) -> None:
         """The owners have decided the candidates sent: what is sent is visited."""
         self.sent.clear()
+
+    def private(self) -> FingerprintStore:
+        """A visited set of this process's own, holding every region's."""
+        return self.regions.private()
 
     def add_new(self, fingerprints: Any, limit: int | None = None,
                 record: bool = True) -> list[int]:

@@ -145,8 +145,7 @@ class _Part:
                  states: list[Any], numbers: np.ndarray):
         self.search, self.index, self.count, self.directory = search, index, count, directory
         search.outside_owned = True
-        if isinstance(search.store, fingerprints.SharedVisited):
-            search.store = search.store.of_partition(index)
+        search.store = search.store.of_partition(index)
         search.model.shared_by(count)
         level = self._spool()
         level.extend(states)
@@ -189,8 +188,7 @@ class _Part:
         started = time.perf_counter()
         search = self.search
         search._activate(shown)
-        if isinstance(search.store, fingerprints.SharedVisited):
-            search.store.decided()  # every owner admitted the level before
+        search.store.decided()  # every owner admitted the level before
         found: dict[str, Any] = {}
         generated: Counter = Counter()
         bound_stops: Counter = Counter()
@@ -1020,9 +1018,7 @@ class Partitions:
         self.close()
         self.search.outside_owned = False
         self.search.partition_store_bytes = 0  # all in this process's visited set now
-        store = self.search.store
-        if isinstance(store, fingerprints.SharedVisited):  # every region is read here
-            store = self.search.store = store.regions.private()
+        store = self.search.store = self.search.store.private()  # every region read here
         for _, _, entries in held[1:]:
             store.take(entries)
         numbers = np.concatenate([numbers for numbers, _, _ in held])
