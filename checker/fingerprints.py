@@ -586,8 +586,8 @@ class Regions:
             return None
 
     def owner(self, raw: np.ndarray) -> np.ndarray:
-        """The partition owning each fingerprint (as `partitioned.owners_of`)."""
-        return (raw % np.uint64(self.count)).astype(np.int64)
+        """The partition owning each fingerprint (`owners`), as indices."""
+        return owners(raw, self.count).astype(np.int64)
 
     def contains(self, values: np.ndarray, owners: np.ndarray) -> np.ndarray:
         """Which `values` (stored form, owned by `owners`) are in their regions."""
@@ -697,6 +697,13 @@ class SharedVisited:
         raw = (fingerprints if isinstance(fingerprints, np.ndarray)
                else np.fromiter(fingerprints, dtype=np.uint64, count=len(fingerprints)))
         return raw, FingerprintStore._stored_form(raw)
+
+
+def owners(raw: np.ndarray, count: int) -> np.ndarray:
+    """The partition owning each 64-bit fingerprint (uint64) among `count`:
+    the rule every process of a partitioned search, and every Ray actor,
+    applies alike."""
+    return raw % np.uint64(count)
 
 
 def collision_probability(distinct: int, generated: int) -> float:

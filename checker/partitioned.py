@@ -72,6 +72,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from checker import fingerprints, frontier, workers
+from checker.fingerprints import owners as owners_among
 from checker.properties import BOUND_STOP
 
 _ORDINAL_BITS = 32
@@ -121,7 +122,7 @@ def owners_of(fingerprints: Any, count: int, exact: bool) -> np.ndarray:
     forked process)."""
     if exact:
         return np.array([hash(state) % count for state in fingerprints], dtype=np.uint64)
-    return np.asarray(fingerprints, dtype=np.uint64) % np.uint64(count)
+    return owners_among(np.asarray(fingerprints, dtype=np.uint64), count)
 
 
 def as_array(fingerprints: list[Any], exact: bool) -> np.ndarray:
