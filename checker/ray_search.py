@@ -117,7 +117,7 @@ def _check_reachable(address: str) -> None:
     """Refuse an address where no cluster's head answers, at once: Ray
     itself would retry for minutes."""
     host, _, port = address.rpartition(":")
-    if not host or not port.isdigit():
+    if not host or not (port.isascii() and port.isdigit()):  # ('²' is a digit, no int)
         raise CheckerError(f"--ray {address!r} is not HOST:PORT; {_ADDRESS_HINT}")
     try:
         socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT).close()

@@ -360,7 +360,8 @@ def _line_of(field: str | None, lines: dict[tuple, int]) -> int | None:
         return None
     at: tuple = ()
     for part in field.replace("[", ".").replace("]", "").split("."):
-        at += (int(part) if part.isdigit() else part,)
+        # (an index is ASCII digits: '¹' is a digit to isdigit but no int)
+        at += (int(part) if part.isascii() and part.isdigit() else part,)
     while at and at not in lines:
         at = at[:-1]
     return lines.get(at)

@@ -227,11 +227,12 @@ def test_an_address_where_no_cluster_answers_is_refused_in_one_line():
 
 
 @needs_ray
-def test_an_address_that_is_not_host_and_port_is_refused_in_one_line():
-    result = run("--ray", "head-node", SPEC)
+@pytest.mark.parametrize("address", ["head-node", "head-node:\u00b2"])
+def test_an_address_that_is_not_host_and_port_is_refused_in_one_line(address):
+    result = run("--ray", address, SPEC)
     assert result.exit_code == 2
     assert result.output == (
-        "error: --ray 'head-node' is not HOST:PORT; give the head node's address as "
+        f"error: --ray {address!r} is not HOST:PORT; give the head node's address as "
         "HOST:PORT (`ray start --head` prints it), or auto to start Ray here\n")
 
 

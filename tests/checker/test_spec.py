@@ -66,6 +66,13 @@ BAD_SPECS = [
     ("params: {small: 3}\n", ": missing field 'model'"),
     ("model: die-hard\nexpect:\n  verdict: holds\n  distinct_states: many\n",
      ":4: expect.distinct_states: expected a whole number, got 'many'"),
+    # a key that is a digit to str.isdigit but no int (found by the long fuzz)
+    ("model: die-hard\n\u00b9: 1\n",
+     ":2: \u00b9: unknown field '\u00b9'; accepted: bounds, deadlock, description, exact, "
+     "expect, fairness, init, invariants, model, mutant, network, params, partition, "
+     "properties, symmetry"),
+    ("model: die-hard\nparams: {\u00b2: 1}\n",
+     ":2: params.\u00b2: unknown field '\u00b2'; accepted: big, goal, small"),
 ]
 
 
