@@ -331,6 +331,26 @@ def test_termination_of_paxos_with_two_ballots_holds_as_the_last_ballot_cannot_l
     assert result.stats.graph_edges == result.stats.generated_states - 1 == 9442
 
 
+@pytest.mark.parametrize("fairness, verdict", [
+    # TLC 2.15 on Paxos.tla gives the same verdicts (docs/liveness.md): no
+    # error with one condition per family (WF_vars(\E a : Phase1b(a)), ...),
+    # Termination violated with no fairness to Phase2b
+    ((("weak", "Phase1a"), ("weak", "Phase1b"), ("weak", "Phase2a"), ("weak", "Phase2b")),
+     "holds"),
+    ((("weak", "Phase1a(*)"), ("weak", "Phase1b(*)"), ("weak", "Phase2a(*)")), "violated"),
+])
+def test_termination_of_paxos_under_other_fairness_is_tlc_s(fairness, verdict):
+    from models import REGISTRY
+    result = checker.check(REGISTRY["paxos"](acceptors=3, values=2, ballots=2),
+                           CheckConfig(properties=("termination",), fairness=fairness))
+    assert result.verdict == verdict
+    if verdict == "violated":
+        # the 2a of the last ballot is sent and no acceptor need ever vote
+        assert _lasso(result.violation("termination")) == (
+            ["Phase1a(b=0)", "Phase1a(b=1)", "Phase1b(a=0, b=1)", "Phase1b(a=1, b=1)",
+             "Phase1b(a=2, b=1)", "Phase2a(b=1, v=0)"], 6, 0)
+
+
 def test_a_spec_naming_an_unknown_action_in_fairness_gets_one_exact_line(tmp_path):
     from checker.errors import SpecError
     from checker.spec import load_spec

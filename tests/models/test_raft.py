@@ -76,7 +76,7 @@ def test_constraint_is_tlc_s():
 
 @pytest.mark.slow
 def test_three_servers():
-    """TLC needs 67 s for this configuration at about 9,300 states/s."""
+    """TLC 2.15 reports 617,361 states and depth 38 (plus one) here."""
     model = Raft(servers=3, values=1, max_term=2, max_log=0, max_msgs=1)
     result = check(model, CheckConfig(properties=SAFETY + ("leader_elected",)))
     assert result.verdict == "holds"

@@ -77,12 +77,21 @@ def test_paxos_counts_are_tlc_s(bounds, quorum, states, depth):
     assert (result.stats.distinct_states, result.stats.depth) == (states, depth)
 
 
-@pytest.mark.parametrize("symmetry, states", [
+@pytest.mark.parametrize("ballots, symmetry, states, depth", [
     # TLC's SYMMETRY Permutations(Acceptor), then that \cup Permutations(Value)
-    (("acceptors",), 857),
-    (("acceptors", "values"), 443),
+    (2, ("acceptors",), 857, 16),
+    (2, ("acceptors", "values"), 443, 16),
+    pytest.param(3, ("acceptors", "values"), 17_153, 24, marks=slow),
 ])
-def test_paxos_orbits_are_tlc_s(symmetry, states):
-    result = check(Paxos(acceptors=3, values=2, ballots=2),
+def test_paxos_orbits_are_tlc_s(ballots, symmetry, states, depth):
+    result = check(Paxos(acceptors=3, values=2, ballots=ballots),
                    CheckConfig(properties=(), symmetry=symmetry))
-    assert (result.stats.distinct_states, result.stats.depth) == (states, 16)
+    assert (result.stats.distinct_states, result.stats.depth) == (states, depth)
+
+
+@slow
+def test_raft_orbits_are_tlc_s():
+    # 3 servers, term ≤ 2, no entries, 1 message; SYMMETRY Permutations(Server)
+    result = check(Raft(servers=3, values=1, max_term=2, max_log=0, max_msgs=1),
+                   CheckConfig(properties=(), symmetry=("servers",)))
+    assert (result.stats.distinct_states, result.stats.depth) == (103_258, 38)
