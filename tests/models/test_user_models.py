@@ -86,6 +86,17 @@ def test_a_users_model_on_a_message_set_has_tlc_s_counts_for_two_phase_tla(
         assert (result.stats.distinct_states, result.stats.depth) == (expected, depth)
 
 
+@pytest.mark.parametrize("rms, drops, states, depth", [
+    (2, 0, 69, 7), (3, 0, 415, 10), (3, 1, 1_190, 10), (4, 1, 9_554, 13), (3, 2, 1_866, 10)])
+def test_a_users_model_over_a_lossy_bag_has_tlc_s_counts(rms, drops, states, depth):
+    # TLC 2.15 on TwoPhase.tla rewritten over a bag whose receipts use up
+    # their message, a Drop(m) step and a budget of drops (the module is in
+    # docs/tlc.md): these distinct states and depths (plus one)
+    model_class = load_spec(SPEC, REGISTRY).model_class
+    result = check(model_class(rms=rms, drops=drops), CheckConfig(properties=("consistent",)))
+    assert (result.stats.distinct_states, result.stats.depth) == (states, depth)
+
+
 def test_a_step_that_changes_nothing_keeps_a_state_from_deadlock(tmp_path):
     # On a message set every decided RM can still receive the decision, a
     # step to the same state: TLC reports no deadlock on TwoPhase.tla, and
