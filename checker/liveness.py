@@ -317,14 +317,25 @@ class Graph:
                 steps = list(model.successors(state)) if limit is None or self.depth < limit \
                     else None
                 enabled, inside_enabled, stop = 0, 0, GOES_ON
+                if steps:
+                    self.generated += len(steps)
+                    # A step to the same state is a stuttering step: no step
+                    # of its action for fairness (WF_vars(A) and SF_vars(A)
+                    # ask for <<A>>_vars, a step that changes something) and
+                    # no link (a behaviour may stutter in any state).
+                    moving = []
+                    for ordinal, step in enumerate(steps):
+                        if step[1] != state:
+                            moving.append((ordinal, step))
+                        else:
+                            fairness.mask(step[0])  # a step of its family all the same
                 if steps is None:
                     stop = AT_DEPTH
-                elif not steps:
+                elif not steps or not moving:
                     stop = NAMED if model.bound_reason(state) is not None else ENDS
                 else:
                     inside = 0
-                    self.generated += len(steps)
-                    for ordinal, (action, target) in enumerate(steps):
+                    for ordinal, (action, target) in moving:
                         mask = fairness.mask(action)
                         enabled |= mask
                         if bounded and not model.within_bounds(target):
@@ -346,7 +357,7 @@ class Graph:
                         stop = ALL_OUTSIDE
                 self.first.append(len(self.targets))
                 self.enabled.append(enabled)
-                self.enabled_inside.append(inside_enabled if steps else enabled)
+                self.enabled_inside.append(inside_enabled if steps and moving else enabled)
                 self.stops.append(stop)
                 number += 1
             frontier = next_level

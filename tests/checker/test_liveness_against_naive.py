@@ -15,7 +15,10 @@ and taking every link within S is the fairest choice. On such a behaviour
   of S enables F.
 
 A behaviour that stops stutters in its last state s for ever: S = {s}, no
-step taken, fair iff no fair family is enabled in s. Then ``<>P`` fails on
+step taken, fair iff no fair family is enabled in s. A link from a node to
+itself is such a stuttering step, as in TLA+: it is not a step of its
+action (``WF_vars(A)`` asks for ``<<A>>_vars``, a step that changes
+something), neither taking nor enabling its family. Then ``<>P`` fails on
 such a behaviour iff every state of it avoids P, ``[]<>P`` iff S does, and
 ``P ~> Q`` iff S avoids Q and a state where P holds and Q does not comes
 at or after the last state where Q holds.
@@ -173,11 +176,14 @@ class Oracle:
                     self.depth[there] = self.depth[here] + 1
                     queue.append(there)
         self.expanded = {s for s, d in self.depth.items() if limit is None or d < limit}
-        self.links = {s: [(a, t) for a, t in graph.edges[s] if t not in graph.outside]
+        # a link to the same node is a stuttering step: no step of its
+        # action for fairness (<<A>>_vars) and no link
+        self.moves = [[(a, t) for a, t in edges if t != s] for s, edges in enumerate(graph.edges)]
+        self.links = {s: [(a, t) for a, t in self.moves[s] if t not in graph.outside]
                       if s in self.expanded else [] for s in self.depth}
         self.at_bound = {s for s in self.depth if s not in self.expanded
-                         or (graph.edges[s] and not self.links[s])
-                         or (not graph.edges[s] and s in graph.named)}
+                         or (self.moves[s] and not self.links[s])
+                         or (not self.moves[s] and s in graph.named)}
         every_action = [a for s in range(len(graph.edges)) for a, _ in graph.edges[s]]
         self.conditions = [(strength, test) for strength, family in case.fairness
                            for test in _condition(family, every_action)]
@@ -188,7 +194,7 @@ class Oracle:
     def enabled(self, state: int, test, inside_only: bool) -> bool:
         if state not in self.expanded:
             return False
-        return any(test(a) for a, t in self.graph.edges[state]
+        return any(test(a) for a, t in self.moves[state]
                    if not inside_only or t not in self.graph.outside)
 
     def fair(self, states: set[int], taken: set[Any], inside_only: bool) -> bool:
@@ -431,15 +437,32 @@ def test_a_witness_that_only_stalls_at_a_bound_settles_nothing():
 
 
 def test_a_loop_takes_the_fair_link_where_two_actions_join_the_same_states():
-    # Node 0 steps to itself by Go(k=0, j=0) and by Go(k=0, j=1), and only the
+    # Node 0 steps to node 1 by Go(k=0, j=0) and by Go(k=0, j=1), and only the
     # second is fair: the loop must show the second. Loops were walked as
     # states, so the trace took the first link between them and showed a loop
-    # that weak fairness to Go(j=1) excludes.
+    # that strong fairness to Go(j=1) excludes.
+    case = Case(Graph(edges=(((Go(0, 0), 1), (Go(0, 1), 1)), ((Hop(1), 0),)), initial=(0,),
+                      p=frozenset(), q=frozenset()),
+                ("eventually_p",), (("strong", "Go(j=1)"),), None)
+    result = checker.check(case.graph, case.config())
+    assert [str(a) for a in result.violation("eventually_p").trace.actions] == [
+        "Go(k=0, j=1)", "Hop(k=1)"]
+    assert_agrees(case)
+    # a step to the same node is a stuttering step, not one of Go(j=1)
+    # (WF_vars asks for a step that changes something): staying is fair
     case = Case(Graph(edges=(((Go(0, 0), 0), (Go(0, 1), 0)),), initial=(0,),
                       p=frozenset(), q=frozenset()),
                 ("eventually_p",), (("weak", "Go(j=1)"),), None)
     result = checker.check(case.graph, case.config())
-    assert [str(a) for a in result.violation("eventually_p").trace.actions] == ["Go(k=0, j=1)"]
+    finding = result.violation("eventually_p")
+    assert (finding.trace.actions, finding.stem_length, finding.loop_length) == ((), 0, 0)
+    assert_agrees(case)
+    # ... and where Go also leads on, weak fairness makes it go on: TLC says
+    # the same of x = 0 /\ x' \in {0, 1} under WF_x (docs/liveness.md)
+    case = Case(Graph(edges=(((Go(0, 0), 0), (Go(0, 1), 1)), ()), initial=(0,),
+                      p=frozenset({1}), q=frozenset()),
+                ("eventually_p",), (("weak", "Go"),), None)
+    assert checker.check(case.graph, case.config()).verdict == "holds"
     assert_agrees(case)
     # each of two fair actions between the same two states is taken
     case = Case(Graph(edges=(((Go(0, 0), 1), (Hop(0), 1)), ((Go(1, 1), 0),)), initial=(0,),
