@@ -298,6 +298,7 @@ class Graph:
         self.depth = 0
         bounded = has_bounds(model)
         limit = config.max_depth
+        quotient = model.quotient
         frontier: list[Any] = []
         for ordinal, state in enumerate(model.initial_states()):
             if bounded and not model.within_bounds(state):
@@ -322,10 +323,11 @@ class Graph:
                     # A step to the same state is a stuttering step: no step
                     # of its action for fairness (WF_vars(A) and SF_vars(A)
                     # ask for <<A>>_vars, a step that changes something) and
-                    # no link (a behaviour may stutter in any state).
+                    # no link (a behaviour may stutter in any state); in a
+                    # quotient it may stand for a real step.
                     moving = []
                     for ordinal, step in enumerate(steps):
-                        if step[1] != state:
+                        if quotient or step[1] != state:
                             moving.append((ordinal, step))
                         else:
                             fairness.mask(step[0])  # a step of its family all the same

@@ -107,6 +107,11 @@ class Model:
     actions: ClassVar[tuple[type, ...]] = ()
     symmetry_sets: ClassVar[tuple[str, ...]] = ()
     takes_init: ClassVar[bool] = False
+    #: Whether a state stands for a class of the protocol's states (terms
+    #: or ballots renumbered by their order): a step from a state to itself
+    #: may then be a real step, where otherwise it is stuttering, no step
+    #: of its action for fairness (`checker.liveness`).
+    quotient: bool = False
     #: Filled from the decorated methods, in the order they are defined.
     properties: ClassVar[Mapping[str, Property]] = {}
 

@@ -119,6 +119,9 @@ class PaxosLiveness(Model):
 
     symmetry_sets = ("acceptors",)
 
+    #: ballots renumbered by their order: a retry may renumber to the state it left
+    quotient = True
+
     def setup(self) -> None:
         self.majority = self.acceptors // 2 + 1
 

@@ -108,6 +108,7 @@ class RaftLiveness:
         self.message_faults = None if self.faults else 0
         #: the actions whose arguments renumbering changes (`checker.liveness`
         #: refuses fairness to each of their instances apart), and why
+        self.quotient = self.terms == "relative"  # a Timeout may renumber to itself
         self.renumbered_actions = {} if self.terms == "absolute" else dict.fromkeys(
             ("Receive", "DropMessage", "DuplicateMessage"),
             "terms are renumbered (terms: relative) while a message is in flight")
