@@ -33,8 +33,8 @@ slow = pytest.mark.slow
 
 @pytest.mark.parametrize("bounds, states, depth", [
     # servers, values, max_term, max_log, max_msgs: TLC's distinct states, depth
-    ((2, 2, 3, 1, 1), 30_665, 40),
-    ((2, 2, 2, 2, 1), 5_133, 32),
+    pytest.param((2, 2, 3, 1, 1), 30_665, 40, marks=slow),
+    pytest.param((2, 2, 2, 2, 1), 5_133, 32, marks=slow),
     ((1, 2, 3, 3, 1), 409, 15),
     ((4, 1, 2, 0, 0), 81, 8),
     ((4, 1, 3, 0, 0), 625, 12),
@@ -57,9 +57,9 @@ def test_raft_counts_are_tlc_s(bounds, states, depth):
     # acceptors, values, ballots: TLC's distinct states, depth
     ((1, 2, 4), "majority", 1_625, 16),
     ((2, 3, 3), "majority", 2_465, 18),
-    ((2, 2, 4), "majority", 14_881, 24),
-    ((4, 2, 2), "majority", 20_609, 20),
-    ((4, 3, 2), "majority", 33_889, 20),
+    pytest.param((2, 2, 4), "majority", 14_881, 24, marks=slow),
+    pytest.param((4, 2, 2), "majority", 20_609, 20, marks=slow),
+    pytest.param((4, 3, 2), "majority", 33_889, 20, marks=slow),
     # Quorum = {{a1, a2}, {a1, a3}}: TLC gives the same with or without
     # {a1, a2, a3}, the superset the kit's monotone rule adds
     ((3, 2, 2), {"quorums": [[1, 2], [1, 3]]}, 2_433, 16),
