@@ -87,7 +87,9 @@ SPEC_SCHEMA: dict[str, Any] = {
         "params": {"type": "object", "description": "a mapping of the model's parameters"},
         "mutant": {"type": "string", "description": "a mutant name from `cmc list`"},
         "properties": {"type": "array", "items": {"type": "string"}, "minItems": 1,
-                       "uniqueItems": True, "description": "a list of property names"},
+                       "uniqueItems": True,
+                       "description": "a list of property names (or no properties: field, "
+                                      "for the model's defaults)"},
         "symmetry": {"type": ["boolean", "array"], "items": {"type": "string"},
                      "uniqueItems": True,
                      "description": "false, true or a list of symmetric set names"},

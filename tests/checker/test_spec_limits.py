@@ -145,7 +145,8 @@ def test_every_whole_number_parameter_has_a_maximum():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("properties: []", "properties: expected a list of property names, got an empty list"),
+    ("properties: []", "properties: expected a list of property names (or no properties: field, "
+                        "for the model's defaults), got an empty list"),
     ("properties: [agreement, agreement]", "properties: names 'agreement' twice; give each once"),
     ("params: !!binary aGVsbG8=", "params: expected a mapping of the model's parameters, "
                                   "got binary data (!!binary)"),
