@@ -102,7 +102,7 @@ def model_reachable(model: Paxos) -> set[tuple]:
     (dict(acceptors=2, values=2, ballots=2), None, 145, 12),
     (dict(acceptors=3, values=1, ballots=2), None, 1681, 16),
     pytest.param(dict(acceptors=2, values=2, ballots=3), None, 1501, 18, marks=pytest.mark.slow),
-    (dict(acceptors=4, values=1, ballots=2), None, 9409, 20),
+    pytest.param(dict(acceptors=4, values=1, ballots=2), None, 9409, 20, marks=pytest.mark.slow),
     (dict(acceptors=3, values=2, ballots=2, quorum={"flexible": {"phase1": 3, "phase2": 1}}),
      None, 513, 16),
     (dict(acceptors=3, values=2, ballots=2), "no_adopt", 5329, 16),
@@ -122,7 +122,7 @@ def test_reachable_states_are_exactly_the_specs(params, mutant, states, depth):
 @pytest.mark.parametrize("params, mutant", [
     (dict(acceptors=3, values=2, ballots=2), None),
     (dict(acceptors=2, values=2, ballots=3), None),
-    (dict(acceptors=4, values=1, ballots=2), None),
+    pytest.param(dict(acceptors=4, values=1, ballots=2), None, marks=pytest.mark.slow),
     (dict(acceptors=3, values=2, ballots=2, quorum={"weights": [2, 1, 1]}), None),
     (dict(acceptors=3, values=2, ballots=2, quorum={"flexible": {"phase1": 3, "phase2": 1}}),
      None),

@@ -28,7 +28,7 @@ def tla_reachable(bounds: tuple[int, ...]) -> tuple[frozenset, int]:
     ((2, 1, 2, 1, 1), 1645, 27),  # the TLC configuration
     ((2, 2, 2, 1, 1), 1989, 27),  # two client values
     pytest.param((2, 1, 3, 1, 1), 18575, 40, marks=pytest.mark.slow),  # a third term
-    ((2, 1, 2, 2, 1), 2431, 32),  # logs of two entries: commitment of index 2
+    pytest.param((2, 1, 2, 2, 1), 2431, 32, marks=pytest.mark.slow),  # logs of two entries
     pytest.param((2, 1, 2, 1, 2), 22231, 32, marks=pytest.mark.slow),  # two messages: duplicates, replies into a full bag
     ((1, 1, 3, 2, 1), 78, 14),  # one server: it elects and commits alone
     ((1, 2, 2, 2, 2), 353, 14),
@@ -46,8 +46,9 @@ def test_reachable_states_are_raft_tla_s(bounds, states, depth):
 
 
 @pytest.mark.parametrize("mutant, states", [
-    ("no_log_check", 19875), ("commit_previous_term", 18677), ("vote_twice", 26985),
-    ("forget_vote_on_restart", 22704),
+    ("no_log_check", 19875), ("commit_previous_term", 18677),
+    pytest.param("vote_twice", 26985, marks=pytest.mark.slow),
+    pytest.param("forget_vote_on_restart", 22704, marks=pytest.mark.slow),
     pytest.param("no_step_down", 21380, marks=pytest.mark.slow)])
 def test_the_comparison_tells_a_mutant_apart(mutant, states):
     # The yardstick can fail: each mutant reaches states raft.tla does not
