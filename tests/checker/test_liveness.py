@@ -414,36 +414,6 @@ class Waiting(Climbing):
         return [(Up(), state + 1), (Wait(), state)]
 
 
-class Lingering(Model):
-    """0 steps to itself or to 1 by Up: x = 0 /\\ x' \\in {0, 1}."""
-
-    name = "lingering"
-    actions = (Up,)
-
-    def initial_states(self):
-        return [0]
-
-    def successors(self, state):
-        return [(Up(), 0), (Up(), 1)] if state == 0 else []
-
-    @checker.eventually("Moved")
-    def moved(self, state):
-        return state == 1
-
-
-class LingeringQuotient(Lingering):
-    quotient = True  # as if 0 stood for every count of laps renumbered
-
-
-def test_a_step_to_the_same_state_is_stuttering_unless_the_states_are_a_quotient():
-    config = CheckConfig(properties=("moved",), fairness=(("weak", "Up"),), deadlock=False)
-    # TLC: <>(x = 1) holds under WF_x(A); staying is no step of Up
-    assert checker.check(Lingering(), config).verdict == "holds"
-    # where a state stands for many, the step to itself is a real lap
-    finding = checker.check(LingeringQuotient(), config).violation("moved")
-    assert _lasso(finding) == (["Up()"], 0, 1)
-
-
 def test_a_loop_whose_fair_step_leaves_the_bounds_settles_nothing():
     # Staying at the top (waiting, a step to itself, is stuttering) is unfair
     # as Up stays enabled, but Up leads out of the bounds: what a behaviour

@@ -464,6 +464,12 @@ def test_a_loop_takes_the_fair_link_where_two_actions_join_the_same_states():
                 ("eventually_p",), (("weak", "Go"),), None)
     assert checker.check(case.graph, case.config()).verdict == "holds"
     assert_agrees(case)
+    # where a state stands for many (terms or ballots renumbered: a
+    # quotient), the step to itself is a real lap, and can be taken for ever
+    case.graph.quotient = True
+    finding = checker.check(case.graph, case.config()).violation("eventually_p")
+    assert ([str(a) for a in finding.trace.actions], finding.stem_length,
+            finding.loop_length) == (["Go(k=0, j=0)"], 0, 1)
     # each of two fair actions between the same two states is taken
     case = Case(Graph(edges=(((Go(0, 0), 1), (Hop(0), 1)), ((Go(1, 1), 0),)), initial=(0,),
                       p=frozenset(), q=frozenset()),
