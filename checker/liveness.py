@@ -318,22 +318,11 @@ class Graph:
                 steps = list(model.successors(state)) if limit is None or self.depth < limit \
                     else None
                 enabled, inside_enabled, stop = 0, 0, GOES_ON
-                if steps:
-                    self.generated += len(steps)
-                    # A step to the same state is a stuttering step: no step
-                    # of its action for fairness (WF_vars(A) and SF_vars(A)
-                    # ask for <<A>>_vars, a step that changes something) and
-                    # no link (a behaviour may stutter in any state); in a
-                    # quotient it may stand for a real step.
-                    moving = []
-                    for ordinal, step in enumerate(steps):
-                        if quotient or step[1] != state:
-                            moving.append((ordinal, step))
-                        else:
-                            fairness.mask(step[0])  # a step of its family all the same
-                if steps is None:
+                moving = None if steps is None else self._moving(state, steps, quotient,
+                                                                  fairness)
+                if moving is None:
                     stop = AT_DEPTH
-                elif not steps or not moving:
+                elif not moving:
                     stop = NAMED if model.bound_reason(state) is not None else ENDS
                 else:
                     inside = 0
@@ -359,13 +348,29 @@ class Graph:
                         stop = ALL_OUTSIDE
                 self.first.append(len(self.targets))
                 self.enabled.append(enabled)
-                self.enabled_inside.append(inside_enabled if steps and moving else enabled)
+                self.enabled_inside.append(inside_enabled if moving else enabled)
                 self.stops.append(stop)
                 number += 1
             frontier = next_level
             if frontier:
                 self.depth += 1
         self.size = len(numbers)
+
+    def _moving(self, state: Any, steps: list, quotient: bool,
+                fairness: "Fairness") -> list[tuple[int, Any]]:
+        """The steps from `state` that leave it, with their positions. A step
+        to the same state is a stuttering step: no step of its action for
+        fairness (WF_vars(A) and SF_vars(A) ask for <<A>>_vars, a step that
+        changes something) and no link (a behaviour may stutter in any
+        state); in a quotient it may stand for a real step."""
+        self.generated += len(steps)
+        moving = []
+        for ordinal, step in enumerate(steps):
+            if quotient or step[1] != state:
+                moving.append((ordinal, step))
+            else:
+                fairness.mask(step[0])  # a step of its family all the same
+        return moving
 
     def _evaluate(self, state: Any, properties: tuple[Property, ...],
                   predicates: list[Any]) -> None:

@@ -328,13 +328,19 @@ class _Group:
 
     def _plan(self, records: tuple, view: tuple, clock: Any = None) -> tuple:
         """The group's steps: each node's (`node_steps`), in node order."""
-        records = iter(records)
         node_steps = self.node_steps
         plan: tuple = ()
+        for node, record, mine in self._inputs(records, view):
+            plan += node_steps[node, record, mine, clock]
+        return plan
+
+    def _inputs(self, records: Iterable[Any], view: tuple) -> Iterable[tuple]:
+        """Each node with its record (None for a stateless node) and its
+        part of `view` (`_views`), in node order."""
+        records = iter(records)
         for (node, slot), mine in zip(self.nodes, self._views(view) if self.split
                                       else repeat(view)):
-            plan += node_steps[node, next(records) if slot is not None else None, mine, clock]
-        return plan
+            yield node, next(records) if slot is not None else None, mine
 
     def _views(self, view: tuple) -> Iterable[tuple]:
         """Each node's part of `view`, in node order: of the components in
@@ -394,12 +400,9 @@ class _Group:
     def enabled(self, state: tuple) -> bool:
         """Whether a handler of the group is enabled in `state`, a step that
         changes nothing included (`node_steps` leaves those out)."""
-        records = iter([state[slot] for slot in self.slots])
-        view = tuple(state[-1][k] for k in self.view)
         clock = state[-2] if self.model.clock is not None else None
-        for (node, slot), mine in zip(self.nodes, self._views(view) if self.split
-                                      else repeat(view)):
-            record = next(records) if slot is not None else None
+        for node, record, mine in self._inputs((state[slot] for slot in self.slots),
+                                               tuple(state[-1][k] for k in self.view)):
             reading = self.model._reading(clock, node)
             if reading is not False and self.node_plans[node, record, self._own(node, mine),
                                                          reading]:
