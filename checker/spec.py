@@ -101,7 +101,8 @@ SPEC_SCHEMA: dict[str, Any] = {
             "properties": {
                 strength: {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
                            "description": "a list of action families, e.g. [Receive, "
-                                          "Timeout(s=1), Deliver(*)]"}
+                                          "Timeout(s=1), Deliver(*), 'Try(p=*) | Enter(p=*)', "
+                                          "'*']"}
                 for strength in ("weak", "strong")},
         },
         "deadlock": {"type": "boolean",
@@ -462,21 +463,24 @@ def _network(given: Any, model_class: type[Model]) -> Mapping[str, Any] | None:
 def _fairness(given: Mapping[str, list[str]], model_class: type[Model]
               ) -> tuple[tuple[str, str], ...]:
     """The spec's fairness as (strength, family) pairs, each family naming
-    an action of the model."""
-    from checker.liveness import family_problem
+    actions of the model (`checker.liveness.parse_family`)."""
+    from checker.liveness import parse_family
 
     names = [kind.__name__ for kind in model_class.actions]
     pairs = []
     for strength in ("weak", "strong"):
         for index, family in enumerate(given.get(strength, ())):
-            name = family.split("(", 1)[0].strip()
-            if names and name not in names:
-                raise SpecError(f"{model_class.name} has no action {name!r}"
-                                f"{suggest(name, names)}; actions: {', '.join(names)}",
-                                field=f"fairness.{strength}[{index}]")
-            problem = family_problem(model_class, family)
-            if isinstance(problem, str):
-                raise SpecError(problem, field=f"fairness.{strength}[{index}]")
+            field = f"fairness.{strength}[{index}]"
+            for part in family.split("|"):
+                name = part.split("(", 1)[0].strip()
+                if names and name and name not in names and part.strip() != "*":
+                    raise SpecError(f"{model_class.name} has no action {name!r}"
+                                    f"{suggest(name, names)}; actions: {', '.join(names)}",
+                                    field=field)
+            try:
+                parse_family(model_class, family)
+            except ValueError as problem:
+                raise SpecError(str(problem), field=field) from None
             pairs.append((strength, family))
     return tuple(pairs)
 

@@ -9,6 +9,7 @@ import pytest
 
 import checker
 from checker import Model, Param, invariant
+from checker.liveness import Fairness
 from checker.result import CheckConfig
 from tests.spec_runs import checked_spec, view
 
@@ -271,6 +272,135 @@ def test_an_unknown_fairness_family_is_refused_with_the_actions_named():
     with pytest.raises(checker.CheckerError, match=r"'Wrok' is not an action family.*"
                                                     r"Finish, Idle, Work"):
         checker.check(Chores(), CheckConfig(properties=("done",), fairness=(("weak", "Wrok"),)))
+
+
+class Env(NamedTuple):
+    pass
+
+
+class A(NamedTuple):
+    pass
+
+
+class B(NamedTuple):
+    pass
+
+
+class Toggle(Model):
+    """x flips between 0 and 1 for ever (Env) until A (at 0) or B (at 1)
+    ends it: A or B is always enabled, neither continuously."""
+
+    name = "toggle"
+    actions = (Env, A, B)
+
+    def initial_states(self):
+        return [(0, False)]
+
+    def successors(self, state):
+        x, done = state
+        if not done:
+            yield Env(), (1 - x, False)
+            yield (A() if x == 0 else B()), (x, True)
+
+    @checker.eventually("Done")
+    def done(self, state):
+        return state[1]
+
+
+@pytest.mark.parametrize("fairness, lasso", [
+    # TLC 2.15 on the same module: WF_vars(A \/ B) no error; WF_vars(A) /\
+    # WF_vars(B) violated, Env for ever; WF_vars(Next) violated likewise
+    ((("weak", "A | B"),), None),
+    ((("weak", "A"), ("weak", "B")), (["Env()", "Env()"], 0, 2)),
+    ((("weak", "*"),), (["Env()", "Env()"], 0, 2)),
+])
+def test_fairness_to_actions_together_is_fairness_to_their_disjunction(fairness, lasso):
+    result = checker.check(Toggle(), CheckConfig(properties=("done",), fairness=fairness))
+    assert result.verdict == ("holds" if lasso is None else "violated")
+    if lasso is not None:
+        assert _lasso(result.violation("done")) == lasso
+
+
+class Go(NamedTuple):
+    p: int
+
+
+class Back(NamedTuple):
+    p: int
+
+
+class Processes(Model):
+    """Two processes, each going from a to b (Go) and back (Back) for ever."""
+
+    name = "processes"
+    actions = (Go, Back)
+
+    def initial_states(self):
+        return [("a", "a")]
+
+    def successors(self, state):
+        for p, pc in enumerate(state):
+            step = Go(p) if pc == "a" else Back(p)
+            yield step, state[:p] + ("b" if pc == "a" else "a",) + state[p + 1:]
+
+    @checker.eventually("Process 1 Moves")
+    def one_moves(self, state):
+        return state[1] == "b"
+
+
+def test_a_field_given_star_makes_one_condition_for_each_of_its_values():
+    # \A p : WF_vars(Go(p) \/ Back(p)), as PlusCal's fair process: each
+    # process moves; one condition over all of them lets process 0 alone
+    # move. TLC 2.15 on the same module: no error; violated, Go then Back.
+    each = checker.check(Processes(), CheckConfig(
+        properties=("one_moves",), fairness=(("weak", "Go(p=*) | Back(p=*)"),)))
+    assert each.verdict == "holds"
+    together = checker.check(Processes(), CheckConfig(
+        properties=("one_moves",), fairness=(("weak", "Go | Back"),)))
+    assert _lasso(together.violation("one_moves")) == (["Go(p=0)", "Back(p=0)"], 0, 2)
+    fairness = Fairness(Processes(), (("weak", "Go(p=*) | Back(p=*)"), ("strong", "Go(p=1)")))
+    assert fairness.mask(Go(0)) == fairness.mask(Back(0)) == 0b1
+    assert fairness.mask(Go(1)) == 0b110 and fairness.mask(Back(1)) == 0b10
+    assert fairness.labels == ["weak fairness to Go(p=0) | Back(p=0)",
+                               "weak fairness to Go(p=1) | Back(p=1)",
+                               "strong fairness to Go(p=1)"]
+    assert (fairness.weak, fairness.strong) == (0b11, 0b100)
+
+
+@pytest.mark.parametrize("family, problem", [
+    ("Go | ", "'Go | ' has an empty family; join action families with | (A | B), or give * "
+              "alone for every action"),
+    ("Go(*) | Back", "'Go(*) | Back': (*) takes each instance of one action apart, which a "
+                     "condition over several cannot; give the fields that tell instances "
+                     "apart as field=* in each (Name(node=*))"),
+    ("Go(p=*) | Back", "'Go(p=*) | Back': give the same fields as field=* in every family "
+                       "joined by |, so that each value has one condition"),
+    ("Go | *", "'Go | *' is not an action family of model 'processes'; give an action name "
+               "(Back, Go), optionally with fields, e.g. Name(node=0) or Name(node=*) for "
+               "each node apart, or Name(*) for each instance apart; join families with | "
+               "for one condition over them all, or give * for every action"),
+    ("Go(q=*)", "'Go(q=*)': Go has no field 'q'; its fields: p (as field=value)"),
+    ("Go(p=*, p=1)", "'Go(p=*, p=1)' gives the field 'p' twice; give each field once"),
+])
+def test_a_wrong_family_over_several_actions_is_refused_with_the_fix(family, problem):
+    with pytest.raises(checker.CheckerError) as error:
+        checker.check(Processes(), CheckConfig(properties=("one_moves",),
+                                               fairness=(("weak", family),)))
+    assert str(error.value) == f"fairness: {problem}"
+
+
+def test_a_spec_names_an_unknown_action_joined_by_bar_with_a_suggestion(tmp_path):
+    from checker.errors import SpecError
+    from checker.spec import load_spec
+    from models import REGISTRY
+    path = tmp_path / "spec.yaml"
+    path.write_text("model: paxos-liveness\nproperties: [termination]\n"
+                    "fairness: {strong: ['Propose | Retyr']}\n")
+    with pytest.raises(SpecError) as raised:
+        load_spec(path, REGISTRY)
+    assert str(raised.value) == (
+        f"{path}:3: fairness.strong[0]: paxos-liveness has no action 'Retyr' (did you mean "
+        "'Retry'?); actions: Propose, Retry, DeliverRequest, DeliverReply")
 
 
 # -- Paxos: FLP made visible --------------------------------------------------------------

@@ -139,16 +139,46 @@ class Case(NamedTuple):
 # -- the oracle ------------------------------------------------------------------------
 
 
+def _members(family: str) -> list[tuple[str, dict[str, str], tuple[str, ...], bool]]:
+    """A family's members as (name, fields with a value, fields given *,
+    whether (*)): ``*`` is every action, ``A | B`` one condition over both."""
+    if family == "*":
+        return [("*", {}, (), False)]
+    members = []
+    for part in family.replace(" ", "").split("|"):
+        name, _, fields = part.partition("(")
+        pairs = [f.split("=") for f in fields.rstrip(")").split(",") if f and f != "*"]
+        members.append((name, {k: v for k, v in pairs if v != "*"},
+                        tuple(k for k, v in pairs if v == "*"), fields == "*)"))
+    return members
+
+
+def _is(member, action) -> bool:
+    name, wanted, _, _ = member
+    return (name in ("*", type(action).__name__)
+            and all(str(getattr(action, k, None)) == v for k, v in wanted.items()))
+
+
 def _condition(family: str, instances: list[Any]):
     """The fairness conditions a family stands for, each a test on actions:
-    one for the family, or one per distinct action of its name for ``(*)``."""
-    name, _, fields = family.partition("(")
-    if fields == "*)":
+    one for the family, one per distinct action of its name for ``(*)``, or
+    one per value of the fields given ``*``."""
+    members = _members(family)
+    name, _, starred, each = members[0]
+    if each:
         return [lambda action, a=a: type(action) is type(a) and action == a
                 for a in dict.fromkeys(a for a in instances if type(a).__name__ == name)]
-    wanted = dict(part.split("=") for part in fields.rstrip(")").split(",") if part)
-    return [lambda action: type(action).__name__ == name and all(
-        str(getattr(action, field)) == value for field, value in wanted.items())]
+
+    def values(action):
+        return tuple(str(getattr(action, k, None)) for k in starred)
+
+    def test(action, value=None):
+        return any(_is(m, action) for m in members) and (value is None or values(action) == value)
+
+    if not starred:
+        return [test]
+    return [lambda action, v=v: test(action, v)
+            for v in dict.fromkeys(values(a) for a in instances if test(a))]
 
 
 class Oracle:
@@ -188,8 +218,8 @@ class Oracle:
         self.conditions = [(strength, test) for strength, family in case.fairness
                            for test in _condition(family, every_action)]
         seen = [a for s in self.expanded for a, _ in graph.edges[s]]
-        self.unmatched = [family for _, family in case.fairness
-                          if "=" in family and not any(map(_condition(family, [])[0], seen))]
+        self.unmatched = [family for _, family in case.fairness for m in _members(family)
+                          if m[1] and not any(_is(m, a) for a in seen)]
 
     def enabled(self, state: int, test, inside_only: bool) -> bool:
         if state not in self.expanded:
@@ -370,8 +400,9 @@ def assert_agrees(case: Case) -> None:
 ACTIONS = [Go(k, j) for k in (0, 1) for j in (0, 1)] + [Hop(0), Hop(1)]
 #: Families by name or for each instance apart, and with fields, which a
 #: graph may lack (a family no step matches is refused): drawn half as often.
-FAMILIES = ("Go", "Hop", "Go(*)", "Hop(*)")
-WITH_FIELDS = ("Go(k=0)", "Go(j=1)", "Go(k=1,j=0)", "Hop(k=1)")
+FAMILIES = ("Go", "Hop", "Go(*)", "Hop(*)", "Go | Hop", "Go(k=*)", "Go(k=*) | Hop(k=*)", "*")
+WITH_FIELDS = ("Go(k=0)", "Go(j=1)", "Go(k=1,j=0)", "Hop(k=1)", "Go(j=1) | Hop",
+               "Go(k=*, j=0) | Hop(k=*)")
 
 
 @st.composite

@@ -1,9 +1,11 @@
 """Users' own models: a spec names a class in a file next to it, or a model
 an installed package registers under the ``cmc.models`` entry points.
 
-The model used is tests/models/user/two_phase_commit.py, two-phase commit
-written with the kit over a lossy bag; its counts are checked against brute
-force (orbits) as well as pinned.
+The models used are tests/models/user/two_phase_commit.py, two-phase commit
+written with the kit over a lossy bag (its counts are checked against brute
+force, orbits, and TLC's as well as pinned), and tests/models/user/ewd840.py,
+termination detection on a ring as a plain `checker.Model` (TLC's counts
+and liveness verdicts).
 """
 
 from __future__ import annotations
@@ -132,6 +134,66 @@ def test_a_users_mutant_is_an_override_and_is_caught():
         "TMCommit(tm=0)",
         "RMRcvCommitMsg(rm=0, to=0)",
     ])
+
+
+# -- a plain checker.Model: EWD 840, termination detection on a ring -----------------------
+
+EWD840 = USER / "ewd840.yaml"
+
+
+def _ewd840(tmp_path, lines: str):
+    spec = tmp_path / "ewd840.yaml"
+    spec.write_text(f"model: {(USER / 'ewd840.py').as_posix()}:EWD840\n"
+                    f"deadlock: false\n{lines}")
+    loaded = load_spec(spec, REGISTRY)
+    return check(loaded.build(), loaded.config())
+
+
+@pytest.mark.parametrize("nodes, states, depth", [
+    (1, 6, 1), (2, 54, 5), (3, 302, 8), (4, 1_566, 11), (5, 7_742, 14)])
+def test_a_plain_users_model_has_tlc_s_counts_for_ewd840(tmp_path, nodes, states, depth):
+    # TLC 2.15 on EWD840.tla (tlaplus/Examples, ewd840), N = `nodes`,
+    # invariants TerminationDetection and Inv: these distinct states (its
+    # depth is one more)
+    result = _ewd840(tmp_path, f"params: {{N: {nodes}}}\nproperties: [termination_detection, inv]\n")
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (states, depth)
+
+
+def test_ewd840_detects_termination_under_fairness_to_the_token_s_actions_together():
+    # The spec file's fairness, 'InitiateProbe | PassToken', is EWD840.tla's
+    # WF_vars(System): TLC 2.15 reports no error for Liveness (N = 2, 3, 4)
+    loaded = load_spec(EWD840, REGISTRY)
+    assert loaded.fairness == (("weak", "InitiateProbe | PassToken"),)
+    result = check(loaded.build(), loaded.config())
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 302
+
+
+@pytest.mark.parametrize("fairness, property, verdict", [
+    # as TLC 2.15 reports with N = 3: no fairness, Liveness violated; weak
+    # fairness to each token action apart (WF_vars(InitiateProbe) /\ \A i :
+    # WF_vars(PassToken(i))), no error; WF_vars(Next): Liveness holds, but
+    # nodes may wake each other for ever, so "all inactive" does not
+    ("{}", "liveness", "violated"),
+    ("{weak: [InitiateProbe, 'PassToken(i=*)']}", "liveness", "holds"),
+    ("{weak: ['*']}", "liveness", "holds"),
+    ("{weak: ['*']}", "all_inactive", "violated"),
+])
+def test_ewd840_s_liveness_under_other_fairness_is_tlc_s_verdict(tmp_path, fairness, property,
+                                                                  verdict):
+    result = _ewd840(tmp_path, f"properties: [{property}]\nfairness: {fairness}\n")
+    assert result.verdict == verdict
+
+
+def test_ewd840_s_mutant_is_caught_in_tlc_s_shortest_counterexample(tmp_path):
+    # TLC 2.15 with PassToken's guard made TRUE: InitiateProbe, then two
+    # PassToken steps past an active white node (N = 3)
+    result = _ewd840(tmp_path, "mutant: pass_while_active\nproperties: [termination_detection]\n")
+    trace = result.violation("termination_detection").trace
+    assert [str(a) for a in trace.actions] == [
+        "InitiateProbe()", "PassToken(i=2)", "PassToken(i=1)"]
+    assert trace.steps[0].state.active == (False, False, True)
 
 
 # -- mistakes: one line naming the spec file, the field and the fix ------------------------
