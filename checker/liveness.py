@@ -606,7 +606,8 @@ def _cut(graph: Graph, states: list[int]) -> str:
     for k in states:
         cut |= graph.enabled[k] & ~graph.enabled_inside[k]
     labels = [graph.fairness.labels[bit.bit_length() - 1] for bit in _bits(cut)]
-    return f"{', '.join(labels)} only takes steps that leave the bounds (within_bounds)"
+    verb = "takes" if len(labels) == 1 else "take"
+    return f"{' and '.join(labels)} only {verb} steps that leave the bounds (within_bounds)"
 
 
 def _promise(prop: Property) -> str:

@@ -799,6 +799,14 @@ def test_a_fairness_family_gives_a_field_as_its_step_prints_it_or_as_its_value(t
         "(within_bounds)" for i in ("s1", "0")]  # matched, so its steps are fair
 
 
+def test_a_field_given_star_is_one_condition_per_server_each_named_where_it_stalls(tmp_path):
+    result = _fair_raft(tmp_path, "Timeout(i=*)")
+    assert result.verdict == "incomplete"
+    assert result.violations[0].bound == (
+        "weak fairness to Timeout(i=s1) and weak fairness to Timeout(i=s2) only take steps "
+        "that leave the bounds (within_bounds)")
+
+
 @pytest.mark.parametrize("family, problem", [
     ("Timeout(s=1)", "'Timeout(s=1)': Timeout has no field 's'; its fields: i (as field=value)"),
     ("Timeout(i=s1, i=s2)", "'Timeout(i=s1, i=s2)' gives the field 'i' twice; give each field "
