@@ -362,6 +362,7 @@ class Graph:
         quotient = model.quotient
         frontier: list[Any] = []
         for ordinal, state in enumerate(model.initial_states()):
+            self.generated += 1  # as the safety run (and TLC) count them
             if bounded and not model.within_bounds(state):
                 continue  # as in the safety run: neither counted nor explored
             key = fingerprint(state)

@@ -221,6 +221,13 @@ def test_a_livelock_no_fairness_rescues_is_a_loop_through_the_work():
     assert _lasso(result.violation("done")) == (["Work()", "Work()", "Idle()"], 1, 2)
 
 
+def test_a_run_of_temporal_properties_alone_counts_the_initial_state_as_generated():
+    # 0 -Work-> 1; 1 -Work-> 2 and -Idle-> 1; 2 -Idle-> 1 and -Finish-> 3:
+    # five steps and the initial state, as the safety run and TLC count
+    result = checker.check(Chores(), CheckConfig(properties=("done",)))
+    assert (result.stats.generated_states, result.stats.distinct_states) == (6, 4)
+
+
 def test_leads_to_and_always_eventually():
     fairness = (("weak", "Work"),)
     result = checker.check(Chores(), CheckConfig(

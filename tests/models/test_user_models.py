@@ -5,7 +5,8 @@ The models used are tests/models/user/two_phase_commit.py, two-phase commit
 written with the kit over a lossy bag (its counts are checked against brute
 force, orbits, and TLC's as well as pinned), and tests/models/user/ewd840.py,
 termination detection on a ring as a plain `checker.Model` (TLC's counts
-and liveness verdicts).
+and liveness verdicts), and tests/models/user/peterson.py, Peterson's
+algorithm as PlusCal writes it (TLC's verdicts under its fairness forms).
 """
 
 from __future__ import annotations
@@ -194,6 +195,47 @@ def test_ewd840_s_mutant_is_caught_in_tlc_s_shortest_counterexample(tmp_path):
     assert [str(a) for a in trace.actions] == [
         "InitiateProbe()", "PassToken(i=2)", "PassToken(i=1)"]
     assert trace.steps[0].state.active == (False, False, True)
+
+
+# -- Peterson's algorithm, as PlusCal writes it: fair processes -------------------------------
+
+FAIR_PROCESS = "'" + " | ".join(f"{label}(p=*)" for label in (
+    "A0", "A1", "A2", "A3a", "A3b", "CS", "A4")) + "'"
+EACH_LABEL = ", ".join(f"'{label}(*)'" for label in ("A0", "A1", "A2", "A3a", "A3b", "CS", "A4"))
+
+
+def _peterson(tmp_path, lines: str):
+    spec = tmp_path / "peterson.yaml"
+    spec.write_text(f"model: {(USER / 'peterson.py').as_posix()}:Peterson\n{lines}")
+    loaded = load_spec(spec, REGISTRY)
+    return check(loaded.build(), loaded.config())
+
+
+@pytest.mark.parametrize("fairness, verdict", [
+    # TLC 2.15 on the same algorithm in TLA+ (58 distinct states, depth 12
+    # as it prints it, 117 generated): \A self : WF_vars(proc(self)) and
+    # weak fairness to each label of each process, no error; WF_vars(Next),
+    # both properties violated (one process spins at a3a/a3b while the
+    # other goes round); no fairness, violated
+    (FAIR_PROCESS, "holds"), (EACH_LABEL, "holds"), ("'*'", "violated"), ("", "violated")])
+def test_peterson_s_processes_enter_under_tlc_s_fairness(tmp_path, fairness, verdict):
+    result = _peterson(tmp_path, "properties: [mutual_exclusion, enters_0, enters_1]\n"
+                       f"fairness: {{weak: [{fairness}]}}\n")
+    assert result.verdict == verdict
+    assert (result.stats.distinct_states, result.stats.depth,
+            result.stats.generated_states) == (58, 11, 117)
+    if verdict == "violated":
+        assert {f.property.name for f in result.violations} == {"enters_0", "enters_1"}
+
+
+def test_peterson_s_mutant_breaks_mutual_exclusion_in_tlc_s_trace(tmp_path):
+    # TLC 2.15 with a2 setting turn to self: this behaviour, 9 steps
+    result = _peterson(tmp_path, "mutant: turn_to_self\nproperties: [mutual_exclusion]\n")
+    trace = result.violation("mutual_exclusion").trace
+    assert [str(a) for a in trace.actions] == [
+        "A0(p=0)", "A1(p=0)", "A2(p=0)", "A3a(p=0)", "A0(p=1)", "A1(p=1)", "A2(p=1)",
+        "A3a(p=1)", "A3b(p=1)"]
+    assert trace.final.pc == ("cs", "cs")
 
 
 # -- mistakes: one line naming the spec file, the field and the fix ------------------------
