@@ -221,6 +221,9 @@ def parse_family(model: type[Model] | Model, family: str) -> tuple[Member, ...]:
             if not given or (known is not None and name not in known):
                 raise ValueError(f"{family!r}: {match.group(1)} has no field {name!r}; its "
                                  f"fields: {', '.join(known or ()) or 'none'} (as field=value)")
+            if not value:
+                raise ValueError(f"{family!r} gives no value for the field {name!r}; give "
+                                 "field=value, or field=* for each value apart")
             if name in wanted or name in starred:
                 raise ValueError(f"{family!r} gives the field {name!r} twice; give each "
                                  "field once")

@@ -387,6 +387,8 @@ def test_a_field_given_star_makes_one_condition_for_each_of_its_values():
                "each node apart, or Name(*) for each instance apart; join families with | "
                "for one condition over them all, or give * for every action"),
     ("Go(q=*)", "'Go(q=*)': Go has no field 'q'; its fields: p (as field=value)"),
+    ("Go(p=)", "'Go(p=)' gives no value for the field 'p'; give field=value, or field=* for "
+               "each value apart"),
     ("Go(p=*, p=1)", "'Go(p=*, p=1)' gives the field 'p' twice; give each field once"),
 ])
 def test_a_wrong_family_over_several_actions_is_refused_with_the_fix(family, problem):
