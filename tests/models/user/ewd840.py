@@ -44,10 +44,6 @@ class Deactivate(NamedTuple):
     i: int
 
 
-def _with(values: tuple, index: int, value) -> tuple:
-    return values[:index] + (value,) + values[index + 1:]
-
-
 class EWD840(Model):
     name = "ewd840"
     summary = "termination detection on a ring (EWD 840)"
@@ -103,3 +99,7 @@ class EWD840(Model):
     @eventually("All Inactive")
     def all_inactive(self, s: State):
         return not any(s.active)
+
+
+def _with(values: tuple, index: int, value) -> tuple:
+    return values[:index] + (value,) + values[index + 1:]
