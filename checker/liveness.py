@@ -21,17 +21,10 @@ property:
   where P holds (reached by any path).
 - ``[]<>P``: the region is the states where P is false, reached by any path.
 
-Fairness (`CheckConfig.fairness`) constrains the loop. A family is an action
-name (``Deliver``), optionally with fields (``Deliver(p=0)``; ``Deliver(p=*)``
-for one constraint per value of p), or an action name with ``(*)`` for each
-of its instances apart (one constraint per distinct action: per message
-channel, say). Families joined by ``|`` are one constraint over their
-disjunction (``WF_vars(A \\/ B)``, which is neither stronger nor weaker than
-``WF_vars(A) /\\ WF_vars(B)``); ``*`` alone is every action (``WF_vars(Next)``).
-A family is *enabled* in a state where one of its steps is (the kit
-generates no step that changes nothing, so this is TLA+'s ``ENABLED
-<<A>>_v``), *taken* by a loop that contains one
-of its steps. A loop is weakly fair to a family if it takes it or the family
+Fairness (`CheckConfig.fairness`, `checker.fairness`) constrains the loop.
+A family is *enabled* in a state where one of its steps leaves the state
+(TLA+'s ``ENABLED <<A>>_v``), *taken* by a loop that contains one of its
+steps. A loop is weakly fair to a family if it takes it or the family
 is disabled in some state of the loop; strongly fair if it takes it or the
 family is disabled in every state of the loop. Stuttering for ever in a
 state is fair when no fair family is enabled there.
@@ -60,16 +53,16 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import re
 import time
 from array import array
 from collections import deque
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator
 
 from checker.errors import CheckerError
 from checker.explore import _peak_memory
+from checker.fairness import Fairness
 from checker.fingerprints import Fingerprints
-from checker.model import Model, action_args, action_name, has_bounds
+from checker.model import Model, has_bounds
 from checker.properties import Property
 from checker.result import CheckConfig, Finding, Result, Stats
 from checker.traces import replay
@@ -79,7 +72,6 @@ from checker.traces import replay
 #: constraint, or no step and the model names the bound that ran out.
 GOES_ON, ENDS, AT_DEPTH, ALL_OUTSIDE, NAMED = 0, 1, 2, 3, 4
 AT_BOUND = (AT_DEPTH, ALL_OUTSIDE, NAMED)
-FAMILY = re.compile(r"^([A-Za-z_]\w*)(?:\((\*|[^()]*)\))?$")
 
 
 def check(model: Model, config: CheckConfig, reporter: Any = None,
@@ -151,185 +143,6 @@ def _merge(result: Result | None, graph: "Graph", temporal: tuple[Property, ...]
     return dataclasses.replace(
         result, verdict=verdict, stats=stats, properties=result.properties + temporal,
         violations=every, witnesses=result.witnesses + tuple(witnesses))
-
-
-# -- fairness ------------------------------------------------------------------------
-
-
-def _args_as_written(action: Any) -> dict[str, tuple[str, ...]]:
-    """Each field of `action` as a fairness family may give it: as the
-    step prints it (``Timeout(i=s1)``) or as its value (``i=0``)."""
-    printed: dict[str, str] = {}
-    text = str(action)
-    if text.endswith(")") and "(" in text:
-        depth, start, inside = 0, 0, text[text.index("(") + 1:-1]
-        for position, char in enumerate(inside + ","):
-            depth += (char in "([{") - (char in ")]}")
-            if char == "," and depth == 0:
-                name, _, value = inside[start:position].strip().partition("=")
-                printed[name] = value
-                start = position + 1
-    return {k: (str(v), printed.get(k, str(v))) for k, v in action_args(action).items()}
-
-
-class Member(NamedTuple):
-    """One action family of a fairness condition (a condition over several,
-    ``A | B``, is over their disjunction, as ``WF_vars(A \\/ B)``)."""
-
-    name: str                   # an action's name; "*": every action (Next)
-    wanted: dict[str, str]      # fields given a value (``Timeout(i=s1)``)
-    starred: tuple[str, ...]    # fields given ``*``: a condition per value apart
-    each: bool                  # ``(*)``: a condition per instance apart
-
-    def __str__(self) -> str:
-        fields = [f"{k}={v}" for k, v in self.wanted.items()] + [f"{k}=*" for k in self.starred]
-        inside = "*" if self.each else ", ".join(fields)
-        return f"{self.name}({inside})" if inside else self.name
-
-
-def parse_family(model: type[Model] | Model, family: str) -> tuple[Member, ...]:
-    """The members of fairness family `family` of `model`: ``*`` (every
-    action), or action families joined by ``|``, each an action name,
-    optionally with fields (``Deliver(p=0)``, ``Deliver(p=*)`` for each
-    value of p apart) or ``(*)`` for each instance apart. ValueError says
-    what is wrong."""
-    names = {kind.__name__: kind for kind in model.actions}
-    text = family.replace(" ", "")
-    if text == "*":
-        return (Member("*", {}, (), False),)
-    members = []
-    for part in text.split("|"):
-        if not part:
-            raise ValueError(f"{family!r} has an empty family; join action families with "
-                             "| (A | B), or give * alone for every action")
-        match = FAMILY.match(part)
-        if match is None or (names and match.group(1) not in names):
-            raise ValueError(
-                f"{family!r} is not an action family of model {model.name!r}; give an action "
-                f"name ({', '.join(sorted(names))}), optionally with fields, e.g. "
-                "Name(node=0) or Name(node=*) for each node apart, or Name(*) for each "
-                "instance apart; join families with | for one condition over them all, "
-                "or give * for every action")
-        kind, fields = names.get(match.group(1)), match.group(2)
-        known = getattr(kind, "_fields", None)
-        wanted: dict[str, str] = {}
-        starred: list[str] = []
-        for field in (fields or "").split(",") if fields != "*" else ():
-            if not field:
-                continue
-            name, given, value = field.partition("=")
-            if not given or (known is not None and name not in known):
-                raise ValueError(f"{family!r}: {match.group(1)} has no field {name!r}; its "
-                                 f"fields: {', '.join(known or ()) or 'none'} (as field=value)")
-            if not value:
-                raise ValueError(f"{family!r} gives no value for the field {name!r}; give "
-                                 "field=value, or field=* for each value apart")
-            if name in wanted or name in starred:
-                raise ValueError(f"{family!r} gives the field {name!r} twice; give each "
-                                 "field once")
-            if value == "*":
-                starred.append(name)
-            else:
-                wanted[name] = value
-        members.append(Member(match.group(1), wanted, tuple(starred), fields == "*"))
-    if len(members) > 1:
-        if any(m.each for m in members):
-            raise ValueError(f"{family!r}: (*) takes each instance of one action apart, "
-                             "which a condition over several cannot; give the fields that "
-                             "tell instances apart as field=* in each (Name(node=*))")
-        if len({frozenset(m.starred) for m in members}) > 1:
-            raise ValueError(f"{family!r}: give the same fields as field=* in every family "
-                             "joined by |, so that each value has one condition")
-    return tuple(members)
-
-
-class Fairness:
-    """The fairness conditions as bits: `mask(action)` is the set of
-    conditions a step of `action` takes; weak and strong bits apart. A
-    condition is the spec's family, or one of its instances: per distinct
-    action for ``(*)``, per value of the fields given ``*``."""
-
-    def __init__(self, model: Model, assumed: tuple[tuple[str, str], ...]):
-        self.conditions: list[tuple[str, tuple[Member, ...]]] = []
-        renumbered = getattr(model, "renumbered_actions", {})
-        for strength, family in assumed:
-            try:
-                members = parse_family(model, family)
-            except ValueError as problem:
-                raise CheckerError(f"fairness: {problem}") from None
-            for member in members:
-                if member.each and member.name in renumbered:
-                    # an instance of a quotient's action is not one action of the model
-                    raise CheckerError(
-                        f"fairness: {family!r}: {renumbered[member.name]}, so one "
-                        f"{member.name} of the graph is not one of the model's; give "
-                        f"{member.name} without (*)")
-            self.conditions.append((strength, members))
-        self.weak = 0
-        self.strong = 0
-        self.bits: dict[Any, int] = {}  # a condition (family, or family and instance)
-        self.labels: list[str] = []
-        self._masks: dict[Any, int] = {}
-        self.matched: set[tuple[int, int]] = set()  # members with values some step has
-        self.examples: dict[tuple[int, int], str] = {}  # a step of each member's action
-
-    def refuse_unmatched(self) -> None:
-        """Once every step was seen: a family with values that no step has
-        is a misspelt value (``Timeout(i=s9)``), which would leave its steps
-        unfair and report a lasso the spec meant to exclude."""
-        for index, (_, members) in enumerate(self.conditions):
-            for place, member in enumerate(members):
-                if member.wanted and (index, place) not in self.matched:
-                    example = self.examples.get((index, place))
-                    raise CheckerError(
-                        f"fairness: {member} is no step of the reachable states; "
-                        "give values as the steps print them"
-                        f"{f' ({example})' if example else ''}, or the action name alone")
-
-    def mask(self, action: Any) -> int:
-        # keyed by type too: actions are tuples, and Work() == Idle() == ()
-        known = self._masks.get((type(action), action))
-        if known is not None:
-            return known
-        mask = 0
-        name, args = action_name(action), None
-        for index, (strength, members) in enumerate(self.conditions):
-            for place, member in enumerate(members):
-                if member.name not in (name, "*"):
-                    continue
-                self.examples.setdefault((index, place), str(action))
-                if member.each:
-                    key, label = (index, type(action), action), f"{action}"
-                else:
-                    args = args if args is not None else _args_as_written(action)
-                    if any(v not in args.get(k, ()) for k, v in member.wanted.items()) \
-                            or any(k not in args for k in member.starred):
-                        continue
-                    self.matched.add((index, place))
-                    values = tuple(args[k][1] for k in member.starred)
-                    key = (index, values) if values else index
-                    label = " | ".join(_instance(m, dict(zip(m.starred, values)))
-                                       for m in members)
-                bit = self.bits.get(key)
-                if bit is None:
-                    bit = self.bits[key] = 1 << len(self.bits)
-                    self.labels.append(f"{strength} fairness to {label}")
-                    if strength == "weak":
-                        self.weak |= bit
-                    else:
-                        self.strong |= bit
-                mask |= bit  # (once, however many of its members a step is of)
-        self._masks[type(action), action] = mask
-        return mask
-
-
-def _instance(member: Member, values: dict[str, str]) -> str:
-    """`member` as a label, its starred fields given `values`."""
-    if member.name == "*":
-        return "every action (*)"
-    fields = [f"{k}={v}" for k, v in member.wanted.items()] + [
-        f"{k}={values[k]}" for k in member.starred]
-    return f"{member.name}({', '.join(fields)})" if fields else member.name
 
 
 # -- the graph -------------------------------------------------------------------------

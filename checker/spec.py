@@ -464,7 +464,7 @@ def _fairness(given: Mapping[str, list[str]], model_class: type[Model]
               ) -> tuple[tuple[str, str], ...]:
     """The spec's fairness as (strength, family) pairs, each family naming
     actions of the model (`checker.liveness.parse_family`)."""
-    from checker.liveness import parse_family
+    from checker.fairness import parse_family
 
     names = [kind.__name__ for kind in model_class.actions]
     pairs = []

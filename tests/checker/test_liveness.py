@@ -9,7 +9,7 @@ import pytest
 
 import checker
 from checker import Model, Param, invariant
-from checker.liveness import Fairness
+from checker.fairness import Fairness
 from checker.result import CheckConfig
 from tests.spec_runs import checked_spec, view
 
