@@ -449,7 +449,10 @@ class _Search:
     def _steps_of(self, chunk: list[Any], first: int, found: dict[str, _Found]) -> "_Batch":
         """The successors of `chunk`, generated and checked (`_generate`)."""
         watched = chunk[:max(0, MUTATION_CHECKS - first)]
-        hashes = list(map(hash, watched))
+        try:
+            hashes = list(map(hash, watched))
+        except TypeError as error:  # a dict or a list: mutable, so no state
+            raise _unusable(self.model, error) from None
         try:
             step_lists = [steps if type(steps) is list else list(steps)
                           for steps in map(self.model.successors, chunk)]
@@ -605,10 +608,7 @@ class _Search:
             # it sent to their owners too: `partitioned`.)
             fresh = self.store.add_new(fingerprints, record=False)
         except TypeError as error:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: a state is not hashable or cannot be "
-                f"fingerprinted ({error}); build states from tuples, frozensets, named "
-                "tuples and frozen dataclasses of ints, strings, bools and None") from None
+            raise _unusable(self.model, error) from None
         every = (fingerprints, parents)  # each step's, for `_cut_off`
         if len(fresh) < len(fingerprints):
             next_states = list(map(next_states.__getitem__, fresh))
@@ -931,6 +931,13 @@ def _first(found: dict[str, _Found], name: str, order: tuple[int, int],
            location: tuple[int, int], state: Any, reason: str | None) -> None:
     if name not in found or order < found[name].order:
         found[name] = _Found(order, location, state, reason)
+
+
+def _unusable(model: Model, error: TypeError) -> ModelDefinitionError:
+    return ModelDefinitionError(
+        f"model {model.name!r}: a state is not hashable or cannot be fingerprinted "
+        f"({error}); build states from tuples, frozensets, named tuples and frozen "
+        "dataclasses of ints, strings, bools and None")
 
 
 def _stopped(model: Model, call: str) -> ModelDefinitionError:

@@ -171,8 +171,8 @@ class Fingerprints:
             return self._dataclass
         if issubclass(kind, enum.Enum):
             return _enum_member
-        if issubclass(kind, Mapping):
-            return self._mapping
+        if issubclass(kind, Mapping) and kind.__hash__ is not None:
+            return self._mapping  # an immutable mapping; a dict is refused
         raise TypeError(f"a state holds a {kind.__qualname__}, which has no "
                         "canonical encoding to fingerprint")
 

@@ -64,7 +64,7 @@ from checker.fairness import Fairness
 from checker.fingerprints import Fingerprints
 from checker.model import Model, has_bounds
 from checker.properties import Property
-from checker.result import CheckConfig, Finding, Result, Stats
+from checker.result import CheckConfig, Finding, Result
 from checker.traces import replay
 
 #: How a run ends at a state, if it does: it goes on, it ends (no step), or
@@ -90,10 +90,13 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
             "remove symmetry: from the spec (or pass --no-symmetry)")
     safety = tuple(p.name for p in selected if not p.temporal)
     fairness = Fairness(model, config.fairness)
+    # The safety run comes first even with no safety property: it checks
+    # deadlock and the model's contract (hashable states, no exceptions),
+    # and says whether the depth bound left states unexplored.
     result = check_safety(model, dataclasses.replace(config, properties=safety),
-                          reporter, owners=owners) if safety else None
-    if result is not None and (result.stopped_by is not None or (
-            result.violations and not config.keep_going)):
+                          reporter, owners=owners)
+    if result.stopped_by not in (None, "max_depth") or (not config.keep_going and any(
+            finding.trace is not None for finding in result.violations)):
         # The graph is not complete or the run stopped at a violation: the
         # temporal properties are not settled (Result.outcomes says so).
         return dataclasses.replace(result, properties=result.properties + temporal)
@@ -111,8 +114,13 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
     return _merge(result, graph, temporal, findings, seconds, config)
 
 
-def _merge(result: Result | None, graph: "Graph", temporal: tuple[Property, ...],
+def _merge(result: Result, graph: "Graph", temporal: tuple[Property, ...],
            findings: list[Finding | None], seconds: float, config: CheckConfig) -> Result:
+    if result.stopped_by is not None:
+        # The depth bound left states unexplored: a lasso within it is one,
+        # but finding none proves nothing (a loop may lie beyond the bound),
+        # so "every fair behaviour ..." is no answer and nothing holds.
+        findings = [f if f is None or f.trace is not None else None for f in findings]
     # A witness found only at a bound settles nothing, as a violation there
     # does: it stays with the violations, whose bound makes it "not settled".
     witnessed = [f is not None and f.property.witness and f.trace is not None
@@ -121,18 +129,11 @@ def _merge(result: Result | None, graph: "Graph", temporal: tuple[Property, ...]
     witnesses = [f for f, w in zip(findings, witnessed) if w]
     graph_stats = dict(liveness_seconds=seconds, graph_states=graph.size,
                        graph_edges=len(graph.targets), graph_bytes=graph.nbytes)
-    if result is None:
-        stats = Stats(distinct_states=graph.size, generated_states=graph.generated,
-                      depth=graph.depth, seconds=seconds, peak_memory_bytes=_peak_memory(),
-                      store_bytes=graph.nbytes, actions={}, collision_probability=0.0,
-                      fp_seed=config.fp_seed, exact=config.exact, **graph_stats)
-        result = Result(verdict="holds", stats=stats, properties=())
-    else:
-        # the whole run's time and memory: the safety part and this one
-        stats = dataclasses.replace(
-            result.stats, seconds=result.stats.seconds + seconds,
-            peak_memory_bytes=max(result.stats.peak_memory_bytes, _peak_memory()),
-            **graph_stats)
+    # the whole run's time and memory: the safety part and this one
+    stats = dataclasses.replace(
+        result.stats, seconds=result.stats.seconds + seconds,
+        peak_memory_bytes=max(result.stats.peak_memory_bytes, _peak_memory()),
+        **graph_stats)
     every = result.violations + tuple(violations)
     if any(f.bound is None for f in every):
         verdict = "violated"
@@ -171,14 +172,12 @@ class Graph:
         self.initial_ordinals: dict[int, int] = {}
         predicates = [getattr(model, p.name) for p in properties]
         self.values: list[bytearray] = [bytearray() for _ in properties]
-        self.generated = 0
         self.depth = 0
         bounded = has_bounds(model)
         limit = config.max_depth
         quotient = model.quotient
         frontier: list[Any] = []
         for ordinal, state in enumerate(model.initial_states()):
-            self.generated += 1  # as the safety run (and TLC) count them
             if bounded and not model.within_bounds(state):
                 continue  # as in the safety run: neither counted nor explored
             key = fingerprint(state)
@@ -241,7 +240,6 @@ class Graph:
         fairness (WF_vars(A) and SF_vars(A) ask for <<A>>_vars, a step that
         changes something) and no link (a behaviour may stutter in any
         state); in a quotient it may stand for a real step."""
-        self.generated += len(steps)
         moving = []
         for ordinal, step in enumerate(steps):
             if quotient or step[1] != state:

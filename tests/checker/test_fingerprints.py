@@ -16,6 +16,7 @@ import pickle
 import random
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,7 +28,7 @@ from checker.fingerprints import ExactStore, Fingerprints, FingerprintStore
 from checker.spec import load_spec
 from models import REGISTRY
 from tests.spec_runs import checked_spec, outcome
-from tests.toys import DieHard, Lookalikes, Tick, Unhashable
+from tests.toys import DieHard, Fill, Lookalikes, Tick, Unhashable
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 2**61 - 1  # Python hashes ints modulo this prime
@@ -160,6 +161,50 @@ def test_a_dataclass_compared_by_identity_has_no_canonical_encoding():
 
     with pytest.raises(TypeError, match="a state holds a .*Token, which has no canonical"):
         Fingerprints()((Token(1),))
+
+
+class Frozen(Mapping):
+    """An immutable, hashable mapping (as a library's frozendict would be)."""
+
+    def __init__(self, items):
+        self._items = dict(items)
+
+    def __getitem__(self, key):
+        return self._items[key]
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+    def __hash__(self):
+        return hash(frozenset(self._items.items()))
+
+
+def test_an_immutable_mapping_is_fingerprinted_by_its_items_in_any_order():
+    assert Fingerprints()(Frozen([("a", 1), ("b", 2)])) == \
+        Fingerprints()(Frozen([("b", 2), ("a", 1)]))
+    assert Fingerprints()(Frozen([("a", 1)])) != Fingerprints()(Frozen([("a", 2)]))
+
+
+@pytest.mark.parametrize("depth", [0, 300])
+def test_a_dict_in_a_state_is_a_definition_error_however_deep(depth):
+    # A dict is mutable: refused, not encoded, at the first level (where
+    # states are hashed to see that successors() leaves them alone) or
+    # past it (where they are not)
+    class Dicts(DieHard):
+        def initial_states(self):
+            return [0]
+
+        def successors(self, state):
+            if isinstance(state, int):
+                yield Fill(0), state + 1 if state < depth else {"jug": state}
+
+    with pytest.raises(ModelDefinitionError, match=r"model 'die-hard': a state is not hashable "
+                       r"or cannot be fingerprinted \((a state holds a dict, which has no "
+                       r"canonical encoding|unhashable type: 'dict')"):
+        check(Dicts(), CheckConfig(properties=()))
 
 
 def test_an_unhashable_state_is_a_definition_error_in_exact_mode_too():

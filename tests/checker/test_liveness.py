@@ -248,6 +248,69 @@ def test_a_witness_property_returns_its_lasso_as_a_witness():
     assert result.violation("never_done").reason == "every fair behaviour reaches Never Done"
 
 
+def test_temporal_properties_alone_still_get_the_deadlock_check():
+    # As TLC checks deadlock in a run of PROPERTY alone: Finish ends in 3,
+    # where nothing is enabled; the temporal property is then not settled
+    fair = (("weak", "Work"), ("strong", "Finish"))
+    result = checker.check(Chores(), CheckConfig(properties=("done",), fairness=fair,
+                                                 deadlock=True))
+    assert result.verdict == "violated"
+    assert [str(a) for a in result.violation("deadlock").trace.actions] == [
+        "Work()", "Work()", "Finish()"]
+    assert [o.outcome for o in result.outcomes()] == ["violated", "not settled"]
+
+
+class Lap(NamedTuple):
+    pass
+
+
+class Runway(Model):
+    """0 -> 1 -> ... -> 5, then 5 -> 4 -> 5 for ever: P (at most 3) holds
+    on the runway, never in the loop."""
+
+    name = "runway"
+    actions = (Lap,)
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, state):
+        return [(Lap(), state + 1 if state < 5 else 4)]
+
+    @checker.always_eventually("Low Again")
+    def low_again(self, state):
+        return state <= 3
+
+    @checker.reachable("Ten")
+    def ten(self, state):
+        return state == 10
+
+
+@pytest.mark.parametrize("max_depth, outcome", [
+    (None, "violated"), (10, "violated"),
+    # the loop lies beyond the bound: finding no lasso within it proves nothing
+    (3, "not settled")])
+def test_a_depth_bound_that_leaves_states_unexplored_settles_no_temporal_property(
+        max_depth, outcome):
+    result = checker.check(Runway(), CheckConfig(properties=("low_again",), max_depth=max_depth,
+                                                 fairness=(("weak", "Lap"),)))
+    [found] = result.outcomes()
+    assert found.outcome == outcome
+    assert result.verdict == ("violated" if outcome == "violated" else "incomplete")
+    if outcome == "violated":
+        assert _lasso(found.finding)[1:] == (4, 2)
+
+
+def test_a_reachable_property_never_reached_leaves_the_temporal_ones_checked():
+    # The run was complete; its only violation has no trace, so the
+    # temporal property is checked (it was once reported holding unchecked)
+    result = checker.check(Runway(), CheckConfig(properties=("ten", "low_again"),
+                                                 fairness=(("weak", "Lap"),)))
+    assert [(o.property.name, o.outcome) for o in result.outcomes()] == [
+        ("ten", "violated"), ("low_again", "violated")]
+    assert _lasso(result.violation("low_again"))[1:] == (4, 2)
+
+
 class Climbing(Climb):
     @checker.eventually("Past The Top")
     def past_the_top(self, state):

@@ -33,7 +33,10 @@ is not a place a behaviour stays. A lasso that exists only by the bounds
 bounds are not counted as enabling) settles nothing: "not settled", where
 the same search with "enabled" meaning "has a step within the bounds" and
 stuttering allowed at every bound stop finds a lasso and the strict search
-finds none. Every counterexample and witness cmc reports is replayed on the
+finds none. Where the depth bound leaves a state unexplored, finding no
+lasso settles nothing either (a loop may lie beyond the bound): such a
+property is "not settled", never "holds" (or, for a witness, "violated").
+Every counterexample and witness cmc reports is replayed on the
 model and checked against all of this, and its stem against the shortest
 one the oracle finds (README: "the counterexample is the one with the
 shortest stem").
@@ -206,6 +209,10 @@ class Oracle:
                     self.depth[there] = self.depth[here] + 1
                     queue.append(there)
         self.expanded = {s for s, d in self.depth.items() if limit is None or d < limit}
+        # the depth bound left a state unexplored: finding no lasso proves nothing
+        self.cut = limit is not None and any(
+            t not in graph.outside and t not in self.depth
+            for s, d in self.depth.items() if d == limit for _, t in graph.edges[s])
         # a link to the same node is a stuttering step: no step of its
         # action for fairness (<<A>>_vars) and no link
         self.moves = [[(a, t) for a, t in edges if t != s] for s, edges in enumerate(graph.edges)]
@@ -323,7 +330,7 @@ class Oracle:
     def outcome(self, name: str) -> str:
         if self.shortest_stem(name, relaxed=False) is not None:
             return "witnessed" if name in WITNESS else "violated"
-        if self.shortest_stem(name, relaxed=True) is not None:
+        if self.shortest_stem(name, relaxed=True) is not None or self.cut:
             return "not settled"
         return "violated" if name in WITNESS else "holds"
 
@@ -384,7 +391,8 @@ def assert_agrees(case: Case) -> None:
     expected = {name: oracle.outcome(name) for name in case.properties}
     assert {name: o.outcome for name, o in outcomes.items()} == expected
     assert result.verdict == ("violated" if "violated" in expected.values() else
-                              "incomplete" if "not settled" in expected.values() else "holds")
+                              "incomplete" if "not settled" in expected.values() or oracle.cut
+                              else "holds")
     assert result.stats.graph_states == len(oracle.depth)
     for name, outcome in outcomes.items():
         finding = outcome.finding

@@ -187,6 +187,18 @@ def test_ewd840_s_liveness_under_other_fairness_is_tlc_s_verdict(tmp_path, fairn
     assert result.verdict == verdict
 
 
+def test_ewd840_deadlocks_once_termination_is_detected_as_tlc_reports(tmp_path):
+    # TLC 2.15, PROPERTY Liveness without -deadlock: "Deadlock reached" after
+    # InitiateProbe and two PassToken steps (N = 3)
+    spec = tmp_path / "ewd840.yaml"
+    spec.write_text(f"model: {(USER / 'ewd840.py').as_posix()}:EWD840\n"
+                    "properties: [liveness]\nfairness: {weak: ['InitiateProbe | PassToken']}\n")
+    loaded = load_spec(spec, REGISTRY)
+    result = check(loaded.build(), loaded.config())
+    assert [str(a) for a in result.violation("deadlock").trace.actions] == [
+        "InitiateProbe()", "PassToken(i=2)", "PassToken(i=1)"]
+
+
 def test_ewd840_s_mutant_is_caught_in_tlc_s_shortest_counterexample(tmp_path):
     # TLC 2.15 with PassToken's guard made TRUE: InitiateProbe, then two
     # PassToken steps past an active white node (N = 3)
