@@ -104,7 +104,9 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        graph = Graph(model, config, fairness, temporal)
+        # a depth bound that left nothing unexplored bounds nothing here either
+        graph = Graph(model, config if result.stopped_by else dataclasses.replace(
+            config, max_depth=None), fairness, temporal)
         fairness.refuse_unmatched()
         findings = [Lassos(graph, prop).find() for prop in temporal]
     finally:

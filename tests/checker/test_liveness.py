@@ -288,6 +288,8 @@ class Runway(Model):
 
 @pytest.mark.parametrize("max_depth, outcome", [
     (None, "violated"), (10, "violated"),
+    # every state lies within the bound (5 steps 4 again): it bounds nothing
+    (5, "violated"),
     # the loop lies beyond the bound: finding no lasso within it proves nothing
     (3, "not settled")])
 def test_a_depth_bound_that_leaves_states_unexplored_settles_no_temporal_property(

@@ -208,11 +208,14 @@ class Oracle:
                 if there not in graph.outside and there not in self.depth:
                     self.depth[there] = self.depth[here] + 1
                     queue.append(there)
-        self.expanded = {s for s, d in self.depth.items() if limit is None or d < limit}
-        # the depth bound left a state unexplored: finding no lasso proves nothing
+        # the depth bound left a state unexplored: finding no lasso proves
+        # nothing; one that left none bounds nothing
         self.cut = limit is not None and any(
             t not in graph.outside and t not in self.depth
             for s, d in self.depth.items() if d == limit for _, t in graph.edges[s])
+        if not self.cut:
+            limit = None
+        self.expanded = {s for s, d in self.depth.items() if limit is None or d < limit}
         # a link to the same node is a stuttering step: no step of its
         # action for fairness (<<A>>_vars) and no link
         self.moves = [[(a, t) for a, t in edges if t != s] for s, edges in enumerate(graph.edges)]
