@@ -6,7 +6,9 @@ written with the kit over a lossy bag (its counts are checked against brute
 force, orbits, and TLC's as well as pinned), and tests/models/user/ewd840.py,
 termination detection on a ring as a plain `checker.Model` (TLC's counts
 and liveness verdicts), and tests/models/user/peterson.py, Peterson's
-algorithm as PlusCal writes it (TLC's verdicts under its fairness forms).
+algorithm as PlusCal writes it (TLC's verdicts under its fairness forms),
+and tests/models/user/simple_allocator.py, SimpleAllocator.tla (fairness to
+particular steps, strong fairness: TLC's counts and verdicts).
 """
 
 from __future__ import annotations
@@ -142,12 +144,17 @@ def test_a_users_mutant_is_an_override_and_is_caught():
 EWD840 = USER / "ewd840.yaml"
 
 
-def _ewd840(tmp_path, lines: str):
-    spec = tmp_path / "ewd840.yaml"
-    spec.write_text(f"model: {(USER / 'ewd840.py').as_posix()}:EWD840\n"
-                    f"deadlock: false\n{lines}")
+def _checked(tmp_path, model: str, lines: str):
+    """The result of a spec of `lines` for `model` (``file.py:Class``, a file
+    of tests/models/user)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"model: {(USER / model).as_posix()}\n{lines}")
     loaded = load_spec(spec, REGISTRY)
     return check(loaded.build(), loaded.config())
+
+
+def _ewd840(tmp_path, lines: str):
+    return _checked(tmp_path, "ewd840.py:EWD840", f"deadlock: false\n{lines}")
 
 
 @pytest.mark.parametrize("nodes, states, depth", [
@@ -190,11 +197,8 @@ def test_ewd840_s_liveness_under_other_fairness_is_tlc_s_verdict(tmp_path, fairn
 def test_ewd840_deadlocks_once_termination_is_detected_as_tlc_reports(tmp_path):
     # TLC 2.15, PROPERTY Liveness without -deadlock: "Deadlock reached" after
     # InitiateProbe and two PassToken steps (N = 3)
-    spec = tmp_path / "ewd840.yaml"
-    spec.write_text(f"model: {(USER / 'ewd840.py').as_posix()}:EWD840\n"
-                    "properties: [liveness]\nfairness: {weak: ['InitiateProbe | PassToken']}\n")
-    loaded = load_spec(spec, REGISTRY)
-    result = check(loaded.build(), loaded.config())
+    result = _checked(tmp_path, "ewd840.py:EWD840", "properties: [liveness]\n"
+                      "fairness: {weak: ['InitiateProbe | PassToken']}\n")
     assert [str(a) for a in result.violation("deadlock").trace.actions] == [
         "InitiateProbe()", "PassToken(i=2)", "PassToken(i=1)"]
 
@@ -217,10 +221,7 @@ EACH_LABEL = ", ".join(f"'{label}(*)'" for label in ("A0", "A1", "A2", "A3a", "A
 
 
 def _peterson(tmp_path, lines: str):
-    spec = tmp_path / "peterson.yaml"
-    spec.write_text(f"model: {(USER / 'peterson.py').as_posix()}:Peterson\n{lines}")
-    loaded = load_spec(spec, REGISTRY)
-    return check(loaded.build(), loaded.config())
+    return _checked(tmp_path, "peterson.py:Peterson", lines)
 
 
 @pytest.mark.parametrize("fairness, verdict", [
@@ -248,6 +249,65 @@ def test_peterson_s_mutant_breaks_mutual_exclusion_in_tlc_s_trace(tmp_path):
         "A0(p=0)", "A1(p=0)", "A2(p=0)", "A3a(p=0)", "A0(p=1)", "A1(p=1)", "A2(p=1)",
         "A3a(p=1)", "A3b(p=1)"]
     assert trace.final.pc == ("cs", "cs")
+
+
+# -- SimpleAllocator: fairness to particular steps, strong fairness --------------------------
+
+
+def _allocator(tmp_path, lines: str):
+    return _checked(tmp_path, "simple_allocator.py:SimpleAllocator", lines)
+
+
+@pytest.mark.parametrize("clients, resources, states, generated, depth", [
+    (2, 2, 64, 199, 4), (2, 3, 512, 2_331, 4), (3, 2, 400, 1_633, 5)])
+def test_simple_allocator_has_tlc_s_counts(tmp_path, clients, resources, states, generated,
+                                           depth):
+    # TLC 2.15 on SimpleAllocator.tla (tlaplus/Examples, allocator), invariant
+    # ResourceMutex: these distinct and generated states (its depth is one more)
+    result = _allocator(tmp_path, f"params: {{clients: {clients}, resources: {resources}}}\n"
+                                  "properties: [resource_mutex]\n")
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.generated_states,
+            result.stats.depth) == (states, generated, depth)
+
+
+ALLOCATOR_FAIRNESS = {
+    # SimpleAllocator: \A c : WF_vars(Return(c, alloc[c])) /\ \A c : SF_vars(\E S : Allocate(c, S))
+    "SimpleAllocator": "{weak: ['Return(c=*, whole=True)'], strong: ['Allocate(c=*)']}",
+    # SimpleAllocator2: WF_vars(unsat[c] = {} /\ Return(c, alloc[c])) instead
+    "SimpleAllocator2": "{weak: ['Return(c=*, whole=True, satisfied=True)'], "
+                        "strong: ['Allocate(c=*)']}",
+    # (ours) weak fairness to allocation instead of strong
+    "weak allocation": "{weak: ['Return(c=*, whole=True)', 'Allocate(c=*)']}",
+}
+
+
+@pytest.mark.parametrize("fairness, properties, verdict", [
+    # TLC 2.15, 2 clients and 2 resources, PROPERTY ClientsWillReturn,
+    # ClientsWillObtain, InfOftenSatisfied (the spec's THEOREMs and the
+    # two it says do not hold)
+    ("SimpleAllocator", "[returns_0, returns_1]", "holds"),
+    ("SimpleAllocator", "[obtains_0_0, obtains_0_1, obtains_1_0, obtains_1_1]", "holds"),
+    ("SimpleAllocator", "[satisfied_0, satisfied_1]", "holds"),
+    ("SimpleAllocator2", "[returns_0, returns_1]", "holds"),
+    ("SimpleAllocator2", "[obtains_0_0, obtains_0_1, obtains_1_0, obtains_1_1]", "violated"),
+    ("SimpleAllocator2", "[satisfied_0, satisfied_1]", "violated"),
+    ("weak allocation", "[returns_0, returns_1]", "holds"),
+    ("weak allocation", "[obtains_0_0, obtains_0_1, obtains_1_0, obtains_1_1]", "violated"),
+    ("weak allocation", "[satisfied_0, satisfied_1]", "violated"),
+])
+def test_simple_allocator_s_liveness_is_tlc_s_verdict(tmp_path, fairness, properties, verdict):
+    result = _allocator(tmp_path, f"properties: {properties}\n"
+                                  f"fairness: {ALLOCATOR_FAIRNESS[fairness]}\n")
+    assert result.verdict == verdict
+
+
+def test_simple_allocator_s_mutant_gives_tlc_s_counterexample(tmp_path):
+    # TLC 2.15 with `available == Resources`: these four steps
+    result = _allocator(tmp_path, "mutant: double_allocation\nproperties: [resource_mutex]\n")
+    assert [str(a) for a in result.violation("resource_mutex").trace.actions] == [
+        "Request(c=0, S=frozenset({0}))", "Allocate(c=0, S=frozenset({0}))",
+        "Request(c=1, S=frozenset({0}))", "Allocate(c=1, S=frozenset({0}))"]
 
 
 # -- mistakes: one line naming the spec file, the field and the fix ------------------------
