@@ -53,16 +53,18 @@ def folder(tmp_path_factory) -> Path:
     return folder
 
 
-def test_the_tutorial_writes_a_model_and_four_specs():
+def test_the_tutorial_writes_a_model_and_six_specs():
     files, commands = blocks()
-    assert sorted(files) == ["bad.yaml", "lock-mutant.yaml", "lock-symmetry.yaml",
-                             "lock.yaml", "lock_service.py"]
+    assert sorted(files) == ["bad.yaml", "lock-fair.yaml", "lock-mutant.yaml",
+                             "lock-starvation.yaml", "lock-symmetry.yaml", "lock.yaml",
+                             "lock_service.py"]
     assert [command for command, _, _ in commands] == [
         "cmc check lock.yaml", "cmc check bad.yaml", "cmc check lock-mutant.yaml",
-        "cmc check lock-symmetry.yaml"]
+        "cmc check lock-symmetry.yaml", "cmc check lock-starvation.yaml",
+        "cmc check lock-fair.yaml"]
 
 
-@pytest.mark.parametrize("index", range(4))
+@pytest.mark.parametrize("index", range(6))
 def test_each_command_prints_what_the_tutorial_quotes(folder, index):
     command, quoted, code = blocks()[1][index]
     argv = [sys.executable, "-m", "checker"] + shlex.split(command)[1:]
