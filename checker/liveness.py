@@ -113,11 +113,11 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
         if collecting:
             gc.enable()
     seconds = time.monotonic() - started
-    return _merge(result, graph, temporal, findings, seconds, config)
+    return _merge(result, graph, temporal, findings, seconds)
 
 
 def _merge(result: Result, graph: "Graph", temporal: tuple[Property, ...],
-           findings: list[Finding | None], seconds: float, config: CheckConfig) -> Result:
+           findings: list[Finding | None], seconds: float) -> Result:
     if result.stopped_by is not None:
         # The depth bound left states unexplored: a lasso within it is one,
         # but finding none proves nothing (a loop may lie beyond the bound),
