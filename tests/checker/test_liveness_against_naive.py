@@ -36,6 +36,9 @@ stuttering allowed at every bound stop finds a lasso and the strict search
 finds none. Where the depth bound leaves a state unexplored, finding no
 lasso settles nothing either (a loop may lie beyond the bound): such a
 property is "not settled", never "holds" (or, for a witness, "violated").
+With the deadlock check, the safety run that comes first reports the
+nearest state with no step (and no bound the model names) and leaves
+every temporal property not settled.
 Every counterexample and witness cmc reports is replayed on the
 model and checked against all of this, and its stem against the shortest
 one the oracle finds (README: "the counterexample is the one with the
@@ -133,10 +136,11 @@ class Case(NamedTuple):
     properties: tuple[str, ...]
     fairness: tuple[tuple[str, str], ...]
     max_depth: int | None
+    deadlock: bool = False
 
     def config(self) -> CheckConfig:
         return CheckConfig(properties=self.properties, fairness=self.fairness,
-                           max_depth=self.max_depth)
+                           max_depth=self.max_depth, deadlock=self.deadlock)
 
 
 # -- the oracle ------------------------------------------------------------------------
@@ -215,6 +219,9 @@ class Oracle:
             for s, d in self.depth.items() if d == limit for _, t in graph.edges[s])
         if not self.cut:
             limit = None
+        # with the deadlock check, the safety run before the graph stops at
+        # the nearest state with no step that no bound explains
+        self.deadlocks = [s for s in self.depth if not graph.edges[s] and s not in graph.named]
         self.expanded = {s for s, d in self.depth.items() if limit is None or d < limit}
         # a link to the same node is a stuttering step: no step of its
         # action for fairness (<<A>>_vars) and no link
@@ -385,12 +392,21 @@ def check_lasso(oracle: Oracle, name: str, finding) -> None:
 
 def assert_agrees(case: Case) -> None:
     oracle = Oracle(case)
+    if case.deadlock and oracle.deadlocks:
+        result = checker.check(case.graph, case.config())
+        trace = result.violation("deadlock").trace
+        assert trace.final in oracle.deadlocks
+        assert len(trace) == min(oracle.depth[s] for s in oracle.deadlocks)
+        assert result.verdict == "violated"
+        assert {o.outcome for o in result.outcomes()
+                if o.property.name != "deadlock"} == {"not settled"}
+        return
     if oracle.unmatched:
         with pytest.raises(CheckerError, match="is no step of the reachable states"):
             checker.check(case.graph, case.config())
         return
     result = checker.check(case.graph, case.config())
-    outcomes = {o.property.name: o for o in result.outcomes()}
+    outcomes = {o.property.name: o for o in result.outcomes() if o.property.name != "deadlock"}
     expected = {name: oracle.outcome(name) for name in case.properties}
     assert {name: o.outcome for name, o in outcomes.items()} == expected
     assert result.verdict == ("violated" if "violated" in expected.values() else
@@ -433,7 +449,9 @@ def cases(draw, max_size: int = 6) -> Case:
     strength = st.sampled_from(("weak", "strong"))
     fairness = tuple(draw(st.lists(st.tuples(strength, family), max_size=4)))
     properties = tuple(sorted(draw(st.sets(st.sampled_from(sorted(KIND)), min_size=1))))
-    return Case(Graph(edges, initial, p, q, outside, named), properties, fairness, max_depth)
+    deadlock = draw(st.sampled_from((False, False, False, True)))
+    return Case(Graph(edges, initial, p, q, outside, named), properties, fairness, max_depth,
+                deadlock)
 
 
 @settings(max_examples=int(os.environ.get("CMC_LIVENESS_EXAMPLES", 400)), deadline=None)
