@@ -99,27 +99,34 @@ def trace_graph(model: Model, trace: Trace,
     label is its step number and what that step changed (the initial state
     in full), as in the text report."""
     builder = _Builder(model, properties)
-    _add_trace(builder, trace, depth=lambda number: number)
+    nodes = _add_trace(builder, trace, depth=lambda number: number)
     graph = builder.graph
-    for number in range(1, len(trace.steps)):
-        before, after = (graph.nodes[str(n)]["state"] for n in (number - 1, number))
-        graph.nodes[str(number)]["label"] = "\n".join(
-            [f"step {number}"] + [line for change in changes(before, after)
-                                  for line in _wrap(str(change))])
-    graph.nodes["0"]["label"] = "step 0 (initial state)\n" + graph.nodes["0"]["label"]
+    for number in range(1, len(nodes)):
+        node = graph.nodes[nodes[number]]
+        if node["step"] != number:
+            continue  # a lasso's last step, back to where its loop starts
+        node["label"] = "\n".join(
+            [f"step {number}"] + [line for change in changes(
+                graph.nodes[nodes[number - 1]]["state"], node["state"])
+                for line in _wrap(str(change))])
+    graph.nodes[nodes[0]]["label"] = ("step 0 (initial state)\n"
+                                      + graph.nodes[nodes[0]]["label"])
     return graph
 
 
-def _add_trace(builder: _Builder, trace: Trace, depth: Callable[[int], int]) -> None:
-    previous = None
+def _add_trace(builder: _Builder, trace: Trace, depth: Callable[[int], int]) -> list[str]:
+    """Add the states and steps of `trace`; return each step's node. A node
+    keeps the first step that reaches it (a lasso comes back to one)."""
+    nodes: list[str] = []
     for number, step in enumerate(trace.steps):
         node, _ = builder.node(step.state, depth(number))
-        builder.graph.nodes[node]["step"] = number
-        if previous is None:
+        builder.graph.nodes[node].setdefault("step", number)
+        if not nodes:
             builder.graph.nodes[node]["initial"] = True
         else:
-            builder.edge(previous, step.action, node)
-        previous = node
+            builder.edge(nodes[-1], step.action, node)
+        nodes.append(node)
+    return nodes
 
 
 def reachable_graph(model: Model, max_nodes: int = DEFAULT_MAX_NODES,

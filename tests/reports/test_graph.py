@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import warnings
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -34,6 +35,29 @@ def test_a_trace_graph_is_its_path_with_states_and_actions(path):
                              "tm.state": "committed", "tm.prepared": ["rm1"],
                              "msgs": ["Commit", "Prepared(rm1)"]}
     assert path.edges["0", "1", 0]["args"] == {"rm": 0}
+
+
+def test_a_lasso_s_graph_closes_its_loop_on_the_state_it_comes_back_to(tmp_path):
+    # paxos-liveness-dueling: a stem of 4 steps, a loop of 10 back to step 4
+    # (once a crash: one node per step was assumed, and a lasso revisits one)
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+    from tests.spec_runs import checked_spec
+
+    loaded, _, result = checked_spec("paxos-liveness-dueling.yaml")
+    lasso = result.violation("termination").trace
+    graph = trace_graph(loaded.build(), lasso, result.properties)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (14, 14)
+    *_, (source, target, data) = graph.edges(data=True)
+    assert (source, target, graph.nodes[target]["step"]) == ("13", "4", 4)
+    assert data["label"] == str(lasso.actions[-1])
+    assert graph.nodes["4"]["label"].startswith("step 4\n")
+    spec = Path(__file__).resolve().parents[2] / "specs" / "paxos-liveness-dueling.yaml"
+    run = CliRunner().invoke(cli, ["check", str(spec), "--out", str(tmp_path), "--graph", "dot"])
+    assert run.exit_code == 0, run.output
+    dot = (tmp_path / "paxos-liveness-dueling.termination.dot").read_text()
+    assert "13 -> 4 " in dot
 
 
 @pytest.mark.parametrize("model", [DieHard(), TwoPhase(), Counter(limit=7)],
