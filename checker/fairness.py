@@ -138,6 +138,9 @@ class Fairness:
         self._masks: dict[Any, int] = {}
         self.matched: set[tuple[int, int]] = set()  # members with values some step has
         self.examples: dict[tuple[int, int], str] = {}  # a step of each member's action
+        # a model that declares no actions: its families' names are checked on its steps
+        self.undeclared = not model.actions
+        self.seen_names: set[str] = set()
 
     def refuse_unmatched(self) -> None:
         """Once every step was seen: a family with values that no step has
@@ -145,6 +148,13 @@ class Fairness:
         unfair and report a lasso the spec meant to exclude."""
         for index, (_, members) in enumerate(self.conditions):
             for place, member in enumerate(members):
+                if self.undeclared and member.name != "*" and (index, place) not in \
+                        self.examples:
+                    raise CheckerError(
+                        f"fairness: {member.name!r} is the name of no step of the reachable "
+                        f"states (theirs: {', '.join(sorted(self.seen_names)) or 'none'}); "
+                        "give an action's class name, or declare the model's actions "
+                        "(actions = (...)) to have names checked when the spec loads")
                 if member.wanted and (index, place) not in self.matched:
                     example = self.examples.get((index, place))
                     raise CheckerError(
@@ -159,6 +169,7 @@ class Fairness:
             return known
         mask = 0
         name, args = action_name(action), None
+        self.seen_names.add(name)
         for index, (strength, members) in enumerate(self.conditions):
             for place, member in enumerate(members):
                 if member.name not in (name, "*"):

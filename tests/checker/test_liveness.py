@@ -393,6 +393,25 @@ def test_fairness_to_actions_together_is_fairness_to_their_disjunction(fairness,
         assert _lasso(result.violation("done")) == lasso
 
 
+class Undeclared(Toggle):
+    """Toggle without its actions declared: names are checked on its steps."""
+
+    actions = ()
+
+
+def test_a_family_naming_no_step_of_a_model_without_declared_actions_is_refused():
+    # else WF on a misspelt (or a str action's) name constrains nothing, silently
+    with pytest.raises(checker.CheckerError) as error:
+        checker.check(Undeclared(), CheckConfig(properties=("done",),
+                                                fairness=(("weak", "A | Bb"),)))
+    assert str(error.value) == (
+        "fairness: 'Bb' is the name of no step of the reachable states (theirs: A, B, Env); "
+        "give an action's class name, or declare the model's actions (actions = (...)) to "
+        "have names checked when the spec loads")
+    assert checker.check(Undeclared(), CheckConfig(
+        properties=("done",), fairness=(("weak", "A | B"),))).verdict == "holds"
+
+
 class Go(NamedTuple):
     p: int
 
