@@ -95,12 +95,24 @@ class Symmetry:
     """The permutation group of a model's chosen symmetric sets."""
 
     def __init__(self, model: Any, names: Sequence[str]):
+        from checker.model import Model
+
         self.model = model
         declared = model.symmetry_groups()
         for name in names:
             if name not in declared:
-                raise CheckerError(f"model {model.name!r} declares no symmetric set "
-                                   f"{name!r}; it has {', '.join(declared) or 'none'}")
+                raise CheckerError(
+                    f"model {model.name!r}: symmetry_groups() gives no groups for the "
+                    f"symmetric set {name!r} (it gives {', '.join(declared) or 'none'}); "
+                    "define symmetry_groups, permute and permute_action for each set in "
+                    "symmetry_sets, or write the model with the kit, which derives them")
+        missing = [method for method in ("permute", "permute_action")
+                   if getattr(type(model), method) is getattr(Model, method)]
+        if missing:
+            raise CheckerError(
+                f"model {model.name!r} declares symmetric sets but not {' or '.join(missing)}; "
+                "define them to rename a state's and a step's elements (or write the model "
+                "with the kit, which derives them), or check without symmetry")
         self.groups = {name: tuple(tuple(sorted(group)) for group in declared[name])
                        for name in names}
         self.identity = {name: tuple(range(sum(map(len, groups))))
