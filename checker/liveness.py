@@ -58,7 +58,7 @@ from array import array
 from collections import deque
 from typing import Any, Iterator
 
-from checker.errors import CheckerError
+from checker.errors import CheckerError, ModelDefinitionError, raised_in_model
 from checker.explore import _peak_memory
 from checker.fairness import Fairness
 from checker.fingerprints import Fingerprints
@@ -253,12 +253,22 @@ class Graph:
     def _evaluate(self, state: Any, properties: tuple[Property, ...],
                   predicates: list[Any]) -> None:
         for values, prop, predicate in zip(self.values, properties, predicates):
-            outcome = predicate(state)
-            if prop.kind == "leads_to":
-                p, q = outcome
-                values.append(bool(p) | bool(q) << 1)
-            else:
+            try:
+                outcome = predicate(state)
+            except MemoryError:
+                raise
+            except (Exception, SystemExit) as error:
+                raise raised_in_model(self.model.name, f"property {prop.name!r}",
+                                      error) from None
+            if prop.kind != "leads_to":
                 values.append(bool(outcome))
+            elif isinstance(outcome, (tuple, list)) and len(outcome) == 2:
+                values.append(bool(outcome[0]) | bool(outcome[1]) << 1)
+            else:
+                raise ModelDefinitionError(
+                    f"model {self.model.name!r}: property {prop.name!r} is a leads_to "
+                    "property: return a pair (p, q), for whenever p, later q; got "
+                    f"{outcome!r}")
 
     @property
     def nbytes(self) -> int:

@@ -313,6 +313,32 @@ def test_a_reachable_property_never_reached_leaves_the_temporal_ones_checked():
     assert _lasso(result.violation("low_again"))[1:] == (4, 2)
 
 
+class Miswritten(Chores):
+    @checker.leads_to("Single")
+    def single(self, state):
+        return state == 1  # not a pair
+
+    @checker.eventually("Raises")
+    def raises(self, state):
+        return 1 // (2 - state) == 0
+
+
+@pytest.mark.parametrize("prop, message", [
+    ("single", "model 'chores': property 'single' is a leads_to property: return a pair "
+               "(p, q), for whenever p, later q; got False"),
+    ("raises", "model 'chores': property 'raises' raised ZeroDivisionError: integer division "
+               "or modulo by zero at {path}:{line}, in raises; fix "
+               "the model"),
+])
+def test_a_temporal_property_that_raises_or_returns_no_pair_is_one_line(prop, message):
+    import inspect
+    import os
+    line = inspect.getsourcelines(Miswritten.raises)[1] + 2
+    with pytest.raises(checker.CheckerError) as error:
+        checker.check(Miswritten(), CheckConfig(properties=(prop,)))
+    assert str(error.value) == message.format(path=os.path.relpath(__file__), line=line)
+
+
 class Climbing(Climb):
     @checker.eventually("Past The Top")
     def past_the_top(self, state):
