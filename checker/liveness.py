@@ -101,19 +101,44 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
         # temporal properties are not settled (Result.outcomes says so).
         return dataclasses.replace(result, properties=result.properties + temporal)
     started = time.monotonic()
+    # the time limit is the whole run's: what the safety part left of it
+    deadline = None if config.time_limit is None else (
+        started + max(0.0, config.time_limit - result.stats.seconds))
     collecting = gc.isenabled()
     gc.disable()
     try:
         # a depth bound that left nothing unexplored bounds nothing here either
         graph = Graph(model, config if result.stopped_by else dataclasses.replace(
-            config, max_depth=None), fairness, temporal)
+            config, max_depth=None), fairness, temporal, deadline)
         fairness.refuse_unmatched()
-        findings = [Lassos(graph, prop).find() for prop in temporal]
+        findings = []
+        for prop in temporal:
+            _in_time(deadline)
+            findings.append(Lassos(graph, prop).find())
+    except (KeyboardInterrupt, _OutOfTime) as stop:
+        # What the safety part found stands; the temporal properties are
+        # not settled (Result.outcomes says why).
+        why = "interrupted" if isinstance(stop, KeyboardInterrupt) else "time_limit"
+        return dataclasses.replace(
+            result, stopped_by=why, properties=result.properties + temporal,
+            safety_complete=True,
+            verdict="violated" if result.verdict == "violated" else "incomplete",
+            stats=dataclasses.replace(
+                result.stats, seconds=result.stats.seconds + time.monotonic() - started))
     finally:
         if collecting:
             gc.enable()
     seconds = time.monotonic() - started
     return _merge(result, graph, temporal, findings, seconds)
+
+
+class _OutOfTime(Exception):
+    """The time limit ran out while the graph was built or searched."""
+
+
+def _in_time(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise _OutOfTime
 
 
 def _merge(result: Result, graph: "Graph", temporal: tuple[Property, ...],
@@ -157,7 +182,7 @@ class Graph:
     fairness families each state enables, and how runs end."""
 
     def __init__(self, model: Model, config: CheckConfig, fairness: Fairness,
-                 properties: tuple[Property, ...]):
+                 properties: tuple[Property, ...], deadline: float | None = None):
         self.model, self.fairness, self.properties = model, fairness, properties
         self.max_depth = config.max_depth
         fingerprint = (lambda state: state) if config.exact else Fingerprints(config.fp_seed)
@@ -194,6 +219,8 @@ class Graph:
         while frontier:
             next_level: list[Any] = []
             for state in frontier:
+                if number & 4095 == 0:
+                    _in_time(deadline)
                 steps = list(model.successors(state)) if limit is None or self.depth < limit \
                     else None
                 enabled, inside_enabled, stop = 0, 0, GOES_ON

@@ -215,6 +215,10 @@ class Result:
     #: The shortest run to a state counted in `Stats.bound_stops`, with the
     #: bound that ends it as the reason; None when there is none.
     bound_stop: Finding | None = None
+    #: Whether every state was checked against the safety properties though
+    #: the run then stopped (`stopped_by`) while the temporal ones were
+    #: checked: the safety properties are settled, the temporal ones not.
+    safety_complete: bool = False
 
     def violation(self, name: str) -> Finding | None:
         return next((v for v in self.violations if v.property.name == name), None)
@@ -249,7 +253,7 @@ class Result:
                 found.append(Outcome(prop, VIOLATED, violation.reason, violation))
             elif witness is not None:
                 found.append(Outcome(prop, WITNESSED, None, witness))
-            elif exhaustive:
+            elif exhaustive or (self.safety_complete and not prop.temporal):
                 found.append(Outcome(prop, HOLDS))
             else:
                 found.append(Outcome(prop, NOT_SETTLED, unsettled))

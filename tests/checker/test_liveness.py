@@ -341,6 +341,51 @@ def test_a_temporal_property_that_raises_or_returns_no_pair_is_one_line(prop, me
     assert str(error.value) == message.format(path=path, line=line)
 
 
+@pytest.mark.parametrize("stop, why", [(KeyboardInterrupt, "interrupted"),
+                                       ("time", "time_limit")])
+def test_a_stop_while_the_graph_is_searched_keeps_what_the_safety_run_settled(
+        monkeypatch, stop, why):
+    # Nothing computed is lost: the safety part was complete, so Never
+    # Negative holds; the temporal property is not settled, and says why
+    from checker import liveness
+
+    class WithInvariant(Chores):
+        @invariant("Small")
+        def small(self, state):
+            return state < 10
+
+    def stopped(self):
+        if stop == "time":
+            liveness._in_time(0.0)  # a deadline long past
+        raise stop
+
+    monkeypatch.setattr(liveness.Lassos, "find", stopped)
+    result = checker.check(WithInvariant(), CheckConfig(
+        properties=("small", "done"), fairness=(("weak", "Work"),), time_limit=60))
+    assert (result.verdict, result.stopped_by, result.stats.distinct_states) == (
+        "incomplete", why, 4)
+    assert [(o.property.name, o.outcome) for o in result.outcomes()] == [
+        ("small", "holds"), ("done", "not settled")]
+
+
+def test_the_time_limit_left_by_the_safety_run_bounds_the_graph(monkeypatch):
+    from checker import liveness
+
+    deadlines = []
+    original = liveness.Graph.__init__
+
+    def recording(self, model, config, fairness, properties, deadline=None):
+        deadlines.append(deadline)
+        original(self, model, config, fairness, properties, deadline)
+
+    monkeypatch.setattr(liveness.Graph, "__init__", recording)
+    checker.check(Chores(), CheckConfig(properties=("done",), time_limit=60))
+    checker.check(Chores(), CheckConfig(properties=("done",)))
+    assert deadlines[0] is not None and deadlines[1] is None
+    import time
+    assert 55 < deadlines[0] - time.monotonic() <= 60
+
+
 class Climbing(Climb):
     @checker.eventually("Past The Top")
     def past_the_top(self, state):
