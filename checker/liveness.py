@@ -66,6 +66,7 @@ from checker.model import Model, has_bounds
 from checker.properties import Property
 from checker.result import CheckConfig, Finding, Result
 from checker.traces import replay
+from checker.workers import resident_memory
 
 #: How a run ends at a state, if it does: it goes on, it ends (no step), or
 #: it reaches a bound: the depth bound, every step leaving the state
@@ -108,17 +109,21 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
     gc.disable()
     try:
         # a depth bound that left nothing unexplored bounds nothing here either
+        limits = _Limits(deadline, config.memory_limit)
         graph = Graph(model, config if result.stopped_by else dataclasses.replace(
-            config, max_depth=None), fairness, temporal, deadline)
+            config, max_depth=None), fairness, temporal, limits)
         fairness.refuse_unmatched()
         findings = []
         for prop in temporal:
-            _in_time(deadline)
+            limits.check()
             findings.append(Lassos(graph, prop).find())
-    except (KeyboardInterrupt, _OutOfTime) as stop:
+    except (KeyboardInterrupt, MemoryError, _Stopped) as stop:
         # What the safety part found stands; the temporal properties are
         # not settled (Result.outcomes says why).
-        why = "interrupted" if isinstance(stop, KeyboardInterrupt) else "time_limit"
+        why = ("interrupted" if isinstance(stop, KeyboardInterrupt) else
+               "memory" if isinstance(stop, MemoryError) else stop.why)
+        graph = None
+        gc.collect()
         return dataclasses.replace(
             result, stopped_by=why, properties=result.properties + temporal,
             safety_complete=True,
@@ -132,13 +137,26 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
     return _merge(result, graph, temporal, findings, seconds)
 
 
-class _OutOfTime(Exception):
-    """The time limit ran out while the graph was built or searched."""
+class _Stopped(Exception):
+    """A limit of the run was reached while the graph was built or searched."""
+
+    def __init__(self, why: str):
+        super().__init__(why)
+        self.why = why
 
 
-def _in_time(deadline: float | None) -> None:
-    if deadline is not None and time.monotonic() > deadline:
-        raise _OutOfTime
+class _Limits:
+    """The time limit (a deadline) and the memory limit (bytes) of the run,
+    checked now and then while the graph is built and searched."""
+
+    def __init__(self, deadline: float | None, memory_limit: int | None):
+        self.deadline, self.memory_limit = deadline, memory_limit
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise _Stopped("time_limit")
+        if self.memory_limit is not None and resident_memory() > self.memory_limit:
+            raise _Stopped("memory_limit")
 
 
 def _merge(result: Result, graph: "Graph", temporal: tuple[Property, ...],
@@ -182,7 +200,7 @@ class Graph:
     fairness families each state enables, and how runs end."""
 
     def __init__(self, model: Model, config: CheckConfig, fairness: Fairness,
-                 properties: tuple[Property, ...], deadline: float | None = None):
+                 properties: tuple[Property, ...], limits: "_Limits | None" = None):
         self.model, self.fairness, self.properties = model, fairness, properties
         self.max_depth = config.max_depth
         fingerprint = (lambda state: state) if config.exact else Fingerprints(config.fp_seed)
@@ -219,8 +237,8 @@ class Graph:
         while frontier:
             next_level: list[Any] = []
             for state in frontier:
-                if number & 4095 == 0:
-                    _in_time(deadline)
+                if limits is not None and number & 4095 == 0:
+                    limits.check()
                 steps = list(model.successors(state)) if limit is None or self.depth < limit \
                     else None
                 enabled, inside_enabled, stop = 0, 0, GOES_ON

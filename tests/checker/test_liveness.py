@@ -342,7 +342,8 @@ def test_a_temporal_property_that_raises_or_returns_no_pair_is_one_line(prop, me
 
 
 @pytest.mark.parametrize("stop, why", [(KeyboardInterrupt, "interrupted"),
-                                       ("time", "time_limit")])
+                                       ("time", "time_limit"), ("memory", "memory_limit"),
+                                       (MemoryError, "memory")])
 def test_a_stop_while_the_graph_is_searched_keeps_what_the_safety_run_settled(
         monkeypatch, stop, why):
     # Nothing computed is lost: the safety part was complete, so Never
@@ -356,7 +357,9 @@ def test_a_stop_while_the_graph_is_searched_keeps_what_the_safety_run_settled(
 
     def stopped(self):
         if stop == "time":
-            liveness._in_time(0.0)  # a deadline long past
+            liveness._Limits(0.0, None).check()  # a deadline long past
+        if stop == "memory":
+            liveness._Limits(None, 1).check()  # more than a byte held
         raise stop
 
     monkeypatch.setattr(liveness.Lassos, "find", stopped)
@@ -368,22 +371,24 @@ def test_a_stop_while_the_graph_is_searched_keeps_what_the_safety_run_settled(
         ("small", "holds"), ("done", "not settled")]
 
 
-def test_the_time_limit_left_by_the_safety_run_bounds_the_graph(monkeypatch):
+def test_the_time_left_by_the_safety_run_and_the_memory_limit_bound_the_graph(monkeypatch):
     from checker import liveness
 
-    deadlines = []
+    limits = []
     original = liveness.Graph.__init__
 
-    def recording(self, model, config, fairness, properties, deadline=None):
-        deadlines.append(deadline)
-        original(self, model, config, fairness, properties, deadline)
+    def recording(self, model, config, fairness, properties, given=None):
+        limits.append(given)
+        original(self, model, config, fairness, properties, given)
 
     monkeypatch.setattr(liveness.Graph, "__init__", recording)
-    checker.check(Chores(), CheckConfig(properties=("done",), time_limit=60))
+    checker.check(Chores(), CheckConfig(properties=("done",), time_limit=60,
+                                        memory_limit=2**40))
     checker.check(Chores(), CheckConfig(properties=("done",)))
-    assert deadlines[0] is not None and deadlines[1] is None
     import time
-    assert 55 < deadlines[0] - time.monotonic() <= 60
+    assert 55 < limits[0].deadline - time.monotonic() <= 60
+    assert limits[0].memory_limit == 2**40
+    assert (limits[1].deadline, limits[1].memory_limit) == (None, None)
 
 
 class Climbing(Climb):
