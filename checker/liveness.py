@@ -108,8 +108,8 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        # a depth bound that left nothing unexplored bounds nothing here either
         limits = _Limits(deadline, config.memory_limit)
+        # a depth bound that left nothing unexplored bounds nothing here either
         graph = Graph(model, config if result.stopped_by else dataclasses.replace(
             config, max_depth=None), fairness, temporal, limits)
         fairness.refuse_unmatched()
@@ -122,11 +122,9 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
         # not settled (Result.outcomes says why).
         why = ("interrupted" if isinstance(stop, KeyboardInterrupt) else
                "memory" if isinstance(stop, MemoryError) else stop.why)
-        graph = None
-        gc.collect()
         return dataclasses.replace(
             result, stopped_by=why, properties=result.properties + temporal,
-            safety_complete=True,
+            safety_complete=result.stopped_by is None,
             verdict="violated" if result.verdict == "violated" else "incomplete",
             stats=dataclasses.replace(
                 result.stats, seconds=result.stats.seconds + time.monotonic() - started))

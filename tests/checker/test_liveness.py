@@ -369,6 +369,10 @@ def test_a_stop_while_the_graph_is_searched_keeps_what_the_safety_run_settled(
         "incomplete", why, 4)
     assert [(o.property.name, o.outcome) for o in result.outcomes()] == [
         ("small", "holds"), ("done", "not settled")]
+    # where the depth bound had cut the safety run short, nothing is settled
+    cut = checker.check(WithInvariant(), CheckConfig(
+        properties=("small", "done"), fairness=(("weak", "Work"),), max_depth=1))
+    assert [o.outcome for o in cut.outcomes()] == ["not settled", "not settled"]
 
 
 def test_the_time_left_by_the_safety_run_and_the_memory_limit_bound_the_graph(monkeypatch):
