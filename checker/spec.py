@@ -463,7 +463,7 @@ def _network(given: Any, model_class: type[Model]) -> Mapping[str, Any] | None:
 def _fairness(given: Mapping[str, list[str]], model_class: type[Model]
               ) -> tuple[tuple[str, str], ...]:
     """The spec's fairness as (strength, family) pairs, each family naming
-    actions of the model (`checker.liveness.parse_family`)."""
+    actions of the model (`checker.fairness.parse_family`)."""
     from checker.fairness import parse_family
 
     names = [kind.__name__ for kind in model_class.actions]
