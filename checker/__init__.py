@@ -7,14 +7,14 @@ The engine knows nothing about any protocol.
 
 from checker.errors import CheckerError, ModelDefinitionError, ParamError, SpecError
 from checker.model import Model, Param
-from checker.properties import (Fails, always_eventually, eventually, invariant, leads_to,
-                                reachable, transition)
+from checker.properties import (Fails, always_eventually, eventually, eventually_always,
+                                invariant, leads_to, reachable, transition)
 from checker.result import CheckConfig, Result, Finding, Step, Trace
 from checker.explore import check
 
 __all__ = [
     "CheckConfig", "CheckerError", "Fails", "Finding", "Model", "ModelDefinitionError",
     "Param", "ParamError", "Result", "SpecError", "Step", "Trace",
-    "always_eventually", "check", "eventually", "invariant", "leads_to", "reachable",
-    "transition",
+    "always_eventually", "check", "eventually", "eventually_always", "invariant", "leads_to",
+    "reachable", "transition",
 ]

@@ -1,11 +1,11 @@
 """Temporal properties under fairness: the behaviour graph, fair cycles, lassos.
 
 A temporal property (`checker.properties`: ``eventually``, ``leads_to``,
-``always_eventually``) fails when some *fair* behaviour avoids what it
-promises. On a finite graph such a behaviour is a lasso: a stem from an
-initial state into a strongly connected set of states it then loops in for
-ever (or a single state it stutters in for ever), every state of the loop
-avoiding the promise. This is how TLC checks liveness, by strongly
+``always_eventually``, ``eventually_always``) fails when some *fair*
+behaviour avoids what it promises. On a finite graph such a behaviour is a
+lasso: a stem from an initial state into a strongly connected set of states
+it then loops in for ever (or a single state it stutters in for ever), the
+loop avoiding the promise. This is how TLC checks liveness, by strongly
 connected components of the behaviour graph, with the fairness conditions
 checked per component (the Streett refinement for strong fairness).
 
@@ -20,6 +20,8 @@ property:
 - ``P ~> Q``: the region is the states where Q is false, entered at a state
   where P holds (reached by any path).
 - ``[]<>P``: the region is the states where P is false, reached by any path.
+- ``<>[]P``: the region is every state, and the loop (or the stutter) passes
+  a state where P is false.
 
 Fairness (`CheckConfig.fairness`, `checker.fairness`) constrains the loop.
 A family is *enabled* in a state where one of its steps leaves the state
@@ -355,9 +357,15 @@ class Lassos:
     def __init__(self, graph: Graph, prop: Property):
         self.graph, self.prop = graph, prop
         values = graph.values[graph.properties.index(prop)]
+        #: where the loop must pass (a state where P fails, for <>[]P); None: anywhere
+        self.target: bytearray | None = None
         if prop.kind == "leads_to":
             self.region = bytearray(1 - (v >> 1) for v in values)       # not q
             seeds = [k for k, v in enumerate(values) if v == 1]          # p and not q
+        elif prop.kind == "eventually_always":
+            self.region = bytearray(b"\x01") * graph.size               # anywhere,
+            self.target = bytearray(1 - v for v in values)               # through not p
+            seeds = list(graph.initial_ordinals)
         else:
             self.region = bytearray(1 - v for v in values)               # not p
             if prop.kind == "eventually":
@@ -401,8 +409,8 @@ class Lassos:
         # <>P, whose stem lies in the region), each with the level of that
         # depth before the level is expanded: a seed one step from another
         # of its depth is still a seed.
-        pending = sorted((0 if self.prop.kind == "eventually" else graph.depths[seed], seed)
-                         for seed in self.seeds)
+        pending = sorted((graph.depths[seed] if self.prop.kind in (
+            "leads_to", "always_eventually") else 0, seed) for seed in self.seeds)
         targets = graph.targets
         level: list[int] = []
         depth = index = 0
@@ -432,7 +440,7 @@ class Lassos:
         while path[-1] in via:
             path.append(via[path[-1]])
         path.reverse()
-        if self.prop.kind != "eventually":
+        if self.prop.kind in ("leads_to", "always_eventually"):
             path = self.graph.stem(path[0])[:-1] + path
         return path
 
@@ -443,7 +451,10 @@ class Lassos:
         stalls at, if that is the only reason it stays)."""
         graph, fairness = self.graph, self.graph.fairness
         fair = fairness.weak | fairness.strong
+        target = self.target
         for here in distance:
+            if target is not None and not target[here]:
+                continue  # a behaviour that stays here keeps P: no counterexample
             stop = graph.stops[here]
             if stop in AT_BOUND:
                 yield here, None, {
@@ -456,17 +467,26 @@ class Lassos:
                 yield here, None, _cut(graph, [here])
         allowed = set(distance)
         for component in fair_components(graph, allowed, graph.enabled):
-            entry = min(component, key=lambda k: (distance[k], k))
-            yield entry, fair_loop(graph, component, entry, graph.enabled), None
+            entry = self._entry(component, distance)
+            if entry is not None:
+                yield entry, fair_loop(graph, component, entry, graph.enabled), None
         # A loop left only by fair steps that leave the bounds: whether the
         # behaviour would go on fairly outside them is not known.
         if any(a != b for a, b in zip(graph.enabled, graph.enabled_inside)):
             for component in fair_components(graph, allowed, graph.enabled_inside):
                 if _fair(graph, component, graph.enabled):
                     continue  # a real one, found above
-                entry = min(component, key=lambda k: (distance[k], k))
-                yield (entry, fair_loop(graph, component, entry, graph.enabled_inside),
-                       _cut(graph, component))
+                entry = self._entry(component, distance)
+                if entry is not None:
+                    yield (entry, fair_loop(graph, component, entry, graph.enabled_inside),
+                           _cut(graph, component))
+
+    def _entry(self, component: list[int], distance: dict[int, int]) -> int | None:
+        """Where the lasso enters a fair component: its closest state (that
+        the loop must pass, if any; None if there is none)."""
+        target = self.target
+        states = component if target is None else [k for k in component if target[k]]
+        return min(states, key=lambda k: (distance[k], k), default=None)
 
 
 def _cut(graph: Graph, states: list[int]) -> str:
@@ -483,13 +503,15 @@ def _cut(graph: Graph, states: list[int]) -> str:
 def _promise(prop: Property) -> str:
     return {"eventually": f"reaches {prop.title}",
             "leads_to": f"keeps {prop.title}",
-            "always_eventually": f"reaches {prop.title} again and again"}[prop.kind]
+            "always_eventually": f"reaches {prop.title} again and again",
+            "eventually_always": f"ends up in {prop.title} for good"}[prop.kind]
 
 
 def _broken(prop: Property) -> str:
     return {"eventually": f"never reaches {prop.title}",
             "leads_to": f"breaks {prop.title}: the first part holds, the second never after",
-            "always_eventually": f"ends up never reaching {prop.title}"}[prop.kind]
+            "always_eventually": f"ends up never reaching {prop.title}",
+            "eventually_always": f"leaves {prop.title} again and again"}[prop.kind]
 
 
 # -- strongly connected components and fair loops ------------------------------------------

@@ -12,7 +12,7 @@ Three kinds, as the checker treats them:
   it is checked only when a spec names it in ``properties:``, so a plain run
   of the model never fails for a scenario it cannot reach.
 
-Three temporal kinds, about whole behaviours (infinite runs, a run that
+Four temporal kinds, about whole behaviours (infinite runs, a run that
 stops being one that stutters for ever), checked on the graph of reachable
 states under the spec's fairness (`checker.liveness`); a counterexample is
 a lasso, a stem and a loop repeated for ever:
@@ -24,6 +24,8 @@ a lasso, a stem and a loop repeated for ever:
   holds, q holds then or later (``P ~> Q``).
 - ``always_eventually``: ``f(self, state)`` holds again and again, for ever
   (``[]<>P``).
+- ``eventually_always``: from some point on, ``f(self, state)`` holds for
+  ever (``<>[]P``: stability, "a leader is eventually stable").
 
 Each takes ``witness=True`` for its negation, a witness: "some behaviour
 never ..."; the lasso found is then the witness. Temporal properties are
@@ -41,7 +43,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 KINDS = ("invariant", "transition", "reachable")
-TEMPORAL = ("eventually", "leads_to", "always_eventually")
+TEMPORAL = ("eventually", "leads_to", "always_eventually", "eventually_always")
 
 
 class Fails:
@@ -129,6 +131,13 @@ def always_eventually(title: str, witness: bool = False) -> Callable[[Callable],
     """Declare ``f(self, state)`` as ``[]<>P`` (with `witness`: some
     behaviour ends up never satisfying it)."""
     return _declare("always_eventually", title, default=False, witness=witness)
+
+
+def eventually_always(title: str, witness: bool = False) -> Callable[[Callable], Callable]:
+    """Declare ``f(self, state)`` as ``<>[]P``: every behaviour ends up
+    satisfying it for ever (with `witness`: some behaviour leaves it again
+    and again)."""
+    return _declare("eventually_always", title, default=False, witness=witness)
 
 
 #: The engine's own checks, reported as properties. A deadlock is a

@@ -313,6 +313,48 @@ def test_a_reachable_property_never_reached_leaves_the_temporal_ones_checked():
     assert _lasso(result.violation("low_again"))[1:] == (4, 2)
 
 
+class Flicker(Model):
+    """0 -> 1 -> 2 -> 1 -> 2 ... for ever."""
+
+    name = "flicker"
+    actions = (Lap,)
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, state):
+        return [(Lap(), {0: 1, 1: 2, 2: 1}[state])]
+
+    @checker.eventually_always("Not One")
+    def not_one(self, state):
+        return state != 1
+
+    @checker.eventually_always("Positive")
+    def positive(self, state):
+        return state > 0
+
+    @checker.eventually_always("Not One", witness=True)
+    def one_again_and_again(self, state):
+        return state != 1
+
+
+def test_eventually_always_fails_on_a_loop_that_leaves_it_and_holds_once_it_is_kept():
+    # TLC 2.15 on the same module under WF_x(Next): <>[](x # 1) violated,
+    # <>[](x > 0) no error
+    result = checker.check(Flicker(), CheckConfig(
+        properties=("not_one", "positive", "one_again_and_again"),
+        fairness=(("weak", "Lap"),), keep_going=True))
+    assert [(o.property.name, o.outcome) for o in result.outcomes()] == [
+        ("not_one", "violated"), ("positive", "holds"), ("one_again_and_again", "witnessed")]
+    finding = result.violation("not_one")
+    assert _lasso(finding) == (["Lap()", "Lap()", "Lap()"], 1, 2)
+    assert finding.trace.steps[finding.loop_start].state == 1  # the loop passes where P fails
+    assert finding.reason == "a fair behaviour leaves Not One again and again"
+    # without fairness a behaviour may stutter at 0 for ever, never positive
+    unfair = checker.check(Flicker(), CheckConfig(properties=("positive",)))
+    assert _lasso(unfair.violation("positive")) == ([], 0, 0)
+
+
 class Miswritten(Chores):
     @checker.leads_to("Single")
     def single(self, state):

@@ -19,7 +19,8 @@ step taken, fair iff no fair family is enabled in s. A link from a node to
 itself is such a stuttering step, as in TLA+: it is not a step of its
 action (``WF_vars(A)`` asks for ``<<A>>_vars``, a step that changes
 something), neither taking nor enabling its family. Then ``<>P`` fails on
-such a behaviour iff every state of it avoids P, ``[]<>P`` iff S does, and
+such a behaviour iff every state of it avoids P, ``[]<>P`` iff S does,
+``<>[]P`` iff a state of S does, and
 ``P ~> Q`` iff S avoids Q and a state where P holds and Q does not comes
 at or after the last state where Q holds.
 
@@ -58,7 +59,7 @@ from hypothesis import strategies as st
 
 import checker
 from checker import CheckConfig, CheckerError, Model
-from checker.properties import always_eventually, eventually, leads_to
+from checker.properties import always_eventually, eventually, eventually_always, leads_to
 
 
 class Go(NamedTuple):
@@ -124,11 +125,20 @@ class Graph(Model):
     def p_finitely_often(self, state):
         return state in self.p
 
+    @eventually_always("P")
+    def p_for_good(self, state):
+        return state in self.p
+
+    @eventually_always("P", witness=True)
+    def p_left_again_and_again(self, state):
+        return state in self.p
+
 
 KIND = {"eventually_p": "eventually", "never_p": "eventually",
         "p_leads_to_q": "leads_to", "p_without_q": "leads_to",
-        "p_again_and_again": "always_eventually", "p_finitely_often": "always_eventually"}
-WITNESS = {"never_p", "p_without_q", "p_finitely_often"}
+        "p_again_and_again": "always_eventually", "p_finitely_often": "always_eventually",
+        "p_for_good": "eventually_always", "p_left_again_and_again": "eventually_always"}
+WITNESS = {"never_p", "p_without_q", "p_finitely_often", "p_left_again_and_again"}
 
 
 class Case(NamedTuple):
@@ -322,6 +332,11 @@ class Oracle:
                                      and s not in graph.p}, lambda s: s not in graph.p)
         stems = []
         for states in self.stays(relaxed):
+            if kind == "eventually_always":
+                # the loop passes a state where P fails: the stem ends there
+                if states - graph.p:
+                    stems.append(min(self.depth[s] for s in states - graph.p))
+                continue
             if kind == "leads_to":
                 if states & graph.q:
                     continue
@@ -356,6 +371,8 @@ def _breaks(name: str, graph: Graph, states: list[int], loop: set[int]) -> bool:
         return not any(s in graph.p for s in states)
     if kind == "always_eventually":
         return not loop & graph.p
+    if kind == "eventually_always":
+        return bool(loop - graph.p)
     last_q = max((k for k, s in enumerate(states) if s in graph.q), default=-1)
     return not loop & graph.q and any(s in graph.p for s in states[last_q + 1:])
 

@@ -187,6 +187,9 @@ def test_ewd840_detects_termination_under_fairness_to_the_token_s_actions_togeth
     ("{weak: [InitiateProbe, 'PassToken(i=*)']}", "liveness", "holds"),
     ("{weak: ['*']}", "liveness", "holds"),
     ("{weak: ['*']}", "all_inactive", "violated"),
+    # <>[]terminationDetected under WF_vars(System): violated (nodes may
+    # wake each other for ever), as TLC says
+    ("{weak: ['InitiateProbe | PassToken']}", "detected_for_good", "violated"),
 ])
 def test_ewd840_s_liveness_under_other_fairness_is_tlc_s_verdict(tmp_path, fairness, property,
                                                                   verdict):

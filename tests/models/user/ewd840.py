@@ -17,7 +17,7 @@ which a spec writes as one family over both: ``'InitiateProbe | PassToken'``.
 from itertools import product
 from typing import NamedTuple
 
-from checker import Model, Param, eventually, invariant, leads_to
+from checker import Model, Param, eventually, eventually_always, invariant, leads_to
 
 
 class State(NamedTuple):
@@ -99,6 +99,10 @@ class EWD840(Model):
     @eventually("All Inactive")
     def all_inactive(self, s: State):
         return not any(s.active)
+
+    @eventually_always("Detected For Good")
+    def detected_for_good(self, s: State):
+        return self.detected(s)
 
 
 def _with(values: tuple, index: int, value) -> tuple:
