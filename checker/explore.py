@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import math
 import random
 import resource
 import sys
