@@ -265,17 +265,18 @@ class Lap(NamedTuple):
 
 
 class Runway(Model):
-    """0 -> 1 -> ... -> 5, then 5 -> 4 -> 5 for ever: P (at most 3) holds
-    on the runway, never in the loop."""
+    """0 -> 1 -> ... -> 5, then 5 -> 4 -> 5 for ever (`laps`: each state's
+    one successor): P (at most 3) holds on the runway, never in the loop."""
 
     name = "runway"
     actions = (Lap,)
+    laps = {0: 1, 1: 2, 2: 3, 3: 4, 4: 5, 5: 4}
 
     def initial_states(self):
         return [0]
 
     def successors(self, state):
-        return [(Lap(), state + 1 if state < 5 else 4)]
+        return [(Lap(), self.laps[state])]
 
     @checker.always_eventually("Low Again")
     def low_again(self, state):
@@ -313,17 +314,11 @@ def test_a_reachable_property_never_reached_leaves_the_temporal_ones_checked():
     assert _lasso(result.violation("low_again"))[1:] == (4, 2)
 
 
-class Flicker(Model):
+class Flicker(Runway):
     """0 -> 1 -> 2 -> 1 -> 2 ... for ever."""
 
     name = "flicker"
-    actions = (Lap,)
-
-    def initial_states(self):
-        return [0]
-
-    def successors(self, state):
-        return [(Lap(), {0: 1, 1: 2, 2: 1}[state])]
+    laps = {0: 1, 1: 2, 2: 1}
 
     @checker.eventually_always("Not One")
     def not_one(self, state):
