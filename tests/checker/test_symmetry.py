@@ -7,7 +7,7 @@ from math import comb
 
 import pytest
 
-from checker import CheckConfig, CheckerError, ModelDefinitionError, check, explore
+from checker import CheckConfig, CheckerError, Model, ModelDefinitionError, check, explore
 from checker.properties import invariant
 from checker.symmetry import Symmetry, compose, inverse
 from tests.brute_force import assert_real_run, orbit_count, reachable_states
@@ -127,29 +127,29 @@ def test_a_permute_that_does_not_commute_is_a_definition_error():
         check(Wrong(), CheckConfig(properties=("one_at_limit",), symmetry=("processes",)))
 
 
-def test_a_plain_model_without_its_renaming_is_refused_with_the_fix():
-    from checker.model import Model
+class NoRenaming(Tokens):
+    permute = Model.permute
+    permute_action = Model.permute_action
 
-    class NoRenaming(Tokens):
-        permute = Model.permute
-        permute_action = Model.permute_action
 
-    class NoGroups(Tokens):
-        def symmetry_groups(self):
-            return {}
+class NoGroups(Tokens):
+    def symmetry_groups(self):
+        return {}
 
+
+@pytest.mark.parametrize("model, message", [
+    (NoRenaming, "model 'tokens' declares symmetric sets but not permute or permute_action; "
+                 "define them to rename a state's and a step's elements (or write the model "
+                 "with the kit, which derives them), or check without symmetry"),
+    (NoGroups, "model 'tokens': symmetry_groups() gives no groups for the symmetric set "
+               "'processes' (it gives none); define symmetry_groups, permute and "
+               "permute_action for each set in symmetry_sets, or write the model with the "
+               "kit, which derives them"),
+])
+def test_a_plain_model_without_its_renaming_is_refused_with_the_fix(model, message):
     with pytest.raises(CheckerError) as error:
-        check(NoRenaming(), CheckConfig(properties=("one_at_limit",), symmetry=("processes",)))
-    assert str(error.value) == (
-        "model 'tokens' declares symmetric sets but not permute or permute_action; define "
-        "them to rename a state's and a step's elements (or write the model with the kit, "
-        "which derives them), or check without symmetry")
-    with pytest.raises(CheckerError) as error:
-        check(NoGroups(), CheckConfig(properties=("one_at_limit",), symmetry=("processes",)))
-    assert str(error.value) == (
-        "model 'tokens': symmetry_groups() gives no groups for the symmetric set 'processes' "
-        "(it gives none); define symmetry_groups, permute and permute_action for each set "
-        "in symmetry_sets, or write the model with the kit, which derives them")
+        check(model(), CheckConfig(properties=("one_at_limit",), symmetry=("processes",)))
+    assert str(error.value) == message
 
 
 def test_compose_and_inverse():
