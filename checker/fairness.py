@@ -48,7 +48,14 @@ class Member(NamedTuple):
     each: bool                  # ``(*)``: a condition per instance apart
 
     def __str__(self) -> str:
-        fields = [f"{k}={v}" for k, v in self.wanted.items()] + [f"{k}=*" for k in self.starred]
+        return self.text(dict.fromkeys(self.starred, "*"))
+
+    def text(self, values: dict[str, str]) -> str:
+        """The member as written, its starred fields given `values`."""
+        if self.name == "*":
+            return "every action (*)"
+        fields = [f"{k}={v}" for k, v in self.wanted.items()] + [
+            f"{k}={values[k]}" for k in self.starred]
         inside = "*" if self.each else ", ".join(fields)
         return f"{self.name}({inside})" if inside else self.name
 
@@ -185,8 +192,7 @@ class Fairness:
                     self.matched.add((index, place))
                     values = tuple(args[k][1] for k in member.starred)
                     key = (index, values) if values else index
-                    label = " | ".join(_instance(m, dict(zip(m.starred, values)))
-                                       for m in members)
+                    label = " | ".join(m.text(dict(zip(m.starred, values))) for m in members)
                 bit = self.bits.get(key)
                 if bit is None:
                     bit = self.bits[key] = 1 << len(self.bits)
@@ -198,12 +204,3 @@ class Fairness:
                 mask |= bit  # (once, however many of its members a step is of)
         self._masks[type(action), action] = mask
         return mask
-
-
-def _instance(member: Member, values: dict[str, str]) -> str:
-    """`member` as a label, its starred fields given `values`."""
-    if member.name == "*":
-        return "every action (*)"
-    fields = [f"{k}={v}" for k, v in member.wanted.items()] + [
-        f"{k}={values[k]}" for k in member.starred]
-    return f"{member.name}({', '.join(fields)})" if fields else member.name

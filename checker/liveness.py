@@ -356,6 +356,9 @@ class Lassos:
 
     def __init__(self, graph: Graph, prop: Property):
         self.graph, self.prop = graph, prop
+        #: whether the region may be entered anywhere (its stem then leads
+        #: there through any states), not only from an initial state
+        self.entered_anywhere = prop.kind in ("leads_to", "always_eventually")
         values = graph.values[graph.properties.index(prop)]
         #: where the loop must pass (a state where P fails, for <>[]P); None: anywhere
         self.target: bytearray | None = None
@@ -409,8 +412,8 @@ class Lassos:
         # <>P, whose stem lies in the region), each with the level of that
         # depth before the level is expanded: a seed one step from another
         # of its depth is still a seed.
-        pending = sorted((graph.depths[seed] if self.prop.kind in (
-            "leads_to", "always_eventually") else 0, seed) for seed in self.seeds)
+        pending = sorted((graph.depths[seed] if self.entered_anywhere else 0, seed)
+                         for seed in self.seeds)
         targets = graph.targets
         level: list[int] = []
         depth = index = 0
@@ -440,7 +443,7 @@ class Lassos:
         while path[-1] in via:
             path.append(via[path[-1]])
         path.reverse()
-        if self.prop.kind in ("leads_to", "always_eventually"):
+        if self.entered_anywhere:
             path = self.graph.stem(path[0])[:-1] + path
         return path
 

@@ -28,6 +28,7 @@ from itertools import permutations, product
 from typing import Any, Callable, Hashable, Mapping, Sequence
 
 from checker.errors import CheckerError
+from checker.model import Model
 
 #: How many entries a `Remembered` table holds before it starts over.
 REMEMBERED = 1 << 16
@@ -95,8 +96,6 @@ class Symmetry:
     """The permutation group of a model's chosen symmetric sets."""
 
     def __init__(self, model: Any, names: Sequence[str]):
-        from checker.model import Model
-
         self.model = model
         declared = model.symmetry_groups()
         for name in names:
@@ -118,7 +117,7 @@ class Symmetry:
         self.identity = {name: tuple(range(sum(map(len, groups))))
                          for name, groups in self.groups.items()}
         self._signatures: Callable[[Any], Mapping[str, Sequence[Hashable]]] | None = (
-            model.signatures if type(model).signatures is not _base_signatures(model) else None)
+            model.signatures if type(model).signatures is not Model.signatures else None)
         # The permutations `canonical` tries, by signature vector (see there).
         self._choices: dict[tuple, list[dict[str, tuple[int, ...]]]] = {}
 
@@ -247,9 +246,3 @@ class Symmetry:
                     perm[name] = tuple(images)
                     result.append(perm)
         return result
-
-
-def _base_signatures(model: Any) -> Any:
-    from checker.model import Model
-
-    return Model.signatures
