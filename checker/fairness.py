@@ -19,23 +19,39 @@ from typing import Any, NamedTuple
 from checker.errors import CheckerError
 from checker.model import Model, action_args, action_name
 
-FAMILY = re.compile(r"^([A-Za-z_]\w*)(?:\((\*|[^()]*)\))?$")
+FAMILY = re.compile(r"^([A-Za-z_]\w*)(?:\((.*)\))?$", re.DOTALL)
 
 
-def _args_as_written(action: Any) -> dict[str, tuple[str, ...]]:
-    """Each field of `action` as a fairness family may give it: as the
-    step prints it (``Timeout(i=s1)``) or as its value (``i=0``)."""
+def _split(text: str, separator: str) -> list[str]:
+    """`text` split at each `separator` outside brackets, so that a field's
+    value may be a tuple or a set (``Go(b=(1, 0))``). None if its brackets
+    do not balance."""
+    parts, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        depth += (char in "([{") - (char in ")]}")
+        if depth < 0:
+            return None
+        if char == separator and depth == 0:
+            parts.append(text[start:position])
+            start = position + 1
+    return parts + [text[start:]] if depth == 0 else None
+
+
+def _args_as_written(action: Any) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Each field of `action`: the ways a fairness family may give it,
+    without spaces (as its value prints, ``i=0``, and as the step prints it,
+    ``Timeout(i=s1)``), and the latter as printed."""
     printed: dict[str, str] = {}
     text = str(action)
     if text.endswith(")") and "(" in text:
-        depth, start, inside = 0, 0, text[text.index("(") + 1:-1]
-        for position, char in enumerate(inside + ","):
-            depth += (char in "([{") - (char in ")]}")
-            if char == "," and depth == 0:
-                name, _, value = inside[start:position].strip().partition("=")
-                printed[name] = value
-                start = position + 1
-    return {k: (str(v), printed.get(k, str(v))) for k, v in action_args(action).items()}
+        for field in _split(text[text.index("(") + 1:-1], ",") or ():
+            name, _, value = field.strip().partition("=")
+            printed[name] = value
+    fields = {}
+    for k, v in action_args(action).items():
+        shown = printed.get(k, str(v))
+        fields[k] = ((str(v).replace(" ", ""), shown.replace(" ", "")), shown)
+    return fields
 
 
 class Member(NamedTuple):
@@ -71,23 +87,28 @@ def parse_family(model: type[Model] | Model, family: str) -> tuple[Member, ...]:
     if text == "*":
         return (Member("*", {}, (), False),)
     members = []
-    for part in text.split("|"):
+    parts = _split(text, "|")
+    if parts is None:
+        raise ValueError(f"{family!r}: its brackets do not balance; give fields as "
+                         "Name(field=value), a value as the step prints it")
+    for part in parts:
         if not part:
             raise ValueError(f"{family!r} has an empty family; join action families with "
                              "| (A | B), or give * alone for every action")
         match = FAMILY.match(part)
-        if match is None or (names and match.group(1) not in names):
+        fields = _split(match.group(2) or "", ",") if match else None
+        if fields is None or (names and match.group(1) not in names):
             raise ValueError(
                 f"{family!r} is not an action family of model {model.name!r}; give an action "
                 f"name ({', '.join(sorted(names))}), optionally with fields, e.g. "
                 "Name(node=0) or Name(node=*) for each node apart, or Name(*) for each "
                 "instance apart; join families with | for one condition over them all, "
                 "or give * for every action")
-        kind, fields = names.get(match.group(1)), match.group(2)
+        kind, each = names.get(match.group(1)), match.group(2) == "*"
         known = getattr(kind, "_fields", None)
         wanted: dict[str, str] = {}
         starred: list[str] = []
-        for field in (fields or "").split(",") if fields != "*" else ():
+        for field in fields if not each else ():
             if not field:
                 continue
             name, given, value = field.partition("=")
@@ -104,7 +125,7 @@ def parse_family(model: type[Model] | Model, family: str) -> tuple[Member, ...]:
                 starred.append(name)
             else:
                 wanted[name] = value
-        members.append(Member(match.group(1), wanted, tuple(starred), fields == "*"))
+        members.append(Member(match.group(1), wanted, tuple(starred), each))
     if len(members) > 1:
         if any(m.each for m in members):
             raise ValueError(f"{family!r}: (*) takes each instance of one action apart, "
@@ -186,7 +207,7 @@ class Fairness:
                     key, label = (index, type(action), action), f"{action}"
                 else:
                     args = args if args is not None else _args_as_written(action)
-                    if any(v not in args.get(k, ()) for k, v in member.wanted.items()) \
+                    if any(v not in args.get(k, ((),))[0] for k, v in member.wanted.items()) \
                             or any(k not in args for k in member.starred):
                         continue
                     self.matched.add((index, place))

@@ -577,6 +577,33 @@ def test_a_field_given_star_makes_one_condition_for_each_of_its_values():
     assert (fairness.weak, fairness.strong) == (0b11, 0b100)
 
 
+class Move(NamedTuple):
+    who: tuple[int, int]      # (round, process), as a ballot
+    quorum: frozenset[int]
+
+
+class Ballots(Processes):
+    """Processes whose steps carry a tuple and a set, as ballots and quorums do."""
+
+    actions = (Move,)
+
+    def successors(self, state):
+        for (_, after), p in zip(super().successors(state), range(2)):
+            yield Move((0, p), frozenset({p})), after
+
+
+@pytest.mark.parametrize("family, verdict", [
+    ("Move(who=(0, 1))", "holds"),
+    ("Move(who=(0,1))", "holds"),           # spaces are not part of a value
+    ("Move(quorum=frozenset({1}))", "holds"),
+    ("Move(who=(0, 0))", "violated"),       # process 1 may stay for ever
+])
+def test_a_family_gives_a_tuple_or_a_set_as_the_step_prints_it(family, verdict):
+    result = checker.check(Ballots(), CheckConfig(properties=("one_moves",),
+                                                  fairness=(("weak", family),)))
+    assert result.verdict == verdict
+
+
 @pytest.mark.parametrize("family, problem", [
     ("Go | ", "'Go | ' has an empty family; join action families with | (A | B), or give * "
               "alone for every action"),
@@ -593,6 +620,13 @@ def test_a_field_given_star_makes_one_condition_for_each_of_its_values():
     ("Go(p=)", "'Go(p=)' gives no value for the field 'p'; give field=value, or field=* for "
                "each value apart"),
     ("Go(p=*, p=1)", "'Go(p=*, p=1)' gives the field 'p' twice; give each field once"),
+    ("Go(p=(1)", "'Go(p=(1)': its brackets do not balance; give fields as Name(field=value), "
+                 "a value as the step prints it"),
+    ("Go(p=1)(2)", "'Go(p=1)(2)' is not an action family of model 'processes'; give an "
+                   "action name (Back, Go), optionally with fields, e.g. Name(node=0) or "
+                   "Name(node=*) for each node apart, or Name(*) for each instance apart; "
+                   "join families with | for one condition over them all, or give * for "
+                   "every action"),
 ])
 def test_a_wrong_family_over_several_actions_is_refused_with_the_fix(family, problem):
     with pytest.raises(checker.CheckerError) as error:
