@@ -543,6 +543,18 @@ class ServerKeepingConflicts(ServerNode):
         return s.log + m.entries  # the bug: the conflicting entry stays
 
 
+@Raft.mutant("append_after_commit", "a leader puts a client's entry right after its last "
+                                    "committed entry, over those it has not committed, "
+                                    "instead of at the end of its log; breaks Leader "
+                                    "Append-Only")
+class ServerAppendingAfterCommit(ServerNode):
+    def client_request(self, s, v):
+        if s.role != LEADER:
+            return None
+        # the bug: the end of the committed prefix taken for the end of the log
+        return s._replace(log=s.log[:s.commit_index] + ((s.current_term, v),)), ()
+
+
 @Raft.mutant("no_step_down", "a Leader that sees a higher term takes it but stays Leader; "
                              "breaks Election Safety")
 class ServerNotSteppingDown(ServerNode):

@@ -172,6 +172,28 @@ BecomeLeader(i=s2)"""
         "s2.current_term": 3, "s2.role": "Leader"}
 
 
+def test_append_after_commit():
+    # TLC 2.15 on raft.tla with ClientRequest's Append(log[i], entry) made
+    # Append(SubSeq(log[i], 1, commitIndex[i]), entry): the same 11 steps
+    model, result = run_spec("raft-mutant-append-after-commit.yaml")
+    found = result.violation("leader_append_only")
+    assert found.reason == "leader s1's log went from [t2:v1] to [t2:v2]"
+    assert steps(found.trace) == """\
+Timeout(i=s1)
+RequestVote(i=s1, j=s1)
+Timeout(i=s2)
+Receive(m=RequestVoteRequest(s1→s1, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s1→s1, term=2, vote_granted=True))
+RequestVote(i=s1, j=s2)
+Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, last_log_index=0))
+Receive(m=RequestVoteResponse(s2→s1, term=2, vote_granted=True))
+BecomeLeader(i=s1)
+ClientRequest(i=s1, v=v1)
+ClientRequest(i=s1, v=v2)"""
+    assert view(model, found.trace.final, "s1.role", "s1.log", "s1.commit_index") == {
+        "s1.role": "Leader", "s1.log": ["t2:v2"], "s1.commit_index": 0}
+
+
 def test_no_log_check():
     model, result = run_spec("raft-mutant-no-log-check.yaml")
     found = result.violation("leader_completeness")
@@ -328,6 +350,7 @@ def test_init_is_validated(init, field, message):
 def test_mutants_are_listed():
     assert set(Raft.mutants) == {"no_log_check", "commit_previous_term", "vote_twice",
                                  "forget_vote_on_restart", "no_truncate", "no_step_down",
+                                 "append_after_commit",
                                  "change_before_commit", "volatile_log"}
 
 
