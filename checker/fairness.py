@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from checker.errors import CheckerError
+from checker.errors import CheckerError, SpecError
 from checker.model import Model, action_args, action_name
 
 FAMILY = re.compile(r"^([A-Za-z_]\w*)(?:\((.*)\))?$", re.DOTALL)
@@ -145,20 +145,24 @@ class Fairness:
 
     def __init__(self, model: Model, assumed: tuple[tuple[str, str], ...]):
         self.conditions: list[tuple[str, tuple[Member, ...]]] = []
+        self.fields: list[str] = []
         renumbered = getattr(model, "renumbered_actions", {})
         for strength, family in assumed:
+            # where a spec lists it: fairness.weak[0], ... (`checker.spec`'s order)
+            field = f"fairness.{strength}[{sum(c[0] == strength for c in self.conditions)}]"
             try:
                 members = parse_family(model, family)
             except ValueError as problem:
-                raise CheckerError(f"fairness: {problem}") from None
+                raise SpecError(str(problem), field=field) from None
             for member in members:
                 if member.each and member.name in renumbered:
                     # an instance of a quotient's action is not one action of the model
-                    raise CheckerError(
-                        f"fairness: {family!r}: {renumbered[member.name]}, so one "
-                        f"{member.name} of the graph is not one of the model's; give "
-                        f"{member.name} without (*)")
+                    raise SpecError(
+                        f"{family!r}: {renumbered[member.name]}, so one {member.name} of the "
+                        f"graph is not one of the model's; give {member.name} without (*)",
+                        field=field)
             self.conditions.append((strength, members))
+            self.fields.append(field)
         self.weak = 0
         self.strong = 0
         self.bits: dict[Any, int] = {}  # a condition (family, or family and instance)
@@ -178,17 +182,19 @@ class Fairness:
             for place, member in enumerate(members):
                 if self.undeclared and member.name != "*" and (index, place) not in \
                         self.examples:
-                    raise CheckerError(
-                        f"fairness: {member.name!r} is the name of no step of the reachable "
+                    raise SpecError(
+                        f"{member.name!r} is the name of no step of the reachable "
                         f"states (theirs: {', '.join(sorted(self.seen_names)) or 'none'}); "
                         "give an action's class name, or declare the model's actions "
-                        "(actions = (...)) to have names checked when the spec loads")
+                        "(actions = (...)) to have names checked when the spec loads",
+                        field=self.fields[index])
                 if member.wanted and (index, place) not in self.matched:
                     example = self.examples.get((index, place))
-                    raise CheckerError(
-                        f"fairness: {member} is no step of the reachable states; "
+                    raise SpecError(
+                        f"{member} is no step of the reachable states; "
                         "give values as the steps print them"
-                        f"{f' ({example})' if example else ''}, or the action name alone")
+                        f"{f' ({example})' if example else ''}, or the action name alone",
+                        field=self.fields[index])
 
     def mask(self, action: Any) -> int:
         # keyed by type too: actions are tuples, and Work() == Idle() == ()

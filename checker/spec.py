@@ -216,6 +216,8 @@ class Spec:
     #: The line of each expression invariant in the file, for errors found
     #: while checking (`checker.expressions`).
     invariant_lines: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    #: The line of each field of the file, by path (``("fairness", "weak", 0)``).
+    lines: Mapping[tuple, int] = dataclasses.field(default_factory=dict)
 
     @property
     def model_name(self) -> str:
@@ -224,6 +226,14 @@ class Spec:
     @property
     def name(self) -> str:
         return Path(self.path).stem
+
+    def located(self, error: CheckerError) -> CheckerError:
+        """`error`, found while this spec was checked, placed in its file at
+        the line of the field it names (fairness values no step has are
+        known only then)."""
+        if isinstance(error, SpecError) and error.path is None:
+            return error.located(self.path, _line_of(error.field, self.lines))
+        return error
 
     def build(self) -> Model:
         from checker.expressions import attach
@@ -438,7 +448,8 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                 deadlock=data.get("deadlock", True),
                 fairness=_fairness(data.get("fairness", {}), model_class), network=network,
                 partition=partition,
-                invariant_lines={name: lines.get(("invariants", name)) for name in invariants})
+                invariant_lines={name: lines.get(("invariants", name)) for name in invariants},
+                lines=lines)
     model = spec.build()  # the model's own checks of its parameters and init block
     if expect is None or expect.verdict != "violated":
         # An unsound rule (quorums that need not meet) only where the spec

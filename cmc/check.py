@@ -190,7 +190,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
             except CheckerError as error:
                 # (a model that fails: the specs checked before are still
                 # written to the files asked for, below)
-                failure = error
+                failure = spec.located(error)
                 break
             with interrupts.deferred():  # each report whole, the interruption after
                 # A run stopped from outside says nothing of the spec: its

@@ -79,7 +79,9 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
     except KeyboardInterrupt:
         click.echo("interrupted: the graph was not written", err=True)
         sys.exit(INCOMPLETE)
-    except (CheckerError, MemoryError):
+    except CheckerError as error:
+        raise loaded.located(error) from None
+    except MemoryError:
         raise
     except (Exception, SystemExit) as error:  # the model's own code, exploring again
         raise raised_in_model(model.name, "drawing the graph", error) from None

@@ -524,7 +524,8 @@ def test_a_family_naming_no_step_of_a_model_without_declared_actions_is_refused(
         checker.check(Undeclared(), CheckConfig(properties=("done",),
                                                 fairness=(("weak", "A | Bb"),)))
     assert str(error.value) == (
-        "fairness: 'Bb' is the name of no step of the reachable states (theirs: A, B, Env); "
+        "<spec>: fairness.weak[0]: 'Bb' is the name of no step of the reachable states "
+        "(theirs: A, B, Env); "
         "give an action's class name, or declare the model's actions (actions = (...)) to "
         "have names checked when the spec loads")
     assert checker.check(Undeclared(), CheckConfig(
@@ -632,7 +633,7 @@ def test_a_wrong_family_over_several_actions_is_refused_with_the_fix(family, pro
     with pytest.raises(checker.CheckerError) as error:
         checker.check(Processes(), CheckConfig(properties=("one_moves",),
                                                fairness=(("weak", family),)))
-    assert str(error.value) == f"fairness: {problem}"
+    assert str(error.value) == f"<spec>: fairness.weak[0]: {problem}"
 
 
 # -- Paxos: FLP made visible --------------------------------------------------------------
@@ -993,7 +994,7 @@ def test_fairness_to_each_message_apart_is_refused_when_terms_are_renumbered(tmp
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 2
     assert result.output == (
-        "error: fairness: 'Receive(*)': terms are renumbered (terms: relative) while a message "
+        f"error: {path}:4: fairness.weak[1]: 'Receive(*)': terms are renumbered (terms: relative) while a message "
         "is in flight, so one Receive of the graph is not one of the model's; give Receive "
         "without (*)\n")
 
@@ -1058,11 +1059,18 @@ def test_a_misspelt_fairness_family_is_refused_with_its_line(tmp_path, family, p
 
 def test_a_fairness_value_that_no_step_has_is_refused_not_left_unfair(tmp_path):
     """Else the steps meant to be fair are not, and a lasso the spec meant
-    to exclude is reported."""
-    from checker.errors import CheckerError
+    to exclude is reported. Known once the steps are: the command line
+    places it in the file."""
+    from click.testing import CliRunner
 
+    from checker.errors import CheckerError
+    from cmc.main import cli
+
+    problem = ("fairness.weak[0]: Timeout(i=s9) is no step of the reachable states; give "
+               "values as the steps print them (Timeout(i=s1)), or the action name alone")
     with pytest.raises(CheckerError) as error:
         _fair_raft(tmp_path, "Timeout(i=s9)")
-    assert str(error.value) == ("fairness: Timeout(i=s9) is no step of the reachable states; "
-                                "give values as the steps print them (Timeout(i=s1)), or the "
-                                "action name alone")
+    assert str(error.value) == f"<spec>: {problem}"
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "fair.yaml")])
+    assert (result.exit_code, result.output) == (2, f"error: {tmp_path / 'fair.yaml'}:4: "
+                                                    f"{problem}\n")
