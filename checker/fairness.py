@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from checker.errors import CheckerError, SpecError
+from checker.errors import SpecError
 from checker.model import Model, action_args, action_name
 
 FAMILY = re.compile(r"^([A-Za-z_]\w*)(?:\((.*)\))?$", re.DOTALL)
@@ -213,7 +213,8 @@ class Fairness:
                     key, label = (index, type(action), action), f"{action}"
                 else:
                     args = args if args is not None else _args_as_written(action)
-                    if any(v not in args.get(k, ((),))[0] for k, v in member.wanted.items()) \
+                    if any(k not in args or v not in args[k][0]
+                           for k, v in member.wanted.items()) \
                             or any(k not in args for k in member.starred):
                         continue
                     self.matched.add((index, place))

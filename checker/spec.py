@@ -213,10 +213,8 @@ class Spec:
     network: Mapping[str, Any] | None = None
     #: The spec's partition (``{"groups": [["s1"], ["s2", "s3"]]}``), or None.
     partition: Mapping[str, Any] | None = None
-    #: The line of each expression invariant in the file, for errors found
-    #: while checking (`checker.expressions`).
-    invariant_lines: Mapping[str, int] = dataclasses.field(default_factory=dict)
-    #: The line of each field of the file, by path (``("fairness", "weak", 0)``).
+    #: The line of each field of the file, by path (``("fairness", "weak", 0)``),
+    #: for errors found while checking (an expression invariant's, a fairness value's).
     lines: Mapping[tuple, int] = dataclasses.field(default_factory=dict)
 
     @property
@@ -249,7 +247,8 @@ class Spec:
             raise  # a parameter refused, with its field
         except (Exception, SystemExit) as error:  # the model's own code
             raise raised_in_model(self.model_class.name, "building the model", error) from None
-        attach(model, self.invariants, self.path, self.invariant_lines)
+        attach(model, self.invariants, self.path,
+               {name: self.lines.get(("invariants", name)) for name in self.invariants})
         return model
 
     def config(self, keep_going: bool = False, workers: int = 1,
@@ -448,7 +447,6 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                 deadlock=data.get("deadlock", True),
                 fairness=_fairness(data.get("fairness", {}), model_class), network=network,
                 partition=partition,
-                invariant_lines={name: lines.get(("invariants", name)) for name in invariants},
                 lines=lines)
     model = spec.build()  # the model's own checks of its parameters and init block
     if expect is None or expect.verdict != "violated":
