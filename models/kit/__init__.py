@@ -3,7 +3,9 @@
 - `records`: typed immutable records (named tuples) for node state, messages
   and actions; id types (`ids`) mark the fields that name nodes, value
   types (`values`) those that hold named values (``v0``, ``none``),
-  `formatted` tuples print by a pattern (``t2:v1``); records print by field
+  `formatted` tuples print by a pattern (``t2:v1``), `indexed_by` types a
+  tuple with one entry per node (``match_index: indexed_by(Server)``,
+  renamed as its nodes are); records print by field
   name from these declarations (`records.show`), never by a hand-written
   ``__str__``.
 - `actors`: `Node` and its handlers (`on`, `step`, `on_crash`, `on_restart`);
@@ -29,8 +31,8 @@ links and message sets.
 from models.kit.actors import (ActorModel, Down, Node, of_messages, on, on_crash, on_restart,
                                step)
 from models.kit.network import Bag, Drop, Duplicate, Fifo, Heal, MessageSet, Partition, Split
-from models.kit.records import Id, Value, ids, values
+from models.kit.records import Id, Value, ids, indexed_by, values
 
 __all__ = ["ActorModel", "Bag", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "MessageSet",
-           "Node", "Partition", "Split", "Value", "ids", "of_messages", "on", "on_crash",
-           "on_restart", "step", "values"]
+           "Node", "Partition", "Split", "Value", "ids", "indexed_by", "of_messages", "on",
+           "on_crash", "on_restart", "step", "values"]

@@ -135,6 +135,13 @@ class Handler:
         hint = typing.get_type_hints(self.action).get(self.action._fields[0])
         return hint is Any or hint is self.takes
 
+    @cached_property
+    def values(self) -> int:
+        """How many values a step's choice gives: one, or, for an action of
+        more fields after the node's (``Phase2a(bal, rm, val)``), a tuple of
+        as many."""
+        return max(1, len(getattr(self.action, "_fields", ())) - 1)
+
 
 class Down(NamedTuple):
     """The record of a crashed node: what survived the crash."""
@@ -166,7 +173,9 @@ def step(action: type, choose: str | Callable | None = None, reads: tuple[type, 
     """Mark an internal step, once per element of the model's `choose` (an
     int n means ``range(n)``), or of ``choose(node, record)`` when it is a
     function (the peers a candidate may ask), reading the messages of types
-    `reads`."""
+    `reads`. The action's fields are the node's, then the choice's: a
+    choice of several values (``\\E r, v : Phase2a(b, r, v)``) is a tuple of
+    them, given to the handler one by one."""
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
                                            sends=_types(sends))
@@ -445,11 +454,11 @@ class _Group:
                     components[model.network.where(model._kind_index[kind])], kind)
                     for kind in handler.reads)
                 for choice in model._choices(handler.choose, node, record):
-                    inputs = (() if choice is None else (choice,)) + read
-                    outcome = model._outcome(node, name, record, inputs, now)
+                    chosen = (() if choice is None else (choice,) if handler.values == 1
+                              else model._spread(choice, handler, name, node))
+                    outcome = model._outcome(node, name, record, chosen + read, now)
                     if outcome is not None:
-                        action = model._intern(handler.action(
-                            node.id, *(() if choice is None else (choice,))))
+                        action = model._intern(handler.action(node.id, *chosen))
                         planned.append((action, outcome[0], None, outcome[1]))
         return tuple(planned)
 
@@ -864,7 +873,7 @@ class ActorModel(Model):
                         raise wrong(f"{role.__name__}.{name} takes, reads or sends "
                                     f"{kind.__name__}, which is not in the model's `messages`")
                 inputs = (len(handler.takes._fields) if handler.takes
-                          else int(handler.choose is not None))
+                          else handler.values if handler.choose is not None else 0)
                 budget = handler.restart or handler.crash
                 if budget is not None and not isinstance(getattr(self, budget, None), int):
                     raise wrong(f"{role.__name__}.{name} takes its steps within the budget "
@@ -884,6 +893,17 @@ class ActorModel(Model):
                                 f"{name} must be a named tuple of {1 + inputs} fields: the "
                                 "node, then " + ("the message's fields" if handler.takes
                                                  else "the choice" if inputs else "nothing"))
+
+    @staticmethod
+    def _spread(choice: Any, handler: Handler, name: str, node: Node) -> tuple:
+        """A choice of several values, one per field of the action after the node's."""
+        if not isinstance(choice, tuple) or len(choice) != handler.values:
+            raise ModelDefinitionError(
+                f"{type(node).__name__}.{name} chose {choice!r}, but its action "
+                f"{handler.action.__name__} takes {handler.values} values after the node "
+                f"({', '.join(handler.action._fields[1:])}); give each choice as a tuple "
+                "of as many")
+        return choice
 
     def set_size(self, name: str) -> int:
         """How many elements the set `name` has: the parameter of that name."""

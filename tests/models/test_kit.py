@@ -270,6 +270,60 @@ def test_a_group_of_next_lists_handlers_of_one_role():
     assert str(error.value) == "model 'pings': each group of `next` lists handlers of one role"
 
 
+class Offer(NamedTuple):
+    s: Server
+    to: Server
+    v: Value
+
+
+class Offered(NamedTuple):
+    made: tuple[Offer, ...] = ()
+
+
+def _offering(choices) -> ActorModel:
+    """Servers that each offer one value to one server, chosen together:
+    ``\\E to \\in Server, v \\in Value : Offer(s, to, v)``."""
+    class Offerer(Node):
+        ids = Server
+        state = Offered
+
+        @step(Offer, choose=choices)
+        def offer(self, record, to, v):
+            return None if record.made else (Offered((Offer(self.id, to, v),)), [])
+
+    class Offers(ActorModel):
+        name = "offers"
+        params = (Param("servers", 2, "servers"), Param("values", 2, "values"))
+        roles = (Offerer,)
+        messages = (Ping,)
+        symmetry_sets = ("servers", "values")
+
+    return Offers()
+
+
+def _pairs(node, record):
+    return [(to, v) for to in range(node.model.servers) for v in range(node.model.values)]
+
+
+def test_a_step_may_choose_several_values_at_once():
+    model = _offering(_pairs)
+    start = model.initial_states()[0]
+    assert [action for action, _ in model.successors(start)][:4] == [
+        Offer(0, 0, 0), Offer(0, 0, 1), Offer(0, 1, 0), Offer(0, 1, 1)]
+    # 5 records a server (none, or one of 4 offers); renamed with `to` and `v`
+    assert orbit_counts_agree(lambda: _offering(_pairs), [("servers",), ("servers", "values")]
+                              ) == (25, 15, 9)
+
+
+def test_a_choice_of_several_values_of_another_shape_says_what_to_give():
+    model = _offering(lambda node, record: range(2))
+    with pytest.raises(ModelDefinitionError) as error:
+        model.successors(model.initial_states()[0])
+    assert str(error.value) == ("Offerer.offer chose 0, but its action Offer takes 2 values "
+                                "after the node (to, v); give each choice as a tuple of as "
+                                "many")
+
+
 def test_mistakes_in_the_declarations_say_what_to_fix():
     class Nameless(Node):
         @step(Pinged)
