@@ -95,7 +95,7 @@ def test_an_acceptor_breaking_its_promise_breaks_tc_consistent_as_tlc_finds():
         "RMPrepare(rm=r2)",
         "Phase1a(bal=1, rm=r1)",
         "Phase1b(acc=a1, ins=r1, bal=1)",
-        "Phase2a(bal=1, proposal=Proposal(rm=r1, val='aborted'))",
+        "Phase2a(bal=1, rm=r1, val='aborted')",
         "Phase2b(acc=a1, ins=r1, bal=0, val='prepared')",  # below its promise of ballot 1
         "Phase2b(acc=a1, ins=r1, bal=1, val='aborted')",
         "Decide(tm=0, outcome='abort')",

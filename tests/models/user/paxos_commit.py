@@ -146,16 +146,10 @@ class Phase1a(NamedTuple):
     rm: RM
 
 
-class Proposal(NamedTuple):
-    """What a Phase2a step sends: instance ``rm``'s value ``val``."""
-
-    rm: RM
-    val: str
-
-
 class Phase2a(NamedTuple):
     bal: Ballot
-    proposal: Proposal
+    rm: RM
+    val: str
 
 
 class Decide(NamedTuple):
@@ -224,15 +218,15 @@ class Leader(Node):
 
     @step(Phase2a, choose=lambda node, record: node.model.proposals, reads=(Phase1bMsg, Phase2aMsg),
           sends=Phase2aMsg)
-    def phase2a(self, proposal, one_bs, two_as):
+    def phase2a(self, rm, val, one_bs, two_as):
         """Phase2a(bal, rm), bal # 0: no phase 2a of ballot bal in instance rm
         was sent, and some majority MS sent phase 1b messages for it; the
         value is that of the highest vote they report, "aborted" if none."""
-        rm, bal = proposal.rm, self.id
+        bal = self.id
         if bal == 0 or any(m.ins == rm and m.bal == bal for m in two_as):
             return None
-        if proposal.val in self.values(rm, one_bs):
-            return [Phase2aMsg(rm, bal, proposal.val)]
+        if val in self.values(rm, one_bs):
+            return [Phase2aMsg(rm, bal, val)]
         return None
 
     def values(self, rm, one_bs) -> set[str]:
@@ -332,8 +326,8 @@ class PaxosCommit(ActorModel):
     def setup(self) -> None:
         size = self.acceptors // 2 + 1
         self.majorities = [frozenset(c) for c in combinations(range(self.acceptors), size)]
-        self.proposals = [Proposal(rm, val) for rm in range(self.rms)
-                          for val in ("prepared", "aborted")]
+        # Phase2a's choices: an instance and a value (\E rm, v)
+        self.proposals = [(rm, val) for rm in range(self.rms) for val in ("prepared", "aborted")]
 
     def rm_states(self, state):
         return [s.state for s in self.records(state, ResourceManager)]
