@@ -677,7 +677,10 @@ class Fifo(Network):
     (``src`` and ``dst`` fields naming nodes). Optionally lossy: ``drop``
     names the parameter bounding how many messages the network may lose
     (the oldest on a link). The value is one component, a frozenset of
-    (link, queue) pairs, then the drops left."""
+    (link, queue, kinds) triples, then the drops left: `kinds` are the
+    queue's message types (their indexes), without which two types with
+    equal fields (``Ack(p, q)``, ``Rel(p, q)``) would be one queue, as
+    equal tuples."""
 
     fault_actions = (Drop,)
 
@@ -694,6 +697,11 @@ class Fifo(Network):
         """(sender's set, sender, receiver's set, receiver)."""
         src, src_set, dst, dst_set = self.ends[type(message)]
         return (src_set, message[src], dst_set, message[dst])
+
+    def _component(self, queues: dict[tuple, tuple]) -> frozenset:
+        index = self.index
+        return frozenset((link, queue, tuple(index[type(m)] for m in queue))
+                         for link, queue in queues.items() if queue)
 
     def initial(self) -> tuple:
         return (frozenset(), self.drops)
@@ -714,49 +722,47 @@ class Fifo(Network):
                          if item[0][2:] == into or item[0][2] == runs)
 
     def deliverable(self, component: frozenset, kind: type) -> list[Any]:
-        return ordered(queue[0] for _, queue in component if type(queue[0]) is kind)
+        return ordered(queue[0] for _, queue, _ in component if type(queue[0]) is kind)
 
     def select(self, component: frozenset, kind: type) -> frozenset:
-        return frozenset(m for _, queue in component for m in queue if type(m) is kind)
+        return frozenset(m for _, queue, _ in component for m in queue if type(m) is kind)
 
     def receive(self, value: tuple, k: int, message: Any) -> tuple:
-        queues = dict(value[0])
+        queues = {link: queue for link, queue, _ in value[0]}
         link = self.link(message)
         queues[link] = queues[link][1:]
-        if not queues[link]:
-            del queues[link]
-        return (frozenset(queues.items()),) + value[1:]
+        return (self._component(queues),) + value[1:]
 
     def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
-        queues = dict(value[0])
+        queues = {link: queue for link, queue, _ in value[0]}
         for _, message in sends:
             link = self.link(message)
             queues[link] = queues.get(link, ()) + (message,)
-        return (frozenset(queues.items()),) + value[1:]
+        return (self._component(queues),) + value[1:]
 
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
         if not value[1]:
             return []
         return [(Drop(queue[0]), self.receive(value, 0, queue[0])[:1] + (value[1] - 1,))
-                for _, queue in sorted(value[0], key=order_key)]
+                for _, queue, _ in sorted(value[0], key=order_key)]
 
     def read(self, value: tuple, k: int) -> list[Any]:
-        return [m for _, queue in value[0] for m in queue if type(m) is self.kinds[k]]
+        return [m for _, queue, _ in value[0] for m in queue if type(m) is self.kinds[k]]
 
     def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
         return (component((0, value[0])),) + value[1:]
 
     def rename_component(self, component: frozenset, message: Callable[[Any], Any]) -> frozenset:
         # a link is named by its messages' ends: renamed with them
-        renamed = (tuple(map(message, queue)) for _, queue in component)
-        return frozenset((self.link(queue[0]), queue) for queue in renamed)
+        renamed = (tuple(map(message, queue)) for _, queue, _ in component)
+        return self._component({self.link(queue[0]): queue for queue in renamed})
 
     def occurrences(self, component: frozenset) -> Iterable[tuple[Any, Any]]:
-        return ((m, place) for _, queue in component for place, m in enumerate(queue))
+        return ((m, place) for _, queue, _ in component for place, m in enumerate(queue))
 
     def view(self, value: tuple) -> dict[str, Any]:
         shown = sorted(f"{src_set}:{src}→{dst_set}:{dst}: " + ", ".join(map(repr, queue))
-                       for (src_set, src, dst_set, dst), queue in value[0])
+                       for (src_set, src, dst_set, dst), queue, _ in value[0])
         return {"channels": shown, "drops_left": value[1]}
 
 

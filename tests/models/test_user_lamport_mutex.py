@@ -17,14 +17,12 @@ from __future__ import annotations
 
 from collections import deque
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 
-from checker import check, reachable
+from checker import check
 from checker.spec import load_spec
 from models import REGISTRY
-from models.kit import ActorModel, Fifo, Node, ids, on, step
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "lamport_mutex.yaml"
@@ -149,100 +147,3 @@ def test_a_tie_to_both_breaks_mutex_in_tlc_s_trace(tmp_path, processes, actions,
     assert [s.req for s in final] == [(1, 1) + (0,) * (processes - 2)] * processes
     assert [sorted(s.ack) for s in final] == [list(range(processes))] * 2 + [[]] * (processes - 2)
     assert all(not model.sent(violation.trace.final, kind) for kind in model.messages)
-
-
-# -- a kit bug met on the way ----------------------------------------------------------------
-#
-# Without the spec's type field, an AckMessage and a RelMessage from p to q
-# are equal tuples (sender, receiver). The kit's Fifo keeps every message
-# type in one component, so a channel holding one is the channel holding
-# the other: N = 2, maxClock = 3 gave 241 states where TLC has 191, and a
-# Rel at the head of a channel was received by ReceiveAck. Two message types
-# with equal fields, either sent once, show it:
-
-
-_Sender, _Receiver = ids("senders", "s"), ids("receivers", "r")
-
-
-class A(NamedTuple):
-    sender: _Sender
-    receiver: _Receiver
-    src, dst = "sender", "receiver"
-
-
-class B(NamedTuple):
-    sender: _Sender
-    receiver: _Receiver
-    src, dst = "sender", "receiver"
-
-
-class SendA(NamedTuple):
-    s: _Sender
-
-
-class SendB(NamedTuple):
-    s: _Sender
-
-
-class GetA(NamedTuple):
-    r: _Receiver
-    sender: _Sender
-    receiver: _Receiver
-
-
-class GetB(NamedTuple):
-    r: _Receiver
-    sender: _Sender
-    receiver: _Receiver
-
-
-class _Sent(NamedTuple):
-    sent: bool = False
-
-
-class _Got(NamedTuple):
-    got: str = "nothing"
-
-
-class _SenderNode(Node):
-    ids, state, count = _Sender, _Sent, 1
-
-    @step(SendA)
-    def send_a(self, s):
-        return None if s.sent else (s._replace(sent=True), [A(0, 0)])
-
-    @step(SendB)
-    def send_b(self, s):
-        return None if s.sent else (s._replace(sent=True), [B(0, 0)])
-
-
-class _ReceiverNode(Node):
-    ids, state, count = _Receiver, _Got, 1
-
-    @on(A, GetA)
-    def get_a(self, s, m):
-        return s._replace(got="A"), []
-
-    @on(B, GetB)
-    def get_b(self, s, m):
-        return s._replace(got="B"), []
-
-
-class OneOfTwo(ActorModel):
-    name = "one-of-two"
-    roles = (_SenderNode, _ReceiverNode)
-    messages = (A, B)
-    network = Fifo()
-
-    @reachable("B received")
-    def got_b(self, state):
-        return self.record(state, _ReceiverNode, 0).got == "B"
-
-
-@pytest.mark.xfail(strict=True, reason="kit bug: on Fifo, messages of two types with equal "
-                                       "fields are one message (the states are equal tuples)")
-def test_fifo_keeps_apart_two_message_types_with_equal_fields():
-    # initial, A sent, B sent, A received, B received (a Bag gives these 5)
-    result = check(OneOfTwo())
-    assert result.stats.distinct_states == 5
-    assert result.witness("got_b") is not None
