@@ -56,6 +56,7 @@ from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
 from checker.model import Model, has_bounds
 from checker.progress import Reporter, Silent
+from checker.record_types import RecordTypes
 from checker.properties import (BOUND_STOP, DEADLOCK, Property, default_properties,
                                 reason_of)
 from checker.result import (HOLDS, INCOMPLETE, VIOLATED, CheckConfig, Finding,
@@ -234,6 +235,7 @@ class _Search:
         self.partition_store_bytes = 0  # the visited sets of the other partitions
         self.soundness = _SoundnessGuard(model, self.symmetry, self.properties,
                                          config.exact) if self.symmetry else None
+        self.record_types = RecordTypes(model.name)
         if self.symmetry is not None:
             self.soundness.refuse_expressions_telling_apart()
         if config.deadlock:
@@ -608,6 +610,7 @@ class _Search:
             fresh = self.store.add_new(fingerprints, record=False)
         except TypeError as error:
             raise _unusable(self.model, error) from None
+        self.record_types.check_states(next_states, fingerprints, self.store.looked_up)
         every = (fingerprints, parents)  # each step's, for `_cut_off`
         if len(fresh) < len(fingerprints):
             next_states = list(map(next_states.__getitem__, fresh))

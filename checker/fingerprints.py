@@ -253,6 +253,11 @@ class _PrivateStore:
     serves every partition as it is and keeps what it sent (`SharedVisited`
     is the one that differs)."""
 
+    #: The last batch `add_new` looked up, as a numpy array (a one-to-one
+    #: image of the fingerprints), for `checker.record_types` to pick its
+    #: sample by at no cost; None for an exact store.
+    looked_up: np.ndarray | None = None
+
     def of_partition(self, index: int) -> "_PrivateStore":
         return self
 
@@ -345,7 +350,7 @@ class FingerprintStore(_PrivateStore):
         unless `record` is false. (A list, or a numpy array of uint64.)"""
         if len(fingerprints) == 0:
             return []
-        batch = self._stored_form(fingerprints)
+        batch = self.looked_up = self._stored_form(fingerprints)
         new = _first_unseen(batch, ~self._contains(batch), limit)
         if record and len(new):
             self._insert(batch[new])
@@ -639,6 +644,7 @@ class SharedVisited:
     def __init__(self, regions: Regions, index: int) -> None:
         self.regions, self.index = regions, index
         self.sent = FingerprintStore()
+        self.looked_up: np.ndarray | None = None  # as `_PrivateStore.looked_up`
 
     def of_partition(self, index: int) -> "SharedVisited":
         return SharedVisited(self.regions, index)
@@ -665,6 +671,7 @@ class SharedVisited:
         if len(fingerprints) == 0:
             return []
         raw, batch = self._forms(fingerprints)
+        self.looked_up = batch
         owners = self.regions.owner(raw)
         seen = self.regions.contains(batch, owners)
         foreign = np.flatnonzero(~seen & (owners != self.index))

@@ -812,7 +812,7 @@ class ActorModel(Model):
                  for node in nodes if node.state is not None]
         self._slot = {slot: position for position, slot in enumerate(slots)}
         self._bind_clock()
-        self._intern = Interned()
+        self._intern = Interned(owner=f"model {self.name!r}: ")
         self._outcomes = Memo(self._run)
         self._role_slices: dict[type, slice] = {}
         names_of = {f: (r, name) for r, role in enumerate(self._roles)

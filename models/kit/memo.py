@@ -11,7 +11,13 @@ only recomputation of entries no longer in use.
 
 from __future__ import annotations
 
+import enum
+import types
+import typing
 from typing import Any, Callable
+
+from checker.errors import ModelDefinitionError
+from checker.record_types import differing
 
 #: Entries of a table's generation; a table holds at most two (2^16 in all).
 #: The tables are the largest constant of a long run (an entry of Paxos's
@@ -74,11 +80,20 @@ _ABSENT = object()
 class Interned(dict):
     """One shared copy of each equal value (records, message sets), so that
     equal parts of different states are one object: less memory, and
-    frozensets hash once."""
+    frozensets hash once.
 
-    def __init__(self, limit: int = LIMIT):
+    Records of two types with equal fields are equal tuples, and so would be
+    a record holding one and a record holding the other (``Got(last=Ack(p,
+    q))``, ``Got(last=Rel(p, q))``): the second would be replaced by the
+    first, and with it the state. Such a pair is refused (`owner` names the
+    model in the message); scalars equal across types (True and 1) are not
+    told apart, as they behave alike."""
+
+    def __init__(self, limit: int = LIMIT, owner: str | None = None):
         super().__init__()
         self.limit = limit
+        self.owner = owner  # None: the values are of one type throughout, unchecked
+        self.nested: dict[type, bool] = {}  # whether a type's fields may hold records
 
     def __call__(self, value: Any) -> Any:
         # Keyed by type too: records of two types with equal fields are
@@ -89,4 +104,42 @@ class Interned(dict):
             if len(self) >= self.limit // _divisor:
                 self.clear()
             found = self[key] = value
+        elif found is not value and self.owner is not None and self._nested(type(value)) \
+                and differing(found, value) is not None:
+            raise ModelDefinitionError(
+                f"{self.owner}{value!r} and {found!r} are equal, as Python compares records "
+                "(named tuples) of two types with equal fields, so the checker would take "
+                "states holding one for states holding the other; give the types fields "
+                "that tell them apart (a kind field, as TLA+ records carry type) or hold "
+                "them in fields of their own")
         return found
+
+
+    def _nested(self, kind: type) -> bool:
+        known = self.nested.get(kind)
+        if known is None:
+            known = self.nested[kind] = not _flat(kind)
+        return known
+
+
+_SCALARS = (int, float, str, bytes, type(None), enum.Enum)
+
+
+def _flat(kind: type) -> bool:
+    """Whether every field of record type `kind` is declared a scalar (an
+    int, a node id, a string, None, ...), so that it holds no record."""
+    if not (issubclass(kind, tuple) and hasattr(kind, "_fields")):
+        return False
+    try:
+        hints = typing.get_type_hints(kind)
+    except Exception:  # noqa: BLE001 (a hint that does not resolve: not known flat)
+        return False
+    for field in kind._fields:
+        hint = hints.get(field)
+        options = (typing.get_args(hint) if typing.get_origin(hint) in (typing.Union,
+                                                                      types.UnionType)
+                   else (hint,))
+        if not all(isinstance(option, type) and issubclass(option, _SCALARS)
+                   for option in options):
+            return False
+    return True
