@@ -105,7 +105,7 @@ from models.kit import memo
 from models.kit.memo import Interned, Memo
 from models.kit.network import (Heal, MessageSet, Network, Partition, Split, chosen, delivered,
                                 receiver, receiver_field)
-from models.kit.records import Id, label, name_values, receipt, shown
+from models.kit.records import Id, end_field, label, name_values, receipt, shown
 from models.kit.symmetry import Layout
 
 # -- handlers --------------------------------------------------------------------
@@ -765,7 +765,7 @@ class ActorModel(Model):
 
         pairs = set()
         for kind in self.messages:
-            fields = [getattr(kind, end, None) for end in ("src", "dst")]
+            fields = [end_field(kind, end) for end in ("src", "dst")]
             if all(field in kind._fields for field in fields):
                 ends = [id_type(kind, field) for field in fields]
                 if None not in ends:
@@ -1012,7 +1012,7 @@ class ActorModel(Model):
     def _waits(self, clock: Any, message: Any) -> bool:
         """Whether `message` may wait past its deadline: its receiver is paused."""
         dst = receiver(message)
-        field = getattr(type(message), "dst", None)
+        field = end_field(type(message), "dst")
         from models.kit.records import id_type
         return (dst is not None and id_type(type(message), field) is self.clock.nodes
                 and clock.paused[dst] > 0)
@@ -1363,11 +1363,11 @@ class ActorModel(Model):
         return events or [Note(node.name, "")]  # a step on its own, at its node
 
     def _sender(self, message: Any) -> str:
-        field = getattr(type(message), "src", None)
+        field = end_field(type(message), "src")
         return self._node_name(type(message), field, message) or field or "network"
 
     def _receivers(self, message: Any) -> list[str]:
-        field = getattr(type(message), "dst", None)
+        field = end_field(type(message), "dst")
         if field is not None:
             return [self._node_name(type(message), field, message) or field]
         return [node.name for r, role in enumerate(self._roles)

@@ -40,6 +40,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 
 from checker.symmetry import order_key
 from models.kit.memo import Interned, Memo
+from models.kit.records import end_field
 
 
 class Drop(NamedTuple):
@@ -122,7 +123,7 @@ def ordered(messages: Iterable[Any]) -> list[Any]:
 
 def receiver(message: Any) -> int | None:
     """The node `message` is for, if its type names one by a field."""
-    field = getattr(type(message), "dst", None)
+    field = end_field(type(message), "dst")
     if field is None or field not in type(message)._fields:
         return None
     return getattr(message, field)
@@ -147,7 +148,7 @@ def receiver_field(kind: type) -> tuple[int, str | None] | None:
     `kind`; the set name None when the field's type names no set."""
     from models.kit.records import id_type
 
-    field = getattr(kind, "dst", None)
+    field = end_field(kind, "dst")
     if field is None or field not in kind._fields:
         return None
     ids = id_type(kind, field)
@@ -163,7 +164,7 @@ def message_ends(model: Any, kinds: Iterable[type], why: str) -> dict[type, tupl
 
     ends = {}
     for kind in kinds:
-        src, dst = getattr(kind, "src", None), getattr(kind, "dst", None)
+        src, dst = end_field(kind, "src"), end_field(kind, "dst")
         if src not in kind._fields or dst not in kind._fields:
             raise ModelDefinitionError(
                 f"model {getattr(model, 'name', '?')!r}: {why}; give {kind.__name__} fields "
@@ -216,7 +217,7 @@ class Network:
     def addressed(self, c: int) -> bool:
         """Whether component `c` holds messages each for one node (``dst``)."""
         kind = self.kinds[c]
-        return getattr(kind, "dst", None) in kind._fields
+        return end_field(kind, "dst") in kind._fields
 
     def for_node(self, c: int, component: Any, node: Any) -> Any:
         """The part of component `c` that is for `node` (a `Node`): messages

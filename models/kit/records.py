@@ -431,11 +431,22 @@ def _printing(record_type: type) -> _Printing | None:
     return _Printing(fields, ends, hidden, defaults, text)
 
 
+def end_field(kind: type, end: str) -> str | None:
+    """The field of message type `kind` naming its sender (`end` ``"src"``)
+    or receiver (``"dst"``): the one a class attribute names (``src, dst =
+    "frm", "to"``), or a field itself named ``src`` or ``dst``; else None."""
+    named = kind.__dict__.get(end)
+    if isinstance(named, str):
+        return named
+    fields = getattr(kind, "_fields", ())
+    return end if end in fields else None
+
+
 def _ends(declaring: type, record_type: type, offset: int) -> tuple[int, int] | None:
     """The positions in `record_type` of the sender and receiver that the
     type `declaring` names (``src`` and ``dst``), its fields standing at
     `offset` on; None unless both are there, of named id types."""
-    src, dst = getattr(declaring, "src", None), getattr(declaring, "dst", None)
+    src, dst = end_field(declaring, "src"), end_field(declaring, "dst")
     if src not in declaring._fields or dst not in declaring._fields:
         return None
     ends = (offset + declaring._fields.index(src), offset + declaring._fields.index(dst))

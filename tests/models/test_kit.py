@@ -548,6 +548,51 @@ def test_records_holding_equal_records_of_two_types_are_refused():
         "records carry type) or hold them in fields of their own")
 
 
+class Greeting(NamedTuple):  # its ends are its fields named src and dst
+    src: Sender
+    dst: Receiver
+
+
+class SayHello(NamedTuple):
+    s: Sender
+
+
+class HearHello(NamedTuple):
+    r: Receiver
+    src: Sender
+    dst: Receiver
+
+
+class Greeter(Node):
+    ids, state, count = Sender, Next, 1
+
+    @step(SayHello)
+    def hello(self, s):
+        return None if s.next else (Next(1), [Greeting(self.id, 0)])
+
+
+class Listener(Node):
+    ids, state, count = Receiver, Expected, 1
+
+    @on(Greeting, HearHello)
+    def hear(self, s, m):
+        return s._replace(expected=1), []
+
+
+@pytest.mark.parametrize("network", [Fifo(), Bag()])
+def test_a_message_s_fields_named_src_and_dst_are_its_ends(network):
+    # (the class attributes src, dst = "src", "dst" would be the fields'
+    # defaults: Python refuses the fields after them)
+    model = type("Hellos", (ActorModel,), {"name": "hellos", "roles": (Greeter, Listener),
+                                           "messages": (Greeting,), "network": network})()
+    result = check(model)
+    assert result.stats.distinct_states == 3
+    start = model.initial_states()[0]
+    action, after = model.successors(start)[0]
+    [sent] = model.step_events(start, action, after)
+    assert (sent.src, sent.dst) == ("s0", "r0")
+
+
 def test_fifo_channels_deliver_in_order_even_when_lossy():
     result = check(Stream())
     assert result.verdict == "holds"
