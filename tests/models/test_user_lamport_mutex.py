@@ -73,7 +73,7 @@ def test_the_spec_file_is_mclamportmutex_cfg_on_smaller_bounds():
     (2, 4, 401, 787, 27, 64),
     (2, 5, 685, 1_326, 33, 110),
     (3, 2, 511, 2_203, 14, 24),
-    (3, 3, 10_209, 41_533, 30, 708),
+    pytest.param(3, 3, 10_209, 41_533, 30, 708, marks=pytest.mark.slow),
 ])
 def test_lamport_mutex_has_tlc_s_counts(tmp_path, processes, max_clock, distinct, generated,
                                        depth, in_place):

@@ -68,7 +68,8 @@ def test_paxos_commit_has_tlc_s_counts_on_larger_bounds(rms, acceptors, ballots,
 @pytest.mark.parametrize("params, counts", [
     # (states, orbits renaming RMs, acceptors, both)
     (dict(rms=2, acceptors=1, ballots=2), (1_425, 735, 1_425, 735)),
-    (dict(rms=1, acceptors=2, ballots=3), (1_159, 1_159, 702, 702)),
+    pytest.param(dict(rms=1, acceptors=2, ballots=3), (1_159, 1_159, 702, 702),
+                 marks=pytest.mark.slow),
     (dict(rms=2, acceptors=3, ballots=1), (545, 287, 180, 101)),
 ])
 def test_the_kit_derives_symmetry_from_the_rm_and_acceptor_fields(params, counts):
@@ -119,6 +120,7 @@ def test_an_acceptor_breaking_its_promise_breaks_tc_consistent_as_tlc_finds():
         "Phase2bMsg(acc=a1, ins=r2, bal=0, val='prepared')"]
 
 
+@pytest.mark.slow
 def test_with_two_acceptors_the_broken_promise_takes_tlc_s_16_steps():
     # TLC, Acceptor = {a1, a2}: violated in state 17 with and without
     # SYMMETRY, each acceptor having voted aborted in ballot 1 of r1 and
