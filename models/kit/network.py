@@ -690,9 +690,14 @@ class Fifo(Network):
         self.fault_actions = (Drop,) if drop else ()
 
     def setup(self, model: Any) -> None:
+        from models.kit.records import id_type
+
         self.ends = message_ends(model, self.kinds, "on FIFO channels every message names "
                                                     "its sender and receiver")
         self.drops = _budget(model, self.drop_param)
+        # each set's id type, to name a channel's ends as its messages do (p1→p2)
+        self.id_types = {ids.set_name: ids for kind in self.kinds for end in ("src", "dst")
+                         for ids in (id_type(kind, end_field(kind, end)),)}
 
     def link(self, message: Any) -> tuple:
         """(sender's set, sender, receiver's set, receiver)."""
@@ -762,9 +767,14 @@ class Fifo(Network):
         return ((m, place) for _, queue, _ in component for place, m in enumerate(queue))
 
     def view(self, value: tuple) -> dict[str, Any]:
-        shown = sorted(f"{src_set}:{src}→{dst_set}:{dst}: " + ", ".join(map(repr, queue))
+        shown = sorted(f"{self._name(src_set, src)}→{self._name(dst_set, dst)}: "
+                       + ", ".join(map(repr, queue))
                        for (src_set, src, dst_set, dst), queue, _ in value[0])
         return {"channels": shown, "drops_left": value[1]}
+
+    def _name(self, set_name: str, node: int) -> str:
+        ids = self.id_types[set_name]
+        return f"{ids.prefix}{node + ids.first}" if ids.prefix else f"{set_name}:{node}"
 
 
 def _budget(model: Any, param: str | int | bool | None) -> int | None:

@@ -604,7 +604,7 @@ def test_fifo_channels_deliver_in_order_even_when_lossy():
     for _ in range(2):
         (_, s), = [step for step in model.successors(s) if type(step[0]) is Send]
     assert model.state_view(s)["channels"] == [
-        "senders:0→receivers:0: Data(seq=0, frm=0, to=0), Data(seq=1, frm=0, to=0)"]
+        "s0→r0: Data(seq=0, frm=0, to=0), Data(seq=1, frm=0, to=0)"]
     # only the oldest message of the link can be received
     assert [action for action, _ in model.successors(s)] == [Send(0), Deliver(0, 0, 0, 0)]
 
