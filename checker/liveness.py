@@ -214,6 +214,10 @@ class Graph:
         self.enabled: list[int] = []     # fairness bits each state enables
         self.enabled_inside: list[int] = []  # ... by a step within the bounds
         self.link_masks: list[int] = []  # fairness bits each link takes
+        # the bound (`Model.bound_reason`) a fairness bit's steps pass where
+        # they leave the bounds, for the lassos stalled there; bits asked of
+        self.cut_reasons: dict[int, str] = {}
+        self.cut_asked = 0
         self.initial_ordinals: dict[int, int] = {}
         predicates = [getattr(model, p.name) for p in properties]
         self.values: list[bytearray] = [bytearray() for _ in properties]
@@ -254,6 +258,8 @@ class Graph:
                         mask = fairness.mask(action)
                         enabled |= mask
                         if bounded and not model.within_bounds(target):
+                            if mask & ~self.cut_asked:
+                                self._ask_cut_reason(mask, target)
                             continue
                         inside += 1
                         inside_enabled |= mask
@@ -279,6 +285,13 @@ class Graph:
             if frontier:
                 self.depth += 1
         self.size = len(numbers)
+
+    def _ask_cut_reason(self, mask: int, target: Any) -> None:
+        reason = self.model.bound_reason(target)
+        if reason is not None:
+            for bit in _bits(mask & ~self.cut_asked):
+                self.cut_reasons[bit] = reason
+        self.cut_asked |= mask
 
     def _moving(self, state: Any, steps: list, quotient: bool,
                 fairness: "Fairness") -> list[tuple[int, Any]]:
@@ -500,7 +513,10 @@ def _cut(graph: Graph, states: list[int]) -> str:
         cut |= graph.enabled[k] & ~graph.enabled_inside[k]
     labels = [graph.fairness.labels[bit.bit_length() - 1] for bit in _bits(cut)]
     verb = "takes" if len(labels) == 1 else "take"
-    return f"{' and '.join(labels)} only {verb} steps that leave the bounds (within_bounds)"
+    reasons = list(dict.fromkeys(graph.cut_reasons[bit] for bit in _bits(cut)
+                                 if bit in graph.cut_reasons))
+    return (f"{' and '.join(labels)} only {verb} steps that leave the bounds "
+            + (f"({'; '.join(reasons)})" if reasons else "(within_bounds)"))
 
 
 def _promise(prop: Property) -> str:

@@ -268,7 +268,10 @@ def test_a_constraint_settles_nothing_where_tlc_s_answer_rests_on_it(max_num, pr
         assert [str(action) for action in violation.trace.actions] == [
             "Ncs(p=1)", "E1(p=1, again=False)", "E2(p=1, i=2)", "E2(p=1, i=None)"]
         assert violation.loop_length == 0
-        assert "only takes steps that leave the bounds" in violation.bound
+        assert violation.bound == (
+            "weak fairness to E1(p=1) | E2(p=1) | E3(p=1) | E4(p=1) | W1(p=1) | W2(p=1) | "
+            "CS(p=1) | Exit(p=1) only takes steps that leave the bounds (a number passes "
+            "MaxNum = 0)")  # the model's bound_reason
     elif ours == "violated":
         assert violation.bound is None
 
