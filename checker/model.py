@@ -42,7 +42,8 @@ class Param:
     """One model parameter: its name, default and meaning.
 
     `schema` is the JSON Schema its value must satisfy; the default schema
-    is an integer within ``[minimum, maximum]``.
+    is of the default's type: a boolean, a string, or a number (an integer
+    for an int default) within ``[minimum, maximum]``.
     """
 
     name: str
@@ -55,7 +56,10 @@ class Param:
     def json_schema(self) -> dict[str, Any]:
         if self.schema is not None:
             return dict(self.schema)
-        schema: dict[str, Any] = {"type": "integer"}
+        if isinstance(self.default, (bool, str)):
+            return {"type": "boolean" if isinstance(self.default, bool) else "string"}
+        schema: dict[str, Any] = {"type": "number" if isinstance(self.default, float)
+                                  else "integer"}
         if self.minimum is not None:
             schema["minimum"] = self.minimum
         if self.maximum is not None:

@@ -139,6 +139,16 @@ def test_a_users_mutant_is_an_override_and_is_caught():
     ])
 
 
+def test_a_parameter_s_type_is_its_default_s(tmp_path):
+    # Bakery's `inductive` is declared Param("inductive", False, ...), no schema
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"model: {(USER / 'bakery.py').as_posix()}:Bakery\n"
+                    "params: {N: 2, inductive: 3}\n")
+    with pytest.raises(SpecError) as error:
+        load_spec(spec, REGISTRY)
+    assert str(error.value) == f"{spec}:2: params.inductive: expected true or false, got 3"
+
+
 # -- a plain checker.Model: EWD 840, termination detection on a ring -----------------------
 
 EWD840 = USER / "ewd840.yaml"

@@ -110,8 +110,7 @@ class Bakery(Model):
     summary = "Lamport's bakery algorithm, atomic PlusCal version (Bakery.tla)"
     params = (Param("N", 2, "processes", minimum=1),
               Param("MaxNat", 2, "Nat is 0..MaxNat (MCBakery's NatOverride)", minimum=0),
-              Param("inductive", False, "start from every state of Inv (ISpec)",
-                    schema={"type": "boolean"}))
+              Param("inductive", False, "start from every state of Inv (ISpec)"))
     mutants = {"skip_flag_wait": "w1 picks the next process without awaiting ~flag[nxt], "
                                  "the paper's choosing[j] wait left out → Mutual Exclusion"}
     actions = (Ncs, E1, E2, E3, E4, W1, W2, CS, Exit)
