@@ -37,7 +37,7 @@ from typing import Any, Mapping
 import jsonschema
 import yaml
 
-from checker.errors import CheckerError, SpecError, raised_in_model
+from checker.errors import CheckerError, ModelDefinitionError, SpecError, raised_in_model
 from checker.model import Model
 from checker.properties import default_properties
 from checker.result import CheckConfig, Result
@@ -226,11 +226,15 @@ class Spec:
         return Path(self.path).stem
 
     def located(self, error: CheckerError) -> CheckerError:
-        """`error`, found while this spec was checked, placed in its file at
+        """`error`, found while this spec was checked, placed in its file: at
         the line of the field it names (fairness values no step has are
-        known only then)."""
-        if isinstance(error, SpecError) and error.path is None:
-            return error.located(self.path, _line_of(error.field, self.lines))
+        known only then), or, the model's mistake, after the file's name
+        (of the specs a command checks, the one whose run failed)."""
+        if isinstance(error, SpecError):
+            return (error.located(self.path, _line_of(error.field, self.lines))
+                    if error.path is None else error)
+        if isinstance(error, ModelDefinitionError):
+            return ModelDefinitionError(f"{self.path}: {error}")
         return error
 
     def build(self) -> Model:

@@ -49,7 +49,7 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
       dot -Tsvg small.dot > small.svg   # Graphviz draws it
       cmc graph specs/paxos-mutant-no-adopt.yaml --around 1 -o around.graphml
     """
-    from checker.errors import CheckerError, raised_in_model
+    from checker.errors import CheckerError, SpecError, raised_in_model
     from checker.spec import load_spec
     from models import REGISTRY
     from cmc.check import run_inputs
@@ -79,8 +79,10 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
     except KeyboardInterrupt:
         click.echo("interrupted: the graph was not written", err=True)
         sys.exit(INCOMPLETE)
-    except CheckerError as error:
+    except SpecError as error:  # a fairness value no step has: at its line
         raise loaded.located(error) from None
+    except CheckerError:
+        raise
     except MemoryError:
         raise
     except (Exception, SystemExit) as error:  # the model's own code, exploring again

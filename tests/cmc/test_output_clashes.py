@@ -395,8 +395,9 @@ def test_a_model_failing_mid_command_is_one_line_and_costs_no_report_before(
     result = run(*command)
     assert result.exit_code == 2
     line = _line_of('raise RuntimeError("steps broke")')
-    assert result.stderr == (f"error: model 'views': {call} raised RuntimeError: steps broke "
-                             f"at views.py:{line}, in successors; fix the model\n")
+    spec = "v.yaml: " if command[0] == "check" else ""  # (of several specs, the one failing)
+    assert result.stderr == (f"error: {spec}model 'views': {call} raised RuntimeError: steps "
+                             f"broke at views.py:{line}, in successors; fix the model\n")
     if command[0] == "check":  # the spec checked before it is in the JUnit file
         assert [suite.get("name") for suite in
                 ET.parse("j.xml").getroot().iter("testsuite")] == ["q.yaml"]

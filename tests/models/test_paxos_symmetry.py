@@ -160,7 +160,8 @@ def test_reduced_count_is_the_number_of_orbits(params, mutant, counts):
     assert orbit_counts_agree(lambda: Paxos(mutant=mutant, **params), SETS) == counts
 
 
-@pytest.mark.parametrize("names", SETS)
+@pytest.mark.parametrize("names", [  # each set alone; both at once under -m slow
+    SETS[0], SETS[1], pytest.param(BOTH, marks=pytest.mark.slow)])
 def test_fast_canonical_form_equals_the_reference_on_every_reachable_state(tiny, names):
     model, states = tiny
     symmetry = Symmetry(model, names)
