@@ -118,7 +118,7 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
         findings = []
         for prop in temporal:
             limits.check()
-            findings.append(Lassos(graph, prop).find())
+            findings.append(_find(graph, prop))
     except (KeyboardInterrupt, MemoryError, _Stopped) as stop:
         # What the safety part found stands; the temporal properties are
         # not settled (Result.outcomes says why).
@@ -220,7 +220,9 @@ class Graph:
         self.cut_asked = 0
         self.initial_ordinals: dict[int, int] = {}
         predicates = [getattr(model, p.name) for p in properties]
-        self.values: list[bytearray] = [bytearray() for _ in properties]
+        # each property's value in each state; a property of each member of
+        # a set (`Property.each`), each member's, by name
+        self.values: list[Any] = [{} if p.each else bytearray() for p in properties]
         self.depth = 0
         bounded = has_bounds(model)
         limit = config.max_depth
@@ -318,21 +320,36 @@ class Graph:
             except (Exception, SystemExit) as error:
                 raise raised_in_model(self.model.name, f"property {prop.name!r}",
                                       error) from None
-            if prop.kind != "leads_to":
-                values.append(bool(outcome))
-            elif isinstance(outcome, (tuple, list)) and len(outcome) == 2:
-                values.append(bool(outcome[0]) | bool(outcome[1]) << 1)
-            else:
+            if not prop.each:
+                values.append(self._value(prop, outcome))
+                continue
+            if not isinstance(outcome, dict) or not outcome or (
+                    values and outcome.keys() != values.keys()):
                 raise ModelDefinitionError(
-                    f"model {self.model.name!r}: property {prop.name!r} is a leads_to "
-                    "property: return a pair (p, q), for whenever p, later q; got "
-                    f"{outcome!r}")
+                    f"model {self.model.name!r}: property {prop.name!r} is of each "
+                    f"{prop.each}: return a dict of one value per {prop.each} by name, the "
+                    f"same names in every state; got {_short(outcome)}"
+                    + (f" where the first state gave {', '.join(map(str, values))}"
+                       if values else ""))
+            for member, value in outcome.items():
+                values.setdefault(member, bytearray()).append(self._value(prop, value))
+
+    def _value(self, prop: Property, outcome: Any) -> int:
+        if prop.kind != "leads_to":
+            return bool(outcome)
+        if isinstance(outcome, (tuple, list)) and len(outcome) == 2:
+            return bool(outcome[0]) | bool(outcome[1]) << 1
+        raise ModelDefinitionError(
+            f"model {self.model.name!r}: property {prop.name!r} is a leads_to "
+            "property: return a pair (p, q), for whenever p, later q; got "
+            f"{outcome!r}")
 
     @property
     def nbytes(self) -> int:
         arrays = (self.parents, self.depths, self.first, self.targets, self.ordinals)
         return (sum(a.itemsize * len(a) for a in arrays) + len(self.stops)
-                + sum(len(v) for v in self.values) + 8 * (2 * len(self.enabled)
+                + sum(len(v) if isinstance(v, bytearray) else sum(map(len, v.values()))
+                      for v in self.values) + 8 * (2 * len(self.enabled)
                                                          + len(self.link_masks)))
 
     def successors(self, number: int) -> range:
@@ -367,12 +384,14 @@ class Lassos:
     """The shortest fair lasso that shows one temporal property failing (or,
     for a witness property, holding)."""
 
-    def __init__(self, graph: Graph, prop: Property):
-        self.graph, self.prop = graph, prop
+    def __init__(self, graph: Graph, prop: Property, member: str | None = None):
+        self.graph, self.prop, self.member = graph, prop, member
         #: whether the region may be entered anywhere (its stem then leads
         #: there through any states), not only from an initial state
         self.entered_anywhere = prop.kind in ("leads_to", "always_eventually")
         values = graph.values[graph.properties.index(prop)]
+        if member is not None:
+            values = values[member]
         #: where the loop must pass (a state where P fails, for <>[]P); None: anywhere
         self.target: bytearray | None = None
         if prop.kind == "leads_to":
@@ -398,16 +417,17 @@ class Lassos:
             rank = (bound is not None, distance[entry])
             if best is None or rank < (best[3] is not None, distance[best[0]]):
                 best = (entry, distance[entry], loop, bound)
+        of = "" if self.member is None else f"for {prop.each} {self.member}, "
         if best is None:
             if prop.witness:
-                return Finding(prop, None, "every fair behaviour " + _promise(prop))
+                return Finding(prop, None, of + "every fair behaviour " + _promise(prop))
             return None
         entry, _, loop, bound = best
         path = self._stem(entry, via)
         loop_start = len(path) - 1
         trace = graph.run(path[0], graph.links(path) + (loop or []))
-        reason = (("some fair behaviour " if prop.witness else "a fair behaviour ")
-                  + _broken(prop))
+        reason = of + (("some fair behaviour " if prop.witness else "a fair behaviour ")
+                       + _broken(prop))
         if bound is not None and graph.stops[entry] == NAMED:
             bound = graph.model.bound_reason(trace.final)
         if bound is not None:
@@ -503,6 +523,27 @@ class Lassos:
         target = self.target
         states = component if target is None else [k for k in component if target[k]]
         return min(states, key=lambda k: (distance[k], k), default=None)
+
+
+def _find(graph: Graph, prop: Property) -> Finding | None:
+    """The finding of `prop`: its lasso (`Lassos`), or, for a property of
+    each member of a set, the first member's that breaks it outright, else
+    the first member's that breaks it at a bound, else (a witness) that
+    every member keeps it."""
+    if not prop.each:
+        return Lassos(graph, prop).find()
+    findings = [f for f in (Lassos(graph, prop, member).find()
+                            for member in graph.values[graph.properties.index(prop)])
+                if f is not None]
+    if findings and all(f.trace is None for f in findings):  # a witness no member has
+        return Finding(prop, None, f"for every {prop.each}, every fair behaviour "
+                       + _promise(prop))
+    return min(findings, key=lambda f: (f.trace is None, f.bound is not None), default=None)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:120] + "…"
 
 
 def _cut(graph: Graph, states: list[int]) -> str:

@@ -28,7 +28,11 @@ a lasso, a stem and a loop repeated for ever:
   ever (``<>[]P``: stability, "a leader is eventually stable").
 
 Each takes ``witness=True`` for its negation, a witness: "some behaviour
-never ..."; the lasso found is then the witness. Temporal properties are
+never ..."; the lasso found is then the witness. Each takes ``each="process"``
+for a property of every member of a set (``\\A i : Trying(i) ~> InCS(i)``):
+the predicate returns a dict, one value per member by name (``{"p1": (trying,
+in_cs), ...}``, the same names in every state), each member is checked
+apart, and a counterexample names the member it is of. Temporal properties are
 never checked by default (``default=False``): a spec names them, with the
 fairness it assumes.
 
@@ -81,19 +85,22 @@ class Property:
     #: A temporal property claimed as its negation ("some behaviour never
     #: ..."): the lasso found is its witness.
     witness: bool = False
+    #: A temporal property of every member of a set, what a member is called
+    #: ("process"): the predicate gives a dict of one value per member.
+    each: str | None = None
 
     @property
     def temporal(self) -> bool:
         return self.kind in TEMPORAL
 
 
-def _declare(kind: str, title: str, default: bool = True,
-             witness: bool = False) -> Callable[[Callable], Callable]:
+def _declare(kind: str, title: str, default: bool = True, witness: bool = False,
+             each: str | None = None) -> Callable[[Callable], Callable]:
     def mark(function: Callable) -> Callable:
         function.__checker_property__ = Property(
             name=function.__name__, title=title, kind=kind,
             doc=" ".join((function.__doc__ or "").split()), default=default,
-            witness=witness)
+            witness=witness, each=each)
         return function
     return mark
 
@@ -115,29 +122,33 @@ def reachable(title: str, default: bool = True) -> Callable[[Callable], Callable
     return _declare("reachable", title, default)
 
 
-def eventually(title: str, witness: bool = False) -> Callable[[Callable], Callable]:
+def eventually(title: str, witness: bool = False,
+               each: str | None = None) -> Callable[[Callable], Callable]:
     """Declare ``f(self, state)`` as ``<>P``: every behaviour reaches it
     (with `witness`: some behaviour never does)."""
-    return _declare("eventually", title, default=False, witness=witness)
+    return _declare("eventually", title, default=False, witness=witness, each=each)
 
 
-def leads_to(title: str, witness: bool = False) -> Callable[[Callable], Callable]:
+def leads_to(title: str, witness: bool = False,
+             each: str | None = None) -> Callable[[Callable], Callable]:
     """Declare ``f(self, state) -> (p, q)`` as ``P ~> Q`` (with `witness`:
     some behaviour reaches p and never q after)."""
-    return _declare("leads_to", title, default=False, witness=witness)
+    return _declare("leads_to", title, default=False, witness=witness, each=each)
 
 
-def always_eventually(title: str, witness: bool = False) -> Callable[[Callable], Callable]:
+def always_eventually(title: str, witness: bool = False,
+                      each: str | None = None) -> Callable[[Callable], Callable]:
     """Declare ``f(self, state)`` as ``[]<>P`` (with `witness`: some
     behaviour ends up never satisfying it)."""
-    return _declare("always_eventually", title, default=False, witness=witness)
+    return _declare("always_eventually", title, default=False, witness=witness, each=each)
 
 
-def eventually_always(title: str, witness: bool = False) -> Callable[[Callable], Callable]:
+def eventually_always(title: str, witness: bool = False,
+                      each: str | None = None) -> Callable[[Callable], Callable]:
     """Declare ``f(self, state)`` as ``<>[]P``: every behaviour ends up
     satisfying it for ever (with `witness`: some behaviour leaves it again
     and again)."""
-    return _declare("eventually_always", title, default=False, witness=witness)
+    return _declare("eventually_always", title, default=False, witness=witness, each=each)
 
 
 #: The engine's own checks, reported as properties. A deadlock is a

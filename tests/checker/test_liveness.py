@@ -605,6 +605,52 @@ def test_a_family_gives_a_tuple_or_a_set_as_the_step_prints_it(family, verdict):
     assert result.verdict == verdict
 
 
+class EachProcess(Processes):
+    """Processes with properties of each process (``\\A p : <>(pc[p] = b)``)."""
+
+    @checker.eventually("Moves", each="process")
+    def moves(self, state):
+        return {f"p{p}": pc == "b" for p, pc in enumerate(state)}
+
+    @checker.eventually("Stays", each="process", witness=True)
+    def stays(self, state):
+        return {f"p{p}": pc == "b" for p, pc in enumerate(state)}
+
+    @checker.eventually("Named anew", each="process")
+    def unsteady(self, state):
+        return {f"p{p}{pc}": True for p, pc in enumerate(state)}
+
+
+def test_a_property_of_each_process_is_checked_for_each_apart():
+    # \A p : <>(pc[p] = "b"): holds with each process fair; with the two
+    # fair together (one condition), one process may move alone for ever
+    # and the other never: the counterexample is of the first member that
+    # fails, in the dict's order, p0 (p1 moving alone)
+    each = checker.check(EachProcess(), CheckConfig(
+        properties=("moves", "stays"), fairness=(("weak", "Go(p=*) | Back(p=*)"),)))
+    assert each.verdict == "violated"  # the witness: no process stays for ever
+    assert each.violation("moves") is None
+    assert each.violation("stays").reason == (
+        "for every process, every fair behaviour reaches Stays")
+    together = checker.check(EachProcess(), CheckConfig(
+        properties=("moves", "stays"), fairness=(("weak", "Go | Back"),)))
+    moves = together.violation("moves")
+    assert moves.reason == "for process p0, a fair behaviour never reaches Moves"
+    assert _lasso(moves) == (["Go(p=1)", "Back(p=1)"], 0, 2)
+    assert together.witness("stays").reason == (
+        "for process p0, some fair behaviour never reaches Stays")
+
+
+def test_a_property_of_each_process_gives_the_same_members_in_every_state():
+    with pytest.raises(checker.ModelDefinitionError) as error:
+        checker.check(EachProcess(), CheckConfig(properties=("unsteady",),
+                                                 fairness=(("weak", "Go"),)))
+    assert str(error.value) == (
+        "model 'processes': property 'unsteady' is of each process: return a dict of one "
+        "value per process by name, the same names in every state; got {'p0b': True, "
+        "'p1a': True} where the first state gave p0a, p1a")
+
+
 @pytest.mark.parametrize("family, problem", [
     ("Go | ", "'Go | ' has an empty family; join action families with | (A | B), or give * "
               "alone for every action"),

@@ -138,22 +138,22 @@ def _probed():
     return Probed
 
 
-PROBES = ("deadlock_free", "starvation_free_1", "starvation_free_2", "leaves_cs", "e2_done",
-          "e3_leaves", "w1_done", "w2_done")
+PROBES = ("deadlock_free", "starvation_free", "leaves_cs", "e2_done", "e3_leaves", "w1_done",
+          "w2_done")
 # TLC 2.15, N = 2, MaxNat = 2 (no constraint), each property alone, in the
-# order of PROBES (StarvationFree is checked per process, Trying(1) ~>
-# InCS(1) and Trying(2) ~> InCS(2)). Only steps that no process can repeat
+# order of PROBES (StarvationFree, \A i : Trying(i) ~> InCS(i), violated
+# for each process apart as a whole). Only steps that no process can repeat
 # for ever are certain: a process may flip its flag in e1 or e4, or rewrite
 # its number in e3 or exit, for ever, steps of its fair action, which is
 # why MCBakery.cfg leaves DeadlockFree and StarvationFree out; and with Nat
 # = 0..MaxNat a process that read MaxNat in e2 cannot leave e3.
 TLC_LIVENESS = {
-    "spec": "VVVH HVVV",
-    "branches": "VVVH HVVV",
-    "none": "VVVV VVVV",
-    "next": "VVVV VVVV",
-    "per label": "VVVH HVVV",
-    "strong": "VVVH HVVV",
+    "spec": "VVH HVVV",
+    "branches": "VVH HVVV",
+    "none": "VVV VVVV",
+    "next": "VVV VVVV",
+    "per label": "VVH HVVV",
+    "strong": "VVH HVVV",
 }
 
 
@@ -188,6 +188,18 @@ def test_deadlock_free_fails_on_a_flickering_flag():
     violation = result.violation("deadlock_free")
     assert violation.bound is None
     assert (violation.stem_length, violation.loop_length) == (1, 2)
+    assert [str(action) for action in violation.trace.actions] == [
+        "Ncs(p=1)", "E1(p=1, again=True)", "E1(p=1, again=True)"]
+
+
+def test_starvation_freedom_of_each_process_names_the_process_starved():
+    # \A i : Trying(i) ~> InCS(i) fails for p1 (first in order): it flips
+    # its flag in e1 for ever, a step of its fair action
+    result = check(_bakery()(N=2, MaxNat=2),
+                   CheckConfig(properties=("starvation_free",), fairness=(FAIR_PROCESS,)))
+    violation = result.violation("starvation_free")
+    assert violation.reason == ("for process p1, a fair behaviour breaks Starvation Free: "
+                                "the first part holds, the second never after")
     assert [str(action) for action in violation.trace.actions] == [
         "Ncs(p=1)", "E1(p=1, again=True)", "E1(p=1, again=True)"]
 
@@ -241,7 +253,7 @@ def test_the_constraint_has_tlc_s_counts(max_num, distinct, generated, depth):
     # agree where a lasso lies within the bounds (the flickering flag, both
     # MaxNum) or none exists (LeavesCS).
     (0, "deadlock_free", "violated", "violated"),
-    (0, "starvation_free_1", "violated", "violated"),
+    (0, "starvation_free", "violated", "violated"),
     (0, "leaves_cs", "holds", "holds"),
     (1, "deadlock_free", "violated", "violated"),
     (1, "leaves_cs", "holds", "holds"),

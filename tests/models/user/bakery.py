@@ -12,10 +12,10 @@ until that one's flag is down (w1) and its number is 0 or after its own,
 section (cs), and it writes 0 (exit, after any number of flickering
 writes). The invariants are MutualExclusion, TypeOK and the inductive
 invariant IInv (its conjuncts apart, so a failure says which one broke);
-the liveness properties are DeadlockFree and StarvationFree, that one per
-process (``\\A i : Trying(i) ~> InCS(i)`` is a conjunction of leads-to
-properties, one per i), and Leaves CS, ours, that a process in its
-critical section eventually leaves it.
+the liveness properties are DeadlockFree and StarvationFree (``\\A i :
+Trying(i) ~> InCS(i)``, a leads-to of each process, ``each="process"``),
+and Leaves CS, ours, that a process in its critical section eventually
+leaves it.
 
 Where it follows MCBakery rather than Bakery: Nat is ``0..MaxNat``
 (``Nat <- NatOverride``), the MC's only bound, a change of the actions (a
@@ -265,17 +265,10 @@ class Bakery(Model):
         """(\\E i : Trying(i)) ~> (\\E i : InCS(i)), Trying(i) being pc = e1."""
         return "e1" in s.pc, "cs" in s.pc
 
-    @leads_to("Starvation Free, process 1")
-    def starvation_free_1(self, s: State):
-        return s.pc[0] == "e1", s.pc[0] == "cs"
-
-    @leads_to("Starvation Free, process 2")
-    def starvation_free_2(self, s: State):
-        return s.pc[1] == "e1", s.pc[1] == "cs"
-
-    @leads_to("Starvation Free, process 3")
-    def starvation_free_3(self, s: State):
-        return len(s.pc) > 2 and s.pc[2] == "e1", len(s.pc) > 2 and s.pc[2] == "cs"
+    @leads_to("Starvation Free", each="process")
+    def starvation_free(self, s: State):
+        """\\A i \\in Procs : Trying(i) ~> InCS(i), each process apart."""
+        return {f"p{i + 1}": (pc == "e1", pc == "cs") for i, pc in enumerate(s.pc)}
 
     @leads_to("Leaves CS")
     def leaves_cs(self, s: State):
