@@ -384,7 +384,13 @@ SLOW = {"paxos-3a-2v-3b", "paxos-textbook", "raft-election", "raft-log-healing",
         "lease-slow-link-2000ms", "raft-kv-lease-read", "paxos-3a-2v-3b-symmetry",
         "paxos-textbook-mutant-accept-below-promise", "paxos-textbook-mutant-no-adopt",
         "raft-checkquorum-off", "raft-membership-direct", "lease-crash-failover-ttl-5s",
-        "raft-kv-read-index-partition", "raft-kv-lease-read-partition"}
+        "raft-kv-read-index-partition", "raft-kv-lease-read-partition",
+        # over half a second each in exact mode, on the 2-core machine
+        "lease-slow-link-1000ms", "raft-kv-mutant-no-quorum-check",
+        "paxos-textbook-mutant-duplicate-ballots", "raft-kv-serializable-partition",
+        "raft-kv-mutant-no-quorum-check-partition", "raft-kv-read-index",
+        "paxos-liveness-dueling", "lease-drift-beyond-margin",
+        "lease-mutant-trusts-expired-lease"}
 
 
 @pytest.mark.parametrize("path", [

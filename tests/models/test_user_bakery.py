@@ -83,7 +83,7 @@ def test_the_spec_file_is_mcbakery_from_init():
     (1, 2, 18, 46, 8),
     (2, 2, 2_303, 10_659, 38),
     (2, 3, 7_161, 40_819, 38),
-    (2, 4, 17_405, 117_590, 38),
+    pytest.param(2, 4, 17_405, 117_590, 38, marks=pytest.mark.slow),
 ])
 def test_bakery_has_tlc_s_counts(processes, max_nat, distinct, generated, depth):
     result = check(_bakery()(N=processes, MaxNat=max_nat),
@@ -158,7 +158,7 @@ TLC_LIVENESS = {
 
 
 @pytest.mark.parametrize("fairness", [
-    "spec", "branches",
+    "spec", pytest.param("branches", marks=pytest.mark.slow),
     pytest.param("none", marks=pytest.mark.slow),
     pytest.param("next", marks=pytest.mark.slow),
     pytest.param("per label", marks=pytest.mark.slow),

@@ -103,7 +103,7 @@ def test_lamport_mutex_has_tlc_s_counts_on_larger_clocks(tmp_path, max_clock, di
 
 
 @pytest.mark.parametrize("processes, max_clock, stops, first", [
-    (2, 3, 5, 14), (3, 2, 17, 6), (3, 3, 85, 9)])
+    (2, 3, 5, 14), (3, 2, 17, 6), pytest.param(3, 3, 85, 9, marks=pytest.mark.slow)])
 def test_no_deadlock_as_tlc_says_and_the_clock_bound_ends_runs(tmp_path, processes, max_clock,
                                                                stops, first):
     # TLC 2.15 without -deadlock: no error. Every state within the bounds

@@ -37,7 +37,7 @@ def test_the_spec_file_meets_tlc_s_figures():
 @pytest.mark.parametrize("rms, acceptors, ballots, states, orbits, depth", [
     # TLC: distinct states without and with SYMMETRY; its depth is one more
     (2, 1, 2, 1_425, 735, 15),
-    (2, 2, 2, 10_821, 3_121, 21),
+    pytest.param(2, 2, 2, 10_821, 3_121, 21, marks=pytest.mark.slow),
     (2, 3, 1, 545, 101, 11),
     (1, 3, 2, 1_461, 376, 14),
     (1, 1, 3, 245, 245, 12),

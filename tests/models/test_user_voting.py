@@ -40,10 +40,12 @@ def _checked(tmp_path, lines: str):
                          "orbits_generated", [
                              (2, 2, 2, 57, 91, 8, 20, 40),
                              (2, 2, 3, 262, 469, 12, 77, 157),
-                             (3, 1, 3, 2_670, 11_209, 15, 541, 2_226),
+                             pytest.param(3, 1, 3, 2_670, 11_209, 15, 541, 2_226,
+                                          marks=pytest.mark.slow),
                              (3, 2, 2, 599, 2_080, 10, 77, 280),
                              (3, 3, 2, 975, 3_340, 10, 77, 311),
-                             (4, 2, 2, 3_009, 12_397, 14, 149, 630),
+                             pytest.param(4, 2, 2, 3_009, 12_397, 14, 149, 630,
+                                          marks=pytest.mark.slow),
                          ])
 def test_voting_has_tlc_s_counts(tmp_path, acceptors, values, ballots, states, generated,
                                  depth, orbits, orbits_generated):
@@ -112,8 +114,9 @@ NO_SHOWS_SAFE = ["VoteFor(a=0, b=0, v=0)", "VoteFor(a=1, b=0, v=0)", "VoteFor(a=
      "chosen goes from [0] to [0, 1]"),
     ("no_shows_safe", "consensus", NO_SHOWS_SAFE, ({(0, 0), (1, 1)},) * 2 + (set(),),
      "values [0, 1] are both chosen"),
-    ("no_shows_safe", "implements_consensus", NO_SHOWS_SAFE, ({(0, 0), (1, 1)},) * 2 + (set(),),
-     "chosen goes from [0] to [0, 1]"),
+    pytest.param("no_shows_safe", "implements_consensus", NO_SHOWS_SAFE,
+                 ({(0, 0), (1, 1)},) * 2 + (set(),), "chosen goes from [0] to [0, 1]",
+                 marks=pytest.mark.slow),
     # INVARIANT VotesSafe: one vote in ballot 1 that no quorum showed safe
     ("no_shows_safe", "votes_safe", ["VoteFor(a=0, b=1, v=0)"], ({(1, 0)}, set(), set()),
      "a0 voted for v0 in ballot 1, where v0 is not safe"),
@@ -135,7 +138,8 @@ def test_voting_s_mutants_give_tlc_s_counterexample(mutant, property, actions, v
     # states, depth 13 (68,023 generated with the guard one boolean); without
     # ShowsSafeAt, OneValuePerBallot holds: 18,016 states, 107,287
     # generated (no \E left in the guard), depth 10
-    ("any_quorum", ("votes_safe", "one_value_per_ballot"), 13_130, 68_023, 12),
+    pytest.param("any_quorum", ("votes_safe", "one_value_per_ballot"), 13_130, 68_023, 12,
+                 marks=pytest.mark.slow),
     ("no_shows_safe", ("one_value_per_ballot",), 18_016, 107_287, 9),
 ])
 def test_what_a_mutant_leaves_holding_is_what_tlc_says(mutant, properties, states, generated,
