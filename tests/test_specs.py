@@ -23,7 +23,13 @@ def _run(path: Path) -> None:
     assert spec.expect.mismatches(result) == [], path.name
 
 
-@pytest.mark.parametrize("path", SMALL, ids=lambda p: p.name)
+#: small specs that take seconds (156,351 states): under -m slow with their tests
+SLOWER = {"raft-election.yaml"}
+
+
+@pytest.mark.parametrize("path", [p if p.name not in SLOWER else
+                                  pytest.param(p, marks=pytest.mark.slow) for p in SMALL],
+                         ids=lambda p: p.name)
 def test_small_spec_meets_its_expectation(path):
     _run(path)
 

@@ -103,6 +103,7 @@ def test_two_actors_give_the_one_process_result_on_a_bundled_spec(cluster, start
         "bound_stop", "every ballot 0..1 has begun (ballots = 2)", 8)
 
 
+@pytest.mark.slow  # the quick one: two actors on a bundled spec
 def test_a_mutants_shortest_counterexample_is_the_one_process_one(cluster, started):
     spec = load_spec(SPECS / "paxos-mutant-no-adopt.yaml", REGISTRY)
     with tiny_chunks(64):
@@ -115,6 +116,7 @@ def test_a_mutants_shortest_counterexample_is_the_one_process_one(cluster, start
         "ballot 1 by acceptors 0, 1", 12, "Phase2b(a=1, b=1, v=1)")
 
 
+@pytest.mark.slow  # the quick one: two actors on a bundled spec
 def test_states_given_from_actor_to_actor_keep_the_one_process_result(
         cluster, started, given):
     # the states given travel through the object store, as the rest of
@@ -126,6 +128,7 @@ def test_states_given_from_actor_to_actor_keep_the_one_process_result(
     assert len(given) > 10
 
 
+@pytest.mark.slow  # the quick one: two actors on a bundled spec
 def test_a_users_model_file_is_sent_to_the_actors(cluster, started):
     # the file is imported from a path, by a name no actor can import
     spec = load_spec(USER_SPEC, REGISTRY)
@@ -135,6 +138,7 @@ def test_a_users_model_file_is_sent_to_the_actors(cluster, started):
     assert spec.model_class.__module__.startswith(ray_search.USER_MODULES)
 
 
+@pytest.mark.slow  # the quick one: two actors on a bundled spec
 def test_temporal_properties_have_their_safety_part_shared_by_the_actors(cluster, started):
     spec = load_spec(SPECS / "paxos-liveness-single-proposer.yaml", REGISTRY)
     with tiny_chunks(4):

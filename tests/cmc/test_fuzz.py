@@ -207,7 +207,7 @@ SETTINGS = dict(deadline=None, database=None,
                                        HealthCheck.function_scoped_fixture])
 
 
-@settings(max_examples=100, derandomize=True, **SETTINGS)  # 2,000 at length, -m slow
+@settings(max_examples=50, derandomize=True, **SETTINGS)  # 2,000 at length, -m slow
 @given(data=st.data())
 def test_fuzzed_specs_and_options_give_an_exit_code_and_at_most_a_line(data, tmp_path_factory,
                                                                         toy_registry):

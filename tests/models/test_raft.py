@@ -354,6 +354,7 @@ def test_mutants_are_listed():
                                  "change_before_commit", "volatile_log"}
 
 
+@pytest.mark.slow  # raft-election.yaml: 156,351 states (tests/test_specs.py SLOWER)
 def test_election_walk_through():
     model, result = run_spec("raft-election.yaml")
     assert (result.verdict, result.stats.distinct_states) == ("incomplete", 156351)
