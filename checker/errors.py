@@ -62,6 +62,12 @@ class ModelDefinitionError(CheckerError):
     nondeterministic successor order, a property that raises)."""
 
 
+def shortened(value: Any) -> str:
+    """`value` as a message quotes it: its repr, cut at 120 characters."""
+    text = repr(value)
+    return text if len(text) <= 120 else text[:120] + "…"
+
+
 def raised_in_model(model: str, call: str, error: BaseException) -> CheckerError:
     """The one-line error for an exception raised by a model's own code (a
     handler, `successors`, a property): the call, the exception and the

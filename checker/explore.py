@@ -49,7 +49,7 @@ import numpy as np
 
 from checker import checkpoint, partitioned, workers
 from checker.checkpoint import Checkpoints
-from checker.errors import CheckerError, ModelDefinitionError, raised_in_model
+from checker.errors import CheckerError, ModelDefinitionError, raised_in_model, shortened
 from checker.expressions import ExpressionProperty
 from checker.frontier import Frontier, SpillFailed, WorkDirectory, release_memory
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
@@ -575,11 +575,9 @@ class _Search:
             actions, next_states = zip(*steps)
         except (TypeError, ValueError):
             bad = next(step for step in steps if type(step) is not tuple or len(step) != 2)
-            text = repr(bad)
             raise ModelDefinitionError(
-                f"model {self.model.name!r}: successors() yielded "
-                f"{text if len(text) <= 120 else text[:120] + '…'}; yield (action, next "
-                "state) pairs") from None
+                f"model {self.model.name!r}: successors() yielded {shortened(bad)}; yield "
+                "(action, next state) pairs") from None
         numbers = range(first, first + len(counts)) if first != NO_PARENT else [first]
         parents = list(chain.from_iterable(map(repeat, numbers, counts)))
         ordinals = list(chain.from_iterable(map(range, counts)))

@@ -60,7 +60,7 @@ from array import array
 from collections import deque
 from typing import Any, Iterator
 
-from checker.errors import CheckerError, ModelDefinitionError, raised_in_model
+from checker.errors import CheckerError, ModelDefinitionError, raised_in_model, shortened
 from checker.explore import _peak_memory
 from checker.fairness import Fairness
 from checker.fingerprints import Fingerprints
@@ -328,7 +328,7 @@ class Graph:
                 raise ModelDefinitionError(
                     f"model {self.model.name!r}: property {prop.name!r} is of each "
                     f"{prop.each}: return a dict of one value per {prop.each} by name, the "
-                    f"same names in every state; got {_short(outcome)}"
+                    f"same names in every state; got {shortened(outcome)}"
                     + (f" where the first state gave {', '.join(map(str, values))}"
                        if values else ""))
             for member, value in outcome.items():
@@ -539,11 +539,6 @@ def _find(graph: Graph, prop: Property) -> Finding | None:
         return Finding(prop, None, f"for every {prop.each}, every fair behaviour "
                        + _promise(prop))
     return min(findings, key=lambda f: (f.trace is None, f.bound is not None), default=None)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 120 else text[:120] + "…"
 
 
 def _cut(graph: Graph, states: list[int]) -> str:

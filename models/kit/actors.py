@@ -99,7 +99,7 @@ from functools import cached_property, partial, update_wrapper
 from itertools import repeat
 from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Sequence
 
-from checker.errors import ModelDefinitionError, ParamError
+from checker.errors import ModelDefinitionError, ParamError, shortened
 from checker.model import Model, Note, Received, Sent, jsonable
 from models.kit import memo
 from models.kit.memo import Interned, Memo
@@ -939,7 +939,7 @@ class ActorModel(Model):
             if not ((type(outcome) is tuple or stays) and len(outcome) == 2):
                 raise ModelDefinitionError(
                     f"model {self.name!r}: {type(node).__name__}.{name} returned "
-                    f"{_short(outcome)}; return (the new record, [messages sent]), or None "
+                    f"{shortened(outcome)}; return (the new record, [messages sent]), or None "
                     "where the step is not enabled")
             new_record, sent = outcome
             try:
@@ -947,7 +947,7 @@ class ActorModel(Model):
             except TypeError as error:
                 raise ModelDefinitionError(
                     f"model {self.name!r}: {type(node).__name__}.{name} returned a record "
-                    f"that is not hashable ({error}): {_short(new_record)}; build records "
+                    f"that is not hashable ({error}): {shortened(new_record)}; build records "
                     "of tuples, frozensets, named tuples, ints, strings and None") from None
         if sent is None:
             return None
@@ -1382,8 +1382,3 @@ class ActorModel(Model):
         ids = id_type(kind, field)
         return f"{ids.prefix}{getattr(message, field) + ids.first}" if ids else str(
             getattr(message, field))
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 120 else text[:120] + "…"
