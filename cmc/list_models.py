@@ -27,7 +27,8 @@ def list_models(output_format: str) -> None:
                        f"{_range(param)}): {param['help']}")
         click.echo("  properties:")
         for prop in entry["properties"]:
-            click.echo(f"    {prop['name']} ({prop['kind']}): {prop['title']}")
+            of_each = f", of each {prop['each']}" if prop["each"] else ""
+            click.echo(f"    {prop['name']} ({prop['kind']}{of_each}): {prop['title']}")
         click.echo("  mutants:" + ("" if entry["mutants"] else " none"))
         for mutant in entry["mutants"]:
             click.echo(f"    {mutant['name']}: {mutant['breaks']}")
@@ -41,7 +42,7 @@ def _entry(model) -> dict:
         "summary": model.summary,
         "params": [{"name": p.name, "default": p.default, "help": p.help,
                     "minimum": p.minimum, "maximum": p.maximum} for p in model.params],
-        "properties": [{"name": p.name, "title": p.title, "kind": p.kind}
+        "properties": [{"name": p.name, "title": p.title, "kind": p.kind, "each": p.each}
                        for p in model.properties.values()],
         "mutants": [{"name": name, "breaks": text} for name, text in model.mutants.items()],
         "symmetry_sets": list(model.symmetry_sets),

@@ -240,6 +240,28 @@ def test_list_shows_parameters_properties_and_mutants(run):
     assert "die-hard" in [m["name"] for m in listed["models"]]
 
 
+def test_list_says_which_temporal_properties_are_of_each_member(run, monkeypatch):
+    import checker
+    import models
+    from tests.toys import Counter
+
+    class Racers(Counter):
+        name, summary = "racers", "a counter with a property of each racer"
+
+        @checker.eventually("Finishes", each="racer")
+        def finishes(self, state):
+            return {"r0": state >= 1, "r1": state >= 2}
+
+    monkeypatch.setitem(models.REGISTRY, Racers.name, Racers)
+    assert "    finishes (eventually, of each racer): Finishes\n" in run("list").output
+    listed = json.loads(run("list", "--format", "json").output)
+    racers = next(m for m in listed["models"] if m["name"] == "racers")
+    assert {"name": "finishes", "title": "Finishes", "kind": "eventually",
+            "each": "racer"} in racers["properties"]
+    die_hard = next(m for m in listed["models"] if m["name"] == "die-hard")
+    assert {p["each"] for p in die_hard["properties"]} == {None}
+
+
 def test_show_prints_the_resolved_configuration(run, write_spec):
     result = run("show", write_spec("model: die-hard\nparams: {big: 7}\n"))
     assert result.exit_code == 0
