@@ -348,11 +348,19 @@ def action_args(action: Action) -> dict[str, Any]:
     return {k: jsonable(v) for k, v in as_dict().items()} if as_dict else {}
 
 
+class SetView(list):
+    """A set's image in a state view: a sorted list to JSON (a subclass of
+    list), ``{a, b}`` to the text report, which would otherwise print a set
+    of pairs as a list of lists."""
+
+    __slots__ = ()
+
+
 def jsonable(value: Any) -> Any:
     """A JSON-ready image of a state component.
 
-    Tuples become lists, sets become sorted lists, records nested inside
-    collections (messages, log entries) become their printed form.
+    Tuples become lists, sets become sorted lists (`SetView`), records nested
+    inside collections (messages, log entries) become their printed form.
     """
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
@@ -360,7 +368,7 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, (frozenset, set)):
         items = [jsonable(item) for item in value]
-        return sorted(items, key=lambda item: (type(item).__name__, repr(item)))
+        return SetView(sorted(items, key=lambda item: (type(item).__name__, repr(item))))
     if isinstance(value, (tuple, list)):
         return [jsonable(item) for item in value]
     if isinstance(value, Mapping):

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, TextIO
 
-from checker.model import Model
+from checker.model import Model, SetView
 from checker.result import (NOT_SETTLED, STOPPED_BY, VIOLATED, WITNESSED, Finding, Outcome,
                             Result, Trace)
 from reports.run import state_view
@@ -101,8 +101,9 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
 
 
 def _collection_changes(name: str, old: list, new: list) -> list[Change]:
-    removed = Counter(map(text, old)) - Counter(map(text, new))
-    added = Counter(map(text, new)) - Counter(map(text, old))
+    shown = _member if isinstance(old, SetView) or isinstance(new, SetView) else text
+    removed = Counter(map(shown, old)) - Counter(map(shown, new))
+    added = Counter(map(shown, new)) - Counter(map(shown, old))
     return ([Change(name, item, None) for item in sorted(removed.elements())]
             + [Change(name, None, item) for item in sorted(added.elements())])
 
@@ -121,11 +122,18 @@ def text(value: Any) -> str:
     """A state-view value as printed in reports (``none`` for None)."""
     if value is None:
         return "none"
+    if isinstance(value, SetView):  # a set of pairs reads {(1, 0)}, not [[1, 0]]
+        return "{" + ", ".join(map(_member, value)) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(text(item) for item in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {text(v)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+def _member(value: Any) -> str:
+    """An item of a set as printed: a tuple in parentheses."""
+    return "(" + text(value)[1:-1] + ")" if type(value) is list else text(value)
 
 
 # -- findings --------------------------------------------------------------------

@@ -4,6 +4,7 @@ last step, colour only when asked for or on a terminal without NO_COLOR."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -85,3 +86,13 @@ def test_an_unsorted_bag_with_an_item_replaced_mid_list_reads_as_a_collection():
         "network: - p0->a1 ACCEPT", "network: + a1->l0 ACCEPTED"]
     assert [str(c) for c in changes({"log": ["t1:v1", "t2:v2"]}, {"log": ["t1:v1", "t3:v1"]})] \
         == ["log[1]: t2:v2 → t3:v1"]
+
+
+def test_a_set_prints_in_braces_and_its_pairs_in_parentheses():
+    from checker.model import jsonable
+    before = {"votes": jsonable((frozenset(), frozenset({(2, 1)}))), "voted": jsonable(frozenset())}
+    after = {"votes": jsonable((frozenset({(1, 0)}), frozenset({(2, 1)}))),
+             "voted": jsonable(frozenset({(1, 0), (0, 1)}))}
+    assert [str(change) for change in changes(before, after)] == [
+        "votes[0]: {} → {(1, 0)}", "voted: + (0, 1)", "voted: + (1, 0)"]
+    assert json.dumps(after) == '{"votes": [[[1, 0]], [[2, 1]]], "voted": [[0, 1], [1, 0]]}'
