@@ -28,11 +28,11 @@ Deliberately missing yet: duplication on FIFO links, partitions on FIFO
 links and message sets.
 """
 
-from models.kit.actors import (ActorModel, Down, Node, of_messages, on, on_crash, on_restart,
-                               step)
+from models.kit.actors import (ActorModel, Down, Node, derived, of_messages, on, on_crash,
+                               on_restart, step)
 from models.kit.network import Bag, Drop, Duplicate, Fifo, Heal, MessageSet, Partition, Split
 from models.kit.records import Id, Value, ids, indexed_by, values
 
 __all__ = ["ActorModel", "Bag", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "MessageSet",
-           "Node", "Partition", "Split", "Value", "ids", "indexed_by", "of_messages", "on",
+           "Node", "derived", "Partition", "Split", "Value", "ids", "indexed_by", "of_messages", "on",
            "on_crash", "on_restart", "step", "values"]

@@ -123,6 +123,8 @@ class Handler:
     restart: str | None = None         # model parameter: the budget of a restart handler
     crash: str | None = None           # model parameter: the budget of a crash handler
     timer: str | None = None           # the record field holding a timer's deadline
+    reads_globals: tuple[str, ...] = ()   # the model's globals it reads (fields, derived)
+    writes_globals: tuple[str, ...] = ()  # the fields of the model's globals it writes
 
     @cached_property
     def whole(self) -> bool:
@@ -158,29 +160,50 @@ class Stay(NamedTuple):
     sends: tuple = ()
 
 
-def on(message: type, action: type, sends: tuple[type, ...] = ()) -> Callable:
+def on(message: type, action: type, sends: tuple[type, ...] = (),
+       reads_globals: tuple[str, ...] | str = (),
+       writes_globals: tuple[str, ...] | str = ()) -> Callable:
     """Mark a handler of received messages of type `message`; its steps are
     `action`: the node, then the message's fields, or (an action of one
-    field) the message alone, as raft.tla's ``Receive(m)``."""
+    field) the message alone, as raft.tla's ``Receive(m)``. `reads_globals`
+    and `writes_globals` name the model's globals it reads (each given as a
+    keyword argument of that name) and writes (returned as a third item,
+    ``{name: new value}``): see `ActorModel.globals`."""
     def mark(function: Callable) -> Callable:
-        function.__kit_handler__ = Handler(action, takes=message, sends=_types(sends))
+        function.__kit_handler__ = Handler(action, takes=message, sends=_types(sends),
+                                           reads_globals=_names(reads_globals),
+                                           writes_globals=_names(writes_globals))
         return function
     return mark
 
 
 def step(action: type, choose: str | Callable | None = None, reads: tuple[type, ...] = (),
-         sends: tuple[type, ...] | type = ()) -> Callable:
+         sends: tuple[type, ...] | type = (), reads_globals: tuple[str, ...] | str = (),
+         writes_globals: tuple[str, ...] | str = ()) -> Callable:
     """Mark an internal step, once per element of the model's `choose` (an
     int n means ``range(n)``), or of ``choose(node, record)`` when it is a
     function (the peers a candidate may ask), reading the messages of types
-    `reads`. The action's fields are the node's, then the choice's: a
+    `reads` and the globals `reads_globals`, writing `writes_globals` (as
+    `on`). The action's fields are the node's, then the choice's: a
     choice of several values (``\\E r, v : Phase2a(b, r, v)``) is a tuple of
     them, given to the handler one by one."""
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
-                                           sends=_types(sends))
+                                           sends=_types(sends),
+                                           reads_globals=_names(reads_globals),
+                                           writes_globals=_names(writes_globals))
         return function
     return mark
+
+
+def derived(function: Callable) -> Callable:
+    """Mark a method of the model as a derived global: a function of the
+    globals record (TLA+'s ``terminated == Len(pending) = 0 /\\ ...``) that
+    handlers read by name as they read a field (``reads_globals=
+    ("terminated",)``), so that their results are remembered per value of
+    the function, not per value of the fields it reads."""
+    function.__kit_derived__ = True
+    return function
 
 
 def on_restart(action: type, budget: str) -> Callable:
@@ -219,6 +242,10 @@ def of_messages(kind: type) -> Callable:
 
 def _types(kinds: tuple[type, ...] | type) -> tuple[type, ...]:
     return (kinds,) if isinstance(kinds, type) else tuple(kinds)
+
+
+def _names(names: tuple[str, ...] | str) -> tuple[str, ...]:
+    return (names,) if isinstance(names, str) else tuple(names)
 
 
 class Node:
@@ -304,6 +331,16 @@ class _Group:
         sent = {where(kinds.index(kind)) for n in names for kind in self.marks[n].sends}
         self.split = [i for i in self.addressed if self.view[i] not in sent]
         self.role = role
+        # The globals its handlers read (fields and derived ones, in order of
+        # first mention), the values of which are a part of every key below
+        # (`seen`, remembered per globals record), and each handler's
+        # positions among them; whether a handler writes any (`expand`).
+        self.reads = tuple(dict.fromkeys(
+            g for n in names for g in self.marks[n].reads_globals))
+        self.read_at = {n: tuple(self.reads.index(g) for g in self.marks[n].reads_globals)
+                        for n in names}
+        self.writes = any(self.marks[n].writes_globals for n in names)
+        self.seen = Memo(partial(model._read_globals, self.reads)) if self.reads else None
         self.plans = Memo(self._plan_for_key)
         # (position in the view, component) -> each node's part of it: a
         # component recurs with many views
@@ -314,9 +351,12 @@ class _Group:
         # and the network components of its view, as one tuple, or the
         # one of them alone, or None (`key`; `key_source` is the same as
         # Python source, for `ActorModel._compile_successors`).
+        # (`seen` stands for the group's `seen` table, named in that source)
         parts = [f"state[{slot}]" for slot in self.slots] + [f"net[{k}]" for k in self.view]
         if model.clock is not None:  # -- time: readings are inputs of every handler
             parts.append("state[-2]")
+        if self.seen is not None:  # -- globals: the values its handlers read
+            parts.append(f"seen[state[{model._globals_at}]]")
         self.key_source = ("None" if not parts else parts[0] if len(parts) == 1
                            else ", ".join(parts))
 
@@ -325,23 +365,49 @@ class _Group:
         parts = tuple(state[slot] for slot in self.slots) + tuple(net[k] for k in self.view)
         if self.model.clock is not None:
             parts += (state[-2],)
+        if self.seen is not None:
+            parts += (self.seen[state[self.model._globals_at]],)
         return None if not parts else parts[0] if len(parts) == 1 else parts
 
     def _plan_for_key(self, key: Any) -> tuple:
         clocked = self.model.clock is not None
-        count = len(self.slots) + len(self.view) + clocked
+        reads = self.seen is not None
+        count = len(self.slots) + len(self.view) + clocked + reads
         parts = () if count == 0 else (key,) if count == 1 else key
-        clock = parts[-1] if clocked else None
-        return self._plan(parts[:len(self.slots)],
-                          parts[len(self.slots):len(self.slots) + len(self.view)], clock)
+        n = len(self.slots) + len(self.view)
+        clock = parts[n] if clocked else None
+        seen = parts[n + clocked] if reads else None
+        return self._plan(parts[:len(self.slots)], parts[len(self.slots):n], clock, seen)
 
-    def _plan(self, records: tuple, view: tuple, clock: Any = None) -> tuple:
+    def _plan(self, records: tuple, view: tuple, clock: Any = None, seen: Any = None) -> tuple:
         """The group's steps: each node's (`node_steps`), in node order."""
         node_steps = self.node_steps
         plan: tuple = ()
         for node, record, mine in self._inputs(records, view):
-            plan += node_steps[node, record, mine, clock]
+            plan += node_steps[node, record, mine, clock, seen]
         return plan
+
+    def expand(self, state: tuple, plan: tuple, out: list) -> None:
+        """The network's `expand` of a plan of a group whose handlers write
+        globals (see `_node_steps`): a step that writes them expands from
+        the state with the globals it writes, as a step that changes the
+        node's record (a node without a record: one that changes the
+        globals, in their place)."""
+        model = self.model
+        expand, written, at = model.network.expand, model._written, model._globals_at
+        old = state[at]
+        for steps, writes, forced, stateless in plan:
+            if writes is None:
+                expand(state, steps, out)
+                continue
+            new = written[old, writes]
+            if new == old:
+                expand(state, steps, out)  # as a step that writes nothing
+            elif stateless:
+                step = forced[0]
+                expand(state, (step[:2] + (new,) + step[3:],), out)
+            else:
+                expand(state[:at] + (new,) + state[at + 1:], forced, out)
 
     def _inputs(self, records: Iterable[Any], view: tuple) -> Iterable[tuple]:
         """Each node with its record (None for a stateless node) and its
@@ -368,14 +434,20 @@ class _Group:
 
     def _node_steps(self, key: tuple) -> tuple:
         """The steps of node `key[0]` with record `key[1]` in its part
-        `key[2]` of the view and clock `key[3]`, as the network's `compile`
-        makes them from (action, slot of the node's record or None, its new
-        record, whether the record changes, message received or None,
-        messages sent as (type index, message)). Remembered apart from the
-        group's plans: a node's record and part recur with many records
-        and views of the other nodes (and, in a partitioned search, in
-        every process)."""
-        node, record, view, clock = key
+        `key[2]` of the view, clock `key[3]` and globals read `key[4]`, as
+        the network's `compile` makes them from (action, slot of the node's
+        record or None, its new record, whether the record changes, message
+        received or None, messages sent as (type index, message)).
+        Remembered apart from the group's plans: a node's record and part
+        recur with many records and views of the other nodes (and, in a
+        partitioned search, in every process).
+
+        In a group whose handlers write globals, the steps come as
+        segments for `expand`: (compiled steps, None, None, False) for a
+        run of steps that write none, and for each step that writes
+        (itself compiled, its writes, itself compiled as a step that
+        changes the record, whether the node has no record)."""
+        node, record, view, clock, seen = key
         slot = self.model._slot.get((self.role, node.id))
         network = self.model.network
         reading = self.model._reading(clock, node)
@@ -387,13 +459,32 @@ class _Group:
         components = {k: component for i, (k, component) in enumerate(zip(self.view, view))
                       if i not in self.split}
         planned = []
-        for action, new_record, received, sends in self.node_plans[
-                node, record, self._own(node, view), reading]:
+        for action, new_record, received, sends, writes in self.node_plans[
+                node, record, self._own(node, view), reading, seen]:
             changed = new_record != record
-            if not changed and received is None and network.sent_already(components, sends):
+            if not (changed or writes) and received is None and network.sent_already(
+                    components, sends):
                 continue  # sends again what was sent: changes nothing
-            planned.append((action, slot, new_record, changed, received, sends))
-        return network.compile(planned)
+            planned.append((action, slot, new_record, changed, received, sends, writes))
+        if not self.writes:
+            return network.compile([step[:6] for step in planned])
+        segments, batch = [], []
+        for step in planned:
+            if not step[6]:
+                batch.append(step[:6])
+                continue
+            if batch:
+                segments.append((network.compile(batch), None, None, False))
+                batch = []
+            action, slot, new_record, changed, received, sends, writes = step
+            stateless = slot is None  # the globals take the record's place
+            forced = (action, self.model._globals_at if stateless else slot, new_record, True,
+                      received, sends)
+            segments.append((network.compile([step[:6]]), writes, network.compile([forced]),
+                             stateless))
+        if batch:
+            segments.append((network.compile(batch), None, None, False))
+        return tuple(segments)
 
     def _own(self, node: Node, view: tuple) -> tuple:
         """`node`'s part of `view` (its part of the components split, of
@@ -410,19 +501,20 @@ class _Group:
         """Whether a handler of the group is enabled in `state`, a step that
         changes nothing included (`node_steps` leaves those out)."""
         clock = state[-2] if self.model.clock is not None else None
+        seen = self.seen[state[self.model._globals_at]] if self.seen is not None else None
         for node, record, mine in self._inputs((state[slot] for slot in self.slots),
                                                tuple(state[-1][k] for k in self.view)):
             reading = self.model._reading(clock, node)
             if reading is not False and self.node_plans[node, record, self._own(node, mine),
-                                                         reading]:
+                                                         reading, seen]:
                 return True
         return False
 
     def _node_plan(self, key: tuple) -> tuple:
         """The steps of node `key[0]` with record `key[1]` seeing the network
-        components `key[2]`: (action, new record, message received or None,
-        messages sent)."""
-        node, record, view, now = key  # the view holds only messages for this node
+        components `key[2]` and the globals `key[4]`: (action, new record,
+        message received or None, messages sent, globals written)."""
+        node, record, view, now, seen = key  # the view holds only messages for this node
         if type(record) is Down:
             return ()  # a crashed node takes no step until it restarts
         components = dict(zip(self.view, view))
@@ -430,25 +522,26 @@ class _Group:
         planned = []
         for name in self.names:
             handler = self.marks[name]
+            mine = tuple(seen[i] for i in self.read_at[name]) if self.read_at[name] else None
             if handler.timer is not None:  # -- time: due when the reading reaches it
                 deadline = getattr(record, handler.timer)
                 if deadline is not None and now >= deadline:
-                    outcome = model._outcome(node, name, record, (), now)
+                    outcome = model._outcome(node, name, record, (), now, mine)
                     if outcome is not None:
                         planned.append((model._intern(handler.action(node.id)), outcome[0],
-                                        None, outcome[1]))
+                                        None, outcome[1], outcome[3]))
             elif handler.takes is not None:
                 k = model._kind_index[handler.takes]
                 component = components[model.network.where(k)]
                 for message in model.network.deliverable(component, handler.takes):
-                    outcome = model._outcome(node, name, record, (message,), now)
+                    outcome = model._outcome(node, name, record, (message,), now, mine)
                     if outcome is not None:
                         # (a whole-message action is not interned: Receive(m) of two
                         # message types with equal fields are equal tuples)
                         action = (handler.action(message) if handler.whole
                                   else model._intern(handler.action(node.id, *message)))
                         planned.append((action, outcome[0], None if outcome[2] else (k, message),
-                                        outcome[1]))
+                                        outcome[1], outcome[3]))
             else:
                 read = tuple(model.network.select(
                     components[model.network.where(model._kind_index[kind])], kind)
@@ -456,10 +549,10 @@ class _Group:
                 for choice in model._choices(handler.choose, node, record):
                     chosen = (() if choice is None else (choice,) if handler.values == 1
                               else model._spread(choice, handler, name, node))
-                    outcome = model._outcome(node, name, record, chosen + read, now)
+                    outcome = model._outcome(node, name, record, chosen + read, now, mine)
                     if outcome is not None:
                         action = model._intern(handler.action(node.id, *chosen))
-                        planned.append((action, outcome[0], None, outcome[1]))
+                        planned.append((action, outcome[0], None, outcome[1], outcome[3]))
         return tuple(planned)
 
 
@@ -511,7 +604,7 @@ class _Deliveries:
             records, message = key
             found = []
             for node, record in zip(nodes if dst is None else [nodes[message[dst]]], records):
-                outcome = model._outcome(node, name, record, (message,))
+                outcome = model._outcome(node, name, record, (message,))  # (no globals)
                 if outcome is not None:
                     action = (handler.action(message) if handler.whole  # see `_node_plan`
                               else model._intern(handler.action(node.id, *message)))
@@ -629,6 +722,12 @@ class ActorModel(Model):
     #: s3]]}``): the model's network is a `Bag` declared with ``partition=``,
     #: and its symmetry keeps apart the nodes the partition tells apart
     partitions: ClassVar[bool] = False
+    #: the type of the model's global variables, those of no node (a
+    #: client's observed events, a counter): one record (a NamedTuple), in
+    #: the global state after the nodes' records; `initial_globals` gives
+    #: its value in the initial state. Handlers declare what they read and
+    #: write of it (`on`, `step`); `derived` methods are read as its fields.
+    globals: ClassVar[type | None] = None
     _mutant_classes: ClassVar[dict[str, type]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -650,7 +749,8 @@ class ActorModel(Model):
         for handler in handlers:
             if handler.takes is not None and not handler.whole:
                 receipt(handler.action, handler.takes)
-        for kind in list(cls.messages) + [role.state for role in cls.roles] + list(cls.actions):
+        for kind in list(cls.messages) + [role.state for role in cls.roles] + list(cls.actions) \
+                + [cls.globals]:
             name_values(kind)
 
     @classmethod
@@ -799,6 +899,10 @@ class ActorModel(Model):
         self._roles = [variant if isinstance(variant, type) and issubclass(variant, role)
                        else role for role in self.roles]
         self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
+        self._marks = {role: role.handlers() for role in self._roles}
+        self._derived = {name: getattr(self, name) for klass in type(self).__mro__
+                         for name, attribute in vars(klass).items()
+                         if getattr(attribute, "__kit_derived__", False)}
         self._check_definition()
         declared = self._declared_network()
         self._nodes = [[role(self, i) for i in range(
@@ -811,6 +915,9 @@ class ActorModel(Model):
         slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
                  for node in nodes if node.state is not None]
         self._slot = {slot: position for position, slot in enumerate(slots)}
+        # the globals record, if any, just after the nodes' records
+        self._globals_at = len(slots) if self.globals is not None else None
+        self._written = Memo(self._write)
         self._bind_clock()
         self._intern = Interned(owner=f"model {self.name!r}: ")
         self._outcomes = Memo(self._run)
@@ -824,8 +931,8 @@ class ActorModel(Model):
         groups = [group for group in groups if group]
         self._setup_restarts(slots)
         # the global state's length: records, budgets left, clock, network
-        self.network.state_size = (len(slots) + bool(self._budget_names)
-                                   + (self.clock is not None) + 1)
+        self.network.state_size = (len(slots) + (self.globals is not None)
+                                   + bool(self._budget_names) + (self.clock is not None) + 1)
         self._groups = []
         for group in groups:
             if len({r for r, _ in group}) != 1:
@@ -835,6 +942,14 @@ class ActorModel(Model):
             role = self._roles[group[0][0]]
             if getattr(self.network, "per_message", False) and all(
                     role.handlers()[name].takes is not None for name in names):
+                for name in names:
+                    handler = role.handlers()[name]
+                    if handler.reads_globals or handler.writes_globals:
+                        raise ModelDefinitionError(
+                            f"model {self.name!r}: {role.__name__}.{name} reads or writes "
+                            "globals, which the handlers of a bag delivering message by "
+                            "message (per_message) cannot yet; keep the variable in a "
+                            "node's record, or use a Bag without per_message")
                 self._groups.append(_Deliveries(self, group[0][0], names))
             else:
                 self._groups.append(_Group(self, group[0][0], names))
@@ -844,7 +959,8 @@ class ActorModel(Model):
         sizes = {role.ids.set_name: len(nodes) for role, nodes in zip(self._roles, self._nodes)}
         sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
         self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
-                              self.network, sizes, tuple(self.symmetry_sets), self.clock)
+                              self.network, sizes, tuple(self.symmetry_sets), self.clock,
+                              globals_at=self._globals_at)
 
     def _take_partition(self, network: Network) -> None:
         """The spec's partition, for a model that takes one on its bag; the
@@ -861,12 +977,14 @@ class ActorModel(Model):
         def wrong(what: str) -> ModelDefinitionError:
             return ModelDefinitionError(f"model {self.name!r}: {what}")
 
+        self._check_globals(wrong)
         for role in self._roles:
             ids = getattr(role, "ids", None)
             if not (isinstance(ids, type) and issubclass(ids, Id)):
                 raise wrong(f"node class {role.__name__} has no id type; declare one, "
                             f"as ids = models.kit.ids(\"servers\", \"s\")")
             for name, handler in role.handlers().items():
+                self._check_globals_of(wrong, role, name, handler)
                 for kind in ((handler.takes,) if handler.takes else ()) + handler.reads \
                         + handler.sends:
                     if kind not in self._kind_index:
@@ -894,6 +1012,74 @@ class ActorModel(Model):
                                 "node, then " + ("the message's fields" if handler.takes
                                                  else "the choice" if inputs else "nothing"))
 
+    def _check_globals(self, wrong: Callable[[str], ModelDefinitionError]) -> None:
+        """The globals record and the derived globals, as declared."""
+        from models.kit.records import is_record_type
+
+        kind = self.globals
+        if kind is None:
+            return
+        if not is_record_type(kind):
+            raise wrong(f"globals = {shortened(kind)} is not a record type; declare the "
+                        "model's globals as one NamedTuple")
+        for name in self._derived:
+            if name in kind._fields:
+                raise wrong(f"{name!r} is both a field of {kind.__name__} and a @derived "
+                            "global; rename one")
+
+    def _check_globals_of(self, wrong: Callable[[str], ModelDefinitionError], role: type,
+                          name: str, handler: Handler) -> None:
+        """What handler `name` of `role` declares of the globals, against
+        the globals and its own parameters: a global it reads is a keyword
+        parameter of that name, and a parameter named as a global is one
+        it declares (else the kit would not pass it, nor key its memo on it)."""
+        import inspect
+
+        where = f"{role.__name__}.{name}"
+        declared = handler.reads_globals + handler.writes_globals
+        kind = self.globals
+        if declared and kind is None:
+            raise wrong(f"{where} reads or writes the global {declared[0]!r}, but the model "
+                        "declares no globals; declare them as one record, globals = "
+                        "<a NamedTuple>")
+        fields = kind._fields if kind is not None else ()
+        for g in handler.reads_globals:
+            if g not in fields and g not in self._derived:
+                raise wrong(f"{where} reads the global {g!r}, which is neither a field of "
+                            f"{kind.__name__} ({', '.join(fields)}) nor a @derived method of "
+                            "the model; fix the name or declare it")
+        for g in handler.writes_globals:
+            if g in self._derived:
+                raise wrong(f"{where} writes {g!r}, which is derived (@derived); write the "
+                            "fields it is derived from")
+            if g not in fields:
+                raise wrong(f"{where} writes the global {g!r}, which is not a field of "
+                            f"{kind.__name__} ({', '.join(fields)}); fix the name")
+        if handler.writes_globals and role.state is None:
+            raise wrong(f"{where} writes globals from a node without a record, which the "
+                        f"kit cannot yet; give {role.__name__} a record (state = ...)")
+        if kind is None:
+            return
+        try:
+            parameters = list(inspect.signature(getattr(role, name)).parameters.values())[1:]
+        except (TypeError, ValueError):
+            return
+        if any(p.kind is p.VAR_KEYWORD for p in parameters):
+            named = None
+        else:
+            named = {p.name for p in parameters
+                     if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+        for g in handler.reads_globals:
+            if named is not None and g not in named:
+                raise wrong(f"{where} reads the global {g!r} but takes no parameter {g}; "
+                            f"add one (def {name}(self, ..., {g}))")
+        for p in parameters:
+            if (p.name in fields or p.name in self._derived) \
+                    and p.name not in handler.reads_globals:
+                raise wrong(f"{where} takes a parameter {p.name!r}, a global it does not "
+                            f"declare: add reads_globals=({p.name!r},) to its mark, or "
+                            "rename the parameter")
+
     @staticmethod
     def _spread(choice: Any, handler: Handler, name: str, node: Node) -> tuple:
         """A choice of several values, one per field of the action after the node's."""
@@ -919,14 +1105,19 @@ class ActorModel(Model):
 
     def _run(self, key: tuple) -> tuple | None:
         """Run handler `name` of `node` on `record` and `inputs` (and the
-        node's clock reading `now`, in a model with time): None when not
-        enabled, else (the new record, interned; messages sent as (type
-        index, message); whether the message received stays)."""
-        node, name, record, inputs, now = key
+        node's clock reading `now`, in a model with time, and the values
+        `seen` of the globals it reads, each as the keyword of its name):
+        None when not enabled, else (the new record, interned; messages
+        sent as (type index, message); whether the message received stays;
+        the globals written as (field index, value) pairs)."""
+        node, name, record, inputs, now, seen = key
         handler = getattr(node, name)
+        mark = self._marks[type(node)][name]
         if now is not None:
             handler = partial(handler, now=now)
-        stays = False
+        if seen is not None:
+            handler = partial(handler, **dict(zip(mark.reads_globals, seen)))
+        stays, writes = False, None
         if node.state is None:
             sent = handler(*inputs)
             new_record = None
@@ -936,12 +1127,18 @@ class ActorModel(Model):
                 return None
             stays = isinstance(outcome, Stay)
             # (a record alone is a tuple too, of its own type)
-            if not ((type(outcome) is tuple or stays) and len(outcome) == 2):
+            writing = type(outcome) is tuple and len(outcome) == 3 and (
+                mark.writes_globals or isinstance(outcome[2], Mapping))
+            if not (((type(outcome) is tuple or stays) and len(outcome) == 2) or writing):
                 raise ModelDefinitionError(
                     f"model {self.name!r}: {type(node).__name__}.{name} returned "
-                    f"{shortened(outcome)}; return (the new record, [messages sent]), or None "
-                    "where the step is not enabled")
-            new_record, sent = outcome
+                    f"{shortened(outcome)}; return (the new record, [messages sent])"
+                    + (" or (the new record, [messages sent], {global: new value})"
+                       if mark.writes_globals else "")
+                    + ", or None where the step is not enabled")
+            new_record, sent = outcome[0], outcome[1]
+            if writing:
+                writes = self._writes(type(node).__name__, name, mark, outcome[2])
             try:
                 new_record = self._intern(new_record)
             except TypeError as error:
@@ -959,11 +1156,60 @@ class ActorModel(Model):
                     f"model {self.name!r}: {type(node).__name__}.{name} sent a "
                     f"{type(message).__name__}, which is not in the model's `messages`")
             sends.append((k, self._intern(message)))
-        return new_record, tuple(sends), stays
+        return new_record, tuple(sends), stays, writes
 
     def _outcome(self, node: Node, name: str, record: Any, inputs: tuple,
-                 now: int | None = None) -> tuple | None:
-        return self._outcomes[node, name, record, inputs, now]
+                 now: int | None = None, seen: tuple | None = None) -> tuple | None:
+        return self._outcomes[node, name, record, inputs, now, seen]
+
+    # -- globals -------------------------------------------------------------------------
+
+    def initial_globals(self) -> Any:
+        """The globals in the initial state: the record's defaults."""
+        return self.globals()
+
+    def globals_of(self, state: tuple) -> Any:
+        """The globals record of `state` (for properties)."""
+        return state[self._globals_at]
+
+    def _read_globals(self, names: tuple[str, ...], record: Any) -> tuple:
+        """The values of the globals `names` (fields, derived) in `record`."""
+        derived = self._derived
+        return tuple(derived[name](record) if name in derived else getattr(record, name)
+                     for name in names)
+
+    def _writes(self, role: str, name: str, mark: Handler, writes: Any) -> tuple:
+        """A handler's writes, ``{field: value}``, as (field index, value)
+        pairs in field order, each value interned; a global it does not
+        declare writing is the model's mistake."""
+        where = f"model {self.name!r}: {role}.{name}"
+        if not isinstance(writes, Mapping):
+            raise ModelDefinitionError(
+                f"{where} returned {shortened(writes)} as its third item; return the globals "
+                "it writes as {name: new value}")
+        fields = self.globals._fields if self.globals is not None else ()
+        pairs = []
+        for field, value in writes.items():
+            if field not in mark.writes_globals:
+                raise ModelDefinitionError(
+                    f"{where} wrote the global {field!r}, which it does not declare; add "
+                    f"writes_globals=({field!r},) to its mark")
+            try:
+                pairs.append((fields.index(field), self._intern(value)))
+            except TypeError as error:
+                raise ModelDefinitionError(
+                    f"{where} wrote {field} = {shortened(value)}, which is not hashable "
+                    f"({error}); build globals of tuples, frozensets, named tuples, ints, "
+                    "strings and None") from None
+        return tuple(sorted(pairs))
+
+    def _write(self, key: tuple) -> Any:
+        """The globals record `key[0]` with the writes `key[1]` done, interned."""
+        record, writes = key
+        values = list(record)
+        for index, value in writes:
+            values[index] = value
+        return self._intern(type(record)._make(values))
 
     # -- time (see models.kit.clock) ------------------------------------------------------
 
@@ -1073,7 +1319,15 @@ class ActorModel(Model):
         budgets = (tuple(getattr(self, name) for name in self._budget_names),) \
             if self._budget_names else ()
         clock = (self.clock.initial(),) if self.clock is not None else ()
-        return [tuple(records) + budgets + clock + (self.network.initial(),)]
+        shared = ()
+        if self.globals is not None:
+            shared = self.initial_globals()
+            if type(shared) is not self.globals:
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: initial_globals() returned {shortened(shared)}; "
+                    f"return a {self.globals.__name__}")
+            shared = (self._intern(shared),)
+        return [tuple(records) + shared + budgets + clock + (self.network.initial(),)]
 
     def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
         """Each group's planned steps from `state`, in the order of `next`,
@@ -1087,7 +1341,7 @@ class ActorModel(Model):
                 continue
             plan = group.plans[group.key(state)]
             if plan:
-                self.network.expand(state, plan, steps)
+                (group.expand if group.writes else self.network.expand)(state, plan, steps)
         for action, new_net in self.network.faults(state[-1]):
             steps.append((action, state[:-1] + (new_net,)))
         if self._restartable:
@@ -1131,10 +1385,14 @@ class ActorModel(Model):
                 env[f"deliver{g}"] = group.expand
                 lines.append(f"    deliver{g}(state, steps)")
                 continue
-            env[f"plans{g}"] = group.plans
-            lines += [f"    plan = plans{g}[{group.key_source}]",
+            env[f"plans{g}"], env[f"seen{g}"] = group.plans, group.seen
+            expand = "expand"
+            if group.writes:  # -- globals: steps that write them (`_Group.expand`)
+                expand = env[f"expand{g}"] = group.expand
+                expand = f"expand{g}"
+            lines += [f"    plan = plans{g}[{group.key_source.replace('seen[', f'seen{g}[')}]",
                       "    if plan:",
-                      "        expand(state, plan, steps)"]
+                      f"        {expand}(state, plan, steps)"]
         if self.network.fault_actions:
             lines += ["    for action, new_net in faults(net):",
                       "        steps.append((action, state[:-1] + (new_net,)))"]
@@ -1182,6 +1440,10 @@ class ActorModel(Model):
                 names[role.ids.set_name] = lambda state, role=role: self.records(state, role)
         names["messages"] = lambda state: {kind.__name__: tuple(self.sent(state, kind))
                                            for kind in self.messages}
+        if self.globals is not None:  # each global by its field's name
+            at = self._globals_at
+            for i, field in enumerate(self.globals._fields):
+                names.setdefault(field, lambda state, i=i: state[at][i])
         return names
 
     def choices(self) -> dict[str, Any]:
@@ -1197,6 +1459,7 @@ class ActorModel(Model):
 
         found = super().expression_positions(sets)
         kinds = [role.state for role in self._roles if role.state is not None]
+        kinds += [self.globals] if self.globals is not None else []
         for kind in kinds + list(self.messages):
             for field, (indexed, named) in id_sets_of(kind).items():
                 if indexed in sets:
@@ -1298,6 +1561,11 @@ class ActorModel(Model):
             for field, value in zip(record._fields, record):
                 show = shown(type(record), field)
                 view[f"{node.name}.{field}"] = jsonable(value) if show is None else show(value)
+        if self.globals is not None:  # the globals by field name, as records print them
+            shared = state[self._globals_at]
+            for field, value in zip(shared._fields, shared):
+                show = shown(type(shared), field)
+                view[field] = jsonable(value) if show is None else show(value)
         for name, left in zip(self._budget_names,
                               state[self._budgets_at] if self._budget_names else ()):
             view[f"{name}_left"] = left
@@ -1357,7 +1625,9 @@ class ActorModel(Model):
                            for m in sorted(messages)
                            if receiver(m) is not None and delivered(m, node)]
         now = self._reading(state[-2], node) if self.clock is not None else None
-        outcome = self._outcome(node, name, record, inputs, now)
+        seen = (self._read_globals(handler.reads_globals, state[self._globals_at])
+                if handler.reads_globals else None)
+        outcome = self._outcome(node, name, record, inputs, now, seen)
         for _, message in outcome[1] if outcome else ():
             events += [Sent(node.name, dst, label(message)) for dst in self._receivers(message)]
         return events or [Note(node.name, "")]  # a step on its own, at its node

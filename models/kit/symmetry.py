@@ -7,7 +7,8 @@ names (`signatures`). For a model built with the kit these follow from
 the declared field types alone:
 
 - renaming acceptors moves each acceptor's record to its new position and
-  renames every field typed ``Acceptor`` in every record and message;
+  renames every field typed ``Acceptor`` in every record and message, and
+  in the model's globals record, which stays where it is;
 - an element's signature is what the state says about it with all names
   blanked: its own record (for a node), and each record or message that
   names it, by type and field, with the other names blanked too. Renaming
@@ -59,25 +60,33 @@ class Renaming:
         return record if rename is None else rename(record, self.images)
 
     def state(self, state: tuple) -> tuple:
-        # the records, then name-free parts (budgets left), then the clock
-        # (in a model with time: its per-node parts move too), then the network
+        # the records, then the globals (renamed in place), then name-free
+        # parts (budgets left), then the clock (in a model with time: its
+        # per-node parts move too), then the network
         slots = len(self.layout.slots)
+        records = self.records[state[:slots]]
+        if self.layout.globals_at is not None:
+            records += (self.record(state[slots]),)
+            slots += 1
         net = (self.layout.network.rename(state[-1], self.component.__getitem__),)
         clock = self.layout.clock
         if clock is not None:
-            return (self.records[state[:slots]] + state[slots:-2]
+            return (records + state[slots:-2]
                     + (clock.rename(state[-2], self.images),) + net)
-        return self.records[state[:slots]] + state[slots:-1] + net
+        return records + state[slots:-1] + net
 
 
 class Layout:
     """Where things are in a global state: one record per stateful node
-    (``slots``: (set name, node number) by position), then the clock's
+    (``slots``: (set name, node number) by position), then the globals
+    record (at `globals_at`, in a model with globals), then the clock's
     value (in a model with time), then the network."""
 
     def __init__(self, slots: list[tuple[str, int]], network: Any, sizes: dict[str, int],
-                 symmetric: tuple[str, ...], clock: Any = None):
+                 symmetric: tuple[str, ...], clock: Any = None,
+                 globals_at: int | None = None):
         self.slots = slots
+        self.globals_at = globals_at
         self.clock = clock  # a bound `models.kit.clock.Clock`, or None
         self.slot_of = {slot: position for position, slot in enumerate(slots)}
         self.network = network
@@ -90,6 +99,7 @@ class Layout:
         self._mentions = Memo(lambda key: self._mentions_of(key[1]))  # by (type, record)
         self._component_marks = Memo(lambda key: self._marks_of_component(key[1]))  # by (type index, set)
         self._records_marks = Memo(self._marks_of_records)
+        self._globals_marks = Memo(self._marks_of_globals)
 
     # -- renaming ------------------------------------------------------------------
 
@@ -165,6 +175,13 @@ class Layout:
                     repr(order_key(("self", blanked(record, self.blank)))))
         return self._by_set(marks)
 
+    def _marks_of_globals(self, record: Any) -> dict[str, tuple[str, ...]]:
+        """Per symmetric set, each element's marks in the globals record."""
+        marks: dict[tuple[str, int], list] = {}
+        for name, element, mark in self._mentions[type(record), record]:
+            marks.setdefault((name, element), []).append(mark)
+        return self._by_set(marks)
+
     def _by_set(self, marks: dict[tuple[str, int], list]) -> dict[str, tuple[str, ...]]:
         return {name: tuple("\n".join(sorted(marks.get((name, element), ())))
                             for element in range(self.sizes[name]))
@@ -173,8 +190,11 @@ class Layout:
     def signatures(self, state: tuple) -> dict[str, tuple[int, ...]]:
         """Each element's summary turned into ranks (small numbers that order
         the elements as their summaries do). A summary is the element's marks
-        in the nodes' records, then in each network component."""
+        in the nodes' records, then in the globals (where the model has
+        them), then in each network component."""
         parts = [self._records_marks[state[:len(self.slots)]]]
+        if self.globals_at is not None:
+            parts.append(self._globals_marks[state[self.globals_at]])
         parts += [self._component_marks[k, component]
                   for k, component in enumerate(self.network.parts(state[-1]))]
         result = {}

@@ -62,7 +62,7 @@ from itertools import permutations
 from typing import NamedTuple
 
 from checker import Fails, Param, invariant, reachable
-from models.kit import ActorModel, MessageSet, Node, ids, step
+from models.kit import ActorModel, MessageSet, Node, derived, ids, on, step
 
 Replica = ids("replicas", "s", first=1, named=True)
 
@@ -141,13 +141,23 @@ class CommitNotice(NamedTuple):
     upto: int
 
 
-class Event(NamedTuple):
-    """observed[pos]: ReqEvent(cmd) (val None) or AckEvent(cmd, val)."""
+# -- the spec's variables of no replica: the client's ---------------------------------------
 
-    pos: int
+
+class Event(NamedTuple):
+    """A client event: ReqEvent(c) (val None) or AckEvent(c, v)."""
+
     type: str
     cmd: str
     val: str | None = None
+
+
+class Client(NamedTuple):
+    """pending, the sequence of commands not yet acknowledged, and observed,
+    the sequence of the client's events."""
+
+    pending: tuple[str, ...] = ()
+    observed: tuple[Event, ...] = ()
 
 
 # -- actions: the branches of the replica's loop -------------------------------------------
@@ -186,6 +196,7 @@ class HandleAcceptReplies(NamedTuple):
 
 class HandleCommitNotice(NamedTuple):
     r: Replica
+    upto: int
 
 
 class Finish(NamedTuple):
@@ -213,7 +224,9 @@ def with_slot(s: ReplicaState, slot: int, inst: Instance) -> tuple[Instance, ...
 
 
 class ReplicaNode(Node):
-    """Replica ``self.id``: process Replica's loop, one handler per branch."""
+    """Replica ``self.id``: process Replica's loop, one handler per branch,
+    each guarded by the loop's ``~terminated`` (a global the client's
+    variables decide: `MultiPaxos.terminated`)."""
 
     ids = Replica
     state = ReplicaState
@@ -222,16 +235,18 @@ class ReplicaNode(Node):
         """NullNode: every slot empty."""
         return ReplicaState(insts=(Instance(),) * len(self.model.commands))
 
-    def looping(self, s: ReplicaState, events: frozenset) -> bool:
+    @staticmethod
+    def looping(s: ReplicaState, terminated: bool) -> bool:
         """pc[self] = "rloop" /\\ ~terminated: the guard of every branch."""
-        return s.pc == "rloop" and not self.model.terminated(events)
+        return s.pc == "rloop" and not terminated
 
-    @step(BecomeLeader, choose="ballots", reads=(Prepare, Event), sends=(Prepare, PrepareReply))
-    def become_leader(self, s, b, prepares, events):
+    @step(BecomeLeader, choose="ballots", reads=(Prepare,), reads_globals="terminated",
+          sends=(Prepare, PrepareReply))
+    def become_leader(self, s, b, prepares, terminated):
         """BecomeLeader(r): not the leader; a ballot b above any known and
         not yet used by anyone's Prepare; lead it, restart Prepare for the
         Accepting instances, broadcast Prepare and reply to oneself."""
-        if not self.looping(s, events) or s.leader == self.id:
+        if not self.looping(s, terminated) or s.leader == self.id:
             return None
         if b <= s.bal_max_known or any(m.bal == b for m in prepares):
             return None
@@ -239,25 +254,23 @@ class ReplicaNode(Node):
                          insts=preparing(s.insts))
         return new, [Prepare(self.id, b), PrepareReply(self.id, b, votes_of(new))]
 
-    @step(HandlePrepare, choose="prepares", reads=(Prepare, Event), sends=PrepareReply)
-    def handle_prepare(self, s, src, bal, prepares, events):
+    @on(Prepare, HandlePrepare, reads_globals="terminated", sends=PrepareReply)
+    def handle_prepare(self, s, m, terminated):
         """HandlePrepare(r): a Prepare of a ballot above any known; follow
         its sender, restart Prepare for the Accepting instances, reply
         with one's votes."""
-        if not self.looping(s, events) or Prepare(src, bal) not in prepares:
+        if not self.looping(s, terminated) or m.bal <= s.bal_max_known:
             return None
-        if bal <= s.bal_max_known:
-            return None
-        new = s._replace(leader=src, bal_max_known=bal, insts=preparing(s.insts))
-        return new, [PrepareReply(self.id, bal, votes_of(new))]
+        new = s._replace(leader=m.src, bal_max_known=m.bal, insts=preparing(s.insts))
+        return new, [PrepareReply(self.id, m.bal, votes_of(new))]
 
-    @step(HandlePrepareReplies, reads=(PrepareReply, Event), sends=Accept)
-    def handle_prepare_replies(self, s, replies, events):
+    @step(HandlePrepareReplies, reads=(PrepareReply,), reads_globals="terminated", sends=Accept)
+    def handle_prepare_replies(self, s, replies, terminated):
         """HandlePrepareReplies(r): a leader waiting for replies has a
         majority of them for its ballot; the ballot is prepared, each slot
         takes the highest voted command reported (PeakVotedCmd), and the
         in-progress ones are sent for acceptance."""
-        if not self.looping(s, events) or s.leader != self.id or s.bal_prepared != 0:
+        if not self.looping(s, terminated) or s.leader != self.id or s.bal_prepared != 0:
             return None
         prs = [m for m in replies if m.bal == s.bal_max_known]
         if len(prs) < self.model.majority:
@@ -272,18 +285,19 @@ class ReplicaNode(Node):
         return new, [Accept(self.id, new.bal_prepared, slot, inst.cmd)
                      for slot, inst in enumerate(new.insts, 1) if inst.status == "Accepting"]
 
-    @step(TakeNewRequest, reads=(Event,), sends=(Accept, AcceptReply, Event))
-    def take_new_request(self, s, events):
+    @step(TakeNewRequest, reads_globals=("terminated", "pending", "observed"),
+          writes_globals="observed", sends=(Accept, AcceptReply))
+    def take_new_request(self, s, terminated, pending, observed):
         """TakeNewRequest(r): a prepared leader with an empty slot takes the
-        first pending command not in its log into the first empty slot,
-        votes for it, broadcasts Accept and replies to itself; the client
-        observes the request."""
-        if not self.looping(s, events) or s.leader != self.id:
+        first pending command not in its log (UnseenPending) into the first
+        empty slot, votes for it, broadcasts Accept and replies to itself;
+        the client observes the request."""
+        if not self.looping(s, terminated) or s.leader != self.id:
             return None
         if s.bal_prepared != s.bal_max_known:
             return None
         in_log = {inst.cmd for inst in s.insts}
-        unseen = [c for c in self.model.pending(events) if c not in in_log]
+        unseen = [c for c in pending if c not in in_log]
         empty = [slot for slot, inst in enumerate(s.insts, 1) if inst.status == "Empty"]
         if not empty or not unseen:
             return None
@@ -291,50 +305,53 @@ class ReplicaNode(Node):
         voted = Instance("Accepting", c, Vote(s.bal_prepared, c))
         return s._replace(insts=with_slot(s, slot, voted)), [
             Accept(self.id, s.bal_prepared, slot, c), AcceptReply(self.id, s.bal_prepared, slot),
-            *self.model.observe(events, "Req", c)]
+        ], {"observed": observe(observed, Event("Req", c))}
 
-    @step(HandleAccept, choose="accepts", reads=(Accept, Event), sends=AcceptReply)
-    def handle_accept(self, s, src, bal, slot, cmd, accepts, events):
+    @on(Accept, HandleAccept, reads_globals="terminated", sends=AcceptReply)
+    def handle_accept(self, s, m, terminated):
         """HandleAccept(r): an Accept of a ballot at least any known and
         above the replica's vote in its slot; follow its sender, vote, reply."""
-        if not self.looping(s, events) or Accept(src, bal, slot, cmd) not in accepts:
+        if not self.looping(s, terminated):
             return None
-        if bal < s.bal_max_known or bal <= s.insts[slot - 1].voted.bal:
+        if m.bal < s.bal_max_known or m.bal <= s.insts[m.slot - 1].voted.bal:
             return None
-        new = s._replace(leader=src, bal_max_known=bal,
-                         insts=with_slot(s, slot, Instance("Accepting", cmd, Vote(bal, cmd))))
-        return new, [AcceptReply(self.id, bal, slot)]
+        new = s._replace(leader=m.src, bal_max_known=m.bal, insts=with_slot(
+            s, m.slot, Instance("Accepting", m.cmd, Vote(m.bal, m.cmd))))
+        return new, [AcceptReply(self.id, m.bal, m.slot)]
 
-    @step(HandleAcceptReplies, reads=(AcceptReply, Event), sends=(CommitNotice, Event))
-    def handle_accept_replies(self, s, replies, events):
+    @step(HandleAcceptReplies, reads=(AcceptReply,),
+          reads_globals=("terminated", "pending", "observed"),
+          writes_globals=("pending", "observed"), sends=CommitNotice)
+    def handle_accept_replies(self, s, replies, terminated, pending, observed):
         """HandleAcceptReplies(r): a prepared leader whose next slot is
         Accepting has a majority of AcceptReplies for it in its ballot;
-        commit it and apply it, acknowledge the client, broadcast the notice."""
-        slot = self.next_accepting(s, events, leading=True)
+        commit it and apply it, acknowledge the client (Observe, Resolve),
+        broadcast the notice."""
+        slot = self.next_accepting(s, terminated, leading=True)
         if slot is None or len(self.accept_replies(s, slot, replies)) < self.model.majority:
             return None
-        return self.acknowledge(s, slot, events)
+        return self.acknowledge(s, slot, pending, observed)
 
-    @step(HandleCommitNotice, reads=(CommitNotice, Event))
-    def handle_commit_notice(self, s, notices, events):
+    @on(CommitNotice, HandleCommitNotice, reads_globals="terminated")
+    def handle_commit_notice(self, s, m, terminated):
         """HandleCommitNotice(r): a follower whose next slot is Accepting
         has the CommitNotice for it; commit it and apply it."""
-        slot = self.next_accepting(s, events, leading=False)
-        if slot is None or CommitNotice(slot) not in notices:
+        slot = self.next_accepting(s, terminated, leading=False)
+        if slot is None or m.upto != slot:
             return None
         return self.commit(s, slot), []
 
-    @step(Finish, reads=(Event,))
-    def finish(self, s, events):
+    @step(Finish, reads_globals="terminated")
+    def finish(self, s, terminated):
         """rloop's ELSE: the client has seen every command acknowledged."""
-        if s.pc == "rloop" and self.model.terminated(events):
+        if s.pc == "rloop" and terminated:
             return s._replace(pc="Done"), []
         return None
 
-    def next_accepting(self, s, events, leading: bool) -> int | None:
+    def next_accepting(self, s, terminated, leading: bool) -> int | None:
         """The slot after commitUpTo, when it is Accepting and the replica
         leads a prepared ballot (`leading`) or does not lead."""
-        if not self.looping(s, events):
+        if not self.looping(s, terminated):
             return None
         if leading and (s.leader != self.id or s.bal_prepared != s.bal_max_known):
             return None
@@ -350,12 +367,14 @@ class ReplicaNode(Node):
         """ars: the AcceptReplies for the slot in the replica's prepared ballot."""
         return [m for m in replies if m.slot == slot and m.bal == s.bal_prepared]
 
-    def acknowledge(self, s, slot: int, events):
+    def acknowledge(self, s, slot: int, pending, observed):
         """HandleAcceptReplies' effect: commit the slot, acknowledge the
-        client with the value before it, broadcast the CommitNotice."""
+        client with the value before it (Observe), resolve the command
+        (Resolve), broadcast the CommitNotice."""
         c = s.insts[slot - 1].cmd
-        return self.commit(s, slot), [*self.model.observe(events, "Ack", c, s.kvalue),
-                                      CommitNotice(slot)]
+        return self.commit(s, slot), [CommitNotice(slot)], {
+            "observed": observe(observed, Event("Ack", c, s.kvalue)),
+            "pending": tuple(p for p in pending if p != c)}
 
     def commit(self, s, slot: int) -> ReplicaState:
         """The slot Committed, commitUpTo at it, its command applied."""
@@ -363,6 +382,11 @@ class ReplicaNode(Node):
         return s._replace(insts=with_slot(s, slot, inst._replace(status="Committed")),
                           commit_up_to=slot,
                           kvalue=inst.cmd if inst.cmd in self.model.write_set else s.kvalue)
+
+
+def observe(observed: tuple[Event, ...], e: Event) -> tuple[Event, ...]:
+    """Observe(e): e appended to observed unless already there."""
+    return observed if e in observed else observed + (e,)
 
 
 # -- the model -----------------------------------------------------------------------------
@@ -376,8 +400,9 @@ class MultiPaxos(ActorModel):
               Param("reads", 1, "number of read commands", minimum=0, maximum=3),
               Param("max_ballot", 2, "ballots are 1..max_ballot", minimum=2, maximum=4))
     roles = (ReplicaNode,)
-    messages = (Prepare, PrepareReply, Accept, AcceptReply, CommitNotice, Event)
+    messages = (Prepare, PrepareReply, Accept, AcceptReply, CommitNotice)
     network = MessageSet()
+    globals = Client
     symmetry_sets = ("replicas",)
 
     def setup(self) -> None:
@@ -387,35 +412,21 @@ class MultiPaxos(ActorModel):
         self.write_set = frozenset(self.write_cmds)
         self.majority = self.replicas // 2 + 1             # MajorityNum
         self.ballots = range(1, self.max_ballot + 1)
-        slots = range(1, len(self.commands) + 1)
-        # the messages a replica may pick (\E m \in msgs), as choices
-        self.prepares = [(src, bal) for src in range(self.replicas) for bal in self.ballots]
-        self.accepts = [(src, bal, slot, cmd) for src in range(self.replicas)
-                        for bal in self.ballots for slot in slots for cmd in self.commands]
 
-    # -- the client's view: observed, pending, terminated ------------------------------
+    # -- the client's variables: pending, observed, and what they say -------------------
 
-    def observed(self, events) -> list[Event]:
-        """The sequence ``observed``, in order."""
-        return sorted(events)
+    def initial_globals(self) -> Client:
+        """pending = InitPending, observed = <<>>."""
+        return Client(pending=self.commands)
 
-    def pending(self, events) -> list[str]:
-        """``pending``: InitPending without the commands acknowledged."""
-        acked = {e.cmd for e in events if e.type == "Ack"}
-        return [c for c in self.commands if c not in acked]
-
-    def terminated(self, events) -> bool:
-        """pending empty, and every command requested and acknowledged."""
-        reqs = {e.cmd for e in events if e.type == "Req"}
-        acks = {e.cmd for e in events if e.type == "Ack"}
-        return (not self.pending(events) and len(reqs) == len(self.commands)
+    @derived
+    def terminated(self, client: Client) -> bool:
+        """Len(pending) = 0, and every command requested (reqsMade) and
+        acknowledged (acksRecv)."""
+        reqs = {e.cmd for e in client.observed if e.type == "Req"}
+        acks = {e.cmd for e in client.observed if e.type == "Ack"}
+        return (not client.pending and len(reqs) == len(self.commands)
                 and len(acks) == len(self.commands))
-
-    def observe(self, events, kind: str, cmd: str, val: str | None = None) -> list[Event]:
-        """Observe(e): the event appended unless already observed."""
-        if any((e.type, e.cmd, e.val) == (kind, cmd, val) for e in events):
-            return []
-        return [Event(len(events) + 1, kind, cmd, val)]
 
     def peak_voted_cmd(self, prs, slot: int) -> str:
         """PeakVotedCmd(prs, s): the command of the highest vote the replies
@@ -428,8 +439,8 @@ class MultiPaxos(ActorModel):
 
     # -- properties ------------------------------------------------------------------
 
-    def events(self, state) -> frozenset:
-        return self.sent(state, Event)
+    def client(self, state) -> Client:
+        return self.globals_of(state)
 
     def replica_records(self, state):
         return self.records(state, ReplicaNode)
@@ -467,18 +478,14 @@ class MultiPaxos(ActorModel):
                     inst.status in STATUSES and (inst.cmd == NIL or inst.cmd in cmds)
                     and vote_ok(inst.voted) for inst in s.insts):
                 return Fails(f"s{r}'s state {s} is not in NodeStates")
-        events = self.events(state)
-        pending = self.pending(events)
-        observed = self.observed(events)
+        pending, observed = self.client(state)
         reqs = {e.cmd for e in observed if e.type == "Req"}
         acks = {e.cmd for e in observed if e.type == "Ack"}
-        if len(pending) > len(self.commands) or len(set(pending)) != len(pending):
-            return Fails(f"pending {pending} holds a command twice")
-        if [e.pos for e in observed] != list(range(1, len(observed) + 1)):
-            return Fails("observed has a gap")
+        if not set(pending) <= cmds or len(set(pending)) != len(pending):
+            return Fails(f"pending {pending} is not a sequence of distinct commands")
         if len(observed) > 2 * len(self.commands):
             return Fails(f"observed holds {len(observed)} events")
-        if len({e[1:] for e in observed}) != len(observed):
+        if len(set(observed)) != len(observed):
             return Fails("observed holds an event twice")
         if len(reqs) < len(acks):
             return Fails("more commands acknowledged than requested")
@@ -493,17 +500,17 @@ class MultiPaxos(ActorModel):
         read or write returns the value of the last write before it) that
         obeys real time (a command acknowledged before another is requested
         comes first)."""
-        events = self.events(state)
-        if not self.terminated(events):
+        client = self.client(state)
+        if not self.terminated(client):
             return True
-        observed = self.observed(events)
+        observed = client.observed
 
         def first(type, c):   # CHOOSE i \in 1..Len(observed): the first such
-            return next(e for e in observed if e.type == type and e.cmd == c)
+            return next(i for i, e in enumerate(observed, 1) if e.type == type and e.cmd == c)
 
-        result = {c: first("Ack", c).val for c in self.commands}
-        req_pos = {c: first("Req", c).pos for c in self.commands}
-        ack_pos = {c: first("Ack", c).pos for c in self.commands}
+        result = {c: observed[first("Ack", c) - 1].val for c in self.commands}
+        req_pos = {c: first("Req", c) for c in self.commands}
+        ack_pos = {c: first("Ack", c) for c in self.commands}
         for order in permutations(self.commands):
             last, linear = NIL, True
             for c in order:
@@ -521,7 +528,7 @@ class MultiPaxos(ActorModel):
 
     @reachable("Terminated")
     def all_acknowledged(self, state):
-        return self.terminated(self.events(state))
+        return self.terminated(self.client(state))
 
     def stutters(self, state) -> bool:
         """Terminating: once every replica is done, the spec stutters."""
@@ -533,8 +540,8 @@ class MultiPaxos(ActorModel):
                                               "AcceptReplies (the README's example); breaks "
                                               "Linearizability")
 class HastyLeader(ReplicaNode):
-    def handle_accept_replies(self, s, replies, events):
-        slot = self.next_accepting(s, events, leading=True)
+    def handle_accept_replies(self, s, replies, terminated, pending, observed):
+        slot = self.next_accepting(s, terminated, leading=True)
         if slot is None or len(self.accept_replies(s, slot, replies)) < self.model.majority - 1:
             return None  # the bug: one AcceptReply short of a majority will do
-        return self.acknowledge(s, slot, events)
+        return self.acknowledge(s, slot, pending, observed)
