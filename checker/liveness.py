@@ -31,6 +31,15 @@ is disabled in some state of the loop; strongly fair if it takes it or the
 family is disabled in every state of the loop. Stuttering for ever in a
 state is fair when no fair family is enabled there.
 
+Which lasso is shown (`Lassos.find`): the one with the shortest stem; of
+those, the one with the shortest fair loop from the stem's end back to it
+(stuttering, a loop of none, first), found exactly by a breadth-first
+search over pairs (state, the fairness kept so far) within the loop's
+component (`_LoopSearch.shortest`); then the lowest-numbered state the loop
+starts at. Past `LOOP_SEARCH_CAP` pairs the loop is a fair one built
+nearest debt first (`_LoopSearch.greedy`), and the finding's reason says
+it may not be the shortest.
+
 Honest with bounds: a state whose run ends only because a bound ran out (the
 model names the bound, every step leaves the state constraint, or the depth
 bound) is not a place a behaviour stays: a lasso found only there is
@@ -410,19 +419,21 @@ class Lassos:
         self.seeds = seeds
 
     def find(self) -> Finding | None:
+        """The lasso with the shortest stem, then the shortest fair loop
+        through the stem's end (`_LoopSearch.shortest`), then the lowest-
+        numbered state the loop starts at; one that stalls at a bound only
+        where no other lasso exists."""
         graph, prop = self.graph, self.prop
         distance, via = self._reach()
-        best: tuple[int, int, list[int] | None, str | None] | None = None
-        for entry, loop, bound in self._candidates(distance):
-            rank = (bound is not None, distance[entry])
-            if best is None or rank < (best[3] is not None, distance[best[0]]):
-                best = (entry, distance[entry], loop, bound)
+        stays = list(self._candidates(distance))
         of = "" if self.member is None else f"for {prop.each} {self.member}, "
-        if best is None:
+        if not stays:
             if prop.witness:
                 return Finding(prop, None, of + "every fair behaviour " + _promise(prop))
             return None
-        entry, _, loop, bound = best
+        rank = min((bound is not None, distance[entries[0]]) for entries, _, _, bound in stays)
+        entry, loop, bound, shortest = self._shortest_loop(
+            [stay for stay in stays if (stay[3] is not None, distance[stay[0][0]]) == rank])
         path = self._stem(entry, via)
         loop_start = len(path) - 1
         trace = graph.run(path[0], graph.links(path) + (loop or []))
@@ -432,7 +443,48 @@ class Lassos:
             bound = graph.model.bound_reason(trace.final)
         if bound is not None:
             reason += f", but only because it stalls at a bound: {bound}"
+        if not shortest:
+            reason += (" (the loop is fair, but may not be the shortest: the search for the "
+                       f"shortest gives up past {LOOP_SEARCH_CAP:,} pairs of a state and the "
+                       "fairness kept on the way)")
         return Finding(prop, trace, reason, loop_start=loop_start, bound=bound)
+
+    def _shortest_loop(self, stays: list) -> tuple[int, list[int] | None, str | None, bool]:
+        """Of the places a fair behaviour can stay whose stems are equally
+        short, the one with the shortest fair loop through the stem's end,
+        then the lowest-numbered end: (that state, its loop as links, or None
+        for stuttering there, the bound it stalls at, whether the loop is
+        known to be the shortest)."""
+        stutters = [(entries[0], bound) for entries, component, _, bound in stays
+                    if component is None]
+        if stutters:  # no loop is shorter than none
+            entry, bound = min(stutters)
+            return entry, None, bound, True
+        tried = sorted((entry, index) for index, (entries, _, _, _) in enumerate(stays)
+                       for entry in entries)
+        searches: dict[int, _LoopSearch] = {}
+        budget = [LOOP_SEARCH_CAP]
+        best: tuple[int, list[int], str | None] | None = None
+        shortest = True
+        for entry, index in tried:
+            entries, component, enabled, bound = stays[index]
+            if index not in searches:
+                searches[index] = _LoopSearch(self.graph, component, enabled)
+            longest = None if best is None else len(best[1]) - 1
+            if budget[0] > 0:
+                loop = searches[index].shortest(entry, longest, budget)
+                if loop is _OVER:
+                    shortest = False
+                    loop = searches[index].greedy(entry)
+            elif entry == entries[0]:  # past the cap: a fair loop, not every one
+                shortest = False
+                loop = searches[index].greedy(entry)
+            else:
+                continue
+            if loop is not None and (best is None or len(loop) < len(best[1])):
+                best = (entry, loop, bound)
+        assert best is not None, "a fair component has a fair loop through each state"
+        return best + (shortest,)
 
     def _reach(self) -> tuple[dict[int, int], dict[int, int]]:
         """The states of the region reachable from the seeds within it: the
@@ -481,10 +533,13 @@ class Lassos:
         return path
 
     def _candidates(self, distance: dict[int, int]
-                    ) -> Iterator[tuple[int, list[int] | None, str | None]]:
-        """Where a fair behaviour can stay for ever: (entry state, the loop
-        from it back to it as links, or None for stuttering in it; the bound it
-        stalls at, if that is the only reason it stays)."""
+                    ) -> Iterator[tuple[list[int], list[int] | None, list[int] | None,
+                                        str | None]]:
+        """Where a fair behaviour can stay for ever: (the states the lasso
+        may enter it at, at its shortest stem, by number; the component it
+        loops in, or None for stuttering in its one state; the fairness
+        bits each state enables, as the loop must be fair to them; the bound
+        it stalls at, if that is the only reason it stays)."""
         graph, fairness = self.graph, self.graph.fairness
         fair = fairness.weak | fairness.strong
         target = self.target
@@ -493,36 +548,38 @@ class Lassos:
                 continue  # a behaviour that stays here keeps P: no counterexample
             stop = graph.stops[here]
             if stop in AT_BOUND:
-                yield here, None, {
+                yield [here], None, None, {
                     AT_DEPTH: f"the depth bound (max_depth = {graph.max_depth}) is reached",
                     ALL_OUTSIDE: "every step from here leaves the bounds (within_bounds)",
                     NAMED: "the model names the bound"}[stop]
             elif not graph.enabled[here] & fair:
-                yield here, None, None  # stuttering for ever is fair here
+                yield [here], None, None, None  # stuttering for ever is fair here
             elif not graph.enabled_inside[here] & fair:
-                yield here, None, _cut(graph, [here])
+                yield [here], None, None, _cut(graph, [here])
         allowed = set(distance)
         for component in fair_components(graph, allowed, graph.enabled):
-            entry = self._entry(component, distance)
-            if entry is not None:
-                yield entry, fair_loop(graph, component, entry, graph.enabled), None
+            entries = self._entries(component, distance)
+            if entries:
+                yield entries, component, graph.enabled, None
         # A loop left only by fair steps that leave the bounds: whether the
         # behaviour would go on fairly outside them is not known.
         if any(a != b for a, b in zip(graph.enabled, graph.enabled_inside)):
             for component in fair_components(graph, allowed, graph.enabled_inside):
                 if _fair(graph, component, graph.enabled):
                     continue  # a real one, found above
-                entry = self._entry(component, distance)
-                if entry is not None:
-                    yield (entry, fair_loop(graph, component, entry, graph.enabled_inside),
-                           _cut(graph, component))
+                entries = self._entries(component, distance)
+                if entries:
+                    yield entries, component, graph.enabled_inside, _cut(graph, component)
 
-    def _entry(self, component: list[int], distance: dict[int, int]) -> int | None:
-        """Where the lasso enters a fair component: its closest state (that
-        the loop must pass, if any; None if there is none)."""
+    def _entries(self, component: list[int], distance: dict[int, int]) -> list[int]:
+        """Where the lasso may enter a fair component: its closest states
+        (of those the loop must pass, if any), by number."""
         target = self.target
         states = component if target is None else [k for k in component if target[k]]
-        return min(states, key=lambda k: (distance[k], k), default=None)
+        if not states:
+            return []
+        closest = min(distance[k] for k in states)
+        return sorted(k for k in states if distance[k] == closest)
 
 
 def _find(graph: Graph, prop: Property) -> Finding | None:
@@ -669,46 +726,187 @@ def _fair(graph: Graph, component: list[int], enabled: list[int]) -> bool:
     return any(True for _ in fair_components(graph, set(component), enabled))
 
 
-def fair_loop(graph: Graph, component: list[int], entry: int, enabled: list[int]
-              ) -> list[int]:
-    """A loop from `entry` back to it within `component`, as links, that
-    takes or passes a state disabling each fair family the component needs:
-    the shortest loop when no family needs anything more. Links, not
-    states: two actions may join the same two states, one of them fair."""
-    members = set(component)
-    weak, strong = graph.fairness.weak, graph.fairness.strong
-    loop, links = [entry], []
-    taken, disabled_seen = _walked(graph, loop, links, enabled)
-    for bit in _bits(weak | strong):
-        if taken & bit or (bit & weak and disabled_seen & bit):
-            continue
-        found = _closest_link(graph, members, loop[-1], bit)
-        if found is not None:
-            path, link = found
-            loop += path[1:] + [graph.targets[link]]
-            links += graph.links(path) + [link]
-        elif bit & weak:
-            state = _closest_state(graph, members, loop[-1],
-                                   lambda k: not enabled[k] & bit)
-            if state is None:
-                continue
-            loop += state[1:]
-            links += graph.links(state)
-        else:
-            continue  # strong, disabled everywhere in the component
-        taken, disabled_seen = _walked(graph, loop, links, enabled)
-    back = _shortest_path(graph, members, loop[-1], entry, nonempty=len(loop) == 1)
-    return links + graph.links(back)
+#: The most pairs (state, the fairness families its loop has kept so far) that
+#: the search for the shortest fair loop of one lasso visits, over all the
+#: states it may start at; past it, the loop is a fair one (`_LoopSearch.greedy`).
+LOOP_SEARCH_CAP = 1 << 22
+
+_OVER = object()  # the search passed the cap
 
 
-def _walked(graph: Graph, loop: list[int], links: list[int], enabled: list[int]
-            ) -> tuple[int, int]:
-    taken, disabled = 0, 0
-    for k in links:
-        taken |= graph.link_masks[k]
-    for here in loop:
-        disabled |= ~enabled[here]
-    return taken, disabled
+class _LoopSearch:
+    """Fair loops within one fair component, through a state of it.
+
+    A loop (links, not states: two actions may join the same two states,
+    one of them fair) is fair when, for each weakly fair family, a link of
+    it takes the family or a state of it disables the family, and, for each
+    strongly fair family, a link takes it or no state of it enables it.
+    `shortest` finds the shortest such loop exactly, breadth-first over pairs
+    (state, the families kept so far); `greedy` finds a fair one for a
+    component too large for that."""
+
+    def __init__(self, graph: Graph, component: list[int], enabled: list[int]):
+        self.graph, self.enabled = graph, enabled
+        members = set(component)
+        targets, masks = graph.targets, graph.link_masks
+        #: the links of each state within the component: (target, link, its bits)
+        self.links = {here: [(targets[k], k, masks[k]) for k in graph.successors(here)
+                             if targets[k] in members] for here in component}
+        anywhere = 0
+        for here in component:
+            anywhere |= enabled[here]
+        #: strongly fair families some state enables (the others hold vacuously)
+        self.strong = graph.fairness.strong & anywhere
+        self._encoded: dict[int, Any] = {}  # by the weak families owed: `_encode`
+
+    def shortest(self, entry: int, longest: int | None, budget: list[int]) -> Any:
+        """The shortest fair loop from `entry` back to it, as links; None if
+        none is at most `longest` links long; `_OVER` if the search visits
+        more pairs than `budget[0]` (which it decreases by those it visits).
+
+        The pairs are (state, kept): kept has a bit per weakly fair family
+        that the entry enables (one it disables is kept already) for "taken
+        or disabled on the way", and two per strongly fair family that some
+        state of the component enables, "taken" and "enabled on the way,
+        not taken". The loop closes at the entry with every weak bit set and
+        no strong family enabled on the way and not taken."""
+        weak = self.graph.fairness.weak & self.enabled[entry]
+        if weak not in self._encoded:
+            self._encoded[weak] = self._encode(weak)
+        steps, arrive, w, s = self._encoded[weak]
+        all_weak, strong_mask, seen_shift = (1 << w) - 1, (1 << s) - 1, w + s
+        width = w + 2 * s
+        start = entry << width | arrive[entry]
+        came: dict[int, tuple[int, int] | None] = {start: None}
+        level, length, full = [start], 0, (1 << width) - 1
+        while level and (longest is None or length < longest):
+            length += 1
+            next_level = []
+            for key in level:
+                kept_here = key & full
+                for there, k, gained in steps[key >> width]:
+                    kept = kept_here | gained
+                    if s:  # a strong family taken no longer owes for being enabled
+                        kept &= ~(((kept >> w) & strong_mask) << seen_shift)
+                    if there == entry and kept & all_weak == all_weak and not kept >> seen_shift:
+                        loop = [k]
+                        while came[key] is not None:
+                            key, k = came[key]
+                            loop.append(k)
+                        return loop[::-1]
+                    reached = there << width | kept
+                    if reached not in came:
+                        came[reached] = (key, k)
+                        next_level.append(reached)
+            budget[0] -= len(next_level)
+            if budget[0] < 0:
+                return _OVER
+            level = next_level
+        return None
+
+    def _encode(self, weak: int) -> tuple[dict[int, list[tuple[int, int, int]]],
+                                           dict[int, int], int, int]:
+        """The pairs' encoding for a loop that owes the weakly fair families
+        `weak`: each state's links as (target, link, what taking it and
+        arriving there keep), what being at each state keeps, and how many
+        weak and strong families are counted."""
+        enabled = self.enabled
+        weak_bits, strong_bits = list(_bits(weak)), list(_bits(self.strong))
+        w, s = len(weak_bits), len(strong_bits)
+
+        def compact(mask: int, bits: list[int], shift: int) -> int:
+            return sum(1 << (place + shift) for place, bit in enumerate(bits) if mask & bit)
+
+        arriving: dict[int, int] = {}  # enabled bits -> what passing such a state keeps
+        taking: dict[int, int] = {}    # a link's bits -> what taking it keeps
+        arrive: dict[int, int] = {}
+        for here in self.links:
+            bits = enabled[here]
+            if bits not in arriving:
+                arriving[bits] = (compact(weak & ~bits, weak_bits, 0)
+                                  | compact(bits, strong_bits, w + s))
+            arrive[here] = arriving[bits]
+        steps = {}
+        for here, links in self.links.items():
+            steps[here] = []
+            for there, k, mask in links:
+                if mask not in taking:
+                    taking[mask] = compact(mask, weak_bits, 0) | compact(mask, strong_bits, w)
+                steps[here].append((there, k, taking[mask] | arrive[there]))
+        return steps, arrive, w, s
+
+    def greedy(self, entry: int) -> list[int]:
+        """A fair loop from `entry` back to it, as links, not always the
+        shortest: from where it has got to, the nearest link taking a family
+        it still owes, or state disabling a weak one, then back by the
+        shortest path. It owes the weak families the entry enables and the
+        strong ones some state of the component enables."""
+        enabled, masks = self.enabled, self.graph.link_masks
+        weak = self.graph.fairness.weak & enabled[entry]
+        owed = weak | self.strong
+        disabling = weak
+        links: list[int] = []
+        here = entry
+        while owed:
+            # breadth-first from here to the nearest state that pays a debt,
+            # or the nearest link that does (one step further than its source)
+            via: dict[int, tuple[int, int] | None] = {here: None}
+            level, found = [here], None
+            while level and found is None:
+                next_level = []
+                for state in level:
+                    if ~enabled[state] & owed & disabling:
+                        found = (state, None)
+                        break
+                for state in level if found is None else ():
+                    for there, k, mask in self.links[state]:
+                        if mask & owed:
+                            found = (state, k)
+                            break
+                        if there not in via:
+                            via[there] = (state, k)
+                            next_level.append(there)
+                    if found is not None:
+                        break
+                level = next_level
+            assert found is not None, "a fair component pays every debt of its own"
+            state, last = found
+            path: list[int] = [] if last is None else [last]
+            while via[state] is not None:
+                state, k = via[state]
+                path.append(k)
+            path.reverse()
+            for k in path:
+                owed &= ~masks[k]
+                here = self.graph.targets[k]
+                owed &= ~(~enabled[here] & disabling)
+            links += path
+        return links + self._back(here, entry, nonempty=not links)
+
+    def _back(self, start: int, goal: int, nonempty: bool) -> list[int]:
+        """The links of the shortest path from `start` to `goal` within the
+        component; with `nonempty`, of at least one link (a loop when start
+        is goal)."""
+        if start == goal and not nonempty:
+            return []
+        via: dict[int, tuple[int, int]] = {}
+        queue: deque[int] = deque([start])
+        while queue:
+            here = queue.popleft()
+            for there, k, _ in self.links[here]:
+                if there not in via:
+                    via[there] = (here, k)
+                    if there == goal:
+                        path = []
+                        while True:
+                            here, k = via[there]
+                            path.append(k)
+                            if here == start:
+                                return path[::-1]
+                            there = here
+                    queue.append(there)
+        raise AssertionError("a strongly connected component has a path between any two "
+                             "states")
 
 
 def _bits(mask: int) -> Iterator[int]:
@@ -716,62 +914,3 @@ def _bits(mask: int) -> Iterator[int]:
         bit = mask & -mask
         yield bit
         mask ^= bit
-
-
-def _closest_link(graph: Graph, members: set[int], start: int, bit: int):
-    """The shortest path from `start` within `members` to a link taking
-    `bit`: (the path to the link's source, the link)."""
-    found = _closest_state(graph, members, start, lambda k: any(
-        graph.link_masks[j] & bit and graph.targets[j] in members
-        for j in graph.successors(k)))
-    if found is None:
-        return None
-    link = next(j for j in graph.successors(found[-1])
-                if graph.link_masks[j] & bit and graph.targets[j] in members)
-    return found, link
-
-
-def _closest_state(graph: Graph, members: set[int], start: int, wanted) -> list[int] | None:
-    via = {start: None}
-    queue = deque([start])
-    while queue:
-        here = queue.popleft()
-        if wanted(here):
-            path = [here]
-            while via[path[-1]] is not None:
-                path.append(via[path[-1]])
-            return path[::-1]
-        for k in graph.successors(here):
-            there = graph.targets[k]
-            if there in members and there not in via:
-                via[there] = here
-                queue.append(there)
-    return None
-
-
-def _shortest_path(graph: Graph, members: set[int], start: int, goal: int,
-                   nonempty: bool) -> list[int]:
-    """The shortest path from `start` to `goal` within `members`; with
-    `nonempty`, of at least one link (a loop when start is goal)."""
-    if start == goal and not nonempty:
-        return [start]
-    via: dict[int, int | None] = {}
-    queue: deque[int] = deque()
-    for k in graph.successors(start):
-        there = graph.targets[k]
-        if there in members and there not in via:
-            via[there] = start
-            queue.append(there)
-    while queue:
-        here = queue.popleft()
-        if here == goal:
-            path = [here]
-            while path[-1] != start or len(path) == 1:
-                path.append(via[path[-1]])
-            return path[::-1]
-        for k in graph.successors(here):
-            there = graph.targets[k]
-            if there in members and there not in via:
-                via[there] = here
-                queue.append(there)
-    raise AssertionError("a strongly connected component has a path between any two states")
