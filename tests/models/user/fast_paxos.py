@@ -37,10 +37,31 @@ them (exactly: the recovery rule counts the votes of the quorum it reads,
 so a larger set would be a different rule, not a superset that adds
 nothing). The defaults are a majority and the least size the spec's ASSUME
 allows. `check_sound` is that ASSUME (PaxosAssume's and FastAssume's
-clauses on quorums) and nothing more: sizes that pass it can still break
-Consistency where the coordinator's majority rule misses a value chosen in
-a fast round (three replicas, classic quorum 3, fast quorum 2: Fast
-Flexible Paxos's sizes; the tests pin the run).
+clauses on quorums) and nothing more, so a spec whose sizes break it is
+refused unless it expects the violation.
+
+The ASSUME is not enough for the recovery rule. A value w chosen in fast
+round f by a fast quorum R has, among the votes of the fast quorum q the
+coordinator reads, at least |q ∩ R| >= 2F - N of them (F the fast size, N
+the replicas); the majority rule sees w only if that is more than F/2,
+that is 3F > 2N. FastAssume asks for F >= (3N) \\div 4 and for any
+classic quorum and any two fast quorums to share a replica, which lets
+F = 2 of N = 3 and F = 3 of N = 5 through when the classic quorum is
+every replica: there a tie or another value's majority in q lets the
+coordinator recover another value, and every replica accepts it
+(PaxosConsistency fails in 10 and 14 steps, in TLC on the unmodified spec
+too). The first is Fast Flexible Paxos's example (fpaxos/ffpaxos-tlaplus:
+fast phase-2 quorums of 2 of 3, phase-1 quorum of all 3), safe there
+because its coordinator runs phase 1 and Lamport's rule (pick w if every
+acceptor of R ∩ Q voted w for some R), which this simplification replaces
+by a majority of one fast quorum's votes.
+
+One of the spec's guards is implied by the others: FastPropose's "no P2b
+of the acceptor in this ballot" (an acceptor that voted in f has maxBallot
+>= f, so maxBallot <= f leaves it at f with its last vote in f, and
+maxValue = v makes a second vote the first), shown by the
+``vote_twice_guard_dropped`` mutant, which reaches exactly the states of
+the spec.
 
 Ballots are ``0..ballots-1`` (the cfg's Ballots), the odd ones fast (the
 cfg's FastBallots = {1, 3} of 0..4). Replicas and values are
@@ -55,6 +76,17 @@ of a message of M). Steps that change nothing (FastAny once its message is
 out, a decision taken again) are not generated; TLC generates them and
 finds the state known, so its distinct states and depth are the model's,
 its generated-state count is not.
+
+Liveness: the spec states none (Paxos.tla's PaxosLiveness == FALSE), but
+FastSpec assumes strong fairness of FastDecide and ClassicDecide. The model
+offers ``decides``, ``<>(decision # none)``: under FastSpec's fairness alone
+it fails (no round need ever start: the shortest lasso stutters in the
+initial state), and with every step weakly fair as well (WF_vars(FastNext))
+it holds on the bounds tried, as TLC finds.
+
+The ``accepts_any`` mutant's acceptor records the "any" it accepted as no
+value (``max_value`` None), where TLC's maxValue holds ``any``: the P2b it
+sends, ``value=any``, breaks FastTypeOK in the same state either way.
 """
 
 from __future__ import annotations
@@ -62,7 +94,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import NamedTuple
 
-from checker import Fails, Param, ParamError, invariant, reachable, transition
+from checker import Fails, Param, ParamError, eventually, invariant, reachable, transition
 from models.kit import ActorModel, MessageSet, Node, ids, on, step
 
 Replica = ids("replicas", "r", first=1, named=True)   # acceptors, interchangeable
@@ -405,6 +437,12 @@ class FastPaxos(ActorModel):
         if before is None or before == after:
             return True
         return Fails(f"the decision changes from v{before + 1} to v{after + 1}")
+
+    @eventually("Decision")
+    def decides(self, state):
+        """<>(decision # none): the spec states none (PaxosLiveness == FALSE),
+        but FastSpec assumes SF of FastDecide and ClassicDecide."""
+        return self.decision(state) is not None
 
     @reachable("A value is decided in a fast round")
     def decided_fast(self, state):
