@@ -347,6 +347,12 @@ class _Group:
         self.parts = Memo(self._parts_of)
         self.node_steps = Memo(self._node_steps)
         self.node_plans = Memo(self._node_plan)
+        self.handler_plans = Memo(self._handler_plan)
+        # each handler with the positions in the view of the components it
+        # takes or reads, in its order (the key of `handler_plans`)
+        self.inputs_at = [(n, tuple(self.view.index(where(kinds.index(kind))) for kind in (
+            (self.marks[n].takes,) if self.marks[n].takes is not None else self.marks[n].reads)))
+            for n in names]
         # The key of `plans` in a state: the records of the group's nodes
         # and the network components of its view, as one tuple, or the
         # one of them alone, or None (`key`; `key_source` is the same as
@@ -517,42 +523,55 @@ class _Group:
         node, record, view, now, seen = key  # the view holds only messages for this node
         if type(record) is Down:
             return ()  # a crashed node takes no step until it restarts
-        components = dict(zip(self.view, view))
+        planned: tuple = ()
+        handler_plans = self.handler_plans
+        for name, at in self.inputs_at:
+            reads = self.read_at[name]
+            planned += handler_plans[node, name, record,
+                                     tuple([view[i] for i in at]) if at else None, now,
+                                     tuple([seen[i] for i in reads]) if reads else None]
+        return planned
+
+    def _handler_plan(self, key: tuple) -> tuple:
+        """The steps of handler `key[1]` of node `key[0]` with record
+        `key[2]`, seeing the network components it takes or reads `key[3]`
+        (in the order of `inputs_at`), clock reading `key[4]` and the
+        globals it reads `key[5]`: as `_node_plan`'s. Remembered on exactly
+        these: a node's record recurs with many values of the components
+        and globals its other handlers read."""
+        node, name, record, components, now, mine = key
         model = self.model
+        handler = self.marks[name]
         planned = []
-        for name in self.names:
-            handler = self.marks[name]
-            mine = tuple(seen[i] for i in self.read_at[name]) if self.read_at[name] else None
-            if handler.timer is not None:  # -- time: due when the reading reaches it
-                deadline = getattr(record, handler.timer)
-                if deadline is not None and now >= deadline:
-                    outcome = model._outcome(node, name, record, (), now, mine)
-                    if outcome is not None:
-                        planned.append((model._intern(handler.action(node.id)), outcome[0],
-                                        None, outcome[1], outcome[3]))
-            elif handler.takes is not None:
-                k = model._kind_index[handler.takes]
-                component = components[model.network.where(k)]
-                for message in model.network.deliverable(component, handler.takes):
-                    outcome = model._outcome(node, name, record, (message,), now, mine)
-                    if outcome is not None:
-                        # (a whole-message action is not interned: Receive(m) of two
-                        # message types with equal fields are equal tuples)
-                        action = (handler.action(message) if handler.whole
-                                  else model._intern(handler.action(node.id, *message)))
-                        planned.append((action, outcome[0], None if outcome[2] else (k, message),
-                                        outcome[1], outcome[3]))
-            else:
-                read = tuple(model.network.select(
-                    components[model.network.where(model._kind_index[kind])], kind)
-                    for kind in handler.reads)
-                for choice in model._choices(handler.choose, node, record):
-                    chosen = (() if choice is None else (choice,) if handler.values == 1
-                              else model._spread(choice, handler, name, node))
-                    outcome = model._outcome(node, name, record, chosen + read, now, mine)
-                    if outcome is not None:
-                        action = model._intern(handler.action(node.id, *chosen))
-                        planned.append((action, outcome[0], None, outcome[1], outcome[3]))
+        if handler.timer is not None:  # -- time: due when the reading reaches it
+            deadline = getattr(record, handler.timer)
+            if deadline is not None and now >= deadline:
+                outcome = model._outcome(node, name, record, (), now, mine)
+                if outcome is not None:
+                    planned.append((model._intern(handler.action(node.id)), outcome[0],
+                                    None, outcome[1], outcome[3]))
+        elif handler.takes is not None:
+            k = model._kind_index[handler.takes]
+            component = components[0]
+            for message in model.network.deliverable(component, handler.takes):
+                outcome = model._outcome(node, name, record, (message,), now, mine)
+                if outcome is not None:
+                    # (a whole-message action is not interned: Receive(m) of two
+                    # message types with equal fields are equal tuples)
+                    action = (handler.action(message) if handler.whole
+                              else model._intern(handler.action(node.id, *message)))
+                    planned.append((action, outcome[0], None if outcome[2] else (k, message),
+                                    outcome[1], outcome[3]))
+        else:
+            read = tuple(model.network.select(component, kind)
+                         for kind, component in zip(handler.reads, components or ()))
+            for choice in model._choices(handler.choose, node, record):
+                chosen = (() if choice is None else (choice,) if handler.values == 1
+                          else model._spread(choice, handler, name, node))
+                outcome = model._outcome(node, name, record, chosen + read, now, mine)
+                if outcome is not None:
+                    action = model._intern(handler.action(node.id, *chosen))
+                    planned.append((action, outcome[0], None, outcome[1], outcome[3]))
         return tuple(planned)
 
 
