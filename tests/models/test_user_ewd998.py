@@ -19,12 +19,14 @@ as constants, and the fairness forms compared::
     SFSystem == NoFair /\\ SF_vars(System)
     AllInactive == <>Termination
 
-with ``CONSTRAINT Bound``. TLC prints a depth one more than ours. Its
+with ``CONSTRAINT Bound``; "bounds (c, p, q)" below are MaxCounter,
+MaxPending and MaxQ (the spec's StateConstraint is (3, 3, 9), the model's
+``max_counter``, ``max_pending`` and ``max_q``). TLC prints a depth one more than ours. Its
 "states generated" is ours plus one for each further disjunct of
 InitiateProbe's guard that holds (TLC enumerates a disjunction branch by
 branch: with the guard written ``(token.color = "black" \\/ ...) = TRUE``
-TLC's generated counts are ours, 1,750, 28,454 and 75,056 on the first
-three bounds below that it was run on so).
+TLC's generated counts are ours: 1,750, 28,454 and 75,056 for N = 2 on
+(1, 1, 1), N = 2 on the published constraint and N = 3 on (1, 1, 0)).
 
 The manifest (specifications/ewd998/manifest.json) gives no state count
 for EWD998.cfg or EWD998Small.cfg (only their run times): the published

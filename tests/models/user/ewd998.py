@@ -17,7 +17,10 @@ Why a plain model and not the kit: the spec's variables are shared
 or their sender, and the token is one global record, not a message), and
 every action reads and writes them as a function of the whole state; the
 kit's nodes would have to turn messages into records the spec does not
-have (EWD998Chan.tla and EWD998PCal.tla do that, and reach other states).
+have. EWD998Chan.tla and EWD998PCal.tla do that, and reach other states:
+EWD998Chan's inboxes are sequences from which a node takes a message at
+any position, neither the kit's `Fifo` (oldest first) nor its `Bag` (no
+order; the token's place among the messages counts there).
 
 Action by action, as the spec's Next lists them (System, then
 Environment), and in this order: InitiateProbe, PassToken(i) for i = 1 ..
