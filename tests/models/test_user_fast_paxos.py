@@ -78,7 +78,7 @@ def test_fast_paxos_has_tlc_s_counts(replicas, values, ballots, states, orbits, 
 @pytest.mark.slow
 def test_four_replicas_and_two_fast_rounds_have_tlc_s_orbits():
     # TLC: 11,116 orbits, depth 22; unreduced, 417,018 states (and depth 22),
-    # which the model also finds (checked once: 9 minutes here)
+    # which the model also finds (depth 21; checked once: 11 minutes here)
     result = check(FastPaxos(replicas=4, values=2, ballots=5), CheckConfig(symmetry=BOTH))
     assert (result.verdict, result.stats.distinct_states, result.stats.depth) == (
         "holds", 11_116, 21)
