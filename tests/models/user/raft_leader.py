@@ -177,6 +177,18 @@ def _with(values: tuple, index: int, value) -> tuple:
     return values[:index] + (value,) + values[index + 1:]
 
 
+def _whom(node: int | None, me: int) -> int:
+    """A node as seen from `me`, its name blanked: none, me, another."""
+    return 0 if node is None else 1 if node == me else 2
+
+
+def _blank(m: Message | None, me: int) -> tuple:
+    """A message with its sender blanked (comparable with any other: the
+    engine sorts signatures)."""
+    return () if m is None else (m.type, m.term, -1 if m.reject is None else m.reject,
+                                 m.src == me)
+
+
 class RaftLeader(Model):
     name = "raft-leader"
     summary = "Raft leader election with Pre-Vote (CockroachDB's RaftLeader.tla)"
@@ -381,13 +393,23 @@ class RaftLeader(Model):
     def permute(self, s: State, perm) -> State:
         """Every Node-typed field renamed (the kit's renamer), then each
         node's entries moved to its new name's position."""
-        images = {"nodes": tuple(perm["nodes"])}
-        renamed = _RENAME_STATE(s, images)
-        order = sorted(self.everyone, key=images["nodes"].__getitem__)  # new slot -> old
+        images = tuple(perm["nodes"])
+        renamed = _RENAME_STATE(s, {"nodes": images})
+        order = sorted(self.everyone, key=images.__getitem__)  # new slot -> old
         return State(*(tuple(field[old] for old in order) for field in renamed))
 
     def permute_action(self, action, perm):
         return renamer(type(action))(action, {"nodes": tuple(perm["nodes"])})
+
+    def signatures(self, s: State):
+        """What the state says of each node with names blanked, or told
+        relative to the node itself: its record, pc, canVote, msg and the
+        messages in flight to it."""
+        return {"nodes": [
+            (raft.state, raft.term, _whom(raft.vote, i), _whom(raft.lead, i),
+             len(raft.vote_resps), len(raft.app_resps), raft.appended, s.pc[i], s.can_vote[i],
+             _blank(s.msg[i], i), tuple(_blank(m, i) for m in s.network[i]))
+            for i, raft in enumerate(s.raft)]}
 
     def state_view(self, s: State) -> dict:
         view = {}
