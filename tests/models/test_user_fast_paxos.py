@@ -271,15 +271,24 @@ def test_classic_size_fast_quorums_break_consistency_as_tlc_finds():
     ]
 
 
-def test_a_spec_with_unsound_quorums_is_refused_unless_it_expects_the_violation(tmp_path):
+@pytest.mark.parametrize("params, message", [
+    ("replicas: 3, values: 2, ballots: 3, fast_quorum: 2",
+     "params.fast_quorum: classic quorum {r1, r2} and fast quorums {r1, r3} and {r2, r3} "
+     "have no replica in common (FastAssume)"),
+    ("replicas: 4, classic_quorum: 2",
+     "params.classic_quorum: a classic quorum of 2 of 4 replicas: two can be disjoint "
+     "(PaxosAssume)"),
+    ("replicas: 4, fast_quorum: 5",
+     "params.fast_quorum: a quorum of 5 replicas, but there are 4 (params.replicas)"),
+])
+def test_a_spec_with_unsound_quorums_is_refused_unless_it_expects_the_violation(
+        tmp_path, params, message):
     spec = tmp_path / "small.yaml"
     spec.write_text(f"model: {(USER / 'fast_paxos.py').as_posix()}:FastPaxos\n"
-                    "params: {replicas: 3, values: 2, ballots: 3, fast_quorum: 2}\n")
+                    f"params: {{{params}}}\n")
     result = CliRunner().invoke(cli, ["check", str(spec)])
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines()[-1] == (
-        f"error: {spec}:2: params.fast_quorum: classic quorum {{r1, r2}} and fast quorums "
-        "{r1, r3} and {r2, r3} have no replica in common (FastAssume)")
+    assert result.stderr.strip().splitlines()[-1] == f"error: {spec}:2: {message}"
 
 
 def test_fast_flexible_paxos_s_quorums_pass_the_assumption_and_break_consistency():

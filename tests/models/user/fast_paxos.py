@@ -344,7 +344,8 @@ class FastPaxos(ActorModel):
              if 2 * k > n and self.classic_size + 2 * k > 2 * n), n)
         for name, size in (("classic_quorum", self.classic_size), ("fast_quorum", self.fast_size)):
             if size > n:
-                raise ParamError(f"params.{name}", f"a quorum of {size} of {n} replicas")
+                raise ParamError(f"params.{name}", f"a quorum of {size} replicas, "
+                                                   f"but there are {n} (params.replicas)")
         self.classic_quorums = [frozenset(c) for c in combinations(range(n), self.classic_size)]
         self.fast_quorums = [frozenset(c) for c in combinations(range(n), self.fast_size)]
         ballots = range(self.ballots)
