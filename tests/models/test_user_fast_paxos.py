@@ -91,6 +91,8 @@ def test_default_quorums_are_the_cfg_s_and_the_least_the_assumption_allows():
 
 
 def test_symmetry_is_derived_from_the_replica_and_value_fields():
+    # TLC: 31 states under SYMMETRY Permutations(Replicas), 52 under
+    # Permutations(Values), 17 under PaxosSymmetry
     assert orbit_counts_agree(lambda: FastPaxos(replicas=3, values=2, ballots=3),
                               [("replicas",), ("values",), BOTH]) == (102, 31, 52, 17)
 
