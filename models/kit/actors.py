@@ -273,12 +273,13 @@ class Node:
     @classmethod
     def handlers(cls) -> dict[str, Handler]:
         """The handlers by method name, in definition order (a subclass
-        overriding a handler keeps its mark and its place)."""
+        overriding a handler keeps its place, and its mark unless it marks
+        the override: a mutant reading fewer globals declares so)."""
         found: dict[str, Handler] = {}
         for klass in reversed(cls.__mro__):
             for name, attribute in vars(klass).items():
                 mark = getattr(attribute, "__kit_handler__", None)
-                if mark is not None and name not in found:
+                if mark is not None:
                     found[name] = mark
         return found
 
@@ -397,21 +398,17 @@ class _Group:
         """The network's `expand` of a plan of a group whose handlers write
         globals (see `_node_steps`): a step that writes them expands from
         the state with the globals it writes, as a step that changes the
-        node's record (a node without a record: one that changes the
-        globals, in their place)."""
+        node's record."""
         model = self.model
         expand, written, at = model.network.expand, model._written, model._globals_at
         old = state[at]
-        for steps, writes, forced, stateless in plan:
+        for steps, writes, forced in plan:
             if writes is None:
                 expand(state, steps, out)
                 continue
             new = written[old, writes]
             if new == old:
                 expand(state, steps, out)  # as a step that writes nothing
-            elif stateless:
-                step = forced[0]
-                expand(state, (step[:2] + (new,) + step[3:],), out)
             else:
                 expand(state[:at] + (new,) + state[at + 1:], forced, out)
 
@@ -449,10 +446,10 @@ class _Group:
         partitioned search, in every process).
 
         In a group whose handlers write globals, the steps come as
-        segments for `expand`: (compiled steps, None, None, False) for a
-        run of steps that write none, and for each step that writes
-        (itself compiled, its writes, itself compiled as a step that
-        changes the record, whether the node has no record)."""
+        segments for `expand`: (compiled steps, None, None) for a run of
+        steps that write none, and for each step that writes (itself
+        compiled, its writes, itself compiled as a step that changes the
+        record: the globals change)."""
         node, record, view, clock, seen = key
         slot = self.model._slot.get((self.role, node.id))
         network = self.model.network
@@ -480,16 +477,13 @@ class _Group:
                 batch.append(step[:6])
                 continue
             if batch:
-                segments.append((network.compile(batch), None, None, False))
+                segments.append((network.compile(batch), None, None))
                 batch = []
             action, slot, new_record, changed, received, sends, writes = step
-            stateless = slot is None  # the globals take the record's place
-            forced = (action, self.model._globals_at if stateless else slot, new_record, True,
-                      received, sends)
-            segments.append((network.compile([step[:6]]), writes, network.compile([forced]),
-                             stateless))
+            forced = (action, slot, new_record, True, received, sends)
+            segments.append((network.compile([step[:6]]), writes, network.compile([forced])))
         if batch:
-            segments.append((network.compile(batch), None, None, False))
+            segments.append((network.compile(batch), None, None))
         return tuple(segments)
 
     def _own(self, node: Node, view: tuple) -> tuple:
@@ -1129,7 +1123,10 @@ class ActorModel(Model):
         None when not enabled, else (the new record, interned; messages
         sent as (type index, message); whether the message received stays;
         the globals written as (field index, value) pairs)."""
-        node, name, record, inputs, now, seen = key
+        # (a handler that reads no globals has a key of five: raft-kv's
+        # leases override this method and pass such keys on)
+        node, name, record, inputs, now = key[:5]
+        seen = key[5] if len(key) > 5 else None
         handler = getattr(node, name)
         mark = self._marks[type(node)][name]
         if now is not None:
@@ -1179,6 +1176,8 @@ class ActorModel(Model):
 
     def _outcome(self, node: Node, name: str, record: Any, inputs: tuple,
                  now: int | None = None, seen: tuple | None = None) -> tuple | None:
+        if seen is None:
+            return self._outcomes[node, name, record, inputs, now]
         return self._outcomes[node, name, record, inputs, now, seen]
 
     # -- globals -------------------------------------------------------------------------
@@ -1511,6 +1510,7 @@ class ActorModel(Model):
                 "handler_runs": self._outcomes.misses,
                 "restarts": sum(group.plans.restarts + group.parts.restarts
                                 + group.node_steps.restarts + group.node_plans.restarts
+                                + group.handler_plans.restarts
                                 for group in groups) + self._outcomes.restarts}
 
     # -- symmetry, derived -----------------------------------------------------------------
