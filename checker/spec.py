@@ -564,7 +564,9 @@ def _describe(error: jsonschema.ValidationError, at: tuple) -> tuple[str, tuple]
     if kind in ("minimum", "exclusiveMinimum", "maximum"):
         word = {"minimum": "at least", "exclusiveMinimum": "more than",
                 "maximum": "at most"}[kind]
-        hint = "; `cmc list` shows each parameter's range" if at[:1] == ("params",) else ""
+        low, high = schema.get("minimum"), schema.get("maximum")
+        # the whole range, as `cmc list` would show it (a model given by path is not listed)
+        hint = f"; accepted: {low} to {high}" if None not in (low, high) else ""
         return f"must be {word} {error.validator_value}, got {_yaml_kind(value)}{hint}", at
     wanted = schema.get("description") or _type_words(schema.get("type"))
     return f"expected {wanted}, got {_yaml_kind(value)}", at
