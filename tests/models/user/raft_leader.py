@@ -487,14 +487,15 @@ class RestartForgetsVote(RaftLeader):
 
 
 class PreVoteElects(RaftLeader):
-    """WonPreElection becomes leader of term + 1 at once, as if the
-    pre-votes were votes."""
+    """WonPreElection becomes leader of term + 1 at once (become_leader()
+    right after become_candidate()), as if the pre-votes were votes; it
+    still sends its MsgVote."""
 
     def won_pre_election(self, s: State, i: int, to: int) -> State:
-        raft = self.become_candidate(s.raft[i], i)._replace(
-            state=LEADER, lead=i, app_resps=frozenset({i}))
-        return State(raft=_with(s.raft, i, raft), network=s.network,
-                     pc=_with(s.pc, i, "TickLoop"), can_vote=s.can_vote, msg=s.msg)
+        won = super().won_pre_election(s, i, to)
+        raft = won.raft[i]._replace(state=LEADER, lead=i, app_resps=frozenset({i}),
+                                    appended=False)
+        return won._replace(raft=_with(won.raft, i, raft))
 
 
 class CampaignPastTerms(RaftLeader):
