@@ -36,7 +36,8 @@ those, the one with the shortest fair loop from the stem's end back to it
 (stuttering, a loop of none, first), found exactly by a breadth-first
 search over pairs (state, the fairness kept so far) within the loop's
 component (`_LoopSearch.shortest`); then the lowest-numbered state the loop
-starts at. Past `LOOP_SEARCH_CAP` pairs the loop is a fair one built
+starts at. Past a cap on the pairs (`loop_search_budget`: 8 per state of
+the graph, at least 2^16, at most 2^20) the loop is a fair one built
 nearest debt first (`_LoopSearch.greedy`), and the finding's reason says
 it may not be the shortest.
 
@@ -432,8 +433,10 @@ class Lassos:
                 return Finding(prop, None, of + "every fair behaviour " + _promise(prop))
             return None
         rank = min((bound is not None, distance[entries[0]]) for entries, _, _, bound in stays)
+        budget = loop_search_budget(graph.size)
         entry, loop, bound, shortest = self._shortest_loop(
-            [stay for stay in stays if (stay[3] is not None, distance[stay[0][0]]) == rank])
+            [stay for stay in stays if (stay[3] is not None, distance[stay[0][0]]) == rank],
+            budget)
         path = self._stem(entry, via)
         loop_start = len(path) - 1
         trace = graph.run(path[0], graph.links(path) + (loop or []))
@@ -445,16 +448,18 @@ class Lassos:
             reason += f", but only because it stalls at a bound: {bound}"
         if not shortest:
             reason += (" (the loop is fair, but may not be the shortest: the search for the "
-                       f"shortest gives up past {LOOP_SEARCH_CAP:,} pairs of a state and the "
+                       f"shortest gives up past {budget:,} pairs of a state and the "
                        "fairness kept on the way)")
         return Finding(prop, trace, reason, loop_start=loop_start, bound=bound)
 
-    def _shortest_loop(self, stays: list) -> tuple[int, list[int] | None, str | None, bool]:
+    def _shortest_loop(self, stays: list, cap: int
+                       ) -> tuple[int, list[int] | None, str | None, bool]:
         """Of the places a fair behaviour can stay whose stems are equally
         short, the one with the shortest fair loop through the stem's end,
         then the lowest-numbered end: (that state, its loop as links, or None
         for stuttering there, the bound it stalls at, whether the loop is
-        known to be the shortest)."""
+        known to be the shortest: the searches visited at most `cap` pairs
+        in all)."""
         stutters = [(entries[0], bound) for entries, component, _, bound in stays
                     if component is None]
         if stutters:  # no loop is shorter than none
@@ -463,7 +468,7 @@ class Lassos:
         tried = sorted((entry, index) for index, (entries, _, _, _) in enumerate(stays)
                        for entry in entries)
         searches: dict[int, _LoopSearch] = {}
-        budget = [LOOP_SEARCH_CAP]
+        budget = [cap]
         best: tuple[int, list[int], str | None] | None = None
         shortest = True
         for entry, index in tried:
@@ -726,12 +731,22 @@ def _fair(graph: Graph, component: list[int], enabled: list[int]) -> bool:
     return any(True for _ in fair_components(graph, set(component), enabled))
 
 
-#: The most pairs (state, the fairness families its loop has kept so far) that
-#: the search for the shortest fair loop of one lasso visits, over all the
-#: states it may start at; past it, the loop is a fair one (`_LoopSearch.greedy`).
-LOOP_SEARCH_CAP = 1 << 22
+#: The pairs (state, the fairness families its loop has kept so far) that the
+#: search for the shortest fair loop of one lasso may visit, over all the
+#: states it may start at: 8 per state of the graph, so that it costs at most
+#: about what building the graph did, at least the floor, at most the cap (a
+#: pair takes some 100 bytes while searched); past them the loop is a fair one
+#: (`_LoopSearch.greedy`).
+LOOP_SEARCH_PER_STATE, LOOP_SEARCH_FLOOR, LOOP_SEARCH_CAP = 8, 1 << 16, 1 << 20
+
+
+def loop_search_budget(states: int) -> int:
+    """The pairs the search for the shortest fair loop may visit in a graph
+    of `states` states."""
+    return min(LOOP_SEARCH_CAP, max(LOOP_SEARCH_FLOOR, LOOP_SEARCH_PER_STATE * states))
 
 _OVER = object()  # the search passed the cap
+_LINK = (1 << 40) - 1
 
 
 class _LoopSearch:
@@ -777,7 +792,7 @@ class _LoopSearch:
         all_weak, strong_mask, seen_shift = (1 << w) - 1, (1 << s) - 1, w + s
         width = w + 2 * s
         start = entry << width | arrive[entry]
-        came: dict[int, tuple[int, int] | None] = {start: None}
+        came = {start: -1}  # each pair's previous pair << 40 | the link from it
         level, length, full = [start], 0, (1 << width) - 1
         while level and (longest is None or length < longest):
             length += 1
@@ -790,13 +805,13 @@ class _LoopSearch:
                         kept &= ~(((kept >> w) & strong_mask) << seen_shift)
                     if there == entry and kept & all_weak == all_weak and not kept >> seen_shift:
                         loop = [k]
-                        while came[key] is not None:
-                            key, k = came[key]
+                        while came[key] >= 0:
+                            key, k = came[key] >> 40, came[key] & _LINK
                             loop.append(k)
                         return loop[::-1]
                     reached = there << width | kept
                     if reached not in came:
-                        came[reached] = (key, k)
+                        came[reached] = key << 40 | k
                         next_level.append(reached)
             budget[0] -= len(next_level)
             if budget[0] < 0:

@@ -41,9 +41,12 @@ With the deadlock check, the safety run that comes first reports the
 nearest state with no step (and no bound the model names) and leaves
 every temporal property not settled.
 Every counterexample and witness cmc reports is replayed on the
-model and checked against all of this, and its stem against the shortest
+model and checked against all of this, its stem against the shortest
 one the oracle finds (README: "the counterexample is the one with the
-shortest stem").
+shortest stem"), and its loop against the shortest fair walk back to its
+start that the oracle finds from any state at the end of an equally short
+stem, by enumerating walks as (state, states passed, actions taken)
+(docs/liveness.md, "Which lasso").
 """
 
 from __future__ import annotations

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import pytest
+
 import checker
 import checker.liveness
 from checker import Model, eventually
 from checker.result import CheckConfig
 from tests.checker.lasso_fairness import unfair_to
+from tests.spec_runs import checked_spec
 
 
 class A(NamedTuple):
@@ -127,3 +130,15 @@ def test_past_the_search_s_cap_the_loop_is_fair_and_says_it_may_not_be_the_short
     # back to 0, 4 steps; 0's step of A leaves the loop's states)
     links = {0: [(C, 1), (A, 3)], 1: [(C, 0), (C, 2)], 2: [(A, 1)], 3: [(C, 4)], 4: [(C, 3)]}
     assert _lasso(links, ("weak", "A"))[1] == ["C(to=1)", "C(to=0)"]
+
+
+@pytest.mark.parametrize("path, stem, loop", [
+    ("paxos-liveness-dueling.yaml", 4, 6), ("raft-liveness-commit-lossy.yaml", 10, 2),
+    ("raft-liveness-early-timeout.yaml", 3, 5), ("raft-liveness-fair.yaml", 2, 2),
+    ("raft-liveness-split-vote.yaml", 8, 28), ("raft-liveness-unfair.yaml", 0, 0)])
+def test_every_bundled_lasso_is_fair_read_off_the_model(path, stem, loop):
+    # (the runs are shared with the spec and liveness tests)
+    spec, model, result = checked_spec(path)
+    [finding] = [f for f in result.violations if f.loop_start is not None]
+    assert (finding.stem_length, finding.loop_length) == (stem, loop)
+    assert unfair_to(model, spec.config().fairness, finding) == []
