@@ -10,7 +10,12 @@
   ``__str__``.
 - `actors`: `Node` and its handlers (`on`, `step`, `on_crash`, `on_restart`);
   `ActorModel`, the `checker.Model` built from them, with mutants as overrides;
-  `of_messages`, a property of the messages of one type, decided once per set.
+  `of_messages`, a property of the messages of one type, decided once per set;
+  globals (``ActorModel.globals``, one record of the variables of no node,
+  and `derived` functions of it), which a handler reads and writes as it
+  declares (``reads_globals=``, ``writes_globals=``), its result
+  remembered on the values it reads: a guard over the whole state, as
+  MultiPaxos.tla's ``~terminated``, is a read of a derived global.
 - `network`: `MessageSet`, `Bag` (drop and duplicate budgets or unbounded, a
   capacity, a `Partition`: links down that heal and split again), `Fifo`
   (lossy or not); a spec may choose one (``network:``) where a model allows.
@@ -25,7 +30,10 @@ kit, next to Lamport's Paxos.tla and Ongaro's raft.tla, and
 tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
 
 Deliberately missing yet: duplication on FIFO links, partitions on FIFO
-links and message sets.
+links and message sets; globals read by a timer, a crash or restart
+handler, a step's ``choose=`` function or the handlers of a bag delivering
+message by message (``per_message``), and written by a node without a
+record (these two refused, each in one line naming the handler).
 """
 
 from models.kit.actors import (ActorModel, Down, Node, derived, of_messages, on, on_crash,

@@ -48,6 +48,28 @@ node order, then the network's value. A step that changes nothing (sending
 a message already in a message set, with the record unchanged) is not
 generated.
 
+Globals: variables of no node (a client's ``observed`` events and
+``pending`` commands, a global counter, a coordinator's token) are one
+record, ``globals = Client`` on the model (a NamedTuple whose fields are
+typed as any record's, so that symmetry renames an id-typed one), in the
+state just after the nodes' records; ``initial_globals()`` gives its first
+value. A method of the model marked ``@derived`` (``terminated(self,
+client)``) is a function of the record that handlers read by name as if a
+field. A handler declares what it reads, ``@on(Accept, HandleAccept,
+reads_globals="terminated")``, and takes each as the keyword parameter of
+that name (``def handle_accept(self, s, m, terminated)``), so its result is
+remembered on exactly those values: TLA+'s ``~terminated`` guarding every
+action is a read of one boolean. A handler that writes declares it too
+(``writes_globals=("observed",)``) and returns the new values after its
+messages: ``(new_record, sends, {"observed": ...})``; fields it does not
+write keep their values. A handler reading a global it does not declare
+cannot see it (no handler is given the state); one with a parameter named
+as a global it does not declare, a declared read it takes no parameter
+for, a write it does not declare, a write of a derived global, are
+`ModelDefinitionError`s naming the handler and the fix. Properties read the
+record with ``model.globals_of(state)``, a spec's expression invariants each
+field by its name, reports each field by its name (``observed: + ...``).
+
 A property that reads only the messages of one type is marked
 ``@of_messages(Msg2b)`` under its ``@invariant`` (or other) mark: it takes
 the set of those messages, and its verdict is remembered per set, as a
@@ -80,9 +102,10 @@ clock reading as the keyword ``now`` (and are memoized on it too);
 steps (ticks, drift, pauses) come after the network's faults and the
 crashes and restarts. A paused node takes no step.
 
-The global state is ``records + (budgets,) + (clock,) + (network,)``: the
-budgets left only in a model with crash or restart handlers, the clock only
-in a model with time.
+The global state is ``records + (globals,) + (budgets,) + (clock,) +
+(network,)``: the globals only in a model that declares them, the budgets
+left only in a model with crash or restart handlers, the clock only in a
+model with time.
 
 Partitions (on a `Bag` declared with ``partition=``): links down between
 groups of nodes or between given pairs, from the start or not, healing and

@@ -337,6 +337,21 @@ def test_globals_in_a_model_without_them_is_a_definition_error():
         "declares no globals; declare them as one record, globals = <a NamedTuple>")
 
 
+def test_a_spec_s_expression_reads_a_global_by_its_name(tmp_path):
+    (tmp_path / "lock.py").write_text("from tests.models.test_kit_globals import DoorLock\n")
+    (tmp_path / "lock.yaml").write_text(
+        "model: ./lock.py:DoorLock\n"
+        "params: {procs: 3, max_grants: 2}\n"
+        "deadlock: false\n"
+        "invariants:\n"
+        "  holder_waits_or_is_inside: \"holder is None or procs[holder].pc != 'idle'\"\n"
+        "  few_wait_on_a_holder: \"holder is None or len(messages['Want']) < 2\"\n"
+        "expect: {verdict: violated, property: few_wait_on_a_holder, trace_length: 4}\n")
+    result = CliRunner().invoke(cli, ["check", "--keep-going", str(tmp_path / "lock.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "holder_waits_or_is_inside): holds" in result.output
+
+
 BAD_MODEL = '''
 from tests.models.test_kit_globals import DoorLock, Enter, ProcNode, step
 
