@@ -86,7 +86,7 @@ from __future__ import annotations
 from itertools import permutations
 from typing import NamedTuple
 
-from checker import Fails, Model, Param, invariant
+from checker import Fails, Model, Param, eventually, invariant, transition
 from models.kit import ids
 from models.kit.records import name_values, renamer, show
 
@@ -464,6 +464,26 @@ class RaftLeader(Model):
                     return Fails(f"{show(m)} to n{i + 1} has term {m.term}, past "
                                  f"Terms = {self.Terms}")
         return True
+
+
+    @transition("Leader Not Deposed", default=False)
+    def leader_not_deposed(self, s: State, action, t: State):
+        """Ours, for the Pre-Vote claim (a node campaigning while a leader
+        leads does not depose it): a leader leaves StateLeader only at its
+        own term (a restart), never for a higher term. In TLA+:
+        ``[][\\A i : raft[i].state = StateLeader /\\ raft'[i].state #
+        StateLeader => raft'[i].term = raft[i].term]_vars``."""
+        for i, (before, after) in enumerate(zip(s.raft, t.raft)):
+            if before.state == LEADER and after.state != LEADER and after.term != before.term:
+                return Fails(f"leader n{i + 1} of term {before.term} is deposed for term "
+                             f"{after.term}")
+        return True
+
+    @eventually("Termination")
+    def termination(self, s: State):
+        """The translation's Termination: <>(\\A self \\in ProcSet : pc[self] =
+        "Done"), under its fairness \\A self : WF_vars(node(self))."""
+        return all(label == "Done" for label in s.pc)
 
 
 # -- mutants: each overrides one handler -------------------------------------------------
