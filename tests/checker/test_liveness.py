@@ -386,7 +386,7 @@ def test_a_stop_while_the_graph_is_searched_keeps_what_the_safety_run_settled(
         monkeypatch, stop, why):
     # Nothing computed is lost: the safety part was complete, so Never
     # Negative holds; the temporal property is not settled, and says why
-    from checker import liveness
+    from checker import lassos, liveness
 
     class WithInvariant(Chores):
         @invariant("Small")
@@ -400,7 +400,7 @@ def test_a_stop_while_the_graph_is_searched_keeps_what_the_safety_run_settled(
             liveness._Limits(None, 1).check()  # more than a byte held
         raise stop
 
-    monkeypatch.setattr(liveness.Lassos, "find", stopped)
+    monkeypatch.setattr(lassos.Lassos, "find", stopped)
     result = checker.check(WithInvariant(), CheckConfig(
         properties=("small", "done"), fairness=(("weak", "Work"),), time_limit=60))
     assert (result.verdict, result.stopped_by, result.stats.distinct_states) == (
@@ -414,16 +414,16 @@ def test_a_stop_while_the_graph_is_searched_keeps_what_the_safety_run_settled(
 
 
 def test_the_time_left_by_the_safety_run_and_the_memory_limit_bound_the_graph(monkeypatch):
-    from checker import liveness
+    from checker import behaviour_graph
 
     limits = []
-    original = liveness.Graph.__init__
+    original = behaviour_graph.Graph.__init__
 
     def recording(self, model, config, fairness, properties, given=None):
         limits.append(given)
         original(self, model, config, fairness, properties, given)
 
-    monkeypatch.setattr(liveness.Graph, "__init__", recording)
+    monkeypatch.setattr(behaviour_graph.Graph, "__init__", recording)
     checker.check(Chores(), CheckConfig(properties=("done",), time_limit=60,
                                         memory_limit=2**40))
     checker.check(Chores(), CheckConfig(properties=("done",)))

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import pytest
 
 import checker
-import checker.liveness
+import checker.lassos
 from checker import Model, eventually
 from checker.result import CheckConfig
 from tests.checker.lasso_fairness import unfair_to
@@ -117,7 +117,7 @@ def test_past_the_search_s_cap_the_loop_is_fair_and_says_it_may_not_be_the_short
         monkeypatch):
     # With a cap of 0 pairs the search gives up at once, and the loop is
     # built nearest debt first: from 0, A (its first step), then B from 2
-    monkeypatch.setattr(checker.liveness, "LOOP_SEARCH_CAP", 0)
+    monkeypatch.setattr(checker.lassos, "LOOP_SEARCH_CAP", 0)
     links = {0: [(A, 2), (B, 1)], 1: [(A, 0), (B, 3)], 2: [(A, 3), (B, 3)],
              3: [(A, 0), (B, 2)]}
     assert _lasso(links, ("weak", "A"), ("weak", "B")) == (

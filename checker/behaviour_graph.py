@@ -1,0 +1,218 @@
+"""The behaviour graph of a liveness check: every reachable state, numbered
+in breadth-first order, with its successor links kept compactly (integer
+arrays: targets, the successor's ordinal, the fairness families each link
+takes), the value of each temporal property's predicate in each state, the
+fairness families each state enables (inside the bounds and not), and how
+runs end there (`GOES_ON` ... `NAMED`). `checker.lassos` searches it;
+`checker.liveness` builds it after the safety run.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any, Iterator
+
+from checker.errors import ModelDefinitionError, raised_in_model, shortened
+from checker.fairness import Fairness
+from checker.fingerprints import Fingerprints
+from checker.model import Model, has_bounds
+from checker.properties import Property
+from checker.result import CheckConfig
+from checker.traces import replay
+
+#: How a run ends at a state, if it does: it goes on, it ends (no step), or
+#: it reaches a bound: the depth bound, every step leaving the state
+#: constraint, or no step and the model names the bound that ran out.
+GOES_ON, ENDS, AT_DEPTH, ALL_OUTSIDE, NAMED = 0, 1, 2, 3, 4
+AT_BOUND = (AT_DEPTH, ALL_OUTSIDE, NAMED)
+
+
+class Graph:
+    """Every reachable state (numbered in breadth-first order) with its
+    successor links, the predicates of the temporal properties, the
+    fairness families each state enables, and how runs end."""
+
+    def __init__(self, model: Model, config: CheckConfig, fairness: Fairness,
+                 properties: tuple[Property, ...], limits: Any = None):
+        self.model, self.fairness, self.properties = model, fairness, properties
+        self.max_depth = config.max_depth
+        fingerprint = (lambda state: state) if config.exact else Fingerprints(config.fp_seed)
+        numbers: dict[Any, int] = {}
+        self.parents = array("I")        # breadth-first tree, for stems
+        self.depths = array("I")         # each state's distance from an initial state
+        self.first = array("Q", [0])     # successor links of state k: first[k]:first[k+1]
+        self.targets = array("I")
+        self.ordinals = array("H")       # which successor of its state a link is
+        self.stops = bytearray()
+        self.enabled: list[int] = []     # fairness bits each state enables
+        self.enabled_inside: list[int] = []  # ... by a step within the bounds
+        self.link_masks: list[int] = []  # fairness bits each link takes
+        # the bound (`Model.bound_reason`) a fairness bit's steps pass where
+        # they leave the bounds, for the lassos stalled there; bits asked of
+        self.cut_reasons: dict[int, str] = {}
+        self.cut_asked = 0
+        self.initial_ordinals: dict[int, int] = {}
+        predicates = [getattr(model, p.name) for p in properties]
+        # each property's value in each state; a property of each member of
+        # a set (`Property.each`), each member's, by name
+        self.values: list[Any] = [{} if p.each else bytearray() for p in properties]
+        self.depth = 0
+        bounded = has_bounds(model)
+        limit = config.max_depth
+        quotient = model.quotient
+        frontier: list[Any] = []
+        for ordinal, state in enumerate(model.initial_states()):
+            if bounded and not model.within_bounds(state):
+                continue  # as in the safety run: neither counted nor explored
+            key = fingerprint(state)
+            if key not in numbers:
+                numbers[key] = len(numbers)
+                self.initial_ordinals[numbers[key]] = ordinal
+                self.parents.append(0xFFFFFFFF)
+                self.depths.append(0)
+                frontier.append(state)
+                self._evaluate(state, properties, predicates)
+        number = 0
+        while frontier:
+            next_level: list[Any] = []
+            for state in frontier:
+                if limits is not None and number & 4095 == 0:
+                    limits.check()
+                steps = list(model.successors(state)) if limit is None or self.depth < limit \
+                    else None
+                enabled, inside_enabled, stop = 0, 0, GOES_ON
+                moving = None if steps is None else self._moving(state, steps, quotient,
+                                                                  fairness)
+                if moving is None:
+                    stop = AT_DEPTH
+                elif not moving:
+                    stop = NAMED if model.bound_reason(state) is not None else ENDS
+                else:
+                    inside = 0
+                    for ordinal, (action, target) in moving:
+                        mask = fairness.mask(action)
+                        enabled |= mask
+                        if bounded and not model.within_bounds(target):
+                            if mask & ~self.cut_asked:
+                                self._ask_cut_reason(mask, target)
+                            continue
+                        inside += 1
+                        inside_enabled |= mask
+                        key = fingerprint(target)
+                        successor = numbers.get(key)
+                        if successor is None:
+                            successor = numbers[key] = len(numbers)
+                            self.parents.append(number)
+                            self.depths.append(self.depth + 1)
+                            next_level.append(target)
+                            self._evaluate(target, properties, predicates)
+                        self.targets.append(successor)
+                        self.ordinals.append(ordinal)
+                        self.link_masks.append(mask)
+                    if not inside:
+                        stop = ALL_OUTSIDE
+                self.first.append(len(self.targets))
+                self.enabled.append(enabled)
+                self.enabled_inside.append(inside_enabled if moving else enabled)
+                self.stops.append(stop)
+                number += 1
+            frontier = next_level
+            if frontier:
+                self.depth += 1
+        self.size = len(numbers)
+
+    def _ask_cut_reason(self, mask: int, target: Any) -> None:
+        reason = self.model.bound_reason(target)
+        if reason is not None:
+            for bit in each_bit(mask & ~self.cut_asked):
+                self.cut_reasons[bit] = reason
+        self.cut_asked |= mask
+
+    def _moving(self, state: Any, steps: list, quotient: bool,
+                fairness: "Fairness") -> list[tuple[int, Any]]:
+        """The steps from `state` that leave it, with their positions. A step
+        to the same state is a stuttering step: no step of its action for
+        fairness (WF_vars(A) and SF_vars(A) ask for <<A>>_vars, a step that
+        changes something) and no link (a behaviour may stutter in any
+        state); in a quotient it may stand for a real step."""
+        moving = []
+        for ordinal, step in enumerate(steps):
+            if quotient or step[1] != state:
+                moving.append((ordinal, step))
+            else:
+                fairness.mask(step[0])  # a step of its family all the same
+        return moving
+
+    def _evaluate(self, state: Any, properties: tuple[Property, ...],
+                  predicates: list[Any]) -> None:
+        for values, prop, predicate in zip(self.values, properties, predicates):
+            try:
+                outcome = predicate(state)
+            except MemoryError:
+                raise
+            except (Exception, SystemExit) as error:
+                raise raised_in_model(self.model.name, f"property {prop.name!r}",
+                                      error) from None
+            if not prop.each:
+                values.append(self._value(prop, outcome))
+                continue
+            if not isinstance(outcome, dict) or not outcome or (
+                    values and outcome.keys() != values.keys()):
+                raise ModelDefinitionError(
+                    f"model {self.model.name!r}: property {prop.name!r} is of each "
+                    f"{prop.each}: return a dict of one value per {prop.each} by name, the "
+                    f"same names in every state; got {shortened(outcome)}"
+                    + (f" where the first state gave {', '.join(map(str, values))}"
+                       if values else ""))
+            for member, value in outcome.items():
+                values.setdefault(member, bytearray()).append(self._value(prop, value))
+
+    def _value(self, prop: Property, outcome: Any) -> int:
+        if prop.kind != "leads_to":
+            return bool(outcome)
+        if isinstance(outcome, (tuple, list)) and len(outcome) == 2:
+            return bool(outcome[0]) | bool(outcome[1]) << 1
+        raise ModelDefinitionError(
+            f"model {self.model.name!r}: property {prop.name!r} is a leads_to "
+            "property: return a pair (p, q), for whenever p, later q; got "
+            f"{outcome!r}")
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.parents, self.depths, self.first, self.targets, self.ordinals)
+        return (sum(a.itemsize * len(a) for a in arrays) + len(self.stops)
+                + sum(len(v) if isinstance(v, bytearray) else sum(map(len, v.values()))
+                      for v in self.values) + 8 * (2 * len(self.enabled)
+                                                         + len(self.link_masks)))
+
+    def successors(self, number: int) -> range:
+        """The positions of `number`'s links in `targets`."""
+        return range(self.first[number], self.first[number + 1])
+
+    def run(self, start: int, links: list[int]) -> Any:
+        """The trace from initial state `start` along `links` (positions in
+        `targets`, each leaving the state the one before reached)."""
+        ordinals = [self.initial_ordinals[start]] + [self.ordinals[k] for k in links]
+        return replay(self.model, ordinals)
+
+    def links(self, path: list[int]) -> list[int]:
+        """Links through the states numbered `path`: the first from each to
+        the next (where several actions join two states, any one will do)."""
+        return [next(k for k in self.successors(here) if self.targets[k] == there)
+                for here, there in zip(path, path[1:])]
+
+    def stem(self, number: int) -> list[int]:
+        """The breadth-first tree's path to state `number`."""
+        path = [number]
+        while self.parents[path[-1]] != 0xFFFFFFFF:
+            path.append(self.parents[path[-1]])
+        path.reverse()
+        return path
+
+
+def each_bit(mask: int) -> Iterator[int]:
+    """The set bits of `mask`, lowest first, each as a mask."""
+    while mask:
+        bit = mask & -mask
+        yield bit
+        mask ^= bit
