@@ -232,6 +232,20 @@ def test_with_max_q_above_every_sum_of_counters_three_nodes_hold_as_in_tlc():
     assert (whole.stats.distinct_states, whole.stats.depth) == (19_474, 24)
 
 
+@pytest.mark.slow
+def test_ewd998_small_cfg_detects_termination_as_tlc_says():
+    # EWD998Small.cfg (N = 3, StateConstraint as published) with its
+    # commented-out PROPERTIES Liveness TDSpec under Spec. TLC 2.15: no
+    # error, after its warning on constraints with liveness (17 min 23 s on
+    # the busy machine, 4 min 25 s of CPU). max_q = 9 passes every sum of
+    # counters a token can carry on 3 nodes (at most 6), so nothing is cut
+    # and cmc says it holds too.
+    result = check(_model(3), CheckConfig(properties=("liveness", "detects_for_good"),
+                                          fairness=FAIRNESS["Spec"]))
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (1_520_618, 58)
+
+
 # -- mutants: TLC 2.15 on the spec with the same change found each of these
 # traces, step for step (the same initial state, actions, receivers and
 # final state), and the same lasso -------------------------------------------------------
@@ -321,6 +335,17 @@ def test_a_receiver_that_stays_white_on_the_published_constraint_is_tlc_s_trace(
         "SendMsg(i=2, j=1)", "RecvMsg(i=1)", "Deactivate(i=1)", "PassToken(i=1)"]
 
 
+def test_ewd998_deadlocks_once_termination_is_detected_as_tlc_reports():
+    # TLC 2.15 without -deadlock (the cfg's CHECK_DEADLOCK FALSE unread),
+    # N = 2, bounds (1, 1, 1): "Deadlock reached" after these two steps,
+    # from the same initial state; nothing is enabled once it is detected
+    result = check(_model(2, (1, 1, 1)), CheckConfig(properties=("type_ok",), deadlock=True))
+    violation = result.violation("deadlock")
+    assert [str(a) for a in violation.trace.actions] == ["InitiateProbe()", "PassToken(i=1)"]
+    assert violation.trace.steps[0].state.token == (0, 0, "black")
+    assert _model(2).termination_detected(violation.trace.final)
+
+
 def test_a_ring_of_no_nodes_is_refused(tmp_path):
     # ASSUME N \in Nat \ {0}
     spec = tmp_path / "spec.yaml"
@@ -328,5 +353,4 @@ def test_a_ring_of_no_nodes_is_refused(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(spec)])
     assert result.exit_code == 2
     assert result.output.strip() == (
-        f"error: {spec}:2: params.N: must be at least 1, got 0; `cmc list` shows each "
-        "parameter's range")
+        f"error: {spec}:2: params.N: must be at least 1, got 0; accepted: 1 to 8")
