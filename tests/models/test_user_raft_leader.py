@@ -21,10 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from click.testing import CliRunner
+
 from checker import CheckConfig, check
 from checker.spec import load_spec
 from models import REGISTRY
 from tests.brute_force import orbit_counts_agree, reachable_states
+from cmc.main import cli
 from tests.models.user.raft_leader import RaftLeader
 
 USER = Path(__file__).parent / "user"
@@ -103,6 +106,22 @@ def test_the_spec_file_is_raftleader_cfg():
     assert loaded.params == {"nodes": 3, "Terms": 3, "WithRestarts": False,
                              "UsePreVote": False, "SendMsgApp": True}
     assert loaded.config().symmetry == ("nodes",)
+
+
+def test_a_spec_runs_a_mutant_and_refuses_a_bound_out_of_range(tmp_path):
+    model = f"model: {(USER / 'raft_leader.py').as_posix()}:RaftLeader\n"
+    (tmp_path / "mutant.yaml").write_text(
+        model + "params: {nodes: 2, Terms: 1}\nmutant: vote_twice\n"
+        "expect: {verdict: violated, property: leader_exclusivity, trace_length: 12}\n")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "mutant.yaml")])
+    assert result.exit_code == 0
+    assert "Leader Exclusivity (leader_exclusivity) violated after 12 steps: n1 and n2 at " \
+           "term 1 know different leaders n1 and n2" in result.output
+    (tmp_path / "bad.yaml").write_text(model + "params: {nodes: 0}\n")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "bad.yaml")])
+    assert (result.exit_code, result.output) == (
+        2, f"error: {tmp_path / 'bad.yaml'}:2: params.nodes: must be at least 1, got 0; "
+           "accepted: 1 to 5\n")
 
 
 @pytest.mark.slow
