@@ -1062,6 +1062,13 @@ class ActorModel(Model):
             if name in kind._fields:
                 raise wrong(f"{name!r} is both a field of {kind.__name__} and a @derived "
                             "global; rename one")
+        # a spec's expressions name each global by its field's name
+        taken = {role.ids.set_name for role in self._roles if isinstance(
+            getattr(role, "ids", None), type)} | {"messages", "view", "params"}
+        for name in kind._fields:
+            if name in taken:
+                raise wrong(f"the global {name!r} ({kind.__name__}.{name}) has the name of "
+                            "what a spec's expressions read by it; rename the field")
 
     def _check_globals_of(self, wrong: Callable[[str], ModelDefinitionError], role: type,
                           name: str, handler: Handler) -> None:
@@ -1100,6 +1107,11 @@ class ActorModel(Model):
             parameters = list(inspect.signature(getattr(role, name)).parameters.values())[1:]
         except (TypeError, ValueError):
             return
+        # after the positional ones: the record, the message or the choice's
+        # values and the messages read
+        parameters = parameters[(role.state is not None) + (
+            1 if handler.takes is not None else
+            (handler.values if handler.choose is not None else 0) + len(handler.reads)):]
         if any(p.kind is p.VAR_KEYWORD for p in parameters):
             named = None
         else:
