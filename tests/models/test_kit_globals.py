@@ -328,6 +328,38 @@ def test_writing_a_global_not_declared_is_a_definition_error():
         "declare; add writes_globals=('holder',) to its mark")
 
 
+class Crowd(NamedTuple):
+    holder: Proc | None = None
+    procs: int = 0
+
+
+def _stateless_grant():
+    @on(Want, Grant, reads_globals="free", writes_globals="holder")
+    def grant(self, m, free):
+        return None
+    return grant
+
+
+@pytest.mark.parametrize("members, message", [
+    ({"network": Bag(per_message=True)},
+     "DoorNode.grant reads or writes globals, which the handlers of a bag delivering message "
+     "by message (per_message) cannot yet; keep the variable in a node's record, or use a Bag "
+     "without per_message"),
+    ({"globals": Crowd},
+     "the global 'procs' (Crowd.procs) has the name of what a spec's expressions read by it; "
+     "rename the field"),
+    ({"roles": (ProcNode, type("DoorNode", (DoorNode,), {"state": None,
+                                                       "grant": _stateless_grant()}))},
+     "DoorNode.grant writes globals from a node without a record, which the kit cannot yet; "
+     "give DoorNode a record (state = ...)"),
+])
+def test_what_the_kit_cannot_do_with_globals_is_said_in_one_line(members, message):
+    variant = type("Variant", (DoorLock,), {"name": "door-lock", **members})
+    with pytest.raises(ModelDefinitionError) as error:
+        variant()
+    assert str(error.value) == f"model 'door-lock': {message}"
+
+
 def test_globals_in_a_model_without_them_is_a_definition_error():
     variant = type("NoGlobals", (DoorLock,), {"globals": None, "name": "door-lock"})
     with pytest.raises(ModelDefinitionError) as error:
