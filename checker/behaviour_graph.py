@@ -121,6 +121,16 @@ class Graph:
                 self.depth += 1
         self.size = len(numbers)
 
+    def bound_named(self, state: Any, stop: int) -> str | None:
+        """The bound a run stalls at in `state` (its `stops` value), as the
+        model names it (`Model.bound_reason`) and the safety run reports a
+        bound stop: the state's own bound where it has no step, else that of
+        its first step that leaves the bounds (every step that moves does)."""
+        if stop == ALL_OUTSIDE:
+            state = next((after for _, after in self.model.successors(state)
+                          if not self.model.within_bounds(after)), state)
+        return self.model.bound_reason(state)
+
     def _ask_cut_reason(self, mask: int, target: Any) -> None:
         reason = self.model.bound_reason(target)
         if reason is not None:

@@ -104,8 +104,8 @@ class Lassos:
         trace = graph.run(path[0], graph.links(path) + (loop or []))
         reason = of + (("some fair behaviour " if prop.witness else "a fair behaviour ")
                        + _broken(prop))
-        if bound is not None and graph.stops[entry] == NAMED:
-            bound = graph.model.bound_reason(trace.final)
+        if bound is not None and graph.stops[entry] in (NAMED, ALL_OUTSIDE):
+            bound = graph.bound_named(trace.final, graph.stops[entry]) or bound
         if bound is not None:
             reason += f", but only because it stalls at a bound: {bound}"
         if not shortest:

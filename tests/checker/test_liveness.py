@@ -845,6 +845,23 @@ def test_a_loop_whose_fair_step_leaves_the_bounds_settles_nothing():
     assert finding.bound == "every step from here leaves the bounds (within_bounds)"
 
 
+class NamedTop(Climbing):
+    def bound_reason(self, state):
+        return f"the climb passes its top ({self.top})" if state > self.top else None
+
+
+def test_a_stall_where_every_step_leaves_the_bounds_names_the_bound_as_the_model_does():
+    # as the safety run names the bound stop: the bound of the first step out
+    result = checker.check(NamedTop(top=2), CheckConfig(properties=("past_the_top",),
+                                                        fairness=(("weak", "Up"),)))
+    finding = result.violation("past_the_top")
+    assert _lasso(finding) == (["Up()", "Up()"], 2, 0)
+    assert finding.bound == "the climb passes its top (2)"
+    assert finding.reason.endswith("it stalls at a bound: the climb passes its top (2)")
+    assert checker.check(NamedTop(top=2), CheckConfig(
+        properties=(), deadlock=True)).bound_stop.reason == "the climb passes its top (2)"
+
+
 # -- Raft with terms renumbered, timing assumptions and no faults ----------------------------
 
 

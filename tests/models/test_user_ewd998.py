@@ -207,10 +207,8 @@ def test_a_bound_that_cuts_the_token_settles_nothing_where_tlc_says_it_holds():
         assert (violation.stem_length, violation.loop_length) == (4, 0)
         assert violation.trace.final.token == (1, 0, "black")
         assert violation.trace.final.counter == (-1, 1)
-        # the engine's words where every step leaves the bounds; the safety
-        # run names the same stop by the model's bound_reason ("the
-        # token's q passes max_q = 0")
-        assert violation.bound == "every step from here leaves the bounds (within_bounds)"
+        # named by the model's bound_reason, as the safety run names the stop
+        assert violation.bound == "the token's q passes max_q = 0"
 
 
 @pytest.mark.slow
