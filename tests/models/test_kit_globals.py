@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from checker import CheckConfig, Fails, Model, ModelDefinitionError, Param, check, invariant
 from cmc.main import cli
 from models.kit import ActorModel, Bag, Node, derived, ids, on, step
+from models.kit.clock import Clock
 from tests.brute_force import orbit_counts_agree, reachable_states
 
 Proc = ids("procs", "p", first=1, named=True)
@@ -269,6 +270,50 @@ def test_a_doorman_reading_a_stale_global_breaks_mutual_exclusion():
     sooner = check(model, CheckConfig(properties=("holder_inside",))).violation("holder_inside")
     assert len(sooner.trace) == 5
     assert sooner.reason == "p1 is critical while the lock names p2"
+
+
+class Tally(NamedTuple):
+    beeps: int = 0
+
+
+class Beeps(NamedTuple):
+    """A global counter."""
+
+    count: int = 0
+
+
+class Beep(NamedTuple):
+    b: Proc
+
+
+class Beeper(Node):
+    ids = Proc
+    state = Tally
+
+    @step(Beep, reads_globals="count", writes_globals="count")
+    def beep(self, s, count, now):
+        """Beep while the beeps counted are fewer than the clock reads."""
+        if count >= now:
+            return None
+        return s._replace(beeps=s.beeps + 1), [], {"count": count + 1}
+
+
+class Beeping(ActorModel):
+    name = "beeping"
+    params = (Param("procs", 2, "beepers"), Param("horizon", 3, "ticks"))
+    roles = (Beeper,)
+    globals = Beeps
+    clock = Clock(Proc, horizon="horizon")
+
+
+def test_a_handler_reads_the_clock_and_a_global_together():
+    # (now, count) with count <= now <= 3, and each count split between the
+    # two beepers in count + 1 ways
+    states = reachable_states(Beeping())
+    assert {(s[-2].now, s[2].count) for s in states} == {
+        (now, count) for now in range(4) for count in range(now + 1)}
+    assert all(s[0].beeps + s[1].beeps == s[2].count for s in states)
+    assert len(states) == sum(count + 1 for now in range(4) for count in range(now + 1))
 
 
 # -- mistakes, each one line naming the handler and the fix --------------------------------
