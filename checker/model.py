@@ -11,7 +11,9 @@ A model subclass declares, as class attributes:
 - ``name``: the registry name used in specs (``paxos``),
 - ``summary``: one line for ``cmc list``,
 - ``params``: its parameters (`Param`), each with a default and a meaning,
-- ``mutants``: named, deliberately broken variants and what each breaks,
+- ``mutants``: named, deliberately broken variants and what each breaks
+  (or, one way for a mutant that overrides a step, a subclass declared with
+  ``@Model.mutant(name, description)``, which ``mutant=name`` builds),
 - ``actions``: its action types (so an action that never fires is reported),
 - ``symmetry_sets``: the names of its interchangeable sets (``servers``),
 - ``takes_init``: whether it can start from a spec's ``init:`` block (a
@@ -30,7 +32,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Hashable, Iterable, Mapping, Sequence
 
-from checker.errors import ParamError
+from checker.errors import ModelDefinitionError, ParamError
 from checker.properties import Property
 
 State = Hashable
@@ -128,6 +130,34 @@ class Model:
                 if prop is not None:
                     found[prop.name] = prop
         cls.properties = found
+
+    #: mutant name -> the subclass that is that mutant (`Model.mutant`)
+    _mutant_classes: ClassVar[Mapping[str, type]] = {}
+
+    @classmethod
+    def mutant(cls, name: str, description: str) -> Callable[[type], type]:
+        """Declare the decorated subclass as mutant `name`, `description`
+        saying what it breaks: ``Model(mutant=name)`` builds the subclass,
+        whose override of one step is the deviation (nothing in the model's
+        own steps tests for it)."""
+        def declare(variant: type) -> type:
+            if not (isinstance(variant, type) and issubclass(variant, cls)) or variant is cls:
+                raise ModelDefinitionError(
+                    f"mutant {name!r} of {cls.name or cls.__name__!r}: "
+                    f"{getattr(variant, '__name__', variant)!s} must be a subclass of "
+                    f"{cls.__name__}")
+            for table in ("mutants", "_mutant_classes"):  # the class's own, not a base's
+                if table not in vars(cls):
+                    setattr(cls, table, dict(getattr(cls, table)))
+            cls.mutants[name] = description  # type: ignore[index]
+            cls._mutant_classes[name] = variant  # type: ignore[index]
+            return variant
+        return declare
+
+    def __new__(cls, *args: Any, mutant: str | None = None, **kwargs: Any) -> "Model":
+        variant = cls._mutant_classes.get(mutant) if mutant is not None else None
+        return super().__new__(variant if variant is not None and issubclass(variant, cls)
+                               else cls)
 
     def __init__(self, *, mutant: str | None = None,
                  init: Mapping[str, Any] | None = None, **params: Any):
