@@ -108,25 +108,7 @@ class EWD998(Model):
         Param("max_pending", 3, "StateConstraint: pending[i] <= max_pending", minimum=0),
         Param("max_q", 9, "StateConstraint: token.q <= max_q", minimum=0),
     )
-    mutants = {
-        "recv_stays_white": "RecvMsg leaves the receiver's color as it is (Rule 3 "
-                            "dropped): a node that took a message behind the token passes "
-                            "it on white → TerminationDetection",
-        "send_uncounted": "SendMsg does not count the message it sends (Rule 0 "
-                          "dropped) → Inv (P0: B = Sum(counter))",
-        "recv_from_nothing": "RecvMsg without its guard pending[i] > 0: a node takes a "
-                             "message that was never sent → TypeOK (pending in Nat)",
-        "send_while_passive": "SendMsg without its guard active[i]: a passive node sends "
-                              "→ the refinement of AsyncTerminationDetection",
-        "pass_stays_black": "PassToken leaves the node's color as it is (Rule 7 "
-                            "dropped): a black node stains every later token → Liveness",
-    }
     actions = (InitiateProbe, PassToken, SendMsg, RecvMsg, Deactivate)
-
-    def __new__(cls, *args, mutant: str | None = None, **kwargs):
-        # a mutant is a subclass overriding one action (below); the
-        # constructor checks the name
-        return super().__new__(_MUTANTS.get(mutant, cls) if cls is EWD998 else cls)
 
     # -- Init ----------------------------------------------------------------------
 
@@ -349,48 +331,54 @@ class EWD998(Model):
         return self.terminated(s)
 
 
-def mutant(name: str):
-    """Declare the decorated subclass of EWD998 as mutant `name` (its
-    description is in `EWD998.mutants`): ``EWD998(mutant=name)`` builds it."""
-    def declare(variant: type) -> type:
-        assert name in EWD998.mutants, name
-        _MUTANTS[name] = variant
-        return variant
-    return declare
+# -- mutants: each a subclass overriding one action (``EWD998(mutant=name)``) -----------
 
 
-_MUTANTS: dict[str, type] = {}
-
-
-@mutant("recv_stays_white")
+@EWD998.mutant(
+    "recv_stays_white",
+    "RecvMsg leaves the receiver's color as it is (Rule 3 "
+    "dropped): a node that took a message behind the token passes "
+    "it on white → TerminationDetection")
 class RecvStaysWhite(EWD998):
     def recv_msg(self, s, i):
         t = super().recv_msg(s, i)
         return None if t is None else t._replace(color=s.color)   # the bug: no Rule 3
 
 
-@mutant("send_uncounted")
+@EWD998.mutant(
+    "send_uncounted",
+    "SendMsg does not count the message it sends (Rule 0 "
+    "dropped) → Inv (P0: B = Sum(counter))")
 class SendUncounted(EWD998):
     def send_msg(self, s, i, j):
         t = super().send_msg(s, i, j)
         return None if t is None else t._replace(counter=s.counter)   # the bug: no Rule 0
 
 
-@mutant("recv_from_nothing")
+@EWD998.mutant(
+    "recv_from_nothing",
+    "RecvMsg without its guard pending[i] > 0: a node takes a "
+    "message that was never sent → TypeOK (pending in Nat)")
 class RecvFromNothing(EWD998):
     def recv_msg(self, s, i):
         return super().recv_msg(s._replace(pending=_add(s.pending, i, 1)), i)._replace(
             pending=_add(s.pending, i, -1))     # the bug: enabled with nothing pending
 
 
-@mutant("send_while_passive")
+@EWD998.mutant(
+    "send_while_passive",
+    "SendMsg without its guard active[i]: a passive node sends "
+    "→ the refinement of AsyncTerminationDetection")
 class SendWhilePassive(EWD998):
     def send_msg(self, s, i, j):
         return super().send_msg(s._replace(active=_with(s.active, i, True)), i, j)._replace(
             active=s.active)                    # the bug: enabled at a passive node
 
 
-@mutant("pass_stays_black")
+@EWD998.mutant(
+    "pass_stays_black",
+    "PassToken leaves the node's color as it is (Rule 7 "
+    "dropped): a black node stains every later token → Liveness")
 class PassStaysBlack(EWD998):
     def pass_token(self, s, i):
         t = super().pass_token(s, i)
