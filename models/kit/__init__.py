@@ -19,6 +19,8 @@
 - `network`: `MessageSet`, `Bag` (drop and duplicate budgets or unbounded, a
   capacity, a `Partition`: links down that heal and split again), `Fifo`
   (lossy or not); a spec may choose one (``network:``) where a model allows.
+- `globals`: `derived`, and the checks of what handlers declare of the
+  globals (each mistake one line naming the handler and the fix).
 - `symmetry`: renaming and signatures derived from the id fields.
 - `memo`: bounded memo tables (handler results, interned records).
 - `clock`: time: a bounded clock in ticks, timers (`on_timer`), per-node
@@ -36,11 +38,12 @@ message by message (``per_message``), and written by a node without a
 record (these two refused, each in one line naming the handler).
 """
 
-from models.kit.actors import (ActorModel, Down, Node, derived, of_messages, on, on_crash,
-                               on_restart, step)
+from models.kit.actors import (ActorModel, Down, Node, of_messages, on, on_crash, on_restart,
+                               step)
+from models.kit.globals import derived
 from models.kit.network import Bag, Drop, Duplicate, Fifo, Heal, MessageSet, Partition, Split
 from models.kit.records import Id, Value, ids, indexed_by, values
 
 __all__ = ["ActorModel", "Bag", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "MessageSet",
-           "Node", "derived", "Partition", "Split", "Value", "ids", "indexed_by", "of_messages", "on",
-           "on_crash", "on_restart", "step", "values"]
+           "Node", "Partition", "Split", "Value", "derived", "ids", "indexed_by", "of_messages",
+           "on", "on_crash", "on_restart", "step", "values"]

@@ -125,6 +125,7 @@ from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Seque
 from checker.errors import ModelDefinitionError, ParamError, shortened
 from checker.model import Model, Note, Received, Sent, jsonable
 from models.kit import memo
+from models.kit.globals import check_handler, check_record, derived_of, written
 from models.kit.memo import Interned, Memo
 from models.kit.network import (Heal, MessageSet, Network, Partition, Split, chosen, delivered,
                                 receiver, receiver_field)
@@ -217,16 +218,6 @@ def step(action: type, choose: str | Callable | None = None, reads: tuple[type, 
                                            writes_globals=_names(writes_globals))
         return function
     return mark
-
-
-def derived(function: Callable) -> Callable:
-    """Mark a method of the model as a derived global: a function of the
-    globals record (TLA+'s ``terminated == Len(pending) = 0 /\\ ...``) that
-    handlers read by name as they read a field (``reads_globals=
-    ("terminated",)``), so that their results are remembered per value of
-    the function, not per value of the fields it reads."""
-    function.__kit_derived__ = True
-    return function
 
 
 def on_restart(action: type, budget: str) -> Callable:
@@ -936,9 +927,7 @@ class ActorModel(Model):
                        else role for role in self.roles]
         self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
         self._marks = {role: role.handlers() for role in self._roles}
-        self._derived = {name: getattr(self, name) for klass in type(self).__mro__
-                         for name, attribute in vars(klass).items()
-                         if getattr(attribute, "__kit_derived__", False)}
+        self._derived = {name: getattr(self, name) for name in derived_of(type(self))}
         self._check_definition()
         declared = self._declared_network()
         self._nodes = [[role(self, i) for i in range(
@@ -1013,14 +1002,14 @@ class ActorModel(Model):
         def wrong(what: str) -> ModelDefinitionError:
             return ModelDefinitionError(f"model {self.name!r}: {what}")
 
-        self._check_globals(wrong)
+        check_record(self, wrong)
         for role in self._roles:
             ids = getattr(role, "ids", None)
             if not (isinstance(ids, type) and issubclass(ids, Id)):
                 raise wrong(f"node class {role.__name__} has no id type; declare one, "
                             f"as ids = models.kit.ids(\"servers\", \"s\")")
             for name, handler in role.handlers().items():
-                self._check_globals_of(wrong, role, name, handler)
+                check_handler(self, wrong, role, name, handler)
                 for kind in ((handler.takes,) if handler.takes else ()) + handler.reads \
                         + handler.sends:
                     if kind not in self._kind_index:
@@ -1047,86 +1036,6 @@ class ActorModel(Model):
                                 f"{name} must be a named tuple of {1 + inputs} fields: the "
                                 "node, then " + ("the message's fields" if handler.takes
                                                  else "the choice" if inputs else "nothing"))
-
-    def _check_globals(self, wrong: Callable[[str], ModelDefinitionError]) -> None:
-        """The globals record and the derived globals, as declared."""
-        from models.kit.records import is_record_type
-
-        kind = self.globals
-        if kind is None:
-            return
-        if not is_record_type(kind):
-            raise wrong(f"globals = {shortened(kind)} is not a record type; declare the "
-                        "model's globals as one NamedTuple")
-        for name in self._derived:
-            if name in kind._fields:
-                raise wrong(f"{name!r} is both a field of {kind.__name__} and a @derived "
-                            "global; rename one")
-        # a spec's expressions name each global by its field's name
-        taken = {role.ids.set_name for role in self._roles if isinstance(
-            getattr(role, "ids", None), type)} | {"messages", "view", "params"}
-        for name in kind._fields:
-            if name in taken:
-                raise wrong(f"the global {name!r} ({kind.__name__}.{name}) has the name of "
-                            "what a spec's expressions read by it; rename the field")
-
-    def _check_globals_of(self, wrong: Callable[[str], ModelDefinitionError], role: type,
-                          name: str, handler: Handler) -> None:
-        """What handler `name` of `role` declares of the globals, against
-        the globals and its own parameters: a global it reads is a keyword
-        parameter of that name, and a parameter named as a global is one
-        it declares (else the kit would not pass it, nor key its memo on it)."""
-        import inspect
-
-        where = f"{role.__name__}.{name}"
-        declared = handler.reads_globals + handler.writes_globals
-        kind = self.globals
-        if declared and kind is None:
-            raise wrong(f"{where} reads or writes the global {declared[0]!r}, but the model "
-                        "declares no globals; declare them as one record, globals = "
-                        "<a NamedTuple>")
-        fields = kind._fields if kind is not None else ()
-        for g in handler.reads_globals:
-            if g not in fields and g not in self._derived:
-                raise wrong(f"{where} reads the global {g!r}, which is neither a field of "
-                            f"{kind.__name__} ({', '.join(fields)}) nor a @derived method of "
-                            "the model; fix the name or declare it")
-        for g in handler.writes_globals:
-            if g in self._derived:
-                raise wrong(f"{where} writes {g!r}, which is derived (@derived); write the "
-                            "fields it is derived from")
-            if g not in fields:
-                raise wrong(f"{where} writes the global {g!r}, which is not a field of "
-                            f"{kind.__name__} ({', '.join(fields)}); fix the name")
-        if handler.writes_globals and role.state is None:
-            raise wrong(f"{where} writes globals from a node without a record, which the "
-                        f"kit cannot yet; give {role.__name__} a record (state = ...)")
-        if kind is None:
-            return
-        try:
-            parameters = list(inspect.signature(getattr(role, name)).parameters.values())[1:]
-        except (TypeError, ValueError):
-            return
-        # after the positional ones: the record, the message or the choice's
-        # values and the messages read
-        parameters = parameters[(role.state is not None) + (
-            1 if handler.takes is not None else
-            (handler.values if handler.choose is not None else 0) + len(handler.reads)):]
-        if any(p.kind is p.VAR_KEYWORD for p in parameters):
-            named = None
-        else:
-            named = {p.name for p in parameters
-                     if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-        for g in handler.reads_globals:
-            if named is not None and g not in named:
-                raise wrong(f"{where} reads the global {g!r} but takes no parameter {g}; "
-                            f"add one (def {name}(self, ..., {g}))")
-        for p in parameters:
-            if (p.name in fields or p.name in self._derived) \
-                    and p.name not in handler.reads_globals:
-                raise wrong(f"{where} takes a parameter {p.name!r}, a global it does not "
-                            f"declare: add reads_globals=({p.name!r},) to its mark, or "
-                            "rename the parameter")
 
     @staticmethod
     def _spread(choice: Any, handler: Handler, name: str, node: Node) -> tuple:
@@ -1189,7 +1098,8 @@ class ActorModel(Model):
                     + ", or None where the step is not enabled")
             new_record, sent = outcome[0], outcome[1]
             if writing:
-                writes = self._writes(type(node).__name__, name, mark, outcome[2])
+                writes = written(self, f"model {self.name!r}: {type(node).__name__}.{name}",
+                                 mark, outcome[2])
             try:
                 new_record = self._intern(new_record)
             except TypeError as error:
@@ -1230,31 +1140,6 @@ class ActorModel(Model):
         derived = self._derived
         return tuple(derived[name](record) if name in derived else getattr(record, name)
                      for name in names)
-
-    def _writes(self, role: str, name: str, mark: Handler, writes: Any) -> tuple:
-        """A handler's writes, ``{field: value}``, as (field index, value)
-        pairs in field order, each value interned; a global it does not
-        declare writing is the model's mistake."""
-        where = f"model {self.name!r}: {role}.{name}"
-        if not isinstance(writes, Mapping):
-            raise ModelDefinitionError(
-                f"{where} returned {shortened(writes)} as its third item; return the globals "
-                "it writes as {name: new value}")
-        fields = self.globals._fields if self.globals is not None else ()
-        pairs = []
-        for field, value in writes.items():
-            if field not in mark.writes_globals:
-                raise ModelDefinitionError(
-                    f"{where} wrote the global {field!r}, which it does not declare; add "
-                    f"writes_globals=({field!r},) to its mark")
-            try:
-                pairs.append((fields.index(field), self._intern(value)))
-            except TypeError as error:
-                raise ModelDefinitionError(
-                    f"{where} wrote {field} = {shortened(value)}, which is not hashable "
-                    f"({error}); build globals of tuples, frozensets, named tuples, ints, "
-                    "strings and None") from None
-        return tuple(sorted(pairs))
 
     def _write(self, key: tuple) -> Any:
         """The globals record `key[0]` with the writes `key[1]` done, interned."""
