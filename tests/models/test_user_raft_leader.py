@@ -303,3 +303,30 @@ def test_termination_holds_on_three_nodes_with_pre_vote():
                                                               fairness=(FAIR_PROCESS,)))
     assert result.verdict == "holds"
     assert result.stats.distinct_states == 243_760
+
+
+# -- a vacuity check: who can be elected -------------------------------------------------
+
+
+def test_three_nodes_elect_a_leader_in_six_steps():
+    # TLC 2.15, INVARIANT NoLeader == \A i : raft[i].state # StateLeader,
+    # 3 nodes, Terms 1: violated, depth 7
+    result = check(_model(3, 1), CheckConfig(properties=("leader_elected",)))
+    witness = result.witness("leader_elected")
+    assert _steps(witness) == [
+        "Campaign(node=n1, to=n2)",
+        "Receive(node=n2, msg=Message(type='MsgVote', src=n1, term=1))", "RecvMessage(node=n2)",
+        "Receive(node=n1, msg=Message(type='MsgVoteResp', src=n2, term=1, reject=False))",
+        "RecvMessage(node=n1)", "WonElection(node=n1, to=n2)"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bound", [(4, 1, False, False, True), (4, 2, False, True, False)])
+def test_four_nodes_never_elect_a_leader(bound):
+    # TLC 2.15, INVARIANT NoLeader, SYMMETRY: no error (26,768 and 39,629
+    # orbits). A candidate asks one node (the spec's with), so it has two
+    # votes at most, short of a quorum of three
+    result = check(_model(*bound), CheckConfig(properties=("leader_elected",),
+                                               symmetry=("nodes",)))
+    assert result.verdict == "violated"
+    assert result.violation("leader_elected").reason == "no reachable state satisfies it"

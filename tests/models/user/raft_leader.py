@@ -77,6 +77,9 @@ state space (a pre-candidate that restarts keeps its term and campaigns
 again, its MsgPreVotes piling up at a node that does not receive them);
 neither published configuration combines them.
 
+A node whose loop has exited (Done) receives nothing more: what is sent to
+it stays in its sequence.
+
 The later revision of the spec (AllowMsgReordering, a broadcast loop per
 campaign instead of the ``with``, SendMsgApp unused) is not this one.
 """
@@ -86,7 +89,7 @@ from __future__ import annotations
 from itertools import permutations
 from typing import NamedTuple
 
-from checker import Fails, Model, Param, eventually, invariant, transition
+from checker import Fails, Model, Param, eventually, invariant, reachable, transition
 from models.kit import ids
 from models.kit.records import name_values, renamer, show
 
@@ -465,6 +468,13 @@ class RaftLeader(Model):
                                  f"Terms = {self.Terms}")
         return True
 
+
+    @reachable("Leader Elected", default=False)
+    def leader_elected(self, s: State):
+        """Ours, a vacuity check: some node is StateLeader. Never on four
+        nodes or more: a candidate asks one node (the ``with``), and one vote
+        besides its own is a quorum of three at most."""
+        return any(raft.state == LEADER for raft in s.raft)
 
     @transition("Leader Not Deposed", default=False)
     def leader_not_deposed(self, s: State, action, t: State):
