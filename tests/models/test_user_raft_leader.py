@@ -2,8 +2,10 @@
 2c11ba1: constants WithRestarts, UsePreVote, SendMsgApp) as a user's plain
 model, tests/models/user/raft_leader.py, against what TLC 2.15 reported.
 
-TLC ran with one worker on the spec's PlusCal as published, translated
-again by this TLC's pcal.trans (the translation is the published one), with
+TLC ran with one worker on the spec's PlusCal as published (its comments
+left out, and the ``else`` that holds only comments written ``skip``),
+translated again by this TLC's pcal.trans (the published translation but
+for a ``/\\ TRUE`` in that branch), with
 the configuration of RaftLeader.cfg but for the constants named in each
 case, ``INVARIANT TypeInvariants LeaderExclusivity`` and, for the orbits,
 ``SYMMETRY Symmetry`` (``Permutations(Nodes)``). Its depth is one more than
