@@ -66,7 +66,7 @@ write keep their values. A handler reading a global it does not declare
 cannot see it (no handler is given the state); one with a parameter named
 as a global it does not declare, a declared read it takes no parameter
 for, a write it does not declare, a write of a derived global, are
-`ModelDefinitionError`s naming the handler and the fix. Properties read the
+`ModelDefinitionError`s naming the handler and the fix (`models.kit.globals`). Properties read the
 record with ``model.globals_of(state)``, a spec's expression invariants each
 field by its name, reports each field by its name (``observed: + ...``).
 
