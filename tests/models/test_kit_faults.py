@@ -78,7 +78,8 @@ def test_a_chosen_bag_is_the_declared_bag_with_the_spec_budgets(tmp_path):
     ("network: {kind: fifo, duplicate: 1}\n", ":5: network.duplicate: FIFO links do not "
                                               "duplicate messages; remove duplicate: or choose "
                                               "kind: bag"),
-    ("network: {kind: bag, drop: -1}\n", ":5: network.drop: must be at least 0, got -1"),
+    ("network: {kind: bag, drop: -1}\n",
+     ":5: network.drop: must be at least 0, got -1; accepted: 0 to 64"),
 ])
 def test_a_bad_network_is_one_line_naming_the_field(tmp_path, text, message):
     with pytest.raises(SpecError) as error:
