@@ -728,13 +728,18 @@ class _Search:
         # fingerprint of a state met in this batch -> (its representative,
         # the representative's fingerprint); a representative maps to itself
         met: dict[int, tuple[Any, int]] = {}
-        for position, fingerprint in enumerate(fingerprints):
-            known = met.get(fingerprint)
-            if known is None:
-                state = representative(states[position])
-                canonical = fingerprint_of(state)
-                known = met[fingerprint] = met.setdefault(canonical, (state, canonical))
-            states[position], fingerprints[position] = known
+        try:
+            for position, fingerprint in enumerate(fingerprints):
+                known = met.get(fingerprint)
+                if known is None:
+                    state = representative(states[position])
+                    canonical = fingerprint_of(state)
+                    known = met[fingerprint] = met.setdefault(canonical, (state, canonical))
+                states[position], fingerprints[position] = known
+        except MemoryError:
+            raise
+        except (Exception, SystemExit) as error:  # the model's permute() or signatures()
+            raise raised_in_model(self.model.name, "permute() or signatures()", error) from None
         self.canonical_seconds += time.perf_counter() - started
 
     # -- properties -------------------------------------------------------------

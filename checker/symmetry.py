@@ -27,7 +27,7 @@ import dataclasses
 from itertools import permutations, product
 from typing import Any, Callable, Hashable, Mapping, Sequence
 
-from checker.errors import CheckerError
+from checker.errors import CheckerError, ModelDefinitionError, shortened
 from checker.model import Model
 
 #: How many entries a `Remembered` table holds before it starts over.
@@ -149,7 +149,8 @@ class Symmetry:
         if self._signatures is None:
             return ()
         signatures = self._signatures(state)
-        return tuple(tuple(signatures[name]) for name in self.groups)
+        # ordered as `_orderings` sorts them: any values, None among them
+        return tuple(tuple(map(order_key, signatures[name])) for name in self.groups)
 
     def reference(self, state: Any) -> tuple[Any, dict[str, tuple[int, ...]]]:
         """The representative of `state` and a permutation taking `state`
@@ -175,7 +176,12 @@ class Symmetry:
         signatures = self._signatures(state) if self._signatures is not None else None
         key = (tuple([tuple(signatures[name]) for name in self.groups])
                if signatures is not None else ())
-        choices = self._choices.get(key)
+        try:
+            choices = self._choices.get(key)
+        except TypeError:
+            raise ModelDefinitionError(
+                f"model {self.model.name!r}: signatures() gave a value that is not hashable "
+                f"({shortened(key)}); give tuples, not lists") from None
         if choices is None:
             per_set = []
             for name, groups in self.groups.items():
@@ -211,7 +217,7 @@ class Symmetry:
             if marks is None:
                 runs_per_group.append([(group, group)])
                 continue
-            ordered = sorted(group, key=lambda element: marks[element])
+            ordered = sorted(group, key=lambda element: order_key(marks[element]))
             runs, start = [], 0
             for end in range(1, len(ordered) + 1):
                 if end == len(ordered) or marks[ordered[end]] != marks[ordered[start]]:

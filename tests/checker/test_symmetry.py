@@ -156,3 +156,67 @@ def test_compose_and_inverse():
     p = {"s": (1, 2, 0)}
     assert compose(p, inverse(p)) == {"s": (0, 1, 2)}
     assert compose({"s": (0, 2, 1)}, p) == {"s": (2, 1, 0)}
+
+
+class Marked(Model):
+    """Two processes, each unset (None) or set; signatures name the value,
+    None among them, which does not compare with `<`."""
+
+    name, symmetry_sets = "marked", ("procs",)
+
+    def initial_states(self):
+        return [(None, None)]
+
+    def successors(self, state):
+        return [(Increment(p), state[:p] + ((1,),) + state[p + 1:])
+                for p in range(2) if state[p] is None]
+
+    def symmetry_groups(self):
+        return {"procs": [[0, 1]]}
+
+    def permute(self, state, perm):
+        out = [None, None]
+        for p in range(2):
+            out[perm["procs"][p]] = state[p]
+        return tuple(out)
+
+    def permute_action(self, action, perm):
+        return Increment(perm["procs"][action[0]])
+
+    def signatures(self, state):
+        return {"procs": list(state)}
+
+    @invariant("Fine")
+    def fine(self, state):
+        return True
+
+
+class UnhashableMarks(Marked):
+    def signatures(self, state):
+        return {"procs": [list(value) if value else None for value in state]}
+
+
+class RaisingMarks(Marked):
+    def signatures(self, state):
+        return {"procs": [len(value) for value in state]}  # len(None) raises
+
+
+def test_signatures_of_any_values_order_by_the_engine_s_order():
+    # None and tuples side by side: sorted as the canonical form sorts states
+    result = check(Marked(), CheckConfig(symmetry=("procs",), deadlock=False))
+    assert (result.verdict, result.stats.distinct_states) == ("holds", 3)
+    symmetry = Symmetry(Marked(), ("procs",))
+    for state in [(None, None), ((1,), None), (None, (1,)), ((1,), (1,))]:
+        assert symmetry.canonical(state)[0] == symmetry.reference(state)[0]
+
+
+@pytest.mark.parametrize("model, message", [
+    (UnhashableMarks(), "model 'marked': signatures() gave a value that is not hashable "
+                        "((([1], None),)); give tuples, not lists"),
+    (RaisingMarks(), "model 'marked': permute() or signatures() raised TypeError: object of "
+                     "type 'NoneType' has no len() at tests/checker/test_symmetry.py:"),
+])
+def test_a_model_s_signatures_that_fail_are_a_definition_error(model, message):
+    with pytest.raises(ModelDefinitionError) as refused:
+        check(model, CheckConfig(symmetry=("procs",), deadlock=False))
+    assert str(refused.value).startswith(message)
