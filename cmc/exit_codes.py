@@ -1,6 +1,9 @@
 """The exit codes of every `cmc` command, as `--help` shows them."""
 
 OK, FAILED, BAD_INPUT, INCOMPLETE = 0, 1, 2, 3
+#: A crash: a bug in cmc (or model code failing where nothing expected it
+#: to), never to be read as a verdict.
+INTERNAL = 4
 #: Ctrl-C or SIGTERM before any check ran (the shell's 128 + SIGINT).
 INTERRUPTED = 130
 
@@ -11,4 +14,5 @@ Exit codes:
   2  bad input: a spec, an option or a model definition
   3  incomplete: a bound, an interrupt (Ctrl-C, SIGTERM) or memory
      stopped a run first
+  4  internal error: a bug, reported with its traceback
   130  interrupted before any run started"""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 
 import click
 
 from checker.errors import CheckerError
 from cmc import interrupts
-from cmc.exit_codes import BAD_INPUT, HELP, INCOMPLETE, INTERRUPTED
+from cmc.exit_codes import BAD_INPUT, HELP, INCOMPLETE, INTERNAL, INTERRUPTED
 
 
 class _Commands(click.Group):
@@ -17,7 +18,8 @@ class _Commands(click.Group):
     input (a spec, an option: exit 2), an interruption (Ctrl-C or SIGTERM
     before anything ran: 130), memory running out (3), output that cannot
     be written (a closed pipe, a full disk: 2; `cmc check` writes its files
-    first, and takes a closed pipe as the reader's choice)."""
+    first, and takes a closed pipe as the reader's choice). A crash (a bug)
+    keeps its traceback, for the report, and exits 4, never 1 (a verdict)."""
 
     def __call__(self, *args, **kwargs):
         # Only the `cmc` program calls the group itself (tests call `main`).
@@ -52,6 +54,13 @@ class _Commands(click.Group):
                 where = f"{error.filename}: " if error.filename else "standard output: "
                 _say(f"error: cannot write {where}{error.strerror or error}")
                 ctx.exit(BAD_INPUT)
+            except (click.exceptions.Exit, click.exceptions.Abort):
+                raise
+            except Exception:  # a bug: its own exit code, never a verdict's 1
+                traceback.print_exc()
+                _say("error: internal error (the traceback above): a bug in cmc, or model code "
+                     "failing where cmc did not expect it; please report it")
+                ctx.exit(INTERNAL)
 
 
 def _fail(ctx: click.Context, error: click.ClickException):

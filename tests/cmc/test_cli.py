@@ -262,6 +262,23 @@ def test_list_says_which_temporal_properties_are_of_each_member(run, monkeypatch
     assert {p["each"] for p in die_hard["properties"]} == {None}
 
 
+def test_a_crash_exits_4_with_its_traceback_never_1_as_a_verdict(run, write_spec,
+                                                                  monkeypatch):
+    import checker.explore
+
+    def crashes(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(checker.explore._Search, "run", crashes)
+    result = CliRunner().invoke(cli, ["check", write_spec("model: die-hard\n")])
+    assert result.exit_code == 4
+    lines = result.output.splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert "RuntimeError: a bug" in lines
+    assert lines[-1] == ("error: internal error (the traceback above): a bug in cmc, or model "
+                         "code failing where cmc did not expect it; please report it")
+
+
 def test_show_prints_the_resolved_configuration(run, write_spec):
     result = run("show", write_spec("model: die-hard\nparams: {big: 7}\n"))
     assert result.exit_code == 0
