@@ -66,6 +66,8 @@ import typing
 from functools import lru_cache
 from typing import Any, Callable, Mapping, Union
 
+from checker.symmetry import order_key
+
 Images = Mapping[str, tuple[int, ...]]  # symmetric set name -> new name of each element
 
 
@@ -162,7 +164,7 @@ def _converter(annotation: Any) -> Rename | None:
     if typing.get_origin(annotation) is typing.Annotated:
         marks = [m for m in annotation.__metadata__ if isinstance(m, IndexedBy)]
         if marks:
-            return _moving(marks[0].ids.set_name)
+            return _moving(marks[0].ids.set_name, _converter(typing.get_args(annotation)[0]))
         return _converter(typing.get_args(annotation)[0])
     if isinstance(annotation, type) and issubclass(annotation, Id):
         name = annotation.set_name
@@ -192,16 +194,19 @@ def _converter(annotation: Any) -> Rename | None:
     return None
 
 
-def _moving(name: str) -> Rename:
-    """Renaming a tuple indexed by the elements of set `name`: entry k goes
-    to position images[k]. Blanked (every name -1, for signatures), only the
-    entries' multiset is left, which no renaming changes."""
+def _moving(name: str, entries: Rename | None) -> Rename:
+    """Renaming a tuple indexed by the elements of set `name`: the ids in
+    its entries renamed (`entries`, None if they hold none), then entry k
+    goes to position images[k]. Blanked (every name -1, for signatures),
+    only the entries' multiset is left, which no renaming changes."""
     def move(value: tuple, images: Images) -> tuple:
+        if entries is not None:
+            value = entries(value, images)
         order = images.get(name)
         if order is None:
             return value
         if order and order[0] < 0:
-            return tuple(sorted(value))
+            return tuple(sorted(value, key=order_key))
         moved = list(value)
         for k, entry in enumerate(value):
             moved[order[k]] = entry

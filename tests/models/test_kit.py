@@ -13,7 +13,7 @@ import pytest
 from checker import ModelDefinitionError, Param, check, invariant, transition
 from checker.model import Received, Sent
 from models.kit import (ActorModel, Bag, Down, Drop, Duplicate, Fifo, MessageSet, Node, ids,
-                        of_messages, on, on_crash, on_restart, step, values)
+                        indexed_by, of_messages, on, on_crash, on_restart, step, values)
 from models.kit.records import blanked, formatted, label, printer, renamer, show
 from models.paxos import Msg2b, Paxos
 from tests.brute_force import orbit_counts_agree, reachable_states
@@ -1143,3 +1143,24 @@ def test_a_full_memo_table_keeps_the_entries_in_use():
     assert table[4] == 40  # full again: 2, not looked up since, is dropped
     assert table[2] == 20
     assert (computed, table.misses, table.restarts) == ([1, 2, 3, 4, 2], 5, 2)
+
+
+Member = ids("members", "n", first=1, named=True)
+
+
+class MemberVote(NamedTuple):
+    vote: Member | None
+
+
+class MemberVotes(NamedTuple):
+    ballots: indexed_by(Member, MemberVote)
+
+
+def test_an_indexed_tuple_of_records_renames_the_ids_in_its_entries_as_it_moves_them():
+    # n1 voted for n2, n2 for none, n3 for n1; renamed n1 -> n2 -> n3 -> n1
+    votes = MemberVotes((MemberVote(1), MemberVote(None), MemberVote(0)))
+    assert renamer(MemberVotes)(votes, {"members": (1, 2, 0)}) == MemberVotes(
+        (MemberVote(1), MemberVote(2), MemberVote(None)))
+    # blanked (signatures): the entries' multiset, None among them
+    assert renamer(MemberVotes)(votes, {"members": (-1, -1, -1)}) == MemberVotes(
+        (MemberVote(None), MemberVote(-1), MemberVote(-1)))
