@@ -323,7 +323,8 @@ Show = Callable[[Any], Any]
 
 def _id_name(kind: type[Id]) -> Show:
     prefix, first = kind.prefix, kind.first
-    return lambda value: f"{prefix}{value + first}"
+    # None where the type says a node (no `| None`) still prints, as none
+    return lambda value: "none" if value is None else f"{prefix}{value + first}"
 
 
 def _value_name(kind: type[Value]) -> Show:

@@ -1164,3 +1164,12 @@ def test_an_indexed_tuple_of_records_renames_the_ids_in_its_entries_as_it_moves_
     # blanked (signatures): the entries' multiset, None among them
     assert renamer(MemberVotes)(votes, {"members": (-1, -1, -1)}) == MemberVotes(
         (MemberVote(None), MemberVote(-1), MemberVote(-1)))
+
+
+class Holder(NamedTuple):
+    holder: Member  # declared without `| None`, yet holding None
+
+
+def test_a_node_field_holding_none_prints_none():
+    assert show(Holder(None)) == "Holder(holder=none)"  # was a TypeError: None + 1
+    assert show(Holder(1)) == "Holder(holder=n2)"
