@@ -201,27 +201,8 @@ class RaftLeader(Model):
                                            "and vote"),
               Param("UsePreVote", False, "UsePreVote: campaign with a Pre-Vote phase first"),
               Param("SendMsgApp", True, "SendMsgApp: a new leader sends one MsgApp"))
-    mutants = {
-        "vote_twice": "canVote without its 'vote = 0' conjunct: a node with no leader grants "
-                      "its vote in a term it already voted in, to another candidate "
-                      "→ Leader Exclusivity",
-        "restart_forgets_vote": "restart() keeps the term but not the vote (a vote not made "
-                                "durable before it is sent) → Leader Exclusivity",
-        "pre_vote_elects": "a pre-candidate with a quorum of pre-votes leads term + 1 at once, "
-                           "without the real election (a pre-vote binds no voter) "
-                           "→ Leader Exclusivity",
-        "campaign_past_terms": "CanCampaign without 'term < Terms': a follower at the last "
-                               "term campaigns again → Raft State Invariant",
-        "pre_vote_past_terms": "with UsePreVote, CanCampaign allows term = Terms: the "
-                               "MsgPreVote asks for Terms + 1 → Raft Msg Invariant (which "
-                               "never reads a sequence's last message)",
-    }
     actions = ACTIONS
     symmetry_sets = ("nodes",)
-
-    def __new__(cls, *, mutant: str | None = None, **params):
-        # a mutant is a subclass overriding one handler (below)
-        return super().__new__(MUTANTS.get(mutant, cls) if cls is RaftLeader else cls)
 
     def setup(self) -> None:
         self.everyone = tuple(range(self.nodes))
@@ -496,9 +477,14 @@ class RaftLeader(Model):
         return all(label == "Done" for label in s.pc)
 
 
-# -- mutants: each overrides one handler -------------------------------------------------
+# -- mutants: each overrides one handler (``RaftLeader(mutant=name)``) ------------------
 
 
+@RaftLeader.mutant(
+    "vote_twice",
+    "canVote without its 'vote = 0' conjunct: a node with no leader grants "
+    "its vote in a term it already voted in, to another candidate "
+    "→ Leader Exclusivity")
 class VoteTwice(RaftLeader):
     """canVote loses ``raft[self].vote = 0``: a node that knows no leader
     grants a second vote in the term, to another candidate."""
@@ -508,6 +494,10 @@ class VoteTwice(RaftLeader):
                 or (m.type == PRE_VOTE and m.term > raft.term))
 
 
+@RaftLeader.mutant(
+    "restart_forgets_vote",
+    "restart() keeps the term but not the vote (a vote not made "
+    "durable before it is sent) → Leader Exclusivity")
 class RestartForgetsVote(RaftLeader):
     """restart() keeps the term but resets the vote: the vote was not
     persistent."""
@@ -516,6 +506,11 @@ class RestartForgetsVote(RaftLeader):
         return s._replace(raft=_with(s.raft, i, Raft(term=s.raft[i].term)))
 
 
+@RaftLeader.mutant(
+    "pre_vote_elects",
+    "a pre-candidate with a quorum of pre-votes leads term + 1 at once, "
+    "without the real election (a pre-vote binds no voter) "
+    "→ Leader Exclusivity")
 class PreVoteElects(RaftLeader):
     """WonPreElection becomes leader of term + 1 at once (become_leader()
     right after become_candidate()), as if the pre-votes were votes; it
@@ -528,6 +523,10 @@ class PreVoteElects(RaftLeader):
         return won._replace(raft=_with(won.raft, i, raft))
 
 
+@RaftLeader.mutant(
+    "campaign_past_terms",
+    "CanCampaign without 'term < Terms': a follower at the last "
+    "term campaigns again → Raft State Invariant")
 class CampaignPastTerms(RaftLeader):
     """CanCampaign without ``raft[i].term < Terms``."""
 
@@ -535,6 +534,11 @@ class CampaignPastTerms(RaftLeader):
         return raft.state == FOLLOWER
 
 
+@RaftLeader.mutant(
+    "pre_vote_past_terms",
+    "with UsePreVote, CanCampaign allows term = Terms: the "
+    "MsgPreVote asks for Terms + 1 → Raft Msg Invariant (which "
+    "never reads a sequence's last message)")
 class PreVotePastTerms(RaftLeader):
     """CanCampaign with ``raft[i].term <= Terms``: a follower at the last
     term pre-campaigns for Terms + 1."""
@@ -542,7 +546,3 @@ class PreVotePastTerms(RaftLeader):
     def can_campaign(self, raft: Raft) -> bool:
         return raft.term <= self.Terms and raft.state == FOLLOWER
 
-
-MUTANTS = {"vote_twice": VoteTwice, "restart_forgets_vote": RestartForgetsVote,
-           "pre_vote_elects": PreVoteElects, "campaign_past_terms": CampaignPastTerms,
-           "pre_vote_past_terms": PreVotePastTerms}
