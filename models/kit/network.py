@@ -38,6 +38,7 @@ import operator
 from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, NamedTuple
 
+from checker.model import SetView
 from checker.symmetry import order_key
 from models.kit.memo import Interned, Memo
 from models.kit.records import end_field
@@ -423,7 +424,7 @@ class MessageSet(Network):
         return frozenset(map(message, component))
 
     def view(self, value: tuple) -> dict[str, Any]:
-        return {"msgs": sorted(repr(m) for component in value for m in component)}
+        return {"msgs": SetView(sorted(repr(m) for component in value for m in component))}
 
 
 class Bag(Network):
