@@ -217,16 +217,17 @@ def render_finding(model: Model, finding: Finding, witness: bool = False,
     return [head] + ["  " + line for line in body]
 
 
-def lasso_words(finding: Finding, words_only: bool = False) -> str:
+def lasso_words(finding: Finding, words_only: bool = False, bound: bool = True) -> str:
     """``by a lasso: a stem of 4 steps, then a loop of 10 steps for ever``
-    (`words_only`: from ``a stem``, without the bound it stalls at)."""
+    (`words_only`: from ``a stem``, without the bound it stalls at; not
+    `bound`: without it, where the finding's reason follows, which says it)."""
     loop = ("then it stutters for ever" if finding.loop_length == 0
             else f"then a loop of {_steps(finding.loop_length)} for ever")
     words = f"a stem of {_steps(finding.stem_length)}, {loop}"
     if words_only:
         return words
     return f"by a lasso: {words}" + (f" (only because of a bound: {finding.bound})"
-                                     if finding.bound else "")
+                                     if finding.bound and bound else "")
 
 
 def _steps(count: int) -> str:
@@ -329,8 +330,9 @@ def outcome_text(outcome: Outcome, witnesses: bool = False) -> str:
             "" if witnesses else " (--witnesses shows the run)")
     if finding is not None and finding.loop_start is not None:
         verb = "shown" if outcome.outcome == WITNESSED else outcome.outcome
-        return head + f"{verb} {lasso_words(finding)}" + (
-            f": {outcome.reason}" if outcome.reason and outcome.outcome != WITNESSED else "")
+        said = bool(outcome.reason) and outcome.outcome != WITNESSED
+        return head + f"{verb} {lasso_words(finding, bound=not said)}" + (
+            f": {outcome.reason}" if said else "")
     if outcome.outcome == VIOLATED:
         if finding.trace is None:
             return head + "violated: never reached, no reachable state satisfies it"

@@ -858,6 +858,13 @@ def test_a_stall_where_every_step_leaves_the_bounds_names_the_bound_as_the_model
     assert _lasso(finding) == (["Up()", "Up()"], 2, 0)
     assert finding.bound == "the climb passes its top (2)"
     assert finding.reason.endswith("it stalls at a bound: the climb passes its top (2)")
+    # the properties' summary says the bound once, in the reason
+    from reports.text import outcome_text
+    [outcome] = result.outcomes()
+    assert outcome_text(outcome) == (
+        "Past The Top (past_the_top): not settled by a lasso: a stem of 2 steps, then it "
+        "stutters for ever: a fair behaviour never reaches Past The Top, but only because it "
+        "stalls at a bound: the climb passes its top (2)")
     assert checker.check(NamedTop(top=2), CheckConfig(
         properties=(), deadlock=True)).bound_stop.reason == "the climb passes its top (2)"
 
