@@ -82,7 +82,10 @@ def parse_family(model: type[Model] | Model, family: str) -> tuple[Member, ...]:
     optionally with fields (``Deliver(p=0)``, ``Deliver(p=*)`` for each
     value of p apart) or ``(*)`` for each instance apart. ValueError says
     what is wrong."""
-    names = {kind.__name__: kind for kind in model.actions}
+    # the class's actions too: one this instance cannot take (a parameter
+    # turns it off) is never enabled, so fairness to it holds, as in TLA+
+    kind_of_model = model if isinstance(model, type) else type(model)
+    names = {kind.__name__: kind for kind in (*kind_of_model.actions, *model.actions)}
     text = family.replace(" ", "")
     if text == "*":
         return (Member("*", {}, (), False),)

@@ -14,7 +14,8 @@ A model subclass declares, as class attributes:
 - ``mutants``: named, deliberately broken variants and what each breaks
   (or, one way for a mutant that overrides a step, a subclass declared with
   ``@Model.mutant(name, description)``, which ``mutant=name`` builds),
-- ``actions``: its action types (so an action that never fires is reported),
+- ``actions``: its action types (so an action that never fires is reported;
+  an instance whose parameters turn some off sets ``self.actions`` in `setup`),
 - ``symmetry_sets``: the names of its interchangeable sets (``servers``),
 - ``takes_init``: whether it can start from a spec's ``init:`` block (a
   model that cannot refuses one rather than ignore it),

@@ -869,6 +869,31 @@ def test_a_stall_where_every_step_leaves_the_bounds_names_the_bound_as_the_model
         properties=(), deadlock=True)).bound_stop.reason == "the climb passes its top (2)"
 
 
+class MayWait(Waiting):
+    """Waiting, where a parameter turns waiting off: the instance lists only
+    the actions it can take."""
+
+    params = Waiting.params + (Param("waits", False, "whether a climber may wait"),)
+
+    def setup(self):
+        self.actions = (Up, Wait) if self.waits else (Up,)
+
+    def successors(self, state):
+        return super().successors(state)[:1 + self.waits]
+
+
+def test_fairness_to_an_action_the_instance_cannot_take_holds_as_in_tla():
+    # WF(Wait) where Wait is never enabled: no constraint, and no typo either
+    config = CheckConfig(properties=("past_the_top",), fairness=(("weak", "Wait"),))
+    result = checker.check(MayWait(top=2), config)
+    assert _lasso(result.violation("past_the_top")) == ([], 0, 0)  # Up is not fair: it stays
+    from reports.text import render_stats
+    assert not any("never fired" in line for line in render_stats(result))
+    with pytest.raises(checker.CheckerError, match="'Walk' is not an action family"):
+        checker.check(MayWait(top=2), CheckConfig(properties=("past_the_top",),
+                                                  fairness=(("weak", "Walk"),)))
+
+
 # -- Raft with terms renumbered, timing assumptions and no faults ----------------------------
 
 

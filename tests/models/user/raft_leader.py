@@ -206,6 +206,9 @@ class RaftLeader(Model):
 
     def setup(self) -> None:
         self.everyone = tuple(range(self.nodes))
+        # the actions this instance can take (no other is called out as never fired)
+        self.actions = tuple(a for a in ACTIONS if (a is not Restart or self.WithRestarts)
+                             and (a is not WonPreElection or self.UsePreVote))
 
     # -- the spec's definitions --------------------------------------------------------
 
