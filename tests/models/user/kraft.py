@@ -359,7 +359,23 @@ class KRaft(Model):
                     minimum=0, maximum=6),
               Param("MaxRestarts", 0, "MaxRestarts: Restart at most this many times in all",
                     minimum=0, maximum=6))
-    mutants = {}
+    mutants = {
+        "hwm_without_quorum": "NewHighwaterMark takes every offset of the leader's log as "
+                              "agreed, not only those a quorum's fetch positions reach: the "
+                              "leader acks a value no other server has",
+        "hwm_of_old_epoch": "NewHighwaterMark without 'log[i][Max(agreeOffsets)].epoch = "
+                            "currentEpoch[i]': a leader commits an entry of an earlier epoch "
+                            "by counting replicas (Raft's Figure 8)",
+        "vote_ignores_log": "HandleRequestVoteRequest grants without logOk: a vote for a "
+                            "candidate whose log is shorter or older",
+        "vote_twice": "HandleRequestVoteRequest grants a Voted server's vote again, to "
+                      "another candidate of the same epoch",
+        "accept_any_fetch_position": "AcceptFetchRequest without ValidFetchPosition: the "
+                                     "leader never answers Diverging, so a follower never "
+                                     "truncates an entry the leader does not have",
+        "truncate_by_offset": "HandleDivergingFetchResponse truncates to the diverging end "
+                              "offset alone, keeping entries of a later epoch below it",
+    }
     actions = ACTIONS
     symmetry_sets = ("servers",)
 
@@ -831,6 +847,21 @@ class KRaft(Model):
             votesGranted=moved(tuple(frozenset(images[k] for k in g) for g in s.votesGranted)),
             endOffset=moved(tuple(moved(row) for row in s.endOffset)))
 
+    def signatures(self, s: State):
+        """What the state says of each server with names left out or told
+        relative to it: its variables and the messages it sent and gets."""
+
+        def whom(x, me):
+            return 0 if x is None else 1 if x == me else 2
+
+        return {"servers": [
+            (s.state[i], s.currentEpoch[i], whom(s.votedFor[i], i), whom(s.leader[i], i),
+             s.log[i], s.highWatermark[i], len(s.votesGranted[i]), i in s.votesGranted[i],
+             s.pendingFetch[i] is None, tuple(sorted(s.endOffset[i])), s.endOffset[i][i],
+             tuple(sorted((m.mtype, m.mepoch, m.msource == i, count)
+                          for m, count in s.messages if i in (m.msource, m.mdest))))
+            for i in self.everyone]}
+
     def permute_action(self, action, perm):
         images = tuple(perm["servers"])
         return action._replace(**{field: f"n{images[int(value[1:]) - 1] + 1}"
@@ -971,4 +1002,64 @@ def _renaming(images: tuple):
 
 # -- mutants: each overrides one handler -------------------------------------------------
 
-MUTANTS: dict = {}
+
+
+class HwmWithoutQuorum(KRaft):
+    """NewHighwaterMark: every offset of the leader's log is agreed."""
+
+    def new_high_watermark(self, s: State, i: int, new_end_offset: tuple) -> int:
+        log = s.log[i]
+        if log and log[-1].epoch == s.currentEpoch[i]:
+            return len(log)
+        return s.highWatermark[i]
+
+
+class HwmOfOldEpoch(KRaft):
+    """NewHighwaterMark: the highest offset a quorum has reached, whatever
+    its entry's epoch."""
+
+    def new_high_watermark(self, s: State, i: int, new_end_offset: tuple) -> int:
+        agree = [offset for offset in range(1, len(s.log[i]) + 1)
+                 if self.is_quorum({i} | {k for k in self.everyone
+                                         if new_end_offset[k] >= offset})]
+        return max(agree) if agree else s.highWatermark[i]
+
+
+class VoteIgnoresLog(KRaft):
+    """logOk is always TRUE."""
+
+    def log_ok(self, s: State, i: int, m: RequestVoteRequest) -> bool:
+        return True
+
+
+class VoteTwice(KRaft):
+    """A Voted server counts as Unattached: it votes again, for another
+    candidate, in the epoch it voted in."""
+
+    def handle_request_vote_request(self, s: State, m: RequestVoteRequest) -> State | None:
+        i = m.mdest
+        if s.state[i] == VOTED and m.mepoch == s.currentEpoch[i] and s.votedFor[i] != m.msource:
+            s = s._replace(state=_with(s.state, i, UNATTACHED))
+        return super().handle_request_vote_request(s, m)
+
+
+class AcceptAnyFetchPosition(KRaft):
+    """ValidFetchPosition is TRUE for AcceptFetchRequest (and so
+    DivergingFetchRequest, its negation, is never enabled)."""
+
+    def valid_fetch_position(self, s: State, i: int, m: FetchRequest) -> bool:
+        return True
+
+
+class TruncateByOffset(KRaft):
+    """TruncateLog keeps the first mdivergingEndOffset entries, whatever
+    their epochs."""
+
+    def truncate_log(self, s: State, i: int, m: FetchResponse) -> tuple:
+        return s.log[i][:m.mdivergingEndOffset]
+
+
+MUTANTS = {"hwm_without_quorum": HwmWithoutQuorum, "hwm_of_old_epoch": HwmOfOldEpoch,
+           "vote_ignores_log": VoteIgnoresLog, "vote_twice": VoteTwice,
+           "accept_any_fetch_position": AcceptAnyFetchPosition,
+           "truncate_by_offset": TruncateByOffset}
