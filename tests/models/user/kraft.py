@@ -363,9 +363,6 @@ class KRaft(Model):
         "hwm_without_quorum": "NewHighwaterMark takes every offset of the leader's log as "
                               "agreed, not only those a quorum's fetch positions reach: the "
                               "leader acks a value no other server has",
-        "hwm_of_old_epoch": "NewHighwaterMark without 'log[i][Max(agreeOffsets)].epoch = "
-                            "currentEpoch[i]': a leader commits an entry of an earlier epoch "
-                            "by counting replicas (Raft's Figure 8)",
         "vote_ignores_log": "HandleRequestVoteRequest grants without logOk: a vote for a "
                             "candidate whose log is shorter or older",
         "vote_twice": "HandleRequestVoteRequest grants a Voted server's vote again, to "
@@ -373,8 +370,6 @@ class KRaft(Model):
         "accept_any_fetch_position": "AcceptFetchRequest without ValidFetchPosition: the "
                                      "leader never answers Diverging, so a follower never "
                                      "truncates an entry the leader does not have",
-        "truncate_by_offset": "HandleDivergingFetchResponse truncates to the diverging end "
-                              "offset alone, keeping entries of a later epoch below it",
     }
     actions = ACTIONS
     symmetry_sets = ("servers",)
@@ -1003,7 +998,6 @@ def _renaming(images: tuple):
 # -- mutants: each overrides one handler -------------------------------------------------
 
 
-
 class HwmWithoutQuorum(KRaft):
     """NewHighwaterMark: every offset of the leader's log is agreed."""
 
@@ -1012,17 +1006,6 @@ class HwmWithoutQuorum(KRaft):
         if log and log[-1].epoch == s.currentEpoch[i]:
             return len(log)
         return s.highWatermark[i]
-
-
-class HwmOfOldEpoch(KRaft):
-    """NewHighwaterMark: the highest offset a quorum has reached, whatever
-    its entry's epoch."""
-
-    def new_high_watermark(self, s: State, i: int, new_end_offset: tuple) -> int:
-        agree = [offset for offset in range(1, len(s.log[i]) + 1)
-                 if self.is_quorum({i} | {k for k in self.everyone
-                                         if new_end_offset[k] >= offset})]
-        return max(agree) if agree else s.highWatermark[i]
 
 
 class VoteIgnoresLog(KRaft):
@@ -1044,22 +1027,12 @@ class VoteTwice(KRaft):
 
 
 class AcceptAnyFetchPosition(KRaft):
-    """ValidFetchPosition is TRUE for AcceptFetchRequest (and so
-    DivergingFetchRequest, its negation, is never enabled)."""
+    """ValidFetchPosition is TRUE: AcceptFetchRequest takes any position,
+    and DivergingFetchRequest, its negation, is never enabled."""
 
     def valid_fetch_position(self, s: State, i: int, m: FetchRequest) -> bool:
         return True
 
 
-class TruncateByOffset(KRaft):
-    """TruncateLog keeps the first mdivergingEndOffset entries, whatever
-    their epochs."""
-
-    def truncate_log(self, s: State, i: int, m: FetchResponse) -> tuple:
-        return s.log[i][:m.mdivergingEndOffset]
-
-
-MUTANTS = {"hwm_without_quorum": HwmWithoutQuorum, "hwm_of_old_epoch": HwmOfOldEpoch,
-           "vote_ignores_log": VoteIgnoresLog, "vote_twice": VoteTwice,
-           "accept_any_fetch_position": AcceptAnyFetchPosition,
-           "truncate_by_offset": TruncateByOffset}
+MUTANTS = {"hwm_without_quorum": HwmWithoutQuorum, "vote_ignores_log": VoteIgnoresLog,
+           "vote_twice": VoteTwice, "accept_any_fetch_position": AcceptAnyFetchPosition}
