@@ -183,7 +183,10 @@ class Model:
 
     def setup(self) -> None:
         """Derive constants from the parameters; raise `ParamError` for
-        impossible values. Called once by the constructor."""
+        impossible values. Called once by the constructor. A default that
+        stands for a value derived from others (a quorum size of 0 meaning
+        a majority) is best replaced here by that value (``self.quorum =
+        ...``): `parameters`, ``cmc show`` and the reports then give it."""
 
     def initial_states(self) -> Iterable[State]:
         """The initial states, in a deterministic order."""
