@@ -272,6 +272,25 @@ def test_accept_any_fetch_position_diverges_committed_logs():
     assert final.highWatermark[:2] == (1, 1)
 
 
+def test_the_report_shows_the_messages_a_step_changes(tmp_path):
+    spec = tmp_path / "restart.yaml"
+    spec.write_text(f"model: {USER / 'kraft.py'}:KRaft\n"
+                    "params: {servers: 2, values: 1, MaxElections: 1, MaxRestarts: 1}\n"
+                    "properties: [no_illegal_state]\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 1
+    assert ("No Illegal State (no_illegal_state) violated after 6 steps: n2 is in "
+            "IllegalState") in result.output
+    last = result.output[result.output.index("  6  HandleBeginQuorumRequest"):]
+    assert last.splitlines()[1:6] == [
+        "       n2.state: Follower → IllegalState",
+        "       n2.currentEpoch: 2 → 0",
+        "       messages[BeginQuorumRequest(mepoch=2, msource=n1, mdest=n2)]: 1 → 0",
+        "       messages[BeginQuorumResponse(mepoch=2, msource=n2, mdest=n1)]: none → 1",
+        "       ✗ No Illegal State violated in this state: n2 is in IllegalState",
+    ]
+
+
 def test_a_bad_parameter_is_one_line(tmp_path):
     spec = tmp_path / "bad.yaml"
     spec.write_text(f"model: {USER / 'kraft.py'}:KRaft\nparams: {{servers: 0}}\n")
