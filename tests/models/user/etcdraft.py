@@ -462,11 +462,17 @@ class EtcdRaft(Model):
             return None
         conf, log = self.get_config(s, i), s.log[i]
         agree = [index for index in range(1, len(log) + 1)
-                 if is_quorum(frozenset(k for k in conf if s.matchIndex[i][k] >= index), conf)]
+                 if self.commit_quorum(frozenset(k for k in conf if s.matchIndex[i][k] >= index),
+                                       conf)]
         new = s.commitIndex[i]
         if agree and log[max(agree) - 1].term == s.currentTerm[i]:
             new = max(agree)
         return self.commit_to(s, i, new)
+
+    @staticmethod
+    def commit_quorum(agree: frozenset, conf: frozenset) -> bool:
+        """Agree(index) \\in Quorum(GetConfig(i))."""
+        return is_quorum(agree, conf)
 
     def conf_change(self, s: State, i: int, newconf: frozenset, learners: frozenset) -> State:
         """The common IF of AddNewServer, AddLearner and DeleteServer."""
@@ -564,10 +570,7 @@ class EtcdRaft(Model):
     def handle_request_vote_request(self, s: State, i: int, j: int, m: Message):
         if m.mterm > s.currentTerm[i]:
             return
-        log = s.log[i]
-        log_ok = (m.mlastLogTerm > last_term(log)
-                  or (m.mlastLogTerm == last_term(log) and m.mlastLogIndex >= len(log)))
-        grant = m.mterm == s.currentTerm[i] and log_ok and s.votedFor[i] in (None, j)
+        grant = m.mterm == s.currentTerm[i] and self.vote_log_ok(s, i, m) and self.may_vote(s, i, j)
         if grant:
             s = s._replace(votedFor=_with(s.votedFor, i, j))
         yield "HandleRequestVoteRequest", self.reply(
@@ -580,6 +583,26 @@ class EtcdRaft(Model):
         return self.discard(s, m)
 
     @staticmethod
+    def vote_log_ok(s: State, i: int, m: Message) -> bool:
+        """HandleRequestVoteRequest's logOk: the candidate's log is at least as
+        up to date as i's."""
+        log = s.log[i]
+        return (m.mlastLogTerm > last_term(log)
+                or (m.mlastLogTerm == last_term(log) and m.mlastLogIndex >= len(log)))
+
+    @staticmethod
+    def may_vote(s: State, i: int, j: int) -> bool:
+        """votedFor[i] \\in {Nil, j}."""
+        return s.votedFor[i] in (None, j)
+
+    @staticmethod
+    def append_log_ok(s: State, i: int, m: Message) -> bool:
+        """HandleAppendEntriesRequest's logOk: i's log has the entry before the
+        request's, of the same term."""
+        prev, log = m.mprevLogIndex, s.log[i]
+        return prev == 0 or (0 < prev <= len(log) and m.mprevLogTerm == log[prev - 1].term)
+
+    @staticmethod
     def has_no_conflict(log: tuple, index: int, ents: tuple) -> bool:
         return index <= len(log) + 1 and all(
             log[index + k - 2].term == ents[k - 1].term
@@ -589,8 +612,7 @@ class EtcdRaft(Model):
         log, term = s.log[i], s.currentTerm[i]
         if m.mterm > term:
             return
-        prev = m.mprevLogIndex
-        log_ok = prev == 0 or (0 < prev <= len(log) and m.mprevLogTerm == log[prev - 1].term)
+        prev, log_ok = m.mprevLogIndex, self.append_log_ok(s, i, m)
         # RejectAppendEntriesRequest
         if m.mterm < term or (m.mterm == term and s.state[i] == FOLLOWER and not log_ok):
             yield "RejectAppendEntriesRequest", self.reply(
@@ -775,3 +797,36 @@ class EtcdRaft(Model):
                 return Fails(f"leader s{i + 1} committed {s.commitIndex[i]} entries, "
                              f"{s.durableState[i].log} durable")
         return True
+
+
+# -- mutants: each overrides one operator (``EtcdRaft(mutant=name)``) --------------------
+
+
+@EtcdRaft.mutant(
+    "vote_twice",
+    "HandleRequestVoteRequest without 'votedFor[i] \\in {Nil, j}': a server votes "
+    "again in a term it voted in → MoreThanOneLeaderInv")
+class VoteTwice(EtcdRaft):
+    """grant loses ``votedFor[i] \\in {Nil, j}``."""
+
+    @staticmethod
+    def may_vote(s: State, i: int, j: int) -> bool:
+        return True
+
+
+@EtcdRaft.mutant(
+    "self_ack_before_persist",
+    "AppendEntriesToSelf puts the leader's own MsgAppResp straight into messages, "
+    "not pendingMessages: it counts its entries before Ready persists them "
+    "→ CommittedIsDurableInv")
+class SelfAckBeforePersist(EtcdRaft):
+    """AppendEntriesToSelf sends into ``messages`` (``messages' =
+    WithMessage(m, messages)``, pendingMessages unchanged)."""
+
+    def append_entries_to_self(self, s: State, i: int) -> State | None:
+        t = super().append_entries_to_self(s, i)
+        if t is None:
+            return None
+        m = Message(AE_RESP, s.currentTerm[i], i, i, msubtype="app", msuccess=True,
+                    mmatchIndex=len(s.log[i]))
+        return s._replace(messages=bag_add(s.messages, m))
