@@ -292,6 +292,10 @@ class EtcdRaft(Model):
     def setup(self) -> None:
         self.everyone = tuple(range(self.servers))
         self.init = frozenset(range(self.init_servers))
+        # the actions this instance can take (MC's wrappers turn reconfiguration off at 0)
+        changes = (AddNewServer, AddLearner, DeleteServer)
+        self.actions = tuple(a for a in ACTIONS
+                             if self.ReconfigurationLimit > 0 or a not in changes)
 
     # -- initial state ------------------------------------------------------------------
 
