@@ -39,15 +39,20 @@ def _model(servers, init, reconfig, max_term, requests, msgs, log, mutant=None):
 
 
 def _step(action) -> str:
-    """An action in short: a message as type, source -> destination, term."""
+    """An action in short: a message as type (AE's subtype), source ->
+    destination, term; servers as s1..sN."""
     if hasattr(action, "m"):
         m = action.m
         kind = "RV" if m.mtype.startswith("RequestVote") else "AE"
         kind += "Req" if m.mtype.endswith("Request") else "Resp"
+        if m.msubtype is not None:
+            kind += f"({m.msubtype})"
         handler = f"{action.handler} " if hasattr(action, "handler") else ""
         return f"{type(action).__name__}({handler}{kind} s{m.msource + 1}->s{m.mdest + 1} " \
                f"t{m.mterm})"
-    return f"{type(action).__name__}({', '.join(f's{v + 1}' for v in action)})"
+    fields = (f"s{v + 1}" if name in ("i", "j") else str(v)
+              for name, v in zip(action._fields, action))
+    return f"{type(action).__name__}({', '.join(fields)})"
 
 
 def _steps(violation) -> list[str]:
@@ -118,7 +123,7 @@ def test_self_ack_before_persist_commits_an_entry_not_yet_durable():
         "BecomeLeader(s1)",
         "ClientRequest(s1)",
         "AppendEntriesToSelf(s1)",
-        "Receive(HandleAppendEntriesResponse AEResp s1->s1 t2)",
+        "Receive(HandleAppendEntriesResponse AEResp(app) s1->s1 t2)",
         "AdvanceCommitIndex(s1)",
     ]
     # the spec itself: the leader's own response waits for Ready, which persists
@@ -156,3 +161,115 @@ def test_vote_twice_elects_two_leaders_in_one_term():
         "Receive(HandleRequestVoteResponse RVResp s3->s3 t2)",
         "BecomeLeader(s3)",
     ]
+
+
+# -- etcd-io/raft issue 456: SplitBrain456.tla's schedule, step by step ------------------
+
+# DriverNext's steps (pc 0 to 80), each the one Receive disjunct its comment names
+SPLIT_BRAIN_456 = """
+Timeout(s1)
+RequestVote(s1, s1)
+Ready(s1)
+Receive(HandleRequestVoteResponse RVResp s1->s1 t1)
+RequestVote(s1, s2)
+Ready(s1)
+Receive(UpdateTerm RVReq s1->s2 t1)
+Receive(HandleRequestVoteRequest RVReq s1->s2 t1)
+Ready(s2)
+Receive(HandleRequestVoteResponse RVResp s2->s1 t1)
+BecomeLeader(s1)
+AddNewServer(s1, s4)
+AppendEntriesToSelf(s1)
+Ready(s1)
+Receive(HandleAppendEntriesResponse AEResp(app) s1->s1 t1)
+AppendEntries(s1, s2, 1, 2)
+Ready(s1)
+Receive(NoConflictAppendEntriesRequest AEReq(app) s1->s2 t1)
+Receive(AppendEntriesAlreadyDone AEReq(app) s1->s2 t1)
+Ready(s2)
+Receive(HandleAppendEntriesResponse AEResp(app) s2->s1 t1)
+AppendEntries(s1, s3, 1, 2)
+Ready(s1)
+Receive(UpdateTerm AEReq(app) s1->s3 t1)
+Receive(NoConflictAppendEntriesRequest AEReq(app) s1->s3 t1)
+Receive(AppendEntriesAlreadyDone AEReq(app) s1->s3 t1)
+Ready(s3)
+Receive(HandleAppendEntriesResponse AEResp(app) s3->s1 t1)
+AdvanceCommitIndex(s1)
+ApplySimpleConfChange(s1)
+AddNewServer(s1, s5)
+AppendEntriesToSelf(s1)
+Ready(s1)
+Receive(HandleAppendEntriesResponse AEResp(app) s1->s1 t1)
+AppendEntries(s1, s2, 2, 3)
+Ready(s1)
+Receive(NoConflictAppendEntriesRequest AEReq(app) s1->s2 t1)
+Receive(AppendEntriesAlreadyDone AEReq(app) s1->s2 t1)
+Ready(s2)
+Receive(HandleAppendEntriesResponse AEResp(app) s2->s1 t1)
+AppendEntries(s1, s3, 2, 3)
+Ready(s1)
+Receive(NoConflictAppendEntriesRequest AEReq(app) s1->s3 t1)
+Receive(AppendEntriesAlreadyDone AEReq(app) s1->s3 t1)
+Ready(s3)
+Receive(HandleAppendEntriesResponse AEResp(app) s3->s1 t1)
+AdvanceCommitIndex(s1)
+Heartbeat(s1, s2)
+Ready(s1)
+Receive(AppendEntriesAlreadyDone AEReq(heartbeat) s1->s2 t1)
+Ready(s2)
+Receive(HandleAppendEntriesResponse AEResp(heartbeat) s2->s1 t1)
+ApplySimpleConfChange(s2)
+Timeout(s2)
+RequestVote(s2, s2)
+Ready(s2)
+Receive(HandleRequestVoteResponse RVResp s2->s2 t2)
+RequestVote(s2, s4)
+Ready(s2)
+Receive(UpdateTerm RVReq s2->s4 t2)
+Receive(HandleRequestVoteRequest RVReq s2->s4 t2)
+Ready(s4)
+Receive(HandleRequestVoteResponse RVResp s4->s2 t2)
+RequestVote(s2, s5)
+Ready(s2)
+Receive(UpdateTerm RVReq s2->s5 t2)
+Receive(HandleRequestVoteRequest RVReq s2->s5 t2)
+Ready(s5)
+Receive(HandleRequestVoteResponse RVResp s5->s2 t2)
+BecomeLeader(s2)
+Timeout(s3)
+RequestVote(s3, s3)
+Ready(s3)
+Receive(HandleRequestVoteResponse RVResp s3->s3 t2)
+RequestVote(s3, s1)
+Ready(s3)
+Receive(UpdateTerm RVReq s3->s1 t2)
+Receive(HandleRequestVoteRequest RVReq s3->s1 t2)
+Ready(s1)
+Receive(HandleRequestVoteResponse RVResp s1->s3 t2)
+BecomeLeader(s3)
+""".strip().splitlines()
+
+
+def test_split_brain_456_schedule_elects_two_leaders_of_term_2():
+    """SplitBrain456.cfg's instance (Server 1..5, InitServer 1..3, etcdraft's
+    Init; MC's limits set wide enough to let every step through): the
+    newest spec, without the HasUnappliedConfChange guard, lets s3
+    campaign under {s1,s2,s3} with config entries committed but unapplied,
+    and win term 2 beside s2, which won it under {s1,...,s5}."""
+    model = EtcdRaft(servers=5, init_servers=3, bootstrap=False, ReconfigurationLimit=2,
+                     MaxTermLimit=3, RequestLimit=0, max_msgs=5, max_log=5)
+    (state,) = model.initial_states()
+    for number, wanted in enumerate(SPLIT_BRAIN_456):
+        steps = [t for action, t in model.successors(state) if _step(action) == wanted]
+        assert len(steps) == 1, f"pc = {number}: {wanted} has {len(steps)} steps"
+        (state,) = steps
+        assert model.within_bounds(state)
+        holds = model.more_than_one_leader_inv(state) is True
+        assert holds == (number < len(SPLIT_BRAIN_456) - 1), number
+    assert state.state[1] == state.state[2] == "Leader"
+    assert state.currentTerm[1] == state.currentTerm[2] == 2
+    assert model.more_than_one_leader_inv(state).reason == "s2 and s3 both lead term 2"
+    # s3 never applied a configuration: its own is still InitServer's
+    assert state.config[2].jointConfig[0] == frozenset({0, 1, 2})
+    assert state.commitIndex[2] == 1 and [e.type for e in state.log[2]] == ["ConfigEntry"] * 2

@@ -18,7 +18,9 @@ etcdInitConfigVars): a server of InitServer starts at term 1 with the
 bootstrap log, one ConfigEntry per server of InitServer in ascending order
 (entry k's newconf is the first k servers), all committed; one outside it
 starts empty, at term 0, with no configuration. Durable state is taken
-from those (InitDurableState).
+from those (InitDurableState). With ``bootstrap: false`` it is
+etcdraft.tla's own Init instead (every server at term 0 with an empty log
+and InitServer as its configuration), as SplitBrain456.cfg uses it.
 
 Actions, as NextDynamic lists them (Next: NextAsync, NextCrash,
 NextUnreliable; then the membership changes), with MCetcdraft's wrappers:
@@ -299,6 +301,9 @@ class EtcdRaft(Model):
         Param("MaxTermLimit", 2, "MC: Timeout only while currentTerm[i] < this", minimum=0),
         Param("RequestLimit", 1, "MC: ClientRequest only while log[i] has fewer ValueEntry "
                                  "entries", minimum=0),
+        Param("bootstrap", True, "MCetcdraft's etcdInit* (term 1, bootstrap log); false: "
+                                 "etcdraft's Init (term 0, empty logs, every server in "
+                                 "InitServer's configuration)"),
         Param("max_msgs", 1, "constraint: messages in both bags together", minimum=0),
         Param("max_log", 4, "constraint: Len(log[i]) for every server", minimum=0),
     )
@@ -323,6 +328,17 @@ class EtcdRaft(Model):
 
     def initial_states(self):
         n, init = self.servers, self.init
+        if not self.bootstrap:
+            # etcdraft's own Init: InitServerVars, InitLogVars, InitConfigVars
+            config = (Config((init, EMPTY), EMPTY),) * n
+            durable = (Durable(0, None, 0, 0, config[0]),) * n
+            yield State(messages=EMPTY, pendingMessages=EMPTY, currentTerm=(0,) * n,
+                        state=(FOLLOWER,) * n, votedFor=(None,) * n, log=((),) * n,
+                        commitIndex=(0,) * n, votesResponded=(EMPTY,) * n,
+                        votesGranted=(EMPTY,) * n, matchIndex=((0,) * n,) * n,
+                        pendingConfChangeIndex=(0,) * n, config=config, reconfigCount=0,
+                        durableState=durable)
+            return
         term = tuple(1 if i in init else 0 for i in self.everyone)
         log = tuple(self.bootstrap_log() if i in init else () for i in self.everyone)
         commit = tuple(len(init) if i in init else 0 for i in self.everyone)
