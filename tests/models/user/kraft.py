@@ -981,6 +981,15 @@ class KRaft(Model):
                 return True
         return Fails(f"no leader's entry at its high watermark is on {size} servers")
 
+    @reachable("Follower Truncates", default=False)
+    def follower_truncates(self, s: State):
+        """A scenario witness: some follower has handled a Diverging fetch
+        response (its count is back to 0), truncating its log. In TLA+:
+        ``\\E m \\in DOMAIN messages : m.mtype = FetchResponse /\\ m.mresult =
+        Diverging /\\ messages[m] = 0``."""
+        return any(m.mtype == FETCH_RESPONSE and m.mresult == DIVERGING and count == 0
+                   for m, count in s.messages)
+
     @reachable("Value Acked")
     def value_acked(self, s: State):
         """A client value is acknowledged (a witness that commitment
