@@ -256,7 +256,10 @@ def test_split_brain_456_schedule_elects_two_leaders_of_term_2():
     Init; MC's limits set wide enough to let every step through): the
     newest spec, without the HasUnappliedConfChange guard, lets s3
     campaign under {s1,s2,s3} with config entries committed but unapplied,
-    and win term 2 beside s2, which won it under {s1,...,s5}."""
+    and win term 2 beside s2, which won it under {s1,...,s5}. TLC 2.15 on
+    the driver's 81 steps over the same etcdraft.tla: MoreThanOneLeaderInv
+    violated at state 82, 82 states generated (one step at each pc, as
+    here)."""
     model = EtcdRaft(servers=5, init_servers=3, bootstrap=False, ReconfigurationLimit=2,
                      MaxTermLimit=3, RequestLimit=0, max_msgs=5, max_log=5)
     (state,) = model.initial_states()
