@@ -371,24 +371,8 @@ class KRaft(Model):
                     minimum=0, maximum=6),
               Param("MaxRestarts", 0, "MaxRestarts: Restart at most this many times in all",
                     minimum=0, maximum=6))
-    mutants = {
-        "hwm_without_quorum": "NewHighwaterMark takes every offset of the leader's log as "
-                              "agreed, not only those a quorum's fetch positions reach: the "
-                              "leader acks a value no other server has",
-        "vote_ignores_log": "HandleRequestVoteRequest grants without logOk: a vote for a "
-                            "candidate whose log is shorter or older",
-        "vote_twice": "HandleRequestVoteRequest grants a Voted server's vote again, to "
-                      "another candidate of the same epoch",
-        "accept_any_fetch_position": "AcceptFetchRequest without ValidFetchPosition: the "
-                                     "leader never answers Diverging, so a follower never "
-                                     "truncates an entry the leader does not have",
-    }
     actions = ACTIONS
     symmetry_sets = ("servers",)
-
-    def __new__(cls, *, mutant: str | None = None, **params):
-        # a mutant is a subclass overriding one handler (below)
-        return super().__new__(MUTANTS.get(mutant, cls) if cls is KRaft else cls)
 
     def setup(self) -> None:
         self.everyone = tuple(range(self.servers))
@@ -1020,6 +1004,9 @@ def _renaming(images: tuple):
 # -- mutants: each overrides one handler -------------------------------------------------
 
 
+@KRaft.mutant("hwm_without_quorum", "NewHighwaterMark takes every offset of the leader's log as "
+              "agreed, not only those a quorum's fetch positions reach: the "
+              "leader acks a value no other server has")
 class HwmWithoutQuorum(KRaft):
     """NewHighwaterMark: every offset of the leader's log is agreed."""
 
@@ -1030,6 +1017,8 @@ class HwmWithoutQuorum(KRaft):
         return s.highWatermark[i]
 
 
+@KRaft.mutant("vote_ignores_log", "HandleRequestVoteRequest grants without logOk: a vote for a "
+              "candidate whose log is shorter or older")
 class VoteIgnoresLog(KRaft):
     """logOk is always TRUE."""
 
@@ -1037,6 +1026,8 @@ class VoteIgnoresLog(KRaft):
         return True
 
 
+@KRaft.mutant("vote_twice", "HandleRequestVoteRequest grants a Voted server's vote again, to "
+              "another candidate of the same epoch")
 class VoteTwice(KRaft):
     """A Voted server counts as Unattached: it votes again, for another
     candidate, in the epoch it voted in."""
@@ -1048,13 +1039,12 @@ class VoteTwice(KRaft):
         return super().handle_request_vote_request(s, m)
 
 
+@KRaft.mutant("accept_any_fetch_position", "AcceptFetchRequest without ValidFetchPosition: the "
+              "leader never answers Diverging, so a follower never "
+              "truncates an entry the leader does not have")
 class AcceptAnyFetchPosition(KRaft):
     """ValidFetchPosition is TRUE: AcceptFetchRequest takes any position,
     and DivergingFetchRequest, its negation, is never enabled."""
 
     def valid_fetch_position(self, s: State, i: int, m: FetchRequest) -> bool:
         return True
-
-
-MUTANTS = {"hwm_without_quorum": HwmWithoutQuorum, "vote_ignores_log": VoteIgnoresLog,
-           "vote_twice": VoteTwice, "accept_any_fetch_position": AcceptAnyFetchPosition}
