@@ -276,3 +276,55 @@ def test_split_brain_456_schedule_elects_two_leaders_of_term_2():
     # s3 never applied a configuration: its own is still InitServer's
     assert state.config[2].jointConfig[0] == frozenset({0, 1, 2})
     assert state.commitIndex[2] == 1 and [e.type for e in state.log[2]] == ["ConfigEntry"] * 2
+
+
+@pytest.mark.slow
+def test_client_request_on_any_server_breaks_election_safety():
+    # TLC on the same change (Replicate without state[i] = Leader): 13 states
+    # (12 steps), the same actions; cmc about 2 s
+    result = check(_model(2, 2, 0, 2, 1, 1, 3, mutant="client_request_on_any_server"),
+                   CheckConfig(deadlock=False))
+    violation = result.violation("election_safety_inv")
+    assert violation.reason == "s2 has an entry of term 2 past leader s1's"
+    assert _steps(violation) == [
+        "Timeout(s1)",
+        "RequestVote(s1, s1)",
+        "Ready(s1)",
+        "Receive(HandleRequestVoteResponse RVResp s1->s1 t2)",
+        "RequestVote(s1, s2)",
+        "Ready(s1)",
+        "Receive(UpdateTerm RVReq s1->s2 t2)",
+        "Receive(HandleRequestVoteRequest RVReq s1->s2 t2)",
+        "ClientRequest(s2)",
+        "Ready(s2)",
+        "Receive(HandleRequestVoteResponse RVResp s2->s1 t2)",
+        "BecomeLeader(s1)",
+    ]
+
+
+@pytest.mark.slow
+def test_commit_without_quorum_commits_what_no_quorum_holds():
+    # TLC on the same change (Agree(index) \in Quorum(GetConfig(i)) made TRUE),
+    # 3 servers: 14 states (13 steps), the same actions, QuorumLogInv (and
+    # CommittedIsDurableInv in the same state); cmc about 4 s
+    result = check(_model(3, 3, 0, 2, 1, 1, 4, mutant="commit_without_quorum"),
+                   CheckConfig(deadlock=False))
+    violation = result.violation("quorum_log_inv")
+    assert violation.reason == "a quorum of s1's config lacks its committed entries"
+    assert result.violation("committed_is_durable_inv").reason == \
+        "leader s1 committed 4 entries, 3 durable"
+    assert _steps(violation) == [
+        "Timeout(s1)",
+        "RequestVote(s1, s1)",
+        "Ready(s1)",
+        "Receive(HandleRequestVoteResponse RVResp s1->s1 t2)",
+        "RequestVote(s1, s2)",
+        "Ready(s1)",
+        "Receive(UpdateTerm RVReq s1->s2 t2)",
+        "Receive(HandleRequestVoteRequest RVReq s1->s2 t2)",
+        "Ready(s2)",
+        "Receive(HandleRequestVoteResponse RVResp s2->s1 t2)",
+        "BecomeLeader(s1)",
+        "ClientRequest(s1)",
+        "AdvanceCommitIndex(s1)",
+    ]

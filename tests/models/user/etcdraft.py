@@ -488,9 +488,14 @@ class EtcdRaft(Model):
         ClientRequest(i, 0)."""
         if sum(e.type == VALUE_ENTRY for e in s.log[i]) >= self.RequestLimit:
             return None
-        if s.state[i] != LEADER:
+        if not self.may_replicate(s, i):
             return None
         return self.replicate(s, i, 0, VALUE_ENTRY)
+
+    @staticmethod
+    def may_replicate(s: State, i: int) -> bool:
+        """Replicate's guard: state[i] = Leader."""
+        return s.state[i] == LEADER
 
     def advance_commit_index(self, s: State, i: int) -> State | None:
         if s.state[i] != LEADER:
@@ -865,3 +870,28 @@ class SelfAckBeforePersist(EtcdRaft):
         m = Message(AE_RESP, s.currentTerm[i], i, i, msubtype="app", msuccess=True,
                     mmatchIndex=len(s.log[i]))
         return s._replace(messages=bag_add(s.messages, m))
+
+
+@EtcdRaft.mutant(
+    "client_request_on_any_server",
+    "Replicate without 'state[i] = Leader': a follower takes a client request "
+    "into its log at its current term → ElectionSafetyInv")
+class ClientRequestOnAnyServer(EtcdRaft):
+    """ClientRequest's Replicate loses ``state[i] = Leader``."""
+
+    @staticmethod
+    def may_replicate(s: State, i: int) -> bool:
+        return True
+
+
+@EtcdRaft.mutant(
+    "commit_without_quorum",
+    "AdvanceCommitIndex takes every index of the leader's log as agreed "
+    "(Agree(index) \\in Quorum(GetConfig(i)) made TRUE): it commits what no "
+    "follower holds → QuorumLogInv")
+class CommitWithoutQuorum(EtcdRaft):
+    """Agree(index) is a quorum whatever it holds."""
+
+    @staticmethod
+    def commit_quorum(agree: frozenset, conf: frozenset) -> bool:
+        return True
