@@ -58,6 +58,13 @@ Where this port deliberately differs: nothing in behaviour. Servers are
 ``s1``..``sN``; ``Nil`` is None; the spec's ``[val |-> 0]`` is the value 0
 and its ``<<>>`` (AddNewServer's placeholder entry) the empty tuple.
 
+Mutants, one per invariant whose violation a search reaches here:
+vote_twice (MoreThanOneLeaderInv), client_request_on_any_server
+(ElectionSafetyInv), commit_without_quorum (QuorumLogInv),
+self_ack_before_persist (CommittedIsDurableInv). LogInv, LogMatchingInv,
+MoreUpToDateCorrectInv and LeaderCompletenessInv fail only after two
+leaders wrote divergent entries (three servers, three terms): past reach.
+
 No symmetry. MCetcdraft's ``SYMMETRY Symmetry`` (Permutations(Server))
 cannot run as published: its servers are the numbers 1..5, and TLC 2.15
 refuses ("Symmetry function must have model values as domain and
