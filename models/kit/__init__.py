@@ -8,7 +8,10 @@
   renamed as its nodes are); records print by field
   name from these declarations (`records.show`), never by a hand-written
   ``__str__``.
-- `actors`: `Node` and its handlers (`on`, `step`, `on_crash`, `on_restart`);
+- `actors`: `Node` and its handlers (`on`, `step`, `on_crash`, `on_restart`),
+  a step or a message handler choosing (``choose=``: TLA+'s ``\\E v \\in S``,
+  ``@on(P2a, FastPropose, choose="values")`` for ``\\E m \\in msgs, v \\in
+  Values``, the handler run once per message and choice);
   `ActorModel`, the `checker.Model` built from them, with mutants as overrides;
   `of_messages`, a property of the messages of one type, decided once per set;
   globals (``ActorModel.globals``, one record of the variables of no node,

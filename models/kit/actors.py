@@ -10,6 +10,12 @@ marked with what they react to:
   ``dst`` field names it) or for anyone (no ``dst``): on a `MessageSet`,
   every such message sent so far, as a TLA+ action reads ``msgs``.
 
+A message handler may choose too, ``@on(P2a, FastPropose,
+choose="values")``: once per message and choice (TLA+'s ``\\E m \\in msgs,
+v \\in Values``), its action the node, the message's fields, then the
+choice; ``choose=`` a function may then take the message as well, ``(node,
+record, message)``.
+
 Either may declare ``sends=`` (the message types its steps send). On a
 message set that lets the kit drop, when it plans, a step of an unchanged
 record that would only send again what was sent (Paxos.tla's Phase1a(b)
@@ -26,8 +32,10 @@ reads nothing else, so its result is remembered (`models.kit.memo`) by
 
 Each step is an action record built by the kit: ``Phase1b(a, *message)``
 for a message handler (the node, then the message's fields; it prints
-with the message's arrow, `models.kit.records.receipt`), ``Phase2a(b, v)``
-for a step with a choice, ``Phase1a(b)`` without one.
+with the message's arrow, `models.kit.records.receipt`),
+``FastPropose(a, *message, v)`` for one that chooses (printed as any
+record), ``Phase2a(b, v)`` for a step with a choice, ``Phase1a(b)``
+without one.
 
 `ActorModel` is a `checker.Model` built from:
 
@@ -116,6 +124,7 @@ allows (``partitions = True``).
 
 from __future__ import annotations
 
+import inspect
 import typing
 from dataclasses import dataclass
 from functools import cached_property, partial, update_wrapper
@@ -141,7 +150,7 @@ class Handler:
 
     action: type
     takes: type | None = None          # the message type, for a message handler
-    choose: str | Callable | None = None  # the choices of a step (see `step`)
+    choose: str | int | Callable | None = None  # the choices of a step (see `step`, `on`)
     reads: tuple[type, ...] = ()       # message types a step reads
     sends: tuple[type, ...] = ()       # message types its steps send, if declared
     restart: str | None = None         # model parameter: the budget of a restart handler
@@ -153,20 +162,45 @@ class Handler:
     @cached_property
     def whole(self) -> bool:
         """Whether the action is built from the message alone (``Receive(m)``):
-        its one field is typed as the message (or `Any`). (Remembered:
-        `typing.get_type_hints` takes 14 µs, and every handler result
-        planned asks.)"""
-        if self.takes is None or len(getattr(self.action, "_fields", ())) != 1:
+        its one field is typed as the message (or `Any`), and it chooses
+        nothing. (Remembered: `typing.get_type_hints` takes 14 µs, and every
+        handler result planned asks.)"""
+        if self.takes is None or self.choose is not None or len(
+                getattr(self.action, "_fields", ())) != 1:
             return False
         hint = typing.get_type_hints(self.action).get(self.action._fields[0])
         return hint is Any or hint is self.takes
 
     @cached_property
     def values(self) -> int:
-        """How many values a step's choice gives: one, or, for an action of
-        more fields after the node's (``Phase2a(bal, rm, val)``), a tuple of
-        as many."""
-        return max(1, len(getattr(self.action, "_fields", ())) - 1)
+        """How many values a choice gives: one, or, for an action of more
+        fields after the node's (``Phase2a(bal, rm, val)``) and, for a
+        message handler, the message's, a tuple of as many."""
+        return max(1, len(getattr(self.action, "_fields", ())) - 1 - self.message_fields)
+
+    @cached_property
+    def message_fields(self) -> int:
+        """How many fields of the action hold the message's (after the node's)."""
+        return len(self.takes._fields) if self.takes is not None else 0
+
+    @cached_property
+    def choose_arity(self) -> int | None:
+        """The arguments a choice function takes: 2, (node, record), or, for a
+        message handler only, 3, (node, record, message); None when
+        `choose` is no function or takes neither (`_check_choice` says)."""
+        if not callable(self.choose):
+            return None
+        try:
+            parameters = inspect.signature(self.choose).parameters.values()
+        except (TypeError, ValueError):
+            return 2
+        positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY,
+                                                          p.POSITIONAL_OR_KEYWORD)]
+        required = sum(p.default is p.empty for p in positional)
+        most = 3 if any(p.kind is p.VAR_POSITIONAL for p in parameters) else len(positional)
+        if self.takes is not None and required == 3:
+            return 3
+        return 2 if required <= 2 <= most else None
 
 
 class Down(NamedTuple):
@@ -186,22 +220,34 @@ class Stay(NamedTuple):
 
 def on(message: type, action: type, sends: tuple[type, ...] = (),
        reads_globals: tuple[str, ...] | str = (),
-       writes_globals: tuple[str, ...] | str = ()) -> Callable:
+       writes_globals: tuple[str, ...] | str = (),
+       choose: str | int | Callable | None = None) -> Callable:
     """Mark a handler of received messages of type `message`; its steps are
     `action`: the node, then the message's fields, or (an action of one
     field) the message alone, as raft.tla's ``Receive(m)``. `reads_globals`
     and `writes_globals` name the model's globals it reads (each given as a
     keyword argument of that name) and writes (returned as a third item,
-    ``{name: new value}``): see `ActorModel.globals`."""
+    ``{name: new value}``): see `ActorModel.globals`.
+
+    With `choose` (as `step`'s: a parameter's name, an int n for
+    ``range(n)``, or a function of ``(node, record)``, here also of
+    ``(node, record, message)``), the handler runs once per message and
+    choice, ``handler(s, m, v)``: TLA+'s ``\\E m \\in msgs, v \\in S :
+    Receive(m, v)``. The action is the node, the message's fields, then the
+    choice (a tuple of several values spread over as many fields, given to
+    the handler one by one); its result is remembered on (node, record,
+    message, choice, globals read), the choices on what the handler's plan
+    is (the record and the messages of the type)."""
     def mark(function: Callable) -> Callable:
-        function.__kit_handler__ = Handler(action, takes=message, sends=_types(sends),
+        function.__kit_handler__ = Handler(action, takes=message, choose=choose,
+                                           sends=_types(sends),
                                            reads_globals=_names(reads_globals),
                                            writes_globals=_names(writes_globals))
         return function
     return mark
 
 
-def step(action: type, choose: str | Callable | None = None, reads: tuple[type, ...] = (),
+def step(action: type, choose: str | int | Callable | None = None, reads: tuple[type, ...] = (),
          sends: tuple[type, ...] | type = (), reads_globals: tuple[str, ...] | str = (),
          writes_globals: tuple[str, ...] | str = ()) -> Callable:
     """Mark an internal step, once per element of the model's `choose` (an
@@ -210,7 +256,7 @@ def step(action: type, choose: str | Callable | None = None, reads: tuple[type, 
     `reads` and the globals `reads_globals`, writing `writes_globals` (as
     `on`). The action's fields are the node's, then the choice's: a
     choice of several values (``\\E r, v : Phase2a(b, r, v)``) is a tuple of
-    them, given to the handler one by one."""
+    them, given to the handler one by one. A literal int n is ``range(n)``."""
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
                                            sends=_types(sends),
@@ -562,6 +608,16 @@ class _Group:
             k = model._kind_index[handler.takes]
             component = components[0]
             for message in model.network.deliverable(component, handler.takes):
+                if handler.choose is not None:  # -- once per choice (`on`'s `choose`)
+                    for chosen in model._each_choice(handler, name, node, record, message):
+                        outcome = model._outcome(node, name, record, (message,) + chosen,
+                                                 now, mine)
+                        if outcome is not None:
+                            action = model._intern(handler.action(node.id, *message, *chosen))
+                            planned.append((action, outcome[0],
+                                            None if outcome[2] else (k, message),
+                                            outcome[1], outcome[3]))
+                    continue
                 outcome = model._outcome(node, name, record, (message,), now, mine)
                 if outcome is not None:
                     # (a whole-message action is not interned: Receive(m) of two
@@ -573,7 +629,7 @@ class _Group:
         else:
             read = tuple(model.network.select(component, kind)
                          for kind, component in zip(handler.reads, components or ()))
-            for choice in model._choices(handler.choose, node, record):
+            for choice in model._choices(handler, node, record):
                 chosen = (() if choice is None else (choice,) if handler.values == 1
                           else model._spread(choice, handler, name, node))
                 outcome = model._outcome(node, name, record, chosen + read, now, mine)
@@ -631,6 +687,17 @@ class _Deliveries:
             records, message = key
             found = []
             for node, record in zip(nodes if dst is None else [nodes[message[dst]]], records):
+                if handler.choose is not None:  # -- once per choice (`on`'s `choose`)
+                    for chosen in model._each_choice(handler, name, node, record, message):
+                        outcome = model._outcome(node, name, record, (message,) + chosen)
+                        if outcome is not None:
+                            changed = outcome[0] != record
+                            found.append((
+                                model._intern(handler.action(node.id, *message, *chosen)),
+                                slots[node.id], outcome[0], changed, outcome[2], outcome[1],
+                                model.network.builders[slots[node.id], None] if changed
+                                else None))
+                    continue
                 outcome = model._outcome(node, name, record, (message,))  # (no globals)
                 if outcome is not None:
                     action = (handler.action(message) if handler.whole  # see `_node_plan`
@@ -773,8 +840,8 @@ class ActorModel(Model):
             + list(cls.clock.actions if cls.clock else ())))
         # records with named fields print them by name (`models.kit.records.show`),
         # the action of receiving a message with the message's arrow
-        for handler in handlers:
-            if handler.takes is not None and not handler.whole:
+        for handler in handlers:  # (an action that chooses too prints as any record)
+            if handler.takes is not None and not handler.whole and handler.choose is None:
                 receipt(handler.action, handler.takes)
         for kind in list(cls.messages) + [role.state for role in cls.roles] + list(cls.actions) \
                 + [cls.globals]:
@@ -1015,8 +1082,10 @@ class ActorModel(Model):
                     if kind not in self._kind_index:
                         raise wrong(f"{role.__name__}.{name} takes, reads or sends "
                                     f"{kind.__name__}, which is not in the model's `messages`")
-                inputs = (len(handler.takes._fields) if handler.takes
-                          else handler.values if handler.choose is not None else 0)
+                inputs = handler.message_fields + (
+                    handler.values if handler.choose is not None else 0)
+                if handler.choose is not None:
+                    self._check_choice(wrong, role, name, handler)
                 budget = handler.restart or handler.crash
                 if budget is not None and not isinstance(getattr(self, budget, None), int):
                     raise wrong(f"{role.__name__}.{name} takes its steps within the budget "
@@ -1034,31 +1103,100 @@ class ActorModel(Model):
                 if fields is None or len(fields) != 1 + inputs:
                     raise wrong(f"the action {handler.action.__name__} of {role.__name__}."
                                 f"{name} must be a named tuple of {1 + inputs} fields: the "
-                                "node, then " + ("the message's fields" if handler.takes
-                                                 else "the choice" if inputs else "nothing"))
+                                "node, then " + (
+                                    "the message's fields, then the choice"
+                                    if handler.takes and handler.choose is not None
+                                    else "the message's fields" if handler.takes
+                                    else "the choice" if inputs else "nothing"))
+                if handler.takes is not None and handler.choose is not None:
+                    self._check_parameters(wrong, role, name, handler)
+
+    def _check_choice(self, wrong: Callable, role: type[Node], name: str,
+                      handler: Handler) -> None:
+        """A handler's `choose`: a parameter or attribute of the model, an
+        int, or a function of the arguments it is given."""
+        where, choose = f"{role.__name__}.{name}", handler.choose
+        of = "(node, record) or (node, record, message)" if handler.takes else "(node, record)"
+        if isinstance(choose, str):
+            if not hasattr(self, choose):
+                raise wrong(f"{where} chooses from {choose!r}, which is neither a parameter "
+                            f"nor an attribute of the model; fix the name, or set "
+                            f"self.{choose} in setup()")
+        elif callable(choose):
+            if handler.choose_arity is None:
+                raise wrong(f"{where} chooses with a function that does not take {of}; "
+                            f"give choose= a function of {of}")
+        elif not isinstance(choose, int) or isinstance(choose, bool):
+            raise wrong(f"{where} chooses from {shortened(choose)}; give choose= a "
+                        f"parameter's name, an int or a function of {of}")
+
+    def _check_parameters(self, wrong: Callable, role: type[Node], name: str,
+                          handler: Handler) -> None:
+        """A message handler that chooses takes the record, the message and
+        each value of the choice, in that order."""
+        try:
+            parameters = list(inspect.signature(getattr(role, name)).parameters.values())[1:]
+        except (TypeError, ValueError):
+            return
+        if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+            return
+        keywords = set(handler.reads_globals) | {"now"}
+        positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY,
+                                                          p.POSITIONAL_OR_KEYWORD)
+                      and p.name not in keywords]
+        given = (role.state is not None) + 1 + handler.values
+        required = sum(p.default is p.empty for p in positional)
+        if required <= given <= len(positional):
+            return
+        chosen = list(handler.action._fields[1 + handler.message_fields:])
+        wanted = ["s"] * (role.state is not None) + ["m"] + chosen
+        raise wrong(f"{role.__name__}.{name} takes {len(positional)} arguments, but is given "
+                    f"{given}: " + ("the record, " if role.state is not None else "")
+                    + f"the message and the choice's {handler.values} "
+                    + ("value" if handler.values == 1 else "values")
+                    + f"; define it as def {name}(self, {', '.join(wanted)})")
 
     @staticmethod
     def _spread(choice: Any, handler: Handler, name: str, node: Node) -> tuple:
-        """A choice of several values, one per field of the action after the node's."""
+        """A choice of several values, one per field of the action after the
+        node's (and the message's)."""
         if not isinstance(choice, tuple) or len(choice) != handler.values:
+            after = "the message's fields" if handler.takes is not None else "the node"
             raise ModelDefinitionError(
                 f"{type(node).__name__}.{name} chose {choice!r}, but its action "
-                f"{handler.action.__name__} takes {handler.values} values after the node "
-                f"({', '.join(handler.action._fields[1:])}); give each choice as a tuple "
-                "of as many")
+                f"{handler.action.__name__} takes {handler.values} values after {after} "
+                f"({', '.join(handler.action._fields[1 + handler.message_fields:])}); give "
+                "each choice as a tuple of as many")
         return choice
 
     def set_size(self, name: str) -> int:
         """How many elements the set `name` has: the parameter of that name."""
         return getattr(self, name)
 
-    def _choices(self, choose: str | Callable | None, node: Node, record: Any) -> Iterable[Any]:
+    def _choices(self, handler: Handler, node: Node, record: Any,
+                 message: Any = None) -> Iterable[Any]:
+        """The choices of `handler` (its `choose`) for `node` with `record`
+        (and, for a message handler whose function takes it, `message`)."""
+        choose = handler.choose
         if choose is None:
             return (None,)
         if callable(choose):
+            if handler.choose_arity == 3:
+                return choose(node, record, message)
             return choose(node, record)
-        choices = getattr(self, choose)
+        choices = choose if isinstance(choose, int) else getattr(self, choose)
         return range(choices) if isinstance(choices, int) else choices
+
+    def _each_choice(self, handler: Handler, name: str, node: Node, record: Any,
+                     message: Any = None) -> Iterable[tuple]:
+        """Each choice as the values given to the handler after its record
+        (and message): () without a choice, (v,) for one value, the tuple
+        of several."""
+        if handler.choose is None:
+            return ((),)
+        one = handler.values == 1
+        return [(choice,) if one else self._spread(choice, handler, name, node)
+                for choice in self._choices(handler, node, record, message)]
 
     def _run(self, key: tuple) -> tuple | None:
         """Run handler `name` of `node` on `record` and `inputs` (and the
@@ -1549,8 +1687,10 @@ class ActorModel(Model):
         record = state[slot] if slot is not None else None
         events: list = []
         if handler.takes is not None:
-            message = action[0] if handler.whole else handler.takes(*action[1:])
-            inputs: tuple = (message,)
+            n = 1 + handler.message_fields  # the message's fields, then any choice
+            message = action[0] if handler.whole else handler.takes(*action[1:n])
+            inputs: tuple = (message,) + (tuple(action[n:]) if handler.choose is not None
+                                          else ())
             events.append(Received(self._sender(message), node.name, label(message)))
         else:
             network, read = self.network, []

@@ -101,11 +101,10 @@ def check_handler(model: Any, wrong: Wrong, role: type, name: str, handler: Any)
         parameters = list(inspect.signature(getattr(role, name)).parameters.values())[1:]
     except (TypeError, ValueError):
         return
-    # after the positional ones: the record, the message or the choice's
+    # after the positional ones: the record, the message, the choice's
     # values and the messages read
-    parameters = parameters[(role.state is not None) + (
-        1 if handler.takes is not None else
-        (handler.values if handler.choose is not None else 0) + len(handler.reads)):]
+    parameters = parameters[(role.state is not None) + (handler.takes is not None) + (
+        handler.values if handler.choose is not None else 0) + len(handler.reads):]
     if any(p.kind is p.VAR_KEYWORD for p in parameters):
         named = None
     else:

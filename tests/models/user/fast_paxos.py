@@ -61,16 +61,26 @@ of the acceptor in this ballot" (an acceptor that voted in f has maxBallot
 >= f, so maxBallot <= f leaves it at f with its last vote in f, and
 maxValue = v makes a second vote the first), shown by the
 ``vote_twice_guard_dropped`` mutant, which reaches exactly the states of
-the spec.
+the spec. The model reads that guard off the acceptor's own record,
+maxVBallot = f: each of its P2b messages is a vote that sets maxBallot and
+maxVBallot to its ballot, which never decreases, so under maxBallot <= f
+the two agree in every reachable state (of the mutants too), and
+FastPropose reads no message but the P2a it receives.
 
 Ballots are ``0..ballots-1`` (the cfg's Ballots), the odd ones fast (the
 cfg's FastBallots = {1, 3} of 0..4). Replicas and values are
 interchangeable (the cfg's PaxosSymmetry): the renaming is derived from the
 fields typed `Replica` and `Value`.
 
-Where the model's steps differ in name only: FastPropose names the ballot
-of the "any" message it answers and the value proposed (the spec's ``\\E m,
-v``), ClassicAccepted the message it accepts; FastDecide and ClassicDecide
+FastPropose is a handler of P2a messages that also chooses the value,
+``@on(P2a, FastPropose, choose="values")``, the spec's ``\\E m \\in
+p2aMessages, v \\in Values``: run once per message and value, remembered
+per (acceptor's record, message, value). Its action holds the acceptor, the
+message's fields and the value, and prints without the message's value
+(always any): ``FastPropose(a=r1, ballot=1, value=v1)``.
+
+Where the model's steps differ in name only: ClassicAccepted names the
+message it accepts; FastDecide and ClassicDecide
 name the ballot and the value decided (the spec's ``\\E b, q`` and the value
 of a message of M). Steps that change nothing (FastAny once its message is
 out, a decision taken again) are not generated; TLC generates them and
@@ -163,9 +173,15 @@ class FastAny(NamedTuple):
 
 
 class FastPropose(NamedTuple):
+    """The acceptor, the "any" message's fields, the value it votes for;
+    printed without the message's value, which is always any."""
+
     a: Replica
     ballot: int
+    offered: Value | None
     value: Value
+    text = staticmethod(lambda a, ballot, offered, value: f"a={a}, ballot={ballot}, "
+                                                          f"value={value}")
 
 
 class FastDecide(NamedTuple):
@@ -252,23 +268,23 @@ class ReplicaNode(Node):
     ids = Replica
     state = ReplicaState
 
-    @step(FastPropose, choose=lambda node, record: node.model.proposals, reads=(P2a, P2b),
-          sends=P2b)
-    def fast_propose(self, s, f, v, p2as, p2bs):
-        """FastPropose: a P2a "any" message of ballot f, f at least
-        maxBallot, the acceptor has voted for no value but v, and has sent
-        no P2b in ballot f; it votes v in f."""
-        if P2a(f, None) not in p2as or not s.max_ballot <= f:
+    @on(P2a, FastPropose, choose="values")
+    def fast_propose(self, s, m, v):
+        """FastPropose (\\E m \\in p2aMessages, v \\in Values): m is an "any"
+        message, its ballot at least maxBallot, the acceptor has voted for
+        no value but v, and has sent no P2b in m's ballot; it votes v there."""
+        if m.value is not None or not s.max_ballot <= m.ballot:
             return None
         if not (s.max_value is None or s.max_value == v):
             return None
-        if self.voted_in(f, p2bs):
+        if self.voted_in(s, m.ballot):
             return None
-        return self.vote(f, v)
+        return self.vote(m.ballot, v)
 
-    def voted_in(self, f, p2bs) -> bool:
-        """\\E n \\in p2bMessages : n.ballot = f /\\ n.acceptor = a"""
-        return any(n.ballot == f and n.acceptor == self.id for n in p2bs)
+    def voted_in(self, s, f) -> bool:
+        """\\E n \\in p2bMessages : n.ballot = f /\\ n.acceptor = a, read off
+        the acceptor's record: maxVBallot = f (see the module docstring)."""
+        return s.max_vballot == f
 
     def vote(self, b, v):
         """maxBallot, maxVBallot and maxValue set to b and v, and P2b(b, a, v) sent."""
@@ -352,9 +368,8 @@ class FastPaxos(ActorModel):
         self.fast_ballots = [b for b in ballots if b % 2 == 1]
         self.classic_ballots = [b for b in ballots if b % 2 == 0]
         values = range(self.values)
-        # the steps' choices: \E b, v (and FastPropose's \E m, v)
-        self.proposals = [(f, v) for f in self.fast_ballots for v in values]
-        self.fast_decisions = self.proposals
+        # the steps' choices: \E b, v (FastPropose's \E m, v is a message and a value)
+        self.fast_decisions = [(f, v) for f in self.fast_ballots for v in values]
         self.classic_choices = [(b, v) for b in self.classic_ballots for v in values]
         self.classic_decisions = self.classic_choices
 
@@ -485,10 +500,10 @@ class CoordinatorFreeOnATie(CoordinatorNode):
                                        "maxValue[a] = v: an acceptor proposes another value "
                                        "in a later fast round; breaks PaxosConsistency")
 class ReplicaChangingItsValue(ReplicaNode):
-    def fast_propose(self, s, f, v, p2as, p2bs):
-        if P2a(f, None) not in p2as or not s.max_ballot <= f or self.voted_in(f, p2bs):
+    def fast_propose(self, s, m, v):
+        if m.value is not None or not s.max_ballot <= m.ballot or self.voted_in(s, m.ballot):
             return None
-        return self.vote(f, v)  # the bug: no check of maxValue[a]
+        return self.vote(m.ballot, v)  # the bug: no check of maxValue[a]
 
 
 @FastPaxos.mutant("vote_twice_guard_dropped", "FastPropose without its check that the "
@@ -496,7 +511,7 @@ class ReplicaChangingItsValue(ReplicaNode):
                                               "nothing, the maxValue check already forbids a "
                                               "second, different vote")
 class ReplicaWithoutTheRoundCheck(ReplicaNode):
-    def voted_in(self, f, p2bs):
+    def voted_in(self, s, f):
         return False  # the guard dropped: no \A n \in p2bMessages : ...
 
 
@@ -505,10 +520,10 @@ class ReplicaWithoutTheRoundCheck(ReplicaNode):
                                        "assumption 3): it votes twice in a fast round, for "
                                        "two values; breaks PaxosConsistency")
 class ReplicaForgettingItsVotes(ReplicaNode):
-    def fast_propose(self, s, f, v, p2as, p2bs):
-        if P2a(f, None) not in p2as or not s.max_ballot <= f:
+    def fast_propose(self, s, m, v):
+        if m.value is not None or not s.max_ballot <= m.ballot:
             return None
-        return self.vote(f, v)  # the bug: neither maxValue nor its P2b in f checked
+        return self.vote(m.ballot, v)  # the bug: neither maxValue nor its P2b in f checked
 
 
 @FastPaxos.mutant("accepts_any", "ClassicAccepted takes a fast round's P2a 'any' for a "
