@@ -120,6 +120,8 @@ def test_one_restart_has_tlc_s_counts():
 @pytest.mark.parametrize("bound, properties, distinct, depth, symmetry", [
     # TLC 2.15: distinct states (orbits with symmetry) and its depth
     ((2, 2, 2, 0), CFG_INVARIANTS, 8_076, 34, False),
+    ((2, 1, 3, 0), CFG_INVARIANTS, 37_706, 37, False),
+    ((2, 1, 3, 0), CFG_INVARIANTS, 18_855, 37, True),
     ((3, 1, 1, 0), CFG_INVARIANTS, 10_468, 30, False),
     ((3, 1, 1, 0), CFG_INVARIANTS, 1_759, 30, True),
     ((3, 2, 1, 0), CFG_INVARIANTS, 220_780, 43, False),
