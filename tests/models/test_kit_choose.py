@@ -114,17 +114,45 @@ class TradingOnAPlainBag(TradingOnABag):
     network = Bag()
 
 
+class Ledger(NamedTuple):
+    offers: int = 0
+
+
+class LedgerNode(ServerNode):
+    @on(Ask, Answer, choose="values", reads_globals="offers", writes_globals="offers")
+    def answer(self, s, m, v, offers):
+        """As ServerNode's, within a bound on the offers of all servers together."""
+        if offers >= self.model.max_offers:
+            return None
+        outcome = super().answer(s, m, v)
+        return outcome and outcome + ({"offers": offers + 1},)
+
+
+class TradingWithALedger(Trading):
+    name = "trading-with-a-ledger"
+    params = Trading.params + (Param("max_offers", 2, "offers in all"),)
+    roles = (LedgerNode,)
+    globals = Ledger
+
+
 class Plain(Model):
-    """(records as (asked, offered, held, trades), messages as tuples)."""
+    """(records as (asked, offered, held, trades), messages as tuples, the
+    offers made): without a bound on the offers (max_offers None), their
+    count is the sum of the offered sets and adds no state."""
 
     name = "plain-trading"
-    params = Trading.params
+    params = TradingWithALedger.params
 
     def initial_states(self):
-        return [(((False, frozenset(), None, 0),) * self.servers, frozenset())]
+        return [(((False, frozenset(), None, 0),) * self.servers, frozenset(), 0)]
 
     def successors(self, state):
-        records, msgs = state
+        records, msgs, offers = state
+        for action, (records, msgs) in self._steps(records, msgs, offers):
+            yield action, (records, msgs, offers + (action[0] == "answer"))
+
+    def _steps(self, records, msgs, offers):
+        bounded = self.max_offers is not None
 
         def at(i, record):
             return records[:i] + (record,) + records[i + 1:]
@@ -135,7 +163,7 @@ class Plain(Model):
                     yield ("ask", i, j), (at(i, (True, offered, held, trades)),
                                           msgs | {("ask", i, j)})
             for m in sorted(msgs):
-                if m[0] == "ask" and m[2] == i:
+                if m[0] == "ask" and m[2] == i and not (bounded and offers >= self.max_offers):
                     for v in range(self.values):
                         if v not in offered:
                             yield ("answer", i, m, v), (
@@ -149,9 +177,20 @@ class Plain(Model):
 
 @pytest.mark.parametrize("servers, values, states, depth", [(2, 2, 169, 8), (3, 2, 7_900, 12)])
 def test_a_handler_that_chooses_gives_the_plain_model_s_states(servers, values, states, depth):
-    found = [check(model(servers=servers, values=values), CheckConfig(deadlock=False))
-             for model in (Trading, Plain)]
+    found = [check(Trading(servers=servers, values=values), CheckConfig(deadlock=False)),
+             check(Plain(servers=servers, values=values, max_offers=None),
+                   CheckConfig(deadlock=False))]
     assert [(r.stats.distinct_states, r.stats.depth) for r in found] == [(states, depth)] * 2
+
+
+def test_a_handler_that_chooses_reads_and_writes_globals():
+    # Answer reads the offers made and writes one more: its result is
+    # remembered on (record, message, choice, offers)
+    found = [check(model(servers=3, values=2, max_offers=2), CheckConfig(deadlock=False))
+             for model in (TradingWithALedger, Plain)]
+    assert [(r.stats.distinct_states, r.stats.depth) for r in found] == [(1_755, 7)] * 2
+    assert orbit_counts_agree(lambda: TradingWithALedger(servers=3, values=2, max_offers=1),
+                              [("servers", "values")]) == (351, 34)
 
 
 def test_symmetry_renames_the_message_and_the_choice():
