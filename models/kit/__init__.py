@@ -35,10 +35,11 @@ kit, next to Lamport's Paxos.tla and Ongaro's raft.tla, and
 tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
 
 Deliberately missing yet: duplication on FIFO links, partitions on FIFO
-links and message sets; globals read by a timer, a crash or restart
-handler, a step's ``choose=`` function or the handlers of a bag delivering
-message by message (``per_message``), and written by a node without a
-record (these two refused, each in one line naming the handler).
+links and message sets; messages read (``reads=``) by a message handler
+(FastPropose reads its own votes off its record); globals read by a timer,
+a crash or restart handler, a ``choose=`` function or the handlers of a bag
+delivering message by message (``per_message``), and written by a node
+without a record (these two refused, each in one line naming the handler).
 """
 
 from models.kit.actors import (ActorModel, Down, Node, of_messages, on, on_crash, on_restart,

@@ -22,8 +22,9 @@ record that would only send again what was sent (Paxos.tla's Phase1a(b)
 once ``1a(b)`` is out); it changes nothing else.
 
 A handler of a node with a record (``state = AcceptorState``) takes that
-record (and the message, or the choice and the messages it reads) and
-returns ``(new_record, messages_sent)``, or None when it is not enabled. A
+record (and the message and its choice, if any, or a step's choice and the
+messages it reads) and returns ``(new_record, messages_sent)``, or None
+when it is not enabled. A
 stateless node (``state = None``, such as Paxos.tla's ballot leaders) takes
 no record and returns the messages sent, or None. ``self.id`` is the node's
 number, ``self.model`` the model (its parameters and constants). A handler
