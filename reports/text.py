@@ -76,7 +76,8 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     A list field is compared position by position (per-node rows such as
     ``max_bal[1]: -1 → 0``) or as a collection (``msgs: + 2a(bal=0, val=0)``),
     whichever takes fewer lines (on a tie, a list of strings is taken for a
-    set or bag of messages); a list whose length changed is a collection."""
+    set or bag of messages); a list whose length changed is a collection. A
+    mapping is compared key by key."""
     found: list[Change] = []
     for name in list(after) + [n for n in before if n not in after]:
         old, new = before.get(name), after.get(name)
@@ -95,8 +96,24 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
                     found += by_position
                     continue
             found += as_collection
+        elif isinstance(old, dict) and isinstance(new, dict):
+            found += _mapping_changes(name, old, new)
         else:
             found.append(Change(name, text(old), text(new)))
+    return found
+
+
+def _mapping_changes(name: str, old: dict, new: dict) -> list[Change]:
+    """A mapping compared key by key (``msgs[m1]: 1 → 0``, ``msgs: + m2: 1``),
+    where printing it whole before and after would bury what changed."""
+    found = []
+    for key in list(new) + [k for k in old if k not in new]:
+        if key not in old:
+            found.append(Change(name, None, f"{key}: {text(new[key])}"))
+        elif key not in new:
+            found.append(Change(name, f"{key}: {text(old[key])}", None))
+        elif old[key] != new[key]:
+            found.append(Change(f"{name}[{key}]", text(old[key]), text(new[key])))
     return found
 
 

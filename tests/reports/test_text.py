@@ -96,3 +96,10 @@ def test_a_set_prints_in_braces_and_its_pairs_in_parentheses():
     assert [str(change) for change in changes(before, after)] == [
         "votes[0]: {} → {(1, 0)}", "voted: + (0, 1)", "voted: + (1, 0)"]
     assert json.dumps(after) == '{"votes": [[[1, 0]], [[2, 1]]], "voted": [[0, 1], [1, 0]]}'
+
+
+def test_a_mapping_is_compared_key_by_key():
+    before = {"msgs": {"m1": 1, "m2": 2}, "term": 1}
+    after = {"msgs": {"m1": 0, "m3": 1}, "term": 1}
+    assert [str(change) for change in changes(before, after)] == [
+        "msgs[m1]: 1 → 0", "msgs: + m3: 1", "msgs: - m2: 2"]
