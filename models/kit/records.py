@@ -66,6 +66,7 @@ import typing
 from functools import lru_cache
 from typing import Any, Callable, Mapping, Union
 
+from checker.model import SetView
 from checker.symmetry import order_key
 
 Images = Mapping[str, tuple[int, ...]]  # symmetric set name -> new name of each element
@@ -371,8 +372,8 @@ def _shower(annotation: Any) -> Show | None:
         named = _shower(args[0]) if args else None
         if named is None:
             return None
-        if origin is frozenset:
-            return lambda value: [named(item) for item in sorted(value)]
+        if origin is frozenset:  # a set, as reports print sets
+            return lambda value: SetView(named(item) for item in sorted(value))
         return lambda value: [named(item) for item in value]
     return None
 
