@@ -35,7 +35,8 @@ kit, next to Lamport's Paxos.tla and Ongaro's raft.tla, and
 tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
 
 Deliberately missing yet: duplication on FIFO links, partitions on FIFO
-links and message sets; messages read (``reads=``) by a message handler
+links and message sets; one queue per receiver shared by its senders
+(CockroachDB's RaftLeader.tla's ``network[to]``: its port is a plain model); messages read (``reads=``) by a message handler
 (FastPropose reads its own votes off its record); globals read by a timer,
 a crash or restart handler, a ``choose=`` function or the handlers of a bag
 delivering message by message (``per_message``), and written by a node
