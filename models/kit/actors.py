@@ -851,7 +851,8 @@ class ActorModel(Model):
     @classmethod
     def mutant(cls, name: str, description: str) -> Callable[[type], type]:
         """Declare the decorated class as mutant `name`: a subclass of one
-        of the model's node classes (replacing it) or of the model."""
+        of the model's node classes (replacing it) or of the model (which
+        `Model.__new__` builds for ``mutant=name``, as for plain models)."""
         def declare(variant: type) -> type:
             if issubclass(variant, cls):
                 variant.mutants, variant._mutant_classes = cls.mutants, cls._mutant_classes
@@ -863,12 +864,6 @@ class ActorModel(Model):
             cls._mutant_classes[name] = variant
             return variant
         return declare
-
-    def __new__(cls, *args: Any, mutant: str | None = None, **kwargs: Any) -> "ActorModel":
-        variant = cls._mutant_classes.get(mutant) if mutant is not None else None
-        if isinstance(variant, type) and issubclass(variant, cls):
-            cls = variant  # a mutant of the model itself
-        return super().__new__(cls)
 
     def __init__(self, network_choice: Mapping[str, Any] | None = None,
                  partition_choice: Mapping[str, Any] | None = None, **kwargs: Any):
