@@ -46,7 +46,7 @@ def test_reachable_states_are_raft_tla_s(bounds, states, depth):
 
 
 @pytest.mark.parametrize("mutant, states", [
-    ("no_log_check", 19875), ("commit_previous_term", 18677),
+    pytest.param("no_log_check", 19875, marks=pytest.mark.slow), ("commit_previous_term", 18677),
     pytest.param("vote_twice", 26985, marks=pytest.mark.slow),
     pytest.param("forget_vote_on_restart", 22704, marks=pytest.mark.slow),
     pytest.param("no_step_down", 21380, marks=pytest.mark.slow)])
