@@ -292,6 +292,8 @@ def test_a_shorter_ttl_fails_over_sooner_but_loses_a_healthy_leader():
         "1: Win(c=0, epoch=1, token=1, to=0)", "1: Heartbeat(c=0)", "2: LeaseRunsOut(c=0)"]
 
 
+# its spec file's run (tests/test_specs.py) pins the verdict and length by default
+@pytest.mark.slow
 def test_a_store_silent_on_expiry_leaves_the_watcher_waiting_past_the_bound():
     model, found = violation("lease-mutant-expiry-tells-no-watcher")
     assert found.property.name == "bounded_failover"
