@@ -8,13 +8,15 @@
   renamed as its nodes are); records print by field
   name from these declarations (`records.show`), never by a hand-written
   ``__str__``.
-- `actors`: `Node` and its handlers (`on`, `step`, `on_crash`, `on_restart`),
-  a step or a message handler choosing (``choose=``: TLA+'s ``\\E v \\in S``,
-  ``@on(P2a, FastPropose, choose="values")`` for ``\\E m \\in msgs, v \\in
-  Values``, the handler run once per message and choice);
-  `ActorModel`, the `checker.Model` built from them, with mutants as overrides;
-  `of_messages`, a property of the messages of one type, decided once per set;
-  globals (``ActorModel.globals``, one record of the variables of no node,
+- `handlers`: `Node` and its handlers (`on`, `step`, `on_crash`,
+  `on_restart`), a step or a message handler choosing (``choose=``: TLA+'s
+  ``\\E v \\in S``, ``@on(P2a, FastPropose, choose="values")`` for ``\\E m
+  \\in msgs, v \\in Values``, the handler run once per message and choice);
+  `of_messages`, a property of the messages of one type, decided once per set.
+- `model`: `ActorModel`, the `checker.Model` built from them, with mutants
+  as overrides (its parts: `definition`, the checks of a model's
+  declarations; `plans`, its groups' memoized plans; `crashes`;
+  `printing`); globals (``ActorModel.globals``, one record of the variables of no node,
   and `derived` functions of it), which a handler reads and writes as it
   declares (``reads_globals=``, ``writes_globals=``), its result
   remembered on the values it reads: a guard over the whole state, as
@@ -43,9 +45,9 @@ delivering message by message (``per_message``), and written by a node
 without a record (these two refused, each in one line naming the handler).
 """
 
-from models.kit.actors import (ActorModel, Down, Node, of_messages, on, on_crash, on_restart,
-                               step)
 from models.kit.globals import derived
+from models.kit.handlers import Down, Node, of_messages, on, on_crash, on_restart, step
+from models.kit.model import ActorModel
 from models.kit.network import Bag, Drop, Duplicate, Fifo, Heal, MessageSet, Partition, Split
 from models.kit.records import Id, Value, ids, indexed_by, values
 

@@ -56,10 +56,13 @@ same counterexample at two tick sizes, and that difference).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, NamedTuple, Optional
 
 from checker.symmetry import order_key
-from models.kit.network import Drop, Network, delivered
+from models.kit.handlers import Handler, Node
+from models.kit.network import Drop, Network, delivered, receiver
+from models.kit.records import end_field, id_type
 
 
 class ClockValue(NamedTuple):
@@ -75,8 +78,6 @@ def on_timer(action: type, deadline: str) -> Callable:
     """Mark the handler of the timer whose deadline is the record's field
     `deadline`: it runs when the node's clock reads at least that (the
     action is `action` of the node alone)."""
-    from models.kit.actors import Handler
-
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, timer=deadline)
         return function
@@ -255,3 +256,60 @@ class Delayed(Network):
         shown = sorted(f"{m!r} (due in {left})" for component in value[:-1]
                        for m, left in component)
         return {"network": shown, **({"drops_left": value[-1]} if self.drop_param else {})}
+
+
+# -- a model's side of time ------------------------------------------------------------
+
+
+class Timed:
+    """`ActorModel`'s side of time: the declared clock bound, each node's
+    reading, and the clock's steps from a state."""
+
+    def _bind_clock(self) -> None:
+        """Bind the declared clock; note each record's timer fields, for
+        the urgency of timers."""
+        if type(self).clock is None:
+            self.clock = None
+            return
+        declared = type(self).clock
+        clocked = [r for r, role in enumerate(self._roles) if role.ids is declared.nodes]
+        self.clock = declared.bind(self, sum(len(self._nodes[r]) for r in clocked))
+        self._clocked_role = clocked[0] if clocked else None
+        self._timers = [(position, self._nodes[r][i], tuple(
+            h.timer for h in self._roles[r].handlers().values() if h.timer))
+            for (r, i), position in self._slot.items()]
+
+    def _reading(self, clock: Any, node: Node) -> int | None | bool:
+        """`node`'s clock reading in clock value `clock` (None: no clock;
+        False: paused)."""
+        if clock is None:
+            return None
+        clocked = type(node).ids is self.clock.nodes
+        reading = self.clock.reading(clock, node.id if clocked else None)
+        return False if reading is None else reading
+
+    def _clock_steps(self, state: tuple) -> list[tuple[Any, tuple]]:
+        """The clock's steps from `state`: a tick only when no running node
+        has a timer due and no message is due (its receiver running)."""
+        clock, net = state[-2], state[-1]
+        due = any(
+            deadline is not None and reading is not False and reading >= deadline
+            for position, node, fields in self._timers if fields
+            for reading in (self._reading(clock, node),)
+            for deadline in (getattr(state[position], field) for field in fields))
+        later = None
+        if not due:
+            tick = getattr(self.network, "tick", None)  # an undelayed network just waits
+            later = net if tick is None else tick(net, partial(self._waits, clock))
+        steps = []
+        for action, new_clock in self.clock.steps(clock, later is not None):
+            new_net = later if isinstance(action, self.clock.Tick) else net
+            steps.append((action, state[:-2] + (new_clock, new_net)))
+        return steps
+
+    def _waits(self, clock: Any, message: Any) -> bool:
+        """Whether `message` may wait past its deadline: its receiver is paused."""
+        dst = receiver(message)
+        field = end_field(type(message), "dst")
+        return (dst is not None and id_type(type(message), field) is self.clock.nodes
+                and clock.paused[dst] > 0)

@@ -3,7 +3,7 @@
 TLA+ specs are full of variables that belong to no node: a client's
 ``observed`` events and ``pending`` commands (MultiPaxos.tla), a history, a
 counter, a coordinator's token. A kit model holds them as one record
-(``globals = Client`` on the `models.kit.actors.ActorModel`), in the state
+(``globals = Client`` on the `models.kit.model.ActorModel`), in the state
 just after the nodes' records, and a method marked `derived` is a function
 of that record (``terminated``) read by name as if a field.
 

@@ -259,8 +259,8 @@ class Network:
         return tuple(planned)
 
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
-        """Append to `out` the steps of `plan` (see `_Group._plan`) from
-        `state`, leaving out those that change nothing."""
+        """Append to `out` the steps of `plan` (see `models.kit.plans.Group`)
+        from `state`, leaving out those that change nothing."""
         net = state[-1]
         for action, slot, new_record, changed, received, sends in plan:
             new_net = self.apply(net, received, sends)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from checker import Param, ParamError
 from models import register
 from models.kit import ActorModel, Bag, Node, on, step
-from models.kit.actors import Stay
+from models.kit.handlers import Stay
 from models.kit.memo import Memo
 from models.kit.network import Heal
 from models.quorum import (QUORUM_SCHEMA, interchangeable_groups, quorum_system,

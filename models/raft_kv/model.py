@@ -19,7 +19,7 @@ from checker.history import KeyValue, Respond, linearizable
 from checker.model import Note, Received, Sent
 from models import register
 from models.kit import ActorModel, Bag, Heal, Node, Split, on, step
-from models.kit.actors import Stay
+from models.kit.handlers import Stay
 from models.kit.memo import Memo
 from models.kit.records import label
 from models.quorum import quorum_system

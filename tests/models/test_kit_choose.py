@@ -102,7 +102,7 @@ class Trading(ActorModel):
 
 
 class TradingOnABag(Trading):
-    """The same on a bag delivering message by message (`_Deliveries`), and
+    """The same on a bag delivering message by message (`models.kit.plans.Deliveries`), and
     on a plain bag: a received message leaves it."""
 
     name = "trading-on-a-bag"
@@ -238,7 +238,7 @@ def test_a_handler_runs_once_per_record_message_and_choice():
 
 
 def test_a_bag_delivering_message_by_message_chooses_as_a_plain_bag():
-    # the two paths of a message handler, `_Deliveries` and `_Group`
+    # the two paths of a message handler, `Deliveries` and `Group` (models.kit.plans)
     found = [check(model(servers=3, values=2), CheckConfig(deadlock=False))
              for model in (TradingOnABag, TradingOnAPlainBag)]
     assert [(r.stats.distinct_states, r.stats.depth) for r in found] == [(2_549, 9)] * 2

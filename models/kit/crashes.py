@@ -1,0 +1,60 @@
+"""Crashes and restarts: the steps of a model's `on_crash` and
+`on_restart` handlers, each within its budget (see `models.kit.handlers`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.kit.handlers import Down, Node
+from models.kit.memo import Memo
+
+
+class Crashes:
+    """`ActorModel`'s crashes and restarts: the budgets left are a part of
+    the global state, just before the clock (if any) and the network."""
+
+    def _setup_restarts(self, slots: list[tuple[int, int]]) -> None:
+        """The crash and restart handlers, node by node: (slot, node, handler
+        name, index of its budget in the budgets part, the step's action, what
+        it does: "crash", "restart" (of a down node) or "crash-restart" (in
+        one step)); the budgets, by parameter."""
+        self._budget_names: list[str] = []
+        self._restartable: list[tuple[int, Node, str, int, Any, str]] = []
+        for r, nodes in enumerate(self._nodes):
+            handlers = self._roles[r].handlers()
+            crashes = any(h.crash for h in handlers.values())
+            for name, handler in handlers.items():
+                budget_name = handler.restart or handler.crash
+                if budget_name is None:
+                    continue
+                if budget_name not in self._budget_names:
+                    self._budget_names.append(budget_name)
+                budget = self._budget_names.index(budget_name)
+                kind = ("crash" if handler.crash else "restart" if crashes
+                        else "crash-restart")
+                self._restartable += [(self._slot[r, node.id], node, name, budget,
+                                       self._intern(handler.action(node.id)), kind)
+                                      for node in nodes]
+        self._restarted = Memo(self._restart_record)
+        # the budgets left sit just before the clock (if any) and the network
+        self._budgets_at = -3 if type(self).clock is not None else -2
+
+    def _restart_record(self, key: tuple) -> Any:
+        node, name, kind, record = key
+        if kind == "crash":
+            return self._intern(Down(getattr(node, name)(record)))
+        return self._intern(getattr(node, name)(record.kept if kind == "restart" else record))
+
+    def _restarts(self, state: tuple, steps: list) -> None:
+        """Append each node's crash or restart within a budget left: a crash
+        of a node up, a restart of a node down (or, without a crash handler,
+        both in one step)."""
+        at = len(state) + self._budgets_at
+        left = state[at]
+        for slot, node, name, budget, action, kind in self._restartable:
+            record = state[slot]
+            if left[budget] and (type(record) is Down) == (kind == "restart"):
+                spent = left[:budget] + (left[budget] - 1,) + left[budget + 1:]
+                record = self._restarted[node, name, kind, record]
+                steps.append((action, state[:slot] + (record,) + state[slot + 1:at]
+                              + (spent,) + state[at + 1:]))

@@ -1,0 +1,240 @@
+"""The checks of a model's definition, and a spec's choices of its network
+and partition.
+
+A mistake in the declarations (a handler taking or sending a type the
+model does not list, an action of the wrong fields, a choice that is no
+parameter) is a `ModelDefinitionError` that names the handler and the fix;
+a wrong entry of a spec's ``network:`` or ``partition:``, a `ParamError`
+naming the entry.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable, Mapping
+
+from checker.errors import ModelDefinitionError, ParamError, shortened
+from models.kit.globals import check_handler, check_record
+from models.kit.handlers import Handler, Node
+from models.kit.network import Heal, Network, Partition, Split, chosen
+from models.kit.records import Id, end_field
+
+
+def _between(a: tuple[str, int], b: tuple[str, int]) -> str:
+    """"no message goes between clients and servers", for a link's error."""
+    if a[0] == b[0]:
+        return f"no message goes between two of the {a[0]}"
+    return f"no message goes between {a[0]} and {b[0]}"
+
+
+
+class Definition:
+    """`ActorModel`'s checks of its declarations, and its reading of a
+    spec's network and partition."""
+
+    def partition_from(self, given: Mapping[str, Any]) -> Partition:
+        """A spec's ``partition:``: ``groups`` (each node of a group cut off
+        from those of the others) or ``links`` (pairs of nodes), by the names
+        reports print (``s1``; a member of a set that a node runs by its own,
+        as raft-kv's client ``c1``: `Node.runs`); ``from_start`` (default
+        true): down in the initial state; ``splits`` (default 0): how many
+        times it may go down again after healing; ``heals`` (default true):
+        false for links that, once down, stay down. `ParamError` names a wrong
+        entry: an unknown node, a node twice, a link between nodes that
+        exchange no messages, groups between which no message goes."""
+        names = self.partition_ends()
+        talking = self._talking_sets()
+
+        def node(name: Any, field: str) -> tuple[str, int]:
+            if name not in names:
+                raise ParamError(field, f"no node {name!r}; the nodes are "
+                                        f"{', '.join(names)}")
+            return names[name]
+
+        def carries(link: frozenset) -> bool:
+            return frozenset(set_name for set_name, _ in link) in talking
+
+        if ("groups" in given) == ("links" in given):
+            raise ParamError("partition", "give groups: (nodes cut off from one another's) "
+                                          "or links: (pairs of nodes), one of the two")
+        from_start, splits = given.get("from_start", True), given.get("splits", 0)
+        heals = given.get("heals", True)
+        if "links" in given:
+            links = []
+            for k, pair in enumerate(given["links"]):
+                ends = [node(name, f"partition.links[{k}][{e}]") for e, name in enumerate(pair)]
+                links.append(frozenset(ends))
+                if len(links[-1]) != 2:
+                    raise ParamError("partition.links", "a link joins two different nodes")
+                if not carries(links[-1]):
+                    raise ParamError(f"partition.links[{k}]", f"{pair[0]} and {pair[1]} "
+                                     f"exchange no messages ({_between(*ends)}); give a link "
+                                     "between nodes that message each other")
+            return Partition(frozenset(links), from_start, splits, heals)
+        groups, seen = [], set()
+        for k, group in enumerate(given["groups"]):
+            groups.append([node(name, f"partition.groups[{k}][{e}]")
+                           for e, name in enumerate(group)])
+            twice = seen & set(groups[-1])
+            if twice or len(set(groups[-1])) < len(groups[-1]):
+                raise ParamError(f"partition.groups[{k}]", "names a node that is in "
+                                 "another group or twice; give each node once")
+            seen |= set(groups[-1])
+        partition = Partition.between(groups, from_start, splits, heals)
+        if not any(map(carries, partition.links)):
+            raise ParamError("partition.groups", "no message goes between nodes of different "
+                             "groups, so the partition cuts nothing; put nodes that message "
+                             "each other in different groups")
+        return partition
+
+    def partition_ends(self) -> dict[str, tuple[str, int]]:
+        """What a partition may name, by name: each node as (its set's name,
+        its number), but a node that runs members of a set (`Node.runs`)
+        by its members, each as (that set's name, its number)."""
+        ends: dict[str, tuple[str, int]] = {}
+        for role, nodes in zip(self._roles, self._nodes):
+            for node in nodes:
+                if role.runs is None:
+                    ends[node.name] = (role.ids.set_name, node.id)
+                    continue
+                members = role.runs.set_name
+                ends.update((node.member_name(i), (members, i))
+                            for i in range(self.set_size(members)))
+        return ends
+
+    def _talking_sets(self) -> set[frozenset]:
+        """The pairs of sets (one set: within it) that some message type
+        goes between, by its sender's and receiver's fields."""
+        from models.kit.records import id_type
+
+        pairs = set()
+        for kind in self.messages:
+            fields = [end_field(kind, end) for end in ("src", "dst")]
+            if all(field in kind._fields for field in fields):
+                ends = [id_type(kind, field) for field in fields]
+                if None not in ends:
+                    pairs.add(frozenset(ids.set_name for ids in ends))
+        return pairs
+
+    def _declared_network(self) -> Network:
+        """The declared network, or the one the spec chose; the instance's
+        actions then list the chosen network's faults in place of the
+        declared one's."""
+        declared = type(self).network
+        choice = self._network_choice
+        if choice is None:
+            return declared
+        kind = choice.get("kind")
+        if kind not in self.network_choices:
+            raise ParamError("network.kind", (
+                f"{self.name} runs on its own network only; remove network:"
+                if not self.network_choices else
+                f"{self.name} runs on {' or '.join(self.network_choices)}, not {kind!r}"))
+        network = chosen(declared, kind, choice.get("drop", 0), choice.get("duplicate", 0))
+        faults = set(declared.fault_actions)
+        self.actions = tuple(kind for kind in self.actions if kind not in faults) + tuple(
+            network.fault_actions)
+        return network
+
+
+    def _take_partition(self, network: Network) -> None:
+        """The spec's partition, for a model that takes one on its bag; the
+        instance's actions gain the partition's steps."""
+        if not self.partitions or not getattr(network, "partition_param", None):
+            raise ParamError("partition", f"{self.name} takes no partition from a spec "
+                             "(its network is not a bag declared with one); remove partition:")
+        self.spec_partition = self.partition_from(self._partition_choice)
+        self.actions = tuple(kind for kind in self.actions
+                             if kind not in (Heal, Split)) + self.spec_partition.steps
+
+    def _check_definition(self) -> None:
+        """Mistakes in the declarations, each said with its fix."""
+        def wrong(what: str) -> ModelDefinitionError:
+            return ModelDefinitionError(f"model {self.name!r}: {what}")
+
+        check_record(self, wrong)
+        for role in self._roles:
+            ids = getattr(role, "ids", None)
+            if not (isinstance(ids, type) and issubclass(ids, Id)):
+                raise wrong(f"node class {role.__name__} has no id type; declare one, "
+                            f"as ids = models.kit.ids(\"servers\", \"s\")")
+            for name, handler in role.handlers().items():
+                check_handler(self, wrong, role, name, handler)
+                for kind in ((handler.takes,) if handler.takes else ()) + handler.reads \
+                        + handler.sends:
+                    if kind not in self._kind_index:
+                        raise wrong(f"{role.__name__}.{name} takes, reads or sends "
+                                    f"{kind.__name__}, which is not in the model's `messages`")
+                inputs = handler.message_fields + (
+                    handler.values if handler.choose is not None else 0)
+                if handler.choose is not None:
+                    self._check_choice(wrong, role, name, handler)
+                budget = handler.restart or handler.crash
+                if budget is not None and not isinstance(getattr(self, budget, None), int):
+                    raise wrong(f"{role.__name__}.{name} takes its steps within the budget "
+                                f"{budget!r}, which is not a parameter of the model; "
+                                f"add Param({budget!r}, ...) to its params")
+                if budget is not None:
+                    inputs = 0
+                if handler.crash is not None and not any(
+                        h.restart for h in role.handlers().values()):
+                    raise wrong(f"{role.__name__}.{name} crashes the node, which has no "
+                                "@on_restart handler to come back; add one")
+                fields = getattr(handler.action, "_fields", None)
+                if fields is not None and handler.whole:
+                    continue
+                if fields is None or len(fields) != 1 + inputs:
+                    raise wrong(f"the action {handler.action.__name__} of {role.__name__}."
+                                f"{name} must be a named tuple of {1 + inputs} fields: the "
+                                "node, then " + (
+                                    "the message's fields, then the choice"
+                                    if handler.takes and handler.choose is not None
+                                    else "the message's fields" if handler.takes
+                                    else "the choice" if inputs else "nothing"))
+                if handler.takes is not None and handler.choose is not None:
+                    self._check_parameters(wrong, role, name, handler)
+
+    def _check_choice(self, wrong: Callable, role: type[Node], name: str,
+                      handler: Handler) -> None:
+        """A handler's `choose`: a parameter or attribute of the model, an
+        int, or a function of the arguments it is given."""
+        where, choose = f"{role.__name__}.{name}", handler.choose
+        of = "(node, record) or (node, record, message)" if handler.takes else "(node, record)"
+        if isinstance(choose, str):
+            if not hasattr(self, choose):
+                raise wrong(f"{where} chooses from {choose!r}, which is neither a parameter "
+                            f"nor an attribute of the model; fix the name, or set "
+                            f"self.{choose} in setup()")
+        elif callable(choose):
+            if handler.choose_arity is None:
+                raise wrong(f"{where} chooses with a function that does not take {of}; "
+                            f"give choose= a function of {of}")
+        elif not isinstance(choose, int) or isinstance(choose, bool):
+            raise wrong(f"{where} chooses from {shortened(choose)}; give choose= a "
+                        f"parameter's name, an int or a function of {of}")
+
+    def _check_parameters(self, wrong: Callable, role: type[Node], name: str,
+                          handler: Handler) -> None:
+        """A message handler that chooses takes the record, the message and
+        each value of the choice, in that order."""
+        try:
+            parameters = list(inspect.signature(getattr(role, name)).parameters.values())[1:]
+        except (TypeError, ValueError):
+            return
+        if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+            return
+        keywords = set(handler.reads_globals) | {"now"}
+        positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY,
+                                                          p.POSITIONAL_OR_KEYWORD)
+                      and p.name not in keywords]
+        given = (role.state is not None) + 1 + handler.values
+        required = sum(p.default is p.empty for p in positional)
+        if required <= given <= len(positional):
+            return
+        chosen = list(handler.action._fields[1 + handler.message_fields:])
+        wanted = ["s"] * (role.state is not None) + ["m"] + chosen
+        raise wrong(f"{role.__name__}.{name} takes {len(positional)} arguments, but is given "
+                    f"{given}: " + ("the record, " if role.state is not None else "")
+                    + f"the message and the choice's {handler.values} "
+                    + ("value" if handler.values == 1 else "values")
+                    + f"; define it as def {name}(self, {', '.join(wanted)})")

@@ -1,0 +1,286 @@
+"""Nodes and their handlers: what the author of a protocol writes.
+
+A node's behaviour is a set of handlers, methods of a `Node` subclass
+marked with what they react to:
+
+- ``@on(Msg1a, Phase1b)``: receiving a message of a type;
+- ``@step(Phase2a, choose="values", reads=(Msg1b, Msg2a))``: an internal
+  step, once per choice (an element of ``range(model.values)``), reading
+  the sets of messages of the given types that are for this node (its
+  ``dst`` field names it) or for anyone (no ``dst``): on a `MessageSet`,
+  every such message sent so far, as a TLA+ action reads ``msgs``.
+
+A message handler may choose too, ``@on(P2a, FastPropose,
+choose="values")``: once per message and choice (TLA+'s ``\\E m \\in msgs,
+v \\in Values``), its action the node, the message's fields, then the
+choice; ``choose=`` a function may then take the message as well, ``(node,
+record, message)``.
+
+Either may declare ``sends=`` (the message types its steps send). On a
+message set that lets the kit drop, when it plans, a step of an unchanged
+record that would only send again what was sent (Paxos.tla's Phase1a(b)
+once ``1a(b)`` is out); it changes nothing else.
+
+A handler of a node with a record (``state = AcceptorState``) takes that
+record (and the message and its choice, if any, or a step's choice and the
+messages it reads) and returns ``(new_record, messages_sent)``, or None
+when it is not enabled. A
+stateless node (``state = None``, such as Paxos.tla's ballot leaders) takes
+no record and returns the messages sent, or None. ``self.id`` is the node's
+number, ``self.model`` the model (its parameters and constants). A handler
+reads nothing else, so its result is remembered (`models.kit.memo`) by
+(node, record, input): that is where the speed comes from.
+
+Each step is an action record built by the kit: ``Phase1b(a, *message)``
+for a message handler (the node, then the message's fields; it prints
+with the message's arrow, `models.kit.records.receipt`),
+``FastPropose(a, *message, v)`` for one that chooses (printed as any
+record), ``Phase2a(b, v)`` for a step with a choice, ``Phase1a(b)``
+without one.
+
+
+A property that reads only the messages of one type is marked
+``@of_messages(Msg2b)`` under its ``@invariant`` (or other) mark: it takes
+the set of those messages, and its verdict is remembered per set, as a
+handler's result is per input.
+
+Mutants are overrides: ``@Model.mutant("name", "what it breaks")`` on a
+subclass of a node class (it replaces that role's class) or of the model
+(it replaces the model: for deviations outside handlers, such as the
+quorum rule). Nothing in the normal path tests for a mutant.
+
+Crashes and restarts, each a handler of a node's record with a budget
+(the model's parameter it names bounds how many such steps a run may take,
+all nodes together):
+
+- ``@on_restart(Restart, budget="restarts")`` alone: the node crashes and
+  comes back in one step (while a node is down its messages wait in the
+  network, which is no different from it not being scheduled). The
+  handler takes the record and returns the one it restarts with: what its
+  stable storage kept.
+- ``@on_crash(Crash, budget="crashes")`` with it: the node goes down and
+  stays down, taking no step, until it restarts. The crash handler returns
+  what survives the crash; the node's record is then `Down` of it (a
+  property reading a record may meet one), and the restart handler takes
+  that record and returns the one the node restarts with.
+
+The model the kit builds from the nodes is `models.kit.model.ActorModel`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Callable, ClassVar, NamedTuple
+
+from models.kit.records import Id
+
+
+@dataclass(frozen=True)
+class Handler:
+    """What a handler reacts to and the action its steps are."""
+
+    action: type
+    takes: type | None = None          # the message type, for a message handler
+    choose: str | int | Callable | None = None  # the choices of a step (see `step`, `on`)
+    reads: tuple[type, ...] = ()       # message types a step reads
+    sends: tuple[type, ...] = ()       # message types its steps send, if declared
+    restart: str | None = None         # model parameter: the budget of a restart handler
+    crash: str | None = None           # model parameter: the budget of a crash handler
+    timer: str | None = None           # the record field holding a timer's deadline
+    reads_globals: tuple[str, ...] = ()   # the model's globals it reads (fields, derived)
+    writes_globals: tuple[str, ...] = ()  # the fields of the model's globals it writes
+
+    @cached_property
+    def whole(self) -> bool:
+        """Whether the action is built from the message alone (``Receive(m)``):
+        its one field is typed as the message (or `Any`), and it chooses
+        nothing. (Remembered: `typing.get_type_hints` takes 14 µs, and every
+        handler result planned asks.)"""
+        if self.takes is None or self.choose is not None or len(
+                getattr(self.action, "_fields", ())) != 1:
+            return False
+        hint = typing.get_type_hints(self.action).get(self.action._fields[0])
+        return hint is Any or hint is self.takes
+
+    @cached_property
+    def values(self) -> int:
+        """How many values a choice gives: one, or, for an action of more
+        fields after the node's (``Phase2a(bal, rm, val)``) and, for a
+        message handler, the message's, a tuple of as many."""
+        return max(1, len(getattr(self.action, "_fields", ())) - 1 - self.message_fields)
+
+    @cached_property
+    def message_fields(self) -> int:
+        """How many fields of the action hold the message's (after the node's)."""
+        return len(self.takes._fields) if self.takes is not None else 0
+
+    @cached_property
+    def choose_arity(self) -> int | None:
+        """The arguments a choice function takes: 2, (node, record), or, for a
+        message handler only, 3, (node, record, message); None when
+        `choose` is no function or takes neither (`_check_choice` says)."""
+        if not callable(self.choose):
+            return None
+        try:
+            parameters = inspect.signature(self.choose).parameters.values()
+        except (TypeError, ValueError):
+            return 2
+        positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY,
+                                                          p.POSITIONAL_OR_KEYWORD)]
+        required = sum(p.default is p.empty for p in positional)
+        most = 3 if any(p.kind is p.VAR_POSITIONAL for p in parameters) else len(positional)
+        if self.takes is not None and required == 3:
+            return 3
+        return 2 if required <= 2 <= most else None
+
+
+class Down(NamedTuple):
+    """The record of a crashed node: what survived the crash."""
+
+    kept: Any
+
+
+class Stay(NamedTuple):
+    """A message handler's result that leaves the message in the network, to
+    be received again (raft.tla's UpdateTerm: "messages is unchanged so m
+    can be processed further")."""
+
+    record: Any
+    sends: tuple = ()
+
+
+def on(message: type, action: type, sends: tuple[type, ...] = (),
+       reads_globals: tuple[str, ...] | str = (),
+       writes_globals: tuple[str, ...] | str = (),
+       choose: str | int | Callable | None = None) -> Callable:
+    """Mark a handler of received messages of type `message`; its steps are
+    `action`: the node, then the message's fields, or (an action of one
+    field) the message alone, as raft.tla's ``Receive(m)``. `reads_globals`
+    and `writes_globals` name the model's globals it reads (each given as a
+    keyword argument of that name) and writes (returned as a third item,
+    ``{name: new value}``): see `ActorModel.globals`.
+
+    With `choose` (as `step`'s: a parameter's name, an int n for
+    ``range(n)``, or a function of ``(node, record)``, here also of
+    ``(node, record, message)``), the handler runs once per message and
+    choice, ``handler(s, m, v)``: TLA+'s ``\\E m \\in msgs, v \\in S :
+    Receive(m, v)``. The action is the node, the message's fields, then the
+    choice (a tuple of several values spread over as many fields, given to
+    the handler one by one); its result is remembered on (node, record,
+    message, choice, globals read), the choices on what the handler's plan
+    is (the record and the messages of the type)."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, takes=message, choose=choose,
+                                           sends=_types(sends),
+                                           reads_globals=_names(reads_globals),
+                                           writes_globals=_names(writes_globals))
+        return function
+    return mark
+
+
+def step(action: type, choose: str | int | Callable | None = None, reads: tuple[type, ...] = (),
+         sends: tuple[type, ...] | type = (), reads_globals: tuple[str, ...] | str = (),
+         writes_globals: tuple[str, ...] | str = ()) -> Callable:
+    """Mark an internal step, once per element of the model's `choose` (an
+    int n means ``range(n)``), or of ``choose(node, record)`` when it is a
+    function (the peers a candidate may ask), reading the messages of types
+    `reads` and the globals `reads_globals`, writing `writes_globals` (as
+    `on`). The action's fields are the node's, then the choice's: a
+    choice of several values (``\\E r, v : Phase2a(b, r, v)``) is a tuple of
+    them, given to the handler one by one. A literal int n is ``range(n)``."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
+                                           sends=_types(sends),
+                                           reads_globals=_names(reads_globals),
+                                           writes_globals=_names(writes_globals))
+        return function
+    return mark
+
+
+def on_restart(action: type, budget: str) -> Callable:
+    """Mark the handler of the node crashing and restarting in one step:
+    record in, the record it restarts with out. The model's parameter
+    `budget` bounds the restarts of a run; each step is ``action(node)``."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, restart=budget)
+        return function
+    return mark
+
+
+def on_crash(action: type, budget: str) -> Callable:
+    """Mark the handler of the node crashing: record in, what survives the
+    crash out; the node is down until its `on_restart` handler runs. The
+    model's parameter `budget` bounds the crashes of a run; each step is
+    ``action(node)``."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_handler__ = Handler(action, crash=budget)
+        return function
+    return mark
+
+
+def of_messages(kind: type) -> Callable:
+    """Mark a property (an invariant, a state to reach, a temporal one) as
+    one of the messages of type `kind` in the network: the method takes
+    the set of them (as a handler that reads them does) in place of the
+    state, and its verdict is remembered per set, shared by the many states
+    that hold it (Paxos's Agreement reads only the 2b messages). The model
+    still takes it as a predicate of states (`ActorModel`)."""
+    def mark(function: Callable) -> Callable:
+        function.__kit_messages__ = kind
+        return function
+    return mark
+
+
+def _types(kinds: tuple[type, ...] | type) -> tuple[type, ...]:
+    return (kinds,) if isinstance(kinds, type) else tuple(kinds)
+
+
+def _names(names: tuple[str, ...] | str) -> tuple[str, ...]:
+    return (names,) if isinstance(names, str) else tuple(names)
+
+
+class Node:
+    """One node of a role: its handlers (see the module docstring)."""
+
+    ids: ClassVar[type[Id]]
+    state: ClassVar[type | None] = None
+    #: how many nodes the role has; None: the model's parameter named as
+    #: the id type's set (``acceptors``)
+    count: ClassVar[int | None] = None
+    #: the id type of the members this node runs, if it runs several as one
+    #: (raft-kv's clients share one history, so one node runs them all): a
+    #: message whose receiver is one of them is this node's, and a
+    #: partition names them one by one (`member_name`)
+    runs: ClassVar[type[Id] | None] = None
+
+    def __init__(self, model: Any, id: int):
+        self.model = model
+        self.id = id
+
+    def initial(self) -> Any:
+        """The node's record in the initial state: the record's defaults."""
+        return self.state() if self.state is not None else None
+
+    @classmethod
+    def handlers(cls) -> dict[str, Handler]:
+        """The handlers by method name, in definition order (a subclass
+        overriding a handler keeps its place, and its mark unless it marks
+        the override: a mutant reading fewer globals declares so)."""
+        found: dict[str, Handler] = {}
+        for klass in reversed(cls.__mro__):
+            for name, attribute in vars(klass).items():
+                mark = getattr(attribute, "__kit_handler__", None)
+                if mark is not None:
+                    found[name] = mark
+        return found
+
+    @property
+    def name(self) -> str:
+        return f"{self.ids.prefix}{self.id + self.ids.first}"
+
+    def member_name(self, i: int) -> str:
+        """How reports name member `i` of the set this node runs."""
+        return f"{self.runs.prefix}{i + self.runs.first}"

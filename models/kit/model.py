@@ -1,0 +1,608 @@
+"""The model the kit builds from nodes and their handlers (`models.kit.handlers`).
+
+`ActorModel` is a `checker.Model` built from:
+
+- ``roles``: the node classes, each with its id type (``ids = Acceptor``);
+  the role has one node per element of its set, as many as the model's
+  parameter of the set's name (``acceptors = 3``), or its class's ``count``;
+- ``messages``: the message types; ``network``: a kit network, and
+  ``network_choices``, the kinds a spec may choose instead (``network:
+  fifo`` with its budgets; the declared network's budget parameters are
+  then not read);
+- ``next`` (optional): the order of steps, as TLA+'s Next lists its
+  disjuncts: a tuple of groups, each a tuple of handlers of one role,
+  expanded node by node (``\\E a \\in Acceptor : Phase1b(a) \\/ Phase2b(a)``).
+  The default is one group per role, handlers in definition order.
+
+The global state is a tuple: one record per node with a record, in role and
+node order, then the network's value. A step that changes nothing (sending
+a message already in a message set, with the record unchanged) is not
+generated.
+
+Globals: variables of no node (a client's ``observed`` events and
+``pending`` commands, a global counter, a coordinator's token) are one
+record, ``globals = Client`` on the model (a NamedTuple whose fields are
+typed as any record's, so that symmetry renames an id-typed one), in the
+state just after the nodes' records; ``initial_globals()`` gives its first
+value. A method of the model marked ``@derived`` (``terminated(self,
+client)``) is a function of the record that handlers read by name as if a
+field. A handler declares what it reads, ``@on(Accept, HandleAccept,
+reads_globals="terminated")``, and takes each as the keyword parameter of
+that name (``def handle_accept(self, s, m, terminated)``), so its result is
+remembered on exactly those values: TLA+'s ``~terminated`` guarding every
+action is a read of one boolean. A handler that writes declares it too
+(``writes_globals=("observed",)``) and returns the new values after its
+messages: ``(new_record, sends, {"observed": ...})``; fields it does not
+write keep their values. A handler reading a global it does not declare
+cannot see it (no handler is given the state); one with a parameter named
+as a global it does not declare, a declared read it takes no parameter
+for, a write it does not declare, a write of a derived global, are
+`ModelDefinitionError`s naming the handler and the fix (`models.kit.globals`). Properties read the
+record with ``model.globals_of(state)``, a spec's expression invariants each
+field by its name, reports each field by its name (``observed: + ...``).
+
+Mutants are overrides: ``@Model.mutant("name", "what it breaks")`` on a
+subclass of a node class (it replaces that role's class) or of the model
+(it replaces the model: for deviations outside handlers, such as the
+quorum rule). Nothing in the normal path tests for a mutant.
+
+Time (`models.kit.clock`): a model that declares ``clock = Clock(...)``
+has the clock's value in its global state; its handlers take the node's
+clock reading as the keyword ``now`` (and are memoized on it too);
+``@on_timer(Action, deadline="field")`` marks a timer handler; the clock's
+steps (ticks, drift, pauses) come after the network's faults and the
+crashes and restarts. A paused node takes no step.
+
+The global state is ``records + (globals,) + (budgets,) + (clock,) +
+(network,)``: the globals only in a model that declares them, the budgets
+left only in a model with crash or restart handlers, the clock only in a
+model with time.
+
+Partitions (on a `Bag` declared with ``partition=``): links down between
+groups of nodes or between given pairs, from the start or not, healing and
+going down again within a budget of splits (`models.kit.network.Partition`),
+declared by the model or given by a spec's ``partition:`` where the model
+allows (``partitions = True``).
+
+`ActorModel`'s parts: the checks of its definition and a spec's choice of
+network and partition (`models.kit.definition`), the plans of its groups
+of handlers (`models.kit.plans`), crashes and restarts
+(`models.kit.crashes`), time (`models.kit.clock`), printing
+(`models.kit.printing`).
+"""
+
+from __future__ import annotations
+
+from functools import partial, update_wrapper
+from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
+
+from checker.errors import ModelDefinitionError, shortened
+from checker.model import Model
+from models.kit import memo
+from models.kit.clock import Timed
+from models.kit.crashes import Crashes
+from models.kit.definition import Definition
+from models.kit.globals import derived_of, written
+from models.kit.handlers import Handler, Node, Stay
+from models.kit.memo import Interned, Memo
+from models.kit.network import MessageSet, Network
+from models.kit.plans import Deliveries, Group
+from models.kit.printing import Printing
+from models.kit.records import name_values, receipt
+from models.kit.symmetry import Layout
+
+
+def _of_component(decide: Callable, select: Callable, kind: type, component: Any) -> Any:
+    """`decide` of the messages of type `kind` in a network component."""
+    return decide(select(component, kind))
+
+
+def _looked_up(verdicts: Memo, c: int) -> Callable[[tuple], Any]:
+    """The predicate of states: the verdict on component `c` of the network."""
+    return lambda state: verdicts[state[-1][c]]
+
+
+
+class ActorModel(Definition, Crashes, Timed, Printing, Model):
+    """A `checker.Model` built from nodes and handlers; see the module docstring."""
+
+    roles: ClassVar[tuple[type[Node], ...]] = ()
+    messages: ClassVar[tuple[type, ...]] = ()
+    network: ClassVar[Network] = MessageSet()
+    next: ClassVar[tuple[tuple[Callable, ...], ...] | None] = None
+    clock: ClassVar[Any] = None  # a `models.kit.clock.Clock`, for a model with time
+    #: the kinds of network (`models.kit.network.KINDS`) a spec may choose in
+    #: place of `network` (``network: fifo``); empty: `network` is the only one
+    network_choices: ClassVar[tuple[str, ...]] = ()
+    #: whether a spec may give a partition (``partition: {groups: [[s1], [s2,
+    #: s3]]}``): the model's network is a `Bag` declared with ``partition=``,
+    #: and its symmetry keeps apart the nodes the partition tells apart
+    partitions: ClassVar[bool] = False
+    #: the type of the model's global variables, those of no node (a
+    #: client's observed events, a counter): one record (a NamedTuple), in
+    #: the global state after the nodes' records; `initial_globals` gives
+    #: its value in the initial state. Handlers declare what they read and
+    #: write of it (`on`, `step`); `derived` methods are read as its fields.
+    globals: ClassVar[type | None] = None
+    _mutant_classes: ClassVar[dict[str, type]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.mutants = dict(cls.__dict__.get("mutants", {}))
+        cls._mutant_classes = {}
+        handlers = [handler for role in cls.roles for handler in role.handlers().values()]
+        actions = [h.action for h in handlers if h.restart is None and h.crash is None]
+        if cls.next:  # listed in the order of the steps
+            actions = [f.__kit_handler__.action for group in cls.next for f in group] + actions
+        # the network's faults, crashes and restarts, the clock's steps, as
+        # `successors` takes them
+        cls.actions = tuple(dict.fromkeys(
+            actions + list(cls.network.fault_actions)
+            + [h.action for h in handlers if h.restart is not None or h.crash is not None]
+            + list(cls.clock.actions if cls.clock else ())))
+        # records with named fields print them by name (`models.kit.records.show`),
+        # the action of receiving a message with the message's arrow
+        for handler in handlers:  # (an action that chooses too prints as any record)
+            if handler.takes is not None and not handler.whole and handler.choose is None:
+                receipt(handler.action, handler.takes)
+        for kind in list(cls.messages) + [role.state for role in cls.roles] + list(cls.actions) \
+                + [cls.globals]:
+            name_values(kind)
+
+    @classmethod
+    def mutant(cls, name: str, description: str) -> Callable[[type], type]:
+        """Declare the decorated class as mutant `name`: a subclass of one
+        of the model's node classes (replacing it) or of the model (which
+        `Model.__new__` builds for ``mutant=name``, as for plain models)."""
+        def declare(variant: type) -> type:
+            if issubclass(variant, cls):
+                variant.mutants, variant._mutant_classes = cls.mutants, cls._mutant_classes
+            elif not any(issubclass(variant, role) for role in cls.roles):
+                raise ModelDefinitionError(
+                    f"mutant {name!r} of {cls.name!r}: {variant.__name__} must subclass "
+                    f"{cls.__name__} or one of its node classes")
+            cls.mutants[name] = description
+            cls._mutant_classes[name] = variant
+            return variant
+        return declare
+
+    def __init__(self, network_choice: Mapping[str, Any] | None = None,
+                 partition_choice: Mapping[str, Any] | None = None, **kwargs: Any):
+        """`network_choice`: a spec's choice of network, ``{"kind": "fifo",
+        "drop": 1}``, in place of the declared one (see `network_choices`);
+        `partition_choice`: a spec's partition (see `partition_from`). (Not
+        `network` and `partition`: a model may have parameters so named.)"""
+        self._network_choice = network_choice
+        self._partition_choice = partition_choice
+        #: the spec's partition, resolved (`models.kit.network.Partition`), or None
+        self.spec_partition = None
+        super().__init__(**kwargs)
+        self._build()
+
+
+    # -- building ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        variant = self._mutant_classes.get(self.mutant) if self.mutant else None
+        self._roles = [variant if isinstance(variant, type) and issubclass(variant, role)
+                       else role for role in self.roles]
+        self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
+        self._marks = {role: role.handlers() for role in self._roles}
+        self._derived = {name: getattr(self, name) for name in derived_of(type(self))}
+        self._check_definition()
+        declared = self._declared_network()
+        self._nodes = [[role(self, i) for i in range(
+            role.count if role.count is not None else self.set_size(role.ids.set_name))]
+            for role in self._roles]
+        if self._partition_choice is not None:
+            self._take_partition(declared)
+        self.network = declared.bind(self, tuple(self.messages))
+        self._read = self.network.read
+        slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
+                 for node in nodes if node.state is not None]
+        self._slot = {slot: position for position, slot in enumerate(slots)}
+        # the globals record, if any, just after the nodes' records
+        self._globals_at = len(slots) if self.globals is not None else None
+        self._written = Memo(self._write)
+        self._bind_clock()
+        self._intern = Interned(owner=f"model {self.name!r}: ")
+        self._outcomes = Memo(self._run)
+        self._role_slices: dict[type, slice] = {}
+        names_of = {f: (r, name) for r, role in enumerate(self._roles)
+                    for name in role.handlers() for f in [getattr(self.roles[r], name)]}
+        groups = [[names_of[f] for f in group] for group in self.next] if self.next else [
+            [(r, name) for name, handler in role.handlers().items()
+             if handler.restart is None and handler.crash is None]
+            for r, role in enumerate(self._roles)]
+        groups = [group for group in groups if group]
+        self._setup_restarts(slots)
+        # the global state's length: records, budgets left, clock, network
+        self.network.state_size = (len(slots) + (self.globals is not None)
+                                   + bool(self._budget_names) + (self.clock is not None) + 1)
+        self._groups = []
+        for group in groups:
+            if len({r for r, _ in group}) != 1:
+                raise ModelDefinitionError(f"model {self.name!r}: each group of `next` "
+                                           "lists handlers of one role")
+            names = [name for _, name in group]
+            role = self._roles[group[0][0]]
+            if getattr(self.network, "per_message", False) and all(
+                    role.handlers()[name].takes is not None for name in names):
+                for name in names:
+                    handler = role.handlers()[name]
+                    if handler.reads_globals or handler.writes_globals:
+                        raise ModelDefinitionError(
+                            f"model {self.name!r}: {role.__name__}.{name} reads or writes "
+                            "globals, which the handlers of a bag delivering message by "
+                            "message (per_message) cannot yet; keep the variable in a "
+                            "node's record, or use a Bag without per_message")
+                self._groups.append(Deliveries(self, group[0][0], names))
+            else:
+                self._groups.append(Group(self, group[0][0], names))
+        self._expanded = 0
+        self.successors = self._compile_successors()
+        self._bind_message_properties()
+        sizes = {role.ids.set_name: len(nodes) for role, nodes in zip(self._roles, self._nodes)}
+        sizes.update({name: self.set_size(name) for name in self.symmetry_sets})
+        self._layout = Layout([(self._roles[r].ids.set_name, i) for r, i in slots],
+                              self.network, sizes, tuple(self.symmetry_sets), self.clock,
+                              globals_at=self._globals_at)
+
+
+    @staticmethod
+    def _spread(choice: Any, handler: Handler, name: str, node: Node) -> tuple:
+        """A choice of several values, one per field of the action after the
+        node's (and the message's)."""
+        if not isinstance(choice, tuple) or len(choice) != handler.values:
+            after = "the message's fields" if handler.takes is not None else "the node"
+            raise ModelDefinitionError(
+                f"{type(node).__name__}.{name} chose {choice!r}, but its action "
+                f"{handler.action.__name__} takes {handler.values} values after {after} "
+                f"({', '.join(handler.action._fields[1 + handler.message_fields:])}); give "
+                "each choice as a tuple of as many")
+        return choice
+
+    def set_size(self, name: str) -> int:
+        """How many elements the set `name` has: the parameter of that name."""
+        return getattr(self, name)
+
+    def _choices(self, handler: Handler, node: Node, record: Any,
+                 message: Any = None) -> Iterable[Any]:
+        """The choices of `handler` (its `choose`) for `node` with `record`
+        (and, for a message handler whose function takes it, `message`)."""
+        choose = handler.choose
+        if choose is None:
+            return (None,)
+        if callable(choose):
+            if handler.choose_arity == 3:
+                return choose(node, record, message)
+            return choose(node, record)
+        choices = choose if isinstance(choose, int) else getattr(self, choose)
+        return range(choices) if isinstance(choices, int) else choices
+
+    def _each_choice(self, handler: Handler, name: str, node: Node, record: Any,
+                     message: Any = None) -> Iterable[tuple]:
+        """Each choice as the values given to the handler after its record
+        (and message): () without a choice, (v,) for one value, the tuple
+        of several."""
+        if handler.choose is None:
+            return ((),)
+        one = handler.values == 1
+        return [(choice,) if one else self._spread(choice, handler, name, node)
+                for choice in self._choices(handler, node, record, message)]
+
+    def _run(self, key: tuple) -> tuple | None:
+        """Run handler `name` of `node` on `record` and `inputs` (and the
+        node's clock reading `now`, in a model with time, and the values
+        `seen` of the globals it reads, each as the keyword of its name):
+        None when not enabled, else (the new record, interned; messages
+        sent as (type index, message); whether the message received stays;
+        the globals written as (field index, value) pairs)."""
+        # (a handler that reads no globals has a key of five: raft-kv's
+        # leases override this method and pass such keys on)
+        node, name, record, inputs, now = key[:5]
+        seen = key[5] if len(key) > 5 else None
+        handler = getattr(node, name)
+        mark = self._marks[type(node)][name]
+        if now is not None:
+            handler = partial(handler, now=now)
+        if seen is not None:
+            handler = partial(handler, **dict(zip(mark.reads_globals, seen)))
+        stays, writes = False, None
+        if node.state is None:
+            sent = handler(*inputs)
+            new_record = None
+        else:
+            outcome = handler(record, *inputs)
+            if outcome is None:
+                return None
+            stays = isinstance(outcome, Stay)
+            # (a record alone is a tuple too, of its own type)
+            writing = type(outcome) is tuple and len(outcome) == 3 and (
+                mark.writes_globals or isinstance(outcome[2], Mapping))
+            if not (((type(outcome) is tuple or stays) and len(outcome) == 2) or writing):
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: {type(node).__name__}.{name} returned "
+                    f"{shortened(outcome)}; return (the new record, [messages sent])"
+                    + (" or (the new record, [messages sent], {global: new value})"
+                       if mark.writes_globals else "")
+                    + ", or None where the step is not enabled")
+            new_record, sent = outcome[0], outcome[1]
+            if writing:
+                writes = written(self, f"model {self.name!r}: {type(node).__name__}.{name}",
+                                 mark, outcome[2])
+            try:
+                new_record = self._intern(new_record)
+            except TypeError as error:
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: {type(node).__name__}.{name} returned a record "
+                    f"that is not hashable ({error}): {shortened(new_record)}; build records "
+                    "of tuples, frozensets, named tuples, ints, strings and None") from None
+        if sent is None:
+            return None
+        sends = []
+        for message in sent:
+            k = self._kind_index.get(type(message))
+            if k is None:
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: {type(node).__name__}.{name} sent a "
+                    f"{type(message).__name__}, which is not in the model's `messages`")
+            sends.append((k, self._intern(message)))
+        return new_record, tuple(sends), stays, writes
+
+    def _outcome(self, node: Node, name: str, record: Any, inputs: tuple,
+                 now: int | None = None, seen: tuple | None = None) -> tuple | None:
+        if seen is None:
+            return self._outcomes[node, name, record, inputs, now]
+        return self._outcomes[node, name, record, inputs, now, seen]
+
+    # -- globals -------------------------------------------------------------------------
+
+    def initial_globals(self) -> Any:
+        """The globals in the initial state: the record's defaults."""
+        return self.globals()
+
+    def globals_of(self, state: tuple) -> Any:
+        """The globals record of `state` (for properties)."""
+        return state[self._globals_at]
+
+    def _read_globals(self, names: tuple[str, ...], record: Any) -> tuple:
+        """The values of the globals `names` (fields, derived) in `record`."""
+        derived = self._derived
+        return tuple(derived[name](record) if name in derived else getattr(record, name)
+                     for name in names)
+
+    def _write(self, key: tuple) -> Any:
+        """The globals record `key[0]` with the writes `key[1]` done, interned."""
+        record, writes = key
+        values = list(record)
+        for index, value in writes:
+            values[index] = value
+        return self._intern(type(record)._make(values))
+
+
+    # -- the Model interface -----------------------------------------------------------
+
+    def initial_states(self) -> list[tuple]:
+        records = [self._intern(node.initial()) for nodes in self._nodes for node in nodes
+                   if node.state is not None]
+        budgets = (tuple(getattr(self, name) for name in self._budget_names),) \
+            if self._budget_names else ()
+        clock = (self.clock.initial(),) if self.clock is not None else ()
+        shared = ()
+        if self.globals is not None:
+            shared = self.initial_globals()
+            if type(shared) is not self.globals:
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: initial_globals() returned {shortened(shared)}; "
+                    f"return a {self.globals.__name__}")
+            shared = (self._intern(shared),)
+        return [tuple(records) + shared + budgets + clock + (self.network.initial(),)]
+
+    def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
+        """Each group's planned steps from `state`, in the order of `next`,
+        then the network's faults. (An instance runs the same loop compiled
+        by `_compile_successors`.)"""
+        self._expanded += 1
+        steps: list = []
+        for group in self._groups:
+            if isinstance(group, Deliveries):
+                group.expand(state, steps)
+                continue
+            plan = group.plans[group.key(state)]
+            if plan:
+                (group.expand if group.writes else self.network.expand)(state, plan, steps)
+        for action, new_net in self.network.faults(state[-1]):
+            steps.append((action, state[:-1] + (new_net,)))
+        if self._restartable:
+            self._restarts(state, steps)
+        if self.clock is not None:
+            steps += self._clock_steps(state)
+        return steps
+
+    def _bind_message_properties(self) -> None:
+        """Each property of messages (`of_messages`) as a predicate of
+        states: the state's component holding them, looked up in a table
+        of verdicts (one Python call a state, the engine's)."""
+        network = self.network
+        for name, prop in self.properties.items():
+            kind = getattr(getattr(type(self), name), "__kit_messages__", None)
+            if kind is None:
+                continue
+            if prop.kind == "transition":
+                raise ModelDefinitionError(f"model {self.name!r}: {name} is a property of "
+                                           "steps, not of the messages in a state; remove "
+                                           "@of_messages")
+            decide = getattr(self, name)
+            verdicts = Memo(partial(_of_component, decide, network.select, kind))
+            setattr(self, name, update_wrapper(
+                _looked_up(verdicts, network.where(self._kind_index[kind])), decide))
+
+    def _compile_successors(self) -> Callable[[tuple], list]:
+        """`successors` unrolled into one function for this instance: each
+        group's key read straight off the state (``plans1[state[0],
+        state[1], state[2], net[0], net[2]]``), with no call per group but
+        the plan's expansion. This function runs for every state."""
+        env: dict[str, Any] = {"model": self, "expand": self.network.expand,
+                               "faults": self.network.faults,
+                               "clock_steps": self._clock_steps}
+        lines = ["def successors(state):",
+                 "    model._expanded += 1",
+                 "    net = state[-1]",
+                 "    steps = []"]
+        for g, group in enumerate(self._groups):
+            if isinstance(group, Deliveries):
+                env[f"deliver{g}"] = group.expand
+                lines.append(f"    deliver{g}(state, steps)")
+                continue
+            env[f"plans{g}"], env[f"seen{g}"] = group.plans, group.seen
+            expand = "expand"
+            if group.writes:  # -- globals: steps that write them (`Group.expand`)
+                expand = env[f"expand{g}"] = group.expand
+                expand = f"expand{g}"
+            lines += [f"    plan = plans{g}[{group.key_source.replace('seen[', f'seen{g}[')}]",
+                      "    if plan:",
+                      f"        {expand}(state, plan, steps)"]
+        if self.network.fault_actions:
+            lines += ["    for action, new_net in faults(net):",
+                      "        steps.append((action, state[:-1] + (new_net,)))"]
+        if self._restartable:
+            env["restarts"] = self._restarts
+            lines.append("    restarts(state, steps)")
+        if self.clock is not None:
+            lines.append("    steps += clock_steps(state)")
+        lines.append("    return steps")
+        exec("\n".join(lines), env)  # noqa: S102 (source built above from numbers only)
+        return env["successors"]
+
+    # -- reading a state (for properties) -------------------------------------------------
+
+    def record(self, state: tuple, role: type[Node], node: int) -> Any:
+        """The record of node `node` of `role` (a node class) in `state`."""
+        return state[self._where(role).start + node]
+
+    def records(self, state: tuple, role: type[Node]) -> tuple:
+        """The records of the nodes of `role` (a node class) in `state`, in node order."""
+        return state[self._where(role)]
+
+    def _where(self, role: type[Node]) -> slice:
+        """Where the records of `role` lie in a state (properties read them in
+        every state: found once per role)."""
+        found = self._role_slices.get(role)
+        if found is None:
+            r = next(r for r, cls in enumerate(self._roles) if issubclass(cls, role))
+            slots = [self._slot[r, node.id] for node in self._nodes[r]]
+            found = self._role_slices[role] = slice(slots[0], slots[-1] + 1)
+        return found
+
+    def sent(self, state: tuple, kind: type) -> Any:
+        """The messages of type `kind` in the network of `state`."""
+        return self._read(state[-1], self._kind_index[kind])
+
+    def expression_names(self) -> dict[str, Callable[[tuple], Any]]:
+        """For a spec's expression invariants, besides ``view`` and
+        ``params``: each role's records by its set's name, in node order
+        (``acceptors[0].promised``), and ``messages``, the messages in the
+        network by type name (``messages["PromiseMsg"]``)."""
+        names = super().expression_names()
+        for role in self._roles:
+            if role.state is not None:
+                names[role.ids.set_name] = lambda state, role=role: self.records(state, role)
+        names["messages"] = lambda state: {kind.__name__: tuple(self.sent(state, kind))
+                                           for kind in self.messages}
+        if self.globals is not None:  # each global by its field's name
+            at = self._globals_at
+            for i, field in enumerate(self.globals._fields):
+                names.setdefault(field, lambda state, i=i: state[at][i])
+        return names
+
+    def choices(self) -> dict[str, Any]:
+        return {**super().choices(), "network": self._network_choice,
+                "partition": self._partition_choice}
+
+    def expression_positions(self, sets: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Derived from the field types: each role's records by its set's
+        name list its nodes in order, the messages of a type are listed in
+        an order their names decide, and fields typed with a set's ids (at
+        any depth) or `indexed_by` it name its elements."""
+        from models.kit.records import id_sets_of
+
+        found = super().expression_positions(sets)
+        kinds = [role.state for role in self._roles if role.state is not None]
+        kinds += [self.globals] if self.globals is not None else []
+        for kind in kinds + list(self.messages):
+            for field, (indexed, named) in id_sets_of(kind).items():
+                if indexed in sets:
+                    found["indexed"][field] = indexed
+                named = [name for name in named if name in sets]
+                if named:
+                    found["ids"][field] = named[0]
+                    if kind in self.messages:
+                        found["keyed"].setdefault("messages", {})[kind.__name__] = named[0]
+        return found
+
+    def shared_by(self, processes: int) -> None:
+        """Memo tables of half the size while several processes run the
+        search (`models.kit.memo.share`)."""
+        memo.share(processes)
+
+    def run_stats(self) -> dict[str, int]:
+        """For reports: `memo_stats`."""
+        return self.memo_stats()
+
+    def memo_stats(self) -> dict[str, int]:
+        """Look-ups and misses of the memo tables: a group's planned steps
+        (one look-up per group per state expanded), a node's planned steps
+        (looked up, through `Group.node_steps`, on a group's miss) and
+        handler runs (on a node's miss)."""
+        groups = [group for group in self._groups if isinstance(group, Group)]
+        return {"plan_lookups": self._expanded * len(groups),
+                "plan_misses": sum(group.plans.misses for group in groups),
+                "node_plan_misses": sum(group.node_plans.misses for group in groups),
+                "handler_runs": self._outcomes.misses,
+                "restarts": sum(group.plans.restarts + group.parts.restarts
+                                + group.node_steps.restarts + group.node_plans.restarts
+                                + group.handler_plans.restarts
+                                for group in groups) + self._outcomes.restarts}
+
+    # -- symmetry, derived -----------------------------------------------------------------
+
+    def symmetry_groups(self) -> dict[str, list[list[int]]]:
+        """Each symmetric set whole, split where a partition tells nodes apart."""
+        return {name: self.partition_classes(name, [list(range(self.set_size(name)))])
+                for name in self.symmetry_sets}
+
+    def partition_classes(self, set_name: str, groups: list[list[int]]) -> list[list[int]]:
+        """`groups` of the set `set_name` split so that swapping two nodes of
+        a group leaves the network's partition as it is."""
+        partition = getattr(self.network, "partition", None)
+        if partition is None:
+            return groups
+        split: list[list[int]] = []
+        for group in groups:
+            classes: list[list[int]] = []
+            for i in group:
+                for members in classes:
+                    if partition.keeps(set_name, members[0], i):
+                        members.append(i)
+                        break
+                else:
+                    classes.append([i])
+            split += classes
+        return split
+
+    def permute(self, state: tuple, perm: Mapping[str, Sequence[int]]) -> tuple:
+        return self._layout.permute(state, perm)
+
+    def permute_action(self, action: Any, perm: Mapping[str, Sequence[int]]) -> Any:
+        return self._layout.permute_action(action, perm)
+
+    def signatures(self, state: tuple) -> dict[str, tuple[int, ...]]:
+        return self._layout.signatures(state)
+
+    def stutters(self, state: tuple) -> bool:
+        """Whether a handler is enabled in `state` whose steps the kit does
+        not generate: one that changes nothing (sends again what a message
+        set holds, or leaves its record as it is) or sends into a full bag.
+        TLC counts such a step as a successor, so the state is no deadlock."""
+        return any(group.enabled(state) for group in self._groups)

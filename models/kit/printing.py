@@ -1,0 +1,132 @@
+"""How a kit model prints: its states by field, the events of a step for
+sequence charts, and why a run ends at a bound."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checker.model import Note, Received, Sent, jsonable
+from models.kit.handlers import Down
+from models.kit.network import Heal, Split, delivered, receiver
+from models.kit.records import end_field, label, shown
+
+
+class Printing:
+    """`ActorModel`'s reports: see `checker.Model`'s methods of those names."""
+
+    def bound_reason(self, state: tuple) -> str | None:
+        """A run of a model with time ends, at the latest, when its clock
+        reaches the horizon: a bound, not a deadlock."""
+        if self.clock is not None and state[-2].now >= self.clock.horizon:
+            return (f"the clock reached its horizon ({self.clock.horizon_param} = "
+                    f"{self.clock.horizon} ticks)")
+        return None
+
+    def state_view(self, state: tuple) -> dict[str, Any]:
+        """Each node's fields as ``a0.max_bal`` (named values by name: ``v0``,
+        ``none``), then the network."""
+        view: dict[str, Any] = {}
+        for (r, i), position in self._slot.items():
+            node, record = self._nodes[r][i], state[position]
+            if type(record) is Down:
+                view[f"{node.name}.down"] = True
+                record = record.kept
+                if not hasattr(record, "_fields"):  # what survived is not a record
+                    view[f"{node.name}.kept"] = jsonable(record)
+                    continue
+            for field, value in zip(record._fields, record):
+                show = shown(type(record), field)
+                view[f"{node.name}.{field}"] = jsonable(value) if show is None else show(value)
+        if self.globals is not None:  # the globals by field name, as records print them
+            shared = state[self._globals_at]
+            for field, value in zip(shared._fields, shared):
+                show = shown(type(shared), field)
+                view[field] = jsonable(value) if show is None else show(value)
+        for name, left in zip(self._budget_names,
+                              state[self._budgets_at] if self._budget_names else ()):
+            view[f"{name}_left"] = left
+        if self.clock is not None:
+            view.update(self.clock.view(state[-2]))
+        view.update(self.network.view(state[-1]))
+        return view
+
+    def step_events(self, state: tuple, action: Any, next_state: tuple) -> list:
+        """What the step receives and sends, from its handler: a message
+        handler receives its message; a step receives the messages it reads
+        that name it as their receiver; every message sent goes to its
+        receiver, or to every node that takes its type."""
+        if type(action) in (Heal, Split):
+            return [Note("network", "the partition heals" if type(action) is Heal
+                         else "the partition starts again")]
+        if type(action) in self.network.fault_actions:
+            return [Note("network", f"{type(action).__name__.lower()} {action.message!r}")]
+        for _, node, _, _, step_action, kind in self._restartable:
+            if action == step_action and type(action) is type(step_action):
+                return [Note(node.name, {"crash": "crashes", "restart": "restarts",
+                                         "crash-restart": "crashes and restarts"}[kind])]
+        if self.clock is not None and type(action) in self.clock.actions:
+            # the readings after the step (the chart's row already names the action)
+            readings = self.clock.view(next_state[-2])
+            return [Note("clock", ", ".join(f"{name} {value}" for name, value in readings.items()))]
+        for r, role in enumerate(self._roles):
+            for name, handler in role.handlers().items():
+                # a whole-message action (Receive(m)) may serve several
+                # message types: the handler is the one that takes m's
+                if handler.action is type(action) and (
+                        not handler.whole or handler.takes is type(action[0])):
+                    node = (next(n for n in self._nodes[r] if delivered(action[0], n))
+                            if handler.whole else self._nodes[r][action[0]])
+                    break
+            else:
+                continue
+            break
+        else:
+            return []
+        slot = self._slot.get((r, node.id))
+        record = state[slot] if slot is not None else None
+        events: list = []
+        if handler.takes is not None:
+            n = 1 + handler.message_fields  # the message's fields, then any choice
+            message = action[0] if handler.whole else handler.takes(*action[1:n])
+            inputs: tuple = (message,) + (tuple(action[n:]) if handler.choose is not None
+                                          else ())
+            events.append(Received(self._sender(message), node.name, label(message)))
+        else:
+            network, read = self.network, []
+            for kind in handler.reads:
+                c = network.where(self._kind_index[kind])
+                read.append(network.select(network.for_node(c, state[-1][c], node), kind))
+            read = tuple(read)
+            inputs = tuple(action[1:]) + read
+            for messages in read:
+                events += [Received(self._sender(m), node.name, label(m))
+                           for m in sorted(messages)
+                           if receiver(m) is not None and delivered(m, node)]
+        now = self._reading(state[-2], node) if self.clock is not None else None
+        seen = (self._read_globals(handler.reads_globals, state[self._globals_at])
+                if handler.reads_globals else None)
+        outcome = self._outcome(node, name, record, inputs, now, seen)
+        for _, message in outcome[1] if outcome else ():
+            events += [Sent(node.name, dst, label(message)) for dst in self._receivers(message)]
+        return events or [Note(node.name, "")]  # a step on its own, at its node
+
+    def _sender(self, message: Any) -> str:
+        field = end_field(type(message), "src")
+        return self._node_name(type(message), field, message) or field or "network"
+
+    def _receivers(self, message: Any) -> list[str]:
+        field = end_field(type(message), "dst")
+        if field is not None:
+            return [self._node_name(type(message), field, message) or field]
+        return [node.name for r, role in enumerate(self._roles)
+                if any(h.takes is type(message) for h in role.handlers().values())
+                for node in self._nodes[r]] or ["network"]
+
+    @staticmethod
+    def _node_name(kind: type, field: str | None, message: Any) -> str | None:
+        from models.kit.records import id_type
+        if field is None or field not in kind._fields:
+            return None
+        ids = id_type(kind, field)
+        return f"{ids.prefix}{getattr(message, field) + ids.first}" if ids else str(
+            getattr(message, field))
