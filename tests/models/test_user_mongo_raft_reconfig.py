@@ -1,0 +1,248 @@
+"""William Schultz's MongoRaftReconfig.tla (will62794/logless-reconfig,
+commit 05178a7) as a user's plain model,
+tests/models/user/mongo_raft_reconfig.py, against what TLC 2.15 reported.
+
+TLC ran with one worker and ``-deadlock`` on MCMongoRaftReconfig.tla as
+published, with models/MCMongoRaftReconfig.cfg's constants and invariants
+(OnePrimaryPerTerm, StateMachineSafety, LeaderCompleteness) but Server and
+the StateConstraint's MaxTerm, MaxLogLen and MaxConfigVersion as each case
+says, and SYMMETRY ServerSymmetry for the orbits (the cfg's ALIAS left out:
+it changes only how a trace prints). TLC prints the depth plus one, and a
+counterexample of n steps as n + 1 states. The published bounds (3 servers,
+MaxTerm 3, MaxLogLen 2, MaxConfigVersion 3, symmetry) are beyond reach:
+TLC had 823,205 orbits and 290,713 states on its queue at depth 13 after 4
+minutes, and was stopped.
+
+A mutant was made in the TLA+ text as the model's mutant makes it (each
+test says how); TLC's counterexample is the model's state for state. TLC
+names its steps by the disjunct of Next they satisfy (JointNext for
+BecomeLeader and UpdateTerms, Next for the others), the model by action.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker import CheckConfig, check
+from cmc.main import cli
+from tests.brute_force import orbit_counts_agree
+from tests.models.user.mongo_raft_reconfig import Committed, MongoRaftReconfig
+
+USER = Path(__file__).parent / "user"
+SPEC = USER / "mongo_raft_reconfig.yaml"
+
+
+def _model(servers, max_term, max_log_len, max_config_version, mutant=None):
+    return MongoRaftReconfig(servers=servers, MaxTerm=max_term, MaxLogLen=max_log_len,
+                             MaxConfigVersion=max_config_version, mutant=mutant)
+
+
+def _check(bound, symmetry=False, properties=None, mutant=None):
+    config = CheckConfig(symmetry=("servers",) if symmetry else ())
+    if properties is not None:
+        config = CheckConfig(properties=properties)
+    return check(_model(*bound, mutant=mutant), config)
+
+
+def _violation(bound, mutant, prop):
+    result = _check(bound, properties=(prop,), mutant=mutant)
+    assert result.verdict == "violated"
+    (violation,) = result.violations
+    assert violation.property.name == prop
+    return [str(action) for action in violation.trace.actions], violation
+
+
+def test_the_spec_file_meets_tlc_s_figures():
+    result = CliRunner().invoke(cli, ["check", str(SPEC)])
+    assert result.exit_code == 0, result.output
+    assert "expectation met" in result.output
+    assert "a log passes MaxLogLen = 1" in result.output
+
+
+# servers, MaxTerm, MaxLogLen, MaxConfigVersion: TLC's distinct states, its
+# orbits under SYMMETRY ServerSymmetry, and its depth (one more than ours)
+SMALL = [
+    ((2, 1, 1, 2), 197, 99, 8),
+    ((2, 2, 1, 2), 931, 466, 9),
+]
+LARGER = [
+    ((3, 1, 1, 2), 7_267, 1_246, 11),
+    ((3, 2, 1, 2), 74_947, 12_668, 16),
+    ((2, 3, 2, 3), 31_879, 15_940, 15),
+    ((3, 1, 2, 2), 33_349, 5_667, 15),
+]
+
+
+@pytest.mark.parametrize("bound, distinct, orbits, depth", SMALL)
+def test_small_bounds_have_tlc_s_counts(bound, distinct, orbits, depth):
+    for symmetry, states in ((False, distinct), (True, orbits)):
+        result = _check(bound, symmetry)
+        assert result.verdict == "holds"
+        assert (result.stats.distinct_states, result.stats.depth + 1) == (states, depth)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bound, distinct, orbits, depth", LARGER)
+def test_larger_bounds_have_tlc_s_counts(bound, distinct, orbits, depth):
+    for symmetry, states in ((False, distinct), (True, orbits)):
+        result = _check(bound, symmetry)
+        assert result.verdict == "holds"
+        assert (result.stats.distinct_states, result.stats.depth + 1) == (states, depth)
+
+
+def test_symmetry_gives_every_orbit_once():
+    # the engine's canonical form (signatures first) against the whole group
+    assert orbit_counts_agree(lambda: _model(2, 2, 1, 2), [("servers",)]) == (931, 466)
+    # TLC: 2,719 states, 467 orbits on 3 servers, MaxTerm 1, no log, MaxConfigVersion 3
+    assert orbit_counts_agree(lambda: _model(3, 1, 0, 3), [("servers",)]) == (2_719, 467)
+
+
+REFINEMENT = ("one_primary_per_term", "state_machine_safety", "leader_completeness",
+              "refines_mldr")
+
+
+def test_the_config_state_machine_refines_mongo_logless_dynamic_raft():
+    # The cfg's commented-out PROPERTY RefinesMLDR: TLC, with it and the
+    # three invariants, 931 states and depth 9 on 2 servers, MaxTerm 2,
+    # MaxLogLen 1, MaxConfigVersion 2 (and 7,267, depth 11, on 3 servers,
+    # MaxTerm 1), no error
+    result = _check((2, 2, 1, 2), properties=REFINEMENT)
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth + 1) == (931, 9)
+
+
+@pytest.mark.slow
+def test_the_refinement_holds_on_three_servers():
+    result = _check((3, 1, 1, 2), properties=REFINEMENT)
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth + 1) == (7_267, 11)
+
+
+# -- mutants --------------------------------------------------------------------------------
+
+
+def test_reconfig_without_quorum_overlap_elects_two_primaries():
+    # TLA+: MongoLoglessDynamicRaft's Reconfig without
+    # QuorumsOverlap(config[i], newConfig). OnePrimaryPerTerm, 3 servers,
+    # MaxTerm 1, no log, MaxConfigVersion 2: TLC 5 states (318 distinct
+    # found), the same states. n1 alone elects itself in config {n1}, then
+    # moves to {n1, n2, n3}, whose majority {n2, n3} misses {n1}
+    steps, violation = _violation((3, 1, 0, 2), "no_quorum_overlap", "one_primary_per_term")
+    assert steps == [
+        "BecomeLeader(i='n1', voteQuorum=('n1',))",
+        "Reconfig(i='n1', newConfig=('n1', 'n2', 'n3'))",
+        "SendConfig(i='n1', j='n2')",
+        "BecomeLeader(i='n2', voteQuorum=('n2', 'n3'))",
+    ]
+    assert violation.reason == "n1 and n2 are both primary in term 1"
+
+
+def test_reconfig_without_config_commitment_elects_two_primaries():
+    # TLA+: Reconfig without ConfigQuorumCheck(i). OnePrimaryPerTerm, 3
+    # servers, MaxTerm 2, no log, MaxConfigVersion 3: TLC 6 states (7,410
+    # distinct found), the same states. n1 goes {n1, n2, n3} -> {n1, n2} ->
+    # {n1} with neither change on a quorum; {n1} and the first config's
+    # {n2, n3} elect in term 2
+    steps, violation = _violation((3, 2, 0, 3), "no_config_commitment", "one_primary_per_term")
+    assert steps == [
+        "BecomeLeader(i='n1', voteQuorum=('n1', 'n2'))",
+        "Reconfig(i='n1', newConfig=('n1', 'n2'))",
+        "Reconfig(i='n1', newConfig=('n1',))",
+        "BecomeLeader(i='n1', voteQuorum=('n1',))",
+        "BecomeLeader(i='n2', voteQuorum=('n2', 'n3'))",
+    ]
+    final = violation.trace.steps[-1].state
+    assert (final.config, final.configVersion) == (
+        (frozenset({0}), frozenset({0, 1, 2}), frozenset({0, 1, 2})), (3, 1, 1))
+
+
+def test_reconfig_without_term_check_elects_two_primaries():
+    # TLA+: Reconfig without TermQuorumCheck(i). OnePrimaryPerTerm, 3
+    # servers, MaxTerm 1, no log, MaxConfigVersion 3: TLC 7 states (1,795
+    # distinct found), the same states. n2 holds n1's config {n1, n2} of
+    # term 1 but is still in term 0, so n1 moves on to {n1, n2, n3}, and n2
+    # and n3, in term 0, elect n2 in term 1
+    steps, violation = _violation((3, 1, 0, 3), "no_term_check", "one_primary_per_term")
+    assert steps == [
+        "BecomeLeader(i='n1', voteQuorum=('n1',))",
+        "Reconfig(i='n1', newConfig=('n1', 'n2'))",
+        "SendConfig(i='n1', j='n2')",
+        "Reconfig(i='n1', newConfig=('n1', 'n2', 'n3'))",
+        "SendConfig(i='n1', j='n2')",
+        "BecomeLeader(i='n2', voteQuorum=('n2', 'n3'))",
+    ]
+    assert violation.reason == "n1 and n2 are both primary in term 1"
+
+
+VOTE_IGNORES_LOG_RUN = [
+    "BecomeLeader(i='n1', voteQuorum=('n1', 'n2', 'n3'))",
+    "ClientRequest(i='n1')",
+    "GetEntries(i='n2', j='n1')",
+    "CommitEntry(i='n1')",
+    "BecomeLeader(i='n3', voteQuorum=('n2', 'n3'))",
+]
+
+
+def test_vote_ignores_log_elects_a_primary_without_a_committed_entry():
+    # TLA+: CanVoteForOplog without logOk. LeaderCompleteness, 3 servers,
+    # MaxTerm 2, MaxLogLen 1, MaxConfigVersion 2: TLC 6 states (5,953
+    # distinct found), the same states
+    steps, violation = _violation((3, 2, 1, 2), "vote_ignores_log", "leader_completeness")
+    assert steps == VOTE_IGNORES_LOG_RUN
+    assert violation.reason == "primary n3 of term 2 lacks the committed entry <<1, 1>>"
+
+
+@pytest.mark.slow
+def test_vote_ignores_log_commits_two_entries_at_one_index():
+    # StateMachineSafety alone, the same bounds: TLC 10 states (69,594
+    # distinct found), the same states; 70,055 states here, about 10 s. n3,
+    # elected without n1's committed <<1, 1>>, writes <<1, 2>>, makes n2
+    # roll <<1, 1>> back and commits its own entry at index 1
+    steps, violation = _violation((3, 2, 1, 2), "vote_ignores_log", "state_machine_safety")
+    assert steps == VOTE_IGNORES_LOG_RUN + [
+        "ClientRequest(i='n3')",
+        "RollbackEntries(i='n2', j='n3')",
+        "GetEntries(i='n2', j='n3')",
+        "CommitEntry(i='n3')",
+    ]
+    assert violation.trace.steps[-1].state.committed == {Committed((1, 1), 1),
+                                                         Committed((1, 2), 2)}
+
+
+@pytest.mark.slow
+def test_reconfig_without_oplog_commitment_loses_a_committed_entry():
+    # TLA+: MongoRaftReconfig's CSMNext without OplogCommitment(s).
+    # LeaderCompleteness, 3 servers, MaxTerm 2, MaxLogLen 1,
+    # MaxConfigVersion 3: TLC 10 states (107,238 distinct found), the same
+    # states; 107,505 states here, about 40 s. n1 commits <<1, 1>> in config {n1}, moves to {n1,
+    # n2} and {n1, n2, n3} before n2 has the entry, and n2 and n3 elect n2
+    steps, violation = _violation((3, 2, 1, 3), "no_oplog_commitment", "leader_completeness")
+    assert steps == [
+        "BecomeLeader(i='n1', voteQuorum=('n1',))",
+        "ClientRequest(i='n1')",
+        "CommitEntry(i='n1')",
+        "Reconfig(i='n1', newConfig=('n1', 'n2'))",
+        "SendConfig(i='n1', j='n2')",
+        "UpdateTerms(i='n1', j='n2')",
+        "Reconfig(i='n1', newConfig=('n1', 'n2', 'n3'))",
+        "SendConfig(i='n1', j='n2')",
+        "BecomeLeader(i='n2', voteQuorum=('n2', 'n3'))",
+    ]
+    assert violation.reason == "primary n2 of term 2 lacks the committed entry <<1, 1>>"
+
+
+def test_reconfig_without_quorum_overlap_is_no_step_of_the_published_csm():
+    # TLA+: the no_quorum_overlap mutant of MongoLoglessDynamicRaft.tla, with
+    # MCMongoRaftReconfig's MLDR an INSTANCE of the unmutated module (renamed
+    # MongoLoglessDynamicRaftOrig). PROPERTY RefinesMLDR, 3 servers, MaxTerm
+    # 1, no log, MaxConfigVersion 2: TLC "Action property ... of module
+    # MongoLoglessDynamicRaftOrig is violated", 3 states, the same states
+    steps, violation = _violation((3, 1, 0, 2), "no_quorum_overlap", "refines_mldr")
+    assert steps == ["BecomeLeader(i='n1', voteQuorum=('n1',))",
+                     "Reconfig(i='n1', newConfig=('n1', 'n2', 'n3'))"]
+    assert violation.reason == (
+        "Reconfig(i='n1', newConfig=('n1', 'n2', 'n3')) changes the config state machine as "
+        "no step of MongoLoglessDynamicRaft does")
