@@ -105,9 +105,11 @@ def _declare(kind: str, title: str, default: bool = True, witness: bool = False,
     return mark
 
 
-def invariant(title: str) -> Callable[[Callable], Callable]:
-    """Declare ``f(self, state)`` as an invariant named `title`."""
-    return _declare("invariant", title)
+def invariant(title: str, default: bool = True) -> Callable[[Callable], Callable]:
+    """Declare ``f(self, state)`` as an invariant named `title`;
+    ``default=False`` for one checked only when named (a reading of the
+    spec's that its configuration does not check, a scenario's)."""
+    return _declare("invariant", title, default)
 
 
 def transition(title: str, default: bool = True) -> Callable[[Callable], Callable]:

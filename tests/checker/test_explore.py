@@ -43,6 +43,17 @@ def test_reachable_property_returns_shortest_witness():
     assert witness.trace.final == (3, 5)
 
 
+def test_an_invariant_declared_not_default_is_checked_only_when_named():
+    class Quiet(DieHard):
+        @invariant("Never Four", default=False)
+        def never_four(self, state):
+            return 4 not in state
+
+    assert "never_four" not in [p.name for p in check(Quiet()).properties]
+    result = check(Quiet(), CheckConfig(properties=("never_four",)))
+    assert result.violation("never_four").trace.final[1] == 4
+
+
 def test_unreachable_property_is_a_violation_without_trace():
     result = check(DieHard(), CheckConfig(properties=("overflow",)))
     assert result.verdict == "violated"
