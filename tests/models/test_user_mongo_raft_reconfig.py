@@ -21,6 +21,7 @@ BecomeLeader and UpdateTerms, Next for the others), the model by action.
 
 from __future__ import annotations
 
+from math import prod
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,9 @@ from click.testing import CliRunner
 
 from checker import CheckConfig, check
 from cmc.main import cli
-from tests.brute_force import orbit_counts_agree
-from tests.models.user.mongo_raft_reconfig import Committed, MongoRaftReconfig
+from tests.brute_force import orbit_counts_agree, reachable_states
+from tests.models.user.mongo_raft_reconfig import (Committed, CommitEntry, MongoRaftReconfig,
+                                                   Reconfig, quorums)
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "mongo_raft_reconfig.yaml"
@@ -62,41 +64,84 @@ def test_the_spec_file_meets_tlc_s_figures():
     assert "a log passes MaxLogLen = 1" in result.output
 
 
-# servers, MaxTerm, MaxLogLen, MaxConfigVersion: TLC's distinct states, its
-# orbits under SYMMETRY ServerSymmetry, and its depth (one more than ours)
+def _tlc_generated(model) -> int:
+    """TLC's "states generated", rebuilt from the model's graph: the initial
+    states, then each step once for every witness of the existentials TLC
+    enumerates in its action (docs/tlc.md). CommitEntry(s, Q) is a step per
+    quorum Q that shows the entry immediately committed. In Reconfig,
+    ConfigQuorumCheck and TermQuorumCheck are each a step per quorum that
+    satisfies them, OplogCommitment's ``(committed = {}) \\/ (\\E c \\in
+    committed : c.term = currentTerm[s])`` one per true disjunct and witness,
+    and its ``\\A c \\in committed : (c.term = currentTerm[s]) =>
+    IsCommitted(c.entry[1], s)``, which TLC takes in an action as the
+    conjunction of its instances, one per quorum of IsCommitted's for each
+    entry of the primary's term. Every other step is one."""
+
+    def witnesses(quorums_of, holds):
+        return sum(1 for q in quorums_of if holds(q))
+
+    generated = sum(1 for _ in model.initial_states())
+    for s in reachable_states(model):
+        for action, _ in model.successors(s):
+            i = int(action.i[1:]) - 1
+            qs, term = quorums(s.config[i]), s.currentTerm[i]
+            if isinstance(action, CommitEntry):
+                generated += witnesses(qs, lambda q: model.immediately_committed(
+                    s, len(s.log[i]), term, q))
+            elif isinstance(action, Reconfig):
+                mine = [c for c in s.committed if c.term == term]
+                generated += (
+                    (len(mine) if s.committed else 1)
+                    * witnesses(qs, lambda q: all(
+                        (s.configVersion[t], s.configTerm[t])
+                        == (s.configVersion[i], s.configTerm[i]) for t in q))
+                    * witnesses(qs, lambda q: all(s.currentTerm[t] == term for t in q))
+                    * prod(witnesses(qs, lambda q, index=c.entry[0]: all(
+                        len(s.log[k]) >= index and s.log[k][index - 1] == s.log[i][index - 1]
+                        and s.currentTerm[k] == term for k in q)) for c in mine))
+            else:
+                generated += 1
+    return generated
+
+
+# servers, MaxTerm, MaxLogLen, MaxConfigVersion: TLC's distinct states,
+# states generated, its orbits under SYMMETRY ServerSymmetry, and its depth
+# (one more than ours)
 SMALL = [
-    ((2, 1, 1, 2), 197, 99, 8),
-    ((2, 2, 1, 2), 931, 466, 9),
+    ((2, 1, 1, 2), 197, 995, 99, 8),
+    ((2, 2, 1, 2), 931, 4_703, 466, 9),
 ]
 LARGER = [
-    ((3, 1, 1, 2), 7_267, 1_246, 11),
-    ((3, 2, 1, 2), 74_947, 12_668, 16),
-    ((2, 3, 2, 3), 31_879, 15_940, 15),
-    ((3, 1, 2, 2), 33_349, 5_667, 15),
+    ((3, 1, 0, 3), 2_719, 22_267, 467, 9),
+    ((3, 1, 1, 2), 7_267, 73_891, 1_246, 11),
+    ((3, 2, 1, 2), 74_947, 739_414, 12_668, 16),
+    ((2, 3, 2, 3), 31_879, 167_397, 15_940, 15),
+    ((3, 1, 2, 2), 33_349, 395_503, 5_667, 15),
 ]
 
 
-@pytest.mark.parametrize("bound, distinct, orbits, depth", SMALL)
-def test_small_bounds_have_tlc_s_counts(bound, distinct, orbits, depth):
+def _counts_are_tlc_s(bound, distinct, generated, orbits, depth):
     for symmetry, states in ((False, distinct), (True, orbits)):
         result = _check(bound, symmetry)
         assert result.verdict == "holds"
         assert (result.stats.distinct_states, result.stats.depth + 1) == (states, depth)
+    assert _tlc_generated(_model(*bound)) == generated
+
+
+@pytest.mark.parametrize("bound, distinct, generated, orbits, depth", SMALL)
+def test_small_bounds_have_tlc_s_counts(bound, distinct, generated, orbits, depth):
+    _counts_are_tlc_s(bound, distinct, generated, orbits, depth)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("bound, distinct, orbits, depth", LARGER)
-def test_larger_bounds_have_tlc_s_counts(bound, distinct, orbits, depth):
-    for symmetry, states in ((False, distinct), (True, orbits)):
-        result = _check(bound, symmetry)
-        assert result.verdict == "holds"
-        assert (result.stats.distinct_states, result.stats.depth + 1) == (states, depth)
+@pytest.mark.parametrize("bound, distinct, generated, orbits, depth", LARGER)
+def test_larger_bounds_have_tlc_s_counts(bound, distinct, generated, orbits, depth):
+    _counts_are_tlc_s(bound, distinct, generated, orbits, depth)
 
 
 def test_symmetry_gives_every_orbit_once():
     # the engine's canonical form (signatures first) against the whole group
     assert orbit_counts_agree(lambda: _model(2, 2, 1, 2), [("servers",)]) == (931, 466)
-    # TLC: 2,719 states, 467 orbits on 3 servers, MaxTerm 1, no log, MaxConfigVersion 3
     assert orbit_counts_agree(lambda: _model(3, 1, 0, 3), [("servers",)]) == (2_719, 467)
 
 
@@ -246,3 +291,42 @@ def test_reconfig_without_quorum_overlap_is_no_step_of_the_published_csm():
     assert violation.reason == (
         "Reconfig(i='n1', newConfig=('n1', 'n2', 'n3')) changes the config state machine as "
         "no step of MongoLoglessDynamicRaft does")
+
+
+NO_CONFIG_TERM_RUN = [
+    "BecomeLeader(i='n1', voteQuorum=('n1', 'n2', 'n3'))",
+    "Reconfig(i='n1', newConfig=('n1', 'n2'))",
+    "BecomeLeader(i='n3', voteQuorum=('n2', 'n3', 'n4'))",
+    "Reconfig(i='n3', newConfig=('n3', 'n4'))",
+    "SendConfig(i='n1', j='n2')",
+    "BecomeLeader(i='n2', voteQuorum=('n1', 'n2'))",
+    "BecomeLeader(i='n3', voteQuorum=('n3', 'n4'))",
+]
+
+
+@pytest.mark.slow
+def test_an_election_that_leaves_the_config_term_elects_two_primaries():
+    # TLA+: MongoLoglessDynamicRaft's BecomeLeader without configTerm' =
+    # [configTerm EXCEPT ![i] = newTerm] (configTerm in its UNCHANGED).
+    # Nothing breaks on 3 servers (3 terms, 3 versions: 38,035 states hold).
+    # OnePrimaryPerTerm, 4 servers, MaxTerm 3, no log, MaxConfigVersion 2:
+    # TLC 8 states (230,258 distinct found), the same states; 231,882
+    # states here, about a minute. n3, elected in term 2 with config
+    # <<1, 0>>, finds it on a quorum at once and moves to {n3, n4}; n1's
+    # stale config {n1, n2} of <<2, 1>> is then as new as any, and each
+    # config elects a primary of term 3
+    steps, violation = _violation((4, 3, 0, 2), "no_config_term_on_election",
+                                  "one_primary_per_term")
+    assert steps == NO_CONFIG_TERM_RUN
+    final = violation.trace.steps[-1].state
+    assert (final.configVersion, final.configTerm) == ((2, 2, 2, 1), (1, 1, 2, 0))
+
+
+@pytest.mark.slow
+def test_the_config_term_mutant_under_symmetry():
+    # TLC with SYMMETRY ServerSymmetry: 8 states (10,595 orbits found), a
+    # run of the same shape on other servers; 10,857 orbits here, 8 s
+    result = _check((4, 3, 0, 2), symmetry=True, mutant="no_config_term_on_election")
+    (violation,) = result.violations
+    assert violation.property.name == "one_primary_per_term"
+    assert len(violation.trace.actions) == 7

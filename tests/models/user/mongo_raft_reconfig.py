@@ -57,12 +57,31 @@ MongoLoglessDynamicRaft, or leaves its variables unchanged) is the step
 property ``refines_mldr``, not a default. The spec has no fairness and no
 temporal property.
 
+The composition is kept visible: ``csm_reconfig`` and ``csm_become_leader``
+are CSM!Reconfig and CSM!BecomeLeader alone; ``reconfig`` adds
+OplogCommitment and ``become_leader`` OSM!BecomeLeader's CanVoteForOplog
+(OSM!BecomeLeader's effect on currentTerm and state is the CSM's). The
+refinement check runs MLDR's Next on the model without its mutant
+(`published`), so a mutant of the CSM's rules is caught by it, as TLC
+catches one whose MLDR instances the unmutated module.
+
+Mutants (below), each a known way to get reconfiguration wrong and each
+made in the TLA+ text too, where TLC's shortest counterexample is the
+model's state for state (tests/models/test_user_mongo_raft_reconfig.py):
+Reconfig without ConfigQuorumCheck, without TermQuorumCheck, without
+QuorumsOverlap or without OplogCommitment; BecomeLeader that leaves the
+config's term (two primaries of a term on 4 servers, none on 3);
+CanVoteForOplog without logOk (LeaderCompleteness, and StateMachineSafety
+checked alone).
+
 Where this port differs from the text, none in behaviour:
 
 - CommitEntry(i, commitQuorum) is one step per i: every quorum that shows
   the entry immediately committed makes the same next state, so the model
-  yields it once (TLC counts it once per quorum in its "states generated";
-  distinct states and depths do not depend on it).
+  yields it once. TLC counts it once per quorum in its "states generated"
+  (and Reconfig once per witness of its guards' existentials); distinct
+  states and depths do not depend on it, and the tests rebuild TLC's
+  generated counts from the model's graph.
 - Nil is not used by the spec's actions and is not here; Secondary and
   Primary are the strings. TypeOK is not a property (Python's types say it).
 - A log is a tuple of terms, as the spec's Seq(Nat); an entry of
