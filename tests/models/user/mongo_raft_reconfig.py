@@ -95,6 +95,7 @@ from itertools import combinations
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, invariant, transition
+from checker.model import Note, Received, Sent
 
 SECONDARY, PRIMARY = "Secondary", "Primary"
 
@@ -518,6 +519,34 @@ class MongoRaftReconfig(Model):
 
     def nodes(self):
         return tuple(self.server(i) for i in self.everyone)
+
+    def step_events(self, s: State, action, t: State) -> list:
+        """For sequence charts: a step happens at server i; what one server
+        takes from another (an entry, a config, a term) is an arrow."""
+        kind = type(action)
+        if kind in (GetEntries, SendConfig, UpdateTerms):
+            # GetEntries(i, j): i takes from j; SendConfig and UpdateTerms(i, j): j takes from i
+            src, dst = ((action.j, action.i) if kind is GetEntries else (action.i, action.j))
+            k = int(dst[1:]) - 1
+            what = {GetEntries: lambda: f"entry <<{len(t.log[k])}, {t.log[k][-1]}>>",
+                    SendConfig: lambda: (f"config {{{', '.join(self.names(t.config[k]))}}} "
+                                         f"<<{t.configVersion[k]}, {t.configTerm[k]}>>"),
+                    UpdateTerms: lambda: f"term {t.currentTerm[k]}"}[kind]()
+            return [Sent(src, dst, what), Received(src, dst, what)]
+        i = int(action.i[1:]) - 1
+        if kind is BecomeLeader:
+            text = (f"primary in term {t.currentTerm[i]}, votes of "
+                    f"{', '.join(action.voteQuorum)}")
+        elif kind is Reconfig:
+            text = (f"config {{{', '.join(action.newConfig)}}} "
+                    f"<<{t.configVersion[i]}, {t.configTerm[i]}>>")
+        elif kind is ClientRequest:
+            text = f"appends <<{len(t.log[i])}, {t.log[i][-1]}>>"
+        elif kind is CommitEntry:
+            text = f"commits <<{len(s.log[i])}, {s.currentTerm[i]}>>"
+        else:
+            text = f"rolls back <<{len(s.log[i])}, {s.log[i][-1]}>>"
+        return [Note(action.i, text)]
 
     def state_view(self, s: State) -> dict:
         view = {}
