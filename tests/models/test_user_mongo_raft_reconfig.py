@@ -350,3 +350,20 @@ def test_the_sequence_chart_shows_who_takes_what_from_whom(tmp_path):
         "    Note over n2: 4 · BecomeLeader(i='n2', voteQuorum=('n2', 'n3'))<br/>primary in "
         "term 1, votes of n2, n3",
     ]
+
+
+@pytest.mark.slow
+def test_each_action_finds_the_new_states_tlc_s_coverage_gives():
+    # TLC -coverage on 3 servers, MaxTerm 1, MaxLogLen 1, MaxConfigVersion 2
+    # (with CSMNext split into its Reconfig and SendConfig disjuncts), new
+    # states:generated per disjunct of Next: BecomeLeader 18:12,276,
+    # UpdateTerms 3,531:9,342, OSMNext 195:18,540, Reconfig 891:19,086,
+    # SendConfig 2,625:14,640. The generated counts differ only where TLC
+    # counts witnesses (CommitEntry, Reconfig: _tlc_generated)
+    result = _check((3, 1, 1, 2))
+    new, steps = result.stats.new_states, result.stats.actions
+    osm = ("ClientRequest", "GetEntries", "RollbackEntries", "CommitEntry")
+    assert (new["BecomeLeader"], new["UpdateTerms"], sum(new[a] for a in osm),
+            new["Reconfig"], new["SendConfig"]) == (18, 3_531, 195, 891, 2_625)
+    assert (steps["BecomeLeader"], steps["UpdateTerms"], steps["SendConfig"]) == (
+        12_276, 9_342, 14_640)
