@@ -70,6 +70,23 @@ class Param:
         return schema
 
 
+#: (subclass of a model, mutant class of that model) -> the subclass mutated
+_MUTATED: dict[tuple[type, type], type] = {}
+
+
+def _mutated(model: type, variant: type) -> type:
+    """`model`, a subclass of the model that declared mutant `variant`,
+    with the variant's overrides on top: ``class V(variant, model)``, whose
+    overrides call the subclass's through ``super()``. Built once."""
+    key = (model, variant)
+    if key not in _MUTATED:
+        _MUTATED[key] = type(variant.__name__, (variant, model),
+                             {"__module__": variant.__module__,
+                              "__qualname__": variant.__qualname__,
+                              "__doc__": variant.__doc__})
+    return _MUTATED[key]
+
+
 # -- what a step does, for message sequence charts (see Model.step_events) ------
 
 
@@ -157,8 +174,14 @@ class Model:
 
     def __new__(cls, *args: Any, mutant: str | None = None, **kwargs: Any) -> "Model":
         variant = cls._mutant_classes.get(mutant) if mutant is not None else None
-        return super().__new__(variant if variant is not None and issubclass(variant, cls)
-                               else cls)
+        # (a kit model's mutant may be one of its node classes, which it builds itself)
+        if variant is None or not issubclass(variant, Model) or issubclass(cls, variant):
+            return super().__new__(cls)
+        if issubclass(variant, cls):
+            return super().__new__(variant)
+        # cls is a subclass of the model that declared the mutant (a bound
+        # of its own, as BoundedBakery's): the mutant's override on top of it
+        return super().__new__(_mutated(cls, variant))
 
     def __init__(self, *, mutant: str | None = None,
                  init: Mapping[str, Any] | None = None, **params: Any):

@@ -48,3 +48,36 @@ def test_a_mutant_that_is_not_a_subclass_is_refused():
         Climb.mutant("odd", "not a climb")(Counter)
     assert str(refused.value) == ("mutant 'odd' of 'climb': Counter must be a subclass of "
                                   "Climb")
+
+
+class EvenClimb(Climb):
+    """A user's subclass of a model with mutants, as BoundedBakery is of
+    Bakery: a step of its own (only steps of 2) and a property of its own."""
+
+    name = "even-climb"
+
+    def successors(self, state):
+        return [(Step(2), state + 2)]
+
+    @checker.invariant("Even")
+    def even(self, state):
+        return state % 2 == 0
+
+
+def test_a_subclass_built_with_its_base_s_mutant_runs_the_mutant_on_the_subclass():
+    # Before, EvenClimb(mutant="steps_back") was accepted (the mutants table
+    # is inherited) and built EvenClimb itself: the run said mutant
+    # steps_back and checked the model without its deviation
+    model = EvenClimb(mutant="steps_back")
+    assert isinstance(model, StepsBack) and isinstance(model, EvenClimb)
+    assert (model.name, model.mutant, type(model).__name__) == ("even-climb", "steps_back",
+                                                                "StepsBack")
+    assert type(EvenClimb(mutant="steps_back")) is type(model)     # built once
+    assert set(type(model).properties) == {"not_forbidden", "grows", "never_back", "even"}
+    assert [str(a) for a, _ in model.successors(4)] == ["Step(by=2)", "Step(by=-1)"]
+    result = checker.check(model, CheckConfig(properties=("never_back",)))
+    assert result.violation("never_back").trace.final == -1
+    assert checker.check(EvenClimb(), CheckConfig(properties=("never_back", "even"))
+                         ).verdict == "holds"
+    assert type(StepsBack(mutant="steps_back")) is StepsBack
+    assert type(type(model)(mutant="steps_back")) is type(model)
