@@ -242,6 +242,15 @@ def test_vote_ignores_log_elects_a_primary_without_a_committed_entry():
     assert violation.reason == "primary n3 of term 2 lacks the committed entry <<1, 1>>"
 
 
+def test_a_violation_beyond_the_state_constraint_is_found_as_tlc_finds_it():
+    # The same mutant with MaxTerm 1: n3's election makes term 2, beyond
+    # StateConstraint, and TLC checks the invariants on such a state (it
+    # only does not expand it): 6 states (2,024 distinct found), the same states
+    steps, violation = _violation((3, 1, 1, 2), "vote_ignores_log", "leader_completeness")
+    assert steps == VOTE_IGNORES_LOG_RUN
+    assert max(violation.trace.steps[-1].state.currentTerm) == 2
+
+
 @pytest.mark.slow
 def test_vote_ignores_log_commits_two_entries_at_one_index():
     # StateMachineSafety alone, the same bounds: TLC 10 states (69,594
