@@ -23,7 +23,9 @@
   MultiPaxos.tla's ``~terminated``, is a read of a derived global.
 - `network`: `MessageSet`, `Bag` (drop and duplicate budgets or unbounded, a
   capacity, a `Partition`: links down that heal and split again), `Fifo`
-  (lossy or not); a spec may choose one (``network:``) where a model allows.
+  (a queue per link, lossy or not); a spec may choose one of these
+  (``network:``) where a model allows; `Inbox` (a queue per receiver shared
+  by its senders, lossy or not).
 - `globals`: `derived`, and the checks of what handlers declare of the
   globals (each mistake one line naming the handler and the fix).
 - `symmetry`: renaming and signatures derived from the id fields.
@@ -37,8 +39,8 @@ kit, next to Lamport's Paxos.tla and Ongaro's raft.tla, and
 tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
 
 Deliberately missing yet: duplication on FIFO links, partitions on FIFO
-links and message sets; one queue per receiver shared by its senders
-(CockroachDB's RaftLeader.tla's ``network[to]``: its port is a plain model); messages read (``reads=``) by a message handler
+links, inboxes and message sets; a spec's choice of an inbox (``network:
+inbox``); messages read (``reads=``) by a message handler
 (FastPropose reads its own votes off its record); globals read by a timer,
 a crash or restart handler, a ``choose=`` function or the handlers of a bag
 delivering message by message (``per_message``), and written by a node
@@ -48,9 +50,10 @@ without a record (these two refused, each in one line naming the handler).
 from models.kit.globals import derived
 from models.kit.handlers import Down, Node, of_messages, on, on_crash, on_restart, step
 from models.kit.model import ActorModel
-from models.kit.network import Bag, Drop, Duplicate, Fifo, Heal, MessageSet, Partition, Split
+from models.kit.network import (Bag, Drop, Duplicate, Fifo, Heal, Inbox, MessageSet, Partition,
+                                Split)
 from models.kit.records import Id, Value, ids, indexed_by, values
 
-__all__ = ["ActorModel", "Bag", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "MessageSet",
-           "Node", "Partition", "Split", "Value", "derived", "ids", "indexed_by", "of_messages",
-           "on", "on_crash", "on_restart", "step", "values"]
+__all__ = ["ActorModel", "Bag", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "Inbox",
+           "MessageSet", "Node", "Partition", "Split", "Value", "derived", "ids", "indexed_by",
+           "of_messages", "on", "on_crash", "on_restart", "step", "values"]

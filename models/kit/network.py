@@ -18,6 +18,10 @@ on those).
 - `Fifo`: one queue per link (sender, receiver), all types in one
   component; a node receives the oldest message of each link into it;
   optionally lossy (`Drop`, the oldest on a link).
+- `Inbox`: one queue per receiver, shared by all its senders (the P
+  language's actors, CockroachDB's RaftLeader.tla's ``network[to]``); a
+  node receives only the oldest message sent to it; optionally lossy
+  (`Drop`, the oldest of an inbox).
 
 A message type may name its sender and receiver: class attributes ``src =
 "acc"`` (a field naming a node) and ``dst = "bal"`` (a field naming the node
@@ -772,6 +776,120 @@ class Fifo(Network):
                        + ", ".join(map(repr, queue))
                        for (src_set, src, dst_set, dst), queue, _ in value[0])
         return {"channels": shown, "drops_left": value[1]}
+
+    def _name(self, set_name: str, node: int) -> str:
+        ids = self.id_types[set_name]
+        return f"{ids.prefix}{node + ids.first}" if ids.prefix else f"{set_name}:{node}"
+
+
+class Inbox(Network):
+    """One FIFO queue per receiver, shared by every sender: a node receives
+    only the oldest message sent to it, whoever sent it, so two messages to
+    one node arrive in the order they were sent even from two senders (as
+    the P language's actors, and RaftLeader.tla's ``network[to]``), where
+    `Fifo` orders only those of one link. Every message type names its
+    receiver (a ``dst`` field naming a node). Optionally lossy, as `Fifo`:
+    ``drop`` names the parameter bounding how many messages the network
+    may lose (the oldest of an inbox; losing it there or later loses the
+    same runs of receipts). The value is one component, a frozenset of
+    (receiver, queue, kinds) triples, the receiver as (its set's name, its
+    number), then the drops left; `kinds` keep apart two types with equal
+    fields, as `Fifo`'s do."""
+
+    fault_actions = (Drop,)
+
+    def __init__(self, drop: str | int | None = None):
+        self.drop_param = drop
+        self.fault_actions = (Drop,) if drop else ()
+
+    def setup(self, model: Any) -> None:
+        from checker.errors import ModelDefinitionError
+        from models.kit.records import id_type
+
+        self.to = {}  # per message type: (index of its receiver field, the receiver's set)
+        for kind in self.kinds:
+            place = receiver_field(kind)
+            if place is None or place[1] is None:
+                raise ModelDefinitionError(
+                    f"model {getattr(model, 'name', '?')!r}: in inboxes every message names "
+                    f"its receiver; give {kind.__name__} a field typed as a node's id and "
+                    "say which, as dst = \"to\"")
+            self.to[kind] = place
+        self.drops = _budget(model, self.drop_param)
+        # each set's id type, to name an inbox as its messages name the node
+        self.id_types = {place[1]: id_type(kind, kind._fields[place[0]])
+                         for kind, place in self.to.items()}
+
+    def owner(self, message: Any) -> tuple:
+        """(receiver's set, receiver): whose inbox `message` goes to."""
+        index, set_name = self.to[type(message)]
+        return (set_name, message[index])
+
+    def _component(self, queues: dict[tuple, tuple]) -> frozenset:
+        index = self.index
+        return frozenset((owner, queue, tuple(index[type(m)] for m in queue))
+                         for owner, queue in queues.items() if queue)
+
+    def initial(self) -> tuple:
+        return (frozenset(), self.drops)
+
+    def where(self, k: int) -> int:
+        return 0
+
+    def parts(self, value: tuple) -> tuple:
+        return value[:1]
+
+    def addressed(self, c: int) -> bool:
+        return True
+
+    def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
+        # its own inbox, and those of the members it runs
+        own, runs = (node.ids.set_name, node.id), getattr(node.runs, "set_name", None)
+        return frozenset(item for item in component if item[0] == own or item[0][0] == runs)
+
+    def deliverable(self, component: frozenset, kind: type) -> list[Any]:
+        return ordered(queue[0] for _, queue, _ in component if type(queue[0]) is kind)
+
+    def select(self, component: frozenset, kind: type) -> frozenset:
+        return frozenset(m for _, queue, _ in component for m in queue if type(m) is kind)
+
+    def receive(self, value: tuple, k: int, message: Any) -> tuple:
+        queues = {owner: queue for owner, queue, _ in value[0]}
+        owner = self.owner(message)
+        queues[owner] = queues[owner][1:]
+        return (self._component(queues),) + value[1:]
+
+    def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
+        queues = {owner: queue for owner, queue, _ in value[0]}
+        for _, message in sends:
+            owner = self.owner(message)
+            queues[owner] = queues.get(owner, ()) + (message,)
+        return (self._component(queues),) + value[1:]
+
+    def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
+        if not value[1]:
+            return []
+        return [(Drop(queue[0]), self.receive(value, 0, queue[0])[:1] + (value[1] - 1,))
+                for _, queue, _ in sorted(value[0], key=order_key)]
+
+    def read(self, value: tuple, k: int) -> list[Any]:
+        return [m for _, queue, _ in value[0] for m in queue if type(m) is self.kinds[k]]
+
+    def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
+        return (component((0, value[0])),) + value[1:]
+
+    def rename_component(self, component: frozenset, message: Callable[[Any], Any]) -> frozenset:
+        # an inbox is named by its messages' receiver: renamed with them
+        renamed = (tuple(map(message, queue)) for _, queue, _ in component)
+        return self._component({self.owner(queue[0]): queue for queue in renamed})
+
+    def occurrences(self, component: frozenset) -> Iterable[tuple[Any, Any]]:
+        return ((m, place) for _, queue, _ in component for place, m in enumerate(queue))
+
+    def view(self, value: tuple) -> dict[str, Any]:
+        shown = sorted(f"{self._name(*owner)}: " + ", ".join(map(repr, queue))
+                       for owner, queue, _ in value[0])
+        return {"inboxes": shown, "drops_left": value[1]}
 
     def _name(self, set_name: str, node: int) -> str:
         ids = self.id_types[set_name]
