@@ -315,3 +315,25 @@ def test_the_abort_of_an_implicit_commit_breaks_its_leads_to_as_tlc_says():
     result = _check((1, 1, 1), ("implicit_commit_leads_to_explicit_commit",),
                     mutant="recover_aborts_implicit_commit")
     assert result.verdict == "violated"
+
+
+@pytest.mark.slow
+def test_liveness_holds_on_two_keys_and_two_preventers_as_tlc_says():
+    # TLC 2.15, (2, 2, 1), Spec, the four properties: no error (108,628
+    # distinct states, 2 min 13 s on the busy machine)
+    result = _check((2, 2, 1), LIVENESS)
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 108_628
+
+
+def test_a_chart_has_a_lifeline_per_process():
+    model = _model(1, 1, 1, mutant="recover_retries_for_ever")
+    violation = check(model, CheckConfig(properties=("record_finalized",),
+                                         fairness=FAIRNESS["Spec"])).violation("record_finalized")
+    states = [step.state for step in violation.trace.steps]
+    notes = [model.step_events(before, action, after)
+             for before, action, after in zip(states, violation.trace.actions, states[1:])]
+    assert model.nodes() == ("committer", "p1")
+    assert [note.node for (note,) in notes] == ["committer"] * 5 + ["p1"] * 7
+    assert notes[4][0].text == "record staging epoch=1 ts=1"
+    assert notes[7][0].text == "tscache[k1] = 1"

@@ -59,6 +59,9 @@ committer is not fair (it may stop at any step: a coordinator that
 crashes). Once every process is Done the translation's Terminating
 stutters (`stutters`): no deadlock.
 
+Reports draw a lifeline per process (`nodes`, `step_events`: a note of
+what a step did to the record, the ack, the intents and the cache).
+
 Deliberate differences: none in the reachable states. An ``either``
 whose branches reach the same state (async consensus that succeeds by
 rewriting an intent already there, or fails) is two steps here, as TLC
@@ -76,6 +79,7 @@ from typing import NamedTuple
 
 from checker import (Fails, Model, Param, eventually, eventually_always, invariant, leads_to,
                      transition)
+from checker.model import Note
 
 STATUSES = ("pending", "staging", "committed", "aborted")
 FAIR_PROCESS = ("PreventLoop(self=*) | PushRecord(self=*) | PreventWrites(self=*)"
@@ -498,6 +502,28 @@ class ParallelCommits(Model):
             view[f"found_writes[{me}]"] = sorted(s.found_writes[i])
             view[f"to_resolve[{me}]"] = sorted(s.to_resolve[i])
         return view
+
+    # -- sequence charts: a lifeline per process ------------------------------------------
+
+    def nodes(self):
+        return ("committer",) + self.preventers
+
+    def step_events(self, s: State, action, t: State):
+        """A note on the lifeline of the process taking the step, saying
+        what it did to the record, the client's ack and the shared keys."""
+        said = []
+        if t.record != s.record:
+            said.append(f"record {t.record.status} epoch={t.record.epoch} ts={t.record.ts}")
+        if t.commit_ack != s.commit_ack:
+            said.append("client acked")
+        for key, before, after in zip(self.keys, s.intent_writes, t.intent_writes):
+            if after != before:
+                said.append(f"{key} intent resolved" if after.resolved and not before.resolved
+                            else f"{key} intent epoch={after.epoch} ts={after.ts}")
+        for key, before, after in zip(self.keys, s.tscache, t.tscache):
+            if after != before:
+                said.append(f"tscache[{key}] = {after}")
+        return (Note(getattr(action, "self", "committer"), "; ".join(said)),)
 
     # -- invariants -------------------------------------------------------------------
 
