@@ -24,6 +24,12 @@ TLC prints the depth plus one, and a counterexample of n steps as n + 1
 states. A bound below is (MaxTimeoutFailures, MaxTransactionNum, MaxEpoch,
 MaxRestarts).
 
+A mutant was made in Zab.tla as the model's mutant makes it (each test
+says how); TLC's counterexample has the same length and the same sequence of
+actions as the model's (TLC's trace shows them as ``recorder.pc``), and the
+facts of its last state pinned here. Four servers (``MC.tla`` with s4) for
+``half_is_a_quorum``, whose quorums of two need not intersect.
+
 TLC's "states generated" counts a step once per way its action is
 satisfied; where LeaderProcessACK's ``\\/ ~outstanding \\/ hasCommitted``
 (and like disjunctions) has both disjuncts true TLC counts the step twice
@@ -38,6 +44,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker import CheckConfig, check
+from checker.model import Note, Received, Sent
 from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
@@ -73,7 +80,7 @@ def test_the_spec_file_meets_tlc_s_figures():
     assert "expectation met" in result.output
     assert "every timeout is used (MaxTimeoutFailures = 0)" in result.output
     assert load_spec(SPEC, REGISTRY).params == {
-        "servers": 3, "MaxTimeoutFailures": 0, "MaxTransactionNum": 2, "MaxEpoch": 1,
+        "servers": 3, "MaxTimeoutFailures": 0, "MaxTransactionNum": 1, "MaxEpoch": 1,
         "MaxRestarts": 0, "pc": 1}
 
 
@@ -89,16 +96,19 @@ TLC_FIGURES_SLOW = {
     ((1, 2, 1, 0), 0): (7168, 15670, 24),
     ((0, 2, 2, 0), 0): (9451, 22666, 31),
     ((1, 1, 2, 0), 1): (54358, 114745, 33),
+    ((1, 1, 1, 1), 0): (8783, 16123, 20),
+    ((1, 1, 1, 1), 1): (14833, 27988, 20),
 }
 # (bound, pc) -> TLC's orbits, generated, depth under SYMMETRY Permutations(Server)
 TLC_ORBITS = {
     ((0, 1, 1, 0), 1): (128, 208, 16),
-    ((0, 2, 1, 0), 1): (345, 689, 21),
 }
 TLC_ORBITS_SLOW = {
+    ((0, 2, 1, 0), 1): (345, 689, 21),
     ((1, 1, 2, 0), 1): (9069, 19150, 33),
     ((0, 2, 2, 0), 1): (3656, 9019, 31),
     ((1, 2, 1, 0), 1): (2519, 5727, 24),
+    ((1, 1, 1, 1), 1): (2484, 4697, 20),
 }
 
 
@@ -166,9 +176,11 @@ def test_tlc_s_orbits(bound, pc):
 @pytest.mark.parametrize(("bound", "pc"), list(TLC_ORBITS_SLOW))
 def test_tlc_s_orbits_on_larger_bounds(bound, pc):
     result = _check(bound, pc, symmetry=True)
-    orbits, _, depth = TLC_ORBITS_SLOW[(bound, pc)]
+    orbits, generated, depth = TLC_ORBITS_SLOW[(bound, pc)]
     assert (result.verdict, result.stats.distinct_states, result.stats.depth) == (
         "holds", orbits, depth)
+    if bound[:3] != (1, 1, 2) and bound != (0, 2, 2, 0):  # no step counted twice by TLC
+        assert result.stats.generated_states == generated
 
 
 def test_orbits_without_pc_are_the_orbits_where_tlc_s_view_counts_one_more():
@@ -209,6 +221,12 @@ def test_epoch_from_leader_only_gives_tlc_s_13_steps(prop):
         '<<"ConnectAndFollowerSendCEPOCH", s3, s2>>', '<<"LeaderProcessCEPOCH", s3, s2>>',
         '<<"FollowerProcessNEWEPOCH", s2, s3>>', '<<"LeaderProcessACKEPOCH", s3, s2>>']
     assert str(violation.reason) in ("s1 and s3 both lead epoch 1", "epoch 1 had leaders s1 and s3")
+    # for sequence charts: step 5 takes s2's CEPOCH and broadcasts NEWEPOCH(1)
+    model, steps = _model((1, 0, 2, 0), 0, "epoch_from_leader_only"), violation.trace.steps
+    assert model.step_events(steps[4].state, steps[5].action, steps[5].state) == (
+        Received("s2", "s1", "CEPOCH(mepoch=0)"), Sent("s1", "s2", "NEWEPOCH(mepoch=1)"))
+    assert model.step_events(steps[7].state, steps[8].action, steps[8].state) == (
+        Note("s2", "drops 1 from s1"), Note("s2", "LOOKING ELECTION"))
 
 
 def test_propose_twice_gives_tlc_s_19_steps():
@@ -286,3 +304,104 @@ def test_local_primary_order_as_written_cannot_fail():
     assert model.local_primary_order(s) is True
     assert "s2 delivered zxid (1, 2) without zxid (1, 1) before it" in str(
         model.local_primary_order_for_all(s))
+
+
+@pytest.mark.slow
+def test_leader_skips_initial_history_gives_tlc_s_22_steps():
+    """LeaderProcessACKLD's lastCommitted' = lastCommitted: TLC, (1, 1, 2,
+    0), VIEW NoPc, 23 states: s2 holds s1's uncommitted <<1,1>>, leads
+    epoch 2 with it as its initial history without delivering it, and s3
+    delivers it from COMMITLD → PrimaryIntegrity."""
+    result = _check((1, 1, 2, 0), pc=0, mutant="leader_skips_initial_history")
+    (violation,) = result.violations
+    assert violation.property.name == "primary_integrity"
+    assert str(violation.reason) == ("s3 delivered <<1,1>>:v0, which its primary s2 of epoch 2 "
+                                     "has not")
+    assert [_pc(a) for a in violation.trace.actions] == [
+        '<<"UpdateLeader", s1>>', '<<"FollowLeader", s2>>', '<<"FollowLeader", s3>>',
+        '<<"ConnectAndFollowerSendCEPOCH", s1, s2>>', '<<"LeaderProcessCEPOCH", s1, s2>>',
+        '<<"FollowerProcessNEWEPOCH", s2, s1>>', '<<"LeaderProcessACKEPOCH", s1, s2>>',
+        '<<"FollowerProcessNEWLEADER", s2, s1>>', '<<"LeaderProcessACKLD", s1, s2>>',
+        '<<"FollowerProcessCOMMITLD", s2, s1>>', '<<"LeaderProcessRequest", s1>>',
+        '<<"LeaderBroadcastPROPOSE", s1>>', '<<"FollowerProcessPROPOSE", s2, s1>>',
+        '<<"Timeout", s1, s2>>', '<<"UpdateLeader", s2>>',
+        '<<"ConnectAndFollowerSendCEPOCH", s2, s3>>', '<<"LeaderProcessCEPOCH", s2, s3>>',
+        '<<"FollowerProcessNEWEPOCH", s3, s2>>', '<<"LeaderProcessACKEPOCH", s2, s3>>',
+        '<<"FollowerProcessNEWLEADER", s3, s2>>', '<<"LeaderProcessACKLD", s2, s3>>',
+        '<<"FollowerProcessCOMMITLD", s3, s2>>']
+    # TLC's last state: s3 delivered <<1,1>>, its primary s2 nothing
+    last = violation.trace.steps[-1].state
+    assert last.lastCommitted == (Committed(0, (0, 0)), Committed(0, (0, 0)),
+                                  Committed(1, (1, 1)))
+    assert last.currentEpoch == (1, 2, 2)
+    assert [t.ackSid for t in last.history[1]] == [frozenset({1, 2})]
+
+
+def test_commit_on_request_gives_tlc_s_13_steps():
+    """LeaderProcessRequest also sets lastCommitted'[i] to the new
+    transaction: TLC, (2, 1, 1, 0), VIEW NoPc, 14 states: s1 delivers <<1,1>>
+    unproposed, loses its follower and its quorum, and follows s3 →
+    Integrity."""
+    result = _check((2, 1, 1, 0), pc=0, mutant="commit_on_request")
+    (violation,) = result.violations
+    assert violation.property.name == "integrity"
+    assert str(violation.reason) == "s1 delivered <<1,1>>:v0, which no primary broadcast"
+    assert [_pc(a) for a in violation.trace.actions] == SECOND_LEADER + [
+        '<<"FollowerProcessNEWLEADER", s2, s1>>', '<<"LeaderProcessACKLD", s1, s2>>',
+        '<<"Timeout", s1, s2>>', '<<"LeaderProcessRequest", s1>>', '<<"LeaderTimeout", s1>>',
+        '<<"FollowLeader", s1>>']
+    last = violation.trace.steps[-1].state  # as TLC's last state
+    assert last.lastCommitted[0] == Committed(1, (1, 1))
+    assert last.history == ((Txn((1, 1), 0, frozenset({0}), 1),), (), ())
+    assert last.currentEpoch == (1, 1, 0)
+
+
+TWO_CLUSTERS = [
+    '<<"UpdateLeader", s1>>', '<<"FollowLeader", s2>>', '<<"FollowLeader", s3>>',
+    '<<"ConnectAndFollowerSendCEPOCH", s1, s2>>', '<<"UpdateLeader", s4>>',
+    '<<"ConnectAndFollowerSendCEPOCH", s4, s3>>', '<<"LeaderProcessCEPOCH", s1, s2>>',
+    '<<"LeaderProcessCEPOCH", s4, s3>>', '<<"FollowerProcessNEWEPOCH", s2, s1>>',
+    '<<"FollowerProcessNEWEPOCH", s3, s4>>', '<<"LeaderProcessACKEPOCH", s1, s2>>',
+    '<<"LeaderProcessACKEPOCH", s4, s3>>', '<<"FollowerProcessNEWLEADER", s2, s1>>',
+    '<<"FollowerProcessNEWLEADER", s3, s4>>', '<<"LeaderProcessACKLD", s1, s2>>',
+    '<<"LeaderProcessACKLD", s4, s3>>', '<<"FollowerProcessCOMMITLD", s2, s1>>',
+    '<<"FollowerProcessCOMMITLD", s3, s4>>', '<<"LeaderProcessRequest", s1>>',
+    '<<"LeaderProcessRequest", s4>>', '<<"LeaderBroadcastPROPOSE", s1>>',
+    '<<"LeaderBroadcastPROPOSE", s4>>', '<<"FollowerProcessPROPOSE", s2, s1>>',
+    '<<"FollowerProcessPROPOSE", s3, s4>>', '<<"LeaderProcessACK", s1, s2>>',
+    '<<"LeaderProcessACK", s4, s3>>', '<<"FollowerProcessCOMMIT", s2, s1>>',
+    '<<"FollowerProcessCOMMIT", s3, s4>>']
+
+
+def _four(mutant, properties=None):
+    config = CheckConfig() if properties is None else CheckConfig(properties=properties)
+    return check(Zab(servers=4, MaxTimeoutFailures=0, MaxTransactionNum=2, MaxEpoch=2,
+                     MaxRestarts=0, pc=0, mutant=mutant), config)
+
+
+def test_half_is_a_quorum_gives_tlc_s_12_steps_to_two_leaders():
+    """Quorums == {Q : Cardinality(Q)*2 >= Cardinality(Server)} on four
+    servers (0, 2, 2, 0), VIEW NoPc: TLC's 13 states, s1 and s4 both
+    established in epoch 1 by disjoint quorums."""
+    result = _four("half_is_a_quorum")
+    assert [v.property.name for v in result.violations] == ["leadership1", "leadership2"]
+    assert [_pc(a) for a in result.violations[0].trace.actions] == TWO_CLUSTERS[:12]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prop", "steps", "reason"), [
+    ("prefix_consistency", 26, "s1 and s4 committed different transactions at index 1"),
+    ("agreement", 28, "s2 delivered <<1,1>>:v0 and s3 <<1,1>>:v1, neither the other's")])
+def test_half_is_a_quorum_gives_tlc_s_divergence(prop, steps, reason):
+    """The same, each invariant alone (TLC: INVARIANT PrefixConsistency, then
+    Agreement): both leaders commit their own <<1,1>>, PrefixConsistency
+    fails when both leaders have, Agreement when both followers have."""
+    result = _four("half_is_a_quorum", properties=(prop,))
+    (violation,) = result.violations
+    assert str(violation.reason) == reason
+    assert [_pc(a) for a in violation.trace.actions] == TWO_CLUSTERS[:steps]
+    last = violation.trace.steps[-1].state  # as TLC's last state: <<1,1>> is v0 and v1
+    assert [[(t.zxid, t.value) for t in h] for h in last.history] == [
+        [((1, 1), 0)], [((1, 1), 0)], [((1, 1), 1)], [((1, 1), 1)]]
+    assert [c.index for c in last.lastCommitted] == ([1, 0, 0, 1] if steps == 26
+                                                     else [1, 1, 1, 1])

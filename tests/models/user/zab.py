@@ -74,8 +74,29 @@ GlobalPrimaryOrder, PrimaryIntegrity. LocalPrimaryOrder as written cannot
 fail: it asks for *some* two transactions of a primary's epoch,
 ``\\E txn1, txn2 \\in txn_set(i, e)``, and the pair of one transaction with
 itself satisfies ``TxnEqual(txn1, txn2)`` (a ``\\A`` was meant); it is
-here as written, and ``LocalPrimaryOrderForAll`` (ours, not the cfg's) is
-the ``\\A`` reading.
+here as written, and ``LocalPrimaryOrderForAll`` (ours, not the cfg's,
+checked only when named) is the ``\\A`` reading.
+
+Where the spec's invariants read ``history[i][idx]`` for ``idx`` up to
+``lastCommitted[i].index`` and the history is shorter (a mutant's doing),
+TLC stops with an error evaluating the invariant; the model reports the
+invariant violated there, saying so (`beyond`).
+
+The mutants below (tests/models/test_user_zab.py; the same change in
+Zab.tla gives TLC's very counterexample) break ShouldNotBeTriggered (two,
+the README's own issues 3 and 4), Leadership1 and Leadership2, PrimaryIntegrity,
+Integrity, and, with four servers, PrefixConsistency and Agreement. None
+was found to break TotalOrder or GlobalPrimaryOrder (or the \\A reading of
+LocalPrimaryOrder): a server delivers a prefix of its history, which only
+NEWLEADER replaces and IsNextZxid extends in zxid order, over FIFO channels
+that a disconnection empties; ``newleader_keeps_own_history`` makes the
+histories diverge but first makes ``history[i][idx]`` undefined.
+
+Reports: `step_events` reads a step's receipt, sends and emptied channels
+off ``msgs``, so that sequence charts draw the messages.
+
+The spec states no temporal property and no fairness (Spec is Init /\\
+[][Next]_vars), so there is no liveness to check.
 
 Where the model differs from the text, in form only: NullPoint is None, the
 model values are strings, a server is its index; CHOOSE is deterministic
@@ -103,6 +124,7 @@ from itertools import permutations
 from typing import Any, NamedTuple
 
 from checker import Fails, Model, Param, invariant, reachable
+from checker.model import Note, Received, Sent
 
 # Server states, Zab states and message types: the spec's model values
 LOOKING, FOLLOWING, LEADING = "LOOKING", "FOLLOWING", "LEADING"
@@ -363,6 +385,11 @@ NEXT = ((UpdateLeader, "update_leader", False), (FollowLeader, "follow_leader", 
         (LeaderProcessACK, "leader_process_ack", True),
         (FollowerProcessCOMMIT, "follower_process_commit", True))
 ACTIONS = tuple(action for action, _, _ in NEXT) + (FilterNonexistentMessage,)
+# the actions that take the head of the channel from j to i
+RECEIPTS = (LeaderProcessCEPOCH, FollowerProcessNEWEPOCH, LeaderProcessACKEPOCH,
+            FollowerProcessNEWLEADER, LeaderProcessACKLD, FollowerProcessCOMMITLD,
+            FollowerProcessPROPOSE, LeaderProcessACK, FollowerProcessCOMMIT,
+            FilterNonexistentMessage)
 
 
 def _with(values: tuple, index: int, value) -> tuple:
@@ -833,6 +860,11 @@ class Zab(Model):
         return tuple(txn._replace(ackSid=txn.ackSid | {target}) if not txn.zxid > end_zxid
                      else txn for txn in his)
 
+    def deliver_initial_history(self, s: State, i: int) -> Committed:
+        """LeaderProcessACKLD's lastCommitted'[i] = [index |-> Len(history[i]),
+        zxid |-> LastZxid(i)]: the leader delivers its initial history."""
+        return Committed(len(s.history[i]), last_zxid_of_history(s.history[i]))
+
     def leader_process_ackld(self, s: State, i: int, j: int) -> State | None:
         """LeaderProcessACKLD(i, j): a leader counts its learner's ACKLD
         (and its acks up to the zxid); the one that makes a quorum commits
@@ -853,7 +885,7 @@ class Zab(Model):
                 changes["violatedInvariants"] = self.violated(s, "stateInconsistent")
             if self.is_quorum({a.sid for a in ackld_recv}):
                 changes["lastCommitted"] = _with(s.lastCommitted, i,
-                                                 Committed(len(s.history[i]), last))
+                                                 self.deliver_initial_history(s, i))
                 changes["zabState"] = _with(s.zabState, i, BROADCAST)
                 changes["msgs"] = self.discard_and_broadcast_to(
                     s.msgs, i, j, ackld_recv, s.learners[i], Commitld(COMMITLD, last))
@@ -1126,6 +1158,34 @@ class Zab(Model):
             fields.append(f"{field}={value}")
         return f"{m.mtype}({', '.join(fields)})"
 
+    def step_events(self, s: State, action, t: State):
+        """For sequence charts, from the channels: the head a receipt takes
+        (from j to i), the messages appended, the channels a shutdown
+        empties, and what changed of each server's state and zabState."""
+        name = self.server
+        events: list = []
+        taken = None
+        if type(action) in RECEIPTS:
+            i, j = (int(x[1:]) - 1 for x in action)
+            taken = (j, i)
+            events.append(Received(name(j), name(i), self.show_message(s.msgs[j][i][0])))
+        for a in self.everyone:
+            for b in self.everyone:
+                before, after = s.msgs[a][b], t.msgs[a][b]
+                if (a, b) == taken:
+                    before = before[1:]
+                if after[:len(before)] == before:
+                    events.extend(Sent(name(a), name(b), self.show_message(m))
+                                  for m in after[len(before):])
+                else:
+                    events.append(Note(name(b), f"drops {len(before)} from {name(a)}"))
+        for k in self.everyone:
+            changed = [str(getattr(t, field)[k]) for field in ("state", "zabState")
+                       if getattr(t, field)[k] != getattr(s, field)[k]]
+            if changed:
+                events.append(Note(name(k), " ".join(changed)))
+        return tuple(events)
+
     def state_view(self, s: State) -> dict:
         view: dict[str, Any] = {}
         name = self.server
@@ -1321,7 +1381,7 @@ class Zab(Model):
                                  "are in order")
         return True
 
-    @invariant("LocalPrimaryOrderForAll")
+    @invariant("LocalPrimaryOrderForAll", default=False)
     def local_primary_order_for_all(self, s: State):
         """LocalPrimaryOrder read with \\A (ours, not the cfg's): if a primary
         broadcasts a before b, a follower that delivers b delivers a before b."""
@@ -1427,3 +1487,35 @@ class NewleaderKeepsOwnHistory(Zab):
 
     def determine_initial_history(self, s: State, i: int, acke_recv: frozenset) -> tuple:
         return next(a.peerHistory for a in acke_recv if a.sid == self._leader)
+
+
+@Zab.mutant("leader_skips_initial_history", "LeaderProcessACKLD leaves lastCommitted as it was: "
+            "the new primary does not deliver its initial history before it broadcasts (step "
+            "l.2.2), while a follower delivers it from COMMITLD → PrimaryIntegrity")
+class LeaderSkipsInitialHistory(Zab):
+    def deliver_initial_history(self, s: State, i: int) -> Committed:
+        return s.lastCommitted[i]  # the bug: I_e' is not delivered
+
+
+
+@Zab.mutant("half_is_a_quorum", "Quorums are the sets of at least half the servers, "
+            "Cardinality(Q) * 2 >= Cardinality(Server): on 4 servers two quorums need not "
+            "intersect, and two leaders commit different transactions at one zxid "
+            "→ Leadership1, PrefixConsistency, Agreement")
+class HalfIsAQuorum(Zab):
+    def is_quorum(self, servers) -> bool:
+        return len(servers) * 2 >= self.servers  # the bug: >= for >
+
+
+@Zab.mutant("commit_on_request", "LeaderProcessRequest delivers the new transaction at once, "
+            "before it is proposed and acknowledged by a quorum (step l.3.3 commits on a "
+            "quorum of ACKs): the leader, later a follower, has delivered a transaction no "
+            "primary broadcast → Integrity")
+class CommitOnRequest(Zab):
+    def leader_process_request(self, s: State, i: int) -> State | None:
+        t = super().leader_process_request(s, i)
+        if t is None:
+            return None
+        last = t.history[i][-1]  # the bug: delivered before it is broadcast
+        return t._replace(lastCommitted=_with(t.lastCommitted, i,
+                                              Committed(len(t.history[i]), last.zxid)))
