@@ -119,6 +119,7 @@ LARGER = [
     ((3, 2, 1, 2), 74_947, 739_414, 12_668, 16),
     ((2, 3, 2, 3), 31_879, 167_397, 15_940, 15),
     ((3, 1, 2, 2), 33_349, 395_503, 5_667, 15),
+    ((4, 1, 0, 2), 19_379, 289_599, 914, 9),
 ]
 
 
@@ -139,6 +140,15 @@ def test_small_bounds_have_tlc_s_counts(bound, distinct, generated, orbits, dept
 @pytest.mark.parametrize("bound, distinct, generated, orbits, depth", LARGER)
 def test_larger_bounds_have_tlc_s_counts(bound, distinct, generated, orbits, depth):
     _counts_are_tlc_s(bound, distinct, generated, orbits, depth)
+
+
+@pytest.mark.slow
+def test_four_servers_over_two_terms_have_tlc_s_orbits():
+    # as the published 4-server cfgs, with the bounds lowered: TLC 11,328
+    # orbits, depth 13 (MaxTerm 2, no log, MaxConfigVersion 2)
+    result = _check((4, 2, 0, 2), symmetry=True)
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth + 1) == (11_328, 13)
 
 
 def test_symmetry_gives_every_orbit_once():
