@@ -132,11 +132,17 @@ class ExpressionProperty:
         except _Unproven as unproven:
             node, told = unproven.args
             if isinstance(node, ast.Name):  # the view, whose keys name elements
+                offered = self.model.expression_names()
+                instead = (f"read the records instead, quantified (all(... for x in {told}) "
+                           "or any(...)), or check without symmetry (symmetry: false)"
+                           if told in offered else
+                           f"this model offers no records of its {told} to quantify over "
+                           f"(only {', '.join(sorted(offered))}), so check without symmetry "
+                           "(symmetry: false)")
                 raise self._error(
-                    f"{node.id} names the interchangeable {told} (as a0, a1, …), and "
+                    f"{node.id} names the interchangeable {told} in its keys, and "
                     f"symmetry over {told} checks one state of each set of renamed "
-                    f"copies; read the records instead, quantified (all(... for x in "
-                    f"{told}) or any(...)), or check without symmetry (symmetry: false)")
+                    f"copies; {instead}")
             raise self._error(
                 f"{ast.unparse(node).strip()} tells the interchangeable {told} apart, and "
                 f"symmetry over {told} checks one state of each set of renamed copies; "

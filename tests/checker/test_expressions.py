@@ -132,9 +132,28 @@ def test_symmetry_refuses_the_view_which_names_acceptors(tmp_path):
     with pytest.raises(SpecError) as error:
         check(spec.build(), spec.config())
     assert str(error.value) == (
-        f"{path}:5: invariants.lopsided: view names the interchangeable acceptors (as a0, a1, "
-        "…), and symmetry over acceptors checks one state of each set of renamed copies; read "
+        f"{path}:5: invariants.lopsided: view names the interchangeable acceptors in its keys, "
+        "and symmetry over acceptors checks one state of each set of renamed copies; read "
         "the records instead, quantified (all(... for x in acceptors) or any(...)), or check "
+        "without symmetry (symmetry: false)")
+
+
+def test_symmetry_refuses_the_view_of_a_plain_model_without_records_to_quantify(tmp_path):
+    # a plain model offers only view and params: no records to quantify over
+    # (before, the message said "(as a0, a1, …)" of servers n1, n2 and
+    # advised all(... for x in servers), an unknown name)
+    user = Path(__file__).parents[1] / "models" / "user" / "mongo_raft_reconfig.py"
+    path = write(tmp_path, f"model: {user}:MongoRaftReconfig\n"
+                           "params: {servers: 2, MaxTerm: 1, MaxLogLen: 0, MaxConfigVersion: 2}\n"
+                           "symmetry: true\n"
+                           "invariants: {lopsided: \"view['n1.state'] != 'Primary'\"}\n")
+    spec = load_spec(path, REGISTRY)
+    with pytest.raises(SpecError) as error:
+        check(spec.build(), spec.config())
+    assert str(error.value) == (
+        f"{path}:4: invariants.lopsided: view names the interchangeable servers in its keys, "
+        "and symmetry over servers checks one state of each set of renamed copies; this model "
+        "offers no records of its servers to quantify over (only params, view), so check "
         "without symmetry (symmetry: false)")
 
 
