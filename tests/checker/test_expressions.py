@@ -139,14 +139,14 @@ def test_symmetry_refuses_the_view_which_names_acceptors(tmp_path):
 
 
 def test_symmetry_refuses_the_view_of_a_plain_model_without_records_to_quantify(tmp_path):
-    # a plain model offers only view and params: no records to quantify over
-    # (before, the message said "(as a0, a1, …)" of servers n1, n2 and
-    # advised all(... for x in servers), an unknown name)
-    user = Path(__file__).parents[1] / "models" / "user" / "mongo_raft_reconfig.py"
-    path = write(tmp_path, f"model: {user}:MongoRaftReconfig\n"
-                           "params: {servers: 2, MaxTerm: 1, MaxLogLen: 0, MaxConfigVersion: 2}\n"
+    # a plain model (KRaft.tla's port) offers only view and params: no
+    # records to quantify over (before, the message said "(as a0, a1, …)" of
+    # servers n1, n2 and advised all(... for x in servers), an unknown name)
+    user = Path(__file__).parents[1] / "models" / "user" / "kraft.py"
+    path = write(tmp_path, f"model: {user}:KRaft\n"
+                           "params: {servers: 2, values: 1, MaxElections: 1, MaxRestarts: 0}\n"
                            "symmetry: true\n"
-                           "invariants: {lopsided: \"view['n1.state'] != 'Primary'\"}\n")
+                           "invariants: {lopsided: \"view['n1.state'] != 'Leader'\"}\n")
     spec = load_spec(path, REGISTRY)
     with pytest.raises(SpecError) as error:
         check(spec.build(), spec.config())
