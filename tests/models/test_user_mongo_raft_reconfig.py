@@ -386,3 +386,21 @@ def test_each_action_finds_the_new_states_tlc_s_coverage_gives():
             new["Reconfig"], new["SendConfig"]) == (18, 3_531, 195, 891, 2_625)
     assert (steps["BecomeLeader"], steps["UpdateTerms"], steps["SendConfig"]) == (
         12_276, 9_342, 14_640)
+
+
+def test_a_spec_expression_reads_the_servers_records(tmp_path):
+    spec = tmp_path / "expr.yaml"
+    head = (f"model: {USER / 'mongo_raft_reconfig.py'}:MongoRaftReconfig\n"
+            "params: {servers: 2, MaxTerm: 2, MaxLogLen: 1, MaxConfigVersion: 2}\n"
+            "symmetry: true\n")
+    spec.write_text(head + "invariants:\n"
+                    "  in_own_config: \"all(len(s.config) >= 1 for s in servers)\"\n"
+                    "  committed_pairs: \"all(c.entry[1] == c.term for c in committed)\"\n"
+                    "expect: {verdict: holds, distinct_states: 466, depth: 8}\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 0, result.output
+    # a server's config holds servers: reading one by name is refused under symmetry
+    spec.write_text(head + "invariants: {lopsided: \"all(0 not in s.config for s in servers)\"}\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 2
+    assert "0 not in s.config tells the interchangeable servers apart" in result.output

@@ -57,6 +57,11 @@ MongoLoglessDynamicRaft, or leaves its variables unchanged) is the step
 property ``refines_mldr``, not a default. The spec has no fairness and no
 temporal property.
 
+A spec's expression invariants read ``servers`` (a `Server` record per
+server, n1 first: ``all(s.currentTerm <= 3 for s in servers)``) and
+``committed``; a record's ``config`` holds servers, so that under symmetry
+an expression naming one (``0 in s.config``) is refused.
+
 The composition is kept visible: ``csm_reconfig`` and ``csm_become_leader``
 are CSM!Reconfig and CSM!BecomeLeader alone; ``reconfig`` adds
 OplogCommitment and ``become_leader`` OSM!BecomeLeader's CanVoteForOplog
@@ -106,6 +111,18 @@ class Committed(NamedTuple):
 
     entry: tuple[int, int]
     term: int
+
+
+class Server(NamedTuple):
+    """One server's variables, as a spec's expression invariants read them
+    (``servers``: one record per server, n1 first)."""
+
+    currentTerm: int
+    state: str
+    log: tuple[int, ...]
+    config: frozenset
+    configVersion: int
+    configTerm: int
 
 
 class State(NamedTuple):
@@ -514,6 +531,26 @@ class MongoRaftReconfig(Model):
             elif field in ("newConfig", "voteQuorum"):
                 changes[field] = tuple(sorted((ren(v) for v in value), key=lambda n: int(n[1:])))
         return action._replace(**changes)
+
+    # -- spec expressions: the servers' records and committed ------------------------------
+
+    def expression_names(self) -> dict:
+        """Besides ``view`` and ``params``: ``servers``, a `Server` record per
+        server in order (``all(s.currentTerm <= 3 for s in servers)``), and
+        ``committed``, the set of `Committed` records."""
+        return {**super().expression_names(),
+                "servers": lambda s: [Server(*values) for values in zip(
+                    s.currentTerm, s.state, s.log, s.config, s.configVersion, s.configTerm)],
+                "committed": lambda s: s.committed}
+
+    def expression_positions(self, sets) -> dict:
+        """``servers`` lists the servers in order (the default) and a record's
+        ``config`` holds servers, so that symmetry refuses an expression
+        that tells them apart."""
+        found = super().expression_positions(sets)
+        if "servers" in sets:
+            found["ids"]["config"] = "servers"
+        return found
 
     # -- reports ------------------------------------------------------------------------------
 
