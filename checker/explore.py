@@ -54,7 +54,7 @@ from checker.expressions import ExpressionProperty
 from checker.frontier import Frontier, SpillFailed, WorkDirectory, release_memory
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
-from checker.model import Model, has_bounds
+from checker.model import Model, has_bounds, has_view
 from checker.progress import Reporter, Silent
 from checker.record_types import RecordTypes
 from checker.properties import (BOUND_STOP, DEADLOCK, Property, default_properties,
@@ -199,6 +199,13 @@ class _Search:
             # cache (in the peak memory, not in store_bytes, which counts
             # what the search must keep: the visited set and back-pointers).
             self.outside = FingerprintStore()
+        # With a view (`Model.view`), states within the bounds are one by
+        # their views; one outside is itself (`_fresh_by_view`).
+        self.viewed = has_view(model)
+        self.state_keys = self.fingerprints_of
+        if self.viewed:
+            self.fingerprint, self.fingerprints_of = _Viewed(model, self.fingerprints_of,
+                                                             config.exact).pair()
         # In a partition (`partitioned`), a state outside the bounds is
         # checked once the owner of its fingerprint says it was met there
         # first: every process meets states the others met before.
@@ -605,11 +612,14 @@ class _Search:
             # state met earlier in the chunk: only the first of each other
             # state goes on. (A partition's visited set holds the states
             # it sent to their owners too: `partitioned`.)
-            fresh = self.store.add_new(fingerprints, record=False)
+            if self.viewed and self.bounded:
+                fresh, every_inside = self._fresh_by_view(next_states, fingerprints)
+            else:
+                fresh, every_inside = self.store.add_new(fingerprints, record=False), None
         except TypeError as error:
             raise _unusable(self.model, error) from None
         self.record_types.check_states(next_states, fingerprints, self.store.looked_up)
-        every = (fingerprints, parents)  # each step's, for `_cut_off`
+        every = (fingerprints, parents, every_inside, next_states)  # each step's, for `_cut_off`
         if len(fresh) < len(fingerprints):
             next_states = list(map(next_states.__getitem__, fresh))
             fingerprints = list(map(fingerprints.__getitem__, fresh))
@@ -617,16 +627,8 @@ class _Search:
             ordinals = list(map(ordinals.__getitem__, fresh))
             step_numbers = fresh  # those of the whole chunk are its positions
         if self.bounded:
-            try:
-                inside = list(map(self.model.within_bounds, next_states))
-            except (Exception, SystemExit) as error:
-                raise raised_in_model(self.model.name, "within_bounds()", error) from None
-            if len(inside) < len(next_states):
-                raise _stopped(self.model, "within_bounds()")
-            if None in inside:
-                raise ModelDefinitionError(
-                    f"model {self.model.name!r}: within_bounds() returned None; return True "
-                    "or False: is a return missing?")
+            inside = (self._inside(next_states) if every_inside is None
+                      else list(map(every_inside.__getitem__, fresh)))
             if not all(inside):
                 # Checked once each: a state met again outside the bounds
                 # gives the same answers as when it was first met.
@@ -635,12 +637,15 @@ class _Search:
                     self._cut_off(outside, fingerprints, next_states, every, counts, first,
                                   batch, found)
                 # (in a partition, recorded by their owners: `partitioned`)
+                keys = (fingerprints if every_inside is None  # (with a view: the states')
+                        else dict(zip(outside, self.state_keys([next_states[k]
+                                                                for k in outside]))))
                 first_met = [outside[k] for k in self.outside.add_new(
-                    [fingerprints[k] for k in outside], record=not self.outside_owned)]
+                    [keys[k] for k in outside], record=not self.outside_owned)]
                 met = ([next_states[k] for k in first_met], [parents[k] for k in first_met],
                        [ordinals[k] for k in first_met])
                 if self.outside_owned:
-                    batch.outside = ([fingerprints[k] for k in first_met],) + met
+                    batch.outside = ([keys[k] for k in first_met],) + met
                 else:
                     self._check_states(*met, [step_numbers[k] for k in first_met], found)
                 next_states = list(compress(next_states, inside))
@@ -656,26 +661,62 @@ class _Search:
         return batch
 
     def _cut_off(self, outside: list[int], fingerprints: list[int], next_states: Any,
-                 every: tuple[list[int], list[int]], counts: list[int], first: int,
+                 every: tuple, counts: list[int], first: int,
                  batch: "_Batch", found: dict[str, _Found]) -> None:
         """Count as bound stops the states of the chunk (numbered from
         `first`, with `counts` steps each) all of whose steps lead outside
         the bounds: those listed in `outside` (positions among the first
         occurrences of the states not visited; `every` holds the
         fingerprint and parent of every step, since a step that meets a
-        state again, visited or met earlier in the chunk, is a step too)."""
-        beyond = {fingerprints[k]: next_states[k] for k in outside}
-        cut = Counter(compress(every[1], map(beyond.__contains__, every[0])))  # at C speed
+        state again, visited or met earlier in the chunk, is a step too,
+        and with a view whether each is within the bounds, and its state)."""
+        every_fingerprints, every_parents, every_inside, every_state = every
+        if every_inside is None:
+            beyond = {fingerprints[k]: next_states[k] for k in outside}
+            leaving = list(map(beyond.__contains__, every_fingerprints))  # at C speed
+        else:  # (a state outside may share its view with one inside)
+            leaving = [not is_inside for is_inside in every_inside]
+        cut = Counter(compress(every_parents, leaving))
         for parent, number in cut.items():
             if number == counts[parent - first]:
                 batch.bound_stops.append(parent)
                 if self.seeking_bound_stop:
-                    state = next(beyond[fingerprint] for fingerprint, source in zip(*every)
-                                 if source == parent and fingerprint in beyond)
+                    state = next(state for state, source, leaves in zip(
+                        every_state, every_parents, leaving) if source == parent and leaves)
                     reason = self.model.bound_reason(state) or (
                         "every step from here leaves the bounds (within_bounds)")
                     _first(found, BOUND_STOP.name, (-1, parent - first), (parent, ITSELF),
                            None, reason)
+
+    def _inside(self, states: Any) -> list[bool]:
+        try:
+            inside = list(map(self.model.within_bounds, states))
+        except (Exception, SystemExit) as error:
+            raise raised_in_model(self.model.name, "within_bounds()", error) from None
+        if len(inside) < len(states):
+            raise _stopped(self.model, "within_bounds()")
+        if None in inside:
+            raise ModelDefinitionError(
+                f"model {self.model.name!r}: within_bounds() returned None; return True "
+                "or False: is a return missing?")
+        return inside
+
+    def _fresh_by_view(self, states: Any, fingerprints: Any) -> tuple[list[int], list[bool]]:
+        """With a view and bounds: the positions of the first step to each
+        view within the bounds not visited, and of the first step to each
+        state outside them (as TLC, which fingerprints only the states within
+        its state constraint: one outside is one with no other state, and
+        checked); and whether each step stays within the bounds."""
+        inside = self._inside(states)
+        unseen = set(map(fingerprints.__getitem__, self.store.add_new(fingerprints,
+                                                                      record=False)))
+        fresh, met = [], set()
+        for k, (fingerprint, state, is_inside) in enumerate(zip(fingerprints, states, inside)):
+            key = (True, fingerprint) if is_inside else (False, state)
+            if key not in met and (fingerprint in unseen or not is_inside):
+                met.add(key)
+                fresh.append(k)
+        return fresh, inside
 
     def _admit_new(self, batch: "_Batch", found: dict[str, _Found],
                    probe_only: bool = False) -> list[Any]:
@@ -921,6 +962,48 @@ def _itself(state: Any) -> Any:
     return state
 
 
+class _Viewed:
+    """Fingerprints of states' views (`Model.view`) in place of the states'
+    (the views themselves in an exact run), with a model's mistakes in its
+    view named as such."""
+
+    def __init__(self, model: Model, fingerprints_of: Callable[[list[Any]], Any],
+                 exact: bool) -> None:
+        self.model, self.fingerprints_of, self.exact = model, fingerprints_of, exact
+
+    def pair(self) -> tuple[Callable[[Any], Any], Callable[[list[Any]], Any]]:
+        return (lambda state: self.of_all([state])[0]), self.of_all
+
+    def of_all(self, states: Any) -> Any:
+        try:
+            views = list(map(self.model.view, states))
+        except MemoryError:
+            raise
+        except (Exception, SystemExit) as error:
+            raise raised_in_model(self.model.name, "view()", error) from None
+        if len(views) < len(states):  # map() ends at a StopIteration it meets
+            raise _stopped(self.model, "view()")
+        try:
+            if self.exact:
+                set(views)  # (an exact store holds them)
+            return self.fingerprints_of(views)
+        except TypeError as error:
+            bad = next((view for view in views if not _fingerprintable(view)), views[0])
+            raise ModelDefinitionError(
+                f"model {self.model.name!r}: view() gave {shortened(bad)}, which cannot be "
+                f"fingerprinted ({error}); return the state with what the view leaves out "
+                "replaced by a fixed value (state._replace(counter=0))") from None
+
+
+def _fingerprintable(value: Any) -> bool:
+    try:
+        hash(value)
+        Fingerprints().encode(value)
+    except TypeError:
+        return False
+    return True
+
+
 def _first_failure(found: dict[str, _Found], prop: Property, outcomes: list[Any],
                    states: Any, parents: list[int], ordinals: list[int],
                    step_numbers: Any, kind: int) -> None:
@@ -991,6 +1074,7 @@ class _SoundnessGuard:
         self._predicates = [(prop, getattr(model, prop.name)) for prop in properties
                             if prop.kind in ("invariant", "reachable")]
         self._bounded = has_bounds(model)
+        self._viewed = has_view(model)
         # (exact runs keep states, not fingerprints: the sample is drawn by one)
         self._fingerprint = Fingerprints() if exact else None
 
@@ -1038,6 +1122,11 @@ class _SoundnessGuard:
                     self._refuse(f"property {prop.name!r} ({prop.title})", perm)
             if self._bounded and model.within_bounds(state) != model.within_bounds(image):
                 self._refuse("the state constraint (within_bounds)", perm)
+            if self._viewed and model.view(image) != model.permute(model.view(state), perm):
+                self.refuse(self.model, [name for name, images in perm.items()
+                                         if list(images) != sorted(images)],
+                            "its view (view())", "is not renamed as the state is "
+                            "(view(permute(s, p)) != permute(view(s), p))")
 
     def _renamings(self, fingerprint: int) -> list[dict[str, tuple[int, ...]]]:
         drawn, chance = [], random.Random(fingerprint)

@@ -25,7 +25,9 @@ of its instances apart is refused.
 
 Symmetry is refused: fairness to a family that names a node is not
 preserved by renaming nodes, and a loop among representatives need not be a
-loop of the unreduced model.
+loop of the unreduced model. So is a view (`Model.view`), for the same
+reason: a loop among states merged by their views need not be a real loop
+(TLC 2.15 reports such a loop as a violation).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from checker.errors import CheckerError
 from checker.explore import _peak_memory
 from checker.fairness import Fairness
 from checker.lassos import find
-from checker.model import Model
+from checker.model import Model, has_view
 from checker.properties import Property
 from checker.result import CheckConfig, Finding, Result
 from checker.workers import resident_memory
@@ -61,6 +63,12 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
             f"temporal properties ({', '.join(p.name for p in temporal)}) are checked "
             "without symmetry: fairness to one node is not kept by renaming nodes; "
             "remove symmetry: from the spec (or pass --no-symmetry)")
+    if has_view(model):
+        raise CheckerError(
+            f"temporal properties ({', '.join(p.name for p in temporal)}) are checked "
+            f"without a view: model {model.name!r} makes states with equal view() one, and "
+            "a loop among those need not be a loop of real states (TLC reports it as a "
+            "violation all the same); check them on a model without view()")
     safety = tuple(p.name for p in selected if not p.temporal)
     fairness = Fairness(model, config.fairness)
     # The safety run comes first even with no safety property: it checks

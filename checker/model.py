@@ -248,6 +248,29 @@ class Model:
         larger instance would not lift."""
         return None
 
+    def view(self, state: State) -> State:
+        """TLC's VIEW: the part of `state` that makes it the state it is.
+        Two states with equal views are one state: the first reached is
+        kept and explored, the other is not (so a step to it is a step to
+        the kept state). Return the state with what is left out (a history
+        or a counter variable) replaced by a fixed value, e.g.
+        ``state._replace(election_count=0)``: the view is a state of the
+        model, so that it is fingerprinted, and under symmetry renamed
+        (`permute`, `signatures`) as a state is. With symmetry two states
+        are then one when some renaming maps one's view onto the other's
+        (TLC's least fingerprint over the permutations of the view); the
+        view must commute with renaming (``view(permute(s, p)) ==
+        permute(view(s), p)``), which the engine samples. A state outside
+        the bounds (`within_bounds`) is itself, one with no other state, as
+        TLC fingerprints only the states within its constraint. Properties
+        should read only what the view keeps (a state merged into one
+        reached before is not checked). Counterexamples stay real runs of
+        real states, and shortest among those the search keeps. Not for
+        temporal properties: a loop among views need not be a loop of real
+        states, and the engine refuses them. The default (no override) is
+        the whole state."""
+        return state
+
     def stutters(self, state: State) -> bool:
         """For a state `successors` gives no step: whether an action is
         enabled in it all the same, with steps the model leaves out because
@@ -394,6 +417,11 @@ def _code_digest(kind: type) -> str:
 def has_bounds(model: Model) -> bool:
     """Whether the model overrides `within_bounds` (has a state constraint)."""
     return type(model).within_bounds is not Model.within_bounds
+
+
+def has_view(model: Model) -> bool:
+    """Whether the model overrides `view` (states are one by their view)."""
+    return type(model).view is not Model.view
 
 
 def action_name(action: Action) -> str:

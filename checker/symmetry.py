@@ -28,7 +28,7 @@ from itertools import permutations, product
 from typing import Any, Callable, Hashable, Mapping, Sequence
 
 from checker.errors import CheckerError, ModelDefinitionError, shortened
-from checker.model import Model
+from checker.model import Model, has_view
 
 #: How many entries a `Remembered` table holds before it starts over.
 REMEMBERED = 1 << 16
@@ -120,6 +120,12 @@ class Symmetry:
             model.signatures if type(model).signatures is not Model.signatures else None)
         # The permutations `canonical` tries, by signature vector (see there).
         self._choices: dict[tuple, list[dict[str, tuple[int, ...]]]] = {}
+        if has_view(model):
+            # States are one by their views (`Model.view`): a state's
+            # representative is its renaming that takes its view to the
+            # view's representative.
+            self.canonical = self._by_view(self.canonical)  # type: ignore[method-assign]
+            self.reference = self._by_view(self.reference)  # type: ignore[method-assign]
 
     @property
     def order(self) -> int:
@@ -205,6 +211,15 @@ class Symmetry:
 
     def representative(self, state: Any) -> Any:
         return self.canonical(state)[0]
+
+    def _by_view(self, canonical: Callable[[Any], tuple[Any, dict[str, tuple[int, ...]]]]
+                 ) -> Callable[[Any], tuple[Any, dict[str, tuple[int, ...]]]]:
+        view, permute = self.model.view, self.model.permute
+
+        def of_view(state: Any) -> tuple[Any, dict[str, tuple[int, ...]]]:
+            perm = canonical(view(state))[1]
+            return permute(state, perm), perm
+        return of_view
 
     @staticmethod
     def _orderings(groups: tuple[tuple[int, ...], ...], marks: Sequence[Hashable] | None,

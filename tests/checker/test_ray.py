@@ -28,6 +28,8 @@ from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
 from tests.checker.test_workers import QUICK, FencedGrid, Grid, tiny_chunks
+from tests.models.test_user_kraft import RESTART_INVARIANTS
+from tests.models.user.kraft import KRaft
 from tests.spec_runs import outcome
 
 try:
@@ -145,6 +147,15 @@ def test_temporal_properties_have_their_safety_part_shared_by_the_actors(cluster
         one, two = both(cluster, spec.build, spec.config())
     assert started and not started.failed and one == two
     assert (two[0], two[2]) == ("holds", 57)
+
+
+def test_a_models_view_is_the_actors_too(cluster, started):
+    # KRaft.cfg's VIEW (tests/models/test_user_kraft.py): TLC's 217 states
+    build = partial(KRaft, servers=2, values=1, MaxElections=1, MaxRestarts=1, VIEW=True)
+    with tiny_chunks(4):
+        one, two = both(cluster, build, CheckConfig(properties=RESTART_INVARIANTS))
+    assert started and not started.failed and one == two
+    assert (two[0], two[2]) == ("holds", 217)
 
 
 # -- slow: a run a level per second or so, the bundled specs, a larger level --------------

@@ -18,7 +18,8 @@ with MaxRestarts = 1 were counted with NoIllegalState left out and
 CommittedEntriesReachMajority added, and without the VIEW, which would
 merge a state with the one its restart leaves unchanged but for restartCtr
 (2 servers, 1 value, 1 election, 1 restart: 217 states with the VIEW, 271
-without; this model keeps restartCtr, as the spec's variables do).
+without). The model takes the VIEW as a parameter (``VIEW: true``, its
+`view` leaving the two counters out); the figures with it are pinned too.
 
 A mutant was made in the TLA+ text as the model's mutant makes it (each
 test says how); TLC's counterexample has the same length and the same
@@ -37,6 +38,7 @@ from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
 from tests.brute_force import orbit_counts_agree, reachable_states
+from tests.checker.test_engine_against_naive import shared_early
 from tests.models.user.kraft import AcceptFetchRequest, KRaft
 
 USER = Path(__file__).parent / "user"
@@ -70,7 +72,7 @@ def test_the_spec_file_meets_tlc_s_figures():
     # no deadlock: every state without a step has used every election
     assert "every election is used (MaxElections = 2)" in result.output
     assert load_spec(SPEC, REGISTRY).params == {"servers": 2, "values": 1, "MaxElections": 2,
-                                                "MaxRestarts": 0}
+                                                "MaxRestarts": 0, "VIEW": False}
 
 
 def _counted_twice(model) -> int:
@@ -114,6 +116,34 @@ def test_one_restart_has_tlc_s_counts():
         if not symmetry:
             twice = _counted_twice(_model(2, 1, 1, 1))
             assert result.stats.generated_states + twice == 371
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_cfg_s_view_has_tlc_s_counts(workers):
+    # the same bound with VIEW view (every variable but electionCtr and
+    # restartCtr), one worker and two sharing levels from 8 states on:
+    # TLC 217 states, depth 21; 109 orbits with SYMMETRY symmServers
+    for symmetry, distinct in ((False, 217), (True, 109)):
+        config = CheckConfig(properties=RESTART_INVARIANTS, workers=workers,
+                             symmetry=("servers",) if symmetry else ())
+        with shared_early(4) as started:
+            result = check(KRaft(servers=2, values=1, MaxElections=1, MaxRestarts=1,
+                                 VIEW=True), config)
+        assert bool(started) is (workers == 2)
+        assert result.verdict == "holds"
+        assert (result.stats.distinct_states, result.stats.depth + 1) == (distinct, 21)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("symmetry, distinct", [(False, 9_940), (True, 4_972)])
+def test_the_cfg_s_view_has_tlc_s_counts_on_two_elections(symmetry, distinct):
+    # 2 servers, 1 value, 2 elections, 1 restart, VIEW view: TLC 9,940
+    # states (11,169 without the VIEW), 4,972 orbits (5,588), depth 32
+    result = check(KRaft(servers=2, values=1, MaxElections=2, MaxRestarts=1, VIEW=True),
+                   CheckConfig(properties=RESTART_INVARIANTS,
+                               symmetry=("servers",) if symmetry else ()))
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth + 1) == (distinct, 32)
 
 
 @pytest.mark.slow
