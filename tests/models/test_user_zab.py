@@ -196,6 +196,28 @@ def test_orbits_without_pc_are_the_orbits_where_tlc_s_view_counts_one_more():
     assert orbit_counts_agree(lambda: _model((0, 1, 1, 0), pc=1), [("servers",)]) == (757, 128)
 
 
+class _ZabView(Zab):
+    """The spec with pc kept and TLC's VIEW NoPc as `Model.view`."""
+
+    def view(self, s):
+        return s._replace(recorder=s.recorder._replace(pc=None))
+
+
+def test_model_view_without_pc_is_tlc_s_view_but_under_symmetry_the_orbits():
+    """`Model.view` leaving pc out gives TLC's VIEW NoPc figures (445
+    states), and under symmetry the orbits of the views (77), as TLC does
+    since tlaplus/tlaplus#1369 (2026, for #206). TLC 2.15 permutes the whole
+    state and then takes the view, and reports 78 (173 on (0, 2, 1, 0))."""
+    bound = (0, 1, 1, 0)
+    plain = check(_ZabView(servers=3, MaxTimeoutFailures=0, MaxTransactionNum=1, MaxEpoch=1,
+                           MaxRestarts=0, pc=1), CheckConfig(properties=()))
+    assert (plain.stats.distinct_states, plain.stats.depth) == TLC_FIGURES[(bound, 0)][::2]
+    reduced = check(_ZabView(servers=3, MaxTimeoutFailures=0, MaxTransactionNum=1, MaxEpoch=1,
+                             MaxRestarts=0, pc=1),
+                    CheckConfig(properties=(), symmetry=("servers",)))
+    assert reduced.stats.distinct_states == 77
+
+
 # -- mutants: TLC's counterexample on the same change in Zab.tla -------------------------------
 
 PREFIX = ['<<"UpdateLeader", s1>>', '<<"FollowLeader", s2>>', '<<"FollowLeader", s3>>',

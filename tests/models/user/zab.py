@@ -115,7 +115,8 @@ reduces by the same permutations all the same, and TLC's orbit counts and
 TLC's doing: TLC given both VIEW and SYMMETRY takes the least permutation
 of the whole state, pc included, and fingerprints the view of that, so
 two states of one view and different pcs may count twice (78 where the
-brute-force orbit count of the model's states is 77).
+brute-force orbit count of the model's states is 77; tlaplus/tlaplus#206,
+changed by #1369 in 2026 to permute the view, which `Model.view` does).
 """
 
 from __future__ import annotations
