@@ -205,8 +205,8 @@ class _ZabView(Zab):
 
 def test_model_view_without_pc_is_tlc_s_view_but_under_symmetry_the_orbits():
     """`Model.view` leaving pc out gives TLC's VIEW NoPc figures (445
-    states), and under symmetry the orbits of the views (77), as TLC does
-    since tlaplus/tlaplus#1369 (2026, for #206). TLC 2.15 permutes the whole
+    states), and under symmetry the orbits of the views (77), as
+    tlaplus/tlaplus#1369 (2026, for #206) has TLC count them. TLC 2.15 permutes the whole
     state and then takes the view, and reports 78 (173 on (0, 2, 1, 0))."""
     bound = (0, 1, 1, 0)
     plain = check(_ZabView(servers=3, MaxTimeoutFailures=0, MaxTransactionNum=1, MaxEpoch=1,

@@ -116,7 +116,7 @@ TLC's doing: TLC given both VIEW and SYMMETRY takes the least permutation
 of the whole state, pc included, and fingerprints the view of that, so
 two states of one view and different pcs may count twice (78 where the
 brute-force orbit count of the model's states is 77; tlaplus/tlaplus#206,
-changed by #1369 in 2026 to permute the view, which `Model.view` does).
+which #1369 (2026) addresses by permuting the view, as `Model.view` does).
 """
 
 from __future__ import annotations
