@@ -40,11 +40,10 @@ tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
 
 Deliberately missing yet: duplication on FIFO links, partitions on FIFO
 links, inboxes and message sets; a spec's choice of an inbox (``network:
-inbox``); messages read (``reads=``) by a message handler
-(FastPropose reads its own votes off its record); globals read by a timer,
-a crash or restart handler, a ``choose=`` function or the handlers of a bag
-delivering message by message (``per_message``), and written by a node
-without a record (these two refused, each in one line naming the handler).
+inbox``); globals read by a timer, a crash or restart handler or the
+handlers of a bag delivering message by message (``per_message``), which
+read no messages either, and globals written by a node without a record
+(these refused, each in one line naming the handler).
 """
 
 from models.kit.globals import derived

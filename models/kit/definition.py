@@ -206,6 +206,7 @@ class Definition:
                             f"nor an attribute of the model; fix the name, or set "
                             f"self.{choose} in setup()")
         elif callable(choose):
+            self._check_choice_globals(wrong, where, handler)
             if handler.choose_arity is None:
                 raise wrong(f"{where} chooses with a function that does not take {of}; "
                             f"give choose= a function of {of}")
@@ -213,10 +214,27 @@ class Definition:
             raise wrong(f"{where} chooses from {shortened(choose)}; give choose= a "
                         f"parameter's name, an int or a function of {of}")
 
+    def _check_choice_globals(self, wrong: Callable, where: str, handler: Handler) -> None:
+        """A choice function's parameter named as a global is one the handler
+        declares it reads (else the kit would not pass it, nor key the
+        handler's plan on it)."""
+        if self.globals is None:
+            return
+        try:
+            parameters = inspect.signature(handler.choose).parameters.values()
+        except (TypeError, ValueError):
+            return
+        for p in parameters:
+            if (p.name in self.globals._fields or p.name in self._derived) \
+                    and p.name not in handler.reads_globals:
+                raise wrong(f"{where} chooses with a function taking {p.name!r}, a global "
+                            f"the handler does not declare: add reads_globals=({p.name!r},) "
+                            "to its mark, or rename the parameter")
+
     def _check_parameters(self, wrong: Callable, role: type[Node], name: str,
                           handler: Handler) -> None:
-        """A message handler that chooses takes the record, the message and
-        each value of the choice, in that order."""
+        """A message handler that chooses takes the record, the message,
+        each value of the choice and the messages it reads, in that order."""
         try:
             parameters = list(inspect.signature(getattr(role, name)).parameters.values())[1:]
         except (TypeError, ValueError):
@@ -227,14 +245,17 @@ class Definition:
         positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY,
                                                           p.POSITIONAL_OR_KEYWORD)
                       and p.name not in keywords]
-        given = (role.state is not None) + 1 + handler.values
+        given = (role.state is not None) + 1 + handler.values + len(handler.reads)
         required = sum(p.default is p.empty for p in positional)
         if required <= given <= len(positional):
             return
         chosen = list(handler.action._fields[1 + handler.message_fields:])
-        wanted = ["s"] * (role.state is not None) + ["m"] + chosen
+        read = [kind.__name__.lower() for kind in handler.reads]
+        wanted = ["s"] * (role.state is not None) + ["m"] + chosen + read
         raise wrong(f"{role.__name__}.{name} takes {len(positional)} arguments, but is given "
                     f"{given}: " + ("the record, " if role.state is not None else "")
-                    + f"the message and the choice's {handler.values} "
+                    + f"the message{',' if read else ' and'} the choice's {handler.values} "
                     + ("value" if handler.values == 1 else "values")
+                    + (f" and the {len(read)} {'set' if len(read) == 1 else 'sets'} of "
+                       "messages it reads" if read else "")
                     + f"; define it as def {name}(self, {', '.join(wanted)})")

@@ -85,7 +85,7 @@ class Handler:
     action: type
     takes: type | None = None          # the message type, for a message handler
     choose: str | int | Callable | None = None  # the choices of a step (see `step`, `on`)
-    reads: tuple[type, ...] = ()       # message types a step reads
+    reads: tuple[type, ...] = ()       # message types it reads (a step's, a message handler's)
     sends: tuple[type, ...] = ()       # message types its steps send, if declared
     restart: str | None = None         # model parameter: the budget of a restart handler
     crash: str | None = None           # model parameter: the budget of a crash handler
@@ -129,12 +129,29 @@ class Handler:
         except (TypeError, ValueError):
             return 2
         positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY,
-                                                          p.POSITIONAL_OR_KEYWORD)]
+                                                          p.POSITIONAL_OR_KEYWORD)
+                      and p.name not in self.reads_globals]
         required = sum(p.default is p.empty for p in positional)
         most = 3 if any(p.kind is p.VAR_POSITIONAL for p in parameters) else len(positional)
         if self.takes is not None and required == 3:
             return 3
         return 2 if required <= 2 <= most else None
+
+    @cached_property
+    def choose_globals(self) -> tuple[str, ...]:
+        """The globals, of those the handler reads, that a choice function
+        takes, each as the keyword of its name (``choose=lambda node, s,
+        holder: ...``): those it names, or all with ``**kwargs``."""
+        if not callable(self.choose) or not self.reads_globals:
+            return ()
+        try:
+            parameters = inspect.signature(self.choose).parameters.values()
+        except (TypeError, ValueError):
+            return ()
+        if any(p.kind is p.VAR_KEYWORD for p in parameters):
+            return self.reads_globals
+        named = {p.name for p in parameters if p.kind is not p.VAR_POSITIONAL}
+        return tuple(g for g in self.reads_globals if g in named)
 
 
 class Down(NamedTuple):
@@ -155,7 +172,8 @@ class Stay(NamedTuple):
 def on(message: type, action: type, sends: tuple[type, ...] = (),
        reads_globals: tuple[str, ...] | str = (),
        writes_globals: tuple[str, ...] | str = (),
-       choose: str | int | Callable | None = None) -> Callable:
+       choose: str | int | Callable | None = None,
+       reads: tuple[type, ...] | type = ()) -> Callable:
     """Mark a handler of received messages of type `message`; its steps are
     `action`: the node, then the message's fields, or (an action of one
     field) the message alone, as raft.tla's ``Receive(m)``. `reads_globals`
@@ -171,17 +189,23 @@ def on(message: type, action: type, sends: tuple[type, ...] = (),
     choice (a tuple of several values spread over as many fields, given to
     the handler one by one); its result is remembered on (node, record,
     message, choice, globals read), the choices on what the handler's plan
-    is (the record and the messages of the type)."""
+    is (the record and the messages of the type).
+
+    With `reads` (as `step`'s), the handler also takes, after the message
+    and the choice, the set of the messages of each type read that are for
+    this node or for anyone: TLA+'s ``Receive(m)`` reading ``msgs`` (a
+    leader's handler of a vote reading the other votes sent)."""
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, takes=message, choose=choose,
-                                           sends=_types(sends),
+                                           reads=_types(reads), sends=_types(sends),
                                            reads_globals=_names(reads_globals),
                                            writes_globals=_names(writes_globals))
         return function
     return mark
 
 
-def step(action: type, choose: str | int | Callable | None = None, reads: tuple[type, ...] = (),
+def step(action: type, choose: str | int | Callable | None = None,
+         reads: tuple[type, ...] | type = (),
          sends: tuple[type, ...] | type = (), reads_globals: tuple[str, ...] | str = (),
          writes_globals: tuple[str, ...] | str = ()) -> Callable:
     """Mark an internal step, once per element of the model's `choose` (an
@@ -190,9 +214,15 @@ def step(action: type, choose: str | int | Callable | None = None, reads: tuple[
     `reads` and the globals `reads_globals`, writing `writes_globals` (as
     `on`). The action's fields are the node's, then the choice's: a
     choice of several values (``\\E r, v : Phase2a(b, r, v)``) is a tuple of
-    them, given to the handler one by one. A literal int n is ``range(n)``."""
+    them, given to the handler one by one. A literal int n is ``range(n)``.
+
+    A choice function may read globals the handler reads: it takes each it
+    names as the keyword of that name (``choose=lambda node, s, holder:
+    ...`` with ``reads_globals="holder"``: the holder of a baton chooses
+    whom to pass it to), so the choices are remembered on those values with
+    the handler's result."""
     def mark(function: Callable) -> Callable:
-        function.__kit_handler__ = Handler(action, choose=choose, reads=tuple(reads),
+        function.__kit_handler__ = Handler(action, choose=choose, reads=_types(reads),
                                            sends=_types(sends),
                                            reads_globals=_names(reads_globals),
                                            writes_globals=_names(writes_globals))

@@ -236,6 +236,12 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
                             "globals, which the handlers of a bag delivering message by "
                             "message (per_message) cannot yet; keep the variable in a "
                             "node's record, or use a Bag without per_message")
+                    if handler.reads:
+                        raise ModelDefinitionError(
+                            f"model {self.name!r}: {role.__name__}.{name} reads messages "
+                            f"({', '.join(kind.__name__ for kind in handler.reads)}), which "
+                            "the handlers of a bag delivering message by message "
+                            "(per_message) cannot yet; use a Bag without per_message")
                 self._groups.append(Deliveries(self, group[0][0], names))
             else:
                 self._groups.append(Group(self, group[0][0], names))
@@ -267,13 +273,18 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         return getattr(self, name)
 
     def _choices(self, handler: Handler, node: Node, record: Any,
-                 message: Any = None) -> Iterable[Any]:
+                 message: Any = None, seen: tuple | None = None) -> Iterable[Any]:
         """The choices of `handler` (its `choose`) for `node` with `record`
-        (and, for a message handler whose function takes it, `message`)."""
+        (and, for a message handler whose function takes it, `message`; for
+        a function taking globals, each of those it names of the values
+        `seen` of the globals the handler reads, as the keyword of its name)."""
         choose = handler.choose
         if choose is None:
             return (None,)
         if callable(choose):
+            if handler.choose_globals:
+                choose = partial(choose, **{name: value for name, value in zip(
+                    handler.reads_globals, seen) if name in handler.choose_globals})
             if handler.choose_arity == 3:
                 return choose(node, record, message)
             return choose(node, record)
@@ -281,7 +292,7 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         return range(choices) if isinstance(choices, int) else choices
 
     def _each_choice(self, handler: Handler, name: str, node: Node, record: Any,
-                     message: Any = None) -> Iterable[tuple]:
+                     message: Any = None, seen: tuple | None = None) -> Iterable[tuple]:
         """Each choice as the values given to the handler after its record
         (and message): () without a choice, (v,) for one value, the tuple
         of several."""
@@ -289,7 +300,7 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
             return ((),)
         one = handler.values == 1
         return [(choice,) if one else self._spread(choice, handler, name, node)
-                for choice in self._choices(handler, node, record, message)]
+                for choice in self._choices(handler, node, record, message, seen)]
 
     def _run(self, key: tuple) -> tuple | None:
         """Run handler `name` of `node` on `record` and `inputs` (and the

@@ -79,7 +79,8 @@ class Group:
         # each handler with the positions in the view of the components it
         # takes or reads, in its order (the key of `handler_plans`)
         self.inputs_at = [(n, tuple(self.view.index(where(kinds.index(kind))) for kind in (
-            (self.marks[n].takes,) if self.marks[n].takes is not None else self.marks[n].reads)))
+            ((self.marks[n].takes,) if self.marks[n].takes is not None else ())
+            + self.marks[n].reads)))
             for n in names]
         # The key of `plans` in a state: the records of the group's nodes
         # and the network components of its view, as one tuple, or the
@@ -273,19 +274,21 @@ class Group:
                                     None, outcome[1], outcome[3]))
         elif handler.takes is not None:
             k = model._kind_index[handler.takes]
-            component = components[0]
-            for message in model.network.deliverable(component, handler.takes):
+            read = tuple(model.network.select(component, kind)  # (`on`'s `reads`)
+                         for kind, component in zip(handler.reads, components[1:]))
+            for message in model.network.deliverable(components[0], handler.takes):
                 if handler.choose is not None:  # -- once per choice (`on`'s `choose`)
-                    for chosen in model._each_choice(handler, name, node, record, message):
-                        outcome = model._outcome(node, name, record, (message,) + chosen,
-                                                 now, mine)
+                    for chosen in model._each_choice(handler, name, node, record, message,
+                                                     mine):
+                        outcome = model._outcome(node, name, record,
+                                                 (message,) + chosen + read, now, mine)
                         if outcome is not None:
                             action = model._intern(handler.action(node.id, *message, *chosen))
                             planned.append((action, outcome[0],
                                             None if outcome[2] else (k, message),
                                             outcome[1], outcome[3]))
                     continue
-                outcome = model._outcome(node, name, record, (message,), now, mine)
+                outcome = model._outcome(node, name, record, (message,) + read, now, mine)
                 if outcome is not None:
                     # (a whole-message action is not interned: Receive(m) of two
                     # message types with equal fields are equal tuples)
@@ -296,7 +299,7 @@ class Group:
         else:
             read = tuple(model.network.select(component, kind)
                          for kind, component in zip(handler.reads, components or ()))
-            for choice in model._choices(handler, node, record):
+            for choice in model._choices(handler, node, record, None, mine):
                 chosen = (() if choice is None else (choice,) if handler.values == 1
                           else model._spread(choice, handler, name, node))
                 outcome = model._outcome(node, name, record, chosen + read, now, mine)

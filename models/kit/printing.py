@@ -85,23 +85,24 @@ class Printing:
         slot = self._slot.get((r, node.id))
         record = state[slot] if slot is not None else None
         events: list = []
+        network, read = self.network, []
+        for kind in handler.reads:
+            c = network.where(self._kind_index[kind])
+            read.append(network.select(network.for_node(c, state[-1][c], node), kind))
+        read = tuple(read)
+        message = None
         if handler.takes is not None:
             n = 1 + handler.message_fields  # the message's fields, then any choice
             message = action[0] if handler.whole else handler.takes(*action[1:n])
             inputs: tuple = (message,) + (tuple(action[n:]) if handler.choose is not None
-                                          else ())
+                                          else ()) + read
             events.append(Received(self._sender(message), node.name, label(message)))
         else:
-            network, read = self.network, []
-            for kind in handler.reads:
-                c = network.where(self._kind_index[kind])
-                read.append(network.select(network.for_node(c, state[-1][c], node), kind))
-            read = tuple(read)
             inputs = tuple(action[1:]) + read
-            for messages in read:
-                events += [Received(self._sender(m), node.name, label(m))
-                           for m in sorted(messages)
-                           if receiver(m) is not None and delivered(m, node)]
+        for messages in read:  # those read that name it as their receiver
+            events += [Received(self._sender(m), node.name, label(m))
+                       for m in sorted(messages)
+                       if (type(m), m) != (type(message), message) and receiver(m) is not None and delivered(m, node)]
         now = self._reading(state[-2], node) if self.clock is not None else None
         seen = (self._read_globals(handler.reads_globals, state[self._globals_at])
                 if handler.reads_globals else None)

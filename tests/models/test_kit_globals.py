@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from checker import CheckConfig, Fails, Model, ModelDefinitionError, Param, check, invariant
 from cmc.main import cli
-from models.kit import ActorModel, Bag, Node, derived, ids, on, step
+from models.kit import ActorModel, Bag, MessageSet, Node, derived, ids, on, step
 from models.kit.clock import Clock
 from tests.brute_force import orbit_counts_agree, reachable_states
 
@@ -452,3 +452,82 @@ def test_the_command_line_says_the_mistake_in_one_line(tmp_path):
     assert result.output.splitlines()[-1].endswith(
         "model 'door-lock': Peeking.enter takes a parameter 'holder', a global it does not "
         "declare: add reads_globals=('holder',) to its mark, or rename the parameter")
+
+
+# -- a choice function reading globals ----------------------------------------------------
+
+
+class Baton(NamedTuple):
+    holder: Proc = 0
+
+
+class Laps(NamedTuple):
+    passes: int = 0
+
+
+class Pass(NamedTuple):
+    p: Proc
+    q: Proc
+
+
+class Runner(Node):
+    ids, state = Proc, Laps
+
+    @step(Pass, reads_globals="holder", writes_globals="holder",
+          choose=lambda node, s, holder: [q for q in range(node.model.procs) if q != node.id]
+          if holder == node.id else [])
+    def pass_baton(self, s, q, holder):
+        """The holder passes the baton to another runner (only the holder has
+        whom to choose)."""
+        if s.passes >= self.model.max_passes:
+            return None
+        return s._replace(passes=s.passes + 1), [], {"holder": q}
+
+
+class Relay(ActorModel):
+    name = "relay"
+    params = (Param("procs", 3, "runners"), Param("max_passes", 1, "passes each runner makes"))
+    roles = (Runner,)
+    network = MessageSet()
+    globals = Baton
+
+
+class GuardedRunner(Runner):
+    @step(Pass, reads_globals="holder", writes_globals="holder",
+          choose=lambda node, s: [q for q in range(node.model.procs) if q != node.id])
+    def pass_baton(self, s, q, holder):
+        """The same, the holder's guard in the handler."""
+        if holder != self.id or s.passes >= self.model.max_passes:
+            return None
+        return s._replace(passes=s.passes + 1), [], {"holder": q}
+
+
+class GuardedRelay(Relay):
+    roles = (GuardedRunner,)
+
+
+@pytest.mark.parametrize("procs, max_passes, states", [(3, 1, 10), (3, 2, 37), (4, 1, 29)])
+def test_a_choice_function_reads_the_globals_its_handler_declares(procs, max_passes, states):
+    model = Relay(procs=procs, max_passes=max_passes)
+    assert [action for action, _ in model.successors(model.initial_states()[0])] == [
+        Pass(0, q) for q in range(1, procs)]
+    reached = reachable_states(model)
+    assert len(reached) == check(model).stats.distinct_states == states
+    assert set(reached) == set(reachable_states(GuardedRelay(procs=procs,
+                                                             max_passes=max_passes)))
+
+
+def test_a_choice_function_taking_an_undeclared_global_is_a_definition_error():
+    class Unread(Runner):
+        @step(Pass, writes_globals="holder",
+              choose=lambda node, s, holder: [] if holder != node.id else [0])
+        def pass_baton(self, s, q):
+            return s, [], {"holder": q}
+
+    variant = type("Unreading", (Relay,), {"roles": (Unread,)})
+    with pytest.raises(ModelDefinitionError) as error:
+        variant()
+    assert str(error.value) == (
+        "model 'relay': Unread.pass_baton chooses with a function taking 'holder', a global "
+        "the handler does not declare: add reads_globals=('holder',) to its mark, or rename "
+        "the parameter")
