@@ -426,12 +426,17 @@ def minimal_unordered(calls: Sequence[Operation], spec: KeyValue) -> tuple[Opera
     return tuple(core)
 
 
-def _same_calls(earlier: NotLinearizable, history: tuple) -> tuple[Operation, ...]:
-    """The calls of `history` (which extends `earlier`'s) that explain
-    `earlier`: a violation stays one, explained by the same operations (one
-    pending then may have returned since, which only constrains it more)."""
+def _same_calls(earlier: NotLinearizable, history: tuple,
+                spec: KeyValue) -> tuple[Operation, ...]:
+    """The minimal set of `history` (which extends `earlier`'s) found among
+    the calls that explain `earlier`: a violation stays one, explained by the
+    same operations, but a call pending then may have returned since, which
+    constrains it more, so that fewer of them may be enough (a write and a
+    pending compare-and-set that a read's result needed; once the
+    compare-and-set answers ok after the write ended, the two alone)."""
     starts = {call.start for call in earlier.minimal}
-    return tuple(call for call in operations(history) if call.start in starts)
+    return minimal_unordered([call for call in operations(history) if call.start in starts],
+                             spec)
 
 
 # -- checking histories --------------------------------------------------------------
@@ -489,7 +494,8 @@ class HistoryChecker:
             if verdict is True and failing_key(frontier, self.spec) is not None:
                 verdict = self._explain(prefix, frontier)
             elif verdict is not True:
-                verdict = NotLinearizable(prefix, find=partial(_same_calls, verdict, prefix))
+                verdict = NotLinearizable(prefix, find=partial(_same_calls, verdict, prefix,
+                                                                  self.spec))
             if len(self.memo) >= self.limit:
                 self.memo.clear()
                 self.frontiers.clear()

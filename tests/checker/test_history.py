@@ -162,6 +162,20 @@ def test_an_extended_violation_keeps_its_minimal_set():
     assert checker.shrinks == 1
 
 
+def test_a_call_that_returns_after_the_violation_can_make_its_minimal_set_smaller():
+    # when c2's read returns 1, the 1 can only come from c1's pending
+    # compare-and-set, which found 2 (the write had ended): three calls; once
+    # the compare-and-set answers ok, it and the write alone cannot be ordered
+    history = (write("c1", 2), read("c2"), read("c3"), ok("c1"),
+               Invoke("c1", "cas", "x", (0, 1)), Respond("c2", 1))
+    checker = HistoryChecker(KV)
+    assert minimal(checker(history)) == [
+        "c1: write(x, 2) → ok", "c2: read(x) → 1", "c1: cas(x, 0, 1) pending"]
+    later = checker(history + (read("c2"), ok("c1")))
+    assert minimal(later) == ["c1: write(x, 2) → ok", "c1: cas(x, 0, 1) → ok"]
+    assert minimal(check(history + (read("c2"), ok("c1")), KV)) == minimal(later)
+
+
 def test_a_history_one_event_longer_costs_one_step():
     checker = HistoryChecker(KV)
     history = (write("c1", 1), read("c2"), Respond("c2", 1), ok("c1"), read("c1"),
