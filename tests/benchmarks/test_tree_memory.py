@@ -26,7 +26,10 @@ def test_the_processes_a_command_forks_are_added_up(capsys):
     peak, shares = re.match(r"peak ([\d,]+) MiB in all at .* by process: (.*) MiB$",
                             report.strip()).groups()
     assert code == 3
-    assert 160 <= int(peak.replace(",", "")) < 200
+    # proportional shares: the 64 MiB the child shares with its parent
+    # counted once (resident sizes would count it twice: 224 MiB and more);
+    # the interpreters' own pages add 20-40 MiB, by the machine's state
+    assert 160 <= int(peak.replace(",", "")) < 224
     assert len(shares.split(", ")) == 2
 
 
