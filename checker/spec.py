@@ -12,7 +12,7 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     fairness: {weak: [Receive], strong: [Timeout]}   # for temporal properties
     bounds: {max_depth: 40, max_states: 1000000, time_limit: 60}
     init: {...}                  # optional, model-specific starting configuration
-    network: fifo                # optional, where the model allows: bag, set or fifo,
+    network: fifo                # optional, where the model allows: bag, set, fifo or inbox,
                                  # or {kind: bag, drop: 1, duplicate: 1}
     partition: {groups: [[s1], [s2, s3]], from_start: true, splits: 1}
                                  # optional, where the model allows (or links: [[s1, s2]])
@@ -70,7 +70,7 @@ NETWORK_SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False, "required": ["kind"],
     "description": "a mapping {kind: bag, drop: N, duplicate: N}",
     "properties": {
-        "kind": {"enum": ["bag", "set", "fifo"]},
+        "kind": {"enum": ["bag", "set", "fifo", "inbox"]},
         "drop": {"type": "integer", "minimum": 0, "maximum": 64},
         "duplicate": {"type": "integer", "minimum": 0, "maximum": 64},
     },
@@ -122,7 +122,7 @@ SPEC_SCHEMA: dict[str, Any] = {
                       "description": "a mapping {groups: [[s1], [s2, s3]]} or {links: [[s1, "
                                      "s2]]}, with from_start, splits and heals"},
         "network": {"type": ["string", "object"],
-                    "description": "bag, set or fifo, or a mapping {kind: bag, drop: N, "
+                    "description": "bag, set, fifo or inbox, or a mapping {kind: bag, drop: N, "
                                    "duplicate: N}"},
         "invariants": {"type": "object",
                        "additionalProperties": {"type": "string",

@@ -406,8 +406,9 @@ class PaxosTextbook(ActorModel):
     roles = (ProposerNode, AcceptorNode, LearnerNode)
     messages = (PrepareMsg, PromiseMsg, NackMsg, AcceptMsg, AcceptedMsg)
     network = Bag(drop="drop", duplicate="duplicate", capacity="max_msgs")
-    # every message names both ends, so a spec may run it over FIFO links too
-    network_choices = ("bag", "set", "fifo")
+    # every message names both ends, so a spec may run it over FIFO links or
+    # inboxes too
+    network_choices = ("bag", "set", "fifo", "inbox")
     # the steps in the order of the paper's phases: 1a, 1b, 2a (and NACKs), 2b, learning
     next = ((ProposerNode.prepare,), (AcceptorNode.receive_prepare,),
             (ProposerNode.receive_promise, ProposerNode.receive_nack),

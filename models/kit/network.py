@@ -909,7 +909,7 @@ def _budget(model: Any, param: str | int | bool | None) -> int | None:
 # -- a network chosen by a spec ----------------------------------------------------------
 
 #: The kinds of network a spec may choose (``network: fifo``).
-KINDS = ("bag", "set", "fifo")
+KINDS = ("bag", "set", "fifo", "inbox")
 
 
 def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
@@ -918,8 +918,8 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
     that a spec chooses for a model that declared `declared`: a bag keeps
     the declared bag's capacity and what a full bag means. A set takes no
     fault (every message stays: it can be received again, or never, which
-    is loss and duplication as far as safety goes); FIFO links may lose
-    messages but do not duplicate them. `ParamError` on `field` otherwise."""
+    is loss and duplication as far as safety goes); FIFO links and inboxes
+    may lose messages but do not duplicate them. `ParamError` on `field` otherwise."""
     from checker.errors import ParamError
 
     if kind == "set":
@@ -934,6 +934,11 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
             raise ParamError(f"{field}.duplicate", "FIFO links do not duplicate messages; "
                              "remove duplicate: or choose kind: bag")
         return Fifo(drop=drop)
+    if kind == "inbox":
+        if duplicate:
+            raise ParamError(f"{field}.duplicate", "inboxes do not duplicate messages; "
+                             "remove duplicate: or choose kind: bag")
+        return Inbox(drop=drop)
     if isinstance(declared, Bag):
         return Bag(drop=drop, duplicate=duplicate, capacity=declared.capacity_param,
                    full="wait" if declared.waits else "constraint",

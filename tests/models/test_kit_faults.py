@@ -51,6 +51,8 @@ def run(tmp_path, text):
     ("set", 5716, []),                               # every message stays
     ("fifo", 667, []),                               # in order on each link
     ("{kind: fifo, drop: 1}", 2024, ["Drop"]),
+    ("inbox", 482, []),                              # in order at each receiver
+    ("{kind: inbox, drop: 1}", 1473, ["Drop"]),
     ("{kind: bag, drop: 1}", 2113, ["Drop"]),
     ("{kind: bag, duplicate: 1}", 7981, ["Duplicate"]),
 ])
@@ -67,9 +69,9 @@ def test_a_chosen_bag_is_the_declared_bag_with_the_spec_budgets(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("network: fifoo\n", ":5: network.kind: got 'fifoo' (did you mean 'fifo'?); accepted: "
-                         "bag, set, fifo"),
-    ("network: 3\n", ":5: network: expected bag, set or fifo, or a mapping {kind: bag, drop: "
-                     "N, duplicate: N}, got 3"),
+                         "bag, set, fifo, inbox"),
+    ("network: 3\n", ":5: network: expected bag, set, fifo or inbox, or a mapping {kind: bag, "
+                     "drop: N, duplicate: N}, got 3"),
     ("network: {kind: bag, lose: 1}\n", ":5: network.lose: unknown field 'lose'; accepted: "
                                         "drop, duplicate, kind"),
     ("network: {kind: set, drop: 1}\n", ":5: network.drop: a set keeps every message sent (it "
@@ -78,6 +80,9 @@ def test_a_chosen_bag_is_the_declared_bag_with_the_spec_budgets(tmp_path):
     ("network: {kind: fifo, duplicate: 1}\n", ":5: network.duplicate: FIFO links do not "
                                               "duplicate messages; remove duplicate: or choose "
                                               "kind: bag"),
+    ("network: {kind: inbox, duplicate: 1}\n", ":5: network.duplicate: inboxes do not "
+                                               "duplicate messages; remove duplicate: or "
+                                               "choose kind: bag"),
     ("network: {kind: bag, drop: -1}\n",
      ":5: network.drop: must be at least 0, got -1; accepted: 0 to 64"),
 ])
