@@ -19,6 +19,11 @@ from models.kit.handlers import Handler, Node
 from models.kit.network import Heal, Network, Partition, Split, chosen
 from models.kit.records import Id, end_field
 
+#: what `Node` itself defines or sets (``model``, ``id``, ``ids``), which a
+#: handler's name would replace or be hidden by
+_NODE_OWN = frozenset({"model", "id", "ids"} | {
+    name for name in vars(Node) if not name.startswith("__")})
+
 
 def _between(a: tuple[str, int], b: tuple[str, int]) -> str:
     """"no message goes between clients and servers", for a link's error."""
@@ -159,6 +164,10 @@ class Definition:
                 raise wrong(f"node class {role.__name__} has no id type; declare one, "
                             f"as ids = models.kit.ids(\"servers\", \"s\")")
             for name, handler in role.handlers().items():
+                if name in _NODE_OWN:
+                    raise wrong(f"{role.__name__}.{name}: a handler cannot be named as the "
+                                f"node's own {name!r} (Node.{name}, which it would replace); "
+                                "rename the handler")
                 check_handler(self, wrong, role, name, handler)
                 for kind in ((handler.takes,) if handler.takes else ()) + handler.reads \
                         + handler.sends:

@@ -183,6 +183,24 @@ def test_sending_an_undeclared_message_type_is_a_definition_error():
                                 "the model's `messages`")
 
 
+def test_a_handler_named_as_the_node_s_own_attribute_is_a_definition_error():
+    class Counting(Node):
+        ids = Server
+
+        @step(Pinged)
+        def count(self):  # would replace Node.count, the role's size
+            return []
+
+    class Counts(Pings):
+        roles = (Counting,)
+
+    with pytest.raises(ModelDefinitionError) as error:
+        Counts()
+    assert str(error.value) == ("model 'pings': Counting.count: a handler cannot be named as "
+                                "the node's own 'count' (Node.count, which it would replace); "
+                                "rename the handler")
+
+
 class Tally(NamedTuple):
     n: int = 0
     seen: Any = ()
