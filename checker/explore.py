@@ -59,7 +59,7 @@ from checker.progress import Reporter, Silent
 from checker.record_types import RecordTypes
 from checker.properties import (BOUND_STOP, DEADLOCK, Property, default_properties,
                                 reason_of)
-from checker.result import (HOLDS, INCOMPLETE, VIOLATED, CheckConfig, Finding,
+from checker.result import (HOLDS, INCOMPLETE, SETTLED, VIOLATED, CheckConfig, Finding,
                             Result, Stats)
 from checker.symmetry import Symmetry
 from checker.traces import NO_PARENT, BackPointers, replay
@@ -282,7 +282,8 @@ class _Search:
                 if self.config.max_depth is not None and self.depth >= self.config.max_depth:
                     # Expanding further would go past the bound: the run is
                     # complete only if no unexplored state lies beyond it.
-                    if self._expand(frontier, deadline, probe_only=True):
+                    if (self._expand(frontier, deadline, probe_only=True)
+                            and self.stopped_by is None):  # (or every property is settled)
                         self.stopped_by = "max_depth"
                     break
                 frontier = self._expand(frontier, deadline)
@@ -872,6 +873,14 @@ class _Search:
             else:
                 self.violations[name] = finding
         self._activate()
+        if (self.config.stop_when_settled and self.properties and not self.unsettled()
+                and not self._stopping()):  # (a violation stops a run as it did)
+            self.stopped_by = SETTLED
+
+    def unsettled(self) -> list[str]:
+        """The properties not settled yet: neither violated nor witnessed."""
+        return [p.name for p in self.properties
+                if p.name not in self.violations and p.name not in self.witnesses]
 
     def _reason_on(self, prop: Property, trace: Any) -> str | None:
         """Why `prop` fails (or is reached) at the end of `trace`, a real
@@ -912,7 +921,7 @@ class _Search:
                            if p.kind == "reachable" and p.name not in self.witnesses]
         if violations:
             verdict = VIOLATED
-        elif self.stopped_by is not None:
+        elif self.stopped_by not in (None, SETTLED):
             verdict = INCOMPLETE
         else:
             verdict = HOLDS

@@ -74,7 +74,9 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
     # The safety run comes first even with no safety property: it checks
     # deadlock and the model's contract (hashable states, no exceptions),
     # and says whether the depth bound left states unexplored.
-    result = check_safety(model, dataclasses.replace(config, properties=safety),
+    # (the temporal properties need every state: none is settled before)
+    result = check_safety(model, dataclasses.replace(config, properties=safety,
+                                                     stop_when_settled=False),
                           reporter, owners=owners)
     if result.stopped_by not in (None, "max_depth") or (not config.keep_going and any(
             finding.trace is not None for finding in result.violations)):

@@ -900,6 +900,12 @@ class Partitions:
         if not search.config.keep_going:
             stops += [chunk_of(occurrence.order[0]) for name, occurrence in found.items()
                       if _stops_search(search.model, name)]
+        unsettled = search.unsettled()
+        if (search.config.stop_when_settled and unsettled
+                and all(name in found for name in unsettled)):
+            # where the last property unsettled is first met, one process
+            # stops (`_Search._settle`): every property is settled
+            stops.append(max(chunk_of(found[name].order[0]) for name in unsettled))
         keys = [reply[0] for reply in admitted]
         cut = min(stops) if stops else None
         limit = (key_of(level_first + (cut + 1) * chunk_size, 0) if cut is not None

@@ -11,8 +11,13 @@ HOLDS, VIOLATED, INCOMPLETE = "holds", "violated", "incomplete"
 #: The outcomes of one property, besides holds and violated.
 WITNESSED, NOT_SETTLED = "witnessed", "not settled"
 
+#: A run that stopped once every property it checks was settled (each
+#: witness found, and each invariant violated where it went on after the first):
+#: the answer is complete, the figures those of the states explored till then.
+SETTLED = "settled"
 #: Why a run stopped before the state space was exhausted (`Result.stopped_by`).
 STOPPED_BY = {
+    SETTLED: "every property was settled: the run stopped there, with the states it explored",
     "max_depth": "the depth bound (max_depth) was reached with states left to explore",
     "max_states": "the state bound (max_states) was reached",
     "time_limit": "the time limit (time_limit) ran out",
@@ -40,6 +45,11 @@ class CheckConfig:
     #: run stops as at a bound, with what it explored.
     memory_limit: int | None = None
     keep_going: bool = False
+    #: Stop once every property is settled (`SETTLED`): every witness found
+    #: and every other property violated (with `keep_going`); a deadlock
+    #: check or a temporal property asks for every state. Spec files ask for
+    #: it unless their expectation gives figures of the whole state space.
+    stop_when_settled: bool = False
     symmetry: tuple[str, ...] = ()
     #: Processes that may expand a level together (results do not depend on it).
     workers: int = 1
@@ -201,8 +211,9 @@ class Result:
     """The outcome of one check.
 
     `verdict` is ``holds`` (the state space was exhausted and every property
-    held), ``violated`` or ``incomplete`` (a bound or an interrupt stopped the
-    run first; `stopped_by` says which). `witnesses` holds a shortest trace
+    held, or every property was settled: `stopped_by` is `SETTLED`),
+    ``violated`` or ``incomplete`` (a bound or an interrupt stopped the run
+    first; `stopped_by` says which). `witnesses` holds a shortest trace
     for each `reachable` property that was satisfied.
     """
 

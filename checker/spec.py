@@ -260,8 +260,12 @@ class Spec:
         # the spec's expression invariants are checked whatever `properties:` lists
         properties = self.properties and self.properties + tuple(
             name for name in self.invariants if name not in self.properties)
+        # Stop once every property is settled, unless the expectation gives
+        # figures of the whole state space (every spec's figures are those)
+        whole = self.expect is not None and (self.expect.distinct_states is not None
+                                             or self.expect.depth is not None)
         return CheckConfig(properties=properties, keep_going=keep_going,
-                           symmetry=self.symmetry, workers=workers, exact=self.exact,
+                           stop_when_settled=not whole, symmetry=self.symmetry, workers=workers, exact=self.exact,
                            fp_seed=fp_seed, deadlock=self.deadlock, fairness=self.fairness,
                            **dataclasses.asdict(self.bounds))
 

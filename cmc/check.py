@@ -101,7 +101,10 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
 
     Every spec is loaded and validated before any runs. A run stopped by a
     bound is reported as incomplete, never as holding, with everything it
-    explored. When a spec has an `expect:` block, meeting it is success
+    explored. A run stops once every property is settled (every witness
+    found; with --keep-going, every other property violated), saying so,
+    unless the spec checks for deadlock or a temporal property, or its
+    expect: gives distinct_states or depth. When a spec has an `expect:` block, meeting it is success
     (exit 0) even if the expected verdict is `violated`: that is how a CI
     pipeline gates on a broken model staying broken.
     """

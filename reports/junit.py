@@ -20,7 +20,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Iterable
 
-from checker.result import NOT_SETTLED, VIOLATED, WITNESSED
+from checker.result import NOT_SETTLED, SETTLED, STOPPED_BY, VIOLATED, WITNESSED
 from reports.run import Checked
 from reports.text import render_finding
 
@@ -53,6 +53,8 @@ def _suite(checked: Checked) -> ET.Element:
     facts += [("model", checked.describe()), ("verdict", result.verdict),
               ("distinct_states", str(result.stats.distinct_states)),
               ("depth", str(result.stats.depth))]
+    if result.stopped_by == SETTLED:  # (the figures are those explored till then)
+        facts.append(("stopped", STOPPED_BY[SETTLED]))
     for name, value in facts:
         ET.SubElement(properties, "property", name=name, value=value)
     expected = getattr(checked.expect, "property", None)

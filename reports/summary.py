@@ -13,6 +13,7 @@ from __future__ import annotations
 from html import escape
 from typing import Iterable
 
+from checker.result import SETTLED
 from reports.run import Checked
 from reports.sequence import build_chart, render_mermaid
 from reports.text import conclusion, outcome_text, render_finding
@@ -36,6 +37,8 @@ def render_summary(runs: Iterable[Checked]) -> str:
         verdict = result.verdict
         if result.violations:
             verdict += ": " + ", ".join(f.property.name for f in result.violations)
+        if result.stopped_by == SETTLED:
+            verdict += " (every property settled: stopped there)"
         mark = "✅" if checked.passed else "⚠️" if result.verdict == "incomplete" else "❌"
         lines.append(f"| {mark} | `{checked.spec}` | {_cell(checked.describe())} | {verdict} | "
                      f"{_cell(expectation)} | {stats.distinct_states:,} | {stats.depth} | "

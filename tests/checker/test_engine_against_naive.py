@@ -607,11 +607,14 @@ def shared_early(chunk: int):
         explore._SoundnessGuard.SAMPLE = saved
 
 
-def check_workers_agree(model, symmetry, max_depth, deadlock, keep_going, chunk, counts):
+def check_workers_agree(model, symmetry, max_depth, deadlock, keep_going, chunk, counts,
+                        **options):
     """1 process and each of `counts`: the same result (counts, depth,
-    verdict, findings and their traces, bound stops); whether any was shared."""
+    verdict, findings and their traces, bound stops); whether any was shared.
+    `options`: more of the `CheckConfig`."""
     config = CheckConfig(properties=names_of(model), max_depth=max_depth, deadlock=deadlock,
-                         keep_going=keep_going, symmetry=("nodes",) if symmetry else ())
+                         keep_going=keep_going, symmetry=("nodes",) if symmetry else (),
+                         **options)
     with shared_early(chunk) as started:
         one = outcome(check(model, config))
         for count in counts:

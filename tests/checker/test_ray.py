@@ -158,6 +158,16 @@ def test_a_models_view_is_the_actors_too(cluster, started):
     assert (two[0], two[2]) == ("holds", 217)
 
 
+def test_the_actors_stop_where_one_process_stops_once_every_property_is_settled(
+        cluster, started):
+    # tests/checker/test_settled.py: Corner is first met in chunk 0 of level 29
+    config = CheckConfig(properties=("corner",), stop_when_settled=True)
+    with tiny_chunks(4):
+        one, two = both(cluster, partial(Grid, side=30), config)
+    assert started and not started.failed and one == two
+    assert (two[0], two[1], two[2], two[4]) == ("holds", "settled", 470, 30)
+
+
 # -- slow: a run a level per second or so, the bundled specs, a larger level --------------
 
 
