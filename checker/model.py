@@ -101,9 +101,11 @@ class Sent:
 
 @dataclass(frozen=True)
 class Received:
-    """Node `dst` receives (acts on) `message`, which `src` sent."""
+    """Node `dst` receives (acts on) `message`, which `src` sent; `src` None
+    where the message does not say who sent it (Paxos.tla's 2a messages): a
+    chart then draws it from the node whose step sent it."""
 
-    src: str
+    src: str | None
     dst: str
     message: str
 

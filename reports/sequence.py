@@ -92,8 +92,10 @@ def build_chart(model: Model, trace: Trace, conclusion: str | None = None,
                 in_flight[key].append(len(messages))
                 messages.append(Message(event.src, event.dst, event.message, number, None))
             elif isinstance(event, Received):
-                lifelines.update(dict.fromkeys((event.src, event.dst)))
                 key = (event.src, event.dst, event.message)
+                if event.src is None:  # the message does not say who sent it
+                    key = _sent_by_someone(key[1:], in_flight, delivered)
+                lifelines.update(dict.fromkeys(key[:2]))
                 if in_flight[key]:
                     index = in_flight[key].popleft()
                     messages[index] = replace(messages[index], received=number)
@@ -112,6 +114,24 @@ def build_chart(model: Model, trace: Trace, conclusion: str | None = None,
                         tuple(notes)))
     return Chart(_lifelines(model, lifelines, conclusion), tuple(rows), tuple(messages),
                  conclusion, loop_start)
+
+
+#: Where a chart draws a message from whose sender no step shows (one of
+#: the initial state's that does not say who sent it).
+UNKNOWN_SENDER = "network"
+
+
+def _sent_by_someone(message: tuple[str, str], in_flight: dict, delivered: dict
+                     ) -> tuple[str, str, str]:
+    """The (src, dst, message) of a message received by ``message[0]``
+    that does not say who sent it: the earliest one in flight to it, else
+    the one received before (a message set keeps it), else one from
+    `UNKNOWN_SENDER`."""
+    waiting = [(in_flight[key][0], key) for key in in_flight
+               if key[1:] == message and in_flight[key]]
+    if waiting:
+        return min(waiting)[1]
+    return next((key for key in delivered if key[1:] == message), (UNKNOWN_SENDER, *message))
 
 
 def _lifelines(model: Model, acting: Sequence[str], conclusion: str | None) -> tuple[str, ...]:

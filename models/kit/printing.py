@@ -111,9 +111,10 @@ class Printing:
             events += [Sent(node.name, dst, label(message)) for dst in self._receivers(message)]
         return events or [Note(node.name, "")]  # a step on its own, at its node
 
-    def _sender(self, message: Any) -> str:
+    def _sender(self, message: Any) -> str | None:
+        """Who sent `message`, None if it does not say (no ``src`` field)."""
         field = end_field(type(message), "src")
-        return self._node_name(type(message), field, message) or field or "network"
+        return self._node_name(type(message), field, message) or field
 
     def _receivers(self, message: Any) -> list[str]:
         field = end_field(type(message), "dst")

@@ -132,7 +132,7 @@ def test_a_receipt_charts_the_messages_it_reads_for_its_node():
     (count, after), = [(a, t) for a, t in model.successors(s) if type(a) is Count]
     assert model.tallies(after)[0].votes == {Vote(0, 1, 0)}
     assert model.step_events(s, count, after) == [
-        Received("network", "k1", "Close(to=k1)"),
+        Received(None, "k1", "Close(to=k1)"),  # Close does not say who sent it
         Received("v1", "k1", "Vote(value=1)")]
 
 

@@ -89,6 +89,26 @@ def test_a_message_in_a_set_network_received_twice_is_two_arrows_from_one_send()
                               Message("r", "q", "old", None, 4))
 
 
+def test_a_message_that_does_not_say_who_sent_it_is_drawn_from_the_step_that_sent_it():
+    from checker.model import Received, Sent
+    from checker.result import Step, Trace
+
+    class Anonymous(TwoPhase):  # Paxos.tla's 2a messages name no sender
+        def step_events(self, state, action, next_state):
+            return {1: [Sent("p1", "a1", "2a")], 2: [Sent("p2", "a1", "2a")],
+                    3: [Received(None, "a1", "2a")], 4: [Received(None, "a1", "2a")],
+                    5: [Received(None, "a1", "2a")], 6: [Received(None, "a2", "2a")]}[action]
+
+    trace = Trace(tuple(Step(action, None) for action in (None, 1, 2, 3, 4, 5, 6)))
+    chart = build_chart(Anonymous(), trace)
+    # the oldest in flight first; received again (a message set), the first
+    # sender's; none sent to a2 in the run: from the network, in the initial state
+    assert chart.messages == (Message("p1", "a1", "2a", 1, 3), Message("p2", "a1", "2a", 2, 4),
+                              Message("p1", "a1", "2a", 1, 5),
+                              Message("network", "a2", "2a", None, 6))
+    assert "network" in chart.lifelines and None not in chart.lifelines
+
+
 def test_step_events_of_the_wrong_kind_are_a_model_error():
     from checker.result import Step, Trace
 
