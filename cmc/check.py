@@ -146,6 +146,12 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                                time_limit=time_limit).with_symmetry(symmetry)
               .with_exact(exact)
               for spec in load_specs(list(specs), REGISTRY)]
+    if symmetry:  # as the spec's `symmetry: true` is refused for such a model
+        for spec in loaded:
+            if not spec.model_class.symmetry_sets:
+                raise click.UsageError(
+                    f"--symmetry: {spec.path}: model {spec.model_class.name} declares no "
+                    "symmetric sets, so nothing would be reduced; leave --symmetry out")
     if memory_limit is not None:
         _check_memory_limit(memory_limit)
     names = report_names(loaded)

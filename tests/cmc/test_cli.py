@@ -308,6 +308,16 @@ def test_symmetry_flag_overrides_the_spec(run, write_spec, monkeypatch):
     assert reduced["results"][0]["stats"]["distinct_states"] == 10
 
 
+def test_symmetry_flag_for_a_model_without_symmetric_sets_is_refused(run, write_spec):
+    path = write_spec("model: die-hard\nproperties: [within_capacity]\n")
+    result = run("check", "--symmetry", path)
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: --symmetry: {path}: model die-hard declares no symmetric "
+                             "sets, so nothing would be reduced; leave --symmetry out (see cli "
+                             "check --help)\n")
+    assert run("check", "--no-symmetry", path).exit_code == 0
+
+
 def test_auto_workers_no_faster_than_one_process_are_reported(run, monkeypatch):
     from checker import explore, workers
 
