@@ -77,6 +77,14 @@ def raised_in_model(model: str, call: str, error: BaseException) -> CheckerError
     stays as it is."""
     if isinstance(error, CheckerError):
         return error
+    return ModelDefinitionError(f"model {model!r}: {call} raised {type(error).__name__}: "
+                                f"{error}{where_in_model(error)}; fix the model")
+
+
+def where_in_model(error: BaseException) -> str:
+    """`` at PATH:LINE, in FUNCTION``: the innermost line of the model's own
+    code that `error` passed through (not the engine's or the kit's), or
+    nothing if it passed through none."""
     frames = []
     trace = error.__traceback__
     while trace is not None:
@@ -94,8 +102,7 @@ def raised_in_model(model: str, call: str, error: BaseException) -> CheckerError
         if path.startswith(os.pardir):  # (outside the folder it runs in: said whole)
             path = own[-1].co_filename
         where = f" at {path}:{line}, in {own[-1].co_name}"
-    return ModelDefinitionError(f"model {model!r}: {call} raised {type(error).__name__}: "
-                                f"{error}{where}; fix the model")
+    return where
 
 
 def _last_line(trace: Any, code: Any) -> int | None:

@@ -49,7 +49,8 @@ import numpy as np
 
 from checker import checkpoint, partitioned, workers
 from checker.checkpoint import Checkpoints
-from checker.errors import CheckerError, ModelDefinitionError, raised_in_model, shortened
+from checker.errors import (CheckerError, ModelDefinitionError, raised_in_model, shortened,
+                            where_in_model)
 from checker.expressions import ExpressionProperty
 from checker.frontier import Frontier, SpillFailed, WorkDirectory, release_memory
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
@@ -57,7 +58,7 @@ from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
 from checker.model import Model, has_bounds, has_view
 from checker.progress import Reporter, Silent
 from checker.record_types import RecordTypes
-from checker.properties import (BOUND_STOP, DEADLOCK, Property, default_properties,
+from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, Property, default_properties,
                                 reason_of)
 from checker.result import (HOLDS, INCOMPLETE, SETTLED, VIOLATED, CheckConfig, Finding,
                             Result, Stats)
@@ -264,6 +265,7 @@ class _Search:
         self.transitions = bound("transition")
         self.reachables = bound("reachable")
         self.deadlocks = DEADLOCK in self.properties and DEADLOCK.name not in done
+        self.asserting = ASSERTION.name not in done
         self.seeking_bound_stop = self.bound_stop is None and BOUND_STOP.name not in done
 
     # -- the search ------------------------------------------------------------
@@ -467,6 +469,8 @@ class _Search:
                           for steps in map(self.model.successors, chunk)]
         except MemoryError:
             raise
+        except AssertionError:
+            step_lists = self._asserting(chunk, first, found)
         except (Exception, SystemExit) as error:
             raise raised_in_model(self.model.name, "successors()", error) from None
         if len(step_lists) < len(chunk):  # map() ends at a StopIteration it meets
@@ -478,9 +482,33 @@ class _Search:
                 "and frozensets, or dataclasses.replace on frozen dataclasses)")
         batch = self._generate(step_lists, first, chunk, found)
         if not all(step_lists):
-            self._ends(chunk, [k for k, steps in enumerate(step_lists) if not steps],
+            self._ends(chunk, [k for k, steps in enumerate(step_lists)
+                               if not steps and steps is not _FAILED_ASSERTION],
                        first, batch, found)
         return batch
+
+    def _asserting(self, chunk: list[Any], first: int, found: dict[str, _Found]) -> list:
+        """The successors of `chunk`, some of whose states' raise
+        `AssertionError`: each such state fails `ASSERTION` (the first in
+        the chunk is its finding, unless one was found before) and has no
+        step (a step failing its assert is none, as in TLC)."""
+        step_lists: list = []
+        for k, state in enumerate(chunk):
+            try:
+                steps = self.model.successors(state)
+                step_lists.append(steps if type(steps) is list else list(steps))
+            except MemoryError:
+                raise
+            except AssertionError as error:
+                step_lists.append(_FAILED_ASSERTION)
+                if self.asserting:
+                    told = (str(error) or "assert failed").splitlines()[0]  # one line
+                    _first(found, ASSERTION.name, (-1, k), (first + k, ITSELF), state,
+                           f"a step from here fails its assertion: {told}"
+                           f"{where_in_model(error)}")
+            except (Exception, SystemExit) as error:
+                raise raised_in_model(self.model.name, "successors()", error) from None
+        return step_lists
 
     def _ends(self, chunk: list[Any], ending: list[int], first: int, batch: "_Batch",
               found: dict[str, _Found]) -> None:
@@ -853,8 +881,10 @@ class _Search:
         """Turn a chunk's first occurrences into findings with traces."""
         if not found:
             return
-        kinds = {p.name: p for p in self.properties + (BOUND_STOP,)}
+        kinds = {p.name: p for p in self.properties + (BOUND_STOP, ASSERTION)}
         for name, occurrence in sorted(found.items(), key=lambda item: item[1].order):
+            if name in self.violations:  # found in an earlier chunk: that one is shortest
+                continue
             prop = kinds[name]
             number, ordinal = occurrence.location
             location = (self.pointers.location(number) if ordinal is ITSELF
@@ -911,8 +941,10 @@ class _Search:
         return named
 
     def _result(self, seconds: float) -> Result:
-        violations = [self.violations[p.name] for p in self.properties
-                      if p.name in self.violations]
+        # the model's assertions are listed only when one fails, as deadlocks
+        checked = self.properties + (
+            (ASSERTION,) if ASSERTION.name in self.violations else ())
+        violations = [self.violations[p.name] for p in checked if p.name in self.violations]
         exhausted = self.stopped_by is None and not (
             self.violations and not self.config.keep_going)
         if exhausted:
@@ -952,8 +984,7 @@ class _Search:
                           if p.name in self.witnesses)
         # The deadlock check is listed only when it fails, so that the
         # reports of a run without deadlock read as before.
-        listed = tuple(p for p in self.properties
-                       if p is not DEADLOCK or p.name in self.violations)
+        listed = tuple(p for p in checked if p is not DEADLOCK or p.name in self.violations)
         return Result(verdict=verdict, stats=stats, properties=listed,
                       violations=tuple(violations), witnesses=witnesses,
                       stopped_by=self.stopped_by, bound_stop=self.bound_stop)
@@ -962,9 +993,17 @@ class _Search:
 def _stops_search(model: Model, name: str) -> bool:
     """Whether a finding of property `name` ends a search that does not
     keep going: a violation does, a witness or a bound stop does not."""
-    if name == DEADLOCK.name:
+    if name in (DEADLOCK.name, ASSERTION.name):
         return True
     return name in model.properties and model.properties[name].kind != "reachable"
+
+
+class _NoSteps(list):
+    """The steps of a state whose successors failed an assertion: none (a
+    list of its own, so that the state is not taken for a deadlock)."""
+
+
+_FAILED_ASSERTION = _NoSteps()
 
 
 def _itself(state: Any) -> Any:

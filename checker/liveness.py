@@ -43,7 +43,7 @@ from checker.explore import _peak_memory
 from checker.fairness import Fairness
 from checker.lassos import find
 from checker.model import Model, has_view
-from checker.properties import Property
+from checker.properties import ASSERTION, Property
 from checker.result import CheckConfig, Finding, Result
 from checker.workers import resident_memory
 
@@ -79,9 +79,11 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
                                                      stop_when_settled=False),
                           reporter, owners=owners)
     if result.stopped_by not in (None, "max_depth") or (not config.keep_going and any(
-            finding.trace is not None for finding in result.violations)):
-        # The graph is not complete or the run stopped at a violation: the
-        # temporal properties are not settled (Result.outcomes says so).
+            finding.trace is not None for finding in result.violations)) or any(
+            finding.property is ASSERTION for finding in result.violations):
+        # The graph is not complete (a state whose steps fail an assertion
+        # has none to draw) or the run stopped at a violation: the temporal
+        # properties are not settled (Result.outcomes says so).
         return dataclasses.replace(result, properties=result.properties + temporal)
     started = time.monotonic()
     # the time limit is the whole run's: what the safety part left of it

@@ -160,6 +160,12 @@ def eventually_always(title: str, witness: bool = False,
 #: not the protocol's fault, and reported apart, never as a violation.
 DEADLOCK = Property("deadlock", "Deadlock", "deadlock",
                     "A reachable state has no successor and no bound explains why.")
+#: An assertion is a step's own check (TLA+'s ``Assert(P, msg)``, PlusCal's
+#: ``assert``): a model's ``successors`` that raises `AssertionError` (an
+#: ``assert`` statement failing) from a state fails it there, as TLC
+#: reports an Assert that evaluates to FALSE.
+ASSERTION = Property("assertion", "Assertion", "assertion",
+                     "A step from a reachable state fails an assert of the model.")
 BOUND_STOP = Property("bound_stop", "Stopped by a bound", "bound_stop",
                       "A reachable state whose runs end only because a bound ran out.")
 

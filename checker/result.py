@@ -29,6 +29,8 @@ STOPPED_BY = {
 }
 STOPPED_AT_VIOLATION = ("the run stopped at the first violation (--keep-going checks "
                         "every property)")
+STOPPED_AT_ASSERTION = ("a step failed its assertion, so the states only its steps lead to "
+                        "were not explored")
 
 
 @dataclass(frozen=True)
@@ -242,18 +244,28 @@ class Result:
         no bound stopped the run, and it did not stop at a counterexample
         (it went on, with `keep_going`, or its only violations are
         properties never reached, which are known at the end)."""
+        if self.failed_assertion():
+            return False
         return self.stopped_by is None and (
             self.verdict == HOLDS or keep_going
             # (a temporal property is checked only after a complete safety run)
             or all(finding.trace is None or finding.property.temporal
                    for finding in self.violations))
 
+    def failed_assertion(self) -> bool:
+        """Whether a step failed the model's assert (`properties.ASSERTION`):
+        the steps from that state were not taken, so what lies only past them
+        was not explored."""
+        return any(finding.property.kind == "assertion" for finding in self.violations)
+
     def outcomes(self, keep_going: bool = False) -> tuple[Outcome, ...]:
         """Each checked property with its outcome, in the order checked: the
         one list every report renders. `keep_going`: whether the run went on
         after its first violation."""
         exhaustive = self.exhaustive(keep_going)
-        unsettled = STOPPED_BY[self.stopped_by] if self.stopped_by else STOPPED_AT_VIOLATION
+        unsettled = (STOPPED_BY[self.stopped_by] if self.stopped_by
+                     else STOPPED_AT_ASSERTION if self.failed_assertion() and keep_going
+                     else STOPPED_AT_VIOLATION)
         found = []
         for prop in self.properties:
             violation, witness = self.violation(prop.name), self.witness(prop.name)

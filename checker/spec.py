@@ -508,7 +508,7 @@ def _check_expect(expect: Expect, selected: list[str], model_class: type[Model])
             # (incomplete: a temporal property whose lasso stalls at a bound)
             raise SpecError("`property` goes with `verdict: violated`; remove it or "
                             "change the verdict", field="expect.property")
-        if expect.property not in selected + ["deadlock"]:
+        if expect.property not in selected + ["deadlock", "assertion"]:
             raise SpecError(f"{expect.property!r} is not among the checked properties "
                             f"({', '.join(selected)})", field="expect.property")
     for name in ("stem_length", "loop_length"):
