@@ -677,16 +677,15 @@ class Bag(Network):
         return view
 
 
-class Fifo(Network):
-    """FIFO channels, one per (sender, receiver) link: a node receives the
-    oldest message on each link into it. Every message type names both ends
-    (``src`` and ``dst`` fields naming nodes). Optionally lossy: ``drop``
-    names the parameter bounding how many messages the network may lose
-    (the oldest on a link). The value is one component, a frozenset of
-    (link, queue, kinds) triples, then the drops left: `kinds` are the
+class _Queues(Network):
+    """FIFO queues, each named by a key of its messages (`queue_of`): a node
+    receives the oldest message of each queue into it. Optionally lossy:
+    ``drop`` names the parameter bounding how many messages the network may
+    lose (the oldest of a queue). The value is one component, a frozenset of
+    (key, queue, kinds) triples, then the drops left: `kinds` are the
     queue's message types (their indexes), without which two types with
-    equal fields (``Ack(p, q)``, ``Rel(p, q)``) would be one queue, as
-    equal tuples."""
+    equal fields (``Ack(p, q)``, ``Rel(p, q)``) would be one queue, as equal
+    tuples. `Fifo` keys a queue by its link, `Inbox` by its receiver."""
 
     fault_actions = (Drop,)
 
@@ -694,25 +693,14 @@ class Fifo(Network):
         self.drop_param = drop
         self.fault_actions = (Drop,) if drop else ()
 
-    def setup(self, model: Any) -> None:
-        from models.kit.records import id_type
-
-        self.ends = message_ends(model, self.kinds, "on FIFO channels every message names "
-                                                    "its sender and receiver")
-        self.drops = _budget(model, self.drop_param)
-        # each set's id type, to name a channel's ends as its messages do (p1→p2)
-        self.id_types = {ids.set_name: ids for kind in self.kinds for end in ("src", "dst")
-                         for ids in (id_type(kind, end_field(kind, end)),)}
-
-    def link(self, message: Any) -> tuple:
-        """(sender's set, sender, receiver's set, receiver)."""
-        src, src_set, dst, dst_set = self.ends[type(message)]
-        return (src_set, message[src], dst_set, message[dst])
+    def queue_of(self, message: Any) -> tuple:
+        """The key of the queue `message` goes to."""
+        raise NotImplementedError
 
     def _component(self, queues: dict[tuple, tuple]) -> frozenset:
         index = self.index
-        return frozenset((link, queue, tuple(index[type(m)] for m in queue))
-                         for link, queue in queues.items() if queue)
+        return frozenset((key, queue, tuple(index[type(m)] for m in queue))
+                         for key, queue in queues.items() if queue)
 
     def initial(self) -> tuple:
         return (frozenset(), self.drops)
@@ -726,12 +714,6 @@ class Fifo(Network):
     def addressed(self, c: int) -> bool:
         return True
 
-    def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
-        # the links into `node`, and into the members it runs
-        into, runs = (node.ids.set_name, node.id), getattr(node.runs, "set_name", None)
-        return frozenset(item for item in component
-                         if item[0][2:] == into or item[0][2] == runs)
-
     def deliverable(self, component: frozenset, kind: type) -> list[Any]:
         return ordered(queue[0] for _, queue, _ in component if type(queue[0]) is kind)
 
@@ -739,16 +721,16 @@ class Fifo(Network):
         return frozenset(m for _, queue, _ in component for m in queue if type(m) is kind)
 
     def receive(self, value: tuple, k: int, message: Any) -> tuple:
-        queues = {link: queue for link, queue, _ in value[0]}
-        link = self.link(message)
-        queues[link] = queues[link][1:]
+        queues = {key: queue for key, queue, _ in value[0]}
+        key = self.queue_of(message)
+        queues[key] = queues[key][1:]
         return (self._component(queues),) + value[1:]
 
     def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
-        queues = {link: queue for link, queue, _ in value[0]}
+        queues = {key: queue for key, queue, _ in value[0]}
         for _, message in sends:
-            link = self.link(message)
-            queues[link] = queues.get(link, ()) + (message,)
+            key = self.queue_of(message)
+            queues[key] = queues.get(key, ()) + (message,)
         return (self._component(queues),) + value[1:]
 
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
@@ -764,12 +746,44 @@ class Fifo(Network):
         return (component((0, value[0])),) + value[1:]
 
     def rename_component(self, component: frozenset, message: Callable[[Any], Any]) -> frozenset:
-        # a link is named by its messages' ends: renamed with them
+        # a queue is named by its messages' ends: renamed with them
         renamed = (tuple(map(message, queue)) for _, queue, _ in component)
-        return self._component({self.link(queue[0]): queue for queue in renamed})
+        return self._component({self.queue_of(queue[0]): queue for queue in renamed})
 
     def occurrences(self, component: frozenset) -> Iterable[tuple[Any, Any]]:
         return ((m, place) for _, queue, _ in component for place, m in enumerate(queue))
+
+    def _name(self, set_name: str, node: int) -> str:
+        ids = self.id_types[set_name]
+        return f"{ids.prefix}{node + ids.first}" if ids.prefix else f"{set_name}:{node}"
+
+
+class Fifo(_Queues):
+    """FIFO channels, one per (sender, receiver) link: a node receives the
+    oldest message on each link into it. Every message type names both ends
+    (``src`` and ``dst`` fields naming nodes). Optionally lossy (the oldest
+    on a link), as every `_Queues`; a queue's key is its link."""
+
+    def setup(self, model: Any) -> None:
+        from models.kit.records import id_type
+
+        self.ends = message_ends(model, self.kinds, "on FIFO channels every message names "
+                                                    "its sender and receiver")
+        self.drops = _budget(model, self.drop_param)
+        # each set's id type, to name a channel's ends as its messages do (p1→p2)
+        self.id_types = {ids.set_name: ids for kind in self.kinds for end in ("src", "dst")
+                         for ids in (id_type(kind, end_field(kind, end)),)}
+
+    def queue_of(self, message: Any) -> tuple:
+        """Its link: (sender's set, sender, receiver's set, receiver)."""
+        src, src_set, dst, dst_set = self.ends[type(message)]
+        return (src_set, message[src], dst_set, message[dst])
+
+    def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
+        # the links into `node`, and into the members it runs
+        into, runs = (node.ids.set_name, node.id), getattr(node.runs, "set_name", None)
+        return frozenset(item for item in component
+                         if item[0][2:] == into or item[0][2] == runs)
 
     def view(self, value: tuple) -> dict[str, Any]:
         shown = sorted(f"{self._name(src_set, src)}→{self._name(dst_set, dst)}: "
@@ -777,30 +791,16 @@ class Fifo(Network):
                        for (src_set, src, dst_set, dst), queue, _ in value[0])
         return {"channels": shown, "drops_left": value[1]}
 
-    def _name(self, set_name: str, node: int) -> str:
-        ids = self.id_types[set_name]
-        return f"{ids.prefix}{node + ids.first}" if ids.prefix else f"{set_name}:{node}"
 
-
-class Inbox(Network):
+class Inbox(_Queues):
     """One FIFO queue per receiver, shared by every sender: a node receives
     only the oldest message sent to it, whoever sent it, so two messages to
     one node arrive in the order they were sent even from two senders (as
     the P language's actors, and RaftLeader.tla's ``network[to]``), where
     `Fifo` orders only those of one link. Every message type names its
-    receiver (a ``dst`` field naming a node). Optionally lossy, as `Fifo`:
-    ``drop`` names the parameter bounding how many messages the network
-    may lose (the oldest of an inbox; losing it there or later loses the
-    same runs of receipts). The value is one component, a frozenset of
-    (receiver, queue, kinds) triples, the receiver as (its set's name, its
-    number), then the drops left; `kinds` keep apart two types with equal
-    fields, as `Fifo`'s do."""
-
-    fault_actions = (Drop,)
-
-    def __init__(self, drop: str | int | None = None):
-        self.drop_param = drop
-        self.fault_actions = (Drop,) if drop else ()
+    receiver (a ``dst`` field naming a node). Optionally lossy, as `Fifo`
+    (the oldest of an inbox; losing it there or later loses the same runs of
+    receipts); a queue's key is its receiver, (its set's name, its number)."""
 
     def setup(self, model: Any) -> None:
         from checker.errors import ModelDefinitionError
@@ -820,80 +820,20 @@ class Inbox(Network):
         self.id_types = {place[1]: id_type(kind, kind._fields[place[0]])
                          for kind, place in self.to.items()}
 
-    def owner(self, message: Any) -> tuple:
-        """(receiver's set, receiver): whose inbox `message` goes to."""
+    def queue_of(self, message: Any) -> tuple:
+        """Its receiver's inbox: (receiver's set, receiver)."""
         index, set_name = self.to[type(message)]
         return (set_name, message[index])
-
-    def _component(self, queues: dict[tuple, tuple]) -> frozenset:
-        index = self.index
-        return frozenset((owner, queue, tuple(index[type(m)] for m in queue))
-                         for owner, queue in queues.items() if queue)
-
-    def initial(self) -> tuple:
-        return (frozenset(), self.drops)
-
-    def where(self, k: int) -> int:
-        return 0
-
-    def parts(self, value: tuple) -> tuple:
-        return value[:1]
-
-    def addressed(self, c: int) -> bool:
-        return True
 
     def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
         # its own inbox, and those of the members it runs
         own, runs = (node.ids.set_name, node.id), getattr(node.runs, "set_name", None)
         return frozenset(item for item in component if item[0] == own or item[0][0] == runs)
 
-    def deliverable(self, component: frozenset, kind: type) -> list[Any]:
-        return ordered(queue[0] for _, queue, _ in component if type(queue[0]) is kind)
-
-    def select(self, component: frozenset, kind: type) -> frozenset:
-        return frozenset(m for _, queue, _ in component for m in queue if type(m) is kind)
-
-    def receive(self, value: tuple, k: int, message: Any) -> tuple:
-        queues = {owner: queue for owner, queue, _ in value[0]}
-        owner = self.owner(message)
-        queues[owner] = queues[owner][1:]
-        return (self._component(queues),) + value[1:]
-
-    def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
-        queues = {owner: queue for owner, queue, _ in value[0]}
-        for _, message in sends:
-            owner = self.owner(message)
-            queues[owner] = queues.get(owner, ()) + (message,)
-        return (self._component(queues),) + value[1:]
-
-    def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
-        if not value[1]:
-            return []
-        return [(Drop(queue[0]), self.receive(value, 0, queue[0])[:1] + (value[1] - 1,))
-                for _, queue, _ in sorted(value[0], key=order_key)]
-
-    def read(self, value: tuple, k: int) -> list[Any]:
-        return [m for _, queue, _ in value[0] for m in queue if type(m) is self.kinds[k]]
-
-    def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
-        return (component((0, value[0])),) + value[1:]
-
-    def rename_component(self, component: frozenset, message: Callable[[Any], Any]) -> frozenset:
-        # an inbox is named by its messages' receiver: renamed with them
-        renamed = (tuple(map(message, queue)) for _, queue, _ in component)
-        return self._component({self.owner(queue[0]): queue for queue in renamed})
-
-    def occurrences(self, component: frozenset) -> Iterable[tuple[Any, Any]]:
-        return ((m, place) for _, queue, _ in component for place, m in enumerate(queue))
-
     def view(self, value: tuple) -> dict[str, Any]:
         shown = sorted(f"{self._name(*owner)}: " + ", ".join(map(repr, queue))
                        for owner, queue, _ in value[0])
         return {"inboxes": shown, "drops_left": value[1]}
-
-    def _name(self, set_name: str, node: int) -> str:
-        ids = self.id_types[set_name]
-        return f"{ids.prefix}{node + ids.first}" if ids.prefix else f"{set_name}:{node}"
 
 
 def _budget(model: Any, param: str | int | bool | None) -> int | None:
