@@ -374,7 +374,7 @@ class Model:
     def run_stats(self) -> Mapping[str, int]:
         """Figures of the model's own about the run so far, by name, for
         reports (a kit model: its memo tables' look-ups and misses, see
-        `models.kit.actors.ActorModel.memo_stats`). The default has none."""
+        `models.kit.model.ActorModel.memo_stats`). The default has none."""
         return {}
 
     def nodes(self) -> Sequence[str]:
