@@ -248,6 +248,24 @@ def test_a_mutant_breaks_its_property_in_tlc_s_trace(mutant, prop):
     assert [str(a) for a in violation.trace.actions] == expected
 
 
+def test_the_assert_written_as_python_s_fails_where_tlc_s_does():
+    from tests.models.user.parallel_commits import WithAsserts
+
+    def run(mutant=None):
+        return check(WithAsserts(KEYS=1, PREVENTERS=1, MAX_ATTEMPTS=1, mutant=mutant),
+                     CheckConfig(properties=()))
+
+    assert (run().verdict, run().stats.distinct_states) == ("holds", 444)
+    (violation,) = run("ack_before_writes").violations
+    # TLC's trace with the assertion as an invariant (its failed Assert
+    # itself prints none): the step property's, without the failing step
+    assert violation.property.name == "assertion"
+    assert [str(a) for a in violation.trace.actions] == MUTANT_TRACES[
+        "ack_before_writes", "assertions"][:-1]
+    assert violation.reason.startswith("a step from here fails its assertion: assert Committed "
+                                       "(the record is staging) at ")
+
+
 def test_the_implicitly_committed_transaction_aborted_by_recovery():
     violation = _check((1, 1, 1), ("ack_implies_commit",),
                        mutant="recover_aborts_implicit_commit").violation("ack_implies_commit")

@@ -711,6 +711,17 @@ def _with(values: tuple, index: int, value) -> tuple:
     return values[:index] + (value,) + values[index + 1:]
 
 
+class WithAsserts(ParallelCommits):
+    """AckClient's ``assert Committed`` as Python's ``assert`` (the engine's
+    `assertion` check) rather than as the `assertions` step property: the
+    run ends at the state the failing step leaves from, where TLC stops at
+    its failed Assert."""
+
+    def ack_client(self, s: State):
+        assert self.committed(s), f"assert Committed (the record is {s.record.status})"
+        yield from super().ack_client(s)
+
+
 # -- mutants: each a subclass overriding one label (``ParallelCommits(mutant=name)``) --------
 
 
