@@ -13,18 +13,10 @@ import pytest
 from checker import CheckConfig, Fails, ModelDefinitionError, Param, check, invariant
 from models.kit import ActorModel, Drop, Fifo, Inbox, Node, ids, on, step
 from tests.brute_force import orbit_counts_agree
+# the FIFO channels' test's senders, receivers, messages and actions
+from tests.models.test_kit import Data, Deliver, Receiver, Send, Sender
 
 # -- many senders, one receiver ---------------------------------------------------------
-
-Sender = ids("senders", "s")
-Receiver = ids("receivers", "r")
-
-
-class Data(NamedTuple):
-    seq: int
-    frm: Sender
-    to: Receiver
-    src, dst = "frm", "to"
 
 
 class Sent(NamedTuple):
@@ -34,17 +26,6 @@ class Sent(NamedTuple):
 class Heard(NamedTuple):
     expected: int = 0
     reordered: bool = False
-
-
-class Send(NamedTuple):
-    s: Sender
-
-
-class Deliver(NamedTuple):
-    r: Receiver
-    seq: int
-    frm: Sender
-    to: Receiver
 
 
 class SenderNode(Node):
