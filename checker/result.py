@@ -26,6 +26,8 @@ STOPPED_BY = {
     "memory": "memory ran out (give smaller parameters or bounds, or more memory)",
     "disk": ("a level of states could not be written to disk (free space in the temporary "
              "folder, or point TMPDIR at a larger one)"),
+    "simulation": ("a simulation draws behaviours at random: what none of them broke is not "
+                   "proven to hold"),
 }
 STOPPED_AT_VIOLATION = ("the run stopped at the first violation (--keep-going checks "
                         "every property)")
@@ -151,6 +153,18 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Walked:
+    """What a simulation drew (`checker.simulation`): its behaviours, the
+    steps they took, the most steps a behaviour could take, and the seed
+    that draws them again."""
+
+    behaviours: int
+    steps: int
+    depth: int
+    seed: int
+
+
+@dataclass(frozen=True)
 class Stats:
     distinct_states: int
     generated_states: int
@@ -198,6 +212,8 @@ class Stats:
     #: The model's own figures (`Model.run_stats`: a kit model's memo
     #: tables), counted in the main process (workers keep their own).
     model_stats: Mapping[str, int] = field(default_factory=dict)
+    #: A simulation's draw; None for a search.
+    walked: Walked | None = None
 
     @property
     def states_per_second(self) -> float:

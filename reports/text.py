@@ -257,6 +257,8 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
     that generated no step is called out, unless the run stopped before the
     end (it might have fired later)."""
     stats = result.stats
+    if stats.walked is not None:
+        return _simulation_stats(result)
     counted = "distinct states"
     if stats.symmetry:
         counted = f"distinct orbits (symmetry over {', '.join(stats.symmetry)})"
@@ -294,6 +296,30 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
     never = never_fired(result, keep_going)
     if never:
         lines.append("never fired (check the model or the bounds): " + ", ".join(never))
+    return lines
+
+
+def _simulation_stats(result: Result) -> list[str]:
+    """A simulation's figures: what it drew, what it met, its coverage."""
+    stats, walked = result.stats, result.stats.walked
+    lines = [
+        f"simulation: {walked.behaviours:,} behaviour{'' if walked.behaviours == 1 else 's'} "
+        f"of up to {_steps(walked.depth)} (seed {walked.seed}) · {walked.steps:,} steps taken, "
+        f"the longest behaviour {_steps(stats.depth)} · distinct states met "
+        f"{stats.distinct_states:,} · generated {stats.generated_states:,} · "
+        f"{stats.seconds:.2f} s · peak memory {stats.peak_memory_bytes / 2**20:,.0f} MiB",
+        coverage_heading(result),
+        *("  " + line for line in coverage(result)),
+    ]
+    if result.violations or result.witnesses:
+        lines.append("traces: behaviours drawn at random, with the loops they made cut "
+                     "out; not necessarily the shortest (`cmc check` finds those)")
+    if stats.model_stats:
+        lines.append(memo_line(stats.model_stats))
+    if stats.bound_stops:
+        stop = result.bound_stop
+        lines.append(f"behaviours stopped by a bound (not deadlocks): {stats.bound_stops:,}, "
+                     f"the first after {_steps(len(stop.trace))}: {stop.reason}")
     return lines
 
 

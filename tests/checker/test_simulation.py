@@ -1,0 +1,202 @@
+"""Random simulation (`checker.simulation`, TLC's -simulate): behaviours
+drawn with a seed, every state met checked, a violation's trace a real run
+of the model with its loops cut out, nothing said to hold."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from checker import CheckConfig, Fails, Model, Param, check, eventually, invariant, reachable
+from checker.errors import CheckerError, ModelDefinitionError, SpecError
+from checker.properties import ASSERTION, DEADLOCK
+from checker.result import Step
+from checker.simulation import Walks, _without_loops, simulate
+from checker.spec import load_specs
+from models import REGISTRY
+from tests.checker.test_assertions import AssertingGrid
+from tests.checker.test_workers import Grid
+
+
+class Add(NamedTuple):
+    k: int
+
+
+class Reset(NamedTuple):
+    pass
+
+
+class Ring(Model):
+    """A counter 0..size-1 that adds 1 or 2 (mod size) or resets to 0:
+    every behaviour loops, and every state is reachable."""
+
+    name = "ring"
+    params = (Param("size", 7, "states", minimum=2),)
+    actions = (Add, Reset)
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, state):
+        return [(Add(1), (state + 1) % self.size), (Add(2), (state + 2) % self.size),
+                (Reset(), 0)]
+
+    @invariant("Not Five")
+    def not_five(self, state):
+        return state != 5 or Fails("the counter is 5")
+
+    @reachable("Three")
+    def three(self, state):
+        return state == 3
+
+    @eventually("Zero Again")
+    def zero(self, state):
+        return state == 0
+
+
+def _is_run(model, trace) -> bool:
+    """Whether `trace` is a run of `model`: an initial state, then steps."""
+    if trace.steps[0].state not in list(model.initial_states()):
+        return False
+    return all((step.action, step.state) in list(model.successors(before.state))
+               for before, step in zip(trace.steps, trace.steps[1:]))
+
+
+def test_a_violation_is_a_real_run_to_a_failing_state_without_loops():
+    model = Ring(size=9)
+    result = simulate(model, CheckConfig(), Walks(behaviours=50, depth=40, seed=1))
+    assert result.verdict == "violated" and result.stopped_by == "simulation"
+    (finding,) = result.violations
+    assert finding.property.name == "not_five" and finding.reason == "the counter is 5"
+    assert finding.trace.final == 5 and _is_run(model, finding.trace)
+    states = [step.state for step in finding.trace.steps]
+    assert len(set(states)) == len(states)  # each loop cut out
+    # the first behaviour met 5 after 27 steps, 4 of them without its loops
+    assert states == [0, 1, 3, 4, 5] and result.stats.walked.steps == 27
+    # the same seed draws the same behaviours; the shortest is BFS's to find
+    again = simulate(model, CheckConfig(), Walks(behaviours=50, depth=40, seed=1))
+    assert (again.violations, again.stats.walked) == (result.violations, result.stats.walked)
+    assert len(check(model).violations[0].trace) == 3
+
+
+def test_what_no_behaviour_broke_is_not_settled_and_the_witnesses_are_real_runs():
+    model = Ring(size=9)
+    config = CheckConfig(properties=("three",))
+    result = simulate(model, config, Walks(behaviours=200, depth=30, seed=4))
+    assert result.verdict == "incomplete" and not result.violations
+    (witness,) = result.witnesses
+    assert witness.trace.final == 3 and _is_run(model, witness.trace)
+    (outcome,) = result.outcomes()
+    assert outcome.outcome == "witnessed"
+    result = simulate(model, CheckConfig(properties=("not_five",)),
+                      Walks(behaviours=3, depth=1, seed=0))
+    (outcome,) = result.outcomes()
+    assert (outcome.outcome, outcome.reason) == (
+        "not settled", "a simulation draws behaviours at random: what none of them broke is "
+        "not proven to hold")
+
+
+def test_the_figures_count_what_was_drawn():
+    model = Ring(size=9)
+    result = simulate(model, CheckConfig(properties=("three",)),
+                      Walks(behaviours=300, depth=20, seed=2))
+    walked, stats = result.stats.walked, result.stats
+    assert (walked.behaviours, walked.steps, walked.depth, walked.seed) == (300, 6000, 20, 2)
+    # every state of the ring met; three steps generated per step taken
+    assert (stats.distinct_states, stats.depth, stats.generated_states) == (9, 20, 18000)
+    assert sum(stats.actions.values()) == 18000 and stats.actions["Reset"] == 6000
+    assert sum(stats.new_states.values()) == 8  # (the initial state is no action's)
+
+
+def test_keep_going_collects_every_violated_property():
+    model = AssertingGrid(side=6, bad=((2, 1),))
+    config = CheckConfig(keep_going=True, deadlock=True)
+    result = simulate(model, config, Walks(behaviours=400, depth=50, seed=7))
+    found = {f.property.name: f for f in result.violations}
+    assert set(found) == {"small_sum", "assertion", "deadlock"}
+    assert found["assertion"].property is ASSERTION and found["assertion"].trace.final == (2, 1)
+    assert found["assertion"].reason.startswith(
+        "a step from here fails its assertion: no step up from (2, 1) at ")
+    assert found["deadlock"].property is DEADLOCK and found["deadlock"].trace.final == (6, 6)
+    assert found["small_sum"].trace.final[0] + found["small_sum"].trace.final[1] == 8
+    for finding in found.values():
+        assert len(finding.trace) == sum(finding.trace.final)  # a grid run has no loop
+        assert _is_run(model, finding.trace)
+    # without keep_going the first violation ends the simulation
+    first = simulate(model, CheckConfig(deadlock=True), Walks(behaviours=400, depth=50, seed=7))
+    assert len(first.violations) == 1 and first.stats.walked.behaviours < 400
+
+
+class Bounded(Grid):
+    """The grid with its corner explained by a bound."""
+
+    def bound_reason(self, state):
+        return "the grid ends" if state[:2] == (self.side, self.side) else None
+
+
+def test_a_state_with_no_step_is_a_bound_stop_where_the_model_names_the_bound():
+    result = simulate(Bounded(side=3), CheckConfig(properties=(), deadlock=True),
+                      Walks(behaviours=20, depth=50, seed=0))
+    assert not result.violations and result.stats.bound_stops == 20
+    assert result.bound_stop.reason == "the grid ends" and result.bound_stop.trace.final[:2] == (3, 3)
+
+
+def test_loops_are_cut_out_and_a_step_property_keeps_its_step():
+    steps = [Step(None, 0), Step(Add(1), 1), Step(Add(1), 2), Step(Reset(), 0),
+             Step(Add(2), 2), Step(Add(1), 3), Step(Reset(), 0)]
+    assert [(s.action, s.state) for s in _without_loops(steps).steps] == [(None, 0)]
+    assert [(s.action, s.state) for s in _without_loops(steps[:-1]).steps] == [
+        (None, 0), (Add(2), 2), (Add(1), 3)]
+    kept = _without_loops(steps, keep_last_step=True).steps
+    assert [(s.action, s.state) for s in kept] == [(None, 0), (Add(2), 2), (Add(1), 3),
+                                                    (Reset(), 0)]
+
+
+def test_temporal_properties_and_symmetry_are_refused():
+    with pytest.raises(SpecError, match="zero: temporal properties are about whole "
+                                        "behaviours") as caught:
+        simulate(Ring(), CheckConfig(properties=("zero",)), Walks())
+    assert caught.value.field == "properties"
+    with pytest.raises(CheckerError, match="a simulation walks real states"):
+        simulate(Ring(), CheckConfig(symmetry=("servers",)), Walks())
+
+
+class Forgetful(Ring):
+    @invariant("Forgets To Return")
+    def forgets(self, state):
+        if state != 4:
+            return True
+
+
+class Raising(Ring):
+    def successors(self, state):
+        if state == 2:
+            raise KeyError("two")
+        return super().successors(state)
+
+
+def test_a_model_s_mistakes_are_one_line_errors():
+    with pytest.raises(ModelDefinitionError, match="property 'forgets' returned None"):
+        simulate(Forgetful(), CheckConfig(properties=("forgets",)),
+                 Walks(behaviours=100, depth=20, seed=0))
+    with pytest.raises(ModelDefinitionError,
+                       match=r"successors\(\) raised KeyError: 'two' at tests/checker/"
+                             r"test_simulation.py:\d+, in successors; fix the model"):
+        simulate(Raising(), CheckConfig(), Walks(behaviours=100, depth=20, seed=0))
+
+
+def test_a_time_limit_draws_until_it_runs_out():
+    result = simulate(Ring(), CheckConfig(properties=(), time_limit=0.05),
+                      Walks(behaviours=None, depth=10, seed=0))
+    assert result.stopped_by == "simulation" and result.stats.walked.behaviours > 0
+
+
+def test_a_bundled_mutant_is_found_by_simulation():
+    spec = load_specs(["specs/paxos-mutant-no-adopt.yaml"], REGISTRY)[0]
+    model = spec.build()
+    result = simulate(model, spec.config(), Walks(behaviours=1000, depth=100, seed=1))
+    (finding,) = result.violations
+    assert finding.property.name == "agreement" and _is_run(model, finding.trace)
+    assert (len(finding.trace), result.stats.walked.behaviours) == (14, 14)
+    assert not model.agreement(finding.trace.final)
