@@ -1,0 +1,1058 @@
+"""Viewstamped Replication Revisited (Liskov and Cowling, MIT-CSAIL-TR-2012-021)
+as Jack Vanlightly's VSR.tla writes it (Vanlightly/vsr-tlaplus,
+vsr-revisited/paper/VSR.tla and VSR.cfg, commit 7566e8a; the two files last
+changed in ba4ac55, "First draft recovery sub-protocol"): a user's plain
+`checker.Model`, one method per operator of the spec's Next, each guard and
+effect as the spec states it.
+
+VSR is primary-backup replication with view changes: the primary of view v
+(replica ``1 + (v - 1) % ReplicaCount``) appends a client request to its
+log and broadcasts Prepare; backups that are in order append and answer
+PrepareOk; once f of them have, the primary executes the operation and acks
+the client. A backup whose timer fires starts view v + 1 (StartViewChange);
+a replica that hears of f StartViewChanges of its view sends the new
+primary a DoViewChange with its log; the new primary, with f + 1 of them,
+takes the log of the highest last-normal view (then op number) and sends
+StartView. A replica that sees a Prepare of a higher view with a gap
+truncates its log to its commit number and fetches the rest (GetState,
+NewState); a restarted replica recovers its state from the primary
+(Recovery, RecoveryResponse).
+
+Why not the kit: the network is the spec's own function from message to a
+delivery count whose domain never shrinks. Receiving a message lowers its
+count, to 0 at the last copy, and the message stays in the domain, which
+``SendOnce`` (GetState is sent once, ever) and ``UniqueNumber`` (a
+restart's nonce is one more than every Recovery message's ever sent) read:
+it is part of the state (as in KRaft.tla, the same author's). The kit's
+`Bag` forgets a message at count 0 and `MessageSet` never lowers one. And
+the replicas keep received messages whole (``rep_svc_recv``,
+``rep_dvc_recv``, ``rep_rec_recv``), and with the cfg's VIEW the order in
+which steps are found decides which state of a view is kept, so successors
+come in TLC's order (below), which the kit's handlers do not promise.
+``messages`` is a tuple of (message, count) pairs in TLC's order.
+
+Action by action (``r`` the replica acting or receiving, ``m`` the message):
+
+- TimerSendSVC(r): below StartViewOnTimerLimit (``aux_svc``), a replica
+  that is not the primary of its view (any status) moves to view + 1 in
+  ViewChange, forgets the SVCs and DVCs it has and its sent flags, and
+  broadcasts a StartViewChange.
+- ReceiveHigherSVC(r, m): an SVC of a higher view: r moves to it in
+  ViewChange with ``{m}`` its SVCs, no DVCs, flags reset, and broadcasts
+  its own SVC. ReceiveMatchingSVC(r, m): an SVC of r's view while r is in
+  ViewChange is recorded.
+- SendDVC(r): in ViewChange with at least ``ReplicaCount \\div 2`` SVCs
+  and no DVC sent: r sends its DVC (log, last normal view, op and commit
+  numbers) to the view's primary, or records it if it is that primary.
+- ReceiveHigherDVC(r, m): a DVC of a higher view: as ReceiveHigherSVC with
+  ``{m}`` its DVCs and no SVCs. ReceiveMatchingDVC(r, m): a DVC of r's view
+  is recorded (any status).
+- SendSV(r): in ViewChange with ``ReplicaCount \\div 2 + 1`` DVCs and no SV
+  sent: r takes the log of HighestLog (CHOOSE, see below), its length as op
+  number and the highest commit number, becomes Normal, resets its
+  peer op numbers and broadcasts StartView (its SVCs and DVCs stay).
+- ReceiveSV(r, m): a StartView of r's view or higher: r takes its view,
+  log and numbers, becomes Normal, forgets SVCs and DVCs and its flags,
+  and answers the primary PrepareOk if its old commit number is below the
+  message's op number.
+- ReceiveClientRequest(r, v): the primary of its view, Normal, with its
+  client's last request executed, takes value v never requested before,
+  appends it and broadcasts Prepare; ``aux_client_acked[v]`` is FALSE.
+- ReceivePrepareMsg(r, m): Normal, same view, the next op: r appends it,
+  takes the message's commit number and client row, answers PrepareOk.
+- ReceivePrepareOkMsg(r, m): the primary, Normal, same view, records the
+  sender's higher op number.
+- ExecuteOp(r): the primary, Normal, with ``ReplicaCount \\div 2`` peers at
+  its commit number + 1, commits it, marks its client's request executed
+  and acks the value (``aux_client_acked[v]`` TRUE).
+- SendGetState(r, rDest, m): a backup, Normal, holding a Prepare of a
+  higher view with a gap after its op number: truncates its log to
+  min(commit number, length), takes the message's view (as its last normal
+  view too) and sends rDest (any other replica) a GetState, once ever; the
+  Prepare stays.
+- ReceiveGetState(r, m): Normal, same view, a longer log: r answers with
+  NewState, the entries after the asker's op number.
+- ReceiveNewState(r, m): Normal, same view, its op number just before the
+  entries: r appends them and takes the op number (not the commit number).
+- RestartEmpty(r): below RestartEmptyLimit (``aux_restart``), r loses
+  everything and is Recovering with nonce UniqueNumber, broadcast in a
+  Recovery message. ReceivesRecoveryMsg(r, m): a Normal replica answers
+  with its view and, if it is the primary, its log and numbers (else Nil).
+  ReceivesRecoveryResponseMsg(r, m): a Recovering r records a response to
+  its nonce. CompleteRecovery(r): with more than ``ReplicaCount \\div 2``
+  responses, one from a primary (CHOOSE, below), r takes its view, log and
+  numbers and is Normal.
+
+TLC's choices, kept exactly: the spec's CHOOSEs pick, of the messages that
+qualify, the least in TLC's order of values, which decides which of two
+equally good logs wins (HighestLog) and which primary a recovering replica
+follows (CompleteRecovery). TLC orders records by their field names in the
+order the parser first met them in VSR.tla (view_number, operation,
+client_id, request_number, type, message, op_number, commit_number, dest,
+source, log, last_normal_vn, x, first_op: the order TLC prints them), then
+field by field; a sequence by its length first; a model value (Nil) before
+a number. Each message record's fields are declared in that order and
+`_tlc_key` is the comparison. Successors come in TLC's order: Next's
+disjuncts in turn, and each ``\\E x \\in S, y \\in T`` with x varying
+fastest (docs/tlc.md), over DOMAIN messages in TLC's order.
+
+Constants: ``replicas`` is ReplicaCount (replicas are the numbers 1..N, as
+in the spec), ``values`` Cardinality(Values) (``v1`` .. ``vK``),
+StartViewOnTimerLimit and RestartEmptyLimit keep the spec's names.
+ClientCount is 1, as the cfg has it, and not a parameter: with two clients
+TLC stops with an error in ReceivePrepareMsg, whose client-table update
+reads ``m.commit``, a field a Prepare does not have. The status and message
+type constants are strings. The state space is finite without a
+CONSTRAINT; a state with no step has used every timer (TimerSendSVC is
+enabled below the limit in every state), `bound_reason` says so (TLC runs
+with ``-deadlock``).
+
+The cfg's ``VIEW view`` leaves out the aux variables (aux_svc,
+aux_restart, aux_client_acked): the parameter ``VIEW`` (on by default, as
+in the cfg) is it. Its ``SYMMETRY symmValues`` is the set "values".
+
+Invariants: the cfg's AcknowledgedWriteNotLost, and the two it comments
+out, AcknowledgedWritesExistOnMajority and NoLogDivergence. NoLogDivergence
+as written cannot fail: it compares ``rep_log[r1][op_number]`` with itself
+(``rep_log[r1][op_number] # rep_log[r1][op_number]``); it is here as
+written, and ``NoLogDivergenceBetweenReplicas`` (ours, checked only when
+named) compares r1's entry with r2's, as evidently meant; the unmutated
+spec violates that one (logs legitimately differ at uncommitted ops after
+a view change). The spec has no type invariant. Each invariant that can
+fail fails under a mutant below, and in the spec itself the
+state-transfer defect the spec's header describes breaks
+AcknowledgedWriteNotLost with 3 values and 3 timer view changes (beyond
+exhaustive search here, as for the author).
+
+Differences from the text: none in behaviour. ``replicas`` and ``clients``
+are constants, not variables (no action changes them); Nil is None.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import permutations
+from typing import NamedTuple
+
+from checker import Fails, Model, Param, invariant, reachable
+
+# Status
+NORMAL, VIEW_CHANGE, RECOVERING = "Normal", "ViewChange", "Recovering"
+# Message types
+PREPARE, PREPARE_OK = "PrepareMsg", "PrepareOkMsg"
+SVC, DVC, SV = "StartViewChangeMsg", "DoViewChangeMsg", "StartViewMsg"
+GET_STATE, NEW_STATE = "GetStateMsg", "NewStateMsg"
+RECOVERY, RECOVERY_RESPONSE = "RecoveryMsg", "RecoveryResponseMsg"
+CLIENT = 1  # ClientCount = 1: the one client's id
+
+
+# -- records: fields in TLC's order of record fields (see the docstring) ------------------
+
+
+class Entry(NamedTuple):
+    """A log entry (LogEntryType); the operation is a value's index, v1 = 0."""
+
+    view_number: int
+    operation: int
+    client_id: int
+    request_number: int
+
+
+class ClientRow(NamedTuple):
+    """rep_client_table[r][c] (EmptyClientTableRow at first)."""
+
+    request_number: int = 0
+    op_number: int = 0
+    executed: bool = True
+
+
+# Every message starts with its view number (Recovery has none) then type,
+# so that two messages of different types never compare equal as tuples.
+class Prepare(NamedTuple):
+    view_number: int
+    type: str
+    message: Entry
+    op_number: int
+    commit_number: int
+    dest: int
+    source: int
+
+
+class PrepareOk(NamedTuple):
+    view_number: int
+    type: str
+    op_number: int
+    dest: int
+    source: int
+
+
+class StartViewChange(NamedTuple):
+    view_number: int
+    type: str
+    dest: int
+    source: int
+
+
+class DoViewChange(NamedTuple):
+    view_number: int
+    type: str
+    op_number: int
+    commit_number: int
+    dest: int
+    source: int
+    log: tuple
+    last_normal_vn: int
+
+
+class StartView(NamedTuple):
+    view_number: int
+    type: str
+    op_number: int
+    commit_number: int
+    dest: int
+    source: int
+    log: tuple
+
+
+class GetState(NamedTuple):
+    view_number: int
+    type: str
+    op_number: int
+    dest: int
+    source: int
+
+
+class NewState(NamedTuple):
+    """``log`` holds the entries first_op .. op_number (the spec's function
+    with that domain)."""
+
+    view_number: int
+    type: str
+    op_number: int
+    commit_number: int
+    dest: int
+    source: int
+    log: tuple
+    first_op: int
+
+
+class Recovery(NamedTuple):
+    type: str
+    dest: int
+    source: int
+    x: int
+
+
+class RecoveryResponse(NamedTuple):
+    """``log``, ``op_number`` and ``commit_number`` are None (Nil) from a
+    replica that is not the primary of its view."""
+
+    view_number: int
+    type: str
+    op_number: int | None
+    commit_number: int | None
+    dest: int
+    source: int
+    log: tuple | None
+    x: int
+
+
+def _tlc_key(value):
+    """TLC's order of values, as a Python key: Nil before numbers, a
+    sequence by its length first, a record field by field (the records
+    above are declared in TLC's order of their fields)."""
+    if value is None:
+        return (0,)
+    if isinstance(value, bool):
+        return (1, int(value))
+    if isinstance(value, int):
+        return (1, value)
+    if isinstance(value, str):
+        return (2, value)
+    if isinstance(value, Entry) or hasattr(value, "_fields"):
+        return (3,) + tuple(_tlc_key(field) for field in value)
+    return (4, len(value)) + tuple(_tlc_key(element) for element in value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _message_order(message) -> tuple:
+    """TLC's order of DOMAIN messages: records with fewer fields first, then
+    field by field (every type here has its own field names)."""
+    return (len(message), message.type, _tlc_key(message))
+
+
+class State(NamedTuple):
+    """The spec's variables; per-replica ones are tuples by replica (1
+    first), ``aux_client_acked`` by value (None: not in its domain),
+    ``messages`` (message, count) pairs in TLC's order."""
+
+    rep_status: tuple
+    rep_log: tuple
+    rep_view_number: tuple
+    rep_op_number: tuple
+    rep_commit_number: tuple
+    rep_peer_op_number: tuple
+    rep_client_table: tuple
+    rep_last_normal_view: tuple
+    rep_svc_recv: tuple
+    rep_dvc_recv: tuple
+    rep_sent_dvc: tuple
+    rep_sent_sv: tuple
+    rep_rec_number: tuple
+    rep_rec_recv: tuple
+    messages: tuple
+    aux_svc: int
+    aux_restart: int
+    aux_client_acked: tuple
+
+
+# -- actions: the spec's, a received message told by its receiver, sender and view
+
+
+class TimerSendSVC(NamedTuple):
+    r: int
+
+
+class ReceiveHigherSVC(NamedTuple):
+    r: int
+    source: int
+    view: int
+
+
+class ReceiveMatchingSVC(NamedTuple):
+    r: int
+    source: int
+    view: int
+
+
+class SendDVC(NamedTuple):
+    r: int
+
+
+class ReceiveHigherDVC(NamedTuple):
+    r: int
+    source: int
+    view: int
+
+
+class ReceiveMatchingDVC(NamedTuple):
+    r: int
+    source: int
+    view: int
+
+
+class SendSV(NamedTuple):
+    r: int
+
+
+class ReceiveSV(NamedTuple):
+    r: int
+    source: int
+    view: int
+
+
+class ReceiveClientRequest(NamedTuple):
+    r: int
+    v: str
+
+
+class ReceivePrepareMsg(NamedTuple):
+    r: int
+    source: int
+    view: int
+    op: int
+
+
+class ReceivePrepareOkMsg(NamedTuple):
+    r: int
+    source: int
+    view: int
+    op: int
+
+
+class ExecuteOp(NamedTuple):
+    r: int
+
+
+class SendGetState(NamedTuple):
+    r: int
+    rDest: int
+    view: int
+    op: int
+
+
+class ReceiveGetState(NamedTuple):
+    r: int
+    source: int
+    view: int
+    op: int
+
+
+class ReceiveNewState(NamedTuple):
+    r: int
+    source: int
+    view: int
+    op: int
+
+
+class RestartEmpty(NamedTuple):
+    r: int
+
+
+class ReceivesRecoveryMsg(NamedTuple):
+    r: int
+    source: int
+    x: int
+
+
+class ReceivesRecoveryResponseMsg(NamedTuple):
+    r: int
+    source: int
+    x: int
+
+
+class CompleteRecovery(NamedTuple):
+    r: int
+
+
+ACTIONS = (TimerSendSVC, ReceiveHigherSVC, ReceiveMatchingSVC, SendDVC, ReceiveHigherDVC,
+           ReceiveMatchingDVC, SendSV, ReceiveSV, ReceiveClientRequest, ReceivePrepareMsg,
+           ReceivePrepareOkMsg, ExecuteOp, SendGetState, ReceiveGetState, ReceiveNewState,
+           RestartEmpty, ReceivesRecoveryMsg, ReceivesRecoveryResponseMsg, CompleteRecovery)
+
+
+def _with(values: tuple, r: int, value) -> tuple:
+    """[values EXCEPT ![r] = value], replica r counted from 1."""
+    return values[:r - 1] + (value,) + values[r:]
+
+
+def _sorted(counts: dict) -> tuple:
+    return tuple(sorted(counts.items(), key=lambda pair: _message_order(pair[0])))
+
+
+def _value(v: int) -> str:
+    return f"v{v + 1}"
+
+
+class VSR(Model):
+    name = "vsr"
+    summary = "Viewstamped Replication Revisited (Jack Vanlightly's VSR.tla)"
+    params = (Param("replicas", 3, "ReplicaCount: replicas 1..N", minimum=2, maximum=5),
+              Param("values", 2, "Cardinality(Values): client values v1..vK", minimum=1,
+                    maximum=4),
+              Param("StartViewOnTimerLimit", 2, "StartViewOnTimerLimit: TimerSendSVC at most "
+                    "this many times in all", minimum=0, maximum=6),
+              Param("RestartEmptyLimit", 0, "RestartEmptyLimit: RestartEmpty at most this "
+                    "many times in all", minimum=0, maximum=4),
+              Param("VIEW", True, "VSR.cfg's VIEW view: states that differ only in the aux "
+                    "variables (aux_svc, aux_restart, aux_client_acked) are one state"))
+    actions = ACTIONS
+    symmetry_sets = ("values",)
+
+    def setup(self) -> None:
+        self.everyone = tuple(range(1, self.replicas + 1))
+        self.all_values = tuple(range(self.values))
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def primary(self, v: int) -> int:
+        """Primary(v) == 1 + ((v-1) % ReplicaCount)."""
+        return 1 + (v - 1) % self.replicas
+
+    def is_primary(self, s: State, r: int) -> bool:
+        return self.primary(s.rep_view_number[r - 1]) == r
+
+    def received(self, s: State, mtype: str, r: int | None = None):
+        """The messages m of DOMAIN messages with ReceivableMsg(m, mtype, r)
+        (any r if None), in TLC's order."""
+        for m, count in s.messages:
+            if count > 0 and m.type == mtype and (r is None or m.dest == r):
+                yield m
+
+    def by_receiver(self, s: State, mtype: str):
+        """``\\E m \\in DOMAIN messages, r \\in replicas`` with ReceivableMsg:
+        r varies fastest, so the messages come by receiver, then in order."""
+        for r in self.everyone:
+            for m in self.received(s, mtype, r):
+                yield r, m
+
+    # -- the network (SendFunc, BroadcastFunc, DiscardFunc) ------------------------------
+
+    @staticmethod
+    def send(messages: tuple, m) -> tuple:
+        """SendFunc: one more copy of m."""
+        counts = dict(messages)
+        counts[m] = counts.get(m, 0) + 1
+        return _sorted(counts)
+
+    def broadcast(self, messages: tuple, m, source: int) -> tuple:
+        """BroadcastFunc: m with each other replica as dest, one more copy each."""
+        counts = dict(messages)
+        for r in self.everyone:
+            if r != source:
+                copy = m._replace(dest=r)
+                counts[copy] = counts.get(copy, 0) + 1
+        return _sorted(counts)
+
+    @staticmethod
+    def discard(messages: tuple, m) -> tuple:
+        """DiscardFunc: one copy fewer; m stays in the domain."""
+        counts = dict(messages)
+        counts[m] -= 1
+        return _sorted(counts)
+
+    @staticmethod
+    def svc(r: int, view_number: int) -> StartViewChange:
+        """NewSVCMessage(r, view_number), dest replaced in the broadcast."""
+        return StartViewChange(view_number, SVC, None, r)
+
+    # -- Init ------------------------------------------------------------------------------
+
+    def initial_states(self):
+        n = self.replicas
+        yield State(rep_status=(NORMAL,) * n, rep_log=((),) * n, rep_view_number=(1,) * n,
+                    rep_op_number=(0,) * n, rep_commit_number=(0,) * n,
+                    rep_peer_op_number=((0,) * n,) * n, rep_client_table=(ClientRow(),) * n,
+                    rep_last_normal_view=(0,) * n, rep_svc_recv=(frozenset(),) * n,
+                    rep_dvc_recv=(frozenset(),) * n, rep_sent_dvc=(False,) * n,
+                    rep_sent_sv=(False,) * n, rep_rec_number=(0,) * n,
+                    rep_rec_recv=(frozenset(),) * n, messages=(), aux_svc=0, aux_restart=0,
+                    aux_client_acked=(None,) * self.values)
+
+    # -- Next, in the spec's order ---------------------------------------------------------
+
+    def successors(self, s: State):
+        for r in self.everyone:
+            t = self.timer_send_svc(s, r)
+            if t is not None:
+                yield TimerSendSVC(r), t
+        for r, m in self.by_receiver(s, SVC):
+            t = self.receive_higher_svc(s, r, m)
+            if t is not None:
+                yield ReceiveHigherSVC(r, m.source, m.view_number), t
+        for r, m in self.by_receiver(s, SVC):
+            t = self.receive_matching_svc(s, r, m)
+            if t is not None:
+                yield ReceiveMatchingSVC(r, m.source, m.view_number), t
+        for r in self.everyone:
+            t = self.send_dvc(s, r)
+            if t is not None:
+                yield SendDVC(r), t
+        for r, m in self.by_receiver(s, DVC):
+            t = self.receive_higher_dvc(s, r, m)
+            if t is not None:
+                yield ReceiveHigherDVC(r, m.source, m.view_number), t
+        for r, m in self.by_receiver(s, DVC):
+            t = self.receive_matching_dvc(s, r, m)
+            if t is not None:
+                yield ReceiveMatchingDVC(r, m.source, m.view_number), t
+        for r in self.everyone:
+            t = self.send_sv(s, r)
+            if t is not None:
+                yield SendSV(r), t
+        for r, m in self.by_receiver(s, SV):
+            t = self.receive_sv(s, r, m)
+            if t is not None:
+                yield ReceiveSV(r, m.source, m.view_number), t
+        for v in self.all_values:  # \E r, c, v: r fastest
+            for r in self.everyone:
+                t = self.receive_client_request(s, r, v)
+                if t is not None:
+                    yield ReceiveClientRequest(r, _value(v)), t
+        for m in self.received(s, PREPARE):
+            t = self.receive_prepare_msg(s, m.dest, m)
+            if t is not None:
+                yield ReceivePrepareMsg(m.dest, m.source, m.view_number, m.op_number), t
+        for m in self.received(s, PREPARE_OK):
+            t = self.receive_prepare_ok_msg(s, m.dest, m)
+            if t is not None:
+                yield ReceivePrepareOkMsg(m.dest, m.source, m.view_number, m.op_number), t
+        for r in self.everyone:
+            t = self.execute_op(s, r)
+            if t is not None:
+                yield ExecuteOp(r), t
+        for m in self.received(s, PREPARE):  # \E r, rDest, m: r, then rDest fastest
+            for r_dest in self.everyone:
+                t = self.send_get_state(s, m.dest, r_dest, m)
+                if t is not None:
+                    yield SendGetState(m.dest, r_dest, m.view_number, m.op_number), t
+        for m in self.received(s, GET_STATE):
+            t = self.receive_get_state(s, m.dest, m)
+            if t is not None:
+                yield ReceiveGetState(m.dest, m.source, m.view_number, m.op_number), t
+        for m in self.received(s, NEW_STATE):
+            t = self.receive_new_state(s, m.dest, m)
+            if t is not None:
+                yield ReceiveNewState(m.dest, m.source, m.view_number, m.op_number), t
+        for r in self.everyone:
+            t = self.restart_empty(s, r)
+            if t is not None:
+                yield RestartEmpty(r), t
+        for r, m in self.by_receiver(s, RECOVERY):
+            t = self.receives_recovery_msg(s, r, m)
+            if t is not None:
+                yield ReceivesRecoveryMsg(r, m.source, m.x), t
+        for r, m in self.by_receiver(s, RECOVERY_RESPONSE):
+            t = self.receives_recovery_response_msg(s, r, m)
+            if t is not None:
+                yield ReceivesRecoveryResponseMsg(r, m.source, m.x), t
+        for r in self.everyone:
+            t = self.complete_recovery(s, r)
+            if t is not None:
+                yield CompleteRecovery(r), t
+
+    # -- view changes ----------------------------------------------------------------------
+
+    def reset_view_change(self, s: State, r: int, svcs=frozenset(), dvcs=frozenset()) -> dict:
+        """ResetRecvMsgs(r) (with the SVCs and DVCs given) and ResetSentVars(r)."""
+        return {"rep_svc_recv": _with(s.rep_svc_recv, r, svcs),
+                "rep_dvc_recv": _with(s.rep_dvc_recv, r, dvcs),
+                "rep_sent_dvc": _with(s.rep_sent_dvc, r, False),
+                "rep_sent_sv": _with(s.rep_sent_sv, r, False)}
+
+    def timer_send_svc(self, s: State, r: int) -> State | None:
+        """TimerSendSVC: a backup (any status) starts view + 1."""
+        if s.aux_svc >= self.StartViewOnTimerLimit or self.is_primary(s, r):
+            return None
+        view = s.rep_view_number[r - 1] + 1
+        return s._replace(rep_view_number=_with(s.rep_view_number, r, view),
+                          rep_status=_with(s.rep_status, r, VIEW_CHANGE),
+                          aux_svc=s.aux_svc + 1,
+                          messages=self.broadcast(s.messages, self.svc(r, view), r),
+                          **self.reset_view_change(s, r))
+
+    def receive_higher_svc(self, s: State, r: int, m: StartViewChange) -> State | None:
+        """ReceiveHigherSVC: an SVC of a higher view moves r to it."""
+        if m.view_number <= s.rep_view_number[r - 1]:
+            return None
+        return s._replace(rep_view_number=_with(s.rep_view_number, r, m.view_number),
+                          rep_status=_with(s.rep_status, r, VIEW_CHANGE),
+                          messages=self.broadcast(self.discard(s.messages, m),
+                                                  self.svc(r, m.view_number), r),
+                          **self.reset_view_change(s, r, svcs=frozenset({m})))
+
+    def receive_matching_svc(self, s: State, r: int, m: StartViewChange) -> State | None:
+        """ReceiveMatchingSVC: an SVC of r's view, r in ViewChange, is recorded."""
+        if m.view_number != s.rep_view_number[r - 1] or s.rep_status[r - 1] != VIEW_CHANGE:
+            return None
+        return s._replace(rep_svc_recv=_with(s.rep_svc_recv, r, s.rep_svc_recv[r - 1] | {m}),
+                          messages=self.discard(s.messages, m))
+
+    def send_dvc(self, s: State, r: int) -> State | None:
+        """SendDVC: f SVCs received: the DVC goes to the view's primary (or is
+        recorded, by the primary itself)."""
+        i = r - 1
+        if (s.rep_status[i] != VIEW_CHANGE or s.rep_sent_dvc[i]
+                or len(s.rep_svc_recv[i]) < self.replicas // 2):
+            return None
+        view = s.rep_view_number[i]
+        msg = DoViewChange(view, DVC, s.rep_op_number[i], s.rep_commit_number[i],
+                           self.primary(view), r, s.rep_log[i], s.rep_last_normal_view[i])
+        s = s._replace(rep_sent_dvc=_with(s.rep_sent_dvc, r, True))
+        if self.primary(view) == r:
+            return s._replace(rep_dvc_recv=_with(s.rep_dvc_recv, r, s.rep_dvc_recv[i] | {msg}))
+        return s._replace(messages=self.send(s.messages, msg))
+
+    def receive_higher_dvc(self, s: State, r: int, m: DoViewChange) -> State | None:
+        """ReceiveHigherDVC: a DVC of a higher view moves r to it."""
+        if m.view_number <= s.rep_view_number[r - 1]:
+            return None
+        return s._replace(rep_view_number=_with(s.rep_view_number, r, m.view_number),
+                          rep_status=_with(s.rep_status, r, VIEW_CHANGE),
+                          messages=self.broadcast(self.discard(s.messages, m),
+                                                  self.svc(r, m.view_number), r),
+                          **self.reset_view_change(s, r, dvcs=frozenset({m})))
+
+    def receive_matching_dvc(self, s: State, r: int, m: DoViewChange) -> State | None:
+        """ReceiveMatchingDVC: a DVC of r's view is recorded (any status)."""
+        if m.view_number != s.rep_view_number[r - 1]:
+            return None
+        return s._replace(rep_dvc_recv=_with(s.rep_dvc_recv, r, s.rep_dvc_recv[r - 1] | {m}),
+                          messages=self.discard(s.messages, m))
+
+    def highest_log(self, dvcs: frozenset) -> tuple:
+        """HighestLog(r): the log of CHOOSE m with no m1 of a higher last
+        normal view, or of the same one and a higher op number (TLC's CHOOSE:
+        the least such message in its order)."""
+        best = [m for m in dvcs
+                if not any(m1.last_normal_vn > m.last_normal_vn
+                           or (m1.last_normal_vn == m.last_normal_vn
+                               and m1.op_number > m.op_number) for m1 in dvcs)]
+        return min(best, key=_tlc_key).log
+
+    def send_sv(self, s: State, r: int) -> State | None:
+        """SendSV: f + 1 DVCs: r starts the view with the highest log."""
+        i = r - 1
+        dvcs = s.rep_dvc_recv[i]
+        if (s.rep_status[i] != VIEW_CHANGE or s.rep_sent_sv[i]
+                or len(dvcs) < self.replicas // 2 + 1):
+            return None
+        view = s.rep_view_number[i]
+        new_log = self.highest_log(dvcs)
+        new_cn = max(m.commit_number for m in dvcs)  # HighestCommitNumber
+        return s._replace(
+            rep_status=_with(s.rep_status, r, NORMAL),
+            rep_log=_with(s.rep_log, r, new_log),
+            rep_op_number=_with(s.rep_op_number, r, len(new_log)),
+            rep_peer_op_number=_with(s.rep_peer_op_number, r, (0,) * self.replicas),
+            rep_commit_number=_with(s.rep_commit_number, r, new_cn),
+            rep_sent_sv=_with(s.rep_sent_sv, r, True),
+            rep_last_normal_view=_with(s.rep_last_normal_view, r, view),
+            messages=self.broadcast(
+                s.messages, StartView(view, SV, len(new_log), new_cn, None, r, new_log), r))
+
+    def receive_sv(self, s: State, r: int, m: StartView) -> State | None:
+        """ReceiveSV: a StartView of r's view or higher is taken whole."""
+        i = r - 1
+        if m.view_number < s.rep_view_number[i]:
+            return None
+        messages = self.discard(s.messages, m)
+        if s.rep_commit_number[i] < m.op_number:
+            messages = self.send(messages, PrepareOk(m.view_number, PREPARE_OK, m.op_number,
+                                                     self.primary(m.view_number), r))
+        return s._replace(rep_status=_with(s.rep_status, r, NORMAL),
+                          rep_view_number=_with(s.rep_view_number, r, m.view_number),
+                          rep_log=_with(s.rep_log, r, m.log),
+                          rep_op_number=_with(s.rep_op_number, r, m.op_number),
+                          rep_commit_number=_with(s.rep_commit_number, r, m.commit_number),
+                          rep_last_normal_view=_with(s.rep_last_normal_view, r, m.view_number),
+                          messages=messages, **self.reset_view_change(s, r))
+
+    # -- normal operation ------------------------------------------------------------------
+
+    def receive_client_request(self, s: State, r: int, v: int) -> State | None:
+        """ReceiveClientRequest: the primary appends a new value and prepares it."""
+        i = r - 1
+        row = s.rep_client_table[i]
+        if (not self.is_primary(s, r) or s.rep_status[i] != NORMAL
+                or s.aux_client_acked[v] is not None or not row.executed):
+            return None
+        req_number = row.request_number + 1
+        op_number = len(s.rep_log[i]) + 1
+        view = s.rep_view_number[i]
+        entry = Entry(view, v, CLIENT, req_number)
+        prepare = Prepare(view, PREPARE, entry, op_number, s.rep_commit_number[i], None, r)
+        return s._replace(
+            rep_log=_with(s.rep_log, r, s.rep_log[i] + (entry,)),
+            rep_op_number=_with(s.rep_op_number, r, op_number),
+            rep_client_table=_with(s.rep_client_table, r,
+                                   ClientRow(req_number, op_number, False)),
+            messages=self.broadcast(s.messages, prepare, r),
+            aux_client_acked=s.aux_client_acked[:v] + (False,) + s.aux_client_acked[v + 1:])
+
+    def receive_prepare_msg(self, s: State, r: int, m: Prepare) -> State | None:
+        """ReceivePrepareMsg: the next op of r's view is appended and acked."""
+        i = r - 1
+        if (s.rep_status[i] != NORMAL or m.view_number != s.rep_view_number[i]
+                or m.op_number != s.rep_op_number[i] + 1):
+            return None
+        # the one client is m.message.client_id: the row's other arm (which
+        # reads m.commit, TLC's error) is not evaluated
+        row = ClientRow(m.message.request_number, m.op_number, m.op_number <= m.commit_number)
+        ok = PrepareOk(s.rep_view_number[i], PREPARE_OK, m.op_number, m.source, r)
+        return s._replace(rep_log=_with(s.rep_log, r, s.rep_log[i] + (m.message,)),
+                          rep_op_number=_with(s.rep_op_number, r, m.op_number),
+                          rep_commit_number=_with(s.rep_commit_number, r, m.commit_number),
+                          rep_client_table=_with(s.rep_client_table, r, row),
+                          messages=self.send(self.discard(s.messages, m), ok))
+
+    def receive_prepare_ok_msg(self, s: State, r: int, m: PrepareOk) -> State | None:
+        """ReceivePrepareOkMsg: the primary records a peer's higher op number."""
+        i = r - 1
+        peers = s.rep_peer_op_number[i]
+        if (not self.is_primary(s, r) or s.rep_status[i] != NORMAL
+                or m.view_number != s.rep_view_number[i] or m.op_number <= peers[m.source - 1]):
+            return None
+        return s._replace(
+            rep_peer_op_number=_with(s.rep_peer_op_number, r,
+                                     _with(peers, m.source, m.op_number)),
+            messages=self.discard(s.messages, m))
+
+    def is_committed(self, s: State, r: int, op_number: int) -> bool:
+        """IsCommitted(r, op_number): f peers are at op_number."""
+        reached = sum(1 for n in s.rep_peer_op_number[r - 1] if n >= op_number)
+        return reached >= self.replicas // 2
+
+    def execute_op(self, s: State, r: int) -> State | None:
+        """ExecuteOp: the primary commits its next op and acks the client."""
+        i = r - 1
+        commit = s.rep_commit_number[i]
+        if (not self.is_primary(s, r) or s.rep_status[i] != NORMAL
+                or commit >= s.rep_op_number[i] or not self.is_committed(s, r, commit + 1)):
+            return None
+        op = s.rep_log[i][commit]  # rep_log[r][commit + 1]
+        acked = s.aux_client_acked
+        return s._replace(
+            rep_commit_number=_with(s.rep_commit_number, r, commit + 1),
+            rep_client_table=_with(s.rep_client_table, r,
+                                   s.rep_client_table[i]._replace(executed=True)),
+            aux_client_acked=acked[:op.operation] + (True,) + acked[op.operation + 1:])
+
+    # -- state transfer --------------------------------------------------------------------
+
+    def truncate_to(self, s: State, r: int) -> int:
+        """SendGetState's truncate_to: MinVal(commit number, Len(log))."""
+        return min(s.rep_commit_number[r - 1], len(s.rep_log[r - 1]))
+
+    def send_get_state(self, s: State, r: int, r_dest: int, m: Prepare) -> State | None:
+        """SendGetState: a Prepare of a higher view with a gap: r truncates
+        its log to its commit number and asks r_dest for the rest, once."""
+        i = r - 1
+        if (self.is_primary(s, r) or r == r_dest or s.rep_status[i] != NORMAL
+                or m.view_number <= s.rep_view_number[i]
+                or m.op_number <= s.rep_op_number[i] + 1):
+            return None
+        truncate_to = self.truncate_to(s, r)
+        ask = GetState(m.view_number, GET_STATE, truncate_to, r_dest, r)
+        if any(sent == ask for sent, _ in s.messages):  # SendOnce
+            return None
+        return s._replace(rep_log=_with(s.rep_log, r, s.rep_log[i][:truncate_to]),
+                          rep_op_number=_with(s.rep_op_number, r, truncate_to),
+                          rep_view_number=_with(s.rep_view_number, r, m.view_number),
+                          rep_last_normal_view=_with(s.rep_last_normal_view, r, m.view_number),
+                          messages=self.send(s.messages, ask))
+
+    def receive_get_state(self, s: State, r: int, m: GetState) -> State | None:
+        """ReceiveGetState: r answers with the entries after m's op number."""
+        i = r - 1
+        if (s.rep_view_number[i] != m.view_number or s.rep_status[i] != NORMAL
+                or s.rep_op_number[i] <= m.op_number):
+            return None
+        reply = NewState(s.rep_view_number[i], NEW_STATE, s.rep_op_number[i],
+                         s.rep_commit_number[i], m.source, r,
+                         s.rep_log[i][m.op_number:s.rep_op_number[i]], m.op_number + 1)
+        return s._replace(messages=self.send(self.discard(s.messages, m), reply))
+
+    def receive_new_state(self, s: State, r: int, m: NewState) -> State | None:
+        """ReceiveNewState: r appends the entries after its op number."""
+        i = r - 1
+        if (s.rep_view_number[i] != m.view_number or s.rep_status[i] != NORMAL
+                or s.rep_op_number[i] != m.first_op - 1):
+            return None
+        log = s.rep_log[i][:s.rep_op_number[i]] + m.log
+        return s._replace(rep_log=_with(s.rep_log, r, log),
+                          rep_op_number=_with(s.rep_op_number, r, m.op_number),
+                          messages=self.discard(s.messages, m))
+
+    # -- recovery --------------------------------------------------------------------------
+
+    @staticmethod
+    def unique_number(s: State) -> int:
+        """UniqueNumber: one more than every Recovery message's x, or 1."""
+        return 1 + max((m.x for m, _ in s.messages if m.type == RECOVERY), default=0)
+
+    def restart_empty(self, s: State, r: int) -> State | None:
+        """RestartEmpty: r loses its state and recovers with a new nonce."""
+        if s.aux_restart >= self.RestartEmptyLimit:
+            return None
+        x = self.unique_number(s)
+        return s._replace(
+            rep_log=_with(s.rep_log, r, ()),
+            rep_view_number=_with(s.rep_view_number, r, 1),
+            rep_op_number=_with(s.rep_op_number, r, 0),
+            rep_commit_number=_with(s.rep_commit_number, r, 0),
+            rep_peer_op_number=_with(s.rep_peer_op_number, r, (0,) * self.replicas),
+            rep_client_table=_with(s.rep_client_table, r, ClientRow()),
+            rep_last_normal_view=_with(s.rep_last_normal_view, r, 0),
+            rep_rec_recv=_with(s.rep_rec_recv, r, frozenset()),
+            rep_status=_with(s.rep_status, r, RECOVERING),
+            rep_rec_number=_with(s.rep_rec_number, r, x),
+            aux_restart=s.aux_restart + 1,
+            messages=self.broadcast(s.messages, Recovery(RECOVERY, None, r, x), r),
+            **self.reset_view_change(s, r))
+
+    def receives_recovery_msg(self, s: State, r: int, m: Recovery) -> State | None:
+        """ReceivesRecoveryMsg: a Normal replica answers; the primary with its state."""
+        i = r - 1
+        if s.rep_status[i] != NORMAL:
+            return None
+        primary = self.is_primary(s, r)
+        reply = RecoveryResponse(s.rep_view_number[i], RECOVERY_RESPONSE,
+                                 s.rep_op_number[i] if primary else None,
+                                 s.rep_commit_number[i] if primary else None,
+                                 m.source, r, s.rep_log[i] if primary else None, m.x)
+        return s._replace(messages=self.send(self.discard(s.messages, m), reply))
+
+    def receives_recovery_response_msg(self, s: State, r: int,
+                                       m: RecoveryResponse) -> State | None:
+        """ReceivesRecoveryResponseMsg: a Recovering r records a response to its nonce."""
+        i = r - 1
+        if s.rep_rec_number[i] != m.x or s.rep_status[i] != RECOVERING:
+            return None
+        return s._replace(rep_rec_recv=_with(s.rep_rec_recv, r, s.rep_rec_recv[i] | {m}),
+                          messages=self.discard(s.messages, m))
+
+    def complete_recovery(self, s: State, r: int) -> State | None:
+        """CompleteRecovery: a majority of responses, one from a primary (TLC's
+        CHOOSE: the least in its order), gives r its state back."""
+        i = r - 1
+        responses = s.rep_rec_recv[i]
+        from_primary = [m for m in responses if m.log is not None]
+        if (s.rep_status[i] != RECOVERING or len(responses) <= self.replicas // 2
+                or not from_primary):
+            return None
+        m = min(from_primary, key=_tlc_key)
+        return s._replace(rep_status=_with(s.rep_status, r, NORMAL),
+                          rep_view_number=_with(s.rep_view_number, r, m.view_number),
+                          rep_last_normal_view=_with(s.rep_last_normal_view, r, m.view_number),
+                          rep_log=_with(s.rep_log, r, m.log),
+                          rep_op_number=_with(s.rep_op_number, r, m.op_number),
+                          rep_commit_number=_with(s.rep_commit_number, r, m.commit_number),
+                          rep_rec_recv=_with(s.rep_rec_recv, r, frozenset()))
+
+    # -- bounds ----------------------------------------------------------------------------
+
+    def view(self, s: State) -> State:
+        """view == every variable but the aux ones, with VIEW."""
+        if not self.VIEW:
+            return s
+        return s._replace(aux_svc=0, aux_restart=0, aux_client_acked=(None,) * self.values)
+
+    def bound_reason(self, s: State) -> str | None:
+        if s.aux_svc >= self.StartViewOnTimerLimit:
+            return (f"every timer view change is used (StartViewOnTimerLimit = "
+                    f"{self.StartViewOnTimerLimit})")
+        return None
+
+    # -- symmetry: Permutations(Values) ----------------------------------------------------
+
+    def symmetry_groups(self):
+        return {"values": [list(self.all_values)]}
+
+    def permute(self, s: State, perm) -> State:
+        images = tuple(perm["values"])
+
+        def entry(e: Entry) -> Entry:
+            return e._replace(operation=images[e.operation])
+
+        def log(entries):
+            return None if entries is None else tuple(entry(e) for e in entries)
+
+        def message(m):
+            if isinstance(m, Prepare):
+                return m._replace(message=entry(m.message))
+            if "log" in m._fields:
+                return m._replace(log=log(m.log))
+            return m
+
+        def messages(group):
+            return frozenset(message(m) for m in group)
+
+        acked = [None] * self.values
+        for v, a in enumerate(s.aux_client_acked):
+            acked[images[v]] = a
+        return s._replace(
+            rep_log=tuple(log(entries) for entries in s.rep_log),
+            rep_svc_recv=tuple(messages(g) for g in s.rep_svc_recv),
+            rep_dvc_recv=tuple(messages(g) for g in s.rep_dvc_recv),
+            rep_rec_recv=tuple(messages(g) for g in s.rep_rec_recv),
+            messages=_sorted({message(m): count for m, count in s.messages}),
+            aux_client_acked=tuple(acked))
+
+    def permute_action(self, action, perm):
+        if isinstance(action, ReceiveClientRequest):
+            images = tuple(perm["values"])
+            return action._replace(v=_value(images[int(action.v[1:]) - 1]))
+        return action
+
+    # -- reports ---------------------------------------------------------------------------
+
+    def nodes(self):
+        return tuple(str(r) for r in self.everyone)
+
+    @staticmethod
+    def show_log(entries) -> list[str] | None:
+        if entries is None:
+            return None
+        return [f"({e.view_number}, {_value(e.operation)})" for e in entries]
+
+    def show_message(self, m) -> str:
+        fields = []
+        for field, value in m._asdict().items():
+            if field == "type" or (field == "dest" and value is None):
+                continue
+            if field == "log":
+                value = self.show_log(value)
+            elif field == "message":
+                value = f"({value.view_number}, {_value(value.operation)})"
+            fields.append(f"{field}={value}")
+        return f"{m.type}({', '.join(fields)})"
+
+    def state_view(self, s: State) -> dict:
+        view = {}
+        for r in self.everyone:
+            i = r - 1
+            view[f"{r}.status"] = s.rep_status[i]
+            view[f"{r}.view_number"] = s.rep_view_number[i]
+            view[f"{r}.log"] = self.show_log(s.rep_log[i])
+            view[f"{r}.op_number"] = s.rep_op_number[i]
+            view[f"{r}.commit_number"] = s.rep_commit_number[i]
+            view[f"{r}.peer_op_number"] = list(s.rep_peer_op_number[i])
+            view[f"{r}.client_table"] = s.rep_client_table[i]._asdict()
+            view[f"{r}.last_normal_view"] = s.rep_last_normal_view[i]
+            view[f"{r}.svc_recv"] = sorted(self.show_message(m) for m in s.rep_svc_recv[i])
+            view[f"{r}.dvc_recv"] = sorted(self.show_message(m) for m in s.rep_dvc_recv[i])
+            view[f"{r}.sent_dvc"] = s.rep_sent_dvc[i]
+            view[f"{r}.sent_sv"] = s.rep_sent_sv[i]
+            view[f"{r}.rec_number"] = s.rep_rec_number[i]
+            view[f"{r}.rec_recv"] = sorted(self.show_message(m) for m in s.rep_rec_recv[i])
+        view["aux_svc"] = s.aux_svc
+        view["aux_restart"] = s.aux_restart
+        view["aux_client_acked"] = {_value(v): a for v, a in enumerate(s.aux_client_acked)
+                                    if a is not None}
+        for m, count in s.messages:  # one entry a message, so that a step shows its own
+            view[f"messages[{self.show_message(m)}]"] = count
+        return view
+
+    # -- properties ------------------------------------------------------------------------
+
+    def holders(self, s: State, v: int) -> list[int]:
+        """The replicas r with ReplicaHasOp(r, v)."""
+        return [r for r in self.everyone if any(e.operation == v for e in s.rep_log[r - 1])]
+
+    @invariant("Acknowledged Write Not Lost")
+    def acknowledged_write_not_lost(self, s: State):
+        """AcknowledgedWriteNotLost: an acked value is in some replica's log."""
+        for v, acked in enumerate(s.aux_client_acked):
+            if acked is True and not self.holders(s, v):
+                return Fails(f"{_value(v)} was acknowledged and no replica's log has it")
+        return True
+
+    @invariant("Acknowledged Writes Exist On Majority")
+    def acknowledged_writes_exist_on_majority(self, s: State):
+        """AcknowledgedWritesExistOnMajority: an acked value is in a majority's logs."""
+        majority = self.replicas // 2 + 1
+        for v, acked in enumerate(s.aux_client_acked):
+            if acked is True and len(self.holders(s, v)) < majority:
+                return Fails(f"{_value(v)} was acknowledged and only "
+                             f"{len(self.holders(s, v))} replicas' logs have it")
+        return True
+
+    @invariant("No Log Divergence")
+    def no_log_divergence(self, s: State):
+        """NoLogDivergence as written: no op number 1..Cardinality(Values) at
+        which ``rep_log[r1][op_number] # rep_log[r1][op_number]``, which
+        compares r1's entry with itself: it holds in every state."""
+        for op_number in range(1, self.values + 1):
+            for r1 in self.everyone:
+                log = s.rep_log[r1 - 1]
+                if op_number <= len(log) and log[op_number - 1] != log[op_number - 1]:
+                    return Fails(f"{r1}'s entry {op_number} differs from itself")
+        return True
+
+    @invariant("No Log Divergence Between Replicas", default=False)
+    def no_log_divergence_between_replicas(self, s: State):
+        """NoLogDivergence as meant (ours): no op number 1..Cardinality(Values)
+        at which two replicas' logs both have different entries."""
+        for op_number in range(1, self.values + 1):
+            for r1, r2 in permutations(self.everyone, 2):
+                log1, log2 = s.rep_log[r1 - 1], s.rep_log[r2 - 1]
+                if (op_number <= len(log1) and op_number <= len(log2)
+                        and log1[op_number - 1] != log2[op_number - 1]):
+                    return Fails(f"replicas {r1} and {r2} differ at op {op_number}")
+        return True
+
+    @reachable("Value Acked")
+    def value_acked(self, s: State):
+        """A client value is acknowledged (a witness that commitment happens)."""
+        return any(a is True for a in s.aux_client_acked)
