@@ -2,13 +2,17 @@
 to explore (TLC's ``-simulate``).
 
 A behaviour starts in an initial state drawn at random and takes a step
-drawn at random among those enabled, again and again, until it has taken
-`Walks.depth` steps, reaches a state outside the model's bounds (checked,
-not expanded, as in a check), a state with no step (a bound stop, or a
-deadlock where the run checks for them), or a step fails the model's
-assert. Every state met is checked against the invariants and reachability
-properties, every step against the step properties; every initial state is
-checked before the first behaviour.
+drawn at random, again and again (an action drawn among those enabled, each
+as likely, then one of its steps, as TLC draws), until it has taken
+`Walks.depth` steps, reaches a state with no step (a bound stop, or a
+deadlock where the run checks for them), a step fails the model's assert,
+or every step leaves the model's bounds. Every step generated on the way
+is checked against the step properties, and the state it reaches, the first
+time it is met, against the invariants and reachability properties (TLC
+checks those of the action drawn), every initial state first. A step that
+leaves the bounds is checked and never taken, as a search checks a state
+outside the bounds and does not expand it (TLC takes it and ends the
+behaviour there): behaviours go on within the bounds.
 
 Nothing is proven to hold: a property no behaviour broke is "not settled",
 and the result says how much was drawn (behaviours, steps, distinct
@@ -145,7 +149,7 @@ class _Simulation:
         except (Exception, SystemExit) as error:
             raise raised_in_model(self.model.name, "initial_states()", error) from None
         for state in initial:
-            self._met(state, None, [Step(None, state)])
+            self._met(state, lambda: [Step(None, state)])
             if self._done():
                 break
         return initial
@@ -154,28 +158,60 @@ class _Simulation:
         """One behaviour, checked as it goes."""
         state = self.random.choice(initial)
         trace = [Step(None, state)]
+        if self.bounded and not self.model.within_bounds(state):
+            return  # checked when met, not expanded
         while len(trace) <= self.walks.depth and not self._done():
-            if self.bounded and not self.model.within_bounds(state):
-                break  # checked when met, not expanded
             steps = self._successors(state, trace)
             if steps is None:
                 break
             self.generated += len(steps)
-            for action, _ in steps:
+            for action, reached in steps:
                 self.actions[type(action).__name__] += 1
+                self._stepped(state, action, reached, trace)
             if not steps:
                 self._ends(state, trace)
                 break
-            action, reached = self.random.choice(steps)
+            if self.bounded:
+                steps = [step for step in steps if self.model.within_bounds(step[1])]
+                if not steps:
+                    self._cut_off(state, trace)
+                    break
+            if self._done():
+                break
+            action, reached = self._draw(steps)
             self.steps += 1
             trace.append(Step(action, reached))
-            for prop, predicate in self._pending("transition"):
-                outcome = self._evaluate(prop, predicate, state, action, reached)
-                if not outcome:
-                    self._found(prop, trace, reason_of(outcome))
-            self._met(reached, action, trace)
             state = reached
         self.longest = max(self.longest, len(trace) - 1)
+
+    def _stepped(self, state: Any, action: Any, reached: Any, trace: list[Step]) -> None:
+        """Check the step from `state`, the last of `trace`, by `action` to
+        `reached`, and the state it reaches, unless met before."""
+        for prop, predicate in self._pending("transition"):
+            outcome = self._evaluate(prop, predicate, state, action, reached)
+            if not outcome:
+                self._found(prop, trace + [Step(action, reached)], reason_of(outcome))
+        self._met(reached, lambda: trace + [Step(action, reached)], action)
+
+    def _cut_off(self, state: Any, trace: list[Step]) -> None:
+        """`state`, the last of `trace`, whose every step leaves the bounds:
+        the behaviour ends there, at a bound (as a search's run)."""
+        self.bound_stops += 1
+        if self.bound_stop is None:
+            reason = self.model.bound_reason(state) or (
+                "every step from here leaves the bounds (within_bounds)")
+            self.bound_stop = Finding(BOUND_STOP, _without_loops(trace), reason)
+
+    def _draw(self, steps: list) -> tuple[Any, Any]:
+        """A step of an action drawn among those enabled, each as likely
+        (as TLC's simulation draws a disjunct of Next), then one of its
+        steps: a rare action is not drowned by one with many steps."""
+        if len(steps) == 1:
+            return steps[0]
+        by_action: dict[type, list] = {}
+        for step in steps:
+            by_action.setdefault(type(step[0]), []).append(step)
+        return self.random.choice(self.random.choice(list(by_action.values())))
 
     def _successors(self, state: Any, trace: list[Step]) -> list | None:
         """The steps from `state`, or None where one fails its assert (the
@@ -215,26 +251,28 @@ class _Simulation:
         elif DEADLOCK in self.properties and not self.model.stutters(state):
             self._found(DEADLOCK, trace, "no action is enabled and no bound explains why")
 
-    def _met(self, state: Any, action: Any, trace: list[Step]) -> None:
-        """Count `state` (reached by `action`) and check it."""
+    def _met(self, state: Any, trace_of: Callable[[], list[Step]], action: Any = None) -> None:
+        """Count `state` (reached by `action`) and check it, unless it was
+        met before; `trace_of()` is the run to it, for a finding."""
         try:
             key = self.fingerprint(state)
         except TypeError as error:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: a state cannot be fingerprinted ({error}); "
                 "build states of tuples, frozensets and other immutable values") from None
-        if key not in self.seen:
-            self.seen.add(key)
-            if action is not None:
-                self.new_states[type(action).__name__] += 1
+        if key in self.seen:
+            return  # checked when first met
+        self.seen.add(key)
+        if action is not None:
+            self.new_states[type(action).__name__] += 1
         for prop, predicate in self._pending("invariant"):
             outcome = self._evaluate(prop, predicate, state)
             if not outcome:
-                self._found(prop, trace, reason_of(outcome))
+                self._found(prop, trace_of(), reason_of(outcome))
         for prop, predicate in self._pending("reachable"):
             outcome = self._evaluate(prop, predicate, state)
             if outcome:
-                self.witnesses[prop.name] = Finding(prop, _without_loops(trace))
+                self.witnesses[prop.name] = Finding(prop, _without_loops(trace_of()))
 
     def _evaluate(self, prop: Property, predicate: Callable[..., Any], *arguments: Any) -> Any:
         try:

@@ -52,10 +52,11 @@ def simulate(specs: tuple[str, ...], behaviours: int | None, depth: int | None,
     """Draw behaviours of each SPEC at random and check its properties on them.
 
     Each behaviour starts in an initial state and takes steps drawn at
-    random among those enabled, up to --depth steps, until a state outside
-    the model's bounds, a state with no step, or a failed assert. Every
-    state met is checked against the invariants, every step against the
-    step properties. For state spaces `cmc check` cannot exhaust: a
+    random (an action among those enabled, then one of its steps), up to
+    --depth steps, until a state with no step, a failed assert, or a state
+    whose every step leaves the model's bounds (a step leaving them is
+    checked, not taken). Every state met is checked against the invariants,
+    every step against the step properties. For state spaces `cmc check` cannot exhaust: a
     violation found is real (its trace is the behaviour, with the loops it
     made cut out, not necessarily the shortest), but what no behaviour
     broke is only "not settled". Temporal properties are not checked (the

@@ -65,17 +65,18 @@ def _is_run(model, trace) -> bool:
 
 def test_a_violation_is_a_real_run_to_a_failing_state_without_loops():
     model = Ring(size=9)
-    result = simulate(model, CheckConfig(), Walks(behaviours=50, depth=40, seed=1))
+    result = simulate(model, CheckConfig(), Walks(behaviours=50, depth=40, seed=4))
     assert result.verdict == "violated" and result.stopped_by == "simulation"
     (finding,) = result.violations
     assert finding.property.name == "not_five" and finding.reason == "the counter is 5"
     assert finding.trace.final == 5 and _is_run(model, finding.trace)
     states = [step.state for step in finding.trace.steps]
     assert len(set(states)) == len(states)  # each loop cut out
-    # the first behaviour met 5 after 27 steps, 4 of them without its loops
-    assert states == [0, 1, 3, 4, 5] and result.stats.walked.steps == 27
+    # the first behaviour met 5 at its 20th step, its 4th without its loops
+    # (every step generated is checked: 5 was met from 4, not taken)
+    assert states == [0, 2, 4, 5] and result.stats.walked.steps == 19
     # the same seed draws the same behaviours; the shortest is BFS's to find
-    again = simulate(model, CheckConfig(), Walks(behaviours=50, depth=40, seed=1))
+    again = simulate(model, CheckConfig(), Walks(behaviours=50, depth=40, seed=4))
     assert (again.violations, again.stats.walked) == (result.violations, result.stats.walked)
     assert len(check(model).violations[0].trace) == 3
 
@@ -198,5 +199,71 @@ def test_a_bundled_mutant_is_found_by_simulation():
     result = simulate(model, spec.config(), Walks(behaviours=1000, depth=100, seed=1))
     (finding,) = result.violations
     assert finding.property.name == "agreement" and _is_run(model, finding.trace)
-    assert (len(finding.trace), result.stats.walked.behaviours) == (14, 14)
+    assert (len(finding.trace), result.stats.walked.behaviours) == (13, 21)
     assert not model.agreement(finding.trace.final)
+
+
+class Noise(NamedTuple):
+    k: int
+
+
+class Rare(NamedTuple):
+    pass
+
+
+class Crowd(Model):
+    """(steps, rares): a hundred steps of Noise and one of Rare from each
+    state; Rare counts."""
+
+    name = "crowd"
+    actions = (Noise, Rare)
+
+    def initial_states(self):
+        return [(0, 0)]
+
+    def successors(self, state):
+        n, rares = state
+        return [(Noise(k), (n + 1, rares)) for k in range(100)] + [(Rare(), (n + 1, rares + 1))]
+
+    @invariant("Rare Once")
+    def rare_once(self, state):
+        return state[1] < 2
+
+
+def test_an_action_is_drawn_before_its_step_so_a_rare_one_is_not_drowned():
+    # a second Rare is met (every step is checked) once a behaviour took the
+    # first: drawn among the 101 steps, Rare would be taken once in 101;
+    # drawn among the 2 actions, once in 2: 12 of the seeds 0..19
+    firsts = [simulate(Crowd(), CheckConfig(), Walks(behaviours=1, depth=2, seed=seed))
+              for seed in range(20)]
+    assert sum(bool(result.violations) for result in firsts) == 12
+    (finding,) = next(result for result in firsts if result.violations).violations
+    assert finding.trace.final == (2, 2) and finding.trace.actions == (Rare(), Rare())
+
+
+class Narrow(Grid):
+    """The grid within x ≤ 2: a step right from x = 2 leaves the bounds."""
+
+    def within_bounds(self, state):
+        return state[0] <= 2
+
+    @invariant("Left Of Three")
+    def left_of_three(self, state):
+        return state[0] < 3
+
+
+def test_a_step_leaving_the_bounds_is_checked_and_not_taken():
+    model = Narrow(side=4)
+    result = simulate(model, CheckConfig(properties=("corner",)),
+                      Walks(behaviours=200, depth=50, seed=3))
+    # behaviours go on inside the bounds, up to (2, 4), where the only step
+    # leaves them: a bound stop; (3, y) is met, never walked from
+    assert result.stats.distinct_states == 3 * 5 + 5
+    assert result.stats.depth == 6 and result.stats.bound_stops == 200
+    assert result.bound_stop.trace.final == (2, 4) and result.bound_stop.reason == (
+        "every step from here leaves the bounds (within_bounds)")
+    result = simulate(model, CheckConfig(properties=("left_of_three",)),
+                      Walks(behaviours=200, depth=50, seed=3))
+    (finding,) = result.violations
+    assert finding.trace.final == (3, 2) and _is_run(model, finding.trace)
+    assert len(finding.trace) == 5
