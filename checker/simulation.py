@@ -19,8 +19,8 @@ and the result says how much was drawn (behaviours, steps, distinct
 states met). A violation is real: its trace is the behaviour that broke the
 property, with the loops it made cut out (a state met twice: the steps
 between the two are left out, so the trace is still a run of the model),
-but it need not be the shortest; `cmc check` finds that one where the
-state space allows. The seed (`Walks.seed`) makes a simulation repeatable.
+but it need not be the shortest; a search (`cmc check` without
+--simulate) finds that one where the state space allows. The seed (`Walks.seed`) makes a simulation repeatable.
 Temporal properties and symmetry are not for simulation: a behaviour is
 finite and its states real.
 """
@@ -77,8 +77,8 @@ def simulate(model: Model, config: CheckConfig, walks: Walks,
     if temporal:
         raise SpecError(
             f"{', '.join(temporal)}: temporal properties are about whole behaviours, which "
-            "a simulation does not draw (its behaviours end); check them with `cmc check`, "
-            "or leave them out", field="properties")
+            "a simulation does not draw (its behaviours end); check them on every state "
+            "(without --simulate), or leave them out", field="properties")
     if config.symmetry:
         raise CheckerError("symmetry reduces the states of a search; a simulation walks "
                            "real states: leave symmetry out")

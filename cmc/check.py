@@ -89,6 +89,22 @@ from cmc.options import Seconds, fingerprint_options, given_path, ray_option, wo
               help="Go on from the checkpoint in DIR (written by --checkpoint with the "
                    "same SPEC and options) to the result of an uninterrupted run; "
                    "checkpoints go on being saved there.")
+@click.option("--simulate", is_flag=True,
+              help="Draw behaviours at random instead of exploring every state (TLC's "
+                   "-simulate), for state spaces too large to explore: each takes up to "
+                   "--max-depth steps (default 100), an action drawn among those enabled, "
+                   "then one of its steps; every step generated is checked, a step leaving "
+                   "the model's bounds is not taken. A violation found is real (its trace "
+                   "is the behaviour with its loops cut out, not necessarily the shortest); "
+                   "what no behaviour broke is not settled. One process; no symmetry and "
+                   "no temporal property. Exit 0 when nothing was broken (or the violation "
+                   "the spec expects was found), 3 when an expected violation was not drawn.")
+@click.option("--behaviours", type=click.IntRange(min=1), metavar="N",
+              help="With --simulate: draw N behaviours (default 1000, or as many as "
+                   "--time-limit allows when it is given).")
+@click.option("--seed", type=click.IntRange(min=0), metavar="N",
+              help="With --simulate: the seed of the draw, to draw the same behaviours "
+                   "again (default: a new one, printed in the report).")
 def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
           time_limit: float | None, memory_limit: int | None, symmetry: bool | None,
           workers: int | None, ray: str | None, exact: bool | None, fp_seed: int, keep_going: bool,
@@ -96,7 +112,8 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
           out_dir: str | None, graph_format: str | None, junit_file: str | None,
           summary_file: str | None, color: bool | None, full_states: bool, witnesses: bool,
           progress: bool | None, checkpoint_dir: str | None, checkpoint_every: float,
-          resume_dir: str | None) -> None:
+          resume_dir: str | None, simulate: bool, behaviours: int | None,
+          seed: int | None) -> None:
     """Run each SPEC (a YAML spec file) and report what it found.
 
     Every spec is loaded and validated before any runs. A run stopped by a
@@ -109,6 +126,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
     pipeline gates on a broken model staying broken.
     """
     import checker
+    from checker import simulation
     from checker.spec import load_specs
     from cmc import interrupts
     from models import REGISTRY
@@ -127,6 +145,14 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
             and not (checkpoint_dir or resume_dir)):
         raise click.UsageError("--checkpoint-every says how often --checkpoint saves: give "
                                "--checkpoint DIR too")
+    if simulate:
+        _refuse_with_simulate(context, max_states=max_states, memory_limit=memory_limit,
+                              symmetry=symmetry, ray=ray, checkpoint=checkpoint_dir,
+                              resume=resume_dir)
+        symmetry = False  # (a spec's own symmetry: is not for behaviours of real states)
+    elif behaviours is not None or seed is not None:
+        raise click.UsageError(f"--{'behaviours' if behaviours is not None else 'seed'} "
+                               "is for a simulation: give --simulate too")
     checkpoints = None
     if checkpoint_dir or resume_dir:
         from checker.checkpoint import Checkpoints
@@ -194,8 +220,13 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 auto_workers=ray is None and auto_workers)
             owners = cluster and ray_search.Owners(spec.build, cluster)
             try:
-                result = checker.check(model, config,
-                                       _reporter(progress, spec.name), checkpoints, owners)
+                if simulate:
+                    walks = _walks(spec, config, behaviours, seed)
+                    result = simulation.simulate(model, config, walks,
+                                                 _drawn if progress else None)
+                else:
+                    result = checker.check(model, config,
+                                           _reporter(progress, spec.name), checkpoints, owners)
             except CheckerError as error:
                 # (a model that fails: the specs checked before are still
                 # written to the files asked for, below)
@@ -206,14 +237,20 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 # expectation is not judged (and not reported as unmet).
                 judged = spec.expect if result.stopped_by not in STOPPED_OUTSIDE else None
                 mismatches = judged.mismatches(result) if judged else []
+                drawn = None  # what a simulation says of the expectation, where not judged
+                if simulate and judged is not None:
+                    mismatches, drawn = _drawn_against(judged, result)
+                    judged = None if drawn and judged.verdict == "violated" else judged
                 description = spec.description.strip() if spec.description else None
                 checked = Checked(spec.path, model, result, judged, tuple(mismatches),
                                   keep_going, description)
                 title = f"{spec.path}: {checked.describe()}"
-                options = dict(expected=judged is not None, full_states=full_states,
+                options = dict(expected=judged is not None and not drawn,
+                               full_states=full_states,
                                witnesses=witnesses, keep_going=keep_going,
                                description=description)
-                unjudged = ("expectation not judged: the run did not finish\n"
+                unjudged = (f"{drawn}\n" if drawn else
+                            "expectation not judged: the run did not finish\n"
                             if spec.expect is not None and judged is None else "")
                 try:
                     # (rendered before anything is printed: the model's
@@ -223,7 +260,9 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                                                 mismatches, keep_going=keep_going,
                                                 description=description)
                                 if output_format == "json" or out_dir else None)
-                    codes.append(_exit_code(result, judged is not None, mismatches))
+                    codes.append(INCOMPLETE if drawn and judged is None  # (not drawn)
+                                 else _exit_code(result, judged is not None, mismatches,
+                                                 simulate))
                     runs.append(checked)
                     documents.append(document)
                     if output_format == "text":
@@ -371,10 +410,72 @@ class _Stdout:
             silence_stdout()
 
 
-def _exit_code(result, has_expectation: bool, mismatches: list[str]) -> int:
+def _exit_code(result, has_expectation: bool, mismatches: list[str],
+               simulated: bool = False) -> int:
     if has_expectation:
         return FAILED if mismatches else OK
+    if simulated and result.stopped_by == "simulation":
+        # nothing broken is what a simulation can say at best: the report
+        # says that it proves nothing
+        return FAILED if result.violations else OK
     return {"holds": OK, "violated": FAILED, "incomplete": INCOMPLETE}[result.verdict]
+
+
+def _refuse_with_simulate(context: click.Context, **given) -> None:
+    """Options of a search that a simulation has no use for, refused."""
+    for name, value in given.items():
+        if value is not None and value is not False:
+            raise click.UsageError(f"--{name.replace('_', '-')} is for a search of every "
+                                   "state; --simulate draws behaviours: leave one out")
+    if context.get_parameter_source("workers") is not ParameterSource.DEFAULT:
+        raise click.UsageError("--simulate draws behaviours in one process: leave --workers "
+                               "out")
+
+
+def _walks(spec, config, behaviours: int | None, seed: int | None):
+    """What a simulation of `spec` draws: --behaviours (default 1000, or
+    until the time limit), up to its max_depth steps (default 100 as TLC's
+    -depth), with --seed (default a new one, which the report prints)."""
+    import random
+
+    from checker import simulation
+
+    if behaviours is None and config.time_limit is None:
+        behaviours = simulation.BEHAVIOURS
+    return simulation.Walks(
+        behaviours=behaviours,
+        depth=config.max_depth if config.max_depth is not None else simulation.DEPTH,
+        seed=random.SystemRandom().randrange(2**32) if seed is None else seed)
+
+
+def _drawn(behaviours: int, steps: int, distinct: int) -> None:
+    """A simulation's progress line on stderr."""
+    try:
+        click.echo(f"drawn: {behaviours:,} behaviours · {steps:,} steps · {distinct:,} "
+                   "distinct states met", err=True)
+    except OSError:
+        pass  # (progress is not worth a run: stderr closed or full)
+
+
+def _drawn_against(expect, result) -> tuple[list[str], str | None]:
+    """What a simulation says of a spec's expectation: its mismatches, and
+    where it cannot judge or its judgement proves nothing, a line saying so.
+    Only the verdict and the property are judged: the figures an
+    expectation gives are those of a whole search, and a drawn trace need
+    not be the shortest."""
+    found = result.violations[0] if result.violations else None
+    if expect.verdict == "violated":
+        if (result.violation(expect.property) if expect.property else found) is not None:
+            return [], None
+        if found is not None:
+            return [f"property: expected {expect.property}, got {found.property.name}"], None
+        return [], (f"expectation not judged: no behaviour drawn broke "
+                    f"{expect.property or 'a property'}; draw more (--behaviours, "
+                    "--max-depth) or check every state (without --simulate)")
+    if found is not None:
+        return [f"verdict: expected {expect.verdict}, got violated ({found.property.name})"], None
+    return [], (f"expectation ({expect.verdict}) not contradicted: no behaviour drawn broke "
+                "a property, which does not prove that they hold")
 
 
 def _reporter(progress: bool | None, label: str):

@@ -116,9 +116,8 @@ def _register() -> None:
     from cmc.list_models import list_models
     from cmc.quorum import quorum
     from cmc.show import show
-    from cmc.simulate import simulate
 
-    for command in (check, simulate, list_models, show, bench, quorum, graph):
+    for command in (check, list_models, show, bench, quorum, graph):
         cli.add_command(command)
 
 

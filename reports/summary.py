@@ -32,6 +32,8 @@ def render_summary(runs: Iterable[Checked]) -> str:
             expectation = "—"
         elif checked.mismatches:
             expectation = "not met: " + "; ".join(checked.mismatches)
+        elif result.stopped_by == "simulation" and not result.violations:
+            expectation = "not contradicted"  # (what a simulation proves is nothing)
         else:
             expectation = "met"
         verdict = result.verdict
@@ -39,6 +41,8 @@ def render_summary(runs: Iterable[Checked]) -> str:
             verdict += ": " + ", ".join(f.property.name for f in result.violations)
         if result.stopped_by == SETTLED:
             verdict += " (every property settled: stopped there)"
+        if stats.walked is not None:
+            verdict += f" (simulation: {stats.walked.behaviours:,} behaviours drawn)"
         mark = "✅" if checked.passed else "⚠️" if result.verdict == "incomplete" else "❌"
         lines.append(f"| {mark} | `{checked.spec}` | {_cell(checked.describe())} | {verdict} | "
                      f"{_cell(expectation)} | {stats.distinct_states:,} | {stats.depth} | "

@@ -313,7 +313,7 @@ def _simulation_stats(result: Result) -> list[str]:
     ]
     if result.violations or result.witnesses:
         lines.append("traces: behaviours drawn at random, with the loops they made cut "
-                     "out; not necessarily the shortest (`cmc check` finds those)")
+                     "out; not necessarily the shortest (a search, without --simulate, finds those)")
     if stats.model_stats:
         lines.append(memo_line(stats.model_stats))
     if stats.bound_stops:

@@ -38,7 +38,8 @@ def cmc(*args: str, **options) -> subprocess.CompletedProcess:
      "error: Invalid value for '--max-depth': -1 is not in the range x>=0. "
      "(see cmc check --help)\n"),
     (["check", "--bogus", "SPEC"],
-     "error: No such option '--bogus'. Did you mean '--out'? (see cmc check --help)\n"),
+     "error: No such option '--bogus'. (Did you mean one of: '--behaviours', '--out'?) "
+     "(see cmc check --help)\n"),
     (["chekc"], "error: No such command 'chekc'. Did you mean 'check'? (see cmc --help)\n"),
     (["--bogus"], "error: No such option '--bogus'. (see cmc --help)\n"),
     (["check"], "error: Missing argument 'SPEC...'. (see cmc check --help)\n"),

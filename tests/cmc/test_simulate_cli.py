@@ -1,10 +1,12 @@
-"""`cmc simulate`: exit codes, the seed in the report, expectations judged
-by verdict and property only, one-line errors, and an interrupted draw."""
+"""`cmc check --simulate`: exit codes, the seed in the report, expectations
+judged by verdict and property only, the report files, one-line errors,
+and an interrupted draw."""
 
 from __future__ import annotations
 
 import json
 import signal
+import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
@@ -18,7 +20,7 @@ from tests.cmc.test_hostile_signals import start
 @pytest.fixture
 def run(toy_registry):
     def invoke(*args: str):
-        return CliRunner().invoke(cli, ["simulate", *args])
+        return CliRunner().invoke(cli, ["check", "--simulate", *args])
     return invoke
 
 
@@ -32,43 +34,53 @@ def test_a_violation_found_exits_1_with_the_drawn_behaviour(run, write_spec):
     assert lines[2].endswith(" steps: the big jug holds 4 gallons")
     assert any(line.startswith("simulation: ") and "(seed 5)" in line for line in lines)
     assert ("traces: behaviours drawn at random, with the loops they made cut out; not "
-            "necessarily the shortest (`cmc check` finds those)") in lines
+            "necessarily the shortest (a search, without --simulate, finds those)") in lines
 
 
-def test_nothing_found_exits_0_and_says_nothing_is_proven(run, write_spec):
+def test_nothing_found_exits_0_and_says_nothing_is_proven(run, write_spec, tmp_path):
+    summary = tmp_path / "summary.md"
     result = run(write_spec("model: die-hard\nproperties: [within_capacity]\n"
-                            "expect: {verdict: holds}\n"),
-                 "--seed", "1", "--behaviours", "20", "--depth", "10")
+                            "expect: {verdict: holds, distinct_states: 16}\n"),
+                 "--seed", "1", "--behaviours", "20", "--max-depth", "10",
+                 "--summary", str(summary))
     assert result.exit_code == 0
     assert ("  Within Capacity (within_capacity): not settled: a simulation draws behaviours "
             "at random: what none of them broke is not proven to hold") in result.output
+    # (the figures an expectation gives are a whole search's: not judged)
     assert result.output.rstrip().splitlines()[-1] == (
         "expectation (holds) not contradicted: no behaviour drawn broke a property, which "
         "does not prove that they hold")
+    assert "expectation met" not in result.output
     assert ("simulation: 20 behaviours of up to 10 steps (seed 1) · 200 steps taken, the "
-            "longest behaviour 10 steps · distinct states met 8 · generated 1,200") in result.output
+            "longest behaviour 10 steps · distinct states met 8 · generated 1,200"
+            ) in result.output
+    row = summary.read_text().splitlines()[6]
+    assert "| incomplete (simulation: 20 behaviours drawn) | not contradicted | 8 | 10 |" in row
 
 
-def test_an_expected_violation_found_meets_the_expectation(run, write_spec):
+def test_an_expected_violation_found_meets_the_expectation(run, write_spec, tmp_path):
     spec = write_spec("model: die-hard\nmutant: overfill\nproperties: [within_capacity]\n"
                       "expect: {verdict: violated, property: within_capacity, "
                       "trace_length: 1}\n")
-    result = run(spec, "--seed", "3")
+    junit = tmp_path / "junit.xml"
+    result = run(spec, "--seed", "3", "--junit", str(junit))
     assert result.exit_code == 0 and result.output.rstrip().endswith("expectation met")
+    cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
+    assert cases["within_capacity"].find("failure") is None
+    assert cases["within_capacity"].find("system-out") is not None
     # an expected violation not drawn: nothing is judged, exit 3
-    result = run(spec, "--seed", "3", "--depth", "0")
+    result = run(spec, "--seed", "3", "--max-depth", "0")
     assert result.exit_code == 3
     assert result.output.rstrip().splitlines()[-1] == (
         "expectation not judged: no behaviour drawn broke within_capacity; draw more "
-        "(--behaviours, --depth) or check it (`cmc check`)")
+        "(--behaviours, --max-depth) or check every state (without --simulate)")
 
 
 def test_an_unexpected_violation_is_a_mismatch(run, write_spec):
-    result = run(write_spec("model: die-hard\nmutant: overfill\nexpect: {verdict: holds}\n"),
-                 "--seed", "0", "--keep-going")
+    result = run(write_spec("model: die-hard\nmutant: overfill\nproperties: [within_capacity]"
+                            "\nexpect: {verdict: holds}\n"), "--seed", "0")
     assert result.exit_code == 1
-    assert "  verdict: expected holds, got violated (goal_not_reached)" in result.output or (
-        "  verdict: expected holds, got violated (within_capacity)" in result.output)
+    assert "  verdict: expected holds, got violated (within_capacity)" in result.output
     assert "expectation NOT met:" in result.output
 
 
@@ -86,23 +98,39 @@ def test_the_same_seed_draws_the_same_behaviours_and_json_follows_the_schema(run
     assert document["stats"]["simulation"]["depth"] == 100
 
 
-def test_bad_input_is_one_line_exit_2(run, write_spec):
-    result = run(write_spec("model: die-hard\n"), "--behaviours", "0")
-    assert result.exit_code == 2 and "'--behaviours': 0 is not in the range x>=1" in result.output
-    result = CliRunner().invoke(cli, ["simulate", "specs/paxos-liveness-dueling.yaml"])
+@pytest.mark.parametrize("options, message", [
+    (["--workers", "2"], "--simulate draws behaviours in one process: leave --workers out"),
+    (["--symmetry"], "--symmetry is for a search of every state; --simulate draws "
+                     "behaviours: leave one out"),
+    (["--max-states", "5"], "--max-states is for a search of every state"),
+    (["--behaviours", "0"], "'--behaviours': 0 is not in the range x>=1"),
+])
+def test_options_of_a_search_are_refused_in_one_line(run, write_spec, options, message):
+    result = run(write_spec("model: die-hard\n"), *options)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_a_seed_without_simulate_and_a_temporal_property_are_refused(toy_registry):
+    result = CliRunner().invoke(cli, ["check", "specs/paxos-3a-2v-2b.yaml", "--seed", "3"])
+    assert result.exit_code == 2
+    assert "error: --seed is for a simulation: give --simulate too" in result.output
+    result = CliRunner().invoke(cli, ["check", "--simulate",
+                                      "specs/paxos-liveness-dueling.yaml"])
     assert result.exit_code == 2
     assert result.output == (
         "error: specs/paxos-liveness-dueling.yaml:4: properties: termination: temporal "
         "properties are about whole behaviours, which a simulation does not draw (its "
-        "behaviours end); check them with `cmc check`, or leave them out\n")
+        "behaviours end); check them on every state (without --simulate), or leave them "
+        "out\n")
 
 
 def test_sigterm_reports_the_behaviours_drawn_and_exits_3():
-    process = start("simulate", "specs/large/raft-3s.yaml", "--behaviours", "100000000",
-                    "--seed", "1", "--progress")
+    process = start("check", "--simulate", "specs/large/raft-3s.yaml", "--behaviours",
+                    "100000000", "--seed", "1", "--progress")
     assert process.stderr.readline().startswith("drawn: ")
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 3 and "Traceback" not in stderr
-    assert stdout.rstrip().splitlines()[-1] == "interrupted: the behaviours drawn so far are reported"
+    assert "verdict: INCOMPLETE (the run was interrupted)" in stdout
     assert "simulation: " in stdout
+    assert stdout.rstrip().splitlines()[-1] == "expectation not judged: the run did not finish"
