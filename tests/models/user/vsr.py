@@ -462,19 +462,21 @@ class VSR(Model):
     def is_primary(self, s: State, r: int) -> bool:
         return self.primary(s.rep_view_number[r - 1]) == r
 
-    def received(self, s: State, mtype: str, r: int | None = None):
-        """The messages m of DOMAIN messages with ReceivableMsg(m, mtype, r)
-        (any r if None), in TLC's order."""
+    @staticmethod
+    def pending(s: State) -> dict:
+        """The messages m of DOMAIN messages with messages[m] > 0, by type, in
+        TLC's order (ReceivableMsg but for its receiver)."""
+        by_type = {}
         for m, count in s.messages:
-            if count > 0 and m.type == mtype and (r is None or m.dest == r):
-                yield m
+            if count > 0:
+                by_type.setdefault(m.type, []).append(m)
+        return by_type
 
-    def by_receiver(self, s: State, mtype: str):
+    @staticmethod
+    def by_receiver(pending: dict, mtype: str):
         """``\\E m \\in DOMAIN messages, r \\in replicas`` with ReceivableMsg:
         r varies fastest, so the messages come by receiver, then in order."""
-        for r in self.everyone:
-            for m in self.received(s, mtype, r):
-                yield r, m
+        return sorted(pending.get(mtype, ()), key=lambda m: m.dest)
 
     # -- the network (SendFunc, BroadcastFunc, DiscardFunc) ------------------------------
 
@@ -522,48 +524,49 @@ class VSR(Model):
     # -- Next, in the spec's order ---------------------------------------------------------
 
     def successors(self, s: State):
+        pending = self.pending(s)
         for r in self.everyone:
             t = self.timer_send_svc(s, r)
             if t is not None:
                 yield TimerSendSVC(r), t
-        for r, m in self.by_receiver(s, SVC):
-            t = self.receive_higher_svc(s, r, m)
+        for m in self.by_receiver(pending, SVC):
+            t = self.receive_higher_svc(s, m.dest, m)
             if t is not None:
-                yield ReceiveHigherSVC(r, m.source, m.view_number), t
-        for r, m in self.by_receiver(s, SVC):
-            t = self.receive_matching_svc(s, r, m)
+                yield ReceiveHigherSVC(m.dest, m.source, m.view_number), t
+        for m in self.by_receiver(pending, SVC):
+            t = self.receive_matching_svc(s, m.dest, m)
             if t is not None:
-                yield ReceiveMatchingSVC(r, m.source, m.view_number), t
+                yield ReceiveMatchingSVC(m.dest, m.source, m.view_number), t
         for r in self.everyone:
             t = self.send_dvc(s, r)
             if t is not None:
                 yield SendDVC(r), t
-        for r, m in self.by_receiver(s, DVC):
-            t = self.receive_higher_dvc(s, r, m)
+        for m in self.by_receiver(pending, DVC):
+            t = self.receive_higher_dvc(s, m.dest, m)
             if t is not None:
-                yield ReceiveHigherDVC(r, m.source, m.view_number), t
-        for r, m in self.by_receiver(s, DVC):
-            t = self.receive_matching_dvc(s, r, m)
+                yield ReceiveHigherDVC(m.dest, m.source, m.view_number), t
+        for m in self.by_receiver(pending, DVC):
+            t = self.receive_matching_dvc(s, m.dest, m)
             if t is not None:
-                yield ReceiveMatchingDVC(r, m.source, m.view_number), t
+                yield ReceiveMatchingDVC(m.dest, m.source, m.view_number), t
         for r in self.everyone:
             t = self.send_sv(s, r)
             if t is not None:
                 yield SendSV(r), t
-        for r, m in self.by_receiver(s, SV):
-            t = self.receive_sv(s, r, m)
+        for m in self.by_receiver(pending, SV):
+            t = self.receive_sv(s, m.dest, m)
             if t is not None:
-                yield ReceiveSV(r, m.source, m.view_number), t
+                yield ReceiveSV(m.dest, m.source, m.view_number), t
         for v in self.all_values:  # \E r, c, v: r fastest
             for r in self.everyone:
                 t = self.receive_client_request(s, r, v)
                 if t is not None:
                     yield ReceiveClientRequest(r, _value(v)), t
-        for m in self.received(s, PREPARE):
+        for m in pending.get(PREPARE, ()):
             t = self.receive_prepare_msg(s, m.dest, m)
             if t is not None:
                 yield ReceivePrepareMsg(m.dest, m.source, m.view_number, m.op_number), t
-        for m in self.received(s, PREPARE_OK):
+        for m in pending.get(PREPARE_OK, ()):
             t = self.receive_prepare_ok_msg(s, m.dest, m)
             if t is not None:
                 yield ReceivePrepareOkMsg(m.dest, m.source, m.view_number, m.op_number), t
@@ -571,16 +574,16 @@ class VSR(Model):
             t = self.execute_op(s, r)
             if t is not None:
                 yield ExecuteOp(r), t
-        for m in self.received(s, PREPARE):  # \E r, rDest, m: r, then rDest fastest
+        for m in pending.get(PREPARE, ()):  # \E r, rDest, m: r, then rDest fastest
             for r_dest in self.everyone:
                 t = self.send_get_state(s, m.dest, r_dest, m)
                 if t is not None:
                     yield SendGetState(m.dest, r_dest, m.view_number, m.op_number), t
-        for m in self.received(s, GET_STATE):
+        for m in pending.get(GET_STATE, ()):
             t = self.receive_get_state(s, m.dest, m)
             if t is not None:
                 yield ReceiveGetState(m.dest, m.source, m.view_number, m.op_number), t
-        for m in self.received(s, NEW_STATE):
+        for m in pending.get(NEW_STATE, ()):
             t = self.receive_new_state(s, m.dest, m)
             if t is not None:
                 yield ReceiveNewState(m.dest, m.source, m.view_number, m.op_number), t
@@ -588,14 +591,14 @@ class VSR(Model):
             t = self.restart_empty(s, r)
             if t is not None:
                 yield RestartEmpty(r), t
-        for r, m in self.by_receiver(s, RECOVERY):
-            t = self.receives_recovery_msg(s, r, m)
+        for m in self.by_receiver(pending, RECOVERY):
+            t = self.receives_recovery_msg(s, m.dest, m)
             if t is not None:
-                yield ReceivesRecoveryMsg(r, m.source, m.x), t
-        for r, m in self.by_receiver(s, RECOVERY_RESPONSE):
-            t = self.receives_recovery_response_msg(s, r, m)
+                yield ReceivesRecoveryMsg(m.dest, m.source, m.x), t
+        for m in self.by_receiver(pending, RECOVERY_RESPONSE):
+            t = self.receives_recovery_response_msg(s, m.dest, m)
             if t is not None:
-                yield ReceivesRecoveryResponseMsg(r, m.source, m.x), t
+                yield ReceivesRecoveryResponseMsg(m.dest, m.source, m.x), t
         for r in self.everyone:
             t = self.complete_recovery(s, r)
             if t is not None:
@@ -680,12 +683,16 @@ class VSR(Model):
                                and m1.op_number > m.op_number) for m1 in dvcs)]
         return min(best, key=_tlc_key).log
 
+    def start_view_quorum(self) -> int:
+        """SendSV's DoViewChanges: (ReplicaCount \\div 2) + 1."""
+        return self.replicas // 2 + 1
+
     def send_sv(self, s: State, r: int) -> State | None:
         """SendSV: f + 1 DVCs: r starts the view with the highest log."""
         i = r - 1
         dvcs = s.rep_dvc_recv[i]
         if (s.rep_status[i] != VIEW_CHANGE or s.rep_sent_sv[i]
-                or len(dvcs) < self.replicas // 2 + 1):
+                or len(dvcs) < self.start_view_quorum()):
             return None
         view = s.rep_view_number[i]
         new_log = self.highest_log(dvcs)
@@ -1056,3 +1063,27 @@ class VSR(Model):
     def value_acked(self, s: State):
         """A client value is acknowledged (a witness that commitment happens)."""
         return any(a is True for a in s.aux_client_acked)
+
+
+# -- mutants: each overrides one action --------------------------------------------------
+
+
+@VSR.mutant("commit_without_quorum", "ExecuteOp's IsCommitted counts one PrepareOk fewer "
+            "(ReplicaCount \\div 2 - 1 peers): the primary executes and acks an operation "
+            "that a majority has not prepared, which a view change then loses")
+class CommitWithoutQuorum(VSR):
+    """IsCommitted(r, op_number): ReplicaCount \\div 2 - 1 peers suffice."""
+
+    def is_committed(self, s: State, r: int, op_number: int) -> bool:
+        reached = sum(1 for n in s.rep_peer_op_number[r - 1] if n >= op_number)
+        return reached >= self.replicas // 2 - 1
+
+
+@VSR.mutant("start_view_without_quorum", "SendSV starts the view with ReplicaCount \\div 2 "
+            "DoViewChanges (f, not f + 1): the new primary's quorum need not meet the one that "
+            "committed an operation, and its StartView erases it")
+class StartViewWithoutQuorum(VSR):
+    """SendSV's guard: Cardinality(rep_dvc_recv[r]) >= ReplicaCount \\div 2."""
+
+    def start_view_quorum(self) -> int:
+        return self.replicas // 2
