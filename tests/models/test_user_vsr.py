@@ -157,6 +157,20 @@ def test_two_restarts_lose_an_acknowledged_write_later_with_the_view():
                                   "RestartEmpty(r=1)"]
 
 
+def test_a_restart_can_deadlock_with_timers_left():
+    # TLC without -deadlock, (2, 1, 2, 1): "Deadlock reached", 5 steps, these
+    # actions: each replica is the primary of its own view (1 Recovering in
+    # view 1, 2 in view 2's ViewChange), so no timer fires, and no Normal
+    # replica answers the Recovery
+    result = check(_model(2, 1, 2, 1), CheckConfig(properties=(), deadlock=True))
+    assert _steps(result) == [
+        "TimerSendSVC(r=2)", "ReceiveHigherSVC(r=1, source=2, view=2)",
+        "ReceiveMatchingSVC(r=2, source=1, view=2)", "SendDVC(r=2)", "RestartEmpty(r=1)"]
+    final = result.violations[0].trace.final
+    assert (final.rep_status, final.rep_view_number, final.aux_svc) == (
+        ("Recovering", "ViewChange"), (1, 2), 1)
+
+
 def test_log_divergence_between_replicas_fails_in_the_spec_itself():
     # NoLogDivergence compares rep_log[r1][op_number] with itself; with r2 (TLA+:
     # rep_log[r1][op_number] # rep_log[r2][op_number], ours) TLC, (3, 2, 1, 0):

@@ -103,9 +103,14 @@ ClientCount is 1, as the cfg has it, and not a parameter: with two clients
 TLC stops with an error in ReceivePrepareMsg, whose client-table update
 reads ``m.commit``, a field a Prepare does not have. The status and message
 type constants are strings. The state space is finite without a
-CONSTRAINT; a state with no step has used every timer (TimerSendSVC is
-enabled below the limit in every state), `bound_reason` says so (TLC runs
-with ``-deadlock``).
+CONSTRAINT. A state with no step has used every timer on every bound
+checked without restarts (`bound_reason` says so; TLC runs with
+``-deadlock``). With a restart a run can stop with timers left, a real
+deadlock that TLC without ``-deadlock`` reports too: TimerSendSVC needs a
+replica that is not the primary of its own view, and a Recovering replica
+1 in view 1 next to replica 2 in view 2's ViewChange has none, nor anyone
+to answer its Recovery (2 replicas, 1 value, 2 timers, 1 restart: 5
+steps).
 
 The cfg's ``VIEW view`` leaves out the aux variables (aux_svc,
 aux_restart, aux_client_acked): the parameter ``VIEW`` (on by default, as
@@ -955,6 +960,16 @@ class VSR(Model):
             rep_rec_recv=tuple(messages(g) for g in s.rep_rec_recv),
             messages=_sorted({message(m): count for m, count in s.messages}),
             aux_client_acked=tuple(acked))
+
+    def signatures(self, s: State):
+        """What the state says of each value without naming another: whether
+        it is acked, and where each replica's log has it (op and view)."""
+        acked = {None: 0, False: 1, True: 2}
+        return {"values": [
+            (acked[s.aux_client_acked[v]],) + tuple(
+                tuple((op, e.view_number) for op, e in enumerate(log) if e.operation == v)
+                for log in s.rep_log)
+            for v in self.all_values]}
 
     def permute_action(self, action, perm):
         if isinstance(action, ReceiveClientRequest):
