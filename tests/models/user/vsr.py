@@ -26,9 +26,9 @@ restart's nonce is one more than every Recovery message's ever sent) read:
 it is part of the state (as in KRaft.tla, the same author's). The kit's
 `Bag` forgets a message at count 0 and `MessageSet` never lowers one. And
 the replicas keep received messages whole (``rep_svc_recv``,
-``rep_dvc_recv``, ``rep_rec_recv``), and with the cfg's VIEW the order in
-which steps are found decides which state of a view is kept, so successors
-come in TLC's order (below), which the kit's handlers do not promise.
+``rep_dvc_recv``, ``rep_rec_recv``) and choose among them with TLC's CHOOSE,
+which picks by TLC's order of values (below): the messages are the spec's
+records, field for field, not the kit's.
 ``messages`` is a tuple of (message, count) pairs in TLC's order.
 
 Action by action (``r`` the replica acting or receiving, ``m`` the message):
@@ -94,7 +94,10 @@ field by field; a sequence by its length first; a model value (Nil) before
 a number. Each message record's fields are declared in that order and
 `_tlc_key` is the comparison. Successors come in TLC's order: Next's
 disjuncts in turn, and each ``\\E x \\in S, y \\in T`` with x varying
-fastest (docs/tlc.md), over DOMAIN messages in TLC's order.
+fastest (docs/tlc.md), over DOMAIN messages in TLC's order, so that a
+counterexample is TLC's, action for action. (With the VIEW, which state of a
+view is kept could depend on that order; on the bounds tested it does not:
+the counts are the same with the successors reversed.)
 
 Constants: ``replicas`` is ReplicaCount (replicas are the numbers 1..N, as
 in the spec), ``values`` Cardinality(Values) (``v1`` .. ``vK``),
@@ -114,7 +117,12 @@ steps).
 
 The cfg's ``VIEW view`` leaves out the aux variables (aux_svc,
 aux_restart, aux_client_acked): the parameter ``VIEW`` (on by default, as
-in the cfg) is it. Its ``SYMMETRY symmValues`` is the set "values".
+in the cfg) is it. The invariants read aux_client_acked, which the view
+leaves out: a state whose view was reached before is not checked, in TLC
+as here, so a violation can be found later with the VIEW than without (two
+restarts of 2 replicas, which RestartEmpty does not forbid, lose an acked
+write: 7 steps with the VIEW, 6 without, for TLC too). Its ``SYMMETRY
+symmValues`` is the set "values".
 
 Invariants: the cfg's AcknowledgedWriteNotLost, and the two it comments
 out, AcknowledgedWritesExistOnMajority and NoLogDivergence. NoLogDivergence
@@ -124,10 +132,12 @@ written, and ``NoLogDivergenceBetweenReplicas`` (ours, checked only when
 named) compares r1's entry with r2's, as evidently meant; the unmutated
 spec violates that one (logs legitimately differ at uncommitted ops after
 a view change). The spec has no type invariant. Each invariant that can
-fail fails under a mutant below, and in the spec itself the
-state-transfer defect the spec's header describes breaks
-AcknowledgedWriteNotLost with 3 values and 3 timer view changes (beyond
-exhaustive search here, as for the author).
+fail fails under a mutant below (commit_without_quorum,
+start_view_without_quorum), and in the spec itself the state-transfer
+defect the spec's header describes breaks AcknowledgedWriteNotLost with 3
+values and 3 timer view changes: beyond exhaustive search here, as for the
+author, whose 23-step trace (state_transfer_violation_trace.txt) this model
+replays step for step to the lost write (tests/models/test_user_vsr.py).
 
 Differences from the text: none in behaviour. ``replicas`` and ``clients``
 are constants, not variables (no action changes them); Nil is None.
