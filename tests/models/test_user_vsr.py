@@ -40,6 +40,7 @@ from checker import CheckConfig, check
 from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
+from tests.checker.test_engine_against_naive import shared_early
 from tests.models.user.vsr import VSR
 
 USER = Path(__file__).parent / "user"
@@ -128,6 +129,21 @@ def test_bounds_have_tlc_s_counts(bound, view, symmetry, distinct, generated, de
 @pytest.mark.parametrize("bound, view, symmetry, distinct, generated, depth", SLOW_BOUNDS)
 def test_larger_bounds_have_tlc_s_counts(bound, view, symmetry, distinct, generated, depth):
     _meets(bound, view, symmetry, distinct, generated, depth)
+
+
+@pytest.mark.parametrize("bound, symmetry, distinct, depth", [
+    ((2, 1, 1, 1), False, 1_114, 17),  # where the VIEW merges a restart's state
+    ((2, 2, 1, 0), True, 163, 18),
+])
+def test_two_workers_keep_tlc_s_counts_with_the_view(bound, symmetry, distinct, depth):
+    # the partitioned search, levels shared from two chunks of 4 states on
+    config = CheckConfig(properties=CFG_INVARIANTS, workers=2,
+                         symmetry=("values",) if symmetry else ())
+    with shared_early(4) as started:
+        result = check(_model(*bound), config)
+    assert started
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth + 1) == (distinct, depth)
 
 
 def test_every_invariant_holds_where_tlc_finds_none_violated():
@@ -255,6 +271,7 @@ def test_commit_without_quorum_loses_the_write_to_a_view_change():
     final = result.violations[0].trace.final
     assert final.rep_log == ((), (), ())
     assert final.rep_view_number == (2, 2, 2)
+    assert final.rep_status == ("Normal", "Normal", "ViewChange")
 
 
 START_VIEW_WITHOUT_QUORUM = [
