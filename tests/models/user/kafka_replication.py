@@ -835,6 +835,11 @@ class KafkaReplication(Model):
         return next((offset for offset in range(start, len(log) + 1)
                      if log[offset - 1].leader_epoch > epoch), None)
 
+    def append_records(self, s: State, b: int, offset: int) -> tuple:
+        """append_records: the controller's records after b's last, up to the
+        one b acts on."""
+        return s.con_metadata_log[len(s.broker_metadata_log[b - 1]):offset]
+
     def receive_metadata_update(self, s: State, b: int) -> State | None:
         """ReceiveMetadataUpdate: b appends records up to the next it acts
         on and, if its partition epoch is higher, applies it."""
@@ -849,9 +854,8 @@ class KafkaReplication(Model):
         new = ReplicaMetadata(record.isr, record.isr, record.leader, record.leader_epoch,
                               record.partition_epoch)
         is_new_leader = s.partition_status[b - 1] != LEADER and record.leader == b
-        metadata_log = _with(s.broker_metadata_log, b,
-                             s.broker_metadata_log[b - 1]
-                             + s.con_metadata_log[len(s.broker_metadata_log[b - 1]):offset])
+        metadata_log = _with(s.broker_metadata_log, b, s.broker_metadata_log[b - 1]
+                             + self.append_records(s, b, offset))
         if new.partition_epoch <= curr.partition_epoch:
             return s._replace(broker_metadata_log=metadata_log)  # MetadataNoOp
         t = s._replace(broker_metadata_log=metadata_log,
@@ -1340,3 +1344,80 @@ class KafkaReplication(Model):
                     return Fails(f"leader {b}'s log differs from the consumed record at "
                                  f"offset {offset}")
         return True
+
+
+# -- mutants: each overrides one method ---------------------------------------------------
+
+
+@KafkaReplication.mutant(
+    "eager_isr_shrink", "SendAlterPartitionRequest applies the proposed ISR as the "
+    "leader's maximal ISR, not proposed \\cup current: the leader acts on a shrink the "
+    "controller has not committed (what KIP-497's maximal ISR prevents)")
+class EagerIsrShrink(KafkaReplication):
+    """The maximal ISR is the proposed ISR alone."""
+
+    def proposed_maximal_isr(self, proposed: frozenset, current: frozenset) -> frozenset:
+        return proposed
+
+
+@KafkaReplication.mutant(
+    "hwm_without_isr", "IsCommitted counts a record committed once any one follower of the "
+    "maximal ISR has it, not every one: the HWM advances past ISR members that lack "
+    "the record")
+class HwmWithoutIsr(KafkaReplication):
+    """\\E, not \\A, over the maximal ISR's followers."""
+
+    def is_committed(self, b: int, maximal_isr: frozenset, replica_state: tuple,
+                     offset: int) -> bool:
+        return any(b1 != b and replica_state[b1 - 1].leo is not None
+                   and replica_state[b1 - 1].leo > offset for b1 in maximal_isr)
+
+
+@KafkaReplication.mutant(
+    "unclean_leader_election", "The controller elects any unfenced broker, in the ISR or "
+    "not (unclean.leader.election.enable=true): a leader without acknowledged records")
+class UncleanLeaderElection(KafkaReplication):
+    """Leader candidates are the unfenced brokers."""
+
+    def leader_candidates(self, s: State, new_isr: frozenset, new_unfenced: frozenset) -> list:
+        return sorted(new_unfenced)
+
+
+@KafkaReplication.mutant(
+    "no_diverging_epoch_check", "The leader never answers a diverging epoch (no "
+    "last_fetched_epoch check, Kafka before KIP-101 and KIP-279): a follower keeps a "
+    "deposed leader's record and takes the new leader's HWM over it")
+class NoDivergingEpochCheck(KafkaReplication):
+    """No fetch diverges."""
+
+    def diverges(self, s: State, b: int, m: FetchRequest) -> EpochOffset | None:
+        return None
+
+
+@KafkaReplication.mutant(
+    "skip_isr_only_records", "A follower that skips ISR-only metadata records (the spec's "
+    "state-space reduction) drops them from its metadata log instead of appending them: "
+    "its log diverges from the controller's")
+class SkipIsrOnlyRecords(KafkaReplication):
+    """Only the record acted on is appended."""
+
+    def append_records(self, s: State, b: int, offset: int) -> tuple:
+        return (s.con_metadata_log[offset - 1],)
+
+
+@KafkaReplication.mutant(
+    "leader_truncates_to_hwm", "A new leader truncates its log to its own HWM (the "
+    "HWM-based truncation KIP-101 replaced, on the leader): a follower's HWM lags the "
+    "leader's, so the new leader drops records consumers have read")
+class LeaderTruncatesToHwm(KafkaReplication):
+    """BecomeLeaderInNewEpoch truncates b's log to its HWM in place of
+    MaybeUpdateHwmOnPartitionChange (no HWM advance, no acks in the step)."""
+
+    def become_leader_in_new_epoch(self, s: State, t: State, b: int, new: ReplicaMetadata,
+                                   is_new_leader: bool) -> State:
+        t = super().become_leader_in_new_epoch(s, t, b, new, is_new_leader)
+        data = s.partition_data[b - 1]
+        truncated = PartitionData(data.log[:data.hwm - 1], data.hwm, data.hwm)
+        return t._replace(partition_data=_with(s.partition_data, b, truncated),
+                          inv_pos_acked=s.inv_pos_acked, inv_neg_acked=s.inv_neg_acked,
+                          inv_true_hwm=s.inv_true_hwm, inv_consumed=s.inv_consumed)
