@@ -34,7 +34,8 @@ from models import REGISTRY
 from tests.models.user.kafka_replication import (KafkaReplication, PartitionChange,
                                                  PartitionData, Record)
 
-SPEC = Path(__file__).parent / "user" / "kafka_replication.yaml"
+USER = Path(__file__).parent / "user"
+SPEC = USER / "kafka_replication.yaml"
 BOUND = ("ReplicationFactor", "values", "MinISR", "InitIsrSize", "CleanShutdownLimit",
          "UncleanShutdownLimit", "FenceBrokerLimit", "AlterPartitionLimit")
 A = Record(1, 1, "A")
@@ -274,3 +275,34 @@ def test_a_sole_isr_leader_s_second_write_is_the_spec_s_own_error():
     final = violation.trace.steps[-1].state
     assert final.partition_data[0] == PartitionData((A,), 2, 2)
     assert final.partition_metadata[0].maximal_isr == frozenset({1})
+
+
+def test_a_report_names_brokers_as_the_spec_does(tmp_path):
+    # the skip_isr_only_records run from a spec file: a broker's part of a
+    # variable is keyed by its id (1-based), a log shows the record a step appends
+    spec = tmp_path / "mutant.yaml"
+    spec.write_text(
+        f"model: {USER / 'kafka_replication.py'}:KafkaReplication\n"
+        "mutant: skip_isr_only_records\n"
+        "params: {ReplicationFactor: 2, values: 1, MinISR: 1, InitIsrSize: 2,\n"
+        "         CleanShutdownLimit: 1, UncleanShutdownLimit: 0, FenceBrokerLimit: 1,\n"
+        "         AlterPartitionLimit: 0}\n"
+        "properties: [no_metadata_log_divergence]\n"
+        "deadlock: false\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 1, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert ("No Metadata Log Divergence (no_metadata_log_divergence) violated after 3 steps: "
+            "broker 2's metadata record 2 differs from the controller's") in lines
+    step = lines.index("3  ReceiveMetadataUpdate(b=2)")
+    assert lines[step + 1:step + 5] == [
+        "broker_fetchers[2][1]: Fetcher(partition=FetchPartition(fetch_offset=1, "
+        "last_fetched_epoch=0, delayed=False), pending_response=False) → "
+        "Fetcher(partition=Nil, pending_response=False)",
+        "broker_metadata_log[2]: + PartitionChange(isr={1}, leader=Nil, leader_epoch=2, "
+        "partition_epoch=3)",
+        "partition_status[2]: Follower → Nil",
+        "partition_metadata[2]: ReplicaMetadata(isr={1, 2}, maximal_isr={1, 2}, leader=1, "
+        "leader_epoch=1, partition_epoch=1) → ReplicaMetadata(isr={1}, maximal_isr={1}, "
+        "leader=Nil, leader_epoch=2, partition_epoch=3)",
+    ]

@@ -100,6 +100,11 @@ The cfg has no CONSTRAINT (the limits are guards) and no SYMMETRY. Its
 ``VIEW view`` (every variable but aux_broker_epoch and aux_ctrs) is `view`,
 always on as in the cfg.
 
+Reports (`state_view`) key a broker's part of a variable by its id, 1-based
+as in the spec (``partition_data[2]``, ``broker_fetchers[2][1]``), print
+values as TLC would (records by field, ``{}`` sets, ``<< >>`` sequences,
+Nil), and show each message with its delivery count.
+
 Invariants, the cfg's six: ValidLeaderMaximalISR,
 ControllerIsrHasUpToTrueHWM, LeaderHasCompleteCommittedLog,
 NoPartitionLogDivergence, NoMetadataLogDivergence,
@@ -113,6 +118,8 @@ from itertools import combinations
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, invariant
+from checker.errors import ParamError
+from checker.model import SetView
 
 # broker statuses (broker side) and registration statuses (controller side)
 OFFLINE_CLEAN, OFFLINE_DIRTY, STARTING, RUNNING = ("OFFLINE_CLEAN", "OFFLINE_DIRTY",
@@ -412,6 +419,35 @@ def _with(values: tuple, b: int, value) -> tuple:
     return values[:b - 1] + (value,) + values[b:]
 
 
+_PER_BROKER = frozenset(f for f in State._fields
+                        if f.startswith(("broker_", "partition_")) or f == "con_broker_reg")
+
+
+def _show(value) -> str:
+    """A value as the spec would print it: records by field, sets in braces,
+    sequences in << >>, None as Nil."""
+    if value is None:
+        return "Nil"
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        fields = ", ".join(f"{f}={_show(v)}" for f, v in zip(value._fields, value))
+        return f"{type(value).__name__}({fields})"
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(_show(v) for v in sorted(value)) + "}"
+    if isinstance(value, tuple):
+        return "<<" + ", ".join(_show(v) for v in value) + ">>"
+    return str(value)
+
+
+def _top(value):
+    """A variable's value in a state view: a set or a sequence as a list of
+    its members, so that a report shows what a step adds or removes."""
+    if isinstance(value, frozenset):
+        return SetView(_show(v) for v in sorted(value))
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return [_show(v) for v in value]
+    return _show(value)
+
+
 def _acked(s: State) -> frozenset:
     return s.inv_pos_acked | s.inv_neg_acked
 
@@ -442,7 +478,6 @@ class KafkaReplication(Model):
     actions = ACTIONS
 
     def setup(self) -> None:
-        from checker.errors import ParamError
         n = self.ReplicationFactor
         if self.InitIsrSize > n:
             raise ParamError(f"InitIsrSize ({self.InitIsrSize}) must be at most "
@@ -1255,6 +1290,25 @@ class KafkaReplication(Model):
 
     def nodes(self):
         return tuple(f"b{b}" for b in self.brokers) + (CONTROLLER,)
+
+    def state_view(self, s: State) -> dict:
+        """Reports name a broker's part of a variable by broker id, 1-based as in
+        the spec (``partition_data[2]``), and each message with its count."""
+        view = {}
+        for field, value in zip(State._fields, s):
+            if field == "messages":
+                for m, count in value:
+                    view[f"messages[{_show(m)}]"] = count
+            elif field in ("broker_fetchers", "partition_replica_state"):  # [broker][peer]
+                for b, row in zip(self.brokers, value):
+                    for peer, part in zip(self.brokers, row):
+                        view[f"{field}[{b}][{peer}]"] = _show(part)
+            elif field in _PER_BROKER:
+                for b, part in zip(self.brokers, value):
+                    view[f"{field}[{b}]"] = _top(part)
+            else:
+                view[field] = _top(value)
+        return view
 
     # -- properties (v3_5_properties.tla) ------------------------------------------------
 
