@@ -306,3 +306,28 @@ def test_a_report_names_brokers_as_the_spec_does(tmp_path):
         "leader_epoch=1, partition_epoch=1) → ReplicaMetadata(isr={1}, maximal_isr={1}, "
         "leader=Nil, leader_epoch=2, partition_epoch=3)",
     ]
+
+
+def test_last_replica_standing_loses_acknowledged_data():
+    # The published spec, no mutant: the leader alone in the ISR shuts down
+    # uncleanly (its log lost), the ISR cannot shrink below it, and it is elected
+    # again when it registers (the "last replica standing" issue that
+    # AvoidLastReplicaStanding steers around and KIP-966 addresses). RF 2, {A},
+    # MinISR 1, InitIsrSize 1, UncleanShutdownLimit 1: TLC's trace is 7 states,
+    # these actions
+    violation = _violation((2, 1, 1, 1, 0, 1, 0, 0), "leader_has_complete_committed_log")
+    assert _steps(violation) == [
+        "SendFetchRequest(source=2, dest=1)",
+        "WriteRecordToLeader(b=1, v='A')",
+        "ReceiveFetchRequest(b=1, source=2, fetch_offset=1)",
+        "UncleanShutdown(b=1, leader=None)",
+        "BrokerStart(b=1)",
+        "ReceiveBrokerRegRequest(b=1, leader=1)",
+    ]
+    assert violation.reason == "leader 1 lacks the acknowledged value A"
+    final = violation.trace.steps[-1].state
+    assert final.con_partition_metadata == PartitionChange(frozenset({1}), 1, 3, 4)
+    assert (final.partition_data[0], final.inv_pos_acked) == (PartitionData((), 1, 1),
+                                                              frozenset({"A"}))
+    # with AvoidLastReplicaStanding TRUE every invariant holds: TLC 155 states, depth 20
+    _holds_with((2, 1, 1, 1, 0, 1, 0, 0), {"AvoidLastReplicaStanding": True}, 155, 20)

@@ -108,7 +108,11 @@ Nil), and show each message with its delivery count.
 Invariants, the cfg's six: ValidLeaderMaximalISR,
 ControllerIsrHasUpToTrueHWM, LeaderHasCompleteCommittedLog,
 NoPartitionLogDivergence, NoMetadataLogDivergence,
-ConsumedRecordsMatchLeaderLog; each fails under a mutant below.
+ConsumedRecordsMatchLeaderLog; each fails under a mutant below. The
+published spec fails LeaderHasCompleteCommittedLog itself with an unclean
+shutdown of a leader alone in its ISR (the "last replica standing" issue:
+RF 2, InitIsrSize 1, UncleanShutdownLimit 1, 6 steps, TLC's run), which
+AvoidLastReplicaStanding avoids.
 """
 
 from __future__ import annotations
