@@ -20,19 +20,31 @@ states met). A violation is real: its trace is the behaviour that broke the
 property, with the loops it made cut out (a state met twice: the steps
 between the two are left out, so the trace is still a run of the model),
 but it need not be the shortest; a search (`cmc check` without
---simulate) finds that one where the state space allows. The seed (`Walks.seed`) makes a simulation repeatable.
+--simulate) finds that one where the state space allows.
+
+Behaviour number k is drawn by a generator seeded with the seed
+(`Walks.seed`) and k, so a simulation is repeatable and the same in one
+process and several (`CheckConfig.workers`: process i draws behaviours i,
+i + n, ...): a property's finding is the one in the lowest-numbered
+behaviour that breaks it (without `keep_going`, the lowest such behaviour
+ends the draw: the processes finish the behaviours before it, and what lies
+after it is left out), and a draw of every behaviour counts the same
+figures whatever the processes.
 Temporal properties and symmetry are not for simulation: a behaviour is
 finite and its states real.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any, Callable, Iterable
 
+from checker import workers
 from checker.errors import (CheckerError, ModelDefinitionError, SpecError, raised_in_model,
                             shortened, where_in_model)
 from checker.fingerprints import Fingerprints
@@ -51,12 +63,21 @@ PROGRESS_EVERY = 1.0
 #: How many of the first expansions are watched for a model changing the
 #: state it was given (as `cmc check` watches).
 MUTATION_CHECKS = 256
+#: Behaviours a process is given at least: fewer are drawn in one process.
+SHARE_MIN = 64
+#: The behaviour number of the initial states' checks, made before any.
+INITIAL = -1
+_NONE = 2**62  # no behaviour yet broke a property
+
+#: ``progress(behaviours, steps, distinct)``: distinct is None where the
+#: processes have not yet counted theirs together.
+Progress = Callable[[int, int, "int | None"], None]
 
 
 @dataclass(frozen=True)
 class Walks:
     """What to draw: `behaviours` behaviours (None: until the time limit) of
-    at most `depth` steps each, from the random generator seeded `seed`."""
+    at most `depth` steps each, with the seed `seed`."""
 
     behaviours: int | None = BEHAVIOURS
     depth: int = DEPTH
@@ -64,12 +85,12 @@ class Walks:
 
 
 def simulate(model: Model, config: CheckConfig, walks: Walks,
-             progress: Callable[[int, int, int], None] | None = None) -> Result:
+             progress: Progress | None = None) -> Result:
     """Draw `walks` on `model`, checking the properties `config` selects
     (its bounds other than the time limit do not apply: `walks` bounds the
-    run). Stops at the first violation unless `config.keep_going`.
-    `progress` is told the behaviours drawn, the steps taken and the
-    distinct states met, about once a second."""
+    run), in `config.workers` processes. Stops at the first violation unless
+    `config.keep_going`. `progress` is told what was drawn, about once a
+    second."""
     from checker.explore import select_properties  # (the search's selection, as cmc check)
 
     properties = select_properties(model, config.properties)
@@ -82,80 +103,135 @@ def simulate(model: Model, config: CheckConfig, walks: Walks,
     if config.symmetry:
         raise CheckerError("symmetry reduces the states of a search; a simulation walks "
                            "real states: leave symmetry out")
-    return _Simulation(model, config, walks, properties, progress).run()
+    properties += (DEADLOCK,) if config.deadlock else ()
+    started = time.monotonic()
+    processes = config.workers if workers.AVAILABLE else 1
+    if walks.behaviours is not None:
+        processes = min(processes, walks.behaviours // SHARE_MIN)
+    if processes > 1:
+        drawn = _shared(model, config, walks, properties, processes, progress)
+    else:
+        drawn = _Simulation(model, config, walks, properties).draw(
+            _numbers(walks, 0, 1), progress)
+    return _result(drawn, properties, config, walks, time.monotonic() - started)
+
+
+def _numbers(walks: Walks, first: int, step: int) -> Iterable[int]:
+    """The behaviours a process draws: every `step`-th from `first`."""
+    if walks.behaviours is None:
+        return count(first, step)
+    return range(first, walks.behaviours, step)
+
+
+@dataclass
+class _Drawn:
+    """What a process drew: each finding with the number of the behaviour
+    it was made in (`INITIAL` for the initial states), the states met (by
+    key: the behaviour and the action that first met it), and its counts."""
+
+    violations: dict[str, tuple[int, Finding]] = field(default_factory=dict)
+    witnesses: dict[str, tuple[int, Finding]] = field(default_factory=dict)
+    bound_stop: tuple[int, Finding] | None = None
+    seen: dict[Any, tuple[int, str | None]] = field(default_factory=dict)
+    actions: Counter = field(default_factory=Counter)
+    generated: int = 0
+    steps: int = 0
+    behaviours: int = 0
+    longest: int = 0
+    bound_stops: int = 0
+    interrupted: bool = False
+    processes: int = 1
+    lost: int = 0
 
 
 class _Simulation:
     def __init__(self, model: Model, config: CheckConfig, walks: Walks,
-                 properties: tuple[Property, ...],
-                 progress: Callable[[int, int, int], None] | None = None):
+                 properties: tuple[Property, ...], shared: "_Sharing | None" = None):
         self.model = model
-        self.progress = progress
         self.config = config
         self.walks = walks
-        self.random = random.Random(walks.seed)
-        self.properties = properties + ((DEADLOCK,) if config.deadlock else ())
+        self.properties = properties
+        self.shared = shared
         self.bounded = has_bounds(model)
-        self.fingerprint: Callable[[Any], Any] = (
-            (lambda state: state) if config.exact else Fingerprints(config.fp_seed))
-        self.seen: set = set()
-        self.new_states: Counter[str] = Counter()
-        self.actions: Counter[str] = Counter({kind.__name__: 0 for kind in model.actions})
-        self.violations: dict[str, Finding] = {}
-        self.witnesses: dict[str, Finding] = {}
-        self.bound_stop: Finding | None = None
-        self.bound_stops = 0
-        self.generated = 0
-        self.steps = 0
-        self.behaviours = 0
-        self.longest = 0
+        self.keys: Callable[[list[Any]], list[Any]] = (
+            list if config.exact else Fingerprints(config.fp_seed).of_all)
+        self.drawn = _Drawn(actions=Counter({kind.__name__: 0 for kind in model.actions}))
+        self.behaviour = INITIAL
+        self.random = random.Random()
         self.watched = MUTATION_CHECKS
-        self.stopped_by: str | None = "simulation"
+        self._activate()
 
-    def _pending(self, kind: str) -> list[tuple[Property, Callable[..., Any]]]:
-        return [(prop, getattr(self.model, prop.name)) for prop in self.properties
-                if prop.kind == kind and prop.name not in self.violations
-                and prop.name not in self.witnesses]
+    def _activate(self) -> None:
+        """Bind the predicates still to be checked (a property found once
+        is not checked again)."""
+        done = self.drawn.violations.keys() | self.drawn.witnesses.keys()
 
-    def run(self) -> Result:
+        def pending(kind: str) -> list[tuple[Property, Callable[..., Any]]]:
+            return [(prop, getattr(self.model, prop.name)) for prop in self.properties
+                    if prop.kind == kind and prop.name not in done]
+
+        self.invariants = pending("invariant")
+        self.transitions = pending("transition")
+        self.reachables = pending("reachable")
+
+    def draw(self, numbers: Iterable[int], progress: Progress | None = None) -> _Drawn:
+        """Draw the behaviours `numbers`, in order, after checking the
+        initial states; stop early at a violation (unless going on), when
+        another process found one in an earlier behaviour, at the time
+        limit or when interrupted."""
+        drawn = self.drawn
         started = time.monotonic()
         limit = self.config.time_limit
         deadline = None if limit is None else started + limit
         try:
             initial = self._initial_states()
             told = started
-            while not self._done() and initial:
+            for number in numbers:
+                self.behaviour = number
+                if self._done() or not initial:
+                    break
+                if self.shared is not None and self.shared.orphaned():
+                    break
                 now = time.monotonic()
                 if deadline is not None and now > deadline:
                     break  # (the time it was given: the report says what it drew)
-                if self.progress is not None and now - told >= PROGRESS_EVERY:
-                    self.progress(self.behaviours, self.steps, len(self.seen))
+                if progress is not None and now - told >= PROGRESS_EVERY:
+                    progress(drawn.behaviours, drawn.steps, len(drawn.seen))
                     told = now
+                self.random.seed(f"{self.walks.seed}/{number}")
                 self._walk(initial)
-                self.behaviours += 1
+                drawn.behaviours += 1
+                if self.shared is not None:
+                    self.shared.drew(drawn)
         except KeyboardInterrupt:
-            self.stopped_by = "interrupted"
-        return self._result(time.monotonic() - started)
+            drawn.interrupted = True
+        return drawn
 
     def _done(self) -> bool:
-        if self.violations and not self.config.keep_going:
+        drawn = self.drawn
+        if drawn.violations and not self.config.keep_going:
             return True
-        wanted = self.walks.behaviours
-        return wanted is not None and self.behaviours >= wanted
+        if self.shared is None:
+            return False
+        if self.shared.stop.is_set():
+            drawn.interrupted = True
+            return True
+        return self.behaviour > self.shared.first.value  # (its findings would be left out)
 
     def _initial_states(self) -> list[Any]:
         try:
             initial = list(self.model.initial_states())
         except (Exception, SystemExit) as error:
             raise raised_in_model(self.model.name, "initial_states()", error) from None
-        for state in initial:
-            self._met(state, lambda: [Step(None, state)])
+        for state, key in zip(initial, self._keys(initial)):
+            self._met(state, key, lambda: [Step(None, state)])
             if self._done():
                 break
         return initial
 
     def _walk(self, initial: list[Any]) -> None:
         """One behaviour, checked as it goes."""
+        drawn = self.drawn
         state = self.random.choice(initial)
         trace = [Step(None, state)]
         if self.bounded and not self.model.within_bounds(state):
@@ -164,10 +240,10 @@ class _Simulation:
             steps = self._successors(state, trace)
             if steps is None:
                 break
-            self.generated += len(steps)
-            for action, reached in steps:
-                self.actions[type(action).__name__] += 1
-                self._stepped(state, action, reached, trace)
+            drawn.generated += len(steps)
+            for (action, reached), key in zip(steps, self._keys([step[1] for step in steps])):
+                drawn.actions[type(action).__name__] += 1
+                self._stepped(state, action, reached, key, trace)
             if not steps:
                 self._ends(state, trace)
                 break
@@ -179,28 +255,35 @@ class _Simulation:
             if self._done():
                 break
             action, reached = self._draw(steps)
-            self.steps += 1
+            drawn.steps += 1
             trace.append(Step(action, reached))
             state = reached
-        self.longest = max(self.longest, len(trace) - 1)
+        drawn.longest = max(drawn.longest, len(trace) - 1)
 
-    def _stepped(self, state: Any, action: Any, reached: Any, trace: list[Step]) -> None:
+    def _stepped(self, state: Any, action: Any, reached: Any, key: Any,
+                 trace: list[Step]) -> None:
         """Check the step from `state`, the last of `trace`, by `action` to
-        `reached`, and the state it reaches, unless met before."""
-        for prop, predicate in self._pending("transition"):
+        `reached` (whose key is `key`), and the state it reaches, unless met
+        before."""
+        for prop, predicate in self.transitions:
             outcome = self._evaluate(prop, predicate, state, action, reached)
             if not outcome:
                 self._found(prop, trace + [Step(action, reached)], reason_of(outcome))
-        self._met(reached, lambda: trace + [Step(action, reached)], action)
+        if key not in self.drawn.seen:
+            self._met(reached, key, lambda: trace + [Step(action, reached)], action)
 
     def _cut_off(self, state: Any, trace: list[Step]) -> None:
         """`state`, the last of `trace`, whose every step leaves the bounds:
         the behaviour ends there, at a bound (as a search's run)."""
-        self.bound_stops += 1
-        if self.bound_stop is None:
-            reason = self.model.bound_reason(state) or (
-                "every step from here leaves the bounds (within_bounds)")
-            self.bound_stop = Finding(BOUND_STOP, _without_loops(trace), reason)
+        self._bound_stop(trace, self.model.bound_reason(state)
+                         or "every step from here leaves the bounds (within_bounds)")
+
+    def _bound_stop(self, trace: list[Step], reason: str) -> None:
+        drawn = self.drawn
+        drawn.bound_stops += 1
+        if drawn.bound_stop is None:
+            drawn.bound_stop = (self.behaviour,
+                                Finding(BOUND_STOP, _without_loops(trace), reason))
 
     def _draw(self, steps: list) -> tuple[Any, Any]:
         """A step of an action drawn among those enabled, each as likely
@@ -245,34 +328,36 @@ class _Simulation:
         """A state with no step: a bound stop, or a deadlock (as in a check)."""
         reason = self.model.bound_reason(state)
         if reason is not None:
-            self.bound_stops += 1
-            if self.bound_stop is None:
-                self.bound_stop = Finding(BOUND_STOP, _without_loops(trace), reason)
+            self._bound_stop(trace, reason)
         elif DEADLOCK in self.properties and not self.model.stutters(state):
             self._found(DEADLOCK, trace, "no action is enabled and no bound explains why")
 
-    def _met(self, state: Any, trace_of: Callable[[], list[Step]], action: Any = None) -> None:
-        """Count `state` (reached by `action`) and check it, unless it was
-        met before; `trace_of()` is the run to it, for a finding."""
+    def _keys(self, states: list[Any]) -> list[Any]:
+        """The keys `seen` knows `states` by: fingerprints, or (exact) the
+        states themselves."""
         try:
-            key = self.fingerprint(state)
+            return self.keys(states)
         except TypeError as error:
             raise ModelDefinitionError(
                 f"model {self.model.name!r}: a state cannot be fingerprinted ({error}); "
                 "build states of tuples, frozensets and other immutable values") from None
-        if key in self.seen:
-            return  # checked when first met
-        self.seen.add(key)
-        if action is not None:
-            self.new_states[type(action).__name__] += 1
-        for prop, predicate in self._pending("invariant"):
+
+    def _met(self, state: Any, key: Any, trace_of: Callable[[], list[Step]],
+             action: Any = None) -> None:
+        """Count `state` (reached by `action`), met for the first time, and
+        check it; `trace_of()` is the run to it, for a finding."""
+        self.drawn.seen[key] = (self.behaviour,
+                                None if action is None else type(action).__name__)
+        for prop, predicate in self.invariants:
             outcome = self._evaluate(prop, predicate, state)
             if not outcome:
                 self._found(prop, trace_of(), reason_of(outcome))
-        for prop, predicate in self._pending("reachable"):
+        for prop, predicate in self.reachables:
             outcome = self._evaluate(prop, predicate, state)
             if outcome:
-                self.witnesses[prop.name] = Finding(prop, _without_loops(trace_of()))
+                self.drawn.witnesses[prop.name] = (
+                    self.behaviour, Finding(prop, _without_loops(trace_of())))
+                self._activate()
 
     def _evaluate(self, prop: Property, predicate: Callable[..., Any], *arguments: Any) -> Any:
         try:
@@ -288,38 +373,191 @@ class _Simulation:
         return outcome
 
     def _found(self, prop: Property, trace: list[Step], reason: str | None) -> None:
-        if prop.name not in self.violations:
-            self.violations[prop.name] = Finding(prop, _without_loops(
-                trace, keep_last_step=prop.kind == "transition"), reason)
+        violations = self.drawn.violations
+        if prop.name not in violations:
+            violations[prop.name] = (self.behaviour, Finding(prop, _without_loops(
+                trace, keep_last_step=prop.kind == "transition"), reason))
+            self._activate()
+            if self.shared is not None and not self.config.keep_going:
+                self.shared.found(self.behaviour)
 
-    def _result(self, seconds: float) -> Result:
-        checked = self.properties + ((ASSERTION,) if ASSERTION.name in self.violations else ())
-        listed = tuple(prop for prop in checked
-                       if prop is not DEADLOCK or prop.name in self.violations)
-        actions = dict(sorted(self.actions.items()))
-        stats = Stats(
-            distinct_states=len(self.seen),
-            generated_states=self.generated,
-            depth=self.longest,
-            seconds=seconds,
-            peak_memory_bytes=_peak_memory(),
-            store_bytes=0,
-            actions=actions,
-            new_states={name: self.new_states.get(name, 0) for name in actions},
-            collision_probability=0.0,
-            fp_seed=self.config.fp_seed,
-            exact=self.config.exact,
-            bound_stops=self.bound_stops,
-            walked=Walked(behaviours=self.behaviours, steps=self.steps,
-                          depth=self.walks.depth, seed=self.walks.seed),
-        )
-        violations = tuple(self.violations[prop.name] for prop in listed
-                           if prop.name in self.violations)
-        return Result(verdict=VIOLATED if violations else INCOMPLETE, stats=stats,
-                      properties=listed, violations=violations,
-                      witnesses=tuple(self.witnesses[prop.name] for prop in listed
-                                      if prop.name in self.witnesses),
-                      stopped_by=self.stopped_by, bound_stop=self.bound_stop)
+
+# -- several processes --------------------------------------------------------
+
+
+class _Sharing:
+    """What the processes of a simulation share: the lowest behaviour that
+    broke a property, a stop (the run was interrupted), and each process's
+    counts of behaviours and steps, for progress."""
+
+    def __init__(self, context: Any, processes: int):
+        self.first = context.RawValue("q", _NONE)
+        self.lock = context.Lock()
+        self.stop = context.Event()
+        self.counts = context.RawArray("q", 2 * processes)
+        self.index = 0
+        self.parent = os.getpid()
+
+    def orphaned(self) -> bool:
+        """Whether the process that started this one is gone (killed): no one
+        would read what it draws."""
+        return os.getppid() != self.parent
+
+    def found(self, behaviour: int) -> None:
+        with self.lock:
+            if behaviour < self.first.value:
+                self.first.value = behaviour
+
+    def drew(self, drawn: _Drawn) -> None:
+        self.counts[2 * self.index] = drawn.behaviours
+        self.counts[2 * self.index + 1] = drawn.steps
+
+
+def _shared(model: Model, config: CheckConfig, walks: Walks, properties: tuple[Property, ...],
+            processes: int, progress: Progress | None) -> _Drawn:
+    """Draw in `processes` forked processes, process i behaviours i,
+    i + processes, ..., and put together what they drew."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    sharing = _Sharing(context, processes)
+    pipes, children = [], []
+    for index in range(processes):
+        receiving, sending = context.Pipe(duplex=False)
+        child = context.Process(target=_draw_apart, daemon=True, args=(
+            model, config, walks, properties, sharing, index, processes, sending))
+        child.start()
+        sending.close()
+        pipes.append(receiving)
+        children.append(child)
+    parts: dict[int, Any] = {}
+    told = time.monotonic()
+    interrupted = False
+    try:
+        while len(parts) < processes:
+            try:
+                for pipe in wait([p for k, p in enumerate(pipes) if k not in parts],
+                                 timeout=PROGRESS_EVERY):
+                    index = pipes.index(pipe)
+                    try:
+                        parts[index] = pipe.recv()
+                    except EOFError:  # killed (out of memory, a signal): its draw is lost
+                        parts[index] = None
+                if progress is not None and time.monotonic() - told >= PROGRESS_EVERY:
+                    counts = list(sharing.counts)
+                    progress(sum(counts[0::2]), sum(counts[1::2]), None)
+                    told = time.monotonic()
+            except KeyboardInterrupt:
+                sharing.stop.set()  # each process ends its behaviour and says what it drew
+                interrupted = True
+    finally:
+        if len(parts) < processes:  # (this process failed: they would draw for nothing)
+            for child in children:
+                child.kill()
+        for child in children:
+            child.join()
+    for part in parts.values():
+        if isinstance(part, BaseException):
+            raise part
+    drawn = _merge([part for part in parts.values() if part is not None], config.keep_going)
+    drawn.interrupted = drawn.interrupted or interrupted
+    drawn.processes = processes
+    drawn.lost = sum(part is None for part in parts.values())
+    return drawn
+
+
+def _draw_apart(model: Model, config: CheckConfig, walks: Walks,
+                properties: tuple[Property, ...], sharing: _Sharing, index: int,
+                processes: int, sending: Any) -> None:
+    """A process's part (in the forked process): what it drew, or the
+    error that stopped it, sent back."""
+    sharing.index = index
+    try:
+        part: Any = _Simulation(model, config, walks, properties, sharing).draw(
+            _numbers(walks, index, processes))
+    except BaseException as error:  # (sent to the parent, which raises it)
+        part = error if isinstance(error, CheckerError) else CheckerError(
+            f"model {model.name!r}: a simulation process failed: "
+            f"{type(error).__name__}: {error}")
+    try:
+        sending.send(part)
+    except Exception as error:  # a finding's state that cannot be pickled
+        sending.send(CheckerError(f"model {model.name!r}: a simulation process could not "
+                                  f"send what it drew: {error}"))
+    sending.close()
+
+
+def _merge(parts: list[_Drawn], keep_going: bool) -> _Drawn:
+    """What the processes drew, as one process would have drawn it: each
+    finding the one of the lowest behaviour; without `keep_going`, none
+    past the lowest behaviour that broke a property (where one process
+    stops); each state attributed to the behaviour and action that met it
+    first."""
+    merged = _Drawn(actions=Counter())
+    broken = [behaviour for part in parts for behaviour, _ in part.violations.values()]
+    last = min(broken) if broken and not keep_going else _NONE
+
+    def earliest(mine: dict, theirs: dict) -> None:
+        for name, (behaviour, finding) in theirs.items():
+            if behaviour <= last and (name not in mine or behaviour < mine[name][0]):
+                mine[name] = (behaviour, finding)
+
+    for part in parts:
+        earliest(merged.violations, part.violations)
+        earliest(merged.witnesses, part.witnesses)
+        if part.bound_stop is not None and part.bound_stop[0] <= last and (
+                merged.bound_stop is None or part.bound_stop[0] < merged.bound_stop[0]):
+            merged.bound_stop = part.bound_stop
+        seen = merged.seen
+        for key, first in part.seen.items():
+            if key not in seen or first[0] < seen[key][0]:
+                seen[key] = first
+        merged.actions.update(part.actions)
+        merged.generated += part.generated
+        merged.steps += part.steps
+        merged.behaviours += part.behaviours
+        merged.longest = max(merged.longest, part.longest)
+        merged.bound_stops += part.bound_stops
+        merged.interrupted = merged.interrupted or part.interrupted
+    return merged
+
+
+def _result(drawn: _Drawn, properties: tuple[Property, ...], config: CheckConfig,
+            walks: Walks, seconds: float) -> Result:
+    from checker.explore import _peak_memory
+
+    checked = properties + ((ASSERTION,) if ASSERTION.name in drawn.violations else ())
+    listed = tuple(prop for prop in checked
+                   if prop is not DEADLOCK or prop.name in drawn.violations)
+    actions = dict(sorted(drawn.actions.items()))
+    new_states = Counter(action for _, action in drawn.seen.values() if action is not None)
+    stats = Stats(
+        distinct_states=len(drawn.seen),
+        generated_states=drawn.generated,
+        depth=drawn.longest,
+        seconds=seconds,
+        peak_memory_bytes=_peak_memory(),
+        store_bytes=0,
+        actions=actions,
+        new_states={name: new_states.get(name, 0) for name in actions},
+        collision_probability=0.0,
+        fp_seed=config.fp_seed,
+        exact=config.exact,
+        bound_stops=drawn.bound_stops,
+        workers=drawn.processes,
+        workers_lost=drawn.lost,
+        walked=Walked(behaviours=drawn.behaviours, steps=drawn.steps,
+                      depth=walks.depth, seed=walks.seed),
+    )
+    violations = tuple(drawn.violations[prop.name][1] for prop in listed
+                       if prop.name in drawn.violations)
+    return Result(verdict=VIOLATED if violations else INCOMPLETE, stats=stats,
+                  properties=listed, violations=violations,
+                  witnesses=tuple(drawn.witnesses[prop.name][1] for prop in listed
+                                  if prop.name in drawn.witnesses),
+                  stopped_by="interrupted" if drawn.interrupted else "simulation",
+                  bound_stop=None if drawn.bound_stop is None else drawn.bound_stop[1])
 
 
 def _without_loops(trace: list[Step], keep_last_step: bool = False) -> Trace:
@@ -339,11 +577,3 @@ def _without_loops(trace: list[Step], keep_last_step: bool = False) -> Trace:
         position[step.state] = len(kept)
         kept.append(step)
     return Trace(tuple(kept + last))
-
-
-def _peak_memory() -> int:
-    import resource
-    import sys
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024

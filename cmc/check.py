@@ -96,7 +96,8 @@ from cmc.options import Seconds, fingerprint_options, given_path, ray_option, wo
                    "then one of its steps; every step generated is checked, a step leaving "
                    "the model's bounds is not taken. A violation found is real (its trace "
                    "is the behaviour with its loops cut out, not necessarily the shortest); "
-                   "what no behaviour broke is not settled. One process; no symmetry and "
+                   "what no behaviour broke is not settled. --workers share the behaviours "
+                   "(the same findings whatever their number); no symmetry and "
                    "no temporal property. Exit 0 when nothing was broken (or the violation "
                    "the spec expects was found), 3 when an expected violation was not drawn.")
 @click.option("--behaviours", type=click.IntRange(min=1), metavar="N",
@@ -427,9 +428,6 @@ def _refuse_with_simulate(context: click.Context, **given) -> None:
         if value is not None and value is not False:
             raise click.UsageError(f"--{name.replace('_', '-')} is for a search of every "
                                    "state; --simulate draws behaviours: leave one out")
-    if context.get_parameter_source("workers") is not ParameterSource.DEFAULT:
-        raise click.UsageError("--simulate draws behaviours in one process: leave --workers "
-                               "out")
 
 
 def _walks(spec, config, behaviours: int | None, seed: int | None):
@@ -448,11 +446,11 @@ def _walks(spec, config, behaviours: int | None, seed: int | None):
         seed=random.SystemRandom().randrange(2**32) if seed is None else seed)
 
 
-def _drawn(behaviours: int, steps: int, distinct: int) -> None:
+def _drawn(behaviours: int, steps: int, distinct: int | None) -> None:
     """A simulation's progress line on stderr."""
+    met = "" if distinct is None else f" · {distinct:,} distinct states met"
     try:
-        click.echo(f"drawn: {behaviours:,} behaviours · {steps:,} steps · {distinct:,} "
-                   "distinct states met", err=True)
+        click.echo(f"drawn: {behaviours:,} behaviours · {steps:,} steps{met}", err=True)
     except OSError:
         pass  # (progress is not worth a run: stderr closed or full)
 

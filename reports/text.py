@@ -307,7 +307,10 @@ def _simulation_stats(result: Result) -> list[str]:
         f"of up to {_steps(walked.depth)} (seed {walked.seed}) · {walked.steps:,} steps taken, "
         f"the longest behaviour {_steps(stats.depth)} · distinct states met "
         f"{stats.distinct_states:,} · generated {stats.generated_states:,} · "
-        f"{stats.seconds:.2f} s · peak memory {stats.peak_memory_bytes / 2**20:,.0f} MiB",
+        f"{stats.seconds:.2f} s · peak memory {stats.peak_memory_bytes / 2**20:,.0f} MiB"
+        + (f" · {stats.workers} workers" if stats.workers > 1 else "")
+        + (f" ({stats.workers_lost} lost: what they drew is not counted)"
+           if stats.workers_lost else ""),
         coverage_heading(result),
         *("  " + line for line in coverage(result)),
     ]

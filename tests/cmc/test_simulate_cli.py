@@ -52,10 +52,10 @@ def test_nothing_found_exits_0_and_says_nothing_is_proven(run, write_spec, tmp_p
         "does not prove that they hold")
     assert "expectation met" not in result.output
     assert ("simulation: 20 behaviours of up to 10 steps (seed 1) · 200 steps taken, the "
-            "longest behaviour 10 steps · distinct states met 8 · generated 1,200"
+            "longest behaviour 10 steps · distinct states met 10 · generated 1,200"
             ) in result.output
     row = summary.read_text().splitlines()[6]
-    assert "| incomplete (simulation: 20 behaviours drawn) | not contradicted | 8 | 10 |" in row
+    assert "| incomplete (simulation: 20 behaviours drawn) | not contradicted | 10 | 10 |" in row
 
 
 def test_an_expected_violation_found_meets_the_expectation(run, write_spec, tmp_path):
@@ -99,7 +99,7 @@ def test_the_same_seed_draws_the_same_behaviours_and_json_follows_the_schema(run
 
 
 @pytest.mark.parametrize("options, message", [
-    (["--workers", "2"], "--simulate draws behaviours in one process: leave --workers out"),
+    (["--checkpoint", "cp"], "--checkpoint is for a search of every state"),
     (["--symmetry"], "--symmetry is for a search of every state; --simulate draws "
                      "behaviours: leave one out"),
     (["--max-states", "5"], "--max-states is for a search of every state"),
@@ -124,9 +124,10 @@ def test_a_seed_without_simulate_and_a_temporal_property_are_refused(toy_registr
         "out\n")
 
 
-def test_sigterm_reports_the_behaviours_drawn_and_exits_3():
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_reports_the_behaviours_drawn_and_exits_3(workers):
     process = start("check", "--simulate", "specs/large/raft-3s.yaml", "--behaviours",
-                    "100000000", "--seed", "1", "--progress")
+                    "100000000", "--seed", "1", "--progress", "--workers", workers)
     assert process.stderr.readline().startswith("drawn: ")
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=60)
@@ -134,3 +135,16 @@ def test_sigterm_reports_the_behaviours_drawn_and_exits_3():
     assert "verdict: INCOMPLETE (the run was interrupted)" in stdout
     assert "simulation: " in stdout
     assert stdout.rstrip().splitlines()[-1] == "expectation not judged: the run did not finish"
+
+
+def test_workers_share_the_draw_and_report_what_one_process_reports(run, write_spec):
+    spec = write_spec("model: die-hard\n")
+    one = run(spec, "--seed", "2", "--keep-going", "--workers", "1")
+    two = run(spec, "--seed", "2", "--keep-going", "--workers", "2")
+    assert one.exit_code == two.exit_code == 1
+    # every line alike but the time, the memory and the processes
+    figures = [k for k, line in enumerate(one.output.splitlines())
+               if line.startswith("simulation: ")]
+    assert [line for k, line in enumerate(one.output.splitlines()) if k not in figures] == [
+        line for k, line in enumerate(two.output.splitlines()) if k not in figures]
+    assert "· 2 workers" in two.output.splitlines()[figures[0]]
