@@ -29,6 +29,9 @@
 - `globals`: `derived`, and the checks of what handlers declare of the
   globals (each mistake one line naming the handler and the fix).
 - `symmetry`: renaming and signatures derived from the id fields.
+- `plain`: `Symmetric`, the same derived for a plain `checker.Model` whose
+  state and actions are typed records (``class M(Symmetric, Model)`` with
+  ``state_type = State``).
 - `memo`: bounded memo tables (handler results, interned records).
 - `clock`: time: a bounded clock in ticks, timers (`on_timer`), per-node
   clocks with bounded drift, stop-the-world pauses, `Delayed` messages.
@@ -49,10 +52,11 @@ read no messages either, and globals written by a node without a record
 from models.kit.globals import derived
 from models.kit.handlers import Down, Node, of_messages, on, on_crash, on_restart, step
 from models.kit.model import ActorModel
+from models.kit.plain import Symmetric
 from models.kit.network import (Bag, Drop, Duplicate, Fifo, Heal, Inbox, MessageSet, Partition,
                                 Split)
 from models.kit.records import Id, Value, ids, indexed_by, values
 
 __all__ = ["ActorModel", "Bag", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "Inbox",
-           "MessageSet", "Node", "Partition", "Split", "Value", "derived", "ids", "indexed_by",
+           "MessageSet", "Node", "Partition", "Split", "Symmetric", "Value", "derived", "ids", "indexed_by",
            "of_messages", "on", "on_crash", "on_restart", "step", "values"]

@@ -57,11 +57,11 @@ does this model.
 Constants: ``nodes`` is Cardinality(Nodes) (``n1`` .. ``nN``), ``Terms``,
 ``WithRestarts``, ``UsePreVote`` and ``SendMsgApp`` keep the spec's names.
 Symmetry: the spec's ``Symmetry == Permutations(Nodes)`` is the set
-"nodes", renamed from the fields typed `Node` (vote, lead, voteResps,
-appResps, a message's from, the actions' nodes) with the kit's `renamer`;
-the per-node tuples are then moved to the new positions here, because the
-kit's ``indexed_by(Node, Raft)`` moves a tuple's entries without renaming
-the ids inside them.
+"nodes", derived from the types by the kit's `Symmetric`: the fields typed
+`Node` (vote, lead, voteResps, appResps, a message's from, the actions'
+nodes) are renamed and the variables typed ``indexed_by(Node, ...)``
+moved to the new names' positions, and each node's signature is what the
+state says of it with the other names blanked.
 
 Invariants: the spec's LeaderExclusivity (Raft's Election Safety, stated on
 ``lead``: two nodes of one term that know a leader know the same one), and
@@ -90,8 +90,8 @@ from itertools import permutations
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, eventually, invariant, reachable, transition
-from models.kit import ids
-from models.kit.records import name_values, renamer, show
+from models.kit import Symmetric, ids, indexed_by
+from models.kit.records import name_values, show
 
 Node = ids("nodes", "n", first=1, named=True)
 
@@ -127,11 +127,11 @@ class Message(NamedTuple):
 class State(NamedTuple):
     """The spec's variables, each a tuple by node (n1 first)."""
 
-    raft: tuple[Raft, ...]
-    network: tuple[tuple[Message, ...], ...]
-    pc: tuple[str, ...]
-    can_vote: tuple[bool, ...]
-    msg: tuple[Message | None, ...]
+    raft: indexed_by(Node, Raft)
+    network: indexed_by(Node, tuple[Message, ...])
+    pc: indexed_by(Node, str)
+    can_vote: indexed_by(Node, bool)
+    msg: indexed_by(Node, Message | None)
 
 
 class Campaign(NamedTuple):
@@ -173,26 +173,13 @@ class Appended(NamedTuple):
 ACTIONS = (Campaign, Restart, Receive, Exit, RecvMessage, WonPreElection, WonElection, Appended)
 for _record in (Raft, Message, State) + ACTIONS:
     name_values(_record)
-_RENAME_STATE = renamer(State)
 
 
 def _with(values: tuple, index: int, value) -> tuple:
     return values[:index] + (value,) + values[index + 1:]
 
 
-def _whom(node: int | None, me: int) -> int:
-    """A node as seen from `me`, its name blanked: none, me, another."""
-    return 0 if node is None else 1 if node == me else 2
-
-
-def _blank(m: Message | None, me: int) -> tuple:
-    """A message with its sender blanked (comparable with any other: the
-    engine sorts signatures)."""
-    return () if m is None else (m.type, m.term, -1 if m.reject is None else m.reject,
-                                 m.src == me)
-
-
-class RaftLeader(Model):
+class RaftLeader(Symmetric, Model):
     name = "raft-leader"
     summary = "Raft leader election with Pre-Vote (CockroachDB's RaftLeader.tla)"
     params = (Param("nodes", 3, "Cardinality(Nodes): nodes n1..nN", minimum=1, maximum=5),
@@ -202,7 +189,8 @@ class RaftLeader(Model):
               Param("UsePreVote", False, "UsePreVote: campaign with a Pre-Vote phase first"),
               Param("SendMsgApp", True, "SendMsgApp: a new leader sends one MsgApp"))
     actions = ACTIONS
-    symmetry_sets = ("nodes",)
+    state_type = State
+    symmetry_sets = ("nodes",)  # Symmetry == Permutations(Nodes), derived from the types
 
     def setup(self) -> None:
         self.everyone = tuple(range(self.nodes))
@@ -371,32 +359,6 @@ class RaftLeader(Model):
     def stutters(self, s: State) -> bool:
         """Terminating: every process Done, UNCHANGED vars."""
         return all(label == "Done" for label in s.pc)
-
-    # -- symmetry: Permutations(Nodes) -------------------------------------------------
-
-    def symmetry_groups(self):
-        return {"nodes": [list(self.everyone)]}
-
-    def permute(self, s: State, perm) -> State:
-        """Every Node-typed field renamed (the kit's renamer), then each
-        node's entries moved to its new name's position."""
-        images = tuple(perm["nodes"])
-        renamed = _RENAME_STATE(s, {"nodes": images})
-        order = sorted(self.everyone, key=images.__getitem__)  # new slot -> old
-        return State(*(tuple(field[old] for old in order) for field in renamed))
-
-    def permute_action(self, action, perm):
-        return renamer(type(action))(action, {"nodes": tuple(perm["nodes"])})
-
-    def signatures(self, s: State):
-        """What the state says of each node with names blanked, or told
-        relative to the node itself: its record, pc, canVote, msg and the
-        messages in flight to it."""
-        return {"nodes": [
-            (raft.state, raft.term, _whom(raft.vote, i), _whom(raft.lead, i),
-             len(raft.vote_resps), len(raft.app_resps), raft.appended, s.pc[i], s.can_vote[i],
-             _blank(s.msg[i], i), tuple(_blank(m, i) for m in s.network[i]))
-            for i, raft in enumerate(s.raft)]}
 
     def state_view(self, s: State) -> dict:
         view = {}

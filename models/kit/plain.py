@@ -1,0 +1,423 @@
+"""Symmetry derived for a plain model from its state's and actions' types.
+
+A plain `checker.Model` (one `successors` over its own state, as a TLA+
+spec of shared variables is ported) whose state is a typed record gets
+`permute`, `permute_action`, `symmetry_groups` and `signatures` from
+`Symmetric`, the way the kit derives them for its own models
+(`models.kit.symmetry`), instead of writing them by hand:
+
+    class State(NamedTuple):
+        raft: indexed_by(Node, Raft)                 # one Raft record per node
+        network: indexed_by(Node, tuple[Message, ...])
+        leader: Node | None
+
+    class RaftLeader(Symmetric, Model):
+        state_type = State
+        symmetry_sets = ("nodes",)
+
+- `permute` is the kit's `renamer` of `state_type`: every field typed with
+  an id type of a renamed set is renamed, at any depth (records, tuples,
+  frozensets, Optional), and a tuple typed ``indexed_by(Node, X)`` both
+  renames the ids in its entries and moves entry k to position p(k);
+- `permute_action` is the `renamer` of the action's own type;
+- `symmetry_groups` gives each set in ``symmetry_sets`` whole, of the size
+  `set_size` says (the parameter of the set's name, as in the kit; a model
+  overrides either);
+- `signatures`: an element's signature is what the state says of it with
+  every name blanked but its own: its entry in each tuple indexed by its
+  set (the entry with the element itself written as "self" and every other
+  name blanked), and each record that names it (by where the record stands,
+  its type and the field, the record so blanked), and, for a name held
+  outside any record, the state's field holding it (so blanked). Renaming
+  carries each along, as the engine requires:
+  ``signatures(permute(s, p))[S][p[S][e]] == signatures(s)[S][e]``.
+
+What is derived is only what the types say. A field typed ``int`` or
+``str`` is taken to hold no name (a node held as an int must be typed with
+its id type, one held as a string "s1" cannot be renamed: hold the number);
+a type that could hide names (``Any``, ``object``, an untyped ``tuple`` or
+``frozenset``, a class that is not a record) is refused when the model is
+built, in one line naming the field and the fix, for the state's fields,
+those of the records it holds, and the actions' fields.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from typing import Any, Callable, ClassVar, Mapping, Sequence, Union
+
+from checker.errors import ModelDefinitionError
+from checker.symmetry import order_key
+from models.kit.memo import Memo
+from models.kit.records import (Id, IndexedBy, Value, _converter, id_sets_of, is_record_type,
+                                renamer)
+
+#: Types whose values name nothing.
+_NAMELESS = (int, bool, str, float, bytes, type(None))
+
+
+class Symmetric:
+    """Mixin deriving a plain model's symmetry from its types (see the
+    module docstring): ``class M(Symmetric, Model)`` with ``state_type``,
+    the state's record type, and ``symmetry_sets``."""
+
+    #: the record type of the model's states
+    state_type: ClassVar[type]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._derived = _Derived.of(self)
+
+    def set_size(self, name: str) -> int:
+        """How many elements the set `name` has: the parameter of that name."""
+        return getattr(self, name)
+
+    def symmetry_groups(self) -> dict[str, list[list[int]]]:
+        """Each symmetric set whole."""
+        return {name: [list(range(size))] for name, size in self._derived.sizes.items()}
+
+    def permute(self, state: Any, perm: Mapping[str, Sequence[int]]) -> Any:
+        images = self._derived.images(perm)
+        return state if images is None else self._derived.rename_state(state, images)
+
+    def permute_action(self, action: Any, perm: Mapping[str, Sequence[int]]) -> Any:
+        images = self._derived.images(perm)
+        if images is None:
+            return action
+        rename = self._derived.action_renamer(type(action))
+        return action if rename is None else rename(action, images)
+
+    def signatures(self, state: Any) -> dict[str, tuple[int, ...]]:
+        return self._derived.signatures(state)
+
+
+# -- what a type may hold --------------------------------------------------------------
+
+
+def hiding(annotation: Any, where: str, seen: frozenset = frozenset()
+           ) -> tuple[str, str] | None:
+    """The first part of type `annotation`, standing at `where` (a record's
+    field), that could hold a name renaming cannot see, as (where it
+    stands, its type); None when every part is typed."""
+    if annotation is Any or annotation is object:
+        return where, "Any" if annotation is Any else "object"
+    if typing.get_origin(annotation) is typing.Annotated:
+        return hiding(typing.get_args(annotation)[0], where, seen)
+    if isinstance(annotation, type) and issubclass(annotation, (Id, Value, enum.Enum)):
+        return None
+    if is_record_type(annotation):
+        if annotation in seen:
+            return None
+        hints = typing.get_type_hints(annotation, include_extras=True)
+        for field in annotation._fields:
+            at = f"{annotation.__name__}.{field}"
+            found = (hiding(hints[field], at, seen | {annotation}) if field in hints
+                     else (at, "nothing (untyped)"))
+            if found is not None:
+                return found
+        return None
+    if annotation in _NAMELESS:
+        return None
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Literal:
+        return None
+    if origin in (Union, types.UnionType) or (origin in (tuple, frozenset) and args):
+        for arg in args:
+            found = None if arg is Ellipsis else hiding(arg, where, seen)
+            if found is not None:
+                return found
+        return None
+    return where, getattr(annotation, "__name__", None) or repr(annotation)
+
+
+def _check_record(model: Any, kind: type, role: str) -> None:
+    """Refuse a state or action type that is no record, or with a field
+    whose type could hide names."""
+    if not is_record_type(kind):
+        raise ModelDefinitionError(
+            f"model {model.name!r}: {role} type {getattr(kind, '__name__', kind)!s} is not "
+            f"a typed record (a NamedTuple); Symmetric derives renaming from a record's "
+            f"field types")
+    found = hiding(kind, kind.__name__)
+    if found is not None:
+        where, what = found
+        raise ModelDefinitionError(
+            f"model {model.name!r}: {role} field {where} is typed {what}, which could hide "
+            f"names from the derived symmetry; type it with what it holds (an id type, "
+            f"indexed_by(Node, X), tuple[Message, ...], frozenset[Node], a record type) or "
+            f"write permute, permute_action and signatures by hand")
+
+
+# -- where names stand in a value of a type ----------------------------------------------
+
+Marks = list  # of (set name, element, mark)
+Marker = Callable[[Any], Marks]
+
+
+def _ambiguous(annotation: Any, seen: frozenset = frozenset()) -> bool:
+    """Whether two values of `annotation` can be equal tuples of different
+    types (a union of two record types): such values are never memo keys."""
+    if is_record_type(annotation):
+        if annotation in seen:
+            return False
+        hints = typing.get_type_hints(annotation, include_extras=True)
+        return any(_ambiguous(hints.get(field), seen | {annotation})
+                   for field in annotation._fields)
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        if sum(arg is not type(None) for arg in args) > 1:
+            return True
+    if typing.get_origin(annotation) is typing.Annotated:
+        args = args[:1]
+    return any(_ambiguous(arg, seen) for arg in args if arg is not Ellipsis)
+
+
+class _Derived:
+    """One model instance's derived symmetry: its sets' sizes, the renaming
+    of its states and actions, and the signature of each element."""
+
+    @staticmethod
+    def of(model: Any) -> "_Derived":
+        state_type = getattr(type(model), "state_type", None)
+        if state_type is None:
+            raise ModelDefinitionError(
+                f"model {model.name!r}: Symmetric needs state_type, the record type of the "
+                f"model's states (state_type = State)")
+        _check_record(model, state_type, "state")
+        for action in getattr(model, "actions", ()):
+            _check_record(model, action, "action")
+        sets = tuple(model.symmetry_sets)
+        named = {name for indexing, held in id_sets_of(state_type).values()
+                 for name in (indexing, *held)}
+        for name in sets:
+            if name not in named:
+                raise ModelDefinitionError(
+                    f"model {model.name!r}: symmetry_sets names {name!r}, but no field of "
+                    f"{state_type.__name__} holds its elements; type the fields that name "
+                    f"them with ids({name!r}, ...) or indexed_by, or leave {name!r} out")
+        sizes = {}
+        for name in sets:
+            size = model.set_size(name)
+            if not isinstance(size, int) or isinstance(size, bool):
+                raise ModelDefinitionError(
+                    f"model {model.name!r}: the size of symmetric set {name!r} is {size!r}; "
+                    f"give the model a parameter {name!r} or define set_size(name)")
+            sizes[name] = size
+        return _Derived(model, state_type, sizes)
+
+    def __init__(self, model: Any, state_type: type, sizes: dict[str, int]):
+        self.model = model
+        self.state_type = state_type
+        self.sizes = sizes
+        self.rename_state = renamer(state_type) or (lambda state, images: state)
+        self._checked: dict[type, Any] = {}
+        self._by_identity: dict[int, tuple] = {}
+        blank = {name: (-1,) * size for name, size in sizes.items()}
+        # every name blanked but element e of set S, which is "self" (-2)
+        self.relative = {
+            (name, e): {**blank, name: tuple(-2 if k == e else -1 for k in range(size))}
+            for name, size in sizes.items() for e in range(size)}
+        hints = typing.get_type_hints(state_type, include_extras=True)
+        self.fields = []  # per field of the state: its marks by set, remembered by value
+        for index, field in enumerate(state_type._fields):
+            marks = self._field_marks(field, hints[field])
+            if marks is not None:
+                self.fields.append((index, marks))
+
+    # -- renaming ------------------------------------------------------------------------
+
+    def images(self, perm: Mapping[str, Sequence[int]]) -> dict[str, tuple[int, ...]] | None:
+        """`perm` as the renamers take it, without the sets it leaves as
+        they are; None for the identity. Remembered by the permutation's
+        identity, as the engine passes the same objects again and again."""
+        seen = self._by_identity.get(id(perm))
+        if seen is not None and seen[0] is perm:
+            return seen[1]
+        images = {name: tuple(perm[name]) for name in perm
+                  if tuple(perm[name]) != tuple(range(len(perm[name])))} or None
+        if len(self._by_identity) >= 4096:
+            self._by_identity.clear()
+        self._by_identity[id(perm)] = (perm, images)
+        return images
+
+    def action_renamer(self, kind: type) -> Any:
+        if kind not in self._checked:
+            _check_record(self.model, kind, "action")
+            self._checked[kind] = renamer(kind)
+        return self._checked[kind]
+
+    # -- signatures ------------------------------------------------------------------------
+
+    def signatures(self, state: Any) -> dict[str, tuple[int, ...]]:
+        """Each element's marks, over the state's fields, turned into ranks."""
+        parts = [marks[state[index]] for index, marks in self.fields]
+        result = {}
+        for name in self.sizes:
+            summaries = list(zip(*[part[name] for part in parts]))
+            ordered = sorted(set(summaries))
+            result[name] = tuple(map(ordered.index, summaries))
+        return result
+
+    def _mark(self, name: str, element: int, where: str, rename: Any, value: Any) -> str:
+        """The mark of `element` of set `name` at `where` in `value`: the
+        value with that element as self and every other name blanked."""
+        plain = value if rename is None else rename(value, self.relative[name, element])
+        return repr(order_key((where, plain)))
+
+    def _field_marks(self, field: str, annotation: Any) -> Any:
+        """A table from a value of state field `field` to, per set, each
+        element's marks in it, sorted, as one string; None if the field
+        holds no name of a symmetric set."""
+        marker = self._marker(annotation, field)
+        loose = self._loose(annotation)
+        if marker is None and loose is None:
+            return None
+        rename = _converter(annotation)
+
+        def marks_of(value: Any) -> dict[str, tuple[str, ...]]:
+            found: dict[tuple[str, int], list[str]] = {}
+            for name, element, mark in (marker(value) if marker is not None else ()):
+                found.setdefault((name, element), []).append(mark)
+            for name, element in sorted(set(loose(value) if loose is not None else ())):
+                found.setdefault((name, element), []).append(
+                    self._mark(name, element, f"{field} names", rename, value))
+            return {name: tuple("\n".join(sorted(found.get((name, element), ())))
+                                for element in range(size))
+                    for name, size in self.sizes.items()}
+        if _ambiguous(annotation):
+            return _Computed(marks_of)
+        return Memo(marks_of)
+
+    def _loose(self, annotation: Any) -> Callable[[Any], list] | None:
+        """The names of symmetric sets in a value of `annotation` outside
+        any record in it (records mark their own), or None if none can be."""
+        if typing.get_origin(annotation) is typing.Annotated:
+            return self._loose(typing.get_args(annotation)[0])
+        if isinstance(annotation, type) and issubclass(annotation, Id):
+            name = annotation.set_name
+            return (lambda value: [(name, value)]) if name in self.sizes else None
+        if is_record_type(annotation):
+            return None
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if origin in (Union, types.UnionType):
+            options = [(arg, self._loose(arg)) for arg in args if arg is not type(None)]
+            options = [(arg, part) for arg, part in options if part is not None]
+            if not options:
+                return None
+            if len(options) == 1 and len(args) <= 2:
+                part = options[0][1]
+                return lambda value: [] if value is None else part(value)
+            return _by_type(options, list)
+        if origin in (tuple, frozenset):
+            if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+                parts = [self._loose(arg) for arg in args]
+                if all(part is None for part in parts):
+                    return None
+                return lambda value: [found for item, part in zip(value, parts)
+                                      if part is not None for found in part(item)]
+            part = self._loose(args[0]) if args else None
+            if part is None:
+                return None
+            return lambda value: [found for item in value for found in part(item)]
+        return None
+
+    def _marker(self, annotation: Any, where: str) -> Marker | None:
+        """The marks in a value of `annotation` standing at `where`: of each
+        entry of a tuple indexed by a symmetric set, for its element, and of
+        each record naming an element, for that element; None if none can be."""
+        if typing.get_origin(annotation) is typing.Annotated:
+            inner = typing.get_args(annotation)[0]
+            marks = [m for m in annotation.__metadata__ if isinstance(m, IndexedBy)]
+            if not marks:
+                return self._marker(inner, where)
+            entry = typing.get_args(inner)[0]
+            return self._indexed(marks[0].ids.set_name, entry, f"{where}[]")
+        if is_record_type(annotation):
+            return self._record(annotation, f"{where}:{annotation.__name__}")
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if origin in (Union, types.UnionType):
+            options = [(arg, self._marker(arg, where)) for arg in args if arg is not type(None)]
+            options = [(arg, part) for arg, part in options if part is not None]
+            if not options:
+                return None
+            if len(options) == 1 and len(args) <= 2:
+                part = options[0][1]
+                return lambda value: [] if value is None else part(value)
+            return _by_type(options, list)
+        if origin in (tuple, frozenset):
+            if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+                parts = [self._marker(arg, f"{where}.{k}") for k, arg in enumerate(args)]
+                if all(part is None for part in parts):
+                    return None
+                return lambda value: [mark for item, part in zip(value, parts)
+                                      if part is not None for mark in part(item)]
+            part = self._marker(args[0], f"{where}*") if args else None
+            if part is None:
+                return None
+            return lambda value: [mark for item in value for mark in part(item)]
+        return None
+
+    def _indexed(self, name: str, entry: Any, where: str) -> Marker | None:
+        inner = self._marker(entry, where)
+        if name not in self.sizes:  # a set not renamed: its positions are no names
+            return None if inner is None else (
+                lambda value: [mark for item in value for mark in inner(item)])
+        rename = _converter(entry)
+        table = (_Computed if _ambiguous(entry) else Memo)(
+            lambda key: self._mark(name, key[0], where, rename, key[1]))
+
+        def marks(value: tuple) -> Marks:
+            found = [(name, k, table[k, item]) for k, item in enumerate(value)]
+            if inner is not None:
+                found += [m for item in value for m in inner(item)]
+            return found
+        return marks
+
+    def _record(self, kind: type, where: str) -> Marker | None:
+        hints = typing.get_type_hints(kind, include_extras=True)
+        fields = []
+        for index, field in enumerate(kind._fields):
+            inner = self._marker(hints[field], f"{where}.{field}")
+            loose = self._loose(hints[field])
+            if inner is not None or loose is not None:
+                fields.append((index, f"{where}.{field}", inner, loose))
+        if not fields:
+            return None
+        rename, mark = renamer(kind), self._mark
+
+        def marks(record: Any) -> Marks:
+            found = []
+            for index, at, inner, loose in fields:
+                value = record[index]
+                if inner is not None:
+                    found += inner(value)
+                if loose is not None:
+                    found += [(name, element, mark(name, element, at, rename, record))
+                              for name, element in sorted(set(loose(value)))]
+            return found
+        if _ambiguous(kind):
+            return marks
+        table = Memo(marks)
+        return table.__getitem__
+
+
+class _Computed:
+    """A table that remembers nothing (values that are no safe keys)."""
+
+    def __init__(self, compute: Callable[[Any], Any]):
+        self.compute = compute
+
+    def __getitem__(self, value: Any) -> Any:
+        return self.compute(value)
+
+
+def _by_type(options: list, empty: Callable[[], list]) -> Callable[[Any], list]:
+    """A union of several types with names: the value's own type decides."""
+    def pick(value: Any) -> list:
+        for kind, part in options:
+            if isinstance(value, typing.get_origin(kind) or kind):
+                return part(value)
+        return empty()
+    return pick
