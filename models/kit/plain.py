@@ -123,6 +123,14 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset()
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Literal:
         return None
+    if origin in (Union, types.UnionType):
+        classes: dict[type, Any] = {}
+        for arg in args:
+            kind = _value_class(arg)
+            if kind in classes and (_converter(arg) or _converter(classes[kind])):
+                # renaming picks an option by the value's type: it would miss one
+                return where, f"{_text(annotation)} (a union whose options' values look alike)"
+            classes[kind] = arg
     if origin in (Union, types.UnionType) or (origin in (tuple, frozenset) and args):
         for arg in args:
             found = None if arg is Ellipsis else hiding(arg, where, seen)
@@ -130,6 +138,31 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset()
                 return found
         return None
     return where, getattr(annotation, "__name__", None) or repr(annotation)
+
+
+def _value_class(annotation: Any) -> Any:
+    """What a value of `annotation` is an instance of (ids are ints)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if isinstance(annotation, type) and issubclass(annotation, int):
+        return int
+    return typing.get_origin(annotation) or annotation
+
+
+def _text(annotation: Any) -> str:
+    """A type as the message names it: ``ids('nodes') | tuple[ids('nodes')]``."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (Union, types.UnionType):
+        return " | ".join(map(_text, args))
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _text(args[0])
+    if isinstance(annotation, type) and issubclass(annotation, Id):
+        return f"ids({annotation.set_name!r})"
+    if annotation is type(None):
+        return "None"
+    if origin is not None:
+        return f"{origin.__name__}[{', '.join('...' if a is Ellipsis else _text(a) for a in args)}]"
+    return getattr(annotation, "__name__", repr(annotation))
 
 
 def _check_record(model: Any, kind: type, role: str) -> None:

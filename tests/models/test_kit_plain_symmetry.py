@@ -313,6 +313,11 @@ class Loose(NamedTuple):
     node: Any
 
 
+class Alike(NamedTuple):
+    peers: indexed_by(Node, Peer)
+    last: tuple[str, Node] | tuple[str, Node, Node] | None   # Zab's recorder.pc: <<"Timeout", i, j>>
+
+
 class NoNodes(NamedTuple):
     rounds: int
 
@@ -336,6 +341,11 @@ def _plain(state, **attributes):
      "Any, which could hide names from the derived symmetry; type it with what it holds (an "
      "id type, indexed_by(Node, X), tuple[Message, ...], frozenset[Node], a record type) or "
      "write permute, permute_action and signatures by hand"),
+    (_plain(Alike), "model 'bad': state field Alike.last is typed tuple[str, ids('nodes')] | "
+     "tuple[str, ids('nodes'), ids('nodes')] | None (a union whose options' values look "
+     "alike), which could hide names from the derived symmetry; type it with what it holds "
+     "(an id type, indexed_by(Node, X), tuple[Message, ...], frozenset[Node], a record type) "
+     "or write permute, permute_action and signatures by hand"),
     (_plain(tuple), "model 'bad': state type tuple is not a typed record (a NamedTuple); "
      "Symmetric derives renaming from a record's field types"),
     (_plain(None), "model 'bad': Symmetric needs state_type, the record type of the model's "
