@@ -47,7 +47,10 @@ Constants: ``servers`` is Cardinality(Server) (``n1`` .. ``nN``);
 with its cfg's 3, 2, 3 as defaults. The MC's StateConstraint is
 `within_bounds`: as in TLC, a state beyond it is checked against the
 invariants but neither counted nor expanded. SYMMETRY ServerSymmetry
-(Permutations(Server)) is the symmetric set "servers".
+(Permutations(Server)) is the symmetric set "servers": the renaming of
+states and the servers' signatures are derived from State's types by the
+kit's `Symmetric`; the actions, which name servers as TLC prints them
+("n1"), are renamed by hand.
 
 Properties: the cfg's invariants OnePrimaryPerTerm, StateMachineSafety and
 LeaderCompleteness (MongoRaftReconfig's form: a primary has every entry
@@ -101,8 +104,10 @@ from typing import NamedTuple
 
 from checker import Fails, Model, Param, invariant, transition
 from checker.model import Note, Received, Sent
+from models.kit import Symmetric, ids, indexed_by
 
 SECONDARY, PRIMARY = "Secondary", "Primary"
+ServerId = ids("servers", "n", first=1)  # a server in the state (actions name it "n1")
 
 
 class Committed(NamedTuple):
@@ -128,13 +133,13 @@ class Server(NamedTuple):
 class State(NamedTuple):
     """The spec's variables; per-server ones are tuples by server (n1 first)."""
 
-    log: tuple[tuple[int, ...], ...]
-    committed: frozenset
-    currentTerm: tuple[int, ...]
-    state: tuple[str, ...]
-    config: tuple[frozenset, ...]
-    configVersion: tuple[int, ...]
-    configTerm: tuple[int, ...]
+    log: indexed_by(ServerId, tuple[int, ...])
+    committed: frozenset[Committed]
+    currentTerm: indexed_by(ServerId, int)
+    state: indexed_by(ServerId, str)
+    config: indexed_by(ServerId, frozenset[ServerId])
+    configVersion: indexed_by(ServerId, int)
+    configTerm: indexed_by(ServerId, int)
 
 
 # -- actions: the spec's, with its parameter names (servers by name) ------------------------
@@ -219,7 +224,7 @@ def _with(values: tuple, index: int, value) -> tuple:
     return values[:index] + (value,) + values[index + 1:]
 
 
-class MongoRaftReconfig(Model):
+class MongoRaftReconfig(Symmetric, Model):
     name = "mongo-raft-reconfig"
     summary = "MongoDB's logless dynamic reconfiguration (Schultz's MongoRaftReconfig.tla)"
     params = (Param("servers", 3, "Cardinality(Server): servers n1..nN", minimum=1, maximum=5),
@@ -231,7 +236,8 @@ class MongoRaftReconfig(Model):
                     "StateConstraint: configVersion[s] <= MaxConfigVersion", minimum=1,
                     maximum=6))
     actions = ACTIONS
-    symmetry_sets = ("servers",)
+    state_type = State
+    symmetry_sets = ("servers",)  # ServerSymmetry: permute and signatures derived from State
 
     def setup(self) -> None:
         self.everyone = tuple(range(self.servers))
@@ -495,30 +501,9 @@ class MongoRaftReconfig(Model):
 
     # -- symmetry: ServerSymmetry == Permutations(Server) ---------------------------------------
 
-    def symmetry_groups(self):
-        return {"servers": [list(self.everyone)]}
-
-    def permute(self, s: State, perm) -> State:
-        images = tuple(perm["servers"])
-        order = sorted(self.everyone, key=images.__getitem__)  # new slot -> old
-
-        def moved(values):
-            return tuple(values[old] for old in order)
-
-        return s._replace(
-            log=moved(s.log), currentTerm=moved(s.currentTerm), state=moved(s.state),
-            config=moved(tuple(frozenset(images[k] for k in c) for c in s.config)),
-            configVersion=moved(s.configVersion), configTerm=moved(s.configTerm))
-
-    def signatures(self, s: State):
-        """What the state says of each server with names left out: its
-        variables, and its config's size and whether it is in it."""
-        return {"servers": [
-            (s.currentTerm[i], s.state[i], s.log[i], s.configVersion[i], s.configTerm[i],
-             len(s.config[i]), i in s.config[i])
-            for i in self.everyone]}
-
     def permute_action(self, action, perm):
+        """By hand: the actions name servers as TLC prints them ("n1"), and
+        a string is no name to the derived renaming."""
         images = tuple(perm["servers"])
 
         def ren(name: str) -> str:

@@ -18,7 +18,8 @@ Acceptors are ``0..acceptors-1``, values ``0..values-1`` and ballots
 model overrides it with ``0..2``. A quorum is a majority of the acceptors
 (every majority, supersets included, which gives the same behaviours as the
 minimal ones). Acceptors and values are interchangeable (TLC's ``SYMMETRY
-Permutations(Acceptor) \\cup Permutations(Value)``).
+Permutations(Acceptor) \\cup Permutations(Value)``): the fields that hold
+them are typed so, and the kit's `Symmetric` derives the renaming.
 
 With the ballots bounded, a run ends once every acceptor is at the last
 ballot and can vote no more; in the spec another ballot would be open, so
@@ -30,25 +31,30 @@ from itertools import combinations, product
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, ParamError, invariant, reachable, transition
+from models.kit import Symmetric, ids, indexed_by
+
+
+Acceptor = ids("acceptors")   # interchangeable, as values are: printed as numbers
+Value = ids("values")
 
 
 class State(NamedTuple):
-    votes: tuple[frozenset[tuple[int, int]], ...]   # by acceptor: its (ballot, value) votes
-    max_bal: tuple[int, ...]                        # by acceptor: -1 before any ballot
+    votes: indexed_by(Acceptor, frozenset[tuple[int, Value]])   # its (ballot, value) votes
+    max_bal: indexed_by(Acceptor, int)                           # -1 before any ballot
 
 
 class IncreaseMaxBal(NamedTuple):
-    a: int
+    a: Acceptor
     b: int
 
 
 class VoteFor(NamedTuple):
-    a: int
+    a: Acceptor
     b: int
-    v: int
+    v: Value
 
 
-class Voting(Model):
+class Voting(Symmetric, Model):
     name = "voting"
     summary = "Lamport's Voting: the abstraction of Paxos without messages (Voting.tla)"
     params = (Param("acceptors", 3, "acceptors; a majority is a quorum", minimum=1),
@@ -61,7 +67,8 @@ class Voting(Model):
                          "value no quorum shows safe → Votes Safe, Consensus",
     }
     actions = (IncreaseMaxBal, VoteFor)
-    symmetry_sets = ("acceptors", "values")
+    state_type = State
+    symmetry_sets = ("acceptors", "values")   # renaming derived from the types (Symmetric)
 
     def setup(self) -> None:
         everyone = range(self.acceptors)
@@ -140,26 +147,6 @@ class Voting(Model):
             last = self.ballots - 1
             return f"every acceptor is at the last ballot {last} (ballots = {self.ballots})"
         return None
-
-    # -- symmetry: acceptors and values are interchangeable ----------------------------
-
-    def symmetry_groups(self):
-        return {"acceptors": [list(range(self.acceptors))], "values": [list(range(self.values))]}
-
-    def permute(self, s: State, perm) -> State:
-        """`s` with acceptor a renamed ``perm["acceptors"][a]`` and value v
-        ``perm["values"][v]``."""
-        acceptors = perm.get("acceptors", range(self.acceptors))
-        values = perm.get("values", range(self.values))
-        order = sorted(range(self.acceptors), key=lambda a: acceptors[a])  # new slot -> old
-        return State(votes=tuple(frozenset((b, values[v]) for b, v in s.votes[a]) for a in order),
-                     max_bal=tuple(s.max_bal[a] for a in order))
-
-    def permute_action(self, action, perm):
-        action = action._replace(a=perm.get("acceptors", range(self.acceptors))[action.a])
-        if isinstance(action, VoteFor):
-            action = action._replace(v=perm.get("values", range(self.values))[action.v])
-        return action
 
     # -- properties ----------------------------------------------------------------------
 
