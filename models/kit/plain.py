@@ -51,8 +51,8 @@ from typing import Any, Callable, ClassVar, Mapping, Sequence, Union
 from checker.errors import ModelDefinitionError
 from checker.symmetry import order_key
 from models.kit.memo import Memo
-from models.kit.records import (Id, IndexedBy, Value, _converter, id_sets_of, is_record_type,
-                                renamer)
+from models.kit.records import (Id, IndexedBy, Value, _converter, fits, id_sets_of,
+                                is_record_type, renamer)
 
 #: Types whose values name nothing.
 _NAMELESS = (int, bool, str, float, bytes, type(None))
@@ -124,13 +124,14 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset()
     if origin is typing.Literal:
         return None
     if origin in (Union, types.UnionType):
-        classes: dict[type, Any] = {}
-        for arg in args:
-            kind = _value_class(arg)
-            if kind in classes and (_converter(arg) or _converter(classes[kind])):
-                # renaming picks an option by the value's type: it would miss one
-                return where, f"{_text(annotation)} (a union whose options' values look alike)"
-            classes[kind] = arg
+        kinds = [(_value_class(arg), _converter(arg) is not None) for arg in args]
+        for k, (kind, named) in enumerate(kinds):
+            for other, other_named in kinds[:k]:
+                # renaming picks an option by the value's type (`fits`): it would miss one
+                if (named or other_named) and (kind == other or tuple in (kind, other)
+                                               and _is_tuple(kind) and _is_tuple(other)):
+                    return where, (f"{_text(annotation)} (a union whose options' values "
+                                   f"look alike)")
     if origin in (Union, types.UnionType) or (origin in (tuple, frozenset) and args):
         for arg in args:
             found = None if arg is Ellipsis else hiding(arg, where, seen)
@@ -141,12 +142,20 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset()
 
 
 def _value_class(annotation: Any) -> Any:
-    """What a value of `annotation` is an instance of (ids are ints)."""
+    """What tells a value of `annotation` apart from others' by its type:
+    its class (ids are ints), with a fixed tuple's length."""
     if typing.get_origin(annotation) is typing.Annotated:
         annotation = typing.get_args(annotation)[0]
     if isinstance(annotation, type) and issubclass(annotation, int):
         return int
-    return typing.get_origin(annotation) or annotation
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+        return tuple, len(args)
+    return origin or annotation
+
+
+def _is_tuple(kind: Any) -> bool:
+    return kind is tuple or (isinstance(kind, tuple) and kind[0] is tuple)
 
 
 def _text(annotation: Any) -> str:
@@ -450,7 +459,7 @@ def _by_type(options: list, empty: Callable[[], list]) -> Callable[[Any], list]:
     """A union of several types with names: the value's own type decides."""
     def pick(value: Any) -> list:
         for kind, part in options:
-            if isinstance(value, typing.get_origin(kind) or kind):
+            if fits(value, kind):
                 return part(value)
         return empty()
     return pick

@@ -315,7 +315,12 @@ class Loose(NamedTuple):
 
 class Alike(NamedTuple):
     peers: indexed_by(Node, Peer)
-    last: tuple[str, Node] | tuple[str, Node, Node] | None   # Zab's recorder.pc: <<"Timeout", i, j>>
+    last: Node | Val | None   # both ints: renaming cannot tell which a value is
+
+
+class Shapes(NamedTuple):
+    peers: indexed_by(Node, Peer)
+    last: tuple[str] | tuple[str, Node] | tuple[str, Node, Node]   # Zab's <<"Timeout", i, j>>
 
 
 class NoNodes(NamedTuple):
@@ -341,9 +346,8 @@ def _plain(state, **attributes):
      "Any, which could hide names from the derived symmetry; type it with what it holds (an "
      "id type, indexed_by(Node, X), tuple[Message, ...], frozenset[Node], a record type) or "
      "write permute, permute_action and signatures by hand"),
-    (_plain(Alike), "model 'bad': state field Alike.last is typed tuple[str, ids('nodes')] | "
-     "tuple[str, ids('nodes'), ids('nodes')] | None (a union whose options' values look "
-     "alike), which could hide names from the derived symmetry; type it with what it holds "
+    (_plain(Alike), "model 'bad': state field Alike.last is typed ids('nodes') | "
+     "ids('values') | None (a union whose options' values look alike), which could hide names from the derived symmetry; type it with what it holds "
      "(an id type, indexed_by(Node, X), tuple[Message, ...], frozenset[Node], a record type) "
      "or write permute, permute_action and signatures by hand"),
     (_plain(tuple), "model 'bad': state type tuple is not a typed record (a NamedTuple); "
@@ -360,6 +364,15 @@ def test_a_type_that_could_hide_names_is_refused_in_one_line(kind, message):
     with pytest.raises(ModelDefinitionError) as refused:
         kind()
     assert str(refused.value) == message
+
+
+def test_tuples_of_fixed_lengths_are_told_apart_by_their_length():
+    model = _plain(Shapes)()
+    peers = (Peer(heard=(0, 0)), Peer(heard=(0, 0)))
+    swap = {"nodes": (1, 0)}
+    for last, renamed in [(("Init",), ("Init",)), (("Restart", 0), ("Restart", 1)),
+                          (("Timeout", 0, 1), ("Timeout", 1, 0))]:
+        assert model.permute(Shapes(peers, last), swap) == Shapes(peers, renamed)
 
 
 def test_an_action_of_an_unlisted_type_is_checked_when_first_renamed():
