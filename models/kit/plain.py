@@ -51,8 +51,8 @@ from typing import Any, Callable, ClassVar, Mapping, Sequence, Union
 from checker.errors import ModelDefinitionError
 from checker.symmetry import order_key
 from models.kit.memo import Memo
-from models.kit.records import (Id, IndexedBy, Value, _converter, fits, id_sets_of,
-                                is_record_type, renamer)
+from models.kit.records import (Id, IndexedBy, Value, _converter, _nested_records, fits,
+                                id_sets_of, is_record_type, renamer)
 
 #: Types whose values name nothing.
 _NAMELESS = (int, bool, str, float, bytes, type(None))
@@ -209,7 +209,7 @@ def _ambiguous(annotation: Any, seen: frozenset = frozenset()) -> bool:
                    for field in annotation._fields)
     args = typing.get_args(annotation)
     if typing.get_origin(annotation) in (Union, types.UnionType):
-        if sum(arg is not type(None) for arg in args) > 1:
+        if sum(bool(_nested_records(arg)) for arg in args) > 1:
             return True
     if typing.get_origin(annotation) is typing.Annotated:
         args = args[:1]
