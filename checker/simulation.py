@@ -18,8 +18,9 @@ Nothing is proven to hold: a property no behaviour broke is "not settled",
 and the result says how much was drawn (behaviours, steps, distinct
 states met). A violation is real: its trace is the behaviour that broke the
 property, with the loops it made cut out (a state met twice: the steps
-between the two are left out, so the trace is still a run of the model),
-but it need not be the shortest; a search (`cmc check` without
+between the two are left out) and the steps the model lets it skip
+skipped (`_Shortcuts`), so the trace is still a run of the model, but it
+need not be the shortest; a search (`cmc check` without
 --simulate) finds that one where the state space allows.
 
 Behaviour number k is drawn by a generator seeded with the seed
@@ -36,6 +37,7 @@ finite and its states real.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import time
@@ -113,7 +115,7 @@ def simulate(model: Model, config: CheckConfig, walks: Walks,
     else:
         drawn = _Simulation(model, config, walks, properties).draw(
             _numbers(walks, 0, 1), progress)
-    return _result(drawn, properties, config, walks, time.monotonic() - started)
+    return _result(model, drawn, properties, config, walks, time.monotonic() - started)
 
 
 def _numbers(walks: Walks, first: int, step: int) -> Iterable[int]:
@@ -523,8 +525,8 @@ def _merge(parts: list[_Drawn], keep_going: bool) -> _Drawn:
     return merged
 
 
-def _result(drawn: _Drawn, properties: tuple[Property, ...], config: CheckConfig,
-            walks: Walks, seconds: float) -> Result:
+def _result(model: Model, drawn: _Drawn, properties: tuple[Property, ...],
+            config: CheckConfig, walks: Walks, seconds: float) -> Result:
     from checker.explore import _peak_memory
 
     checked = properties + ((ASSERTION,) if ASSERTION.name in drawn.violations else ())
@@ -550,14 +552,58 @@ def _result(drawn: _Drawn, properties: tuple[Property, ...], config: CheckConfig
         walked=Walked(behaviours=drawn.behaviours, steps=drawn.steps,
                       depth=walks.depth, seed=walks.seed),
     )
-    violations = tuple(drawn.violations[prop.name][1] for prop in listed
+    shortcut = _Shortcuts(model)
+    violations = tuple(shortcut(drawn.violations[prop.name][1]) for prop in listed
                        if prop.name in drawn.violations)
     return Result(verdict=VIOLATED if violations else INCOMPLETE, stats=stats,
                   properties=listed, violations=violations,
-                  witnesses=tuple(drawn.witnesses[prop.name][1] for prop in listed
+                  witnesses=tuple(shortcut(drawn.witnesses[prop.name][1]) for prop in listed
                                   if prop.name in drawn.witnesses),
                   stopped_by="interrupted" if drawn.interrupted else "simulation",
-                  bound_stop=None if drawn.bound_stop is None else drawn.bound_stop[1])
+                  bound_stop=None if drawn.bound_stop is None
+                  else shortcut(drawn.bound_stop[1]))
+
+
+class _Shortcuts:
+    """A finding's run made shorter where the model allows: a step from one
+    of its states may reach a later one directly (a random behaviour
+    wanders), and it may start at a later state that is initial; the
+    shortest run through the run's own states is kept (a search among them,
+    one `successors` call per state at most). Still a run of the model, to
+    the same final state (a step property's finding keeps its last step);
+    not the shortest run there is, which only a search finds."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.initial = set(model.initial_states())
+
+    def __call__(self, finding: Finding) -> Finding:
+        kept = finding.trace.steps
+        last = kept[-1:] if finding.property.kind == "transition" else ()
+        steps = kept[:len(kept) - len(last)]
+        states = [step.state for step in steps]
+        position = {state: k for k, state in enumerate(states)}  # (loops are cut: one each)
+        reached: dict[int, tuple[int, Any] | None] = {
+            k: None for k, state in enumerate(states) if state in self.initial}
+        level = sorted(reached)
+        end = len(states) - 1
+        while level and end not in reached:
+            following = []
+            for k in level:
+                for action, state in self.model.successors(states[k]):
+                    j = position.get(state)
+                    if j is not None and j > k and j not in reached:
+                        reached[j] = (k, action)
+                        following.append(j)
+            level = sorted(following)
+        if end not in reached:  # (a model whose steps are not what they were)
+            return finding
+        path = [end]
+        while reached[path[-1]] is not None:
+            path.append(reached[path[-1]][0])
+        shorter = [Step(None, states[path[-1]])] + [
+            Step(reached[k][1], states[k]) for k in reversed(path[:-1])]
+        return dataclasses.replace(finding, trace=Trace(tuple(shorter) + tuple(last)))
 
 
 def _without_loops(trace: list[Step], keep_last_step: bool = False) -> Trace:

@@ -315,8 +315,9 @@ def _simulation_stats(result: Result) -> list[str]:
         *("  " + line for line in coverage(result)),
     ]
     if result.violations or result.witnesses:
-        lines.append("traces: behaviours drawn at random, with the loops they made cut "
-                     "out; not necessarily the shortest (a search, without --simulate, finds those)")
+        lines.append("traces: behaviours drawn at random, their loops cut out and the "
+                     "steps the model lets them skip skipped; not necessarily the shortest "
+                     "(a search, without --simulate, finds those)")
     if stats.model_stats:
         lines.append(memo_line(stats.model_stats))
     if stats.bound_stops:

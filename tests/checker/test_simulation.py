@@ -334,3 +334,21 @@ def test_what_processes_drew_is_put_together_as_one_process_would_have_drawn_it(
     assert stopped.witnesses["w"][0] == 1 and stopped.bound_stop[0] == 2
     stopped = _merge([two, one], keep_going=False)
     assert {name: b for name, (b, _) in stopped.violations.items()} == {"b": 3}
+
+
+def test_a_finding_s_run_skips_what_the_model_lets_it_skip():
+    from checker.result import Trace
+    from checker.simulation import _Shortcuts
+
+    model = Ring(size=9)
+    walked = [Step(None, 0)] + [Step(Add(1), k) for k in range(1, 6)]
+    finding = Finding(model.properties["not_five"], Trace(tuple(walked)), "the counter is 5")
+    shorter = _Shortcuts(model)(finding)
+    assert [(s.action, s.state) for s in shorter.trace.steps] == [
+        (None, 0), (Add(1), 1), (Add(2), 3), (Add(2), 5)]
+    assert shorter.reason == "the counter is 5" and _is_run(model, shorter.trace)
+    # a step property's finding is its last step: that step stays
+    step = Property("back", "Back", "transition", "")
+    finding = Finding(step, Trace(tuple(walked[:4]) + (Step(Reset(), 0),)))
+    assert [(s.action, s.state) for s in _Shortcuts(model)(finding).trace.steps] == [
+        (None, 0), (Add(1), 1), (Add(2), 3), (Reset(), 0)]

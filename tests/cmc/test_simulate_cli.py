@@ -33,8 +33,9 @@ def test_a_violation_found_exits_1_with_the_drawn_behaviour(run, write_spec):
     assert lines[2].startswith("Goal Not Reached (goal_not_reached) violated after ")
     assert lines[2].endswith(" steps: the big jug holds 4 gallons")
     assert any(line.startswith("simulation: ") and "(seed 5)" in line for line in lines)
-    assert ("traces: behaviours drawn at random, with the loops they made cut out; not "
-            "necessarily the shortest (a search, without --simulate, finds those)") in lines
+    assert ("traces: behaviours drawn at random, their loops cut out and the steps the "
+            "model lets them skip skipped; not necessarily the shortest (a search, without "
+            "--simulate, finds those)") in lines
 
 
 def test_nothing_found_exits_0_and_says_nothing_is_proven(run, write_spec, tmp_path):
