@@ -29,7 +29,11 @@ the replicas keep received messages whole (``rep_svc_recv``,
 ``rep_dvc_recv``, ``rep_rec_recv``) and choose among them with TLC's CHOOSE,
 which picks by TLC's order of values (below): the messages are the spec's
 records, field for field, not the kit's.
-``messages`` is a tuple of (message, count) pairs in TLC's order.
+``messages`` is a frozenset of (message, count) pairs, taken in TLC's order
+where the spec enumerates it. The renaming of values under symmetry is
+derived from the types by the kit's `Symmetric` (the state's and messages'
+fields are typed; ``Value`` is the set "values"); the actions name values
+as strings, as TLC prints them, and `permute_action` renames them.
 
 Action by action (``r`` the replica acting or receiving, ``m`` the message):
 
@@ -150,6 +154,9 @@ from itertools import permutations
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, invariant, reachable
+from models.kit import Symmetric, ids, indexed_by
+
+Value = ids("values", "v", first=1)  # interchangeable: SYMMETRY symmValues
 
 # Status
 NORMAL, VIEW_CHANGE, RECOVERING = "Normal", "ViewChange", "Recovering"
@@ -168,7 +175,7 @@ class Entry(NamedTuple):
     """A log entry (LogEntryType); the operation is a value's index, v1 = 0."""
 
     view_number: int
-    operation: int
+    operation: Value
     client_id: int
     request_number: int
 
@@ -189,7 +196,7 @@ class Prepare(NamedTuple):
     message: Entry
     op_number: int
     commit_number: int
-    dest: int
+    dest: int | None
     source: int
 
 
@@ -197,14 +204,14 @@ class PrepareOk(NamedTuple):
     view_number: int
     type: str
     op_number: int
-    dest: int
+    dest: int | None
     source: int
 
 
 class StartViewChange(NamedTuple):
     view_number: int
     type: str
-    dest: int
+    dest: int | None
     source: int
 
 
@@ -213,9 +220,9 @@ class DoViewChange(NamedTuple):
     type: str
     op_number: int
     commit_number: int
-    dest: int
+    dest: int | None
     source: int
-    log: tuple
+    log: tuple[Entry, ...]
     last_normal_vn: int
 
 
@@ -224,16 +231,16 @@ class StartView(NamedTuple):
     type: str
     op_number: int
     commit_number: int
-    dest: int
+    dest: int | None
     source: int
-    log: tuple
+    log: tuple[Entry, ...]
 
 
 class GetState(NamedTuple):
     view_number: int
     type: str
     op_number: int
-    dest: int
+    dest: int | None
     source: int
 
 
@@ -245,15 +252,15 @@ class NewState(NamedTuple):
     type: str
     op_number: int
     commit_number: int
-    dest: int
+    dest: int | None
     source: int
-    log: tuple
+    log: tuple[Entry, ...]
     first_op: int
 
 
 class Recovery(NamedTuple):
     type: str
-    dest: int
+    dest: int | None
     source: int
     x: int
 
@@ -266,9 +273,9 @@ class RecoveryResponse(NamedTuple):
     type: str
     op_number: int | None
     commit_number: int | None
-    dest: int
+    dest: int | None
     source: int
-    log: tuple | None
+    log: tuple[Entry, ...] | None
     x: int
 
 
@@ -296,29 +303,33 @@ def _message_order(message) -> tuple:
     return (len(message), message.type, _tlc_key(message))
 
 
+Message = (Prepare | PrepareOk | StartViewChange | DoViewChange | StartView | GetState
+           | NewState | Recovery | RecoveryResponse)
+
+
 class State(NamedTuple):
     """The spec's variables; per-replica ones are tuples by replica (1
     first), ``aux_client_acked`` by value (None: not in its domain),
-    ``messages`` (message, count) pairs in TLC's order."""
+    ``messages`` the (message, count) pairs."""
 
-    rep_status: tuple
-    rep_log: tuple
-    rep_view_number: tuple
-    rep_op_number: tuple
-    rep_commit_number: tuple
-    rep_peer_op_number: tuple
-    rep_client_table: tuple
-    rep_last_normal_view: tuple
-    rep_svc_recv: tuple
-    rep_dvc_recv: tuple
-    rep_sent_dvc: tuple
-    rep_sent_sv: tuple
-    rep_rec_number: tuple
-    rep_rec_recv: tuple
-    messages: tuple
+    rep_status: tuple[str, ...]
+    rep_log: tuple[tuple[Entry, ...], ...]
+    rep_view_number: tuple[int, ...]
+    rep_op_number: tuple[int, ...]
+    rep_commit_number: tuple[int, ...]
+    rep_peer_op_number: tuple[tuple[int, ...], ...]
+    rep_client_table: tuple[ClientRow, ...]
+    rep_last_normal_view: tuple[int, ...]
+    rep_svc_recv: tuple[frozenset[StartViewChange], ...]
+    rep_dvc_recv: tuple[frozenset[DoViewChange], ...]
+    rep_sent_dvc: tuple[bool, ...]
+    rep_sent_sv: tuple[bool, ...]
+    rep_rec_number: tuple[int, ...]
+    rep_rec_recv: tuple[frozenset[RecoveryResponse], ...]
+    messages: frozenset[tuple[Message, int]]
     aux_svc: int
     aux_restart: int
-    aux_client_acked: tuple
+    aux_client_acked: indexed_by(Value, bool | None)
 
 
 # -- actions: the spec's, a received message told by its receiver, sender and view
@@ -441,15 +452,20 @@ def _with(values: tuple, r: int, value) -> tuple:
     return values[:r - 1] + (value,) + values[r:]
 
 
-def _sorted(counts: dict) -> tuple:
-    return tuple(sorted(counts.items(), key=lambda pair: _message_order(pair[0])))
+def _bag(counts: dict) -> frozenset:
+    return frozenset(counts.items())
+
+
+def _in_tlc_order(messages: frozenset) -> list:
+    """The (message, count) pairs in TLC's order of DOMAIN messages."""
+    return sorted(messages, key=lambda pair: _message_order(pair[0]))
 
 
 def _value(v: int) -> str:
     return f"v{v + 1}"
 
 
-class VSR(Model):
+class VSR(Symmetric, Model):
     name = "vsr"
     summary = "Viewstamped Replication Revisited (Jack Vanlightly's VSR.tla)"
     params = (Param("replicas", 3, "ReplicaCount: replicas 1..N", minimum=2, maximum=5),
@@ -462,6 +478,7 @@ class VSR(Model):
               Param("VIEW", True, "VSR.cfg's VIEW view: states that differ only in the aux "
                     "variables (aux_svc, aux_restart, aux_client_acked) are one state"))
     actions = ACTIONS
+    state_type = State
     symmetry_sets = ("values",)
 
     def setup(self) -> None:
@@ -482,7 +499,7 @@ class VSR(Model):
         """The messages m of DOMAIN messages with messages[m] > 0, by type, in
         TLC's order (ReceivableMsg but for its receiver)."""
         by_type = {}
-        for m, count in s.messages:
+        for m, count in _in_tlc_order(s.messages):
             if count > 0:
                 by_type.setdefault(m.type, []).append(m)
         return by_type
@@ -500,7 +517,7 @@ class VSR(Model):
         """SendFunc: one more copy of m."""
         counts = dict(messages)
         counts[m] = counts.get(m, 0) + 1
-        return _sorted(counts)
+        return _bag(counts)
 
     def broadcast(self, messages: tuple, m, source: int) -> tuple:
         """BroadcastFunc: m with each other replica as dest, one more copy each."""
@@ -509,14 +526,14 @@ class VSR(Model):
             if r != source:
                 copy = m._replace(dest=r)
                 counts[copy] = counts.get(copy, 0) + 1
-        return _sorted(counts)
+        return _bag(counts)
 
     @staticmethod
     def discard(messages: tuple, m) -> tuple:
         """DiscardFunc: one copy fewer; m stays in the domain."""
         counts = dict(messages)
         counts[m] -= 1
-        return _sorted(counts)
+        return _bag(counts)
 
     @staticmethod
     def svc(r: int, view_number: int) -> StartViewChange:
@@ -533,7 +550,7 @@ class VSR(Model):
                     rep_last_normal_view=(0,) * n, rep_svc_recv=(frozenset(),) * n,
                     rep_dvc_recv=(frozenset(),) * n, rep_sent_dvc=(False,) * n,
                     rep_sent_sv=(False,) * n, rep_rec_number=(0,) * n,
-                    rep_rec_recv=(frozenset(),) * n, messages=(), aux_svc=0, aux_restart=0,
+                    rep_rec_recv=(frozenset(),) * n, messages=frozenset(), aux_svc=0, aux_restart=0,
                     aux_client_acked=(None,) * self.values)
 
     # -- Next, in the spec's order ---------------------------------------------------------
@@ -938,49 +955,6 @@ class VSR(Model):
 
     # -- symmetry: Permutations(Values) ----------------------------------------------------
 
-    def symmetry_groups(self):
-        return {"values": [list(self.all_values)]}
-
-    def permute(self, s: State, perm) -> State:
-        images = tuple(perm["values"])
-
-        def entry(e: Entry) -> Entry:
-            return e._replace(operation=images[e.operation])
-
-        def log(entries):
-            return None if entries is None else tuple(entry(e) for e in entries)
-
-        def message(m):
-            if isinstance(m, Prepare):
-                return m._replace(message=entry(m.message))
-            if "log" in m._fields:
-                return m._replace(log=log(m.log))
-            return m
-
-        def messages(group):
-            return frozenset(message(m) for m in group)
-
-        acked = [None] * self.values
-        for v, a in enumerate(s.aux_client_acked):
-            acked[images[v]] = a
-        return s._replace(
-            rep_log=tuple(log(entries) for entries in s.rep_log),
-            rep_svc_recv=tuple(messages(g) for g in s.rep_svc_recv),
-            rep_dvc_recv=tuple(messages(g) for g in s.rep_dvc_recv),
-            rep_rec_recv=tuple(messages(g) for g in s.rep_rec_recv),
-            messages=_sorted({message(m): count for m, count in s.messages}),
-            aux_client_acked=tuple(acked))
-
-    def signatures(self, s: State):
-        """What the state says of each value without naming another: whether
-        it is acked, and where each replica's log has it (op and view)."""
-        acked = {None: 0, False: 1, True: 2}
-        return {"values": [
-            (acked[s.aux_client_acked[v]],) + tuple(
-                tuple((op, e.view_number) for op, e in enumerate(log) if e.operation == v)
-                for log in s.rep_log)
-            for v in self.all_values]}
-
     def permute_action(self, action, perm):
         if isinstance(action, ReceiveClientRequest):
             images = tuple(perm["values"])
@@ -1032,7 +1006,8 @@ class VSR(Model):
         view["aux_restart"] = s.aux_restart
         view["aux_client_acked"] = {_value(v): a for v, a in enumerate(s.aux_client_acked)
                                     if a is not None}
-        for m, count in s.messages:  # one entry a message, so that a step shows its own
+        # one entry a message, so that a step shows its own
+        for m, count in _in_tlc_order(s.messages):
             view[f"messages[{self.show_message(m)}]"] = count
         return view
 
