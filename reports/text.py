@@ -255,18 +255,24 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
     """The run's figures, then its coverage: per action, the steps it
     generated and the new states they reached (TLC's coverage). An action
     that generated no step is called out, unless the run stopped before the
-    end (it might have fired later)."""
-    stats = result.stats
-    if stats.walked is not None:
-        return _simulation_stats(result)
-    counted = "distinct states"
-    if stats.symmetry:
-        counted = f"distinct orbits (symmetry over {', '.join(stats.symmetry)})"
+    end (it might have fired later). A simulation's figures say what it drew."""
+    stats, walked = result.stats, result.stats.walked
+    if walked is not None:
+        head = (f"simulation: {walked.behaviours:,} "
+                f"behaviour{'' if walked.behaviours == 1 else 's'} of up to "
+                f"{_steps(walked.depth)} (seed {walked.seed}) · {walked.steps:,} steps taken, "
+                f"the longest behaviour {_steps(stats.depth)} · distinct states met "
+                f"{stats.distinct_states:,} · generated {stats.generated_states:,} · "
+                f"{stats.seconds:.2f} s")
+    else:
+        counted = "distinct states"
+        if stats.symmetry:
+            counted = f"distinct orbits (symmetry over {', '.join(stats.symmetry)})"
+        head = (f"{counted} {stats.distinct_states:,} · generated {stats.generated_states:,} · "
+                f"depth {stats.depth} · {stats.seconds:.2f} s · "
+                f"{stats.states_per_second:,.0f} distinct states/s")
     lines = [
-        f"{counted} {stats.distinct_states:,} · generated {stats.generated_states:,} · "
-        f"depth {stats.depth} · {stats.seconds:.2f} s · "
-        f"{stats.states_per_second:,.0f} distinct states/s · "
-        f"peak memory {stats.peak_memory_bytes / 2**20:,.0f} MiB"
+        head + f" · peak memory {stats.peak_memory_bytes / 2**20:,.0f} MiB"
         + (f" · {stats.workers} workers" if stats.workers > 1 else "")
         + (f" (each up to {stats.worker_memory_bytes / 2**20:,.0f} MiB more)"
            if stats.worker_memory_bytes else "")
@@ -274,15 +280,21 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
            "no faster" if stats.one_process_from is not None else ""),
         coverage_heading(result),
         *("  " + line for line in coverage(result)),
-        f"fingerprint collision probability: {stats.collision_probability:.1e}",
     ]
+    if walked is None:
+        lines.append(f"fingerprint collision probability: {stats.collision_probability:.1e}")
+    elif result.violations or result.witnesses:
+        lines.append("traces: behaviours drawn at random, their loops cut out and the "
+                     "steps the model lets them skip skipped; not necessarily the shortest "
+                     "(a search, without --simulate, finds those)")
     if stats.symmetry:
         lines.append(f"canonicalizing: {stats.canonical_seconds:.2f} s")
     if stats.model_stats:
         lines.append(memo_line(stats.model_stats))
     if stats.bound_stops:
         stop = result.bound_stop
-        lines.append(f"runs stopped by a bound (not deadlocks): {stats.bound_stops:,} states, "
+        lines.append(f"{'behaviours' if walked else 'runs'} stopped by a bound (not "
+                     f"deadlocks): {stats.bound_stops:,}{'' if walked else ' states'}, "
                      f"the first after {_steps(len(stop.trace))}: {stop.reason}")
     if stats.graph_states:
         lines.append(f"temporal properties: graph of {stats.graph_states:,} states and "
@@ -291,39 +303,12 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
                      + (" (in one process: only the safety part is partitioned)"
                         if stats.workers > 1 else ""))
     if stats.workers_lost:
-        lines.append(f"worker processes lost: {stats.workers_lost} (their work was redone "
-                     "in the main process; the result is complete)")
+        lines.append(f"worker processes lost: {stats.workers_lost} ("
+                     + ("what they drew is not counted)" if walked else
+                        "their work was redone in the main process; the result is complete)"))
     never = never_fired(result, keep_going)
     if never:
         lines.append("never fired (check the model or the bounds): " + ", ".join(never))
-    return lines
-
-
-def _simulation_stats(result: Result) -> list[str]:
-    """A simulation's figures: what it drew, what it met, its coverage."""
-    stats, walked = result.stats, result.stats.walked
-    lines = [
-        f"simulation: {walked.behaviours:,} behaviour{'' if walked.behaviours == 1 else 's'} "
-        f"of up to {_steps(walked.depth)} (seed {walked.seed}) · {walked.steps:,} steps taken, "
-        f"the longest behaviour {_steps(stats.depth)} · distinct states met "
-        f"{stats.distinct_states:,} · generated {stats.generated_states:,} · "
-        f"{stats.seconds:.2f} s · peak memory {stats.peak_memory_bytes / 2**20:,.0f} MiB"
-        + (f" · {stats.workers} workers" if stats.workers > 1 else "")
-        + (f" ({stats.workers_lost} lost: what they drew is not counted)"
-           if stats.workers_lost else ""),
-        coverage_heading(result),
-        *("  " + line for line in coverage(result)),
-    ]
-    if result.violations or result.witnesses:
-        lines.append("traces: behaviours drawn at random, their loops cut out and the "
-                     "steps the model lets them skip skipped; not necessarily the shortest "
-                     "(a search, without --simulate, finds those)")
-    if stats.model_stats:
-        lines.append(memo_line(stats.model_stats))
-    if stats.bound_stops:
-        stop = result.bound_stop
-        lines.append(f"behaviours stopped by a bound (not deadlocks): {stats.bound_stops:,}, "
-                     f"the first after {_steps(len(stop.trace))}: {stop.reason}")
     return lines
 
 
