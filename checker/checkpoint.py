@@ -111,7 +111,7 @@ class Checkpoints:
         return values, frontier
 
 
-#: What a search's identity holds, in order (`explore._Search._identity`).
+#: What a search's identity holds, in order (`explore.Search._identity`).
 _PARTS = ("model", "mutant", "parameters", "settings", "choices", "properties")
 
 

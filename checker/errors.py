@@ -81,6 +81,15 @@ def raised_in_model(model: str, call: str, error: BaseException) -> CheckerError
                                 f"{error}{where_in_model(error)}; fix the model")
 
 
+def stopped_iteration(model: str, call: str) -> ModelDefinitionError:
+    """The error for a model's `call` that raised StopIteration, which a
+    map() over the states would take for their end."""
+    return ModelDefinitionError(
+        f"model {model!r}: {call} raised StopIteration (a next() on an empty iterator), "
+        "which would silently end the engine's loop over the states; give next() a default "
+        "or catch it")
+
+
 def where_in_model(error: BaseException) -> str:
     """`` at PATH:LINE, in FUNCTION``: the innermost line of the model's own
     code that `error` passed through (not the engine's or the kit's), or

@@ -31,45 +31,44 @@ memory limit is passed: only if that is not enough does the run stop).
 With `config.workers` > 1, the search runs, from its first large level
 on, in that many processes that each own a part of the states
 (`partitioned`, which says why the result is the one-process result).
+
+This module holds the search's course: levels, bounds, limits, checkpoints
+and when to share the search between processes. What it does to each
+chunk of states is in `successors` (generating and sorting successors,
+the hot loop) and `findings` (checking properties, settling findings),
+which the partitions (`partition`) run too; `symmetry_guard` samples the
+model for the symmetry it declares.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import gc
-import random
-import resource
-import sys
 import time
 from collections import Counter
-from itertools import chain, compress, repeat
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
-import numpy as np
-
-from checker import checkpoint, partitioned, workers
+from checker import checkpoint, partitioned, successors, workers
 from checker.checkpoint import Checkpoints
-from checker.errors import (CheckerError, ModelDefinitionError, raised_in_model, shortened,
-                            where_in_model)
-from checker.expressions import ExpressionProperty
+from checker.errors import CheckerError, ModelDefinitionError, raised_in_model
+from checker.findings import Found, PropertyChecks
 from checker.frontier import Frontier, SpillFailed, WorkDirectory, release_memory
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
 from checker.model import Model, has_bounds, has_view
 from checker.progress import Reporter, Silent
 from checker.record_types import RecordTypes
-from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, Property, default_properties,
-                                reason_of)
+from checker.properties import ASSERTION, DEADLOCK, select_properties
 from checker.result import (HOLDS, INCOMPLETE, SETTLED, VIOLATED, CheckConfig, Finding,
                             Result, Stats)
+from checker.successors import Batch, StepGeneration, Viewed, itself
 from checker.symmetry import Symmetry
-from checker.traces import NO_PARENT, BackPointers, replay
+from checker.symmetry_guard import SoundnessGuard
+from checker.traces import NO_PARENT, BackPointers
+from checker.workers import peak_memory
 
-#: Parent states expanded between two batched look-ups in the visited set
-#: (and between two looks at the clock).
-CHUNK = 1024
 #: The smallest level from which the search is partitioned between processes.
-FORK_MIN = 2 * CHUNK
+FORK_MIN = 2 * successors.CHUNK
 #: With auto workers, how much faster per state the processes must expand
 #: a level than one process, to go on sharing the search: a model whose
 #: states are cheap to expand and whose caches every process must fill
@@ -88,27 +87,6 @@ PAYS = 1.3
 #: Raft 3 servers, 1.3-1.67 on Paxos 3x2x3 (its whole runs gain 1.75 and
 #: 1.4); with one CPU taken by another process, 0.9-1.1 on both.
 KEEPS = 1.1
-#: The ordinal of a finding's location ``(number, ITSELF)`` that names the
-#: state numbered `number` itself, not one of its successors: where a run
-#: ends (a deadlock, a bound stop). Its place in the trace is looked up
-#: when the finding is settled, by the process that holds the back-pointers.
-ITSELF = None
-#: States whose hash is compared before and after expansion, to catch a
-#: successor function that mutates its input. (Python's `hash` will do here:
-#: a state is compared with itself, not with other states.)
-MUTATION_CHECKS = 256
-
-
-def select_properties(model: Model, names: tuple[str, ...] | None) -> tuple[Property, ...]:
-    """The model's properties named in `names` (when None, its default
-    ones: every property but the scenario witnesses)."""
-    if names is None:
-        return default_properties(model.properties.values())
-    unknown = [name for name in names if name not in model.properties]
-    if unknown:
-        raise CheckerError(f"model {model.name!r} has no property {unknown[0]!r}; "
-                           f"it has {', '.join(model.properties)}")
-    return tuple(model.properties[name] for name in names)
 
 
 def check(model: Model, config: CheckConfig = CheckConfig(),
@@ -138,49 +116,15 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
     try:
         if checkpoints is not None:
             config = dataclasses.replace(config, workers=1)  # the frontier is held here
-        return _Search(model, config, reporter or Silent(), checkpoints, owners).run()
+        return Search(model, config, reporter or Silent(), checkpoints, owners).run()
     finally:
         if collecting:
             gc.enable()
 
 
-class _Found:
-    """The first occurrence of a property's violation (or witness) within
-    the chunk being expanded; `order` sorts occurrences by generation."""
+class Search(PropertyChecks, StepGeneration):
+    """One search, from its initial states to its result (`run`)."""
 
-    __slots__ = ("order", "location", "state", "reason")
-
-    def __init__(self, order: tuple[int, int], location: tuple[int, int],
-                 state: Any, reason: str | None):
-        self.order, self.location, self.state, self.reason = order, location, state, reason
-
-
-class _Batch:
-    """Successors generated from a chunk of states, in generation order:
-    after `_generate`, the first occurrence of each state not visited before
-    the chunk (and within the bounds)."""
-
-    __slots__ = ("fingerprints", "states", "parents", "ordinals", "step_numbers",
-                 "action_types", "generated", "counts", "bound_stops", "outside")
-
-    def __init__(self) -> None:
-        self.generated = 0
-        self.counts: list[int] = []  # steps of each source state, in order
-        # the numbers of the source states that are bound stops
-        self.bound_stops: list[int] = []
-        self.action_types: list[type] = []
-        self.step_numbers: Any = []
-        self.fingerprints: list[int] = []
-        self.states: list[Any] = []
-        self.parents: list[int] = []
-        self.ordinals: list[int] = []
-        # states outside the bounds first met here, to be checked once their
-        # owners say they were met first (`_Search.outside_owned`):
-        # (fingerprints, states, parents, ordinals)
-        self.outside: tuple | None = None
-
-
-class _Search:
     def __init__(self, model: Model, config: CheckConfig, reporter: Reporter,
                  checkpoints: "Checkpoints | None" = None, owners: Any = None):
         self.model = model
@@ -190,7 +134,7 @@ class _Search:
         self.reporter = reporter
         self.properties = select_properties(model, config.properties)
         if config.exact:
-            self.fingerprint, self.fingerprints_of = _itself, list
+            self.fingerprint, self.fingerprints_of = itself, list
             self.store, self.outside = ExactStore(), ExactStore()
         else:
             fingerprints = Fingerprints(config.fp_seed)
@@ -201,12 +145,12 @@ class _Search:
             # what the search must keep: the visited set and back-pointers).
             self.outside = FingerprintStore()
         # With a view (`Model.view`), states within the bounds are one by
-        # their views; one outside is itself (`_fresh_by_view`).
+        # their views; one outside is itself (`StepGeneration._fresh_by_view`).
         self.viewed = has_view(model)
         self.state_keys = self.fingerprints_of
         if self.viewed:
-            self.fingerprint, self.fingerprints_of = _Viewed(model, self.fingerprints_of,
-                                                             config.exact).pair()
+            self.fingerprint, self.fingerprints_of = Viewed(model, self.fingerprints_of,
+                                                            config.exact).pair()
         # In a partition (`partitioned`), a state outside the bounds is
         # checked once the owner of its fingerprint says it was met there
         # first: every process meets states the others met before.
@@ -241,8 +185,8 @@ class _Search:
         self.auto = "measuring" if config.auto_workers and owners is None else None
         self.one_process_from: int | None = None
         self.partition_store_bytes = 0  # the visited sets of the other partitions
-        self.soundness = _SoundnessGuard(model, self.symmetry, self.properties,
-                                         config.exact) if self.symmetry else None
+        self.soundness = SoundnessGuard(model, self.symmetry, self.properties,
+                                        config.exact) if self.symmetry else None
         self.record_types = RecordTypes(model.name)
         if self.symmetry is not None:
             self.soundness.refuse_expressions_telling_apart()
@@ -252,21 +196,6 @@ class _Search:
         self.bound_stop: Finding | None = None
         self._activate()
 
-    def _activate(self, shown: set[str] = frozenset()) -> None:
-        """Bind the predicates still to be checked (a property found once is
-        not checked again), `shown` too if given."""
-        done = self.violations.keys() | self.witnesses.keys() | shown
-
-        def bound(kind: str) -> list[tuple[Property, Callable[..., Any]]]:
-            return [(p, getattr(self.model, p.name)) for p in self.properties
-                    if p.kind == kind and p.name not in done]
-
-        self.invariants = bound("invariant")
-        self.transitions = bound("transition")
-        self.reachables = bound("reachable")
-        self.deadlocks = DEADLOCK in self.properties and DEADLOCK.name not in done
-        self.asserting = ASSERTION.name not in done
-        self.seeking_bound_stop = self.bound_stop is None and BOUND_STOP.name not in done
 
     # -- the search ------------------------------------------------------------
 
@@ -293,7 +222,7 @@ class _Search:
             # The run starts again in this process, where an error in the
             # model is reported as one process reports it.
             self._close_partitions()
-            again = _Search(self.model, dataclasses.replace(self.config, workers=1),
+            again = Search(self.model, dataclasses.replace(self.config, workers=1),
                             self.reporter).run()
             return dataclasses.replace(again, stats=dataclasses.replace(
                 again.stats, workers=self.processes_used, workers_lost=int(failure.died),
@@ -382,7 +311,7 @@ class _Search:
 
     def _initial_level(self) -> Frontier:
         """The initial states, treated as the successors of no state."""
-        found: dict[str, _Found] = {}
+        found: dict[str, Found] = {}
         try:
             initial = [(None, state) for state in self.model.initial_states()]
         except MemoryError:
@@ -398,7 +327,7 @@ class _Search:
         level = self._admit_new(batch, found)
         self._settle(found)
         self.reporter.update(0, len(self.pointers), self.generated, len(level))
-        return Frontier(CHUNK, level, directory=self.directory)
+        return Frontier(successors.CHUNK, level, directory=self.directory)
 
     def _expand(self, frontier: Frontier, deadline: float | None,
                 probe_only: bool = False) -> Frontier | list[Any]:
@@ -414,21 +343,18 @@ class _Search:
             # the run incomplete: a later state's deadlock or step may break
             # a property within the bound.
             beyond: list[Any] = []
-            for low, chunk in zip(range(first, first + len(frontier), CHUNK), frontier.take()):
-                found: dict[str, _Found] = {}
-                batch = self._steps_of(chunk, low, found)
-                self.generated += batch.generated
-                self.bound_stops += len(batch.bound_stops)
-                self.action_counts.update(batch.action_types)
+            for low, chunk in _numbered_chunks(frontier, first):
+                found: dict[str, Found] = {}
+                batch = self._counted_steps(chunk, low, found)
                 beyond = beyond or self._admit_new(batch, found, probe_only=True)
                 self._settle(found)
                 if self._stopping():
                     break
             return beyond
-        next_level = Frontier(CHUNK, directory=self.directory)
+        next_level = Frontier(successors.CHUNK, directory=self.directory)
         self.levels = (frontier, next_level)
         started = time.monotonic()
-        for low, chunk in zip(range(first, first + len(frontier), CHUNK), frontier.take()):
+        for low, chunk in _numbered_chunks(frontier, first):
             if self._stopping():
                 break
             if deadline is not None and time.monotonic() > deadline:
@@ -446,89 +372,21 @@ class _Search:
     def _expand_chunk(self, chunk: list[Any], first: int, level_size: int) -> list[Any]:
         """Expand the states `chunk` (numbered from `first`): store, check and
         return the new states they lead to, in order."""
-        found: dict[str, _Found] = {}
-        batch = self._steps_of(chunk, first, found)
-        self.generated += batch.generated
-        self.bound_stops += len(batch.bound_stops)
-        self.action_counts.update(batch.action_types)
+        found: dict[str, Found] = {}
+        batch = self._counted_steps(chunk, first, found)
         new = self._admit_new(batch, found)
         self._settle(found)
         self.reporter.update(self.depth + 1, len(self.pointers), self.generated,
                              level_size + len(new))
         return new
 
-    def _steps_of(self, chunk: list[Any], first: int, found: dict[str, _Found]) -> "_Batch":
-        """The successors of `chunk`, generated and checked (`_generate`)."""
-        watched = chunk[:max(0, MUTATION_CHECKS - first)]
-        try:
-            hashes = list(map(hash, watched))
-        except TypeError as error:  # a dict or a list: mutable, so no state
-            raise _unusable(self.model, error) from None
-        try:
-            step_lists = [steps if type(steps) is list else list(steps)
-                          for steps in map(self.model.successors, chunk)]
-        except MemoryError:
-            raise
-        except AssertionError:
-            step_lists = self._asserting(chunk, first, found)
-        except (Exception, SystemExit) as error:
-            raise raised_in_model(self.model.name, "successors()", error) from None
-        if len(step_lists) < len(chunk):  # map() ends at a StopIteration it meets
-            raise _stopped(self.model, "successors()")
-        if watched and list(map(hash, watched)) != hashes:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: successors() changed the state it "
-                "was given; build new states instead of mutating (use tuples "
-                "and frozensets, or dataclasses.replace on frozen dataclasses)")
-        batch = self._generate(step_lists, first, chunk, found)
-        if not all(step_lists):
-            self._ends(chunk, [k for k, steps in enumerate(step_lists)
-                               if not steps and steps is not _FAILED_ASSERTION],
-                       first, batch, found)
+    def _counted_steps(self, chunk: list[Any], first: int, found: dict[str, Found]) -> Batch:
+        """The successors of `chunk` (numbered from `first`), counted."""
+        batch = self._steps_of(chunk, first, found)
+        self.generated += batch.generated
+        self.bound_stops += len(batch.bound_stops)
+        self.action_counts.update(batch.action_types)
         return batch
-
-    def _asserting(self, chunk: list[Any], first: int, found: dict[str, _Found]) -> list:
-        """The successors of `chunk`, some of whose states' raise
-        `AssertionError`: each such state fails `ASSERTION` (the first in
-        the chunk is its finding, unless one was found before) and has no
-        step (a step failing its assert is none, as in TLC)."""
-        step_lists: list = []
-        for k, state in enumerate(chunk):
-            try:
-                steps = self.model.successors(state)
-                step_lists.append(steps if type(steps) is list else list(steps))
-            except MemoryError:
-                raise
-            except AssertionError as error:
-                step_lists.append(_FAILED_ASSERTION)
-                if self.asserting:
-                    told = (str(error) or "assert failed").splitlines()[0]  # one line
-                    _first(found, ASSERTION.name, (-1, k), (first + k, ITSELF), state,
-                           f"a step from here fails its assertion: {told}"
-                           f"{where_in_model(error)}")
-            except (Exception, SystemExit) as error:
-                raise raised_in_model(self.model.name, "successors()", error) from None
-        return step_lists
-
-    def _ends(self, chunk: list[Any], ending: list[int], first: int, batch: "_Batch",
-              found: dict[str, _Found]) -> None:
-        """The states ``chunk[k]`` for k in `ending` (numbered from `first`)
-        end their runs: each is a bound stop if the model names the bound
-        that ran out, else a deadlock, unless an action is enabled there
-        whose steps change nothing (`Model.stutters`: TLC sees a step from
-        the state to itself). Both come before the steps of the
-        chunk in the order of findings: they are met when their states
-        are expanded, a level before those steps' states."""
-        for k in ending:
-            reason = self.model.bound_reason(chunk[k])
-            if reason is not None:
-                batch.bound_stops.append(first + k)
-                if self.seeking_bound_stop:
-                    _first(found, BOUND_STOP.name, (-1, k), (first + k, ITSELF), chunk[k],
-                           reason)
-            elif self.deadlocks and not self.model.stutters(chunk[k]):
-                _first(found, DEADLOCK.name, (-1, k), (first + k, ITSELF), chunk[k],
-                       "no action is enabled and no bound explains why")
 
     # -- partitions ----------------------------------------------------------------
     #
@@ -575,7 +433,7 @@ class _Search:
         level = self.partitions.fold()
         self.partitions = None
         self.one_process_from = self.depth
-        return Frontier(CHUNK, level, directory=self.directory)
+        return Frontier(successors.CHUNK, level, directory=self.directory)
 
     def _decide(self, shared: float) -> bool:
         """After the trial of auto workers (their pace `shared`, seconds a
@@ -593,343 +451,6 @@ class _Search:
         itself: the states of a deep level may be cheaper to expand (the
         model's caches warm up) and the cost of sharing them is not."""
         return gain >= KEEPS
-
-    def _generate(self, step_lists: list[list[tuple[Any, Any]]], first: int,
-                  sources: list[Any], found: dict[str, _Found]) -> "_Batch":
-        """The successors of a chunk of states (numbered from `first`;
-        `step_lists[k]` are the steps of ``sources[k]``), in order, with
-        steps and out-of-bounds successors checked on the way. Bulk
-        operations throughout, since this handles every successor."""
-        batch = _Batch()
-        counts = list(map(len, step_lists))
-        steps = list(chain.from_iterable(step_lists))
-        batch.generated = len(steps)
-        batch.counts = counts
-        if not steps:
-            return batch
-        try:
-            actions, next_states = zip(*steps)
-        except (TypeError, ValueError):
-            bad = next(step for step in steps if type(step) is not tuple or len(step) != 2)
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: successors() yielded {shortened(bad)}; yield "
-                "(action, next state) pairs") from None
-        numbers = range(first, first + len(counts)) if first != NO_PARENT else [first]
-        parents = list(chain.from_iterable(map(repeat, numbers, counts)))
-        ordinals = list(chain.from_iterable(map(range, counts)))
-        # Findings are ordered by (step number in this batch, 0 for the step,
-        # 1 for the state it reaches): the order in which TLC meets them.
-        step_numbers: Any = range(len(steps))
-        if first != NO_PARENT:
-            batch.action_types = list(map(type, actions))
-            if not self.action_kinds.issuperset(batch.action_types):
-                self._new_action_kinds(batch.action_types)
-            if self.transitions:
-                step_sources = list(chain.from_iterable(map(repeat, sources, counts)))
-                for prop, predicate in self.transitions:
-                    outcomes = self._evaluate(prop, predicate, step_sources, actions,
-                                              next_states)
-                    _first_failure(found, prop, outcomes, next_states, parents, ordinals,
-                                   step_numbers, 0)
-        if self.symmetry is not None and self.soundness.pending:
-            for steps_of, parent in zip(step_lists, numbers):
-                self.soundness.check_steps(sources[parent - first], steps_of, parent)
-        try:
-            fingerprints = self.fingerprints_of(next_states)
-            # Most successors are states already visited, which are within
-            # the bounds and were checked when first met, or meet again a
-            # state met earlier in the chunk: only the first of each other
-            # state goes on. (A partition's visited set holds the states
-            # it sent to their owners too: `partitioned`.)
-            if self.viewed and self.bounded:
-                fresh, every_inside = self._fresh_by_view(next_states, fingerprints)
-            else:
-                fresh, every_inside = self.store.add_new(fingerprints, record=False), None
-        except TypeError as error:
-            raise _unusable(self.model, error) from None
-        self.record_types.check_states(next_states, fingerprints, self.store.looked_up)
-        every = (fingerprints, parents, every_inside, next_states)  # each step's, for `_cut_off`
-        if len(fresh) < len(fingerprints):
-            next_states = list(map(next_states.__getitem__, fresh))
-            fingerprints = list(map(fingerprints.__getitem__, fresh))
-            parents = list(map(parents.__getitem__, fresh))
-            ordinals = list(map(ordinals.__getitem__, fresh))
-            step_numbers = fresh  # those of the whole chunk are its positions
-        if self.bounded:
-            inside = (self._inside(next_states) if every_inside is None
-                      else list(map(every_inside.__getitem__, fresh)))
-            if not all(inside):
-                # Checked once each: a state met again outside the bounds
-                # gives the same answers as when it was first met.
-                outside = [k for k, is_inside in enumerate(inside) if not is_inside]
-                if first != NO_PARENT:
-                    self._cut_off(outside, fingerprints, next_states, every, counts, first,
-                                  batch, found)
-                # (in a partition, recorded by their owners: `partitioned`)
-                keys = (fingerprints if every_inside is None  # (with a view: the states')
-                        else dict(zip(outside, self.state_keys([next_states[k]
-                                                                for k in outside]))))
-                first_met = [outside[k] for k in self.outside.add_new(
-                    [keys[k] for k in outside], record=not self.outside_owned)]
-                met = ([next_states[k] for k in first_met], [parents[k] for k in first_met],
-                       [ordinals[k] for k in first_met])
-                if self.outside_owned:
-                    batch.outside = ([keys[k] for k in first_met],) + met
-                else:
-                    self._check_states(*met, [step_numbers[k] for k in first_met], found)
-                next_states = list(compress(next_states, inside))
-                fingerprints = list(compress(fingerprints, inside))
-                parents = list(compress(parents, inside))
-                ordinals = list(compress(ordinals, inside))
-                step_numbers = list(compress(step_numbers, inside))
-        batch.fingerprints = fingerprints
-        batch.states = list(next_states)
-        batch.parents = parents
-        batch.ordinals = ordinals
-        batch.step_numbers = step_numbers
-        return batch
-
-    def _cut_off(self, outside: list[int], fingerprints: list[int], next_states: Any,
-                 every: tuple, counts: list[int], first: int,
-                 batch: "_Batch", found: dict[str, _Found]) -> None:
-        """Count as bound stops the states of the chunk (numbered from
-        `first`, with `counts` steps each) all of whose steps lead outside
-        the bounds: those listed in `outside` (positions among the first
-        occurrences of the states not visited; `every` holds the
-        fingerprint and parent of every step, since a step that meets a
-        state again, visited or met earlier in the chunk, is a step too,
-        and with a view whether each is within the bounds, and its state)."""
-        every_fingerprints, every_parents, every_inside, every_state = every
-        if every_inside is None:
-            beyond = {fingerprints[k]: next_states[k] for k in outside}
-            leaving = list(map(beyond.__contains__, every_fingerprints))  # at C speed
-        else:  # (a state outside may share its view with one inside)
-            leaving = [not is_inside for is_inside in every_inside]
-        cut = Counter(compress(every_parents, leaving))
-        for parent, number in cut.items():
-            if number == counts[parent - first]:
-                batch.bound_stops.append(parent)
-                if self.seeking_bound_stop:
-                    state = next(state for state, source, leaves in zip(
-                        every_state, every_parents, leaving) if source == parent and leaves)
-                    reason = self.model.bound_reason(state) or (
-                        "every step from here leaves the bounds (within_bounds)")
-                    _first(found, BOUND_STOP.name, (-1, parent - first), (parent, ITSELF),
-                           None, reason)
-
-    def _inside(self, states: Any) -> list[bool]:
-        try:
-            inside = list(map(self.model.within_bounds, states))
-        except (Exception, SystemExit) as error:
-            raise raised_in_model(self.model.name, "within_bounds()", error) from None
-        if len(inside) < len(states):
-            raise _stopped(self.model, "within_bounds()")
-        if None in inside:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: within_bounds() returned None; return True "
-                "or False: is a return missing?")
-        return inside
-
-    def _fresh_by_view(self, states: Any, fingerprints: Any) -> tuple[list[int], list[bool]]:
-        """With a view and bounds: the positions of the first step to each
-        view within the bounds not visited, and of the first step to each
-        state outside them (as TLC, which fingerprints only the states within
-        its state constraint: one outside is one with no other state, and
-        checked); and whether each step stays within the bounds."""
-        inside = self._inside(states)
-        unseen = set(map(fingerprints.__getitem__, self.store.add_new(fingerprints,
-                                                                      record=False)))
-        fresh, met = [], set()
-        for k, (fingerprint, state, is_inside) in enumerate(zip(fingerprints, states, inside)):
-            key = (True, fingerprint) if is_inside else (False, state)
-            if key not in met and (fingerprint in unseen or not is_inside):
-                met.add(key)
-                fresh.append(k)
-        return fresh, inside
-
-    def _admit_new(self, batch: "_Batch", found: dict[str, _Found],
-                   probe_only: bool = False) -> list[Any]:
-        """The states of `batch` seen for the first time, in generation
-        order: checked, and stored unless the state bound forbids it."""
-        if self.symmetry is not None:
-            self._canonicalize(batch)
-        room = (self.config.max_states - len(self.pointers)
-                if self.config.max_states is not None else None)
-        states, parents, ordinals = batch.states, batch.parents, batch.ordinals
-        step_numbers = batch.step_numbers
-        if self.symmetry is None:
-            # `_generate` left in the batch only states never seen, each once
-            admitted = len(states) if room is None else min(room, len(states))
-            if probe_only:
-                return states[:1]
-            self.store.add_all(batch.fingerprints[:admitted])
-            if admitted < len(states):
-                self.stopped_by = "max_states"
-            new, new_parents, new_ordinals = (states[:admitted], parents[:admitted],
-                                              ordinals[:admitted])
-            step_numbers = step_numbers[:admitted]
-        else:
-            positions = self.store.add_new(batch.fingerprints, limit=room,
-                                           record=not probe_only)
-            if probe_only:
-                return [states[position] for position in positions[:1]]
-            if room is not None and len(positions) == room and len(
-                    self.store.add_new(batch.fingerprints, record=False)):
-                self.stopped_by = "max_states"
-            new = list(map(states.__getitem__, positions))
-            self.soundness.check_states(new, list(map(batch.fingerprints.__getitem__, positions)))
-            new_parents = list(map(parents.__getitem__, positions))
-            new_ordinals = list(map(ordinals.__getitem__, positions))
-            step_numbers = list(map(step_numbers.__getitem__, positions))
-        if batch.action_types:  # not the initial states
-            self.new_states.update(map(batch.action_types.__getitem__, step_numbers))
-        self._check_states(new, new_parents, new_ordinals, step_numbers, found)
-        self.pointers.extend(new_parents, new_ordinals)
-        return new
-
-    def _canonicalize(self, batch: "_Batch") -> None:
-        """Replace each state of `batch` (none of them in the visited set) by
-        its representative. A state equal to a representative met earlier
-        in the batch is its own representative: it is not canonicalized
-        again."""
-        started = time.perf_counter()
-        states, fingerprints = batch.states, batch.fingerprints
-        representative, fingerprint_of = self.symmetry.representative, self.fingerprint
-        # fingerprint of a state met in this batch -> (its representative,
-        # the representative's fingerprint); a representative maps to itself
-        met: dict[int, tuple[Any, int]] = {}
-        try:
-            for position, fingerprint in enumerate(fingerprints):
-                known = met.get(fingerprint)
-                if known is None:
-                    state = representative(states[position])
-                    canonical = fingerprint_of(state)
-                    known = met[fingerprint] = met.setdefault(canonical, (state, canonical))
-                states[position], fingerprints[position] = known
-        except MemoryError:
-            raise
-        except (Exception, SystemExit) as error:  # the model's permute() or signatures()
-            raise raised_in_model(self.model.name, "permute() or signatures()", error) from None
-        self.canonical_seconds += time.perf_counter() - started
-
-    # -- properties -------------------------------------------------------------
-
-    def _check_states(self, states: list[Any], parents: list[int], ordinals: list[int],
-                      step_numbers: list[int], found: dict[str, _Found]) -> None:
-        """Check the invariants and reachability properties on `states`
-        (reached by the given steps), recording the first failure (or
-        witness) of each."""
-        for prop, outcomes, reached in self._outcomes(states):
-            k = next(k for k, outcome in enumerate(outcomes) if bool(outcome) is reached)
-            _first(found, prop.name, (step_numbers[k], 1), (parents[k], ordinals[k]),
-                   states[k], None if reached else reason_of(outcomes[k]))
-
-    def _outcomes(self, states: list[Any]) -> Iterator[tuple[Property, list[Any], bool]]:
-        """Each invariant that some of `states` fail, and each reachability
-        property that some reach (`reached`), with its outcome on every
-        state: one property over all of them at a time, the predicate
-        mapped at C speed, and only a failure looked at closely."""
-        for prop, predicate in self.invariants:
-            outcomes = self._evaluate(prop, predicate, states)
-            if not all(outcomes):
-                self._no_answer(prop, outcomes)
-                yield prop, outcomes, False
-        for prop, predicate in self.reachables:
-            outcomes = self._evaluate(prop, predicate, states)
-            self._no_answer(prop, outcomes)
-            if any(outcomes):
-                yield prop, outcomes, True
-
-    def _no_answer(self, prop: Property, outcomes: list[Any]) -> None:
-        """A property answers True, False or `Fails`: None is a forgotten
-        `return`, which would read as a failure (or as never reached)."""
-        if None in outcomes:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: property {prop.name!r} returned None; "
-                "return True or False (or Fails(reason)): is a return missing?")
-
-    def _new_action_kinds(self, kinds: list[type]) -> None:
-        """Steps of a type not among the model's `actions` (a subclass of
-        one counts as it): refused, since reports and fairness name steps
-        by those types; a model that declares none takes any."""
-        for kind in set(kinds) - self.action_kinds:
-            if self.model.actions and not any(issubclass(kind, declared)
-                                              for declared in self.model.actions):
-                raise ModelDefinitionError(
-                    f"model {self.model.name!r}: successors() yielded an action of type "
-                    f"{kind.__name__}, which is not among the model's actions "
-                    f"({', '.join(a.__name__ for a in self.model.actions)}); add it to "
-                    "`actions`, or yield one of those")
-            self.action_kinds.add(kind)
-
-    def _evaluate(self, prop: Property, predicate: Callable[..., Any],
-                  *arguments: Any) -> list[Any]:
-        try:
-            outcomes = list(map(predicate, *arguments))
-        except (Exception, SystemExit) as error:
-            self._raised(prop, error)
-        if len(outcomes) < len(arguments[0]):  # map() ends at a StopIteration it meets
-            raise _stopped(self.model, f"property {prop.name!r}")
-        return outcomes
-
-    def _raised(self, prop: Property | None, error: Exception) -> None:
-        if prop is None or isinstance(error, (CheckerError, MemoryError)):
-            raise error  # a spec's expression names its own mistake
-        raise raised_in_model(self.model.name, f"property {prop.name!r}", error) from None
-
-    def _settle(self, found: dict[str, _Found]) -> None:
-        """Turn a chunk's first occurrences into findings with traces."""
-        if not found:
-            return
-        kinds = {p.name: p for p in self.properties + (BOUND_STOP, ASSERTION)}
-        for name, occurrence in sorted(found.items(), key=lambda item: item[1].order):
-            if name in self.violations:  # found in an earlier chunk: that one is shortest
-                continue
-            prop = kinds[name]
-            number, ordinal = occurrence.location
-            location = (self.pointers.location(number) if ordinal is ITSELF
-                        else occurrence.location)
-            trace = replay(self.model, self.pointers.path(*location), occurrence.state,
-                           self.symmetry)
-            reason = occurrence.reason
-            if self.symmetry is not None and prop.kind in ("invariant", "transition",
-                                                           "reachable"):
-                reason = self._reason_on(prop, trace)  # names as in the real run
-            finding = Finding(prop, trace, reason)
-            if prop is BOUND_STOP:
-                self.bound_stop = self.bound_stop or finding
-            elif prop.kind == "reachable":
-                self.witnesses[name] = finding
-            else:
-                self.violations[name] = finding
-        self._activate()
-        if (self.config.stop_when_settled and self.properties and not self.unsettled()
-                and not self._stopping()):  # (a violation stops a run as it did)
-            self.stopped_by = SETTLED
-
-    def unsettled(self) -> list[str]:
-        """The properties not settled yet: neither violated nor witnessed."""
-        return [p.name for p in self.properties
-                if p.name not in self.violations and p.name not in self.witnesses]
-
-    def _reason_on(self, prop: Property, trace: Any) -> str | None:
-        """Why `prop` fails (or is reached) at the end of `trace`, a real
-        run renamed back from representatives. The answer there must be
-        the representative's: where it is not, the property tells renamed
-        elements apart, which `_SoundnessGuard` samples for and the reduction
-        relies on, so the run is refused rather than reported with a trace
-        that ends in a state that does not show it."""
-        predicate = getattr(self.model, prop.name)
-        if prop.kind == "transition":
-            before, after = trace.steps[-2], trace.steps[-1]
-            outcome = predicate(before.state, after.action, after.state)
-        else:
-            outcome = predicate(trace.final)
-        if bool(outcome) is not (prop.kind == "reachable"):
-            _SoundnessGuard.refuse(self.model, self.symmetry.groups, f"property {prop.name!r} "
-                                   f"({prop.title})", "gives one answer on a representative "
-                                   "state and another on the real state it stands for")
-        return reason_of(outcome)
 
     # -- the result -------------------------------------------------------------
 
@@ -963,7 +484,7 @@ class _Search:
             generated_states=self.generated,
             depth=self.depth,
             seconds=seconds,
-            peak_memory_bytes=_peak_memory(),
+            peak_memory_bytes=peak_memory(),
             store_bytes=self.store.nbytes + self.partition_store_bytes + self.pointers.nbytes,
             actions=self._per_action(self.action_counts),
             new_states=self._per_action(self.new_states),
@@ -990,236 +511,7 @@ class _Search:
                       stopped_by=self.stopped_by, bound_stop=self.bound_stop)
 
 
-def _stops_search(model: Model, name: str) -> bool:
-    """Whether a finding of property `name` ends a search that does not
-    keep going: a violation does, a witness or a bound stop does not."""
-    if name in (DEADLOCK.name, ASSERTION.name):
-        return True
-    return name in model.properties and model.properties[name].kind != "reachable"
-
-
-class _NoSteps(list):
-    """The steps of a state whose successors failed an assertion: none (a
-    list of its own, so that the state is not taken for a deadlock)."""
-
-
-_FAILED_ASSERTION = _NoSteps()
-
-
-def _itself(state: Any) -> Any:
-    return state
-
-
-class _Viewed:
-    """Fingerprints of states' views (`Model.view`) in place of the states'
-    (the views themselves in an exact run), with a model's mistakes in its
-    view named as such."""
-
-    def __init__(self, model: Model, fingerprints_of: Callable[[list[Any]], Any],
-                 exact: bool) -> None:
-        self.model, self.fingerprints_of, self.exact = model, fingerprints_of, exact
-
-    def pair(self) -> tuple[Callable[[Any], Any], Callable[[list[Any]], Any]]:
-        return (lambda state: self.of_all([state])[0]), self.of_all
-
-    def of_all(self, states: Any) -> Any:
-        try:
-            views = list(map(self.model.view, states))
-        except MemoryError:
-            raise
-        except (Exception, SystemExit) as error:
-            raise raised_in_model(self.model.name, "view()", error) from None
-        if len(views) < len(states):  # map() ends at a StopIteration it meets
-            raise _stopped(self.model, "view()")
-        try:
-            if self.exact:
-                set(views)  # (an exact store holds them)
-            return self.fingerprints_of(views)
-        except TypeError as error:
-            bad = next((view for view in views if not _fingerprintable(view)), views[0])
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: view() gave {shortened(bad)}, which cannot be "
-                f"fingerprinted ({error}); return the state with what the view leaves out "
-                "replaced by a fixed value (state._replace(counter=0))") from None
-
-
-def _fingerprintable(value: Any) -> bool:
-    try:
-        hash(value)
-        Fingerprints().encode(value)
-    except TypeError:
-        return False
-    return True
-
-
-def _first_failure(found: dict[str, _Found], prop: Property, outcomes: list[Any],
-                   states: Any, parents: list[int], ordinals: list[int],
-                   step_numbers: Any, kind: int) -> None:
-    """Record the first falsy outcome, if any, as a finding of `prop`."""
-    if all(outcomes):
-        return
-    k = next(k for k, outcome in enumerate(outcomes) if not outcome)
-    _first(found, prop.name, (step_numbers[k], kind), (parents[k], ordinals[k]),
-           states[k], reason_of(outcomes[k]))
-
-
-def _first(found: dict[str, _Found], name: str, order: tuple[int, int],
-           location: tuple[int, int], state: Any, reason: str | None) -> None:
-    if name not in found or order < found[name].order:
-        found[name] = _Found(order, location, state, reason)
-
-
-def _unusable(model: Model, error: TypeError) -> ModelDefinitionError:
-    return ModelDefinitionError(
-        f"model {model.name!r}: a state is not hashable or cannot be fingerprinted "
-        f"({error}); build states from tuples, frozensets, named tuples and frozen "
-        "dataclasses of ints, strings, bools and None")
-
-
-def _stopped(model: Model, call: str) -> ModelDefinitionError:
-    return ModelDefinitionError(
-        f"model {model.name!r}: {call} raised StopIteration (a next() on an empty iterator), "
-        "which would silently end the engine's loop over the states; give next() a default "
-        "or catch it")
-
-
-def _peak_memory() -> int:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
-
-
-class _SoundnessGuard:
-    """Refuses symmetry that the model does not have.
-
-    On the first states explored it checks that renaming commutes with the
-    successor function (the successors of the image are the images of the
-    successors), for each generator of the group. On those states, and on
-    one state in `SPREAD` after them (chosen by fingerprint, so that they
-    lie at every depth, the same whatever the processes), it checks that
-    every selected property and the state constraint give the same answer
-    on the state and on its images under the generators and `DRAWN`
-    renamings drawn from the fingerprint (a property may tell elements
-    apart only in deep states, or only under a renaming that is no
-    generator: swaps of neighbours in a representative, which lists its
-    elements in order, may all agree).
-    It samples: a spec's expressions are refused before the run where they
-    read elements by position (`refuse_expressions_telling_apart`), and a
-    counterexample is checked on the real run it reports (`_reason_on`).
-    """
-
-    SAMPLE = 300
-    SPREAD = 64
-    DRAWN = 8
-
-    def __init__(self, model: Model, symmetry: Symmetry, properties: tuple[Property, ...],
-                 exact: bool = False):
-        self.model = model
-        self.symmetry = symmetry
-        self.generators = symmetry.generators()
-        self.properties = properties
-        self.states_left = self.SAMPLE
-        self.steps_left = self.SAMPLE
-        self._predicates = [(prop, getattr(model, prop.name)) for prop in properties
-                            if prop.kind in ("invariant", "reachable")]
-        self._bounded = has_bounds(model)
-        self._viewed = has_view(model)
-        # (exact runs keep states, not fingerprints: the sample is drawn by one)
-        self._fingerprint = Fingerprints() if exact else None
-
-    @property
-    def pending(self) -> bool:
-        return self.states_left > 0 or self.steps_left > 0
-
-    def refuse_expressions_telling_apart(self) -> None:
-        """A spec's expressions are read before the run: one that reads an
-        element by position is refused wherever the states that show it
-        lie (the sample sees only the first)."""
-        groups = self.symmetry.groups
-        positions = self.model.expression_positions(tuple(groups))
-        for prop in self.properties:
-            predicate = getattr(self.model, prop.name, None)
-            if isinstance(predicate, ExpressionProperty):
-                predicate.refuse_telling_apart(positions, groups)
-
-    def check_states(self, states: list[Any], fingerprints: Any) -> None:
-        """Check the new `states` (with their `fingerprints`) that the
-        sample takes: the first, then one in `SPREAD`."""
-        first = 0
-        if self.states_left > 0:
-            first = min(self.states_left, len(states))
-            self.states_left -= first
-            for state in states[:first]:
-                self._check_state(state, 0)
-        states, fingerprints = states[first:], fingerprints[first:]
-        if self._fingerprint is not None:
-            fingerprints = list(map(self._fingerprint, states))
-        if isinstance(fingerprints, np.ndarray):
-            picked = np.flatnonzero(fingerprints % np.uint64(self.SPREAD) == 0).tolist()
-        else:
-            picked = [k for k, fingerprint in enumerate(fingerprints)
-                      if not fingerprint % self.SPREAD]
-        for k in picked:
-            self._check_state(states[k], int(fingerprints[k]))
-
-    def _check_state(self, state: Any, fingerprint: int) -> None:
-        model = self.model
-        for perm in self._renamings(fingerprint):
-            image = model.permute(state, perm)
-            for prop, predicate in self._predicates:
-                if bool(predicate(state)) != bool(predicate(image)):
-                    self._refuse(f"property {prop.name!r} ({prop.title})", perm)
-            if self._bounded and model.within_bounds(state) != model.within_bounds(image):
-                self._refuse("the state constraint (within_bounds)", perm)
-            if self._viewed and model.view(image) != model.permute(model.view(state), perm):
-                self.refuse(self.model, [name for name, images in perm.items()
-                                         if list(images) != sorted(images)],
-                            "its view (view())", "is not renamed as the state is "
-                            "(view(permute(s, p)) != permute(view(s), p))")
-
-    def _renamings(self, fingerprint: int) -> list[dict[str, tuple[int, ...]]]:
-        drawn, chance = [], random.Random(fingerprint)
-        for _ in range(self.DRAWN):
-            perm = {}
-            for name, groups in self.symmetry.groups.items():
-                images = list(self.symmetry.identity[name])
-                for group in groups:
-                    moved = list(group)
-                    chance.shuffle(moved)
-                    for element, image in zip(group, moved):
-                        images[element] = image
-                perm[name] = tuple(images)
-            drawn.append(perm)
-        return self.generators + drawn
-
-    def check_steps(self, state: Any, steps: list, parent: int) -> None:
-        if self.steps_left <= 0 or parent == NO_PARENT:
-            return
-        self.steps_left -= 1
-        model = self.model
-        transitions = [(p, getattr(model, p.name)) for p in self.properties
-                       if p.kind == "transition"]
-        for perm in self.generators:
-            image = model.permute(state, perm)
-            expected = {(model.permute_action(a, perm), model.permute(t, perm))
-                        for a, t in steps}
-            if set(model.successors(image)) != expected:
-                raise ModelDefinitionError(
-                    f"model {model.name!r}: renaming by {dict(perm)} does not commute with "
-                    "successors(): the successors of a renamed state must be the renamed "
-                    "successors; fix permute()/permute_action() or the symmetry declared")
-            for prop, predicate in transitions:
-                for action, target in steps:
-                    if bool(predicate(state, action, target)) != bool(predicate(
-                            image, model.permute_action(action, perm),
-                            model.permute(target, perm))):
-                        self._refuse(f"property {prop.name!r} ({prop.title})", perm)
-
-    def _refuse(self, what: str, perm: Any) -> None:
-        names = [name for name, images in perm.items() if list(images) != sorted(images)]
-        self.refuse(self.model, names, what, "changes when elements are renamed")
-
-    @staticmethod
-    def refuse(model: Model, names: Any, what: str, how: str) -> None:
-        raise CheckerError(
-            f"symmetry over {', '.join(names)} is unsound for model {model.name!r}: {what} "
-            f"{how}; check it without symmetry (symmetry: false) or choose other sets")
+def _numbered_chunks(level: Frontier, first: int) -> Iterator[tuple[int, list[Any]]]:
+    """The chunks of `level`, whose states are numbered from `first`: (the
+    number of each chunk's first state, its states)."""
+    return zip(range(first, first + len(level), successors.CHUNK), level.take())

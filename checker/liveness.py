@@ -39,13 +39,12 @@ from typing import Any
 
 from checker.behaviour_graph import Graph
 from checker.errors import CheckerError
-from checker.explore import _peak_memory
 from checker.fairness import Fairness
 from checker.lassos import find
 from checker.model import Model, has_view
-from checker.properties import ASSERTION, Property
+from checker.properties import ASSERTION, Property, select_properties
 from checker.result import CheckConfig, Finding, Result
-from checker.workers import resident_memory
+from checker.workers import peak_memory, resident_memory
 
 
 
@@ -54,7 +53,7 @@ def check(model: Model, config: CheckConfig, reporter: Any = None,
     """Check the safety properties (`checker.explore`, its partitions
     started by `owners`) and then, if that run was complete, the temporal
     ones; return one `Result`."""
-    from checker.explore import check as check_safety, select_properties
+    from checker.explore import check as check_safety
 
     selected = select_properties(model, config.properties)
     temporal = tuple(p for p in selected if p.temporal)
@@ -159,7 +158,7 @@ def _merge(result: Result, graph: "Graph", temporal: tuple[Property, ...],
     # the whole run's time and memory: the safety part and this one
     stats = dataclasses.replace(
         result.stats, seconds=result.stats.seconds + seconds,
-        peak_memory_bytes=max(result.stats.peak_memory_bytes, _peak_memory()),
+        peak_memory_bytes=max(result.stats.peak_memory_bytes, peak_memory()),
         **graph_stats)
     every = result.violations + tuple(violations)
     if any(f.bound is None for f in every):

@@ -71,9 +71,10 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from checker import fingerprints, frontier, workers
+from checker import fingerprints, frontier, successors, workers
+from checker.findings import ITSELF, Found, keep_first, state_found, stops_search
 from checker.fingerprints import owners as owners_among
-from checker.properties import BOUND_STOP
+from checker.properties import BOUND_STOP, Property
 
 _ORDINAL_BITS = 32
 _ORDINALS = (1 << _ORDINAL_BITS) - 1
@@ -172,7 +173,7 @@ class _Part:
         next), held as a level is: past this partition's share of the
         budgets pickled, and then on disk in the run's work directory
         (`checker.frontier`)."""
-        return frontier.Frontier(_chunk(), whole=frontier.WHOLE // self.count,
+        return frontier.Frontier(successors.CHUNK, whole=frontier.WHOLE // self.count,
                                  memory=frontier.MEMORY // self.count,
                                  directory=self.search.directory)
 
@@ -229,7 +230,7 @@ class _Part:
         those it holds of one or more of the level's chunks (the chunk of
         each state held in `chunks`; `runs`: where each chunk's run starts,
         and the group's end), counting steps and bound stops by chunk."""
-        search, numbers, chunk_size = self.search, self.numbers, _chunk()
+        search, numbers, chunk_size = self.search, self.numbers, successors.CHUNK
         local: dict[str, Any] = {}
         low = runs[0]
         working = time.process_time()
@@ -248,14 +249,14 @@ class _Part:
             parent, ordinal = occurrence.location
             number = int(numbers[parent])
             occurrence.location = (number, ordinal)
-            if ordinal is None:
-                # (explore.ITSELF) where a run ends: before every step of
-                # its chunk, as in one process, and in state order among them
+            if ordinal is ITSELF:
+                # where a run ends: before every step of its chunk, as in
+                # one process, and in state order among them
                 chunk_first = level_first + chunks[parent] * chunk_size
                 occurrence.order = (key_of(chunk_first, 0), -1, number)
             else:
                 occurrence.order = (key_of(number, ordinal), occurrence.order[1])
-            _first(found, name, occurrence)
+            keep_first(found, name, occurrence)
         if batch.outside is not None:  # checked once their owners say they were met first
             self._add(batch.outside, search.outside, [None] * len(batch.outside[0]),
                       distinct=True, outside=True)
@@ -324,7 +325,7 @@ class _Part:
                 if bool(outcome) is not reached:
                     continue
                 if len(kept) < _KEPT:
-                    kept.append((first + k, _found(int(keys[k]), states[k], prop, outcome)))
+                    kept.append((first + k, _found(prop, int(keys[k]), states[k], outcome)))
                 else:
                     numbers.append(first + k)
 
@@ -761,28 +762,16 @@ def _chunks_of(numbers: np.ndarray, level_first: int) -> tuple[list[int], list[i
     """The chunk of the level (as one process numbers them) of each state
     numbered in `numbers`, and where each chunk's run of them starts (and,
     last, their count)."""
-    chunks = (numbers - np.uint64(level_first)) // np.uint64(_chunk())
+    chunks = (numbers - np.uint64(level_first)) // np.uint64(successors.CHUNK)
     starts = np.flatnonzero(chunks[1:] != chunks[:-1]) + 1
     first = [0] if len(chunks) else []
     return chunks.tolist(), first + starts.tolist() + [len(chunks)]
 
 
-def _chunk() -> int:
-    from checker import explore
-    return explore.CHUNK
-
-
-def _stops_search(model: Any, name: str) -> bool:
-    from checker import explore
-    return explore._stops_search(model, name)
-
-
-def _found(key: int, state: Any, prop: Any, outcome: Any) -> Any:
-    """The finding of `prop` (a failure, or a witness) at the state reached
-    by the step of `key`, where it gave `outcome`."""
-    from checker import explore
-    return explore._Found((key, 1), (key >> _ORDINAL_BITS, key & _ORDINALS), state,
-                          None if prop.kind == "reachable" else explore.reason_of(outcome))
+def _found(prop: Property, key: int, state: Any, outcome: Any) -> Found:
+    """The occurrence of `prop` (a failure, or a witness) at the state
+    reached by the step of `key`, where it gave `outcome`."""
+    return state_found(prop, (key, 1), (key >> _ORDINAL_BITS, key & _ORDINALS), state, outcome)
 
 
 #: Candidates looked up in the visited set at a time when a partition
@@ -803,11 +792,6 @@ def _first_met(store: Any, fingerprints: np.ndarray, order: np.ndarray,
     return np.concatenate([
         part[np.asarray(store.add_new(fingerprints[part]), dtype=np.int64)]
         for part in (order[low:low + _ADMITTED] for low in range(0, len(order), _ADMITTED))])
-
-
-def _first(found: dict[str, Any], name: str, occurrence: Any) -> None:
-    if name not in found or occurrence.order < found[name].order:
-        found[name] = occurrence
 
 
 class Partitions:
@@ -886,11 +870,11 @@ class Partitions:
         found: dict[str, Any] = {}
         for reply in replies:
             for name, occurrence in reply[0].items():
-                _first(found, name, occurrence)
+                keep_first(found, name, occurrence)
         for reply in admitted:
             for name, occurrence in reply[2].items():
-                _first(found, name, occurrence)
-        chunk_size = _chunk()
+                keep_first(found, name, occurrence)
+        chunk_size = successors.CHUNK
 
         def chunk_of(key: int) -> int:
             return ((key >> _ORDINAL_BITS) - level_first) // chunk_size
@@ -899,12 +883,12 @@ class Partitions:
         stops = []
         if not search.config.keep_going:
             stops += [chunk_of(occurrence.order[0]) for name, occurrence in found.items()
-                      if _stops_search(search.model, name)]
+                      if stops_search(search.model, name)]
         unsettled = search.unsettled()
         if (search.config.stop_when_settled and unsettled
                 and all(name in found for name in unsettled)):
             # where the last property unsettled is first met, one process
-            # stops (`_Search._settle`): every property is settled
+            # stops (`PropertyChecks._settle`): every property is settled
             stops.append(max(chunk_of(found[name].order[0]) for name in unsettled))
         keys = [reply[0] for reply in admitted]
         cut = min(stops) if stops else None
@@ -964,7 +948,7 @@ class Partitions:
         about its share of the new states), and the main process's
         coordination is the same whatever its share."""
         for index, (seconds, expanded, _) in enumerate(work):
-            if expanded >= _chunk() and seconds > 0:
+            if expanded >= successors.CHUNK and seconds > 0:
                 speed = expanded / seconds
                 known = self.speeds[index]
                 self.speeds[index] = speed if not known else (known + speed) / 2

@@ -46,6 +46,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from checker.errors import CheckerError
+
 KINDS = ("invariant", "transition", "reachable")
 TEMPORAL = ("eventually", "leads_to", "always_eventually", "eventually_always")
 
@@ -173,3 +175,15 @@ BOUND_STOP = Property("bound_stop", "Stopped by a bound", "bound_stop",
 def default_properties(properties: Iterable[Property]) -> tuple[Property, ...]:
     """Those of `properties` a spec that names none checks."""
     return tuple(prop for prop in properties if prop.default)
+
+
+def select_properties(model: Any, names: tuple[str, ...] | None) -> tuple[Property, ...]:
+    """The `model`'s properties named in `names` (when None, its default
+    ones: every property but the scenario witnesses)."""
+    if names is None:
+        return default_properties(model.properties.values())
+    unknown = [name for name in names if name not in model.properties]
+    if unknown:
+        raise CheckerError(f"model {model.name!r} has no property {unknown[0]!r}; "
+                           f"it has {', '.join(model.properties)}")
+    return tuple(model.properties[name] for name in names)

@@ -48,7 +48,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from checker import frontier, partitioned, workers
+from checker import frontier, partitioned, successors, workers
 from checker.errors import CheckerError
 from checker.partitioned import Failed
 
@@ -189,7 +189,7 @@ class RayPartitions(partitioned.Partitions):
             # exact states are owned by `hash`, which must agree between actors
             options["runtime_env"] = {"env_vars": {"PYTHONHASHSEED": "0"}}
         recipe = (_user_modules(search.model), pickle.dumps(owners.build),
-                  search.config, (partitioned._chunk(), frontier.WHOLE))
+                  search.config, (successors.CHUNK, frontier.WHOLE))
         try:
             start = ray.put(pickle.dumps((search.store, search.outside, states, first),
                                          protocol=pickle.HIGHEST_PROTOCOL))
@@ -334,8 +334,8 @@ class _Owner:
         for name, path, source in modules:
             _load_module(name, path, source)
         # The chunks must be the driver's: counts are cut per chunk.
-        explore.CHUNK, frontier.WHOLE = chunk, whole
-        self.search = explore._Search(pickle.loads(build)(), config, Silent())
+        successors.CHUNK, frontier.WHOLE = chunk, whole
+        self.search = explore.Search(pickle.loads(build)(), config, Silent())
         if self.search.soundness is not None:  # the driver sampled the first states
             self.search.soundness.states_left = self.search.soundness.steps_left = 0
         self.index, self.count = index, count

@@ -7,6 +7,8 @@ POSIX systems only; elsewhere the engine uses one process.
 from __future__ import annotations
 
 import os
+import resource
+import sys
 import time
 
 AVAILABLE = hasattr(os, "fork")
@@ -21,6 +23,12 @@ def private_memory() -> int:
                               if line.startswith(("Private_Clean:", "Private_Dirty:")))
     except OSError:
         return 0
+
+
+def peak_memory() -> int:
+    """The most bytes this process has had in RAM at once."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
 
 
 def resident_memory() -> int:

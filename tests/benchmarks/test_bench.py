@@ -55,10 +55,10 @@ def test_bench_says_a_models_error_in_one_line_with_exit_2(tmp_path):
 
 def test_bench_says_where_auto_workers_went_on_in_one_process(monkeypatch):
     from benchmarks.one import measure
-    from checker import explore
+    from checker import explore, successors
     from cmc.bench import _workers
 
-    monkeypatch.setattr(explore, "CHUNK", 64)
+    monkeypatch.setattr(successors, "CHUNK", 64)
     monkeypatch.setattr(explore, "FORK_MIN", 128)
     monkeypatch.setattr(explore, "PAYS", 1e9)  # no process can be that fast
     tried = measure("specs/raft-2s.yaml", 2, auto=True)

@@ -32,11 +32,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from checker import (CheckConfig, Fails, Model, Param, check, explore, invariant, reachable,
+from checker import (CheckConfig, Fails, Model, Param, check, invariant, reachable,
                      transition)
 from checker import workers as worker_processes
 from checker.checkpoint import Checkpoints
 from checker.symmetry import Symmetry
+from checker.symmetry_guard import SoundnessGuard
 from models.kit import ActorModel, Bag, MessageSet, Node, ids, on, step
 from tests.brute_force import assert_real_run, orbit_count, reachable_states, whole_group
 from tests.checker.test_workers import counting_forks, tiny_chunks
@@ -598,13 +599,13 @@ def shared_early(chunk: int):
     symmetry guard's first sample cut to 4 states, so that these small
     models are partitioned (with symmetry too: not while the guard samples
     the first states); the partitioned searches started."""
-    saved = explore._SoundnessGuard.SAMPLE
-    explore._SoundnessGuard.SAMPLE = 4
+    saved = SoundnessGuard.SAMPLE
+    SoundnessGuard.SAMPLE = 4
     try:
         with tiny_chunks(chunk), counting_forks() as started:
             yield started
     finally:
-        explore._SoundnessGuard.SAMPLE = saved
+        SoundnessGuard.SAMPLE = saved
 
 
 def check_workers_agree(model, symmetry, max_depth, deadlock, keep_going, chunk, counts,

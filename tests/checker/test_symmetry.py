@@ -8,6 +8,7 @@ from math import comb
 import pytest
 
 from checker import CheckConfig, CheckerError, Model, ModelDefinitionError, check, explore
+from checker.symmetry_guard import SoundnessGuard
 from checker.properties import invariant
 from checker.symmetry import Symmetry, compose, inverse
 from tests.brute_force import assert_real_run, orbit_count, reachable_states
@@ -105,7 +106,7 @@ def test_a_counterexample_that_its_real_run_does_not_show_is_refused(monkeypatch
     that tells processes apart fails on a representative and holds on the
     state it stands for. What the sample alone would have said: a
     counterexample ending where the property holds, or "holds"."""
-    monkeypatch.setattr(explore._SoundnessGuard, "SPREAD", 1 << 64)
+    monkeypatch.setattr(SoundnessGuard, "SPREAD", 1 << 64)
     model = Lopsided(processes=6, limit=5)
     with pytest.raises(CheckerError, match="symmetry over processes is unsound for model "
                                            "'lopsided': property 'four_then_five' "

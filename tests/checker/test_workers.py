@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import CheckConfig, Fails, Model, Param, check, explore, invariant, reachable
-from checker import frontier, partitioned, workers
+from checker import frontier, partitioned, successors, workers
 from checker.errors import ModelDefinitionError
 from checker.spec import load_spec
 from models import REGISTRY
@@ -46,13 +46,13 @@ def tiny_chunks(chunk: int = 8, whole: int | None = None):
     """Chunks of `chunk` states, levels shared from 2 chunks on, and levels
     pickled past `whole` states (3 chunks unless given), so that levels
     are held both ways."""
-    saved = explore.CHUNK, explore.FORK_MIN, frontier.WHOLE
-    explore.CHUNK, explore.FORK_MIN = chunk, 2 * chunk
+    saved = successors.CHUNK, explore.FORK_MIN, frontier.WHOLE
+    successors.CHUNK, explore.FORK_MIN = chunk, 2 * chunk
     frontier.WHOLE = 3 * chunk if whole is None else whole
     try:
         yield
     finally:
-        explore.CHUNK, explore.FORK_MIN, frontier.WHOLE = saved
+        successors.CHUNK, explore.FORK_MIN, frontier.WHOLE = saved
 
 
 @contextmanager
@@ -85,7 +85,7 @@ def both(model, config: CheckConfig = CheckConfig(), workers_: int = 2) -> tuple
 def test_every_bundled_spec_gives_the_one_process_result(path, monkeypatch):
     spec = load_spec(path, REGISTRY)
     levels = []  # the sizes of the levels one process expands
-    expand = explore._Search._expand
+    expand = explore.Search._expand
 
     def measured(search, frontier, *args, **kwargs):
         levels.append(len(frontier))
@@ -93,7 +93,7 @@ def test_every_bundled_spec_gives_the_one_process_result(path, monkeypatch):
 
     with tiny_chunks(64), counting_forks() as started:
         one = check(spec.build(), spec.config())
-        monkeypatch.setattr(explore._Search, "_expand", measured)
+        monkeypatch.setattr(explore.Search, "_expand", measured)
         two = check(spec.build(), spec.config(workers=2))
     assert outcome(one) == outcome(two)  # bound stops (count and first trace) included
     # shared from the first level of 128 states, unless the symmetry guard
@@ -686,7 +686,7 @@ def test_auto_workers_that_stop_paying_later_go_on_in_one_process(exact, monkeyp
     # cheap to expand: `_still_pays`); the second such level in a row, x + y = 20,
     # sends the run to one process from depth 21
     monkeypatch.setattr(explore, "PAYS", -1e9)
-    monkeypatch.setattr(explore._Search, "_still_pays", lambda search, gain: search.depth < 20)
+    monkeypatch.setattr(explore.Search, "_still_pays", lambda search, gain: search.depth < 20)
     config = CheckConfig(keep_going=True, exact=exact)
     with tiny_chunks(4), counting_forks() as started:
         one = check(Grid(side=30), config)
@@ -700,7 +700,7 @@ def test_the_trial_compares_the_partitions_pace_with_one_process(monkeypatch):
     # one process took 20 µs a state, two processes 15: they pay (20 / 15 ≥
     # 1.3) and are watched from then on; at 16 µs they would not
     monkeypatch.setattr(explore, "PAYS", 1.3)
-    search = explore._Search(Grid(side=3), CheckConfig(workers=2, auto_workers=True),
+    search = explore.Search(Grid(side=3), CheckConfig(workers=2, auto_workers=True),
                              explore.Silent())
     search.pace = 20e-6
     assert search._decide(15e-6) and search.auto == "watching"

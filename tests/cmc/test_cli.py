@@ -123,11 +123,11 @@ def test_bad_workers_exits_2(run, write_spec, value):
 
 
 def test_workers_are_reported_and_change_nothing_else(run, monkeypatch):
-    from checker import explore
+    from checker import explore, successors
 
     # levels of 128 states and more are shared (these specs have no level
     # of the default 2,048)
-    monkeypatch.setattr(explore, "CHUNK", 64)
+    monkeypatch.setattr(successors, "CHUNK", 64)
     monkeypatch.setattr(explore, "FORK_MIN", 128)
     one = json.loads(run("check", "--workers", "1", "--format", "json",
                          "specs/raft-mutant-vote-twice.yaml").output)["results"][0]
@@ -192,11 +192,11 @@ def test_progress_lines_go_to_stderr_only(run, write_spec):
 
 
 def test_progress_prints_each_level_when_it_is_done(monkeypatch):
-    from checker import CheckConfig, check, explore
+    from checker import CheckConfig, check, successors
     from checker.progress import PlainLines
     from tests.toys import DieHard
 
-    monkeypatch.setattr(explore, "CHUNK", 1)  # levels of several chunks
+    monkeypatch.setattr(successors, "CHUNK", 1)  # levels of several chunks
     stream = io.StringIO()
     check(DieHard(), CheckConfig(properties=("within_capacity",)),
           reporter=PlainLines(stream, verbose=True))
@@ -269,7 +269,7 @@ def test_a_crash_exits_4_with_its_traceback_never_1_as_a_verdict(run, write_spec
     def crashes(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(checker.explore._Search, "run", crashes)
+    monkeypatch.setattr(checker.explore.Search, "run", crashes)
     result = CliRunner().invoke(cli, ["check", write_spec("model: die-hard\n")])
     assert result.exit_code == 4
     lines = result.output.splitlines()
@@ -319,9 +319,9 @@ def test_symmetry_flag_for_a_model_without_symmetric_sets_is_refused(run, write_
 
 
 def test_auto_workers_no_faster_than_one_process_are_reported(run, monkeypatch):
-    from checker import explore, workers
+    from checker import explore, successors, workers
 
-    monkeypatch.setattr(explore, "CHUNK", 64)
+    monkeypatch.setattr(successors, "CHUNK", 64)
     monkeypatch.setattr(explore, "FORK_MIN", 128)
     monkeypatch.setattr(explore, "PAYS", 1e9)  # no process can be that fast
     monkeypatch.setattr(workers, "idle_cpus", lambda: 2)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from checker import CheckConfig, check
-from checker.explore import select_properties
+from checker.properties import select_properties
 from models.paxos_textbook import PaxosTextbook
 from models.raft import Raft
 

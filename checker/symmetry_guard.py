@@ -1,0 +1,163 @@
+"""Refusing symmetry the model does not have, by sampling.
+
+A symmetry reduction (`symmetry`) keeps one representative of each set of
+states equal up to renaming elements; it is sound only where renaming
+commutes with the model's steps and no property, bound or view tells
+renamed elements apart. The search asks `SoundnessGuard` to try that on a
+sample of the states it meets, and refuses the run at the first
+difference. Apart from `symmetry`, which computes representatives, because
+this is the search's check on the model, run on its states as it goes.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+
+from checker.errors import CheckerError, ModelDefinitionError
+from checker.expressions import ExpressionProperty
+from checker.fingerprints import Fingerprints
+from checker.model import Model, has_bounds, has_view
+from checker.properties import Property
+from checker.symmetry import Symmetry
+from checker.traces import NO_PARENT
+
+
+class SoundnessGuard:
+    """Refuses symmetry that the model does not have.
+
+    On the first states explored it checks that renaming commutes with the
+    successor function (the successors of the image are the images of the
+    successors), for each generator of the group. On those states, and on
+    one state in `SPREAD` after them (chosen by fingerprint, so that they
+    lie at every depth, the same whatever the processes), it checks that
+    every selected property and the state constraint give the same answer
+    on the state and on its images under the generators and `DRAWN`
+    renamings drawn from the fingerprint (a property may tell elements
+    apart only in deep states, or only under a renaming that is no
+    generator: swaps of neighbours in a representative, which lists its
+    elements in order, may all agree).
+    It samples: a spec's expressions are refused before the run where they
+    read elements by position (`refuse_expressions_telling_apart`), and a
+    counterexample is checked on the real run it reports
+    (`findings.PropertyChecks._reason_on`).
+    """
+
+    SAMPLE = 300
+    SPREAD = 64
+    DRAWN = 8
+
+    def __init__(self, model: Model, symmetry: Symmetry, properties: tuple[Property, ...],
+                 exact: bool = False):
+        self.model = model
+        self.symmetry = symmetry
+        self.generators = symmetry.generators()
+        self.properties = properties
+        self.states_left = self.SAMPLE
+        self.steps_left = self.SAMPLE
+        self._predicates = [(prop, getattr(model, prop.name)) for prop in properties
+                            if prop.kind in ("invariant", "reachable")]
+        self._bounded = has_bounds(model)
+        self._viewed = has_view(model)
+        # (exact runs keep states, not fingerprints: the sample is drawn by one)
+        self._fingerprint = Fingerprints() if exact else None
+
+    @property
+    def pending(self) -> bool:
+        return self.states_left > 0 or self.steps_left > 0
+
+    def refuse_expressions_telling_apart(self) -> None:
+        """A spec's expressions are read before the run: one that reads an
+        element by position is refused wherever the states that show it
+        lie (the sample sees only the first)."""
+        groups = self.symmetry.groups
+        positions = self.model.expression_positions(tuple(groups))
+        for prop in self.properties:
+            predicate = getattr(self.model, prop.name, None)
+            if isinstance(predicate, ExpressionProperty):
+                predicate.refuse_telling_apart(positions, groups)
+
+    def check_states(self, states: list[Any], fingerprints: Any) -> None:
+        """Check the new `states` (with their `fingerprints`) that the
+        sample takes: the first, then one in `SPREAD`."""
+        first = 0
+        if self.states_left > 0:
+            first = min(self.states_left, len(states))
+            self.states_left -= first
+            for state in states[:first]:
+                self._check_state(state, 0)
+        states, fingerprints = states[first:], fingerprints[first:]
+        if self._fingerprint is not None:
+            fingerprints = list(map(self._fingerprint, states))
+        if isinstance(fingerprints, np.ndarray):
+            picked = np.flatnonzero(fingerprints % np.uint64(self.SPREAD) == 0).tolist()
+        else:
+            picked = [k for k, fingerprint in enumerate(fingerprints)
+                      if not fingerprint % self.SPREAD]
+        for k in picked:
+            self._check_state(states[k], int(fingerprints[k]))
+
+    def _check_state(self, state: Any, fingerprint: int) -> None:
+        model = self.model
+        for perm in self._renamings(fingerprint):
+            image = model.permute(state, perm)
+            for prop, predicate in self._predicates:
+                if bool(predicate(state)) != bool(predicate(image)):
+                    self._refuse(f"property {prop.name!r} ({prop.title})", perm)
+            if self._bounded and model.within_bounds(state) != model.within_bounds(image):
+                self._refuse("the state constraint (within_bounds)", perm)
+            if self._viewed and model.view(image) != model.permute(model.view(state), perm):
+                self.refuse(self.model, [name for name, images in perm.items()
+                                         if list(images) != sorted(images)],
+                            "its view (view())", "is not renamed as the state is "
+                            "(view(permute(s, p)) != permute(view(s), p))")
+
+    def _renamings(self, fingerprint: int) -> list[dict[str, tuple[int, ...]]]:
+        drawn, chance = [], random.Random(fingerprint)
+        for _ in range(self.DRAWN):
+            perm = {}
+            for name, groups in self.symmetry.groups.items():
+                images = list(self.symmetry.identity[name])
+                for group in groups:
+                    moved = list(group)
+                    chance.shuffle(moved)
+                    for element, image in zip(group, moved):
+                        images[element] = image
+                perm[name] = tuple(images)
+            drawn.append(perm)
+        return self.generators + drawn
+
+    def check_steps(self, state: Any, steps: list, parent: int) -> None:
+        if self.steps_left <= 0 or parent == NO_PARENT:
+            return
+        self.steps_left -= 1
+        model = self.model
+        transitions = [(p, getattr(model, p.name)) for p in self.properties
+                       if p.kind == "transition"]
+        for perm in self.generators:
+            image = model.permute(state, perm)
+            expected = {(model.permute_action(a, perm), model.permute(t, perm))
+                        for a, t in steps}
+            if set(model.successors(image)) != expected:
+                raise ModelDefinitionError(
+                    f"model {model.name!r}: renaming by {dict(perm)} does not commute with "
+                    "successors(): the successors of a renamed state must be the renamed "
+                    "successors; fix permute()/permute_action() or the symmetry declared")
+            for prop, predicate in transitions:
+                for action, target in steps:
+                    if bool(predicate(state, action, target)) != bool(predicate(
+                            image, model.permute_action(action, perm),
+                            model.permute(target, perm))):
+                        self._refuse(f"property {prop.name!r} ({prop.title})", perm)
+
+    def _refuse(self, what: str, perm: Any) -> None:
+        names = [name for name, images in perm.items() if list(images) != sorted(images)]
+        self.refuse(self.model, names, what, "changes when elements are renamed")
+
+    @staticmethod
+    def refuse(model: Model, names: Any, what: str, how: str) -> None:
+        raise CheckerError(
+            f"symmetry over {', '.join(names)} is unsound for model {model.name!r}: {what} "
+            f"{how}; check it without symmetry (symmetry: false) or choose other sets")
