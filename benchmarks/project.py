@@ -6,7 +6,7 @@ on a machine with fewer cores.
 On a machine with fewer cores than processes, the wall time of a
 partitioned run tells nothing of a machine with enough of them; the CPU
 time each process spends in each step of each level does. A level's steps
-(expand, admit, hold, settle and take: `checker.partitioned`) each wait for
+(expand, admit, hold, settle and take: `checker.partition`) each wait for
 the slowest process, and the main process's own work between them
 (numbering the new states, the messages) is serial. So the run is projected
 as the time before the search is partitioned, plus the forks, plus, for
@@ -40,7 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from checker import check, partitioned
+from checker import check, partition, partitioned
 from checker.errors import CheckerError
 from cmc import interrupts
 from cmc.exit_codes import BAD_INPUT, INCOMPLETE
@@ -109,7 +109,7 @@ class _Recording:
     def __init__(self, folder: str) -> None:
         self.folder = folder
         self.main: dict[str, Any] = {"steps": Counter(), "levels": [], "fork": 0.0}
-        part, owners = partitioned._Part, partitioned.Partitions
+        part, owners = partition.Part, partitioned.Partitions
         self.saved = ([(part, step, getattr(part, step)) for step in STEPS]
                       + [(owners, name, getattr(owners, name))
                          for name in ("level", "__init__", "_speeds")])

@@ -53,6 +53,7 @@ from checker.checkpoint import Checkpoints
 from checker.errors import CheckerError, ModelDefinitionError, raised_in_model
 from checker.findings import Found, PropertyChecks
 from checker.frontier import Frontier, SpillFailed, WorkDirectory, release_memory
+from checker.partition_exchange import Failed
 from checker.fingerprints import (ExactStore, Fingerprints, FingerprintStore,
                                   collision_probability)
 from checker.model import Model, has_bounds, has_view
@@ -218,7 +219,7 @@ class Search(PropertyChecks, StepGeneration):
                         self.stopped_by = "max_depth"
                     break
                 frontier = self._expand(frontier, deadline)
-        except partitioned.Failed as failure:
+        except Failed as failure:
             # The run starts again in this process, where an error in the
             # model is reported as one process reports it.
             self._close_partitions()

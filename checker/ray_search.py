@@ -11,15 +11,15 @@ changes is where the partitions run and how the exchange travels:
   cluster Ray places it; the main process (the *driver*) owns none and only
   coordinates. Each actor builds the model itself from a picklable recipe
   (a spec's `build`), receives the visited set of the levels searched before
-  the partitions started, and runs a `partitioned._Part`.
-- A `_Part` writes what it sends (fingerprints and keys, which candidates
+  the partitions started, and runs a `partition.Part`.
+- A `Part` writes what it sends (fingerprints and keys, which candidates
   won, states given away) into files of its work directory and reads what
   was sent to it from there. Here the work directory is the actor's own (in
   /dev/shm on its node, where there is one): after a step that writes
-  (`partitioned.WRITES`) the actor puts each outbox into Ray's object store
-  and removes the file; before a step that reads (`partitioned.READS`) the
+  (`partition_exchange.WRITES`) the actor puts each outbox into Ray's object store
+  and removes the file; before a step that reads (`partition_exchange.READS`) the
   receiving actor fetches its inboxes from the senders' nodes and writes
-  them where `_Part` reads them. The exchange goes from actor to actor; the
+  them where `Part` reads them. The exchange goes from actor to actor; the
   driver passes only references.
 
 `RayPartitions` is `partitioned.Partitions` with this transport: the
@@ -49,8 +49,10 @@ from typing import Any, Callable
 import numpy as np
 
 from checker import frontier, partitioned, successors, workers
+from checker.partition import Part, owners_of_states, share_of
+from checker.partition_exchange import READS, WRITES
 from checker.errors import CheckerError
-from checker.partitioned import Failed
+from checker.partition_exchange import Failed
 
 #: Object store of a Ray started here (`--ray auto`): each level's
 #: exchange passes through it; Ray spills to disk past it.
@@ -217,7 +219,7 @@ class RayPartitions(partitioned.Partitions):
             message = (kind, level_first, shown,
                        None if deadline is None else deadline - time.monotonic(), probe_only)
             inbox = None
-        if kind in partitioned.READS:
+        if kind in READS:
             inbox = {source: sent.get(index) for source, sent in enumerate(self.outgoing)
                      if source != index}
         else:
@@ -256,10 +258,7 @@ class RayPartitions(partitioned.Partitions):
         reply, canonical_seconds, memory, store_bytes, outgoing, cpu = self._get([future])[0]
         self.outgoing[index] = outgoing
         self.cpu_seconds[index] = cpu
-        self.search.canonical_seconds += canonical_seconds
-        self.search.worker_memory = max(self.search.worker_memory, memory)
-        self.store_bytes[index] = store_bytes
-        self.held[index] = memory
+        self._account(index, canonical_seconds, memory, store_bytes)
         self.search.partition_store_bytes = sum(self.store_bytes.values())
         return reply
 
@@ -320,7 +319,7 @@ class _FirstActor:
 class _Owner:
     """A Ray actor that owns one partition: its model, its search (for the
     model's steps and properties, and the visited set of its partition) and
-    its `partitioned._Part`."""
+    its `partition.Part`."""
 
     def __init__(self, recipe: tuple, index: int, count: int):
         from checker import explore
@@ -341,7 +340,7 @@ class _Owner:
         self.index, self.count = index, count
         self.directory = tempfile.mkdtemp(
             prefix="cmc-ray-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
-        self.part: partitioned._Part | None = None
+        self.part: Part | None = None
 
     def start(self, shared: bytes) -> tuple:
         """Take the visited set so far and this partition's share of the
@@ -349,32 +348,28 @@ class _Owner:
         directory is: (node, path)."""
         search = self.search
         search.store, search.outside, states, first = pickle.loads(shared)
-        owners = partitioned.owners_of([search.fingerprint(state) for state in states],
-                                       self.count, search.config.exact).tolist()
-        mine = [k for k, owner in enumerate(owners) if owner == self.index]
-        self.part = partitioned._Part(search, self.index, self.count, self.directory,
-                                      [states[k] for k in mine],
-                                      np.array([first + k for k in mine], dtype=np.uint64))
+        owners = owners_of_states(search, states, self.count)
+        self.part = Part(search, self.index, self.count, self.directory,
+                         *share_of(states, owners, self.index, first))
         import ray
 
         return self._done((ray.get_runtime_context().get_node_id(), self.directory), {})
 
     def serve(self, request: tuple, inbox: dict[int, Any] | None) -> tuple | None:
         """Carry out the driver's request as a forked partition does
-        (`partitioned._serve`), moving the files of the exchange."""
+        (`partition.serve`), moving the files of the exchange."""
         import ray
 
         part, search = self.part, self.search
         search.canonical_seconds = 0.0
         kind = request[0]
-        if kind in partitioned.READS:
+        if kind in READS:
             sources = sorted(inbox)
             fetched = ray.get([inbox[source] for source in sources
                                if inbox[source] is not None])
             fetched.reverse()
             for source in sources:
-                with open(part._path(partitioned.READS[kind], source, self.index),
-                          "wb") as file:
+                with open(part._path(READS[kind], source, self.index), "wb") as file:
                     if inbox[source] is not None:
                         file.write(fetched.pop())
         if kind == "expand":
@@ -393,8 +388,8 @@ class _Owner:
             if kind == "settle" and not request[-1]:
                 return None  # no transfers: nothing to wait for
         outgoing = {}
-        if kind in partitioned.WRITES:
-            stage = partitioned.WRITES[kind]
+        if kind in WRITES:
+            stage = WRITES[kind]
             for target in range(self.count):
                 if target != self.index:
                     outgoing[target] = _take(part._path(stage, self.index, target), ray)

@@ -11,14 +11,14 @@ import time
 import pytest
 
 from benchmarks import project
-from checker import partitioned
+from checker import partition, partitioned
 
 # (its 17,153 orbits share the search from level 15: a short run that is partitioned)
 PAXOS = "specs/paxos-3a-2v-3b-symmetry.yaml"
 
 
 def test_a_run_is_projected_from_its_levels_steps():
-    steps = {step: getattr(partitioned._Part, step) for step in project.STEPS}
+    steps = {step: getattr(partition.Part, step) for step in project.STEPS}
     level = partitioned.Partitions.level
     run = project.project(PAXOS, 3)
     assert run.distinct_states == 17_153
@@ -33,14 +33,14 @@ def test_a_run_is_projected_from_its_levels_steps():
     assert sum(run.parts[step] for step in project.STEPS) <= run.steps_cpu_seconds
     assert run.steps_cpu_seconds <= run.cpu_seconds
     # the search is as it was
-    assert {step: getattr(partitioned._Part, step) for step in project.STEPS} == steps
+    assert {step: getattr(partition.Part, step) for step in project.STEPS} == steps
     assert partitioned.Partitions.level is level
 
 
 def test_a_step_run_within_another_is_counted_as_its_own(monkeypatch):
     # where no states are given, `settle` takes the level itself: that
     # `take` (made to spend 20 ms of CPU here) is counted as take's
-    take = partitioned._Part.take
+    take = partition.Part.take
 
     def slow_take(part):
         started = time.process_time()
@@ -48,7 +48,7 @@ def test_a_step_run_within_another_is_counted_as_its_own(monkeypatch):
             pass
         take(part)
 
-    monkeypatch.setattr(partitioned._Part, "take", slow_take)
+    monkeypatch.setattr(partition.Part, "take", slow_take)
     run = project.project(PAXOS, 2)
     assert run.parts["take"] >= 0.02 * run.levels
     assert run.parts["settle"] < 0.005 * run.levels

@@ -312,7 +312,7 @@ def test_a_pickled_store_holds_what_it_held():
 
 
 def test_shared_regions_hold_each_owners_fingerprints_and_what_was_sent_until_decided():
-    # three partitions; fingerprints owned by value % 3 (as partitioned.owners_of)
+    # three partitions; fingerprints owned by value % 3 (as partition_exchange.owners_of)
     prefix = FingerprintStore()
     prefix.add_new([3, 4, 5, fingerprints._SALT])  # (the last is stored as a stand-in)
     regions = fingerprints.Regions(prefix, 3, stride=12)

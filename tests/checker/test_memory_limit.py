@@ -10,7 +10,7 @@ import pickle
 
 import pytest
 
-from checker import CheckConfig, check, explore, frontier as frontiers, partitioned, workers
+from checker import CheckConfig, check, explore, frontier as frontiers, partition, workers
 from checker.frontier import Frontier, WorkDirectory
 from tests.checker.test_workers import Grid, tiny_chunks
 from tests.spec_runs import outcome
@@ -291,7 +291,7 @@ def spools(monkeypatch):
     objects, the states pending, and the chunks pickled in memory and on
     disk."""
     held = []
-    hold = partitioned._Part.hold
+    hold = partition.Part.hold
 
     def holding(part, *arguments):
         spool = part.candidates.states
@@ -300,7 +300,7 @@ def spools(monkeypatch):
                      sum(type(chunk) is int for chunk in spool.chunks)))
         return hold(part, *arguments)
 
-    monkeypatch.setattr(partitioned._Part, "hold", holding)
+    monkeypatch.setattr(partition.Part, "hold", holding)
     return held
 
 

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import CheckConfig, Fails, Model, Param, check, explore, invariant, reachable
-from checker import frontier, partitioned, successors, workers
+from checker import frontier, partition, partition_states, partitioned, successors, workers
 from checker.errors import ModelDefinitionError
 from checker.spec import load_spec
 from models import REGISTRY
@@ -234,15 +234,15 @@ def test_failures_past_those_kept_are_read_back_from_the_candidates(
     # won, the state is read back from the level's candidates (at level
     # 56, whose 5 states fail small_sum; the first kept in the main
     # process's partition is another's copy: 1 kept is not enough)
-    monkeypatch.setattr(partitioned, "_KEPT", kept)
+    monkeypatch.setattr(partition, "_KEPT", kept)
     read_back = []
-    found_again = partitioned._Part._found_again
+    found_again = partition.Part._found_again
 
     def counted(part, candidates, number, name):
         read_back.append(name)  # in the main process's partition
         return found_again(part, candidates, number, name)
 
-    monkeypatch.setattr(partitioned._Part, "_found_again", counted)
+    monkeypatch.setattr(partition.Part, "_found_again", counted)
     outcome_ = three_ways(Grid(side=30), CheckConfig(keep_going=keep_going))
     verdict, _, distinct, _, depth, _, _, violations, witnesses, _, _ = outcome_
     assert verdict == "violated"
@@ -342,15 +342,15 @@ def test_candidates_admitted_a_slice_at_a_time_give_the_one_process_result(
         keep_going, monkeypatch):
     # (an owner looks its candidates up `_ADMITTED` at a time: equal ones in
     # two slices, and those outside the bounds, must be decided as at once)
-    monkeypatch.setattr(partitioned, "_ADMITTED", 3)
+    monkeypatch.setattr(partition, "_ADMITTED", 3)
     sliced = []
-    first_met = partitioned._first_met
+    first_met = partition._first_met
 
     def counted(store, fingerprints, order, record):
         sliced.append(record and len(order) > 3)
         return first_met(store, fingerprints, order, record)
 
-    monkeypatch.setattr(partitioned, "_first_met", counted)
+    monkeypatch.setattr(partition, "_first_met", counted)
     spec = load_spec(SPECS / "paxos-mutant-no-adopt.yaml", REGISTRY)
     with tiny_chunks(8):
         one, two = both(spec.build(), spec.config(keep_going=keep_going))
@@ -413,13 +413,13 @@ def test_partitions_over_their_share_give_the_surplus_to_those_under_it():
 def test_a_partition_expands_its_runs_of_small_chunks_together():
     # runs of 100, 100, 300, 20 and 10 states of five chunks, from position 0
     bounds = [0, 100, 200, 500, 520, 530]
-    groups = list(partitioned._groups(bounds, iter(range(530))))
+    groups = list(partition_states.groups(bounds, iter(range(530))))
     # 200 states are too few for a batch (_GROUP = 256): the third run joins
     # them; the last two runs are all that is left
     assert [runs for runs, _ in groups] == [[0, 100, 200, 500], [500, 520, 530]]
     assert [states for _, states in groups] == [list(range(500)), list(range(500, 530))]
     # runs as large as a batch are expanded one by one
-    assert list(partitioned._groups([0, 300, 600], iter(range(600)))) == [
+    assert list(partition_states.groups([0, 300, 600], iter(range(600)))) == [
         ([0, 300], list(range(300))), ([300, 600], list(range(300, 600)))]
 
 
@@ -582,14 +582,14 @@ def test_a_stopped_worker_does_not_defeat_the_time_limit():
 def test_a_worker_stopped_while_admitting_does_not_defeat_the_time_limit(monkeypatch):
     # the parent waited for admissions until the deadline and then read the
     # overdue marker as a child's findings (AttributeError: 'bool' ...)
-    parent, admit = os.getpid(), partitioned._Part.admit
+    parent, admit = os.getpid(), partition.Part.admit
 
     def stopping(part, probe_only):
         if os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGSTOP)
         return admit(part, probe_only)
 
-    monkeypatch.setattr(partitioned._Part, "admit", stopping)
+    monkeypatch.setattr(partition.Part, "admit", stopping)
     with tiny_chunks(4), alarm(60):
         result = check(Grid(side=30), CheckConfig(workers=2, time_limit=1))
     assert (result.verdict, result.stopped_by) == ("incomplete", "time_limit")
@@ -720,7 +720,7 @@ def test_watched_workers_go_on_while_the_work_they_share_outlasts_the_level(
     # each reading: they gain seconds a level and share the search to the end.
     ticks = iter(range(10**9))
     monkeypatch.setattr(explore, "PAYS", -1e9)
-    monkeypatch.setattr(partitioned.time, "process_time",
+    monkeypatch.setattr(partition.time, "process_time",
                         (lambda: float(next(ticks))) if gaining else (lambda: 0.0))
     config = CheckConfig(keep_going=True)
     with tiny_chunks(4), counting_forks() as started:

@@ -429,17 +429,17 @@ def test_an_entry_point_that_fails_to_load_says_which_package_to_fix(tmp_path, m
 def test_a_users_model_is_shared_between_processes(monkeypatch):
     # its states are pickled from process to process: their classes must be
     # found by name (before, every partitioned run of it started again in one)
-    from checker import partitioned
+    from checker import partition_exchange
     from tests.checker.test_workers import tiny_chunks
 
     failures = []
 
-    class Failed(partitioned.Failed):
+    class Failed(partition_exchange.Failed):
         def __init__(self, message, died):
             failures.append(message)
             super().__init__(message, died)
 
-    monkeypatch.setattr(partitioned, "Failed", Failed)
+    monkeypatch.setattr(partition_exchange, "Failed", Failed)
     spec = load_spec(SPEC, REGISTRY)
     with tiny_chunks(16):
         one = check(spec.build(), spec.config())
