@@ -48,7 +48,7 @@ import time
 from collections import Counter
 from typing import Any, Iterator
 
-from checker import checkpoint, partitioned, successors, workers
+from checker import checkpoint, liveness, partitioned, successors, workers
 from checker.checkpoint import Checkpoints
 from checker.errors import CheckerError, ModelDefinitionError, raised_in_model
 from checker.findings import Found, PropertyChecks
@@ -107,8 +107,7 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
     if temporal:
         # The safety part runs partitioned with workers; the graph of the
         # temporal part is built in one process (its report says so).
-        from checker import liveness  # it runs this check for the safety part
-        return liveness.check(model, config, reporter, owners)
+        return liveness.check(model, config, check, reporter, owners)
     # States are tuples and frozensets, which make no reference cycles, yet
     # the cyclic collector would rescan every live frontier state over and
     # over (a third to a half of a long run): it is paused for the search.
@@ -124,7 +123,11 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
 
 
 class Search(PropertyChecks, StepGeneration):
-    """One search, from its initial states to its result (`run`)."""
+    """One search, from its initial states to its result (`run`). What it
+    does to a chunk of states it inherits: generating successors from
+    `successors.StepGeneration`, checking properties from
+    `findings.PropertyChecks`; each partition of a shared search runs a
+    `Search` of its own for those (`partition.Part`)."""
 
     def __init__(self, model: Model, config: CheckConfig, reporter: Reporter,
                  checkpoints: "Checkpoints | None" = None, owners: Any = None):

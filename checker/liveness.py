@@ -35,7 +35,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import time
-from typing import Any
+from typing import Any, Callable
 
 from checker.behaviour_graph import Graph
 from checker.errors import CheckerError
@@ -48,13 +48,11 @@ from checker.workers import peak_memory, resident_memory
 
 
 
-def check(model: Model, config: CheckConfig, reporter: Any = None,
-          owners: Any = None) -> Result:
-    """Check the safety properties (`checker.explore`, its partitions
-    started by `owners`) and then, if that run was complete, the temporal
-    ones; return one `Result`."""
-    from checker.explore import check as check_safety
-
+def check(model: Model, config: CheckConfig, check_safety: Callable[..., Result],
+          reporter: Any = None, owners: Any = None) -> Result:
+    """Check the safety properties (by `check_safety`: `explore.check`, its
+    partitions started by `owners`) and then, if that run was complete, the
+    temporal ones; return one `Result`."""
     selected = select_properties(model, config.properties)
     temporal = tuple(p for p in selected if p.temporal)
     if config.symmetry:

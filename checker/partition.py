@@ -22,8 +22,8 @@ import numpy as np
 
 from checker import frontier, successors, workers
 from checker.findings import ITSELF, Found, keep_first, state_found
-from checker.partition_exchange import (ORDINAL_BITS, ORDINALS, Table, Tally, as_array,
-                                        key_of, owners_of, read, write)
+from checker.partition_exchange import (ORDINAL_BITS, Table, Tally, as_array, key_of,
+                                        location_of, locations_of, owners_of, read, write)
 from checker.partition_states import Candidates, Held, Won, chunks_of, groups, shared
 from checker.properties import Property
 
@@ -295,12 +295,9 @@ class Part:
         beyond = chosen[candidates.outside[chosen]]
         if len(beyond):
             working = time.process_time()
-            at = candidates.keys[beyond]
             positions = (np.cumsum(candidates.outside) - 1)[beyond]
-            self.search._check_states(
-                list(map(candidates.beyond.__getitem__, positions.tolist())),
-                (at >> np.uint64(ORDINAL_BITS)).tolist(), (at & np.uint64(ORDINALS)).tolist(),
-                at.tolist(), found)
+            self._check_at(list(map(candidates.beyond.__getitem__, positions.tolist())),
+                           candidates.keys[beyond], found)
             self.working += time.process_time() - working
         if probe_only:
             candidates.states.discard()
@@ -331,11 +328,17 @@ class Part:
         was not kept with its failure: read back from the candidates kept
         (a rare case: every failure kept lost) and checked again."""
         state = candidates.states.at(number - int(np.count_nonzero(candidates.outside[:number])))
-        key = int(candidates.keys[number])
         found: dict[str, Any] = {}
-        self.search._check_states([state], [key >> ORDINAL_BITS], [key & ORDINALS], [key],
-                                  found)
+        self._check_at([state], candidates.keys[number:number + 1], found)
         return found[name]
+
+    def _check_at(self, states: list[Any], keys: np.ndarray, found: dict[str, Found]) -> None:
+        """Check `states`, reached by the steps of `keys`, as one process
+        checks new states, recording the first failure (or witness) of each
+        property in `found`."""
+        parents, ordinals = locations_of(keys)
+        self.search._check_states(states, parents.tolist(), ordinals.tolist(), keys.tolist(),
+                                  found)
 
     def settle(self, numbers: np.ndarray, transfers: list[tuple[int, int, int]]) -> None:
         """The new states kept (the first `len(numbers)` in key order) become
@@ -392,6 +395,22 @@ class Part:
         self.states = Held(own, merged >= len(numbers),
                             list(map(states.__getitem__, order.tolist())))
 
+    def carry_out(self, request: tuple) -> tuple[bool, Any]:
+        """Carry out a request of the main process, ``(step, *arguments)``:
+        a step of a level (expand, admit, hold, settle, take) or spill.
+        Whether the main process awaits an answer, and the reply."""
+        step = request[0]
+        if step == "spill":
+            self.spill()
+            frontier.release_memory()
+            return True, None
+        if step == "take":
+            self.take()
+            return False, None
+        reply = getattr(self, step)(*request[1:])
+        # a level settled with no transfers (the last argument): nothing to wait for
+        return step != "settle" or bool(request[-1]), reply
+
     def spill(self) -> None:
         """Keep the level held, and every level after, on disk (short of memory)."""
         self.search.directory.everything = True
@@ -416,7 +435,7 @@ def share_of(states: list[Any], owners: list[int], index: int,
 def _found(prop: Property, key: int, state: Any, outcome: Any) -> Found:
     """The occurrence of `prop` (a failure, or a witness) at the state
     reached by the step of `key`, where it gave `outcome`."""
-    return state_found(prop, (key, 1), (key >> ORDINAL_BITS, key & ORDINALS), state, outcome)
+    return state_found(prop, (key, 1), location_of(key), state, outcome)
 
 
 #: Candidates looked up in the visited set at a time when a partition
@@ -449,34 +468,19 @@ def serve(part: Part, connection: Any) -> None:
         while True:
             request = connection.recv()
             search.canonical_seconds = 0.0
-            if request[0] == "expand":
-                reply = part.expand(*request[1:])
-            elif request[0] == "spill":
-                part.spill()
-                frontier.release_memory()
-                memory = workers.private_memory()
-                reply = None
-            elif request[0] == "fold":
+            if request[0] == "fold":
                 with open(os.path.join(part.directory, f"fold-{part.index}"), "wb") as folded:
                     pickle.dump(part.held(), folded, protocol=pickle.HIGHEST_PROTOCOL)
-                reply = None
-            elif request[0] == "admit":
-                reply = part.admit(*request[1:])
+                answered, reply = True, None
+            else:
+                answered, reply = part.carry_out(request)
+            if request[0] in ("admit", "spill"):
                 # measured once a level, when it holds the most (reading
                 # the system's figures costs milliseconds in a large process)
                 memory = workers.private_memory()
-            elif request[0] == "hold":
-                reply = part.hold(*request[1:])
-            elif request[0] == "settle":
-                part.settle(*request[1:])
-                if not request[-1]:  # no transfers: nothing to wait for
-                    continue
-                reply = None
-            else:
-                part.take()
-                continue
-            connection.send(("done", (reply, search.canonical_seconds, memory,
-                                      search.store.nbytes)))
+            if answered:
+                connection.send(("done", (reply, search.canonical_seconds, memory,
+                                          search.store.nbytes)))
     except BaseException as error:  # reported to the main process, which decides
         try:
             connection.send(("failed", f"{type(error).__name__}: {error}"))

@@ -26,7 +26,8 @@ ORDINALS = (1 << ORDINAL_BITS) - 1
 
 
 class Failed(Exception):
-    """A partition process failed; `died` when it was killed or vanished."""
+    """A partition process failed; `died` when it was killed or vanished.
+    The run starts again in one process (`explore.Search.run`)."""
 
     def __init__(self, message: str, died: bool):
         super().__init__(message)
@@ -34,7 +35,20 @@ class Failed(Exception):
 
 
 def key_of(parent: int, ordinal: int) -> int:
+    """The key of the step from the state numbered `parent` to its
+    successor `ordinal`: the place where one process generates it."""
     return parent << ORDINAL_BITS | ordinal
+
+
+def location_of(key: int) -> tuple[int, int]:
+    """The step of `key`: (its source state's number, successor ordinal)."""
+    return key >> ORDINAL_BITS, key & ORDINALS
+
+
+def locations_of(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The steps of `keys` (uint64): their source states' numbers and
+    successor ordinals."""
+    return keys >> np.uint64(ORDINAL_BITS), keys & np.uint64(ORDINALS)
 
 
 def owners_of(fingerprints: Any, count: int, exact: bool) -> np.ndarray:

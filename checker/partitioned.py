@@ -54,8 +54,12 @@ So the result is the one-process result, whatever the number of processes.
 A process that fails (the model raised in it, it died, a state could not be
 pickled) makes the whole run start again in one process (`Failed`), where
 an error is reported as one process reports it.
-"""
 
+This module is the main process's side (`Partitions`: the forks, a level's
+steps, the merge, balance and fold). A partition's side is in `partition`,
+what it holds through a level in `partition_states`, and what travels
+between the processes in `partition_exchange`.
+"""
 
 from __future__ import annotations
 
@@ -74,7 +78,7 @@ import numpy as np
 from checker import fingerprints, frontier, partition_exchange, successors
 from checker.findings import keep_first, stops_search
 from checker.partition import Part, owners_of_states, serve, share_of
-from checker.partition_exchange import ORDINAL_BITS, ORDINALS, key_of
+from checker.partition_exchange import key_of, location_of, locations_of
 from checker.properties import BOUND_STOP
 
 #: How far over an equal share of a level a partition may keep before it
@@ -98,17 +102,10 @@ class Partitions:
     others."""
 
     def __init__(self, search: Any, states: list[Any], first: int, count: int):
-        self.search, self.count = search, count
+        self._start(search, states, first, count)
         self.directory = tempfile.mkdtemp(
             prefix="cmc-partitions-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
         owners = owners_of_states(search, states, count)
-        self.size = len(states)
-        self.first = first
-        self.children: list[tuple[int, Any]] = []
-        self.store_bytes: dict[int, int] = {}  # of each child's visited set
-        self.held: dict[int, int] = {}  # the memory each child holds of its own
-        self.speeds: list[float] = [0.0] * count  # of each partition (`_balance`)
-        self.gain = 0.0  # of the last level (`level`)
         # levels that spill go into the run's work directory, made here so
         # that the children write there too, and it is removed with them
         # (where it cannot be made, a level that spills says so)
@@ -134,6 +131,16 @@ class Partitions:
             theirs.close()
             self.children.append((pid, mine))
         self.part = Part(search, 0, count, self.directory, *share_of(states, owners, 0, first))
+
+    def _start(self, search: Any, states: list[Any], first: int, count: int) -> None:
+        """What the main process keeps of the `count` partitions of `search`,
+        which start with `states` (numbered from `first`)."""
+        self.search, self.count, self.first, self.size = search, count, first, len(states)
+        self.children: list[tuple[int, Any]] = []  # (pid, connection) of each forked one
+        self.store_bytes: dict[int, int] = {}  # of each child's visited set
+        self.held: dict[int, int] = {}  # the memory each child holds of its own
+        self.speeds: list[float] = [0.0] * count  # of each partition (`_balance`)
+        self.gain = 0.0  # of the last level (`level`)
 
     def level(self, deadline: float | None, probe_only: bool) -> Level:
         """Expand the level the partitions hold; return the next one's size."""
@@ -169,7 +176,7 @@ class Partitions:
         chunk_size = successors.CHUNK
 
         def chunk_of(key: int) -> int:
-            return ((key >> ORDINAL_BITS) - level_first) // chunk_size
+            return (location_of(key)[0] - level_first) // chunk_size
 
         # where one process would stop within this level
         stops = []
@@ -216,8 +223,7 @@ class Partitions:
         transfers = _balance(list(map(len, numbers)), self._speeds(work))
         # the others hold their share of the level while this process records it
         self._send_each([("settle", n, transfers) for n in numbers[1:]])
-        search.pointers.extend(everything >> np.uint64(ORDINAL_BITS),
-                               everything & np.uint64(ORDINALS))
+        search.pointers.extend(*locations_of(everything))
         search._settle(found)
         self.part.settle(numbers[0], transfers)
         if transfers:  # every giver has written what it gives

@@ -175,13 +175,8 @@ class RayPartitions(partitioned.Partitions):
     def __init__(self, search: Any, states: list[Any], first: int, count: int,
                  owners: Owners):
         ray = self.ray = owners.cluster.ray
-        self.search, self.count, self.first, self.size = search, count, first, len(states)
-        self.store_bytes: dict[int, int] = {}
-        self.held: dict[int, int] = {}
+        self._start(search, states, first, count)  # (no forked processes)
         self.cpu_seconds: dict[int, float] = {}  # each actor's, so far (for benchmarks)
-        self.speeds: list[float] = [0.0] * count  # of each actor (`partitioned._balance`)
-        self.gain = 0.0  # of the last level (`partitioned.Partitions.level`)
-        self.children = []  # no forked processes
         self.futures: list[Any] = [None] * count
         self.settling: list[Any] = []
         self.outgoing: list[dict[int, Any]] = [{} for _ in range(count)]
@@ -375,18 +370,10 @@ class _Owner:
         if kind == "expand":
             level_first, shown, seconds_left, probe_only = request[1:]
             deadline = None if seconds_left is None else time.monotonic() + seconds_left
-            reply = part.expand(level_first, shown, deadline, probe_only)
-        elif kind == "spill":
-            part.spill()
-            frontier.release_memory()
-            reply = None
-        elif kind == "take":
-            part.take()
+            request = (kind, level_first, shown, deadline, probe_only)
+        answered, reply = part.carry_out(request)
+        if not answered:
             return None
-        else:  # admit, hold, settle
-            reply = getattr(part, kind)(*request[1:])
-            if kind == "settle" and not request[-1]:
-                return None  # no transfers: nothing to wait for
         outgoing = {}
         if kind in WRITES:
             stage = WRITES[kind]
