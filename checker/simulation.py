@@ -51,7 +51,8 @@ from checker.errors import (CheckerError, ModelDefinitionError, SpecError, raise
                             shortened, where_in_model)
 from checker.fingerprints import Fingerprints
 from checker.model import Model, has_bounds
-from checker.properties import ASSERTION, BOUND_STOP, DEADLOCK, Property, reason_of
+from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, Property, reason_of,
+                                select_properties)
 from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Result, Stats, Step,
                             Trace, Walked)
 
@@ -93,8 +94,6 @@ def simulate(model: Model, config: CheckConfig, walks: Walks,
     run), in `config.workers` processes. Stops at the first violation unless
     `config.keep_going`. `progress` is told what was drawn, about once a
     second."""
-    from checker.explore import select_properties  # (the search's selection, as cmc check)
-
     properties = select_properties(model, config.properties)
     temporal = [prop.name for prop in properties if prop.temporal]
     if temporal:
@@ -527,8 +526,6 @@ def _merge(parts: list[_Drawn], keep_going: bool) -> _Drawn:
 
 def _result(model: Model, drawn: _Drawn, properties: tuple[Property, ...],
             config: CheckConfig, walks: Walks, seconds: float) -> Result:
-    from checker.explore import _peak_memory
-
     checked = properties + ((ASSERTION,) if ASSERTION.name in drawn.violations else ())
     listed = tuple(prop for prop in checked
                    if prop is not DEADLOCK or prop.name in drawn.violations)
@@ -539,7 +536,7 @@ def _result(model: Model, drawn: _Drawn, properties: tuple[Property, ...],
         generated_states=drawn.generated,
         depth=drawn.longest,
         seconds=seconds,
-        peak_memory_bytes=_peak_memory(),
+        peak_memory_bytes=workers.peak_memory(),
         store_bytes=0,
         actions=actions,
         new_states={name: new_states.get(name, 0) for name in actions},
