@@ -110,7 +110,7 @@ SLOW_BOUNDS = [
     ((3, 2, 0, 1), False, True, 3_130, 7_703, 19),
     ((2, 1, 2, 1), True, False, 18_877, 29_286, 27),
     ((3, 1, 1, 0), True, False, 43_941, 118_746, 24),
-    # the cfg's but one timer: TLC 9 min 51 s, cmc 11 min, on a loaded machine
+    # the cfg's but one timer: TLC 9 min 51 s, cmc 5 min 34 s, on a loaded machine
     ((3, 2, 1, 0), True, True, 349_365, 918_704, 30),
 ]
 
