@@ -35,10 +35,15 @@ spec of shared variables is ported) whose state is a typed record gets
 What is derived is only what the types say. A field typed ``int`` or
 ``str`` is taken to hold no name (a node held as an int must be typed with
 its id type, one held as a string "s1" cannot be renamed: hold the number);
-a type that could hide names (``Any``, ``object``, an untyped ``tuple`` or
-``frozenset``, a class that is not a record) is refused when the model is
-built, in one line naming the field and the fix, for the state's fields,
-those of the records it holds, and the actions' fields.
+a tuple is renamed item by item where it stands, so one kept sorted by
+value (a set or bag as sorted pairs) is not sorted again: hold a
+frozenset. A type that could hide names (``Any``, ``object``, an untyped
+``tuple`` or ``frozenset``, a class that is not a record, a union whose
+options renaming cannot tell apart by value, as two id types) is refused
+when the model is built, in one line naming the field and the fix, for the
+state's fields, those of the records it holds, and the actions' fields. A
+model whose actions name elements as strings (as TLC prints them) keeps
+its own `permute_action` (an override), the rest derived.
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ from typing import Any, Callable, ClassVar, Mapping, Sequence, Union
 from checker.errors import ModelDefinitionError
 from checker.symmetry import order_key
 from models.kit.memo import Memo
-from models.kit.records import (Id, IndexedBy, Value, _converter, _nested_records, fits,
+from models.kit.records import (Id, IndexedBy, Value, _converter, _nested_records, fitting,
                                 id_sets_of, is_record_type, renamer)
 
 #: Types whose values name nothing.
@@ -127,7 +132,7 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset()
         kinds = [(_value_class(arg), _converter(arg) is not None) for arg in args]
         for k, (kind, named) in enumerate(kinds):
             for other, other_named in kinds[:k]:
-                # renaming picks an option by the value's type (`fits`): it would miss one
+                # renaming picks an option by the value's type (`fitting`): it would miss one
                 if (named or other_named) and (kind == other or tuple in (kind, other)
                                                and _is_tuple(kind) and _is_tuple(other)):
                     return where, (f"{_text(annotation)} (a union whose options' values "
@@ -328,9 +333,7 @@ class _Derived:
             return {name: tuple("\n".join(sorted(found.get((name, element), ())))
                                 for element in range(size))
                     for name, size in self.sizes.items()}
-        if _ambiguous(annotation):
-            return _Computed(marks_of)
-        return Memo(marks_of)
+        return (_Typed if _ambiguous(annotation) else Memo)(marks_of)
 
     def _loose(self, annotation: Any) -> Callable[[Any], list] | None:
         """The names of symmetric sets in a value of `annotation` outside
@@ -407,7 +410,7 @@ class _Derived:
             return None if inner is None else (
                 lambda value: [mark for item in value for mark in inner(item)])
         rename = _converter(entry)
-        table = (_Computed if _ambiguous(entry) else Memo)(
+        table = (_Typed if _ambiguous(entry) else Memo)(
             lambda key: self._mark(name, key[0], where, rename, key[1]))
 
         def marks(value: tuple) -> Marks:
@@ -439,27 +442,39 @@ class _Derived:
                     found += [(name, element, mark(name, element, at, rename, record))
                               for name, element in sorted(set(loose(value)))]
             return found
-        if _ambiguous(kind):
-            return marks
-        table = Memo(marks)
-        return table.__getitem__
+        return (_Typed if _ambiguous(kind) else Memo)(marks).__getitem__
 
 
-class _Computed:
-    """A table that remembers nothing (values that are no safe keys)."""
+class _Typed:
+    """A memo table for values where records of two types can meet as equal
+    tuples (a union of message types): remembered by the value with the
+    type of each record in it."""
 
     def __init__(self, compute: Callable[[Any], Any]):
         self.compute = compute
+        self.table = Memo(lambda key: compute(key[0]))
 
     def __getitem__(self, value: Any) -> Any:
-        return self.compute(value)
+        return self.table[value, _types(value)]
+
+
+def _types(value: Any) -> Any:
+    """The types of the records in `value`, in its shape."""
+    if isinstance(value, tuple):
+        kind = type(value)
+        return (kind, tuple(map(_types, value))) if kind is not tuple else tuple(map(_types, value))
+    if isinstance(value, frozenset):
+        return frozenset((item, _types(item)) for item in value)
+    return None
 
 
 def _by_type(options: list, empty: Callable[[], list]) -> Callable[[Any], list]:
     """A union of several types with names: the value's own type decides."""
+    options = [(fitting(kind), part) for kind, part in options]
+
     def pick(value: Any) -> list:
-        for kind, part in options:
-            if fits(value, kind):
+        for fit, part in options:
+            if fit(value):
                 return part(value)
         return empty()
     return pick

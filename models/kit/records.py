@@ -223,24 +223,28 @@ def _any_record(value: Any, images: Images) -> Any:
 def _by_value(options: list) -> Rename:
     """A union of several renamable types: the value's own type decides (and
     a tuple's length, between tuples of fixed lengths)."""
+    options = [(fitting(kind), part) for kind, part in options if part is not None]
+
     def convert(value: Any, images: Images) -> Any:
-        for kind, part in options:
-            if part is not None and fits(value, kind):
+        for fit, part in options:
+            if fit(value):
                 return part(value, images)
         return value
     return convert
 
 
-def fits(value: Any, kind: Any) -> bool:
-    """Whether `value` is of type `kind`, as far as its own type (and a
+def fitting(kind: Any) -> Callable[[Any], bool]:
+    """Whether a value is of type `kind`, as far as its own type (and a
     fixed tuple's length) tell: ids are ints, and a tuple's items are not
     looked at."""
     if typing.get_origin(kind) is typing.Annotated:
         kind = typing.get_args(kind)[0]
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-        return isinstance(value, tuple) and len(value) == len(args)
-    return isinstance(value, origin or kind)
+        length = len(args)
+        return lambda value: isinstance(value, tuple) and len(value) == length
+    cls = origin or kind
+    return lambda value: isinstance(value, cls)
 
 
 @lru_cache(maxsize=None)

@@ -6,8 +6,9 @@ tuples of records and of ids, Optional ids, two symmetric sets and one that
 is not), and on RaftLeader.tla's port: the derived `permute` is a group
 action, `signatures` travel with their elements, renamed steps are steps,
 the canonical form is the brute-force one state by state, and the orbit
-counts are the brute-force ones. A type that could hide names is refused in
-one line naming the field and the fix.
+counts are the brute-force ones; on Zab.tla's port, renamed steps are steps.
+A type that could hide names is refused in one line naming the field and
+the fix.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from models.kit import Symmetric, ids, indexed_by
 from models.kit.records import IndexedBy, is_record_type
 from tests.brute_force import orbit_counts_agree, reachable_states, whole_group
 from tests.models.user.raft_leader import RaftLeader
+from tests.models.user.zab import Zab
 
 Node = ids("nodes", "n", first=1, named=True)
 Val = ids("values", "v", first=1, named=True)
@@ -290,6 +292,24 @@ def test_raft_leader_s_canonical_form_is_the_brute_force_one():
     symmetry = Symmetry(model, ("nodes",))
     for state in reachable_states(model)[::10]:
         assert symmetry.canonical(state)[0] == symmetry.reference(state)[0]
+
+
+def test_zab_s_derived_states_and_hand_written_actions_rename_steps_to_steps():
+    # Zab.tla's port: states renamed and signed as derived (its channels a
+    # union of nine message types, recorder.pc of three tuple shapes), its
+    # actions (servers named "s1", as TLC prints them) renamed by hand
+    model = Zab(servers=3, MaxTimeoutFailures=0, MaxTransactionNum=1, MaxEpoch=1,
+                MaxRestarts=0)
+    group = every_perm(model, ("servers",))
+    for state in reachable_states(model)[::11]:
+        signatures = model.signatures(state)
+        steps = list(model.successors(state))
+        for p in group:
+            once = model.permute(state, p)
+            assert [model.signatures(once)["servers"][image]
+                    for image in p["servers"]] == list(signatures["servers"])
+            renamed = {(model.permute_action(a, p), model.permute(t, p)) for a, t in steps}
+            assert set(model.successors(once)) == renamed
 
 
 # -- what the types cannot say is refused ---------------------------------------------

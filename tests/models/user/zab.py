@@ -108,7 +108,10 @@ them, s1 first). Successors come in the order of Next's disjuncts, and
 that a shortest counterexample is TLC's own.
 
 Symmetry: MC.cfg's ``SYMMETRY Permutations(Server)`` is the set
-"servers" (`signatures` speeds the canonical form up). The CHOOSE above
+"servers": the renaming of states and the servers' signatures are derived
+from State's types by the kit's `Symmetric` (``recorder.pc``, the last
+action as <<name, i, j>>, typed by its three shapes); the actions, which
+name servers as TLC prints them ("s1"), are renamed by hand. The CHOOSE above
 could break it where two ACKEPOCHs tie with different histories; TLC
 reduces by the same permutations all the same, and TLC's orbit counts and
 `cmc`'s agree on every bound pinned. With ``pc = 0`` they do not, by
@@ -126,6 +129,7 @@ from typing import Any, NamedTuple
 
 from checker import Fails, Model, Param, invariant, reachable
 from checker.model import Note, Received, Sent
+from models.kit import Symmetric, ids, indexed_by
 
 # Server states, Zab states and message types: the spec's model values
 LOOKING, FOLLOWING, LEADING = "LOOKING", "FOLLOWING", "LEADING"
@@ -136,6 +140,7 @@ CEPOCH, NEWEPOCH, ACKEPOCH, NEWLEADER, ACKLD, COMMITLD, PROPOSE, ACK, COMMIT = (
     "COMMIT")
 MAXEPOCH = 10
 ZERO = (0, 0)  # the zxid <<0, 0>>
+ServerId = ids("servers", "s", first=1)  # a server in the state (actions name it "s1")
 
 
 class Txn(NamedTuple):
@@ -143,7 +148,7 @@ class Txn(NamedTuple):
 
     zxid: tuple[int, int]
     value: int
-    ackSid: frozenset
+    ackSid: frozenset[ServerId]
     epoch: int
 
 
@@ -155,27 +160,27 @@ class Committed(NamedTuple):
 
 
 class CepochInfo(NamedTuple):
-    sid: int
+    sid: ServerId
     connected: bool
     epoch: int
 
 
 class AckeInfo(NamedTuple):
-    sid: int
+    sid: ServerId
     connected: bool
     peerLastEpoch: int
-    peerHistory: tuple
+    peerHistory: tuple[Txn, ...]
 
 
 class AckldInfo(NamedTuple):
-    sid: int
+    sid: ServerId
     connected: bool
 
 
 class Proposal(NamedTuple):
     """An element of proposalMsgsLog: [source, epoch, zxid, data]."""
 
-    source: int
+    source: ServerId
     epoch: int
     zxid: tuple[int, int]
     data: int
@@ -197,13 +202,13 @@ class Newepoch(NamedTuple):
 class Ackepoch(NamedTuple):
     mtype: str
     mepoch: int
-    mhistory: tuple
+    mhistory: tuple[Txn, ...]
 
 
 class Newleader(NamedTuple):
     mtype: str
     mepoch: int
-    mhistory: tuple
+    mhistory: tuple[Txn, ...]
 
 
 class Ackld(NamedTuple):
@@ -232,6 +237,9 @@ class Commit(NamedTuple):
     mzxid: tuple[int, int]
 
 
+Message = Cepoch | Newepoch | Ackepoch | Newleader | Ackld | Commitld | Propose | Ack | Commit
+
+
 class Violations(NamedTuple):
     """violatedInvariants."""
 
@@ -249,7 +257,7 @@ class Recorder(NamedTuple):
     nTransaction: int = 0
     maxEpoch: int = 0
     nRestart: int = 0
-    pc: Any = ("Init",)
+    pc: tuple[str] | tuple[str, ServerId] | tuple[str, ServerId, ServerId] | None = ("Init",)
     nClientRequest: int = 0
 
 
@@ -257,22 +265,22 @@ class State(NamedTuple):
     """The spec's variables; per-server ones are tuples by server (s1 first),
     ``msgs[i][j]`` the channel from i to j, ``epochLeader`` by epoch 1..10."""
 
-    state: tuple
-    zabState: tuple
-    acceptedEpoch: tuple
-    currentEpoch: tuple
-    history: tuple
-    lastCommitted: tuple
-    learners: tuple
-    cepochRecv: tuple
-    ackeRecv: tuple
-    ackldRecv: tuple
-    sendCounter: tuple
-    leaderAddr: tuple
-    leaderOracle: int | None
-    msgs: tuple
-    epochLeader: tuple
-    proposalMsgsLog: frozenset
+    state: indexed_by(ServerId, str)
+    zabState: indexed_by(ServerId, str)
+    acceptedEpoch: indexed_by(ServerId, int)
+    currentEpoch: indexed_by(ServerId, int)
+    history: indexed_by(ServerId, tuple[Txn, ...])
+    lastCommitted: indexed_by(ServerId, Committed)
+    learners: indexed_by(ServerId, frozenset[ServerId])
+    cepochRecv: indexed_by(ServerId, frozenset[CepochInfo])
+    ackeRecv: indexed_by(ServerId, frozenset[AckeInfo])
+    ackldRecv: indexed_by(ServerId, frozenset[AckldInfo])
+    sendCounter: indexed_by(ServerId, int)
+    leaderAddr: indexed_by(ServerId, ServerId | None)
+    leaderOracle: ServerId | None
+    msgs: indexed_by(ServerId, indexed_by(ServerId, tuple[Message, ...]))
+    epochLeader: tuple[frozenset[ServerId], ...]   # by epoch 1..10
+    proposalMsgsLog: frozenset[Proposal]
     violatedInvariants: Violations
     recorder: Recorder
 
@@ -430,7 +438,7 @@ def more_recent_or_equal(ss1: tuple, ss2: tuple) -> bool:
     return ss1[0] > ss2[0] or (ss1[0] == ss2[0] and not ss2[1] > ss1[1])
 
 
-class Zab(Model):
+class Zab(Symmetric, Model):
     name = "zab"
     summary = "ZooKeeper's atomic broadcast, Zab pre-1.0 (apache/zookeeper's Zab.tla)"
     params = (Param("servers", 3, "Cardinality(Server): servers s1..sN", minimum=1, maximum=5),
@@ -445,7 +453,8 @@ class Zab(Model):
               Param("pc", 1, "1: keep recorder.pc (the last action) in the state, as the spec "
                     "does; 0: leave it out (TLC's VIEW without it)", minimum=0, maximum=1))
     actions = ACTIONS
-    symmetry_sets = ("servers",)
+    state_type = State
+    symmetry_sets = ("servers",)  # Permutations(Server): permute and signatures derived from State
 
     def setup(self) -> None:
         self.everyone = tuple(range(self.servers))
@@ -1076,67 +1085,9 @@ class Zab(Model):
 
     # -- symmetry: Permutations(Server) ------------------------------------------------------
 
-    def symmetry_groups(self):
-        return {"servers": [list(self.everyone)]}
-
-    def permute(self, s: State, perm) -> State:
-        images = tuple(perm["servers"])
-        order = sorted(self.everyone, key=images.__getitem__)  # new slot -> old
-
-        def moved(values):
-            return tuple(values[old] for old in order)
-
-        def sids(ids):
-            return frozenset(images[k] for k in ids)
-
-        def his(h):
-            return tuple(txn._replace(ackSid=sids(txn.ackSid)) for txn in h)
-
-        def msg(m):
-            return m._replace(mhistory=his(m.mhistory)) if hasattr(m, "mhistory") else m
-
-        def infos(entries):
-            out = set()
-            for info in entries:
-                info = info._replace(sid=images[info.sid])
-                if isinstance(info, AckeInfo):
-                    info = info._replace(peerHistory=his(info.peerHistory))
-                out.add(info)
-            return frozenset(out)
-
-        pc = s.recorder.pc
-        if pc is not None:  # <<"Timeout", i, j>>: the action's name, then its servers
-            pc = pc[:1] + tuple(images[k] for k in pc[1:])
-        return State(
-            state=moved(s.state), zabState=moved(s.zabState),
-            acceptedEpoch=moved(s.acceptedEpoch), currentEpoch=moved(s.currentEpoch),
-            history=moved(tuple(his(h) for h in s.history)),
-            lastCommitted=moved(s.lastCommitted),
-            learners=moved(tuple(sids(x) for x in s.learners)),
-            cepochRecv=moved(tuple(infos(x) for x in s.cepochRecv)),
-            ackeRecv=moved(tuple(infos(x) for x in s.ackeRecv)),
-            ackldRecv=moved(tuple(infos(x) for x in s.ackldRecv)),
-            sendCounter=moved(s.sendCounter),
-            leaderAddr=moved(tuple(None if x is None else images[x] for x in s.leaderAddr)),
-            leaderOracle=None if s.leaderOracle is None else images[s.leaderOracle],
-            msgs=moved(tuple(moved(tuple(tuple(msg(m) for m in channel) for channel in row))
-                             for row in s.msgs)),
-            epochLeader=tuple(sids(x) for x in s.epochLeader),
-            proposalMsgsLog=frozenset(p._replace(source=images[p.source])
-                                      for p in s.proposalMsgsLog),
-            violatedInvariants=s.violatedInvariants,
-            recorder=s.recorder._replace(pc=pc))
-
-    def signatures(self, s: State):
-        """What the state says of each server without naming another."""
-        return {"servers": [
-            (s.state[i], s.zabState[i], s.acceptedEpoch[i], s.currentEpoch[i],
-             tuple((t.zxid, t.value, len(t.ackSid)) for t in s.history[i]), s.lastCommitted[i],
-             len(s.learners[i]), s.sendCounter[i], s.leaderAddr[i] is None,
-             s.leaderOracle == i, tuple(sorted(len(s.msgs[i][j]) for j in self.everyone)))
-            for i in self.everyone]}
-
     def permute_action(self, action, perm):
+        """By hand: the actions name servers as TLC prints them ("s1"), and
+        a string is no name to the derived renaming."""
         images = tuple(perm["servers"])
         return action._replace(**{field: f"s{images[int(value[1:]) - 1] + 1}"
                                   for field, value in action._asdict().items()})
