@@ -247,10 +247,11 @@ class Spec:
         try:
             model = self.model_class(mutant=self.mutant, init=self.init, **chosen,
                                      **self.params)
-        except CheckerError:
-            raise  # a parameter refused, with its field
+        except CheckerError as error:
+            raise self.located(error) from None  # a parameter refused names its field
         except (Exception, SystemExit) as error:  # the model's own code
-            raise raised_in_model(self.model_class.name, "building the model", error) from None
+            raise self.located(raised_in_model(self.model_class.name, "building the model",
+                                               error)) from None
         attach(model, self.invariants, self.path,
                {name: self.lines.get(("invariants", name)) for name in self.invariants})
         return model

@@ -423,7 +423,7 @@ def test_the_command_line_says_which_field_and_exits_2(tmp_path):
     (tmp_path / "bad.yaml").write_text("model: ./bad.py:Bad\nsymmetry: true\n")
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "bad.yaml")])
     assert (result.exit_code, result.output) == (
-        2, "error: model 'bad': state field State.leader is typed "
+        2, f"error: {tmp_path / 'bad.yaml'}: model 'bad': state field State.leader is typed "
            "tuple, which could hide names from the derived symmetry; type it with what it "
            "holds (an id type, indexed_by(Node, X), tuple[Message, ...], frozenset[Node], a "
            "record type) or write permute, permute_action and signatures by hand\n")

@@ -364,7 +364,8 @@ def test_a_users_model_that_raises_or_exits_while_built_is_one_line(tmp_path):
         "    name = 'failing'\n\n    def setup(self):\n        sys.exit(0)\n")
     (tmp_path / "exiting.py").write_text("import sys\nsys.exit(0)\n")
     for model, message in [
-            ("./failing.py:Failing", "error: model 'failing': building the model raised "
+            ("./failing.py:Failing", f"error: {tmp_path / 'spec.yaml'}: model 'failing': "
+             "building the model raised "
              f"SystemExit: 0 at {tmp_path / 'failing.py'}:9, in setup; fix "
              "the model\n"),
             ("./exiting.py:Exiting", f"error: {tmp_path / 'spec.yaml'}:1: model: importing "
