@@ -90,6 +90,27 @@ def stopped_iteration(model: str, call: str) -> ModelDefinitionError:
         "or catch it")
 
 
+def mutated_state(model: str) -> ModelDefinitionError:
+    """The error for a model whose `successors` changed the state it was given."""
+    return ModelDefinitionError(
+        f"model {model!r}: successors() changed the state it was given; build new states "
+        "instead of mutating (use tuples and frozensets, or dataclasses.replace on frozen "
+        "dataclasses)")
+
+
+def not_a_step(model: str, step: Any) -> ModelDefinitionError:
+    """The error for a model whose `successors` yielded `step`, no pair."""
+    return ModelDefinitionError(f"model {model!r}: successors() yielded {shortened(step)}; "
+                                "yield (action, next state) pairs")
+
+
+def no_answer(model: str, call: str, answers: str = "True or False") -> ModelDefinitionError:
+    """The error for a model's predicate (`call`) that returned None: a
+    forgotten return, which would read as False."""
+    return ModelDefinitionError(f"model {model!r}: {call} returned None; return {answers}: "
+                                "is a return missing?")
+
+
 def where_in_model(error: BaseException) -> str:
     """`` at PATH:LINE, in FUNCTION``: the innermost line of the model's own
     code that `error` passed through (not the engine's or the kit's), or

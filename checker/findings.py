@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
-from checker.errors import CheckerError, ModelDefinitionError, raised_in_model, stopped_iteration
+from checker.errors import CheckerError, no_answer, raised_in_model, stopped_iteration
 from checker.model import Model
 from checker.properties import ASSERTION, BOUND_STOP, DEADLOCK, Property, reason_of
 from checker.result import SETTLED, Finding
@@ -129,9 +129,8 @@ class PropertyChecks:
         """A property answers True, False or `Fails`: None is a forgotten
         `return`, which would read as a failure (or as never reached)."""
         if None in outcomes:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: property {prop.name!r} returned None; "
-                "return True or False (or Fails(reason)): is a return missing?")
+            raise no_answer(self.model.name, f"property {prop.name!r}",
+                            "True or False (or Fails(reason))")
 
     def _evaluate(self, prop: Property, predicate: Callable[..., Any],
                   *arguments: Any) -> list[Any]:

@@ -48,7 +48,7 @@ from collections import deque
 from typing import Any, Iterator
 
 from checker.behaviour_graph import ALL_OUTSIDE, AT_BOUND, AT_DEPTH, NAMED, Graph, each_bit
-from checker.properties import Property
+from checker.properties import EVERY_STEP_LEAVES, Property
 from checker.result import Finding
 
 
@@ -217,7 +217,7 @@ class Lassos:
             if stop in AT_BOUND:
                 yield [here], None, None, {
                     AT_DEPTH: f"the depth bound (max_depth = {graph.max_depth}) is reached",
-                    ALL_OUTSIDE: "every step from here leaves the bounds (within_bounds)",
+                    ALL_OUTSIDE: EVERY_STEP_LEAVES,
                     NAMED: "the model names the bound"}[stop]
             elif not graph.enabled[here] & fair:
                 yield [here], None, None, None  # stuttering for ever is fair here

@@ -46,7 +46,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from checker.errors import CheckerError
+from checker.errors import CheckerError, where_in_model
 
 KINDS = ("invariant", "transition", "reachable")
 TEMPORAL = ("eventually", "leads_to", "always_eventually", "eventually_always")
@@ -170,6 +170,17 @@ ASSERTION = Property("assertion", "Assertion", "assertion",
                      "A step from a reachable state fails an assert of the model.")
 BOUND_STOP = Property("bound_stop", "Stopped by a bound", "bound_stop",
                       "A reachable state whose runs end only because a bound ran out.")
+#: Why a state is a deadlock, and why one is a bound stop where the model
+#: names no bound: each of its steps leaves the state constraint.
+NO_STEP = "no action is enabled and no bound explains why"
+EVERY_STEP_LEAVES = "every step from here leaves the bounds (within_bounds)"
+
+
+def failed_assertion(error: AssertionError) -> str:
+    """Why the state whose step raised `error` fails `ASSERTION`: the
+    assert's message, its first line, and where in the model it is."""
+    told = (str(error) or "assert failed").splitlines()[0]
+    return f"a step from here fails its assertion: {told}{where_in_model(error)}"
 
 
 def default_properties(properties: Iterable[Property]) -> tuple[Property, ...]:

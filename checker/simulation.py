@@ -47,12 +47,12 @@ from itertools import count
 from typing import Any, Callable, Iterable
 
 from checker import workers
-from checker.errors import (CheckerError, ModelDefinitionError, SpecError, raised_in_model,
-                            shortened, where_in_model)
+from checker.errors import (CheckerError, ModelDefinitionError, SpecError, mutated_state,
+                            no_answer, not_a_step, raised_in_model)
 from checker.fingerprints import Fingerprints
 from checker.model import Model, has_bounds
-from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, Property, reason_of,
-                                select_properties)
+from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, EVERY_STEP_LEAVES, NO_STEP,
+                                Property, failed_assertion, reason_of, select_properties)
 from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Result, Stats, Step,
                             Trace, Walked)
 
@@ -276,8 +276,7 @@ class _Simulation:
     def _cut_off(self, state: Any, trace: list[Step]) -> None:
         """`state`, the last of `trace`, whose every step leaves the bounds:
         the behaviour ends there, at a bound (as a search's run)."""
-        self._bound_stop(trace, self.model.bound_reason(state)
-                         or "every step from here leaves the bounds (within_bounds)")
+        self._bound_stop(trace, self.model.bound_reason(state) or EVERY_STEP_LEAVES)
 
     def _bound_stop(self, trace: list[Step], reason: str) -> None:
         drawn = self.drawn
@@ -307,22 +306,15 @@ class _Simulation:
         try:
             steps = list(self.model.successors(state))
         except AssertionError as error:
-            told = (str(error) or "assert failed").splitlines()[0]
-            self._found(ASSERTION, trace, f"a step from here fails its assertion: {told}"
-                                          f"{where_in_model(error)}")
+            self._found(ASSERTION, trace, failed_assertion(error))
             return None
         except (Exception, SystemExit) as error:
             raise raised_in_model(self.model.name, "successors()", error) from None
         if watching and hash(state) != before:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: successors() changed the state it "
-                "was given; build new states instead of mutating (use tuples "
-                "and frozensets, or dataclasses.replace on frozen dataclasses)")
+            raise mutated_state(self.model.name)
         for step in steps:
             if type(step) is not tuple or len(step) != 2:
-                raise ModelDefinitionError(
-                    f"model {self.model.name!r}: successors() yielded {shortened(step)}; "
-                    "yield (action, next state) pairs")
+                raise not_a_step(self.model.name, step)
         return steps
 
     def _ends(self, state: Any, trace: list[Step]) -> None:
@@ -331,7 +323,7 @@ class _Simulation:
         if reason is not None:
             self._bound_stop(trace, reason)
         elif DEADLOCK in self.properties and not self.model.stutters(state):
-            self._found(DEADLOCK, trace, "no action is enabled and no bound explains why")
+            self._found(DEADLOCK, trace, NO_STEP)
 
     def _keys(self, states: list[Any]) -> list[Any]:
         """The keys `seen` knows `states` by: fingerprints, or (exact) the
@@ -368,9 +360,8 @@ class _Simulation:
         except (Exception, SystemExit) as error:
             raise raised_in_model(self.model.name, f"property {prop.name!r}", error) from None
         if outcome is None:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: property {prop.name!r} returned None; "
-                "return True or False (or Fails(reason)): is a return missing?")
+            raise no_answer(self.model.name, f"property {prop.name!r}",
+                            "True or False (or Fails(reason))")
         return outcome
 
     def _found(self, prop: Property, trace: list[Step], reason: str | None) -> None:

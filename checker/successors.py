@@ -19,12 +19,13 @@ from collections import Counter
 from itertools import chain, compress, repeat
 from typing import Any, Callable
 
-from checker.errors import (ModelDefinitionError, raised_in_model, shortened,
-                            stopped_iteration, where_in_model)
+from checker.errors import (ModelDefinitionError, mutated_state, no_answer, not_a_step,
+                            raised_in_model, shortened, stopped_iteration)
 from checker.findings import ITSELF, Found, first_failure, keep_first
 from checker.fingerprints import Fingerprints
 from checker.model import Model
-from checker.properties import ASSERTION, BOUND_STOP, DEADLOCK
+from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, EVERY_STEP_LEAVES, NO_STEP,
+                                failed_assertion)
 from checker.traces import NO_PARENT
 
 #: Parent states expanded between two batched look-ups in the visited set
@@ -96,10 +97,7 @@ class StepGeneration:
         if len(step_lists) < len(chunk):  # map() ends at a StopIteration it meets
             raise stopped_iteration(self.model.name, "successors()")
         if watched and list(map(hash, watched)) != hashes:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: successors() changed the state it "
-                "was given; build new states instead of mutating (use tuples "
-                "and frozensets, or dataclasses.replace on frozen dataclasses)")
+            raise mutated_state(self.model.name)
         batch = self._generate(step_lists, first, chunk, found)
         if not all(step_lists):
             self._ends(chunk, [k for k, steps in enumerate(step_lists)
@@ -122,10 +120,8 @@ class StepGeneration:
             except AssertionError as error:
                 step_lists.append(_FAILED_ASSERTION)
                 if self.asserting:
-                    told = (str(error) or "assert failed").splitlines()[0]  # one line
-                    keep_first(found, ASSERTION.name, Found(
-                        (-1, k), (first + k, ITSELF), state,
-                        f"a step from here fails its assertion: {told}{where_in_model(error)}"))
+                    keep_first(found, ASSERTION.name, Found((-1, k), (first + k, ITSELF), state,
+                                                            failed_assertion(error)))
             except (Exception, SystemExit) as error:
                 raise raised_in_model(self.model.name, "successors()", error) from None
         return step_lists
@@ -147,9 +143,8 @@ class StepGeneration:
                     keep_first(found, BOUND_STOP.name,
                                Found((-1, k), (first + k, ITSELF), chunk[k], reason))
             elif self.deadlocks and not self.model.stutters(chunk[k]):
-                keep_first(found, DEADLOCK.name, Found(
-                    (-1, k), (first + k, ITSELF), chunk[k],
-                    "no action is enabled and no bound explains why"))
+                keep_first(found, DEADLOCK.name,
+                           Found((-1, k), (first + k, ITSELF), chunk[k], NO_STEP))
 
     def _generate(self, step_lists: list[list[tuple[Any, Any]]], first: int,
                   sources: list[Any], found: dict[str, Found]) -> Batch:
@@ -168,9 +163,7 @@ class StepGeneration:
             actions, next_states = zip(*steps)
         except (TypeError, ValueError):
             bad = next(step for step in steps if type(step) is not tuple or len(step) != 2)
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: successors() yielded {shortened(bad)}; yield "
-                "(action, next state) pairs") from None
+            raise not_a_step(self.model.name, bad) from None
         numbers = range(first, first + len(counts)) if first != NO_PARENT else [first]
         parents = list(chain.from_iterable(map(repeat, numbers, counts)))
         ordinals = list(chain.from_iterable(map(range, counts)))
@@ -269,8 +262,7 @@ class StepGeneration:
                 if self.seeking_bound_stop:
                     state = next(state for state, source, leaves in zip(
                         every_state, every_parents, leaving) if source == parent and leaves)
-                    reason = self.model.bound_reason(state) or (
-                        "every step from here leaves the bounds (within_bounds)")
+                    reason = self.model.bound_reason(state) or EVERY_STEP_LEAVES
                     keep_first(found, BOUND_STOP.name,
                                Found((-1, parent - first), (parent, ITSELF), None, reason))
 
@@ -282,9 +274,7 @@ class StepGeneration:
         if len(inside) < len(states):
             raise stopped_iteration(self.model.name, "within_bounds()")
         if None in inside:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: within_bounds() returned None; return True "
-                "or False: is a return missing?")
+            raise no_answer(self.model.name, "within_bounds()")
         return inside
 
     def _fresh_by_view(self, states: Any, fingerprints: Any) -> tuple[list[int], list[bool]]:
