@@ -17,7 +17,8 @@ from checker.errors import ModelDefinitionError, ParamError, shortened
 from models.kit.globals import check_handler, check_record
 from models.kit.handlers import Handler, Node
 from models.kit.network import Heal, Network, Partition, Split, chosen
-from models.kit.records import Id, end_field
+from models.kit.plain import hiding
+from models.kit.records import Id, end_field, is_record_type
 
 #: what `Node` itself defines or sets (``model``, ``id``, ``ids``), which a
 #: handler's name would replace or be hidden by
@@ -158,6 +159,13 @@ class Definition:
             return ModelDefinitionError(f"model {self.name!r}: {what}")
 
         check_record(self, wrong)
+        records = [role.state for role in self._roles] + list(self.messages) + [self.globals]
+        for kind in records:
+            found = hiding(kind, kind.__name__, loose=True) if is_record_type(kind) else None
+            if found is not None:  # (the kit's renaming would leave such a value as it is)
+                raise wrong(f"{found[0]} is typed {found[1]}: renaming picks a union's "
+                            "option by the value's type, and ids are ints; hold one id type "
+                            "in the field, or tell the options apart with a record of each")
         for role in self._roles:
             ids = getattr(role, "ids", None)
             if not (isinstance(ids, type) and issubclass(ids, Id)):

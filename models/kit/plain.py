@@ -101,15 +101,17 @@ class Symmetric:
 # -- what a type may hold --------------------------------------------------------------
 
 
-def hiding(annotation: Any, where: str, seen: frozenset = frozenset()
-           ) -> tuple[str, str] | None:
+def hiding(annotation: Any, where: str, seen: frozenset = frozenset(),
+           loose: bool = False) -> tuple[str, str] | None:
     """The first part of type `annotation`, standing at `where` (a record's
     field), that could hold a name renaming cannot see, as (where it
-    stands, its type); None when every part is typed."""
+    stands, its type); None when every part is typed. `loose`: only a
+    union whose options renaming cannot tell apart (a kit model's records
+    may hold `Any`, which the kit renames by the value's own type)."""
     if annotation is Any or annotation is object:
-        return where, "Any" if annotation is Any else "object"
+        return None if loose else (where, "Any" if annotation is Any else "object")
     if typing.get_origin(annotation) is typing.Annotated:
-        return hiding(typing.get_args(annotation)[0], where, seen)
+        return hiding(typing.get_args(annotation)[0], where, seen, loose)
     if isinstance(annotation, type) and issubclass(annotation, (Id, Value, enum.Enum)):
         return None
     if is_record_type(annotation):
@@ -118,8 +120,8 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset()
         hints = typing.get_type_hints(annotation, include_extras=True)
         for field in annotation._fields:
             at = f"{annotation.__name__}.{field}"
-            found = (hiding(hints[field], at, seen | {annotation}) if field in hints
-                     else (at, "nothing (untyped)"))
+            found = (hiding(hints[field], at, seen | {annotation}, loose) if field in hints
+                     else None if loose else (at, "nothing (untyped)"))
             if found is not None:
                 return found
         return None
@@ -139,11 +141,11 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset()
                                    f"look alike)")
     if origin in (Union, types.UnionType) or (origin in (tuple, frozenset) and args):
         for arg in args:
-            found = None if arg is Ellipsis else hiding(arg, where, seen)
+            found = None if arg is Ellipsis else hiding(arg, where, seen, loose)
             if found is not None:
                 return found
         return None
-    return where, getattr(annotation, "__name__", None) or repr(annotation)
+    return None if loose else (where, getattr(annotation, "__name__", None) or repr(annotation))
 
 
 def _value_class(annotation: Any) -> Any:

@@ -377,6 +377,30 @@ def test_mistakes_in_the_declarations_say_what_to_fix():
                               "which is not in the model's `messages`")
 
 
+def test_a_field_renaming_could_not_read_is_a_definition_error():
+    # ids are ints: renaming picks a union's option by the value's type, so
+    # of Server | Value it would rename by the first and never the second
+    class Either(NamedTuple):
+        holder: Server | Value | None = None
+
+    class Holding(Node):
+        ids = Server
+        state = Either
+
+        @step(Pinged)
+        def ping(self, record):
+            return record, []
+
+    model = type("Holds", (Pings,), {"roles": (Holding,)})
+    with pytest.raises(ModelDefinitionError) as raised:
+        model()
+    assert str(raised.value) == (
+        "model 'pings': Either.holder is typed ids('servers') | ids('values') | None (a union whose "
+        "options' values look alike): renaming picks a union's option by the value's type, "
+        "and ids are ints; hold one id type in the field, or tell the options apart with a "
+        "record of each")
+
+
 # -- FIFO channels ----------------------------------------------------------------------
 
 Sender = ids("senders", "s")
