@@ -160,7 +160,7 @@ class Definition:
 
         check_record(self, wrong)
         records = [role.state for role in self._roles] + list(self.messages) + [self.globals]
-        for kind in records:
+        for kind in records if self.symmetry_sets else ():
             found = hiding(kind, kind.__name__, loose=True) if is_record_type(kind) else None
             if found is not None:  # (the kit's renaming would leave such a value as it is)
                 raise wrong(f"{found[0]} is typed {found[1]}: renaming picks a union's "
