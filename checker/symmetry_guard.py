@@ -140,11 +140,13 @@ class SoundnessGuard:
             image = model.permute(state, perm)
             expected = {(model.permute_action(a, perm), model.permute(t, perm))
                         for a, t in steps}
-            if set(model.successors(image)) != expected:
+            actual = set(model.successors(image))
+            if actual != expected:
                 raise ModelDefinitionError(
                     f"model {model.name!r}: renaming by {dict(perm)} does not commute with "
                     "successors(): the successors of a renamed state must be the renamed "
-                    "successors; fix permute()/permute_action() or the symmetry declared")
+                    f"successors{_difference(expected, actual)}; fix permute()/"
+                    "permute_action() or the symmetry declared")
             for prop, predicate in transitions:
                 for action, target in steps:
                     if bool(predicate(state, action, target)) != bool(predicate(
@@ -161,3 +163,28 @@ class SoundnessGuard:
         raise CheckerError(
             f"symmetry over {', '.join(names)} is unsound for model {model.name!r}: {what} "
             f"{how}; check it without symmetry (symmetry: false) or choose other sets")
+
+
+def _difference(expected: set, actual: set) -> str:
+    """Where the renamed steps `expected` and the renamed state's steps
+    `actual` first part: a step whose state differs (in which field, for a
+    record), one missing, or one too many."""
+    missing = sorted(expected - actual, key=repr)
+    if missing:
+        action, target = missing[0]
+        reached = sorted((t for a, t in actual if a == action), key=repr)
+        if reached:
+            field = _first_field_apart(target, reached[0])
+            return (f" (the renamed step {action} reaches a state that differs"
+                    + (f" in its field {field!r}" if field else "") + ")")
+        return f" (the renamed state has no step {action}, which renaming its step gives)"
+    action, _ = sorted(actual - expected, key=repr)[0]
+    return f" (the renamed state has a step {action} that renaming no step gives)"
+
+
+def _first_field_apart(one: Any, other: Any) -> str | None:
+    """The first field of two records of one type whose values differ."""
+    fields = getattr(type(one), "_fields", None)
+    if fields is None or type(one) is not type(other):
+        return None
+    return next((name for name, a, b in zip(fields, one, other) if a != b), None)

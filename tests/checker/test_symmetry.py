@@ -4,6 +4,7 @@ counterexamples that are real runs, and refusal of unsound symmetry."""
 from __future__ import annotations
 
 from math import comb
+from typing import NamedTuple
 
 import pytest
 
@@ -124,8 +125,51 @@ def test_a_permute_that_does_not_commute_is_a_definition_error():
         def permute(self, state, perm):
             return state  # ignores the renaming
 
-    with pytest.raises(ModelDefinitionError, match="does not commute with successors"):
+    with pytest.raises(ModelDefinitionError) as raised:
         check(Wrong(), CheckConfig(properties=("one_at_limit",), symmetry=("processes",)))
+    assert str(raised.value) == (
+        "model 'tokens': renaming by {'processes': (1, 0, 2)} does not commute with "
+        "successors(): the successors of a renamed state must be the renamed successors "
+        "(the renamed step Increment(process=0) reaches a state that differs); fix "
+        "permute()/permute_action() or the symmetry declared")
+
+
+class Moved(NamedTuple):
+    counters: tuple
+    last: int | None  # the process that moved last
+
+
+class Forgets(Tokens):
+    """Tokens that remember which process moved last, and a permute that
+    forgets to rename it."""
+
+    name = "forgets"
+
+    def initial_states(self):
+        return [Moved((0,) * self.processes, None)]
+
+    def successors(self, state):
+        for action, counters in super().successors(state.counters):
+            yield action, Moved(counters, action.process)
+
+    def permute(self, state, perm):
+        return Moved(super().permute(state.counters, perm), state.last)
+
+    def signatures(self, state):
+        return {"processes": state.counters}
+
+    def not_all_at_limit(self, state):
+        return super().not_all_at_limit(state.counters)
+
+    def one_at_limit(self, state):
+        return super().one_at_limit(state.counters)
+
+
+def test_a_permute_that_forgets_a_field_is_named_by_that_field():
+    with pytest.raises(ModelDefinitionError, match=r"\(the renamed step Increment\(process=0\) "
+                                                   r"reaches a state that differs in its field "
+                                                   r"'last'\)"):
+        check(Forgets(), CheckConfig(properties=("one_at_limit",), symmetry=("processes",)))
 
 
 class NoRenaming(Tokens):
