@@ -140,8 +140,8 @@ def test_sigterm_reports_the_behaviours_drawn_and_exits_3(workers):
 
 def test_workers_share_the_draw_and_report_what_one_process_reports(run, write_spec):
     spec = write_spec("model: die-hard\n")
-    one = run(spec, "--seed", "2", "--keep-going", "--workers", "1")
-    two = run(spec, "--seed", "2", "--keep-going", "--workers", "2")
+    one = run(spec, "--seed", "2", "--keep-going", "--workers", "1", "--behaviours", "300")
+    two = run(spec, "--seed", "2", "--keep-going", "--workers", "2", "--behaviours", "300")
     assert one.exit_code == two.exit_code == 1
     # every line alike but the time, the memory and the processes
     figures = [k for k, line in enumerate(one.output.splitlines())
