@@ -98,6 +98,14 @@ def mutated_state(model: str) -> ModelDefinitionError:
         "dataclasses)")
 
 
+def unusable_state(model: str, error: TypeError) -> ModelDefinitionError:
+    """The error for a model whose state cannot be hashed or fingerprinted."""
+    return ModelDefinitionError(
+        f"model {model!r}: a state is not hashable or cannot be fingerprinted "
+        f"({error}); build states from tuples, frozensets, named tuples and frozen "
+        "dataclasses of ints, strings, bools and None")
+
+
 def not_a_step(model: str, step: Any) -> ModelDefinitionError:
     """The error for a model whose `successors` yielded `step`, no pair."""
     return ModelDefinitionError(f"model {model!r}: successors() yielded {shortened(step)}; "

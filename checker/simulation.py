@@ -47,8 +47,8 @@ from itertools import count
 from typing import Any, Callable, Iterable
 
 from checker import workers
-from checker.errors import (CheckerError, ModelDefinitionError, SpecError, mutated_state,
-                            no_answer, not_a_step, raised_in_model)
+from checker.errors import (CheckerError, SpecError, mutated_state,
+                            no_answer, not_a_step, raised_in_model, unusable_state)
 from checker.fingerprints import Fingerprints
 from checker.model import Model, has_bounds
 from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, EVERY_STEP_LEAVES, NO_STEP,
@@ -331,9 +331,7 @@ class _Simulation:
         try:
             return self.keys(states)
         except TypeError as error:
-            raise ModelDefinitionError(
-                f"model {self.model.name!r}: a state cannot be fingerprinted ({error}); "
-                "build states of tuples, frozensets and other immutable values") from None
+            raise unusable_state(self.model.name, error) from None
 
     def _met(self, state: Any, key: Any, trace_of: Callable[[], list[Step]],
              action: Any = None) -> None:

@@ -20,7 +20,7 @@ from itertools import chain, compress, repeat
 from typing import Any, Callable
 
 from checker.errors import (ModelDefinitionError, mutated_state, no_answer, not_a_step,
-                            raised_in_model, shortened, stopped_iteration)
+                            raised_in_model, shortened, stopped_iteration, unusable_state)
 from checker.findings import ITSELF, Found, first_failure, keep_first
 from checker.fingerprints import Fingerprints
 from checker.model import Model
@@ -84,7 +84,7 @@ class StepGeneration:
         try:
             hashes = list(map(hash, watched))
         except TypeError as error:  # a dict or a list: mutable, so no state
-            raise _unusable(self.model, error) from None
+            raise unusable_state(self.model.name, error) from None
         try:
             step_lists = [steps if type(steps) is list else list(steps)
                           for steps in map(self.model.successors, chunk)]
@@ -196,7 +196,7 @@ class StepGeneration:
             else:
                 fresh, every_inside = self.store.add_new(fingerprints, record=False), None
         except TypeError as error:
-            raise _unusable(self.model, error) from None
+            raise unusable_state(self.model.name, error) from None
         self.record_types.check_states(next_states, fingerprints, self.store.looked_up)
         every = (fingerprints, parents, every_inside, next_states)  # each step's, for `_cut_off`
         if len(fresh) < len(fingerprints):
@@ -372,13 +372,6 @@ class StepGeneration:
                     f"({', '.join(a.__name__ for a in self.model.actions)}); add it to "
                     "`actions`, or yield one of those")
             self.action_kinds.add(kind)
-
-
-def _unusable(model: Model, error: TypeError) -> ModelDefinitionError:
-    return ModelDefinitionError(
-        f"model {model.name!r}: a state is not hashable or cannot be fingerprinted "
-        f"({error}); build states from tuples, frozensets, named tuples and frozen "
-        "dataclasses of ints, strings, bools and None")
 
 
 class Viewed:

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections import deque
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st

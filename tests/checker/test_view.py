@@ -18,17 +18,15 @@ from __future__ import annotations
 from collections import deque
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import CheckConfig, Model, check, eventually, invariant
 from checker.errors import CheckerError, ModelDefinitionError
-from tests.brute_force import assert_real_run, reachable_states, whole_group
+from tests.brute_force import assert_real_run, whole_group
 from tests.checker.test_engine_against_naive import (LARGEST, SETTINGS, SignedNodes,
                                                      TooLarge, check_workers_agree, models,
                                                      naive, names_of, needs_fork)
-from tests.spec_runs import outcome
 
 
 class Forgetful(SignedNodes):
