@@ -189,6 +189,19 @@ def test_a_model_s_mistakes_are_one_line_errors():
         simulate(Raising(), CheckConfig(properties=()), Walks(behaviours=100, depth=20, seed=0))
 
 
+class Listed(Ring):
+    def successors(self, state):
+        return [(Add(1), [state])]  # a list: mutable, no state
+
+
+def test_a_state_that_cannot_be_fingerprinted_is_said_as_a_search_says_it():
+    for run in (lambda model: check(model),
+                lambda model: simulate(model, CheckConfig(), Walks(behaviours=1, seed=0))):
+        with pytest.raises(ModelDefinitionError, match="model 'ring': a state is not hashable "
+                                                       "or cannot be fingerprinted"):
+            run(Listed())
+
+
 def test_a_time_limit_draws_until_it_runs_out():
     result = simulate(Ring(), CheckConfig(properties=(), time_limit=0.05),
                       Walks(behaviours=None, depth=10, seed=0))
