@@ -98,6 +98,36 @@ class Symmetric:
         return self._derived.signatures(state)
 
 
+def _through(annotation: Any, where: str,
+             walk: Callable[[Any, str], Callable[[Any], list] | None]
+             ) -> Callable[[Any], list] | None:
+    """What `walk` finds (a function of a value, giving a list) in the
+    options of a union or the items of a tuple or frozenset typed
+    `annotation`, standing at `where`; None if it finds nothing there."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (Union, types.UnionType):
+        options = [(arg, walk(arg, where)) for arg in args if arg is not type(None)]
+        options = [(arg, part) for arg, part in options if part is not None]
+        if not options:
+            return None
+        if len(options) == 1 and len(args) <= 2:
+            part = options[0][1]
+            return lambda value: [] if value is None else part(value)
+        return _by_type(options, list)
+    if origin in (tuple, frozenset):
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            parts = [walk(arg, f"{where}.{k}") for k, arg in enumerate(args)]
+            if all(part is None for part in parts):
+                return None
+            return lambda value: [found for item, part in zip(value, parts)
+                                  if part is not None for found in part(item)]
+        part = walk(args[0], f"{where}*") if args else None
+        if part is None:
+            return None
+        return lambda value: [found for item in value for found in part(item)]
+    return None
+
+
 # -- what a type may hold --------------------------------------------------------------
 
 
@@ -337,7 +367,7 @@ class _Derived:
                     for name, size in self.sizes.items()}
         return (_Typed if _ambiguous(annotation) else Memo)(marks_of)
 
-    def _loose(self, annotation: Any) -> Callable[[Any], list] | None:
+    def _loose(self, annotation: Any, where: str = "") -> Callable[[Any], list] | None:
         """The names of symmetric sets in a value of `annotation` outside
         any record in it (records mark their own), or None if none can be."""
         if typing.get_origin(annotation) is typing.Annotated:
@@ -347,28 +377,7 @@ class _Derived:
             return (lambda value: [(name, value)]) if name in self.sizes else None
         if is_record_type(annotation):
             return None
-        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-        if origin in (Union, types.UnionType):
-            options = [(arg, self._loose(arg)) for arg in args if arg is not type(None)]
-            options = [(arg, part) for arg, part in options if part is not None]
-            if not options:
-                return None
-            if len(options) == 1 and len(args) <= 2:
-                part = options[0][1]
-                return lambda value: [] if value is None else part(value)
-            return _by_type(options, list)
-        if origin in (tuple, frozenset):
-            if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-                parts = [self._loose(arg) for arg in args]
-                if all(part is None for part in parts):
-                    return None
-                return lambda value: [found for item, part in zip(value, parts)
-                                      if part is not None for found in part(item)]
-            part = self._loose(args[0]) if args else None
-            if part is None:
-                return None
-            return lambda value: [found for item in value for found in part(item)]
-        return None
+        return _through(annotation, where, self._loose)
 
     def _marker(self, annotation: Any, where: str) -> Marker | None:
         """The marks in a value of `annotation` standing at `where`: of each
@@ -383,28 +392,7 @@ class _Derived:
             return self._indexed(marks[0].ids.set_name, entry, f"{where}[]")
         if is_record_type(annotation):
             return self._record(annotation, f"{where}:{annotation.__name__}")
-        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-        if origin in (Union, types.UnionType):
-            options = [(arg, self._marker(arg, where)) for arg in args if arg is not type(None)]
-            options = [(arg, part) for arg, part in options if part is not None]
-            if not options:
-                return None
-            if len(options) == 1 and len(args) <= 2:
-                part = options[0][1]
-                return lambda value: [] if value is None else part(value)
-            return _by_type(options, list)
-        if origin in (tuple, frozenset):
-            if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-                parts = [self._marker(arg, f"{where}.{k}") for k, arg in enumerate(args)]
-                if all(part is None for part in parts):
-                    return None
-                return lambda value: [mark for item, part in zip(value, parts)
-                                      if part is not None for mark in part(item)]
-            part = self._marker(args[0], f"{where}*") if args else None
-            if part is None:
-                return None
-            return lambda value: [mark for item in value for mark in part(item)]
-        return None
+        return _through(annotation, where, self._marker)
 
     def _indexed(self, name: str, entry: Any, where: str) -> Marker | None:
         inner = self._marker(entry, where)
