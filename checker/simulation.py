@@ -31,6 +31,7 @@ behaviour that breaks it (without `keep_going`, the lowest such behaviour
 ends the draw: the processes finish the behaviours before it, and what lies
 after it is left out), and a draw of every behaviour counts the same
 figures whatever the processes.
+
 Temporal properties and symmetry are not for simulation: a behaviour is
 finite and its states real.
 """
@@ -47,8 +48,8 @@ from itertools import count
 from typing import Any, Callable, Iterable
 
 from checker import workers
-from checker.errors import (CheckerError, SpecError, mutated_state,
-                            no_answer, not_a_step, raised_in_model, unusable_state)
+from checker.errors import (CheckerError, SpecError, mutated_state, no_answer, not_a_step,
+                            raised_in_model, unusable_state)
 from checker.fingerprints import Fingerprints
 from checker.model import Model, has_bounds
 from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, EVERY_STEP_LEAVES, NO_STEP,
