@@ -36,6 +36,12 @@ def steps(trace) -> str:
     return "\n".join(str(action) for action in trace.actions)
 
 
+def violation_steps(result) -> list[str]:
+    """The actions of the one violation of `result`, as printed."""
+    (violation,) = result.violations
+    return [str(action) for action in violation.trace.actions]
+
+
 def view(model, state, *fields: str) -> dict:
     """The named fields of a state's view (e.g. "s1.role", "msgs")."""
     full = model.state_view(state)

@@ -40,6 +40,7 @@ from models import REGISTRY
 from tests.brute_force import orbit_counts_agree, reachable_states
 from tests.checker.test_engine_against_naive import shared_early
 from tests.models.user.kraft import AcceptFetchRequest, KRaft
+from tests.spec_runs import violation_steps
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "kraft.yaml"
@@ -58,11 +59,6 @@ def _model(servers, values, elections, restarts, mutant=None):
 def _check(bound, properties, symmetry=False, mutant=None):
     return check(_model(*bound, mutant=mutant),
                  CheckConfig(properties=properties, symmetry=("servers",) if symmetry else ()))
-
-
-def _steps(result) -> list[str]:
-    (violation,) = result.violations
-    return [str(action) for action in violation.trace.actions]
 
 
 def test_the_spec_file_meets_tlc_s_figures():
@@ -178,7 +174,7 @@ def test_a_restart_makes_an_illegal_state_in_the_spec_itself():
     result = _check((2, 1, 1, 1), CFG_INVARIANTS)
     assert result.verdict == "violated"
     assert result.violations[0].property.name == "no_illegal_state"
-    assert _steps(result) == [
+    assert violation_steps(result) == [
         "RequestVote(i='n1')",
         "HandleRequestVoteRequest(i='n2', j='n1', mepoch=2)",
         "Restart(i='n2')",
@@ -208,7 +204,7 @@ def test_a_follower_truncates_as_in_tlc():
     # distinct found), these actions; 112,342 states here, about 40 s
     result = check(_TruncationProbe(servers=3, values=1, MaxElections=2, MaxRestarts=0),
                    CheckConfig(properties=("no_truncation",)))
-    assert _steps(result) == [
+    assert violation_steps(result) == [
         "RequestVote(i='n1')",
         "HandleRequestVoteRequest(i='n2', j='n1', mepoch=2)",
         "HandleRequestVoteResponse(i='n1', j='n2', mepoch=2, granted=True)",
@@ -249,7 +245,7 @@ def test_vote_twice_elects_two_leaders_in_one_epoch():
     # !.state = Unattached] ELSE NoTransition(i). TLC: 9 states, these actions
     result = _check((3, 1, 2, 0), ("never_two_leaders_in_same_epoch",), mutant="vote_twice")
     assert result.verdict == "violated"
-    assert _steps(result) == VOTE_TWICE_RUN
+    assert violation_steps(result) == VOTE_TWICE_RUN
     assert result.violations[0].reason == "n1 and n2 at epoch 2 know leaders n1 and n2"
 
 
@@ -257,7 +253,7 @@ def test_vote_twice_makes_an_illegal_state():
     # TLC (NoIllegalState alone): 10 states; n2, leader of epoch 2, gets n1's
     # BeginQuorumRequest of epoch 2 (HasConsistentLeader fails)
     result = _check((3, 1, 2, 0), ("no_illegal_state",), mutant="vote_twice")
-    assert _steps(result) == VOTE_TWICE_RUN + [
+    assert violation_steps(result) == VOTE_TWICE_RUN + [
         "HandleBeginQuorumRequest(i='n2', j='n1', mepoch=2)"]
     assert result.violations[0].reason == "n2 is in IllegalState"
 
@@ -267,7 +263,7 @@ def test_hwm_without_quorum_commits_on_the_leader_alone():
     # CommittedEntriesReachMajority alone, 2 servers: TLC 9 states, these actions
     result = _check((2, 1, 2, 0), ("committed_entries_reach_majority",),
                     mutant="hwm_without_quorum")
-    assert _steps(result) == [
+    assert violation_steps(result) == [
         "RequestVote(i='n1')",
         "HandleRequestVoteRequest(i='n2', j='n1', mepoch=2)",
         "HandleRequestVoteResponse(i='n1', j='n2', mepoch=2, granted=True)",
@@ -287,7 +283,7 @@ def test_hwm_without_quorum_loses_an_acked_value():
     # these actions (36,450 states here, 4 s)
     result = _check((3, 1, 2, 0), ("leader_has_all_acked_values",),
                     mutant="hwm_without_quorum")
-    assert _steps(result) == [
+    assert violation_steps(result) == [
         "RequestVote(i='n1')",
         "HandleRequestVoteRequest(i='n2', j='n1', mepoch=2)",
         "HandleRequestVoteResponse(i='n1', j='n2', mepoch=2, granted=True)",
@@ -310,7 +306,7 @@ def test_vote_ignores_log_elects_a_leader_without_an_acked_value():
     # alone, 3 servers, 2 elections: TLC 17 states (331,623 distinct found),
     # these actions; 332,680 states here, about a minute
     result = _check((3, 1, 2, 0), ("leader_has_all_acked_values",), mutant="vote_ignores_log")
-    assert _steps(result) == [
+    assert violation_steps(result) == [
         "RequestVote(i='n1')",
         "HandleRequestVoteRequest(i='n2', j='n1', mepoch=2)",
         "HandleRequestVoteResponse(i='n1', j='n2', mepoch=2, granted=True)",
@@ -338,7 +334,7 @@ def test_accept_any_fetch_position_diverges_committed_logs():
     # these actions; 402,767 states here, about 30 s. n1 keeps its entry of
     # epoch 2 at offset 1 and takes n2's high watermark over n2's entry of epoch 3
     result = _check((3, 2, 2, 0), ("no_log_divergence",), mutant="accept_any_fetch_position")
-    assert _steps(result) == [
+    assert violation_steps(result) == [
         "RequestVote(i='n1')",
         "HandleRequestVoteRequest(i='n2', j='n1', mepoch=2)",
         "HandleRequestVoteResponse(i='n1', j='n2', mepoch=2, granted=True)",

@@ -42,6 +42,7 @@ from cmc.main import cli
 from models import REGISTRY
 from tests.checker.test_engine_against_naive import shared_early
 from tests.models.user.vsr import VSR
+from tests.spec_runs import violation_steps
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "vsr.yaml"
@@ -58,11 +59,6 @@ def _model(replicas, values, timers, restarts, view=True, mutant=None):
 def _check(bound, view=True, symmetry=False, properties=CFG_INVARIANTS, mutant=None):
     return check(_model(*bound, view=view, mutant=mutant),
                  CheckConfig(properties=properties, symmetry=("values",) if symmetry else ()))
-
-
-def _steps(result) -> list[str]:
-    (violation,) = result.violations
-    return [str(action) for action in violation.trace.actions]
 
 
 def test_the_spec_file_meets_tlc_s_figures():
@@ -167,7 +163,7 @@ def test_two_restarts_lose_an_acknowledged_write_later_with_the_view():
     # acked (the view leaves aux_client_acked out), so it is not checked
     runs = {}
     for view in (False, True):
-        runs[view] = _steps(_check((2, 1, 1, 2), view=view))
+        runs[view] = violation_steps(_check((2, 1, 1, 2), view=view))
     start = ["ReceiveClientRequest(r=1, v='v1')", "ReceivePrepareMsg(r=2, source=1, view=1, op=1)",
              "ReceivePrepareOkMsg(r=1, source=2, view=1, op=1)", "ExecuteOp(r=1)"]
     assert runs[False] == start + ["RestartEmpty(r=1)", "RestartEmpty(r=2)"]
@@ -181,7 +177,7 @@ def test_a_restart_can_deadlock_with_timers_left():
     # view 1, 2 in view 2's ViewChange), so no timer fires, and no Normal
     # replica answers the Recovery
     result = check(_model(2, 1, 2, 1), CheckConfig(properties=(), deadlock=True))
-    assert _steps(result) == [
+    assert violation_steps(result) == [
         "TimerSendSVC(r=2)", "ReceiveHigherSVC(r=1, source=2, view=2)",
         "ReceiveMatchingSVC(r=2, source=1, view=2)", "SendDVC(r=2)", "RestartEmpty(r=1)"]
     final = result.violations[0].trace.final
@@ -195,7 +191,7 @@ def test_log_divergence_between_replicas_fails_in_the_spec_itself():
     # violated, 9 steps, these actions: the new primary of view 2 appends v2
     # where the old one still has v1, which it will overwrite on StartView
     result = _check((3, 2, 1, 0), properties=("no_log_divergence_between_replicas",))
-    assert _steps(result) == [
+    assert violation_steps(result) == [
         "TimerSendSVC(r=2)", "ReceiveHigherSVC(r=3, source=2, view=2)",
         "ReceiveMatchingSVC(r=2, source=3, view=2)", "SendDVC(r=2)", "SendDVC(r=3)",
         "ReceiveMatchingDVC(r=2, source=3, view=2)", "SendSV(r=2)",
@@ -253,7 +249,7 @@ def test_commit_without_quorum_acks_a_write_no_majority_has():
     # AcknowledgedWritesExistOnMajority: 2 steps
     result = _check((3, 1, 1, 0), properties=("acknowledged_writes_exist_on_majority",),
                     mutant="commit_without_quorum")
-    assert _steps(result) == ["ReceiveClientRequest(r=1, v='v1')", "ExecuteOp(r=1)"]
+    assert violation_steps(result) == ["ReceiveClientRequest(r=1, v='v1')", "ExecuteOp(r=1)"]
     final = result.violations[0].trace.final
     assert final.aux_client_acked == (True,)
     assert final.rep_log[1:] == ((), ())
@@ -264,7 +260,7 @@ def test_commit_without_quorum_loses_the_write_to_a_view_change():
     # view 2 starts without replica 1, which then acks v1 alone in view 1
     # and takes view 2's empty log
     result = _check((3, 1, 1, 0), mutant="commit_without_quorum")
-    assert _steps(result) == [
+    assert violation_steps(result) == [
         "TimerSendSVC(r=2)", "ReceiveHigherSVC(r=3, source=2, view=2)",
         "ReceiveMatchingSVC(r=2, source=3, view=2)", "SendDVC(r=2)", "SendDVC(r=3)",
         "ReceiveMatchingDVC(r=2, source=3, view=2)", "SendSV(r=2)",
@@ -290,9 +286,9 @@ def test_start_view_without_quorum_loses_an_acknowledged_write():
     # 2 with replica 3's empty log alone, its own (with v1) never counted
     majority = _check((3, 1, 1, 0), properties=("acknowledged_writes_exist_on_majority",),
                       mutant="start_view_without_quorum")
-    assert _steps(majority) == START_VIEW_WITHOUT_QUORUM
+    assert violation_steps(majority) == START_VIEW_WITHOUT_QUORUM
     lost = _check((3, 1, 1, 0), mutant="start_view_without_quorum")
-    assert _steps(lost) == START_VIEW_WITHOUT_QUORUM + ["ReceiveSV(r=1, source=2, view=2)"]
+    assert violation_steps(lost) == START_VIEW_WITHOUT_QUORUM + ["ReceiveSV(r=1, source=2, view=2)"]
     final = lost.violations[0].trace.final
     assert final.rep_log == ((), (), ())
     assert final.rep_status == ("Normal", "Normal", "ViewChange")
