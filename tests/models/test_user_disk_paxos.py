@@ -258,3 +258,60 @@ def test_reading_before_writing_breaks_hinv2_and_hinv3():
         "p1.blocksRead[1]": ["<<0, 0, NotAnInput>> of p2"],
         "p2.blocksRead[1]": ["<<0, 0, NotAnInput>> of p1"],
         "p1.disksWritten": [], "p2.disksWritten": []}
+
+
+# -- the refinement of SynodSpec -------------------------------------------------------------
+# TLC: MCR.tla extends HDiskSynod with IStep == \E p \in Proc :
+# IS(chosen, allInput)!IChoose(p) \/ IS(chosen, allInput)!IFail(p) and
+# PROPERTY [][IStep]_<<input, output, chosen, allInput>> (TLC 2.15 cannot
+# check IS(chosen, allInput)!ISpec itself: "cannot handle the temporal
+# formula"), on N = 2, Inputs = {in1, in2}, one ballot each, two disks.
+
+
+def test_disk_synod_refines_synod_with_the_paper_s_ifail():
+    # Synod.tla's IFail with allInput' = allInput \cup {ip}: no error,
+    # 27,178 states, depth 30 (on one disk 1,902, depth 19)
+    result = _check((2, 2, 1, 1), properties=("refines_synod",))
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth + 1) == (1_902, 19)
+
+
+@pytest.mark.slow
+def test_disk_synod_refines_synod_on_two_disks():
+    result = _check((2, 2, 1, 2), properties=("refines_synod",))
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth + 1) == (27_178, 30)
+
+
+def test_disk_synod_does_not_refine_synod_as_transcribed():
+    # Synod.tla as published: IFail's allInput = allInput \cup {ip}
+    # (unprimed). TLC's action property violated, 2 states, the same: both
+    # processes start with in1 and process 1 fails to in2
+    result = _check((2, 2, 1, 2), properties=("refines_synod_as_transcribed",))
+    assert violation_steps(result) == ["Fail(p=1, ip=in2)"]
+    (violation,) = result.violations
+    assert violation.trace.steps[0].state.input == (0, 0)
+    assert violation.reason == "Fail(p=1, ip=in2) is no step of SynodSpec as transcribed"
+
+
+def test_an_output_surviving_failure_is_no_step_of_synod():
+    # output_survives_failure: TLC's Refines violated, 15 states, the same:
+    # process 1 decides in1, then fails to in2 keeping its output
+    result = _check((2, 2, 1, 2), properties=("refines_synod",),
+                    mutant="output_survives_failure")
+    steps = violation_steps(result)
+    assert (len(steps), steps[-1]) == (14, "Fail(p=1, ip=in2)")
+    (violation,) = result.violations
+    assert violation.reason == "Fail(p=1, ip=in2) is no step of SynodSpec"
+
+
+def test_a_second_value_decided_is_no_step_of_synod():
+    # phase1_keeps_own_input on one disk: TLC's Refines violated, 17
+    # states, the same: process 2 outputs in2 where in1 was chosen
+    result = _check((2, 2, 1, 1), properties=("refines_synod",),
+                    mutant="phase1_keeps_own_input")
+    steps = violation_steps(result)
+    assert (len(steps), steps[-1]) == (16, "EndPhase1or2(p=2)")
+    (violation,) = result.violations
+    assert view(_model(2, 2, 1, 1), violation.trace.final, "p1.output", "p2.output",
+                "chosen") == {"p1.output": "in1", "p2.output": "in2", "chosen": "in1"}

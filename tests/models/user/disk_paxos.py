@@ -68,7 +68,15 @@ value chosen is chosen by a majority of disks and every output is it,
 which is SynodSpec's agreement), each split into its conjuncts so that a
 violation says which failed. HInv5, which the cfg leaves out and which
 holds (TLC agrees), is ``hinv5``, checked when named. HInv1 is the type
-invariant, which Python's types say.
+invariant, which Python's types say. The module's THEOREM DiskSynodSpec =>
+SynodSpec, with HDiskSynod's ``chosen`` and ``allInput`` as the witnesses
+of Synod's hidden variables, is the step property ``refines_synod`` (every
+step is an IChoose(p) or IFail(p) of Synod's Inner module, or leaves
+input, output, chosen and allInput unchanged), checked when named. Its
+IFail is the paper's; the transcription's Synod.tla has ``allInput =
+allInput \\cup {ip}`` (unprimed), which asks that a failed process's new
+input be one some process had, and the algorithm does not refine that
+(``refines_synod_as_transcribed`` fails at step 1, TLC too).
 
 Where this port differs from the text, none in behaviour on the bounds
 checked:
@@ -94,7 +102,7 @@ from functools import lru_cache
 from itertools import combinations, product
 from typing import NamedTuple
 
-from checker import Fails, Model, Param, invariant
+from checker import Fails, Model, Param, invariant, transition
 from checker.model import Note
 from models.kit import Symmetric, ids, indexed_by
 from models.kit.records import name_values
@@ -570,6 +578,57 @@ class DiskPaxos(Symmetric, Model):
                 return Fails(f"process {i + 1} output {_input(s.output[i])} where "
                              f"{_input(s.chosen)} was chosen")
         return True
+
+    @transition("Refines SynodSpec", default=False)
+    def refines_synod(self, s: State, action, t: State):
+        """THEOREM DiskSynodSpec => SynodSpec, with HDiskSynod's chosen and
+        allInput as Inner's: every step is IChoose(p) or IFail(p) of
+        Synod's Inner module, or leaves input, output, chosen and allInput
+        unchanged. IFail is the paper's, ``allInput' = allInput \\cup
+        {ip}``; the transcription's Synod.tla writes ``allInput =``, which
+        the algorithm does not refine (a process may fail to an input no
+        process had)."""
+        if (s.input, s.output, s.chosen, s.allInput) == (t.input, t.output, t.chosen,
+                                                         t.allInput):
+            return True
+        if any(self.i_choose(s, i, t) or self.i_fail(s, i, t) for i in self.procs):
+            return True
+        return Fails(f"{action} is no step of SynodSpec")
+
+    def i_choose(self, s: State, i: int, t: State) -> bool:
+        """IChoose(p): p, without output, outputs the value chosen, or
+        chooses one of allInput if none is."""
+        if s.output[i] is not None or (t.input, t.allInput) != (s.input, s.allInput):
+            return False
+        if s.chosen is None:
+            return t.chosen in s.allInput and t.output == _with(s.output, i, t.chosen)
+        return t.chosen == s.chosen and t.output == _with(s.output, i, s.chosen)
+
+    def i_fail(self, s: State, i: int, t: State) -> bool:
+        """IFail(p): p loses its output and takes a new input ip, which
+        joins allInput."""
+        ip = t.input[i]
+        return (t.output == _with(s.output, i, None) and t.input == _with(s.input, i, ip)
+                and t.allInput == s.allInput | {ip} and t.chosen == s.chosen)
+
+    @transition("Refines SynodSpec as transcribed", default=False)
+    def refines_synod_as_transcribed(self, s: State, action, t: State):
+        """The refinement with the transcription's IFail: ``\\E ip \\in
+        Inputs : input' = [input EXCEPT ![p] = ip] /\\ allInput = allInput
+        \\cup {ip}``, which asks that ip be in allInput already and leaves
+        allInput' free. It fails at a process's first Fail to an input no
+        process had (TLC too, at step 1)."""
+        if (s.input, s.output, s.chosen, s.allInput) == (t.input, t.output, t.chosen,
+                                                         t.allInput):
+            return True
+        for i in self.procs:
+            if self.i_choose(s, i, t):
+                return True
+            if (t.output == _with(s.output, i, None)
+                    and t.input == _with(s.input, i, t.input[i]) and t.input[i] in s.allInput
+                    and t.chosen == s.chosen):
+                return True
+        return Fails(f"{action} is no step of SynodSpec as transcribed")
 
     # -- reports ------------------------------------------------------------------------------
 
