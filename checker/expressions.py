@@ -52,6 +52,7 @@ CALLS: dict[str, Callable[..., Any]] = {
 _ALLOWED = (
     ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
     ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod,
+    ast.BitOr, ast.BitAnd, ast.BitXor,  # sets: union, intersection, symmetric difference
     ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn,
     ast.Is, ast.IsNot, ast.IfExp, ast.Constant, ast.Name, ast.Load, ast.Store,
     ast.Attribute, ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.Set, ast.Dict,
@@ -370,8 +371,24 @@ class _Kinds:
             if isinstance(op, (ast.In, ast.NotIn)) and (
                     kinds in ((ELEMENT, ELEMENT), (ELEMENT, ORDER_E), (PLAIN, ORDER_P))):
                 continue
+            if isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) and kinds == (
+                    ELEMENT, ELEMENT) and (self._is_set(left) or self._is_set(right)):
+                # inclusion between sets of elements: renaming both keeps it
+                # (a set against anything but a set raises, it cannot order)
+                continue
             self._no(node)
         return PLAIN
+
+    def _is_set(self, node: ast.AST) -> bool:
+        """Whether `node` is a set, as its form or its field's type says."""
+        if isinstance(node, (ast.Set, ast.SetComp)):
+            return True
+        if isinstance(node, ast.Call):
+            return isinstance(node.func, ast.Name) and node.func.id in ("set", "frozenset")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitOr, ast.BitAnd,
+                                                                 ast.Sub, ast.BitXor)):
+            return self._is_set(node.left) or self._is_set(node.right)
+        return isinstance(node, ast.Attribute) and node.attr in self.positions.get("sets", {})
 
 
 def _free_names(tree: ast.AST) -> set[str]:

@@ -73,6 +73,8 @@ of handlers (`models.kit.plans`), crashes and restarts
 
 from __future__ import annotations
 
+import typing
+
 from functools import partial, update_wrapper
 from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
@@ -541,7 +543,9 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         found = super().expression_positions(sets)
         kinds = [role.state for role in self._roles if role.state is not None]
         kinds += [self.globals] if self.globals is not None else []
+        not_sets = set()  # (by the field alone, as expressions read them)
         for kind in kinds + list(self.messages):
+            hints = typing.get_type_hints(kind)
             for field, (indexed, named) in id_sets_of(kind).items():
                 if indexed in sets:
                     found["indexed"][field] = indexed
@@ -550,6 +554,12 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
                     found["ids"][field] = named[0]
                     if kind in self.messages:
                         found["keyed"].setdefault("messages", {})[kind.__name__] = named[0]
+                if named and typing.get_origin(hints.get(field)) in (frozenset, set):
+                    found["sets"][field] = named[0]
+                else:
+                    not_sets.add(field)
+        for field in not_sets:
+            found["sets"].pop(field, None)
         return found
 
     def shared_by(self, processes: int) -> None:

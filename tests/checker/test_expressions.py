@@ -75,6 +75,11 @@ SYMMETRIC = SMALL.replace("learners: 2", "learners: 1") + "symmetry: true\n"
     "all(m.a in {x.a for x in messages['PromiseMsg']} for m in messages['PromiseMsg'])",
     "all(m.a is not None for m in messages['PromiseMsg'])",
     "all(a.promised >= -1 and +a.promised == a.promised for a in acceptors)",
+    # inclusion between sets of acceptors (a field typed as one, or a set formed)
+    "all(p.promised_by <= p.promised_by | {m.a for m in messages['PromiseMsg']} "
+    "for p in proposers)",
+    "{m.a for m in messages['PromiseMsg']} >= set(m.a for m in messages['PromiseMsg'])",
+    "not frozenset(m.a for m in messages['PromiseMsg']) < {m.a for m in messages['PromiseMsg']}",
 ])
 def test_symmetry_takes_an_expression_that_tells_no_acceptors_apart(tmp_path, expression):
     spec = load_spec(write(tmp_path, SYMMETRIC + f'invariants: {{fair: "{expression}"}}\n'),
@@ -113,6 +118,10 @@ def test_symmetry_refuses_an_expression_computing_with_an_acceptor(tmp_path, exp
     ("all(not x.a < y.a for x in messages['PromiseMsg'] for y in messages['PromiseMsg'])",
      "x.a < y.a"),
     ("min(acceptors).promised >= -1", "min(acceptors)"),
+    # inclusion in a set of named acceptors, and < between acceptors themselves
+    ("all(p.promised_by <= {0, 1} for p in proposers)", "p.promised_by <= {0, 1}"),
+    ("all(x.a <= y.a for x in messages['PromiseMsg'] for y in messages['PromiseMsg'])",
+     "x.a <= y.a"),
     ("all(m[1] != 0 for m in messages['PromiseMsg'])", "m[1]"),
 ])
 def test_symmetry_takes_only_what_is_shown_to_commute_with_renaming(tmp_path, expression,
@@ -124,6 +133,24 @@ def test_symmetry_takes_only_what_is_shown_to_commute_with_renaming(tmp_path, ex
     assert str(error.value).startswith(
         f"{path}:5: invariants.lopsided: {part} ")
     assert "the interchangeable acceptors apart" in str(error.value)
+
+
+def test_an_inclusion_between_sets_of_acceptors_breaks_as_without_symmetry(tmp_path):
+    # a proposer's promised_by (a frozenset[Acceptor] field) against the
+    # acceptors whose promises are in flight: broken once the first promise
+    # is taken off the network, in the same 3 steps either way
+    expression = ("all(p.promised_by <= {m.a for m in messages['PromiseMsg']} "
+                  "for p in proposers)")
+    found = {}
+    for symmetry in (True, False):
+        text = SYMMETRIC.replace("symmetry: true", f"symmetry: {str(symmetry).lower()}")
+        spec = load_spec(write(tmp_path, text + f'invariants: {{heard: "{expression}"}}\n'),
+                         REGISTRY)
+        result = check(spec.build(), spec.config())
+        violation = result.violation("heard")
+        found[symmetry] = (len(violation.trace), str(violation.trace.actions[-1]))
+    assert found[True] == found[False] == (3, "ReceivePromise(a0→p0, n=0, accepted_n=none, "
+                                              "accepted_v=none)")
 
 
 def test_symmetry_refuses_the_view_which_names_acceptors(tmp_path):
@@ -266,3 +293,15 @@ def test_symmetry_takes_a_node_no_renaming_moves_by_position(tmp_path):
     with pytest.raises(SpecError, match=r":7: invariants.x: servers\[1\] tells the "
                                         "interchangeable servers apart"):
         check(refused.build(), refused.config())
+
+
+def test_the_kit_says_which_fields_hold_sets_of_elements_from_their_types():
+    # frozenset[Acceptor] and frozenset[tuple[int, Value, Acceptor]]: sets of
+    # elements, which `<=` may compare; an id alone (`a`) or indexed by one
+    # (`next_index`) is not
+    positions = REGISTRY["paxos-textbook"](acceptors=2, learners=1).expression_positions(
+        ("acceptors", "learners"))
+    assert positions["sets"] == {"promised_by": "acceptors", "heard": "acceptors"}
+    positions = REGISTRY["raft"](servers=2).expression_positions(("servers",))
+    assert positions["sets"] == {"votes_responded": "servers", "votes_granted": "servers",
+                                 "recent_active": "servers"}
