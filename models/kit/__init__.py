@@ -31,7 +31,8 @@
 - `symmetry`: renaming and signatures derived from the id fields.
 - `plain`: `Symmetric`, the same derived for a plain `checker.Model` whose
   state and actions are typed records (``class M(Symmetric, Model)`` with
-  ``state_type = State``).
+  ``state_type = State``); `views`, its `state_view` derived from the same
+  types (``s1.current_term``, ids and values by name).
 - `memo`: bounded memo tables (handler results, interned records).
 - `clock`: time: a bounded clock in ticks, timers (`on_timer`), per-node
   clocks with bounded drift, stop-the-world pauses, `Delayed` messages.

@@ -44,6 +44,10 @@ when the model is built, in one line naming the field and the fix, for the
 state's fields, those of the records it holds, and the actions' fields. A
 model whose actions name elements as strings (as TLC prints them) keeps
 its own `permute_action` (an override), the rest derived.
+
+Reports are derived from the same types: `state_view` shows the state as a
+kit model's (``s1.current_term``, ``n1.raft.term``, ids and values by
+name; `models.kit.views`), unless the model writes its own.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ from checker.symmetry import order_key
 from models.kit.memo import Memo
 from models.kit.records import (Id, IndexedBy, Value, _converter, _nested_records, fitting,
                                 id_sets_of, is_record_type, renamer)
+from models.kit.views import state_viewer
 
 #: Types whose values name nothing.
 _NAMELESS = (int, bool, str, float, bytes, type(None))
@@ -97,6 +102,11 @@ class Symmetric:
     def signatures(self, state: Any) -> dict[str, tuple[int, ...]]:
         return self._derived.signatures(state)
 
+    def state_view(self, state: Any) -> dict[str, Any]:
+        """The state as a kit model prints it, derived from ``state_type``
+        (`models.kit.views`): ``s1.current_term``, ids and values by name."""
+        return state_viewer(self._derived.state_type)(state)
+
 
 def _through(annotation: Any, where: str,
              walk: Callable[[Any, str], Callable[[Any], list] | None]
@@ -110,7 +120,7 @@ def _through(annotation: Any, where: str,
         options = [(arg, part) for arg, part in options if part is not None]
         if not options:
             return None
-        if len(options) == 1 and len(args) <= 2:
+        if len(options) == 1 and len(args) - (type(None) in args) == 1:  # X | None
             part = options[0][1]
             return lambda value: [] if value is None else part(value)
         return _by_type(options, list)

@@ -107,7 +107,7 @@ from checker.model import Note, Received, Sent
 from models.kit import Symmetric, ids, indexed_by
 
 SECONDARY, PRIMARY = "Secondary", "Primary"
-ServerId = ids("servers", "n", first=1)  # a server in the state (actions name it "n1")
+ServerId = ids("servers", "n", first=1, named=True)  # a server in the state (actions name it "n1")
 
 
 class Committed(NamedTuple):
@@ -569,20 +569,6 @@ class MongoRaftReconfig(Symmetric, Model):
         else:
             text = f"rolls back <<{len(s.log[i])}, {s.log[i][-1]}>>"
         return [Note(action.i, text)]
-
-    def state_view(self, s: State) -> dict:
-        view = {}
-        for i in self.everyone:
-            name = self.server(i)
-            view[f"{name}.currentTerm"] = s.currentTerm[i]
-            view[f"{name}.state"] = s.state[i]
-            view[f"{name}.log"] = list(s.log[i])
-            view[f"{name}.config"] = list(self.names(s.config[i]))
-            view[f"{name}.configVersion"] = s.configVersion[i]
-            view[f"{name}.configTerm"] = s.configTerm[i]
-        view["committed"] = [f"entry <<{c.entry[0]}, {c.entry[1]}>> term {c.term}"
-                             for c in sorted(s.committed)]
-        return view
 
     # -- properties -----------------------------------------------------------------------------
 

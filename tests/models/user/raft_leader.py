@@ -360,23 +360,6 @@ class RaftLeader(Symmetric, Model):
         """Terminating: every process Done, UNCHANGED vars."""
         return all(label == "Done" for label in s.pc)
 
-    def state_view(self, s: State) -> dict:
-        view = {}
-        for i in self.everyone:
-            name, raft = f"n{i + 1}", s.raft[i]
-            view[f"{name}.state"] = raft.state
-            view[f"{name}.term"] = raft.term
-            view[f"{name}.vote"] = None if raft.vote is None else f"n{raft.vote + 1}"
-            view[f"{name}.lead"] = None if raft.lead is None else f"n{raft.lead + 1}"
-            view[f"{name}.voteResps"] = [f"n{j + 1}" for j in sorted(raft.vote_resps)]
-            view[f"{name}.appResps"] = [f"n{j + 1}" for j in sorted(raft.app_resps)]
-            view[f"{name}.appended"] = raft.appended
-            view[f"{name}.pc"] = s.pc[i]
-            view[f"{name}.canVote"] = s.can_vote[i]
-            view[f"{name}.msg"] = None if s.msg[i] is None else show(s.msg[i])
-            view[f"network[{name}]"] = [show(m) for m in s.network[i]]
-        return view
-
     # -- properties --------------------------------------------------------------------
 
     @invariant("Leader Exclusivity")

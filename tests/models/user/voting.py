@@ -34,7 +34,7 @@ from checker import Fails, Model, Param, ParamError, invariant, reachable, trans
 from models.kit import Symmetric, ids, indexed_by
 
 
-Acceptor = ids("acceptors")   # interchangeable, as values are: printed as numbers
+Acceptor = ids("acceptors", "a")   # a0, a1, ... in reports; interchangeable, as values are
 Value = ids("values")
 
 

@@ -93,7 +93,9 @@ that a disconnection empties; ``newleader_keeps_own_history`` makes the
 histories diverge but first makes ``history[i][idx]`` undefined.
 
 Reports: `step_events` reads a step's receipt, sends and emptied channels
-off ``msgs``, so that sequence charts draw the messages.
+off ``msgs``, so that sequence charts draw the messages; the state view is
+derived from State's types (`Symmetric`: ``s1.history``, ``s1.msgs[s2]``,
+``recorder.nTimeout``), ``epochLeader`` shown by epoch.
 
 The spec states no temporal property and no fairness (Spec is Init /\\
 [][Next]_vars), so there is no liveness to check.
@@ -130,6 +132,7 @@ from typing import Any, NamedTuple
 from checker import Fails, Model, Param, invariant, reachable
 from checker.model import Note, Received, Sent
 from models.kit import Symmetric, ids, indexed_by
+from models.kit.views import shower
 
 # Server states, Zab states and message types: the spec's model values
 LOOKING, FOLLOWING, LEADING = "LOOKING", "FOLLOWING", "LEADING"
@@ -140,7 +143,7 @@ CEPOCH, NEWEPOCH, ACKEPOCH, NEWLEADER, ACKLD, COMMITLD, PROPOSE, ACK, COMMIT = (
     "COMMIT")
 MAXEPOCH = 10
 ZERO = (0, 0)  # the zxid <<0, 0>>
-ServerId = ids("servers", "s", first=1)  # a server in the state (actions name it "s1")
+ServerId = ids("servers", "s", first=1, named=True)  # a server in the state (actions name it "s1")
 
 
 class Txn(NamedTuple):
@@ -189,14 +192,24 @@ class Proposal(NamedTuple):
 # -- messages: every record starts with mtype, so that two types never compare equal --
 
 
+def _but_mtype(mtype: str, **fields) -> str:
+    """A message as records print it (`records.show`), less its mtype, which
+    the type's name says: ``Newepoch(mepoch=1)``."""
+    return ", ".join(f"{name}={value}" for name, value in fields.items())
+
+
 class Cepoch(NamedTuple):
     mtype: str
     mepoch: int
+
+    text = _but_mtype
 
 
 class Newepoch(NamedTuple):
     mtype: str
     mepoch: int
+
+    text = _but_mtype
 
 
 class Ackepoch(NamedTuple):
@@ -204,21 +217,29 @@ class Ackepoch(NamedTuple):
     mepoch: int
     mhistory: tuple[Txn, ...]
 
+    text = _but_mtype
+
 
 class Newleader(NamedTuple):
     mtype: str
     mepoch: int
     mhistory: tuple[Txn, ...]
 
+    text = _but_mtype
+
 
 class Ackld(NamedTuple):
     mtype: str
     mzxid: tuple[int, int]
 
+    text = _but_mtype
+
 
 class Commitld(NamedTuple):
     mtype: str
     mzxid: tuple[int, int]
+
+    text = _but_mtype
 
 
 class Propose(NamedTuple):
@@ -226,15 +247,21 @@ class Propose(NamedTuple):
     mzxid: tuple[int, int]
     mdata: int
 
+    text = _but_mtype
+
 
 class Ack(NamedTuple):
     mtype: str
     mzxid: tuple[int, int]
 
+    text = _but_mtype
+
 
 class Commit(NamedTuple):
     mtype: str
     mzxid: tuple[int, int]
+
+    text = _but_mtype
 
 
 Message = Cepoch | Newepoch | Ackepoch | Newleader | Ackld | Commitld | Propose | Ack | Commit
@@ -283,6 +310,9 @@ class State(NamedTuple):
     proposalMsgsLog: frozenset[Proposal]
     violatedInvariants: Violations
     recorder: Recorder
+
+
+_servers = shower(frozenset[ServerId])  # a set of servers as views show it: {s1, s2}
 
 
 # -- actions -----------------------------------------------------------------------------
@@ -1139,42 +1169,12 @@ class Zab(Symmetric, Model):
         return tuple(events)
 
     def state_view(self, s: State) -> dict:
-        view: dict[str, Any] = {}
-        name = self.server
-        for i in self.everyone:
-            n = name(i)
-            view[f"{n}.state"] = s.state[i]
-            view[f"{n}.zabState"] = s.zabState[i]
-            view[f"{n}.acceptedEpoch"] = s.acceptedEpoch[i]
-            view[f"{n}.currentEpoch"] = s.currentEpoch[i]
-            view[f"{n}.history"] = self.show_history(s.history[i])
-            view[f"{n}.lastCommitted"] = [s.lastCommitted[i].index, list(s.lastCommitted[i].zxid)]
-            view[f"{n}.learners"] = [name(k) for k in sorted(s.learners[i])]
-            view[f"{n}.cepochRecv"] = sorted(f"{name(c.sid)}:{c.epoch}"
-                                             + ("" if c.connected else " (gone)")
-                                             for c in s.cepochRecv[i])
-            view[f"{n}.ackeRecv"] = sorted(f"{name(a.sid)}:{a.peerLastEpoch}"
-                                           + ("" if a.connected else " (gone)")
-                                           for a in s.ackeRecv[i])
-            view[f"{n}.ackldRecv"] = sorted(name(a.sid) + ("" if a.connected else " (gone)")
-                                            for a in s.ackldRecv[i])
-            view[f"{n}.sendCounter"] = s.sendCounter[i]
-            view[f"{n}.leaderAddr"] = name(s.leaderAddr[i])
-        view["leaderOracle"] = name(s.leaderOracle)
-        for i in self.everyone:
-            for j in self.everyone:
-                if s.msgs[i][j]:
-                    view[f"msgs[{name(i)}][{name(j)}]"] = [self.show_message(m)
-                                                           for m in s.msgs[i][j]]
-        view["epochLeader"] = {e + 1: [name(k) for k in sorted(x)]
-                               for e, x in enumerate(s.epochLeader) if x}
-        view["proposalMsgsLog"] = sorted(f"{name(p.source)}:{p.epoch}:<<{p.zxid[0]},{p.zxid[1]}>>"
-                                         f":v{p.data}" for p in s.proposalMsgsLog)
-        view["violatedInvariants"] = [f for f, v in s.violatedInvariants._asdict().items() if v]
-        r = s.recorder
-        view["recorder"] = {"nTimeout": r.nTimeout, "nTransaction": r.nTransaction,
-                            "maxEpoch": r.maxEpoch, "nRestart": r.nRestart,
-                            "nClientRequest": r.nClientRequest}
+        """The view derived from State's types (`Symmetric`), but
+        ``epochLeader`` by epoch as the spec indexes it (1..10), those with
+        a leader only, where the type knows only a tuple."""
+        view = super().state_view(s)
+        view["epochLeader"] = {str(e + 1): _servers(leaders)
+                               for e, leaders in enumerate(s.epochLeader) if leaders}
         return view
 
     # -- properties --------------------------------------------------------------------------
