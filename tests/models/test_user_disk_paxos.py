@@ -69,6 +69,7 @@ LARGER = [
     ((2, 2, 1, 2), 27_178, 239_642, 30),   # the cfg's inputs and disks, N = 2, one ballot
     ((1, 2, 3, 3), 88_084, 456_948, 33),
     ((2, 3, 1, 2), 140_616, 1_511_325, 31),
+    ((2, 2, 2, 2), 616_064, 5_835_800, 48),  # the cfg's inputs, ballots and disks; 4 minutes
 ]
 
 
