@@ -28,6 +28,7 @@ STOPPED_BY = {
              "folder, or point TMPDIR at a larger one)"),
     "simulation": ("a simulation draws behaviours at random: what none of them broke is not "
                    "proven to hold"),
+    "replay": "a replay takes one run: what it does not break is not proven to hold",
 }
 STOPPED_AT_VIOLATION = ("the run stopped at the first violation (--keep-going checks "
                         "every property)")
@@ -165,6 +166,21 @@ class Walked:
 
 
 @dataclass(frozen=True)
+class Replayed:
+    """What a replay took (`checker.replay`): the run's source, its steps
+    and how many were taken, why it stopped before its end (None: it did
+    not), and the first step reaching another state than the recorded one,
+    with the number of such steps."""
+
+    source: str
+    steps: int
+    taken: int
+    left: str | None = None
+    first_difference: str | None = None
+    differing: int = 0
+
+
+@dataclass(frozen=True)
 class Stats:
     distinct_states: int
     generated_states: int
@@ -214,6 +230,8 @@ class Stats:
     model_stats: Mapping[str, int] = field(default_factory=dict)
     #: A simulation's draw; None for a search.
     walked: Walked | None = None
+    #: A replay's run; None for a search.
+    replayed: Replayed | None = None
 
     @property
     def states_per_second(self) -> float:

@@ -106,6 +106,18 @@ from cmc.options import Seconds, fingerprint_options, given_path, ray_option, wo
 @click.option("--seed", type=click.IntRange(min=0), metavar="N",
               help="With --simulate: the seed of the draw, to draw the same behaviours "
                    "again (default: a new one, printed in the report).")
+@click.option("--replay", "replay_file", metavar="FILE[:PROPERTY]", callback=given_path,
+              help="Take one recorded run again instead of exploring: a counterexample "
+                   "or witness from a JSON report of cmc check (--out DIR, --format json; "
+                   ":PROPERTY picks one where the report holds several), or a YAML list of "
+                   "actions as reports print them. Each step is found among the model's "
+                   "steps by its action (and the recorded state), and checked; the replay "
+                   "stops at a step that is not one of the model's, saying what its steps "
+                   "are there, and names the first state that differs from the recorded "
+                   "one. Whether a fix removed a counterexample, a schedule breaks a "
+                   "property, or where a model's behaviour changed. Exit 1 when the run "
+                   "breaks a property (0 if the spec expects it), 3 when it stopped before "
+                   "its end, else 0: one run proves nothing holds.")
 def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
           time_limit: float | None, memory_limit: int | None, symmetry: bool | None,
           workers: int | None, ray: str | None, exact: bool | None, fp_seed: int, keep_going: bool,
@@ -114,7 +126,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
           summary_file: str | None, color: bool | None, full_states: bool, witnesses: bool,
           progress: bool | None, checkpoint_dir: str | None, checkpoint_every: float,
           resume_dir: str | None, simulate: bool, behaviours: int | None,
-          seed: int | None) -> None:
+          seed: int | None, replay_file: str | None) -> None:
     """Run each SPEC (a YAML spec file) and report what it found.
 
     Every spec is loaded and validated before any runs. A run stopped by a
@@ -146,10 +158,24 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
             and not (checkpoint_dir or resume_dir)):
         raise click.UsageError("--checkpoint-every says how often --checkpoint saves: give "
                                "--checkpoint DIR too")
+    script = None
+    if replay_file is not None:
+        from checker.replay import load_script
+
+        if simulate:
+            raise click.UsageError("--replay takes one recorded run, --simulate draws "
+                                   "behaviours: give one of them")
+        given_workers = context.get_parameter_source("workers") is not ParameterSource.DEFAULT
+        _refuse_with(context, "--replay takes one recorded run", max_depth=max_depth,
+                     max_states=max_states, time_limit=time_limit, memory_limit=memory_limit,
+                     symmetry=symmetry, workers=workers if given_workers else None, ray=ray,
+                     checkpoint=checkpoint_dir, resume=resume_dir, keep_going=keep_going)
+        symmetry = False  # (the run's states are real ones)
+        script = load_script(replay_file)
     if simulate:
-        _refuse_with_simulate(context, max_states=max_states, memory_limit=memory_limit,
-                              symmetry=symmetry, ray=ray, checkpoint=checkpoint_dir,
-                              resume=resume_dir)
+        _refuse_with(context, "--simulate draws behaviours", max_states=max_states,
+                     memory_limit=memory_limit, symmetry=symmetry, ray=ray,
+                     checkpoint=checkpoint_dir, resume=resume_dir)
         symmetry = False  # (a spec's own symmetry: is not for behaviours of real states)
     elif behaviours is not None or seed is not None:
         raise click.UsageError(f"--{'behaviours' if behaviours is not None else 'seed'} "
@@ -221,7 +247,11 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 auto_workers=ray is None and auto_workers)
             owners = cluster and ray_search.Owners(spec.build, cluster)
             try:
-                if simulate:
+                if script is not None:
+                    from checker.replay import replay
+
+                    result = replay(model, config, script)
+                elif simulate:
                     walks = _walks(spec, config, behaviours, seed)
                     result = simulation.simulate(model, config, walks,
                                                  _drawn if progress else None)
@@ -241,6 +271,9 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 drawn = None  # what a simulation says of the expectation, where not judged
                 if simulate and judged is not None:
                     mismatches, drawn = _drawn_against(judged, result)
+                    judged = None if drawn and judged.verdict == "violated" else judged
+                elif script is not None and judged is not None:
+                    mismatches, drawn = _replayed_against(judged, result)
                     judged = None if drawn and judged.verdict == "violated" else judged
                 description = spec.description.strip() if spec.description else None
                 checked = Checked(spec.path, model, result, judged, tuple(mismatches),
@@ -263,7 +296,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                                 if output_format == "json" or out_dir else None)
                     codes.append(INCOMPLETE if drawn and judged is None  # (not drawn)
                                  else _exit_code(result, judged is not None, mismatches,
-                                                 simulate))
+                                                 simulate or script is not None))
                     runs.append(checked)
                     documents.append(document)
                     if output_format == "text":
@@ -419,15 +452,20 @@ def _exit_code(result, has_expectation: bool, mismatches: list[str],
         # nothing broken is what a simulation can say at best: the report
         # says that it proves nothing
         return FAILED if result.violations else OK
+    if simulated and result.stopped_by == "replay":
+        # as a simulation, but a run that stopped before its end said less
+        return (FAILED if result.violations else
+                INCOMPLETE if result.stats.replayed.left else OK)
     return {"holds": OK, "violated": FAILED, "incomplete": INCOMPLETE}[result.verdict]
 
 
-def _refuse_with_simulate(context: click.Context, **given) -> None:
-    """Options of a search that a simulation has no use for, refused."""
+def _refuse_with(context: click.Context, instead: str, **given) -> None:
+    """Options of a search that a simulation or a replay (`instead` says
+    what it does) has no use for, refused."""
     for name, value in given.items():
         if value is not None and value is not False:
             raise click.UsageError(f"--{name.replace('_', '-')} is for a search of every "
-                                   "state; --simulate draws behaviours: leave one out")
+                                   f"state; {instead}: leave one out")
 
 
 def _walks(spec, config, behaviours: int | None, seed: int | None):
@@ -474,6 +512,30 @@ def _drawn_against(expect, result) -> tuple[list[str], str | None]:
         return [f"verdict: expected {expect.verdict}, got violated ({found.property.name})"], None
     return [], (f"expectation ({expect.verdict}) not contradicted: no behaviour drawn broke "
                 "a property, which does not prove that they hold")
+
+
+def _replayed_against(expect, result) -> tuple[list[str], str | None]:
+    """What a replay says of a spec's expectation, as a simulation does
+    (`_drawn_against`): only the verdict and the property; a whole run that
+    breaks no property contradicts an expected violation, one that stopped
+    before its end does not judge it."""
+    found = result.violations[0] if result.violations else None
+    left = result.stats.replayed.left
+    if expect.verdict == "violated":
+        if (result.violation(expect.property) if expect.property else found) is not None:
+            return [], None
+        if found is not None:
+            return [f"property: expected {expect.property}, got {found.property.name}"], None
+        if left:
+            return [], ("expectation not judged: the replay stopped before the run broke "
+                        f"{expect.property or 'a property'}")
+        return [f"verdict: expected violated{f' ({expect.property})' if expect.property else ''}"
+                ", the replayed run breaks no property"], None
+    if found is not None:
+        return [f"verdict: expected {expect.verdict}, got violated ({found.property.name})"], None
+    run = "the steps replayed break" if left else "the replayed run breaks"
+    return [], (f"expectation ({expect.verdict}) not contradicted: {run} no property, which "
+                "does not prove that they hold")
 
 
 def _reporter(progress: bool | None, label: str):

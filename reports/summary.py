@@ -32,8 +32,8 @@ def render_summary(runs: Iterable[Checked]) -> str:
             expectation = "—"
         elif checked.mismatches:
             expectation = "not met: " + "; ".join(checked.mismatches)
-        elif result.stopped_by == "simulation" and not result.violations:
-            expectation = "not contradicted"  # (what a simulation proves is nothing)
+        elif result.stopped_by in ("simulation", "replay") and not result.violations:
+            expectation = "not contradicted"  # (what a simulation or replay proves is nothing)
         else:
             expectation = "met"
         verdict = result.verdict
@@ -43,6 +43,9 @@ def render_summary(runs: Iterable[Checked]) -> str:
             verdict += " (every property settled: stopped there)"
         if stats.walked is not None:
             verdict += f" (simulation: {stats.walked.behaviours:,} behaviours drawn)"
+        if stats.replayed is not None:
+            verdict += (f" (replay: {stats.replayed.taken} of {stats.replayed.steps} steps"
+                        + (", stopped" if stats.replayed.left else "") + ")")
         mark = "✅" if checked.passed else "⚠️" if result.verdict == "incomplete" else "❌"
         lines.append(f"| {mark} | `{checked.spec}` | {_cell(checked.describe())} | {verdict} | "
                      f"{_cell(expectation)} | {stats.distinct_states:,} | {stats.depth} | "

@@ -256,8 +256,12 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
     generated and the new states they reached (TLC's coverage). An action
     that generated no step is called out, unless the run stopped before the
     end (it might have fired later). A simulation's figures say what it drew."""
-    stats, walked = result.stats, result.stats.walked
-    if walked is not None:
+    stats, walked, replayed = result.stats, result.stats.walked, result.stats.replayed
+    if replayed is not None:
+        head = (f"replay of {replayed.source}: {replayed.taken:,} of "
+                f"{_steps(replayed.steps)} taken · distinct states {stats.distinct_states:,} "
+                f"· generated {stats.generated_states:,} · {stats.seconds:.2f} s")
+    elif walked is not None:
         head = (f"simulation: {walked.behaviours:,} "
                 f"behaviour{'' if walked.behaviours == 1 else 's'} of up to "
                 f"{_steps(walked.depth)} (seed {walked.seed}) · {walked.steps:,} steps taken, "
@@ -271,6 +275,11 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
         head = (f"{counted} {stats.distinct_states:,} · generated {stats.generated_states:,} · "
                 f"depth {stats.depth} · {stats.seconds:.2f} s · "
                 f"{stats.states_per_second:,.0f} distinct states/s")
+    replay_lines = [] if replayed is None else [
+        *([f"replay stopped: {replayed.left}"] if replayed.left else []),
+        *([f"replay: {replayed.first_difference}"
+           + (f" ({replayed.differing} steps reach another state than the recorded one)"
+              if replayed.differing > 1 else "")] if replayed.first_difference else [])]
     lines = [
         head + f" · peak memory {stats.peak_memory_bytes / 2**20:,.0f} MiB"
         + (f" · {stats.workers} workers" if stats.workers > 1 else "")
@@ -278,12 +287,13 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
            if stats.worker_memory_bytes else "")
         + (f", then one process from depth {stats.one_process_from}: the workers were "
            "no faster" if stats.one_process_from is not None else ""),
+        *replay_lines,
         coverage_heading(result),
         *("  " + line for line in coverage(result)),
     ]
-    if walked is None:
+    if replayed is None and walked is None:
         lines.append(f"fingerprint collision probability: {stats.collision_probability:.1e}")
-    elif result.violations or result.witnesses:
+    elif walked is not None and (result.violations or result.witnesses):
         lines.append("traces: behaviours drawn at random, their loops cut out and the "
                      "steps the model lets them skip skipped; not necessarily the shortest "
                      "(a search, without --simulate, finds those)")

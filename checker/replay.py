@@ -1,0 +1,391 @@
+"""Replay: a recorded run taken again on a model, checked step by step.
+
+A run is given as a file (`load_script`): a counterexample or witness that
+`cmc check` wrote in its JSON report (``--out DIR`` or ``--format json``:
+each step's action and the state it reached), or a run written by hand, a
+YAML list of actions as reports print them (``- Phase1a(b=0)``). It is
+taken again on a model, perhaps another than the one that recorded it:
+
+- does the fix remove the counterexample? Replayed on the fixed model, the
+  run either is no longer a run of it (a step the fix disables: the replay
+  stops there and says which steps the model has instead) or is one and
+  breaks no property;
+- does this schedule (a bug report's, a Jepsen history's) break the
+  property? Written by hand, the run is checked as it goes;
+- where did the model's behaviour change? A recorded state that the model
+  no longer reaches by the same action is named with the fields that
+  differ.
+
+Each step is found among the model's steps from the state reached so far by
+its action's text (spaces aside, ``->`` for ``→``); of several such steps, the one reaching
+the recorded state, if any. The initial state is the model's initial state
+equal to the recorded one (a hand-written run: the first from which its
+first action is a step). Every state of the run is checked against the
+invariants and reachability properties, every step against the step
+properties, and the last state's steps are generated, so that a recorded
+failed assertion or deadlock is found again. Nothing is proven to hold: a
+property the run does not break is "not settled" (`stopped_by` "replay"),
+and temporal properties, about infinite behaviours, are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from checker import workers
+from checker.errors import (CheckerError, SpecError, mutated_state, no_answer, not_a_step,
+                            raised_in_model)
+from checker.model import Model, jsonable
+from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, failed_assertion,
+                                reason_of, select_properties)
+from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Replayed, Result,
+                            Stats, Step, Trace)
+
+#: The steps a report lists where a recorded step is not one of the model's.
+SHOWN_STEPS = 8
+#: The differing fields a report names for a state that is not the recorded one.
+SHOWN_FIELDS = 3
+
+
+@dataclass(frozen=True)
+class Script:
+    """A run to replay: where it came from (the file, and the property
+    whose finding it is), its actions' texts in order, and the state views
+    recorded before the first and after each step (None: written by hand)."""
+
+    source: str
+    actions: tuple[str, ...]
+    states: tuple[dict, ...] | None = None
+
+
+def load_script(given: str) -> Script:
+    """The run in ``FILE`` or ``FILE:PROPERTY`` (a JSON report of `cmc
+    check` holding one finding, or that of PROPERTY; or a YAML list of
+    actions). A file that holds no such run is a `SpecError` naming it and
+    the fix."""
+    path, wanted = _split(given)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(f"cannot read the run to replay: {getattr(error, 'strerror', None) or error}",
+                        path=path) from None
+    try:
+        document = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise SpecError(f"not {'JSON' if path.endswith('.json') else 'YAML'} ({first}); give "
+                        "a JSON report of cmc check or a YAML list of actions", path=path) from None
+    if isinstance(document, list):
+        if wanted is not None:
+            raise SpecError(f"a list of actions is one run: leave out :{wanted}", path=path)
+        actions = []
+        for number, action in enumerate(document, 1):
+            if not isinstance(action, str) or not action.strip():
+                raise SpecError(f"step {number} is {action!r}, not an action; write each step "
+                                "as reports print it (- Phase1a(b=0))", path=path)
+            actions.append(action.strip())
+        return Script(path, tuple(actions))
+    if isinstance(document, dict) and isinstance(document.get("results"), list):
+        return _recorded(path, document["results"], wanted)
+    raise SpecError("neither a JSON report of cmc check (--out DIR, --format json) nor a YAML "
+                    "list of actions", path=path)
+
+
+def _split(given: str) -> tuple[str, str | None]:
+    """``FILE:PROPERTY`` apart (a file whose own name has a colon is taken
+    whole)."""
+    head, colon, tail = given.rpartition(":")
+    if colon and head and tail.isidentifier() and not Path(given).exists():
+        return head, tail
+    return given, None
+
+
+def _recorded(path: str, results: list, wanted: str | None) -> Script:
+    found = []
+    for result in results:
+        if not isinstance(result, dict):
+            continue
+        # (a witness where named: a report's run is its violation)
+        findings = [*(result.get("violations") or []),
+                    *((result.get("witnesses") or []) if wanted is not None else [])]
+        for finding in findings:
+            if isinstance(finding, dict) and isinstance(finding.get("trace"), list) and (
+                    wanted is None or finding.get("property") == wanted):
+                found.append((result.get("spec"), finding))
+    if len(found) != 1:
+        # (violations first: what a report's reader means by its trace)
+        names = list(dict.fromkeys(
+            str(finding.get("property")) for kind in ("violations", "witnesses")
+            for result in results if isinstance(result, dict)
+            for finding in result.get(kind) or []
+            if isinstance(finding, dict) and isinstance(finding.get("trace"), list)))
+        if not names:
+            raise SpecError("holds no trace: the report of a run that found nothing", path=path)
+        if not found:
+            raise SpecError(f"holds no trace of {wanted}; it holds those of "
+                            f"{', '.join(names)}: name one (--replay {path}:{names[0]})",
+                            path=path)
+        if wanted is None:
+            raise SpecError(f"holds {len(found)} traces ({', '.join(names)}): name the "
+                            f"property (--replay {path}:{names[0]})", path=path)
+        raise SpecError(f"holds {len(found)} traces of {wanted}, of specs "
+                        f"{', '.join(str(spec) for spec, _ in found)}: write each spec's "
+                        "report apart (--out DIR) and replay one", path=path)
+    spec, finding = found[0]
+    actions, states = [], []
+    for number, step in enumerate(finding["trace"]):
+        if not isinstance(step, dict) or not isinstance(step.get("state"), dict) or (
+                number > 0 and not (isinstance(step.get("action"), dict)
+                                    and isinstance(step["action"].get("text"), str))):
+            raise SpecError(f"step {number} of the trace of {finding.get('property')} is not "
+                            "a step of a cmc report ({\"action\": {\"text\"}, \"state\"}); "
+                            "give the file cmc check wrote", path=path)
+        if number > 0:
+            actions.append(step["action"]["text"])
+        states.append(step["state"])
+    if not states:
+        raise SpecError(f"the trace of {finding.get('property')} is empty", path=path)
+    return Script(f"{path}:{finding.get('property')}", tuple(actions), tuple(states))
+
+
+def replay(model: Model, config: CheckConfig, script: Script) -> Result:
+    """Take `script` again on `model`, checking the properties `config`
+    selects (and deadlock, if it asks), and report what the run breaks."""
+    properties = select_properties(model, config.properties)
+    temporal = [prop.name for prop in properties if prop.temporal]
+    if temporal:
+        raise SpecError(
+            f"{', '.join(temporal)}: temporal properties are about infinite behaviours, and "
+            "a replay takes one finite run; leave them out (properties: [...])",
+            field="properties")
+    properties += (DEADLOCK,) if config.deadlock else ()
+    started = time.monotonic()
+    run = _Replay(model, properties, script)
+    run.take()
+    return run.result(config, time.monotonic() - started)
+
+
+def _same(text: str) -> str:
+    """An action's text as matched: without spaces, ``->`` as ``→``."""
+    return "".join(text.split()).replace("->", "→")
+
+
+class _Replay:
+    def __init__(self, model: Model, properties: tuple[Property, ...], script: Script):
+        self.model = model
+        self.properties = properties
+        self.script = script
+        self.trace: list[Step] = []
+        self.violations: dict[str, Finding] = {}
+        self.witnesses: dict[str, Finding] = {}
+        self.left: str | None = None
+        self.first_difference: str | None = None
+        self.differing = 0
+        self.generated = 0
+        self.generated_by: Counter = Counter({kind.__name__: 0 for kind in model.actions})
+        self.taken_by: Counter = Counter()
+        self.seen: set = set()
+
+    # -- the run -----------------------------------------------------------------------
+
+    def take(self) -> None:
+        state = self._initial()
+        if state is None:
+            return
+        self._reached(state, None)
+        recorded = self.script.states
+        for number, text in enumerate(self.script.actions, 1):
+            steps = self._successors(state)
+            if steps is None:
+                self.left = (f"step {number - 1}'s state fails the model's assertion, so "
+                             f"step {number} ({text}) cannot be taken")
+                return
+            matching = [step for step in steps if _same(str(step[0])) == _same(text)]
+            if not matching:
+                self.left = self._not_a_step(number, text, steps)
+                return
+            action, reached = matching[0]
+            if recorded is not None:
+                wanted = recorded[number]
+                action, reached = next((step for step in matching
+                                        if self._view(step[1]) == wanted), matching[0])
+                self._compare(number, text, reached, wanted)
+            for prop in self.properties:
+                if prop.kind == "transition" and prop.name not in self.violations:
+                    outcome = self._evaluate(prop, state, action, reached)
+                    if not outcome:
+                        self._found(prop, self.trace + [Step(action, reached)],
+                                    reason_of(outcome))
+            self.taken_by[type(action).__name__] += 1
+            self._reached(reached, action)
+            state = reached
+        steps = self._successors(state)  # a failed assert or a deadlock at the end
+        if steps == [] and self.model.bound_reason(state) is None and (
+                DEADLOCK in self.properties and not self.model.stutters(state)):
+            self._found(DEADLOCK, self.trace, NO_STEP)
+
+    def _initial(self) -> Any:
+        try:
+            initial = list(self.model.initial_states())
+        except (Exception, SystemExit) as error:
+            raise raised_in_model(self.model.name, "initial_states()", error) from None
+        if not initial:
+            self.left = "the model has no initial state"
+            return None
+        recorded = self.script.states
+        if recorded is not None:
+            for state in initial:
+                if self._view(state) == recorded[0]:
+                    return state
+            self.left = ("the recorded initial state is none of the model's: "
+                         + self._differences(initial[0], recorded[0])
+                         + (f" (and {len(initial) - 1} other initial states differ)"
+                            if len(initial) > 1 else ""))
+            return None
+        if self.script.actions:
+            first = _same(self.script.actions[0])
+            for state in initial:
+                if any(_same(str(action)) == first for action, _ in self._steps_of(state)):
+                    return state
+        return initial[0]
+
+    def _not_a_step(self, number: int, text: str, steps: list) -> str:
+        listed = [str(action) for action, _ in steps]
+        shown = ", ".join(listed[:SHOWN_STEPS]) + (
+            f", … ({len(listed)} in all)" if len(listed) > SHOWN_STEPS else "")
+        there = (f"its steps there: {shown}" if listed else
+                 "the model has no step there" + (
+                     f" ({self.model.bound_reason(self.trace[-1].state)})"
+                     if self.model.bound_reason(self.trace[-1].state) else ""))
+        return f"step {number}, {text}, is not a step of the model from step {number - 1}'s state; {there}"
+
+    def _compare(self, number: int, text: str, reached: Any, wanted: dict) -> None:
+        if self._view(reached) == wanted:
+            return
+        self.differing += 1
+        if self.first_difference is None:
+            self.first_difference = (f"step {number} ({text}) reaches another state than "
+                                     f"the recorded one: {self._differences(reached, wanted)}")
+
+    def _differences(self, state: Any, wanted: dict) -> str:
+        view = self._view(state)
+        fields = [name for name in view if name not in wanted or view[name] != wanted[name]]
+        fields += [name for name in wanted if name not in view]
+        shown = "; ".join(f"{name} is {_shown(view, name)}, recorded {_shown(wanted, name)}"
+                          for name in fields[:SHOWN_FIELDS])
+        return shown + (f"; and {len(fields) - SHOWN_FIELDS} more fields"
+                        if len(fields) > SHOWN_FIELDS else "")
+
+    def _view(self, state: Any) -> dict:
+        """The state as a report records it (through JSON: tuples are lists)."""
+        try:
+            view = self.model.state_view(state)
+        except (Exception, SystemExit) as error:
+            raise raised_in_model(self.model.name, "state_view()", error) from None
+        try:
+            return json.loads(json.dumps(view, allow_nan=False))
+        except (TypeError, ValueError):
+            return view  # (no report could have recorded it: it matches none)
+
+    # -- checking ----------------------------------------------------------------------
+
+    def _reached(self, state: Any, action: Any) -> None:
+        self.trace.append(Step(action, state))
+        self.seen.add(state)
+        for prop in self.properties:
+            if prop.name in self.violations or prop.name in self.witnesses:
+                continue
+            if prop.kind == "invariant":
+                outcome = self._evaluate(prop, state)
+                if not outcome:
+                    self._found(prop, list(self.trace), reason_of(outcome))
+            elif prop.kind == "reachable" and self._evaluate(prop, state):
+                self.witnesses[prop.name] = Finding(prop, Trace(tuple(self.trace)))
+
+    def _steps_of(self, state: Any) -> list:
+        try:
+            return list(self.model.successors(state))
+        except AssertionError:
+            return []
+        except (Exception, SystemExit) as error:
+            raise raised_in_model(self.model.name, "successors()", error) from None
+
+    def _successors(self, state: Any) -> list | None:
+        """The steps from `state`, the last of the run, or None where it
+        fails the model's assert (found, as a search finds it)."""
+        before = hash(state)
+        try:
+            steps = list(self.model.successors(state))
+        except AssertionError as error:
+            self._found(ASSERTION, list(self.trace), failed_assertion(error))
+            return None
+        except (Exception, SystemExit) as error:
+            raise raised_in_model(self.model.name, "successors()", error) from None
+        if hash(state) != before:
+            raise mutated_state(self.model.name)
+        for step in steps:
+            if type(step) is not tuple or len(step) != 2:
+                raise not_a_step(self.model.name, step)
+            self.generated_by[type(step[0]).__name__] += 1
+        self.generated += len(steps)
+        return steps
+
+    def _evaluate(self, prop: Property, *arguments: Any) -> Any:
+        predicate: Callable[..., Any] = getattr(self.model, prop.name)
+        try:
+            outcome = predicate(*arguments)
+        except (CheckerError, MemoryError):
+            raise
+        except (Exception, SystemExit) as error:
+            raise raised_in_model(self.model.name, f"property {prop.name!r}", error) from None
+        if outcome is None:
+            raise no_answer(self.model.name, f"property {prop.name!r}",
+                            "True or False (or Fails(reason))")
+        return outcome
+
+    def _found(self, prop: Property, trace: list[Step], reason: str | None) -> None:
+        if prop.name not in self.violations:
+            self.violations[prop.name] = Finding(prop, Trace(tuple(trace)), reason)
+
+    # -- the result --------------------------------------------------------------------
+
+    def result(self, config: CheckConfig, seconds: float) -> Result:
+        checked = self.properties + ((ASSERTION,) if ASSERTION.name in self.violations else ())
+        listed = tuple(prop for prop in checked
+                       if prop is not DEADLOCK or prop.name in self.violations)
+        actions = dict(sorted(self.generated_by.items()))
+        stats = Stats(
+            distinct_states=len(self.seen),
+            generated_states=self.generated,
+            depth=max(len(self.trace) - 1, 0),
+            seconds=seconds,
+            peak_memory_bytes=workers.peak_memory(),
+            store_bytes=0,
+            actions=actions,
+            new_states={name: self.taken_by.get(name, 0) for name in actions},
+            collision_probability=0.0,
+            fp_seed=config.fp_seed,
+            exact=config.exact,
+            replayed=Replayed(source=self.script.source, steps=len(self.script.actions),
+                              taken=max(len(self.trace) - 1, 0), left=self.left,
+                              first_difference=self.first_difference,
+                              differing=self.differing),
+        )
+        violations = tuple(self.violations[prop.name] for prop in listed
+                           if prop.name in self.violations)
+        return Result(verdict=VIOLATED if violations else INCOMPLETE, stats=stats,
+                      properties=listed, violations=violations,
+                      witnesses=tuple(self.witnesses[prop.name] for prop in listed
+                                      if prop.name in self.witnesses),
+                      stopped_by="replay")
+
+
+def _shown(view: dict, name: str) -> str:
+    return json.dumps(jsonable(view[name])) if name in view else "absent"
