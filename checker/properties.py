@@ -46,7 +46,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from checker.errors import CheckerError, where_in_model
+from checker.errors import CheckerError, no_answer, raised_in_model, where_in_model
 
 KINDS = ("invariant", "transition", "reachable")
 TEMPORAL = ("eventually", "leads_to", "always_eventually", "eventually_always")
@@ -174,6 +174,21 @@ BOUND_STOP = Property("bound_stop", "Stopped by a bound", "bound_stop",
 #: names no bound: each of its steps leaves the state constraint.
 NO_STEP = "no action is enabled and no bound explains why"
 EVERY_STEP_LEAVES = "every step from here leaves the bounds (within_bounds)"
+
+
+def answer(model: Any, prop: Property, predicate: Callable[..., Any], *arguments: Any) -> Any:
+    """`predicate(*arguments)`, `prop`'s answer on one state or step of
+    `model`: what it raises, or None (a forgotten ``return``), is the
+    model's mistake, named (a spec's expression names its own)."""
+    try:
+        outcome = predicate(*arguments)
+    except (CheckerError, MemoryError):
+        raise
+    except (Exception, SystemExit) as error:
+        raise raised_in_model(model.name, f"property {prop.name!r}", error) from None
+    if outcome is None:
+        raise no_answer(model.name, f"property {prop.name!r}", "True or False (or Fails(reason))")
+    return outcome
 
 
 def failed_assertion(error: AssertionError) -> str:

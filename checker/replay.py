@@ -35,16 +35,15 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
 from checker import workers
-from checker.errors import (CheckerError, SpecError, mutated_state, no_answer, not_a_step,
-                            raised_in_model)
+from checker.errors import SpecError, mutated_state, not_a_step, raised_in_model
 from checker.model import Model, jsonable
-from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, failed_assertion,
-                                reason_of, select_properties)
+from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
+                                failed_assertion, reason_of, select_properties)
 from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Replayed, Result,
                             Stats, Step, Trace)
 
@@ -338,17 +337,7 @@ class _Replay:
         return steps
 
     def _evaluate(self, prop: Property, *arguments: Any) -> Any:
-        predicate: Callable[..., Any] = getattr(self.model, prop.name)
-        try:
-            outcome = predicate(*arguments)
-        except (CheckerError, MemoryError):
-            raise
-        except (Exception, SystemExit) as error:
-            raise raised_in_model(self.model.name, f"property {prop.name!r}", error) from None
-        if outcome is None:
-            raise no_answer(self.model.name, f"property {prop.name!r}",
-                            "True or False (or Fails(reason))")
-        return outcome
+        return answer(self.model, prop, getattr(self.model, prop.name), *arguments)
 
     def _found(self, prop: Property, trace: list[Step], reason: str | None) -> None:
         if prop.name not in self.violations:

@@ -48,12 +48,13 @@ from itertools import count
 from typing import Any, Callable, Iterable
 
 from checker import workers
-from checker.errors import (CheckerError, SpecError, mutated_state, no_answer, not_a_step,
-                            raised_in_model, unusable_state)
+from checker.errors import (CheckerError, SpecError, mutated_state, not_a_step, raised_in_model,
+                            unusable_state)
 from checker.fingerprints import Fingerprints
 from checker.model import Model, has_bounds
 from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, EVERY_STEP_LEAVES, NO_STEP,
-                                Property, failed_assertion, reason_of, select_properties)
+                                Property, answer, failed_assertion, reason_of,
+                                select_properties)
 from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Result, Stats, Step,
                             Trace, Walked)
 
@@ -352,16 +353,7 @@ class _Simulation:
                 self._activate()
 
     def _evaluate(self, prop: Property, predicate: Callable[..., Any], *arguments: Any) -> Any:
-        try:
-            outcome = predicate(*arguments)
-        except (CheckerError, MemoryError):
-            raise  # a spec's expression names its own mistake
-        except (Exception, SystemExit) as error:
-            raise raised_in_model(self.model.name, f"property {prop.name!r}", error) from None
-        if outcome is None:
-            raise no_answer(self.model.name, f"property {prop.name!r}",
-                            "True or False (or Fails(reason))")
-        return outcome
+        return answer(self.model, prop, predicate, *arguments)
 
     def _found(self, prop: Property, trace: list[Step], reason: str | None) -> None:
         violations = self.drawn.violations
