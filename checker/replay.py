@@ -373,7 +373,8 @@ class _Replay:
                       properties=listed, violations=violations,
                       witnesses=tuple(self.witnesses[prop.name] for prop in listed
                                       if prop.name in self.witnesses),
-                      stopped_by="replay")
+                      stopped_by="replay",
+                      run=Trace(tuple(self.trace)) if self.trace else None)
 
 
 def _shown(view: dict, name: str) -> str:

@@ -266,6 +266,8 @@ class Result:
     #: the run then stopped (`stopped_by`) while the temporal ones were
     #: checked: the safety properties are settled, the temporal ones not.
     safety_complete: bool = False
+    #: A replay's run, as far as it was taken (`checker.replay`); None else.
+    run: Trace | None = None
 
     def violation(self, name: str) -> Finding | None:
         return next((v for v in self.violations if v.property.name == name), None)

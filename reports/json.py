@@ -19,7 +19,8 @@ Schema ``cmc.result/1``, as a JSON Schema in ``reports/schema/cmc.result-1.json`
                                   "loop_start", "stem_length", "loop_length", "bound",
                                   "history" (a linearizability property's only)}],
                   "witnesses": [...same shape...],
-                  "bound_stop": {...same shape...} or null}]}
+                  "bound_stop": {...same shape...} or null,
+                  "run" (a replay's: the run taken, [{"action", "state"}])}]}
 
 A temporal property's trace is a lasso: its loop runs from step
 ``loop_start`` to the last step and back (``loop_length`` 0: stuttering).
@@ -43,7 +44,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from checker.model import Model, action_args, action_name, jsonable
-from checker.result import Finding, Result
+from checker.result import Finding, Result, Trace
 from reports.run import state_view
 from reports.timeline import timeline_document, timeline_of
 
@@ -60,16 +61,18 @@ def load_schema(part: str | None = None) -> dict[str, Any]:
     return {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{part}"}
 
 
+def trace_document(model: Model, trace: Trace) -> list[dict[str, Any]]:
+    return [{"action": None if step.action is None else {
+                 "name": action_name(step.action),
+                 "args": action_args(step.action),
+                 "text": str(step.action)},
+             "state": state_view(model, step.state, json_ready=True)}
+            for step in trace.steps]
+
+
 def finding_document(model: Model, finding: Finding) -> dict[str, Any]:
     prop = finding.property
-    trace = None
-    if finding.trace is not None:
-        trace = [{"action": None if step.action is None else {
-                      "name": action_name(step.action),
-                      "args": action_args(step.action),
-                      "text": str(step.action)},
-                  "state": state_view(model, step.state, json_ready=True)}
-                 for step in finding.trace.steps]
+    trace = None if finding.trace is None else trace_document(model, finding.trace)
     document = {"property": prop.name, "title": prop.title, "kind": prop.kind,
                 "reason": finding.reason, "trace": trace, "loop_start": finding.loop_start,
                 "stem_length": finding.stem_length, "loop_length": finding.loop_length,
@@ -131,6 +134,7 @@ def result_document(spec: str, model: Model, result: Result, expect: Any = None,
         "witnesses": [finding_document(model, f) for f in result.witnesses],
         "bound_stop": (finding_document(model, result.bound_stop)
                        if result.bound_stop is not None else None),
+        **({"run": trace_document(model, result.run)} if result.run is not None else {}),
     }
 
 

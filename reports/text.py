@@ -408,6 +408,10 @@ def render_result(title: str, model: Model, result: Result, mismatches: Iterable
         for finding in result.witnesses:
             lines += render_finding(model, finding, witness=True, full_states=full_states,
                                     colour=colour)
+    if result.run is not None and not result.violations:
+        # (a replay that broke nothing: the run is what its reader asked to see)
+        lines.append(f"the run replayed, {_steps(len(result.run))}:")
+        lines += ["  " + line for line in render_trace(model, result.run, full_states, colour)]
     lines.append("properties:")
     lines += ["  " + paint(outcome_text(outcome, witnesses), OUTCOME_ROLE[outcome.outcome],
                            colour) for outcome in result.outcomes(keep_going)]

@@ -60,6 +60,7 @@ def test_the_recorded_counterexample_breaks_the_mutant_again_step_for_step(recor
                                       "taken": 12, "left": None, "first_difference": None,
                                       "differing": 0}
     assert run["stats"]["depth"] == 12 and run["stats"]["distinct_states"] == 13
+    assert run["run"] == violation["trace"]  # the whole run, broken at its last step
 
 
 def test_on_the_fixed_model_the_run_stops_where_paxos_adopts_the_earlier_vote(recorded,
@@ -115,6 +116,14 @@ def test_a_raft_schedule_written_with_ascii_arrows(tmp_path):
 """)
     result = check(str(SPECS / "raft-2s.yaml"), "--replay", str(run))
     assert result.exit_code == 0
+    # the run, as far as it goes, as a trace: it breaks nothing to show it otherwise
+    lines = result.output.splitlines()
+    start = lines.index("the run replayed, 11 steps:")
+    assert lines[start + 1:start + 3] == ["   0  initial state",
+                                          "        s1.current_term = 1"]
+    assert lines[start + 21:start + 24] == ["   1  Timeout(i=s1)",
+                                            "        s1.current_term: 1 → 2",
+                                            "        s1.role: Follower → Candidate"]
     assert ("replay stopped: step 12, Receive(m=RequestVoteResponse(s1->s2, term=2, "
             "vote_granted=True)), is not a step of the model from step 11's state; its steps "
             "there: Restart(i=s1), ClientRequest(i=s1, v=v1), Timeout(i=s2), Restart(i=s2), "
