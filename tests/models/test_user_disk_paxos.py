@@ -7,7 +7,8 @@ TLC ran with one worker and ``-deadlock`` on a copy of MC_HDiskSynod.tla
 whose IsMajority is a majority of the disks (``Cardinality(s) * 2 >
 Cardinality(Disk)``; the published ``Cardinality(s) * 2 > N`` gives the
 same majorities on 2 disks with N = 2 or 3, where the published module gave
-the same figures), with HInit, HNext and the cfg's invariants HInv2, HInv3,
+the same figures, 27,178 and 616,064 states on N = 2, and others with N = 1
+or one disk), with HInit, HNext and the cfg's invariants HInv2, HInv3,
 HInv4 and HInv6, N, Inputs = {in1, ...}, BallotCountPerProcess and Disk =
 {1, ...} as each case says; for the orbits Disk = {d1, ...} (model values)
 and ``SYMMETRY Sym`` with ``Sym == Permutations(Inputs) \\cup

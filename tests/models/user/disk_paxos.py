@@ -78,14 +78,14 @@ allInput \\cup {ip}`` (unprimed), which asks that a failed process's new
 input be one some process had, and the algorithm does not refine that
 (``refines_synod_as_transcribed`` fails at step 1, TLC too).
 
-Where this port differs from the text, none in behaviour on the bounds
-checked:
+Where this port differs from the text:
 
-- IsMajority is a majority of the disks (``2 * |S| > |Disk|``).
-  MC_HDiskSynod's IsMajorityImpl compares with N, the number of processes
-  (``Cardinality(s) * 2 > N``), which gives the same majorities for the
-  bounds tested here (2 or 3 disks with N of 2 or 3) and would make none
-  for N = 2 and one disk. The transcription's ASSUME ``IsMajority(S) /\\
+- IsMajority, a constant of the spec, is a majority of the disks (``2 *
+  |S| > |Disk|``). MC_HDiskSynod's IsMajorityImpl compares with N, the number of processes
+  (``Cardinality(s) * 2 > N``): the same majorities on 2 disks with N of
+  2 or 3 (the cfg's), but one disk of two or three a majority for N = 1,
+  and none of one disk for N = 2, which breaks the spec's ASSUME
+  IsMajority(Disk). The transcription's ASSUME ``IsMajority(S) /\\
   IsMajority(T) => (S \\cup T # {})`` is the paper's ``S \\cap T``.
 - NotAnInput is None; the phase-1 and phase-0 CHOOSEs pick the first
   highest-``bal`` block in the order (mbal, bal, inp): the blocks of one
