@@ -26,6 +26,10 @@
   (a queue per link, lossy or not); a spec may choose one of these
   (``network:``) where a model allows; `Inbox` (a queue per receiver shared
   by its senders, lossy or not).
+- `message_counts`: `counts(Message)`, the type of raft.tla's message-count
+  function (its domain never shrinks: a message received stays at count 0,
+  which send-once guards read), for a plain model's state; `Counts`, its
+  values.
 - `globals`: `derived`, and the checks of what handlers declare of the
   globals (each mistake one line naming the handler and the fix).
 - `symmetry`: renaming and signatures derived from the id fields.
@@ -50,6 +54,7 @@ read no messages either, and globals written by a node without a record
 (these refused, each in one line naming the handler).
 """
 
+from models.kit.message_counts import Counts, counts
 from models.kit.globals import derived
 from models.kit.handlers import Down, Node, of_messages, on, on_crash, on_restart, step
 from models.kit.model import ActorModel
@@ -58,6 +63,6 @@ from models.kit.network import (Bag, Drop, Duplicate, Fifo, Heal, Inbox, Message
                                 Split)
 from models.kit.records import Id, Value, ids, indexed_by, values
 
-__all__ = ["ActorModel", "Bag", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "Inbox",
-           "MessageSet", "Node", "Partition", "Split", "Symmetric", "Value", "derived", "ids", "indexed_by",
+__all__ = ["ActorModel", "Bag", "Counts", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "Inbox",
+           "MessageSet", "Node", "Partition", "Split", "Symmetric", "Value", "counts", "derived", "ids", "indexed_by",
            "of_messages", "on", "on_crash", "on_restart", "step", "values"]

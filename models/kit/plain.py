@@ -59,6 +59,7 @@ from typing import Any, Callable, ClassVar, Mapping, Sequence, Union
 
 from checker.errors import ModelDefinitionError
 from checker.symmetry import order_key
+from models.kit.message_counts import Counts
 from models.kit.memo import Memo
 from models.kit.records import (Id, IndexedBy, Value, _converter, _nested_records, fitting,
                                 id_sets_of, is_record_type, renamer)
@@ -114,6 +115,11 @@ def _through(annotation: Any, where: str,
     """What `walk` finds (a function of a value, giving a list) in the
     options of a union or the items of a tuple or frozenset typed
     `annotation`, standing at `where`; None if it finds nothing there."""
+    if _is_counts(annotation):  # the messages of a message-count function
+        part = walk(annotation.message_type, f"{where}[]")
+        if part is None:
+            return None
+        return lambda value: [found for message in value for found in part(message)]
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin in (Union, types.UnionType):
         options = [(arg, walk(arg, where)) for arg in args if arg is not type(None)]
@@ -154,6 +160,11 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset(),
         return hiding(typing.get_args(annotation)[0], where, seen, loose)
     if isinstance(annotation, type) and issubclass(annotation, (Id, Value, enum.Enum)):
         return None
+    if _is_counts(annotation):
+        held = annotation.message_type
+        if (held is Any or held is object) and not loose:
+            return where, f"{annotation.__name__} (a counts() of untyped messages)"
+        return hiding(held, where, seen, loose)
     if is_record_type(annotation):
         if annotation in seen:
             return None
@@ -186,6 +197,10 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset(),
                 return found
         return None
     return None if loose else (where, getattr(annotation, "__name__", None) or repr(annotation))
+
+
+def _is_counts(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, Counts)
 
 
 def _value_class(annotation: Any) -> Any:
@@ -235,7 +250,8 @@ def _check_record(model: Any, kind: type, role: str) -> None:
         raise ModelDefinitionError(
             f"model {model.name!r}: {role} field {where} is typed {what}, which could hide "
             f"names from the derived symmetry; type it with what it holds (an id type, "
-            f"indexed_by(Node, X), tuple[Message, ...], frozenset[Node], a record type) or "
+            f"indexed_by(Node, X), tuple[Message, ...], frozenset[Node], counts(Message), a "
+            f"record type) or "
             f"write permute, permute_action and signatures by hand")
 
 
@@ -248,6 +264,8 @@ Marker = Callable[[Any], Marks]
 def _ambiguous(annotation: Any, seen: frozenset = frozenset()) -> bool:
     """Whether two values of `annotation` can be equal tuples of different
     types (a union of two record types): such values are never memo keys."""
+    if _is_counts(annotation):
+        return _ambiguous(annotation.message_type, seen)
     if is_record_type(annotation):
         if annotation in seen:
             return False
@@ -402,6 +420,13 @@ class _Derived:
             return self._indexed(marks[0].ids.set_name, entry, f"{where}[]")
         if is_record_type(annotation):
             return self._record(annotation, f"{where}:{annotation.__name__}")
+        if _is_counts(annotation):  # each message's marks, with its count
+            inner = self._marker(annotation.message_type, f"{where}[]")
+            if inner is None:
+                return None
+            return lambda value: [(name, element, f"{mark}*{count}")
+                                  for message, count in value.items()
+                                  for name, element, mark in inner(message)]
         return _through(annotation, where, self._marker)
 
     def _indexed(self, name: str, entry: Any, where: str) -> Marker | None:
@@ -465,6 +490,8 @@ def _types(value: Any) -> Any:
         return (kind, tuple(map(_types, value))) if kind is not tuple else tuple(map(_types, value))
     if isinstance(value, frozenset):
         return frozenset((item, _types(item)) for item in value)
+    if isinstance(value, Counts):
+        return tuple(map(_types, value))
     return None
 
 

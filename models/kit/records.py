@@ -68,6 +68,7 @@ from typing import Any, Callable, Mapping, Union
 
 from checker.model import SetView
 from checker.symmetry import order_key
+from models.kit.message_counts import Counts
 
 Images = Mapping[str, tuple[int, ...]]  # symmetric set name -> new name of each element
 
@@ -170,6 +171,8 @@ def _converter(annotation: Any) -> Rename | None:
     if isinstance(annotation, type) and issubclass(annotation, Id):
         name = annotation.set_name
         return lambda value, images: images[name][value] if name in images else value
+    if isinstance(annotation, type) and issubclass(annotation, Counts):
+        return _counts_converter(annotation)
     if is_record_type(annotation):
         record = renamer(annotation)
         return None if record is None else record
@@ -193,6 +196,23 @@ def _converter(annotation: Any) -> Rename | None:
             return None
         return lambda value, images: origin(convert(item, images) for item in value)
     return None
+
+
+def _counts_converter(kind: type[Counts]) -> Rename | None:
+    """Renaming a message-count function: each message renamed by its type,
+    its count kept, the pairs sorted again. Blanked (for signatures), two
+    messages can become one: their counts add up, in any order alike."""
+    convert = _converter(kind.message_type)
+    if convert is None:
+        return None
+
+    def rename(value: Counts, images: Images) -> Counts:
+        renamed: dict = {}
+        for message, count in value.items():
+            message = convert(message, images)
+            renamed[message] = renamed.get(message, 0) + count
+        return type(value)(renamed)
+    return rename
 
 
 def _moving(name: str, entries: Rename | None) -> Rename:
@@ -299,6 +319,8 @@ def _indexing(annotation: Any) -> str | None:
 def _sets_in(annotation: Any, seen: frozenset = frozenset()) -> set[str]:
     if isinstance(annotation, type) and issubclass(annotation, Id):
         return {annotation.set_name}
+    if isinstance(annotation, type) and issubclass(annotation, Counts):
+        return _sets_in(annotation.message_type, seen)
     if is_record_type(annotation):
         if annotation in seen:
             return set()
@@ -570,4 +592,6 @@ def name_values(record_type: type) -> None:
 def _nested_records(annotation: Any) -> list[type]:
     if is_record_type(annotation):
         return [annotation]
+    if isinstance(annotation, type) and issubclass(annotation, Counts):
+        return _nested_records(annotation.message_type)
     return [kind for arg in typing.get_args(annotation) for kind in _nested_records(arg)]

@@ -14,10 +14,13 @@ broker at the controller in the same step, and DropFetchSessions zeroes
 messages and changes other brokers' fetchers), ReceiveMetadataUpdate reads
 the controller's log directly, __SendFetchMakesProgress reads the leader's
 state from the follower's step, and the invariants' history variables
-(inv_*) are updated inside the brokers' steps. The network is the spec's own:
-a function from message to delivery count whose domain never shrinks (a
-received message stays with count 0, and resending it makes its count 1),
-neither the kit's Bag nor its Set (as in kraft.py).
+(inv_*) are updated inside the brokers' steps. The network is
+message_passing.tla's: a function from message to delivery count whose
+domain never shrinks (a received message stays with count 0, and resending
+it makes its count 1), the kit's `counts` (raft.tla's message-count
+function, as in kraft.py and vsr.py): SendFunc is its `send`, DiscardFunc
+its `discard`, Reply its `reply`, and DropFetchSessions's zeroing its
+`drop_all`.
 
 One partition, ReplicationFactor brokers 1..N (the spec's Brokers; broker 1
 leads at first), offsets 1-based with exclusive LEO and HWM as in the spec.
@@ -117,13 +120,13 @@ AvoidLastReplicaStanding avoids.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, invariant
 from checker.errors import ParamError
 from checker.model import SetView
+from models.kit import counts
 
 # broker statuses (broker side) and registration statuses (controller side)
 OFFLINE_CLEAN, OFFLINE_DIRTY, STARTING, RUNNING = ("OFFLINE_CLEAN", "OFFLINE_DIRTY",
@@ -297,9 +300,15 @@ class FetchResponse(NamedTuple):
     source: int
 
 
+Message = (RegisterBrokerRequest | RegisterBrokerResponse | AlterPartitionRequest
+           | AlterPartitionResponse | FetchRequest | FetchResponse)
+# message_passing.tla's messages; the order of its DOMAIN (that of the traces pinned)
+Messages = counts(Message, order=repr)
+
+
 class State(NamedTuple):
     """The spec's variables; per-broker ones are tuples by broker (1 first),
-    ``messages`` (message, delivery count) pairs in a fixed order."""
+    ``messages`` the message-count function."""
 
     con_unfenced: frozenset
     con_broker_reg: tuple
@@ -321,7 +330,7 @@ class State(NamedTuple):
     inv_neg_acked: frozenset
     inv_true_hwm: int
     inv_consumed: tuple
-    messages: tuple
+    messages: Messages
 
 
 # -- actions ---------------------------------------------------------------------------
@@ -406,16 +415,6 @@ ACTIONS = (BrokerStart, ReceiveBrokerRegResponse, ReceiveMetadataUpdate,
            ReceiveFetchRequest, ReceiveFetchResponse, WriteRecordToLeader, UncleanShutdown,
            CleanShutdown, ReceiveBrokerRegRequest, ReceiveAlterPartitionRequest, FenceBroker,
            UnfenceBroker)
-
-
-@lru_cache(maxsize=1 << 16)
-def _order(message) -> str:
-    """The fixed order of ``messages``' pairs (any total order will do)."""
-    return repr(message)
-
-
-def _sorted(counts: dict) -> tuple:
-    return tuple(sorted(counts.items(), key=lambda pair: _order(pair[0])))
 
 
 def _with(values: tuple, b: int, value) -> tuple:
@@ -528,34 +527,14 @@ class KafkaReplication(Model):
             aux_broker_epoch=n,
             aux_ctrs=Ctrs(n + 1, 0, 0, 0, 0),
             inv_sent=frozenset(), inv_pos_acked=frozenset(), inv_neg_acked=frozenset(),
-            inv_true_hwm=1, inv_consumed=(), messages=())
+            inv_true_hwm=1, inv_consumed=(), messages=Messages())
 
-    # -- the network (message_passing.tla) -----------------------------------------------
-
-    @staticmethod
-    def send(messages: tuple, m) -> tuple:
-        """SendFunc(m, msgs, 1): one more copy (from 0 too)."""
-        counts = dict(messages)
-        counts[m] = counts.get(m, 0) + 1
-        return _sorted(counts)
+    # -- the network (message_passing.tla): SendFunc, DiscardFunc and Reply are the kit's --
 
     @staticmethod
-    def discard(messages: tuple, m) -> tuple:
-        """DiscardFunc: one copy fewer; the message stays in the domain."""
-        counts = dict(messages)
-        counts[m] -= 1
-        return _sorted(counts)
-
-    def reply(self, messages: tuple, request, response) -> tuple:
-        """Reply(d, m): the request discarded, the response sent."""
-        return self.send(self.discard(messages, request), response)
-
-    @staticmethod
-    def receivable(s: State, mtype: type):
+    def receivable(s: State, mtype: type) -> list:
         """ReceivableMsg(m, type) over DOMAIN messages."""
-        for m, count in s.messages:
-            if count > 0 and type(m) is mtype:
-                yield m
+        return [m for m in s.messages.receivable() if type(m) is mtype]
 
     # -- helpers (v3_5_functions.tla) ----------------------------------------------------
 
@@ -802,8 +781,7 @@ class KafkaReplication(Model):
         return s._replace(
             broker_state=_with(s.broker_state, b, BrokerState(STARTING, 0, incarnation, False)),
             partition_status=_with(s.partition_status, b, None),
-            messages=self.send(s.messages,
-                               RegisterBrokerRequest(b, incarnation, CONTROLLER, b)),
+            messages=s.messages.send(RegisterBrokerRequest(b, incarnation, CONTROLLER, b)),
             aux_ctrs=s.aux_ctrs._replace(incarn_ctr=incarnation + 1))
 
     def receive_broker_reg_request(self, s: State, m: RegisterBrokerRequest) -> list:
@@ -817,7 +795,7 @@ class KafkaReplication(Model):
         response = RegisterBrokerResponse(broker_epoch, len(s.con_metadata_log), b, CONTROLLER)
         con_broker_reg = _with(s.con_broker_reg, b,
                                BrokerReg(UNFENCED, broker_epoch, m.incarnation_id))
-        messages = self.reply(s.messages, m, response)
+        messages = s.messages.reply(response, m)
         return [(leader, s._replace(con_broker_reg=con_broker_reg, messages=messages,
                                     aux_broker_epoch=broker_epoch, **changes))
                 for leader, changes in self.handle_broker_unfenced(s, b)]
@@ -836,7 +814,7 @@ class KafkaReplication(Model):
             broker_metadata_log=_with(s.broker_metadata_log, b, log),
             partition_metadata=_with(s.partition_metadata, b,
                                      ReplicaMetadata(frozenset(), frozenset(), None, 0, 0)),
-            messages=self.discard(s.messages, m))
+            messages=s.messages.discard(m))
 
     def unfence_broker(self, s: State, b: int) -> list:
         """UnfenceBroker: the controller unfences a fenced running broker."""
@@ -1012,7 +990,7 @@ class KafkaReplication(Model):
                                             md.partition_epoch,
                                             s.broker_state[b - 1].broker_epoch, b, CONTROLLER)
             yield proposed, s._replace(
-                messages=self.send(s.messages, request),
+                messages=s.messages.send(request),
                 partition_metadata=_with(s.partition_metadata, b, md._replace(
                     maximal_isr=self.proposed_maximal_isr(proposed, md.isr))),
                 partition_pending_ap=_with(s.partition_pending_ap, b,
@@ -1043,12 +1021,12 @@ class KafkaReplication(Model):
         if error is not None:
             response = AlterPartitionResponse(error, None, None, None, None, m, m.source,
                                               CONTROLLER)
-            return error, s._replace(messages=self.reply(s.messages, m, response))
+            return error, s._replace(messages=s.messages.reply(response, m))
         changes = self.apply_partition_change(s, m.leader, m.isr, md.leader_epoch,
                                               md.partition_epoch + 1)
         response = AlterPartitionResponse(None, m.isr, m.leader, md.leader_epoch,
                                           md.partition_epoch + 1, m, m.source, CONTROLLER)
-        return None, s._replace(messages=self.reply(s.messages, m, response), **changes)
+        return None, s._replace(messages=s.messages.reply(response, m), **changes)
 
     def receive_alter_partition_response(self, s: State,
                                          m: AlterPartitionResponse) -> State | None:
@@ -1070,7 +1048,7 @@ class KafkaReplication(Model):
                                                             s.partition_data)
         return s._replace(partition_metadata=_with(s.partition_metadata, b, part),
                           partition_pending_ap=_with(s.partition_pending_ap, b, NO_PENDING_AP),
-                          messages=self.discard(s.messages, m), **changes)
+                          messages=s.messages.discard(m), **changes)
 
     # -- fetching ------------------------------------------------------------------------
 
@@ -1102,7 +1080,7 @@ class KafkaReplication(Model):
                                fetcher.partition.last_fetched_epoch, to, frm)
         fetchers = _with(s.broker_fetchers[frm - 1], to, Fetcher(
             fetcher.partition._replace(delayed=False), True))
-        return s._replace(messages=self.send(s.messages, request),
+        return s._replace(messages=s.messages.send(request),
                           broker_fetchers=_with(s.broker_fetchers, frm, fetchers))
 
     def diverges(self, s: State, b: int, m: FetchRequest) -> EpochOffset | None:
@@ -1130,12 +1108,12 @@ class KafkaReplication(Model):
                      else NOT_LEADER_OR_FOLLOWER)
             response = FetchResponse(error, md.leader_epoch, m.fetch_offset, data.hwm, None, (),
                                      m.source, b)
-            return s._replace(messages=self.reply(s.messages, m, response))
+            return s._replace(messages=s.messages.reply(response, m))
         diverging = self.diverges(s, b, m)
         if diverging is not None:
             response = FetchResponse(None, md.leader_epoch, m.fetch_offset, data.hwm,
                                      diverging, (), m.source, b)
-            return s._replace(messages=self.reply(s.messages, m, response))
+            return s._replace(messages=s.messages.reply(response, m))
         replica_state = _with(s.partition_replica_state[b - 1], m.source,
                               ReplicaState(m.fetch_offset, m.broker_epoch))
         new_hwm = self.commit_offset(s, b, md.maximal_isr, data.leo, replica_state) + 1
@@ -1146,7 +1124,7 @@ class KafkaReplication(Model):
                                  None, records, m.source, b)
         return s._replace(
             partition_replica_state=_with(s.partition_replica_state, b, replica_state),
-            messages=self.reply(s.messages, m, response), **changes)
+            messages=s.messages.reply(response, m), **changes)
 
     def truncate_to_safe_point(self, s: State, b: int, diverging: EpochOffset) -> PartitionData:
         """TruncateToSafePoint with FindTruncatePoint: the log below the
@@ -1193,7 +1171,7 @@ class KafkaReplication(Model):
             partition_data=_with(s.partition_data, b, data),
             broker_fetchers=_with(s.broker_fetchers, b,
                                   _with(s.broker_fetchers[b - 1], m.source, fetcher)),
-            messages=self.discard(s.messages, m))
+            messages=s.messages.discard(m))
 
     # -- producing -----------------------------------------------------------------------
 
@@ -1225,9 +1203,8 @@ class KafkaReplication(Model):
     def drop_fetch_sessions(self, s: State, b: int) -> dict:
         """DropFetchSessions: b's fetch requests and responses undeliverable,
         its fetchers blank, and fetches pending on b failed (delayed)."""
-        messages = tuple((m, 0 if type(m) in (FetchRequest, FetchResponse)
-                          and b in (m.dest, m.source) else count)
-                         for m, count in s.messages)
+        messages = s.messages.drop_all(lambda m: type(m) in (FetchRequest, FetchResponse)
+                                       and b in (m.dest, m.source))
         fetchers = []
         for b1 in self.brokers:
             own = s.broker_fetchers[b1 - 1]
@@ -1301,7 +1278,7 @@ class KafkaReplication(Model):
         view = {}
         for field, value in zip(State._fields, s):
             if field == "messages":
-                for m, count in value:
+                for m, count in value.items():
                     view[f"messages[{_show(m)}]"] = count
             elif field in ("broker_fetchers", "partition_replica_state"):  # [broker][peer]
                 for b, row in zip(self.brokers, value):

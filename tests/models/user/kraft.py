@@ -107,11 +107,13 @@ changes nothing else is one state with the VIEW and two without (2 servers,
 
 from __future__ import annotations
 
-from functools import lru_cache
 from itertools import permutations
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, invariant, reachable
+from models.kit import Counts, Symmetric, counts, ids, indexed_by
+
+Server = ids("servers", "n", first=1)  # interchangeable: SYMMETRY symmServers
 
 # Server states
 FOLLOWER, CANDIDATE, LEADER, UNATTACHED, VOTED, ILLEGAL_STATE = (
@@ -140,32 +142,32 @@ class RequestVoteRequest(NamedTuple):
     mepoch: int
     mlastLogEpoch: int
     mlastLogOffset: int
-    msource: int
-    mdest: int
+    msource: Server
+    mdest: Server
 
 
 class RequestVoteResponse(NamedTuple):
     mtype: str
     mepoch: int
-    mleader: int | None
+    mleader: Server | None
     mvoteGranted: bool
     merror: str | None
-    msource: int
-    mdest: int
+    msource: Server
+    mdest: Server
 
 
 class BeginQuorumRequest(NamedTuple):
     mtype: str
     mepoch: int
-    msource: int
-    mdest: int
+    msource: Server
+    mdest: Server
 
 
 class BeginQuorumResponse(NamedTuple):
     mtype: str
     mepoch: int
-    msource: int
-    mdest: int
+    msource: Server
+    mdest: Server
     merror: str | None
 
 
@@ -174,8 +176,8 @@ class FetchRequest(NamedTuple):
     mepoch: int
     mfetchOffset: int
     mlastFetchedEpoch: int
-    msource: int
-    mdest: int
+    msource: Server
+    mdest: Server
 
 
 class FetchResponse(NamedTuple):
@@ -187,33 +189,39 @@ class FetchResponse(NamedTuple):
     mepoch: int
     mresult: str
     merror: str | None
-    mleader: int | None
+    mleader: Server | None
     mhwm: int
     mentries: tuple[Entry, ...] | None
     mdivergingEpoch: int | None
     mdivergingEndOffset: int | None
-    msource: int
-    mdest: int
+    msource: Server
+    mdest: Server
     correlation: FetchRequest
+
+
+Message = (RequestVoteRequest | RequestVoteResponse | BeginQuorumRequest | BeginQuorumResponse
+           | FetchRequest | FetchResponse)
+# DOMAIN messages, in the order of the traces pinned (TLC's, action for action)
+Messages = counts(Message, order=repr)
 
 
 class State(NamedTuple):
     """The spec's variables; per-server ones are tuples by server (n1
-    first), ``acked`` by value, ``messages`` (message, count) pairs."""
+    first), ``acked`` by value (None: Nil)."""
 
-    messages: tuple
-    acked: tuple
+    messages: Messages
+    acked: tuple[bool | None, ...]
     electionCtr: int
     restartCtr: int
-    currentEpoch: tuple[int, ...]
-    state: tuple[str, ...]
-    votedFor: tuple
-    leader: tuple
-    pendingFetch: tuple
-    log: tuple[tuple[Entry, ...], ...]
-    highWatermark: tuple[int, ...]
-    votesGranted: tuple[frozenset, ...]
-    endOffset: tuple[tuple[int, ...], ...]
+    currentEpoch: indexed_by(Server, int)
+    state: indexed_by(Server, str)
+    votedFor: indexed_by(Server, Server | None)
+    leader: indexed_by(Server, Server | None)
+    pendingFetch: indexed_by(Server, FetchRequest | None)
+    log: indexed_by(Server, tuple[Entry, ...])
+    highWatermark: indexed_by(Server, int)
+    votesGranted: indexed_by(Server, frozenset[Server])
+    endOffset: indexed_by(Server, indexed_by(Server, int))
 
 
 class Transition(NamedTuple):
@@ -314,16 +322,6 @@ ACTIONS = (Restart, RequestVote, HandleRequestVoteRequest, HandleRequestVoteResp
            HandleSuccessFetchResponse, HandleDivergingFetchResponse, HandleErrorFetchResponse)
 
 
-@lru_cache(maxsize=1 << 16)
-def _order(message) -> str:
-    """The fixed order of ``messages``' pairs (any total order will do)."""
-    return repr(message)
-
-
-def _sorted(counts: dict) -> tuple:
-    return tuple(sorted(counts.items(), key=lambda pair: _order(pair[0])))
-
-
 def _with(values: tuple, index: int, value) -> tuple:
     return values[:index] + (value,) + values[index + 1:]
 
@@ -362,7 +360,7 @@ def end_offset_for_epoch(log: tuple, last_fetched_epoch: int) -> tuple[int, int]
     return max(below), log[max(below) - 1].epoch
 
 
-class KRaft(Model):
+class KRaft(Symmetric, Model):
     name = "kraft"
     summary = "Kafka's KRaft, pull-based Raft (Jack Vanlightly's KRaft.tla)"
     params = (Param("servers", 3, "Cardinality(Server): servers n1..nN", minimum=1, maximum=5),
@@ -375,6 +373,7 @@ class KRaft(Model):
               Param("VIEW", False, "KRaft.cfg's VIEW view: states that differ only in "
                     "electionCtr and restartCtr are one state"))
     actions = ACTIONS
+    state_type = State
     symmetry_sets = ("servers",)
 
     def setup(self) -> None:
@@ -394,62 +393,35 @@ class KRaft(Model):
 
     def initial_states(self):
         n = self.servers
-        yield State(messages=(), acked=(None,) * self.values, electionCtr=0, restartCtr=0,
+        yield State(messages=Messages(), acked=(None,) * self.values, electionCtr=0, restartCtr=0,
                     currentEpoch=(1,) * n, state=(UNATTACHED,) * n, votedFor=(None,) * n,
                     leader=(None,) * n, pendingFetch=(None,) * n, log=((),) * n,
                     highWatermark=(0,) * n, votesGranted=(frozenset(),) * n,
                     endOffset=((0,) * n,) * n)
 
-    # -- the network: messages as a function to delivery counts --------------------------
+    # -- the network: messages, the kit's message-count function (Counts) ----------------
 
     @staticmethod
-    def send(s: State, m) -> tuple | None:
+    def send(s: State, m) -> Counts | None:
         """Send(m): _SendOnce for a RequestVoteRequest or BeginQuorumRequest
         (None: not enabled), else _SendNoRestriction (one more copy)."""
-        counts = dict(s.messages)
-        if m.mtype in (RV_REQUEST, BQ_REQUEST):
-            if m in counts:
-                return None
-            counts[m] = 1
-        else:
-            counts[m] = counts.get(m, 0) + 1
-        return _sorted(counts)
+        return s.messages.send_once(m) if m.mtype in (RV_REQUEST, BQ_REQUEST) else (
+            s.messages.send(m))
 
     @staticmethod
-    def send_multiple_once(s: State, msgs) -> tuple | None:
-        """SendMultipleOnce(msgs): none of them in DOMAIN messages, each added
-        with count 1."""
-        counts = dict(s.messages)
-        if any(m in counts for m in msgs):
-            return None
-        counts.update((m, 1) for m in msgs)
-        return _sorted(counts)
-
-    @staticmethod
-    def discard(s: State, m) -> tuple:
-        """Discard(m): one copy fewer (the message stays in the domain)."""
-        counts = dict(s.messages)
-        counts[m] -= 1
-        return _sorted(counts)
-
-    @staticmethod
-    def reply(s: State, response, request) -> tuple | None:
+    def reply(s: State, response, request) -> Counts | None:
         """Reply(response, request): one request fewer and the response added,
         or one more copy of it unless it is a FetchResponse (None: not
         enabled)."""
-        counts = dict(s.messages)
-        if response in counts and response.mtype == FETCH_RESPONSE:
+        if response.mtype == FETCH_RESPONSE and response in s.messages:
             return None
-        counts[request] -= 1
-        counts[response] = counts.get(response, 0) + 1
-        return _sorted(counts)
+        return s.messages.reply(response, request)
 
     def receivable(self, s: State, mtype: str, equal_epoch: bool = False):
         """ReceivableMessage(m, mtype, AnyEpoch or EqualEpoch) over DOMAIN
-        messages, in the order the pairs are kept."""
-        for m, count in s.messages:
-            if count > 0 and m.mtype == mtype and (
-                    not equal_epoch or m.mepoch == s.currentEpoch[m.mdest]):
+        messages, in their order."""
+        for m in s.messages.receivable():
+            if m.mtype == mtype and (not equal_epoch or m.mepoch == s.currentEpoch[m.mdest]):
                 yield m
 
     # -- transition helpers --------------------------------------------------------------
@@ -595,7 +567,7 @@ class KRaft(Model):
                 and s.state[i] in (FOLLOWER, CANDIDATE, UNATTACHED)):
             return None
         epoch = s.currentEpoch[i] + 1
-        messages = self.send_multiple_once(s, [
+        messages = s.messages.send_all_once([
             RequestVoteRequest(RV_REQUEST, epoch, last_epoch(s.log[i]), len(s.log[i]), i, j)
             for j in self.everyone if j != i])
         if messages is None:
@@ -645,11 +617,11 @@ class KRaft(Model):
         i, j = m.mdest, m.msource
         new, handled = self.maybe_handle_common_response(s, i, m.mleader, m.mepoch, m.merror)
         if handled:
-            return s._replace(messages=self.discard(s, m), **self.apply(s, i, new))
+            return s._replace(messages=s.messages.discard(m), **self.apply(s, i, new))
         if s.state[i] != CANDIDATE:
             return None
         granted = s.votesGranted[i] | {j} if m.mvoteGranted else s.votesGranted[i]
-        return s._replace(messages=self.discard(s, m),
+        return s._replace(messages=s.messages.discard(m),
                           votesGranted=_with(s.votesGranted, i, granted))
 
     def become_leader(self, s: State, i: int) -> State | None:
@@ -657,7 +629,7 @@ class KRaft(Model):
         and notifies all peers with BeginQuorumRequest."""
         if not (s.state[i] == CANDIDATE and self.is_quorum(s.votesGranted[i])):
             return None
-        messages = self.send_multiple_once(s, [
+        messages = s.messages.send_all_once([
             BeginQuorumRequest(BQ_REQUEST, s.currentEpoch[i], i, j)
             for j in self.everyone if j != i])
         if messages is None:
@@ -782,7 +754,7 @@ class KRaft(Model):
         return s._replace(highWatermark=_with(s.highWatermark, i, m.mhwm),
                           log=_with(s.log, i, s.log[i] + m.mentries[:1]),
                           pendingFetch=_with(s.pendingFetch, i, None),
-                          messages=self.discard(s, m))
+                          messages=s.messages.discard(m))
 
     def truncate_log(self, s: State, i: int, m: FetchResponse) -> tuple:
         """TruncateLog(i, m): i's log up to its highest common entry."""
@@ -798,7 +770,7 @@ class KRaft(Model):
             return None
         return s._replace(log=_with(s.log, i, self.truncate_log(s, i, m)),
                           pendingFetch=_with(s.pendingFetch, i, None),
-                          messages=self.discard(s, m))
+                          messages=s.messages.discard(m))
 
     def handle_error_fetch_response(self, s: State, m: FetchResponse) -> State | None:
         """HandleErrorFetchResponse: follower i may become unattached or the
@@ -808,7 +780,7 @@ class KRaft(Model):
         if not handled or s.pendingFetch[i] != m.correlation:
             return None
         return s._replace(pendingFetch=_with(s.pendingFetch, i, None),
-                          messages=self.discard(s, m), **self.apply(s, i, new))
+                          messages=s.messages.discard(m), **self.apply(s, i, new))
 
     # -- bounds --------------------------------------------------------------------------
 
@@ -822,44 +794,7 @@ class KRaft(Model):
             return f"every election is used (MaxElections = {self.MaxElections})"
         return None
 
-    # -- symmetry: Permutations(Server) --------------------------------------------------
-
-    def symmetry_groups(self):
-        return {"servers": [list(self.everyone)]}
-
-    def permute(self, s: State, perm) -> State:
-        images = tuple(perm["servers"])
-        ren = _renaming(images)
-        order = sorted(self.everyone, key=images.__getitem__)  # new slot -> old
-
-        def moved(values):
-            return tuple(values[old] for old in order)
-
-        return State(
-            messages=_sorted({ren(m): count for m, count in s.messages}),
-            acked=s.acked, electionCtr=s.electionCtr, restartCtr=s.restartCtr,
-            currentEpoch=moved(s.currentEpoch), state=moved(s.state),
-            votedFor=moved(tuple(ren(x) for x in s.votedFor)),
-            leader=moved(tuple(ren(x) for x in s.leader)),
-            pendingFetch=moved(tuple(ren(x) for x in s.pendingFetch)),
-            log=moved(s.log), highWatermark=moved(s.highWatermark),
-            votesGranted=moved(tuple(frozenset(images[k] for k in g) for g in s.votesGranted)),
-            endOffset=moved(tuple(moved(row) for row in s.endOffset)))
-
-    def signatures(self, s: State):
-        """What the state says of each server with names left out or told
-        relative to it: its variables and the messages it sent and gets."""
-
-        def whom(x, me):
-            return 0 if x is None else 1 if x == me else 2
-
-        return {"servers": [
-            (s.state[i], s.currentEpoch[i], whom(s.votedFor[i], i), whom(s.leader[i], i),
-             s.log[i], s.highWatermark[i], len(s.votesGranted[i]), i in s.votesGranted[i],
-             s.pendingFetch[i] is None, tuple(sorted(s.endOffset[i])), s.endOffset[i][i],
-             tuple(sorted((m.mtype, m.mepoch, m.msource == i, count)
-                          for m, count in s.messages if i in (m.msource, m.mdest))))
-            for i in self.everyone]}
+    # -- symmetry: Permutations(Server), derived from the types but for the actions ------
 
     def permute_action(self, action, perm):
         images = tuple(perm["servers"])
@@ -903,7 +838,7 @@ class KRaft(Model):
         view["acked"] = {f"v{v + 1}": a for v, a in enumerate(s.acked)}
         view["electionCtr"] = s.electionCtr
         view["restartCtr"] = s.restartCtr
-        for m, count in s.messages:  # one entry a message, so that a step shows its own
+        for m, count in s.messages.items():  # one entry a message, so a step shows its own
             view[f"messages[{self.show_message(m)}]"] = count
         return view
 
@@ -980,33 +915,13 @@ class KRaft(Model):
         ``\\E m \\in DOMAIN messages : m.mtype = FetchResponse /\\ m.mresult =
         Diverging /\\ messages[m] = 0``."""
         return any(m.mtype == FETCH_RESPONSE and m.mresult == DIVERGING and count == 0
-                   for m, count in s.messages)
+                   for m, count in s.messages.items())
 
     @reachable("Value Acked")
     def value_acked(self, s: State):
         """A client value is acknowledged (a witness that commitment
         happens)."""
         return any(a is True for a in s.acked)
-
-
-def _renaming(images: tuple):
-    """A function renaming the servers inside a message (or None, an id)."""
-
-    def ren(x):
-        if x is None:
-            return None
-        if isinstance(x, int):
-            return images[x]
-        changes = {}
-        for field in ("msource", "mdest"):
-            changes[field] = images[getattr(x, field)]
-        if "mleader" in x._fields and x.mleader is not None:
-            changes["mleader"] = images[x.mleader]
-        if "correlation" in x._fields:
-            changes["correlation"] = ren(x.correlation)
-        return x._replace(**changes)
-
-    return ren
 
 
 # -- mutants: each overrides one handler -------------------------------------------------

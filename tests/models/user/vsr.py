@@ -18,22 +18,23 @@ truncates its log to its commit number and fetches the rest (GetState,
 NewState); a restarted replica recovers its state from the primary
 (Recovery, RecoveryResponse).
 
-Why not the kit: the network is the spec's own function from message to a
-delivery count whose domain never shrinks. Receiving a message lowers its
-count, to 0 at the last copy, and the message stays in the domain, which
-``SendOnce`` (GetState is sent once, ever) and ``UniqueNumber`` (a
-restart's nonce is one more than every Recovery message's ever sent) read:
-it is part of the state (as in KRaft.tla, the same author's). The kit's
-`Bag` forgets a message at count 0 and `MessageSet` never lowers one. And
-the replicas keep received messages whole (``rep_svc_recv``,
-``rep_dvc_recv``, ``rep_rec_recv``) and choose among them with TLC's CHOOSE,
-which picks by TLC's order of values (below): the messages are the spec's
-records, field for field, not the kit's.
-``messages`` is a frozenset of (message, count) pairs, taken in TLC's order
-where the spec enumerates it. The renaming of values under symmetry is
-derived from the types by the kit's `Symmetric` (the state's and messages'
-fields are typed; ``Value`` is the set "values"); the actions name values
-as strings, as TLC prints them, and `permute_action` renames them.
+The network is the spec's own function from message to a delivery count
+whose domain never shrinks, the kit's `counts` (raft.tla's message-count
+function): receiving a message lowers its count, to 0 at the last copy,
+and the message stays in the domain, which ``SendOnce`` (GetState is sent
+once, ever) and ``UniqueNumber`` (a restart's nonce is one more than every
+Recovery message's ever sent) read: it is part of the state (as in
+KRaft.tla, the same author's). SendFunc is its `send`, DiscardFunc its
+`discard`, DiscardAndSend its `reply`, BroadcastFunc its `send_all` of
+the copies; it iterates DOMAIN messages in TLC's order (`_message_order`).
+Why a plain model, not the kit's nodes: the replicas keep received messages
+whole (``rep_svc_recv``, ``rep_dvc_recv``, ``rep_rec_recv``) and choose
+among them with TLC's CHOOSE, which picks by TLC's order of values (below):
+the messages are the spec's records, field for field. The renaming of
+values under symmetry is derived from the types by the kit's `Symmetric`
+(the state's and messages' fields are typed; ``Value`` is the set
+"values"); the actions name values as strings, as TLC prints them, and
+`permute_action` renames them.
 
 Action by action (``r`` the replica acting or receiving, ``m`` the message):
 
@@ -149,12 +150,11 @@ are constants, not variables (no action changes them); Nil is None.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from itertools import permutations
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, invariant, reachable
-from models.kit import Symmetric, ids, indexed_by
+from models.kit import Counts, Symmetric, counts, ids, indexed_by
 
 Value = ids("values", "v", first=1)  # interchangeable: SYMMETRY symmValues
 
@@ -296,7 +296,6 @@ def _tlc_key(value):
     return (4, len(value)) + tuple(_tlc_key(element) for element in value)
 
 
-@lru_cache(maxsize=1 << 16)
 def _message_order(message) -> tuple:
     """TLC's order of DOMAIN messages: records with fewer fields first, then
     field by field (every type here has its own field names)."""
@@ -305,12 +304,13 @@ def _message_order(message) -> tuple:
 
 Message = (Prepare | PrepareOk | StartViewChange | DoViewChange | StartView | GetState
            | NewState | Recovery | RecoveryResponse)
+Messages = counts(Message, order=_message_order)  # DOMAIN messages in TLC's order
 
 
 class State(NamedTuple):
     """The spec's variables; per-replica ones are tuples by replica (1
     first), ``aux_client_acked`` by value (None: not in its domain),
-    ``messages`` the (message, count) pairs."""
+    ``messages`` the message-count function."""
 
     rep_status: tuple[str, ...]
     rep_log: tuple[tuple[Entry, ...], ...]
@@ -326,7 +326,7 @@ class State(NamedTuple):
     rep_sent_sv: tuple[bool, ...]
     rep_rec_number: tuple[int, ...]
     rep_rec_recv: tuple[frozenset[RecoveryResponse], ...]
-    messages: frozenset[tuple[Message, int]]
+    messages: Messages
     aux_svc: int
     aux_restart: int
     aux_client_acked: indexed_by(Value, bool | None)
@@ -452,15 +452,6 @@ def _with(values: tuple, r: int, value) -> tuple:
     return values[:r - 1] + (value,) + values[r:]
 
 
-def _bag(counts: dict) -> frozenset:
-    return frozenset(counts.items())
-
-
-def _in_tlc_order(messages: frozenset) -> list:
-    """The (message, count) pairs in TLC's order of DOMAIN messages."""
-    return sorted(messages, key=lambda pair: _message_order(pair[0]))
-
-
 def _value(v: int) -> str:
     return f"v{v + 1}"
 
@@ -499,9 +490,8 @@ class VSR(Symmetric, Model):
         """The messages m of DOMAIN messages with messages[m] > 0, by type, in
         TLC's order (ReceivableMsg but for its receiver)."""
         by_type = {}
-        for m, count in _in_tlc_order(s.messages):
-            if count > 0:
-                by_type.setdefault(m.type, []).append(m)
+        for m in s.messages.receivable():
+            by_type.setdefault(m.type, []).append(m)
         return by_type
 
     @staticmethod
@@ -510,30 +500,11 @@ class VSR(Symmetric, Model):
         r varies fastest, so the messages come by receiver, then in order."""
         return sorted(pending.get(mtype, ()), key=lambda m: m.dest)
 
-    # -- the network (SendFunc, BroadcastFunc, DiscardFunc) ------------------------------
+    # -- the network: SendFunc, DiscardFunc and SendOnce are the kit's (Counts) -----------
 
-    @staticmethod
-    def send(messages: tuple, m) -> tuple:
-        """SendFunc: one more copy of m."""
-        counts = dict(messages)
-        counts[m] = counts.get(m, 0) + 1
-        return _bag(counts)
-
-    def broadcast(self, messages: tuple, m, source: int) -> tuple:
+    def broadcast(self, messages: Counts, m, source: int) -> Counts:
         """BroadcastFunc: m with each other replica as dest, one more copy each."""
-        counts = dict(messages)
-        for r in self.everyone:
-            if r != source:
-                copy = m._replace(dest=r)
-                counts[copy] = counts.get(copy, 0) + 1
-        return _bag(counts)
-
-    @staticmethod
-    def discard(messages: tuple, m) -> tuple:
-        """DiscardFunc: one copy fewer; m stays in the domain."""
-        counts = dict(messages)
-        counts[m] -= 1
-        return _bag(counts)
+        return messages.send_all(m._replace(dest=r) for r in self.everyone if r != source)
 
     @staticmethod
     def svc(r: int, view_number: int) -> StartViewChange:
@@ -550,7 +521,7 @@ class VSR(Symmetric, Model):
                     rep_last_normal_view=(0,) * n, rep_svc_recv=(frozenset(),) * n,
                     rep_dvc_recv=(frozenset(),) * n, rep_sent_dvc=(False,) * n,
                     rep_sent_sv=(False,) * n, rep_rec_number=(0,) * n,
-                    rep_rec_recv=(frozenset(),) * n, messages=frozenset(), aux_svc=0, aux_restart=0,
+                    rep_rec_recv=(frozenset(),) * n, messages=Messages(), aux_svc=0, aux_restart=0,
                     aux_client_acked=(None,) * self.values)
 
     # -- Next, in the spec's order ---------------------------------------------------------
@@ -662,7 +633,7 @@ class VSR(Symmetric, Model):
             return None
         return s._replace(rep_view_number=_with(s.rep_view_number, r, m.view_number),
                           rep_status=_with(s.rep_status, r, VIEW_CHANGE),
-                          messages=self.broadcast(self.discard(s.messages, m),
+                          messages=self.broadcast(s.messages.discard(m),
                                                   self.svc(r, m.view_number), r),
                           **self.reset_view_change(s, r, svcs=frozenset({m})))
 
@@ -671,7 +642,7 @@ class VSR(Symmetric, Model):
         if m.view_number != s.rep_view_number[r - 1] or s.rep_status[r - 1] != VIEW_CHANGE:
             return None
         return s._replace(rep_svc_recv=_with(s.rep_svc_recv, r, s.rep_svc_recv[r - 1] | {m}),
-                          messages=self.discard(s.messages, m))
+                          messages=s.messages.discard(m))
 
     def send_dvc(self, s: State, r: int) -> State | None:
         """SendDVC: f SVCs received: the DVC goes to the view's primary (or is
@@ -686,7 +657,7 @@ class VSR(Symmetric, Model):
         s = s._replace(rep_sent_dvc=_with(s.rep_sent_dvc, r, True))
         if self.primary(view) == r:
             return s._replace(rep_dvc_recv=_with(s.rep_dvc_recv, r, s.rep_dvc_recv[i] | {msg}))
-        return s._replace(messages=self.send(s.messages, msg))
+        return s._replace(messages=s.messages.send(msg))
 
     def receive_higher_dvc(self, s: State, r: int, m: DoViewChange) -> State | None:
         """ReceiveHigherDVC: a DVC of a higher view moves r to it."""
@@ -694,7 +665,7 @@ class VSR(Symmetric, Model):
             return None
         return s._replace(rep_view_number=_with(s.rep_view_number, r, m.view_number),
                           rep_status=_with(s.rep_status, r, VIEW_CHANGE),
-                          messages=self.broadcast(self.discard(s.messages, m),
+                          messages=self.broadcast(s.messages.discard(m),
                                                   self.svc(r, m.view_number), r),
                           **self.reset_view_change(s, r, dvcs=frozenset({m})))
 
@@ -703,7 +674,7 @@ class VSR(Symmetric, Model):
         if m.view_number != s.rep_view_number[r - 1]:
             return None
         return s._replace(rep_dvc_recv=_with(s.rep_dvc_recv, r, s.rep_dvc_recv[r - 1] | {m}),
-                          messages=self.discard(s.messages, m))
+                          messages=s.messages.discard(m))
 
     def highest_log(self, dvcs: frozenset) -> tuple:
         """HighestLog(r): the log of CHOOSE m with no m1 of a higher last
@@ -745,9 +716,9 @@ class VSR(Symmetric, Model):
         i = r - 1
         if m.view_number < s.rep_view_number[i]:
             return None
-        messages = self.discard(s.messages, m)
+        messages = s.messages.discard(m)
         if s.rep_commit_number[i] < m.op_number:
-            messages = self.send(messages, PrepareOk(m.view_number, PREPARE_OK, m.op_number,
+            messages = messages.send(PrepareOk(m.view_number, PREPARE_OK, m.op_number,
                                                      self.primary(m.view_number), r))
         return s._replace(rep_status=_with(s.rep_status, r, NORMAL),
                           rep_view_number=_with(s.rep_view_number, r, m.view_number),
@@ -793,7 +764,7 @@ class VSR(Symmetric, Model):
                           rep_op_number=_with(s.rep_op_number, r, m.op_number),
                           rep_commit_number=_with(s.rep_commit_number, r, m.commit_number),
                           rep_client_table=_with(s.rep_client_table, r, row),
-                          messages=self.send(self.discard(s.messages, m), ok))
+                          messages=s.messages.reply(ok, m))
 
     def receive_prepare_ok_msg(self, s: State, r: int, m: PrepareOk) -> State | None:
         """ReceivePrepareOkMsg: the primary records a peer's higher op number."""
@@ -805,7 +776,7 @@ class VSR(Symmetric, Model):
         return s._replace(
             rep_peer_op_number=_with(s.rep_peer_op_number, r,
                                      _with(peers, m.source, m.op_number)),
-            messages=self.discard(s.messages, m))
+            messages=s.messages.discard(m))
 
     def is_committed(self, s: State, r: int, op_number: int) -> bool:
         """IsCommitted(r, op_number): f peers are at op_number."""
@@ -843,13 +814,14 @@ class VSR(Symmetric, Model):
             return None
         truncate_to = self.truncate_to(s, r)
         ask = GetState(m.view_number, GET_STATE, truncate_to, r_dest, r)
-        if any(sent == ask for sent, _ in s.messages):  # SendOnce
+        messages = s.messages.send_once(ask)
+        if messages is None:
             return None
         return s._replace(rep_log=_with(s.rep_log, r, s.rep_log[i][:truncate_to]),
                           rep_op_number=_with(s.rep_op_number, r, truncate_to),
                           rep_view_number=_with(s.rep_view_number, r, m.view_number),
                           rep_last_normal_view=_with(s.rep_last_normal_view, r, m.view_number),
-                          messages=self.send(s.messages, ask))
+                          messages=messages)
 
     def receive_get_state(self, s: State, r: int, m: GetState) -> State | None:
         """ReceiveGetState: r answers with the entries after m's op number."""
@@ -860,7 +832,7 @@ class VSR(Symmetric, Model):
         reply = NewState(s.rep_view_number[i], NEW_STATE, s.rep_op_number[i],
                          s.rep_commit_number[i], m.source, r,
                          s.rep_log[i][m.op_number:s.rep_op_number[i]], m.op_number + 1)
-        return s._replace(messages=self.send(self.discard(s.messages, m), reply))
+        return s._replace(messages=s.messages.reply(reply, m))
 
     def receive_new_state(self, s: State, r: int, m: NewState) -> State | None:
         """ReceiveNewState: r appends the entries after its op number."""
@@ -871,14 +843,14 @@ class VSR(Symmetric, Model):
         log = s.rep_log[i][:s.rep_op_number[i]] + m.log
         return s._replace(rep_log=_with(s.rep_log, r, log),
                           rep_op_number=_with(s.rep_op_number, r, m.op_number),
-                          messages=self.discard(s.messages, m))
+                          messages=s.messages.discard(m))
 
     # -- recovery --------------------------------------------------------------------------
 
     @staticmethod
     def unique_number(s: State) -> int:
         """UniqueNumber: one more than every Recovery message's x, or 1."""
-        return 1 + max((m.x for m, _ in s.messages if m.type == RECOVERY), default=0)
+        return 1 + max((m.x for m in s.messages if m.type == RECOVERY), default=0)
 
     def restart_empty(self, s: State, r: int) -> State | None:
         """RestartEmpty: r loses its state and recovers with a new nonce."""
@@ -910,7 +882,7 @@ class VSR(Symmetric, Model):
                                  s.rep_op_number[i] if primary else None,
                                  s.rep_commit_number[i] if primary else None,
                                  m.source, r, s.rep_log[i] if primary else None, m.x)
-        return s._replace(messages=self.send(self.discard(s.messages, m), reply))
+        return s._replace(messages=s.messages.reply(reply, m))
 
     def receives_recovery_response_msg(self, s: State, r: int,
                                        m: RecoveryResponse) -> State | None:
@@ -919,7 +891,7 @@ class VSR(Symmetric, Model):
         if s.rep_rec_number[i] != m.x or s.rep_status[i] != RECOVERING:
             return None
         return s._replace(rep_rec_recv=_with(s.rep_rec_recv, r, s.rep_rec_recv[i] | {m}),
-                          messages=self.discard(s.messages, m))
+                          messages=s.messages.discard(m))
 
     def complete_recovery(self, s: State, r: int) -> State | None:
         """CompleteRecovery: a majority of responses, one from a primary (TLC's
@@ -1007,7 +979,7 @@ class VSR(Symmetric, Model):
         view["aux_client_acked"] = {_value(v): a for v, a in enumerate(s.aux_client_acked)
                                     if a is not None}
         # one entry a message, so that a step shows its own
-        for m, count in _in_tlc_order(s.messages):
+        for m, count in s.messages.items():
             view[f"messages[{self.show_message(m)}]"] = count
         return view
 
