@@ -37,12 +37,14 @@ What is derived is only what the types say. A field typed ``int`` or
 its id type, one held as a string "s1" cannot be renamed: hold the number);
 a tuple is renamed item by item where it stands, so one kept sorted by
 value (a set or bag as sorted pairs) is not sorted again: hold a
-frozenset. A type that could hide names (``Any``, ``object``, an untyped
-``tuple`` or ``frozenset``, a class that is not a record, a union whose
-options renaming cannot tell apart by value, as two id types) is refused
-when the model is built, in one line naming the field and the fix, for the
-state's fields, those of the records it holds, and the actions' fields. A
-model whose actions name elements as strings (as TLC prints them) keeps
+frozenset, or a `counts(Message)` (raft.tla's message counts: its messages
+renamed by their type, counts kept, sorted again; its signature marks carry
+each message's count). A type that could hide names (``Any``, ``object``,
+an untyped ``tuple`` or ``frozenset``, ``counts(Any)``, a class that is
+not a record, a union whose options renaming cannot tell apart by value, as
+two id types) is refused when the model is built, in one line naming the
+field and the fix, for the state's fields, those of the records it holds,
+and the actions' fields. A model whose actions name elements as strings (as TLC prints them) keeps
 its own `permute_action` (an override), the rest derived.
 
 Reports are derived from the same types: `state_view` shows the state as a
@@ -163,7 +165,7 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset(),
     if _is_counts(annotation):
         held = annotation.message_type
         if (held is Any or held is object) and not loose:
-            return where, f"{annotation.__name__} (a counts() of untyped messages)"
+            return where, f"counts({_text(held)})"
         return hiding(held, where, seen, loose)
     if is_record_type(annotation):
         if annotation in seen:
@@ -250,8 +252,7 @@ def _check_record(model: Any, kind: type, role: str) -> None:
         raise ModelDefinitionError(
             f"model {model.name!r}: {role} field {where} is typed {what}, which could hide "
             f"names from the derived symmetry; type it with what it holds (an id type, "
-            f"indexed_by(Node, X), tuple[Message, ...], frozenset[Node], counts(Message), a "
-            f"record type) or "
+            f"indexed_by(Node, X), tuple[Message, ...], frozenset[Node], a record type) or "
             f"write permute, permute_action and signatures by hand")
 
 
