@@ -63,6 +63,7 @@ from models.kit.network import (Bag, Drop, Duplicate, Fifo, Heal, Inbox, Message
                                 Split)
 from models.kit.records import Id, Value, ids, indexed_by, values
 
-__all__ = ["ActorModel", "Bag", "Counts", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id", "Inbox",
-           "MessageSet", "Node", "Partition", "Split", "Symmetric", "Value", "counts", "derived", "ids", "indexed_by",
-           "of_messages", "on", "on_crash", "on_restart", "step", "values"]
+__all__ = ["ActorModel", "Bag", "Counts", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id",
+           "Inbox", "MessageSet", "Node", "Partition", "Split", "Symmetric", "Value", "counts",
+           "derived", "ids", "indexed_by", "of_messages", "on", "on_crash", "on_restart", "step",
+           "values"]

@@ -56,18 +56,24 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Callable, ClassVar
 
 from checker.errors import shortened
 from checker.symmetry import order_key
 from models.kit.memo import Memo
 
+_NOTHING = object()  # no message discarded
+
 
 class Counts(Mapping):
     """``messages``: each message ever sent and its delivery count, in the
     type's order. Made by `counts`; every operation returns a new one."""
 
-    __slots__ = ("_pairs", "_hash", "_receivable")
+    # the (message, count) pairs in order, their hash, and, computed when
+    # first needed, each message's position (shared by the Counts an update
+    # of counts makes: the domain is the same) and the receivable messages
+    __slots__ = ("_pairs", "_hash", "_positions", "_receivable")
 
     #: the messages' type (a record type, or a union of them)
     message_type: ClassVar[Any] = Any
@@ -87,28 +93,37 @@ class Counts(Mapping):
         for (a, _), (b, _) in zip(ordered, ordered[1:]):
             if keys[a] == keys[b]:
                 raise _tie(type(self), a, b)
-        self._set(tuple(ordered))
+        self._set(tuple(ordered), None)
 
-    def _set(self, pairs: tuple) -> None:
+    def _set(self, pairs: tuple, positions: dict | None) -> None:
         self._pairs = pairs
         self._hash = hash(pairs)
+        self._positions = positions
         self._receivable = None
 
-    def _new(self, pairs: tuple) -> Counts:
+    def _new(self, pairs: tuple, positions: dict | None) -> Counts:
         made = object.__new__(type(self))
-        made._set(pairs)
+        made._set(pairs, positions)
         return made
+
+    def _index(self) -> dict:
+        """Each message's position in the pairs."""
+        positions = self._positions
+        if positions is None:
+            positions = self._positions = dict(zip(map(itemgetter(0), self._pairs),
+                                                   range(len(self._pairs))))
+        return positions
 
     # -- a mapping: DOMAIN messages and messages[m] -------------------------------------
 
     def __getitem__(self, message: Any) -> int:
-        return dict(self._pairs)[message]
+        return self._pairs[self._index()[message]][1]
 
     def __contains__(self, message: Any) -> bool:
-        return message in dict(self._pairs)
+        return message in self._index()
 
     def __iter__(self) -> Iterator:
-        return (m for m, _ in self._pairs)
+        return map(itemgetter(0), self._pairs)
 
     def __len__(self) -> int:
         return len(self._pairs)
@@ -149,82 +164,76 @@ class Counts(Mapping):
     def send(self, message: Any) -> Counts:
         """Send(m) (_SendNoRestriction, SendFunc(m, msgs, 1)): one more copy
         of m, 1 if it was never sent."""
-        counts = dict(self._pairs)
-        if message in counts:
-            counts[message] += 1
-            return self._new(tuple(counts.items()))
-        return self._inserted(message, 1)
+        return self._changed((message,))
 
     def send_once(self, message: Any) -> Counts | None:
         """_SendOnce(m), SendOnce(m): m with count 1 if it was never sent
         (``m \\notin DOMAIN messages``), else not enabled (None)."""
-        if message in dict(self._pairs):
-            return None
-        return self._inserted(message, 1)
+        return None if message in self._index() else self._changed((message,))
 
     def send_all(self, messages: Iterable) -> Counts:
         """BroadcastFunc, SendAllFunc: one more copy of each of the set
         `messages` (a message given twice counts once, as in a set)."""
-        counts = dict(self._pairs)
-        new = []
-        for message in dict.fromkeys(messages):
-            if message in counts:
-                counts[message] += 1
-            else:
-                new.append(message)
-        result = self._new(tuple(counts.items()))
-        for message in new:
-            result = result._inserted(message, 1)
-        return result
+        return self._changed(dict.fromkeys(messages))
 
     def send_all_once(self, messages: Iterable) -> Counts | None:
         """SendMultipleOnce(msgs): each of `messages` with count 1 if none was
         ever sent, else not enabled (None)."""
-        counts = dict(self._pairs)
-        messages = list(dict.fromkeys(messages))
-        if any(message in counts for message in messages):
+        messages = dict.fromkeys(messages)
+        positions = self._index()
+        if any(message in positions for message in messages):
             return None
-        result = self
-        for message in messages:
-            result = result._inserted(message, 1)
-        return result
+        return self._changed(messages)
 
     def discard(self, message: Any) -> Counts:
         """Discard(m), DiscardFunc(m, msgs): one copy fewer; m stays in the
         domain, at 0 after its last copy. Discarding a message with no copy
         left (``messages[m] > 0`` false) is the model's error: receive only
         what `receivable` gives."""
-        counts = dict(self._pairs)
-        count = counts.get(message, 0)
-        if count <= 0:
-            state = "has count 0" if message in counts else "was never sent"
-            raise ValueError(f"discard({shortened(message)}): the message {state}; "
-                             f"receive or discard only a message of receivable()")
-        counts[message] = count - 1
-        return self._new(tuple(counts.items()))
+        return self._changed((), message)
 
     def reply(self, response: Any, request: Any) -> Counts:
         """Reply(response, request) (raft.tla's and KRaft's argument order;
         Kafka's Reply(d, m), VSR's DiscardAndSend(d, s)): the request
         discarded, then the response sent."""
-        return self.discard(request).send(response)
+        return self._changed((response,), request)
 
     def drop_all(self, where: Callable[[Any], bool]) -> Counts:
         """Every message for which `where` holds at count 0, in the domain
         still (Kafka's DropFetchSessions: ``[m \\in DOMAIN messages |-> IF
         ... THEN 0 ELSE messages[m]]``)."""
         return self._new(tuple((m, 0) if count and where(m) else (m, count)
-                               for m, count in self._pairs))
+                               for m, count in self._pairs), self._positions)
 
-    def _inserted(self, message: Any, count: int) -> Counts:
-        """With `message`, not in the domain, added at `count`, in order."""
+    def _changed(self, sent: Iterable, discarded: Any = _NOTHING) -> Counts:
+        """One copy fewer of `discarded` (unless none is given), then one
+        more of each of `sent` (distinct messages), new ones put in order."""
+        positions = self._index()
+        pairs = list(self._pairs)
+        if discarded is not _NOTHING:
+            at = positions.get(discarded)
+            if at is None or not pairs[at][1]:
+                state = "was never sent" if at is None else "has count 0"
+                raise ValueError(f"discard({shortened(discarded)}): the message {state}; "
+                                 f"receive or discard only a message of receivable()")
+            pairs[at] = (discarded, pairs[at][1] - 1)
+        new = []
+        for message in sent:
+            at = positions.get(message)
+            if at is None:
+                new.append(message)
+            else:
+                pairs[at] = (message, pairs[at][1] + 1)
+        if not new:
+            return self._new(tuple(pairs), positions)
         keys = self._keys
-        key = keys[message]
-        pairs = self._pairs
-        at = bisect_right(pairs, key, key=lambda pair: keys[pair[0]])
-        if at and keys[pairs[at - 1][0]] == key:
-            raise _tie(type(self), pairs[at - 1][0], message)
-        return self._new(pairs[:at] + ((message, count),) + pairs[at:])
+        for message in new:
+            key = keys[message]
+            at = bisect_right(pairs, key, key=lambda pair: keys[pair[0]])
+            if at and keys[pairs[at - 1][0]] == key:
+                raise _tie(type(self), pairs[at - 1][0], message)
+            pairs.insert(at, (message, 1))
+        return self._new(tuple(pairs), None)
 
 
 def _tie(kind: type, a: Any, b: Any) -> ValueError:
@@ -252,5 +261,5 @@ def _made(message_type: Any, order: Callable[[Any], Any]) -> type[Counts]:
 def _rebuilt(message_type: Any, order: Callable[[Any], Any], pairs: tuple) -> Counts:
     """A pickled `Counts` back (its type made again by `counts`)."""
     made = object.__new__(counts(message_type, order))
-    made._set(pairs)
+    made._set(pairs, None)
     return made

@@ -44,8 +44,9 @@ an untyped ``tuple`` or ``frozenset``, ``counts(Any)``, a class that is
 not a record, a union whose options renaming cannot tell apart by value, as
 two id types) is refused when the model is built, in one line naming the
 field and the fix, for the state's fields, those of the records it holds,
-and the actions' fields. A model whose actions name elements as strings (as TLC prints them) keeps
-its own `permute_action` (an override), the rest derived.
+and the actions' fields. A model whose actions name elements as strings
+(as TLC prints them) keeps its own `permute_action` (an override), the rest
+derived.
 
 Reports are derived from the same types: `state_view` shows the state as a
 kit model's (``s1.current_term``, ``n1.raft.term``, ids and values by
@@ -115,8 +116,9 @@ def _through(annotation: Any, where: str,
              walk: Callable[[Any, str], Callable[[Any], list] | None]
              ) -> Callable[[Any], list] | None:
     """What `walk` finds (a function of a value, giving a list) in the
-    options of a union or the items of a tuple or frozenset typed
-    `annotation`, standing at `where`; None if it finds nothing there."""
+    options of a union, the items of a tuple or frozenset or the messages
+    of a `counts` typed `annotation`, standing at `where`; None if it finds
+    nothing there."""
     if _is_counts(annotation):  # the messages of a message-count function
         part = walk(annotation.message_type, f"{where}[]")
         if part is None:
@@ -265,8 +267,8 @@ Marker = Callable[[Any], Marks]
 def _ambiguous(annotation: Any, seen: frozenset = frozenset()) -> bool:
     """Whether two values of `annotation` can be equal tuples of different
     types (a union of two record types): such values are never memo keys."""
-    if _is_counts(annotation):
-        return _ambiguous(annotation.message_type, seen)
+    if _is_counts(annotation):  # its messages of two types are never equal (its rule)
+        return False
     if is_record_type(annotation):
         if annotation in seen:
             return False
@@ -491,8 +493,6 @@ def _types(value: Any) -> Any:
         return (kind, tuple(map(_types, value))) if kind is not tuple else tuple(map(_types, value))
     if isinstance(value, frozenset):
         return frozenset((item, _types(item)) for item in value)
-    if isinstance(value, Counts):
-        return tuple(map(_types, value))
     return None
 
 

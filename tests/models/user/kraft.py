@@ -14,18 +14,21 @@ itself with BeginQuorumEpoch. Servers are Unattached, Voted, Candidate,
 Leader or Follower (QuorumState.java's states); a transition the
 implementation forbids makes a server IllegalState.
 
-How ``messages`` is held: the spec's own network, not one of the kit's. It
-is a function from message to a delivery count (raft.tla's bag, written
-without the Bags module) whose domain never shrinks: receiving or dropping a
-message lowers its count, to 0 at the last copy, and the message stays in
-the domain. The domain is what ``_SendOnce`` and ``SendMultipleOnce`` test
-(a RequestVoteRequest or BeginQuorumRequest is sent once, ever) and what
+How ``messages`` is held: as the spec holds it, a function from message to
+a delivery count (raft.tla's bag, written without the Bags module) whose
+domain never shrinks, the kit's `counts`: receiving or dropping a message
+lowers its count, to 0 at the last copy, and the message stays in the
+domain. The domain is what ``_SendOnce`` and ``SendMultipleOnce`` test (a
+RequestVoteRequest or BeginQuorumRequest is sent once, ever) and what
 ``Reply`` tests for a FetchResponse (an identical response is never sent
 twice), so it is part of the state: two states whose counts agree but whose
-histories differ are two states, for TLC as here. The kit's `Bag` forgets a
-message at count 0 and its `Set` never lowers one, so neither is this
-network; the model keeps ``messages`` as a tuple of (message, count) pairs in
-a fixed order (the count may be 0).
+histories differ are two states, for TLC as here. (The kit's `Bag` forgets
+a message at count 0 and its `MessageSet` never lowers one, so neither is
+this network.) _SendNoRestriction is its `send`, _SendOnce its
+`send_once`, SendMultipleOnce its `send_all_once`, Discard its `discard`,
+and Reply its `reply` but for the FetchResponse rule (`KRaft.reply`); it
+iterates DOMAIN messages in the order of their text (repr), in which the
+traces pinned were found.
 
 Action by action (``i`` the server acting or receiving, ``j`` its peer):
 
@@ -71,7 +74,11 @@ before is not answered again). A state where no step is enabled (every
 election used and the servers quiet) is reported as the bound MaxElections,
 as TLC is run with ``-deadlock``. Symmetry: the cfg's ``symmServers ==
 Permutations(Server)`` is the set "servers"; Value is not symmetric there
-and is not here.
+and is not here. The renaming of states and their signatures are derived
+from the types by the kit's `Symmetric` (the fields naming servers are
+typed ``Server``, the per-server variables ``indexed_by(Server, ...)``);
+the actions name servers as strings, as TLC prints them (``n1``), and
+`permute_action` renames them.
 
 Invariants, the cfg's: NoIllegalState, NoLogDivergence,
 NeverTwoLeadersInSameEpoch, LeaderHasAllAckedValues; and the spec's
