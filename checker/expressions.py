@@ -40,6 +40,7 @@ import ast
 from typing import Any, Callable, Mapping
 
 from checker.errors import SpecError
+from checker.model import has_bounds
 from checker.properties import Fails, Property
 
 #: The functions an expression may call, by name.
@@ -67,9 +68,10 @@ class ExpressionProperty:
     """One spec invariant: its `Property` declaration and its predicate,
     ``predicate(state)`` true or a `Fails` quoting the expression."""
 
-    def __init__(self, name: str, source: str, model: Any, path: str, line: int | None = None):
+    def __init__(self, name: str, source: str, model: Any, path: str, line: int | None = None,
+                 block: str = "invariants"):
         self.name, self.source, self.path, self.line = name, source, path, line
-        self.field = f"invariants.{name}"
+        self.field = f"{block}.{name}"
         tree = self._parse()
         offered = model.expression_names()
         self.reads = sorted(_free_names(tree) - set(CALLS))
@@ -86,7 +88,8 @@ class ExpressionProperty:
 
     def _parse(self) -> ast.Expression:
         if not isinstance(self.source, str) or not self.source.strip():
-            raise self._error("give the invariant as an expression in quotes, e.g. "
+            kind = "invariant" if self.field.startswith("invariants.") else "constraint"
+            raise self._error(f"give the {kind} as an expression in quotes, e.g. "
                               "\"len(learners) > 0\"")
         try:
             tree = ast.parse(self.source.strip(), mode="eval")
@@ -404,6 +407,31 @@ def _free_names(tree: ast.AST) -> set[str]:
 def _short(view: dict) -> str:
     text = ", ".join(f"{key}={value!r}" for key, value in view.items())
     return text if len(text) <= 300 else text[:300] + "…"
+
+
+def constrain(model: Any, expressions: Mapping[str, str], path: str,
+              lines: Mapping[str, int | None] = {}) -> None:
+    """Bound `model` (an instance) by the spec's state constraints, TLC's
+    CONSTRAINT: a state that breaks one is outside the bounds, with the
+    model's own `within_bounds` (checked against the invariants, neither
+    counted nor expanded). Kept as ``model.spec_constraints``, for symmetry
+    to refuse one telling elements apart and for checkpoints to tell runs
+    with other constraints apart."""
+    if not expressions:
+        return
+    found = [ExpressionProperty(name, source, model, path, lines.get(name), "constraints")
+             for name, source in expressions.items()]
+    for constraint in found:
+        for state in model.initial_states():
+            constraint.check_initial(state)
+    own = model.within_bounds if has_bounds(model) else None
+
+    def within_bounds(state: Any) -> bool:
+        return (own is None or own(state)) and all(
+            constraint(state) is True for constraint in found)
+
+    model.within_bounds = within_bounds
+    model.spec_constraints = found
 
 
 def attach(model: Any, expressions: dict[str, str], path: str,

@@ -337,7 +337,9 @@ class Model:
         not resumed): the spec's `init` block and the model's code (a digest
         of the source files of its classes: an edited model is another
         model); the kit adds the network and partition chosen."""
-        return {"init": self.init, "code": _code_digest(type(self))}
+        constraints = {c.name: c.source for c in getattr(self, "spec_constraints", ())}
+        return {"init": self.init, "code": _code_digest(type(self)),
+                **({"constraints": constraints} if constraints else {})}
 
     def expression_names(self) -> dict[str, Callable[[State], Any]]:
         """The names a spec's expression invariants read (`checker.expressions`),
@@ -423,8 +425,10 @@ def _code_digest(kind: type) -> str:
 
 
 def has_bounds(model: Model) -> bool:
-    """Whether the model overrides `within_bounds` (has a state constraint)."""
-    return type(model).within_bounds is not Model.within_bounds
+    """Whether the model overrides `within_bounds` (has a state constraint),
+    or a spec bounds it (`checker.expressions.constrain`)."""
+    return (type(model).within_bounds is not Model.within_bounds
+            or "within_bounds" in vars(model))
 
 
 def has_view(model: Model) -> bool:

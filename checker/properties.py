@@ -176,6 +176,19 @@ NO_STEP = "no action is enabled and no bound explains why"
 EVERY_STEP_LEAVES = "every step from here leaves the bounds (within_bounds)"
 
 
+def every_step_leaves(model: Any) -> str:
+    """`EVERY_STEP_LEAVES`, naming the spec's constraints where it has some."""
+    named = [constraint.name for constraint in getattr(model, "spec_constraints", ())]
+    if not named:
+        return EVERY_STEP_LEAVES
+    from checker.model import Model
+
+    own = type(model).within_bounds is not Model.within_bounds
+    return ("every step from here leaves the bounds ("
+            + ("within_bounds and " if own else "")
+            + f"the spec's constraint{'s' if len(named) > 1 else ''} {', '.join(named)})")
+
+
 def answer(model: Any, prop: Property, predicate: Callable[..., Any], *arguments: Any) -> Any:
     """`predicate(*arguments)`, `prop`'s answer on one state or step of
     `model`: what it raises, or None (a forgotten ``return``), is the

@@ -23,7 +23,9 @@ equal to the recorded one (a hand-written run: the first from which its
 first action is a step). Every state of the run is checked against the
 invariants and reachability properties, every step against the step
 properties, and the last state's steps are generated, so that a recorded
-failed assertion or deadlock is found again. Nothing is proven to hold: a
+failed assertion or deadlock is found again; a state outside the model's
+bounds (its `within_bounds`, a spec's constraints) is checked and, as in a
+search, goes no further. Nothing is proven to hold: a
 property the run does not break is "not settled" (`stopped_by` "replay"),
 and temporal properties, about infinite behaviours, are refused.
 """
@@ -41,7 +43,7 @@ import yaml
 
 from checker import workers
 from checker.errors import SpecError, mutated_state, not_a_step, raised_in_model
-from checker.model import Model, jsonable
+from checker.model import Model, has_bounds, jsonable
 from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
                                 failed_assertion, reason_of, select_properties)
 from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Replayed, Result,
@@ -200,7 +202,14 @@ class _Replay:
             return
         self._reached(state, None)
         recorded = self.script.states
+        bounded = has_bounds(self.model)
         for number, text in enumerate(self.script.actions, 1):
+            if bounded and not self.model.within_bounds(state):
+                # (checked, as a search checks it, and not expanded)
+                self.left = (f"step {number - 1}'s state is outside the model's bounds, "
+                             f"where a search goes no further, so step {number} ({text}) "
+                             "is not taken")
+                return
             steps = self._successors(state)
             if steps is None:
                 self.left = (f"step {number - 1}'s state fails the model's assertion, so "
@@ -225,6 +234,8 @@ class _Replay:
             self.taken_by[type(action).__name__] += 1
             self._reached(reached, action)
             state = reached
+        if bounded and not self.model.within_bounds(state):
+            return  # (not expanded: no deadlock or assert said of it)
         steps = self._successors(state)  # a failed assert or a deadlock at the end
         if steps == [] and self.model.bound_reason(state) is None and (
                 DEADLOCK in self.properties and not self.model.stutters(state)):

@@ -52,7 +52,7 @@ from checker.errors import (CheckerError, SpecError, mutated_state, not_a_step, 
                             unusable_state)
 from checker.fingerprints import Fingerprints
 from checker.model import Model, has_bounds
-from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, EVERY_STEP_LEAVES, NO_STEP,
+from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, NO_STEP, every_step_leaves,
                                 Property, answer, failed_assertion, reason_of,
                                 select_properties)
 from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Result, Stats, Step,
@@ -278,7 +278,7 @@ class _Simulation:
     def _cut_off(self, state: Any, trace: list[Step]) -> None:
         """`state`, the last of `trace`, whose every step leaves the bounds:
         the behaviour ends there, at a bound (as a search's run)."""
-        self._bound_stop(trace, self.model.bound_reason(state) or EVERY_STEP_LEAVES)
+        self._bound_stop(trace, self.model.bound_reason(state) or every_step_leaves(self.model))
 
     def _bound_stop(self, trace: list[Step], reason: str) -> None:
         drawn = self.drawn

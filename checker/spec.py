@@ -17,6 +17,7 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     partition: {groups: [[s1], [s2, s3]], from_start: true, splits: 1}
                                  # optional, where the model allows (or links: [[s1, s2]])
     invariants: {name: "expr"}   # optional: invariants as expressions (checker.expressions)
+    constraints: {name: "expr"}  # optional: state constraints, TLC's CONSTRAINT
     expect: {verdict: holds, distinct_states: 3921, depth: 16}
 
 Loading is strict: YAML is read safely, a duplicate key is an error, and every
@@ -130,6 +131,13 @@ SPEC_SCHEMA: dict[str, Any] = {
                        "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$",
                                          "description": "a snake_case name"},
                        "description": "a mapping of snake_case names to expressions in quotes"},
+        "constraints": {"type": "object",
+                        "additionalProperties": {"type": "string",
+                                                 "description": "an expression in quotes"},
+                        "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$",
+                                          "description": "a snake_case name"},
+                        "description": "a mapping of snake_case names to expressions in "
+                                       "quotes: the states explored (TLC's CONSTRAINT)"},
         "expect": {
             "type": "object", "additionalProperties": False, "required": ["verdict"],
             "description": "a mapping with verdict and optional figures",
@@ -205,6 +213,8 @@ class Spec:
     exact: bool = False
     #: Invariants written as expressions, by name (`checker.expressions`).
     invariants: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: State constraints written as expressions, by name: TLC's CONSTRAINT.
+    constraints: Mapping[str, str] = dataclasses.field(default_factory=dict)
     #: Report a reachable state with no successor that no bound explains.
     deadlock: bool = True
     #: ``(strength, family)`` pairs assumed by the temporal properties.
@@ -238,7 +248,7 @@ class Spec:
         return error
 
     def build(self) -> Model:
-        from checker.expressions import attach
+        from checker.expressions import attach, constrain
 
         # (a model that takes these says so: the model kit's ActorModel)
         chosen = {name: value for name, value in (("network_choice", self.network),
@@ -254,6 +264,8 @@ class Spec:
                                                error)) from None
         attach(model, self.invariants, self.path,
                {name: self.lines.get(("invariants", name)) for name in self.invariants})
+        constrain(model, self.constraints, self.path,
+                  {name: self.lines.get(("constraints", name)) for name in self.constraints})
         return model
 
     def config(self, keep_going: bool = False, workers: int = 1,
@@ -453,6 +465,7 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                 symmetry=tuple(symmetry or ()), bounds=Bounds(**data.get("bounds", {})),
                 init=data.get("init"), expect=expect, description=data.get("description"),
                 exact=data.get("exact", False), invariants=invariants,
+                constraints=data.get("constraints", {}),
                 deadlock=data.get("deadlock", True),
                 fairness=_fairness(data.get("fairness", {}), model_class), network=network,
                 partition=partition,

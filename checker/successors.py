@@ -24,7 +24,7 @@ from checker.errors import (ModelDefinitionError, mutated_state, no_answer, not_
 from checker.findings import ITSELF, Found, first_failure, keep_first
 from checker.fingerprints import Fingerprints
 from checker.model import Model
-from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, EVERY_STEP_LEAVES, NO_STEP,
+from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, NO_STEP, every_step_leaves,
                                 failed_assertion)
 from checker.traces import NO_PARENT
 
@@ -262,7 +262,7 @@ class StepGeneration:
                 if self.seeking_bound_stop:
                     state = next(state for state, source, leaves in zip(
                         every_state, every_parents, leaving) if source == parent and leaves)
-                    reason = self.model.bound_reason(state) or EVERY_STEP_LEAVES
+                    reason = self.model.bound_reason(state) or every_step_leaves(self.model)
                     keep_first(found, BOUND_STOP.name,
                                Found((-1, parent - first), (parent, ITSELF), None, reason))
 

@@ -78,6 +78,8 @@ class SoundnessGuard:
             predicate = getattr(self.model, prop.name, None)
             if isinstance(predicate, ExpressionProperty):
                 predicate.refuse_telling_apart(positions, groups)
+        for constraint in getattr(self.model, "spec_constraints", ()):
+            constraint.refuse_telling_apart(positions, groups)
 
     def check_states(self, states: list[Any], fingerprints: Any) -> None:
         """Check the new `states` (with their `fingerprints`) that the

@@ -12,8 +12,9 @@ import click
 def show(spec: str) -> None:
     """Print SPEC's resolved configuration as YAML: the model, every
     parameter with defaults filled in, the properties that will be checked
-    (expression invariants included), symmetry, deadlock, exact, fairness,
-    network and partition choices, the bounds and the expectation."""
+    (expression invariants included), symmetry, the state constraints, deadlock,
+    exact, fairness, network and partition choices, the bounds and the
+    expectation."""
     import yaml
 
     from checker.properties import default_properties
@@ -34,6 +35,7 @@ def show(spec: str) -> None:
             + list(loaded.invariants)),
         "symmetry": list(loaded.symmetry) or False,
         "invariants": dict(loaded.invariants),
+        "constraints": dict(loaded.constraints),
         "deadlock": loaded.deadlock,
         "exact": loaded.exact,
         "fairness": [f"{strength} {family}" for strength, family in loaded.fairness],

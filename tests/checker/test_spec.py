@@ -12,8 +12,8 @@ BAD_SPECS = [
      ":3: params.small: expected a whole number, got 'three'"),
     ("model: die-hard\nboundz: {}\n",
      ":2: boundz: unknown field 'boundz' (did you mean 'bounds'?); accepted: bounds, "
-     "deadlock, description, exact, expect, fairness, init, invariants, model, mutant, "
-     "network, params, partition, properties, symmetry"),
+     "constraints, deadlock, description, exact, expect, fairness, init, invariants, model, "
+     "mutant, network, params, partition, properties, symmetry"),
     ("model: [die-hard\n", ":2: not valid YAML: expected ',' or ']', but got '<stream end>'"),
     ("model: die-hard\nmodel: counter\n",
      ":2: model: duplicate key 'model'; give each field once"),
@@ -68,8 +68,8 @@ BAD_SPECS = [
      ":4: expect.distinct_states: expected a whole number, got 'many'"),
     # a key that is a digit to str.isdigit but no int (found by the long fuzz)
     ("model: die-hard\n\u00b9: 1\n",
-     ":2: \u00b9: unknown field '\u00b9'; accepted: bounds, deadlock, description, exact, "
-     "expect, fairness, init, invariants, model, mutant, network, params, partition, "
+     ":2: \u00b9: unknown field '\u00b9'; accepted: bounds, constraints, deadlock, description, "
+     "exact, expect, fairness, init, invariants, model, mutant, network, params, partition, "
      "properties, symmetry"),
     ("model: die-hard\nparams: {\u00b2: 1}\n",
      ":2: params.\u00b2: unknown field '\u00b2'; accepted: big, goal, small"),

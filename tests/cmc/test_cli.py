@@ -87,9 +87,9 @@ def test_bad_spec_exits_2_with_one_line_and_no_traceback(run, write_spec):
     result = run("check", path)
     assert result.exit_code == 2
     assert result.stderr == (f"error: {path}:2: boundz: unknown field 'boundz' (did you mean "
-                             "'bounds'?); accepted: bounds, deadlock, description, exact, expect, "
-                             "fairness, init, invariants, model, mutant, network, params, "
-                             "partition, properties, symmetry\n")
+                             "'bounds'?); accepted: bounds, constraints, deadlock, description, "
+                             "exact, expect, fairness, init, invariants, model, mutant, "
+                             "network, params, partition, properties, symmetry\n")
     assert result.stdout == ""
 
 
