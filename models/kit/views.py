@@ -41,6 +41,7 @@ so views are deterministic. A model that wants another view overrides
 
 from __future__ import annotations
 
+import json
 import types
 import typing
 from functools import lru_cache
@@ -48,6 +49,7 @@ from typing import Any, Callable, Union
 
 from checker.model import SetView, jsonable
 from checker.symmetry import order_key
+from models.kit.message_counts import Counts
 from models.kit.records import (_GENERIC_REPR, Formatted, Id, IndexedBy, Value, _id_name,
                                 _shower, fitting, is_record_type, show)
 
@@ -144,6 +146,9 @@ def shower(annotation: Any) -> Show:
         return _shower(annotation) or jsonable  # an unnamed id by its number
     if is_record_type(annotation):
         return _record_text
+    if isinstance(annotation, type) and issubclass(annotation, Counts):
+        message = shower(annotation.message_type)  # each message with its count, in order
+        return lambda value: {_key(message(m)): count for m, count in value.items()}
     if origin in (Union, types.UnionType):
         options = [(_fits(arg), shower(arg)) for arg in args if arg is not type(None)]
         if len(options) == 1:
@@ -185,6 +190,10 @@ def _record_text(record: Any) -> Any:
     own = type(record).__repr__
     generic = own is show or getattr(own, "__code__", None) is _GENERIC_REPR.__code__
     return show(record) if generic else repr(record)
+
+
+def _key(shown: Any) -> str:
+    return shown if isinstance(shown, str) else json.dumps(shown)
 
 
 def _any(value: Any) -> Any:
