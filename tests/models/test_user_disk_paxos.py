@@ -70,7 +70,7 @@ LARGER = [
     ((2, 2, 1, 2), 27_178, 239_642, 30),   # the cfg's inputs and disks, N = 2, one ballot
     ((1, 2, 3, 3), 88_084, 456_948, 33),
     ((2, 3, 1, 2), 140_616, 1_511_325, 31),
-    ((2, 2, 2, 2), 616_064, 5_835_800, 48),  # the cfg's inputs, ballots and disks; 4 minutes
+    ((2, 2, 2, 2), 616_064, 5_835_800, 48),  # the cfg's inputs, ballots and disks; 134 s here
 ]
 
 
@@ -104,7 +104,7 @@ LARGER_ORBITS = [
     ((2, 2, 1, 2), 7_270, 64_178, 30),     # the spec file's
     ((2, 2, 2, 1), 10_860, 81_010, 30),
     ((2, 3, 1, 2), 14_206, 153_124, 31),
-    ((2, 2, 2, 2), 159_446, 1_513_173, 48),  # the cfg's inputs, ballots and disks; 3 minutes
+    ((2, 2, 2, 2), 159_446, 1_513_173, 48),  # the cfg's inputs, ballots and disks; 74 s here
 ]
 
 
