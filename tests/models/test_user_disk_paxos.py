@@ -167,6 +167,28 @@ def test_phase1_keeping_its_own_input_chooses_a_value_not_chosen():
         "disk[1][1]": "<<1, 1, in1>>", "disk[1][2]": "<<2, 0, NotAnInput>>", "chosen": "in1"}
 
 
+def test_phase1_keeping_its_own_input_breaks_hinv5_first():
+    # the same mutant, HInv5 alone: TLC's HInv5 violated, 13 states, the
+    # same states. Process 1, in phase 2 of ballot 1 with in1, has read
+    # process 2's block on the one disk before process 2's ballot 2 wrote
+    # <<2, 2, in2>> there
+    result = _check((2, 2, 1, 1), properties=("hinv5",), mutant="phase1_keeps_own_input")
+    assert violation_steps(result) == [
+        "Phase0Read(p=1, d=1)", "EndPhase0(p=1, b=1)",
+        "Phase1or2Write(p=1, d=1)", "Phase1or2Read(p=1, d=1, q=2)", "EndPhase1or2(p=1)",
+        "Phase1or2Write(p=1, d=1)", "Phase1or2Read(p=1, d=1, q=2)",
+        "Phase0Read(p=2, d=1)", "EndPhase0(p=2, b=2)",
+        "Phase1or2Write(p=2, d=1)", "Phase1or2Read(p=2, d=1, q=1)", "EndPhase1or2(p=2)",
+    ]
+    (violation,) = result.violations
+    assert violation.reason == ("process 1 in phase 2 with <<1, 1, in1>>: a block of bal >= "
+                                "its own holds another value")
+    assert view(_model(2, 2, 1, 1), violation.trace.final, "p1.phase", "p2.dblock",
+                "disk[1][2]", "p1.blocksRead[1]") == {
+        "p1.phase": 2, "p2.dblock": "<<2, 2, in2>>", "disk[1][2]": "<<2, 0, NotAnInput>>",
+        "p1.blocksRead[1]": ["<<0, 0, NotAnInput>> of p2"]}
+
+
 @pytest.mark.slow
 def test_phase1_keeping_its_own_input_on_two_disks():
     # the same mutant on the cfg's two disks: TLC's HInv6 violated, 22
