@@ -220,6 +220,8 @@ class _Kinds:
             return ELEMENT if self.positions["keyed"].get("messages") else PLAIN
         if node.id in self.positions["naming"]:
             return self._no(node, self.positions["naming"][node.id])
+        if node.id in self.positions.get("elements", {}):
+            return ELEMENT  # a global holding elements
         return PLAIN  # params, a role of no symmetric set
 
     def _Attribute(self, node: ast.Attribute, env: dict) -> str:

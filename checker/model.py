@@ -358,14 +358,16 @@ class Model:
         lists (the set by key); ``indexed``, record fields with one entry per element, in
         order; ``ids``, record fields holding elements; ``sets``, those of
         them that hold a set of elements (which ``<=`` may compare, as
-        renaming keeps inclusion); ``naming``, names
+        renaming keeps inclusion); ``elements``, names of
+        `expression_names` whose values hold elements (a global
+        ``leader``); ``naming``, names
         whose values name elements (``view``: ``a0.promised``), which such
         an expression may not read at all. The default: the sets' own
         names, where offered, and ``view``; the kit knows its records'
         fields."""
         offered = self.expression_names()
         return {"sequences": {name: name for name in sets if name in offered},
-                "keyed": {}, "indexed": {}, "ids": {}, "sets": {},
+                "keyed": {}, "indexed": {}, "ids": {}, "sets": {}, "elements": {},
                 "naming": {"view": sets[0]} if sets and "view" in offered else {}}
 
     def shared_by(self, processes: int) -> None:

@@ -73,8 +73,6 @@ of handlers (`models.kit.plans`), crashes and restarts
 
 from __future__ import annotations
 
-import typing
-
 from functools import partial, update_wrapper
 from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
@@ -538,28 +536,22 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         name list its nodes in order, the messages of a type are listed in
         an order their names decide, and fields typed with a set's ids (at
         any depth) or `indexed_by` it name its elements."""
-        from models.kit.records import id_sets_of
+        from models.kit.records import field_positions, id_sets_of
 
         found = super().expression_positions(sets)
         kinds = [role.state for role in self._roles if role.state is not None]
         kinds += [self.globals] if self.globals is not None else []
-        not_sets = set()  # (by the field alone, as expressions read them)
-        for kind in kinds + list(self.messages):
-            hints = typing.get_type_hints(kind)
-            for field, (indexed, named) in id_sets_of(kind).items():
-                if indexed in sets:
-                    found["indexed"][field] = indexed
+        field_positions(kinds + list(self.messages), sets, found)
+        for kind in self.messages:
+            named = [name for _, held in id_sets_of(kind).values() for name in held
+                     if name in sets]
+            if named:
+                found["keyed"].setdefault("messages", {})[kind.__name__] = named[0]
+        if self.globals is not None:  # a global is read by its name
+            for field, (_, named) in id_sets_of(self.globals).items():
                 named = [name for name in named if name in sets]
                 if named:
-                    found["ids"][field] = named[0]
-                    if kind in self.messages:
-                        found["keyed"].setdefault("messages", {})[kind.__name__] = named[0]
-                if named and typing.get_origin(hints.get(field)) in (frozenset, set):
-                    found["sets"][field] = named[0]
-                else:
-                    not_sets.add(field)
-        for field in not_sets:
-            found["sets"].pop(field, None)
+                    found["elements"][field] = named[0]
         return found
 
     def shared_by(self, processes: int) -> None:

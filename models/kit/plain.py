@@ -56,6 +56,7 @@ name; `models.kit.views`), unless the model writes its own.
 from __future__ import annotations
 
 import enum
+import functools
 import types
 import typing
 from typing import Any, Callable, ClassVar, Mapping, Sequence, Union
@@ -64,8 +65,8 @@ from checker.errors import ModelDefinitionError
 from checker.symmetry import order_key
 from models.kit.message_counts import Counts
 from models.kit.memo import Memo
-from models.kit.records import (Id, IndexedBy, Value, _converter, _nested_records, fitting,
-                                id_sets_of, is_record_type, renamer)
+from models.kit.records import (Id, IndexedBy, Value, _converter, _indexing, _nested_records,
+                                field_positions, fitting, id_sets_of, is_record_type, renamer)
 from models.kit.views import state_viewer
 
 #: Types whose values name nothing.
@@ -110,6 +111,63 @@ class Symmetric:
         """The state as a kit model prints it, derived from ``state_type``
         (`models.kit.views`): ``s1.current_term``, ids and values by name."""
         return state_viewer(self._derived.state_type)(state)
+
+    def expression_names(self) -> dict[str, Callable[[Any], Any]]:
+        """For a spec's expressions, as a kit model offers its roles'
+        records: each set that fields are `indexed_by`, by its name, as a
+        list of records in element order, one field per such state field
+        (``all(n.raft.term <= 3 for n in nodes)``), and each other state
+        field by its name (``leader``)."""
+        names = super().expression_names()
+        for set_name, (entry, indices) in _entries(self._derived.state_type).items():
+            names.setdefault(set_name, lambda state, entry=entry, indices=indices: [
+                entry(*parts) for parts in zip(*(state[i] for i in indices))])
+        indexed = {i for _, indices in _entries(self._derived.state_type).values()
+                   for i in indices}
+        for i, field in enumerate(self._derived.state_type._fields):
+            if i not in indexed:
+                names.setdefault(field, lambda state, i=i: state[i])
+        return names
+
+    def expression_positions(self, sets: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """From the types, as the kit's: the element records list elements
+        in order, record fields holding elements (at any depth) name them,
+        and a state field offered by its name holds them as its type says."""
+        found = super().expression_positions(sets)
+        state_type = self._derived.state_type
+        entries = _entries(state_type)
+        field_positions([entry for entry, _ in entries.values()], sets, found)
+        hints = typing.get_type_hints(state_type, include_extras=True)
+        indexed = {i for _, indices in entries.values() for i in indices}
+        for i, (field, (_, named)) in enumerate(id_sets_of(state_type).items()):
+            named = [name for name in named if name in sets]
+            if i not in indexed and named:
+                found["elements"][field] = named[0]
+                field_positions(_nested_records(hints.get(field)), sets, found)
+        return found
+
+
+def _entries(state_type: type) -> dict[str, tuple[type, tuple[int, ...]]]:
+    """For each set some state fields are `indexed_by`: the record type of
+    one element's entries (a field per such state field) and where they
+    stand in the state."""
+    hints = typing.get_type_hints(state_type, include_extras=True)
+    by_set: dict[str, list[tuple[int, str, Any]]] = {}
+    for i, field in enumerate(state_type._fields):
+        annotation = hints.get(field)
+        set_name = _indexing(annotation)
+        if set_name is not None:
+            entry = typing.get_args(typing.get_args(annotation)[0])[0]
+            by_set.setdefault(set_name, []).append((i, field, entry))
+    return {set_name: (_entry_type(state_type, set_name, tuple((f, t) for _, f, t in fields)),
+                       tuple(i for i, _, _ in fields))
+            for set_name, fields in by_set.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _entry_type(state_type: type, set_name: str, fields: tuple) -> type:
+    """The record of one element's entries (one type per state type and set)."""
+    return typing.NamedTuple(f"{state_type.__name__}Entry", list(fields))
 
 
 def _through(annotation: Any, where: str,

@@ -64,7 +64,7 @@ import collections
 import types
 import typing
 from functools import lru_cache
-from typing import Any, Callable, Mapping, Union
+from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
 from checker.model import SetView
 from checker.symmetry import order_key
@@ -587,6 +587,43 @@ def name_values(record_type: type) -> None:
     if (_printing(record_type) is not None and own is not None
             and getattr(own, "__code__", None) is _GENERIC_REPR.__code__):
         record_type.__repr__ = show
+
+
+def field_positions(kinds: Iterable[type], sets: Sequence[str],
+                    found: dict[str, dict[str, Any]]) -> None:
+    """Where records of `kinds`, and every record they hold at any depth,
+    name elements of the symmetric `sets`, by field name (as an expression
+    reads a field: `checker.Model.expression_positions`): ``indexed``,
+    fields `indexed_by` a set; ``ids``, fields holding its elements;
+    ``sets``, those that are sets of them in every record having the field."""
+    not_sets = set()
+    for kind in _reachable_records(kinds):
+        hints = typing.get_type_hints(kind)
+        for field, (indexed, named) in id_sets_of(kind).items():
+            if indexed in sets:
+                found["indexed"][field] = indexed
+            named = [name for name in named if name in sets]
+            if named:
+                found["ids"][field] = named[0]
+            if named and typing.get_origin(hints.get(field)) in (frozenset, set):
+                found["sets"][field] = named[0]
+            else:
+                not_sets.add(field)
+    for field in not_sets:
+        found["sets"].pop(field, None)
+
+
+def _reachable_records(kinds: Iterable[type]) -> list[type]:
+    seen: list[type] = []
+    waiting = list(kinds)
+    while waiting:
+        kind = waiting.pop(0)
+        if kind not in seen:
+            seen.append(kind)
+            hints = typing.get_type_hints(kind, include_extras=True)
+            waiting += [held for field in kind._fields
+                        for held in _nested_records(hints.get(field))]
+    return seen
 
 
 def _nested_records(annotation: Any) -> list[type]:

@@ -166,9 +166,24 @@ def test_symmetry_refuses_the_view_which_names_acceptors(tmp_path):
 
 
 def test_symmetry_refuses_the_view_of_a_plain_model_without_records_to_quantify(tmp_path):
-    # a plain model (KRaft.tla's port) offers only view and params: no
-    # records to quantify over (before, the message said "(as a0, a1, …)" of
-    # servers n1, n2 and advised all(... for x in servers), an unknown name)
+    # a plain model with hand-written symmetry offers only view and params
+    # (a typed one, Symmetric, offers records: tests/models/test_kit_plain_expressions.py)
+    toys = Path(__file__).parents[1] / "toys.py"
+    path = write(tmp_path, f"model: {toys}:Tokens\n"
+                           "symmetry: true\n"
+                           "invariants: {lopsided: \"view['state'] != [2, 2, 2]\"}\n")
+    spec = load_spec(path, REGISTRY)
+    with pytest.raises(SpecError) as error:
+        check(spec.build(), spec.config())
+    assert str(error.value) == (
+        f"{path}:3: invariants.lopsided: view names the interchangeable processes in its "
+        "keys, and symmetry over processes checks one state of each set of renamed copies; "
+        "this model offers no records of its processes to quantify over (only params, view), "
+        "so check without symmetry (symmetry: false)")
+
+
+def test_a_typed_plain_model_offers_its_records_instead_of_the_view(tmp_path):
+    # KRaft.tla's port (Symmetric): its servers, as records, to quantify over
     user = Path(__file__).parents[1] / "models" / "user" / "kraft.py"
     path = write(tmp_path, f"model: {user}:KRaft\n"
                            "params: {servers: 2, values: 1, MaxElections: 1, MaxRestarts: 0}\n"
@@ -179,8 +194,8 @@ def test_symmetry_refuses_the_view_of_a_plain_model_without_records_to_quantify(
         check(spec.build(), spec.config())
     assert str(error.value) == (
         f"{path}:4: invariants.lopsided: view names the interchangeable servers in its keys, "
-        "and symmetry over servers checks one state of each set of renamed copies; this model "
-        "offers no records of its servers to quantify over (only params, view), so check "
+        "and symmetry over servers checks one state of each set of renamed copies; read the "
+        "records instead, quantified (all(... for x in servers) or any(...)), or check "
         "without symmetry (symmetry: false)")
 
 
@@ -305,3 +320,19 @@ def test_the_kit_says_which_fields_hold_sets_of_elements_from_their_types():
     positions = REGISTRY["raft"](servers=2).expression_positions(("servers",))
     assert positions["sets"] == {"votes_responded": "servers", "votes_granted": "servers",
                                  "recent_active": "servers"}
+
+
+def test_symmetry_refuses_a_kit_global_holding_a_node_read_by_its_name(tmp_path):
+    # DoorLock's global `holder: Proc | None`: `holder != 0` names p1. Before,
+    # a name was taken to hold no element, and only the sampling guard, on
+    # the states it happened to draw, could refuse it
+    door_lock = Path(__file__).parents[1] / "models" / "test_kit_globals.py"
+    path = write(tmp_path, f"model: {door_lock}:DoorLock\nsymmetry: true\ndeadlock: false\n"
+                           "invariants: {p1_never: \"holder != 0\"}\n")
+    spec = load_spec(path, REGISTRY)
+    with pytest.raises(SpecError) as error:
+        check(spec.build(), spec.config())
+    assert str(error.value).startswith(
+        f"{path}:4: invariants.p1_never: holder != 0 tells the interchangeable procs apart")
+    positions = spec.build().expression_positions(("procs",))
+    assert positions["elements"] == {"holder": "procs"}

@@ -258,5 +258,5 @@ def test_under_symmetry_an_expression_reading_the_view_is_refused(tmp_path):
     assert (result.exit_code, result.output) == (
         2, f"error: {refused}:3: invariants.lopsided: view names the interchangeable nodes in "
            "its keys, and symmetry over nodes checks one state of each set of renamed copies; "
-           "this model offers no records of its nodes to quantify over (only params, view), "
-           "so check without symmetry (symmetry: false)\n")
+           "read the records instead, quantified (all(... for x in nodes) or any(...)), or "
+           "check without symmetry (symmetry: false)\n")
