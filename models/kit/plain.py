@@ -19,7 +19,9 @@ spec of shared variables is ported) whose state is a typed record gets
   an id type of a renamed set is renamed, at any depth (records, tuples,
   frozensets, Optional), and a tuple typed ``indexed_by(Node, X)`` both
   renames the ids in its entries and moves entry k to position p(k);
-- `permute_action` is the `renamer` of the action's own type;
+- `permute_action` is the `renamer` of the action's own type (and the
+  records of `state_type` and of `actions` that hold named ids print them
+  by name, `name_values`, as a kit model's records do);
 - `symmetry_groups` gives each set in ``symmetry_sets`` whole, of the size
   `set_size` says (the parameter of the set's name, as in the kit; a model
   overrides either);
@@ -66,7 +68,8 @@ from checker.symmetry import order_key
 from models.kit.message_counts import Counts
 from models.kit.memo import Memo
 from models.kit.records import (Id, IndexedBy, Value, _converter, _indexing, _nested_records,
-                                field_positions, fitting, id_sets_of, is_record_type, renamer)
+                                field_positions, fitting, id_sets_of, is_record_type, name_values,
+                                renamer)
 from models.kit.views import state_viewer
 
 #: Types whose values name nothing.
@@ -80,6 +83,14 @@ class Symmetric:
 
     #: the record type of the model's states
     state_type: ClassVar[type]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # records naming elements print them by name (Grant(n2→n1)), as a
+        # kit model's do: the state's, held at any depth, and the actions'
+        for kind in (cls.__dict__.get("state_type"), *cls.__dict__.get("actions", ())):
+            if kind is not None:
+                name_values(kind)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

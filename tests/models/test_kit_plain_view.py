@@ -220,19 +220,19 @@ def test_an_expression_over_the_view_fails_with_its_shortest_counterexample(tmp_
     result = CliRunner().invoke(cli, ["check", str(fails)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    start = lines.index("  1  Timeout(node=0)")
+    start = lines.index("  1  Timeout(node=n1)")
     assert lines[start - 33:start - 31] == [
         "N2 never votes n1 (n2_never_votes_n1) violated after 2 steps: "
         "view['n2.peers.voted_for'] != 'n1' is false",
         "  0  initial state"]
     assert lines[start:start + 22] == [
-        "  1  Timeout(node=0)",
+        "  1  Timeout(node=n1)",  # actions name nodes as views do
         "       n1.peers.term: 0 → 1",
         "       n1.peers.voted_for: none → n1",
         "       n1.peers.granted: + n1",
         "       n2.inbox: + Ping(n1→n2, term=1)",
         "       n3.inbox: + Ping(n1→n3, term=1)",
-        "  2  Grant(node=1, ping=Ping(src=0, dst=1, term=1))",
+        "  2  Grant(node=n2, ping=Ping(n1→n2, term=1))",
         "       n1.peers.log: + Entry(term=1, command=c0)",
         "       n1.peers.granted: + n2",
         "       n2.peers.term: 0 → 1",

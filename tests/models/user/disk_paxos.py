@@ -104,7 +104,6 @@ from typing import NamedTuple
 from checker import Fails, Model, Param, invariant, transition
 from checker.model import Note
 from models.kit import Symmetric, ids, indexed_by
-from models.kit.records import name_values
 
 Input = ids("inputs", "in", first=1, named=True)   # the model values in1, in2, ...
 Disk = ids("disks", "", first=1, named=True)       # disks 1, 2, ... as the cfg's Disk
@@ -192,8 +191,6 @@ class EndPhase0(NamedTuple):
 
 ACTIONS = (StartBallot, Phase0Read, Phase1or2Write, Phase1or2Read, AbortBallot, EndPhase1or2,
            Fail, EndPhase0)
-for _record in (Block, BlockRead, State) + ACTIONS:
-    name_values(_record)  # named ids print by name (d=1, ip=in2): a plain model asks for it
 
 
 def _with(values: tuple, index: int, value) -> tuple:

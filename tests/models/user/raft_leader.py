@@ -91,7 +91,7 @@ from typing import NamedTuple
 
 from checker import Fails, Model, Param, eventually, invariant, reachable, transition
 from models.kit import Symmetric, ids, indexed_by
-from models.kit.records import name_values, show
+from models.kit.records import show
 
 Node = ids("nodes", "n", first=1, named=True)
 
@@ -171,8 +171,6 @@ class Appended(NamedTuple):
 
 
 ACTIONS = (Campaign, Restart, Receive, Exit, RecvMessage, WonPreElection, WonElection, Appended)
-for _record in (Raft, Message, State) + ACTIONS:
-    name_values(_record)
 
 
 def _with(values: tuple, index: int, value) -> tuple:
