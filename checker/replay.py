@@ -33,6 +33,8 @@ and temporal properties, about infinite behaviours, are refused.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -48,11 +50,14 @@ from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
                                 failed_assertion, reason_of, select_properties)
 from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Replayed, Result,
                             Stats, Step, Trace)
+from checker.yamlsafe import read_stream
 
 #: The steps a report lists where a recorded step is not one of the model's.
 SHOWN_STEPS = 8
 #: The differing fields a report names for a state that is not the recorded one.
 SHOWN_FIELDS = 3
+#: The largest run file read: a report's long trace of large states.
+MAX_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -72,13 +77,12 @@ def load_script(given: str) -> Script:
     actions). A file that holds no such run is a `SpecError` naming it and
     the fix."""
     path, wanted = _split(given)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"cannot read the run to replay: {getattr(error, 'strerror', None) or error}",
-                        path=path) from None
+    text = _read(path)
     try:
         document = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
+    except RecursionError:
+        raise SpecError("is nested too deep for a run; give a JSON report of cmc check or a "
+                        "YAML list of actions", path=path) from None
     except (ValueError, yaml.YAMLError) as error:
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise SpecError(f"not {'JSON' if path.endswith('.json') else 'YAML'} ({first}); give "
@@ -97,6 +101,35 @@ def load_script(given: str) -> Script:
         return _recorded(path, document["results"], wanted)
     raise SpecError("neither a JSON report of cmc check (--out DIR, --format json) nor a YAML "
                     "list of actions", path=path)
+
+
+def _read(path: str) -> str:
+    """The file's text, read within `MAX_BYTES` (a device or a pipe only
+    while data comes, as a spec is: ``/dev/zero`` is no hang)."""
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise SpecError("is a folder; give a JSON report of cmc check or a YAML list of "
+                            "actions", path=path)
+        if stat.S_ISREG(info.st_mode):
+            with open(path, "rb") as stream:
+                data = stream.read(MAX_BYTES + 1)
+        else:
+            data = read_stream(path)
+    except FileNotFoundError:
+        raise SpecError("cannot read the run to replay: No such file or directory",
+                        path=path) from None
+    except OSError as error:
+        raise SpecError(f"cannot read the run to replay: {error.strerror or error}",
+                        path=path) from None
+    if len(data) > MAX_BYTES:
+        raise SpecError(f"is larger than {MAX_BYTES / 2**20:g} MiB, too large for a run to "
+                        "replay", path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SpecError(f"is not UTF-8 text (byte {error.start}: {error.reason})",
+                        path=path) from None
 
 
 def _split(given: str) -> tuple[str, str | None]:

@@ -56,7 +56,7 @@ def read_text(path: str) -> str:
             with open(path, "rb") as stream:
                 data = stream.read(MAX_BYTES + 1)
         else:
-            data = _read_stream(path)
+            data = read_stream(path)
     except FileNotFoundError:
         raise SpecError("no such file; give the path of a spec (.yaml)", path=path) from None
     except OSError as error:
@@ -66,7 +66,7 @@ def read_text(path: str) -> str:
     return _decode(data, path)
 
 
-def _read_stream(path: str) -> bytes:
+def read_stream(path: str) -> bytes:
     """Read a FIFO, pipe or device: opened without waiting for a writer
     (a FIFO with none reads as empty), and read only while data comes."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)

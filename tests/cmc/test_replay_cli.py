@@ -187,3 +187,26 @@ def test_a_missing_or_unusable_file_is_one_line(tmp_path, recorded):
     result = check(MUTANT, "--replay", f"{recorded}:value_chosen", "--format", "json")
     assert result.exit_code == 1  # the whole run, and the expected violation not on it
     assert json.loads(result.output)["results"][0]["stats"]["replay"]["steps"] == 6
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda tmp: str(tmp), "is a folder; give a JSON report of cmc check or a YAML list of "
+                           "actions"),
+    (lambda tmp: "/dev/zero", "not YAML (unacceptable character #x0000: special characters "
+                              "are not allowed); give a JSON report of cmc check or a YAML "
+                              "list of actions"),
+    (lambda tmp: _written(tmp / "deep.yaml", b"[" * 100_000),
+     "is nested too deep for a run; give a JSON report of cmc check or a YAML list of "
+     "actions"),
+    (lambda tmp: _written(tmp / "latin.yaml", b"- Phase1a(b=\xe9)\n"),
+     "is not UTF-8 text (byte 12: invalid continuation byte)"),
+])
+def test_a_hostile_run_file_is_one_line_not_a_hang_or_a_traceback(tmp_path, make, message):
+    path = make(tmp_path)
+    result = check(MUTANT, "--replay", path)
+    assert (result.exit_code, result.output) == (2, f"error: {path}: {message}\n")
+
+
+def _written(path: Path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
