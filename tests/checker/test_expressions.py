@@ -165,38 +165,29 @@ def test_symmetry_refuses_the_view_which_names_acceptors(tmp_path):
         "without symmetry (symmetry: false)")
 
 
-def test_symmetry_refuses_the_view_of_a_plain_model_without_records_to_quantify(tmp_path):
+@pytest.mark.parametrize("model, params, read, told, instead", [
     # a plain model with hand-written symmetry offers only view and params
-    # (a typed one, Symmetric, offers records: tests/models/test_kit_plain_expressions.py)
-    toys = Path(__file__).parents[1] / "toys.py"
-    path = write(tmp_path, f"model: {toys}:Tokens\n"
-                           "symmetry: true\n"
-                           "invariants: {lopsided: \"view['state'] != [2, 2, 2]\"}\n")
+    ("toys.py:Tokens", "{}", "view['state'] != [2, 2, 2]", "processes",
+     "this model offers no records of its processes to quantify over (only params, view), "
+     "so check without symmetry (symmetry: false)"),
+    # a typed one (Symmetric: KRaft.tla's port) offers its servers as records
+    ("models/user/kraft.py:KRaft", "{servers: 2, values: 1, MaxElections: 1, MaxRestarts: 0}",
+     "view['n1.state'] != 'Leader'", "servers",
+     "read the records instead, quantified (all(... for x in servers) or any(...)), or "
+     "check without symmetry (symmetry: false)"),
+])
+def test_symmetry_refuses_the_view_of_a_plain_model_saying_what_to_read(tmp_path, model,
+                                                                       params, read, told,
+                                                                       instead):
+    path = write(tmp_path, f"model: {Path(__file__).parents[1] / model}\n"
+                           f"params: {params}\nsymmetry: true\n"
+                           f"invariants: {{lopsided: \"{read}\"}}\n")
     spec = load_spec(path, REGISTRY)
     with pytest.raises(SpecError) as error:
         check(spec.build(), spec.config())
     assert str(error.value) == (
-        f"{path}:3: invariants.lopsided: view names the interchangeable processes in its "
-        "keys, and symmetry over processes checks one state of each set of renamed copies; "
-        "this model offers no records of its processes to quantify over (only params, view), "
-        "so check without symmetry (symmetry: false)")
-
-
-def test_a_typed_plain_model_offers_its_records_instead_of_the_view(tmp_path):
-    # KRaft.tla's port (Symmetric): its servers, as records, to quantify over
-    user = Path(__file__).parents[1] / "models" / "user" / "kraft.py"
-    path = write(tmp_path, f"model: {user}:KRaft\n"
-                           "params: {servers: 2, values: 1, MaxElections: 1, MaxRestarts: 0}\n"
-                           "symmetry: true\n"
-                           "invariants: {lopsided: \"view['n1.state'] != 'Leader'\"}\n")
-    spec = load_spec(path, REGISTRY)
-    with pytest.raises(SpecError) as error:
-        check(spec.build(), spec.config())
-    assert str(error.value) == (
-        f"{path}:4: invariants.lopsided: view names the interchangeable servers in its keys, "
-        "and symmetry over servers checks one state of each set of renamed copies; read the "
-        "records instead, quantified (all(... for x in servers) or any(...)), or check "
-        "without symmetry (symmetry: false)")
+        f"{path}:4: invariants.lopsided: view names the interchangeable {told} in its keys, "
+        f"and symmetry over {told} checks one state of each set of renamed copies; {instead}")
 
 
 @pytest.mark.parametrize("expression, read, unreduced", [
