@@ -185,3 +185,20 @@ def test_a_t_that_the_spec_does_not_assume_is_refused(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip() == (
         f"error: {spec}:2: params.T: the spec assumes N > 3T; with N = 3, T must be at most 0")
+
+
+def test_the_report_names_processes_by_their_ids_as_the_spec_does(tmp_path):
+    # pc and rcvd are functions on 1..N: the report's pc[3] is process 3's
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"model: {(USER / 'bcast_byz.py').as_posix()}:BcastByz\n"
+                    "mutant: no_accept_after_echo\nparams: {N: 4, T: 1, F: 1}\n"
+                    "properties: [relay_ltl]\nfairness: {weak: ['Step(from_faulty=False)']}\n"
+                    "deadlock: false\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 1
+    lines = [line.strip() for line in result.output.splitlines()]
+    step = lines.index("1  Step(p=3, upon='UponV1', received=(), from_faulty=False)")
+    assert lines[step - 11:step] == [
+        "corr = [1, 2, 3]", "faulty = [4]", "pc[1] = V0", "pc[2] = V0", "pc[3] = V1",
+        "pc[4] = V0", "rcvd[1] = []", "rcvd[2] = []", "rcvd[3] = []", "rcvd[4] = []", "sent = []"]
+    assert lines[step + 1:step + 3] == ["pc[3]: V1 → SE", "sent: + 3"]

@@ -178,6 +178,15 @@ class BcastByz(Model):
             return None
         return _step(s, p, rcvd_p, "AC", echo=False)
 
+    def state_view(self, s: State) -> dict:
+        """Reports name a process's pc and rcvd by its id, 1..N as in the
+        spec (``pc[3]``), not by its position in the tuple."""
+        view = {"corr": list(s.corr), "faulty": list(s.faulty)}
+        view.update({f"pc[{p}]": s.pc[p - 1] for p in self.procs})
+        view.update({f"rcvd[{p}]": list(s.rcvd[p - 1]) for p in self.procs})
+        view["sent"] = list(s.sent)
+        return view
+
     # -- properties ----------------------------------------------------------------------
 
     @invariant("TypeOK")
