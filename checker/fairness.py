@@ -193,11 +193,16 @@ class Fairness:
                         field=self.fields[index])
                 if member.wanted and (index, place) not in self.matched:
                     example = self.examples.get((index, place))
+                    if example is None:  # (no step of the action at all: these bounds)
+                        raise SpecError(
+                            f"{member} is no step of the reachable states, and no "
+                            f"{member.name} step is reachable; give the action name alone "
+                            f"({member.name}: a family member with no step asks nothing), "
+                            "or leave it out for these parameters", field=self.fields[index])
                     raise SpecError(
                         f"{member} is no step of the reachable states; "
-                        "give values as the steps print them"
-                        f"{f' ({example})' if example else ''}, or the action name alone",
-                        field=self.fields[index])
+                        f"give values as the steps print them ({example}), or the action "
+                        "name alone", field=self.fields[index])
 
     def mask(self, action: Any) -> int:
         # keyed by type too: actions are tuples, and Work() == Idle() == ()

@@ -1159,6 +1159,25 @@ def test_a_misspelt_fairness_family_is_refused_with_its_line(tmp_path, family, p
     assert str(error.value) == f"{tmp_path / 'fair.yaml'}:4: fairness.weak[0]: {problem}"
 
 
+def test_a_fairness_value_of_an_action_no_step_takes_says_to_give_the_name_alone(tmp_path):
+    # without faults no Restart is reachable: Restart(i=s1) could be a typo
+    # or a family written for other parameters; the name alone asks nothing
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+
+    path = tmp_path / "fair.yaml"
+    path.write_text((FAIR_RAFT % "Restart(i=s1)").replace("max_msgs: 1}",
+                                                          "max_msgs: 1, faults: false}"))
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert (result.exit_code, result.output) == (2, (
+        f"error: {path}:4: fairness.weak[0]: Restart(i=s1) is no step of the reachable "
+        "states, and no Restart step is reachable; give the action name alone (Restart: a "
+        "family member with no step asks nothing), or leave it out for these parameters\n"))
+    path.write_text(path.read_text().replace("Restart(i=s1)", "Restart"))
+    assert CliRunner().invoke(cli, ["check", str(path)]).exit_code != 2
+
+
 def test_a_fairness_value_that_no_step_has_is_refused_not_left_unfair(tmp_path):
     """Else the steps meant to be fair are not, and a lasso the spec meant
     to exclude is reported. Known once the steps are: the command line
