@@ -4,18 +4,21 @@ written with the kit from the docs alone.
 Servers s1..sN form a chain, head to tail. A client's write goes to the
 head, which applies it and forwards it; each server applies what it
 receives and forwards it to its successor; the tail acknowledges it to the
-client. Reads go to the tail, which answers from its own history. Servers
-fail-stop; the master removes a failed server from the chain (section 3's
-reconfiguration) and, when it had a predecessor and a successor, tells the
-predecessor its new successor, to which the predecessor resends the updates
-it forwarded (the paper's rule: S- sends S+ what is in Sent_{S-}).
+client and, back up the chain, to its predecessor: each server keeps in
+Sent the updates it forwarded that the tail is not yet known to hold, and
+drops them as the acknowledgement passes (section 3). Reads go to the tail,
+which answers from its own history. Servers fail-stop; the master removes a
+failed server from the chain and tells its neighbours: the predecessor S-
+sends its new successor S+ the updates in Sent_{S-}, the paper's rule
+(whatever S- forwarded and the tail has not acknowledged may have died with
+the failed server); a new tail's Sent is complete.
 
 Deliberate differences from the paper:
 - links are FIFO (the paper assumes so) and updates carry their position
-  in the chain's order, so a server drops one it already holds;
-- a server does not learn of the tail's acknowledgements, so Sent_{S-} is
-  its whole history: a repair resends everything, and the new successor
-  drops what it has (more messages, the same histories);
+  in the head's order, so S+ drops a resent update it already holds (the
+  paper has S+ report what it holds instead);
+- Sent is a suffix of the history (acknowledgements arrive in order), kept
+  as the number of updates acknowledged;
 - a write whose head crashed, or whose tail crashed before acknowledging,
   stays pending for ever: clients do not retry;
 - the master's failure detection and the chain's configuration are the
@@ -44,6 +47,8 @@ Master = ids("masters", "m", named=True)
 class ServerState(NamedTuple):
     alive: bool = True
     history: tuple[int, ...] = ()     # the values of the updates applied, in order
+    acked: int = 0                    # updates the tail is known to hold: Sent is history[acked:]
+    pred: Server | None = None        # the predecessor this server knows of (None: the head)
     succ: Server | None = None        # the successor this server knows of (None: the tail)
 
 
@@ -98,10 +103,24 @@ class ReadReply(NamedTuple):
     src, dst = "tail", "client"
 
 
+class Acked(NamedTuple):
+    sender: Server
+    receiver: Server
+    seq: int          # the tail holds the updates up to this one
+    src, dst = "sender", "receiver"
+
+
 class NewSuccessor(NamedTuple):
     master: Master
     server: Server
     succ: Server | None
+    src, dst = "master", "server"
+
+
+class NewPredecessor(NamedTuple):
+    master: Master
+    server: Server
+    pred: Server | None
     src, dst = "master", "server"
 
 
@@ -150,11 +169,25 @@ class ReceiveRead(NamedTuple):
     tail: Server
 
 
+class ReceiveAcked(NamedTuple):
+    server: Server
+    sender: Server
+    receiver: Server
+    seq: int
+
+
 class ReceiveNewSuccessor(NamedTuple):
     server: Server
     master: Master
     to: Server
     succ: Server | None
+
+
+class ReceiveNewPredecessor(NamedTuple):
+    server: Server
+    master: Master
+    to: Server
+    pred: Server | None
 
 
 class Crash(NamedTuple):
@@ -220,23 +253,31 @@ class ServerNode(Node):
 
     def initial(self) -> ServerState:
         last = self.model.servers - 1
-        return ServerState(succ=None if self.id == last else self.id + 1)
+        return ServerState(pred=None if self.id == 0 else self.id - 1,
+                           succ=None if self.id == last else self.id + 1)
 
     def apply(self, s, seq, value):
-        """Apply an update and pass it on: forward it, or, as the tail, acknowledge it."""
+        """Apply an update and pass it on: forward it, or, as the tail, acknowledge it
+        to the client and to its predecessor."""
         s = s._replace(history=s.history + (value,))
         if s.succ is None:
-            return s, [Ack(self.id, value - 1, value)]
+            return self.completed(s._replace(acked=len(s.history)), [Ack(self.id, value - 1, value)])
         return s, [Forward(self.id, s.succ, seq, value)]
 
-    @on(Write, ReceiveWrite, sends=(Forward, Ack))
+    def completed(self, s, sends):
+        """The tail's acknowledgement travels up the chain: the predecessor empties its Sent."""
+        if s.pred is None or not s.history:
+            return s, sends
+        return s, sends + [Acked(self.id, s.pred, len(s.history) - 1)]
+
+    @on(Write, ReceiveWrite, sends=(Forward, Ack, Acked))
     def receive_write(self, s, m):
         """The head orders a client's write after those it holds and applies it."""
         if not s.alive:
             return None
         return self.apply(s, len(s.history), m.value)
 
-    @on(Forward, ReceiveForward, sends=(Forward, Ack))
+    @on(Forward, ReceiveForward, sends=(Forward, Ack, Acked))
     def receive_forward(self, s, m):
         """A server applies the update its predecessor forwards; one it holds is dropped."""
         if not s.alive:
@@ -252,14 +293,35 @@ class ServerNode(Node):
             return None
         return s, [ReadReply(self.id, m.client, s.history[-1] if s.history else 0)]
 
-    @on(NewSuccessor, ReceiveNewSuccessor, sends=Forward)
-    def receive_new_successor(self, s, m):
-        """Told its successor failed, a server resends its updates to the new one."""
+    @on(Acked, ReceiveAcked, sends=Acked)
+    def receive_acked(self, s, m):
+        """The tail holds the updates up to m.seq: they leave Sent, and the news goes up."""
         if not s.alive:
             return None
-        resent = [] if m.succ is None else [
-            Forward(self.id, m.succ, seq, value) for seq, value in enumerate(s.history)]
-        return s._replace(succ=m.succ), resent
+        if m.seq < s.acked:
+            return s, []     # overtaken: a new tail acknowledged more
+        s = s._replace(acked=m.seq + 1)
+        return s, [] if s.pred is None else [Acked(self.id, s.pred, m.seq)]
+
+    @on(NewSuccessor, ReceiveNewSuccessor, sends=(Forward, Ack, Acked))
+    def receive_new_successor(self, s, m):
+        """Told its successor failed, a server sends the new one the updates in its
+        Sent (the paper's rule); with no successor left it is the tail, and its
+        Sent is complete."""
+        if not s.alive:
+            return None
+        s = s._replace(succ=m.succ)
+        if m.succ is None:
+            return self.completed(s._replace(acked=len(s.history)), [])
+        return s, [Forward(self.id, m.succ, seq, s.history[seq])
+                   for seq in range(s.acked, len(s.history))]
+
+    @on(NewPredecessor, ReceiveNewPredecessor)
+    def receive_new_predecessor(self, s, m):
+        """Told its predecessor failed, a server sends its acknowledgements to the new one."""
+        if not s.alive:
+            return None
+        return s._replace(pred=m.pred), []
 
     @step(Crash, reads_globals="failed", writes_globals="failed")
     def crash(self, s, failed):
@@ -276,15 +338,16 @@ class MasterNode(Node):
 
     @step(RemoveFailed, reads_globals=("chain", "failed"), writes_globals="chain",
           choose=lambda node, s, chain, failed: sorted(x for x in chain if x in failed),
-          sends=NewSuccessor)
+          sends=(NewSuccessor, NewPredecessor))
     def remove_failed(self, s, removed, chain, failed):
-        """The master removes a failed server; its predecessor, if any, learns its new successor."""
+        """The master removes a failed server and tells its neighbours who they
+        neighbour now."""
         at = chain.index(removed)
+        pred = chain[at - 1] if at > 0 else None
+        succ = chain[at + 1] if at + 1 < len(chain) else None
+        told = ([] if pred is None else [NewSuccessor(0, pred, succ)]) + \
+               ([] if succ is None else [NewPredecessor(0, succ, pred)])
         rest = chain[:at] + chain[at + 1:]
-        told = []
-        if at > 0:
-            succ = chain[at + 1] if at + 1 < len(chain) else None
-            told = [NewSuccessor(0, chain[at - 1], succ)]
         return s._replace(repairs=s.repairs + 1), told, {"chain": rest}
 
 
@@ -298,7 +361,7 @@ class ChainReplication(ActorModel):
               Param("reads", 1, "clients that read once each", minimum=0, maximum=2),
               Param("max_crashes", 1, "servers that may fail", minimum=0, maximum=3))
     roles = (ClientNode, ServerNode, MasterNode)
-    messages = (Write, Forward, Ack, Read, ReadReply, NewSuccessor)
+    messages = (Write, Forward, Ack, Read, ReadReply, Acked, NewSuccessor, NewPredecessor)
     network = Fifo()
     globals = Chain
 
@@ -343,8 +406,9 @@ class ChainReplication(ActorModel):
 @ChainReplication.mutant("read_at_head", "reads are sent to, and answered by, the head "
                                          "→ Reads are not stale")
 class HeadReader(ClientNode):
-    @step(InvokeRead, reads_globals=("chain", "history"), writes_globals="history",
-          sends=Read)
+    """The head holds the newest updates, but not only acknowledged ones: a
+    read there may see a write that the head's failure then loses."""
+
     def invoke_read(self, s, chain, history):
         if s.status != "idle" or self.is_writer() or not chain:
             return None
@@ -352,11 +416,14 @@ class HeadReader(ClientNode):
                 {"history": history + (Invoke(name(self.id), "read", "x"),)})
 
 
-@ChainReplication.mutant("repair_without_resend", "a repaired predecessor does not resend "
-                                                  "its updates to its new successor "
+@ChainReplication.mutant("repair_without_resend", "a repaired predecessor does not send "
+                                                  "its new successor the updates in Sent "
                                                   "→ Update Propagation")
 class ForgetfulPredecessor(ServerNode):
+    """Section 3's case of a middle server's failure, without its rule: what
+    S- forwarded to the failed server may never reach S+."""
+
     def receive_new_successor(self, s, m):
-        if not s.alive:
-            return None
-        return s._replace(succ=m.succ), []   # the bug: updates in flight to the failed one are lost
+        if not s.alive or m.succ is None:
+            return super().receive_new_successor(s, m)
+        return s._replace(succ=m.succ), []   # the bug: the updates in Sent are not resent
