@@ -50,6 +50,7 @@ def test_the_spec_file_meets_its_expectation():
     assert result.exit_code == 0, result.output
     assert "Reads are not stale (client_history): holds" in result.output
     assert "Update Propagation (update_propagation): holds" in result.output
+    assert "Inprocess Requests (inprocess_requests): holds" in result.output
     assert "Applied once (applied_once): holds" in result.output
     assert "expectation met" in result.output
 
@@ -97,6 +98,18 @@ def test_a_repair_that_resends_nothing_breaks_update_propagation(tmp_path):
     assert _servers(model, last) == {
         "s1": (True, [1, 2]), "s2": (False, []), "s3": (True, [2])}
     assert model.globals_of(last).chain == (0, 2)
+
+
+def test_a_head_that_empties_sent_on_forwarding_breaks_inprocess_requests(tmp_path):
+    # s1 counts its update as done once forwarded: were s2 to fail now, a
+    # repair would not send it to s3 (Update Propagation breaks 6 steps later)
+    model, result = _checked(tmp_path, "mutant: sent_emptied_on_forward\n")
+    (violation,) = result.violations
+    assert violation.property.name == "inprocess_requests"
+    assert violation.reason == "s1's Sent holds [] but s2 lacks [1]"
+    assert steps(violation.trace) == "InvokeWrite(client=c1)\nReceiveWrite(c1→s1, value=1)"
+    view = model.state_view(violation.trace.steps[-1].state)
+    assert (view["s1.history"], view["s1.acked"], view["s2.history"]) == ([1], 1, [])
 
 
 def test_reads_at_the_head_return_a_write_that_a_crash_then_loses(tmp_path):

@@ -395,6 +395,19 @@ class ChainReplication(ActorModel):
                              f"s{pred + 1}'s {list(before)}")
         return True
 
+    @invariant("Inprocess Requests")
+    def inprocess_requests(self, state):
+        """Along the chain, what a server's successor lacks of its history is in
+        its Sent (the paper's Inprocess Requests Invariant, Hist_i = Hist_j ⊕
+        Sent_i, as the inclusion the repair rule needs)."""
+        chain = self.globals_of(state).chain
+        servers = [self.record(state, ServerNode, i) for i in range(self.servers)]
+        for pred, succ in zip(chain, chain[1:]):
+            if servers[pred].acked > len(servers[succ].history):
+                return Fails(f"s{pred + 1}'s Sent holds {list(servers[pred].history[servers[pred].acked:])}"
+                             f" but s{succ + 1} lacks {list(servers[pred].history[len(servers[succ].history):])}")
+        return True
+
     @reachable("A read returns a write")
     def read_sees_write(self, state):
         return any(isinstance(e, Respond) and e.result not in (0, "ok")
@@ -414,6 +427,19 @@ class HeadReader(ClientNode):
             return None
         return (s._replace(status="waiting"), [Read(self.id, chain[0])],  # the bug: the head
                 {"history": history + (Invoke(name(self.id), "read", "x"),)})
+
+
+@ChainReplication.mutant("sent_emptied_on_forward", "the head drops an update from Sent "
+                                                    "once it forwards it → Inprocess Requests")
+class HastyHead(ServerNode):
+    """Sent taken as "not yet forwarded" rather than "not yet acknowledged by
+    the tail": a repair could no longer resend what died with its successor."""
+
+    def receive_write(self, s, m):
+        if not s.alive:
+            return None
+        s, sends = self.apply(s, len(s.history), m.value)
+        return s._replace(acked=len(s.history)), sends   # the bug: acked before the tail holds it
 
 
 @ChainReplication.mutant("repair_without_resend", "a repaired predecessor does not send "
