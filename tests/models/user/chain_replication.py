@@ -16,7 +16,9 @@ the failed server); a new tail's Sent is complete.
 Deliberate differences from the paper:
 - links are FIFO (the paper assumes so) and updates carry their position
   in the head's order, so S+ drops a resent update it already holds (the
-  paper has S+ report what it holds instead);
+  paper has S+ report what it holds instead); a dropped update is not
+  acknowledged again, so S-'s Sent may keep updates the tail holds (safe: a
+  later repair resends more than it must);
 - Sent is a suffix of the history (acknowledgements arrive in order), kept
   as the number of updates acknowledged;
 - a write whose head crashed, or whose tail crashed before acknowledging,
