@@ -422,4 +422,4 @@ class _Replay:
 
 
 def _shown(view: dict, name: str) -> str:
-    return json.dumps(jsonable(view[name])) if name in view else "absent"
+    return json.dumps(jsonable(view[name]), ensure_ascii=False) if name in view else "absent"

@@ -160,6 +160,7 @@ class _Simulation:
             list if config.exact else Fingerprints(config.fp_seed).of_all)
         self.drawn = _Drawn(actions=Counter({kind.__name__: 0 for kind in model.actions}))
         self.behaviour = INITIAL
+        self.outside: set = set()  # states met outside the bounds: checked, not counted
         self.random = random.Random()
         self.watched = MUTATION_CHECKS
         self._activate()
@@ -244,14 +245,17 @@ class _Simulation:
             if steps is None:
                 break
             drawn.generated += len(steps)
-            for (action, reached), key in zip(steps, self._keys([step[1] for step in steps])):
+            inside = ([self.model.within_bounds(step[1]) for step in steps] if self.bounded
+                      else [True] * len(steps))
+            for (action, reached), key, counted in zip(
+                    steps, self._keys([step[1] for step in steps]), inside):
                 drawn.actions[type(action).__name__] += 1
-                self._stepped(state, action, reached, key, trace)
+                self._stepped(state, action, reached, key, trace, counted)
             if not steps:
                 self._ends(state, trace)
                 break
             if self.bounded:
-                steps = [step for step in steps if self.model.within_bounds(step[1])]
+                steps = [step for step, counted in zip(steps, inside) if counted]
                 if not steps:
                     self._cut_off(state, trace)
                     break
@@ -264,16 +268,19 @@ class _Simulation:
         drawn.longest = max(drawn.longest, len(trace) - 1)
 
     def _stepped(self, state: Any, action: Any, reached: Any, key: Any,
-                 trace: list[Step]) -> None:
+                 trace: list[Step], counted: bool = True) -> None:
         """Check the step from `state`, the last of `trace`, by `action` to
         `reached` (whose key is `key`), and the state it reaches, unless met
-        before."""
+        before; one outside the bounds (not `counted`) is checked and, as in
+        a search, not counted among the states met."""
         for prop, predicate in self.transitions:
             outcome = self._evaluate(prop, predicate, state, action, reached)
             if not outcome:
                 self._found(prop, trace + [Step(action, reached)], reason_of(outcome))
-        if key not in self.drawn.seen:
-            self._met(reached, key, lambda: trace + [Step(action, reached)], action)
+        if key not in self.drawn.seen and key not in self.outside:
+            if not counted:
+                self.outside.add(key)
+            self._met(reached, key, lambda: trace + [Step(action, reached)], action, counted)
 
     def _cut_off(self, state: Any, trace: list[Step]) -> None:
         """`state`, the last of `trace`, whose every step leaves the bounds:
@@ -336,11 +343,13 @@ class _Simulation:
             raise unusable_state(self.model.name, error) from None
 
     def _met(self, state: Any, key: Any, trace_of: Callable[[], list[Step]],
-             action: Any = None) -> None:
-        """Count `state` (reached by `action`), met for the first time, and
-        check it; `trace_of()` is the run to it, for a finding."""
-        self.drawn.seen[key] = (self.behaviour,
-                                None if action is None else type(action).__name__)
+             action: Any = None, counted: bool = True) -> None:
+        """Count `state` (reached by `action`; not if outside the bounds),
+        met for the first time, and check it; `trace_of()` is the run to it,
+        for a finding."""
+        if counted:
+            self.drawn.seen[key] = (self.behaviour,
+                                    None if action is None else type(action).__name__)
         for prop, predicate in self.invariants:
             outcome = self._evaluate(prop, predicate, state)
             if not outcome:
@@ -511,7 +520,9 @@ def _result(model: Model, drawn: _Drawn, properties: tuple[Property, ...],
     checked = properties + ((ASSERTION,) if ASSERTION.name in drawn.violations else ())
     listed = tuple(prop for prop in checked
                    if prop is not DEADLOCK or prop.name in drawn.violations)
-    actions = dict(sorted(drawn.actions.items()))
+    order = {kind.__name__: k for k, kind in enumerate(model.actions)}
+    actions = dict(sorted(drawn.actions.items(),
+                          key=lambda item: (order.get(item[0], len(order)), item[0])))
     new_states = Counter(action for _, action in drawn.seen.values() if action is not None)
     stats = Stats(
         distinct_states=len(drawn.seen),

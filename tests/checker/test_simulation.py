@@ -272,8 +272,10 @@ def test_a_step_leaving_the_bounds_is_checked_and_not_taken():
     result = simulate(model, CheckConfig(properties=("corner",)),
                       Walks(behaviours=200, depth=50, seed=3))
     # behaviours go on inside the bounds, up to (2, 4), where the only step
-    # leaves them: a bound stop; (3, y) is met, never walked from
-    assert result.stats.distinct_states == 3 * 5 + 5
+    # leaves them: a bound stop; (3, y) is met and checked, never walked from
+    # nor counted, as in a search (which counts the same 15 states)
+    assert result.stats.distinct_states == 3 * 5
+    assert check(model, CheckConfig(properties=("corner",))).stats.distinct_states == 15
     assert result.stats.depth == 6 and result.stats.bound_stops == 200
     assert result.bound_stop.trace.final == (2, 4) and result.bound_stop.reason == (
         "every step from here leaves the bounds (within_bounds)")
@@ -365,3 +367,14 @@ def test_a_finding_s_run_skips_what_the_model_lets_it_skip():
     finding = Finding(step, Trace(tuple(walked[:4]) + (Step(Reset(), 0),)))
     assert [(s.action, s.state) for s in _Shortcuts(model)(finding).trace.steps] == [
         (None, 0), (Add(1), 1), (Add(2), 3), (Reset(), 0)]
+
+
+def test_coverage_lists_actions_in_the_model_s_order_as_a_search_does():
+    from tests.toys import DieHard
+
+    model = DieHard()
+    drawn = simulate(model, CheckConfig(properties=()), Walks(behaviours=5, depth=5, seed=1))
+    searched = check(model, CheckConfig(properties=()))
+    assert list(drawn.stats.actions) == list(searched.stats.actions) == [
+        kind.__name__ for kind in model.actions]
+    assert list(drawn.stats.actions) != sorted(drawn.stats.actions)

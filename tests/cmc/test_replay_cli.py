@@ -210,3 +210,17 @@ def test_a_hostile_run_file_is_one_line_not_a_hang_or_a_traceback(tmp_path, make
 def _written(path: Path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
+
+
+def test_a_differing_field_is_printed_as_reports_print_it(tmp_path):
+    # (its arrows as arrows, not JSON's \u2192)
+    spec = str(SPECS / "raft-mutant-vote-twice.yaml")
+    document = json.loads(check(spec, "--format", "json").output)
+    document["results"][0]["violations"][0]["trace"][2]["state"]["msgs"] = []
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(document))
+    result = check(spec, "--replay", str(edited))
+    assert result.exit_code == 0
+    assert ("replay: step 2 (RequestVote(i=s1, j=s1)) reaches another state than the "
+            "recorded one: msgs is [\"RequestVoteRequest(s1→s1, term=2, last_log_term=0, "
+            "last_log_index=0)\"], recorded []") in result.output.splitlines()
