@@ -8,14 +8,30 @@ import click
 
 
 @click.command("list")
+@click.argument("names", nargs=-1, metavar="[MODEL]...")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True)
-def list_models(output_format: str) -> None:
-    """List every model: its parameters (default and meaning), its properties
-    (spec name, paper name, kind), its mutants and its symmetric sets."""
+def list_models(names: tuple[str, ...], output_format: str) -> None:
+    """List every bundled model, or the MODELs named (as a spec's `model:`
+    names one: `paxos`, an installed package's, or your own
+    `./my_protocol.py:MyModel`): its parameters (default and meaning), its
+    properties (spec name, paper name, kind), its mutants and its symmetric
+    sets."""
+    from checker.errors import SpecError
     from models import REGISTRY
 
-    catalogue = [_entry(REGISTRY[name]) for name in sorted(REGISTRY)]
+    classes = []
+    for name in names or sorted(REGISTRY):
+        try:
+            found = REGISTRY.resolve(name, "./.")
+        except SpecError as error:
+            raise click.UsageError(f"{name}: {error.message}") from None
+        if found is None:
+            raise click.UsageError(f"no model {name!r}; the bundled ones are "
+                                   f"{', '.join(sorted(REGISTRY))}, or name your own as "
+                                   "./my_protocol.py:MyModel")
+        classes.append(found)
+    catalogue = [_entry(model) for model in classes]
     if output_format == "json":
         click.echo(json.dumps({"models": catalogue}, indent=2))
         return

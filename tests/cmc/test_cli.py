@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -238,6 +239,23 @@ def test_list_shows_parameters_properties_and_mutants(run):
     assert "    overfill: filling the big jug puts in one gallon too many" in result.output
     listed = json.loads(run("list", "--format", "json").output)
     assert "die-hard" in [m["name"] for m in listed["models"]]
+
+
+def test_list_shows_the_models_named_a_users_own_too(run):
+    # a user's model is named as a spec's model: names it (a new user had to
+    # misname a mutant to see a file model's mutants in the error)
+    user = Path(__file__).parents[1] / "models" / "user" / "chain_replication.py"
+    result = run("list", f"{user}:ChainReplication", "die-hard")
+    assert result.exit_code == 0
+    names = [line.split(":")[0] for line in result.output.splitlines()
+             if line and not line.startswith(" ")]
+    assert names == ["chain-replication", "die-hard"]
+    assert "  mutants:\n    read_at_head: " in result.output
+    result = run("list", "nope")
+    assert (result.exit_code, result.output.splitlines()[-1]) == (
+        2, "error: no model 'nope'; the bundled ones are counter, die-hard, lease-election, "
+           "paxos, paxos-liveness, paxos-textbook, raft, raft-kv, or name your own as "
+           "./my_protocol.py:MyModel (see cli list --help)")
 
 
 def test_list_says_which_temporal_properties_are_of_each_member(run, monkeypatch):
