@@ -193,10 +193,6 @@ class Definition:
                                 f"add Param({budget!r}, ...) to its params")
                 if budget is not None:
                     inputs = 0
-                if handler.crash is not None and not any(
-                        h.restart for h in role.handlers().values()):
-                    raise wrong(f"{role.__name__}.{name} crashes the node, which has no "
-                                "@on_restart handler to come back; add one")
                 fields = getattr(handler.action, "_fields", None)
                 if fields is not None and handler.whole:
                     continue

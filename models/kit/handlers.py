@@ -242,7 +242,8 @@ def on_restart(action: type, budget: str) -> Callable:
 
 def on_crash(action: type, budget: str) -> Callable:
     """Mark the handler of the node crashing: record in, what survives the
-    crash out; the node is down until its `on_restart` handler runs. The
+    crash out; the node is down until its `on_restart` handler runs, or for
+    good where it has none (crash-stop, as fail-stop protocols assume). The
     model's parameter `budget` bounds the crashes of a run; each step is
     ``action(node)``."""
     def mark(function: Callable) -> Callable:

@@ -801,10 +801,16 @@ def test_crashes_and_restarts_keep_symmetry_derived():
     assert orbit_counts_agree(lambda: Crashing(procs=3), [("procs",)]) == (756, 175)
 
 
-def test_crash_and_restart_mistakes_say_the_fix():
-    class Unrestartable(Node):
+def test_a_node_with_no_restart_handler_crashes_for_good():
+    # crash-stop (chain replication, fail-stop Paxos): a node down stays
+    # down and takes no step; before, a crash without a restart was refused
+    class FailStop(Node):
         ids = Proc
         state = Counter
+
+        @step(Tick)
+        def tick(self, s):
+            return (s._replace(value=s.value + 1), []) if s.value < 2 else None
 
         @on_crash(Crash, budget="crashes")
         def crash(self, s):
@@ -813,12 +819,17 @@ def test_crash_and_restart_mistakes_say_the_fix():
     class NoWayBack(ActorModel):
         name = "no-way-back"
         params = (Param("procs", 1, "processes"), Param("crashes", 1, "crashes"))
-        roles = (Unrestartable,)
+        roles = (FailStop,)
+        network = MessageSet()
 
-    with pytest.raises(ModelDefinitionError) as error:
-        NoWayBack()
-    assert str(error.value) == ("model 'no-way-back': Unrestartable.crash crashes the node, "
-                                "which has no @on_restart handler to come back; add one")
+    model = NoWayBack()
+    # values 0..2 up with the crash left, and each of them down for good
+    assert check(model).stats.distinct_states == 3 + 3
+    down = take(model, model.initial_states()[0], Crash(0))
+    assert type(down[0]).__name__ == "Down" and list(model.successors(down)) == []
+
+
+def test_crash_and_restart_mistakes_say_the_fix():
 
     class NoBudget(ActorModel):
         name = "no-budget"
