@@ -321,3 +321,11 @@ def test_a_minimal_set_cannot_be_ordered_and_loses_that_without_any_call(history
             + [Respond(i, c.result) for i, c in enumerate(rest) if c.end is not None])
         # dropping any call orders the rest, or leaves a result nothing explains
         assert brute_force(events_of(rest), KV) or not brute_force(everything_overlapping, KV)
+
+
+def test_the_history_declarations_are_imported_from_checker_as_the_other_properties():
+    import checker
+    import checker.history as history
+
+    assert (checker.linearizable, checker.Invoke, checker.Respond, checker.KeyValue) == (
+        history.linearizable, history.Invoke, history.Respond, history.KeyValue)
