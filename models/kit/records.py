@@ -82,6 +82,12 @@ class Id(int):
     first: int = 0
     named: bool = False
 
+    @classmethod
+    def name_of(cls, element: int) -> str:
+        """Element `element`'s name as reports print it (``s1`` for 0), for a
+        model's own messages (a `Fails` reason, a history's client)."""
+        return f"{cls.prefix}{element + cls.first}"
+
 
 def ids(set_name: str, prefix: str = "", first: int = 0, named: bool = False) -> type[Id]:
     """An id type for the elements of the set `set_name`; element k of that

@@ -1226,3 +1226,9 @@ class Holder(NamedTuple):
 def test_a_node_field_holding_none_prints_none():
     assert show(Holder(None)) == "Holder(holder=none)"  # was a TypeError: None + 1
     assert show(Holder(1)) == "Holder(holder=n2)"
+
+
+def test_an_id_type_names_an_element_as_reports_print_it():
+    Client = ids("clients", "c", first=1)
+    assert (Client.name_of(0), Client.name_of(2), ids("acceptors", "a").name_of(1)) == (
+        "c1", "c3", "a1")
