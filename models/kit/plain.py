@@ -70,6 +70,7 @@ from models.kit.memo import Memo
 from models.kit.records import (Id, IndexedBy, Value, _converter, _indexing, _nested_records,
                                 field_positions, fitting, id_sets_of, is_record_type, name_values,
                                 renamer)
+from models.kit.symmetry import ranks
 from models.kit.views import state_viewer
 
 #: Types whose values name nothing.
@@ -431,13 +432,7 @@ class _Derived:
 
     def signatures(self, state: Any) -> dict[str, tuple[int, ...]]:
         """Each element's marks, over the state's fields, turned into ranks."""
-        parts = [marks[state[index]] for index, marks in self.fields]
-        result = {}
-        for name in self.sizes:
-            summaries = list(zip(*[part[name] for part in parts]))
-            ordered = sorted(set(summaries))
-            result[name] = tuple(map(ordered.index, summaries))
-        return result
+        return ranks([marks[state[index]] for index, marks in self.fields], self.sizes)
 
     def _mark(self, name: str, element: int, where: str, rename: Any, value: Any) -> str:
         """The mark of `element` of set `name` at `where` in `value`: the

@@ -197,9 +197,16 @@ class Layout:
             parts.append(self._globals_marks[state[self.globals_at]])
         parts += [self._component_marks[k, component]
                   for k, component in enumerate(self.network.parts(state[-1]))]
-        result = {}
-        for name in self.symmetric:
-            summaries = list(zip(*[part[name] for part in parts]))
-            ordered = sorted(set(summaries))
-            result[name] = tuple(map(ordered.index, summaries))
-        return result
+        return ranks(parts, self.symmetric)
+
+
+def ranks(parts: list, names: Any) -> dict[str, tuple[int, ...]]:
+    """Signatures from the marks `parts` give each element of each set in
+    `names`: an element's marks over the parts, turned into its rank among
+    its set's (equal marks, equal ranks)."""
+    result = {}
+    for name in names:
+        summaries = list(zip(*[part[name] for part in parts]))
+        ordered = sorted(set(summaries))
+        result[name] = tuple(map(ordered.index, summaries))
+    return result
