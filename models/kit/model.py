@@ -32,11 +32,13 @@ that name (``def handle_accept(self, s, m, terminated)``), so its result is
 remembered on exactly those values: TLA+'s ``~terminated`` guarding every
 action is a read of one boolean. A handler that writes declares it too
 (``writes_globals=("observed",)``) and returns the new values after its
-messages: ``(new_record, sends, {"observed": ...})``; fields it does not
-write keep their values. A handler reading a global it does not declare
-cannot see it (no handler is given the state); one with a parameter named
-as a global it does not declare, a declared read it takes no parameter
-for, a write it does not declare, a write of a derived global, are
+messages: ``(new_record, sends, {"observed": ...})``, ``{}`` where a step
+writes none (a result without them is an error: the write was most likely
+forgotten); fields it does not write keep their values. A handler
+reading a global it does not declare cannot see it (no handler is given
+the state); one with a parameter named as a global it does not declare, a
+declared read it takes no parameter for, a write it does not declare, a
+write of a derived global, are
 `ModelDefinitionError`s naming the handler and the fix (`models.kit.globals`). Properties read the
 record with ``model.globals_of(state)``, a spec's expression invariants each
 field by its name, reports each field by its name (``observed: + ...``).
@@ -338,6 +340,10 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
                     + (" or (the new record, [messages sent], {global: new value})"
                        if mark.writes_globals else "")
                     + ", or None where the step is not enabled")
+            if mark.writes_globals and not (writing or stays):
+                # the declared write never happens: most likely a forgotten item
+                raise self._wrote_nothing(type(node).__name__, name, mark,
+                                          "(the new record, [messages sent], ")
             new_record, sent = outcome[0], outcome[1]
             if writing:
                 writes = written(self, f"model {self.name!r}: {type(node).__name__}.{name}",
@@ -360,6 +366,16 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
                     f"{type(message).__name__}, which is not in the model's `messages`")
             sends.append((k, self._intern(message)))
         return new_record, tuple(sends), stays, writes
+
+    def _wrote_nothing(self, role: str, name: str, mark: Handler,
+                       result: str) -> ModelDefinitionError:
+        """The error of handler `name` declaring writes and returning none:
+        `result` is how its result starts, up to the globals."""
+        writes = ", ".join(f"{g!r}: new value" for g in mark.writes_globals)
+        return ModelDefinitionError(
+            f"model {self.name!r}: {role}.{name} declares writes_globals="
+            f"{mark.writes_globals!r} but returned no globals; return {result}"
+            f"{{{writes}}}), or {{}} as the last item where this step writes none")
 
     def _outcome(self, node: Node, name: str, record: Any, inputs: tuple,
                  now: int | None = None, seen: tuple | None = None) -> tuple | None:
