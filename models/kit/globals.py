@@ -92,9 +92,6 @@ def check_handler(model: Any, wrong: Wrong, role: type, name: str, handler: Any)
         if g not in fields:
             raise wrong(f"{where} writes the global {g!r}, which is not a field of "
                         f"{kind.__name__} ({', '.join(fields)}); fix the name")
-    if handler.writes_globals and role.state is None:
-        raise wrong(f"{where} writes globals from a node without a record, which the "
-                    f"kit cannot yet; give {role.__name__} a record (state = ...)")
     if kind is None:
         return
     try:

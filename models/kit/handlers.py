@@ -26,7 +26,9 @@ record (and the message and its choice, if any, or a step's choice and the
 messages it reads) and returns ``(new_record, messages_sent)``, or None
 when it is not enabled. A
 stateless node (``state = None``, such as Paxos.tla's ballot leaders) takes
-no record and returns the messages sent, or None. ``self.id`` is the node's
+no record and returns the messages sent, or None; one that writes globals
+returns the messages sent, then what it writes (``([Request(...)],
+{"history": ...})``): a client whose calls are all in a global history. ``self.id`` is the node's
 number, ``self.model`` the model (its parameters and constants). A handler
 reads nothing else, so its result is remembered (`models.kit.memo`) by
 (node, record, input): that is where the speed comes from.

@@ -325,6 +325,13 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         if node.state is None:
             sent = handler(*inputs)
             new_record = None
+            # a node without a record returns its messages, then what it writes
+            if type(sent) is tuple and len(sent) == 2 and isinstance(sent[1], Mapping):
+                sent, writes = sent[0], written(
+                    self, f"model {self.name!r}: {type(node).__name__}.{name}", mark, sent[1])
+            elif mark.writes_globals and sent is not None:
+                raise self._wrote_nothing(type(node).__name__, name, mark,
+                                          "([messages sent], ")
         else:
             outcome = handler(record, *inputs)
             if outcome is None:

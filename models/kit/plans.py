@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
 
 from models.kit.handlers import Down, Handler, Node
 from models.kit.memo import Memo
@@ -20,6 +20,14 @@ from models.kit.network import receiver_field
 
 if TYPE_CHECKING:
     from models.kit.model import ActorModel
+
+
+class WithoutRecord(NamedTuple):
+    """A step that writes globals, of a node without a record (`Group.expand`)."""
+
+    action: Any
+    received: Any
+    sends: tuple
 
 
 class Group:
@@ -76,6 +84,9 @@ class Group:
         self.node_steps = Memo(self._node_steps)
         self.node_plans = Memo(self._node_plan)
         self.handler_plans = Memo(self._handler_plan)
+        # (a step of a node without a record, new globals) -> the step compiled
+        # as one changing the globals as its record (`expand`)
+        self.globals_steps = Memo(self._globals_step)
         # each handler with the positions in the view of the components it
         # takes or reads, in its order (the key of `handler_plans`)
         self.inputs_at = [(n, tuple(self.view.index(where(kinds.index(kind))) for kind in (
@@ -137,8 +148,10 @@ class Group:
             new = written[old, writes]
             if new == old:
                 expand(state, steps, out)  # as a step that writes nothing
-            else:
+            elif type(forced) is tuple:
                 expand(state[:at] + (new,) + state[at + 1:], forced, out)
+            else:  # of a node without a record: the globals are the record it changes
+                expand(state, self.globals_steps[forced, new], out)
 
     def _inputs(self, records: Iterable[Any], view: tuple) -> Iterable[tuple]:
         """Each node with its record (None for a stateless node) and its
@@ -177,7 +190,9 @@ class Group:
         segments for `expand`: (compiled steps, None, None) for a run of
         steps that write none, and for each step that writes (itself
         compiled, its writes, itself compiled as a step that changes the
-        record: the globals change)."""
+        record: the globals change; for a node without a record, the step as
+        a `WithoutRecord`, compiled in `expand` as one that changes the
+        globals record)."""
         node, record, view, clock, seen = key
         slot = self.model._slot.get((self.role, node.id))
         network = self.model.network
@@ -208,11 +223,19 @@ class Group:
                 segments.append((network.compile(batch), None, None))
                 batch = []
             action, slot, new_record, changed, received, sends, writes = step
-            forced = (action, slot, new_record, True, received, sends)
-            segments.append((network.compile([step[:6]]), writes, network.compile([forced])))
+            forced = (network.compile([(action, slot, new_record, True, received, sends)])
+                      if slot is not None else WithoutRecord(action, received, sends))
+            segments.append((network.compile([step[:6]]), writes, forced))
         if batch:
             segments.append((network.compile(batch), None, None))
         return tuple(segments)
+
+    def _globals_step(self, key: tuple) -> tuple:
+        """Step `key[0]` of a node without a record, compiled as one that
+        changes the globals record into `key[1]`."""
+        (action, received, sends), new = key
+        return self.model.network.compile([(action, self.model._globals_at, new, True,
+                                            received, sends)])
 
     def _own(self, node: Node, view: tuple) -> tuple:
         """`node`'s part of `view` (its part of the components split, of

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from checker import CheckConfig, ModelDefinitionError, Param, check
 from cmc.main import cli
-from models.kit import ActorModel, MessageSet, Node, ids, step
-from tests.brute_force import reachable_states
+from models.kit import ActorModel, MessageSet, Node, ids, on, step
+from tests.brute_force import orbit_counts_agree, reachable_states
 
 Proc = ids("procs", "p", first=1, named=True)
 
@@ -113,3 +113,146 @@ def test_the_command_line_says_the_forgotten_write_in_one_line(tmp_path):
         f"error: {tmp_path / 'forgetful.yaml'}: model 'adding': ForgetfulAdder.add declares writes_globals=('total',) but "
         "returned no globals; return (the new record, [messages sent], {'total': new "
         "value}), or {} as the last item where this step writes none\n")
+
+
+# -- a role without a record writing globals ------------------------------------------------
+
+Client = ids("clients", "c", first=1, named=True)
+Server = ids("servers", "s", first=1, named=True)
+
+
+class Event(NamedTuple):
+    kind: str  # invoke or respond
+    client: Client
+
+
+class History(NamedTuple):
+    """The global: the clients' calls, as a history checker reads them."""
+
+    history: tuple[Event, ...] = ()
+
+
+class Request(NamedTuple):
+    src: Client
+    dst: Server
+
+
+class Reply(NamedTuple):
+    src: Server
+    dst: Client
+
+
+class Served(NamedTuple):
+    served: frozenset[Client] = frozenset()
+
+
+class Invoke(NamedTuple):
+    client: Client
+
+
+class Serve(NamedTuple):
+    server: Server
+    src: Client
+    dst: Server
+
+
+class Respond(NamedTuple):
+    client: Client
+    src: Server
+    dst: Client
+
+
+class ClientNode(Node):
+    """A client keeps nothing of its own: its calls are in the global history
+    (docs/writing-a-model.md's example)."""
+
+    ids = Client                      # no state: nothing of its own
+
+    @step(Invoke, reads_globals="history", writes_globals="history", sends=Request)
+    def invoke(self, history):
+        if Event("invoke", self.id) in history:
+            return None
+        return [Request(self.id, 0)], {"history": history + (Event("invoke", self.id),)}
+
+    @on(Reply, Respond, reads_globals="history", writes_globals="history")
+    def respond(self, m, history):
+        if Event("respond", self.id) in history:
+            return None  # (a message set keeps the reply)
+        return [], {"history": history + (Event("respond", self.id),)}
+
+
+class ServerNode(Node):
+    ids = Server
+    state = Served
+    count = 1
+
+    @on(Request, Serve, sends=Reply)
+    def serve(self, s, m):
+        if m.src in s.served:
+            return None
+        return s._replace(served=s.served | {m.src}), [Reply(0, m.src)]
+
+
+class Calls(ActorModel):
+    name = "calls"
+    params = (Param("clients", 2, "clients calling once each", minimum=1, maximum=3),)
+    roles = (ClientNode, ServerNode)
+    messages = (Request, Reply)
+    network = MessageSet()
+    network_choices = ("set", "bag", "fifo")
+    globals = History
+    symmetry_sets = ("clients",)
+
+
+class Nothing(NamedTuple):
+    """The workaround the kit asked for: a record of no fields."""
+
+
+class RecordedClient(ClientNode):
+    state = Nothing
+
+    @step(Invoke, reads_globals="history", writes_globals="history", sends=Request)
+    def invoke(self, s, history):
+        outcome = ClientNode.invoke(self, history)
+        return outcome and (s,) + outcome
+
+    @on(Reply, Respond, reads_globals="history", writes_globals="history")
+    def respond(self, s, m, history):
+        outcome = ClientNode.respond(self, m, history)
+        return outcome and (s,) + outcome
+
+
+class RecordedCalls(Calls):
+    roles = (RecordedClient, ServerNode)
+
+
+@pytest.mark.parametrize("network, clients, states, orbits", [
+    ("set", 2, 33, 17), ("set", 3, 550, 94), ("bag", 2, 33, 17), ("fifo", 3, 550, 94)])
+def test_a_role_without_a_record_writes_globals(network, clients, states, orbits):
+    # as the same clients with a record of no fields do; with 2 clients, each
+    # not called, called (requested or replied to) or answered: the sum over
+    # their pairs of the orders of their events in the history, 33
+    build = [lambda kind=kind: kind(clients=clients, network_choice={"kind": network})
+             for kind in (Calls, RecordedCalls)]
+    assert orbit_counts_agree(build[0], [("clients",)]) == (states, orbits)
+    assert orbit_counts_agree(build[1], [("clients",)]) == (states, orbits)
+    model = build[0]()
+    last = [s for s in reachable_states(model) if len(model.globals_of(s).history) == 2 * clients]
+    assert len(last) == {2: 6, 3: 90}[clients]
+    assert {model.records(s, ServerNode) for s in last} == {(Served(frozenset(range(clients))),)}
+
+
+class SilentClient(ClientNode):
+    @step(Invoke, reads_globals="history", writes_globals="history", sends=Request)
+    def invoke(self, history):
+        return None if history else [Request(self.id, 0)]  # the mistake: no history
+
+
+def test_a_role_without_a_record_returning_no_globals_is_a_definition_error():
+    model = type("Variant", (Calls,), {"roles": (SilentClient, ServerNode)})()
+    with pytest.raises(ModelDefinitionError) as error:
+        check(model, CheckConfig(deadlock=False))
+    assert str(error.value) == (
+        "model 'calls': SilentClient.invoke declares writes_globals=('history',) but "
+        "returned no globals; return ([messages sent], {'history': new value}), or {} as "
+        "the last item where this step writes none")

@@ -378,13 +378,6 @@ class Crowd(NamedTuple):
     procs: int = 0
 
 
-def _stateless_grant():
-    @on(Want, Grant, reads_globals="free", writes_globals="holder")
-    def grant(self, m, free):
-        return None
-    return grant
-
-
 @pytest.mark.parametrize("members, message", [
     ({"network": Bag(per_message=True)},
      "DoorNode.grant reads or writes globals, which the handlers of a bag delivering message "
@@ -393,10 +386,6 @@ def _stateless_grant():
     ({"globals": Crowd},
      "the global 'procs' (Crowd.procs) has the name of what a spec's expressions read by it; "
      "rename the field"),
-    ({"roles": (ProcNode, type("DoorNode", (DoorNode,), {"state": None,
-                                                       "grant": _stateless_grant()}))},
-     "DoorNode.grant writes globals from a node without a record, which the kit cannot yet; "
-     "give DoorNode a record (state = ...)"),
 ])
 def test_what_the_kit_cannot_do_with_globals_is_said_in_one_line(members, message):
     variant = type("Variant", (DoorLock,), {"name": "door-lock", **members})
