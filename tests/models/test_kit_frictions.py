@@ -5,6 +5,8 @@ of a global that never happens, a record-less role writing globals, ...
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -256,3 +258,33 @@ def test_a_role_without_a_record_returning_no_globals_is_a_definition_error():
         "model 'calls': SilentClient.invoke declares writes_globals=('history',) but "
         "returned no globals; return ([messages sent], {'history': new value}), or {} as "
         "the last item where this step writes none")
+
+
+# -- who crashed: the failure-detector idiom docs/writing-a-model.md gives --------------------
+
+DOCS = Path(__file__).parents[2] / "docs" / "writing-a-model.md"
+
+
+def test_the_failure_detector_of_the_docs_is_a_model_that_runs(tmp_path):
+    # a handler cannot see another node's record (whether it is up): the
+    # docs give the idiom, a global written by the crash, as a whole model
+    blocks = re.findall(r"^```python\n(# a perfect failure detector.*?)^```$",
+                        DOCS.read_text(), re.S | re.M)
+    assert len(blocks) == 1
+    (tmp_path / "detected.py").write_text(blocks[0])
+    (tmp_path / "detected.yaml").write_text(
+        "model: ./detected.py:Detected\n"
+        "params: {servers: 3, max_crashes: 2}\n"
+        "symmetry: false\n"
+        "deadlock: false\n"
+        "expect: {verdict: holds, distinct_states: 19, depth: 4}\n")
+    (tmp_path / "detected-symmetry.yaml").write_text(
+        "model: ./detected.py:Detected\n"
+        "params: {servers: 3, max_crashes: 2}\n"
+        "symmetry: true\n"
+        "deadlock: false\n"
+        "expect: {verdict: holds, distinct_states: 6, depth: 4}\n")
+    for spec in ("detected.yaml", "detected-symmetry.yaml"):
+        result = CliRunner().invoke(cli, ["check", str(tmp_path / spec)])
+        assert result.exit_code == 0, result.output
+        assert "expectation met" in result.output.splitlines()
