@@ -112,12 +112,13 @@ def cli() -> None:
 def _register() -> None:
     from cmc.bench import bench
     from cmc.check import check
+    from cmc.explore import explore
     from cmc.graph import graph
     from cmc.list_models import list_models
     from cmc.quorum import quorum
     from cmc.show import show
 
-    for command in (check, list_models, show, bench, quorum, graph):
+    for command in (check, explore, list_models, show, bench, quorum, graph):
         cli.add_command(command)
 
 

@@ -1,0 +1,293 @@
+"""The explorer: a model's states walked by hand, one step at a time.
+
+Where a search answers "does every reachable state hold?", the explorer
+answers "what can happen from here?": a reader learning a protocol, or one
+asking why a counterexample's step was possible, starts at an initial state
+and takes the steps they choose, seeing at each state its fields, what each
+enabled step would change, and which properties hold (as Stateright's
+Explorer and TLA+'s Spectacle do; `cmc explore` serves it as a page, or
+prints one state).
+
+A place is named by its *path*: the index of an initial state, then the
+index of each step taken among the steps the model lists from the state
+before (its `successors`, in their deterministic order), so a path is a
+run, and the same path names the same run on every machine (a link to a
+state can be shared). A counterexample becomes a path (`path_of`) to be
+walked from.
+
+Nothing here is a search: a place is computed from its path alone, in
+time proportional to the path's length and the steps from its states.
+Symmetry is not applied (every state is shown as the model has it), and
+states outside the model's bounds are shown and marked, not hidden: the
+explorer says where a search would stop, so that a bound that cuts a
+behaviour short can be seen.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from checker.errors import CheckerError, mutated_state, not_a_step, raised_in_model
+from checker.model import Model, has_bounds, jsonable
+from checker.properties import Property, answer, failed_assertion, reason_of
+from checker.result import Trace
+
+#: The longest path a place is computed for: a link is a run walked by
+#: hand, and a path of ten thousand steps is a mistake, not a run.
+MAX_PATH = 10_000
+
+
+class NoSuchPlace(CheckerError):
+    """A path that names no run of the model (an index past the steps
+    there, a step from a state with none): said in one line."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """The state a path reaches, and what can happen from it."""
+
+    path: tuple[int, ...]
+    #: the run to here: (action text or None for the initial state, the view
+    #: of the state reached, the lines of what the step changed)
+    run: tuple[tuple[str | None, dict, tuple[str, ...]], ...]
+    #: the properties at this state (invariants, reachability; step
+    #: properties of the step that led here): dicts name/title/kind/status/reason
+    properties: tuple[dict, ...]
+    #: the steps from here: dicts index/action/changes/breaks/violates/
+    #: revisits/outside
+    steps: tuple[dict, ...]
+    #: why no step is taken from here, if none is (a failed assertion, a
+    #: deadlock, the bounds, the depth bound); None where steps are listed
+    #: or the state simply stutters
+    stop: str | None
+    initial_states: int
+    within_bounds: bool
+    bound_reason: str | None
+
+    @property
+    def state(self) -> dict:
+        return self.run[-1][1]
+
+    def document(self) -> dict[str, Any]:
+        """The place as JSON (what the page reads)."""
+        return {
+            "path": list(self.path),
+            "depth": len(self.path) - 1,
+            "initial_states": self.initial_states,
+            "run": [{"action": action, "changes": list(lines), "path": list(self.path[:k + 1])}
+                    for k, (action, _, lines) in enumerate(self.run)],
+            "state": self.state,
+            "printed": printed(self.state),
+            "within_bounds": self.within_bounds,
+            "bound_reason": self.bound_reason,
+            "properties": list(self.properties),
+            "steps": list(self.steps),
+            "stop": self.stop,
+        }
+
+
+def printed(view: dict) -> list[str]:
+    """A state view's fields as reports print them (``name = value``)."""
+    from reports.text import text
+
+    return [f"{name} = {text(value)}" for name, value in view.items()]
+
+
+class Explorer:
+    """Walks `model`'s runs by path, checking `properties` (invariants,
+    reachability and step properties; temporal ones are about infinite
+    behaviours and are left out) and, with `deadlock`, whether a state with
+    no step is a deadlock. A spec's depth bound is a bound of its search,
+    not of the model: the explorer walks past it."""
+
+    def __init__(self, model: Model, properties: Sequence[Property], deadlock: bool = False):
+        self.model = model
+        self.properties = tuple(prop for prop in properties if not prop.temporal)
+        self.deadlock = deadlock
+        self.bounded = has_bounds(model)
+        self._initial: list | None = None
+        self._assertion: str | None = None  # why the last steps asked for failed
+
+    # -- places --------------------------------------------------------------------
+
+    def place(self, path: Sequence[int]) -> Place:
+        """The place `path` names (`NoSuchPlace` if it names none)."""
+        path = tuple(path)
+        if not path:
+            raise NoSuchPlace("a path starts with the index of an initial state (0 for the "
+                              "first)")
+        if len(path) > MAX_PATH + 1:
+            raise NoSuchPlace(f"a path of {len(path) - 1:,} steps is longer than the "
+                              f"{MAX_PATH:,} the explorer walks")
+        initial = self.initial_states()
+        if not 0 <= path[0] < len(initial):
+            raise NoSuchPlace(f"there is no initial state {path[0]}: the model has "
+                              f"{len(initial)} (0 to {len(initial) - 1})")
+        state, action, before = initial[path[0]], None, None
+        run = [(None, self._view(state), ())]
+        for depth, index in enumerate(path[1:], 1):
+            if self.bounded and not self.model.within_bounds(state):
+                raise NoSuchPlace(f"step {depth} of the path: the state after step {depth - 1} "
+                                  "is outside the model's bounds, where no step is taken")
+            steps = self._steps(state)
+            if steps is None or not steps:
+                why = ("its step fails the model's assertion" if steps is None
+                       else "the model has no step there")
+                raise NoSuchPlace(f"step {depth} of the path: the state after step {depth - 1} "
+                                  f"has no steps ({why})")
+            if not 0 <= index < len(steps):
+                raise NoSuchPlace(f"step {depth} of the path: there is no step {index} from the "
+                                  f"state after step {depth - 1}; it has {len(steps)} "
+                                  f"(0 to {len(steps) - 1})")
+            before = state
+            action, state = steps[index]
+            view = self._view(state)
+            run.append((str(action), view, tuple(_changes(run[-1][1], view))))
+        return self._place(path, run, before, action, state, len(initial))
+
+    def _place(self, path: tuple[int, ...], run: list, before: Any, action: Any, state: Any,
+               initial: int) -> Place:
+        inside = not self.bounded or self.model.within_bounds(state)
+        reason = None if inside else self.model.bound_reason(state)
+        properties = tuple(self._status(prop, before, action, state) for prop in self.properties)
+        steps: list[dict] = []
+        stop = None
+        # (outside the bounds, as in a search: checked, and no step taken)
+        listed = self._steps(state) if inside else []
+        if not inside:
+            stop = ("outside the model's bounds" + (f" ({reason})" if reason else "")
+                    + ": a search checks this state and takes no step from it")
+        elif listed is None:
+            stop = self._assertion
+        elif not listed:
+            if self.model.stutters(state):
+                stop = "no step: the model says this state stutters (it has ended)"
+            elif self.deadlock:
+                stop = "deadlock: no step is enabled"
+            else:
+                stop = "no step is enabled (deadlock is not checked by this spec)"
+        seen = {}
+        for k, (_, view, _) in enumerate(run):
+            seen.setdefault(json.dumps(view, sort_keys=True, default=str), k)
+        view = run[-1][1]
+        for index, (step, reached) in enumerate(listed or ()):
+            reached_view = self._view(reached)
+            steps.append({
+                "index": index,
+                "action": str(step),
+                "changes": _changes(view, reached_view),
+                # invariants the state reached fails, step properties the step fails
+                "breaks": [prop.name for prop in self.properties
+                           if prop.kind == "invariant" and not self._holds(prop, reached)],
+                "violates": [prop.name for prop in self.properties
+                             if prop.kind == "transition"
+                             and not self._holds(prop, state, step, reached)],
+                # the run's step whose state this is again (a loop), if any
+                "revisits": seen.get(json.dumps(reached_view, sort_keys=True, default=str)),
+                "outside": self.bounded and not self.model.within_bounds(reached),
+            })
+        return Place(path, tuple(run), properties, tuple(steps), stop, initial, inside, reason)
+
+    def _status(self, prop: Property, before: Any, action: Any, state: Any) -> dict:
+        entry = {"name": prop.name, "title": prop.title, "kind": prop.kind}
+        if prop.kind == "transition":
+            if action is None:
+                return {**entry, "status": "no step yet", "reason": None}
+            outcome = self._answer(prop, before, action, state)
+            return {**entry, "status": "holds" if outcome else "violated",
+                    "reason": None if outcome else reason_of(outcome)}
+        outcome = self._answer(prop, state)
+        if prop.kind == "reachable":
+            return {**entry, "status": "reached" if outcome else "not here", "reason": None}
+        return {**entry, "status": "holds" if outcome else "violated",
+                "reason": None if outcome else reason_of(outcome)}
+
+    def _holds(self, prop: Property, *arguments: Any) -> bool:
+        return bool(self._answer(prop, *arguments))
+
+    def _answer(self, prop: Property, *arguments: Any) -> Any:
+        return answer(self.model, prop, getattr(self.model, prop.name), *arguments)
+
+    # -- the model's code ----------------------------------------------------------
+
+    def initial_states(self) -> list:
+        if self._initial is None:
+            try:
+                self._initial = list(self.model.initial_states())
+            except (Exception, SystemExit) as error:
+                raise raised_in_model(self.model.name, "initial_states()", error) from None
+        return self._initial
+
+    def _steps(self, state: Any) -> list | None:
+        """The steps from `state`, or None where taking them fails the
+        model's assert (`_assertion` says how)."""
+        before = hash(state)
+        try:
+            steps = list(self.model.successors(state))
+        except AssertionError as error:
+            self._assertion = failed_assertion(error)
+            return None
+        except (Exception, SystemExit) as error:
+            raise raised_in_model(self.model.name, "successors()", error) from None
+        if hash(state) != before:
+            raise mutated_state(self.model.name)
+        for step in steps:
+            if type(step) is not tuple or len(step) != 2:
+                raise not_a_step(self.model.name, step)
+        return steps
+
+    def _view(self, state: Any) -> dict:
+        """The state as a JSON report records it."""
+        from reports.run import state_view
+
+        return json.loads(json.dumps(jsonable(state_view(self.model, state)),
+                                     ensure_ascii=False, default=str))
+
+    # -- counterexamples -----------------------------------------------------------
+
+    def path_of(self, trace: Trace) -> tuple[int, ...]:
+        """The path of `trace`, a run of the model (a counterexample or a
+        witness): each step found among the model's steps by its action and
+        the state it reaches."""
+        first = trace.steps[0].state
+        initial = self.initial_states()
+        path = [next((k for k, state in enumerate(initial) if state == first), None)]
+        if path[0] is None:
+            raise NoSuchPlace("the run's initial state is none of the model's")
+        state = first
+        for depth, step in enumerate(trace.steps[1:], 1):
+            steps = self._steps(state) or []
+            index = next((k for k, (action, reached) in enumerate(steps)
+                          if reached == step.state and str(action) == str(step.action)), None)
+            if index is None:
+                raise NoSuchPlace(f"step {depth} of the run ({step.action}) is not a step of "
+                                  "the model")
+            path.append(index)
+            state = step.state
+        return tuple(path)
+
+
+def _changes(before: dict, after: dict) -> list[str]:
+    from reports.text import state_changes
+
+    return state_changes(before, after)
+
+
+def parse_path(text: str) -> tuple[int, ...]:
+    """A path as written in a link or on the command line: indices
+    separated by ``/`` (``0/2/1``: the first initial state, its third step,
+    then the second step from there). `NoSuchPlace` names what is wrong."""
+    parts = [part.strip() for part in text.strip().strip("/").split("/")]
+    if len(parts) > MAX_PATH + 1:
+        raise NoSuchPlace(f"a path of {len(parts) - 1:,} steps is longer than the "
+                          f"{MAX_PATH:,} the explorer walks")
+    path = []
+    for number, part in enumerate(parts):
+        if not part.isdigit() or not part.isascii() or len(part) > 9:
+            raise NoSuchPlace(f"{text!r} is not a path: part {number + 1} ({part!r}) is not an "
+                              "index; write indices separated by / (0/2/1: initial state 0, "
+                              "then its step 2, then step 1 from there)")
+        path.append(int(part))
+    return tuple(path)

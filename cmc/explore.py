@@ -1,0 +1,304 @@
+"""`cmc explore SPEC`: walk a model's states by hand, in a browser or one
+state at a time on the command line (`checker.explorer`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from typing import Any
+
+import click
+
+from cmc.exit_codes import HELP
+
+
+@click.command("explore", epilog=HELP)
+@click.argument("spec", metavar="SPEC")
+@click.option("--at", "at", metavar="PATH",
+              help="Print the state PATH reaches and the steps from it, then exit (no page): "
+                   "PATH is the index of an initial state, then of each step taken, "
+                   "separated by / (0/2/1: the first initial state, its step 2, then step 1 "
+                   "from there; steps are numbered as listed).")
+@click.option("--counterexample", "counterexample", is_flag=True,
+              help="Check the spec and print where its shortest counterexample (or, with "
+                   "--property, that property's counterexample or witness) ends, with its "
+                   "path, to walk on from (--at PATH/K).")
+@click.option("--property", "property_name", metavar="NAME",
+              help="With --counterexample: the property whose run to print.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="With --at or --counterexample: json prints the place "
+                                      "as the page reads it.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address the page is served on (the default: this machine only).")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="The port the page is served on (0: any free one).")
+def explore(spec: str, at: str | None, counterexample: bool, property_name: str | None,
+            output_format: str, host: str, port: int) -> None:
+    """Walk SPEC's model one step at a time: from an initial state, take the
+    steps you choose, seeing each state's fields, what every enabled step
+    would change, which properties hold, and which steps break one.
+
+    Without --at or --counterexample, serves a page to do it in a browser
+    (until Ctrl-C): the place is in its address, so a link names a state,
+    and its "check the spec" lists the spec's counterexamples as runs to
+    walk. States are shown as the model has them (no symmetry); a state
+    outside the model's bounds (within_bounds, the spec's constraints) is
+    shown and marked, and no step is taken from it, as in a search.
+
+    \b
+    Examples:
+      cmc explore specs/paxos-3a-2v-2b.yaml            # then open the address it prints
+      cmc explore specs/paxos-3a-2v-2b.yaml --at 0/0/2
+      cmc explore specs/paxos-mutant-no-adopt.yaml --counterexample
+    """
+    from checker.errors import CheckerError, SpecError
+    from checker.explorer import Explorer, parse_path
+    from checker.properties import select_properties
+    from checker.spec import load_spec
+    from models import REGISTRY
+    from reports.run import describe
+
+    if property_name is not None and not counterexample:
+        raise click.UsageError("--property picks the run of --counterexample; give "
+                               "--counterexample too")
+    if at is not None and counterexample:
+        raise click.UsageError("--at and --counterexample each name a place; give one")
+    if at is not None:
+        path = _path(at, parse_path)
+    loaded = load_spec(spec, REGISTRY)
+    model = loaded.build()
+    config = loaded.config()
+    try:
+        properties = select_properties(model, config.properties)
+    except SpecError as error:
+        raise loaded.located(error) from None
+    explorer = Explorer(model, properties, config.deadlock)
+    if at is None and not counterexample:
+        _serve(explorer, loaded, describe(model), host, port)
+        return
+    if counterexample:
+        found = _findings(explorer, loaded, property_name)
+        # a witness only where its property is named (it is no counterexample)
+        runs = [f for f in found["findings"] if property_name or f["kind"] == "violation"]
+        if not runs:
+            which = (f"{property_name} has no counterexample or witness" if property_name
+                     else "the check found no counterexample")
+            raise CheckerError(f"{spec}: {which} (verdict {found['verdict']}); explore it "
+                               "from its initial state (leave out --counterexample)"
+                               + ("" if property_name else ", or name a reachability "
+                                  "property for its witness (--property NAME)"))
+        # (the one `cmc check` reports: the shortest)
+        path = tuple(min(runs, key=lambda f: f["steps"])["path"])
+    place = _place(explorer, path, at)
+    if output_format == "json":
+        click.echo(json.dumps(place.document(), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(_text(place, spec, describe(model))))
+
+
+def _path(at: str, parse_path: Any) -> tuple[int, ...]:
+    from checker.explorer import NoSuchPlace
+
+    try:
+        return parse_path(at)
+    except NoSuchPlace as error:
+        raise click.BadParameter(str(error), param_hint="'--at'") from None
+
+
+def _place(explorer: Any, path: tuple[int, ...], at: str | None) -> Any:
+    from checker.explorer import NoSuchPlace
+
+    try:
+        return explorer.place(path)
+    except NoSuchPlace as error:
+        if at is None:
+            raise
+        raise click.BadParameter(f"{at}: {error}", param_hint="'--at'") from None
+
+
+def _text(place: Any, spec: str, model: str) -> list[str]:
+    """The place as lines: the run, the state, the properties, the steps."""
+    path = "/".join(map(str, place.path))
+    lines = [f"{spec}: {model}", f"path {path} ({len(place.path) - 1} steps)", "", "run:"]
+    width = len(str(len(place.run)))
+    for number, (action, _, changed) in enumerate(place.run):
+        lines.append(f"  {number:>{width}}  {action or 'initial state'}")
+        lines += [f"  {' ' * width}    {line}" for line in changed]
+    lines += ["", "state:"] + [f"  {line}" for line in _printed(place)]
+    if not place.within_bounds:
+        lines.append(f"  (outside the model's bounds{': ' + place.bound_reason if place.bound_reason else ''})")
+    if place.properties:
+        lines += ["", "properties:"]
+        marks = {"holds": "✓", "violated": "✗", "reached": "✓"}
+        for prop in place.properties:
+            reason = f" ({prop['reason']})" if prop["reason"] else ""
+            lines.append(f"  {marks.get(prop['status'], '·')} {prop['title']}: "
+                         f"{prop['status']}{reason}")
+    lines += ["", f"steps from here ({len(place.steps)}):"]
+    if place.stop:
+        lines.append(f"  {place.stop}")
+    width = len(str(len(place.steps)))
+    titles = {prop["name"]: prop["title"] for prop in place.properties}
+    for step in place.steps:
+        tags = [f"breaks {titles[name]}" for name in step["breaks"] + step["violates"]]
+        if step["revisits"] is not None:
+            tags.append(f"back to step {step['revisits']}")
+        if step["outside"]:
+            tags.append("outside the bounds")
+        lines.append(f"  {step['index']:>{width}}  {step['action']}"
+                     + (f"   [{'; '.join(tags)}]" if tags else ""))
+        lines += [f"  {' ' * width}    {line}" for line in step["changes"] or ["(no change)"]]
+    if place.steps:
+        lines += ["", f"next: cmc explore {spec} --at {path}/K (K: a step above)"]
+    return lines
+
+
+def _printed(place: Any) -> list[str]:
+    from checker.explorer import printed
+
+    return printed(place.state)
+
+
+def _findings(explorer: Any, loaded: Any, property_name: str | None) -> dict[str, Any]:
+    """The spec checked (every violated property's first counterexample:
+    --keep-going), each finding as a path; those of `property_name` only,
+    if given."""
+    import checker
+    from checker.errors import CheckerError
+    from checker.spec import suggest
+
+    model = explorer.model
+    if property_name is not None and property_name not in model.properties:
+        raise CheckerError(f"--property: {model.name} has no property {property_name!r}"
+                           f"{suggest(property_name, model.properties)}; it has "
+                           f"{', '.join(model.properties)}")
+    config = dataclasses.replace(loaded.config(keep_going=True), stop_when_settled=False)
+    if property_name is not None:
+        config = dataclasses.replace(config, properties=(property_name,))
+    result = checker.check(model, config)
+    if result.stopped_by == "interrupted":
+        raise KeyboardInterrupt
+    findings = []
+    for kind, found in (("violation", result.violations), ("witness", result.witnesses)):
+        for finding in found:
+            if finding.trace is None or finding.loop_start is not None:
+                continue  # (a lasso is not one run to walk: its loop goes back)
+            findings.append({"property": finding.property.name,
+                             "title": finding.property.title, "kind": kind,
+                             "steps": len(finding.trace), "reason": finding.reason,
+                             "path": list(explorer.path_of(finding.trace))})
+    return {"verdict": result.verdict, "stopped_by": result.stopped_by, "findings": findings}
+
+
+def _serve(explorer: Any, loaded: Any, model: str, host: str, port: int) -> None:
+    """Serve the page until Ctrl-C."""
+    from checker.errors import CheckerError
+
+    try:
+        server = serve(explorer, lambda: _findings(explorer, loaded, None), loaded.path, model,
+                       host, port)
+    except OSError as error:
+        raise CheckerError(f"--host {host} --port {port}: cannot serve the page there "
+                           f"({error.strerror or error}); give another --port (0: any free "
+                           "one)") from None
+    address = f"http://{_shown_host(server.server_address[0])}:{server.server_address[1]}/"
+    click.echo(f"exploring {loaded.path} ({model}) at {address}  (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.server_close()
+    sys.exit(0)
+
+
+def _shown_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def serve(explorer: Any, findings: Any, title: str, model: str, host: str,
+          port: int) -> Any:
+    """An HTTP server (not yet serving) of the explorer's page and its JSON:
+    ``/api/place?path=0/2/1`` (a place, `Place.document`) and
+    ``/api/findings`` (`findings()`, computed once). One request at a time:
+    a model's code and caches are not made for threads. Bound to this
+    machine by default, it answers only requests addressed to this machine
+    by name (a page elsewhere cannot reach it through a name of its own)."""
+    import ipaddress
+    import traceback
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from urllib.parse import parse_qs, urlsplit
+
+    from checker.errors import CheckerError
+    from checker.explorer import NoSuchPlace, parse_path
+    from reports.explorer_page import explorer_page
+
+    page = explorer_page(title, model).encode("utf-8")
+    found: dict[str, Any] = {}
+    try:
+        local = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = host == "localhost"
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "cmc-explore"
+
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            if local and not _local_name(self.headers.get("Host", "")):
+                return self._json(403, {"error": "this explorer answers requests to "
+                                                 "localhost or 127.0.0.1 only"})
+            url = urlsplit(self.path)
+            try:
+                if url.path in ("/", "/index.html"):
+                    return self._send(200, "text/html; charset=utf-8", page)
+                if url.path == "/api/place":
+                    given = parse_qs(url.query).get("path", ["0"])[0]
+                    return self._json(200, explorer.place(parse_path(given)).document())
+                if url.path == "/api/findings":
+                    if "document" not in found:
+                        found["document"] = findings()
+                    return self._json(200, found["document"])
+                return self._json(404, {"error": f"no page {url.path}; the explorer is at /"})
+            except NoSuchPlace as error:
+                return self._json(400, {"error": str(error)})
+            except CheckerError as error:  # the model's own code failed
+                return self._json(500, {"error": " ".join(str(error).split())})
+            except Exception:  # a bug: its traceback where cmc runs
+                traceback.print_exc()
+                return self._json(500, {"error": "internal error (its traceback is where cmc "
+                                                 "explore runs): a bug in cmc"})
+
+        def _json(self, status: int, document: Any) -> None:
+            self._send(status, "application/json",
+                       json.dumps(document, ensure_ascii=False).encode("utf-8"))
+
+        def _send(self, status: int, kind: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass  # (a line a click would bury the address it printed)
+
+    server_class = HTTPServer
+    if ":" in host:
+        import socket
+
+        class Server6(HTTPServer):
+            address_family = socket.AF_INET6
+
+        server_class = Server6
+    return server_class((host, port), Handler)
+
+
+def _local_name(header: str) -> bool:
+    """Whether a request's Host header names this machine."""
+    name = header.rsplit(":", 1)[0] if not header.endswith("]") else header
+    if header.startswith("["):
+        name = header[1:header.index("]")] if "]" in header else header
+    return name in ("localhost", "127.0.0.1", "::1")

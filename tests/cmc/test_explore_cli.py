@@ -1,0 +1,239 @@
+"""`cmc explore`: one place printed (--at, --counterexample), as text and
+JSON; the page and its JSON served; one-line errors for bad paths and
+options."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cmc.explore import serve
+from cmc.main import cli
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+FIXED, MUTANT = str(SPECS / "paxos-3a-2v-2b.yaml"), str(SPECS / "paxos-mutant-no-adopt.yaml")
+#: the no_adopt mutant's shortest counterexample as a path
+NO_ADOPT = "0/0/0/0/0/0/3/1/0/2/2/0/0"
+
+
+def explore(*args: str):
+    return CliRunner().invoke(cli, ["explore", *args], prog_name="cmc")
+
+
+def test_at_prints_the_run_the_state_the_properties_and_the_steps():
+    result = explore(FIXED, "--at", "0/0")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:8] == [
+        f"{FIXED}: paxos {{acceptors: 3, values: 2, ballots: 2, quorum: majority}}",
+        "path 0/0 (1 steps)", "", "run:", "  0  initial state", "  1  Phase1a(b=0)",
+        "       msgs: + Msg1a(bal=0)", ""]
+    assert result.output.splitlines()[-14:] == [
+        "steps from here (4):",
+        "  0  Phase1a(b=1)", "       msgs: + Msg1a(bal=1)",
+        "  1  Phase1b(a=0, b=0)", "       a0.max_bal: -1 → 0",
+        "       msgs: + Msg1b(acc=0, bal=0, mbal=-1, mval=None)",
+        "  2  Phase1b(a=1, b=0)", "       a1.max_bal: -1 → 0",
+        "       msgs: + Msg1b(acc=1, bal=0, mbal=-1, mval=None)",
+        "  3  Phase1b(a=2, b=0)", "       a2.max_bal: -1 → 0",
+        "       msgs: + Msg1b(acc=2, bal=0, mbal=-1, mval=None)",
+        "", f"next: cmc explore {FIXED} --at 0/0/K (K: a step above)"]
+
+
+def test_counterexample_prints_where_the_shortest_one_ends_with_its_path():
+    result = explore(MUTANT, "--counterexample")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1] == f"path {NO_ADOPT} (12 steps)"
+    assert ("  ✗ Agreement: violated (value 0 is chosen in ballot 0 by acceptors 1, 2; value 1 "
+            "is chosen in ballot 1 by acceptors 0, 1)") in lines
+    # from there the steps go on, and the last step is marked where it broke it
+    before = explore(MUTANT, "--at", NO_ADOPT.rsplit("/", 1)[0]).output.splitlines()
+    assert "  0  Phase2b(a=1, b=1, v=1)   [breaks Agreement]" in before
+
+
+def test_a_witness_is_walked_to_only_where_its_property_is_named():
+    result = explore(FIXED, "--counterexample")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: {FIXED}: the check found no counterexample (verdict holds); explore it from "
+        "its initial state (leave out --counterexample), or name a reachability property for "
+        "its witness (--property NAME)\n")
+    named = explore(FIXED, "--counterexample", "--property", "stale_1a_ignored")
+    assert named.exit_code == 0 and named.output.splitlines()[1] == "path 0/0/0/1 (3 steps)"
+
+
+def test_json_is_the_place_the_page_reads():
+    result = explore(MUTANT, "--at", NO_ADOPT, "--format", "json")
+    assert result.exit_code == 0
+    place = json.loads(result.output)
+    assert (place["path"], place["depth"], place["stop"]) == (
+        [int(k) for k in NO_ADOPT.split("/")], 12, None)
+    assert [p["status"] for p in place["properties"]] == [
+        "violated", "holds", "reached", "reached", "not here"]
+    assert place["run"][-1]["action"] == "Phase2b(a=1, b=1, v=1)"
+    assert place["state"]["a1.max_val"] == 1 and "a1.max_val = 1" in place["printed"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--at", "0/9"], "error: Invalid value for '--at': 0/9: step 1 of the path: there is no "
+                      "step 9 from the state after step 0; it has 2 (0 to 1) (see cmc explore "
+                      "--help)"),
+    (["--at", "0/x"], "error: Invalid value for '--at': '0/x' is not a path: part 2 ('x') is "
+                      "not an index; write indices separated by / (0/2/1: initial state 0, "
+                      "then its step 2, then step 1 from there) (see cmc explore --help)"),
+    (["--property", "agreement"], "error: --property picks the run of --counterexample; give "
+                                  "--counterexample too (see cmc explore --help)"),
+    (["--at", "0", "--counterexample"], "error: --at and --counterexample each name a place; "
+                                        "give one (see cmc explore --help)"),
+    (["--counterexample", "--property", "agrement"],
+     "error: --property: paxos has no property 'agrement' (did you mean 'agreement'?); it has "
+     "agreement, validity, value_chosen, termination, adopts_earlier_vote, stale_1a_ignored"),
+])
+def test_bad_options_are_one_line_errors(args, message):
+    result = explore(FIXED, *args)
+    assert (result.exit_code, result.output) == (2, message + "\n")
+
+
+def test_a_port_in_use_is_a_one_line_error():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = explore(FIXED, "--port", str(port))
+    assert (result.exit_code, result.output) == (
+        2, f"error: --host 127.0.0.1 --port {port}: cannot serve the page there (Address "
+           "already in use); give another --port (0: any free one)\n")
+
+
+@pytest.fixture
+def served():
+    """The explorer of the no_adopt mutant served on a free port; its address."""
+    from checker.explorer import Explorer
+    from checker.properties import select_properties
+    from models import REGISTRY
+
+    model = REGISTRY["paxos"](acceptors=3, values=2, ballots=2, mutant="no_adopt")
+    walker = Explorer(model, select_properties(model, None))
+    checks = []
+
+    def findings():
+        checks.append(1)
+        return {"verdict": "violated", "findings": [], "checked": len(checks)}
+
+    server = serve(walker, findings, "spec <a>.yaml", "paxos & co", "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def get(url: str, host: str | None = None) -> tuple[int, str, str]:
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return reply.status, reply.headers["Content-Type"], reply.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+def test_the_page_and_its_json_are_served(served):
+    status, kind, page = get(served + "/")
+    assert (status, kind) == (200, "text/html; charset=utf-8")
+    # the spec's name and the model are text on the page, never markup
+    assert "<title>cmc explore: spec &lt;a&gt;.yaml</title>" in page
+    assert "paxos &amp; co" in page and "<script src" not in page
+    status, kind, body = get(served + "/api/place?path=0/0/0")
+    place = json.loads(body)
+    assert (status, kind, place["path"], len(place["steps"])) == (
+        200, "application/json", [0, 0, 0], 6)
+    # the check runs once, however often the page asks
+    assert json.loads(get(served + "/api/findings")[2])["checked"] == 1
+    assert json.loads(get(served + "/api/findings")[2])["checked"] == 1
+
+
+@pytest.mark.parametrize("path, status, message", [
+    ("/api/place?path=0/7", 400, "step 1 of the path: there is no step 7 from the state after "
+                                 "step 0; it has 2 (0 to 1)"),
+    ("/api/place?path=zero", 400, "'zero' is not a path: part 1 ('zero') is not an index; "
+                                  "write indices separated by / (0/2/1: initial state 0, then "
+                                  "its step 2, then step 1 from there)"),
+    ("/etc/passwd", 404, "no page /etc/passwd; the explorer is at /"),
+])
+def test_a_bad_request_is_answered_with_its_error(served, path, status, message):
+    assert get(served + path)[0] == status
+    assert json.loads(get(served + path)[2]) == {"error": message}
+
+
+def test_requests_to_another_name_are_refused(served):
+    # (a page elsewhere whose name points here cannot read the explorer)
+    status, _, body = get(served + "/api/place?path=0", host="attacker.example:80")
+    assert (status, json.loads(body)) == (
+        403, {"error": "this explorer answers requests to localhost or 127.0.0.1 only"})
+    assert get(served + "/api/place?path=0", host="localhost:1234")[0] == 200
+
+
+#: A DOM just large enough for the page's script: elements with text,
+#: classes, children and click handlers; `fetch` answers with the place.
+_STUB = r"""
+const nodes = {};
+function mk(tag) { return { tag, className: "", textContent: "", children: [], href: "",
+  append(...c) { this.children.push(...c); }, replaceChildren(...c) { this.children = c; } }; }
+global.document = { getElementById: (id) => nodes[id] || (nodes[id] = mk("div")), createElement: mk };
+global.location = { hash: "#" + PLACE.path.join("/") };
+global.window = { addEventListener() {} };
+global.fetch = async () => ({ ok: true, json: async () => PLACE });
+eval(SCRIPT);
+setTimeout(() => {
+  const text = (n) => [n.textContent].concat(n.children.map(text)).filter((t) => t).join(" | ");
+  nodes.steps.children[0].onclick();
+  console.log(JSON.stringify({
+    where: nodes.where.textContent,
+    run: nodes.run.children.map((c) => c.textContent),
+    changed: nodes.state.children.filter((r) => r.className === "changed").map(text),
+    props: nodes.props.children.map((c) => c.className + " " + c.textContent),
+    steps: nodes.steps.children.map(text),
+    hash: location.hash }));
+}, 50);
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's script")
+def test_the_pages_script_shows_a_place_and_takes_a_step(tmp_path):
+    import re
+
+    from reports.explorer_page import explorer_page
+
+    place = explore(MUTANT, "--at", NO_ADOPT.rsplit("/", 1)[0], "--format", "json").output
+    script = re.search(r"<script>(.*)</script>", explorer_page("t", "m"), re.S).group(1)
+    program = tmp_path / "page.js"
+    program.write_text(f"const PLACE = {place};\nconst SCRIPT = {json.dumps(script)};\n" + _STUB)
+    shown = json.loads(subprocess.run(["node", str(program)], capture_output=True, text=True,
+                                      check=True, timeout=60).stdout)
+    assert shown["where"] == "path 0/0/0/0/0/0/3/1/0/2/2/0 · depth 11"
+    assert shown["run"][0] == "0  initial state" and shown["run"][-1] == (
+        "11  Phase2b(a=0, b=1, v=1)")
+    assert shown["changed"] == ["a0.max_vbal | 1", "a0.max_val | 1",
+                                "msgs | [Msg1a(bal=0), Msg1a(bal=1), Msg1b(acc=0, bal=0, mbal=-1, "
+                                "mval=None), Msg1b(acc=0, bal=1, mbal=-1, mval=None), "
+                                "Msg1b(acc=1, bal=0, mbal=-1, mval=None), Msg1b(acc=1, bal=1, "
+                                "mbal=0, mval=0), Msg2a(bal=0, val=0), Msg2a(bal=1, val=1), "
+                                "Msg2b(acc=0, bal=1, val=1), Msg2b(acc=1, bal=0, val=0), "
+                                "Msg2b(acc=2, bal=0, val=0)]"]
+    assert shown["props"][:2] == ["ok ✓ Agreement: holds", "ok ✓ Validity: holds"]
+    assert shown["steps"] == [
+        "0  Phase2b(a=1, b=1, v=1) | breaks Agreement | a1.max_vbal: 0 → 1\n"
+        "a1.max_val: 0 → 1\nmsgs: + Msg2b(acc=1, bal=1, val=1)",
+        "1  Phase1b(a=2, b=1) | a2.max_bal: 0 → 1\nmsgs: + Msg1b(acc=2, bal=1, mbal=0, mval=0)",
+        "2  Phase2b(a=2, b=1, v=1) | breaks Agreement | a2.max_bal: 0 → 1\na2.max_vbal: 0 → 1\n"
+        "a2.max_val: 0 → 1\nmsgs: + Msg2b(acc=2, bal=1, val=1)"]
+    assert shown["hash"] == "#" + NO_ADOPT  # its first step taken
