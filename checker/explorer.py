@@ -32,7 +32,7 @@ from typing import Any, Sequence
 from checker.errors import CheckerError, mutated_state, not_a_step, raised_in_model
 from checker.model import Model, has_bounds, jsonable
 from checker.properties import Property, answer, failed_assertion, reason_of
-from checker.result import Trace
+from checker.result import Step, Trace
 
 #: The longest path a place is computed for: a link is a run walked by
 #: hand, and a path of ten thousand steps is a mistake, not a run.
@@ -65,6 +65,8 @@ class Place:
     initial_states: int
     within_bounds: bool
     bound_reason: str | None
+    #: the run itself, the model's actions and states (for its sequence chart)
+    trace: Trace
 
     @property
     def state(self) -> dict:
@@ -127,6 +129,7 @@ class Explorer:
                               f"{len(initial)} (0 to {len(initial) - 1})")
         state, action, before = initial[path[0]], None, None
         run = [(None, self._view(state), ())]
+        taken = [Step(None, state)]
         for depth, index in enumerate(path[1:], 1):
             if self.bounded and not self.model.within_bounds(state):
                 raise NoSuchPlace(f"step {depth} of the path: the state after step {depth - 1} "
@@ -145,10 +148,11 @@ class Explorer:
             action, state = steps[index]
             view = self._view(state)
             run.append((str(action), view, tuple(_changes(run[-1][1], view))))
-        return self._place(path, run, before, action, state, len(initial))
+            taken.append(Step(action, state))
+        return self._place(path, run, before, action, state, len(initial), Trace(tuple(taken)))
 
     def _place(self, path: tuple[int, ...], run: list, before: Any, action: Any, state: Any,
-               initial: int) -> Place:
+               initial: int, trace: Trace) -> Place:
         inside = not self.bounded or self.model.within_bounds(state)
         reason = None if inside else self.model.bound_reason(state)
         properties = tuple(self._status(prop, before, action, state) for prop in self.properties)
@@ -188,7 +192,8 @@ class Explorer:
                 "revisits": seen.get(json.dumps(reached_view, sort_keys=True, default=str)),
                 "outside": self.bounded and not self.model.within_bounds(reached),
             })
-        return Place(path, tuple(run), properties, tuple(steps), stop, initial, inside, reason)
+        return Place(path, tuple(run), properties, tuple(steps), stop, initial, inside, reason,
+                     trace)
 
     def _status(self, prop: Property, before: Any, action: Any, state: Any) -> dict:
         entry = {"name": prop.name, "title": prop.title, "kind": prop.kind}

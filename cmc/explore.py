@@ -221,6 +221,7 @@ def serve(explorer: Any, findings: Any, title: str, model: str, host: str,
           port: int) -> Any:
     """An HTTP server (not yet serving) of the explorer's page and its JSON:
     ``/api/place?path=0/2/1`` (a place, `Place.document`) and
+    ``/api/chart?path=0/2/1`` (the run's sequence chart, SVG) and
     ``/api/findings`` (`findings()`, computed once). One request at a time:
     a model's code and caches are not made for threads. Bound to this
     machine by default, it answers only requests addressed to this machine
@@ -233,6 +234,7 @@ def serve(explorer: Any, findings: Any, title: str, model: str, host: str,
     from checker.errors import CheckerError
     from checker.explorer import NoSuchPlace, parse_path
     from reports.explorer_page import explorer_page
+    from reports.sequence import build_chart, render_svg
 
     page = explorer_page(title, model).encode("utf-8")
     found: dict[str, Any] = {}
@@ -255,6 +257,11 @@ def serve(explorer: Any, findings: Any, title: str, model: str, host: str,
                 if url.path == "/api/place":
                     given = parse_qs(url.query).get("path", ["0"])[0]
                     return self._json(200, explorer.place(parse_path(given)).document())
+                if url.path == "/api/chart":  # the run's message sequence chart
+                    given = parse_qs(url.query).get("path", ["0"])[0]
+                    trace = explorer.place(parse_path(given)).trace
+                    chart = render_svg(build_chart(explorer.model, trace))
+                    return self._send(200, "image/svg+xml", chart.encode("utf-8"))
                 if url.path == "/api/findings":
                     if "document" not in found:
                         found["document"] = findings()

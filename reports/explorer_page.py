@@ -46,6 +46,7 @@ button.step .changes { color: #546e7a; margin-top: 2px; white-space: pre-wrap; }
 #stop { margin: 6px 0; }
 #error { color: #c62828; white-space: pre-wrap; }
 #findings a { display: block; }
+.chart { overflow-x: auto; } .chart img { max-width: none; }
 </style></head>
 <body>
 <header><h1>cmc explore: __TITLE__</h1><div class="model">__MODEL__</div></header>
@@ -62,6 +63,8 @@ button.step .changes { color: #546e7a; margin-top: 2px; white-space: pre-wrap; }
   <div id="error"></div>
   <table class="state mono" id="state"></table>
   <h2 style="margin-top:14px">Properties</h2><div class="props" id="props"></div>
+  <h2 style="margin-top:14px">Sequence chart</h2>
+  <div class="chart"><img id="chart" alt="the run's message sequence chart"></div>
 </section>
 <section><h2>Steps from here <span id="count" class="dim"></span></h2>
   <div id="stop" class="dim"></div><div id="steps"></div>
@@ -88,6 +91,8 @@ async function load() {
 }
 function show() {
   $("where").textContent = "path " + place.path.join("/") + " · depth " + place.depth;
+  // (an image: the chart's SVG runs nothing)
+  $("chart").src = "api/chart?path=" + place.path.join("/");
   const run = $("run"); run.replaceChildren();
   place.run.forEach((step, k) => {
     const li = el("li", k === place.run.length - 1 ? "here mono" : "mono",

@@ -156,6 +156,12 @@ def test_the_page_and_its_json_are_served(served):
     place = json.loads(body)
     assert (status, kind, place["path"], len(place["steps"])) == (
         200, "application/json", [0, 0, 0], 6)
+    # the run's sequence chart, an image: proposers and acceptors, the 1a and 1b messages
+    status, kind, chart = get(served + "/api/chart?path=0/0/0/0")
+    assert (status, kind) == (200, "image/svg+xml") and chart.startswith("<svg ")
+    assert [name for name in ("p0", "a0", "a1", "a2", "p1") if f">{name}</text>" in chart] == [
+        "p0", "a0", "a1", "a2", "p1"]
+    assert "Phase1b(a=0, b=0)" in chart and "<script" not in chart
     # the check runs once, however often the page asks
     assert json.loads(get(served + "/api/findings")[2])["checked"] == 1
     assert json.loads(get(served + "/api/findings")[2])["checked"] == 1
