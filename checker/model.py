@@ -455,6 +455,22 @@ class SetView(list):
     __slots__ = ()
 
 
+class QueueView(list):
+    """FIFO queues' image in a state view: a list of one line per queue
+    that holds messages, ``s1→s2: m1, m2``, sorted (to JSON and to a full
+    state in the text report), and `queues`, each queue's messages by its
+    name, oldest first, from which a report shows a step's change to a
+    queue as the messages that left its head and joined its tail (a diff
+    by position would show one queue's line turning into another's)."""
+
+    __slots__ = ("queues",)
+
+    def __init__(self, queues: Mapping[str, Sequence[str]]):
+        super().__init__(sorted(f"{name}: {', '.join(messages)}"
+                                for name, messages in queues.items()))
+        self.queues = {name: tuple(messages) for name, messages in queues.items()}
+
+
 def jsonable(value: Any) -> Any:
     """A JSON-ready image of a state component.
 

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, TextIO
 
-from checker.model import Model, SetView
+from checker.model import Model, QueueView, SetView
 from checker.result import (NOT_SETTLED, STOPPED_BY, VIOLATED, WITNESSED, Finding, Outcome,
                             Result, Trace)
 from reports.run import state_view
@@ -77,13 +77,17 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     ``max_bal[1]: -1 → 0``) or as a collection (``msgs: + 2a(bal=0, val=0)``),
     whichever takes fewer lines (on a tie, a list of strings is taken for a
     set or bag of messages); a list whose length changed is a collection. A
-    mapping is compared key by key."""
+    mapping is compared key by key. FIFO queues (`QueueView`) are compared
+    queue by queue, as the messages that left a queue's head and joined its
+    tail (``channels[s1→s2]: - Forward(…)``)."""
     found: list[Change] = []
     for name in list(after) + [n for n in before if n not in after]:
         old, new = before.get(name), after.get(name)
         if old == new:
             continue
-        if isinstance(old, list) and isinstance(new, list):
+        if isinstance(old, QueueView) and isinstance(new, QueueView):
+            found += _queue_changes(name, old.queues, new.queues)
+        elif isinstance(old, list) and isinstance(new, list):
             as_collection = _collection_changes(name, old, new)
             if len(old) == len(new):
                 by_position = [Change(f"{name}[{index}]", text(a), text(b))
@@ -114,6 +118,23 @@ def _mapping_changes(name: str, old: dict, new: dict) -> list[Change]:
             found.append(Change(name, f"{key}: {text(old[key])}", None))
         elif old[key] != new[key]:
             found.append(Change(f"{name}[{key}]", text(old[key]), text(new[key])))
+    return found
+
+
+def _queue_changes(name: str, old: dict, new: dict) -> list[Change]:
+    """Queues compared by what left each one's head and joined its tail: the
+    fewest messages removed from the head such that the rest begins the new
+    queue."""
+    found = []
+    for queue in sorted(set(old) | set(new)):
+        before, after = old.get(queue, ()), new.get(queue, ())
+        if before == after:
+            continue
+        left = next(n for n in range(len(before) + 1)
+                    if before[n:] == after[:len(before) - n])
+        found += [Change(f"{name}[{queue}]", message, None) for message in before[:left]]
+        found += [Change(f"{name}[{queue}]", None, message)
+                  for message in after[len(before) - left:]]
     return found
 
 

@@ -42,7 +42,7 @@ import operator
 from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, NamedTuple
 
-from checker.model import SetView
+from checker.model import QueueView, SetView
 from checker.symmetry import order_key
 from models.kit.memo import Interned, Memo
 from models.kit.records import end_field
@@ -786,9 +786,9 @@ class Fifo(_Queues):
                          if item[0][2:] == into or item[0][2] == runs)
 
     def view(self, value: tuple) -> dict[str, Any]:
-        shown = sorted(f"{self._name(src_set, src)}→{self._name(dst_set, dst)}: "
-                       + ", ".join(map(repr, queue))
-                       for (src_set, src, dst_set, dst), queue, _ in value[0])
+        shown = QueueView({f"{self._name(src_set, src)}→{self._name(dst_set, dst)}":
+                           list(map(repr, queue))
+                           for (src_set, src, dst_set, dst), queue, _ in value[0]})
         return {"channels": shown, "drops_left": value[1]}
 
 
@@ -831,8 +831,8 @@ class Inbox(_Queues):
         return frozenset(item for item in component if item[0] == own or item[0][0] == runs)
 
     def view(self, value: tuple) -> dict[str, Any]:
-        shown = sorted(f"{self._name(*owner)}: " + ", ".join(map(repr, queue))
-                       for owner, queue, _ in value[0])
+        shown = QueueView({self._name(*owner): list(map(repr, queue))
+                           for owner, queue, _ in value[0]})
         return {"inboxes": shown, "drops_left": value[1]}
 
 

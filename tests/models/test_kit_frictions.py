@@ -1,6 +1,8 @@
 """Frictions new users met writing kit models from the docs alone (chain
 replication the latest), each on a small model of its own: a declared write
-of a global that never happens, a record-less role writing globals, ...
+of a global that never happens, a role without a record writing globals,
+who crashed as a global (the docs' model), a FIFO queue's change in a
+report.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from click.testing import CliRunner
 
 from checker import CheckConfig, ModelDefinitionError, Param, check
 from cmc.main import cli
-from models.kit import ActorModel, MessageSet, Node, ids, on, step
+from reports.text import state_changes
+from models.kit import ActorModel, Fifo, MessageSet, Node, ids, on, step
 from tests.brute_force import orbit_counts_agree, reachable_states
 
 Proc = ids("procs", "p", first=1, named=True)
@@ -288,3 +291,148 @@ def test_the_failure_detector_of_the_docs_is_a_model_that_runs(tmp_path):
         result = CliRunner().invoke(cli, ["check", str(tmp_path / spec)])
         assert result.exit_code == 0, result.output
         assert "expectation met" in result.output.splitlines()
+
+
+# -- a FIFO channel's change in a report: messages left and joined, not lines by position ----
+
+
+class Forward(NamedTuple):
+    sender: Server
+    receiver: Server
+    value: int
+    src, dst = "sender", "receiver"
+
+
+class Log(NamedTuple):
+    log: tuple[int, ...] = ()
+
+
+class Send(NamedTuple):
+    server: Server
+    value: int
+
+
+class Pass(NamedTuple):
+    server: Server
+    sender: Server
+    receiver: Server
+    value: int
+
+
+class Append(NamedTuple):
+    server: Server
+    sender: Server
+    receiver: Server
+    value: int
+
+
+class Rewrite(NamedTuple):
+    server: Server
+
+
+class LineNode(Node):
+    """s1 sends 0 and 1 to s2, s2 passes each on to s3, s3 logs it (and may
+    rewrite its first entry: a log, changed in place)."""
+
+    ids = Server
+    state = Log
+
+    @step(Send, choose=2)
+    def send(self, s, value):
+        if self.id != 0 or value in s.log:
+            return None
+        return s._replace(log=s.log + (value,)), [Forward(0, 1, value)]
+
+    @on(Forward, Pass)
+    def pass_on(self, s, m):
+        if self.id != 1:
+            return None
+        return s, [Forward(1, 2, m.value)]
+
+    @on(Forward, Append)
+    def append(self, s, m):
+        if self.id != 2:
+            return None
+        return s._replace(log=s.log + (m.value,)), []
+
+    @step(Rewrite)
+    def rewrite(self, s):
+        if self.id != 2 or len(s.log) != 2 or s.log[0] == 9:
+            return None
+        return s._replace(log=(9,) + s.log[1:]), []
+
+
+class Line(ActorModel):
+    name = "line"
+    params = (Param("servers", 3, "servers in a line", minimum=3, maximum=3),)
+    roles = (LineNode,)
+    messages = (Forward,)
+    network = Fifo()
+    network_choices = ("fifo", "inbox")
+
+
+def _after(model, state, *actions):
+    for action in actions:
+        state = dict(model.successors(state))[action]
+    return state
+
+
+@pytest.mark.parametrize("network, queue", [("fifo", "channels"), ("inbox", "inboxes")])
+def test_a_queue_s_change_is_the_messages_that_left_its_head_and_joined_its_tail(network, queue):
+    model = Line(network_choice={"kind": network})
+    sent = _after(model, model.initial_states()[0], Send(0, 0))
+    passed = _after(model, sent, Pass(1, 0, 1, 0))
+    into = {"fifo": ("s1→s2", "s2→s3"), "inbox": ("s2", "s3")}[network]
+    assert model.state_view(sent)[queue] == [f"{into[0]}: Forward(s1→s2, value=0)"]
+    # (by position, it read channels[0]: s1→s2: Forward(s1→s2, value=0) → s2→s3: ...)
+    assert state_changes(model.state_view(sent), model.state_view(passed)) == [
+        f"{queue}[{into[0]}]: - Forward(s1→s2, value=0)",
+        f"{queue}[{into[1]}]: + Forward(s2→s3, value=0)"]
+    both = _after(model, sent, Send(0, 1))
+    assert model.state_view(both)[queue] == [
+        f"{into[0]}: Forward(s1→s2, value=0), Forward(s1→s2, value=1)"]
+    assert state_changes(model.state_view(both), model.state_view(
+        _after(model, both, Pass(1, 0, 1, 0)))) == [
+        f"{queue}[{into[0]}]: - Forward(s1→s2, value=0)",
+        f"{queue}[{into[1]}]: + Forward(s2→s3, value=0)"]
+
+
+def test_a_log_s_change_stays_by_position():
+    model = Line()
+    logged = _after(model, model.initial_states()[0], Send(0, 0), Send(0, 1),
+                    Pass(1, 0, 1, 0), Pass(1, 0, 1, 1), Append(2, 1, 2, 0),
+                    Append(2, 1, 2, 1))
+    assert state_changes(model.state_view(logged), model.state_view(
+        _after(model, logged, Rewrite(2)))) == ["s3.log[0]: 0 → 9"]
+
+
+def test_a_counterexample_shows_a_queue_s_change_by_message(tmp_path):
+    (tmp_path / "line.py").write_text(LINE)
+    (tmp_path / "line.yaml").write_text("model: ./line.py:Unlogged\n"
+                                        "deadlock: false\n")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "line.yaml")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[lines.index("  1  Send(server=s1, value=0)"):][:10] == [
+        "  1  Send(server=s1, value=0)",
+        "       s1.log: + 0",
+        "       channels[s1→s2]: + Forward(s1→s2, value=0)",
+        "  2  Pass(s1→s2, value=0)",
+        "       channels[s1→s2]: - Forward(s1→s2, value=0)",
+        "       channels[s2→s3]: + Forward(s2→s3, value=0)",
+        "  3  Append(s2→s3, value=0)",
+        "       s3.log: + 0",
+        "       channels[s2→s3]: - Forward(s2→s3, value=0)",
+        "       ✗ s3 logs nothing violated in this state"]
+
+
+LINE = '''
+from checker import invariant
+from tests.models.test_kit_frictions import Line, LineNode
+
+
+class Unlogged(Line):
+    @invariant("s3 logs nothing")
+    def nothing_logged(self, state):
+        return not self.record(state, LineNode, 2).log
+'''
