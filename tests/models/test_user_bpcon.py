@@ -73,13 +73,13 @@ def test_the_spec_file_meets_tlc_s_figures():
 
 
 def test_inv_s_conjuncts_and_agreement_are_the_model_s_invariants():
-    # Inv == TypeOK /\ bmsgsFinite /\ 1bInv1 /\ ... /\ knowsSentInv, the
+    # (and the refinement, checked only when named) Inv == TypeOK /\ bmsgsFinite /\ 1bInv1 /\ ... /\ knowsSentInv, the
     # model's by the spec's names (bmsgsFinite holds of every finite state)
     assert [(name, p.title) for name, p in BPCon.properties.items()] == [
         ("type_ok", "TypeOK"), ("one_b_inv1", "1bInv1"), ("one_b_inv2", "1bInv2"),
         ("max_bal_inv", "maxBalInv"), ("two_av_inv1", "2avInv1"), ("two_av_inv2", "2avInv2"),
         ("two_av_inv3", "2avInv3"), ("acc_inv", "accInv"), ("knows_sent_inv", "knowsSentInv"),
-        ("agreement", "Agreement")]
+        ("refines_pcon", "Spec => P!Spec"), ("agreement", "Agreement")]
 
 
 # values, acceptors, fakes, ballots, max_fake: TLC's distinct states, states
@@ -112,6 +112,37 @@ def test_the_spec_s_assumption_of_a_quorum_of_good_acceptors_is_checked(tmp_path
         f"error: {spec}:2: params.fakes: the spec assumes a Byzantine quorum of good "
         "acceptors only (BQLA): a quorum has 3 acceptors, there are 2 good ones; use "
         "fewer fakes or more acceptors")
+
+
+# the refinement, THEOREM Spec => P!Spec: TLC checked PROPERTY PSpec, with
+# P == INSTANCE PCon WITH maxBal <- PmaxBal and PSpec == P!Spec added to MC,
+# PCon.tla a copy of PConProof.tla cut after its translation, Ballot and
+# None made CONSTANTs (substituted by BPCon's, the cfg's Ballot and None)
+# in place of Ballot == Nat and an unbounded CHOOSE, which TLC cannot
+# enumerate; the same counts as above, no error
+@pytest.mark.parametrize("bound, distinct", [
+    ((1, 2, 0, 1, None), 64),
+    ((2, 2, 0, 1, None), 154),
+    pytest.param((1, 3, 0, 1, None), 6_268, marks=pytest.mark.slow),
+    pytest.param((1, 3, 1, 1, 0), 1_684, marks=pytest.mark.slow),
+])
+def test_bpcon_refines_pcon_as_tlc_finds(bound, distinct):
+    result = check(_model(*bound), CheckConfig(properties=("refines_pcon",)))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == distinct
+
+
+def test_relaying_an_unsafe_value_is_no_step_of_pcon_where_tlc_finds_it():
+    # relay_unsafe_value (below); 2 acceptors, 1 value, ballot 0, PROPERTY
+    # PSpec alone. TLC: "Action property ... of module PCon is violated" at
+    # step 3 (leader, 454, 454; 18 distinct, 47 generated at the stop): the
+    # second 2av message makes a Quorum's, a 2a message of msgs whose 1c
+    # message is not in msgs (PCon's Phase2a needs it)
+    violation = _violation("refines_pcon", "relay_unsafe_value")
+    assert _actions(violation) == ["Phase1c(b=0, S=('v1',))", "Phase2av(a='a1', b=0, v='v1')",
+                                   "Phase2av(a='a2', b=0, v='v1')"]
+    assert violation.reason == ("Phase2av(a='a2', b=0, v='v1') is no step of PCon: msgs "
+                                "gains [('2a', 0, 'v1')]")
 
 
 # -- mutants: TLC 2.15 on the TLA+ copy with the same change -----------------------------

@@ -98,7 +98,7 @@ from __future__ import annotations
 from itertools import combinations, product
 from typing import NamedTuple
 
-from checker import Fails, Model, Param, invariant
+from checker import Fails, Model, Param, invariant, transition
 from checker.errors import ParamError
 
 NONE = None     # the cfg's None = None: a value that is not one
@@ -277,6 +277,7 @@ class BPCon(Model):
                              f"there are {self.acceptors} good ones; use fewer fakes or "
                              f"more acceptors")
         self.index = {a: i for i, a in enumerate(self.Acceptor)}
+        self._mapped: dict[State, tuple] = {}     # the refinement mapping's, by state
         # 1bMessage \cup 2avMessage \cup 2bMessage with acc = fa, for each fa
         votes = [Vote(v, b) for v in self.Value for b in self.Ballot]
         m2avs = [frozenset(c) for c in _subsets(votes)]
@@ -539,6 +540,105 @@ class BPCon(Model):
             if unsent:
                 return Fails(f"{a} knows {_show_1b(unsent[0])}, never sent")
         return True
+
+    # -- the refinement: THEOREM Spec => P!Spec ---------------------------------------------
+
+    def pcon(self, s: State) -> tuple:
+        """The refinement mapping, P == INSTANCE PConProof WITH maxBal <-
+        PmaxBal: (PmaxBal, maxVBal, maxVVal, msgs), msgs's messages as
+        tuples (type first): 1a; the good acceptors' 1b, m2av dropped
+        (1bRestrict); the 1c messages in 1cmsgs; a 2a message for each
+        value relayed by 2av messages of a Quorum (a ByzQuorum's good
+        acceptors) in a ballot; the good acceptors' 2b."""
+        msgs = {("1a", m.bal) for m in s.bmsgs if m.type == "1a"}
+        msgs |= {("1b", m.acc, m.bal, m.mbal, m.mval) for m in self._good(s, "1b")}
+        msgs |= {tuple(m) for m in s.bmsgs
+                 if m.type == "1c" and self.in_msgs_1c(s, m.bal, m.val)}
+        good = {q & set(self.Acceptor) for q in self.ByzQuorum}   # Quorum
+        for b in self.Ballot:
+            for v in self.Value:
+                relayed = {m.acc for m in self._good(s, "2av") if m.bal == b and m.val == v}
+                if any(q <= relayed for q in good):
+                    msgs.add(("2a", b, v))
+        msgs |= {tuple(m) for m in self._good(s, "2b")}
+        pmax = tuple(max((m.bal for m in s.bmsgs
+                          if m.type in ("1b", "2b") and m.acc == a), default=-1)
+                     for a in self.Acceptor)
+        return pmax, s.maxVBal, s.maxVVal, frozenset(msgs)
+
+    @transition("Spec => P!Spec", default=False)
+    def refines_pcon(self, s: State, action, t: State):
+        """Each step, under the refinement mapping, is a step of PConProof's
+        Next (an acceptor's Phase1b or Phase2b, a leader's Phase1a, Phase1c
+        or Phase2a) or leaves its variables unchanged."""
+        before, after = self._pcon(s), self._pcon(t)
+        if before == after:
+            return True
+        step = self.pcon_step(before, after)
+        return step is not None or Fails(f"{action} is no step of PCon: msgs gains "
+                                         f"{sorted(after[3] - before[3], key=str)}")
+
+    def _pcon(self, s: State) -> tuple:
+        """pcon(s), computed once a state (a state is the source of many steps)."""
+        mapped = self._mapped.get(s)
+        if mapped is None:
+            mapped = self._mapped[s] = self.pcon(s)
+        return mapped
+
+    def pcon_step(self, before: tuple, after: tuple) -> str | None:
+        """The PCon action taking `before` to `after`, if one does."""
+        (bal, vbal, vval, msgs), (bal2, vbal2, vval2, msgs2) = before, after
+        if not msgs <= msgs2:
+            return None
+        added = msgs2 - msgs
+        changed = [i for i in range(self.acceptors)
+                   if (bal[i], vbal[i], vval[i]) != (bal2[i], vbal2[i], vval2[i])]
+        if not changed:
+            types = {m[0] for m in added}
+            ballots = {m[1] for m in added}
+            if types == {"1a"} and len(added) == 1:
+                return "Phase1a"
+            if types == {"1c"} and len(ballots) == 1 and all(
+                    any(self.shows_safe_at(q, b, v, msgs) for q in self._pcon_quorums())
+                    for _, b, v in added):
+                return "Phase1c"
+            if types == {"2a"} and len(added) == 1:
+                (_, b, v), = added
+                if not any(m[0] == "2a" and m[1] == b for m in msgs) and ("1c", b, v) in msgs:
+                    return "Phase2a"
+            return None
+        if len(changed) != 1:
+            return None
+        i, = changed
+        a = self.Acceptor[i]
+        b = bal2[i]
+        others = lambda xs, ys: all(xs[j] == ys[j] for j in range(self.acceptors) if j != i)
+        if not (others(bal, bal2) and others(vbal, vbal2) and others(vval, vval2)):
+            return None
+        if (b > bal[i] and ("1a", b) in msgs and (vbal2[i], vval2[i]) == (vbal[i], vval[i])
+                and msgs2 == msgs | {("1b", a, b, vbal[i], vval[i])}):
+            return "Phase1b"
+        if (b >= bal[i] and vbal2[i] == b and ("2a", b, vval2[i]) in msgs
+                and msgs2 == msgs | {("2b", a, b, vval2[i])}):
+            return "Phase2b"
+        return None
+
+    def _pcon_quorums(self) -> list[frozenset]:
+        return [q & set(self.Acceptor) for q in self.ByzQuorum]
+
+    def shows_safe_at(self, q: frozenset, b: int, v: str, msgs: frozenset) -> bool:
+        """PConProof's ShowsSafeAt(Q, b, v) on the mapped msgs: each of Q
+        sent a ballot-b 1b message, and either none of them voted or a 1c
+        message for v at a ballot c shows it: each voted at most at c, for
+        v if at c."""
+        q1b = [m for m in msgs if m[0] == "1b" and m[2] == b and m[1] in q]
+        if {m[1] for m in q1b} != set(q):
+            return False
+        if all(m[3] == -1 for m in q1b):
+            return True
+        return any(m1c[0] == "1c" and m1c[2] == v
+                   and all(m1c[1] >= m[3] and (m1c[1] != m[3] or m[4] == v) for m in q1b)
+                   for m1c in msgs)
 
     @invariant("Agreement")
     def agreement(self, s: State):
