@@ -267,3 +267,32 @@ def test_learning_an_unsent_1b_breaks_knows_sent_inv_in_tlc_s_trace():
         "LearnsSent(a=a1, b=0, S={1b(a1, bal=0, mbal=-1, mval=None, m2av={})})"]
     assert violation.trace.final.bmsgs == frozenset()
     assert violation.reason == "a1 knows 1b(a1, bal=0, mbal=-1, mval=None, m2av={}), never sent"
+
+
+# 3 good acceptors and a fake one, 1 value, ballot 0, CONSTRAINT FakeBound
+# with MaxFake = 1 (ByzQuorum: 3 of the 4, WeakQuorum: 2 of the 4)
+BYZANTINE = {"acceptors": 3, "fakes": 1, "max_fake": 1}
+
+
+def test_safety_on_a_weak_quorum_breaks_2av_inv3_in_tlc_s_trace():
+    # Phase2av's KnowsSafeAt replaced by a copy whose first disjunct reads
+    # \E BQ \in WeakQuorum (1cmsgs keeps KnowsSafeAt). TLC, INVARIANT
+    # 2avInv3: leader, 449, 449, 473, leader, 454 (a1 relays on a1's and
+    # a2's 1b messages, 2 of the 3 its ballot needs); 3,016 distinct at the stop
+    violation = _violation("two_av_inv3", "safe_on_weak_quorum", **BYZANTINE)
+    assert _actions(violation) == PROMISED + ["Phase1c(b=0, S=('v1',))",
+                                              "Phase2av(a='a1', b=0, v='v1')"]
+    final = violation.trace.final
+    assert (final.maxBal, final.twoAvSent[0]) == ((0, 0, -1), frozenset({("v1", 0)}))
+    assert violation.reason == "2av(bal=0, val=v1, acc=a1) relays a 1c message not in msgs"
+
+
+def test_a_forged_message_in_a_good_acceptor_s_name_breaks_max_bal_inv_as_in_tlc():
+    # FakingAcceptor's mm.acc = self made mm.acc \in {self} \cup Acceptor.
+    # TLC, INVARIANT maxBalInv: one step, facceptor, sending the very 1b
+    # message below (4 distinct, 8 generated at the stop)
+    violation = _violation("max_bal_inv", "forge_good_acceptor", **BYZANTINE)
+    assert _actions(violation) == [
+        "FakingAcceptor(fa=fa1, m=1b(a1, bal=0, mbal=-1, mval=v1, m2av={}))"]
+    assert violation.trace.final.bmsgs == {("1b", 0, "a1", frozenset(), -1, "v1")}
+    assert violation.reason == "1b(a1, bal=0, mbal=-1, mval=v1, m2av={}) is above maxBal[a1] = -1"

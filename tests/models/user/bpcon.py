@@ -395,7 +395,8 @@ class BPCon(Model):
     def in_msgs_1c(self, s: State, b: int, v: str) -> bool:
         """[type |-> "1c", bal |-> b, val |-> v] \\in msgs: sent, and some
         good acceptor knows v safe at b (1cmsgs)."""
-        return one_c(b, v) in s.bmsgs and any(self.knows_safe_at(s, a, b, v)
+        # the spec's KnowsSafeAt, also in a mutant that changes Phase2av's
+        return one_c(b, v) in s.bmsgs and any(BPCon.knows_safe_at(self, s, a, b, v)
                                               for a in self.Acceptor)
 
     def chosen(self, s: State) -> list[str]:
@@ -659,9 +660,19 @@ class RelayUnsafeValue(BPCon):
     def knows_safe_at(self, s, ac, b, v):
         return True      # the bug, in Phase2av only: msgs's 1cmsgs keeps the spec's
 
-    def in_msgs_1c(self, s, b, v):
-        return one_c(b, v) in s.bmsgs and any(BPCon.knows_safe_at(self, s, a, b, v)
-                                              for a in self.Acceptor)
+
+@BPCon.mutant(
+    "safe_on_weak_quorum",
+    "KnowsSafeAt's first disjunct on a WeakQuorum of 1b messages reporting no "
+    "vote, not a ByzQuorum: two acceptors' 1b messages (one of them may be "
+    "fake) make any value safe → 2avInv3")
+class SafeOnWeakQuorum(BPCon):
+    def knows_safe_at(self, s, ac, b, v):
+        known = [m for m in s.knowsSent[self.index[ac]] if m.bal == b]
+        # the bug: WeakQuorum where the spec has ByzQuorum
+        if self._quorum(self.WeakQuorum, {m.acc for m in known if m.mbal == -1}):
+            return True
+        return super().knows_safe_at(s, ac, b, v)
 
 
 @BPCon.mutant(
@@ -732,3 +743,16 @@ class LearnUnsent1b(BPCon):
             forged = Msg1b("1b", b, c, frozenset(), -1, NONE)
             yield (forged,), s._replace(knowsSent=_with(s.knowsSent, i,
                                                         s.knowsSent[i] | {forged}))
+
+
+@BPCon.mutant(
+    "forge_good_acceptor",
+    "FakingAcceptor sends any acceptor message in any good acceptor's name too "
+    "(mm.acc = self dropped: unauthenticated channels) → maxBalInv")
+class ForgeGoodAcceptor(BPCon):
+    def setup(self):
+        super().setup()
+        good = {a: tuple(m._replace(acc=a) for m in self.fake_msgs[self.FakeAcceptor[0]])
+                for a in self.Acceptor} if self.FakeAcceptor else {}
+        for fa in self.FakeAcceptor:     # the bug: every acceptor's messages, its own last
+            self.fake_msgs[fa] = sum((good[a] for a in self.Acceptor), ()) + self.fake_msgs[fa]
