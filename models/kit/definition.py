@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 from checker.errors import ModelDefinitionError, ParamError, shortened
 from models.kit.globals import check_handler, check_record
 from models.kit.handlers import Handler, Node
-from models.kit.network import Heal, Network, Partition, Split, chosen
+from models.kit.network import Heal, Network, Partition, Split, chosen, receiver_field
 from models.kit.plain import hiding
 from models.kit.records import Id, end_field, is_record_type
 
@@ -195,6 +195,7 @@ class Definition:
                     inputs = 0
                 fields = getattr(handler.action, "_fields", None)
                 if fields is not None and handler.whole:
+                    self._check_whole(wrong, role, name, handler)
                     continue
                 if fields is None or len(fields) != 1 + inputs:
                     raise wrong(f"the action {handler.action.__name__} of {role.__name__}."
@@ -206,6 +207,22 @@ class Definition:
                                     else "the choice" if inputs else "nothing"))
                 if handler.takes is not None and handler.choose is not None:
                     self._check_parameters(wrong, role, name, handler)
+
+    def _check_whole(self, wrong: Callable, role: type[Node], name: str,
+                     handler: Handler) -> None:
+        """An action built from the message alone (``Receive(m)``) names the
+        node that takes the step only through the message's receiver: a
+        message naming none, taken by several nodes, would be received by
+        each as one and the same step (a trace, a chart, a fairness family
+        could not tell which)."""
+        nodes = role.count if role.count is not None else self.set_size(role.ids.set_name)
+        if receiver_field(handler.takes) is None and nodes > 1:
+            kind, action = handler.takes.__name__, handler.action.__name__
+            raise wrong(f"{role.__name__}.{name}'s action {action} is the message alone, but "
+                        f"{kind} names no receiver: each of the {nodes} nodes of "
+                        f"{role.__name__} would receive one as the same step; name the "
+                        f"receiver in {kind} (dst = \"<its field>\"), or give {action} "
+                        "the node first, then the message's fields")
 
     def _check_choice(self, wrong: Callable, role: type[Node], name: str,
                       handler: Handler) -> None:

@@ -115,8 +115,9 @@ def test_the_command_line_says_the_forgotten_write_in_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "forgetful.yaml")])
     assert result.exit_code == 2
     assert result.output == (
-        f"error: {tmp_path / 'forgetful.yaml'}: model 'adding': ForgetfulAdder.add declares writes_globals=('total',) but "
-        "returned no globals; return (the new record, [messages sent], {'total': new "
+        f"error: {tmp_path / 'forgetful.yaml'}: model 'adding': ForgetfulAdder.add declares "
+        "writes_globals=('total',) but returned no globals; return (the new record, "
+        "[messages sent], {'total': new "
         "value}), or {} as the last item where this step writes none\n")
 
 
@@ -436,3 +437,96 @@ class Unlogged(Line):
     def nothing_logged(self, state):
         return not self.record(state, LineNode, 2).log
 '''
+
+
+# -- a message handler's action: the message alone, where the message names its receiver ----
+
+
+class Hello(NamedTuple):
+    sender: Proc
+    greeting: int
+
+
+class Addressed(NamedTuple):
+    sender: Proc
+    receiver: Proc
+    greeting: int
+    dst = "receiver"
+
+
+class Receive(NamedTuple):
+    """The message alone: its fields are not repeated under the action's names."""
+
+    m: Addressed
+
+
+class ReceiveHello(NamedTuple):
+    m: Hello
+
+
+class Greet(NamedTuple):
+    p: Proc
+
+
+class Heard(NamedTuple):
+    heard: frozenset[Proc] = frozenset()
+
+
+class Greeter(Node):
+    ids = Proc
+    state = Heard
+
+    @step(Greet)
+    def greet(self, s):
+        """p1 greets each of the others once."""
+        if self.id or s.heard:
+            return None
+        return s._replace(heard=frozenset({0})), [
+            Addressed(0, q, 7) for q in range(1, self.model.procs)]
+
+    @on(Addressed, Receive)
+    def receive(self, s, m):
+        if m.sender in s.heard:
+            return None
+        return s._replace(heard=s.heard | {m.sender}), []
+
+
+class Greeting(ActorModel):
+    name = "greeting"
+    params = (Param("procs", 3, "processes", minimum=1, maximum=4),)
+    roles = (Greeter,)
+    messages = (Addressed,)
+    network = MessageSet()
+
+
+def test_a_message_handler_s_action_may_be_the_message_alone():
+    model = Greeting()
+    greeted = _after(model, model.initial_states()[0], Greet(0))
+    assert [action for action, _ in model.successors(greeted)] == [
+        Receive(Addressed(0, 1, 7)), Receive(Addressed(0, 2, 7))]
+    assert str(Receive(Addressed(0, 1, 7))) == (
+        "Receive(m=Addressed(sender=p1, receiver=p2, greeting=7))")
+    assert check(model, CheckConfig(deadlock=False)).stats.distinct_states == 5
+
+
+class Broadcaster(Greeter):
+    @step(Greet)
+    def greet(self, s):
+        return None
+
+    @on(Hello, ReceiveHello)
+    def receive(self, s, m):
+        return None
+
+
+def test_the_message_alone_naming_no_receiver_is_refused_where_several_nodes_take_it():
+    variant = type("Variant", (Greeting,), {"roles": (Broadcaster,),
+                                            "messages": (Addressed, Hello)})
+    assert variant(procs=1).initial_states()  # one node: the step is its own
+    with pytest.raises(ModelDefinitionError) as error:
+        variant(procs=2)
+    assert str(error.value) == (
+        "model 'greeting': Broadcaster.receive's action ReceiveHello is the message alone, "
+        "but Hello names no receiver: each of the 2 nodes of Broadcaster would receive one as "
+        "the same step; name the receiver in Hello (dst = \"<its field>\"), or give "
+        "ReceiveHello the node first, then the message's fields")
