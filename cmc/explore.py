@@ -160,10 +160,11 @@ def _printed(place: Any) -> list[str]:
     return printed(place.state)
 
 
-def _findings(explorer: Any, loaded: Any, property_name: str | None) -> dict[str, Any]:
-    """The spec checked (every violated property's first counterexample:
-    --keep-going), each finding as a path; those of `property_name` only,
-    if given."""
+def _findings(explorer: Any, loaded: Any, property_name: str | None,
+              every: bool = False) -> dict[str, Any]:
+    """The spec checked as `cmc check` checks it, each finding as a path:
+    the first violation's (the shortest), or with `every` each violated
+    property's (--keep-going); those of `property_name` only, if given."""
     import checker
     from checker.errors import CheckerError
     from checker.spec import suggest
@@ -173,7 +174,8 @@ def _findings(explorer: Any, loaded: Any, property_name: str | None) -> dict[str
         raise CheckerError(f"--property: {model.name} has no property {property_name!r}"
                            f"{suggest(property_name, model.properties)}; it has "
                            f"{', '.join(model.properties)}")
-    config = dataclasses.replace(loaded.config(keep_going=True), stop_when_settled=False)
+    # (stopped once every property is settled, whatever figures `expect:` gives)
+    config = dataclasses.replace(loaded.config(keep_going=every), stop_when_settled=True)
     if property_name is not None:
         config = dataclasses.replace(config, properties=(property_name,))
     result = checker.check(model, config)
@@ -196,8 +198,8 @@ def _serve(explorer: Any, loaded: Any, model: str, host: str, port: int) -> None
     from checker.errors import CheckerError
 
     try:
-        server = serve(explorer, lambda: _findings(explorer, loaded, None), loaded.path, model,
-                       host, port)
+        server = serve(explorer, lambda: _findings(explorer, loaded, None, every=True),
+                       loaded.path, model, host, port)
     except OSError as error:
         raise CheckerError(f"--host {host} --port {port}: cannot serve the page there "
                            f"({error.strerror or error}); give another --port (0: any free "
