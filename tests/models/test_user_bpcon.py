@@ -87,14 +87,34 @@ def test_inv_s_conjuncts_and_agreement_are_the_model_s_invariants():
 @pytest.mark.parametrize("bound, distinct, generated, depth", [
     ((1, 2, 0, 1, None), 64, 655, 10),
     ((2, 2, 0, 1, None), 154, 1_943, 10),
-    ((1, 3, 0, 1, None), 6_268, 173_887, 14),
+    pytest.param((1, 3, 0, 1, None), 6_268, 173_887, 14, marks=pytest.mark.slow),
     # a fake acceptor among 3 good ones (ByzQuorum: 3 of the 4), each of
     # its sends out of bounds (checked, neither counted nor expanded)
     ((1, 3, 1, 1, 0), 1_684, 57_506, 14),
     pytest.param((1, 2, 0, 2, None), 4_096, 81_737, 20, marks=pytest.mark.slow),
+    # the fake acceptor sends one message of the 10 it can (TLC: 7 min 27 s)
+    pytest.param((1, 3, 1, 1, 1), 132_676, 7_261_409, 15, marks=pytest.mark.slow),
 ])
 def test_bpcon_has_tlc_s_counts(bound, distinct, generated, depth):
     result = check(_model(*bound), CheckConfig())
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.generated_states,
+            result.stats.depth) == (distinct, generated, depth)
+
+
+# the same with SYMMETRY Sym, Sym == Permutations(Acceptor) \cup
+# Permutations(Value) \cup Permutations(FakeAcceptor) added to MC and the cfg:
+# TLC's distinct states (orbits), generated and depth
+@pytest.mark.parametrize("bound, distinct, generated, depth", [
+    ((1, 2, 0, 1, None), 39, 398, 10),
+    ((2, 2, 0, 1, None), 63, 784, 10),
+    pytest.param((1, 3, 0, 1, None), 1_164, 32_122, 14, marks=pytest.mark.slow),
+    pytest.param((2, 3, 0, 1, None), 2_545, 77_027, 14, marks=pytest.mark.slow),
+    pytest.param((1, 3, 1, 1, 0), 342, 11_656, 14, marks=pytest.mark.slow),
+    pytest.param((2, 2, 0, 2, None), 6_828, 166_715, 20, marks=pytest.mark.slow),
+])
+def test_bpcon_has_tlc_s_orbit_counts(bound, distinct, generated, depth):
+    result = check(_model(*bound), CheckConfig(symmetry=("acceptors", "values", "fakes")))
     assert result.verdict == "holds"
     assert (result.stats.distinct_states, result.stats.generated_states,
             result.stats.depth) == (distinct, generated, depth)

@@ -83,9 +83,13 @@ Deliberate differences:
   (which counts only good acceptors' 2b messages, those in ``msgs``), is
   added: the spec states it as a theorem (``chosen \\subseteq P!chosen``
   and PConProof's consistency), not as a cfg invariant.
-- No symmetry: the cfg has none, and a message's ``acc`` holds a good or a
-  fake acceptor, which the kit's derived renaming (`Symmetric`) refuses as
-  a union of two id types.
+- Symmetry (the cfg has none; ``symmetry: [acceptors, values, fakes]``
+  is TLC's ``SYMMETRY Sym`` with ``Sym == Permutations(Acceptor) \\cup
+  Permutations(Value) \\cup Permutations(FakeAcceptor)``, sound here as
+  the quorums are every set of a size) is the model's own `permute`: names
+  are strings as TLC prints them, and a message's ``acc`` holds a good or
+  a fake acceptor, which the kit's derived renaming (`Symmetric`) refuses
+  as a union of two id types.
 
 The refinement mapping's ``msgs`` (the PCon messages the good acceptors
 emulate) is what Inv reads: its 1c messages are the sent ones some good
@@ -234,6 +238,21 @@ def _key(m) -> tuple:
     return (m.type, str(m))
 
 
+def _rename(x, names: dict):
+    """`x` with each acceptor, fake acceptor and value renamed by `names`,
+    inside records, tuples and frozensets (ballots and types untouched)."""
+    if isinstance(x, str):
+        return names.get(x, x)
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return type(x)(*(x[0] if f == "type" else _rename(getattr(x, f), names)
+                         for f in x._fields))
+    if isinstance(x, tuple):
+        return tuple(_rename(y, names) for y in x)
+    if isinstance(x, frozenset):
+        return frozenset(_rename(y, names) for y in x)
+    return x
+
+
 def _with(values: tuple, index: int, value) -> tuple:
     return values[:index] + (value,) + values[index + 1:]
 
@@ -288,6 +307,63 @@ class BPCon(Model):
             + tuple(two_av(b, v, fa) for b in self.Ballot for v in self.Value)
             + tuple(two_b(fa, b, v) for b in self.Ballot for v in self.Value)
             for fa in self.FakeAcceptor}
+
+    # -- symmetry: Permutations(Acceptor) \cup Permutations(Value) \cup Permutations(FakeAcceptor)
+
+    def symmetry_groups(self):
+        return {"acceptors": [list(range(self.acceptors))],
+                "values": [list(range(self.values))],
+                "fakes": [list(range(self.fakes))]}
+
+    def _renaming(self, perm) -> dict:
+        """Each name's image under `perm` (a1 -> a3, v1 -> v2, fa1 -> fa1)."""
+        names = {}
+        for group, prefix in (("acceptors", "a"), ("values", "v"), ("fakes", "fa")):
+            for i, j in enumerate(perm.get(group, ())):
+                names[f"{prefix}{i + 1}"] = f"{prefix}{j + 1}"
+        return names
+
+    def permute(self, s: State, perm) -> State:
+        names = self._renaming(perm)
+        order = perm.get("acceptors", range(self.acceptors))
+
+        def by_acceptor(values, rename):
+            moved = [None] * self.acceptors
+            for i, x in enumerate(values):
+                moved[order[i]] = rename(x)
+            return tuple(moved)
+
+        return State(maxBal=by_acceptor(s.maxBal, lambda x: x),
+                     maxVBal=by_acceptor(s.maxVBal, lambda x: x),
+                     maxVVal=by_acceptor(s.maxVVal, lambda x: names.get(x, x)),
+                     twoAvSent=by_acceptor(s.twoAvSent, lambda rs: frozenset(
+                         _rename(r, names) for r in rs)),
+                     knowsSent=by_acceptor(s.knowsSent, lambda ms: frozenset(
+                         _rename(m, names) for m in ms)),
+                     bmsgs=frozenset(_rename(m, names) for m in s.bmsgs))
+
+    def permute_action(self, action, perm):
+        names = self._renaming(perm)
+        renamed = _rename(action, names)
+        if isinstance(renamed, (LearnsSent, Phase1c)):    # sets, held sorted
+            renamed = renamed._replace(S=tuple(sorted(renamed.S, key=str)))
+        return renamed
+
+    def signatures(self, s: State):
+        """What the state says of each acceptor, value and fake acceptor
+        without naming another: its variables and the (type, ballot) of the
+        messages naming it."""
+        named = {}
+        for m in s.bmsgs:
+            for f in ("acc", "val", "mval"):
+                if f in m._fields and getattr(m, f) is not None:
+                    named.setdefault(getattr(m, f), []).append((m.type, m.bal, f))
+        marks = {x: tuple(sorted(v)) for x, v in named.items()}
+        acceptors = [(s.maxBal[i], s.maxVBal[i], s.maxVVal[i] is None, len(s.twoAvSent[i]),
+                      len(s.knowsSent[i]), marks.get(a, ())) for i, a in enumerate(self.Acceptor)]
+        values = [(sum(x == v for x in s.maxVVal), marks.get(v, ())) for v in self.Value]
+        return {"acceptors": acceptors, "values": values,
+                "fakes": [marks.get(fa, ()) for fa in self.FakeAcceptor]}
 
     # -- Init --------------------------------------------------------------------------------
 
