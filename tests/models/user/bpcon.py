@@ -53,9 +53,11 @@ generates it, so that TLC's generated counts are ours:
   {self}, val : Value]``).
 - FakingAcceptor(fa, m): fake acceptor fa sends m, any 1b, 2av or 2b
   message with ``acc = fa`` (every 1b message of the type: any ballot,
-  mbal, mval and m2av), in TLC's order of the set ``1bMessage \\cup
-  2avMessage \\cup 2bMessage``... up to the order of witnesses, which
-  changes no count.
+  mbal, mval and m2av).
+
+The witnesses of one action are taken in an order of the model's (TLC's
+is its order of values); the counts do not depend on it, and every
+counterexample pinned is TLC's.
 
 Constants: ``values`` (Value = {v1, ...}), ``acceptors`` and ``fakes``
 (Acceptor = {a1, ...}, FakeAcceptor = {fa1, ...}), ``ballots`` (the cfg's
@@ -91,10 +93,20 @@ Deliberate differences:
   a fake acceptor, which the kit's derived renaming (`Symmetric`) refuses
   as a union of two id types.
 
-The refinement mapping's ``msgs`` (the PCon messages the good acceptors
-emulate) is what Inv reads: its 1c messages are the sent ones some good
-acceptor knows safe (``1cmsgs``); its 1b and 2b messages, the good
-acceptors' (the model reads only the 1c part, all that Inv names).
+The refinement mapping (``P == INSTANCE PConProof WITH maxBal <-
+PmaxBal``) is what Inv reads and what THEOREM ``Spec => P!Spec`` states:
+``msgs``, the PCon messages the good acceptors emulate (the 1a messages;
+the good acceptors' 1b and 2b; the sent 1c messages some good acceptor
+knows safe, ``1cmsgs``; a 2a message for each value relayed by 2av
+messages of a Quorum in a ballot), and ``PmaxBal``, each acceptor's
+highest 1b or 2b ballot. The theorem is the step property
+``refines_pcon`` (checked when named): each step maps to one of PCon's
+(Phase1a, Phase1b, Phase1c, Phase2a, Phase2b) or changes nothing of it.
+
+Mutants (each one action overridden; the tests pin TLC's counterexample):
+relay_unsafe_value, relay_twice_in_ballot, forget_2av_sent,
+second_1b_in_ballot, no_promise, promise_next_ballot, learn_unsent_1b,
+safe_on_weak_quorum and forge_good_acceptor.
 """
 
 from __future__ import annotations
@@ -275,6 +287,7 @@ class BPCon(Model):
               schema={"type": ["integer", "null"], "minimum": 0}),
     )
     actions = (Phase1b, Phase2av, Phase2b, LearnsSent, Phase1a, Phase1c, FakingAcceptor)
+    symmetry_sets = ("acceptors", "values", "fakes")
 
     def setup(self) -> None:
         self.Value = tuple(f"v{i + 1}" for i in range(self.values))
