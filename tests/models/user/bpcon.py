@@ -416,6 +416,11 @@ class BPCon(Model):
         i = self.index[a]
         if not (b > s.maxBal[i] and one_a(b) in s.bmsgs):
             return None
+        return self.promise(s, a, b)
+
+    def promise(self, s: State, a: str, b: int) -> State:
+        """Phase1b's effect: maxBal[a] := b, a's 1b message sent."""
+        i = self.index[a]
         m = Msg1b("1b", b, a, s.twoAvSent[i], s.maxVBal[i], s.maxVVal[i])
         return s._replace(maxBal=_with(s.maxBal, i, b), bmsgs=s.bmsgs | {m})
 
@@ -423,6 +428,12 @@ class BPCon(Model):
         i = self.index[a]
         if not (s.maxBal[i] <= b and all(r.bal < b for r in s.twoAvSent[i])):
             return
+        yield from self.relay(s, a, b)
+
+    def relay(self, s: State, a: str, b: int):
+        """Phase2av's \\E m: each ballot-b 1c message whose value a knows
+        safe, relayed."""
+        i = self.index[a]
         for m in sorted(self.sent(s, "1c", b)):
             if self.knows_safe_at(s, a, b, m.val):
                 sent = frozenset(r for r in s.twoAvSent[i] if r.val != m.val) | {Vote(m.val, b)}
@@ -770,13 +781,8 @@ class SafeOnWeakQuorum(BPCon):
     "leader's second 1c message of the ballot is relayed too → 2avInv1")
 class RelayTwiceInBallot(BPCon):
     def phase2av(self, s, a, b):
-        i = self.index[a]
-        sent = s.twoAvSent[i]
-        # the bug: the guard on 2avSent skipped (read as empty), the update kept
-        for v, t in super().phase2av(s._replace(twoAvSent=_with(s.twoAvSent, i, frozenset())),
-                                     a, b):
-            kept = frozenset(r for r in sent if r.val != v) | {Vote(v, b)}
-            yield v, t._replace(twoAvSent=_with(s.twoAvSent, i, kept))
+        if s.maxBal[self.index[a]] <= b:      # the bug: 2avSent's guard dropped
+            yield from self.relay(s, a, b)
 
 
 @BPCon.mutant(
@@ -794,10 +800,9 @@ class Forget2avSent(BPCon):
     "message, an acceptor sends a second, different 1b message in the ballot → 1bInv2")
 class Second1bInBallot(BPCon):
     def phase1b(self, s, a, b):
-        i = self.index[a]
-        if b == s.maxBal[i] and one_a(b) in s.bmsgs:     # the bug: >= admits b itself
-            return super().phase1b(s._replace(maxBal=_with(s.maxBal, i, b - 1)), a, b)
-        return super().phase1b(s, a, b)
+        if b >= s.maxBal[self.index[a]] and one_a(b) in s.bmsgs:    # the bug: >=
+            return self.promise(s, a, b)
+        return None
 
 
 @BPCon.mutant(
