@@ -85,9 +85,9 @@ counterexample is the model's state for state
 (the README's inherited-lease read of a key written in the limbo region),
 ClientRead without the lease (a deposed leader reads), CommitEntry without
 waiting for the predecessor's lease, CommitEntry of an entry of an earlier
-term (Raft's Figure 8), CanVoteForOplog without logOk, BecomeLeader whose
-voters keep their terms, and ClientWrite numbering an entry by the old
-length.
+term (Raft's Figure 8), CommitEntry without a quorum (StateMachineSafety),
+CanVoteForOplog without logOk, BecomeLeader whose voters keep their terms,
+and ClientWrite numbering an entry by the old length.
 
 Where this port differs from the text, none in behaviour:
 
@@ -453,7 +453,8 @@ class LeaseGuard(Symmetric, Model):
 
     def on_quorum(self, s: State, i: int, index: int) -> bool:
         """\\E q \\in Quorums(Server): \\A s \\in q: matchIndex[i][s].index >=
-        index /\\ matchIndex[i][s].term = currentTerm[i]."""
+        index /\\ matchIndex[i][s].term = currentTerm[i] (MongoDB checks the
+        term, Raft does not)."""
         term = s.currentTerm[i]
         have = sum(1 for m in s.matchIndex[i] if m.index >= index and m.term == term)
         return have * 2 > self.servers
@@ -578,9 +579,9 @@ class LeaseGuard(Symmetric, Model):
         for k in self.all_keys:
             last = self.max_committed(s.committed, k)
             if s.latestRead[k] != last:
-                return Fails(f"a read of {KeyId.name_of(k)} returned "
-                             f"{_entry_text(s.latestRead[k])}, not its last committed write "
-                             f"{_entry_text(last)}")
+                key = KeyId.name_of(k)
+                return Fails(f"a read of {key} returned {_entry_text(s.latestRead[k])}; the "
+                             f"last committed write of {key} is {_entry_text(last)}")
         return True
 
 
@@ -600,8 +601,7 @@ def _tlc_order(c: CommitRecord) -> tuple:
 def _entry_text(e: Entry) -> str:
     if e.index == 0:
         return "nothing"
-    return (f"the write of {KeyId.name_of(e.key)} at index {e.index} in term {e.term} "
-            f"(time {e.timestamp})")
+    return f"the write at index {e.index} of term {e.term} (time {e.timestamp})"
 
 
 # -- mutants: each overrides one method ------------------------------------------------------
@@ -647,6 +647,16 @@ class CommitOldTermEntry(LeaseGuard):
     """CommitEntry without topNewCommitEntry.term = currentTerm[i]."""
 
     def commit_index_ok(self, s: State, i: int, index: int) -> bool:
+        return True
+
+
+@LeaseGuard.mutant(
+    "commit_without_quorum", "CommitEntry without a quorum: a leader commits an entry only it "
+    "has, which a leader elected without it overwrites and commits")
+class CommitWithoutQuorum(LeaseGuard):
+    """CommitEntry without \\E q \\in Quorums(Server) : \\A s \\in q : ..."""
+
+    def on_quorum(self, s: State, i: int, index: int) -> bool:
         return True
 
 
