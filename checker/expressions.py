@@ -69,9 +69,9 @@ class ExpressionProperty:
     ``predicate(state)`` true or a `Fails` quoting the expression."""
 
     def __init__(self, name: str, source: str, model: Any, path: str, line: int | None = None,
-                 block: str = "invariants"):
+                 block: str = "invariants", field: str | None = None):
         self.name, self.source, self.path, self.line = name, source, path, line
-        self.field = f"{block}.{name}"
+        self.field = field or f"{block}.{name}"
         tree = self._parse()
         offered = model.expression_names()
         self.reads = sorted(_free_names(tree) - set(CALLS))
@@ -88,7 +88,8 @@ class ExpressionProperty:
 
     def _parse(self) -> ast.Expression:
         if not isinstance(self.source, str) or not self.source.strip():
-            kind = "invariant" if self.field.startswith("invariants.") else "constraint"
+            kind = {"invariants": "invariant", "constraints": "constraint"}.get(
+                self.field.split(".")[0], "condition")
             raise self._error(f"give the {kind} as an expression in quotes, e.g. "
                               "\"len(learners) > 0\"")
         try:
@@ -449,6 +450,69 @@ def attach(model: Any, expressions: dict[str, str], path: str,
             raise SpecError(f"{model.name} already has a property {name!r}; give the "
                             "invariant another name", path=path, field=f"invariants.{name}")
         found = ExpressionProperty(name, source, model, path, lines.get(name))
+        for state in model.initial_states():
+            found.check_initial(state)
+        properties[name] = found.property
+        setattr(model, name, found)
+    model.properties = properties
+
+
+#: The temporal forms a spec's `temporal:` block takes, as TLA+ writes them.
+TEMPORAL_FORMS = {"eventually": "<>P", "leads_to": "P ~> Q",
+                  "always_eventually": "[]<>P", "eventually_always": "<>[]P"}
+
+
+class TemporalExpression:
+    """One temporal property of a spec (TLC's PROPERTY), written as
+    expressions over the state: ``{eventually: "P"}`` (``<>P``),
+    ``{leads_to: ["P", "Q"]}`` (``P ~> Q``), ``{always_eventually: "P"}``
+    (``[]<>P``) or ``{eventually_always: "P"}`` (``<>[]P``). Checked as the
+    model's own temporal properties are, under the spec's fairness: its
+    predicate gives P's truth (a pair, P's and Q's, for leads_to)."""
+
+    def __init__(self, name: str, form: Mapping[str, Any], model: Any, path: str,
+                 line: int | None = None):
+        (kind, given), = form.items()
+        sources = list(given) if kind == "leads_to" else [given]
+        field = f"temporal.{name}.{kind}"
+        self.name, self.kind = name, kind
+        self.parts = [ExpressionProperty(name, source, model, path, line, field=(
+            f"{field}[{index}]" if kind == "leads_to" else field))
+            for index, source in enumerate(sources)]
+        shown = " ~> ".join(f"({part.source.strip()})" for part in self.parts) if (
+            kind == "leads_to") else self.parts[0].source.strip()
+        self.property = Property(name=name, title=name.replace("_", " ").capitalize(),
+                                 kind=kind, doc=f"spec expression: {kind} {shown}")
+
+    def refuse_telling_apart(self, positions: dict[str, dict[str, Any]],
+                             groups: dict[str, Any]) -> None:
+        """Under symmetry, as `ExpressionProperty.refuse_telling_apart`, each part."""
+        for part in self.parts:
+            part.refuse_telling_apart(positions, groups)
+
+    def check_initial(self, state: Any) -> None:
+        for part in self.parts:
+            part.check_initial(state)
+
+    def __call__(self, state: Any) -> Any:
+        if self.kind == "leads_to":
+            return bool(self.parts[0](state)), bool(self.parts[1](state))
+        return bool(self.parts[0](state))
+
+
+def attach_temporal(model: Any, forms: Mapping[str, Mapping[str, Any]], path: str,
+                    lines: Mapping[str, int | None] = {}) -> None:
+    """Add the spec's temporal properties to `model` (an instance), after
+    its own and the spec's invariants (`attach`)."""
+    if not forms:
+        return
+    properties = dict(model.properties)
+    for name, form in forms.items():
+        if name in properties:
+            raise SpecError(f"{model.name} already has a property {name!r}; give the "
+                            "temporal property another name", path=path,
+                            field=f"temporal.{name}")
+        found = TemporalExpression(name, form, model, path, lines.get(name))
         for state in model.initial_states():
             found.check_initial(state)
         properties[name] = found.property

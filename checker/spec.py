@@ -18,6 +18,8 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
                                  # optional, where the model allows (or links: [[s1, s2]])
     invariants: {name: "expr"}   # optional: invariants as expressions (checker.expressions)
     constraints: {name: "expr"}  # optional: state constraints, TLC's CONSTRAINT
+    temporal: {name: {leads_to: ["expr", "expr"]}}   # optional: TLC's PROPERTY, as
+                                 # eventually, leads_to, always_eventually or eventually_always
     expect: {verdict: holds, distinct_states: 3921, depth: 16}
 
 Loading is strict: YAML is read safely, a duplicate key is an error, and every
@@ -138,6 +140,24 @@ SPEC_SCHEMA: dict[str, Any] = {
                                           "description": "a snake_case name"},
                         "description": "a mapping of snake_case names to expressions in "
                                        "quotes: the states explored (TLC's CONSTRAINT)"},
+        "temporal": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$", "description": "a snake_case name"},
+            "description": "a mapping of snake_case names to temporal properties",
+            "additionalProperties": {
+                "type": "object", "minProperties": 1, "maxProperties": 1,
+                "additionalProperties": False,
+                "description": "one of {eventually: \"P\"}, {leads_to: [\"P\", \"Q\"]}, "
+                               "{always_eventually: \"P\"}, {eventually_always: \"P\"}, "
+                               "P and Q expressions in quotes",
+                "properties": {
+                    **{kind: {"type": "string", "description": "an expression in quotes"}
+                       for kind in ("eventually", "always_eventually", "eventually_always")},
+                    "leads_to": {"type": "array", "minItems": 2, "maxItems": 2,
+                                 "items": {"type": "string",
+                                           "description": "an expression in quotes"},
+                                 "description": "two expressions in quotes, [P, Q]: "
+                                                "whenever P, later Q"}}}},
         "expect": {
             "type": "object", "additionalProperties": False, "required": ["verdict"],
             "description": "a mapping with verdict and optional figures",
@@ -215,6 +235,9 @@ class Spec:
     invariants: Mapping[str, str] = dataclasses.field(default_factory=dict)
     #: State constraints written as expressions, by name: TLC's CONSTRAINT.
     constraints: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: Temporal properties written as expressions, by name: TLC's PROPERTY
+    #: (``{"leads_to": ["P", "Q"]}``, `checker.expressions.TemporalExpression`).
+    temporal: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
     #: Report a reachable state with no successor that no bound explains.
     deadlock: bool = True
     #: ``(strength, family)`` pairs assumed by the temporal properties.
@@ -248,7 +271,7 @@ class Spec:
         return error
 
     def build(self) -> Model:
-        from checker.expressions import attach, constrain
+        from checker.expressions import attach, attach_temporal, constrain
 
         # (a model that takes these says so: the model kit's ActorModel)
         chosen = {name: value for name, value in (("network_choice", self.network),
@@ -264,15 +287,17 @@ class Spec:
                                                error)) from None
         attach(model, self.invariants, self.path,
                {name: self.lines.get(("invariants", name)) for name in self.invariants})
+        attach_temporal(model, self.temporal, self.path,
+                        {name: self.lines.get(("temporal", name)) for name in self.temporal})
         constrain(model, self.constraints, self.path,
                   {name: self.lines.get(("constraints", name)) for name in self.constraints})
         return model
 
     def config(self, keep_going: bool = False, workers: int = 1,
                fp_seed: int = 0) -> CheckConfig:
-        # the spec's expression invariants are checked whatever `properties:` lists
+        # the spec's own properties are checked whatever `properties:` lists
         properties = self.properties and self.properties + tuple(
-            name for name in self.invariants if name not in self.properties)
+            name for name in (*self.invariants, *self.temporal) if name not in self.properties)
         # Stop once every property is settled, unless the expectation gives
         # figures of the whole state space (every spec's figures are those)
         whole = self.expect is not None and (self.expect.distinct_states is not None
@@ -425,9 +450,10 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                         f"{', '.join(model_class.mutants) or 'none'}", field="mutant")
 
     invariants = data.get("invariants", {})
+    temporal = data.get("temporal", {})
     properties = data.get("properties")
     for index, name in enumerate(properties or ()):
-        if name not in model_class.properties and name not in invariants:
+        if name not in model_class.properties and name not in invariants and name not in temporal:
             raise SpecError(f"{model_class.name} has no property {name!r}"
                             f"{suggest(name, model_class.properties)}; properties: "
                             f"{', '.join(model_class.properties)}",
@@ -458,14 +484,14 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
     expect = Expect(**data["expect"]) if "expect" in data else None
     if expect is not None:
         _check_expect(expect, list(properties or [p.name for p in default_properties(
-            model_class.properties.values())]) + list(invariants), model_class)
+            model_class.properties.values())]) + list(invariants) + list(temporal), model_class)
 
     spec = Spec(path=path, model_class=model_class, params=resolved, mutant=mutant,
                 properties=tuple(properties) if properties else None,
                 symmetry=tuple(symmetry or ()), bounds=Bounds(**data.get("bounds", {})),
                 init=data.get("init"), expect=expect, description=data.get("description"),
                 exact=data.get("exact", False), invariants=invariants,
-                constraints=data.get("constraints", {}),
+                constraints=data.get("constraints", {}), temporal=temporal,
                 deadlock=data.get("deadlock", True),
                 fairness=_fairness(data.get("fairness", {}), model_class), network=network,
                 partition=partition,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from checker.errors import CheckerError, ModelDefinitionError
-from checker.expressions import ExpressionProperty
+from checker.expressions import ExpressionProperty, TemporalExpression
 from checker.fingerprints import Fingerprints
 from checker.model import Model, has_bounds, has_view
 from checker.properties import Property
@@ -76,7 +76,7 @@ class SoundnessGuard:
         positions = self.model.expression_positions(tuple(groups))
         for prop in self.properties:
             predicate = getattr(self.model, prop.name, None)
-            if isinstance(predicate, ExpressionProperty):
+            if isinstance(predicate, (ExpressionProperty, TemporalExpression)):
                 predicate.refuse_telling_apart(positions, groups)
         for constraint in getattr(self.model, "spec_constraints", ()):
             constraint.refuse_telling_apart(positions, groups)

@@ -12,7 +12,8 @@ import click
 def show(spec: str) -> None:
     """Print SPEC's resolved configuration as YAML: the model, every
     parameter with defaults filled in, the properties that will be checked
-    (expression invariants included), symmetry, the state constraints, deadlock,
+    (expression invariants and temporal properties included), symmetry, the state
+    constraints, the temporal properties, deadlock,
     exact, fairness, network and partition choices, the bounds and the
     expectation."""
     import yaml
@@ -29,13 +30,14 @@ def show(spec: str) -> None:
         "description": loaded.description,
         "params": dict(loaded.params),
         "mutant": loaded.mutant,
-        # (the spec's expression invariants are checked whatever it lists)
+        # (the spec's own properties are checked whatever it lists)
         "properties": list(loaded.config().properties or [
             prop.name for prop in default_properties(model_class.properties.values())]
-            + list(loaded.invariants)),
+            + list(loaded.invariants) + list(loaded.temporal)),
         "symmetry": list(loaded.symmetry) or False,
         "invariants": dict(loaded.invariants),
         "constraints": dict(loaded.constraints),
+        "temporal": {name: dict(form) for name, form in loaded.temporal.items()},
         "deadlock": loaded.deadlock,
         "exact": loaded.exact,
         "fairness": [f"{strength} {family}" for strength, family in loaded.fairness],

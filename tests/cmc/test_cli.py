@@ -90,7 +90,7 @@ def test_bad_spec_exits_2_with_one_line_and_no_traceback(run, write_spec):
     assert result.stderr == (f"error: {path}:2: boundz: unknown field 'boundz' (did you mean "
                              "'bounds'?); accepted: bounds, constraints, deadlock, description, "
                              "exact, expect, fairness, init, invariants, model, mutant, "
-                             "network, params, partition, properties, symmetry\n")
+                             "network, params, partition, properties, symmetry, temporal\n")
     assert result.stdout == ""
 
 
