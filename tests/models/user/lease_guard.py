@@ -1,6 +1,6 @@
 """LeaseGuard, Raft leader leases with linearizable reads from the leader
-(A. Jesse Jiryu Davis, Murat Demirbas and Lingzhi Deng's LeaseGuard for
-MongoDB), as TLA/leaseGuard.tla and TLA/mcLeaseGuard.tla write it
+(A. Jesse Jiryu Davis and Murat Demirbas, for MongoDB's Raft), as
+TLA/leaseGuard.tla and TLA/mcLeaseGuard.tla write it
 (muratdem/RaftLeaderLeases, commit c773c12 of the repository; the specs
 last changed in 711958f, 2024-07-27): a user's plain `checker.Model`, one
 method per action of the spec's Next, each guard and effect as the spec
