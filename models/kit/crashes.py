@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Any, Mapping
 
+from models.kit.globals import written
 from models.kit.handlers import Down, Node
 from models.kit.memo import Memo
 
@@ -17,7 +19,7 @@ class Crashes:
         """The crash and restart handlers, node by node: (slot, node, handler
         name, index of its budget in the budgets part, the step's action, what
         it does: "crash", "restart" (of a down node) or "crash-restart" (in
-        one step)); the budgets, by parameter."""
+        one step), the globals it reads); the budgets, by parameter."""
         self._budget_names: list[str] = []
         self._restartable: list[tuple[int, Node, str, int, Any, str]] = []
         for r, nodes in enumerate(self._nodes):
@@ -33,17 +35,33 @@ class Crashes:
                 kind = ("crash" if handler.crash else "restart" if crashes
                         else "crash-restart")
                 self._restartable += [(self._slot[r, node.id], node, name, budget,
-                                       self._intern(handler.action(node.id)), kind)
+                                       self._intern(handler.action(node.id)), kind,
+                                       handler.reads_globals)
                                       for node in nodes]
         self._restarted = Memo(self._restart_record)
         # the budgets left sit just before the clock (if any) and the network
         self._budgets_at = -3 if type(self).clock is not None else -2
 
-    def _restart_record(self, key: tuple) -> Any:
-        node, name, kind, record = key
-        if kind == "crash":
-            return self._intern(Down(getattr(node, name)(record)))
-        return self._intern(getattr(node, name)(record.kept if kind == "restart" else record))
+    def _restart_record(self, key: tuple) -> tuple:
+        """The record handler `name` of `node` leaves (`kind` as in
+        `_restartable`), interned, and the globals it writes as (field
+        index, value) pairs or None, from `record` and the values `seen` of
+        the globals it reads."""
+        node, name, kind, record, seen = key
+        mark = self._marks[type(node)][name]
+        handler = getattr(node, name)
+        if seen is not None:
+            handler = partial(handler, **dict(zip(mark.reads_globals, seen)))
+        outcome, writes = handler(record.kept if kind == "restart" else record), None
+        if mark.writes_globals:
+            if not (type(outcome) is tuple and len(outcome) == 2
+                    and isinstance(outcome[1], Mapping)):
+                raise self._wrote_nothing(type(node).__name__, name, mark, "(" + (
+                    "what survives the crash" if kind == "crash"
+                    else "the record it restarts with") + ", ")
+            outcome, writes = outcome[0], written(
+                self, f"model {self.name!r}: {type(node).__name__}.{name}", mark, outcome[1])
+        return self._intern(Down(outcome) if kind == "crash" else outcome), writes
 
     def _restarts(self, state: tuple, steps: list) -> None:
         """Append each node's crash or restart within a budget left: a crash
@@ -51,10 +69,15 @@ class Crashes:
         both in one step)."""
         at = len(state) + self._budgets_at
         left = state[at]
-        for slot, node, name, budget, action, kind in self._restartable:
+        for slot, node, name, budget, action, kind, reads in self._restartable:
             record = state[slot]
             if left[budget] and (type(record) is Down) == (kind == "restart"):
                 spent = left[:budget] + (left[budget] - 1,) + left[budget + 1:]
-                record = self._restarted[node, name, kind, record]
-                steps.append((action, state[:slot] + (record,) + state[slot + 1:at]
-                              + (spent,) + state[at + 1:]))
+                seen = self._read_globals(reads, state[self._globals_at]) if reads else None
+                record, writes = self._restarted[node, name, kind, record, seen]
+                after = (state[:slot] + (record,) + state[slot + 1:at] + (spent,)
+                         + state[at + 1:])
+                if writes:  # (the globals lie after the records, before the budgets)
+                    g = self._globals_at
+                    after = after[:g] + (self._written[after[g], writes],) + after[g + 1:]
+                steps.append((action, after))

@@ -66,6 +66,10 @@ all nodes together):
   property reading a record may meet one), and the restart handler takes
   that record and returns the one the node restarts with.
 
+Either may read and write globals as other handlers do, returning then its
+record and what it writes: a crash that a perfect failure detector reports
+at once writes who crashed to a global.
+
 The model the kit builds from the nodes is `models.kit.model.ActorModel`.
 """
 
@@ -232,24 +236,35 @@ def step(action: type, choose: str | int | Callable | None = None,
     return mark
 
 
-def on_restart(action: type, budget: str) -> Callable:
+def on_restart(action: type, budget: str, reads_globals: tuple[str, ...] | str = (),
+               writes_globals: tuple[str, ...] | str = ()) -> Callable:
     """Mark the handler of the node crashing and restarting in one step:
     record in, the record it restarts with out. The model's parameter
-    `budget` bounds the restarts of a run; each step is ``action(node)``."""
+    `budget` bounds the restarts of a run; each step is ``action(node)``.
+    It may read and write globals as `on` does, returning then the record
+    and what it writes."""
     def mark(function: Callable) -> Callable:
-        function.__kit_handler__ = Handler(action, restart=budget)
+        function.__kit_handler__ = Handler(action, restart=budget,
+                                           reads_globals=_names(reads_globals),
+                                           writes_globals=_names(writes_globals))
         return function
     return mark
 
 
-def on_crash(action: type, budget: str) -> Callable:
+def on_crash(action: type, budget: str, reads_globals: tuple[str, ...] | str = (),
+             writes_globals: tuple[str, ...] | str = ()) -> Callable:
     """Mark the handler of the node crashing: record in, what survives the
     crash out; the node is down until its `on_restart` handler runs, or for
     good where it has none (crash-stop, as fail-stop protocols assume). The
     model's parameter `budget` bounds the crashes of a run; each step is
-    ``action(node)``."""
+    ``action(node)``. It may read and write globals as `on` does, returning
+    then what survives and what it writes (``s, {"failed": failed | {self.id}}``:
+    a perfect failure detector, which the model thus assumes in so many
+    words)."""
     def mark(function: Callable) -> Callable:
-        function.__kit_handler__ = Handler(action, crash=budget)
+        function.__kit_handler__ = Handler(action, crash=budget,
+                                           reads_globals=_names(reads_globals),
+                                           writes_globals=_names(writes_globals))
         return function
     return mark
 

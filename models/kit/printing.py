@@ -60,7 +60,7 @@ class Printing:
                          else "the partition starts again")]
         if type(action) in self.network.fault_actions:
             return [Note("network", f"{type(action).__name__.lower()} {action.message!r}")]
-        for _, node, _, _, step_action, kind in self._restartable:
+        for _, node, _, _, step_action, kind, _ in self._restartable:
             if action == step_action and type(action) is type(step_action):
                 return [Note(node.name, {"crash": "crashes", "restart": "restarts",
                                          "crash-restart": "crashes and restarts"}[kind])]

@@ -8,6 +8,7 @@ report.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 from checker import CheckConfig, ModelDefinitionError, Param, check
 from cmc.main import cli
 from reports.text import state_changes
-from models.kit import ActorModel, Fifo, MessageSet, Node, ids, on, step
+from models.kit import ActorModel, Fifo, MessageSet, Node, ids, on, on_crash, on_restart, step
 from tests.brute_force import orbit_counts_agree, reachable_states
 
 Proc = ids("procs", "p", first=1, named=True)
@@ -292,6 +293,63 @@ def test_the_failure_detector_of_the_docs_is_a_model_that_runs(tmp_path):
         result = CliRunner().invoke(cli, ["check", str(tmp_path / spec)])
         assert result.exit_code == 0, result.output
         assert "expectation met" in result.output.splitlines()
+
+
+def _detected(tmp_path) -> type:
+    """The docs' model, imported from the page's block."""
+    block = re.findall(r"^```python\n(# a perfect failure detector.*?)^```$",
+                       DOCS.read_text(), re.S | re.M)[0]
+    (tmp_path / "detected_model.py").write_text(block)
+    namespace: dict = {"__name__": "detected_model"}
+    # (not under this file's `from __future__ import annotations`)
+    exec(compile(block, str(tmp_path / "detected_model.py"), "exec", dont_inherit=True),
+         namespace)
+    return namespace["Detected"], namespace
+
+
+def test_a_restart_handler_writes_globals_too(tmp_path):
+    Detected, names = _detected(tmp_path)
+    ServerNode, Failures = names["ServerNode"], names["Failures"]
+
+    class Restart(NamedTuple):
+        server: Server
+
+    class Restarting(ServerNode):
+        @on_restart(Restart, budget="restarts", reads_globals="failed",
+                    writes_globals="failed")
+        def restart(self, s, failed):
+            """Back up, with what it kept; the detector forgets it."""
+            return s, {"failed": failed - {self.id}}
+
+    variant = type("Restarting", (Detected,), {
+        "roles": (Restarting,) + Detected.roles[1:],
+        "params": Detected.params + (Param("restarts", 1, "restarts"),)})
+    model = variant(servers=2, max_crashes=1, restarts=1)
+    # none crashed; s crashed (2), then removed (2); back up, not removed (1,
+    # either) or removed (2): the master removed a server up again
+    reached = reachable_states(model)
+    assert len(reached) == 8
+    assert Counter(model.globals_of(s).failed for s in reached) == {
+        frozenset(): 4, frozenset({0}): 2, frozenset({1}): 2}
+    assert check(model, CheckConfig(deadlock=False)).verdict == "violated"
+
+
+def test_a_crash_handler_declaring_a_write_and_returning_none_is_a_definition_error(tmp_path):
+    Detected, names = _detected(tmp_path)
+
+    class Forgetful(names["ServerNode"]):
+        @on_crash(names["Crash"], budget="max_crashes", reads_globals="failed",
+                  writes_globals="failed")
+        def crash(self, s, failed):
+            return s
+
+    model = type("Forgetting", (Detected,), {"roles": (Forgetful,) + Detected.roles[1:]})()
+    with pytest.raises(ModelDefinitionError) as error:
+        check(model, CheckConfig(deadlock=False))
+    assert str(error.value) == (
+        "model 'detected': Forgetful.crash declares writes_globals=('failed',) but returned "
+        "no globals; return (what survives the crash, {'failed': new value}), or {} as the "
+        "last item where this step writes none")
 
 
 # -- a FIFO channel's change in a report: messages left and joined, not lines by position ----
