@@ -121,6 +121,8 @@ def test_bpcon_has_tlc_s_counts(bound, distinct, generated, depth):
     pytest.param((2, 3, 0, 1, None), 2_545, 77_027, 14, marks=pytest.mark.slow),
     pytest.param((1, 3, 1, 1, 0), 342, 11_656, 14, marks=pytest.mark.slow),
     pytest.param((2, 2, 0, 2, None), 6_828, 166_715, 20, marks=pytest.mark.slow),
+    # the fake acceptor's one message (TLC: 1 min 28 s)
+    pytest.param((1, 3, 1, 1, 1), 24_356, 1_328_593, 15, marks=pytest.mark.slow),
 ])
 def test_bpcon_has_tlc_s_orbit_counts(bound, distinct, generated, depth):
     result = check(_model(*bound), CheckConfig(symmetry=("acceptors", "values", "fakes")))
