@@ -67,6 +67,8 @@ class Place:
     bound_reason: str | None
     #: the run itself, the model's actions and states (for its sequence chart)
     trace: Trace
+    #: the first step of the run whose state this is too (a loop closed), or None
+    again: int | None = None
 
     @property
     def state(self) -> dict:
@@ -87,6 +89,7 @@ class Place:
             "properties": list(self.properties),
             "steps": list(self.steps),
             "stop": self.stop,
+            "again": self.again,
         }
 
 
@@ -172,10 +175,11 @@ class Explorer:
                 stop = "deadlock: no step is enabled"
             else:
                 stop = "no step is enabled (deadlock is not checked by this spec)"
-        seen = {}
+        seen: dict[str, int] = {}
         for k, (_, view, _) in enumerate(run):
             seen.setdefault(json.dumps(view, sort_keys=True, default=str), k)
         view = run[-1][1]
+        again = seen[json.dumps(view, sort_keys=True, default=str)]
         for index, (step, reached) in enumerate(listed or ()):
             reached_view = self._view(reached)
             steps.append({
@@ -193,7 +197,7 @@ class Explorer:
                 "outside": self.bounded and not self.model.within_bounds(reached),
             })
         return Place(path, tuple(run), properties, tuple(steps), stop, initial, inside, reason,
-                     trace)
+                     trace, again if again < len(run) - 1 else None)
 
     def _status(self, prop: Property, before: Any, action: Any, state: Any) -> dict:
         entry = {"name": prop.name, "title": prop.title, "kind": prop.kind}

@@ -89,12 +89,27 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
                                + ("" if property_name else ", or name a reachability "
                                   "property for its witness (--property NAME)"))
         # (the one `cmc check` reports: the shortest)
-        path = tuple(min(runs, key=lambda f: f["steps"])["path"])
+        chosen = min(runs, key=lambda f: f["steps"])
+        path = tuple(chosen["path"])
     place = _place(explorer, path, at)
     if output_format == "json":
         click.echo(json.dumps(place.document(), ensure_ascii=False, indent=2))
     else:
-        click.echo("\n".join(_text(place, spec, describe(model))))
+        lines = _text(place, spec, describe(model))
+        if counterexample:
+            lines[2:2] = [f"{chosen['title']}: {_found_line(chosen)}"]
+        click.echo("\n".join(lines))
+
+
+def _found_line(finding: dict[str, Any]) -> str:
+    """What the run printed by --counterexample shows."""
+    if finding["loop_start"] is not None:
+        return (f"a lasso of {finding['steps']} steps: from step {finding['loop_start']} on, "
+                "a loop for ever (the last step comes back to the state after step "
+                f"{finding['loop_start']}): {finding['reason']}")
+    if finding["kind"] == "witness":
+        return f"reached after {finding['steps']} steps"
+    return f"violated after {finding['steps']} steps: {finding['reason']}"
 
 
 def _path(at: str, parse_path: Any) -> tuple[int, ...]:
@@ -125,7 +140,8 @@ def _text(place: Any, spec: str, model: str) -> list[str]:
     for number, (action, _, changed) in enumerate(place.run):
         lines.append(f"  {number:>{width}}  {action or 'initial state'}")
         lines += [f"  {' ' * width}    {line}" for line in changed]
-    lines += ["", "state:"] + [f"  {line}" for line in _printed(place)]
+    again = "" if place.again is None else f" (the state after step {place.again} again)"
+    lines += ["", f"state{again}:"] + [f"  {line}" for line in _printed(place)]
     if not place.within_bounds:
         lines.append(f"  (outside the model's bounds{': ' + place.bound_reason if place.bound_reason else ''})")
     if place.properties:
@@ -184,11 +200,13 @@ def _findings(explorer: Any, loaded: Any, property_name: str | None,
     findings = []
     for kind, found in (("violation", result.violations), ("witness", result.witnesses)):
         for finding in found:
-            if finding.trace is None or finding.loop_start is not None:
-                continue  # (a lasso is not one run to walk: its loop goes back)
+            if finding.trace is None:
+                continue
+            # (a lasso's path ends where its loop comes back to loop_start's state)
             findings.append({"property": finding.property.name,
                              "title": finding.property.title, "kind": kind,
                              "steps": len(finding.trace), "reason": finding.reason,
+                             "loop_start": finding.loop_start,
                              "path": list(explorer.path_of(finding.trace))})
     return {"verdict": result.verdict, "stopped_by": result.stopped_by, "findings": findings}
 

@@ -90,7 +90,8 @@ async function load() {
   place = body; show();
 }
 function show() {
-  $("where").textContent = "path " + place.path.join("/") + " · depth " + place.depth;
+  $("where").textContent = "path " + place.path.join("/") + " · depth " + place.depth
+      + (place.again === null ? "" : " · the state after step " + place.again + " again");
   // (an image: the chart's SVG runs nothing)
   $("chart").src = "api/chart?path=" + place.path.join("/");
   const run = $("run"); run.replaceChildren();
@@ -150,7 +151,8 @@ $("check").onclick = async () => {
   if (!reply.ok) { box.textContent = body.error; return; }
   box.replaceChildren(el("div", "", "verdict: " + body.verdict + (body.stopped_by ? " (" + body.stopped_by + ")" : "")));
   body.findings.forEach((f) => {
-    const a = el("a", "", (f.kind === "witness" ? "\\u2713 " : "\\u2717 ") + f.title + " \\u2014 " + f.steps + " steps");
+    const a = el("a", "", (f.kind === "witness" ? "\\u2713 " : "\\u2717 ") + f.title + " \\u2014 " + f.steps + " steps"
+        + (f.loop_start === null ? "" : ", looping back to step " + f.loop_start));
     a.href = "#" + f.path.join("/"); box.append(a);
   });
 };

@@ -83,6 +83,8 @@ def test_a_path_is_a_run_and_a_step_back_to_a_state_on_it_is_marked():
         ("Reset()", {"state": 0}, ("state: 1 → 0",))]
     (inc,) = place.steps
     assert inc["revisits"] == 1  # Inc() reaches the state after step 1 again
+    assert place.again == 0  # and this is the initial state again
+    assert explorer().place((0, 0)).again is None
     assert place.document()["run"][2] == {"action": "Reset()", "changes": ["state: 1 → 0"],
                                           "path": [0, 0, 1]}
 

@@ -52,7 +52,9 @@ def test_counterexample_prints_where_the_shortest_one_ends_with_its_path():
     result = explore(MUTANT, "--counterexample")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[1] == f"path {NO_ADOPT} (12 steps)"
+    assert lines[1:3] == [f"path {NO_ADOPT} (12 steps)",
+                          "Agreement: violated after 12 steps: value 0 is chosen in ballot 0 by "
+                          "acceptors 1, 2; value 1 is chosen in ballot 1 by acceptors 0, 1"]
     assert ("  ✗ Agreement: violated (value 0 is chosen in ballot 0 by acceptors 1, 2; value 1 "
             "is chosen in ballot 1 by acceptors 0, 1)") in lines
     # from there the steps go on, and the last step is marked where it broke it
@@ -68,7 +70,19 @@ def test_a_witness_is_walked_to_only_where_its_property_is_named():
         "its initial state (leave out --counterexample), or name a reachability property for "
         "its witness (--property NAME)\n")
     named = explore(FIXED, "--counterexample", "--property", "stale_1a_ignored")
-    assert named.exit_code == 0 and named.output.splitlines()[1] == "path 0/0/0/1 (3 steps)"
+    assert named.exit_code == 0 and named.output.splitlines()[1:3] == [
+        "path 0/0/0/1 (3 steps)", "An acceptor ignores a stale 1a: reached after 3 steps"]
+
+
+def test_a_lasso_ends_where_its_loop_comes_back():
+    result = explore(str(SPECS / "paxos-liveness-dueling.yaml"), "--counterexample")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1:3] == [
+        "path 0/0/0/0/2/1/0/0/2/0/2 (10 steps)",
+        "Termination: a lasso of 10 steps: from step 4 on, a loop for ever (the last step comes "
+        "back to the state after step 4): a fair behaviour never reaches Termination"]
+    assert "state (the state after step 4 again):" in lines
 
 
 def test_json_is_the_place_the_page_reads():
