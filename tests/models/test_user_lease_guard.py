@@ -359,3 +359,15 @@ def test_every_mutant_is_tested():
         "no_limbo_guard", "read_without_lease", "commit_during_old_lease",
         "commit_old_term_entry", "commit_without_quorum", "vote_ignores_log", "voters_keep_terms",
         "entry_index_off_by_one"}
+
+
+def test_max_committed_chooses_as_tlc_does():
+    # MaxCommitted's CHOOSE among two records of one index and term of
+    # commitment: TLC (PrintT in an ASSUME of a module extending
+    # mcLeaseGuard) gives the one of timestamp 3 both times, its records
+    # ordered field by field as it prints them (timestamp before term)
+    model = _model((2, 1, 1, 1, 1, 1))
+    assert model.max_committed({CommitRecord(2, _entry(1, 1, 5)),
+                                CommitRecord(2, _entry(2, 1, 3))}, 0) == _entry(2, 1, 3)
+    assert model.max_committed({CommitRecord(2, _entry(1, 1, 3)),
+                                CommitRecord(2, _entry(2, 1, 5))}, 0) == _entry(1, 1, 3)

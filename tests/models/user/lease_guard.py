@@ -96,9 +96,10 @@ Where this port differs from the text, none in behaviour:
   once per quorum in its "states generated"; the tests rebuild TLC's
   generated counts from the model's graph.
 - MaxCommitted's CHOOSE among records of a key's greatest index picks the
-  least in TLC's order of records (committedInTerm, then the entry's index,
-  key, term, timestamp: fields by name); all such records hold one entry
-  while StateMachineSafety holds.
+  least in TLC's order of records (field by field in the order TLC prints
+  them: committedInTerm, then the entry's timestamp, term, key, index); all
+  such records hold one entry while StateMachineSafety holds, and where it
+  does not (the mutant without a quorum) TLC's choice is the model's.
 - LeaderCompleteness's InLog(e, i) == log[i][e.index] = e applies log[i]
   beyond its length when a leader's log is shorter than a committed
   entry's index: TLC stops there with "Evaluating invariant
@@ -593,9 +594,10 @@ def _in_log(e: Entry, log: tuple) -> bool:
 
 
 def _tlc_order(c: CommitRecord) -> tuple:
-    """TLC's order of CommitRecords: fields by name (committedInTerm, entry),
-    the entry's too (index, key, term, timestamp)."""
-    return c.committedInTerm, c.entry.index, c.entry.key, c.entry.term, c.entry.timestamp
+    """TLC's order of CommitRecords: field by field in the order TLC keeps
+    (and prints) a record's fields, committedInTerm then entry, and an
+    entry's timestamp, term, key, index."""
+    return c.committedInTerm, c.entry.timestamp, c.entry.term, c.entry.key, c.entry.index
 
 
 def _entry_text(e: Entry) -> str:
