@@ -131,7 +131,8 @@ class Explorer:
             raise NoSuchPlace(f"there is no initial state {path[0]}: the model has "
                               f"{len(initial)} (0 to {len(initial) - 1})")
         state, action, before = initial[path[0]], None, None
-        run = [(None, self._view(state), ())]
+        live = self._live(state)  # (diffed as reports diff them: a queue by its messages)
+        run = [(None, _json(live), ())]
         taken = [Step(None, state)]
         for depth, index in enumerate(path[1:], 1):
             if self.bounded and not self.model.within_bounds(state):
@@ -149,13 +150,14 @@ class Explorer:
                                   f"(0 to {len(steps) - 1})")
             before = state
             action, state = steps[index]
-            view = self._view(state)
-            run.append((str(action), view, tuple(_changes(run[-1][1], view))))
+            previous, live = live, self._live(state)
+            run.append((str(action), _json(live), tuple(_changes(previous, live))))
             taken.append(Step(action, state))
-        return self._place(path, run, before, action, state, len(initial), Trace(tuple(taken)))
+        return self._place(path, run, live, before, action, state, len(initial),
+                           Trace(tuple(taken)))
 
-    def _place(self, path: tuple[int, ...], run: list, before: Any, action: Any, state: Any,
-               initial: int, trace: Trace) -> Place:
+    def _place(self, path: tuple[int, ...], run: list, live: dict, before: Any, action: Any,
+               state: Any, initial: int, trace: Trace) -> Place:
         inside = not self.bounded or self.model.within_bounds(state)
         reason = None if inside else self.model.bound_reason(state)
         properties = tuple(self._status(prop, before, action, state) for prop in self.properties)
@@ -181,11 +183,12 @@ class Explorer:
         view = run[-1][1]
         again = seen[json.dumps(view, sort_keys=True, default=str)]
         for index, (step, reached) in enumerate(listed or ()):
-            reached_view = self._view(reached)
+            reached_live = self._live(reached)
+            reached_view = _json(reached_live)
             steps.append({
                 "index": index,
                 "action": str(step),
-                "changes": _changes(view, reached_view),
+                "changes": _changes(live, reached_live),
                 # invariants the state reached fails, step properties the step fails
                 "breaks": [prop.name for prop in self.properties
                            if prop.kind == "invariant" and not self._holds(prop, reached)],
@@ -247,12 +250,11 @@ class Explorer:
                 raise not_a_step(self.model.name, step)
         return steps
 
-    def _view(self, state: Any) -> dict:
-        """The state as a JSON report records it."""
+    def _live(self, state: Any) -> dict:
+        """The state's view, as reports print and diff it."""
         from reports.run import state_view
 
-        return json.loads(json.dumps(jsonable(state_view(self.model, state)),
-                                     ensure_ascii=False, default=str))
+        return state_view(self.model, state)
 
     # -- counterexamples -----------------------------------------------------------
 
@@ -276,6 +278,11 @@ class Explorer:
             path.append(index)
             state = step.state
         return tuple(path)
+
+
+def _json(view: dict) -> dict:
+    """A state's view as a JSON report records it."""
+    return json.loads(json.dumps(jsonable(view), ensure_ascii=False, default=str))
 
 
 def _changes(before: dict, after: dict) -> list[str]:

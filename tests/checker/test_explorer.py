@@ -175,3 +175,18 @@ def test_a_counterexample_is_a_path_ending_where_the_property_fails():
     assert [(s["action"], s["breaks"]) for s in before.steps] == [
         ("Phase2b(a=1, b=1, v=1)", ["agreement"]), ("Phase1b(a=2, b=1)", []),
         ("Phase2b(a=2, b=1, v=1)", ["agreement"])]
+
+
+def test_a_fifo_networks_changes_read_queue_by_queue_as_reports_print_them():
+    from models import REGISTRY
+
+    # specs/paxos-textbook-fifo.yaml's model
+    model = REGISTRY["paxos-textbook"](proposers=2, acceptors=2, learners=1, rounds=1,
+                                       max_msgs=4, drop=0, duplicate=0, crash=0,
+                                       network_choice={"kind": "fifo", "drop": 1})
+    step = explorer(model).place((0, 0)).steps[2]
+    assert (step["action"], step["changes"]) == (
+        "ReceivePrepare(p0→a1, n=0)",
+        ["a1.promised: none → 0",
+         "channels[a1→p0]: + PromiseMsg(a1→p0, n=0, accepted_n=none, accepted_v=none)",
+         "channels[p0→a1]: - PrepareMsg(p0→a1, n=0)"])
