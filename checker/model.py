@@ -63,6 +63,8 @@ class Param:
             return {"type": "boolean" if isinstance(self.default, bool) else "string"}
         schema: dict[str, Any] = {"type": "number" if isinstance(self.default, float)
                                   else "integer"}
+        if self.default is None:  # an optional number: "none" unless given
+            schema["type"] = [schema["type"], "null"]
         if self.minimum is not None:
             schema["minimum"] = self.minimum
         if self.maximum is not None:

@@ -469,8 +469,14 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                             field="symmetry")
     for index, name in enumerate(symmetry or ()):
         if name not in model_class.symmetry_sets:
+            # (a model writing its own symmetry_groups but not symmetry_sets)
+            undeclared = (not model_class.symmetry_sets
+                          and model_class.symmetry_groups is not Model.symmetry_groups)
             raise SpecError(f"{model_class.name} has no symmetric set {name!r}; sets: "
-                            f"{', '.join(model_class.symmetry_sets) or 'none'}",
+                            f"{', '.join(model_class.symmetry_sets) or 'none'}"
+                            + (f"; if its symmetry_groups names {name!r}, declare the sets "
+                               f"on the class (symmetry_sets = ({name!r},))"
+                               if undeclared else ""),
                             field=f"symmetry[{index}]")
 
     network = _network(data.get("network"), model_class)

@@ -113,3 +113,29 @@ def test_expectation_mismatches_say_expected_and_actual(toy_registry, write_spec
     result = checker.check(spec.build(), spec.config())
     assert spec.expect.mismatches(result) == [
         "depth: expected 4, got 6", "trace_length: expected 5, got 6"]
+
+
+def test_a_model_naming_its_sets_in_symmetry_groups_alone_is_told_to_declare_them(
+        monkeypatch, write_spec):
+    import models
+    from tests.toys import Tokens
+
+    class Undeclared(Tokens):
+        name = "undeclared-tokens"
+        symmetry_sets = ()
+
+    monkeypatch.setitem(models.REGISTRY, Undeclared.name, Undeclared)
+    with pytest.raises(SpecError) as error:
+        load_spec(write_spec("model: undeclared-tokens\nsymmetry: [processes]\n"),
+                  models.REGISTRY)
+    assert str(error.value).split(": ", 1)[1] == (
+        "symmetry[0]: undeclared-tokens has no symmetric set 'processes'; sets: none; if "
+        "its symmetry_groups names 'processes', declare the sets on the class (symmetry_sets "
+        "= ('processes',))")
+
+
+def test_a_number_parameter_defaulting_to_none_takes_a_number_or_null():
+    from checker.model import Param
+
+    assert Param("max_fake", None, "a bound", minimum=0).json_schema() == {
+        "type": ["integer", "null"], "minimum": 0}
