@@ -11,11 +11,11 @@ from checker.properties import (Fails, always_eventually, eventually, eventually
                                 invariant, leads_to, reachable, transition)
 from checker.result import CheckConfig, Result, Finding, Step, Trace
 from checker.explore import check
-from checker.history import Invoke, KeyValue, Respond, linearizable
+from checker.history import Invoke, KeyValue, Respond, linearizable, sequentially_consistent
 
 __all__ = [
     "CheckConfig", "CheckerError", "Fails", "Finding", "Invoke", "KeyValue", "Model",
     "ModelDefinitionError", "Param", "ParamError", "Respond", "Result", "SpecError", "Step",
     "Trace", "always_eventually", "check", "eventually", "eventually_always", "invariant",
-    "leads_to", "linearizable", "reachable", "transition",
+    "leads_to", "linearizable", "reachable", "sequentially_consistent", "transition",
 ]

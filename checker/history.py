@@ -229,23 +229,26 @@ class NotLinearizable(Fails):
         return explain(self.minimal)
 
 
-def explain(calls: Sequence[Operation]) -> str:
-    """The real-time order among `calls`, which no sequential order fits:
-    ``c2: read(x) → 0 after c1: write(x, 1) → ok completed``, one clause per
-    immediate precedence (implied ones left out), then the calls that
-    overlap all the others."""
+def explain(calls: Sequence[Operation],
+            precedes: Callable[[Operation, Operation], bool] = Operation.precedes,
+            unordered: str = "concurrent with the rest") -> str:
+    """The order among `calls` that no sequential order fits (real time, or
+    as `precedes` says: each client's own order, for sequential
+    consistency): ``c2: read(x) → 0 after c1: write(x, 1) → ok completed``,
+    one clause per immediate precedence (implied ones left out), then the
+    calls that overlap all the others."""
     clauses = []
     for later in calls:
         for earlier in calls:
-            if earlier.precedes(later) and not any(
-                    earlier.precedes(between) and between.precedes(later)
+            if precedes(earlier, later) and not any(
+                    precedes(earlier, between) and precedes(between, later)
                     for between in calls):
                 clauses.append(f"{later} after {earlier} completed")
     ordered = {call for call in calls
-               if any(call.precedes(other) or other.precedes(call) for other in calls)}
+               if any(precedes(call, other) or precedes(other, call) for other in calls)}
     loose = [str(call) for call in calls if call not in ordered]
     if loose and clauses:
-        clauses.append(f"{', '.join(loose)} concurrent with the rest")
+        clauses.append(f"{', '.join(loose)} {unordered}")
     elif len(loose) == 1:
         clauses.append(f"no order explains {loose[0]}")
     elif loose:
@@ -520,6 +523,147 @@ class HistoryChecker:
                 "restarts": self.restarts}
 
 
+# -- sequential consistency ------------------------------------------------------------
+#
+# Lamport's sequential consistency (1979) asks less than linearizability: one
+# order of all the calls that keeps each client's own order (not real time)
+# and gives every completed call the result its client saw. A stale read by
+# one client after another's write is sequentially consistent (the read is
+# ordered first); a client reading an older value than one it wrote or read
+# itself is not. Unlike linearizability it is not local, so the search takes
+# every key at once: depth first over which client's next call comes next,
+# with the refuted (positions, store) pairs remembered.
+
+
+def program_order(earlier: Operation, later: Operation) -> bool:
+    """Whether `earlier` returned before `later` was invoked by the same client."""
+    return earlier.client == later.client and earlier.precedes(later)
+
+
+def sequential_order(calls: Sequence[Operation], spec: KeyValue) -> tuple[Operation, ...] | None:
+    """An order of `calls` that keeps each client's order and that `spec`
+    explains (completed calls with their results; a pending call, its
+    client's last, placed with whatever result or left out), or None."""
+    calls = [call for call in calls if call.end is not None or spec.changes(call.op)]
+    clients = list(dict.fromkeys(call.client for call in calls))
+    programs = [[call for call in calls if call.client == client] for client in clients]
+    refuted: set[tuple] = set()
+    order: list[Operation] = []
+
+    def search(positions: tuple[int, ...], store: tuple) -> bool:
+        if all(at == len(program) or program[at].end is None
+               for at, program in zip(positions, programs)):
+            return True
+        if (positions, store) in refuted:
+            return False
+        for k, program in enumerate(programs):
+            at = positions[k]
+            if at == len(program):
+                continue
+            call = program[at]
+            after, result = spec.step(store, call.op, call.key, call.arg)
+            if call.end is not None and result != call.result:
+                continue
+            order.append(call)
+            if search(positions[:k] + (at + 1,) + positions[k + 1:], after):
+                return True
+            order.pop()
+        refuted.add((positions, store))
+        return False
+
+    return tuple(order) if search((0,) * len(programs), spec.init()) else None
+
+
+class NotSequential(NotLinearizable):
+    """The verdict on a history that no order keeping each client's own
+    order explains: as `NotLinearizable`, its reason naming the minimal
+    set's calls by their clients' order."""
+
+    __slots__ = ()
+
+    @property
+    def reason(self) -> str:
+        return explain(self.minimal, program_order, "in any order with the rest")
+
+
+def minimal_unsequential(calls: Sequence[Operation], spec: KeyValue) -> tuple[Operation, ...]:
+    """A subset of `calls` (not sequentially consistent) that still is not
+    and from which no call can be dropped so that it stays so; as
+    `minimal_unordered`, only subsets that some order (each client's aside)
+    explains count, where one explains them all. Calls are dropped latest
+    first."""
+
+    def explained(subset: Sequence[Operation]) -> bool:
+        # each call a client of its own: any order is allowed
+        alone = [Operation(str(k), c.op, c.key, c.arg, c.start, c.end, c.result)
+                 for k, c in enumerate(subset)]
+        return sequential_order(alone, spec) is not None
+
+    keep_explained = explained(calls)
+    core = list(calls)
+    shrinking = True
+    while shrinking:
+        shrinking = False
+        for call in reversed(core):
+            trial = [other for other in core if other is not call]
+            if sequential_order(trial, spec) is None and (
+                    not keep_explained or explained(trial)):
+                core, shrinking = trial, True
+                break
+    return tuple(core)
+
+
+class SequentialChecker:
+    """Verdicts on histories for sequential consistency with respect to
+    `spec`, remembered by history (up to `limit`, then started over), and
+    counts of the work: `checks` (histories asked about), `hits` (answered
+    from memory), `searches` (orders searched for), `shrinks` (minimal sets
+    found, when a violation's reason is asked for), `restarts`. A history
+    extending one that is not sequentially consistent is not either, and is
+    explained by the same calls."""
+
+    def __init__(self, spec: KeyValue, limit: int = LIMIT):
+        self.spec = spec
+        self.limit = limit
+        self.memo: dict[tuple, Any] = {}
+        self.checks = self.hits = self.searches = self.shrinks = self.restarts = 0
+
+    def __call__(self, history: tuple) -> Any:
+        """True if `history` is sequentially consistent, else a `NotSequential`."""
+        self.checks += 1
+        known = self.memo.get(history)
+        if known is not None:
+            self.hits += 1
+            return known
+        parent = self.memo.get(history[:-1]) if history else None
+        if parent is not None and parent is not True:
+            verdict = NotSequential(history, find=partial(self._again, parent, history))
+        else:
+            self.searches += 1
+            calls = operations(history)
+            verdict = (True if sequential_order(calls, self.spec) is not None
+                       else NotSequential(history, find=partial(self._minimal, calls)))
+        if len(self.memo) >= self.limit:
+            self.memo.clear()
+            self.restarts += 1
+        self.memo[history] = verdict
+        return verdict
+
+    def _minimal(self, calls: Sequence[Operation]) -> tuple[Operation, ...]:
+        self.shrinks += 1
+        return minimal_unsequential(calls, self.spec)
+
+    def _again(self, earlier: NotSequential, history: tuple) -> tuple[Operation, ...]:
+        """The calls explaining `earlier`, as they are in `history` (a call
+        pending then may have returned since), shrunk again."""
+        starts = {call.start for call in earlier.minimal}
+        return self._minimal([call for call in operations(history) if call.start in starts])
+
+    def counts(self) -> dict[str, int]:
+        return {"checks": self.checks, "hits": self.hits, "searches": self.searches,
+                "shrinks": self.shrinks, "restarts": self.restarts}
+
+
 def check(history: Sequence[Invoke | Respond], spec: KeyValue) -> Any:
     """True if `history` is linearizable with respect to `spec`, else a
     `NotLinearizable` that says which operations cannot be ordered."""
@@ -549,8 +693,35 @@ def linearizable(title: str, spec: KeyValue) -> Callable[[Callable], Callable]:
     return mark
 
 
+def sequentially_consistent(title: str, spec: KeyValue,
+                            default: bool = True) -> Callable[[Callable], Callable]:
+    """Declare ``f(self, state) -> history`` as the invariant that the
+    history is sequentially consistent with respect to `spec` (one order of
+    every call, each client's kept, explains every result); as
+    `linearizable`, the predicate keeps `history_of`, `sequential` and
+    `checker` (a `SequentialChecker`). ``default=False`` for one checked
+    only when named."""
+
+    def mark(history_of: Callable) -> Callable:
+        checker = SequentialChecker(spec)
+
+        def predicate(self: Any, state: Any) -> Any:
+            return checker(history_of(self, state))
+
+        predicate.__name__ = history_of.__name__
+        predicate.__qualname__ = history_of.__qualname__
+        predicate.__doc__ = history_of.__doc__
+        predicate.history_of = history_of
+        predicate.sequential = spec
+        predicate.checker = checker
+        return _declare("invariant", title, default)(predicate)
+
+    return mark
+
+
 def history_properties(model: Any) -> dict[str, Callable]:
-    """The model's linearizability predicates by property name (bound)."""
+    """The model's history predicates (linearizability, sequential
+    consistency) by property name (bound)."""
     found = {}
     for name in getattr(model, "properties", {}):
         predicate = getattr(model, name, None)
@@ -560,6 +731,6 @@ def history_properties(model: Any) -> dict[str, Callable]:
 
 
 def history_counts(model: Any) -> dict[str, dict[str, int]]:
-    """Each linearizability property's `HistoryChecker.counts`, by name."""
+    """Each history property's checker's counts, by name."""
     return {name: predicate.checker.counts()
             for name, predicate in history_properties(model).items()}

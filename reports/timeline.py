@@ -39,10 +39,12 @@ class Timeline:
         return letter + (str(round_) if round_ else "")
 
 
-def timeline(history: tuple, spec: Any) -> Timeline:
-    """The timeline of `history`, checked against the sequential `spec`."""
+def timeline(history: tuple, spec: Any, decide: Any = None) -> Timeline:
+    """The timeline of `history`, checked against the sequential `spec` for
+    linearizability (or by `decide`, a property's own checker: sequential
+    consistency's)."""
     calls = operations(history)
-    verdict = check(history, spec)
+    verdict = check(history, spec) if decide is None else decide(history)
     clients = tuple(dict.fromkeys(call.client for call in calls))
     minimal = frozenset(getattr(verdict, "minimal", ()))
     return Timeline(len(history), calls, clients, minimal)
@@ -55,7 +57,9 @@ def timeline_of(model: Model, finding: Finding) -> Timeline | None:
     history_of = getattr(predicate, "history_of", None)
     if history_of is None or finding.trace is None:
         return None
-    return timeline(tuple(history_of(model, finding.trace.final)), predicate.sequential)
+    # (a fresh checker of the property's kind: the run's one counts its work)
+    fresh = type(predicate.checker)(predicate.sequential)
+    return timeline(tuple(history_of(model, finding.trace.final)), predicate.sequential, fresh)
 
 
 # -- text ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from collections import Counter
 
 from checker import Param, ParamError, reachable
 from checker.history import Invoke as Invoked
-from checker.history import KeyValue, Respond, linearizable
+from checker.history import KeyValue, Respond, linearizable, sequentially_consistent
 from checker.model import Note, Received, Sent
 from models import register
 from models.kit import ActorModel, Bag, Heal, Node, Split, on, step
@@ -429,6 +429,17 @@ class RaftKV(ActorModel):
         """The clients' history is linearizable with respect to a key-value
         store (Herlihy & Wing): each call takes effect at one instant between
         its invocation and its response."""
+        return self.clients_of(state).history
+
+    @sequentially_consistent("Sequential consistency", KeyValue(keys=KEYS, initial=0),
+                             default=False)
+    def sequential_consistency(self, state: tuple) -> tuple:
+        """The clients' history is sequentially consistent (Lamport, 1979):
+        one order of all the calls, keeping each client's own order (not
+        real time), explains every result. Weaker than linearizability: a
+        stale read by one client after another's write passes; a client
+        reading older than what it wrote or read itself does not. Checked
+        when a spec names it."""
         return self.clients_of(state).history
 
     @reachable("A read returns a written value")
