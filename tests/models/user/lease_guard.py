@@ -36,9 +36,9 @@ shortest counterexample is TLC's very run):
 - ClientWrite(i, k): leader i appends an entry of its term for key k at
   clock + 1, the clock ticks, and i's own matchIndex is its new length.
 - ClientRead(i, k): leader i, whose last committed entry is at most Delta
-  old, reads k's last committed entry in its log, if its commitIndex is of
-  its term or k has no entry between i's last entry of an earlier term
-  and its commitIndex (the limbo guard).
+  old, reads k's last committed entry in its log, if that entry at its
+  commitIndex is of its term, or k's last write of an earlier term is its
+  last committed one (no write of k in the limbo region: the limbo guard).
 - GetEntries(i, j): follower i, whose last entry is j's at that index,
   appends j's next entry, if j's term is at least i's; i takes j's term and
   j's commitIndex (up to i's length); j's matchIndex of i becomes i's old
@@ -69,10 +69,10 @@ shifted so that the least is 0 (``committed`` and ``latestRead`` keep
 theirs, as the spec's view does). SYMMETRY ServerAndKeySymmetry ==
 Permutations(Server) \\union Permutations(Key) is the symmetric sets
 "servers" and "keys", derived from State's types by the kit's `Symmetric`
-(Permutations(Server) alone is the set "servers"). TLC takes the least
-state over the permutations the set lists, not over their products (a
-renaming of servers and keys at once); its orbit counts were the group's
-all the same on every bound the tests pin, two keys included.
+(Permutations(Server) alone is the set "servers"). The set lists no
+renaming of servers and keys at once, but TLC's orbit counts under it were
+those of the whole group (cmc's) on every bound the tests pin, two keys
+included.
 
 Properties: the cfg's invariants EntryIndexes, OneLeaderPerTerm,
 LeaderCompleteness, StateMachineSafety and LinearizableReads. TypeOK is not
@@ -91,6 +91,8 @@ and ClientWrite numbering an entry by the old length.
 
 Where this port differs from the text, none in behaviour:
 
+- CommitEntry's action names its newCommitIdx, the witness of the spec's
+  ``\\E newCommitIdx``: one successor per index, as TLC generates them.
 - CommitEntry(i)'s ``\\E q \\in Quorums(Server)`` is one step: every
   quorum that shows the entry makes the same next state. TLC counts it
   once per quorum in its "states generated"; the tests rebuild TLC's
@@ -447,7 +449,7 @@ class LeaseGuard(Symmetric, Model):
         return all(e.timestamp + self.Delta < s.clock
                    for e in s.log[i] if e.term != s.currentTerm[i])
 
-    def commit_index_ok(self, s: State, i: int, index: int) -> bool:
+    def written_by_leader(self, s: State, i: int, index: int) -> bool:
         """topNewCommitEntry.term = currentTerm[i]: the entry was written by
         this leader."""
         return s.log[i][index - 1].term == s.currentTerm[i]
@@ -470,7 +472,7 @@ class LeaseGuard(Symmetric, Model):
             return
         term = s.currentTerm[i]
         for index in range(s.commitIndex[i] + 1, len(log) + 1):
-            if not (self.commit_index_ok(s, i, index) and self.on_quorum(s, i, index)):
+            if not (self.written_by_leader(s, i, index) and self.on_quorum(s, i, index)):
                 continue
             committed = s.committed | {CommitRecord(term, log[x - 1])
                                        for x in range(max(1, s.commitIndex[i]), index + 1)}
@@ -648,7 +650,7 @@ class CommitDuringOldLease(LeaseGuard):
 class CommitOldTermEntry(LeaseGuard):
     """CommitEntry without topNewCommitEntry.term = currentTerm[i]."""
 
-    def commit_index_ok(self, s: State, i: int, index: int) -> bool:
+    def written_by_leader(self, s: State, i: int, index: int) -> bool:
         return True
 
 
