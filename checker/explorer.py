@@ -256,6 +256,42 @@ class Explorer:
 
         return state_view(self.model, state)
 
+    # -- runs recorded -------------------------------------------------------------
+
+    def path_of_script(self, script: Any) -> tuple[tuple[int, ...], str | None]:
+        """The path of a recorded run (`checker.replay.Script`: a report's
+        counterexample, or actions written by hand), each step found by its
+        action's text (and, recorded, the state it reached), as a replay
+        finds it; where a step is not one of the model's, the path so far
+        and why it stops there (else None)."""
+        from checker.replay import comparable
+
+        initial = self.initial_states()
+        recorded = script.states
+        if recorded is not None:
+            first = next((k for k, state in enumerate(initial)
+                          if _json(self._live(state)) == recorded[0]), None)
+        else:  # the first initial state from which the first action is a step
+            wanted = comparable(script.actions[0]) if script.actions else None
+            first = next((k for k, state in enumerate(initial) if wanted is None or any(
+                comparable(str(action)) == wanted for action, _ in self._steps(state) or ())),
+                0)
+        if first is None:
+            raise NoSuchPlace("the run's initial state is none of the model's")
+        path, state = [first], initial[first]
+        for number, text in enumerate(script.actions, 1):
+            steps = self._steps(state) or []
+            matching = [k for k, (action, _) in enumerate(steps)
+                        if comparable(str(action)) == comparable(text)]
+            if recorded is not None:  # the step reaching the recorded state, if one does
+                matching.sort(key=lambda k: _json(self._live(steps[k][1])) != recorded[number])
+            if not matching:
+                return tuple(path), (f"step {number} of the run, {text}, is not a step of the "
+                                     f"model from here (the state after step {number - 1})")
+            path.append(matching[0])
+            state = steps[matching[0]][1]
+        return tuple(path), None
+
     # -- counterexamples -----------------------------------------------------------
 
     def path_of(self, trace: Trace) -> tuple[int, ...]:

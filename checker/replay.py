@@ -206,7 +206,7 @@ def replay(model: Model, config: CheckConfig, script: Script) -> Result:
     return run.result(config, time.monotonic() - started)
 
 
-def _same(text: str) -> str:
+def comparable(text: str) -> str:
     """An action's text as matched: without spaces, ``->`` as ``→``."""
     return "".join(text.split()).replace("->", "→")
 
@@ -248,7 +248,7 @@ class _Replay:
                 self.left = (f"step {number - 1}'s state fails the model's assertion, so "
                              f"step {number} ({text}) cannot be taken")
                 return
-            matching = [step for step in steps if _same(str(step[0])) == _same(text)]
+            matching = [step for step in steps if comparable(str(step[0])) == comparable(text)]
             if not matching:
                 self.left = self._not_a_step(number, text, steps)
                 return
@@ -293,9 +293,9 @@ class _Replay:
                             if len(initial) > 1 else ""))
             return None
         if self.script.actions:
-            first = _same(self.script.actions[0])
+            first = comparable(self.script.actions[0])
             for state in initial:
-                if any(_same(str(action)) == first for action, _ in self._steps_of(state)):
+                if any(comparable(str(action)) == first for action, _ in self._steps_of(state)):
                     return state
         return initial[0]
 

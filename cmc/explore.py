@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from cmc.exit_codes import HELP
+from cmc.exit_codes import HELP, INCOMPLETE
+from cmc.options import given_path
 
 
 @click.command("explore", epilog=HELP)
@@ -26,6 +27,12 @@ from cmc.exit_codes import HELP
                    "path, to walk on from (--at PATH/K).")
 @click.option("--property", "property_name", metavar="NAME",
               help="With --counterexample: the property whose run to print.")
+@click.option("--run", "run_file", metavar="FILE[:PROPERTY]", callback=given_path,
+              help="Print where a recorded run ends, with its path: a counterexample from a "
+                   "JSON report of cmc check (:PROPERTY picks one) or a YAML list of actions "
+                   "as reports print them, as --replay takes them; where a step is not one "
+                   "of the model's, the state before it and the steps the model has there "
+                   "(exit 3).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="With --at or --counterexample: json prints the place "
                                       "as the page reads it.")
@@ -34,12 +41,12 @@ from cmc.exit_codes import HELP
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
               help="The port the page is served on (0: any free one).")
 def explore(spec: str, at: str | None, counterexample: bool, property_name: str | None,
-            output_format: str, host: str, port: int) -> None:
+            run_file: str | None, output_format: str, host: str, port: int) -> None:
     """Walk SPEC's model one step at a time: from an initial state, take the
     steps you choose, seeing each state's fields, what every enabled step
     would change, which properties hold, and which steps break one.
 
-    Without --at or --counterexample, serves a page to do it in a browser
+    Without --at, --counterexample or --run, serves a page to do it in a browser
     (until Ctrl-C): the place is in its address, so a link names a state,
     and its "check the spec" lists the spec's counterexamples as runs to
     walk. States are shown as the model has them (no symmetry); a state
@@ -51,6 +58,7 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
       cmc explore specs/paxos-3a-2v-2b.yaml            # then open the address it prints
       cmc explore specs/paxos-3a-2v-2b.yaml --at 0/0/2
       cmc explore specs/paxos-mutant-no-adopt.yaml --counterexample
+      cmc explore specs/paxos-3a-2v-2b.yaml --run report.json   # a report's run, walked
     """
     from checker.errors import CheckerError, SpecError
     from checker.explorer import Explorer, parse_path
@@ -62,10 +70,17 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
     if property_name is not None and not counterexample:
         raise click.UsageError("--property picks the run of --counterexample; give "
                                "--counterexample too")
-    if at is not None and counterexample:
-        raise click.UsageError("--at and --counterexample each name a place; give one")
+    named = [option for option, given in (("--at", at), ("--counterexample", counterexample),
+                                          ("--run", run_file)) if given]
+    if len(named) > 1:
+        raise click.UsageError(f"{' and '.join(named)} each name a place; give one")
     if at is not None:
         path = _path(at, parse_path)
+    script = None
+    if run_file is not None:
+        from checker.replay import load_script
+
+        script = load_script(run_file)
     loaded = load_spec(spec, REGISTRY)
     model = loaded.build()
     config = loaded.config()
@@ -74,9 +89,17 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
     except SpecError as error:
         raise loaded.located(error) from None
     explorer = Explorer(model, properties, config.deadlock)
-    if at is None and not counterexample:
+    if not named:
         _serve(explorer, loaded, describe(model), host, port)
         return
+    left = None
+    if script is not None:
+        from checker.explorer import NoSuchPlace
+
+        try:
+            path, left = explorer.path_of_script(script)
+        except NoSuchPlace as error:
+            raise CheckerError(f"--run {run_file}: {error}") from None
     if counterexample:
         found = _findings(explorer, loaded, property_name)
         # a witness only where its property is named (it is no counterexample)
@@ -98,7 +121,13 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
         lines = _text(place, spec, describe(model))
         if counterexample:
             lines[2:2] = [f"{chosen['title']}: {_found_line(chosen)}"]
+        if script is not None:
+            lines[2:2] = [f"the run ({script.source}): "
+                          + (f"{left}; the model's steps there are listed below" if left
+                             else f"all {len(script.actions)} steps taken")]
         click.echo("\n".join(lines))
+    if left is not None:  # (as --replay: the run stopped before its end)
+        sys.exit(INCOMPLETE)
 
 
 def _found_line(finding: dict[str, Any]) -> str:

@@ -257,3 +257,55 @@ def test_the_pages_script_shows_a_place_and_takes_a_step(tmp_path):
         "2  Phase2b(a=2, b=1, v=1) | breaks Agreement | a2.max_bal: 0 → 1\na2.max_vbal: 0 → 1\n"
         "a2.max_val: 0 → 1\nmsgs: + Msg2b(acc=2, bal=1, val=1)"]
     assert shown["hash"] == "#" + NO_ADOPT  # its first step taken
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory) -> str:
+    """The mutant's counterexample as `cmc check --format json` writes it."""
+    result = CliRunner().invoke(cli, ["check", MUTANT, "--format", "json"])
+    assert result.exit_code == 0
+    path = tmp_path_factory.mktemp("recorded") / "no-adopt.json"
+    path.write_text(result.output)
+    return str(path)
+
+
+def test_a_recorded_run_is_walked_to_its_end(recorded):
+    result = explore(MUTANT, "--run", recorded)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:3] == [
+        f"path {NO_ADOPT} (12 steps)", f"the run ({recorded}:agreement): all 12 steps taken"]
+
+
+def test_on_the_fixed_model_it_stops_where_the_fix_bites_and_lists_the_steps_there(recorded):
+    result = explore(FIXED, "--run", recorded)
+    assert result.exit_code == 3
+    lines = result.output.splitlines()
+    assert lines[1:3] == [
+        "path 0/0/0/0/0/0/3/1/0/2 (9 steps)",
+        f"the run ({recorded}:agreement): step 10 of the run, Phase2a(b=1, v=1), is not a "
+        "step of the model from here (the state after step 9); the model's steps there are "
+        "listed below"]
+    # Paxos adopts the vote of ballot 0: value 0, not 1
+    assert lines[-8:-2] == ["steps from here (2):", "  0  Phase1b(a=2, b=1)",
+                            "       a2.max_bal: 0 → 1",
+                            "       msgs: + Msg1b(acc=2, bal=1, mbal=0, mval=0)",
+                            "  1  Phase2a(b=1, v=0)", "       msgs: + Msg2a(bal=1, val=0)"]
+
+
+def test_a_run_written_by_hand_is_walked_by_its_actions(tmp_path):
+    run = tmp_path / "run.yaml"
+    run.write_text("- Phase1a(b=0)\n- Phase1b( a = 0, b = 0 )\n")
+    result = explore(FIXED, "--run", str(run), "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["path"] == [0, 0, 1]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--run", "/nonexistent/run.yaml"],
+     "error: /nonexistent/run.yaml: cannot read the run to replay: No such file or directory"),
+    (["--run", "x.yaml", "--counterexample"],
+     "error: --counterexample and --run each name a place; give one (see cmc explore --help)"),
+])
+def test_bad_runs_are_one_line_errors(args, message):
+    result = explore(FIXED, *args)
+    assert (result.exit_code, result.output) == (2, message + "\n")
