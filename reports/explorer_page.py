@@ -43,6 +43,7 @@ button.step .changes { color: #546e7a; margin-top: 2px; white-space: pre-wrap; }
 .tag.out { background: #eceff1; color: #455a64; }
 .bar { margin: 0 0 10px; display: flex; gap: 6px; flex-wrap: wrap; }
 .bar button { padding: 4px 10px; border: 1px solid #b0bec5; border-radius: 4px; background: #fff; cursor: pointer; }
+.bar button.here { background: #e3f2fd; font-weight: 600; }
 #stop { margin: 6px 0; }
 #error { color: #c62828; white-space: pre-wrap; }
 #findings a { display: block; }
@@ -54,7 +55,9 @@ button.step .changes { color: #546e7a; margin-top: 2px; white-space: pre-wrap; }
 <section><h2>Run</h2>
   <div class="bar"><button id="back">&larr; back</button><button id="restart">restart</button>
   <button id="random">random step</button></div>
+  <div id="initials" class="bar"></div>
   <ol class="run" id="run"></ol>
+  <div class="dim" style="margin-top:6px">keys: 0-9 take a step, &larr; or Backspace go back</div>
   <h2 style="margin-top:14px">Counterexamples</h2>
   <div class="bar"><button id="check">check the spec</button></div>
   <div id="findings" class="mono dim">The spec's check, its first counterexamples as runs to walk.</div>
@@ -94,6 +97,15 @@ function show() {
       + (place.again === null ? "" : " · the state after step " + place.again + " again");
   // (an image: the chart's SVG runs nothing)
   $("chart").src = "api/chart?path=" + place.path.join("/");
+  const initials = $("initials"); initials.replaceChildren();
+  if (place.initial_states > 1) {  // a button per initial state
+    initials.append(el("span", "dim", "initial state:"));
+    for (let k = 0; k < place.initial_states; k++) {
+      const button = el("button", k === place.path[0] ? "here" : "", String(k));
+      button.onclick = () => go([k]);
+      initials.append(button);
+    }
+  }
   const run = $("run"); run.replaceChildren();
   place.run.forEach((step, k) => {
     const li = el("li", k === place.run.length - 1 ? "here mono" : "mono",
@@ -157,6 +169,14 @@ $("check").onclick = async () => {
   });
 };
 window.addEventListener("hashchange", load);
+window.addEventListener("keydown", (event) => {
+  if (!place || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (/^[0-9]$/.test(event.key) && Number(event.key) < place.steps.length) {
+    go(place.path.concat([Number(event.key)]));
+  } else if ((event.key === "ArrowLeft" || event.key === "Backspace") && place.path.length > 1) {
+    event.preventDefault(); go(place.path.slice(0, -1));
+  }
+});
 load();
 </script>
 </body></html>

@@ -210,13 +210,22 @@ function mk(tag) { return { tag, className: "", textContent: "", children: [], h
   append(...c) { this.children.push(...c); }, replaceChildren(...c) { this.children = c; } }; }
 global.document = { getElementById: (id) => nodes[id] || (nodes[id] = mk("div")), createElement: mk };
 global.location = { hash: "#" + PLACE.path.join("/") };
-global.window = { addEventListener() {} };
+const handlers = {};
+global.window = { addEventListener(kind, handler) { handlers[kind] = handler; } };
 global.fetch = async () => ({ ok: true, json: async () => PLACE });
 eval(SCRIPT);
 setTimeout(() => {
   const text = (n) => [n.textContent].concat(n.children.map(text)).filter((t) => t).join(" | ");
+  const keys = [];
+  for (const key of ["2", "7", "ArrowLeft"]) {
+    location.hash = "#" + PLACE.path.join("/");
+    handlers.keydown({ key, preventDefault() {} });
+    keys.push(location.hash);
+  }
   nodes.steps.children[0].onclick();
   console.log(JSON.stringify({
+    keys,
+    initials: nodes.initials.children.map((c) => c.className + ":" + c.textContent),
     where: nodes.where.textContent,
     run: nodes.run.children.map((c) => c.textContent),
     changed: nodes.state.children.filter((r) => r.className === "changed").map(text),
@@ -236,7 +245,11 @@ def test_the_pages_script_shows_a_place_and_takes_a_step(tmp_path):
     place = explore(MUTANT, "--at", NO_ADOPT.rsplit("/", 1)[0], "--format", "json").output
     script = re.search(r"<script>(.*)</script>", explorer_page("t", "m"), re.S).group(1)
     program = tmp_path / "page.js"
-    program.write_text(f"const PLACE = {place};\nconst SCRIPT = {json.dumps(script)};\n" + _STUB)
+    # (as if the model had two initial states: the page offers each)
+    place = json.loads(place)
+    place["initial_states"] = 2
+    program.write_text(f"const PLACE = {json.dumps(place)};\nconst SCRIPT = "
+                       f"{json.dumps(script)};\n" + _STUB)
     shown = json.loads(subprocess.run(["node", str(program)], capture_output=True, text=True,
                                       check=True, timeout=60).stdout)
     assert shown["where"] == "path 0/0/0/0/0/0/3/1/0/2/2/0 · depth 11"
@@ -257,6 +270,10 @@ def test_the_pages_script_shows_a_place_and_takes_a_step(tmp_path):
         "2  Phase2b(a=2, b=1, v=1) | breaks Agreement | a2.max_bal: 0 → 1\na2.max_vbal: 0 → 1\n"
         "a2.max_val: 0 → 1\nmsgs: + Msg2b(acc=2, bal=1, val=1)"]
     assert shown["hash"] == "#" + NO_ADOPT  # its first step taken
+    # keys: 2 takes step 2, 7 is no step here, the left arrow goes back
+    here = NO_ADOPT.rsplit("/", 1)[0]
+    assert shown["keys"] == [f"#{here}/2", f"#{here}", "#" + here.rsplit("/", 1)[0]]
+    assert shown["initials"] == ["dim:initial state:", "here:0", ":1"]
 
 
 @pytest.fixture(scope="module")
