@@ -30,6 +30,7 @@ from click.testing import CliRunner
 
 from checker import CheckConfig, check
 from cmc.main import cli
+from tests.brute_force import orbit_counts_agree
 from tests.models.user.lease_guard import (CommitEntry, CommitRecord, Entry, LeaseGuard,
                                            quorums)
 
@@ -389,3 +390,13 @@ def test_max_committed_chooses_as_tlc_does():
                                 CommitRecord(2, _entry(2, 1, 3))}, 0) == _entry(2, 1, 3)
     assert model.max_committed({CommitRecord(2, _entry(1, 1, 3)),
                                 CommitRecord(2, _entry(2, 1, 5))}, 0) == _entry(1, 1, 3)
+
+
+def test_symmetry_gives_every_orbit_once():
+    # the engine's canonical form (signatures of the derived renaming, a
+    # nested indexed_by for matchIndex) against the whole group of
+    # renamings of servers and keys, without the view
+    assert orbit_counts_agree(lambda: _model((3, 2, 3, 1, 1, 3), view=False),
+                              [("servers",), BOTH]) == (2_272, 408, 210)
+    assert orbit_counts_agree(lambda: _model((2, 2, 1, 3, 2, 4), view=False),
+                              [BOTH]) == (16_163, 4_052)
