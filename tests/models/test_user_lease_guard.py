@@ -17,7 +17,10 @@ after 9 minutes, and was stopped.
 
 A mutant was made in the TLA+ text as the model's mutant makes it (each
 test says how) and checked with the one invariant it breaks, the view on
-and no symmetry; TLC's counterexample is the model's state for state.
+and no symmetry; TLC's counterexample is the model's state for state. With
+SYMMETRY Permutations(Server) too, TLC's counterexample has the model's
+length, and is the model's state for state or the model's with n2 and n3
+swapped (each prints one of the real runs through the same orbits).
 """
 
 from __future__ import annotations
@@ -267,8 +270,9 @@ def test_a_commit_during_the_old_lease_is_not_linearizable():
 @pytest.mark.slow
 def test_lease_mutants_under_symmetry_give_tlc_s_lengths():
     # the three with SYMMETRY Permutations(Server): TLC 10, 12 and 11 states;
-    # where the run is not the one without symmetry, TLC's is ours with n2
-    # and n3 renamed (each takes the least representative of its own form)
+    # TLC's runs are the ones without symmetry, ours for the first and with
+    # n2 and n3 swapped for the other two (one of the real runs through the
+    # same orbits each)
     for bound, mutant, steps in (((3, 1, 3, 2, 2, 2), "no_limbo_guard", LIMBO_RUN),
                                  ((3, 1, 1, 2, 2, 3), "read_without_lease", None),
                                  ((3, 1, 3, 2, 2, 2), "commit_during_old_lease", None)):
