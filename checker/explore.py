@@ -65,7 +65,7 @@ from checker.result import (HOLDS, INCOMPLETE, SETTLED, VIOLATED, CheckConfig, F
 from checker.successors import Batch, StepGeneration, Viewed, itself
 from checker.symmetry import Symmetry
 from checker.symmetry_guard import SoundnessGuard
-from checker.traces import NO_PARENT, BackPointers
+from checker.traces import NO_PARENT, BackPointers, replay
 from checker.workers import peak_memory
 
 #: The smallest level from which the search is partitioned between processes.
@@ -225,12 +225,14 @@ class Search(PropertyChecks, StepGeneration):
         except Failed as failure:
             # The run starts again in this process, where an error in the
             # model is reported as one process reports it.
-            self._close_partitions()
-            again = Search(self.model, dataclasses.replace(self.config, workers=1),
-                            self.reporter).run()
-            return dataclasses.replace(again, stats=dataclasses.replace(
-                again.stats, workers=self.processes_used, workers_lost=int(failure.died),
-                worker_memory_bytes=self.worker_memory))
+            return self._again(failure.died)
+        except CheckerError as error:
+            if getattr(error, "state_index", None) is None:
+                raise
+            if self.partitions is not None:  # (this process's part: as a child's)
+                return self._again(False)
+            self._run_to(error)
+            raise
         except KeyboardInterrupt:
             self.stopped_by = "interrupted"
         except SpillFailed:
@@ -252,6 +254,29 @@ class Search(PropertyChecks, StepGeneration):
         seconds = time.monotonic() - started
         self.reporter.finish(self.depth, len(self.pointers), self.generated)
         return self._result(seconds)
+
+    def _again(self, died: bool) -> Result:
+        """The run started again in this process alone (a partition failed)."""
+        self._close_partitions()
+        again = Search(self.model, dataclasses.replace(self.config, workers=1),
+                       self.reporter).run()
+        return dataclasses.replace(again, stats=dataclasses.replace(
+            again.stats, workers=self.processes_used, workers_lost=int(died),
+            worker_memory_bytes=self.worker_memory))
+
+    def _run_to(self, error: CheckerError) -> None:
+        """Give `error`, raised by a property of the model on a state, the
+        run to that state (`error.trace`, with `error.model`), as TLC
+        prints the trace to a state where an invariant cannot be evaluated."""
+        location = getattr(error, "location", None)
+        if location is None:
+            return
+        try:
+            error.trace = replay(self.model, self.pointers.path(*location), error.state,
+                                 self.symmetry)
+            error.model = self.model
+        except Exception:  # the error itself is what the user must see
+            pass
 
     def _identity(self) -> tuple:
         """What a checkpoint must match to be resumed by this search: the

@@ -103,11 +103,18 @@ class PropertyChecks:
         """Check the invariants and reachability properties on `states`
         (reached by the given steps), recording the first failure (or
         witness) of each."""
-        for prop, outcomes, reached in self._outcomes(states):
-            k = next(k for k, outcome in enumerate(outcomes) if bool(outcome) is reached)
-            keep_first(found, prop.name, state_found(prop, (step_numbers[k], 1),
-                                                     (parents[k], ordinals[k]), states[k],
-                                                     outcomes[k]))
+        try:
+            for prop, outcomes, reached in self._outcomes(states):
+                k = next(k for k, outcome in enumerate(outcomes) if bool(outcome) is reached)
+                keep_first(found, prop.name, state_found(prop, (step_numbers[k], 1),
+                                                         (parents[k], ordinals[k]), states[k],
+                                                         outcomes[k]))
+        except CheckerError as error:
+            k = getattr(error, "state_index", None)
+            if k is not None and not hasattr(error, "location"):
+                # where the model's property raised: the run to it is reported (`run`)
+                error.location, error.state = (parents[k], ordinals[k]), states[k]
+            raise
 
     def _outcomes(self, states: list[Any]) -> Iterator[tuple[Property, list[Any], bool]]:
         """Each invariant that some of `states` fail, and each reachability
@@ -137,15 +144,32 @@ class PropertyChecks:
         try:
             outcomes = list(map(predicate, *arguments))
         except (Exception, SystemExit) as error:
-            self._raised(prop, error)
+            self._raised(prop, error, self._raising(predicate, arguments))
         if len(outcomes) < len(arguments[0]):  # map() ends at a StopIteration it meets
             raise stopped_iteration(self.model.name, f"property {prop.name!r}")
         return outcomes
 
-    def _raised(self, prop: Property | None, error: Exception) -> None:
-        if prop is None or isinstance(error, (CheckerError, MemoryError)):
-            raise error  # a spec's expression names its own mistake
-        raise raised_in_model(self.model.name, f"property {prop.name!r}", error) from None
+    @staticmethod
+    def _raising(predicate: Callable[..., Any], arguments: tuple) -> int | None:
+        """The position of the first of the `arguments` (states, or steps)
+        on which `predicate` raises (evaluated again one at a time)."""
+        for k, given in enumerate(zip(*arguments)):
+            try:
+                predicate(*given)
+            except (Exception, SystemExit):
+                return k
+        return None
+
+    def _raised(self, prop: Property | None, error: Exception,
+                state_index: int | None = None) -> None:
+        if isinstance(error, MemoryError):
+            raise error
+        if prop is None or isinstance(error, CheckerError):
+            failure = error  # a spec's expression names its own mistake
+        else:
+            failure = raised_in_model(self.model.name, f"property {prop.name!r}", error)
+        failure.state_index = state_index  # (which state: `_check_states` finds its run)
+        raise failure from None
 
     def _settle(self, found: dict[str, Found]) -> None:
         """Turn a chunk's first occurrences into findings with traces."""

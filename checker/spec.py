@@ -264,11 +264,17 @@ class Spec:
         known only then), or, the model's mistake, after the file's name
         (of the specs a command checks, the one whose run failed)."""
         if isinstance(error, SpecError):
-            return (error.located(self.path, _line_of(error.field, self.lines))
-                    if error.path is None else error)
-        if isinstance(error, ModelDefinitionError):
-            return ModelDefinitionError(f"{self.path}: {error}")
-        return error
+            placed = (error.located(self.path, _line_of(error.field, self.lines))
+                      if error.path is None else error)
+        elif isinstance(error, ModelDefinitionError):
+            placed = ModelDefinitionError(f"{self.path}: {error}")
+        else:
+            return error
+        # (the run to the state where the model's code raised, if the search found it)
+        for name in ("trace", "model"):
+            if hasattr(error, name):
+                setattr(placed, name, getattr(error, name))
+        return placed
 
     def build(self) -> Model:
         from checker.expressions import attach, attach_temporal, constrain

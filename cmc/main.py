@@ -37,6 +37,7 @@ class _Commands(click.Group):
             try:
                 return super().invoke(ctx)
             except CheckerError as error:
+                _run_to(error)
                 _say(f"error: {_one_line(str(error))}")
                 ctx.exit(BAD_INPUT)
             except click.ClickException as error:
@@ -61,6 +62,19 @@ class _Commands(click.Group):
                 _say("error: internal error (the traceback above): a bug in cmc, or model code "
                      "failing where cmc did not expect it; please report it")
                 ctx.exit(INTERNAL)
+
+
+def _run_to(error: CheckerError) -> None:
+    """Where the model's code raised on a state the search reached (a
+    property): the run to that state, on stderr before the error's line."""
+    trace = getattr(error, "trace", None)
+    if trace is None:
+        return
+    from reports.text import render_trace
+
+    _say(f"the run to the state where it raised ({len(trace)} steps):")
+    for line in render_trace(error.model, trace):
+        _say(line)
 
 
 def _fail(ctx: click.Context, error: click.ClickException):

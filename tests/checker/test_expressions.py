@@ -259,10 +259,13 @@ invariants: {divides: "1 // (len(messages['PrepareMsg']) - 2) <= 1"}
 """)
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 2
-    assert result.output.startswith(
+    # the run to that state first (one step), then the error's line
+    lines = result.output.splitlines()
+    assert lines[0] == "the run to the state where it raised (1 steps):"
+    assert lines[-1].startswith(
         f"error: {path}:4: invariants.divides: raised ZeroDivisionError: integer division or "
         "modulo by zero in the state p0.round=0, p0.phase='preparing'")
-    assert result.output.strip().endswith("; fix the expression")
+    assert lines[-1].endswith("; fix the expression")
 
 
 def test_an_invariant_may_not_take_a_models_property_name_or_a_bad_name(tmp_path):

@@ -1,0 +1,84 @@
+"""A property whose code raises on a state the search reached: the model's
+error, in one line as before, with the run to that state (as TLC prints
+the trace to a state where an invariant cannot be evaluated), the same
+with the search shared between processes; on the command line, the run
+before the error, exit 2."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+from click.testing import CliRunner
+
+from checker import CheckConfig, Model, check, invariant
+from checker.errors import ModelDefinitionError
+from cmc.main import cli
+from tests.checker.test_workers import Grid, counting_forks, tiny_chunks
+
+
+class Inc(NamedTuple):
+    pass
+
+
+class Raising(Model):
+    """A counter whose invariant raises at 3."""
+
+    name = "raising"
+    actions = (Inc,)
+
+    def initial_states(self):
+        return [0]
+
+    def successors(self, n):
+        return [(Inc(), n + 1)] if n < 5 else []
+
+    @invariant("Small")
+    def small(self, n):
+        return {0: True, 1: True, 2: True}[n]
+
+
+class RaisingGrid(Grid):
+    """A wide grid whose invariant raises at one point."""
+
+    @invariant("Not At The Point")
+    def not_at(self, state):
+        if state[:2] == (20, 3):
+            raise ValueError("the point")
+        return True
+
+
+def test_the_error_keeps_its_line_and_gains_the_run_to_the_state():
+    with pytest.raises(ModelDefinitionError) as error:
+        check(Raising(), CheckConfig(properties=("small",)))
+    assert str(error.value).startswith("model 'raising': property 'small' raised KeyError: 3 at ")
+    trace = error.value.trace
+    assert ([str(step.action) for step in trace.steps], trace.final) == (
+        ["None", "Inc()", "Inc()", "Inc()"], 3)
+
+
+def test_with_the_search_shared_the_run_is_one_processs():
+    runs = []
+    for workers in (1, 2):
+        with tiny_chunks(4), counting_forks() as started:
+            with pytest.raises(ModelDefinitionError) as error:
+                check(RaisingGrid(side=30), CheckConfig(properties=("not_at",), workers=workers))
+        runs.append((str(error.value), len(error.value.trace), error.value.trace.final,
+                     bool(started)))
+    assert runs[0][:3] == runs[1][:3]
+    assert runs[0][1:] == (23, (20, 3), False) and runs[1][3]  # (the second was shared)
+
+
+def test_the_command_line_prints_the_run_then_the_error(tmp_path):
+    (tmp_path / "raising.py").write_text(
+        "from tests.checker.test_raising_properties import Raising\n")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model: ./raising.py:Raising\ndeadlock: false\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[:3] == ["the run to the state where it raised (3 steps):", "0  initial state",
+                         "     state = 0"]
+    assert lines[-3:-1] == ["3  Inc()", "     state: 2 → 3"]
+    assert lines[-1].startswith(f"error: {spec}: model 'raising': property 'small' raised "
+                                "KeyError: 3 at ")
