@@ -168,7 +168,7 @@ class ExpressionProperty:
             value = eval(self.code, names)  # noqa: S307 (checked above)
         except Exception as error:
             raise self._error(
-                f"raised {type(error).__name__}: {error} in the state "
+                f"raised {type(error).__name__}: {error}{_fields_of(error)} in the state "
                 f"{_short(self.model.state_view(state))}; fix the expression") from None
         return True if value else Fails(f"{self.source.strip()} is false")
 
@@ -405,6 +405,18 @@ def _free_names(tree: ast.AST) -> set[str]:
             bound |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
     return {node.id for node in ast.walk(tree)
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)} - bound
+
+
+def _fields_of(error: Exception) -> str:
+    """For a field a record lacks, the one meant and the fields it has."""
+    fields = getattr(getattr(error, "obj", None), "_fields", None)
+    if not isinstance(error, AttributeError) or not fields:
+        return ""
+    from checker.spec import suggest
+
+    meant = suggest(error.name, fields)[2:-1]  # ("did you mean 'x'?")
+    return (f" ({meant + ' ' if meant else ''}{type(error.obj).__name__}'s fields: "
+            f"{', '.join(fields)})")
 
 
 def _short(view: dict) -> str:

@@ -240,7 +240,11 @@ def test_symmetry_refuses_an_expression_that_reads_an_acceptor_by_position(
     ('""', 'give the invariant as an expression in quotes, e.g. "len(learners) > 0"'),
     ("5", "expected an expression in quotes, got 5"),
     ('"learners[0].term > 0"', "raised AttributeError: 'LearnerState' object has no "
-                               "attribute 'term' in the state p0.round=0"),
+                               "attribute 'term' (LearnerState's fields: learned, heard) in "
+                               "the state p0.round=0"),
+    ('"learners[0].lerned > 0"', "raised AttributeError: 'LearnerState' object has no "
+                                 "attribute 'lerned' (did you mean 'learned'? LearnerState's "
+                                 "fields: learned, heard) in the state p0.round=0"),
 ])
 def test_a_bad_expression_is_one_line_naming_file_field_and_fix(tmp_path, expression, message):
     path = write(tmp_path, SMALL + f"invariants:\n  broken: {expression}\n")
