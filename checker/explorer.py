@@ -29,8 +29,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from checker.errors import CheckerError, mutated_state, not_a_step, raised_in_model
-from checker.model import Model, has_bounds, jsonable
+from checker.errors import CheckerError, raised_in_model
+from checker.model import Model, checked_steps, has_bounds, jsonable
 from checker.properties import Property, answer, failed_assertion, reason_of
 from checker.result import Step, Trace
 
@@ -235,20 +235,11 @@ class Explorer:
     def _steps(self, state: Any) -> list | None:
         """The steps from `state`, or None where taking them fails the
         model's assert (`_assertion` says how)."""
-        before = hash(state)
         try:
-            steps = list(self.model.successors(state))
+            return checked_steps(self.model, state)
         except AssertionError as error:
             self._assertion = failed_assertion(error)
             return None
-        except (Exception, SystemExit) as error:
-            raise raised_in_model(self.model.name, "successors()", error) from None
-        if hash(state) != before:
-            raise mutated_state(self.model.name)
-        for step in steps:
-            if type(step) is not tuple or len(step) != 2:
-                raise not_a_step(self.model.name, step)
-        return steps
 
     def _live(self, state: Any) -> dict:
         """The state's view, as reports print and diff it."""

@@ -454,14 +454,22 @@ def attach(model: Any, expressions: dict[str, str], path: str,
     """Add the spec's expression invariants to `model` (an instance): each
     a property the engine checks like the model's own, after them
     (`lines`: where each stands in the file, for errors)."""
-    if not expressions:
+    _add(model, expressions, path, "invariants", "invariant",
+         lambda name, source: ExpressionProperty(name, source, model, path, lines.get(name)))
+
+
+def _add(model: Any, given: Mapping[str, Any], path: str, block: str, what: str,
+         made: Callable[[str, Any], Any]) -> None:
+    """Add the properties of a spec's `block` (`given`, by name) to `model`,
+    each `made` from its name and source and tried on the initial states."""
+    if not given:
         return
     properties = dict(model.properties)
-    for name, source in expressions.items():
+    for name, source in given.items():
         if name in properties:
             raise SpecError(f"{model.name} already has a property {name!r}; give the "
-                            "invariant another name", path=path, field=f"invariants.{name}")
-        found = ExpressionProperty(name, source, model, path, lines.get(name))
+                            f"{what} another name", path=path, field=f"{block}.{name}")
+        found = made(name, source)
         for state in model.initial_states():
             found.check_initial(state)
         properties[name] = found.property
@@ -516,17 +524,5 @@ def attach_temporal(model: Any, forms: Mapping[str, Mapping[str, Any]], path: st
                     lines: Mapping[str, int | None] = {}) -> None:
     """Add the spec's temporal properties to `model` (an instance), after
     its own and the spec's invariants (`attach`)."""
-    if not forms:
-        return
-    properties = dict(model.properties)
-    for name, form in forms.items():
-        if name in properties:
-            raise SpecError(f"{model.name} already has a property {name!r}; give the "
-                            "temporal property another name", path=path,
-                            field=f"temporal.{name}")
-        found = TemporalExpression(name, form, model, path, lines.get(name))
-        for state in model.initial_states():
-            found.check_initial(state)
-        properties[name] = found.property
-        setattr(model, name, found)
-    model.properties = properties
+    _add(model, forms, path, "temporal", "temporal property",
+         lambda name, form: TemporalExpression(name, form, model, path, lines.get(name)))

@@ -675,22 +675,7 @@ def linearizable(title: str, spec: KeyValue) -> Callable[[Callable], Callable]:
     history is linearizable with respect to `spec`. The predicate keeps
     `history_of` (f), `sequential` (spec) and `checker` (its
     `HistoryChecker`, which remembers histories and counts its work)."""
-
-    def mark(history_of: Callable) -> Callable:
-        checker = HistoryChecker(spec)
-
-        def predicate(self: Any, state: Any) -> Any:
-            return checker(history_of(self, state))
-
-        predicate.__name__ = history_of.__name__
-        predicate.__qualname__ = history_of.__qualname__
-        predicate.__doc__ = history_of.__doc__
-        predicate.history_of = history_of
-        predicate.sequential = spec
-        predicate.checker = checker
-        return _declare("invariant", title)(predicate)
-
-    return mark
+    return _history_property(HistoryChecker, title, spec, True)
 
 
 def sequentially_consistent(title: str, spec: KeyValue,
@@ -701,9 +686,15 @@ def sequentially_consistent(title: str, spec: KeyValue,
     `linearizable`, the predicate keeps `history_of`, `sequential` and
     `checker` (a `SequentialChecker`). ``default=False`` for one checked
     only when named."""
+    return _history_property(SequentialChecker, title, spec, default)
+
+
+def _history_property(kind: type, title: str, spec: KeyValue,
+                      default: bool) -> Callable[[Callable], Callable]:
+    """The invariant that a state's history passes a `kind` checker of `spec`."""
 
     def mark(history_of: Callable) -> Callable:
-        checker = SequentialChecker(spec)
+        checker = kind(spec)
 
         def predicate(self: Any, state: Any) -> Any:
             return checker(history_of(self, state))

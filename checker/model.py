@@ -33,7 +33,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Hashable, Iterable, Mapping, Sequence
 
-from checker.errors import ModelDefinitionError, ParamError
+from checker.errors import (ModelDefinitionError, ParamError, mutated_state, not_a_step,
+                            raised_in_model)
 from checker.properties import Property
 
 State = Hashable
@@ -426,6 +427,26 @@ def _code_digest(kind: type) -> str:
             except OSError:
                 digest.update(path.encode())
     return digest.hexdigest()[:16]
+
+
+def checked_steps(model: Model, state: State) -> list:
+    """`model`'s steps from `state`, one state by hand (a replay, the
+    explorer), checked as a search checks them: pairs, the state left as it
+    was; what the model's code raises is its one-line error, but for an
+    `AssertionError` (the model's assert), which the caller reports."""
+    before = hash(state)
+    try:
+        steps = list(model.successors(state))
+    except AssertionError:
+        raise
+    except (Exception, SystemExit) as error:
+        raise raised_in_model(model.name, "successors()", error) from None
+    if hash(state) != before:
+        raise mutated_state(model.name)
+    for step in steps:
+        if type(step) is not tuple or len(step) != 2:
+            raise not_a_step(model.name, step)
+    return steps
 
 
 def has_bounds(model: Model) -> bool:

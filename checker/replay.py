@@ -44,8 +44,8 @@ from typing import Any
 import yaml
 
 from checker import workers
-from checker.errors import SpecError, mutated_state, not_a_step, raised_in_model
-from checker.model import Model, has_bounds, jsonable
+from checker.errors import SpecError, raised_in_model
+from checker.model import Model, checked_steps, has_bounds, jsonable
 from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
                                 failed_assertion, reason_of, select_properties)
 from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Replayed, Result,
@@ -354,28 +354,19 @@ class _Replay:
 
     def _steps_of(self, state: Any) -> list:
         try:
-            return list(self.model.successors(state))
+            return checked_steps(self.model, state)
         except AssertionError:
             return []
-        except (Exception, SystemExit) as error:
-            raise raised_in_model(self.model.name, "successors()", error) from None
 
     def _successors(self, state: Any) -> list | None:
         """The steps from `state`, the last of the run, or None where it
         fails the model's assert (found, as a search finds it)."""
-        before = hash(state)
         try:
-            steps = list(self.model.successors(state))
+            steps = checked_steps(self.model, state)
         except AssertionError as error:
             self._found(ASSERTION, list(self.trace), failed_assertion(error))
             return None
-        except (Exception, SystemExit) as error:
-            raise raised_in_model(self.model.name, "successors()", error) from None
-        if hash(state) != before:
-            raise mutated_state(self.model.name)
         for step in steps:
-            if type(step) is not tuple or len(step) != 2:
-                raise not_a_step(self.model.name, step)
             self.generated_by[type(step[0]).__name__] += 1
         self.generated += len(steps)
         return steps
