@@ -416,6 +416,14 @@ def minimal_unordered(calls: Sequence[Operation], spec: KeyValue) -> tuple[Opera
         both += [Respond(i, c.result) for i, c in enumerate(subset) if c.end is not None]
         return decide(both, spec)
 
+    return _shrunk(calls, linearizable, explained)
+
+
+def _shrunk(calls: Sequence[Operation], passes: Callable[[Sequence[Operation]], bool],
+            explained: Callable[[Sequence[Operation]], bool]) -> tuple[Operation, ...]:
+    """`calls`, which do not pass, with calls dropped (latest first) while
+    the rest still does not pass and, where some order explains `calls`,
+    one still explains the rest."""
     keep_explained = explained(calls)
     core = list(calls)
     shrinking = True
@@ -423,7 +431,7 @@ def minimal_unordered(calls: Sequence[Operation], spec: KeyValue) -> tuple[Opera
         shrinking = False
         for call in reversed(core):
             trial = [other for other in core if other is not call]
-            if not linearizable(trial) and (not keep_explained or explained(trial)):
+            if not passes(trial) and (not keep_explained or explained(trial)):
                 core, shrinking = trial, True
                 break
     return tuple(core)
@@ -599,18 +607,8 @@ def minimal_unsequential(calls: Sequence[Operation], spec: KeyValue) -> tuple[Op
                  for k, c in enumerate(subset)]
         return sequential_order(alone, spec) is not None
 
-    keep_explained = explained(calls)
-    core = list(calls)
-    shrinking = True
-    while shrinking:
-        shrinking = False
-        for call in reversed(core):
-            trial = [other for other in core if other is not call]
-            if sequential_order(trial, spec) is None and (
-                    not keep_explained or explained(trial)):
-                core, shrinking = trial, True
-                break
-    return tuple(core)
+    return _shrunk(calls, lambda subset: sequential_order(subset, spec) is not None,
+                   explained)
 
 
 class SequentialChecker:
