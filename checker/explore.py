@@ -227,8 +227,8 @@ class Search(PropertyChecks, StepGeneration):
             # model is reported as one process reports it.
             return self._again(failure.died)
         except CheckerError as error:
-            if getattr(error, "state_index", None) is None:
-                raise
+            if getattr(error, "state_index", None) is None and not hasattr(error, "number"):
+                raise  # (not raised on a state the search reached)
             if self.partitions is not None:  # (this process's part: as a child's)
                 return self._again(False)
             self._run_to(error)
@@ -265,13 +265,17 @@ class Search(PropertyChecks, StepGeneration):
             worker_memory_bytes=self.worker_memory))
 
     def _run_to(self, error: CheckerError) -> None:
-        """Give `error`, raised by a property of the model on a state, the
-        run to that state (`error.trace`, with `error.model`), as TLC
-        prints the trace to a state where an invariant cannot be evaluated."""
+        """Give `error`, raised by the model's code on a state (a property
+        on a state reached, `successors` on a state expanded), the run to
+        that state (`error.trace`, with `error.model`), as TLC prints the
+        trace to a state where an invariant or an action cannot be
+        evaluated."""
         location = getattr(error, "location", None)
-        if location is None:
-            return
         try:
+            if location is None and hasattr(error, "number"):  # the state itself
+                location = self.pointers.location(error.number)
+            if location is None:
+                return
             error.trace = replay(self.model, self.pointers.path(*location), error.state,
                                  self.symmetry)
             error.model = self.model

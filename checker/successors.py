@@ -93,7 +93,7 @@ class StepGeneration:
         except AssertionError:
             step_lists = self._asserting(chunk, first, found)
         except (Exception, SystemExit) as error:
-            raise raised_in_model(self.model.name, "successors()", error) from None
+            raise self._raised_at(chunk, first, error) from None
         if len(step_lists) < len(chunk):  # map() ends at a StopIteration it meets
             raise stopped_iteration(self.model.name, "successors()")
         if watched and list(map(hash, watched)) != hashes:
@@ -123,8 +123,23 @@ class StepGeneration:
                     keep_first(found, ASSERTION.name, Found((-1, k), (first + k, ITSELF), state,
                                                             failed_assertion(error)))
             except (Exception, SystemExit) as error:
-                raise raised_in_model(self.model.name, "successors()", error) from None
+                raise self._raised_at(chunk[k:], first + k, error) from None
         return step_lists
+
+    def _raised_at(self, chunk: list[Any], first: int, error: BaseException) -> Exception:
+        """The error of the model's `successors` raising `error` on one of
+        `chunk` (numbered from `first`), with the number of the first state
+        it raises on and that state (the search gives it its run)."""
+        failure = raised_in_model(self.model.name, "successors()", error)
+        for k, state in enumerate(chunk):
+            try:
+                list(self.model.successors(state))
+            except AssertionError:
+                continue  # (the model's assert: a finding, not this error)
+            except (Exception, SystemExit):
+                failure.number, failure.state = first + k, state
+                break
+        return failure
 
     def _ends(self, chunk: list[Any], ending: list[int], first: int, batch: Batch,
               found: dict[str, Found]) -> None:

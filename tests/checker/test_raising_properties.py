@@ -1,8 +1,8 @@
-"""A property whose code raises on a state the search reached: the model's
-error, in one line as before, with the run to that state (as TLC prints
-the trace to a state where an invariant cannot be evaluated), the same
-with the search shared between processes; on the command line, the run
-before the error, exit 2."""
+"""A property (or a step) whose code raises on a state the search reached:
+the model's error, in one line as before, with the run to that state (as
+TLC prints the trace to a state where an invariant or an action cannot be
+evaluated), the same with the search shared between processes; on the
+command line, the run before the error, exit 2."""
 
 from __future__ import annotations
 
@@ -38,6 +38,15 @@ class Raising(Model):
         return {0: True, 1: True, 2: True}[n]
 
 
+class RaisingStep(Raising):
+    """A counter whose step from 3 raises."""
+
+    def successors(self, n):
+        if n == 3:
+            raise KeyError(n)
+        return super().successors(n)
+
+
 class RaisingGrid(Grid):
     """A wide grid whose invariant raises at one point."""
 
@@ -57,12 +66,30 @@ def test_the_error_keeps_its_line_and_gains_the_run_to_the_state():
         ["None", "Inc()", "Inc()", "Inc()"], 3)
 
 
-def test_with_the_search_shared_the_run_is_one_processs():
+def test_a_step_raising_gives_the_run_to_the_state_it_raised_from():
+    with pytest.raises(ModelDefinitionError) as error:
+        check(RaisingStep(), CheckConfig(properties=()))
+    assert str(error.value).startswith("model 'raising': successors() raised KeyError: 3 at ")
+    assert (len(error.value.trace), error.value.trace.final) == (3, 3)
+
+
+class StepRaisingGrid(Grid):
+    """A wide grid whose steps from one point raise."""
+
+    def successors(self, state):
+        if state[:2] == (20, 3):
+            raise ValueError("the point")
+        return super().successors(state)
+
+
+@pytest.mark.parametrize("model, properties", [(RaisingGrid, ("not_at",)),
+                                               (StepRaisingGrid, ())])
+def test_with_the_search_shared_the_run_is_one_processs(model, properties):
     runs = []
     for workers in (1, 2):
         with tiny_chunks(4), counting_forks() as started:
             with pytest.raises(ModelDefinitionError) as error:
-                check(RaisingGrid(side=30), CheckConfig(properties=("not_at",), workers=workers))
+                check(model(side=30), CheckConfig(properties=properties, workers=workers))
         runs.append((str(error.value), len(error.value.trace), error.value.trace.final,
                      bool(started)))
     assert runs[0][:3] == runs[1][:3]
