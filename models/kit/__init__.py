@@ -5,7 +5,9 @@
   types (`values`) those that hold named values (``v0``, ``none``),
   `formatted` tuples print by a pattern (``t2:v1``), `indexed_by` types a
   tuple with one entry per node (``match_index: indexed_by(Server)``,
-  renamed as its nodes are); records print by field
+  renamed as its nodes are), `either` a field holding an element of one of
+  several sets, tagged with its set (``acc: either(Acceptor, FakeAcceptor)``
+  holds ``FakeAcceptor.tag(0)``); records print by field
   name from these declarations (`records.show`), never by a hand-written
   ``__str__``.
 - `handlers`: `Node` and its handlers (`on`, `step`, `on_crash`,
@@ -61,9 +63,9 @@ from models.kit.model import ActorModel
 from models.kit.plain import Symmetric
 from models.kit.network import (Bag, Drop, Duplicate, Fifo, Heal, Inbox, MessageSet, Partition,
                                 Split)
-from models.kit.records import Id, Value, ids, indexed_by, values
+from models.kit.records import Id, Value, either, ids, indexed_by, values
 
 __all__ = ["ActorModel", "Bag", "Counts", "Down", "Drop", "Duplicate", "Fifo", "Heal", "Id",
            "Inbox", "MessageSet", "Node", "Partition", "Split", "Symmetric", "Value", "counts",
-           "derived", "ids", "indexed_by", "of_messages", "on", "on_crash", "on_restart", "step",
+           "derived", "either", "ids", "indexed_by", "of_messages", "on", "on_crash", "on_restart", "step",
            "values"]

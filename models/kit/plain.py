@@ -46,7 +46,11 @@ an untyped ``tuple`` or ``frozenset``, ``counts(Any)``, a class that is
 not a record, a union whose options renaming cannot tell apart by value, as
 two id types) is refused when the model is built, in one line naming the
 field and the fix, for the state's fields, those of the records it holds,
-and the actions' fields. A model whose actions name elements as strings
+and the actions' fields. A field holding an element of any of several sets
+(BPCon's ``acc``: a good or a fake acceptor) is typed ``either(Acceptor,
+FakeAcceptor)`` and holds it tagged with its set (``FakeAcceptor.tag(0)``,
+`models.kit.records.either`): renamed in its own set, and marked with it in
+signatures. A model whose actions name elements as strings
 (as TLC prints them) keeps its own `permute_action` (an override), the rest
 derived.
 
@@ -69,7 +73,7 @@ from models.kit.message_counts import Counts
 from models.kit.memo import Memo
 from models.kit.records import (Id, IndexedBy, Value, _converter, _indexing, _nested_records,
                                 field_positions, fitting, id_sets_of, is_record_type, name_values,
-                                renamer)
+                                renamer, tagging)
 from models.kit.symmetry import ranks
 from models.kit.views import state_viewer
 
@@ -230,6 +234,8 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset(),
     may hold `Any`, which the kit renames by the value's own type)."""
     if annotation is Any or annotation is object:
         return None if loose else (where, "Any" if annotation is Any else "object")
+    if tagging(annotation) is not None:  # its values say their set
+        return None
     if typing.get_origin(annotation) is typing.Annotated:
         return hiding(typing.get_args(annotation)[0], where, seen, loose)
     if isinstance(annotation, type) and issubclass(annotation, (Id, Value, enum.Enum)):
@@ -263,7 +269,7 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset(),
                 if (named or other_named) and (kind == other or tuple in (kind, other)
                                                and _is_tuple(kind) and _is_tuple(other)):
                     return where, (f"{_text(annotation)} (a union whose options' values "
-                                   f"look alike)")
+                                   f"look alike{_either_hint(args)})")
     if origin in (Union, types.UnionType) or (origin in (tuple, frozenset) and args):
         for arg in args:
             found = None if arg is Ellipsis else hiding(arg, where, seen, loose)
@@ -273,6 +279,19 @@ def hiding(annotation: Any, where: str, seen: frozenset = frozenset(),
     return None if loose else (where, getattr(annotation, "__name__", None) or repr(annotation))
 
 
+def _either_hint(options: tuple) -> str:
+    """For a union of id types of several sets: how to type it instead."""
+    kinds = [kind for kind in options if kind is not type(None)]
+    if not all(isinstance(kind, type) and issubclass(kind, Id) for kind in kinds):
+        return ""
+    names = [kind.set_name for kind in kinds]
+    if len(set(names)) < len(names):
+        return ""
+    return (f"; an element of any of these sets is typed either("
+            f"{', '.join(f'ids({name!r})' for name in names)}), its values tagged with "
+            f"their set")
+
+
 def _is_counts(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, Counts)
 
@@ -280,6 +299,8 @@ def _is_counts(annotation: Any) -> bool:
 def _value_class(annotation: Any) -> Any:
     """What tells a value of `annotation` apart from others' by its type:
     its class (ids are ints), with a fixed tuple's length."""
+    if tagging(annotation) is not None:  # (set name, element)
+        return tuple, 2
     if typing.get_origin(annotation) is typing.Annotated:
         annotation = typing.get_args(annotation)[0]
     if isinstance(annotation, type) and issubclass(annotation, int):
@@ -299,6 +320,8 @@ def _text(annotation: Any) -> str:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin in (Union, types.UnionType):
         return " | ".join(map(_text, args))
+    if tagging(annotation) is not None:
+        return tagging(annotation).text()
     if typing.get_origin(annotation) is typing.Annotated:
         return _text(args[0])
     if isinstance(annotation, type) and issubclass(annotation, Id):
@@ -465,6 +488,12 @@ class _Derived:
     def _loose(self, annotation: Any, where: str = "") -> Callable[[Any], list] | None:
         """The names of symmetric sets in a value of `annotation` outside
         any record in it (records mark their own), or None if none can be."""
+        mark = tagging(annotation)
+        if mark is not None:  # (set name, element), of any set it may hold
+            if not set(mark.kinds) & set(self.sizes):
+                return None
+            sizes = self.sizes
+            return lambda value: [tuple(value)] if value[0] in sizes else []
         if typing.get_origin(annotation) is typing.Annotated:
             return self._loose(typing.get_args(annotation)[0])
         if isinstance(annotation, type) and issubclass(annotation, Id):

@@ -6,7 +6,9 @@ of another interchangeable set, says so in its type: ``acc: Acceptor`` where
 ``Acceptor`` holds 0, 1, 2), so states are tuples, frozensets and ints that
 any encoder handles; the types only tell the kit which fields to rename
 when it renames the elements of a set (`renamer`), which is how symmetry is
-derived instead of written per model.
+derived instead of written per model. A field holding an element of any of
+several sets is typed `either` and holds it tagged with its set, a pair
+(``FakeAcceptor.tag(0) == ("fakes", 0)``): an int cannot say its set.
 
 Why named tuples rather than frozen dataclasses: a named tuple is built,
 hashed and compared in C (a frozen dataclass runs Python code for each),
@@ -21,6 +23,8 @@ hand-written ``__str__`` (`show`; the kit installs it as the repr of every
 record type of a model with a named field, `name_values`). The rules, in
 the order they apply, give one text per record:
 
+- a field typed `either` prints the element's name by its own set's id
+  type, named or not (``a1``, ``fa1``);
 - a field typed by a *named* id type prints the element's name:
   ``Server = ids("servers", "s", first=1, named=True)`` prints 0 as ``s1``
   (unnamed id types, as Paxos's, print the number);
@@ -66,6 +70,7 @@ import typing
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
+from checker.errors import ModelDefinitionError
 from checker.model import SetView
 from checker.symmetry import order_key
 from models.kit.message_counts import Counts
@@ -87,6 +92,12 @@ class Id(int):
         """Element `element`'s name as reports print it (``s1`` for 0), for a
         model's own messages (a `Fails` reason, a history's client)."""
         return f"{cls.prefix}{element + cls.first}"
+
+    @classmethod
+    def tag(cls, element: int) -> tuple[str, int]:
+        """Element `element` as a field typed `either` holds it: with the
+        name of its set, ``FakeAcceptor.tag(0) == ("fakes", 0)``."""
+        return (cls.set_name, element)
 
 
 def ids(set_name: str, prefix: str = "", first: int = 0, named: bool = False) -> type[Id]:
@@ -151,6 +162,45 @@ def indexed_by(ids: type[Id], value: Any = int) -> Any:
     return typing.Annotated[tuple[value, ...], IndexedBy(ids)]
 
 
+class Either:
+    """Marks a field holding an element of one of several sets, tagged
+    with its set (see `either`); `kinds`: the id types by set name."""
+
+    def __init__(self, kinds: dict[str, type[Id]]):
+        self.kinds = kinds
+
+    def text(self) -> str:
+        return f"either({', '.join(f'ids({name!r})' for name in self.kinds)})"
+
+
+def either(*kinds: type[Id]) -> Any:
+    """The type of a field holding an element of any of the sets of the id
+    types `kinds` (BPCon's ``acc``: a good or a fake acceptor). An id is an
+    int, which cannot say its set: ``Acceptor(0) == FakeAcceptor(0)``, and
+    equality, fingerprints and `order_key` read both as 0, so the two
+    would be one state. Such a field holds the element tagged with its
+    set instead, ``FakeAcceptor.tag(0) == ("fakes", 0)``: renamed within
+    its own set, marked in signatures with its set, printed by its own
+    type (``fa1``, named or not)."""
+    sets = [kind.set_name if isinstance(kind, type) and issubclass(kind, Id) else None
+             for kind in kinds]
+    if len(kinds) < 2 or None in sets or len(set(sets)) < len(sets):
+        given = ", ".join(f"ids({name!r})" if name else getattr(kind, "__name__", repr(kind))
+                          for name, kind in zip(sets, kinds))
+        raise ModelDefinitionError(
+            f"either({given}): give two or more id types of different sets "
+            f"(either(Acceptor, FakeAcceptor)); one set's ids are one id type")
+    return typing.Annotated[Union[kinds], Either(dict(zip(sets, kinds)))]
+
+
+def tagging(annotation: Any) -> Either | None:
+    """The `Either` mark of a type made by `either`, or None."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        marks = [m for m in annotation.__metadata__ if isinstance(m, Either)]
+        return marks[0] if marks else None
+    return None
+
+
 def is_record(value: Any) -> bool:
     return isinstance(value, tuple) and hasattr(type(value), "_fields")
 
@@ -169,6 +219,8 @@ def _converter(annotation: Any) -> Rename | None:
     changes it."""
     if annotation is Any:  # e.g. the message a network fault acts on: its own type decides
         return _any_record
+    if tagging(annotation) is not None:
+        return _tagged(tagging(annotation))
     if typing.get_origin(annotation) is typing.Annotated:
         marks = [m for m in annotation.__metadata__ if isinstance(m, IndexedBy)]
         if marks:
@@ -241,6 +293,25 @@ def _moving(name: str, entries: Rename | None) -> Rename:
     return move
 
 
+def _tagged(mark: Either) -> Rename:
+    """Renaming an element tagged with its set: within that set."""
+    def rename(value: Any, images: Images) -> Any:
+        try:
+            name, element = value
+        except (TypeError, ValueError):
+            raise ModelDefinitionError(_untagged(mark, value)) from None
+        order = images.get(name)
+        return value if order is None else (name, order[element])
+    return rename
+
+
+def _untagged(mark: Either, value: Any) -> str:
+    name = next(iter(mark.kinds))
+    return (f"a field typed {mark.text()} holds {value!r}, not an element tagged with its "
+            f"set; build its values with their id type's tag (ids({name!r}, ...).tag(0) "
+            f"== {(name, 0)!r})")
+
+
 def _any_record(value: Any, images: Images) -> Any:
     rename = renamer(type(value)) if is_record(value) else None
     return value if rename is None else rename(value, images)
@@ -263,6 +334,9 @@ def fitting(kind: Any) -> Callable[[Any], bool]:
     """Whether a value is of type `kind`, as far as its own type (and a
     fixed tuple's length) tell: ids are ints, and a tuple's items are not
     looked at."""
+    if tagging(kind) is not None:  # (set name, element), a plain tuple: no record
+        return lambda value: (type(value) is tuple and len(value) == 2
+                              and isinstance(value[0], str))
     if typing.get_origin(kind) is typing.Annotated:
         kind = typing.get_args(kind)[0]
     origin, args = typing.get_origin(kind), typing.get_args(kind)
@@ -297,13 +371,30 @@ def renamer(record_type: type) -> Rename | None:
 @lru_cache(maxsize=None)
 def id_fields(record_type: type) -> tuple[tuple[int, str], ...]:
     """The fields of `record_type` that hold one element of a set (or None):
-    (position, set name) pairs, in field order."""
+    (position, set name) pairs, in field order (those typed `either` are
+    `tagged_fields`)."""
     hints = typing.get_type_hints(record_type)
     found = []
     for index, field in enumerate(record_type._fields):
         kind = _single_id(hints.get(field))
         if kind is not None:
             found.append((index, kind.set_name))
+    return tuple(found)
+
+
+@lru_cache(maxsize=None)
+def tagged_fields(record_type: type) -> tuple[int, ...]:
+    """The positions of the fields of `record_type` typed `either` (or
+    None): each holds one element, tagged with its set."""
+    hints = typing.get_type_hints(record_type, include_extras=True)
+    found = []
+    for index, field in enumerate(record_type._fields):
+        kind = hints.get(field)
+        if typing.get_origin(kind) in (Union, types.UnionType):
+            kinds = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+            kind = kinds[0] if len(kinds) == 1 else None
+        if tagging(kind) is not None:
+            found.append(index)
     return tuple(found)
 
 
@@ -388,6 +479,9 @@ def _shower(annotation: Any) -> Show | None:
     `formatted` tuples as their text, records as `show` prints them, tuples
     and sets as lists (a set's in its elements' order); None when nothing in
     it is named (reports then show it as any value)."""
+    if tagging(annotation) is not None:  # by name, named or not: a number is no set's
+        names = {name: _id_name(kind) for name, kind in tagging(annotation).kinds.items()}
+        return lambda value: "none" if value is None else names[value[0]](value[1])
     if typing.get_origin(annotation) is typing.Annotated:
         marks = [m for m in annotation.__metadata__ if isinstance(m, Formatted)]
         if marks:

@@ -24,7 +24,7 @@ from typing import Any, Mapping, Sequence
 
 from checker.symmetry import order_key
 from models.kit.memo import Memo
-from models.kit.records import blanked, id_fields, renamer
+from models.kit.records import blanked, id_fields, renamer, tagged_fields
 
 _IDENTITY = object()
 
@@ -144,14 +144,18 @@ class Layout:
     # component, the parts that states share.
 
     def _mentions_of(self, record: Any) -> tuple:
-        """(set name, element, mark) for each id field of `record`."""
+        """(set name, element, mark) for each id field of `record` (a field
+        typed `either`: of the set its value is tagged with)."""
         kind = type(record)
-        if record is None or not id_fields(kind):
+        if record is None or not (id_fields(kind) or tagged_fields(kind)):
             return ()
+        named = [(index, name, record[index]) for index, name in id_fields(kind)]
+        named += [(index, *record[index]) for index in tagged_fields(kind)
+                  if record[index] is not None]
         plain = blanked(record, self.blank)
-        return tuple((name, record[index], repr(order_key((kind.__name__, index, plain))))
-                     for index, name in id_fields(kind)
-                     if name in self.blank and record[index] is not None)
+        return tuple((name, element, repr(order_key((kind.__name__, index, plain))))
+                     for index, name, element in named
+                     if name in self.blank and element is not None)
 
     def _marks_of_component(self, component: Any) -> dict[str, tuple[str, ...]]:
         """Per symmetric set, each element's marks in the component, sorted,

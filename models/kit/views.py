@@ -50,8 +50,8 @@ from typing import Any, Callable, Union
 from checker.model import SetView, jsonable
 from checker.symmetry import order_key
 from models.kit.message_counts import Counts
-from models.kit.records import (_GENERIC_REPR, Formatted, Id, IndexedBy, Value, _id_name,
-                                _shower, fitting, is_record_type, show)
+from models.kit.records import (_GENERIC_REPR, Either, Formatted, Id, IndexedBy, Value,
+                                _id_name, _shower, fitting, is_record_type, show)
 
 Show = Callable[[Any], Any]
 Spread = Callable[[dict, str, Any], None]  # writes a value's entries under a key prefix
@@ -139,7 +139,7 @@ def shower(annotation: Any) -> Show:
         if ids is not None:
             entry, name = shower(typing.get_args(args[0])[0]), _id_name(ids)
             return lambda value: {name(k): entry(item) for k, item in enumerate(value)}
-        if any(isinstance(m, Formatted) for m in annotation.__metadata__):
+        if any(isinstance(m, (Formatted, Either)) for m in annotation.__metadata__):
             return _shower(annotation)
         return shower(args[0])
     if isinstance(annotation, type) and issubclass(annotation, (Id, Value)):

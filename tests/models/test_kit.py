@@ -396,7 +396,8 @@ def test_a_field_renaming_could_not_read_is_a_definition_error():
         model()
     assert str(raised.value) == (
         "model 'pings': Either.holder is typed ids('servers') | ids('values') | None (a union whose "
-        "options' values look alike): renaming picks a union's option by the value's type, "
+        "options' values look alike; an element of any of these sets is typed "
+        "either(ids('servers'), ids('values')), its values tagged with their set): renaming picks a union's option by the value's type, "
         "and ids are ints; hold one id type in the field, or tell the options apart with a "
         "record of each")
 

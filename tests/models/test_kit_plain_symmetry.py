@@ -367,7 +367,9 @@ def _plain(state, **attributes):
      "id type, indexed_by(Node, X), tuple[Message, ...], frozenset[Node], a record type) or "
      "write permute, permute_action and signatures by hand"),
     (_plain(Alike), "model 'bad': state field Alike.last is typed ids('nodes') | "
-     "ids('values') | None (a union whose options' values look alike), which could hide names from the derived symmetry; type it with what it holds "
+     "ids('values') | None (a union whose options' values look alike; an element of any of "
+     "these sets is typed either(ids('nodes'), ids('values')), its values tagged with their "
+     "set), which could hide names from the derived symmetry; type it with what it holds "
      "(an id type, indexed_by(Node, X), tuple[Message, ...], frozenset[Node], a record type) "
      "or write permute, permute_action and signatures by hand"),
     (_plain(tuple), "model 'bad': state type tuple is not a typed record (a NamedTuple); "
