@@ -44,7 +44,10 @@ from click.testing import CliRunner
 
 from checker import CheckConfig, check
 from cmc.main import cli
-from tests.models.user.bpcon import BPCon
+from tests.models.user.bpcon import Acceptor, BPCon
+
+# the states' acceptors and values (the actions name them as TLC prints them)
+A1, V1, V2 = Acceptor.tag(0), 0, 1
 
 SPEC = Path(__file__).parent / "user" / "bpcon.yaml"
 INV = ("type_ok", "one_b_inv1", "one_b_inv2", "max_bal_inv", "two_av_inv1", "two_av_inv2",
@@ -193,8 +196,8 @@ def test_relaying_an_unsafe_value_breaks_2av_inv3_and_acc_inv_in_tlc_s_trace():
                                        "Phase2av(a='a1', b=0, v='v1')"]
         final = violation.trace.final
         assert (final.maxBal, final.twoAvSent, final.knowsSent) == (
-            (0, -1), (frozenset({("v1", 0)}), frozenset()), (frozenset(), frozenset()))
-        assert final.bmsgs == {("1c", 0, "v1"), ("2av", 0, "v1", "a1")}
+            (0, -1), (frozenset({(V1, 0)}), frozenset()), (frozenset(), frozenset()))
+        assert final.bmsgs == {("1c", 0, V1), ("2av", 0, V1, A1)}
         assert violation.reason == reason
 
 
@@ -224,7 +227,7 @@ def test_relaying_an_unsafe_value_lets_a_malicious_leader_choose_two_values():
         "Phase2av(a='a1', b=1, v='v2')", "Phase2av(a='a2', b=1, v='v2')",
         "Phase2b(a='a1', b=1, v='v2')", "Phase2b(a='a2', b=1, v='v2')"]
     final = violation.trace.final
-    assert (final.maxBal, final.maxVBal, final.maxVVal) == ((1, 1), (1, 1), ("v2", "v2"))
+    assert (final.maxBal, final.maxVBal, final.maxVVal) == ((1, 1), (1, 1), (V2, V2))
     assert violation.reason == "chosen = {v1, v2}"
 
 
@@ -244,7 +247,7 @@ def test_relaying_twice_in_a_ballot_breaks_2av_inv1_in_tlc_s_trace():
         "Phase1c(b=0, S=('v1', 'v2'))", "Phase2av(a='a1', b=0, v='v1')",
         "Phase2av(a='a1', b=0, v='v2')"]
     final = violation.trace.final
-    assert final.twoAvSent == (frozenset({("v1", 0), ("v2", 0)}), frozenset())
+    assert final.twoAvSent == (frozenset({(V1, 0), (V2, 0)}), frozenset())
     assert violation.reason == ("a1 sent two 2av messages in ballot 0: 2av(bal=0, val=v1, "
                                 "acc=a1) and 2av(bal=0, val=v2, acc=a1)")
 
@@ -314,7 +317,7 @@ def test_safety_on_a_weak_quorum_breaks_2av_inv3_in_tlc_s_trace():
     assert _actions(violation) == PROMISED + ["Phase1c(b=0, S=('v1',))",
                                               "Phase2av(a='a1', b=0, v='v1')"]
     final = violation.trace.final
-    assert (final.maxBal, final.twoAvSent[0]) == ((0, 0, -1), frozenset({("v1", 0)}))
+    assert (final.maxBal, final.twoAvSent[0]) == ((0, 0, -1), frozenset({(V1, 0)}))
     assert violation.reason == "2av(bal=0, val=v1, acc=a1) relays a 1c message not in msgs"
 
 
@@ -325,5 +328,5 @@ def test_a_forged_message_in_a_good_acceptor_s_name_breaks_max_bal_inv_as_in_tlc
     violation = _violation("max_bal_inv", "forge_good_acceptor", **BYZANTINE)
     assert _actions(violation) == [
         "FakingAcceptor(fa=fa1, m=1b(a1, bal=0, mbal=-1, mval=v1, m2av={}))"]
-    assert violation.trace.final.bmsgs == {("1b", 0, "a1", frozenset(), -1, "v1")}
+    assert violation.trace.final.bmsgs == {("1b", 0, A1, frozenset(), -1, V1)}
     assert violation.reason == "1b(a1, bal=0, mbal=-1, mval=v1, m2av={}) is above maxBal[a1] = -1"

@@ -24,8 +24,11 @@ cannot start with a digit): ``maxBal``, ``maxVBal``, ``maxVVal``,
 ``twoAvSent`` (a set of `Vote` [val, bal] per acceptor), ``knowsSent`` (a
 set of 1b messages per acceptor), each a tuple by acceptor a1, a2, ...;
 ``bmsgs``, a frozenset of the five message records, each with the spec's
-fields and its ``type`` first. Acceptors, fake acceptors and values are the
-cfg's model values, as strings ("a1", "fa1", "v1"); ``None`` is None.
+fields and its ``type`` first. Values are ``Value`` ids (v1, v2, ...); a
+message's ``acc`` holds a good or a fake acceptor, ``either(Acceptor,
+FakeAcceptor)``, tagged with its set (``Acceptor.tag(0)`` is a1,
+``FakeAcceptor.tag(0)`` fa1); ``None`` is None. The actions name them as
+TLC prints the cfg's model values, as strings ("a1", "fa1", "v1").
 
 Actions, in the order of Next (acceptors a1, a2, ... each ballot 0, 1, ...
 with its four disjuncts; then the leaders, one per ballot; then the fake
@@ -88,10 +91,9 @@ Deliberate differences:
 - Symmetry (the cfg has none; ``symmetry: [acceptors, values, fakes]``
   is TLC's ``SYMMETRY Sym`` with ``Sym == Permutations(Acceptor) \\cup
   Permutations(Value) \\cup Permutations(FakeAcceptor)``, sound here as
-  the quorums are every set of a size) is the model's own `permute`: names
-  are strings as TLC prints them, and a message's ``acc`` holds a good or
-  a fake acceptor, which the kit's derived renaming (`Symmetric`) refuses
-  as a union of two id types.
+  the quorums are every set of a size) is derived from the state's types
+  (`models.kit.Symmetric`); the actions, which name acceptors and values
+  as strings, are renamed by the model's own `permute_action`.
 
 The refinement mapping (``P == INSTANCE PConProof WITH maxBal <-
 PmaxBal``) is what Inv reads and what THEOREM ``Spec => P!Spec`` states:
@@ -116,14 +118,21 @@ from typing import NamedTuple
 
 from checker import Fails, Model, Param, invariant, transition
 from checker.errors import ParamError
+from models.kit import Symmetric, either, ids, indexed_by
+from models.kit.records import printer
 
 NONE = None     # the cfg's None = None: a value that is not one
+
+Acceptor = ids("acceptors", "a", first=1, named=True)
+FakeAcceptor = ids("fakes", "fa", first=1, named=True)
+Value = ids("values", "v", first=1, named=True)
+Byzantine = either(Acceptor, FakeAcceptor)     # Acceptor \cup FakeAcceptor
 
 
 class Vote(NamedTuple):
     """A record of 2avSent[a] and of a 1b message's m2av: [val, bal]."""
 
-    val: str
+    val: Value
     bal: int
 
 
@@ -135,55 +144,58 @@ class Msg1a(NamedTuple):
 class Msg1b(NamedTuple):
     type: str
     bal: int
-    acc: str
+    acc: Byzantine
     m2av: frozenset[Vote]
     mbal: int
-    mval: str | None
+    mval: Value | None
 
 
 class Msg1c(NamedTuple):
     type: str
     bal: int
-    val: str
+    val: Value
 
 
 class Msg2av(NamedTuple):
     type: str
     bal: int
-    val: str
-    acc: str
+    val: Value
+    acc: Byzantine
 
 
 class Msg2b(NamedTuple):
     type: str
-    acc: str
+    acc: Byzantine
     bal: int
-    val: str
+    val: Value
+
+
+Message = Msg1a | Msg1b | Msg1c | Msg2av | Msg2b
 
 
 def one_a(b: int) -> Msg1a:
     return Msg1a("1a", b)
 
 
-def one_c(b: int, v: str) -> Msg1c:
+def one_c(b: int, v: int) -> Msg1c:
     return Msg1c("1c", b, v)
 
 
-def two_av(b: int, v: str, a: str) -> Msg2av:
+def two_av(b: int, v: int, a: tuple) -> Msg2av:
     return Msg2av("2av", b, v, a)
 
 
-def two_b(a: str, b: int, v: str) -> Msg2b:
+def two_b(a: tuple, b: int, v: int) -> Msg2b:
     return Msg2b("2b", a, b, v)
 
 
 class State(NamedTuple):
-    maxBal: tuple[int, ...]
-    maxVBal: tuple[int, ...]
-    maxVVal: tuple[str | None, ...]
-    twoAvSent: tuple[frozenset[Vote], ...]
-    knowsSent: tuple[frozenset[Msg1b], ...]
-    bmsgs: frozenset
+    maxBal: indexed_by(Acceptor, int)
+    maxVBal: indexed_by(Acceptor, int)
+    maxVVal: indexed_by(Acceptor, Value | None)
+    twoAvSent: indexed_by(Acceptor, frozenset[Vote])
+    knowsSent: indexed_by(Acceptor, frozenset[Msg1b])
+    bmsgs: frozenset[Message]
 
 
 # -- actions: the spec's, with its parameter names -----------------------------------------
@@ -209,7 +221,7 @@ class Phase2b(NamedTuple):
 class LearnsSent(NamedTuple):
     a: str
     b: int
-    S: tuple     # the 1b messages learned (acc and mbal shown: see __str__)
+    S: tuple[Msg1b, ...]     # the 1b messages learned (acc and mbal shown: see __str__)
 
     def __str__(self) -> str:
         return f"LearnsSent(a={self.a}, b={self.b}, S={{{', '.join(map(_show_1b, self.S))}}})"
@@ -226,43 +238,59 @@ class Phase1c(NamedTuple):
 
 class FakingAcceptor(NamedTuple):
     fa: str
-    m: tuple
+    m: Msg1b | Msg2av | Msg2b
 
     def __str__(self) -> str:
         return f"FakingAcceptor(fa={self.fa}, m={_show(self.m)})"
 
 
+_acc_name = printer(Byzantine)
+_val_name = printer(Value)
+
+
+def _name(x) -> str:
+    """An acceptor (good or fake) or a value as TLC prints the cfg's model
+    values ("a1", "fa1", "v1"; None as "None")."""
+    if x is None:
+        return "None"
+    return _acc_name(x) if isinstance(x, tuple) else _val_name(x)
+
+
+def _value(v) -> str | None:
+    """A value (or None) as TLC's model value: its name (None)."""
+    return None if v is None else _name(v)
+
+
 def _show_1b(m: Msg1b) -> str:
-    m2av = ", ".join(f"<{r.val}, {r.bal}>" for r in sorted(m.m2av))
-    return f"1b({m.acc}, bal={m.bal}, mbal={m.mbal}, mval={m.mval}, m2av={{{m2av}}})"
+    m2av = ", ".join(f"<{_name(r.val)}, {r.bal}>" for r in sorted(m.m2av))
+    return (f"1b({_name(m.acc)}, bal={m.bal}, mbal={m.mbal}, mval={_name(m.mval)}, "
+            f"m2av={{{m2av}}})")
 
 
 def _show(m) -> str:
     """A message as the report prints it: its type and fields."""
     if m.type == "1b":
         return _show_1b(m)
-    fields = ", ".join(f"{k}={getattr(m, k)}" for k in m._fields if k != "type")
+    fields = ", ".join(f"{k}={v if k == 'bal' else _name(v)}"
+                       for k, v in zip(m._fields, m) if k != "type")
     return f"{m.type}({fields})"
 
 
-def _key(m) -> tuple:
-    """An order of messages of any type (their fields may be None)."""
-    return (m.type, str(m))
-
-
-def _rename(x, names: dict):
-    """`x` with each acceptor, fake acceptor and value renamed by `names`,
-    inside records, tuples and frozensets (ballots and types untouched)."""
-    if isinstance(x, str):
-        return names.get(x, x)
-    if isinstance(x, tuple) and hasattr(x, "_fields"):
-        return type(x)(*(x[0] if f == "type" else _rename(getattr(x, f), names)
-                         for f in x._fields))
-    if isinstance(x, tuple):
-        return tuple(_rename(y, names) for y in x)
+def _named(x):
+    """A record's fields, acceptors and values by name (None kept), at any
+    depth, records as plain tuples: what `_key` orders by."""
     if isinstance(x, frozenset):
-        return frozenset(_rename(y, names) for y in x)
-    return x
+        return frozenset(map(_named, x))
+    return tuple(_named(v) if isinstance(v, frozenset)
+                 else _name(v) if f in ("acc", "val", "mval") and v is not None else v
+                 for f, v in zip(x._fields, x))
+
+
+def _key(m) -> tuple:
+    """An order of messages of any type (their fields may be None): by
+    their fields' text, acceptors and values by name (as the order of the
+    strings TLC's model values were, one text to another)."""
+    return (m.type, repr(_named(m)))
 
 
 def _with(values: tuple, index: int, value) -> tuple:
@@ -274,7 +302,7 @@ def _subsets(items) -> list[tuple]:
     return [c for size in range(len(items) + 1) for c in combinations(items, size)]
 
 
-class BPCon(Model):
+class BPCon(Symmetric, Model):
     name = "bpcon"
     summary = "Byzantine Paxos consensus (BPConProof.tla, Lamport)"
     params = (
@@ -287,12 +315,13 @@ class BPCon(Model):
               schema={"type": ["integer", "null"], "minimum": 0}),
     )
     actions = (Phase1b, Phase2av, Phase2b, LearnsSent, Phase1a, Phase1c, FakingAcceptor)
+    state_type = State
     symmetry_sets = ("acceptors", "values", "fakes")
 
     def setup(self) -> None:
-        self.Value = tuple(f"v{i + 1}" for i in range(self.values))
-        self.Acceptor = tuple(f"a{i + 1}" for i in range(self.acceptors))
-        self.FakeAcceptor = tuple(f"fa{i + 1}" for i in range(self.fakes))
+        self.Value = tuple(range(self.values))
+        self.Acceptor = tuple(map(Acceptor.tag, range(self.acceptors)))
+        self.FakeAcceptor = tuple(map(FakeAcceptor.tag, range(self.fakes)))
         self.Ballot = tuple(range(self.ballots))
         byz = self.Acceptor + self.FakeAcceptor
         size = (len(byz) + self.fakes) // 2 + 1
@@ -322,61 +351,23 @@ class BPCon(Model):
             for fa in self.FakeAcceptor}
 
     # -- symmetry: Permutations(Acceptor) \cup Permutations(Value) \cup Permutations(FakeAcceptor)
+    # (the states' renaming and signatures derived from State's types)
 
-    def symmetry_groups(self):
-        return {"acceptors": [list(range(self.acceptors))],
-                "values": [list(range(self.values))],
-                "fakes": [list(range(self.fakes))]}
-
-    def _renaming(self, perm) -> dict:
-        """Each name's image under `perm` (a1 -> a3, v1 -> v2, fa1 -> fa1)."""
+    def permute_action(self, action, perm):
+        """The messages an action holds renamed by their types, its names
+        ("a1", "v1", "fa1") by `perm`; sets held sorted, sorted again."""
+        renamed = super().permute_action(action, perm)
         names = {}
         for group, prefix in (("acceptors", "a"), ("values", "v"), ("fakes", "fa")):
             for i, j in enumerate(perm.get(group, ())):
                 names[f"{prefix}{i + 1}"] = f"{prefix}{j + 1}"
-        return names
-
-    def permute(self, s: State, perm) -> State:
-        names = self._renaming(perm)
-        order = perm.get("acceptors", range(self.acceptors))
-
-        def by_acceptor(values, rename):
-            moved = [None] * self.acceptors
-            for i, x in enumerate(values):
-                moved[order[i]] = rename(x)
-            return tuple(moved)
-
-        return State(maxBal=by_acceptor(s.maxBal, lambda x: x),
-                     maxVBal=by_acceptor(s.maxVBal, lambda x: x),
-                     maxVVal=by_acceptor(s.maxVVal, lambda x: names.get(x, x)),
-                     twoAvSent=by_acceptor(s.twoAvSent, lambda rs: frozenset(
-                         _rename(r, names) for r in rs)),
-                     knowsSent=by_acceptor(s.knowsSent, lambda ms: frozenset(
-                         _rename(m, names) for m in ms)),
-                     bmsgs=frozenset(_rename(m, names) for m in s.bmsgs))
-
-    def permute_action(self, action, perm):
-        names = self._renaming(perm)
-        renamed = _rename(action, names)
-        if isinstance(renamed, (LearnsSent, Phase1c)):    # sets, held sorted
-            renamed = renamed._replace(S=tuple(sorted(renamed.S, key=str)))
+        renamed = type(renamed)(*(names.get(x, x) if isinstance(x, str) else x
+                                  for x in renamed))
+        if isinstance(renamed, Phase1c):
+            renamed = renamed._replace(S=tuple(sorted(names.get(v, v) for v in renamed.S)))
+        if isinstance(renamed, LearnsSent):
+            renamed = renamed._replace(S=tuple(sorted(renamed.S, key=_key)))
         return renamed
-
-    def signatures(self, s: State):
-        """What the state says of each acceptor, value and fake acceptor
-        without naming another: its variables and the (type, ballot) of the
-        messages naming it."""
-        named = {}
-        for m in s.bmsgs:
-            for f in ("acc", "val", "mval"):
-                if f in m._fields and getattr(m, f) is not None:
-                    named.setdefault(getattr(m, f), []).append((m.type, m.bal, f))
-        marks = {x: tuple(sorted(v)) for x, v in named.items()}
-        acceptors = [(s.maxBal[i], s.maxVBal[i], s.maxVVal[i] is None, len(s.twoAvSent[i]),
-                      len(s.knowsSent[i]), marks.get(a, ())) for i, a in enumerate(self.Acceptor)]
-        values = [(sum(x == v for x in s.maxVVal), marks.get(v, ())) for v in self.Value]
-        return {"acceptors": acceptors, "values": values,
-                "fakes": [marks.get(fa, ()) for fa in self.FakeAcceptor]}
 
     # -- Init --------------------------------------------------------------------------------
 
@@ -393,44 +384,44 @@ class BPCon(Model):
             for b in self.Ballot:
                 t = self.phase1b(s, a, b)
                 if t is not None:
-                    yield Phase1b(a, b), t
+                    yield Phase1b(_name(a), b), t
                 for v, t in self.phase2av(s, a, b):
-                    yield Phase2av(a, b, v), t
+                    yield Phase2av(_name(a), b, _name(v)), t
                 for v, t in self.phase2b(s, a, b):
-                    yield Phase2b(a, b, v), t
+                    yield Phase2b(_name(a), b, _name(v)), t
                 for learned, t in self.learns_sent(s, a, b):
-                    yield LearnsSent(a, b, learned), t
+                    yield LearnsSent(_name(a), b, learned), t
         for b in self.Ballot:
             yield Phase1a(b), self.phase1a(s, b)
             for vals, t in self.phase1c(s, b):
-                yield Phase1c(b, vals), t
+                yield Phase1c(b, tuple(map(_name, vals))), t
         for fa in self.FakeAcceptor:
             for m, t in self.faking_acceptor(s, fa):
-                yield FakingAcceptor(fa, m), t
+                yield FakingAcceptor(_name(fa), m), t
 
     def sent(self, s: State, type_: str, b: int) -> list:
         """sentMsgs(type, bal): the sent messages of the type and ballot."""
         return [m for m in s.bmsgs if m.type == type_ and m.bal == b]
 
-    def phase1b(self, s: State, a: str, b: int) -> State | None:
+    def phase1b(self, s: State, a: tuple, b: int) -> State | None:
         i = self.index[a]
         if not (b > s.maxBal[i] and one_a(b) in s.bmsgs):
             return None
         return self.promise(s, a, b)
 
-    def promise(self, s: State, a: str, b: int) -> State:
+    def promise(self, s: State, a: tuple, b: int) -> State:
         """Phase1b's effect: maxBal[a] := b, a's 1b message sent."""
         i = self.index[a]
         m = Msg1b("1b", b, a, s.twoAvSent[i], s.maxVBal[i], s.maxVVal[i])
         return s._replace(maxBal=_with(s.maxBal, i, b), bmsgs=s.bmsgs | {m})
 
-    def phase2av(self, s: State, a: str, b: int):
+    def phase2av(self, s: State, a: tuple, b: int):
         i = self.index[a]
         if not (s.maxBal[i] <= b and all(r.bal < b for r in s.twoAvSent[i])):
             return
         yield from self.relay(s, a, b)
 
-    def relay(self, s: State, a: str, b: int):
+    def relay(self, s: State, a: tuple, b: int):
         """Phase2av's \\E m: each ballot-b 1c message whose value a knows
         safe, relayed."""
         i = self.index[a]
@@ -441,7 +432,7 @@ class BPCon(Model):
                                         twoAvSent=_with(s.twoAvSent, i, sent),
                                         bmsgs=s.bmsgs | {two_av(b, m.val, a)})
 
-    def phase2b(self, s: State, a: str, b: int):
+    def phase2b(self, s: State, a: tuple, b: int):
         i = self.index[a]
         if s.maxBal[i] > b:
             return
@@ -453,7 +444,7 @@ class BPCon(Model):
                                     maxVVal=_with(s.maxVVal, i, v),
                                     bmsgs=s.bmsgs | {two_b(a, b, v)})
 
-    def learns_sent(self, s: State, a: str, b: int):
+    def learns_sent(self, s: State, a: tuple, b: int):
         i = self.index[a]
         for learned in _subsets(sorted(self.sent(s, "1b", b), key=_key)):
             yield learned, s._replace(knowsSent=_with(s.knowsSent, i,
@@ -466,13 +457,13 @@ class BPCon(Model):
         for vals in _subsets(self.Value):
             yield vals, s._replace(bmsgs=s.bmsgs | {one_c(b, v) for v in vals})
 
-    def faking_acceptor(self, s: State, fa: str):
+    def faking_acceptor(self, s: State, fa: tuple):
         for m in self.fake_msgs[fa]:
             yield m, s._replace(bmsgs=s.bmsgs | {m})
 
     # -- the define block and the refinement mapping --------------------------------------------
 
-    def knows_safe_at(self, s: State, ac: str, b: int, v: str) -> bool:
+    def knows_safe_at(self, s: State, ac: tuple, b: int, v: int) -> bool:
         """KnowsSafeAt(ac, b, v): the ballot-b 1b messages ac knows were
         sent show v safe at b: a ByzQuorum of them report no vote, or, for
         some c < b, a ByzQuorum report no vote above c (and v if at c) and
@@ -492,14 +483,14 @@ class BPCon(Model):
         """\\E Q \\in quorums : \\A a \\in Q : a \\in members."""
         return any(q <= members for q in quorums)
 
-    def in_msgs_1c(self, s: State, b: int, v: str) -> bool:
+    def in_msgs_1c(self, s: State, b: int, v: int) -> bool:
         """[type |-> "1c", bal |-> b, val |-> v] \\in msgs: sent, and some
         good acceptor knows v safe at b (1cmsgs)."""
         # the spec's KnowsSafeAt, also in a mutant that changes Phase2av's
         return one_c(b, v) in s.bmsgs and any(BPCon.knows_safe_at(self, s, a, b, v)
                                               for a in self.Acceptor)
 
-    def chosen(self, s: State) -> list[str]:
+    def chosen(self, s: State) -> list[int]:
         """chosen: the values some ByzQuorum voted for (2b) in one ballot,
         each of its members a good acceptor (a 2b message in msgs)."""
         return [v for v in self.Value for b in self.Ballot
@@ -521,11 +512,11 @@ class BPCon(Model):
 
     def state_view(self, s: State) -> dict:
         view = {}
-        for i, a in enumerate(self.Acceptor):
+        for i, a in enumerate(map(_name, self.Acceptor)):
             view[f"maxBal[{a}]"] = s.maxBal[i]
             view[f"maxVBal[{a}]"] = s.maxVBal[i]
-            view[f"maxVVal[{a}]"] = s.maxVVal[i]
-            view[f"2avSent[{a}]"] = [f"<{r.val}, {r.bal}>" for r in sorted(s.twoAvSent[i])]
+            view[f"maxVVal[{a}]"] = None if s.maxVVal[i] is None else _name(s.maxVVal[i])
+            view[f"2avSent[{a}]"] = [f"<{_name(r.val)}, {r.bal}>" for r in sorted(s.twoAvSent[i])]
             view[f"knowsSent[{a}]"] = [_show_1b(m) for m in sorted(s.knowsSent[i], key=_key)]
         view["bmsgs"] = [_show(m) for m in sorted(s.bmsgs, key=_key)]
         return view
@@ -540,18 +531,18 @@ class BPCon(Model):
         bals = set(self.Ballot) | {-1}
         vals = set(self.Value)
         byz = set(self.Acceptor) | set(self.FakeAcceptor)
-        for i, a in enumerate(self.Acceptor):
+        for i, a in enumerate(map(_name, self.Acceptor)):
             if s.maxBal[i] not in bals or s.maxVBal[i] not in bals:
                 return Fails(f"maxBal[{a}] = {s.maxBal[i]}, maxVBal[{a}] = {s.maxVBal[i]}")
             if s.maxVVal[i] not in vals | {NONE}:
-                return Fails(f"maxVVal[{a}] = {s.maxVVal[i]}")
+                return Fails(f"maxVVal[{a}] = {_name(s.maxVVal[i])}")
             if not all(r.val in vals and r.bal in self.Ballot for r in s.twoAvSent[i]):
                 return Fails(f"2avSent[{a}] is not a set of [val : Value, bal : Ballot]")
             if not all(m.type == "1b" for m in s.knowsSent[i]):
                 return Fails(f"knowsSent[{a}] holds a message that is not a 1b message")
         for m in s.bmsgs:
-            if m.bal not in self.Ballot or getattr(m, "acc", "a1") not in byz \
-                    or getattr(m, "val", "v1") not in vals:
+            if m.bal not in self.Ballot or getattr(m, "acc", self.Acceptor[0]) not in byz \
+                    or getattr(m, "val", self.Value[0]) not in vals:
                 return Fails(f"{_show(m)} is not in BMessage")
             if m.type == "1b" and (m.mbal not in bals or m.mval not in vals | {NONE}
                                    or not all(r.val in vals and r.bal in self.Ballot
@@ -569,7 +560,7 @@ class BPCon(Model):
         for m in self._good(s, "1b"):
             for r in sorted(m.m2av):
                 if not self.in_msgs_1c(s, r.bal, r.val):
-                    return Fails(f"{_show_1b(m)} reports <{r.val}, {r.bal}>, whose 1c "
+                    return Fails(f"{_show_1b(m)} reports <{_name(r.val)}, {r.bal}>, whose 1c "
                                  f"message is not in msgs")
         return True
 
@@ -585,7 +576,7 @@ class BPCon(Model):
         for t in ("1b", "2av", "2b"):
             for m in self._good(s, t):
                 if m.bal > s.maxBal[self.index[m.acc]]:
-                    return Fails(f"{_show(m)} is above maxBal[{m.acc}] = "
+                    return Fails(f"{_show(m)} is above maxBal[{_name(m.acc)}] = "
                                  f"{s.maxBal[self.index[m.acc]]}")
         return True
 
@@ -599,7 +590,7 @@ class BPCon(Model):
         for m in self._good(s, type_):
             other = seen.setdefault((m.acc, m.bal), m)
             if other != m:
-                return Fails(f"{m.acc} sent two {type_} messages in ballot {m.bal}: "
+                return Fails(f"{_name(m.acc)} sent two {type_} messages in ballot {m.bal}: "
                              f"{_show(other)} and {_show(m)}")
         return True
 
@@ -610,7 +601,7 @@ class BPCon(Model):
         for m in self._good(s, "2av"):
             if not any(r.val == m.val and r.bal >= m.bal
                        for r in s.twoAvSent[self.index[m.acc]]):
-                return Fails(f"{_show(m)} is not in 2avSent[{m.acc}]")
+                return Fails(f"{_show(m)} is not in 2avSent[{_name(m.acc)}]")
         return True
 
     @invariant("2avInv3")
@@ -625,10 +616,10 @@ class BPCon(Model):
     def acc_inv(self, s: State):
         """Each record of 2avSent[a] is at a ballot at most maxBal[a], and
         its 1c message is in msgs."""
-        for i, a in enumerate(self.Acceptor):
+        for i, a in enumerate(map(_name, self.Acceptor)):
             for r in sorted(s.twoAvSent[i]):
                 if r.bal > s.maxBal[i] or not self.in_msgs_1c(s, r.bal, r.val):
-                    return Fails(f"2avSent[{a}] holds <{r.val}, {r.bal}>, maxBal[{a}] = "
+                    return Fails(f"2avSent[{a}] holds <{_name(r.val)}, {r.bal}>, maxBal[{a}] = "
                                  f"{s.maxBal[i]}, its 1c message in msgs: "
                                  f"{self.in_msgs_1c(s, r.bal, r.val)}")
         return True
@@ -636,7 +627,7 @@ class BPCon(Model):
     @invariant("knowsSentInv")
     def knows_sent_inv(self, s: State):
         """knowsSent[a] holds only 1b messages that were sent."""
-        for i, a in enumerate(self.Acceptor):
+        for i, a in enumerate(map(_name, self.Acceptor)):
             unsent = sorted(s.knowsSent[i] - s.bmsgs, key=_key)
             if unsent:
                 return Fails(f"{a} knows {_show_1b(unsent[0])}, never sent")
@@ -650,22 +641,24 @@ class BPCon(Model):
         tuples (type first): 1a; the good acceptors' 1b, m2av dropped
         (1bRestrict); the 1c messages in 1cmsgs; a 2a message for each
         value relayed by 2av messages of a Quorum (a ByzQuorum's good
-        acceptors) in a ballot; the good acceptors' 2b."""
+        acceptors) in a ballot; the good acceptors' 2b; acceptors and values
+        by name, as TLC prints them."""
         msgs = {("1a", m.bal) for m in s.bmsgs if m.type == "1a"}
-        msgs |= {("1b", m.acc, m.bal, m.mbal, m.mval) for m in self._good(s, "1b")}
-        msgs |= {tuple(m) for m in s.bmsgs
+        msgs |= {("1b", _name(m.acc), m.bal, m.mbal, _value(m.mval))
+                 for m in self._good(s, "1b")}
+        msgs |= {("1c", m.bal, _name(m.val)) for m in s.bmsgs
                  if m.type == "1c" and self.in_msgs_1c(s, m.bal, m.val)}
         good = {q & set(self.Acceptor) for q in self.ByzQuorum}   # Quorum
         for b in self.Ballot:
             for v in self.Value:
                 relayed = {m.acc for m in self._good(s, "2av") if m.bal == b and m.val == v}
                 if any(q <= relayed for q in good):
-                    msgs.add(("2a", b, v))
-        msgs |= {tuple(m) for m in self._good(s, "2b")}
+                    msgs.add(("2a", b, _name(v)))
+        msgs |= {("2b", _name(m.acc), m.bal, _name(m.val)) for m in self._good(s, "2b")}
         pmax = tuple(max((m.bal for m in s.bmsgs
                           if m.type in ("1b", "2b") and m.acc == a), default=-1)
                      for a in self.Acceptor)
-        return pmax, s.maxVBal, s.maxVVal, frozenset(msgs)
+        return pmax, s.maxVBal, tuple(map(_value, s.maxVVal)), frozenset(msgs)
 
     @transition("Spec => P!Spec", default=False)
     def refines_pcon(self, s: State, action, t: State):
@@ -711,7 +704,7 @@ class BPCon(Model):
         if len(changed) != 1:
             return None
         i, = changed
-        a = self.Acceptor[i]
+        a = _name(self.Acceptor[i])
         b = bal2[i]
         others = lambda xs, ys: all(xs[j] == ys[j] for j in range(self.acceptors) if j != i)
         if not (others(bal, bal2) and others(vbal, vbal2) and others(vval, vval2)):
@@ -725,7 +718,7 @@ class BPCon(Model):
         return None
 
     def _pcon_quorums(self) -> list[frozenset]:
-        return [q & set(self.Acceptor) for q in self.ByzQuorum]
+        return [frozenset(map(_name, q & set(self.Acceptor))) for q in self.ByzQuorum]
 
     def shows_safe_at(self, q: frozenset, b: int, v: str, msgs: frozenset) -> bool:
         """PConProof's ShowsSafeAt(Q, b, v) on the mapped msgs: each of Q
@@ -745,7 +738,8 @@ class BPCon(Model):
     def agreement(self, s: State):
         """Cardinality(chosen) =< 1."""
         chosen = self.chosen(s)
-        return len(set(chosen)) <= 1 or Fails(f"chosen = {{{', '.join(sorted(set(chosen)))}}}")
+        names = ", ".join(map(_name, sorted(set(chosen))))
+        return len(set(chosen)) <= 1 or Fails(f"chosen = {{{names}}}")
 
 
 # -- mutants: each a subclass overriding one action (``BPCon(mutant=name)``) ---------------
