@@ -469,6 +469,10 @@ def _add(model: Any, given: Mapping[str, Any], path: str, block: str, what: str,
         if name in properties:
             raise SpecError(f"{model.name} already has a property {name!r}; give the "
                             f"{what} another name", path=path, field=f"{block}.{name}")
+        if hasattr(model, name):  # (it would replace the model's own method or field)
+            raise SpecError(f"{model.name} uses the name {name!r} itself (a method or "
+                            f"attribute of the model); give the {what} another name",
+                            path=path, field=f"{block}.{name}")
         found = made(name, source)
         for state in model.initial_states():
             found.check_initial(state)

@@ -272,6 +272,15 @@ invariants: {divides: "1 // (len(messages['PrepareMsg']) - 2) <= 1"}
     assert lines[-1].endswith("; fix the expression")
 
 
+def test_an_invariant_may_not_take_a_name_the_model_uses_itself(tmp_path):
+    # (it would replace the model's own method: here its state_view)
+    with pytest.raises(SpecError) as error:
+        load_spec(write(tmp_path, SMALL + 'invariants: {state_view: "True"}\n'), REGISTRY)
+    assert str(error.value).split(": ", 1)[1] == (
+        "invariants.state_view: paxos-textbook uses the name 'state_view' itself (a method "
+        "or attribute of the model); give the invariant another name")
+
+
 def test_an_invariant_may_not_take_a_models_property_name_or_a_bad_name(tmp_path):
     with pytest.raises(SpecError) as error:
         load_spec(write(tmp_path, SMALL + 'invariants: {agreement: "True"}\n'), REGISTRY)

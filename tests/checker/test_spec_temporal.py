@@ -137,6 +137,10 @@ def test_checked_whatever_properties_lists_and_named_by_expect(tmp_path):
      "temporal.a.leads_to[1]: unknown name 'nope'; the names are params, view and the "
      "functions abs, all, any, frozenset, len, list, max, min, range, set, sorted, sum, tuple"),
     ('{a: {eventually: 3}}', "temporal.a.eventually: expected an expression in quotes, got 3"),
+    # a name of the model's own (a method): it would replace it
+    ('{successors: {eventually: "True"}}', "temporal.successors: paxos-liveness uses the name "
+                                           "'successors' itself (a method or attribute of the "
+                                           "model); give the temporal property another name"),
 ])
 def test_a_bad_temporal_property_is_a_one_line_error(tmp_path, form, message):
     path = write(tmp_path, SINGLE + f"temporal: {form}\n")
