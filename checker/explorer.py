@@ -80,8 +80,8 @@ class Place:
             "path": list(self.path),
             "depth": len(self.path) - 1,
             "initial_states": self.initial_states,
-            "run": [{"action": action, "changes": list(lines), "path": list(self.path[:k + 1])}
-                    for k, (action, _, lines) in enumerate(self.run)],
+            # (step k's place is the path's first k + 1 indices)
+            "run": [{"action": action, "changes": list(lines)} for action, _, lines in self.run],
             "state": self.state,
             "printed": printed(self.state),
             "within_bounds": self.within_bounds,
@@ -159,7 +159,7 @@ class Explorer:
     def _place(self, path: tuple[int, ...], run: list, live: dict, before: Any, action: Any,
                state: Any, initial: int, trace: Trace) -> Place:
         inside = not self.bounded or self.model.within_bounds(state)
-        reason = None if inside else self.model.bound_reason(state)
+        reason = None if inside else self._outside(state)
         properties = tuple(self._status(prop, before, action, state) for prop in self.properties)
         steps: list[dict] = []
         stop = None
@@ -182,6 +182,7 @@ class Explorer:
             seen.setdefault(json.dumps(view, sort_keys=True, default=str), k)
         view = run[-1][1]
         again = seen[json.dumps(view, sort_keys=True, default=str)]
+        holding = {entry["name"]: entry["status"] == "holds" for entry in properties}
         for index, (step, reached) in enumerate(listed or ()):
             reached_live = self._live(reached)
             reached_view = _json(reached_live)
@@ -190,8 +191,11 @@ class Explorer:
                 "action": str(step),
                 "changes": _changes(live, reached_live),
                 # invariants the state reached fails, step properties the step fails
+                # (only where it holds here: a step from a state already failing it
+                # keeps the failure, it does not bring it)
                 "breaks": [prop.name for prop in self.properties
-                           if prop.kind == "invariant" and not self._holds(prop, reached)],
+                           if prop.kind == "invariant" and holding.get(prop.name)
+                           and not self._holds(prop, reached)],
                 "violates": [prop.name for prop in self.properties
                              if prop.kind == "transition"
                              and not self._holds(prop, state, step, reached)],
@@ -201,6 +205,19 @@ class Explorer:
             })
         return Place(path, tuple(run), properties, tuple(steps), stop, initial, inside, reason,
                      trace, again if again < len(run) - 1 else None)
+
+    def _outside(self, state: Any) -> str:
+        """Why `state` is outside the bounds: the model's reason, else the
+        spec's constraints it breaks, else the model's within_bounds."""
+        reason = self.model.bound_reason(state)
+        if reason:
+            return reason
+        broken = [constraint.name for constraint in getattr(self.model, "spec_constraints", ())
+                  if constraint(state) is not True]
+        if broken:
+            return (f"the spec's constraint{'s' if len(broken) > 1 else ''} "
+                    f"{', '.join(broken)}")
+        return "the model's within_bounds"
 
     def _status(self, prop: Property, before: Any, action: Any, state: Any) -> dict:
         entry = {"name": prop.name, "title": prop.title, "kind": prop.kind}
@@ -254,22 +271,32 @@ class Explorer:
         counterexample, or actions written by hand), each step found by its
         action's text (and, recorded, the state it reached), as a replay
         finds it; where a step is not one of the model's, the path so far
-        and why it stops there (else None)."""
-        from checker.replay import comparable
-
+        and why it stops there (else None). A run written by hand starts
+        from the first initial state that takes it whole, else from the one
+        it goes furthest from."""
         initial = self.initial_states()
         recorded = script.states
         if recorded is not None:
             first = next((k for k, state in enumerate(initial)
                           if _json(self._live(state)) == recorded[0]), None)
-        else:  # the first initial state from which the first action is a step
-            wanted = comparable(script.actions[0]) if script.actions else None
-            first = next((k for k, state in enumerate(initial) if wanted is None or any(
-                comparable(str(action)) == wanted for action, _ in self._steps(state) or ())),
-                0)
-        if first is None:
-            raise NoSuchPlace("the run's initial state is none of the model's")
-        path, state = [first], initial[first]
+            if first is None:
+                raise NoSuchPlace("the run's initial state is none of the model's")
+            return self._walk(first, script)
+        best = None
+        for first in range(len(initial)):
+            walked = self._walk(first, script)
+            if walked[1] is None:
+                return walked
+            if best is None or len(walked[0]) > len(best[0]):
+                best = walked
+        return best if best is not None else ((0,), None)
+
+    def _walk(self, first: int, script: Any) -> tuple[tuple[int, ...], str | None]:
+        """`script`'s run from initial state `first`, as far as it goes."""
+        from checker.replay import comparable
+
+        recorded = script.states
+        path, state = [first], self.initial_states()[first]
         for number, text in enumerate(script.actions, 1):
             steps = self._steps(state) or []
             matching = [k for k, (action, _) in enumerate(steps)

@@ -292,12 +292,20 @@ class _Replay:
                          + (f" (and {len(initial) - 1} other initial states differ)"
                             if len(initial) > 1 else ""))
             return None
-        if self.script.actions:
-            first = comparable(self.script.actions[0])
-            for state in initial:
-                if any(comparable(str(action)) == first for action, _ in self._steps_of(state)):
-                    return state
-        return initial[0]
+        # written by hand: the first initial state that takes the whole run,
+        # else the one it goes furthest from
+        return max(initial, key=self._taken)
+
+    def _taken(self, state: Any) -> int:
+        """How many of the run's actions are steps one after another from
+        `state` (each the first step of its text), all of them as the most."""
+        for number, text in enumerate(self.script.actions):
+            wanted = comparable(text)
+            state = next((reached for action, reached in self._steps_of(state)
+                          if comparable(str(action)) == wanted), None)
+            if state is None:
+                return number
+        return len(self.script.actions)
 
     def _not_a_step(self, number: int, text: str, steps: list) -> str:
         listed = [str(action) for action, _ in steps]

@@ -246,6 +246,9 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 memory_limit=None if memory_limit is None else memory_limit * 2**20,
                 auto_workers=ray is None and auto_workers)
             owners = cluster and ray_search.Owners(spec.build, cluster)
+            if (script is not None or simulate) and spec.temporal:
+                config = _without_temporal(spec, model, config,
+                                           "--replay" if script is not None else "--simulate")
             try:
                 if script is not None:
                     from checker.replay import replay
@@ -457,6 +460,20 @@ def _exit_code(result, has_expectation: bool, mismatches: list[str],
         return (FAILED if result.violations else
                 INCOMPLETE if result.stats.replayed.left else OK)
     return {"holds": OK, "violated": FAILED, "incomplete": INCOMPLETE}[result.verdict]
+
+
+def _without_temporal(spec, model, config, option: str):
+    """`config` without the spec's own temporal properties (its `temporal:`
+    block), which a finite run cannot check, saying so: the spec is still
+    replayed or simulated for the rest."""
+    from checker.properties import default_properties
+
+    names = config.properties or tuple(p.name for p in default_properties(
+        model.properties.values()))
+    click.echo(f"note: {spec.path}: {option} checks finite runs; the spec's temporal "
+               f"properties ({', '.join(spec.temporal)}) are left out", err=True)
+    return dataclasses.replace(config, properties=tuple(
+        name for name in names if name not in spec.temporal))
 
 
 def _refuse_with(context: click.Context, instead: str, **given) -> None:

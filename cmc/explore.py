@@ -74,6 +74,16 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
                                           ("--run", run_file)) if given]
     if len(named) > 1:
         raise click.UsageError(f"{' and '.join(named)} each name a place; give one")
+    context = click.get_current_context()
+    given = [f"--{name}" for name in ("host", "port") if context.get_parameter_source(name)
+             is not click.core.ParameterSource.DEFAULT]
+    if named and given:
+        raise click.UsageError(f"{' and '.join(given)} place{'' if len(given) > 1 else 's'} "
+                               f"the page, which {named[0]} does not serve: leave "
+                               f"{'them' if len(given) > 1 else 'it'} out")
+    if not named and output_format == "json":
+        raise click.UsageError("--format json prints the place --at, --counterexample or --run "
+                               "names; give one (without them the page is served)")
     if at is not None:
         path = _path(at, parse_path)
     script = None
@@ -106,7 +116,10 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
         runs = [f for f in found["findings"] if property_name or f["kind"] == "violation"]
         if not runs:
             which = (f"{property_name} has no counterexample or witness" if property_name
-                     else "the check found no counterexample")
+                     else "the check found no counterexample to walk"
+                     + ("" if found["verdict"] != "violated" else
+                        " (what it found violated is a state never reached, which no run "
+                        "shows)"))
             raise CheckerError(f"{spec}: {which} (verdict {found['verdict']}); explore it "
                                "from its initial state (leave out --counterexample)"
                                + ("" if property_name else ", or name a reachability "
@@ -132,13 +145,20 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
 
 def _found_line(finding: dict[str, Any]) -> str:
     """What the run printed by --counterexample shows."""
+    steps = _steps(finding["steps"])
+    if finding["loop_start"] is not None and finding["loop_start"] == finding["steps"]:
+        return f"a lasso: a stem of {steps}, then it stutters for ever: {finding['reason']}"
     if finding["loop_start"] is not None:
-        return (f"a lasso of {finding['steps']} steps: from step {finding['loop_start']} on, "
-                "a loop for ever (the last step comes back to the state after step "
+        return (f"a lasso of {steps}: from step {finding['loop_start']} on, a loop for ever "
+                "(the last step comes back to the state after step "
                 f"{finding['loop_start']}): {finding['reason']}")
     if finding["kind"] == "witness":
-        return f"reached after {finding['steps']} steps"
-    return f"violated after {finding['steps']} steps: {finding['reason']}"
+        return f"reached after {steps}"
+    return f"violated after {steps}: {finding['reason']}"
+
+
+def _steps(count: int) -> str:
+    return f"{count} step{'' if count == 1 else 's'}"
 
 
 def _path(at: str, parse_path: Any) -> tuple[int, ...]:
@@ -164,7 +184,9 @@ def _place(explorer: Any, path: tuple[int, ...], at: str | None) -> Any:
 def _text(place: Any, spec: str, model: str) -> list[str]:
     """The place as lines: the run, the state, the properties, the steps."""
     path = "/".join(map(str, place.path))
-    lines = [f"{spec}: {model}", f"path {path} ({len(place.path) - 1} steps)", "", "run:"]
+    of = (f", from initial state {place.path[0]} of {place.initial_states}"
+          if place.initial_states > 1 else "")
+    lines = [f"{spec}: {model}", f"path {path} ({_steps(len(place.path) - 1)}{of})", "", "run:"]
     width = len(str(len(place.run)))
     for number, (action, _, changed) in enumerate(place.run):
         lines.append(f"  {number:>{width}}  {action or 'initial state'}")

@@ -89,7 +89,12 @@ async function load() {
   $("error").textContent = "";
   const reply = await fetch("api/place?path=" + encodeURIComponent(pathOf()));
   const body = await reply.json();
-  if (!reply.ok) { $("error").textContent = body.error; return; }
+  if (!reply.ok) {  // (what was shown is of another place: cleared)
+    $("error").textContent = body.error;
+    for (const id of ["state", "props", "steps", "run"]) $(id).replaceChildren();
+    $("where").textContent = ""; $("stop").textContent = "";
+    return;
+  }
   place = body; show();
 }
 function show() {
@@ -110,22 +115,27 @@ function show() {
   place.run.forEach((step, k) => {
     const li = el("li", k === place.run.length - 1 ? "here mono" : "mono",
                   k + "  " + (step.action === null ? "initial state" : step.action));
-    li.onclick = () => go(step.path);
+    li.onclick = () => go(place.path.slice(0, k + 1));
     run.append(li);
   });
-  const changed = new Set(place.run[place.run.length - 1].changes.map(
-      (line) => line.split(/[:\\[]/)[0]));
+  // the fields the last step changed: a row by its own name (pc[2]), else
+  // the field a change names a part of (channels for channels[p0→a1])
+  const names = new Set(place.printed.map((line) => line.slice(0, line.indexOf(" = "))));
+  const changed = new Set(place.run[place.run.length - 1].changes.map((line) => {
+    const field = line.slice(0, line.indexOf(": "));
+    return names.has(field) ? field : field.split("[")[0];
+  }));
   const table = $("state"); table.replaceChildren();
   place.printed.forEach((line) => {
     const at = line.indexOf(" = ");
     const name = line.slice(0, at);
-    const tr = el("tr", changed.has(name.split("[")[0]) ? "changed" : "");
+    const tr = el("tr", changed.has(name) ? "changed" : "");
     tr.append(el("td", "name", name), el("td", "", line.slice(at + 3)));
     table.append(tr);
   });
   if (!place.within_bounds) {
     const tr = el("tr"); tr.append(el("td", "dim", "bounds"),
-        el("td", "dim", "outside: " + (place.bound_reason || "within_bounds is false")));
+        el("td", "dim", "outside: " + place.bound_reason));
     table.append(tr);
   }
   const props = $("props"); props.replaceChildren();
@@ -153,7 +163,7 @@ function show() {
   });
 }
 $("back").onclick = () => { if (place && place.path.length > 1) go(place.path.slice(0, -1)); };
-$("restart").onclick = () => go([0]);
+$("restart").onclick = () => go([place ? place.path[0] : 0]);
 $("random").onclick = () => {
   if (place && place.steps.length) go(place.path.concat([Math.floor(Math.random() * place.steps.length)]));
 };
@@ -164,7 +174,8 @@ $("check").onclick = async () => {
   box.replaceChildren(el("div", "", "verdict: " + body.verdict + (body.stopped_by ? " (" + body.stopped_by + ")" : "")));
   body.findings.forEach((f) => {
     const a = el("a", "", (f.kind === "witness" ? "\\u2713 " : "\\u2717 ") + f.title + " \\u2014 " + f.steps + " steps"
-        + (f.loop_start === null ? "" : ", looping back to step " + f.loop_start));
+        + (f.loop_start === null ? "" : ", looping back to step " + f.loop_start)
+        + (f.reason ? ": " + f.reason : ""));
     a.href = "#" + f.path.join("/"); box.append(a);
   });
 };

@@ -85,18 +85,20 @@ def test_a_path_is_a_run_and_a_step_back_to_a_state_on_it_is_marked():
     assert inc["revisits"] == 1  # Inc() reaches the state after step 1 again
     assert place.again == 0  # and this is the initial state again
     assert explorer().place((0, 0)).again is None
-    assert place.document()["run"][2] == {"action": "Reset()", "changes": ["state: 1 → 0"],
-                                          "path": [0, 0, 1]}
+    assert place.document()["run"][2] == {"action": "Reset()", "changes": ["state: 1 → 0"]}
 
 
 def test_steps_that_break_an_invariant_or_a_step_property_or_leave_the_bounds_say_so():
     place = explorer().place((0, 0, 0))
     assert statuses(place) == [("below_two", "violated", "n is 2"),
                                ("small_resets", "holds", None)]
+    # Below Two fails here already: no step from here brings the failure
     assert [(s["action"], s["breaks"], s["violates"], s["revisits"], s["outside"])
             for s in place.steps] == [
-        ("Inc()", ["below_two"], [], None, True),
+        ("Inc()", [], [], None, True),
         ("Reset()", [], ["small_resets"], 0, False)]
+    # from n = 1 the step to 2 does
+    assert explorer().place((0, 0)).steps[0]["breaks"] == ["below_two"]
     after_reset = explorer().place((0, 0, 0, 1))
     assert statuses(after_reset)[1] == ("small_resets", "violated", "reset from 2")
 
@@ -104,6 +106,17 @@ def test_steps_that_break_an_invariant_or_a_step_property_or_leave_the_bounds_sa
 def test_no_step_is_taken_outside_the_bounds_as_in_a_search():
     place = explorer().place((0, 0, 0, 0))
     assert (place.within_bounds, place.bound_reason, place.steps) == (False, "n is above 2", ())
+    # without a reason of the model's: the spec's constraint it breaks, else within_bounds
+    class Unexplained(Counter):
+        def bound_reason(self, n):
+            return None
+    assert explorer(Unexplained()).place((0, 0, 0, 0)).bound_reason == (
+        "the model's within_bounds")
+    from checker.expressions import constrain
+
+    constrained = Unexplained(bound=10)
+    constrain(constrained, {"low": "view['state'] < 2"}, "spec.yaml")
+    assert explorer(constrained).place((0, 0, 0)).bound_reason == "the spec's constraint low"
     assert place.stop == ("outside the model's bounds (n is above 2): a search checks this "
                           "state and takes no step from it")
     with pytest.raises(NoSuchPlace) as error:

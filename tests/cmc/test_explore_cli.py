@@ -34,7 +34,7 @@ def test_at_prints_the_run_the_state_the_properties_and_the_steps():
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:8] == [
         f"{FIXED}: paxos {{acceptors: 3, values: 2, ballots: 2, quorum: majority}}",
-        "path 0/0 (1 steps)", "", "run:", "  0  initial state", "  1  Phase1a(b=0)",
+        "path 0/0 (1 step)", "", "run:", "  0  initial state", "  1  Phase1a(b=0)",
         "       msgs: + Msg1a(bal=0)", ""]
     assert result.output.splitlines()[-14:] == [
         "steps from here (4):",
@@ -66,12 +66,22 @@ def test_a_witness_is_walked_to_only_where_its_property_is_named():
     result = explore(FIXED, "--counterexample")
     assert result.exit_code == 2
     assert result.output == (
-        f"error: {FIXED}: the check found no counterexample (verdict holds); explore it from "
-        "its initial state (leave out --counterexample), or name a reachability property for "
-        "its witness (--property NAME)\n")
+        f"error: {FIXED}: the check found no counterexample to walk (verdict holds); explore "
+        "it from its initial state (leave out --counterexample), or name a reachability "
+        "property for its witness (--property NAME)\n")
     named = explore(FIXED, "--counterexample", "--property", "stale_1a_ignored")
     assert named.exit_code == 0 and named.output.splitlines()[1:3] == [
         "path 0/0/0/1 (3 steps)", "An acceptor ignores a stale 1a: reached after 3 steps"]
+
+
+def test_a_lasso_that_stutters_says_so_and_a_place_says_its_initial_state():
+    result = explore(str(SPECS / "raft-liveness-unfair.yaml"), "--counterexample")
+    assert result.output.splitlines()[1:3] == [
+        "path 0 (0 steps)",
+        "Leader Eventually Elected: a lasso: a stem of 0 steps, then it stutters for ever: a "
+        "fair behaviour never reaches Leader Eventually Elected"]
+    several = explore(str(SPECS.parent / "tests/models/user/bcast_byz.yaml"), "--at", "7")
+    assert several.output.splitlines()[1] == "path 7 (0 steps, from initial state 7 of 64)"
 
 
 def test_a_lasso_ends_where_its_loop_comes_back():
@@ -108,6 +118,11 @@ def test_json_is_the_place_the_page_reads():
                                   "--counterexample too (see cmc explore --help)"),
     (["--at", "0", "--counterexample"], "error: --at and --counterexample each name a place; "
                                         "give one (see cmc explore --help)"),
+    (["--at", "0", "--port", "9"], "error: --port places the page, which --at does not "
+                                   "serve: leave it out (see cmc explore --help)"),
+    (["--format", "json"], "error: --format json prints the place --at, --counterexample or "
+                           "--run names; give one (without them the page is served) (see cmc "
+                           "explore --help)"),
     (["--counterexample", "--property", "agrement"],
      "error: --property: paxos has no property 'agrement' (did you mean 'agreement'?); it has "
      "agreement, validity, value_chosen, termination, adopts_earlier_vote, stale_1a_ignored"),
@@ -326,3 +341,26 @@ def test_a_run_written_by_hand_is_walked_by_its_actions(tmp_path):
 def test_bad_runs_are_one_line_errors(args, message):
     result = explore(FIXED, *args)
     assert (result.exit_code, result.output) == (2, message + "\n")
+
+
+#: two steps that initial state 6 of bcast_byz takes and the first (4) does not
+BCAST_RUN = ("- Step(p=2, upon='UponV1', received=(), from_faulty=False)\n"
+             "- Step(p=3, upon='UponV1', received=(), from_faulty=False)\n")
+
+
+def test_a_run_by_hand_starts_from_the_initial_state_that_takes_it(tmp_path):
+    run = tmp_path / "run.yaml"
+    run.write_text(BCAST_RUN)
+    spec = SPECS.parent / "tests/models/user/bcast_byz.yaml"
+    result = explore(str(spec), "--run", str(run))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:3] == [
+        "path 6/0/1 (2 steps, from initial state 6 of 64)",
+        f"the run ({run}): all 2 steps taken"]
+    # and so does a replay (a spec of its safety properties)
+    safe = tmp_path / "safe.yaml"
+    safe.write_text(f"model: {spec.parent / 'bcast_byz.py'}:BcastByz\n"
+                    "params: {N: 4, T: 1, F: 1}\nproperties: [unforg]\ndeadlock: false\n")
+    replayed = CliRunner().invoke(cli, ["check", str(safe), "--replay", str(run)])
+    assert replayed.exit_code == 0, replayed.output
+    assert "the run replayed, 2 steps:" in replayed.output
