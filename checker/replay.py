@@ -162,13 +162,15 @@ def _recorded(path: str, results: list, wanted: str | None) -> Script:
             if isinstance(finding, dict) and isinstance(finding.get("trace"), list)))
         if not names:
             raise SpecError("holds no trace: the report of a run that found nothing", path=path)
+        # (named as FILE:PROPERTY, which --replay and explore --run both take)
         if not found:
-            raise SpecError(f"holds no trace of {wanted}; it holds those of "
-                            f"{', '.join(names)}: name one (--replay {path}:{names[0]})",
-                            path=path)
+            what = (f"no trace of {wanted}" if wanted is not None
+                    else "no counterexample, only witnesses")
+            raise SpecError(f"holds {what}; it holds those of {', '.join(names)}: name one "
+                            f"({path}:{names[0]})", path=path)
         if wanted is None:
             raise SpecError(f"holds {len(found)} traces ({', '.join(names)}): name the "
-                            f"property (--replay {path}:{names[0]})", path=path)
+                            f"property ({path}:{names[0]})", path=path)
         raise SpecError(f"holds {len(found)} traces of {wanted}, of specs "
                         f"{', '.join(str(spec) for spec, _ in found)}: write each spec's "
                         "report apart (--out DIR) and replay one", path=path)

@@ -111,11 +111,20 @@ def test_a_report_s_trace_is_picked_by_its_property(tmp_path):
     with pytest.raises(SpecError) as error:
         load_script(path)
     assert str(error.value) == (f"{path}: holds 2 traces (agreement, validity): name the "
-                                f"property (--replay {path}:agreement)")
+                                f"property ({path}:agreement)")
     with pytest.raises(SpecError) as error:
         load_script(f"{path}:deadlock")
     assert str(error.value) == (f"{path}: holds no trace of deadlock; it holds those of "
-                                f"agreement, validity: name one (--replay {path}:agreement)")
+                                f"agreement, validity: name one ({path}:agreement)")
+    # a report of witnesses only, none named
+    witnessed = tmp_path / "witnessed.json"
+    witnessed.write_text(json.dumps({"schema": "cmc.result/1", "results": [
+        {"spec": "a.yaml", "violations": [], "witnesses": [
+            {"property": "corner", "trace": [{"action": None, "state": {"x": 0}}]}]}]}))
+    with pytest.raises(SpecError) as error:
+        load_script(str(witnessed))
+    assert str(error.value) == (f"{witnessed}: holds no counterexample, only witnesses; it "
+                                f"holds those of corner: name one ({witnessed}:corner)")
     path = _report(tmp_path, {"a.yaml": ["agreement"], "b.yaml": ["agreement"]})
     with pytest.raises(SpecError) as error:
         load_script(f"{path}:agreement")

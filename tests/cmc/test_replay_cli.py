@@ -181,8 +181,8 @@ def test_a_missing_or_unusable_file_is_one_line(tmp_path, recorded):
     result = check(MUTANT, "--replay", f"{recorded}:validity")
     assert (result.exit_code, result.output) == (
         2, f"error: {recorded}: holds no trace of validity; it holds those of agreement, "
-           "value_chosen, adopts_earlier_vote, stale_1a_ignored: name one (--replay "
-           f"{recorded}:agreement)\n")
+           f"value_chosen, adopts_earlier_vote, stale_1a_ignored: name one ({recorded}:"
+           "agreement)\n")
     # a witness is named
     result = check(MUTANT, "--replay", f"{recorded}:value_chosen", "--format", "json")
     assert result.exit_code == 1  # the whole run, and the expected violation not on it
