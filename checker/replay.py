@@ -92,6 +92,10 @@ def load_script(given: str) -> Script:
             raise SpecError(f"a list of actions is one run: leave out :{wanted}", path=path)
         actions = []
         for number, action in enumerate(document, 1):
+            if isinstance(action, dict):  # an action whose text holds ": " (Invoke(c1: ...))
+                raise SpecError(f"step {number} is read by YAML as a mapping, its text holding "
+                                "': '; put the action in quotes (- \"Invoke(c1: write(x, 1) "
+                                "to s1)\")", path=path)
             if not isinstance(action, str) or not action.strip():
                 raise SpecError(f"step {number} is {action!r}, not an action; write each step "
                                 "as reports print it (- Phase1a(b=0))", path=path)

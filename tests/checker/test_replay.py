@@ -80,6 +80,9 @@ def test_temporal_properties_are_refused():
 @pytest.mark.parametrize("text, message", [
     ("[1, 2]", "step 1 is 1, not an action; write each step as reports print it "
                "(- Phase1a(b=0))"),
+    ("- Invoke(c1: write(x, 1) to s1)\n",
+     "step 1 is read by YAML as a mapping, its text holding ': '; put the action in quotes "
+     "(- \"Invoke(c1: write(x, 1) to s1)\")"),
     ("{a: 1}", "neither a JSON report of cmc check (--out DIR, --format json) nor a YAML "
                "list of actions"),
     ("- [x", "not YAML (while parsing a flow sequence); give a JSON report of cmc check or a "
