@@ -44,7 +44,8 @@ def list_models(names: tuple[str, ...], output_format: str) -> None:
         click.echo("  properties:")
         for prop in entry["properties"]:
             of_each = f", of each {prop['each']}" if prop["each"] else ""
-            click.echo(f"    {prop['name']} ({prop['kind']}{of_each}): {prop['title']}")
+            named = "" if prop["default"] else ", checked when a spec names it"
+            click.echo(f"    {prop['name']} ({prop['kind']}{of_each}{named}): {prop['title']}")
         click.echo("  mutants:" + ("" if entry["mutants"] else " none"))
         for mutant in entry["mutants"]:
             click.echo(f"    {mutant['name']}: {mutant['breaks']}")
@@ -58,8 +59,8 @@ def _entry(model) -> dict:
         "summary": model.summary,
         "params": [{"name": p.name, "default": p.default, "help": p.help,
                     "minimum": p.minimum, "maximum": p.maximum} for p in model.params],
-        "properties": [{"name": p.name, "title": p.title, "kind": p.kind, "each": p.each}
-                       for p in model.properties.values()],
+        "properties": [{"name": p.name, "title": p.title, "kind": p.kind, "each": p.each,
+                        "default": p.default} for p in model.properties.values()],
         "mutants": [{"name": name, "breaks": text} for name, text in model.mutants.items()],
         "symmetry_sets": list(model.symmetry_sets),
     }

@@ -271,11 +271,13 @@ def test_list_says_which_temporal_properties_are_of_each_member(run, monkeypatch
             return {"r0": state >= 1, "r1": state >= 2}
 
     monkeypatch.setitem(models.REGISTRY, Racers.name, Racers)
-    assert "    finishes (eventually, of each racer): Finishes\n" in run("list").output
+    # (a temporal property is checked when a spec names it: cmc list says so)
+    assert ("    finishes (eventually, of each racer, checked when a spec names it): "
+            "Finishes\n") in run("list").output
     listed = json.loads(run("list", "--format", "json").output)
     racers = next(m for m in listed["models"] if m["name"] == "racers")
     assert {"name": "finishes", "title": "Finishes", "kind": "eventually",
-            "each": "racer"} in racers["properties"]
+            "each": "racer", "default": False} in racers["properties"]
     die_hard = next(m for m in listed["models"] if m["name"] == "die-hard")
     assert {p["each"] for p in die_hard["properties"]} == {None}
 
