@@ -98,6 +98,9 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
         properties = select_properties(model, config.properties)
     except SpecError as error:
         raise loaded.located(error) from None
+    if property_name in model.properties and property_name not in {p.name for p in properties}:
+        # (the property --counterexample walks to is shown at each place too)
+        properties = (*properties, model.properties[property_name])
     explorer = Explorer(model, properties, config.deadlock)
     if not named:
         _serve(explorer, loaded, describe(model), host, port)
@@ -129,7 +132,14 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
         path = tuple(chosen["path"])
     place = _place(explorer, path, at)
     if output_format == "json":
-        click.echo(json.dumps(place.document(), ensure_ascii=False, indent=2))
+        document = place.document()
+        if counterexample:  # what was found, as the text's line says
+            document["found"] = {key: chosen[key] for key in
+                                 ("property", "title", "kind", "steps", "reason", "loop_start")}
+        if script is not None:  # how far the run went
+            document["run_file"] = {"source": script.source, "steps": len(script.actions),
+                                    "taken": len(path) - 1, "left": left}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         lines = _text(place, spec, describe(model))
         if counterexample:

@@ -364,3 +364,26 @@ def test_a_run_by_hand_starts_from_the_initial_state_that_takes_it(tmp_path):
     replayed = CliRunner().invoke(cli, ["check", str(safe), "--replay", str(run)])
     assert replayed.exit_code == 0, replayed.output
     assert "the run replayed, 2 steps:" in replayed.output
+
+
+def test_json_says_what_was_found_and_how_far_a_run_went(recorded):
+    found = json.loads(explore(MUTANT, "--counterexample", "--format", "json").output)["found"]
+    assert found == {"property": "agreement", "title": "Agreement", "kind": "violation",
+                     "steps": 12, "loop_start": None,
+                     "reason": "value 0 is chosen in ballot 0 by acceptors 1, 2; value 1 is "
+                               "chosen in ballot 1 by acceptors 0, 1"}
+    result = explore(FIXED, "--run", recorded, "--format", "json")
+    assert result.exit_code == 3
+    assert json.loads(result.output)["run_file"] == {
+        "source": f"{recorded}:agreement", "steps": 12, "taken": 9,
+        "left": "step 10 of the run, Phase2a(b=1, v=1), is not a step of the model from here "
+                "(the state after step 9)"}
+
+
+def test_a_property_named_for_counterexample_is_shown_at_the_place(tmp_path):
+    spec = tmp_path / "agreement-only.yaml"
+    spec.write_text(Path(MUTANT).read_text().replace("expect:", "properties: [agreement]\n"
+                                                     "expect:", 1))
+    result = explore(str(spec), "--counterexample", "--property", "value_chosen")
+    assert result.exit_code == 0, result.output
+    assert "  ✓ A value is chosen: reached" in result.output.splitlines()
