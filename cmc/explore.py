@@ -290,6 +290,7 @@ def _serve(explorer: Any, loaded: Any, model: str, host: str, port: int) -> None
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     finally:
+        server.stop()
         server.server_close()
     sys.exit(0)
 
@@ -303,10 +304,13 @@ def serve(explorer: Any, findings: Any, title: str, model: str, host: str,
     """An HTTP server (not yet serving) of the explorer's page and its JSON:
     ``/api/place?path=0/2/1`` (a place, `Place.document`) and
     ``/api/chart?path=0/2/1`` (the run's sequence chart, SVG) and
-    ``/api/findings`` (`findings()`, computed once). One request at a time:
-    a model's code and caches are not made for threads. Bound to this
-    machine by default, it answers only requests addressed to this machine
-    by name (a page elsewhere cannot reach it through a name of its own)."""
+    ``/api/findings`` (`findings()`, computed once, in a forked process
+    where there is fork: 202 while it runs, so that the page can still be
+    walked during a long check). One request at a time: a model's code and
+    caches are not made for threads. Bound to this machine by default, it
+    answers only requests addressed to this machine by name (a page
+    elsewhere cannot reach it through a name of its own). `stop()` on the
+    server ends a check still running."""
     import ipaddress
     import traceback
     from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -319,6 +323,7 @@ def serve(explorer: Any, findings: Any, title: str, model: str, host: str,
 
     page = explorer_page(title, model).encode("utf-8")
     found: dict[str, Any] = {}
+    check = _Check(findings)
     try:
         local = ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -345,7 +350,10 @@ def serve(explorer: Any, findings: Any, title: str, model: str, host: str,
                     return self._send(200, "image/svg+xml", chart.encode("utf-8"))
                 if url.path == "/api/findings":
                     if "document" not in found:
-                        found["document"] = findings()
+                        status, document = check.poll()
+                        if status != 200:
+                            return self._json(status, document)
+                        found["document"] = document
                     return self._json(200, found["document"])
                 return self._json(404, {"error": f"no page {url.path}; the explorer is at /"})
             except NoSuchPlace as error:
@@ -381,7 +389,75 @@ def serve(explorer: Any, findings: Any, title: str, model: str, host: str,
             address_family = socket.AF_INET6
 
         server_class = Server6
-    return server_class((host, port), Handler)
+    server = server_class((host, port), Handler)
+    server.stop = check.stop
+    return server
+
+
+class _Check:
+    """The spec's check for the page, run once in a forked process (the
+    server goes on answering), or here where there is no fork."""
+
+    def __init__(self, findings: Any):
+        self.findings = findings
+        self.process: Any = None
+        self.receiver: Any = None
+        self.started = 0.0
+
+    def poll(self) -> tuple[int, Any]:
+        """(200, the findings), (202, how long it has run) or (500, why it failed)."""
+        import time
+        from multiprocessing import get_context
+
+        from checker.errors import CheckerError
+
+        if self.process is None:
+            try:
+                context = get_context("fork")
+            except ValueError:  # no fork here: the check runs in this request
+                try:
+                    return 200, self.findings()
+                except CheckerError as error:
+                    return 500, {"error": " ".join(str(error).split())}
+            self.receiver, sender = context.Pipe(duplex=False)
+            self.process = context.Process(target=_checked, args=(self.findings, sender),
+                                           daemon=True)
+            self.process.start()
+            sender.close()
+            self.started = time.monotonic()
+        if self.receiver.poll():
+            kind, value = self.receiver.recv()
+            self.stop()
+            return (200, value) if kind == "done" else (500, {"error": value})
+        if not self.process.is_alive():
+            self.stop()
+            return 500, {"error": "the check's process ended without an answer (out of "
+                                  "memory?); check the spec with cmc check"}
+        return 202, {"checking": True, "seconds": round(time.monotonic() - self.started, 1)}
+
+    def stop(self) -> None:
+        """End the check's process, if one runs; a later poll starts again."""
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.receiver.close()
+        self.process = self.receiver = None
+
+
+def _checked(findings: Any, sender: Any) -> None:
+    """The forked check: its findings, or its one-line error, sent back."""
+    import signal
+
+    from checker.errors import CheckerError
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # (Ctrl-C stops the server, which stops this)
+    try:
+        sender.send(("done", findings()))
+    except CheckerError as error:
+        sender.send(("failed", " ".join(str(error).split())))
+    except BaseException as error:  # a bug: said, not hidden
+        sender.send(("failed", f"internal error in the check: {type(error).__name__}: {error}"))
 
 
 def _local_name(header: str) -> bool:

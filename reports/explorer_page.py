@@ -170,6 +170,10 @@ $("random").onclick = () => {
 $("check").onclick = async () => {
   const box = $("findings"); box.textContent = "checking\\u2026";
   const reply = await fetch("api/findings"); const body = await reply.json();
+  if (reply.status === 202) {  // still running: asked again in a second
+    box.textContent = "checking\\u2026 " + body.seconds + " s";
+    setTimeout($("check").onclick, 1000); return;
+  }
   if (!reply.ok) { box.textContent = body.error; return; }
   box.replaceChildren(el("div", "", "verdict: " + body.verdict + (body.stopped_by ? " (" + body.stopped_by + ")" : "")));
   body.findings.forEach((f) => {

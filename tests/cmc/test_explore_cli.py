@@ -144,25 +144,31 @@ def test_a_port_in_use_is_a_one_line_error():
 
 
 @pytest.fixture
-def served():
-    """The explorer of the no_adopt mutant served on a free port; its address."""
+def served(tmp_path):
+    """The explorer of the no_adopt mutant served on a free port; its
+    address and a folder where its check waits for `go` and notes each run."""
+    import time
+
     from checker.explorer import Explorer
     from checker.properties import select_properties
     from models import REGISTRY
 
     model = REGISTRY["paxos"](acceptors=3, values=2, ballots=2, mutant="no_adopt")
     walker = Explorer(model, select_properties(model, None))
-    checks = []
 
-    def findings():
-        checks.append(1)
-        return {"verdict": "violated", "findings": [], "checked": len(checks)}
+    def findings():  # (in the forked check)
+        with open(tmp_path / "runs", "a") as runs:
+            runs.write("run\n")
+        while not (tmp_path / "go").exists():
+            time.sleep(0.01)
+        return {"verdict": "violated", "findings": []}
 
     server = serve(walker, findings, "spec <a>.yaml", "paxos & co", "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}", tmp_path
     server.shutdown()
+    server.stop()
     server.server_close()
 
 
@@ -176,6 +182,7 @@ def get(url: str, host: str | None = None) -> tuple[int, str, str]:
 
 
 def test_the_page_and_its_json_are_served(served):
+    served, folder = served
     status, kind, page = get(served + "/")
     assert (status, kind) == (200, "text/html; charset=utf-8")
     # the spec's name and the model are text on the page, never markup
@@ -191,9 +198,20 @@ def test_the_page_and_its_json_are_served(served):
     assert [name for name in ("p0", "a0", "a1", "a2", "p1") if f">{name}</text>" in chart] == [
         "p0", "a0", "a1", "a2", "p1"]
     assert "Phase1b(a=0, b=0)" in chart and "<script" not in chart
-    # the check runs once, however often the page asks
-    assert json.loads(get(served + "/api/findings")[2])["checked"] == 1
-    assert json.loads(get(served + "/api/findings")[2])["checked"] == 1
+    # the check runs in its own process: asked, it is running (202), and the
+    # page can still be walked meanwhile
+    status, _, body = get(served + "/api/findings")
+    assert (status, json.loads(body)["checking"]) == (202, True)
+    assert get(served + "/api/place?path=0/0")[0] == 200
+    (folder / "go").touch()
+    for _ in range(3000):  # (until the check's process has answered)
+        status, _, body = get(served + "/api/findings")
+        if status != 202:
+            break
+    assert (status, json.loads(body)) == (200, {"verdict": "violated", "findings": []})
+    # once, however often the page asks
+    assert get(served + "/api/findings")[0] == 200
+    assert (folder / "runs").read_text() == "run\n"
 
 
 @pytest.mark.parametrize("path, status, message", [
@@ -205,11 +223,13 @@ def test_the_page_and_its_json_are_served(served):
     ("/etc/passwd", 404, "no page /etc/passwd; the explorer is at /"),
 ])
 def test_a_bad_request_is_answered_with_its_error(served, path, status, message):
+    served, _ = served
     assert get(served + path)[0] == status
     assert json.loads(get(served + path)[2]) == {"error": message}
 
 
 def test_requests_to_another_name_are_refused(served):
+    served, _ = served
     # (a page elsewhere whose name points here cannot read the explorer)
     status, _, body = get(served + "/api/place?path=0", host="attacker.example:80")
     assert (status, json.loads(body)) == (
