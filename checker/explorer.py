@@ -293,7 +293,7 @@ class Explorer:
 
     def _walk(self, first: int, script: Any) -> tuple[tuple[int, ...], str | None]:
         """`script`'s run from initial state `first`, as far as it goes."""
-        from checker.replay import comparable
+        from checker.replay import comparable, unknown_action
 
         recorded = script.states
         path, state = [first], self.initial_states()[first]
@@ -305,7 +305,8 @@ class Explorer:
                 matching.sort(key=lambda k: _json(self._live(steps[k][1])) != recorded[number])
             if not matching:
                 return tuple(path), (f"step {number} of the run, {text}, is not a step of the "
-                                     f"model from here (the state after step {number - 1})")
+                                     f"model from here (the state after step {number - 1})"
+                                     + unknown_action(self.model, text))
             path.append(matching[0])
             state = steps[matching[0]][1]
         return tuple(path), None

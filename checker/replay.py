@@ -212,6 +212,21 @@ def replay(model: Model, config: CheckConfig, script: Script) -> Result:
     return run.result(config, time.monotonic() - started)
 
 
+def unknown_action(model: Model, text: str) -> str:
+    """Why a run's action `text` can be no step of `model` at all, if it
+    can be none: ``; the model has no action Fly (its actions: ...)``, or
+    a name alone where the model's actions have fields; else ''."""
+    name = text.strip().split("(", 1)[0].strip()
+    kinds = {kind.__name__: kind for kind in model.actions}
+    if name not in kinds:
+        return (f"; the model has no action {name} (its actions: "
+                f"{', '.join(kinds)})") if kinds else ""
+    if "(" not in text and getattr(kinds[name], "_fields", ()):
+        return (f"; write the action with its fields as reports print them "
+                f"({name}({', '.join(f'{field}=…' for field in kinds[name]._fields)}))")
+    return ""
+
+
 def comparable(text: str) -> str:
     """An action's text as matched: without spaces, ``->`` as ``→``."""
     return "".join(text.split()).replace("->", "→")
@@ -321,7 +336,8 @@ class _Replay:
                  "the model has no step there" + (
                      f" ({self.model.bound_reason(self.trace[-1].state)})"
                      if self.model.bound_reason(self.trace[-1].state) else ""))
-        return f"step {number}, {text}, is not a step of the model from step {number - 1}'s state; {there}"
+        return (f"step {number}, {text}, is not a step of the model from step {number - 1}'s "
+                f"state; {there}{unknown_action(self.model, text)}")
 
     def _compare(self, number: int, text: str, reached: Any, wanted: dict) -> None:
         if self._view(reached) == wanted:

@@ -138,3 +138,15 @@ def test_a_report_s_trace_is_picked_by_its_property(tmp_path):
     with pytest.raises(SpecError) as error:
         load_script(path)
     assert str(error.value) == f"{path}: holds no trace: the report of a run that found nothing"
+
+
+@pytest.mark.parametrize("text, told", [
+    ("Fly(x=1)", "; the model has no action Fly (its actions: Move)"),
+    ("Move", "; write the action with its fields as reports print them (Move(axis=…))"),
+    ("Move(axis=7)", ""),
+])
+def test_a_step_no_action_could_be_says_why(text, told):
+    result = replay(Grid(side=2), CheckConfig(properties=()), Script("run", (RIGHT, text)))
+    assert result.stats.replayed.left == (
+        f"step 2, {text}, is not a step of the model from step 1's state; its steps there: "
+        f"Move(axis=0), Move(axis=1){told}")
