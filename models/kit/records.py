@@ -665,6 +665,9 @@ def _printed(record: Any) -> types.SimpleNamespace:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, SetView):  # a set prints as state views print it: {n1, (0, v0)}
+        return "{" + ", ".join("(" + _text(item)[1:-1] + ")" if type(item) is list
+                               else _text(item) for item in value) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(map(_text, value)) + "]"
     return "none" if value is None else str(value)

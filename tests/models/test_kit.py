@@ -898,12 +898,12 @@ def test_values_of_a_named_domain_print_by_name_at_any_depth():
     promise = Promise(0, 2, 1, frozenset({(2, 1), (0, 0)}))
     assert promise == (0, 2, 1, frozenset({(2, 1), (0, 0)}), None)
     # (a field at its default, last=None, is left out)
-    assert repr(promise) == "Promise(voter=0, ballot=2, proposal=v1, votes=[[0, v0], [2, v1]])"
+    assert repr(promise) == "Promise(voter=0, ballot=2, proposal=v1, votes={(0, v0), (2, v1)})"
     assert repr(Promise(1, -1, -1, frozenset(), -1)) == (
-        "Promise(voter=1, ballot=none, proposal=none, votes=[], last=none)")
+        "Promise(voter=1, ballot=none, proposal=none, votes={}, last=none)")
     # a record holding one prints it so; a record writing its own repr keeps it
     assert str(Accepted(Promise(0, 0, 0, frozenset()), 3)) == (
-        "Accepted(promise=Promise(voter=0, ballot=0, proposal=v0, votes=[]), plain=3)")
+        "Accepted(promise=Promise(voter=0, ballot=0, proposal=v0, votes={}), plain=3)")
     assert repr(OwnRepr(0)) == "mine"
     # reports show them by name, numbers staying numbers (JSON too)
     model = Voting()
@@ -942,9 +942,9 @@ def test_records_print_from_their_declarations():
     """Named ids by name, a naming function, formatted tuples, the sender
     and receiver as an arrow, defaults left out; labels without the arrow."""
     message = Append(0, 2, 3, ((1, 0), (3, 7)), frozenset({2, 0}), True)
-    assert show(message) == ("Append(n1→n3, term=3, entries=[t1:noop, t3:c7], voters=[n1, n3], "
+    assert show(message) == ("Append(n1→n3, term=3, entries=[t1:noop, t3:c7], voters={n1, n3}, "
                              "retry=True)")
-    assert label(message) == "Append(term=3, entries=[t1:noop, t3:c7], voters=[n1, n3], retry=True)"
+    assert label(message) == "Append(term=3, entries=[t1:noop, t3:c7], voters={n1, n3}, retry=True)"
     assert show(Append(1, 0, 1, ())) == "Append(n2→n1, term=1, entries=[])"
     assert show(Ack(1, False)) == label(Ack(1, False)) == "Ack(frm=n2, ok=False)"
     assert printer(Peer | None)(None) == "none" and printer(LogEntry)((2, 0)) == "t2:noop"

@@ -184,13 +184,13 @@ def _entry(term, index, timestamp, key=0):
 # (so n2's commitIndex is 1); n2 is elected in term 2 while n1 commits the
 # second; n2's commitIndex is an entry of term 1, within its inherited lease
 LIMBO_RUN = [
-    "BecomeLeader(i=n1, voteQuorum=[n1, n2])",
+    "BecomeLeader(i=n1, voteQuorum={n1, n2})",
     "ClientWrite(i=n1, k=k1)",
     "ClientWrite(i=n1, k=k1)",
     "GetEntries(i=n2, j=n1)",
     "CommitEntry(i=n1, newCommitIdx=1)",
     "GetEntries(i=n2, j=n1)",
-    "BecomeLeader(i=n2, voteQuorum=[n2, n3])",
+    "BecomeLeader(i=n2, voteQuorum={n2, n3})",
     "CommitEntry(i=n1, newCommitIdx=2)",
     "ClientRead(i=n2, k=k1)",
 ]
@@ -222,12 +222,12 @@ def test_a_read_without_the_lease_is_not_linearizable():
     steps, violation = _violation((3, 1, 1, 2, 2, 3), "read_without_lease",
                                   "linearizable_reads")
     assert steps == [
-        "BecomeLeader(i=n1, voteQuorum=[n1, n2])",
+        "BecomeLeader(i=n1, voteQuorum={n1, n2})",
         "ClientWrite(i=n1, k=k1)",
         "ClientWrite(i=n1, k=k1)",
         "GetEntries(i=n2, j=n1)",
         "GetEntries(i=n3, j=n1)",
-        "BecomeLeader(i=n2, voteQuorum=[n2, n3])",
+        "BecomeLeader(i=n2, voteQuorum={n2, n3})",
         "ClientWrite(i=n2, k=k1)",
         "GetEntries(i=n3, j=n2)",
         "CommitEntry(i=n1, newCommitIdx=1)",
@@ -250,11 +250,11 @@ def test_a_commit_during_the_old_lease_is_not_linearizable():
     steps, violation = _violation((3, 1, 3, 2, 2, 2), "commit_during_old_lease",
                                   "linearizable_reads")
     assert steps == [
-        "BecomeLeader(i=n1, voteQuorum=[n1, n2])",
+        "BecomeLeader(i=n1, voteQuorum={n1, n2})",
         "ClientWrite(i=n1, k=k1)",
         "GetEntries(i=n2, j=n1)",
         "GetEntries(i=n3, j=n1)",
-        "BecomeLeader(i=n2, voteQuorum=[n2, n3])",
+        "BecomeLeader(i=n2, voteQuorum={n2, n3})",
         "ClientWrite(i=n2, k=k1)",
         "GetEntries(i=n3, j=n2)",
         "CommitEntry(i=n1, newCommitIdx=1)",
@@ -284,17 +284,17 @@ def test_lease_mutants_under_symmetry_give_tlc_s_lengths():
 
 
 FIGURE_8_RUN = [
-    "BecomeLeader(i=n1, voteQuorum=[n1, n2])",
+    "BecomeLeader(i=n1, voteQuorum={n1, n2})",
     "ClientWrite(i=n1, k=k1)",
-    "BecomeLeader(i=n2, voteQuorum=[n2, n3])",
+    "BecomeLeader(i=n2, voteQuorum={n2, n3})",
     "ClientWrite(i=n2, k=k1)",
     "UpdateTerms(i=n2, j=n1)",
-    "BecomeLeader(i=n1, voteQuorum=[n1, n3])",
+    "BecomeLeader(i=n1, voteQuorum={n1, n3})",
     "ClientWrite(i=n1, k=k1)",
     "GetEntries(i=n3, j=n1)",
     "CommitEntry(i=n1, newCommitIdx=1)",
     "UpdateTerms(i=n1, j=n2)",
-    "BecomeLeader(i=n2, voteQuorum=[n2, n3])",
+    "BecomeLeader(i=n2, voteQuorum={n2, n3})",
 ]
 
 
@@ -325,9 +325,9 @@ def test_a_commit_without_a_quorum_is_overwritten_and_committed_again():
     steps, violation = _violation((3, 1, 3, 2, 2, 2), "commit_without_quorum",
                                   "state_machine_safety")
     assert steps == [
-        "BecomeLeader(i=n1, voteQuorum=[n1, n2])",
+        "BecomeLeader(i=n1, voteQuorum={n1, n2})",
         "ClientWrite(i=n1, k=k1)",
-        "BecomeLeader(i=n2, voteQuorum=[n2, n3])",
+        "BecomeLeader(i=n2, voteQuorum={n2, n3})",
         "ClientWrite(i=n2, k=k1)",
         "CommitEntry(i=n1, newCommitIdx=1)",
         "CommitEntry(i=n2, newCommitIdx=1)",
@@ -347,10 +347,10 @@ def test_a_vote_that_ignores_the_log_elects_a_leader_without_a_committed_entry()
     # empty and InLog reads log[n3][1]
     steps, violation = _violation((3, 1, 3, 2, 1, 1), "vote_ignores_log", "leader_completeness")
     assert steps == [
-        "BecomeLeader(i=n1, voteQuorum=[n1, n2, n3])",
+        "BecomeLeader(i=n1, voteQuorum={n1, n2, n3})",
         "ClientWrite(i=n1, k=k1)",
         "GetEntries(i=n2, j=n1)",
-        "BecomeLeader(i=n3, voteQuorum=[n2, n3])",
+        "BecomeLeader(i=n3, voteQuorum={n2, n3})",
         "CommitEntry(i=n1, newCommitIdx=1)",
     ]
     assert violation.reason == (
@@ -363,8 +363,8 @@ def test_voters_that_keep_their_terms_elect_two_leaders():
     # t". OneLeaderPerTerm, 3 servers, 1 key, Delta 3, MaxTerm 2, MaxLogLen
     # 2, MaxClock 4, the view: TLC 3 states (7 distinct found), the same
     steps, violation = _violation((3, 1, 3, 2, 2, 4), "voters_keep_terms", "one_leader_per_term")
-    assert steps == ["BecomeLeader(i=n1, voteQuorum=[n1, n2])",
-                     "BecomeLeader(i=n2, voteQuorum=[n2, n3])"]
+    assert steps == ["BecomeLeader(i=n1, voteQuorum={n1, n2})",
+                     "BecomeLeader(i=n2, voteQuorum={n2, n3})"]
     assert violation.reason == "n1 and n2 both lead term 1"
 
 
@@ -372,7 +372,7 @@ def test_an_entry_numbered_by_the_old_length_breaks_entry_indexes():
     # TLA+: ClientWrite's "Len(log[i]) + 1" made "Len(log[i])". EntryIndexes,
     # the same bound: TLC 3 states (11 distinct found), the same
     steps, violation = _violation((3, 1, 3, 2, 2, 4), "entry_index_off_by_one", "entry_indexes")
-    assert steps == ["BecomeLeader(i=n1, voteQuorum=[n1, n2])", "ClientWrite(i=n1, k=k1)"]
+    assert steps == ["BecomeLeader(i=n1, voteQuorum={n1, n2})", "ClientWrite(i=n1, k=k1)"]
     assert violation.reason == "n1's entry at 1 has index 0"
     assert violation.trace.final.log[0] == (_entry(1, 0, 1),)
 
