@@ -248,15 +248,16 @@ class ClientsNode(Node):
                      for c in range(model.clients) if s.pending[c] is None and s.ops_left[c]
                      for key in range(model.keys) for op, value in kinds
                      for server in range(model.servers)
-                     if self.may_call(c, s.ops_left[c], op, server))
+                     if self.may_call(c, s.ops_left[c], op, key, server))
 
-    def may_call(self, c: int, left: int, op: str, server: int) -> bool:
-        """Whether `op` to `server` is client c's next call (any is, without a workload)."""
+    def may_call(self, c: int, left: int, op: str, key: int, server: int) -> bool:
+        """Whether `op` of `key` to `server` is client c's next call (any is,
+        without a workload)."""
         programs = self.model.programs
         if programs is None:
             return True
-        wanted, to = programs[c][len(programs[c]) - left]
-        return op == wanted and to in (None, server)
+        wanted, of, to = programs[c][len(programs[c]) - left]
+        return op == wanted and of in (None, key) and to in (None, server)
 
     @step(Invoke, choose=lambda node, s: node.calls(s))
     def invoke(self, s, call: Call):
@@ -296,11 +297,12 @@ class RaftKV(ActorModel):
         Param("ops", 1, "operations each client invokes, one at a time", minimum=0,
               maximum=4),
         Param("workload", None, "what each client calls, in order: a list per client of "
-              "\"read\" and \"write\", each optionally sent to a given server "
-              "(\"read@s1\"; else to any) (it overrides clients and ops); null: each of "
-              "the clients makes ops calls, each a read or a write to any server",
+              "\"read\" and \"write\", each optionally of a given key (\"read:y\"; else "
+              "of any) and sent to a given server (\"read@s1\", \"write:y@s2\"; else to "
+              "any) (it overrides clients and ops); null: each of the clients makes ops "
+              "calls, each a read or a write of any key to any server",
               schema={"type": ["array", "null"], "items": {"type": "array", "items": {
-                  "type": "string", "pattern": "^(read|write)(@s[1-9])?$"}}}),
+                  "type": "string", "pattern": "^(read|write)(:[xy])?(@s[1-9])?$"}}}),
         Param("values", 1, "a write writes one of the values 1..values", minimum=1,
               maximum=3),
         Param("keys", 1, "keys of the store (x, y)", minimum=1, maximum=len(KEYS)),
@@ -393,12 +395,17 @@ class RaftKV(ActorModel):
             raise ParamError("params.timeouts", f"names a server above s{n}; the servers are "
                              f"s1..s{n}")
 
-    def _call(self, c: int, k: int, text: str) -> tuple[str, int | None]:
-        op, _, server = text.partition("@s")
+    def _call(self, c: int, k: int, text: str) -> tuple[str, int | None, int | None]:
+        call, _, server = text.partition("@s")
+        op, _, key = call.partition(":")
         if server and int(server) > self.servers:
             raise ParamError(f"params.workload[{c}][{k}]", f"{text!r} names a server above "
                              f"s{self.servers}; the servers are s1..s{self.servers}")
-        return op, int(server) - 1 if server else None
+        if key and KEYS.index(key) >= self.keys:
+            raise ParamError(f"params.workload[{c}][{k}]", f"{text!r} names a key the store "
+                             f"lacks (keys: {self.keys}: {', '.join(KEYS[:self.keys])}); give "
+                             "keys: 2")
+        return op, KEYS.index(key) if key else None, int(server) - 1 if server else None
 
     def within_bounds(self, state: tuple) -> bool:
         max_term, max_log = self.max_term, self.max_log

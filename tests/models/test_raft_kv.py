@@ -424,3 +424,12 @@ def test_a_renewed_lease_needs_twice_the_drift_margin():
                 "s3.clock", "s2.role") == {"now": 2, "s1.clock": 1, "s1.lease_until": 2,
                                            "s1.role": "Leader", "s2.clock": 3,
                                            "s3.clock": 3, "s2.role": "Leader"}
+
+
+def test_a_workload_names_keys_the_store_has():
+    # (a call may name its key: write:y; 2 keys for y)
+    assert RaftKV(keys=2, workload=[["write:y@s1", "read:x"]]).programs == (
+        (("write", 1, 0), ("read", 0, None)),)
+    with pytest.raises(ParamError, match=r"params.workload\[0\]\[0\]: 'write:y' names a key "
+                                         r"the store lacks \(keys: 1: x\); give keys: 2"):
+        RaftKV(keys=1, workload=[["write:y"]])
