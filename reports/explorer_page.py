@@ -57,7 +57,7 @@ button.step .changes { color: #546e7a; margin-top: 2px; white-space: pre-wrap; }
   <button id="random">random step</button></div>
   <div id="initials" class="bar"></div>
   <ol class="run" id="run"></ol>
-  <div class="dim" style="margin-top:6px">keys: 0-9 take a step, &larr; or Backspace go back</div>
+  <div class="dim" style="margin-top:6px">keys: a step's number takes it, &larr; or Backspace go back</div>
   <h2 style="margin-top:14px">Counterexamples</h2>
   <div class="bar"><button id="check">check the spec</button></div>
   <div id="findings" class="mono dim">The spec's check, its first counterexamples as runs to walk.</div>
@@ -184,10 +184,15 @@ $("check").onclick = async () => {
   });
 };
 window.addEventListener("hashchange", load);
+let typed = "", waiting = null;  // digits typed: a step of 10 or more is two keys
+function take(index) { if (index < place.steps.length) go(place.path.concat([index])); }
 window.addEventListener("keydown", (event) => {
   if (!place || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (/^[0-9]$/.test(event.key) && Number(event.key) < place.steps.length) {
-    go(place.path.concat([Number(event.key)]));
+  if (/^[0-9]$/.test(event.key)) {
+    clearTimeout(waiting);
+    typed += event.key;
+    if (place.steps.length <= 10 || typed.length > 1) { take(Number(typed)); typed = ""; }
+    else waiting = setTimeout(() => { take(Number(typed)); typed = ""; }, 600);
   } else if ((event.key === "ArrowLeft" || event.key === "Backspace") && place.path.length > 1) {
     event.preventDefault(); go(place.path.slice(0, -1));
   }
