@@ -257,6 +257,14 @@ setTimeout(() => {
     handlers.keydown({ key, preventDefault() {} });
     keys.push(location.hash);
   }
+  // with 12 steps, a step of two digits is typed as two keys
+  const three = PLACE.steps;
+  PLACE.steps = Array(12).fill(three[0]);
+  location.hash = "#" + PLACE.path.join("/");
+  handlers.keydown({ key: "1", preventDefault() {} });
+  handlers.keydown({ key: "1", preventDefault() {} });
+  keys.push(location.hash);
+  PLACE.steps = three;
   nodes.steps.children[0].onclick();
   console.log(JSON.stringify({
     keys,
@@ -307,7 +315,8 @@ def test_the_pages_script_shows_a_place_and_takes_a_step(tmp_path):
     assert shown["hash"] == "#" + NO_ADOPT  # its first step taken
     # keys: 2 takes step 2, 7 is no step here, the left arrow goes back
     here = NO_ADOPT.rsplit("/", 1)[0]
-    assert shown["keys"] == [f"#{here}/2", f"#{here}", "#" + here.rsplit("/", 1)[0]]
+    assert shown["keys"] == [f"#{here}/2", f"#{here}", "#" + here.rsplit("/", 1)[0],
+                             f"#{here}/11"]
     assert shown["initials"] == ["dim:initial state:", "here:0", ":1"]
 
 
