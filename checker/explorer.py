@@ -305,7 +305,9 @@ class Explorer:
                 matching.sort(key=lambda k: _json(self._live(steps[k][1])) != recorded[number])
             if not matching:
                 return tuple(path), (f"step {number} of the run, {text}, is not a step of the "
-                                     f"model from here (the state after step {number - 1})"
+                                     "model from here (" + (f"the state after step {number - 1}"
+                                                            if number > 1 else
+                                                            "the initial state") + ")"
                                      + unknown_action(self.model, text))
             path.append(matching[0])
             state = steps[matching[0]][1]

@@ -336,8 +336,9 @@ class _Replay:
                  "the model has no step there" + (
                      f" ({self.model.bound_reason(self.trace[-1].state)})"
                      if self.model.bound_reason(self.trace[-1].state) else ""))
-        return (f"step {number}, {text}, is not a step of the model from step {number - 1}'s "
-                f"state; {there}{unknown_action(self.model, text)}")
+        source = f"step {number - 1}'s state" if number > 1 else "the initial state"
+        return (f"step {number}, {text}, is not a step of the model from {source}; "
+                f"{there}{unknown_action(self.model, text)}")
 
     def _compare(self, number: int, text: str, reached: Any, wanted: dict) -> None:
         if self._view(reached) == wanted:

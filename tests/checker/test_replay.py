@@ -150,3 +150,10 @@ def test_a_step_no_action_could_be_says_why(text, told):
     assert result.stats.replayed.left == (
         f"step 2, {text}, is not a step of the model from step 1's state; its steps there: "
         f"Move(axis=0), Move(axis=1){told}")
+
+
+def test_a_first_step_that_is_none_is_said_from_the_initial_state():
+    result = replay(Grid(side=2), CheckConfig(properties=()), Script("run", ("Fly(x=1)",)))
+    assert result.stats.replayed.left == (
+        "step 1, Fly(x=1), is not a step of the model from the initial state; its steps "
+        "there: Move(axis=0), Move(axis=1); the model has no action Fly (its actions: Move)")
