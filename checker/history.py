@@ -659,6 +659,12 @@ def check(history: Sequence[Invoke | Respond], spec: KeyValue) -> Any:
     return HistoryChecker(spec)(tuple(history))
 
 
+def check_sequential(history: Sequence[Invoke | Respond], spec: KeyValue) -> Any:
+    """True if `history` is sequentially consistent with respect to `spec`,
+    else a `NotSequential` that says which operations cannot be ordered."""
+    return SequentialChecker(spec)(tuple(history))
+
+
 def linearizable(title: str, spec: KeyValue) -> Callable[[Callable], Callable]:
     """Declare ``f(self, state) -> history`` as the invariant that the
     history is linearizable with respect to `spec`. The predicate keeps
