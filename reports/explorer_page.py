@@ -103,13 +103,22 @@ function show() {
   // (an image: the chart's SVG runs nothing)
   $("chart").src = "api/chart?path=" + place.path.join("/");
   const initials = $("initials"); initials.replaceChildren();
-  if (place.initial_states > 1) {  // a button per initial state
+  if (place.initial_states > 1) {  // a button per initial state, a list past ten
     initials.append(el("span", "dim", "initial state:"));
+    const many = place.initial_states > 10;
+    const list = many ? el("select") : null;
     for (let k = 0; k < place.initial_states; k++) {
-      const button = el("button", k === place.path[0] ? "here" : "", String(k));
-      button.onclick = () => go([k]);
-      initials.append(button);
+      if (many) {
+        const option = el("option", "", k + " of " + place.initial_states);
+        option.value = String(k); option.selected = k === place.path[0];
+        list.append(option);
+      } else {
+        const button = el("button", k === place.path[0] ? "here" : "", String(k));
+        button.onclick = () => go([k]);
+        initials.append(button);
+      }
     }
+    if (many) { list.onchange = () => go([Number(list.value)]); initials.append(list); }
   }
   const run = $("run"); run.replaceChildren();
   place.run.forEach((step, k) => {

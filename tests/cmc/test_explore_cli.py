@@ -265,9 +265,16 @@ setTimeout(() => {
   handlers.keydown({ key: "1", preventDefault() {} });
   keys.push(location.hash);
   PLACE.steps = three;
+  // past ten initial states, a list to choose from (its choice taken last)
+  const list = nodes.initials.children[1];
+  const many = list.tag !== "select" ? null : [
+    list.children.length, list.children[0].textContent,
+    list.children.filter((o) => o.selected).map((o) => o.value)];
   nodes.steps.children[0].onclick();
+  const stepped = location.hash;
+  if (many) { list.value = "11"; list.onchange(); keys.push(location.hash); }
   console.log(JSON.stringify({
-    keys,
+    keys, many, stepped,
     initials: nodes.initials.children.map((c) => c.className + ":" + c.textContent),
     where: nodes.where.textContent,
     run: nodes.run.children.map((c) => c.textContent),
@@ -279,22 +286,35 @@ setTimeout(() => {
 """
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's script")
-def test_the_pages_script_shows_a_place_and_takes_a_step(tmp_path):
+def _page(tmp_path, initial_states: int) -> dict:
+    """What the page's script shows of the place before the no_adopt
+    mutant's last step, as if the model had `initial_states`."""
     import re
 
     from reports.explorer_page import explorer_page
 
-    place = explore(MUTANT, "--at", NO_ADOPT.rsplit("/", 1)[0], "--format", "json").output
+    place = json.loads(explore(MUTANT, "--at", NO_ADOPT.rsplit("/", 1)[0], "--format",
+                               "json").output)
+    place["initial_states"] = initial_states
     script = re.search(r"<script>(.*)</script>", explorer_page("t", "m"), re.S).group(1)
     program = tmp_path / "page.js"
-    # (as if the model had two initial states: the page offers each)
-    place = json.loads(place)
-    place["initial_states"] = 2
     program.write_text(f"const PLACE = {json.dumps(place)};\nconst SCRIPT = "
                        f"{json.dumps(script)};\n" + _STUB)
-    shown = json.loads(subprocess.run(["node", str(program)], capture_output=True, text=True,
-                                      check=True, timeout=60).stdout)
+    return json.loads(subprocess.run(["node", str(program)], capture_output=True, text=True,
+                                     check=True, timeout=60).stdout)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's script")
+def test_past_ten_initial_states_the_page_offers_a_list(tmp_path):
+    shown = _page(tmp_path, 12)
+    assert shown["many"] == [12, "0 of 12", ["0"]]
+    assert shown["keys"][-1] == "#11"  # the twelfth chosen
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's script")
+def test_the_pages_script_shows_a_place_and_takes_a_step(tmp_path):
+    # (as if the model had two initial states: the page offers each)
+    shown = _page(tmp_path, 2)
     assert shown["where"] == "path 0/0/0/0/0/0/3/1/0/2/2/0 · depth 11"
     assert shown["run"][0] == "0  initial state" and shown["run"][-1] == (
         "11  Phase2b(a=0, b=1, v=1)")
@@ -312,11 +332,12 @@ def test_the_pages_script_shows_a_place_and_takes_a_step(tmp_path):
         "1  Phase1b(a=2, b=1) | a2.max_bal: 0 → 1\nmsgs: + Msg1b(acc=2, bal=1, mbal=0, mval=0)",
         "2  Phase2b(a=2, b=1, v=1) | breaks Agreement | a2.max_bal: 0 → 1\na2.max_vbal: 0 → 1\n"
         "a2.max_val: 0 → 1\nmsgs: + Msg2b(acc=2, bal=1, val=1)"]
-    assert shown["hash"] == "#" + NO_ADOPT  # its first step taken
+    assert shown["stepped"] == "#" + NO_ADOPT  # its first step taken
     # keys: 2 takes step 2, 7 is no step here, the left arrow goes back
     here = NO_ADOPT.rsplit("/", 1)[0]
     assert shown["keys"] == [f"#{here}/2", f"#{here}", "#" + here.rsplit("/", 1)[0],
                              f"#{here}/11"]
+    assert shown["many"] is None
     assert shown["initials"] == ["dim:initial state:", "here:0", ":1"]
 
 
