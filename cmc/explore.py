@@ -255,6 +255,11 @@ def _findings(explorer: Any, loaded: Any, property_name: str | None,
     config = dataclasses.replace(loaded.config(keep_going=every), stop_when_settled=True)
     if property_name is not None:
         config = dataclasses.replace(config, properties=(property_name,))
+    from checker.properties import select_properties
+
+    if config.symmetry and any(p.temporal for p in select_properties(model, config.properties)):
+        # temporal properties are checked without symmetry, as the explorer shows states
+        config = dataclasses.replace(config, symmetry=())
     result = checker.check(model, config)
     if result.stopped_by == "interrupted":
         raise KeyboardInterrupt
