@@ -170,6 +170,11 @@ class ExpressionProperty:
             raise self._error(
                 f"raised {type(error).__name__}: {error}{_fields_of(error)} in the state "
                 f"{_short(self.model.state_view(state))}; fix the expression") from None
+        if not isinstance(value, bool):  # (TLC: an invariant that is not a boolean is an error)
+            raise self._error(
+                f"gave {_shortened(value)}, of type {type(value).__name__}, not True or False, in "
+                f"the state {_short(self.model.state_view(state))}; write a comparison "
+                "(len(...) > 0, x is not None)")
         return True if value else Fails(f"{self.source.strip()} is false")
 
 
@@ -417,6 +422,11 @@ def _fields_of(error: Exception) -> str:
     meant = suggest(error.name, fields)[2:-1]  # ("did you mean 'x'?")
     return (f" ({meant + ' ' if meant else ''}{type(error.obj).__name__}'s fields: "
             f"{', '.join(fields)})")
+
+
+def _shortened(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _short(view: dict) -> str:

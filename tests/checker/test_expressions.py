@@ -242,6 +242,8 @@ def test_symmetry_refuses_an_expression_that_reads_an_acceptor_by_position(
     ('"learners[0].term > 0"', "raised AttributeError: 'LearnerState' object has no "
                                "attribute 'term' (LearnerState's fields: learned, heard) in "
                                "the state p0.round=0"),
+    # not a boolean (TLC: an error): a count is no truth
+    ('"len(learners)"', "gave 2, of type int, not True or False, in the state p0.round=0"),
     ('"learners[0].lerned > 0"', "raised AttributeError: 'LearnerState' object has no "
                                  "attribute 'lerned' (did you mean 'learned'? LearnerState's "
                                  "fields: learned, heard) in the state p0.round=0"),
