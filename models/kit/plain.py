@@ -520,9 +520,11 @@ class _Derived:
             inner = self._marker(annotation.message_type, f"{where}[]")
             if inner is None:
                 return None
-            return lambda value: [(name, element, f"{mark}*{count}")
-                                  for message, count in value.items()
-                                  for name, element, mark in inner(message)]
+            # (a message's marks with its count, remembered: a bag's pairs recur in
+            # many states, each bag new)
+            counted = Memo(lambda pair: [(name, element, f"{mark}*{pair[1]}")
+                                         for name, element, mark in inner(pair[0])])
+            return lambda value: [found for pair in value.items() for found in counted[pair]]
         return _through(annotation, where, self._marker)
 
     def _indexed(self, name: str, entry: Any, where: str) -> Marker | None:
