@@ -177,15 +177,13 @@ class Explorer:
                 stop = "deadlock: no step is enabled"
             else:
                 stop = "no step is enabled (deadlock is not checked by this spec)"
-        seen: dict[str, int] = {}
-        for k, (_, view, _) in enumerate(run):
-            seen.setdefault(json.dumps(view, sort_keys=True, default=str), k)
-        view = run[-1][1]
-        again = seen[json.dumps(view, sort_keys=True, default=str)]
+        seen: dict[Any, int] = {}  # each state of the run, at its first step
+        for k, taken in enumerate(trace.steps):
+            seen.setdefault(taken.state, k)
+        again = seen[state]
         holding = {entry["name"]: entry["status"] == "holds" for entry in properties}
         for index, (step, reached) in enumerate(listed or ()):
             reached_live = self._live(reached)
-            reached_view = _json(reached_live)
             steps.append({
                 "index": index,
                 "action": str(step),
@@ -200,7 +198,7 @@ class Explorer:
                              if prop.kind == "transition"
                              and not self._holds(prop, state, step, reached)],
                 # the run's step whose state this is again (a loop), if any
-                "revisits": seen.get(json.dumps(reached_view, sort_keys=True, default=str)),
+                "revisits": seen.get(reached),
                 "outside": self.bounded and not self.model.within_bounds(reached),
             })
         return Place(path, tuple(run), properties, tuple(steps), stop, initial, inside, reason,
