@@ -166,8 +166,8 @@ class Explorer:
         # (outside the bounds, as in a search: checked, and no step taken)
         listed = self._steps(state) if inside else []
         if not inside:
-            stop = ("outside the model's bounds" + (f" ({reason})" if reason else "")
-                    + ": a search checks this state and takes no step from it")
+            stop = (f"outside the model's bounds ({reason}): a search checks this state and "
+                    "takes no step from it")
         elif listed is None:
             stop = self._assertion
         elif not listed:

@@ -61,7 +61,7 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
       cmc explore specs/paxos-3a-2v-2b.yaml --run report.json   # a report's run, walked
     """
     from checker.errors import CheckerError, SpecError
-    from checker.explorer import Explorer, parse_path
+    from checker.explorer import Explorer
     from checker.properties import select_properties
     from checker.spec import load_spec
     from models import REGISTRY
@@ -85,7 +85,7 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
         raise click.UsageError("--format json prints the place --at, --counterexample or --run "
                                "names; give one (without them the page is served)")
     if at is not None:
-        path = _path(at, parse_path)
+        path = _path(at)
     script = None
     if run_file is not None:
         from checker.replay import load_script
@@ -171,8 +171,8 @@ def _steps(count: int) -> str:
     return f"{count} step{'' if count == 1 else 's'}"
 
 
-def _path(at: str, parse_path: Any) -> tuple[int, ...]:
-    from checker.explorer import NoSuchPlace
+def _path(at: str) -> tuple[int, ...]:
+    from checker.explorer import NoSuchPlace, parse_path
 
     try:
         return parse_path(at)
@@ -193,6 +193,8 @@ def _place(explorer: Any, path: tuple[int, ...], at: str | None) -> Any:
 
 def _text(place: Any, spec: str, model: str) -> list[str]:
     """The place as lines: the run, the state, the properties, the steps."""
+    from checker.explorer import printed
+
     path = "/".join(map(str, place.path))
     of = (f", from initial state {place.path[0]} of {place.initial_states}"
           if place.initial_states > 1 else "")
@@ -202,9 +204,9 @@ def _text(place: Any, spec: str, model: str) -> list[str]:
         lines.append(f"  {number:>{width}}  {action or 'initial state'}")
         lines += [f"  {' ' * width}    {line}" for line in changed]
     again = "" if place.again is None else f" (the state after step {place.again} again)"
-    lines += ["", f"state{again}:"] + [f"  {line}" for line in _printed(place)]
+    lines += ["", f"state{again}:"] + [f"  {line}" for line in printed(place.state)]
     if not place.within_bounds:
-        lines.append(f"  (outside the model's bounds{': ' + place.bound_reason if place.bound_reason else ''})")
+        lines.append(f"  (outside the model's bounds: {place.bound_reason})")
     if place.properties:
         lines += ["", "properties:"]
         marks = {"holds": "✓", "violated": "✗", "reached": "✓"}
@@ -229,12 +231,6 @@ def _text(place: Any, spec: str, model: str) -> list[str]:
     if place.steps:
         lines += ["", f"next: cmc explore {spec} --at {path}/K (K: a step above)"]
     return lines
-
-
-def _printed(place: Any) -> list[str]:
-    from checker.explorer import printed
-
-    return printed(place.state)
 
 
 def _findings(explorer: Any, loaded: Any, property_name: str | None,
