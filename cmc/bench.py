@@ -20,11 +20,17 @@ from cmc.options import fingerprint_options, given_path, ray_option, workers_opt
 @workers_option
 @ray_option
 @fingerprint_options
+@click.option("--ceiling", is_flag=True,
+              help="Also measure this machine's ceiling for a speed-up: as many copies of "
+                   "fixed, independent work as there are workers (or usable CPUs) side by "
+                   "side, against one copy alone, REPEAT times; the table then shows each "
+                   "speed-up as a share of it.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="FILE",
               callback=given_path,
               help="Also write the figures as JSON, for comparison across commits.")
 def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
-          ray: str | None, exact: bool | None, fp_seed: int, json_path: str | None) -> None:
+          ray: str | None, exact: bool | None, fp_seed: int, ceiling: bool,
+          json_path: str | None) -> None:
     """Run fixed specs (or the SPECs given) REPEAT times each, every run in a
     fresh process, and print per spec: distinct states, median wall time,
     distinct states per second, peak memory, bytes per distinct state (the
@@ -39,7 +45,11 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
     speed-up is the ratio of their medians. With --ray, the runs share the
     search between Ray actors (each run starts its own Ray with auto), and
     "worker MiB" is the most an actor held. A spec with a linearizability
-    property gets a line more: the work of its history checks."""
+    property gets a line more: the work of its history checks. With
+    --ceiling, a line says how much faster than one process that many
+    processes can be on this machine at all (benchmarks/ceiling.py): a
+    virtual machine's CPUs may be hyperthreads of one core or shared with
+    other tenants, which no search's speed-up passes."""
     from benchmarks.suite import FULL, QUICK
     from checker.spec import load_specs
     from models import REGISTRY
@@ -52,12 +62,22 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
         check_apart([(f"--json {json_path}", json_path)], run_inputs(loaded), what="figures")
         check_writable(json_path)
     auto = ray is None and click.get_current_context().meta.get("auto_workers", False)
+    limit = None
+    if ceiling:
+        from benchmarks import ceiling as machine
+        from checker.workers import usable_cpus
+
+        processes = workers if workers and workers > 1 and not ray else usable_cpus()
+        limit = machine.ceiling(processes, repeat)
     rows = [_measure(spec, repeat, workers, exact, fp_seed, ray, auto) for spec in chosen]
     if json_path:  # first: standard output closing (`| head`) must not cost the file
         write_whole(json_path, json.dumps({"schema": "cmc.bench/1", "repeat": repeat,
                                            "workers": workers, "ray": ray, "exact": exact,
-                                           "fp_seed": fp_seed, "runs": rows}, indent=2))
-    click.echo(_table(rows))
+                                           "fp_seed": fp_seed, "ceiling": limit, "runs": rows},
+                                          indent=2))
+    click.echo(_table(rows, limit))
+    if limit is not None:
+        click.echo(machine.line(limit))
     for row in rows:
         for name, counts in row["history"].items():
             if counts["checks"]:  # the spec checks it
@@ -137,7 +157,9 @@ def _workers(row: dict) -> str:
     return f"{row['workers']}→1 ({folded} of {len(row['seconds_all'])})"
 
 
-def _table(rows: list[dict]) -> str:
+def _table(rows: list[dict], limit: dict | None = None) -> str:
+    """The figures of `rows`, a line a spec; with the machine's ceiling
+    (`limit`), each speed-up as a share of it too."""
     header = ("spec", "distinct", "median s", "states/s", "peak MiB", "worker MiB",
               "store B/state", "peak B/state", "all B/state", "workers", "speed-up")
     body = [(row["spec"], f"{row['distinct_states']:,}", f"{row['seconds']:.2f}",
@@ -146,6 +168,10 @@ def _table(rows: list[dict]) -> str:
              f"{row['store_bytes_per_state']:.1f}", f"{row['peak_bytes_per_state']:,.0f}",
              f"{row['all_bytes_per_state']:,.0f}", _workers(row), f"{row['speed_up']:.2f}")
             for row in rows]
+    if limit is not None:
+        header += ("of ceiling",)
+        body = [line + (f"{row['speed_up'] / limit['speed_up']:.0%}",)
+                for line, row in zip(body, rows)]
     widths = [max(len(str(line[i])) for line in [header] + body) for i in range(len(header))]
     return "\n".join("  ".join(str(cell).rjust(width) if i else str(cell).ljust(width)
                                for i, (cell, width) in enumerate(zip(line, widths)))
