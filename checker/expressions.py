@@ -45,9 +45,9 @@ from checker.properties import Fails, Property
 
 #: The functions an expression may call, by name.
 CALLS: dict[str, Callable[..., Any]] = {
-    "abs": abs, "all": all, "any": any, "frozenset": frozenset, "len": len, "list": list,
-    "max": max, "min": min, "range": range, "set": set, "sorted": sorted, "sum": sum,
-    "tuple": tuple,
+    "abs": abs, "all": all, "any": any, "enumerate": enumerate, "frozenset": frozenset,
+    "len": len, "list": list, "max": max, "min": min, "range": range, "set": set,
+    "sorted": sorted, "sum": sum, "tuple": tuple, "zip": zip,
 }
 
 _ALLOWED = (
@@ -258,6 +258,14 @@ class _Kinds:
         if held == ORDER_P and by == ELEMENT and isinstance(value, ast.Attribute):
             return PLAIN  # a field indexed by elements, read at an element
         return self._no(node)
+
+    def _Slice(self, node: ast.Slice, env: dict) -> str:
+        # (a slice of what is listed in the elements' order is refused where
+        # it is taken, naming the whole subscript: `acceptors[1:]`)
+        for part in (node.lower, node.upper, node.step):
+            if part is not None and self.of(part, env) != PLAIN:
+                self._no(node)
+        return PLAIN
 
     def _Call(self, node: ast.Call, env: dict) -> str:
         name = node.func.id if isinstance(node.func, ast.Name) else None

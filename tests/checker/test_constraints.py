@@ -95,8 +95,8 @@ def test_under_symmetry_a_constraint_telling_acceptors_apart_is_refused(tmp_path
 @pytest.mark.parametrize("text, message", [
     ("constraints: {low: \"nobody > 1\"}\n",
      "constraints.low: unknown name 'nobody'; the names are acceptors, learners, messages, "
-     "params, proposers, view and the functions abs, all, any, frozenset, len, list, max, "
-     "min, range, set, sorted, sum, tuple"),
+     "params, proposers, view and the functions abs, all, any, enumerate, frozenset, len, list, max, "
+     "min, range, set, sorted, sum, tuple, zip"),
     ("constraints: {low: 3}\n", "constraints.low: expected an expression in quotes, got 3"),
     ("constraints: {Low: \"True\"}\n", "constraints: expected a snake_case name, got 'Low'"),
 ])

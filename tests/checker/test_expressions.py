@@ -53,6 +53,19 @@ invariants:
         "learners_agree_too", "few_messages", "promise_in_view"]
 
 
+def test_expressions_pair_records_with_zip_and_number_them_with_enumerate(tmp_path):
+    spec = load_spec(write(tmp_path, SMALL + """\
+invariants:
+  numbered: "all(i < len(acceptors) for i, a in enumerate(acceptors))"
+  promises_ordered: "all(a.promised <= b.promised for a, b in zip(acceptors, acceptors[1:]))"
+"""), REGISTRY)
+    result = check(spec.build(), spec.config())
+    assert [v.property.name for v in result.violations] == ["promises_ordered"]
+    violation = result.violation("promises_ordered")
+    assert len(violation.trace) == 2
+    assert str(violation.trace.actions[-1]) == "ReceivePrepare(p0→a0, n=0)"
+
+
 def test_expression_invariants_are_checked_whatever_properties_lists(tmp_path):
     spec = load_spec(write(tmp_path, SMALL + """\
 properties: [agreement]
@@ -123,6 +136,11 @@ def test_symmetry_refuses_an_expression_computing_with_an_acceptor(tmp_path, exp
     ("all(x.a <= y.a for x in messages['PromiseMsg'] for y in messages['PromiseMsg'])",
      "x.a <= y.a"),
     ("all(m[1] != 0 for m in messages['PromiseMsg'])", "m[1]"),
+    # acceptors paired or numbered by position
+    ("all(i >= 0 for i, a in enumerate(acceptors))", "enumerate(acceptors)"),
+    ("all(a.promised <= b.promised for a, b in zip(acceptors, acceptors))",
+     "zip(acceptors, acceptors)"),
+    ("all(a.promised <= 5 for a in acceptors[1:])", "acceptors[1:]"),
 ])
 def test_symmetry_takes_only_what_is_shown_to_commute_with_renaming(tmp_path, expression,
                                                                      part):
@@ -219,24 +237,24 @@ def test_symmetry_refuses_an_expression_that_reads_an_acceptor_by_position(
     ('"len(learners) >"', "not a Python expression (invalid syntax at column 0); write a "
                           "boolean expression over the state (see docs/writing-a-model.md)"),
     ('"__import__(\'os\').system(\'true\')"',
-     "only abs, all, any, frozenset, len, list, max, min, range, set, sorted, sum, tuple "
+     "only abs, all, any, enumerate, frozenset, len, list, max, min, range, set, sorted, sum, tuple, zip "
      "may be called, by name; compute the rest with operators and comprehensions"),
     ('"learners.__class__"', "the attribute '__class__' is not allowed (no name starting "
                              "with _); read the record's fields"),
-    ('"learners[0].count(1)"', "only abs, all, any, frozenset, len, list, max, min, range, "
-                               "set, sorted, sum, tuple may be called, by name; compute the "
+    ('"learners[0].count(1)"', "only abs, all, any, enumerate, frozenset, len, list, max, min, range, "
+                               "set, sorted, sum, tuple, zip may be called, by name; compute the "
                                "rest with operators and comprehensions"),
     ('"len(learners) ** 99 > 0"', "Pow is not allowed in an expression; use comparisons, "
                                   "boolean operators, comprehensions and the functions abs, "
-                                  "all, any, frozenset, len, list, max, min, range, set, "
-                                  "sorted, sum, tuple"),
+                                  "all, any, enumerate, frozenset, len, list, max, min, range, set, "
+                                  "sorted, sum, tuple, zip"),
     ('"[x := 1]"', "NamedExpr is not allowed in an expression; use comparisons, boolean "
-                   "operators, comprehensions and the functions abs, all, any, frozenset, "
-                   "len, list, max, min, range, set, sorted, sum, tuple"),
+                   "operators, comprehensions and the functions abs, all, any, enumerate, frozenset, "
+                   "len, list, max, min, range, set, sorted, sum, tuple, zip"),
     ('"servers[0].term > 0"', "unknown name 'servers'; the names are acceptors, learners, "
                               "messages, params, proposers, view and the functions abs, all, "
-                              "any, frozenset, len, list, max, min, range, set, sorted, sum, "
-                              "tuple"),
+                              "any, enumerate, frozenset, len, list, max, min, range, set, sorted, sum, "
+                              "tuple, zip"),
     ('""', 'give the invariant as an expression in quotes, e.g. "len(learners) > 0"'),
     ("5", "expected an expression in quotes, got 5"),
     ('"learners[0].term > 0"', "raised AttributeError: 'LearnerState' object has no "

@@ -135,7 +135,7 @@ def test_checked_whatever_properties_lists_and_named_by_expect(tmp_path):
                                             "property another name"),
     ('{a: {leads_to: ["True", "nope > 1"]}}',
      "temporal.a.leads_to[1]: unknown name 'nope'; the names are params, view and the "
-     "functions abs, all, any, frozenset, len, list, max, min, range, set, sorted, sum, tuple"),
+     "functions abs, all, any, enumerate, frozenset, len, list, max, min, range, set, sorted, sum, tuple, zip"),
     ('{a: {eventually: 3}}', "temporal.a.eventually: expected an expression in quotes, got 3"),
     # a name of the model's own (a method): it would replace it
     ('{successors: {eventually: "True"}}', "temporal.successors: paxos-liveness uses the name "
