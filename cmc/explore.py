@@ -257,8 +257,11 @@ def _findings(explorer: Any, loaded: Any, property_name: str | None,
         # temporal properties are checked without symmetry, as the explorer shows states
         config = dataclasses.replace(config, symmetry=())
     result = checker.check(model, config)
-    if result.stopped_by == "interrupted":
-        raise KeyboardInterrupt
+    if result.stopped_by == "interrupted":  # what the check explored, as cmc check says it
+        click.echo(f"error: interrupted while checking, after "
+                   f"{result.stats.distinct_states:,} states (depth {result.stats.depth}), "
+                   "before a counterexample was found", err=True)
+        sys.exit(INCOMPLETE)
     findings = []
     for kind, found in (("violation", result.violations), ("witness", result.witnesses)):
         for finding in found:

@@ -62,6 +62,25 @@ def test_counterexample_prints_where_the_shortest_one_ends_with_its_path():
     assert "  0  Phase2b(a=1, b=1, v=1)   [breaks Agreement]" in before
 
 
+def test_a_check_interrupted_says_how_far_it_went_and_exits_3(monkeypatch):
+    from checker import explore as engine
+
+    expand = engine.Search._expand
+
+    def interrupted_at_depth_5(search, *args, **kwargs):
+        if search.depth == 5:
+            raise KeyboardInterrupt  # (Ctrl-C, as the engine meets it)
+        return expand(search, *args, **kwargs)
+
+    monkeypatch.setattr(engine.Search, "_expand", interrupted_at_depth_5)
+    result = explore(MUTANT, "--counterexample")
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    # (not "before anything was checked": 123 states were)
+    assert result.stderr == ("error: interrupted while checking, after 123 states (depth 5), "
+                             "before a counterexample was found\n")
+
+
 def test_a_witness_is_walked_to_only_where_its_property_is_named():
     result = explore(FIXED, "--counterexample")
     assert result.exit_code == 2
