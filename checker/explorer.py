@@ -309,7 +309,7 @@ class Explorer:
                                      + unknown_action(self.model, text))
             path.append(matching[0])
             state = steps[matching[0]][1]
-        return tuple(path), None
+        return tuple(path), script.left  # (a log explained so far: where it is explained)
 
     # -- counterexamples -----------------------------------------------------------
 

@@ -76,6 +76,19 @@ class Member(NamedTuple):
         return f"{self.name}({inside})" if inside else self.name
 
 
+def member_matches(member: Member, action: Any) -> bool:
+    """Whether a step of `action` is one of `member`'s family: its name
+    (or ``*``), and each field given a value, as the step prints it or as
+    the value itself (a field given ``*`` only has to be there)."""
+    if member.name not in (action_name(action), "*"):
+        return False
+    if member.each or not (member.wanted or member.starred):
+        return True
+    args = _args_as_written(action)
+    return (all(k in args and v in args[k][0] for k, v in member.wanted.items())
+            and all(k in args for k in member.starred))
+
+
 def parse_family(model: type[Model] | Model, family: str) -> tuple[Member, ...]:
     """The members of fairness family `family` of `model`: ``*`` (every
     action), or action families joined by ``|``, each an action name,
@@ -220,11 +233,9 @@ class Fairness:
                 if member.each:
                     key, label = (index, type(action), action), f"{action}"
                 else:
-                    args = args if args is not None else _args_as_written(action)
-                    if any(k not in args or v not in args[k][0]
-                           for k, v in member.wanted.items()) \
-                            or any(k not in args for k in member.starred):
+                    if not member_matches(member, action):
                         continue
+                    args = args if args is not None else _args_as_written(action)
                     self.matched.add((index, place))
                     values = tuple(args[k][1] for k in member.starred)
                     key = (index, values) if values else index

@@ -48,6 +48,7 @@ from checker.errors import SpecError, raised_in_model
 from checker.model import Model, checked_steps, has_bounds, jsonable
 from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
                                 failed_assertion, reason_of, select_properties)
+from checker.validation import Log, explain, read_log
 from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Replayed, Result,
                             Stats, Step, Trace)
 from checker.yamlsafe import read_stream
@@ -69,13 +70,19 @@ class Script:
     source: str
     actions: tuple[str, ...]
     states: tuple[dict, ...] | None = None
+    #: why the run ends where it does, where it is all of a log that a run
+    #: of the model explains (`checker.validation`): the replay stops there
+    left: str | None = None
+    #: the run is the one a log describes (`as_run`)
+    log: bool = False
 
 
-def load_script(given: str) -> Script:
+def load_script(given: str) -> Script | Log:
     """The run in ``FILE`` or ``FILE:PROPERTY`` (a JSON report of `cmc
     check` holding one finding, or that of PROPERTY; or a YAML list of
-    actions). A file that holds no such run is a `SpecError` naming it and
-    the fix."""
+    actions), or the log in FILE (a YAML mapping of ``events:``, which a
+    run of the model is searched for: `as_run`). A file that holds no such
+    run is a `SpecError` naming it and the fix."""
     path, wanted = _split(given)
     text = _read(path)
     try:
@@ -103,8 +110,29 @@ def load_script(given: str) -> Script:
         return Script(path, tuple(actions))
     if isinstance(document, dict) and isinstance(document.get("results"), list):
         return _recorded(path, document["results"], wanted)
-    raise SpecError("neither a JSON report of cmc check (--out DIR, --format json) nor a YAML "
-                    "list of actions", path=path)
+    if isinstance(document, dict) and "events" in document and not path.endswith(".json"):
+        if wanted is not None:
+            raise SpecError(f"a log is one run: leave out :{wanted}", path=path)
+        return read_log(path, document)
+    raise SpecError("neither a JSON report of cmc check (--out DIR, --format json), a YAML "
+                    "list of actions nor a log (a YAML mapping of events:)", path=path)
+
+
+def as_run(model: Model, given: Script | Log) -> Script:
+    """The run to take: `given`, or, for a log, the run of `model` that it
+    describes (`checker.validation.explain`), ending where the log is
+    explained by none."""
+    if isinstance(given, Script):
+        return given
+    actions, states, left = explain(model, given)
+    events = len(given.events)
+    said = (f"its {events} events explained by a run of {_steps_said(len(actions))}"
+            if left is None else f"a log of {events} event{'' if events == 1 else 's'}")
+    return Script(f"{given.source} ({said})", actions, states, left, log=True)
+
+
+def _steps_said(count: int) -> str:
+    return f"{count} step" + ("" if count == 1 else "s")
 
 
 def _read(path: str) -> str:
@@ -195,7 +223,7 @@ def _recorded(path: str, results: list, wanted: str | None) -> Script:
     return Script(f"{path}:{finding.get('property')}", tuple(actions), tuple(states))
 
 
-def replay(model: Model, config: CheckConfig, script: Script) -> Result:
+def replay(model: Model, config: CheckConfig, script: Script | Log) -> Result:
     """Take `script` again on `model`, checking the properties `config`
     selects (and deadlock, if it asks), and report what the run breaks."""
     properties = select_properties(model, config.properties)
@@ -207,7 +235,7 @@ def replay(model: Model, config: CheckConfig, script: Script) -> Result:
             field="properties")
     properties += (DEADLOCK,) if config.deadlock else ()
     started = time.monotonic()
-    run = _Replay(model, properties, script)
+    run = _Replay(model, properties, as_run(model, script))
     run.take()
     return run.result(config, time.monotonic() - started)
 
@@ -288,6 +316,9 @@ class _Replay:
             self.taken_by[type(action).__name__] += 1
             self._reached(reached, action)
             state = reached
+        if self.script.left is not None:  # (a log explained so far: not the run's end)
+            self.left = self.script.left
+            return
         if bounded and not self.model.within_bounds(state):
             return  # (not expanded: no deadlock or assert said of it)
         steps = self._successors(state)  # a failed assert or a deadlock at the end
@@ -431,7 +462,7 @@ class _Replay:
             replayed=Replayed(source=self.script.source, steps=len(self.script.actions),
                               taken=max(len(self.trace) - 1, 0), left=self.left,
                               first_difference=self.first_difference,
-                              differing=self.differing),
+                              differing=self.differing, log=self.script.log),
         )
         violations = tuple(self.violations[prop.name] for prop in listed
                            if prop.name in self.violations)

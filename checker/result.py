@@ -178,6 +178,9 @@ class Replayed:
     left: str | None = None
     first_difference: str | None = None
     differing: int = 0
+    #: the run is the one a log describes (`checker.validation`): stopped
+    #: before its end (`left`), no run of the model explains the log
+    log: bool = False
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,9 @@ from cmc.options import Seconds, fingerprint_options, given_path, ray_option, wo
               help="Take one recorded run again instead of exploring: a counterexample "
                    "or witness from a JSON report of cmc check (--out DIR, --format json; "
                    ":PROPERTY picks one where the report holds several), or a YAML list of "
-                   "actions as reports print them. Each step is found among the model's "
+                   "actions as reports print them, or a log of a system's events (a YAML "
+                   "mapping of events:, hidden:, max_hidden:), explained by a run of the "
+                   "model searched for, exit 1 where none is. Each step is found among the model's "
                    "steps by its action (and the recorded state), and checked; the replay "
                    "stops at a step that is not one of the model's, saying what its steps "
                    "are there, and names the first state that differs from the recorded "
@@ -297,7 +299,8 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                                                 mismatches, keep_going=keep_going,
                                                 description=description)
                                 if output_format == "json" or out_dir else None)
-                    codes.append(INCOMPLETE if drawn and judged is None  # (not drawn)
+                    codes.append(FAILED if _unexplained(result)  # (whatever expect: says)
+                                 else INCOMPLETE if drawn and judged is None  # (not drawn)
                                  else _exit_code(result, judged is not None, mismatches,
                                                  simulate or script is not None))
                     runs.append(checked)
@@ -531,6 +534,14 @@ def _drawn_against(expect, result) -> tuple[list[str], str | None]:
                 "a property, which does not prove that they hold")
 
 
+def _unexplained(result) -> bool:
+    """Whether the run replayed is a log's that no run of the model
+    explains (`checker.validation`): the system did what the model does not
+    allow, a failure whatever the spec's properties and expectation say."""
+    replayed = result.stats.replayed
+    return replayed is not None and replayed.log and replayed.left is not None
+
+
 def _replayed_against(expect, result) -> tuple[list[str], str | None]:
     """What a replay says of a spec's expectation, as a simulation does
     (`_drawn_against`): only the verdict and the property; a whole run that
@@ -538,6 +549,9 @@ def _replayed_against(expect, result) -> tuple[list[str], str | None]:
     before its end does not judge it."""
     found = result.violations[0] if result.violations else None
     left = result.stats.replayed.left
+    if _unexplained(result) and found is None:
+        return [], ("expectation not judged: the log is explained by no run of the model "
+                    "(replay stopped, above)")
     if expect.verdict == "violated":
         if (result.violation(expect.property) if expect.property else found) is not None:
             return [], None

@@ -108,7 +108,9 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
     left = None
     if script is not None:
         from checker.explorer import NoSuchPlace
+        from checker.replay import as_run
 
+        script = as_run(model, script)  # (a log: the run of the model it describes)
         try:
             path, left = explorer.path_of_script(script)
         except NoSuchPlace as error:

@@ -83,8 +83,8 @@ def test_temporal_properties_are_refused():
     ("- Invoke(c1: write(x, 1) to s1)\n",
      "step 1 is read by YAML as a mapping, its text holding ': '; put the action in quotes "
      "(- \"Invoke(c1: write(x, 1) to s1)\")"),
-    ("{a: 1}", "neither a JSON report of cmc check (--out DIR, --format json) nor a YAML "
-               "list of actions"),
+    ("{a: 1}", "neither a JSON report of cmc check (--out DIR, --format json), a YAML "
+               "list of actions nor a log (a YAML mapping of events:)"),
     ("- [x", "not YAML (while parsing a flow sequence); give a JSON report of cmc check or a "
              "YAML list of actions"),
 ])

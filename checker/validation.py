@@ -1,0 +1,251 @@
+"""Trace validation: is an implementation's log a behaviour of the model?
+
+A log (`Log`, a YAML mapping with ``events:``) lists what a running system
+recorded, in order: each event an action family, as a spec's `fairness:`
+names one (``AppendEntries(i=s1, j=s2)``, ``ClientRequest``), and/or fields
+of the state after it as reports print them (``{s2.commitIndex: 1}``). A
+log says less than a run: an event may be several steps of the model (any
+of the family), its fields need not be all of the state, and the system
+may not log some actions at all: ``hidden:`` names them (families too,
+``DropMessage``), taken between events as often as the model allows
+(``max_hidden:`` bounds how many between two events). This is how etcd's
+raft checks its traces against its TLA+ spec.
+
+`explain` searches for a run of the model that the log describes,
+breadth-first, event by event: the states that explain the events so far
+(from every initial state), then those its hidden steps reach, then the
+steps of the next event's family reaching its fields. The run found bridges
+each gap with as few hidden steps as any run does from the states kept;
+it is replayed (`checker.replay`), so every state of it is checked against
+the properties, and reported as a recorded run is. Where no run explains
+the log, the replay takes the run that explains the longest first part of
+it, and stops saying which event no step of the model explains and what
+the model's steps are there.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from checker.errors import SpecError, raised_in_model
+from checker.fairness import Member, member_matches, parse_family
+from checker.model import Model, checked_steps, has_bounds
+
+#: The keys a log's mapping may have.
+LOG_KEYS = ("events", "hidden", "max_hidden")
+#: The steps listed where an event is explained by none.
+SHOWN_STEPS = 8
+
+
+@dataclass(frozen=True)
+class Log:
+    """A log to validate: its file, its events as written (an action
+    family's text or None, and the state's fields required after it), the
+    hidden families' texts, and how many hidden steps may come between two
+    events (None: as many as the model has)."""
+
+    source: str
+    events: tuple[tuple[str | None, dict], ...]
+    hidden: tuple[str, ...] = ()
+    max_hidden: int | None = None
+
+
+def read_log(path: str, document: dict) -> Log:
+    """The log in `document`, a mapping read from `path` (a `SpecError`
+    naming the field and the fix where it is not one)."""
+    unknown = [key for key in document if key not in LOG_KEYS]
+    if unknown:
+        raise SpecError(f"unknown key {unknown[0]!r}; a log has {', '.join(LOG_KEYS)}",
+                        path=path, field=str(unknown[0]))
+    events = document.get("events")
+    if not isinstance(events, list) or not events:
+        raise SpecError("give the log's events as a list (events: [ClientRequest(i=s1), "
+                        "{action: Timeout(i=s2), state: {s2.state: Candidate}}])", path=path,
+                        field="events")
+    read = []
+    for number, event in enumerate(events, 1):
+        field = f"events[{number}]"
+        if isinstance(event, str) and event.strip():
+            read.append((event.strip(), {}))
+            continue
+        if not isinstance(event, dict) or not event or set(event) - {"action", "state"}:
+            raise SpecError(f"is {event!r}; give an action family (ClientRequest(i=s1)) or "
+                            "a mapping of action: and/or state: (fields as reports print "
+                            "them)", path=path, field=field)
+        action, state = event.get("action"), event.get("state", {})
+        if action is not None and (not isinstance(action, str) or not action.strip()):
+            raise SpecError(f"action is {action!r}; give an action family as a text "
+                            "(Timeout(i=s2))", path=path, field=f"{field}.action")
+        if not isinstance(state, dict) or (action is None and not state):
+            raise SpecError(f"state is {state!r}; give the fields of the state after the "
+                            "event, as reports print them ({s1.state: Leader})", path=path,
+                            field=f"{field}.state")
+        read.append((action.strip() if action else None, state))
+    hidden = document.get("hidden", [])
+    if isinstance(hidden, str):
+        hidden = [hidden]
+    if not isinstance(hidden, list) or not all(isinstance(h, str) and h.strip()
+                                               for h in hidden):
+        raise SpecError(f"is {hidden!r}; give the action families the log does not record, "
+                        "as a list ([DropMessage, Timeout])", path=path, field="hidden")
+    most = document.get("max_hidden")
+    if most is not None and (type(most) is not int or most < 0):
+        raise SpecError(f"is {most!r}; give how many hidden steps may come between two "
+                        "events, a whole number (0 or more), or leave it out", path=path,
+                        field="max_hidden")
+    return Log(path, tuple(read), tuple(h.strip() for h in hidden), most)
+
+
+def explain(model: Model, log: Log) -> tuple[tuple, tuple, str | None]:
+    """A run of `model` that `log` describes: (its actions' texts, its
+    states as reports record them, from the initial one, and None); or,
+    where none is, the run explaining the longest first part of the log
+    and why the next event is explained by none."""
+    events = [(_family(model, log, text, f"events[{n}].action") if text else None,
+               _fields(model, log, fields, n)) for n, (text, fields) in enumerate(log.events, 1)]
+    hidden = [member for k, text in enumerate(log.hidden)
+              for member in _family(model, log, text, f"hidden[{k + 1}]")]
+    try:
+        initial = list(model.initial_states())
+    except (Exception, SystemExit) as error:
+        raise raised_in_model(model.name, "initial_states()", error) from None
+    # a node: (state, parent node or None, action); a layer: the nodes
+    # explaining the events so far, by state
+    nodes: list[tuple[Any, int | None, Any]] = []
+    layer: dict[Any, int] = {}
+    for state in initial:
+        if state not in layer:
+            layer[state] = len(nodes)
+            nodes.append((state, None, None))
+    bounded = has_bounds(model)
+    for number, (members, fields) in enumerate(events, 1):
+        reached = _hidden_closure(model, nodes, layer, hidden, log.max_hidden, bounded)
+        following: dict[Any, int] = {}
+        for state, index in reached.items():
+            if bounded and not model.within_bounds(state):
+                continue  # (as a search: checked, not expanded)
+            for action, after in _steps(model, state):
+                if after in following or (members is not None and not any(
+                        member_matches(m, action) for m in members)):
+                    continue
+                if fields and not _has(model, after, fields):
+                    continue
+                following[after] = len(nodes)
+                nodes.append((after, index, action))
+        if not following:
+            end = next(iter(reached.values()))
+            return (*_run(model, nodes, end),
+                    _unexplained(model, log, number, nodes[end][0], len(reached)))
+        layer = following
+    return (*_run(model, nodes, next(iter(layer.values()))), None)
+
+
+def _hidden_closure(model: Model, nodes: list, layer: dict, hidden: list[Member],
+                    most: int | None, bounded: bool) -> dict[Any, int]:
+    """The states of `layer` and those its hidden steps reach (at most
+    `most` of them in a row), each with its node: breadth-first, so each
+    state's node is reached by as few hidden steps as it can be."""
+    reached = dict(layer)
+    if not hidden:
+        return reached
+    front, taken = list(layer.items()), 0
+    while front and (most is None or taken < most):
+        following = []
+        for state, index in front:
+            if bounded and not model.within_bounds(state):
+                continue
+            for action, after in _steps(model, state):
+                if after in reached or not any(member_matches(m, action) for m in hidden):
+                    continue
+                reached[after] = len(nodes)
+                nodes.append((after, index, action))
+                following.append((after, reached[after]))
+        front, taken = following, taken + 1
+    return reached
+
+
+def _steps(model: Model, state: Any) -> list:
+    try:
+        return checked_steps(model, state)
+    except AssertionError:
+        return []  # (the replay of the run finds the failed assert)
+
+
+def _family(model: Model, log: Log, text: str, field: str) -> tuple[Member, ...]:
+    try:
+        return parse_family(model, text)
+    except ValueError as problem:
+        raise SpecError(str(problem), path=log.source, field=field) from None
+
+
+def _fields(model: Model, log: Log, fields: dict, number: int) -> dict:
+    """An event's fields, checked against the names of the model's state
+    view, with their values as a report records them (through JSON)."""
+    if not fields:
+        return {}
+    names = set(_view(model, next(iter(model.initial_states()))))
+    for name in fields:
+        if name not in names:
+            from checker.spec import suggest
+
+            raise SpecError(f"the model's states have no field {name!r}"
+                            f"{suggest(name, sorted(names))}; give fields as reports print "
+                            "them (cmc explore SPEC --at 0 lists them)", path=log.source,
+                            field=f"events[{number}].state")
+    try:
+        return json.loads(json.dumps(fields))
+    except (TypeError, ValueError):
+        raise SpecError("holds a value JSON cannot hold; give values as reports print them",
+                        path=log.source, field=f"events[{number}].state") from None
+
+
+def _has(model: Model, state: Any, fields: dict) -> bool:
+    view = _view(model, state)
+    return all(view.get(name) == value for name, value in fields.items())
+
+
+def _view(model: Model, state: Any) -> dict:
+    """The state as a report records it (through JSON: tuples are lists)."""
+    try:
+        view = model.state_view(state)
+    except (Exception, SystemExit) as error:
+        raise raised_in_model(model.name, "state_view()", error) from None
+    try:
+        return json.loads(json.dumps(view, allow_nan=False))
+    except (TypeError, ValueError):
+        return view
+
+
+def _run(model: Model, nodes: list, end: int) -> tuple[tuple[str, ...], tuple[dict, ...]]:
+    """The actions' texts and the recorded states of the run to node `end`."""
+    steps = []
+    while end is not None:
+        state, parent, action = nodes[end]
+        steps.append((action, state))
+        end = parent
+    steps.reverse()
+    return (tuple(str(action) for action, _ in steps[1:]),
+            tuple(_view(model, state) for _, state in steps))
+
+
+def _unexplained(model: Model, log: Log, number: int, state: Any, states: int) -> str:
+    """Why the log is explained by no run past event `number - 1`."""
+    text, fields = log.events[number - 1]
+    written = " ".join(filter(None, [text, json.dumps(fields) if fields else None]))
+    listed = [str(action) for action, _ in _steps(model, state)]
+    shown = ", ".join(listed[:SHOWN_STEPS]) + (
+        f", … ({len(listed)} in all)" if len(listed) > SHOWN_STEPS else "")
+    hidden = f" (with {', '.join(log.hidden)} steps hidden)" if log.hidden else ""
+    if number == 1:
+        where = (f"any of the model's {states:,} initial states{hidden}" if states > 1
+                 else f"the model's one initial state{hidden}")
+        shown_run = "the run shown is an initial state"
+    else:
+        before = f"events 1-{number - 1}" if number > 2 else "event 1"
+        where = (f"any of the {states:,} states that explain {before}{hidden}" if states > 1
+                 else f"the one state that explains {before}{hidden}")
+        shown_run = f"the run shown explains {before}"
+    return (f"event {number}, {written}, is no step of the model from {where}; "
+            f"{shown_run}, and its last state's steps are: {shown or 'none'}")

@@ -1,0 +1,170 @@
+"""Trace validation (checker/validation.py): a log of what a system did,
+events that say less than a run (an action family, some fields, hidden
+actions between them), explained by a run of the model found breadth-first
+and replayed; where none explains it, the event no step explains, exit 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker import CheckConfig
+from checker.errors import SpecError
+from checker.replay import as_run, load_script, replay
+from cmc.main import cli
+from models.raft import Raft
+
+RAFT_2S = str(Path(__file__).resolve().parents[2] / "specs" / "raft-2s.yaml")
+#: what s1 logged: it timed out, became leader, took a request and committed it
+COMMITTED = """\
+hidden: [RequestVote, Receive, AppendEntries]
+events:
+  - Timeout(i=s1)
+  - BecomeLeader(i=s1)
+  - ClientRequest(i=s1)
+  - {action: AdvanceCommitIndex(i=s1), state: {s1.commit_index: 1}}
+"""
+
+
+def raft() -> Raft:
+    return Raft(servers=2, values=1, max_term=2, max_log=1, max_msgs=1)
+
+
+def written(tmp_path: Path, text: str, name: str = "log.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def test_a_log_is_explained_by_a_run_with_the_hidden_steps_between_its_events(tmp_path):
+    run = as_run(raft(), load_script(written(tmp_path, COMMITTED)))
+    assert run.left is None and run.log
+    assert run.source.endswith("(its 4 events explained by a run of 15 steps)")
+    # each event a step of its family; the votes and the replication hidden
+    assert [text.split("(")[0] for text in run.actions] == [
+        "Timeout", "RequestVote", "Receive", "Receive", "RequestVote", "Receive", "Receive",
+        "Receive", "BecomeLeader", "ClientRequest", "AppendEntries", "Receive", "Receive",
+        "Receive", "AdvanceCommitIndex"]
+    assert run.actions[9] == "ClientRequest(i=s1, v=v1)"
+    assert run.states[-1]["s1.commit_index"] == 1
+    result = replay(raft(), CheckConfig(), load_script(written(tmp_path, COMMITTED)))
+    assert result.stats.replayed.left is None
+    assert (result.stats.replayed.taken, len(result.run)) == (15, 15)  # (steps)
+
+
+def test_an_event_of_fields_alone_is_any_step_reaching_them(tmp_path):
+    log = written(tmp_path, 'hidden: ["*"]\nevents: [{state: {s2.role: Leader}}]\n')
+    run = as_run(raft(), load_script(log))
+    # the fewest steps to s2 leading: as the model's leader_elected witness
+    assert len(run.actions) == 9 and run.actions[-1] == "BecomeLeader(i=s2)"
+
+
+def test_a_log_no_run_explains_stops_at_its_event_saying_the_steps_there(tmp_path):
+    log = written(tmp_path, """\
+hidden: [RequestVote, Receive]
+events: [Timeout(i=s1), BecomeLeader(i=s1), ClientRequest(i=s2)]
+""")
+    run = as_run(raft(), load_script(log))
+    assert len(run.actions) == 9 and run.actions[-1] == "BecomeLeader(i=s1)"
+    assert run.left == (
+        "event 3, ClientRequest(i=s2), is no step of the model from the one state that "
+        "explains events 1-2 (with RequestVote, Receive steps hidden); the run shown explains "
+        "events 1-2, and its last state's steps are: Restart(i=s1), ClientRequest(i=s1, "
+        "v=v1), AppendEntries(i=s1, j=s2), Timeout(i=s2)")
+
+
+def test_max_hidden_bounds_the_hidden_steps_between_two_events(tmp_path):
+    log = written(tmp_path, COMMITTED.replace("events:", "max_hidden: 6\nevents:"))
+    run = as_run(raft(), load_script(log))
+    # the election needs 7 hidden steps between Timeout and BecomeLeader
+    assert run.actions == ("Timeout(i=s1)",)
+    assert run.left.startswith("event 2, BecomeLeader(i=s1), is no step of the model from "
+                               "any of the ")
+
+
+def test_the_first_event_is_taken_from_any_initial_state(tmp_path):
+    run = as_run(raft(), load_script(written(tmp_path, "events: [BecomeLeader]\n")))
+    assert run.actions == () and run.source.endswith("(a log of 1 event)")
+    assert run.left == ("event 1, BecomeLeader, is no step of the model from the model's one "
+                        "initial state; the run shown is an initial state, and its last "
+                        "state's steps are: Timeout(i=s1), Timeout(i=s2)")
+
+
+def cmc(*args: str):
+    return CliRunner().invoke(cli, list(args), prog_name="cmc")
+
+
+def test_cmc_check_replays_the_run_a_log_describes_and_exits_0(tmp_path):
+    result = cmc("check", RAFT_2S, "--replay", written(tmp_path, COMMITTED))
+    assert result.exit_code == 0, result.output
+    assert "(its 4 events explained by a run of 15 steps): 15 of 15 steps taken" in \
+        result.output
+    document = json.loads(cmc("check", RAFT_2S, "--replay", written(tmp_path, COMMITTED),
+                              "--format", "json").output)["results"][0]["stats"]["replay"]
+    assert (document["log"], document["left"], document["taken"]) == (True, None, 15)
+
+
+def test_a_log_no_run_explains_fails_whatever_the_spec_expects(tmp_path):
+    # raft-2s.yaml expects holds: a replay that stops is not judged, but a
+    # log the model cannot explain is the system doing what it does not allow
+    log = written(tmp_path, "events: [Timeout(i=s1), BecomeLeader(i=s1)]\n")
+    result = cmc("check", RAFT_2S, "--replay", log)
+    assert result.exit_code == 1
+    assert "replay stopped: event 2, BecomeLeader(i=s1), is no step of the model" in \
+        result.output
+    assert result.output.splitlines()[-2] == (
+        "expectation not judged: the log is explained by no run of the model (replay "
+        "stopped, above)")
+
+
+def test_cmc_explore_walks_to_where_a_log_is_explained(tmp_path):
+    result = cmc("explore", RAFT_2S, "--run", written(tmp_path, COMMITTED))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == "path 0/0/2/3/3/2/3/3/3/2/1/2/3/3/3/2 (15 steps)"
+    stopped = cmc("explore", RAFT_2S, "--run",
+                  written(tmp_path, "events: [Timeout(i=s1), BecomeLeader(i=s1)]\n"))
+    assert stopped.exit_code == 3
+    assert stopped.output.splitlines()[1] == "path 0/0 (1 step)"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("events: []\n", "events: give the log's events as a list (events: [ClientRequest(i=s1), "
+                     "{action: Timeout(i=s2), state: {s2.state: Candidate}}])"),
+    ("events: [Timeout]\nhiden: [Receive]\n",
+     "hiden: unknown key 'hiden'; a log has events, hidden, max_hidden"),
+    ("events: [5]\n", "events[1]: is 5; give an action family (ClientRequest(i=s1)) or a "
+                      "mapping of action: and/or state: (fields as reports print them)"),
+    ("events: [{action: Timeout, states: {}}]\n",
+     "events[1]: is {'action': 'Timeout', 'states': {}}; give an action family "
+     "(ClientRequest(i=s1)) or a mapping of action: and/or state: (fields as reports print "
+     "them)"),
+    ("events: [{state: {}}]\n",
+     "events[1].state: state is {}; give the fields of the state after the event, as reports "
+     "print them ({s1.state: Leader})"),
+    ("events: [Timeout]\nhidden: Receive(\n",
+     "hidden[1]: 'Receive(': its brackets do not balance; give fields as Name(field=value), "
+     "a value as the step prints it"),
+    ("events: [Timeout]\nmax_hidden: -1\n",
+     "max_hidden: is -1; give how many hidden steps may come between two events, a whole "
+     "number (0 or more), or leave it out"),
+    ("events: [Timeout, Fly(i=s1)]\n", "events[2].action: 'Fly(i=s1)' is not an action family"),
+    ("events: [{state: {s1.comit_index: 1}}]\n",
+     "events[1].state: the model's states have no field 's1.comit_index' (did you mean "
+     "'s1.commit_index'?); give fields as reports print them (cmc explore SPEC --at 0 lists "
+     "them)"),
+])
+def test_a_bad_log_is_one_line_naming_its_field_and_the_fix(tmp_path, text, message):
+    log = written(tmp_path, text)
+    result = cmc("check", RAFT_2S, "--replay", log)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {log}: {message}")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_log_is_one_run_without_a_property(tmp_path):
+    log = written(tmp_path, "events: [Timeout]\n")
+    with pytest.raises(SpecError, match="a log is one run: leave out :agreement"):
+        load_script(f"{log}:agreement")
