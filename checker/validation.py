@@ -37,6 +37,9 @@ from checker.model import Model, checked_steps, has_bounds
 LOG_KEYS = ("events", "hidden", "max_hidden")
 #: The steps listed where an event is explained by none.
 SHOWN_STEPS = 8
+#: The most states the hidden steps between two events may reach: a model
+#: without bounds may have no end of them.
+MOST_HIDDEN_STATES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,10 @@ def explain(model: Model, log: Log) -> tuple[tuple, tuple, str | None]:
     bounded = has_bounds(model)
     for number, (members, fields) in enumerate(events, 1):
         reached = _hidden_closure(model, nodes, layer, hidden, log.max_hidden, bounded)
+        if reached is None:
+            raise SpecError(f"the hidden steps before event {number} reach more than "
+                            f"{MOST_HIDDEN_STATES:,} states; bound them (max_hidden: N) or "
+                            "hide fewer actions", path=log.source, field="hidden")
         following: dict[Any, int] = {}
         for state, index in reached.items():
             if bounded and not model.within_bounds(state):
@@ -143,10 +150,11 @@ def explain(model: Model, log: Log) -> tuple[tuple, tuple, str | None]:
 
 
 def _hidden_closure(model: Model, nodes: list, layer: dict, hidden: list[Member],
-                    most: int | None, bounded: bool) -> dict[Any, int]:
+                    most: int | None, bounded: bool) -> dict[Any, int] | None:
     """The states of `layer` and those its hidden steps reach (at most
     `most` of them in a row), each with its node: breadth-first, so each
-    state's node is reached by as few hidden steps as it can be."""
+    state's node is reached by as few hidden steps as it can be. None past
+    `MOST_HIDDEN_STATES`."""
     reached = dict(layer)
     if not hidden:
         return reached
@@ -162,6 +170,8 @@ def _hidden_closure(model: Model, nodes: list, layer: dict, hidden: list[Member]
                 reached[after] = len(nodes)
                 nodes.append((after, index, action))
                 following.append((after, reached[after]))
+                if len(reached) > MOST_HIDDEN_STATES:
+                    return None
         front, taken = following, taken + 1
     return reached
 

@@ -164,6 +164,18 @@ def test_a_bad_log_is_one_line_naming_its_field_and_the_fix(tmp_path, text, mess
     assert len(result.stderr.splitlines()) == 1
 
 
+def test_hidden_steps_reaching_too_many_states_are_a_one_line_error(tmp_path, monkeypatch):
+    from checker import validation
+
+    monkeypatch.setattr(validation, "MOST_HIDDEN_STATES", 100)
+    log = written(tmp_path, 'hidden: ["*"]\nevents: [{state: {s1.commit_index: 1}}]\n')
+    with pytest.raises(SpecError) as error:
+        as_run(raft(), load_script(log))
+    assert str(error.value) == (f"{log}: hidden: the hidden steps before event 1 reach more "
+                                "than 100 states; bound them (max_hidden: N) or hide fewer "
+                                "actions")
+
+
 def test_a_log_is_one_run_without_a_property(tmp_path):
     log = written(tmp_path, "events: [Timeout]\n")
     with pytest.raises(SpecError, match="a log is one run: leave out :agreement"):
