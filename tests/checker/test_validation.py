@@ -107,6 +107,19 @@ def test_cmc_check_replays_the_run_a_log_describes_and_exits_0(tmp_path):
     assert (document["log"], document["left"], document["taken"]) == (True, None, 15)
 
 
+def test_the_bundled_logs_are_explained_and_not(tmp_path):
+    logs = Path(RAFT_2S).parent / "logs"
+    explained = cmc("check", RAFT_2S, "--replay", str(logs / "raft-2s-commit.yaml"))
+    assert explained.exit_code == 0
+    assert "(its 4 events explained by a run of 15 steps): 15 of 15 steps taken" in \
+        explained.output
+    two_leaders = cmc("check", RAFT_2S, "--replay", str(logs / "raft-2s-two-leaders.yaml"))
+    assert two_leaders.exit_code == 1
+    assert ("replay stopped: event 4, BecomeLeader(i=s2), is no step of the model from any "
+            "of the 12 states that explain events 1-3 (with RequestVote, Receive steps "
+            "hidden)") in two_leaders.output
+
+
 def test_a_log_no_run_explains_fails_whatever_the_spec_expects(tmp_path):
     # raft-2s.yaml expects holds: a replay that stops is not judged, but a
     # log the model cannot explain is the system doing what it does not allow
