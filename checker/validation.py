@@ -122,6 +122,17 @@ def explain(model: Model, log: Log) -> tuple[tuple, tuple, str | None]:
         if state not in layer:
             layer[state] = len(nodes)
             nodes.append((state, None, None))
+    try:
+        return _search(model, log, events, hidden, nodes, layer)
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(f"interrupted while searching for a run that explains the "
+                                f"log, {len(nodes):,} states in, before any run was "
+                                "replayed") from None
+
+
+def _search(model: Model, log: Log, events: list, hidden: list[Member], nodes: list,
+            layer: dict[Any, int]) -> tuple[tuple, tuple, str | None]:
+    """`explain`'s search, event by event, from the initial states `layer`."""
     bounded = has_bounds(model)
     for number, (members, fields) in enumerate(events, 1):
         reached = _hidden_closure(model, nodes, layer, hidden, log.max_hidden, bounded)

@@ -325,9 +325,13 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 if number < len(loaded):
                     codes.append(INCOMPLETE)
                 break
-    except KeyboardInterrupt:
-        # Between runs: what ran is reported, and the whole check is incomplete.
-        click.echo("interrupted: the specs after the last one reported were not checked",
+    except KeyboardInterrupt as error:
+        # Between runs (or in a search for the run a log describes, which
+        # says how far it went): what ran is reported, and the whole check
+        # is incomplete.
+        click.echo(f"error: {error}; the specs after the last one reported were not checked"
+                   if str(error) else
+                   "interrupted: the specs after the last one reported were not checked",
                    err=True)
         codes.append(INCOMPLETE)
     with interrupts.deferred():

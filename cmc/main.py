@@ -42,8 +42,9 @@ class _Commands(click.Group):
                 ctx.exit(BAD_INPUT)
             except click.ClickException as error:
                 _fail(ctx, error)
-            except KeyboardInterrupt:
-                _say("error: interrupted before anything was checked")
+            except KeyboardInterrupt as error:
+                # (what was interrupted, where it says: a trace validation's search)
+                _say(f"error: {str(error) or 'interrupted before anything was checked'}")
                 ctx.exit(INTERRUPTED)
             except MemoryError:
                 _say("error: out of memory; give smaller parameters or bounds "

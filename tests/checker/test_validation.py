@@ -189,6 +189,30 @@ def test_hidden_steps_reaching_too_many_states_are_a_one_line_error(tmp_path, mo
                                 "actions")
 
 
+def test_an_interrupted_search_says_how_far_it_went(tmp_path, monkeypatch):
+    from checker import validation
+
+    steps, calls = validation._steps, []
+
+    def interrupted(model, state):
+        calls.append(state)
+        if len(calls) == 5:
+            raise KeyboardInterrupt  # (Ctrl-C)
+        return steps(model, state)
+
+    monkeypatch.setattr(validation, "_steps", interrupted)
+    result = cmc("check", RAFT_2S, "--replay", written(tmp_path, COMMITTED))
+    assert result.exit_code == 3
+    assert result.stderr == ("error: interrupted while searching for a run that explains the "
+                             "log, 5 states in, before any run was replayed; the specs after "
+                             "the last one reported were not checked\n")
+    calls.clear()
+    walked = cmc("explore", RAFT_2S, "--run", written(tmp_path, COMMITTED))
+    assert walked.exit_code == 130  # (as any interrupt before the explorer's output)
+    assert walked.stderr.startswith("error: interrupted while searching for a run that "
+                                    "explains the log, ")
+
+
 def test_a_log_is_one_run_without_a_property(tmp_path):
     log = written(tmp_path, "events: [Timeout]\n")
     with pytest.raises(SpecError, match="a log is one run: leave out :agreement"):
