@@ -225,11 +225,44 @@ class Program:
                 + [("temporal", t.name) for t in self.temporal])
 
 
+@dataclass(frozen=True)
+class Profile:
+    """How often each feature is drawn."""
+
+    fewest_variables: int = 2
+    constrained: float = 0.5
+    nothing_changed: float = 0.2  # an action whose steps change nothing
+    deadlock: float = 0.4
+    temporal: float = 0.5
+    fairness_conditions: tuple = (0, 1, 1, 2, 3)
+    strong: tuple = ("weak", "weak", "strong")
+
+
+PROFILES = {
+    0: Profile(),
+    # temporal properties under several fairness conditions, strong ones often
+    1: Profile(constrained=0.25, temporal=1.0, fairness_conditions=(1, 2, 3, 3),
+               strong=("weak", "strong")),
+    # deeper safety: more variables, the deadlock check, fewer steps changing nothing
+    2: Profile(fewest_variables=3, constrained=0.6, nothing_changed=0.05, deadlock=1.0),
+}
+
+
+def profile(seed: int) -> Profile:
+    """Seeds 0-999 draw every feature; 1000-1999 mostly liveness; 2000-2999
+    mostly safety and deadlock."""
+    return PROFILES[seed // 1000 % len(PROFILES)]
+
+
 def program(seed: int) -> Program:
-    """The program drawn from `seed` (the same on every machine and Python)."""
+    """The program drawn from `seed` (the same on every machine and Python),
+    or the hand-written one of that number (`handwritten`)."""
+    if seed in HANDWRITTEN:
+        return handwritten(seed)
     rng = random.Random(seed)
-    count = rng.randint(2, 4)
-    constrained = rng.random() < 0.5
+    drawn = profile(seed)
+    count = rng.randint(drawn.fewest_variables, 4)
+    constrained = rng.random() < drawn.constrained
     variables = []
     for name in VARIABLES[:count]:
         grows = constrained and rng.random() < 0.4
@@ -243,7 +276,8 @@ def program(seed: int) -> Program:
 
     starts = [dict(zip((name for name, _ in init), values))
               for values in product(*(values for _, values in init))]
-    actions = tuple(_action(rng, f"A{i + 1}", variables) for i in range(rng.randint(2, 5)))
+    actions = tuple(_action(rng, f"A{i + 1}", variables, drawn.nothing_changed)
+                    for i in range(rng.randint(2, 5)))
 
     constraint = None
     if constrained:
@@ -259,10 +293,10 @@ def program(seed: int) -> Program:
 
     invariants = tuple((f"inv{i + 1}", _invariant(rng, variables, starts))
                        for i in range(rng.randint(1, 3)))
-    deadlock = rng.random() < 0.4
+    deadlock = rng.random() < drawn.deadlock
 
     temporal, fairness = (), ()
-    if rng.random() < 0.5:
+    if rng.random() < drawn.temporal:
         kinds = ("eventually", "always_eventually", "eventually_always", "leads_to")
         temporal = tuple(
             Temporal(f"live{i + 1}", kind,
@@ -270,17 +304,17 @@ def program(seed: int) -> Program:
                            for _ in range(2 if kind == "leads_to" else 1)))
             for i, kind in enumerate(rng.choice(kinds) for _ in range(rng.randint(1, 2))))
         # (each condition once: a spec names a family once, where TLA+ may repeat one)
-        fairness = tuple(dict.fromkeys(_fairness(rng, actions)
-                                       for _ in range(rng.choice((0, 1, 1, 2, 3)))))
+        fairness = tuple(dict.fromkeys(_fairness(rng, actions, drawn.strong)
+                                       for _ in range(rng.choice(drawn.fairness_conditions))))
     return Program(seed, variables, tuple(init), actions, constraint,
                    constrained and rng.random() < 0.3, invariants, deadlock, temporal, fairness)
 
 
-def _action(rng, name, variables) -> Action:
+def _action(rng, name, variables, nothing_changed) -> Action:
     parametric = rng.random() < 0.4
     atoms = [_atom(rng, variables, parametric) for _ in range(rng.choice((0, 1, 1, 1, 2)))]
     guard = None if not atoms else atoms[0] if len(atoms) == 1 else And(tuple(atoms))
-    if rng.random() < 0.2:  # a step that changes nothing where enabled
+    if rng.random() < nothing_changed:
         return Action(name, parametric, guard, ())
     changed = rng.sample(variables, rng.randint(1, min(2, len(variables))))
     updates = tuple((v.name, _update(rng, v, variables, parametric))
@@ -345,8 +379,8 @@ def _invariant(rng, variables, starts):
     return predicate
 
 
-def _fairness(rng, actions) -> Fairness:
-    strength = rng.choice(("weak", "weak", "strong"))
+def _fairness(rng, actions, strengths) -> Fairness:
+    strength = rng.choice(strengths)
     roll = rng.random()
     if roll < 0.1:
         return Fairness(strength, ("*",))
@@ -354,6 +388,60 @@ def _fairness(rng, actions) -> Fairness:
         return Fairness(strength, tuple(a.name for a in rng.sample(actions, 2)))
     action = rng.choice(actions)
     return Fairness(strength, (action.name,), action.parametric and rng.random() < 0.5)
+
+
+# -- hand-written programs: one corner of the semantics each ------------------------------
+
+HANDWRITTEN = {
+    90001: "a deadlock check where every step from a state leaves the constraint, and "
+           "an invariant broken only outside it",
+    90002: "an initial state outside the constraint, an invariant broken there",
+    90003: "WF to an action whose steps change nothing: <>(x = 1) broken by stuttering",
+    90004: "the same under WF_vars(Next): the other action must be taken",
+    90005: "WF to each value of k of an action that changes nothing for k = 0",
+    90006: "the same under WF to the action as a whole",
+    90007: "a state where only a step that changes nothing is enabled: no deadlock",
+    90010: "no fairness, and every step from the initial state leaves the constraint: "
+           "stuttering there breaks <>(x = 1) with or without the constraint",
+}
+
+
+def handwritten(seed: int) -> Program:
+    x, counter, flag = Var("x"), (Variable("x", 3, grows=True),), (Variable("x", 2),)
+    step = Action("A1", False, None, (("x", Add(x, Const(1))),))
+    stutter = Action("A1", False, None, ())
+    leave = Action("A2", False, Cmp("=", x, Const(0)), (("x", Const(1)),))
+    reach_one = (Temporal("live1", "eventually", (Cmp("=", x, Const(1)),)),)
+    modulo = (Variable("x", 3),)
+    turn = Action("A1", True, None, (("x", Mod(Add(x, Param()), 3)),))
+    again = (Temporal("live1", "always_eventually", (Cmp("=", x, Const(2)),)),)
+    programs = {
+        90001: dict(variables=counter, init=(("x", (0,)),), actions=(step,),
+                    constraint=Cmp("<=", x, Const(1)),
+                    invariants=(("inv1", Cmp("#", x, Const(2))),), deadlock=True),
+        90002: dict(variables=counter, init=(("x", (0, 5)),), actions=(step,),
+                    constraint=Cmp("<=", x, Const(1)),
+                    invariants=(("inv1", Cmp("#", x, Const(5))),), deadlock=True),
+        90003: dict(variables=flag, init=(("x", (0,)),), actions=(stutter, leave),
+                    temporal=reach_one, fairness=(Fairness("weak", ("A1",)),)),
+        90004: dict(variables=flag, init=(("x", (0,)),), actions=(stutter, leave),
+                    temporal=reach_one, fairness=(Fairness("weak", ("*",)),)),
+        90005: dict(variables=modulo, init=(("x", (0,)),), actions=(turn,), temporal=again,
+                    fairness=(Fairness("weak", ("A1",), per_value=True),)),
+        90006: dict(variables=modulo, init=(("x", (0,)),), actions=(turn,), temporal=again,
+                    fairness=(Fairness("weak", ("A1",)),)),
+        90007: dict(variables=flag, init=(("x", (0,)),),
+                    actions=(Action("A1", False, Cmp("=", x, Const(1)), ()), leave),
+                    deadlock=True),
+        90010: dict(variables=modulo, init=(("x", (0,)),),
+                    actions=(Action("A1", False, None, (("x", Mod(Add(x, Const(1)), 3)),)),),
+                    constraint=Cmp("<=", x, Const(0)), temporal=reach_one),
+    }
+    given = dict(constraint=None, invariants=(), deadlock=False, temporal=(), fairness=())
+    given.update(programs[seed])
+    return Program(seed, given["variables"], given["init"], given["actions"],
+                   given["constraint"], False, given["invariants"], given["deadlock"],
+                   given["temporal"], given["fairness"])
 
 
 # -- TLA+ ----------------------------------------------------------------------------
@@ -510,7 +598,7 @@ def cmc_spec(p: Program) -> str:
     if properties_in_model(p):
         names = [name for name, _ in p.invariants] + [t.name for t in p.temporal]
         lines.append(f"properties: [{', '.join(names)}]")
-    else:
+    elif p.invariants:
         lines.append("invariants:")
         lines += [f"  {name}: {quoted(e)}" for name, e in p.invariants]
     if p.constraint is not None and not p.constraint_in_model:

@@ -57,9 +57,15 @@ def run_check(folder: Path, jar: str, kind: str, name: str | None, config: str) 
     if not tlc_deadlock(kind):
         command.append("-deadlock")
     command.append(MODULE)
-    done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
-    (folder / f"{cfg.stem}.out").write_text(done.stdout + done.stderr)
-    return parse(done.stdout)
+    for _ in range(3):
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
+        (folder / f"{cfg.stem}.out").write_text(done.stdout + done.stderr)
+        figures = parse(done.stdout)
+        # (two TLC processes starting at once may both write the standard
+        # modules to the temporary folder, and one fails to parse them)
+        if "Fatal errors while parsing" not in done.stdout:
+            break
+    return figures
 
 
 def parse(out: str) -> dict:
@@ -97,8 +103,11 @@ def parse(out: str) -> dict:
 
 
 def run_seed(seed: int, jar: str) -> dict:
-    p = program(seed)
-    folder = SCRATCH / str(seed)
+    return run_program(program(seed), SCRATCH / str(seed), jar)
+
+
+def run_program(p, folder: Path, jar: str = JAR) -> dict:
+    """TLC's figures on each check of the program `p`, its files in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     module = tla_module(p)
     (folder / f"{MODULE}.tla").write_text(module)
@@ -111,21 +120,37 @@ def run_seed(seed: int, jar: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("first", type=int)
-    parser.add_argument("stop", type=int, help="one past the last seed")
+    parser.add_argument("first", type=int, nargs="?", default=0)
+    parser.add_argument("stop", type=int, nargs="?", default=0, help="one past the last seed")
     parser.add_argument("--jar", default=JAR)
     parser.add_argument("--again", action="store_true", help="rerun seeds already stored")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="where to store them (two runs at once: two files, then --merge)")
+    parser.add_argument("--merge", type=Path, nargs="*", default=[],
+                        help="add these files' seeds to the results and run nothing else")
     args = parser.parse_args()
-    stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results = args.results
+    stored = json.loads(results.read_text()) if results.exists() else {}
+    for other in args.merge:
+        stored.update(json.loads(other.read_text()))
+    if args.merge:
+        store(stored, results)
+        return
     for seed in range(args.first, args.stop):
         key = str(seed)
         module_digest = digest(tla_module(program(seed)))
-        if not args.again and stored.get(key, {}).get("digest") == module_digest:
+        checks = stored.get(key, {}).get("checks", {})
+        failed = any(figures["verdict"] == "error" for figures in checks.values())
+        if not args.again and not failed and stored.get(key, {}).get("digest") == module_digest:
             continue
         stored[key] = run_seed(seed, args.jar)
         print(seed, json.dumps(stored[key]["checks"]), flush=True)
-        RESULTS.write_text(json.dumps(dict(sorted(stored.items(), key=lambda kv: int(kv[0]))),
-                                      indent=1, sort_keys=True) + "\n")
+        store(stored, results)
+
+
+def store(stored: dict, results: Path) -> None:
+    results.write_text(json.dumps(dict(sorted(stored.items(), key=lambda kv: int(kv[0]))),
+                                  indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

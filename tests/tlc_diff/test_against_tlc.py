@@ -23,29 +23,36 @@ import checker
 from checker.result import HOLDS, NOT_SETTLED, VIOLATED
 from checker.spec import load_spec
 from models import REGISTRY
-from tests.tlc_diff.programs import program, tla_module, write_cmc
+from tests.tlc_diff.programs import Program, program, tla_module, write_cmc
 from tests.tlc_diff.run_tlc import RESULTS, check_key, digest
 
 STORED = json.loads(RESULTS.read_text())
 SEEDS = sorted(int(seed) for seed in STORED)
-DEFAULT = 40  # seeds run by the default suite (a few seconds)
+#: the default suite's seeds (about a second): the first of each profile
+DEFAULT = [seed for seed in SEEDS if seed % 1000 < 20]
 
 
-def check_cmc(seed: int, folder: Path):
-    p = program(seed)
+def check_cmc(p: Program, folder: Path) -> checker.Result:
+    """cmc's result on `p`, from its spec file, going on after violations
+    and through the whole state space."""
     spec = load_spec(write_cmc(p, folder), REGISTRY)
     config = dataclasses.replace(spec.config(keep_going=True), stop_when_settled=False)
-    return p, checker.check(spec.build(), config)
+    return checker.check(spec.build(), config)
 
 
 def differences(seed: int, folder: Path) -> list[str]:
     """Where cmc and TLC's stored figures disagree on `seed`'s program."""
-    stored = STORED[str(seed)]
-    p, result = check_cmc(seed, folder)
+    p, stored = program(seed), STORED[str(seed)]
     if digest(tla_module(p)) != stored["digest"]:
         return [f"seed {seed}: the generator no longer draws the program TLC checked; "
                 f"run python tests/tlc_diff/run_tlc.py {seed} {seed + 1} --again"]
-    tlc = stored["checks"]
+    return compare(p, stored["checks"], check_cmc(p, folder))
+
+
+def compare(p: Program, tlc: dict, result: checker.Result) -> list[str]:
+    """Where cmc's `result` on `p` and TLC's figures (`run_tlc.run_program`)
+    disagree."""
+    seed = p.seed
     found = []
     outcomes = {o.property.name: o for o in result.outcomes(keep_going=True)}
 
@@ -71,20 +78,42 @@ def differences(seed: int, folder: Path) -> list[str]:
             differ(f"{name or kind} (verdict, trace length)", ours,
                    (theirs["verdict"], theirs.get("length")))
         else:
-            # TLC reports on the constrained graph; cmc settles nothing a
-            # bound decides (docs/liveness.md, "Bounds settle nothing"):
-            # where it says "not settled", TLC's verdict is not comparable
-            if outcome.outcome != NOT_SETTLED:
+            # TLC checks liveness on the constrained graph, where a state
+            # whose steps all leave the constraint stutters, and evaluates
+            # ENABLED on the spec itself: its lassos are behaviours of the
+            # spec, so its "violated" stands, but its "holds" may be the
+            # constraint's doing, which cmc reports as not settled
+            # (docs/liveness.md, "Bounds settle nothing")
+            if not (outcome.outcome == NOT_SETTLED and theirs["verdict"] == HOLDS
+                    and p.constraint is not None):
                 differ(f"{name} verdict", outcome.outcome, theirs["verdict"])
     return found
 
 
-@pytest.mark.parametrize("seed", SEEDS[:DEFAULT])
+#: Seeds where cmc is known to differ, each with the reason (reported to
+#: the lead; strict: a fix makes the test fail until the seed is taken off)
+KNOWN = {
+    96: ("cmc says live1 is not settled, 'only because it stalls at a bound': in the "
+         "initial state every step that changes something leaves the constraint, but no "
+         "fair action is enabled there, so stuttering there is fair with or without the "
+         "constraint, a real violation, which TLC reports (checker/lassos.py, "
+         "_candidates: a state AT_BOUND is taken for a bound stall before asking whether "
+         "it enables a fair family)"),
+    90010: "the same, minimal: one variable, one step, no fairness (seed 96's reason)",
+}
+
+
+def seeds(chosen):
+    return [pytest.param(seed, marks=pytest.mark.xfail(reason=KNOWN[seed], strict=True))
+            if seed in KNOWN else seed for seed in chosen]
+
+
+@pytest.mark.parametrize("seed", seeds(DEFAULT))
 def test_agrees_with_tlc(seed, tmp_path):
     assert differences(seed, tmp_path) == []
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS[DEFAULT:])
+@pytest.mark.parametrize("seed", seeds(seed for seed in SEEDS if seed not in DEFAULT))
 def test_agrees_with_tlc_more_seeds(seed, tmp_path):
     assert differences(seed, tmp_path) == []
