@@ -458,6 +458,15 @@ class MultiPaxosLeases(Symmetric, Model):
         return self.terminated(s) or all(
             s.crashed[r] or s.time[r] + 1 > self.MaxTime for r in self.everyone)
 
+    def bound_reason(self, s: State) -> str | None:
+        """Why MCNext stops at `s` (runFinished), in a report's words."""
+        if self.terminated(s):
+            return "every command is acknowledged (terminated)"
+        if self.run_finished(s):
+            return (f"every replica has crashed or is at the last tick of Times = "
+                    f"1..{self.MaxTime} (runFinished)")
+        return None
+
     # -- Next ---------------------------------------------------------------------------------
 
     def successors(self, s: State):
@@ -962,3 +971,81 @@ def _event_text(e) -> str:
         return f"Req {_command_text(e.cmd)}"
     val = "nil" if e.val is None else WriteId.name_of(e.val)
     return f"Ack {_command_text(e.cmd)}={val}"
+
+
+# -- mutants: each overrides one method ------------------------------------------------------
+
+
+@MultiPaxosLeases.mutant(
+    "renew_without_extension", "SpontaneousRenew without its + TLease: the grantor renews a "
+    "lease without extending its own expiry, and the grantee's renewed lease outlives the "
+    "grant (the repository README's fourth way to fail the check)")
+class RenewWithoutExtension(MultiPaxosLeases):
+    """SpontaneousRenew's newExpire == node[f].asGrantor[p].leaseExpire."""
+
+    def renewed_expiry(self, g: Lease) -> int:
+        return g.leaseExpire
+
+
+@MultiPaxosLeases.mutant(
+    "accept_quorum_minus_one", "HandleAcceptReplies commits on MajorityNum - 1 AcceptReplies: "
+    "a write committed by a minority is lost to the next leader, whose lease read misses it "
+    "(the README's first way to fail the check)")
+class AcceptQuorumMinusOne(MultiPaxosLeases):
+    """HandleAcceptReplies' await Cardinality(ars) >= MajorityNum - 1."""
+
+    def accept_quorum(self) -> int:
+        return self.majority - 1
+
+
+@MultiPaxosLeases.mutant(
+    "leader_without_lease_quorum", "ThinkAmLeader without its third clause: a prepared leader "
+    "serves reads locally with no majority of leases, while a newer leader commits writes "
+    "(the README's third way to fail the check)")
+class LeaderWithoutLeaseQuorum(MultiPaxosLeases):
+    """ThinkAmLeader(r) == node[r].leader = r /\\ node[r].balPrepared =
+    node[r].balMaxKnown."""
+
+    def think_am_leader(self, s: State, r: int) -> bool:
+        n = s.node[r]
+        return n.leader == r and n.balPrepared == n.balMaxKnown
+
+
+@MultiPaxosLeases.mutant(
+    "renew_to_any_grantee", "HandleRenew without m.grantee = self: a replica Guarded by a "
+    "grantor takes a Renew the grantor sent to its new leader, and the grantor leases two "
+    "replicas at one ballot")
+class RenewToAnyGrantee(MultiPaxosLeases):
+    """HandleRenew(p) without /\\ m.grantee = self."""
+
+    def handle_renew(self, s: State, p: int, m: GrantorMsg) -> State | None:
+        return super().handle_renew(s, p, m._replace(grantee=ReplicaId(p)))
+
+
+@MultiPaxosLeases.mutant(
+    "forget_grant_without_revoke", "RevokeStaleAsGrantor resets a live Renewing grant "
+    "locally, as it does a Guarding one, without a Revoke: the grantor leases a new leader "
+    "while the old one still holds its lease, and both are stable leaders")
+class ForgetGrantWithoutRevoke(MultiPaxosLeases):
+    """RevokeStaleAsGrantor's Renewing branch [NullGrantorState EXCEPT !.seq
+    = g.seq] (RevokeStaleSendMsgs sends nothing)."""
+
+    def revoke_stale(self, s: State, r: int, nb: int) -> tuple[tuple, list]:
+        grantor = list(s.node[r].asGrantor)
+        for p, g in enumerate(grantor):
+            if g.bal < nb and ((g.status == GUARDING and g.guardExpire > s.time[r])
+                               or (g.status == RENEWING and g.leaseExpire > s.time[r])):
+                grantor[p] = NULL_LEASE._replace(seq=g.seq)
+        return tuple(grantor), []
+
+
+@MultiPaxosLeases.mutant(
+    "read_ack_without_request", "TakeNewReadRequest observes the read's Ack but not its Req: "
+    "the client history holds an answer to a request never made")
+class ReadAckWithoutRequest(MultiPaxosLeases):
+    """TakeNewReadRequest's Observe(<<AckEvent(c, v)>>)."""
+
+    def append_observed(self, s: State, events: tuple) -> tuple:
+        if len(events) == 2:  # TakeNewReadRequest's <<ReqEvent(c), AckEvent(c, v)>>
+            events = events[1:]
+        return super().append_observed(s, events)
