@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from checker import Invoke, KeyValue, Param, Respond, eventually, linearizable, reachable
+from checker import Invoke, KeyValue, Param, ParamError, Respond, eventually, linearizable, reachable
 from models.kit import ActorModel, Bag, Node, ids, on, on_crash, step
 
 Client = ids("clients", "c", named=True)
@@ -248,6 +248,12 @@ class ABD(ActorModel):
     network_choices = ("bag", "set")
     globals = History
     symmetry_sets = ("servers",)
+
+    def setup(self):
+        super().setup()
+        if self.writers > self.clients:
+            raise ParamError("params.writers", f"must be at most clients ({self.clients}), "
+                             f"got {self.writers}")
 
     def calls(self, client):
         """How many calls `client` makes."""
