@@ -171,3 +171,190 @@ def test_symmetry_gives_every_orbit_once():
     # replicas, writes and reads
     assert orbit_counts_agree(lambda: _model((2, 1, 2, 1, 2, 1, 1)),
                               [("replicas",), ALL]) == (2_145, 1_074, 1_074)
+
+
+# -- mutants --------------------------------------------------------------------------------
+
+
+def _violation(bound, mutant, prop, sets=()):
+    result = check(_model(bound, mutant=mutant), CheckConfig(symmetry=sets, properties=(prop,)))
+    assert result.verdict == "violated"
+    (violation,) = result.violations
+    assert violation.property.name == prop
+    return [str(action) for action in violation.trace.actions], violation
+
+
+GUARD_S1 = "GrantorMsg(type='Guard', grantor=s1, grantee=s1, bal=1, seq=1)"
+# s1 leads ballot 1 and leases itself
+LEASED_SELF = [
+    "BecomeLeader(self=s1, b=1)",
+    "GrantorInitiateLease(self=s1)",
+    f"HandleGuard(self=s1, m={GUARD_S1})",
+    "HandleGuardReply(self=s1, m=GranteeMsg(type='GuardReply', grantee=s1, grantor=s1, bal=1, "
+    "seq=2))",
+    "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s1, grantee=s1, bal=1, seq=3))",
+]
+
+
+def test_a_renewal_that_does_not_extend_the_grant_is_outlived():
+    # TLA+: SpontaneousRenew's "newExpire == node[self].asGrantor[p].leaseExpire
+    # + TLease" without "+ TLease". LeaseExpirationSafety, 1 replica, 1
+    # write, no reads, ballots 1..1, times 1..4, TGuard 1, TLease 3: TLC 11
+    # states (329 distinct found), the same states. (With TLease 1 no
+    # renewal is ever due; with TLease 2 none outlives the grant, and the
+    # mutant's renewals, which no longer push the expiry away, repeat
+    # without end: no bound stops the run.)
+    steps, violation = _violation((1, 1, 0, 1, 4, 1, 3), "renew_without_extension",
+                                  "lease_expiration_safety")
+    assert steps == LEASED_SELF + [
+        "TimeTick()",
+        "TimeTick()",
+        "SpontaneousRenew(self=s1)",
+        "SpontaneousRenew(self=s1)",
+        "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s1, grantee=s1, bal=1, "
+        "seq=5))",
+    ]
+    assert violation.reason == "s1 holds s1's lease until 6; s1's grant is Renewing until 5"
+    final = violation.trace.final
+    assert final.time == (3,)
+    assert final.node[0].asGrantor == (Lease("Renewing", 2, 5, 1, 5),)
+    assert final.node[0].asGrantee == (Lease("Renewed", 2, 6, 1, 6),)
+
+
+# s1 guards itself at ballot 1; s2 takes over at ballot 2 and s1, its
+# grantor now, guards s2 and starts renewing its lease
+GRANT_MOVES = [
+    "BecomeLeader(self=s1, b=1)",
+    "GrantorInitiateLease(self=s1)",
+    f"HandleGuard(self=s1, m={GUARD_S1})",
+    "BecomeLeader(self=s2, b=2)",
+    "HandlePrepare(self=s1, m=Prepare(type='Prepare', src=s2, bal=2))",
+    "GrantorInitiateLease(self=s1)",
+    "HandleGuard(self=s2, m=GrantorMsg(type='Guard', grantor=s1, grantee=s2, bal=2, seq=1))",
+    "HandleGuardReply(self=s1, m=GranteeMsg(type='GuardReply', grantee=s2, grantor=s1, bal=2, "
+    "seq=2))",
+    # s1, still Guarded by its own old grant, takes the Renew sent to s2
+    "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s1, grantee=s2, bal=2, seq=3))",
+]
+
+
+def test_a_renew_taken_by_another_grantee_breaks_lease_expiration_safety():
+    # TLA+: HandleRenew without "/\ m.grantee = self". LeaseExpirationSafety,
+    # 2 replicas, 1 write, no reads, ballots 1..2, times 1..2: TLC 10
+    # states (5,149 distinct found), the same states
+    steps, violation = _violation((2, 1, 0, 2, 2, 1, 1), "renew_to_any_grantee",
+                                  "lease_expiration_safety")
+    assert steps == GRANT_MOVES
+    assert violation.reason == "s1 holds s1's lease until 2; s1's grant is None"
+
+
+def test_a_renew_taken_by_another_grantee_leases_two_replicas_at_one_ballot():
+    # the same mutant, AtMostGrantsOneLeader: TLC 11 states (8,542 distinct
+    # found), the same states; s2 then takes the Renew meant for it
+    steps, violation = _violation((2, 1, 0, 2, 2, 1, 1), "renew_to_any_grantee",
+                                  "at_most_grants_one_leader")
+    assert steps == GRANT_MOVES + [
+        "HandleRenew(self=s2, m=GrantorMsg(type='Renew', grantor=s1, grantee=s2, bal=2, seq=3))"]
+    assert violation.reason == "s1 grants s1 and s2 leases at ballot 2"
+    final = violation.trace.final
+    assert [n.asGrantee[0] for n in final.node] == [Lease("Renewed", 2, 2, 2, 4)] * 2
+
+
+@pytest.mark.slow
+def test_a_renew_taken_by_another_grantee_makes_two_stable_leaders():
+    # the same mutant, AtMostOneStableLeader: TLC 19 states (70,203 distinct
+    # found), the same states. s1, Guarded by both at ballot 1, takes both
+    # grantors' Renews to s2 at ballot 2: both hold two leases at ballot 2
+    steps, violation = _violation((2, 1, 0, 2, 2, 1, 1), "renew_to_any_grantee",
+                                  "at_most_one_stable_leader")
+    assert steps == [
+        "BecomeLeader(self=s1, b=1)",
+        "GrantorInitiateLease(self=s1)",
+        f"HandleGuard(self=s1, m={GUARD_S1})",
+        "HandlePrepare(self=s2, m=Prepare(type='Prepare', src=s1, bal=1))",
+        "GrantorInitiateLease(self=s2)",
+        "HandleGuard(self=s1, m=GrantorMsg(type='Guard', grantor=s2, grantee=s1, bal=1, seq=1))",
+        "BecomeLeader(self=s2, b=2)",
+        "HandlePrepare(self=s1, m=Prepare(type='Prepare', src=s2, bal=2))",
+        "GrantorInitiateLease(self=s1)",
+        "GrantorInitiateLease(self=s2)",
+        "HandleGuard(self=s2, m=GrantorMsg(type='Guard', grantor=s1, grantee=s2, bal=2, seq=1))",
+        "HandleGuardReply(self=s1, m=GranteeMsg(type='GuardReply', grantee=s2, grantor=s1, "
+        "bal=2, seq=2))",
+        "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s1, grantee=s2, bal=2, seq=3))",
+        "HandleGuard(self=s2, m=GrantorMsg(type='Guard', grantor=s2, grantee=s2, bal=2, seq=1))",
+        "HandleGuardReply(self=s2, m=GranteeMsg(type='GuardReply', grantee=s2, grantor=s2, "
+        "bal=2, seq=2))",
+        "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s2, grantee=s2, bal=2, seq=3))",
+        "HandleRenew(self=s2, m=GrantorMsg(type='Renew', grantor=s1, grantee=s2, bal=2, seq=3))",
+        "HandleRenew(self=s2, m=GrantorMsg(type='Renew', grantor=s2, grantee=s2, bal=2, seq=3))",
+    ]
+    assert violation.reason == "s1 and s2 both hold a majority of leases"
+    final = violation.trace.final
+    assert [n.balMaxKnown for n in final.node] == [2, 2]
+    assert [[g.status for g in n.asGrantee] for n in final.node] == [["Renewed"] * 2] * 2
+
+
+def test_a_grant_forgotten_without_a_revoke_is_still_held():
+    # TLA+: RevokeStaleAsGrantor's Renewing branch made "[NullGrantorState
+    # EXCEPT !.seq = g.seq]" and RevokeStaleSendMsgs the empty set.
+    # LeaseExpirationSafety, 2 replicas, 1 write, no reads, ballots 1..2,
+    # times 1..2: TLC 8 states (1,445 distinct found), the same states
+    steps, violation = _violation((2, 1, 0, 2, 2, 1, 1), "forget_grant_without_revoke",
+                                  "lease_expiration_safety")
+    assert steps == LEASED_SELF + [
+        "BecomeLeader(self=s2, b=2)",
+        "HandlePrepare(self=s1, m=Prepare(type='Prepare', src=s2, bal=2))",
+    ]
+    assert violation.reason == "s1 holds s1's lease until 2; s1's grant is None"
+    assert violation.trace.final.node[0].asGrantor[0] == Lease("None", 0, 0, 0, 3)
+
+
+def test_a_read_acknowledged_without_its_request_breaks_type_ok():
+    # TLA+: TakeNewReadRequest's "Observe(<<ReqEvent(c), AckEvent(c, v)>>)"
+    # made "Observe(<<AckEvent(c, v)>>)". TypeOK, 2 replicas, 1 write, 1
+    # read, ballots 1..1, times 1..2: TLC 16 states (1,486 distinct found),
+    # the same states. s1, leased by both, serves r1 before w1 commits; the
+    # commit's Ack makes two acks for one request
+    steps, violation = _violation((2, 1, 1, 1, 2, 1, 1), "read_ack_without_request", "type_ok")
+    assert steps == LEASED_SELF + [
+        "HandlePrepare(self=s2, m=Prepare(type='Prepare', src=s1, bal=1))",
+        "HandlePrepareReplies(self=s1, prsGot={s1, s2})",
+        "GrantorInitiateLease(self=s2)",
+        "HandleGuard(self=s1, m=GrantorMsg(type='Guard', grantor=s2, grantee=s1, bal=1, seq=1))",
+        "HandleGuardReply(self=s2, m=GranteeMsg(type='GuardReply', grantee=s1, grantor=s2, "
+        "bal=1, seq=2))",
+        "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s2, grantee=s1, bal=1, seq=3))",
+        "TakeNewWriteRequest(self=s1)",
+        "TakeNewReadRequest(self=s1)",
+        "HandleAccept(self=s2, m=Accept(type='Accept', src=s1, bal=1, slot=1, write=w1))",
+        "HandleAcceptReplies(self=s1)",
+    ]
+    assert violation.reason == "2 commands acked, 1 requested"
+    w1, r1 = WriteId.tag(0), ("reads", 0)
+    assert violation.trace.final.observed == (Req(w1), Ack(r1, None), Ack(w1, None))
+
+
+@pytest.mark.slow
+def test_a_leader_without_a_lease_quorum_reads_a_stale_value():
+    # TLA+: ThinkAmLeader without its third conjunct (the README's third
+    # way). Linearizability, 3 replicas, 1 write, 1 read, ballots 1..2,
+    # times 1..2: TLC 11 states (292,833 distinct found, 2 minutes), the
+    # same states. s1 is prepared at ballot 1 by s3, s2 at ballot 2 by s3
+    # too; s2 commits w1 and s1, unaware, reads nil after w1's Ack
+    steps, violation = _violation((3, 1, 1, 2, 2, 1, 1), "leader_without_lease_quorum",
+                                  "linearizability")
+    assert steps == [
+        "BecomeLeader(self=s1, b=1)",
+        "BecomeLeader(self=s2, b=2)",
+        "HandlePrepare(self=s3, m=Prepare(type='Prepare', src=s1, bal=1))",
+        "HandlePrepareReplies(self=s1, prsGot={s1, s3})",
+        "HandlePrepare(self=s3, m=Prepare(type='Prepare', src=s2, bal=2))",
+        "HandlePrepareReplies(self=s2, prsGot={s2, s3})",
+        "TakeNewWriteRequest(self=s2)",
+        "HandleAccept(self=s3, m=Accept(type='Accept', src=s2, bal=2, slot=1, write=w1))",
+        "HandleAcceptReplies(self=s2)",
+        "TakeNewReadRequest(self=s1)",
+    ]
+    assert violation.reason == ("no order of the commands is linearizable: Req w1, Ack w1=nil, "
+                                "Req r1, Ack r1=nil")

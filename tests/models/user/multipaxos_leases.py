@@ -112,6 +112,18 @@ LeaseExpirationSafety, AtMostGrantsOneLeader, AtMostOneStableLeader and
 MultiPaxos_MC's Linearizability. The spec states no fairness; its
 Termination is not checked by the cfgs.
 
+Mutants (below), each made in the TLA+ text too, where TLC's shortest
+counterexample is the model's state for state
+(tests/models/test_user_multipaxos_leases.py): SpontaneousRenew without
+its + TLease (LeaseExpirationSafety; the README's fourth way to fail the
+check), HandleRenew without m.grantee = self (LeaseExpirationSafety,
+AtMostGrantsOneLeader, AtMostOneStableLeader), RevokeStaleAsGrantor
+forgetting a Renewing grant without a Revoke (LeaseExpirationSafety),
+TakeNewReadRequest observing the Ack without the Req (TypeOK),
+ThinkAmLeader without its lease quorum (Linearizability; the README's
+third way) and HandleAcceptReplies on MajorityNum - 1 replies (the
+README's first way).
+
 Where this port differs from the text, none in behaviour:
 
 - PeakVotedWrite's CHOOSE of a reply with the slot's highest vote: one
@@ -1013,8 +1025,8 @@ class LeaderWithoutLeaseQuorum(MultiPaxosLeases):
 
 @MultiPaxosLeases.mutant(
     "renew_to_any_grantee", "HandleRenew without m.grantee = self: a replica Guarded by a "
-    "grantor takes a Renew the grantor sent to its new leader, and the grantor leases two "
-    "replicas at one ballot")
+    "grantor takes a Renew the grantor sent to its new leader: the grantor leases two "
+    "replicas at one ballot, and two replicas hold a majority of leases")
 class RenewToAnyGrantee(MultiPaxosLeases):
     """HandleRenew(p) without /\\ m.grantee = self."""
 
@@ -1024,8 +1036,8 @@ class RenewToAnyGrantee(MultiPaxosLeases):
 
 @MultiPaxosLeases.mutant(
     "forget_grant_without_revoke", "RevokeStaleAsGrantor resets a live Renewing grant "
-    "locally, as it does a Guarding one, without a Revoke: the grantor leases a new leader "
-    "while the old one still holds its lease, and both are stable leaders")
+    "locally, as it does a Guarding one, without a Revoke: a replica that hears of a higher "
+    "ballot forgets the lease it granted, which its old leader still holds")
 class ForgetGrantWithoutRevoke(MultiPaxosLeases):
     """RevokeStaleAsGrantor's Renewing branch [NullGrantorState EXCEPT !.seq
     = g.seq] (RevokeStaleSendMsgs sends nothing)."""
