@@ -61,6 +61,28 @@ so are the faulty ones: the sets ``correct`` and ``faulty``, derived from
 State's types by the kit's `Symmetric` (TLC's SYMMETRY Permutations(Corr)
 \\cup Permutations(Faulty) with the processes as model values; the tests
 give the MC).
+
+Bounds: bosco.cfg (N = 4, T = 1, F = 1) is out of reach (TLC, one worker:
+996,306 distinct states and 246,675 on its queue at depth 8 after 24
+minutes). ``max_sent`` is a CONSTRAINT ``Cardinality(sent) <= max_sent``
+(`within_bounds`: a state beyond it is checked, neither counted nor
+expanded, as in TLC), and ``proposals`` an Init that fixes pc (``Init /\\ pc
+= <<"V0", "V0", "V1">>``); the runs from one initial state never meet
+those from another (a state records the proposals), so from TLC's first
+initial state of a trace the model's shortest counterexample is TLC's.
+
+Mutants (below), each made in the TLA+ text too, where TLC's shortest
+counterexample is the model's state for state
+(tests/models/test_user_bosco.py): UponOneStep1 counting ECHO0 (Lemma3_0
+and Lemma3_1, which are one formula), UponOneStep0 and UponOneStep1
+deciding on N - T equal echoes, not more than (N + 3T)/2 (Lemma4_0,
+Lemma4_1), and UponV1 sending its location for ECHO1 (TypeOK). OneStep0
+and OneStep1 need no mutant: the spec breaks them with N <= 7T, the cfg's
+N = 4, T = 1 among them.
+
+Where this port differs from the text, none in behaviour: the faulty
+processes print as f1 .. fF; Corr and Faulty are two id types, a message's
+sender either; OneStep0 and OneStep1 are invariants, as said above.
 """
 
 from __future__ import annotations
