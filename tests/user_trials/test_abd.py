@@ -13,6 +13,7 @@ TLC's figures, one worker, `-deadlock` (its depth is the model's plus one):
 | same, no_write_back | no | 44,639 | 200,342 | 20 |
 | same, no_write_back | servers | 8,365 | 37,173 | 20 |
 | 1 write, 2 reads, no_write_back | either | violated after 16 steps (17 states) | | |
+| 1 write, 2 reads, max_depth 16 (TLC: ``TLCGet("level") < 17``) | servers | 23,785 | 153,735 | 16 |
 | 1 write, 1 crash: <>(every call returned) | no | holds under per-step WF | | |
 | same, 2 crashes | no | 1,848 | 6,581 | lasso: 5 steps, stuttering |
 """
