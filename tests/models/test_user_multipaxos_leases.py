@@ -135,7 +135,7 @@ def _tlc_generated(model) -> tuple[int, int]:
                 replies = sum(1 for m in s.msgs if type(m) is AcceptReply
                               and m.slot == n.commitUpTo + 1 and m.bal == n.balPrepared)
                 generated += sum(comb(replies, k)
-                                 for k in range(model.accept_quorum(), replies + 1))
+                                 for k in range(model.majority, replies + 1))
             elif isinstance(action, TakeNewWriteRequest):
                 generated += sum(1 for i in s.node[action.self].insts if i.status == "Empty")
             else:
@@ -358,3 +358,9 @@ def test_a_leader_without_a_lease_quorum_reads_a_stale_value():
     ]
     assert violation.reason == ("no order of the commands is linearizable: Req w1, Ack w1=nil, "
                                 "Req r1, Ack r1=nil")
+
+
+def test_every_mutant_is_tested():
+    assert set(MultiPaxosLeases.mutants) == {
+        "renew_without_extension", "renew_to_any_grantee", "forget_grant_without_revoke",
+        "read_ack_without_request", "leader_without_lease_quorum"}
