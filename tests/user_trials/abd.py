@@ -41,8 +41,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from checker import Invoke, KeyValue, Param, ParamError, Respond, eventually, linearizable, reachable
-from models.kit import ActorModel, Bag, Node, ids, on, on_crash, step
+from checker import (Fails, Invoke, KeyValue, Param, ParamError, Respond, eventually, invariant,
+                     linearizable, reachable)
+from models.kit import ActorModel, Bag, Down, Node, ids, on, on_crash, step
 
 Client = ids("clients", "c", named=True)
 Server = ids("servers", "s", named=True)
@@ -267,6 +268,20 @@ class ABD(ActorModel):
         """The clients' history is linearizable: a register x, initially 0."""
         return self.history_of(state)
 
+    @invariant("Tags name values")
+    def tags_name_values(self, state):
+        """Two servers holding one tag hold one value: a tag names one write."""
+        held = {}
+        for server in range(self.servers):
+            record = self.record(state, ServerNode, server)
+            record = record.kept if type(record) is Down else record
+            tag = (record.ts, record.writer)
+            if held.setdefault(tag, (server, record.value))[1] != record.value:
+                other, value = held[tag]
+                return Fails(f"{Server.name_of(other)} holds {value} and {Server.name_of(server)} "
+                             f"holds {record.value} under one tag, ts {record.ts}")
+        return True
+
     @reachable("A read returns a written value")
     def read_sees_write(self, state):
         return any(type(event) is Respond and event.result not in ("ok", 0)
@@ -287,3 +302,14 @@ class ReaderWithoutWriteBack(ClientNode):
         if self.writes():
             return super().query_done(s, history)
         return self.respond(s, history, s.value)   # the bug: no write-back phase
+
+
+@ABD.mutant("tag_without_writer", "a writer tags its value with ts alone, as single-writer "
+                                  "ABD does → Tags name values")
+class WriterWithoutId(ClientNode):
+    def query_done(self, s, history):
+        s, sends, writes = super().query_done(s, history)
+        if not self.writes():
+            return s, sends, writes
+        s = s._replace(writer=None)                 # the bug: two writers' tags tie
+        return s, self.to_servers(Update, s.done, s.ts, s.writer, s.value), writes

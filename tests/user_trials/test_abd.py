@@ -14,6 +14,8 @@ TLC's figures, one worker, `-deadlock` (its depth is the model's plus one):
 | same, no_write_back | servers | 8,365 | 37,173 | 20 |
 | 1 write, 2 reads, no_write_back | either | violated after 16 steps (17 states) | | |
 | 1 write, 2 reads, max_depth 16 (TLC: ``TLCGet("level") < 17``) | servers | 23,785 | 153,735 | 16 |
+| 2 writers, 1 write each | servers | 114,077 | 610,565 | 26 |
+| same, tag_without_writer | servers | Tags name values violated after 12 steps (13 states) | | |
 | 1 write, 1 crash: <>(every call returned) | no | holds under per-step WF | | |
 | same, 2 crashes | no | 1,848 | 6,581 | lasso: 5 steps, stuttering |
 """
@@ -66,6 +68,7 @@ ONE_WRITE_ONE_CRASH = {"servers": 3, "clients": 1, "writers": 1, "writes": 1, "r
                        "crashes": 1}
 WRITE_AND_READ = {"servers": 3, "clients": 2, "writers": 1, "writes": 1, "reads": 1}
 WRITE_AND_TWO_READS = dict(WRITE_AND_READ, reads=2)
+TWO_WRITERS = {"servers": 3, "clients": 2, "writers": 2, "writes": 1, "reads": 0}
 
 
 @pytest.mark.parametrize("params, mutant, symmetry, figures", [
@@ -76,10 +79,11 @@ WRITE_AND_TWO_READS = dict(WRITE_AND_READ, reads=2)
                  marks=pytest.mark.slow),
     pytest.param(WRITE_AND_READ, None, True, (58515, 313184, 26), marks=pytest.mark.slow),
     pytest.param(WRITE_AND_READ, None, False, (330787, 1779889, 26), marks=pytest.mark.slow),
+    pytest.param(TWO_WRITERS, None, True, (114077, 610565, 26), marks=pytest.mark.slow),
 ])
 def test_tlc_figures(tmp_path, params, mutant, symmetry, figures):
     spec = write_spec(tmp_path, "bound.yaml", params=params, symmetry=symmetry,
-                      properties=["linearizability"], **({"mutant": mutant} if mutant else {}))
+                      properties=["linearizability", "tags_name_values"], **({"mutant": mutant} if mutant else {}))
     _, result = checked(spec, whole=True)
     assert result.verdict == "holds"
     stats = result.stats
@@ -121,6 +125,21 @@ def test_no_write_back_breaks_linearizability_in_16_steps():
                                "c1: → 0"]
     assert (last["s0.value"], last["s1.value"], last["s2.value"]) == (1, 0, 0)
     assert last["c0.phase"] == "update"          # the write is still in progress
+
+
+def test_tags_without_writers_tie():
+    _, result = checked(HERE / "abd-mutant-tag-without-writer.yaml")
+    (finding,) = result.violations
+    assert finding.property.name == "tags_name_values"
+    assert finding.reason == "s0 holds 1 and s1 holds 2 under one tag, ts 1"
+    assert actions(finding)[5:] == [
+        "ReceiveUpdate(m=Update(c0→s0, seq=0, ts=1, writer=none, value=1))",
+        "Call(client=c1)",
+        "ReceiveQuery(m=Query(c1→s2, seq=0))",
+        "ReceiveQuery(m=Query(c1→s1, seq=0))",
+        "ReceiveQueryReply(m=QueryReply(s1→c1, seq=0, ts=0, writer=none, value=0))",
+        "ReceiveQueryReply(m=QueryReply(s2→c1, seq=0, ts=0, writer=none, value=0))",
+        "ReceiveUpdate(m=Update(c1→s1, seq=0, ts=1, writer=none, value=2))"]
 
 
 @pytest.mark.slow
