@@ -28,8 +28,11 @@ The clients' history (`checker.history` Invoke and Respond events) is a
 global, and the property is its linearizability with respect to one
 register ``x`` starting at 0. The mutant ``no_write_back`` returns a read's
 value after the query phase: the new/old inversion that the write-back
-exists to prevent (ABD's paper, section 4; a reader sees a write in
-progress at one server, a later reader misses it).
+exists to prevent (a reader sees a write in progress at one server, a later
+read misses it). `Tags name values`
+(two servers holding one tag hold one value) is what the writer's id in the
+tag buys with several writers; the mutant ``tag_without_writer`` leaves it
+out, as single-writer ABD's tags do, and two writers tie.
 
 Where the model differs from the paper: the network is a bag of
 messages addressed to each server (the paper's broadcast), and a client
