@@ -90,6 +90,7 @@ SLOW_BOUNDS = [
     ((3, 1, 0, 1, 2, 1, 1), ALL, 10_417, 25),
     ((3, 1, 0, 1, 2, 1, 1), (), 59_877, 25),
     ((3, 1, 1, 1, 2, 1, 1), ALL, 29_766, 31),
+    ((3, 1, 1, 1, 2, 1, 1), (), 174_141, 31),
     ((2, 1, 0, 2, 2, 1, 1), (), 77_597, 30),
     ((2, 1, 0, 2, 2, 1, 1), ALL, 38_800, 30),
     ((2, 1, 1, 2, 2, 1, 1), ALL, 43_818, 34),
@@ -293,6 +294,18 @@ def test_a_renew_taken_by_another_grantee_makes_two_stable_leaders():
     final = violation.trace.final
     assert [n.balMaxKnown for n in final.node] == [2, 2]
     assert [[g.status for g in n.asGrantee] for n in final.node] == [["Renewed"] * 2] * 2
+
+
+@pytest.mark.parametrize("prop, length", [
+    ("at_most_grants_one_leader", 10),
+    pytest.param("at_most_one_stable_leader", 18, marks=pytest.mark.slow),
+])
+def test_under_symmetry_the_renew_mutant_s_runs_have_tlc_s_lengths(prop, length):
+    # with SYMMETRY SymmetricPerms: TLC 11 states (4,507 distinct found) and
+    # 19 (36,129), each a shortest run of its own order (TLC's is its run
+    # without symmetry)
+    steps, _ = _violation((2, 1, 0, 2, 2, 1, 1), "renew_to_any_grantee", prop, ALL)
+    assert len(steps) == length
 
 
 def test_a_grant_forgotten_without_a_revoke_is_still_held():
