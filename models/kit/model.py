@@ -130,8 +130,9 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.mutants = dict(cls.__dict__.get("mutants", {}))
-        cls._mutant_classes = {}
+        # a subclass (a bound, symmetry of its own) keeps its base's mutants
+        cls.mutants = {**getattr(cls, "mutants", {}), **cls.__dict__.get("mutants", {})}
+        cls._mutant_classes = dict(getattr(cls, "_mutant_classes", {}))
         handlers = [handler for role in cls.roles for handler in role.handlers().values()]
         actions = [h.action for h in handlers if h.restart is None and h.crash is None]
         if cls.next:  # listed in the order of the steps

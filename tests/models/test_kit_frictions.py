@@ -590,3 +590,21 @@ def test_the_message_alone_naming_no_receiver_is_refused_where_several_nodes_tak
         "but Hello names no receiver: each of the 2 nodes of Broadcaster would receive one as "
         "the same step; name the receiver in Hello (dst = \"<its field>\"), or give "
         "ReceiveHello the node first, then the message's fields")
+
+
+def test_a_subclass_of_a_kit_model_keeps_its_mutants():
+    # (a new user's trial: `class V(ABD): symmetry_sets = (...)` had no mutant)
+    from models.paxos_textbook import PaxosTextbook
+
+    class Bounded(PaxosTextbook):
+        name = "paxos-textbook-bounded"
+
+    assert Bounded.mutants == PaxosTextbook.mutants
+    # the model's own subclass (its quorums), on top of the subclass
+    result = check(Bounded(mutant="non_intersecting_quorums", acceptors=2, max_msgs=3))
+    assert result.stats.distinct_states == 7186
+    assert [(v.property.name, len(v.trace)) for v in result.violations] == [("agreement", 12)]
+    # a node class's mutant: a restarted acceptor forgets, reaching more states
+    assert check(Bounded(acceptors=2, max_msgs=2)).stats.distinct_states == 1878
+    forgetful = check(Bounded(mutant="forgetful_acceptor", acceptors=2, max_msgs=2))
+    assert forgetful.stats.distinct_states == 4316
