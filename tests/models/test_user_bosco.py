@@ -22,8 +22,9 @@ Permutations(MCFaulty)``, and in MC.cfg ``Corr <- MCCorr``, ``Faulty <-
 MCFaulty``, ``P <- MCP``, ``SYMMETRY Sym``. TLC's depth is one more than
 ours; its generated counts are ours (the initial states included), every
 witness of Receive's ``\\E r`` and each disjunct of Step a successor, the
-state itself among them. On N = 2 and N = 3 (T = 0) TLC's ``-dump`` lists
-the distinct states in the model's breadth-first order, one for one.
+state itself among them. On N = 2 and N = 3 (T = 0), and on N = 4, T = 1,
+F = 1 with max_sent 1 (12,800 states), TLC's ``-dump`` lists the distinct
+states in the model's breadth-first order, one for one.
 """
 
 from __future__ import annotations

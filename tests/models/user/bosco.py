@@ -156,9 +156,9 @@ class Bosco(Symmetric, Model):
         self.corr = tuple(range(self.N - self.F))
         # the faulty processes' echoes, ECHO0 and ECHO1 each
         self.byz_msgs = frozenset(Echo(Faulty.tag(f), m) for f in range(self.F) for m in M)
-        # P \X M in TLC's order: by process (the correct first), then ECHO0, ECHO1
-        self.messages = tuple(sorted({Echo(Correct.tag(p), m) for p in self.corr for m in M}
-                                     | self.byz_msgs))
+        # P \X M in TLC's order: by process 1 .. N (the correct first), then ECHO0, ECHO1
+        self.messages = (tuple(Echo(Correct.tag(p), m) for p in self.corr for m in M)
+                         + tuple(Echo(Faulty.tag(f), m) for f in range(self.F) for m in M))
 
     def set_size(self, name: str) -> int:
         return self.N - self.F if name == "correct" else self.F
