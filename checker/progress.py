@@ -1,4 +1,4 @@
-"""Progress reporting: a small interface with a plain-line and a tqdm form.
+"""Progress reporting: a small interface with plain-line, periodic and tqdm forms.
 
 The engine calls `update` as it goes (at most a few times a second is
 useful) and `finish` once. Both forms write to stderr, never to stdout, so
@@ -56,6 +56,36 @@ class PlainLines:
         if self.verbose and new:
             print(f"level: depth={depth}, states={generated}, distinct={distinct}, "
                   f"new={new}", file=self.stream, flush=True)
+
+
+#: Seconds between two lines of `Periodic`, as TLC prints its progress.
+PERIOD = 60.0
+
+
+class Periodic:
+    """A line every `PERIOD` seconds of a run, none before (stderr that is
+    no terminal: a CI log, a file), so that a long run is seen to go on:
+    ``progress: 60 s, depth 12, 1,234,567 distinct states (20,576 a
+    second), 4,567,890 generated, 123,456 queued``."""
+
+    def __init__(self, stream: IO[str] | None = None, clock=time.monotonic):
+        self.stream = stream if stream is not None else sys.stderr
+        self.clock = clock
+        self.started = clock()
+        self.due = self.started + PERIOD
+
+    def update(self, depth: int, distinct: int, generated: int, queued: int) -> None:
+        now = self.clock()
+        if now < self.due:
+            return
+        self.due = now + PERIOD
+        seconds = now - self.started
+        print(f"progress: {seconds:,.0f} s, depth {depth}, {distinct:,} distinct states "
+              f"({distinct / seconds:,.0f} a second), {generated:,} generated, "
+              f"{queued:,} queued", file=self.stream, flush=True)
+
+    def finish(self, depth: int, distinct: int, generated: int) -> None:
+        pass  # (the report follows)
 
 
 class ProgressBar:

@@ -75,7 +75,9 @@ from cmc.options import Seconds, fingerprint_options, given_path, ray_option, wo
 @click.option("--witnesses", is_flag=True,
               help="Print the run that reaches each reachability property, not only its length.")
 @click.option("--progress/--no-progress", default=None,
-              help="Show progress on stderr. Default: a bar when stderr is a terminal.")
+              help="Show progress on stderr: a line a level where stderr is no terminal. "
+                   "Default: a bar when stderr is a terminal, else a line a minute once a "
+                   "run takes longer (as TLC prints it); --no-progress: none.")
 @click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False),
               metavar="DIR", callback=given_path,
               help="Save the search into DIR between levels, every --checkpoint-every "
@@ -574,13 +576,14 @@ def _replayed_against(expect, result) -> tuple[list[str], str | None]:
 
 
 def _reporter(progress: bool | None, label: str):
-    from checker.progress import PlainLines, ProgressBar, Silent
+    from checker.progress import Periodic, PlainLines, ProgressBar, Silent
 
     if progress is False:
         return Silent()
     if sys.stderr.isatty():
         return _UnlessUnwritable(ProgressBar(label))
-    return _UnlessUnwritable(PlainLines(verbose=True)) if progress else Silent()
+    # (a CI log: a line a level asked for, else one a minute of a long run)
+    return _UnlessUnwritable(PlainLines(verbose=True) if progress else Periodic())
 
 
 class _UnlessUnwritable:

@@ -213,6 +213,29 @@ def test_progress_prints_each_level_when_it_is_done(monkeypatch):
         "done: states=97, distinct=16, depth=7"]
 
 
+def test_a_long_run_without_a_terminal_says_it_goes_on_once_a_minute():
+    from checker.progress import Periodic
+
+    stream, now = io.StringIO(), [100.0]
+    reporter = Periodic(stream, clock=lambda: now[0])
+    for seconds, distinct in [(30, 1000), (59.9, 2000), (60, 3000), (90, 4000), (119, 5000),
+                              (121, 6000)]:
+        now[0] = 100.0 + seconds
+        reporter.update(7, distinct, 3 * distinct, 100)
+    reporter.finish(8, 7000, 21000)
+    assert stream.getvalue().splitlines() == [
+        "progress: 60 s, depth 7, 3,000 distinct states (50 a second), 9,000 generated, "
+        "100 queued",
+        "progress: 121 s, depth 7, 6,000 distinct states (50 a second), 18,000 generated, "
+        "100 queued"]
+
+
+def test_a_short_run_without_a_terminal_prints_no_progress(run, write_spec):
+    # (the default where stderr is no terminal: a line a minute, none here)
+    result = run("check", write_spec("model: die-hard\nproperties: [within_capacity]\n"))
+    assert result.exit_code == 0 and result.stderr == ""
+
+
 def test_interrupt_reports_what_was_explored(run, write_spec, monkeypatch):
     from tests.toys import Counter
 
