@@ -12,10 +12,14 @@ properties under weak and strong fairness. It is rendered two ways:
 - `cmc_model` and `cmc_spec`: a plain `checker.Model` in a file of its own and
   a spec file naming it, written as a user would write them (invariants,
   the constraint and the temporal properties as the spec's expressions over
-  ``view``; for some seeds the constraint as the model's `within_bounds`).
+  ``view``; every third seed the model's own decorated properties, and for
+  some the constraint as the model's `within_bounds`).
 
 A check is one TLC run: the state space (no property), one invariant, the
 deadlock check, or one temporal property under the program's fairness.
+Seeds 0-999 draw every feature, 1000-1999 mostly temporal properties,
+2000-2999 mostly safety and deadlock (`profile`); 90001 and up are written
+by hand, one corner of the semantics each (`HANDWRITTEN`).
 """
 
 from __future__ import annotations
@@ -403,6 +407,8 @@ HANDWRITTEN = {
     90007: "a state where only a step that changes nothing is enabled: no deadlock",
     90010: "no fairness, and every step from the initial state leaves the constraint: "
            "stuttering there breaks <>(x = 1) with or without the constraint",
+    90012: "an initial state outside the constraint where the behaviour stutters for "
+           "ever, breaking <>(x = 1): neither TLC nor cmc looks at behaviours from it",
 }
 
 
@@ -436,6 +442,9 @@ def handwritten(seed: int) -> Program:
         90010: dict(variables=modulo, init=(("x", (0,)),),
                     actions=(Action("A1", False, None, (("x", Mod(Add(x, Const(1)), 3)),)),),
                     constraint=Cmp("<=", x, Const(0)), temporal=reach_one),
+        90012: dict(variables=counter, init=(("x", (0, 5)),), actions=(leave,),
+                    constraint=Cmp("<=", x, Const(1)), temporal=reach_one,
+                    fairness=(Fairness("weak", ("A2",)),)),
     }
     given = dict(constraint=None, invariants=(), deadlock=False, temporal=(), fairness=())
     given.update(programs[seed])

@@ -52,7 +52,7 @@ def run_check(folder: Path, jar: str, kind: str, name: str | None, config: str) 
     cfg.write_text(config)
     # (a small heap and the quick compiler: the runs are short, the figures the same)
     command = ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m", "-cp", jar,
-               "tlc2.TLC", "-workers", "1", "-metadir", str(folder / "states"),
+               "tlc2.TLC", "-workers", "1", "-metadir", str(folder / "states" / cfg.stem),
                "-config", cfg.name]
     if not tlc_deadlock(kind):
         command.append("-deadlock")
@@ -63,7 +63,7 @@ def run_check(folder: Path, jar: str, kind: str, name: str | None, config: str) 
         figures = parse(done.stdout)
         # (two TLC processes starting at once may both write the standard
         # modules to the temporary folder, and one fails to parse them)
-        if "Fatal errors while parsing" not in done.stdout:
+        if figures["verdict"] != "error":
             break
     return figures
 
