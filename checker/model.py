@@ -478,6 +478,15 @@ class SetView(list):
     __slots__ = ()
 
 
+class BagView(list):
+    """A bag's image in a state view (messages in flight, copies counted):
+    a list to JSON and to a full state in the text report, whose change a
+    report shows as the items that left and came, never by position (a bag
+    has none)."""
+
+    __slots__ = ()
+
+
 class QueueView(list):
     """FIFO queues' image in a state view: a list of one line per queue
     that holds messages, ``s1→s2: m1, m2``, sorted (to JSON and to a full

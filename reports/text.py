@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, TextIO
 
-from checker.model import Model, QueueView, SetView
+from checker.model import BagView, Model, QueueView, SetView
 from checker.result import (NOT_SETTLED, STOPPED_BY, VIOLATED, WITNESSED, Finding, Outcome,
                             Result, Trace)
 from reports.run import state_view
@@ -89,7 +89,8 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
             found += _queue_changes(name, old.queues, new.queues)
         elif isinstance(old, list) and isinstance(new, list):
             as_collection = _collection_changes(name, old, new)
-            if len(old) == len(new):
+            unordered = isinstance(old, (SetView, BagView)) or isinstance(new, (SetView, BagView))
+            if len(old) == len(new) and not unordered:  # (a set or bag has no positions)
                 by_position = [Change(f"{name}[{index}]", text(a), text(b))
                                for index, (a, b) in enumerate(zip(old, new)) if a != b]
                 # On a tie, printed items (messages) read as a set or bag; an

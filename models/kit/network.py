@@ -42,7 +42,7 @@ import operator
 from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, NamedTuple
 
-from checker.model import QueueView, SetView
+from checker.model import BagView, QueueView, SetView
 from checker.symmetry import order_key
 from models.kit.memo import Interned, Memo
 from models.kit.records import end_field
@@ -669,8 +669,8 @@ class Bag(Network):
 
     def view(self, value: tuple) -> dict[str, Any]:
         drops, duplicates = value[-1][:2]
-        shown = sorted(f"{m!r}" + (f" ×{copies}" if copies > 1 else "")
-                       for component in value[:-1] for m, copies in component)
+        shown = BagView(sorted(f"{m!r}" + (f" ×{copies}" if copies > 1 else "")
+                               for component in value[:-1] for m, copies in component))
         view = {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
         if self.partition is not None:
             view.update(partition="down" if value[-1][2] else "up", splits_left=value[-1][3])

@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any, Mapping
 
 from checker import ParamError
-from checker.model import Note, Received, Sent
+from checker.model import BagView, Note, Received, Sent
 from models.kit.records import label
 from models.raft.records import (FOLLOWER, LEADER, ROLES, DropMessage, Receive, Restart,
                                  ServerState, command_value, entry_name, server_name, value_name)
@@ -224,6 +224,6 @@ class RaftScenario:
                          f"{name}.match_index": list(s.match_index)})
             if self.check_quorum:
                 view[f"{name}.recent_active"] = [server_name(k) for k in sorted(s.recent_active)]
-        view["msgs"] = [str(m) for m in self._bag(state)]
+        view["msgs"] = BagView(str(m) for m in self._bag(state))
         return view
 

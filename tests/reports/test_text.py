@@ -88,6 +88,20 @@ def test_an_unsorted_bag_with_an_item_replaced_mid_list_reads_as_a_collection():
         == ["log[1]: t2:v2 → t3:v1"]
 
 
+def test_a_bag_or_a_set_is_never_diffed_by_position():
+    # (a new user's trial: a kit Bag printed `network[4]: Query(...) → QueryReply(...)`)
+    from checker.model import BagView, SetView
+
+    for kind in (BagView, SetView):
+        before = {"network": kind(["a", "q(c1→s2)"])}
+        after = {"network": kind(["a", "r(s2→c1)"])}
+        assert [str(c) for c in changes(before, after)] == [
+            "network: - q(c1→s2)", "network: + r(s2→c1)"]
+    # a plain list of the same strings reads by position where that is shorter
+    assert [str(c) for c in changes({"log": ["a", "q"]}, {"log": ["a", "r"]})] == [
+        "log[1]: q → r"]
+
+
 def test_a_set_prints_in_braces_and_its_pairs_in_parentheses():
     from checker.model import jsonable
     before = {"votes": jsonable((frozenset(), frozenset({(2, 1)}))), "voted": jsonable(frozenset())}
