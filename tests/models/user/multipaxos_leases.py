@@ -18,11 +18,13 @@ every replica at once, so each action is written over the whole state as
 the spec writes it.
 
 Variables, as the spec names them: ``pc`` ("rloop" or "Done" per
-replica), ``msgs`` (the set of every message sent: eleven record types,
-each with the spec's ``type`` field, so that two messages of equal fields
-are told apart as TLC tells them), ``node`` (per replica a `Node`:
-leader, commitUpTo, commitPrev, balPrepared, balMaxKnown, ``insts`` by
-slot, and ``asGrantor`` and ``asGrantee``, one `Lease` per other replica),
+replica), ``msgs`` (the set of every message sent: the spec's eleven
+message types as seven records, Guard, Renew and Revoke sharing
+`GrantorMsg` and their replies `GranteeMsg`, each with the spec's ``type``
+field, so that two messages of equal fields are told apart as TLC tells
+them), ``node`` (per replica a `Node`: leader, commitUpTo, commitPrev,
+balPrepared, balMaxKnown, ``insts`` by slot, and ``asGrantor`` and
+``asGrantee``, one `Lease` per replica, itself included),
 ``pending`` and ``observed`` (the client's, tuples of commands and of
 `Req`/`Ack` events), ``crashed`` and ``time`` (per replica). A command is
 a write ``w1`` .. or a read ``r1`` .. (`Command`, either set); ``"nil"``
@@ -103,8 +105,8 @@ enabled. Constants: ``replicas``, ``writes``, ``reads`` (the sizes of
 Replicas, Writes, Reads), ``MaxBallot`` (MCBallots = 1..MaxBallot),
 ``MaxTime`` (MCTimes = 1..MaxTime), ``TGuard``, ``TLease``; the cfg's are
 3, 2, 2, 2, 3, 1, 1 (MultiPaxos_MC_short.cfg: 3, 1, 2, 2, 2, 1, 1).
-InitPending's CHOOSE of an injective sequence gives <<w1, .., r1, ..>>
-(TLC's first). SYMMETRY SymmetricPerms is the symmetric sets "replicas",
+InitPending's CHOOSEs of injective sequences give <<w1, .., r1, ..>>, as
+TLC's do (<<w1, w2, r1, r2>> for the cfg's sets). SYMMETRY SymmetricPerms is the symmetric sets "replicas",
 "writes" and "reads", derived from the types by `Symmetric`.
 
 Properties: the cfg's invariants TypeOK (the clauses Python's types do
