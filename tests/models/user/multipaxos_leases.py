@@ -265,7 +265,7 @@ class Req(NamedTuple):
 
 
 class Ack(NamedTuple):
-    cmd: Command
+    cmd: Command | None  # "nil" where a slot adopted without a vote commits
     val: WriteId | None
 
 
