@@ -18,6 +18,30 @@ from cmc.exit_codes import FAILED, HELP, INCOMPLETE, OK
 from cmc.options import Seconds, fingerprint_options, given_path, ray_option, workers_option
 
 
+class _Format(click.Choice):
+    """text or json; the reports written to files are named where one is
+    asked for here."""
+
+    WRITTEN = {"html": "--out DIR writes SPEC.html (with SPEC.txt and SPEC.json)",
+               "markdown": "--summary FILE appends a Markdown summary",
+               "md": "--summary FILE appends a Markdown summary",
+               "junit": "--junit FILE writes JUnit XML",
+               "xml": "--junit FILE writes JUnit XML",
+               "dot": "--out DIR --graph dot writes each counterexample as a graph; cmc graph "
+                      "draws whole state graphs",
+               "graphml": "--out DIR --graph graphml writes each counterexample as a graph; "
+                          "cmc graph draws whole state graphs",
+               "mermaid": "--out DIR writes each counterexample's sequence chart, "
+                          "SPEC.PROPERTY.mmd"}
+
+    def convert(self, value, param, ctx):
+        written = self.WRITTEN.get(str(value).lower())
+        if written is not None:
+            self.fail(f"{value!r} is not printed: {written}; --format prints text or json",
+                      param, ctx)
+        return super().convert(value, param, ctx)
+
+
 @click.command("check", epilog=HELP)
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC...")
 @click.option("--max-depth", type=click.IntRange(min=0), metavar="N",
@@ -44,7 +68,7 @@ from cmc.options import Seconds, fingerprint_options, given_path, ray_option, wo
 @click.option("--keep-going", is_flag=True,
               help="Go on after the first violation, collecting the first "
                    "counterexample of every violated property.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+@click.option("--format", "output_format", type=_Format(["text", "json"]),
               default="text", show_default=True,
               help="text for people; json prints one cmc.result/1 document.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",

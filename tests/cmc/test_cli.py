@@ -213,6 +213,20 @@ def test_progress_prints_each_level_when_it_is_done(monkeypatch):
         "done: states=97, distinct=16, depth=7"]
 
 
+@pytest.mark.parametrize("asked, written", [
+    ("html", "--out DIR writes SPEC.html (with SPEC.txt and SPEC.json)"),
+    ("Markdown", "--summary FILE appends a Markdown summary"),
+    ("junit", "--junit FILE writes JUnit XML"),
+])
+def test_a_report_format_written_to_files_says_which_option_writes_it(run, write_spec, asked,
+                                                                       written):
+    result = run("check", "--format", asked, write_spec("model: die-hard\n"))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"error: Invalid value for '--format': {asked!r} is not printed: {written}; --format "
+        "prints text or json (see cli check --help)")
+
+
 def test_a_long_run_without_a_terminal_says_it_goes_on_once_a_minute():
     from checker.progress import Periodic
 
