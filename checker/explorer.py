@@ -69,6 +69,9 @@ class Place:
     trace: Trace
     #: the first step of the run whose state this is too (a loop closed), or None
     again: int | None = None
+    #: the state's fields as reports print them (from the view itself: its
+    #: JSON image has lost which lists are sets)
+    printed: tuple[str, ...] = ()
 
     @property
     def state(self) -> dict:
@@ -83,7 +86,7 @@ class Place:
             # (step k's place is the path's first k + 1 indices)
             "run": [{"action": action, "changes": list(lines)} for action, _, lines in self.run],
             "state": self.state,
-            "printed": printed(self.state),
+            "printed": list(self.printed),
             "within_bounds": self.within_bounds,
             "bound_reason": self.bound_reason,
             "properties": list(self.properties),
@@ -202,7 +205,7 @@ class Explorer:
                 "outside": self.bounded and not self.model.within_bounds(reached),
             })
         return Place(path, tuple(run), properties, tuple(steps), stop, initial, inside, reason,
-                     trace, again if again < len(run) - 1 else None)
+                     trace, again if again < len(run) - 1 else None, tuple(printed(live)))
 
     def _outside(self, state: Any) -> str:
         """Why `state` is outside the bounds: the model's reason, else the

@@ -195,8 +195,6 @@ def _place(explorer: Any, path: tuple[int, ...], at: str | None) -> Any:
 
 def _text(place: Any, spec: str, model: str) -> list[str]:
     """The place as lines: the run, the state, the properties, the steps."""
-    from checker.explorer import printed
-
     path = "/".join(map(str, place.path))
     of = (f", from initial state {place.path[0]} of {place.initial_states}"
           if place.initial_states > 1 else "")
@@ -206,7 +204,7 @@ def _text(place: Any, spec: str, model: str) -> list[str]:
         lines.append(f"  {number:>{width}}  {action or 'initial state'}")
         lines += [f"  {' ' * width}    {line}" for line in changed]
     again = "" if place.again is None else f" (the state after step {place.again} again)"
-    lines += ["", f"state{again}:"] + [f"  {line}" for line in printed(place.state)]
+    lines += ["", f"state{again}:"] + [f"  {line}" for line in place.printed]
     if not place.within_bounds:
         lines.append(f"  (outside the model's bounds: {place.bound_reason})")
     if place.properties:

@@ -81,6 +81,16 @@ def test_a_check_interrupted_says_how_far_it_went_and_exits_3(monkeypatch):
                              "before a counterexample was found\n")
 
 
+def test_a_set_field_prints_as_a_set_as_reports_print_it():
+    # (a port's report: explore printed sets as lists, from their JSON image)
+    textbook = str(SPECS / "paxos-textbook.yaml")
+    result = explore(textbook, "--at", "0")
+    assert "  p0.promised_by = {}" in result.output.splitlines()
+    document = json.loads(explore(textbook, "--at", "0", "--format", "json").output)
+    assert "p0.promised_by = {}" in document["printed"]
+    assert document["state"]["p0.promised_by"] == []  # (JSON has no sets)
+
+
 def test_a_witness_is_walked_to_only_where_its_property_is_named():
     result = explore(FIXED, "--counterexample")
     assert result.exit_code == 2
@@ -338,12 +348,12 @@ def test_the_pages_script_shows_a_place_and_takes_a_step(tmp_path):
     assert shown["run"][0] == "0  initial state" and shown["run"][-1] == (
         "11  Phase2b(a=0, b=1, v=1)")
     assert shown["changed"] == ["a0.max_vbal | 1", "a0.max_val | 1",
-                                "msgs | [Msg1a(bal=0), Msg1a(bal=1), Msg1b(acc=0, bal=0, mbal=-1, "
+                                "msgs | {Msg1a(bal=0), Msg1a(bal=1), Msg1b(acc=0, bal=0, mbal=-1, "
                                 "mval=None), Msg1b(acc=0, bal=1, mbal=-1, mval=None), "
                                 "Msg1b(acc=1, bal=0, mbal=-1, mval=None), Msg1b(acc=1, bal=1, "
                                 "mbal=0, mval=0), Msg2a(bal=0, val=0), Msg2a(bal=1, val=1), "
                                 "Msg2b(acc=0, bal=1, val=1), Msg2b(acc=1, bal=0, val=0), "
-                                "Msg2b(acc=2, bal=0, val=0)]"]
+                                "Msg2b(acc=2, bal=0, val=0)}"]  # (a set, as reports print it)
     assert shown["props"][:2] == ["ok ✓ Agreement: holds", "ok ✓ Validity: holds"]
     assert shown["steps"] == [
         "0  Phase2b(a=1, b=1, v=1) | breaks Agreement | a1.max_vbal: 0 → 1\n"
