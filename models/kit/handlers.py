@@ -161,9 +161,33 @@ class Handler:
 
 
 class Down(NamedTuple):
-    """The record of a crashed node: what survived the crash."""
+    """The record of a crashed node: what survived the crash. Read as a
+    record (a spec's expressions, properties), it is down (``.down``) and
+    has the fields it kept, as state views show it (``s1.down = True``,
+    ``s1.term = 2``); a node that is up has ``.down`` false (`mark_up`)."""
 
     kept: Any
+
+    down = True  # (a class attribute, not a field)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # (pickling, copying: a tuple's own)
+            raise AttributeError(name)
+        try:
+            return getattr(self.kept, name)
+        except AttributeError:
+            fields = getattr(self.kept, "_fields", ())
+            raise AttributeError(f"a crashed node's record has no field {name!r}; it kept "
+                                 + (f"{type(self.kept).__name__} ({', '.join(fields)})"
+                                    if fields else repr(self.kept))) from None
+
+
+def mark_up(record_type: type) -> None:
+    """Records of `record_type`, a role that crashes, read ``.down`` as
+    false (a `Down` record's is true), unless the type has a ``down`` of
+    its own."""
+    if not hasattr(record_type, "down"):
+        record_type.down = False
 
 
 class Stay(NamedTuple):

@@ -85,7 +85,7 @@ from models.kit.clock import Timed
 from models.kit.crashes import Crashes
 from models.kit.definition import Definition
 from models.kit.globals import derived_of, written
-from models.kit.handlers import Handler, Node, Stay
+from models.kit.handlers import Handler, Node, Stay, mark_up
 from models.kit.memo import Interned, Memo
 from models.kit.network import MessageSet, Network
 from models.kit.plans import Deliveries, Group
@@ -145,6 +145,10 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
             + list(cls.clock.actions if cls.clock else ())))
         # records with named fields print them by name (`models.kit.records.show`),
         # the action of receiving a message with the message's arrow
+        for role in cls.roles:  # (a crashed node reads .down true, one that is up false)
+            if role.state is not None and any(h.crash is not None
+                                              for h in role.handlers().values()):
+                mark_up(role.state)
         for handler in handlers:  # (an action that chooses too prints as any record)
             if handler.takes is not None and not handler.whole and handler.choose is None:
                 receipt(handler.action, handler.takes)

@@ -608,3 +608,37 @@ def test_a_subclass_of_a_kit_model_keeps_its_mutants():
     assert check(Bounded(acceptors=2, max_msgs=2)).stats.distinct_states == 1878
     forgetful = check(Bounded(mutant="forgetful_acceptor", acceptors=2, max_msgs=2))
     assert forgetful.stats.distinct_states == 4316
+
+
+def test_a_crashed_nodes_record_reads_down_with_the_fields_it_kept(tmp_path):
+    # (a new user's trial: `s.value` on a crashed server raised "'Down' object
+    # has no attribute 'value'", and nothing said whether a node was down)
+    _detected(tmp_path)
+    spec = tmp_path / "detected.yaml"
+    spec.write_text("""\
+model: ./detected_model.py:Detected
+params: {servers: 3, max_crashes: 2}
+symmetry: false
+deadlock: false
+invariants:
+  removed_are_down: "all(servers[i].down for i in masters[0].removed)"
+  kept_history: "all(s.history == () for s in servers)"
+  few_down: "len([s for s in servers if s.down]) <= params['max_crashes']"
+  none_down: "not any(s.down for s in servers)"
+expect: {verdict: violated, property: none_down, trace_length: 1}
+""")
+    result = CliRunner().invoke(cli, ["check", str(spec), "--keep-going"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert ("None down (none_down) violated after 1 step: not any(s.down for s in servers) "
+            "is false") in lines
+    for holding in ("Removed are down (removed_are_down)", "Kept history (kept_history)",
+                    "Few down (few_down)"):
+        assert f"  {holding}: holds" in lines
+    from models.kit.handlers import Down
+
+    record = Down(_detected(tmp_path)[1]["ServerState"]())
+    assert (record.down, record.history) == (True, ())
+    with pytest.raises(AttributeError, match="a crashed node's record has no field 'value'; "
+                                             r"it kept ServerState \(history\)"):
+        record.value
