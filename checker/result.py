@@ -15,6 +15,10 @@ WITNESSED, NOT_SETTLED = "witnessed", "not settled"
 #: witness found, and each invariant violated where it went on after the first):
 #: the answer is complete, the figures those of the states explored till then.
 SETTLED = "settled"
+#: The stops of a search before it exhausted the state space (a simulation
+#: and a replay stop otherwise).
+_STOPPED_SEARCH = ("max_depth", "max_states", "time_limit", "memory_limit", "interrupted",
+                   "disk")
 #: Why a run stopped before the state space was exhausted (`Result.stopped_by`).
 STOPPED_BY = {
     SETTLED: "every property was settled: the run stopped there, with the states it explored",
@@ -318,5 +322,17 @@ class Result:
             elif exhaustive or (self.safety_complete and not prop.temporal):
                 found.append(Outcome(prop, HOLDS))
             else:
-                found.append(Outcome(prop, NOT_SETTLED, unsettled))
+                found.append(Outcome(prop, NOT_SETTLED, self._so_far(prop, unsettled)))
         return tuple(found)
+
+    def _so_far(self, prop: Any, unsettled: str) -> str:
+        """Why `prop` is not settled, with what the states a search explored
+        before a bound or an interruption stopped it say of it (TLC: "no
+        error found" up to there); a temporal property is checked on the
+        whole graph only, and a simulation or a replay say their own."""
+        if self.stopped_by not in _STOPPED_SEARCH or prop.temporal:
+            return unsettled
+        explored = (f"the {self.stats.distinct_states:,} states explored (to depth "
+                    f"{self.stats.depth})")
+        found = "not reached" if prop.kind == "reachable" else "no violation"
+        return f"{found} in {explored}; {unsettled}"

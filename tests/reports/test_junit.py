@@ -73,8 +73,8 @@ def test_properties_a_run_did_not_settle_are_skipped_saying_why():
         "skipped", "not settled: the run stopped at the first violation (--keep-going checks "
                    "every property)")
     assert found["bounded.within_capacity"] == (
-        "skipped", "not settled: the depth bound (max_depth) was reached with states left "
-                   "to explore")
+        "skipped", "not settled: no violation in the 3 states explored (to depth 1); the "
+                   "depth bound (max_depth) was reached with states left to explore")
 
 
 def test_an_expected_violation_that_holds_fails():

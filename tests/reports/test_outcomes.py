@@ -43,13 +43,16 @@ def stopped_run() -> Result:
 
 
 DEPTH = "the depth bound (max_depth) was reached with states left to explore"
+#: what the states explored say of an invariant and of a reachability property
+NONE_YET = f"no violation in the 9 states explored (to depth 2); {DEPTH}"
+NOT_YET = f"not reached in the 9 states explored (to depth 2); {DEPTH}"
 
 
 def test_result_lists_each_property_with_its_outcome():
     found = [(o.property.name, o.outcome, o.reason) for o in stopped_run().outcomes()]
-    assert found == [("within_capacity", "not settled", DEPTH),
+    assert found == [("within_capacity", "not settled", NONE_YET),
                      ("both_full", "witnessed", None),
-                     ("overflow", "not settled", DEPTH)]
+                     ("overflow", "not settled", NOT_YET)]
 
 
 def test_a_run_stopped_at_its_first_violation_settles_only_what_it_found():
@@ -70,9 +73,9 @@ def test_text_lists_unsettled_properties_with_the_reason():
     assert text[:3] == ["x.yaml: die-hard", DESCRIPTION, f"verdict: INCOMPLETE ({DEPTH})"]
     start = text.index("properties:")
     assert text[start + 1:start + 4] == [
-        f"  Within Capacity (within_capacity): not settled: {DEPTH}",
+        f"  Within Capacity (within_capacity): not settled: {NONE_YET}",
         "  Both Full (both_full): reached in 2 steps (--witnesses shows the run)",
-        f"  Overflow (overflow): not settled: {DEPTH}"]
+        f"  Overflow (overflow): not settled: {NOT_YET}"]
 
 
 def test_json_lists_each_property_with_outcome_and_reason_and_the_description():
@@ -81,11 +84,11 @@ def test_json_lists_each_property_with_outcome_and_reason_and_the_description():
     assert document["description"] == DESCRIPTION
     assert document["properties"] == [
         {"property": "within_capacity", "title": "Within Capacity", "kind": "invariant",
-         "outcome": "not settled", "reason": DEPTH},
+         "outcome": "not settled", "reason": NONE_YET},
         {"property": "both_full", "title": "Both Full", "kind": "reachable",
          "outcome": "witnessed", "reason": None},
         {"property": "overflow", "title": "Overflow", "kind": "reachable",
-         "outcome": "not settled", "reason": DEPTH}]
+         "outcome": "not settled", "reason": NOT_YET}]
     json.dumps(document)
 
 
@@ -94,21 +97,21 @@ def test_html_markdown_and_junit_say_not_settled_and_show_the_description():
     page = render_html(checked)
     assert f'<p class="description">{DESCRIPTION}</p>' in page
     assert (f'<li><span class="outcome not-settled">not settled</span> Overflow (overflow): '
-            f"not settled: {DEPTH}</li>") in page
+            f"not settled: {NOT_YET}</li>") in page
     summary = render_summary([checked]).splitlines()
     start = summary.index("### `specs/x.yaml`")
     assert summary[start + 1:start + 7] == [
         "", DESCRIPTION, "",
-        f"- ⚠️ Within Capacity (within_capacity): not settled: {DEPTH}",
+        f"- ⚠️ Within Capacity (within_capacity): not settled: {NONE_YET}",
         "- ✅ Both Full (both_full): reached in 2 steps (--witnesses shows the run)",
-        f"- ⚠️ Overflow (overflow): not settled: {DEPTH}"]
+        f"- ⚠️ Overflow (overflow): not settled: {NOT_YET}"]
     suite = ET.fromstring(render_junit([checked])).find("testsuite")
     facts = {p.get("name"): p.get("value") for p in suite.find("properties")}
     assert facts["description"] == DESCRIPTION
     skipped = {case.get("name"): case.find("skipped").get("message")
                for case in suite.iter("testcase") if case.find("skipped") is not None}
-    assert skipped == {"within_capacity": f"not settled: {DEPTH}",
-                       "overflow": f"not settled: {DEPTH}"}
+    assert skipped == {"within_capacity": f"not settled: {NONE_YET}",
+                       "overflow": f"not settled: {NOT_YET}"}
 
 
 def test_coverage_prints_steps_and_new_states_per_action():
