@@ -93,6 +93,12 @@ class Id(int):
         model's own messages (a `Fails` reason, a history's client)."""
         return f"{cls.prefix}{element + cls.first}"
 
+    def __reduce__(self) -> tuple:
+        # an id type is made by `ids`, not found by name in a module: a
+        # value held as an instance (a plain model's state) is pickled (a
+        # level spilled to disk, a checkpoint) as its type's making and its int
+        return (_an_id, (self.set_name, self.prefix, self.first, self.named, int(self)))
+
     @classmethod
     def tag(cls, element: int) -> tuple[str, int]:
         """Element `element` as a field typed `either` holds it: with the
@@ -105,9 +111,23 @@ def ids(set_name: str, prefix: str = "", first: int = 0, named: bool = False) ->
     set is called ``prefix`` and the number k + `first` (``a0``; ``s1`` for
     element 0 with ``first=1``). With `named`, records print such a field by
     that name (``source=s1``); without, by its number (``acc=0``: Paxos's
-    ballots are numbers as much as names)."""
-    return type(f"Id[{set_name}]", (Id,), {"set_name": set_name, "prefix": prefix,
-                                           "first": first, "named": named})
+    ballots are numbers as much as names). The same arguments give the same
+    type (a value unpickled is of the type the model made)."""
+    key = (set_name, prefix, first, named)
+    made = _ID_TYPES.get(key)
+    if made is None:
+        made = _ID_TYPES[key] = type(f"Id[{set_name}]", (Id,), {
+            "set_name": set_name, "prefix": prefix, "first": first, "named": named})
+    return made
+
+
+#: The id types made, by `ids`'s arguments.
+_ID_TYPES: dict[tuple, type[Id]] = {}
+
+
+def _an_id(set_name: str, prefix: str, first: int, named: bool, value: int) -> Id:
+    """An id of the type `ids` makes of the first four arguments (unpickling)."""
+    return ids(set_name, prefix, first, named)(value)
 
 
 class Value(int):

@@ -22,9 +22,11 @@ orbit counts).
 from __future__ import annotations
 
 from itertools import product
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from click.testing import CliRunner
 
 from checker import CheckConfig, Model, ModelDefinitionError, Param, check, invariant
 from checker.errors import SpecError
@@ -421,3 +423,26 @@ def test_a_kit_model_s_message_field_of_either_set_is_renamed_and_signed():
         assert len(set(model.signatures(state)["acceptors"])) == told
     (action, state), = [step for step in model.successors(initial)][-1:]
     assert repr(state[-1]) == "(frozenset({Claim(acc=f2, val=v2, to=l1)}),)"
+
+
+def test_an_id_value_pickles_as_a_value_of_its_type():
+    # (a port's report: a plain model holding ids could not save a checkpoint
+    # or spill a level: "Can't pickle <class 'models.kit.records.Id[keys]'>")
+    import pickle
+
+    Key = ids("keys", "k", first=1, named=True)
+    assert ids("keys", "k", first=1, named=True) is Key  # the same arguments, the same type
+    again = pickle.loads(pickle.dumps((Key(2), frozenset({Key(0)}))))
+    assert again == (2, frozenset({0}))
+    assert type(again[0]) is Key and type(next(iter(again[1]))) is Key
+
+
+def test_a_plain_model_holding_id_values_saves_checkpoints(tmp_path):
+    from cmc.main import cli
+
+    spec = str(Path(__file__).parent / "user" / "lease_guard.yaml")
+    result = CliRunner().invoke(cli, ["check", spec, "--checkpoint", str(tmp_path / "saved"),
+                                      "--checkpoint-every", "0.001"])
+    assert result.exit_code == 0, result.output
+    assert "expectation met" in result.output
+    assert (tmp_path / "saved").is_dir()
