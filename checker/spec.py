@@ -246,6 +246,9 @@ class Spec:
     network: Mapping[str, Any] | None = None
     #: The spec's partition (``{"groups": [["s1"], ["s2", "s3"]]}``), or None.
     partition: Mapping[str, Any] | None = None
+    #: The model as the file names it (a registered name, or a user model's
+    #: ``./file.py:Class``, relative to the spec's folder).
+    model_ref: str = ""
     #: The line of each field of the file, by path (``("fairness", "weak", 0)``),
     #: for errors found while checking (an expression invariant's, a fairness value's).
     lines: Mapping[tuple, int] = dataclasses.field(default_factory=dict)
@@ -506,7 +509,7 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                 constraints=data.get("constraints", {}), temporal=temporal,
                 deadlock=data.get("deadlock", True),
                 fairness=_fairness(data.get("fairness", {}), model_class), network=network,
-                partition=partition,
+                partition=partition, model_ref=data["model"],
                 lines=lines)
     model = spec.build()  # the model's own checks of its parameters and init block
     if expect is None or expect.verdict != "violated":

@@ -15,7 +15,8 @@ def show(spec: str) -> None:
     (expression invariants and temporal properties included), symmetry, the state
     constraints, the temporal properties, deadlock,
     exact, fairness, network and partition choices, the bounds and the
-    expectation."""
+    expectation. The output is itself a spec: kept next to SPEC (a user
+    model's path is relative to its folder), it checks what SPEC checks."""
     import yaml
 
     from checker.properties import default_properties
@@ -25,8 +26,7 @@ def show(spec: str) -> None:
     loaded = load_spec(spec, REGISTRY)
     model_class = loaded.model_class
     resolved = {
-        "spec": loaded.path,
-        "model": loaded.model_name,
+        "model": loaded.model_ref or loaded.model_name,
         "description": loaded.description,
         "params": dict(loaded.params),
         "mutant": loaded.mutant,
@@ -40,11 +40,21 @@ def show(spec: str) -> None:
         "temporal": {name: dict(form) for name, form in loaded.temporal.items()},
         "deadlock": loaded.deadlock,
         "exact": loaded.exact,
-        "fairness": [f"{strength} {family}" for strength, family in loaded.fairness],
+        "fairness": {strength: [family for kind, family in loaded.fairness if kind == strength]
+                     for strength in ("weak", "strong")
+                     if any(kind == strength for kind, _ in loaded.fairness)},
         "network": dict(loaded.network) if loaded.network else None,
         "partition": dict(loaded.partition) if loaded.partition else None,
-        "bounds": dataclasses.asdict(loaded.bounds),
+        "bounds": {name: value for name, value in dataclasses.asdict(loaded.bounds).items()
+                   if value is not None},
         "init": loaded.init,
-        "expect": dataclasses.asdict(loaded.expect) if loaded.expect else None,
+        "expect": ({name: value for name, value in dataclasses.asdict(loaded.expect).items()
+                    if value is not None} if loaded.expect else None),
     }
-    click.echo(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), nl=False)
+    # a spec itself: what is not given (None, nothing) is left out, so the
+    # output loads as the spec it resolves (kept next to it: a user model's
+    # path is relative to the spec's folder)
+    shown = {name: value for name, value in resolved.items()
+             if value is not None and value != {} and value != []}
+    click.echo(f"# {loaded.path}, resolved by cmc show: every default filled in")
+    click.echo(yaml.safe_dump(shown, sort_keys=False, allow_unicode=True), nl=False)

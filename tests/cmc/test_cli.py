@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -341,6 +342,41 @@ def test_show_prints_the_resolved_configuration(run, write_spec):
     assert result.exit_code == 0
     assert "params:\n  small: 3\n  big: 7\n  goal: 4\n" in result.output
     assert "properties:\n- goal_not_reached\n- within_capacity\n" in result.output
+
+
+@pytest.mark.parametrize("spec", ["specs/paxos-liveness-dueling.yaml",
+                                  "specs/paxos-textbook-invariant-nothing-learned.yaml",
+                                  "tests/user_trials/paxos-liveness-dueling-temporal.yaml",
+                                  "tests/models/user/bosco.yaml"])
+def test_what_show_prints_loads_as_the_same_spec(run, spec):
+    # (a new user's trial: show printed spec:, mutant: null and fairness as
+    # a list, which a spec cannot hold)
+    from checker.spec import load_spec
+    from models import REGISTRY
+
+    root = Path(__file__).resolve().parents[2]
+    shown = run("show", str(root / spec))
+    assert shown.exit_code == 0
+    assert shown.output.startswith(f"# {root / spec}, resolved by cmc show: every default "
+                                   "filled in\n")
+    # kept next to the spec (a user model's path is relative to its folder)
+    again = root / spec.rsplit("/", 1)[0] / f".shown-{os.getpid()}.yaml"
+    try:
+        again.write_text(shown.output)
+        original, resolved = load_spec(root / spec, REGISTRY), load_spec(again, REGISTRY)
+        assert run("show", str(again)).output.splitlines()[1:] == \
+            shown.output.splitlines()[1:]
+    finally:
+        again.unlink()
+    from checker.properties import select_properties
+
+    assert resolved.model_class is original.model_class
+    models = resolved.build(), original.build()
+    assert models[0].choices() == models[1].choices()
+    checked = [[prop.name for prop in select_properties(model, spec.config().properties)]
+               for model, spec in zip(models, (resolved, original))]
+    assert checked[0] == checked[1]
+    assert resolved.fairness == original.fairness and resolved.expect == original.expect
 
 
 def test_python_dash_m_checker_is_the_same_command():
