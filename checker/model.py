@@ -135,6 +135,11 @@ class Model:
     mutants: ClassVar[Mapping[str, str]] = {}
     actions: ClassVar[tuple[type, ...]] = ()
     symmetry_sets: ClassVar[tuple[str, ...]] = ()
+    #: `permute` and `permute_action` are derived from the model's types
+    #: (the kit, `models.kit.Symmetric`), not written by hand: a renaming
+    #: that does not commute with the steps then says that the sets
+    #: declared are not interchangeable in the model
+    symmetry_derived: ClassVar[bool] = False
     takes_init: ClassVar[bool] = False
     #: Whether a state stands for a class of the protocol's states (terms
     #: or ballots renumbered by their order): a step from a state to itself

@@ -144,11 +144,17 @@ class SoundnessGuard:
                         for a, t in steps}
             actual = set(model.successors(image))
             if actual != expected:
+                fix = ("the sets declared symmetric are not interchangeable in this model: a "
+                       "step treats some element apart (a handler comparing its node's id or "
+                       "a field with a constant, a parameter naming one element); declare "
+                       "symmetric only sets whose elements the model treats alike "
+                       "(symmetry_sets), or check without symmetry (symmetry: false)"
+                       if model.symmetry_derived else
+                       "fix permute()/permute_action() or the symmetry declared")
                 raise ModelDefinitionError(
                     f"model {model.name!r}: renaming by {dict(perm)} does not commute with "
                     "successors(): the successors of a renamed state must be the renamed "
-                    f"successors{_difference(expected, actual)}; fix permute()/"
-                    "permute_action() or the symmetry declared")
+                    f"successors{_difference(expected, actual)}; {fix}")
             for prop, predicate in transitions:
                 for action, target in steps:
                     if bool(predicate(state, action, target)) != bool(predicate(

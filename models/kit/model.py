@@ -109,6 +109,7 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
     """A `checker.Model` built from nodes and handlers; see the module docstring."""
 
     roles: ClassVar[tuple[type[Node], ...]] = ()
+    symmetry_derived: ClassVar[bool] = True  # (from the records' and messages' types)
     messages: ClassVar[tuple[type, ...]] = ()
     network: ClassVar[Network] = MessageSet()
     next: ClassVar[tuple[tuple[Callable, ...], ...] | None] = None

@@ -88,6 +88,7 @@ class Symmetric:
 
     #: the record type of the model's states
     state_type: ClassVar[type]
+    symmetry_derived: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -642,3 +642,48 @@ expect: {verdict: violated, property: none_down, trace_length: 1}
     with pytest.raises(AttributeError, match="a crashed node's record has no field 'value'; "
                                              r"it kept ServerState \(history\)"):
         record.value
+
+
+# -- symmetry declared over nodes a handler tells apart ---------------------------------------
+
+
+class Flag(NamedTuple):
+    up: bool = False
+
+
+class Raise(NamedTuple):
+    proc: Proc
+
+
+class FirstRaises(Node):
+    ids = Proc
+    state = Flag
+
+    @step(Raise)
+    def raise_flag(self, s):
+        """Only the first process raises its flag: processes are not alike."""
+        if self.id != 0 or s.up:
+            return None
+        return s._replace(up=True), []
+
+
+class Lopsided(ActorModel):
+    name = "lopsided"
+    params = (Param("procs", 2, "processes"),)
+    roles = (FirstRaises,)
+    network = MessageSet()
+    symmetry_sets = ("procs",)
+
+
+def test_symmetry_over_nodes_a_handler_tells_apart_names_the_fix_a_kit_user_can_make():
+    # (a new user's trial: the message said to fix permute(), which a kit
+    # user never writes)
+    with pytest.raises(ModelDefinitionError) as error:
+        check(Lopsided(), CheckConfig(symmetry=("procs",), deadlock=False))
+    assert str(error.value).endswith(
+        "; the sets declared symmetric are not interchangeable in this model: a step treats "
+        "some element apart (a handler comparing its node's id or a field with a constant, a "
+        "parameter naming one element); declare symmetric only sets whose elements the model "
+        "treats alike (symmetry_sets), or check without symmetry (symmetry: false)")
+    assert str(error.value).startswith(
+        "model 'lopsided': renaming by {'procs': (1, 0)} does not commute with successors()")
