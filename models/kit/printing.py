@@ -34,6 +34,8 @@ class Printing:
                 if not hasattr(record, "_fields"):  # what survived is not a record
                     view[f"{node.name}.kept"] = jsonable(record)
                     continue
+            elif type(record).__dict__.get("down") is False:  # (a node that may crash: up)
+                view[f"{node.name}.down"] = False
             for field, value in zip(record._fields, record):
                 show = shown(type(record), field)
                 view[f"{node.name}.{field}"] = jsonable(value) if show is None else show(value)

@@ -635,6 +635,8 @@ expect: {verdict: violated, property: none_down, trace_length: 1}
     for holding in ("Removed are down (removed_are_down)", "Kept history (kept_history)",
                     "Few down (few_down)"):
         assert f"  {holding}: holds" in lines
+    # the view says so too: up, then down (it said "s1.down: none → True")
+    assert "       s1.down = False" in lines and "       s1.down: False → True" in lines
     from models.kit.handlers import Down
 
     record = Down(_detected(tmp_path)[1]["ServerState"]())
