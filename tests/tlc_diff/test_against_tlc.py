@@ -108,7 +108,8 @@ KNOWN = {
     90010: (["seed 90010 live1 verdict: cmc not settled, TLC violated"],
             "seed 96's, minimal: one variable, one step, no fairness"),
     **{seed: ([f"seed {seed} {name} verdict: cmc not settled, TLC violated"], "seed 96's")
-       for seed, name in ((144, "live2"), (206, "live1"), (239, "live1"), (397, "live1"))},
+       for seed, name in ((144, "live2"), (206, "live1"), (239, "live1"), (397, "live1"),
+                          (1224, "live1"))},
 }
 
 
