@@ -214,7 +214,12 @@ class Lassos:
             if target is not None and not target[here]:
                 continue  # a behaviour that stays here keeps P: no counterexample
             stop = graph.stops[here]
-            if stop in AT_BOUND:
+            if stop == ALL_OUTSIDE and not graph.enabled[here] & fair:
+                # every step leaves the bounds, but none is fair: stuttering
+                # here for ever is fair with the bounds or without them (as
+                # TLC, which evaluates ENABLED on the spec, reports it)
+                yield [here], None, None, None
+            elif stop in AT_BOUND:
                 yield [here], None, None, {
                     AT_DEPTH: f"the depth bound (max_depth = {graph.max_depth}) is reached",
                     ALL_OUTSIDE: EVERY_STEP_LEAVES,

@@ -28,8 +28,10 @@ The semantics followed are cmc's documented ones (README, docs/liveness.md,
 `checker.liveness`): behaviours run within the bounds, as TLC checks a
 constrained graph; a family is enabled where it has a step, inside the
 bounds or not; a state whose run ends at a bound (the depth bound, every
-step leaving the state constraint, or no step and a bound the model names)
-is not a place a behaviour stays. A lasso that exists only by the bounds
+step leaving the state constraint where one of them is fair, or no step and
+a bound the model names) is not a place a behaviour stays (one whose every
+step leaves the constraint and none is fair is: stuttering there is fair,
+the bounds aside, as TLC reports it). A lasso that exists only by the bounds
 (stuttering at such a state, or fair only if the steps that leave the
 bounds are not counted as enabling) settles nothing: "not settled", where
 the same search with "enabled" meaning "has a step within the bounds" and
@@ -241,12 +243,17 @@ class Oracle:
         self.moves = [[(a, t) for a, t in edges if t != s] for s, edges in enumerate(graph.edges)]
         self.links = {s: [(a, t) for a, t in self.moves[s] if t not in graph.outside]
                       if s in self.expanded else [] for s in self.depth}
-        self.at_bound = {s for s in self.depth if s not in self.expanded
-                         or (self.moves[s] and not self.links[s])
-                         or (not self.moves[s] and s in graph.named)}
         every_action = [a for s in range(len(graph.edges)) for a, _ in graph.edges[s]]
         self.conditions = [(strength, test) for strength, family in case.fairness
                            for test in _condition(family, every_action)]
+        # a state whose every step leaves the bounds stalls there, unless no
+        # step of it is fair: then stuttering there is fair with the bounds
+        # or without them (TLC evaluates ENABLED on the spec)
+        self.at_bound = {s for s in self.depth if s not in self.expanded
+                         or (self.moves[s] and not self.links[s]
+                             and any(test(a) for _, test in self.conditions
+                                     for a, _ in self.moves[s]))
+                         or (not self.moves[s] and s in graph.named)}
         seen = [a for s in self.expanded for a, _ in graph.edges[s]]
         self.unmatched = [family for _, family in case.fairness for m in _members(family)
                           if m[1] and not any(_is(m, a) for a in seen)]
