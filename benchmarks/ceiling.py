@@ -4,10 +4,10 @@ N copies of one fixed piece of pure-Python work, which share nothing and
 never wait for each other, run side by side, against one copy alone: N
 times the work in the time of one would be a speed-up of N. A virtual
 machine whose CPUs are hyperthreads of one core, or whose host is busy
-with other tenants, gives much less (the 2-core machine this project is
-built on: 1.5 with 2 processes, where a search's speed-up is measured
-against 1.8); a search's speed-up is read against this figure, which no
-sharing of the search can pass.
+with other tenants, gives less (the 2-core machine this project is built
+on: 1.78-1.85 with 2 processes when quiet, 1.5 or less while other work
+ran on it); a search's speed-up is read against this figure, measured
+beside it, which no sharing of the search can pass.
 
 The work writes tuples into a dictionary of 2^18 slots, scattered, as a
 search writes states into its tables: it is bound by the interpreter and by
@@ -21,8 +21,10 @@ import statistics
 import time
 from typing import Any
 
-#: Dictionary writes a copy does: about 0.8 s alone on the 2-core machine.
-WORK = 1_500_000
+#: Dictionary writes a copy does: about 0.9 s alone on the 2-core machine
+#: (shorter work measures less: 1.5 million writes, 0.44 s, gave 1.59 on
+#: the quiet machine where 4 million gave 1.78-1.85, three runs of 7)
+WORK = 4_000_000
 
 
 def work(writes: int = WORK) -> int:
@@ -67,19 +69,36 @@ def ceiling(processes: int, repeat: int, writes: int | None = None,
     the same load); the ratio of `processes` times the median alone to the
     median side by side. (`writes`: the work of a copy, `WORK` if None;
     `timed`: how a number of copies is timed.)"""
-    writes = WORK if writes is None else writes
-    alone, together = [], []
+    figures = Ceiling(processes, writes, timed)
     for _ in range(repeat):
-        alone.append(timed(1, writes))
-        together.append(timed(processes, writes))
-    median_alone, median_together = statistics.median(alone), statistics.median(together)
-    return {
-        "processes": processes,
-        "writes": writes,
-        "alone_seconds": alone,
-        "together_seconds": together,
-        "speed_up": processes * median_alone / median_together if median_together > 0 else 0.0,
-    }
+        figures.measure()
+    return figures.figures()
+
+
+class Ceiling:
+    """The ceiling measured a pair at a time (`measure`), beside other runs
+    (`cmc bench` measures a pair with each pair of a spec's runs, so that
+    all meet the same load)."""
+
+    def __init__(self, processes: int, writes: int | None = None, timed: Any = side_by_side):
+        self.processes, self.timed = processes, timed
+        self.writes = WORK if writes is None else writes
+        self.alone: list[float] = []
+        self.together: list[float] = []
+
+    def measure(self) -> None:
+        self.alone.append(self.timed(1, self.writes))
+        self.together.append(self.timed(self.processes, self.writes))
+
+    def figures(self) -> dict:
+        alone, together = statistics.median(self.alone), statistics.median(self.together)
+        return {
+            "processes": self.processes,
+            "writes": self.writes,
+            "alone_seconds": self.alone,
+            "together_seconds": self.together,
+            "speed_up": self.processes * alone / together if together > 0 else 0.0,
+        }
 
 
 def line(figures: dict) -> str:

@@ -6,6 +6,7 @@ import json
 import statistics
 import subprocess
 import sys
+from typing import Any
 
 import click
 
@@ -23,8 +24,9 @@ from cmc.options import fingerprint_options, given_path, ray_option, workers_opt
 @click.option("--ceiling", is_flag=True,
               help="Also measure this machine's ceiling for a speed-up: as many copies of "
                    "fixed, independent work as there are workers (or usable CPUs) side by "
-                   "side, against one copy alone, REPEAT times; the table then shows each "
-                   "speed-up as a share of it.")
+                   "side, against one copy alone, with each run of each spec (so that both "
+                   "meet the same load); the table then shows each speed-up as a share of "
+                   "it.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="FILE",
               callback=given_path,
               help="Also write the figures as JSON, for comparison across commits.")
@@ -67,9 +69,12 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
         from benchmarks import ceiling as machine
         from checker.workers import usable_cpus
 
-        processes = workers if workers and workers > 1 and not ray else usable_cpus()
-        limit = machine.ceiling(processes, repeat)
-    rows = [_measure(spec, repeat, workers, exact, fp_seed, ray, auto) for spec in chosen]
+        # measured a pair at a time beside the specs' runs, all meeting one load
+        limit = machine.Ceiling(workers if workers and workers > 1 and not ray
+                                else usable_cpus())
+    rows = [_measure(spec, repeat, workers, exact, fp_seed, ray, auto, limit)
+            for spec in chosen]
+    limit = limit.figures() if limit is not None else None
     if json_path:  # first: standard output closing (`| head`) must not cost the file
         write_whole(json_path, json.dumps({"schema": "cmc.bench/1", "repeat": repeat,
                                            "workers": workers, "ray": ray, "exact": exact,
@@ -105,12 +110,17 @@ def _run(spec: str, workers: int | None, exact: bool | None, fp_seed: int,
 
 
 def _measure(spec: str, repeat: int, workers: int | None, exact: bool | None, fp_seed: int,
-             ray: str | None = None, auto: bool = False) -> dict:
+             ray: str | None = None, auto: bool = False, limit: Any = None) -> dict:
+    """`repeat` runs of `spec` (each paired with a one-process run where
+    several workers share it; with `limit`, a `benchmarks.ceiling.Ceiling`,
+    with a pair of its measurements too) and their medians."""
     runs, alone = [], []
     for _ in range(repeat):
         runs.append(_run(spec, workers, exact, fp_seed, ray, auto))
         if ray or workers > 1:
             alone.append(_run(spec, 1, exact, fp_seed))
+        if limit is not None:
+            limit.measure()
     median = lambda key: statistics.median(run[key] for run in runs)  # noqa: E731
     seconds = median("seconds")
     return {
