@@ -48,7 +48,7 @@ from collections import deque
 from typing import Any, Iterator
 
 from checker.behaviour_graph import ALL_OUTSIDE, AT_BOUND, AT_DEPTH, NAMED, Graph, each_bit
-from checker.properties import EVERY_STEP_LEAVES, Property
+from checker.properties import Property, every_step_leaves
 from checker.result import Finding
 
 
@@ -222,7 +222,7 @@ class Lassos:
             elif stop in AT_BOUND:
                 yield [here], None, None, {
                     AT_DEPTH: f"the depth bound (max_depth = {graph.max_depth}) is reached",
-                    ALL_OUTSIDE: EVERY_STEP_LEAVES,
+                    ALL_OUTSIDE: every_step_leaves(graph.model),
                     NAMED: "the model names the bound"}[stop]
             elif not graph.enabled[here] & fair:
                 yield [here], None, None, None  # stuttering for ever is fair here

@@ -1195,3 +1195,49 @@ def test_a_fairness_value_that_no_step_has_is_refused_not_left_unfair(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "fair.yaml")])
     assert (result.exit_code, result.output) == (2, f"error: {tmp_path / 'fair.yaml'}:4: "
                                                     f"{problem}\n")
+
+
+def test_a_state_whose_steps_all_leave_the_constraint_stutters_fairly_where_none_is_fair(
+        tmp_path):
+    # tests/tlc_diff's minimal program 90010: x' = (x + 1) % 3, CONSTRAINT x <= 0,
+    # <>(x = 1). TLC: violated by stuttering at x = 0 (no fair action is
+    # enabled there); with WF(A1) the stutter is unfair, and only the bound
+    # keeps the behaviour there
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+
+    (tmp_path / "prog.py").write_text('''\
+from typing import NamedTuple
+from checker import Model
+
+class State(NamedTuple):
+    x: int
+
+class A1(NamedTuple):
+    pass
+
+class Prog(Model):
+    name = "prog-90010"
+    actions = (A1,)
+
+    def initial_states(self):
+        yield State(0)
+
+    def successors(self, s):
+        yield A1(), s._replace(x=(s.x + 1) % 3)
+''')
+    base = ("model: ./prog.py:Prog\ndeadlock: false\nconstraints: {constr: \"view['x'] <= 0\"}\n"
+            "temporal: {live1: {eventually: \"view['x'] == 1\"}}\n")
+    (tmp_path / "unfair.yaml").write_text(base)
+    (tmp_path / "fair.yaml").write_text(base + "fairness: {weak: [A1]}\n")
+    unfair = CliRunner().invoke(cli, ["check", str(tmp_path / "unfair.yaml")])
+    assert unfair.exit_code == 1
+    assert ("  Live1 (live1): violated by a lasso: a stem of 0 steps, then it stutters for "
+            "ever: a fair behaviour never reaches Live1") in unfair.output.splitlines()
+    fair = CliRunner().invoke(cli, ["check", str(tmp_path / "fair.yaml")])
+    assert fair.exit_code == 3
+    assert ("  Live1 (live1): not settled by a lasso: a stem of 0 steps, then it stutters for "
+            "ever: a fair behaviour never reaches Live1, but only because it stalls at a bound: "
+            "every step from here leaves the bounds (the spec's constraint constr)") in \
+        fair.output.splitlines()
