@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from checker.errors import SpecError, raised_in_model
+from checker.errors import ModelDefinitionError, SpecError, raised_in_model
 from checker.fairness import Member, member_matches, parse_family
 from checker.model import Model, checked_steps, has_bounds
 
@@ -106,14 +106,18 @@ def explain(model: Model, log: Log) -> tuple[tuple, tuple, str | None]:
     states as reports record them, from the initial one, and None); or,
     where none is, the run explaining the longest first part of the log
     and why the next event is explained by none."""
-    events = [(_family(model, log, text, f"events[{n}].action") if text else None,
-               _fields(model, log, fields, n)) for n, (text, fields) in enumerate(log.events, 1)]
-    hidden = [member for k, text in enumerate(log.hidden)
-              for member in _family(model, log, text, f"hidden[{k + 1}]")]
     try:
         initial = list(model.initial_states())
     except (Exception, SystemExit) as error:
         raise raised_in_model(model.name, "initial_states()", error) from None
+    if not initial:
+        raise ModelDefinitionError(f"model {model.name!r}: initial_states() gave no state, so "
+                                   "no run explains the log; return at least one")
+    events = [(_family(model, log, text, f"events[{n}].action") if text else None,
+               _fields(model, log, fields, n, initial[0]))
+              for n, (text, fields) in enumerate(log.events, 1)]
+    hidden = [member for k, text in enumerate(log.hidden)
+              for member in _family(model, log, text, f"hidden[{k + 1}]")]
     # a node: (state, parent node or None, action); a layer: the nodes
     # explaining the events so far, by state
     nodes: list[tuple[Any, int | None, Any]] = []
@@ -201,12 +205,13 @@ def _family(model: Model, log: Log, text: str, field: str) -> tuple[Member, ...]
         raise SpecError(str(problem), path=log.source, field=field) from None
 
 
-def _fields(model: Model, log: Log, fields: dict, number: int) -> dict:
+def _fields(model: Model, log: Log, fields: dict, number: int, initial: Any) -> dict:
     """An event's fields, checked against the names of the model's state
-    view, with their values as a report records them (through JSON)."""
+    view (that of `initial`, an initial state), with their values as a
+    report records them (through JSON)."""
     if not fields:
         return {}
-    names = set(_view(model, next(iter(model.initial_states()))))
+    names = set(_view(model, initial))
     for name in fields:
         if name not in names:
             from checker.spec import suggest

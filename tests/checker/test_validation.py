@@ -217,3 +217,16 @@ def test_a_log_is_one_run_without_a_property(tmp_path):
     log = written(tmp_path, "events: [Timeout]\n")
     with pytest.raises(SpecError, match="a log is one run: leave out :agreement"):
         load_script(f"{log}:agreement")
+
+
+def test_a_model_with_no_initial_state_explains_no_log(tmp_path):
+    from checker.errors import ModelDefinitionError
+
+    class Empty(Raft):
+        def initial_states(self):
+            return []
+
+    model = Empty(servers=2, values=1, max_term=2, max_log=1, max_msgs=1)
+    with pytest.raises(ModelDefinitionError, match="initial_states\\(\\) gave no state, so no "
+                                                   "run explains the log; return at least one"):
+        as_run(model, load_script(written(tmp_path, COMMITTED)))
