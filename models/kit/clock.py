@@ -60,7 +60,7 @@ from functools import partial
 from typing import Any, Callable, NamedTuple, Optional
 
 from checker.symmetry import order_key
-from models.kit.handlers import Handler, Node
+from models.kit.handlers import Down, Handler, Node
 from models.kit.network import Drop, Network, delivered, receiver
 from models.kit.records import end_field, id_type
 
@@ -294,7 +294,8 @@ class Timed:
         clock, net = state[-2], state[-1]
         due = any(
             deadline is not None and reading is not False and reading >= deadline
-            for position, node, fields in self._timers if fields
+            for position, node, fields in self._timers
+            if fields and type(state[position]) is not Down  # (a crashed node runs nothing)
             for reading in (self._reading(clock, node),)
             for deadline in (getattr(state[position], field) for field in fields))
         later = None

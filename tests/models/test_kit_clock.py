@@ -234,3 +234,28 @@ def test_a_lost_message_lets_time_pass():
 def test_a_delayed_run_checks_end_to_end():
     result = check(Pinging(), CheckConfig())
     assert result.stats.distinct_states == 23
+
+
+def test_a_crashed_nodes_due_timer_does_not_hold_the_clock():
+    # (a crashed node runs nothing: its timer, kept in what survived, is not due)
+    from models.kit import on_crash
+
+    class Crash(NamedTuple):
+        a: Alarm
+
+    class CrashingAlarm(AlarmNode):
+        @on_crash(Crash, budget="crashes")
+        def crash(self, s):
+            return s  # the alarm, due at 0, survives
+
+    class CrashingAlarms(Alarms):
+        name = "crashing-alarms"
+        params = Alarms.params + (Param("crashes", 1, ""),)
+        roles = (CrashingAlarm,)
+
+    model = CrashingAlarms()
+    (initial,) = model.initial_states()
+    (crashed,) = [after for action, after in model.successors(initial)
+                  if type(action).__name__ == "Crash"]
+    steps = [type(action).__name__ for action, _ in model.successors(crashed)]
+    assert steps and "Ring" not in steps and "Crash" not in steps  # time goes on
