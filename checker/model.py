@@ -454,6 +454,22 @@ def checked_steps(model: Model, state: State) -> list:
     return steps
 
 
+def recorded_view(model: Model, state: State) -> dict:
+    """`state`'s view as a JSON report records it (tuples are lists), for
+    a run taken again against a recorded one (a replay, a log); a view no
+    report could hold is returned as it is (it matches none)."""
+    import json
+
+    try:
+        view = model.state_view(state)
+    except (Exception, SystemExit) as error:
+        raise raised_in_model(model.name, "state_view()", error) from None
+    try:
+        return json.loads(json.dumps(view, allow_nan=False))
+    except (TypeError, ValueError):
+        return view
+
+
 def has_bounds(model: Model) -> bool:
     """Whether the model overrides `within_bounds` (has a state constraint),
     or a spec bounds it (`checker.expressions.constrain`)."""

@@ -45,7 +45,7 @@ import yaml
 
 from checker import workers
 from checker.errors import SpecError, raised_in_model
-from checker.model import Model, checked_steps, has_bounds, jsonable
+from checker.model import Model, checked_steps, has_bounds, jsonable, recorded_view
 from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
                                 failed_assertion, reason_of, select_properties)
 from checker.validation import Log, explain, read_log
@@ -389,15 +389,7 @@ class _Replay:
                         if len(fields) > SHOWN_FIELDS else "")
 
     def _view(self, state: Any) -> dict:
-        """The state as a report records it (through JSON: tuples are lists)."""
-        try:
-            view = self.model.state_view(state)
-        except (Exception, SystemExit) as error:
-            raise raised_in_model(self.model.name, "state_view()", error) from None
-        try:
-            return json.loads(json.dumps(view, allow_nan=False))
-        except (TypeError, ValueError):
-            return view  # (no report could have recorded it: it matches none)
+        return recorded_view(self.model, state)
 
     # -- checking ----------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from checker.errors import ModelDefinitionError, SpecError, raised_in_model
 from checker.fairness import Member, member_matches, parse_family
-from checker.model import Model, checked_steps, has_bounds
+from checker.model import Model, checked_steps, has_bounds, recorded_view
 
 #: The keys a log's mapping may have.
 LOG_KEYS = ("events", "hidden", "max_hidden")
@@ -211,7 +211,7 @@ def _fields(model: Model, log: Log, fields: dict, number: int, initial: Any) -> 
     report records them (through JSON)."""
     if not fields:
         return {}
-    names = set(_view(model, initial))
+    names = set(recorded_view(model, initial))
     for name in fields:
         if name not in names:
             from checker.spec import suggest
@@ -228,20 +228,8 @@ def _fields(model: Model, log: Log, fields: dict, number: int, initial: Any) -> 
 
 
 def _has(model: Model, state: Any, fields: dict) -> bool:
-    view = _view(model, state)
+    view = recorded_view(model, state)
     return all(view.get(name) == value for name, value in fields.items())
-
-
-def _view(model: Model, state: Any) -> dict:
-    """The state as a report records it (through JSON: tuples are lists)."""
-    try:
-        view = model.state_view(state)
-    except (Exception, SystemExit) as error:
-        raise raised_in_model(model.name, "state_view()", error) from None
-    try:
-        return json.loads(json.dumps(view, allow_nan=False))
-    except (TypeError, ValueError):
-        return view
 
 
 def _run(model: Model, nodes: list, end: int) -> tuple[tuple[str, ...], tuple[dict, ...]]:
@@ -253,7 +241,7 @@ def _run(model: Model, nodes: list, end: int) -> tuple[tuple[str, ...], tuple[di
         end = parent
     steps.reverse()
     return (tuple(str(action) for action, _ in steps[1:]),
-            tuple(_view(model, state) for _, state in steps))
+            tuple(recorded_view(model, state) for _, state in steps))
 
 
 def _unexplained(model: Model, log: Log, number: int, state: Any, states: int) -> str:
