@@ -64,6 +64,15 @@ _ALLOWED = (
 _FIX = "write a boolean expression over the state (see docs/writing-a-model.md)"
 
 
+def title_of(name: str) -> str:
+    """The title of a property a spec names: its words spaced and the first
+    capitalised, the rest as written, so that ``election_safety`` reads
+    "Election safety" and a TLA+ name keeps its capitals (``TypeOK``,
+    ``Type_OK``: "Type OK")."""
+    words = " ".join(name.replace("_", " ").split()) or name
+    return words[0].upper() + words[1:]
+
+
 class ExpressionProperty:
     """One spec invariant: its `Property` declaration and its predicate,
     ``predicate(state)`` true or a `Fails` quoting the expression."""
@@ -83,7 +92,7 @@ class ExpressionProperty:
         self.readers = [(name, offered[name]) for name in self.reads]
         self.code = compile(tree, f"<{self.field}>", "eval")
         self.model = model
-        self.property = Property(name=name, title=name.replace("_", " ").capitalize(),
+        self.property = Property(name=name, title=title_of(name),
                                  kind="invariant", doc=f"spec expression: {source}")
 
     def _parse(self) -> ast.Expression:
@@ -487,6 +496,14 @@ def _add(model: Any, given: Mapping[str, Any], path: str, block: str, what: str,
         if name in properties:
             raise SpecError(f"{model.name} already has a property {name!r}; give the "
                             f"{what} another name", path=path, field=f"{block}.{name}")
+        # (reports write a file per property, and a file system may not tell
+        # TypeOK from typeok)
+        alike = next((known for known in properties if known.casefold() == name.casefold()),
+                     None)
+        if alike is not None:
+            raise SpecError(f"{model.name} already has a property {alike!r}, which differs "
+                            f"only by case; give the {what} another name", path=path,
+                            field=f"{block}.{name}")
         if hasattr(model, name):  # (it would replace the model's own method or field)
             raise SpecError(f"{model.name} uses the name {name!r} itself (a method or "
                             f"attribute of the model); give the {what} another name",
@@ -523,7 +540,7 @@ class TemporalExpression:
             for index, source in enumerate(sources)]
         shown = " ~> ".join(f"({part.source.strip()})" for part in self.parts) if (
             kind == "leads_to") else self.parts[0].source.strip()
-        self.property = Property(name=name, title=name.replace("_", " ").capitalize(),
+        self.property = Property(name=name, title=title_of(name),
                                  kind=kind, doc=f"spec expression: {kind} {shown}")
 
     def refuse_telling_apart(self, positions: dict[str, dict[str, Any]],

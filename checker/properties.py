@@ -74,10 +74,11 @@ def reason_of(outcome: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Property:
-    """A named claim about a model. `name` is the snake_case spec name (the
-    method's name), `title` the paper's name ("Election Safety"). `default`:
-    whether a spec that lists no properties checks it (every safety property
-    and the witnesses that make sense for any run; not scenario witnesses)."""
+    """A named claim about a model. `name` is the name a spec uses (the
+    method's name, or the name a spec gives its expression), `title` the
+    paper's name ("Election Safety"). `default`: whether a spec that lists
+    no properties checks it (every safety property and the witnesses that
+    make sense for any run; not scenario witnesses)."""
 
     name: str
     title: str

@@ -48,6 +48,13 @@ from checker.yamlsafe import BoundedLoader, read_text, yaml_problem
 
 VERDICTS = ("holds", "violated", "incomplete")
 
+#: The name of a property a spec writes (an invariant, a constraint, a
+#: temporal property): an identifier, as TLA+ names them (``TypeOK``,
+#: ``MaxTerm``) or snake_case (``type_ok``); names that differ only by case
+#: are refused (`checker.expressions`: a report writes a file per property).
+PROPERTY_NAME = {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+                 "description": "a name of letters, digits and _ (TypeOK, type_ok)"}
+
 #: A spec's partition, for a model that takes one (the model kit's
 #: `ActorModel.partitions`); node names are the model's.
 PARTITION_SCHEMA: dict[str, Any] = {
@@ -130,20 +137,18 @@ SPEC_SCHEMA: dict[str, Any] = {
         "invariants": {"type": "object",
                        "additionalProperties": {"type": "string",
                                                 "description": "an expression in quotes"},
-                       "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$",
-                                         "description": "a snake_case name"},
-                       "description": "a mapping of snake_case names to expressions in quotes"},
+                       "propertyNames": PROPERTY_NAME,
+                       "description": "a mapping of names to expressions in quotes"},
         "constraints": {"type": "object",
                         "additionalProperties": {"type": "string",
                                                  "description": "an expression in quotes"},
-                        "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$",
-                                          "description": "a snake_case name"},
-                        "description": "a mapping of snake_case names to expressions in "
-                                       "quotes: the states explored (TLC's CONSTRAINT)"},
+                        "propertyNames": PROPERTY_NAME,
+                        "description": "a mapping of names to expressions in quotes: the "
+                                       "states explored (TLC's CONSTRAINT)"},
         "temporal": {
             "type": "object",
-            "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$", "description": "a snake_case name"},
-            "description": "a mapping of snake_case names to temporal properties",
+            "propertyNames": PROPERTY_NAME,
+            "description": "a mapping of names to temporal properties",
             "additionalProperties": {
                 "type": "object", "minProperties": 1, "maxProperties": 1,
                 "additionalProperties": False,

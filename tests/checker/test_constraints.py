@@ -98,7 +98,8 @@ def test_under_symmetry_a_constraint_telling_acceptors_apart_is_refused(tmp_path
      "params, proposers, view and the functions abs, all, any, enumerate, frozenset, len, list, max, "
      "min, range, set, sorted, sum, tuple, zip"),
     ("constraints: {low: 3}\n", "constraints.low: expected an expression in quotes, got 3"),
-    ("constraints: {Low: \"True\"}\n", "constraints: expected a snake_case name, got 'Low'"),
+    ("constraints: {Low-Term: \"True\"}\n", "constraints: expected a name of letters, digits "
+     "and _ (TypeOK, type_ok), got 'Low-Term'"),
 ])
 def test_a_bad_constraint_is_one_line_naming_its_field(tmp_path, text, message):
     path = write(tmp_path, BASE + text)

@@ -309,7 +309,8 @@ def test_an_invariant_may_not_take_a_models_property_name_or_a_bad_name(tmp_path
         error.value)
     with pytest.raises(SpecError) as error:
         load_spec(write(tmp_path, SMALL + 'invariants: {Bad-Name: "True"}\n'), REGISTRY)
-    assert str(error.value).endswith("invariants: expected a snake_case name, got 'Bad-Name'")
+    assert str(error.value).endswith("invariants: expected a name of letters, digits and _ "
+                                     "(TypeOK, type_ok), got 'Bad-Name'")
 
 
 def test_json_report_lists_the_expression_property(tmp_path):
