@@ -38,6 +38,14 @@ class Crashes:
                                        self._intern(handler.action(node.id)), kind,
                                        handler.reads_globals)
                                       for node in nodes]
+        # A crash or restart whose budget parameter is 0 cannot happen in
+        # this instance: it is not among its actions, so coverage does not
+        # call it never fired (as a network's faults without a budget)
+        largest: dict[type, int] = {}  # action type -> the largest budget of its handlers
+        for _, _, _, budget, action, _, _ in self._restartable:
+            given = getattr(self, self._budget_names[budget])
+            largest[type(action)] = max(largest.get(type(action), 0), given)
+        self.actions = tuple(kind for kind in self.actions if largest.get(kind, 1))
         self._restarted = Memo(self._restart_record)
         # the budgets left sit just before the clock (if any) and the network
         self._budgets_at = -3 if type(self).clock is not None else -2
