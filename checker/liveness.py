@@ -38,7 +38,7 @@ import time
 from typing import Any, Callable
 
 from checker.behaviour_graph import Graph
-from checker.errors import CheckerError
+from checker.errors import CheckerError, SpecError
 from checker.fairness import Fairness
 from checker.lassos import find
 from checker.model import Model, has_view
@@ -55,11 +55,11 @@ def check(model: Model, config: CheckConfig, check_safety: Callable[..., Result]
     temporal ones; return one `Result`."""
     selected = select_properties(model, config.properties)
     temporal = tuple(p for p in selected if p.temporal)
-    if config.symmetry:
-        raise CheckerError(
+    if config.symmetry:  # (a spec's field: cmc names its file and line)
+        raise SpecError(
             f"temporal properties ({', '.join(p.name for p in temporal)}) are checked "
             "without symmetry: fairness to one node is not kept by renaming nodes; "
-            "remove symmetry: from the spec (or pass --no-symmetry)")
+            "remove symmetry: from the spec (or pass --no-symmetry)", field="symmetry")
     if has_view(model):
         raise CheckerError(
             f"temporal properties ({', '.join(p.name for p in temporal)}) are checked "
