@@ -339,6 +339,14 @@ class Model:
             return {"state": jsonable(state)}
         return {name: jsonable(value) for name, value in fields.items()}
 
+    def action_view(self, action: Action) -> dict[str, Any]:
+        """The action's fields by name, JSON-ready, for reports (a JSON
+        report's ``args``, a state graph's edges). The default gives each
+        value as `jsonable` does (`action_args`); the kit names ids and
+        values as the action's text prints them (``{"i": "s1"}`` for
+        ``Timeout(i=s1)``)."""
+        return action_args(action)
+
     def choices(self) -> dict[str, Any]:
         """What this instance was built with besides its parameters and
         mutant, for a checkpoint to name (one taken with other choices is

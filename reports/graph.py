@@ -22,7 +22,8 @@ model's `state_view`), ``depth`` (steps from an initial state, or from the
 trace for `around_trace`), ``initial``, ``violates`` and ``satisfies`` (the
 invariants failing and the reachable properties holding there) and, on a
 trace, ``step``. Edge attributes: ``label`` (the action as printed),
-``action`` (its name) and ``args``. DOT and GraphML hold only scalars, so
+``action`` (its name) and ``args`` (its fields, named as the label names
+them: the model's `action_view`). DOT and GraphML hold only scalars, so
 there ``state`` and ``args`` are JSON text and ``violates``/``satisfies``
 comma-separated names.
 """
@@ -37,7 +38,7 @@ from typing import Any, Callable, Iterable
 import networkx as nx
 
 from checker.errors import CheckerError
-from checker.model import Model, action_args, action_name, has_bounds
+from checker.model import Model, action_name, has_bounds
 from checker.properties import Property
 from checker.result import Trace
 from reports.run import state_view
@@ -81,7 +82,7 @@ class _Builder:
 
     def edge(self, source: str, action: Any, target: str) -> None:
         self.graph.add_edge(source, target, label=str(action), action=action_name(action),
-                            args=action_args(action))
+                            args=self.model.action_view(action))
 
 
 def _label_lines(view: dict[str, Any]) -> list[str]:

@@ -33,7 +33,9 @@ pending call's result and end are null; `minimal`, the operations that
 cannot be ordered).
 
 A trace's first step has ``"action": null``; every other action is
-``{"name", "args", "text"}``. A state is the model's `state_view`.
+``{"name", "args", "text"}``, `args` its fields named as the text names them
+(the model's `action_view`: ``{"i": "s1"}`` for ``Timeout(i=s1)``). A state
+is the model's `state_view`.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from checker.model import Model, action_args, action_name, jsonable
+from checker.model import Model, action_name, jsonable
 from checker.result import Finding, Result, Trace
 from reports.run import state_view
 from reports.timeline import timeline_document, timeline_of
@@ -64,7 +66,7 @@ def load_schema(part: str | None = None) -> dict[str, Any]:
 def trace_document(model: Model, trace: Trace) -> list[dict[str, Any]]:
     return [{"action": None if step.action is None else {
                  "name": action_name(step.action),
-                 "args": action_args(step.action),
+                 "args": model.action_view(step.action),
                  "text": str(step.action)},
              "state": state_view(model, step.state, json_ready=True)}
             for step in trace.steps]

@@ -72,8 +72,8 @@ from checker.symmetry import order_key
 from models.kit.message_counts import Counts
 from models.kit.memo import Memo
 from models.kit.records import (Id, IndexedBy, Value, _converter, _indexing, _nested_records,
-                                field_positions, fitting, id_sets_of, is_record_type, name_values,
-                                renamer, tagging)
+                                field_positions, fields_shown, fitting, id_sets_of,
+                                is_record_type, name_values, renamer, tagging)
 from models.kit.symmetry import ranks
 from models.kit.views import state_viewer
 
@@ -128,6 +128,11 @@ class Symmetric:
         """The state as a kit model prints it, derived from ``state_type``
         (`models.kit.views`): ``s1.current_term``, ids and values by name."""
         return state_viewer(self._derived.state_type)(state)
+
+    def action_view(self, action: Any) -> dict[str, Any]:
+        """The action's fields named as its text names them (``{"n": "n1"}``),
+        from its type, as a kit model's."""
+        return fields_shown(action)
 
     def expression_names(self) -> dict[str, Callable[[Any], Any]]:
         """For a spec's expressions, as a kit model offers its roles'

@@ -8,7 +8,7 @@ from typing import Any
 from checker.model import Note, Received, Sent, jsonable
 from models.kit.handlers import Down
 from models.kit.network import Heal, Split, delivered, receiver
-from models.kit.records import end_field, label, shown
+from models.kit.records import end_field, fields_shown, label, shown
 
 
 class Printing:
@@ -51,6 +51,10 @@ class Printing:
             view.update(self.clock.view(state[-2]))
         view.update(self.network.view(state[-1]))
         return view
+
+    def action_view(self, action: Any) -> dict[str, Any]:
+        """The action's fields named as its text names them (``{"i": "s1"}``)."""
+        return fields_shown(action)
 
     def step_events(self, state: tuple, action: Any, next_state: tuple) -> list:
         """What the step receives and sends, from its handler: a message

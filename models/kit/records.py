@@ -71,7 +71,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
 from checker.errors import ModelDefinitionError
-from checker.model import SetView
+from checker.model import SetView, jsonable
 from checker.symmetry import order_key
 from models.kit.message_counts import Counts
 
@@ -625,6 +625,16 @@ def shown(record_type: type, field: str) -> Show | None:
     named ids and values by name), or None: as any value."""
     printing = _printing(record_type)
     return None if printing is None else dict(printing.fields).get(field)
+
+
+def fields_shown(record: Any) -> dict[str, Any]:
+    """`record`'s fields by name, JSON-ready, each as `show` names it (a
+    named id by its name: ``{"i": "s1"}`` for ``Timeout(i=s1)``), a field
+    nothing names as `jsonable` gives it (a number stays one); none for a
+    value that is no record."""
+    return {field: jsonable(value) if named is None else named(value)
+            for field, value in zip(getattr(record, "_fields", ()), record)
+            for named in [shown(type(record), field)]}
 
 
 def printer(annotation: Any) -> Callable[[Any], str]:
