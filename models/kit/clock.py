@@ -84,6 +84,36 @@ def on_timer(action: type, deadline: str) -> Callable:
     return mark
 
 
+#: nodes' id type -> its clock's action types (`clock_actions`)
+_ACTIONS: dict[type, tuple[type, type, type]] = {}
+
+
+def clock_actions(nodes: type) -> tuple[type, type, type]:
+    """The types of the clock's actions (`Tick`, `Rush`, `Pause`) for nodes
+    of id type `nodes`: one set of types per id type, each a name of this
+    module (``Tick[servers]``), so that they pickle (a checkpoint counts
+    steps by action type) and an action unpickled where the model was made
+    is of the type the model made."""
+    made = _ACTIONS.get(nodes)
+    if made is None:
+        made = _ACTIONS[nodes] = (
+            NamedTuple("Tick", [("now", int), ("lagging", Optional[nodes])]),
+            NamedTuple("Rush", [("node", nodes)]),
+            NamedTuple("Pause", [("node", nodes)]))
+        docs = ("Time passes one tick (reaching `now`); the clock of node `lagging`, "
+                "if any, stands still.", "`node`'s clock jumps one tick ahead.",
+                "`node` stops the world for the pause length.")
+        suffix = getattr(nodes, "set_name", nodes.__name__)
+        for kind, doc in zip(made, docs):
+            kind.__doc__ = doc
+            name = f"{kind.__name__}[{suffix}]"
+            while name in globals():  # another id type of that name
+                name += "'"
+            kind.__qualname__ = name
+            globals()[name] = kind
+    return made
+
+
 class Clock:
     """The clock a model declares: `nodes` is the id type of the role whose
     nodes have clocks of their own (they drift and pause); the other
@@ -93,15 +123,7 @@ class Clock:
                  pause: str | None = None, pauses: str | None = None):
         self.nodes, self.horizon_param = nodes, horizon
         self.drift_param, self.pause_param, self.pauses_param = drift, pause, pauses
-        self.Tick = NamedTuple("Tick", [("now", int), ("lagging", Optional[nodes])])
-        self.Rush = NamedTuple("Rush", [("node", nodes)])
-        self.Pause = NamedTuple("Pause", [("node", nodes)])
-        for kind, doc in ((self.Tick, "Time passes one tick (reaching `now`); the clock of "
-                                      "node `lagging`, if any, stands still."),
-                          (self.Rush, "`node`'s clock jumps one tick ahead."),
-                          (self.Pause, "`node` stops the world for the pause length.")):
-            kind.__doc__ = doc
-        self.actions = (self.Tick, self.Rush, self.Pause)
+        self.actions = self.Tick, self.Rush, self.Pause = clock_actions(nodes)
 
     def bind(self, model: Any, count: int) -> "Clock":
         """The clock of one model instance with `count` clocked nodes."""

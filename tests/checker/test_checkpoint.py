@@ -247,3 +247,17 @@ def test_cmc_check_refuses_a_checkpoint_folder_it_cannot_make_before_searching(t
         assert refused.stderr.endswith("); give a folder (it is created if missing)\n")
         assert "distinct states" not in refused.output
     assert a_file.read_text() == "kept\n"
+
+
+def test_a_kit_model_with_a_clock_checkpoints_and_resumes(tmp_path):
+    # the clock's action types are made per id type at run time: a
+    # checkpoint counts steps by action type, and pickling them failed
+    # (an internal error at the first checkpoint of any clocked kit model)
+    spec = load_spec(ROOT / "specs" / "lease-mutant-trusts-expired-lease.yaml", REGISTRY)
+    config = spec.config()
+    saved = check(spec.build(), config, checkpoints=Checkpoints(str(tmp_path), every=1e-9))
+    assert saved_depth(tmp_path) >= 1
+    resumed = check(spec.build(), config,
+                    checkpoints=Checkpoints(str(tmp_path), every=1e-9, resume=True))
+    assert outcome(resumed) == outcome(saved) == outcome(check(spec.build(), config))
+    assert (resumed.stats.distinct_states, len(resumed.violations[0].trace.actions)) == (6598, 12)
