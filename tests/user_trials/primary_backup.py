@@ -468,10 +468,12 @@ class PrimaryBackup(ActorModel):
         for i in range(self.servers):
             log = self.server(state, i).log
             requests = [(e.client, e.request) for e in log]
-            for request in set(requests):
-                if requests.count(request) > 1:
-                    return Fails(f"{Server.name_of(i)} executed {Client.name_of(request[0])}'s "
-                                 f"request {request[1]} {requests.count(request)} times over")
+            for request in sorted(set(requests)):
+                times = requests.count(request)
+                if times > 1:
+                    return Fails(f"{Server.name_of(i)}'s log holds {Client.name_of(request[0])}'s "
+                                 f"request {request[1]} " + ("twice" if times == 2
+                                                            else f"{times} times"))
         return True
 
     @linearizable("Linearizability", KeyValue(keys=("x",), initial=0))
