@@ -34,7 +34,10 @@ the order they apply, give one text per record:
 - a tuple typed ``formatted(pattern, *parts)`` prints its parts, each by its
   type, into the pattern (Raft's log entry: ``t2:v1``);
 - tuples and sets print as lists (a set's in sorted order), a nested record
-  by these rules, None as ``none``, any other value as its repr (``'Leader'``);
+  by these rules, None as ``none``, a string as itself, as a state view
+  prints it (``op=write``), quoted only where it could read as something
+  else (``label=''``, ``label='a, b'``, ``label='none'``), any other value as
+  its repr;
 - a record whose ``src`` and ``dst`` (the fields naming its sender and
   receiver) are both of named id types prints them first as an arrow, and
   not again: ``RequestVoteRequest(s1→s2, term=2, last_log_term=1,
@@ -664,7 +667,7 @@ def label(record: Any) -> str:
 
 def _show(record: Any, ends: bool) -> str:
     printing = _printing(type(record))
-    if printing is None:  # as a named tuple prints
+    if printing is None:  # as a named tuple prints (its own repr, which the kit leaves)
         return f"{type(record).__name__}(" + ", ".join(
             f"{field}={value!r}" for field, value in zip(record._fields, record)) + ")"
     if printing.text is not None:
@@ -679,8 +682,31 @@ def _show(record: Any, ends: bool) -> str:
         if index in skip or (index in printing.defaults and value == printing.defaults[index]
                              and type(value) is type(printing.defaults[index])):
             continue
-        parts.append(f"{field}={repr(value) if named is None else _text(named(value))}")
+        parts.append(f"{field}={_as_is(value) if named is None else _text(named(value))}")
     return f"{type(record).__name__}({', '.join(parts)})"
+
+
+def _as_is(value: Any) -> str:
+    """A value nothing names, in a record's text: a string as itself, as a
+    state view prints a string field at the top (``op=write``, where the
+    repr quoted it below the top), anything else as its repr. A string is
+    quoted where only the quotes keep it from reading as something else:
+    empty, spaced at an end, holding what separates fields or values (``,
+    ( ) [ ] { } = ' "``), or spelling another value (``none``, ``1``)."""
+    if type(value) is not str:
+        return repr(value)
+    if (not value or value != value.strip() or any(c in value for c in ",()[]{}='\"")
+            or value in ("none", "None", "True", "False") or _is_number(value)):
+        return repr(value)
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _printed(record: Any) -> types.SimpleNamespace:

@@ -53,15 +53,15 @@ def test_a_serializable_read_from_a_follower_is_stale():
     assert found.reason == "c2: read(x) → 0 after c1: write(x, 1) → ok completed"
     assert steps(found.trace) == """\
 Invoke(c1: write(x, 1) to s1)
-Receive(m=Request(c1→s1, op='write', key=x, value=1, seq=0))
+Receive(m=Request(c1→s1, op=write, key=x, value=1, seq=0))
 AppendEntries(i=s1, j=s2)
 Receive(m=AppendEntriesRequest(s1→s2, term=1, prev_log_index=1, prev_log_term=1, entries=[t1:Put(client=c1, key=x, value=1)], commit_index=1))
 Receive(m=AppendEntriesRequest(s1→s2, term=1, prev_log_index=1, prev_log_term=1, entries=[t1:Put(client=c1, key=x, value=1)], commit_index=1))
 Receive(m=AppendEntriesResponse(s2→s1, term=1, success=True, match_index=2))
 AdvanceCommitIndex(i=s1)
-Receive(m=Reply(s1→c1, result='ok'))
+Receive(m=Reply(s1→c1, result=ok))
 Invoke(c2: read(x) to s2)
-Receive(m=Request(c2→s2, op='read', key=x, value=None, seq=0))
+Receive(m=Request(c2→s2, op=read, key=x, value=None, seq=0))
 Receive(m=Reply(s2→c2, result=0))"""
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
@@ -94,15 +94,15 @@ Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=1, prev_log_term=
 Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=1, prev_log_term=1, entries=[t2:noop], commit_index=1))
 Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=2))
 Invoke(c1: write(x, 1) to s2)
-Receive(m=Request(c1→s2, op='write', key=x, value=1, seq=0))
+Receive(m=Request(c1→s2, op=write, key=x, value=1, seq=0))
 AppendEntries(i=s2, j=s3)
 Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=2, entries=[t2:Put(client=c1, key=x, value=1)], commit_index=1))
 Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=2, entries=[t2:Put(client=c1, key=x, value=1)], commit_index=1))
 Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=3))
 AdvanceCommitIndex(i=s2)
-Receive(m=Reply(s2→c1, result='ok'))
+Receive(m=Reply(s2→c1, result=ok))
 Invoke(c2: read(x) to s1)
-Receive(m=Request(c2→s1, op='read', key=x, value=None, seq=0))
+Receive(m=Request(c2→s1, op=read, key=x, value=None, seq=0))
 Receive(m=Reply(s1→c2, result=0))"""
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
@@ -116,7 +116,7 @@ def test_a_new_leader_that_does_not_wait_for_its_term_answers_stale():
     model, found = violation("raft-kv-mutant-no-term-commit-check.yaml")
     assert steps(found.trace) == """\
 Invoke(c1: write(x, 1) to s1)
-Receive(m=Request(c1→s1, op='write', key=x, value=1, seq=0))
+Receive(m=Request(c1→s1, op=write, key=x, value=1, seq=0))
 AppendEntries(i=s1, j=s2)
 Receive(m=AppendEntriesRequest(s1→s2, term=1, prev_log_index=1, prev_log_term=1, entries=[t1:Put(client=c1, key=x, value=1)], commit_index=1))
 Receive(m=AppendEntriesRequest(s1→s2, term=1, prev_log_index=1, prev_log_term=1, entries=[t1:Put(client=c1, key=x, value=1)], commit_index=1))
@@ -131,9 +131,9 @@ RequestVote(i=s2, j=s2)
 Receive(m=RequestVoteRequest(s2→s2, term=2, last_log_term=1, last_log_index=2))
 Receive(m=RequestVoteResponse(s2→s2, term=2, vote_granted=True))
 BecomeLeader(i=s2)
-Receive(m=Reply(s1→c1, result='ok'))
+Receive(m=Reply(s1→c1, result=ok))
 Invoke(c2: read(x) to s2)
-Receive(m=Request(c2→s2, op='read', key=x, value=None, seq=0))
+Receive(m=Request(c2→s2, op=read, key=x, value=None, seq=0))
 Receive(m=Heartbeat(s2→s1, term=2, client=c2, seq=0))
 Receive(m=HeartbeatResponse(s1→s2, term=2, client=c2, seq=0))
 Receive(m=Reply(s2→c2, result=0))"""
@@ -206,15 +206,15 @@ Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=1, prev_log_term=
 Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=1, prev_log_term=1, entries=[t2:noop], commit_index=1))
 Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=2))
 Invoke(c1: write(x, 1) to s2)
-Receive(m=Request(c1→s2, op='write', key=x, value=1, seq=0))
+Receive(m=Request(c1→s2, op=write, key=x, value=1, seq=0))
 AppendEntries(i=s2, j=s3)
 Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=2, entries=[t2:Put(client=c1, key=x, value=1)], commit_index=1))
 Receive(m=AppendEntriesRequest(s2→s3, term=2, prev_log_index=2, prev_log_term=2, entries=[t2:Put(client=c1, key=x, value=1)], commit_index=1))
 Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=3))
 AdvanceCommitIndex(i=s2)
-Receive(m=Reply(s2→c1, result='ok'))
+Receive(m=Reply(s2→c1, result=ok))
 Invoke(c2: read(x) to s1)
-Receive(m=Request(c2→s1, op='read', key=x, value=None, seq=0))
+Receive(m=Request(c2→s1, op=read, key=x, value=None, seq=0))
 Receive(m=Reply(s1→c2, result=0))"""
 
 

@@ -181,7 +181,7 @@ def test_echoing_the_location_breaks_type_ok_in_tlc_s_trace():
     assert violation.trace.steps[0].state.pc == ("V0", "V0", "V1")
     assert _steps(violation) == [(3, "UponV1", [])]
     assert _final(violation) == (("V0", "V0", "S1"), [[], [], []], ["<<3, V1>>"])
-    assert violation.reason == "sent holds Echo(p=3, m='V1'), which is not in P \\X M"
+    assert violation.reason == "sent holds Echo(p=3, m=V1), which is not in P \\X M"
 
 
 @pytest.mark.slow
@@ -254,8 +254,8 @@ def test_the_report_names_processes_by_their_ids_as_the_spec_does(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(spec)])
     assert result.exit_code == 1
     lines = [line.strip() for line in result.output.splitlines()]
-    step = lines.index("1  Step(self=3, received={}, upon='UponV1')")
+    step = lines.index("1  Step(self=3, received={}, upon=UponV1)")
     assert lines[step - 7:step] == [
         "pc[1] = V0", "pc[2] = V0", "pc[3] = V1", "rcvd[1] = {}", "rcvd[2] = {}",
         "rcvd[3] = {}", "sent = {}"]
-    assert lines[step + 1:step + 3] == ["pc[3]: V1 → S1", "sent: + Echo(p=3, m='V1')"]
+    assert lines[step + 1:step + 3] == ["pc[3]: V1 → S1", "sent: + Echo(p=3, m=V1)"]

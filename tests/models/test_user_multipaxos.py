@@ -153,7 +153,7 @@ def test_a_leader_committing_without_a_majority_breaks_linearizability_as_tlc_fi
     }
     no_votes = "votes=(Vote(bal=0, cmd='nil'), Vote(bal=0, cmd='nil'))"
     assert view["msgs"] == [
-        "Accept(src=s1, bal=1, slot=1, cmd='w1')", "Accept(src=s2, bal=2, slot=1, cmd='r1')",
+        "Accept(src=s1, bal=1, slot=1, cmd=w1)", "Accept(src=s2, bal=2, slot=1, cmd=r1)",
         "AcceptReply(src=s1, bal=1, slot=1)", "AcceptReply(src=s2, bal=2, slot=1)",
         "CommitNotice(upto=1)",
         "Prepare(src=s1, bal=1)", "Prepare(src=s2, bal=2)",

@@ -189,15 +189,15 @@ def _violation(bound, mutant, prop, sets=()):
     return [str(action) for action in violation.trace.actions], violation
 
 
-GUARD_S1 = "GrantorMsg(type='Guard', grantor=s1, grantee=s1, bal=1, seq=1)"
+GUARD_S1 = "GrantorMsg(type=Guard, grantor=s1, grantee=s1, bal=1, seq=1)"
 # s1 leads ballot 1 and leases itself
 LEASED_SELF = [
     "BecomeLeader(self=s1, b=1)",
     "GrantorInitiateLease(self=s1)",
     f"HandleGuard(self=s1, m={GUARD_S1})",
-    "HandleGuardReply(self=s1, m=GranteeMsg(type='GuardReply', grantee=s1, grantor=s1, bal=1, "
+    "HandleGuardReply(self=s1, m=GranteeMsg(type=GuardReply, grantee=s1, grantor=s1, bal=1, "
     "seq=2))",
-    "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s1, grantee=s1, bal=1, seq=3))",
+    "HandleRenew(self=s1, m=GrantorMsg(type=Renew, grantor=s1, grantee=s1, bal=1, seq=3))",
 ]
 
 
@@ -216,7 +216,7 @@ def test_a_renewal_that_does_not_extend_the_grant_is_outlived():
         "TimeTick()",
         "SpontaneousRenew(self=s1)",
         "SpontaneousRenew(self=s1)",
-        "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s1, grantee=s1, bal=1, "
+        "HandleRenew(self=s1, m=GrantorMsg(type=Renew, grantor=s1, grantee=s1, bal=1, "
         "seq=5))",
     ]
     assert violation.reason == "s1 holds s1's lease until 6; s1's grant is Renewing until 5"
@@ -233,13 +233,13 @@ GRANT_MOVES = [
     "GrantorInitiateLease(self=s1)",
     f"HandleGuard(self=s1, m={GUARD_S1})",
     "BecomeLeader(self=s2, b=2)",
-    "HandlePrepare(self=s1, m=Prepare(type='Prepare', src=s2, bal=2))",
+    "HandlePrepare(self=s1, m=Prepare(type=Prepare, src=s2, bal=2))",
     "GrantorInitiateLease(self=s1)",
-    "HandleGuard(self=s2, m=GrantorMsg(type='Guard', grantor=s1, grantee=s2, bal=2, seq=1))",
-    "HandleGuardReply(self=s1, m=GranteeMsg(type='GuardReply', grantee=s2, grantor=s1, bal=2, "
+    "HandleGuard(self=s2, m=GrantorMsg(type=Guard, grantor=s1, grantee=s2, bal=2, seq=1))",
+    "HandleGuardReply(self=s1, m=GranteeMsg(type=GuardReply, grantee=s2, grantor=s1, bal=2, "
     "seq=2))",
     # s1, still Guarded by its own old grant, takes the Renew sent to s2
-    "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s1, grantee=s2, bal=2, seq=3))",
+    "HandleRenew(self=s1, m=GrantorMsg(type=Renew, grantor=s1, grantee=s2, bal=2, seq=3))",
 ]
 
 
@@ -259,7 +259,7 @@ def test_a_renew_taken_by_another_grantee_leases_two_replicas_at_one_ballot():
     steps, violation = _violation((2, 1, 0, 2, 2, 1, 1), "renew_to_any_grantee",
                                   "at_most_grants_one_leader")
     assert steps == GRANT_MOVES + [
-        "HandleRenew(self=s2, m=GrantorMsg(type='Renew', grantor=s1, grantee=s2, bal=2, seq=3))"]
+        "HandleRenew(self=s2, m=GrantorMsg(type=Renew, grantor=s1, grantee=s2, bal=2, seq=3))"]
     assert violation.reason == "s1 grants s1 and s2 leases at ballot 2"
     final = violation.trace.final
     assert [n.asGrantee[0] for n in final.node] == [Lease("Renewed", 2, 2, 2, 4)] * 2
@@ -276,23 +276,23 @@ def test_a_renew_taken_by_another_grantee_makes_two_stable_leaders():
         "BecomeLeader(self=s1, b=1)",
         "GrantorInitiateLease(self=s1)",
         f"HandleGuard(self=s1, m={GUARD_S1})",
-        "HandlePrepare(self=s2, m=Prepare(type='Prepare', src=s1, bal=1))",
+        "HandlePrepare(self=s2, m=Prepare(type=Prepare, src=s1, bal=1))",
         "GrantorInitiateLease(self=s2)",
-        "HandleGuard(self=s1, m=GrantorMsg(type='Guard', grantor=s2, grantee=s1, bal=1, seq=1))",
+        "HandleGuard(self=s1, m=GrantorMsg(type=Guard, grantor=s2, grantee=s1, bal=1, seq=1))",
         "BecomeLeader(self=s2, b=2)",
-        "HandlePrepare(self=s1, m=Prepare(type='Prepare', src=s2, bal=2))",
+        "HandlePrepare(self=s1, m=Prepare(type=Prepare, src=s2, bal=2))",
         "GrantorInitiateLease(self=s1)",
         "GrantorInitiateLease(self=s2)",
-        "HandleGuard(self=s2, m=GrantorMsg(type='Guard', grantor=s1, grantee=s2, bal=2, seq=1))",
-        "HandleGuardReply(self=s1, m=GranteeMsg(type='GuardReply', grantee=s2, grantor=s1, "
+        "HandleGuard(self=s2, m=GrantorMsg(type=Guard, grantor=s1, grantee=s2, bal=2, seq=1))",
+        "HandleGuardReply(self=s1, m=GranteeMsg(type=GuardReply, grantee=s2, grantor=s1, "
         "bal=2, seq=2))",
-        "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s1, grantee=s2, bal=2, seq=3))",
-        "HandleGuard(self=s2, m=GrantorMsg(type='Guard', grantor=s2, grantee=s2, bal=2, seq=1))",
-        "HandleGuardReply(self=s2, m=GranteeMsg(type='GuardReply', grantee=s2, grantor=s2, "
+        "HandleRenew(self=s1, m=GrantorMsg(type=Renew, grantor=s1, grantee=s2, bal=2, seq=3))",
+        "HandleGuard(self=s2, m=GrantorMsg(type=Guard, grantor=s2, grantee=s2, bal=2, seq=1))",
+        "HandleGuardReply(self=s2, m=GranteeMsg(type=GuardReply, grantee=s2, grantor=s2, "
         "bal=2, seq=2))",
-        "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s2, grantee=s2, bal=2, seq=3))",
-        "HandleRenew(self=s2, m=GrantorMsg(type='Renew', grantor=s1, grantee=s2, bal=2, seq=3))",
-        "HandleRenew(self=s2, m=GrantorMsg(type='Renew', grantor=s2, grantee=s2, bal=2, seq=3))",
+        "HandleRenew(self=s1, m=GrantorMsg(type=Renew, grantor=s2, grantee=s2, bal=2, seq=3))",
+        "HandleRenew(self=s2, m=GrantorMsg(type=Renew, grantor=s1, grantee=s2, bal=2, seq=3))",
+        "HandleRenew(self=s2, m=GrantorMsg(type=Renew, grantor=s2, grantee=s2, bal=2, seq=3))",
     ]
     assert violation.reason == "s1 and s2 both hold a majority of leases"
     final = violation.trace.final
@@ -321,7 +321,7 @@ def test_a_grant_forgotten_without_a_revoke_is_still_held():
                                   "lease_expiration_safety")
     assert steps == LEASED_SELF + [
         "BecomeLeader(self=s2, b=2)",
-        "HandlePrepare(self=s1, m=Prepare(type='Prepare', src=s2, bal=2))",
+        "HandlePrepare(self=s1, m=Prepare(type=Prepare, src=s2, bal=2))",
     ]
     assert violation.reason == "s1 holds s1's lease until 2; s1's grant is None"
     assert violation.trace.final.node[0].asGrantor[0] == Lease("None", 0, 0, 0, 3)
@@ -335,16 +335,16 @@ def test_a_read_acknowledged_without_its_request_breaks_type_ok():
     # commit's Ack makes two acks for one request
     steps, violation = _violation((2, 1, 1, 1, 2, 1, 1), "read_ack_without_request", "type_ok")
     assert steps == LEASED_SELF + [
-        "HandlePrepare(self=s2, m=Prepare(type='Prepare', src=s1, bal=1))",
+        "HandlePrepare(self=s2, m=Prepare(type=Prepare, src=s1, bal=1))",
         "HandlePrepareReplies(self=s1, prsGot={s1, s2})",
         "GrantorInitiateLease(self=s2)",
-        "HandleGuard(self=s1, m=GrantorMsg(type='Guard', grantor=s2, grantee=s1, bal=1, seq=1))",
-        "HandleGuardReply(self=s2, m=GranteeMsg(type='GuardReply', grantee=s1, grantor=s2, "
+        "HandleGuard(self=s1, m=GrantorMsg(type=Guard, grantor=s2, grantee=s1, bal=1, seq=1))",
+        "HandleGuardReply(self=s2, m=GranteeMsg(type=GuardReply, grantee=s1, grantor=s2, "
         "bal=1, seq=2))",
-        "HandleRenew(self=s1, m=GrantorMsg(type='Renew', grantor=s2, grantee=s1, bal=1, seq=3))",
+        "HandleRenew(self=s1, m=GrantorMsg(type=Renew, grantor=s2, grantee=s1, bal=1, seq=3))",
         "TakeNewWriteRequest(self=s1)",
         "TakeNewReadRequest(self=s1)",
-        "HandleAccept(self=s2, m=Accept(type='Accept', src=s1, bal=1, slot=1, write=w1))",
+        "HandleAccept(self=s2, m=Accept(type=Accept, src=s1, bal=1, slot=1, write=w1))",
         "HandleAcceptReplies(self=s1)",
     ]
     assert violation.reason == "2 commands acked, 1 requested"
@@ -364,12 +364,12 @@ def test_a_leader_without_a_lease_quorum_reads_a_stale_value():
     assert steps == [
         "BecomeLeader(self=s1, b=1)",
         "BecomeLeader(self=s2, b=2)",
-        "HandlePrepare(self=s3, m=Prepare(type='Prepare', src=s1, bal=1))",
+        "HandlePrepare(self=s3, m=Prepare(type=Prepare, src=s1, bal=1))",
         "HandlePrepareReplies(self=s1, prsGot={s1, s3})",
-        "HandlePrepare(self=s3, m=Prepare(type='Prepare', src=s2, bal=2))",
+        "HandlePrepare(self=s3, m=Prepare(type=Prepare, src=s2, bal=2))",
         "HandlePrepareReplies(self=s2, prsGot={s2, s3})",
         "TakeNewWriteRequest(self=s2)",
-        "HandleAccept(self=s3, m=Accept(type='Accept', src=s2, bal=2, slot=1, write=w1))",
+        "HandleAccept(self=s3, m=Accept(type=Accept, src=s2, bal=2, slot=1, write=w1))",
         "HandleAcceptReplies(self=s2)",
         "TakeNewReadRequest(self=s1)",
     ]

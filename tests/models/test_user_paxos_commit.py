@@ -96,12 +96,12 @@ def test_an_acceptor_breaking_its_promise_breaks_tc_consistent_as_tlc_finds():
         "RMPrepare(rm=r2)",
         "Phase1a(bal=1, rm=r1)",
         "Phase1b(acc=a1, ins=r1, bal=1)",
-        "Phase2a(bal=1, rm=r1, val='aborted')",
-        "Phase2b(acc=a1, ins=r1, bal=0, val='prepared')",  # below its promise of ballot 1
-        "Phase2b(acc=a1, ins=r1, bal=1, val='aborted')",
+        "Phase2a(bal=1, rm=r1, val=aborted)",
+        "Phase2b(acc=a1, ins=r1, bal=0, val=prepared)",  # below its promise of ballot 1
+        "Phase2b(acc=a1, ins=r1, bal=1, val=aborted)",
         "Decide(tm=0, outcome='abort')",
         "RMRcvAbortMsg(rm=r1)",
-        "Phase2b(acc=a1, ins=r2, bal=0, val='prepared')",
+        "Phase2b(acc=a1, ins=r2, bal=0, val=prepared)",
         "Decide(tm=0, outcome='commit')",
         "RMRcvCommitMsg(rm=r2)",
     ])
@@ -113,11 +113,11 @@ def test_an_acceptor_breaking_its_promise_breaks_tc_consistent_as_tlc_finds():
     assert view["msgs"] == [
         "Abort()", "Commit()", "Phase1aMsg(ins=r1, bal=1)",
         "Phase1bMsg(ins=r1, mbal=1, bal=-1, val='none', acc=a1)",
-        "Phase2aMsg(ins=r1, bal=0, val='prepared')", "Phase2aMsg(ins=r1, bal=1, val='aborted')",
-        "Phase2aMsg(ins=r2, bal=0, val='prepared')",
-        "Phase2bMsg(acc=a1, ins=r1, bal=0, val='prepared')",
-        "Phase2bMsg(acc=a1, ins=r1, bal=1, val='aborted')",
-        "Phase2bMsg(acc=a1, ins=r2, bal=0, val='prepared')"]
+        "Phase2aMsg(ins=r1, bal=0, val=prepared)", "Phase2aMsg(ins=r1, bal=1, val=aborted)",
+        "Phase2aMsg(ins=r2, bal=0, val=prepared)",
+        "Phase2bMsg(acc=a1, ins=r1, bal=0, val=prepared)",
+        "Phase2bMsg(acc=a1, ins=r1, bal=1, val=aborted)",
+        "Phase2bMsg(acc=a1, ins=r2, bal=0, val=prepared)"]
 
 
 @pytest.mark.slow

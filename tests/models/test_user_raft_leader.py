@@ -160,11 +160,11 @@ def test_a_second_vote_in_a_term_elects_two_leaders():
     assert violation.reason == "n1 and n2 at term 1 know different leaders n1 and n2"
     assert _steps(violation) == [
         "Campaign(node=n1, to=n2)", "Campaign(node=n2, to=n1)",
-        "Receive(node=n1, msg=Message(type='MsgVote', src=n2, term=1))", "RecvMessage(node=n1)",
-        "Receive(node=n2, msg=Message(type='MsgVote', src=n1, term=1))", "RecvMessage(node=n2)",
-        "Receive(node=n1, msg=Message(type='MsgVoteResp', src=n2, term=1, reject=False))",
+        "Receive(node=n1, msg=Message(type=MsgVote, src=n2, term=1))", "RecvMessage(node=n1)",
+        "Receive(node=n2, msg=Message(type=MsgVote, src=n1, term=1))", "RecvMessage(node=n2)",
+        "Receive(node=n1, msg=Message(type=MsgVoteResp, src=n2, term=1, reject=False))",
         "RecvMessage(node=n1)", "WonElection(node=n1, to=n2)",
-        "Receive(node=n2, msg=Message(type='MsgVoteResp', src=n1, term=1, reject=False))",
+        "Receive(node=n2, msg=Message(type=MsgVoteResp, src=n1, term=1, reject=False))",
         "RecvMessage(node=n2)", "WonElection(node=n2, to=n1)"]
 
 
@@ -178,12 +178,12 @@ def test_a_restart_that_forgets_the_vote_elects_two_leaders():
     assert violation.reason == "n1 and n3 at term 1 know different leaders n1 and n3"
     assert _steps(violation) == [
         "Campaign(node=n1, to=n2)",
-        "Receive(node=n2, msg=Message(type='MsgVote', src=n1, term=1))", "RecvMessage(node=n2)",
-        "Receive(node=n1, msg=Message(type='MsgVoteResp', src=n2, term=1, reject=False))",
+        "Receive(node=n2, msg=Message(type=MsgVote, src=n1, term=1))", "RecvMessage(node=n2)",
+        "Receive(node=n1, msg=Message(type=MsgVoteResp, src=n2, term=1, reject=False))",
         "RecvMessage(node=n1)", "Campaign(node=n3, to=n2)", "WonElection(node=n1, to=n2)",
         "Restart(node=n2)",
-        "Receive(node=n2, msg=Message(type='MsgVote', src=n3, term=1))", "RecvMessage(node=n2)",
-        "Receive(node=n3, msg=Message(type='MsgVoteResp', src=n2, term=1, reject=False))",
+        "Receive(node=n2, msg=Message(type=MsgVote, src=n3, term=1))", "RecvMessage(node=n2)",
+        "Receive(node=n3, msg=Message(type=MsgVoteResp, src=n2, term=1, reject=False))",
         "RecvMessage(node=n3)", "WonElection(node=n3, to=n1)"]
 
 
@@ -197,13 +197,13 @@ def test_a_pre_vote_taken_for_a_vote_elects_two_leaders():
     assert violation.reason == "n1 and n2 at term 1 know different leaders n1 and n2"
     assert _steps(violation) == [
         "Campaign(node=n1, to=n2)", "Campaign(node=n2, to=n1)",
-        "Receive(node=n1, msg=Message(type='MsgPreVote', src=n2, term=1))",
+        "Receive(node=n1, msg=Message(type=MsgPreVote, src=n2, term=1))",
         "RecvMessage(node=n1)",
-        "Receive(node=n2, msg=Message(type='MsgPreVote', src=n1, term=1))",
+        "Receive(node=n2, msg=Message(type=MsgPreVote, src=n1, term=1))",
         "RecvMessage(node=n2)",
-        "Receive(node=n1, msg=Message(type='MsgPreVoteResp', src=n2, term=0, reject=False))",
+        "Receive(node=n1, msg=Message(type=MsgPreVoteResp, src=n2, term=0, reject=False))",
         "RecvMessage(node=n1)", "WonPreElection(node=n1, to=n2)",
-        "Receive(node=n2, msg=Message(type='MsgPreVoteResp', src=n1, term=0, reject=False))",
+        "Receive(node=n2, msg=Message(type=MsgPreVoteResp, src=n1, term=0, reject=False))",
         "RecvMessage(node=n2)", "WonPreElection(node=n2, to=n1)"]
 
 
@@ -215,7 +215,7 @@ def test_campaigning_at_the_last_term_breaks_the_state_invariant():
     assert violation.reason == "n2 is StateCandidate at term 2, past Terms = 1"
     assert _steps(violation) == [
         "Campaign(node=n1, to=n2)",
-        "Receive(node=n2, msg=Message(type='MsgVote', src=n1, term=1))", "RecvMessage(node=n2)",
+        "Receive(node=n2, msg=Message(type=MsgVote, src=n1, term=1))", "RecvMessage(node=n2)",
         "Campaign(node=n2, to=n1)"]
 
 
@@ -228,15 +228,15 @@ def test_a_pre_vote_past_terms_is_seen_once_another_message_follows_it():
     result = check(_model(3, 1, pre_vote=True, mutant="pre_vote_past_terms"),
                    CheckConfig(properties=("raft_msg_invariant",)))
     violation = result.violation("raft_msg_invariant")
-    assert violation.reason == ("Message(type='MsgPreVote', src=n2, term=2) to n1 has term 2, "
+    assert violation.reason == ("Message(type=MsgPreVote, src=n2, term=2) to n1 has term 2, "
                                 "past Terms = 1")
     assert _steps(violation) == [
         "Campaign(node=n1, to=n2)",
-        "Receive(node=n2, msg=Message(type='MsgPreVote', src=n1, term=1))",
+        "Receive(node=n2, msg=Message(type=MsgPreVote, src=n1, term=1))",
         "RecvMessage(node=n2)",
-        "Receive(node=n1, msg=Message(type='MsgPreVoteResp', src=n2, term=0, reject=False))",
+        "Receive(node=n1, msg=Message(type=MsgPreVoteResp, src=n2, term=0, reject=False))",
         "RecvMessage(node=n1)", "WonPreElection(node=n1, to=n2)",
-        "Receive(node=n2, msg=Message(type='MsgVote', src=n1, term=1))", "RecvMessage(node=n2)",
+        "Receive(node=n2, msg=Message(type=MsgVote, src=n1, term=1))", "RecvMessage(node=n2)",
         "Campaign(node=n2, to=n1)", "Campaign(node=n3, to=n1)"]
     both = check(_model(2, 1, pre_vote=True, mutant="pre_vote_past_terms"),
                  CheckConfig(properties=SAFETY))
@@ -274,7 +274,7 @@ def test_a_campaigning_follower_deposes_the_leader():
     assert violation.reason == "leader n1 of term 1 is deposed for term 2"
     assert _steps(violation)[-2:] == [
         "Campaign(node=n2, to=n1)",
-        "Receive(node=n1, msg=Message(type='MsgVote', src=n2, term=2))"]
+        "Receive(node=n1, msg=Message(type=MsgVote, src=n2, term=2))"]
     assert len(violation.trace.actions) == 8
 
 
@@ -291,11 +291,11 @@ def test_pre_vote_does_not_protect_the_leader_in_this_spec():
         assert violation.reason == "leader n1 of term 1 is deposed for term 2"
         assert _steps(violation)[-7:] == [
             "Campaign(node=n2, to=n1)",
-            "Receive(node=n1, msg=Message(type='MsgPreVote', src=n2, term=2))",
+            "Receive(node=n1, msg=Message(type=MsgPreVote, src=n2, term=2))",
             "RecvMessage(node=n1)",
-            "Receive(node=n2, msg=Message(type='MsgPreVoteResp', src=n1, term=1, reject=False))",
+            "Receive(node=n2, msg=Message(type=MsgPreVoteResp, src=n1, term=1, reject=False))",
             "RecvMessage(node=n2)", "WonPreElection(node=n2, to=n1)",
-            "Receive(node=n1, msg=Message(type='MsgVote', src=n2, term=2))"]
+            "Receive(node=n1, msg=Message(type=MsgVote, src=n2, term=2))"]
         assert len(violation.trace.actions) == 18
 
 
@@ -317,8 +317,8 @@ def test_three_nodes_elect_a_leader_in_six_steps():
     witness = result.witness("leader_elected")
     assert _steps(witness) == [
         "Campaign(node=n1, to=n2)",
-        "Receive(node=n2, msg=Message(type='MsgVote', src=n1, term=1))", "RecvMessage(node=n2)",
-        "Receive(node=n1, msg=Message(type='MsgVoteResp', src=n2, term=1, reject=False))",
+        "Receive(node=n2, msg=Message(type=MsgVote, src=n1, term=1))", "RecvMessage(node=n2)",
+        "Receive(node=n1, msg=Message(type=MsgVoteResp, src=n2, term=1, reject=False))",
         "RecvMessage(node=n1)", "WonElection(node=n1, to=n2)"]
 
 
