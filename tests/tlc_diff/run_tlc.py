@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,8 @@ def run_check(folder: Path, jar: str, kind: str, name: str | None, config: str) 
         command.append("-deadlock")
     command.append(MODULE)
     for _ in range(3):
+        # (a failed try's metadata folder, named by the second, would fail the next)
+        shutil.rmtree(folder / "states" / cfg.stem, ignore_errors=True)
         done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
         (folder / f"{cfg.stem}.out").write_text(done.stdout + done.stderr)
         figures = parse(done.stdout)

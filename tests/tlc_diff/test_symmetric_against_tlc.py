@@ -12,13 +12,22 @@ tlc_results_symmetric.json): distinct states (orbits under symmetry),
 generated states, depth (TLC's counts the initial states: one more), each
 invariant's and the deadlock's verdict and shortest trace length.
 
-The orbits are counted a third way, by neither tool: the model's whole
-graph explored without reduction and each state renamed every way by
-`symmetric.rename` (written apart from `Symmetric`'s derived renaming), the
-least image per state (`orbits`). TLC's symmetry keeps the first state it
-meets of an orbit and its count is of fingerprints of least images, a
-canonical form; `cmc`'s representative is the least image too
-(checker/symmetry.py), so both should count the orbits exactly, and do.
+A third opinion, written here apart from both: a breadth-first search of
+the model's successors (`search`) that identifies states by their view, or
+by the least renaming of it by `symmetric.rename` (not `Symmetric`'s
+derived renaming), keeping the first met: its distinct and generated
+states and depth must be cmc's in every mode; and the model's whole graph
+explored without reduction (`reachable`), each state renamed every way,
+gives the true number of orbits (and of the views' orbits, where the view
+leaves out a variable nothing else reads), which must be the search's.
+TLC's representative is the least renaming of the state in its order of
+values and `cmc`'s the least in its own (checker/symmetry.py): both are
+canonical forms, and their counts are the true orbits on every program.
+Under VIEW and SYMMETRY together TLC 2.15 takes the least renaming of the
+whole state and fingerprints its view, which is no canonical form of the
+views: it counts more states than there are orbits of views where two
+states of one view orbit differ in what the view leaves out
+(`TLC_OVERCOUNTS`).
 The first seeds run by default, the rest under ``-m slow``.
 """
 
@@ -37,12 +46,18 @@ from checker.symmetry import order_key
 from models import REGISTRY
 from tests.tlc_diff.run_tlc import check_key, digest
 from tests.tlc_diff.run_tlc_symmetric import RESULTS
-from tests.tlc_diff.symmetric import ORDERED, Program, canonical, program, tla_module, write_cmc
+from tests.tlc_diff.symmetric import (HANDWRITTEN, ORDERED, Program, canonical, program,
+                                      tla_module, write_cmc)
 
 STORED = json.loads(RESULTS.read_text())
 SEEDS = sorted(int(seed) for seed, figures in STORED.items() if "checks" in figures)
-#: the default suite's seeds (about a second): the first few, and the first few with a VIEW
-DEFAULT = SEEDS[:6] + [seed for seed in SEEDS if program(seed).view][:2]
+#: the default suite's seeds (about a second), of the small programs: the
+#: first few, the first two with a VIEW, the first whose VIEW leaves out
+#: what others read, and TLC's over-count under VIEW and SYMMETRY by hand
+SMALL = [seed for seed in SEEDS if STORED[str(seed)]["checks"]["plain/space"]["distinct"] <= 40]
+DEFAULT = list(dict.fromkeys(
+    SMALL[:4] + [seed for seed in SMALL if program(seed).view and seed < ORDERED][:2]
+    + [seed for seed in SMALL if ORDERED <= seed < min(HANDWRITTEN)][:1] + [90001]))
 
 MODES = {"plain": (False, False), "symmetry": (True, False), "view": (False, True),
          "view+symmetry": (True, True)}
@@ -58,7 +73,8 @@ def check_cmc(p: Program, folder: Path, mode: str) -> checker.Result:
 
 
 def differences(seed: int, folder: Path) -> list[str]:
-    """Where cmc and TLC's stored figures disagree on `seed`'s program."""
+    """Where cmc, TLC's stored figures and the search by hand (`search`,
+    `reachable`) disagree on `seed`'s program."""
     p, stored = program(seed), STORED[str(seed)]
     if digest(tla_module(p)) != stored["digest"]:
         return [f"seed {seed}: the generator no longer draws the program TLC checked; run "
@@ -69,8 +85,26 @@ def differences(seed: int, folder: Path) -> list[str]:
         return [f"seed {seed}: TLC failed on {', '.join(failed)}; run "
                 f"python tests/tlc_diff/run_tlc_symmetric.py {seed} {seed + 1} --again"]
     found = []
+    model, within = built(p, folder)
     for mode in dict.fromkeys(mode for _, _, mode in p.checks()):
-        found += compare(p, mode, tlc, check_cmc(p, folder, mode))
+        result = check_cmc(p, folder, mode)
+        found += compare(p, mode, tlc, result)
+        ours = (result.stats.distinct_states, result.stats.generated_states, result.stats.depth)
+        by_hand = search(p, model, within, *MODES[mode])
+        if ours != by_hand:
+            found.append(f"seed {seed} {mode} (distinct, generated, depth): cmc {ours}, "
+                         f"by hand {by_hand}")
+    # the orbits (and the views' orbits, where the view's successors do not
+    # depend on which state is kept) from the whole graph
+    states = reachable(model, within)
+    counted = {"plain": len(states), "symmetry": orbits(p, states)}
+    if p.view is not None and p.view_free:
+        counted["view"] = len({s._replace(**{p.view: None}) for s in states})
+        counted["view+symmetry"] = orbits(p, states, p.view)
+    for mode, count in counted.items():
+        if count != search(p, model, within, *MODES[mode])[0]:
+            found.append(f"seed {seed} {mode}: whole graph {count}, by hand "
+                         f"{search(p, model, within, *MODES[mode])[0]}")
     return found
 
 
@@ -103,17 +137,52 @@ def compare(p: Program, mode: str, tlc: dict, result: checker.Result) -> list[st
     return found
 
 
-# -- the orbits, counted by neither tool -----------------------------------------------------
+# -- the search by hand ------------------------------------------------------------------
 
 
-def reachable(p: Program, folder: Path) -> set:
-    """Every state of `p`'s model the search keeps without reduction: the
-    states within the constraint reached from initial states within it
-    (TLC neither counts nor expands a state outside, nor does cmc)."""
-    spec = load_spec(write_cmc(p, folder, False), REGISTRY)
-    model = spec.build()
+def built(p: Program, folder: Path):
+    """`p`'s model (without symmetry or view) and its constraint as a function."""
+    model = load_spec(write_cmc(p, folder, False), REGISTRY).build()
     within = (eval(f"lambda s: {p.constraint.py}") if p.constraint is not None  # noqa: S307
               else lambda s: True)
+    return model, within
+
+
+def search(p: Program, model, within, symmetry: bool, view: bool) -> tuple[int, int, int]:
+    """(distinct, generated, depth) of a breadth-first search of `model`
+    written here, apart from cmc's engine: states within the constraint
+    only, each identified by its view (with `view`, the left-out variable
+    blanked) or, with `symmetry`, by the least renaming of that
+    (`symmetric.canonical`, its own renaming), the first met kept and
+    expanded; every initial state and every successor generated counted."""
+    def identity(state):
+        if view:
+            state = state._replace(**{p.view: None})
+        return canonical(p, state, order_key) if symmetry else state
+
+    generated, depth, seen, frontier = 0, 0, set(), []
+    for state in model.initial_states():
+        generated += 1
+        if within(state) and identity(state) not in seen:
+            seen.add(identity(state))
+            frontier.append(state)
+    while frontier:
+        following = []
+        for state in frontier:
+            for _, successor in model.successors(state):
+                generated += 1
+                if within(successor) and identity(successor) not in seen:
+                    seen.add(identity(successor))
+                    following.append(successor)
+        depth += bool(following)
+        frontier = following
+    return len(seen), generated, depth
+
+
+def reachable(model, within) -> set:
+    """Every state of `model` within the constraint reached from initial
+    states within it (TLC neither counts nor expands a state outside, nor
+    does cmc)."""
     frontier = [state for state in model.initial_states() if within(state)]
     seen = set(frontier)
     while frontier:
@@ -135,31 +204,30 @@ def orbits(p: Program, states: set, leave_out: str | None = None) -> int:
     return len({canonical(p, s, order_key) for s in states})
 
 
-def brute_force(seed: int, folder: Path) -> list[str]:
-    """Where the orbits and views counted from the whole graph disagree
-    with TLC's counts (which agree with cmc's, `differences`)."""
-    p, tlc = program(seed), STORED[str(seed)]["checks"]
-    states = reachable(p, folder)
-    counted = {"plain": len(states), "symmetry": orbits(p, states)}
-    if p.view is not None and seed < ORDERED:  # (else which state is kept decides the views)
-        counted["view"] = len({s._replace(**{p.view: None}) for s in states})
-        counted["view+symmetry"] = orbits(p, states, p.view)
-    return [f"seed {seed} {mode}: counted {n}, TLC {tlc[f'{mode}/space']['distinct']}"
-            for mode, n in counted.items() if n != tlc[f"{mode}/space"]["distinct"]]
-
-
-#: Seeds where cmc or TLC is known to differ from the count: the
-#: differences and why. The test fails on any other difference, and when
-#: these are gone.
-KNOWN: dict[int, tuple[list[str], str]] = {}
+#: Seeds where TLC 2.15 counts more states under VIEW and SYMMETRY than
+#: there are orbits of views: (TLC's count, cmc's), cmc's being the search
+#: by hand's and, where the view's successors do not depend on which state
+#: is kept, the orbits of the views in the whole graph. TLC takes the least
+#: renaming of the whole state and fingerprints the view of that, so two
+#: states whose views are renamings of each other, but whose left-out
+#: variables differ, can be two (tlaplus/tlaplus#206 and #1368; TLC's
+#: master now renames the view itself). Which state TLC then keeps
+#: changes its generated states, depth and traces in that mode too.
+TLC_OVERCOUNTS: dict[int, tuple[int, int]] = {
+    47: (97, 27), 161: (8, 4), 1011: (7, 3), 1014: (40, 20), 1017: (7, 3), 1018: (8, 4), 1020: (60, 33),
+    1022: (6, 4), 1026: (11, 10), 90001: (4, 3),
+}
 
 
 def agrees(seed: int, folder: Path) -> None:
-    found = differences(seed, folder) + brute_force(seed, folder)
-    if seed in KNOWN:
-        known, reason = KNOWN[seed]
-        assert found == known
-        pytest.xfail(reason)
+    found = differences(seed, folder)
+    if seed in TLC_OVERCOUNTS:
+        theirs, ours = TLC_OVERCOUNTS[seed]
+        assert f"seed {seed} view+symmetry distinct states: cmc {ours}, TLC {theirs}" in found
+        # (the rest of that mode's figures against TLC's follow from it;
+        # cmc's against the search by hand and the whole graph still count)
+        found = [line for line in found
+                 if not (line.startswith(f"seed {seed} view+symmetry ") and ", TLC " in line)]
     assert found == []
 
 
