@@ -259,9 +259,14 @@ class ServerNode(Node):
         epoch's is discarded; a newer one waits for its NewView)."""
         if m.epoch > s.epoch:
             return None                       # it waits for its NewView
-        if s.role != "backup" or m.epoch < s.epoch or len(m.log) < len(s.log):
-            return s, []                      # fenced, or an old copy: discarded
+        if self.fenced(s, m):
+            return s, []                      # discarded
         return s._replace(staged=m.log), []
+
+    def fenced(self, s, m):
+        """Whether a Replicate is not for this backup now: not a backup, an
+        epoch other than its own, or an old copy (a shorter log)."""
+        return s.role != "backup" or m.epoch != s.epoch or len(m.log) < len(s.log)
 
     @step(Apply)
     def apply(self, s):
@@ -520,11 +525,9 @@ class ForgetfulPrimary(ServerNode):
                                           "before applying it → Acknowledged writes survive")
 class EagerBackup(ServerNode):
     def receive_replicate(self, s, m):
-        enabled = super().receive_replicate(s, m)
-        if enabled is None:
-            return None
-        primary = 1 - self.id
-        return enabled[0], [Ack(self.id, primary, s.epoch, len(m.log))]   # the bug
+        if self.fenced(s, m):
+            return super().receive_replicate(s, m)
+        return s._replace(staged=m.log), [Ack(self.id, 1 - self.id, s.epoch, len(m.log))]  # the bug
 
 
 @PrimaryBackup.mutant("read_without_lease", "a primary serves reads whether or not the lease "
