@@ -46,8 +46,8 @@ from checker.symmetry import order_key
 from models import REGISTRY
 from tests.tlc_diff.run_tlc import check_key, digest
 from tests.tlc_diff.run_tlc_symmetric import RESULTS
-from tests.tlc_diff.symmetric import (HANDWRITTEN, ORDERED, Program, canonical, program,
-                                      tla_module, write_cmc)
+from tests.tlc_diff.symmetric import (HANDWRITTEN, ORDERED, Program, canonical, holds,
+                                      program, tla_module, write_cmc)
 
 STORED = json.loads(RESULTS.read_text())
 SEEDS = sorted(int(seed) for seed, figures in STORED.items() if "checks" in figures)
@@ -89,6 +89,7 @@ def differences(seed: int, folder: Path) -> list[str]:
     for mode in dict.fromkeys(mode for _, _, mode in p.checks()):
         result = check_cmc(p, folder, mode)
         found += compare(p, mode, tlc, result)
+        found += [f"seed {seed} {mode} {problem}" for problem in replayed(p, model, within, result)]
         ours = (result.stats.distinct_states, result.stats.generated_states, result.stats.depth)
         by_hand = search(p, model, within, *MODES[mode])
         if ours != by_hand:
@@ -135,6 +136,36 @@ def compare(p: Program, mode: str, tlc: dict, result: checker.Result) -> list[st
         differ(f"{name or kind} (verdict, trace length)", ours,
                (theirs["verdict"], theirs.get("length")))
     return found
+
+
+def replayed(p: Program, model, within, result: checker.Result) -> list[str]:
+    """What is wrong with cmc's counterexamples (under symmetry, rebuilt
+    through renamings) taken as runs of the model without reduction: each
+    step one of the model's own from the state before, every state but the
+    last within the constraint and satisfying the invariant, the last
+    breaking it, or, for a deadlock, without successors."""
+    problems = []
+    for outcome in result.outcomes(keep_going=True):
+        if outcome.outcome != VIOLATED:
+            continue
+        name, steps = outcome.property.name, outcome.finding.trace.steps
+        broken = (None if name == "deadlock" else
+                  next(f for invariant, f in p.invariants if invariant == name))
+        if steps[0].state not in set(model.initial_states()):
+            problems.append(f"{name}: the trace starts in {steps[0].state}, no initial state")
+        for before, step in zip(steps, steps[1:]):
+            if (step.action, step.state) not in list(model.successors(before.state)):
+                problems.append(f"{name}: no step {step.action} from {before.state} "
+                                f"to {step.state}")
+        for step in steps[:-1]:
+            if not within(step.state) or (broken is not None and not holds(broken, step.state)):
+                problems.append(f"{name}: the trace passes {step.state}")
+        final = steps[-1].state
+        if broken is not None and holds(broken, final):
+            problems.append(f"{name}: holds at the trace's end {final}")
+        if broken is None and list(model.successors(final)):
+            problems.append(f"deadlock: {final} has steps")
+    return problems
 
 
 # -- the search by hand ------------------------------------------------------------------
