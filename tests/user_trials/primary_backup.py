@@ -78,7 +78,7 @@ class Entry(NamedTuple):
 
 class ServerState(NamedTuple):
     epoch: int = 1
-    role: str = "backup"                      # primary, backup or none
+    role: str = "backup"                      # primary, backup or out (left out of the view)
     peer: Server | None = None                # a primary's backup
     log: tuple[Entry, ...] = ()
     awaiting: Entry | None = None             # a primary's write awaiting its backup's ack
@@ -354,7 +354,7 @@ class MasterNode(Node):
         new = MasterState(epoch, primary, backup, s.changes + 1)
         sends = [NewView(self.id, primary, epoch, "primary", backup)]
         other = 1 - primary                   # told even when left out, so that it stops
-        sends.append(NewView(self.id, other, epoch, "backup" if other == backup else "none",
+        sends.append(NewView(self.id, other, epoch, "backup" if other == backup else "out",
                              None))
         return new, sends, {"lease": epoch}
 

@@ -217,7 +217,7 @@ def test_a_lost_new_view_leaves_the_write_unanswered(tmp_path):
     _, result = checked(spec)
     (finding,) = result.violations
     assert actions(finding) == ["Call(client=c0)"] + LEASE_OUT_S1_LEFT_OUT + [
-        "ReceiveNewView(m=NewView(m0→s1, epoch=2, role=none, peer=none))",
+        "ReceiveNewView(m=NewView(m0→s1, epoch=2, role=out, peer=none))",
         "Drop(message=NewView(m0→s2, epoch=2, role=primary, peer=none))"]
     assert (finding.stem_length, finding.loop_length) == (5, 0)
 
