@@ -5,7 +5,7 @@ docs alone.
 The protocol (our rules; in the spirit of Vertical Paxos II and of fencing
 an old primary by its epoch):
 
-- Two servers, ``s1`` and ``s2``, and one master ``m``. A *view* is an
+- Two servers, ``s1`` and ``s2``, and one master ``m0``. A *view* is an
   epoch number, a primary and a backup (or none). View 1 is s1 primary, s2
   backup; every node knows it at the start.
 - The master keeps the current view and a *lease*: the epoch whose primary
@@ -14,33 +14,39 @@ an old primary by its epoch):
   node reads the same value). ``ExpireLease`` is time running out;
   ``RenewLease`` the master granting the current view's primary a new one.
 - The master moves the view only when no lease is valid (it waited the
-  lease out): ``ChangeView`` makes the current backup primary (the old
-  primary its backup), or, where one of them crashed, the survivor primary
-  without a backup (the master reads who crashed from a perfect failure
-  detector, a global). A view change is also how a suspected but live
-  primary is replaced: the master may move the view at any time the lease
-  allows, within the budget ``view_changes``. It grants the new epoch's
-  lease at once and sends ``NewView`` to both servers.
-- A server installs a ``NewView`` of a larger epoch: its role and peer;
-  anything not yet applied or acknowledged of an older epoch is dropped.
+  lease out), within the budget ``view_changes``: ``ChangeView`` makes the
+  backup primary (where it crashed, the primary stays), and either keeps
+  the other server as its backup or leaves it out (the master suspects it,
+  rightly or not: ``with_backup=False``). It reads who crashed from a
+  perfect failure detector, a global, grants the new epoch's lease at once
+  and sends ``NewView`` to both servers, once: the one left out gets role
+  ``out``.
+- A server installs a ``NewView`` of its epoch or later that it does not
+  have: its role and peer; anything not yet applied or acknowledged of an
+  older view is dropped.
 - Clients send ``Request(client, request, op, value)`` to the service (no
   receiver named: whichever server believes it is primary takes it). A
   primary with no write in flight executes a write by appending
   ``(client, request, value)`` to its log, unless that request is in its
   log already (at-most-once: a retry or a duplicate of an executed request
-  is not executed again; if it was replicated, it is answered again), and
-  sends its whole log to the backup in ``Replicate(epoch, log)``; a read
-  is served from its log while the lease names its epoch, with no write
-  in flight.
+  is not executed again, but its log is replicated again before it is
+  answered), and sends its whole log to the backup in ``Replicate(epoch,
+  log)``; a retry of the write in flight sends that again. A read is
+  served from its log while the lease names its epoch, with no write in
+  flight.
 - A backup takes a ``Replicate`` of its own epoch only (the fence: an
-  older epoch's is never taken), stages it, and ``Apply`` installs the
-  log and sends ``Ack(epoch, length)``. A primary receiving the ack of its
-  epoch for its whole log answers the client; a primary without a backup
-  answers at once.
-- A client may retry a request that has not been answered (``Retry``,
-  ``retries`` times), with the same request id.
+  older epoch's, or an older copy, is discarded), stages it, and ``Apply``
+  installs the log and sends ``Ack(epoch, length)``. A primary receiving
+  the ack of its epoch for its whole log answers the client; a primary
+  without a backup answers at once. Stale acks, answers and views are
+  discarded, so that the network empties.
+- A waiting client retries (``Retry``, with the same request id) once
+  neither its request nor an answer to it is in flight, its timeout:
+  ``retries`` times, or without bound where it is -1.
 - The network is a bag that may drop (``drops``) and duplicate
-  (``duplicates``) messages; servers may crash for good (``crashes``).
+  (``duplicates``) messages and holds at most ``max_msgs`` (a send waits
+  for room: this bounds the copies that unbounded retries send); servers
+  may crash for good (``crashes``).
 
 Properties: one primary per epoch acts on writes (a ghost global records
 who appended a write in which epoch); no acknowledged write is lost (the
@@ -48,10 +54,18 @@ current view's primary, once it installed the view, holds every write a
 client has been answered); each request executed at most once (no log
 holds a request twice); the clients' history is linearizable (a register
 ``x``, initially 0); and, under fairness, every write is eventually
-acknowledged.
+acknowledged (each writer's ``waiting ~> done``).
+
+What checking taught us: leases are needed only once the master may leave
+the old primary out of a view (with the old primary as the new backup, a
+write cannot complete without fencing it); a retry must re-replicate a
+logged request before answering it; and the write is eventually
+acknowledged across a view change only if no message is lost (a lost
+NewView is never sent again: the master must retransmit it) and clients
+retry without bound.
 
 Clients: the first ``writers`` write once each (client c writes c + 1),
-the next ``readers`` read once each.
+the others read once each.
 """
 
 from __future__ import annotations
@@ -245,7 +259,8 @@ class ServerNode(Node):
 
     def execute(self, s, m, acted):
         entry = Entry(m.client, m.request, m.value)
-        return self.replicate(s, s.log + (entry,), entry) + ({"acted": acted | {(s.epoch, self.id)}},)
+        acted = acted | {(s.epoch, self.id)}
+        return self.replicate(s, s.log + (entry,), entry) + ({"acted": acted},)
 
     def replicate(self, s, log, entry):
         """Send the log to the backup and await its ack; with no backup, answer."""
