@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
+import shutil
+import tempfile
 
 import pytest
 from hypothesis import settings
@@ -15,6 +18,7 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile("default")
 
 import models
+from tests import spec_runs
 from tests.toys import Counter, DieHard
 
 
@@ -36,8 +40,21 @@ def write_spec(tmp_path):
     return write
 
 
+def pytest_configure(config):
+    """The session's folder of spec results (`tests.spec_runs`), made by the
+    main pytest process before it starts the test processes, which inherit
+    its environment."""
+    if not hasattr(config, "workerinput") and spec_runs.SHARED not in os.environ:
+        config._spec_runs = tempfile.mkdtemp(prefix="cmc-test-spec-runs-")
+        os.environ[spec_runs.SHARED] = config._spec_runs
+
+
 def pytest_unconfigure(config):
     """The session keeps every checked spec's model and the kit's tables
     alive; without this, each collection the interpreter runs while tearing
     them down at exit walks them all again (half a minute on 2 cores)."""
     gc.freeze()
+    folder = getattr(config, "_spec_runs", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        del os.environ[spec_runs.SHARED]

@@ -7,6 +7,10 @@ same runs; results are frozen values, so they can share them.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
+import pickle
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,13 +19,44 @@ from checker.spec import Spec, load_spec
 from models import REGISTRY
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
+#: the environment variable naming the session's folder of results, made by
+#: tests/conftest.py for the test processes of one session (pytest-xdist's)
+SHARED = "CMC_TEST_SPEC_RUNS"
 
 
 @lru_cache(maxsize=None)
 def _checked(path: str) -> tuple[Spec, checker.Model, checker.Result]:
     spec = load_spec(path, REGISTRY)
     model = spec.build()
-    return spec, model, checker.check(model, spec.config())
+    return spec, model, _shared_result(path, model, spec)
+
+
+def _shared_result(path: str, model: checker.Model, spec: Spec) -> checker.Result:
+    """The result of checking `spec`, computed by one test process of the
+    session and read by the others (a spec is checked by the manifest test
+    and by its model's and the reports' tests, which xdist spreads over
+    processes). Computed afresh each session; one that does not pickle
+    stays with the process that computed it."""
+    folder = os.environ.get(SHARED)
+    if not folder or not os.path.isdir(folder):
+        return checker.check(model, spec.config())
+    stored = os.path.join(folder, hashlib.sha256(path.encode()).hexdigest())
+    with open(stored + ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process checking it: wait for it
+        try:
+            with open(stored, "rb") as file:
+                return pickle.load(file)
+        except FileNotFoundError:
+            pass
+        result = checker.check(model, spec.config())
+        try:
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return result
+        with open(stored + ".partial", "wb") as file:
+            file.write(data)
+        os.replace(stored + ".partial", stored)
+        return result
 
 
 def checked_spec(path: str | Path) -> tuple[Spec, checker.Model, checker.Result]:
