@@ -138,8 +138,12 @@ def _lifelines(model: Model, acting: Sequence[str], conclusion: str | None) -> t
     """The nodes that act in the trace, and those its conclusion names, in
     the model's order of its nodes (`Model.nodes`); nodes the model does not
     list follow in the order they first act."""
+    # (from the class: a model's parameter named nodes, an int on the
+    # instance, hides the method there)
+    nodes = getattr(type(model), "nodes", None)
     try:  # the model's own code
-        order = {name: index for index, name in enumerate(model.nodes())}
+        order = {name: index for index, name in enumerate(
+            nodes(model) if callable(nodes) else Model.nodes(model))}
     except (Exception, SystemExit) as error:
         raise raised_in_model(model.name, "nodes()", error) from None
     named = [name for name in order if conclusion and re.search(

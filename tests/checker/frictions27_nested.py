@@ -1,9 +1,11 @@
 """A plain `Symmetric` model whose records hold strings at every depth: a
-server's record holds a role (a string), a tag (a record naming its owner
+node's record holds a role (a string), a tag (a record naming its owner
 and a label string) and the tags it took (a tuple of such records); the
-state holds the last tag and a note (a record naming no server, which
-prints as a named tuple does). Two servers may each promote themselves
-once; the invariant says at most one leads."""
+state holds the last tag and the notes taken (records naming no node,
+which print as named tuples do, their own repr everywhere). Two nodes may
+each promote themselves once; the invariant says at most one leads. Its
+parameter is called `nodes`, as a model's often is, which on the instance
+hides `checker.Model.nodes` (reports read that from the class)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import NamedTuple
 from checker import Model, Param, invariant
 from models.kit import Symmetric, ids, indexed_by
 
-Server = ids("servers", "n", first=1, named=True)
+Server = ids("nodes", "n", first=1, named=True)
 
 
 class Tag(NamedTuple):
@@ -44,13 +46,13 @@ class Promote(NamedTuple):
 class Nested(Symmetric, Model):
     name = "nested"
     summary = "strings at every depth of a state"
-    params = (Param("servers", 2, "servers", minimum=1),)
+    params = (Param("nodes", 2, "nodes n1..nN", minimum=1),)
     actions = (Promote,)
     state_type = State
-    symmetry_sets = ("servers",)
+    symmetry_sets = ("nodes",)
 
     def initial_states(self) -> list[State]:
-        return [State(tuple(Record("follower", Tag("start", n), ()) for n in range(self.servers)),
+        return [State(tuple(Record("follower", Tag("start", n), ()) for n in range(self.nodes)),
                       None, ())]
 
     def successors(self, state: State):
