@@ -26,6 +26,11 @@ same distinct and generated counts on every row, and its depth plus one:
 Mutants, TLC's shortest counterexamples (states, less one): no_epoch_check
 (2 writers) 10 steps, retry_reexecutes 7, ack_before_apply 8, epoch_reused
 7; read_without_lease breaks linearizability, which PB.tla does not state.
+TLC on the liveness bound (`WritesAcknowledged`, the spec's fairness as one
+WF or SF conjunct per action instance, over finite sets of the messages):
+holds with strong fairness to Apply and ReceiveAck (1,728 states), violated
+with weak fairness alone and with one drop (its lassos are longer: TLC
+does not look for the shortest).
 """
 
 from __future__ import annotations
