@@ -158,6 +158,15 @@ class Model:
                 if prop is not None:
                     found[prop.name] = prop
         cls.properties = found
+        for param in getattr(cls, "params", ()):
+            # a parameter is set on the instance, where it would hide a method
+            # the engine or the reports call (`nodes` excepted: reports read
+            # it from the class, and a parameter of that name is common)
+            if param.name != "nodes" and callable(getattr(cls, param.name, None)):
+                raise ModelDefinitionError(
+                    f"{cls.name or cls.__name__}: the parameter {param.name!r} has the name "
+                    f"of the model's method {param.name}(), which it would hide; rename "
+                    "the parameter")
 
     #: mutant name -> the subclass that is that mutant (`Model.mutant`)
     _mutant_classes: ClassVar[Mapping[str, type]] = {}
