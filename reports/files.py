@@ -30,10 +30,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-import networkx as nx
-
 from checker.errors import CheckerError
-from reports.graph import trace_graph, write_graph
+from reports.graph import new_graph, trace_graph, write_graph
 from reports.html import render_html
 from reports.json import run_document
 from reports.run import Checked
@@ -97,7 +95,7 @@ def _drawn_here(path: Path) -> bool:
     SPEC.PROPERTY, so it is one only if it is a graph in node-link JSON."""
     if path.suffix != ".json":
         return True
-    start = write_graph(nx.MultiDiGraph(), "json").split(",")[0].encode()
+    start = write_graph(new_graph(), "json").split(",")[0].encode()
     with open(path, "rb") as stream:
         return stream.read(len(start)) == start
 

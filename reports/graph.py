@@ -33,9 +33,7 @@ from __future__ import annotations
 import json
 import textwrap
 from collections import deque
-from typing import Any, Callable, Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from checker.errors import CheckerError
 from checker.model import Model, action_name, has_bounds
@@ -43,6 +41,21 @@ from checker.properties import Property
 from checker.result import Trace
 from reports.run import state_view
 from reports.text import changes, text
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def networkx() -> Any:
+    """networkx, imported when a graph is first made: it takes longer to
+    import than the rest of cmc (0.3-0.8 s), and most runs draw no graph."""
+    import networkx
+
+    return networkx
+
+
+def new_graph() -> nx.MultiDiGraph:
+    return networkx().MultiDiGraph()
 
 FORMATS = {"dot": "dot", "graphml": "graphml", "json": "json"}  # format → file extension
 DEFAULT_MAX_NODES = 2000
@@ -61,7 +74,7 @@ class _Builder:
         chosen = model.properties.values() if properties is None else properties
         self.invariants = [p for p in chosen if p.kind == "invariant"]
         self.reachables = [p for p in chosen if p.kind == "reachable"]
-        self.graph = nx.MultiDiGraph()
+        self.graph = new_graph()
         self.ids: dict[Any, str] = {}
 
     def node(self, state: Any, depth: int) -> tuple[str, bool]:
@@ -206,6 +219,7 @@ def _within(model: Model, state: Any) -> bool:
 def write_graph(graph: nx.MultiDiGraph, graph_format: str) -> str:
     """`graph` as text in `graph_format`: ``dot``, ``graphml`` or ``json``
     (networkx's node-link form)."""
+    nx = networkx()
     if graph_format == "json":
         data = nx.node_link_data(graph, edges="edges")
         return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
@@ -219,7 +233,7 @@ def write_graph(graph: nx.MultiDiGraph, graph_format: str) -> str:
 
 def _scalars(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose attributes are strings, numbers and booleans only."""
-    flat = nx.MultiDiGraph()
+    flat = new_graph()
     for node, data in graph.nodes(data=True):
         flat.add_node(node, **{key: _scalar(value) for key, value in data.items()})
     for source, target, key, data in graph.edges(keys=True, data=True):
