@@ -1,0 +1,66 @@
+"""Frictions a new user met validating logs and replaying runs written by
+hand (their primary-backup protocol; here on the bundled Raft): fields
+written as the text report prints them, an action split by a YAML flow
+mapping, the headline verdict of a log no run explains, a hand-written
+step that differs from the model's by its printing, and --resume saying
+where it goes on from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from checker.replay import as_run, load_script
+from cmc.main import cli
+from models.raft import Raft
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+RAFT_2S = str(SPECS / "raft-2s.yaml")
+
+
+def raft() -> Raft:
+    return Raft(servers=2, values=1, max_term=2, max_log=1, max_msgs=1)
+
+
+def written(tmp_path: Path, text: str, name: str = "log.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def cmc(*args: str):
+    return CliRunner().invoke(cli, list(args), prog_name="cmc")
+
+
+def committed(fields: str) -> str:
+    """s1's log of a committed request, its last event with `fields`."""
+    return ("hidden: [RequestVote, Receive, AppendEntries]\nevents:\n"
+            "  - {action: Timeout(i=s1), state: {s2.voted_for: none}}\n"
+            "  - BecomeLeader(i=s1)\n  - ClientRequest(i=s1)\n"
+            f"  - {{action: AdvanceCommitIndex(i=s1), state: {{{fields}}}}}\n")
+
+
+# -- 1. a field's value as the text report prints it ---------------------------------
+
+
+def test_a_field_written_as_the_text_report_prints_it_matches(tmp_path):
+    # s1.log is the list ["t2:v1"], printed [t2:v1]; none is None; spaces aside
+    log = written(tmp_path, committed('s1.log: "[t2:v1]", s1.next_index: "[1,2]"'))
+    run = as_run(raft(), load_script(log))
+    assert run.left is None
+    assert run.source == f"{log} (its 4 events explained by a run of 15 steps)"
+    assert (run.states[-1]["s1.log"], run.states[-1]["s1.next_index"]) == (["t2:v1"], [1, 2])
+
+
+def test_a_field_written_as_a_yaml_list_matches_as_before(tmp_path):
+    run = as_run(raft(), load_script(written(tmp_path, committed('s1.log: ["t2:v1"]'))))
+    assert run.left is None and len(run.actions) == 15
+
+
+def test_a_printed_value_the_state_does_not_have_is_explained_by_no_step(tmp_path):
+    log = written(tmp_path, committed('s1.log: "[t1:v1]"'))
+    run = as_run(raft(), load_script(log))
+    assert run.left.startswith('event 4, AdvanceCommitIndex(i=s1) {"s1.log": "[t1:v1]"}, is '
+                               "no step of the model from any of the 9 states that explain "
+                               "events 1-3")
