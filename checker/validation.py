@@ -74,6 +74,8 @@ def read_log(path: str, document: dict) -> Log:
         if isinstance(event, str) and event.strip():
             read.append((event.strip(), {}))
             continue
+        if isinstance(event, dict) and isinstance(event.get("action"), str):
+            _refuse_split(path, field, event)
         if not isinstance(event, dict) or not event or set(event) - {"action", "state"}:
             raise SpecError(f"is {event!r}; give an action family (ClientRequest(i=s1)) or "
                             "a mapping of action: and/or state: (fields as reports print "
@@ -100,6 +102,21 @@ def read_log(path: str, document: dict) -> Log:
                         "events, a whole number (0 or more), or leave it out", path=path,
                         field="max_hidden")
     return Log(path, tuple(read), tuple(h.strip() for h in hidden), most)
+
+
+def _refuse_split(path: str, field: str, event: dict) -> None:
+    """An event ``{action: Go(a=1, b=2), state: ...}``, a flow mapping whose
+    action YAML splits at its comma (``action: 'Go(a=1'`` and a key
+    ``'b=2)'``), refused saying to quote it."""
+    action = event["action"]
+    stray = [key for key in event if key not in ("action", "state")]
+    if action.count("(") == action.count(")"):
+        return  # (a stray key beside a whole action is a typo: read_log names it)
+    parts = [action] + [str(key) if event[key] is None else f"{key}: {event[key]}"
+                        for key in stray]
+    raise SpecError(f"the action {action!r} is cut at a comma: YAML splits a flow mapping's "
+                    f"unquoted text there; quote the action: action: \"{', '.join(parts)}\"",
+                    path=path, field=f"{field}.action")
 
 
 def explain(model: Model, log: Log) -> tuple[tuple, tuple, str | None]:

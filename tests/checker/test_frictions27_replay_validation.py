@@ -64,3 +64,26 @@ def test_a_printed_value_the_state_does_not_have_is_explained_by_no_step(tmp_pat
     assert run.left.startswith('event 4, AdvanceCommitIndex(i=s1) {"s1.log": "[t1:v1]"}, is '
                                "no step of the model from any of the 9 states that explain "
                                "events 1-3")
+
+
+# -- 2. an action of two fields in a flow mapping ------------------------------------
+
+
+def test_an_action_split_by_a_flow_mapping_is_refused_saying_to_quote_it(tmp_path):
+    log = written(tmp_path, "hidden: [RequestVote, Receive]\nevents:\n  - Timeout(i=s1)\n"
+                  "  - {action: AppendEntries(i=s1, j=s2), state: {s1.commit_index: 0}}\n")
+    result = cmc("check", RAFT_2S, "--replay", log)
+    assert (result.exit_code, result.output) == (2, (
+        f"error: {log}: events[2].action: the action 'AppendEntries(i=s1' is cut at a comma: "
+        "YAML splits a flow mapping's unquoted text there; quote the action: action: "
+        '"AppendEntries(i=s1, j=s2)"\n'))
+
+
+
+def test_an_action_of_three_fields_is_given_whole_in_the_fix(tmp_path):
+    log = written(tmp_path, "events:\n  - {action: Go(a=1, b=(2, 3), c=4), state: {}}\n")
+    result = cmc("check", RAFT_2S, "--replay", log)
+    assert (result.exit_code, result.output) == (2, (
+        f"error: {log}: events[1].action: the action 'Go(a=1' is cut at a comma: YAML splits "
+        'a flow mapping\'s unquoted text there; quote the action: action: "Go(a=1, b=(2, 3), '
+        'c=4)"\n'))
