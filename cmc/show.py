@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import click
 
@@ -15,18 +16,24 @@ def show(spec: str) -> None:
     (expression invariants and temporal properties included), symmetry, the state
     constraints, the temporal properties, deadlock,
     exact, fairness, network and partition choices, the bounds and the
-    expectation. The output is itself a spec: kept next to SPEC (a user
-    model's path is relative to its folder), it checks what SPEC checks."""
+    expectation. The output is itself a spec, checking what SPEC checks
+    wherever it is kept on this machine (a user model's file is named by
+    its absolute path)."""
     import yaml
 
     from checker.properties import default_properties
     from checker.spec import load_spec
     from models import REGISTRY
+    from models.user import is_file_reference
 
     loaded = load_spec(spec, REGISTRY)
     model_class = loaded.model_class
+    model = loaded.model_ref or loaded.model_name
+    if is_file_reference(model):  # (relative to SPEC's folder, absolute here)
+        file_part, _, class_name = model.rpartition(":")
+        model = f"{(Path(loaded.path).parent / file_part).resolve().as_posix()}:{class_name}"
     resolved = {
-        "model": loaded.model_ref or loaded.model_name,
+        "model": model,
         "description": loaded.description,
         "params": dict(loaded.params),
         "mutant": loaded.mutant,
@@ -52,8 +59,7 @@ def show(spec: str) -> None:
                     if value is not None} if loaded.expect else None),
     }
     # a spec itself: what is not given (None, nothing) is left out, so the
-    # output loads as the spec it resolves (kept next to it: a user model's
-    # path is relative to the spec's folder)
+    # output loads as the spec it resolves
     shown = {name: value for name, value in resolved.items()
              if value is not None and value != {} and value != []}
     click.echo(f"# {loaded.path}, resolved by cmc show: every default filled in")

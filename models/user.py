@@ -40,12 +40,12 @@ class Registry(dict):
         """The model class `name` names, in a spec at `spec_path`; None for
         a plain name that is neither bundled nor an entry point (the loader
         then lists the known names)."""
-        if _is_file_reference(name):
+        if is_file_reference(name):
             return load_from_file(name, Path(spec_path).parent)
         return self.get(name) or from_entry_point(name)
 
 
-def _is_file_reference(name: str) -> bool:
+def is_file_reference(name: str) -> bool:
     file_part = name.rpartition(":")[0] if ":" in name else name
     return file_part.endswith(".py")
 

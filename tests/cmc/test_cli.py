@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -348,9 +347,10 @@ def test_show_prints_the_resolved_configuration(run, write_spec):
                                   "specs/paxos-textbook-invariant-nothing-learned.yaml",
                                   "tests/user_trials/paxos-liveness-dueling-temporal.yaml",
                                   "tests/models/user/bosco.yaml"])
-def test_what_show_prints_loads_as_the_same_spec(run, spec):
-    # (a new user's trial: show printed spec:, mutant: null and fairness as
-    # a list, which a spec cannot hold)
+def test_what_show_prints_loads_as_the_same_spec(run, spec, tmp_path):
+    # (new users' trials: show printed spec:, mutant: null and fairness as
+    # a list, which a spec cannot hold; and a user model's path relative to
+    # the spec's folder, which did not load where the output was kept)
     from checker.spec import load_spec
     from models import REGISTRY
 
@@ -359,15 +359,11 @@ def test_what_show_prints_loads_as_the_same_spec(run, spec):
     assert shown.exit_code == 0
     assert shown.output.startswith(f"# {root / spec}, resolved by cmc show: every default "
                                    "filled in\n")
-    # kept next to the spec (a user model's path is relative to its folder)
-    again = root / spec.rsplit("/", 1)[0] / f".shown-{os.getpid()}.yaml"
-    try:
-        again.write_text(shown.output)
-        original, resolved = load_spec(root / spec, REGISTRY), load_spec(again, REGISTRY)
-        assert run("show", str(again)).output.splitlines()[1:] == \
-            shown.output.splitlines()[1:]
-    finally:
-        again.unlink()
+    # kept in another folder (a user model is named by its absolute path)
+    again = tmp_path / "shown.yaml"
+    again.write_text(shown.output)
+    original, resolved = load_spec(root / spec, REGISTRY), load_spec(again, REGISTRY)
+    assert run("show", str(again)).output.splitlines()[1:] == shown.output.splitlines()[1:]
     from checker.properties import select_properties
 
     assert resolved.model_class is original.model_class
