@@ -245,6 +245,8 @@ def step(action: type, choose: str | int | Callable | None = None,
     `on`). The action's fields are the node's, then the choice's: a
     choice of several values (``\\E r, v : Phase2a(b, r, v)``) is a tuple of
     them, given to the handler one by one. A literal int n is ``range(n)``.
+    None is a choice as any other (``choose=lambda node, s: [None, *peers]``
+    for a field typed ``Server | None``: a backup, or nobody).
 
     A choice function may read globals the handler reads: it takes each it
     names as the keyword of that name (``choose=lambda node, s, holder:

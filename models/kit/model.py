@@ -282,13 +282,11 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
 
     def _choices(self, handler: Handler, node: Node, record: Any,
                  message: Any = None, seen: tuple | None = None) -> Iterable[Any]:
-        """The choices of `handler` (its `choose`) for `node` with `record`
+        """The choices of `handler` (its `choose`, not None) for `node` with `record`
         (and, for a message handler whose function takes it, `message`; for
         a function taking globals, each of those it names of the values
         `seen` of the globals the handler reads, as the keyword of its name)."""
         choose = handler.choose
-        if choose is None:
-            return (None,)
         if callable(choose):
             if handler.choose_globals:
                 choose = partial(choose, **{name: value for name, value in zip(

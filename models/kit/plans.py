@@ -322,9 +322,7 @@ class Group:
         else:
             read = tuple(model.network.select(component, kind)
                          for kind, component in zip(handler.reads, components or ()))
-            for choice in model._choices(handler, node, record, None, mine):
-                chosen = (() if choice is None else (choice,) if handler.values == 1
-                          else model._spread(choice, handler, name, node))
+            for chosen in model._each_choice(handler, name, node, record, None, mine):
                 outcome = model._outcome(node, name, record, chosen + read, now, mine)
                 if outcome is not None:
                     action = model._intern(handler.action(node.id, *chosen))
