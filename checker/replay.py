@@ -49,8 +49,8 @@ from checker.model import Model, checked_steps, has_bounds, jsonable, recorded_v
 from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
                                 failed_assertion, reason_of, select_properties)
 from checker.validation import Log, explain, read_log
-from checker.result import (INCOMPLETE, VIOLATED, CheckConfig, Finding, Replayed, Result,
-                            Stats, Step, Trace)
+from checker.result import (INCOMPLETE, NOT_A_RUN, NOT_EXPLAINED, VIOLATED, CheckConfig,
+                            Finding, Replayed, Result, Stats, Step, Trace)
 from checker.yamlsafe import read_stream
 
 #: The steps a report lists where a recorded step is not one of the model's.
@@ -75,6 +75,8 @@ class Script:
     left: str | None = None
     #: the run is the one a log describes (`as_run`)
     log: bool = False
+    #: which event of the log is explained by no step, where `left` says why
+    stop: str | None = None
 
 
 def load_script(given: str) -> Script | Log:
@@ -124,11 +126,11 @@ def as_run(model: Model, given: Script | Log) -> Script:
     explained by none."""
     if isinstance(given, Script):
         return given
-    actions, states, left = explain(model, given)
+    actions, states, left, stop = explain(model, given)
     events = len(given.events)
     said = (f"its {events} events explained by a run of {_steps_said(len(actions))}"
             if left is None else f"a log of {events} event{'' if events == 1 else 's'}")
-    return Script(f"{given.source} ({said})", actions, states, left, log=True)
+    return Script(f"{given.source} ({said})", actions, states, left, log=True, stop=stop)
 
 
 def _steps_said(count: int) -> str:
@@ -269,6 +271,7 @@ class _Replay:
         self.violations: dict[str, Finding] = {}
         self.witnesses: dict[str, Finding] = {}
         self.left: str | None = None
+        self.stop: str | None = None  # (where the run left the model: `Replayed.stop`)
         self.first_difference: str | None = None
         self.differing = 0
         self.generated = 0
@@ -317,7 +320,7 @@ class _Replay:
             self._reached(reached, action)
             state = reached
         if self.script.left is not None:  # (a log explained so far: not the run's end)
-            self.left = self.script.left
+            self.left, self.stop = self.script.left, self.script.stop
             return
         if bounded and not self.model.within_bounds(state):
             return  # (not expanded: no deadlock or assert said of it)
@@ -339,7 +342,8 @@ class _Replay:
             for state in initial:
                 if self._view(state) == recorded[0]:
                     return state
-            self.left = ("the recorded initial state is none of the model's: "
+            self.stop = "the recorded initial state is none of the model's"
+            self.left = (f"{self.stop}: "
                          + self._differences(initial[0], recorded[0])
                          + (f" (and {len(initial) - 1} other initial states differ)"
                             if len(initial) > 1 else ""))
@@ -368,8 +372,8 @@ class _Replay:
                      f" ({self.model.bound_reason(self.trace[-1].state)})"
                      if self.model.bound_reason(self.trace[-1].state) else ""))
         source = f"step {number - 1}'s state" if number > 1 else "the initial state"
-        return (f"step {number}, {text}, is not a step of the model from {source}; "
-                f"{there}{unknown_action(self.model, text)}")
+        self.stop = f"step {number}, {text}, is not a step of the model"
+        return f"{self.stop} from {source}; {there}{unknown_action(self.model, text)}"
 
     def _compare(self, number: int, text: str, reached: Any, wanted: dict) -> None:
         if self._view(reached) == wanted:
@@ -454,11 +458,14 @@ class _Replay:
             replayed=Replayed(source=self.script.source, steps=len(self.script.actions),
                               taken=max(len(self.trace) - 1, 0), left=self.left,
                               first_difference=self.first_difference,
-                              differing=self.differing, log=self.script.log),
+                              differing=self.differing, log=self.script.log,
+                              stop=self.stop),
         )
         violations = tuple(self.violations[prop.name] for prop in listed
                            if prop.name in self.violations)
-        return Result(verdict=VIOLATED if violations else INCOMPLETE, stats=stats,
+        verdict = (VIOLATED if violations else INCOMPLETE if self.stop is None
+                   else NOT_EXPLAINED if self.script.log else NOT_A_RUN)
+        return Result(verdict=verdict, stats=stats,
                       properties=listed, violations=violations,
                       witnesses=tuple(self.witnesses[prop.name] for prop in listed
                                       if prop.name in self.witnesses),

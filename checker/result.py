@@ -8,6 +8,10 @@ from typing import Any, Mapping
 from checker.properties import Property
 
 HOLDS, VIOLATED, INCOMPLETE = "holds", "violated", "incomplete"
+#: A replay's verdicts where the run left the model (`Replayed.stop`): a
+#: log that no run of it explains (a failure, as a violation is), and a
+#: run given that is none of its (the model has no such step there).
+NOT_EXPLAINED, NOT_A_RUN = "not explained", "not a run"
 #: The outcomes of one property, besides holds and violated.
 WITNESSED, NOT_SETTLED = "witnessed", "not settled"
 
@@ -185,6 +189,10 @@ class Replayed:
     #: the run is the one a log describes (`checker.validation`): stopped
     #: before its end (`left`), no run of the model explains the log
     log: bool = False
+    #: where the run left the model, if it did (the headline of `left`):
+    #: the step (or the log's event) that is no step of the model there, or
+    #: the recorded initial state that is none of its
+    stop: str | None = None
 
 
 @dataclass(frozen=True)
@@ -256,8 +264,10 @@ class Result:
     `verdict` is ``holds`` (the state space was exhausted and every property
     held, or every property was settled: `stopped_by` is `SETTLED`),
     ``violated`` or ``incomplete`` (a bound or an interrupt stopped the run
-    first; `stopped_by` says which). `witnesses` holds a shortest trace
-    for each `reachable` property that was satisfied.
+    first; `stopped_by` says which); a replay that breaks no property and
+    leaves the model is ``not explained`` (a log) or ``not a run``
+    (`Replayed.stop` says where). `witnesses` holds a shortest trace for
+    each `reachable` property that was satisfied.
     """
 
     verdict: str
@@ -275,6 +285,14 @@ class Result:
     safety_complete: bool = False
     #: A replay's run, as far as it was taken (`checker.replay`); None else.
     run: Trace | None = None
+
+    def verdict_reason(self) -> str | None:
+        """Why the verdict is what it is, where more than its word: what
+        stopped the run, or where a replay left the model (every report
+        heads with it)."""
+        if self.verdict in (NOT_EXPLAINED, NOT_A_RUN):
+            return self.stats.replayed.stop
+        return STOPPED_BY[self.stopped_by] if self.stopped_by else None
 
     def violation(self, name: str) -> Finding | None:
         return next((v for v in self.violations if v.property.name == name), None)

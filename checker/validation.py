@@ -119,11 +119,12 @@ def _refuse_split(path: str, field: str, event: dict) -> None:
                     path=path, field=f"{field}.action")
 
 
-def explain(model: Model, log: Log) -> tuple[tuple, tuple, str | None]:
+def explain(model: Model, log: Log) -> tuple[tuple, tuple, str | None, str | None]:
     """A run of `model` that `log` describes: (its actions' texts, its
-    states as reports record them, from the initial one, and None); or,
-    where none is, the run explaining the longest first part of the log
-    and why the next event is explained by none."""
+    states as reports record them, from the initial one, None and None);
+    or, where none is, the run explaining the longest first part of the
+    log, why the next event is explained by none and, in a few words,
+    which event that is (a verdict's headline)."""
     try:
         initial = list(model.initial_states())
     except (Exception, SystemExit) as error:
@@ -153,7 +154,7 @@ def explain(model: Model, log: Log) -> tuple[tuple, tuple, str | None]:
 
 
 def _search(model: Model, log: Log, events: list, hidden: list[Member], nodes: list,
-            layer: dict[Any, int]) -> tuple[tuple, tuple, str | None]:
+            layer: dict[Any, int]) -> tuple[tuple, tuple, str | None, str | None]:
     """`explain`'s search, event by event, from the initial states `layer`."""
     bounded = has_bounds(model)
     for number, (members, fields) in enumerate(events, 1):
@@ -177,9 +178,10 @@ def _search(model: Model, log: Log, events: list, hidden: list[Member], nodes: l
         if not following:
             end = next(iter(reached.values()))
             return (*_run(model, nodes, end),
-                    _unexplained(model, log, number, nodes[end][0], len(reached)))
+                    _unexplained(model, log, number, nodes[end][0], len(reached)),
+                    f"event {number}, {_written(log, number)}, is no step of the model")
         layer = following
-    return (*_run(model, nodes, next(iter(layer.values()))), None)
+    return (*_run(model, nodes, next(iter(layer.values()))), None, None)
 
 
 def _hidden_closure(model: Model, nodes: list, layer: dict, hidden: list[Member],
@@ -279,10 +281,15 @@ def _run(model: Model, nodes: list, end: int) -> tuple[tuple[str, ...], tuple[di
             tuple(recorded_view(model, state) for _, state in steps))
 
 
+def _written(log: Log, number: int) -> str:
+    """Event `number` as the log gives it."""
+    text, fields = log.events[number - 1]
+    return " ".join(filter(None, [text, json.dumps(fields) if fields else None]))
+
+
 def _unexplained(model: Model, log: Log, number: int, state: Any, states: int) -> str:
     """Why the log is explained by no run past event `number - 1`."""
-    text, fields = log.events[number - 1]
-    written = " ".join(filter(None, [text, json.dumps(fields) if fields else None]))
+    written = _written(log, number)
     listed = [str(action) for action, _ in _steps(model, state)]
     shown = ", ".join(listed[:SHOWN_STEPS]) + (
         f", … ({len(listed)} in all)" if len(listed) > SHOWN_STEPS else "")

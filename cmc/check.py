@@ -492,7 +492,8 @@ def _exit_code(result, has_expectation: bool, mismatches: list[str],
         # as a simulation, but a run that stopped before its end said less
         return (FAILED if result.violations else
                 INCOMPLETE if result.stats.replayed.left else OK)
-    return {"holds": OK, "violated": FAILED, "incomplete": INCOMPLETE}[result.verdict]
+    return {"holds": OK, "violated": FAILED, "incomplete": INCOMPLETE, "not explained": FAILED,
+            "not a run": INCOMPLETE}[result.verdict]
 
 
 def _without_temporal(spec, model, config, option: str):

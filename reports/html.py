@@ -13,7 +13,6 @@ from html import escape
 from checker.result import Finding
 from reports.run import Checked, state_view
 from reports.sequence import build_chart, render_svg
-from checker.result import STOPPED_BY
 from reports.text import changes, conclusion, lasso_words, outcome_text, render_stats, text
 from reports.timeline import STYLE as TIMELINE_STYLE, timeline_html, timeline_of
 
@@ -28,7 +27,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 0 0 6px; 
 .outcome.not-settled { color: #d9820b; }
 .verdict { display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: bold;
            color: #fff; } .holds { background: #2b8a3e; } .violated { background: #c92a2a; }
-.incomplete { background: #d9820b; }
+.incomplete, .not-a-run { background: #d9820b; } .not-explained { background: #c92a2a; }
 .expect-met { color: #2b8a3e; } .expect-not-met { color: #c92a2a; font-weight: bold; }
 section, details { border: 1px solid #d5dae3; border-radius: 6px; padding: 12px 16px;
                    margin: 16px 0; }
@@ -64,8 +63,8 @@ def render_html(checked: Checked, witnesses: bool = True) -> str:
              f'<p class="meta">{escape(checked.describe())}</p>',
              *([f'<p class="description">{escape(checked.description)}</p>']
                if checked.description else []),
-             f'<p><span class="verdict {verdict}">{verdict.upper()}</span>'
-             + (f" {escape(STOPPED_BY[result.stopped_by])}" if result.stopped_by else "")
+             f'<p><span class="verdict {verdict.replace(" ", "-")}">{verdict.upper()}</span>'
+             + (f" {escape(result.verdict_reason())}" if result.verdict_reason() else "")
              + _expectation(checked) + "</p>"]
     parts.append('<ul class="outcomes">' + "".join(
         f'<li><span class="outcome {outcome.outcome.replace(" ", "-")}">{outcome.outcome}'

@@ -12,7 +12,9 @@ A case fails as the spec would fail the build:
 
 A property the run did not settle (a bound stopped it, or it stopped at
 the first violation of another property) is skipped, saying why. Failures
-carry the text trace, so a CI system shows the counterexample in place.
+carry the text trace, so a CI system shows the counterexample in place. A
+log that no run explains (verdict ``not explained``) has one more case,
+``log``, failing with the event no step explains (as ``cmc check`` exits 1).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Iterable
 
-from checker.result import NOT_SETTLED, SETTLED, STOPPED_BY, VIOLATED, WITNESSED
+from checker.result import NOT_A_RUN, NOT_EXPLAINED, NOT_SETTLED, SETTLED, VIOLATED, WITNESSED
 from reports.run import Checked
 from reports.text import render_finding
 
@@ -53,8 +55,9 @@ def _suite(checked: Checked) -> ET.Element:
     facts += [("model", checked.describe()), ("verdict", result.verdict),
               ("distinct_states", str(result.stats.distinct_states)),
               ("depth", str(result.stats.depth))]
-    if result.stopped_by == SETTLED:  # (the figures are those explored till then)
-        facts.append(("stopped", STOPPED_BY[SETTLED]))
+    if result.stopped_by == SETTLED or result.verdict in (NOT_EXPLAINED, NOT_A_RUN):
+        # (the figures are those explored till then; where a replay left the model)
+        facts.append(("stopped", result.verdict_reason()))
     for name, value in facts:
         ET.SubElement(properties, "property", name=name, value=value)
     expected = getattr(checked.expect, "property", None)
@@ -80,6 +83,11 @@ def _suite(checked: Checked) -> ET.Element:
         elif outcome.outcome == WITNESSED:
             ET.SubElement(case, "system-out").text = "\n".join(
                 render_finding(model, finding, witness=True)) + "\n"
+    if result.verdict == NOT_EXPLAINED:  # (a failure whatever the spec expects)
+        case = ET.SubElement(suite, "testcase", classname=checked.name, name="log")
+        counts["tests"] += 1
+        _fail(case, counts, f"not explained: {result.verdict_reason()}",
+              f"{result.stats.replayed.left}\n", "not explained")
     if checked.expect is not None:
         case = ET.SubElement(suite, "testcase", classname=checked.name, name="expect")
         counts["tests"] += 1

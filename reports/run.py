@@ -11,7 +11,7 @@ import yaml
 
 from checker.errors import ModelDefinitionError, raised_in_model
 from checker.model import Model, jsonable
-from checker.result import Outcome, Result
+from checker.result import NOT_EXPLAINED, Outcome, Result
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class Checked:
     def passed(self) -> bool:
         """What CI should make of it: an expectation met, or without one,
         every property holding."""
+        if self.result.verdict == NOT_EXPLAINED:  # (a failure whatever the spec expects)
+            return False
         if self.expect is not None:
             return not self.mismatches
         return self.result.verdict == "holds"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from html import escape
 from typing import Iterable
 
-from checker.result import SETTLED
+from checker.result import INCOMPLETE, NOT_A_RUN, NOT_EXPLAINED, SETTLED
 from reports.run import Checked
 from reports.sequence import build_chart, render_mermaid
 from reports.text import conclusion, outcome_text, render_finding
@@ -32,11 +32,15 @@ def render_summary(runs: Iterable[Checked]) -> str:
             expectation = "—"
         elif checked.mismatches:
             expectation = "not met: " + "; ".join(checked.mismatches)
+        elif result.verdict == NOT_EXPLAINED:
+            expectation = "not judged"  # (the log is the finding: a failure whatever it says)
         elif result.stopped_by in ("simulation", "replay") and not result.violations:
             expectation = "not contradicted"  # (what a simulation or replay proves is nothing)
         else:
             expectation = "met"
         verdict = result.verdict
+        if result.verdict in (NOT_EXPLAINED, NOT_A_RUN):
+            verdict += f": {result.verdict_reason()}"
         if result.violations:
             verdict += ": " + ", ".join(f.property.name for f in result.violations)
         if result.stopped_by == SETTLED:
@@ -46,7 +50,8 @@ def render_summary(runs: Iterable[Checked]) -> str:
         if stats.replayed is not None:
             verdict += (f" (replay: {stats.replayed.taken} of {stats.replayed.steps} steps"
                         + (", stopped" if stats.replayed.left else "") + ")")
-        mark = "✅" if checked.passed else "⚠️" if result.verdict == "incomplete" else "❌"
+        mark = ("✅" if checked.passed else "⚠️" if result.verdict in (INCOMPLETE, NOT_A_RUN)
+                else "❌")
         lines.append(f"| {mark} | `{checked.spec}` | {_cell(checked.describe())} | {verdict} | "
                      f"{_cell(expectation)} | {stats.distinct_states:,} | {stats.depth} | "
                      f"{stats.seconds:.2f} s |")

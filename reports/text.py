@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, TextIO
 
 from checker.model import BagView, Model, QueueView, SetView
-from checker.result import (NOT_SETTLED, STOPPED_BY, VIOLATED, WITNESSED, Finding, Outcome,
-                            Result, Trace)
+from checker.result import NOT_SETTLED, VIOLATED, WITNESSED, Finding, Outcome, Result, Trace
 from reports.run import state_view
 from reports.timeline import render_timeline, timeline_of
 
@@ -381,7 +380,8 @@ def never_fired(result: Result, keep_going: bool = False) -> tuple[str, ...]:
     return result.stats.never_fired if result.exhaustive(keep_going) else ()
 
 
-VERDICT_ROLE = {"holds": "good", "violated": "bad", "incomplete": "warn"}
+VERDICT_ROLE = {"holds": "good", "violated": "bad", "incomplete": "warn",
+                "not explained": "bad", "not a run": "warn"}
 
 
 def outcome_text(outcome: Outcome, witnesses: bool = False) -> str:
@@ -422,8 +422,8 @@ def render_result(title: str, model: Model, result: Result, mismatches: Iterable
     if description:
         lines += textwrap.wrap(" ".join(description.split()), 88)
     lines.append(f"verdict: {verdict}")
-    if result.stopped_by:
-        lines[-1] += f" ({STOPPED_BY[result.stopped_by]})"
+    if result.verdict_reason():
+        lines[-1] += f" ({result.verdict_reason()})"
     for finding in result.violations:
         lines += render_finding(model, finding, full_states=full_states, colour=colour)
     if witnesses:

@@ -87,3 +87,40 @@ def test_an_action_of_three_fields_is_given_whole_in_the_fix(tmp_path):
         f"error: {log}: events[1].action: the action 'Go(a=1' is cut at a comma: YAML splits "
         'a flow mapping\'s unquoted text there; quote the action: action: "Go(a=1, b=(2, 3), '
         'c=4)"\n'))
+
+
+# -- 3. the headline verdict of a log no run explains --------------------------------
+
+TWO_LEADERS = str(SPECS / "logs" / "raft-2s-two-leaders.yaml")
+EVENT_4 = "event 4, BecomeLeader(i=s2), is no step of the model"
+
+
+def test_a_log_no_run_explains_is_not_explained_in_every_report(tmp_path):
+    import json
+    import xml.etree.ElementTree as ET
+
+    import jsonschema
+
+    from reports.json import load_schema
+
+    out, junit, summary = tmp_path / "out", tmp_path / "j.xml", tmp_path / "s.md"
+    result = cmc("check", RAFT_2S, "--replay", TWO_LEADERS, "--out", str(out),
+                 "--junit", str(junit), "--summary", str(summary))
+    assert result.exit_code == 1
+    headline = f"verdict: NOT EXPLAINED ({EVENT_4})"
+    for text in (result.output, (out / "raft-2s.txt").read_text()):
+        assert next(line for line in text.splitlines() if line.startswith("verdict:")) == headline
+    document = json.loads((out / "raft-2s.json").read_text())
+    jsonschema.validate(document, load_schema())
+    found = document["results"][0]
+    assert (found["verdict"], found["stopped_by"], found["stats"]["replay"]["stop"]) == (
+        "not explained", "replay", EVENT_4)
+    suite = ET.parse(junit).getroot().find("testsuite")
+    facts = {p.get("name"): p.get("value") for p in suite.find("properties")}
+    assert (facts["verdict"], facts["stopped"]) == ("not explained", EVENT_4)
+    failure = suite.find("testcase[@name='log']/failure")
+    assert (failure.get("type"), failure.get("message")) == ("not explained",
+                                                             f"not explained: {EVENT_4}")
+    row = summary.read_text().splitlines()[6].split(" | ")
+    assert (row[0], row[3], row[4]) == (
+        "| ❌", f"not explained: {EVENT_4} (replay: 9 of 9 steps, stopped)", "not judged")

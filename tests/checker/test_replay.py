@@ -45,7 +45,8 @@ def test_a_step_the_model_does_not_have_stops_the_replay_and_names_the_steps_it_
     assert result.stats.replayed.taken == 2 and result.stats.depth == 2
     # the property reached on the way is a witness, the run being a run so far
     assert [(w.property.name, w.trace.final) for w in result.witnesses] == [("corner", (2, 0))]
-    assert result.verdict == "incomplete"
+    assert result.verdict == "not a run"
+    assert result.stats.replayed.stop == "step 3, Move(axis=0), is not a step of the model"
 
 
 def test_a_recorded_state_the_model_no_longer_reaches_is_named_with_its_fields():

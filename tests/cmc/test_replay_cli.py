@@ -58,7 +58,7 @@ def test_the_recorded_counterexample_breaks_the_mutant_again_step_for_step(recor
     assert [step["action"]["text"] for step in violation["trace"][1:]] == ACTIONS
     assert run["stats"]["replay"] == {"source": f"{recorded}:agreement", "steps": 12,
                                       "taken": 12, "left": None, "first_difference": None,
-                                      "differing": 0, "log": False}
+                                      "differing": 0, "log": False, "stop": None}
     assert run["stats"]["depth"] == 12 and run["stats"]["distinct_states"] == 13
     assert run["run"] == violation["trace"]  # the whole run, broken at its last step
 
@@ -68,8 +68,9 @@ def test_on_the_fixed_model_the_run_stops_where_paxos_adopts_the_earlier_vote(re
     result = check(FIXED, "--replay", recorded)
     assert result.exit_code == 0  # holds expected: not contradicted
     lines = result.output.splitlines()
-    assert lines[3] == ("verdict: INCOMPLETE (a replay takes one run: what it does not break "
-                        "is not proven to hold)")
+    # the run is no longer one of the model's: what the headline says first
+    assert lines[3] == ("verdict: NOT A RUN (step 10, Phase2a(b=1, v=1), is not a step of the "
+                        "model)")
     assert ("replay stopped: step 10, Phase2a(b=1, v=1), is not a step of the model from "
             "step 9's state; its steps there: Phase1b(a=2, b=1), Phase2a(b=1, v=0)") in lines
     assert (f"replay of {recorded}:agreement: 9 of 12 steps taken · distinct states 10 · "
