@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import time
 from collections import Counter
@@ -45,6 +46,7 @@ import yaml
 
 from checker import workers
 from checker.errors import SpecError, raised_in_model
+from checker.fairness import _split as split_outside_brackets
 from checker.model import Model, checked_steps, has_bounds, jsonable, recorded_view
 from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
                                 failed_assertion, reason_of, select_properties)
@@ -251,15 +253,69 @@ def unknown_action(model: Model, text: str) -> str:
     if name not in kinds:
         return (f"; the model has no action {name} (its actions: "
                 f"{', '.join(kinds)})") if kinds else ""
-    if "(" not in text and getattr(kinds[name], "_fields", ()):
+    fields = getattr(kinds[name], "_fields", ())
+    if "(" not in text and fields:
         return (f"; write the action with its fields as reports print them "
-                f"({name}({', '.join(f'{field}=…' for field in kinds[name]._fields)}))")
+                f"({name}({', '.join(f'{field}=…' for field in fields)}))")
+    inside = text.strip()[len(name) + 1:-1] if text.strip().endswith(")") else ""
+    for part in split_outside_brackets(inside, ",") or ():
+        field, equals, _ = part.strip().partition("=")
+        # (a model's action_view may name a field otherwise: only a record's
+        # own names are known here)
+        if equals and field.isidentifier() and fields and field not in fields:
+            return (f"; the action {name} has no field {field} (its fields: "
+                    f"{', '.join(fields)})")
     return ""
 
 
 def comparable(text: str) -> str:
     """An action's text as matched: without spaces, ``->`` as ``→``."""
     return "".join(text.split()).replace("->", "→")
+
+
+#: A field's value in quotes (``op='write'``), as reports printed a text
+#: inside a record before they printed it bare.
+_QUOTED = re.compile(r"""=(['"])([^'"]*)\1(?=[,)\]}]|$)""")
+
+
+def matching(steps: list, text: str) -> list:
+    """The steps among `steps` (action, state) whose action is `text`: as
+    printed (`comparable`), or, where none is, with its values' quotes
+    dropped (``op='write'`` for ``op=write``) if that names one action."""
+    wanted = comparable(text)
+    found = [step for step in steps if comparable(str(step[0])) == wanted]
+    if found or not _QUOTED.search(wanted):
+        return found
+    bare = _QUOTED.sub(r"=\2", wanted)
+    found = [step for step in steps if _QUOTED.sub(r"=\2", comparable(str(step[0]))) == bare]
+    return found if len({comparable(str(step[0])) for step in found}) == 1 else []
+
+
+def closest(listed: list[str], text: str) -> str:
+    """Where `text`, an action no step's text is, comes closest to one of
+    `listed` (the steps' texts) of its action: ``; closest: Go(a=1, b=2),
+    yours differs at b=3``; else ''."""
+    wanted = comparable(text)
+    name = wanted.split("(", 1)[0]
+    same = [step for step in listed if comparable(step).split("(", 1)[0] == name]
+    if not same or "(" not in wanted:
+        return ""
+
+    def common(step: str) -> int:
+        given = comparable(step)
+        return next((k for k, (a, b) in enumerate(zip(wanted, given)) if a != b),
+                    min(len(wanted), len(given)))
+
+    best = max(same, key=common)  # (the first of the closest)
+    at = common(best)
+    start = wanted.rfind(",", 0, at) + 1 or wanted.index("(") + 1
+    depth, end = 0, len(wanted)
+    for position in range(start, len(wanted)):  # to the end of the field
+        depth += (wanted[position] in "([{") - (wanted[position] in ")]}")
+        if depth < 0 or (depth == 0 and wanted[position] == ","):
+            end = position
+            break
+    return f"; closest: {best}, yours differs at {wanted[start:end] or wanted[start - 1:]}"
 
 
 class _Replay:
@@ -300,15 +356,15 @@ class _Replay:
                 self.left = (f"step {number - 1}'s state fails the model's assertion, so "
                              f"step {number} ({text}) cannot be taken")
                 return
-            matching = [step for step in steps if comparable(str(step[0])) == comparable(text)]
-            if not matching:
+            found = matching(steps, text)
+            if not found:
                 self.left = self._not_a_step(number, text, steps)
                 return
-            action, reached = matching[0]
+            action, reached = found[0]
             if recorded is not None:
                 wanted = recorded[number]
-                action, reached = next((step for step in matching
-                                        if self._view(step[1]) == wanted), matching[0])
+                action, reached = next((step for step in found
+                                        if self._view(step[1]) == wanted), found[0])
                 self._compare(number, text, reached, wanted)
             for prop in self.properties:
                 if prop.kind == "transition" and prop.name not in self.violations:
@@ -356,11 +412,10 @@ class _Replay:
         """How many of the run's actions are steps one after another from
         `state` (each the first step of its text), all of them as the most."""
         for number, text in enumerate(self.script.actions):
-            wanted = comparable(text)
-            state = next((reached for action, reached in self._steps_of(state)
-                          if comparable(str(action)) == wanted), None)
-            if state is None:
+            found = matching(self._steps_of(state), text)
+            if not found:
                 return number
+            state = found[0][1]
         return len(self.script.actions)
 
     def _not_a_step(self, number: int, text: str, steps: list) -> str:
@@ -373,7 +428,8 @@ class _Replay:
                      if self.model.bound_reason(self.trace[-1].state) else ""))
         source = f"step {number - 1}'s state" if number > 1 else "the initial state"
         self.stop = f"step {number}, {text}, is not a step of the model"
-        return f"{self.stop} from {source}; {there}{unknown_action(self.model, text)}"
+        why = unknown_action(self.model, text) or closest(listed, text)
+        return f"{self.stop} from {source}; {there}{why}"
 
     def _compare(self, number: int, text: str, reached: Any, wanted: dict) -> None:
         if self._view(reached) == wanted:

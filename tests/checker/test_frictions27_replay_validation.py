@@ -124,3 +124,62 @@ def test_a_log_no_run_explains_is_not_explained_in_every_report(tmp_path):
     row = summary.read_text().splitlines()[6].split(" | ")
     assert (row[0], row[3], row[4]) == (
         "| ❌", f"not explained: {EVENT_4} (replay: 9 of 9 steps, stopped)", "not judged")
+
+
+# -- 4. a hand-written step that differs from the model's by its printing ------------
+
+
+def replayed(*actions: str):
+    from checker import CheckConfig
+    from checker.replay import Script, replay
+
+    return replay(raft(), CheckConfig(properties=()), Script("run", actions))
+
+
+def test_a_value_written_in_quotes_is_the_step_printing_it_bare():
+    result = replayed("Timeout(i='s1')", 'RequestVote(i="s1", j=s2)')
+    assert (result.verdict, result.stats.replayed.taken, result.stats.replayed.left) == (
+        "incomplete", 2, None)
+    assert [str(step.action) for step in result.run.steps[1:]] == [
+        "Timeout(i=s1)", "RequestVote(i=s1, j=s2)"]
+
+
+def test_a_step_no_text_equals_names_the_closest_and_where_it_differs():
+    result = replayed("Timeout(i=s1)", "RequestVote(i=s1, j=s3)")
+    assert result.stats.replayed.left == (
+        "step 2, RequestVote(i=s1, j=s3), is not a step of the model from step 1's state; its "
+        "steps there: Timeout(i=s1), Restart(i=s1), RequestVote(i=s1, j=s1), RequestVote(i=s1, "
+        "j=s2), Timeout(i=s2); closest: RequestVote(i=s1, j=s1), yours differs at j=s3")
+
+
+def test_a_field_the_action_does_not_have_is_named_with_its_fields():
+    result = replayed("Timeout(node=s1)")
+    assert result.stats.replayed.left == (
+        "step 1, Timeout(node=s1), is not a step of the model from the initial state; its steps "
+        "there: Timeout(i=s1), Timeout(i=s2); the action Timeout has no field node (its "
+        "fields: i)")
+
+
+def test_quotes_are_dropped_only_where_that_names_one_action():
+    from checker import CheckConfig
+    from checker.model import Model
+    from checker.replay import Script, replay
+
+    class Sayer(Model):
+        """Two steps whose texts differ by quotes alone."""
+
+        name = "sayer"
+
+        def initial_states(self):
+            return [0]
+
+        def successors(self, state):
+            return [("Say(w='a')", 1), ("Say(w=a)", 2)] if state == 0 else []
+
+    def run(text: str):
+        return replay(Sayer(), CheckConfig(properties=()), Script("run", (text,)))
+
+    assert run("Say(w=a)").run.final == 2 and run("Say(w='a')").run.final == 1
+    assert run('Say(w="a")').stats.replayed.left == (
+        "step 1, Say(w=\"a\"), is not a step of the model from the initial state; its steps "
+        "there: Say(w='a'), Say(w=a); closest: Say(w='a'), yours differs at w=\"a\"")

@@ -41,7 +41,7 @@ def test_a_step_the_model_does_not_have_stops_the_replay_and_names_the_steps_it_
                     Script("run", (RIGHT, "Move( axis = 0 )", RIGHT, UP)))
     assert result.stats.replayed.left == (
         "step 3, Move(axis=0), is not a step of the model from step 2's state; its steps "
-        "there: Move(axis=1)")
+        "there: Move(axis=1); closest: Move(axis=1), yours differs at axis=0")
     assert result.stats.replayed.taken == 2 and result.stats.depth == 2
     # the property reached on the way is a witness, the run being a run so far
     assert [(w.property.name, w.trace.final) for w in result.witnesses] == [("corner", (2, 0))]
@@ -144,7 +144,7 @@ def test_a_report_s_trace_is_picked_by_its_property(tmp_path):
 @pytest.mark.parametrize("text, told", [
     ("Fly(x=1)", "; the model has no action Fly (its actions: Move)"),
     ("Move", "; write the action with its fields as reports print them (Move(axis=…))"),
-    ("Move(axis=7)", ""),
+    ("Move(axis=7)", "; closest: Move(axis=0), yours differs at axis=7"),
 ])
 def test_a_step_no_action_could_be_says_why(text, told):
     result = replay(Grid(side=2), CheckConfig(properties=()), Script("run", (RIGHT, text)))

@@ -72,7 +72,8 @@ def test_on_the_fixed_model_the_run_stops_where_paxos_adopts_the_earlier_vote(re
     assert lines[3] == ("verdict: NOT A RUN (step 10, Phase2a(b=1, v=1), is not a step of the "
                         "model)")
     assert ("replay stopped: step 10, Phase2a(b=1, v=1), is not a step of the model from "
-            "step 9's state; its steps there: Phase1b(a=2, b=1), Phase2a(b=1, v=0)") in lines
+            "step 9's state; its steps there: Phase1b(a=2, b=1), Phase2a(b=1, v=0); closest: "
+            "Phase2a(b=1, v=0), yours differs at v=1") in lines
     assert (f"replay of {recorded}:agreement: 9 of 12 steps taken · distinct states 10 · "
             "generated 41 · ") in result.output
     assert result.output.rstrip().splitlines()[-1] == ("expectation (holds) not contradicted: the steps replayed break no "
@@ -129,8 +130,9 @@ def test_a_raft_schedule_written_with_ascii_arrows(tmp_path):
             "vote_granted=True)), is not a step of the model from step 11's state; its steps "
             "there: Restart(i=s1), ClientRequest(i=s1, v=v1), Timeout(i=s2), Restart(i=s2), "
             "Receive(m=RequestVoteResponse(s1→s2, term=2, vote_granted=False)), "
-            "DropMessage(message=RequestVoteResponse(s1→s2, term=2, vote_granted=False))"
-            ) in result.output.splitlines()
+            "DropMessage(message=RequestVoteResponse(s1→s2, term=2, vote_granted=False)); "
+            "closest: Receive(m=RequestVoteResponse(s1→s2, term=2, vote_granted=False)), "
+            "yours differs at vote_granted=True") in result.output.splitlines()
     # where a server votes twice, the whole run is one, and s2 is no leader yet
     result = check(str(SPECS / "raft-mutant-vote-twice.yaml"), "--replay", str(run))
     assert result.exit_code == 1
