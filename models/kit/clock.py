@@ -215,6 +215,7 @@ class Delayed(Network):
     def setup(self, model: Any) -> None:
         self.latency = getattr(model, self.latency_param)
         self.drops = getattr(model, self.drop_param) if self.drop_param else 0
+        self._switch_off([(Drop, self.drops)])
 
     def initial(self) -> tuple:
         return ((),) * len(self.kinds) + (self.drops,)

@@ -205,6 +205,9 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         if self._partition_choice is not None:
             self._take_partition(declared)
         self.network = declared.bind(self, tuple(self.messages))
+        # (a fault whose budget is 0 cannot happen here, as a crash's: crashes.py)
+        self.actions = tuple(kind for kind in self.actions
+                             if kind not in self.network.switched_off)
         self._read = self.network.read
         slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
                  for node in nodes if node.state is not None]

@@ -184,6 +184,9 @@ class Network:
     of one model instance, for its message types."""
 
     fault_actions: tuple[type, ...] = ()
+    #: the faults declared with a budget that is 0 in this instance (set by
+    #: `setup`): they cannot happen, so they are none of its actions
+    switched_off: tuple[type, ...] = ()
     kinds: tuple[type, ...] = ()
     #: the length of the global state, the network's value last (set by the model)
     state_size: int | None = None
@@ -201,6 +204,14 @@ class Network:
 
     def setup(self, model: Any) -> None:
         """Read budgets from the model's parameters."""
+
+    def _switch_off(self, budgets: Iterable[tuple[type, int | None]]) -> None:
+        """Leave out of `fault_actions` each fault whose budget, of
+        (fault, budget) `budgets`, is 0 (None: unbounded)."""
+        self.switched_off = tuple(kind for kind, budget in budgets
+                                  if budget == 0 and kind in self.fault_actions)
+        self.fault_actions = tuple(kind for kind in self.fault_actions
+                                   if kind not in self.switched_off)
 
     # -- what every network provides ----------------------------------------------
     #
@@ -488,6 +499,7 @@ class Bag(Network):
 
     def setup(self, model: Any) -> None:
         self.budgets = (_budget(model, self.drop_param), _budget(model, self.duplicate_param))
+        self._switch_off(zip((self.drop_action, self.duplicate_action), self.budgets))
         self.capacity = getattr(model, self.capacity_param) if self.capacity_param else None
         self.partition = self._partition_of(model)
         if self.partition is not None:
@@ -770,6 +782,7 @@ class Fifo(_Queues):
         self.ends = message_ends(model, self.kinds, "on FIFO channels every message names "
                                                     "its sender and receiver")
         self.drops = _budget(model, self.drop_param)
+        self._switch_off([(Drop, self.drops)])
         # each set's id type, to name a channel's ends as its messages do (p1→p2)
         self.id_types = {ids.set_name: ids for kind in self.kinds for end in ("src", "dst")
                          for ids in (id_type(kind, end_field(kind, end)),)}
@@ -816,6 +829,7 @@ class Inbox(_Queues):
                     "say which, as dst = \"to\"")
             self.to[kind] = place
         self.drops = _budget(model, self.drop_param)
+        self._switch_off([(Drop, self.drops)])
         # each set's id type, to name an inbox as its messages name the node
         self.id_types = {place[1]: id_type(kind, kind._fields[place[0]])
                          for kind, place in self.to.items()}
