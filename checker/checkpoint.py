@@ -21,7 +21,7 @@ import os
 import pickle
 import stat
 import time
-from typing import Any
+from typing import Any, Callable
 
 from checker.errors import CheckerError
 from checker.frontier import SpillFailed
@@ -35,10 +35,12 @@ SAVED = ("store", "outside", "pointers", "generated", "depth", "action_counts",
 
 class Checkpoints:
     """Where and how often a search saves itself; `resume` to start from
-    the checkpoint already in `directory`."""
+    the checkpoint already in `directory`, telling `said` (a line for the
+    user: the command line's stderr) where it goes on from."""
 
-    def __init__(self, directory: str, every: float = 60.0, resume: bool = False):
-        self.directory, self.every, self.resume = directory, every, resume
+    def __init__(self, directory: str, every: float = 60.0, resume: bool = False,
+                 said: Callable[[str], None] | None = None):
+        self.directory, self.every, self.resume, self.said = directory, every, resume, said
         self.path = os.path.join(directory, FILE)
         # A folder that cannot be made is refused before the search, not at
         # its first checkpoint after minutes of work.
@@ -108,6 +110,11 @@ class Checkpoints:
             raise CheckerError(f"{self.directory}: the checkpoint is of another check "
                                f"({_difference(saved, identity)}); resume it with the same "
                                "spec and options")
+        if self.said is not None:
+            when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(found.st_mtime))
+            self.said(f"resuming from the checkpoint in {self.directory}: depth "
+                      f"{values['depth']}, {len(values['store']):,} distinct states, saved at "
+                      f"{when}")
         return values, frontier
 
 

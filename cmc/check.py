@@ -216,8 +216,10 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
             raise click.UsageError("--checkpoint and --resume take one SPEC")
         if checkpoint_dir and resume_dir and checkpoint_dir != resume_dir:
             raise click.UsageError("--resume DIR goes on saving into DIR: give one folder")
+        from cmc.main import _say
+
         checkpoints = Checkpoints(resume_dir or checkpoint_dir, checkpoint_every,
-                                  resume=bool(resume_dir))
+                                  resume=bool(resume_dir), said=_say)
     if ray is not None and checkpoints is not None:
         raise click.UsageError("--checkpoint and --resume run in one process, --ray in "
                                "actors: give one of them")

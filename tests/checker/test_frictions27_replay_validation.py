@@ -183,3 +183,25 @@ def test_quotes_are_dropped_only_where_that_names_one_action():
     assert run('Say(w="a")').stats.replayed.left == (
         "step 1, Say(w=\"a\"), is not a step of the model from the initial state; its steps "
         "there: Say(w='a'), Say(w=a); closest: Say(w='a'), yours differs at w=\"a\"")
+
+
+# -- 5. --resume says where it goes on from ------------------------------------------
+
+
+def test_resuming_says_from_which_checkpoint_its_depth_states_and_time(tmp_path):
+    import os
+
+    from checker import check
+    from checker.checkpoint import FILE, Checkpoints
+    from checker.spec import load_spec
+    from models import REGISTRY
+
+    spec = load_spec(str(SPECS / "paxos-3a-2v-2b.yaml"), REGISTRY)
+    # (saved at every level: the last checkpoint is that of the last level)
+    check(spec.build(), spec.config(), checkpoints=Checkpoints(str(tmp_path), every=0))
+    os.utime(tmp_path / FILE, (1_796_000_000, 1_796_000_000))
+    resumed = cmc("check", str(SPECS / "paxos-3a-2v-2b.yaml"), "--resume", str(tmp_path))
+    assert resumed.exit_code == 0
+    assert resumed.stderr == (f"resuming from the checkpoint in {tmp_path}: depth 16, 3,921 "
+                              "distinct states, saved at 2026-11-30 00:53:20 UTC\n")
+    assert "distinct states 3,921 · generated 9,443 · depth 16 · " in resumed.stdout
