@@ -307,7 +307,9 @@ def closest(listed: list[str], text: str) -> str:
                     min(len(wanted), len(given)))
 
     best = max(same, key=common)  # (the first of the closest)
-    at = common(best)
+    at, given = common(best), comparable(best)
+    if wanted[at:] == ")" and given[at:at + 1] == ",":  # (its fields, and more)
+        return f"; closest: {best}, yours lacks {given[at + 1:-1]}"
     start = wanted.rfind(",", 0, at) + 1 or wanted.index("(") + 1
     depth, end = 0, len(wanted)
     for position in range(start, len(wanted)):  # to the end of the field

@@ -110,7 +110,7 @@ def _refuse_split(path: str, field: str, event: dict) -> None:
     ``'b=2)'``), refused saying to quote it."""
     action = event["action"]
     stray = [key for key in event if key not in ("action", "state")]
-    if action.count("(") == action.count(")"):
+    if not stray or action.count("(") == action.count(")"):
         return  # (a stray key beside a whole action is a typo: read_log names it)
     parts = [action] + [str(key) if event[key] is None else f"{key}: {event[key]}"
                         for key in stray]

@@ -89,6 +89,15 @@ def test_an_action_of_three_fields_is_given_whole_in_the_fix(tmp_path):
         'c=4)"\n'))
 
 
+
+def test_an_unbalanced_action_of_its_own_is_no_split_but_its_brackets(tmp_path):
+    log = written(tmp_path, 'events:\n  - {action: "Timeout(i=s1", state: {}}\n')
+    result = cmc("check", RAFT_2S, "--replay", log)
+    assert (result.exit_code, result.output) == (2, (
+        f"error: {log}: events[1].action: 'Timeout(i=s1': its brackets do not balance; give "
+        "fields as Name(field=value), a value as the step prints it\n"))
+
+
 # -- 3. the headline verdict of a log no run explains --------------------------------
 
 TWO_LEADERS = str(SPECS / "logs" / "raft-2s-two-leaders.yaml")
@@ -150,6 +159,11 @@ def test_a_step_no_text_equals_names_the_closest_and_where_it_differs():
         "step 2, RequestVote(i=s1, j=s3), is not a step of the model from step 1's state; its "
         "steps there: Timeout(i=s1), Restart(i=s1), RequestVote(i=s1, j=s1), RequestVote(i=s1, "
         "j=s2), Timeout(i=s2); closest: RequestVote(i=s1, j=s1), yours differs at j=s3")
+
+
+def test_a_step_lacking_a_field_of_the_closest_says_which():
+    assert replayed("Timeout(i=s1)", "RequestVote(i=s1)").stats.replayed.left.endswith(
+        "; closest: RequestVote(i=s1, j=s1), yours lacks j=s1")
 
 
 def test_a_field_the_action_does_not_have_is_named_with_its_fields():
