@@ -95,11 +95,15 @@ def _mutated(model: type, variant: type) -> type:
 
 @dataclass(frozen=True)
 class Sent:
-    """Node `src` sends `message` (its printed form) to node `dst`."""
+    """Node `src` sends `message` (its printed form) to node `dst`; with
+    `or_to`, to whichever one of `dst` and those nodes takes it (a message
+    that names no receiver, on a network where a receipt takes it away).
+    A message every node may receive (a message set's) is a Sent to each."""
 
     src: str
     dst: str
     message: str
+    or_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,11 @@ received it. A message received again later (a set network keeps every
 message) is a second arrow from the same sending step; one already in the
 initial state starts at the top; one not received by the end of the trace
 (still in flight, or lost) is dashed: in the SVG from the step that sent it
-down to the end of the chart, in Mermaid at that step, "not received".
+down to the end of the chart, in Mermaid at that step, "not received". A
+message sent for whichever one of several nodes takes it (`Sent.or_to`: it
+names no receiver) is one arrow to the node that took it; one none took is
+one dashed arrow ending beside its sender, "to one of" them (in Mermaid a
+note over the sender), not an arrow to each.
 
 A lasso's loop (`Chart.loop_start`) is a ``loop`` block in Mermaid and, in
 the SVG, a dashed frame around the rows that repeat with an arrow back up
@@ -36,13 +40,15 @@ from checker.result import Trace
 class Message:
     """One arrow: `text` from `src` to `dst`, sent at step `sent` (None: it
     was in the initial state) and received at step `received` (None: not
-    received within the trace)."""
+    received within the trace). `or_to`: while no one has received it, the
+    other nodes one of which may take it in place of `dst` (`Sent.or_to`)."""
 
     src: str
     dst: str
     text: str
     sent: int | None
     received: int | None
+    or_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,19 +93,22 @@ def build_chart(model: Model, trace: Trace, conclusion: str | None = None,
         notes = []
         for event in events:
             if isinstance(event, Sent):
-                lifelines.update(dict.fromkeys((event.src, event.dst)))
-                key = (event.src, event.dst, event.message)
-                in_flight[key].append(len(messages))
-                messages.append(Message(event.src, event.dst, event.message, number, None))
+                lifelines.update(dict.fromkeys((event.src, event.dst, *event.or_to)))
+                for dst in (event.dst, *event.or_to):  # waiting for any of them
+                    in_flight[event.src, dst, event.message].append(len(messages))
+                messages.append(Message(event.src, event.dst, event.message, number, None,
+                                        event.or_to))
             elif isinstance(event, Received):
                 key = (event.src, event.dst, event.message)
                 if event.src is None:  # the message does not say who sent it
-                    key = _sent_by_someone(key[1:], in_flight, delivered)
+                    key = _sent_by_someone(key[1:], in_flight, delivered, messages)
                 lifelines.update(dict.fromkeys(key[:2]))
-                if in_flight[key]:
+                if _waiting(in_flight[key], messages):
                     index = in_flight[key].popleft()
-                    messages[index] = replace(messages[index], received=number)
-                    delivered[key] = messages[index].sent
+                    taken = messages[index]
+                    messages[index] = replace(taken, dst=event.dst, received=number, or_to=())
+                    for dst in (taken.dst, *taken.or_to):  # (a copy is from that step too)
+                        delivered[key[0], dst, key[2]] = taken.sent
                 else:  # received before (a set network), or in the initial state
                     messages.append(Message(*key, delivered.get(key), number))
             elif isinstance(event, Note):
@@ -121,14 +130,22 @@ def build_chart(model: Model, trace: Trace, conclusion: str | None = None,
 UNKNOWN_SENDER = "network"
 
 
-def _sent_by_someone(message: tuple[str, str], in_flight: dict, delivered: dict
-                     ) -> tuple[str, str, str]:
+def _waiting(queue: deque[int], messages: list[Message]) -> deque[int]:
+    """`queue` of messages in flight to one node, less those at its head
+    another node took (`Sent.or_to`)."""
+    while queue and messages[queue[0]].received is not None:
+        queue.popleft()
+    return queue
+
+
+def _sent_by_someone(message: tuple[str, str], in_flight: dict, delivered: dict,
+                     messages: list[Message]) -> tuple[str, str, str]:
     """The (src, dst, message) of a message received by ``message[0]``
     that does not say who sent it: the earliest one in flight to it, else
     the one received before (a message set keeps it), else one from
     `UNKNOWN_SENDER`."""
     waiting = [(in_flight[key][0], key) for key in in_flight
-               if key[1:] == message and in_flight[key]]
+               if key[1:] == message and _waiting(in_flight[key], messages)]
     if waiting:
         return min(waiting)[1]
     return next((key for key in delivered if key[1:] == message), (UNKNOWN_SENDER, *message))
@@ -204,6 +221,10 @@ def render_mermaid(chart: Chart) -> str:
             if note.node != row.node:
                 lines.append(f"    Note over {ids[note.node]}: {_mermaid_text(note.text)}")
         for message in unreceived_at[row.number]:
+            if message.or_to:  # for one of several: no arrow says which
+                lines.append(f"    Note over {ids[message.src]}: {_mermaid_text(message.text)} "
+                             f"to one of {_one_of(message)} (not received)")
+                continue
             lines.append(f"    {ids[message.src]}--){ids[message.dst]}: "
                          f"{_mermaid_text(message.text)} (not received)")
     if looping:
@@ -212,6 +233,10 @@ def render_mermaid(chart: Chart) -> str:
         wrapped = "<br/>".join(_mermaid_text(line) for line in _wrap(chart.conclusion))
         lines.append(f"    Note over {everyone}: {wrapped}")
     return "\n".join(lines) + "\n"
+
+
+def _one_of(message: Message) -> str:
+    return ", ".join((message.dst, *message.or_to))
 
 
 def _mermaid_id(name: str, index: int) -> str:
@@ -370,9 +395,11 @@ def _arrow(message: Message, x: dict[str, float], y: dict[int, float],
     sent = "the initial state" if message.sent is None else f"step {message.sent}"
     if message.received is None:
         # Dashed, down to the end of the chart: still in flight when the trace ends.
-        tip = (f"{message.text}: {message.src} → {message.dst}, sent at {sent}, "
+        # (For one of several: beside its sender, pointing at none of them.)
+        dst = f"one of {_one_of(message)}" if message.or_to else message.dst
+        tip = (f"{message.text}: {message.src} → {dst}, sent at {sent}, "
                "not received within the trace")
-        x2 = x2 if x1 != x2 else x1 + 40
+        x2 = x2 if x1 != x2 and not message.or_to else x1 + 40
         return [f'<g><title>{escape(tip)}</title>'
                 f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{bottom:.1f}" '
                 'stroke="#b4b8c6" stroke-dasharray="4 4" '

@@ -184,6 +184,9 @@ class Network:
     of one model instance, for its message types."""
 
     fault_actions: tuple[type, ...] = ()
+    #: whether a message received stays (a set): one that names no receiver
+    #: is then for every node that takes its type, else for whichever one does
+    keeps_received: bool = False
     #: the faults declared with a budget that is 0 in this instance (set by
     #: `setup`): they cannot happen, so they are none of its actions
     switched_off: tuple[type, ...] = ()
@@ -335,6 +338,8 @@ class Network:
 
 class MessageSet(Network):
     """Every message ever sent (Paxos.tla's ``msgs``); see the module docstring."""
+
+    keeps_received = True
 
     def setup(self, model: Any) -> None:
         # per type index, (component, message) -> the component with it: one

@@ -60,7 +60,9 @@ class Printing:
         """What the step receives and sends, from its handler: a message
         handler receives its message; a step receives the messages it reads
         that name it as their receiver; every message sent goes to its
-        receiver, or to every node that takes its type."""
+        receiver, or, naming none, to every node that takes its type on a
+        network that keeps what is received (a set), else to whichever one of
+        them takes it (`Sent.or_to`)."""
         if type(action) in (Heal, Split):
             return [Note("network", "the partition heals" if type(action) is Heal
                          else "the partition starts again")]
@@ -114,7 +116,12 @@ class Printing:
                 if handler.reads_globals else None)
         outcome = self._outcome(node, name, record, inputs, now, seen)
         for _, message in outcome[1] if outcome else ():
-            events += [Sent(node.name, dst, label(message)) for dst in self._receivers(message)]
+            receivers = self._receivers(message)
+            if self.network.keeps_received or len(receivers) == 1:
+                events += [Sent(node.name, dst, label(message)) for dst in receivers]
+            else:  # no receiver named, and a receipt takes it: for one of them
+                events.append(Sent(node.name, receivers[0], label(message),
+                                   tuple(receivers[1:])))
         return events or [Note(node.name, "")]  # a step on its own, at its node
 
     def _sender(self, message: Any) -> str | None:
