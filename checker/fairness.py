@@ -17,7 +17,7 @@ import re
 from typing import Any, NamedTuple
 
 from checker.errors import SpecError
-from checker.model import Model, action_args, action_name
+from checker.model import Model, action_name, jsonable
 
 FAMILY = re.compile(r"^([A-Za-z_]\w*)(?:\((.*)\))?$", re.DOTALL)
 
@@ -40,17 +40,27 @@ def _split(text: str, separator: str) -> list[str]:
 def _args_as_written(action: Any) -> dict[str, tuple[tuple[str, ...], str]]:
     """Each field of `action`: the ways a fairness family may give it,
     without spaces (as its value prints, ``i=0``, and as the step prints it,
-    ``Timeout(i=s1)``), and the latter as printed."""
+    ``Timeout(i=s1)``), and the latter as printed. A field holding a record
+    (a message the step receives) gives its fields too, by path
+    (``ReceiveReply(m.client=c0)``)."""
+    as_dict = getattr(action, "_asdict", None)
+    return _fields_as_written(as_dict() if as_dict else {}, str(action))
+
+
+def _fields_as_written(values: dict[str, Any], text: str,
+                       prefix: str = "") -> dict[str, tuple[tuple[str, ...], str]]:
     printed: dict[str, str] = {}
-    text = str(action)
     if text.endswith(")") and "(" in text:
         for field in _split(text[text.index("(") + 1:-1], ",") or ():
             name, _, value = field.strip().partition("=")
             printed[name] = value
     fields = {}
-    for k, v in action_args(action).items():
-        shown = printed.get(k, str(v))
-        fields[k] = ((str(v).replace(" ", ""), shown.replace(" ", "")), shown)
+    for k, v in values.items():
+        value = str(jsonable(v))  # (as `action_args` gives it)
+        shown = printed.get(k, value)
+        fields[prefix + k] = ((value.replace(" ", ""), shown.replace(" ", "")), shown)
+        if hasattr(v, "_asdict") and not isinstance(v, type):
+            fields.update(_fields_as_written(v._asdict(), shown, f"{prefix}{k}."))
     return fields
 
 
@@ -128,7 +138,9 @@ def parse_family(model: type[Model] | Model, family: str) -> tuple[Member, ...]:
             if not field:
                 continue
             name, given, value = field.partition("=")
-            if not given or (known is not None and name not in known):
+            # (a path, m.client, names a field of the record a field holds:
+            # checked on the steps, whose records say their fields)
+            if not given or (known is not None and name.partition(".")[0] not in known):
                 raise ValueError(f"{family!r}: {match.group(1)} has no field {name!r}; its "
                                  f"fields: {', '.join(known or ()) or 'none'} (as field=value)")
             if not value:
@@ -204,7 +216,9 @@ class Fairness:
                         "give an action's class name, or declare the model's actions "
                         "(actions = (...)) to have names checked when the spec loads",
                         field=self.fields[index])
-                if member.wanted and (index, place) not in self.matched:
+                # (a value, or a path into a record, no step has: misspelt)
+                if (member.wanted or any("." in k for k in member.starred)) and \
+                        (index, place) not in self.matched:
                     example = self.examples.get((index, place))
                     if example is None:  # (no step of the action at all: these bounds)
                         raise SpecError(

@@ -1,0 +1,69 @@
+"""Fairness to steps chosen by a field of the record an action holds
+(``Deliver(m.client=c0)``): a step that receives a whole message names it
+in one field, and a user wants fairness per client, not per message (the
+primary-backup trial's ``ReceiveReply(m: Reply)``)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+import checker
+from checker import CheckConfig, Model
+
+
+class Msg(NamedTuple):
+    client: int
+    seq: int
+
+
+class Deliver(NamedTuple):
+    m: Msg
+
+
+class Idle(NamedTuple):
+    pass
+
+
+class Mailbox(Model):
+    """Two clients' messages wait to be delivered, one each; Idle loops
+    for ever. c0's message is eventually delivered only under fairness to
+    the steps that deliver it."""
+
+    name = "mailbox"
+    actions = (Deliver, Idle)
+
+    def initial_states(self):
+        return [frozenset({Msg(0, 1), Msg(1, 1)})]
+
+    def successors(self, state):
+        return [(Idle(), state)] + [(Deliver(m), state - {m}) for m in sorted(state)]
+
+    @checker.eventually("c0 delivered")
+    def c0_delivered(self, state):
+        return Msg(0, 1) not in state
+
+
+def run(*families):
+    return checker.check(Mailbox(), CheckConfig(
+        properties=("c0_delivered",), fairness=tuple(("weak", f) for f in families)))
+
+
+def test_fairness_to_one_client_s_deliveries_by_a_path_into_the_message():
+    assert run("Deliver(m.client=0)").verdict == "holds"
+    assert run("Deliver(m.client=*)").verdict == "holds"
+    # fairness to the other client's: c1's message delivered, then Idle for ever
+    (finding,) = run("Deliver(m.client=1)").violations
+    assert [str(a) for a in finding.trace.actions] == ["Deliver(m=Msg(client=1, seq=1))"]
+    assert run().verdict == "violated"
+
+
+def test_a_path_no_step_has_is_refused_as_a_misspelt_value():
+    with pytest.raises(checker.CheckerError, match=(
+            r"fairness.weak\[0\]: Deliver\(m.clinet=\*\) is no step of the reachable states; "
+            r"give values as the steps print them \(Deliver\(m=Msg\(client=0, seq=1\)\)\)")):
+        run("Deliver(m.clinet=*)")
+    with pytest.raises(checker.CheckerError, match=(
+            r"Deliver has no field 'x.client'; its fields: m")):
+        run("Deliver(x.client=0)")
