@@ -30,6 +30,7 @@ its constants and rejects impossible values with `ParamError`.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Hashable, Iterable, Mapping, Sequence
 
@@ -522,11 +523,22 @@ class SetView(list):
 
 class BagView(list):
     """A bag's image in a state view (messages in flight, copies counted):
-    a list to JSON and to a full state in the text report, whose change a
-    report shows as the items that left and came, never by position (a bag
-    has none)."""
+    a list to JSON and to a full state in the text report, ``m ×2`` for two
+    copies of m (from a mapping of each message's printed form to its
+    copies; from printed forms, as they are), and `copies`, those counts,
+    from which a report shows a step's change as the copies that left and
+    came (``+ m (now ×2)``), never by position (a bag has none)."""
 
-    __slots__ = ()
+    __slots__ = ("copies",)
+
+    def __init__(self, items: Mapping[str, int] | Iterable[str] = ()):
+        if isinstance(items, Mapping):
+            super().__init__(sorted(message + (f" ×{copies}" if copies > 1 else "")
+                                    for message, copies in items.items()))
+            self.copies = dict(items)
+        else:
+            super().__init__(items)
+            self.copies = dict(Counter(self))
 
 
 class QueueView(list):

@@ -78,7 +78,8 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     set or bag of messages); a list whose length changed is a collection. A
     mapping is compared key by key. FIFO queues (`QueueView`) are compared
     queue by queue, as the messages that left a queue's head and joined its
-    tail (``channels[s1→s2]: - Forward(…)``)."""
+    tail (``channels[s1→s2]: - Forward(…)``); a bag (`BagView`) message by
+    message, as the copies that left and came (``network: + m (now ×2)``)."""
     found: list[Change] = []
     for name in list(after) + [n for n in before if n not in after]:
         old, new = before.get(name), after.get(name)
@@ -86,6 +87,8 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
             continue
         if isinstance(old, QueueView) and isinstance(new, QueueView):
             found += _queue_changes(name, old.queues, new.queues)
+        elif isinstance(old, BagView) and isinstance(new, BagView):
+            found += _bag_changes(name, old.copies, new.copies)
         elif isinstance(old, list) and isinstance(new, list):
             as_collection = _collection_changes(name, old, new)
             unordered = isinstance(old, (SetView, BagView)) or isinstance(new, (SetView, BagView))
@@ -119,6 +122,23 @@ def _mapping_changes(name: str, old: dict, new: dict) -> list[Change]:
         elif old[key] != new[key]:
             found.append(Change(f"{name}[{key}]", text(old[key]), text(new[key])))
     return found
+
+
+def _bag_changes(name: str, old: dict[str, int], new: dict[str, int]) -> list[Change]:
+    """A bag compared message by message, as the copies that left, then
+    those that came: ``+ m``, ``+ m (now ×2)`` for a second copy, ``- m ×2``
+    for both of two, ``- m (now ×1)`` for one of two."""
+    removed, added = [], []
+    for message in sorted(set(old) | set(new)):
+        before, after = old.get(message, 0), new.get(message, 0)
+        moved = abs(after - before)
+        shown = (message + (f" ×{moved}" if moved > 1 else "")
+                 + (f" (now ×{after})" if before and after else ""))
+        if after > before:
+            added.append(Change(name, None, shown))
+        elif after < before:
+            removed.append(Change(name, shown, None))
+    return removed + added
 
 
 def _queue_changes(name: str, old: dict, new: dict) -> list[Change]:

@@ -686,8 +686,8 @@ class Bag(Network):
 
     def view(self, value: tuple) -> dict[str, Any]:
         drops, duplicates = value[-1][:2]
-        shown = BagView(sorted(f"{m!r}" + (f" ×{copies}" if copies > 1 else "")
-                               for component in value[:-1] for m, copies in component))
+        shown = BagView({repr(m): copies for component in value[:-1]
+                         for m, copies in component})
         view = {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
         if self.partition is not None:
             view.update(partition="down" if value[-1][2] else "up", splits_left=value[-1][3])
