@@ -14,7 +14,7 @@ takes, for `checker.liveness` to check loops against.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from checker.errors import SpecError
 from checker.model import Model, action_name, jsonable
@@ -37,17 +37,21 @@ def _split(text: str, separator: str) -> list[str]:
     return parts + [text[start:]] if depth == 0 else None
 
 
-def _args_as_written(action: Any) -> dict[str, tuple[tuple[str, ...], str]]:
+def _args_as_written(action: Any, named: Callable[[Any], dict[str, Any]] | None = None
+                     ) -> dict[str, tuple[tuple[str, ...], str]]:
     """Each field of `action`: the ways a fairness family may give it,
     without spaces (as its value prints, ``i=0``, and as the step prints it,
     ``Timeout(i=s1)``), and the latter as printed. A field holding a record
     (a message the step receives) gives its fields too, by path
-    (``ReceiveReply(m.client=c0)``)."""
+    (``ReceiveReply(m.client=c0)``), each also as `named` (the model's
+    `action_view`, applied to the record) names it: a record's text may
+    leave fields out (its sender and receiver as an arrow, ``s1→c0``)."""
     as_dict = getattr(action, "_asdict", None)
-    return _fields_as_written(as_dict() if as_dict else {}, str(action))
+    return _fields_as_written(as_dict() if as_dict else {}, str(action), {}, named)
 
 
-def _fields_as_written(values: dict[str, Any], text: str,
+def _fields_as_written(values: dict[str, Any], text: str, names: dict[str, Any],
+                       named: Callable[[Any], dict[str, Any]] | None,
                        prefix: str = "") -> dict[str, tuple[tuple[str, ...], str]]:
     printed: dict[str, str] = {}
     if text.endswith(")") and "(" in text:
@@ -57,10 +61,13 @@ def _fields_as_written(values: dict[str, Any], text: str,
     fields = {}
     for k, v in values.items():
         value = str(jsonable(v))  # (as `action_args` gives it)
-        shown = printed.get(k, value)
-        fields[prefix + k] = ((value.replace(" ", ""), shown.replace(" ", "")), shown)
+        shown = printed.get(k, str(names.get(k, value)))
+        forms = {value.replace(" ", ""), shown.replace(" ", ""),
+                 str(names.get(k, value)).replace(" ", "")}
+        fields[prefix + k] = (tuple(forms), shown)
         if hasattr(v, "_asdict") and not isinstance(v, type):
-            fields.update(_fields_as_written(v._asdict(), shown, f"{prefix}{k}."))
+            fields.update(_fields_as_written(v._asdict(), shown, named(v) if named else {},
+                                             named, f"{prefix}{k}."))
     return fields
 
 
@@ -86,7 +93,8 @@ class Member(NamedTuple):
         return f"{self.name}({inside})" if inside else self.name
 
 
-def member_matches(member: Member, action: Any) -> bool:
+def member_matches(member: Member, action: Any,
+                   named: Callable[[Any], dict[str, Any]] | None = None) -> bool:
     """Whether a step of `action` is one of `member`'s family: its name
     (or ``*``), and each field given a value, as the step prints it or as
     the value itself (a field given ``*`` only has to be there)."""
@@ -94,7 +102,7 @@ def member_matches(member: Member, action: Any) -> bool:
         return False
     if member.each or not (member.wanted or member.starred):
         return True
-    args = _args_as_written(action)
+    args = _args_as_written(action, named)
     return (all(k in args and v in args[k][0] for k, v in member.wanted.items())
             and all(k in args for k in member.starred))
 
@@ -172,6 +180,7 @@ class Fairness:
     action for ``(*)``, per value of the fields given ``*``."""
 
     def __init__(self, model: Model, assumed: tuple[tuple[str, str], ...]):
+        self.named = model.action_view  # (a record's fields, named as the model names them)
         self.conditions: list[tuple[str, tuple[Member, ...]]] = []
         self.fields: list[str] = []
         renumbered = getattr(model, "renumbered_actions", {})
@@ -247,9 +256,9 @@ class Fairness:
                 if member.each:
                     key, label = (index, type(action), action), f"{action}"
                 else:
-                    if not member_matches(member, action):
+                    if not member_matches(member, action, self.named):
                         continue
-                    args = args if args is not None else _args_as_written(action)
+                    args = args if args is not None else _args_as_written(action, self.named)
                     self.matched.add((index, place))
                     values = tuple(args[k][1] for k in member.starred)
                     key = (index, values) if values else index

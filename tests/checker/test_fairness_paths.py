@@ -5,6 +5,8 @@ primary-backup trial's ``ReceiveReply(m: Reply)``)."""
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -67,3 +69,29 @@ def test_a_path_no_step_has_is_refused_as_a_misspelt_value():
     with pytest.raises(checker.CheckerError, match=(
             r"Deliver has no field 'x.client'; its fields: m")):
         run("Deliver(x.client=0)")
+
+
+def test_a_path_names_an_id_as_the_model_names_it_where_the_text_hides_the_field():
+    # a kit message prints its sender and receiver as an arrow (Reply(s1→c0,
+    # ...)): the path takes the name the model gives the field (c0), from
+    # the model's action_view of the record
+    from checker.spec import load_spec
+    from models import REGISTRY
+    from tests.user_trials.test_primary_backup import LIVENESS_FAIRNESS, MODEL
+
+    path = Path(__file__).resolve().parents[1] / "user_trials" / "primary_backup-liveness.yaml"
+    spec = load_spec(str(path), REGISTRY)
+    weak = [f for f in LIVENESS_FAIRNESS["weak"] if f != "ReceiveReply(*)"]
+    for family, verdict in (("Call", "violated"),  # (no fairness to ReceiveReply)
+                            ("ReceiveReply(m.client=c0)", "holds"),
+                            ("ReceiveReply(m.client=*)", "holds"),
+                            ("ReceiveReply(m.dst=c0)", None)):
+        config = dataclasses.replace(spec.config(), fairness=tuple(
+            [("weak", f) for f in weak + [family]]
+            + [("strong", f) for f in LIVENESS_FAIRNESS["strong"]]))
+        if verdict is None:  # (dst is no field of Reply: the arrow names the client)
+            with pytest.raises(checker.CheckerError, match="is no step of the reachable"):
+                checker.check(spec.build(), config)
+        else:
+            assert checker.check(spec.build(), config).verdict == verdict, family
+    assert MODEL.endswith(":PrimaryBackup")
