@@ -134,7 +134,7 @@ def test_joint_consensus_from_the_same_crash_can_finish_or_roll_back():
     _, _, result = checked_spec(HERE / "operator_membership_joint_3_to_5_midchange.yml")
     assert result.violations == ()
     assert sorted((w.property.name, len(w.trace.actions)) for w in result.witnesses) == [
-        ("change_rolled_back", 12), ("joint_leader_elected", 9)]
+        ("change_rolled_back", 11), ("joint_leader_elected", 9)]
 
 
 @pytest.mark.slow
