@@ -4,9 +4,9 @@ says of zone placements and flexible quorums, and what the raft, raft-kv
 and lease-election models say of membership change, PreVote, lease reads
 and fencing, with each spec's figures and shortest runs pinned.
 
-The spec files are tests/user_trials/operator_*. The two that check in well
+The spec files are tests/user_trials/operator_*. The three that check in well
 under a second are `.yaml` (test_user_trials.py checks every `.yaml` here in
-the default suite); the nine that take seconds are `.yml`, so that glob does
+the default suite); the ten that take seconds are `.yml`, so that glob does
 not pull them into the default suite, and are checked here under `slow`.
 """
 
@@ -104,6 +104,18 @@ def test_the_command_line_exits_0_on_a_met_expectation_of_a_violation():
     assert result.exit_code == 0
     (run,) = json.loads(result.output)["results"]
     assert (run["verdict"], run["mismatches"]) == ("violated", [])
+
+
+# -- question 5: etcd's Go client counts its lease as ZooKeeper does --------------------
+
+
+def test_etcd_clientv3_learns_late_as_zookeeper_does():
+    _, model, result = checked_spec(HERE / "operator_lease_etcd_clientv3_learns_late.yaml")
+    (violation,) = result.violations
+    assert violation.reason == "c0 believes it leads at tick 3, but its lease is gone at the store"
+    assert [str(a) for a in violation.trace.actions][-4:] == [
+        "Drop(message=KeepAlive(c=0, epoch=1, sent=1))", "Tick(now=2, lagging=None)",
+        "Heartbeat(c=0)", "Tick(now=3, lagging=None)"]
 
 
 # -- the seconds-long specs (.yml) ------------------------------------------------------
