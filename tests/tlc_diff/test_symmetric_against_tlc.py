@@ -28,7 +28,10 @@ whole state and fingerprints its view, which is no canonical form of the
 views: it counts more states than there are orbits of views where two
 states of one view orbit differ in what the view leaves out
 (`TLC_OVERCOUNTS`).
-The first seeds run by default, the rest under ``-m slow``.
+The first seeds run by default, the rest under ``-m slow``, and under
+``-m slow`` too every program with a VIEW again with the search shared by
+two processes from tiny levels on (which state of a view is kept must not
+depend on it).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from checker.result import HOLDS, VIOLATED
 from checker.spec import load_spec
 from checker.symmetry import order_key
 from models import REGISTRY
+from tests.checker.test_workers import tiny_chunks
 from tests.tlc_diff.run_tlc import check_key, digest
 from tests.tlc_diff.run_tlc_symmetric import RESULTS
 from tests.tlc_diff.symmetric import (HANDWRITTEN, ORDERED, Program, canonical, holds,
@@ -63,16 +67,17 @@ MODES = {"plain": (False, False), "symmetry": (True, False), "view": (False, Tru
          "view+symmetry": (True, True)}
 
 
-def check_cmc(p: Program, folder: Path, mode: str) -> checker.Result:
+def check_cmc(p: Program, folder: Path, mode: str, workers: int = 1) -> checker.Result:
     """cmc's result on `p` in `mode` (`MODES`), from its spec file, going on
     after violations and through the whole state space."""
     symmetry, view = MODES[mode]
     spec = load_spec(write_cmc(p, folder, symmetry, view), REGISTRY)
-    config = dataclasses.replace(spec.config(keep_going=True), stop_when_settled=False)
+    config = dataclasses.replace(spec.config(keep_going=True), stop_when_settled=False,
+                                 workers=workers)
     return checker.check(spec.build(), config)
 
 
-def differences(seed: int, folder: Path) -> list[str]:
+def differences(seed: int, folder: Path, workers: int = 1) -> list[str]:
     """Where cmc, TLC's stored figures and the search by hand (`search`,
     `reachable`) disagree on `seed`'s program."""
     p, stored = program(seed), STORED[str(seed)]
@@ -87,7 +92,7 @@ def differences(seed: int, folder: Path) -> list[str]:
     found = []
     model, within = built(p, folder)
     for mode in dict.fromkeys(mode for _, _, mode in p.checks()):
-        result = check_cmc(p, folder, mode)
+        result = check_cmc(p, folder, mode, workers)
         found += compare(p, mode, tlc, result)
         found += [f"seed {seed} {mode} {problem}" for problem in replayed(p, model, within, result)]
         ours = (result.stats.distinct_states, result.stats.generated_states, result.stats.depth)
@@ -257,8 +262,8 @@ TLC_OVERCOUNTS: dict[int, tuple[int, int]] = {
 }
 
 
-def agrees(seed: int, folder: Path) -> None:
-    found = differences(seed, folder)
+def agrees(seed: int, folder: Path, workers: int = 1) -> None:
+    found = differences(seed, folder, workers)
     if seed in TLC_OVERCOUNTS:
         theirs, ours = TLC_OVERCOUNTS[seed]
         assert f"seed {seed} view+symmetry distinct states: cmc {ours}, TLC {theirs}" in found
@@ -278,3 +283,12 @@ def test_agrees_with_tlc(seed, tmp_path):
 @pytest.mark.parametrize("seed", [seed for seed in SEEDS if seed not in DEFAULT])
 def test_agrees_with_tlc_more_seeds(seed, tmp_path):
     agrees(seed, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [seed for seed in SEEDS if program(seed).view])
+def test_agrees_with_tlc_in_two_processes(seed, tmp_path):
+    """The same with the search shared by two processes from levels of 4
+    states on: which state of a view is kept must not depend on it."""
+    with tiny_chunks(2):
+        agrees(seed, tmp_path, workers=2)
