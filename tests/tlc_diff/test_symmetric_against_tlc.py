@@ -47,7 +47,6 @@ from checker.result import HOLDS, VIOLATED
 from checker.spec import load_spec
 from checker.symmetry import order_key
 from models import REGISTRY
-from tests.checker.test_workers import tiny_chunks
 from tests.tlc_diff.run_tlc import check_key, digest
 from tests.tlc_diff.run_tlc_symmetric import RESULTS
 from tests.tlc_diff.symmetric import (HANDWRITTEN, ORDERED, Program, canonical, holds,
@@ -290,5 +289,7 @@ def test_agrees_with_tlc_more_seeds(seed, tmp_path):
 def test_agrees_with_tlc_in_two_processes(seed, tmp_path):
     """The same with the search shared by two processes from levels of 4
     states on: which state of a view is kept must not depend on it."""
+    from tests.checker.test_workers import tiny_chunks  # (a heavy module: only here)
+
     with tiny_chunks(2):
         agrees(seed, tmp_path, workers=2)
