@@ -278,7 +278,7 @@ class Delayed(Network):
     def view(self, value: tuple) -> dict[str, Any]:
         shown = sorted(f"{m!r} (due in {left})" for component in value[:-1]
                        for m, left in component)
-        return {"network": shown, **({"drops_left": value[-1]} if self.drop_param else {})}
+        return {"network": shown, **self._left({Drop: ("drops_left", value[-1])})}
 
 
 # -- a model's side of time ------------------------------------------------------------

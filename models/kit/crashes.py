@@ -46,6 +46,12 @@ class Crashes:
             given = getattr(self, self._budget_names[budget])
             largest[type(action)] = max(largest.get(type(action), 0), given)
         self.actions = tuple(kind for kind in self.actions if largest.get(kind, 1))
+        # nor does a state view show it: the budgets it shows (index, name),
+        # and the slots of the nodes that may crash (whose `.down` it shows)
+        self._budgets_shown = [(i, name) for i, name in enumerate(self._budget_names)
+                               if getattr(self, name)]
+        self._may_crash = {slot for slot, _, _, budget, _, kind, _ in self._restartable
+                           if kind == "crash" and getattr(self, self._budget_names[budget])}
         self._restarted = Memo(self._restart_record)
         # the budgets left sit just before the clock (if any) and the network
         self._budgets_at = -3 if type(self).clock is not None else -2

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import operator
 from functools import lru_cache, partial
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from checker.model import BagView, QueueView, SetView
 from checker.symmetry import order_key
@@ -207,6 +207,12 @@ class Network:
 
     def setup(self, model: Any) -> None:
         """Read budgets from the model's parameters."""
+
+    def _left(self, budgets: Mapping[type, tuple[str, int | None]]) -> dict[str, Any]:
+        """A state view's budgets left, of `budgets` (fault -> (name, left)):
+        those of the faults the instance has (a budget 0 has none to show)."""
+        return {name: left for kind, (name, left) in budgets.items()
+                if kind in self.fault_actions}
 
     def _switch_off(self, budgets: Iterable[tuple[type, int | None]]) -> None:
         """Leave out of `fault_actions` each fault whose budget, of
@@ -688,7 +694,9 @@ class Bag(Network):
         drops, duplicates = value[-1][:2]
         shown = BagView({repr(m): copies for component in value[:-1]
                          for m, copies in component})
-        view = {"network": shown, "drops_left": drops, "duplicates_left": duplicates}
+        view = {"network": shown, **self._left({self.drop_action: ("drops_left", drops),
+                                                self.duplicate_action: ("duplicates_left",
+                                                                        duplicates)})}
         if self.partition is not None:
             view.update(partition="down" if value[-1][2] else "up", splits_left=value[-1][3])
         return view
@@ -807,7 +815,7 @@ class Fifo(_Queues):
         shown = QueueView({f"{self._name(src_set, src)}→{self._name(dst_set, dst)}":
                            list(map(repr, queue))
                            for (src_set, src, dst_set, dst), queue, _ in value[0]})
-        return {"channels": shown, "drops_left": value[1]}
+        return {"channels": shown, **self._left({Drop: ("drops_left", value[1])})}
 
 
 class Inbox(_Queues):
@@ -852,7 +860,7 @@ class Inbox(_Queues):
     def view(self, value: tuple) -> dict[str, Any]:
         shown = QueueView({self._name(*owner): list(map(repr, queue))
                            for owner, queue, _ in value[0]})
-        return {"inboxes": shown, "drops_left": value[1]}
+        return {"inboxes": shown, **self._left({Drop: ("drops_left", value[1])})}
 
 
 def _budget(model: Any, param: str | int | bool | None) -> int | None:

@@ -34,7 +34,7 @@ class Printing:
                 if not hasattr(record, "_fields"):  # what survived is not a record
                     view[f"{node.name}.kept"] = jsonable(record)
                     continue
-            elif type(record).__dict__.get("down") is False:  # (a node that may crash: up)
+            elif position in self._may_crash:  # (up, and may crash in this instance)
                 view[f"{node.name}.down"] = False
             for field, value in zip(record._fields, record):
                 show = shown(type(record), field)
@@ -44,9 +44,8 @@ class Printing:
             for field, value in zip(shared._fields, shared):
                 show = shown(type(shared), field)
                 view[field] = jsonable(value) if show is None else show(value)
-        for name, left in zip(self._budget_names,
-                              state[self._budgets_at] if self._budget_names else ()):
-            view[f"{name}_left"] = left
+        for i, name in self._budgets_shown:  # (not a budget 0: none of the instance's)
+            view[f"{name}_left"] = state[self._budgets_at][i]
         if self.clock is not None:
             view.update(self.clock.view(state[-2]))
         view.update(self.network.view(state[-1]))

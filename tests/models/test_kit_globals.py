@@ -266,7 +266,7 @@ def test_a_doorman_reading_a_stale_global_breaks_mutual_exclusion():
     # the globals print by field name, the holder by its name
     assert model.state_view(violation.trace.steps[-1].state) == {
         "p1.pc": "critical", "p2.pc": "critical", "d1.grants": 2, "holder": "p2",
-        "network": [], "drops_left": 0, "duplicates_left": 0}
+        "network": []}
     sooner = check(model, CheckConfig(properties=("holder_inside",))).violation("holder_inside")
     assert len(sooner.trace) == 5
     assert sooner.reason == "p1 is critical while the lock names p2"

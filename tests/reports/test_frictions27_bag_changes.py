@@ -51,7 +51,6 @@ TRACE = [
     "       c0.sent = False",
     "       s0.pings = 0",
     "       network = []",
-    "       drops_left = 0",
     "       duplicates_left = 1",
     "  1  Send(c=c0)",
     "       c0.sent: False → True",
