@@ -6,7 +6,7 @@ and fencing, with each spec's figures and shortest runs pinned.
 
 The spec files are tests/user_trials/operator_*. The three that check in well
 under a second are `.yaml` (test_user_trials.py checks every `.yaml` here in
-the default suite); the ten that take seconds are `.yml`, so that glob does
+the default suite); the eleven that take seconds (operator_leaseholder_offset4_drift2.yml over a minute) are `.yml`, so that glob does
 not pull them into the default suite, and are checked here under `slow`.
 """
 
