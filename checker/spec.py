@@ -5,7 +5,7 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     model: paxos                 # a name from `cmc list`
     params: {acceptors: 3}       # the model's parameters; defaults from the model
     mutant: no_adopt             # optional: a named broken variant
-    properties: [agreement]      # optional: default all of the model's properties
+    properties: [agreement]      # optional: default all of the model's properties; [] none
     symmetry: false              # false, true, or a list of symmetric set names
     exact: false                 # keep the states themselves, not fingerprints
     deadlock: true               # a state with no successor is a violation
@@ -96,10 +96,10 @@ SPEC_SCHEMA: dict[str, Any] = {
         "description": {"type": "string", "description": "a line saying what the check shows"},
         "params": {"type": "object", "description": "a mapping of the model's parameters"},
         "mutant": {"type": "string", "description": "a mutant name from `cmc list`"},
-        "properties": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+        "properties": {"type": "array", "items": {"type": "string"},
                        "uniqueItems": True,
-                       "description": "a list of property names (or no properties: field, "
-                                      "for the model's defaults)"},
+                       "description": "a list of property names ([] for none of the "
+                                      "model's; no properties: field for its defaults)"},
         "symmetry": {"type": ["boolean", "array"], "items": {"type": "string"},
                      "uniqueItems": True,
                      "description": "false, true or a list of symmetric set names"},
@@ -310,7 +310,7 @@ class Spec:
     def config(self, keep_going: bool = False, workers: int = 1,
                fp_seed: int = 0) -> CheckConfig:
         # the spec's own properties are checked whatever `properties:` lists
-        properties = self.properties and self.properties + tuple(
+        properties = None if self.properties is None else self.properties + tuple(
             name for name in (*self.invariants, *self.temporal) if name not in self.properties)
         # Stop once every property is settled, unless the expectation gives
         # figures of the whole state space (every spec's figures are those)
@@ -503,11 +503,12 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
 
     expect = Expect(**data["expect"]) if "expect" in data else None
     if expect is not None:
-        _check_expect(expect, list(properties or [p.name for p in default_properties(
-            model_class.properties.values())]) + list(invariants) + list(temporal), model_class)
+        _check_expect(expect, list(properties if properties is not None else [
+            p.name for p in default_properties(model_class.properties.values())])
+            + list(invariants) + list(temporal), model_class)
 
     spec = Spec(path=path, model_class=model_class, params=resolved, mutant=mutant,
-                properties=tuple(properties) if properties else None,
+                properties=tuple(properties) if properties is not None else None,
                 symmetry=tuple(symmetry or ()), bounds=Bounds(**data.get("bounds", {})),
                 init=data.get("init"), expect=expect, description=data.get("description"),
                 exact=data.get("exact", False), invariants=invariants,

@@ -504,8 +504,8 @@ def _without_temporal(spec, model, config, option: str):
     replayed or simulated for the rest."""
     from checker.properties import default_properties
 
-    names = config.properties or tuple(p.name for p in default_properties(
-        model.properties.values()))
+    names = config.properties if config.properties is not None else tuple(
+        p.name for p in default_properties(model.properties.values()))
     click.echo(f"note: {spec.path}: {option} checks finite runs; the spec's temporal "
                f"properties ({', '.join(spec.temporal)}) are left out", err=True)
     return dataclasses.replace(config, properties=tuple(

@@ -73,7 +73,8 @@ def graph(spec: str, graph_format: str | None, output: str | None, around: int |
         check_writable(output)
     model = loaded.build()
     properties = tuple(model.properties[name] for name in
-                       (loaded.properties or model.properties))
+                       (loaded.properties if loaded.properties is not None
+                        else model.properties))
     try:
         drawn = _draw(model, loaded, properties, around, property_name, max_nodes, spec)
     except KeyboardInterrupt:

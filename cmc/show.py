@@ -38,9 +38,10 @@ def show(spec: str) -> None:
         "params": dict(loaded.params),
         "mutant": loaded.mutant,
         # (the spec's own properties are checked whatever it lists)
-        "properties": list(loaded.config().properties or [
-            prop.name for prop in default_properties(model_class.properties.values())]
-            + list(loaded.invariants) + list(loaded.temporal)),
+        "properties": (list(loaded.config().properties) if loaded.properties is not None
+                       else [prop.name for prop in default_properties(
+                           model_class.properties.values())]
+                       + list(loaded.invariants) + list(loaded.temporal)),
         "symmetry": list(loaded.symmetry) or False,
         "invariants": dict(loaded.invariants),
         "constraints": dict(loaded.constraints),
@@ -61,6 +62,6 @@ def show(spec: str) -> None:
     # a spec itself: what is not given (None, nothing) is left out, so the
     # output loads as the spec it resolves
     shown = {name: value for name, value in resolved.items()
-             if value is not None and value != {} and value != []}
+             if value is not None and value != {} and (value != [] or name == "properties")}
     click.echo(f"# {loaded.path}, resolved by cmc show: every default filled in")
     click.echo(yaml.safe_dump(shown, sort_keys=False, allow_unicode=True), nl=False)

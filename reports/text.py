@@ -454,9 +454,12 @@ def render_result(title: str, model: Model, result: Result, mismatches: Iterable
         # (a replay that broke nothing: the run is what its reader asked to see)
         lines.append(f"the run replayed, {_steps(len(result.run))}:")
         lines += ["  " + line for line in render_trace(model, result.run, full_states, colour)]
-    lines.append("properties:")
+    outcomes = result.outcomes(keep_going)
+    # (a spec's properties: [] checks none: the states are counted, as TLC
+    # counts them with no invariant)
+    lines.append("properties:" if outcomes else "properties: none checked")
     lines += ["  " + paint(outcome_text(outcome, witnesses), OUTCOME_ROLE[outcome.outcome],
-                           colour) for outcome in result.outcomes(keep_going)]
+                           colour) for outcome in outcomes]
     lines += render_stats(result, keep_going)
     mismatches = list(mismatches)
     if mismatches:

@@ -148,8 +148,8 @@ def test_every_whole_number_parameter_has_a_maximum():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("properties: []", "properties: expected a list of property names (or no properties: field, "
-                        "for the model's defaults), got an empty list"),
+    ("properties: {}", "properties: expected a list of property names ([] for none of the "
+                        "model's; no properties: field for its defaults), got an empty mapping"),
     ("properties: [agreement, agreement]", "properties: names 'agreement' twice; give each once"),
     ("params: !!binary aGVsbG8=", "params: expected a mapping of the model's parameters, "
                                   "got binary data (!!binary)"),
@@ -207,3 +207,23 @@ def test_a_duplicate_anchor_names_both_lines(write_spec):
     path = write_spec("model: &a paxos\ndescription: &a x\n")
     assert refused(path) == (f"{path}:2: not valid YAML: found duplicate anchor 'a'; first "
                              "occurrence on line 1, second occurrence here")
+
+
+def test_properties_empty_checks_none_of_the_models_but_the_spec_s_own(write_spec):
+    # (TLC checks no invariant where the configuration names none: the
+    # states are counted; a random-programs helper could not ask for that)
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+
+    path = write_spec("model: paxos\nparams: {acceptors: 3, values: 2, ballots: 2}\n"
+                      "properties: []\nexpect: {verdict: holds, distinct_states: 3921}\n")
+    run = CliRunner().invoke(cli, ["check", path, "--no-progress", "--no-color"])
+    assert run.exit_code == 0, run.output
+    lines = run.output.splitlines()
+    assert lines[1:3] == ["verdict: HOLDS", "properties: none checked"]
+    assert lines[3].startswith("distinct states 3,921 · generated 9,443 · depth 16")
+    spec = load_spec(write_spec("model: paxos\nproperties: []\n"
+                                "invariants: {three: \"len(acceptors) == 3\"}\n", "own.yaml"),
+                     REGISTRY)
+    assert spec.config().properties == ("three",)
