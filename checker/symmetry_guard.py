@@ -114,7 +114,10 @@ class SoundnessGuard:
                 self.refuse(self.model, [name for name, images in perm.items()
                                          if list(images) != sorted(images)],
                             "its view (view())", "is not renamed as the state is "
-                            "(view(permute(s, p)) != permute(view(s), p))")
+                            "(view(permute(s, p)) != permute(view(s), p)): a field it "
+                            "sets to a fixed element is renamed in the state but not in "
+                            "the view; set such a field to a value renaming leaves alone "
+                            "(None, the field typed Element | None)")
 
     def _renamings(self, fingerprint: int) -> list[dict[str, tuple[int, ...]]]:
         drawn, chance = [], random.Random(fingerprint)
