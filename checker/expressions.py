@@ -41,7 +41,7 @@ from typing import Any, Callable, Mapping
 
 from checker.errors import SpecError
 from checker.model import has_bounds
-from checker.properties import Fails, Property
+from checker.properties import Fails, Property, title_of
 
 #: The functions an expression may call, by name.
 CALLS: dict[str, Callable[..., Any]] = {
@@ -62,15 +62,6 @@ _ALLOWED = (
 )
 
 _FIX = "write a boolean expression over the state (see docs/writing-a-model.md)"
-
-
-def title_of(name: str) -> str:
-    """The title of a property a spec names: its words spaced and the first
-    capitalised, the rest as written, so that ``election_safety`` reads
-    "Election safety" and a TLA+ name keeps its capitals (``TypeOK``,
-    ``Type_OK``: "Type OK")."""
-    words = " ".join(name.replace("_", " ").split()) or name
-    return words[0].upper() + words[1:]
 
 
 class ExpressionProperty:

@@ -46,7 +46,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from checker.errors import CheckerError, no_answer, raised_in_model, where_in_model
+from checker.errors import (CheckerError, ModelDefinitionError, no_answer, raised_in_model,
+                            where_in_model)
 
 KINDS = ("invariant", "transition", "reachable")
 TEMPORAL = ("eventually", "leads_to", "always_eventually", "eventually_always")
@@ -97,8 +98,25 @@ class Property:
         return self.kind in TEMPORAL
 
 
+def title_of(name: str) -> str:
+    """The title of a property a spec names: its words spaced and the first
+    capitalised, the rest as written, so that ``election_safety`` reads
+    "Election safety" and a TLA+ name keeps its capitals (``TypeOK``,
+    ``Type_OK``: "Type OK")."""
+    words = " ".join(name.replace("_", " ").split()) or name
+    return words[0].upper() + words[1:]
+
+
 def _declare(kind: str, title: str, default: bool = True, witness: bool = False,
              each: str | None = None) -> Callable[[Callable], Callable]:
+    if not isinstance(title, str):
+        # ``@invariant`` without its title would make the method the
+        # decorator's title and leave it no property: checked by nothing
+        shown = getattr(title, "__name__", repr(title))
+        raise ModelDefinitionError(
+            f"@{kind} on {shown}: give the property a title, as @{kind}(\"{title_of(shown)}\")"
+            if callable(title) else f"@{kind}: the title must be a string, not {shown}")
+
     def mark(function: Callable) -> Callable:
         function.__checker_property__ = Property(
             name=function.__name__, title=title, kind=kind,

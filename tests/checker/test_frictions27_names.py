@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker.errors import SpecError
-from checker.expressions import title_of
+from checker.properties import title_of
 from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
