@@ -73,8 +73,14 @@ def _run_to(error: CheckerError) -> None:
         return
     from reports.text import render_trace
 
+    try:
+        lines = render_trace(error.model, trace)
+    except CheckerError as unshown:  # (the model's views raise too: the error is said below)
+        _say(f"the run to the state where it raised ({len(trace)} steps) cannot be shown: "
+             f"{_one_line(str(unshown))}")
+        return
     _say(f"the run to the state where it raised ({len(trace)} steps):")
-    for line in render_trace(error.model, trace):
+    for line in lines:
         _say(line)
 
 

@@ -359,6 +359,11 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
                 raise self._wrote_nothing(type(node).__name__, name, mark,
                                           "(the new record, [messages sent], ")
             new_record, sent = outcome[0], outcome[1]
+            if new_record is None:  # (often `None if c else r, []`: the pair binds last)
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: {type(node).__name__}.{name} returned "
+                    f"{shortened(outcome)}, a pair whose record is None; return None alone "
+                    "where the step is not enabled, else (the new record, [messages sent])")
             if writing:
                 writes = written(self, f"model {self.name!r}: {type(node).__name__}.{name}",
                                  mark, outcome[2])

@@ -6,6 +6,7 @@ command line, the run before the error, exit 2."""
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import pytest
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from checker import CheckConfig, Model, check, invariant
 from checker.errors import ModelDefinitionError
 from cmc.main import cli
+from models.kit import ActorModel, MessageSet, Node, ids, step
 from tests.checker.test_workers import Grid, counting_forks, tiny_chunks
 
 
@@ -109,3 +111,64 @@ def test_the_command_line_prints_the_run_then_the_error(tmp_path):
     assert lines[-3:-1] == ["3  Inc()", "     state: 2 → 3"]
     assert lines[-1].startswith(f"error: {spec}: model 'raising': property 'small' raised "
                                 "KeyError: 3 at ")
+
+
+class RaisingUnshown(Raising):
+    """Raising, whose views raise too (states it cannot print)."""
+
+    def state_view(self, n):
+        raise ValueError("no view")
+
+
+def test_a_run_the_model_cannot_show_is_said_in_a_line_before_the_error(tmp_path):
+    # (the run was rendered unguarded: a model whose views raise as well
+    # printed a Python traceback instead of its error)
+    (tmp_path / "raising.py").write_text(
+        "from tests.checker.test_raising_properties import RaisingUnshown\n")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model: ./raising.py:RaisingUnshown\ndeadlock: false\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert len(lines) == 2 and "Traceback" not in result.output
+    assert lines[0].startswith("the run to the state where it raised (3 steps) cannot be "
+                               "shown: model 'raising': state_view() raised ValueError: no view")
+    assert lines[1].startswith(f"error: {spec}: model 'raising': property 'small' raised "
+                               "KeyError: 3 at ")
+
+
+Pid = ids("procs", "p", named=True)
+
+
+class IncOnce(NamedTuple):
+    p: Pid
+
+
+class Count(NamedTuple):
+    n: int = 0
+
+
+class Once(Node):
+    ids = Pid
+    state = Count
+
+    @step(IncOnce)
+    def inc(self, s):
+        return None if s.n else s._replace(n=1), []
+
+
+class NoneRecord(ActorModel):
+    name = "none-record"
+    procs = 1
+    roles = (Once,)
+    network = MessageSet()
+
+
+def test_a_kit_handler_returning_a_pair_with_no_record_is_refused():
+    # `return None if done else record, []` binds as (None, []) when done:
+    # the record None was kept, and the state could not be shown later
+    with pytest.raises(ModelDefinitionError, match=re.escape(
+            "model 'none-record': Once.inc returned (None, []), a pair whose record is None; "
+            "return None alone where the step is not enabled, else (the new record, "
+            "[messages sent])")):
+        check(NoneRecord(), CheckConfig(deadlock=False))
