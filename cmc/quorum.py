@@ -6,6 +6,8 @@ import json
 
 import click
 
+from cmc.exit_codes import FAILED
+
 #: The analyses enumerate every subset of nodes; beyond this they get slow.
 MAX_NODES = 12
 
@@ -99,6 +101,10 @@ def quorum(nodes: int | None, rule: str | None, zones: tuple[int, ...] | None,
     rules, every phase-1 quorum with every phase-2 quorum), checked over all
     pairs of minimal quorums, with two disjoint quorums as the witness when
     not, and the failures it tolerates with a smallest fatal set of failures.
+
+    Exit code 1 where two of the rule's quorums need not intersect (split
+    brain is possible), so that a CI job can gate on a configuration; 0
+    otherwise.
     """
     from checker.errors import ParamError
     from models import quorum as q
@@ -145,6 +151,8 @@ def quorum(nodes: int | None, rule: str | None, zones: tuple[int, ...] | None,
         click.echo(json.dumps(render_json(table, analysis, placement, split), indent=2))
     else:
         click.echo(render_text(table, analysis, placement, split), nl=False)
+    if analysis is not None and not analysis.intersection.holds:
+        click.get_current_context().exit(FAILED)
 
 
 def _rule_value(text: str):

@@ -99,7 +99,9 @@ def test_partition_json_only_the_first_side_elects():
 
 
 def test_partition_with_a_non_intersecting_rule_shows_split_brain():
-    out = run("--nodes", "4", "--quorum", "{threshold: 2}", "--partition", "1,2/3,4")
+    # exit 1: a CI job gating on a configuration fails where split brain is
+    # possible (it exited 0)
+    out = run("--nodes", "4", "--quorum", "{threshold: 2}", "--partition", "1,2/3,4", code=1)
     assert out.endswith("""\
 Rule: any 2 of 4
   quorums {1,2} and {3,4} do not intersect: split brain is possible
@@ -111,7 +113,8 @@ Partition: {1,2} | {3,4}
   side 1 can elect and side 2 can decide at the same time: quorums {1,2} and {3,4} \
 do not intersect
 """)
-    rule = json.loads(run("-n", "4", "--quorum", "{threshold: 2}", "--format", "json"))["rule"]
+    rule = json.loads(run("-n", "4", "--quorum", "{threshold: 2}", "--format", "json",
+                          code=1))["rule"]
     assert rule["intersect"] is False and rule["witness"] == [[1, 2], [3, 4]]
 
 

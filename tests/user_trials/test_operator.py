@@ -24,9 +24,9 @@ from tests.spec_runs import checked_spec, view
 HERE = Path(__file__).resolve().parent
 
 
-def quorum(*args: str) -> dict:
+def quorum(*args: str, code: int = 0) -> dict:
     result = CliRunner().invoke(cli, ["quorum", *args, "--format", "json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     return json.loads(result.output)
 
 
@@ -65,8 +65,8 @@ def test_flexible_4_2_over_2_2_1_survives_no_zone_and_3_2_splits_brain():
     assert zone_summary(flexible) == {"zones_tolerated": 0, "maintenance": 1,
                                       "maintenance_with_zone_loss": None, "breaking": None}
     assert (flexible["rule"]["phase1"]["tolerates"], flexible["rule"]["phase2"]["tolerates"]) == (1, 3)
-    # a non-intersecting rule is reported, but `cmc quorum` still exits 0 (quorum() asserts it)
-    broken = quorum("--quorum", "{flexible: {phase1: 3, phase2: 2}}", "--nodes", "5")
+    # a non-intersecting rule is reported, and `cmc quorum` exits 1: a CI gate
+    broken = quorum("--quorum", "{flexible: {phase1: 3, phase2: 2}}", "--nodes", "5", code=1)
     assert (broken["rule"]["intersect"], broken["rule"]["witness"]) == (False, [[1, 2, 3], [4, 5]])
 
 
