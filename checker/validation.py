@@ -169,7 +169,7 @@ def _search(model: Model, log: Log, events: list, hidden: list[Member], nodes: l
                 continue  # (as a search: checked, not expanded)
             for action, after in _steps(model, state):
                 if after in following or (members is not None and not any(
-                        member_matches(m, action) for m in members)):
+                        member_matches(m, action, model.action_view) for m in members)):
                     continue
                 if fields and not _has(model, after, fields):
                     continue
@@ -200,7 +200,8 @@ def _hidden_closure(model: Model, nodes: list, layer: dict, hidden: list[Member]
             if bounded and not model.within_bounds(state):
                 continue
             for action, after in _steps(model, state):
-                if after in reached or not any(member_matches(m, action) for m in hidden):
+                if after in reached or not any(member_matches(m, action, model.action_view)
+                                               for m in hidden):
                     continue
                 reached[after] = len(nodes)
                 nodes.append((after, index, action))

@@ -95,3 +95,24 @@ def test_a_path_names_an_id_as_the_model_names_it_where_the_text_hides_the_field
         else:
             assert checker.check(spec.build(), config).verdict == verdict, family
     assert MODEL.endswith(":PrimaryBackup")
+
+
+def test_a_log_event_picks_a_step_by_a_path_into_its_message(tmp_path):
+    # trace validation reads an event as a fairness family: the failover
+    # log's reply event, written by the client the reply goes to
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+
+    trial = Path(__file__).resolve().parents[1] / "user_trials"
+    log = (trial / "pb-logs" / "failover.yaml").read_text()
+    assert "{action: ReceiveReply, state: {c0.status: done}}" in log
+    (tmp_path / "log.yaml").write_text(log.replace(
+        "{action: ReceiveReply, state: {c0.status: done}}", '"ReceiveReply(m.client=c0)"'))
+    (tmp_path / "spec.yaml").write_text(
+        f"model: {(trial / 'primary_backup.py').as_posix()}:PrimaryBackup\n"
+        "params: {clients: 2, writers: 2, view_changes: 1, retries: 1}\ndeadlock: false\n")
+    run = CliRunner().invoke(cli, ["check", str(tmp_path / "spec.yaml"), "--replay",
+                                   str(tmp_path / "log.yaml"), "--no-progress"])
+    assert run.exit_code == 0, run.output
+    assert "(its 7 events explained by a run of 11 steps): 11 of 11 steps taken" in run.output
