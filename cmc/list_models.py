@@ -15,8 +15,9 @@ def list_models(names: tuple[str, ...], output_format: str) -> None:
     """List every bundled model, or the MODELs named (as a spec's `model:`
     names one: `paxos`, an installed package's, or your own
     `./my_protocol.py:MyModel`): its parameters (default and meaning), its
-    properties (spec name, paper name, kind), its mutants and its symmetric
-    sets."""
+    properties (spec name, kind, paper name, and the first sentence of what
+    each claims), its mutants and its symmetric sets. `--format json` gives
+    each property's whole description as `doc`."""
     from checker.errors import SpecError
     from models import REGISTRY
 
@@ -46,6 +47,11 @@ def list_models(names: tuple[str, ...], output_format: str) -> None:
             of_each = f", of each {prop['each']}" if prop["each"] else ""
             named = "" if prop["default"] else ", checked when a spec names it"
             click.echo(f"    {prop['name']} ({prop['kind']}{of_each}{named}): {prop['title']}")
+            if prop["doc"]:
+                # the title alone does not say what a witness or a scoped
+                # invariant counts; long lines are left to the terminal, as
+                # a parameter's meaning is
+                click.echo(f"      {first_sentence(prop['doc'])}")
         click.echo("  mutants:" + ("" if entry["mutants"] else " none"))
         for mutant in entry["mutants"]:
             click.echo(f"    {mutant['name']}: {mutant['breaks']}")
@@ -60,7 +66,7 @@ def _entry(model) -> dict:
         "params": [{"name": p.name, "default": p.default, "help": p.help,
                     "minimum": p.minimum, "maximum": p.maximum} for p in model.params],
         "properties": [{"name": p.name, "title": p.title, "kind": p.kind, "each": p.each,
-                        "default": p.default} for p in model.properties.values()],
+                        "default": p.default, "doc": p.doc.replace("``", "`")} for p in model.properties.values()],
         "mutants": [{"name": name, "breaks": text} for name, text in model.mutants.items()],
         "symmetry_sets": list(model.symmetry_sets),
     }
@@ -74,3 +80,15 @@ def _range(param: dict) -> str:
     if high is None:
         return f", at least {low}"
     return f", {low} to {high}" if low is not None else f", at most {high}"
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first full stop outside brackets: "At most one
+    leader per term." of a property's docstring (a stop inside a bracketed
+    aside, or one not followed by a space, does not end it)."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += (char in "([") - (char in ")]")
+        if char == "." and depth <= 0 and text[index + 1:index + 2] in ("", " "):
+            return text[:index + 1]
+    return text

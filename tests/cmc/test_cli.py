@@ -314,7 +314,7 @@ def test_list_says_which_temporal_properties_are_of_each_member(run, monkeypatch
     listed = json.loads(run("list", "--format", "json").output)
     racers = next(m for m in listed["models"] if m["name"] == "racers")
     assert {"name": "finishes", "title": "Finishes", "kind": "eventually",
-            "each": "racer", "default": False} in racers["properties"]
+            "each": "racer", "default": False, "doc": ""} in racers["properties"]
     die_hard = next(m for m in listed["models"] if m["name"] == "die-hard")
     assert {p["each"] for p in die_hard["properties"]} == {None}
 

@@ -1,0 +1,68 @@
+"""Output an operator reads: what `cmc list` says a property claims, and no
+Python spelling (None) in a report or a chart."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cmc.list_models import first_sentence
+from cmc.main import cli
+
+
+@pytest.fixture
+def run(toy_registry):
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), prog_name="cmc")
+    return invoke
+
+
+def test_cmc_list_says_what_each_property_claims_under_its_title(run):
+    # the title "No Disruptive Rejoin" alone did not say it counts only a
+    # rejoining server whose log is behind
+    result = run("list", "raft")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    at = lines.index("    no_disruptive_rejoin (transition, checked when a spec names it): "
+                     "No Disruptive Rejoin")
+    assert lines[at + 1] == (
+        "      A Leader is never deposed by a term that only servers cut off at the start "
+        "hold, from one whose log is behind the leader's: away, it raised its term alone, "
+        "and though it cannot win an election, its message makes the leader step down on "
+        "rejoining.")
+    assert lines[at - 2:at] == [
+        "    logs_healed (reachable, checked when a spec names it): Logs Healed",
+        "      A leader's log is non-empty and every server's log equals it."]
+
+
+def test_cmc_list_prints_no_line_for_a_property_without_a_docstring(run):
+    lines = run("list", "die-hard").output.splitlines()
+    at = lines.index("  properties:")
+    assert lines[at:at + 6] == ["  properties:",
+                                "    goal_not_reached (invariant): Goal Not Reached",
+                                "    within_capacity (invariant): Within Capacity",
+                                "    both_full (reachable): Both Full",
+                                "    overflow (reachable): Overflow",
+                                "  mutants:"]
+
+
+def test_cmc_list_json_gives_each_property_its_whole_docstring(run):
+    listed = json.loads(run("list", "--format", "json", "paxos").output)
+    termination = next(p for p in listed["models"][0]["properties"]
+                       if p["name"] == "termination")
+    assert termination["doc"] == (
+        "A value is eventually chosen. With finitely many ballots every run ends when they "
+        "are used up (`bound_reason`): a run that chooses nothing stalls at that bound, "
+        "which settles nothing (see `paxos-liveness` for ballots without end).")
+
+
+@pytest.mark.parametrize("text, sentence", [
+    ("At most one value is chosen.", "At most one value is chosen."),
+    ("One (a. b. c.) two. Three.", "One (a. b. c.) two."),
+    ("Index 1.5 is read. Then.", "Index 1.5 is read."),
+    ("no stop at all", "no stop at all"),
+])
+def test_first_sentence_ends_at_a_stop_outside_brackets(text, sentence):
+    assert first_sentence(text) == sentence
