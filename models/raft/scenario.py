@@ -225,5 +225,9 @@ class RaftScenario:
             if self.check_quorum:
                 view[f"{name}.recent_active"] = [server_name(k) for k in sorted(s.recent_active)]
         view["msgs"] = BagView(str(m) for m in self._bag(state))
+        # the network's partition, where there is one: whether its links are
+        # down (a Heal step changes that and nothing else)
+        view.update({key: value for key, value in self.network.view(state[-1]).items()
+                     if key in ("partition", "splits_left")})
         return view
 

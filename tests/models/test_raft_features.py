@@ -33,6 +33,19 @@ def test_messages_across_the_partition_are_lost_until_it_heals():
     assert model.sent(sent, RequestVoteRequest) == [RequestVoteRequest(0, 2, 2, 0, 0)]
 
 
+def test_the_state_view_shows_whether_the_partition_is_down():
+    # (an operator's trial: Heal() printed "(no change)", the partition
+    # being in no view)
+    model = Raft(servers=3, max_msgs=2, partition=[3])
+    (state,) = model.initial_states()
+    healed = step(model, state, "Heal()")
+    assert [{k: v for k, v in model.state_view(s).items() if "." not in k and k != "msgs"}
+            for s in (state, healed)] == [{"partition": "down", "splits_left": 0},
+                                          {"partition": "up", "splits_left": 0}]
+    assert "partition" not in Raft(servers=3).state_view(next(iter(
+        Raft(servers=3).initial_states())))
+
+
 def test_a_partition_keeps_its_servers_apart_for_symmetry():
     assert Raft(servers=5, partition=[5]).symmetry_groups() == {"servers": [[0, 1, 2, 3], [4]]}
 
