@@ -250,8 +250,11 @@ def render_finding(model: Model, finding: Finding, witness: bool = False,
                    full_states: bool = False, colour: bool = False) -> list[str]:
     prop = finding.property
     if finding.trace is None:
+        # (a witness guards against a vacuous check: say what its absence means)
         return [paint(f"{prop.title} ({prop.name}) is never reached: no reachable state "
-                      "satisfies it", "bad", colour)]
+                      "satisfies it, so the run it stands for never happens within these "
+                      "bounds; widen what keeps it out (parameters, constraints), or leave "
+                      "it out of properties:", "bad", colour)]
     if witness:
         head = paint(f"{prop.title} ({prop.name}) reached", "good", colour)
         head += f" in {_steps(len(finding.trace))}:"

@@ -428,3 +428,16 @@ def test_auto_workers_no_faster_than_one_process_are_reported(run, monkeypatch):
     two = json.loads(run("check", "--workers", "2", "--format", "json",
                          "specs/raft-2s.yaml").output)["results"][0]
     assert (two["stats"]["one_process_from"], two["stats"]["workers"]) == (None, 2)
+
+
+def test_a_witness_never_reached_says_what_that_means(run, write_spec):
+    # (an operator read 'never reached' as a failure of the property he
+    # cared about: the witness guards the check against being vacuous)
+    path = write_spec("model: die-hard\nproperties: [within_capacity, overflow]\n")
+    result = run("check", path, "--no-color")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:3] == [
+        "verdict: VIOLATED",
+        "Overflow (overflow) is never reached: no reachable state satisfies it, so the run it "
+        "stands for never happens within these bounds; widen what keeps it out (parameters, "
+        "constraints), or leave it out of properties:"]
