@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
@@ -121,13 +122,19 @@ def run_program(p, folder: Path, jar: str = JAR) -> dict:
     return {"digest": digest(module), "checks": checks}
 
 
-def main() -> None:
+def main(results_default: Path = RESULTS,
+         module_of: Callable[[int], str] = lambda seed: tla_module(program(seed)),
+         run: Callable[[int, str], dict] = lambda seed, jar: run_seed(seed, jar)) -> None:
+    """Run TLC on the seeds the command line names and store its figures in
+    the results file (seeds stored with the digest of their module as it is
+    now are kept, unless ``--again``); `module_of` gives a seed's TLA+ text,
+    `run` its figures (the symmetric programs' runner gives its own)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("first", type=int, nargs="?", default=0)
     parser.add_argument("stop", type=int, nargs="?", default=0, help="one past the last seed")
     parser.add_argument("--jar", default=JAR)
     parser.add_argument("--again", action="store_true", help="rerun seeds already stored")
-    parser.add_argument("--results", type=Path, default=RESULTS,
+    parser.add_argument("--results", type=Path, default=results_default,
                         help="where to store them (two runs at once: two files, then --merge)")
     parser.add_argument("--merge", type=Path, nargs="*", default=[],
                         help="add these files' seeds to the results and run nothing else")
@@ -141,13 +148,13 @@ def main() -> None:
         return
     for seed in range(args.first, args.stop):
         key = str(seed)
-        module_digest = digest(tla_module(program(seed)))
         checks = stored.get(key, {}).get("checks", {})
         failed = any(figures["verdict"] == "error" for figures in checks.values())
-        if not args.again and not failed and stored.get(key, {}).get("digest") == module_digest:
+        if (not args.again and not failed
+                and stored.get(key, {}).get("digest") == digest(module_of(seed))):
             continue
-        stored[key] = run_seed(seed, args.jar)
-        print(seed, json.dumps(stored[key]["checks"]), flush=True)
+        stored[key] = run(seed, args.jar)
+        print(seed, json.dumps(stored[key].get("checks", stored[key])), flush=True)
         store(stored, results)
 
 

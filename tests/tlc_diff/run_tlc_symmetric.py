@@ -19,8 +19,6 @@ Seeds already stored are kept unless ``--again``.
 
 from __future__ import annotations
 
-import argparse
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -28,7 +26,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from tests.tlc_diff.run_tlc import JAR, check_key, digest, run_check, store  # noqa: E402
+from tests.tlc_diff import run_tlc  # noqa: E402
+from tests.tlc_diff.run_tlc import JAR, check_key, digest, run_check  # noqa: E402
 from tests.tlc_diff.symmetric import MODULE, program, tla_config, tla_module  # noqa: E402
 
 RESULTS = HERE / "tlc_results_symmetric.json"
@@ -55,32 +54,8 @@ def run_program(p, folder: Path, jar: str = JAR) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("first", type=int, nargs="?", default=0)
-    parser.add_argument("stop", type=int, nargs="?", default=0, help="one past the last seed")
-    parser.add_argument("--jar", default=JAR)
-    parser.add_argument("--again", action="store_true", help="rerun seeds already stored")
-    parser.add_argument("--results", type=Path, default=RESULTS,
-                        help="where to store them (two runs at once: two files, then --merge)")
-    parser.add_argument("--merge", type=Path, nargs="*", default=[],
-                        help="add these files' seeds to the results and run nothing else")
-    args = parser.parse_args()
-    stored = json.loads(args.results.read_text()) if args.results.exists() else {}
-    for other in args.merge:
-        stored.update(json.loads(other.read_text()))
-    if args.merge:
-        store(stored, args.results)
-        return
-    for seed in range(args.first, args.stop):
-        key = str(seed)
-        old = stored.get(key, {})
-        failed = any(f["verdict"] == "error" for f in old.get("checks", {}).values())
-        if (not args.again and not failed
-                and old.get("digest") == digest(tla_module(program(seed)))):
-            continue
-        stored[key] = run_program(program(seed), SCRATCH / key, args.jar)
-        print(seed, json.dumps(stored[key].get("checks", stored[key])), flush=True)
-        store(stored, args.results)
+    run_tlc.main(RESULTS, lambda seed: tla_module(program(seed)),
+                 lambda seed, jar: run_program(program(seed), SCRATCH / str(seed), jar))
 
 
 if __name__ == "__main__":
