@@ -205,14 +205,19 @@ class Expect:
         ``field: expected X, got Y``; empty when it matches."""
         found = (self.property and result.violation(self.property)) or (
             result.violations[0] if result.violations else None)
+        # a figure the run has not is said in words, not as Python's None
+        traced = found is not None and found.trace is not None
+        lasso = traced and found.loop_start is not None
+        no_lasso = ("no lasso (the counterexample is a finite run)" if traced
+                    else "no counterexample")
         actual = {
             "verdict": result.verdict,
-            "property": found.property.name if found else None,
+            "property": found.property.name if found else "no violated property",
             "distinct_states": result.stats.distinct_states,
             "depth": result.stats.depth,
-            "trace_length": len(found.trace) if found and found.trace else None,
-            "stem_length": found.stem_length if found else None,
-            "loop_length": found.loop_length if found else None,
+            "trace_length": len(found.trace) if traced else "no counterexample",
+            "stem_length": found.stem_length if lasso else no_lasso,
+            "loop_length": found.loop_length if lasso else no_lasso,
         }
         return [f"{name}: expected {wanted}, got {actual[name]}"
                 for name, wanted in dataclasses.asdict(self).items()

@@ -1,5 +1,5 @@
-"""Output an operator reads: what `cmc list` says a property claims, and no
-Python spelling (None) in a report or a chart."""
+"""Output an operator reads: what `cmc list` says a property claims, and an
+unmet expectation that says what the run has not, never Python's None."""
 
 from __future__ import annotations
 
@@ -66,3 +66,38 @@ def test_cmc_list_json_gives_each_property_its_whole_docstring(run):
 ])
 def test_first_sentence_ends_at_a_stop_outside_brackets(text, sentence):
     assert first_sentence(text) == sentence
+
+
+@pytest.mark.parametrize("spec, expected", [
+    # a run that holds has no counterexample to measure
+    ("properties: [within_capacity]\nexpect: {verdict: violated, property: within_capacity, "
+     "trace_length: 6, loop_length: 1}\n",
+     ["  verdict: expected violated, got holds",
+      "  property: expected within_capacity, got no violated property",
+      "  trace_length: expected 6, got no counterexample",
+      "  loop_length: expected 1, got no counterexample"]),
+    # a reachable property no state satisfies is violated without a trace
+    ("properties: [overflow]\nexpect: {verdict: violated, property: overflow, "
+     "trace_length: 3}\n",
+     ["  trace_length: expected 3, got no counterexample"]),
+    # an invariant's counterexample is a finite run, not a lasso
+    ("properties: [goal_not_reached]\nexpect: {verdict: violated, trace_length: 6, "
+     "stem_length: 2}\n",
+     ["  stem_length: expected 2, got no lasso (the counterexample is a finite run)"]),
+])
+def test_an_unmet_expectation_says_what_the_run_has_not_never_none(run, write_spec, spec,
+                                                                    expected):
+    result = run("check", write_spec("model: die-hard\n" + spec))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    at = lines.index("expectation NOT met:")
+    assert lines[at + 1:] == expected + [""]
+
+
+def test_an_expected_trace_of_no_steps_is_met_by_a_violation_in_the_initial_state(
+        run, write_spec):
+    # (an empty trace is falsy: the count was read as missing, "got None")
+    result = run("check", write_spec(
+        "model: die-hard\nparams: {goal: 0}\nproperties: [goal_not_reached]\n"
+        "expect: {verdict: violated, trace_length: 0}\n"))
+    assert (result.exit_code, result.output.rstrip().splitlines()[-1]) == (0, "expectation met")
