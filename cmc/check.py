@@ -98,6 +98,12 @@ class _Format(click.Choice):
               help="Print every state of a trace in full, not only what changed.")
 @click.option("--witnesses", is_flag=True,
               help="Print the run that reaches each reachability property, not only its length.")
+@click.option("--stats", "engine_stats", is_flag=True,
+              help="Also print the model's own figures of the run: a kit model's memo "
+                   "line (plan look-ups, how many were computed and the share of hits, node "
+                   "plans, handler runs, memo tables filled and started again; "
+                   "docs/writing-a-model.md says how to read it). The JSON report always "
+                   "has them (stats.model_stats).")
 @click.option("--progress/--no-progress", default=None,
               help="Show progress on stderr: a line a level where stderr is no terminal. "
                    "Default: a bar when stderr is a terminal, else a line a minute once a "
@@ -152,7 +158,8 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
           output_format: str,
           out_dir: str | None, graph_format: str | None, junit_file: str | None,
           summary_file: str | None, color: bool | None, full_states: bool, witnesses: bool,
-          progress: bool | None, checkpoint_dir: str | None, checkpoint_every: float,
+          engine_stats: bool, progress: bool | None, checkpoint_dir: str | None,
+          checkpoint_every: float,
           resume_dir: str | None, simulate: bool, behaviours: int | None,
           seed: int | None, replay_file: str | None) -> None:
     """Run each SPEC (a YAML spec file) and report what it found.
@@ -315,7 +322,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 options = dict(expected=judged is not None and not drawn,
                                full_states=full_states,
                                witnesses=witnesses, keep_going=keep_going,
-                               description=description)
+                               description=description, engine=engine_stats)
                 unjudged = (f"{drawn}\n" if drawn else
                             "expectation not judged: the run did not finish\n"
                             if spec.expect is not None and judged is None else "")

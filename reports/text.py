@@ -295,11 +295,13 @@ def _steps(count: int) -> str:
     return f"{count} step" + ("" if count == 1 else "s")
 
 
-def render_stats(result: Result, keep_going: bool = False) -> list[str]:
+def render_stats(result: Result, keep_going: bool = False, engine: bool = False) -> list[str]:
     """The run's figures, then its coverage: per action, the steps it
     generated and the new states they reached (TLC's coverage). An action
     that generated no step is called out, unless the run stopped before the
-    end (it might have fired later). A simulation's figures say what it drew."""
+    end (it might have fired later). A simulation's figures say what it drew.
+    `engine` (``cmc check --stats``): the model's own figures too (a kit
+    model's memo line), for the model's author rather than its user."""
     stats, walked, replayed = result.stats, result.stats.walked, result.stats.replayed
     if replayed is not None:
         head = (f"replay of {replayed.source}: {replayed.taken:,} of "
@@ -343,7 +345,7 @@ def render_stats(result: Result, keep_going: bool = False) -> list[str]:
                      "(a search, without --simulate, finds those)")
     if stats.symmetry:
         lines.append(f"canonicalizing: {stats.canonical_seconds:.2f} s")
-    if stats.model_stats:
+    if engine and stats.model_stats:
         lines.append(memo_line(stats.model_stats))
     if stats.bound_stops:
         stop = result.bound_stop
@@ -436,10 +438,11 @@ OUTCOME_ROLE = {"holds": "good", "witnessed": "good", "violated": "bad", "not se
 def render_result(title: str, model: Model, result: Result, mismatches: Iterable[str] = (),
                   expected: bool = False, full_states: bool = False,
                   witnesses: bool = False, colour: bool = False, keep_going: bool = False,
-                  description: str | None = None) -> str:
+                  description: str | None = None, engine: bool = False) -> str:
     """The whole report for one check: title, the spec's description,
-    verdict, findings, every property's outcome, statistics, and whether
-    the spec's expectation was met (when it had one)."""
+    verdict, findings, every property's outcome, statistics (the model's
+    own with `engine`: `render_stats`), and whether the spec's expectation
+    was met (when it had one)."""
     verdict = paint(result.verdict.upper(), VERDICT_ROLE[result.verdict], colour)
     lines = [paint(title, "action", colour)]
     if description:
@@ -463,7 +466,7 @@ def render_result(title: str, model: Model, result: Result, mismatches: Iterable
     lines.append("properties:" if outcomes else "properties: none checked")
     lines += ["  " + paint(outcome_text(outcome, witnesses), OUTCOME_ROLE[outcome.outcome],
                            colour) for outcome in outcomes]
-    lines += render_stats(result, keep_going)
+    lines += render_stats(result, keep_going, engine)
     mismatches = list(mismatches)
     if mismatches:
         lines.append(paint("expectation NOT met:", "bad", colour))

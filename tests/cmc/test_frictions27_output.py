@@ -101,3 +101,30 @@ def test_an_expected_trace_of_no_steps_is_met_by_a_violation_in_the_initial_stat
         "model: die-hard\nparams: {goal: 0}\nproperties: [goal_not_reached]\n"
         "expect: {verdict: violated, trace_length: 0}\n"))
     assert (result.exit_code, result.output.rstrip().splitlines()[-1]) == (0, "expectation met")
+
+
+# a kit model's memo figures are the model author's, not the operator's: --stats asks
+TINY_KIT = ("model: paxos-textbook\nparams: {proposers: 1, acceptors: 1, learners: 1, "
+            "max_msgs: 2, drop: 0, duplicate: 0, crash: 0}\ndeadlock: false\n"
+            "properties: [agreement]\n")
+
+
+def test_the_memo_line_is_left_out_of_the_text_report_unless_stats_asks(run, write_spec):
+    spec = write_spec(TINY_KIT)
+    plain = run("check", "--workers", "1", spec)
+    assert plain.exit_code == 0
+    assert plain.output.splitlines()[-3:] == [
+        "fingerprint collision probability: 0.0e+00",
+        "never fired (check the model or the bounds): ReceiveNack", ""]
+    assert not [line for line in plain.output.splitlines() if line.startswith("memo")]
+    asked = run("check", "--workers", "1", "--stats", spec)
+    assert asked.output.splitlines()[-4:] == [
+        "fingerprint collision probability: 0.0e+00",
+        "memo (main process): 30 plan look-ups, 18 computed (40.0% hits), 18 node plans, "
+        "7 handler runs, 0 tables filled and started again",
+        "never fired (check the model or the bounds): ReceiveNack", ""]
+    # the JSON report has them with or without --stats
+    document = json.loads(run("check", "--workers", "1", "--format", "json", spec).output)
+    assert document["results"][0]["stats"]["model_stats"] == {
+        "plan_lookups": 30, "plan_misses": 18, "node_plan_misses": 18, "handler_runs": 7,
+        "restarts": 0}

@@ -210,7 +210,7 @@ def test_symmetry_under_a_partition_is_brute_force_on_small_bounds():
 
 # -- memo statistics in reports ------------------------------------------------------------
 
-def test_memo_statistics_are_in_the_json_stats_and_the_text_report(tmp_path):
+def test_memo_statistics_are_in_the_json_stats_and_the_text_report_with_stats(tmp_path):
     import json
 
     from click.testing import CliRunner
@@ -225,7 +225,7 @@ def test_memo_statistics_are_in_the_json_stats_and_the_text_report(tmp_path):
     # 718 successor calls (696 states, and the witnesses' replays) x 5 groups; one
     # plan in 8 computed, handlers run 112 times in all
     assert run["stats"]["model_stats"] == figures
-    text = CliRunner().invoke(cli, ["check", str(path), "--workers", "1"]).stdout
+    text = CliRunner().invoke(cli, ["check", str(path), "--workers", "1", "--stats"]).stdout
     assert ("memo (main process): 3,590 plan look-ups, 449 computed (87.5% hits), 199 node "
             "plans, 112 handler runs, 0 tables filled and started again") in text.splitlines()
 
