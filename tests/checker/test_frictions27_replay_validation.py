@@ -9,28 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
 from checker.replay import as_run, load_script
-from cmc.main import cli
-from models.raft import Raft
+from tests.checker.test_validation import RAFT_2S, cmc, raft, written
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
-RAFT_2S = str(SPECS / "raft-2s.yaml")
-
-
-def raft() -> Raft:
-    return Raft(servers=2, values=1, max_term=2, max_log=1, max_msgs=1)
-
-
-def written(tmp_path: Path, text: str, name: str = "log.yaml") -> str:
-    path = tmp_path / name
-    path.write_text(text)
-    return str(path)
-
-
-def cmc(*args: str):
-    return CliRunner().invoke(cli, list(args), prog_name="cmc")
 
 
 def committed(fields: str) -> str:
