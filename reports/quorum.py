@@ -190,10 +190,14 @@ def placement_text(system: System, found: Placement) -> list[str]:
             lines.append(f"{head}, {_why_not(system, left)}: no quorum")
     lines.append(f"  survives the loss of any {_plural(found.zones_tolerated, 'zone')}"
                  if found.zones_tolerated else "  survives the loss of no zone")
-    lines.append(f"  maintenance: any {_plural(found.maintenance, 'node')} can be down at once")
+    lines.append(f"  maintenance: any {_plural(found.maintenance, 'node')} can be down at once"
+                 if found.maintenance else "  maintenance: no node can be down")
     if found.maintenance_with_zone_loss is None:
-        lines.append("  no node can be down while a zone is lost: "
-                     "a zone loss alone leaves no quorum")
+        fatal = [str(loss.zones[0] + 1) for loss in found.losses
+                 if len(loss.zones) == 1 and loss.quorum_left is None]
+        which = fatal[0] if len(fatal) == 1 else f"{', '.join(fatal[:-1])} or {fatal[-1]}"
+        lines.append(f"  no node can be down while a zone is lost: losing zone {which} "
+                     "alone leaves no quorum")
     else:
         down, zone = found.breaking  # type: ignore[misc]
         lines.append(f"  and still survive the loss of any zone: "

@@ -186,3 +186,15 @@ def test_help_is_complete():
                    "N = 1..9", "maintenance", "phase1", "grid", "joint", "weights",
                    "Examples:", "cmc quorum --zones 2,2,1", "cmc quorum --partition 1,3,5/2,4"):
         assert option in out, option
+
+
+def test_a_placement_no_zone_loss_survives_names_the_zones_that_break_it():
+    # (an operator's trial: on 3/2/1 it said "a zone loss alone leaves no
+    # quorum", where only losing zone 1 does)
+    assert run("--zones", "3,2,1").splitlines()[-3:] == [
+        "  survives the loss of no zone",
+        "  maintenance: any 2 nodes can be down at once",
+        "  no node can be down while a zone is lost: losing zone 1 alone leaves no quorum"]
+    assert run("--zones", "1,1").splitlines()[-2:] == [
+        "  maintenance: no node can be down",
+        "  no node can be down while a zone is lost: losing zone 1 or 2 alone leaves no quorum"]
