@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from models.quorum import (Grid, Intersection, Joint, MajorityRow, Partition, Placement, Side,
-                           System, Threshold, Tolerance, Weighted, format_nodes)
+from models.quorum import (Flexible, Grid, Intersection, Joint, MajorityRow, Partition,
+                           Placement, Side, System, Threshold, Tolerance, Weighted,
+                           format_nodes)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,10 @@ def _why_not(system: System, members: frozenset[int]) -> str:
         return (f"{len(members & system.old)} of old {format_nodes(system.old)} and "
                 f"{len(members & system.new)} of new {format_nodes(system.new)}, "
                 "a quorum needs a majority of each")
+    if isinstance(system, Flexible):  # a leader elected by one, its values decided by the other
+        return ", and ".join(f"{_why_not(part, members)} to {verb}" for part, verb in (
+            (system.phase1, "elect a leader (phase 1)"), (system.phase2, "decide (phase 2)"))
+            if not part.is_quorum(members))
     return f"contains none of the {len(system.minimal_quorums)} minimal quorums"
 
 

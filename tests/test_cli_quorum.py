@@ -198,3 +198,13 @@ def test_a_placement_no_zone_loss_survives_names_the_zones_that_break_it():
     assert run("--zones", "1,1").splitlines()[-2:] == [
         "  maintenance: no node can be down",
         "  no node can be down while a zone is lost: losing zone 1 or 2 alone leaves no quorum"]
+
+
+def test_a_flexible_rule_s_zone_losses_say_which_phase_has_no_quorum():
+    # (it said "contains none of the 5 minimal quorums", unexplained)
+    lines = run("--quorum", "{flexible: {phase1: 4, phase2: 2}}", "--zones", "2,2,1").splitlines()
+    assert lines[lines.index("Zones: zone 1 = {1,2}, zone 2 = {3,4}, zone 3 = {5}") + 1] == (
+        "  zone 1 down: {3,4,5} left, 3 of 5 nodes, a quorum needs 4 to elect a leader "
+        "(phase 1): no quorum")
+    assert ("  zones 1+2 down: {5} left, 1 of 5 nodes, a quorum needs 4 to elect a leader "
+            "(phase 1), and 1 of 5 nodes, a quorum needs 2 to decide (phase 2): no quorum") in lines
