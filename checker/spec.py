@@ -576,7 +576,8 @@ def _check_expect(expect: Expect, selected: list[str], model_class: type[Model])
                             "change the verdict", field="expect.property")
         if expect.property not in selected + ["deadlock", "assertion"]:
             raise SpecError(f"{expect.property!r} is not among the checked properties "
-                            f"({', '.join(selected)})", field="expect.property")
+                            f"({', '.join(selected) or 'none: properties: []'})",
+                            field="expect.property")
     for name in ("stem_length", "loop_length"):
         if getattr(expect, name) is not None and expect.verdict == "holds":
             raise SpecError(f"`{name}` goes with a lasso: verdict violated or incomplete",

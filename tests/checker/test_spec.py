@@ -33,6 +33,9 @@ BAD_SPECS = [
      "expect: {verdict: violated, property: goal_not_reached}\n",
      ":3: expect.property: 'goal_not_reached' is not among the checked properties "
      "(within_capacity)"),
+    ("model: die-hard\nproperties: []\nexpect: {verdict: violated, property: goal_not_reached}\n",
+     ":3: expect.property: 'goal_not_reached' is not among the checked properties "
+     "(none: properties: [])"),
     ("model: die-hard\nproperties: [goal_not_reachd]\n",
      ":2: properties[0]: die-hard has no property 'goal_not_reachd' (did you mean "
      "'goal_not_reached'?); properties: goal_not_reached, within_capacity, both_full, overflow"),
