@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 
 import checker
 from checker.history import history_counts
 from checker.spec import load_spec
 from models import REGISTRY
+
+#: Set in the environment of a copy that says "ready" once built and waits
+#: for a line on its standard input before it searches.
+READY = "CMC_BENCH_READY"
 
 
 def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec",
@@ -22,6 +27,11 @@ def measure(path: str, workers: int = 1, fp_seed: int = 0, exact: str = "spec",
     spec = load_spec(path, REGISTRY).with_exact({"spec": None, "exact": True,
                                                  "fingerprints": False}[exact])
     model = spec.build()
+    if os.environ.get(READY):
+        # one of several copies run side by side (`cmc bench --ceiling`):
+        # loaded and built, it waits for the others, so that all search at once
+        print("ready", flush=True)
+        sys.stdin.readline()
     owners = None
     if ray:
         from checker import ray_search

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -25,8 +26,9 @@ from cmc.options import fingerprint_options, given_path, ray_option, workers_opt
               help="Also measure this machine's ceiling for a speed-up: as many copies of "
                    "fixed, independent work as there are workers (or usable CPUs) side by "
                    "side, against one copy alone, with each run of each spec (so that both "
-                   "meet the same load); the table then shows each speed-up as a share of "
-                   "it.")
+                   "meet the same load); and each spec's own: as many one-process runs of "
+                   "it side by side, against one alone. The table then shows each speed-up "
+                   "as a share of both.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), metavar="FILE",
               callback=given_path,
               help="Also write the figures as JSON, for comparison across commits.")
@@ -51,7 +53,10 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
     --ceiling, a line says how much faster than one process that many
     processes can be on this machine at all (benchmarks/ceiling.py): a
     virtual machine's CPUs may be hyperthreads of one core or shared with
-    other tenants, which no search's speed-up passes."""
+    other tenants, which no search's speed-up passes; and each spec gets
+    its own ceiling: that many one-process runs of it side by side did
+    the work of how many runs in the time of one (searches contend for the
+    memory and the caches the CPUs share more than the fixed work does)."""
     from benchmarks.suite import FULL, QUICK
     from checker.spec import load_specs
     from models import REGISTRY
@@ -109,21 +114,74 @@ def _run(spec: str, workers: int | None, exact: bool | None, fp_seed: int,
     return run
 
 
+def _side_by_side(spec: str, copies: int, exact: bool | None, fp_seed: int) -> list[dict]:
+    """The figures of each of `copies` one-process runs of `spec`, each in a
+    process of its own, searching at once: each loads and builds its model,
+    says it is ready, and all are let go together."""
+    from benchmarks.one import READY
+
+    exact_flag = {None: "spec", True: "exact", False: "fingerprints"}[exact]
+    started = [subprocess.Popen([sys.executable, "-m", "benchmarks.one", spec, "1", str(fp_seed),
+                                 exact_flag], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env={**os.environ, READY: "1"})
+               for _ in range(copies)]
+    try:
+        for copy in started:
+            copy.stdout.readline()  # "ready" (or nothing, where a copy failed)
+        for copy in started:  # let go together
+            try:
+                copy.stdin.write("go\n")
+                copy.stdin.flush()
+            except BrokenPipeError:  # a copy that failed: said below
+                pass
+        done = [copy.communicate() for copy in started]
+    finally:
+        for copy in started:
+            if copy.poll() is None:
+                copy.kill()
+                copy.wait()
+    failed = [(copy.returncode, err) for copy, (_, err) in zip(started, done)
+              if copy.returncode != 0]
+    if failed:
+        message = (failed[0][1].strip().splitlines() or ["failed"])[-1].removeprefix("error: ")
+        raise click.ClickException(f"{spec}: a copy run side by side: {message}")
+    return [json.loads(out) for out, _ in done]
+
+
+def spec_ceiling(alone: list[float], together: list[list[float]]) -> float:
+    """A spec's own ceiling for a speed-up: one-process runs of it side by
+    side did as many times the work of one run alone (`alone`: seconds, a
+    run in each of the same turns as `together`, the seconds of each copy)
+    in so many times its time; the work done per second, the sum over the
+    copies of one over each's seconds, against one run's, median of the
+    turns."""
+    return statistics.median(first * sum(1 / seconds for seconds in copies)
+                             for first, copies in zip(alone, together))
+
+
 def _measure(spec: str, repeat: int, workers: int | None, exact: bool | None, fp_seed: int,
              ray: str | None = None, auto: bool = False, limit: Any = None) -> dict:
     """`repeat` runs of `spec` (each paired with a one-process run where
     several workers share it; with `limit`, a `benchmarks.ceiling.Ceiling`,
-    with a pair of its measurements too) and their medians."""
-    runs, alone = [], []
+    with a pair of its measurements and as many one-process runs of `spec`
+    side by side as it has processes, too) and their medians."""
+    runs, alone, together = [], [], []
     for _ in range(repeat):
         runs.append(_run(spec, workers, exact, fp_seed, ray, auto))
         if ray or workers > 1:
             alone.append(_run(spec, 1, exact, fp_seed))
         if limit is not None:
             limit.measure()
+            together.append([copy["seconds"] for copy in
+                             _side_by_side(spec, limit.processes, exact, fp_seed)])
     median = lambda key: statistics.median(run[key] for run in runs)  # noqa: E731
     seconds = median("seconds")
+    own = None
+    if together:
+        own = {"copies": limit.processes, "seconds": together,
+               "speed_up": spec_ceiling([run["seconds"] for run in alone or runs], together)}
     return {
+        "ceiling": own,
         "spec": spec,
         "distinct_states": runs[0]["distinct_states"],
         "seconds": seconds,
@@ -169,7 +227,8 @@ def _workers(row: dict) -> str:
 
 def _table(rows: list[dict], limit: dict | None = None) -> str:
     """The figures of `rows`, a line a spec; with the machine's ceiling
-    (`limit`), each speed-up as a share of it too."""
+    (`limit`), each speed-up as a share of it too, and each spec's own
+    ceiling and the speed-up as a share of that."""
     header = ("spec", "distinct", "median s", "states/s", "peak MiB", "worker MiB",
               "store B/state", "peak B/state", "all B/state", "workers", "speed-up")
     body = [(row["spec"], f"{row['distinct_states']:,}", f"{row['seconds']:.2f}",
@@ -179,8 +238,10 @@ def _table(rows: list[dict], limit: dict | None = None) -> str:
              f"{row['all_bytes_per_state']:,.0f}", _workers(row), f"{row['speed_up']:.2f}")
             for row in rows]
     if limit is not None:
-        header += ("of ceiling",)
-        body = [line + (f"{row['speed_up'] / limit['speed_up']:.0%}",)
+        header += ("of ceiling", "spec ceiling", "of spec ceiling")
+        body = [line + (f"{row['speed_up'] / limit['speed_up']:.0%}",
+                        f"{row['ceiling']['speed_up']:.2f}",
+                        f"{row['speed_up'] / row['ceiling']['speed_up']:.0%}")
                 for line, row in zip(body, rows)]
     widths = [max(len(str(line[i])) for line in [header] + body) for i in range(len(header))]
     return "\n".join("  ".join(str(cell).rjust(width) if i else str(cell).ljust(width)

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks import ceiling
+from cmc import bench
 from cmc.main import cli
 
 
@@ -56,14 +57,20 @@ def test_bench_prints_the_ceiling_and_each_speed_up_as_a_share_of_it(tmp_path, m
                                       "--json", str(out), "specs/paxos-3a-2v-2b.yaml"])
     assert result.exit_code == 0, result.output
     header, row, said = result.output.splitlines()
-    assert header.split()[-3:] == ["speed-up", "of", "ceiling"]
+    assert header.split()[-8:] == ["speed-up", "of", "ceiling", "spec", "ceiling", "of", "spec",
+                                   "ceiling"]
     document = json.loads(out.read_text())
     figures = document["ceiling"]
     assert (figures["processes"], figures["writes"]) == (2, 20_000)
     assert len(figures["alone_seconds"]) == len(figures["together_seconds"]) == 1
     assert figures["speed_up"] == 2 * figures["alone_seconds"][0] / figures["together_seconds"][0]
     (run,) = document["runs"]
-    assert row.split()[-1] == f"{run['speed_up'] / figures['speed_up']:.0%}"
+    # the spec's own ceiling: two one-process runs of it side by side
+    own = run["ceiling"]
+    assert own["copies"] == 2 and len(own["seconds"]) == 1 and len(own["seconds"][0]) == 2
+    assert row.split()[-3:] == [f"{run['speed_up'] / figures['speed_up']:.0%}",
+                                f"{own['speed_up']:.2f}",
+                                f"{run['speed_up'] / own['speed_up']:.0%}"]
     assert said == ceiling.line(figures)
     assert re.fullmatch(r"ceiling: 2 processes .* ran \d+\.\d\dx as fast as one .*", said)
 
@@ -75,3 +82,16 @@ def test_bench_without_the_ceiling_measures_none(tmp_path):
     assert result.exit_code == 0, result.output
     assert "ceiling" not in result.output
     assert json.loads(out.read_text())["ceiling"] is None
+
+
+def test_a_specs_ceiling_is_the_work_its_copies_did_a_second_against_one_run_alone():
+    # turn by turn: one run alone took `alone` seconds; copies side by side
+    # took these each: 2 runs' work in 1 s, 1.5 in 2 s, 1.5 in 1.5 s
+    alone = [1.0, 2.0, 1.5]
+    together = [[1.0, 1.0], [2.0, 4.0], [1.5, 3.0]]
+    assert bench.spec_ceiling(alone, together) == 1.5
+
+
+def test_copies_of_a_spec_side_by_side_each_search_it_whole():
+    copies = bench._side_by_side("specs/paxos-3a-2v-2b.yaml", 2, None, 0)
+    assert [(copy["distinct_states"], copy["workers_used"]) for copy in copies] == [(3921, 1)] * 2
