@@ -53,21 +53,32 @@ def is_file_reference(name: str) -> bool:
 def load_from_file(reference: str, folder: Path) -> type[Model]:
     """The class named by ``path.py:Class``, the path relative to `folder`."""
     file_part, _, class_name = reference.rpartition(":")
-    if not file_part or not class_name:
-        raise SpecError(f"{reference!r} names a file but no class; write it as "
-                        f"{_FORM}", field="model")
+    if not file_part:
+        file_part, class_name = reference, ""
     path = (folder / file_part).resolve()
     if not path.is_file():
         raise SpecError(f"model file {file_part} not found (looked for {path}); give its "
                         f"path relative to the spec file, as {_FORM}", field="model")
     module = _import(path, file_part)
+    if not class_name:  # the file's models named, as the form to write
+        models = _models_in(module)
+        form = " or ".join(f"{file_part}:{name}" for name in models) if models else _FORM
+        raise SpecError(f"{reference!r} names a file but no class; write it as {form}",
+                        field="model")
     found = getattr(module, class_name, None)
     if found is None:
-        models = sorted(n for n, v in vars(module).items() if _is_model(v)
-                        and v.__module__ == module.__name__)
         raise SpecError(f"{file_part} has no class {class_name!r}; its models: "
-                        f"{', '.join(models) or 'none'}", field="model")
-    return _checked(found, f"{file_part}:{class_name}")
+                        f"{', '.join(_models_in(module)) or 'none'}", field="model")
+    model = _checked(found, f"{file_part}:{class_name}")
+    if not model.name:  # reports and errors name it, as a bundled model by its name
+        model.name = class_name
+    return model
+
+
+def _models_in(module: Any) -> list[str]:
+    """The names of the models defined in `module`, sorted."""
+    return sorted(n for n, v in vars(module).items() if _is_model(v)
+                  and v.__module__ == module.__name__)
 
 
 def _import(path: Path, shown: str) -> Any:

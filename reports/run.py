@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +65,8 @@ def describe(model: Model) -> str:
     """The model and its parameters as a spec writes them, defaults filled
     in: ``raft {servers: 3, ..., membership: {change: direct, from: 3, to: 1}}``,
     then the mutant, if any."""
-    text = f"{model.name} {flow_yaml(jsonable(model.parameters()))}"
+    parameters = jsonable(model.parameters())
+    text = f"{model.name} {flow_yaml(parameters)}" if parameters else model.name
     return text + (f", mutant {model.mutant}" if model.mutant else "")
 
 
@@ -91,3 +93,34 @@ def state_view(model: Model, state: Any, json_ready: bool = False) -> dict[str, 
                 f"({error}); return JSON-ready values (checker.model.jsonable makes "
                 "them)") from None
     return view
+
+
+def state_values(model: Model, state: Any) -> dict[str, Any]:
+    """The state view's fields (`state_view`'s names, in its order) with
+    structured values, for a script reading a JSON report (``values``
+    beside ``state``): those a kit model knows as `state_values` gives
+    them (a record as an object of its fields, sets and bags as lists:
+    `models.kit.records.structured`), the others as the view gives them (a
+    field the model adds, as paxos-textbook's ``chosen``); for a model
+    keeping the default view of a record state, each field structured by
+    its type; for a model with a view of its own, that view."""
+    from models.kit.records import structured, structured_field
+
+    view = state_view(model, state, json_ready=True)
+    own = getattr(model, "state_values", None)
+    default = type(model).state_view is Model.state_view
+    if own is None and not (default and (hasattr(state, "_asdict")
+                                         or dataclasses.is_dataclass(state))):
+        return view
+    try:
+        if own is not None:
+            values = own(state)
+        elif hasattr(state, "_asdict"):
+            values = {field: structured_field(type(state), field)(value)
+                      for field, value in zip(state._fields, state)}
+        else:
+            values = {field.name: structured(getattr(state, field.name))
+                      for field in dataclasses.fields(state)}
+    except (Exception, SystemExit) as error:
+        raise raised_in_model(model.name, "state_view()", error) from None
+    return {name: values.get(name, shown) for name, shown in view.items()}

@@ -326,6 +326,39 @@ def test_simple_allocator_s_mutant_gives_tlc_s_counterexample(tmp_path):
 # -- mistakes: one line naming the spec file, the field and the fix ------------------------
 
 
+TWO_MODELS = """
+from typing import NamedTuple
+from checker import Model
+
+class Step(NamedTuple):
+    pass
+
+class Up(Model):
+    actions = (Step,)
+    def initial_states(self):
+        return [0]
+    def successors(self, state):
+        if state < 2:
+            yield Step(), state + 1
+
+class Down(Up):
+    def successors(self, state):
+        if state > -2:
+            yield Step(), state - 1
+"""
+
+
+def test_a_model_without_a_name_is_named_by_its_class(tmp_path):
+    (tmp_path / "two.py").write_text(TWO_MODELS)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model: ./two.py:Down\ndeadlock: false\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 0, result.output
+    # no parameters: the name alone (it printed "spec.yaml:  {}")
+    assert result.output.splitlines()[0] == f"{spec}: Down"
+    assert "distinct states 3 " in result.output
+
+
 @pytest.mark.parametrize("files, model, message", [
     ({}, "./nope.py:Foo",
      "model: model file ./nope.py not found (looked for {dir}/nope.py); give its path "
@@ -337,6 +370,8 @@ def test_simple_allocator_s_mutant_gives_tlc_s_counterexample(tmp_path):
      "models.kit.ActorModel, or subclass checker.Model"),
     ({"plain.py": "x = 1\n"}, "./plain.py",
      "model: './plain.py' names a file but no class; write it as ./my_protocol.py:ClassName"),
+    ({"two.py": TWO_MODELS}, "./two.py",
+     "model: './two.py' names a file but no class; write it as ./two.py:Down or ./two.py:Up"),
     ({"broken.py": "x = 1\nimport nothing_here_at_all\n"}, "./broken.py:Foo",
      "model: importing ./broken.py failed (line 2): ModuleNotFoundError: No module named "
      "'nothing_here_at_all'; fix the model file"),
