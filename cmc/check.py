@@ -296,8 +296,10 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                     result = simulation.simulate(model, config, walks,
                                                  _drawn if progress else None)
                 else:
-                    result = checker.check(model, config,
-                                           _reporter(progress, spec.name), checkpoints, owners)
+                    reporter = _reporter(progress, spec.name)
+                    if config.max_depth is None:
+                        reporter = _SaysUnbounded(reporter)
+                    result = checker.check(model, config, reporter, checkpoints, owners)
             except CheckerError as error:
                 # (a model that fails: the specs checked before are still
                 # written to the files asked for, below)
@@ -618,6 +620,37 @@ def _reporter(progress: bool | None, label: str):
         return _UnlessUnwritable(ProgressBar(label))
     # (a CI log: a line a level asked for, else one a minute of a long run)
     return _UnlessUnwritable(PlainLines(verbose=True) if progress else Periodic())
+
+
+#: The depth past which a run with no depth bound says, once, how to bound
+#: it: a protocol's runs at the bounds users check are tens of steps deep,
+#: and a model whose states grow without end runs until it is stopped.
+DEEP = 1_000
+
+
+class _SaysUnbounded:
+    """Progress as `reporter` shows it, and a note on stderr once the
+    search passes `DEEP` levels."""
+
+    def __init__(self, reporter) -> None:
+        self.reporter = reporter
+        self.said = False
+
+    def update(self, depth: int, *counts: int) -> None:
+        if depth >= DEEP and not self.said:
+            self.said = True
+            try:
+                bar = "\n" if sys.stderr.isatty() else ""  # (below a progress bar's line)
+                click.echo(f"{bar}note: depth {depth:,} and no depth bound: if the model's states "
+                           "grow without end, this run never ends; bound it (bounds: "
+                           "{max_depth: N} in the spec, --max-depth N, or a constraint) or "
+                           "stop it (Ctrl-C: the report says what it explored)", err=True)
+            except OSError:  # stderr unwritable: the run goes on
+                pass
+        self.reporter.update(depth, *counts)
+
+    def finish(self, *counts: int) -> None:
+        self.reporter.finish(*counts)
 
 
 class _UnlessUnwritable:
