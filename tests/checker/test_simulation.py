@@ -5,7 +5,7 @@ of the model with its loops cut out, nothing said to hold."""
 from __future__ import annotations
 
 import dataclasses
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 import pytest
 
@@ -307,12 +307,76 @@ def test_processes_share_the_behaviours_and_find_what_one_process_finds(processe
         shared = simulate(model, dataclasses.replace(config, workers=processes), walks)
         assert shared.stats.workers == processes and one.stats.workers == 1
         assert _findings(shared) == _findings(one)
-        if config.keep_going or not one.violations:  # every behaviour drawn: every figure
-            assert _figures(shared) == _figures(one)
+        assert _figures(shared) == _figures(one)
     # stopped at the first violation, as one process stops: what lies past
     # the lowest behaviour that broke a property is left out
     first = simulate(model, CheckConfig(deadlock=True), walks)
     assert [f.property.name for f in first.violations] == ["small_sum"]
+
+
+#: Specs drawn by one process and by several, with seeds, and the
+#: behaviours one process draws of 300 without going on: two mutants
+#: stopped early, one after a hundred behaviours (most of them bound
+#: stops), and specs that hold, every behaviour a bound stop
+SHARED = [("paxos-mutant-no-adopt", {1: 8, 2: 18, 3: 6}),
+          ("paxos-textbook-mutant-no-adopt", {1: 40, 2: 10}),
+          ("raft-membership-direct", {2: 105, 3: 300}),
+          ("raft-2s", {1: 300, 2: 300})]
+
+
+def _drawn_alike(name: str, seeds: Iterable[int], keep_going: bool,
+                 processes: Iterable[int]) -> list[int]:
+    """Draw 300 behaviours of the spec `name` with each seed in one process,
+    then in each of `processes`, and check that every figure and finding
+    is the same; the behaviours one process drew, by seed."""
+    spec = load_specs([f"specs/{name}.yaml"], REGISTRY)[0]
+    model = spec.build()
+    config = dataclasses.replace(spec.config(), symmetry=False, keep_going=keep_going)
+    behaviours = []
+    for seed in seeds:
+        walks = Walks(behaviours=300, depth=100, seed=seed)
+        one = simulate(model, dataclasses.replace(config, workers=1), walks)
+        for count in processes:
+            shared = simulate(model, dataclasses.replace(config, workers=count), walks)
+            assert shared.stats.workers == count
+            assert (_figures(shared), _findings(shared), shared.stopped_by) == (
+                _figures(one), _findings(one), one.stopped_by)
+        behaviours.append(one.stats.walked.behaviours)
+    return behaviours
+
+
+@needs_fork
+@pytest.mark.parametrize("name, drawn", SHARED, ids=[name for name, _ in SHARED])
+def test_several_processes_report_exactly_the_figures_of_one(name, drawn):
+    # processes that drew past the lowest violation before they learnt of
+    # it once added what they drew there, each run its own figures: each
+    # draw is repeated for such a race to show
+    assert _drawn_alike(name, drawn, False, (2, 3, 2)) == list(drawn.values())
+
+
+@needs_fork
+@pytest.mark.slow
+@pytest.mark.parametrize("name, drawn", SHARED, ids=[name for name, _ in SHARED])
+def test_several_processes_going_on_or_not_report_the_figures_of_one(name, drawn):
+    assert _drawn_alike(name, drawn, True, (2, 3)) == [300] * len(drawn)
+    assert _drawn_alike(name, drawn, False, (2, 3) * 4) == list(drawn.values())
+
+
+@needs_fork
+@pytest.mark.parametrize("name, seed", [("raft-2s", 1), ("raft-membership-direct", 2)])
+def test_at_the_time_limit_processes_report_the_figures_of_one_drawing_as_many(name, seed):
+    # each process stopping at its own time would leave behaviours undrawn
+    # below others drawn: they draw up to the highest one began, and the
+    # figures are those of one process drawing as many, exactly
+    spec = load_specs([f"specs/{name}.yaml"], REGISTRY)[0]
+    model = spec.build()
+    config = dataclasses.replace(spec.config(), symmetry=False, time_limit=0.3, workers=2)
+    timed = simulate(model, config, Walks(behaviours=None, depth=100, seed=seed))
+    behaviours = timed.stats.walked.behaviours
+    one = simulate(model, dataclasses.replace(config, time_limit=None, workers=1),
+                   Walks(behaviours=behaviours, depth=100, seed=seed))
+    assert (_figures(timed), _findings(timed), timed.stopped_by) == (
+        _figures(one), _findings(one), one.stopped_by)
 
 
 @needs_fork
@@ -325,30 +389,55 @@ def test_a_process_s_error_is_the_run_s():
 
 
 def test_what_processes_drew_is_put_together_as_one_process_would_have_drawn_it():
-    from checker.simulation import _Drawn, _merge
+    from checker.simulation import _NONE, _Counts, _Drawn, _merge
 
     def finding(name):
         return Finding(Property(name, name.title(), "invariant", ""), None)
 
-    one = _Drawn(violations={"a": (4, finding("a"))}, witnesses={"w": (6, finding("w"))},
+    def counts(behaviours, steps, longest, stops, adds):
+        return _Counts(behaviours, steps, 3 * steps, stops, longest, {"Add": adds, "Reset": 0})
+
+    # process 0 drew 0, 2 and 4, which broke "a", and stopped at 6; process 1
+    # drew 1, 3 and 5, which broke "b" (past 4: left out) and where it learnt
+    # of 4, and stopped at 7: its counts as they stand hold 5 (left out)
+    one = _Drawn(violations={"a": (4, finding("a"))}, witnesses={"w": (4, finding("w"))},
                  bound_stop=(2, finding("stop")), seen={"s": (4, "Add"), "t": (-1, None)},
-                 generated=10, steps=3, behaviours=2, longest=3, bound_stops=1)
-    two = _Drawn(violations={"a": (7, finding("a")), "b": (3, finding("b"))},
-                 witnesses={"w": (1, finding("w"))}, bound_stop=(5, finding("stop")),
-                 seen={"s": (3, "Reset"), "t": (-1, None), "u": (9, "Add")},
-                 generated=20, steps=5, behaviours=3, longest=5, bound_stops=2)
+                 generated=30, steps=10, behaviours=3, longest=4, bound_stops=2,
+                 marks=[(0, counts(1, 2, 2, 0, 6)), (2, counts(2, 6, 4, 1, 18)),
+                        (4, counts(3, 10, 4, 2, 30))], reached=6)
+    two = _Drawn(violations={"b": (5, finding("b"))}, witnesses={"w": (1, finding("w"))},
+                 bound_stop=(3, finding("stop")),
+                 seen={"s": (3, "Reset"), "t": (-1, None), "u": (5, "Add")},
+                 generated=60, steps=20, behaviours=3, longest=9, bound_stops=3,
+                 marks=[(1, counts(1, 5, 5, 1, 15)), (3, counts(2, 11, 6, 2, 33)),
+                        (5, counts(3, 20, 9, 3, 60))], reached=7)
+    for parts in ([one, two], [two, one]):
+        stopped = _merge(parts, keep_going=False)
+        assert {name: b for name, (b, _) in stopped.violations.items()} == {"a": 4}
+        assert stopped.witnesses["w"][0] == 1 and stopped.bound_stop[0] == 2
+        assert stopped.seen == {"s": (3, "Reset"), "t": (-1, None)}
+        # behaviours 0 to 4: process 0's counts after 4, process 1's after 3
+        assert (stopped.behaviours, stopped.steps, stopped.generated, stopped.longest,
+                stopped.bound_stops, stopped.actions) == (
+            5, 21, 63, 6, 4, {"Add": 63, "Reset": 0})
+    # going on, each drew all it was given: every behaviour, every finding
+    one.reached = two.reached = _NONE
     going = _merge([one, two], keep_going=True)
-    assert {name: b for name, (b, _) in going.violations.items()} == {"a": 4, "b": 3}
-    assert going.witnesses["w"][0] == 1 and going.bound_stop[0] == 2
-    assert going.seen == {"s": (3, "Reset"), "t": (-1, None), "u": (9, "Add")}
-    assert (going.generated, going.steps, going.behaviours, going.longest,
-            going.bound_stops) == (30, 8, 5, 5, 3)
-    # stopped at behaviour 3, one process finds nothing past it
-    stopped = _merge([one, two], keep_going=False)
-    assert {name: b for name, (b, _) in stopped.violations.items()} == {"b": 3}
-    assert stopped.witnesses["w"][0] == 1 and stopped.bound_stop[0] == 2
-    stopped = _merge([two, one], keep_going=False)
-    assert {name: b for name, (b, _) in stopped.violations.items()} == {"b": 3}
+    assert {name: b for name, (b, _) in going.violations.items()} == {"a": 4, "b": 5}
+    assert going.seen == {"s": (3, "Reset"), "t": (-1, None), "u": (5, "Add")}
+    assert (going.behaviours, going.steps, going.generated, going.longest,
+            going.bound_stops) == (6, 30, 90, 9, 5)
+    # interrupted in behaviour 3 (process 1): the figures are those of 0 to
+    # 2, drawn whole; what was found past them is kept, being real
+    two.reached = 3
+    cut = _merge([one, two], keep_going=True)
+    assert {name: b for name, (b, _) in cut.violations.items()} == {"a": 4, "b": 5}
+    assert cut.seen == {"t": (-1, None)}
+    assert (cut.behaviours, cut.steps, cut.generated, cut.longest, cut.bound_stops) == (
+        3, 11, 33, 5, 2)
+    # interrupted before behaviour 0: no figure but the initial states'
+    one.reached = 0
+    assert _merge([one, two], keep_going=True).behaviours == 0
 
 
 def test_a_finding_s_run_skips_what_the_model_lets_it_skip():

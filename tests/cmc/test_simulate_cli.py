@@ -5,6 +5,7 @@ and an interrupted draw."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import xml.etree.ElementTree as ET
 
@@ -134,8 +135,17 @@ def test_sigterm_reports_the_behaviours_drawn_and_exits_3(workers):
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 3 and "Traceback" not in stderr
     assert "verdict: INCOMPLETE (the run was interrupted)" in stdout
-    assert "simulation: " in stdout
     assert stdout.rstrip().splitlines()[-1] == "expectation not judged: the run did not finish"
+    # the figures are those of the behaviours drawn whole, exactly those of
+    # one process drawing as many (the time, the memory and the processes aside)
+    (drawn,) = [line for line in stdout.splitlines() if line.startswith("simulation: ")]
+    behaviours = re.match(r"simulation: ([\d,]+) behaviours", drawn)[1].replace(",", "")
+    again = CliRunner().invoke(cli, ["check", "--simulate", "specs/large/raft-3s.yaml",
+                                     "--behaviours", behaviours, "--seed", "1",
+                                     "--workers", "1"])
+    (one,) = [line for line in again.output.splitlines() if line.startswith("simulation: ")]
+    figures = re.compile(r" · [\d.]+ s · .*")
+    assert figures.sub("", drawn) == figures.sub("", one)
 
 
 def test_workers_share_the_draw_and_report_what_one_process_reports(run, write_spec):
