@@ -41,9 +41,14 @@ class Crashes:
         # A crash or restart whose budget parameter is 0 cannot happen in
         # this instance: it is not among its actions, so coverage does not
         # call it never fired (as a network's faults without a budget)
+        # (nor a restart of a node that cannot crash: no budget lets it go down)
+        crashing = {id(node) for _, node, _, budget, _, kind, _ in self._restartable
+                    if kind == "crash" and getattr(self, self._budget_names[budget])}
         largest: dict[type, int] = {}  # action type -> the largest budget of its handlers
-        for _, _, _, budget, action, _, _ in self._restartable:
+        for _, node, _, budget, action, kind, _ in self._restartable:
             given = getattr(self, self._budget_names[budget])
+            if kind == "restart" and id(node) not in crashing:
+                given = 0
             largest[type(action)] = max(largest.get(type(action), 0), given)
         self.actions = tuple(kind for kind in self.actions if largest.get(kind, 1))
         # nor does a state view show it: the budgets it shows (index, name),

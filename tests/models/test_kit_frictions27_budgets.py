@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from checker import Param
 from cmc.main import cli
-from models.kit import ActorModel, Bag, Node, ids, on_crash, step
+from models.kit import ActorModel, Bag, Node, ids, on_crash, on_restart, step
 from tests.models.test_kit_frictions27_faults import FifoPings, Pings
 
 Server = ids("servers", "s", named=True)
@@ -117,3 +117,27 @@ def test_an_expression_reads_down_where_the_view_leaves_it_out(tmp_path):
         "       s0.count: 0 → 1",
         "  2  Add(server=s1)",
         "       s1.count: 0 → 1"]
+
+
+class Restart(NamedTuple):
+    server: Server
+
+
+class Rebooting(Counter):
+    @on_restart(Restart, budget="restarts")
+    def restart(self, kept):
+        """A crashed server comes back with what it kept."""
+        return kept
+
+
+class RestartCounting(Counting):
+    name = "restart-counting"
+    params = Counting.params + (Param("restarts", 1, "restarts a run may have"),)
+    roles = (Rebooting,)
+
+
+def test_a_restart_of_nodes_that_cannot_crash_is_none_of_the_actions():
+    # crashes: 0 with restarts: 1 listed Restart "never fired": no node goes down
+    assert [kind.__name__ for kind in RestartCounting(crashes=0).actions] == ["Add"]
+    assert [kind.__name__ for kind in RestartCounting(crashes=1).actions] == [
+        "Add", "Crash", "Restart"]
