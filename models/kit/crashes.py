@@ -45,16 +45,19 @@ class Crashes:
         crashing = {id(node) for _, node, _, budget, _, kind, _ in self._restartable
                     if kind == "crash" and getattr(self, self._budget_names[budget])}
         largest: dict[type, int] = {}  # action type -> the largest budget of its handlers
+        usable = set()  # the budgets some handler can spend
         for _, node, _, budget, action, kind, _ in self._restartable:
             given = getattr(self, self._budget_names[budget])
             if kind == "restart" and id(node) not in crashing:
                 given = 0
             largest[type(action)] = max(largest.get(type(action), 0), given)
+            if given:
+                usable.add(budget)
         self.actions = tuple(kind for kind in self.actions if largest.get(kind, 1))
         # nor does a state view show it: the budgets it shows (index, name),
         # and the slots of the nodes that may crash (whose `.down` it shows)
         self._budgets_shown = [(i, name) for i, name in enumerate(self._budget_names)
-                               if getattr(self, name)]
+                               if i in usable]
         self._may_crash = {slot for slot, _, _, budget, _, kind, _ in self._restartable
                            if kind == "crash" and getattr(self, self._budget_names[budget])}
         self._restarted = Memo(self._restart_record)

@@ -141,3 +141,7 @@ def test_a_restart_of_nodes_that_cannot_crash_is_none_of_the_actions():
     assert [kind.__name__ for kind in RestartCounting(crashes=0).actions] == ["Add"]
     assert [kind.__name__ for kind in RestartCounting(crashes=1).actions] == [
         "Add", "Crash", "Restart"]
+    # nor its budget shown
+    model = RestartCounting(crashes=0)
+    assert model.state_view(model.initial_states()[0]) == {
+        "s0.count": 0, "s1.count": 0, "network": []}
