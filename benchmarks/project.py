@@ -11,8 +11,11 @@ the slowest process, and the main process's own work between them
 (numbering the new states, the messages) is serial. So the run is projected
 as the time before the search is partitioned, plus the forks, plus, for
 each level, the slowest process's CPU time in each step and the main
-process's own. The search gives the processes shares of each level in
-proportion to their measured speeds, which too few cores make noise of
+process's own; the time before the partitions and the forks are the
+main process's CPU time (here it shares the cores with the children it
+forked, and on a busy machine with other work). The search gives the
+processes shares of each level in proportion to their measured speeds,
+which too few cores make noise of
 (a process waiting for a core looks slow): here every process is taken as
 equally fast, as on a machine with a core each. The projection leaves out
 what more cores bring or cost beyond that (the processes' caches are
@@ -20,7 +23,7 @@ shared here, and time-sliced; memory bandwidth is shared there), so it is
 checked where it can be: with as many processes as cores it is the
 measured time (docs/scale.md).
 
-Prints, for each run, the one-process time, the partitioned run's time and
+Prints, for each run, the one-process CPU time, the partitioned run's time and
 summed CPU time here, the projected time and speed-up, and the projected
 time by part.
 """
@@ -73,9 +76,10 @@ def project(path: str, workers: int) -> Projection:
     config = spec.config(workers=workers)
     folder = tempfile.mkdtemp(prefix="cmc-project-")
     try:
+        model = spec.build()
         with _Recording(folder) as main:
-            before = _cpu()
-            result = check(spec.build(), config)
+            before, started = _cpu(), time.process_time()
+            result = check(model, config)
             cpu = _cpu() - before
         _finished(result)
         # (no level large enough to share: nothing forked, nothing written)
@@ -85,8 +89,12 @@ def project(path: str, workers: int) -> Projection:
         shutil.rmtree(folder, ignore_errors=True)
     seconds = result.stats.seconds
     partitioned_seconds = sum(wall for _, _, wall in main["levels"])
-    parts = Counter({"before partitions": seconds - partitioned_seconds - main["fork"],
-                     "fork": main["fork"]})
+    # the main process's CPU time, not the wall's: here it shares the cores
+    # with the children once they are forked (which start their partitions
+    # on cores of their own there) and, on a busy machine, with others
+    alone = (main["forking"] - started if main["forking"] is not None
+             else seconds - partitioned_seconds)
+    parts = Counter({"before partitions": alone, "fork": main["fork"]})
     for level, main_cpu, _ in main["levels"]:
         own = sum(main["steps"].get(f"{level}:{step}", 0.0) for step in STEPS)
         parts["main between steps"] += max(0.0, main_cpu - own)
@@ -101,14 +109,16 @@ def project(path: str, workers: int) -> Projection:
 class _Recording:
     """While in effect, the partitioned search records each process's CPU
     time by (level, step), the main process's in each level and the time
-    its forks took; the children write theirs into `folder` after each
+    its forks took (CPU time); the children write theirs into `folder` after each
     step (they are killed, not ended, when the run is over). A step run
     within another (`take` within `settle` where no states are given) is
     counted as its own, not the outer one's."""
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
-        self.main: dict[str, Any] = {"steps": Counter(), "levels": [], "fork": 0.0}
+        # (CPU times of the main process: the forks', and when they began)
+        self.main: dict[str, Any] = {"steps": Counter(), "levels": [], "fork": 0.0,
+                                     "forking": None}
         part, owners = partition.Part, partitioned.Partitions
         self.saved = ([(part, step, getattr(part, step)) for step in STEPS]
                       + [(owners, name, getattr(owners, name))
@@ -142,9 +152,9 @@ class _Recording:
             return size
 
         def forked(self: Any, *arguments: Any) -> None:
-            started = time.perf_counter()
+            main["forking"] = started = time.process_time()
             originals["__init__"](self, *arguments)
-            main["fork"] += time.perf_counter() - started
+            main["fork"] += time.process_time() - started
 
         replacements = {step: timed(step) for step in STEPS}
         replacements.update(level=level, __init__=forked,
@@ -183,10 +193,16 @@ def _cpu() -> float:
 
 
 def _one_process(path: str) -> float:
+    """The CPU seconds of a one-process run of the spec at `path` (its wall
+    time on a quiet machine; on a busy one, what the projection is set
+    against, itself of CPU times)."""
     spec = load_spec(path, REGISTRY)
-    result = check(spec.build(), spec.config(workers=1))
+    model = spec.build()
+    started = time.process_time()
+    result = check(model, spec.config(workers=1))
+    seconds = time.process_time() - started
     _finished(result)
-    return result.stats.seconds
+    return seconds
 
 
 def _finished(result: Any) -> None:
@@ -216,7 +232,7 @@ def main() -> None:
             load_spec(path, REGISTRY)
     except CheckerError as error:
         _fail(BAD_INPUT, f"error: {error}")
-    print(f"{'spec':32s} {'workers':>7s} {'distinct':>10s} {'one s':>7s} {'here s':>7s} "
+    print(f"{'spec':32s} {'workers':>7s} {'distinct':>10s} {'one cpu s':>9s} {'here s':>7s} "
           f"{'cpu s':>7s} {'projected s':>11s} {'speed-up':>8s}")
     done = 0
     with interrupts.handled():
@@ -226,7 +242,7 @@ def main() -> None:
                 one = statistics.median(seconds for seconds, _ in pairs)
                 middle = sorted(pairs, key=lambda pair: pair[1].projected)[len(pairs) // 2][1]
                 print(f"{path:32s} {middle.workers:>7d} {middle.distinct_states:>10,} "
-                      f"{one:>7.2f} {middle.seconds:>7.2f} {middle.cpu_seconds:>7.2f} "
+                      f"{one:>9.2f} {middle.seconds:>7.2f} {middle.cpu_seconds:>7.2f} "
                       f"{middle.projected:>11.2f} {one / middle.projected:>8.2f}")
                 print("    projected s by part: " + ", ".join(
                     f"{name} {seconds:.3f}" for name, seconds in middle.parts.items()))

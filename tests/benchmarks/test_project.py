@@ -58,8 +58,8 @@ def test_the_command_prints_a_row_and_the_parts(monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["project", PAXOS, "--workers", "2"])
     project.main()
     header, row, parts = capsys.readouterr().out.splitlines()
-    assert header.split() == ["spec", "workers", "distinct", "one", "s", "here", "s", "cpu",
-                              "s", "projected", "s", "speed-up"]
+    assert header.split() == ["spec", "workers", "distinct", "one", "cpu", "s", "here", "s",
+                              "cpu", "s", "projected", "s", "speed-up"]
     assert row.split()[:3] == [PAXOS, "2", "17,153"]
     assert parts.startswith("    projected s by part: before partitions ")
 
