@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker import Fails, eventually, invariant, reachable, transition
+from checker import Fails, eventually, invariant, leads_to, reachable, transition
 from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, entries_name, last_term,
                                  server_name)
 
@@ -282,6 +282,37 @@ class RaftProperties:
             and state[i].current_term == start[i].current_term
             and state[i].next_index == start[i].next_index != (1,) * len(start)
             for i in self.cut_off)
+
+    def reaches_quorum(self, state: tuple, i: int) -> bool:
+        """Whether the servers server i can exchange messages with in
+        `state` (itself, and every server across no link of the partition
+        that is down there) are a quorum of its configuration."""
+        network = self.network
+        reach = frozenset(self.all_servers)
+        if network.partition is not None and network.partitioned(state[-1]):
+            links = network.partition.links
+            reach = frozenset(j for j in reach
+                              if frozenset({("servers", i), ("servers", j)}) not in links)
+        membership = self.membership_rules
+        if membership is None:
+            return self.quorum_of[1][reach]
+        config = membership.latest(i, state[i].log)[0]
+        return config.quorum[sum(1 << j for j in reach)]
+
+    @leads_to("Leader Without a Quorum Steps Down", each="server")
+    def leader_without_quorum_steps_down(self, state: tuple) -> dict[str, tuple[bool, bool]]:
+        """A Leader that cannot reach a quorum (the partition's links to
+        the rest are down) eventually is no Leader, or reaches one again
+        (the partition healed): etcd's CheckQuorum, whose leader steps down
+        at an election timeout without having heard from a quorum. Needs
+        weak fairness to each server's CheckQuorum (its election timer
+        fires); without CheckQuorum nothing but a higher term or a restart
+        ends its leadership, and no message reaches it."""
+        answers = {}
+        for i, s in enumerate(state[:-1]):
+            cut_off = s.role == LEADER and not self.reaches_quorum(state, i)
+            answers[server_name(i)] = (cut_off, not cut_off)
+        return answers
 
     # -- membership change witnesses (see models.raft_membership) -------------------
 

@@ -373,6 +373,7 @@ SLOW = {"paxos-3a-2v-3b", "paxos-textbook", "raft-election", "raft-log-healing",
         "raft-mutant-commit-previous-term", "raft-mutant-forget-vote-on-restart",
         "paxos-textbook-symmetry", "lease-slow-link", "lease-zookeeper-single-writer-no-fencing",
         "raft-membership-joint", "raft-membership-single-server", "raft-prevote",
+        "raft-prevote-stable-leader",
         # over ~1.5 s exactly on 2 cores (each model keeps quicker specs here)
         "raft-kv-lease-read-drift", "lease-mutant-expiry-tells-no-watcher",
         "lease-mutant-counts-from-answer",
