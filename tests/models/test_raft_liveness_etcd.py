@@ -68,7 +68,8 @@ def with_fairness(name: str, *fairness: tuple[str, str]):
 
 def test_with_check_quorum_a_leader_without_a_quorum_steps_down():
     _, model, result = checked_spec("raft-checkquorum-liveness.yaml")
-    assert (result.verdict, result.stats.distinct_states) == ("holds", 1380)
+    assert (result.verdict, result.stats.distinct_states, result.stats.graph_edges) == (
+        "holds", 1380, 2754)
     assert not result.violations
     # 14 states whose every step leaves max_term: no leader there (s1 a
     # Candidate of term 3 in the first), so stuttering there keeps the promise,
@@ -80,7 +81,8 @@ def test_with_check_quorum_a_leader_without_a_quorum_steps_down():
 
 def test_without_check_quorum_it_leads_for_ever_though_every_step_is_fair():
     spec, model, result = checked_spec("raft-checkquorum-liveness-off.yaml")
-    assert (result.verdict, result.stats.distinct_states) == ("violated", 208)
+    assert (result.verdict, result.stats.distinct_states, result.stats.graph_edges) == (
+        "violated", 208, 270)
     found = result.violation(PROPERTY)
     assert found.reason == REASON
     assert lasso(found) == (12, 3, ELECTED.splitlines() + HEARTBEAT)
