@@ -94,8 +94,10 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
           reporter: Reporter | None = None,
           checkpoints: "Checkpoints | None" = None, owners: Any = None) -> Result:
     """Explore `model` breadth-first under `config` and return the result;
-    with `checkpoints`, save the search between levels now and then (in one
-    process), or resume it from the last checkpoint. `owners` starts the
+    with `checkpoints`, save the search between levels now and then (as one
+    process holds it, where partitions share it; Ray actors do not save:
+    that search runs in one process), or resume it from the last
+    checkpoint. `owners` starts the
     partitions of a search shared by `config.workers` (default: forked
     processes, `partitioned.Partitions`; `ray_search.Owners`: Ray actors)."""
     temporal = [p.name for p in select_properties(model, config.properties) if p.temporal]
@@ -114,8 +116,8 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if checkpoints is not None:
-            config = dataclasses.replace(config, workers=1)  # the frontier is held here
+        if checkpoints is not None and owners is not None:
+            config = dataclasses.replace(config, workers=1)  # (Ray actors: see above)
         return Search(model, config, reporter or Silent(), checkpoints, owners).run()
     finally:
         if collecting:
@@ -212,8 +214,7 @@ class Search(PropertyChecks, StepGeneration):
                         else self._initial_level())
             while frontier and not self._stopping() and not self._over_memory_limit():
                 if self.checkpoints is not None and self.checkpoints.due():
-                    self.checkpoints.save(self._identity(), {
-                        name: getattr(self, name) for name in checkpoint.SAVED}, frontier)
+                    self._save(frontier)
                 if self.config.max_depth is not None and self.depth >= self.config.max_depth:
                     # Expanding further would go past the bound: the run is
                     # complete only if no unexplored state lies beyond it.
@@ -292,6 +293,15 @@ class Search(PropertyChecks, StepGeneration):
                                     time_limit=None, memory_limit=None),
                 self.model.choices(),
                 tuple((p.name, p.kind, p.doc) for p in self.model.properties.values()))
+
+    def _save(self, frontier: Any) -> None:
+        """A checkpoint of the search before expanding `frontier`: as one
+        process holds it, where partitions hold it (which go on)."""
+        values = {name: getattr(self, name) for name in checkpoint.SAVED}
+        if self.partitions is not None:
+            values["store"], values["outside"], level = self.partitions.snapshot()
+            frontier = Frontier(successors.CHUNK, level)
+        self.checkpoints.save(self._identity(), values, frontier)
 
     def _resumed(self) -> Frontier:
         """The search as the last checkpoint left it; its next level."""

@@ -376,6 +376,14 @@ class Part:
         states = list(self.states.stream())
         return self.numbers, states, self.search.store.entries()
 
+    def snapshot(self) -> tuple[np.ndarray, list[Any], Any, Any]:
+        """What this partition holds between two levels, read and kept (a
+        checkpoint: `Partitions.snapshot`): the numbers and states of its
+        frontier, its visited set's entries (none where the visited set is
+        shared) and those of the states it met outside the bounds."""
+        return (self.numbers, self.states.states(), self.search.store.entries(),
+                self.search.outside.entries())
+
     def _hold(self, own: Won, numbers: np.ndarray,
               given: list[tuple[np.ndarray, list[Any]]] = ()) -> None:
         """Keep the states of `own` (numbered `numbers`, in increasing order)
@@ -468,9 +476,11 @@ def serve(part: Part, connection: Any) -> None:
         while True:
             request = connection.recv()
             search.canonical_seconds = 0.0
-            if request[0] == "fold":
-                with open(os.path.join(part.directory, f"fold-{part.index}"), "wb") as folded:
-                    pickle.dump(part.held(), folded, protocol=pickle.HIGHEST_PROTOCOL)
+            if request[0] in ("fold", "snapshot"):
+                held = part.held() if request[0] == "fold" else part.snapshot()
+                with open(os.path.join(part.directory, f"{request[0]}-{part.index}"),
+                          "wb") as folded:
+                    pickle.dump(held, folded, protocol=pickle.HIGHEST_PROTOCOL)
                 answered, reply = True, None
             else:
                 answered, reply = part.carry_out(request)

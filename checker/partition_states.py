@@ -54,6 +54,10 @@ class Won:
         """The states in order, each chunk let go of once read."""
         return compress(chain.from_iterable(self.spool.take()), self.mask.tolist())
 
+    def states(self) -> list[Any]:
+        """The states in order, kept (a checkpoint reads them)."""
+        return list(compress(self.spool.states(), self.mask.tolist()))
+
     def discard(self) -> None:
         self.spool.discard()
 
@@ -77,6 +81,14 @@ class Held:
             return own
         given = iter(self.given)
         return (next(given) if flag else next(own) for flag in self.from_given.tolist())
+
+    def states(self) -> list[Any]:
+        """The states in order, kept (a checkpoint reads them)."""
+        own = self.own.states()
+        if self.from_given is None:
+            return own
+        own_, given = iter(own), iter(self.given)
+        return [next(given) if flag else next(own_) for flag in self.from_given.tolist()]
 
     def discard(self) -> None:
         self.own.discard()

@@ -321,6 +321,30 @@ class Partitions:
         states = list(chain.from_iterable(states for _, states, _ in held))
         return list(map(states.__getitem__, np.argsort(numbers, kind="stable").tolist()))
 
+    def snapshot(self) -> tuple[Any, Any, list[Any]]:
+        """The search between two levels as one process would hold it, for
+        a checkpoint, the partitions going on: a visited set of this
+        process's own holding every partition's, the states met outside
+        the bounds by any, and the level the partitions hold, in
+        one-process order."""
+        self._send(("snapshot",))
+        held = [self.part.snapshot()]
+        self._replies(None)  # each child has written what it holds
+        for index in range(1, self.count):
+            path = os.path.join(self.directory, f"snapshot-{index}")
+            with open(path, "rb") as written:
+                held.append(pickle.load(written))
+            os.remove(path)
+        search = self.search
+        store, outside = _fresh(search.store), _fresh(search.outside)
+        for _, _, entries, met in held:
+            store.take(entries)
+            outside.take(met)
+        numbers = np.concatenate([numbers for numbers, _, _, _ in held])
+        states = list(chain.from_iterable(states for _, states, _, _ in held))
+        level = list(map(states.__getitem__, np.argsort(numbers, kind="stable").tolist()))
+        return store, outside, level
+
     def memory(self) -> int:
         """Bytes the children held of their own at their last replies."""
         return sum(self.held.values())
@@ -341,6 +365,17 @@ class Partitions:
         self.children = []
         self.search.model.shared_by(1)
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _fresh(store: Any) -> Any:
+    """A visited set of this process's own holding what `store` holds (a
+    region of the shared one: every region), apart from it."""
+    every = store.private()
+    if every is not store:  # made afresh from the regions
+        return every
+    fresh = type(store)()
+    fresh.take(store.entries())
+    return fresh
 
 
 def _balance(sizes: list[int], speeds: list[float]) -> list[tuple[int, int, int]]:

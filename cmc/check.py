@@ -70,7 +70,7 @@ class _Format(click.Choice):
                    "counterexample of every violated property.")
 @click.option("--format", "output_format", type=_Format(["text", "json"]),
               default="text", show_default=True,
-              help="text for people; json prints one cmc.result/1 document.")
+              help="text for people; json prints one cmc.result/2 document.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
               callback=given_path,
               help="Also write each spec's reports into DIR: SPEC.txt, SPEC.json, "
@@ -228,8 +228,8 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
         checkpoints = Checkpoints(resume_dir or checkpoint_dir, checkpoint_every,
                                   resume=bool(resume_dir), said=_say)
     if ray is not None and checkpoints is not None:
-        raise click.UsageError("--checkpoint and --resume run in one process, --ray in "
-                               "actors: give one of them")
+        raise click.UsageError("--checkpoint and --resume save the search of forked "
+                               "workers, not of Ray actors: give one of them")
     colour = use_colour(sys.stdout, color)
 
     loaded = [spec.with_bounds(max_depth=max_depth, max_states=max_states,

@@ -19,7 +19,8 @@ from checker.checkpoint import FILE, Checkpoints
 from checker.errors import CheckerError
 from checker.spec import load_spec
 from models import REGISTRY
-from tests.checker.test_workers import Grid, tiny_chunks
+from checker import partitioned
+from tests.checker.test_workers import Grid, counting_forks, tiny_chunks
 from tests.spec_runs import outcome
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +72,44 @@ def test_a_run_killed_mid_run_resumes_to_the_uninterrupted_result(tmp_path, chun
                         checkpoints=Checkpoints(str(tmp_path), every=0.01, resume=True))
     assert outcome(resumed) == outcome(check(Grid(side=30), config))
     assert (resumed.stats.distinct_states, resumed.stats.depth) == (31 * 31, 60)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.parametrize("workers, exact", [(1, False), (2, False), (3, False), (2, True)])
+def test_a_partitioned_run_killed_mid_run_resumes_to_the_uninterrupted_result(
+        tmp_path, monkeypatch, workers, exact):
+    # a run shared by 2 processes saves as one process holds the search (the
+    # partitions go on), and is resumed by `workers` processes; it ran in
+    # one process whenever it checkpointed
+    snapshot = partitioned.Partitions.snapshot
+
+    def said(partitions):
+        with open(tmp_path / "snapshots", "a") as marks:
+            marks.write(f"{partitions.count}\n")
+        return snapshot(partitions)
+
+    monkeypatch.setattr(partitioned.Partitions, "snapshot", said)
+    with tiny_chunks(4, whole=0):
+        pid = os.fork()
+        if pid == 0:  # the run to be killed, by 2 processes, mid-run
+            try:
+                check(Grid(on_expand=lambda state: time.sleep(0.002), side=30),
+                      CheckConfig(keep_going=True, workers=2, exact=exact),
+                      checkpoints=Checkpoints(str(tmp_path / "run"), every=0.01))
+            finally:
+                os._exit(0)
+        depth = kill_when_saved(pid, tmp_path / "run", 20)
+        assert 20 <= depth < 60  # killed mid-run: 60 levels in all
+        assert set((tmp_path / "snapshots").read_text().split()) == {"2"}
+        config = CheckConfig(keep_going=True, workers=workers, exact=exact)
+        with counting_forks() as started:
+            resumed = check(Grid(side=30), config, checkpoints=Checkpoints(
+                str(tmp_path / "run"), every=0.01, resume=True))
+        assert len(started) == (workers > 1)  # shared again from the checkpoint
+        whole = check(Grid(side=30), CheckConfig(keep_going=True))
+    assert outcome(resumed) == outcome(whole)
+    assert (resumed.stats.distinct_states, resumed.stats.depth) == (31 * 31, 60)
+    assert [len(f.trace) for f in resumed.violations] == [56]  # (to the first sum past 55)
 
 
 def test_a_checkpoint_of_another_check_is_refused_saying_what_differs(tmp_path):
@@ -201,7 +240,8 @@ def test_cmc_check_killed_with_kill_9_resumes_to_the_uninterrupted_result(tmp_pa
     spec = "specs/paxos-3a-2v-3b.yaml"
     environment = dict(os.environ, PYTHONPATH=str(ROOT))
     run = subprocess.Popen(cli("check", spec, "--checkpoint", str(tmp_path),
-                               "--checkpoint-every", "0.01", "--format", "json"),
+                               "--checkpoint-every", "0.01", "--workers", "2",
+                               "--format", "json"),
                            cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
     depth = kill_when_saved(run.pid, tmp_path, 12)
     assert 12 <= depth < 24  # 24 levels in all

@@ -273,8 +273,8 @@ def test_without_ray_installed_the_fix_is_named(monkeypatch):
 def test_ray_and_checkpoints_are_refused_together(tmp_path):
     result = run("--ray", "auto", "--checkpoint", str(tmp_path / "saved"), SPEC)
     assert result.exit_code == 2
-    assert result.output.startswith("error: --checkpoint and --resume run in one process, "
-                                    "--ray in actors: give one of them")
+    assert result.output.startswith("error: --checkpoint and --resume save the search of "
+                                    "forked workers, not of Ray actors: give one of them")
 
 
 def test_help_says_what_workers_count_with_ray():
