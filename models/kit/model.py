@@ -651,6 +651,9 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
     def stutters(self, state: tuple) -> bool:
         """Whether a handler is enabled in `state` whose steps the kit does
         not generate: one that changes nothing (sends again what a message
-        set holds, or leaves its record as it is) or sends into a full bag.
-        TLC counts such a step as a successor, so the state is no deadlock."""
+        set holds, or leaves its record as it is) or sends into a full bag
+        that is a constraint (``Bag(full="constraint")``). TLC counts such a
+        step as a successor, so the state is no deadlock. (A waiting bag's
+        full bag is a guard: a state where every step waits for room is a
+        deadlock.)"""
         return any(group.enabled(state) for group in self._groups)

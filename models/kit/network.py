@@ -282,6 +282,11 @@ class Network:
         step: the kit compiles each node's steps apart and joins them."""
         return tuple(planned)
 
+    def refuses(self, value: tuple, received: Any, sends: tuple) -> bool:
+        """Whether a step receiving `received` (or None) and sending `sends`
+        is not enabled in `value` for want of room (a waiting `Bag`)."""
+        return False
+
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
         """Append to `out` the steps of `plan` (see `models.kit.plans.Group`)
         from `state`, leaving out those that change nothing."""
@@ -482,7 +487,10 @@ class Bag(Network):
     start ("s5 cannot reach anyone until it heals": `Partition.cutting_off`),
     empty for none; a spec's ``partition:`` gives one in its place
     (`ActorModel.partition_from`); ``partition=True``: only a spec's. A
-    message sent over a link that is down is lost. `Heal` is the network's
+    message sent over a link that is down is lost, and so is the copy a
+    `Duplicate` makes of a message whose link is down (the step spends its
+    budget and changes nothing else); a lost message takes no room in a
+    bag with a capacity. `Heal` is the network's
     step that brings the links up, `Split` the one that takes them down
     again, as many times as the partition's ``splits``. With a partition
     the budgets part of the value also holds whether the links are down and
@@ -561,6 +569,20 @@ class Bag(Network):
         partition, or healed)."""
         return self.partition.side if self.partitioned(value) else frozenset()
 
+    def kept(self, value: tuple, sends: tuple) -> int:
+        """How many of `sends` stay in flight: those not lost across the partition."""
+        if self.partition is None or not self.partitioned(value):
+            return len(sends)
+        return sum(not self.lost(value, message) for _, message in sends)
+
+    def refuses(self, value: tuple, received: Any, sends: tuple) -> bool:
+        # a step that would leave more copies in flight than the capacity
+        # waits; one that changes no record, sending into a full bag that
+        # is a constraint, is left out but enabled (see the class docstring)
+        return (self.capacity is not None and self.waits and bool(sends)
+                and self.size(value) - (received is not None) + self.kept(value, sends)
+                > self.capacity)
+
     def lost(self, value: tuple, message: Any) -> bool:
         """Whether `message` is sent over a link that is down in `value` (and lost)."""
         if not self.partitioned(value):
@@ -605,7 +627,7 @@ class Bag(Network):
                 new_net = new_net[:k] + (recount[k][new_net[k], message, -1],) + new_net[k + 1:]
             if sends:
                 if (capacity is not None and (self.waits or not changed)
-                        and size - (received is not None) + len(sends) > capacity):
+                        and size - (received is not None) + self.kept(net, sends) > capacity):
                     continue  # into a full bag: see the class docstring
                 for k, message in sends:
                     if self.partition is not None and self.lost(net, message):

