@@ -25,9 +25,9 @@
   MultiPaxos.tla's ``~terminated``, is a read of a derived global.
 - `network`: `MessageSet`, `Bag` (drop and duplicate budgets or unbounded, a
   capacity, a `Partition`: links down that heal and split again), `Fifo`
-  (a queue per link, lossy or not); a spec may choose one of these
-  (``network:``) where a model allows; `Inbox` (a queue per receiver shared
-  by its senders, lossy or not).
+  (a queue per link, lossy or not), `Inbox` (a queue per receiver shared
+  by its senders, lossy or not); a spec may choose one of these
+  (``network:``) where a model allows.
 - `message_counts`: `counts(Message)`, the type of raft.tla's message-count
   function (its domain never shrinks: a message received stays at count 0,
   which send-once guards read), for a plain model's state; `Counts`, its
@@ -49,11 +49,11 @@ kit, next to Lamport's Paxos.tla and Ongaro's raft.tla, and
 tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
 
 Deliberately missing yet: duplication on FIFO links, partitions on FIFO
-links, inboxes and message sets; a spec's choice of an inbox (``network:
-inbox``); globals read by a timer, a crash or restart handler or the
-handlers of a bag delivering message by message (``per_message``), which
-read no messages either, and globals written by a node without a record
-(these refused, each in one line naming the handler).
+links, inboxes and message sets; globals read by a timer, a crash or
+restart handler or the handlers of a bag delivering message by message
+(``per_message``), which read no messages either, and globals written by a
+node without a record (these refused, each in one line naming the
+handler).
 """
 
 from models.kit.message_counts import Counts, counts
