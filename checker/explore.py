@@ -95,9 +95,8 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
           checkpoints: "Checkpoints | None" = None, owners: Any = None) -> Result:
     """Explore `model` breadth-first under `config` and return the result;
     with `checkpoints`, save the search between levels now and then (as one
-    process holds it, where partitions share it; Ray actors do not save:
-    that search runs in one process), or resume it from the last
-    checkpoint. `owners` starts the
+    process holds it, where partitions share it), or resume it from the
+    last checkpoint. `owners` starts the
     partitions of a search shared by `config.workers` (default: forked
     processes, `partitioned.Partitions`; `ray_search.Owners`: Ray actors)."""
     temporal = [p.name for p in select_properties(model, config.properties) if p.temporal]
@@ -116,8 +115,6 @@ def check(model: Model, config: CheckConfig = CheckConfig(),
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if checkpoints is not None and owners is not None:
-            config = dataclasses.replace(config, workers=1)  # (Ray actors: see above)
         return Search(model, config, reporter or Silent(), checkpoints, owners).run()
     finally:
         if collecting:

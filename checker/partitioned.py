@@ -335,15 +335,7 @@ class Partitions:
             with open(path, "rb") as written:
                 held.append(pickle.load(written))
             os.remove(path)
-        search = self.search
-        store, outside = _fresh(search.store), _fresh(search.outside)
-        for _, _, entries, met in held:
-            store.take(entries)
-            outside.take(met)
-        numbers = np.concatenate([numbers for numbers, _, _, _ in held])
-        states = list(chain.from_iterable(states for _, states, _, _ in held))
-        level = list(map(states.__getitem__, np.argsort(numbers, kind="stable").tolist()))
-        return store, outside, level
+        return gathered(self.search, held)
 
     def memory(self) -> int:
         """Bytes the children held of their own at their last replies."""
@@ -365,6 +357,20 @@ class Partitions:
         self.children = []
         self.search.model.shared_by(1)
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def gathered(search: Any, held: list[tuple]) -> tuple[Any, Any, list[Any]]:
+    """What the partitions hold (`held`: each one's `Part.snapshot`) as one
+    process holds it: a visited set of its own, the states met outside
+    the bounds, and the level in one-process order (`Partitions.snapshot`)."""
+    store, outside = _fresh(search.store), _fresh(search.outside)
+    for _, _, entries, met in held:
+        store.take(entries)
+        outside.take(met)
+    numbers = np.concatenate([numbers for numbers, _, _, _ in held])
+    states = list(chain.from_iterable(states for _, states, _, _ in held))
+    return store, outside, list(map(states.__getitem__,
+                                    np.argsort(numbers, kind="stable").tolist()))
 
 
 def _fresh(store: Any) -> Any:

@@ -257,6 +257,12 @@ class RayPartitions(partitioned.Partitions):
         self.search.partition_store_bytes = sum(self.store_bytes.values())
         return reply
 
+    def snapshot(self) -> tuple[Any, Any, list[Any]]:
+        """As `Partitions.snapshot`: each actor's part comes back as its reply."""
+        self._send(("snapshot",))
+        return partitioned.gathered(self.search, [self._reply(index, None)
+                                                  for index in range(self.count)])
+
     def _get(self, futures: list[Any]) -> list[Any]:
         exceptions = self.ray.exceptions
         try:

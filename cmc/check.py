@@ -227,9 +227,6 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
 
         checkpoints = Checkpoints(resume_dir or checkpoint_dir, checkpoint_every,
                                   resume=bool(resume_dir), said=_say)
-    if ray is not None and checkpoints is not None:
-        raise click.UsageError("--checkpoint and --resume save the search of forked "
-                               "workers, not of Ray actors: give one of them")
     colour = use_colour(sys.stdout, color)
 
     loaded = [spec.with_bounds(max_depth=max_depth, max_states=max_states,

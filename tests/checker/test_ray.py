@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import pickle
 import signal
 import sys
 import time
@@ -23,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker import CheckConfig, check, ray_search
+from checker.checkpoint import FILE, Checkpoints
 from checker.errors import ModelDefinitionError
 from checker.spec import load_spec
 from cmc.main import cli
@@ -269,12 +271,41 @@ def test_without_ray_installed_the_fix_is_named(monkeypatch):
                              "with pip install -e '.[ray]'\n")
 
 
-@needs_ray
-def test_ray_and_checkpoints_are_refused_together(tmp_path):
-    result = run("--ray", "auto", "--checkpoint", str(tmp_path / "saved"), SPEC)
-    assert result.exit_code == 2
-    assert result.output.startswith("error: --checkpoint and --resume save the search of "
-                                    "forked workers, not of Ray actors: give one of them")
+class TwentyFifth(Checkpoints):
+    """Saves the search once: before the 25th level it is due at."""
+
+    calls = 0
+
+    def save(self, *arguments):
+        self.calls += 1
+        if self.calls == 25:
+            super().save(*arguments)
+
+
+def test_a_checkpoint_of_the_actors_resumes_to_the_one_process_result(
+        cluster, started, tmp_path):
+    # saved as one process holds the search (the actors go on), before
+    # level 24, where the actors hold 25 states; resumed in one process
+    # and by the actors again
+    config = CheckConfig(keep_going=True)
+    with tiny_chunks(4):
+        saving = TwentyFifth(str(tmp_path), every=0.0)
+        whole = check(Grid(side=30), dataclasses.replace(config, workers=2),
+                      checkpoints=saving, owners=ray_search.Owners(partial(Grid, side=30),
+                                                                    cluster))
+        assert started and not started.failed and saving.calls == 61
+        with open(tmp_path / FILE, "rb") as file:
+            _, values, level = pickle.load(file)
+        assert (values["depth"], len(level)) == (24, 25)
+        resumed = [check(Grid(side=30), dataclasses.replace(config, workers=workers),
+                         checkpoints=Checkpoints(str(tmp_path), every=1e9, resume=True),
+                         owners=owners)
+                   for workers, owners in [(1, None),
+                                           (2, ray_search.Owners(partial(Grid, side=30),
+                                                                 cluster))]]
+    assert len(started) == 2  # the actors again, from the checkpoint
+    alone = outcome(check(Grid(side=30), config))
+    assert outcome(whole) == outcome(resumed[0]) == outcome(resumed[1]) == alone
 
 
 def test_help_says_what_workers_count_with_ray():
