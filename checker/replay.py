@@ -269,8 +269,27 @@ def unknown_action(model: Model, text: str) -> str:
 
 
 def comparable(text: str) -> str:
-    """An action's text as matched: without spaces, ``->`` as ``→``."""
-    return "".join(text.split()).replace("->", "→")
+    """An action's text as matched: without spaces, ``->`` as ``→``, a
+    value ``None`` as ``none`` (as records print it now, where reports
+    printed ``Tick(now=1, lagging=None)`` before)."""
+    return _NONE.sub("=none", "".join(text.split()).replace("->", "→"))
+
+
+#: A field's value None, as reports printed it before records printed ``none``.
+_NONE = re.compile(r"=None(?=[,)\]}]|$)")
+
+
+def _none_printed(recorded: Any) -> Any:
+    """A state view with its records' None values as kit records print them
+    now (``mval=none``), where an older report printed ``mval=None`` (and a
+    plain model's own records still do): both sides of a comparison."""
+    if isinstance(recorded, str):
+        return _NONE.sub("=none", recorded)
+    if isinstance(recorded, list):
+        return [_none_printed(item) for item in recorded]
+    if isinstance(recorded, dict):
+        return {key: _none_printed(item) for key, item in recorded.items()}
+    return recorded
 
 
 #: A field's value in quotes (``op='write'``), as reports printed a text
@@ -434,7 +453,7 @@ class _Replay:
         return f"{self.stop} from {source}; {there}{why}"
 
     def _compare(self, number: int, text: str, reached: Any, wanted: dict) -> None:
-        if self._view(reached) == wanted:
+        if _none_printed(self._view(reached)) == _none_printed(wanted):
             return
         self.differing += 1
         if self.first_difference is None:
@@ -442,7 +461,7 @@ class _Replay:
                                      f"the recorded one: {self._differences(reached, wanted)}")
 
     def _differences(self, state: Any, wanted: dict) -> str:
-        view = self._view(state)
+        view, wanted = _none_printed(self._view(state)), _none_printed(wanted)
         fields = [name for name in view if name not in wanted or view[name] != wanted[name]]
         fields += [name for name in wanted if name not in view]
         shown = "; ".join(f"{name} is {_shown(view, name)}, recorded {_shown(wanted, name)}"

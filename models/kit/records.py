@@ -20,8 +20,8 @@ other tables key by type too).
 
 Records print by field name, from their declarations, never from a
 hand-written ``__str__`` (`show`; the kit installs it as the repr of every
-record type of a model with a named field, `name_values`). The rules, in
-the order they apply, give one text per record:
+record type of a model that does not write its own, `name_values`). The
+rules, in the order they apply, give one text per record:
 
 - a field typed `either` prints the element's name by its own set's id
   type, named or not (``a1``, ``fa1``);
@@ -56,7 +56,9 @@ the order they apply, give one text per record:
   record's: raft-kv's client call reads as the history names it,
   ``Invoke(c1: write(x, 1) to s1)``;
 - a record with no named field (at any depth), no arrow and no ``text``
-  prints as a named tuple does, defaults included.
+  prints as a named tuple does, defaults included, but a field holding
+  None prints ``none`` there too (``Tick(now=1, lagging=none)``): no
+  record prints Python's ``None``.
 
 `label` prints a record without its arrow, for a sequence chart whose
 arrow already says who sends to whom. Reports' JSON views of a field take
@@ -667,9 +669,10 @@ def label(record: Any) -> str:
 
 def _show(record: Any, ends: bool) -> str:
     printing = _printing(type(record))
-    if printing is None:  # as a named tuple prints (its own repr, which the kit leaves)
+    if printing is None:  # as a named tuple prints, but None as none
         return f"{type(record).__name__}(" + ", ".join(
-            f"{field}={value!r}" for field, value in zip(record._fields, record)) + ")"
+            f"{field}={'none' if value is None else repr(value)}"
+            for field, value in zip(record._fields, record)) + ")"
     if printing.text is not None:
         return f"{type(record).__name__}({printing.text(**vars(_printed(record)))})"
     skip = (printing.ends or ()) + printing.hidden
@@ -693,6 +696,8 @@ def _as_is(value: Any) -> str:
     quoted where only the quotes keep it from reading as something else:
     empty, spaced at an end, holding what separates fields or values (``,
     ( ) [ ] { } = ' "``), or spelling another value (``none``, ``1``)."""
+    if value is None:
+        return "none"
     if type(value) is not str:
         return repr(value)
     if (not value or value != value.strip() or any(c in value for c in ",()[]{}='\"")
@@ -734,8 +739,8 @@ _GENERIC_REPR = collections.namedtuple("Plain", "field").__repr__
 
 def name_values(record_type: type) -> None:
     """Make records of `record_type` print as `show` prints them, and records
-    nested in its fields likewise, when one of its fields is named; a type
-    that writes its own repr keeps it. (The kit calls this for every record
+    nested in its fields likewise (one with nothing named as a named tuple
+    prints, but None as ``none``); a type that writes its own repr keeps it. (The kit calls this for every record
     type of a model when the model class is defined.)"""
     if not is_record_type(record_type):
         return
@@ -743,9 +748,8 @@ def name_values(record_type: type) -> None:
         for nested in _nested_records(hint):
             name_values(nested)
     own = record_type.__dict__.get("__repr__")
-    if (_printing(record_type) is not None and own is not None
-            and getattr(own, "__code__", None) is _GENERIC_REPR.__code__):
-        record_type.__repr__ = show
+    if own is not None and getattr(own, "__code__", None) is _GENERIC_REPR.__code__:
+        record_type.__repr__ = show  # (one with nothing named too: it prints None as none)
 
 
 def field_positions(kinds: Iterable[type], sets: Sequence[str],

@@ -40,11 +40,11 @@ def test_at_prints_the_run_the_state_the_properties_and_the_steps():
         "steps from here (4):",
         "  0  Phase1a(b=1)", "       msgs: + Msg1a(bal=1)",
         "  1  Phase1b(a=0, b=0)", "       a0.max_bal: -1 → 0",
-        "       msgs: + Msg1b(acc=0, bal=0, mbal=-1, mval=None)",
+        "       msgs: + Msg1b(acc=0, bal=0, mbal=-1, mval=none)",
         "  2  Phase1b(a=1, b=0)", "       a1.max_bal: -1 → 0",
-        "       msgs: + Msg1b(acc=1, bal=0, mbal=-1, mval=None)",
+        "       msgs: + Msg1b(acc=1, bal=0, mbal=-1, mval=none)",
         "  3  Phase1b(a=2, b=0)", "       a2.max_bal: -1 → 0",
-        "       msgs: + Msg1b(acc=2, bal=0, mbal=-1, mval=None)",
+        "       msgs: + Msg1b(acc=2, bal=0, mbal=-1, mval=none)",
         "", f"next: cmc explore {FIXED} --at 0/0/K (K: a step above)"]
 
 
@@ -349,8 +349,8 @@ def test_the_pages_script_shows_a_place_and_takes_a_step(tmp_path):
         "11  Phase2b(a=0, b=1, v=1)")
     assert shown["changed"] == ["a0.max_vbal | 1", "a0.max_val | 1",
                                 "msgs | {Msg1a(bal=0), Msg1a(bal=1), Msg1b(acc=0, bal=0, mbal=-1, "
-                                "mval=None), Msg1b(acc=0, bal=1, mbal=-1, mval=None), "
-                                "Msg1b(acc=1, bal=0, mbal=-1, mval=None), Msg1b(acc=1, bal=1, "
+                                "mval=none), Msg1b(acc=0, bal=1, mbal=-1, mval=none), "
+                                "Msg1b(acc=1, bal=0, mbal=-1, mval=none), Msg1b(acc=1, bal=1, "
                                 "mbal=0, mval=0), Msg2a(bal=0, val=0), Msg2a(bal=1, val=1), "
                                 "Msg2b(acc=0, bal=1, val=1), Msg2b(acc=1, bal=0, val=0), "
                                 "Msg2b(acc=2, bal=0, val=0)}"]  # (a set, as reports print it)

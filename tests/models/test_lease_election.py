@@ -152,8 +152,8 @@ def test_a_drift_beyond_the_margin_outlives_the_lease():
     assert found.reason == "c0 believes it leads at tick 4, but its lease is gone at the store"
     assert len(found.trace) == 14
     assert [step for step in actions(found.trace) if step.startswith("Tick")] == [
-        "Tick(now=1, lagging=None)", "Tick(now=2, lagging=0)", "Tick(now=3, lagging=0)",
-        "Tick(now=4, lagging=None)"]
+        "Tick(now=1, lagging=none)", "Tick(now=2, lagging=0)", "Tick(now=3, lagging=0)",
+        "Tick(now=4, lagging=none)"]
     assert timeline(found.trace) == [
         "0: Rush(node=0)", "0: Campaign(c=0)", "0: GrantLease(kv=0, c=0, epoch=1, sent=1)",
         "0: GetLease(c=0, epoch=1, sent=1, to=0)", "0: RenewLease(kv=0, c=0, epoch=1, sent=1)",
@@ -437,7 +437,7 @@ def test_every_report_format_shows_the_clock():
     checked = Checked(str(spec.path), model, result, spec.expect)
     (found,) = result.violations
     text = "\n".join(render_finding(model, found))
-    assert ("  10  Tick(now=3, lagging=None)\n"
+    assert ("  10  Tick(now=3, lagging=none)\n"
             "        now: 2 → 3\n"
             "        c0.clock: 2 (paused, 1 left) → 3\n"
             "        c1.clock: 2 → 3\n") in text
@@ -451,7 +451,7 @@ def test_every_report_format_shows_the_clock():
     assert 'fill="#553">now 3, c0.clock 3, c1.clock 3, pauses_left 0</text>' in page
     summary = render_summary([checked])
     assert "        c0.clock: 2 (paused, 1 left) → 3\n" in summary
-    assert ("    Note over clock: 10 · Tick(now=3, lagging=None)<br/>now 3, c0.clock 3, "
+    assert ("    Note over clock: 10 · Tick(now=3, lagging=none)<br/>now 3, c0.clock 3, "
             "c1.clock 3, pauses_left 0\n") in summary
     assert "    kv0->>c0: Elected(epoch=1, token=1, to=0) (sent at step 5)\n" in summary
 

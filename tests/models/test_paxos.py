@@ -400,9 +400,9 @@ def test_sequence_chart_events_come_from_the_handlers(witnesses):
               for before, after in zip(trace.steps, trace.steps[1:])]
     assert events[0] == [Sent("p0", f"a{a}", "Msg1a(bal=0)") for a in range(3)]
     assert events[2] == [Received("p0", "a0", "Msg1a(bal=0)"),
-                         Sent("a0", "p0", "Msg1b(acc=0, bal=0, mbal=-1, mval=None)")]
+                         Sent("a0", "p0", "Msg1b(acc=0, bal=0, mbal=-1, mval=none)")]
     # Phase2a(1, 0) reads the 1b messages for ballot 1, one reporting a vote
-    assert events[8] == [Received("a0", "p1", "Msg1b(acc=0, bal=1, mbal=-1, mval=None)"),
+    assert events[8] == [Received("a0", "p1", "Msg1b(acc=0, bal=1, mbal=-1, mval=none)"),
                          Received("a1", "p1", "Msg1b(acc=1, bal=1, mbal=0, mval=0)")] + [
         Sent("p1", f"a{a}", "Msg2a(bal=1, val=0)") for a in range(3)]
     assert events[6] == [Received("p0", "a1", "Msg2a(bal=0, val=0)"),

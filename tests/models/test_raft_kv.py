@@ -61,7 +61,7 @@ Receive(m=AppendEntriesResponse(s2→s1, term=1, success=True, match_index=2))
 AdvanceCommitIndex(i=s1)
 Receive(m=Reply(s1→c1, result=ok))
 Invoke(c2: read(x) to s2)
-Receive(m=Request(c2→s2, op=read, key=x, value=None, seq=0))
+Receive(m=Request(c2→s2, op=read, key=x, value=none, seq=0))
 Receive(m=Reply(s2→c2, result=0))"""
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
@@ -102,7 +102,7 @@ Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=3))
 AdvanceCommitIndex(i=s2)
 Receive(m=Reply(s2→c1, result=ok))
 Invoke(c2: read(x) to s1)
-Receive(m=Request(c2→s1, op=read, key=x, value=None, seq=0))
+Receive(m=Request(c2→s1, op=read, key=x, value=none, seq=0))
 Receive(m=Reply(s1→c2, result=0))"""
     final = found.trace.final
     assert history(model, final) == ["c1: write(x, 1)", "c1: → ok", "c2: read(x)", "c2: → 0"]
@@ -133,7 +133,7 @@ Receive(m=RequestVoteResponse(s2→s2, term=2, vote_granted=True))
 BecomeLeader(i=s2)
 Receive(m=Reply(s1→c1, result=ok))
 Invoke(c2: read(x) to s2)
-Receive(m=Request(c2→s2, op=read, key=x, value=None, seq=0))
+Receive(m=Request(c2→s2, op=read, key=x, value=none, seq=0))
 Receive(m=Heartbeat(s2→s1, term=2, client=c2, seq=0))
 Receive(m=HeartbeatResponse(s1→s2, term=2, client=c2, seq=0))
 Receive(m=Reply(s2→c2, result=0))"""
@@ -214,7 +214,7 @@ Receive(m=AppendEntriesResponse(s3→s2, term=2, success=True, match_index=3))
 AdvanceCommitIndex(i=s2)
 Receive(m=Reply(s2→c1, result=ok))
 Invoke(c2: read(x) to s1)
-Receive(m=Request(c2→s1, op=read, key=x, value=None, seq=0))
+Receive(m=Request(c2→s1, op=read, key=x, value=none, seq=0))
 Receive(m=Reply(s1→c2, result=0))"""
 
 

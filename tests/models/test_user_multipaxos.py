@@ -146,9 +146,9 @@ def test_a_leader_committing_without_a_majority_breaks_linearizability_as_tlc_fi
         "s3.bal_max_known": 2, "s3.pc": "rloop", "s3.insts": [empty, empty],
         # the client's variables, the model's globals
         "pending": [],
-        "observed": ["Event(type='Req', cmd='w1', val=None)",
+        "observed": ["Event(type='Req', cmd='w1', val=none)",
                      "Event(type='Ack', cmd='w1', val='nil')",
-                     "Event(type='Req', cmd='r1', val=None)",
+                     "Event(type='Req', cmd='r1', val=none)",
                      "Event(type='Ack', cmd='r1', val='nil')"],
     }
     no_votes = "votes=(Vote(bal=0, cmd='nil'), Vote(bal=0, cmd='nil'))"

@@ -114,8 +114,8 @@ def test_etcd_clientv3_learns_late_as_zookeeper_does():
     (violation,) = result.violations
     assert violation.reason == "c0 believes it leads at tick 3, but its lease is gone at the store"
     assert [str(a) for a in violation.trace.actions][-4:] == [
-        "Drop(message=KeepAlive(c=0, epoch=1, sent=1))", "Tick(now=2, lagging=None)",
-        "Heartbeat(c=0)", "Tick(now=3, lagging=None)"]
+        "Drop(message=KeepAlive(c=0, epoch=1, sent=1))", "Tick(now=2, lagging=none)",
+        "Heartbeat(c=0)", "Tick(now=3, lagging=none)"]
 
 
 # -- the seconds-long specs (.yml) ------------------------------------------------------
