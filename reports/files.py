@@ -1,6 +1,6 @@
 """A spec's report files, as `cmc check --out DIR` writes them.
 
-``SPEC.txt`` (the text report), ``SPEC.json`` (a cmc.result/1 document with
+``SPEC.txt`` (the text report), ``SPEC.json`` (a cmc.result/2 document with
 this spec's result alone, as ``cmc check --format json SPEC`` prints it),
 ``SPEC.html`` (the self-contained page), and for each counterexample
 ``SPEC.PROPERTY.mmd`` (its sequence chart) and, when a graph format is

@@ -18,14 +18,17 @@ not at all.
 
 Node attributes: ``label`` (the state, one field a line; on a trace's path,
 what the step changed), ``state`` (the
-model's `state_view`), ``depth`` (steps from an initial state, or from the
+model's `state_view`), ``values`` (its fields with structured values, as a
+JSON report's: `reports.run.state_values`), ``depth`` (steps from an initial state, or from the
 trace for `around_trace`), ``initial``, ``violates`` and ``satisfies`` (the
 invariants failing and the reachable properties holding there) and, on a
 trace, ``step``. Edge attributes: ``label`` (the action as printed),
 ``action`` (its name) and ``args`` (its fields, named as the label names
 them: the model's `action_view`). DOT and GraphML hold only scalars, so
-there ``state`` and ``args`` are JSON text and ``violates``/``satisfies``
-comma-separated names.
+there ``state`` is JSON text of each field's text as the text report prints
+it (``{"a2.max_val": "none", "msgs": "{Msg1a(bal=0)}"}``), ``values`` is left
+out, ``args`` is JSON text and ``violates``/``satisfies`` comma-separated
+names.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from checker.errors import CheckerError
 from checker.model import Model, action_name, has_bounds
 from checker.properties import Property
 from checker.result import Trace
-from reports.run import state_view
+from reports.run import state_values, state_view
 from reports.text import changes, text
 
 if TYPE_CHECKING:
@@ -87,7 +90,7 @@ class _Builder:
         view = state_view(self.model, state, json_ready=True)
         self.graph.add_node(
             node, label="\n".join(_label_lines(view)),
-            state=view, depth=depth, initial=False,
+            state=view, values=state_values(self.model, state), depth=depth, initial=False,
             violates=[p.name for p in self.invariants
                       if not getattr(self.model, p.name)(state)],
             satisfies=[p.name for p in self.reachables if getattr(self.model, p.name)(state)])
@@ -232,10 +235,14 @@ def write_graph(graph: nx.MultiDiGraph, graph_format: str) -> str:
 
 
 def _scalars(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes are strings, numbers and booleans only."""
+    """A copy whose attributes are strings, numbers and booleans only: a
+    node's ``state`` each field's text as the text report prints it (the
+    structured ``values`` left out: they are JSON's)."""
     flat = new_graph()
     for node, data in graph.nodes(data=True):
-        flat.add_node(node, **{key: _scalar(value) for key, value in data.items()})
+        flat.add_node(node, **{key: _scalar({name: text(shown) for name, shown in value.items()}
+                                            if key == "state" else value)
+                               for key, value in data.items() if key != "values"})
     for source, target, key, data in graph.edges(keys=True, data=True):
         flat.add_edge(source, target, key=key,
                       **{name: _scalar(value) for name, value in data.items()})

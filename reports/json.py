@@ -1,9 +1,9 @@
 """The machine-readable result: one versioned JSON document for a run.
 
-Schema ``cmc.result/1``, as a JSON Schema in ``reports/schema/cmc.result-1.json``
+Schema ``cmc.result/2``, as a JSON Schema in ``reports/schema/cmc.result-2.json``
 (`SCHEMA_PATH`; the tests validate real output against it), in short::
 
-    {"schema": "cmc.result/1",
+    {"schema": "cmc.result/2",
      "results": [{"spec", "description", "model", "params", "mutant", "verdict",
                   "stopped_by", "expect", "mismatches",
                   "properties": [{"property", "title", "kind", "outcome", "reason"}],
@@ -15,12 +15,12 @@ Schema ``cmc.result/1``, as a JSON Schema in ``reports/schema/cmc.result-1.json`
                             "fp_seed", "exact", and for a kit model
                             "model_stats": its memo tables' figures},
                   "violations": [{"property", "title", "kind", "reason",
-                                  "trace": [{"action", "state"}],
+                                  "trace": [{"action", "state", "values"}],
                                   "loop_start", "stem_length", "loop_length", "bound",
                                   "history" (a linearizability property's only)}],
                   "witnesses": [...same shape...],
                   "bound_stop": {...same shape...} or null,
-                  "run" (a replay's: the run taken, [{"action", "state"}])}]}
+                  "run" (a replay's: the run taken, [{"action", "state", "values"}])}]}
 
 A temporal property's trace is a lasso: its loop runs from step
 ``loop_start`` to the last step and back (``loop_length`` 0: stuttering).
@@ -35,7 +35,12 @@ cannot be ordered).
 A trace's first step has ``"action": null``; every other action is
 ``{"name", "args", "text"}``, `args` its fields named as the text names them
 (the model's `action_view`: ``{"i": "s1"}`` for ``Timeout(i=s1)``). A state
-is the model's `state_view`.
+is the model's `state_view` (``state``: a record there is its text, as the
+text report prints it) and the same fields with structured values
+(``values``, `reports.run.state_values`: a record an object of its fields,
+``{"_type": "Msg1b", "acc": 0, "mval": null}``, sets and bags lists), for a
+script. Version 2 added ``values``; a version 1 reader's fields are all
+there.
 """
 
 from __future__ import annotations
@@ -47,11 +52,11 @@ from typing import Any, Iterable
 
 from checker.model import Model, action_name, jsonable
 from checker.result import Finding, Result, Trace
-from reports.run import state_view
+from reports.run import state_values, state_view
 from reports.timeline import timeline_document, timeline_of
 
-SCHEMA = "cmc.result/1"
-SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "cmc.result-1.json"
+SCHEMA = "cmc.result/2"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "cmc.result-2.json"
 
 
 def load_schema(part: str | None = None) -> dict[str, Any]:
@@ -68,7 +73,8 @@ def trace_document(model: Model, trace: Trace) -> list[dict[str, Any]]:
                  "name": action_name(step.action),
                  "args": model.action_view(step.action),
                  "text": str(step.action)},
-             "state": state_view(model, step.state, json_ready=True)}
+             "state": state_view(model, step.state, json_ready=True),
+             "values": state_values(model, step.state)}
             for step in trace.steps]
 
 

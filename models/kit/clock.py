@@ -62,7 +62,7 @@ from typing import Any, Callable, NamedTuple, Optional
 from checker.symmetry import order_key
 from models.kit.handlers import Down, Handler, Node
 from models.kit.network import Drop, Network, delivered, receiver
-from models.kit.records import end_field, id_type
+from models.kit.records import end_field, id_type, structured
 
 
 class ClockValue(NamedTuple):
@@ -195,6 +195,18 @@ class Clock:
             shown["pauses_left"] = value.pauses_left
         return shown
 
+    def values(self, value: ClockValue) -> dict[str, Any]:
+        """`view` with each reading a number; where the clock may pause, an
+        object: ``{"reading": 3, "paused_left": 1}``."""
+        shown: dict[str, Any] = {"now": value.now}
+        for i in range(self.count):
+            reading = value.now + value.skew[i]
+            shown[f"{self.nodes.prefix}{i}.clock"] = (
+                {"reading": reading, "paused_left": value.paused[i]} if self.pause else reading)
+        if self.pause:
+            shown["pauses_left"] = value.pauses_left
+        return shown
+
 
 class Delayed(Network):
     """A bag whose messages must be delivered within ``latency`` ticks (the
@@ -278,6 +290,14 @@ class Delayed(Network):
     def view(self, value: tuple) -> dict[str, Any]:
         shown = sorted(f"{m!r} (due in {left})" for component in value[:-1]
                        for m, left in component)
+        return {"network": shown, **self._left({Drop: ("drops_left", value[-1])})}
+
+    def values(self, value: tuple) -> dict[str, Any]:
+        """`view` with each message structured (`structured`), beside its
+        ticks left: ``{"message": {"_type": "Grant", ...}, "due_in": 1}``."""
+        entries = sorted((((repr(m), left), m) for component in value[:-1]
+                          for m, left in component), key=lambda entry: entry[0])
+        shown = [{"message": structured(m), "due_in": left} for (_, left), m in entries]
         return {"network": shown, **self._left({Drop: ("drops_left", value[-1])})}
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker.model import Note, Received, Sent, jsonable
+from checker.model import BagView, Note, QueueView, Received, Sent, jsonable
 from models.kit.handlers import Down
 from models.kit.network import Heal, Split, delivered, receiver
-from models.kit.records import end_field, fields_shown, label, shown
+from models.kit.records import (end_field, fields_shown, label, shown, structured,
+                                structured_field)
 
 
 class Printing:
@@ -25,6 +26,36 @@ class Printing:
     def state_view(self, state: tuple) -> dict[str, Any]:
         """Each node's fields as ``a0.max_bal`` (named values by name: ``v0``,
         ``none``), then the network."""
+        view = self._fields_view(state, structure=False)
+        if self.clock is not None:
+            view.update(self.clock.view(state[-2]))
+        view.update(self.network.view(state[-1]))
+        return view
+
+    def state_values(self, state: tuple) -> dict[str, Any]:
+        """The state view's fields with their values structured (`structured`:
+        a record as an object of its fields, sets and bags as lists), for a
+        script reading a JSON report: the messages in flight as records,
+        each copy in a bag apart, a queue by its name (a delayed message
+        with its ticks left, `Delayed.values`)."""
+        view = self._fields_view(state, structure=True)
+        if self.clock is not None:
+            view.update(self.clock.values(state[-2]))
+        values = getattr(self.network, "values", None)
+        view.update(values(state[-1]) if values is not None
+                    else self._network_values(state[-1]))
+        return view
+
+    def _fields_view(self, state: tuple, structure: bool) -> dict[str, Any]:
+        """The nodes' fields, the globals and the budgets left: each value as
+        its field shows it, or with `structure`, structured (`structured`,
+        from the value and the field's type)."""
+        def value_of(kind: type, field: str, value: Any) -> Any:
+            if structure:
+                return structured_field(kind, field)(value)
+            show = shown(kind, field)
+            return jsonable(value) if show is None else show(value)
+
         view: dict[str, Any] = {}
         for (r, i), position in self._slot.items():
             node, record = self._nodes[r][i], state[position]
@@ -32,23 +63,38 @@ class Printing:
                 view[f"{node.name}.down"] = True
                 record = record.kept
                 if not hasattr(record, "_fields"):  # what survived is not a record
-                    view[f"{node.name}.kept"] = jsonable(record)
+                    view[f"{node.name}.kept"] = (structured(record) if structure
+                                                 else jsonable(record))
                     continue
             elif position in self._may_crash:  # (up, and may crash in this instance)
                 view[f"{node.name}.down"] = False
             for field, value in zip(record._fields, record):
-                show = shown(type(record), field)
-                view[f"{node.name}.{field}"] = jsonable(value) if show is None else show(value)
+                view[f"{node.name}.{field}"] = value_of(type(record), field, value)
         if self.globals is not None:  # the globals by field name, as records print them
             shared = state[self._globals_at]
             for field, value in zip(shared._fields, shared):
-                show = shown(type(shared), field)
-                view[field] = jsonable(value) if show is None else show(value)
+                view[field] = value_of(type(shared), field, value)
         for i, name in self._budgets_shown:  # (not a budget 0: none of the instance's)
             view[f"{name}_left"] = state[self._budgets_at][i]
-        if self.clock is not None:
-            view.update(self.clock.view(state[-2]))
-        view.update(self.network.view(state[-1]))
+        return view
+
+    def _network_values(self, value: tuple) -> dict[str, Any]:
+        """The network's view with its messages structured: each message
+        printed in the view is found by its text (a set's and a bag's
+        entries, a bag's copies each apart, a queue's by its name)."""
+        network = self.network
+        by_text = {repr(m): structured(m) for k in range(len(network.kinds))
+                   for m in network.read(value, k)}
+        view = network.view(value)
+        for name, shown_value in view.items():
+            if isinstance(shown_value, QueueView):
+                view[name] = {queue: [by_text[m] for m in messages]
+                              for queue, messages in shown_value.queues.items()}
+            elif isinstance(shown_value, BagView):
+                view[name] = [by_text[m] for m, copies in sorted(shown_value.copies.items())
+                              for _ in range(copies)]
+            elif isinstance(shown_value, list):
+                view[name] = [by_text.get(m, m) for m in shown_value]
         return view
 
     def action_view(self, action: Any) -> dict[str, Any]:

@@ -737,6 +737,113 @@ def _text(value: Any) -> str:
 _GENERIC_REPR = collections.namedtuple("Plain", "field").__repr__
 
 
+# -- structured values, for scripts reading a JSON report ---------------------------------
+
+
+def structured(value: Any, annotation: Any = Any) -> Any:
+    """`value`, of type `annotation`, as JSON that keeps its structure, for
+    a script reading a report: a record as an object of its fields, its
+    type's name first as ``"_type"`` (no field's name begins with ``_``):
+    ``{"_type": "Msg1b", "acc": 0, "bal": 0, "mbal": -1, "mval": null}``;
+    ids and values named as the record's text names them (``"s1"``,
+    ``"v0"``; a number that names nothing stays one), a `formatted` tuple
+    as its text (``"t2:v1"``), tuples as lists, sets as lists in their
+    elements' order, message counts as ``[{"message", "count"}]``, None and
+    a value domain's sentinel (printed ``none``) as null. A value the type says
+    nothing of is structured by its own type (a record by its fields' types)."""
+    return _structurer(annotation)(value)
+
+
+def _structurer(annotation: Any) -> Callable[[Any], Any]:
+    try:
+        return _structurers[annotation]
+    except KeyError:
+        made = _structurers[annotation] = _structuring(annotation)
+        return made
+    except TypeError:  # (an annotation that does not hash)
+        return _structuring(annotation)
+
+
+_structurers: dict[Any, Callable[[Any], Any]] = {}
+
+
+def _structuring(annotation: Any) -> Callable[[Any], Any]:
+    """How `structured` gives a value of type `annotation`."""
+    if tagging(annotation) is not None:
+        return _shower(annotation)
+    if typing.get_origin(annotation) is typing.Annotated:
+        if any(isinstance(m, Formatted) for m in annotation.__metadata__):
+            return _shower(annotation)
+        return _structurer(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, Id):
+        named = _id_name(annotation) if annotation.named else None
+        return lambda value: None if value is None else named(value) if named else int(value)
+    if isinstance(annotation, type) and issubclass(annotation, Value):
+        named, none = _value_name(annotation), annotation.none
+        return lambda value: None if value is None or value == none else named(value)
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (Union, types.UnionType):
+        options = [arg for arg in args if arg is not type(None)]
+        if len(options) == 1:
+            one = _structurer(options[0])
+            return lambda value: None if value is None else one(value)
+        return _any_structured
+    if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
+        parts = [_structurer(arg) for arg in args]
+        return lambda value: [part(item) for item, part in zip(value, parts)]
+    if origin in (tuple, frozenset) and args:
+        item = _structurer(args[0])
+        if origin is frozenset:
+            return lambda value: [item(element) for element in sorted(value, key=order_key)]
+        return lambda value: [item(element) for element in value]
+    return _any_structured  # a record, counts, Any or a plain type: by the value's own type
+
+
+def _any_structured(value: Any) -> Any:
+    """`structured` of a value by its own type."""
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if isinstance(value, (Id, Value)):  # a plain model's ids are instances of their type
+        return _structurer(type(value))(value)
+    if is_record(value):
+        return {"_type": type(value).__name__, **{
+            field: convert(item) for (field, convert), item
+            in zip(_record_structurers(type(value)), value)}}
+    if isinstance(value, Counts):
+        message = _structurer(type(value).message_type)
+        return [{"message": message(m), "count": count} for m, count in value.items()]
+    if isinstance(value, (frozenset, set)):
+        return [_any_structured(item) for item in sorted(value, key=order_key)]
+    if isinstance(value, (tuple, list)):
+        return [_any_structured(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key if isinstance(key, str) else _key_text(key): _any_structured(item)
+                for key, item in value.items()}
+    return jsonable(value)
+
+
+def _key_text(value: Any) -> str:
+    """A mapping's key in structured JSON: its text as records print it."""
+    return _as_is(value) if not is_record(value) else repr(value)
+
+
+def structured_field(record_type: type, field: str) -> Callable[[Any], Any]:
+    """How `structured` gives field `field` of `record_type`."""
+    return dict(_record_structurers(record_type))[field]
+
+
+@lru_cache(maxsize=None)
+def _record_structurers(record_type: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """Each field of `record_type` with how `structured` gives its value
+    (made when a value of the type is first structured: a record type may
+    hold itself)."""
+    try:
+        hints = typing.get_type_hints(record_type, include_extras=True)
+    except Exception:  # (annotations that do not resolve: each value by its own type)
+        hints = {}
+    return tuple((field, _structurer(hints.get(field, Any))) for field in record_type._fields)
+
+
 def name_values(record_type: type) -> None:
     """Make records of `record_type` print as `show` prints them, and records
     nested in its fields likewise (one with nothing named as a named tuple

@@ -160,7 +160,7 @@ def test_json_format_is_one_document(run, write_spec):
     result = run("check", "--format", "json", path)
     assert result.exit_code == 1
     document = json.loads(result.output)
-    assert document["schema"] == "cmc.result/1"
+    assert document["schema"] == "cmc.result/2"
     (entry,) = document["results"]
     assert (entry["spec"], entry["model"], entry["verdict"]) == (path, "die-hard", "violated")
     assert entry["params"] == {"small": 3, "big": 5, "goal": 4}
@@ -168,7 +168,8 @@ def test_json_format_is_one_document(run, write_spec):
     assert entry["stats"]["actions"] == {"Fill": 24, "Empty": 24, "Pour": 24}
     (violation,) = entry["violations"]
     assert violation["property"] == "goal_not_reached"
-    assert violation["trace"][0] == {"action": None, "state": {"state": [0, 0]}}
+    assert violation["trace"][0] == {"action": None, "state": {"state": [0, 0]},
+                                     "values": {"state": [0, 0]}}
     assert violation["trace"][1]["action"] == {"name": "Fill", "args": {"jug": 1},
                                                "text": "Fill(jug=1)"}
     assert len(violation["trace"]) == 7
@@ -180,7 +181,7 @@ def test_out_writes_a_report_per_spec(run, write_spec, tmp_path):
     result = run("check", "--out", str(tmp_path / "reports"), path)
     assert result.exit_code == 1
     written = json.loads((tmp_path / "reports" / "jugs.json").read_text())
-    assert written["schema"] == "cmc.result/1"
+    assert written["schema"] == "cmc.result/2"
     assert [entry["verdict"] for entry in written["results"]] == ["violated"]
     assert (tmp_path / "reports" / "jugs.txt").read_text().startswith(f"{path}: die-hard")
 

@@ -14,6 +14,7 @@ import pytest
 import checker
 from reports.graph import (GraphTooLarge, around_trace, reachable_graph, trace_graph,
                            write_graph)
+from reports.text import text
 from tests.reports.two_phase import TwoPhase
 from tests.toys import Counter, DieHard
 
@@ -118,6 +119,12 @@ def test_around_a_trace(two_phase):
         around_trace(two_phase.model, trace, 1, max_nodes=10)
 
 
+#: the last state of two-phase's trace in DOT and GraphML: each field's text
+#: as the text report prints it
+LAST_STATE_TEXT = {"rm1.state": "committed", "rm2.state": "aborted", "tm.state": "committed",
+                   "tm.prepared": "[rm1]", "msgs": "[Commit, Prepared(rm1)]"}
+
+
 def _attributes(graph, unquote=lambda value: value):
     nodes = {node: {key: unquote(value) for key, value in data.items()}
              for node, data in graph.nodes(data=True)}
@@ -138,7 +145,8 @@ def test_dot_is_read_back_by_networkx(path):
     nodes, edges = _attributes(back, unquote)
     assert edges == sorted((u, v, data["label"]) for u, v, data in path.edges(data=True))
     assert nodes["5"]["label"] == path.nodes["5"]["label"]
-    assert json.loads(nodes["5"]["state"]) == path.nodes["5"]["state"]
+    assert json.loads(nodes["5"]["state"]) == LAST_STATE_TEXT
+    assert "values" not in nodes["5"]
     assert nodes["5"]["violates"] == "consistency"
     assert nodes["5"]["fillcolor"] == "#f8c4c4"
 
@@ -147,9 +155,11 @@ def test_graphml_round_trips(path):
     back = nx.parse_graphml(write_graph(path, "graphml"), force_multigraph=True)
     nodes, edges = _attributes(back)
     assert edges == sorted((u, v, data["label"]) for u, v, data in path.edges(data=True))
+    assert json.loads(nodes["5"]["state"]) == LAST_STATE_TEXT
     for node, data in path.nodes(data=True):
-        assert json.loads(nodes[node].pop("state")) == data["state"]
-        assert nodes[node] == {**{k: v for k, v in data.items() if k != "state"},
+        assert json.loads(nodes[node].pop("state")) == {
+            name: text(value) for name, value in data["state"].items()}
+        assert nodes[node] == {**{k: v for k, v in data.items() if k not in ("state", "values")},
                                "violates": ",".join(data["violates"]),
                                "satisfies": ",".join(data["satisfies"])}
     assert back.edges["4", "5", 0]["args"] == '{"rm": 1}'
