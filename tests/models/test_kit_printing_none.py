@@ -93,6 +93,16 @@ def test_a_run_written_as_printed_now_or_before_is_taken_again():
         step for step in steps if str(step[0]) == "Campaign(c=0)"]
 
 
+def test_a_log_s_event_written_as_printed_now_or_before_is_explained():
+    from checker.validation import Log, explain
+
+    _, model, _ = checked_spec("lease-crash-failover-ttl-2s.yaml")
+    for tick in ("Tick(now=1, lagging=none)", "Tick(now=1, lagging=None)"):
+        log = Log("log.yaml", tuple((step, {}) for step in LEASE_RUN[:2] + (tick,)), (), None)
+        actions, _, left, _ = explain(model, log)
+        assert (actions, left) == (LEASE_RUN[:3], None)
+
+
 def test_a_recorded_state_printed_with_none_before_is_the_state_reached():
     """A JSON report written before records printed ``none`` holds
     ``mval=None`` in its messages: replayed, its states are still the ones
