@@ -146,3 +146,15 @@ def test_graphml_and_dot_hold_each_field_as_the_text_report_prints_it():
     linked = json.loads(write_graph(graph, "json"))
     assert linked["nodes"][1]["values"]["msgs"] == [{"_type": "Msg1a", "bal": 0}]
     assert linked["nodes"][1]["state"]["msgs"] == ["Msg1a(bal=0)"]
+
+
+def test_a_clock_that_may_pause_gives_its_reading_and_the_pause_left():
+    _, model, result = checked_spec("lease-two-believe-with-fencing.yaml")
+    (found,) = result.violations
+    step = trace_document(model, found.trace)[9]
+    assert (step["action"]["text"], step["state"]["c0.clock"]) == (
+        "Tick(now=2, lagging=none)", "2 (paused, 1 left)")
+    assert {name: step["values"][name] for name in (
+            "now", "c0.clock", "c1.clock", "pauses_left")} == {
+        "now": 2, "c0.clock": {"reading": 2, "paused_left": 1},
+        "c1.clock": {"reading": 2, "paused_left": 0}, "pauses_left": 0}
