@@ -111,8 +111,8 @@ class _Format(click.Choice):
 @click.option("--checkpoint", "checkpoint_dir", type=click.Path(file_okay=False),
               metavar="DIR", callback=given_path,
               help="Save the search into DIR between levels, every --checkpoint-every "
-                   "seconds, so that a killed run can be resumed (--resume DIR). The "
-                   "run uses one process. One SPEC only.")
+                   "seconds, so that a killed run can be resumed (--resume DIR, with "
+                   "any --workers or --ray). One SPEC only.")
 @click.option("--checkpoint-every", type=Seconds(), default=60.0, show_default=True,
               metavar="SECONDS",
               help="Seconds between two checkpoints (of --checkpoint or --resume).")
