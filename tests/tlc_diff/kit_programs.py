@@ -20,7 +20,10 @@ network on half the seeds (``network: {kind: fifo, drop: 1}``, the model
 declaring a bag and `network_choices`), and a bag may be partitioned: one
 group of nodes cut off from the others, from the start or not, healing
 or not, splitting again within a budget (the model's `Partition` on odd
-seeds, else the spec's ``partition:``).
+seeds, else the spec's ``partition:``). From seed 2000 (`CLOCKS`) the
+model has a clock (``Clock(P, horizon=...)``, no drift, no pauses) and
+every P node a timer (`Clocked`): a deadline field its ``on_timer``
+handler moves or clears, which some message handlers reset.
 
 It is rendered two ways:
 
@@ -42,10 +45,11 @@ What the TLA+ says of the kit, each point from its documentation:
 - `Bag`: messages with copies; receiving removes one copy, a message at
   no copies is gone; `Drop` loses one copy and `Duplicate` adds one, each
   within its budget; with a capacity, a step (a copy included) that would
-  leave more copies in flight than it is not enabled; a message sent over
-  a link that a partition has down is lost, and so is a copy `Duplicate`
-  makes of one whose link is down; `Heal` brings the links up, `Split`
-  takes them down again within its budget;
+  leave more copies in flight than the capacity is not enabled (a message
+  lost takes no room); a message sent over a link that a partition has
+  down is lost, and so is a copy `Duplicate` makes of one whose link is
+  down; `Heal` brings the links up, `Split` takes them down again within
+  its budget;
 - `MessageSet`: every message sent; receiving removes nothing;
 - `Fifo`: a queue per link (sender, receiver); a node receives the oldest
   message of each link into it; `Drop` loses the oldest of a queue;
@@ -57,10 +61,17 @@ What the TLA+ says of the kit, each point from its documentation:
   `on_restart` with it: a down node comes back with the record returned;
   each budget bounds such steps of all nodes together (one budget when the
   two handlers name the same parameter);
+- the clock: ``Tick`` moves ``now`` on by one up to the horizon, while no
+  running node has a timer due (a crashed one runs nothing); a timer's
+  handler runs when ``now`` reaches its deadline; every handler reads
+  ``now``;
 - a step that changes nothing is not generated (so TLC's Next carries
   ``vars' # vars``, which changes no state, depth or verdict, only the
   generated count), but a state where one is enabled is no deadlock, as
-  in TLC (docs/tlc.md: the deadlock check runs on Next without it).
+  in TLC (docs/tlc.md: the deadlock check runs on ``Step``, Next without
+  it), nor is a state where the clock has reached its horizon, the bound
+  of a model with time (README, *Deadlock*: the model names the bound that
+  ran out).
 """
 
 from __future__ import annotations
@@ -71,6 +82,8 @@ from dataclasses import dataclass
 MODULE = "Prog"  # the name run_tlc.run_check runs
 #: the first seed whose programs may have a partition and the spec's network
 PARTITIONS = 1000
+#: the first seed whose programs have a clock and a timer (on role P)
+CLOCKS = 2000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -361,6 +374,22 @@ class Cut:
 
 
 @dataclass(frozen=True)
+class Clocked:
+    """A clock (``Clock(P, horizon=...)``, no drift, no pauses) and a timer
+    on every P node: the record's ``alarm``, a deadline or None; `fire`
+    runs when ``now`` reaches it and sets it again ``period`` ticks later
+    where `rearm` holds (always where None), else clears it; the handlers
+    named in `resets` set it to ``now + 1`` (a message resets the timer)."""
+
+    horizon: int
+    alarm: int | None  # the initial deadline
+    fire: Handler
+    period: int
+    rearm: object
+    resets: tuple
+
+
+@dataclass(frozen=True)
 class Program:
     seed: int
     roles: tuple  # of Role
@@ -375,6 +404,7 @@ class Program:
     #: the model declaring a bag and the kinds it allows
     chosen: bool = False
     cut: Cut | None = None
+    clock: Clocked | None = None
 
     def checks(self) -> list[tuple[str, str | None]]:
         """Each TLC run: ("space", None), ("invariant", name), ("deadlock", None)."""
@@ -459,8 +489,18 @@ def program(seed: int) -> Program:
             cut = Cut(group, rng.random() < 0.5, rng.choice((0, 1, 1, 2)), heals)
             if not _cuts_something(messages, roles, cut):
                 cut = None
+    clock = None
+    if seed >= CLOCKS:
+        role = roles[0]
+        fire = _handler(rng, f"Fire{role.name}", role, None, messages, network)
+        fire = Handler(fire.name, fire.role, None, None, fire.updates, fire.sends,
+                       fire.declares_sends)
+        clock = Clocked(rng.choice((2, 2, 3)), rng.choice((0, 1, None)), fire,
+                        rng.choice((1, 2)),
+                        None if rng.random() < 0.4 else _bool_expr(rng, role, None),
+                        tuple(h.name for h in handlers if h.role == 0 and rng.random() < 0.3))
     return Program(seed, roles, messages, tuple(handlers), crashes, network, tuple(constraint),
-                   tuple(invariants), deadlock, chosen, cut)
+                   tuple(invariants), deadlock, chosen, cut, clock)
 
 
 def _cuts_something(messages, roles, cut: Cut) -> bool:
@@ -610,6 +650,8 @@ def variables(p: Program) -> list[str]:
     names += budgets(p)
     if p.cut is not None:
         names += ["pdown", "splits"]  # the links down or not; the splits left
+    if p.clock is not None:
+        names.append("now")
     return names + ["net"]
 
 
@@ -634,9 +676,18 @@ def tla_value(v) -> str:
     return tla(C(v))
 
 
-def tla_record(fields: tuple, values: dict | None = None) -> str:
-    return "[" + ", ".join(f"{f.name} |-> {(values or {}).get(f.name, tla_value(f.initial))}"
-                           for f in fields) + "]"
+def tla_record(fields: tuple, alarm: str | None = None) -> str:
+    """A record of `fields` at their initial values (and a timer's deadline)."""
+    values = [f"{f.name} |-> {tla_value(f.initial)}" for f in fields]
+    return "[" + ", ".join(values + ([f"alarm |-> {alarm}"] if alarm is not None else [])) + "]"
+
+
+#: a timer's deadline None, in TLA+ (no time reaches it; Naturals have no -1)
+NO_ALARM = 99
+
+
+def _tla_alarm(p: Program) -> str:
+    return str(NO_ALARM if p.clock.alarm is None else p.clock.alarm)
 
 
 def _links(p: Program) -> list[str]:
@@ -754,9 +805,17 @@ def _tla_handler(p: Program, h: Handler, names: list[str]) -> list[str]:
         conjuncts.append(f"~down_{role.name}[i]")
     if h.guard is not None:
         conjuncts.append(tla(h.guard))
+    updates = [f"!.{field} = {tla(e)}" for field, e in h.updates]
+    if p.clock is not None and h is p.clock.fire:
+        conjuncts.append(f"s.alarm # {NO_ALARM} /\\ now >= s.alarm")
+        again = f"now + {p.clock.period}"
+        updates.append("!.alarm = " + (again if p.clock.rearm is None else
+                                       f"IF {tla(p.clock.rearm)} THEN {again} ELSE {NO_ALARM}"))
+    elif p.clock is not None and h.name in p.clock.resets:
+        updates.append("!.alarm = now + 1")
     changed = [rec]
-    if h.updates:
-        excepts = ", ".join(f"!.{field} = {tla(e)}" for field, e in h.updates)
+    if updates:
+        excepts = ", ".join(updates)
         conjuncts.append(f"{rec}' = [{rec} EXCEPT ![i] = [s EXCEPT {excepts}]]")
     else:
         changed = []
@@ -838,7 +897,8 @@ def tla_module(p: Program) -> str:
     lines = [f"---- MODULE {MODULE} ----", "EXTENDS Naturals, Sequences, TLC",
              f"VARIABLES {', '.join(names)}", f"vars == <<{', '.join(names)}>>", ""]
     lines += _network_operators(p)
-    init = [f"rec_{r.name} = [i \\in 0..{r.count - 1} |-> {tla_record(r.fields)}]"
+    init = [f"rec_{r.name} = [i \\in 0..{r.count - 1} |-> "
+            f"{tla_record(r.fields, _tla_alarm(p) if p.clock and r.index == 0 else None)}]"
             for r in p.roles]
     if p.crashes is not None and p.crashes.mode != "restart":
         role = p.roles[p.crashes.role]
@@ -846,20 +906,37 @@ def tla_module(p: Program) -> str:
     init += [f"{b} = {budget_value(p, b)}" for b in budgets(p)]
     if p.cut is not None:
         init += [f"pdown = {tla_value(p.cut.from_start)}", f"splits = {p.cut.splits}"]
+    if p.clock is not None:
+        init.append("now = 0")
     init.append("net = NetInit")
     lines += ["", "Init =="] + [f"  /\\ {c}" for c in init]
     actions = []
-    for h in p.handlers:
+    for h in p.handlers + ((p.clock.fire,) if p.clock is not None else ()):
         lines += _tla_handler(p, h, names)
         actions.append(h.name)
+    if p.clock is not None:
+        # time passes while no running P node has its timer due
+        role = p.roles[0]
+        up = (f"~down_{role.name}[i] /\\ " if p.crashes is not None and p.crashes.role == 0
+              and p.crashes.mode != "restart" else "")
+        due = f"{up}rec_{role.name}[i].alarm # {NO_ALARM} /\\ now >= rec_{role.name}[i].alarm"
+        lines += ["Tick ==", f"  /\\ now < {p.clock.horizon}",
+                  f"  /\\ ~\\E i \\in 0..{role.count - 1} : {due}", "  /\\ now' = now + 1",
+                  f"  /\\ UNCHANGED <<{', '.join(v for v in names if v != 'now')}>>"]
+        actions.append("Tick")
     for name, body in _tla_faults(p, names):
         lines += [f"{name} =="] + body
         actions.append(name)
     lines += ["Step ==", "  \\/ " + "\n  \\/ ".join(actions),
               "Next == Step /\\ vars' # vars  \\* a step that changes nothing is not generated",
               "Spec == Init /\\ [][Next]_vars",
-              "\\* but a state where one is enabled is no deadlock (docs/tlc.md)",
-              "SpecAll == Init /\\ [][Step]_vars"]
+              "\\* but a state where one is enabled is no deadlock (docs/tlc.md)"]
+    if p.clock is None:
+        lines.append("SpecAll == Init /\\ [][Step]_vars")
+    else:
+        lines += ["\\* nor is one where the clock reached its horizon: a bound (README, Deadlock)",
+                  f"Ended == now = {p.clock.horizon} /\\ UNCHANGED vars",
+                  "SpecAll == Init /\\ [][Step \\/ Ended]_vars"]
     if p.constraint:
         lines.append("Constr == " + " /\\ ".join(tla(c) for c in p.constraint))
     lines += [f"{name} == {tla(e)}" for name, e in p.invariants]
@@ -922,16 +999,26 @@ def _py_handler(p: Program, h: Handler) -> list[str]:
     sends = ""
     if h.declares_sends:
         sends = ", sends=(" + ", ".join(dict.fromkeys(s.message for s in h.sends)) + ",)"
-    if h.takes is not None:
-        head = [f"    @on({h.takes}, {h.name}{sends})", f"    def {method}(self, s, m):"]
+    now = ", now" if p.clock is not None else ""  # (a clock's reading, given to every handler)
+    if p.clock is not None and h is p.clock.fire:
+        head = [f'    @on_timer({h.name}, deadline="alarm")', f"    def {method}(self, s{now}):"]
+    elif h.takes is not None:
+        head = [f"    @on({h.takes}, {h.name}{sends})", f"    def {method}(self, s, m{now}):"]
     else:
-        head = [f"    @step({h.name}{sends})", f"    def {method}(self, s):"]
+        head = [f"    @step({h.name}{sends})", f"    def {method}(self, s{now}):"]
     body = []
     if h.guard is not None:
         body += [f"        if not {py(h.guard)}:", "            return None"]
     record = "s"
-    if h.updates:
-        record = "s._replace(" + ", ".join(f"{f}={py(e)}" for f, e in h.updates) + ")"
+    updates = [f"{f}={py(e)}" for f, e in h.updates]
+    if p.clock is not None and h is p.clock.fire:
+        again = f"now + {p.clock.period}"
+        updates.append("alarm=" + (again if p.clock.rearm is None
+                                   else f"({again} if {py(p.clock.rearm)} else None)"))
+    elif p.clock is not None and h.name in p.clock.resets:
+        updates.append("alarm=now + 1")
+    if updates:
+        record = "s._replace(" + ", ".join(updates) + ")"
     body.append(f"        return {record}, {_py_sends(p, h)}")
     return head + body
 
@@ -957,7 +1044,10 @@ def cmc_model(p: Program) -> str:
     checker = ["Param"] + (["invariant"] if invariants_in_model(p) else [])
     lines = [f'"""Program {p.seed} of tests/tlc_diff/kit_programs.py."""', "",
              "from typing import NamedTuple", "", f"from checker import {', '.join(checker)}",
-             f"from models.kit import {', '.join(sorted(kit, key=str.lower))}", ""]
+             f"from models.kit import {', '.join(sorted(kit, key=str.lower))}"]
+    if p.clock is not None:
+        lines.append("from models.kit.clock import Clock, on_timer")
+    lines.append("")
     for r in p.roles:
         _, set_name, prefix = ROLES[r.index]
         lines.append(f'{r.name} = ids("{set_name}", "{prefix}")')
@@ -965,13 +1055,15 @@ def cmc_model(p: Program) -> str:
         lines += ["", "", f"class {r.name}State(NamedTuple):"]
         lines += [f"    {f.name}: {'bool' if f.is_bool else 'int'} = {f.initial!r}"
                   for f in r.fields]
+        if p.clock is not None and r.index == 0:
+            lines.append(f"    alarm: int | None = {p.clock.alarm!r}  # a timer's deadline")
     for m in p.messages:
         lines += ["", "", f"class {m.name}(NamedTuple):", f"    frm: {p.roles[m.src].name}",
                   f"    to: {p.roles[m.dst].name}"]
         if m.payload is not None:
             lines.append(f"    v: {'bool' if m.payload.is_bool else 'int'}")
         lines.append('    src, dst = "frm", "to"')
-    for h in p.handlers:
+    for h in p.handlers + ((p.clock.fire,) if p.clock is not None else ()):
         field = f"m: {h.takes}" if h.takes is not None else f"node: {p.roles[h.role].name}"
         lines += ["", "", f"class {h.name}(NamedTuple):", f"    {field}"]
     if c is not None:
@@ -982,7 +1074,7 @@ def cmc_model(p: Program) -> str:
     for r in p.roles:
         lines += ["", "", f"class {r.name}Node(Node):", f"    ids = {r.name}",
                   f"    state = {r.name}State"]
-        for h in p.handlers:
+        for h in p.handlers + ((p.clock.fire,) if p.clock is not None else ()):
             if h.role == r.index:
                 lines += [""] + _py_handler(p, h)
         if c is not None and c.role == r.index:
@@ -1000,6 +1092,8 @@ def cmc_model(p: Program) -> str:
                if not (p.chosen and b in ("drops", "dups"))]  # (the spec's, then)
     if p.network.capacity is not None:
         params.append(f'Param("cap", {p.network.capacity}, "the bag\'s capacity")')
+    if p.clock is not None:
+        params.append(f'Param("horizon", {p.clock.horizon}, "ticks of time")')
     net = p.network
     if net.kind == "bag" or p.chosen:
         args = [f'{arg}="{param}"' for arg, param, value in
@@ -1022,6 +1116,8 @@ def cmc_model(p: Program) -> str:
               f"    network = {network}"]
     if p.chosen:
         lines.append('    network_choices = ("bag", "set", "fifo", "inbox")')
+    if p.clock is not None:
+        lines.append(f'    clock = Clock({p.roles[0].name}, horizon="horizon")')
     if p.cut is not None and partition_in_model(p):
         groups = [list(p.cut.group), [(r.index, i) for r in p.roles for i in range(r.count)
                                       if (r.index, i) not in p.cut.group]]
