@@ -55,8 +55,9 @@ def bench(specs: tuple[str, ...], full: bool, repeat: int, workers: int | None,
     virtual machine's CPUs may be hyperthreads of one core or shared with
     other tenants, which no search's speed-up passes; and each spec gets
     its own ceiling: that many one-process runs of it side by side did
-    the work of how many runs in the time of one (searches contend for the
-    memory and the caches the CPUs share more than the fixed work does)."""
+    the work of how many runs in the time of one (a search's own work may
+    contend for the memory and caches the CPUs share more, or less, than
+    the fixed work)."""
     from benchmarks.suite import FULL, QUICK
     from checker.spec import load_specs
     from models import REGISTRY
