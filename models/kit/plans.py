@@ -443,11 +443,16 @@ class Deliveries:
 
     def enabled(self, state: tuple) -> bool:
         """Whether a message's receipt is enabled in `state`, one that changes
-        nothing or sends into a full bag included (`expand` leaves those
-        out)."""
-        return any(receipts is not None
-                   and receipts[tuple(map(state.__getitem__, receivers)), message]
-                   for message, receipts, receivers, *_ in self.deliveries[state[-1]][1])
+        nothing or sends into a full bag that is a constraint included
+        (`expand` leaves those out), not one a waiting bag has no room for
+        (`Network.refuses`), as `Group.enabled`."""
+        net = state[-1]
+        refuses = self.model.network.refuses
+        return any(receipts is not None and any(
+            not refuses(net, None if stays else message, sends)
+            for _, _, _, _, stays, sends, _ in receipts[tuple(map(state.__getitem__, receivers)),
+                                                        message])
+            for message, receipts, receivers, *_ in self.deliveries[net][1])
 
     def expand(self, state: tuple, out: list) -> None:
         net = state[-1]
@@ -464,7 +469,7 @@ class Deliveries:
                         receipts[records, message]:
                     new_net = net if stays else received
                     if sends:
-                        if (not changed and capacity is not None
+                        if (capacity is not None and (network.waits or not changed)
                                 and size - (not stays) + network.kept(net, sends) > capacity):
                             continue  # into a full bag (see `Bag`)
                         new_net = network.send(new_net, sends)
