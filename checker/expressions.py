@@ -438,7 +438,11 @@ def _shortened(value: Any) -> str:
 
 
 def _short(view: dict) -> str:
-    text = ", ".join(f"{key}={value!r}" for key, value in view.items())
+    """A state's view on one line, each value as reports print it (``none``
+    for None, strings bare), cut at 300 characters."""
+    from reports.text import text as printed  # (as `checker.explorer` prints views)
+
+    text = ", ".join(f"{key}={printed(value)}" for key, value in view.items())
     return text if len(text) <= 300 else text[:300] + "…"
 
 

@@ -288,7 +288,7 @@ invariants: {divides: "1 // (len(messages['PrepareMsg']) - 2) <= 1"}
     assert lines[0] == "the run to the state where it raised (1 steps):"
     assert lines[-1].startswith(
         f"error: {path}:4: invariants.divides: raised ZeroDivisionError: integer division or "
-        "modulo by zero in the state p0.round=0, p0.phase='preparing'")
+        "modulo by zero in the state p0.round=0, p0.phase=preparing")
     assert lines[-1].endswith("; fix the expression")
 
 
