@@ -136,7 +136,11 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
         path = tuple(chosen["path"])
     place = _place(explorer, path, at)
     if output_format == "json":
+        from reports.run import state_values
+
         document = place.document()
+        # the state's fields structured, as a JSON report's steps give them
+        document["values"] = state_values(model, place.trace.final)
         if counterexample:  # what was found, as the text's line says
             document["found"] = {key: chosen[key] for key in
                                  ("property", "title", "kind", "steps", "reason", "loop_start")}

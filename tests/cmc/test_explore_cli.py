@@ -134,6 +134,9 @@ def test_json_is_the_place_the_page_reads():
         "violated", "holds", "reached", "reached", "not here"]
     assert place["run"][-1]["action"] == "Phase2b(a=1, b=1, v=1)"
     assert place["state"]["a1.max_val"] == 1 and "a1.max_val = 1" in place["printed"]
+    # structured as a JSON report's step: the same fields, records as objects
+    assert list(place["values"]) == list(place["state"])
+    assert place["values"]["a1.max_val"] == 1
 
 
 @pytest.mark.parametrize("args, message", [
