@@ -305,21 +305,27 @@ class Partitions:
         states join this process's visited set, and the level the
         partitions hold comes back as one list, in one-process order (by
         number). The children are stopped."""
-        self._send(("fold",))
-        held = [self.part.held()]
-        self._replies(None)  # each child has written what it held
-        for index in range(1, self.count):
-            with open(os.path.join(self.directory, f"fold-{index}"), "rb") as folded:
-                held.append(pickle.load(folded))
+        held = self._gather("fold", self.part.held)
         self.close()
         self.search.outside_owned = False
         self.search.partition_store_bytes = 0  # all in this process's visited set now
         store = self.search.store = self.search.store.private()  # every region read here
         for _, _, entries in held[1:]:
             store.take(entries)
-        numbers = np.concatenate([numbers for numbers, _, _ in held])
-        states = list(chain.from_iterable(states for _, states, _ in held))
-        return list(map(states.__getitem__, np.argsort(numbers, kind="stable").tolist()))
+        return _in_order(held)
+
+    def _gather(self, stage: str, own: Any) -> list[tuple]:
+        """What each partition holds, as `stage` ("fold", "snapshot") asks:
+        this process's (`own()`), then what each child wrote."""
+        self._send((stage,))
+        held = [own()]
+        self._replies(None)  # each child has written what it holds
+        for index in range(1, self.count):
+            path = os.path.join(self.directory, f"{stage}-{index}")
+            with open(path, "rb") as written:
+                held.append(pickle.load(written))
+            os.remove(path)
+        return held
 
     def snapshot(self) -> tuple[Any, Any, list[Any]]:
         """The search between two levels as one process would hold it, for
@@ -327,15 +333,7 @@ class Partitions:
         process's own holding every partition's, the states met outside
         the bounds by any, and the level the partitions hold, in
         one-process order."""
-        self._send(("snapshot",))
-        held = [self.part.snapshot()]
-        self._replies(None)  # each child has written what it holds
-        for index in range(1, self.count):
-            path = os.path.join(self.directory, f"snapshot-{index}")
-            with open(path, "rb") as written:
-                held.append(pickle.load(written))
-            os.remove(path)
-        return gathered(self.search, held)
+        return gathered(self.search, self._gather("snapshot", self.part.snapshot))
 
     def memory(self) -> int:
         """Bytes the children held of their own at their last replies."""
@@ -367,10 +365,15 @@ def gathered(search: Any, held: list[tuple]) -> tuple[Any, Any, list[Any]]:
     for _, _, entries, met in held:
         store.take(entries)
         outside.take(met)
-    numbers = np.concatenate([numbers for numbers, _, _, _ in held])
-    states = list(chain.from_iterable(states for _, states, _, _ in held))
-    return store, outside, list(map(states.__getitem__,
-                                    np.argsort(numbers, kind="stable").tolist()))
+    return store, outside, _in_order(held)
+
+
+def _in_order(held: list[tuple]) -> list[Any]:
+    """The states of the partitions (`held`: each one's numbers and states
+    first) in one-process order: by number."""
+    numbers = np.concatenate([part[0] for part in held])
+    states = list(chain.from_iterable(part[1] for part in held))
+    return list(map(states.__getitem__, np.argsort(numbers, kind="stable").tolist()))
 
 
 def _fresh(store: Any) -> Any:
