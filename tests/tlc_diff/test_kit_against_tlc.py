@@ -90,29 +90,17 @@ def compare(p: Program, tlc: dict, result: checker.Result) -> list[str]:
     return found
 
 
-#: Seeds where the kit is known to differ from TLC: the differences and
-#: why. The test fails on any other difference, and once these are gone.
-KNOWN: dict[int, tuple[list[str], str]] = {}
-
-
-def agrees(seed: int, folder: Path) -> None:
-    found = differences(seed, folder)
-    if seed in KNOWN:
-        known, reason = KNOWN[seed]
-        assert found == known
-        pytest.xfail(reason)
-    assert found == []
-
-
+# (no seed differs: a difference found is a bug to fix, pinned below, as
+# the two the first runs found)
 @pytest.mark.parametrize("seed", DEFAULT)
 def test_kit_agrees_with_tlc(seed, tmp_path):
-    agrees(seed, tmp_path)
+    assert differences(seed, tmp_path) == []
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [seed for seed in SEEDS if seed not in DEFAULT])
 def test_kit_agrees_with_tlc_more_seeds(seed, tmp_path):
-    agrees(seed, tmp_path)
+    assert differences(seed, tmp_path) == []
 
 
 # -- the kit's bugs these programs found, each pinned on a model of its own ----------------
