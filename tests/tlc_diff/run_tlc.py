@@ -49,6 +49,20 @@ def check_key(kind: str, name: str | None) -> str:
     return kind if name is None else f"{kind}:{name}"
 
 
+def safety_verdict(outcomes: dict, name: str | None) -> tuple:
+    """cmc's (verdict, shortest trace length or None) of invariant `name`
+    (None: the deadlock check, listed among `outcomes`, by property name,
+    only where it fails), as TLC's are stored."""
+    from checker.result import HOLDS, VIOLATED
+
+    outcome = outcomes.get(name or "deadlock")
+    if outcome is None:
+        return HOLDS, None
+    if outcome.outcome == VIOLATED:
+        return VIOLATED, len(outcome.finding.trace)
+    return outcome.outcome, None
+
+
 def run_check(folder: Path, jar: str, kind: str, name: str | None, config: str) -> dict:
     cfg = folder / f"{check_key(kind, name).replace(':', '_')}.cfg"
     cfg.write_text(config)

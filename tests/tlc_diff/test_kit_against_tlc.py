@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 
 import checker
-from checker.result import HOLDS, VIOLATED
+from checker.result import VIOLATED
 from checker.spec import load_spec
 from models import REGISTRY
 from tests.tlc_diff.kit_programs import Program, program, tla_module, write_cmc
-from tests.tlc_diff.run_tlc import check_key, digest
+from tests.tlc_diff.run_tlc import check_key, digest, safety_verdict
 from tests.tlc_diff.run_tlc_kit import RESULTS
 
 STORED = json.loads(RESULTS.read_text())
@@ -77,15 +77,7 @@ def compare(p: Program, tlc: dict, result: checker.Result) -> list[str]:
     differ("depth + 1", result.stats.depth + 1, space["depth"])
     for kind, name in p.checks()[1:]:
         theirs = tlc[check_key(kind, name)]
-        # (the deadlock check is listed among the outcomes only where it fails)
-        outcome = outcomes.get(name or "deadlock")
-        if outcome is None:
-            ours = (HOLDS, None)
-        elif outcome.outcome == VIOLATED:
-            ours = (VIOLATED, len(outcome.finding.trace))
-        else:
-            ours = (outcome.outcome, None)
-        differ(f"{name or kind} (verdict, trace length)", ours,
+        differ(f"{name or kind} (verdict, trace length)", safety_verdict(outcomes, name),
                (theirs["verdict"], theirs.get("length")))
     return found
 
@@ -169,8 +161,7 @@ def pair(tmp_path: Path, capacity: int, down: bool) -> checker.Result:
 
 
 def deadlock(result: checker.Result) -> tuple:
-    found = [o for o in result.outcomes(keep_going=True) if o.property.name == "deadlock"]
-    return (VIOLATED, len(found[0].finding.trace)) if found else (HOLDS, None)
+    return safety_verdict({o.property.name: o for o in result.outcomes(keep_going=True)}, None)
 
 
 def test_a_state_where_every_step_waits_for_room_in_a_full_bag_is_a_deadlock(tmp_path):

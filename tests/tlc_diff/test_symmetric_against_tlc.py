@@ -43,11 +43,11 @@ from pathlib import Path
 import pytest
 
 import checker
-from checker.result import HOLDS, VIOLATED
+from checker.result import VIOLATED
 from checker.spec import load_spec
 from checker.symmetry import order_key
 from models import REGISTRY
-from tests.tlc_diff.run_tlc import check_key, digest
+from tests.tlc_diff.run_tlc import check_key, digest, safety_verdict
 from tests.tlc_diff.run_tlc_symmetric import RESULTS
 from tests.tlc_diff.symmetric import (HANDWRITTEN, ORDERED, Program, canonical, holds,
                                       program, tla_module, write_cmc)
@@ -132,14 +132,7 @@ def compare(p: Program, mode: str, tlc: dict, result: checker.Result) -> list[st
         if in_mode != mode or kind == "space":
             continue
         theirs = tlc[f"{mode}/{check_key(kind, name)}"]
-        outcome = outcomes.get(name or "deadlock")  # (deadlock: listed only where it fails)
-        if outcome is None:
-            ours = (HOLDS, None)
-        elif outcome.outcome == VIOLATED:
-            ours = (VIOLATED, len(outcome.finding.trace))
-        else:
-            ours = (outcome.outcome, None)
-        differ(f"{name or kind} (verdict, trace length)", ours,
+        differ(f"{name or kind} (verdict, trace length)", safety_verdict(outcomes, name),
                (theirs["verdict"], theirs.get("length")))
     return found
 
