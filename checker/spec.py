@@ -21,6 +21,8 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     temporal: {name: {leads_to: ["expr", "expr"]}}   # optional: TLC's PROPERTY, as
                                  # eventually, leads_to, always_eventually or eventually_always
     expect: {verdict: holds, distinct_states: 3921, depth: 16}
+                                 # or each property's outcome (`Expect.properties`):
+    expect: {properties: {election_safety: holds, log_matching: violated}}
 
 Loading is strict: YAML is read safely, a duplicate key is an error, and every
 error names the file, the line, the field, and what is accepted. A model that
@@ -43,10 +45,13 @@ import yaml
 from checker.errors import CheckerError, ModelDefinitionError, SpecError, raised_in_model
 from checker.model import Model
 from checker.properties import default_properties
-from checker.result import CheckConfig, Result
+from checker.result import HOLDS, NOT_SETTLED, VIOLATED, WITNESSED, CheckConfig, Result
 from checker.yamlsafe import BoundedLoader, read_text, yaml_problem
 
 VERDICTS = ("holds", "violated", "incomplete")
+#: The outcomes `expect.properties` may name, in the words reports give
+#: them (`checker.result.Outcome`).
+OUTCOMES = (HOLDS, VIOLATED, WITNESSED, NOT_SETTLED)
 
 #: The name of a property a spec writes (an invariant, a constraint, a
 #: temporal property): an identifier, as TLA+ names them (``TypeOK``,
@@ -164,10 +169,16 @@ SPEC_SCHEMA: dict[str, Any] = {
                                  "description": "two expressions in quotes, [P, Q]: "
                                                 "whenever P, later Q"}}}},
         "expect": {
-            "type": "object", "additionalProperties": False, "required": ["verdict"],
+            "type": "object", "additionalProperties": False,
             "description": "a mapping with verdict and optional figures",
+            # (the outcomes of `properties` imply the verdict)
+            "if": {"not": {"required": ["properties"]}}, "then": {"required": ["verdict"]},
             "properties": {
                 "verdict": {"enum": list(VERDICTS)},
+                "properties": {"type": "object", "minProperties": 1,
+                               "additionalProperties": {"enum": list(OUTCOMES)},
+                               "description": "a mapping of property names to outcomes: "
+                                              + ", ".join(OUTCOMES)},
                 "property": {"type": "string"},
                 "distinct_states": {"type": "integer", "minimum": 1},
                 "depth": {"type": "integer", "minimum": 0},
@@ -189,7 +200,16 @@ class Bounds:
 
 @dataclass(frozen=True)
 class Expect:
-    """The outcome a spec promises: the CI gate."""
+    """The outcome a spec promises: the CI gate.
+
+    `properties`, where given, pins the outcome of each property it names
+    (``{election_safety: holds, log_matching: violated}``), in the words of
+    `checker.result.Outcome`. Settling them all asks the run to go on past
+    its first violation, as ``--keep-going`` does (`Spec.config`): a property
+    listed as holding is checked in every state, not only in those before
+    another one broke. A spec that lists them may leave `verdict` out: it is
+    then the one they imply (`_implied_verdict`), and gated as if written.
+    """
 
     verdict: str
     property: str | None = None
@@ -199,10 +219,14 @@ class Expect:
     #: a lasso's stem and loop (temporal properties)
     stem_length: int | None = None
     loop_length: int | None = None
+    #: each property's outcome, by name: holds, violated, witnessed, not settled
+    properties: Mapping[str, str] | None = None
 
     def mismatches(self, result: Result) -> list[str]:
         """Each way `result` differs from this expectation, as
-        ``field: expected X, got Y``; empty when it matches."""
+        ``field: expected X, got Y`` (``properties.NAME: ...`` for a
+        property's outcome); empty when it matches. `result` is that of
+        the run `Spec.config` asks for."""
         found = (self.property and result.violation(self.property)) or (
             result.violations[0] if result.violations else None)
         # a figure the run has not is said in words, not as Python's None
@@ -219,9 +243,21 @@ class Expect:
             "stem_length": found.stem_length if lasso else no_lasso,
             "loop_length": found.loop_length if lasso else no_lasso,
         }
-        return [f"{name}: expected {wanted}, got {actual[name]}"
-                for name, wanted in dataclasses.asdict(self).items()
-                if wanted is not None and wanted != actual[name]]
+        figures = [f"{name}: expected {wanted}, got {actual[name]}"
+                   for name, wanted in dataclasses.asdict(self).items()
+                   if name != "properties" and wanted is not None and wanted != actual[name]]
+        return figures + [f"properties.{name}: expected {wanted}, got {got}"
+                          for name, wanted, got in self._outcomes(result) if wanted != got]
+
+    def _outcomes(self, result: Result) -> list[tuple[str, str, str]]:
+        """Each listed property's name, expected and actual outcome."""
+        # (the run went on past its first violation: `Spec.config`)
+        outcomes = {outcome.property.name: outcome.outcome
+                    for outcome in result.outcomes(keep_going=True)}
+        # deadlock and assertion are reported only where violated
+        unreported = HOLDS if result.exhaustive(keep_going=True) else NOT_SETTLED
+        return [(name, wanted, outcomes.get(name, unreported))
+                for name, wanted in (self.properties or {}).items()]
 
 
 @dataclass(frozen=True)
@@ -321,7 +357,10 @@ class Spec:
         # figures of the whole state space (every spec's figures are those)
         whole = self.expect is not None and (self.expect.distinct_states is not None
                                              or self.expect.depth is not None)
-        return CheckConfig(properties=properties, keep_going=keep_going,
+        # An expectation of each listed property's outcome asks for each to be
+        # settled: the run goes on past the first violation (`Expect.properties`)
+        listed = self.expect is not None and self.expect.properties is not None
+        return CheckConfig(properties=properties, keep_going=keep_going or listed,
                            stop_when_settled=not whole, symmetry=self.symmetry, workers=workers, exact=self.exact,
                            fp_seed=fp_seed, deadlock=self.deadlock, fairness=self.fairness,
                            **dataclasses.asdict(self.bounds))
@@ -506,11 +545,11 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
             raise SpecError(f"{model_class.name} takes no partition from a spec; remove "
                             "partition:", field="partition")
 
-    expect = Expect(**data["expect"]) if "expect" in data else None
-    if expect is not None:
-        _check_expect(expect, list(properties if properties is not None else [
-            p.name for p in default_properties(model_class.properties.values())])
-            + list(invariants) + list(temporal), model_class)
+    selected = list(dict.fromkeys([*(properties if properties is not None else [
+        p.name for p in default_properties(model_class.properties.values())]),
+        *invariants, *temporal]))
+    expect = (_expect(data["expect"], selected, model_class, data.get("deadlock", True))
+              if "expect" in data else None)
 
     spec = Spec(path=path, model_class=model_class, params=resolved, mutant=mutant,
                 properties=tuple(properties) if properties is not None else None,
@@ -568,7 +607,67 @@ def _fairness(given: Mapping[str, list[str]], model_class: type[Model]
     return tuple(pairs)
 
 
+def _expect(given: Mapping[str, Any], selected: list[str], model_class: type[Model],
+            deadlock: bool) -> Expect:
+    """The spec's expectation, its verdict the one its listed outcomes imply
+    where it gives none. `selected`: the names of the properties checked."""
+    if "properties" in given:
+        _check_listed(given["properties"], selected, model_class, deadlock)
+    expect = Expect(**{"verdict": _implied_verdict(given), **given})
+    _check_expect(expect, selected, model_class)
+    return expect
+
+
+def _implied_verdict(given: Mapping[str, Any]) -> str:
+    """The verdict of an expectation that lists outcomes but gives none:
+    violated where a property is listed violated (or named by `property`),
+    incomplete where one is listed not settled, else holds."""
+    outcomes = list(given.get("properties", {}).values())
+    if VIOLATED in outcomes or given.get("property") is not None:
+        return "violated"
+    return "incomplete" if NOT_SETTLED in outcomes else "holds"
+
+
+def _check_listed(listed: Mapping[Any, str], selected: list[str], model_class: type[Model],
+                  deadlock: bool) -> None:
+    """Each property `expect.properties` lists is checked, with an outcome
+    it can have: a witness (a reachable property) is witnessed, never holds;
+    any other holds, never witnessed."""
+    checked = selected + ["deadlock"] * deadlock + ["assertion"]
+    for name, outcome in listed.items():
+        field = f"expect.properties.{name}"
+        if name == "deadlock" and not deadlock:
+            raise SpecError("the spec says deadlock: false, so deadlock is not checked; "
+                            "remove it here or the deadlock: line", field=field)
+        if name not in checked:
+            raise SpecError(f"{name!r} is not among the checked properties"
+                            f"{suggest(name, checked)}; list some of: {', '.join(checked)}",
+                            field=field)
+        declared = model_class.properties.get(name)
+        witness = declared is not None and (declared.kind == "reachable" or declared.witness)
+        if witness and outcome == HOLDS:
+            raise SpecError(f"{name} is a witness: a run reaches it (witnessed) or none does "
+                            "(violated); write witnessed", field=field)
+        if not witness and outcome == WITNESSED:
+            raise SpecError(f"{name} is no witness: it holds or is violated; write holds",
+                            field=field)
+
+
 def _check_expect(expect: Expect, selected: list[str], model_class: type[Model]) -> None:
+    listed = expect.properties or {}
+    for name, outcome in listed.items():
+        if outcome == VIOLATED and expect.verdict != "violated":
+            raise SpecError(f"{name} is listed violated, so the verdict is violated; write "
+                            "verdict: violated, or leave verdict out (the listed outcomes "
+                            "imply it)", field="expect.verdict")
+        if outcome == NOT_SETTLED and expect.verdict == "holds":
+            raise SpecError(f"{name} is listed not settled, so the run cannot hold; write "
+                            "verdict: incomplete or violated, or leave verdict out (the listed "
+                            "outcomes imply it)", field="expect.verdict")
+    if listed.get(expect.property, VIOLATED) != VIOLATED:
+        raise SpecError(f"`property: {expect.property}` says it is violated, but it is "
+                        f"listed {listed[expect.property]}; write violated here, or "
+                        "change property", field=f"expect.properties.{expect.property}")
     if expect.property is not None:
         if expect.verdict == "holds":
             # (incomplete: a temporal property whose lasso stalls at a bound)

@@ -315,12 +315,15 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                     mismatches, drawn = _replayed_against(judged, result)
                     judged = None if drawn and judged.verdict == "violated" else judged
                 description = spec.description.strip() if spec.description else None
+                # (a spec listing each property's outcome goes on past the first
+                # violation whatever --keep-going says: Spec.config)
+                went_on = config.keep_going
                 checked = Checked(spec.path, model, result, judged, tuple(mismatches),
-                                  keep_going, description)
+                                  went_on, description)
                 title = f"{spec.path}: {checked.describe()}"
                 options = dict(expected=judged is not None and not drawn,
                                full_states=full_states,
-                               witnesses=witnesses, keep_going=keep_going,
+                               witnesses=witnesses, keep_going=went_on,
                                description=description, engine=engine_stats)
                 unjudged = (f"{drawn}\n" if drawn else
                             "expectation not judged: the run did not finish\n"
@@ -330,7 +333,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                     # state_view may fail, and then this spec is left out)
                     text = render_result(title, model, result, mismatches, **options) + unjudged
                     document = (result_document(spec.path, model, result, spec.expect,
-                                                mismatches, keep_going=keep_going,
+                                                mismatches, keep_going=went_on,
                                                 description=description)
                                 if output_format == "json" or out_dir else None)
                     codes.append(FAILED if _unexplained(result)  # (whatever expect: says)
@@ -558,6 +561,9 @@ def _drawn_against(expect, result) -> tuple[list[str], str | None]:
     Only the verdict and the property are judged: the figures an
     expectation gives are those of a whole search, and a drawn trace need
     not be the shortest."""
+    broken = _listed_broken(expect, result)
+    if broken:
+        return broken, None
     found = result.violations[0] if result.violations else None
     if expect.verdict == "violated":
         if (result.violation(expect.property) if expect.property else found) is not None:
@@ -573,6 +579,16 @@ def _drawn_against(expect, result) -> tuple[list[str], str | None]:
                 "a property, which does not prove that they hold")
 
 
+def _listed_broken(expect, result) -> list[str]:
+    """The mismatches of a simulation or a replay with the outcomes its
+    spec lists (`Expect.properties`): a property it broke that is listed
+    otherwise than violated; the run's violations are real, what it did
+    not break proves nothing."""
+    return [f"properties.{name}: expected {wanted}, got violated"
+            for name, wanted in (expect.properties or {}).items()
+            if wanted != "violated" and result.violation(name) is not None]
+
+
 def _unexplained(result) -> bool:
     """Whether the run replayed is a log's that no run of the model
     explains (`checker.validation`): the system did what the model does not
@@ -586,6 +602,9 @@ def _replayed_against(expect, result) -> tuple[list[str], str | None]:
     (`_drawn_against`): only the verdict and the property; a whole run that
     breaks no property contradicts an expected violation, one that stopped
     before its end does not judge it."""
+    broken = _listed_broken(expect, result)
+    if broken:
+        return broken, None
     found = result.violations[0] if result.violations else None
     left = result.stats.replayed.left
     if _unexplained(result) and found is None:
