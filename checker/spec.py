@@ -170,7 +170,8 @@ SPEC_SCHEMA: dict[str, Any] = {
                                                 "whenever P, later Q"}}}},
         "expect": {
             "type": "object", "additionalProperties": False,
-            "description": "a mapping with verdict and optional figures",
+            "description": "a mapping with verdict (or properties: each one's outcome) and "
+                           "optional figures",
             # (the outcomes of `properties` imply the verdict)
             "if": {"not": {"required": ["properties"]}}, "then": {"required": ["verdict"]},
             "properties": {

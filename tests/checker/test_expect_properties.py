@@ -107,6 +107,9 @@ BAD = [
      ":4: expect.properties: expected a mapping of property names to outcomes: holds, "
      "violated, witnessed, not settled, got an empty mapping"),
     ("expect: {distinct_states: 16}\n", ":4: expect: missing field 'verdict'"),
+    ("expect: [holds]\n",
+     ":4: expect: expected a mapping with verdict (or properties: each one's outcome) and "
+     "optional figures, got a list"),
     ("expect: {verdict: holds, properties: {goal_not_reached: violated}}\n",
      ":4: expect.verdict: goal_not_reached is listed violated, so the verdict is violated; "
      "write verdict: violated, or leave verdict out (the listed outcomes imply it)"),
