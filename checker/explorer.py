@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from checker.errors import CheckerError, raised_in_model
-from checker.model import Model, checked_steps, has_bounds, jsonable
+from checker.model import Model, action_text, checked_steps, has_bounds, jsonable
 from checker.properties import Property, answer, failed_assertion, reason_of
 from checker.result import Step, Trace
 
@@ -154,7 +154,7 @@ class Explorer:
             before = state
             action, state = steps[index]
             previous, live = live, self._live(state)
-            run.append((str(action), _json(live), tuple(_changes(previous, live))))
+            run.append((action_text(action), _json(live), tuple(_changes(previous, live))))
             taken.append(Step(action, state))
         return self._place(path, run, live, before, action, state, len(initial),
                            Trace(tuple(taken)))
@@ -189,7 +189,7 @@ class Explorer:
             reached_live = self._live(reached)
             steps.append({
                 "index": index,
-                "action": str(step),
+                "action": action_text(step),
                 "changes": _changes(live, reached_live),
                 # invariants the state reached fails, step properties the step fails
                 # (only where it holds here: a step from a state already failing it
@@ -301,7 +301,7 @@ class Explorer:
         for number, text in enumerate(script.actions, 1):
             steps = self._steps(state) or []
             matching = [k for k, (action, _) in enumerate(steps)
-                        if comparable(str(action)) == comparable(text)]
+                        if comparable(action_text(action)) == comparable(text)]
             if recorded is not None:  # the step reaching the recorded state, if one does
                 matching.sort(key=lambda k: _json(self._live(steps[k][1])) != recorded[number])
             if not matching:
@@ -331,8 +331,8 @@ class Explorer:
             index = next((k for k, (action, reached) in enumerate(steps)
                           if reached == step.state and str(action) == str(step.action)), None)
             if index is None:
-                raise NoSuchPlace(f"step {depth} of the run ({step.action}) is not a step of "
-                                  "the model")
+                raise NoSuchPlace(f"step {depth} of the run ({action_text(step.action)}) is "
+                                  "not a step of the model")
             path.append(index)
             state = step.state
         return tuple(path)

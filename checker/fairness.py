@@ -17,7 +17,7 @@ import re
 from typing import Any, Callable, NamedTuple
 
 from checker.errors import SpecError
-from checker.model import Model, action_name, jsonable
+from checker.model import Model, action_name, action_text, jsonable
 
 FAMILY = re.compile(r"^([A-Za-z_]\w*)(?:\((.*)\))?$", re.DOTALL)
 
@@ -47,7 +47,7 @@ def _args_as_written(action: Any, named: Callable[[Any], dict[str, Any]] | None 
     `action_view`, applied to the record) names it: a record's text may
     leave fields out (its sender and receiver as an arrow, ``s1→c0``)."""
     as_dict = getattr(action, "_asdict", None)
-    return _fields_as_written(as_dict() if as_dict else {}, str(action), {}, named)
+    return _fields_as_written(as_dict() if as_dict else {}, action_text(action), {}, named)
 
 
 def _fields_as_written(values: dict[str, Any], text: str, names: dict[str, Any],
@@ -252,9 +252,9 @@ class Fairness:
             for place, member in enumerate(members):
                 if member.name not in (name, "*"):
                     continue
-                self.examples.setdefault((index, place), str(action))
+                self.examples.setdefault((index, place), action_text(action))
                 if member.each:
-                    key, label = (index, type(action), action), f"{action}"
+                    key, label = (index, type(action), action), action_text(action)
                 else:
                     if not member_matches(member, action, self.named):
                         continue

@@ -29,6 +29,7 @@ its constants and rejects impossible values with `ParamError`.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass
@@ -511,6 +512,40 @@ def action_name(action: Action) -> str:
 def action_args(action: Action) -> dict[str, Any]:
     as_dict = getattr(action, "_asdict", None)
     return {k: jsonable(v) for k, v in as_dict().items()} if as_dict else {}
+
+
+def action_text(action: Action) -> str:
+    """`action` as every report, trace and message prints it: as its type
+    prints it where the type writes its own text (a kit record's, by field
+    name; ``Timeout(i=s1)``), else a named tuple as `record_text` prints it,
+    None as ``none`` (``E2(p=1, i=none)``), as a kit model's record with
+    nothing named prints; a run written with ``i=None`` is still read
+    (`checker.replay.comparable`)."""
+    return record_text(action) if _prints_as_named_tuple(action) else str(action)
+
+
+def record_text(record: Any) -> str:
+    """A named tuple as it prints, but a field holding None as ``none``, and
+    a record within one likewise: ``Tick(now=1, lagging=none)`` (the kit's
+    text of a record with nothing named; `models.kit.records.show`)."""
+    return f"{type(record).__name__}(" + ", ".join(
+        f"{field}={_value_text(value)}" for field, value in zip(record._fields, record)) + ")"
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "none"
+    return record_text(value) if _prints_as_named_tuple(value) else repr(value)
+
+
+def _prints_as_named_tuple(value: Any) -> bool:
+    """Whether `value` is a named tuple whose type writes no text of its own."""
+    kind = type(value)
+    return (isinstance(value, tuple) and hasattr(kind, "_fields") and kind.__str__ is object.__str__
+            and getattr(kind.__repr__, "__code__", None) is _NAMED_TUPLE_REPR)
+
+
+_NAMED_TUPLE_REPR = collections.namedtuple("Plain", "field").__repr__.__code__
 
 
 class SetView(list):

@@ -47,7 +47,8 @@ import yaml
 from checker import workers
 from checker.errors import SpecError, raised_in_model
 from checker.fairness import _split as split_outside_brackets
-from checker.model import Model, checked_steps, has_bounds, jsonable, recorded_view
+from checker.model import (Model, action_text, checked_steps, has_bounds, jsonable,
+                           recorded_view)
 from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
                                 failed_assertion, reason_of, select_properties)
 from checker.validation import Log, explain, read_log
@@ -440,7 +441,7 @@ class _Replay:
         return len(self.script.actions)
 
     def _not_a_step(self, number: int, text: str, steps: list) -> str:
-        listed = [str(action) for action, _ in steps]
+        listed = [action_text(action) for action, _ in steps]
         shown = ", ".join(listed[:SHOWN_STEPS]) + (
             f", … ({len(listed)} in all)" if len(listed) > SHOWN_STEPS else "")
         there = (f"its steps there: {shown}" if listed else

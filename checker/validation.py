@@ -32,7 +32,7 @@ from typing import Any
 
 from checker.errors import ModelDefinitionError, SpecError, raised_in_model
 from checker.fairness import Member, member_matches, parse_family
-from checker.model import Model, checked_steps, has_bounds, recorded_view
+from checker.model import Model, action_text, checked_steps, has_bounds, recorded_view
 
 #: The keys a log's mapping may have.
 LOG_KEYS = ("events", "hidden", "max_hidden")
@@ -278,7 +278,7 @@ def _run(model: Model, nodes: list, end: int) -> tuple[tuple[str, ...], tuple[di
         steps.append((action, state))
         end = parent
     steps.reverse()
-    return (tuple(str(action) for action, _ in steps[1:]),
+    return (tuple(action_text(action) for action, _ in steps[1:]),
             tuple(recorded_view(model, state) for _, state in steps))
 
 
@@ -291,7 +291,7 @@ def _written(log: Log, number: int) -> str:
 def _unexplained(model: Model, log: Log, number: int, state: Any, states: int) -> str:
     """Why the log is explained by no run past event `number - 1`."""
     written = _written(log, number)
-    listed = [str(action) for action, _ in _steps(model, state)]
+    listed = [action_text(action) for action, _ in _steps(model, state)]
     shown = ", ".join(listed[:SHOWN_STEPS]) + (
         f", … ({len(listed)} in all)" if len(listed) > SHOWN_STEPS else "")
     hidden = f" (with {', '.join(log.hidden)} steps hidden)" if log.hidden else ""

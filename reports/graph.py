@@ -39,7 +39,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from checker.errors import CheckerError
-from checker.model import Model, action_name, has_bounds
+from checker.model import Model, action_name, action_text, has_bounds
 from checker.properties import Property
 from checker.result import Trace
 from reports.run import state_values, state_view
@@ -97,7 +97,7 @@ class _Builder:
         return node, True
 
     def edge(self, source: str, action: Any, target: str) -> None:
-        self.graph.add_edge(source, target, label=str(action), action=action_name(action),
+        self.graph.add_edge(source, target, label=action_text(action), action=action_name(action),
                             args=self.model.action_view(action))
 
 
@@ -197,7 +197,7 @@ def _explore(builder: _Builder, starts: list[tuple[Any, int]], max_depth: int | 
                 continue
             if last:
                 target = builder.ids.get(next_state)
-                if target is not None and (source, str(action), target) not in skip:
+                if target is not None and (source, action_text(action), target) not in skip:
                     builder.edge(source, action, target)
                 continue
             if next_state not in builder.ids and len(builder.ids) >= max_nodes:
@@ -206,7 +206,7 @@ def _explore(builder: _Builder, starts: list[tuple[Any, int]], max_depth: int | 
                     "use a smaller bound (--max-depth N, or smaller parameters), the "
                     "states around the counterexample (--around K), or raise --max-nodes")
             target, new = builder.node(next_state, depth + 1)
-            if (source, str(action), target) not in skip:
+            if (source, action_text(action), target) not in skip:
                 builder.edge(source, action, target)
             if new:
                 queue.append((next_state, depth + 1))

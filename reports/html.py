@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
+from checker.model import action_text
 from checker.result import Finding
 from reports.run import Checked, state_view
 from reports.sequence import build_chart, render_svg
@@ -127,7 +128,7 @@ def _trace_table(checked: Checked, finding: Finding, anchor: str, last: str) -> 
             action = "initial state"
         else:
             items = [_change(change) for change in changes(previous, view)] or ["(no change)"]
-            action = str(step.action)
+            action = action_text(step.action)
         if finding.loop_start is not None and number == finding.loop_start + 1:
             rows.append(f'<tr class="loop-start"><td></td><td>── loop starts here (from the '
                         f'state after step {finding.loop_start}) ──</td></tr>')

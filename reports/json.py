@@ -50,7 +50,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from checker.model import Model, action_name, jsonable
+from checker.model import Model, action_name, action_text, jsonable
 from checker.result import Finding, Result, Trace
 from reports.run import state_values, state_view
 from reports.timeline import timeline_document, timeline_of
@@ -72,7 +72,7 @@ def trace_document(model: Model, trace: Trace) -> list[dict[str, Any]]:
     return [{"action": None if step.action is None else {
                  "name": action_name(step.action),
                  "args": model.action_view(step.action),
-                 "text": str(step.action)},
+                 "text": action_text(step.action)},
              "state": state_view(model, step.state, json_ready=True),
              "values": state_values(model, step.state)}
             for step in trace.steps]

@@ -32,7 +32,7 @@ from typing import Sequence
 from xml.sax.saxutils import escape
 
 from checker.errors import ModelDefinitionError, raised_in_model
-from checker.model import Model, Note, Received, Sent
+from checker.model import Model, Note, Received, Sent, action_text
 from checker.result import Trace
 
 
@@ -118,8 +118,8 @@ def build_chart(model: Model, trace: Trace, conclusion: str | None = None,
             else:
                 raise ModelDefinitionError(
                     f"{type(model).__name__}.step_events returned {event!r} for "
-                    f"{action}; it must return Sent, Received and Note events")
-        rows.append(Row(number, str(action), _node_of(events[0]) if events else None,
+                    f"{action_text(action)}; it must return Sent, Received and Note events")
+        rows.append(Row(number, action_text(action), _node_of(events[0]) if events else None,
                         tuple(notes)))
     return Chart(_lifelines(model, lifelines, conclusion), tuple(rows), tuple(messages),
                  conclusion, loop_start)

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, TextIO
 
-from checker.model import BagView, Model, QueueView, SetView
+from checker.model import BagView, Model, QueueView, SetView, action_text
 from checker.result import NOT_SETTLED, VIOLATED, WITNESSED, Finding, Outcome, Result, Trace
 from reports.run import state_view
 from reports.timeline import render_timeline, timeline_of
@@ -227,7 +227,7 @@ def render_trace(model: Model, trace: Trace, full_states: bool = False,
     previous: dict[str, Any] | None = None
     for number, step in enumerate(trace.steps):
         view = state_view(model, step.state)
-        label = "initial state" if step.action is None else str(step.action)
+        label = "initial state" if step.action is None else action_text(step.action)
         if loop_start is not None and number == loop_start + 1:
             lines.append(" " * (width + 2) + paint(
                 f"── loop starts here (from the state after step {loop_start}) ──",

@@ -76,7 +76,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, Sequence, Union
 
 from checker.errors import ModelDefinitionError
-from checker.model import SetView, jsonable
+from checker.model import SetView, jsonable, record_text
 from checker.symmetry import order_key
 from models.kit.message_counts import Counts
 
@@ -670,9 +670,7 @@ def label(record: Any) -> str:
 def _show(record: Any, ends: bool) -> str:
     printing = _printing(type(record))
     if printing is None:  # as a named tuple prints, but None as none
-        return f"{type(record).__name__}(" + ", ".join(
-            f"{field}={'none' if value is None else repr(value)}"
-            for field, value in zip(record._fields, record)) + ")"
+        return record_text(record)
     if printing.text is not None:
         return f"{type(record).__name__}({printing.text(**vars(_printed(record)))})"
     skip = (printing.ends or ()) + printing.hidden

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from checker import CheckConfig, ParamError, check, leads_to
+from checker.model import action_text
 from checker.spec import load_spec
 from models import REGISTRY
 
@@ -188,7 +189,7 @@ def test_deadlock_free_fails_on_a_flickering_flag():
     violation = result.violation("deadlock_free")
     assert violation.bound is None
     assert (violation.stem_length, violation.loop_length) == (1, 2)
-    assert [str(action) for action in violation.trace.actions] == [
+    assert [action_text(action) for action in violation.trace.actions] == [
         "Ncs(p=1)", "E1(p=1, again=True)", "E1(p=1, again=True)"]
 
 
@@ -200,7 +201,7 @@ def test_starvation_freedom_of_each_process_names_the_process_starved():
     violation = result.violation("starvation_free")
     assert violation.reason == ("for process p1, a fair behaviour breaks Starvation Free: "
                                 "the first part holds, the second never after")
-    assert [str(action) for action in violation.trace.actions] == [
+    assert [action_text(action) for action in violation.trace.actions] == [
         "Ncs(p=1)", "E1(p=1, again=True)", "E1(p=1, again=True)"]
 
 
@@ -212,13 +213,13 @@ def test_skipping_the_flag_wait_breaks_mutual_exclusion_in_tlc_s_trace():
                    CheckConfig(properties=("mutual_exclusion",)))
     violation = result.violation("mutual_exclusion")
     assert violation.reason == "processes [1, 2] are in the critical section"
-    assert "\n".join(map(str, violation.trace.actions)) == "\n".join([
-        "Ncs(p=1)", "E1(p=1, again=False)", "E2(p=1, i=2)", "E2(p=1, i=None)",
+    assert "\n".join(map(action_text, violation.trace.actions)) == "\n".join([
+        "Ncs(p=1)", "E1(p=1, again=False)", "E2(p=1, i=2)", "E2(p=1, i=none)",
         "Ncs(p=2)", "E1(p=2, again=False)", "E2(p=2, i=1)",
         "E3(p=1, k=2, again=False)", "E4(p=1, again=False)", "W1(p=1, i=2)", "W2(p=1)",
-        "W1(p=1, i=None)",
-        "E2(p=2, i=None)", "E3(p=2, k=1, again=False)", "E4(p=2, again=False)",
-        "W1(p=2, i=1)", "W2(p=2)", "W1(p=2, i=None)"])
+        "W1(p=1, i=none)",
+        "E2(p=2, i=none)", "E3(p=2, k=1, again=False)", "E4(p=2, again=False)",
+        "W1(p=2, i=1)", "W2(p=2)", "W1(p=2, i=none)"])
     assert violation.trace.final.num == (2, 1)
 
 
@@ -277,8 +278,8 @@ def test_a_constraint_settles_nothing_where_tlc_s_answer_rests_on_it(max_num, pr
     assert result.verdict == ours
     violation = result.violation(prop)
     if ours == "incomplete":
-        assert [str(action) for action in violation.trace.actions] == [
-            "Ncs(p=1)", "E1(p=1, again=False)", "E2(p=1, i=2)", "E2(p=1, i=None)"]
+        assert [action_text(action) for action in violation.trace.actions] == [
+            "Ncs(p=1)", "E1(p=1, again=False)", "E2(p=1, i=2)", "E2(p=1, i=none)"]
         assert violation.loop_length == 0
         assert violation.bound == (
             "weak fairness to E1(p=1) | E2(p=1) | E3(p=1) | E4(p=1) | W1(p=1) | W2(p=1) | "

@@ -28,6 +28,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker import CheckConfig, check
+from checker.model import action_text
 from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
@@ -55,7 +56,7 @@ def _violation(bound, prop, mutant=None):
 
 
 def _steps(violation) -> list[str]:
-    return [str(action) for action in violation.trace.actions]
+    return [action_text(action) for action in violation.trace.actions]
 
 
 def test_the_spec_file_meets_tlc_s_figures():
@@ -236,7 +237,7 @@ def test_skip_isr_only_records_breaks_no_metadata_log_divergence():
                            "skip_isr_only_records")
     assert _steps(violation) == [
         "FenceBroker(b=2, leader=1)",
-        "CleanShutdown(b=1, leader=None)",
+        "CleanShutdown(b=1, leader=none)",
         "ReceiveMetadataUpdate(b=2)",
     ]
     assert violation.reason == "broker 2's metadata record 2 differs from the controller's"
@@ -365,7 +366,7 @@ def test_last_replica_standing_loses_acknowledged_data():
         "SendFetchRequest(source=2, dest=1)",
         "WriteRecordToLeader(b=1, v='A')",
         "ReceiveFetchRequest(b=1, source=2, fetch_offset=1)",
-        "UncleanShutdown(b=1, leader=None)",
+        "UncleanShutdown(b=1, leader=none)",
         "BrokerStart(b=1)",
         "ReceiveBrokerRegRequest(b=1, leader=1)",
     ]

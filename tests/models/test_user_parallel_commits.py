@@ -40,6 +40,7 @@ from pathlib import Path
 import pytest
 
 from checker import CheckConfig, check
+from checker.model import action_text
 from checker.spec import load_spec
 from models import REGISTRY
 
@@ -175,9 +176,9 @@ def test_the_lassos_stutter(fairness, prop, stem):
 
 def test_the_committer_may_stop_anywhere_and_the_preventer_still_finishes():
     violation = _check((1, 1, 1), ("termination",)).violation("termination")
-    assert [str(a) for a in violation.trace.actions] == [
+    assert [action_text(a) for a in violation.trace.actions] == [
         "PreventLoop(self='p1')", "PushRecord(self='p1')", "ResolveIntents(self='p1', key='k1')",
-        "ResolveIntents(self='p1', key=None)"]
+        "ResolveIntents(self='p1', key=none)"]
     final = violation.trace.final
     assert final.pc == ("BeginTxnEpoch", "Done")
     assert final.record.status == "aborted"
@@ -191,45 +192,45 @@ def test_the_committer_may_stop_anywhere_and_the_preventer_still_finishes():
 MUTANT_TRACES = {
     ("recover_aborts_implicit_commit", "committed_stays"): [
         "BeginTxnEpoch()", "PipelineWrites(key='k1', written=True)",
-        "PipelineWrites(key=None, written=None)", "StageWritesAndRecord()",
+        "PipelineWrites(key=none, written=none)", "StageWritesAndRecord()",
         "StageWritesAndRecordLoop(to='StageRecord')", "StageRecord()", "PreventLoop(self='p1')",
         "PushRecord(self='p1')", "PreventWrites(self='p1', key='k1')",
-        "PreventWrites(self='p1', key=None)", "RecoverRecord(self='p1')"],
+        "PreventWrites(self='p1', key=none)", "RecoverRecord(self='p1')"],
     ("recover_aborts_implicit_commit", "ack_implies_commit"): [
-        "BeginTxnEpoch()", "PipelineWrites(key=None, written=None)", "StageWritesAndRecord()",
-        "StageWritesAndRecordLoop(to='ParallelWrite')", "ParallelWrite(key='k1', refresh=None)",
+        "BeginTxnEpoch()", "PipelineWrites(key=none, written=none)", "StageWritesAndRecord()",
+        "StageWritesAndRecordLoop(to='ParallelWrite')", "ParallelWrite(key='k1', refresh=none)",
         "StageWritesAndRecordLoop(to='StageRecord')", "StageRecord()",
         "StageWritesAndRecordLoop(to='AckClient')", "AckClient()", "PreventLoop(self='p1')",
         "PushRecord(self='p1')", "PreventWrites(self='p1', key='k1')",
-        "PreventWrites(self='p1', key=None)", "RecoverRecord(self='p1')"],
+        "PreventWrites(self='p1', key=none)", "RecoverRecord(self='p1')"],
     # TLC 2.15 reports a failed Assert with no trace ("TLC threw an
     # unexpected exception"); with the assertion as an invariant,
     # pc["committer"] = "AckClient" => Committed, its trace is ours without
     # the failing AckClient step
     ("ack_before_writes", "assertions"): [
-        "BeginTxnEpoch()", "PipelineWrites(key=None, written=None)", "StageWritesAndRecord()",
+        "BeginTxnEpoch()", "PipelineWrites(key=none, written=none)", "StageWritesAndRecord()",
         "StageWritesAndRecordLoop(to='StageRecord')", "StageRecord()",
         "StageWritesAndRecordLoop(to='AckClient')", "AckClient()"],
     ("refresh_uncounted", "type_invariants"): [
-        "BeginTxnEpoch()", "PipelineWrites(key=None, written=None)", "StageWritesAndRecord()",
+        "BeginTxnEpoch()", "PipelineWrites(key=none, written=none)", "StageWritesAndRecord()",
         "StageWritesAndRecordLoop(to='StageRecord')", "StageRecord()",
         "StageWritesAndRecordLoop(to='ParallelWrite')", "PreventLoop(self='p1')",
         "PushRecord(self='p1')", "PreventWrites(self='p1', key='k1')",
         "ParallelWrite(key='k1', refresh=True)", "StageWritesAndRecord()",
-        "StageWritesAndRecordLoop(to='ParallelWrite')", "ParallelWrite(key='k1', refresh=None)"],
+        "StageWritesAndRecordLoop(to='ParallelWrite')", "ParallelWrite(key='k1', refresh=none)"],
     ("recover_aborts_committed", "record_committed_stays"): [
-        "BeginTxnEpoch()", "PipelineWrites(key=None, written=None)", "StageWritesAndRecord()",
-        "StageWritesAndRecordLoop(to='ParallelWrite')", "ParallelWrite(key='k1', refresh=None)",
+        "BeginTxnEpoch()", "PipelineWrites(key=none, written=none)", "StageWritesAndRecord()",
+        "StageWritesAndRecordLoop(to='ParallelWrite')", "ParallelWrite(key='k1', refresh=none)",
         "StageWritesAndRecordLoop(to='StageRecord')", "StageRecord()",
         "StageWritesAndRecordLoop(to='AckClient')", "AckClient()", "PreventLoop(self='p1')",
         "PushRecord(self='p1')", "AsyncExplicitlyCommitted()", "AsyncResolveIntents(key='k1')",
         "PreventWrites(self='p1', key='k1')", "RecoverRecord(self='p1')"],
     ("stage_aborted", "record_aborted_stays"): [
-        "BeginTxnEpoch()", "PipelineWrites(key=None, written=None)", "StageWritesAndRecord()",
+        "BeginTxnEpoch()", "PipelineWrites(key=none, written=none)", "StageWritesAndRecord()",
         "StageWritesAndRecordLoop(to='StageRecord')", "PreventLoop(self='p1')",
         "PushRecord(self='p1')", "StageRecord()"],
     ("recover_resets_record", "record_epoch_grows"): [
-        "BeginTxnEpoch()", "PipelineWrites(key=None, written=None)", "StageWritesAndRecord()",
+        "BeginTxnEpoch()", "PipelineWrites(key=none, written=none)", "StageWritesAndRecord()",
         "StageWritesAndRecordLoop(to='StageRecord')", "StageRecord()", "PreventLoop(self='p1')",
         "PushRecord(self='p1')", "PreventWrites(self='p1', key='k1')", "RecoverRecord(self='p1')"],
     ("resolve_resets_intent", "intent_epochs_grow"): [
@@ -245,7 +246,7 @@ ALSO = {("recover_resets_record", "record_ts_grows"): "record_epoch_grows",
 def test_a_mutant_breaks_its_property_in_tlc_s_trace(mutant, prop):
     violation = _check((1, 1, 1), (prop,), mutant=mutant).violation(prop)
     expected = MUTANT_TRACES[mutant, ALSO.get((mutant, prop), prop)]
-    assert [str(a) for a in violation.trace.actions] == expected
+    assert [action_text(a) for a in violation.trace.actions] == expected
 
 
 def test_the_assert_written_as_python_s_fails_where_tlc_s_does():
@@ -260,7 +261,7 @@ def test_the_assert_written_as_python_s_fails_where_tlc_s_does():
     # TLC's trace with the assertion as an invariant (its failed Assert
     # itself prints none): the step property's, without the failing step
     assert violation.property.name == "assertion"
-    assert [str(a) for a in violation.trace.actions] == MUTANT_TRACES[
+    assert [action_text(a) for a in violation.trace.actions] == MUTANT_TRACES[
         "ack_before_writes", "assertions"][:-1]
     assert violation.reason.startswith("a step from here fails its assertion: assert Committed "
                                        "(the record is staging) at ")
@@ -291,8 +292,8 @@ def test_an_older_preventer_lowers_the_timestamp_cache_in_tlc_s_trace():
     # Bounds (1, 2, 2): TLC 2.15, TemporalTSCacheProperties, 21 states
     violation = _check((1, 2, 2), ("tscache_grows",),
                        mutant="prevent_overwrites_tscache").violation("tscache_grows")
-    assert [str(a) for a in violation.trace.actions] == [
-        "BeginTxnEpoch()", "PipelineWrites(key=None, written=None)", "StageWritesAndRecord()",
+    assert [action_text(a) for a in violation.trace.actions] == [
+        "BeginTxnEpoch()", "PipelineWrites(key=none, written=none)", "StageWritesAndRecord()",
         "StageWritesAndRecordLoop(to='StageRecord')", "StageRecord()",
         "StageWritesAndRecordLoop(to='ParallelWrite')", "PreventLoop(self='p1')",
         "PushRecord(self='p1')", "PreventWrites(self='p1', key='k1')",
@@ -320,7 +321,7 @@ def test_a_mutant_breaks_its_temporal_property_as_tlc_says(mutant, prop, stem, l
 def test_the_recovery_that_never_aborts_loops_on_a_prevented_write():
     violation = _check((1, 1, 1), ("record_finalized",),
                        mutant="recover_retries_for_ever").violation("record_finalized")
-    actions = [str(a) for a in violation.trace.actions]
+    actions = [action_text(a) for a in violation.trace.actions]
     assert actions[violation.stem_length:] == [
         "RecoverRecord(self='p1')", "PreventLoop(self='p1')", "PushRecord(self='p1')",
         "PreventWrites(self='p1', key='k1')"]
