@@ -23,14 +23,30 @@ or not, splitting again within a budget (the model's `Partition` on odd
 seeds, else the spec's ``partition:``). From seed 2000 (`CLOCKS`) the
 model has a clock (``Clock(P, horizon=...)``, no drift, no pauses) and
 every P node a timer (`Clocked`): a deadline field its ``on_timer``
-handler moves or clears, which some message handlers reset.
+handler moves or clears, which some message handlers reset; from seed
+3000 on half the seeds. From seed 3000 (`STAYS`) one message handler, and
+each other with odds 0.3, returns ``Stay(record, sends)``, always or where
+a condition holds: the message stays in the network. From seed 4000
+(`FULL`) a bag is full as a constraint on 6 seeds in 10
+(``Bag(capacity="cap", full="constraint")``, the model's `within_bounds`
+bounding ``self.network.size``, as raft's ``max_msgs``). From seed 5000
+(`GLOBALS`), on 7 seeds in 10, the model has globals (``globals =
+Shared``, one or two small fields) that handlers read in their guards
+(``reads_globals=``) and write (``writes_globals=``, returned as ``{name:
+value}``), and often an invariant over them. From seed 6000 (`DELAYED`) a
+clocked program sends over ``Delayed(latency=..., drop=...)`` on 6 seeds
+in 10 (no spec's network, no partition; `within_bounds` bounds the copies
+in flight). From seed 7000 (`DRIFTS`) a clock may drift (``drift=``) and
+its P nodes pause (``pause=``, ``pauses=``), on 8 seeds in 10 of those
+with a clock (no pause where P nodes crash). Each range draws the
+features of those below it.
 
 It is rendered two ways:
 
 - `tla_module` and `tla_config`: a TLA+ module written from the kit's
   documented semantics (docs/writing-a-model.md, the docstrings of
-  `models/kit/network.py`, `handlers.py` and `model.py`), not from its
-  code, and one configuration per check (`checks`), for `run_tlc_kit.py`;
+  `models/kit/network.py`, `handlers.py`, `model.py`, `clock.py` and
+  `globals.py`), not from its code, and one configuration per check (`checks`), for `run_tlc_kit.py`;
 - `cmc_model` and `cmc_spec`: a kit model (`ActorModel`) in a file of its
   own and a spec naming it, as a user writes them: the invariants as the
   model's decorated methods on odd seeds, else the spec's expressions; the
@@ -65,6 +81,26 @@ What the TLA+ says of the kit, each point from its documentation:
   running node has a timer due (a crashed one runs nothing); a timer's
   handler runs when ``now`` reaches its deadline; every handler reads
   ``now``;
+- ``Stay``: the message handled stays where it was (a bag keeps its copy,
+  a queue its head), the messages sent are sent and the record changed;
+- ``Bag(full="constraint")``: a full bag is TLC's state constraint, left to
+  the model's `within_bounds`; a step that would overfill it and changes no
+  node's record is not generated (so Next also requires ``Fits``), but it
+  is a successor, so its state is no deadlock (`Model.stutters`); a
+  duplicate still needs room;
+- globals: one record (``glob``) of variables of no node; a handler reads
+  the fields it declares and writes those it returns;
+- `Delayed`: a bag of (message, ticks left) entries, one per copy, sent
+  with ``latency`` left; receiving or dropping takes a message's copy with
+  the fewest ticks left; a tick takes one off every entry, and does not
+  happen while an entry is at 0 (due), unless its receiver is paused;
+- drift and pauses: a P node's clock reads ``now + skew``, ``skew`` within
+  ``[-drift, drift]``: in a tick one node's clock may stand still, and
+  between ticks one may jump ahead (``Rush``); a timer is due when its
+  node's reading reaches the deadline; ``Pause`` stops a running P node
+  for ``pause`` ticks (the budget ``pauses``): it takes no step and no
+  message, its timer holds no tick back, and each tick takes one off
+  what is left of its pause;
 - a step that changes nothing is not generated (so TLC's Next carries
   ``vars' # vars``, which changes no state, depth or verdict, only the
   generated count), but a state where one is enabled is no deadlock, as
@@ -77,13 +113,25 @@ What the TLA+ says of the kit, each point from its documentation:
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MODULE = "Prog"  # the name run_tlc.run_check runs
 #: the first seed whose programs may have a partition and the spec's network
 PARTITIONS = 1000
-#: the first seed whose programs have a clock and a timer (on role P)
+#: the first seed whose programs have a clock and a timer (on role P), and
+#: from `STAYS` on half of them
 CLOCKS = 2000
+#: the first seed whose message handlers may leave the message in the
+#: network (`Stay`)
+STAYS = 3000
+#: the first seed whose bag may be full as a constraint (``Bag(full="constraint")``)
+FULL = 4000
+#: the first seed whose programs may have globals that handlers read and write
+GLOBALS = 5000
+#: the first seed whose clocked programs may send over a `Delayed` network
+DELAYED = 6000
+#: the first seed whose clocks may drift and whose P nodes may pause
+DRIFTS = 7000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -148,6 +196,13 @@ class And:
 
 
 @dataclass(frozen=True)
+class G:
+    """A field of the model's globals."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Rec:
     """Field `field` of node `node` of role `role` (an invariant's or a constraint's)."""
 
@@ -169,6 +224,22 @@ class InFlight:
 
     kind: str
     value: int | bool | None
+
+
+@dataclass(frozen=True)
+class Copies:
+    """The copies in a bag that is full as a constraint, at most `bound`
+    (the model's `within_bounds`, as raft's ``max_msgs``)."""
+
+    bound: int
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The copies in a `Delayed` network, at most `bound` (the model's
+    `within_bounds`, over the network's documented value)."""
+
+    bound: int
 
 
 @dataclass(frozen=True)
@@ -211,6 +282,10 @@ def tla(e, s: str = "s") -> str:
         return f"(\\E m \\in InFlight : {test})"
     if isinstance(e, Queued):
         return f"(Queued <= {e.bound})"
+    if isinstance(e, G):
+        return f"glob.{e.name}"
+    if isinstance(e, (Copies, Pending)):
+        return f"(Size(net) <= {e.bound})"
     raise TypeError(e)
 
 
@@ -250,14 +325,19 @@ def py(e, where: str = "handler") -> str:
         if e.value is None:
             return f"(len({sent}) > 0)"
         return f"any(m.v == {e.value!r} for m in {sent})"
-    if isinstance(e, Queued):
-        raise TypeError("Queued is rendered by `queued_py`")
+    if isinstance(e, (Queued, Copies, Pending)):
+        raise TypeError(f"{type(e).__name__} is rendered by `_py_condition`")
+    if isinstance(e, G):  # (a handler takes it as a keyword, a spec's expression by name)
+        return f"self.globals_of(state).{e.name}" if where == "model" else e.name
     raise TypeError(e)
 
 
-def initially(e, roles: tuple):
+def initially(e, roles: tuple, shared: tuple = ()):
     """The value of `e` in the initial state (for a handler's guard, at
-    node 0's initial record; the network is empty, no node is down)."""
+    node 0's initial record; the network is empty, no node is down), the
+    globals' fields `shared`."""
+    if isinstance(e, G):
+        return next(f for f in shared if f.name == e.name).initial
     if isinstance(e, F):
         return roles[0].field(e.name).initial  # (a guard's: `roles` is its one role)
     if isinstance(e, Rec):
@@ -267,19 +347,41 @@ def initially(e, roles: tuple):
     if isinstance(e, Me):
         return 0
     if isinstance(e, Mod):
-        return (initially(e.expr, roles) + e.add) % e.size
+        return (initially(e.expr, roles, shared) + e.add) % e.size
     if isinstance(e, Cmp):
-        left, right = initially(e.left, roles), initially(e.right, roles)
+        left, right = initially(e.left, roles, shared), initially(e.right, roles, shared)
         return {"=": left == right, "#": left != right, "<": left < right}[e.op]
     if isinstance(e, Not):
-        return not initially(e.part, roles)
+        return not initially(e.part, roles, shared)
     if isinstance(e, And):
-        return all(initially(part, roles) for part in e.parts)
+        return all(initially(part, roles, shared) for part in e.parts)
     if isinstance(e, (IsDown, InFlight)):
         return False
-    if isinstance(e, Queued):
+    if isinstance(e, (Queued, Copies, Pending)):
         return True
     raise TypeError(e)
+
+
+def globals_read(*exprs) -> list[str]:
+    """The globals' fields that `exprs` read, in order of first reading."""
+    found: list[str] = []
+
+    def walk(e):
+        if isinstance(e, G):
+            found.append(e.name)
+        elif isinstance(e, (Mod,)):
+            walk(e.expr)
+        elif isinstance(e, Cmp):
+            walk(e.left)
+            walk(e.right)
+        elif isinstance(e, Not):
+            walk(e.part)
+        elif isinstance(e, And):
+            for part in e.parts:
+                walk(part)
+    for e in exprs:
+        walk(e)
+    return list(dict.fromkeys(found))
 
 
 # -- programs ------------------------------------------------------------------------------
@@ -338,6 +440,16 @@ class Handler:
     updates: tuple  # (field, expression) pairs
     sends: tuple  # of Send
     declares_sends: bool = False  # ``sends=`` given to the kit
+    #: a message handler's condition for leaving the message in the network
+    #: (``Stay``): `C(True)` always, None never
+    stays: object = None
+    writes: tuple = ()  # (global field, expression) pairs: what it writes of the globals
+
+    def reads(self) -> list[str]:
+        """The globals' fields it reads (``reads_globals=``)."""
+        return globals_read(self.guard, *(e for _, e in self.updates),
+                            *(s.payload for s in self.sends), self.stays,
+                            *(e for _, e in self.writes))
 
 
 @dataclass(frozen=True)
@@ -359,6 +471,9 @@ class Network:
     drops: int | None = None  # None: no drop budget declared
     duplicates: int | None = None
     capacity: int | None = None
+    #: what a full bag means: "wait" (a guard) or "constraint" (``full="constraint"``)
+    full: str = "wait"
+    latency: int | None = None  # a `Delayed` network's ("delayed")
 
 
 @dataclass(frozen=True)
@@ -387,6 +502,11 @@ class Clocked:
     period: int
     rearm: object
     resets: tuple
+    #: from `DRIFTS`: how far a P node's clock may stray from ``now``; how
+    #: many ticks a pause lasts (0: none) and how many pauses in all
+    drift: int = 0
+    pause: int = 0
+    pauses: int = 0
 
 
 @dataclass(frozen=True)
@@ -405,6 +525,7 @@ class Program:
     chosen: bool = False
     cut: Cut | None = None
     clock: Clocked | None = None
+    shared: tuple = ()  # the globals' fields (of `Field`), named g0, g1
 
     def checks(self) -> list[tuple[str, str | None]]:
         """Each TLC run: ("space", None), ("invariant", name), ("deadlock", None)."""
@@ -490,7 +611,7 @@ def program(seed: int) -> Program:
             if not _cuts_something(messages, roles, cut):
                 cut = None
     clock = None
-    if seed >= CLOCKS:
+    if seed >= CLOCKS and (seed < STAYS or rng.random() < 0.5):
         role = roles[0]
         fire = _handler(rng, f"Fire{role.name}", role, None, messages, network)
         fire = Handler(fire.name, fire.role, None, None, fire.updates, fire.sends,
@@ -499,8 +620,86 @@ def program(seed: int) -> Program:
                         rng.choice((1, 2)),
                         None if rng.random() < 0.4 else _bool_expr(rng, role, None),
                         tuple(h.name for h in handlers if h.role == 0 and rng.random() < 0.3))
+    if seed >= STAYS:
+        handlers = _staying(rng, handlers, roles, messages)
+    if seed >= FULL and network.kind == "bag" and rng.random() < 0.6:
+        network = replace(network, full="constraint")
+        constraint.append(Copies(network.capacity))
+    if seed >= DELAYED and clock is not None and rng.random() < 0.6:
+        # (in place of the network drawn: no spec's choice, no partition)
+        network = Network("delayed", rng.choice((None, 0, 1, 1)),
+                          latency=rng.choice((0, 1, 1, 2)))
+        chosen, cut = False, None
+        constraint = [c for c in constraint if not isinstance(c, (Copies, Queued))]
+        constraint.append(Pending(rng.choice((2, 3))))
+    if seed >= DRIFTS and clock is not None and rng.random() < 0.8:
+        drift = rng.choice((0, 1, 1))
+        # (no pause of a node that may crash: whether a paused node may
+        # crash the kit's documentation does not say)
+        pause = 0 if crashes is not None and crashes.role == 0 else rng.choice((0, 1, 2))
+        if drift or pause:
+            clock = replace(clock, drift=drift, pause=pause,
+                            pauses=rng.choice((1, 1, 2)) if pause else 0)
+    shared = ()
+    if seed >= GLOBALS and rng.random() < 0.7:
+        shared = tuple(Field(f"g{k}", f.size, f.initial)
+                       for k, f in enumerate(_fields(rng)[:2]))
+        handlers = [_sharing(rng, h, roles[h.role], messages, shared) for h in handlers]
+        if rng.random() < 0.7:
+            for _ in range(10):  # one that holds in the initial state
+                atoms = [_global_atom(rng, shared)] + (
+                    [_invariant_atom(rng, roles, messages, crashes)] if rng.random() < 0.5
+                    else [])
+                invariant = Not(atoms[0] if len(atoms) == 1 else And(tuple(atoms)))
+                if initially(invariant, roles, shared):
+                    invariants.append((f"inv{len(invariants) + 1}", invariant))
+                    break
     return Program(seed, roles, messages, tuple(handlers), crashes, network, tuple(constraint),
-                   tuple(invariants), deadlock, chosen, cut, clock)
+                   tuple(invariants), deadlock, chosen, cut, clock, shared)
+
+
+def _staying(rng, handlers: list, roles: tuple, messages: tuple) -> list:
+    """`handlers` with one message handler, and each other with odds 0.3,
+    leaving the message in the network: always, or where a condition over
+    the record and the message holds."""
+    receipts = [k for k, h in enumerate(handlers) if h.takes is not None]
+    forced = rng.choice(receipts)
+    staying = list(handlers)
+    for k in receipts:
+        if k == forced or rng.random() < 0.3:
+            h = handlers[k]
+            takes = next(m for m in messages if m.name == h.takes)
+            stays = C(True) if rng.random() < 0.5 else _bool_expr(rng, roles[h.role], takes)
+            staying[k] = replace(h, stays=stays)
+    return staying
+
+
+def _global_atom(rng, shared: tuple):
+    """A condition on one field of the globals."""
+    f = rng.choice(shared)
+    if f.is_bool:
+        return G(f.name) if rng.random() < 0.5 else Not(G(f.name))
+    op = rng.choice(("=", "=", "#", "<"))
+    return Cmp(op, G(f.name), C(rng.randrange(1 if op == "<" else 0, f.size)))
+
+
+def _sharing(rng, h: Handler, role: Role, messages: tuple, shared: tuple) -> Handler:
+    """`h` reading the globals in its guard (odds 0.4) and writing one of
+    them (odds 0.4, not where the message stays: `Stay` carries no writes)."""
+    takes = next((m for m in messages if m.name == h.takes), None)
+    guard, writes = h.guard, ()
+    if rng.random() < 0.4:
+        atom = _global_atom(rng, shared)
+        guard = atom if guard is None else And((guard, atom))
+    if h.stays is None and rng.random() < 0.4:
+        f = rng.choice(shared)
+        if f.is_bool:
+            expr = rng.choice((lambda: Not(G(f.name)), lambda: _bool_expr(rng, role, takes)))()
+        else:
+            expr = rng.choice((lambda: Mod(G(f.name), f.size, 1), lambda: C(rng.randrange(f.size)),
+                               lambda: _int_expr(rng, role, takes, f.size)))()
+        writes = ((f.name, expr),)
+    return replace(h, guard=guard, writes=writes)
 
 
 def _cuts_something(messages, roles, cut: Cut) -> bool:
@@ -644,7 +843,7 @@ def _invariant_atom(rng, roles, messages, crashes):
 
 
 def variables(p: Program) -> list[str]:
-    names = [f"rec_{r.name}" for r in p.roles]
+    names = [f"rec_{r.name}" for r in p.roles] + (["glob"] if p.shared else [])
     if p.crashes is not None and p.crashes.mode != "restart":
         names.append(f"down_{p.roles[p.crashes.role].name}")
     names += budgets(p)
@@ -652,6 +851,9 @@ def variables(p: Program) -> list[str]:
         names += ["pdown", "splits"]  # the links down or not; the splits left
     if p.clock is not None:
         names.append("now")
+        # each P node's clock's offset from now; its pause's ticks left; the pauses left
+        names += (["skew"] if p.clock.drift else []) + (["paused", "pauses"] if p.clock.pause
+                                                        else [])
     return names + ["net"]
 
 
@@ -682,6 +884,12 @@ def tla_record(fields: tuple, alarm: str | None = None) -> str:
     return "[" + ", ".join(values + ([f"alarm |-> {alarm}"] if alarm is not None else [])) + "]"
 
 
+def reading(p: Program, role: int) -> str:
+    """The clock reading of node ``i`` of `role` in TLA+: a P node's own
+    clock (``now`` and its offset), another's ``now``."""
+    return "(now + skew[i])" if role == 0 and p.clock.drift else "now"
+
+
 #: a timer's deadline None, in TLA+ (no time reaches it; Naturals have no -1)
 NO_ALARM = 99
 
@@ -710,6 +918,29 @@ def _network_operators(p: Program) -> list[str]:
         return ["Recv(n, m) == n",
                 "SendAll(n, s) == n \\cup {s[k] : k \\in 1..Len(s)}",
                 "InFlight == net", "Deliverable == net", "NetInit == {}"]
+    if kind == "delayed":
+        # a bag of (message, ticks left) entries; receiving or dropping takes
+        # the copy with the fewest ticks left (Delayed's docstring)
+        return _ends(p) + [
+                "Take(n, e) == IF n[e] = 1 THEN [x \\in DOMAIN n \\ {e} |-> n[x]]",
+                "                        ELSE [n EXCEPT ![e] = @ - 1]",
+                "First(n, m) == CHOOSE e \\in DOMAIN n : e[1] = m /\\ "
+                "\\A f \\in DOMAIN n : f[1] = m => e[2] <= f[2]",
+                "Recv(n, m) == Take(n, First(n, m))",
+                "Add(n, m) == IF m \\in DOMAIN n THEN [n EXCEPT ![m] = @ + 1]",
+                "             ELSE [x \\in DOMAIN n \\cup {m} |-> IF x = m THEN 1 ELSE n[x]]",
+                "RECURSIVE SendAll(_, _)",
+                "SendAll(n, s) == IF s = <<>> THEN n",
+                f"                 ELSE SendAll(Add(n, <<Head(s), {p.network.latency}>>), Tail(s))",
+                "RECURSIVE Sum(_, _)",
+                "Sum(n, S) == IF S = {} THEN 0 ELSE LET x == CHOOSE y \\in S : TRUE",
+                "                                   IN n[x] + Sum(n, S \\ {x})",
+                "Size(n) == Sum(n, DOMAIN n)",
+                "Dec(e) == <<e[1], IF e[2] > 0 THEN e[2] - 1 ELSE 0>>",
+                "Later(n) == [e \\in {Dec(f) : f \\in DOMAIN n} |-> "
+                "Sum(n, {f \\in DOMAIN n : Dec(f) = e})]",
+                "InFlight == {e[1] : e \\in DOMAIN net}", "Deliverable == InFlight",
+                "NetInit == [x \\in {} |-> 0]"]
     if kind == "bag":
         return _ends(p) + _lost(p) + [
                 "Recv(n, m) == IF n[m] = 1 THEN [x \\in DOMAIN n \\ {m} |-> n[x]]",
@@ -797,31 +1028,43 @@ def _tla_handler(p: Program, h: Handler, names: list[str]) -> list[str]:
         lines += [f'  \\E m \\in Deliverable : m.type = "{h.takes}" /\\',
                   "    LET i == m.to", f"        s == {rec}[i] IN"]
         received = "Recv(net, m)"
+        if h.stays == C(True):  # (the message stays in the network: Stay)
+            received = "net"
+        elif h.stays is not None:
+            received = f"(IF {tla(h.stays)} THEN net ELSE Recv(net, m))"
     else:
         lines += [f"  \\E i \\in 0..{role.count - 1} :", f"    LET s == {rec}[i] IN"]
         received = "net"
     conjuncts = []
     if p.crashes is not None and p.crashes.role == h.role and p.crashes.mode != "restart":
         conjuncts.append(f"~down_{role.name}[i]")
+    if p.clock is not None and p.clock.pause and h.role == 0:  # a paused node takes no step
+        conjuncts.append("paused[i] = 0")
     if h.guard is not None:
         conjuncts.append(tla(h.guard))
     updates = [f"!.{field} = {tla(e)}" for field, e in h.updates]
+    now = reading(p, h.role) if p.clock is not None else None
     if p.clock is not None and h is p.clock.fire:
-        conjuncts.append(f"s.alarm # {NO_ALARM} /\\ now >= s.alarm")
-        again = f"now + {p.clock.period}"
+        conjuncts.append(f"s.alarm # {NO_ALARM} /\\ {now} >= s.alarm")
+        again = f"{now} + {p.clock.period}"
         updates.append("!.alarm = " + (again if p.clock.rearm is None else
                                        f"IF {tla(p.clock.rearm)} THEN {again} ELSE {NO_ALARM}"))
     elif p.clock is not None and h.name in p.clock.resets:
-        updates.append("!.alarm = now + 1")
+        updates.append(f"!.alarm = {now} + 1")
     changed = [rec]
+    if h.writes:
+        writes = ", ".join(f"!.{field} = {tla(e)}" for field, e in h.writes)
+        conjuncts.append(f"glob' = [glob EXCEPT {writes}]")
+        changed.append("glob")
     if updates:
         excepts = ", ".join(updates)
         conjuncts.append(f"{rec}' = [{rec} EXCEPT ![i] = [s EXCEPT {excepts}]]")
     else:
-        changed = []
+        changed.remove(rec)
     conjuncts.append(f"net' = SendAll({received}, {_tla_sends(p, h)})")
     changed.append("net")
-    if p.network.kind == "bag" and p.network.capacity is not None:
+    if (p.network.kind == "bag" and p.network.capacity is not None
+            and p.network.full == "wait"):
         conjuncts.append(f"Size(net') <= {p.network.capacity}")
     kept = [v for v in names if v not in changed]
     if kept:
@@ -849,6 +1092,10 @@ def _tla_faults(p: Program, names: list[str]) -> list[tuple[str, list[str]]]:
             actions.append(("Duplicate", ["  \\E m \\in DOMAIN net :", "    /\\ dups > 0", *room,
                                           f"    /\\ net' = {copy}", "    /\\ dups' = dups - 1",
                                           *unchanged("net", "dups")]))
+    elif net.kind == "delayed" and net.drops is not None:  # (the copy due first)
+        actions.append(("Drop", ["  \\E m \\in Deliverable :", "    /\\ drops > 0",
+                                 "    /\\ net' = Recv(net, m)", "    /\\ drops' = drops - 1",
+                                 *unchanged("net", "drops")]))
     elif net.kind in ("fifo", "inbox") and net.drops is not None:
         actions.append(("Drop", ["  \\E k \\in Full :", "    /\\ drops > 0",
                                  "    /\\ net' = [net EXCEPT ![k] = Tail(@)]",
@@ -903,11 +1150,18 @@ def tla_module(p: Program) -> str:
     if p.crashes is not None and p.crashes.mode != "restart":
         role = p.roles[p.crashes.role]
         init.append(f"down_{role.name} = [i \\in 0..{role.count - 1} |-> FALSE]")
+    if p.shared:
+        init.append(f"glob = {tla_record(p.shared)}")
     init += [f"{b} = {budget_value(p, b)}" for b in budgets(p)]
     if p.cut is not None:
         init += [f"pdown = {tla_value(p.cut.from_start)}", f"splits = {p.cut.splits}"]
     if p.clock is not None:
         init.append("now = 0")
+        ps = f"0..{p.roles[0].count - 1}"
+        if p.clock.drift:
+            init.append(f"skew = [i \\in {ps} |-> 0]")
+        if p.clock.pause:
+            init += [f"paused = [i \\in {ps} |-> 0]", f"pauses = {p.clock.pauses}"]
     init.append("net = NetInit")
     lines += ["", "Init =="] + [f"  /\\ {c}" for c in init]
     actions = []
@@ -919,17 +1173,61 @@ def tla_module(p: Program) -> str:
         role = p.roles[0]
         up = (f"~down_{role.name}[i] /\\ " if p.crashes is not None and p.crashes.role == 0
               and p.crashes.mode != "restart" else "")
-        due = f"{up}rec_{role.name}[i].alarm # {NO_ALARM} /\\ now >= rec_{role.name}[i].alarm"
+        if p.clock.pause:
+            up += "paused[i] = 0 /\\ "
+        due = (f"{up}rec_{role.name}[i].alarm # {NO_ALARM} /\\ {reading(p, 0)} >= "
+               f"rec_{role.name}[i].alarm")
         lines += ["Tick ==", f"  /\\ now < {p.clock.horizon}",
-                  f"  /\\ ~\\E i \\in 0..{role.count - 1} : {due}", "  /\\ now' = now + 1",
-                  f"  /\\ UNCHANGED <<{', '.join(v for v in names if v != 'now')}>>"]
+                  f"  /\\ ~\\E i \\in 0..{role.count - 1} : {due}", "  /\\ now' = now + 1"]
+        ticking = ["now"]
+        if p.network.kind == "delayed":
+            # nor while a message is due, unless its receiver is paused
+            waits = (' /\\ ~(DstRole[e[1].type] = "P" /\\ paused[e[1].to] > 0)'
+                     if p.clock.pause else "")
+            lines += [f"  /\\ ~\\E e \\in DOMAIN net : e[2] = 0{waits}",
+                      "  /\\ net' = Later(net)"]
+            ticking.append("net")
+        if p.clock.pause:
+            lines.append("  /\\ paused' = [i \\in DOMAIN paused |-> "
+                         "IF paused[i] > 0 THEN paused[i] - 1 ELSE 0]")
+            ticking.append("paused")
+        if p.clock.drift:  # a node's clock may stand still in the tick
+            lines += ["  /\\ \\/ skew' = skew",
+                      f"     \\/ \\E i \\in DOMAIN skew : skew[i] > -{p.clock.drift} /\\ "
+                      "skew' = [skew EXCEPT ![i] = @ - 1]"]
+            ticking.append("skew")
+        lines.append(f"  /\\ UNCHANGED <<{', '.join(v for v in names if v not in ticking)}>>")
         actions.append("Tick")
+        if p.clock.drift:  # between ticks a node's clock may jump ahead
+            lines += ["Rush ==", f"  \\E i \\in DOMAIN skew : skew[i] < {p.clock.drift} /\\ "
+                      "skew' = [skew EXCEPT ![i] = @ + 1]",
+                      f"  /\\ UNCHANGED <<{', '.join(v for v in names if v != 'skew')}>>"]
+            actions.append("Rush")
+        if p.clock.pause:
+            lines += ["Pause ==", "  \\E i \\in DOMAIN paused :", "    /\\ pauses > 0",
+                      "    /\\ paused[i] = 0",
+                      f"    /\\ paused' = [paused EXCEPT ![i] = {p.clock.pause}]",
+                      "    /\\ pauses' = pauses - 1",
+                      "    /\\ UNCHANGED <<"
+                      f"{', '.join(v for v in names if v not in ('paused', 'pauses'))}>>"]
+            actions.append("Pause")
     for name, body in _tla_faults(p, names):
         lines += [f"{name} =="] + body
         actions.append(name)
-    lines += ["Step ==", "  \\/ " + "\n  \\/ ".join(actions),
-              "Next == Step /\\ vars' # vars  \\* a step that changes nothing is not generated",
-              "Spec == Init /\\ [][Next]_vars",
+    lines += ["Step ==", "  \\/ " + "\n  \\/ ".join(actions)]
+    if p.network.full == "wait":
+        lines.append("Next == Step /\\ vars' # vars  \\* a step that changes nothing is not "
+                     "generated")
+    else:
+        # nor one that leaves the constraint (the bag over its capacity)
+        # and changes no node's record (Bag's docstring: full="constraint")
+        # nor the globals (whose invariants the state outside would not
+        # answer as this one: the docstring's reason)
+        records = ", ".join([f"rec_{r.name}" for r in p.roles] + (["glob"] if p.shared else []))
+        lines += [f"Fits == Size(net') <= {p.network.capacity} \\/ <<{records}>>' # <<{records}>>",
+                  "Next == Step /\\ vars' # vars /\\ Fits  \\* a step that changes nothing, "
+                  "or only overfills the bag, is not generated"]
+    lines += ["Spec == Init /\\ [][Next]_vars",
               "\\* but a state where one is enabled is no deadlock (docs/tlc.md)"]
     if p.clock is None:
         lines.append("SpecAll == Init /\\ [][Step]_vars")
@@ -1000,6 +1298,12 @@ def _py_handler(p: Program, h: Handler) -> list[str]:
     if h.declares_sends:
         sends = ", sends=(" + ", ".join(dict.fromkeys(s.message for s in h.sends)) + ",)"
     now = ", now" if p.clock is not None else ""  # (a clock's reading, given to every handler)
+    reads = h.reads()
+    if reads:  # (each given as the keyword of its name)
+        sends += f", reads_globals={tuple(reads)!r}"
+        now += "".join(f", {name}" for name in reads)
+    if h.writes:
+        sends += f", writes_globals={tuple(f for f, _ in h.writes)!r}"
     if p.clock is not None and h is p.clock.fire:
         head = [f'    @on_timer({h.name}, deadline="alarm")', f"    def {method}(self, s{now}):"]
     elif h.takes is not None:
@@ -1019,7 +1323,14 @@ def _py_handler(p: Program, h: Handler) -> list[str]:
         updates.append("alarm=now + 1")
     if updates:
         record = "s._replace(" + ", ".join(updates) + ")"
-    body.append(f"        return {record}, {_py_sends(p, h)}")
+    result = f"{record}, {_py_sends(p, h)}"
+    if h.writes:
+        result += ", {" + ", ".join(f"{f!r}: {py(e)}" for f, e in h.writes) + "}"
+    if h.stays == C(True):
+        result = f"Stay({result})"
+    elif h.stays is not None:
+        result = f"(Stay({result}) if {py(h.stays)} else ({result}))"
+    body.append(f"        return {result}")
     return head + body
 
 
@@ -1032,7 +1343,8 @@ def _py_reset(role: Role, lost: tuple) -> str:
 def cmc_model(p: Program) -> str:
     """The program as a kit model, as a user would write it."""
     kit = {"ActorModel", "Node", "ids", "on", "step",
-           {"bag": "Bag", "set": "MessageSet", "fifo": "Fifo", "inbox": "Inbox"}[p.network.kind]}
+           {"bag": "Bag", "set": "MessageSet", "fifo": "Fifo", "inbox": "Inbox",
+            "delayed": "ActorModel"}[p.network.kind]}
     c = p.crashes
     if c is not None:
         kit |= {"restart": {"on_restart"}, "stop": {"on_crash"},
@@ -1046,7 +1358,10 @@ def cmc_model(p: Program) -> str:
              "from typing import NamedTuple", "", f"from checker import {', '.join(checker)}",
              f"from models.kit import {', '.join(sorted(kit, key=str.lower))}"]
     if p.clock is not None:
-        lines.append("from models.kit.clock import Clock, on_timer")
+        lines.append("from models.kit.clock import Clock, "
+                     + ("Delayed, " if p.network.kind == "delayed" else "") + "on_timer")
+    if any(h.stays is not None for h in p.handlers):
+        lines.append("from models.kit.handlers import Stay")
     lines.append("")
     for r in p.roles:
         _, set_name, prefix = ROLES[r.index]
@@ -1057,6 +1372,10 @@ def cmc_model(p: Program) -> str:
                   for f in r.fields]
         if p.clock is not None and r.index == 0:
             lines.append(f"    alarm: int | None = {p.clock.alarm!r}  # a timer's deadline")
+    if p.shared:
+        lines += ["", "", "class Shared(NamedTuple):", '    """The globals."""', ""]
+        lines += [f"    {f.name}: {'bool' if f.is_bool else 'int'} = {f.initial!r}"
+                  for f in p.shared]
     for m in p.messages:
         lines += ["", "", f"class {m.name}(NamedTuple):", f"    frm: {p.roles[m.src].name}",
                   f"    to: {p.roles[m.dst].name}"]
@@ -1094,17 +1413,29 @@ def cmc_model(p: Program) -> str:
         params.append(f'Param("cap", {p.network.capacity}, "the bag\'s capacity")')
     if p.clock is not None:
         params.append(f'Param("horizon", {p.clock.horizon}, "ticks of time")')
+        if p.clock.drift:
+            params.append(f'Param("drift", {p.clock.drift}, "ticks a clock may stray")')
+        if p.clock.pause:
+            params += [f'Param("pause", {p.clock.pause}, "ticks a pause lasts")',
+                       f'Param("pauses", {p.clock.pauses}, "pauses in all")']
+    if p.network.kind == "delayed":
+        params.append(f'Param("latency", {p.network.latency}, "ticks a message may take")')
     net = p.network
     if net.kind == "bag" or p.chosen:
         args = [f'{arg}="{param}"' for arg, param, value in
                 (("drop", "drops", net.drops), ("duplicate", "dups", net.duplicates),
                  ("capacity", "cap", net.capacity))
                 if value is not None and not (p.chosen and arg != "capacity")]
+        if net.full != "wait":
+            args.append(f'full="{net.full}"')
         if p.cut is not None:
             args.append('partition="cut"' if partition_in_model(p) else "partition=True")
         network = f"Bag({', '.join(args)})"
     elif net.kind == "set":
         network = "MessageSet()"
+    elif net.kind == "delayed":
+        network = 'Delayed(latency="latency"' + (', drop="drops")' if net.drops is not None
+                                                 else ")")
     else:
         network = ({"fifo": "Fifo", "inbox": "Inbox"}[net.kind]
                    + ('(drop="drops")' if net.drops is not None else "()"))
@@ -1117,7 +1448,12 @@ def cmc_model(p: Program) -> str:
     if p.chosen:
         lines.append('    network_choices = ("bag", "set", "fifo", "inbox")')
     if p.clock is not None:
-        lines.append(f'    clock = Clock({p.roles[0].name}, horizon="horizon")')
+        drifts = "".join(f', {arg}="{arg}"' for arg, on in
+                         (("drift", p.clock.drift), ("pause", p.clock.pause),
+                          ("pauses", p.clock.pause)) if on)
+        lines.append(f'    clock = Clock({p.roles[0].name}, horizon="horizon"{drifts})')
+    if p.shared:
+        lines.append("    globals = Shared")
     if p.cut is not None and partition_in_model(p):
         groups = [list(p.cut.group), [(r.index, i) for r in p.roles for i in range(r.count)
                                       if (r.index, i) not in p.cut.group]]
@@ -1130,8 +1466,10 @@ def cmc_model(p: Program) -> str:
         for name, e in p.invariants:
             lines += ["", f'    @invariant("{name}")', f"    def {name}(self, state):",
                       f"        return {py(e, 'model')}"]
-    if p.constraint and constraint_in_model(p):
-        conditions = " and ".join(_py_condition(p, e, "model") for e in p.constraint)
+    bounds = [e for e in p.constraint
+              if constraint_in_model(p) or isinstance(e, (Copies, Pending))]
+    if bounds:
+        conditions = " and ".join(_py_condition(p, e, "model") for e in bounds)
         lines += ["", "    def within_bounds(self, state):", f"        return {conditions}"]
     return "\n".join(lines) + "\n"
 
@@ -1142,6 +1480,10 @@ def partition_in_model(p: Program) -> bool:
 
 
 def _py_condition(p: Program, e, where: str) -> str:
+    if isinstance(e, Copies):  # (the model's alone: raft's max_msgs)
+        return "self.network.size(state[-1]) <= self.cap"
+    if isinstance(e, Pending):  # (a component per type, an entry per copy, the drops left)
+        return f"sum(len(entries) for entries in state[-1][:-1]) <= {e.bound}"
     if isinstance(e, Queued):
         if where == "model":
             return (f"sum(len(self.sent(state, kind)) for kind in "
@@ -1172,9 +1514,10 @@ def cmc_spec(p: Program) -> str:
         lines.append(f"partition: {{groups: [[{', '.join(group)}], [{', '.join(rest)}]], "
                      f"from_start: {str(p.cut.from_start).lower()}, splits: {p.cut.splits}, "
                      f"heals: {str(p.cut.heals).lower()}}}")
-    if p.constraint and not constraint_in_model(p):
+    bounds = [e for e in p.constraint if not isinstance(e, (Copies, Pending))]
+    if bounds and not constraint_in_model(p):
         lines += ["constraints:", "  constr: \"" + " and ".join(
-            _py_condition(p, e, "spec") for e in p.constraint) + '"']
+            _py_condition(p, e, "spec") for e in bounds) + '"']
     return "\n".join(lines) + "\n"
 
 

@@ -10,9 +10,11 @@ more), and each invariant's and the deadlock's verdict and shortest trace
 length. The first seeds run by default, the rest under ``-m slow``.
 
 Seeds 0-999 draw every network, crashes and restarts; 1000-1999 add
-partitions of a bag and networks chosen by the spec; 2000 and up a clock
-and timers (`kit_programs.py`). Last, the two kit bugs the comparison
-found, each on a model of its own.
+partitions of a bag and networks chosen by the spec; 2000-2999 a clock
+and timers; 3000-3999 handlers returning `Stay`; 4000-4999 a bag full as
+a constraint; 5000-5999 globals; 6000-6999 `Delayed` messages; 7000 and
+up clocks that drift and nodes that pause (`kit_programs.py`). Last, the
+two kit bugs the comparison found, each on a model of its own.
 """
 
 from __future__ import annotations
