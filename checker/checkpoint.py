@@ -7,7 +7,16 @@ pickles them into DIR/checkpoint.pickle every `every` seconds, through a
 temporary file renamed over the old one, so that a run killed at any
 moment (even kill -9, mid-write) leaves the last whole checkpoint. Resumed
 from it, the search goes on exactly as the uninterrupted run would have:
-the result is the same. The checkpoint names the model, its parameters,
+the result is the same.
+
+The file is a sequence of pickles: a header (what the check is, the
+search's values, the level's size), then the level's chunks as the level
+holds them (`Frontier.raw`: lists of states, or pickled), then an end mark.
+So the level is written and read back a chunk at a time: a level that is
+on disk because memory is short (or that partitions hold) never comes
+into memory whole for a checkpoint, and one read back keeps to the
+level's budgets (`Frontier.restore`). A file cut short has no end mark and
+is refused. The checkpoint names the model, its parameters,
 mutant and other choices (init, network, partition), its properties (a
 spec's invariants by their text) and the check's settings, and is refused
 for any other check, saying what differs.
@@ -21,12 +30,18 @@ import os
 import pickle
 import stat
 import time
-from typing import Any, Callable
+from itertools import chain
+from typing import Any, Callable, Iterable, Iterator
 
 from checker.errors import CheckerError
-from checker.frontier import SpillFailed
+from checker.frontier import Frontier, SpillFailed, WorkDirectory
 
 FILE = "checkpoint.pickle"
+#: What a checkpoint's header starts with: the format, to tell a file of
+#: another version of cmc (or no checkpoint) from one cut short.
+FORMAT = ("cmc checkpoint", 2)
+#: What follows the last chunk.
+END = "end"
 #: The search's values saved (attributes of the engine's search).
 SAVED = ("store", "outside", "pointers", "generated", "depth", "action_counts",
          "new_states", "violations", "witnesses", "canonical_seconds", "bound_stops",
@@ -61,17 +76,21 @@ class Checkpoints:
     def due(self) -> bool:
         return time.monotonic() - self.last >= self.every
 
-    def save(self, identity: Any, values: dict[str, Any], frontier: list[Any]) -> None:
-        """Write a checkpoint whole, replacing the last one. One that cannot
-        be written (a full disk) stops the run as a full disk does, with
-        what it explored reported (`SpillFailed`); the last whole
+    def save(self, identity: Any, values: dict[str, Any],
+             chunks: Iterable[list[Any] | bytes], count: int) -> None:
+        """Write a checkpoint whole, replacing the last one: the search's
+        `values` and its next level, `count` states in `chunks` (each of
+        the engine's chunk size but the last), written as they come. One
+        that cannot be written (a full disk) stops the run as a full disk
+        does, with what it explored reported (`SpillFailed`); the last whole
         checkpoint stays."""
         temporary = self.path + ".partial"
         try:
             os.makedirs(self.directory, exist_ok=True)
             with open(temporary, "wb") as file:
-                pickle.dump((identity, values, frontier), file,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                # each a pickle of its own, read back by a load of its own
+                for part in chain([(FORMAT, identity, values, count)], chunks, [END]):
+                    pickle.dump(part, file, protocol=pickle.HIGHEST_PROTOCOL)
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temporary, self.path)
@@ -82,10 +101,13 @@ class Checkpoints:
         self.last = time.monotonic()
         self.written += 1
 
-    def load(self, identity: Any) -> tuple[dict[str, Any], list[Any]]:
-        """The values and frontier saved by a check with this `identity`.
-        (A checkpoint is a pickle, which runs code as it is read: resume
-        only checkpoints your own runs wrote.)"""
+    def load(self, identity: Any, size: int,
+             directory: WorkDirectory | None = None) -> tuple[dict[str, Any], Frontier]:
+        """The values and next level saved by a check with this `identity`:
+        the level a `Frontier` of chunks of `size` states, read a chunk at a
+        time within its budgets (its spills in `directory`). (A checkpoint is
+        a pickle, which runs code as it is read: resume only checkpoints your
+        own runs wrote.)"""
         try:
             found = os.stat(self.path)
         except FileNotFoundError:
@@ -99,23 +121,66 @@ class Checkpoints:
                                "wrote with --checkpoint")
         try:
             with open(self.path, "rb") as file:
-                saved, values, frontier = pickle.load(file)
-            if not (isinstance(saved, tuple) and isinstance(values, dict)):
-                raise ValueError("not the parts of a checkpoint")
+                saved, values, count = _header(file)
+                if saved != identity:
+                    raise CheckerError(
+                        f"{self.directory}: the checkpoint is of another check "
+                        f"({_difference(saved, identity)}); resume it with the same spec "
+                        "and options")
+                frontier = Frontier(size, directory=directory)
+                frontier.restore(_chunks(file), count)
+        except CheckerError:
+            raise
+        except SpillFailed as error:  # no room to hold the level read back
+            raise CheckerError(f"{self.path}: cannot resume: {error}; make room in the "
+                               "temporary folder (TMPDIR) or give the run more memory") from None
         except Exception as error:  # whatever the bytes are, they are no checkpoint
             raise CheckerError(f"{self.path}: not a readable checkpoint "
                                f"({type(error).__name__}: {error}); start the run again"
                                ) from None
-        if saved != identity:
-            raise CheckerError(f"{self.directory}: the checkpoint is of another check "
-                               f"({_difference(saved, identity)}); resume it with the same "
-                               "spec and options")
         if self.said is not None:
             when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(found.st_mtime))
             self.said(f"resuming from the checkpoint in {self.directory}: depth "
                       f"{values['depth']}, {len(values['store']):,} distinct states, saved at "
                       f"{when}")
         return values, frontier
+
+
+def header(path: str) -> tuple[Any, dict[str, Any], int]:
+    """What the checkpoint at `path` is of, its search's values and the
+    size of its level, read without the level."""
+    with open(path, "rb") as file:
+        return _header(file)
+
+
+def chunks(path: str) -> list[list[Any] | bytes]:
+    """The level's chunks in the checkpoint at `path`, as saved."""
+    with open(path, "rb") as file:
+        _header(file)
+        return list(_chunks(file))
+
+
+def _header(file: Any) -> tuple[Any, dict[str, Any], int]:
+    header = pickle.load(file)
+    if not (isinstance(header, tuple) and len(header) == 4 and header[0] == FORMAT):
+        raise ValueError("not a checkpoint of this version of cmc")
+    _, identity, values, count = header
+    if not (isinstance(identity, tuple) and isinstance(values, dict)
+            and isinstance(count, int)):
+        raise ValueError("not the parts of a checkpoint")
+    return identity, values, count
+
+
+def _chunks(file: Any) -> Iterator[list[Any] | bytes]:
+    """The chunks after the header, to the end mark (a file without one
+    was cut short: `EOFError`)."""
+    while True:
+        chunk = pickle.load(file)
+        if type(chunk) is str and chunk == END:
+            return
+        if type(chunk) not in (list, bytes):
+            raise ValueError(f"a chunk of the level is a {type(chunk).__name__}")
+        yield chunk
 
 
 #: What a search's identity holds, in order (`explore.Search._identity`).

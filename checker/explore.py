@@ -296,14 +296,15 @@ class Search(PropertyChecks, StepGeneration):
         process holds it, where partitions hold it (which go on)."""
         values = {name: getattr(self, name) for name in checkpoint.SAVED}
         if self.partitions is not None:
-            values["store"], values["outside"], level = self.partitions.snapshot()
-            frontier = Frontier(successors.CHUNK, level)
-        self.checkpoints.save(self._identity(), values, frontier)
+            values["store"], values["outside"], chunks = self.partitions.snapshot()
+        else:
+            chunks = frontier.raw()
+        self.checkpoints.save(self._identity(), values, chunks, len(frontier))
 
     def _resumed(self) -> Frontier:
         """The search as the last checkpoint left it; its next level."""
-        values, frontier = self.checkpoints.load(self._identity())
-        frontier.directory = self.directory
+        values, frontier = self.checkpoints.load(self._identity(), successors.CHUNK,
+                                                 self.directory)
         for name, value in values.items():
             setattr(self, name, value)
         self._activate()

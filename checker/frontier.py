@@ -245,6 +245,26 @@ class Frontier:
             every += unpack(chunk)
         return every + self.pending
 
+    def raw(self) -> Iterator[list[Any] | bytes]:
+        """The chunks as they are held (lists of states, or pickled), in
+        order, without consuming the level: those on disk read back one at a
+        time (a checkpoint writes them so, never the whole level in memory),
+        and the last states, not yet a whole chunk, as a list."""
+        if self.writer is not None:
+            self.writer.flush()
+        yield from _read(self.chunks, self.path)
+        if self.pending:
+            yield self.pending
+
+    def restore(self, chunks: Iterable[list[Any] | bytes], count: int) -> None:
+        """Hold the `count` states of `chunks` (as `raw` gave them: each
+        chunk of `size` states but the last), appended as they are, within
+        this level's budgets (past them on disk): a level read back from a
+        checkpoint a chunk at a time."""
+        for chunk in chunks:
+            self._place(chunk)
+        self.count += count
+
     def at(self, position: int) -> Any:
         """The state at `position`, without consuming the level: read a
         chunk at a time up to it."""
@@ -283,26 +303,6 @@ class Frontier:
     def on_disk(self) -> int:
         """The chunks on disk."""
         return sum(type(chunk) is int for chunk in self.chunks)
-
-    def _in_memory(self) -> list[list[Any] | bytes]:
-        if self.writer is not None:
-            self.writer.flush()
-        return list(_read(self.chunks, self.path))
-
-    def __getstate__(self) -> dict[str, Any]:
-        # a checkpoint holds the whole level: the chunks on disk come in too
-        return {"size": self.size, "whole": self.whole, "memory": self.memory,
-                "chunks": self._in_memory(), "pending": self.pending,
-                "count": self.count}
-
-    def __setstate__(self, saved: dict[str, Any]) -> None:
-        self.size, self.whole, self.memory = saved["size"], saved["whole"], saved["memory"]
-        self.chunks, self.pending = deque(saved["chunks"]), saved["pending"]
-        self.count = saved["count"]
-        self.held = sum(len(chunk) for chunk in self.chunks if type(chunk) is bytes)
-        self.written = 0
-        self.directory = self.path = self.writer = self.reader = None
-        self.reading = False
 
 
 def _read(chunks: Iterable[list[Any] | bytes | int], path: str | None

@@ -16,6 +16,7 @@ import pickle
 import signal
 import time
 from collections import Counter
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -378,10 +379,16 @@ class Part:
 
     def snapshot(self) -> tuple[np.ndarray, list[Any], Any, Any]:
         """What this partition holds between two levels, read and kept (a
-        checkpoint: `Partitions.snapshot`): the numbers and states of its
-        frontier, its visited set's entries (none where the visited set is
-        shared) and those of the states it met outside the bounds."""
-        return (self.numbers, self.states.states(), self.search.store.entries(),
+        checkpoint: `Partitions.snapshot`): the numbers of the states of its
+        frontier and the states in chunks, pickled a chunk at a time (a
+        few tens of bytes a state where the objects take hundreds), its
+        visited set's entries (none where the visited set is shared) and
+        those of the states it met outside the bounds."""
+        states, size = self.states.each(), successors.CHUNK
+        chunks = []
+        while chunk := list(islice(states, size)):
+            chunks.append(frontier.pack(chunk))
+        return (self.numbers, chunks, self.search.store.entries(),
                 self.search.outside.entries())
 
     def _hold(self, own: Won, numbers: np.ndarray,

@@ -54,9 +54,11 @@ class Won:
         """The states in order, each chunk let go of once read."""
         return compress(chain.from_iterable(self.spool.take()), self.mask.tolist())
 
-    def states(self) -> list[Any]:
-        """The states in order, kept (a checkpoint reads them)."""
-        return list(compress(self.spool.states(), self.mask.tolist()))
+    def each(self) -> Iterator[Any]:
+        """The states in order, kept (a checkpoint reads them), read a
+        chunk at a time."""
+        return compress(chain.from_iterable(map(frontier.unpack, self.spool.raw())),
+                        self.mask.tolist())
 
     def discard(self) -> None:
         self.spool.discard()
@@ -76,19 +78,19 @@ class Held:
 
     def stream(self) -> Iterator[Any]:
         """The states in order, each chunk of `own` let go of once read."""
-        own = self.own.stream()
+        return self._interleaved(self.own.stream())
+
+    def each(self) -> Iterator[Any]:
+        """The states in order, kept (a checkpoint reads them), read a
+        chunk at a time."""
+        return self._interleaved(self.own.each())
+
+    def _interleaved(self, own: Iterator[Any]) -> Iterator[Any]:
+        """`own`'s states with those given at their places."""
         if self.from_given is None:
             return own
         given = iter(self.given)
         return (next(given) if flag else next(own) for flag in self.from_given.tolist())
-
-    def states(self) -> list[Any]:
-        """The states in order, kept (a checkpoint reads them)."""
-        own = self.own.states()
-        if self.from_given is None:
-            return own
-        own_, given = iter(own), iter(self.given)
-        return [next(given) if flag else next(own_) for flag in self.from_given.tolist()]
 
     def discard(self) -> None:
         self.own.discard()

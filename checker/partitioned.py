@@ -63,15 +63,17 @@ between the processes in `partition_exchange`.
 
 from __future__ import annotations
 
+import heapq
 import os
 import pickle
 import shutil
 import signal
 import tempfile
 import time
-from itertools import chain
+from itertools import chain, islice
 from multiprocessing import get_context
-from typing import Any
+from operator import itemgetter
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -327,12 +329,12 @@ class Partitions:
             os.remove(path)
         return held
 
-    def snapshot(self) -> tuple[Any, Any, list[Any]]:
+    def snapshot(self) -> tuple[Any, Any, Iterator[list[Any] | bytes]]:
         """The search between two levels as one process would hold it, for
         a checkpoint, the partitions going on: a visited set of this
         process's own holding every partition's, the states met outside
         the bounds by any, and the level the partitions hold, in
-        one-process order."""
+        one-process order, a chunk at a time (`gathered`)."""
         return gathered(self.search, self._gather("snapshot", self.part.snapshot))
 
     def memory(self) -> int:
@@ -357,15 +359,36 @@ class Partitions:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def gathered(search: Any, held: list[tuple]) -> tuple[Any, Any, list[Any]]:
+def gathered(search: Any, held: list[tuple]) -> tuple[Any, Any, Iterator[list[Any] | bytes]]:
     """What the partitions hold (`held`: each one's `Part.snapshot`) as one
     process holds it: a visited set of its own, the states met outside
-    the bounds, and the level in one-process order (`Partitions.snapshot`)."""
+    the bounds, and the level in one-process order, in the engine's chunks,
+    pickled (`Partitions.snapshot`): merged by number from the
+    partitions' chunks, each in increasing order of number, a chunk of
+    each at a time, so that the level never comes into memory whole as
+    objects (hundreds of bytes a state)."""
     store, outside = _fresh(search.store), _fresh(search.outside)
     for _, _, entries, met in held:
         store.take(entries)
         outside.take(met)
-    return store, outside, _in_order(held)
+    return store, outside, _merged([(numbers, chunks) for numbers, chunks, _, _ in held])
+
+
+def _merged(parts: list[tuple[np.ndarray, list[Any]]]) -> Iterator[list[Any] | bytes]:
+    """The states of `parts` (each its states' numbers, increasing, and the
+    states in chunks, pickled or not) in order of number, in chunks of the
+    engine's size, pickled."""
+    size = successors.CHUNK
+
+    def numbered(numbers: np.ndarray, chunks: list[Any]) -> Iterator[tuple[int, Any]]:
+        return zip(chain.from_iterable(numbers[low:low + size].tolist()
+                                       for low in range(0, len(numbers), size)),
+                   chain.from_iterable(map(frontier.unpack, chunks)))
+
+    states = map(itemgetter(1), heapq.merge(*(numbered(*part) for part in parts),
+                                            key=itemgetter(0)))
+    while chunk := list(islice(states, size)):
+        yield frontier.pack(chunk)
 
 
 def _in_order(held: list[tuple]) -> list[Any]:

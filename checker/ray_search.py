@@ -257,8 +257,9 @@ class RayPartitions(partitioned.Partitions):
         self.search.partition_store_bytes = sum(self.store_bytes.values())
         return reply
 
-    def snapshot(self) -> tuple[Any, Any, list[Any]]:
-        """As `Partitions.snapshot`: each actor's part comes back as its reply."""
+    def snapshot(self) -> tuple[Any, Any, Any]:
+        """As `Partitions.snapshot`: each actor's part comes back as its
+        reply (its level in pickled chunks)."""
         self._send(("snapshot",))
         return partitioned.gathered(self.search, [self._reply(index, None)
                                                   for index in range(self.count)])

@@ -13,18 +13,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import pickle
 import signal
 import sys
 import time
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from checker import CheckConfig, check, ray_search
+from checker import CheckConfig, check, checkpoint, ray_search
 from checker.checkpoint import FILE, Checkpoints
+from checker.frontier import unpack
 from checker.errors import ModelDefinitionError
 from checker.spec import load_spec
 from cmc.main import cli
@@ -294,9 +295,9 @@ def test_a_checkpoint_of_the_actors_resumes_to_the_one_process_result(
                       checkpoints=saving, owners=ray_search.Owners(partial(Grid, side=30),
                                                                     cluster))
         assert started and not started.failed and saving.calls == 61
-        with open(tmp_path / FILE, "rb") as file:
-            _, values, level = pickle.load(file)
-        assert (values["depth"], len(level)) == (24, 25)
+        _, values, size = checkpoint.header(str(tmp_path / FILE))
+        level = list(chain.from_iterable(map(unpack, checkpoint.chunks(str(tmp_path / FILE)))))
+        assert (values["depth"], size, len(level)) == (24, 25, 25)
         resumed = [check(Grid(side=30), dataclasses.replace(config, workers=workers),
                          checkpoints=Checkpoints(str(tmp_path), every=1e9, resume=True),
                          owners=owners)
