@@ -62,12 +62,17 @@ def _suite(checked: Checked) -> ET.Element:
         ET.SubElement(properties, "property", name=name, value=value)
     expected = getattr(checked.expect, "property", None)
     expects_violation = getattr(checked.expect, "verdict", None) == "violated"
+    listed = getattr(checked.expect, "properties", None) or {}  # each one's outcome
     counts = {"tests": 0, "failures": 0, "skipped": 0}
     for outcome in checked.outcomes:
         prop, finding = outcome.property, outcome.finding
         case = ET.SubElement(suite, "testcase", classname=checked.name, name=prop.name)
         counts["tests"] += 1
-        wanted = expects_violation and (expected == prop.name or expected is None)
+        if prop.name in listed:
+            wanted = named = listed[prop.name] == VIOLATED
+        else:
+            wanted = expects_violation and (expected == prop.name or expected is None)
+            named = expected is not None
         if outcome.outcome == VIOLATED:
             report = "\n".join(render_finding(model, finding)) + "\n"
             if wanted:
@@ -77,7 +82,7 @@ def _suite(checked: Checked) -> ET.Element:
         elif outcome.outcome == NOT_SETTLED:
             ET.SubElement(case, "skipped", message=f"not settled: {outcome.reason}")
             counts["skipped"] += 1
-        elif wanted and expected is not None:
+        elif wanted and named:
             _fail(case, counts, f"{prop.title} was expected to be violated, but holds",
                   "", "holds")
         elif outcome.outcome == WITNESSED:

@@ -105,3 +105,29 @@ def test_properties_of_a_run_that_went_to_the_end_pass():
                      "all.within_capacity": ("passed", None), "all.both_full": ("passed", None),
                      "all.overflow": ("failure", "Overflow violated: no reachable state "
                                                  "satisfies it")}
+
+
+def test_each_property_fails_or_passes_as_expect_properties_lists_it():
+    # (DieHard gone to the end: goal_not_reached violated, within_capacity holds)
+    model = DieHard()
+    result = checker.check(model, checker.CheckConfig(
+        properties=("goal_not_reached", "within_capacity"), keep_going=True))
+    listed = Checked("specs/listed.yaml", model, result, Expect(
+        "violated", properties={"goal_not_reached": "violated", "within_capacity": "holds"}),
+        keep_going=True)
+    wrong = Checked("specs/wrong.yaml", model, result, Expect(
+        "violated", properties={"goal_not_reached": "holds", "within_capacity": "violated"}),
+        ("properties.goal_not_reached: expected holds, got violated",
+         "properties.within_capacity: expected violated, got holds"), keep_going=True)
+    assert cases(render_junit([listed, wrong])) == {
+        "listed.goal_not_reached": ("passed", None),
+        "listed.within_capacity": ("passed", None),
+        "listed.expect": ("passed", None),
+        # with verdict violated and no property named, either would pass unlisted
+        "wrong.goal_not_reached": ("failure", "Goal Not Reached violated: the big jug holds "
+                                              "4 gallons"),
+        "wrong.within_capacity": ("failure", "Within Capacity was expected to be violated, "
+                                             "but holds"),
+        "wrong.expect": ("failure", "expectation not met: properties.goal_not_reached: "
+                                    "expected holds, got violated; properties.within_capacity: "
+                                    "expected violated, got holds")}
