@@ -329,7 +329,8 @@ class Explorer:
         for depth, step in enumerate(trace.steps[1:], 1):
             steps = self._steps(state) or []
             index = next((k for k, (action, reached) in enumerate(steps)
-                          if reached == step.state and str(action) == str(step.action)), None)
+                          if reached == step.state
+                          and action_text(action) == action_text(step.action)), None)
             if index is None:
                 raise NoSuchPlace(f"step {depth} of the run ({action_text(step.action)}) is "
                                   "not a step of the model")

@@ -303,12 +303,13 @@ def matching(steps: list, text: str) -> list:
     printed (`comparable`), or, where none is, with its values' quotes
     dropped (``op='write'`` for ``op=write``) if that names one action."""
     wanted = comparable(text)
-    found = [step for step in steps if comparable(str(step[0])) == wanted]
+    found = [step for step in steps if comparable(action_text(step[0])) == wanted]
     if found or not _QUOTED.search(wanted):
         return found
     bare = _QUOTED.sub(r"=\2", wanted)
-    found = [step for step in steps if _QUOTED.sub(r"=\2", comparable(str(step[0]))) == bare]
-    return found if len({comparable(str(step[0])) for step in found}) == 1 else []
+    found = [step for step in steps
+             if _QUOTED.sub(r"=\2", comparable(action_text(step[0]))) == bare]
+    return found if len({comparable(action_text(step[0])) for step in found}) == 1 else []
 
 
 def closest(listed: list[str], text: str) -> str:
