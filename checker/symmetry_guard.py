@@ -19,7 +19,7 @@ import numpy as np
 from checker.errors import CheckerError, ModelDefinitionError
 from checker.expressions import ExpressionProperty, TemporalExpression
 from checker.fingerprints import Fingerprints
-from checker.model import Model, has_bounds, has_view
+from checker.model import Model, action_text, has_bounds, has_view
 from checker.properties import Property
 from checker.symmetry import Symmetry
 from checker.traces import NO_PARENT
@@ -186,11 +186,11 @@ def _difference(expected: set, actual: set) -> str:
         reached = sorted((t for a, t in actual if a == action), key=repr)
         if reached:
             field = _first_field_apart(target, reached[0])
-            return (f" (the renamed step {action} reaches a state that differs"
+            return (f" (the renamed step {action_text(action)} reaches a state that differs"
                     + (f" in its field {field!r}" if field else "") + ")")
-        return f" (the renamed state has no step {action}, which renaming its step gives)"
+        return f" (the renamed state has no step {action_text(action)}, which renaming its step gives)"
     action, _ = sorted(actual - expected, key=repr)[0]
-    return f" (the renamed state has a step {action} that renaming no step gives)"
+    return f" (the renamed state has a step {action_text(action)} that renaming no step gives)"
 
 
 def _first_field_apart(one: Any, other: Any) -> str | None:
