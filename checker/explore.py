@@ -444,7 +444,7 @@ class Search(PropertyChecks, StepGeneration):
     def _expand_partitioned(self, frontier: Any, first: int, deadline: float | None,
                             probe_only: bool) -> Any:
         if self.partitions is None:
-            self.partitions = self.owners(self, frontier.states(), first, self.workers)
+            self.partitions = self.owners(self, frontier, first, self.workers)
             self.processes_used = self.workers
             if self.auto == "measuring":
                 self.auto = "warming"  # the first level pays for the fork: not measured
@@ -471,10 +471,12 @@ class Search(PropertyChecks, StepGeneration):
 
     def _fold(self) -> Frontier:
         """Go on in this process alone, with the level the partitions hold."""
-        level = self.partitions.fold()
+        size = self.partitions.size
+        level = Frontier(successors.CHUNK, directory=self.directory)
+        level.restore(self.partitions.fold(), size)
         self.partitions = None
         self.one_process_from = self.depth
-        return Frontier(successors.CHUNK, level, directory=self.directory)
+        return level
 
     def _decide(self, shared: float) -> bool:
         """After the trial of auto workers (their pace `shared`, seconds a

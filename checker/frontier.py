@@ -245,6 +245,12 @@ class Frontier:
             every += unpack(chunk)
         return every + self.pending
 
+    def close(self) -> None:
+        """Write what the level's file buffers, and close it (before a
+        fork: the copy in the other process would write it again); a later
+        chunk opens it again."""
+        self.writer = self._close(self.writer)
+
     def raw(self) -> Iterator[list[Any] | bytes]:
         """The chunks as they are held (lists of states, or pickled), in
         order, without consuming the level: those on disk read back one at a

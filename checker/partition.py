@@ -17,7 +17,7 @@ import signal
 import time
 from collections import Counter
 from itertools import islice
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -39,13 +39,13 @@ class Part:
     """One partition's share of the search, run by the process that owns it."""
 
     def __init__(self, search: Any, index: int, count: int, directory: str,
-                 states: list[Any], numbers: np.ndarray):
+                 level: frontier.Frontier, numbers: np.ndarray):
+        """Partition `index` of `count`, which starts with the states of
+        `level` (a `spool`), numbered `numbers` (`shares`)."""
         self.search, self.index, self.count, self.directory = search, index, count, directory
         search.outside_owned = True
         search.store = search.store.of_partition(index)
         search.model.shared_by(count)
-        level = self._spool()
-        level.extend(states)
         self._hold(Won(level), numbers)
         self.level = 0
         # this level's candidates: successors generated here, kept here, whose
@@ -64,13 +64,7 @@ class Part:
         self.working = 0.0
 
     def _spool(self) -> frontier.Frontier:
-        """States in order (a level, or the candidates that become the
-        next), held as a level is: past this partition's share of the
-        budgets pickled, and then on disk in the run's work directory
-        (`checker.frontier`)."""
-        return frontier.Frontier(successors.CHUNK, whole=frontier.WHOLE // self.count,
-                                 memory=frontier.MEMORY // self.count,
-                                 directory=self.search.directory)
+        return spool(self.search, self.count)
 
     def _path(self, stage: str, source: int, target: int) -> str:
         return os.path.join(self.directory, f"{self.level}-{stage}-{source}-{target}")
@@ -372,23 +366,18 @@ class Part:
 
     def held(self) -> tuple[np.ndarray, list[Any], Any]:
         """What this partition holds, to go on in one process: the numbers
-        and states of its frontier, and its visited set's entries (none
-        where the visited set is shared: the main process reads it)."""
-        states = list(self.states.stream())
-        return self.numbers, states, self.search.store.entries()
+        of the states of its frontier and the states (`_packed`), and its
+        visited set's entries (none where the visited set is shared: the
+        main process reads it)."""
+        return self.numbers, _packed(self.states.stream()), self.search.store.entries()
 
     def snapshot(self) -> tuple[np.ndarray, list[Any], Any, Any]:
         """What this partition holds between two levels, read and kept (a
         checkpoint: `Partitions.snapshot`): the numbers of the states of its
-        frontier and the states in chunks, pickled a chunk at a time (a
-        few tens of bytes a state where the objects take hundreds), its
-        visited set's entries (none where the visited set is shared) and
-        those of the states it met outside the bounds."""
-        states, size = self.states.each(), successors.CHUNK
-        chunks = []
-        while chunk := list(islice(states, size)):
-            chunks.append(frontier.pack(chunk))
-        return (self.numbers, chunks, self.search.store.entries(),
+        frontier and the states (`_packed`), its visited set's entries (none
+        where the visited set is shared) and those of the states it met
+        outside the bounds."""
+        return (self.numbers, _packed(self.states.each()), self.search.store.entries(),
                 self.search.outside.entries())
 
     def _hold(self, own: Won, numbers: np.ndarray,
@@ -432,19 +421,48 @@ class Part:
         self.states.spill()
 
 
-def owners_of_states(search: Any, states: list[Any], count: int) -> list[int]:
-    """The partition (of `count`) that owns each of `states`, by the
-    `search`'s fingerprints."""
-    return owners_of([search.fingerprint(state) for state in states], count,
-                     search.config.exact).tolist()
+def _packed(states: Iterator[Any]) -> list[Any]:
+    """`states` in the engine's chunks, each pickled as it is read (a few
+    tens of bytes a state where the objects take hundreds): a level sent to
+    the main process (`partitioned.gathered`)."""
+    chunks = []
+    while chunk := list(islice(states, successors.CHUNK)):
+        chunks.append(frontier.pack(chunk))
+    return chunks
 
 
-def share_of(states: list[Any], owners: list[int], index: int,
-             first: int) -> tuple[list[Any], np.ndarray]:
-    """The states of a level (numbered from `first`, owned by `owners`) that
-    partition `index` owns, and their numbers."""
-    mine = [k for k, owner in enumerate(owners) if owner == index]
-    return [states[k] for k in mine], np.array([first + k for k in mine], dtype=np.uint64)
+def spool(search: Any, count: int) -> frontier.Frontier:
+    """States in order (a level, or the candidates that become the next),
+    held by one of `count` partitions of `search` as a level is: past its
+    share of the budgets pickled, and then on disk in the run's work
+    directory (`checker.frontier`)."""
+    return frontier.Frontier(successors.CHUNK, whole=frontier.WHOLE // count,
+                             memory=frontier.MEMORY // count, directory=search.directory)
+
+
+def shares(search: Any, chunks: Iterable[list[Any]], first: int, count: int,
+           wanted: Iterable[int]) -> dict[int, tuple[frontier.Frontier, np.ndarray]]:
+    """The states of a level (`chunks` of its states, numbered from
+    `first`) that each `wanted` partition (of `count`) owns, by the
+    `search`'s fingerprints, and their numbers: read a chunk at a time
+    into each partition's `spool`, so that a large level (one resumed
+    from a checkpoint) is never held whole as objects. Each spool's file
+    is closed, so that it can be read in a forked process."""
+    wanted = list(wanted)
+    levels = {index: spool(search, count) for index in wanted}
+    numbers: dict[int, list[np.ndarray]] = {index: [] for index in wanted}
+    for states in chunks:
+        owners = owners_of([search.fingerprint(state) for state in states], count,
+                           search.config.exact)
+        for index in wanted:
+            mine = np.flatnonzero(owners == index)
+            levels[index].extend(list(map(states.__getitem__, mine.tolist())))
+            numbers[index].append(mine.astype(np.uint64) + np.uint64(first))
+        first += len(states)
+    for level in levels.values():
+        level.close()
+    return {index: (levels[index], np.concatenate(numbers[index]) if numbers[index]
+                    else np.zeros(0, dtype=np.uint64)) for index in wanted}
 
 
 def _found(prop: Property, key: int, state: Any, outcome: Any) -> Found:

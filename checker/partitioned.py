@@ -79,7 +79,7 @@ import numpy as np
 
 from checker import fingerprints, frontier, partition_exchange, successors
 from checker.findings import keep_first, stops_search
-from checker.partition import Part, owners_of_states, serve, share_of
+from checker.partition import Part, serve, shares
 from checker.partition_exchange import key_of, location_of, locations_of
 from checker.properties import BOUND_STOP
 
@@ -103,11 +103,12 @@ class Partitions:
     """The main process's side: partition 0 and the children that own the
     others."""
 
-    def __init__(self, search: Any, states: list[Any], first: int, count: int):
-        self._start(search, states, first, count)
+    def __init__(self, search: Any, level: frontier.Frontier, first: int, count: int):
+        """Partitions of `search` that start with `level` (numbered from
+        `first`), read and shared out (`shares`)."""
+        self._start(search, len(level), first, count)
         self.directory = tempfile.mkdtemp(
             prefix="cmc-partitions-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
-        owners = owners_of_states(search, states, count)
         # levels that spill go into the run's work directory, made here so
         # that the children write there too, and it is removed with them
         # (where it cannot be made, a level that spills says so)
@@ -115,6 +116,7 @@ class Partitions:
             search.directory.folder()
         except frontier.SpillFailed:
             pass
+        parts = shares(search, level.take(), first, count, range(count))
         # the visited set in memory the processes share, made before they
         # fork (an exact run's states are its fingerprints, kept apart)
         if not search.config.exact:
@@ -127,17 +129,16 @@ class Partitions:
             pid = os.fork()
             if pid == 0:
                 mine.close()
-                part = Part(search, index, count, self.directory,
-                            *share_of(states, owners, index, first))
-                serve(part, theirs)  # never returns
+                serve(Part(search, index, count, self.directory, *parts[index]),
+                      theirs)  # never returns
             theirs.close()
             self.children.append((pid, mine))
-        self.part = Part(search, 0, count, self.directory, *share_of(states, owners, 0, first))
+        self.part = Part(search, 0, count, self.directory, *parts[0])
 
-    def _start(self, search: Any, states: list[Any], first: int, count: int) -> None:
+    def _start(self, search: Any, size: int, first: int, count: int) -> None:
         """What the main process keeps of the `count` partitions of `search`,
-        which start with `states` (numbered from `first`)."""
-        self.search, self.count, self.first, self.size = search, count, first, len(states)
+        which start with a level of `size` states (numbered from `first`)."""
+        self.search, self.count, self.first, self.size = search, count, first, size
         self.children: list[tuple[int, Any]] = []  # (pid, connection) of each forked one
         self.store_bytes: dict[int, int] = {}  # of each child's visited set
         self.held: dict[int, int] = {}  # the memory each child holds of its own
@@ -302,11 +303,11 @@ class Partitions:
         self.part.spill()
         self._replies(None)
 
-    def fold(self) -> list[Any]:
+    def fold(self) -> Iterator[list[Any] | bytes]:
         """Bring the search back into this process: every child's visited
         states join this process's visited set, and the level the
-        partitions hold comes back as one list, in one-process order (by
-        number). The children are stopped."""
+        partitions hold comes back in one-process order (by number), a
+        chunk at a time (`_merged`). The children are stopped."""
         held = self._gather("fold", self.part.held)
         self.close()
         self.search.outside_owned = False
@@ -314,7 +315,7 @@ class Partitions:
         store = self.search.store = self.search.store.private()  # every region read here
         for _, _, entries in held[1:]:
             store.take(entries)
-        return _in_order(held)
+        return _merged([(numbers, chunks) for numbers, chunks, _ in held])
 
     def _gather(self, stage: str, own: Any) -> list[tuple]:
         """What each partition holds, as `stage` ("fold", "snapshot") asks:
@@ -389,14 +390,6 @@ def _merged(parts: list[tuple[np.ndarray, list[Any]]]) -> Iterator[list[Any] | b
                                             key=itemgetter(0)))
     while chunk := list(islice(states, size)):
         yield frontier.pack(chunk)
-
-
-def _in_order(held: list[tuple]) -> list[Any]:
-    """The states of the partitions (`held`: each one's numbers and states
-    first) in one-process order: by number."""
-    numbers = np.concatenate([part[0] for part in held])
-    states = list(chain.from_iterable(part[1] for part in held))
-    return list(map(states.__getitem__, np.argsort(numbers, kind="stable").tolist()))
 
 
 def _fresh(store: Any) -> Any:

@@ -49,7 +49,7 @@ from typing import Any, Callable
 import numpy as np
 
 from checker import frontier, partitioned, successors, workers
-from checker.partition import Part, owners_of_states, share_of
+from checker.partition import Part, shares
 from checker.partition_exchange import READS, WRITES
 from checker.errors import CheckerError
 from checker.partition_exchange import Failed
@@ -141,9 +141,9 @@ class Owners:
     def __init__(self, build: Callable[[], Any], cluster: Cluster):
         self.build, self.cluster = build, cluster
 
-    def __call__(self, search: Any, states: list[Any], first: int,
+    def __call__(self, search: Any, level: frontier.Frontier, first: int,
                  count: int) -> "RayPartitions":
-        return RayPartitions(search, states, first, count, self)
+        return RayPartitions(search, level, first, count, self)
 
 
 def _user_modules(model: Any) -> list[tuple[str, str, str]]:
@@ -172,10 +172,10 @@ class RayPartitions(partitioned.Partitions):
     transport (`_send`, `_send_each`, `_replies`, `part`) is replaced, the
     level's logic is inherited."""
 
-    def __init__(self, search: Any, states: list[Any], first: int, count: int,
+    def __init__(self, search: Any, level: frontier.Frontier, first: int, count: int,
                  owners: Owners):
         ray = self.ray = owners.cluster.ray
-        self._start(search, states, first, count)  # (no forked processes)
+        self._start(search, len(level), first, count)  # (no forked processes)
         self.cpu_seconds: dict[int, float] = {}  # each actor's, so far (for benchmarks)
         self.futures: list[Any] = [None] * count
         self.settling: list[Any] = []
@@ -188,7 +188,9 @@ class RayPartitions(partitioned.Partitions):
         recipe = (_user_modules(search.model), pickle.dumps(owners.build),
                   search.config, (successors.CHUNK, frontier.WHOLE))
         try:
-            start = ray.put(pickle.dumps((search.store, search.outside, states, first),
+            # the level as it is held (its chunks mostly pickled already)
+            start = ray.put(pickle.dumps((search.store, search.outside,
+                                          list(level.raw()), first),
                                          protocol=pickle.HIGHEST_PROTOCOL))
         except (pickle.PicklingError, TypeError, AttributeError) as error:
             raise Failed(f"a state cannot be sent: {error}", died=False) from None
@@ -349,10 +351,10 @@ class _Owner:
         level where the partitions start; reply with where this actor's work
         directory is: (node, path)."""
         search = self.search
-        search.store, search.outside, states, first = pickle.loads(shared)
-        owners = owners_of_states(search, states, self.count)
+        search.store, search.outside, chunks, first = pickle.loads(shared)
         self.part = Part(search, self.index, self.count, self.directory,
-                         *share_of(states, owners, self.index, first))
+                         *shares(search, map(frontier.unpack, chunks), first, self.count,
+                                 [self.index])[self.index])
         import ray
 
         return self._done((ray.get_runtime_context().get_node_id(), self.directory), {})
