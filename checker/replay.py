@@ -549,7 +549,8 @@ class _Replay:
                       witnesses=tuple(self.witnesses[prop.name] for prop in listed
                                       if prop.name in self.witnesses),
                       stopped_by="replay",
-                      run=Trace(tuple(self.trace)) if self.trace else None)
+                      run=Trace(tuple(self.trace)) if self.trace else None,
+                      kept_going=config.keep_going)
 
 
 def _shown(view: dict, name: str) -> str:

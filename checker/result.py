@@ -285,6 +285,10 @@ class Result:
     safety_complete: bool = False
     #: A replay's run, as far as it was taken (`checker.replay`); None else.
     run: Trace | None = None
+    #: Whether the run went on past its first violation (its
+    #: `CheckConfig.keep_going`, which a spec's ``expect: properties:`` turns
+    #: on): then what it did not find violated was checked to the end.
+    kept_going: bool = False
 
     def verdict_reason(self) -> str | None:
         """Why the verdict is what it is, where more than its word: what
@@ -303,12 +307,14 @@ class Result:
     def exhaustive(self, keep_going: bool = False) -> bool:
         """Whether every reachable state was checked against every property:
         no bound stopped the run, and it did not stop at a counterexample
-        (it went on, with `keep_going`, or its only violations are
-        properties never reached, which are known at the end)."""
+        (it went on: `kept_going`, or its only violations are properties
+        never reached, which are known at the end). `keep_going` is for the
+        callers that still say it (checker/spec.py, tests/tlc_diff/), of
+        runs that did go on; it goes once they no longer do."""
         if self.failed_assertion():
             return False
         return self.stopped_by is None and (
-            self.verdict == HOLDS or keep_going
+            self.verdict == HOLDS or self.kept_going or keep_going
             # (a temporal property is checked only after a complete safety run)
             or all(finding.trace is None or finding.property.temporal
                    for finding in self.violations))
@@ -321,11 +327,11 @@ class Result:
 
     def outcomes(self, keep_going: bool = False) -> tuple[Outcome, ...]:
         """Each checked property with its outcome, in the order checked: the
-        one list every report renders. `keep_going`: whether the run went on
-        after its first violation."""
-        exhaustive = self.exhaustive(keep_going)
+        one list every report renders (`keep_going`: as for `exhaustive`)."""
+        went_on = self.kept_going or keep_going
+        exhaustive = self.exhaustive(went_on)
         unsettled = (STOPPED_BY[self.stopped_by] if self.stopped_by
-                     else STOPPED_AT_ASSERTION if self.failed_assertion() and keep_going
+                     else STOPPED_AT_ASSERTION if self.failed_assertion() and went_on
                      else STOPPED_AT_VIOLATION)
         found = []
         for prop in self.properties:

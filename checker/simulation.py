@@ -654,7 +654,8 @@ def _result(model: Model, drawn: _Drawn, properties: tuple[Property, ...],
                                   if prop.name in drawn.witnesses),
                   stopped_by="interrupted" if drawn.interrupted else "simulation",
                   bound_stop=None if drawn.bound_stop is None
-                  else shortcut(drawn.bound_stop[1]))
+                  else shortcut(drawn.bound_stop[1]),
+                  kept_going=config.keep_going)
 
 
 class _Shortcuts:

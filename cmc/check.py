@@ -297,6 +297,8 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                     if config.max_depth is None:
                         reporter = _SaysUnbounded(reporter)
                     result = checker.check(model, config, reporter, checkpoints, owners)
+                    # (until checker/explore.py's Search._result records it itself)
+                    result = dataclasses.replace(result, kept_going=config.keep_going)
             except CheckerError as error:
                 # (a model that fails: the specs checked before are still
                 # written to the files asked for, below)
@@ -315,15 +317,12 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                     mismatches, drawn = _replayed_against(judged, result)
                     judged = None if drawn and judged.verdict == "violated" else judged
                 description = spec.description.strip() if spec.description else None
-                # (a spec listing each property's outcome goes on past the first
-                # violation whatever --keep-going says: Spec.config)
-                went_on = config.keep_going
                 checked = Checked(spec.path, model, result, judged, tuple(mismatches),
-                                  went_on, description)
+                                  description)
                 title = f"{spec.path}: {checked.describe()}"
                 options = dict(expected=judged is not None and not drawn,
                                full_states=full_states,
-                               witnesses=witnesses, keep_going=went_on,
+                               witnesses=witnesses,
                                description=description, engine=engine_stats)
                 unjudged = (f"{drawn}\n" if drawn else
                             "expectation not judged: the run did not finish\n"
@@ -333,7 +332,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                     # state_view may fail, and then this spec is left out)
                     text = render_result(title, model, result, mismatches, **options) + unjudged
                     document = (result_document(spec.path, model, result, spec.expect,
-                                                mismatches, keep_going=went_on,
+                                                mismatches,
                                                 description=description)
                                 if output_format == "json" or out_dir else None)
                     codes.append(FAILED if _unexplained(result)  # (whatever expect: says)

@@ -72,7 +72,7 @@ def render_html(checked: Checked, witnesses: bool = True) -> str:
         f"</span> {escape(outcome_text(outcome, witnesses))}</li>"
         for outcome in checked.outcomes) + "</ul>")
     parts += [f'<p class="stats">{escape(line)}</p>'
-              for line in render_stats(result, checked.keep_going)]
+              for line in render_stats(result)]
     for index, finding in enumerate(result.violations):
         parts.append(_finding(checked, finding, f"v{index}-", witness=False))
     if witnesses:

@@ -92,10 +92,9 @@ def finding_document(model: Model, finding: Finding) -> dict[str, Any]:
 
 
 def result_document(spec: str, model: Model, result: Result, expect: Any = None,
-                    mismatches: Iterable[str] = (), keep_going: bool = False,
+                    mismatches: Iterable[str] = (),
                     description: str | None = None) -> dict[str, Any]:
-    """One spec's result. `keep_going`: whether the run went on after its
-    first violation (else the properties it did not settle say so)."""
+    """One spec's result."""
     stats = result.stats
     return {
         "spec": spec,
@@ -109,7 +108,7 @@ def result_document(spec: str, model: Model, result: Result, expect: Any = None,
         "mismatches": list(mismatches),
         "properties": [{"property": o.property.name, "title": o.property.title,
                         "kind": o.property.kind, "outcome": o.outcome, "reason": o.reason}
-                       for o in result.outcomes(keep_going)],
+                       for o in result.outcomes()],
         "stats": {
             "distinct_states": stats.distinct_states,
             "generated_states": stats.generated_states,

@@ -19,9 +19,8 @@ from checker.result import NOT_EXPLAINED, Outcome, Result
 class Checked:
     """A spec (its path), the model built from it, the result of checking
     it, and the spec's expectation (a `checker.spec.Expect`, or None) with
-    the ways the result differs from it. `keep_going`: whether the run went
-    on after the first violation (so every property was checked to the end).
-    `description`: the spec's own explanation of what it checks.
+    the ways the result differs from it. `description`: the spec's own
+    explanation of what it checks.
     """
 
     spec: str
@@ -29,19 +28,18 @@ class Checked:
     result: Result
     expect: Any = None
     mismatches: tuple[str, ...] = ()
-    keep_going: bool = False
     description: str | None = None
 
     @property
     def exhaustive(self) -> bool:
         """Whether every reachable state was checked against every property
         (see `Result.exhaustive`)."""
-        return self.result.exhaustive(self.keep_going)
+        return self.result.exhaustive()
 
     @property
     def outcomes(self) -> tuple[Outcome, ...]:
         """Each checked property with its outcome (see `Result.outcomes`)."""
-        return self.result.outcomes(self.keep_going)
+        return self.result.outcomes()
 
     @property
     def name(self) -> str:

@@ -295,7 +295,7 @@ def _steps(count: int) -> str:
     return f"{count} step" + ("" if count == 1 else "s")
 
 
-def render_stats(result: Result, keep_going: bool = False, engine: bool = False) -> list[str]:
+def render_stats(result: Result, engine: bool = False) -> list[str]:
     """The run's figures, then its coverage: per action, the steps it
     generated and the new states they reached (TLC's coverage). An action
     that generated no step is called out, unless the run stopped before the
@@ -362,7 +362,7 @@ def render_stats(result: Result, keep_going: bool = False, engine: bool = False)
         lines.append(f"worker processes lost: {stats.workers_lost} ("
                      + ("what they drew is not counted)" if walked else
                         "their work was redone in the main process; the result is complete)"))
-    never = never_fired(result, keep_going)
+    never = never_fired(result)
     if never:
         lines.append("never fired (check the model or the bounds): " + ", ".join(never))
     return lines
@@ -399,10 +399,10 @@ def coverage(result: Result) -> list[str]:
     return lines
 
 
-def never_fired(result: Result, keep_going: bool = False) -> tuple[str, ...]:
+def never_fired(result: Result) -> tuple[str, ...]:
     """The actions that generated no step in a run that explored everything;
     none for a run a bound, an interrupt or a violation cut short."""
-    return result.stats.never_fired if result.exhaustive(keep_going) else ()
+    return result.stats.never_fired if result.exhaustive() else ()
 
 
 VERDICT_ROLE = {"holds": "good", "violated": "bad", "incomplete": "warn",
@@ -437,7 +437,7 @@ OUTCOME_ROLE = {"holds": "good", "witnessed": "good", "violated": "bad", "not se
 
 def render_result(title: str, model: Model, result: Result, mismatches: Iterable[str] = (),
                   expected: bool = False, full_states: bool = False,
-                  witnesses: bool = False, colour: bool = False, keep_going: bool = False,
+                  witnesses: bool = False, colour: bool = False,
                   description: str | None = None, engine: bool = False) -> str:
     """The whole report for one check: title, the spec's description,
     verdict, findings, every property's outcome, statistics (the model's
@@ -460,13 +460,13 @@ def render_result(title: str, model: Model, result: Result, mismatches: Iterable
         # (a replay that broke nothing: the run is what its reader asked to see)
         lines.append(f"the run replayed, {_steps(len(result.run))}:")
         lines += ["  " + line for line in render_trace(model, result.run, full_states, colour)]
-    outcomes = result.outcomes(keep_going)
+    outcomes = result.outcomes()
     # (a spec's properties: [] checks none: the states are counted, as TLC
     # counts them with no invariant)
     lines.append("properties:" if outcomes else "properties: none checked")
     lines += ["  " + paint(outcome_text(outcome, witnesses), OUTCOME_ROLE[outcome.outcome],
                            colour) for outcome in outcomes]
-    lines += render_stats(result, keep_going, engine)
+    lines += render_stats(result, engine)
     mismatches = list(mismatches)
     if mismatches:
         lines.append(paint("expectation NOT met:", "bad", colour))
