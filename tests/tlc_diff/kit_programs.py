@@ -38,8 +38,13 @@ clocked program sends over ``Delayed(latency=..., drop=...)`` on 6 seeds
 in 10 (no spec's network, no partition; `within_bounds` bounds the copies
 in flight). From seed 7000 (`DRIFTS`) a clock may drift (``drift=``) and
 its P nodes pause (``pause=``, ``pauses=``), on 8 seeds in 10 of those
-with a clock (no pause where P nodes crash). Each range draws the
-features of those below it.
+with a clock (no pause where P nodes crash). From seed 8000
+(`SYMMETRIC`) the P nodes (two or three) are interchangeable and both
+tools check under symmetry (the spec's ``symmetry: true``, the model's
+``symmetry_sets``; TLC's ``SYMMETRY Permutations(Ps)``, the P nodes model
+values): no handler reads a node's id or sends to the next node, and
+invariants and constraints speak of some P node (`Some`), not of one;
+no partition. Each range draws the features of those below it.
 
 It is rendered two ways:
 
@@ -101,6 +106,10 @@ What the TLA+ says of the kit, each point from its documentation:
   for ``pause`` ticks (the budget ``pauses``): it takes no step and no
   message, its timer holds no tick back, and each tick takes one off
   what is left of its pause;
+- symmetry: the kit renames the P nodes in records, messages, the
+  network, the clock's offsets and pauses as its types say (an id field
+  typed ``P``), and counts one state per orbit, as TLC does with
+  ``SYMMETRY`` (docs/writing-a-model.md, *Symmetry*);
 - a step that changes nothing is not generated (so TLC's Next carries
   ``vars' # vars``, which changes no state, depth or verdict, only the
   generated count), but a state where one is enabled is no deadlock, as
@@ -132,6 +141,8 @@ GLOBALS = 5000
 DELAYED = 6000
 #: the first seed whose clocks may drift and whose P nodes may pause
 DRIFTS = 7000
+#: the first seed whose P nodes are interchangeable, checked under symmetry
+SYMMETRIC = 8000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -212,6 +223,16 @@ class Rec:
 
 
 @dataclass(frozen=True)
+class Some:
+    """Some node of role `role` meets `atom` (over its record's fields `F`),
+    or, `atom` None, is down: an invariant's or a constraint's, where the
+    role's nodes are interchangeable (symmetry)."""
+
+    role: int
+    atom: object
+
+
+@dataclass(frozen=True)
 class IsDown:
     role: int
     node: int
@@ -284,6 +305,10 @@ def tla(e, s: str = "s") -> str:
         return f"(Queued <= {e.bound})"
     if isinstance(e, G):
         return f"glob.{e.name}"
+    if isinstance(e, Some):
+        name = ROLES[e.role][0]
+        inner = f"down_{name}[k]" if e.atom is None else tla(e.atom, f"rec_{name}[k]")
+        return f"(\\E k \\in {ROLES[e.role][1].capitalize()} : {inner})"
     if isinstance(e, (Copies, Pending)):
         return f"(Size(net) <= {e.bound})"
     raise TypeError(e)
@@ -329,6 +354,11 @@ def py(e, where: str = "handler") -> str:
         raise TypeError(f"{type(e).__name__} is rendered by `_py_condition`")
     if isinstance(e, G):  # (a handler takes it as a keyword, a spec's expression by name)
         return f"self.globals_of(state).{e.name}" if where == "model" else e.name
+    if isinstance(e, Some):  # (each record named s in turn)
+        role, set_name, _ = ROLES[e.role]
+        records = (f"[self.record(state, {role}Node, k) for k in range(self.{set_name})]"
+                   if where == "model" else set_name)
+        return f"any({'s.down' if e.atom is None else py(e.atom)} for s in {records})"
     raise TypeError(e)
 
 
@@ -357,6 +387,8 @@ def initially(e, roles: tuple, shared: tuple = ()):
         return all(initially(part, roles, shared) for part in e.parts)
     if isinstance(e, (IsDown, InFlight)):
         return False
+    if isinstance(e, Some):  # (every node starts alike)
+        return e.atom is not None and initially(e.atom, (roles[e.role],), shared)
     if isinstance(e, (Queued, Copies, Pending)):
         return True
     raise TypeError(e)
@@ -526,6 +558,8 @@ class Program:
     cut: Cut | None = None
     clock: Clocked | None = None
     shared: tuple = ()  # the globals' fields (of `Field`), named g0, g1
+    #: the P nodes interchangeable: ids model values, checked under symmetry
+    symmetric: bool = False
 
     def checks(self) -> list[tuple[str, str | None]]:
         """Each TLC run: ("space", None), ("invariant", name), ("deadlock", None)."""
@@ -545,6 +579,9 @@ def program(seed: int) -> Program:
         counts = rng.choice(((1, 1), (1, 2), (2, 1)))
         roles = [Role(r, counts[r], ()) for r in range(2)]
     roles = tuple(Role(r.index, r.count, _fields(rng)) for r in roles)
+    symmetric = seed >= SYMMETRIC
+    if symmetric and roles[0].count < 2:  # (some P nodes to interchange)
+        roles = (replace(roles[0], count=2),) + roles[1:]
 
     pairs = [(a.index, b.index) for a in roles for b in roles]
     messages = []
@@ -566,9 +603,10 @@ def program(seed: int) -> Program:
             role = roles[messages[0].src]
             sendable = [m for m in messages if m.src == role.index]
         handlers.append(_handler(rng, f"Timer{k + 1}", role, None, messages, network,
-                                 must_send=k == 0))
+                                 must_send=k == 0, symmetric=symmetric))
     for m in messages:
-        handlers.append(_handler(rng, f"Recv{m.name}", roles[m.dst], m, messages, network))
+        handlers.append(_handler(rng, f"Recv{m.name}", roles[m.dst], m, messages, network,
+                                 symmetric=symmetric))
 
     crashes = None
     if rng.random() < 0.5:
@@ -587,13 +625,15 @@ def program(seed: int) -> Program:
     if rng.random() < 0.25:
         role = rng.choice(roles)
         bound = Not(_record_atom(rng, role, rng.randrange(role.count)))
+        if symmetric and role.index == 0:  # (no P node so)
+            bound = Not(Some(0, _record_atom(rng, role, None)))
         if initially(bound, roles):  # (else the run is its initial state)
             constraint.append(bound)
 
     invariants = []
     for k in range(rng.randint(1, 3)):
         for _ in range(10):  # one that holds in the initial state
-            atoms = [_invariant_atom(rng, roles, messages, crashes)
+            atoms = [_invariant_atom(rng, roles, messages, crashes, symmetric)
                      for _ in range(rng.choice((1, 2, 2)))]
             invariant = Not(atoms[0] if len(atoms) == 1 else And(tuple(atoms)))
             if initially(invariant, roles):
@@ -610,10 +650,13 @@ def program(seed: int) -> Program:
             cut = Cut(group, rng.random() < 0.5, rng.choice((0, 1, 1, 2)), heals)
             if not _cuts_something(messages, roles, cut):
                 cut = None
+    if symmetric:  # (a partition tells nodes apart, which TLC's SYMMETRY would not know)
+        cut = None
     clock = None
     if seed >= CLOCKS and (seed < STAYS or rng.random() < 0.5):
         role = roles[0]
-        fire = _handler(rng, f"Fire{role.name}", role, None, messages, network)
+        fire = _handler(rng, f"Fire{role.name}", role, None, messages, network,
+                        symmetric=symmetric)
         fire = Handler(fire.name, fire.role, None, None, fire.updates, fire.sends,
                        fire.declares_sends)
         clock = Clocked(rng.choice((2, 2, 3)), rng.choice((0, 1, None)), fire,
@@ -644,18 +687,20 @@ def program(seed: int) -> Program:
     if seed >= GLOBALS and rng.random() < 0.7:
         shared = tuple(Field(f"g{k}", f.size, f.initial)
                        for k, f in enumerate(_fields(rng)[:2]))
-        handlers = [_sharing(rng, h, roles[h.role], messages, shared) for h in handlers]
+        handlers = [_sharing(rng, h, roles[h.role], messages, shared, symmetric)
+                    for h in handlers]
         if rng.random() < 0.7:
             for _ in range(10):  # one that holds in the initial state
                 atoms = [_global_atom(rng, shared)] + (
-                    [_invariant_atom(rng, roles, messages, crashes)] if rng.random() < 0.5
+                    [_invariant_atom(rng, roles, messages, crashes, symmetric)]
+                    if rng.random() < 0.5
                     else [])
                 invariant = Not(atoms[0] if len(atoms) == 1 else And(tuple(atoms)))
                 if initially(invariant, roles, shared):
                     invariants.append((f"inv{len(invariants) + 1}", invariant))
                     break
     return Program(seed, roles, messages, tuple(handlers), crashes, network, tuple(constraint),
-                   tuple(invariants), deadlock, chosen, cut, clock, shared)
+                   tuple(invariants), deadlock, chosen, cut, clock, shared, symmetric)
 
 
 def _staying(rng, handlers: list, roles: tuple, messages: tuple) -> list:
@@ -683,7 +728,8 @@ def _global_atom(rng, shared: tuple):
     return Cmp(op, G(f.name), C(rng.randrange(1 if op == "<" else 0, f.size)))
 
 
-def _sharing(rng, h: Handler, role: Role, messages: tuple, shared: tuple) -> Handler:
+def _sharing(rng, h: Handler, role: Role, messages: tuple, shared: tuple,
+             symmetric=False) -> Handler:
     """`h` reading the globals in its guard (odds 0.4) and writing one of
     them (odds 0.4, not where the message stays: `Stay` carries no writes)."""
     takes = next((m for m in messages if m.name == h.takes), None)
@@ -697,7 +743,7 @@ def _sharing(rng, h: Handler, role: Role, messages: tuple, shared: tuple) -> Han
             expr = rng.choice((lambda: Not(G(f.name)), lambda: _bool_expr(rng, role, takes)))()
         else:
             expr = rng.choice((lambda: Mod(G(f.name), f.size, 1), lambda: C(rng.randrange(f.size)),
-                               lambda: _int_expr(rng, role, takes, f.size)))()
+                               lambda: _int_expr(rng, role, takes, f.size, symmetric)))()
         writes = ((f.name, expr),)
     return replace(h, guard=guard, writes=writes)
 
@@ -732,14 +778,17 @@ def _network(rng) -> Network:
     return Network(kind, rng.choice((None, 0, 1, 1)))
 
 
-def _int_expr(rng, role: Role, takes: Message | None, size: int):
-    """An expression of values 0..size-1 over the record (and the message)."""
-    options = [lambda: C(rng.randrange(size)), lambda: Mod(Me(), size)]
+def _int_expr(rng, role: Role, takes: Message | None, size: int, symmetric=False):
+    """An expression of values 0..size-1 over the record (and the message);
+    where `symmetric`, of no node's id."""
+    options = [lambda: C(rng.randrange(size))] + ([] if symmetric
+                                                  else [lambda: Mod(Me(), size)])
     ints = [f for f in role.fields if not f.is_bool]
     if ints:
         options += [lambda: Mod(F(rng.choice(ints).name), size, rng.choice((0, 1, 1)))] * 2
     if takes is not None:
-        options.append(lambda: Mod(Src(), size, rng.choice((0, 1))))
+        if not symmetric:
+            options.append(lambda: Mod(Src(), size, rng.choice((0, 1))))
         if takes.payload is not None and not takes.payload.is_bool:
             options += [lambda: Mod(V(), size, rng.choice((0, 1)))] * 2
     return rng.choice(options)()
@@ -770,11 +819,12 @@ def _record_atom(rng, role: Role, node: int | None):
     return Cmp(op, read, C(rng.randrange(1 if op == "<" else 0, f.size)))
 
 
-def _guard(rng, role: Role, takes: Message | None):
+def _guard(rng, role: Role, takes: Message | None, symmetric=False):
     atoms = []
     for _ in range(rng.choice((0, 1, 1, 2))):
-        if takes is not None and rng.random() < 0.4:
-            options = [Cmp("=", Src(), C(rng.randrange(2)))]
+        if takes is not None and (takes.payload is not None or not symmetric) \
+                and rng.random() < 0.4:
+            options = [] if symmetric else [Cmp("=", Src(), C(rng.randrange(2)))]
             if takes.payload is not None:
                 options.append(V() if takes.payload.is_bool and rng.random() < 0.5
                                else Not(V()) if takes.payload.is_bool
@@ -789,17 +839,19 @@ def _guard(rng, role: Role, takes: Message | None):
 
 
 def _handler(rng, name, role: Role, takes: Message | None, messages, network,
-             must_send=False) -> Handler:
-    guard = _guard(rng, role, takes)
+             must_send=False, symmetric=False) -> Handler:
+    """A handler; where `symmetric`, one that treats every node alike: no
+    id read, no message to the next node."""
+    guard = _guard(rng, role, takes, symmetric)
     for _ in range(10 if must_send else 0):  # the first timer can fire at the start
         if guard is None or initially(guard, (role,)):
             break
-        guard = _guard(rng, role, takes)
+        guard = _guard(rng, role, takes, symmetric)
     updates = []
     for f in rng.sample(role.fields, rng.choice((0, 1, 1, 2)) if len(role.fields) > 1
                         else rng.choice((0, 1, 1))):
         expr = (_bool_expr(rng, role, takes) if f.is_bool
-                else _int_expr(rng, role, takes, f.size))
+                else _int_expr(rng, role, takes, f.size, symmetric))
         updates.append((f.name, expr))
     if takes is None and not updates and role.fields:
         # a timer moves its deadline: some field changes, else a step of an
@@ -812,22 +864,26 @@ def _handler(rng, name, role: Role, takes: Message | None, messages, network,
         if not sendable:
             break
         m = rng.choice(sendable)
-        tos = ["next", "all"]
+        tos = ["all"] if symmetric else ["next", "all"]
         if takes is not None and takes.src == m.dst:
             tos += ["reply", "reply"]
         payload = None
         if m.payload is not None:
             payload = (_bool_expr(rng, role, takes) if m.payload.is_bool
-                       else _int_expr(rng, role, takes, m.payload.size))
+                       else _int_expr(rng, role, takes, m.payload.size, symmetric))
         sends.append(Send(m.name, rng.choice(tos), payload))
     return Handler(name, role.index, None if takes is None else takes.name, guard,
                    tuple(updates), tuple(sends),
                    network.kind == "set" and bool(sends) and rng.random() < 0.5)
 
 
-def _invariant_atom(rng, roles, messages, crashes):
+def _invariant_atom(rng, roles, messages, crashes, symmetric=False):
+    """A condition on the state; where `symmetric`, one on some P node, not
+    a given one."""
     r = rng.random()
     if crashes is not None and crashes.mode != "restart" and r < 0.2:
+        if symmetric and crashes.role == 0:
+            return Some(0, None)
         return IsDown(crashes.role, rng.randrange(roles[crashes.role].count))
     if r < 0.4:
         m = rng.choice(messages)
@@ -836,6 +892,8 @@ def _invariant_atom(rng, roles, messages, crashes):
             value = rng.random() < 0.5 if m.payload.is_bool else rng.randrange(m.payload.size)
         return InFlight(m.name, value)
     role = rng.choice(roles)
+    if symmetric and role.index == 0:
+        return Some(0, _record_atom(rng, role, None))
     return _record_atom(rng, role, rng.randrange(role.count))
 
 
@@ -884,6 +942,14 @@ def tla_record(fields: tuple, alarm: str | None = None) -> str:
     return "[" + ", ".join(values + ([f"alarm |-> {alarm}"] if alarm is not None else [])) + "]"
 
 
+def node_ids(p: Program, role: Role) -> str:
+    """The set of `role`'s nodes in TLA+: model values ``Ps`` where the P
+    nodes are interchangeable, else ``0..n-1``."""
+    if p.symmetric and role.index == 0:
+        return ROLES[0][1].capitalize()
+    return f"0..{role.count - 1}"
+
+
 def reading(p: Program, role: int) -> str:
     """The clock reading of node ``i`` of `role` in TLA+: a P node's own
     clock (``now`` and its offset), another's ``now``."""
@@ -902,6 +968,8 @@ def _links(p: Program) -> list[str]:
     """Every queue's key: a link <<src role, src, dst role, dst>> (FIFO) or
     a receiver <<role, id>> (inbox)."""
     keys = []
+    if p.symmetric:
+        return _symmetric_links(p)
     for m in p.messages:
         src, dst = p.roles[m.src], p.roles[m.dst]
         for j in range(dst.count):
@@ -909,6 +977,19 @@ def _links(p: Program) -> list[str]:
                 keys.append(f'<<"{dst.name}", {j}>>')
             else:
                 keys += [f'<<"{src.name}", {i}, "{dst.name}", {j}>>' for i in range(src.count)]
+    return list(dict.fromkeys(keys))
+
+
+def _symmetric_links(p: Program) -> list[str]:
+    """`_links` where the P nodes are model values: sets of keys."""
+    keys = []
+    for m in p.messages:
+        src, dst = p.roles[m.src], p.roles[m.dst]
+        if p.network.kind == "inbox":
+            keys.append(f'{{<<"{dst.name}", j>> : j \\in {node_ids(p, dst)}}}')
+        else:
+            keys.append(f'{{<<"{src.name}", i, "{dst.name}", j>> : '
+                        f'i \\in {node_ids(p, src)}, j \\in {node_ids(p, dst)}}}')
     return list(dict.fromkeys(keys))
 
 
@@ -959,8 +1040,10 @@ def _network_operators(p: Program) -> list[str]:
                 "NetInit == [x \\in {} |-> 0]"]
     key = ("<<DstRole[m.type], m.to>>" if kind == "inbox"
            else "<<SrcRole[m.type], m.frm, DstRole[m.type], m.to>>")
+    union = " \\cup ".join(_links(p))
+    keys = f"Keys == {union}" if p.symmetric else f"Keys == {{{', '.join(_links(p))}}}"
     return _ends(p) + [
-            f"Keys == {{{', '.join(_links(p))}}}",
+            keys,
             f"Key(m) == {key}",
             "Recv(n, m) == [n EXCEPT ![Key(m)] = Tail(@)]",
             "RECURSIVE SendAll(_, _)",
@@ -1013,6 +1096,10 @@ def _tla_sends(p: Program, h: Handler) -> str:
             parts.append(f"<<{_tla_message(p, send, 'm.frm')}>>")
         elif send.to == "next":
             parts.append(f"<<{_tla_message(p, send, f'((i + 1) % {count})')}>>")
+        elif p.symmetric and m.dst == 0:  # (to each other P node, in any order: no queue
+            # holds two of them)
+            others = "Ps \\ {i}" if m.src == m.dst else "Ps"
+            parts.append(f"SetSeq({{{_tla_message(p, send, 'j')} : j \\in {others}}})")
         else:
             for j in range(count):
                 one = f"<<{_tla_message(p, send, str(j))}>>"
@@ -1033,7 +1120,7 @@ def _tla_handler(p: Program, h: Handler, names: list[str]) -> list[str]:
         elif h.stays is not None:
             received = f"(IF {tla(h.stays)} THEN net ELSE Recv(net, m))"
     else:
-        lines += [f"  \\E i \\in 0..{role.count - 1} :", f"    LET s == {rec}[i] IN"]
+        lines += [f"  \\E i \\in {node_ids(p, role)} :", f"    LET s == {rec}[i] IN"]
         received = "net"
     conjuncts = []
     if p.crashes is not None and p.crashes.role == h.role and p.crashes.mode != "restart":
@@ -1111,7 +1198,7 @@ def _tla_faults(p: Program, names: list[str]) -> list[tuple[str, list[str]]]:
     if c is not None:
         role = p.roles[c.role]
         rec, down = f"rec_{role.name}", f"down_{role.name}"
-        ids = f"0..{role.count - 1}"
+        ids = node_ids(p, role)
 
         def reset(lost):
             if not lost:
@@ -1141,15 +1228,21 @@ def _tla_faults(p: Program, names: list[str]) -> list[tuple[str, list[str]]]:
 
 def tla_module(p: Program) -> str:
     names = variables(p)
-    lines = [f"---- MODULE {MODULE} ----", "EXTENDS Naturals, Sequences, TLC",
-             f"VARIABLES {', '.join(names)}", f"vars == <<{', '.join(names)}>>", ""]
+    # (a clock that drifts has offsets below 0)
+    numbers = "Integers" if p.clock is not None and p.clock.drift else "Naturals"
+    lines = [f"---- MODULE {MODULE} ----", f"EXTENDS {numbers}, Sequences, TLC"]
+    if p.symmetric:  # the P nodes, model values, interchangeable
+        lines += ["CONSTANT Ps", "Sym == Permutations(Ps)", "RECURSIVE SetSeq(_)",
+                  "SetSeq(S) == IF S = {} THEN <<>> ELSE LET x == CHOOSE y \\in S : TRUE",
+                  "                                   IN <<x>> \\o SetSeq(S \\ {x})"]
+    lines += [f"VARIABLES {', '.join(names)}", f"vars == <<{', '.join(names)}>>", ""]
     lines += _network_operators(p)
-    init = [f"rec_{r.name} = [i \\in 0..{r.count - 1} |-> "
+    init = [f"rec_{r.name} = [i \\in {node_ids(p, r)} |-> "
             f"{tla_record(r.fields, _tla_alarm(p) if p.clock and r.index == 0 else None)}]"
             for r in p.roles]
     if p.crashes is not None and p.crashes.mode != "restart":
         role = p.roles[p.crashes.role]
-        init.append(f"down_{role.name} = [i \\in 0..{role.count - 1} |-> FALSE]")
+        init.append(f"down_{role.name} = [i \\in {node_ids(p, role)} |-> FALSE]")
     if p.shared:
         init.append(f"glob = {tla_record(p.shared)}")
     init += [f"{b} = {budget_value(p, b)}" for b in budgets(p)]
@@ -1157,7 +1250,7 @@ def tla_module(p: Program) -> str:
         init += [f"pdown = {tla_value(p.cut.from_start)}", f"splits = {p.cut.splits}"]
     if p.clock is not None:
         init.append("now = 0")
-        ps = f"0..{p.roles[0].count - 1}"
+        ps = node_ids(p, p.roles[0])
         if p.clock.drift:
             init.append(f"skew = [i \\in {ps} |-> 0]")
         if p.clock.pause:
@@ -1178,7 +1271,7 @@ def tla_module(p: Program) -> str:
         due = (f"{up}rec_{role.name}[i].alarm # {NO_ALARM} /\\ {reading(p, 0)} >= "
                f"rec_{role.name}[i].alarm")
         lines += ["Tick ==", f"  /\\ now < {p.clock.horizon}",
-                  f"  /\\ ~\\E i \\in 0..{role.count - 1} : {due}", "  /\\ now' = now + 1"]
+                  f"  /\\ ~\\E i \\in {node_ids(p, role)} : {due}", "  /\\ now' = now + 1"]
         ticking = ["now"]
         if p.network.kind == "delayed":
             # nor while a message is due, unless its receiver is paused
@@ -1246,6 +1339,9 @@ def tla_config(p: Program, kind: str, name: str | None) -> str:
     """The configuration of one check. The deadlock check is TLC's
     command-line flag (`tlc_deadlock`), not a line here."""
     lines = ["SPECIFICATION SpecAll" if kind == "deadlock" else "SPECIFICATION Spec"]
+    if p.symmetric:
+        lines += ["CONSTANT Ps = {" + ", ".join(f"p{i}" for i in range(p.roles[0].count)) + "}",
+                  "SYMMETRY Sym"]
     if p.constraint:
         lines.append("CONSTRAINT Constr")
     if kind == "invariant":
@@ -1454,6 +1550,8 @@ def cmc_model(p: Program) -> str:
         lines.append(f'    clock = Clock({p.roles[0].name}, horizon="horizon"{drifts})')
     if p.shared:
         lines.append("    globals = Shared")
+    if p.symmetric:
+        lines.append(f'    symmetry_sets = ("{p.roles[0].set_name}",)')
     if p.cut is not None and partition_in_model(p):
         groups = [list(p.cut.group), [(r.index, i) for r in p.roles for i in range(r.count)
                                       if (r.index, i) not in p.cut.group]]
@@ -1497,7 +1595,7 @@ def cmc_spec(p: Program) -> str:
     """The spec checking every check of the program at once (run with
     ``keep_going``: each violation with its own shortest trace)."""
     lines = [f"model: ./{model_file(p)}:Prog", f"deadlock: {str(p.deadlock).lower()}",
-             "symmetry: false"]
+             f"symmetry: {str(p.symmetric).lower()}"]
     if not invariants_in_model(p):
         lines.append("invariants:")
         lines += [f'  {name}: "{py(e, "spec")}"' for name, e in p.invariants]
