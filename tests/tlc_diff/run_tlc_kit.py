@@ -17,7 +17,9 @@ stored as skipped (its digest and TLC's count), not checked further; one
 whose kit model cmc finds larger than that (its search stopped at `LIMIT`)
 is stored as skipped without running TLC (``"skipped": "cmc: over
 20000"``): TLC, which cannot be told to stop at a number of states, could
-take the run's ten minutes on it. Seeds already stored are kept unless
+take the run's ten minutes on it. A seed of `KIT_BUGS` is stored as
+skipped with its reason, TLC not run: cmc cannot check it, for a kit bug
+reproduced on a model of its own. Seeds already stored are kept unless
 ``--again``.
 """
 
@@ -38,11 +40,25 @@ RESULTS = HERE / "tlc_results_kit.json"
 SCRATCH = Path("/tmp/tlckit")
 #: the most states a program may have to be checked (a TLC run of a few seconds)
 LIMIT = 20000
+#: seeds whose kit model cmc cannot check, each for a kit bug (a minimal
+#: reproduction in the report of the helper that found it, 2026-12-07)
+KIT_BUGS = {
+    # pings.py: P with Clock(P, horizon=1) sends a Ping to Q, whose only
+    # handler, @on(Ping, Take) def take(self, s, m, now), runs over
+    # Bag(per_message=True): "QNode.take() missing 1 required positional
+    # argument: 'now'" (TLC: 6 states; Bag() without per_message: 6 in cmc
+    # too). Deliveries calls the handlers without the clock reading
+    # (models/kit/plans.py, `_receipt_of`).
+    9111: "kit bug: a bag delivering message by message gives a receiving role's "
+          "handlers no clock reading (QNode.recvm1() missing 'now')",
+}
 
 
 def run_program(p, folder: Path, jar: str = JAR) -> dict:
     """TLC's figures on each check of the program `p`, its files in `folder`."""
     module = tla_module(p)
+    if p.seed in KIT_BUGS:
+        return {"digest": digest(module), "skipped": KIT_BUGS[p.seed]}
     shutil.rmtree(folder, ignore_errors=True)  # (no earlier run's module or metadata)
     folder.mkdir(parents=True)
     if too_large(p, folder):

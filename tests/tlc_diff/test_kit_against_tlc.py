@@ -13,8 +13,9 @@ Seeds 0-999 draw every network, crashes and restarts; 1000-1999 add
 partitions of a bag and networks chosen by the spec; 2000-2999 a clock
 and timers; 3000-3999 handlers returning `Stay`; 4000-4999 a bag full as
 a constraint; 5000-5999 globals; 6000-6999 `Delayed` messages; 7000-7999
-clocks that drift and nodes that pause; 8000 and up interchangeable P
-nodes under symmetry, against TLC's ``SYMMETRY`` (`kit_programs.py`).
+clocks that drift and nodes that pause; 8000-8999 interchangeable P
+nodes under symmetry, against TLC's ``SYMMETRY``; 9000 and up bags
+delivering message by message (`kit_programs.py`).
 Last, the two kit bugs the comparison found, each on a model of its own.
 """
 
@@ -191,3 +192,87 @@ def test_messages_lost_across_a_partition_take_no_room_in_the_bag(tmp_path):
     result = pair(tmp_path, capacity=1, down=True)
     assert (result.stats.distinct_states, result.stats.depth, deadlock(result)) \
         == (8, 3, (VIOLATED, 1))
+
+
+PINGS = '''
+from typing import NamedTuple
+
+from checker import Param
+from models.kit import ActorModel, Bag, Node, ids, on, step
+from models.kit.clock import Clock
+
+P = ids("ps", "p")
+Q = ids("qs", "q")
+
+
+class PState(NamedTuple):
+    sent: bool = False
+
+
+class QState(NamedTuple):
+    got: bool = False
+
+
+class Ping(NamedTuple):
+    frm: P
+    to: Q
+    src, dst = "frm", "to"
+
+
+class Send(NamedTuple):
+    node: P
+
+
+class Take(NamedTuple):
+    m: Ping
+
+
+class PNode(Node):
+    ids = P
+    state = PState
+
+    @step(Send)
+    def send(self, s, now):
+        if s.sent:
+            return None
+        return s._replace(sent=True), [Ping(self.id, 0)]
+
+
+class QNode(Node):
+    ids = Q
+    state = QState
+
+    @on(Ping, Take)
+    def take(self, s, m, now):
+        return s._replace(got=True), []
+
+
+class Pings(ActorModel):
+    name = "pings"
+    params = (Param("ps", 1, "senders"), Param("qs", 1, "receivers"),
+              Param("horizon", 1, "ticks"))
+    roles = (PNode, QNode)
+    messages = (Ping,)
+    network = Bag(PER_MESSAGE)
+    clock = Clock(P, horizon="horizon")
+'''
+
+
+@pytest.mark.parametrize("per_message", [
+    False,
+    pytest.param(True, marks=pytest.mark.xfail(
+        strict=True, raises=checker.ModelDefinitionError,
+        reason="kit bug (seed 9111): a bag delivering message by message calls a "
+               "receiving role's handlers without the clock reading `now` "
+               "(models/kit/plans.py, Deliveries._receipt_of)"))])
+def test_a_bag_delivering_message_by_message_gives_handlers_the_clock_reading(
+        tmp_path, per_message):
+    """A sender with a clock pings a receiver whose one handler takes the
+    reading as every handler of a model with time does: TLC's 6 states,
+    depth 4 (its depth counts the initial state), on either bag."""
+    (tmp_path / "pings.py").write_text(
+        PINGS.replace("PER_MESSAGE", f"per_message={per_message}"))
+    (tmp_path / "pings.yaml").write_text("model: ./pings.py:Pings\ndeadlock: false\n")
+    spec = load_spec(str(tmp_path / "pings.yaml"), REGISTRY)
+    result = checker.check(spec.build(), spec.config())
+    assert (result.stats.distinct_states, result.stats.depth) == (6, 3)
