@@ -551,7 +551,8 @@ class Search(PropertyChecks, StepGeneration):
         listed = tuple(p for p in checked if p is not DEADLOCK or p.name in self.violations)
         return Result(verdict=verdict, stats=stats, properties=listed,
                       violations=tuple(violations), witnesses=witnesses,
-                      stopped_by=self.stopped_by, bound_stop=self.bound_stop)
+                      stopped_by=self.stopped_by, bound_stop=self.bound_stop,
+                      kept_going=self.config.keep_going)
 
 
 def _numbered_chunks(level: Frontier, first: int) -> Iterator[tuple[int, list[Any]]]:

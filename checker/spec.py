@@ -252,11 +252,10 @@ class Expect:
 
     def _outcomes(self, result: Result) -> list[tuple[str, str, str]]:
         """Each listed property's name, expected and actual outcome."""
-        # (the run went on past its first violation: `Spec.config`)
-        outcomes = {outcome.property.name: outcome.outcome
-                    for outcome in result.outcomes(keep_going=True)}
+        # (the run went on past its first violation, `Spec.config`: its result says so)
+        outcomes = {outcome.property.name: outcome.outcome for outcome in result.outcomes()}
         # deadlock and assertion are reported only where violated
-        unreported = HOLDS if result.exhaustive(keep_going=True) else NOT_SETTLED
+        unreported = HOLDS if result.exhaustive() else NOT_SETTLED
         return [(name, wanted, outcomes.get(name, unreported))
                 for name, wanted in (self.properties or {}).items()]
 

@@ -297,8 +297,6 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                     if config.max_depth is None:
                         reporter = _SaysUnbounded(reporter)
                     result = checker.check(model, config, reporter, checkpoints, owners)
-                    # (until checker/explore.py's Search._result records it itself)
-                    result = dataclasses.replace(result, kept_going=config.keep_going)
             except CheckerError as error:
                 # (a model that fails: the specs checked before are still
                 # written to the files asked for, below)

@@ -101,9 +101,9 @@ def test_temporal_properties_are_not_settled_after_a_failed_assert():
 
     result = check(Reaching(side=6), CheckConfig(properties=("corner",), keep_going=True))
     assert [f.property.name for f in result.violations] == ["assertion"]
-    assert [(o.property.name, o.outcome) for o in result.outcomes(keep_going=True)] == [
+    assert [(o.property.name, o.outcome) for o in result.outcomes()] == [
         ("assertion", "violated"), ("corner", "not settled")]
-    assert result.outcomes(keep_going=True)[1].reason == (
+    assert result.outcomes()[1].reason == (
         "a step failed its assertion, so the states only its steps lead to were not explored")
 
 
@@ -114,7 +114,7 @@ def test_going_on_after_a_failed_assert_no_property_is_said_to_hold():
             return state[0] <= self.side
 
     result = check(Inside(side=6), CheckConfig(properties=("inside",), keep_going=True))
-    assert [(o.property.name, o.outcome) for o in result.outcomes(keep_going=True)] == [
+    assert [(o.property.name, o.outcome) for o in result.outcomes()] == [
         ("inside", "not settled"), ("assertion", "violated")]
 
 

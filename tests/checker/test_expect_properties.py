@@ -166,7 +166,7 @@ def test_the_bundled_no_adopt_learners_spec_settles_both_properties():
     assert dict(spec.expect.properties) == {"learners_agree": "violated",
                                             "learned_implies_chosen": "holds"}
     assert spec.config().keep_going is True
-    assert [(o.property.name, o.outcome) for o in result.outcomes(keep_going=True)] == [
+    assert [(o.property.name, o.outcome) for o in result.outcomes()] == [
         ("learners_agree", "violated"), ("learned_implies_chosen", "holds")]
     # its figures are the whole state space's, its counterexample the same 18 steps
     assert (result.stopped_by, result.stats.distinct_states, result.stats.depth) == (

@@ -85,7 +85,7 @@ def pings(per_message: bool, full: str) -> ActorModel:
 
 def figures(model: ActorModel) -> tuple:
     result = check(model, CheckConfig(keep_going=True, deadlock=True))
-    (deadlock,) = [o for o in result.outcomes(keep_going=True)
+    (deadlock,) = [o for o in result.outcomes()
                    if o.property.name == "deadlock"]
     return (result.stats.distinct_states, result.stats.depth,
             result.stats.generated_states, len(deadlock.finding.trace))

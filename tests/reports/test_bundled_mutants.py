@@ -23,7 +23,6 @@ from reports.run import Checked
 from reports.sequence import build_chart, render_mermaid, render_svg
 from reports.summary import render_summary
 from reports.text import conclusion, render_result
-from tests.kept_going import reads_the_record
 from tests.spec_runs import checked_spec
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -35,9 +34,6 @@ def mutant_specs():
         if "mutant" in data:
             states = data.get("expect", {}).get("distinct_states") or 0
             marks = [pytest.mark.slow] if states > 100_000 else []
-            # (a spec listing outcomes runs on past its first violation: its
-            # reports read that in the result)
-            marks += [reads_the_record] if "properties" in data.get("expect", {}) else []
             yield pytest.param(path, id=path.stem, marks=marks)
 
 

@@ -9,7 +9,6 @@ import checker
 from checker.spec import Expect
 from reports.junit import render_junit
 from reports.run import Checked
-from tests.kept_going import reads_the_record
 from tests.toys import DieHard
 
 
@@ -100,7 +99,6 @@ def test_properties_of_a_run_that_went_to_the_end_pass():
                                                    "satisfies it")}
 
 
-@reads_the_record
 def test_properties_of_a_run_that_went_on_past_a_violation_pass():
     model = DieHard()
     everything = checker.check(model, checker.CheckConfig(keep_going=True))
@@ -112,7 +110,6 @@ def test_properties_of_a_run_that_went_on_past_a_violation_pass():
                                                  "satisfies it")}
 
 
-@reads_the_record
 def test_each_property_fails_or_passes_as_expect_properties_lists_it():
     # (DieHard gone to the end: goal_not_reached violated, within_capacity holds)
     model = DieHard()

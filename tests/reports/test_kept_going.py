@@ -12,7 +12,6 @@ from checker import CheckConfig, check
 from checker.replay import Script, replay
 from checker.simulation import Walks, simulate
 from reports.json import result_document
-from tests.kept_going import reads_the_record
 from tests.toys import DieHard
 
 #: Goal Not Reached is violated in 6 steps; Within Capacity holds in every state.
@@ -24,7 +23,6 @@ def outcomes(result) -> list[tuple[str, str]]:
     return [(found["property"], found["outcome"]) for found in document["properties"]]
 
 
-@reads_the_record
 def test_the_json_of_a_run_that_went_on_says_holds_given_the_result_alone():
     stopped = check(DieHard(), CONFIG)
     went_on = check(DieHard(), dataclasses.replace(CONFIG, keep_going=True))
