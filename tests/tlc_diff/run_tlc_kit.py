@@ -40,18 +40,26 @@ RESULTS = HERE / "tlc_results_kit.json"
 SCRATCH = Path("/tmp/tlckit")
 #: the most states a program may have to be checked (a TLC run of a few seconds)
 LIMIT = 20000
-#: seeds whose kit model cmc cannot check, each for a kit bug (a minimal
-#: reproduction in the report of the helper that found it, 2026-12-07)
-KIT_BUGS = {
-    # pings.py: P with Clock(P, horizon=1) sends a Ping to Q, whose only
-    # handler, @on(Ping, Take) def take(self, s, m, now), runs over
-    # Bag(per_message=True): "QNode.take() missing 1 required positional
-    # argument: 'now'" (TLC: 6 states; Bag() without per_message: 6 in cmc
-    # too). Deliveries calls the handlers without the clock reading
-    # (models/kit/plans.py, `_receipt_of`).
-    9111: "kit bug: a bag delivering message by message gives a receiving role's "
-          "handlers no clock reading (QNode.recvm1() missing 'now')",
-}
+#: seeds where cmc is wrong for a kit bug, each reproduced on a model of its
+#: own by a strict xfail in test_kit_against_tlc.py (found 2026-12-07):
+#: stored as skipped with the reason, TLC's figures not kept; once the bug
+#: is fixed, remove its seeds here and run them again (``--again``)
+#: - a bag delivering message by message (``per_message``) calls a receiving
+#:   role's handlers without the clock reading ``now``
+#:   (test_a_bag_delivering_message_by_message_gives_handlers_the_clock_reading);
+#: - such a bag drops and duplicates a message only as part of its receipt
+#:   planned message by message, and plans so only a group of message
+#:   handlers alone: a message taken by a role that also has a step or a
+#:   timer (under the default ``next``) is never lost nor copied
+#:   (test_a_bag_delivering_message_by_message_loses_messages_within_its_budget;
+#:   cmc finds 3 to 1036 states fewer than TLC, on every such seed whose
+#:   faults matter)
+NOW_MISSING = ("kit bug: a bag delivering message by message gives a receiving role's "
+               "handlers no clock reading (QNode.recvm1() missing 'now')")
+NO_FAULTS = ("kit bug: a bag delivering message by message never drops or duplicates a "
+             "message whose receiver's group has a step: cmc finds fewer states than TLC")
+KIT_BUGS = {9111: NOW_MISSING} | {seed: NO_FAULTS for seed in (
+    9001, 9012, 9022, 9030, 9038, 9040, 9042, 9043, 9048, 9053, 9080, 9107, 9112)}
 
 
 def run_program(p, folder: Path, jar: str = JAR) -> dict:

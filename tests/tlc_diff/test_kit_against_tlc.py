@@ -43,10 +43,10 @@ SEEDS = sorted(int(seed) for seed, stored in STORED.items() if "checks" in store
 #: clock (2024: runs ending at the horizon are no deadlock), and two of each
 #: later range, each with its feature and a few hundred states or fewer:
 #: `Stay`, a bag full as a constraint, globals read and written, `Delayed`,
-#: a clock drifting and pausing, symmetry
+#: a clock drifting and pausing, symmetry, a bag delivering message by message
 DEFAULT = [seed for seed in SEEDS if seed < 10 or seed in (
     1004, 1007, 2002, 2024, 3016, 3040, 4006, 4034, 5016, 5022, 6048, 6056, 7003, 7022,
-    8020, 8049)]
+    8020, 8049, 9041, 9140)]
 
 
 def check_cmc(p: Program, folder: Path) -> checker.Result:
@@ -92,7 +92,8 @@ def compare(p: Program, tlc: dict, result: checker.Result) -> list[str]:
 
 
 # (no seed differs: a difference found is a bug to fix, pinned below, as
-# the two the first runs found)
+# the two the first runs found; the seeds of two bugs not fixed yet are
+# stored as skipped, run_tlc_kit.KIT_BUGS, and pinned below as strict xfails)
 @pytest.mark.parametrize("seed", DEFAULT)
 def test_kit_agrees_with_tlc(seed, tmp_path):
     assert differences(seed, tmp_path) == []
@@ -276,3 +277,75 @@ def test_a_bag_delivering_message_by_message_gives_handlers_the_clock_reading(
     spec = load_spec(str(tmp_path / "pings.yaml"), REGISTRY)
     result = checker.check(spec.build(), spec.config())
     assert (result.stats.distinct_states, result.stats.depth) == (6, 3)
+
+
+ECHO = '''
+from typing import NamedTuple
+
+from checker import Param
+from models.kit import ActorModel, Bag, Node, ids, on, step
+
+P = ids("ps", "p")
+
+
+class Sent(NamedTuple):
+    sent: bool = False
+
+
+class Ping(NamedTuple):
+    frm: P
+    to: P
+    src, dst = "frm", "to"
+
+
+class Send(NamedTuple):
+    node: P
+
+
+class Take(NamedTuple):
+    m: Ping
+
+
+class PeerNode(Node):
+    ids = P
+    state = Sent
+
+    @step(Send)
+    def send(self, s):
+        if s.sent:
+            return None
+        return s._replace(sent=True), [Ping(self.id, self.id)]
+
+    @on(Ping, Take)
+    def take(self, s, m):
+        return s, []
+
+
+class Echo(ActorModel):
+    name = "echo"
+    params = (Param("ps", 1, "peers"), Param("drops", 1, "messages lost"))
+    roles = (PeerNode,)
+    messages = (Ping,)
+    network = Bag(drop="drops", PER_MESSAGE)
+'''
+
+
+@pytest.mark.parametrize("per_message", [
+    False,
+    pytest.param(True, marks=pytest.mark.xfail(
+        strict=True, reason="kit bug (seeds 9001, 9012, ...): with per_message a bag's "
+                            "drops and duplicates come only with a receipt planned message "
+                            "by message, which only a group of message handlers alone is "
+                            "(models/kit/network.py, Bag.faults; models/kit/model.py, "
+                            "the groups): a message whose receiver also has a step is never "
+                            "lost"))])
+def test_a_bag_delivering_message_by_message_loses_messages_within_its_budget(
+        tmp_path, per_message):
+    """A node with a step and a message handler sends itself one ping, which
+    the bag may lose (budget 1): TLC's 4 states (sent, then received or
+    lost), depth 3 (its depth counts the initial state), on either bag."""
+    (tmp_path / "echo.py").write_text(ECHO.replace("PER_MESSAGE", f"per_message={per_message}"))
+    (tmp_path / "echo.yaml").write_text("model: ./echo.py:Echo\ndeadlock: false\n")
+    spec = load_spec(str(tmp_path / "echo.yaml"), REGISTRY)
+    result = checker.check(spec.build(), spec.config())
+    assert (result.stats.distinct_states, result.stats.depth) == (4, 2)
