@@ -10,13 +10,14 @@ from it, the search goes on exactly as the uninterrupted run would have:
 the result is the same.
 
 The file is a sequence of pickles: a header (what the check is, the
-search's values, the level's size), then the level's chunks as the level
-holds them (`Frontier.raw`: lists of states, or pickled), then an end mark.
-So the level is written and read back a chunk at a time: a level that is
-on disk because memory is short (or that partitions hold) never comes
-into memory whole for a checkpoint, and one read back keeps to the
-level's budgets (`Frontier.restore`). A file cut short has no end mark and
-is refused. The checkpoint names the model, its parameters,
+search's values, the level's size), the parts of the visited set where
+partitions hold it (each region of the shared one, or each partition's
+own), a mark, the level's chunks as the level holds them (`Frontier.raw`:
+lists of states, or pickled), and an end mark. So neither is copied whole
+for a checkpoint: a level that is on disk because memory is short (or
+that partitions hold) never comes into memory whole, and one read back
+keeps to the level's budgets (`Frontier.restore`). A file cut short has
+no end mark and is refused. The checkpoint names the model, its parameters,
 mutant and other choices (init, network, partition), its properties (a
 spec's invariants by their text) and the check's settings, and is refused
 for any other check, saying what differs.
@@ -40,8 +41,9 @@ FILE = "checkpoint.pickle"
 #: What a checkpoint's header starts with: the format, to tell a file of
 #: another version of cmc (or no checkpoint) from one cut short.
 FORMAT = ("cmc checkpoint", 2)
-#: What follows the last chunk.
-END = "end"
+#: What follows the parts of the visited set (`Checkpoints.save`), and the
+#: last chunk of the level.
+LEVEL, END = "level", "end"
 #: The search's values saved (attributes of the engine's search).
 SAVED = ("store", "outside", "pointers", "generated", "depth", "action_counts",
          "new_states", "violations", "witnesses", "canonical_seconds", "bound_stops",
@@ -77,19 +79,23 @@ class Checkpoints:
         return time.monotonic() - self.last >= self.every
 
     def save(self, identity: Any, values: dict[str, Any],
-             chunks: Iterable[list[Any] | bytes], count: int) -> None:
+             chunks: Iterable[list[Any] | bytes], count: int,
+             parts: Iterable[Any] = ()) -> None:
         """Write a checkpoint whole, replacing the last one: the search's
         `values` and its next level, `count` states in `chunks` (each of
-        the engine's chunk size but the last), written as they come. One
-        that cannot be written (a full disk) stops the run as a full disk
-        does, with what it explored reported (`SpillFailed`); the last whole
+        the engine's chunk size but the last), written as they come; the
+        visited set (``values["store"]``) takes `parts` (another visited
+        set's entries, one after another) when read back. One that cannot
+        be written (a full disk) stops the run as a full disk does, with
+        what it explored reported (`SpillFailed`); the last whole
         checkpoint stays."""
         temporary = self.path + ".partial"
         try:
             os.makedirs(self.directory, exist_ok=True)
             with open(temporary, "wb") as file:
                 # each a pickle of its own, read back by a load of its own
-                for part in chain([(FORMAT, identity, values, count)], chunks, [END]):
+                for part in chain([(FORMAT, identity, values, count)], parts, [LEVEL],
+                                  chunks, [END]):
                     pickle.dump(part, file, protocol=pickle.HIGHEST_PROTOCOL)
                 file.flush()
                 os.fsync(file.fileno())
@@ -127,8 +133,10 @@ class Checkpoints:
                         f"{self.directory}: the checkpoint is of another check "
                         f"({_difference(saved, identity)}); resume it with the same spec "
                         "and options")
+                for part in _until(file, LEVEL):
+                    values["store"].take(part)
                 frontier = Frontier(size, directory=directory)
-                frontier.restore(_chunks(file), count)
+                frontier.restore(_until(file, END), count)
         except CheckerError:
             raise
         except SpillFailed as error:  # no room to hold the level read back
@@ -157,7 +165,8 @@ def chunks(path: str) -> list[list[Any] | bytes]:
     """The level's chunks in the checkpoint at `path`, as saved."""
     with open(path, "rb") as file:
         _header(file)
-        return list(_chunks(file))
+        list(_until(file, LEVEL))
+        return list(_until(file, END))
 
 
 def _header(file: Any) -> tuple[Any, dict[str, Any], int]:
@@ -171,16 +180,16 @@ def _header(file: Any) -> tuple[Any, dict[str, Any], int]:
     return identity, values, count
 
 
-def _chunks(file: Any) -> Iterator[list[Any] | bytes]:
-    """The chunks after the header, to the end mark (a file without one
-    was cut short: `EOFError`)."""
+def _until(file: Any, mark: str) -> Iterator[Any]:
+    """The pickles that follow, to `mark` (a file without it was cut
+    short: `EOFError`)."""
     while True:
-        chunk = pickle.load(file)
-        if type(chunk) is str and chunk == END:
+        part = pickle.load(file)
+        if type(part) is str:
+            if part != mark:
+                raise ValueError(f"{part!r} where {mark!r} was due")
             return
-        if type(chunk) not in (list, bytes):
-            raise ValueError(f"a chunk of the level is a {type(chunk).__name__}")
-        yield chunk
+        yield part
 
 
 #: What a search's identity holds, in order (`explore.Search._identity`).

@@ -295,11 +295,12 @@ class Search(PropertyChecks, StepGeneration):
         """A checkpoint of the search before expanding `frontier`: as one
         process holds it, where partitions hold it (which go on)."""
         values = {name: getattr(self, name) for name in checkpoint.SAVED}
+        parts: Any = ()
         if self.partitions is not None:
-            values["store"], values["outside"], chunks = self.partitions.snapshot()
+            values["store"], parts, values["outside"], chunks = self.partitions.snapshot()
         else:
             chunks = frontier.raw()
-        self.checkpoints.save(self._identity(), values, chunks, len(frontier))
+        self.checkpoints.save(self._identity(), values, chunks, len(frontier), parts)
 
     def _resumed(self) -> Frontier:
         """The search as the last checkpoint left it; its next level."""

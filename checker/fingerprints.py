@@ -29,7 +29,7 @@ import struct
 import sys
 from collections.abc import Mapping
 from itertools import chain, repeat
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 from xxhash import xxh3_64_intdigest
@@ -266,6 +266,15 @@ class _PrivateStore:
 
     def private(self) -> "_PrivateStore":
         return self
+
+    def parts(self) -> Iterator[Any]:
+        """What the store holds, in parts another store can `take` one at
+        a time (a checkpoint writes them so): its entries."""
+        yield self.entries()
+
+    def empty(self) -> "_PrivateStore":
+        """A visited set of this kind, holding nothing."""
+        return type(self)()
 
 
 class ExactStore(_PrivateStore):
@@ -629,10 +638,15 @@ class Regions:
     def private(self) -> FingerprintStore:
         """A visited set of this process's own, holding every region's."""
         store = FingerprintStore()
+        for part in self.parts():
+            store.take(part)
+        return store
+
+    def parts(self) -> Iterator[np.ndarray]:
+        """Each region's fingerprints (stored form), one region at a time."""
         for owner in range(self.count):
             region = self.region(owner)
-            store.take(region[region != _EMPTY])
-        return store
+            yield region[region != _EMPTY]
 
 
 class SharedVisited:
@@ -663,6 +677,13 @@ class SharedVisited:
     def private(self) -> FingerprintStore:
         """A visited set of this process's own, holding every region's."""
         return self.regions.private()
+
+    def parts(self) -> Iterator[np.ndarray]:
+        """As `_PrivateStore.parts`: every region's, one at a time."""
+        return self.regions.parts()
+
+    def empty(self) -> FingerprintStore:
+        return FingerprintStore()
 
     def add_new(self, fingerprints: Any, limit: int | None = None,
                 record: bool = True) -> list[int]:

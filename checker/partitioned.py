@@ -330,12 +330,12 @@ class Partitions:
             os.remove(path)
         return held
 
-    def snapshot(self) -> tuple[Any, Any, Iterator[list[Any] | bytes]]:
+    def snapshot(self) -> tuple[Any, Iterator[Any], Any, Iterator[list[Any] | bytes]]:
         """The search between two levels as one process would hold it, for
         a checkpoint, the partitions going on: a visited set of this
-        process's own holding every partition's, the states met outside
-        the bounds by any, and the level the partitions hold, in
-        one-process order, a chunk at a time (`gathered`)."""
+        process's own and the parts of every partition's it takes, the
+        states met outside the bounds by any, and the level the partitions
+        hold, in one-process order, a chunk at a time (`gathered`)."""
         return gathered(self.search, self._gather("snapshot", self.part.snapshot))
 
     def memory(self) -> int:
@@ -360,19 +360,24 @@ class Partitions:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def gathered(search: Any, held: list[tuple]) -> tuple[Any, Any, Iterator[list[Any] | bytes]]:
+def gathered(search: Any, held: list[tuple], own: bool = True
+             ) -> tuple[Any, Iterator[Any], Any, Iterator[list[Any] | bytes]]:
     """What the partitions hold (`held`: each one's `Part.snapshot`) as one
-    process holds it: a visited set of its own, the states met outside
-    the bounds, and the level in one-process order, in the engine's chunks,
-    pickled (`Partitions.snapshot`): merged by number from the
-    partitions' chunks, each in increasing order of number, a chunk of
-    each at a time, so that the level never comes into memory whole as
-    objects (hundreds of bytes a state)."""
-    store, outside = _fresh(search.store), _fresh(search.outside)
-    for _, _, entries, met in held:
-        store.take(entries)
+    process holds it, to be written a part at a time (`Partitions.snapshot`,
+    `checkpoint`): an empty visited set of its own and the parts it takes
+    (each region of the shared one, or each partition's own set), the
+    states met outside the bounds, and the level in one-process order, in
+    the engine's chunks, pickled: merged by number from the partitions'
+    chunks, each in increasing order of number, a chunk of each at a time.
+    So neither the visited set nor the level is copied whole (the level as
+    objects takes hundreds of bytes a state). `own`: the first part held is
+    this process's (whose visited set it is), not a Ray actor's."""
+    outside = search.outside.empty()
+    for _, _, _, met in held:  # (this process's own among them)
         outside.take(met)
-    return store, outside, _merged([(numbers, chunks) for numbers, chunks, _, _ in held])
+    parts = chain(search.store.parts(), (entries for _, _, entries, _ in held[own:]))
+    return (search.store.empty(), parts, outside,
+            _merged([(numbers, chunks) for numbers, chunks, _, _ in held]))
 
 
 def _merged(parts: list[tuple[np.ndarray, list[Any]]]) -> Iterator[list[Any] | bytes]:
@@ -390,17 +395,6 @@ def _merged(parts: list[tuple[np.ndarray, list[Any]]]) -> Iterator[list[Any] | b
                                             key=itemgetter(0)))
     while chunk := list(islice(states, size)):
         yield frontier.pack(chunk)
-
-
-def _fresh(store: Any) -> Any:
-    """A visited set of this process's own holding what `store` holds (a
-    region of the shared one: every region), apart from it."""
-    every = store.private()
-    if every is not store:  # made afresh from the regions
-        return every
-    fresh = type(store)()
-    fresh.take(store.entries())
-    return fresh
 
 
 def _balance(sizes: list[int], speeds: list[float]) -> list[tuple[int, int, int]]:

@@ -259,12 +259,12 @@ class RayPartitions(partitioned.Partitions):
         self.search.partition_store_bytes = sum(self.store_bytes.values())
         return reply
 
-    def snapshot(self) -> tuple[Any, Any, Any]:
+    def snapshot(self) -> tuple[Any, Any, Any, Any]:
         """As `Partitions.snapshot`: each actor's part comes back as its
         reply (its level in pickled chunks)."""
         self._send(("snapshot",))
         return partitioned.gathered(self.search, [self._reply(index, None)
-                                                  for index in range(self.count)])
+                                                  for index in range(self.count)], own=False)
 
     def _get(self, futures: list[Any]) -> list[Any]:
         exceptions = self.ray.exceptions

@@ -100,6 +100,10 @@ def test_a_partitioned_run_killed_mid_run_resumes_to_the_uninterrupted_result(
         depth = kill_when_saved(pid, tmp_path / "run", 20)
         assert 20 <= depth < 60  # killed mid-run: 60 levels in all
         assert set((tmp_path / "snapshots").read_text().split()) == {"2"}
+        # the visited set is saved as its parts (each region, or each
+        # partition's own set), not gathered into one first
+        _, values, _ = checkpoint.header(str(tmp_path / "run" / FILE))
+        assert len(values["store"]) == 0
         config = CheckConfig(keep_going=True, workers=workers, exact=exact)
         with counting_forks() as started:
             resumed = check(Grid(side=30), config, checkpoints=Checkpoints(
@@ -339,7 +343,7 @@ def test_a_level_on_disk_is_saved_and_read_back_a_chunk_at_a_time(tmp_path, monk
         written.append(part), dump(part, file, **options)))
     Checkpoints(str(tmp_path / "run")).save(("check",), {"depth": 3, "store": ()},
                                           one_at_a_time(), len(spilled))
-    assert len(read) == 25 and written[1:-1] == read
+    assert len(read) == 25 and written[1] == checkpoint.LEVEL and written[2:-1] == read
     monkeypatch.setattr(checkpoint.pickle, "dump", dump)
     room = 2 * max(len(chunk) for chunk in read)
     monkeypatch.setattr(frontier, "MEMORY", room)
