@@ -1021,8 +1021,8 @@ def _network_operators(p: Program) -> list[str]:
         return _ends(p) + [
                 "Take(n, e) == IF n[e] = 1 THEN [x \\in DOMAIN n \\ {e} |-> n[x]]",
                 "                        ELSE [n EXCEPT ![e] = @ - 1]",
-                "First(n, m) == CHOOSE e \\in DOMAIN n : e[1] = m /\\ "
-                "\\A f \\in DOMAIN n : f[1] = m => e[2] <= f[2]",
+                ("First(n, m) == CHOOSE e \\in DOMAIN n : e[1] = m /\\ "
+                 "\\A f \\in DOMAIN n : f[1] = m => e[2] <= f[2]"),
                 "Recv(n, m) == Take(n, First(n, m))",
                 "Add(n, m) == IF m \\in DOMAIN n THEN [n EXCEPT ![m] = @ + 1]",
                 "             ELSE [x \\in DOMAIN n \\cup {m} |-> IF x = m THEN 1 ELSE n[x]]",
@@ -1034,8 +1034,8 @@ def _network_operators(p: Program) -> list[str]:
                 "                                   IN n[x] + Sum(n, S \\ {x})",
                 "Size(n) == Sum(n, DOMAIN n)",
                 "Dec(e) == <<e[1], IF e[2] > 0 THEN e[2] - 1 ELSE 0>>",
-                "Later(n) == [e \\in {Dec(f) : f \\in DOMAIN n} |-> "
-                "Sum(n, {f \\in DOMAIN n : Dec(f) = e})]",
+                ("Later(n) == [e \\in {Dec(f) : f \\in DOMAIN n} |-> "
+                 "Sum(n, {f \\in DOMAIN n : Dec(f) = e})]"),
                 "InFlight == {e[1] : e \\in DOMAIN net}", "Deliverable == InFlight",
                 "NetInit == [x \\in {} |-> 0]"]
     if kind == "bag":
@@ -1305,14 +1305,14 @@ def tla_module(p: Program) -> str:
             ticking.append("paused")
         if p.clock.drift:  # a node's clock may stand still in the tick
             lines += ["  /\\ \\/ skew' = skew",
-                      f"     \\/ \\E i \\in DOMAIN skew : skew[i] > -{p.clock.drift} /\\ "
-                      "skew' = [skew EXCEPT ![i] = @ - 1]"]
+                      (f"     \\/ \\E i \\in DOMAIN skew : skew[i] > -{p.clock.drift} /\\ "
+                       "skew' = [skew EXCEPT ![i] = @ - 1]")]
             ticking.append("skew")
         lines.append(f"  /\\ UNCHANGED <<{', '.join(v for v in names if v not in ticking)}>>")
         actions.append("Tick")
         if p.clock.drift:  # between ticks a node's clock may jump ahead
-            lines += ["Rush ==", f"  \\E i \\in DOMAIN skew : skew[i] < {p.clock.drift} /\\ "
-                      "skew' = [skew EXCEPT ![i] = @ + 1]",
+            lines += ["Rush ==", (f"  \\E i \\in DOMAIN skew : skew[i] < {p.clock.drift} /\\ "
+                                  "skew' = [skew EXCEPT ![i] = @ + 1]"),
                       f"  /\\ UNCHANGED <<{', '.join(v for v in names if v != 'skew')}>>"]
             actions.append("Rush")
         if p.clock.pause:
@@ -1320,8 +1320,8 @@ def tla_module(p: Program) -> str:
                       "    /\\ paused[i] = 0",
                       f"    /\\ paused' = [paused EXCEPT ![i] = {p.clock.pause}]",
                       "    /\\ pauses' = pauses - 1",
-                      "    /\\ UNCHANGED <<"
-                      f"{', '.join(v for v in names if v not in ('paused', 'pauses'))}>>"]
+                      ("    /\\ UNCHANGED <<"
+                       f"{', '.join(v for v in names if v not in ('paused', 'pauses'))}>>")]
             actions.append("Pause")
     for name, body in _tla_faults(p, names):
         lines += [f"{name} =="] + body
@@ -1337,8 +1337,8 @@ def tla_module(p: Program) -> str:
         # answer as this one: the docstring's reason)
         records = ", ".join([f"rec_{r.name}" for r in p.roles] + (["glob"] if p.shared else []))
         lines += [f"Fits == Size(net') <= {p.network.capacity} \\/ <<{records}>>' # <<{records}>>",
-                  "Next == Step /\\ vars' # vars /\\ Fits  \\* a step that changes nothing, "
-                  "or only overfills the bag, is not generated"]
+                  ("Next == Step /\\ vars' # vars /\\ Fits  \\* a step that changes nothing, "
+                   "or only overfills the bag, is not generated")]
     lines += ["Spec == Init /\\ [][Next]_vars",
               "\\* but a state where one is enabled is no deadlock (docs/tlc.md)"]
     if p.clock is None:
