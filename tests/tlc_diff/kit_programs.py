@@ -48,8 +48,13 @@ no partition. From seed 9000 (`PER_MESSAGE`) a bag (declared or chosen)
 delivers message by message on 7 seeds in 10 (``Bag(...,
 per_message=True)``, raft's: the same steps in raft.tla's order, planned
 by another part of the kit), where no handler of a role that only receives
-reads or writes globals (which such a bag refuses). Each range draws the
-features of those below it.
+reads or writes globals (which such a bag refuses). From seed 10000
+(`GROUPS`) such a model lists its groups of handlers as raft does
+(``next``: each role's steps in one group, its message handlers in
+another, so that every receipt is planned message by message), where it
+has no clock and no crash that keeps a node down (two kit bugs, pinned in
+test_kit_against_tlc.py, would stop the run): its network a bag, no
+clock, no globals. Each range draws the features of those below it.
 
 It is rendered two ways:
 
@@ -150,6 +155,9 @@ DRIFTS = 7000
 SYMMETRIC = 8000
 #: the first seed whose bag may deliver message by message (``per_message``)
 PER_MESSAGE = 9000
+#: the first seed whose model, where its bag delivers message by message,
+#: lists its groups of handlers (``next``) as raft does
+GROUPS = 10000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -568,6 +576,8 @@ class Program:
     shared: tuple = ()  # the globals' fields (of `Field`), named g0, g1
     #: the P nodes interchangeable: ids model values, checked under symmetry
     symmetric: bool = False
+    #: the model's ``next``: each role's steps in a group, its message handlers in another
+    grouped: bool = False
 
     def checks(self) -> list[tuple[str, str | None]]:
         """Each TLC run: ("space", None), ("invariant", name), ("deadlock", None)."""
@@ -602,6 +612,9 @@ def program(seed: int) -> Program:
     messages = tuple(messages)
 
     network = _network(rng)
+    if seed >= GROUPS and network.kind != "bag":  # (a bag, to deliver message by message)
+        network = Network("bag", rng.choice((0, 1, 1, 2)), rng.choice((0, 1)),
+                          rng.choice((2, 3, 3)))
     handlers = []
     # one or two internal steps, the first of them sending
     for k in range(rng.randint(1, 2)):
@@ -661,7 +674,7 @@ def program(seed: int) -> Program:
     if symmetric:  # (a partition tells nodes apart, which TLC's SYMMETRY would not know)
         cut = None
     clock = None
-    if seed >= CLOCKS and (seed < STAYS or rng.random() < 0.5):
+    if seed >= CLOCKS and (seed < STAYS or rng.random() < 0.5) and seed < GROUPS:
         role = roles[0]
         fire = _handler(rng, f"Fire{role.name}", role, None, messages, network,
                         symmetric=symmetric)
@@ -692,7 +705,7 @@ def program(seed: int) -> Program:
             clock = replace(clock, drift=drift, pause=pause,
                             pauses=rng.choice((1, 1, 2)) if pause else 0)
     shared = ()
-    if seed >= GLOBALS and rng.random() < 0.7:
+    if GLOBALS <= seed < GROUPS and rng.random() < 0.7:
         shared = tuple(Field(f"g{k}", f.size, f.initial)
                        for k, f in enumerate(_fields(rng)[:2]))
         handlers = [_sharing(rng, h, roles[h.role], messages, shared, symmetric)
@@ -707,16 +720,24 @@ def program(seed: int) -> Program:
                 if initially(invariant, roles, shared):
                     invariants.append((f"inv{len(invariants) + 1}", invariant))
                     break
+    grouped = False
     if seed >= PER_MESSAGE and network.kind == "bag" and rng.random() < 0.7:
         # (whose message handlers read and write no globals: Bag's docstring)
         fire = [] if clock is None else [clock.fire]
         delivered = [h for r in roles if all(h.takes is not None for h in list(handlers) + fire
                                              if h.role == r.index)
                      for h in handlers if h.role == r.index]
-        if not any(h.reads() or h.writes for h in delivered):
+        if seed >= GROUPS:
+            # every message handler planned message by message; none where
+            # a known kit bug would stop the run (test_kit_against_tlc.py:
+            # no clock reading, a crashed node receiving)
+            delivered = [h for h in handlers if h.takes is not None]
+            grouped = clock is None and (crashes is None or crashes.mode == "restart")
+        if not any(h.reads() or h.writes for h in delivered) and (seed < GROUPS or grouped):
             network = replace(network, per_message=True)
+        grouped = grouped and network.per_message
     return Program(seed, roles, messages, tuple(handlers), crashes, network, tuple(constraint),
-                   tuple(invariants), deadlock, chosen, cut, clock, shared, symmetric)
+                   tuple(invariants), deadlock, chosen, cut, clock, shared, symmetric, grouped)
 
 
 def _staying(rng, handlers: list, roles: tuple, messages: tuple) -> list:
@@ -1254,6 +1275,8 @@ def tla_module(p: Program) -> str:
     if p.network.per_message:
         lines.append("\\* the bag delivers message by message (per_message): the same steps, "
                      "in another order")
+    if p.grouped:
+        lines.append("\\* the model's next: each role's steps, then its message handlers")
     lines += [f"VARIABLES {', '.join(names)}", f"vars == <<{', '.join(names)}>>", ""]
     lines += _network_operators(p)
     init = [f"rec_{r.name} = [i \\in {node_ids(p, r)} |-> "
@@ -1573,6 +1596,15 @@ def cmc_model(p: Program) -> str:
         lines.append("    globals = Shared")
     if p.symmetric:
         lines.append(f'    symmetry_sets = ("{p.roles[0].set_name}",)')
+    if p.grouped:  # (raft's: the receipts of each role a group of their own)
+        groups = []
+        for r in p.roles:
+            mine = [h for h in p.handlers if h.role == r.index]
+            for part in ([h for h in mine if h.takes is None], [h for h in mine if h.takes]):
+                if part:
+                    groups.append("(" + ", ".join(f"{r.name}Node.{h.name.lower()}"
+                                                  for h in part) + ",)")
+        lines.append(f"    next = ({', '.join(groups)},)")
     if p.cut is not None and partition_in_model(p):
         groups = [list(p.cut.group), [(r.index, i) for r in p.roles for i in range(r.count)
                                       if (r.index, i) not in p.cut.group]]
