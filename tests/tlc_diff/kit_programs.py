@@ -53,8 +53,8 @@ reads or writes globals (which such a bag refuses). From seed 10000
 (``next``: each role's steps in one group, its message handlers in
 another, so that every receipt is planned message by message), where it
 has no clock and no crash that keeps a node down (two kit bugs, pinned in
-test_kit_against_tlc.py, would stop the run): its network a bag, no
-clock, no globals. Each range draws the features of those below it.
+test_kit_against_tlc.py, stopped such runs when the range was drawn): its
+network a bag, no clock, no globals. Each range draws the features of those below it.
 
 It is rendered two ways:
 
@@ -729,8 +729,8 @@ def program(seed: int) -> Program:
                      for h in handlers if h.role == r.index]
         if seed >= GROUPS:
             # every message handler planned message by message; none where
-            # a known kit bug would stop the run (test_kit_against_tlc.py:
-            # no clock reading, a crashed node receiving)
+            # a kit bug stopped the run when this range was drawn (pinned in
+            # test_kit_against_tlc.py: no clock reading, a crashed node receiving)
             delivered = [h for h in handlers if h.takes is not None]
             grouped = clock is None and (crashes is None or crashes.mode == "restart")
         if not any(h.reads() or h.writes for h in delivered) and (seed < GROUPS or grouped):

@@ -17,9 +17,7 @@ stored as skipped (its digest and TLC's count), not checked further; one
 whose kit model cmc finds larger than that (its search stopped at `LIMIT`)
 is stored as skipped without running TLC (``"skipped": "cmc: over
 20000"``): TLC, which cannot be told to stop at a number of states, could
-take the run's ten minutes on it. A seed of `KIT_BUGS` is stored as
-skipped with its reason, TLC not run: cmc cannot check it, for a kit bug
-reproduced on a model of its own. Seeds already stored are kept unless
+take the run's ten minutes on it. Seeds already stored are kept unless
 ``--again``.
 """
 
@@ -40,47 +38,11 @@ RESULTS = HERE / "tlc_results_kit.json"
 SCRATCH = Path("/tmp/tlckit")
 #: the most states a program may have to be checked (a TLC run of a few seconds)
 LIMIT = 20000
-#: seeds where cmc is wrong for a kit bug, each reproduced on a model of its
-#: own by a strict xfail in test_kit_against_tlc.py (found 2026-12-07):
-#: stored as skipped with the reason, TLC's figures not kept; once the bug
-#: is fixed, remove its seeds here and run them again (``--again``)
-#: - a bag delivering message by message (``per_message``) calls a receiving
-#:   role's handlers without the clock reading ``now``
-#:   (test_a_bag_delivering_message_by_message_gives_handlers_the_clock_reading);
-#: - such a bag drops and duplicates a message only as part of its receipt
-#:   planned message by message, and plans so only a group of message
-#:   handlers alone: a message taken by a role that also has a step or a
-#:   timer (under the default ``next``) is never lost nor copied
-#:   (test_a_bag_delivering_message_by_message_loses_messages_within_its_budget;
-#:   cmc finds 3 to 1,736 states fewer than TLC, on 23 seeds);
-#: - such a bag has a crashed node receive, its handler run on its `Down`
-#:   record (test_a_crashed_node_receives_nothing_from_a_bag_delivering_message_by_message;
-#:   on seed 9194, where messages are also never lost, a crashed node sends);
-#: - each group of message handlers planned message by message offers the
-#:   faults of every message in the bag, so a model with two such groups
-#:   (``next``, as raft's, one per role) generates each Drop and Duplicate
-#:   twice: more states generated than TLC's, the same distinct
-#:   (test_two_groups_of_receipts_generate_each_drop_once)
-NOW_MISSING = ("kit bug: a bag delivering message by message gives a receiving role's "
-               "handlers no clock reading (QNode.recvm1() missing 'now')")
-NO_FAULTS = ("kit bug: a bag delivering message by message never drops or duplicates a "
-             "message whose receiver's group has a step: cmc finds fewer states than TLC")
-DOWN_RECEIVES = ("kit bugs: a bag delivering message by message has a crashed node receive, "
-                 "and never drops a message whose receiver's group has a step")
-TWICE = ("kit bug: two groups of message handlers planned message by message generate "
-         "each fault twice: more states generated than TLC's")
-KIT_BUGS = {9111: NOW_MISSING, 9172: NOW_MISSING, 9194: DOWN_RECEIVES} | {
-    seed: TWICE for seed in (10004, 10033, 10040, 10041, 10048, 10064, 10085, 10098)} | {
-    seed: NO_FAULTS for seed in (9001, 9012, 9022, 9030, 9038, 9040, 9042, 9043, 9048, 9053,
-                                 9080, 9107, 9112, 9151, 9154, 9161, 9164, 9200, 9210, 9248,
-                                 9288, 9290, 9297)}
 
 
 def run_program(p, folder: Path, jar: str = JAR) -> dict:
     """TLC's figures on each check of the program `p`, its files in `folder`."""
     module = tla_module(p)
-    if p.seed in KIT_BUGS:
-        return {"digest": digest(module), "skipped": KIT_BUGS[p.seed]}
     shutil.rmtree(folder, ignore_errors=True)  # (no earlier run's module or metadata)
     folder.mkdir(parents=True)
     if too_large(p, folder):
