@@ -256,6 +256,16 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
                 self._groups.append(Deliveries(self, group[0][0], names))
             else:
                 self._groups.append(Group(self, group[0][0], names))
+        if getattr(self.network, "per_message", False):
+            # each type's faults come once: with the receipts of the first
+            # group delivering it message by message, else with the network's
+            delivered: set[int] = set()
+            for group in self._groups:
+                if isinstance(group, Deliveries):
+                    group.faulted = frozenset(group.taken - delivered)
+                    delivered |= group.taken
+            self.network.fault_kinds = [k for k in range(len(self.messages))
+                                        if k not in delivered]
         self._expanded = 0
         self.successors = self._compile_successors()
         self._bind_message_properties()

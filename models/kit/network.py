@@ -536,6 +536,8 @@ class Bag(Network):
                          for _ in self.kinds]
         self._sizes = Memo(lambda value: sum(copies for component in value[:-1]
                                              for _, copies in component))
+        #: the types whose messages `faults` drops and duplicates
+        self.fault_kinds = list(range(len(self.kinds)))
 
     def _partition_of(self, model: Any) -> "Partition | None":
         """The model's partition (the spec's, else the declared attribute's),
@@ -682,12 +684,12 @@ class Bag(Network):
         return []
 
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
-        if self.per_message:
-            return self.heal(value)  # the others come with each message's receipt
         drops, duplicates = value[-1][:2]
         room = self.capacity is None or self.size(value) < self.capacity
         steps = []
-        for k in range(len(self.kinds)):
+        # (per_message: but those of the types delivered so, which come with
+        # each message's receipt: `ActorModel` sets `fault_kinds`)
+        for k in self.fault_kinds:
             for message in self._ordered[k][value[k]]:
                 if drops is None or drops:
                     steps.append((self.drop_action(message), self.receive(value, k, message)[:-1]

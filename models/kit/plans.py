@@ -335,12 +335,16 @@ class Group:
 
 class Deliveries:
     """A group of message handlers on a network that delivers message by
-    message (`Bag` with ``per_message``): for each message in the network's
-    order, its receipt by the node it is for (each node that takes it, if
-    it names none), then the network's faults on it, as raft.tla's Next
-    lists ``Receive(m)``, ``DuplicateMessage(m)`` and ``DropMessage(m)``.
-    A receipt is remembered per (receiver's record, message), what the
-    network offers (messages, their faults) per network value."""
+    message (`Bag` with ``per_message``): for each message of the types it
+    takes, in the network's order, its receipt by the node it is for (each
+    node that takes it, if it names none; none that is down, or whose clock
+    is paused), then the network's faults on it, as raft.tla's Next lists
+    ``Receive(m)``, ``DuplicateMessage(m)`` and ``DropMessage(m)``. The
+    faults of a type come with the receipts of the first such group taking
+    it (`faulted`, set by the model), those of a type no such group takes
+    with the network's other faults (`Bag.faults`): each once. A receipt is
+    remembered per (receivers' records, message, clock), what the network
+    offers (messages, their faults) per network value."""
 
     def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
         self.model = model
@@ -367,6 +371,9 @@ class Deliveries:
         self.ordered = [Memo(lambda component: tuple(network.deliverable(component, None)))
                         for _ in model.messages]
         self.deliveries = Memo(self._deliveries)
+        #: the types it takes, and those whose faults come with its receipts
+        self.taken = {k for k, receipts, _ in self.kinds if receipts is not None}
+        self.faulted: frozenset[int] = frozenset()
 
     def _receipt_of(self, k: int, taker: tuple, nodes: list, dst: int | None,
                     slots: dict) -> Callable:
@@ -374,16 +381,21 @@ class Deliveries:
         name, handler = taker
 
         def receipts(key: tuple) -> tuple:
-            """For (records of the receivers, message): each receipt as
-            (action, slot, new record, whether it changed, whether the
+            """For (records of the receivers, message, clock): each receipt
+            as (action, slot, new record, whether it changed, whether the
             message stays, messages sent, the function building the next
             state from the new record and network (`Network.builders`))."""
-            records, message = key
+            records, message, clock = key
             found = []
             for node, record in zip(nodes if dst is None else [nodes[message[dst]]], records):
+                if type(record) is Down:
+                    continue  # a crashed node takes no step until it restarts
+                now = model._reading(clock, node)  # (handlers of a model with time take it)
+                if now is False:
+                    continue  # paused: the node does nothing
                 if handler.choose is not None:  # -- once per choice (`on`'s `choose`)
                     for chosen in model._each_choice(handler, name, node, record, message):
-                        outcome = model._outcome(node, name, record, (message,) + chosen)
+                        outcome = model._outcome(node, name, record, (message,) + chosen, now)
                         if outcome is not None:
                             changed = outcome[0] != record
                             found.append((
@@ -392,7 +404,7 @@ class Deliveries:
                                 model.network.builders[slots[node.id], None] if changed
                                 else None))
                     continue
-                outcome = model._outcome(node, name, record, (message,))  # (no globals)
+                outcome = model._outcome(node, name, record, (message,), now)  # (no globals)
                 if outcome is not None:
                     action = (handler.action(message) if handler.whole  # see `_node_plan`
                               else model._intern(handler.action(node.id, *message)))
@@ -407,9 +419,11 @@ class Deliveries:
     def _deliveries(self, net: tuple) -> tuple:
         """What network value `net` offers, remembered per value (a
         network value recurs with many records): its size, and each
-        message in the network's order as (message, memo of its receipts
-        or None, its receivers' slots, the network once it is received,
-        the duplicate step or None, the drop step or None)."""
+        message of a type the group takes, in the network's order, as
+        (message, memo of its receipts, its receivers' slots, the network
+        once it is received, the duplicate step or None, the drop step or
+        None: a type's faults only where they come with the group's
+        receipts, `faulted`)."""
         network = self.model.network
         drops, duplicates = net[-1][:2]
         capacity = network.capacity
@@ -418,22 +432,21 @@ class Deliveries:
         found = []
         for k, receipts, where in self.kinds:
             component = net[k]
-            if not component:
+            if not component or receipts is None:
                 continue
+            dst, slots = where
             for message in self.ordered[k][component]:
-                receivers = ()
-                if receipts is not None:
-                    dst, slots = where
-                    receivers = ((slots[message[dst]],) if dst is not None
-                                 else tuple(slots.values()))
+                receivers = ((slots[message[dst]],) if dst is not None
+                             else tuple(slots.values()))
                 received = network.receive(net, k, message)
                 duplicate = drop = None
-                if room and (duplicates is None or duplicates):
+                faulted = k in self.faulted
+                if faulted and room and (duplicates is None or duplicates):
                     after = network.send(net, ((k, message),))
                     if duplicates is not None:
                         after = after[:-1] + ((drops, duplicates - 1) + net[-1][2:],)
                     duplicate = (network.duplicate_action(message), after)
-                if drops is None or drops:
+                if faulted and (drops is None or drops):
                     after = received
                     if drops is not None:
                         after = after[:-1] + ((drops - 1, duplicates) + net[-1][2:],)
@@ -447,11 +460,12 @@ class Deliveries:
         (`expand` leaves those out), not one a waiting bag has no room for
         (`Network.refuses`), as `Group.enabled`."""
         net = state[-1]
+        clock = state[-2] if self.model.clock is not None else None
         refuses = self.model.network.refuses
-        return any(receipts is not None and any(
+        return any(any(
             not refuses(net, None if stays else message, sends)
             for _, _, _, _, stays, sends, _ in receipts[tuple(map(state.__getitem__, receivers)),
-                                                        message])
+                                                        message, clock])
             for message, receipts, receivers, *_ in self.deliveries[net][1])
 
     def expand(self, state: tuple, out: list) -> None:
@@ -461,22 +475,22 @@ class Deliveries:
             return
         network = self.model.network
         capacity = network.capacity
+        clock = state[-2] if self.model.clock is not None else None
         rest = state[:-1]
         for message, receipts, receivers, received, duplicate, drop in deliveries:
-            if receipts is not None:
-                records = tuple(map(state.__getitem__, receivers))
-                for action, slot, new_record, changed, stays, sends, build in \
-                        receipts[records, message]:
-                    new_net = net if stays else received
-                    if sends:
-                        if (capacity is not None and (network.waits or not changed)
-                                and size - (not stays) + network.kept(net, sends) > capacity):
-                            continue  # into a full bag (see `Bag`)
-                        new_net = network.send(new_net, sends)
-                    if changed:
-                        out.append((action, build(state, new_net, new_record, None)))
-                    elif new_net != net:
-                        out.append((action, rest + (new_net,)))
+            records = tuple(map(state.__getitem__, receivers))
+            for action, slot, new_record, changed, stays, sends, build in \
+                    receipts[records, message, clock]:
+                new_net = net if stays else received
+                if sends:
+                    if (capacity is not None and (network.waits or not changed)
+                            and size - (not stays) + network.kept(net, sends) > capacity):
+                        continue  # into a full bag (see `Bag`)
+                    new_net = network.send(new_net, sends)
+                if changed:
+                    out.append((action, build(state, new_net, new_record, None)))
+                elif new_net != net:
+                    out.append((action, rest + (new_net,)))
             if duplicate is not None:
                 out.append((duplicate[0], rest + (duplicate[1],)))
             if drop is not None:
