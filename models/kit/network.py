@@ -470,11 +470,11 @@ class Bag(Network):
     included) that would leave more is not enabled, the sender waits, and
     every state reached is expanded. ``"constraint"``: TLC's state constraint
     on the bag (raft.tla's ``max_msgs``): a step that would leave more and
-    changes no node's record is not generated, since it leads outside the
-    bounds to a state whose records are this state's (which TLC checks, with
-    this state's answers, and does not explore); a step that changes a record
-    is generated and left to the model's `within_bounds`. Either way a
-    duplicate needs room.
+    changes no node's record nor the globals is not generated, since it
+    leads outside the bounds to a state whose records are this state's
+    (which TLC checks, with this state's answers, and does not explore); a
+    step that changes a record or the globals is generated and left to the
+    model's `within_bounds`. Either way a duplicate needs room.
 
     ``per_message``: message handlers are expanded message by message in the
     bag's order (types in the model's order, then fields), each receipt
