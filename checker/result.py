@@ -304,17 +304,15 @@ class Result:
     def witness(self, name: str) -> Finding | None:
         return next((w for w in self.witnesses if w.property.name == name), None)
 
-    def exhaustive(self, keep_going: bool = False) -> bool:
+    def exhaustive(self) -> bool:
         """Whether every reachable state was checked against every property:
         no bound stopped the run, and it did not stop at a counterexample
         (it went on: `kept_going`, or its only violations are properties
-        never reached, which are known at the end). `keep_going` is for the
-        callers that still say it (checker/spec.py, tests/tlc_diff/), of
-        runs that did go on; it goes once they no longer do."""
+        never reached, which are known at the end)."""
         if self.failed_assertion():
             return False
         return self.stopped_by is None and (
-            self.verdict == HOLDS or self.kept_going or keep_going
+            self.verdict == HOLDS or self.kept_going
             # (a temporal property is checked only after a complete safety run)
             or all(finding.trace is None or finding.property.temporal
                    for finding in self.violations))
@@ -325,13 +323,12 @@ class Result:
         was not explored."""
         return any(finding.property.kind == "assertion" for finding in self.violations)
 
-    def outcomes(self, keep_going: bool = False) -> tuple[Outcome, ...]:
+    def outcomes(self) -> tuple[Outcome, ...]:
         """Each checked property with its outcome, in the order checked: the
-        one list every report renders (`keep_going`: as for `exhaustive`)."""
-        went_on = self.kept_going or keep_going
-        exhaustive = self.exhaustive(went_on)
+        one list every report renders."""
+        exhaustive = self.exhaustive()
         unsettled = (STOPPED_BY[self.stopped_by] if self.stopped_by
-                     else STOPPED_AT_ASSERTION if self.failed_assertion() and went_on
+                     else STOPPED_AT_ASSERTION if self.failed_assertion() and self.kept_going
                      else STOPPED_AT_VIOLATION)
         found = []
         for prop in self.properties:

@@ -58,7 +58,7 @@ def compare(p: Program, tlc: dict, result: checker.Result) -> list[str]:
         return [f"seed {seed}: TLC failed on {', '.join(failed)}; run "
                 f"python tests/tlc_diff/run_tlc.py {seed} {seed + 1} --again"]
     found = []
-    outcomes = {o.property.name: o for o in result.outcomes(keep_going=True)}
+    outcomes = {o.property.name: o for o in result.outcomes()}
 
     def differ(what, ours, theirs):
         if ours != theirs:

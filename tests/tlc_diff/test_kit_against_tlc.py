@@ -76,7 +76,7 @@ def compare(p: Program, tlc: dict, result: checker.Result) -> list[str]:
         return [f"seed {seed}: TLC failed on {', '.join(failed)}; run "
                 f"python tests/tlc_diff/run_tlc_kit.py {seed} {seed + 1} --again"]
     found = []
-    outcomes = {o.property.name: o for o in result.outcomes(keep_going=True)}
+    outcomes = {o.property.name: o for o in result.outcomes()}
 
     def differ(what, ours, theirs):
         if ours != theirs:
@@ -172,7 +172,7 @@ def pair(tmp_path: Path, capacity: int, down: bool) -> checker.Result:
 
 
 def deadlock(result: checker.Result) -> tuple:
-    return safety_verdict({o.property.name: o for o in result.outcomes(keep_going=True)}, None)
+    return safety_verdict({o.property.name: o for o in result.outcomes()}, None)
 
 
 def test_a_state_where_every_step_waits_for_room_in_a_full_bag_is_a_deadlock(tmp_path):

@@ -118,7 +118,7 @@ def differences(seed: int, folder: Path, workers: int = 1) -> list[str]:
 def compare(p: Program, mode: str, tlc: dict, result: checker.Result) -> list[str]:
     """Where cmc's `result` on `p` in `mode` and TLC's figures disagree."""
     found = []
-    outcomes = {o.property.name: o for o in result.outcomes(keep_going=True)}
+    outcomes = {o.property.name: o for o in result.outcomes()}
 
     def differ(what, ours, theirs):
         if ours != theirs:
@@ -144,7 +144,7 @@ def replayed(p: Program, model, within, result: checker.Result) -> list[str]:
     last within the constraint and satisfying the invariant, the last
     breaking it, or, for a deadlock, without successors."""
     problems = []
-    for outcome in result.outcomes(keep_going=True):
+    for outcome in result.outcomes():
         if outcome.outcome != VIOLATED:
             continue
         name, steps = outcome.property.name, outcome.finding.trace.steps
