@@ -196,11 +196,27 @@ def test_messages_lost_across_a_partition_take_no_room_in_the_bag(tmp_path):
         == (8, 3, (VIOLATED, 1))
 
 
-PINGS = '''
+def checked(tmp_path: Path, source: str, name: str, per_message: bool | None = None
+            ) -> checker.Result:
+    """The model class `name` of `source` (its ``PER_MESSAGE`` the bag's
+    option) checked from a file and spec of its own, as a user's, without
+    the deadlock check."""
+    if per_message is not None:
+        source = source.replace("PER_MESSAGE", f"per_message={per_message}")
+    module = name.lower()
+    (tmp_path / f"{module}.py").write_text(source)
+    (tmp_path / f"{module}.yaml").write_text(f"model: ./{module}.py:{name}\ndeadlock: false\n")
+    spec = load_spec(str(tmp_path / f"{module}.yaml"), REGISTRY)
+    return checker.check(spec.build(), spec.config())
+
+
+# A sender (role P) pings a receiver (role Q) once: the records and actions
+# PINGS and CRASHED share.
+SENDER_RECEIVER = '''
 from typing import NamedTuple
 
 from checker import Param
-from models.kit import ActorModel, Bag, Node, ids, on, step
+from models.kit import ActorModel, Bag, Node, ids, on, on_crash, step
 from models.kit.clock import Clock
 
 P = ids("ps", "p")
@@ -227,7 +243,10 @@ class Send(NamedTuple):
 
 class Take(NamedTuple):
     m: Ping
+'''
 
+
+PINGS = SENDER_RECEIVER + '''
 
 class PNode(Node):
     ids = P
@@ -269,11 +288,7 @@ def test_a_bag_delivering_message_by_message_gives_handlers_the_clock_reading(
     delivering message by message called the handler without it (seeds
     9111, 9172: "QNode.recvm1() missing 1 required positional argument:
     'now'")."""
-    (tmp_path / "pings.py").write_text(
-        PINGS.replace("PER_MESSAGE", f"per_message={per_message}"))
-    (tmp_path / "pings.yaml").write_text("model: ./pings.py:Pings\ndeadlock: false\n")
-    spec = load_spec(str(tmp_path / "pings.yaml"), REGISTRY)
-    result = checker.check(spec.build(), spec.config())
+    result = checked(tmp_path, PINGS, "Pings", per_message)
     assert (result.stats.distinct_states, result.stats.depth) == (6, 3)
 
 
@@ -338,44 +353,11 @@ def test_a_bag_delivering_message_by_message_loses_messages_within_its_budget(
     with its receipt planned so, which only a group of message handlers
     alone had: a message taken by a role with a step was never lost (3
     states; 23 seeds from 9001, with 3 to 1,736 states fewer than TLC)."""
-    (tmp_path / "echo.py").write_text(ECHO.replace("PER_MESSAGE", f"per_message={per_message}"))
-    (tmp_path / "echo.yaml").write_text("model: ./echo.py:Echo\ndeadlock: false\n")
-    spec = load_spec(str(tmp_path / "echo.yaml"), REGISTRY)
-    result = checker.check(spec.build(), spec.config())
+    result = checked(tmp_path, ECHO, "Echo", per_message)
     assert (result.stats.distinct_states, result.stats.depth) == (4, 2)
 
 
-CRASHED = '''
-from typing import NamedTuple
-
-from checker import Param
-from models.kit import ActorModel, Bag, Node, ids, on, on_crash, step
-
-P = ids("ps", "p")
-Q = ids("qs", "q")
-
-
-class PState(NamedTuple):
-    sent: bool = False
-
-
-class QState(NamedTuple):
-    got: bool = False
-
-
-class Ping(NamedTuple):
-    frm: P
-    to: Q
-    src, dst = "frm", "to"
-
-
-class Send(NamedTuple):
-    node: P
-
-
-class Take(NamedTuple):
-    m: Ping
-
+CRASHED = SENDER_RECEIVER + '''
 
 class Crash(NamedTuple):
     node: Q
@@ -422,11 +404,7 @@ def test_a_crashed_node_receives_nothing_from_a_bag_delivering_message_by_messag
     states, depth 4 (its depth counts the initial state), on either bag. A
     bag delivering message by message ran a crashed node's handler on its
     `Down` record (here an error; on seed 9194 the crashed node sent)."""
-    (tmp_path / "crashed.py").write_text(
-        CRASHED.replace("PER_MESSAGE", f"per_message={per_message}"))
-    (tmp_path / "crashed.yaml").write_text("model: ./crashed.py:Crashed\ndeadlock: false\n")
-    spec = load_spec(str(tmp_path / "crashed.yaml"), REGISTRY)
-    result = checker.check(spec.build(), spec.config())
+    result = checked(tmp_path, CRASHED, "Crashed", per_message)
     assert (result.stats.distinct_states, result.stats.depth) == (6, 3)
 
 
@@ -509,8 +487,5 @@ def test_two_groups_of_receipts_generate_each_drop_once(tmp_path):
     raft's `next`): TLC's 4 states and 4 generated (the initial state, the
     send, the receipt and the loss). The kit generated the Drop twice, one
     per group (5; 8 seeds from 10004 with more generated than TLC)."""
-    (tmp_path / "twice.py").write_text(TWICE)
-    (tmp_path / "twice.yaml").write_text("model: ./twice.py:Twice\ndeadlock: false\n")
-    spec = load_spec(str(tmp_path / "twice.yaml"), REGISTRY)
-    result = checker.check(spec.build(), spec.config())
+    result = checked(tmp_path, TWICE, "Twice")
     assert (result.stats.distinct_states, result.stats.generated_states) == (4, 4)
