@@ -211,7 +211,7 @@ def checked(tmp_path: Path, source: str, name: str, per_message: bool | None = N
 
 
 # A sender (role P) pings a receiver (role Q) once: the records and actions
-# PINGS and CRASHED share.
+# PINGS, CRASHED and TWICE share.
 SENDER_RECEIVER = '''
 from typing import NamedTuple
 
@@ -408,38 +408,12 @@ def test_a_crashed_node_receives_nothing_from_a_bag_delivering_message_by_messag
     assert (result.stats.distinct_states, result.stats.depth) == (6, 3)
 
 
-TWICE = '''
-from typing import NamedTuple
-
-from checker import Param
-from models.kit import ActorModel, Bag, Node, ids, on, step
-
-P = ids("ps", "p")
-Q = ids("qs", "q")
-
-
-class Flag(NamedTuple):
-    done: bool = False
-
-
-class Ping(NamedTuple):
-    frm: P
-    to: Q
-    src, dst = "frm", "to"
-
+TWICE = SENDER_RECEIVER + '''
 
 class Pong(NamedTuple):
     frm: Q
     to: P
     src, dst = "frm", "to"
-
-
-class Send(NamedTuple):
-    node: P
-
-
-class TakePing(NamedTuple):
-    m: Ping
 
 
 class TakePong(NamedTuple):
@@ -448,13 +422,13 @@ class TakePong(NamedTuple):
 
 class PNode(Node):
     ids = P
-    state = Flag
+    state = PState
 
     @step(Send)
     def send(self, s):
-        if s.done:
+        if s.sent:
             return None
-        return s._replace(done=True), [Ping(self.id, 0)]
+        return s._replace(sent=True), [Ping(self.id, 0)]
 
     @on(Pong, TakePong)
     def take_pong(self, s, m):
@@ -463,11 +437,11 @@ class PNode(Node):
 
 class QNode(Node):
     ids = Q
-    state = Flag
+    state = QState
 
-    @on(Ping, TakePing)
+    @on(Ping, Take)
     def take_ping(self, s, m):
-        return s._replace(done=True), []
+        return s._replace(got=True), []
 
 
 class Twice(ActorModel):
