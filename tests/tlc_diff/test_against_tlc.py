@@ -13,18 +13,16 @@ rest under ``-m slow``.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 import checker
-from checker.result import HOLDS, NOT_SETTLED, VIOLATED
-from checker.spec import load_spec
-from models import REGISTRY
+from checker.result import HOLDS, NOT_SETTLED
+from tests.tlc_diff import against
 from tests.tlc_diff.programs import Program, program, tla_module, write_cmc
-from tests.tlc_diff.run_tlc import RESULTS, check_key, digest
+from tests.tlc_diff.run_tlc import RESULTS, check_key, safety_verdict
 
 STORED = json.loads(RESULTS.read_text())
 SEEDS = sorted(int(seed) for seed in STORED)
@@ -32,66 +30,33 @@ SEEDS = sorted(int(seed) for seed in STORED)
 DEFAULT = [seed for seed in SEEDS if seed % 1000 < 20]
 
 
-def check_cmc(p: Program, folder: Path) -> checker.Result:
-    """cmc's result on `p`, from its spec file, going on after violations
-    and through the whole state space."""
-    spec = load_spec(write_cmc(p, folder), REGISTRY)
-    config = dataclasses.replace(spec.config(keep_going=True), stop_when_settled=False)
-    return checker.check(spec.build(), config)
-
-
 def differences(seed: int, folder: Path) -> list[str]:
-    """Where cmc and TLC's stored figures disagree on `seed`'s program."""
-    p, stored = program(seed), STORED[str(seed)]
-    if digest(tla_module(p)) != stored["digest"]:
-        return [f"seed {seed}: the generator no longer draws the program TLC checked; "
-                f"run python tests/tlc_diff/run_tlc.py {seed} {seed + 1} --again"]
-    return compare(p, stored["checks"], check_cmc(p, folder))
+    """Where cmc and TLC's stored figures (`run_tlc.run_program`) disagree
+    on `seed`'s program."""
+    p = program(seed)
+    return against.differences(p, tla_module(p), STORED[str(seed)], "run_tlc.py",
+                               lambda: write_cmc(p, folder), compare_checks)
 
 
-def compare(p: Program, tlc: dict, result: checker.Result) -> list[str]:
-    """Where cmc's `result` on `p` and TLC's figures (`run_tlc.run_program`)
-    disagree."""
-    seed = p.seed
-    failed = [key for key, figures in tlc.items() if figures["verdict"] == "error"]
-    if failed:
-        return [f"seed {seed}: TLC failed on {', '.join(failed)}; run "
-                f"python tests/tlc_diff/run_tlc.py {seed} {seed + 1} --again"]
-    found = []
+def compare_checks(p: Program, tlc: dict, result: checker.Result, differ) -> None:
+    """Each check of `p`: cmc's outcome against TLC's."""
     outcomes = {o.property.name: o for o in result.outcomes()}
-
-    def differ(what, ours, theirs):
-        if ours != theirs:
-            found.append(f"seed {seed} {what}: cmc {ours}, TLC {theirs}")
-
-    space = tlc["space"]
-    differ("distinct states", result.stats.distinct_states, space["distinct"])
-    differ("generated states", result.stats.generated_states, space["generated"])
-    differ("depth + 1", result.stats.depth + 1, space["depth"])
     for kind, name in p.checks()[1:]:
         theirs = tlc[check_key(kind, name)]
-        # (the deadlock check is listed among the outcomes only where it fails)
-        outcome = outcomes.get(name or "deadlock")
         if kind in ("invariant", "deadlock"):
-            if outcome is None:  # no deadlock: cmc lists the property only when it fails
-                ours = (HOLDS, None)
-            elif outcome.outcome == VIOLATED:
-                ours = (VIOLATED, len(outcome.finding.trace))
-            else:
-                ours = (outcome.outcome, None)
-            differ(f"{name or kind} (verdict, trace length)", ours,
+            differ(f"{name or kind} (verdict, trace length)", safety_verdict(outcomes, name),
                    (theirs["verdict"], theirs.get("length")))
-        else:
-            # TLC checks liveness on the constrained graph, where a state
-            # whose steps all leave the constraint stutters, and evaluates
-            # ENABLED on the spec itself: its lassos are behaviours of the
-            # spec, so its "violated" stands, but its "holds" may be the
-            # constraint's doing, which cmc reports as not settled
-            # (docs/liveness.md, "Bounds settle nothing")
-            if not (outcome.outcome == NOT_SETTLED and theirs["verdict"] == HOLDS
-                    and p.constraint is not None):
-                differ(f"{name} verdict", outcome.outcome, theirs["verdict"])
-    return found
+            continue
+        # TLC checks liveness on the constrained graph, where a state whose
+        # steps all leave the constraint stutters, and evaluates ENABLED on
+        # the spec itself: its lassos are behaviours of the spec, so its
+        # "violated" stands, but its "holds" may be the constraint's doing,
+        # which cmc reports as not settled (docs/liveness.md, "Bounds
+        # settle nothing")
+        outcome = outcomes[name]
+        if not (outcome.outcome == NOT_SETTLED and theirs["verdict"] == HOLDS
+                and p.constraint is not None):
+            differ(f"{name} verdict", outcome.outcome, theirs["verdict"])
 
 
 #: Seeds where cmc is known to differ from TLC: the differences and why. The

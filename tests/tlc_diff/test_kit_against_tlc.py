@@ -32,8 +32,9 @@ import checker
 from checker.result import VIOLATED
 from checker.spec import load_spec
 from models import REGISTRY
+from tests.tlc_diff import against
 from tests.tlc_diff.kit_programs import Program, program, tla_module, write_cmc
-from tests.tlc_diff.run_tlc import check_key, digest, safety_verdict
+from tests.tlc_diff.run_tlc import check_key, safety_verdict
 from tests.tlc_diff.run_tlc_kit import RESULTS
 
 STORED = json.loads(RESULTS.read_text())
@@ -51,46 +52,19 @@ DEFAULT = [seed for seed in SEEDS if seed < 10 or seed in (
     8020, 8049, 9041, 9112, 9140, 9194, 10036, 10039, 10085)]
 
 
-def check_cmc(p: Program, folder: Path) -> checker.Result:
-    """cmc's result on `p`, from its spec file, going on after violations
-    and through the whole state space."""
-    spec = load_spec(write_cmc(p, folder), REGISTRY)
-    config = dataclasses.replace(spec.config(keep_going=True), stop_when_settled=False)
-    return checker.check(spec.build(), config)
-
-
 def differences(seed: int, folder: Path) -> list[str]:
     """Where cmc and TLC's stored figures disagree on `seed`'s program."""
-    p, stored = program(seed), STORED[str(seed)]
-    if digest(tla_module(p)) != stored["digest"]:
-        return [f"seed {seed}: the generator no longer draws the program TLC checked; "
-                f"run python tests/tlc_diff/run_tlc_kit.py {seed} {seed + 1} --again"]
-    return compare(p, stored["checks"], check_cmc(p, folder))
+    p = program(seed)
 
+    def checks(p: Program, tlc: dict, result: checker.Result, differ) -> None:
+        outcomes = {o.property.name: o for o in result.outcomes()}
+        for kind, name in p.checks()[1:]:
+            theirs = tlc[check_key(kind, name)]
+            differ(f"{name or kind} (verdict, trace length)", safety_verdict(outcomes, name),
+                   (theirs["verdict"], theirs.get("length")))
 
-def compare(p: Program, tlc: dict, result: checker.Result) -> list[str]:
-    """Where cmc's `result` on `p` and TLC's figures disagree."""
-    seed = p.seed
-    failed = [key for key, figures in tlc.items() if figures["verdict"] == "error"]
-    if failed:
-        return [f"seed {seed}: TLC failed on {', '.join(failed)}; run "
-                f"python tests/tlc_diff/run_tlc_kit.py {seed} {seed + 1} --again"]
-    found = []
-    outcomes = {o.property.name: o for o in result.outcomes()}
-
-    def differ(what, ours, theirs):
-        if ours != theirs:
-            found.append(f"seed {seed} {what}: cmc {ours}, TLC {theirs}")
-
-    space = tlc["space"]
-    differ("distinct states", result.stats.distinct_states, space["distinct"])
-    differ("generated states", result.stats.generated_states, space["generated"])
-    differ("depth + 1", result.stats.depth + 1, space["depth"])
-    for kind, name in p.checks()[1:]:
-        theirs = tlc[check_key(kind, name)]
-        differ(f"{name or kind} (verdict, trace length)", safety_verdict(outcomes, name),
-               (theirs["verdict"], theirs.get("length")))
-    return found
+    return against.differences(p, tla_module(p), STORED[str(seed)], "run_tlc_kit.py",
+                               lambda: write_cmc(p, folder), checks)
 
 
 # (no seed differs: a difference found is a bug to fix, pinned below, as
