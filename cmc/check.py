@@ -67,7 +67,8 @@ class _Format(click.Choice):
 @fingerprint_options
 @click.option("--keep-going", is_flag=True,
               help="Go on after the first violation, collecting the first "
-                   "counterexample of every violated property.")
+                   "counterexample of every violated property (a spec whose "
+                   "expect: lists properties goes on without it).")
 @click.option("--format", "output_format", type=_Format(["text", "json"]),
               default="text", show_default=True,
               help="text for people; json prints one cmc.result/2 document.")
