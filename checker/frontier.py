@@ -74,7 +74,7 @@ class WorkDirectory:
         """The folder's path; made if it is not there yet."""
         if self.path is None:
             try:
-                self.path = tempfile.mkdtemp(prefix="cmc-levels-", dir=self.parent)
+                self.path = work_folder("levels", self.parent)
             except OSError as error:
                 raise SpillFailed(f"cannot make a folder in {error.filename or self.parent}: "
                                   f"{error.strerror}") from None
@@ -84,6 +84,47 @@ class WorkDirectory:
         if self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
             self.path = None
+
+
+def work_folder(kind: str, parent: str | None = None) -> str:
+    """A new folder for this process's work files of `kind` (levels,
+    partitions' exchanges), ``cmc-KIND-PID-...`` in `parent` or the system's
+    temporary folder, once the folders of that kind left by processes no
+    longer running are removed: a run killed with kill -9 cannot remove its
+    own, and in /dev/shm they would hold memory until the machine
+    restarts."""
+    prefix = f"cmc-{kind}-"
+    _sweep(parent if parent is not None else tempfile.gettempdir(), prefix)
+    return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent)
+
+
+def _sweep(base: str, prefix: str) -> None:
+    """Remove the folders ``PREFIX`` + ``PID-...`` in `base` whose process is
+    gone (only where a process can be asked whether it runs: POSIX)."""
+    if os.name != "posix":
+        return
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        owner, dash, _ = name[len(prefix):].partition("-")
+        if name.startswith(prefix) and dash and owner.isdigit() and not _running(int(owner)):
+            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # (signal 0: only asks)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's, or not to be asked: left alone
+        return True
+    try:  # a killed process not yet reaped (a zombie) is gone too (Linux)
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rpartition(b")")[2].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 class Frontier:

@@ -68,7 +68,6 @@ import os
 import pickle
 import shutil
 import signal
-import tempfile
 import time
 from itertools import chain, islice
 from multiprocessing import get_context
@@ -107,8 +106,8 @@ class Partitions:
         """Partitions of `search` that start with `level` (numbered from
         `first`), read and shared out (`shares`)."""
         self._start(search, len(level), first, count)
-        self.directory = tempfile.mkdtemp(
-            prefix="cmc-partitions-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        self.directory = frontier.work_folder(
+            "partitions", "/dev/shm" if os.path.isdir("/dev/shm") else None)
         # levels that spill go into the run's work directory, made here so
         # that the children write there too, and it is removed with them
         # (where it cannot be made, a level that spills says so)

@@ -40,7 +40,6 @@ import pickle
 import shutil
 import socket
 import sys
-import tempfile
 import time
 import types
 from dataclasses import dataclass
@@ -342,8 +341,8 @@ class _Owner:
         if self.search.soundness is not None:  # the driver sampled the first states
             self.search.soundness.states_left = self.search.soundness.steps_left = 0
         self.index, self.count = index, count
-        self.directory = tempfile.mkdtemp(
-            prefix="cmc-ray-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        self.directory = frontier.work_folder(
+            "ray", "/dev/shm" if os.path.isdir("/dev/shm") else None)
         self.part: Part | None = None
 
     def start(self, shared: bytes) -> tuple:

@@ -336,3 +336,42 @@ def test_partitions_past_the_memory_limit_hold_candidates_and_new_states_on_disk
     assert (len(spools), first) == (38, 3)
     assert all(lists for lists, _, _, _ in spools[:first])
     assert all(not lists and not pickled for lists, _, pickled, _ in spools[first:])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="asks whether a process runs (POSIX)")
+def test_work_folders_left_by_processes_gone_are_removed_by_the_next(tmp_path):
+    # A run killed with kill -9 leaves its folders (in /dev/shm: memory);
+    # the next run of the kind removes those whose process is gone, and
+    # only those.
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)  # gone
+    left = {name: tmp_path / name for name in (
+        f"cmc-partitions-{pid}-a1b2", f"cmc-partitions-{os.getpid()}-c3d4",  # gone, running
+        "cmc-partitions-x9y8", f"cmc-levels-{pid}-e5f6", f"other-{pid}-g7h8")}
+    for folder in left.values():
+        folder.mkdir()
+        (folder / "0-c-1-0").write_bytes(b"candidates")
+    made = frontiers.work_folder("partitions", str(tmp_path))
+    assert os.path.basename(made).startswith(f"cmc-partitions-{os.getpid()}-")
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        [os.path.basename(made)] + [name for name in left
+                                    if name != f"cmc-partitions-{pid}-a1b2"])
+    WorkDirectory(str(tmp_path)).folder()  # levels: those of the gone process go
+    assert not (tmp_path / f"cmc-levels-{pid}-e5f6").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc (Linux)")
+def test_a_work_folder_of_a_killed_process_not_yet_reaped_is_removed(tmp_path):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    try:
+        while open(f"/proc/{pid}/stat", "rb").read().rpartition(b")")[2].split()[0] != b"Z":
+            pass  # (until it is a zombie: exited, not reaped)
+        (tmp_path / f"cmc-levels-{pid}-a1b2").mkdir()
+        WorkDirectory(str(tmp_path)).folder()
+        assert not (tmp_path / f"cmc-levels-{pid}-a1b2").exists()
+    finally:
+        os.waitpid(pid, 0)
