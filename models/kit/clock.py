@@ -217,7 +217,12 @@ class Delayed(Network):
     Receiving or dropping takes the copy with the fewest ticks left: copies
     differ only in their deadlines, and the one that leaves the others the
     most slack allows every behaviour the others would (so nothing is lost
-    by not branching on it)."""
+    by not branching on it).
+
+    Time does not pass while a message is due (no ticks left), unless its
+    receiver runs nothing: paused, or crashed (down until it restarts). Such
+    a message holds no tick back, as such a node's timer does not; it waits
+    for the receiver, or the network loses it."""
 
     fault_actions = (Drop,)
 
@@ -321,6 +326,7 @@ class Timed:
         self._timers = [(position, self._nodes[r][i], tuple(
             h.timer for h in self._roles[r].handlers().values() if h.timer))
             for (r, i), position in self._slot.items()]
+        self._role_of = {role.ids: r for r, role in enumerate(self._roles)}  # by id type
 
     def _reading(self, clock: Any, node: Node) -> int | None | bool:
         """`node`'s clock reading in clock value `clock` (None: no clock;
@@ -333,7 +339,8 @@ class Timed:
 
     def _clock_steps(self, state: tuple) -> list[tuple[Any, tuple]]:
         """The clock's steps from `state`: a tick only when no running node
-        has a timer due and no message is due (its receiver running)."""
+        has a timer due and no message is due to a running receiver (one
+        paused or crashed runs nothing, and holds no tick back)."""
         clock, net = state[-2], state[-1]
         due = any(
             deadline is not None and reading is not False and reading >= deadline
@@ -344,16 +351,23 @@ class Timed:
         later = None
         if not due:
             tick = getattr(self.network, "tick", None)  # an undelayed network just waits
-            later = net if tick is None else tick(net, partial(self._waits, clock))
+            later = net if tick is None else tick(net, partial(self._waits, state))
         steps = []
         for action, new_clock in self.clock.steps(clock, later is not None):
             new_net = later if isinstance(action, self.clock.Tick) else net
             steps.append((action, state[:-2] + (new_clock, new_net)))
         return steps
 
-    def _waits(self, clock: Any, message: Any) -> bool:
-        """Whether `message` may wait past its deadline: its receiver is paused."""
+    def _waits(self, state: tuple, message: Any) -> bool:
+        """Whether `message` may wait past its deadline in `state`: its
+        receiver is paused, or crashed (down until it restarts, when the
+        message is still there to take, unless the network lost it), as a
+        timer of such a node is not due."""
         dst = receiver(message)
-        field = end_field(type(message), "dst")
-        return (dst is not None and id_type(type(message), field) is self.clock.nodes
-                and clock.paused[dst] > 0)
+        if dst is None:
+            return False
+        kind = id_type(type(message), end_field(type(message), "dst"))
+        if kind is self.clock.nodes and state[-2].paused[dst] > 0:
+            return True
+        slot = self._slot.get((self._role_of.get(kind), dst))
+        return slot is not None and type(state[slot]) is Down

@@ -259,3 +259,33 @@ def test_a_crashed_nodes_due_timer_does_not_hold_the_clock():
                   if type(action).__name__ == "Crash"]
     steps = [type(action).__name__ for action, _ in model.successors(crashed)]
     assert steps and "Ring" not in steps and "Crash" not in steps  # time goes on
+
+
+def test_a_message_due_to_a_crashed_receiver_does_not_hold_the_clock():
+    # (a crashed receiver runs nothing: a message due to it holds no tick
+    # back, as its due timer does not; it waits for the receiver, which here
+    # never restarts: the world's time went on stopping with it)
+    from models.kit import on_crash
+
+    class Crash(NamedTuple):
+        e: Echo
+
+    class CrashingReceiver(Receiver):
+        @on_crash(Crash, budget="crashes")
+        def crash(self, s):
+            return s
+
+    class CrashingPinging(Pinging):
+        name = "crashing-pinging"
+        params = Pinging.params + (Param("crashes", 1, ""),)
+        roles = (Sender, CrashingReceiver)
+
+    model = CrashingPinging()
+    states, _ = reachable(model)
+    down = [s for s in states if type(s[1]).__name__ == "Down"]
+    due = [s for s in down if s[-1][0] and s[-1][0][0][1] == 0]
+    assert due and all(any(isinstance(action, model.clock.Tick)
+                           for action, _ in model.successors(s))
+                       for s in due if s[-2].now < 3)
+    assert {s[-2].now for s in due} == {2, 3}  # (sent at 0 or 1, due 2 ticks later)
+    assert check(model, CheckConfig()).stats.distinct_states == len(states) == 46

@@ -108,7 +108,8 @@ What the TLA+ says of the kit, each point from its documentation:
 - `Delayed`: a bag of (message, ticks left) entries, one per copy, sent
   with ``latency`` left; receiving or dropping takes a message's copy with
   the fewest ticks left; a tick takes one off every entry, and does not
-  happen while an entry is at 0 (due), unless its receiver is paused;
+  happen while an entry is at 0 (due), unless its receiver is paused or
+  down;
 - drift and pauses: a P node's clock reads ``now + skew``, ``skew`` within
   ``[-drift, drift]``: in a tick one node's clock may stand still, and
   between ticks one may jump ahead (``Rush``); a timer is due when its
@@ -1316,9 +1317,18 @@ def tla_module(p: Program) -> str:
                   f"  /\\ ~\\E i \\in {node_ids(p, role)} : {due}", "  /\\ now' = now + 1"]
         ticking = ["now"]
         if p.network.kind == "delayed":
-            # nor while a message is due, unless its receiver is paused
-            waits = (' /\\ ~(DstRole[e[1].type] = "P" /\\ paused[e[1].to] > 0)'
-                     if p.clock.pause else "")
+            # nor while a message is due, unless its receiver is paused or
+            # down (it runs nothing: as its timer, the message holds no tick)
+            waiting = []
+            if p.clock.pause:
+                waiting.append('(DstRole[e[1].type] = "P" /\\ paused[e[1].to] > 0)')
+            if p.crashes is not None and p.crashes.mode != "restart":
+                crashing = p.roles[p.crashes.role].name
+                waiting.append(f'(DstRole[e[1].type] = "{crashing}" /\\ '
+                               f'down_{crashing}[e[1].to])')
+            either = " \\/ ".join(waiting)
+            waits = (f" /\\ ~{either}" if len(waiting) == 1
+                     else f" /\\ ~({either})" if waiting else "")
             lines += [f"  /\\ ~\\E e \\in DOMAIN net : e[2] = 0{waits}",
                       "  /\\ net' = Later(net)"]
             ticking.append("net")
