@@ -36,7 +36,8 @@ business.
   be delivered: sent with ``latency`` left, delivered (or lost, within a
   drop budget) at any moment until then, and time does not pass while a
   message is due, unless its receiver is paused (it waits for the pause to
-  end). Zero delay is allowed: the latency is an upper bound.
+  end) or crashed (it waits for the restart, or is lost). Zero delay is
+  allowed: the latency is an upper bound.
 
 Why discrete ticks give the answers of dense time: with every constant an
 integer number of ticks and every guard a non-strict comparison of clock
@@ -261,8 +262,8 @@ class Delayed(Network):
         return value
 
     def tick(self, value: tuple, waits: Callable[[Any], bool]) -> tuple | None:
-        """`value` one tick later, or None if a message is due and its
-        receiver does not wait (`waits(message)`: it is paused)."""
+        """`value` one tick later, or None if a message is due and it may
+        not wait (`waits(message)`: its receiver is paused or down)."""
         components = []
         for component in value[:-1]:
             entries = []
