@@ -82,17 +82,15 @@ def test_kit_agrees_with_tlc_more_seeds(seed, tmp_path):
 
 # -- the kit's bugs these programs found, each pinned on a model of its own ----------------
 
-PAIR = """
+# Peers (role P) pinging one another: the records and actions PAIR and
+# ECHO share.
+PEERS = """
 from typing import NamedTuple
 
 from checker import Param
 from models.kit import ActorModel, Bag, Node, Partition, ids, on, step
 
 P = ids("ps", "p")
-
-
-class Count(NamedTuple):
-    sent: int = 0
 
 
 class Ping(NamedTuple):
@@ -107,6 +105,13 @@ class Send(NamedTuple):
 
 class Take(NamedTuple):
     m: Ping
+"""
+
+
+PAIR = PEERS + """
+
+class Count(NamedTuple):
+    sent: int = 0
 
 
 class PeerNode(Node):
@@ -266,31 +271,10 @@ def test_a_bag_delivering_message_by_message_gives_handlers_the_clock_reading(
     assert (result.stats.distinct_states, result.stats.depth) == (6, 3)
 
 
-ECHO = '''
-from typing import NamedTuple
-
-from checker import Param
-from models.kit import ActorModel, Bag, Node, ids, on, step
-
-P = ids("ps", "p")
-
+ECHO = PEERS + '''
 
 class Sent(NamedTuple):
     sent: bool = False
-
-
-class Ping(NamedTuple):
-    frm: P
-    to: P
-    src, dst = "frm", "to"
-
-
-class Send(NamedTuple):
-    node: P
-
-
-class Take(NamedTuple):
-    m: Ping
 
 
 class PeerNode(Node):
