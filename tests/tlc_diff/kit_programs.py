@@ -54,7 +54,23 @@ reads or writes globals (which such a bag refuses). From seed 10000
 another, so that every receipt is planned message by message), where it
 has no clock and no crash that keeps a node down (two kit bugs, pinned in
 test_kit_against_tlc.py, stopped such runs when the range was drawn): its
-network a bag, no clock, no globals. Each range draws the features of those below it.
+network a bag, no clock, no globals. Each range draws the features of those below it,
+but for the two after it. From seed 11000 (`TEMPORAL`) a program has one or two
+temporal properties (``P ~> Q``, ``<>[]P``, ``[]<>P``, now and then ``<>P``, over
+records, globals, crashed nodes and messages in flight) under zero to three weak or
+strong fairness conditions (to one handler's steps, ``Name``; to each node's steps
+apart, ``Name(node=*)``; to each message, ``Name(*)``; to each receiver's or each
+payload value's, ``Name(m.to=*)``, ``Name(m.v=*)``; to two handlers together,
+``"A | B"``; to every step, ``"*"``), TLC's ``Spec`` carrying them and each property
+one TLC run (``PROPERTY``): every network, globals and the features of the ranges
+below, but no clock (its horizon is a bound, which settles no temporal property in
+cmc: docs/liveness.md), no symmetry (cmc refuses it with temporal properties), no
+bag full as a constraint and no constraint on records (whose lassos cmc reports as
+not settled). From seed 12000 (`SYMMETRIC2`) both roles are interchangeable at once,
+two nodes each, as `SYMMETRIC`'s P nodes are, under the product of their symmetry
+groups (TLC's ``{p @@ q : p \\in Permutations(Ps), q \\in Permutations(Qs)}``, not
+the union of the two sets of permutations, which TLC applies as they are, not as the
+group they generate); globals and a clock as below `GROUPS`.
 
 It is rendered two ways:
 
@@ -135,6 +151,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
+from tests.tlc_diff.programs import Temporal
+
 MODULE = "Prog"  # the name run_tlc.run_check runs
 #: the first seed whose programs may have a partition and the spec's network
 PARTITIONS = 1000
@@ -159,6 +177,10 @@ PER_MESSAGE = 9000
 #: the first seed whose model, where its bag delivers message by message,
 #: lists its groups of handlers (``next``) as raft does
 GROUPS = 10000
+#: the first seed whose programs have temporal properties under fairness
+TEMPORAL = 11000
+#: the first seed whose P and Q nodes are both interchangeable, each within its role
+SYMMETRIC2 = 12000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -559,6 +581,19 @@ class Clocked:
 
 
 @dataclass(frozen=True)
+class Fair:
+    """A fairness condition: weak or strong, to the steps of `handlers`
+    together (``("*",)``: every step, Next), one condition per node
+    (``per="node"``, a step's), per message (``"message"``), per receiver
+    (``"to"``) or per payload value (``"v"``) apart, or one for them all
+    (None)."""
+
+    strength: str  # "weak" or "strong"
+    handlers: tuple  # handlers' names; ("*",) for Next
+    per: str | None = None
+
+
+@dataclass(frozen=True)
 class Program:
     seed: int
     roles: tuple  # of Role
@@ -579,11 +614,22 @@ class Program:
     symmetric: bool = False
     #: the model's ``next``: each role's steps in a group, its message handlers in another
     grouped: bool = False
+    temporal: tuple = ()  # of `programs.Temporal`, over the state as invariants are
+    fairness: tuple = ()  # of `Fair`
+    #: the roles whose nodes are interchangeable: P's where `symmetric`, from
+    #: `SYMMETRIC2` both
+    symmetric_roles: tuple = (0,)
 
     def checks(self) -> list[tuple[str, str | None]]:
-        """Each TLC run: ("space", None), ("invariant", name), ("deadlock", None)."""
+        """Each TLC run: ("space", None), ("invariant", name), ("deadlock",
+        None), ("temporal", name)."""
         return ([("space", None)] + [("invariant", name) for name, _ in self.invariants]
-                + ([("deadlock", None)] if self.deadlock else []))
+                + ([("deadlock", None)] if self.deadlock else [])
+                + [("temporal", t.name) for t in self.temporal])
+
+    def interchangeable(self, role: int) -> bool:
+        """Whether the nodes of `role` are model values, checked under symmetry."""
+        return self.symmetric and role in self.symmetric_roles
 
     def message(self, name: str) -> Message:
         return next(m for m in self.messages if m.name == name)
@@ -598,7 +644,14 @@ def program(seed: int) -> Program:
         counts = rng.choice(((1, 1), (1, 2), (2, 1)))
         roles = [Role(r, counts[r], ()) for r in range(2)]
     roles = tuple(Role(r.index, r.count, _fields(rng)) for r in roles)
-    symmetric = seed >= SYMMETRIC
+    symmetric = SYMMETRIC <= seed < TEMPORAL or seed >= SYMMETRIC2
+    symmetric_roles = (0,)
+    if seed >= SYMMETRIC2:  # (two nodes of each role, each role's interchangeable)
+        q = roles[1] if len(roles) == 2 else Role(1, 2, _fields(rng))
+        roles = (replace(roles[0], count=2), replace(q, count=2))
+        symmetric_roles = (0, 1)
+    #: the roles whose nodes invariants and constraints speak of as `Some`
+    alike = symmetric_roles if symmetric else ()
     if symmetric and roles[0].count < 2:  # (some P nodes to interchange)
         roles = (replace(roles[0], count=2),) + roles[1:]
 
@@ -613,7 +666,8 @@ def program(seed: int) -> Program:
     messages = tuple(messages)
 
     network = _network(rng)
-    if seed >= GROUPS and network.kind != "bag":  # (a bag, to deliver message by message)
+    if GROUPS <= seed < TEMPORAL and network.kind != "bag":
+        # (a bag, to deliver message by message)
         network = Network("bag", rng.choice((0, 1, 1, 2)), rng.choice((0, 1)),
                           rng.choice((2, 3, 3)))
     handlers = []
@@ -647,15 +701,17 @@ def program(seed: int) -> Program:
     if rng.random() < 0.25:
         role = rng.choice(roles)
         bound = Not(_record_atom(rng, role, rng.randrange(role.count)))
-        if symmetric and role.index == 0:  # (no P node so)
-            bound = Not(Some(0, _record_atom(rng, role, None)))
-        if initially(bound, roles):  # (else the run is its initial state)
+        if role.index in alike:  # (no P node so)
+            bound = Not(Some(role.index, _record_atom(rng, role, None)))
+        # (else the run is its initial state; and no lasso of a temporal
+        # program left to the constraint, which cmc reports as not settled)
+        if initially(bound, roles) and not TEMPORAL <= seed < SYMMETRIC2:
             constraint.append(bound)
 
     invariants = []
     for k in range(rng.randint(1, 3)):
         for _ in range(10):  # one that holds in the initial state
-            atoms = [_invariant_atom(rng, roles, messages, crashes, symmetric)
+            atoms = [_invariant_atom(rng, roles, messages, crashes, alike)
                      for _ in range(rng.choice((1, 2, 2)))]
             invariant = Not(atoms[0] if len(atoms) == 1 else And(tuple(atoms)))
             if initially(invariant, roles):
@@ -675,7 +731,10 @@ def program(seed: int) -> Program:
     if symmetric:  # (a partition tells nodes apart, which TLC's SYMMETRY would not know)
         cut = None
     clock = None
-    if seed >= CLOCKS and (seed < STAYS or rng.random() < 0.5) and seed < GROUPS:
+    # (none from `TEMPORAL` to `SYMMETRIC2`: a horizon is a bound, which
+    # settles no temporal property in cmc)
+    if seed >= CLOCKS and (seed < STAYS or rng.random() < 0.5) and (
+            seed < GROUPS or seed >= SYMMETRIC2):
         role = roles[0]
         fire = _handler(rng, f"Fire{role.name}", role, None, messages, network,
                         symmetric=symmetric)
@@ -687,7 +746,8 @@ def program(seed: int) -> Program:
                         tuple(h.name for h in handlers if h.role == 0 and rng.random() < 0.3))
     if seed >= STAYS:
         handlers = _staying(rng, handlers, roles, messages)
-    if seed >= FULL and network.kind == "bag" and rng.random() < 0.6:
+    if seed >= FULL and network.kind == "bag" and rng.random() < 0.6 and not (
+            TEMPORAL <= seed < SYMMETRIC2):
         network = replace(network, full="constraint")
         constraint.append(Copies(network.capacity))
     if seed >= DELAYED and clock is not None and rng.random() < 0.6:
@@ -706,7 +766,7 @@ def program(seed: int) -> Program:
             clock = replace(clock, drift=drift, pause=pause,
                             pauses=rng.choice((1, 1, 2)) if pause else 0)
     shared = ()
-    if GLOBALS <= seed < GROUPS and rng.random() < 0.7:
+    if (GLOBALS <= seed < GROUPS or seed >= TEMPORAL) and rng.random() < 0.7:
         shared = tuple(Field(f"g{k}", f.size, f.initial)
                        for k, f in enumerate(_fields(rng)[:2]))
         handlers = [_sharing(rng, h, roles[h.role], messages, shared, symmetric)
@@ -714,7 +774,7 @@ def program(seed: int) -> Program:
         if rng.random() < 0.7:
             for _ in range(10):  # one that holds in the initial state
                 atoms = [_global_atom(rng, shared)] + (
-                    [_invariant_atom(rng, roles, messages, crashes, symmetric)]
+                    [_invariant_atom(rng, roles, messages, crashes, alike)]
                     if rng.random() < 0.5
                     else [])
                 invariant = Not(atoms[0] if len(atoms) == 1 else And(tuple(atoms)))
@@ -737,8 +797,57 @@ def program(seed: int) -> Program:
         if not any(h.reads() or h.writes for h in delivered) and (seed < GROUPS or grouped):
             network = replace(network, per_message=True)
         grouped = grouped and network.per_message
+    temporal, fairness = (), ()
+    if TEMPORAL <= seed < SYMMETRIC2:
+        kinds = ("leads_to", "leads_to", "eventually_always", "always_eventually",
+                 "eventually")
+        temporal = tuple(
+            Temporal(f"live{k + 1}", kind,
+                     tuple(_predicate(rng, roles, messages, crashes, shared)
+                           for _ in range(2 if kind == "leads_to" else 1)))
+            for k, kind in enumerate(rng.choice(kinds) for _ in range(rng.randint(1, 2))))
+        # (each condition once: a spec names a family once)
+        fairness = tuple(dict.fromkeys(_fair(rng, handlers, messages)
+                                       for _ in range(rng.choice((0, 1, 1, 2, 2, 3)))))
     return Program(seed, roles, messages, tuple(handlers), crashes, network, tuple(constraint),
-                   tuple(invariants), deadlock, chosen, cut, clock, shared, symmetric, grouped)
+                   tuple(invariants), deadlock, chosen, cut, clock, shared, symmetric, grouped,
+                   temporal, fairness, symmetric_roles)
+
+
+def _predicate(rng, roles: tuple, messages: tuple, crashes, shared: tuple):
+    """A temporal property's state predicate: a condition on a record, a
+    crashed node, the messages in flight or the globals, its negation, or
+    a conjunction of two (or its negation)."""
+    def atom():
+        if shared and rng.random() < 0.25:
+            return _global_atom(rng, shared)
+        return _invariant_atom(rng, roles, messages, crashes)
+
+    roll = rng.random()
+    if roll < 0.5:
+        return atom()
+    if roll < 0.7:
+        return Not(atom())
+    both = And((atom(), atom()))
+    return both if roll < 0.85 else Not(both)
+
+
+def _fair(rng, handlers: list, messages: tuple) -> Fair:
+    """A fairness condition: to every step, to two handlers' steps
+    together, or to one handler's, for each node, message, receiver or
+    payload value apart or as one."""
+    strength = rng.choice(("weak", "weak", "strong"))
+    roll = rng.random()
+    if roll < 0.15:
+        return Fair(strength, ("*",))
+    if roll < 0.3 and len(handlers) > 1:
+        return Fair(strength, tuple(h.name for h in rng.sample(handlers, 2)))
+    h = rng.choice(handlers)
+    if h.takes is None:
+        return Fair(strength, (h.name,), rng.choice((None, "node")))
+    payload = next(m for m in messages if m.name == h.takes).payload
+    return Fair(strength, (h.name,),
+                rng.choice((None, "message", "to") + (("v",) if payload is not None else ())))
 
 
 def _staying(rng, handlers: list, roles: tuple, messages: tuple) -> list:
@@ -915,13 +1024,14 @@ def _handler(rng, name, role: Role, takes: Message | None, messages, network,
                    network.kind == "set" and bool(sends) and rng.random() < 0.5)
 
 
-def _invariant_atom(rng, roles, messages, crashes, symmetric=False):
-    """A condition on the state; where `symmetric`, one on some P node, not
-    a given one."""
+def _invariant_atom(rng, roles, messages, crashes, alike=()):
+    """A condition on the state; on a node of a role in `alike` (whose
+    nodes are interchangeable), one on some node of the role, not a given
+    one."""
     r = rng.random()
     if crashes is not None and crashes.mode != "restart" and r < 0.2:
-        if symmetric and crashes.role == 0:
-            return Some(0, None)
+        if crashes.role in alike:
+            return Some(crashes.role, None)
         return IsDown(crashes.role, rng.randrange(roles[crashes.role].count))
     if r < 0.4:
         m = rng.choice(messages)
@@ -930,8 +1040,8 @@ def _invariant_atom(rng, roles, messages, crashes, symmetric=False):
             value = rng.random() < 0.5 if m.payload.is_bool else rng.randrange(m.payload.size)
         return InFlight(m.name, value)
     role = rng.choice(roles)
-    if symmetric and role.index == 0:
-        return Some(0, _record_atom(rng, role, None))
+    if role.index in alike:
+        return Some(role.index, _record_atom(rng, role, None))
     return _record_atom(rng, role, rng.randrange(role.count))
 
 
@@ -981,10 +1091,10 @@ def tla_record(fields: tuple, alarm: str | None = None) -> str:
 
 
 def node_ids(p: Program, role: Role) -> str:
-    """The set of `role`'s nodes in TLA+: model values ``Ps`` where the P
-    nodes are interchangeable, else ``0..n-1``."""
-    if p.symmetric and role.index == 0:
-        return ROLES[0][1].capitalize()
+    """The set of `role`'s nodes in TLA+: model values (``Ps``, ``Qs``)
+    where they are interchangeable, else ``0..n-1``."""
+    if p.interchangeable(role.index):
+        return ROLES[role.index][1].capitalize()
     return f"0..{role.count - 1}"
 
 
@@ -1134,9 +1244,10 @@ def _tla_sends(p: Program, h: Handler) -> str:
             parts.append(f"<<{_tla_message(p, send, 'm.frm')}>>")
         elif send.to == "next":
             parts.append(f"<<{_tla_message(p, send, f'((i + 1) % {count})')}>>")
-        elif p.symmetric and m.dst == 0:  # (to each other P node, in any order: no queue
+        elif p.interchangeable(m.dst):  # (to each other node, in any order: no queue
             # holds two of them)
-            others = "Ps \\ {i}" if m.src == m.dst else "Ps"
+            ids = node_ids(p, p.roles[m.dst])
+            others = f"{ids} \\ {{i}}" if m.src == m.dst else ids
             parts.append(f"SetSeq({{{_tla_message(p, send, 'j')} : j \\in {others}}})")
         else:
             for j in range(count):
@@ -1269,8 +1380,13 @@ def tla_module(p: Program) -> str:
     # (a clock that drifts has offsets below 0)
     numbers = "Integers" if p.clock is not None and p.clock.drift else "Naturals"
     lines = [f"---- MODULE {MODULE} ----", f"EXTENDS {numbers}, Sequences, TLC"]
-    if p.symmetric:  # the P nodes, model values, interchangeable
-        lines += ["CONSTANT Ps", "Sym == Permutations(Ps)", "RECURSIVE SetSeq(_)",
+    if p.symmetric and p.symmetric_roles == (0,):  # the P nodes, model values, interchangeable
+        lines += ["CONSTANT Ps", "Sym == Permutations(Ps)"]
+    elif p.symmetric:  # and the Q nodes: the product of the two groups, not their union
+        lines += ["CONSTANT Ps, Qs",
+                  "Sym == {p @@ q : p \\in Permutations(Ps), q \\in Permutations(Qs)}"]
+    if p.symmetric:
+        lines += ["RECURSIVE SetSeq(_)",
                   "SetSeq(S) == IF S = {} THEN <<>> ELSE LET x == CHOOSE y \\in S : TRUE",
                   "                                   IN <<x>> \\o SetSeq(S \\ {x})"]
     if p.network.per_message:
@@ -1302,7 +1418,7 @@ def tla_module(p: Program) -> str:
     lines += ["", "Init =="] + [f"  /\\ {c}" for c in init]
     actions = []
     for h in p.handlers + ((p.clock.fire,) if p.clock is not None else ()):
-        lines += _tla_handler(p, h, names)
+        lines += _tla_handler(p, h, names) if not p.temporal else _tla_handler_of(p, h, names)
         actions.append(h.name)
     if p.clock is not None:
         # time passes while no running P node has its timer due
@@ -1372,7 +1488,8 @@ def tla_module(p: Program) -> str:
         lines += [f"Fits == Size(net') <= {p.network.capacity} \\/ <<{records}>>' # <<{records}>>",
                   ("Next == Step /\\ vars' # vars /\\ Fits  \\* a step that changes nothing, "
                    "or only overfills the bag, is not generated")]
-    lines += ["Spec == Init /\\ [][Next]_vars",
+    lines += ["Spec == Init /\\ [][Next]_vars" + "".join(
+                  f"\n  /\\ {_tla_fairness(p, f)}" for f in p.fairness),
               "\\* but a state where one is enabled is no deadlock (docs/tlc.md)"]
     if p.clock is None:
         lines.append("SpecAll == Init /\\ [][Step]_vars")
@@ -1383,8 +1500,61 @@ def tla_module(p: Program) -> str:
     if p.constraint:
         lines.append("Constr == " + " /\\ ".join(tla(c) for c in p.constraint))
     lines += [f"{name} == {tla(e)}" for name, e in p.invariants]
+    for t in p.temporal:
+        lines.append(f"{t.name} == " + FORMULAS[t.kind].format(*(tla(e) for e in t.parts)))
     lines.append("====")
     return "\n".join(lines) + "\n"
+
+
+#: a temporal property's formula in TLA+, by kind
+FORMULAS = {"eventually": "<>{0}", "always_eventually": "[]<>{0}",
+            "eventually_always": "<>[]{0}", "leads_to": "{0} ~> {1}"}
+
+
+def _tla_handler_of(p: Program, h: Handler, names: list[str]) -> list[str]:
+    """`h` as a temporal program writes it, for its fairness: each step
+    of one node (``Timer1Of(i)``) or of one message (``RecvM1Of(m)``) an
+    action of its own, and the handler's steps all of them."""
+    lines = _tla_handler(p, h, names)
+    role = p.roles[h.role]
+    if h.takes is not None:  # (the message named, not chosen)
+        lines[:2] = [f"{h.name}Of(m) ==", f'  m \\in Deliverable /\\ m.type = "{h.takes}" /\\']
+        return lines + [f"{h.name} == \\E m \\in Deliverable : {h.name}Of(m)"]
+    lines[:2] = [f"{h.name}Of(i) =="]
+    return lines + [f"{h.name} == \\E i \\in {node_ids(p, role)} : {h.name}Of(i)"]
+
+
+def _tla_values(payload: Field | None) -> str:
+    """The values of a message's payload in TLA+ (0 where it has none)."""
+    if payload is None:
+        return "{0}"
+    return "BOOLEAN" if payload.is_bool else f"0..{payload.size - 1}"
+
+
+def _tla_fairness(p: Program, f: Fair) -> str:
+    """Fairness condition `f` in TLA+ (docs/liveness.md, *Fairness as TLA+
+    writes it*): ``Name(*)`` one condition per message, ``Name(m.to=*)``
+    per receiver, ``Name(node=*)`` per node."""
+    sf = "WF" if f.strength == "weak" else "SF"
+    if f.handlers == ("*",):
+        return f"{sf}_vars(Next)"
+    if f.per is None:
+        return f"{sf}_vars(" + " \\/ ".join(f.handlers) + ")"
+    (name,) = f.handlers
+    h = next(h for h in p.handlers if h.name == name)
+    role = p.roles[h.role]
+    if f.per == "node":
+        return f"\\A i \\in {node_ids(p, role)} : {sf}_vars({name}Of(i))"
+    m = p.message(h.takes)
+    if f.per == "message":
+        every = (f'[type : {{"{m.name}"}}, frm : {node_ids(p, p.roles[m.src])}, '
+                 f"to : {node_ids(p, role)}, v : {_tla_values(m.payload)}]")
+        return f"\\A m \\in {every} : {sf}_vars({name}Of(m))"
+    if f.per == "to":
+        return (f"\\A j \\in {node_ids(p, role)} : "
+                f"{sf}_vars(\\E m \\in Deliverable : m.to = j /\\ {name}Of(m))")
+    return (f"\\A x \\in {_tla_values(m.payload)} : "
+            f"{sf}_vars(\\E m \\in Deliverable : m.v = x /\\ {name}Of(m))")
 
 
 def tla_config(p: Program, kind: str, name: str | None) -> str:
@@ -1392,12 +1562,15 @@ def tla_config(p: Program, kind: str, name: str | None) -> str:
     command-line flag (`tlc_deadlock`), not a line here."""
     lines = ["SPECIFICATION SpecAll" if kind == "deadlock" else "SPECIFICATION Spec"]
     if p.symmetric:
-        lines += ["CONSTANT Ps = {" + ", ".join(f"p{i}" for i in range(p.roles[0].count)) + "}",
-                  "SYMMETRY Sym"]
+        lines += [f"CONSTANT {ROLES[r][1].capitalize()} = {{"
+                  + ", ".join(f"{ROLES[r][2]}{i}" for i in range(p.roles[r].count)) + "}"
+                  for r in p.symmetric_roles] + ["SYMMETRY Sym"]
     if p.constraint:
         lines.append("CONSTRAINT Constr")
     if kind == "invariant":
         lines.append(f"INVARIANT {name}")
+    if kind == "temporal":
+        lines.append(f"PROPERTY {name}")
     return "\n".join(lines) + "\n"
 
 
@@ -1502,6 +1675,8 @@ def cmc_model(p: Program) -> str:
     if p.cut is not None and partition_in_model(p):
         kit.add("Partition")
     checker = ["Param"] + (["invariant"] if invariants_in_model(p) else [])
+    if invariants_in_model(p):  # (the temporal properties with them)
+        checker += sorted({t.kind for t in p.temporal})
     lines = [f'"""Program {p.seed} of tests/tlc_diff/kit_programs.py."""', "",
              "from typing import NamedTuple", "", f"from checker import {', '.join(checker)}",
              f"from models.kit import {', '.join(sorted(kit, key=str.lower))}"]
@@ -1605,7 +1780,9 @@ def cmc_model(p: Program) -> str:
     if p.shared:
         lines.append("    globals = Shared")
     if p.symmetric:
-        lines.append(f'    symmetry_sets = ("{p.roles[0].set_name}",)')
+        lines.append("    symmetry_sets = ("
+                     + "".join(f'"{p.roles[r].set_name}", ' for r in p.symmetric_roles)[:-1]
+                     + ")")
     if p.grouped:  # (raft's: the receipts of each role a group of their own)
         groups = []
         for r in p.roles:
@@ -1627,6 +1804,9 @@ def cmc_model(p: Program) -> str:
         for name, e in p.invariants:
             lines += ["", f'    @invariant("{name}")', f"    def {name}(self, state):",
                       f"        return {py(e, 'model')}"]
+        for t in p.temporal:
+            lines += ["", f'    @{t.kind}("{t.name}")', f"    def {t.name}(self, state):",
+                      f"        return {', '.join(py(e, 'model') for e in t.parts)}"]
     bounds = [e for e in p.constraint
               if constraint_in_model(p) or isinstance(e, (Copies, Pending))]
     if bounds:
@@ -1662,6 +1842,21 @@ def cmc_spec(p: Program) -> str:
     if not invariants_in_model(p):
         lines.append("invariants:")
         lines += [f'  {name}: "{py(e, "spec")}"' for name, e in p.invariants]
+    elif p.temporal:  # (the model's, named: a temporal property is no default)
+        names = [name for name, _ in p.invariants] + [t.name for t in p.temporal]
+        lines.append(f"properties: [{', '.join(names)}]")
+    if p.temporal and not invariants_in_model(p):
+        lines.append("temporal:")
+        for t in p.temporal:
+            parts = ", ".join(f'"{py(e, "spec")}"' for e in t.parts)
+            lines.append(f"  {t.name}: {{{t.kind}: " + (f"[{parts}]}}" if len(t.parts) > 1
+                                                       else f"{parts}}}"))
+    if p.fairness:
+        lines.append("fairness:")
+        for strength in ("weak", "strong"):
+            families = [_cmc_family(f) for f in p.fairness if f.strength == strength]
+            if families:
+                lines.append(f"  {strength}: [{', '.join(repr(x) for x in families)}]")
     if p.chosen:
         net = p.network
         budgets = "".join(f", {key}: {value}" for key, value in
@@ -1680,6 +1875,16 @@ def cmc_spec(p: Program) -> str:
         lines += ["constraints:", "  constr: \"" + " and ".join(
             _py_condition(p, e, "spec") for e in bounds) + '"']
     return "\n".join(lines) + "\n"
+
+
+def _cmc_family(f: Fair) -> str:
+    """Fairness condition `f` as a spec's family (docs/liveness.md)."""
+    if f.handlers == ("*",):
+        return "*"
+    if f.per is None:
+        return " | ".join(f.handlers)
+    (name,) = f.handlers
+    return name + {"node": "(node=*)", "message": "(*)", "to": "(m.to=*)", "v": "(m.v=*)"}[f.per]
 
 
 def write_cmc(p: Program, folder) -> str:
