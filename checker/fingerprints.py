@@ -381,6 +381,10 @@ class FingerprintStore(_PrivateStore):
         """What the store holds (in its stored form), for `take` by another store."""
         return self._table[self._table != _EMPTY]
 
+    def parts(self) -> Iterator[np.ndarray]:
+        """As `entries`, a slice of the table at a time (`_filled`)."""
+        return _filled(self._table)
+
     def take(self, entries: np.ndarray) -> None:
         """Record the `entries` of another store (distinct; some may be here)."""
         entries = entries[~self._contains(entries)]
@@ -550,6 +554,20 @@ class _Table:
                 self._map.madvise(mmap.MADV_DONTNEED, start, end - start)
 
 
+#: The slots of a table read at once where its fingerprints are copied out
+#: (`_filled`): the copy and its mask take 9 bytes a slot.
+PART = 1 << 20
+
+
+def _filled(table: np.ndarray) -> Iterator[np.ndarray]:
+    """The fingerprints in `table`'s slots, `PART` slots at a time: a
+    checkpoint (or a visited set made of them) never copies a whole table
+    at once (with a mask of it, 72 MiB for 2^23 slots)."""
+    for low in range(0, len(table), PART):
+        part = table[low:low + PART]
+        yield part[part != _EMPTY]
+
+
 class Regions:
     """The visited set of a partitioned search (`checker.partitioned`), in
     memory its processes share: one region of slots for each partition's
@@ -643,10 +661,10 @@ class Regions:
         return store
 
     def parts(self) -> Iterator[np.ndarray]:
-        """Each region's fingerprints (stored form), one region at a time."""
+        """Every region's fingerprints (stored form), a slice of a region
+        at a time (`_filled`)."""
         for owner in range(self.count):
-            region = self.region(owner)
-            yield region[region != _EMPTY]
+            yield from _filled(self.region(owner))
 
 
 class SharedVisited:

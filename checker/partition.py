@@ -12,7 +12,6 @@ what it generates as candidates until their owners decide which are new.
 from __future__ import annotations
 
 import os
-import pickle
 import signal
 import time
 from collections import Counter
@@ -24,7 +23,8 @@ import numpy as np
 from checker import frontier, successors, workers
 from checker.findings import ITSELF, Found, keep_first, state_found
 from checker.partition_exchange import (ORDINAL_BITS, Table, Tally, as_array, key_of,
-                                        location_of, locations_of, owners_of, read, write)
+                                        location_of, locations_of, owners_of, read, write,
+                                        write_held)
 from checker.partition_states import Candidates, Held, Won, chunks_of, groups, shared
 from checker.properties import Property
 
@@ -364,20 +364,21 @@ class Part:
         self._hold(won, numbers, given)
         self.level += 1
 
-    def held(self) -> tuple[np.ndarray, list[Any], Any]:
+    def held(self) -> tuple[np.ndarray, Iterator[list[Any]], Any]:
         """What this partition holds, to go on in one process: the numbers
-        of the states of its frontier and the states (`_packed`), and its
-        visited set's entries (none where the visited set is shared: the
-        main process reads it)."""
-        return self.numbers, _packed(self.states.stream()), self.search.store.entries()
+        of the states of its frontier, the states in the engine's chunks,
+        each let go of once read (`_chunked`), and its visited set's
+        entries (none where the visited set is shared: the main process
+        reads it)."""
+        return self.numbers, _chunked(self.states.stream()), self.search.store.entries()
 
-    def snapshot(self) -> tuple[np.ndarray, list[Any], Any, Any]:
+    def snapshot(self) -> tuple[np.ndarray, Iterator[list[Any]], Any, Any]:
         """What this partition holds between two levels, read and kept (a
         checkpoint: `Partitions.snapshot`): the numbers of the states of its
-        frontier and the states (`_packed`), its visited set's entries (none
-        where the visited set is shared) and those of the states it met
-        outside the bounds."""
-        return (self.numbers, _packed(self.states.each()), self.search.store.entries(),
+        frontier, the states in the engine's chunks, read as they are taken
+        (`_chunked`), its visited set's entries (none where the visited set
+        is shared) and those of the states it met outside the bounds."""
+        return (self.numbers, _chunked(self.states.each()), self.search.store.entries(),
                 self.search.outside.entries())
 
     def _hold(self, own: Won, numbers: np.ndarray,
@@ -411,6 +412,9 @@ class Part:
         if step == "take":
             self.take()
             return False, None
+        if step == "snapshot":  # a Ray actor's reply, sent whole: its chunks pickled
+            numbers, chunks, *rest = self.snapshot()
+            return True, (numbers, list(map(frontier.pack, chunks)), *rest)
         reply = getattr(self, step)(*request[1:])
         # a level settled with no transfers (the last argument): nothing to wait for
         return step != "settle" or bool(request[-1]), reply
@@ -421,14 +425,10 @@ class Part:
         self.states.spill()
 
 
-def _packed(states: Iterator[Any]) -> list[Any]:
-    """`states` in the engine's chunks, each pickled as it is read (a few
-    tens of bytes a state where the objects take hundreds): a level sent to
-    the main process (`partitioned.gathered`)."""
-    chunks = []
+def _chunked(states: Iterator[Any]) -> Iterator[list[Any]]:
+    """`states` in the engine's chunks, a chunk at a time."""
     while chunk := list(islice(states, successors.CHUNK)):
-        chunks.append(frontier.pack(chunk))
-    return chunks
+        yield chunk
 
 
 def spool(search: Any, count: int) -> frontier.Frontier:
@@ -502,10 +502,8 @@ def serve(part: Part, connection: Any) -> None:
             request = connection.recv()
             search.canonical_seconds = 0.0
             if request[0] in ("fold", "snapshot"):
-                held = part.held() if request[0] == "fold" else part.snapshot()
-                with open(os.path.join(part.directory, f"{request[0]}-{part.index}"),
-                          "wb") as folded:
-                    pickle.dump(held, folded, protocol=pickle.HIGHEST_PROTOCOL)
+                write_held(os.path.join(part.directory, f"{request[0]}-{part.index}"),
+                           part.held() if request[0] == "fold" else part.snapshot())
                 answered, reply = True, None
             else:
                 answered, reply = part.carry_out(request)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 from collections import Counter
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -89,6 +89,40 @@ def read(path: str) -> Any:
         value = pickle.load(file)
     os.unlink(path)
     return value
+
+
+def write_held(path: str, held: tuple) -> None:
+    """Write what a partition holds (`Part.held`, `Part.snapshot`: the
+    numbers of its states, their chunks, then the rest) to `path` for the
+    main process (`Partitions._gather`): a pickle of the rest
+    with the numbers, then each chunk pickled as it is read, then None. So
+    neither side holds the level whole (pickled, a few tens of bytes a
+    state: with partitions, the main process held them all at once)."""
+    numbers, chunks, *rest = held
+    with open(path, "wb") as file:
+        pickle.dump((numbers, *rest), file, protocol=pickle.HIGHEST_PROTOCOL)
+        for chunk in chunks:
+            pickle.dump(chunk, file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(None, file)
+
+
+def read_held(path: str) -> tuple:
+    """What `write_held` wrote to `path`, its chunks read as they are taken
+    (the file is removed at once: the open file keeps what it holds)."""
+    file = open(path, "rb")
+    os.remove(path)
+    try:
+        numbers, *rest = pickle.load(file)
+    except BaseException:
+        file.close()
+        raise
+
+    def chunks() -> Iterator[list[Any]]:
+        with file:
+            while (chunk := pickle.load(file)) is not None:
+                yield chunk
+
+    return (numbers, chunks(), *rest)
 
 
 class Table:

@@ -65,7 +65,6 @@ from __future__ import annotations
 
 import heapq
 import os
-import pickle
 import shutil
 import signal
 import time
@@ -79,7 +78,7 @@ import numpy as np
 from checker import fingerprints, frontier, partition_exchange, successors
 from checker.findings import keep_first, stops_search
 from checker.partition import Part, serve, shares
-from checker.partition_exchange import key_of, location_of, locations_of
+from checker.partition_exchange import key_of, location_of, locations_of, read_held
 from checker.properties import BOUND_STOP
 
 #: How far over an equal share of a level a partition may keep before it
@@ -322,12 +321,8 @@ class Partitions:
         self._send((stage,))
         held = [own()]
         self._replies(None)  # each child has written what it holds
-        for index in range(1, self.count):
-            path = os.path.join(self.directory, f"{stage}-{index}")
-            with open(path, "rb") as written:
-                held.append(pickle.load(written))
-            os.remove(path)
-        return held
+        return held + [read_held(os.path.join(self.directory, f"{stage}-{index}"))
+                       for index in range(1, self.count)]
 
     def snapshot(self) -> tuple[Any, Iterator[Any], Any, Iterator[list[Any] | bytes]]:
         """The search between two levels as one process would hold it, for

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import CheckConfig, check, checkpoint, frontier
+from checker import CheckConfig, check, checkpoint, fingerprints, frontier
 from checker.checkpoint import FILE, Checkpoints
 from checker.errors import CheckerError
 from checker.spec import load_spec
@@ -59,7 +59,7 @@ def test_a_run_killed_mid_run_resumes_to_the_uninterrupted_result(tmp_path, chun
         pid = os.fork()
         if pid == 0:  # the run to be killed: slow enough to be caught mid-run
             try:
-                check(Grid(on_expand=lambda state: time.sleep(0.002), side=30), config,
+                check(Grid(on_expand=lambda state: time.sleep(0.002), side=30, back=True), config,
                       checkpoints=Checkpoints(str(tmp_path), every=0.01))
             finally:
                 os._exit(0)
@@ -67,9 +67,9 @@ def test_a_run_killed_mid_run_resumes_to_the_uninterrupted_result(tmp_path, chun
         assert 20 <= depth < 60  # killed mid-run: 60 levels in all
         saved = checkpoint.chunks(str(tmp_path / FILE))
         assert any(type(part) is bytes for part in saved) == bool(chunk)
-        resumed = check(Grid(side=30), config,
+        resumed = check(Grid(side=30, back=True), config,
                         checkpoints=Checkpoints(str(tmp_path), every=0.01, resume=True))
-    assert outcome(resumed) == outcome(check(Grid(side=30), config))
+    assert outcome(resumed) == outcome(check(Grid(side=30, back=True), config))
     assert (resumed.stats.distinct_states, resumed.stats.depth) == (31 * 31, 60)
 
 
@@ -88,11 +88,13 @@ def test_a_partitioned_run_killed_mid_run_resumes_to_the_uninterrupted_result(
         return snapshot(partitions)
 
     monkeypatch.setattr(partitioned.Partitions, "snapshot", said)
+    # the visited set is copied out a slice at a time (16 of each 1,024 slots)
+    monkeypatch.setattr(fingerprints, "PART", 64)
     with tiny_chunks(4, whole=0):
         pid = os.fork()
         if pid == 0:  # the run to be killed, by 2 processes, mid-run
             try:
-                check(Grid(on_expand=lambda state: time.sleep(0.002), side=30),
+                check(Grid(on_expand=lambda state: time.sleep(0.002), side=30, back=True),
                       CheckConfig(keep_going=True, workers=2, exact=exact),
                       checkpoints=Checkpoints(str(tmp_path / "run"), every=0.01))
             finally:
@@ -106,10 +108,10 @@ def test_a_partitioned_run_killed_mid_run_resumes_to_the_uninterrupted_result(
         assert len(values["store"]) == 0
         config = CheckConfig(keep_going=True, workers=workers, exact=exact)
         with counting_forks() as started:
-            resumed = check(Grid(side=30), config, checkpoints=Checkpoints(
+            resumed = check(Grid(side=30, back=True), config, checkpoints=Checkpoints(
                 str(tmp_path / "run"), every=0.01, resume=True))
         assert len(started) == (workers > 1)  # shared again from the checkpoint
-        whole = check(Grid(side=30), CheckConfig(keep_going=True))
+        whole = check(Grid(side=30, back=True), CheckConfig(keep_going=True))
     assert outcome(resumed) == outcome(whole)
     assert (resumed.stats.distinct_states, resumed.stats.depth) == (31 * 31, 60)
     assert [len(f.trace) for f in resumed.violations] == [56]  # (to the first sum past 55)

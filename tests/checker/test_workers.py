@@ -143,14 +143,17 @@ class Move(NamedTuple):
 class Grid(Model):
     """Points (x, y) with 0 ≤ x, y ≤ side, from (0, 0) one coordinate up at a
     time: level d holds the d + 1 points with x + y = d, wide enough to be
-    shared. Hooks make a chosen point misbehave."""
+    shared. Hooks make a chosen point misbehave. With `back`, x may also
+    go one down, to a point of the level before: every state but the
+    first levels' is met again, so a search that lost what it visited
+    (a checkpoint read back wrong) counts more states."""
 
     name = "grid"
     params = (Param("side", 30, "largest coordinate", minimum=1),)
     actions = (Move,)
 
-    def __init__(self, on_expand=None, extra=(), **params):
-        self.on_expand, self.extra = on_expand, extra
+    def __init__(self, on_expand=None, extra=(), back=False, **params):
+        self.on_expand, self.extra, self.back = on_expand, extra, back
         super().__init__(**params)
 
     def initial_states(self):
@@ -165,6 +168,8 @@ class Grid(Model):
             steps.append((Move(0), (x + 1, y) + self.extra))
         if y < self.side:
             steps.append((Move(1), (x, y + 1) + self.extra))
+        if self.back and x > 0:
+            steps.append((Move(2), (x - 1, y) + self.extra))
         return steps
 
     @invariant("Below The Diagonal Sum")
