@@ -645,8 +645,8 @@ def test_auto_workers_that_do_not_pay_go_on_in_one_process_with_its_result(
     config = CheckConfig(keep_going=True, exact=exact)
     auto = dataclasses.replace(config, workers=count, auto_workers=True)
     with tiny_chunks(4), counting_forks() as started:
-        one = check(Grid(side=30), config)
-        tried = check(Grid(side=30), auto)
+        one = check(Grid(side=30, back=True), config)
+        tried = check(Grid(side=30, back=True), auto)
     assert outcome(one) == outcome(tried)
     # one process expands x + y = 7 (the first level of 8 states: its
     # pace), the partitions x + y = 8 (the fork's level, not timed) and 9
@@ -686,7 +686,7 @@ def test_auto_workers_give_the_one_process_result_on_bundled_specs(name, pays, m
 
 @pytest.mark.parametrize("exact", [False, True])
 def test_auto_workers_that_stop_paying_later_go_on_in_one_process(exact, monkeypatch):
-    # the trial pays; from x + y = 19 on (depth 20 once expanded) the
+    # (the grid's states met again check the visited set folded back) the trial pays; from x + y = 19 on (depth 20 once expanded) the
     # partitions are said no longer to (as where the states have grown
     # cheap to expand: `_still_pays`); the second such level in a row, x + y = 20,
     # sends the run to one process from depth 21
@@ -694,8 +694,8 @@ def test_auto_workers_that_stop_paying_later_go_on_in_one_process(exact, monkeyp
     monkeypatch.setattr(explore.Search, "_still_pays", lambda search, gain: search.depth < 20)
     config = CheckConfig(keep_going=True, exact=exact)
     with tiny_chunks(4), counting_forks() as started:
-        one = check(Grid(side=30), config)
-        auto = check(Grid(side=30), dataclasses.replace(config, workers=2, auto_workers=True))
+        one = check(Grid(side=30, back=True), config)
+        auto = check(Grid(side=30, back=True), dataclasses.replace(config, workers=2, auto_workers=True))
     assert outcome(one) == outcome(auto)
     assert len(started) == 1
     assert (auto.stats.workers, auto.stats.one_process_from) == (2, 21)
@@ -729,8 +729,8 @@ def test_watched_workers_go_on_while_the_work_they_share_outlasts_the_level(
                         (lambda: float(next(ticks))) if gaining else (lambda: 0.0))
     config = CheckConfig(keep_going=True)
     with tiny_chunks(4), counting_forks() as started:
-        one = check(Grid(side=30), config)
-        auto = check(Grid(side=30), dataclasses.replace(config, workers=2, auto_workers=True))
+        one = check(Grid(side=30, back=True), config)
+        auto = check(Grid(side=30, back=True), dataclasses.replace(config, workers=2, auto_workers=True))
     assert outcome(one) == outcome(auto)
     assert len(started) == 1
     assert (auto.stats.workers, auto.stats.one_process_from) == (2, None if gaining else 12)
