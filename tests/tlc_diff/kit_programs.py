@@ -54,23 +54,26 @@ reads or writes globals (which such a bag refuses). From seed 10000
 another, so that every receipt is planned message by message), where it
 has no clock and no crash that keeps a node down (two kit bugs, pinned in
 test_kit_against_tlc.py, stopped such runs when the range was drawn): its
-network a bag, no clock, no globals. Each range draws the features of those below it,
-but for the two after it. From seed 11000 (`TEMPORAL`) a program has one or two
-temporal properties (``P ~> Q``, ``<>[]P``, ``[]<>P``, now and then ``<>P``, over
-records, globals, crashed nodes and messages in flight) under zero to three weak or
-strong fairness conditions (to one handler's steps, ``Name``; to each node's steps
-apart, ``Name(node=*)``; to each message, ``Name(*)``; to each receiver's or each
-payload value's, ``Name(m.to=*)``, ``Name(m.v=*)``; to two handlers together,
-``"A | B"``; to every step, ``"*"``), TLC's ``Spec`` carrying them and each property
-one TLC run (``PROPERTY``): every network, globals and the features of the ranges
-below, but no clock (its horizon is a bound, which settles no temporal property in
-cmc: docs/liveness.md), no symmetry (cmc refuses it with temporal properties), no
-bag full as a constraint and no constraint on records (whose lassos cmc reports as
-not settled). From seed 12000 (`SYMMETRIC2`) both roles are interchangeable at once,
-two nodes each, as `SYMMETRIC`'s P nodes are, under the product of their symmetry
-groups (TLC's ``{p @@ q : p \\in Permutations(Ps), q \\in Permutations(Qs)}``, not
-the union of the two sets of permutations, which TLC applies as they are, not as the
-group they generate); globals and a clock as below `GROUPS`.
+network a bag, no clock, no globals. Each range draws the features of those
+below it, but for the two after it. From seed 11000 (`TEMPORAL`) a program
+has one or two temporal properties (``P ~> Q``, ``<>[]P``, ``[]<>P``, now
+and then ``<>P``, over records, globals, crashed nodes and messages in
+flight) under zero to three weak or strong fairness conditions (to one
+handler's steps, ``Name``; to each node's steps apart, ``Name(node=*)``; to
+each message, ``Name(*)``; to each receiver's or each payload value's,
+``Name(m.to=*)``, ``Name(m.v=*)``; to two handlers together, ``"A | B"``;
+to every step, ``"*"``), TLC's ``Spec`` carrying them and each property
+one TLC run (``PROPERTY``): every network, globals and the features of the
+ranges below, but no clock (its horizon is a bound, which settles no
+temporal property in cmc: docs/liveness.md), no symmetry (cmc refuses it
+with temporal properties), no bag full as a constraint and no constraint
+on records (whose lassos cmc reports as not settled). From seed 12000
+(`SYMMETRIC2`) both roles are interchangeable at once, two or three nodes
+each (five in all at most), as `SYMMETRIC`'s P nodes are, under the
+product of their symmetry groups (TLC's ``{p @@ q : p \\in
+Permutations(Ps), q \\in Permutations(Qs)}``, the group itself; TLC 2.15
+takes the group that the union ``Permutations(Ps) \\cup Permutations(Qs)``
+generates too: UNION_FIGURES); globals and a clock as below `GROUPS`.
 
 It is rendered two ways:
 
@@ -646,9 +649,10 @@ def program(seed: int) -> Program:
     roles = tuple(Role(r.index, r.count, _fields(rng)) for r in roles)
     symmetric = SYMMETRIC <= seed < TEMPORAL or seed >= SYMMETRIC2
     symmetric_roles = (0,)
-    if seed >= SYMMETRIC2:  # (two nodes of each role, each role's interchangeable)
+    if seed >= SYMMETRIC2:  # (two or three nodes of each role, each role's interchangeable)
         q = roles[1] if len(roles) == 2 else Role(1, 2, _fields(rng))
-        roles = (replace(roles[0], count=2), replace(q, count=2))
+        counts = rng.choice(((2, 2), (2, 2), (3, 2), (2, 3)))
+        roles = (replace(roles[0], count=counts[0]), replace(q, count=counts[1]))
         symmetric_roles = (0, 1)
     #: the roles whose nodes invariants and constraints speak of as `Some`
     alike = symmetric_roles if symmetric else ()
@@ -1534,7 +1538,13 @@ def _tla_values(payload: Field | None) -> str:
 def _tla_fairness(p: Program, f: Fair) -> str:
     """Fairness condition `f` in TLA+ (docs/liveness.md, *Fairness as TLA+
     writes it*): ``Name(*)`` one condition per message, ``Name(m.to=*)``
-    per receiver, ``Name(node=*)`` per node."""
+    per receiver, ``Name(node=*)`` per node; a quantified one in brackets
+    (a conjunct after it would be in its scope)."""
+    condition = _tla_condition(p, f)
+    return f"({condition})" if condition.startswith("\\A") else condition
+
+
+def _tla_condition(p: Program, f: Fair) -> str:
     sf = "WF" if f.strength == "weak" else "SF"
     if f.handlers == ("*",):
         return f"{sf}_vars(Next)"

@@ -19,11 +19,12 @@ is stored as skipped without running TLC (``"skipped": "cmc: over
 20000"``): TLC, which cannot be told to stop at a number of states, could
 take the run's ten minutes on it. A program with temporal properties
 (`kit_programs.TEMPORAL`) is checked up to `TEMPORAL_LIMIT` states (TLC's
-liveness checking is slow), and one whose spec cmc refuses (a fairness
-family ``Name(m.to=*)`` of a handler that takes no step: "no RecvM2 step
-is reachable") is stored as skipped with cmc's message (``"skipped": "cmc
-refuses: ..."``), which the test asserts cmc still gives. Seeds already
-stored are kept unless ``--again``.
+liveness checking is slow), one with both roles interchangeable
+(`kit_programs.SYMMETRIC2`) up to `SYMMETRIC2_LIMIT`, and one whose spec
+cmc refuses (a fairness family ``Name(m.to=*)`` of a handler that takes
+no step: "no RecvM2 step is reachable") is stored as skipped with cmc's
+message (``"skipped": "cmc refuses: ..."``), which the test asserts cmc
+still gives. Seeds already stored are kept unless ``--again``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ SCRATCH = Path("/tmp/tlckit")
 LIMIT = 20000
 #: the most states a program with temporal properties may have to be checked
 TEMPORAL_LIMIT = 4000
+#: the most orbits a program with both roles interchangeable may have to be checked
+SYMMETRIC2_LIMIT = 8000
 #: how a program whose spec cmc refuses is stored: this, then cmc's message
 REFUSED = "cmc refuses: "
 
@@ -58,19 +61,36 @@ def run_program(p, folder: Path, jar: str = JAR) -> dict:
     skipped = refused(p, folder, limit)
     if skipped is not None:
         return {"digest": digest(module), "skipped": skipped}
-    (folder / f"{MODULE}.tla").write_text(module)
+    return run_checks(module, [(check_key(kind, name), folder, kind, name,
+                                tla_config(p, kind, name)) for kind, name in p.checks()],
+                      jar, "space", limit)
+
+
+def run_checks(module: str, runs: list[tuple[str, Path, str, str | None, str]], jar: str,
+               space: str, limit: int) -> dict:
+    """TLC's figures on each of `runs` ((key, folder, kind, name,
+    configuration): `run_check`'s, stored by key), `module` written into
+    each folder first; once the run keyed `space` finds more than `limit`
+    distinct states, the program stored as skipped (its digest and TLC's
+    count) and no further run made. `run_tlc_symmetric.py` runs its
+    programs' modes so too."""
     checks: dict = {}
-    for kind, name in p.checks():
-        figures = run_check(folder, jar, kind, name, tla_config(p, kind, name))
-        checks[check_key(kind, name)] = figures
-        if kind == "space" and figures.get("distinct", 0) > limit:
+    for key, where, kind, name, config in runs:
+        where.mkdir(parents=True, exist_ok=True)
+        if not (where / f"{MODULE}.tla").exists():
+            (where / f"{MODULE}.tla").write_text(module)
+        figures = run_check(where, jar, kind, name, config)
+        checks[key] = figures
+        if key == space and figures.get("distinct", 0) > limit:
             return {"digest": digest(module), "skipped": figures["distinct"]}
     return {"digest": digest(module), "checks": checks}
 
 
 def limit_of(p) -> int:
     """The most states program `p` may have to be checked."""
-    return TEMPORAL_LIMIT if p.temporal else LIMIT
+    if p.temporal:
+        return TEMPORAL_LIMIT
+    return SYMMETRIC2_LIMIT if p.interchangeable(1) else LIMIT
 
 
 def refused(p, folder: Path, limit: int) -> str | None:

@@ -27,8 +27,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from tests.tlc_diff import run_tlc  # noqa: E402
-from tests.tlc_diff.run_tlc import JAR, check_key, digest, run_check  # noqa: E402
-from tests.tlc_diff.symmetric import MODULE, program, tla_config, tla_module  # noqa: E402
+from tests.tlc_diff.run_tlc import JAR, check_key  # noqa: E402
+from tests.tlc_diff.run_tlc_kit import run_checks  # noqa: E402
+from tests.tlc_diff.symmetric import program, tla_config, tla_module  # noqa: E402
 
 RESULTS = HERE / "tlc_results_symmetric.json"
 SCRATCH = Path("/tmp/tlcsym")
@@ -38,19 +39,10 @@ LIMIT = 3000
 
 def run_program(p, folder: Path, jar: str = JAR) -> dict:
     """TLC's figures on each check of the program `p`, its files under `folder`."""
-    module = tla_module(p)
     shutil.rmtree(folder, ignore_errors=True)  # (no earlier run's module or metadata)
-    checks: dict = {}
-    for kind, name, mode in p.checks():
-        where = folder / mode.replace("+", "_")
-        if not where.exists():
-            where.mkdir(parents=True)
-            (where / f"{MODULE}.tla").write_text(module)
-        figures = run_check(where, jar, kind, name, tla_config(p, kind, name, mode))
-        checks[f"{mode}/{check_key(kind, name)}"] = figures
-        if (mode, kind) == ("plain", "space") and figures.get("distinct", 0) > LIMIT:
-            return {"digest": digest(module), "skipped": figures["distinct"]}
-    return {"digest": digest(module), "checks": checks}
+    runs = [(f"{mode}/{check_key(kind, name)}", folder / mode.replace("+", "_"), kind, name,
+             tla_config(p, kind, name, mode)) for kind, name, mode in p.checks()]
+    return run_checks(tla_module(p), runs, jar, "plain/space", LIMIT)
 
 
 def main() -> None:
