@@ -130,20 +130,22 @@ def test_kit_refuses_as_stored_more_seeds(seed, tmp_path):
 
 # -- the kit's bugs these programs found, each pinned on a model of its own ----------------
 
-# Peers (role P) pinging one another: the records and actions PAIR and
-# ECHO share.
-PEERS = """
+# A sender (role P) pings a receiver of role RECEIVER: the records and
+# actions every pinned model shares.
+PRELUDE = """
 from typing import NamedTuple
 
 from checker import Param
-from models.kit import ActorModel, Bag, Node, Partition, ids, on, step
+from models.kit import ActorModel, Bag, Node, Partition, ids, on, on_crash, step
+from models.kit.clock import Clock
 
 P = ids("ps", "p")
+Q = ids("qs", "q")
 
 
 class Ping(NamedTuple):
     frm: P
-    to: P
+    to: RECEIVER
     src, dst = "frm", "to"
 
 
@@ -154,6 +156,9 @@ class Send(NamedTuple):
 class Take(NamedTuple):
     m: Ping
 """
+
+# Peers (role P) pinging one another: PAIR's and ECHO's.
+PEERS = PRELUDE.replace("RECEIVER", "P")
 
 
 PAIR = PEERS + """
@@ -237,18 +242,9 @@ def checked(tmp_path: Path, source: str, name: str, per_message: bool | None = N
     return checker.check(spec.build(), spec.config())
 
 
-# A sender (role P) pings a receiver (role Q) once: the records and actions
-# PINGS, CRASHED and TWICE share.
-SENDER_RECEIVER = '''
-from typing import NamedTuple
-
-from checker import Param
-from models.kit import ActorModel, Bag, Node, ids, on, on_crash, step
-from models.kit.clock import Clock
-
-P = ids("ps", "p")
-Q = ids("qs", "q")
-
+# A sender (role P) pings a receiver (role Q) once: PINGS's, CRASHED's
+# and TWICE's.
+SENDER_RECEIVER = PRELUDE.replace("RECEIVER", "Q") + '''
 
 class PState(NamedTuple):
     sent: bool = False
@@ -256,20 +252,6 @@ class PState(NamedTuple):
 
 class QState(NamedTuple):
     got: bool = False
-
-
-class Ping(NamedTuple):
-    frm: P
-    to: Q
-    src, dst = "frm", "to"
-
-
-class Send(NamedTuple):
-    node: P
-
-
-class Take(NamedTuple):
-    m: Ping
 '''
 
 
