@@ -61,7 +61,7 @@ from functools import partial
 from typing import Any, Callable, NamedTuple, Optional
 
 from checker.symmetry import order_key
-from models.kit.handlers import Down, Handler, Node
+from models.kit.handlers import Down, Handler, Node, _names
 from models.kit.network import Drop, Network, delivered, receiver
 from models.kit.records import end_field, id_type, structured
 
@@ -75,12 +75,21 @@ class ClockValue(NamedTuple):
     pauses_left: int
 
 
-def on_timer(action: type, deadline: str) -> Callable:
+def on_timer(action: type, deadline: str, reads_globals: tuple[str, ...] | str = (),
+             writes_globals: tuple[str, ...] | str = ()) -> Callable:
     """Mark the handler of the timer whose deadline is the record's field
     `deadline`: it runs when the node's clock reads at least that (the
-    action is `action` of the node alone)."""
+    action is `action` of the node alone). It may read and write globals
+    as `models.kit.handlers.on` does (each read given as the keyword of its
+    name, from the state the timer fires in; what it writes returned after
+    its messages, in the same step): an election timer that reads who
+    holds a lease. Whether the timer is due reads only its deadline: a
+    due timer whose handler is not enabled (a guard on a global) holds
+    time back as any due timer does, until another step moves it."""
     def mark(function: Callable) -> Callable:
-        function.__kit_handler__ = Handler(action, timer=deadline)
+        function.__kit_handler__ = Handler(action, timer=deadline,
+                                           reads_globals=_names(reads_globals),
+                                           writes_globals=_names(writes_globals))
         return function
     return mark
 

@@ -187,6 +187,7 @@ class Definition:
                 if handler.choose is not None:
                     self._check_choice(wrong, role, name, handler)
                 budget = handler.restart or handler.crash
+                self._check_record_kept(wrong, role, name, handler)
                 if budget is not None and not isinstance(getattr(self, budget, None), int):
                     raise wrong(f"{role.__name__}.{name} takes its steps within the budget "
                                 f"{budget!r}, which is not a parameter of the model; "
@@ -207,6 +208,26 @@ class Definition:
                                     else "the choice" if inputs else "nothing"))
                 if handler.takes is not None and handler.choose is not None:
                     self._check_parameters(wrong, role, name, handler)
+
+    def _check_record_kept(self, wrong: Callable, role: type[Node], name: str,
+                           handler: Handler) -> None:
+        """A timer's deadline is a field of the node's record, and a crash
+        keeps what survives in the node's place (`Down` of it): a node
+        without a record has neither."""
+        where = f"{role.__name__}.{name}"
+        if handler.timer is not None:
+            if role.state is None:
+                raise wrong(f"{where} is a timer, whose deadline is the field "
+                            f"{handler.timer!r} of the node's record, but {role.__name__} "
+                            "keeps no record (state = None); give it a record with that field")
+            if not hasattr(role.state, handler.timer):
+                raise wrong(f"{where} is a timer whose deadline is the field "
+                            f"{handler.timer!r}, which {role.state.__name__} has not; add "
+                            f"it (None: not set), or fix the name in deadline=")
+        if (handler.crash or handler.restart) and role.state is None:
+            raise wrong(f"{where} crashes or restarts the node, but {role.__name__} keeps no "
+                        "record (state = None) for what survives; give it one (a "
+                        "NamedTuple of no fields keeps nothing)")
 
     def _check_whole(self, wrong: Callable, role: type[Node], name: str,
                      handler: Handler) -> None:

@@ -241,12 +241,6 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
                     role.handlers()[name].takes is not None for name in names):
                 for name in names:
                     handler = role.handlers()[name]
-                    if handler.reads_globals or handler.writes_globals:
-                        raise ModelDefinitionError(
-                            f"model {self.name!r}: {role.__name__}.{name} reads or writes "
-                            "globals, which the handlers of a bag delivering message by "
-                            "message (per_message) cannot yet; keep the variable in a "
-                            "node's record, or use a Bag without per_message")
                     if handler.reads:
                         raise ModelDefinitionError(
                             f"model {self.name!r}: {role.__name__}.{name} reads messages "

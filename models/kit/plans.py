@@ -343,8 +343,15 @@ class Deliveries:
     faults of a type come with the receipts of the first such group taking
     it (`faulted`, set by the model), those of a type no such group takes
     with the network's other faults (`Bag.faults`): each once. A receipt is
-    remembered per (receivers' records, message, clock), what the network
-    offers (messages, their faults) per network value."""
+    remembered per (receivers' records, message, clock, the values of the
+    globals its handler reads), what the network offers (messages, their
+    faults) per network value.
+
+    A receipt that writes globals is one atomic step, as any handler's:
+    the receiver's new record, the message taken, those sent and the
+    globals written, all from the state it steps from. A receiver without a
+    record (``state = None``) takes its messages as well, its writes to the
+    globals its only change besides the network's."""
 
     def __init__(self, model: "ActorModel", role: int, names: Sequence[str]):
         self.model = model
@@ -354,25 +361,31 @@ class Deliveries:
         takers: dict[int, tuple[str, Handler]] = {}
         for name in names:
             takers[model._kind_index[marks[name].takes]] = (name, marks[name])
-        # per type index: a memo of receipts, and the slot of each receiver
+        # per type index: a memo of receipts, the slot of each receiver, and
+        # the values of the globals the type's handler reads, per globals
+        # record (None where it reads none)
         self.kinds = []
         for k, kind in enumerate(model.messages):
             taker = takers.get(k)
             if taker is None:
-                self.kinds.append((k, None, None))
+                self.kinds.append((k, None, None, None))
                 continue
             # a receiver of the role's own set receives it alone (see `delivered`)
             place = receiver_field(kind)
             dst = place[0] if place is not None and place[1] in (
                 None, model._roles[role].ids.set_name) else None
             slots = {node.id: model._slot.get((role, node.id)) for node in nodes}
+            reads = taker[1].reads_globals
+            seen = Memo(partial(model._read_globals, reads)) if reads else None
             self.kinds.append((k, Memo(self._receipt_of(k, taker, nodes, dst, slots)),
-                               (dst, slots)))
+                               (dst, slots), seen))
         self.ordered = [Memo(lambda component: tuple(network.deliverable(component, None)))
                         for _ in model.messages]
         self.deliveries = Memo(self._deliveries)
         #: the types it takes, and those whose faults come with its receipts
-        self.taken = {k for k, receipts, _ in self.kinds if receipts is not None}
+        self.taken = {k for k, receipts, _, _ in self.kinds if receipts is not None}
+        #: whether its receivers keep no record (their key's records are then ())
+        self.stateless = model._roles[role].state is None
         self.faulted: frozenset[int] = frozenset()
 
     def _receipt_of(self, k: int, taker: tuple, nodes: list, dst: int | None,
@@ -381,30 +394,37 @@ class Deliveries:
         name, handler = taker
 
         def receipts(key: tuple) -> tuple:
-            """For (records of the receivers, message, clock): each receipt
-            as (action, slot, new record, whether it changed, whether the
-            message stays, messages sent, the function building the next
-            state from the new record and network (`Network.builders`))."""
-            records, message, clock = key
+            """For (records of the receivers, () for receivers without one,
+            message, clock, and the values of the globals the handler reads
+            if it reads any): each receipt as (action, slot, new record,
+            whether it changed, whether the message stays, messages sent,
+            the function building the next state from the new record and
+            network (`Network.builders`), the globals written as (field
+            index, value) pairs or None)."""
+            records, message, clock = key[:3]
+            seen = key[3] if len(key) > 3 else None
             found = []
-            for node, record in zip(nodes if dst is None else [nodes[message[dst]]], records):
+            for node, record in zip(nodes if dst is None else [nodes[message[dst]]],
+                                    records or repeat(None)):
                 if type(record) is Down:
                     continue  # a crashed node takes no step until it restarts
                 now = model._reading(clock, node)  # (handlers of a model with time take it)
                 if now is False:
                     continue  # paused: the node does nothing
                 if handler.choose is not None:  # -- once per choice (`on`'s `choose`)
-                    for chosen in model._each_choice(handler, name, node, record, message):
-                        outcome = model._outcome(node, name, record, (message,) + chosen, now)
+                    for chosen in model._each_choice(handler, name, node, record, message,
+                                                     seen):
+                        outcome = model._outcome(node, name, record, (message,) + chosen, now,
+                                                 seen)
                         if outcome is not None:
                             changed = outcome[0] != record
                             found.append((
                                 model._intern(handler.action(node.id, *message, *chosen)),
                                 slots[node.id], outcome[0], changed, outcome[2], outcome[1],
                                 model.network.builders[slots[node.id], None] if changed
-                                else None))
+                                else None, outcome[3] or None))
                     continue
-                outcome = model._outcome(node, name, record, (message,), now)  # (no globals)
+                outcome = model._outcome(node, name, record, (message,), now, seen)
                 if outcome is not None:
                     action = (handler.action(message) if handler.whole  # see `_node_plan`
                               else model._intern(handler.action(node.id, *message)))
@@ -412,7 +432,7 @@ class Deliveries:
                     found.append((action, slots[node.id], outcome[0], changed,
                                   outcome[2], outcome[1],
                                   model.network.builders[slots[node.id], None] if changed
-                                  else None))
+                                  else None, outcome[3] or None))
             return tuple(found)
         return receipts
 
@@ -423,21 +443,23 @@ class Deliveries:
         (message, memo of its receipts, its receivers' slots, the network
         once it is received, the duplicate step or None, the drop step or
         None: a type's faults only where they come with the group's
-        receipts, `faulted`)."""
+        receipts, `faulted`; then the memo of the values of the globals
+        its handler reads, or None)."""
         network = self.model.network
         drops, duplicates = net[-1][:2]
         capacity = network.capacity
         size = 0 if capacity is None else network.size(net)
         room = capacity is None or size < capacity
         found = []
-        for k, receipts, where in self.kinds:
+        for k, receipts, where, seen in self.kinds:
             component = net[k]
             if not component or receipts is None:
                 continue
             dst, slots = where
             for message in self.ordered[k][component]:
-                receivers = ((slots[message[dst]],) if dst is not None
-                             else tuple(slots.values()))
+                # (receivers without a record: none to read, `receipts`)
+                receivers = () if self.stateless else (
+                    (slots[message[dst]],) if dst is not None else tuple(slots.values()))
                 received = network.receive(net, k, message)
                 duplicate = drop = None
                 faulted = k in self.faulted
@@ -451,7 +473,7 @@ class Deliveries:
                     if drops is not None:
                         after = after[:-1] + ((drops - 1, duplicates) + net[-1][2:],)
                     drop = (network.drop_action(message), after)
-                found.append((message, receipts, receivers, received, duplicate, drop))
+                found.append((message, receipts, receivers, received, duplicate, drop, seen))
         return size, tuple(found)
 
     def enabled(self, state: tuple) -> bool:
@@ -462,32 +484,45 @@ class Deliveries:
         net = state[-1]
         clock = state[-2] if self.model.clock is not None else None
         refuses = self.model.network.refuses
+        shared = state[self.model._globals_at] if self.model.globals is not None else None
         return any(any(
             not refuses(net, None if stays else message, sends)
-            for _, _, _, _, stays, sends, _ in receipts[tuple(map(state.__getitem__, receivers)),
-                                                        message, clock])
-            for message, receipts, receivers, *_ in self.deliveries[net][1])
+            for _, _, _, _, stays, sends, _, _ in receipts[
+                (tuple(map(state.__getitem__, receivers)), message, clock) if seen is None
+                else (tuple(map(state.__getitem__, receivers)), message, clock, seen[shared])])
+            for message, receipts, receivers, _, _, _, seen in self.deliveries[net][1])
 
     def expand(self, state: tuple, out: list) -> None:
         net = state[-1]
         size, deliveries = self.deliveries[net]
         if not deliveries:
             return
-        network = self.model.network
+        model = self.model
+        network = model.network
         capacity = network.capacity
-        clock = state[-2] if self.model.clock is not None else None
+        clock = state[-2] if model.clock is not None else None
+        at = model._globals_at
+        shared = state[at] if at is not None else None
         rest = state[:-1]
-        for message, receipts, receivers, received, duplicate, drop in deliveries:
+        for message, receipts, receivers, received, duplicate, drop, seen in deliveries:
             records = tuple(map(state.__getitem__, receivers))
-            for action, slot, new_record, changed, stays, sends, build in \
-                    receipts[records, message, clock]:
+            for action, slot, new_record, changed, stays, sends, build, writes in receipts[
+                    (records, message, clock) if seen is None
+                    else (records, message, clock, seen[shared])]:
                 new_net = net if stays else received
+                # the globals it writes, from those of the state it steps from
+                wrote = writes is not None and model._written[shared, writes] != shared
                 if sends:
-                    if (capacity is not None and (network.waits or not changed)
+                    if (capacity is not None and (network.waits or not (changed or wrote))
                             and size - (not stays) + network.kept(net, sends) > capacity):
                         continue  # into a full bag (see `Bag`)
                     new_net = network.send(new_net, sends)
-                if changed:
+                if wrote:
+                    after = build(state, new_net, new_record, None) if changed \
+                        else rest + (new_net,)
+                    out.append((action, after[:at] + (model._written[shared, writes],)
+                                + after[at + 1:]))
+                elif changed:
                     out.append((action, build(state, new_net, new_record, None)))
                 elif new_net != net:
                     out.append((action, rest + (new_net,)))

