@@ -215,12 +215,14 @@ class PlainDoorLock(Model):
 ])
 def test_a_guard_over_a_global_gives_the_plain_model_s_states(procs, max_grants, states,
                                                               orbits, depth):
+    # the same over a bag delivering message by message (another planner)
+    per_message = type("PerMessage", (DoorLock,), {"network": Bag(per_message=True)})
     for symmetry, expected in (((), states), (("procs",), orbits)):
         found = [check(model(procs=procs, max_grants=max_grants),
                        CheckConfig(symmetry=symmetry, deadlock=False))
-                 for model in (DoorLock, PlainDoorLock)]
+                 for model in (DoorLock, PlainDoorLock, per_message)]
         assert [(r.verdict, r.stats.distinct_states, r.stats.depth) for r in found] == \
-            [("holds", expected, depth)] * 2
+            [("holds", expected, depth)] * 3
 
 
 def test_symmetry_renames_the_process_a_global_names():
@@ -379,10 +381,6 @@ class Crowd(NamedTuple):
 
 
 @pytest.mark.parametrize("members, message", [
-    ({"network": Bag(per_message=True)},
-     "DoorNode.grant reads or writes globals, which the handlers of a bag delivering message "
-     "by message (per_message) cannot yet; keep the variable in a node's record, or use a Bag "
-     "without per_message"),
     ({"globals": Crowd},
      "the global 'procs' (Crowd.procs) has the name of what a spec's expressions read by it; "
      "rename the field"),
