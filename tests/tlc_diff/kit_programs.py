@@ -73,7 +73,9 @@ each (five in all at most), as `SYMMETRIC`'s P nodes are, under the
 product of their symmetry groups (TLC's ``{p @@ q : p \\in
 Permutations(Ps), q \\in Permutations(Qs)}``, the group itself; TLC 2.15
 takes the group that the union ``Permutations(Ps) \\cup Permutations(Qs)``
-generates too: UNION_FIGURES); globals and a clock as below `GROUPS`.
+generates too: the same orbits on seeds 12001, 12011, 12018 and 12031, and
+2 orbits of ``x \\in Ps /\\ y \\in Qs /\\ z \\in Ps`` with three of each);
+globals and a clock as below `GROUPS`.
 
 It is rendered two ways:
 
@@ -139,7 +141,16 @@ What the TLA+ says of the kit, each point from its documentation:
 - symmetry: the kit renames the P nodes in records, messages, the
   network, the clock's offsets and pauses as its types say (an id field
   typed ``P``), and counts one state per orbit, as TLC does with
-  ``SYMMETRY`` (docs/writing-a-model.md, *Symmetry*);
+  ``SYMMETRY`` (docs/writing-a-model.md, *Symmetry*); with two sets in
+  ``symmetry_sets``, by any renaming within each;
+- fairness (docs/writing-a-model.md, *Liveness*; docs/liveness.md,
+  *Fairness as TLA+ writes it*): a handler's steps are its action's
+  (``Timer1(node=p0)``, ``RecvM1(m=...)``, the message received); a
+  family ``Name`` is one condition over them all, ``Name(node=*)`` one per
+  node, ``Name(*)`` one per distinct step (per message), ``Name(m.to=*)``
+  one per value of the message's field, ``"A | B"`` one over both, ``"*"``
+  ``WF_vars(Next)``; a condition asks for a step that changes something
+  (``<<A>>_vars``), the only steps the kit generates;
 - a step that changes nothing is not generated (so TLC's Next carries
   ``vars' # vars``, which changes no state, depth or verdict, only the
   generated count), but a state where one is enabled is no deadlock, as
