@@ -67,7 +67,13 @@ one TLC run (``PROPERTY``): every network, globals and the features of the
 ranges below, but no clock (its horizon is a bound, which settles no
 temporal property in cmc: docs/liveness.md), no symmetry (cmc refuses it
 with temporal properties), no bag full as a constraint and no constraint
-on records (whose lassos cmc reports as not settled). From seed 12000
+on records (whose lassos cmc reports as not settled). From seed 11500
+(`CYCLES`) no crash and no budget of drops or duplicates (a budget spent
+is a step never taken again: behaviours go round more often), one to
+three fairness conditions, strong as often as weak (where strong
+fairness decides a verdict: a step enabled and disabled by turns round a
+loop, rare below, and rare still: seeds 11990-11994 are written by hand so,
+`HANDWRITTEN`). From seed 12000
 (`SYMMETRIC2`) both roles are interchangeable at once, two or three nodes
 each (five in all at most), as `SYMMETRIC`'s P nodes are, under the
 product of their symmetry groups (TLC's ``{p @@ q : p \\in
@@ -193,6 +199,9 @@ PER_MESSAGE = 9000
 GROUPS = 10000
 #: the first seed whose programs have temporal properties under fairness
 TEMPORAL = 11000
+#: the first seed of `TEMPORAL`'s whose programs have no crash and no drop or
+#: duplicate budget, and more fairness, strong as often as weak
+CYCLES = 11500
 #: the first seed whose P and Q nodes are both interchangeable, each within its role
 SYMMETRIC2 = 12000
 
@@ -650,7 +659,10 @@ class Program:
 
 
 def program(seed: int) -> Program:
-    """The program drawn from `seed` (the same on every machine and Python)."""
+    """The program drawn from `seed` (the same on every machine and Python),
+    or the hand-written one of that number (`HANDWRITTEN`)."""
+    if seed in HANDWRITTEN:
+        return handwritten(seed)
     rng = random.Random(seed)
     if rng.random() < 0.5:
         roles = [Role(0, rng.choice((2, 2, 3)), ())]
@@ -681,6 +693,9 @@ def program(seed: int) -> Program:
     messages = tuple(messages)
 
     network = _network(rng)
+    going_round = CYCLES <= seed < SYMMETRIC2  # (no budget: a budget spent is spent for good)
+    if going_round:
+        network = replace(network, drops=None, duplicates=None)
     if GROUPS <= seed < TEMPORAL and network.kind != "bag":
         # (a bag, to deliver message by message)
         network = Network("bag", rng.choice((0, 1, 1, 2)), rng.choice((0, 1)),
@@ -709,6 +724,8 @@ def program(seed: int) -> Program:
                           tuple(n for n in names if rng.random() < 0.4),
                           rng.choice((1, 1, 2)), rng.choice((1, 1, 2)),
                           mode == "crash-restart" and rng.random() < 0.4)
+    if going_round:
+        crashes = None
 
     constraint = []
     if network.kind in ("fifo", "inbox"):
@@ -822,11 +839,51 @@ def program(seed: int) -> Program:
                            for _ in range(2 if kind == "leads_to" else 1)))
             for k, kind in enumerate(rng.choice(kinds) for _ in range(rng.randint(1, 2))))
         # (each condition once: a spec names a family once)
-        fairness = tuple(dict.fromkeys(_fair(rng, handlers, messages)
-                                       for _ in range(rng.choice((0, 1, 1, 2, 2, 3)))))
+        counts, strengths = (((1, 2, 2, 3), ("weak", "strong")) if going_round
+                             else ((0, 1, 1, 2, 2, 3), ("weak", "weak", "strong")))
+        fairness = tuple(dict.fromkeys(_fair(rng, handlers, messages, strengths)
+                                       for _ in range(rng.choice(counts))))
     return Program(seed, roles, messages, tuple(handlers), crashes, network, tuple(constraint),
                    tuple(invariants), deadlock, chosen, cut, clock, shared, symmetric, grouped,
                    temporal, fairness, symmetric_roles)
+
+
+#: Programs written by hand where strong fairness, or fairness to each node
+#: apart, decides the verdict (rare among the drawn ones): two peers on a
+#: message set each send the other one M1 (`Timer1`, once) and toggle a
+#: flag for ever (`Timer2`); a peer takes M1 (`RecvM1`) only while its flag
+#: is up, so RecvM1 is enabled and disabled by turns; ``<>(p1 got M1)``.
+HANDWRITTEN = {
+    11990: "strong fairness to RecvM1, weak to each peer's toggling apart: holds",
+    11991: "weak fairness to RecvM1: violated (a loop of toggles passes a state "
+           "where RecvM1 is disabled)",
+    11992: "strong fairness to RecvM1, weak to the toggling as one condition: violated "
+           "(p0 alone toggles, p1's flag stays down)",
+    11993: "strong fairness to each message's receipt apart and to each receiver's: holds",
+    11994: "strong fairness to every step (SF_vars(Next)), enabled throughout: violated",
+}
+
+
+def handwritten(seed: int) -> Program:
+    """The program `HANDWRITTEN` names `seed`."""
+    peers = (Role(0, 2, (Field("b0", 0, False), Field("b1", 0, False),
+                         Field("b2", 0, False))),)
+    messages = (Message("M1", 0, 0, None),)
+    handlers = (Handler("Timer1", 0, None, Not(F("b2")), (("b2", C(True)),),
+                        (Send("M1", "next", None),)),
+                Handler("Timer2", 0, None, None, (("b0", Not(F("b0"))),), ()),
+                Handler("RecvM1", 0, "M1", F("b0"), (("b1", C(True)),), ()))
+    sending, toggling = Fair("weak", ("Timer1",)), Fair("weak", ("Timer2",), "node")
+    fairness = {11990: (sending, toggling, Fair("strong", ("RecvM1",))),
+                11991: (sending, toggling, Fair("weak", ("RecvM1",))),
+                11992: (sending, Fair("weak", ("Timer2",)), Fair("strong", ("RecvM1",))),
+                11993: (sending, toggling, Fair("strong", ("RecvM1",), "message"),
+                        Fair("strong", ("RecvM1",), "to")),
+                11994: (Fair("strong", ("*",)),)}[seed]
+    return Program(seed, peers, messages, handlers, None, Network("set"), (),
+                   (("inv1", Not(Rec(0, 1, "b1"))),), False,
+                   temporal=(Temporal("live1", "eventually", (Rec(0, 1, "b1"),)),),
+                   fairness=fairness)
 
 
 def _predicate(rng, roles: tuple, messages: tuple, crashes, shared: tuple):
@@ -847,11 +904,11 @@ def _predicate(rng, roles: tuple, messages: tuple, crashes, shared: tuple):
     return both if roll < 0.85 else Not(both)
 
 
-def _fair(rng, handlers: list, messages: tuple) -> Fair:
-    """A fairness condition: to every step, to two handlers' steps
-    together, or to one handler's, for each node, message, receiver or
-    payload value apart or as one."""
-    strength = rng.choice(("weak", "weak", "strong"))
+def _fair(rng, handlers: list, messages: tuple, strengths: tuple) -> Fair:
+    """A fairness condition, of one of `strengths`: to every step, to two
+    handlers' steps together, or to one handler's, for each node, message,
+    receiver or payload value apart or as one."""
+    strength = rng.choice(strengths)
     roll = rng.random()
     if roll < 0.15:
         return Fair(strength, ("*",))
@@ -1574,8 +1631,9 @@ def _tla_condition(p: Program, f: Fair) -> str:
     if f.per == "to":
         return (f"\\A j \\in {node_ids(p, role)} : "
                 f"{sf}_vars(\\E m \\in Deliverable : m.to = j /\\ {name}Of(m))")
-    return (f"\\A x \\in {_tla_values(m.payload)} : "
-            f"{sf}_vars(\\E m \\in Deliverable : m.v = x /\\ {name}Of(m))")
+    # (the type first: another type's payload may be of another kind, or none)
+    return (f"\\A x \\in {_tla_values(m.payload)} : {sf}_vars(\\E m \\in Deliverable : "
+            f'm.type = "{m.name}" /\\ m.v = x /\\ {name}Of(m))')
 
 
 def tla_config(p: Program, kind: str, name: str | None) -> str:

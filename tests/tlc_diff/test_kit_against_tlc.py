@@ -19,7 +19,8 @@ clocks that drift and nodes that pause; 8000-8999 interchangeable P
 nodes under symmetry, against TLC's ``SYMMETRY``; 9000-9999 bags
 delivering message by message; 10000-10999 such bags with every receipt
 planned message by message, as raft's; 11000-11999 temporal properties
-under weak and strong fairness (no clock, no symmetry); 12000 and up both
+under weak and strong fairness (no clock, no symmetry; 11990-11994 written
+by hand, where strong fairness decides); 12000 and up both
 roles interchangeable at once, against TLC's ``SYMMETRY`` of the product
 of their groups (`kit_programs.py`). A program whose spec cmc refuses is
 stored with cmc's message, which it must still give.
@@ -53,10 +54,16 @@ SEEDS = sorted(int(seed) for seed, stored in STORED.items() if "checks" in store
 #: later range, each with its feature and a few hundred states or fewer:
 #: `Stay`, a bag full as a constraint, globals read and written, `Delayed`,
 #: a clock drifting and pausing, symmetry, a bag delivering message by message
-#: (9112, 9194, 10085: three of the kit bugs below)
+#: (9112, 9194, 10085: three of the kit bugs below); temporal properties under
+#: fairness per message, node, receiver and payload value, to every step and
+#: to two handlers together, on an inbox, FIFO links, a message set and a bag
+#: delivering message by message (11013, 11076, 11082, 11166), and where strong
+#: fairness decides (11990, 11991); both roles interchangeable, three nodes of
+#: one, with `Delayed` messages, a message set, crashes (12028, 12030, 12074)
 DEFAULT = [seed for seed in SEEDS if seed < 10 or seed in (
     1004, 1007, 2002, 2024, 3016, 3040, 4006, 4034, 5016, 5022, 6048, 6056, 7003, 7022,
-    8020, 8049, 9041, 9112, 9140, 9194, 10036, 10039, 10085)]
+    8020, 8049, 9041, 9112, 9140, 9194, 10036, 10039, 10085, 11013, 11076, 11082, 11166,
+    11990, 11991, 12028, 12030, 12074)]
 
 
 def differences(seed: int, folder: Path) -> list[str]:
