@@ -11,12 +11,14 @@ the result is the same.
 
 The file is a sequence of pickles: a header (what the check is, the
 search's values, the level's size), the parts of the visited set where
-partitions hold it (each region of the shared one, or each partition's
-own), a mark, the level's chunks as the level holds them (`Frontier.raw`:
-lists of states, or pickled), and an end mark. So neither is copied whole
-for a checkpoint: a level that is on disk because memory is short (or
-that partitions hold) never comes into memory whole, and one read back
-keeps to the level's budgets (`Frontier.restore`). A file cut short has
+partitions hold it (each slice of a region of the shared one, or each
+partition's own), a mark, the back-pointers a segment at a time (most of
+them are in a file: `traces.BackPointers`), a mark, the level's chunks as
+the level holds them (`Frontier.raw`: lists of states, or pickled), and
+an end mark. So none of them is copied whole for a checkpoint: a level
+that is on disk because memory is short (or that partitions hold) never
+comes into memory whole, and one read back keeps to the level's budgets
+(`Frontier.restore`). A file cut short has
 no end mark and is refused. The checkpoint names the model, its parameters,
 mutant and other choices (init, network, partition), its properties (a
 spec's invariants by their text) and the check's settings, and is refused
@@ -40,10 +42,10 @@ from checker.frontier import Frontier, SpillFailed, WorkDirectory
 FILE = "checkpoint.pickle"
 #: What a checkpoint's header starts with: the format, to tell a file of
 #: another version of cmc (or no checkpoint) from one cut short.
-FORMAT = ("cmc checkpoint", 2)
-#: What follows the parts of the visited set (`Checkpoints.save`), and the
-#: last chunk of the level.
-LEVEL, END = "level", "end"
+FORMAT = ("cmc checkpoint", 3)
+#: What follows the parts of the visited set (`Checkpoints.save`), the
+#: back-pointers' parts, and the last chunk of the level.
+POINTERS, LEVEL, END = "pointers", "level", "end"
 #: The search's values saved (attributes of the engine's search).
 SAVED = ("store", "outside", "pointers", "generated", "depth", "action_counts",
          "new_states", "violations", "witnesses", "canonical_seconds", "bound_stops",
@@ -85,16 +87,20 @@ class Checkpoints:
         `values` and its next level, `count` states in `chunks` (each of
         the engine's chunk size but the last), written as they come; the
         visited set (``values["store"]``) takes `parts` (another visited
-        set's entries, one after another) when read back. One that cannot
+        set's entries, one after another) when read back, and the
+        back-pointers (``values["pointers"]``) are written and read back
+        a part at a time (`BackPointers.parts`). One that cannot
         be written (a full disk) stops the run as a full disk does, with
         what it explored reported (`SpillFailed`); the last whole
         checkpoint stays."""
         temporary = self.path + ".partial"
         try:
             os.makedirs(self.directory, exist_ok=True)
+            pointers = values["pointers"]
             with open(temporary, "wb") as file:
                 # each a pickle of its own, read back by a load of its own
-                for part in chain([(FORMAT, identity, values, count)], parts, [LEVEL],
+                header = (FORMAT, identity, {**values, "pointers": pointers.empty()}, count)
+                for part in chain([header], parts, [POINTERS], pointers.parts(), [LEVEL],
                                   chunks, [END]):
                     pickle.dump(part, file, protocol=pickle.HIGHEST_PROTOCOL)
                 file.flush()
@@ -133,8 +139,10 @@ class Checkpoints:
                         f"{self.directory}: the checkpoint is of another check "
                         f"({_difference(saved, identity)}); resume it with the same spec "
                         "and options")
-                for part in _until(file, LEVEL):
+                for part in _until(file, POINTERS):
                     values["store"].take(part)
+                for part in _until(file, LEVEL):
+                    values["pointers"].take(part)
                 frontier = Frontier(size, directory=directory)
                 frontier.restore(_until(file, END), count)
         except CheckerError:
@@ -165,7 +173,8 @@ def chunks(path: str) -> list[list[Any] | bytes]:
     """The level's chunks in the checkpoint at `path`, as saved."""
     with open(path, "rb") as file:
         _header(file)
-        list(_until(file, LEVEL))
+        for mark in (POINTERS, LEVEL):
+            list(_until(file, mark))
         return list(_until(file, END))
 
 

@@ -20,7 +20,7 @@ import os
 import tempfile
 from array import array
 from bisect import bisect_right
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -138,8 +138,24 @@ class BackPointers:
         ordinals.reverse()
         return ordinals
 
+    def parts(self) -> Iterator[tuple[array, array]]:
+        """Every back-pointer, (parents, ordinals) a segment at a time: a
+        checkpoint writes them so, and `take` reads them back."""
+        for count, code, offset in self.segments:
+            yield self._read("I", offset, count), self._read(code, offset + 4 * count, count)
+        yield self.parents, self.ordinals
+
+    def take(self, part: tuple[array, array]) -> None:
+        """Record a part (`parts`) after the back-pointers held."""
+        self.extend(*map(np.asarray, part))
+
+    def empty(self) -> "BackPointers":
+        """Back-pointers kept as these are, holding none."""
+        return BackPointers(self.directory, self.held)
+
     def __getstate__(self) -> dict[str, Any]:
-        """For a checkpoint: every back-pointer, the file's read back."""
+        """Every back-pointer, the file's read back (a checkpoint writes
+        them a part at a time instead: `parts`)."""
         code = max([code for _, code, _ in self.segments] + [self.ordinals.typecode],
                    key=_ORDINAL_CODES.index)
         parents, ordinals = array("I"), array(code)

@@ -17,6 +17,7 @@ import pytest
 
 from checker import CheckConfig, check, checkpoint, fingerprints, frontier
 from checker.checkpoint import FILE, Checkpoints
+from checker.traces import NO_PARENT, BackPointers
 from checker.errors import CheckerError
 from checker.spec import load_spec
 from models import REGISTRY
@@ -343,14 +344,25 @@ def test_a_level_on_disk_is_saved_and_read_back_a_chunk_at_a_time(tmp_path, monk
     dump = pickle.dump
     monkeypatch.setattr(checkpoint.pickle, "dump", lambda part, file, **options: (
         written.append(part), dump(part, file, **options)))
-    Checkpoints(str(tmp_path / "run")).save(("check",), {"depth": 3, "store": ()},
-                                          one_at_a_time(), len(spilled))
-    assert len(read) == 25 and written[1] == checkpoint.LEVEL and written[2:-1] == read
+    # the back-pointers too, a segment at a time: 3 in the file, 1 held
+    pointers = BackPointers(held=3)
+    pointers.extend([NO_PARENT, 0, 0], [0, 1, 2])
+    pointers.extend([2], [0])
+    Checkpoints(str(tmp_path / "run")).save(
+        ("check",), {"depth": 3, "store": (), "pointers": pointers}, one_at_a_time(),
+        len(spilled))
+    assert len(read) == 25 and written[1:5:3] == [checkpoint.POINTERS, checkpoint.LEVEL]
+    assert [list(map(list, part)) for part in written[2:4]] == [
+        [[NO_PARENT, 0, 0], [0, 1, 2]], [[2], [0]]]
+    assert written[5:-1] == read
     monkeypatch.setattr(checkpoint.pickle, "dump", dump)
     room = 2 * max(len(chunk) for chunk in read)
     monkeypatch.setattr(frontier, "MEMORY", room)
     values, level = Checkpoints(str(tmp_path / "run"), resume=True).load(
         ("check",), 4, frontier.WorkDirectory(str(tmp_path)))
+    pointers = values.pop("pointers")
     assert values == {"depth": 3, "store": ()}
+    assert [pointers.location(n) for n in range(4)] == [(NO_PARENT, 0), (0, 1), (0, 2), (2, 0)]
+    assert (pointers.first, pointers.held) == (3, 3)  # past the budget in its file again
     assert (len(level), level.on_disk, level.pickled) == (100, 23, 25)
     assert list(chain.from_iterable(level.take())) == states
