@@ -37,7 +37,11 @@ business.
   drop budget) at any moment until then, and time does not pass while a
   message is due, unless its receiver is paused (it waits for the pause to
   end) or crashed (it waits for the restart, or is lost). Zero delay is
-  allowed: the latency is an upper bound.
+  allowed: the latency is an upper bound. It may be partitioned as a
+  `models.kit.network.Bag` is (``partition=``, or a spec's ``partition:``):
+  a message sent over a link that is down is lost, and never due.
+- A timer's handler reads and writes globals as any handler does
+  (`on_timer`'s ``reads_globals=``, ``writes_globals=``).
 
 Why discrete ticks give the answers of dense time: with every constant an
 integer number of ticks and every guard a non-strict comparison of clock
@@ -62,7 +66,8 @@ from typing import Any, Callable, NamedTuple, Optional
 
 from checker.symmetry import order_key
 from models.kit.handlers import Down, Handler, Node, _names
-from models.kit.network import Drop, Network, delivered, receiver
+from models.kit.network import (Drop, Heal, Network, Split, delivered, partition_of,
+                                receiver)
 from models.kit.records import end_field, id_type, structured
 
 
@@ -232,20 +237,55 @@ class Delayed(Network):
     Time does not pass while a message is due (no ticks left), unless its
     receiver runs nothing: paused, or crashed (down until it restarts). Such
     a message holds no tick back, as such a node's timer does not; it waits
-    for the receiver, or the network loses it."""
+    for the receiver, or the network loses it.
+
+    ``partition`` as `models.kit.network.Bag`'s: a model attribute holding
+    the links that go down (a `Partition`, or the node numbers cut off at
+    the start), ``True`` for a spec's only. A message sent over a link that
+    is down is lost (it is never due, so it holds no tick back); one in
+    flight when the links go down is delivered as any other. `Heal` and
+    `Split` are the network's steps, as a bag's; the last part of the value
+    is then (drops left, whether the links are down, splits left), not the
+    drops left alone."""
 
     fault_actions = (Drop,)
 
-    def __init__(self, latency: str, drop: str | None = None):
+    def __init__(self, latency: str, drop: str | None = None,
+                 partition: str | bool | None = None):
         self.latency_param, self.drop_param = latency, drop
+        self.partition_param = partition
+        if partition:  # (the instance keeps the steps its partition takes: `setup`)
+            self.fault_actions = (Drop, Heal, Split)
 
     def setup(self, model: Any) -> None:
         self.latency = getattr(model, self.latency_param)
         self.drops = getattr(model, self.drop_param) if self.drop_param else 0
+        self.partition = partition_of(self, model) if self.partition_param else None
+        self.fault_actions = tuple(kind for kind in self.fault_actions
+                                   if kind not in (Heal, Split)) + (
+            self.partition.steps if self.partition is not None else ())
         self._switch_off([(Drop, self.drops)])
 
     def initial(self) -> tuple:
+        if self.partition is not None:
+            return ((),) * len(self.kinds) + ((self.drops, self.partition.from_start,
+                                                self.partition.splits),)
         return ((),) * len(self.kinds) + (self.drops,)
+
+    def _drops(self, value: tuple) -> int:
+        """The drops left in `value`."""
+        return value[-1][0] if self.partition is not None else value[-1]
+
+    def partitioned(self, value: tuple) -> bool:
+        """Whether the partition's links are down in `value`."""
+        return self.partition is not None and value[-1][1]
+
+    def lost(self, value: tuple, message: Any) -> bool:
+        """Whether `message` is sent over a link that is down in `value` (and lost)."""
+        if not self.partitioned(value):
+            return False
+        src, src_set, dst, dst_set = self._ends[type(message)]
+        return (src_set, message[src], dst_set, message[dst]) in self._down
 
     def parts(self, value: tuple) -> tuple:
         return value[:-1]
@@ -266,6 +306,8 @@ class Delayed(Network):
 
     def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
         for k, message in sends:
+            if self.partition is not None and self.lost(value, message):
+                continue  # across the partition
             entries = value[k] + ((message, self.latency),)
             value = value[:k] + (tuple(sorted(entries, key=order_key)),) + value[k + 1:]
         return value
@@ -284,11 +326,22 @@ class Delayed(Network):
         return tuple(components) + value[-1:]
 
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
-        if not value[-1]:
-            return []
-        return [(Drop(message), self.receive(value, k, message)[:-1] + (value[-1] - 1,))
-                for k in range(len(self.kinds))
-                for message in self.deliverable(value[k], self.kinds[k])]
+        drops = self._drops(value)
+        left = (drops - 1,) + value[-1][1:] if self.partition is not None else drops - 1
+        steps = [] if not drops else [
+            (Drop(message), self.receive(value, k, message)[:-1] + (left,))
+            for k in range(len(self.kinds))
+            for message in self.deliverable(value[k], self.kinds[k])]
+        if self.partition is None:
+            return steps
+        # `Heal` while the links are down (unless they stay down), `Split`
+        # while they are up and a split is left
+        drops, down, splits = value[-1]
+        if down and self.partition.heals:
+            steps.append((Heal(), value[:-1] + ((drops, False, splits),)))
+        elif not down and splits:
+            steps.append((Split(), value[:-1] + ((drops, True, splits - 1),)))
+        return steps
 
     def read(self, value: tuple, k: int) -> list[Any]:
         return [m for m, _ in value[k]]
@@ -305,7 +358,14 @@ class Delayed(Network):
     def view(self, value: tuple) -> dict[str, Any]:
         shown = sorted(f"{m!r} (due in {left})" for component in value[:-1]
                        for m, left in component)
-        return {"network": shown, **self._left({Drop: ("drops_left", value[-1])})}
+        return {"network": shown, **self._left({Drop: ("drops_left", self._drops(value))}),
+                **self._partition_shown(value)}
+
+    def _partition_shown(self, value: tuple) -> dict[str, Any]:
+        """The partition's part of a view, as a bag's: down or up, the splits left."""
+        if self.partition is None:
+            return {}
+        return {"partition": "down" if value[-1][1] else "up", "splits_left": value[-1][2]}
 
     def values(self, value: tuple) -> dict[str, Any]:
         """`view` with each message structured (`structured`), beside its
@@ -313,7 +373,8 @@ class Delayed(Network):
         entries = sorted((((repr(m), left), m) for component in value[:-1]
                           for m, left in component), key=lambda entry: entry[0])
         shown = [{"message": structured(m), "due_in": left} for (_, left), m in entries]
-        return {"network": shown, **self._left({Drop: ("drops_left", value[-1])})}
+        return {"network": shown, **self._left({Drop: ("drops_left", self._drops(value))}),
+                **self._partition_shown(value)}
 
 
 # -- a model's side of time ------------------------------------------------------------

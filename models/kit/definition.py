@@ -148,7 +148,8 @@ class Definition:
         instance's actions gain the partition's steps."""
         if not self.partitions or not getattr(network, "partition_param", None):
             raise ParamError("partition", f"{self.name} takes no partition from a spec "
-                             "(its network is not a bag declared with one); remove partition:")
+                             "(its network is no Bag or Delayed declared with partition=); "
+                             "remove partition:")
         self.spec_partition = self.partition_from(self._partition_choice)
         self.actions = tuple(kind for kind in self.actions
                              if kind not in (Heal, Split)) + self.spec_partition.steps

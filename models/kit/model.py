@@ -51,7 +51,8 @@ quorum rule). Nothing in the normal path tests for a mutant.
 Time (`models.kit.clock`): a model that declares ``clock = Clock(...)``
 has the clock's value in its global state; its handlers take the node's
 clock reading as the keyword ``now`` (and are memoized on it too);
-``@on_timer(Action, deadline="field")`` marks a timer handler; the clock's
+``@on_timer(Action, deadline="field")`` marks a timer handler (reading
+and writing globals as any handler may); the clock's
 steps (ticks, drift, pauses) come after the network's faults and the
 crashes and restarts. A paused node takes no step.
 
@@ -60,7 +61,8 @@ The global state is ``records + (globals,) + (budgets,) + (clock,) +
 left only in a model with crash or restart handlers, the clock only in a
 model with time.
 
-Partitions (on a `Bag` declared with ``partition=``): links down between
+Partitions (on a `Bag` or `models.kit.clock.Delayed` declared with
+``partition=``): links down between
 groups of nodes or between given pairs, from the start or not, healing and
 going down again within a budget of splits (`models.kit.network.Partition`),
 declared by the model or given by a spec's ``partition:`` where the model

@@ -160,6 +160,28 @@ def receiver_field(kind: type) -> tuple[int, str | None] | None:
     return kind._fields.index(field), None if ids is None else ids.set_name
 
 
+def partition_of(network: "Network", model: Any) -> "Partition | None":
+    """The partition of `network` (a `Bag` or a `models.kit.clock.Delayed`
+    declared with ``partition=``) in `model`: the spec's, else the declared
+    attribute's; its links as (sender's set, sender, receiver's set,
+    receiver) both ways set as the network's `_down`, each message type's
+    ends as its `_ends`; None without one."""
+    given = getattr(model, "spec_partition", None)
+    if given is None and isinstance(network.partition_param, str):
+        given = getattr(model, network.partition_param)
+    if not given:
+        return None
+    network._ends = message_ends(model, network.kinds, "a partition cuts links between a "
+                                                       "sender and a receiver")
+    if not isinstance(given, Partition):  # a side cut off at the start, healing once
+        kind = network.kinds[0]
+        name = network._ends[kind][1]
+        given = Partition.cutting_off(name, given, model.set_size(name))
+    network._down = {(a[0], a[1], b[0], b[1]) for link in given.links
+                     for a, b in (tuple(link), tuple(link)[::-1])}
+    return given
+
+
 def message_ends(model: Any, kinds: Iterable[type], why: str) -> dict[type, tuple]:
     """Per message type, where its sender and receiver stand and their
     sets: (sender's index, sender's set, receiver's index, receiver's set).
@@ -495,7 +517,8 @@ class Bag(Network):
     again, as many times as the partition's ``splits``. With a partition
     the budgets part of the value also holds whether the links are down and
     the splits left; every message type then names both ends (``src``,
-    ``dst``), each a node or a member a node runs (`Node.runs`)."""
+    ``dst``), each a node or a member a node runs (`Node.runs`).
+    (`models.kit.clock.Delayed` takes a partition the same way.)"""
 
     fault_actions = (Drop, Duplicate)
 
@@ -540,23 +563,9 @@ class Bag(Network):
         self.fault_kinds = list(range(len(self.kinds)))
 
     def _partition_of(self, model: Any) -> "Partition | None":
-        """The model's partition (the spec's, else the declared attribute's),
-        its links as (sender's set, sender, receiver's set, receiver) both
-        ways in `_down`; None without one."""
-        given = getattr(model, "spec_partition", None)
-        if given is None and isinstance(self.partition_param, str):
-            given = getattr(model, self.partition_param)
-        if not given:
-            return None
-        self._ends = message_ends(model, self.kinds, "a partition cuts links between a "
-                                                     "sender and a receiver")
-        if not isinstance(given, Partition):  # a side cut off at the start, healing once
-            kind = self.kinds[0]
-            name = self._ends[kind][1]
-            given = Partition.cutting_off(name, given, model.set_size(name))
-        self._down = {(a[0], a[1], b[0], b[1]) for link in given.links
-                      for a, b in (tuple(link), tuple(link)[::-1])}
-        return given
+        """The model's partition (`partition_of`), its links in `_down`, the
+        ends of each message type in `_ends`; None without one."""
+        return partition_of(self, model)
 
     def size(self, value: tuple) -> int:
         """The copies in flight (remembered per network value)."""
