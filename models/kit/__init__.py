@@ -41,19 +41,27 @@
   types (``s1.current_term``, ids and values by name).
 - `memo`: bounded memo tables (handler results, interned records).
 - `clock`: time: a bounded clock in ticks, timers (`on_timer`), per-node
-  clocks with bounded drift, stop-the-world pauses, `Delayed` messages.
+  clocks with bounded drift, stop-the-world pauses, `Delayed` messages
+  (partitioned as a bag may be).
 
 The engine sees only `checker.Model`. See `models/paxos.py`,
 `models/paxos_textbook.py` and `models/raft/` for models written with the
 kit, next to Lamport's Paxos.tla and Ongaro's raft.tla, and
 tests/models/user/two_phase_commit.py for a user's model over a lossy bag.
 
+Every kind of handler reads and writes globals (``reads_globals=``,
+``writes_globals=``): steps and message handlers on any network, a bag
+delivering message by message (``per_message``) included, timers
+(`clock.on_timer`), crash and restart handlers; a node without a record
+does from its steps and message handlers. Each reads the globals of the
+state it steps from, and what it writes is a part of that one step.
+
 Deliberately missing yet: duplication on FIFO links, partitions on FIFO
-links, inboxes and message sets; globals read by a timer, a crash or
-restart handler or the handlers of a bag delivering message by message
-(``per_message``), which read no messages either, and globals written by a
-node without a record (these refused, each in one line naming the
-handler).
+links, inboxes and message sets; messages read (``reads=``) by the
+handlers of a bag delivering message by message; a timer, a crash or a
+restart of a node without a record (a deadline is a field of the record,
+and a crashed node keeps what survives in its place). These are refused,
+each in one line naming the handler.
 """
 
 from models.kit.message_counts import Counts, counts

@@ -68,7 +68,8 @@ all nodes together):
 
 Either may read and write globals as other handlers do, returning then its
 record and what it writes: a crash that a perfect failure detector reports
-at once writes who crashed to a global.
+at once writes who crashed to a global. (A node without a record neither
+crashes nor restarts: refused, naming the handler.)
 
 The model the kit builds from the nodes is `models.kit.model.ActorModel`.
 """

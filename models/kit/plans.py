@@ -344,8 +344,9 @@ class Deliveries:
     it (`faulted`, set by the model), those of a type no such group takes
     with the network's other faults (`Bag.faults`): each once. A receipt is
     remembered per (receivers' records, message, clock, the values of the
-    globals its handler reads), what the network offers (messages, their
-    faults) per network value.
+    globals its handlers read), what the network offers (messages, their
+    faults) per network value. A type two handlers take is received by
+    either (each receiver's handlers in definition order).
 
     A receipt that writes globals is one atomic step, as any handler's:
     the receiver's new record, the message taken, those sent and the
@@ -358,16 +359,19 @@ class Deliveries:
         network = model.network
         marks = model._roles[role].handlers()
         nodes = model._nodes[role]
-        takers: dict[int, tuple[str, Handler]] = {}
+        # per type index, its handlers, in definition order (a message of a
+        # type two handlers take is received by either)
+        takers: dict[int, list[tuple[str, Handler]]] = {}
         for name in names:
-            takers[model._kind_index[marks[name].takes]] = (name, marks[name])
+            takers.setdefault(model._kind_index[marks[name].takes], []).append(
+                (name, marks[name]))
         # per type index: a memo of receipts, the slot of each receiver, and
-        # the values of the globals the type's handler reads, per globals
-        # record (None where it reads none)
+        # the values of the globals the type's handlers read, per globals
+        # record (None where they read none)
         self.kinds = []
         for k, kind in enumerate(model.messages):
-            taker = takers.get(k)
-            if taker is None:
+            taking = takers.get(k)
+            if taking is None:
                 self.kinds.append((k, None, None, None))
                 continue
             # a receiver of the role's own set receives it alone (see `delivered`)
@@ -375,9 +379,9 @@ class Deliveries:
             dst = place[0] if place is not None and place[1] in (
                 None, model._roles[role].ids.set_name) else None
             slots = {node.id: model._slot.get((role, node.id)) for node in nodes}
-            reads = taker[1].reads_globals
+            reads = tuple(dict.fromkeys(g for _, mark in taking for g in mark.reads_globals))
             seen = Memo(partial(model._read_globals, reads)) if reads else None
-            self.kinds.append((k, Memo(self._receipt_of(k, taker, nodes, dst, slots)),
+            self.kinds.append((k, Memo(self._receipt_of(taking, reads, nodes, dst, slots)),
                                (dst, slots), seen))
         self.ordered = [Memo(lambda component: tuple(network.deliverable(component, None)))
                         for _ in model.messages]
@@ -388,21 +392,26 @@ class Deliveries:
         self.stateless = model._roles[role].state is None
         self.faulted: frozenset[int] = frozenset()
 
-    def _receipt_of(self, k: int, taker: tuple, nodes: list, dst: int | None,
+    def _receipt_of(self, takers: list, reads: tuple, nodes: list, dst: int | None,
                     slots: dict) -> Callable:
+        """The receipts of a message by `takers`, the handlers (name, mark)
+        of its type, reading the globals `reads` among them."""
         model = self.model
-        name, handler = taker
+        # each handler with the positions among `reads` of the globals it reads
+        handlers = [(name, mark, tuple(reads.index(g) for g in mark.reads_globals))
+                    for name, mark in takers]
 
         def receipts(key: tuple) -> tuple:
             """For (records of the receivers, () for receivers without one,
-            message, clock, and the values of the globals the handler reads
-            if it reads any): each receipt as (action, slot, new record,
-            whether it changed, whether the message stays, messages sent,
-            the function building the next state from the new record and
-            network (`Network.builders`), the globals written as (field
-            index, value) pairs or None)."""
+            message, clock, and the values of the globals `reads` if any):
+            each receipt as (action, slot, new record, whether it changed,
+            whether the message stays, messages sent, the function building
+            the next state from the new record and network
+            (`Network.builders`), the globals written as (field index,
+            value) pairs or None), node by node, each node's handlers in
+            definition order."""
             records, message, clock = key[:3]
-            seen = key[3] if len(key) > 3 else None
+            values = key[3] if len(key) > 3 else None
             found = []
             for node, record in zip(nodes if dst is None else [nodes[message[dst]]],
                                     records or repeat(None)):
@@ -411,28 +420,24 @@ class Deliveries:
                 now = model._reading(clock, node)  # (handlers of a model with time take it)
                 if now is False:
                     continue  # paused: the node does nothing
-                if handler.choose is not None:  # -- once per choice (`on`'s `choose`)
+                slot = slots[node.id]
+                for name, handler, at in handlers:
+                    seen = tuple([values[i] for i in at]) if at else None
                     for chosen in model._each_choice(handler, name, node, record, message,
-                                                     seen):
+                                                     seen):  # ((): no choice, `on`'s `choose`)
                         outcome = model._outcome(node, name, record, (message,) + chosen, now,
                                                  seen)
-                        if outcome is not None:
-                            changed = outcome[0] != record
-                            found.append((
-                                model._intern(handler.action(node.id, *message, *chosen)),
-                                slots[node.id], outcome[0], changed, outcome[2], outcome[1],
-                                model.network.builders[slots[node.id], None] if changed
-                                else None, outcome[3] or None))
-                    continue
-                outcome = model._outcome(node, name, record, (message,), now, seen)
-                if outcome is not None:
-                    action = (handler.action(message) if handler.whole  # see `_node_plan`
-                              else model._intern(handler.action(node.id, *message)))
-                    changed = outcome[0] != record
-                    found.append((action, slots[node.id], outcome[0], changed,
-                                  outcome[2], outcome[1],
-                                  model.network.builders[slots[node.id], None] if changed
-                                  else None, outcome[3] or None))
+                        if outcome is None:
+                            continue
+                        if handler.choose is not None:
+                            action = model._intern(handler.action(node.id, *message, *chosen))
+                        else:  # (see `_node_plan`)
+                            action = (handler.action(message) if handler.whole
+                                      else model._intern(handler.action(node.id, *message)))
+                        changed = outcome[0] != record
+                        found.append((action, slot, outcome[0], changed, outcome[2],
+                                      outcome[1], model.network.builders[slot, None]
+                                      if changed else None, outcome[3] or None))
             return tuple(found)
         return receipts
 
