@@ -35,8 +35,8 @@ Shared``, one or two small fields) that handlers read in their guards
 (``reads_globals=``) and write (``writes_globals=``, returned as ``{name:
 value}``), and often an invariant over them. From seed 6000 (`DELAYED`) a
 clocked program sends over ``Delayed(latency=..., drop=...)`` on 6 seeds
-in 10 (no spec's network, no partition; `within_bounds` bounds the copies
-in flight). From seed 7000 (`DRIFTS`) a clock may drift (``drift=``) and
+in 10 (no spec's network, no partition below `LIFTED`; `within_bounds`
+bounds the copies in flight). From seed 7000 (`DRIFTS`) a clock may drift (``drift=``) and
 its P nodes pause (``pause=``, ``pauses=``), on 8 seeds in 10 of those
 with a clock (no pause where P nodes crash). From seed 8000
 (`SYMMETRIC`) the P nodes (two or three) are interchangeable and both
@@ -48,7 +48,7 @@ no partition. From seed 9000 (`PER_MESSAGE`) a bag (declared or chosen)
 delivers message by message on 7 seeds in 10 (``Bag(...,
 per_message=True)``, raft's: the same steps in raft.tla's order, planned
 by another part of the kit), where no handler of a role that only receives
-reads or writes globals (which such a bag refuses). From seed 10000
+reads or writes globals (which such a bag refused below `LIFTED`). From seed 10000
 (`GROUPS`) such a model lists its groups of handlers as raft does
 (``next``: each role's steps in one group, its message handlers in
 another, so that every receipt is planned message by message), where it
@@ -81,7 +81,27 @@ Permutations(Ps), q \\in Permutations(Qs)}``, the group itself; TLC 2.15
 takes the group that the union ``Permutations(Ps) \\cup Permutations(Qs)``
 generates too: the same orbits on seeds 12001, 12011, 12018 and 12031, and
 2 orbits of ``x \\in Ps /\\ y \\in Qs /\\ z \\in Ps`` with three of each);
-globals and a clock as below `GROUPS`.
+globals and a clock as below `GROUPS`. From seed 13000 (`LIFTED`) the
+combinations the kit refused below it, lifted by commits 718a5e2, c7681fe
+and 534f073 (docs/writing-a-model.md, *Globals*; `models/kit/__init__`'s
+docstring), each on most seeds: on 6 seeds in 10 of those with two roles
+the Q nodes have no record (``state = None``: their handlers take no
+``s`` and return their messages, then what they write); a bag on about 3
+in 4 (one in place of another network on 6 in 10 of those not drawn one),
+delivering message by message on 85 in 100 of those, its receipts reading
+and writing globals whatever their role does besides (raft's groups on
+half of those with no clock and no crash that keeps a node down); a clock
+on 3 in 4, the timer's handler (``on_timer(..., reads_globals=...,
+writes_globals=...)``) reading the globals in its guard and writing one
+on 7 in 10 each, where they are drawn (9 programs in 10), the other
+handlers on 6 in 10; a `Delayed` network on 6 in 10 of the clocked,
+partitioned on 8 in 10 of those (the model's ``Delayed(...,
+partition="cut")`` and `Partition` on odd seeds, else ``partition=True``
+and the spec's ``partition:``; from the start or not, healing or not,
+splitting again), a message sent over a link that is down lost, never
+due; and on 6 in 10 a second handler of a role taking one message type
+(``RecvM1b``: either takes each message). No symmetry, no temporal
+property, no partition of FIFO links.
 
 It is rendered two ways:
 
@@ -131,12 +151,21 @@ What the TLA+ says of the kit, each point from its documentation:
   is a successor, so its state is no deadlock (`Model.stutters`); a
   duplicate still needs room;
 - globals: one record (``glob``) of variables of no node; a handler reads
-  the fields it declares and writes those it returns;
+  the fields it declares and writes those it returns, every kind of
+  handler (a message handler on a bag delivering message by message, a
+  timer's) reading the globals of the state it steps from; a node
+  without a record (``state = None``) has no variable of its own;
+- a timer is due when ``now`` reaches its deadline, whatever its guard on
+  the globals says: a due timer not enabled holds time back;
+- two handlers of one role taking one message type: either takes each
+  message of the type, as two actions of TLC's Next;
 - `Delayed`: a bag of (message, ticks left) entries, one per copy, sent
   with ``latency`` left; receiving or dropping takes a message's copy with
   the fewest ticks left; a tick takes one off every entry, and does not
   happen while an entry is at 0 (due), unless its receiver is paused or
-  down;
+  down; partitioned as a bag is, a message sent over a link that is down
+  is lost (never due), one in flight when the links go down delivered as
+  any other;
 - drift and pauses: a P node's clock reads ``now + skew``, ``skew`` within
   ``[-drift, drift]``: in a tick one node's clock may stand still, and
   between ticks one may jump ahead (``Rush``); a timer is due when its
@@ -204,6 +233,11 @@ TEMPORAL = 11000
 CYCLES = 11500
 #: the first seed whose P and Q nodes are both interchangeable, each within its role
 SYMMETRIC2 = 12000
+#: the first seed drawing the combinations the kit refused below it: globals
+#: read and written by the receipts of a bag delivering message by message
+#: (Q nodes without a record among them) and by timers, a `Delayed` network
+#: partitioned, two handlers of one role taking one message type
+LIFTED = 13000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -664,15 +698,20 @@ def program(seed: int) -> Program:
     if seed in HANDWRITTEN:
         return handwritten(seed)
     rng = random.Random(seed)
-    if rng.random() < 0.5:
+    lifted = seed >= LIFTED
+    if rng.random() < (0.3 if lifted else 0.5):  # (from `LIFTED` two roles more often)
         roles = [Role(0, rng.choice((2, 2, 3)), ())]
     else:
         counts = rng.choice(((1, 1), (1, 2), (2, 1)))
         roles = [Role(r, counts[r], ()) for r in range(2)]
     roles = tuple(Role(r.index, r.count, _fields(rng)) for r in roles)
-    symmetric = SYMMETRIC <= seed < TEMPORAL or seed >= SYMMETRIC2
+    if lifted and len(roles) == 2 and rng.random() < 0.6:
+        # Q nodes without a record (``state = None``): what they keep is a global
+        roles = (roles[0], replace(roles[1], fields=()))
+    symmetric = SYMMETRIC <= seed < TEMPORAL or SYMMETRIC2 <= seed < LIFTED
     symmetric_roles = (0,)
-    if seed >= SYMMETRIC2:  # (two or three nodes of each role, each role's interchangeable)
+    if symmetric and seed >= SYMMETRIC2:  # (two or three nodes of each role, each role's
+        # interchangeable)
         q = roles[1] if len(roles) == 2 else Role(1, 2, _fields(rng))
         counts = rng.choice(((2, 2), (2, 2), (3, 2), (2, 3)))
         roles = (replace(roles[0], count=counts[0]), replace(q, count=counts[1]))
@@ -700,6 +739,9 @@ def program(seed: int) -> Program:
         # (a bag, to deliver message by message)
         network = Network("bag", rng.choice((0, 1, 1, 2)), rng.choice((0, 1)),
                           rng.choice((2, 3, 3)))
+    if lifted and network.kind != "bag" and rng.random() < 0.6:  # (mostly a bag: per_message)
+        network = Network("bag", rng.choice((None, 0, 1, 1, 2)), rng.choice((None, 0, 1)),
+                          rng.choice((2, 3, 3)))
     handlers = []
     # one or two internal steps, the first of them sending
     for k in range(rng.randint(1, 2)):
@@ -713,10 +755,15 @@ def program(seed: int) -> Program:
     for m in messages:
         handlers.append(_handler(rng, f"Recv{m.name}", roles[m.dst], m, messages, network,
                                  symmetric=symmetric))
+    if lifted and rng.random() < 0.6:  # a second handler of the role taking one message type
+        m = rng.choice(messages)
+        handlers.append(_handler(rng, f"Recv{m.name}b", roles[m.dst], m, messages, network))
 
     crashes = None
     if rng.random() < 0.5:
         role = rng.choice(roles)
+        if not role.fields:  # (a node without a record does not crash: the kit refuses it)
+            role = roles[0]
         names = [f.name for f in role.fields]
         mode = rng.choice(("restart", "stop", "crash-restart"))
         crashes = Crashes(role.index, mode,
@@ -730,8 +777,7 @@ def program(seed: int) -> Program:
     constraint = []
     if network.kind in ("fifo", "inbox"):
         constraint.append(Queued(rng.choice((2, 2, 3))))
-    if rng.random() < 0.25:
-        role = rng.choice(roles)
+    if rng.random() < 0.25 and (role := rng.choice(roles)).fields:
         bound = Not(_record_atom(rng, role, rng.randrange(role.count)))
         if role.index in alike:  # (no P node so)
             bound = Not(Some(role.index, _record_atom(rng, role, None)))
@@ -754,18 +800,13 @@ def program(seed: int) -> Program:
     if seed >= PARTITIONS:
         chosen = rng.random() < 0.5
         if network.kind == "bag" and rng.random() < 0.7:
-            nodes = [(r.index, i) for r in roles for i in range(r.count)]
-            group = tuple(sorted(rng.sample(nodes, rng.randint(1, len(nodes) - 1))))
-            heals = rng.random() < 0.8
-            cut = Cut(group, rng.random() < 0.5, rng.choice((0, 1, 1, 2)), heals)
-            if not _cuts_something(messages, roles, cut):
-                cut = None
+            cut = _cut(rng, roles, messages)
     if symmetric:  # (a partition tells nodes apart, which TLC's SYMMETRY would not know)
         cut = None
     clock = None
     # (none from `TEMPORAL` to `SYMMETRIC2`: a horizon is a bound, which
     # settles no temporal property in cmc)
-    if seed >= CLOCKS and (seed < STAYS or rng.random() < 0.5) and (
+    if seed >= CLOCKS and (seed < STAYS or rng.random() < (0.75 if lifted else 0.5)) and (
             seed < GROUPS or seed >= SYMMETRIC2):
         role = roles[0]
         fire = _handler(rng, f"Fire{role.name}", role, None, messages, network,
@@ -783,10 +824,13 @@ def program(seed: int) -> Program:
         network = replace(network, full="constraint")
         constraint.append(Copies(network.capacity))
     if seed >= DELAYED and clock is not None and rng.random() < 0.6:
-        # (in place of the network drawn: no spec's choice, no partition)
+        # (in place of the network drawn: no spec's choice, no partition
+        # below `LIFTED`)
         network = Network("delayed", rng.choice((None, 0, 1, 1)),
                           latency=rng.choice((0, 1, 1, 2)))
         chosen, cut = False, None
+        if lifted and rng.random() < 0.8:
+            cut = _cut(rng, roles, messages)
         constraint = [c for c in constraint if not isinstance(c, (Copies, Queued))]
         constraint.append(Pending(rng.choice((2, 3))))
     if seed >= DRIFTS and clock is not None and rng.random() < 0.8:
@@ -798,11 +842,16 @@ def program(seed: int) -> Program:
             clock = replace(clock, drift=drift, pause=pause,
                             pauses=rng.choice((1, 1, 2)) if pause else 0)
     shared = ()
-    if (GLOBALS <= seed < GROUPS or seed >= TEMPORAL) and rng.random() < 0.7:
+    if (GLOBALS <= seed < GROUPS or seed >= TEMPORAL) and rng.random() < (
+            0.9 if lifted else 0.7):
         shared = tuple(Field(f"g{k}", f.size, f.initial)
                        for k, f in enumerate(_fields(rng)[:2]))
-        handlers = [_sharing(rng, h, roles[h.role], messages, shared, symmetric)
+        handlers = [_sharing(rng, h, roles[h.role], messages, shared, symmetric,
+                             0.6 if lifted else 0.4)
                     for h in handlers]
+        if lifted and clock is not None:  # the timer's handler reading and writing them
+            clock = replace(clock, fire=_sharing(rng, clock.fire, roles[0], messages, shared,
+                                                 odds=0.7))
         if rng.random() < 0.7:
             for _ in range(10):  # one that holds in the initial state
                 atoms = [_global_atom(rng, shared)] + (
@@ -814,7 +863,14 @@ def program(seed: int) -> Program:
                     invariants.append((f"inv{len(invariants) + 1}", invariant))
                     break
     grouped = False
-    if seed >= PER_MESSAGE and network.kind == "bag" and rng.random() < 0.7:
+    if lifted and network.kind == "bag" and rng.random() < 0.85:
+        # every handler reading and writing globals, receivers without a
+        # record included (718a5e2); raft's groups where no clock (whose
+        # timer no group lists) and no crash that keeps a node down
+        network = replace(network, per_message=True)
+        grouped = clock is None and (crashes is None or crashes.mode == "restart") and (
+            rng.random() < 0.5)
+    elif PER_MESSAGE <= seed < LIFTED and network.kind == "bag" and rng.random() < 0.7:
         # (whose message handlers read and write no globals: Bag's docstring)
         fire = [] if clock is None else [clock.fire]
         delivered = [h for r in roles if all(h.takes is not None for h in list(handlers) + fire
@@ -926,7 +982,10 @@ def _staying(rng, handlers: list, roles: tuple, messages: tuple) -> list:
     """`handlers` with one message handler, and each other with odds 0.3,
     leaving the message in the network: always, or where a condition over
     the record and the message holds."""
-    receipts = [k for k, h in enumerate(handlers) if h.takes is not None]
+    # (not of a node without a record: the record is what Stay returns)
+    receipts = [k for k, h in enumerate(handlers) if h.takes is not None and roles[h.role].fields]
+    if not receipts:
+        return handlers
     forced = rng.choice(receipts)
     staying = list(handlers)
     for k in receipts:
@@ -948,15 +1007,15 @@ def _global_atom(rng, shared: tuple):
 
 
 def _sharing(rng, h: Handler, role: Role, messages: tuple, shared: tuple,
-             symmetric=False) -> Handler:
-    """`h` reading the globals in its guard (odds 0.4) and writing one of
-    them (odds 0.4, not where the message stays: `Stay` carries no writes)."""
+             symmetric=False, odds=0.4) -> Handler:
+    """`h` reading the globals in its guard (`odds`) and writing one of
+    them (`odds`, not where the message stays: `Stay` carries no writes)."""
     takes = next((m for m in messages if m.name == h.takes), None)
     guard, writes = h.guard, ()
-    if rng.random() < 0.4:
+    if rng.random() < odds:
         atom = _global_atom(rng, shared)
         guard = atom if guard is None else And((guard, atom))
-    if h.stays is None and rng.random() < 0.4:
+    if h.stays is None and rng.random() < odds:
         f = rng.choice(shared)
         if f.is_bool:
             expr = rng.choice((lambda: Not(G(f.name)), lambda: _bool_expr(rng, role, takes)))()
@@ -965,6 +1024,17 @@ def _sharing(rng, h: Handler, role: Role, messages: tuple, shared: tuple,
                                lambda: _int_expr(rng, role, takes, f.size, symmetric)))()
         writes = ((f.name, expr),)
     return replace(h, guard=guard, writes=writes)
+
+
+def _cut(rng, roles: tuple, messages: tuple) -> Cut | None:
+    """A partition: a group of nodes cut off from the others, from the
+    start or not, healing or not, splitting again 0 to 2 times; None where
+    no message goes across it."""
+    nodes = [(r.index, i) for r in roles for i in range(r.count)]
+    group = tuple(sorted(rng.sample(nodes, rng.randint(1, len(nodes) - 1))))
+    heals = rng.random() < 0.8
+    cut = Cut(group, rng.random() < 0.5, rng.choice((0, 1, 1, 2)), heals)
+    return cut if _cuts_something(messages, roles, cut) else None
 
 
 def _cuts_something(messages, roles, cut: Cut) -> bool:
@@ -1052,7 +1122,7 @@ def _guard(rng, role: Role, takes: Message | None, symmetric=False):
                 if not takes.payload.is_bool and ints:
                     options.append(Cmp("=", V(), F(rng.choice(ints).name)))
             atoms.append(rng.choice(options))
-        else:
+        elif role.fields:  # (a node without a record: none)
             atoms.append(_record_atom(rng, role, None))
     return None if not atoms else atoms[0] if len(atoms) == 1 else And(tuple(atoms))
 
@@ -1068,7 +1138,7 @@ def _handler(rng, name, role: Role, takes: Message | None, messages, network,
         guard = _guard(rng, role, takes, symmetric)
     updates = []
     for f in rng.sample(role.fields, rng.choice((0, 1, 1, 2)) if len(role.fields) > 1
-                        else rng.choice((0, 1, 1))):
+                        else rng.choice((0, 1, 1)) if role.fields else 0):
         expr = (_bool_expr(rng, role, takes) if f.is_bool
                 else _int_expr(rng, role, takes, f.size, symmetric))
         updates.append((f.name, expr))
@@ -1111,7 +1181,7 @@ def _invariant_atom(rng, roles, messages, crashes, alike=()):
         if m.payload is not None and rng.random() < 0.7:
             value = rng.random() < 0.5 if m.payload.is_bool else rng.randrange(m.payload.size)
         return InFlight(m.name, value)
-    role = rng.choice(roles)
+    role = rng.choice([r for r in roles if r.fields])
     if role.index in alike:
         return Some(role.index, _record_atom(rng, role, None))
     return _record_atom(rng, role, rng.randrange(role.count))
@@ -1121,7 +1191,7 @@ def _invariant_atom(rng, roles, messages, crashes, alike=()):
 
 
 def variables(p: Program) -> list[str]:
-    names = [f"rec_{r.name}" for r in p.roles] + (["glob"] if p.shared else [])
+    names = [f"rec_{r.name}" for r in p.roles if r.fields] + (["glob"] if p.shared else [])
     if p.crashes is not None and p.crashes.mode != "restart":
         names.append(f"down_{p.roles[p.crashes.role].name}")
     names += budgets(p)
@@ -1221,8 +1291,12 @@ def _network_operators(p: Program) -> list[str]:
                 "InFlight == net", "Deliverable == net", "NetInit == {}"]
     if kind == "delayed":
         # a bag of (message, ticks left) entries; receiving or dropping takes
-        # the copy with the fewest ticks left (Delayed's docstring)
-        return _ends(p) + [
+        # the copy with the fewest ticks left (Delayed's docstring); one sent
+        # over a link that a partition has down is lost, never due
+        sent = f"Add(n, <<Head(s), {p.network.latency}>>)"
+        if p.cut is not None:
+            sent = f"IF Lost(Head(s)) THEN n ELSE {sent}"
+        return _ends(p) + (_lost(p) if p.cut is not None else []) + [
                 "Take(n, e) == IF n[e] = 1 THEN [x \\in DOMAIN n \\ {e} |-> n[x]]",
                 "                        ELSE [n EXCEPT ![e] = @ - 1]",
                 ("First(n, m) == CHOOSE e \\in DOMAIN n : e[1] = m /\\ "
@@ -1232,7 +1306,7 @@ def _network_operators(p: Program) -> list[str]:
                 "             ELSE [x \\in DOMAIN n \\cup {m} |-> IF x = m THEN 1 ELSE n[x]]",
                 "RECURSIVE SendAll(_, _)",
                 "SendAll(n, s) == IF s = <<>> THEN n",
-                f"                 ELSE SendAll(Add(n, <<Head(s), {p.network.latency}>>), Tail(s))",
+                f"                 ELSE SendAll({sent}, Tail(s))",
                 "RECURSIVE Sum(_, _)",
                 "Sum(n, S) == IF S = {} THEN 0 ELSE LET x == CHOOSE y \\in S : TRUE",
                 "                                   IN n[x] + Sum(n, S \\ {x})",
@@ -1332,7 +1406,11 @@ def _tla_handler(p: Program, h: Handler, names: list[str]) -> list[str]:
     role = p.roles[h.role]
     rec = f"rec_{role.name}"
     lines = [f"{h.name} =="]
-    if h.takes is not None:
+    if h.takes is not None and not role.fields:  # (a node without a record)
+        lines += [f'  \\E m \\in Deliverable : m.type = "{h.takes}" /\\',
+                  "    LET i == m.to IN"]
+        received = "Recv(net, m)"
+    elif h.takes is not None:
         lines += [f'  \\E m \\in Deliverable : m.type = "{h.takes}" /\\',
                   "    LET i == m.to", f"        s == {rec}[i] IN"]
         received = "Recv(net, m)"
@@ -1341,7 +1419,8 @@ def _tla_handler(p: Program, h: Handler, names: list[str]) -> list[str]:
         elif h.stays is not None:
             received = f"(IF {tla(h.stays)} THEN net ELSE Recv(net, m))"
     else:
-        lines += [f"  \\E i \\in {node_ids(p, role)} :", f"    LET s == {rec}[i] IN"]
+        lines += [f"  \\E i \\in {node_ids(p, role)} :"] + (
+            [f"    LET s == {rec}[i] IN"] if role.fields else [])
         received = "net"
     conjuncts = []
     if p.crashes is not None and p.crashes.role == h.role and p.crashes.mode != "restart":
@@ -1470,7 +1549,7 @@ def tla_module(p: Program) -> str:
     lines += _network_operators(p)
     init = [f"rec_{r.name} = [i \\in {node_ids(p, r)} |-> "
             f"{tla_record(r.fields, _tla_alarm(p) if p.clock and r.index == 0 else None)}]"
-            for r in p.roles]
+            for r in p.roles if r.fields]
     if p.crashes is not None and p.crashes.mode != "restart":
         role = p.roles[p.crashes.role]
         init.append(f"down_{role.name} = [i \\in {node_ids(p, role)} |-> FALSE]")
@@ -1556,7 +1635,8 @@ def tla_module(p: Program) -> str:
         # and changes no node's record (Bag's docstring: full="constraint")
         # nor the globals (whose invariants the state outside would not
         # answer as this one: the docstring's reason)
-        records = ", ".join([f"rec_{r.name}" for r in p.roles] + (["glob"] if p.shared else []))
+        records = ", ".join([f"rec_{r.name}" for r in p.roles if r.fields]
+                            + (["glob"] if p.shared else []))
         lines += [f"Fits == Size(net') <= {p.network.capacity} \\/ <<{records}>>' # <<{records}>>",
                   ("Next == Step /\\ vars' # vars /\\ Fits  \\* a step that changes nothing, "
                    "or only overfills the bag, is not generated")]
@@ -1698,18 +1778,21 @@ def _py_handler(p: Program, h: Handler) -> list[str]:
     if h.declares_sends:
         sends = ", sends=(" + ", ".join(dict.fromkeys(s.message for s in h.sends)) + ",)"
     now = ", now" if p.clock is not None else ""  # (a clock's reading, given to every handler)
-    reads = h.reads()
+    reads, shares = h.reads(), ""
     if reads:  # (each given as the keyword of its name)
-        sends += f", reads_globals={tuple(reads)!r}"
+        shares += f", reads_globals={tuple(reads)!r}"
         now += "".join(f", {name}" for name in reads)
     if h.writes:
-        sends += f", writes_globals={tuple(f for f, _ in h.writes)!r}"
+        shares += f", writes_globals={tuple(f for f, _ in h.writes)!r}"
+    sends += shares
+    own = ", s" if p.roles[h.role].fields else ""  # (a node without a record: none)
     if p.clock is not None and h is p.clock.fire:
-        head = [f'    @on_timer({h.name}, deadline="alarm")', f"    def {method}(self, s{now}):"]
+        head = [f'    @on_timer({h.name}, deadline="alarm"{shares})',
+                f"    def {method}(self, s{now}):"]
     elif h.takes is not None:
-        head = [f"    @on({h.takes}, {h.name}{sends})", f"    def {method}(self, s, m{now}):"]
+        head = [f"    @on({h.takes}, {h.name}{sends})", f"    def {method}(self{own}, m{now}):"]
     else:
-        head = [f"    @step({h.name}{sends})", f"    def {method}(self, s{now}):"]
+        head = [f"    @step({h.name}{sends})", f"    def {method}(self{own}{now}):"]
     body = []
     if h.guard is not None:
         body += [f"        if not {py(h.guard)}:", "            return None"]
@@ -1723,7 +1806,7 @@ def _py_handler(p: Program, h: Handler) -> list[str]:
         updates.append("alarm=now + 1")
     if updates:
         record = "s._replace(" + ", ".join(updates) + ")"
-    result = f"{record}, {_py_sends(p, h)}"
+    result = f"{record}, {_py_sends(p, h)}" if own else _py_sends(p, h)
     if h.writes:
         result += ", {" + ", ".join(f"{f!r}: {py(e)}" for f, e in h.writes) + "}"
     if h.stays == C(True):
@@ -1769,6 +1852,8 @@ def cmc_model(p: Program) -> str:
         _, set_name, prefix = ROLES[r.index]
         lines.append(f'{r.name} = ids("{set_name}", "{prefix}")')
     for r in p.roles:
+        if not r.fields:  # (no record: ``state = None``)
+            continue
         lines += ["", "", f"class {r.name}State(NamedTuple):"]
         lines += [f"    {f.name}: {'bool' if f.is_bool else 'int'} = {f.initial!r}"
                   for f in r.fields]
@@ -1793,8 +1878,9 @@ def cmc_model(p: Program) -> str:
                        "crash-restart": ["Crash", "Restart"]}[c.mode]:
             lines += ["", "", f"class {action}{role}(NamedTuple):", f"    node: {role}"]
     for r in p.roles:
-        lines += ["", "", f"class {r.name}Node(Node):", f"    ids = {r.name}",
-                  f"    state = {r.name}State"]
+        lines += ["", "", f"class {r.name}Node(Node):", f"    ids = {r.name}"]
+        lines.append(f"    state = {r.name}State" if r.fields
+                     else "    # no record: what it keeps is a global")
         for h in p.handlers + ((p.clock.fire,) if p.clock is not None else ()):
             if h.role == r.index:
                 lines += [""] + _py_handler(p, h)
@@ -1838,8 +1924,11 @@ def cmc_model(p: Program) -> str:
     elif net.kind == "set":
         network = "MessageSet()"
     elif net.kind == "delayed":
-        network = 'Delayed(latency="latency"' + (', drop="drops")' if net.drops is not None
-                                                 else ")")
+        network = 'Delayed(latency="latency"' + (', drop="drops"' if net.drops is not None
+                                                 else "")
+        if p.cut is not None:
+            network += ', partition="cut"' if partition_in_model(p) else ", partition=True"
+        network += ")"
     else:
         network = ({"fifo": "Fifo", "inbox": "Inbox"}[net.kind]
                    + ('(drop="drops")' if net.drops is not None else "()"))

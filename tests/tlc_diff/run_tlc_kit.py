@@ -20,7 +20,8 @@ is stored as skipped without running TLC (``"skipped": "cmc: over
 take the run's ten minutes on it. A program with temporal properties
 (`kit_programs.TEMPORAL`) is checked up to `TEMPORAL_LIMIT` states (TLC's
 liveness checking is slow), one with both roles interchangeable
-(`kit_programs.SYMMETRIC2`) up to `SYMMETRIC2_LIMIT`, and one whose spec
+(`kit_programs.SYMMETRIC2`) up to `SYMMETRIC2_LIMIT`, one of the kit's
+lifted combinations (`kit_programs.LIFTED`) up to `LIFTED_LIMIT`, and one whose spec
 cmc refuses (a fairness family ``Name(m.to=*)`` of a handler that takes
 no step: "no RecvM2 step is reachable") is stored as skipped with cmc's
 message (``"skipped": "cmc refuses: ..."``), which the test asserts cmc
@@ -39,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from tests.tlc_diff import run_tlc  # noqa: E402
-from tests.tlc_diff.kit_programs import MODULE, program, tla_config, tla_module  # noqa: E402
+from tests.tlc_diff.kit_programs import LIFTED, MODULE, program, tla_config, tla_module  # noqa: E402
 from tests.tlc_diff.run_tlc import JAR, check_key, digest, run_check  # noqa: E402
 
 RESULTS = HERE / "tlc_results_kit.json"
@@ -50,6 +51,10 @@ LIMIT = 20000
 TEMPORAL_LIMIT = 4000
 #: the most orbits a program with both roles interchangeable may have to be checked
 SYMMETRIC2_LIMIT = 8000
+#: the most states a program of the kit's lifted combinations
+#: (`kit_programs.LIFTED`) may have to be checked (a hundred or more in a
+#: background run of minutes)
+LIFTED_LIMIT = 5000
 #: how a program whose spec cmc refuses is stored: this, then cmc's message
 REFUSED = "cmc refuses: "
 #: how TLC says it ran out of memory (its heap `run_tlc.run_check`'s)
@@ -97,6 +102,8 @@ def limit_of(p) -> int:
     """The most states program `p` may have to be checked."""
     if p.temporal:
         return TEMPORAL_LIMIT
+    if p.seed >= LIFTED:
+        return LIFTED_LIMIT
     return SYMMETRIC2_LIMIT if p.interchangeable(1) else LIMIT
 
 
