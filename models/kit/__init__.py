@@ -26,8 +26,9 @@
 - `network`: `MessageSet`, `Bag` (drop and duplicate budgets or unbounded, a
   capacity, a `Partition`: links down that heal and split again), `Fifo`
   (a queue per link, lossy or not), `Inbox` (a queue per receiver shared
-  by its senders, lossy or not); a spec may choose one of these
-  (``network:``) where a model allows.
+  by its senders, lossy or not), the last two partitioned as a bag may be
+  (a message sent over a link that is down is lost, those queued stay);
+  a spec may choose one of these (``network:``) where a model allows.
 - `message_counts`: `counts(Message)`, the type of raft.tla's message-count
   function (its domain never shrinks: a message received stays at count 0,
   which send-once guards read), for a plain model's state; `Counts`, its
@@ -56,8 +57,9 @@ delivering message by message (``per_message``) included, timers
 does from its steps and message handlers. Each reads the globals of the
 state it steps from, and what it writes is a part of that one step.
 
-Deliberately missing yet: duplication on FIFO links, partitions on FIFO
-links, inboxes and message sets; messages read (``reads=``) by the
+Deliberately missing yet: duplication on FIFO links and inboxes;
+partitions of message sets (a set keeps every message, so nothing sent
+is lost); messages read (``reads=``) by the
 handlers of a bag delivering message by message; a timer, a crash or a
 restart of a node without a record (a deadline is a field of the record,
 and a crashed node keeps what survives in its place). These are refused,

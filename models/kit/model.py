@@ -61,8 +61,8 @@ The global state is ``records + (globals,) + (budgets,) + (clock,) +
 left only in a model with crash or restart handlers, the clock only in a
 model with time.
 
-Partitions (on a `Bag` or `models.kit.clock.Delayed` declared with
-``partition=``): links down between
+Partitions (on a `Bag`, `Fifo`, `Inbox` or `models.kit.clock.Delayed`
+declared with ``partition=``): links down between
 groups of nodes or between given pairs, from the start or not, healing and
 going down again within a budget of splits (`models.kit.network.Partition`),
 declared by the model or given by a spec's ``partition:`` where the model
@@ -120,7 +120,8 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
     #: place of `network` (``network: fifo``); empty: `network` is the only one
     network_choices: ClassVar[tuple[str, ...]] = ()
     #: whether a spec may give a partition (``partition: {groups: [[s1], [s2,
-    #: s3]]}``): the model's network is a `Bag` declared with ``partition=``,
+    #: s3]]}``): the model's network is a `Bag`, `Fifo`, `Inbox` or
+    #: `models.kit.clock.Delayed` declared with ``partition=``,
     #: and its symmetry keeps apart the nodes the partition tells apart
     partitions: ClassVar[bool] = False
     #: the type of the model's global variables, those of no node (a

@@ -23,6 +23,10 @@ on those).
   node receives only the oldest message sent to it; optionally lossy
   (`Drop`, the oldest of an inbox).
 
+A `Bag`, FIFO links and inboxes (and `models.kit.clock.Delayed`) may be
+partitioned (``partition=``, a `Partition`): a message sent over a link
+that is down is lost; those in flight stay.
+
 A message type may name its sender and receiver: class attributes ``src =
 "acc"`` (a field naming a node) and ``dst = "bal"`` (a field naming the node
 it is for: on a bag or FIFO links only that node receives it; on a set the
@@ -161,11 +165,11 @@ def receiver_field(kind: type) -> tuple[int, str | None] | None:
 
 
 def partition_of(network: "Network", model: Any) -> "Partition | None":
-    """The partition of `network` (a `Bag` or a `models.kit.clock.Delayed`
-    declared with ``partition=``) in `model`: the spec's, else the declared
-    attribute's; its links as (sender's set, sender, receiver's set,
-    receiver) both ways set as the network's `_down`, each message type's
-    ends as its `_ends`; None without one."""
+    """The partition of `network` (a `Bag`, `Fifo`, `Inbox` or
+    `models.kit.clock.Delayed` declared with ``partition=``) in `model`:
+    the spec's, else the declared attribute's; its links as (sender's set,
+    sender, receiver's set, receiver) both ways set as the network's
+    `_down`, each message type's ends as its `_ends`; None without one."""
     given = getattr(model, "spec_partition", None)
     if given is None and isinstance(network.partition_param, str):
         given = getattr(model, network.partition_param)
@@ -518,7 +522,8 @@ class Bag(Network):
     the budgets part of the value also holds whether the links are down and
     the splits left; every message type then names both ends (``src``,
     ``dst``), each a node or a member a node runs (`Node.runs`).
-    (`models.kit.clock.Delayed` takes a partition the same way.)"""
+    (`Fifo`, `Inbox` and `models.kit.clock.Delayed` take a partition the
+    same way.)"""
 
     fault_actions = (Drop, Duplicate)
 
@@ -743,13 +748,32 @@ class _Queues(Network):
     (key, queue, kinds) triples, then the drops left: `kinds` are the
     queue's message types (their indexes), without which two types with
     equal fields (``Ack(p, q)``, ``Rel(p, q)``) would be one queue, as equal
-    tuples. `Fifo` keys a queue by its link, `Inbox` by its receiver."""
+    tuples. `Fifo` keys a queue by its link, `Inbox` by its receiver.
+
+    ``partition`` as `Bag`'s: a model attribute holding the links that go
+    down (a `Partition`, or the node numbers cut off at the start),
+    ``True`` for a spec's only. A message sent over a link that is down is
+    lost (the send happens, nothing is queued); those already queued stay,
+    and are received in order, or dropped, as any other. `Heal` and `Split`
+    are the network's steps, as a bag's; the value then ends with whether
+    the links are down and the splits left, after the drops left. Every
+    message type names both ends (``src``, ``dst``), an inbox's too."""
 
     fault_actions = (Drop,)
 
-    def __init__(self, drop: str | int | None = None):
+    def __init__(self, drop: str | int | None = None, partition: str | bool | None = None):
         self.drop_param = drop
-        self.fault_actions = (Drop,) if drop else ()
+        self.partition_param = partition
+        # (the instance keeps the steps its partition takes: `_bind_partition`)
+        self.fault_actions = ((Drop,) if drop else ()) + ((Heal, Split) if partition else ())
+
+    def _bind_partition(self, model: Any) -> None:
+        """The model's partition (`partition_of`), or None; the instance's
+        faults gain its steps."""
+        self.partition = partition_of(self, model) if self.partition_param else None
+        self.fault_actions = tuple(kind for kind in self.fault_actions
+                                   if kind not in (Heal, Split)) + (
+            self.partition.steps if self.partition is not None else ())
 
     def queue_of(self, message: Any) -> tuple:
         """The key of the queue `message` goes to."""
@@ -761,7 +785,25 @@ class _Queues(Network):
                          for key, queue in queues.items() if queue)
 
     def initial(self) -> tuple:
+        if self.partition is not None:  # down at the start or not, and the splits left
+            return (frozenset(), self.drops, self.partition.from_start, self.partition.splits)
         return (frozenset(), self.drops)
+
+    def partitioned(self, value: tuple) -> bool:
+        """Whether the partition's links are down in `value`."""
+        return len(value) > 2 and value[2]
+
+    def side(self, value: tuple) -> frozenset:
+        """The nodes, as (set name, number), with a link down in `value`
+        (empty: no partition, or healed)."""
+        return self.partition.side if self.partitioned(value) else frozenset()
+
+    def lost(self, value: tuple, message: Any) -> bool:
+        """Whether `message` is sent over a link that is down in `value` (and lost)."""
+        if not self.partitioned(value):
+            return False
+        src, src_set, dst, dst_set = self._ends[type(message)]
+        return (src_set, message[src], dst_set, message[dst]) in self._down
 
     def where(self, k: int) -> int:
         return 0
@@ -787,15 +829,34 @@ class _Queues(Network):
     def send(self, value: tuple, sends: tuple[tuple[int, Any], ...]) -> tuple:
         queues = {key: queue for key, queue, _ in value[0]}
         for _, message in sends:
+            if self.partition is not None and self.lost(value, message):
+                continue  # across the partition
             key = self.queue_of(message)
             queues[key] = queues.get(key, ()) + (message,)
         return (self._component(queues),) + value[1:]
 
     def faults(self, value: tuple) -> list[tuple[Any, tuple]]:
-        if not value[1]:
-            return []
-        return [(Drop(queue[0]), self.receive(value, 0, queue[0])[:1] + (value[1] - 1,))
-                for _, queue, _ in sorted(value[0], key=order_key)]
+        steps = [] if not value[1] else [
+            (Drop(queue[0]), self.receive(value, 0, queue[0])[:1] + (value[1] - 1,) + value[2:])
+            for _, queue, _ in sorted(value[0], key=order_key)]
+        if self.partition is None:
+            return steps
+        # `Heal` while the links are down (unless they stay down), `Split`
+        # while they are up and a split is left
+        drops, down, splits = value[1:]
+        if down and self.partition.heals:
+            steps.append((Heal(), (value[0], drops, False, splits)))
+        elif not down and splits:
+            steps.append((Split(), (value[0], drops, True, splits - 1)))
+        return steps
+
+    def _shown(self, value: tuple) -> dict[str, Any]:
+        """A view's drops left, and the partition's part as a bag's: down
+        or up, the splits left."""
+        shown = self._left({Drop: ("drops_left", value[1])})
+        if self.partition is not None:
+            shown.update(partition="down" if value[2] else "up", splits_left=value[3])
+        return shown
 
     def read(self, value: tuple, k: int) -> list[Any]:
         return [m for _, queue, _ in value[0] for m in queue if type(m) is self.kinds[k]]
@@ -829,6 +890,7 @@ class Fifo(_Queues):
                                                     "its sender and receiver")
         self.drops = _budget(model, self.drop_param)
         self._switch_off([(Drop, self.drops)])
+        self._bind_partition(model)
         # each set's id type, to name a channel's ends as its messages do (p1→p2)
         self.id_types = {ids.set_name: ids for kind in self.kinds for end in ("src", "dst")
                          for ids in (id_type(kind, end_field(kind, end)),)}
@@ -848,7 +910,7 @@ class Fifo(_Queues):
         shown = QueueView({f"{self._name(src_set, src)}→{self._name(dst_set, dst)}":
                            list(map(repr, queue))
                            for (src_set, src, dst_set, dst), queue, _ in value[0]})
-        return {"channels": shown, **self._left({Drop: ("drops_left", value[1])})}
+        return {"channels": shown, **self._shown(value)}
 
 
 class Inbox(_Queues):
@@ -857,7 +919,8 @@ class Inbox(_Queues):
     one node arrive in the order they were sent even from two senders (as
     the P language's actors, and RaftLeader.tla's ``network[to]``), where
     `Fifo` orders only those of one link. Every message type names its
-    receiver (a ``dst`` field naming a node). Optionally lossy, as `Fifo`
+    receiver (a ``dst`` field naming a node), and its sender too where
+    there is a partition. Optionally lossy, as `Fifo`
     (the oldest of an inbox; losing it there or later loses the same runs of
     receipts); a queue's key is its receiver, (its set's name, its number)."""
 
@@ -876,6 +939,7 @@ class Inbox(_Queues):
             self.to[kind] = place
         self.drops = _budget(model, self.drop_param)
         self._switch_off([(Drop, self.drops)])
+        self._bind_partition(model)
         # each set's id type, to name an inbox as its messages name the node
         self.id_types = {place[1]: id_type(kind, kind._fields[place[0]])
                          for kind, place in self.to.items()}
@@ -893,7 +957,7 @@ class Inbox(_Queues):
     def view(self, value: tuple) -> dict[str, Any]:
         shown = QueueView({self._name(*owner): list(map(repr, queue))
                            for owner, queue, _ in value[0]})
-        return {"inboxes": shown, **self._left({Drop: ("drops_left", value[1])})}
+        return {"inboxes": shown, **self._shown(value)}
 
 
 def _budget(model: Any, param: str | int | bool | None) -> int | None:
@@ -919,7 +983,9 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
     the declared bag's capacity and what a full bag means. A set takes no
     fault (every message stays: it can be received again, or never, which
     is loss and duplication as far as safety goes); FIFO links and inboxes
-    may lose messages but do not duplicate them. `ParamError` on `field` otherwise."""
+    may lose messages but do not duplicate them. A FIFO network or a bag
+    keeps the declared network's partition (``partition=``). `ParamError`
+    on `field` otherwise."""
     from checker.errors import ParamError
 
     if kind == "set":
@@ -933,17 +999,18 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
         if duplicate:
             raise ParamError(f"{field}.duplicate", "FIFO links do not duplicate messages; "
                              "remove duplicate: or choose kind: bag")
-        return Fifo(drop=drop)
+        return Fifo(drop=drop, partition=getattr(declared, "partition_param", None))
     if kind == "inbox":
         if duplicate:
             raise ParamError(f"{field}.duplicate", "inboxes do not duplicate messages; "
                              "remove duplicate: or choose kind: bag")
-        return Inbox(drop=drop)
+        return Inbox(drop=drop, partition=getattr(declared, "partition_param", None))
     if isinstance(declared, Bag):
         return Bag(drop=drop, duplicate=duplicate, capacity=declared.capacity_param,
                    full="wait" if declared.waits else "constraint",
                    per_message=declared.per_message, partition=declared.partition_param)
-    return Bag(drop=drop, duplicate=duplicate)
+    return Bag(drop=drop, duplicate=duplicate,
+               partition=getattr(declared, "partition_param", None))
 
 
 def _by_receiver(component: frozenset, parts: Callable[[frozenset], frozenset]
