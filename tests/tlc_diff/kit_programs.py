@@ -101,7 +101,13 @@ and the spec's ``partition:``; from the start or not, healing or not,
 splitting again), a message sent over a link that is down lost, never
 due; and on 6 in 10 a second handler of a role taking one message type
 (``RecvM1b``: either takes each message). No symmetry, no temporal
-property, no partition of FIFO links.
+property, no partition of FIFO links. From seed 13500 (`TWINS`) no clock
+(whose timer raft's groups do not list) and always a bag delivering
+message by message on 85 seeds in 100, in raft's groups where no crash
+keeps a node down (a message type that two handlers of one group take
+is what 534f073 fixed: seeds 13031 and 13120, both grouped, are the
+only ones below that the kit before it got wrong), a second handler of
+one message type on 9 in 10.
 
 It is rendered two ways:
 
@@ -238,6 +244,10 @@ SYMMETRIC2 = 12000
 #: (Q nodes without a record among them) and by timers, a `Delayed` network
 #: partitioned, two handlers of one role taking one message type
 LIFTED = 13000
+#: the first seed of `LIFTED`'s whose programs have no clock and a bag
+#: delivering message by message, in raft's groups where no crash keeps a
+#: node down, with two handlers of one message type on most seeds
+TWINS = 13500
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -739,7 +749,8 @@ def program(seed: int) -> Program:
         # (a bag, to deliver message by message)
         network = Network("bag", rng.choice((0, 1, 1, 2)), rng.choice((0, 1)),
                           rng.choice((2, 3, 3)))
-    if lifted and network.kind != "bag" and rng.random() < 0.6:  # (mostly a bag: per_message)
+    if lifted and network.kind != "bag" and (seed >= TWINS or rng.random() < 0.6):
+        # (mostly a bag, from `TWINS` always: to deliver message by message)
         network = Network("bag", rng.choice((None, 0, 1, 1, 2)), rng.choice((None, 0, 1)),
                           rng.choice((2, 3, 3)))
     handlers = []
@@ -755,7 +766,8 @@ def program(seed: int) -> Program:
     for m in messages:
         handlers.append(_handler(rng, f"Recv{m.name}", roles[m.dst], m, messages, network,
                                  symmetric=symmetric))
-    if lifted and rng.random() < 0.6:  # a second handler of the role taking one message type
+    if lifted and rng.random() < (0.9 if seed >= TWINS else 0.6):
+        # a second handler of the role taking one message type
         m = rng.choice(messages)
         handlers.append(_handler(rng, f"Recv{m.name}b", roles[m.dst], m, messages, network))
 
@@ -806,7 +818,8 @@ def program(seed: int) -> Program:
     clock = None
     # (none from `TEMPORAL` to `SYMMETRIC2`: a horizon is a bound, which
     # settles no temporal property in cmc)
-    if seed >= CLOCKS and (seed < STAYS or rng.random() < (0.75 if lifted else 0.5)) and (
+    if seed < TWINS and seed >= CLOCKS and (
+            seed < STAYS or rng.random() < (0.75 if lifted else 0.5)) and (
             seed < GROUPS or seed >= SYMMETRIC2):
         role = roles[0]
         fire = _handler(rng, f"Fire{role.name}", role, None, messages, network,
@@ -869,7 +882,7 @@ def program(seed: int) -> Program:
         # timer no group lists) and no crash that keeps a node down
         network = replace(network, per_message=True)
         grouped = clock is None and (crashes is None or crashes.mode == "restart") and (
-            rng.random() < 0.5)
+            seed >= TWINS or rng.random() < 0.5)
     elif PER_MESSAGE <= seed < LIFTED and network.kind == "bag" and rng.random() < 0.7:
         # (whose message handlers read and write no globals: Bag's docstring)
         fire = [] if clock is None else [clock.fire]
