@@ -102,7 +102,7 @@ splitting again), a message sent over a link that is down lost, never
 due; and on 6 in 10 a second handler of a role taking one message type
 (``RecvM1b``: either takes each message). No symmetry, no temporal
 property, no partition of FIFO links. From seed 13500 (`TWINS`) no clock
-(whose timer raft's groups do not list) and always a bag delivering
+(whose timer raft's groups do not list) and always a bag, delivering
 message by message on 85 seeds in 100, in raft's groups where no crash
 keeps a node down (a message type that two handlers of one group take
 is what 534f073 fixed: seeds 13031 and 13120, both grouped, are the
