@@ -144,12 +144,12 @@ class Definition:
 
 
     def _take_partition(self, network: Network) -> None:
-        """The spec's partition, for a model that takes one on its bag; the
+        """The spec's partition, for a model that takes one on its network; the
         instance's actions gain the partition's steps."""
         if not self.partitions or not getattr(network, "partition_param", None):
             raise ParamError("partition", f"{self.name} takes no partition from a spec "
-                             "(its network is no Bag or Delayed declared with partition=); "
-                             "remove partition:")
+                             "(its network is no Bag, Fifo, Inbox or Delayed declared with "
+                             "partition=); remove partition:")
         self.spec_partition = self.partition_from(self._partition_choice)
         self.actions = tuple(kind for kind in self.actions
                              if kind not in (Heal, Split)) + self.spec_partition.steps

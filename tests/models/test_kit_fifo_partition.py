@@ -270,7 +270,7 @@ def test_a_spec_s_partition_on_links_declared_without_one_is_refused_in_one_line
         model(partition_choice={"groups": [["w0"], ["s0"]]})
     assert str(error.value) == (
         "<spec>: partition: fifo-reports takes no partition from a spec (its network is no "
-        "Bag or Delayed declared with partition=); remove partition:")
+        "Bag, Fifo, Inbox or Delayed declared with partition=); remove partition:")
 
 
 def test_a_bad_spec_partition_exits_2_with_one_line(tmp_path):

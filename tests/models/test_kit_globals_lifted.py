@@ -290,8 +290,8 @@ def test_a_spec_s_partition_of_delayed_messages_not_declared_is_refused_in_one_l
     with pytest.raises(ParamError) as error:
         model(partition_choice={"groups": [["p0"], ["p1"]]})
     assert str(error.value) == (
-        "<spec>: partition: tiny takes no partition from a spec (its network is no Bag or "
-        "Delayed declared with partition=); remove partition:")
+        "<spec>: partition: tiny takes no partition from a spec (its network is no Bag, "
+        "Fifo, Inbox or Delayed declared with partition=); remove partition:")
 
 
 # -- a type that two handlers take, message by message ---------------------------------
