@@ -984,11 +984,16 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
     fault (every message stays: it can be received again, or never, which
     is loss and duplication as far as safety goes); FIFO links and inboxes
     may lose messages but do not duplicate them. A FIFO network or a bag
-    keeps the declared network's partition (``partition=``). `ParamError`
-    on `field` otherwise."""
+    keeps the declared network's partition (``partition=``); a set refuses
+    the model's own. `ParamError` on `field` otherwise."""
     from checker.errors import ParamError
 
     if kind == "set":
+        if isinstance(getattr(declared, "partition_param", None), str):
+            # (its links would silently never go down)
+            raise ParamError(f"{field}.kind", "a set keeps every message sent, across no "
+                             "partition, and the model's network has one (partition="
+                             f"{declared.partition_param!r}); choose kind: bag, fifo or inbox")
         if drop or duplicate:
             raise ParamError(f"{field}.{'drop' if drop else 'duplicate'}",
                              "a set keeps every message sent (it can be received again or "

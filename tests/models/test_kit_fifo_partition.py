@@ -316,3 +316,14 @@ def test_tlc_gives_the_figures_pinned_above(tmp_path, config, expected):
         return
     length = 1 if config in ("FromStart", "CutOff", "InboxCutOff") else 2
     assert _tlc(tmp_path, f"{config}_violated")[2] == length  # NoReportLost
+
+
+def test_a_spec_s_set_of_messages_for_links_with_a_partition_is_refused_in_one_line():
+    # (a set has no links to cut: the model's partition would never go down)
+    model = type("AlsoSet", (Reports,), {"network_choices": ("fifo", "inbox", "set")})
+    assert model(network_choice={"kind": "inbox"}).network.partition is not None
+    with pytest.raises(ParamError) as error:
+        model(network_choice={"kind": "set"})
+    assert str(error.value) == (
+        "<spec>: network.kind: a set keeps every message sent, across no partition, and the "
+        "model's network has one (partition='cut'); choose kind: bag, fifo or inbox")
