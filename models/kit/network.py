@@ -180,6 +180,14 @@ def partition_of(network: "Network", model: Any) -> "Partition | None":
     if not isinstance(given, Partition):  # a side cut off at the start, healing once
         kind = network.kinds[0]
         name = network._ends[kind][1]
+        crossing = sorted({ends[k] for ends in network._ends.values() for k in (1, 3)})
+        if crossing != [name]:  # (its links to the other sets would silently stay up)
+            from checker.errors import ModelDefinitionError
+            raise ModelDefinitionError(
+                f"model {getattr(model, 'name', '?')!r}: {network.partition_param} gives "
+                f"node numbers, which cut nodes of one set from the rest of it, but "
+                f"messages cross {', '.join(crossing)}; give a Partition naming the "
+                "nodes of each side (Partition.between)")
         given = Partition.cutting_off(name, given, model.set_size(name))
     network._down = {(a[0], a[1], b[0], b[1]) for link in given.links
                      for a, b in (tuple(link), tuple(link)[::-1])}

@@ -327,3 +327,14 @@ def test_a_spec_s_set_of_messages_for_links_with_a_partition_is_refused_in_one_l
     assert str(error.value) == (
         "<spec>: network.kind: a set keeps every message sent, across no partition, and the "
         "model's network has one (partition='cut'); choose kind: bag, fifo or inbox")
+
+
+def test_node_numbers_cut_off_where_messages_cross_sets_are_refused_in_one_line():
+    # (cut off within the workers' set, {0} would leave w0's link to the sink up)
+    model = type("Numbered", (Reports,), {"cut": frozenset({0})})
+    with pytest.raises(ModelDefinitionError) as error:
+        model()
+    assert str(error.value) == (
+        "model 'fifo-reports': cut gives node numbers, which cut nodes of one set from the "
+        "rest of it, but messages cross sinks, workers; give a Partition naming the nodes "
+        "of each side (Partition.between)")
