@@ -255,8 +255,11 @@ class Oracle:
                                      for a, _ in self.moves[s]))
                          or (not self.moves[s] and s in graph.named)}
         seen = [a for s in self.expanded for a, _ in graph.edges[s]]
+        # (a member with values that no step has, where its action has
+        # steps: misspelt; where it has none, it asks nothing, as in TLA+)
         self.unmatched = [family for _, family in case.fairness for m in _members(family)
-                          if m[1] and not any(_is(m, a) for a in seen)]
+                          if m[1] and not any(_is(m, a) for a in seen)
+                          and any(_is((m[0], {}, (), False), a) for a in seen)]
 
     def enabled(self, state: int, test, inside_only: bool) -> bool:
         if state not in self.expanded:
