@@ -89,7 +89,7 @@ from models.kit.definition import Definition
 from models.kit.globals import derived_of, written
 from models.kit.handlers import Handler, Node, Stay, mark_up
 from models.kit.memo import Interned, Memo
-from models.kit.network import MessageSet, Network
+from models.kit.network import Heal, MessageSet, Network, Split
 from models.kit.plans import Deliveries, Group
 from models.kit.printing import Printing
 from models.kit.records import name_values, receipt
@@ -208,9 +208,12 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         if self._partition_choice is not None:
             self._take_partition(declared)
         self.network = declared.bind(self, tuple(self.messages))
-        # (a fault whose budget is 0 cannot happen here, as a crash's: crashes.py)
+        # (a fault whose budget is 0 cannot happen here, as a crash's: crashes.py;
+        # nor `Heal` or `Split` where the partition, the model's or the spec's,
+        # never takes them)
         self.actions = tuple(kind for kind in self.actions
-                             if kind not in self.network.switched_off)
+                             if kind not in self.network.switched_off
+                             and (kind not in (Heal, Split) or kind in self.network.fault_actions))
         self._read = self.network.read
         slots = [(r, node.id) for r, nodes in enumerate(self._nodes)
                  for node in nodes if node.state is not None]

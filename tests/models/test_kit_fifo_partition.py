@@ -22,7 +22,7 @@ from typing import NamedTuple
 import pytest
 from click.testing import CliRunner
 
-from checker import ModelDefinitionError, Param, ParamError
+from checker import CheckConfig, ModelDefinitionError, Param, ParamError, check
 from checker.model import action_text
 from checker.result import HOLDS, VIOLATED
 from cmc.main import cli
@@ -150,6 +150,11 @@ def test_cut_off_for_good_has_no_heal_and_no_split():
     assert model.network.fault_actions == ()
     assert variant(Fifo(partition="cut"), drops=0).network.fault_actions == (Heal,)
     assert model.network.initial() == (frozenset(), 0, True, 0)
+    # nor are they actions of the model, so no report says they never fired
+    assert [kind.__name__ for kind in model.actions] == ["SendReport", "ReceiveReport"]
+    assert check(model, CheckConfig(deadlock=False, keep_going=True)).stats.never_fired == ()
+    healing = variant(Fifo(partition="cut"), drops=0)
+    assert [kind.__name__ for kind in healing.actions] == ["SendReport", "ReceiveReport", "Heal"]
 
 
 def test_without_a_partition_the_value_is_as_before():
