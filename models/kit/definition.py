@@ -172,6 +172,7 @@ class Definition:
             if not (isinstance(ids, type) and issubclass(ids, Id)):
                 raise wrong(f"node class {role.__name__} has no id type; declare one, "
                             f"as ids = models.kit.ids(\"servers\", \"s\")")
+            self._check_initial(wrong, role)
             for name, handler in role.handlers().items():
                 if name in _NODE_OWN:
                     raise wrong(f"{role.__name__}.{name}: a handler cannot be named as the "
@@ -209,6 +210,22 @@ class Definition:
                                     else "the choice" if inputs else "nothing"))
                 if handler.takes is not None and handler.choose is not None:
                     self._check_parameters(wrong, role, name, handler)
+
+    @staticmethod
+    def _check_initial(wrong: Callable, role: type[Node]) -> None:
+        """A node starts from its record's defaults unless it says otherwise
+        (`Node.initial`): a field with no default is then a mistake, found
+        here rather than as a TypeError of the first state."""
+        if role.state is None or role.initial is not Node.initial \
+                or not is_record_type(role.state):
+            return
+        missing = [f for f in role.state._fields if f not in role.state._field_defaults]
+        if missing:
+            record = role.state.__name__
+            raise wrong(f"{role.__name__} starts from the defaults of its record {record}, "
+                        f"but {', '.join(missing)} {'has' if len(missing) == 1 else 'have'} "
+                        f"none; give {record}'s fields defaults ({missing[0]}: int = 0), or "
+                        f"define {role.__name__}.initial(self) returning the first record")
 
     def _check_record_kept(self, wrong: Callable, role: type[Node], name: str,
                            handler: Handler) -> None:

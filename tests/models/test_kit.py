@@ -377,6 +377,34 @@ def test_mistakes_in_the_declarations_say_what_to_fix():
                               "which is not in the model's `messages`")
 
 
+def test_a_record_without_defaults_and_no_initial_is_a_definition_error():
+    class Count(NamedTuple):
+        n: int
+        seen: bool
+
+    class Counter(Node):
+        ids = Server
+        state = Count
+
+        @step(Pinged)
+        def ping(self, s):
+            return s, []
+
+    class Started(Counter):
+        def initial(self):
+            return Count(0, False)
+
+    model = type("Broken", (Pings,), {"roles": (Counter,)})
+    with pytest.raises(ModelDefinitionError) as raised:
+        model()
+    assert str(raised.value) == (
+        "model 'pings': Counter starts from the defaults of its record Count, but n, seen "
+        "have none; give Count's fields defaults (n: int = 0), or define "
+        "Counter.initial(self) returning the first record")
+    started = type("Started", (Pings,), {"roles": (Started,)})()
+    assert started.initial_states()[0][0] == Count(0, False)
+
+
 def test_a_field_renaming_could_not_read_is_a_definition_error():
     # ids are ints: renaming picks a union's option by the value's type, so
     # of Server | Value it would rename by the first and never the second
