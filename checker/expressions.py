@@ -95,8 +95,10 @@ class ExpressionProperty:
         try:
             tree = ast.parse(self.source.strip(), mode="eval")
         except SyntaxError as error:
-            raise self._error(f"not a Python expression ({error.msg} at column "
-                              f"{error.offset}); {_FIX}") from None
+            # (Python gives column 0 where the expression ends too soon)
+            where = f"at column {error.offset}" if error.offset else "where it ends"
+            raise self._error(f"not a Python expression ({error.msg} {where}); "
+                              f"{_FIX}") from None
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED):
                 raise self._error(f"{type(node).__name__} is not allowed in an expression; "

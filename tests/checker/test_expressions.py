@@ -234,7 +234,7 @@ def test_symmetry_refuses_an_expression_that_reads_an_acceptor_by_position(
 
 
 @pytest.mark.parametrize("expression, message", [
-    ('"len(learners) >"', "not a Python expression (invalid syntax at column 0); write a "
+    ('"len(learners) >"', "not a Python expression (invalid syntax where it ends); write a "
                           "boolean expression over the state (see docs/writing-a-model.md)"),
     ('"__import__(\'os\').system(\'true\')"',
      "only abs, all, any, enumerate, frozenset, len, list, max, min, range, set, sorted, sum, tuple, zip "
