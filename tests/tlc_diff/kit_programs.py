@@ -107,7 +107,26 @@ message by message on 85 seeds in 100, in raft's groups where no crash
 keeps a node down (a message type that two handlers of one group take
 is what 534f073 fixed: seeds 13031 and 13120, both grouped, are the
 only ones below that the kit before it got wrong), a second handler of
-one message type on 9 in 10.
+one message type on 9 in 10. From seed 14000 (`UNDRAWN`) what the kit
+supports and no range below draws, with `LIFTED`'s globals, nodes without
+a record and second handlers: FIFO links or inboxes on 4 seeds in 7,
+partitioned on 7 in 10 of them as a bag is (the model's ``Fifo(...,
+partition="cut")`` or ``Inbox(...)`` and `Partition` on odd seeds, else
+``partition=True`` and the spec's ``partition:``; or the spec's
+``network: {kind: fifo}`` keeping a declared bag's partition; from the
+start or not, healing or not, splitting again): a message sent over a
+link that is down is lost, those queued stay, received in order or
+dropped oldest first; crashes on 65 seeds in 100, where there are
+globals their handlers (``on_crash``, ``on_restart``, ``reads_globals=``,
+``writes_globals=``) on 85 in 100 each setting a field it does not reset
+from the globals (odds 1/2) and writing one (7 in 10); a clock on 6 in
+10 (`Delayed` on 3 in 10 of those with a bag or a set); raft's groups
+(``next``) on 7 in 10 of the bags delivering message by message and 4
+in 10 of the other networks, whatever the clock and the crashes, the
+timer's handler listed in its role's group of steps (``next`` lists
+the disjuncts of TLA+'s Next: model.py); and on 15 in 100 both roles
+interchangeable with four nodes of one (4 and 1, 4 and 2, 2 and 4; no
+partition then). No temporal property.
 
 It is rendered two ways:
 
@@ -138,13 +157,20 @@ What the TLA+ says of the kit, each point from its documentation:
 - `Fifo`: a queue per link (sender, receiver); a node receives the oldest
   message of each link into it; `Drop` loses the oldest of a queue;
 - `Inbox`: a queue per receiver shared by its senders; the same;
+- either partitioned as a bag is (``Heal``, ``Split``): a message sent over
+  a link that is down is lost, those queued stay, received in order or
+  dropped (the oldest of a queue) as any other (`_Queues`' docstring);
 - two messages sent in one step join a queue in the order sent;
 - `on_restart` alone: the node crashes and comes back in one step, with
   the record its handler returns; `on_crash`: the node is down, its record
   what the handler says survives, taking no step while its messages wait;
   `on_restart` with it: a down node comes back with the record returned;
   each budget bounds such steps of all nodes together (one budget when the
-  two handlers name the same parameter);
+  two handlers name the same parameter); either handler may read and
+  write globals as any other (`on_crash`'s, `on_restart`'s docstrings):
+  what it returns computed from the record it takes (a crashed node's,
+  what survived, for the restart's) and the globals of the state it
+  steps from;
 - the clock: ``Tick`` moves ``now`` on by one up to the horizon, while no
   running node has a timer due (a crashed one runs nothing); a timer's
   handler runs when ``now`` reaches its deadline; every handler reads
@@ -206,7 +232,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from tests.tlc_diff.programs import Temporal
+from tests.tlc_diff.programs import Temporal, _fairness
 
 MODULE = "Prog"  # the name run_tlc.run_check runs
 #: the first seed whose programs may have a partition and the spec's network
@@ -248,6 +274,10 @@ LIFTED = 13000
 #: delivering message by message, in raft's groups where no crash keeps a
 #: node down, with two handlers of one message type on most seeds
 TWINS = 13500
+#: the first seed drawing what the kit supports and no range below draws:
+#: partitions of FIFO links and inboxes, crash and restart handlers reading
+#: and writing globals, raft's groups with a clock, four interchangeable nodes
+UNDRAWN = 14000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -600,6 +630,20 @@ class Crashes:
     crashes: int
     restarts: int
     shared: bool  # crash and restart spend one budget ("crashes")
+    #: from `UNDRAWN`: what the crash's handler sets of the record besides
+    #: (fields it does not reset) and writes of the globals, (field,
+    #: expression) pairs over the record it takes and the globals, as a
+    #: `Handler`'s updates and writes; the restart's the same
+    crash_updates: tuple = ()
+    crash_writes: tuple = ()
+    restart_updates: tuple = ()
+    restart_writes: tuple = ()
+
+    def reads(self, which: str) -> list[str]:
+        """The globals' fields the crash's (`which` "crash") or the
+        restart's handler reads (``reads_globals=``)."""
+        return globals_read(*(e for _, e in getattr(self, f"{which}_updates")),
+                            *(e for _, e in getattr(self, f"{which}_writes")))
 
 
 @dataclass(frozen=True)
@@ -709,6 +753,7 @@ def program(seed: int) -> Program:
         return handwritten(seed)
     rng = random.Random(seed)
     lifted = seed >= LIFTED
+    undrawn = seed >= UNDRAWN
     if rng.random() < (0.3 if lifted else 0.5):  # (from `LIFTED` two roles more often)
         roles = [Role(0, rng.choice((2, 2, 3)), ())]
     else:
@@ -718,12 +763,14 @@ def program(seed: int) -> Program:
     if lifted and len(roles) == 2 and rng.random() < 0.6:
         # Q nodes without a record (``state = None``): what they keep is a global
         roles = (roles[0], replace(roles[1], fields=()))
-    symmetric = SYMMETRIC <= seed < TEMPORAL or SYMMETRIC2 <= seed < LIFTED
+    symmetric = SYMMETRIC <= seed < TEMPORAL or SYMMETRIC2 <= seed < LIFTED or (
+        undrawn and rng.random() < 0.15)
     symmetric_roles = (0,)
     if symmetric and seed >= SYMMETRIC2:  # (two or three nodes of each role, each role's
-        # interchangeable)
+        # interchangeable; from `UNDRAWN` four of one role)
         q = roles[1] if len(roles) == 2 else Role(1, 2, _fields(rng))
-        counts = rng.choice(((2, 2), (2, 2), (3, 2), (2, 3)))
+        counts = rng.choice(((4, 1), (4, 2), (2, 4)) if undrawn
+                            else ((2, 2), (2, 2), (3, 2), (2, 3)))
         roles = (replace(roles[0], count=counts[0]), replace(q, count=counts[1]))
         symmetric_roles = (0, 1)
     #: the roles whose nodes invariants and constraints speak of as `Some`
@@ -741,7 +788,9 @@ def program(seed: int) -> Program:
         messages.append(Message(f"M{k + 1}", src, dst, payload))
     messages = tuple(messages)
 
-    network = _network(rng)
+    # (from `UNDRAWN` FIFO links and inboxes more often, to be partitioned)
+    network = _network(rng, ("bag", "bag", "fifo", "fifo", "inbox", "inbox", "set")
+                       if undrawn else ("bag", "bag", "set", "fifo", "inbox"))
     going_round = CYCLES <= seed < SYMMETRIC2  # (no budget: a budget spent is spent for good)
     if going_round:
         network = replace(network, drops=None, duplicates=None)
@@ -749,7 +798,8 @@ def program(seed: int) -> Program:
         # (a bag, to deliver message by message)
         network = Network("bag", rng.choice((0, 1, 1, 2)), rng.choice((0, 1)),
                           rng.choice((2, 3, 3)))
-    if lifted and network.kind != "bag" and (seed >= TWINS or rng.random() < 0.6):
+    if lifted and not undrawn and network.kind != "bag" and (
+            seed >= TWINS or rng.random() < 0.6):
         # (mostly a bag, from `TWINS` always: to deliver message by message)
         network = Network("bag", rng.choice((None, 0, 1, 1, 2)), rng.choice((None, 0, 1)),
                           rng.choice((2, 3, 3)))
@@ -766,13 +816,14 @@ def program(seed: int) -> Program:
     for m in messages:
         handlers.append(_handler(rng, f"Recv{m.name}", roles[m.dst], m, messages, network,
                                  symmetric=symmetric))
-    if lifted and rng.random() < (0.9 if seed >= TWINS else 0.6):
+    if lifted and rng.random() < (0.9 if TWINS <= seed < UNDRAWN else 0.6):
         # a second handler of the role taking one message type
         m = rng.choice(messages)
-        handlers.append(_handler(rng, f"Recv{m.name}b", roles[m.dst], m, messages, network))
+        handlers.append(_handler(rng, f"Recv{m.name}b", roles[m.dst], m, messages, network,
+                                 symmetric=symmetric))
 
     crashes = None
-    if rng.random() < 0.5:
+    if rng.random() < (0.65 if undrawn else 0.5):
         role = rng.choice(roles)
         if not role.fields:  # (a node without a record does not crash: the kit refuses it)
             role = roles[0]
@@ -811,15 +862,17 @@ def program(seed: int) -> Program:
     chosen, cut = False, None
     if seed >= PARTITIONS:
         chosen = rng.random() < 0.5
-        if network.kind == "bag" and rng.random() < 0.7:
+        # (from `UNDRAWN` FIFO links and inboxes too)
+        if (network.kind == "bag" or undrawn and network.kind in ("fifo", "inbox")) \
+                and rng.random() < 0.7:
             cut = _cut(rng, roles, messages)
     if symmetric:  # (a partition tells nodes apart, which TLC's SYMMETRY would not know)
         cut = None
     clock = None
     # (none from `TEMPORAL` to `SYMMETRIC2`: a horizon is a bound, which
     # settles no temporal property in cmc)
-    if seed < TWINS and seed >= CLOCKS and (
-            seed < STAYS or rng.random() < (0.75 if lifted else 0.5)) and (
+    if (seed < TWINS or undrawn) and seed >= CLOCKS and (
+            seed < STAYS or rng.random() < (0.6 if undrawn else 0.75 if lifted else 0.5)) and (
             seed < GROUPS or seed >= SYMMETRIC2):
         role = roles[0]
         fire = _handler(rng, f"Fire{role.name}", role, None, messages, network,
@@ -836,7 +889,11 @@ def program(seed: int) -> Program:
             TEMPORAL <= seed < SYMMETRIC2):
         network = replace(network, full="constraint")
         constraint.append(Copies(network.capacity))
-    if seed >= DELAYED and clock is not None and rng.random() < 0.6:
+    # (from `UNDRAWN` in place of a bag or a set only, less often: the
+    # FIFO links and inboxes drawn are those to partition)
+    if seed >= DELAYED and clock is not None and (
+            not undrawn or network.kind in ("bag", "set")) and rng.random() < (
+            0.3 if undrawn else 0.6):
         # (in place of the network drawn: no spec's choice, no partition
         # below `LIFTED`)
         network = Network("delayed", rng.choice((None, 0, 1, 1)),
@@ -864,7 +921,10 @@ def program(seed: int) -> Program:
                     for h in handlers]
         if lifted and clock is not None:  # the timer's handler reading and writing them
             clock = replace(clock, fire=_sharing(rng, clock.fire, roles[0], messages, shared,
-                                                 odds=0.7))
+                                                 symmetric, odds=0.7))
+        if undrawn and crashes is not None and rng.random() < 0.85:
+            # the crash's and the restart's handlers reading and writing them
+            crashes = _crash_sharing(rng, crashes, roles[crashes.role], shared, symmetric)
         if rng.random() < 0.7:
             for _ in range(10):  # one that holds in the initial state
                 atoms = [_global_atom(rng, shared)] + (
@@ -881,8 +941,13 @@ def program(seed: int) -> Program:
         # record included (718a5e2); raft's groups where no clock (whose
         # timer no group lists) and no crash that keeps a node down
         network = replace(network, per_message=True)
-        grouped = clock is None and (crashes is None or crashes.mode == "restart") and (
-            seed >= TWINS or rng.random() < 0.5)
+        if undrawn:  # (any clock, its timer in its role's group, any crash)
+            grouped = rng.random() < 0.7
+        else:
+            grouped = clock is None and (crashes is None or crashes.mode == "restart") and (
+                seed >= TWINS or rng.random() < 0.5)
+    elif undrawn and rng.random() < 0.4:
+        grouped = True  # (raft's groups on any other network: the same steps, in order)
     elif PER_MESSAGE <= seed < LIFTED and network.kind == "bag" and rng.random() < 0.7:
         # (whose message handlers read and write no globals: Bag's docstring)
         fire = [] if clock is None else [clock.fire]
@@ -976,19 +1041,14 @@ def _predicate(rng, roles: tuple, messages: tuple, crashes, shared: tuple):
 def _fair(rng, handlers: list, messages: tuple, strengths: tuple) -> Fair:
     """A fairness condition, of one of `strengths`: to every step, to two
     handlers' steps together, or to one handler's, for each node, message,
-    receiver or payload value apart or as one."""
-    strength = rng.choice(strengths)
-    roll = rng.random()
-    if roll < 0.15:
-        return Fair(strength, ("*",))
-    if roll < 0.3 and len(handlers) > 1:
-        return Fair(strength, tuple(h.name for h in rng.sample(handlers, 2)))
-    h = rng.choice(handlers)
-    if h.takes is None:
-        return Fair(strength, (h.name,), rng.choice((None, "node")))
-    payload = next(m for m in messages if m.name == h.takes).payload
-    return Fair(strength, (h.name,),
-                rng.choice((None, "message", "to") + (("v",) if payload is not None else ())))
+    receiver or payload value apart or as one (`programs._fairness`)."""
+    def apart(rng, h: Handler) -> str | None:
+        if h.takes is None:
+            return rng.choice((None, "node"))
+        payload = next(m for m in messages if m.name == h.takes).payload
+        return rng.choice((None, "message", "to") + (("v",) if payload is not None else ()))
+
+    return _fairness(rng, handlers, strengths, every=0.15, apart=apart, make=Fair)
 
 
 def _staying(rng, handlers: list, roles: tuple, messages: tuple) -> list:
@@ -1039,6 +1099,46 @@ def _sharing(rng, h: Handler, role: Role, messages: tuple, shared: tuple,
     return replace(h, guard=guard, writes=writes)
 
 
+def _crash_sharing(rng, crashes: Crashes, role: Role, shared: tuple, symmetric: bool
+                   ) -> Crashes:
+    """`crashes` with its handlers (the crash's, the restart's, whichever
+    the mode has) each setting a field it does not reset from the globals
+    (odds 0.5) and writing one of them (odds 0.7): a failure detector's
+    ``failed`` in the small."""
+    def one(lost: tuple) -> tuple[tuple, tuple]:
+        updates, writes = (), ()
+        kept = [f for f in role.fields if f.name not in lost]
+        if kept and rng.random() < 0.5:
+            f = rng.choice(kept)
+            # (an int field from an int global; a bool one from either)
+            g = rng.choice([g for g in shared if f.is_bool or not g.is_bool] or [None])
+            if g is not None and f.is_bool:
+                expr = rng.choice((G(g.name), Not(G(g.name)))) if g.is_bool \
+                    else Cmp("=", G(g.name), C(0))
+                updates = ((f.name, expr),)
+            elif g is not None:
+                updates = ((f.name, Mod(G(g.name), f.size, rng.choice((0, 1)))),)
+        if rng.random() < 0.7:
+            g = rng.choice(shared)
+            if g.is_bool:
+                expr = rng.choice((lambda: Not(G(g.name)), lambda: C(True),
+                                   lambda: _bool_expr(rng, role, None)))()
+            else:
+                expr = rng.choice((lambda: Mod(G(g.name), g.size, 1),
+                                   lambda: C(rng.randrange(g.size)),
+                                   lambda: _int_expr(rng, role, None, g.size, symmetric)))()
+            writes = ((g.name, expr),)
+        return updates, writes
+
+    if crashes.mode != "restart":
+        updates, writes = one(crashes.lost_at_crash)
+        crashes = replace(crashes, crash_updates=updates, crash_writes=writes)
+    if crashes.mode != "stop":
+        updates, writes = one(crashes.lost_at_restart)
+        crashes = replace(crashes, restart_updates=updates, restart_writes=writes)
+    return crashes
+
+
 def _cut(rng, roles: tuple, messages: tuple) -> Cut | None:
     """A partition: a group of nodes cut off from the others, from the
     start or not, healing or not, splitting again 0 to 2 times; None where
@@ -1070,8 +1170,9 @@ def _fields(rng) -> tuple:
     return tuple(fields)
 
 
-def _network(rng) -> Network:
-    kind = rng.choice(("bag", "bag", "set", "fifo", "inbox"))
+def _network(rng, kinds: tuple) -> Network:
+    """A network of one of `kinds` (drawn as often as each is listed)."""
+    kind = rng.choice(kinds)
     if kind == "bag":
         return Network("bag", rng.choice((None, 0, 1, 1, 2)), rng.choice((None, 0, 1)),
                        rng.choice((2, 3, 3)))
@@ -1349,14 +1450,17 @@ def _network_operators(p: Program) -> list[str]:
            else "<<SrcRole[m.type], m.frm, DstRole[m.type], m.to>>")
     union = " \\cup ".join(_links(p))
     keys = f"Keys == {union}" if p.symmetric else f"Keys == {{{', '.join(_links(p))}}}"
-    return _ends(p) + [
+    queued = "[n EXCEPT ![Key(Head(s))] = Append(@, Head(s))]"
+    # (a message sent over a link that a partition has down is lost; those
+    # queued stay: `_Queues`'s docstring)
+    sent = queued if p.cut is None else f"IF Lost(Head(s)) THEN n ELSE {queued}"
+    return _ends(p) + (_lost(p) if p.cut is not None else []) + [
             keys,
             f"Key(m) == {key}",
             "Recv(n, m) == [n EXCEPT ![Key(m)] = Tail(@)]",
             "RECURSIVE SendAll(_, _)",
             "SendAll(n, s) == IF s = <<>> THEN n",
-            "                 ELSE SendAll([n EXCEPT ![Key(Head(s))] = Append(@, Head(s))], "
-            "Tail(s))",
+            f"                 ELSE SendAll({sent}, Tail(s))",
             "Full == {k \\in Keys : net[k] # <<>>}",
             "InFlight == UNION {{net[k][j] : j \\in 1..Len(net[k])} : k \\in Full}",
             "Deliverable == {Head(net[k]) : k \\in Full}",
@@ -1513,29 +1617,45 @@ def _tla_faults(p: Program, names: list[str]) -> list[tuple[str, list[str]]]:
         rec, down = f"rec_{role.name}", f"down_{role.name}"
         ids = node_ids(p, role)
 
-        def reset(lost):
-            if not lost:
+        def reset(lost, updates=()):
+            if not lost and not updates:
                 return "@"
-            return "[@ EXCEPT " + ", ".join(f"!.{f} = {tla_value(role.field(f).initial)}"
-                                            for f in lost) + "]"
+            # (from `UNDRAWN` fields set from the record taken, ``s``, and the globals)
+            return (("[@ EXCEPT " if not updates else "[s EXCEPT ")
+                    + ", ".join([f"!.{f} = {tla_value(role.field(f).initial)}" for f in lost]
+                                + [f"!.{f} = {tla(e)}" for f, e in updates]) + "]")
+
+        def handler(which, lost, head, *rest):
+            """The crash's or the restart's action (`which`): `head` the
+            conjuncts before its record's change, `rest` (lines, then the
+            variables they change) after; what it writes of the globals."""
+            updates, writes = getattr(c, f"{which}_updates"), getattr(c, f"{which}_writes")
+            changes = [rec, *rest[-1]]
+            lines = [f"  \\E i \\in {ids} :"]
+            if updates or writes:  # (the record it takes: a crashed node's, what survived)
+                lines.append(f"    LET s == {rec}[i] IN")
+            lines += head + [f"    /\\ {rec}' = [{rec} EXCEPT ![i] = {reset(lost, updates)}]"]
+            if writes:
+                lines.append("    /\\ glob' = [glob EXCEPT "
+                             + ", ".join(f"!.{g} = {tla(e)}" for g, e in writes) + "]")
+                changes.append("glob")
+            return lines + list(rest[:-1]) + unchanged(*changes)
+
         if c.mode == "restart":
-            actions.append((f"Restart{role.name}", [
-                f"  \\E i \\in {ids} :", "    /\\ restarts > 0",
-                f"    /\\ {rec}' = [{rec} EXCEPT ![i] = {reset(c.lost_at_restart)}]",
-                "    /\\ restarts' = restarts - 1", *unchanged(rec, "restarts")]))
+            actions.append((f"Restart{role.name}", handler(
+                "restart", c.lost_at_restart, ["    /\\ restarts > 0"],
+                "    /\\ restarts' = restarts - 1", ["restarts"])))
         else:
-            actions.append((f"Crash{role.name}", [
-                f"  \\E i \\in {ids} :", f"    /\\ ~{down}[i]", "    /\\ crashes > 0",
-                f"    /\\ {rec}' = [{rec} EXCEPT ![i] = {reset(c.lost_at_crash)}]",
+            actions.append((f"Crash{role.name}", handler(
+                "crash", c.lost_at_crash, [f"    /\\ ~{down}[i]", "    /\\ crashes > 0"],
                 f"    /\\ {down}' = [{down} EXCEPT ![i] = TRUE]",
-                "    /\\ crashes' = crashes - 1", *unchanged(rec, down, "crashes")]))
+                "    /\\ crashes' = crashes - 1", [down, "crashes"])))
         if c.mode == "crash-restart":
             budget = "crashes" if c.shared else "restarts"
-            actions.append((f"Restart{role.name}", [
-                f"  \\E i \\in {ids} :", f"    /\\ {down}[i]", f"    /\\ {budget} > 0",
-                f"    /\\ {rec}' = [{rec} EXCEPT ![i] = {reset(c.lost_at_restart)}]",
+            actions.append((f"Restart{role.name}", handler(
+                "restart", c.lost_at_restart, [f"    /\\ {down}[i]", f"    /\\ {budget} > 0"],
                 f"    /\\ {down}' = [{down} EXCEPT ![i] = FALSE]",
-                f"    /\\ {budget}' = {budget} - 1", *unchanged(rec, down, budget)]))
+                f"    /\\ {budget}' = {budget} - 1", [down, budget])))
     return actions
 
 
@@ -1830,10 +1950,30 @@ def _py_handler(p: Program, h: Handler) -> list[str]:
     return head + body
 
 
-def _py_reset(role: Role, lost: tuple) -> str:
-    if not lost:
+def _py_reset(role: Role, lost: tuple, updates: tuple = ()) -> str:
+    if not lost and not updates:
         return "s"
-    return "s._replace(" + ", ".join(f"{f}={role.field(f).initial!r}" for f in lost) + ")"
+    return "s._replace(" + ", ".join([f"{f}={role.field(f).initial!r}" for f in lost]
+                                     + [f"{f}={py(e)}" for f, e in updates]) + ")"
+
+
+def _py_crash(p: Program, role: Role, which: str) -> list[str]:
+    """The crash's (`which` "crash") or the restart's handler of `role`."""
+    c = p.crashes
+    lost = c.lost_at_crash if which == "crash" else c.lost_at_restart
+    updates, writes = getattr(c, f"{which}_updates"), getattr(c, f"{which}_writes")
+    budget = "crashes" if which == "crash" or c.shared else "restarts"
+    reads, shares = c.reads(which), ""
+    if reads:  # (each given as the keyword of its name)
+        shares += f", reads_globals={tuple(reads)!r}"
+    if writes:
+        shares += f", writes_globals={tuple(g for g, _ in writes)!r}"
+    result = _py_reset(role, lost, updates)
+    if writes:
+        result += ", {" + ", ".join(f"{g!r}: {py(e)}" for g, e in writes) + "}"
+    return ["", f'    @on_{which}({which.capitalize()}{role.name}, budget="{budget}"{shares})',
+            f"    def {which}(self, s{''.join(f', {g}' for g in reads)}):",
+            f"        return {result}"]
 
 
 def cmc_model(p: Program) -> str:
@@ -1899,14 +2039,9 @@ def cmc_model(p: Program) -> str:
                 lines += [""] + _py_handler(p, h)
         if c is not None and c.role == r.index:
             if c.mode != "restart":
-                lines += ["", f'    @on_crash(Crash{r.name}, budget="crashes")',
-                          "    def crash(self, s):",
-                          f"        return {_py_reset(r, c.lost_at_crash)}"]
+                lines += _py_crash(p, r, "crash")
             if c.mode != "stop":
-                budget = "crashes" if c.shared else "restarts"
-                lines += ["", f'    @on_restart(Restart{r.name}, budget="{budget}")',
-                          "    def restart(self, s):",
-                          f"        return {_py_reset(r, c.lost_at_restart)}"]
+                lines += _py_crash(p, r, "restart")
     params = [f'Param("{r.set_name}", {r.count}, "nodes of role {r.name}")' for r in p.roles]
     params += [f'Param("{b}", {budget_value(p, b)}, "a budget")' for b in budgets(p)
                if not (p.chosen and b in ("drops", "dups"))]  # (the spec's, then)
@@ -1943,8 +2078,10 @@ def cmc_model(p: Program) -> str:
             network += ', partition="cut"' if partition_in_model(p) else ", partition=True"
         network += ")"
     else:
-        network = ({"fifo": "Fifo", "inbox": "Inbox"}[net.kind]
-                   + ('(drop="drops")' if net.drops is not None else "()"))
+        args = ['drop="drops"'] if net.drops is not None else []
+        if p.cut is not None:
+            args.append('partition="cut"' if partition_in_model(p) else "partition=True")
+        network = f"{({'fifo': 'Fifo', 'inbox': 'Inbox'}[net.kind])}({', '.join(args)})"
     lines += ["", "", "class Prog(ActorModel):", f'    name = "kitprog-{p.seed}"',
               f'    summary = "random kit program {p.seed}"',
               "    params = (" + ",\n              ".join(params) + ",)",
@@ -1968,6 +2105,8 @@ def cmc_model(p: Program) -> str:
         groups = []
         for r in p.roles:
             mine = [h for h in p.handlers if h.role == r.index]
+            if p.clock is not None and r.index == 0:  # (the timer's handler among its steps)
+                mine.append(p.clock.fire)
             for part in ([h for h in mine if h.takes is None], [h for h in mine if h.takes]):
                 if part:
                     groups.append("(" + ", ".join(f"{r.name}Node.{h.name.lower()}"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from itertools import product
+from typing import Callable
 
 VARIABLES = ("x", "y", "z", "w")
 PARAMETER = "k"
@@ -383,15 +384,21 @@ def _invariant(rng, variables, starts):
     return predicate
 
 
-def _fairness(rng, actions, strengths) -> Fairness:
+def _fairness(rng, actions, strengths, every: float = 0.1,
+              apart: Callable = lambda rng, action: action.parametric and rng.random() < 0.5,
+              make: Callable = Fairness):
+    """A fairness condition (`make`'s: `Fairness`, or `kit_programs.Fair`),
+    of one of `strengths`: to every step (odds `every`), to two actions'
+    steps together, or to one action's, apart as ``apart(rng, action)``
+    draws (per value of k; the kit's per node, message, receiver or value)."""
     strength = rng.choice(strengths)
     roll = rng.random()
-    if roll < 0.1:
-        return Fairness(strength, ("*",))
+    if roll < every:
+        return make(strength, ("*",))
     if roll < 0.3 and len(actions) > 1:
-        return Fairness(strength, tuple(a.name for a in rng.sample(actions, 2)))
+        return make(strength, tuple(a.name for a in rng.sample(actions, 2)))
     action = rng.choice(actions)
-    return Fairness(strength, (action.name,), action.parametric and rng.random() < 0.5)
+    return make(strength, (action.name,), apart(rng, action))
 
 
 # -- hand-written programs: one corner of the semantics each ------------------------------
