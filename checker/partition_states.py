@@ -177,14 +177,16 @@ def shared(own: frontier.Frontier, given: list[list[Any]]) -> list[Any]:
     parts looked for are those of the first `_SAMPLE` states held as
     objects: the states of a level share most of their parts, and hashing
     the parts of every state held cost more than the rest of giving states
-    away."""
+    away. A part is looked for by its type and value: records of two types
+    with equal fields are equal tuples (a node's ``PState(b0=True)`` and a
+    budget's ``(1,)``), and one must not take the other's place."""
     lists = chain((chunk for chunk in own.chunks if type(chunk) is list), [own.pending])
     sample = list(islice(chain.from_iterable(lists), _SAMPLE))
-    tuples = [state for state in sample if type(state) is tuple]
-    held = dict(zip(chain.from_iterable(tuples), chain.from_iterable(tuples)))  # at C speed
+    parts = list(chain.from_iterable(state for state in sample if type(state) is tuple))
+    held = dict(zip(zip(map(type, parts), parts), parts))  # at C speed
     share = held.setdefault
-    return [tuple(map(share, state, state)) if type(state) is tuple else state
-            for state in chain.from_iterable(given)]
+    return [tuple(map(share, zip(map(type, state), state), state)) if type(state) is tuple
+            else state for state in chain.from_iterable(given)]
 
 
 def groups(bounds: list[int], held: Iterator[Any]) -> Iterator[tuple[list[int], list[Any]]]:

@@ -428,6 +428,60 @@ def test_a_partition_expands_its_runs_of_small_chunks_together():
         ([0, 300], list(range(300))), ([300, 600], list(range(300, 600)))]
 
 
+class Flag(NamedTuple):
+    up: bool
+
+
+class Walk(NamedTuple):
+    what: str
+
+
+class FlagAndBudget(Model):
+    """A grid walk with a record of one bool and a budget of one int: a
+    state holds ``Flag(True)`` and ``(1,)``, equal tuples of two types."""
+
+    name = "flag-and-budget"
+    actions = (Walk,)
+
+    def initial_states(self):
+        return [(0, 0, Flag(False), (1,))]
+
+    def successors(self, state):
+        x, y, flag, (left,) = state
+        if x < 6:
+            yield Walk("x"), (x + 1, y, flag, (left,))
+        if y < 6:
+            yield Walk("y"), (x, y + 1, flag, (left,))
+        yield Walk("flip"), (x, y, Flag(not flag.up), (left,))
+        if left:
+            yield Walk("spend"), (x, y, flag, (left - 1,))
+
+    @invariant("Typed")
+    def typed(self, state):
+        return type(state[2]) is Flag and type(state[3]) is tuple
+
+
+def test_states_given_away_keep_the_types_of_their_parts():
+    # a state given to a partition is made of the equal parts of those it
+    # holds (`shared`), by type and value: Flag(True) == (1,) as tuples
+    own = frontier.Frontier(4, [(Flag(True), (0,)), (Flag(False), (1,))])
+    given = [[((1,), Flag(True)), ((0,), Flag(False))]]
+    states = partition_states.shared(own, given)
+    assert states == [((1,), Flag(True)), ((0,), Flag(False))]
+    assert [list(map(type, state)) for state in states] == [[tuple, Flag], [tuple, Flag]]
+    # equal parts of one type are the held objects
+    held = list(own.pending)
+    assert states[0][0] is held[1][1] and states[0][1] is held[0][0]
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_a_record_and_a_budget_equal_as_tuples_are_given_away_apart(count, given):
+    with tiny_chunks(4):
+        one, several = both(FlagAndBudget(), CheckConfig(), count)
+    assert one == several and one[:5] == ("holds", None, 196, 631, 14)
+    assert len(given) > 5
+
+
 @pytest.mark.parametrize("count", [2, 3, 7])
 def test_levels_balanced_at_every_level_give_the_one_process_result(count, given):
     # each taker merges the states given into its level in number order
