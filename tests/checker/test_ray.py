@@ -30,7 +30,7 @@ from checker.errors import ModelDefinitionError
 from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
-from tests.checker.test_workers import QUICK, FencedGrid, Grid, tiny_chunks
+from tests.checker.test_workers import QUICK, FencedGrid, FlagAndBudget, Grid, tiny_chunks
 from tests.models.test_user_kraft import RESTART_INVARIANTS
 from tests.models.user.kraft import KRaft
 from tests.spec_runs import outcome
@@ -131,6 +131,15 @@ def test_states_given_from_actor_to_actor_keep_the_one_process_result(
         one, two = both(cluster, spec.build, spec.config(keep_going=True))
     assert started and not started.failed and one == two and one[0] == "violated"
     assert len(given) > 10
+
+
+@pytest.mark.slow  # the quick one: two actors on a bundled spec
+def test_a_record_and_a_budget_equal_as_tuples_are_given_away_apart(cluster, started, given):
+    # a state given is rebuilt from the taker's parts by type and value
+    with tiny_chunks(4):
+        one, two = both(cluster, FlagAndBudget, CheckConfig())
+    assert started and not started.failed and one == two
+    assert one[:5] == ("holds", None, 196, 631, 14) and len(given) > 5
 
 
 @pytest.mark.slow  # the quick one: two actors on a bundled spec
