@@ -901,6 +901,8 @@ def program(seed: int) -> Program:
         chosen, cut = False, None
         if lifted and rng.random() < 0.8:
             cut = _cut(rng, roles, messages)
+        if symmetric:  # (as above: from `UNDRAWN` Delayed programs may be symmetric)
+            cut = None
         constraint = [c for c in constraint if not isinstance(c, (Copies, Queued))]
         constraint.append(Pending(rng.choice((2, 3))))
     if seed >= DRIFTS and clock is not None and rng.random() < 0.8:
