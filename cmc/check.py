@@ -281,9 +281,10 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 memory_limit=None if memory_limit is None else memory_limit * 2**20,
                 auto_workers=ray is None and auto_workers)
             owners = cluster and ray_search.Owners(spec.build, cluster)
-            if (script is not None or simulate) and spec.temporal:
-                config = _without_temporal(spec, model, config,
-                                           "--replay" if script is not None else "--simulate")
+            left_out: tuple[str, ...] = ()  # the temporal properties a finite run leaves out
+            if script is not None or simulate:
+                config, left_out = _without_temporal(
+                    spec, model, config, "--replay" if script is not None else "--simulate")
             try:
                 if script is not None:
                     from checker.replay import replay
@@ -310,10 +311,10 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 mismatches = judged.mismatches(result) if judged else []
                 drawn = None  # what a simulation says of the expectation, where not judged
                 if simulate and judged is not None:
-                    mismatches, drawn = _drawn_against(judged, result)
+                    mismatches, drawn = _drawn_against(judged, result, left_out)
                     judged = None if drawn and judged.verdict == "violated" else judged
                 elif script is not None and judged is not None:
-                    mismatches, drawn = _replayed_against(judged, result)
+                    mismatches, drawn = _replayed_against(judged, result, left_out)
                     judged = None if drawn and judged.verdict == "violated" else judged
                 description = spec.description.strip() if spec.description else None
                 checked = Checked(spec.path, model, result, judged, tuple(mismatches),
@@ -505,18 +506,21 @@ def _exit_code(result, has_expectation: bool, mismatches: list[str],
             "not a run": INCOMPLETE}[result.verdict]
 
 
-def _without_temporal(spec, model, config, option: str):
-    """`config` without the spec's own temporal properties (its `temporal:`
-    block), which a finite run cannot check, saying so: the spec is still
-    replayed or simulated for the rest."""
-    from checker.properties import default_properties
+def _without_temporal(spec, model, config, option: str) -> tuple[object, tuple[str, ...]]:
+    """`config` without the temporal properties it selects (the spec's
+    `temporal:` block, the model's own, by name in `properties:` or by
+    default), which a finite run cannot check, saying so: the spec is still
+    replayed or simulated for the rest; and their names."""
+    from checker.properties import select_properties
 
-    names = config.properties if config.properties is not None else tuple(
-        p.name for p in default_properties(model.properties.values()))
-    click.echo(f"note: {spec.path}: {option} checks finite runs; the spec's temporal "
-               f"properties ({', '.join(spec.temporal)}) are left out", err=True)
+    selected = select_properties(model, config.properties)
+    temporal = [prop.name for prop in selected if prop.temporal]
+    if not temporal:
+        return config, ()
+    click.echo(f"note: {spec.path}: {option} checks finite runs; the temporal "
+               f"properties ({', '.join(temporal)}) are left out", err=True)
     return dataclasses.replace(config, properties=tuple(
-        name for name in names if name not in spec.temporal))
+        prop.name for prop in selected if not prop.temporal)), tuple(temporal)
 
 
 def _refuse_with(context: click.Context, instead: str, **given) -> None:
@@ -553,7 +557,7 @@ def _drawn(behaviours: int, steps: int, distinct: int | None) -> None:
         pass  # (progress is not worth a run: stderr closed or full)
 
 
-def _drawn_against(expect, result) -> tuple[list[str], str | None]:
+def _drawn_against(expect, result, left_out: tuple[str, ...]) -> tuple[list[str], str | None]:
     """What a simulation says of a spec's expectation: its mismatches, and
     where it cannot judge or its judgement proves nothing, a line saying so.
     Only the verdict and the property are judged: the figures an
@@ -562,6 +566,8 @@ def _drawn_against(expect, result) -> tuple[list[str], str | None]:
     broken = _listed_broken(expect, result)
     if broken:
         return broken, None
+    if expect.verdict == "violated" and expect.property in left_out:
+        return [], _not_judged(expect.property, "--simulate")
     found = result.violations[0] if result.violations else None
     if expect.verdict == "violated":
         if (result.violation(expect.property) if expect.property else found) is not None:
@@ -587,6 +593,13 @@ def _listed_broken(expect, result) -> list[str]:
             if wanted != "violated" and result.violation(name) is not None]
 
 
+def _not_judged(name: str, option: str) -> str:
+    """The line for an expected violation of temporal property `name`,
+    which a finite run leaves out (`_without_temporal`)."""
+    return (f"expectation not judged: {name} is a temporal property, which {option} "
+            f"leaves out (its runs are finite); check every state (without {option})")
+
+
 def _unexplained(result) -> bool:
     """Whether the run replayed is a log's that no run of the model
     explains (`checker.validation`): the system did what the model does not
@@ -595,7 +608,8 @@ def _unexplained(result) -> bool:
     return replayed is not None and replayed.log and replayed.left is not None
 
 
-def _replayed_against(expect, result) -> tuple[list[str], str | None]:
+def _replayed_against(expect, result, left_out: tuple[str, ...]
+                      ) -> tuple[list[str], str | None]:
     """What a replay says of a spec's expectation, as a simulation does
     (`_drawn_against`): only the verdict and the property; a whole run that
     breaks no property contradicts an expected violation, one that stopped
@@ -603,6 +617,8 @@ def _replayed_against(expect, result) -> tuple[list[str], str | None]:
     broken = _listed_broken(expect, result)
     if broken:
         return broken, None
+    if expect.verdict == "violated" and expect.property in left_out:
+        return [], _not_judged(expect.property, "--replay")
     found = result.violations[0] if result.violations else None
     left = result.stats.replayed.left
     if _unexplained(result) and found is None:
