@@ -2114,7 +2114,10 @@ def cmc_model(p: Program) -> str:
                     groups.append("(" + ", ".join(f"{r.name}Node.{h.name.lower()}"
                                                   for h in part) + ",)")
         lines.append(f"    next = ({', '.join(groups)},)")
-    if p.cut is not None and partition_in_model(p):
+    if p.cut is not None and partition_in_model(p) and cut_as_numbers(p):
+        # (the nodes cut off at the start, healing once: `Partition.cutting_off`)
+        lines.append(f"    cut = {{{', '.join(str(i) for _, i in p.cut.group)}}}")
+    elif p.cut is not None and partition_in_model(p):
         groups = [list(p.cut.group), [(r.index, i) for r in p.roles for i in range(r.count)
                                       if (r.index, i) not in p.cut.group]]
         named = [[(ROLES[role][1], i) for role, i in group] for group in groups]
@@ -2140,6 +2143,14 @@ def cmc_model(p: Program) -> str:
 def partition_in_model(p: Program) -> bool:
     """The partition as the model's attribute on odd seeds, else the spec's."""
     return p.seed % 2 == 1
+
+
+def cut_as_numbers(p: Program) -> bool:
+    """From `UNDRAWN`, the model's partition of a program of one role, down
+    from the start, healing once, is the set of the node numbers it cuts
+    off (``cut = {0}``: the network's docstrings), not a `Partition`."""
+    return (p.seed >= UNDRAWN and len(p.roles) == 1 and p.cut.from_start
+            and p.cut.splits == 0 and p.cut.heals)
 
 
 def _py_condition(p: Program, e, where: str) -> str:

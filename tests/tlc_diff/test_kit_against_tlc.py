@@ -27,7 +27,11 @@ of their groups; 13000 and up the combinations the kit refused below
 receipts of a bag delivering message by message, by nodes without a
 record and by timers, `Delayed` messages across a partition, and two
 handlers of a role taking one message type (from 13500 no clock, raft's
-groups on most) (`kit_programs.py`). A program whose spec cmc refuses is
+groups on most); 14000 and up what the kit supports and no range below
+draws: FIFO links and inboxes across a partition, crash and restart
+handlers reading and writing globals, raft's groups with a clock and
+with crashes that keep a node down, four interchangeable nodes of one
+role (`kit_programs.py`). A program whose spec cmc refuses is
 stored with cmc's message, which it must still give.
 Last, the kit bugs the comparison found, each on a model of its own.
 """
@@ -71,11 +75,21 @@ SEEDS = sorted(int(seed) for seed, stored in STORED.items() if "checks" in store
 #: Q node without a record), `Delayed` messages across the model's partition
 #: that heals and splits twice (13078) and the spec's, down from the start
 #: (13084); two receipts of one message type, without a clock (13510: the
-#: kit before 534f073 found 27 states of TLC's 39, 13515: 18 of 25)
+#: kit before 534f073 found 27 states of TLC's 39, 13515: 18 of 25); what
+#: no range below draws: FIFO links across the model's partition, down
+#: from the start (14091), and the spec's that never heals (14086);
+#: inboxes across the spec's partition splitting twice (14012), and a
+#: chosen inbox keeping a declared bag's partition (14183); crash and
+#: restart handlers reading and writing globals (14055, 14086, 14091,
+#: 14094, 14183, 14189); raft's groups with a clock, on a bag delivering
+#: message by message (14078; 14189 with crashes keeping a node down) and
+#: on FIFO links (14094); four interchangeable nodes (14167: four P and
+#: one Q on inboxes; 14055: four P and two Q, grouped, on Delayed messages)
 DEFAULT = [seed for seed in SEEDS if seed < 10 or seed in (
     1004, 1007, 2002, 2024, 3016, 3040, 4006, 4034, 5016, 5022, 6048, 6056, 7003, 7022,
     8020, 8049, 9041, 9112, 9140, 9194, 10036, 10039, 10085, 11013, 11076, 11082, 11166,
-    11990, 11991, 12028, 12030, 12074, 13031, 13050, 13078, 13084, 13090, 13510, 13515)]
+    11990, 11991, 12028, 12030, 12074, 13031, 13050, 13078, 13084, 13090, 13510, 13515,
+    14012, 14055, 14078, 14086, 14091, 14094, 14167, 14183, 14189)]
 
 
 def differences(seed: int, folder: Path) -> list[str]:
