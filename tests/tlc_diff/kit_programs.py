@@ -126,7 +126,13 @@ in 10 of the other networks, whatever the clock and the crashes, the
 timer's handler listed in its role's group of steps (``next`` lists
 the disjuncts of TLA+'s Next: model.py); and on 15 in 100 both roles
 interchangeable with four nodes of one (4 and 1, 4 and 2, 2 and 4; no
-partition then). No temporal property.
+partition then). No temporal property. From seed 15000 (`LINKS`) the same,
+but a partition (of a bag, FIFO links, inboxes or `Delayed` messages) is
+given as links on half the seeds (one to three pairs of nodes that
+messages go between: the model's ``Partition(frozenset({frozenset({("ps",
+0), ("qs", 1)})}), ...)``, the spec's ``links: [[p0, q1]]``), else as two
+or three groups, a node in none on odds 1/4 (it keeps every link:
+``Partition.between``, the spec's ``groups:``).
 
 It is rendered two ways:
 
@@ -278,6 +284,9 @@ TWINS = 13500
 #: partitions of FIFO links and inboxes, crash and restart handlers reading
 #: and writing globals, raft's groups with a clock, four interchangeable nodes
 UNDRAWN = 14000
+#: the first seed of `UNDRAWN`'s whose partitions are given as links (pairs
+#: of nodes) or as groups, three of them or leaving nodes out
+LINKS = 15000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -668,6 +677,19 @@ class Cut:
     from_start: bool
     splits: int
     heals: bool
+    #: from `LINKS`: the links that go down, each a pair of nodes, given as
+    #: such (`groups` empty) or as `groups`, each node of a group cut off
+    #: from those of the others (nodes in none keep every link); `group` empty
+    links: tuple = ()
+    groups: tuple = ()
+
+    def down(self, roles: tuple) -> list[tuple]:
+        """The links that go down, each a pair of nodes (role, id)."""
+        if self.links:
+            return list(self.links)
+        outside = [(r.index, i) for r in roles for i in range(r.count)
+                   if (r.index, i) not in self.group]
+        return [(a, b) for a in sorted(self.group) for b in outside]
 
 
 @dataclass(frozen=True)
@@ -865,7 +887,7 @@ def program(seed: int) -> Program:
         # (from `UNDRAWN` FIFO links and inboxes too)
         if (network.kind == "bag" or undrawn and network.kind in ("fifo", "inbox")) \
                 and rng.random() < 0.7:
-            cut = _cut(rng, roles, messages)
+            cut = _cut(rng, roles, messages) if seed < LINKS else _cut_links(rng, roles, messages)
     if symmetric:  # (a partition tells nodes apart, which TLC's SYMMETRY would not know)
         cut = None
     clock = None
@@ -900,7 +922,7 @@ def program(seed: int) -> Program:
                           latency=rng.choice((0, 1, 1, 2)))
         chosen, cut = False, None
         if lifted and rng.random() < 0.8:
-            cut = _cut(rng, roles, messages)
+            cut = _cut(rng, roles, messages) if seed < LINKS else _cut_links(rng, roles, messages)
         if symmetric:  # (as above: from `UNDRAWN` Delayed programs may be symmetric)
             cut = None
         constraint = [c for c in constraint if not isinstance(c, (Copies, Queued))]
@@ -1150,6 +1172,34 @@ def _cut(rng, roles: tuple, messages: tuple) -> Cut | None:
     heals = rng.random() < 0.8
     cut = Cut(group, rng.random() < 0.5, rng.choice((0, 1, 1, 2)), heals)
     return cut if _cuts_something(messages, roles, cut) else None
+
+
+def _cut_links(rng, roles: tuple, messages: tuple) -> Cut | None:
+    """A partition given as links (odds 1/2: one to three pairs of nodes
+    some message type goes between) or as groups (two or three, a node in
+    none on odds 1/4), from the start or not, healing or not, splitting
+    again 0 to 2 times; None where no message goes across it."""
+    nodes = [(r.index, i) for r in roles for i in range(r.count)]
+    cut = Cut((), rng.random() < 0.5, rng.choice((0, 1, 1, 2)), rng.random() < 0.8)
+    talking = [(a, b) for k, a in enumerate(nodes) for b in nodes[k + 1:]
+               if any({m.src, m.dst} == {a[0], b[0]} for m in messages)]
+    if rng.random() < 0.5:
+        if not talking:
+            return None
+        return replace(cut, links=tuple(sorted(rng.sample(talking, rng.randint(
+            1, min(3, len(talking)))))))
+    count = 3 if len(nodes) >= 3 and rng.random() < 0.5 else 2
+    for _ in range(10):  # (each group of at least one node)
+        place = {n: -1 if rng.random() < 0.25 else rng.randrange(count) for n in nodes}
+        groups = tuple(tuple(n for n in nodes if place[n] == g) for g in range(count))
+        if all(groups):
+            break
+    else:
+        return None
+    links = tuple((a, b) for k, a in enumerate(nodes) for b in nodes[k + 1:]
+                  if place[a] >= 0 and place[b] >= 0 and place[a] != place[b])
+    cut = replace(cut, links=links, groups=groups)
+    return cut if any(link in talking for link in links) else None
 
 
 def _cuts_something(messages, roles, cut: Cut) -> bool:
@@ -1485,10 +1535,8 @@ def _lost(p: Program) -> list[str]:
     """Whether a message sent now is lost: its link is down."""
     if p.cut is None:
         return ["Lost(m) == FALSE"]
-    inside = set(p.cut.group)
-    outside = [(r.index, i) for r in p.roles for i in range(r.count) if (r.index, i) not in inside]
     links = ", ".join(f'{{<<"{ROLES[a[0]][0]}", {a[1]}>>, <<"{ROLES[b[0]][0]}", {b[1]}>>}}'
-                      for a in sorted(inside) for b in outside)
+                      for a, b in p.cut.down(p.roles))
     return [f"Cut == {{{links}}}",
             "Lost(m) == pdown /\\ {<<SrcRole[m.type], m.frm>>, <<DstRole[m.type], m.to>>} \\in Cut"]
 
@@ -2114,12 +2162,19 @@ def cmc_model(p: Program) -> str:
                     groups.append("(" + ", ".join(f"{r.name}Node.{h.name.lower()}"
                                                   for h in part) + ",)")
         lines.append(f"    next = ({', '.join(groups)},)")
-    if p.cut is not None and partition_in_model(p) and cut_as_numbers(p):
+    if p.cut is not None and partition_in_model(p) and p.cut.links and not p.cut.groups:
+        links = ", ".join(f"frozenset({{{(ROLES[a[0]][1], a[1])!r}, {(ROLES[b[0]][1], b[1])!r}}})"
+                          for a, b in p.cut.links)
+        lines.append(f"    cut = Partition(frozenset({{{links}}}), from_start={p.cut.from_start}, "
+                     f"splits={p.cut.splits}, heals={p.cut.heals})")
+    elif p.cut is not None and partition_in_model(p) and cut_as_numbers(p):
         # (the nodes cut off at the start, healing once: `Partition.cutting_off`)
         lines.append(f"    cut = {{{', '.join(str(i) for _, i in p.cut.group)}}}")
     elif p.cut is not None and partition_in_model(p):
         groups = [list(p.cut.group), [(r.index, i) for r in p.roles for i in range(r.count)
                                       if (r.index, i) not in p.cut.group]]
+        if p.cut.groups:
+            groups = [list(group) for group in p.cut.groups]
         named = [[(ROLES[role][1], i) for role, i in group] for group in groups]
         lines.append(f"    cut = Partition.between({named!r}, from_start={p.cut.from_start}, "
                      f"splits={p.cut.splits}, heals={p.cut.heals})")
@@ -2150,7 +2205,7 @@ def cut_as_numbers(p: Program) -> bool:
     from the start, healing once, is the set of the node numbers it cuts
     off (``cut = {0}``: the network's docstrings), not a `Partition`."""
     return (p.seed >= UNDRAWN and len(p.roles) == 1 and p.cut.from_start
-            and p.cut.splits == 0 and p.cut.heals)
+            and p.cut.splits == 0 and p.cut.heals and not p.cut.links)
 
 
 def _py_condition(p: Program, e, where: str) -> str:
@@ -2197,10 +2252,19 @@ def cmc_spec(p: Program) -> str:
                           if value is not None)
         lines.append(f"network: {{kind: {net.kind}{budgets}}}")
     if p.cut is not None and not partition_in_model(p):
+        def name(node):
+            return f"{ROLES[node[0]][2]}{node[1]}"
         group = [f"{ROLES[role][2]}{i}" for role, i in p.cut.group]
         rest = [f"{ROLES[r.index][2]}{i}" for r in p.roles for i in range(r.count)
                 if (r.index, i) not in p.cut.group]
-        lines.append(f"partition: {{groups: [[{', '.join(group)}], [{', '.join(rest)}]], "
+        given = f"groups: [[{', '.join(group)}], [{', '.join(rest)}]]"
+        if p.cut.groups:
+            given = ("groups: [" + ", ".join("[" + ", ".join(map(name, group)) + "]"
+                                          for group in p.cut.groups) + "]")
+        elif p.cut.links:
+            given = ("links: [" + ", ".join(f"[{name(a)}, {name(b)}]" for a, b in p.cut.links)
+                     + "]")
+        lines.append(f"partition: {{{given}, "
                      f"from_start: {str(p.cut.from_start).lower()}, splits: {p.cut.splits}, "
                      f"heals: {str(p.cut.heals).lower()}}}")
     bounds = [e for e in p.constraint if not isinstance(e, (Copies, Pending))]
