@@ -1,27 +1,42 @@
-"""The random kit programs of tests/tlc_diff, each checked by one process
-and by 2 and 3 processes sharing the search, must give one result.
+"""The random kit programs of tests/tlc_diff through every other way the
+engine runs a check: each must give what one process's search gives.
 
 The programs are those whose figures TLC gave (`tlc_results_kit.json`):
 small models of every feature of the kit (globals, clocks, crashes,
-partitions, per-message bags, symmetry), whose states hold records of
-several types, some equal as tuples (a node's ``PState(b0=True)``, a
-budget's ``(1,)``). Chunks and the first level shared are tiny
-(`tiny_chunks`) and the levels balanced with no slack (`given`), so that
-programs of a few hundred states are shared, and states given from one
-process to another, level by level. No TLC is run: one process is the
-yardstick, itself held to TLC's figures by test_kit_against_tlc.
+partitions, per-message bags, symmetry, temporal properties), whose states
+hold records of several types, some equal as tuples (a node's
+``PState(b0=True)``, a budget's ``(1,)``). One process is the yardstick,
+itself held to TLC's figures by test_kit_against_tlc; no TLC is run here.
+Against it:
+
+- 2 and 3 forked processes sharing the search, and 2 Ray actors;
+- exact states (``--exact``: a state is its own key), in one process and two;
+- a run stopped after a checkpoint and resumed, by as many processes or
+  others;
+- bounds (``max_states``, ``max_depth``) cut where one process cuts;
+- each counterexample of the JSON report replayed (``--replay``) breaks its
+  property again, and so does each that a simulation draws.
+
+Chunks and the first level shared are tiny (`tiny_chunks`) and the levels
+balanced with no slack (`given`), so that programs of a few hundred states
+are shared and states given from one process to another, level by level.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import checker
+from checker.checkpoint import Checkpoints
 from checker.spec import load_spec
+from cmc.main import cli
 from models import REGISTRY
+from tests.checker.test_engine_against_naive import StopAfter, Stopped
 from tests.checker.test_workers import counting_forks, tiny_chunks
 from tests.spec_runs import outcome
 from tests.tlc_diff.kit_programs import program, write_cmc
@@ -33,31 +48,107 @@ SEEDS = sorted(int(seed) for seed, stored in STORED.items() if "checks" in store
 #: before 842f5ad (a P node's record for a budget, for the globals, for a Q
 #: node's record: a false model error, or a handler given the wrong record)
 DEFAULT = [71, 225, 9030, 11042]
-#: every seventh of the rest, in the slow suite
-SLOW = [seed for seed in SEEDS[::7] if seed not in DEFAULT]
+slow = pytest.mark.slow
 
 
-def outcomes(seed: int, folder) -> tuple[tuple, tuple, tuple, int]:
-    """One process's outcome, 2 processes', 3 processes', and the number of
-    partitioned searches started."""
+def every(step: int, offset: int = 0) -> list:
+    """Every `step`-th seed from the `offset`-th, in the slow suite."""
+    return [pytest.param(seed, marks=slow) for seed in SEEDS[offset::step]]
+
+
+def loaded(seed: int, folder: Path) -> tuple:
+    """`seed`'s spec, written into `folder`, and its configuration: every
+    property checked, through the whole state space."""
     spec = load_spec(write_cmc(program(seed), folder), REGISTRY)
-    config = dataclasses.replace(spec.config(keep_going=True), stop_when_settled=False)
+    return spec, dataclasses.replace(spec.config(keep_going=True), stop_when_settled=False)
+
+
+def one_and(spec, config, **changed) -> tuple[tuple, tuple]:
+    """One process's outcome, and that of the run `changed` configures,
+    both on tiny chunks (a bound stops a run at the end of a chunk)."""
+    with tiny_chunks():
+        return (outcome(checker.check(spec.build(), config)),
+                outcome(checker.check(spec.build(), dataclasses.replace(config, **changed))))
+
+
+@pytest.mark.parametrize("seed", DEFAULT + every(7, 3))
+def test_two_and_three_processes_give_one_process_s_result(seed, tmp_path, given):
+    spec, config = loaded(seed, tmp_path)
     one = outcome(checker.check(spec.build(), config))
     with tiny_chunks(), counting_forks() as started:
         two, three = (outcome(checker.check(spec.build(), dataclasses.replace(
             config, workers=count))) for count in (2, 3))
-    return one, two, three, len(started)
-
-
-@pytest.mark.parametrize("seed", DEFAULT)
-def test_programs_whose_states_hold_records_equal_as_tuples(seed, tmp_path, given):
-    one, two, three, started = outcomes(seed, tmp_path)
     assert one == two == three
-    assert started == 2 and given
+    if seed in DEFAULT:
+        assert len(started) == 2 and given
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", SLOW)
-def test_every_seventh_program_gives_one_result_in_partitions(seed, tmp_path, given):
-    one, two, three, _ = outcomes(seed, tmp_path)
-    assert one == two == three
+@pytest.mark.parametrize("seed", every(20, 5))
+def test_exact_states_give_the_fingerprints_result(seed, tmp_path, given):
+    spec, config = loaded(seed, tmp_path)
+    one, exact = one_and(spec, config, exact=True)
+    _, shared = one_and(spec, config, exact=True, workers=2)
+    assert one == exact == shared
+
+
+@pytest.mark.parametrize("seed", every(20, 11))
+def test_bounds_cut_where_one_process_cuts(seed, tmp_path, given):
+    spec, config = loaded(seed, tmp_path)
+    whole = checker.check(spec.build(), config).stats
+    bounded = (dataclasses.replace(config, max_states=max(1, whole.distinct_states // 2)),
+               dataclasses.replace(config, max_depth=whole.depth // 2))
+    for bound in bounded:
+        one, two = one_and(spec, bound, workers=2)
+        assert one == two
+
+
+#: (temporal properties are checked without checkpoints: refused with one)
+@pytest.mark.parametrize("seed", [pytest.param(seed, marks=slow) for seed in SEEDS[17::20]
+                                  if not any(check.startswith("temporal:")
+                                             for check in STORED[str(seed)]["checks"])])
+def test_a_run_stopped_after_a_checkpoint_resumes_to_the_whole_result(seed, tmp_path, given):
+    spec, config = loaded(seed, tmp_path)
+    whole = outcome(checker.check(spec.build(), config))
+    # (processes stopped, the checkpoint after which, processes resuming)
+    for stopped, saves, resuming in ((1, 3, 1), (2, 4, 2), (2, 5, 1), (1, 4, 3)):
+        folder = tmp_path / f"{stopped}-{saves}-{resuming}"
+        with tiny_chunks():
+            try:
+                checker.check(spec.build(), dataclasses.replace(config, workers=stopped),
+                              checkpoints=StopAfter(str(folder), saves))
+            except Stopped:
+                resumed = checker.check(
+                    spec.build(), dataclasses.replace(config, workers=resuming),
+                    checkpoints=Checkpoints(str(folder), every=0, resume=True))
+                assert outcome(resumed) == whole
+
+
+def replayed_violations(spec_path: str, report: Path) -> dict[str, int]:
+    """The exit code of replaying each safety violation of `report` (a
+    JSON report of `cmc check`) on the spec, by property."""
+    found = json.loads(report.read_text())["results"][0]
+    return {outcome_["property"]: CliRunner().invoke(cli, [
+        "check", spec_path, "--replay", f"{report}:{outcome_['property']}"]).exit_code
+        for outcome_ in found["properties"]
+        if outcome_["outcome"] == "violated" and outcome_["kind"] != "temporal"}
+
+
+@pytest.mark.parametrize("seed", every(20, 2))
+def test_each_counterexample_reported_replays_as_a_violation(seed, tmp_path):
+    path = write_cmc(program(seed), tmp_path)
+    done = CliRunner().invoke(cli, ["check", path, "--keep-going", "--out", str(tmp_path / "out"),
+                                    "--workers", "1"])
+    assert done.exit_code in (0, 1), done.output
+    codes = replayed_violations(path, next((tmp_path / "out").glob("*.json")))
+    assert set(codes.values()) <= {1}
+
+
+@pytest.mark.parametrize("seed", every(20, 8))
+def test_each_violation_a_simulation_draws_replays_as_one(seed, tmp_path):
+    path = write_cmc(program(seed), tmp_path)
+    done = CliRunner().invoke(cli, ["check", path, "--keep-going", "--out", str(tmp_path / "out"),
+                                    "--simulate", "--behaviours", "300", "--seed", "7",
+                                    "--max-depth", "30"])
+    assert done.exit_code in (0, 1, 3), done.output
+    codes = replayed_violations(path, next((tmp_path / "out").glob("*.json")))
+    assert set(codes.values()) <= {1}
