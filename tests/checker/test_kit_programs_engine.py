@@ -33,6 +33,7 @@ from click.testing import CliRunner
 
 import checker
 from checker.checkpoint import Checkpoints
+from checker.properties import TEMPORAL
 from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
@@ -130,7 +131,7 @@ def replayed_violations(spec_path: str, report: Path) -> dict[str, int]:
     return {outcome_["property"]: CliRunner().invoke(cli, [
         "check", spec_path, "--replay", f"{report}:{outcome_['property']}"]).exit_code
         for outcome_ in found["properties"]
-        if outcome_["outcome"] == "violated" and outcome_["kind"] != "temporal"}
+        if outcome_["outcome"] == "violated" and outcome_["kind"] not in TEMPORAL}
 
 
 @pytest.mark.parametrize("seed", every(20, 2))
@@ -138,7 +139,7 @@ def test_each_counterexample_reported_replays_as_a_violation(seed, tmp_path):
     path = write_cmc(program(seed), tmp_path)
     done = CliRunner().invoke(cli, ["check", path, "--keep-going", "--out", str(tmp_path / "out"),
                                     "--workers", "1"])
-    assert done.exit_code in (0, 1), done.output
+    assert done.exit_code in (0, 1, 3), done.output  # (3: a lasso that stalls at a bound)
     codes = replayed_violations(path, next((tmp_path / "out").glob("*.json")))
     assert set(codes.values()) <= {1}
 
