@@ -247,9 +247,11 @@ def result_without_timings(output: str) -> dict:
 
     document = json.loads(output)["results"][0]
     # (model_stats: the kit's memo figures, counted by the process that ran:
-    # a resumed run's are its own)
+    # a resumed run's are its own; workers and store_bytes: the processes
+    # --workers auto picked for the resumed run by the machine's load, and
+    # their visited set's bytes)
     for key in ("seconds", "states_per_second", "peak_memory_bytes", "worker_memory_bytes",
-                "model_stats"):
+                "model_stats", "workers", "store_bytes"):
         document["stats"].pop(key, None)
     return document
 
