@@ -669,9 +669,10 @@ class Network:
 
 @dataclass(frozen=True)
 class Cut:
-    """A partition of the bag: every node of `group` cut off from every
-    other node (nodes as (role, id)), down from the start or not, going
-    down again `splits` times after healing, healing or not."""
+    """A partition of the network (a bag, `Delayed` messages, from
+    `UNDRAWN` FIFO links and inboxes): every node of `group` cut off from
+    every other node (nodes as (role, id)), down from the start or not,
+    going down again `splits` times after healing, healing or not."""
 
     group: tuple
     from_start: bool
