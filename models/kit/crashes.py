@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Mapping
 
+from checker.errors import ModelDefinitionError
 from models.kit.globals import written
 from models.kit.handlers import Down, Node
 from models.kit.memo import Memo
@@ -75,6 +76,11 @@ class Crashes:
         if seen is not None:
             handler = partial(handler, **dict(zip(mark.reads_globals, seen)))
         outcome, writes = handler(record.kept if kind == "restart" else record), None
+        if outcome is None and kind != "crash":  # (what survives a crash may be None)
+            raise ModelDefinitionError(
+                f"model {self.name!r}: {type(node).__name__}.{name} returned None; a restart "
+                "handler returns the record the node restarts with (a restart takes no "
+                "guard: its budget alone bounds it)")
         if mark.writes_globals:
             if not (type(outcome) is tuple and len(outcome) == 2
                     and isinstance(outcome[1], Mapping)):

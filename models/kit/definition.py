@@ -160,6 +160,7 @@ class Definition:
             return ModelDefinitionError(f"model {self.name!r}: {what}")
 
         check_record(self, wrong)
+        self._check_next(wrong)
         records = [role.state for role in self._roles] + list(self.messages) + [self.globals]
         for kind in records if self.symmetry_sets else ():
             found = hiding(kind, kind.__name__, loose=True) if is_record_type(kind) else None
@@ -210,6 +211,24 @@ class Definition:
                                     else "the choice" if inputs else "nothing"))
                 if handler.takes is not None and handler.choose is not None:
                     self._check_parameters(wrong, role, name, handler)
+
+    def _check_next(self, wrong: Callable) -> None:
+        """Where the model lists its steps in groups (`next`), a handler its
+        node class declares and no group lists would never run (a timer's
+        would hold time back for ever), which the coverage lines alone would
+        tell. A handler inherited may be left out: raft-kv's servers take
+        raft's steps but its Restart. Crashes and restarts run within their
+        budgets, listed or not."""
+        if not self.next:
+            return
+        listed = {f for group in self.next for f in group}
+        for role in self.roles:
+            for name, handler in role.handlers().items():
+                if handler.crash is None and handler.restart is None \
+                        and name in vars(role) and getattr(role, name) not in listed:
+                    raise wrong(f"{role.__name__}.{name} is a handler, but no group of `next` "
+                                f"lists it, so it would never run; add {role.__name__}.{name} "
+                                "to a group of next, or remove its decorator")
 
     @staticmethod
     def _check_initial(wrong: Callable, role: type[Node]) -> None:

@@ -266,8 +266,9 @@ def step(action: type, choose: str | int | Callable | None = None,
 def on_restart(action: type, budget: str, reads_globals: tuple[str, ...] | str = (),
                writes_globals: tuple[str, ...] | str = ()) -> Callable:
     """Mark the handler of the node crashing and restarting in one step:
-    record in, the record it restarts with out. The model's parameter
-    `budget` bounds the restarts of a run; each step is ``action(node)``.
+    record in, the record it restarts with out (never None: a restart takes
+    no guard). The model's parameter `budget` bounds the restarts of a run;
+    each step is ``action(node)``.
     It may read and write globals as `on` does, returning then the record
     and what it writes."""
     def mark(function: Callable) -> Callable:
@@ -281,7 +282,9 @@ def on_restart(action: type, budget: str, reads_globals: tuple[str, ...] | str =
 def on_crash(action: type, budget: str, reads_globals: tuple[str, ...] | str = (),
              writes_globals: tuple[str, ...] | str = ()) -> Callable:
     """Mark the handler of the node crashing: record in, what survives the
-    crash out; the node is down until its `on_restart` handler runs, or for
+    crash out (any value: None where nothing does; a crash takes no guard,
+    its budget alone bounds it); the node is down until its `on_restart`
+    handler runs (given what survived), or for
     good where it has none (crash-stop, as fail-stop protocols assume). The
     model's parameter `budget` bounds the crashes of a run; each step is
     ``action(node)``. It may read and write globals as `on` does, returning

@@ -12,7 +12,9 @@
 - ``next`` (optional): the order of steps, as TLA+'s Next lists its
   disjuncts: a tuple of groups, each a tuple of handlers of one role,
   expanded node by node (``\\E a \\in Acceptor : Phase1b(a) \\/ Phase2b(a)``).
-  The default is one group per role, handlers in definition order.
+  The default is one group per role, handlers in definition order. A
+  handler a node class declares must be in a group (one inherited may be
+  left out: it then never runs); crashes and restarts run listed or not.
 
 The global state is a tuple: one record per node with a record, in role and
 node order, then the network's value. A step that changes nothing (sending
@@ -138,9 +140,10 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         cls.mutants = {**getattr(cls, "mutants", {}), **cls.__dict__.get("mutants", {})}
         cls._mutant_classes = dict(getattr(cls, "_mutant_classes", {}))
         handlers = [handler for role in cls.roles for handler in role.handlers().values()]
-        actions = [h.action for h in handlers if h.restart is None and h.crash is None]
-        if cls.next:  # listed in the order of the steps
-            actions = [f.__kit_handler__.action for group in cls.next for f in group] + actions
+        # the steps of the handlers `next` lists, in its order (one it leaves
+        # out never runs), else of every handler
+        actions = ([f.__kit_handler__.action for group in cls.next for f in group] if cls.next
+                   else [h.action for h in handlers if h.restart is None and h.crash is None])
         # the network's faults, crashes and restarts, the clock's steps, as
         # `successors` takes them
         cls.actions = tuple(dict.fromkeys(

@@ -288,6 +288,35 @@ def test_a_group_of_next_lists_handlers_of_one_role():
     assert str(error.value) == "model 'pings': each group of `next` lists handlers of one role"
 
 
+def test_a_handler_its_class_declares_and_next_leaves_out_is_a_definition_error():
+    class Ponged(NamedTuple):
+        s: Server
+        to: Server
+
+    class Ponger(Node):
+        ids = Server
+
+        @on(Ping, Ponged)
+        def pong(self, m):
+            return []
+
+    class Forgotten(Pings):
+        roles = (Pinger, Ponger)
+        next = ((Pinger.ping,),)
+
+    with pytest.raises(ModelDefinitionError) as error:
+        Forgotten()
+    assert str(error.value) == (
+        "model 'pings': Ponger.pong is a handler, but no group of `next` lists it, so it "
+        "would never run; add Ponger.pong to a group of next, or remove its decorator")
+
+    class Quiet(Ponger):  # inherits pong: may leave it out, as raft-kv leaves out Restart
+        pass
+
+    narrowed = type("Narrowed", (Pings,), {"roles": (Pinger, Quiet), "next": ((Pinger.ping,),)})()
+    assert [kind.__name__ for kind in narrowed.actions] == ["Pinged"]
+
+
 class Offer(NamedTuple):
     s: Server
     to: Server
@@ -864,6 +893,23 @@ def test_crash_and_restart_mistakes_say_the_fix():
     assert str(error.value) == (
         "model 'no-budget': Process.crash takes its steps within the budget 'crashes', "
         "which is not a parameter of the model; add Param('crashes', ...) to its params")
+
+    class Amnesiac(Process):  # nothing survives its crash: None, which a restart cannot be
+        def crash(self, s):
+            return None
+
+        def restart(self, saved):
+            return saved
+
+    model = type("Amnesia", (Crashing,), {"roles": (Amnesiac,)})(procs=1)
+    (initial,) = model.initial_states()
+    down = take(model, initial, Crash(0))
+    assert down[0] == Down(None)
+    with pytest.raises(ModelDefinitionError) as error:
+        model.successors(down)
+    assert str(error.value) == (
+        "model 'crashing': Amnesiac.restart returned None; a restart handler returns the "
+        "record the node restarts with (a restart takes no guard: its budget alone bounds it)")
 
 
 # -- named values ---------------------------------------------------------------------------
