@@ -267,18 +267,20 @@ def test_a_mutant_must_override_a_node_class_or_the_model():
                                 "of its node classes")
 
 
+class Ponged(NamedTuple):
+    s: Server
+    to: Server
+
+
+class Ponger(Node):
+    ids = Server
+
+    @on(Ping, Ponged)
+    def pong(self, m):
+        return []
+
+
 def test_a_group_of_next_lists_handlers_of_one_role():
-    class Ponged(NamedTuple):
-        s: Server
-        to: Server
-
-    class Ponger(Node):
-        ids = Server
-
-        @on(Ping, Ponged)
-        def pong(self, m):
-            return []
-
     class Mixed(Pings):
         roles = (Pinger, Ponger)
         next = ((Pinger.ping, Ponger.pong),)
@@ -289,17 +291,6 @@ def test_a_group_of_next_lists_handlers_of_one_role():
 
 
 def test_a_handler_its_class_declares_and_next_leaves_out_is_a_definition_error():
-    class Ponged(NamedTuple):
-        s: Server
-        to: Server
-
-    class Ponger(Node):
-        ids = Server
-
-        @on(Ping, Ponged)
-        def pong(self, m):
-            return []
-
     class Forgotten(Pings):
         roles = (Pinger, Ponger)
         next = ((Pinger.ping,),)
