@@ -238,7 +238,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from tests.tlc_diff.programs import Temporal, _fairness
+from tests.tlc_diff.programs import Temporal, _fairness, fairness_lines
 
 MODULE = "Prog"  # the name run_tlc.run_check runs
 #: the first seed whose programs may have a partition and the spec's network
@@ -2240,12 +2240,7 @@ def cmc_spec(p: Program) -> str:
             parts = ", ".join(f'"{py(e, "spec")}"' for e in t.parts)
             lines.append(f"  {t.name}: {{{t.kind}: " + (f"[{parts}]}}" if len(t.parts) > 1
                                                        else f"{parts}}}"))
-    if p.fairness:
-        lines.append("fairness:")
-        for strength in ("weak", "strong"):
-            families = [_cmc_family(f) for f in p.fairness if f.strength == strength]
-            if families:
-                lines.append(f"  {strength}: [{', '.join(repr(x) for x in families)}]")
+    lines += fairness_lines(p.fairness, _cmc_family)
     if p.chosen:
         net = p.network
         budgets = "".join(f", {key}: {value}" for key, value in

@@ -627,13 +627,19 @@ def cmc_spec(p: Program) -> str:
                 lines.append(f"  {t.name}: {{leads_to: [{first}, {then}]}}")
             else:
                 lines.append(f"  {t.name}: {{{t.kind}: {quoted(t.parts[0])}}}")
-    if p.fairness:
-        lines.append("fairness:")
-        for strength in ("weak", "strong"):
-            families = [_cmc_family(f) for f in p.fairness if f.strength == strength]
-            if families:
-                lines.append(f"  {strength}: [{', '.join(repr(x) for x in families)}]")
+    lines += fairness_lines(p.fairness, _cmc_family)
     return "\n".join(lines) + "\n"
+
+
+def fairness_lines(fairness, family: Callable) -> list[str]:
+    """A spec's ``fairness:`` block (none where there is no condition),
+    each condition as `family` writes it (``"Name(*)"``), weak then strong."""
+    lines = ["fairness:"] if fairness else []
+    for strength in ("weak", "strong"):
+        families = [family(f) for f in fairness if f.strength == strength]
+        if families:
+            lines.append(f"  {strength}: [{', '.join(repr(x) for x in families)}]")
+    return lines
 
 
 def write_cmc(p: Program, folder) -> str:
