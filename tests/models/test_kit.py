@@ -206,7 +206,7 @@ class Tally(NamedTuple):
     seen: Any = ()
 
 
-class Tick(NamedTuple):
+class Ticked(NamedTuple):
     s: Server
 
 
@@ -216,7 +216,7 @@ def _ticking(returned: Any) -> ActorModel:
         ids = Server
         state = Tally
 
-        @step(Tick)
+        @step(Ticked)
         def tick(self, record):
             return returned(record)
 
