@@ -311,7 +311,7 @@ def _detected(tmp_path) -> type:
 
 def test_a_restart_handler_writes_globals_too(tmp_path):
     Detected, names = _detected(tmp_path)
-    ServerNode, Failures = names["ServerNode"], names["Failures"]
+    ServerNode = names["ServerNode"]
 
     class Restart(NamedTuple):
         server: Server

@@ -327,9 +327,9 @@ def test_an_expression_reads_either_field_as_elements(tmp_path):
     spec = load_spec(_spec(tmp_path, "last is None or last in heard"), REGISTRY)
     found = check(spec.build(), spec.config())
     assert (found.verdict, found.stats.distinct_states) == ("holds", 87)
-    for invariant, part in [("last != ('fakes', 0)", "last != ('fakes', 0)"),
-                            ("last is None or last[0] == 'fakes'", "last[0]")]:
-        path = _spec(tmp_path, invariant)
+    for expression, part in [("last != ('fakes', 0)", "last != ('fakes', 0)"),
+                             ("last is None or last[0] == 'fakes'", "last[0]")]:
+        path = _spec(tmp_path, expression)
         with pytest.raises(SpecError) as refused:
             spec = load_spec(path, REGISTRY)
             check(spec.build(), spec.config())

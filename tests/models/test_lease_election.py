@@ -12,7 +12,7 @@ import pytest
 import checker
 from checker import ParamError
 from checker.model import Note
-from models.lease_election import (CandidateNode, LeaseElection, ResourceNode, ResourceState,
+from models.lease_election import (LeaseElection, ResourceNode, ResourceState,
                                    Write)
 from tests.spec_runs import checked_spec, view
 

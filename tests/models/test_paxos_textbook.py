@@ -19,7 +19,7 @@ import pytest
 from checker import CheckConfig, ParamError, check
 from checker.spec import load_spec
 from models import REGISTRY
-from models.paxos_textbook import (AcceptorNode, AcceptorState, LearnerNode, NackMsg,
+from models.paxos_textbook import (AcceptorNode, LearnerNode, NackMsg,
                                    PaxosTextbook, PaxosWithDuplicateBallots, ProposerNode,
                                    Restart)
 from tests.models import paxos_textbook_hand as hand

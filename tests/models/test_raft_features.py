@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker import CheckConfig, ParamError, check
+from checker import ParamError
 from models.raft import PRECANDIDATE, Raft, RequestVoteRequest
 from tests.spec_runs import checked_spec, steps, view
 

@@ -227,9 +227,9 @@ def test_replay_breaks_the_mutant_and_stops_on_the_fixed_model(tmp_path):
     fixed = write_spec(tmp_path, "fixed.yaml", params=WRITE_AND_TWO_READS, symmetry=True)
     on_fixed = cmc("check", fixed, "--replay", run)
     assert on_fixed.exit_code == 3
-    assert (f"replay stopped: step 12, Call(client=c1), is not a step of the model from "
-            f"step 11's state; its steps there: ReceiveUpdate(m=Update(c1→s0, seq=0, ts=1, "
-            f"writer=c0, value=1)),") in on_fixed.output
+    assert ("replay stopped: step 12, Call(client=c1), is not a step of the model from "
+            "step 11's state; its steps there: ReceiveUpdate(m=Update(c1→s0, seq=0, ts=1, "
+            "writer=c0, value=1)),") in on_fixed.output
 
 
 @pytest.mark.slow

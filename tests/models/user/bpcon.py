@@ -113,7 +113,7 @@ safe_on_weak_quorum and forge_good_acceptor.
 
 from __future__ import annotations
 
-from itertools import combinations, product
+from itertools import combinations
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, invariant, transition
