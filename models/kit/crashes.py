@@ -76,11 +76,6 @@ class Crashes:
         if seen is not None:
             handler = partial(handler, **dict(zip(mark.reads_globals, seen)))
         outcome, writes = handler(record.kept if kind == "restart" else record), None
-        if outcome is None and kind != "crash":  # (what survives a crash may be None)
-            raise ModelDefinitionError(
-                f"model {self.name!r}: {type(node).__name__}.{name} returned None; a restart "
-                "handler returns the record the node restarts with (a restart takes no "
-                "guard: its budget alone bounds it)")
         if mark.writes_globals:
             if not (type(outcome) is tuple and len(outcome) == 2
                     and isinstance(outcome[1], Mapping)):
@@ -89,6 +84,11 @@ class Crashes:
                     else "the record it restarts with") + ", ")
             outcome, writes = outcome[0], written(
                 self, f"model {self.name!r}: {type(node).__name__}.{name}", mark, outcome[1])
+        if outcome is None and kind != "crash":  # (what survives a crash may be None)
+            raise ModelDefinitionError(
+                f"model {self.name!r}: {type(node).__name__}.{name} restarts the node with "
+                "None; a restart handler returns the record the node restarts with (a "
+                "restart takes no guard: its budget alone bounds it)")
         return self._intern(Down(outcome) if kind == "crash" else outcome), writes
 
     def _restarts(self, state: tuple, steps: list) -> None:

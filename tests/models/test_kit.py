@@ -899,8 +899,9 @@ def test_crash_and_restart_mistakes_say_the_fix():
     with pytest.raises(ModelDefinitionError) as error:
         model.successors(down)
     assert str(error.value) == (
-        "model 'crashing': Amnesiac.restart returned None; a restart handler returns the "
-        "record the node restarts with (a restart takes no guard: its budget alone bounds it)")
+        "model 'crashing': Amnesiac.restart restarts the node with None; a restart handler "
+        "returns the record the node restarts with (a restart takes no guard: its budget alone "
+        "bounds it)")
 
 
 # -- named values ---------------------------------------------------------------------------
