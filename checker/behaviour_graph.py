@@ -10,7 +10,7 @@ runs end there (`GOES_ON` ... `NAMED`). `checker.lassos` searches it;
 from __future__ import annotations
 
 from array import array
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from checker.errors import ModelDefinitionError, raised_in_model, shortened
 from checker.fairness import Fairness
@@ -33,8 +33,19 @@ class Graph:
     fairness families each state enables, and how runs end."""
 
     def __init__(self, model: Model, config: CheckConfig, fairness: Fairness,
-                 properties: tuple[Property, ...], limits: Any = None):
+                 properties: tuple[Property, ...], limits: Any = None,
+                 along: Sequence[Any] | None = None):
+        """The graph of every reachable state; or, given `along` (the
+        states of a run, in order: `checker.replay`), of the run's states
+        and the steps between them only, each state's fairness families
+        still those of all its steps (a family the run does not take there
+        is enabled all the same)."""
         self.model, self.fairness, self.properties = model, fairness, properties
+        follows: dict[Any, set] | None = None  # (along: each state's next states in it)
+        if along is not None:
+            follows = {}
+            for before, after in zip(along, along[1:]):
+                follows.setdefault(before, set()).add(after)
         self.max_depth = config.max_depth
         fingerprint = (lambda state: state) if config.exact else Fingerprints(config.fp_seed)
         numbers: dict[Any, int] = {}
@@ -62,6 +73,8 @@ class Graph:
         quotient = model.quotient
         frontier: list[Any] = []
         for ordinal, state in enumerate(model.initial_states()):
+            if along is not None and state != along[0]:
+                continue
             if bounded and not model.within_bounds(state):
                 continue  # as in the safety run: neither counted nor explored
             key = fingerprint(state)
@@ -98,6 +111,8 @@ class Graph:
                             continue
                         inside += 1
                         inside_enabled |= mask
+                        if follows is not None and target not in follows.get(state, ()):
+                            continue
                         key = fingerprint(target)
                         successor = numbers.get(key)
                         if successor is None:

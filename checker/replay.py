@@ -26,12 +26,18 @@ properties, and the last state's steps are generated, so that a recorded
 failed assertion or deadlock is found again; a state outside the model's
 bounds (its `within_bounds`, a spec's constraints) is checked and, as in a
 search, goes no further. Nothing is proven to hold: a
-property the run does not break is "not settled" (`stopped_by` "replay"),
-and temporal properties, about infinite behaviours, are refused.
+property the run does not break is "not settled" (`stopped_by` "replay").
+
+Temporal properties are about infinite behaviours: they are judged only on
+a lasso that a report recorded (`Finding.loop_start`: a stem, then a loop
+back to a state of it, or a stutter in its last state), and there as a
+search judges them on the graph of every state (`checker.lassos`), on the
+graph of the run's states and the steps between them (`_Replay.judge`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -45,8 +51,11 @@ from typing import Any
 import yaml
 
 from checker import workers
+from checker.behaviour_graph import Graph, each_bit
 from checker.errors import SpecError, raised_in_model
+from checker.fairness import Fairness
 from checker.fairness import _split as split_outside_brackets
+from checker.lassos import find
 from checker.model import (Model, action_text, checked_steps, has_bounds, jsonable,
                            recorded_view)
 from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
@@ -80,6 +89,9 @@ class Script:
     log: bool = False
     #: which event of the log is explained by no step, where `left` says why
     stop: str | None = None
+    #: a lasso a report recorded (`Finding.loop_start`): the step its loop
+    #: starts after, or the last, where the run stutters for ever
+    loop_start: int | None = None
 
 
 def load_script(given: str) -> Script | Log:
@@ -225,23 +237,34 @@ def _recorded(path: str, results: list, wanted: str | None) -> Script:
         states.append(step["state"])
     if not states:
         raise SpecError(f"the trace of {finding.get('property')} is empty", path=path)
-    return Script(f"{path}:{finding.get('property')}", tuple(actions), tuple(states))
+    loop_start = finding.get("loop_start")
+    if loop_start is not None and (type(loop_start) is not int
+                                   or not 0 <= loop_start <= len(actions)):
+        raise SpecError(f"the loop_start of the trace of {finding.get('property')} is "
+                        f"{loop_start!r}, not one of its steps 0 to {len(actions)}; give the file cmc "
+                        "check wrote", path=path)
+    return Script(f"{path}:{finding.get('property')}", tuple(actions), tuple(states),
+                  loop_start=loop_start)
 
 
 def replay(model: Model, config: CheckConfig, script: Script | Log) -> Result:
     """Take `script` again on `model`, checking the properties `config`
     selects (and deadlock, if it asks), and report what the run breaks."""
     properties = select_properties(model, config.properties)
-    temporal = [prop.name for prop in properties if prop.temporal]
-    if temporal:
+    temporal = tuple(prop for prop in properties if prop.temporal)
+    if temporal and getattr(script, "loop_start", None) is None:
         raise SpecError(
-            f"{', '.join(temporal)}: temporal properties are about infinite behaviours, and "
-            "a replay takes one finite run; leave them out (properties: [...])",
+            f"{', '.join(prop.name for prop in temporal)}: temporal properties are about "
+            "infinite behaviours, and this run is a finite one (only a lasso that a report "
+            "recorded is one of those); leave them out (properties: [...])",
             field="properties")
+    properties = tuple(prop for prop in properties if not prop.temporal)
     properties += (DEADLOCK,) if config.deadlock else ()
     started = time.monotonic()
     run = _Replay(model, properties, as_run(model, script))
     run.take()
+    if temporal:
+        run.judge(temporal, config)
     return run.result(config, time.monotonic() - started)
 
 
@@ -357,6 +380,8 @@ class _Replay:
         self.generated_by: Counter = Counter({kind.__name__: 0 for kind in model.actions})
         self.taken_by: Counter = Counter()
         self.seen: set = set()
+        self.temporal: tuple[Property, ...] = ()  # judged on the lasso (`judge`)
+        self.loop: str | None = None  # what the lasso is here (`Replayed.loop`)
 
     # -- the run -----------------------------------------------------------------------
 
@@ -515,10 +540,95 @@ class _Replay:
         if prop.name not in self.violations:
             self.violations[prop.name] = Finding(prop, Trace(tuple(trace)), reason)
 
+    # -- a lasso -----------------------------------------------------------------------
+
+    def judge(self, temporal: tuple[Property, ...], config: CheckConfig) -> None:
+        """Judge `temporal` on the lasso taken, under the spec's fairness:
+        on the graph of the run's states and steps only (`Graph`'s
+        `along`), each state's fairness families those of all its steps, as
+        a search finds lassos on the graph of every state. A fair lasso
+        found there is a real behaviour of the model that breaks (or, for a
+        witness, shows) the property, the recorded one or one within it; none
+        found settles nothing: other behaviours may."""
+        self.temporal = temporal
+        names = ", ".join(prop.name for prop in temporal)
+        are = "is" if len(temporal) == 1 else "are"
+        start, steps = self.script.loop_start, len(self.script.actions)
+        if self.left is not None or ASSERTION.name in self.violations:
+            self.loop = f"the run stopped before its end, so {names} {are} not judged"
+            return
+        states = [step.state for step in self.trace]
+        if start == steps:
+            self.loop = (f"a lasso: a stem of {_steps_said(steps)}, then it stutters in step "
+                         f"{steps}'s state for ever; {names} judged on it under the spec's "
+                         "fairness")
+        elif states[-1] == states[start]:
+            self.loop = (f"a lasso: a stem of {_steps_said(start)}, then a loop of "
+                         f"{_steps_said(steps - start)} back to step {start}'s state; "
+                         f"{names} judged on it under the spec's fairness")
+        else:
+            self.loop = (f"the loop does not close here: step {steps} reaches another state "
+                         f"than step {start}'s ({self._differences(states[-1], self._view(states[start]))}); "
+                         f"{names} judged on the run's states and steps only")
+        fairness = Fairness(self.model, config.fairness)
+        graph = Graph(self.model, dataclasses.replace(config, max_depth=None), fairness,
+                      temporal, along=states)
+        unsettled: dict[bool, list[str]] = {False: [], True: []}  # (by witness)
+        for prop in temporal:
+            finding = find(graph, prop)
+            if finding is None or finding.trace is None:
+                # (none among these states: others may have one)
+                unsettled[prop.witness].append(prop.name)
+            elif prop.witness and finding.bound is None:
+                self.witnesses[prop.name] = finding
+            else:
+                self.violations[prop.name] = finding
+        if unsettled[False] or unsettled[True]:
+            unfair = self._unfair(fairness, states, start) if start == steps or \
+                states[-1] == states[start] else None
+            what = " or ".join(f"{verb} {', '.join(unsettled[witness])}"
+                               for witness, verb in ((False, "breaks"), (True, "shows"))
+                               if unsettled[witness])
+            self.loop += (f"; no fair lasso among its states {what}"
+                          + (f" ({unfair})" if unfair else ""))
+
+    def _unfair(self, fairness: Fairness, states: list[Any], start: int) -> str | None:
+        """Why the recorded loop from `start` (or the stutter in the last
+        state) is no fair behaviour, if it is none: the first fairness
+        condition it breaks (`checker.lassos`: weak, enabled in every state
+        of the loop and not taken; strong, enabled in one and not taken)."""
+        loop = states[start:-1] if start < len(states) - 1 else states[-1:]
+        taken = 0
+        for step in self.trace[start + 1:]:
+            taken |= fairness.mask(step.action)
+        always, sometimes, first = -1, 0, {}
+        for number, state in enumerate(loop, start):
+            enabled = 0
+            for action, after in self._steps_of(state):
+                if after != state or self.model.quotient:  # (a step that moves)
+                    enabled |= fairness.mask(action)
+            always &= enabled
+            sometimes |= enabled
+            for bit in each_bit(enabled & ~taken):
+                first.setdefault(bit, number)
+        broken = (fairness.weak & always | fairness.strong & sometimes) & ~taken
+        if start == len(states) - 1:
+            broken = (fairness.weak | fairness.strong) & sometimes
+        if not broken:
+            return None
+        bit = broken & -broken
+        label = fairness.labels[bit.bit_length() - 1]
+        if start == len(states) - 1:
+            return f"stuttering there for ever is not fair: {label} has a step there"
+        where = ("in every state of the loop, never taken there" if bit & fairness.weak
+                 else f"in step {first[bit]}'s state, never taken in the loop")
+        return f"the recorded loop is not fair: {label} has a step {where}"
+
     # -- the result --------------------------------------------------------------------
 
     def result(self, config: CheckConfig, seconds: float) -> Result:
-        checked = self.properties + ((ASSERTION,) if ASSERTION.name in self.violations else ())
+        checked = (self.properties + self.temporal
+                   + ((ASSERTION,) if ASSERTION.name in self.violations else ()))
         listed = tuple(prop for prop in checked
                        if prop is not DEADLOCK or prop.name in self.violations)
         actions = dict(sorted(self.generated_by.items()))
@@ -538,11 +648,13 @@ class _Replay:
                               taken=max(len(self.trace) - 1, 0), left=self.left,
                               first_difference=self.first_difference,
                               differing=self.differing, log=self.script.log,
-                              stop=self.stop),
+                              stop=self.stop, loop=self.loop),
         )
         violations = tuple(self.violations[prop.name] for prop in listed
                            if prop.name in self.violations)
-        verdict = (VIOLATED if violations else INCOMPLETE if self.stop is None
+        # (a lasso found only where the run stalls at a bound settles nothing)
+        verdict = (VIOLATED if any(f.bound is None for f in violations)
+                   else INCOMPLETE if self.stop is None
                    else NOT_EXPLAINED if self.script.log else NOT_A_RUN)
         return Result(verdict=verdict, stats=stats,
                       properties=listed, violations=violations,

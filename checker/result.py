@@ -193,6 +193,9 @@ class Replayed:
     #: the step (or the log's event) that is no step of the model there, or
     #: the recorded initial state that is none of its
     stop: str | None = None
+    #: a recorded lasso: what it is here, and which temporal properties
+    #: were judged on it (`checker.replay`)
+    loop: str | None = None
 
 
 @dataclass(frozen=True)

@@ -282,7 +282,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 auto_workers=ray is None and auto_workers)
             owners = cluster and ray_search.Owners(spec.build, cluster)
             left_out: tuple[str, ...] = ()  # the temporal properties a finite run leaves out
-            if script is not None or simulate:
+            if simulate or (script is not None and getattr(script, "loop_start", None) is None):
                 config, left_out = _without_temporal(
                     spec, model, config, "--replay" if script is not None else "--simulate")
             try:
@@ -499,9 +499,10 @@ def _exit_code(result, has_expectation: bool, mismatches: list[str],
         # says that it proves nothing
         return FAILED if result.violations else OK
     if simulated and result.stopped_by == "replay":
-        # as a simulation, but a run that stopped before its end said less
-        return (FAILED if result.violations else
-                INCOMPLETE if result.stats.replayed.left else OK)
+        # as a simulation, but a run that stopped before its end said less,
+        # and so does a lasso found only where the run stalls at a bound
+        return (FAILED if any(f.bound is None for f in result.violations) else
+                INCOMPLETE if result.stats.replayed.left or result.violations else OK)
     return {"holds": OK, "violated": FAILED, "incomplete": INCOMPLETE, "not explained": FAILED,
             "not a run": INCOMPLETE}[result.verdict]
 

@@ -323,6 +323,7 @@ def render_stats(result: Result, engine: bool = False) -> list[str]:
                 f"{stats.states_per_second:,.0f} distinct states/s")
     replay_lines = [] if replayed is None else [
         *([f"replay stopped: {replayed.left}"] if replayed.left else []),
+        *([f"replay: {replayed.loop}"] if replayed.loop else []),
         *([f"replay: {replayed.first_difference}"
            + (f" ({replayed.differing} steps reach another state than the recorded one)"
               if replayed.differing > 1 else "")] if replayed.first_difference else [])]

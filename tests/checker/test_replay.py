@@ -67,7 +67,8 @@ def test_an_initial_state_none_of_the_models_stops_it_before_any_step():
     assert result.stats.replayed.taken == 0 and result.stats.distinct_states == 0
 
 
-def test_temporal_properties_are_refused():
+def test_temporal_properties_of_a_finite_run_are_refused():
+    # (a lasso a report recorded is judged: tests/checker/test_replay_lasso.py)
     from models import REGISTRY
 
     model = REGISTRY["paxos-liveness"]()
@@ -75,7 +76,8 @@ def test_temporal_properties_are_refused():
         replay(model, CheckConfig(properties=("agreement", "termination")), Script("run", ()))
     assert str(error.value) == (
         "<spec>: properties: termination: temporal properties are about infinite behaviours, "
-        "and a replay takes one finite run; leave them out (properties: [...])")
+        "and this run is a finite one (only a lasso that a report recorded is one of those); "
+        "leave them out (properties: [...])")
 
 
 @pytest.mark.parametrize("text, message", [
