@@ -114,17 +114,11 @@ def load_script(given: str) -> Script | Log:
     if isinstance(document, list):
         if wanted is not None:
             raise SpecError(f"a list of actions is one run: leave out :{wanted}", path=path)
-        actions = []
-        for number, action in enumerate(document, 1):
-            if isinstance(action, dict):  # an action whose text holds ": " (Invoke(c1: ...))
-                raise SpecError(f"step {number} is read by YAML as a mapping, its text holding "
-                                "': '; put the action in quotes (- \"Invoke(c1: write(x, 1) "
-                                "to s1)\")", path=path)
-            if not isinstance(action, str) or not action.strip():
-                raise SpecError(f"step {number} is {action!r}, not an action; write each step "
-                                "as reports print it (- Phase1a(b=0))", path=path)
-            actions.append(action.strip())
-        return Script(path, tuple(actions))
+        return Script(path, _actions(path, document))
+    if isinstance(document, dict) and "steps" in document and not path.endswith(".json"):
+        if wanted is not None:
+            raise SpecError(f"a lasso is one run: leave out :{wanted}", path=path)
+        return _lasso(path, document)
     if isinstance(document, dict) and isinstance(document.get("results"), list):
         return _recorded(path, document["results"], wanted)
     if isinstance(document, dict) and "events" in document and not path.endswith(".json"):
@@ -132,7 +126,46 @@ def load_script(given: str) -> Script | Log:
             raise SpecError(f"a log is one run: leave out :{wanted}", path=path)
         return read_log(path, document)
     raise SpecError("neither a JSON report of cmc check (--out DIR, --format json), a YAML "
-                    "list of actions nor a log (a YAML mapping of events:)", path=path)
+                    "list of actions, a lasso (a YAML mapping of steps: and loop:) nor a log "
+                    "(a YAML mapping of events:)", path=path)
+
+
+def _actions(path: str, listed: list, field: str | None = None) -> tuple[str, ...]:
+    """The actions of a run written by hand (a YAML list of them)."""
+    actions = []
+    for number, action in enumerate(listed, 1):
+        if isinstance(action, dict):  # an action whose text holds ": " (Invoke(c1: ...))
+            raise SpecError(f"step {number} is read by YAML as a mapping, its text holding "
+                            "': '; put the action in quotes (- \"Invoke(c1: write(x, 1) "
+                            "to s1)\")", path=path, field=field)
+        if not isinstance(action, str) or not action.strip():
+            raise SpecError(f"step {number} is {action!r}, not an action; write each step "
+                            "as reports print it (- Phase1a(b=0))", path=path, field=field)
+        actions.append(action.strip())
+    return tuple(actions)
+
+
+def _lasso(path: str, document: dict) -> Script:
+    """A lasso written by hand: its ``steps:`` (a list of actions) and
+    ``loop:``, the step after which its loop starts (the last step goes back
+    to that step's state), or the last step, after which it stutters for
+    ever."""
+    unknown = [key for key in document if key not in ("steps", "loop")]
+    if unknown:
+        raise SpecError(f"unknown key {unknown[0]!r}; a lasso has steps and loop", path=path,
+                        field=str(unknown[0]))
+    steps = document["steps"]
+    if not isinstance(steps, list) or not steps:
+        raise SpecError("give the lasso's actions as a list (steps: [Propose(p=0), ...])",
+                        path=path, field="steps")
+    actions = _actions(path, steps, "steps")
+    loop = document.get("loop")
+    if type(loop) is not int or not 0 <= loop <= len(actions):
+        raise SpecError(f"is {loop!r}; give the step after which the loop starts, 0 to "
+                        f"{len(actions)} (the last step goes back to its state; "
+                        f"{len(actions)}: the run stutters in its last state for ever)",
+                        path=path, field="loop")
+    return Script(path, actions, loop_start=loop)
 
 
 def as_run(model: Model, given: Script | Log) -> Script:

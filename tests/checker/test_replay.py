@@ -87,7 +87,8 @@ def test_temporal_properties_of_a_finite_run_are_refused():
      "step 1 is read by YAML as a mapping, its text holding ': '; put the action in quotes "
      "(- \"Invoke(c1: write(x, 1) to s1)\")"),
     ("{a: 1}", "neither a JSON report of cmc check (--out DIR, --format json), a YAML "
-               "list of actions nor a log (a YAML mapping of events:)"),
+               "list of actions, a lasso (a YAML mapping of steps: and loop:) nor a log (a "
+               "YAML mapping of events:)"),
     ("- [x", "not YAML (while parsing a flow sequence); give a JSON report of cmc check or a "
              "YAML list of actions"),
 ])

@@ -195,3 +195,44 @@ def test_a_run_written_by_hand_is_finite_and_leaves_the_temporal_properties_out(
     assert result.stderr.splitlines() == [
         f"note: {ring / 'unfair.yaml'}: --replay checks finite runs; the temporal properties "
         "(reaches_two, stays_low) are left out"]
+
+
+LIVELOCK = ["Propose(p=0)", "Propose(p=1)", "DeliverRequest(p=0, a=0)",
+            "DeliverRequest(p=1, a=1)", "DeliverReply(a=0, p=0)", "Retry(p=0)",
+            "DeliverRequest(p=0, a=0)", "DeliverReply(a=1, p=1)", "Retry(p=1)",
+            "DeliverRequest(p=1, a=1)"]
+
+
+def test_a_lasso_written_by_hand_is_judged_as_a_recorded_one(tmp_path):
+    lasso = tmp_path / "livelock.yaml"
+    lasso.write_text("steps:\n" + "".join(f"  - {action}\n" for action in LIVELOCK)
+                     + "loop: 4\n")
+    result = run(DUELING, "--replay", lasso, "--format", "json")
+    assert result.exit_code == 0
+    (replayed,) = json.loads(result.output)["results"]
+    (violation,) = replayed["violations"]
+    assert (violation["property"], violation["stem_length"], violation["loop_length"]) == (
+        "termination", 4, 6)
+    assert [step["action"]["text"] for step in violation["trace"][1:]] == LIVELOCK
+    assert replayed["stats"]["replay"]["source"] == str(lasso)
+
+
+@pytest.mark.parametrize("text, field, message", [
+    ("steps: [Propose(p=0)]\nloop: 2\n", "loop",
+     "is 2; give the step after which the loop starts, 0 to 1 (the last step goes back to "
+     "its state; 1: the run stutters in its last state for ever)"),
+    ("steps: [Propose(p=0)]\n", "loop",
+     "is None; give the step after which the loop starts, 0 to 1 (the last step goes back "
+     "to its state; 1: the run stutters in its last state for ever)"),
+    ("steps: []\nloop: 0\n", "steps",
+     "give the lasso's actions as a list (steps: [Propose(p=0), ...])"),
+    ("steps: [Propose(p=0), 3]\nloop: 0\n", "steps",
+     "step 2 is 3, not an action; write each step as reports print it (- Phase1a(b=0))"),
+    ("steps: [Propose(p=0)]\nloop: 0\nstem: 1\n", "stem",
+     "unknown key 'stem'; a lasso has steps and loop"),
+])
+def test_a_lasso_written_by_hand_that_is_none_is_refused(tmp_path, text, field, message):
+    lasso = tmp_path / "lasso.yaml"
+    lasso.write_text(text)
+    result = run(DUELING, "--replay", lasso)
+    assert (result.exit_code, result.output) == (2, f"error: {lasso}: {field}: {message}\n")
