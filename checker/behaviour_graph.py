@@ -36,16 +36,13 @@ class Graph:
                  properties: tuple[Property, ...], limits: Any = None,
                  along: Sequence[Any] | None = None):
         """The graph of every reachable state; or, given `along` (the
-        states of a run, in order: `checker.replay`), of the run's states
-        and the steps between them only, each state's fairness families
-        still those of all its steps (a family the run does not take there
-        is enabled all the same)."""
+        states of a run, in order: a replay's, a simulation's behaviour),
+        of the run's states and the model's steps between any two of them
+        only (those the run took, and any other), each state's fairness
+        families still those of all its steps (a family with no step
+        among the run's states is enabled all the same)."""
         self.model, self.fairness, self.properties = model, fairness, properties
-        follows: dict[Any, set] | None = None  # (along: each state's next states in it)
-        if along is not None:
-            follows = {}
-            for before, after in zip(along, along[1:]):
-                follows.setdefault(before, set()).add(after)
+        among = None if along is None else set(along)
         self.max_depth = config.max_depth
         fingerprint = (lambda state: state) if config.exact else Fingerprints(config.fp_seed)
         numbers: dict[Any, int] = {}
@@ -111,7 +108,7 @@ class Graph:
                             continue
                         inside += 1
                         inside_enabled |= mask
-                        if follows is not None and target not in follows.get(state, ()):
+                        if among is not None and target not in among:
                             continue
                         key = fingerprint(target)
                         successor = numbers.get(key)

@@ -42,8 +42,14 @@ the first not drawn whole (in one process too: the one under way is left
 out) and keeps what was found past them (real, but not in the figures); a
 process lost (killed) takes its counts with it.
 
-Temporal properties and symmetry are not for simulation: a behaviour is
-finite and its states real.
+Temporal properties are judged on each behaviour drawn whole, on its
+states and the model's steps between any two of them, under the spec's
+fairness (`_Simulation._lassos`, as `checker.replay` judges a lasso): a
+fair lasso found there is a real behaviour that breaks the property (a
+witness: shows it), the shortest among those states, and the finding is
+the one of the lowest-numbered behaviour, as for the rest. TLC's
+simulation checks liveness on each behaviour likewise. Symmetry is not for
+simulation: its states are real.
 """
 
 from __future__ import annotations
@@ -58,9 +64,12 @@ from itertools import count
 from typing import Any, Callable, Iterable, NamedTuple
 
 from checker import workers
-from checker.errors import (CheckerError, SpecError, mutated_state, not_a_step, raised_in_model,
+from checker.behaviour_graph import Graph
+from checker.errors import (CheckerError, mutated_state, not_a_step, raised_in_model,
                             unusable_state)
+from checker.fairness import Fairness
 from checker.fingerprints import Fingerprints
+from checker.lassos import find
 from checker.model import Model, has_bounds
 from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, NO_STEP, every_step_leaves,
                                 Property, answer, failed_assertion, reason_of,
@@ -110,12 +119,8 @@ def simulate(model: Model, config: CheckConfig, walks: Walks,
     `config.keep_going`. `progress` is told what was drawn, about once a
     second."""
     properties = select_properties(model, config.properties)
-    temporal = [prop.name for prop in properties if prop.temporal]
-    if temporal:
-        raise SpecError(
-            f"{', '.join(temporal)}: temporal properties are about whole behaviours, which "
-            "a simulation does not draw (its behaviours end); check them on every state "
-            "(without --simulate), or leave them out", field="properties")
+    if any(prop.temporal for prop in properties):
+        Fairness(model, config.fairness)  # (a family refused here, before any process starts)
     if config.symmetry:
         raise CheckerError("symmetry reduces the states of a search; a simulation walks "
                            "real states: leave symmetry out")
@@ -204,6 +209,8 @@ class _Simulation:
         self.outside: set = set()  # states met outside the bounds: checked, not counted
         self.random = random.Random()
         self.watched = MUTATION_CHECKS
+        self.temporal = tuple(prop for prop in properties if prop.temporal)
+        self.fairness = Fairness(model, config.fairness) if self.temporal else None
         self._activate()
 
     def _activate(self) -> None:
@@ -333,6 +340,32 @@ class _Simulation:
             trace.append(Step(action, reached))
             state = reached
         drawn.longest = max(drawn.longest, len(trace) - 1)
+        if self.temporal:
+            self._lassos(trace)
+
+    def _lassos(self, trace: list[Step]) -> None:
+        """The temporal properties not yet found, judged on the behaviour's
+        states and the model's steps between them, under the spec's
+        fairness (as a replay judges a lasso: `checker.replay`): a fair
+        lasso among them is a real behaviour that breaks (or, a witness,
+        shows) the property. One that stalls at a bound settles nothing and
+        is not kept: a later behaviour may find one that does not."""
+        done = self.drawn.violations.keys() | self.drawn.witnesses.keys()
+        pending = tuple(prop for prop in self.temporal if prop.name not in done)
+        if not pending or self._done():
+            return
+        graph = Graph(self.model, dataclasses.replace(self.config, max_depth=None),
+                      self.fairness, pending, along=[step.state for step in trace])
+        for prop in pending:
+            finding = find(graph, prop)
+            if finding is None or finding.trace is None or finding.bound is not None:
+                continue
+            if prop.witness:
+                self.drawn.witnesses[prop.name] = (self.behaviour, finding)
+                continue
+            self.drawn.violations[prop.name] = (self.behaviour, finding)
+            if self.shared is not None and not self.config.keep_going:
+                self.shared.found(self.behaviour)
 
     def _stepped(self, state: Any, action: Any, reached: Any, key: Any,
                  trace: list[Step], counted: bool = True) -> None:
@@ -672,6 +705,8 @@ class _Shortcuts:
         self.initial = set(model.initial_states())
 
     def __call__(self, finding: Finding) -> Finding:
+        if finding.loop_start is not None:
+            return finding  # (a lasso: the shortest among the behaviour's states already)
         kept = finding.trace.steps
         last = kept[-1:] if finding.property.kind == "transition" else ()
         steps = kept[:len(kept) - len(last)]

@@ -282,9 +282,8 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 auto_workers=ray is None and auto_workers)
             owners = cluster and ray_search.Owners(spec.build, cluster)
             left_out: tuple[str, ...] = ()  # the temporal properties a finite run leaves out
-            if simulate or (script is not None and getattr(script, "loop_start", None) is None):
-                config, left_out = _without_temporal(
-                    spec, model, config, "--replay" if script is not None else "--simulate")
+            if script is not None and getattr(script, "loop_start", None) is None:
+                config, left_out = _without_temporal(spec, model, config)
             try:
                 if script is not None:
                     from checker.replay import replay
@@ -311,7 +310,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                 mismatches = judged.mismatches(result) if judged else []
                 drawn = None  # what a simulation says of the expectation, where not judged
                 if simulate and judged is not None:
-                    mismatches, drawn = _drawn_against(judged, result, left_out)
+                    mismatches, drawn = _drawn_against(judged, result)
                     judged = None if drawn and judged.verdict == "violated" else judged
                 elif script is not None and judged is not None:
                     mismatches, drawn = _replayed_against(judged, result, left_out)
@@ -507,19 +506,19 @@ def _exit_code(result, has_expectation: bool, mismatches: list[str],
             "not a run": INCOMPLETE}[result.verdict]
 
 
-def _without_temporal(spec, model, config, option: str) -> tuple[object, tuple[str, ...]]:
+def _without_temporal(spec, model, config) -> tuple[object, tuple[str, ...]]:
     """`config` without the temporal properties it selects (the spec's
     `temporal:` block, the model's own, by name in `properties:` or by
-    default), which a finite run cannot check, saying so: the spec is still
-    replayed or simulated for the rest; and their names."""
+    default), which the finite run replayed cannot break (a lasso can),
+    saying so: the spec is still replayed for the rest; and their names."""
     from checker.properties import select_properties
 
     selected = select_properties(model, config.properties)
     temporal = [prop.name for prop in selected if prop.temporal]
     if not temporal:
         return config, ()
-    click.echo(f"note: {spec.path}: {option} checks finite runs; the temporal "
-               f"properties ({', '.join(temporal)}) are left out", err=True)
+    click.echo(f"note: {spec.path}: the run replayed is a finite one, not a lasso; the "
+               f"temporal properties ({', '.join(temporal)}) are left out", err=True)
     return dataclasses.replace(config, properties=tuple(
         prop.name for prop in selected if not prop.temporal)), tuple(temporal)
 
@@ -558,7 +557,7 @@ def _drawn(behaviours: int, steps: int, distinct: int | None) -> None:
         pass  # (progress is not worth a run: stderr closed or full)
 
 
-def _drawn_against(expect, result, left_out: tuple[str, ...]) -> tuple[list[str], str | None]:
+def _drawn_against(expect, result) -> tuple[list[str], str | None]:
     """What a simulation says of a spec's expectation: its mismatches, and
     where it cannot judge or its judgement proves nothing, a line saying so.
     Only the verdict and the property are judged: the figures an
@@ -567,8 +566,6 @@ def _drawn_against(expect, result, left_out: tuple[str, ...]) -> tuple[list[str]
     broken = _listed_broken(expect, result)
     if broken:
         return broken, None
-    if expect.verdict == "violated" and expect.property in left_out:
-        return [], _not_judged(expect.property, "--simulate")
     found = result.violations[0] if result.violations else None
     if expect.verdict == "violated":
         if (result.violation(expect.property) if expect.property else found) is not None:
@@ -594,11 +591,12 @@ def _listed_broken(expect, result) -> list[str]:
             if wanted != "violated" and result.violation(name) is not None]
 
 
-def _not_judged(name: str, option: str) -> str:
+def _not_judged(name: str) -> str:
     """The line for an expected violation of temporal property `name`,
-    which a finite run leaves out (`_without_temporal`)."""
-    return (f"expectation not judged: {name} is a temporal property, which {option} "
-            f"leaves out (its runs are finite); check every state (without {option})")
+    which the finite run replayed leaves out (`_without_temporal`)."""
+    return (f"expectation not judged: {name} is a temporal property, which a finite run "
+            "cannot break; replay a lasso (a report's, or steps: and loop:) or check every "
+            "state (without --replay)")
 
 
 def _unexplained(result) -> bool:
@@ -619,7 +617,7 @@ def _replayed_against(expect, result, left_out: tuple[str, ...]
     if broken:
         return broken, None
     if expect.verdict == "violated" and expect.property in left_out:
-        return [], _not_judged(expect.property, "--replay")
+        return [], _not_judged(expect.property)
     found = result.violations[0] if result.violations else None
     left = result.stats.replayed.left
     if _unexplained(result) and found is None:

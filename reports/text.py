@@ -341,9 +341,16 @@ def render_stats(result: Result, engine: bool = False) -> list[str]:
     if replayed is None and walked is None:
         lines.append(f"fingerprint collision probability: {stats.collision_probability:.1e}")
     elif walked is not None and (result.violations or result.witnesses):
-        lines.append("traces: behaviours drawn at random, their loops cut out and the "
-                     "steps the model lets them skip skipped; not necessarily the shortest "
-                     "(a search, without --simulate, finds those)")
+        found = result.violations + result.witnesses
+        lines.append(
+            "traces: behaviours drawn at random, "
+            + ("their loops cut out and the steps the model lets them skip skipped"
+               if all(f.loop_start is None for f in found) else
+               "the shortest fair lasso among each one's states"
+               if all(f.loop_start is not None for f in found) else
+               "their loops cut out and the steps the model lets them skip skipped (a lasso: "
+               "the shortest fair one among the behaviour's states)")
+            + "; not necessarily the shortest (a search, without --simulate, finds those)")
     if stats.symmetry:
         lines.append(f"canonicalizing: {stats.canonical_seconds:.2f} s")
     if engine and stats.model_stats:

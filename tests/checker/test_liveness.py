@@ -1086,7 +1086,9 @@ def test_only_a_silent_server_cut_off_for_good_keeps_its_terms():
         "links": [["s1", "s5"]], "heals": False}).frozen == frozenset()
 
 
-def test_fairness_to_each_message_apart_is_refused_when_terms_are_renumbered(tmp_path):
+@pytest.mark.parametrize("options", [[], ["--simulate", "--workers", "2"]])
+def test_fairness_to_each_message_apart_is_refused_when_terms_are_renumbered(tmp_path,
+                                                                              options):
     from click.testing import CliRunner
 
     from cmc.main import cli
@@ -1094,7 +1096,7 @@ def test_fairness_to_each_message_apart_is_refused_when_terms_are_renumbered(tmp
     path.write_text("model: raft\nparams: {terms: relative, faults: false}\n"
                     "properties: [eventually_leader]\n"
                     "fairness: {weak: [Timeout, \"Receive(*)\"]}\n")
-    result = CliRunner().invoke(cli, ["check", str(path)])
+    result = CliRunner().invoke(cli, ["check", str(path), *options])
     assert result.exit_code == 2
     assert result.output == (
         f"error: {path}:4: fairness.weak[1]: 'Receive(*)': terms are renumbered (terms: relative) while a message "

@@ -193,8 +193,8 @@ def test_a_run_written_by_hand_is_finite_and_leaves_the_temporal_properties_out(
     result = run(ring / "unfair.yaml", "--replay", ring / "run.yaml")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        f"note: {ring / 'unfair.yaml'}: --replay checks finite runs; the temporal properties "
-        "(reaches_two, stays_low) are left out"]
+        f"note: {ring / 'unfair.yaml'}: the run replayed is a finite one, not a lasso; the "
+        "temporal properties (reaches_two, stays_low) are left out"]
 
 
 LIVELOCK = ["Propose(p=0)", "Propose(p=1)", "DeliverRequest(p=0, a=0)",

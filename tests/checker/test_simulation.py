@@ -10,7 +10,7 @@ from typing import Iterable, NamedTuple
 import pytest
 
 from checker import CheckConfig, Fails, Model, Param, check, eventually, invariant, reachable
-from checker.errors import CheckerError, ModelDefinitionError, SpecError
+from checker.errors import CheckerError, ModelDefinitionError
 from checker.properties import ASSERTION, DEADLOCK, Property
 from checker.result import Finding, Step
 from checker.simulation import Walks, _without_loops, simulate
@@ -156,13 +156,67 @@ def test_loops_are_cut_out_and_a_step_property_keeps_its_step():
                                                     (Reset(), 0)]
 
 
-def test_temporal_properties_and_symmetry_are_refused():
-    with pytest.raises(SpecError, match="zero: temporal properties are about whole "
-                                        "behaviours") as caught:
-        simulate(Ring(), CheckConfig(properties=("zero",)), Walks())
-    assert caught.value.field == "properties"
+def test_symmetry_is_refused():
     with pytest.raises(CheckerError, match="a simulation walks real states"):
         simulate(Ring(), CheckConfig(symmetry=("servers",)), Walks())
+
+
+class Wandering(Ring):
+    """The ring, with a promise it need not keep: 5 is reached."""
+
+    @eventually("Reaches Five")
+    def five(self, state):
+        return state == 5
+
+    @eventually("Some Behaviour Avoids Five", witness=True)
+    def avoids_five(self, state):
+        return state == 5
+
+
+def _lasso(finding):
+    return (finding.loop_start, finding.loop_length,
+            [step.state for step in finding.trace.steps])
+
+
+def test_a_temporal_property_is_judged_on_each_behaviour_as_a_lasso():
+    # unfair: stuttering in the initial state avoids 5, in the first behaviour
+    config = CheckConfig(properties=("zero", "five", "avoids_five"))
+    result = simulate(Wandering(), config, Walks(behaviours=20, seed=1))
+    assert result.verdict == "violated" and result.stats.walked.behaviours == 1
+    (violation,), (witness,) = result.violations, result.witnesses
+    assert (violation.property.name, witness.property.name) == ("five", "avoids_five")
+    assert _lasso(violation) == _lasso(witness) == (0, 0, [0])
+    assert {o.property.name: o.outcome for o in result.outcomes()} == {
+        "zero": "not settled", "five": "violated", "avoids_five": "witnessed"}
+
+
+def test_under_fairness_a_lasso_must_be_fair_and_is_a_real_behaviour():
+    # weakly fair to Add, a behaviour cannot stay at 0: the shortest fair
+    # loop avoiding 5 among the first behaviour's states goes 0 -> 1 -> 0
+    config = CheckConfig(properties=("five",), fairness=(("weak", "Add"),))
+    result = simulate(Wandering(), config, Walks(behaviours=20, seed=1))
+    (violation,) = result.violations
+    assert _lasso(violation) == (0, 2, [0, 1, 0])
+    assert [action for action in violation.trace.actions] == [Add(1), Reset()]
+    assert _is_run(Wandering(), violation.trace)
+    # weakly fair to Add(2) alone: 0 -> 2 -> 4 -> 6 -> 1 -> 3 -> 5 passes 5,
+    # but Reset may come first: a fair loop 0 -> 2 -> 0 avoids it
+    config = CheckConfig(properties=("five",), fairness=(("weak", "Add(k=2)"),))
+    (violation,) = simulate(Wandering(), config, Walks(behaviours=20, seed=1)).violations
+    assert _lasso(violation) == (0, 2, [0, 2, 0])
+
+
+@needs_fork
+def test_a_temporal_finding_is_the_same_in_one_process_and_several():
+    config = CheckConfig(properties=("five", "not_five"), fairness=(("weak", "Add"),),
+                         keep_going=True)
+    walks = Walks(behaviours=200, depth=6, seed=4)
+    one = simulate(Wandering(), config, walks)
+    two = simulate(Wandering(), dataclasses.replace(config, workers=2), walks)
+    assert [(_lasso(f), f.property.name) for f in one.violations] == \
+        [(_lasso(f), f.property.name) for f in two.violations]
+    assert (one.stats.walked, one.stats.distinct_states) == (two.stats.walked,
+                                                             two.stats.distinct_states)
 
 
 class Forgetful(Ring):
