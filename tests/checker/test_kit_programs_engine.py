@@ -15,7 +15,9 @@ Against it:
   others;
 - bounds (``max_states``, ``max_depth``) cut where one process cuts;
 - each counterexample of the JSON report replayed (``--replay``) breaks its
-  property again, and so does each that a simulation draws.
+  property again, a lasso by a lasso as long, and so does each that a
+  simulation draws, whose lassos the search finds breaking their
+  properties too.
 
 Chunks and the first level shared are tiny (`tiny_chunks`) and the levels
 balanced with no slack (`given`), so that programs of a few hundred states
@@ -124,14 +126,47 @@ def test_a_run_stopped_after_a_checkpoint_resumes_to_the_whole_result(seed, tmp_
                 assert outcome(resumed) == whole
 
 
-def replayed_violations(spec_path: str, report: Path) -> dict[str, int]:
-    """The exit code of replaying each safety violation of `report` (a
-    JSON report of `cmc check`) on the spec, by property."""
+def replayed(spec_path: str, report: Path) -> dict[str, tuple]:
+    """Each finding of `report` (a JSON report of `cmc check`) replayed on
+    the spec, by property: (the finding's kind and lasso, and the replay's
+    outcome of the property, its lasso and exit code; a safety violation's
+    lasso is None). A lasso is (stem, loop); a witness's replay exits 0."""
     found = json.loads(report.read_text())["results"][0]
-    return {outcome_["property"]: CliRunner().invoke(cli, [
-        "check", spec_path, "--replay", f"{report}:{outcome_['property']}"]).exit_code
-        for outcome_ in found["properties"]
-        if outcome_["outcome"] == "violated" and outcome_["kind"] not in TEMPORAL}
+    replays = {}
+    for kind in ("violations", "witnesses"):
+        for finding in found[kind]:
+            if kind == "witnesses" and finding["kind"] not in TEMPORAL:
+                continue  # (a reachable property's witness is replayed as a violation's run)
+            name = finding["property"]
+            done = CliRunner().invoke(cli, ["check", spec_path, "--replay", f"{report}:{name}",
+                                            "--format", "json"])
+            again = json.loads(done.stdout)["results"][0]
+            (outcome_,) = [o for o in again["properties"] if o["property"] == name]
+            lasso = [(f["stem_length"], f["loop_length"])
+                     for f in again["violations"] + again["witnesses"] if f["property"] == name]
+            # (the exit code: 1 where the run breaks any property, else 3 where
+            # a lasso stalls at a bound, else 0)
+            broken = any(f["bound"] is None for f in again["violations"])
+            code = 1 if broken else 3 if again["violations"] else 0
+            replays[name] = ((finding["kind"], finding["stem_length"], finding["loop_length"],
+                              finding["bound"] is not None),
+                             (outcome_["outcome"], lasso, (done.exit_code, code)))
+    return replays
+
+
+def replays_again(replays: dict[str, tuple]) -> None:
+    """Each finding replayed is found again: a safety violation breaks its
+    property; a lasso is judged the same, by a lasso of the same stem and
+    loop (one that stalls at a bound settles nothing)."""
+    for name, ((kind, stem, loop, bound), (outcome_, lasso, (code, expected))) in \
+            replays.items():
+        assert code == expected, name
+        if kind not in TEMPORAL:
+            assert (outcome_, code) == ("violated", 1), name
+        elif bound:
+            assert (outcome_, lasso) == ("not settled", [(stem, loop)]), name
+        else:
+            assert outcome_ in ("violated", "witnessed") and lasso == [(stem, loop)], name
 
 
 @pytest.mark.parametrize("seed", every(20, 2))
@@ -140,8 +175,7 @@ def test_each_counterexample_reported_replays_as_a_violation(seed, tmp_path):
     done = CliRunner().invoke(cli, ["check", path, "--keep-going", "--out", str(tmp_path / "out"),
                                     "--workers", "1"])
     assert done.exit_code in (0, 1, 3), done.output  # (3: a lasso that stalls at a bound)
-    codes = replayed_violations(path, next((tmp_path / "out").glob("*.json")))
-    assert set(codes.values()) <= {1}
+    replays_again(replayed(path, next((tmp_path / "out").glob("*.json"))))
 
 
 @pytest.mark.parametrize("seed", every(20, 8))
@@ -151,5 +185,13 @@ def test_each_violation_a_simulation_draws_replays_as_one(seed, tmp_path):
                                     "--simulate", "--behaviours", "300", "--seed", "7",
                                     "--max-depth", "30"])
     assert done.exit_code in (0, 1, 3), done.output
-    codes = replayed_violations(path, next((tmp_path / "out").glob("*.json")))
-    assert set(codes.values()) <= {1}
+    replays = replayed(path, next((tmp_path / "out").glob("*.json")))
+    replays_again(replays)
+    # and a lasso drawn is a lasso of the whole graph: the search finds the
+    # property broken (or shown) too
+    searched = CliRunner().invoke(cli, ["check", path, "--keep-going", "--workers", "1",
+                                        "--format", "json"])
+    outcomes = {o["property"]: o["outcome"]
+                for o in json.loads(searched.stdout)["results"][0]["properties"]}
+    for name, (_, (outcome_, _, _)) in replays.items():
+        assert outcomes[name] == outcome_, name
