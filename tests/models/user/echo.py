@@ -211,6 +211,16 @@ class Echo(ActorModel):
                              f"{Nd.name_of(msg.sndr)}, no neighbour")
         return True
 
+    @invariant("Inbox is a set")
+    def inbox_is_a_set(self, state):
+        """Not Echo.tla's: the bag that holds the inboxes never holds two
+        copies of a message, so it is the spec's set of messages (where a
+        second send changes nothing)."""
+        for message, copies in self.state_view(state)["network"].copies.items():
+            if copies > 1:
+                return Fails(f"{copies} copies of {message} in flight: inbox is a set")
+        return True
+
     @invariant("InitiatorNoParent")
     def initiator_no_parent(self, state):
         """The initiator never has a parent."""
@@ -267,3 +277,69 @@ class Echo(ActorModel):
             if n != self.root and self.root not in seen:
                 return Fails(f"the initiator is not an ancestor of {Nd.name_of(n)}")
         return True
+
+
+# -- mutants: one handler each -------------------------------------------------------
+
+
+@Echo.mutant("initiator_sends_to_itself", "the initiator's first multicast goes to itself "
+                                          "too → TypeOK")
+class SendsToItself(EchoNode):
+    def n0(self, s):
+        if s.pc != "n0":
+            return None
+        dest = [*self.nbrs(), self.id] if self.is_initiator() else []
+        return s._replace(pc="n1"), self.multicast(dest, "m")
+
+
+@Echo.mutant("initiator_adopts_parent", "the initiator takes the sender of its first "
+                                        "message as its parent (and sends nothing) → "
+                                        "InitiatorNoParent, AncestorProperties")
+class InitiatorAdoptsParent(EchoNode):
+    def n1(self, s, msg):
+        result = super().n1(s, msg)
+        if result is not None and self.is_initiator() and result[0].rcvd == 1:
+            return result[0]._replace(parent=msg.sndr), result[1]
+        return result
+
+
+@Echo.mutant("acknowledges_again", "a node at n2 stays there, acknowledging its parent "
+                                   "again and again: Echo.tla's set merges the second "
+                                   "\"c\", the bag would hold two copies → Inbox is a set")
+class AcknowledgesAgain(EchoNode):
+    def n2(self, s):
+        result = super().n2(s)
+        if result is not None and not self.is_initiator():
+            return s, result[1]
+        return result
+
+
+@Echo.mutant("parent_is_initiator", "a node takes the initiator as its parent, whoever "
+                                    "sent its first message → ParentIsNeighbor, and the "
+                                    "assert that the parent is a neighbour")
+class ParentIsInitiator(EchoNode):
+    def n1(self, s, msg):
+        result = super().n1(s, msg)
+        if result is not None and result[0].parent != s.parent:
+            return result[0]._replace(parent=self.model.root), result[1]
+        return result
+
+
+@Echo.mutant("every_sender_a_child", "a node counts the sender of any message, \"m\" "
+                                     "too, as a child → ParentChild (children)")
+class EverySenderAChild(EchoNode):
+    def n1(self, s, msg):
+        result = super().n1(s, msg)
+        if result is not None:
+            return result[0]._replace(children=result[0].children | {msg.sndr}), result[1]
+        return result
+
+
+@Echo.mutant("children_forgotten", "a node does not record the sender of a \"c\" as "
+                                   "a child → ParentChild (done)")
+class ChildrenForgotten(EchoNode):
+    def n1(self, s, msg):
+        result = super().n1(s, msg)
+        if result is not None:
+            return result[0]._replace(children=s.children), result[1]
+        return result
