@@ -67,7 +67,7 @@ from itertools import product
 from typing import NamedTuple
 
 from checker import Fails, Param, ParamError, eventually, invariant
-from models.kit import ActorModel, MessageSet, Node, derived, ids, indexed_by, step
+from models.kit import ActorModel, Node, derived, ids, indexed_by, step
 
 Proc = ids("procs", "p", first=1, named=True)    # Proc == 1 .. N
 
@@ -202,8 +202,6 @@ class Nbacg(ActorModel):
               Param("keep_votes", False, "keep each process's initial vote in the globals "
                     "(a history variable) for AbortValidity and CommitValidity"))
     roles = (Process,)
-    messages = ()
-    network = MessageSet()
     globals = Sent
     symmetry_sets = ("procs",)
 
