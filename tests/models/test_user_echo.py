@@ -74,6 +74,35 @@ def test_echo_has_tlc_s_counts_and_verdicts(tmp_path, nodes, edges, initiator, d
     assert (result.stats.distinct_states, result.stats.depth) == (distinct, depth)
 
 
+@pytest.mark.parametrize("nodes, edges, initiator, orbits, depth", [
+    # TLC 2.15, the nodes model values, SYMMETRY Permutations(S) of the
+    # nodes but the initiator whose neighbours are alike: S is every other
+    # node on a complete graph, the two ends of a line from its middle, the
+    # two other leaves of a star from a leaf, the initiator's two neighbours
+    # on a ring
+    (3, "null", 1, 43, 15),
+    (4, "null", 1, 610, 24),
+    (3, LINE, 2, 26, 13),
+    (4, "[[1, 2], [1, 3], [1, 4]]", 2, 38, 18),
+    (4, "[[1, 2], [2, 3], [3, 4], [4, 1]]", 1, 86, 20),
+    pytest.param(5, "null", 1, 45_920, 35, marks=pytest.mark.slow),
+])
+def test_twins_are_interchangeable_as_in_tlc(tmp_path, nodes, edges, initiator, orbits, depth):
+    result, model = _checked(tmp_path, f"params: {{nodes: {nodes}, edges: {edges}, "
+                             f"initiator: {initiator}}}\nsymmetry: true\n")
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (orbits, depth)
+
+
+def test_the_symmetric_classes_are_the_initiator_and_its_twins():
+    from tests.models.user.echo import Echo
+    assert Echo(nodes=4).symmetry_groups() == {"nodes": [[0], [1, 2, 3]]}
+    assert Echo(nodes=4, edges=[[1, 2], [1, 3], [1, 4]], initiator=2).symmetry_groups() == {
+        "nodes": [[1], [0], [2, 3]]}
+    assert Echo(nodes=4, edges=[[1, 2], [2, 3], [3, 4], [4, 1]]).symmetry_groups() == {
+        "nodes": [[0], [1, 3], [2]]}
+
+
 @pytest.mark.parametrize("params, message", [
     ("{nodes: 3, edges: [[1, 1], [1, 2], [2, 3]]}",
      "params.edges: edge [1, 1] is a self-loop, which Echo assumes away (IsIrreflexive)"),

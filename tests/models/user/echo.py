@@ -39,6 +39,12 @@ Properties: TypeOK, InitiatorNoParent, ParentIsNeighbor, ParentChild (its
 two conjuncts apart: a child's parent, and a done parent's children) and
 AncestorProperties, as Echo.tla states them; MCEcho.cfg checks TypeOK and
 AncestorProperties.
+
+Symmetry: the nodes are not interchangeable (the initiator is one, and the
+graph tells others apart), but the nodes other than the initiator whose
+neighbours are alike are: every one of them on a complete graph. The
+model's `symmetry_groups` says which, and TLC agrees with ``SYMMETRY
+Permutations(S)`` of such a set S of model values.
 """
 
 from __future__ import annotations
@@ -158,6 +164,7 @@ class Echo(ActorModel):
     roles = (EchoNode,)
     messages = (Msg,)
     network = Bag()
+    symmetry_sets = ("nodes",)
 
     def setup(self):
         super().setup()
@@ -189,6 +196,26 @@ class Echo(ActorModel):
                                              f"{min(set(range(n)) - reached) + 1} is not "
                                              "reached from node 1), which Echo assumes "
                                              "(IsConnected)")
+
+    def symmetry_groups(self) -> dict[str, list[list[int]]]:
+        """The initiator alone, and the other nodes in classes of twins:
+        nodes whose neighbours are the same but for each other (every node
+        but the initiator, on a complete graph), which swapping maps the
+        graph to itself."""
+        classes = [[self.root]]
+        for n in range(self.nodes):
+            if n == self.root:
+                continue
+            for members in classes[1:]:
+                if self.twins(members[0], n):
+                    members.append(n)
+                    break
+            else:
+                classes.append([n])
+        return {"nodes": classes}
+
+    def twins(self, a: int, b: int) -> bool:
+        return set(self.neighbours[a]) - {b} == set(self.neighbours[b]) - {a}
 
     def stutters(self, state) -> bool:
         """Terminating: once every node is done, the run stutters."""
