@@ -339,7 +339,8 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
               "quorum since its last election timeout steps down", schema={"type": "boolean"}),
         Param("partition", None, "servers cut off from the others at the start (a list of "
               "server numbers): messages between the two sides are lost until the network "
-              "heals (a step); null: none", schema={
+              "heals (a step), as the spec's partition: {groups: [[s5], [s1, s2, s3, s4]]} "
+              "(which says more: links, splits, heals); null: none", schema={
                   "type": ["array", "null"], "uniqueItems": True,
                   "items": {"type": "integer", "minimum": 1, "maximum": 9}}),
         # for liveness (models.raft.liveness): the defaults are raft.tla's
@@ -359,7 +360,7 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
     # (fault budgets: unbounded as in raft.tla, or none with faults: false)
     network = Bag(drop="message_faults", duplicate="message_faults", capacity="max_msgs",
                   full="constraint", per_message=True, drop_action=DropMessage,
-                  duplicate_action=DuplicateMessage, partition="cut_off")
+                  duplicate_action=DuplicateMessage, partition="side_cut_off")
     # Next == \/ \E i : Restart(i) \/ Timeout(i) \/ BecomeLeader(i) \/ ... (per server)
     #         \/ \E m \in DOMAIN messages : Receive(m) \/ DuplicateMessage(m) \/ DropMessage(m)
     next = ((ServerNode.timeout, ServerNode.restart, ServerNode.request_vote,
@@ -389,12 +390,13 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
                 raise ParamError("params.quorum", "with membership changes every configuration "
                                  "counts its own majorities; remove quorum: or membership:")
             self.membership_rules = Membership(self.membership, n)
-        #: the servers cut off at the start (the network's partition)
-        self.cut_off = frozenset(number - 1 for number in self.partition or ())
-        if any(i >= n for i in self.cut_off):
+        #: params.partition's servers: a side cut off at the start, healing once
+        #: (the network's partition, where the spec gives none)
+        self.side_cut_off = frozenset(number - 1 for number in self.partition or ())
+        if any(i >= n for i in self.side_cut_off):
             raise ParamError("params.partition", f"names a server above s{n}; the servers "
                              f"are s1..s{n}")
-        if self.cut_off and self._partition_choice is not None:
+        if self.side_cut_off and self._partition_choice is not None:
             raise ParamError("partition", "give the partition once: remove params.partition "
                              "(a side cut off at the start) or the spec's partition:")
         self._setup_liveness()
@@ -404,6 +406,9 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
     def _build(self) -> None:
         super()._build()
         self._setup_reach()  # reads the network's partition
+        #: the servers the partition cuts off from every quorum, however it is
+        #: given (params.partition or the spec's partition:), for the properties
+        self.cut_off = self.cut_off_by_partition()
         if self.terms == "relative":
             self.successors = self.renumbered(self.successors)
 
@@ -419,7 +424,7 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
             cannot |= {Restart, DropMessage, DuplicateMessage}
         options = ((ChangeConfig, self.membership_rules is not None),
                    (Campaign, self.pre_vote), (CheckQuorum, self.check_quorum),
-                   (Heal, bool(self.cut_off)))
+                   (Heal, bool(self.side_cut_off)))
         return tuple(kind for kind in actions if kind not in cannot) + tuple(
             kind for kind, on in options if on)
 

@@ -283,6 +283,29 @@ class RaftProperties:
             and state[i].next_index == start[i].next_index != (1,) * len(start)
             for i in self.cut_off)
 
+    def cut_off_by_partition(self) -> frozenset[int]:
+        """The servers that, while the partition's links are down, reach no
+        quorum of their starting configuration (none without a partition):
+        params.partition's side, or the minority side of a spec's
+        ``partition: {groups: [[s5], [s1, s2, s3, s4]]}``, so that the
+        properties of servers cut off read the same partition either way."""
+        partition = self.network.partition
+        if partition is None:
+            return frozenset()
+        start = self._start()
+        cut_off = set()
+        for i in self.all_servers:
+            reach = frozenset(j for j in self.all_servers if frozenset(
+                {("servers", i), ("servers", j)}) not in partition.links)
+            if self.membership_rules is None:
+                reaches = self.quorum_of[1][reach]
+            else:
+                config = self.membership_rules.latest(i, start[i].log)[0]
+                reaches = config.quorum[sum(1 << j for j in reach)]
+            if not reaches:
+                cut_off.add(i)
+        return frozenset(cut_off)
+
     def reaches_quorum(self, state: tuple, i: int) -> bool:
         """Whether the servers server i can exchange messages with in
         `state` (itself, and every server across no link of the partition

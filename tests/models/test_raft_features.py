@@ -9,7 +9,7 @@ import pytest
 
 from checker import ParamError
 from models.raft import PRECANDIDATE, Raft, RequestVoteRequest
-from tests.spec_runs import checked_spec, steps, view
+from tests.spec_runs import SPECS, checked_spec, outcome, steps, view
 
 
 def step(model, state, name):
@@ -48,6 +48,27 @@ def test_the_state_view_shows_whether_the_partition_is_down():
 
 def test_a_partition_keeps_its_servers_apart_for_symmetry():
     assert Raft(servers=5, partition=[5]).symmetry_groups() == {"servers": [[0, 1, 2, 3], [4]]}
+
+
+@pytest.mark.parametrize("name, side", [("raft-prevote-off", 5), ("raft-checkquorum", 1),
+                                        ("raft-checkquorum-off", 1)])
+def test_the_specs_partition_cuts_off_the_side_params_partition_does(name, side, tmp_path):
+    # the properties of servers cut off (No Disruptive Rejoin, Cut-off
+    # Leader ...) read the partition however it is given: before, a spec's
+    # partition: left them none, and No Disruptive Rejoin held vacuously
+    # (bounded, so that a property of no server ends fast: 50 million states)
+    text = (SPECS / f"{name}.yaml").read_text()
+    text += "" if "bounds:" in text else "bounds: {max_depth: 6}\n"
+    servers = int(text.split("servers: ")[1].split(",")[0])
+    rest = ", ".join(f"s{k}" for k in range(1, servers + 1) if k != side)
+    (tmp_path / "params.yaml").write_text(text)
+    (tmp_path / "spec.yaml").write_text(text.replace(f", partition: [{side}]", "")
+                                        + f"partition: {{groups: [[s{side}], [{rest}]]}}\n")
+    given, model, result = checked_spec(tmp_path / "spec.yaml")
+    assert (given.params["partition"], model.cut_off) == (None, frozenset({side - 1}))
+    _, _, by_params = checked_spec(tmp_path / "params.yaml")
+    assert outcome(result) == outcome(by_params)
+    assert given.expect.mismatches(result) == []
 
 
 def test_a_partition_names_servers_of_the_model():
