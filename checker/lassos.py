@@ -44,6 +44,7 @@ not; otherwise a bound could silently turn a violation into "holds").
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from typing import Any, Iterator
 
@@ -268,6 +269,23 @@ def find(graph: Graph, prop: Property) -> Finding | None:
         return Finding(prop, None, f"for every {prop.each}, every fair behaviour "
                        + _promise(prop))
     return min(findings, key=lambda f: (f.trace is None, f.bound is not None), default=None)
+
+
+def found_along(model: Any, config: Any, fairness: Any, properties: tuple[Property, ...],
+                states: list[Any]) -> dict[str, Finding]:
+    """Each of `properties` with the fair lasso that shows it failing (or,
+    a witness, holding) among `states`, a run's (a replay's, a simulated
+    behaviour's), and the model's steps between them (`Graph`'s `along`):
+    a real behaviour of the model; a property with none there is left
+    out (another behaviour may have one)."""
+    graph = Graph(model, dataclasses.replace(config, max_depth=None), fairness, properties,
+                  along=states)
+    found = {}
+    for prop in properties:
+        finding = find(graph, prop)
+        if finding is not None and finding.trace is not None:
+            found[prop.name] = finding
+    return found
 
 
 def _cut(graph: Graph, states: list[int]) -> str:

@@ -37,7 +37,6 @@ graph of the run's states and the steps between them (`_Replay.judge`).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -51,11 +50,11 @@ from typing import Any
 import yaml
 
 from checker import workers
-from checker.behaviour_graph import Graph, each_bit
+from checker.behaviour_graph import each_bit
 from checker.errors import SpecError, raised_in_model
 from checker.fairness import Fairness
 from checker.fairness import _split as split_outside_brackets
-from checker.lassos import find
+from checker.lassos import found_along
 from checker.model import (Model, action_text, checked_steps, has_bounds, jsonable,
                            recorded_view)
 from checker.properties import (ASSERTION, DEADLOCK, NO_STEP, Property, answer,
@@ -600,21 +599,20 @@ class _Replay:
                          f"{_steps_said(steps - start)} back to step {start}'s state; "
                          f"{names} judged on it under the spec's fairness")
         else:
+            differences = self._differences(states[-1], self._view(states[start]))
             self.loop = (f"the loop does not close here: step {steps} reaches another state "
-                         f"than step {start}'s ({self._differences(states[-1], self._view(states[start]))}); "
-                         f"{names} judged on the run's states and steps only")
+                         f"than step {start}'s ({differences}); {names} judged on the run's "
+                         "states and steps only")
         fairness = Fairness(self.model, config.fairness)
-        graph = Graph(self.model, dataclasses.replace(config, max_depth=None), fairness,
-                      temporal, along=states)
+        found = found_along(self.model, config, fairness, temporal, states)
         unsettled: dict[bool, list[str]] = {False: [], True: []}  # (by witness)
         for prop in temporal:
-            finding = find(graph, prop)
-            if finding is None or finding.trace is None:
-                # (none among these states: others may have one)
+            finding = found.get(prop.name)
+            if finding is None:
                 unsettled[prop.witness].append(prop.name)
             elif prop.witness and finding.bound is None:
                 self.witnesses[prop.name] = finding
-            else:
+            else:  # (one that stalls at a bound settles nothing: `Result.outcomes`)
                 self.violations[prop.name] = finding
         if unsettled[False] or unsettled[True]:
             unfair = self._unfair(fairness, states, start) if start == steps or \

@@ -64,12 +64,11 @@ from itertools import count
 from typing import Any, Callable, Iterable, NamedTuple
 
 from checker import workers
-from checker.behaviour_graph import Graph
 from checker.errors import (CheckerError, mutated_state, not_a_step, raised_in_model,
                             unusable_state)
 from checker.fairness import Fairness
 from checker.fingerprints import Fingerprints
-from checker.lassos import find
+from checker.lassos import found_along
 from checker.model import Model, has_bounds
 from checker.properties import (ASSERTION, BOUND_STOP, DEADLOCK, NO_STEP, every_step_leaves,
                                 Property, answer, failed_assertion, reason_of,
@@ -354,11 +353,11 @@ class _Simulation:
         pending = tuple(prop for prop in self.temporal if prop.name not in done)
         if not pending or self._done():
             return
-        graph = Graph(self.model, dataclasses.replace(self.config, max_depth=None),
-                      self.fairness, pending, along=[step.state for step in trace])
+        found = found_along(self.model, self.config, self.fairness, pending,
+                            [step.state for step in trace])
         for prop in pending:
-            finding = find(graph, prop)
-            if finding is None or finding.trace is None or finding.bound is not None:
+            finding = found.get(prop.name)
+            if finding is None or finding.bound is not None:
                 continue
             if prop.witness:
                 self.drawn.witnesses[prop.name] = (self.behaviour, finding)
