@@ -34,13 +34,14 @@ class Graph:
 
     def __init__(self, model: Model, config: CheckConfig, fairness: Fairness,
                  properties: tuple[Property, ...], limits: Any = None,
-                 along: Sequence[Any] | None = None):
+                 along: Sequence[Any] | None = None, known: dict[Any, list] | None = None):
         """The graph of every reachable state; or, given `along` (the
         states of a run, in order: a replay's, a simulation's behaviour),
         of the run's states and the model's steps between any two of them
         only (those the run took, and any other), each state's fairness
         families still those of all its steps (a family with no step
-        among the run's states is enabled all the same)."""
+        among the run's states is enabled all the same). `known`: the steps
+        of states already generated (a simulated behaviour's), by state."""
         self.model, self.fairness, self.properties = model, fairness, properties
         among = None if along is None else set(along)
         self.max_depth = config.max_depth
@@ -88,8 +89,9 @@ class Graph:
             for state in frontier:
                 if limits is not None and number & 4095 == 0:
                     limits.check()
-                steps = list(model.successors(state)) if limit is None or self.depth < limit \
-                    else None
+                steps = None if limit is not None and self.depth >= limit else (
+                    known[state] if known is not None and state in known
+                    else list(model.successors(state)))
                 enabled, inside_enabled, stop = 0, 0, GOES_ON
                 moving = None if steps is None else self._moving(state, steps, quotient,
                                                                   fairness)

@@ -272,14 +272,15 @@ def find(graph: Graph, prop: Property) -> Finding | None:
 
 
 def found_along(model: Any, config: Any, fairness: Any, properties: tuple[Property, ...],
-                states: list[Any]) -> dict[str, Finding]:
+                states: list[Any], known: dict[Any, list] | None = None) -> dict[str, Finding]:
     """Each of `properties` with the fair lasso that shows it failing (or,
     a witness, holding) among `states`, a run's (a replay's, a simulated
-    behaviour's), and the model's steps between them (`Graph`'s `along`):
-    a real behaviour of the model; a property with none there is left
-    out (another behaviour may have one)."""
+    behaviour's), and the model's steps between them (`Graph`'s `along`;
+    `known`: the steps of those already generated): a real behaviour of the
+    model; a property with none there is left out (another behaviour may
+    have one)."""
     graph = Graph(model, dataclasses.replace(config, max_depth=None), fairness, properties,
-                  along=states)
+                  along=states, known=known)
     found = {}
     for prop in properties:
         finding = find(graph, prop)

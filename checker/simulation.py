@@ -313,10 +313,13 @@ class _Simulation:
         trace = [Step(None, state)]
         if self.bounded and not self.model.within_bounds(state):
             return  # checked when met, not expanded
+        walked: dict[Any, list] = {}  # each state's steps, for its lassos (`_lassos`)
         while len(trace) <= self.walks.depth and not self._done():
             steps = self._successors(state, trace)
             if steps is None:
                 break
+            if self.temporal:
+                walked[state] = steps
             drawn.generated += len(steps)
             inside = ([self.model.within_bounds(step[1]) for step in steps] if self.bounded
                       else [True] * len(steps))
@@ -340,9 +343,9 @@ class _Simulation:
             state = reached
         drawn.longest = max(drawn.longest, len(trace) - 1)
         if self.temporal:
-            self._lassos(trace)
+            self._lassos(trace, walked)
 
-    def _lassos(self, trace: list[Step]) -> None:
+    def _lassos(self, trace: list[Step], walked: dict[Any, list]) -> None:
         """The temporal properties not yet found, judged on the behaviour's
         states and the model's steps between them, under the spec's
         fairness (as a replay judges a lasso: `checker.replay`): a fair
@@ -354,7 +357,7 @@ class _Simulation:
         if not pending or self._done():
             return
         found = found_along(self.model, self.config, self.fairness, pending,
-                            [step.state for step in trace])
+                            [step.state for step in trace], walked)
         for prop in pending:
             finding = found.get(prop.name)
             if finding is None or finding.bound is not None:
