@@ -130,8 +130,9 @@ class _Format(click.Choice):
                    "the model's bounds is not taken. A violation found is real (its trace "
                    "is the behaviour with its loops cut out, not necessarily the shortest); "
                    "what no behaviour broke is not settled. --workers share the behaviours "
-                   "(the same findings whatever their number); no symmetry and "
-                   "no temporal property. Exit 0 when nothing was broken (or the violation "
+                   "(the same findings whatever their number); no symmetry. A temporal "
+                   "property is judged on each behaviour: a fair lasso among its states "
+                   "breaks it. Exit 0 when nothing was broken (or the violation "
                    "the spec expects was found), 3 when an expected violation was not drawn.")
 @click.option("--behaviours", type=click.IntRange(min=1), metavar="N",
               help="With --simulate: draw N behaviours (default 1000, or as many as "
@@ -142,8 +143,10 @@ class _Format(click.Choice):
 @click.option("--replay", "replay_file", metavar="FILE[:PROPERTY]", callback=given_path,
               help="Take one recorded run again instead of exploring: a counterexample "
                    "or witness from a JSON report of cmc check (--out DIR, --format json; "
-                   ":PROPERTY picks one where the report holds several), or a YAML list of "
-                   "actions as reports print them, or a log of a system's events (a YAML "
+                   ":PROPERTY picks one where the report holds several; a lasso is judged "
+                   "as one, under the spec's fairness), or a YAML list of actions as "
+                   "reports print them (a lasso: a mapping of steps: and loop:, the step "
+                   "its loop starts after), or a log of a system's events (a YAML "
                    "mapping of events:, hidden:, max_hidden:), explained by a run of the "
                    "model searched for, exit 1 where none is. Each step is found among the model's "
                    "steps by its action (and the recorded state), and checked; the replay "
