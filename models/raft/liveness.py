@@ -61,8 +61,9 @@ as no step reads the frozen term. The properties: that term, 1, is at
 most every other term, in the model and (the lowest renumbered term being
 1) in the quotient alike; Raft's properties compare a frozen server's term
 only as "above" or "at most" another, which the shift keeps (only
-``no_disruptive_rejoin`` asks whether a term is at least another's, and
-only for ``params.partition``, which heals: no server is frozen there).
+``no_disruptive_rejoin`` asks whether a term is at least another's: those
+of the servers not cut off, against a message's from one cut off, and a
+frozen server is cut off and sends nothing).
 The five-node exercise's split vote (``specs/raft-liveness-split-vote.yaml``:
 E cut off) needs it.
 
