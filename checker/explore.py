@@ -50,7 +50,7 @@ from typing import Any, Iterator
 
 from checker import checkpoint, liveness, partitioned, successors, workers
 from checker.checkpoint import Checkpoints
-from checker.errors import CheckerError, ModelDefinitionError, raised_in_model
+from checker.errors import CheckerError, ModelDefinitionError, ParamError, raised_in_model
 from checker.findings import Found, PropertyChecks
 from checker.frontier import Frontier, SpillFailed, WorkDirectory, release_memory
 from checker.partition_exchange import Failed
@@ -267,7 +267,10 @@ class Search(PropertyChecks, StepGeneration):
         on a state reached, `successors` on a state expanded), the run to
         that state (`error.trace`, with `error.model`), as TLC prints the
         trace to a state where an invariant or an action cannot be
-        evaluated."""
+        evaluated. Not a `ParamError`: a model refusing its parameters (a
+        property that needs another) says so of any state."""
+        if isinstance(error, ParamError):
+            return
         location = getattr(error, "location", None)
         try:
             if location is None and hasattr(error, "number"):  # the state itself

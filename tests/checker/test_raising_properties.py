@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker import CheckConfig, Model, check, invariant
-from checker.errors import ModelDefinitionError
+from checker.errors import ModelDefinitionError, ParamError
 from cmc.main import cli
 from models.kit import ActorModel, MessageSet, Node, ids, step
 from tests.checker.test_workers import Grid, counting_forks, tiny_chunks
@@ -111,6 +111,25 @@ def test_the_command_line_prints_the_run_then_the_error(tmp_path):
     assert lines[-3:-1] == ["3  Inc()", "     state: 2 → 3"]
     assert lines[-1].startswith(f"error: {spec}: model 'raising': property 'small' raised "
                                 "KeyError: 3 at ")
+
+
+class Refusing(Raising):
+    """Raising, whose invariant needs a parameter it does not have."""
+
+    @invariant("Small")
+    def small(self, n):
+        raise ParamError("params.bound", "Small needs a bound; give one")
+
+
+def test_a_model_refusing_its_parameters_in_a_property_says_so_in_one_line(tmp_path):
+    # (it printed the run to the initial state first, as for a bug on a state)
+    (tmp_path / "refusing.py").write_text(
+        "from tests.checker.test_raising_properties import Refusing\n")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model: ./refusing.py:Refusing\ndeadlock: false\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert (result.exit_code, result.output) == (
+        2, f"error: {spec}:1: params.bound: Small needs a bound; give one\n")
 
 
 class RaisingUnshown(Raising):
