@@ -80,6 +80,7 @@ of handlers (`models.kit.plans`), crashes and restarts
 from __future__ import annotations
 
 from functools import partial, update_wrapper
+from itertools import product
 from typing import Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
 from checker.errors import ModelDefinitionError, shortened
@@ -443,20 +444,37 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
     # -- the Model interface -----------------------------------------------------------
 
     def initial_states(self) -> list[tuple]:
-        records = [self._intern(node.initial()) for nodes in self._nodes for node in nodes
-                   if node.state is not None]
+        """One state, or one per choice where a node's `initial` or the
+        model's `initial_globals` returns a list of records (TLA+'s
+        ``pc[i] \\in {"YES", "NO"}`` in Init): every combination, the nodes'
+        choices in node order, then the globals', each in the order given."""
+        records = [self._initial_choices(node.initial(), f"{type(node).__name__}.initial()")
+                   for nodes in self._nodes for node in nodes if node.state is not None]
         budgets = (tuple(getattr(self, name) for name in self._budget_names),) \
             if self._budget_names else ()
         clock = (self.clock.initial(),) if self.clock is not None else ()
-        shared = ()
+        shared: list = [()]
         if self.globals is not None:
-            shared = self.initial_globals()
-            if type(shared) is not self.globals:
-                raise ModelDefinitionError(
-                    f"model {self.name!r}: initial_globals() returned {shortened(shared)}; "
-                    f"return a {self.globals.__name__}")
-            shared = (self._intern(shared),)
-        return [tuple(records) + shared + budgets + clock + (self.network.initial(),)]
+            shared = [(record,) for record in self._initial_choices(self.initial_globals(),
+                                                                    "initial_globals()")]
+            for (record,) in shared:
+                if type(record) is not self.globals:
+                    raise ModelDefinitionError(
+                        f"model {self.name!r}: initial_globals() returned "
+                        f"{shortened(record)}; return a {self.globals.__name__} (or a list "
+                        "of them, one initial state each)")
+        rest = budgets + clock + (self.network.initial(),)
+        return [chosen + globals_ + rest for chosen in product(*records) for globals_ in shared]
+
+    def _initial_choices(self, given: Any, call: str) -> list:
+        """An initial record `given`, or each of a list of them, interned."""
+        if type(given) is not list:
+            return [self._intern(given)]
+        if not given:
+            raise ModelDefinitionError(f"model {self.name!r}: {call} returned an empty list; "
+                                       "return a record, or a list of the records a run may "
+                                       "start with")
+        return [self._intern(record) for record in given]
 
     def successors(self, state: tuple) -> list[tuple[Any, tuple]]:
         """Each group's planned steps from `state`, in the order of `next`,
