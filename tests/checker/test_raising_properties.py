@@ -98,12 +98,18 @@ def test_with_the_search_shared_the_run_is_one_processs(model, properties):
     assert runs[0][1:] == (23, (20, 3), False) and runs[1][3]  # (the second was shared)
 
 
-def test_the_command_line_prints_the_run_then_the_error(tmp_path):
-    (tmp_path / "raising.py").write_text(
-        "from tests.checker.test_raising_properties import Raising\n")
+def checked_from_the_command_line(tmp_path, model: str):
+    """`cmc check` of a spec of this module's `model`: the spec's path and
+    the result."""
+    (tmp_path / "model.py").write_text(
+        f"from tests.checker.test_raising_properties import {model}\n")
     spec = tmp_path / "spec.yaml"
-    spec.write_text("model: ./raising.py:Raising\ndeadlock: false\n")
-    result = CliRunner().invoke(cli, ["check", str(spec)])
+    spec.write_text(f"model: ./model.py:{model}\ndeadlock: false\n")
+    return spec, CliRunner().invoke(cli, ["check", str(spec)])
+
+
+def test_the_command_line_prints_the_run_then_the_error(tmp_path):
+    spec, result = checked_from_the_command_line(tmp_path, "Raising")
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert lines[:3] == ["the run to the state where it raised (3 steps):", "0  initial state",
@@ -123,11 +129,7 @@ class Refusing(Raising):
 
 def test_a_model_refusing_its_parameters_in_a_property_says_so_in_one_line(tmp_path):
     # (it printed the run to the initial state first, as for a bug on a state)
-    (tmp_path / "refusing.py").write_text(
-        "from tests.checker.test_raising_properties import Refusing\n")
-    spec = tmp_path / "spec.yaml"
-    spec.write_text("model: ./refusing.py:Refusing\ndeadlock: false\n")
-    result = CliRunner().invoke(cli, ["check", str(spec)])
+    spec, result = checked_from_the_command_line(tmp_path, "Refusing")
     assert (result.exit_code, result.output) == (
         2, f"error: {spec}:1: params.bound: Small needs a bound; give one\n")
 
@@ -142,11 +144,7 @@ class RaisingUnshown(Raising):
 def test_a_run_the_model_cannot_show_is_said_in_a_line_before_the_error(tmp_path):
     # (the run was rendered unguarded: a model whose views raise as well
     # printed a Python traceback instead of its error)
-    (tmp_path / "raising.py").write_text(
-        "from tests.checker.test_raising_properties import RaisingUnshown\n")
-    spec = tmp_path / "spec.yaml"
-    spec.write_text("model: ./raising.py:RaisingUnshown\ndeadlock: false\n")
-    result = CliRunner().invoke(cli, ["check", str(spec)])
+    spec, result = checked_from_the_command_line(tmp_path, "RaisingUnshown")
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert len(lines) == 2 and "Traceback" not in result.output
