@@ -66,6 +66,21 @@ def checked_spec(path: str | Path) -> tuple[Spec, checker.Model, checker.Result]
     return _checked(str(path if path.is_absolute() else SPECS / path))
 
 
+USER = Path(__file__).resolve().parent / "models" / "user"
+
+
+def written_and_checked(folder: Path, model: str, lines: str = "", keep_going: bool = False
+                        ) -> tuple[Spec, checker.Model, checker.Result]:
+    """A spec of `model` (``file.py:Class`` of tests/models/user) and
+    `lines` (its other fields), written into `folder` and checked as it
+    says: the spec, its model and the result."""
+    path = folder / "spec.yaml"
+    path.write_text(f"model: {(USER / model).as_posix()}\n{lines}")
+    spec = load_spec(path, REGISTRY)
+    model_ = spec.build()
+    return spec, model_, checker.check(model_, spec.config(keep_going=keep_going))
+
+
 def steps(trace) -> str:
     """A trace's actions, one per line, as pinned in the model tests."""
     return "\n".join(str(action) for action in trace.actions)

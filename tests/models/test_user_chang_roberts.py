@@ -30,6 +30,7 @@ import pytest
 from checker import check
 from checker.spec import load_spec
 from models import REGISTRY
+from tests.spec_runs import written_and_checked
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "chang_roberts.yaml"
@@ -51,10 +52,7 @@ FAIRNESS = {
 
 
 def _checked(tmp_path, lines: str):
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(f"model: {(USER / 'chang_roberts.py').as_posix()}:ChangRoberts\n{lines}")
-    loaded = load_spec(spec, REGISTRY)
-    return check(loaded.build(), loaded.config())
+    return written_and_checked(tmp_path, "chang_roberts.py:ChangRoberts", lines)[2]
 
 
 def test_the_spec_file_is_mcchangroberts_cfg():

@@ -21,10 +21,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker import check
-from checker.spec import load_spec
 from cmc.main import cli
-from models import REGISTRY
+from tests.spec_runs import written_and_checked
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "echo.yaml"
@@ -32,11 +30,8 @@ LINE = "[[1, 2], [2, 3]]"
 
 
 def _checked(tmp_path, lines: str, keep_going: bool = False):
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(f"model: {(USER / 'echo.py').as_posix()}:Echo\n{lines}")
-    loaded = load_spec(spec, REGISTRY)
-    model = loaded.build()
-    return check(model, loaded.config(keep_going=keep_going)), model
+    _, model, result = written_and_checked(tmp_path, "echo.py:Echo", lines, keep_going)
+    return result, model
 
 
 def _final(model, violation):

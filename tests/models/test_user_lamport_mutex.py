@@ -23,16 +23,15 @@ import pytest
 from checker import check
 from checker.spec import load_spec
 from models import REGISTRY
+from tests.spec_runs import written_and_checked
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "lamport_mutex.yaml"
 
 
 def _checked(tmp_path, lines: str):
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(f"model: {(USER / 'lamport_mutex.py').as_posix()}:LamportMutex\n{lines}")
-    loaded = load_spec(spec, REGISTRY)
-    return check(loaded.build(), loaded.config()), loaded
+    loaded, _, result = written_and_checked(tmp_path, "lamport_mutex.py:LamportMutex", lines)
+    return result, loaded
 
 
 def _enter_in_place(model) -> int:

@@ -25,6 +25,7 @@ from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
 from tests.brute_force import orbit_counts_agree
+from tests.spec_runs import written_and_checked
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "two-phase.yaml"
@@ -157,10 +158,7 @@ EWD840 = USER / "ewd840.yaml"
 def _checked(tmp_path, model: str, lines: str):
     """The result of a spec of `lines` for `model` (``file.py:Class``, a file
     of tests/models/user)."""
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(f"model: {(USER / model).as_posix()}\n{lines}")
-    loaded = load_spec(spec, REGISTRY)
-    return check(loaded.build(), loaded.config())
+    return written_and_checked(tmp_path, model, lines)[2]
 
 
 def _ewd840(tmp_path, lines: str):

@@ -32,10 +32,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker import check
 from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
+from tests.spec_runs import written_and_checked
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "nbacg_guer01.yaml"
@@ -44,11 +44,9 @@ FAIRNESS = ('fairness: {weak: ["ReceiveYes | ReceiveNo | SendYes | SendNo | Abor
 
 
 def _checked(tmp_path, lines: str, keep_going: bool = False):
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(f"model: {(USER / 'nbacg_guer01.py').as_posix()}:Nbacg\n{lines}")
-    loaded = load_spec(spec, REGISTRY)
-    model = loaded.build()
-    return check(model, loaded.config(keep_going=keep_going)), model
+    _, model, result = written_and_checked(tmp_path, "nbacg_guer01.py:Nbacg", lines,
+                                           keep_going)
+    return result, model
 
 
 def _final(model, violation):

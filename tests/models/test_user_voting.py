@@ -23,6 +23,7 @@ from checker.spec import load_spec
 from models import REGISTRY
 from tests.brute_force import orbit_counts_agree
 from tests.models.user.voting import Voting
+from tests.spec_runs import written_and_checked
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "voting.yaml"
@@ -30,10 +31,7 @@ BOTH = ("acceptors", "values")
 
 
 def _checked(tmp_path, lines: str):
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(f"model: {(USER / 'voting.py').as_posix()}:Voting\n{lines}")
-    loaded = load_spec(spec, REGISTRY)
-    return check(loaded.build(), loaded.config())
+    return written_and_checked(tmp_path, "voting.py:Voting", lines)[2]
 
 
 @pytest.mark.parametrize("acceptors, values, ballots, states, generated, depth, orbits, "
