@@ -136,7 +136,8 @@ class Definition:
                 f"{self.name} runs on its own network only; remove network:"
                 if not self.network_choices else
                 f"{self.name} runs on {' or '.join(self.network_choices)}, not {kind!r}"))
-        network = chosen(declared, kind, choice.get("drop", 0), choice.get("duplicate", 0))
+        network = chosen(declared, kind, choice.get("drop", 0), choice.get("duplicate", 0),
+                         copies=choice.get("copies"))
         faults = set(declared.fault_actions)
         self.actions = tuple(kind for kind in self.actions if kind not in faults) + tuple(
             network.fault_actions)

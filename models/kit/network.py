@@ -14,7 +14,11 @@ on those).
 - `Bag`: messages in flight with their copies, a frozenset of (message,
   copies) per type; receiving removes one copy. Dropping and duplicating a
   message are the network's own steps (`Drop`, `Duplicate`), each bounded
-  by a budget read from a parameter.
+  by a budget read from a parameter. ``Bag(copies=1)`` holds one copy at
+  most: the set of messages in flight from which receipt removes
+  (PlusCal's ``inbox[n] := inbox[n] \\cup {m}`` and ``inbox[self] :=
+  inbox[self] \\ {m}``, TLA+'s ``msgs' = msgs \\ {m}``), where sending
+  a message in flight changes nothing; it takes no duplicate budget.
 - `Fifo`: one queue per link (sender, receiver), all types in one
   component; a node receives the oldest message of each link into it;
   optionally lossy (`Drop`, the oldest on a link).
@@ -35,8 +39,8 @@ charts use them too; a ``dst`` that is not a field is only a label for
 charts (Paxos's 2b messages go to ``"learners"``, who are not modelled).
 
 A model that allows it (`ActorModel.network_choices`) runs on the network
-a spec chooses (`chosen`): ``network: fifo`` or ``network: {kind: bag,
-drop: 1, duplicate: 1}``.
+a spec chooses (`chosen`): ``network: fifo``, ``network: {kind: bag,
+drop: 1, duplicate: 1}`` or ``network: {kind: bag, copies: 1, drop: 1}``.
 
 Not yet here: duplication on FIFO links."""
 
@@ -516,6 +520,19 @@ class Bag(Network):
     Next lists them; ``drop_action`` and ``duplicate_action`` name the
     faults' actions (subclasses of `Drop` and `Duplicate`).
 
+    ``copies=1``: one copy at most of each message (None, the default:
+    any number), the set of messages in flight from which receipt removes
+    (PlusCal's ``inbox[n] := inbox[n] \\cup {m}`` ... ``inbox[self] :=
+    inbox[self] \\ {m}``; `MessageSet` keeps what is received). Sending a
+    message in flight changes nothing (a step that changes nothing else is
+    none); a drop removes it; a capacity counts messages, and a message
+    sent while in flight takes no more room; there is no `Duplicate`
+    (``duplicate=`` is refused); ``per_message`` and ``partition`` as on
+    any bag. Its view is a set (`SetView`), as TLA+
+    prints ``msgs``, under the bag's name ``network``: copies are never
+    more than one, so a `BagView`'s counts would say nothing, and the
+    name stays the one reports and expressions of a bag's states read.
+
     ``partition`` names a model attribute holding the links that go down: a
     `Partition`, or a set of node numbers cut off from the others at the
     start ("s5 cannot reach anyone until it heals": `Partition.cutting_off`),
@@ -539,7 +556,16 @@ class Bag(Network):
                  duplicate: str | int | bool | None = None,
                  capacity: str | None = None, full: str = 'wait', per_message: bool = False,
                  drop_action: type = Drop, duplicate_action: type = Duplicate,
-                 partition: str | bool | None = None):
+                 partition: str | bool | None = None, copies: int | None = None):
+        if copies is not None and (type(copies) is not int or copies != 1):
+            raise ValueError(f"Bag(copies={copies!r}): None (a message may be in flight "
+                             "in any number of copies) or 1 (one at most: a set of "
+                             "messages in flight, from which receipt removes)")
+        if copies == 1 and duplicate:
+            raise ValueError(f"Bag(copies=1, duplicate={duplicate!r}): a bag holding one "
+                             "copy of each message has none to duplicate; remove duplicate= "
+                             "or copies=1")
+        self.copies = copies
         self.drop_param, self.duplicate_param = drop, duplicate
         if full not in ('wait', 'constraint'):
             raise ValueError(f"Bag(full={full!r}): 'wait' or 'constraint'")
@@ -565,7 +591,12 @@ class Bag(Network):
         else:
             self.fault_actions = tuple(kind for kind in self.fault_actions
                                        if kind not in (Heal, Split))
-        self._changed = [Memo(lambda key: _recount(*key)) for _ in self.kinds]  # per type
+        # per type; one copy at most: sending a message in flight changes
+        # nothing (a function of its own, so an ordinary bag's steps do no more)
+        recount = _recount if self.copies is None else _saturated
+        self._changed = [Memo(lambda key: recount(*key)) for _ in self.kinds]
+        if self.copies == 1:
+            self.kept = self._kept_once
         # each component's messages in order, for the faults of every state
         # (one table per type: equal components of two types hold other records)
         self._ordered = [Memo(lambda component: ordered(m for m, _ in component))
@@ -599,12 +630,25 @@ class Bag(Network):
             return len(sends)
         return sum(not self.lost(value, message) for _, message in sends)
 
+    def _kept_once(self, value: tuple, sends: tuple) -> int:
+        """`kept` of a bag of one copy each (``copies=1``): how many of
+        `sends` it gains, those not lost and not in flight in `value`, each once."""
+        return len({(k, message) for k, message in sends if (message, 1) not in value[k]
+                    and not (self.partition is not None and self.lost(value, message))})
+
     def refuses(self, value: tuple, received: Any, sends: tuple) -> bool:
         # a step that would leave more copies in flight than the capacity
         # waits; one that changes no record, sending into a full bag that
         # is a constraint, is left out but enabled (see the class docstring)
-        return (self.capacity is not None and self.waits and bool(sends)
-                and self.size(value) - (received is not None) + self.kept(value, sends)
+        if self.capacity is None or not self.waits or not sends:
+            return False
+        if received is not None and self.copies == 1:
+            # (received: a message, or its type's index and the message)
+            k, message = ((self.index[type(received)], received)
+                          if type(received) in self.index else received)
+            value = self.receive(value, k, message)
+            return self.size(value) + self.kept(value, sends) > self.capacity
+        return (self.size(value) - (received is not None) + self.kept(value, sends)
                 > self.capacity)
 
     def lost(self, value: tuple, message: Any) -> bool:
@@ -616,12 +660,14 @@ class Bag(Network):
 
     def compile(self, planned: list[tuple]) -> tuple:
         # A step that receives nothing and sends at most one message, on a
-        # bag without a partition (where a message sent always changes it),
-        # gets the function building its next state (`builders`).
+        # bag without a partition and of any number of copies (where a
+        # message sent always changes it), gets the function building its
+        # next state (`builders`).
         compiled = []
         for action, slot, new_record, changed, received, sends in planned:
             build = None
-            if received is None and len(sends) <= 1 and self.partition is None:
+            if received is None and len(sends) <= 1 and self.partition is None \
+                    and self.copies is None:
                 build = self.builders[slot if changed else None, sends[0][0] if sends else None]
             compiled.append((action, slot, new_record, changed, received, sends, build))
         return tuple(compiled)
@@ -650,8 +696,11 @@ class Bag(Network):
                 k, message = received
                 new_net = new_net[:k] + (recount[k][new_net[k], message, -1],) + new_net[k + 1:]
             if sends:
+                # (what stays in flight counted after the receipt: a bag of one
+                # copy each gains no room sending again what it received)
                 if (capacity is not None and (self.waits or not changed)
-                        and size - (received is not None) + self.kept(net, sends) > capacity):
+                        and size - (received is not None) + self.kept(new_net, sends)
+                        > capacity):
                     continue  # into a full bag: see the class docstring
                 for k, message in sends:
                     if self.partition is not None and self.lost(net, message):
@@ -738,8 +787,11 @@ class Bag(Network):
 
     def view(self, value: tuple) -> dict[str, Any]:
         drops, duplicates = value[-1][:2]
-        shown = BagView({repr(m): copies for component in value[:-1]
-                         for m, copies in component})
+        if self.copies == 1:  # a set, as TLA+'s msgs prints, under the bag's name
+            shown = SetView(sorted(repr(m) for component in value[:-1] for m, _ in component))
+        else:
+            shown = BagView({repr(m): copies for component in value[:-1]
+                             for m, copies in component})
         view = {"network": shown, **self._left({self.drop_action: ("drops_left", drops),
                                                 self.duplicate_action: ("duplicates_left",
                                                                         duplicates)})}
@@ -985,10 +1037,13 @@ KINDS = ("bag", "set", "fifo", "inbox")
 
 
 def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
-           field: str = "network") -> Network:
+           field: str = "network", copies: Any = None) -> Network:
     """The network of kind `kind` with fault budgets `drop` and `duplicate`
     that a spec chooses for a model that declared `declared`: a bag keeps
-    the declared bag's capacity and what a full bag means. A set takes no
+    the declared bag's capacity and what a full bag means, and holds any
+    number of copies of a message, or one at most with `copies` 1 (a set
+    of messages in flight, from which receipt removes: it takes no
+    duplicate budget), whatever the declared bag's copies. A set takes no
     fault (every message stays: it can be received again, or never, which
     is loss and duplication as far as safety goes); FIFO links and inboxes
     may lose messages but do not duplicate them. A FIFO network or a bag
@@ -996,6 +1051,16 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
     the model's own. `ParamError` on `field` otherwise."""
     from checker.errors import ParamError
 
+    if copies is not None and kind != "bag":
+        raise ParamError(f"{field}.copies", "copies: is a bag's (one copy at most of each "
+                         "message in flight); remove it or choose kind: bag")
+    if copies is not None and (type(copies) is not int or copies != 1):
+        raise ParamError(f"{field}.copies", f"got {copies!r}; accepted: 1 (one copy at most "
+                         "of each message in flight: a set from which receipt removes), or "
+                         "no copies: for any number")
+    if copies == 1 and duplicate:
+        raise ParamError(f"{field}.duplicate", "a bag of one copy of each message (copies: "
+                         "1) has none to duplicate; remove duplicate: or copies: 1")
     if kind == "set":
         if isinstance(getattr(declared, "partition_param", None), str):
             # (its links would silently never go down)
@@ -1021,9 +1086,10 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
     if isinstance(declared, Bag):
         return Bag(drop=drop, duplicate=duplicate, capacity=declared.capacity_param,
                    full="wait" if declared.waits else "constraint",
-                   per_message=declared.per_message, partition=declared.partition_param)
+                   per_message=declared.per_message, partition=declared.partition_param,
+                   copies=copies)
     return Bag(drop=drop, duplicate=duplicate,
-               partition=getattr(declared, "partition_param", None))
+               partition=getattr(declared, "partition_param", None), copies=copies)
 
 
 def _by_receiver(component: frozenset, parts: Callable[[frozenset], frozenset]
@@ -1039,6 +1105,14 @@ def _by_receiver(component: frozenset, parts: Callable[[frozenset], frozenset]
                                            for node, mine in split.items()}
     result[None] = parts(frozenset(anyone))
     return result
+
+
+def _saturated(component: frozenset, message: Any, change: int) -> frozenset:
+    """`_recount` in a bag of one copy each: a message sent while in flight
+    changes nothing (``msgs \\cup {m}``), itself again."""
+    if change > 0 and (message, 1) in component:
+        return component
+    return _recount(component, message, change)
 
 
 def _recount(component: frozenset, message: Any, change: int) -> frozenset:
