@@ -1,0 +1,496 @@
+"""Steven German's cache-coherence protocol, the classic benchmark of
+Murphi and SMV, a user's model written with the kit after GermanData.tla of
+the TLA+ examples (specifications/GermanProtocol, Markus Kuppe's
+translation of Chou, Mannava and Park's Murphi model, FMCAD 2004) and its
+MCGermanData.cfg.
+
+Caches ``n1`` .. ``nN`` and one home node (the directory and the memory)
+talk over three channels per cache, each holding at most one message:
+``chan1[i]`` carries cache i's request (ReqS: a shared copy, ReqE: an
+exclusive one) to the home, ``chan2[i]`` the home's invalidation (Inv) or
+grant (GntS, GntE, with the memory's data) to cache i, and ``chan3[i]``
+cache i's acknowledgement of an invalidation (InvAck, with its data if it
+held the line exclusive) back. The home serves one request at a time
+(``curCmd`` and ``curPtr``): it invalidates the caches that share the line
+(``invSet``, a copy of ``shrSet`` taken when the request is received), and
+grants once none conflicts. ``auxData``, a history variable, is the latest
+value stored; DataProp says every valid copy and, outside an exclusive
+grant, the memory hold it.
+
+One handler per action of Next, in the spec's words:
+
+- Store(i, d): a cache holding the line exclusive writes d (auxData' = d);
+- SendReq(i): a cache whose chan1 is empty asks for a shared copy (if
+  invalid) or an exclusive one (if invalid or shared);
+- RecvReq(i): the idle home takes the request, remembers who asked and
+  copies shrSet to invSet;
+- SendInv(i): for an exclusive request, or a shared one while a copy is
+  exclusive, the home invalidates a cache of invSet whose chan2 is empty;
+- SendInvAck(i): a cache takes the invalidation, drops its copy and
+  acknowledges on an empty chan3, with its data if it was exclusive;
+- RecvInvAck(i): the home takes the acknowledgement, removes i from
+  shrSet and, after an exclusive grant, ends it and writes the data back;
+- SendGnt(i): with no exclusive copy out (and, for an exclusive request,
+  no sharer left) the home grants cache i what it asked, with the memory's
+  data, and becomes idle;
+- RecvGnt(i): the cache takes the grant: shared or exclusive, the data.
+
+The caches (`CacheNode`) and the home (`HomeNode`) are nodes; the channels'
+messages travel in the kit's `Bag`. Where the model differs, in form:
+
+- A channel of capacity one. The kit's networks have no channel holding
+  one message whose sender waits while it is full (a `Bag`'s capacity
+  bounds all messages in flight together; `Fifo` keys a queue by its link,
+  and chan1 and chan3 are two channels on the same link, cache to home).
+  So each sender reads the messages in flight (``reads=``) and sends only
+  when none is on its channel: ``chan1[i] = "Empty"`` is "no `Req` of i
+  in flight". The home's guard ``chan2[i] = "Empty"`` reads the `Inv` and
+  `Gnt` messages to i, which a node can read only where they name no
+  receiver (``dst``): a node reads the messages for it or for anyone.
+  So `Inv` and `Gnt` name their cache in a field ``to`` that is no
+  ``dst``, each cache takes only its own (its handlers' first guard), and
+  their receipts name the cache twice (``RecvGnt(cache=n1, to=n1, ...)``).
+  `TypeOK`'s channel part checks that no channel ever holds two messages.
+- A channel's data field. The spec's channels are records ``[cmd, data]``
+  whose data an empty channel keeps where an action clears only ``cmd``
+  (RecvReq, SendInv, RecvInvAck's ELSE branch); here an empty channel is
+  no message. The counts equal TLC's, so no empty channel holds data in a
+  reachable state of the spec.
+- Several initial states. Init chooses ``memData = auxData = d`` for each d
+  of DATA: the home's `initial` gives one record per d, the globals'
+  `initial_globals` one per d, and `initial_states` keeps the combinations
+  where the two agree.
+- Refinement (the cfg's PROPERTY, GermanControl's Spec under the mapping
+  that forgets the data) is a step property, `refines_control`: each step
+  forgets to one of GermanControl's actions, or to a stutter (Store).
+
+NODE and DATA are interchangeable (MCGermanData's ``Symmetry ==
+Permutations(NODE) \\union Permutations(DATA)``): the renaming is derived
+from the fields typed `Cache` and `Data`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from checker import Fails, Param, invariant, transition
+from models.kit import ActorModel, Bag, Node, ids, on, step
+
+Cache = ids("nodes", "n", first=1, named=True)     # NODE = {n1, n2, ...}
+Data = ids("data", "d", first=1, named=True)       # DATA = {d1, d2, ...}
+Home = ids("home", "home", named=True)
+
+REQUESTS = ("ReqS", "ReqE")
+
+
+# -- the spec's variables: each cache's, the home's, the history -----------------------------
+
+
+class CacheState(NamedTuple):
+    """cache[i]: the line's state (I, S or E) and its data (None: NoData)."""
+
+    state: str = "I"
+    data: Data | None = None
+
+
+class HomeState(NamedTuple):
+    """invSet, shrSet, exGntd, curCmd, curPtr (None: NoNode) and memData."""
+
+    inv_set: frozenset[Cache] = frozenset()
+    shr_set: frozenset[Cache] = frozenset()
+    ex_gntd: bool = False
+    cur_cmd: str = "Empty"
+    cur_ptr: Cache | None = None
+    mem_data: Data = 0
+
+
+class History(NamedTuple):
+    """auxData: the latest value stored."""
+
+    aux_data: Data = 0
+
+
+# -- the channels' messages --------------------------------------------------------------------
+
+
+class Req(NamedTuple):
+    """chan1[i]: cache i's request, ReqS or ReqE."""
+
+    node: Cache
+    cmd: str
+    src = "node"
+
+
+class Inv(NamedTuple):
+    """chan2[i] = Inv: the home invalidates cache `to` (no ``dst``: see the docstring)."""
+
+    to: Cache
+
+
+class Gnt(NamedTuple):
+    """chan2[i]: the home grants cache `to` a shared (GntS) or exclusive (GntE) copy."""
+
+    to: Cache
+    cmd: str
+    data: Data
+
+
+class InvAck(NamedTuple):
+    """chan3[i]: cache i gave its copy up; its data if it was exclusive."""
+
+    node: Cache
+    data: Data | None
+    src = "node"
+
+
+# -- actions: the node taking the step, then what it acts on ---------------------------------
+
+
+class Store(NamedTuple):
+    cache: Cache
+    d: Data
+
+
+class SendReq(NamedTuple):
+    cache: Cache
+    cmd: str
+
+
+class SendInvAck(NamedTuple):
+    cache: Cache
+    to: Cache
+
+
+class RecvGnt(NamedTuple):
+    cache: Cache
+    to: Cache
+    cmd: str
+    data: Data
+
+
+class RecvReq(NamedTuple):
+    home: Home
+    node: Cache
+    cmd: str
+
+
+class SendInv(NamedTuple):
+    home: Home
+    i: Cache
+
+
+class RecvInvAck(NamedTuple):
+    home: Home
+    node: Cache
+    data: Data | None
+
+
+class SendGnt(NamedTuple):
+    home: Home
+    i: Cache
+
+
+def chan2_empty(i: int, invs: frozenset, gnts: frozenset) -> bool:
+    """chan2[i] = "Empty": no invalidation or grant to cache i in flight."""
+    return not any(m.to == i for m in invs) and not any(m.to == i for m in gnts)
+
+
+class CacheNode(Node):
+    ids = Cache
+    state = CacheState
+
+    @step(Store, choose="data", writes_globals="aux_data")
+    def store(self, s, d):
+        """Store(i, d): a cache holding the line exclusive writes d."""
+        if s.state == "E":
+            return s._replace(data=d), [], {"aux_data": d}
+        return None
+
+    @step(SendReq, choose=lambda node, s: REQUESTS, reads=Req)
+    def send_req(self, s, cmd, requests):
+        """SendReq(i): on an empty chan1, ReqS from an invalid cache, ReqE
+        from an invalid or a shared one."""
+        if any(m.node == self.id for m in requests):
+            return None  # chan1[i] is full
+        if s.state in (("I",) if cmd == "ReqS" else ("I", "S")):
+            return s, [Req(self.id, cmd)]
+        return None
+
+    @on(Inv, SendInvAck, reads=InvAck)
+    def send_inv_ack(self, s, m, acks):
+        """SendInvAck(i): take the invalidation, drop the copy and acknowledge
+        on an empty chan3, with the data if it was exclusive."""
+        if m.to != self.id or any(a.node == self.id for a in acks):
+            return None
+        data = s.data if s.state == "E" else None
+        return CacheState(), [InvAck(self.id, data)]
+
+    @on(Gnt, RecvGnt)
+    def recv_gnt(self, s, m):
+        """RecvGnt(i): take the grant, shared or exclusive, and its data."""
+        if m.to != self.id:
+            return None
+        return CacheState("S" if m.cmd == "GntS" else "E", m.data), []
+
+
+class HomeNode(Node):
+    ids = Home
+    state = HomeState
+    count = 1
+
+    def initial(self):
+        """Init's memData = d, for each d of DATA."""
+        return [HomeState(mem_data=d) for d in range(self.model.data)]
+
+    @on(Req, RecvReq)
+    def recv_req(self, s, m):
+        """RecvReq(i): the idle home takes i's request; invSet' = shrSet."""
+        if s.cur_cmd != "Empty":
+            return None
+        return s._replace(cur_cmd=m.cmd, cur_ptr=m.node, inv_set=s.shr_set), []
+
+    @step(SendInv, choose="nodes", reads=(Inv, Gnt))
+    def send_inv(self, s, i, invs, gnts):
+        """SendInv(i): invalidate a cache of invSet on an empty chan2, for an
+        exclusive request, or a shared one while a copy is exclusive."""
+        if (chan2_empty(i, invs, gnts) and i in s.inv_set
+                and (s.cur_cmd == "ReqE" or (s.cur_cmd == "ReqS" and s.ex_gntd))):
+            return s._replace(inv_set=s.inv_set - {i}), [Inv(i)]
+        return None
+
+    @on(InvAck, RecvInvAck)
+    def recv_inv_ack(self, s, m):
+        """RecvInvAck(i): i no longer shares; an exclusive copy's data is
+        written back."""
+        if s.cur_cmd == "Empty":
+            return None
+        s = s._replace(shr_set=s.shr_set - {m.node})
+        if s.ex_gntd:
+            s = s._replace(ex_gntd=False, mem_data=m.data)
+        return s, []
+
+    @step(SendGnt, choose="nodes", reads=(Inv, Gnt))
+    def send_gnt(self, s, i, invs, gnts):
+        """SendGnt(i): grant the request of i on an empty chan2, with no
+        exclusive copy out and, for ReqE, no sharer left."""
+        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
+                and not s.ex_gntd and (s.cur_cmd != "ReqE" or not s.shr_set)):
+            grant = Gnt(i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
+            return s._replace(shr_set=s.shr_set | {i}, ex_gntd=s.cur_cmd == "ReqE",
+                              cur_cmd="Empty", cur_ptr=None), [grant]
+        return None
+
+
+class German(ActorModel):
+    name = "german"
+    summary = "German's cache-coherence protocol (GermanData.tla)"
+    params = (Param("nodes", 2, "caches (the spec's NODE)", minimum=1, maximum=5),
+              Param("data", 2, "data values (the spec's DATA)", minimum=1, maximum=4))
+    roles = (CacheNode, HomeNode)
+    messages = (Req, Inv, Gnt, InvAck)
+    network = Bag()
+    globals = History
+    symmetry_sets = ("nodes", "data")
+
+    def initial_globals(self):
+        """Init's auxData = d, for each d of DATA."""
+        return [History(aux_data=d) for d in range(self.data)]
+
+    def initial_states(self):
+        """Init: \\E d \\in DATA : memData = d /\\ auxData = d."""
+        return [state for state in super().initial_states()
+                if self.home(state).mem_data == self.globals_of(state).aux_data]
+
+    # -- the state as the spec's variables ------------------------------------------------
+
+    def caches(self, state) -> tuple[CacheState, ...]:
+        return self.records(state, CacheNode)
+
+    def home(self, state) -> HomeState:
+        return self.record(state, HomeNode, 0)
+
+    def channels(self, state) -> tuple[list, list, list]:
+        """chan1, chan2 and chan3, each one list of the messages in flight per cache."""
+        chan1, chan2, chan3 = ([[] for _ in range(self.nodes)] for _ in range(3))
+        for kind, where, at in ((Req, chan1, "node"), (Inv, chan2, "to"), (Gnt, chan2, "to"),
+                                (InvAck, chan3, "node")):
+            # a bag's component of a type: (message, copies) pairs (`sent` gives no copies)
+            for m, copies in state[-1][self.messages.index(kind)]:
+                where[getattr(m, at)].extend([m] * copies)
+        return chan1, chan2, chan3
+
+    def commands(self, state) -> tuple[list, list, list]:
+        """chan1[i].cmd, chan2[i].cmd and chan3[i].cmd for every i."""
+        chan1, chan2, chan3 = self.channels(state)
+        return ([c[0].cmd if c else "Empty" for c in chan1],
+                [("Inv" if type(c[0]) is Inv else c[0].cmd) if c else "Empty" for c in chan2],
+                ["InvAck" if c else "Empty" for c in chan3])
+
+    # -- the cfg's invariants --------------------------------------------------------------
+
+    @invariant("TypeOK")
+    def type_ok(self, state):
+        """TypeOK: each variable in its domain; here also, each channel holds
+        one message at most (the spec's channels hold one by construction)."""
+        for name, chan in zip(("chan1", "chan2", "chan3"), self.channels(state)):
+            for i, held in enumerate(chan):
+                if len(held) > 1:
+                    return Fails(f"{name}[{Cache.name_of(i)}] holds {len(held)} messages")
+        for i, c in enumerate(self.caches(state)):
+            if c.state not in ("I", "S", "E") or not (c.data is None or 0 <= c.data < self.data):
+                return Fails(f"cache[{Cache.name_of(i)}] is {c}")
+        home = self.home(state)
+        if home.cur_cmd not in ("Empty",) + REQUESTS:
+            return Fails(f"curCmd is {home.cur_cmd}")
+        for name, value in (("memData", home.mem_data),
+                            ("auxData", self.globals_of(state).aux_data)):
+            if value is None or not 0 <= value < self.data:
+                return Fails(f"{name} is {'NoData' if value is None else value}, not in DATA")
+        return True
+
+    @invariant("Coherence")
+    def coherence(self, state):
+        """CtrlProp: an exclusive copy excludes every other; a shared one
+        excludes exclusive ones."""
+        caches = self.caches(state)
+        for i, a in enumerate(caches):
+            for j, b in enumerate(caches):
+                if i != j and ((a.state == "E" and b.state != "I")
+                               or (a.state == "S" and b.state == "E")):
+                    return Fails(f"{Cache.name_of(i)} holds {a.state} and "
+                                 f"{Cache.name_of(j)} holds {b.state}")
+        return True
+
+    @invariant("DataProp")
+    def data_prop(self, state):
+        """Outside an exclusive grant the memory holds the latest value; every
+        valid copy does."""
+        home, latest = self.home(state), self.globals_of(state).aux_data
+        if not home.ex_gntd and home.mem_data != latest:
+            return Fails(f"memData is {Data.name_of(home.mem_data)}, the latest "
+                         f"{Data.name_of(latest)}, and no exclusive grant")
+        for i, c in enumerate(self.caches(state)):
+            if c.state != "I" and c.data != latest:
+                return Fails(f"{Cache.name_of(i)} holds {c.state} with "
+                             f"{'NoData' if c.data is None else Data.name_of(c.data)}, the "
+                             f"latest {Data.name_of(latest)}")
+        return True
+
+    @invariant("TransactionConsistency")
+    def transaction_consistency(self, state):
+        """The home is idle exactly when it points at no cache."""
+        home = self.home(state)
+        if (home.cur_cmd == "Empty") != (home.cur_ptr is None):
+            pointer = "NoNode" if home.cur_ptr is None else Cache.name_of(home.cur_ptr)
+            return Fails(f"curCmd is {home.cur_cmd} and curPtr {pointer}")
+        return True
+
+    @invariant("DirectoryAccurate")
+    def directory_accurate(self, state):
+        """Every valid copy is in shrSet."""
+        shr_set = self.home(state).shr_set
+        for i, c in enumerate(self.caches(state)):
+            if c.state in ("S", "E") and i not in shr_set:
+                return Fails(f"{Cache.name_of(i)} holds {c.state} and is not in shrSet")
+        return True
+
+    @invariant("ExclusiveIsolation")
+    def exclusive_isolation(self, state):
+        """An exclusive copy is granted, and no other cache holds or is
+        granted a copy or acknowledges."""
+        caches, home = self.caches(state), self.home(state)
+        _, chan2, chan3 = self.commands(state)
+        for i, c in enumerate(caches):
+            if c.state != "E":
+                continue
+            if not home.ex_gntd:
+                return Fails(f"{Cache.name_of(i)} holds E and exGntd is FALSE")
+            for j in range(self.nodes):
+                if j != i and (caches[j].state != "I" or chan2[j] in ("GntS", "GntE")
+                               or chan3[j] == "InvAck"):
+                    return Fails(f"{Cache.name_of(i)} holds E and {Cache.name_of(j)} "
+                                 f"holds {caches[j].state}, chan2 {chan2[j]}, chan3 {chan3[j]}")
+        return True
+
+    @invariant("WritebackCarriesLatest")
+    def writeback_carries_latest(self, state):
+        """An acknowledgement that ends an exclusive grant carries the latest
+        value, and no other cache is exclusive, granted E or acknowledging."""
+        caches, home = self.caches(state), self.home(state)
+        if home.cur_cmd == "Empty" or not home.ex_gntd:
+            return True
+        latest = self.globals_of(state).aux_data
+        _, chan2, chan3 = self.channels(state)
+        for i, acks in enumerate(chan3):
+            if not acks:
+                continue
+            if acks[0].data != latest:
+                data = "NoData" if acks[0].data is None else Data.name_of(acks[0].data)
+                return Fails(f"{Cache.name_of(i)} writes back {data}, the latest "
+                             f"{Data.name_of(latest)}")
+            for j in range(self.nodes):
+                if j != i and (caches[j].state == "E" or chan3[j]
+                               or any(type(m) is Gnt and m.cmd == "GntE" for m in chan2[j])):
+                    return Fails(f"{Cache.name_of(i)} writes back while {Cache.name_of(j)} "
+                                 "holds, is granted or acknowledges an exclusive copy")
+        return True
+
+    # -- the cfg's PROPERTY Refinement ---------------------------------------------------
+
+    def control(self, state) -> tuple:
+        """GermanControl's variables: the state with the data forgotten."""
+        chan1, chan2, chan3 = self.commands(state)
+        home = self.home(state)
+        return (tuple(c.state for c in self.caches(state)), tuple(chan1), tuple(chan2),
+                tuple(chan3), home.inv_set, home.shr_set, home.ex_gntd, home.cur_cmd,
+                home.cur_ptr)
+
+    @transition("Refinement")
+    def refines_control(self, state, action, next_state):
+        """Abstract!Spec: each step is one of GermanControl's actions of the
+        same name and cache on the forgotten state, or, Store, a stutter."""
+        before, after = self.control(state), self.control(next_state)
+        if type(action) is Store:
+            return before == after or Fails("Store changed the control state")
+        i = action[1] if type(action) in (SendInv, SendGnt) else action[0]
+        if type(action) in (RecvReq, RecvInvAck):
+            i = action.node
+        if after not in control_steps(before, type(action).__name__, i, self.nodes):
+            return Fails(f"{type(action).__name__}({Cache.name_of(i)}) is no step of "
+                         "GermanControl's")
+        return True
+
+
+def control_steps(v: tuple, name: str, i: int, nodes: int) -> list[tuple]:
+    """GermanControl's action `name`(i) from its state `v`: the states it
+    may lead to (none where it is not enabled)."""
+    cache, chan1, chan2, chan3, inv_set, shr_set, ex_gntd, cur_cmd, cur_ptr = v
+
+    def put(t: tuple, x) -> tuple:
+        return t[:i] + (x,) + t[i + 1:]
+
+    out = []
+    if name == "SendReq" and chan1[i] == "Empty":
+        for c in REQUESTS:
+            if cache[i] in (("I",) if c == "ReqS" else ("I", "S")):
+                out.append((cache, put(chan1, c)) + v[2:])
+    elif name == "RecvReq" and cur_cmd == "Empty" and chan1[i] in REQUESTS:
+        out.append((cache, put(chan1, "Empty"), chan2, chan3, shr_set, shr_set, ex_gntd,
+                    chan1[i], i))
+    elif (name == "SendInv" and chan2[i] == "Empty" and i in inv_set
+          and (cur_cmd == "ReqE" or (cur_cmd == "ReqS" and ex_gntd))):
+        out.append((cache, chan1, put(chan2, "Inv"), chan3, inv_set - {i}) + v[5:])
+    elif name == "SendInvAck" and chan2[i] == "Inv" and chan3[i] == "Empty":
+        out.append((put(cache, "I"), chan1, put(chan2, "Empty"), put(chan3, "InvAck")) + v[4:])
+    elif name == "RecvInvAck" and chan3[i] == "InvAck" and cur_cmd != "Empty":
+        out.append((cache, chan1, chan2, put(chan3, "Empty"), inv_set, shr_set - {i}, False,
+                    cur_cmd, cur_ptr))
+    elif (name == "SendGnt" and cur_cmd in REQUESTS and cur_ptr == i and chan2[i] == "Empty"
+          and not ex_gntd and (cur_cmd != "ReqE" or not shr_set)):
+        grant = "GntS" if cur_cmd == "ReqS" else "GntE"
+        out.append((cache, chan1, put(chan2, grant), chan3, inv_set, shr_set | {i},
+                    cur_cmd == "ReqE", "Empty", None))
+    elif name == "RecvGnt" and chan2[i] in ("GntS", "GntE"):
+        out.append((put(cache, "S" if chan2[i] == "GntS" else "E"), chan1,
+                    put(chan2, "Empty")) + v[3:])
+    return out
