@@ -83,6 +83,11 @@ Home = ids("home", "home", named=True)
 REQUESTS = ("ReqS", "ReqE")
 
 
+def shown(d: int | None) -> str:
+    """A payload as the spec names it: d1, d2, ... or NoData."""
+    return "NoData" if d is None else Data.name_of(d)
+
+
 # -- the spec's variables: each cache's, the home's, the history -----------------------------
 
 
@@ -345,7 +350,7 @@ class German(ActorModel):
         for name, value in (("memData", home.mem_data),
                             ("auxData", self.globals_of(state).aux_data)):
             if value is None or not 0 <= value < self.data:
-                return Fails(f"{name} is {'NoData' if value is None else value}, not in DATA")
+                return Fails(f"{name} is {shown(value)}, not in DATA")
         return True
 
     @invariant("Coherence")
@@ -367,13 +372,12 @@ class German(ActorModel):
         valid copy does."""
         home, latest = self.home(state), self.globals_of(state).aux_data
         if not home.ex_gntd and home.mem_data != latest:
-            return Fails(f"memData is {Data.name_of(home.mem_data)}, the latest "
-                         f"{Data.name_of(latest)}, and no exclusive grant")
+            return Fails(f"memData is {shown(home.mem_data)}, the latest {shown(latest)}, "
+                         "and no exclusive grant")
         for i, c in enumerate(self.caches(state)):
             if c.state != "I" and c.data != latest:
-                return Fails(f"{Cache.name_of(i)} holds {c.state} with "
-                             f"{'NoData' if c.data is None else Data.name_of(c.data)}, the "
-                             f"latest {Data.name_of(latest)}")
+                return Fails(f"{Cache.name_of(i)} holds {c.state} with {shown(c.data)}, "
+                             f"the latest {shown(latest)}")
         return True
 
     @invariant("TransactionConsistency")
@@ -425,9 +429,8 @@ class German(ActorModel):
             if not acks:
                 continue
             if acks[0].data != latest:
-                data = "NoData" if acks[0].data is None else Data.name_of(acks[0].data)
-                return Fails(f"{Cache.name_of(i)} writes back {data}, the latest "
-                             f"{Data.name_of(latest)}")
+                return Fails(f"{Cache.name_of(i)} writes back {shown(acks[0].data)}, the "
+                             f"latest {shown(latest)}")
             for j in range(self.nodes):
                 if j != i and (caches[j].state == "E" or chan3[j]
                                or any(type(m) is Gnt and m.cmd == "GntE" for m in chan2[j])):
@@ -494,3 +497,105 @@ def control_steps(v: tuple, name: str, i: int, nodes: int) -> list[tuple]:
         out.append((put(cache, "S" if chan2[i] == "GntS" else "E"), chan1,
                     put(chan2, "Empty")) + v[3:])
     return out
+
+
+# -- mutants: one handler each -------------------------------------------------------
+
+
+@German.mutant("exclusive_to_sharers", "the home grants an exclusive copy while others still "
+                                       "share the line → Coherence")
+class GrantExclusiveToSharers(HomeNode):
+    @step(SendGnt, choose="nodes", reads=(Inv, Gnt))
+    def send_gnt(self, s, i, invs, gnts):
+        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
+                and not s.ex_gntd):
+            grant = Gnt(i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
+            return s._replace(shr_set=s.shr_set | {i}, ex_gntd=s.cur_cmd == "ReqE",
+                              cur_cmd="Empty", cur_ptr=None), [grant]
+        return None
+
+
+@German.mutant("no_writeback", "the home ends an exclusive grant without writing the "
+                               "returned data back to memory → DataProp")
+class NoWriteback(HomeNode):
+    @on(InvAck, RecvInvAck)
+    def recv_inv_ack(self, s, m):
+        if s.cur_cmd == "Empty":
+            return None
+        return s._replace(shr_set=s.shr_set - {m.node}, ex_gntd=False), []
+
+
+@German.mutant("grant_keeps_pointer", "the home, done with a request, still points at its "
+                                      "cache → TransactionConsistency")
+class GrantKeepsPointer(HomeNode):
+    @step(SendGnt, choose="nodes", reads=(Inv, Gnt))
+    def send_gnt(self, s, i, invs, gnts):
+        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
+                and not s.ex_gntd and (s.cur_cmd != "ReqE" or not s.shr_set)):
+            grant = Gnt(i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
+            return s._replace(shr_set=s.shr_set | {i}, ex_gntd=s.cur_cmd == "ReqE",
+                              cur_cmd="Empty"), [grant]
+        return None
+
+
+@German.mutant("grant_unrecorded", "the home grants a copy without adding the cache to "
+                                   "shrSet → DirectoryAccurate")
+class GrantUnrecorded(HomeNode):
+    @step(SendGnt, choose="nodes", reads=(Inv, Gnt))
+    def send_gnt(self, s, i, invs, gnts):
+        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
+                and not s.ex_gntd and (s.cur_cmd != "ReqE" or not s.shr_set)):
+            grant = Gnt(i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
+            return s._replace(ex_gntd=s.cur_cmd == "ReqE", cur_cmd="Empty",
+                              cur_ptr=None), [grant]
+        return None
+
+
+@German.mutant("ack_keeps_copy", "a cache acknowledges an invalidation but keeps its copy "
+                                 "→ ExclusiveIsolation")
+class AckKeepsCopy(CacheNode):
+    @on(Inv, SendInvAck, reads=InvAck)
+    def send_inv_ack(self, s, m, acks):
+        if m.to != self.id or any(a.node == self.id for a in acks):
+            return None
+        return s, [InvAck(self.id, s.data if s.state == "E" else None)]
+
+
+@German.mutant("ack_without_data", "an exclusive cache acknowledges an invalidation without "
+                                   "its data → WritebackCarriesLatest")
+class AckWithoutData(CacheNode):
+    @on(Inv, SendInvAck, reads=InvAck)
+    def send_inv_ack(self, s, m, acks):
+        if m.to != self.id or any(a.node == self.id for a in acks):
+            return None
+        return CacheState(), [InvAck(self.id, None)]
+
+
+@German.mutant("writeback_shared", "the home writes back the data of every acknowledgement, "
+                                   "a shared copy's NoData too → TypeOK")
+class WritebackShared(HomeNode):
+    @on(InvAck, RecvInvAck)
+    def recv_inv_ack(self, s, m):
+        if s.cur_cmd == "Empty":
+            return None
+        return s._replace(shr_set=s.shr_set - {m.node}, ex_gntd=False, mem_data=m.data), []
+
+
+@German.mutant("request_on_full_channel", "a cache sends a request while its chan1 holds one "
+                                          "→ TypeOK (two messages on one channel)")
+class RequestOnFullChannel(CacheNode):
+    @step(SendReq, choose=lambda node, s: REQUESTS, reads=Req)
+    def send_req(self, s, cmd, requests):
+        if s.state in (("I",) if cmd == "ReqS" else ("I", "S")):
+            return s, [Req(self.id, cmd)]
+        return None
+
+
+@German.mutant("store_downgrades", "a store leaves the cache shared, a step GermanControl "
+                                   "does not take → Refinement")
+class StoreDowngrades(CacheNode):
+    @step(Store, choose="data", writes_globals="aux_data")
+    def store(self, s, d):
+        if s.state == "E":
+            return s._replace(state="S", data=d), [], {"aux_data": d}
+        return None

@@ -1,0 +1,208 @@
+"""A user's kit model of a published spec it was not written against:
+tests/models/user/german.py, after GermanData.tla of the TLA+ examples
+(specifications/GermanProtocol: German's cache-coherence protocol, Markus
+Kuppe's translation of Chou, Mannava and Park's Murphi model), compared
+figure by figure with TLC 2.15, one worker, breadth-first.
+
+TLC ran GermanData.tla and GermanControl.tla as published (tlaplus/Examples
+475781d) with MCGermanData.tla (``Symmetry == Permutations(NODE) \\union
+Permutations(DATA)``) and MCGermanData.cfg: INVARIANT TypeOK Coherence
+DataProp TransactionConsistency DirectoryAccurate ExclusiveIsolation
+WritebackCarriesLatest, PROPERTY Refinement, deadlock checked; and the same
+cfg at other NODE and DATA, with and without the SYMMETRY. Each mutant is
+GermanData.tla with the one conjunct the mutant changes, its invariant (or
+Refinement) checked alone, deadlock not, so that TLC's counterexample is a
+shortest one. TLC prints a depth one more than ours, and a trace of one
+state more than our steps.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker.spec import load_spec
+from cmc.main import cli
+from models import REGISTRY
+from tests.spec_runs import written_and_checked
+
+USER = Path(__file__).parent / "user"
+SPEC = USER / "german.yaml"
+
+
+def _checked(tmp_path, lines: str, keep_going: bool = False):
+    _, model, result = written_and_checked(tmp_path, "german.py:German", lines, keep_going)
+    return result, model
+
+
+def _mutant(tmp_path, mutant: str, prop: str):
+    """The shortest violation of `prop` by `mutant`, at MCGermanData's
+    bounds without symmetry, and the model."""
+    result, model = _checked(tmp_path, "params: {nodes: 2, data: 2}\nsymmetry: false\n"
+                             f"mutant: {mutant}\nproperties: [{prop}]\n")
+    return result.violation(prop), model
+
+
+def _actions(violation) -> list[str]:
+    return [str(action) for action in violation.trace.actions]
+
+
+def test_the_spec_file_is_mcgermandata_cfg():
+    # MCGermanData.cfg: TLC 2.15, no error, 852 distinct states, depth 19
+    # (the manifest's figures)
+    result = CliRunner().invoke(cli, ["check", str(SPEC)])
+    assert result.exit_code == 0, result.output
+    assert "expectation met" in result.output
+    loaded = load_spec(SPEC, REGISTRY)
+    assert (loaded.expect.distinct_states, loaded.expect.depth) == (852, 18)
+
+
+@pytest.mark.parametrize("nodes, data, symmetry, distinct, depth", [
+    # TLC 2.15, MCGermanData.cfg's invariants and Refinement at these NODE
+    # and DATA: no error, these distinct states, depth one more
+    (1, 2, False, 188, 10),
+    (2, 1, False, 1_461, 18),
+    (2, 1, True, 735, 18),
+    (2, 2, False, 3_390, 18),
+    (2, 2, True, 852, 18),
+    (2, 3, False, 5_787, 18),
+    (2, 3, True, 852, 18),
+    (3, 2, True, 5_235, 26),
+    pytest.param(3, 1, False, 27_513, 26, marks=pytest.mark.slow),
+    pytest.param(3, 2, False, 58_104, 26, marks=pytest.mark.slow),
+    pytest.param(3, 3, True, 5_235, 26, marks=pytest.mark.slow),
+    # TLC: 16 s; ours 14 s
+    pytest.param(3, 3, False, 91_773, 26, marks=pytest.mark.slow),
+    pytest.param(4, 1, True, 27_554, 34, marks=pytest.mark.slow),
+])
+def test_german_has_tlc_s_counts_and_verdicts(tmp_path, nodes, data, symmetry, distinct, depth):
+    result, _ = _checked(tmp_path, f"params: {{nodes: {nodes}, data: {data}}}\n"
+                         f"symmetry: {str(symmetry).lower()}\n")
+    assert result.verdict == "holds"
+    assert [p.name for p in result.properties] == [
+        "type_ok", "coherence", "data_prop", "transaction_consistency", "directory_accurate",
+        "exclusive_isolation", "writeback_carries_latest", "refines_control"]
+    assert (result.stats.distinct_states, result.stats.depth) == (distinct, depth)
+
+
+def test_each_action_takes_as_many_steps_as_in_tlc(tmp_path):
+    # TLC 2.15 -coverage, MCGermanData.cfg without SYMMETRY: each action's
+    # steps; TLC's 1,296 Stores are ours and as many that store the value
+    # held, which change nothing and which the kit does not generate (so
+    # TLC's 9,914 generated are our 9,266 and 648). RecvInvAck reaches no
+    # state first in either: each is reached as soon by another way.
+    result, _ = _checked(tmp_path, "params: {nodes: 2, data: 2}\nsymmetry: false\n")
+    assert dict(result.stats.actions) == {
+        "Store": 648, "SendReq": 3_372, "SendInvAck": 708, "RecvGnt": 1_956, "RecvReq": 840,
+        "SendInv": 708, "RecvInvAck": 708, "SendGnt": 324}
+    assert result.stats.generated_states == 9_914 - 648
+    assert result.stats.new_states["RecvInvAck"] == 0
+
+
+# -- mutants: each property broken by one handler, TLC's counterexample as long -----------
+
+
+def test_an_exclusive_grant_to_sharers_breaks_coherence(tmp_path):
+    # TLC 2.15, SendGnt without "curCmd = ReqE => shrSet = {}": Coherence
+    # violated by a trace of 9 states
+    violation, model = _mutant(tmp_path, "exclusive_to_sharers", "coherence")
+    assert _actions(violation) == [
+        "SendReq(cache=n1, cmd=ReqS)", "SendReq(cache=n2, cmd=ReqE)",
+        "RecvReq(home=home0, node=n1, cmd=ReqS)", "SendGnt(home=home0, i=n1)",
+        "RecvGnt(cache=n1, to=n1, cmd=GntS, data=d1)", "RecvReq(home=home0, node=n2, cmd=ReqE)",
+        "SendGnt(home=home0, i=n2)", "RecvGnt(cache=n2, to=n2, cmd=GntE, data=d1)"]
+    assert violation.reason == "n1 holds S and n2 holds E"
+    home = model.home(violation.trace.final)
+    assert (home.shr_set, home.ex_gntd) == ({0, 1}, True)
+
+
+def test_no_writeback_breaks_data_prop(tmp_path):
+    # TLC 2.15, RecvInvAck's memData' = memData: DataProp violated by a
+    # trace of 11 states
+    violation, model = _mutant(tmp_path, "no_writeback", "data_prop")
+    assert len(violation.trace.actions) == 10
+    assert violation.reason == "memData is d1, the latest d2, and no exclusive grant"
+    state = violation.trace.final
+    assert [c.state for c in model.caches(state)] == ["I", "I"]
+    assert (model.home(state).mem_data, model.globals_of(state).aux_data) == (0, 1)
+
+
+def test_a_grant_that_keeps_its_pointer_breaks_transaction_consistency(tmp_path):
+    # TLC 2.15, SendGnt's curPtr' = curPtr: TransactionConsistency violated
+    # by a trace of 4 states
+    violation, model = _mutant(tmp_path, "grant_keeps_pointer", "transaction_consistency")
+    assert _actions(violation) == ["SendReq(cache=n1, cmd=ReqS)",
+                                   "RecvReq(home=home0, node=n1, cmd=ReqS)",
+                                   "SendGnt(home=home0, i=n1)"]
+    assert violation.reason == "curCmd is Empty and curPtr n1"
+    assert model.commands(violation.trace.final)[1] == ["GntS", "Empty"]
+
+
+def test_an_unrecorded_grant_breaks_directory_accurate(tmp_path):
+    # TLC 2.15, SendGnt's shrSet' = shrSet: DirectoryAccurate violated by a
+    # trace of 5 states
+    violation, model = _mutant(tmp_path, "grant_unrecorded", "directory_accurate")
+    assert _actions(violation)[-1] == "RecvGnt(cache=n1, to=n1, cmd=GntS, data=d1)"
+    assert len(violation.trace.actions) == 4
+    assert violation.reason == "n1 holds S and is not in shrSet"
+    assert model.home(violation.trace.final).shr_set == frozenset()
+
+
+def test_an_ack_that_keeps_the_copy_breaks_exclusive_isolation(tmp_path):
+    # TLC 2.15, SendInvAck's cache' = cache: ExclusiveIsolation violated by
+    # a trace of 10 states
+    violation, model = _mutant(tmp_path, "ack_keeps_copy", "exclusive_isolation")
+    assert len(violation.trace.actions) == 9
+    assert _actions(violation)[-2:] == ["SendInvAck(cache=n2, to=n2)",
+                                        "RecvInvAck(home=home0, node=n2, data=d1)"]
+    assert violation.reason == "n2 holds E and exGntd is FALSE"
+    state = violation.trace.final
+    assert model.caches(state)[1].state == "E" and not model.home(state).ex_gntd
+
+
+def test_an_ack_without_data_breaks_writeback_carries_latest(tmp_path):
+    # TLC 2.15, SendInvAck's chan3 data NoData: WritebackCarriesLatest
+    # violated by a trace of 9 states
+    violation, model = _mutant(tmp_path, "ack_without_data", "writeback_carries_latest")
+    assert len(violation.trace.actions) == 8
+    assert violation.reason == "n2 writes back NoData, the latest d1"
+    state = violation.trace.final
+    acks = model.channels(state)[2]
+    assert [[tuple(m) for m in held] for held in acks] == [[], [(1, None)]]   # InvAck(n2, NoData)
+    assert (model.home(state).ex_gntd, model.home(state).cur_cmd) == (True, "ReqS")
+
+
+def test_writing_back_a_shared_copy_breaks_type_ok(tmp_path):
+    # TLC 2.15, RecvInvAck without its IF (every ack ends the grant and is
+    # written back): TypeOK violated by a trace of 10 states
+    violation, model = _mutant(tmp_path, "writeback_shared", "type_ok")
+    assert len(violation.trace.actions) == 9
+    assert _actions(violation)[-1] == "RecvInvAck(home=home0, node=n1, data=none)"
+    assert violation.reason == "memData is NoData, not in DATA"
+    assert model.home(violation.trace.final).mem_data is None
+
+
+def test_a_store_that_downgrades_breaks_the_refinement(tmp_path):
+    # TLC 2.15, Store's cache' also ![i].state = "S": the action property of
+    # GermanControl's Spec violated by a trace of 6 states
+    violation, model = _mutant(tmp_path, "store_downgrades", "refines_control")
+    assert _actions(violation) == ["SendReq(cache=n1, cmd=ReqE)",
+                                   "RecvReq(home=home0, node=n1, cmd=ReqE)",
+                                   "SendGnt(home=home0, i=n1)",
+                                   "RecvGnt(cache=n1, to=n1, cmd=GntE, data=d1)",
+                                   "Store(cache=n1, d=d1)"]
+    assert violation.reason == "Store changed the control state"
+    assert model.caches(violation.trace.final)[0].state == "S"
+
+
+def test_a_request_on_a_full_channel_breaks_type_ok(tmp_path):
+    # No TLC counterpart: in the spec a channel holds one command, and
+    # SendReq without its guard overwrites it; here a second request joins
+    # the first in the bag, which TypeOK's channel part catches.
+    violation, model = _mutant(tmp_path, "request_on_full_channel", "type_ok")
+    assert _actions(violation) == ["SendReq(cache=n1, cmd=ReqS)"] * 2
+    assert violation.reason == "chan1[n1] holds 2 messages"
+    chan1 = model.channels(violation.trace.final)[0]
+    assert [[tuple(m) for m in held] for held in chan1] == [[(0, "ReqS")] * 2, []]
