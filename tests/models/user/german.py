@@ -64,6 +64,13 @@ messages travel in the kit's `Bag`. Where the model differs, in form:
   that forgets the data) is a step property, `refines_control`: each step
   forgets to one of GermanControl's actions, or to a stutter (Store).
 
+FairSpec's three leads-to properties (RequestEventuallyServed,
+SharedRequestEventuallyGranted, ExclusiveRequestEventuallyGranted), which
+no cfg checks, are here each cache apart (``each="cache"``); FairSpec's
+fairness is ``strong: ["RecvReq(node=*)"]`` and ``weak: ["SendInv(i=*)",
+"SendInvAck(cache=*)", "RecvInvAck(node=*)", "SendGnt(i=*)",
+"RecvGnt(cache=*)"]`` (german_fair.yaml).
+
 NODE and DATA are interchangeable (MCGermanData's ``Symmetry ==
 Permutations(NODE) \\union Permutations(DATA)``): the renaming is derived
 from the fields typed `Cache` and `Data`.
@@ -73,7 +80,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from checker import Fails, Param, invariant, transition
+from checker import Fails, Param, invariant, leads_to, transition
 from models.kit import ActorModel, Bag, Node, ids, on, step
 
 Cache = ids("nodes", "n", first=1, named=True)     # NODE = {n1, n2, ...}
@@ -437,6 +444,31 @@ class German(ActorModel):
                     return Fails(f"{Cache.name_of(i)} writes back while {Cache.name_of(j)} "
                                  "holds, is granted or acknowledges an exclusive copy")
         return True
+
+    # -- the spec's liveness (FairSpec; no cfg checks it) ----------------------------------
+
+    def each_cache(self, state, requested, served) -> dict[str, tuple[bool, bool]]:
+        """For each cache by name: (`requested`, `served`) of its chan1
+        command and its line's state."""
+        chan1, _, _ = self.commands(state)
+        return {Cache.name_of(i): (requested(chan1[i]), served(chan1[i], c.state))
+                for i, c in enumerate(self.caches(state))}
+
+    @leads_to("RequestEventuallyServed", each="cache")
+    def request_eventually_served(self, state):
+        """\\A i : (chan1[i].cmd \\in {ReqS, ReqE}) ~> (chan1[i].cmd = Empty)."""
+        return self.each_cache(state, lambda cmd: cmd in REQUESTS,
+                               lambda cmd, line: cmd == "Empty")
+
+    @leads_to("SharedRequestEventuallyGranted", each="cache")
+    def shared_request_eventually_granted(self, state):
+        """\\A i : (chan1[i].cmd = ReqS) ~> (cache[i].state # I)."""
+        return self.each_cache(state, lambda cmd: cmd == "ReqS", lambda cmd, line: line != "I")
+
+    @leads_to("ExclusiveRequestEventuallyGranted", each="cache")
+    def exclusive_request_eventually_granted(self, state):
+        """\\A i : (chan1[i].cmd = ReqE) ~> (cache[i].state = E)."""
+        return self.each_cache(state, lambda cmd: cmd == "ReqE", lambda cmd, line: line == "E")
 
     # -- the cfg's PROPERTY Refinement ---------------------------------------------------
 
