@@ -132,7 +132,16 @@ given as links on half the seeds (one to three pairs of nodes that
 messages go between: the model's ``Partition(frozenset({frozenset({("ps",
 0), ("qs", 1)})}), ...)``, the spec's ``links: [[p0, q1]]``), else as two
 or three groups, a node in none on odds 1/4 (it keeps every link:
-``Partition.between``, the spec's ``groups:``).
+``Partition.between``, the spec's ``groups:``). From seed 16000 (`SETS`)
+the same, but a network other than a bag is one on odds 1/2, and a bag
+holds one copy of each message at most on 8 seeds in 10 (the model's
+``Bag(..., copies=1)``, no duplicate budget; rendered in TLA+ as a set,
+``n \\cup {m}`` on a send and ``n \\ {m}`` on a receipt or a drop),
+with the features drawn below (drops, a capacity waiting or as a
+constraint, delivery message by message, raft's groups, partitions,
+crashes, globals, a clock); the model's only: the spec does not choose
+it (checker/spec.py's schema takes no ``copies:`` yet), so a program
+with one is never `chosen`.
 
 It is rendered two ways:
 
@@ -159,6 +168,9 @@ What the TLA+ says of the kit, each point from its documentation:
   down is lost, and so is a copy `Duplicate` makes of one whose link is
   down; `Heal` brings the links up, `Split` takes them down again within
   its budget;
+- ``Bag(copies=1)``: a set of messages in flight; sending one in flight
+  changes nothing, receiving or dropping one removes it; with a capacity,
+  a step that would leave more messages in flight than it is not enabled;
 - `MessageSet`: every message sent; receiving removes nothing;
 - `Fifo`: a queue per link (sender, receiver); a node receives the oldest
   message of each link into it; `Drop` loses the oldest of a queue;
@@ -287,6 +299,10 @@ UNDRAWN = 14000
 #: the first seed of `UNDRAWN`'s whose partitions are given as links (pairs
 #: of nodes) or as groups, three of them or leaving nodes out
 LINKS = 15000
+#: the first seed of `LINKS`'s whose bag may hold one copy of each message
+#: at most (``Bag(copies=1)``: the set of messages in flight from which
+#: receipt removes), a bag drawn more often
+SETS = 16000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -665,6 +681,8 @@ class Network:
     full: str = "wait"
     latency: int | None = None  # a `Delayed` network's ("delayed")
     per_message: bool = False  # a bag's ``per_message``: its receipts message by message
+    #: a bag's ``copies``: None, any number; 1, one at most (from `SETS`)
+    copies: int | None = None
 
 
 @dataclass(frozen=True)
@@ -814,6 +832,11 @@ def program(seed: int) -> Program:
     # (from `UNDRAWN` FIFO links and inboxes more often, to be partitioned)
     network = _network(rng, ("bag", "bag", "fifo", "fifo", "inbox", "inbox", "set")
                        if undrawn else ("bag", "bag", "set", "fifo", "inbox"))
+    if seed >= SETS and network.kind != "bag" and rng.random() < 0.5:
+        network = _network(rng, ("bag",))  # (a bag more often, to hold one copy each)
+    if seed >= SETS and network.kind == "bag" and rng.random() < 0.8:
+        # (no duplicate budget: a bag of one copy each refuses one)
+        network = replace(network, copies=1, duplicates=None)
     going_round = CYCLES <= seed < SYMMETRIC2  # (no budget: a budget spent is spent for good)
     if going_round:
         network = replace(network, drops=None, duplicates=None)
@@ -884,7 +907,8 @@ def program(seed: int) -> Program:
     deadlock = rng.random() < 0.3
     chosen, cut = False, None
     if seed >= PARTITIONS:
-        chosen = rng.random() < 0.5
+        # (a bag of one copy each is the model's: the spec schema takes no copies: yet)
+        chosen = rng.random() < 0.5 and network.copies is None
         # (from `UNDRAWN` FIFO links and inboxes too)
         if (network.kind == "bag" or undrawn and network.kind in ("fifo", "inbox")) \
                 and rng.random() < 0.7:
@@ -1483,6 +1507,17 @@ def _network_operators(p: Program) -> list[str]:
                  "Sum(n, {f \\in DOMAIN n : Dec(f) = e})]"),
                 "InFlight == {e[1] : e \\in DOMAIN net}", "Deliverable == InFlight",
                 "NetInit == [x \\in {} |-> 0]"]
+    if kind == "bag" and p.network.copies == 1:
+        # the set of messages in flight, from which receipt removes
+        # (PlusCal's inbox \cup {m}, inbox \ {m}): Bag's docstring, copies=1
+        return _ends(p) + _lost(p) + [
+                "Recv(n, m) == n \\ {m}",
+                "RECURSIVE SendAll(_, _)",
+                "SendAll(n, s) == IF s = <<>> THEN n",
+                "                 ELSE SendAll(IF Lost(Head(s)) THEN n ELSE n \\cup {Head(s)}, "
+                "Tail(s))",
+                "Size(n) == Cardinality(n)",
+                "InFlight == net", "Deliverable == net", "NetInit == {}"]
     if kind == "bag":
         return _ends(p) + _lost(p) + [
                 "Recv(n, m) == IF n[m] = 1 THEN [x \\in DOMAIN n \\ {m} |-> n[x]]",
@@ -1637,7 +1672,8 @@ def _tla_faults(p: Program, names: list[str]) -> list[tuple[str, list[str]]]:
     net = p.network
     if net.kind == "bag":
         if net.drops is not None:
-            actions.append(("Drop", ["  \\E m \\in DOMAIN net :", "    /\\ drops > 0",
+            where = "net" if net.copies == 1 else "DOMAIN net"  # (a set of one copy each)
+            actions.append(("Drop", [f"  \\E m \\in {where} :", "    /\\ drops > 0",
                                      "    /\\ net' = Recv(net, m)", "    /\\ drops' = drops - 1",
                                      *unchanged("net", "drops")]))
         if net.duplicates is not None:
@@ -1714,7 +1750,9 @@ def tla_module(p: Program) -> str:
     names = variables(p)
     # (a clock that drifts has offsets below 0)
     numbers = "Integers" if p.clock is not None and p.clock.drift else "Naturals"
-    lines = [f"---- MODULE {MODULE} ----", f"EXTENDS {numbers}, Sequences, TLC"]
+    # (a bag of one copy each: a set, its size a cardinality)
+    finite = ", FiniteSets" if p.network.kind == "bag" and p.network.copies == 1 else ""
+    lines = [f"---- MODULE {MODULE} ----", f"EXTENDS {numbers}, Sequences{finite}, TLC"]
     if p.symmetric and p.symmetric_roles == (0,):  # the P nodes, model values, interchangeable
         lines += ["CONSTANT Ps", "Sym == Permutations(Ps)"]
     elif p.symmetric:  # and the Q nodes: the product of the two groups, not their union
@@ -2119,6 +2157,8 @@ def cmc_model(p: Program) -> str:
             args.append("per_message=True")
         if p.cut is not None:
             args.append('partition="cut"' if partition_in_model(p) else "partition=True")
+        if net.copies is not None:
+            args.append(f"copies={net.copies}")
         network = f"Bag({', '.join(args)})"
     elif net.kind == "set":
         network = "MessageSet()"
