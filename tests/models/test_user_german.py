@@ -110,9 +110,9 @@ def test_an_exclusive_grant_to_sharers_breaks_coherence(tmp_path):
     violation, model = _mutant(tmp_path, "exclusive_to_sharers", "coherence")
     assert _actions(violation) == [
         "SendReq(cache=n1, cmd=ReqS)", "SendReq(cache=n2, cmd=ReqE)",
-        "RecvReq(home=home0, node=n1, cmd=ReqS)", "SendGnt(home=home0, i=n1)",
-        "RecvGnt(cache=n1, to=n1, cmd=GntS, data=d1)", "RecvReq(home=home0, node=n2, cmd=ReqE)",
-        "SendGnt(home=home0, i=n2)", "RecvGnt(cache=n2, to=n2, cmd=GntE, data=d1)"]
+        "RecvReq(n1→home0, cmd=ReqS)", "SendGnt(home=home0, cache=n1)",
+        "RecvGnt(home0→n1, cmd=GntS, data=d1)", "RecvReq(n2→home0, cmd=ReqE)",
+        "SendGnt(home=home0, cache=n2)", "RecvGnt(home0→n2, cmd=GntE, data=d1)"]
     assert violation.reason == "n1 holds S and n2 holds E"
     home = model.home(violation.trace.final)
     assert (home.shr_set, home.ex_gntd) == ({0, 1}, True)
@@ -134,8 +134,8 @@ def test_a_grant_that_keeps_its_pointer_breaks_transaction_consistency(tmp_path)
     # by a trace of 4 states
     violation, model = _mutant(tmp_path, "grant_keeps_pointer", "transaction_consistency")
     assert _actions(violation) == ["SendReq(cache=n1, cmd=ReqS)",
-                                   "RecvReq(home=home0, node=n1, cmd=ReqS)",
-                                   "SendGnt(home=home0, i=n1)"]
+                                   "RecvReq(n1→home0, cmd=ReqS)",
+                                   "SendGnt(home=home0, cache=n1)"]
     assert violation.reason == "curCmd is Empty and curPtr n1"
     assert model.commands(violation.trace.final)[1] == ["GntS", "Empty"]
 
@@ -144,7 +144,7 @@ def test_an_unrecorded_grant_breaks_directory_accurate(tmp_path):
     # TLC 2.15, SendGnt's shrSet' = shrSet: DirectoryAccurate violated by a
     # trace of 5 states
     violation, model = _mutant(tmp_path, "grant_unrecorded", "directory_accurate")
-    assert _actions(violation)[-1] == "RecvGnt(cache=n1, to=n1, cmd=GntS, data=d1)"
+    assert _actions(violation)[-1] == "RecvGnt(home0→n1, cmd=GntS, data=d1)"
     assert len(violation.trace.actions) == 4
     assert violation.reason == "n1 holds S and is not in shrSet"
     assert model.home(violation.trace.final).shr_set == frozenset()
@@ -155,8 +155,8 @@ def test_an_ack_that_keeps_the_copy_breaks_exclusive_isolation(tmp_path):
     # a trace of 10 states
     violation, model = _mutant(tmp_path, "ack_keeps_copy", "exclusive_isolation")
     assert len(violation.trace.actions) == 9
-    assert _actions(violation)[-2:] == ["SendInvAck(cache=n2, to=n2)",
-                                        "RecvInvAck(home=home0, node=n2, data=d1)"]
+    assert _actions(violation)[-2:] == ["SendInvAck(home0→n2)",
+                                        "RecvInvAck(n2→home0, data=d1)"]
     assert violation.reason == "n2 holds E and exGntd is FALSE"
     state = violation.trace.final
     assert model.caches(state)[1].state == "E" and not model.home(state).ex_gntd
@@ -170,7 +170,7 @@ def test_an_ack_without_data_breaks_writeback_carries_latest(tmp_path):
     assert violation.reason == "n2 writes back NoData, the latest d1"
     state = violation.trace.final
     acks = model.channels(state)[2]
-    assert [[tuple(m) for m in held] for held in acks] == [[], [(1, None)]]   # InvAck(n2, NoData)
+    assert [[tuple(m) for m in held] for held in acks] == [[], [(1, 0, None)]]   # InvAck(n2, NoData)
     assert (model.home(state).ex_gntd, model.home(state).cur_cmd) == (True, "ReqS")
 
 
@@ -179,7 +179,7 @@ def test_writing_back_a_shared_copy_breaks_type_ok(tmp_path):
     # written back): TypeOK violated by a trace of 10 states
     violation, model = _mutant(tmp_path, "writeback_shared", "type_ok")
     assert len(violation.trace.actions) == 9
-    assert _actions(violation)[-1] == "RecvInvAck(home=home0, node=n1, data=none)"
+    assert _actions(violation)[-1] == "RecvInvAck(n1→home0, data=none)"
     assert violation.reason == "memData is NoData, not in DATA"
     assert model.home(violation.trace.final).mem_data is None
 
@@ -189,9 +189,9 @@ def test_a_store_that_downgrades_breaks_the_refinement(tmp_path):
     # GermanControl's Spec violated by a trace of 6 states
     violation, model = _mutant(tmp_path, "store_downgrades", "refines_control")
     assert _actions(violation) == ["SendReq(cache=n1, cmd=ReqE)",
-                                   "RecvReq(home=home0, node=n1, cmd=ReqE)",
-                                   "SendGnt(home=home0, i=n1)",
-                                   "RecvGnt(cache=n1, to=n1, cmd=GntE, data=d1)",
+                                   "RecvReq(n1→home0, cmd=ReqE)",
+                                   "SendGnt(home=home0, cache=n1)",
+                                   "RecvGnt(home0→n1, cmd=GntE, data=d1)",
                                    "Store(cache=n1, d=d1)"]
     assert violation.reason == "Store changed the control state"
     assert model.caches(violation.trace.final)[0].state == "S"
@@ -205,14 +205,14 @@ def test_a_request_on_a_full_channel_breaks_type_ok(tmp_path):
     assert _actions(violation) == ["SendReq(cache=n1, cmd=ReqS)"] * 2
     assert violation.reason == "chan1[n1] holds 2 messages"
     chan1 = model.channels(violation.trace.final)[0]
-    assert [[tuple(m) for m in held] for held in chan1] == [[(0, "ReqS")] * 2, []]
+    assert [[tuple(m) for m in held] for held in chan1] == [[(0, 0, "ReqS")] * 2, []]
 
 
 # -- liveness: FairSpec's three leads-to properties, which no cfg checks --------------------
 
 LIVENESS = ("properties: [request_eventually_served, shared_request_eventually_granted, "
             "exclusive_request_eventually_granted]\n")
-WEAK = ('["SendInv(i=*)", "SendInvAck(cache=*)", "RecvInvAck(node=*)", "SendGnt(i=*)", '
+WEAK = ('["SendInv(cache=*)", "SendInvAck(cache=*)", "RecvInvAck(cache=*)", "SendGnt(cache=*)", '
         '"RecvGnt(cache=*)"')
 
 
@@ -233,7 +233,7 @@ def test_the_fair_spec_file_is_fairspec():
 def test_every_request_is_served_under_fair_spec(tmp_path, nodes, data, distinct):
     result, _ = _checked(tmp_path, f"params: {{nodes: {nodes}, data: {data}}}\n"
                          "symmetry: false\n" + LIVENESS
-                         + f'fairness: {{strong: ["RecvReq(node=*)"], weak: {WEAK}]}}\n',
+                         + f'fairness: {{strong: ["RecvReq(cache=*)"], weak: {WEAK}]}}\n',
                          keep_going=True)
     assert result.verdict == "holds"
     assert result.stats.distinct_states == distinct
@@ -245,7 +245,7 @@ def test_a_request_starves_with_recv_req_only_weakly_fair(tmp_path):
     # and a loop of 14 (TLC's is no shortest); ours: n1's ReqS waits while
     # n2 asks for, is granted and gives up an exclusive copy again and again
     result, _ = _checked(tmp_path, "params: {nodes: 2, data: 1}\nsymmetry: false\n" + LIVENESS
-                         + f'fairness: {{weak: ["RecvReq(node=*)", {WEAK[1:]}]}}\n',
+                         + f'fairness: {{weak: ["RecvReq(cache=*)", {WEAK[1:]}]}}\n',
                          keep_going=True)
     assert result.verdict == "violated"
     for name in ("request_eventually_served", "shared_request_eventually_granted",
@@ -256,4 +256,4 @@ def test_a_request_starves_with_recv_req_only_weakly_fair(tmp_path):
     violation = result.violation("request_eventually_served")
     assert [str(a) for a in violation.trace.actions][:3] == [
         "SendReq(cache=n1, cmd=ReqS)", "SendReq(cache=n2, cmd=ReqE)",
-        "RecvReq(home=home0, node=n2, cmd=ReqE)"]
+        "RecvReq(n2→home0, cmd=ReqE)"]

@@ -42,15 +42,16 @@ messages travel in the kit's `Bag`. Where the model differs, in form:
   one message whose sender waits while it is full (a `Bag`'s capacity
   bounds all messages in flight together; `Fifo` keys a queue by its link,
   and chan1 and chan3 are two channels on the same link, cache to home).
-  So each sender reads the messages in flight (``reads=``) and sends only
-  when none is on its channel: ``chan1[i] = "Empty"`` is "no `Req` of i
-  in flight". The home's guard ``chan2[i] = "Empty"`` reads the `Inv` and
-  `Gnt` messages to i, which a node can read only where they name no
-  receiver (``dst``): a node reads the messages for it or for anyone.
-  So `Inv` and `Gnt` name their cache in a field ``to`` that is no
-  ``dst``, each cache takes only its own (its handlers' first guard), and
-  their receipts name the cache twice (``RecvGnt(cache=n1, to=n1, ...)``).
-  `TypeOK`'s channel part checks that no channel ever holds two messages.
+  So the messages travel in a `Bag`, and each sender reads the messages
+  in flight (``reads=``) and sends only when none is on its channel:
+  ``chan1[i] = "Empty"`` is "no `Req` from i in flight", ``chan2[i] =
+  "Empty"`` no `Inv` or `Gnt` to i, ``chan3[i] = "Empty"`` no `InvAck`
+  from i. A node reads the messages for it and those whose receiver is of
+  another set (the home, a cache's), so the home sees every `Gnt`, and a
+  cache every `Req`. Each message names both ends (the home too, always
+  ``home0``), so that it prints as an arrow and is received by its cache
+  alone. `TypeOK`'s channel part checks that no channel ever holds two
+  messages.
 - A channel's data field. The spec's channels are records ``[cmd, data]``
   whose data an empty channel keeps where an action clears only ``cmd``
   (RecvReq, SendInv, RecvInvAck's ELSE branch); here an empty channel is
@@ -67,8 +68,8 @@ messages travel in the kit's `Bag`. Where the model differs, in form:
 FairSpec's three leads-to properties (RequestEventuallyServed,
 SharedRequestEventuallyGranted, ExclusiveRequestEventuallyGranted), which
 no cfg checks, are here each cache apart (``each="cache"``); FairSpec's
-fairness is ``strong: ["RecvReq(node=*)"]`` and ``weak: ["SendInv(i=*)",
-"SendInvAck(cache=*)", "RecvInvAck(node=*)", "SendGnt(i=*)",
+fairness is ``strong: ["RecvReq(cache=*)"]`` and ``weak: ["SendInv(cache=*)",
+"SendInvAck(cache=*)", "RecvInvAck(cache=*)", "SendGnt(cache=*)",
 "RecvGnt(cache=*)"]`` (german_fair.yaml).
 
 NODE and DATA are interchangeable (MCGermanData's ``Symmetry ==
@@ -122,37 +123,44 @@ class History(NamedTuple):
     aux_data: Data = 0
 
 
-# -- the channels' messages --------------------------------------------------------------------
+# -- the channels' messages: each names its cache and the home, sender and receiver ----------
 
 
 class Req(NamedTuple):
     """chan1[i]: cache i's request, ReqS or ReqE."""
 
-    node: Cache
+    cache: Cache
+    home: Home
     cmd: str
-    src = "node"
+    src, dst = "cache", "home"
 
 
 class Inv(NamedTuple):
-    """chan2[i] = Inv: the home invalidates cache `to` (no ``dst``: see the docstring)."""
+    """chan2[i] = Inv: the home invalidates cache i."""
 
-    to: Cache
+    home: Home
+    cache: Cache
+    src, dst = "home", "cache"
 
 
 class Gnt(NamedTuple):
-    """chan2[i]: the home grants cache `to` a shared (GntS) or exclusive (GntE) copy."""
+    """chan2[i]: the home grants cache i a shared (GntS) or exclusive (GntE)
+    copy, with the memory's data."""
 
-    to: Cache
+    home: Home
+    cache: Cache
     cmd: str
     data: Data
+    src, dst = "home", "cache"
 
 
 class InvAck(NamedTuple):
     """chan3[i]: cache i gave its copy up; its data if it was exclusive."""
 
-    node: Cache
+    cache: Cache
+    home: Home
     data: Data | None
-    src = "node"
+    src, dst = "cache", "home"
 
 
 # -- actions: the node taking the step, then what it acts on ---------------------------------
@@ -169,42 +177,49 @@ class SendReq(NamedTuple):
 
 
 class SendInvAck(NamedTuple):
+    at: Cache
+    home: Home
     cache: Cache
-    to: Cache
 
 
 class RecvGnt(NamedTuple):
+    at: Cache
+    home: Home
     cache: Cache
-    to: Cache
     cmd: str
     data: Data
 
 
 class RecvReq(NamedTuple):
+    at: Home
+    cache: Cache
     home: Home
-    node: Cache
     cmd: str
 
 
 class SendInv(NamedTuple):
     home: Home
-    i: Cache
+    cache: Cache
 
 
 class RecvInvAck(NamedTuple):
+    at: Home
+    cache: Cache
     home: Home
-    node: Cache
     data: Data | None
 
 
 class SendGnt(NamedTuple):
     home: Home
-    i: Cache
+    cache: Cache
+
+
+HOME = 0  # the one home node
 
 
 def chan2_empty(i: int, invs: frozenset, gnts: frozenset) -> bool:
     """chan2[i] = "Empty": no invalidation or grant to cache i in flight."""
-    return not any(m.to == i for m in invs) and not any(m.to == i for m in gnts)
+    return not any(m.cache == i for m in invs) and not any(m.cache == i for m in gnts)
 
 
 class CacheNode(Node):
@@ -222,26 +237,24 @@ class CacheNode(Node):
     def send_req(self, s, cmd, requests):
         """SendReq(i): on an empty chan1, ReqS from an invalid cache, ReqE
         from an invalid or a shared one."""
-        if any(m.node == self.id for m in requests):
+        if any(m.cache == self.id for m in requests):
             return None  # chan1[i] is full
         if s.state in (("I",) if cmd == "ReqS" else ("I", "S")):
-            return s, [Req(self.id, cmd)]
+            return s, [Req(self.id, HOME, cmd)]
         return None
 
     @on(Inv, SendInvAck, reads=InvAck)
     def send_inv_ack(self, s, m, acks):
         """SendInvAck(i): take the invalidation, drop the copy and acknowledge
         on an empty chan3, with the data if it was exclusive."""
-        if m.to != self.id or any(a.node == self.id for a in acks):
-            return None
+        if any(a.cache == self.id for a in acks):
+            return None  # chan3[i] is full
         data = s.data if s.state == "E" else None
-        return CacheState(), [InvAck(self.id, data)]
+        return CacheState(), [InvAck(self.id, HOME, data)]
 
     @on(Gnt, RecvGnt)
     def recv_gnt(self, s, m):
         """RecvGnt(i): take the grant, shared or exclusive, and its data."""
-        if m.to != self.id:
-            return None
         return CacheState("S" if m.cmd == "GntS" else "E", m.data), []
 
 
@@ -259,7 +272,7 @@ class HomeNode(Node):
         """RecvReq(i): the idle home takes i's request; invSet' = shrSet."""
         if s.cur_cmd != "Empty":
             return None
-        return s._replace(cur_cmd=m.cmd, cur_ptr=m.node, inv_set=s.shr_set), []
+        return s._replace(cur_cmd=m.cmd, cur_ptr=m.cache, inv_set=s.shr_set), []
 
     @step(SendInv, choose="nodes", reads=(Inv, Gnt))
     def send_inv(self, s, i, invs, gnts):
@@ -267,7 +280,7 @@ class HomeNode(Node):
         exclusive request, or a shared one while a copy is exclusive."""
         if (chan2_empty(i, invs, gnts) and i in s.inv_set
                 and (s.cur_cmd == "ReqE" or (s.cur_cmd == "ReqS" and s.ex_gntd))):
-            return s._replace(inv_set=s.inv_set - {i}), [Inv(i)]
+            return s._replace(inv_set=s.inv_set - {i}), [Inv(HOME, i)]
         return None
 
     @on(InvAck, RecvInvAck)
@@ -276,7 +289,7 @@ class HomeNode(Node):
         written back."""
         if s.cur_cmd == "Empty":
             return None
-        s = s._replace(shr_set=s.shr_set - {m.node})
+        s = s._replace(shr_set=s.shr_set - {m.cache})
         if s.ex_gntd:
             s = s._replace(ex_gntd=False, mem_data=m.data)
         return s, []
@@ -287,7 +300,7 @@ class HomeNode(Node):
         exclusive copy out and, for ReqE, no sharer left."""
         if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
                 and not s.ex_gntd and (s.cur_cmd != "ReqE" or not s.shr_set)):
-            grant = Gnt(i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
+            grant = Gnt(HOME, i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
             return s._replace(shr_set=s.shr_set | {i}, ex_gntd=s.cur_cmd == "ReqE",
                               cur_cmd="Empty", cur_ptr=None), [grant]
         return None
@@ -324,11 +337,10 @@ class German(ActorModel):
     def channels(self, state) -> tuple[list, list, list]:
         """chan1, chan2 and chan3, each one list of the messages in flight per cache."""
         chan1, chan2, chan3 = ([[] for _ in range(self.nodes)] for _ in range(3))
-        for kind, where, at in ((Req, chan1, "node"), (Inv, chan2, "to"), (Gnt, chan2, "to"),
-                                (InvAck, chan3, "node")):
+        for kind, where in ((Req, chan1), (Inv, chan2), (Gnt, chan2), (InvAck, chan3)):
             # a bag's component of a type: (message, copies) pairs (`sent` gives no copies)
             for m, copies in state[-1][self.messages.index(kind)]:
-                where[getattr(m, at)].extend([m] * copies)
+                where[m.cache].extend([m] * copies)
         return chan1, chan2, chan3
 
     def commands(self, state) -> tuple[list, list, list]:
@@ -487,9 +499,7 @@ class German(ActorModel):
         before, after = self.control(state), self.control(next_state)
         if type(action) is Store:
             return before == after or Fails("Store changed the control state")
-        i = action[1] if type(action) in (SendInv, SendGnt) else action[0]
-        if type(action) in (RecvReq, RecvInvAck):
-            i = action.node
+        i = action.cache
         if after not in control_steps(before, type(action).__name__, i, self.nodes):
             return Fails(f"{type(action).__name__}({Cache.name_of(i)}) is no step of "
                          "GermanControl's")
@@ -541,7 +551,7 @@ class GrantExclusiveToSharers(HomeNode):
     def send_gnt(self, s, i, invs, gnts):
         if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
                 and not s.ex_gntd):
-            grant = Gnt(i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
+            grant = Gnt(HOME, i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
             return s._replace(shr_set=s.shr_set | {i}, ex_gntd=s.cur_cmd == "ReqE",
                               cur_cmd="Empty", cur_ptr=None), [grant]
         return None
@@ -554,7 +564,7 @@ class NoWriteback(HomeNode):
     def recv_inv_ack(self, s, m):
         if s.cur_cmd == "Empty":
             return None
-        return s._replace(shr_set=s.shr_set - {m.node}, ex_gntd=False), []
+        return s._replace(shr_set=s.shr_set - {m.cache}, ex_gntd=False), []
 
 
 @German.mutant("grant_keeps_pointer", "the home, done with a request, still points at its "
@@ -564,7 +574,7 @@ class GrantKeepsPointer(HomeNode):
     def send_gnt(self, s, i, invs, gnts):
         if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
                 and not s.ex_gntd and (s.cur_cmd != "ReqE" or not s.shr_set)):
-            grant = Gnt(i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
+            grant = Gnt(HOME, i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
             return s._replace(shr_set=s.shr_set | {i}, ex_gntd=s.cur_cmd == "ReqE",
                               cur_cmd="Empty"), [grant]
         return None
@@ -577,7 +587,7 @@ class GrantUnrecorded(HomeNode):
     def send_gnt(self, s, i, invs, gnts):
         if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
                 and not s.ex_gntd and (s.cur_cmd != "ReqE" or not s.shr_set)):
-            grant = Gnt(i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
+            grant = Gnt(HOME, i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
             return s._replace(ex_gntd=s.cur_cmd == "ReqE", cur_cmd="Empty",
                               cur_ptr=None), [grant]
         return None
@@ -588,9 +598,9 @@ class GrantUnrecorded(HomeNode):
 class AckKeepsCopy(CacheNode):
     @on(Inv, SendInvAck, reads=InvAck)
     def send_inv_ack(self, s, m, acks):
-        if m.to != self.id or any(a.node == self.id for a in acks):
+        if any(a.cache == self.id for a in acks):
             return None
-        return s, [InvAck(self.id, s.data if s.state == "E" else None)]
+        return s, [InvAck(self.id, HOME, s.data if s.state == "E" else None)]
 
 
 @German.mutant("ack_without_data", "an exclusive cache acknowledges an invalidation without "
@@ -598,9 +608,9 @@ class AckKeepsCopy(CacheNode):
 class AckWithoutData(CacheNode):
     @on(Inv, SendInvAck, reads=InvAck)
     def send_inv_ack(self, s, m, acks):
-        if m.to != self.id or any(a.node == self.id for a in acks):
+        if any(a.cache == self.id for a in acks):
             return None
-        return CacheState(), [InvAck(self.id, None)]
+        return CacheState(), [InvAck(self.id, HOME, None)]
 
 
 @German.mutant("writeback_shared", "the home writes back the data of every acknowledgement, "
@@ -610,7 +620,7 @@ class WritebackShared(HomeNode):
     def recv_inv_ack(self, s, m):
         if s.cur_cmd == "Empty":
             return None
-        return s._replace(shr_set=s.shr_set - {m.node}, ex_gntd=False, mem_data=m.data), []
+        return s._replace(shr_set=s.shr_set - {m.cache}, ex_gntd=False, mem_data=m.data), []
 
 
 @German.mutant("request_on_full_channel", "a cache sends a request while its chan1 holds one "
@@ -619,7 +629,7 @@ class RequestOnFullChannel(CacheNode):
     @step(SendReq, choose=lambda node, s: REQUESTS, reads=Req)
     def send_req(self, s, cmd, requests):
         if s.state in (("I",) if cmd == "ReqS" else ("I", "S")):
-            return s, [Req(self.id, cmd)]
+            return s, [Req(self.id, HOME, cmd)]
         return None
 
 
