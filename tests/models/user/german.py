@@ -1,8 +1,8 @@
 """Steven German's cache-coherence protocol, the classic benchmark of
 Murphi and SMV, a user's model written with the kit after GermanData.tla of
 the TLA+ examples (specifications/GermanProtocol, Markus Kuppe's
-translation of Chou, Mannava and Park's Murphi model, FMCAD 2004) and its
-MCGermanData.cfg.
+translation of Chou, Mannava and Park's Murphi model, FMCAD 2004;
+tlaplus/Examples 475781d) and its MCGermanData.cfg.
 
 Caches ``n1`` .. ``nN`` and one home node (the directory and the memory)
 talk over three channels per cache, each holding at most one message:
@@ -61,6 +61,10 @@ messages travel in the kit's `Bag`. Where the model differs, in form:
   of DATA: the home's `initial` gives one record per d, the globals'
   `initial_globals` one per d, and `initial_states` keeps the combinations
   where the two agree.
+- Steps that change nothing. Store(i, d) of the value the cache holds
+  changes nothing (auxData holds it too); TLC generates it and finds the
+  state known, the kit does not generate it: the distinct states and
+  depths are TLC's, its generated states ours and those Stores.
 - Refinement (the cfg's PROPERTY, GermanControl's Spec under the mapping
   that forgets the data) is a step property, `refines_control`: each step
   forgets to one of GermanControl's actions, or to a stutter (Store).
