@@ -9,10 +9,11 @@ TLC ran GermanData.tla and GermanControl.tla as published (tlaplus/Examples
 Permutations(DATA)``) and MCGermanData.cfg: INVARIANT TypeOK Coherence
 DataProp TransactionConsistency DirectoryAccurate ExclusiveIsolation
 WritebackCarriesLatest, PROPERTY Refinement, deadlock checked; and the same
-cfg at other NODE and DATA, with and without the SYMMETRY. Each mutant is
-GermanData.tla with the one conjunct the mutant changes, its invariant (or
-Refinement) checked alone, deadlock not, so that TLC's counterexample is a
-shortest one. TLC prints a depth one more than ours, and a trace of one
+cfg at other NODE and DATA, with and without the SYMMETRY; and
+GermanControl.tla, the protocol without data, whose counts are those of one
+data value. Each mutant is GermanData.tla with the one conjunct the mutant
+changes, its invariant (or Refinement) checked alone, deadlock not, so that
+TLC's counterexample is a shortest one. TLC prints a depth one more than ours, and a trace of one
 state more than our steps.
 """
 
@@ -85,6 +86,26 @@ def test_german_has_tlc_s_counts_and_verdicts(tmp_path, nodes, data, symmetry, d
         "type_ok", "coherence", "data_prop", "transaction_consistency", "directory_accurate",
         "exclusive_isolation", "writeback_carries_latest", "refines_control"]
     assert (result.stats.distinct_states, result.stats.depth) == (distinct, depth)
+
+
+@pytest.mark.parametrize("nodes, symmetry, distinct, generated, depth", [
+    # TLC 2.15, GermanControl.tla (the protocol without data; its cfg,
+    # MCGermanControl.cfg, is NODE = {n1, n2} under SYMMETRY, 735 states in
+    # the manifest), INVARIANT TypeOK Coherence: no error, these distinct
+    # and generated states (none changes nothing: it has no Store)
+    (2, False, 1_461, 3_865, 18),
+    (2, True, 735, 1_946, 18),
+    pytest.param(3, False, 27_513, 109_729, 26, marks=pytest.mark.slow),
+    pytest.param(4, True, 27_554, 147_357, 34, marks=pytest.mark.slow),
+])
+def test_one_data_value_is_german_control(tmp_path, nodes, symmetry, distinct, generated,
+                                           depth):
+    result, _ = _checked(tmp_path, f"params: {{nodes: {nodes}, data: 1}}\n"
+                         f"symmetry: {str(symmetry).lower()}\n"
+                         "properties: [type_ok, coherence]\n")
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.generated_states,
+            result.stats.depth) == (distinct, generated, depth)
 
 
 def test_each_action_takes_as_many_steps_as_in_tlc(tmp_path):
