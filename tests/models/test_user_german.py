@@ -191,7 +191,8 @@ def test_an_ack_without_data_breaks_writeback_carries_latest(tmp_path):
     assert violation.reason == "n2 writes back NoData, the latest d1"
     state = violation.trace.final
     acks = model.channels(state)[2]
-    assert [[tuple(m) for m in held] for held in acks] == [[], [(1, 0, None)]]   # InvAck(n2, NoData)
+    # chan3[n2] holds InvAck(n2→home0, data=NoData), chan3[n1] nothing
+    assert [[tuple(m) for m in held] for held in acks] == [[], [(1, 0, None)]]
     assert (model.home(state).ex_gntd, model.home(state).cur_cmd) == (True, "ReqS")
 
 
