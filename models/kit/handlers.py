@@ -6,9 +6,12 @@ marked with what they react to:
 - ``@on(Msg1a, Phase1b)``: receiving a message of a type;
 - ``@step(Phase2a, choose="values", reads=(Msg1b, Msg2a))``: an internal
   step, once per choice (an element of ``range(model.values)``), reading
-  the sets of messages of the given types that are for this node (its
-  ``dst`` field names it) or for anyone (no ``dst``): on a `MessageSet`,
-  every such message sent so far, as a TLA+ action reads ``msgs``.
+  the sets of messages of the given types that this node would receive:
+  those for it (their ``dst`` names it), for anyone (no ``dst``) or for a
+  node of another set (a ``dst`` naming a client or a cache where the
+  reader is a server or the home: `models.kit.network.delivered`); on a
+  `MessageSet`, every such message sent so far, as a TLA+ action reads
+  ``msgs``.
 
 A message handler may choose too, ``@on(P2a, FastPropose,
 choose="values")``: once per message and choice (TLA+'s ``\\E m \\in msgs,
@@ -223,9 +226,10 @@ def on(message: type, action: type, sends: tuple[type, ...] = (),
     is (the record and the messages of the type).
 
     With `reads` (as `step`'s), the handler also takes, after the message
-    and the choice, the set of the messages of each type read that are for
-    this node or for anyone: TLA+'s ``Receive(m)`` reading ``msgs`` (a
-    leader's handler of a vote reading the other votes sent)."""
+    and the choice, the set of the messages of each type read that this
+    node would receive (as `step`'s ``reads``): TLA+'s ``Receive(m)``
+    reading ``msgs`` (a leader's handler of a vote reading the other votes
+    sent)."""
     def mark(function: Callable) -> Callable:
         function.__kit_handler__ = Handler(action, takes=message, choose=choose,
                                            reads=_types(reads), sends=_types(sends),
