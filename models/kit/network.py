@@ -528,10 +528,10 @@ class Bag(Network):
     none); a drop removes it; a capacity counts messages, and a message
     sent while in flight takes no more room; there is no `Duplicate`
     (``duplicate=`` is refused); ``per_message`` and ``partition`` as on
-    any bag. Its view is a set (`SetView`), as TLA+
-    prints ``msgs``, under the bag's name ``network``: copies are never
-    more than one, so a `BagView`'s counts would say nothing, and the
-    name stays the one reports and expressions of a bag's states read.
+    any bag. Its view is a set (`SetView`), as TLA+ prints ``msgs``, under
+    the bag's name ``network``: copies are never more than one, so a
+    `BagView`'s counts would say nothing, and the name stays the one
+    reports and expressions of a bag's states read.
 
     ``partition`` names a model attribute holding the links that go down: a
     `Partition`, or a set of node numbers cut off from the others at the
