@@ -774,7 +774,8 @@ class Bag(Network):
         return steps + self.heal(value)
 
     def read(self, value: tuple, k: int) -> list[Any]:
-        return [m for m, _ in value[k]]
+        # each copy apart, as a queue lists each message queued
+        return [m for m, copies in value[k] for _ in range(copies)]
 
     def rename(self, value: tuple, component: Callable[[Any], Any]) -> tuple:
         return tuple(map(component, enumerate(value[:-1]))) + (value[-1],)
