@@ -13,7 +13,8 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
     bounds: {max_depth: 40, max_states: 1000000, time_limit: 60}
     init: {...}                  # optional, model-specific starting configuration
     network: fifo                # optional, where the model allows: bag, set, fifo or inbox,
-                                 # or {kind: bag, drop: 1, duplicate: 1}
+                                 # or {kind: bag, drop: 1, duplicate: 1}, or
+                                 # {kind: bag, copies: 1}: a set receipt removes from
     partition: {groups: [[s1], [s2, s3]], from_start: true, splits: 1}
                                  # optional, where the model allows (or links: [[s1, s2]])
     invariants: {name: "expr"}   # optional: invariants as expressions (checker.expressions)
@@ -83,11 +84,14 @@ PARTITION_SCHEMA: dict[str, Any] = {
 #: `ActorModel.network_choices`), as a mapping; a bare kind is ``{kind: ...}``.
 NETWORK_SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False, "required": ["kind"],
-    "description": "a mapping {kind: bag, drop: N, duplicate: N}",
+    "description": "a mapping {kind: bag, drop: N, duplicate: N} or {kind: bag, copies: 1}",
     "properties": {
         "kind": {"enum": ["bag", "set", "fifo", "inbox"]},
         "drop": {"type": "integer", "minimum": 0, "maximum": 64},
         "duplicate": {"type": "integer", "minimum": 0, "maximum": 64},
+        # (any value: `models.kit.network.chosen` says in one line what it takes)
+        "copies": {"description": "1: one copy of each message in flight at most (a set "
+                                  "from which receipt removes); leave out for any number"},
     },
 }
 

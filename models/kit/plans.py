@@ -519,7 +519,7 @@ class Deliveries:
                 wrote = writes is not None and model._written[shared, writes] != shared
                 if sends:
                     if (capacity is not None and (network.waits or not (changed or wrote))
-                            and size - (not stays) + network.kept(net, sends) > capacity):
+                            and size - (not stays) + network.kept(new_net, sends) > capacity):
                         continue  # into a full bag (see `Bag`)
                     new_net = network.send(new_net, sends)
                 if wrote:

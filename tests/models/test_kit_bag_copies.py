@@ -15,7 +15,6 @@ import pytest
 from checker import CheckConfig, Model, Param, check
 from checker.errors import ParamError
 from checker.model import SetView
-from checker.spec import NETWORK_SCHEMA
 from models.kit import ActorModel, Bag, MessageSet, Node, Partition, ids, on, step
 from tests.brute_force import reachable_states
 
@@ -270,9 +269,6 @@ def test_a_receipt_sending_its_message_back_needs_room_for_it():
     assert max(model.network.size(state[-1]) for state in reachable_states(model)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="models/kit/plans.py:522 (`Deliveries.expand`) counts "
-                   "the room a receipt's sends take in the network before the receipt "
-                   "(network.kept(net, ...)), where the token received is still in flight")
 def test_a_receipt_message_by_message_sending_its_message_back_needs_room_for_it():
     model = keepers(per_message=True)
     assert max(model.network.size(state[-1]) for state in reachable_states(model)) == 1
@@ -325,10 +321,6 @@ def test_a_bad_choice_is_one_error_naming_the_field(choice, field, message):
 
 SPEC = (f"model: {Path(__file__).as_posix()}:Notes\nparams: {{most: 3, reads: 4}}\n"
         "deadlock: false\n")
-#: the spec schema's word on ``copies:`` (checker/spec.py, `NETWORK_SCHEMA`)
-TAKEN = "copies" in NETWORK_SCHEMA["properties"]
-pending = pytest.mark.xfail(not TAKEN, raises=AssertionError, strict=True,
-                            reason="checker/spec.py's NETWORK_SCHEMA has no copies: yet")
 
 
 def cmc_check(tmp_path, network: str):
@@ -342,7 +334,7 @@ def cmc_check(tmp_path, network: str):
 
 
 @pytest.mark.parametrize("network, states", [
-    pytest.param("{kind: bag, copies: 1}", 169, marks=pending), ("bag", 100), ("set", 256)])
+    ("{kind: bag, copies: 1}", 169), ("bag", 100), ("set", 256)])
 def test_cmc_check_runs_a_spec_choosing_one_copy_each(tmp_path, network, states):
     import json
 
@@ -352,7 +344,6 @@ def test_cmc_check_runs_a_spec_choosing_one_copy_each(tmp_path, network, states)
     assert (run["verdict"], run["stats"]["distinct_states"]) == ("holds", states)
 
 
-@pending
 @pytest.mark.parametrize("network, message", [
     ("{kind: bag, copies: 2}", "network.copies: got 2; accepted: 1 (one copy at most of each "
                                "message in flight: a set from which receipt removes), or no "

@@ -73,7 +73,7 @@ def test_a_chosen_bag_is_the_declared_bag_with_the_spec_budgets(tmp_path):
     ("network: 3\n", ":5: network: expected bag, set, fifo or inbox, or a mapping {kind: bag, "
                      "drop: N, duplicate: N}, got 3"),
     ("network: {kind: bag, lose: 1}\n", ":5: network.lose: unknown field 'lose'; accepted: "
-                                        "drop, duplicate, kind"),
+                                        "copies, drop, duplicate, kind"),
     ("network: {kind: set, drop: 1}\n", ":5: network.drop: a set keeps every message sent (it "
      "can be received again or never), so it takes no drop or duplicate budget; remove it or "
      "choose kind: bag"),
