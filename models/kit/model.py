@@ -573,7 +573,8 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         return found
 
     def sent(self, state: tuple, kind: type) -> Any:
-        """The messages of type `kind` in the network of `state`."""
+        """The messages of type `kind` in the network of `state` (a bag's
+        copies and a queue's messages each apart)."""
         return self._read(state[-1], self._kind_index[kind])
 
     def expression_names(self) -> dict[str, Callable[[tuple], Any]]:
