@@ -821,12 +821,61 @@ class _Queues(Network):
     message type names both ends (``src``, ``dst``), an inbox's too."""
 
     fault_actions = (Drop,)
+    #: the most messages a queue holds (None: no bound; set by `setup`)
+    capacity: int | None = None
 
-    def __init__(self, drop: str | int | None = None, partition: str | bool | None = None):
+    def __init__(self, drop: str | int | None = None, partition: str | bool | None = None,
+                 capacity: str | int | None = None):
+        if capacity is not None and not isinstance(capacity, str) and (
+                type(capacity) is not int or capacity < 1):
+            raise ValueError(f"{type(self).__name__}(capacity={capacity!r}): the most "
+                             "messages each queue holds, a number of 1 or more or the name "
+                             "of a model parameter giving one; None for no bound")
         self.drop_param = drop
         self.partition_param = partition
+        self.capacity_param = capacity
         # (the instance keeps the steps its partition takes: `_bind_partition`)
         self.fault_actions = ((Drop,) if drop else ()) + ((Heal, Split) if partition else ())
+
+    def _bind_queues(self, model: Any) -> None:
+        """Each message type's channel (`channel_of`) and the capacity of a
+        queue. With a capacity, `refuses` and `expand` are those that count
+        the room a step's sends need (without, a step does no more work)."""
+        self.channels = {kind: channel_of(model, kind) for kind in self.kinds}
+        self.capacity = _capacity(model, self.capacity_param, type(self).__name__)
+        if self.capacity is not None:
+            #: per component, each queue's length by its key
+            self._lengths = Memo(lambda component: {key: len(queue)
+                                                    for key, queue, _ in component})
+            self.refuses = self._refuses_full
+            self.expand = self._expand_bounded
+
+    def _refuses_full(self, value: tuple, received: Any, sends: tuple) -> bool:
+        """Whether `sends` would leave a queue over the capacity, once
+        `received` ((type index, message), a message, or None) has left its
+        queue: the sender waits (SPIN's blocking send). A message lost
+        across the partition takes no room."""
+        if not sends:
+            return False
+        taken: dict[tuple, int] = {}
+        for _, message in sends:
+            if self.partition is not None and self.lost(value, message):
+                continue  # across the partition
+            key = self.queue_of(message)
+            taken[key] = taken.get(key, 0) + 1
+        if received is not None:
+            message = received if type(received) in self.index else received[1]
+            freed = self.queue_of(message)
+            if freed in taken:
+                taken[freed] -= 1
+        lengths, capacity = self._lengths[value[0]], self.capacity
+        return any(lengths.get(key, 0) + more > capacity for key, more in taken.items())
+
+    def _expand_bounded(self, state: tuple, plan: tuple, out: list) -> None:
+        """`Network.expand` leaving out the steps whose sends find a queue full."""
+        net, refuses = state[-1], self._refuses_full
+        Network.expand(self, state, tuple(step for step in plan if not step[5]
+                                          or not refuses(net, step[4], step[5])), out)
 
     def _bind_partition(self, model: Any) -> None:
         """The model's partition (`partition_of`), or None; the instance's
@@ -952,25 +1001,37 @@ class Fifo(_Queues):
         self.drops = _budget(model, self.drop_param)
         self._switch_off([(Drop, self.drops)])
         self._bind_partition(model)
+        self._bind_queues(model)
+        if any(self.channels.values()):
+            # per type, its ends and its channel as a key's tail: () for none
+            self._keyed = {kind: ends + ((self.channels[kind],) if self.channels[kind]
+                                         else (),) for kind, ends in self.ends.items()}
+            self.queue_of = self._channel_of_link
         # each set's id type, to name a channel's ends as its messages do (p1→p2)
         self.id_types = {ids.set_name: ids for kind in self.kinds for end in ("src", "dst")
                          for ids in (id_type(kind, end_field(kind, end)),)}
 
     def queue_of(self, message: Any) -> tuple:
-        """Its link: (sender's set, sender, receiver's set, receiver)."""
+        """Its link: (sender's set, sender, receiver's set, receiver), and
+        its type's channel after them if it names one."""
         src, src_set, dst, dst_set = self.ends[type(message)]
         return (src_set, message[src], dst_set, message[dst])
+
+    def _channel_of_link(self, message: Any) -> tuple:
+        """`queue_of` where some type names a channel."""
+        src, src_set, dst, dst_set, channel = self._keyed[type(message)]
+        return (src_set, message[src], dst_set, message[dst]) + channel
 
     def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
         # the links into `node`, and into the members it runs
         into, runs = (node.ids.set_name, node.id), getattr(node.runs, "set_name", None)
         return frozenset(item for item in component
-                         if item[0][2:] == into or item[0][2] == runs)
+                         if item[0][2:4] == into or item[0][2] == runs)
 
     def view(self, value: tuple) -> dict[str, Any]:
-        shown = QueueView({f"{self._name(src_set, src)}→{self._name(dst_set, dst)}":
-                           list(map(repr, queue))
-                           for (src_set, src, dst_set, dst), queue, _ in value[0]})
+        shown = QueueView({f"{self._name(key[0], key[1])}→{self._name(key[2], key[3])}"
+                           + "".join(f"/{channel}" for channel in key[4:]):
+                           list(map(repr, queue)) for key, queue, _ in value[0]})
         return {"channels": shown, **self._shown(value)}
 
 
@@ -1001,24 +1062,67 @@ class Inbox(_Queues):
         self.drops = _budget(model, self.drop_param)
         self._switch_off([(Drop, self.drops)])
         self._bind_partition(model)
+        self._bind_queues(model)
+        if any(self.channels.values()):
+            # per type, its receiver and its channel as a key's tail: () for none
+            self._keyed = {kind: place + ((self.channels[kind],) if self.channels[kind]
+                                          else (),) for kind, place in self.to.items()}
+            self.queue_of = self._channel_of_inbox
         # each set's id type, to name an inbox as its messages name the node
         self.id_types = {place[1]: id_type(kind, kind._fields[place[0]])
                          for kind, place in self.to.items()}
 
     def queue_of(self, message: Any) -> tuple:
-        """Its receiver's inbox: (receiver's set, receiver)."""
+        """Its receiver's inbox: (receiver's set, receiver), and its type's
+        channel after them if it names one."""
         index, set_name = self.to[type(message)]
         return (set_name, message[index])
 
+    def _channel_of_inbox(self, message: Any) -> tuple:
+        """`queue_of` where some type names a channel."""
+        index, set_name, channel = self._keyed[type(message)]
+        return (set_name, message[index]) + channel
+
     def for_node(self, c: int, component: frozenset, node: Any) -> frozenset:
-        # its own inbox, and those of the members it runs
+        # its own inboxes, and those of the members it runs
         own, runs = (node.ids.set_name, node.id), getattr(node.runs, "set_name", None)
-        return frozenset(item for item in component if item[0] == own or item[0][0] == runs)
+        return frozenset(item for item in component
+                         if item[0][:2] == own or item[0][0] == runs)
 
     def view(self, value: tuple) -> dict[str, Any]:
-        shown = QueueView({self._name(*owner): list(map(repr, queue))
-                           for owner, queue, _ in value[0]})
+        shown = QueueView({self._name(key[0], key[1])
+                           + "".join(f"/{channel}" for channel in key[2:]):
+                           list(map(repr, queue)) for key, queue, _ in value[0]})
         return {"inboxes": shown, **self._shown(value)}
+
+
+def channel_of(model: Any, kind: type) -> str | None:
+    """The channel that messages of type `kind` name (a class attribute
+    ``channel = "chan1"``), or None: the link's (or inbox's) one queue.
+    A field named ``channel`` is the message's own, no channel's name."""
+    channel = None if "channel" in kind._fields else getattr(kind, "channel", None)
+    if channel is not None and (type(channel) is not str or not channel):
+        from checker.errors import ModelDefinitionError
+        raise ModelDefinitionError(
+            f"model {getattr(model, 'name', '?')!r}: {kind.__name__}.channel is "
+            f"{channel!r}; a channel is named by a string, as channel = \"chan1\" (or give "
+            "none for the one queue of its link)")
+    return channel
+
+
+def _capacity(model: Any, param: str | int | None, network: str) -> int | None:
+    """A queue's capacity: a number as it is, else the model's parameter of
+    that name (None: no bound); `ModelDefinitionError` unless 1 or more."""
+    if param is None:
+        return None
+    capacity = getattr(model, param) if isinstance(param, str) else param
+    if type(capacity) is not int or capacity < 1:
+        from checker.errors import ModelDefinitionError
+        raise ModelDefinitionError(
+            f"model {getattr(model, 'name', '?')!r}: {network}(capacity={param!r}) is "
+            f"{capacity!r}; a queue's capacity is a number of 1 or more (give the parameter "
+            "a minimum of 1, or no capacity for no bound)")
+    return capacity
 
 
 def _budget(model: Any, param: str | int | bool | None) -> int | None:
