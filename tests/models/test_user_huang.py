@@ -1,0 +1,193 @@
+"""A user's plain model of a published spec it was not written against:
+tests/models/user/huang.py, after Huang.tla of the TLA+ examples
+(specifications/Huang: Huang's termination detection by weight throwing),
+compared figure by figure with TLC 2.15, one worker, breadth-first,
+``-deadlock`` (Huang.cfg's CHECK_DEADLOCK FALSE, which this TLC does not
+read, nor its ALIAS, left out).
+
+TLC ran Huang.tla as published (tlaplus/Examples master of 2026-05-14; the
+CommunityModules' DyadicRationals, with Max, RemoveAt and FoldFunction
+written out) with a module of ours: processes L, P1, .. as model values (our
+p0, p1, ..), the StateConstraint's 8 a constant ``MaxDen``, ``NoFair ==
+Init /\\ [][Next]_vars``, the history variable of ``keep_detected``
+(``InitH == Init /\\ detected = TerminationDetected``, ``NextH == Next /\\
+detected' = (detected \\/ TerminationDetected')``, ``SafeInv == detected =>
+Terminated``, with which every count below is the same) and ``SYMMETRY
+Permutations(Procs \\ {L})``. Each mutant is Huang.tla with the one conjunct
+the mutant changes. TLC prints a depth one more than ours; its generated
+counts are ours.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker import CheckConfig, check
+from checker.spec import load_spec
+from cmc.main import cli
+from models import REGISTRY
+
+USER = Path(__file__).parent / "user"
+SPEC = USER / "huang.yaml"
+PROPERTIES = ("type_ok", "safe", "live")
+# Spec: WF_vars(RcvLdr) /\ WF_vars(IdleLdr) /\ \A p # Leader :
+# WF_vars(RcvMsg(p)) /\ WF_vars(Idle(p))
+SPEC_FAIRNESS = (("weak", "RcvLdr"), ("weak", "IdleLdr"), ("weak", "RcvMsg(p=*)"),
+                 ("weak", "Idle(p=*)"))
+
+
+def _model(procs=3, max_den=8, mutant=None):
+    cls = load_spec(SPEC, REGISTRY).model_class
+    return cls(procs=procs, max_den=max_den, keep_detected=True, mutant=mutant)
+
+
+def _check(model, properties, fairness=(), symmetry=()):
+    return check(model, CheckConfig(properties=properties, fairness=fairness,
+                                    symmetry=symmetry))
+
+
+def test_the_spec_file_is_huang_cfg_on_three_processes():
+    loaded = load_spec(SPEC, REGISTRY)
+    assert loaded.fairness == SPEC_FAIRNESS
+    assert (loaded.expect.distinct_states, loaded.expect.depth) == (8_476, 20)
+
+
+@pytest.mark.slow
+def test_the_spec_file_meets_its_expectation_through_the_command_line():
+    # three processes: TLC 2.15, no error, 8,476 distinct states, depth 21
+    result = CliRunner().invoke(cli, ["check", str(SPEC)])
+    assert result.exit_code == 0, result.output
+    assert "expectation met" in result.output
+
+
+def test_the_small_spec_file_meets_its_expectation_through_the_command_line():
+    # two processes: TLC 2.15, no error, 1,836 distinct states, depth 21
+    result = CliRunner().invoke(cli, ["check", str(USER / "huang_small.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "Live (live): holds" in result.output
+    assert "expectation met" in result.output
+
+
+@pytest.mark.parametrize("procs, max_den, distinct, generated, depth", [
+    # TLC 2.15, Spec, INVARIANT TypeOK, PROPERTIES Safe Live: no error;
+    # distinct and generated TLC's, its depth one more
+    (2, 8, 1_836, 11_797, 20),
+    (3, 4, 152, 917, 8),
+    (4, 4, 308, 2_433, 8),
+    (5, 4, 544, 5_329, 8),
+    # TLC: 534 s on the busy machine, Safe's tableau the most of it
+    pytest.param(3, 8, 8_476, 74_527, 20, marks=pytest.mark.slow),
+])
+def test_huang_has_tlc_s_counts_and_verdicts(procs, max_den, distinct, generated, depth):
+    result = _check(_model(procs, max_den), PROPERTIES, SPEC_FAIRNESS)
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.generated_states,
+            result.stats.depth) == (distinct, generated, depth)
+
+
+@pytest.mark.slow
+def test_huang_cfg_s_five_processes():
+    # Huang.cfg (L, P1 .. P4, StateConstraint as published), SpecH,
+    # INVARIANTS TypeOK SafeInv: TLC 2.15, no error, 81,256 distinct
+    # states, 1,165,101 generated, depth 21 (4 min 16 s). With Safe and Live
+    # as PROPERTIES TLC had 44,168 states after 39 minutes on the busy
+    # machine; the manifest says it succeeds
+    result = _check(_model(5, 8), ("type_ok", "safe"))
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.generated_states,
+            result.stats.depth) == (81_256, 1_165_101, 20)
+
+
+@pytest.mark.slow
+def test_four_processes_with_the_published_constraint():
+    # TLC 2.15, INVARIANT TypeOK: 29,016 distinct states, 332,359
+    # generated, depth 21
+    result = _check(_model(4, 8), ("type_ok", "safe"))
+    assert (result.stats.distinct_states, result.stats.generated_states,
+            result.stats.depth) == (29_016, 332_359, 20)
+
+
+@pytest.mark.parametrize("procs, max_den, orbits", [
+    # TLC 2.15, SpecH, INVARIANTS TypeOK SafeInv, SYMMETRY
+    # Permutations(Procs \ {L}): these distinct states, depth as without
+    (3, 4, 88), (4, 4, 96), (3, 8, 4_476)])
+def test_the_processes_but_the_leader_are_interchangeable_as_in_tlc(procs, max_den, orbits):
+    result = _check(_model(procs, max_den), ("type_ok", "safe"), symmetry=("procs",))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == orbits
+
+
+def test_live_holds_without_fairness_as_tlc_says():
+    # NoFair, two processes: TLC 2.15 reports no error (1,836 states). In
+    # every reachable state where the computation has terminated, the
+    # idle processes but the leader hold no weight and no message carries
+    # any: the leader, idle, holds 1, and has detected termination
+    # already. Live needs no fairness; Safe's history says the same
+    model = _model(2)
+    result = _check(model, ("live",))
+    assert result.verdict == "holds"
+    assert result.stats.distinct_states == 1_836
+
+
+def test_safe_is_refused_without_the_history_variable(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"model: {(USER / 'huang.py').as_posix()}:Huang\n"
+                    "params: {procs: 2}\nproperties: [safe]\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        f"error: {spec}:2: params.keep_detected: Safe reads whether termination was "
+        "detected so far, which only keep_detected: true keeps; set it")
+
+
+# -- mutants: each property broken by one action ----------------------------------------
+
+
+def test_an_idle_process_that_keeps_its_weight_breaks_type_ok():
+    # Idle with UNCHANGED msgs: TLC 2.15, TypeOK violated by 4 states, these
+    model = _model(mutant="idle_loses_weight")
+    violation = _check(model, PROPERTIES).violation("type_ok")
+    assert [str(a) for a in violation.trace.actions] == [
+        "SendMsg(p=p0, q=p1)", "RcvMsg(p=p1, i=1)", "Idle(p=p1)"]
+    assert violation.reason == ("the weights of the processes and the messages add up to "
+                                "1/2, not 1")
+    final = violation.trace.final
+    assert final.weight == ((1, 2), (0, 1), (0, 1))
+    assert final.msgs == ((), (), ())
+
+
+def test_a_leader_sending_while_idle_breaks_safe():
+    # SendMsg's active[p] \/ p = Leader: TLC 2.15, SafeInv of SpecH violated
+    # by 3 states (IdleLdr, then the leader sends to itself), these; Safe
+    # itself under Spec by 3 steps, then stuttering (IdleLdr, SendMsg,
+    # RcvLdr: not the shortest)
+    model = _model(mutant="leader_sends_while_idle")
+    result = _check(model, PROPERTIES)
+    assert [v.property.name for v in result.violations] == ["safe"]
+    violation = result.violation("safe")
+    assert [str(a) for a in violation.trace.actions] == ["IdleLdr()", "SendMsg(p=p0, q=p0)"]
+    assert violation.reason == "termination was detected and 1 message(s) are in transit"
+    final = violation.trace.final
+    assert (final.active, final.weight[0], final.msgs[0], final.detected) == (
+        (False, False, False), (1, 2), ((1, 2),), True)
+
+
+def test_a_receiver_that_stays_idle_breaks_live():
+    # RcvMsg with UNCHANGED active, under Spec: TLC 2.15, TypeOK and SafeInv
+    # hold (484 states) and Live is violated by 5 steps, then stuttering; ours is the
+    # shortest, 3 then stuttering: P1 holds 1/2 for ever, idle, and the
+    # leader 1/2
+    model = _model(mutant="receive_stays_idle")
+    result = _check(model, PROPERTIES, SPEC_FAIRNESS)
+    assert [v.property.name for v in result.violations] == ["live"]
+    assert result.stats.distinct_states == 484
+    violation = result.violation("live")
+    assert (violation.stem_length, violation.loop_length) == (3, 0)
+    assert [str(a) for a in violation.trace.actions] == [
+        "SendMsg(p=p0, q=p1)", "RcvMsg(p=p1, i=1)", "IdleLdr()"]
+    final = violation.trace.final
+    assert (final.active, final.weight, final.msgs) == (
+        (False, False, False), ((1, 2), (1, 2), (0, 1)), ((), (), ()))
