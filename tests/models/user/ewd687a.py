@@ -1,7 +1,9 @@
 """Dijkstra and Scholten's termination detection for diffusing computations
 (EWD 687a; "the Tree Algorithm"), a user's model written with the kit after
 EWD687a.tla and MCEWD687a.tla/.cfg of the TLA+ examples
-(specifications/ewd687a, Leslie Lamport, Markus Kuppe and Stephan Merz).
+(specifications/ewd687a, Leslie Lamport, Markus Kuppe and Stephan Merz;
+commit 535c498: TreeWithRoot and CountersConsistent state predicates, Idle
+guarded by ``active[p]``).
 
 Processes on a directed graph are active or idle; an active process sends
 computation messages along its out-edges, a message makes its receiver
@@ -49,6 +51,10 @@ Where the model differs, deliberately:
   invariants but neither counted nor expanded.
 - The spec's fairness is ``WF_vars(Next)``: a spec's ``fairness: {weak:
   ["*"]}``.
+- A message and an ack are records of two types with the same fields;
+  `in_flight` keeps each with its type (``Msg(0, 1) == Ack(0, 1)`` as
+  tuples) and reads the copies from the bag itself, which the kit's `sent`
+  does not give.
 - StableUpEdge, the spec's non-property (``[][...]_upEdge``: a parent
   never changes), is a step property checked only when named
   (`stable_up_edge`): it fails, as the spec says.
