@@ -219,15 +219,26 @@ def test_a_store_that_downgrades_breaks_the_refinement(tmp_path):
     assert model.caches(violation.trace.final)[0].state == "S"
 
 
-def test_a_request_on_a_full_channel_breaks_type_ok(tmp_path):
+def test_a_request_on_a_full_channel_waits(tmp_path):
     # No TLC counterpart: in the spec a channel holds one command, and
-    # SendReq without its guard overwrites it; here a second request joins
-    # the first in the bag, which TypeOK's channel part catches.
-    violation, model = _mutant(tmp_path, "request_on_full_channel", "type_ok")
-    assert _actions(violation) == ["SendReq(cache=n1, cmd=ReqS)"] * 2
-    assert violation.reason == "chan1[n1] holds 2 messages"
-    chan1 = model.channels(violation.trace.final)[0]
-    assert [[tuple(m) for m in held] for held in chan1] == [[(0, 0, "ReqS")] * 2, []]
+    # SendReq without its guard overwrites it. Here chan1 is a channel of
+    # capacity one (Fifo(capacity=1)): the send blocks while it is full, so
+    # the mutant, SendReq without the guard, is the model (in the bag the
+    # port first used, the second request joined the first, TypeOK caught it)
+    result, model = _checked(tmp_path, "params: {nodes: 2, data: 2}\nsymmetry: false\n"
+                             "mutant: request_on_full_channel\nproperties: [type_ok]\n")
+    assert (result.verdict, result.stats.distinct_states, result.stats.depth) \
+        == ("holds", 3_390, 18)
+    (start, *_) = model.initial_states()
+    asked = dict(model.successors(start))
+    requested = next(state for action, state in asked.items()
+                     if str(action) == "SendReq(cache=n1, cmd=ReqS)")
+    assert model.state_view(requested)["channels"] == [
+        "n1→home0/chan1: Req(n1→home0, cmd=ReqS)"]
+    # n1's chan1 is full: no second request from n1, n2's first still
+    assert sorted(str(action) for action, _ in model.successors(requested)
+                  if str(action).startswith("SendReq")) == [
+        "SendReq(cache=n2, cmd=ReqE)", "SendReq(cache=n2, cmd=ReqS)"]
 
 
 # -- liveness: FairSpec's three leads-to properties, which no cfg checks --------------------

@@ -35,23 +35,17 @@ One handler per action of Next, in the spec's words:
   data, and becomes idle;
 - RecvGnt(i): the cache takes the grant: shared or exclusive, the data.
 
-The caches (`CacheNode`) and the home (`HomeNode`) are nodes; the channels'
-messages travel in the kit's `Bag`. Where the model differs, in form:
-
-- A channel of capacity one. The kit's networks have no channel holding
-  one message whose sender waits while it is full (a `Bag`'s capacity
-  bounds all messages in flight together; `Fifo` keys a queue by its link,
-  and chan1 and chan3 are two channels on the same link, cache to home).
-  So the messages travel in a `Bag`, and each sender reads the messages
-  in flight (``reads=``) and sends only when none is on its channel:
-  ``chan1[i] = "Empty"`` is "no `Req` from i in flight", ``chan2[i] =
-  "Empty"`` no `Inv` or `Gnt` to i, ``chan3[i] = "Empty"`` no `InvAck`
-  from i. A node reads the messages for it and those whose receiver is of
-  another set (the home, a cache's), so the home sees every `Gnt`, and a
-  cache every `Req`. Each message names both ends (the home too, always
-  ``home0``), so that it prints as an arrow and is received by its cache
-  alone. `TypeOK`'s channel part checks that no channel ever holds two
-  messages.
+The caches (`CacheNode`) and the home (`HomeNode`) are nodes; the channels
+are the kit's FIFO channels of capacity one, ``Fifo(capacity=1)``, each
+message type naming its channel (``channel = "chan1"``): chan1 and chan3
+are two queues on the one link cache i -> home, chan2 the queue home ->
+cache i. A send into a full channel is not enabled (the sender waits), so
+the spec's guards ``chan1[i].cmd = "Empty"`` (SendReq), ``chan2[i].cmd =
+"Empty"`` (SendInv, SendGnt) and ``chan3[i].cmd = "Empty"`` (SendInvAck)
+are the channels' own. Each message names both ends (the home too, always
+``home0``), so that it prints as an arrow and is received by its cache
+alone. `TypeOK`'s channel part, that no channel ever holds two messages,
+holds by the capacity. Where the model differs, in form:
 - A channel's data field. The spec's channels are records ``[cmd, data]``
   whose data an empty channel keeps where an action clears only ``cmd``
   (RecvReq, SendInv, RecvInvAck's ELSE branch); here an empty channel is
@@ -86,7 +80,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from checker import Fails, Param, invariant, leads_to, transition
-from models.kit import ActorModel, Bag, Node, ids, on, step
+from models.kit import ActorModel, Fifo, Node, ids, on, step
 
 Cache = ids("nodes", "n", first=1, named=True)     # NODE = {n1, n2, ...}
 Data = ids("data", "d", first=1, named=True)       # DATA = {d1, d2, ...}
@@ -137,6 +131,7 @@ class Req(NamedTuple):
     home: Home
     cmd: str
     src, dst = "cache", "home"
+    channel = "chan1"
 
 
 class Inv(NamedTuple):
@@ -145,6 +140,7 @@ class Inv(NamedTuple):
     home: Home
     cache: Cache
     src, dst = "home", "cache"
+    channel = "chan2"
 
 
 class Gnt(NamedTuple):
@@ -156,6 +152,7 @@ class Gnt(NamedTuple):
     cmd: str
     data: Data
     src, dst = "home", "cache"
+    channel = "chan2"
 
 
 class InvAck(NamedTuple):
@@ -165,6 +162,7 @@ class InvAck(NamedTuple):
     home: Home
     data: Data | None
     src, dst = "cache", "home"
+    channel = "chan3"
 
 
 # -- actions: the node taking the step, then what it acts on ---------------------------------
@@ -221,11 +219,6 @@ class SendGnt(NamedTuple):
 HOME = 0  # the one home node
 
 
-def chan2_empty(i: int, invs: frozenset, gnts: frozenset) -> bool:
-    """chan2[i] = "Empty": no invalidation or grant to cache i in flight."""
-    return not any(m.cache == i for m in invs) and not any(m.cache == i for m in gnts)
-
-
 class CacheNode(Node):
     ids = Cache
     state = CacheState
@@ -237,22 +230,18 @@ class CacheNode(Node):
             return s._replace(data=d), [], {"aux_data": d}
         return None
 
-    @step(SendReq, choose=lambda node, s: REQUESTS, reads=Req)
-    def send_req(self, s, cmd, requests):
-        """SendReq(i): on an empty chan1, ReqS from an invalid cache, ReqE
-        from an invalid or a shared one."""
-        if any(m.cache == self.id for m in requests):
-            return None  # chan1[i] is full
+    @step(SendReq, choose=lambda node, s: REQUESTS)
+    def send_req(self, s, cmd):
+        """SendReq(i): on an empty chan1 (the channel's), ReqS from an
+        invalid cache, ReqE from an invalid or a shared one."""
         if s.state in (("I",) if cmd == "ReqS" else ("I", "S")):
             return s, [Req(self.id, HOME, cmd)]
         return None
 
-    @on(Inv, SendInvAck, reads=InvAck)
-    def send_inv_ack(self, s, m, acks):
+    @on(Inv, SendInvAck)
+    def send_inv_ack(self, s, m):
         """SendInvAck(i): take the invalidation, drop the copy and acknowledge
-        on an empty chan3, with the data if it was exclusive."""
-        if any(a.cache == self.id for a in acks):
-            return None  # chan3[i] is full
+        on an empty chan3 (the channel's), with the data if it was exclusive."""
         data = s.data if s.state == "E" else None
         return CacheState(), [InvAck(self.id, HOME, data)]
 
@@ -278,11 +267,12 @@ class HomeNode(Node):
             return None
         return s._replace(cur_cmd=m.cmd, cur_ptr=m.cache, inv_set=s.shr_set), []
 
-    @step(SendInv, choose="nodes", reads=(Inv, Gnt))
-    def send_inv(self, s, i, invs, gnts):
-        """SendInv(i): invalidate a cache of invSet on an empty chan2, for an
-        exclusive request, or a shared one while a copy is exclusive."""
-        if (chan2_empty(i, invs, gnts) and i in s.inv_set
+    @step(SendInv, choose="nodes")
+    def send_inv(self, s, i):
+        """SendInv(i): invalidate a cache of invSet on an empty chan2 (the
+        channel's), for an exclusive request, or a shared one while a copy
+        is exclusive."""
+        if (i in s.inv_set
                 and (s.cur_cmd == "ReqE" or (s.cur_cmd == "ReqS" and s.ex_gntd))):
             return s._replace(inv_set=s.inv_set - {i}), [Inv(HOME, i)]
         return None
@@ -298,12 +288,12 @@ class HomeNode(Node):
             s = s._replace(ex_gntd=False, mem_data=m.data)
         return s, []
 
-    @step(SendGnt, choose="nodes", reads=(Inv, Gnt))
-    def send_gnt(self, s, i, invs, gnts):
-        """SendGnt(i): grant the request of i on an empty chan2, with no
-        exclusive copy out and, for ReqE, no sharer left."""
-        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
-                and not s.ex_gntd and (s.cur_cmd != "ReqE" or not s.shr_set)):
+    @step(SendGnt, choose="nodes")
+    def send_gnt(self, s, i):
+        """SendGnt(i): grant the request of i on an empty chan2 (the
+        channel's), with no exclusive copy out and, for ReqE, no sharer left."""
+        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and not s.ex_gntd
+                and (s.cur_cmd != "ReqE" or not s.shr_set)):
             grant = Gnt(HOME, i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
             return s._replace(shr_set=s.shr_set | {i}, ex_gntd=s.cur_cmd == "ReqE",
                               cur_cmd="Empty", cur_ptr=None), [grant]
@@ -317,7 +307,7 @@ class German(ActorModel):
               Param("data", 2, "data values (the spec's DATA)", minimum=1, maximum=4))
     roles = (CacheNode, HomeNode)
     messages = (Req, Inv, Gnt, InvAck)
-    network = Bag()
+    network = Fifo(capacity=1)  # chan1[i], chan2[i], chan3[i]: each holds one message
     globals = History
     symmetry_sets = ("nodes", "data")
 
@@ -342,9 +332,8 @@ class German(ActorModel):
         """chan1, chan2 and chan3, each one list of the messages in flight per cache."""
         chan1, chan2, chan3 = ([[] for _ in range(self.nodes)] for _ in range(3))
         for kind, where in ((Req, chan1), (Inv, chan2), (Gnt, chan2), (InvAck, chan3)):
-            # a bag's component of a type: (message, copies) pairs (`sent` gives no copies)
-            for m, copies in state[-1][self.messages.index(kind)]:
-                where[m.cache].extend([m] * copies)
+            for m in self.network.messages(state[-1], kind):
+                where[m.cache].append(m)
         return chan1, chan2, chan3
 
     def commands(self, state) -> tuple[list, list, list]:
@@ -551,10 +540,9 @@ def control_steps(v: tuple, name: str, i: int, nodes: int) -> list[tuple]:
 @German.mutant("exclusive_to_sharers", "the home grants an exclusive copy while others still "
                                        "share the line → Coherence")
 class GrantExclusiveToSharers(HomeNode):
-    @step(SendGnt, choose="nodes", reads=(Inv, Gnt))
-    def send_gnt(self, s, i, invs, gnts):
-        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
-                and not s.ex_gntd):
+    @step(SendGnt, choose="nodes")
+    def send_gnt(self, s, i):
+        if s.cur_cmd in REQUESTS and s.cur_ptr == i and not s.ex_gntd:
             grant = Gnt(HOME, i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
             return s._replace(shr_set=s.shr_set | {i}, ex_gntd=s.cur_cmd == "ReqE",
                               cur_cmd="Empty", cur_ptr=None), [grant]
@@ -574,10 +562,10 @@ class NoWriteback(HomeNode):
 @German.mutant("grant_keeps_pointer", "the home, done with a request, still points at its "
                                       "cache → TransactionConsistency")
 class GrantKeepsPointer(HomeNode):
-    @step(SendGnt, choose="nodes", reads=(Inv, Gnt))
-    def send_gnt(self, s, i, invs, gnts):
-        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
-                and not s.ex_gntd and (s.cur_cmd != "ReqE" or not s.shr_set)):
+    @step(SendGnt, choose="nodes")
+    def send_gnt(self, s, i):
+        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and not s.ex_gntd
+                and (s.cur_cmd != "ReqE" or not s.shr_set)):
             grant = Gnt(HOME, i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
             return s._replace(shr_set=s.shr_set | {i}, ex_gntd=s.cur_cmd == "ReqE",
                               cur_cmd="Empty"), [grant]
@@ -587,10 +575,10 @@ class GrantKeepsPointer(HomeNode):
 @German.mutant("grant_unrecorded", "the home grants a copy without adding the cache to "
                                    "shrSet → DirectoryAccurate")
 class GrantUnrecorded(HomeNode):
-    @step(SendGnt, choose="nodes", reads=(Inv, Gnt))
-    def send_gnt(self, s, i, invs, gnts):
-        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and chan2_empty(i, invs, gnts)
-                and not s.ex_gntd and (s.cur_cmd != "ReqE" or not s.shr_set)):
+    @step(SendGnt, choose="nodes")
+    def send_gnt(self, s, i):
+        if (s.cur_cmd in REQUESTS and s.cur_ptr == i and not s.ex_gntd
+                and (s.cur_cmd != "ReqE" or not s.shr_set)):
             grant = Gnt(HOME, i, "GntS" if s.cur_cmd == "ReqS" else "GntE", s.mem_data)
             return s._replace(ex_gntd=s.cur_cmd == "ReqE", cur_cmd="Empty",
                               cur_ptr=None), [grant]
@@ -600,20 +588,16 @@ class GrantUnrecorded(HomeNode):
 @German.mutant("ack_keeps_copy", "a cache acknowledges an invalidation but keeps its copy "
                                  "→ ExclusiveIsolation")
 class AckKeepsCopy(CacheNode):
-    @on(Inv, SendInvAck, reads=InvAck)
-    def send_inv_ack(self, s, m, acks):
-        if any(a.cache == self.id for a in acks):
-            return None
+    @on(Inv, SendInvAck)
+    def send_inv_ack(self, s, m):
         return s, [InvAck(self.id, HOME, s.data if s.state == "E" else None)]
 
 
 @German.mutant("ack_without_data", "an exclusive cache acknowledges an invalidation without "
                                    "its data → WritebackCarriesLatest")
 class AckWithoutData(CacheNode):
-    @on(Inv, SendInvAck, reads=InvAck)
-    def send_inv_ack(self, s, m, acks):
-        if any(a.cache == self.id for a in acks):
-            return None
+    @on(Inv, SendInvAck)
+    def send_inv_ack(self, s, m):
         return CacheState(), [InvAck(self.id, HOME, None)]
 
 
@@ -627,11 +611,14 @@ class WritebackShared(HomeNode):
         return s._replace(shr_set=s.shr_set - {m.cache}, ex_gntd=False, mem_data=m.data), []
 
 
-@German.mutant("request_on_full_channel", "a cache sends a request while its chan1 holds one "
-                                          "→ TypeOK (two messages on one channel)")
+@German.mutant("request_on_full_channel", "a cache sends a request while its chan1 holds one: "
+                                          "the channel of capacity one blocks the send, so "
+                                          "TypeOK holds (the spec without SendReq's guard "
+                                          "overwrites chan1[i].cmd)")
 class RequestOnFullChannel(CacheNode):
-    @step(SendReq, choose=lambda node, s: REQUESTS, reads=Req)
-    def send_req(self, s, cmd, requests):
+    # SendReq without its guard is the model's own: the guard is the channel's
+    @step(SendReq, choose=lambda node, s: REQUESTS)
+    def send_req(self, s, cmd):
         if s.state in (("I",) if cmd == "ReqS" else ("I", "S")):
             return s, [Req(self.id, HOME, cmd)]
         return None
