@@ -27,6 +27,17 @@ on those).
   node receives only the oldest message sent to it; optionally lossy
   (`Drop`, the oldest of an inbox).
 
+FIFO links and inboxes may bound each queue (``Fifo(capacity=1)``,
+``Inbox(capacity="slots")``: Promela's ``chan c = [1] of {...}``, a TLA+
+channel guarded by ``Len(q) < N``): a step whose sends would leave a
+queue over its capacity is not enabled, the sender waits (SPIN's blocking
+send; a receipt from that queue in the same step frees its place first).
+A message type may name its channel, a class attribute ``channel =
+"chan1"``: on FIFO links its messages have a queue of their own on their
+link (German's chan1 and chan3, both cache -> home), in inboxes one in
+their receiver's inbox; types naming none share the link's (the inbox's)
+one queue.
+
 A `Bag`, FIFO links and inboxes (and `models.kit.clock.Delayed`) may be
 partitioned (``partition=``, a `Partition`): a message sent over a link
 that is down is lost; those in flight stay.
@@ -809,7 +820,16 @@ class _Queues(Network):
     (key, queue, kinds) triples, then the drops left: `kinds` are the
     queue's message types (their indexes), without which two types with
     equal fields (``Ack(p, q)``, ``Rel(p, q)``) would be one queue, as equal
-    tuples. `Fifo` keys a queue by its link, `Inbox` by its receiver.
+    tuples. `Fifo` keys a queue by its link, `Inbox` by its receiver; either
+    then by the channel its type names (``channel = "chan1"``, a class
+    attribute; a field of that name is the message's own), if any does.
+
+    ``capacity``, a number or a model parameter's name: the most messages
+    each queue holds. A step whose sends would leave a queue over it is not
+    enabled (the sender waits, SPIN's blocking send): the messages it
+    sends into each queue are counted after its receipt has left its own
+    (a message lost across the partition counts for none). Without one a
+    step does no more work than before (`_bind_queues`).
 
     ``partition`` as `Bag`'s: a model attribute holding the links that go
     down (a `Partition`, or the node numbers cut off at the start),
@@ -991,7 +1011,10 @@ class Fifo(_Queues):
     """FIFO channels, one per (sender, receiver) link: a node receives the
     oldest message on each link into it. Every message type names both ends
     (``src`` and ``dst`` fields naming nodes). Optionally lossy (the oldest
-    on a link), as every `_Queues`; a queue's key is its link."""
+    on a link) and bounded (``capacity``), as every `_Queues`; a queue's key
+    is its link, then its channel where the type names one (German's chan1
+    and chan3, two channels on the link cache -> home), shown as
+    ``n1→home0/chan1``."""
 
     def setup(self, model: Any) -> None:
         from models.kit.records import id_type
@@ -1044,7 +1067,11 @@ class Inbox(_Queues):
     receiver (a ``dst`` field naming a node), and its sender too where
     there is a partition. Optionally lossy, as `Fifo`
     (the oldest of an inbox; losing it there or later loses the same runs of
-    receipts); a queue's key is its receiver, (its set's name, its number)."""
+    receipts), and bounded (``capacity``) as `Fifo`; a queue's key is its
+    receiver, (its set's name, its number), then its channel where the
+    type names one: a receiver has an inbox per channel, each in its own
+    order (Promela's ``chan req[N]`` and ``chan ack[N]``, both read by
+    process i), shown as ``home0/chan1``."""
 
     def setup(self, model: Any) -> None:
         from checker.errors import ModelDefinitionError
