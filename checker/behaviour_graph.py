@@ -16,7 +16,7 @@ from checker.errors import ModelDefinitionError, raised_in_model, shortened
 from checker.fairness import Fairness
 from checker.fingerprints import Fingerprints
 from checker.model import Model, has_bounds
-from checker.properties import Property
+from checker.properties import PAIRED, Property
 from checker.result import CheckConfig
 from checker.traces import replay
 
@@ -192,14 +192,14 @@ class Graph:
                 values.setdefault(member, bytearray()).append(self._value(prop, value))
 
     def _value(self, prop: Property, outcome: Any) -> int:
-        if prop.kind != "leads_to":
+        if prop.kind not in PAIRED:
             return bool(outcome)
         if isinstance(outcome, (tuple, list)) and len(outcome) == 2:
             return bool(outcome[0]) | bool(outcome[1]) << 1
+        meaning = "whenever p, later q" if prop.kind == "leads_to" else "once p, always q"
         raise ModelDefinitionError(
-            f"model {self.model.name!r}: property {prop.name!r} is a leads_to "
-            "property: return a pair (p, q), for whenever p, later q; got "
-            f"{outcome!r}")
+            f"model {self.model.name!r}: property {prop.name!r} is a {prop.kind} "
+            f"property: return a pair (p, q), for {meaning}; got {outcome!r}")
 
     @property
     def nbytes(self) -> int:

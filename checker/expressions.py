@@ -41,7 +41,7 @@ from typing import Any, Callable, Mapping
 
 from checker.errors import SpecError
 from checker.model import has_bounds
-from checker.properties import Fails, Property, title_of
+from checker.properties import PAIRED, Fails, Property, title_of
 
 #: The functions an expression may call, by name.
 CALLS: dict[str, Callable[..., Any]] = {
@@ -515,28 +515,35 @@ def _add(model: Any, given: Mapping[str, Any], path: str, block: str, what: str,
 
 #: The temporal forms a spec's `temporal:` block takes, as TLA+ writes them.
 TEMPORAL_FORMS = {"eventually": "<>P", "leads_to": "P ~> Q",
-                  "always_eventually": "[]<>P", "eventually_always": "<>[]P"}
+                  "always_eventually": "[]<>P", "eventually_always": "<>[]P",
+                  "once_always": "[](P => []Q)"}
 
 
 class TemporalExpression:
     """One temporal property of a spec (TLC's PROPERTY), written as
     expressions over the state: ``{eventually: "P"}`` (``<>P``),
     ``{leads_to: ["P", "Q"]}`` (``P ~> Q``), ``{always_eventually: "P"}``
-    (``[]<>P``) or ``{eventually_always: "P"}`` (``<>[]P``). Checked as the
+    (``[]<>P``), ``{eventually_always: "P"}`` (``<>[]P``) or
+    ``{once_always: ["P", "Q"]}`` (``[](P => []Q)``). Checked as the
     model's own temporal properties are, under the spec's fairness: its
-    predicate gives P's truth (a pair, P's and Q's, for leads_to)."""
+    predicate gives P's truth (a pair, P's and Q's, for leads_to and
+    once_always)."""
 
     def __init__(self, name: str, form: Mapping[str, Any], model: Any, path: str,
                  line: int | None = None):
         (kind, given), = form.items()
-        sources = list(given) if kind == "leads_to" else [given]
+        paired = kind in PAIRED
+        sources = list(given) if paired else [given]
         field = f"temporal.{name}.{kind}"
         self.name, self.kind = name, kind
         self.parts = [ExpressionProperty(name, source, model, path, line, field=(
-            f"{field}[{index}]" if kind == "leads_to" else field))
+            f"{field}[{index}]" if paired else field))
             for index, source in enumerate(sources)]
-        shown = " ~> ".join(f"({part.source.strip()})" for part in self.parts) if (
-            kind == "leads_to") else self.parts[0].source.strip()
+        shown = self.parts[0].source.strip()
+        if kind == "leads_to":
+            shown = " ~> ".join(f"({part.source.strip()})" for part in self.parts)
+        elif paired:
+            shown = "[](({}) => []({}))".format(*(part.source.strip() for part in self.parts))
         self.property = Property(name=name, title=title_of(name),
                                  kind=kind, doc=f"spec expression: {kind} {shown}")
 
@@ -551,7 +558,7 @@ class TemporalExpression:
             part.check_initial(state)
 
     def __call__(self, state: Any) -> Any:
-        if self.kind == "leads_to":
+        if self.kind in PAIRED:
             return bool(self.parts[0](state)), bool(self.parts[1](state))
         return bool(self.parts[0](state))
 

@@ -12,6 +12,13 @@ Where the loop lies, for each kind of property:
 - ``[]<>P``: the region is the states where P is false, reached by any path.
 - ``<>[]P``: the region is every state, and the loop (or the stutter) passes
   a state where P is false.
+- ``[](P => []Q)``: no loop at all. Its violation is finite, a path to a
+  state where P holds and on (perhaps no step) to one where Q fails; any
+  finite path extends to a fair behaviour, so fairness plays no part, and
+  the path's steps are real, so a bound does not excuse it. Shown as the
+  shortest such path, then stuttering for ever (as TLC shows it), found by
+  a breadth-first search over pairs (state, whether P has held)
+  (`once_then_fails`).
 
 Fairness (`CheckConfig.fairness`, `checker.fairness`) constrains the loop.
 A family is *enabled* in a state where one of its steps leaves the state
@@ -260,15 +267,84 @@ def find(graph: Graph, prop: Property) -> Finding | None:
     each member of a set, the first member's that breaks it outright, else
     the first member's that breaks it at a bound, else (a witness) that
     every member keeps it."""
+    search = once_then_fails if prop.kind == "once_always" else (
+        lambda graph, prop, member=None: Lassos(graph, prop, member).find())
     if not prop.each:
-        return Lassos(graph, prop).find()
-    findings = [f for f in (Lassos(graph, prop, member).find()
+        return search(graph, prop)
+    findings = [f for f in (search(graph, prop, member)
                             for member in graph.values[graph.properties.index(prop)])
                 if f is not None]
     if findings and all(f.trace is None for f in findings):  # a witness no member has
-        return Finding(prop, None, f"for every {prop.each}, every fair behaviour "
-                       + _promise(prop))
+        return Finding(prop, None, f"for every {prop.each}, every "
+                       + ("" if prop.kind == "once_always" else "fair ")
+                       + "behaviour " + _promise(prop))
+    if prop.kind == "once_always":  # the shortest path of any member's, then the first member's
+        return min(findings, key=lambda f: (f.trace is None, f.trace is not None
+                                            and len(f.trace)), default=None)
     return min(findings, key=lambda f: (f.trace is None, f.bound is not None), default=None)
+
+
+def once_then_fails(graph: Graph, prop: Property, member: str | None = None
+                    ) -> Finding | None:
+    """The shortest path that breaks ``[](P => []Q)`` (`prop`, of `member`
+    for a property of each member): to a state where P holds and on, in no
+    step or more, to the first state where Q fails, found breadth-first
+    over pairs (state, whether P has held on the way), the pairs of one
+    length in the order of the states and links they come by; shown as a
+    lasso that stutters in its last state for ever. None where no such
+    path exists (a witness property: a finding without a trace)."""
+    values = graph.values[graph.properties.index(prop)]
+    if member is not None:
+        values = values[member]
+    targets = graph.targets
+    came: dict[int, tuple[int, int] | None] = {}  # pair -> (previous pair, link), or None
+    level: list[int] = []
+    found = None
+    for start in graph.initial_ordinals:
+        pair = start << 1 | values[start] & 1
+        if pair not in came:
+            came[pair] = None
+            level.append(pair)
+            if values[start] == 1:  # p and not q
+                found = pair
+                break
+    while level and found is None:
+        next_level = []
+        for pair in level:
+            held = pair & 1
+            for k in graph.successors(pair >> 1):
+                there = targets[k]
+                value = values[there]
+                reached = there << 1 | held | value & 1
+                if reached in came:
+                    continue
+                came[reached] = (pair, k)
+                if reached & 1 and not value >> 1:  # p has held and q fails
+                    found = reached
+                    break
+                next_level.append(reached)
+            if found is not None:
+                break
+        level = next_level
+    of = "" if member is None else f"for {prop.each} {member}, "
+    if found is None:
+        return Finding(prop, None, of + "every behaviour " + _promise(prop)) if (
+            prop.witness) else None
+    pairs, links = [found], []
+    while came[pairs[-1]] is not None:
+        pair, k = came[pairs[-1]]
+        pairs.append(pair)
+        links.append(k)
+    pairs.reverse()
+    links.reverse()
+    trace = graph.run(pairs[0] >> 1, links)
+    held = next(step for step, pair in enumerate(pairs) if pair & 1)
+    fails = len(links)
+    where = ("and the second fails there" if held == fails
+             else f"and the second fails at step {fails}")
+    reason = (of + ("some behaviour " if prop.witness else "a behaviour ")
+              + f"{_broken(prop)}: the first part holds at step {held} {where}")
+    return Finding(prop, trace, reason, loop_start=fails)
 
 
 def found_along(model: Any, config: Any, fairness: Any, properties: tuple[Property, ...],
@@ -307,14 +383,16 @@ def _promise(prop: Property) -> str:
     return {"eventually": f"reaches {prop.title}",
             "leads_to": f"keeps {prop.title}",
             "always_eventually": f"reaches {prop.title} again and again",
-            "eventually_always": f"ends up in {prop.title} for good"}[prop.kind]
+            "eventually_always": f"ends up in {prop.title} for good",
+            "once_always": f"keeps {prop.title}"}[prop.kind]
 
 
 def _broken(prop: Property) -> str:
     return {"eventually": f"never reaches {prop.title}",
             "leads_to": f"breaks {prop.title}: the first part holds, the second never after",
             "always_eventually": f"ends up never reaching {prop.title}",
-            "eventually_always": f"leaves {prop.title} again and again"}[prop.kind]
+            "eventually_always": f"leaves {prop.title} again and again",
+            "once_always": f"breaks {prop.title}"}[prop.kind]
 
 
 # -- strongly connected components and fair loops ------------------------------------------

@@ -12,7 +12,7 @@ Three kinds, as the checker treats them:
   it is checked only when a spec names it in ``properties:``, so a plain run
   of the model never fails for a scenario it cannot reach.
 
-Four temporal kinds, about whole behaviours (infinite runs, a run that
+Five temporal kinds, about whole behaviours (infinite runs, a run that
 stops being one that stutters for ever), checked on the graph of reachable
 states under the spec's fairness (`checker.liveness`); a counterexample is
 a lasso, a stem and a loop repeated for ever:
@@ -50,7 +50,9 @@ from checker.errors import (CheckerError, ModelDefinitionError, no_answer, raise
                             where_in_model)
 
 KINDS = ("invariant", "transition", "reachable")
-TEMPORAL = ("eventually", "leads_to", "always_eventually", "eventually_always")
+TEMPORAL = ("eventually", "leads_to", "always_eventually", "eventually_always", "once_always")
+#: The temporal kinds whose predicate returns a pair (p, q)
+PAIRED = ("leads_to", "once_always")
 
 
 class Fails:
@@ -172,6 +174,14 @@ def eventually_always(title: str, witness: bool = False,
     satisfying it for ever (with `witness`: some behaviour leaves it again
     and again)."""
     return _declare("eventually_always", title, default=False, witness=witness, each=each)
+
+
+def once_always(title: str, witness: bool = False,
+                each: str | None = None) -> Callable[[Callable], Callable]:
+    """Declare ``f(self, state) -> (p, q)`` as ``[](P => []Q)``: once p
+    holds, q holds then and for ever after (with `witness`: some behaviour
+    reaches p and later, or then, a state where q fails)."""
+    return _declare("once_always", title, default=False, witness=witness, each=each)
 
 
 #: The engine's own checks, reported as properties. A deadlock is a

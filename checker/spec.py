@@ -19,8 +19,8 @@ The format is documented in the README and fixed by `SPEC_SCHEMA`::
                                  # optional, where the model allows (or links: [[s1, s2]])
     invariants: {name: "expr"}   # optional: invariants as expressions (checker.expressions)
     constraints: {name: "expr"}  # optional: state constraints, TLC's CONSTRAINT
-    temporal: {name: {leads_to: ["expr", "expr"]}}   # optional: TLC's PROPERTY, as
-                                 # eventually, leads_to, always_eventually or eventually_always
+    temporal: {name: {leads_to: ["expr", "expr"]}}   # optional: TLC's PROPERTY, as eventually,
+                                 # leads_to, always_eventually, eventually_always or once_always
     expect: {verdict: holds, distinct_states: 3921, depth: 16}
                                  # or each property's outcome (`Expect.properties`):
     expect: {properties: {election_safety: holds, log_matching: violated}}
@@ -163,7 +163,7 @@ SPEC_SCHEMA: dict[str, Any] = {
                 "additionalProperties": False,
                 "description": "one of {eventually: \"P\"}, {leads_to: [\"P\", \"Q\"]}, "
                                "{always_eventually: \"P\"}, {eventually_always: \"P\"}, "
-                               "P and Q expressions in quotes",
+                               "{once_always: [\"P\", \"Q\"]}, P and Q expressions in quotes",
                 "properties": {
                     **{kind: {"type": "string", "description": "an expression in quotes"}
                        for kind in ("eventually", "always_eventually", "eventually_always")},
@@ -171,7 +171,12 @@ SPEC_SCHEMA: dict[str, Any] = {
                                  "items": {"type": "string",
                                            "description": "an expression in quotes"},
                                  "description": "two expressions in quotes, [P, Q]: "
-                                                "whenever P, later Q"}}}},
+                                                "whenever P, later Q"},
+                    "once_always": {"type": "array", "minItems": 2, "maxItems": 2,
+                                    "items": {"type": "string",
+                                              "description": "an expression in quotes"},
+                                    "description": "two expressions in quotes, [P, Q]: "
+                                                   "once P, always Q"}}}},
         "expect": {
             "type": "object", "additionalProperties": False,
             "description": "a mapping with verdict (or properties: each one's outcome) and "

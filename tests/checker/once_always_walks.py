@@ -1,0 +1,65 @@
+"""Small walks on fixed graphs for `[](P => []Q)` (`once_always`): a state
+is a letter, a step `Go(to)` follows an edge, and the property reads which
+letters P holds in and which Q fails in (tests/checker/test_once_always.py).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from checker import Model, Param
+from checker.properties import once_always
+
+
+class Go(NamedTuple):
+    to: str
+
+
+class Walk(Model):
+    """A walk from `a` along `EDGES`; a letter without edges ends the run.
+    `once_always` holds unless some path passes a letter of `P` and then
+    (or there) one of `NOT_Q`."""
+
+    name = "walk"
+    params = ()
+    actions = (Go,)
+    EDGES: dict[str, str] = {}
+    P, NOT_Q = "", ""
+
+    def initial_states(self):
+        return ["a"]
+
+    def successors(self, state):
+        return [(Go(to), to) for to in self.EDGES.get(state, "")]
+
+    @once_always("Once P always Q")
+    def once_p_always_q(self, state):
+        return state in self.P, state not in self.NOT_Q
+
+
+class Holds(Walk):
+    """a -> b -> c -> b ...: once at b, never back at a."""
+
+    name = "walk-holds"
+    EDGES = {"a": "b", "b": "c", "c": "b"}
+    P, NOT_Q = "b", "a"
+
+
+class FailsAtP(Walk):
+    """a -> b -> c: Q fails at c, where P first holds."""
+
+    name = "walk-fails-at-p"
+    EDGES = {"a": "b", "b": "c", "c": "c"}
+    P, NOT_Q = "c", "c"
+
+
+class FailsLater(Walk):
+    """P holds at b; Q fails at x, which the walk reaches from a in 4 steps
+    through b (a b c d x) or 6 (a b e f g d x), and in 3 without P (a h d
+    x, where d is first reached without P); and at y, reached without P
+    only (a h y)."""
+
+    name = "walk-fails-later"
+    EDGES = {"a": "bh", "b": "ce", "c": "d", "e": "f", "f": "g", "g": "d", "d": "x",
+             "h": "dy", "x": "a"}
+    P, NOT_Q = "b", "xy"
