@@ -170,7 +170,13 @@ class Search(PropertyChecks, StepGeneration):
         self.witnesses: dict[str, Finding] = {}
         self.bounded = has_bounds(model)
         self.action_kinds: set[type] = set(model.actions)  # and subclasses met
-        self.symmetry = Symmetry(model, config.symmetry) if config.symmetry else None
+        #: the sets reduced by (``symmetry=True``: every one the model declares)
+        self.symmetry_names = (tuple(model.symmetry_sets) if config.symmetry is True
+                               else config.symmetry)
+        if config.symmetry is True and not self.symmetry_names:
+            raise CheckerError(f"model {model.name!r} declares no symmetric sets "
+                               "(`symmetry_sets`), so symmetry=True would reduce nothing")
+        self.symmetry = Symmetry(model, self.symmetry_names) if self.symmetry_names else None
         if self.symmetry is not None and self.symmetry.order == 1:
             self.symmetry = None  # every element stands alone: nothing to reduce
         self.canonical_seconds = 0.0
@@ -537,7 +543,7 @@ class Search(PropertyChecks, StepGeneration):
             new_states=self._per_action(self.new_states),
             collision_probability=(0.0 if self.config.exact
                                    else collision_probability(distinct, self.generated)),
-            symmetry=tuple(self.config.symmetry),
+            symmetry=self.symmetry_names,
             canonical_seconds=self.canonical_seconds,
             workers=self.processes_used,
             workers_lost=self.workers_lost,

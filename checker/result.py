@@ -63,7 +63,8 @@ class CheckConfig:
     #: check or a temporal property asks for every state. Spec files ask for
     #: it unless their expectation gives figures of the whole state space.
     stop_when_settled: bool = False
-    symmetry: tuple[str, ...] = ()
+    #: The symmetric sets to reduce by (True: every set the model declares).
+    symmetry: tuple[str, ...] | bool = ()
     #: Processes that may expand a level together (results do not depend on it).
     workers: int = 1
     #: The workers were chosen by ``auto``: once they have expanded a level,
@@ -85,6 +86,21 @@ class CheckConfig:
     #: optionally with some of its fields (``Deliver(p=0)``), or ending in
     #: ``(*)`` for each of its instances apart (see `checker.liveness`).
     fairness: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        # ``symmetry=True``, as a spec's ``symmetry: true``: every set the
+        # model declares (`symmetry_sets`, read by the search)
+        if self.symmetry is True:
+            return
+        if self.symmetry is False or self.symmetry is None:
+            object.__setattr__(self, "symmetry", ())
+            return
+        if isinstance(self.symmetry, str) or not all(
+                isinstance(name, str) for name in self.symmetry):
+            raise TypeError(f"CheckConfig(symmetry={self.symmetry!r}): give a tuple of the "
+                            "model's symmetric set names (('servers',)), True for every "
+                            "set it declares, or () for none")
+        object.__setattr__(self, "symmetry", tuple(self.symmetry))
 
 
 @dataclass(frozen=True)

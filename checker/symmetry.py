@@ -99,6 +99,12 @@ class Symmetry:
         self.model = model
         declared = model.symmetry_groups()
         for name in names:
+            if name not in model.symmetry_sets:  # (as a spec's `symmetry:` says it)
+                raise CheckerError(
+                    f"model {model.name!r} has no symmetric set {name!r}; sets: "
+                    f"{', '.join(model.symmetry_sets) or 'none'}"
+                    + (f"; if its symmetry_groups names {name!r}, declare the sets on the "
+                       f"class (symmetry_sets = ({name!r},))" if name in declared else ""))
             if name not in declared:
                 raise CheckerError(
                     f"model {model.name!r}: symmetry_groups() gives no groups for the "

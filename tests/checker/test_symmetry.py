@@ -198,6 +198,41 @@ def test_a_plain_model_without_its_renaming_is_refused_with_the_fix(model, messa
     assert str(error.value) == message
 
 
+class Undeclared(Tokens):
+    symmetry_sets = ()  # (its symmetry_groups names 'processes')
+
+
+def test_a_set_the_model_does_not_declare_is_refused_naming_the_declaration():
+    with pytest.raises(CheckerError) as error:
+        check(Undeclared(), CheckConfig(properties=("one_at_limit",), symmetry=("processes",)))
+    assert str(error.value) == (
+        "model 'tokens' has no symmetric set 'processes'; sets: none; if its "
+        "symmetry_groups names 'processes', declare the sets on the class (symmetry_sets = "
+        "('processes',))")
+
+
+def test_symmetry_true_reduces_by_every_declared_set_as_a_spec_s_symmetry_true():
+    config = dict(properties=("one_at_limit",))
+    every = check(Tokens(), CheckConfig(symmetry=True, **config))
+    named = check(Tokens(), CheckConfig(symmetry=("processes",), **config))
+    assert every.stats.distinct_states == named.stats.distinct_states == comb(3 + 2, 2)
+    assert every.stats.symmetry == ("processes",)
+    assert check(Tokens(), CheckConfig(symmetry=False, **config)).stats.distinct_states == 27
+    with pytest.raises(CheckerError) as error:
+        check(Undeclared(), CheckConfig(symmetry=True, **config))
+    assert str(error.value) == ("model 'tokens' declares no symmetric sets (`symmetry_sets`), "
+                                "so symmetry=True would reduce nothing")
+
+
+@pytest.mark.parametrize("value", ["processes", ["processes", 1]])
+def test_symmetry_neither_a_tuple_of_names_nor_a_bool_is_refused_at_once(value):
+    with pytest.raises(TypeError) as error:
+        CheckConfig(symmetry=value)
+    assert str(error.value) == (
+        f"CheckConfig(symmetry={value!r}): give a tuple of the model's symmetric set names "
+        "(('servers',)), True for every set it declares, or () for none")
+
+
 def test_compose_and_inverse():
     p = {"s": (1, 2, 0)}
     assert compose(p, inverse(p)) == {"s": (0, 1, 2)}
