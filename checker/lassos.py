@@ -263,10 +263,12 @@ class Lassos:
 
 
 def find(graph: Graph, prop: Property) -> Finding | None:
-    """The finding of `prop`: its lasso (`Lassos`), or, for a property of
-    each member of a set, the first member's that breaks it outright, else
-    the first member's that breaks it at a bound, else (a witness) that
-    every member keeps it."""
+    """The finding of `prop`: its lasso (`Lassos`; for ``[](P => []Q)``,
+    `once_then_fails`), or, for a property of each member of a set, the
+    first member's that breaks it outright, else the first member's that
+    breaks it at a bound, else (a witness) that every member keeps it; for
+    ``[](P => []Q)``, the member's whose path is the shortest (the first
+    member's of those)."""
     search = once_then_fails if prop.kind == "once_always" else (
         lambda graph, prop, member=None: Lassos(graph, prop, member).find())
     if not prop.each:

@@ -63,3 +63,50 @@ class FailsLater(Walk):
     EDGES = {"a": "bh", "b": "ce", "c": "d", "e": "f", "f": "g", "g": "d", "d": "x",
              "h": "dy", "x": "a"}
     P, NOT_Q = "b", "xy"
+
+
+class Line(Walk):
+    """a -> b -> c -> d -> e -> f -> f ...: P holds at b, Q fails at e, 4
+    steps from a; the state constraint keeps the letters up to `last`."""
+
+    name = "walk-line"
+    params = (Param("last", "f", "the last letter within the bounds"),)
+    EDGES = {"a": "b", "b": "c", "c": "d", "d": "e", "e": "f", "f": "f"}
+    P, NOT_Q = "b", "e"
+
+    def within_bounds(self, state):
+        return state <= self.last
+
+
+class EachProcess(FailsLater):
+    """FailsLater's walk, the property of each of two processes: p1's P at
+    b and Q failing at x (4 steps: a b c d x), p2's P at h and Q failing at
+    y (2 steps: a h y)."""
+
+    name = "walk-each-process"
+
+    @once_always("Once P always Q", each="process")
+    def once_p_always_q(self, state):
+        return {"p1": (state == "b", state != "x"), "p2": (state == "h", state != "y")}
+
+
+class Witnessed(FailsLater):
+    """FailsLater's walk with the property claimed as its negation: some
+    behaviour passes b and then x."""
+
+    name = "walk-witnessed"
+
+    @once_always("Once P always Q", witness=True)
+    def once_p_always_q(self, state):
+        return state == "b", state != "x"
+
+
+class WitnessedNowhere(Holds):
+    """Holds's walk with the property claimed as its negation, which no
+    behaviour has."""
+
+    name = "walk-witnessed-nowhere"
+
+    @once_always("Once P always Q", witness=True)
+    def once_p_always_q(self, state):
+        return state == "b", state != "a"

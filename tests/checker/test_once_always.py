@@ -1,0 +1,282 @@
+"""``once_always``, TLA+'s ``[](P => []Q)``: from any state where P holds, Q
+holds there and in every later state. Its violation is finite (a path to a P
+state and on, in no step or more, to a state where Q fails), shown as the
+shortest such path stuttering in its last state; fairness plays no part and
+a bound does not excuse it. The walks are in tests/checker/once_always_walks.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import checker
+from checker.errors import ModelDefinitionError
+from checker.properties import eventually, once_always
+from checker.result import CheckConfig
+from cmc.main import cli
+from tests.checker.once_always_walks import (EachProcess, FailsAtP, FailsLater, Holds, Line,
+                                             Witnessed, WitnessedNowhere)
+
+PROPERTY = ("once_p_always_q",)
+FAIR = (("weak", "Go"),)
+WALKS = Path(__file__).with_name("once_always_walks.py")
+
+
+def run(model, **options):
+    options.setdefault("properties", PROPERTY)
+    return checker.check(model, CheckConfig(deadlock=False, **options))
+
+
+def shown(finding):
+    """The finding as the tests pin it: the states of its trace, where the
+    loop starts, its length, the bound it stalls at, its reason."""
+    return ([step.state for step in finding.trace.steps], finding.loop_start,
+            finding.loop_length, finding.bound, finding.reason)
+
+
+# -- the model's own property ------------------------------------------------------
+
+
+@pytest.mark.parametrize("fairness", [(), FAIR, (("strong", "Go"),)])
+def test_holds_with_fairness_and_without(fairness):
+    result = run(Holds(), fairness=fairness)
+    assert (result.verdict, result.stats.distinct_states, result.violations) == (
+        "holds", 3, ())
+    assert [(o.property.name, o.outcome) for o in result.outcomes()] == [
+        ("once_p_always_q", "holds")]
+
+
+def test_fails_in_the_state_where_p_first_holds():
+    finding = run(FailsAtP()).violation("once_p_always_q")
+    assert shown(finding) == (
+        ["a", "b", "c"], 2, 0, None,
+        "a behaviour breaks Once P always Q: the first part holds at step 2 and the second "
+        "fails there")
+
+
+def test_the_shortest_path_through_p_to_a_state_where_q_fails():
+    # a b c d x (4 steps), not a b e f g d x (6), nor a h d x (3: P never
+    # held) nor a h y (2: P never held); d is first reached without P
+    result = run(FailsLater())
+    assert (result.verdict, result.stats.distinct_states) == ("violated", 10)
+    assert shown(result.violation("once_p_always_q")) == (
+        ["a", "b", "c", "d", "x"], 4, 0, None,
+        "a behaviour breaks Once P always Q: the first part holds at step 1 and the second "
+        "fails at step 4")
+    assert [str(step.action) for step in result.violation("once_p_always_q").trace.steps[1:]] \
+        == ["Go(to='b')", "Go(to='c')", "Go(to='d')", "Go(to='x')"]
+
+
+@pytest.mark.parametrize("fairness", [FAIR, (("strong", "Go"),)])
+def test_fairness_plays_no_part(fairness):
+    assert shown(run(FailsLater(), fairness=fairness).violation("once_p_always_q")) == shown(
+        run(FailsLater()).violation("once_p_always_q"))
+
+
+def test_the_pair_must_be_a_pair():
+    class Single(Holds):
+        @once_always("Once P always Q")
+        def once_p_always_q(self, state):
+            return state == "b"
+
+    with pytest.raises(ModelDefinitionError) as raised:
+        run(Single())
+    assert str(raised.value) == (
+        "model 'walk-holds': property 'once_p_always_q' is a once_always property: return a "
+        "pair (p, q), for once p, always q; got False")
+
+
+# -- bounds --------------------------------------------------------------------------
+
+
+class Reaching(Line):
+    """The line with ``<>(state = f)`` beside, for what another temporal
+    kind reports at the same bound."""
+
+    @eventually("Reaches f")
+    def reaches_f(self, state):
+        return state == "f"
+
+
+def test_a_depth_bound_that_holds_the_violation_still_finds_it():
+    result = run(Line(), max_depth=4, fairness=FAIR)
+    assert (result.verdict, result.stopped_by) == ("violated", "max_depth")
+    assert shown(result.violation("once_p_always_q"))[:4] == (
+        ["a", "b", "c", "d", "e"], 4, 0, None)
+
+
+def test_the_violations_path_is_real_past_the_depth_bound_where_its_states_lie_within():
+    # x is 3 steps from a by h (a h d x): every state of a b c d x is within
+    # max_depth 3, and so is the path, a real one of 4 steps
+    result = run(FailsLater(), max_depth=3)
+    assert (result.verdict, result.stopped_by) == ("violated", "max_depth")
+    assert shown(result.violation("once_p_always_q"))[:4] == (
+        ["a", "b", "c", "d", "x"], 4, 0, None)
+
+
+def test_a_depth_bound_short_of_the_violation_settles_nothing_as_for_the_other_kinds():
+    result = run(Reaching(), max_depth=3, fairness=FAIR,
+                 properties=("once_p_always_q", "reaches_f"))
+    assert (result.verdict, result.stopped_by) == ("incomplete", "max_depth")
+    assert [(o.property.name, o.outcome, o.reason) for o in result.outcomes()] == [
+        ("once_p_always_q", "not settled",
+         "the depth bound (max_depth) was reached with states left to explore"),
+        ("reaches_f", "not settled",
+         "a fair behaviour never reaches Reaches f, but only because it stalls at a bound: "
+         "the depth bound (max_depth = 3) is reached")]
+
+
+def test_a_state_constraint_cuts_the_run():
+    assert run(Line(last="d")).verdict == "holds"  # e, where Q fails, is outside the bounds
+    assert run(Line(last="e")).violation("once_p_always_q").loop_start == 4
+
+
+# -- each= and witness= ----------------------------------------------------------------
+
+
+def test_of_each_process_the_shortest_members_path():
+    result = run(EachProcess())
+    assert shown(result.violation("once_p_always_q")) == (
+        ["a", "h", "y"], 2, 0, None,
+        "for process p2, a behaviour breaks Once P always Q: the first part holds at step 1 "
+        "and the second fails at step 2")
+
+
+def test_a_witness_is_the_shortest_path_that_breaks_it():
+    result = run(Witnessed())
+    assert (result.verdict, result.violations) == ("holds", ())
+    assert shown(result.witness("once_p_always_q")) == (
+        ["a", "b", "c", "d", "x"], 4, 0, None,
+        "some behaviour breaks Once P always Q: the first part holds at step 1 and the second "
+        "fails at step 4")
+
+
+def test_a_witness_no_behaviour_has():
+    result = run(WitnessedNowhere())
+    finding = result.violation("once_p_always_q")
+    assert (result.verdict, finding.trace, finding.reason) == (
+        "violated", None, "every behaviour keeps Once P always Q")
+
+
+# -- a spec's temporal: {name: {once_always: [P, Q]}} -----------------------------------
+
+
+def spec(tmp_path: Path, walk: str, form: str, extra: str = "") -> str:
+    path = tmp_path / "spec.yaml"
+    path.write_text(f"model: {WALKS}:{walk}\nproperties: []\ndeadlock: false\n"
+                    f"temporal:\n  stays: {form}\n{extra}")
+    return str(path)
+
+
+STAYS = "{once_always: [\"view['state'] == 'b'\", \"view['state'] != 'x'\"]}"
+
+
+def test_the_spec_form_through_cmc_check(tmp_path):
+    path = spec(tmp_path, "FailsLater", STAYS)
+    result = CliRunner().invoke(cli, ["check", path, "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)["results"][0]
+    assert (report["verdict"], report["properties"]) == ("violated", [{
+        "property": "stays", "title": "Stays", "kind": "once_always", "outcome": "violated",
+        "reason": "a behaviour breaks Stays: the first part holds at step 1 and the second "
+                  "fails at step 4"}])
+    found = report["violations"][0]
+    assert ({k: v for k, v in found.items() if k != "trace"},
+            [step["state"]["state"] for step in found["trace"]]) == ({
+                "property": "stays", "title": "Stays", "kind": "once_always",
+                "reason": "a behaviour breaks Stays: the first part holds at step 1 and the "
+                          "second fails at step 4",
+                "loop_start": 4, "stem_length": 4, "loop_length": 0, "bound": None},
+                ["a", "b", "c", "d", "x"])
+    text = CliRunner().invoke(cli, ["check", path]).output
+    assert ("  Stays (stays): violated by a lasso: a stem of 4 steps, then it stutters for "
+            "ever: a behaviour breaks Stays: the first part holds at step 1 and the second "
+            "fails at step 4") in text.splitlines()
+
+
+def test_the_spec_form_expected_and_holding(tmp_path):
+    expected = spec(tmp_path, "FailsLater", STAYS, "expect: {verdict: violated, property: "
+                    "stays, stem_length: 4, loop_length: 0}\n")
+    assert CliRunner().invoke(cli, ["check", expected]).exit_code == 0
+    holding = spec(tmp_path, "Holds", "{once_always: [\"view['state'] == 'b'\", "
+                   "\"view['state'] != 'a'\"]}", "expect: {verdict: holds, distinct_states: 3}\n")
+    result = CliRunner().invoke(cli, ["check", holding])
+    assert result.exit_code == 0, result.output
+    assert "  Stays (stays): holds" in result.output.splitlines()
+    shown_spec = CliRunner().invoke(cli, ["show", holding]).output
+    assert ("temporal:\n  stays:\n    once_always:\n    - view['state'] == 'b'\n"
+            "    - view['state'] != 'a'\n") in shown_spec
+
+
+@pytest.mark.parametrize("form, message", [
+    ('{once_always: ["True"]}', "temporal.stays.once_always: expected two expressions in "
+                                "quotes, [P, Q]: once P, always Q, got a list"),
+    ('{once_always: ["True", "True", "True"]}', "temporal.stays.once_always: expected two "
+                                                "expressions in quotes, [P, Q]: once P, always "
+                                                "Q, got a list"),
+    ('{once_always: ["True", 3]}', "temporal.stays.once_always[1]: expected an expression in "
+                                   "quotes, got 3"),
+    ('{once_always: "True"}', "temporal.stays.once_always: expected two expressions in "
+                              "quotes, [P, Q]: once P, always Q, got 'True'"),
+    ('{once_always: ["True", "nope"]}', "temporal.stays.once_always[1]: unknown name 'nope'; "
+                                        "the names are params, view and the functions abs, "
+                                        "all, any, enumerate, frozenset, len, list, max, min, "
+                                        "range, set, sorted, sum, tuple, zip"),
+])
+def test_a_bad_spec_form_is_a_one_line_error(tmp_path, form, message):
+    path = spec(tmp_path, "FailsLater", form)
+    result = CliRunner().invoke(cli, ["check", path])
+    assert (result.exit_code, result.output) == (2, f"error: {path}:5: {message}\n")
+
+
+def test_two_workers_find_what_one_process_does(tmp_path):
+    path = spec(tmp_path, "FailsLater", STAYS)
+    reports = []
+    for workers in ("1", "2"):
+        result = CliRunner().invoke(cli, ["check", path, "--workers", workers,
+                                          "--format", "json"])
+        assert result.exit_code == 1, result.output
+        report = json.loads(result.output)["results"][0]
+        reports.append((report["verdict"], report["properties"], report["violations"],
+                        report["stats"]["distinct_states"]))
+    assert reports[0] == reports[1]
+
+
+def test_refused_with_a_checkpoint_and_left_out_of_a_finite_replay_as_the_other_kinds(
+        tmp_path):
+    path = spec(tmp_path, "FailsLater", STAYS)
+    result = CliRunner().invoke(cli, ["check", path, "--checkpoint", str(tmp_path / "ck")])
+    assert (result.exit_code, result.output) == (
+        2, "error: temporal properties (stays) are checked on the whole state graph at once, "
+           "which a checkpoint does not hold; check them without --checkpoint/--resume\n")
+    replayed = tmp_path / "run.yaml"
+    replayed.write_text("- Go(to='b')\n")
+    result = CliRunner().invoke(cli, ["check", path, "--replay", str(replayed)])
+    assert result.exit_code == 0, result.output
+    assert (f"note: {path}: the run replayed is a finite one, not a lasso; the temporal "
+            "properties (stays) are left out") in result.output
+
+
+def test_a_simulation_judges_it_on_each_behaviour(tmp_path):
+    path = spec(tmp_path, "FailsLater", STAYS)
+    result = CliRunner().invoke(cli, ["check", path, "--simulate", "--behaviours", "5",
+                                      "--seed", "1"])
+    assert result.exit_code == 1, result.output
+    assert ("  Stays (stays): violated by a lasso: a stem of 4 steps, then it stutters for "
+            "ever: a behaviour breaks Stays: the first part holds at step 1 and the second "
+            "fails at step 4") in result.output.splitlines()
+
+
+def test_refused_with_symmetry_as_the_other_kinds():
+    from checker.errors import SpecError
+
+    with pytest.raises(SpecError) as raised:
+        run(FailsLater(), symmetry=True)
+    assert str(raised.value) == (
+        "<spec>: symmetry: temporal properties (once_p_always_q) are checked without "
+        "symmetry: fairness to one node is not kept by renaming nodes; remove symmetry: from "
+        "the spec (or pass --no-symmetry)")
