@@ -18,8 +18,9 @@ properties under weak and strong fairness. It is rendered two ways:
 A check is one TLC run: the state space (no property), one invariant, the
 deadlock check, or one temporal property under the program's fairness.
 Seeds 0-999 draw every feature, 1000-1999 mostly temporal properties,
-2000-2999 mostly safety and deadlock (`profile`); 90001 and up are written
-by hand, one corner of the semantics each (`HANDWRITTEN`).
+2000-2999 mostly safety and deadlock, 3000-3999 temporal properties among
+which ``[](P => []Q)`` (``once_always``) most often (`profile`); 90001 and up
+are written by hand, one corner of the semantics each (`HANDWRITTEN`).
 """
 
 from __future__ import annotations
@@ -201,8 +202,8 @@ class Fairness:
 @dataclass(frozen=True)
 class Temporal:
     name: str
-    kind: str  # eventually, always_eventually, eventually_always, leads_to
-    parts: tuple  # one boolean expression, two for leads_to
+    kind: str  # eventually, always_eventually, eventually_always, leads_to, once_always
+    parts: tuple  # one boolean expression, two for leads_to and once_always
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,11 @@ class Profile:
     temporal: float = 0.5
     fairness_conditions: tuple = (0, 1, 1, 2, 3)
     strong: tuple = ("weak", "weak", "strong")
+    #: the temporal kinds drawn from, each equally often
+    kinds: tuple = ("eventually", "always_eventually", "eventually_always", "leads_to")
+    #: for once_always: the odds that P and Q bound one variable from below
+    #: (``x >= 2``, ``x >= 1``), a stability such a property states
+    stable: float = 0.0
 
 
 PROFILES = {
@@ -250,12 +256,16 @@ PROFILES = {
                strong=("weak", "strong")),
     # deeper safety: more variables, the deadlock check, fewer steps changing nothing
     2: Profile(fewest_variables=3, constrained=0.6, nothing_changed=0.05, deadlock=1.0),
+    # [](P => []Q) most often, beside the other kinds, under fairness or none
+    3: Profile(temporal=1.0, fairness_conditions=(0, 1, 2),
+               kinds=("once_always", "once_always", "once_always", "leads_to",
+                      "eventually_always"), stable=0.4),
 }
 
 
 def profile(seed: int) -> Profile:
     """Seeds 0-999 draw every feature; 1000-1999 mostly liveness; 2000-2999
-    mostly safety and deadlock."""
+    mostly safety and deadlock; 3000-3999 mostly ``[](P => []Q)``."""
     return PROFILES[seed // 1000 % len(PROFILES)]
 
 
@@ -302,12 +312,9 @@ def program(seed: int) -> Program:
 
     temporal, fairness = (), ()
     if rng.random() < drawn.temporal:
-        kinds = ("eventually", "always_eventually", "eventually_always", "leads_to")
         temporal = tuple(
-            Temporal(f"live{i + 1}", kind,
-                     tuple(_predicate(rng, variables)
-                           for _ in range(2 if kind == "leads_to" else 1)))
-            for i, kind in enumerate(rng.choice(kinds) for _ in range(rng.randint(1, 2))))
+            Temporal(f"live{i + 1}", kind, _temporal_parts(rng, kind, variables, drawn))
+            for i, kind in enumerate(rng.choice(drawn.kinds) for _ in range(rng.randint(1, 2))))
         # (each condition once: a spec names a family once, where TLA+ may repeat one)
         fairness = tuple(dict.fromkeys(_fairness(rng, actions, drawn.strong)
                                        for _ in range(rng.choice(drawn.fairness_conditions))))
@@ -371,6 +378,22 @@ def _predicate(rng, variables):
     if roll < 0.7:
         return Or((_atom(rng, variables, False), _atom(rng, variables, False)))
     return Not(And((_atom(rng, variables, False), _atom(rng, variables, False))))
+
+
+def _temporal_parts(rng, kind, variables, drawn) -> tuple:
+    """A temporal property's predicates: two for leads_to and once_always
+    (for once_always, at odds `Profile.stable`, ``v >= a`` and ``v >= b``,
+    b at most a, for one variable v), else one."""
+    if kind == "once_always" and rng.random() < drawn.stable:
+        v = rng.choice(variables)
+        high = rng.randint(1, v.size - 1)
+        return (Cmp(">=", Var(v.name), Const(high)),
+                Cmp(">=", Var(v.name), Const(rng.randint(0, high))))
+    return tuple(_predicate(rng, variables) for _ in range(2 if kind in PAIRED else 1))
+
+
+#: the temporal kinds of two predicates, (p, q)
+PAIRED = ("leads_to", "once_always")
 
 
 def _invariant(rng, variables, starts):
@@ -489,7 +512,8 @@ def tla_module(p: Program) -> str:
     lines += [f"{name} == {tla(e)}" for name, e in p.invariants]
     for t in p.temporal:
         formula = {"eventually": "<>{0}", "always_eventually": "[]<>{0}",
-                   "eventually_always": "<>[]{0}", "leads_to": "{0} ~> {1}"}[t.kind]
+                   "eventually_always": "<>[]{0}", "leads_to": "{0} ~> {1}",
+                   "once_always": "[]({0} => []{1})"}[t.kind]
         lines.append(f"{t.name} == " + formula.format(*(tla(e) for e in t.parts)))
     lines.append("====")
     return "\n".join(lines) + "\n"
@@ -581,9 +605,12 @@ def cmc_model(p: Program) -> str:
             parts = ", ".join(py(e, model_read) for e in t.parts)
             lines += ["", f'    @{t.kind}("{t.name}")', f"    def {t.name}(self, s):",
                       f"        return {parts}"]
-        kinds = sorted({"invariant"} | {t.kind for t in p.temporal})
+        kinds = sorted({"invariant"} | {t.kind for t in p.temporal} - {"once_always"})
         lines[lines.index("from checker import Model")] = (
             f"from checker import Model, {', '.join(kinds)}")
+        if any(t.kind == "once_always" for t in p.temporal):
+            lines.insert(lines.index("from checker import Model, " + ", ".join(kinds)) + 1,
+                         "from checker.properties import once_always")
     return "\n".join(lines) + "\n"
 
 
@@ -622,9 +649,9 @@ def cmc_spec(p: Program) -> str:
     if p.temporal and not properties_in_model(p):
         lines.append("temporal:")
         for t in p.temporal:
-            if t.kind == "leads_to":
+            if t.kind in PAIRED:
                 first, then = (quoted(e) for e in t.parts)
-                lines.append(f"  {t.name}: {{leads_to: [{first}, {then}]}}")
+                lines.append(f"  {t.name}: {{{t.kind}: [{first}, {then}]}}")
             else:
                 lines.append(f"  {t.name}: {{{t.kind}: {quoted(t.parts[0])}}}")
     lines += fairness_lines(p.fairness, _cmc_family)
