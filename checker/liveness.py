@@ -2,7 +2,9 @@
 
 A temporal property (`checker.properties`: ``eventually``, ``leads_to``,
 ``always_eventually``, ``eventually_always``) fails when some *fair*
-behaviour avoids what it promises. On a finite graph such a behaviour is a
+behaviour avoids what it promises. (``once_always``, ``[](P => []Q)``,
+fails by a finite path, whatever the fairness: `checker.lassos`'s
+`once_then_fails` finds the shortest on the same graph.) On a finite graph such a behaviour is a
 lasso: a stem from an initial state into a strongly connected set of states
 it then loops in for ever (or a single state it stutters in for ever), the
 loop avoiding the promise. This is how TLC checks liveness, by strongly
