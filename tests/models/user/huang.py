@@ -39,15 +39,15 @@ Where the model differs, deliberately:
 - Huang.cfg's StateConstraint (``weight[p].den <= 8``) is `within_bounds`,
   the 8 the parameter ``max_den``; as in TLC, a state beyond it is checked
   against the invariants but neither counted nor expanded.
-- Safe, ``[](TerminationDetected => []Terminated)``, is a safety property
-  of behaviours, not of states: with ``keep_detected: true`` the state
-  keeps a history variable, ``detected`` (TerminationDetected held in this
-  state or an earlier one), and Safe is the invariant ``detected =>
-  Terminated``. TLC ran Huang.tla with that variable added (``detected =
-  TerminationDetected`` in Init, ``detected' = detected \\/
-  TerminationDetected'`` in every step): the same counts, since
-  TerminationDetected holds only in states where nothing is enabled. Safe
-  is refused without it.
+- None in Safe: ``[](TerminationDetected => []Terminated)`` is the
+  temporal form ``once_always`` (a property of behaviours, not of states,
+  checked on the graph of reachable states), so the state is Huang.tla's,
+  with no history variable, and the counts are TLC's on Huang.tla as
+  published. (Before that form the port kept a history variable,
+  ``detected``, and checked ``detected => Terminated`` as an invariant:
+  the same counts in this model, where TerminationDetected holds only in
+  states where nothing is enabled, but not in a mutant that goes on after
+  it.)
 - Huang.cfg's ALIAS (pretty printing) is the state view's: weights print
   ``1/2``.
 
@@ -62,6 +62,7 @@ from functools import cache
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, ParamError, invariant, leads_to
+from checker.properties import once_always
 from models.kit import Symmetric, ids, indexed_by
 from models.kit.records import formatted
 
@@ -95,7 +96,6 @@ class State(NamedTuple):
     active: indexed_by(Proc, bool)
     weight: indexed_by(Proc, Weight)
     msgs: indexed_by(Proc, tuple[Weight, ...])      # the weights in transit to p
-    detected: bool = False    # with keep_detected: TerminationDetected held so far
 
 
 class SendMsg(NamedTuple):
@@ -128,8 +128,6 @@ class Huang(Symmetric, Model):
               minimum=1, maximum=8),
         Param("max_den", 8, "StateConstraint: every weight's denominator at most max_den",
               minimum=1),
-        Param("keep_detected", False, "keep a history variable, whether termination was "
-              "detected so far, for Safe"),
     )
     actions = (SendMsg, RcvMsg, Idle, RcvLdr, IdleLdr)
     state_type = State
@@ -155,20 +153,20 @@ class Huang(Symmetric, Model):
             for q in range(self.procs):
                 t = self.send_msg(s, p, q)
                 if t is not None:
-                    yield SendMsg(p, q), self.recorded(t)
+                    yield SendMsg(p, q), t
         for p in range(self.procs):
             if p == self.leader:
                 continue
             for i in range(1, len(s.msgs[p]) + 1):
-                yield RcvMsg(p, i), self.recorded(self.rcv_msg(s, p, i))
+                yield RcvMsg(p, i), self.rcv_msg(s, p, i)
             t = self.idle(s, p)
             if t is not None:
-                yield Idle(p), self.recorded(t)
+                yield Idle(p), t
         for i in range(1, len(s.msgs[self.leader]) + 1):
-            yield RcvLdr(i), self.recorded(self.rcv_ldr(s, i))
+            yield RcvLdr(i), self.rcv_ldr(s, i)
         t = self.idle_ldr(s)
         if t is not None:
-            yield IdleLdr(), self.recorded(t)
+            yield IdleLdr(), t
 
     def send_msg(self, s: State, p: int, q: int) -> State | None:
         """An active process halves its weight and sends the half to q."""
@@ -207,13 +205,6 @@ class Huang(Symmetric, Model):
         if not s.active[self.leader]:
             return None
         return s._replace(active=_with(s.active, self.leader, False))
-
-    def recorded(self, t: State) -> State:
-        """The history variable, with keep_detected: detected' = detected \\/
-        TerminationDetected'."""
-        if self.keep_detected and not t.detected and self.termination_detected(t):
-            return t._replace(detected=True)
-        return t
 
     # -- the state constraint ----------------------------------------------------------
 
@@ -260,20 +251,11 @@ class Huang(Symmetric, Model):
                          f"{total[0]}/{total[1]}, not 1")
         return True
 
-    @invariant("Safe")
+    @once_always("Safe")
     def safe(self, s: State):
-        """[](TerminationDetected => []Terminated): once detected (the
-        history variable), terminated."""
-        if not self.keep_detected:
-            raise ParamError("params.keep_detected", "Safe reads whether termination was "
-                             "detected so far, which only keep_detected: true keeps; set it")
-        if not s.detected or self.terminated(s):
-            return True
-        busy = [p for p, a in enumerate(s.active) if a]
-        if busy:
-            return Fails(f"termination was detected and {Proc.name_of(busy[0])} is active")
-        return Fails(f"termination was detected and {sum(map(len, s.msgs))} message(s) "
-                     "are in transit")
+        """[](TerminationDetected => []Terminated): once termination is
+        detected, terminated for ever."""
+        return self.termination_detected(s), self.terminated(s)
 
     @leads_to("Live")
     def live(self, s: State):
