@@ -141,7 +141,17 @@ with the features drawn below (drops, a capacity waiting or as a
 constraint, delivery message by message, raft's groups, partitions,
 crashes, globals, a clock); the model's only: the spec does not choose
 it (checker/spec.py's schema takes no ``copies:`` yet), so a program
-with one is never `chosen`.
+with one is never `chosen`. From seed 17000 (`CHANNELS`) FIFO links or
+inboxes on most seeds (a bag or a set drawn is one of them on odds 6/10),
+each queue of capacity 1 or 2 on 8 seeds in 10 (the model's
+``Fifo(capacity="cap")`` or ``Inbox(capacity="cap")``; in TLA+ a guard
+``Len(q) < Cap`` on each send into q, a receipt first: `Room`), and on 4
+seeds in 10 each message type naming a channel of its own (``c1`` for
+``M1``) on odds 2/3, else none (the model's ``channel = "c1"``; in TLA+
+the channel the last part of a queue's key: two channels on one link, or
+in one inbox, are two sequences), with the features of the ranges below;
+such a program's network is the model's (never `chosen`: a spec's
+``network: fifo`` keeps no capacity).
 
 It is rendered two ways:
 
@@ -175,6 +185,10 @@ What the TLA+ says of the kit, each point from its documentation:
 - `Fifo`: a queue per link (sender, receiver); a node receives the oldest
   message of each link into it; `Drop` loses the oldest of a queue;
 - `Inbox`: a queue per receiver shared by its senders; the same;
+- ``capacity``: a step whose sends would leave a queue with more messages
+  than the capacity is not enabled, its receipt leaving its queue first;
+  a message lost across the partition takes no room; a message type's
+  ``channel``: a queue of its own on its link (in its receiver's inbox);
 - either partitioned as a bag is (``Heal``, ``Split``): a message sent over
   a link that is down is lost, those queued stay, received in order or
   dropped (the oldest of a queue) as any other (`_Queues`' docstring);
@@ -303,6 +317,9 @@ LINKS = 15000
 #: at most (``Bag(copies=1)``: the set of messages in flight from which
 #: receipt removes), a bag drawn more often
 SETS = 16000
+#: the first seed of `SETS`'s whose FIFO links and inboxes, drawn on most
+#: seeds, have a capacity per queue on most and named channels on some
+CHANNELS = 17000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -614,6 +631,9 @@ class Message:
     src: int  # the sender's role
     dst: int  # the receiver's role
     payload: Field | None  # named "v"
+    #: the channel it travels on (FIFO links, inboxes; from `CHANNELS`),
+    #: None: its link's (its inbox's) one queue
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -832,8 +852,20 @@ def program(seed: int) -> Program:
     # (from `UNDRAWN` FIFO links and inboxes more often, to be partitioned)
     network = _network(rng, ("bag", "bag", "fifo", "fifo", "inbox", "inbox", "set")
                        if undrawn else ("bag", "bag", "set", "fifo", "inbox"))
-    if seed >= SETS and network.kind != "bag" and rng.random() < 0.5:
+    if SETS <= seed < CHANNELS and network.kind != "bag" and rng.random() < 0.5:
         network = _network(rng, ("bag",))  # (a bag more often, to hold one copy each)
+    channels = False
+    if seed >= CHANNELS:
+        if network.kind not in ("fifo", "inbox") and rng.random() < 0.6:
+            network = _network(rng, ("fifo", "inbox"))
+        if network.kind in ("fifo", "inbox"):
+            if rng.random() < 0.8:  # each queue's capacity
+                network = replace(network, capacity=rng.choice((1, 1, 2)))
+            channels = rng.random() < 0.4
+            if channels:  # (each type its own channel on 2 in 3, else its link's queue)
+                messages = tuple(replace(m, channel=rng.choice((f"c{k + 1}", f"c{k + 1}",
+                                                                None)))
+                                 for k, m in enumerate(messages))
     if seed >= SETS and network.kind == "bag" and rng.random() < 0.8:
         # (no duplicate budget: a bag of one copy each refuses one)
         network = replace(network, copies=1, duplicates=None)
@@ -908,7 +940,10 @@ def program(seed: int) -> Program:
     chosen, cut = False, None
     if seed >= PARTITIONS:
         # (a bag of one copy each is the model's: the spec schema takes no copies: yet)
-        chosen = rng.random() < 0.5 and network.copies is None
+        # (nor FIFO links or inboxes of a capacity, or channels, from
+        # `CHANNELS`: a spec's network: fifo keeps neither)
+        chosen = rng.random() < 0.5 and network.copies is None and not (
+            network.kind in ("fifo", "inbox") and (network.capacity is not None or channels))
         # (from `UNDRAWN` FIFO links and inboxes too)
         if (network.kind == "bag" or undrawn and network.kind in ("fifo", "inbox")) \
                 and rng.random() < 0.7:
@@ -1026,6 +1061,8 @@ def program(seed: int) -> Program:
                              else ((0, 1, 1, 2, 2, 3), ("weak", "weak", "strong")))
         fairness = tuple(dict.fromkeys(_fair(rng, handlers, messages, strengths)
                                        for _ in range(rng.choice(counts))))
+    if channels and network.kind not in ("fifo", "inbox"):  # (`Delayed` in their place)
+        messages = tuple(replace(m, channel=None) for m in messages)
     return Program(seed, roles, messages, tuple(handlers), crashes, network, tuple(constraint),
                    tuple(invariants), deadlock, chosen, cut, clock, shared, symmetric, grouped,
                    temporal, fairness, symmetric_roles)
@@ -1453,12 +1490,23 @@ def _links(p: Program) -> list[str]:
         return _symmetric_links(p)
     for m in p.messages:
         src, dst = p.roles[m.src], p.roles[m.dst]
+        channel = _channel(p, m)
         for j in range(dst.count):
             if p.network.kind == "inbox":
-                keys.append(f'<<"{dst.name}", {j}>>')
+                keys.append(f'<<"{dst.name}", {j}{channel}>>')
             else:
-                keys += [f'<<"{src.name}", {i}, "{dst.name}", {j}>>' for i in range(src.count)]
+                keys += [f'<<"{src.name}", {i}, "{dst.name}", {j}{channel}>>'
+                         for i in range(src.count)]
     return list(dict.fromkeys(keys))
+
+
+def _channel(p: Program, m: Message) -> str:
+    """A queue key's last part for messages of type `m` where some type
+    names a channel (``, "c1"``; ``, ""`` for a type that names none),
+    else nothing: keys as before `CHANNELS`."""
+    if not any(other.channel for other in p.messages):
+        return ""
+    return f', "{m.channel or ""}"'
 
 
 def _symmetric_links(p: Program) -> list[str]:
@@ -1466,10 +1514,11 @@ def _symmetric_links(p: Program) -> list[str]:
     keys = []
     for m in p.messages:
         src, dst = p.roles[m.src], p.roles[m.dst]
+        channel = _channel(p, m)
         if p.network.kind == "inbox":
-            keys.append(f'{{<<"{dst.name}", j>> : j \\in {node_ids(p, dst)}}}')
+            keys.append(f'{{<<"{dst.name}", j{channel}>> : j \\in {node_ids(p, dst)}}}')
         else:
-            keys.append(f'{{<<"{src.name}", i, "{dst.name}", j>> : '
+            keys.append(f'{{<<"{src.name}", i, "{dst.name}", j{channel}>> : '
                         f'i \\in {node_ids(p, src)}, j \\in {node_ids(p, dst)}}}')
     return list(dict.fromkeys(keys))
 
@@ -1534,17 +1583,32 @@ def _network_operators(p: Program) -> list[str]:
                 "Size(n) == Sum(n, DOMAIN n)",
                 "InFlight == DOMAIN net", "Deliverable == DOMAIN net",
                 "NetInit == [x \\in {} |-> 0]"]
-    key = ("<<DstRole[m.type], m.to>>" if kind == "inbox"
-           else "<<SrcRole[m.type], m.frm, DstRole[m.type], m.to>>")
+    # (from `CHANNELS`, where a type names one, each type's channel last)
+    chan = ", Chan[m.type]" if any(m.channel for m in p.messages) else ""
+    key = (f"<<DstRole[m.type], m.to{chan}>>" if kind == "inbox"
+           else f"<<SrcRole[m.type], m.frm, DstRole[m.type], m.to{chan}>>")
+    channels = [] if not chan else ["Chan == " + " @@ ".join(
+        f'"{m.name}" :> "{m.channel or ""}"' for m in p.messages)]
+    # (from `CHANNELS`: a send into a queue of Cap messages waits, a receipt
+    # leaving its queue first; a message lost across the partition takes no room)
+    room = [] if p.network.capacity is None else [
+            f"Cap == {p.network.capacity}",
+            "RECURSIVE Room(_, _)",
+            "Room(n, s) == IF s = <<>> THEN TRUE",
+            *(["              ELSE IF Lost(Head(s)) THEN Room(n, Tail(s))"]
+              if p.cut is not None else []),
+            "              ELSE Len(n[Key(Head(s))]) < Cap",
+            "                   /\\ Room([n EXCEPT ![Key(Head(s))] = Append(@, Head(s))],",
+            "                             Tail(s))"]
     union = " \\cup ".join(_links(p))
     keys = f"Keys == {union}" if p.symmetric else f"Keys == {{{', '.join(_links(p))}}}"
     queued = "[n EXCEPT ![Key(Head(s))] = Append(@, Head(s))]"
     # (a message sent over a link that a partition has down is lost; those
     # queued stay: `_Queues`'s docstring)
     sent = queued if p.cut is None else f"IF Lost(Head(s)) THEN n ELSE {queued}"
-    return _ends(p) + (_lost(p) if p.cut is not None else []) + [
+    return _ends(p) + (_lost(p) if p.cut is not None else []) + channels + [
             keys,
-            f"Key(m) == {key}",
+            f"Key(m) == {key}", *room,
             "Recv(n, m) == [n EXCEPT ![Key(m)] = Tail(@)]",
             "RECURSIVE SendAll(_, _)",
             "SendAll(n, s) == IF s = <<>> THEN n",
@@ -1651,6 +1715,9 @@ def _tla_handler(p: Program, h: Handler, names: list[str]) -> list[str]:
         conjuncts.append(f"{rec}' = [{rec} EXCEPT ![i] = [s EXCEPT {excepts}]]")
     else:
         changed.remove(rec)
+    if p.network.kind in ("fifo", "inbox") and p.network.capacity is not None \
+            and _tla_sends(p, h) != "<<>>":
+        conjuncts.append(f"Room({received}, {_tla_sends(p, h)})")
     conjuncts.append(f"net' = SendAll({received}, {_tla_sends(p, h)})")
     changed.append("net")
     if (p.network.kind == "bag" and p.network.capacity is not None
@@ -2111,6 +2178,8 @@ def cmc_model(p: Program) -> str:
         if m.payload is not None:
             lines.append(f"    v: {'bool' if m.payload.is_bool else 'int'}")
         lines.append('    src, dst = "frm", "to"')
+        if m.channel is not None:
+            lines.append(f'    channel = "{m.channel}"')
     for h in p.handlers + ((p.clock.fire,) if p.clock is not None else ()):
         field = f"m: {h.takes}" if h.takes is not None else f"node: {p.roles[h.role].name}"
         lines += ["", "", f"class {h.name}(NamedTuple):", f"    {field}"]
@@ -2135,7 +2204,9 @@ def cmc_model(p: Program) -> str:
     params += [f'Param("{b}", {budget_value(p, b)}, "a budget")' for b in budgets(p)
                if not (p.chosen and b in ("drops", "dups"))]  # (the spec's, then)
     if p.network.capacity is not None:
-        params.append(f'Param("cap", {p.network.capacity}, "the bag\'s capacity")')
+        params.append(f'Param("cap", {p.network.capacity}, "the bag\'s capacity")'
+                      if p.network.kind == "bag" else
+                      f'Param("cap", {p.network.capacity}, "each queue\'s capacity")')
     if p.clock is not None:
         params.append(f'Param("horizon", {p.clock.horizon}, "ticks of time")')
         if p.clock.drift:
@@ -2172,6 +2243,8 @@ def cmc_model(p: Program) -> str:
         args = ['drop="drops"'] if net.drops is not None else []
         if p.cut is not None:
             args.append('partition="cut"' if partition_in_model(p) else "partition=True")
+        if net.capacity is not None:
+            args.append('capacity="cap"')
         network = f"{({'fifo': 'Fifo', 'inbox': 'Inbox'}[net.kind])}({', '.join(args)})"
     lines += ["", "", "class Prog(ActorModel):", f'    name = "kitprog-{p.seed}"',
               f'    summary = "random kit program {p.seed}"',

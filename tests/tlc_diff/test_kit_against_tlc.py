@@ -34,7 +34,12 @@ with crashes that keep a node down, four interchangeable nodes of one
 role (from 15000 partitions given as links or three groups); 16000 and
 up a bag holding one copy of each message at most (``Bag(copies=1)``,
 the set of messages in flight from which receipt removes, a set in the
-TLA+) with the features of the ranges below (`kit_programs.py`). A
+TLA+) with the features of the ranges below; 17000 and up FIFO links and
+inboxes on most seeds, each queue of capacity one or two on most
+(``Fifo(capacity="cap")``: a send into a full queue waits; in the TLA+
+``Len(q) < Cap`` on each send, a receipt first) and message types naming
+their channels on some (two queues on one link, or in one inbox), with
+the features of the ranges below (`kit_programs.py`). A
 program whose spec cmc refuses is stored with cmc's message, which it
 must still give.
 Last, the kit bugs the comparison found, each on a model of its own.
@@ -94,13 +99,18 @@ SEEDS = sorted(int(seed) for seed, stored in STORED.items() if "checks" in store
 #: a bag of one copy each (``Bag(copies=1)``, where a bag of copies would
 #: differ from TLC): full as a constraint (16008), waiting for room across
 #: the model's partition given as a link, step by step (16107) and message
-#: by message, never healing, with crashes (16079)
+#: by message, never healing, with crashes (16079); FIFO links and inboxes
+#: of capacity one, where a kit ignoring the capacity differs from TLC:
+#: FIFO links lossy across the model's partition in raft's groups (17100),
+#: under symmetry (17093), with two channels on a link, where a kit ignoring
+#: the channels differs too, across a partition with crashes (17153), and
+#: inboxes with channels, a clock and crashes (17096)
 DEFAULT = [seed for seed in SEEDS if seed < 10 or seed in (
     1004, 1007, 2002, 2024, 3016, 3040, 4006, 4034, 5016, 5022, 6048, 6056, 7003, 7022,
     8020, 8049, 9041, 9112, 9140, 9194, 10036, 10039, 10085, 11013, 11076, 11082, 11166,
     11990, 11991, 12028, 12030, 12074, 13031, 13050, 13078, 13084, 13090, 13510, 13515,
     14012, 14055, 14078, 14086, 14091, 14094, 14167, 14183, 14189, 15015, 15028, 15067,
-    16008, 16079, 16107)]
+    16008, 16079, 16107, 17093, 17096, 17100, 17153)]
 
 
 def differences(seed: int, folder: Path) -> list[str]:
