@@ -16,7 +16,8 @@ properties under weak and strong fairness. It is rendered two ways:
   some the constraint as the model's `within_bounds`).
 
 A check is one TLC run: the state space (no property), one invariant, the
-deadlock check, or one temporal property under the program's fairness.
+deadlock check, or one temporal property under the program's fairness (a
+``[](P => []Q)`` also without it: `Program.checks`).
 Seeds 0-999 draw every feature, 1000-1999 mostly temporal properties,
 2000-2999 mostly safety and deadlock, 3000-3999 temporal properties among
 which ``[](P => []Q)`` (``once_always``) most often (`profile`); 90001 and up
@@ -225,10 +226,16 @@ class Program:
 
     def checks(self) -> list[tuple[str, str | None]]:
         """Each TLC run: ("space", None), ("invariant", name), ("deadlock",
-        None), ("temporal", name)."""
+        None), ("temporal", name), and ("unfair", name): a ``[](P => []Q)``
+        of a program with fairness checked again without it (`tla_config`),
+        its verdict the same whatever the fairness, but TLC's under a
+        constraint not (a fair behaviour it sees ends at a state whose fair
+        steps all leave the constraint: no fair behaviour of its graph)."""
         return ([("space", None)] + [("invariant", name) for name, _ in self.invariants]
                 + ([("deadlock", None)] if self.deadlock else [])
-                + [("temporal", t.name) for t in self.temporal])
+                + [("temporal", t.name) for t in self.temporal]
+                + [("unfair", t.name) for t in self.temporal
+                   if t.kind == "once_always" and self.fairness])
 
 
 @dataclass(frozen=True)
@@ -539,12 +546,13 @@ def _tla_fairness(f: Fairness, p: Program) -> str:
 def tla_config(p: Program, kind: str, name: str | None) -> str:
     """The configuration of one check. The deadlock check is TLC's
     command-line flag (`tlc_deadlock`), not a line here."""
-    lines = ["SPECIFICATION Spec"]
+    # (INIT and NEXT: the spec without its fairness, the module unchanged)
+    lines = ["INIT Init", "NEXT Next"] if kind == "unfair" else ["SPECIFICATION Spec"]
     if p.constraint is not None:
         lines.append("CONSTRAINT Constr")
     if kind == "invariant":
         lines.append(f"INVARIANT {name}")
-    if kind == "temporal":
+    if kind in ("temporal", "unfair"):
         lines.append(f"PROPERTY {name}")
     return "\n".join(lines) + "\n"
 

@@ -14,7 +14,9 @@ states and depth (TLC's, the initial states counted as depth 1), and for
 each invariant, the deadlock check and each temporal property, TLC's
 verdict and, where violated, the length of its trace in steps (a lasso's
 stem and loop for a temporal property). Seeds already stored are kept
-unless ``--again``.
+unless ``--again``, but a check their program has and they lack (a
+``[](P => []Q)`` without the fairness: `programs.Program.checks`) is run
+and added.
 """
 
 from __future__ import annotations
@@ -136,13 +138,34 @@ def run_program(p, folder: Path, jar: str = JAR) -> dict:
     return {"digest": digest(module), "checks": checks}
 
 
+def run_missing(seed: int, stored: dict, jar: str) -> dict | None:
+    """`stored` (TLC's figures on `seed`'s program as it is now) with the
+    checks the program has and they lack (a kind of check added since);
+    None if none is missing."""
+    p = program(seed)
+    missing = [(kind, name) for kind, name in p.checks()
+               if check_key(kind, name) not in stored["checks"]]
+    if not missing:
+        return None
+    folder = SCRATCH / str(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{MODULE}.tla").write_text(tla_module(p))
+    checks = dict(stored["checks"])
+    for kind, name in missing:
+        checks[check_key(kind, name)] = run_check(folder, jar, kind, name,
+                                                  tla_config(p, kind, name))
+    return {**stored, "checks": checks}
+
+
 def main(results_default: Path = RESULTS,
          module_of: Callable[[int], str] = lambda seed: tla_module(program(seed)),
-         run: Callable[[int, str], dict] = lambda seed, jar: run_seed(seed, jar)) -> None:
+         run: Callable[[int, str], dict] = lambda seed, jar: run_seed(seed, jar),
+         missing: Callable[[int, dict, str], dict | None] | None = None) -> None:
     """Run TLC on the seeds the command line names and store its figures in
     the results file (seeds stored with the digest of their module as it is
-    now are kept, unless ``--again``); `module_of` gives a seed's TLA+ text,
-    `run` its figures (the symmetric programs' runner gives its own)."""
+    now are kept, unless ``--again``, but for the checks `missing` runs:
+    `run_missing`); `module_of` gives a seed's TLA+ text, `run` its figures
+    (the symmetric programs' runner gives its own)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("first", type=int, nargs="?", default=0)
     parser.add_argument("stop", type=int, nargs="?", default=0, help="one past the last seed")
@@ -166,6 +189,11 @@ def main(results_default: Path = RESULTS,
         failed = any(figures["verdict"] == "error" for figures in checks.values())
         if (not args.again and not failed
                 and stored.get(key, {}).get("digest") == digest(module_of(seed))):
+            completed = None if missing is None else missing(seed, stored[key], args.jar)
+            if completed is not None:
+                stored[key] = completed
+                print(seed, json.dumps(completed["checks"]), flush=True)
+                store(stored, results)
             continue
         stored[key] = run(seed, args.jar)
         print(seed, json.dumps(stored[key].get("checks", stored[key])), flush=True)
@@ -178,4 +206,4 @@ def store(stored: dict, results: Path) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(missing=run_missing)
