@@ -1180,7 +1180,10 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
     is loss and duplication as far as safety goes); FIFO links and inboxes
     may lose messages but do not duplicate them. A FIFO network or a bag
     keeps the declared network's partition (``partition=``); a set refuses
-    the model's own. `ParamError` on `field` otherwise."""
+    the model's own. FIFO links or inboxes keep the capacity of each queue
+    of declared FIFO links or inboxes (a message type's ``channel`` is its
+    own: a bag and a set, which have no order, have one place for all).
+    `ParamError` on `field` otherwise."""
     from checker.errors import ParamError
 
     if copies is not None and kind != "bag":
@@ -1209,12 +1212,14 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
         if duplicate:
             raise ParamError(f"{field}.duplicate", "FIFO links do not duplicate messages; "
                              "remove duplicate: or choose kind: bag")
-        return Fifo(drop=drop, partition=getattr(declared, "partition_param", None))
+        return Fifo(drop=drop, partition=getattr(declared, "partition_param", None),
+                    capacity=_queue_capacity(declared))
     if kind == "inbox":
         if duplicate:
             raise ParamError(f"{field}.duplicate", "inboxes do not duplicate messages; "
                              "remove duplicate: or choose kind: bag")
-        return Inbox(drop=drop, partition=getattr(declared, "partition_param", None))
+        return Inbox(drop=drop, partition=getattr(declared, "partition_param", None),
+                     capacity=_queue_capacity(declared))
     if isinstance(declared, Bag):
         return Bag(drop=drop, duplicate=duplicate, capacity=declared.capacity_param,
                    full="wait" if declared.waits else "constraint",
@@ -1222,6 +1227,13 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
                    copies=copies)
     return Bag(drop=drop, duplicate=duplicate,
                partition=getattr(declared, "partition_param", None), copies=copies)
+
+
+def _queue_capacity(declared: Network) -> str | int | None:
+    """The capacity of each queue that FIFO links or inboxes a spec chooses
+    keep from the declared network: its own where it has queues (a bag's
+    capacity bounds all its messages together, no queue's)."""
+    return declared.capacity_param if isinstance(declared, _Queues) else None
 
 
 def _by_receiver(component: frozenset, parts: Callable[[frozenset], frozenset]

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import pytest
 
 from checker import CheckConfig, Model, ModelDefinitionError, Param, check
-from models.kit import ActorModel, Fifo, Inbox, Node, Partition, ids, on, step
+from models.kit import ActorModel, Bag, Fifo, Inbox, Node, Partition, ids, on, step
 from tests.brute_force import reachable_states
 from tests.checker.test_workers import counting_forks, tiny_chunks
 
@@ -218,6 +218,17 @@ def test_without_a_capacity_the_queues_are_as_before():
     assert distinct(peers(Inbox())()) == reference(inbox=True, room=99) == 4825
     # a capacity given as a number, as by a parameter
     assert distinct(peers(Fifo(capacity=2))()) == 2244
+
+
+def test_a_spec_choosing_fifo_links_or_inboxes_keeps_the_capacity_of_each_queue():
+    class Choosing(peers(Inbox(capacity="room"))):
+        network_choices = ("fifo", "inbox", "bag")
+
+    assert distinct(Choosing(network_choice={"kind": "fifo"}, room=1)) == 801
+    assert distinct(Choosing(network_choice={"kind": "inbox"}, room=2)) == 2240
+    # a bag has no queue: the declared capacity of each is no bound of its
+    assert distinct(Choosing(network_choice={"kind": "bag"}, room=1)) \
+        == distinct(peers(Bag())(room=1))
 
 
 @pytest.mark.parametrize("room, fifo, inbox", [(1, 1176, 743), (2, 1950, 2177)])
