@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -18,6 +19,7 @@ from checker.errors import ModelDefinitionError
 from checker.properties import eventually, once_always
 from checker.result import CheckConfig
 from cmc.main import cli
+from reports.json import load_schema
 from tests.checker.once_always_walks import (EachProcess, FailsAtP, FailsLater, Holds, Line,
                                              Witnessed, WitnessedNowhere)
 
@@ -179,7 +181,9 @@ def test_the_spec_form_through_cmc_check(tmp_path):
     path = spec(tmp_path, "FailsLater", STAYS)
     result = CliRunner().invoke(cli, ["check", path, "--format", "json"])
     assert result.exit_code == 1, result.output
-    report = json.loads(result.output)["results"][0]
+    document = json.loads(result.output)
+    jsonschema.validate(document, load_schema())  # its kind is the schema's
+    report = document["results"][0]
     assert (report["verdict"], report["properties"]) == ("violated", [{
         "property": "stays", "title": "Stays", "kind": "once_always", "outcome": "violated",
         "reason": "a behaviour breaks Stays: the first part holds at step 1 and the second "

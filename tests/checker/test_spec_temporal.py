@@ -120,13 +120,13 @@ def test_checked_whatever_properties_lists_and_named_by_expect(tmp_path):
 @pytest.mark.parametrize("form, message", [
     ('{a: {eventual: "True"}}', "temporal.a.eventual: unknown field 'eventual' (did you mean "
                                 "'eventually'?); accepted: always_eventually, eventually, "
-                                "eventually_always, leads_to"),
+                                "eventually_always, leads_to, once_always"),
     ('{a: {leads_to: ["True"]}}', "temporal.a.leads_to: expected two expressions in quotes, "
                                   "[P, Q]: whenever P, later Q, got a list"),
     ('{a: {eventually: "True", always_eventually: "True"}}',
      'temporal.a: expected one of {eventually: "P"}, {leads_to: ["P", "Q"]}, '
-     '{always_eventually: "P"}, {eventually_always: "P"}, P and Q expressions in quotes, got '
-     'a mapping'),
+     '{always_eventually: "P"}, {eventually_always: "P"}, {once_always: ["P", "Q"]}, P and Q '
+     'expressions in quotes, got a mapping'),
     ('{a: {eventually: "view["}}', "temporal.a.eventually: not a Python expression ('[' was "
                                    "never closed at column 5); write a boolean expression over "
                                    "the state (see docs/writing-a-model.md)"),
