@@ -58,10 +58,13 @@ def check(model: Model, config: CheckConfig, check_safety: Callable[..., Result]
     selected = select_properties(model, config.properties)
     temporal = tuple(p for p in selected if p.temporal)
     if config.symmetry:  # (a spec's field: cmc names its file and line)
+        why = ("fairness to one node is not kept by renaming nodes"
+               if any(p.kind != "once_always" for p in temporal) else
+               "their graph is one of states, not of orbits")
         raise SpecError(
             f"temporal properties ({', '.join(p.name for p in temporal)}) are checked "
-            "without symmetry: fairness to one node is not kept by renaming nodes; "
-            "remove symmetry: from the spec (or pass --no-symmetry)", field="symmetry")
+            f"without symmetry: {why}; remove symmetry: from the spec (or pass "
+            "--no-symmetry)", field="symmetry")
     if has_view(model):
         raise CheckerError(
             f"temporal properties ({', '.join(p.name for p in temporal)}) are checked "

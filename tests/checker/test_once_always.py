@@ -282,5 +282,5 @@ def test_refused_with_symmetry_as_the_other_kinds():
         run(FailsLater(), symmetry=True)
     assert str(raised.value) == (
         "<spec>: symmetry: temporal properties (once_p_always_q) are checked without "
-        "symmetry: fairness to one node is not kept by renaming nodes; remove symmetry: from "
-        "the spec (or pass --no-symmetry)")
+        "symmetry: their graph is one of states, not of orbits; remove symmetry: from the "
+        "spec (or pass --no-symmetry)")
