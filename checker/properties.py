@@ -99,6 +99,12 @@ class Property:
     def temporal(self) -> bool:
         return self.kind in TEMPORAL
 
+    @property
+    def finite(self) -> bool:
+        """Whether a finite path breaks it (``once_always``: a replayed run
+        that is no lasso can), where the other temporal kinds need a lasso."""
+        return self.kind == "once_always"
+
 
 def title_of(name: str) -> str:
     """The title of a property a spec names: its words spaced and the first

@@ -284,9 +284,10 @@ def replay(model: Model, config: CheckConfig, script: Script | Log) -> Result:
     selects (and deadlock, if it asks), and report what the run breaks."""
     properties = select_properties(model, config.properties)
     temporal = tuple(prop for prop in properties if prop.temporal)
-    if temporal and getattr(script, "loop_start", None) is None:
+    infinite = tuple(prop for prop in temporal if not prop.finite)
+    if infinite and getattr(script, "loop_start", None) is None:
         raise SpecError(
-            f"{', '.join(prop.name for prop in temporal)}: temporal properties are about "
+            f"{', '.join(prop.name for prop in infinite)}: temporal properties are about "
             "infinite behaviours, and this run is a finite one (only a lasso that a report "
             "recorded is one of those); leave them out (properties: [...])",
             field="properties")
@@ -590,7 +591,11 @@ class _Replay:
             self.loop = f"the run stopped before its end, so {names} {are} not judged"
             return
         states = [step.state for step in self.trace]
-        if start == steps:
+        if start is None:  # a finite run: only once_always (`replay`), which it can break
+            start = steps
+            self.loop = (f"a finite run of {_steps_said(steps)}; {names} judged on its "
+                         "states and steps")
+        elif start == steps:
             self.loop = (f"a lasso: a stem of {_steps_said(steps)}, then it stutters in step "
                          f"{steps}'s state for ever; {names} judged on it under the spec's "
                          "fairness")
@@ -615,12 +620,14 @@ class _Replay:
             else:  # (one that stalls at a bound settles nothing: `Result.outcomes`)
                 self.violations[prop.name] = finding
         if unsettled[False] or unsettled[True]:
-            unfair = self._unfair(fairness, states, start) if start == steps or \
-                states[-1] == states[start] else None
+            # (fairness plays no part in a property a finite path breaks)
+            paths = all(prop.finite for prop in temporal)
+            unfair = self._unfair(fairness, states, start) if (
+                start == steps or states[-1] == states[start]) and not paths else None
             what = " or ".join(f"{verb} {', '.join(unsettled[witness])}"
                                for witness, verb in ((False, "breaks"), (True, "shows"))
                                if unsettled[witness])
-            self.loop += (f"; no fair lasso among its states {what}"
+            self.loop += (f"; no {'path' if paths else 'fair lasso'} among its states {what}"
                           + (f" ({unfair})" if unfair else ""))
 
     def _unfair(self, fairness: Fairness, states: list[Any], start: int) -> str | None:

@@ -513,17 +513,18 @@ def _without_temporal(spec, model, config) -> tuple[object, tuple[str, ...]]:
     """`config` without the temporal properties it selects (the spec's
     `temporal:` block, the model's own, by name in `properties:` or by
     default), which the finite run replayed cannot break (a lasso can),
-    saying so: the spec is still replayed for the rest; and their names."""
+    saying so: the spec is still replayed for the rest; and their names.
+    A ``once_always`` property stays: a finite path breaks it."""
     from checker.properties import select_properties
 
     selected = select_properties(model, config.properties)
-    temporal = [prop.name for prop in selected if prop.temporal]
+    temporal = [prop.name for prop in selected if prop.temporal and not prop.finite]
     if not temporal:
         return config, ()
     click.echo(f"note: {spec.path}: the run replayed is a finite one, not a lasso; the "
                f"temporal properties ({', '.join(temporal)}) are left out", err=True)
     return dataclasses.replace(config, properties=tuple(
-        prop.name for prop in selected if not prop.temporal)), tuple(temporal)
+        prop.name for prop in selected if prop.name not in temporal)), tuple(temporal)
 
 
 def _refuse_with(context: click.Context, instead: str, **given) -> None:

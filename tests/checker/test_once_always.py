@@ -250,19 +250,36 @@ def test_two_workers_find_what_one_process_does(tmp_path):
     assert reports[0] == reports[1]
 
 
-def test_refused_with_a_checkpoint_and_left_out_of_a_finite_replay_as_the_other_kinds(
-        tmp_path):
+def test_refused_with_a_checkpoint_as_the_other_kinds(tmp_path):
     path = spec(tmp_path, "FailsLater", STAYS)
     result = CliRunner().invoke(cli, ["check", path, "--checkpoint", str(tmp_path / "ck")])
     assert (result.exit_code, result.output) == (
         2, "error: temporal properties (stays) are checked on the whole state graph at once, "
            "which a checkpoint does not hold; check them without --checkpoint/--resume\n")
+
+
+@pytest.mark.parametrize("steps, code, lines", [
+    # through P at b, then Q fails at x: the path the search finds
+    ("bcdx", 1, ["  Stays (stays): violated by a lasso: a stem of 4 steps, then it stutters "
+                 "for ever: a behaviour breaks Stays: the first part holds at step 1 and the "
+                 "second fails at step 4",
+                 "replay: a finite run of 4 steps; stays judged on its states and steps"]),
+    # to x without P: nothing broken, nothing proven
+    ("hdx", 0, ["  Stays (stays): not settled: a replay takes one run: what it does not break "
+                "is not proven to hold",
+                "replay: a finite run of 3 steps; stays judged on its states and steps; no "
+                "path among its states breaks stays"]),
+])
+def test_a_finite_replay_judges_it_where_the_other_kinds_need_a_lasso(tmp_path, steps, code,
+                                                                       lines):
+    path = spec(tmp_path, "FailsLater", STAYS)
     replayed = tmp_path / "run.yaml"
-    replayed.write_text("- Go(to='b')\n")
+    replayed.write_text("".join(f"- Go(to='{to}')\n" for to in steps))
     result = CliRunner().invoke(cli, ["check", path, "--replay", str(replayed)])
-    assert result.exit_code == 0, result.output
-    assert (f"note: {path}: the run replayed is a finite one, not a lasso; the temporal "
-            "properties (stays) are left out") in result.output
+    assert result.exit_code == code, result.output
+    assert "the run replayed is a finite one" not in result.output
+    for line in lines:
+        assert line in result.output.splitlines()
 
 
 def test_a_simulation_judges_it_on_each_behaviour(tmp_path):
