@@ -204,7 +204,9 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
         if simulate:
             raise click.UsageError("--replay takes one recorded run, --simulate draws "
                                    "behaviours: give one of them")
-        given_workers = context.get_parameter_source("workers") is not ParameterSource.DEFAULT
+        # (--workers 1 is what a replay does: one process)
+        given_workers = (context.get_parameter_source("workers") is not ParameterSource.DEFAULT
+                         and workers != 1)
         _refuse_with(context, "--replay takes one recorded run", max_depth=max_depth,
                      max_states=max_states, time_limit=time_limit, memory_limit=memory_limit,
                      symmetry=symmetry, workers=workers if given_workers else None, ray=ray,

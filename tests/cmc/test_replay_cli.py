@@ -176,6 +176,16 @@ def test_options_of_a_search_are_refused(recorded, options, message):
     assert result.output == f"error: {message} (see cli check --help)\n"
 
 
+def test_workers_1_is_what_a_replay_does_and_is_taken(recorded):
+    """A replay runs in one process: --workers 1 (a CI line's) changes nothing."""
+    plain = check(MUTANT, "--replay", recorded, "--format", "json")
+    one = check(MUTANT, "--replay", recorded, "--workers", "1", "--format", "json")
+    assert one.exit_code == plain.exit_code == 0
+    runs = [json.loads(r.output)["results"][0] for r in (plain, one)]
+    assert [run["violations"][0]["trace"] for run in runs][0] == runs[1]["violations"][0]["trace"]
+    assert runs[1]["stats"]["replay"]["taken"] == 12
+
+
 def test_a_missing_or_unusable_file_is_one_line(tmp_path, recorded):
     result = check(MUTANT, "--replay", str(tmp_path / "none.yaml"))
     assert (result.exit_code, result.output) == (
