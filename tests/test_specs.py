@@ -23,8 +23,9 @@ def _run(path: Path) -> None:
     assert spec.expect.mismatches(result) == [], path.name
 
 
-#: small specs that take seconds (156,351 states): under -m slow with their tests
-SLOWER = {"raft-election.yaml"}
+#: small specs that take seconds (156,351 states; the textbook Paxos, 6 s): under -m
+#: slow with their tests
+SLOWER = {"raft-election.yaml", "paxos-textbook.yaml"}
 
 
 @pytest.mark.parametrize("path", [p if p.name not in SLOWER else

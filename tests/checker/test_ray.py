@@ -292,6 +292,7 @@ class TwentyFifth(Checkpoints):
             super().save(*arguments)
 
 
+@pytest.mark.slow  # (seconds: the default suite keeps under 5 minutes)
 def test_a_checkpoint_of_the_actors_resumes_to_the_one_process_result(
         cluster, started, tmp_path):
     # saved as one process holds the search (the actors go on), before

@@ -478,6 +478,7 @@ def test_a_finer_tick_gives_the_same_counterexample():
             in zip(fine_steps, coarse_steps) if fine_ms != coarse_ms] == [("Expire", 500)]
 
 
+@pytest.mark.slow  # (seconds: the default suite keeps under 5 minutes)
 def test_a_step_that_sends_nothing_is_charted_at_its_own_node():
     """The store's Expire reads and sends nothing (the mutant tells no
     watcher): its row stands on kv0's lifeline, not across every node."""

@@ -218,6 +218,7 @@ Receive(m=Request(c2→s1, op=read, key=x, value=none, seq=0))
 Receive(m=Reply(s1→c2, result=0))"""
 
 
+@pytest.mark.slow  # (seconds: the default suite keeps under 5 minutes)
 def test_a_lease_read_beyond_the_drift_bound_is_stale():
     model, found = violation("raft-kv-lease-read-drift.yaml")
     assert steps(found.trace) == LEASE_BROKEN

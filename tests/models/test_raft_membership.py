@@ -133,6 +133,7 @@ def test_joint_consensus_holds():
     assert result.stats.actions["ChangeConfig"] > 0
 
 
+@pytest.mark.slow  # (seconds: the default suite keeps under 5 minutes)
 def test_leader_crash_in_the_middle_of_a_joint_change():
     model, result = run_spec("raft-membership-joint-leader-crash.yaml")
     assert result.verdict == "holds"

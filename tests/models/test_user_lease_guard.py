@@ -396,6 +396,7 @@ def test_max_committed_chooses_as_tlc_does():
                                 CommitRecord(2, _entry(2, 1, 5))}, 0) == _entry(1, 1, 3)
 
 
+@pytest.mark.slow  # (seconds: the default suite keeps under 5 minutes)
 def test_symmetry_gives_every_orbit_once():
     # the engine's canonical form (signatures of the derived renaming, a
     # nested indexed_by for matchIndex) against the whole group of

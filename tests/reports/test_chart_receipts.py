@@ -4,6 +4,8 @@ in server order."""
 
 from __future__ import annotations
 
+import pytest
+
 from reports.sequence import build_chart, render_mermaid
 from reports.text import conclusion
 from tests.spec_runs import checked_spec
@@ -15,6 +17,7 @@ def chart(spec: str) -> list[str]:
     return render_mermaid(build_chart(model, finding.trace, conclusion(finding))).splitlines()
 
 
+@pytest.mark.slow  # (seconds: the default suite keeps under 5 minutes)
 def test_figure_8_draws_the_decisive_append_entries_as_received():
     lines = chart("raft-mutant-commit-previous-term.yaml")
     assert not [line for line in lines if "(not received)" in line]
