@@ -25,7 +25,11 @@ on those).
 - `Inbox`: one queue per receiver, shared by all its senders (the P
   language's actors, CockroachDB's RaftLeader.tla's ``network[to]``); a
   node receives only the oldest message sent to it; optionally lossy
-  (`Drop`, the oldest of an inbox).
+  (`Drop`, the oldest of an inbox). ``Inbox(receive="any")``: a node
+  receives any message of its inbox, at any position (Huang.tla's
+  ``msgs[p]``, EWD998Chan.tla's ``inbox[n]``: sequences from which
+  ``RemoveAt`` takes any position); the order is kept, so two orders of
+  the same messages are two states, as in TLC; a drop loses any message.
 
 FIFO links and inboxes may bound each queue (``Fifo(capacity=1)``,
 ``Inbox(capacity="slots")``: Promela's ``chan c = [1] of {...}``, a TLA+
@@ -1071,7 +1075,30 @@ class Inbox(_Queues):
     receiver, (its set's name, its number), then its channel where the
     type names one: a receiver has an inbox per channel, each in its own
     order (Promela's ``chan req[N]`` and ``chan ack[N]``, both read by
-    process i), shown as ``home0/chan1``."""
+    process i), shown as ``home0/chan1``.
+
+    ``receive="any"``: a node receives any message of its inbox, at any
+    position, not only the oldest (Huang.tla's ``msgs[p]`` and
+    EWD998Chan.tla's ``inbox[n]``: ``\\E i \\in 1..Len(q)`` then
+    ``RemoveAt(q, i)``, a send ``Append``). The inbox keeps its order, so
+    two orders of the same messages are two states, as TLC counts them,
+    and a receipt is one step per position holding the message (equal
+    messages at two positions: two steps, to two states unless the rest
+    of the queue is the same either way; TLC generates both). A drop loses
+    any message of an inbox, at any position. The value, its view and
+    what it reads are an inbox's."""
+
+    #: where a receipt takes its message: "oldest" (the head) or "any" position
+    RECEIPTS = ("oldest", "any")
+
+    def __init__(self, drop: str | int | None = None, partition: str | bool | None = None,
+                 capacity: str | int | None = None, receive: str = "oldest"):
+        if receive not in self.RECEIPTS:
+            raise ValueError(f"Inbox(receive={receive!r}): where a receipt takes its "
+                             "message, \"oldest\" (the head of the inbox) or \"any\" (any "
+                             "position)")
+        super().__init__(drop=drop, partition=partition, capacity=capacity)
+        self.receipt = receive
 
     def setup(self, model: Any) -> None:
         from checker.errors import ModelDefinitionError
@@ -1098,12 +1125,76 @@ class Inbox(_Queues):
         # each set's id type, to name an inbox as its messages name the node
         self.id_types = {place[1]: id_type(kind, kind._fields[place[0]])
                          for kind, place in self.to.items()}
+        if self.receipt == "any":
+            #: (component, type index, message) -> the component once the
+            #: message has left its inbox, one per position holding it
+            self._taken = Memo(self._taken_anywhere)
+            self.deliverable = self._deliverable_anywhere
+            self.expand = self._expand_anywhere
+            self.faults = self._faults_anywhere
 
     def queue_of(self, message: Any) -> tuple:
         """Its receiver's inbox: (receiver's set, receiver), and its type's
         channel after them if it names one."""
         index, set_name = self.to[type(message)]
         return (set_name, message[index])
+
+    # -- receipt at any position (``receive="any"``) --------------------------------------
+
+    def _deliverable_anywhere(self, component: frozenset, kind: type) -> list[Any]:
+        """The messages of type `kind` anywhere in the inboxes of
+        `component`, each once (its positions are `expand`'s)."""
+        return ordered({m for _, queue, _ in component for m in queue if type(m) is kind})
+
+    def _taken_anywhere(self, key: tuple) -> tuple:
+        """Component `key[0]` with message `key[2]` (of type index `key[1]`)
+        taken out of its inbox, once per position holding it, in order."""
+        component, k, message = key
+        kind, queues = self.kinds[k], {key: queue for key, queue, _ in component}
+        at = self.queue_of(message)
+        queue = queues[at]
+        taken = []
+        for i, m in enumerate(queue):
+            if m == message and type(m) is kind:
+                queues[at] = queue[:i] + queue[i + 1:]
+                taken.append(self._component(queues))
+        return tuple(taken)
+
+    def _expand_anywhere(self, state: tuple, plan: tuple, out: list) -> None:
+        """`Network.expand` where a receipt takes its message at any
+        position: one step per position holding it; with a capacity,
+        leaving out the steps whose sends find an inbox full."""
+        net = state[-1]
+        full = self._refuses_full if self.capacity is not None else None
+        for action, slot, new_record, changed, received, sends in plan:
+            if sends and full is not None and full(net, received, sends):
+                continue  # the sender waits
+            afters = (net,) if received is None else [
+                (component,) + net[1:] for component in self._taken[(net[0],) + received]]
+            for after in afters:
+                new_net = self.send(after, sends) if sends else after
+                if changed:
+                    parts = list(state)
+                    parts[slot] = new_record
+                    parts[-1] = new_net
+                    out.append((action, tuple(parts)))
+                elif new_net != net:
+                    out.append((action, state[:-1] + (new_net,)))
+
+    def _faults_anywhere(self, value: tuple) -> list[tuple[Any, tuple]]:
+        """`_Queues.faults` where a drop loses any message of an inbox, at
+        any position, inbox by inbox in order."""
+        steps = _Queues.faults(self, value[:1] + (0,) + value[2:])  # the partition's
+        if not value[1]:
+            return steps
+        drops = []
+        for _, queue, kinds in sorted(value[0], key=order_key):
+            for i, message in enumerate(queue):
+                queues = {key: q for key, q, _ in value[0]}
+                queues[self.queue_of(message)] = queue[:i] + queue[i + 1:]
+                drops.append((Drop(message), (self._component(queues), value[1] - 1)
+                              + value[2:]))
+        return drops + [(action, (after[0], value[1]) + after[2:]) for action, after in steps]
 
     def _channel_of_inbox(self, message: Any) -> tuple:
         """`queue_of` where some type names a channel."""
@@ -1183,6 +1274,8 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
     the model's own. FIFO links or inboxes keep the capacity of each queue
     of declared FIFO links or inboxes (a message type's ``channel`` is its
     own: a bag and a set, which have no order, have one place for all).
+    Inboxes keep where declared inboxes' receipts take a message
+    (``receive="any"``), else take the oldest.
     `ParamError` on `field` otherwise."""
     from checker.errors import ParamError
 
@@ -1219,7 +1312,8 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
             raise ParamError(f"{field}.duplicate", "inboxes do not duplicate messages; "
                              "remove duplicate: or choose kind: bag")
         return Inbox(drop=drop, partition=getattr(declared, "partition_param", None),
-                     capacity=_queue_capacity(declared))
+                     capacity=_queue_capacity(declared),
+                     receive=declared.receipt if isinstance(declared, Inbox) else "oldest")
     if isinstance(declared, Bag):
         return Bag(drop=drop, duplicate=duplicate, capacity=declared.capacity_param,
                    full="wait" if declared.waits else "constraint",

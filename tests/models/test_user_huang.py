@@ -1,7 +1,9 @@
-"""A user's plain model of a published spec it was not written against:
+"""A user's kit model of a published spec it was not written against:
 tests/models/user/huang.py, after Huang.tla of the TLA+ examples
 (specifications/Huang: Huang's termination detection by weight throwing),
-compared figure by figure with TLC 2.15, one worker, breadth-first,
+its ``msgs[p]`` the kit's ``Inbox(receive="any")``, and the plain model
+written before that, tests/models/user/huang_plain.py, the yardstick:
+both compared figure by figure with TLC 2.15, one worker, breadth-first,
 ``-deadlock`` (Huang.cfg's CHECK_DEADLOCK FALSE, which this TLC does not
 read, nor its ALIAS, left out).
 
@@ -18,8 +20,10 @@ TLC's on Huang.tla as published (Spec, Safe a PROPERTY). A history variable
 detected => Terminated`` an invariant of ``SpecH``), which the port kept
 before that form, gave TLC the same counts on this model, where
 TerminationDetected holds only in states where nothing is enabled. Each
-mutant is Huang.tla with the one conjunct the mutant changes. TLC prints a
-depth one more than ours; its generated counts are ours.
+mutant is Huang.tla with the one conjunct the mutant changes (the kit's
+and the plain model's mutants override the same action). TLC prints a
+depth one more than ours; its generated counts are ours, the kit's and the
+plain model's alike.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from checker import CheckConfig, check
 from checker.spec import load_spec
 from cmc.main import cli
 from models import REGISTRY
+from models.user import load_from_file
 
 USER = Path(__file__).parent / "user"
 SPEC = USER / "huang.yaml"
@@ -43,8 +48,9 @@ SPEC_FAIRNESS = (("weak", "RcvLdr"), ("weak", "IdleLdr"), ("weak", "RcvMsg(p=*)"
                  ("weak", "Idle(p=*)"))
 
 
-def _model(procs=3, max_den=8, mutant=None):
-    cls = load_spec(SPEC, REGISTRY).model_class
+def _model(procs=3, max_den=8, mutant=None, plain=False):
+    cls = (load_from_file("huang_plain.py:Huang", USER) if plain
+           else load_spec(SPEC, REGISTRY).model_class)
     return cls(procs=procs, max_den=max_den, mutant=mutant)
 
 
@@ -85,21 +91,23 @@ def test_the_small_spec_file_meets_its_expectation_through_the_command_line():
     # TLC: 534 s on the busy machine, Safe's tableau the most of it
     pytest.param(3, 8, 8_476, 74_527, 20, marks=pytest.mark.slow),
 ])
-def test_huang_has_tlc_s_counts_and_verdicts(procs, max_den, distinct, generated, depth):
-    result = _check(_model(procs, max_den), PROPERTIES, SPEC_FAIRNESS)
+@pytest.mark.parametrize("plain", [False, True], ids=["kit", "plain"])
+def test_huang_has_tlc_s_counts_and_verdicts(procs, max_den, distinct, generated, depth, plain):
+    result = _check(_model(procs, max_den, plain=plain), PROPERTIES, SPEC_FAIRNESS)
     assert result.verdict == "holds"
     assert (result.stats.distinct_states, result.stats.generated_states,
             result.stats.depth) == (distinct, generated, depth)
 
 
 @pytest.mark.slow
-def test_huang_cfg_s_five_processes():
+@pytest.mark.parametrize("plain", [False, True], ids=["kit", "plain"])
+def test_huang_cfg_s_five_processes(plain):
     # Huang.cfg (L, P1 .. P4, StateConstraint as published), SpecH,
     # INVARIANTS TypeOK SafeInv: TLC 2.15, no error, 81,256 distinct
     # states, 1,165,101 generated, depth 21 (4 min 16 s). With Safe and Live
     # as PROPERTIES TLC had 44,168 states after 39 minutes on the busy
     # machine; the manifest says it succeeds, and so does cmc (31 s)
-    result = _check(_model(5, 8), PROPERTIES, SPEC_FAIRNESS)
+    result = _check(_model(5, 8, plain=plain), PROPERTIES, SPEC_FAIRNESS)
     assert result.verdict == "holds"
     assert (result.stats.distinct_states, result.stats.generated_states,
             result.stats.depth) == (81_256, 1_165_101, 20)
@@ -119,9 +127,11 @@ def test_four_processes_with_the_published_constraint():
     # these distinct states, depth as without (the same with the history
     # variable: SpecH, INVARIANTS TypeOK SafeInv)
     (3, 4, 88), (4, 4, 96), (3, 8, 4_476)])
-def test_the_processes_but_the_leader_are_interchangeable_as_in_tlc(procs, max_den, orbits):
+@pytest.mark.parametrize("plain", [False, True], ids=["kit", "plain"])
+def test_the_processes_but_the_leader_are_interchangeable_as_in_tlc(procs, max_den, orbits,
+                                                                    plain):
     # (Safe, a temporal property, is checked without symmetry)
-    result = _check(_model(procs, max_den), ("type_ok",), symmetry=("procs",))
+    result = _check(_model(procs, max_den, plain=plain), ("type_ok",), symmetry=("procs",))
     assert result.verdict == "holds"
     assert result.stats.distinct_states == orbits
 
@@ -140,8 +150,9 @@ def test_live_holds_without_fairness_as_tlc_says():
 
 def test_safe_needs_no_history_variable(tmp_path):
     # [](TerminationDetected => []Terminated) as once_always: the state is
-    # Huang.tla's three variables, and Safe alone holds on TLC's 1,836
-    # states of Spec (11,797 generated, depth 21), under no fairness
+    # Huang.tla's three variables (active and weight per process, msgs the
+    # inboxes), and Safe alone holds on TLC's 1,836 states of Spec (11,797
+    # generated, depth 21), under no fairness
     spec = tmp_path / "spec.yaml"
     spec.write_text(f"model: {(USER / 'huang.py').as_posix()}:Huang\n"
                     "params: {procs: 2}\nproperties: [safe]\ndeadlock: false\n"
@@ -149,57 +160,110 @@ def test_safe_needs_no_history_variable(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(spec)])
     assert result.exit_code == 0, result.output
     assert "  Safe (safe): holds" in result.output.splitlines()
-    assert _model(2).state_type._fields == ("active", "weight", "msgs")
+    model = _model(2)
+    assert list(model.state_view(next(iter(model.initial_states())))) == [
+        "p0.active", "p0.weight", "p1.active", "p1.weight", "inboxes"]
+    assert _model(2, plain=True).state_type._fields == ("active", "weight", "msgs")
+
+
+def test_two_orders_of_the_same_weights_are_two_states():
+    # The leader sends 1/2 to itself, then 1/4 to itself; or 1/2 to p1, 1/4
+    # to itself, and p1 throws the 1/2 back: msgs[p0] is <<1/2, 1/4>> or
+    # <<1/4, 1/2>>, the processes' fields the same, two states (TLC counts
+    # both), and from each the leader may take either weight
+    model = _model(2)
+    level = set(model.initial_states())
+    seen = set(level)
+    for _ in range(4):
+        level = {state for before in level for _, state in model.successors(before)} - seen
+        seen |= level
+    views = [model.state_view(state) for state in seen]
+    same = [view for view in views if (view["p0.active"], view["p0.weight"], view["p1.active"],
+                                       view["p1.weight"]) == (True, "1/4", False, "0/1")
+            and len(view["inboxes"]) == 1 and view["inboxes"][0].count("to=p0") == 2]
+    assert sorted(view["inboxes"] for view in same) == [
+        ["p0: Msg(to=p0, w=1/2), Msg(to=p0, w=1/4)"],
+        ["p0: Msg(to=p0, w=1/4), Msg(to=p0, w=1/2)"]]
+    state = next(state for state in seen if model.state_view(state) == same[0])
+    assert sorted(str(action) for action, _ in model.successors(state)
+                  if type(action).__name__ == "RcvLdr") == [
+        "RcvLdr(p=p0, to=p0, w=1/2)", "RcvLdr(p=p0, to=p0, w=1/4)"]
 
 
 # -- mutants: each property broken by one action ----------------------------------------
 
 
-def test_an_idle_process_that_keeps_its_weight_breaks_type_ok():
+@pytest.mark.parametrize("plain", [False, True], ids=["kit", "plain"])
+def test_an_idle_process_that_keeps_its_weight_breaks_type_ok(plain):
     # Idle with UNCHANGED msgs: TLC 2.15, TypeOK violated by 4 states, these
-    model = _model(mutant="idle_loses_weight")
+    model = _model(mutant="idle_loses_weight", plain=plain)
     violation = _check(model, PROPERTIES).violation("type_ok")
-    assert [str(a) for a in violation.trace.actions] == [
-        "SendMsg(p=p0, q=p1)", "RcvMsg(p=p1, i=1)", "Idle(p=p1)"]
+    assert [str(a) for a in violation.trace.actions] == (
+        ["SendMsg(p=p0, q=p1)", "RcvMsg(p=p1, i=1)", "Idle(p=p1)"] if plain else
+        ["SendMsg(p=p0, q=p1)", "RcvMsg(p=p1, to=p1, w=1/2)", "Idle(p=p1)"])
     assert violation.reason == ("the weights of the processes and the messages add up to "
                                 "1/2, not 1")
-    final = violation.trace.final
-    assert final.weight == ((1, 2), (0, 1), (0, 1))
-    assert final.msgs == ((), (), ())
+    assert _final(model, violation) == {
+        "p0.active": True, "p0.weight": "1/2", "p1.active": False, "p1.weight": "0/1",
+        "p2.active": False, "p2.weight": "0/1", "msgs": ""}
 
 
+@pytest.mark.parametrize("plain", [False, True], ids=["kit", "plain"])
 @pytest.mark.parametrize("fairness", [(), SPEC_FAIRNESS])
-def test_a_leader_sending_while_idle_breaks_safe(fairness):
+def test_a_leader_sending_while_idle_breaks_safe(fairness, plain):
     # SendMsg's active[p] \/ p = Leader: TLC 2.15, Safe under Spec violated
     # by 3 steps, then stuttering (IdleLdr, SendMsg, RcvLdr: not the
     # shortest); SafeInv of SpecH by 3 states, these. Ours is the shortest
     # path, those 2 steps, then stuttering, whatever the fairness
-    model = _model(mutant="leader_sends_while_idle")
+    model = _model(mutant="leader_sends_while_idle", plain=plain)
     result = _check(model, PROPERTIES, fairness)
     assert [v.property.name for v in result.violations] == ["safe"]
     violation = result.violation("safe")
-    assert [str(a) for a in violation.trace.actions] == ["IdleLdr()", "SendMsg(p=p0, q=p0)"]
+    assert [str(a) for a in violation.trace.actions] == (
+        ["IdleLdr()", "SendMsg(p=p0, q=p0)"] if plain else
+        ["IdleLdr(p=p0)", "SendMsg(p=p0, q=p0)"])
     assert (violation.stem_length, violation.loop_length) == (2, 0)
     assert violation.reason == ("a behaviour breaks Safe: the first part holds at step 1 "
                                 "and the second fails at step 2")
-    final = violation.trace.final
-    assert (final.active, final.weight[0], final.msgs[0]) == (
-        (False, False, False), (1, 2), ((1, 2),))
+    assert _final(model, violation) == {
+        "p0.active": False, "p0.weight": "1/2", "p1.active": False, "p1.weight": "0/1",
+        "p2.active": False, "p2.weight": "0/1", "msgs": "p0: 1/2"}
 
 
-def test_a_receiver_that_stays_idle_breaks_live():
+@pytest.mark.parametrize("plain", [False, True], ids=["kit", "plain"])
+def test_a_receiver_that_stays_idle_breaks_live(plain):
     # RcvMsg with UNCHANGED active, under Spec: TLC 2.15, TypeOK and SafeInv
     # hold (484 states) and Live is violated by 5 steps, then stuttering; ours is the
     # shortest, 3 then stuttering: P1 holds 1/2 for ever, idle, and the
     # leader 1/2
-    model = _model(mutant="receive_stays_idle")
+    model = _model(mutant="receive_stays_idle", plain=plain)
     result = _check(model, PROPERTIES, SPEC_FAIRNESS)
     assert [v.property.name for v in result.violations] == ["live"]
     assert result.stats.distinct_states == 484
     violation = result.violation("live")
     assert (violation.stem_length, violation.loop_length) == (3, 0)
-    assert [str(a) for a in violation.trace.actions] == [
-        "SendMsg(p=p0, q=p1)", "RcvMsg(p=p1, i=1)", "IdleLdr()"]
-    final = violation.trace.final
-    assert (final.active, final.weight, final.msgs) == (
-        (False, False, False), ((1, 2), (1, 2), (0, 1)), ((), (), ()))
+    assert [str(a) for a in violation.trace.actions] == (
+        ["SendMsg(p=p0, q=p1)", "RcvMsg(p=p1, i=1)", "IdleLdr()"] if plain else
+        ["SendMsg(p=p0, q=p1)", "IdleLdr(p=p0)", "RcvMsg(p=p1, to=p1, w=1/2)"])
+    assert _final(model, violation) == {
+        "p0.active": False, "p0.weight": "1/2", "p1.active": False, "p1.weight": "1/2",
+        "p2.active": False, "p2.weight": "0/1", "msgs": ""}
+
+
+def _final(model, violation) -> dict:
+    """The last state of `violation`'s trace as the kit's state view shows
+    it, the weights in transit to each process as one line (``p0: 1/2``)."""
+    view = model.state_view(violation.trace.final)
+    if "inboxes" not in view:  # the plain model: its fields, weights per process
+        final = violation.trace.final
+        view = {f"p{p}.{field}": value for p in range(len(final.active))
+                for field, value in (("active", final.active[p]),
+                                     ("weight", "{}/{}".format(*final.weight[p])))}
+        view["msgs"] = ", ".join(f"p{p}: " + ", ".join("{}/{}".format(*w) for w in sent)
+                                 for p, sent in enumerate(final.msgs) if sent)
+        return view
+    queues = view.pop("inboxes")
+    view["msgs"] = ", ".join(line.replace("Msg(to=", "").split(" ")[0] + " " + ", ".join(
+        part.split("w=")[1].rstrip(")") for part in line.split(": ", 1)[1].split("), "))
+        for line in queues)
+    return view

@@ -1,6 +1,6 @@
 """Huang's termination detection by weight throwing (Shing-Tsaan Huang,
 "Detecting termination of distributed computations by external agents",
-ICDCS 1989), a user's plain model written after Huang.tla and Huang.cfg of
+ICDCS 1989), a user's kit model written after Huang.tla and Huang.cfg of
 the TLA+ examples (specifications/Huang, Markus Kuppe).
 
 The leader starts active with the weight 1; every other process is idle
@@ -15,21 +15,20 @@ held here as reduced pairs ``num/den`` as the module holds them.
 
 Processes ``p0`` .. ``pN-1``, ``p0`` the leader (Huang.cfg's L, P1 .. P4 are
 ``p0`` .. ``p4``). ``msgs[p]`` is the sequence of the weights in transit to
-p; a receipt takes any one of them (``\\E i \\in 1..Len(msgs[p])``, "the order
-in which messages are received does not matter").
+p, a send appending to it, a receipt taking any one of them (``\\E i \\in
+1..Len(msgs[p])``, ``RemoveAt``: "the order in which messages are received
+does not matter"): the kit's ``Inbox(receive="any")``, one inbox per
+process, in order, from which a receipt takes any position. Two orders of
+the same weights are two states, as TLC counts them. A message is the
+weight and the process it is for (``Msg(to, w)``): no sender, as
+``msgs[p]`` holds weights alone.
 
-Why a plain model and not the kit: ``msgs[p]`` is a sequence from which a
-message is taken at any position, so two orders of the same weights are
-two states (TLC counts both). The kit's `Bag` forgets the order (fewer
-states than TLC's), its `Inbox` delivers only the oldest (fewer steps); as
-EWD998Chan's inboxes in ewd998.py. The state is typed records
-(`Symmetric`), so the state view, and symmetry over the processes other
-than the leader, are derived.
-
-One method per action of Next, in its order: SendMsg(p) for each p, the
-receiver q the step's field; for each p other than the leader RcvMsg(p)
-(the position i the step's field, from 1 as TLA+ counts) and Idle(p); then
-RcvLdr (the leader receives, staying idle or active as it is) and IdleLdr.
+One handler per action of Next: SendMsg(p) (the receiver q its choice),
+RcvMsg(p) and Idle(p) of the processes other than the leader, RcvLdr and
+IdleLdr of the leader (each the leader's alone, ``p0`` its step's node).
+A receipt's step names the weight, not its position (``RcvMsg(p1, w=1/2)``):
+equal weights at two positions are two steps of one name, as TLC has
+two values of ``i``; the states after them show the order left.
 Spec's fairness, ``WF_vars(RcvLdr) /\\ WF_vars(IdleLdr) /\\ \\A p # Leader :
 WF_vars(RcvMsg(p)) /\\ WF_vars(Idle(p))``, is the families ``RcvLdr``,
 ``IdleLdr``, ``RcvMsg(p=*)`` and ``Idle(p=*)``.
@@ -39,17 +38,14 @@ Where the model differs, deliberately:
 - Huang.cfg's StateConstraint (``weight[p].den <= 8``) is `within_bounds`,
   the 8 the parameter ``max_den``; as in TLC, a state beyond it is checked
   against the invariants but neither counted nor expanded.
-- None in Safe: ``[](TerminationDetected => []Terminated)`` is the
-  temporal form ``once_always`` (a property of behaviours, not of states,
-  checked on the graph of reachable states), so the state is Huang.tla's,
-  with no history variable, and the counts are TLC's on Huang.tla as
-  published. (Before that form the port kept a history variable,
-  ``detected``, and checked ``detected => Terminated`` as an invariant:
-  the same counts in this model, where TerminationDetected holds only in
-  states where nothing is enabled, but not in a mutant that goes on after
-  it.)
+- Safe, ``[](TerminationDetected => []Terminated)``, is the temporal form
+  ``once_always``: no history variable.
 - Huang.cfg's ALIAS (pretty printing) is the state view's: weights print
   ``1/2``.
+
+huang_plain.py is the same spec as a plain `checker.Model`, written
+before the kit's inboxes took any position; the tests hold both to TLC's
+figures, and so to each other's.
 
 Properties: TypeOK (its conjuncts; the weights of the processes and of the
 messages in transit add up to 1), Safe and Live (``Terminated ~>
@@ -61,9 +57,9 @@ from __future__ import annotations
 from functools import cache
 from typing import NamedTuple
 
-from checker import Fails, Model, Param, ParamError, invariant, leads_to
+from checker import Fails, Param, invariant, leads_to
 from checker.properties import once_always
-from models.kit import Symmetric, ids, indexed_by
+from models.kit import ActorModel, Inbox, Node, ids, on, step
 from models.kit.records import formatted
 
 Proc = ids("procs", "p", named=True)      # Procs; p0 is the cfg's L
@@ -71,6 +67,7 @@ Weight = formatted("{}/{}", int, int)     # [num |-> n, den |-> d], reduced
 
 ZERO: tuple[int, int] = (0, 1)
 ONE: tuple[int, int] = (1, 1)
+LEADER = 0
 
 
 @cache
@@ -92,10 +89,20 @@ def _reduced(num: int, den: int) -> tuple[int, int]:
     return (0, 1) if num == 0 else (num, den)
 
 
-class State(NamedTuple):
-    active: indexed_by(Proc, bool)
-    weight: indexed_by(Proc, Weight)
-    msgs: indexed_by(Proc, tuple[Weight, ...])      # the weights in transit to p
+# -- each process's variables, a message, the actions --------------------------------
+
+
+class ProcState(NamedTuple):
+    active: bool
+    weight: Weight
+
+
+class Msg(NamedTuple):
+    """A weight in transit to `to`: one of msgs[to]."""
+
+    to: Proc
+    w: Weight
+    dst = "to"
 
 
 class SendMsg(NamedTuple):
@@ -105,7 +112,8 @@ class SendMsg(NamedTuple):
 
 class RcvMsg(NamedTuple):
     p: Proc
-    i: int      # the position in msgs[p], from 1
+    to: Proc
+    w: Weight
 
 
 class Idle(NamedTuple):
@@ -113,14 +121,65 @@ class Idle(NamedTuple):
 
 
 class RcvLdr(NamedTuple):
-    i: int      # the position in msgs[Leader], from 1
+    p: Proc
+    to: Proc
+    w: Weight
 
 
 class IdleLdr(NamedTuple):
-    pass
+    p: Proc
 
 
-class Huang(Symmetric, Model):
+class Process(Node):
+    ids = Proc
+    state = ProcState
+
+    def initial(self) -> ProcState:
+        """Only the leader is active, holding the weight 1."""
+        leader = self.id == LEADER
+        return ProcState(active=leader, weight=ONE if leader else ZERO)
+
+    @step(SendMsg, choose="procs")
+    def send_msg(self, s, q):
+        """An active process halves its weight and sends the half to q."""
+        if not s.active:
+            return None
+        kept = half(s.weight)
+        return s._replace(weight=kept), [Msg(q, kept)]
+
+    @on(Msg, RcvMsg)
+    def rcv_msg(self, s, m):
+        """A process other than the leader takes a weight sent to it, adds
+        it to its own and becomes active."""
+        if self.id == LEADER:
+            return None
+        return s._replace(active=True, weight=add(s.weight, m.w)), []
+
+    @step(Idle)
+    def idle(self, s):
+        """An active process other than the leader goes idle and throws its
+        weight back to the leader."""
+        if self.id == LEADER or not s.active:
+            return None
+        return s._replace(active=False, weight=ZERO), [Msg(LEADER, s.weight)]
+
+    @on(Msg, RcvLdr)
+    def rcv_ldr(self, s, m):
+        """The leader takes a weight sent to it (staying as active or idle
+        as it is)."""
+        if self.id != LEADER:
+            return None
+        return s._replace(weight=add(s.weight, m.w)), []
+
+    @step(IdleLdr)
+    def idle_ldr(self, s):
+        """The active leader goes idle, keeping its weight."""
+        if self.id != LEADER or not s.active:
+            return None
+        return s._replace(active=False), []
+
+
+class Huang(ActorModel):
     name = "huang"
     summary = "Huang's termination detection by weight throwing (Huang.tla)"
     params = (
@@ -129,117 +188,57 @@ class Huang(Symmetric, Model):
         Param("max_den", 8, "StateConstraint: every weight's denominator at most max_den",
               minimum=1),
     )
-    actions = (SendMsg, RcvMsg, Idle, RcvLdr, IdleLdr)
-    state_type = State
+    roles = (Process,)
+    messages = (Msg,)
+    network = Inbox(receive="any")
     symmetry_sets = ("procs",)
-    leader = 0
+    next = ((Process.send_msg, Process.rcv_msg, Process.idle, Process.rcv_ldr,
+             Process.idle_ldr),)
 
     def symmetry_groups(self) -> dict[str, list[list[int]]]:
         """The leader alone, the other processes interchangeable."""
-        return {"procs": [[0], list(range(1, self.procs))]}
+        return {"procs": [[LEADER], list(range(1, self.procs))]}
 
-    # -- Init ----------------------------------------------------------------------
-
-    def initial_states(self):
-        """Only the leader is active, holding the weight 1; no message."""
-        n = self.procs
-        weight = (ONE,) + (ZERO,) * (n - 1)
-        yield State(active=(True,) + (False,) * (n - 1), weight=weight, msgs=((),) * n)
-
-    # -- Next ----------------------------------------------------------------------
-
-    def successors(self, s: State):
-        for p in range(self.procs):
-            for q in range(self.procs):
-                t = self.send_msg(s, p, q)
-                if t is not None:
-                    yield SendMsg(p, q), t
-        for p in range(self.procs):
-            if p == self.leader:
-                continue
-            for i in range(1, len(s.msgs[p]) + 1):
-                yield RcvMsg(p, i), self.rcv_msg(s, p, i)
-            t = self.idle(s, p)
-            if t is not None:
-                yield Idle(p), t
-        for i in range(1, len(s.msgs[self.leader]) + 1):
-            yield RcvLdr(i), self.rcv_ldr(s, i)
-        t = self.idle_ldr(s)
-        if t is not None:
-            yield IdleLdr(), t
-
-    def send_msg(self, s: State, p: int, q: int) -> State | None:
-        """An active process halves its weight and sends the half to q."""
-        if not s.active[p]:
-            return None
-        kept = half(s.weight[p])
-        return s._replace(weight=_with(s.weight, p, kept),
-                          msgs=_with(s.msgs, q, s.msgs[q] + (kept,)))
-
-    def rcv_msg(self, s: State, p: int, i: int) -> State:
-        """A process other than the leader takes the i-th weight sent to it,
-        adds it to its own and becomes active."""
-        return s._replace(active=_with(s.active, p, True),
-                          weight=_with(s.weight, p, add(s.weight[p], s.msgs[p][i - 1])),
-                          msgs=_with(s.msgs, p, _removed(s.msgs[p], i)))
-
-    def idle(self, s: State, p: int) -> State | None:
-        """An active process other than the leader goes idle and throws its
-        weight back to the leader."""
-        if not s.active[p]:
-            return None
-        return s._replace(active=_with(s.active, p, False), weight=_with(s.weight, p, ZERO),
-                          msgs=_with(s.msgs, self.leader,
-                                     s.msgs[self.leader] + (s.weight[p],)))
-
-    def rcv_ldr(self, s: State, i: int) -> State:
-        """The leader takes the i-th weight sent to it (staying as active or
-        idle as it is)."""
-        leader = self.leader
-        return s._replace(weight=_with(s.weight, leader,
-                                       add(s.weight[leader], s.msgs[leader][i - 1])),
-                          msgs=_with(s.msgs, leader, _removed(s.msgs[leader], i)))
-
-    def idle_ldr(self, s: State) -> State | None:
-        """The active leader goes idle, keeping its weight."""
-        if not s.active[self.leader]:
-            return None
-        return s._replace(active=_with(s.active, self.leader, False))
+    def processes(self, state) -> tuple[ProcState, ...]:
+        return self.records(state, Process)
 
     # -- the state constraint ----------------------------------------------------------
 
-    def within_bounds(self, s: State) -> bool:
+    def within_bounds(self, state) -> bool:
         """StateConstraint: ``\\A p : weight[p].den <= 8``."""
-        return all(den <= self.max_den for _, den in s.weight)
+        return all(s.weight[1] <= self.max_den for s in self.processes(state))
 
-    def bound_reason(self, s: State) -> str | None:
-        for p, (num, den) in enumerate(s.weight):
+    def bound_reason(self, state) -> str | None:
+        for p, s in enumerate(self.processes(state)):
+            num, den = s.weight
             if den > self.max_den:
                 return (f"{Proc.name_of(p)}'s weight {num}/{den} passes the denominator "
                         f"max_den = {self.max_den}")
-        return None
+        return super().bound_reason(state)
 
     # -- the spec's definitions --------------------------------------------------------
 
-    def termination_detected(self, s: State) -> bool:
+    def termination_detected(self, state) -> bool:
         """TerminationDetected: the leader is idle and holds the weight 1."""
-        return not s.active[self.leader] and s.weight[self.leader] == ONE
+        leader = self.processes(state)[LEADER]
+        return not leader.active and leader.weight == ONE
 
-    @staticmethod
-    def terminated(s: State) -> bool:
+    def terminated(self, state) -> bool:
         """Terminated: every process idle, no message in transit."""
-        return not any(s.active) and not any(s.msgs)
+        return not any(s.active for s in self.processes(state)) and not any(
+            self.sent(state, Msg))
 
     # -- properties ----------------------------------------------------------------------
 
     @invariant("TypeOK")
-    def type_ok(self, s: State):
+    def type_ok(self, state):
         """active a boolean per process, every weight (a process's, a
         message's) a dyadic rational, and all of them adding up to 1."""
-        for p, a in enumerate(s.active):
-            if not isinstance(a, bool):
-                return Fails(f"active[{Proc.name_of(p)}] = {a!r} is no boolean")
-        weights = list(s.weight) + [w for sent in s.msgs for w in sent]
+        processes = self.processes(state)
+        for p, s in enumerate(processes):
+            if not isinstance(s.active, bool):
+                return Fails(f"active[{Proc.name_of(p)}] = {s.active!r} is no boolean")
+        weights = [s.weight for s in processes] + [m.w for m in self.sent(state, Msg)]
         for num, den in weights:
             if den & (den - 1) or den < 1:
                 return Fails(f"the weight {num}/{den} is no dyadic rational")
@@ -252,54 +251,44 @@ class Huang(Symmetric, Model):
         return True
 
     @once_always("Safe")
-    def safe(self, s: State):
+    def safe(self, state):
         """[](TerminationDetected => []Terminated): once termination is
         detected, terminated for ever."""
-        return self.termination_detected(s), self.terminated(s)
+        return self.termination_detected(state), self.terminated(state)
 
     @leads_to("Live")
-    def live(self, s: State):
+    def live(self, state):
         """Terminated ~> TerminationDetected."""
-        return self.terminated(s), self.termination_detected(s)
-
-    def setup(self):
-        super().setup()
-        if self.procs < 1:
-            raise ParamError("params.procs", "must be at least 1 (the leader)")
+        return self.terminated(state), self.termination_detected(state)
 
 
-# -- mutants: each a subclass overriding one action -----------------------------------------
+# -- mutants: each one handler overridden ---------------------------------------------------
 
 
 @Huang.mutant("idle_loses_weight", "Idle does not throw the weight back to the leader: "
                                    "it is lost → TypeOK (the weights add up to 1)")
-class IdleLosesWeight(Huang):
-    def idle(self, s, p):
-        t = super().idle(s, p)
-        return None if t is None else t._replace(msgs=s.msgs)   # the bug: nothing sent
+class IdleLosesWeight(Process):
+    @step(Idle)
+    def idle(self, s):
+        found = super().idle(s)
+        return None if found is None else (found[0], [])      # the bug: nothing sent
 
 
 @Huang.mutant("leader_sends_while_idle", "the leader sends after it went idle "
                                          "(SendMsg's active[p] not read for it) → Safe")
-class LeaderSendsWhileIdle(Huang):
-    def send_msg(self, s, p, q):
-        if p == self.leader:                                   # the bug: idle or not
-            return super().send_msg(s._replace(active=_with(s.active, p, True)), p, q
-                                    )._replace(active=s.active)
-        return super().send_msg(s, p, q)
+class LeaderSendsWhileIdle(Process):
+    @step(SendMsg, choose="procs")
+    def send_msg(self, s, q):
+        if self.id == LEADER:                                  # the bug: idle or not
+            new, sends = super().send_msg(s._replace(active=True), q)
+            return new._replace(active=s.active), sends
+        return super().send_msg(s, q)
 
 
 @Huang.mutant("receive_stays_idle", "RcvMsg does not activate the receiver, which then "
                                     "never throws its weight back → Live")
-class ReceiveStaysIdle(Huang):
-    def rcv_msg(self, s, p, i):
-        return super().rcv_msg(s, p, i)._replace(active=s.active)  # the bug: stays idle
-
-
-def _with(values: tuple, index: int, value) -> tuple:
-    return values[:index] + (value,) + values[index + 1:]
-
-
-def _removed(values: tuple, i: int) -> tuple:
-    """RemoveAt(values, i), i from 1."""
-    return values[:i - 1] + values[i:]
+class ReceiveStaysIdle(Process):
+    @on(Msg, RcvMsg)
+    def rcv_msg(self, s, m):
+        found = super().rcv_msg(s, m)
+        return None if found is None else (found[0]._replace(active=s.active), [])  # the bug
