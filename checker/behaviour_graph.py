@@ -5,6 +5,14 @@ takes), the value of each temporal property's predicate in each state, the
 fairness families each state enables (inside the bounds and not), and how
 runs end there (`GOES_ON` ... `NAMED`). `checker.lassos` searches it;
 `checker.liveness` builds it after the safety run.
+
+With symmetry (`checker.symmetry`), its states are the representatives, one
+per orbit, and a link joins the representatives of a step's two states, as
+the safety run explores them; a path of it is turned back into a run of
+the model as a safety counterexample is (`traces.replay`), and a loop is
+unrolled until the run really closes (`Graph.lasso`). The predicates are
+sampled for telling renamed elements apart, and checked on every state of
+a run shown (`Graph.confirm`), as `symmetry_guard` does for safety.
 """
 
 from __future__ import annotations
@@ -18,6 +26,8 @@ from checker.fingerprints import Fingerprints
 from checker.model import Model, has_bounds
 from checker.properties import PAIRED, Property
 from checker.result import CheckConfig
+from checker.symmetry import REMEMBERED
+from checker.symmetry_guard import SoundnessGuard
 from checker.traces import replay
 
 #: How a run ends at a state, if it does: it goes on, it ends (no step), or
@@ -34,8 +44,11 @@ class Graph:
 
     def __init__(self, model: Model, config: CheckConfig, fairness: Fairness,
                  properties: tuple[Property, ...], limits: Any = None,
-                 along: Sequence[Any] | None = None, known: dict[Any, list] | None = None):
-        """The graph of every reachable state; or, given `along` (the
+                 along: Sequence[Any] | None = None, known: dict[Any, list] | None = None,
+                 symmetry: Any = None):
+        """The graph of every reachable state (with `symmetry`, a
+        `checker.symmetry.Symmetry`: of every reachable orbit, by its
+        representative); or, given `along` (the
         states of a run, in order: a replay's, a simulation's behaviour),
         of the run's states and the model's steps between any two of them
         only (those the run took, and any other), each state's fairness
@@ -43,6 +56,9 @@ class Graph:
         among the run's states is enabled all the same). `known`: the steps
         of states already generated (a simulated behaviour's), by state."""
         self.model, self.fairness, self.properties = model, fairness, properties
+        self.symmetry = symmetry
+        # (the renamings `_evaluate` tries a sampled state's predicates under)
+        self._guard = None if symmetry is None else SoundnessGuard(model, symmetry, properties)
         among = None if along is None else set(along)
         self.max_depth = config.max_depth
         fingerprint = (lambda state: state) if config.exact else Fingerprints(config.fp_seed)
@@ -70,11 +86,14 @@ class Graph:
         limit = config.max_depth
         quotient = model.quotient
         frontier: list[Any] = []
+        met: dict[Any, Any] = {}  # under symmetry: a state's key -> its representative's
         for ordinal, state in enumerate(model.initial_states()):
             if along is not None and state != along[0]:
                 continue
             if bounded and not model.within_bounds(state):
                 continue  # as in the safety run: neither counted nor explored
+            if symmetry is not None:
+                state = symmetry.representative(state)
             key = fingerprint(state)
             if key not in numbers:
                 numbers[key] = len(numbers)
@@ -114,6 +133,18 @@ class Graph:
                             continue
                         key = fingerprint(target)
                         successor = numbers.get(key)
+                        if successor is None and symmetry is not None:
+                            # a state no representative: its orbit's, found
+                            # once per state met (as the safety run does)
+                            renamed = met.get(key)
+                            if renamed is None:
+                                target = symmetry.representative(target)
+                                renamed = fingerprint(target)
+                                if len(met) >= REMEMBERED:
+                                    met.clear()
+                                met[key] = renamed
+                            key = renamed
+                            successor = numbers.get(key)
                         if successor is None:
                             successor = numbers[key] = len(numbers)
                             self.parents.append(number)
@@ -190,6 +221,45 @@ class Graph:
                        if values else ""))
             for member, value in outcome.items():
                 values.setdefault(member, bytearray()).append(self._value(prop, value))
+        if self._guard is not None:
+            self._sample(state, len(self.depths) - 1, properties, predicates)
+
+    def _sample(self, state: Any, number: int, properties: tuple[Property, ...],
+                predicates: list[Any]) -> None:
+        """Under symmetry, the predicates of the first states and of one in
+        `SoundnessGuard.SPREAD` after them (by number, so at every depth)
+        must give the representative's answer on its renamings, as the
+        safety run's guard asks of invariants: the graph of orbits holds
+        one answer per orbit."""
+        guard = self._guard
+        if number >= guard.SAMPLE and number % guard.SPREAD:
+            return
+        for perm in guard._renamings(number):
+            image = self.model.permute(state, perm)
+            for values, prop, predicate in zip(self.values, properties, predicates):
+                if not prop.each and self._value(prop, predicate(image)) != values[number]:
+                    guard._refuse(f"property {prop.name!r} ({prop.title})", perm)
+
+    def confirm(self, trace: Any, numbers: list[int]) -> None:
+        """Under symmetry, each predicate gives on each state of `trace`,
+        a run of the model turned back from representatives, the answer of
+        the representative it stands for (`numbers`, step by step), as a
+        safety counterexample is checked (`findings.PropertyChecks._reason_on`):
+        where it does not, the predicate tells renamed elements apart, and
+        the run is refused rather than shown with a lasso that does not
+        break the property."""
+        if self.symmetry is None:
+            return
+        for values, prop in zip(self.values, self.properties):
+            if prop.each:  # (refused under symmetry: `checker.liveness`)
+                continue
+            predicate = getattr(self.model, prop.name)
+            for step, number in zip(trace.steps, numbers):
+                if self._value(prop, predicate(step.state)) != values[number]:
+                    SoundnessGuard.refuse(
+                        self.model, list(self.symmetry.groups), f"property {prop.name!r} "
+                        f"({prop.title})", "gives one answer on a representative state and "
+                        "another on the real state it stands for")
 
     def _value(self, prop: Property, outcome: Any) -> int:
         if prop.kind not in PAIRED:
@@ -215,9 +285,31 @@ class Graph:
 
     def run(self, start: int, links: list[int]) -> Any:
         """The trace from initial state `start` along `links` (positions in
-        `targets`, each leaving the state the one before reached)."""
+        `targets`, each leaving the state the one before reached); under
+        symmetry, a run of the model, each step the representative's
+        renamed back (`traces.replay`)."""
         ordinals = [self.initial_ordinals[start]] + [self.ordinals[k] for k in links]
-        return replay(self.model, ordinals)
+        trace = replay(self.model, ordinals, symmetry=self.symmetry)
+        self.confirm(trace, [start] + [self.targets[k] for k in links])
+        return trace
+
+    def lasso(self, start: int, stem: list[int], loop: list[int]) -> tuple[Any, int]:
+        """The trace of the lasso from initial state `start` along the links
+        `stem`, then round the loop `loop` (from the stem's end back to it;
+        none: stuttering there), and where its loop starts. Under symmetry,
+        going round a loop of representatives once leads from a state c of
+        the model to a renaming pi(c) of it: the loop is gone round again
+        until the run is back at c exactly (at most the order of pi times),
+        so that the trace's last state is the one at its loop's start."""
+        trace = self.run(start, stem + loop)
+        if self.symmetry is None or not loop:
+            return trace, len(stem)
+        rounds = 1
+        while trace.steps[len(stem)].state != trace.final:
+            rounds += 1
+            assert rounds <= self.symmetry.order, "a renaming's order divides the group's"
+            trace = self.run(start, stem + loop * rounds)
+        return trace, len(stem)
 
     def links(self, path: list[int]) -> list[int]:
         """Links through the states numbered `path`: the first from each to

@@ -211,6 +211,34 @@ class Fairness:
         self.undeclared = not model.actions
         self.seen_names: set[str] = set()
 
+    def refuse_apart_under_symmetry(self) -> None:
+        """Under symmetry, a family must be one condition closed under
+        renaming: an action name alone (``Deliver``, WF of "some Deliver
+        step"), a ``|`` of those, or ``*``. Its steps, enabled or taken, are
+        then the same at a state and at any renaming of it, so a fair loop
+        among representatives unrolls into a fair loop of the model
+        (`checker.liveness`). A family per value or per instance, or one
+        that picks steps by a value, is refused: renaming turns fairness to
+        one node into fairness to another."""
+        for index, (_, members) in enumerate(self.conditions):
+            written = " | ".join(map(str, members))
+            alone = " | ".join(dict.fromkeys(member.name for member in members))
+            fix = (f"name the action as one (`{alone}`) or remove symmetry: from the spec "
+                   "(or pass --no-symmetry)")
+            for member in members:
+                if member.each:
+                    why = f"is to each instance of {member.name} apart"
+                elif member.starred:
+                    why = f"is to each {', '.join(member.starred)} apart"
+                elif member.wanted:
+                    why = ("picks its steps by a value ("
+                           + ", ".join(f"{k}={v}" for k, v in member.wanted.items())
+                           + ")")
+                else:
+                    continue
+                raise SpecError(f"fairness `{written}` {why}, which symmetry does not keep: "
+                                f"{fix}", field=self.fields[index])
+
     def refuse_unmatched(self) -> None:
         """Once every step was seen: a family with values that no step has
         is a misspelt value (``Timeout(i=s9)``), which would leave its steps

@@ -56,7 +56,7 @@ from collections import deque
 from typing import Any, Iterator
 
 from checker.behaviour_graph import ALL_OUTSIDE, AT_BOUND, AT_DEPTH, NAMED, Graph, each_bit
-from checker.properties import Property, every_step_leaves
+from checker.properties import Property, every_step_leaves, reason_of
 from checker.result import Finding
 
 
@@ -108,8 +108,7 @@ class Lassos:
             [stay for stay in stays if (stay[3] is not None, distance[stay[0][0]]) == rank],
             budget)
         path = self._stem(entry, via)
-        loop_start = len(path) - 1
-        trace = graph.run(path[0], graph.links(path) + (loop or []))
+        trace, loop_start = graph.lasso(path[0], graph.links(path), loop or [])
         reason = of + (("some fair behaviour " if prop.witness else "a fair behaviour ")
                        + _broken(prop))
         if bound is not None and graph.stops[entry] in (NAMED, ALL_OUTSIDE):
@@ -346,7 +345,19 @@ def once_then_fails(graph: Graph, prop: Property, member: str | None = None
              else f"and the second fails at step {fails}")
     reason = (of + ("some behaviour " if prop.witness else "a behaviour ")
               + f"{_broken(prop)}: the first part holds at step {held} {where}")
-    return Finding(prop, trace, reason, loop_start=fails)
+    why = _why_second_fails(graph.model, prop, member, trace.final)
+    return Finding(prop, trace, reason + (f" ({why})" if why else ""), loop_start=fails)
+
+
+def _why_second_fails(model: Any, prop: Property, member: str | None, state: Any
+                      ) -> str | None:
+    """The reason the second part of `prop` (a pair (p, q), of `member`'s
+    for a property of each member) gives for failing in `state`, if it
+    gives one (``Fails(reason)``)."""
+    outcome = getattr(model, prop.name)(state)
+    if member is not None:
+        outcome = outcome[member]
+    return reason_of(outcome[1])
 
 
 def found_along(model: Any, config: Any, fairness: Any, properties: tuple[Property, ...],

@@ -46,6 +46,8 @@ from checker.lassos import find
 from checker.model import Model, has_view
 from checker.properties import ASSERTION, Property, select_properties
 from checker.result import CheckConfig, Finding, Result
+from checker.symmetry import Symmetry
+from checker.symmetry_guard import SoundnessGuard
 from checker.workers import peak_memory, resident_memory
 
 
@@ -57,22 +59,16 @@ def check(model: Model, config: CheckConfig, check_safety: Callable[..., Result]
     temporal ones; return one `Result`."""
     selected = select_properties(model, config.properties)
     temporal = tuple(p for p in selected if p.temporal)
-    if config.symmetry:  # (a spec's field: cmc names its file and line)
-        why = ("fairness to one node is not kept by renaming nodes"
-               if any(p.kind != "once_always" for p in temporal) else
-               "their graph is one of states, not of orbits")
-        raise SpecError(
-            f"temporal properties ({', '.join(p.name for p in temporal)}) are checked "
-            f"without symmetry: {why}; remove symmetry: from the spec (or pass "
-            "--no-symmetry)", field="symmetry")
     if has_view(model):
         raise CheckerError(
             f"temporal properties ({', '.join(p.name for p in temporal)}) are checked "
             f"without a view: model {model.name!r} makes states with equal view() one, and "
             "a loop among those need not be a loop of real states (TLC reports it as a "
             "violation all the same); check them on a model without view()")
-    safety = tuple(p.name for p in selected if not p.temporal)
     fairness = Fairness(model, config.fairness)
+    symmetry = _symmetry(model, config.symmetry, temporal, fairness) if (
+        config.symmetry and temporal) else None
+    safety = tuple(p.name for p in selected if not p.temporal)
     # The safety run comes first even with no safety property: it checks
     # deadlock and the model's contract (hashable states, no exceptions),
     # and says whether the depth bound left states unexplored.
@@ -97,8 +93,11 @@ def check(model: Model, config: CheckConfig, check_safety: Callable[..., Result]
         limits = _Limits(deadline, config.memory_limit)
         # a depth bound that left nothing unexplored bounds nothing here either
         graph = Graph(model, config if result.stopped_by else dataclasses.replace(
-            config, max_depth=None), fairness, temporal, limits)
-        fairness.refuse_unmatched()
+            config, max_depth=None), fairness, temporal, limits, symmetry=symmetry)
+        if symmetry is None or any(p.kind != "once_always" for p in temporal):
+            # (under symmetry with once_always alone, fairness is left as
+            # written: values no representative's step has may be others')
+            fairness.refuse_unmatched()
         findings = []
         for prop in temporal:
             limits.check()
@@ -119,6 +118,35 @@ def check(model: Model, config: CheckConfig, check_safety: Callable[..., Result]
             gc.enable()
     seconds = time.monotonic() - started
     return _merge(result, graph, temporal, findings, seconds)
+
+
+def _symmetry(model: Model, names: Any, temporal: tuple[Property, ...],
+              fairness: Fairness) -> Symmetry | None:
+    """The group the temporal properties are checked under (`names`: the
+    config's symmetry, True for every set the model declares), or None
+    where it renames nothing; refused, in one line, where a fair loop among
+    representatives need not unroll into a fair loop of the model that
+    breaks the property: a fairness family per element or value, or a
+    property of each member of a set (one property per member, which
+    renaming swaps); a predicate that tells renamed elements apart is
+    refused as the safety run's guard refuses one (`SoundnessGuard`)."""
+    names = tuple(model.symmetry_sets) if names is True else names
+    if not names:  # (the safety run says a model without sets reduces nothing)
+        return None
+    symmetry = Symmetry(model, names)
+    if symmetry.order == 1:
+        return None  # every element stands alone, as in the safety run
+    if any(p.kind != "once_always" for p in temporal):  # (fairness plays no part in it)
+        fairness.refuse_apart_under_symmetry()
+    for prop in temporal:
+        if prop.each:
+            raise SpecError(
+                f"temporal property {prop.name!r} is of each {prop.each}: one property per "
+                f"{prop.each}, which renaming {', '.join(names)} swaps; check it without "
+                "symmetry: remove symmetry: from the spec (or pass --no-symmetry)",
+                field="symmetry")
+    SoundnessGuard(model, symmetry, temporal).refuse_expressions_telling_apart()
+    return symmetry
 
 
 class _Stopped(Exception):

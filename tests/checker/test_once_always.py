@@ -292,12 +292,11 @@ def test_a_simulation_judges_it_on_each_behaviour(tmp_path):
             "fails at step 4") in result.output.splitlines()
 
 
-def test_refused_with_symmetry_as_the_other_kinds():
-    from checker.errors import SpecError
-
-    with pytest.raises(SpecError) as raised:
+def test_symmetry_on_a_walk_with_no_symmetric_set_is_refused():
+    # (under symmetry, once_always is checked on orbits:
+    # tests/checker/test_liveness_symmetry.py)
+    with pytest.raises(checker.CheckerError) as raised:
         run(FailsLater(), symmetry=True)
     assert str(raised.value) == (
-        "<spec>: symmetry: temporal properties (once_p_always_q) are checked without "
-        "symmetry: their graph is one of states, not of orbits; remove symmetry: from the "
-        "spec (or pass --no-symmetry)")
+        "model 'walk-fails-later' declares no symmetric sets (`symmetry_sets`), so "
+        "symmetry=True would reduce nothing")

@@ -130,10 +130,11 @@ def test_four_processes_with_the_published_constraint():
 @pytest.mark.parametrize("plain", [False, True], ids=["kit", "plain"])
 def test_the_processes_but_the_leader_are_interchangeable_as_in_tlc(procs, max_den, orbits,
                                                                     plain):
-    # (Safe, a temporal property, is checked without symmetry)
-    result = _check(_model(procs, max_den, plain=plain), ("type_ok",), symmetry=("procs",))
+    # (Safe, [](P => []Q), holds on the orbits too: its graph is of orbits)
+    result = _check(_model(procs, max_den, plain=plain), ("type_ok", "safe"),
+                    symmetry=("procs",))
     assert result.verdict == "holds"
-    assert result.stats.distinct_states == orbits
+    assert result.stats.distinct_states == result.stats.graph_states == orbits
 
 
 def test_live_holds_without_fairness_as_tlc_says():

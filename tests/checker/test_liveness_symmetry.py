@@ -1,0 +1,232 @@
+"""Temporal properties under symmetry (`checker.liveness`): the behaviour
+graph over representatives, one state per orbit, where every predicate is
+symmetric and every fairness family is one condition closed under renaming
+(an action name, a ``|`` of those, ``*``); the lasso shown is a run of the
+model, its loop gone round until it closes. The verdict is the one without
+symmetry; a family per element, per instance or naming a value, a property
+of each member of a set, and a predicate that tells nodes apart are refused
+in one line. The token relay is in tests/checker/liveness_symmetry_relay.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import checker
+from checker.errors import SpecError
+from checker.result import CheckConfig
+from cmc.main import cli
+from tests.checker.liveness_symmetry_relay import Relay
+
+RELAY = Path(__file__).with_name("liveness_symmetry_relay.py")
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+PASS = (("weak", "Pass"),)
+
+
+def run(model, properties=("token_retired",), fairness=PASS, symmetry=True, **options):
+    return checker.check(model, CheckConfig(properties=properties, fairness=fairness,
+                                            symmetry=symmetry, deadlock=False, **options))
+
+
+def shown(finding):
+    """The finding's actions after the initial state, where its loop starts,
+    its last state, its reason."""
+    return ([str(step.action) for step in finding.trace.steps[1:]], finding.loop_start,
+            finding.trace.final, finding.reason)
+
+
+# -- accepted: the verdict without symmetry, on the orbits ------------------------------
+
+
+@pytest.mark.parametrize("nodes, states", [(2, 4), (3, 6), (4, 8)])
+def test_the_relay_breaks_eventually_on_its_orbits_as_on_its_states(nodes, states):
+    reduced, whole = run(Relay(nodes=nodes)), run(Relay(nodes=nodes), symmetry=())
+    assert (whole.verdict, whole.stats.distinct_states, whole.stats.graph_states) == (
+        "violated", states, states)
+    # two orbits: the token held, and retired
+    assert (reduced.verdict, reduced.stats.distinct_states, reduced.stats.graph_states) == (
+        "violated", 2, 2)
+    # the reduced graph's loop is one Pass, from the orbit to itself: gone
+    # round once it leads from n0 to n1, a renaming, so the lasso goes round
+    # twice, back to n0's state exactly
+    assert shown(reduced.violation("token_retired")) == (
+        ["Pass(frm=0, to=1)", "Pass(frm=1, to=0)"], 0, (0, False),
+        "a fair behaviour never reaches Token Retired")
+    assert shown(whole.violation("token_retired")) == shown(
+        reduced.violation("token_retired"))
+
+
+@pytest.mark.parametrize("fairness, verdict", [
+    (PASS, "violated"),
+    ((("weak", "Pass"), ("weak", "Retire")), "holds"),
+    ((("weak", "Pass | Retire"),), "violated"),
+    ((("strong", "Retire"),), "holds"),
+    ((("weak", "*"),), "violated"),
+    ((), "violated"),
+])
+def test_families_closed_under_renaming_are_accepted_with_the_verdict_without(
+        fairness, verdict):
+    properties = ("token_retired", "passed_token_retired")
+    reduced = run(Relay(), properties, fairness)
+    whole = run(Relay(), properties, fairness, symmetry=())
+    assert reduced.verdict == whole.verdict == verdict
+    assert [f.property.name for f in reduced.violations] == [
+        f.property.name for f in whole.violations]
+    assert reduced.stats.graph_states == 2
+
+
+def test_no_fairness_stutters_in_the_initial_orbit():
+    finding = run(Relay(), fairness=()).violation("token_retired")
+    assert shown(finding) == ([], 0, (0, False), "a fair behaviour never reaches Token Retired")
+
+
+def test_leads_to_is_broken_by_the_same_unrolled_loop():
+    finding = run(Relay(), ("passed_token_retired",)).violation("passed_token_retired")
+    assert shown(finding) == (
+        ["Pass(frm=0, to=1)", "Pass(frm=1, to=0)"], 0, (0, False),
+        "a fair behaviour breaks Passed Token Retired: the first part holds, the second "
+        "never after")
+
+
+def test_once_always_carries_the_reason_its_second_part_gives():
+    for symmetry in (True, ()):
+        finding = run(Relay(), ("retired_for_good",), symmetry=symmetry).violation(
+            "retired_for_good")
+        assert shown(finding) == (
+            ["Retire(node=0)"], 1, (0, True),
+            "a behaviour breaks Retired For Good: the first part holds at step 1 and the "
+            "second fails there (n0 retired the token)")
+
+
+def test_once_always_alone_takes_any_fairness_under_symmetry():
+    # fairness plays no part in [](P => []Q): a family per node is no matter
+    result = run(Relay(), ("retired_for_good",), (("weak", "Pass(frm=*)"),))
+    assert (result.verdict, result.stats.graph_states) == ("violated", 2)
+
+
+# -- the dueling proposers of paxos-liveness, acceptors interchangeable ------------------
+
+
+def dueling(tmp_path: Path, symmetry: bool) -> Path:
+    """paxos-liveness-dueling with each family named as one (DeliverRequest,
+    not DeliverRequest(*)), with or without symmetry, no expectation."""
+    text = (SPECS / "paxos-liveness-dueling.yaml").read_text()
+    text = text[:text.index("expect:")].replace(
+        'fairness: {weak: [Propose, "DeliverRequest(*)", "DeliverReply(*)"]}',
+        "fairness: {weak: [Propose, DeliverRequest, DeliverReply]}")
+    path = tmp_path / f"dueling-{int(symmetry)}.yaml"
+    path.write_text(text + f"symmetry: {str(symmetry).lower()}\n")
+    return path
+
+
+LIVELOCK = ["Propose(p=0)", "Propose(p=1)", "DeliverRequest(p=0, a=0)",
+            "DeliverRequest(p=1, a=1)", "DeliverReply(a=0, p=0)", "Retry(p=0)",
+            "DeliverRequest(p=0, a=0)", "DeliverReply(a=1, p=1)", "Retry(p=1)",
+            "DeliverRequest(p=1, a=1)"]
+
+
+def test_dueling_proposers_livelock_on_orbits_and_the_replay_confirms_it(tmp_path):
+    found = {}
+    for symmetry in (False, True):
+        folder = tmp_path / f"out-{int(symmetry)}"
+        spec = dueling(tmp_path, symmetry)
+        checked = CliRunner().invoke(cli, ["check", str(spec), "--out", str(folder)])
+        assert checked.exit_code == 1, checked.output
+        [report] = folder.glob("*.json")
+        document = json.loads(report.read_text())["results"][0]
+        (violation,) = document["violations"]
+        found[symmetry] = (document["verdict"], document["stats"]["distinct_states"],
+                           document["stats"]["graph_states"], violation["property"],
+                           violation["stem_length"], violation["loop_length"],
+                           [step["action"]["text"] for step in violation["trace"][1:]])
+        replayed = CliRunner().invoke(cli, ["check", str(spec), "--replay", str(report),
+                                            "--format", "json"])
+        assert replayed.exit_code == 1, replayed.output
+        (again,) = json.loads(replayed.output)["results"]
+        assert (again["verdict"], again["stopped_by"]) == ("violated", "replay")
+        assert [v["property"] for v in again["violations"]] == ["termination"]
+        assert again["stats"]["replay"]["loop"] == (
+            "a lasso: a stem of 4 steps, then a loop of 6 steps back to step 4's state; "
+            "termination judged on it under the spec's fairness")
+    assert found[False] == ("violated", 4549, 4549, "termination", 4, 6, LIVELOCK)
+    # acceptors a0 and a1 interchangeable: 2,315 orbits, the same lasso
+    assert found[True] == ("violated", 2315, 2315, "termination", 4, 6, LIVELOCK)
+
+
+def test_a_lasso_gone_round_twice_replays(tmp_path):
+    spec = tmp_path / "relay.yaml"
+    spec.write_text(f"model: {RELAY}:Relay\nparams: {{nodes: 3}}\nproperties: "
+                    "[token_retired]\nfairness: {weak: [Pass]}\ndeadlock: false\n"
+                    "symmetry: true\n")
+    folder = tmp_path / "out"
+    checked = CliRunner().invoke(cli, ["check", str(spec), "--out", str(folder)])
+    assert checked.exit_code == 1, checked.output
+    report = folder / "relay.json"
+    (violation,) = json.loads(report.read_text())["results"][0]["violations"]
+    assert (violation["stem_length"], violation["loop_length"]) == (0, 2)
+    replayed = CliRunner().invoke(cli, ["check", str(spec), "--replay", str(report),
+                                        "--format", "json"])
+    assert replayed.exit_code == 1, replayed.output
+    (again,) = json.loads(replayed.output)["results"]
+    assert [v["property"] for v in again["violations"]] == ["token_retired"]
+    assert again["stats"]["replay"]["loop"] == (
+        "a lasso: a stem of 0 steps, then a loop of 2 steps back to step 0's state; "
+        "token_retired judged on it under the spec's fairness")
+
+
+# -- refused: in one line, naming the family or the property and the fix -------------------
+
+
+@pytest.mark.parametrize("family, message", [
+    ("Pass(frm=*)", "fairness `Pass(frm=*)` is to each frm apart, which symmetry does not "
+                    "keep: name the action as one (`Pass`) or remove symmetry: from the spec "
+                    "(or pass --no-symmetry)"),
+    ("Pass(*)", "fairness `Pass(*)` is to each instance of Pass apart, which symmetry does not "
+                "keep: name the action as one (`Pass`) or remove symmetry: from the spec (or "
+                "pass --no-symmetry)"),
+    ("Pass(to=0) | Retire", "fairness `Pass(to=0) | Retire` picks its steps by a value (to=0), "
+                            "which symmetry does not keep: name the action as one (`Pass | "
+                            "Retire`) or remove symmetry: from the spec (or pass "
+                            "--no-symmetry)"),
+])
+def test_a_family_apart_per_node_or_naming_one_is_refused(family, message):
+    with pytest.raises(SpecError) as refused:
+        run(Relay(), fairness=(("weak", "Retire"), ("strong", family)))
+    assert (refused.value.field, refused.value.message) == ("fairness.strong[0]", message)
+
+
+def test_a_predicate_telling_nodes_apart_is_refused():
+    with pytest.raises(checker.CheckerError) as refused:
+        run(Relay(), ("node_zero_holds",))
+    assert str(refused.value) == (
+        "symmetry over nodes is unsound for model 'relay': property 'node_zero_holds' (Node "
+        "Zero Holds) changes when elements are renamed; check it without symmetry (symmetry: "
+        "false) or choose other sets")
+    assert run(Relay(), ("node_zero_holds",), symmetry=()).verdict == "violated"
+
+
+def test_a_property_of_each_node_is_refused():
+    with pytest.raises(SpecError) as refused:
+        run(Relay(), ("each_node_held",))
+    assert str(refused.value) == (
+        "<spec>: symmetry: temporal property 'each_node_held' is of each node: one property "
+        "per node, which renaming nodes swaps; check it without symmetry: remove symmetry: "
+        "from the spec (or pass --no-symmetry)")
+
+
+def test_the_cli_refuses_a_family_per_node_at_its_line_exit_2(tmp_path):
+    spec = tmp_path / "apart.yaml"
+    spec.write_text(f"model: {RELAY}:Relay\nproperties: [token_retired]\n"
+                    "fairness: {weak: [\"Pass(frm=*)\"]}\ndeadlock: false\nsymmetry: true\n")
+    result = CliRunner().invoke(cli, ["check", str(spec), "--no-progress"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: {spec}:3: fairness.weak[0]: fairness `Pass(frm=*)` is to each frm apart, "
+        "which symmetry does not keep: name the action as one (`Pass`) or remove symmetry: "
+        "from the spec (or pass --no-symmetry)\n")
+    assert CliRunner().invoke(cli, ["check", str(spec), "--no-symmetry"]).exit_code == 1
+
