@@ -25,11 +25,29 @@ actions whose arguments renumbering changes (``renumbered_actions``): one
 of them in the graph is not one action of the model, so fairness to each
 of its instances apart is refused.
 
-Symmetry is refused: fairness to a family that names a node is not
-preserved by renaming nodes, and a loop among representatives need not be a
-loop of the unreduced model. So is a view (`Model.view`), for the same
-reason: a loop among states merged by their views need not be a real loop
-(TLC 2.15 reports such a loop as a violation).
+Symmetry is accepted where it is sound, and the graph is then one of
+orbits (`behaviour_graph`: a representative per orbit, a link
+rep(s) -> rep(t) per step s -> t). Where (a) every predicate is symmetric
+(the safety run's guard, `SoundnessGuard`, samples them; a spec's
+expressions are read before the run) and (b) every fairness family is one
+condition closed under renaming (an action name, ``A | B``, ``*``: its
+steps enabled and taken are the same at s and at any renaming of s), a fair
+lasso of the model maps to one of the orbits (each state to its
+representative), and a fair lasso of the orbits lifts to one of the model:
+the stem step by step (a link r -> r' comes from a step of r to a renaming
+of r'), and the loop, gone round once, from a state c to a renaming pi(c),
+so gone round at most the order of pi times, back to c: a loop of the model
+through renamings of the orbits' loop states, with the same predicates,
+families taken and enabled (`Graph.lasso` shows it so). ``once_always``
+lifts as a stem does, whatever the fairness. Refused, in one line
+(`_symmetry`): a family per value or per instance (``Deliver(p=*)``,
+``Deliver(*)``: one condition per node, which the lifted loop need not
+serve) or naming a value (``Deliver(p=0)``), and a property of each member
+of a set (one per member, which renaming swaps).
+
+A view (`Model.view`) is refused: a loop among states merged by their
+views need not be a real loop (TLC 2.15 reports such a loop as a
+violation).
 """
 
 from __future__ import annotations

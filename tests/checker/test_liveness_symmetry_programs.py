@@ -125,6 +125,11 @@ def compare(seed: int, folder: Path) -> tuple[int, int]:
         models[symmetry], configs[symmetry] = spec.build(), spec.config()
         results[symmetry] = checker.check(models[symmetry], configs[symmetry])
     whole, reduced = results[False], results[True]
+    # the graph's states are the orbits the safety run counts (as TLC does:
+    # tests/tlc_diff/test_symmetric_against_tlc.py), no more than the states
+    assert reduced.stats.graph_states == reduced.stats.distinct_states, seed
+    assert whole.stats.graph_states == whole.stats.distinct_states, seed
+    assert reduced.stats.graph_states <= whole.stats.graph_states, seed
     assert outcomes(reduced) == outcomes(whole), seed
     assert reduced.verdict == whole.verdict, seed
     for finding in reduced.violations + reduced.witnesses:
