@@ -25,8 +25,8 @@ from cmc.options import given_path
               help="Check the spec and print where its shortest counterexample (or, with "
                    "--property, that property's counterexample or witness) ends, with its "
                    "path, to walk on from (--at PATH/K). A spec with symmetry: and temporal "
-                   "properties, which cmc check refuses, is checked without symmetry (as "
-                   "cmc check --no-symmetry), with a note on stderr.")
+                   "properties is checked without symmetry (as cmc check --no-symmetry), "
+                   "with a note on stderr.")
 @click.option("--property", "property_name", metavar="NAME",
               help="With --counterexample: the property whose run to print.")
 @click.option("--run", "run_file", metavar="FILE[:PROPERTY]", callback=given_path,
@@ -261,12 +261,13 @@ def _findings(explorer: Any, loaded: Any, property_name: str | None,
 
     temporal = [p.name for p in select_properties(model, config.properties) if p.temporal]
     if config.symmetry and temporal:
-        # cmc check refuses the pair (fairness is not kept by renaming); the
-        # explorer, which shows states without symmetry anyway, checks the
-        # spec as cmc check --no-symmetry does, and says so
+        # the explorer shows states without symmetry, and a lasso found on
+        # the orbits (cmc check's, where fairness allows it) may be another
+        # than the unreduced graph's: it checks as cmc check --no-symmetry
+        # does, and says so
         click.echo(f"note: {loaded.path}: symmetry: left out, as temporal properties "
-                   f"({', '.join(temporal)}) are checked without it (cmc check refuses the "
-                   "pair: remove symmetry: from the spec, or pass --no-symmetry)", err=True)
+                   f"({', '.join(temporal)}) are walked to without it: the run is the one "
+                   "cmc check --no-symmetry shows", err=True)
         config = dataclasses.replace(config, symmetry=())
     result = checker.check(model, config)
     if result.stopped_by == "interrupted":  # what the check explored, as cmc check says it

@@ -61,8 +61,7 @@ def test_explore_says_it_leaves_symmetry_out_and_walks_checks_lasso(tmp_path):
     assert explored.exit_code == 0, explored.output
     assert explored.stderr == (
         f"note: {path}: symmetry: left out, as temporal properties (eventually_leader) are "
-        "checked without it (cmc check refuses the pair: remove symmetry: from the spec, or "
-        "pass --no-symmetry)\n")
+        "walked to without it: the run is the one cmc check --no-symmetry shows\n")
     lines = explored.stdout.splitlines()
     assert lines[1] == "path 0/0/4/2/5 (4 steps)"
     assert lines[2].startswith("Leader Eventually Elected: a lasso of 4 steps: from step 2 "

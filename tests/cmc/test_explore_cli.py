@@ -472,8 +472,8 @@ def test_a_property_named_for_counterexample_is_shown_at_the_place(tmp_path):
 
 
 def test_a_temporal_property_is_walked_to_on_a_spec_with_symmetry(tmp_path):
-    # (cmc check refuses the pair; the explorer shows states without symmetry
-    # anyway, and says it left it out)
+    # (the explorer shows states without symmetry, and the lasso on the
+    # orbits may be another: it leaves symmetry out, and says so)
     spec = tmp_path / "dueling-symmetry.yaml"
     spec.write_text((SPECS / "paxos-liveness-dueling.yaml").read_text().replace(
         "deadlock: false", "deadlock: false\nsymmetry: true"))
@@ -481,5 +481,5 @@ def test_a_temporal_property_is_walked_to_on_a_spec_with_symmetry(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1] == "path 0/0/0/0/2/1/0/0/2/0/2 (10 steps)"
     assert result.stderr == (f"note: {spec}: symmetry: left out, as temporal properties "
-                             "(termination) are checked without it (cmc check refuses the "
-                             "pair: remove symmetry: from the spec, or pass --no-symmetry)\n")
+                             "(termination) are walked to without it: the run is the one cmc "
+                             "check --no-symmetry shows\n")
