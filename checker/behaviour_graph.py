@@ -234,11 +234,11 @@ class Graph:
         guard = self._guard
         if number >= guard.SAMPLE and number % guard.SPREAD:
             return
-        for perm in guard._renamings(number):
+        for perm in guard.renamings(number):
             image = self.model.permute(state, perm)
             for values, prop, predicate in zip(self.values, properties, predicates):
                 if not prop.each and self._value(prop, predicate(image)) != values[number]:
-                    guard._refuse(f"property {prop.name!r} ({prop.title})", perm)
+                    guard.refuse_changing(f"property {prop.name!r} ({prop.title})", perm)
 
     def confirm(self, trace: Any, numbers: list[int]) -> None:
         """Under symmetry, each predicate gives on each state of `trace`,

@@ -103,13 +103,13 @@ class SoundnessGuard:
 
     def _check_state(self, state: Any, fingerprint: int) -> None:
         model = self.model
-        for perm in self._renamings(fingerprint):
+        for perm in self.renamings(fingerprint):
             image = model.permute(state, perm)
             for prop, predicate in self._predicates:
                 if bool(predicate(state)) != bool(predicate(image)):
-                    self._refuse(f"property {prop.name!r} ({prop.title})", perm)
+                    self.refuse_changing(f"property {prop.name!r} ({prop.title})", perm)
             if self._bounded and model.within_bounds(state) != model.within_bounds(image):
-                self._refuse("the state constraint (within_bounds)", perm)
+                self.refuse_changing("the state constraint (within_bounds)", perm)
             if self._viewed and model.view(image) != model.permute(model.view(state), perm):
                 self.refuse(self.model, [name for name, images in perm.items()
                                          if list(images) != sorted(images)],
@@ -119,7 +119,9 @@ class SoundnessGuard:
                             "the view; set such a field to a value renaming leaves alone "
                             "(None, the field typed Element | None)")
 
-    def _renamings(self, fingerprint: int) -> list[dict[str, tuple[int, ...]]]:
+    def renamings(self, fingerprint: int) -> list[dict[str, tuple[int, ...]]]:
+        """`DRAWN` renamings of the group, drawn by `fingerprint` (the same
+        ones for a state in every run)."""
         drawn, chance = [], random.Random(fingerprint)
         for _ in range(self.DRAWN):
             perm = {}
@@ -163,9 +165,10 @@ class SoundnessGuard:
                     if bool(predicate(state, action, target)) != bool(predicate(
                             image, model.permute_action(action, perm),
                             model.permute(target, perm))):
-                        self._refuse(f"property {prop.name!r} ({prop.title})", perm)
+                        self.refuse_changing(f"property {prop.name!r} ({prop.title})", perm)
 
-    def _refuse(self, what: str, perm: Any) -> None:
+    def refuse_changing(self, what: str, perm: Any) -> None:
+        """`what` gave another answer on a state renamed by `perm`: refused."""
         names = [name for name, images in perm.items() if list(images) != sorted(images)]
         self.refuse(self.model, names, what, "changes when elements are renamed")
 
