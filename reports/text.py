@@ -361,7 +361,8 @@ def render_stats(result: Result, engine: bool = False) -> list[str]:
                      f"deadlocks): {stats.bound_stops:,}{'' if walked else ' states'}, "
                      f"the first after {_steps(len(stop.trace))}: {stop.reason}")
     if stats.graph_states:
-        lines.append(f"temporal properties: graph of {stats.graph_states:,} states and "
+        lines.append(f"temporal properties: graph of {stats.graph_states:,} "
+                     f"{'orbits' if stats.symmetry else 'states'} and "
                      f"{stats.graph_edges:,} links ({stats.graph_bytes / 2**20:,.1f} MiB) · "
                      f"{stats.liveness_seconds:.2f} s"
                      + (" (in one process: only the safety part is partitioned)"

@@ -117,3 +117,25 @@ def test_a_mapping_is_compared_key_by_key():
     after = {"msgs": {"m1": 0, "m3": 1}, "term": 1}
     assert [str(change) for change in changes(before, after)] == [
         "msgs[m1]: 1 → 0", "msgs: + m3: 1", "msgs: - m2: 2"]
+
+
+def test_the_temporal_graph_counts_orbits_under_symmetry(tmp_path):
+    """Termination on Paxos 3x2x2, fairness to each phase as one: its graph
+    is of orbits under symmetry (443, as the safety run's), of states without."""
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+
+    lines = {}
+    for symmetry in (True, False):
+        spec = tmp_path / f"termination-{symmetry}.yaml"
+        spec.write_text("model: paxos\nparams: {acceptors: 3, values: 2, ballots: 2}\n"
+                        "properties: [agreement, termination]\n"
+                        "fairness: {weak: [Phase1a, Phase1b, Phase2a, Phase2b]}\n"
+                        f"symmetry: {str(symmetry).lower()}\n")
+        result = CliRunner().invoke(cli, ["check", str(spec), "--workers", "1"])
+        assert result.exit_code == 0, result.output
+        lines[symmetry] = [line.split(" (")[0] for line in result.output.splitlines()
+                           if line.startswith("temporal properties: graph of")]
+    assert lines == {True: ["temporal properties: graph of 443 orbits and 1,099 links"],
+                     False: ["temporal properties: graph of 3,921 states and 9,442 links"]}
