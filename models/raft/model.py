@@ -482,6 +482,9 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
                     labels[i][1] = number
         for i in self.cut_off:  # the network's partition names them
             labels[i].append(1)
+        if self.timed is not None:  # only these servers' timers fire (`timeouts`)
+            for i in self.timed:
+                labels[i].append("timed")
 
         def interchangeable(i: int, j: int) -> bool:
             swap = list(range(n))
