@@ -71,6 +71,19 @@ def test_aba_has_tlc_s_counts_and_verdicts(tmp_path, n, t, f, distinct, depth):
     assert (result.stats.distinct_states, result.stats.depth) == (distinct, depth)
 
 
+@pytest.mark.parametrize("n, orbits, depth", [
+    # TLC 2.15, TypeOK, Proc overridden by model values p1 .. pN (TLC takes
+    # no symmetry of the integers 1..N) and SYMMETRY Permutations(Proc): no
+    # error and these distinct states
+    (2, 90, 14),
+    pytest.param(3, 6_034, 27, marks=pytest.mark.slow),
+])
+def test_processes_are_interchangeable_as_in_tlc(tmp_path, n, orbits, depth):
+    result, _ = _checked(tmp_path, _params(n) + "properties: [type_ok]\nsymmetry: true\n")
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (orbits, depth)
+
+
 def test_correctness_needs_the_fairness(tmp_path):
     # Init /\ [][Next]_vars: from every process at V1, the run that never moves
     result, _ = _checked(tmp_path, _params(2) + "properties: [corr_ltl]\n")

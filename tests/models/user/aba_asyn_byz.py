@@ -51,8 +51,9 @@ Where the model differs, deliberately:
   pc[i] = "V1") => <>(\\E i : pc[i] = "AC")``, is ``AllV1 ~> SomeAC``;
   Agreement_Ltl is ``SomeAC ~> (every process at AC or BYZ)``.
 
-Symmetry: the cfg declares none; processes are interchangeable, and
-`symmetry_sets` says so.
+Symmetry: the cfg declares none. Processes are interchangeable (renaming
+derived from the fields typed `Proc`), and TLC agrees with ``Proc``
+overridden by model values under ``SYMMETRY Permutations(Proc)``.
 """
 
 from __future__ import annotations
