@@ -26,7 +26,9 @@
 - `network`: `MessageSet`, `Bag` (drop and duplicate budgets or unbounded, a
   capacity, a `Partition`: links down that heal and split again), `Fifo`
   (a queue per link, lossy or not), `Inbox` (a queue per receiver shared
-  by its senders, lossy or not), the last two partitioned as a bag may be
+  by its senders, lossy or not; received from its head, or with
+  ``receive="any"`` at any position, Huang.tla's ``msgs[p]``), the last
+  two partitioned as a bag may be
   (a message sent over a link that is down is lost, those queued stay);
   a spec may choose one of these (``network:``) where a model allows.
 - `message_counts`: `counts(Message)`, the type of raft.tla's message-count

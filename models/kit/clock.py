@@ -248,6 +248,8 @@ class Delayed(Network):
     is then (drops left, whether the links are down, splits left), not the
     drops left alone."""
 
+    messages_key = "network"
+
     fault_actions = (Drop,)
 
     def __init__(self, latency: str, drop: str | None = None,

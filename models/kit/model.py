@@ -463,8 +463,31 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
                         f"model {self.name!r}: initial_globals() returned "
                         f"{shortened(record)}; return a {self.globals.__name__} (or a list "
                         "of them, one initial state each)")
-        rest = budgets + clock + (self.network.initial(),)
-        return [chosen + globals_ + rest for chosen in product(*records) for globals_ in shared]
+        rest = budgets + clock
+        given = self.initial_messages()
+        nets = [self._initial_network(choice)
+                for choice in (given if type(given) is list and given else [given])]
+        return [chosen + globals_ + rest + (net,) for chosen in product(*records)
+                for globals_ in shared for net in nets]
+
+    def initial_messages(self) -> Any:
+        """The messages in flight at the start: a tuple of them (none by
+        default), or a list of such tuples, one initial state each (TLA+'s
+        ``inbox \\in {...}`` in Init: EWD998Chan's token in the inbox of
+        any one node), after the nodes' and the globals' choices."""
+        return ()
+
+    def _initial_network(self, messages: Any) -> tuple:
+        """The network's initial value with `messages` sent into it, in order."""
+        if type(messages) is not tuple or any(type(m) not in self._kind_index
+                                              for m in messages):
+            raise ModelDefinitionError(
+                f"model {self.name!r}: initial_messages() gave {shortened(messages)}; give "
+                "a tuple of messages of the model's types (messages = ...), or a list of "
+                "such tuples, one initial state each")
+        initial = self.network.initial()
+        return self.network.send(initial, tuple((self._kind_index[type(m)], m)
+                                                for m in messages)) if messages else initial
 
     def _initial_choices(self, given: Any, call: str) -> list:
         """An initial record `given`, or each of a list of them, interned."""

@@ -246,6 +246,9 @@ class Network:
     kinds: tuple[type, ...] = ()
     #: the length of the global state, the network's value last (set by the model)
     state_size: int | None = None
+    #: the name under which `view` shows the messages (a model with no
+    #: message type shows none: `models.kit.printing.Printing`)
+    messages_key: str = "msgs"
 
     def bind(self, model: Any, kinds: tuple[type, ...]) -> "Network":
         bound = type(self).__new__(type(self))
@@ -566,6 +569,7 @@ class Bag(Network):
     same way.)"""
 
     fault_actions = (Drop, Duplicate)
+    messages_key = "network"
 
     def __init__(self, drop: str | int | bool | None = None,
                  duplicate: str | int | bool | None = None,
@@ -845,6 +849,7 @@ class _Queues(Network):
     message type names both ends (``src``, ``dst``), an inbox's too."""
 
     fault_actions = (Drop,)
+    messages_key = "channels"
     #: the most messages a queue holds (None: no bound; set by `setup`)
     capacity: int | None = None
 
@@ -1088,6 +1093,7 @@ class Inbox(_Queues):
     any message of an inbox, at any position. The value, its view and
     what it reads are an inbox's."""
 
+    messages_key = "inboxes"
     #: where a receipt takes its message: "oldest" (the head) or "any" position
     RECEIPTS = ("oldest", "any")
 

@@ -29,8 +29,16 @@ class Printing:
         view = self._fields_view(state, structure=False)
         if self.clock is not None:
             view.update(self.clock.view(state[-2]))
-        view.update(self.network.view(state[-1]))
+        view.update(self._without_messages(self.network.view(state[-1])))
         return view
+
+    def _without_messages(self, shown: dict[str, Any]) -> dict[str, Any]:
+        """A view of the network without its messages where the model has
+        no message type: none in any state (``msgs = []`` says nothing);
+        its budgets and partition, if any, stay."""
+        if not self.messages:
+            shown.pop(self.network.messages_key, None)
+        return shown
 
     def state_values(self, state: tuple) -> dict[str, Any]:
         """The state view's fields with their values structured (`structured`:
@@ -42,8 +50,8 @@ class Printing:
         if self.clock is not None:
             view.update(self.clock.values(state[-2]))
         values = getattr(self.network, "values", None)
-        view.update(values(state[-1]) if values is not None
-                    else self._network_values(state[-1]))
+        view.update(self._without_messages(values(state[-1]) if values is not None
+                                           else self._network_values(state[-1])))
         return view
 
     def _fields_view(self, state: tuple, structure: bool) -> dict[str, Any]:

@@ -805,7 +805,7 @@ def test_a_crashed_node_takes_no_step_until_it_restarts_within_the_budgets():
     assert down == (Down(1), (0, 1), ())
     assert model.successors(down) == [(Reboot(0), (Counter(1, 1), (0, 0), ()))]
     assert model.state_view(down) == {"p0.down": True, "p0.kept": 1, "crashes_left": 0,
-                                      "restarts_left": 1, "msgs": []}
+                                      "restarts_left": 1}
     from checker.model import Note
     assert model.step_events(state, Crash(0), down) == [Note("p0", "crashes")]
     # (value, saved) for 0 <= saved <= value <= 2, each with both budgets;

@@ -72,7 +72,7 @@ class Counting(ActorModel):
 def test_a_crash_switched_off_shows_neither_down_nor_its_budget():
     model = Counting(crashes=0)
     assert model.state_view(model.initial_states()[0]) == {
-        "s0.count": 0, "s1.count": 0, "network": []}
+        "s0.count": 0, "s1.count": 0}
 
 
 def test_a_crash_the_instance_has_shows_both_spent_or_not():
@@ -80,12 +80,12 @@ def test_a_crash_the_instance_has_shows_both_spent_or_not():
     (initial,) = model.initial_states()
     assert model.state_view(initial) == {
         "s0.down": False, "s0.count": 0, "s1.down": False, "s1.count": 0,
-        "crashes_left": 1, "network": []}
+        "crashes_left": 1}
     crashed = next(state for action, state in model.successors(initial)
                    if type(action) is Crash and action.server == 0)
     assert model.state_view(crashed) == {
         "s0.down": True, "s0.count": 0, "s1.down": False, "s1.count": 0,
-        "crashes_left": 0, "network": []}
+        "crashes_left": 0}
 
 
 COUNTING = """
@@ -108,11 +108,10 @@ def test_an_expression_reads_down_where_the_view_leaves_it_out(tmp_path):
     lines = result.output.splitlines()
     assert "  None down (none_down): holds" in lines
     start = lines.index("  0  initial state")
-    assert lines[start:start + 8] == [
+    assert lines[start:start + 7] == [
         "  0  initial state",
         "       s0.count = 0",
         "       s1.count = 0",
-        "       network = []",
         "  1  Add(server=s0)",
         "       s0.count: 0 → 1",
         "  2  Add(server=s1)",
@@ -144,4 +143,4 @@ def test_a_restart_of_nodes_that_cannot_crash_is_none_of_the_actions():
     # nor its budget shown
     model = RestartCounting(crashes=0)
     assert model.state_view(model.initial_states()[0]) == {
-        "s0.count": 0, "s1.count": 0, "network": []}
+        "s0.count": 0, "s1.count": 0}
