@@ -61,8 +61,10 @@ def test_the_spec_file_is_model_1():
     (2, 3, 3, 162, 13),
     (2, 4, 4, 1_458, 19),
     (3, 2, 3, 3_362, 17),
+    (3, 3, 3, 3_554, 17),
     (3, 4, 3, 3_554, 17),
-    # TLC: 7 s each
+    (4, 2, 3, 18_818, 21),
+    # TLC: 7 s
     pytest.param(4, 3, 3, 19_458, 21, marks=pytest.mark.slow),
     # Model_1's bounds, TLC: 21 s; ours 7 s
     pytest.param(3, 4, 4, 156_082, 25, marks=pytest.mark.slow),
@@ -81,7 +83,9 @@ def test_caspaxos_has_tlc_s_counts(tmp_path, acceptors, values, ballots, distinc
     (1, 2, 2, None),
     (2, 2, 3, None),
     (3, 2, 3, None),
+    (4, 2, 3, None),
     (2, 3, 3, 11),
+    (3, 3, 3, 11),
     (2, 4, 4, 11),
     (3, 4, 3, 11),
     (4, 3, 3, 14),
