@@ -343,6 +343,14 @@ class Network:
         is not enabled in `value` for want of room (a waiting `Bag`)."""
         return False
 
+    @staticmethod
+    def stays(k: int, message: Any) -> Any:
+        """What a step's plan says it received when the message of type
+        `k` stays in the network (a handler's `Stay`): nothing (None),
+        but where a receipt is a step per position holding the message
+        (``Inbox(receive="any")``: ``(k, message, STAYS)``)."""
+        return None
+
     def expand(self, state: tuple, plan: tuple, out: list) -> None:
         """Append to `out` the steps of `plan` (see `models.kit.plans.Group`)
         from `state`, leaving out those that change nothing."""
@@ -892,7 +900,8 @@ class _Queues(Network):
                 continue  # across the partition
             key = self.queue_of(message)
             taken[key] = taken.get(key, 0) + 1
-        if received is not None:
+        if received is not None and not (type(received) is tuple and len(received) == 3):
+            # (a message that stays, ``(k, message, STAYS)``, frees no room)
             message = received if type(received) in self.index else received[1]
             freed = self.queue_of(message)
             if freed in taken:
@@ -1089,7 +1098,8 @@ class Inbox(_Queues):
     two orders of the same messages are two states, as TLC counts them,
     and a receipt is one step per position holding the message (equal
     messages at two positions: two steps, to two states unless the rest
-    of the queue is the same either way; TLC generates both). A drop loses
+    of the queue is the same either way; TLC generates both), a receipt
+    whose message stays (`Stay`) too. A drop loses
     any message of an inbox, at any position. The value, its view and
     what it reads are an inbox's."""
 
@@ -1138,6 +1148,7 @@ class Inbox(_Queues):
             self.deliverable = self._deliverable_anywhere
             self.expand = self._expand_anywhere
             self.faults = self._faults_anywhere
+            self.stays = _staying
 
     def queue_of(self, message: Any) -> tuple:
         """Its receiver's inbox: (receiver's set, receiver), and its type's
@@ -1175,8 +1186,13 @@ class Inbox(_Queues):
         for action, slot, new_record, changed, received, sends in plan:
             if sends and full is not None and full(net, received, sends):
                 continue  # the sender waits
-            afters = (net,) if received is None else [
-                (component,) + net[1:] for component in self._taken[(net[0],) + received]]
+            if received is None:
+                afters = (net,)
+            elif len(received) == 3:  # it stays: a step per position, each leaving it there
+                afters = (net,) * len(self._taken[(net[0],) + received[:2]])
+            else:
+                afters = [(component,) + net[1:]
+                          for component in self._taken[(net[0],) + received]]
             for after in afters:
                 new_net = self.send(after, sends) if sends else after
                 if changed:
@@ -1218,6 +1234,15 @@ class Inbox(_Queues):
                            + "".join(f"/{channel}" for channel in key[2:]):
                            list(map(repr, queue)) for key, queue, _ in value[0]})
         return {"inboxes": shown, **self._shown(value)}
+
+
+#: the last part of what a step received where the message stays (`Network.stays`)
+STAYS = "stays"
+
+
+def _staying(k: int, message: Any) -> tuple:
+    """`Network.stays` of an inbox whose receipts take any position."""
+    return (k, message, STAYS)
 
 
 def channel_of(model: Any, kind: type) -> str | None:

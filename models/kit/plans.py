@@ -300,6 +300,7 @@ class Group:
                                     None, outcome[1], outcome[3]))
         elif handler.takes is not None:
             k = model._kind_index[handler.takes]
+            stays = model.network.stays  # (a message received that stays: `Network.stays`)
             read = tuple(model.network.select(component, kind)  # (`on`'s `reads`)
                          for kind, component in zip(handler.reads, components[1:]))
             for message in model.network.deliverable(components[0], handler.takes):
@@ -311,7 +312,7 @@ class Group:
                         if outcome is not None:
                             action = model._intern(handler.action(node.id, *message, *chosen))
                             planned.append((action, outcome[0],
-                                            None if outcome[2] else (k, message),
+                                            stays(k, message) if outcome[2] else (k, message),
                                             outcome[1], outcome[3]))
                     continue
                 outcome = model._outcome(node, name, record, (message,) + read, now, mine)
@@ -320,7 +321,8 @@ class Group:
                     # message types with equal fields are equal tuples)
                     action = (handler.action(message) if handler.whole
                               else model._intern(handler.action(node.id, *message)))
-                    planned.append((action, outcome[0], None if outcome[2] else (k, message),
+                    planned.append((action, outcome[0],
+                                    stays(k, message) if outcome[2] else (k, message),
                                     outcome[1], outcome[3]))
         else:
             read = tuple(model.network.select(component, kind)

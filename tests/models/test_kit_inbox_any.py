@@ -20,6 +20,7 @@ import pytest
 
 from checker import CheckConfig, ModelDefinitionError, Param, check
 from models.kit import ActorModel, Inbox, Node, ids, on, step
+from models.kit.handlers import Stay
 from models.kit.network import chosen
 from tests.brute_force import reachable_states
 from tests.models.test_kit_channels import Post, Queues, peers
@@ -259,6 +260,34 @@ def test_equal_messages_at_two_positions_are_two_steps():
         ("Take(p=0, to=0)", ["p0: Token(to=0), Mark(to=0)"]),
         ("TakeMark(p=0, to=0)", ["p0: Token(to=0), Token(to=0)"])]
     assert counts(Twice()) == twice_by_hand([((),)]) == (14, 24)
+
+
+class Peek(NamedTuple):
+    p: Proc
+    to: Proc
+
+
+class Peeker(Emitter):
+    @on(Token, Peek)
+    def peek(self, s, m):
+        """A node counts a token it sees, leaving it where it is (at most once)."""
+        return None if s.got else Stay(s._replace(got=1))
+
+
+class Peeking(Twice):
+    roles = (Peeker,)
+
+
+def test_a_message_that_stays_is_a_step_per_position_too():
+    # TLC's \E i with the sequence unchanged: two steps to one state
+    model = Peeking()
+    state = model.initial_states()[0]
+    for _ in range(3):
+        (_, state), = [s for s in model.successors(state) if type(s[0]) is Emit]
+    peeks = [after for action, after in model.successors(state) if type(action) is Peek]
+    assert len(peeks) == 2 and peeks[0] == peeks[1]
+    assert model.state_view(peeks[0]) == {
+        "p0.sent": 3, "p0.got": 1, "inboxes": ["p0: Token(to=0), Mark(to=0), Token(to=0)"]}
 
 
 # -- a spec's network, refusals -----------------------------------------------------------

@@ -151,7 +151,13 @@ seeds in 10 each message type naming a channel of its own (``c1`` for
 the channel the last part of a queue's key: two channels on one link, or
 in one inbox, are two sequences), with the features of the ranges below;
 such a program's network is the model's (never `chosen`: a spec's
-``network: fifo`` keeps no capacity).
+``network: fifo`` keeps no capacity). From seed 18000 (`ANYWHERE`) the
+same, but FIFO links or inboxes drawn are inboxes whose receipts take a
+message at any position on 7 seeds in 10 (the model's
+``Inbox(receive="any")``; in TLA+ ``\\E qk \\in Full : \\E qi \\in
+1..Len(net[qk])`` and ``RemoveAt``, as Huang.tla's and EWD998Chan.tla's
+sequences, a drop too taking any position), with the features of the
+ranges below, never `chosen`.
 
 It is rendered two ways:
 
@@ -185,6 +191,10 @@ What the TLA+ says of the kit, each point from its documentation:
 - `Fifo`: a queue per link (sender, receiver); a node receives the oldest
   message of each link into it; `Drop` loses the oldest of a queue;
 - `Inbox`: a queue per receiver shared by its senders; the same;
+  ``Inbox(receive="any")``: a node receives any message of its inbox, at
+  any position, one step per position holding it (a message that stays,
+  ``Stay``, too: TLC's ``\\E qi`` then leaves the sequence as it is);
+  `Drop` loses any message of an inbox, at any position;
 - ``capacity``: a step whose sends would leave a queue with more messages
   than the capacity is not enabled, its receipt leaving its queue first;
   a message lost across the partition takes no room; a message type's
@@ -320,6 +330,9 @@ SETS = 16000
 #: the first seed of `SETS`'s whose FIFO links and inboxes, drawn on most
 #: seeds, have a capacity per queue on most and named channels on some
 CHANNELS = 17000
+#: the first seed of `CHANNELS`'s whose inboxes, drawn on most seeds, may
+#: take a message at any position (``Inbox(receive="any")``)
+ANYWHERE = 18000
 
 #: the roles' names: (record class prefix, set name, node prefix)
 ROLES = (("P", "ps", "p"), ("Q", "qs", "q"))
@@ -703,6 +716,8 @@ class Network:
     per_message: bool = False  # a bag's ``per_message``: its receipts message by message
     #: a bag's ``copies``: None, any number; 1, one at most (from `SETS`)
     copies: int | None = None
+    #: an inbox's receipts: "oldest", the head; "any", any position (from `ANYWHERE`)
+    receive: str = "oldest"
 
 
 @dataclass(frozen=True)
@@ -866,6 +881,8 @@ def program(seed: int) -> Program:
                 messages = tuple(replace(m, channel=rng.choice((f"c{k + 1}", f"c{k + 1}",
                                                                 None)))
                                  for k, m in enumerate(messages))
+            if seed >= ANYWHERE and rng.random() < 0.7:  # (an inbox taking any position)
+                network = replace(network, kind="inbox", receive="any")
     if seed >= SETS and network.kind == "bag" and rng.random() < 0.8:
         # (no duplicate budget: a bag of one copy each refuses one)
         network = replace(network, copies=1, duplicates=None)
@@ -943,7 +960,8 @@ def program(seed: int) -> Program:
         # (nor FIFO links or inboxes of a capacity, or channels, from
         # `CHANNELS`: a spec's network: fifo keeps neither)
         chosen = rng.random() < 0.5 and network.copies is None and not (
-            network.kind in ("fifo", "inbox") and (network.capacity is not None or channels))
+            network.kind in ("fifo", "inbox") and (network.capacity is not None or channels
+                                                   or network.receive == "any"))
         # (from `UNDRAWN` FIFO links and inboxes too)
         if (network.kind == "bag" or undrawn and network.kind in ("fifo", "inbox")) \
                 and rng.random() < 0.7:
@@ -1606,16 +1624,21 @@ def _network_operators(p: Program) -> list[str]:
     # (a message sent over a link that a partition has down is lost; those
     # queued stay: `_Queues`'s docstring)
     sent = queued if p.cut is None else f"IF Lost(Head(s)) THEN n ELSE {queued}"
+    # (from `ANYWHERE`: an inbox's receipt or drop takes the qi-th message of queue qk)
+    anywhere = [] if p.network.receive != "any" else [
+            "RemoveAt(n, k, j) == [n EXCEPT ![k] = SubSeq(@, 1, j - 1) \\o SubSeq(@, j + 1, "
+            "Len(@))]"]
     return _ends(p) + (_lost(p) if p.cut is not None else []) + channels + [
             keys,
             f"Key(m) == {key}", *room,
-            "Recv(n, m) == [n EXCEPT ![Key(m)] = Tail(@)]",
+            "Recv(n, m) == [n EXCEPT ![Key(m)] = Tail(@)]", *anywhere,
             "RECURSIVE SendAll(_, _)",
             "SendAll(n, s) == IF s = <<>> THEN n",
             f"                 ELSE SendAll({sent}, Tail(s))",
             "Full == {k \\in Keys : net[k] # <<>>}",
             "InFlight == UNION {{net[k][j] : j \\in 1..Len(net[k])} : k \\in Full}",
-            "Deliverable == {Head(net[k]) : k \\in Full}",
+            "Deliverable == " + ("InFlight" if p.network.receive == "any"
+                                 else "{Head(net[k]) : k \\in Full}"),
             "RECURSIVE QSum(_)",
             "QSum(S) == IF S = {} THEN 0 ELSE LET k == CHOOSE y \\in S : TRUE",
             "                                 IN Len(net[k]) + QSum(S \\ {k})",
@@ -1673,18 +1696,21 @@ def _tla_handler(p: Program, h: Handler, names: list[str]) -> list[str]:
     role = p.roles[h.role]
     rec = f"rec_{role.name}"
     lines = [f"{h.name} =="]
+    # (from `ANYWHERE`: an inbox's message at any position qi of its queue qk)
+    anywhere = p.network.receive == "any"
+    taken = ("  \\E qk \\in Full : \\E qi \\in 1..Len(net[qk]) : LET m == net[qk][qi] IN "
+             f'm.type = "{h.takes}" /\\' if anywhere
+             else f'  \\E m \\in Deliverable : m.type = "{h.takes}" /\\')
     if h.takes is not None and not role.fields:  # (a node without a record)
-        lines += [f'  \\E m \\in Deliverable : m.type = "{h.takes}" /\\',
-                  "    LET i == m.to IN"]
-        received = "Recv(net, m)"
+        lines += [taken, "    LET i == m.to IN"]
+        received = "RemoveAt(net, qk, qi)" if anywhere else "Recv(net, m)"
     elif h.takes is not None:
-        lines += [f'  \\E m \\in Deliverable : m.type = "{h.takes}" /\\',
-                  "    LET i == m.to", f"        s == {rec}[i] IN"]
-        received = "Recv(net, m)"
+        lines += [taken, "    LET i == m.to", f"        s == {rec}[i] IN"]
+        received = "RemoveAt(net, qk, qi)" if anywhere else "Recv(net, m)"
         if h.stays == C(True):  # (the message stays in the network: Stay)
             received = "net"
         elif h.stays is not None:
-            received = f"(IF {tla(h.stays)} THEN net ELSE Recv(net, m))"
+            received = f"(IF {tla(h.stays)} THEN net ELSE {received})"
     else:
         lines += [f"  \\E i \\in {node_ids(p, role)} :"] + (
             [f"    LET s == {rec}[i] IN"] if role.fields else [])
@@ -1754,6 +1780,11 @@ def _tla_faults(p: Program, names: list[str]) -> list[tuple[str, list[str]]]:
         actions.append(("Drop", ["  \\E m \\in Deliverable :", "    /\\ drops > 0",
                                  "    /\\ net' = Recv(net, m)", "    /\\ drops' = drops - 1",
                                  *unchanged("net", "drops")]))
+    elif net.kind in ("fifo", "inbox") and net.drops is not None and net.receive == "any":
+        # (from `ANYWHERE`: any message of an inbox, at any position)
+        actions.append(("Drop", ["  \\E qk \\in Full : \\E qi \\in 1..Len(net[qk]) :",
+                                 "    /\\ drops > 0", "    /\\ net' = RemoveAt(net, qk, qi)",
+                                 "    /\\ drops' = drops - 1", *unchanged("net", "drops")]))
     elif net.kind in ("fifo", "inbox") and net.drops is not None:
         actions.append(("Drop", ["  \\E k \\in Full :", "    /\\ drops > 0",
                                  "    /\\ net' = [net EXCEPT ![k] = Tail(@)]",
@@ -2245,6 +2276,8 @@ def cmc_model(p: Program) -> str:
             args.append('partition="cut"' if partition_in_model(p) else "partition=True")
         if net.capacity is not None:
             args.append('capacity="cap"')
+        if net.receive != "oldest":
+            args.append(f'receive="{net.receive}"')
         network = f"{({'fifo': 'Fifo', 'inbox': 'Inbox'}[net.kind])}({', '.join(args)})"
     lines += ["", "", "class Prog(ActorModel):", f'    name = "kitprog-{p.seed}"',
               f'    summary = "random kit program {p.seed}"',

@@ -39,7 +39,10 @@ inboxes on most seeds, each queue of capacity one or two on most
 (``Fifo(capacity="cap")``: a send into a full queue waits; in the TLA+
 ``Len(q) < Cap`` on each send, a receipt first) and message types naming
 their channels on some (two queues on one link, or in one inbox), with
-the features of the ranges below (`kit_programs.py`). A
+the features of the ranges below; 18000 and up the same, inboxes on most
+of them taking a message at any position (``Inbox(receive="any")``, as
+Huang.tla's and EWD998Chan.tla's sequences: in the TLA+ ``\\E k \\in Full
+: \\E j \\in 1..Len(net[k])`` and ``RemoveAt``), a drop too (`kit_programs.py`). A
 program whose spec cmc refuses is stored with cmc's message, which it
 must still give.
 Last, the kit bugs the comparison found, each on a model of its own.
@@ -104,13 +107,21 @@ SEEDS = sorted(int(seed) for seed, stored in STORED.items() if "checks" in store
 #: FIFO links lossy across the model's partition in raft's groups (17100),
 #: under symmetry (17093), with two channels on a link, where a kit ignoring
 #: the channels differs too, across a partition with crashes (17153), and
-#: inboxes with channels, a clock and crashes (17096)
+#: inboxes with channels, a clock and crashes (17096); inboxes whose
+#: receipts take any position (``Inbox(receive="any")``), where a kit
+#: taking the oldest differs from TLC: lossy (18003), of capacity two
+#: across a partition with crashes, one handler's message staying (18036),
+#: with channels across a partition, staying, where the kit counted one
+#: step where TLC's \E i has one per position holding the message (18054),
+#: no message staying (18065), with a clock (18253), and one under symmetry
+#: (18017)
 DEFAULT = [seed for seed in SEEDS if seed < 10 or seed in (
     1004, 1007, 2002, 2024, 3016, 3040, 4006, 4034, 5016, 5022, 6048, 6056, 7003, 7022,
     8020, 8049, 9041, 9112, 9140, 9194, 10036, 10039, 10085, 11013, 11076, 11082, 11166,
     11990, 11991, 12028, 12030, 12074, 13031, 13050, 13078, 13084, 13090, 13510, 13515,
     14012, 14055, 14078, 14086, 14091, 14094, 14167, 14183, 14189, 15015, 15028, 15067,
-    16008, 16079, 16107, 17093, 17096, 17100, 17153)]
+    16008, 16079, 16107, 17093, 17096, 17100, 17153, 18003, 18017, 18036, 18054, 18065,
+    18253)]
 
 
 def differences(seed: int, folder: Path) -> list[str]:
@@ -207,6 +218,25 @@ def test_kit_refuses_as_stored(seed, tmp_path):
 @pytest.mark.parametrize("seed", REFUSED_SEEDS[2:])
 def test_kit_refuses_as_stored_more_seeds(seed, tmp_path):
     assert refusal(seed, tmp_path) == STORED[str(seed)]["skipped"]
+
+
+@pytest.mark.parametrize("seed, wrong", [
+    (18003, ["seed 18003 distinct states: cmc 18, TLC 20",
+             "seed 18003 generated states: cmc 53, TLC 61"]),
+    (18065, ["seed 18065 generated states: cmc 63, TLC 79"])])
+def test_a_kit_taking_the_oldest_message_of_an_inbox_would_differ(seed, wrong, tmp_path,
+                                                                  monkeypatch):
+    # what the range from 18000 tells apart: the same programs with their
+    # inboxes taking the oldest message (31 of the 145 drawn so differ)
+    from models.kit import network
+
+    declared = network.Inbox.__init__
+
+    def oldest(self, *args, **kwargs):
+        declared(self, *args, **{**kwargs, "receive": "oldest"})
+
+    monkeypatch.setattr(network.Inbox, "__init__", oldest)
+    assert differences(seed, tmp_path)[:2] == wrong
 
 
 # -- the kit's bugs these programs found, each pinned on a model of its own ----------------
