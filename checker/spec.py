@@ -92,6 +92,8 @@ NETWORK_SCHEMA: dict[str, Any] = {
         # (any value: `models.kit.network.chosen` says in one line what it takes)
         "copies": {"description": "1: one copy of each message in flight at most (a set "
                                   "from which receipt removes); leave out for any number"},
+        "receive": {"description": "an inbox's: oldest (a receipt takes the head of the "
+                                   "receiver's inbox) or any (any position, the order kept)"},
     },
 }
 

@@ -137,7 +137,7 @@ class Definition:
                 if not self.network_choices else
                 f"{self.name} runs on {' or '.join(self.network_choices)}, not {kind!r}"))
         network = chosen(declared, kind, choice.get("drop", 0), choice.get("duplicate", 0),
-                         copies=choice.get("copies"))
+                         copies=choice.get("copies"), receive=choice.get("receive"))
         faults = set(declared.fault_actions)
         self.actions = tuple(kind for kind in self.actions if kind not in faults) + tuple(
             network.fault_actions)

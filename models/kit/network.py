@@ -1291,7 +1291,7 @@ KINDS = ("bag", "set", "fifo", "inbox")
 
 
 def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
-           field: str = "network", copies: Any = None) -> Network:
+           field: str = "network", copies: Any = None, receive: Any = None) -> Network:
     """The network of kind `kind` with fault budgets `drop` and `duplicate`
     that a spec chooses for a model that declared `declared`: a bag keeps
     the declared bag's capacity and what a full bag means, and holds any
@@ -1305,10 +1305,17 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
     the model's own. FIFO links or inboxes keep the capacity of each queue
     of declared FIFO links or inboxes (a message type's ``channel`` is its
     own: a bag and a set, which have no order, have one place for all).
-    Inboxes keep where declared inboxes' receipts take a message
-    (``receive="any"``), else take the oldest.
-    `ParamError` on `field` otherwise."""
+    Inboxes take a message where `receive` says ("oldest" or "any"), by
+    default where declared inboxes' receipts take it (``receive="any"``),
+    else the oldest. `ParamError` on `field` otherwise."""
     from checker.errors import ParamError
+
+    if receive is not None and kind != "inbox":
+        raise ParamError(f"{field}.receive", "receive: is an inbox's (where a receipt takes "
+                         "its message); remove it or choose kind: inbox")
+    if receive is not None and receive not in Inbox.RECEIPTS:
+        raise ParamError(f"{field}.receive", f"got {receive!r}; accepted: oldest (a receipt "
+                         "takes the head of the receiver's inbox) or any (any position)")
 
     if copies is not None and kind != "bag":
         raise ParamError(f"{field}.copies", "copies: is a bag's (one copy at most of each "
@@ -1344,7 +1351,8 @@ def chosen(declared: Network, kind: str, drop: int = 0, duplicate: int = 0,
                              "remove duplicate: or choose kind: bag")
         return Inbox(drop=drop, partition=getattr(declared, "partition_param", None),
                      capacity=_queue_capacity(declared),
-                     receive=declared.receipt if isinstance(declared, Inbox) else "oldest")
+                     receive=receive or (declared.receipt if isinstance(declared, Inbox)
+                                         else "oldest"))
     if isinstance(declared, Bag):
         return Bag(drop=drop, duplicate=duplicate, capacity=declared.capacity_param,
                    full="wait" if declared.waits else "constraint",

@@ -53,6 +53,7 @@ def run(tmp_path, text):
     ("{kind: fifo, drop: 1}", 2024, ["Drop"]),
     ("inbox", 482, []),                              # in order at each receiver
     ("{kind: inbox, drop: 1}", 1473, ["Drop"]),
+    ("{kind: inbox, receive: any}", 968, []),        # any message of an inbox
     ("{kind: bag, drop: 1}", 2113, ["Drop"]),
     ("{kind: bag, duplicate: 1}", 7981, ["Duplicate"]),
 ])
@@ -73,7 +74,7 @@ def test_a_chosen_bag_is_the_declared_bag_with_the_spec_budgets(tmp_path):
     ("network: 3\n", ":5: network: expected bag, set, fifo or inbox, or a mapping {kind: bag, "
                      "drop: N, duplicate: N}, got 3"),
     ("network: {kind: bag, lose: 1}\n", ":5: network.lose: unknown field 'lose'; accepted: "
-                                        "copies, drop, duplicate, kind"),
+                                        "copies, drop, duplicate, kind, receive"),
     ("network: {kind: set, drop: 1}\n", ":5: network.drop: a set keeps every message sent (it "
      "can be received again or never), so it takes no drop or duplicate budget; remove it or "
      "choose kind: bag"),
@@ -83,6 +84,11 @@ def test_a_chosen_bag_is_the_declared_bag_with_the_spec_budgets(tmp_path):
     ("network: {kind: inbox, duplicate: 1}\n", ":5: network.duplicate: inboxes do not "
                                                "duplicate messages; remove duplicate: or "
                                                "choose kind: bag"),
+    ("network: {kind: bag, receive: any}\n", ":5: network.receive: receive: is an inbox's "
+     "(where a receipt takes its message); remove it or choose kind: inbox"),
+    ("network: {kind: inbox, receive: newest}\n", ":5: network.receive: got 'newest'; "
+     "accepted: oldest (a receipt takes the head of the receiver's inbox) or any (any "
+     "position)"),
     ("network: {kind: bag, drop: -1}\n",
      ":5: network.drop: must be at least 0, got -1; accepted: 0 to 64"),
 ])

@@ -305,6 +305,37 @@ def test_a_spec_choosing_inboxes_keeps_where_the_declared_inbox_takes_a_message(
     assert counts(Choosing(network_choice={"kind": "fifo"}, room=2))[0] == 2244
 
 
+def test_a_spec_chooses_where_inboxes_take_a_message_with_receive():
+    # (network: {kind: inbox, receive: any}; receive: oldest on declared "any")
+    assert chosen(Inbox(), "inbox", receive="any").receipt == "any"
+    assert chosen(Inbox(receive="any"), "inbox", receive="oldest").receipt == "oldest"
+
+    class Choosing(peers(Inbox(capacity="room"))):
+        network_choices = ("fifo", "inbox")
+
+    assert counts(Choosing(network_choice={"kind": "inbox", "receive": "any"},
+                           room=2)) == (2263, 6953)
+    assert counts(Choosing(network_choice={"kind": "inbox"}, room=2)) == (2240, 4785)
+
+
+@pytest.mark.parametrize("kind, receive, message", [
+    ("fifo", "any", "network.receive: receive: is an inbox's (where a receipt takes its "
+                    "message); remove it or choose kind: inbox"),
+    ("bag", "oldest", "network.receive: receive: is an inbox's (where a receipt takes its "
+                      "message); remove it or choose kind: inbox"),
+    ("inbox", "newest", "network.receive: got 'newest'; accepted: oldest (a receipt takes "
+                        "the head of the receiver's inbox) or any (any position)"),
+    ("inbox", True, "network.receive: got True; accepted: oldest (a receipt takes the head "
+                    "of the receiver's inbox) or any (any position)"),
+])
+def test_a_receive_a_spec_cannot_have_is_one_line(kind, receive, message):
+    from checker.errors import ParamError
+
+    with pytest.raises(ParamError) as error:
+        chosen(Inbox(), kind, receive=receive)
+    assert str(error.value) == f"<spec>: {message}"
+
+
 def test_a_receipt_is_taken_from_the_oldest_or_any_position():
     with pytest.raises(ValueError) as error:
         Inbox(receive="newest")

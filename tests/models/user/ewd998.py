@@ -19,8 +19,8 @@ every action reads and writes them as a function of the whole state; the
 kit's nodes would have to turn messages into records the spec does not
 have. EWD998Chan.tla and EWD998PCal.tla do that, and reach other states:
 EWD998Chan's inboxes are sequences from which a node takes a message at
-any position, neither the kit's `Fifo` (oldest first) nor its `Bag` (no
-order; the token's place among the messages counts there).
+any position, the kit's `Inbox(receive="any")`: `ewd998chan.py` is that
+spec so, with the kit.
 
 Action by action, as the spec's Next lists them (System, then
 Environment), and in this order: InitiateProbe, PassToken(i) for i = 1 ..
