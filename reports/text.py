@@ -142,9 +142,10 @@ def _bag_changes(name: str, old: dict[str, int], new: dict[str, int]) -> list[Ch
 
 
 def _queue_changes(name: str, old: dict, new: dict) -> list[Change]:
-    """Queues compared by what left each one's head and joined its tail: the
-    fewest messages removed from the head such that the rest begins the new
-    queue."""
+    """Queues compared by what left each one and joined its tail: the fewest
+    messages removed from the head such that the rest begins the new queue,
+    or, where that says less, the one message taken from the middle (an
+    inbox receiving at any position, `Inbox(receive="any")`)."""
     found = []
     for queue in sorted(set(old) | set(new)):
         before, after = old.get(queue, ()), new.get(queue, ())
@@ -152,9 +153,14 @@ def _queue_changes(name: str, old: dict, new: dict) -> list[Change]:
             continue
         left = next(n for n in range(len(before) + 1)
                     if before[n:] == after[:len(before) - n])
-        found += [Change(f"{name}[{queue}]", message, None) for message in before[:left]]
-        found += [Change(f"{name}[{queue}]", None, message)
-                  for message in after[len(before) - left:]]
+        removed, kept = before[:left], len(before) - left
+        if left > 1:
+            taken = next((i for i in range(1, len(before))
+                          if before[:i] + before[i + 1:] == after[:len(before) - 1]), None)
+            if taken is not None:
+                removed, kept = (before[taken],), len(before) - 1
+        found += [Change(f"{name}[{queue}]", message, None) for message in removed]
+        found += [Change(f"{name}[{queue}]", None, message) for message in after[kept:]]
     return found
 
 

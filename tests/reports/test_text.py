@@ -139,3 +139,20 @@ def test_the_temporal_graph_counts_orbits_under_symmetry(tmp_path):
                            if line.startswith("temporal properties: graph of")]
     assert lines == {True: ["temporal properties: graph of 443 orbits and 1,099 links"],
                      False: ["temporal properties: graph of 3,921 states and 9,442 links"]}
+
+
+@pytest.mark.parametrize("before, after, lines", [
+    # an inbox receiving at any position (Inbox(receive="any")): the one taken
+    (["a", "b", "c"], ["a", "c"], ["inbox[p0]: - b"]),
+    (["a", "b", "c"], ["a", "c", "d"], ["inbox[p0]: - b", "inbox[p0]: + d"]),
+    # the head, as FIFO queues: what left the head, then what joined the tail
+    (["a", "b", "c"], ["b", "c", "d"], ["inbox[p0]: - a", "inbox[p0]: + d"]),
+    (["a", "b", "c"], ["c"], ["inbox[p0]: - a", "inbox[p0]: - b"]),
+    (["a", "b"], ["a", "b", "x"], ["inbox[p0]: + x"]),
+])
+def test_a_queue_change_is_what_left_it_and_what_joined_its_tail(before, after, lines):
+    from checker.model import QueueView
+    from reports.text import state_changes
+
+    assert state_changes({"inbox": QueueView({"p0": before})},
+                         {"inbox": QueueView({"p0": after})}) == lines
