@@ -119,12 +119,12 @@ def test_proposing_another_value_breaks_ind_strengthens_and_validity(tmp_path):
     result, model = _checked(tmp_path, "params: {procs: 2}\nmutant: proposes_other_value\n"
                              "properties: [validity]\n")
     violation = result.violation("validity")
-    assert steps(violation.trace) == "\n".join([
+    assert steps(violation.trace).splitlines() == [
         "Propose(i=p1)",
         "Receive(i=p1, type=Proposed, value=v2, sndr=p1)",
         "Propose(i=p2)",
         "Receive(i=p1, type=Proposed, value=v2, sndr=p2)",
-        "CoreT1(i=p1)"])
+        "CoreT1(i=p1)"]
     assert violation.reason == "p1 decided v2, which no process holds"
     assert _final(model, violation) == [("DONE", 0, 1), ("DECIDE", 0, None)]
 
@@ -135,14 +135,14 @@ def test_deciding_against_the_decision_breaks_weak_agreement(tmp_path):
     result, model = _checked(tmp_path, "params: {procs: 2}\nmutant: decision_flipped\n"
                              "properties: [weak_agreement]\n")
     violation = result.violation("weak_agreement")
-    assert steps(violation.trace) == "\n".join([
+    assert steps(violation.trace).splitlines() == [
         "Propose(i=p1)",
         "Receive(i=p1, type=Proposed, value=v1, sndr=p1)",
         "Propose(i=p2)",
         "Receive(i=p1, type=Proposed, value=v1, sndr=p2)",
         "CoreT1(i=p1)",
         "Receive(i=p2, type=Decision, value=v1, sndr=p1)",
-        "T2(i=p2, value=v1)"])
+        "T2(i=p2, value=v1)"]
     assert violation.reason == "p1 decided v1 and p2 v2"
     assert _final(model, violation) == [("DONE", 0, 0), ("DONE", 0, 1)]
 

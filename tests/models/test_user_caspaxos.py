@@ -105,7 +105,7 @@ def test_a_ballot_mutating_an_uncommitted_value_breaks_mutations_line_up(tmp_pat
     # Model_1, state 12 with these acceptors' variables
     result, model = _checked(tmp_path, "properties: [mutations_line_up]\n")
     violation = result.violation("mutations_line_up")
-    assert steps(violation.trace) == "\n".join([
+    assert steps(violation.trace).splitlines() == [
         "PrepareReq(b=1)",
         "PrepareReq(b=2)",
         "PrepareRsp(a=a1, bal=1)",
@@ -116,7 +116,7 @@ def test_a_ballot_mutating_an_uncommitted_value_breaks_mutations_line_up(tmp_pat
         "PrepareRsp(a=a2, bal=2)",
         "AcceptReq(b=2, v=1)",
         "AcceptRsp(a=a1, bal=2, new_val=3)",
-        "AcceptRsp(a=a2, bal=2, new_val=3)"])
+        "AcceptRsp(a=a2, bal=2, new_val=3)"]
     assert violation.reason == ("ballot 2 committed 3, but the last ballot committed before "
                                 "it, 0, holds 0, and Mutator(2, 0) = 1")
     assert _acceptors(model, violation.trace.final) == [(2, 2, 3), (2, 2, 3), (0, 0, 0)]
@@ -158,13 +158,13 @@ def test_mutating_any_value_breaks_mutations_line_up_at_the_first_commit(tmp_pat
     # MutationsLineUp violated in state 7
     result, model = _checked(tmp_path, "mutant: no_adopt\nproperties: [mutations_line_up]\n")
     violation = result.violation("mutations_line_up")
-    assert steps(violation.trace) == "\n".join([
+    assert steps(violation.trace).splitlines() == [
         "PrepareReq(b=1)",
         "PrepareRsp(a=a1, bal=1)",
         "PrepareRsp(a=a2, bal=1)",
         "AcceptReq(b=1, v=1)",
         "AcceptRsp(a=a1, bal=1, new_val=2)",
-        "AcceptRsp(a=a2, bal=1, new_val=2)"])
+        "AcceptRsp(a=a2, bal=1, new_val=2)"]
     assert violation.reason == ("ballot 1 committed 2, but the last ballot committed before "
                                 "it, 0, holds 0, and Mutator(1, 0) = 1")
     assert _acceptors(model, violation.trace.final) == [(1, 1, 2), (1, 1, 2), (0, 0, 0)]
@@ -178,7 +178,7 @@ def test_a_second_accept_request_breaks_only_one_value_per_ballot(tmp_path):
     result, model = _checked(tmp_path, "mutant: accept_request_again\n"
                              "properties: [only_one_value_per_ballot]\n")
     violation = result.violation("only_one_value_per_ballot")
-    assert steps(violation.trace) == "\n".join([
+    assert steps(violation.trace).splitlines() == [
         "PrepareReq(b=1)",
         "PrepareReq(b=2)",
         "PrepareRsp(a=a1, bal=1)",
@@ -190,7 +190,7 @@ def test_a_second_accept_request_breaks_only_one_value_per_ballot(tmp_path):
         "AcceptRsp(a=a1, bal=2, new_val=1)",
         "AcceptRsp(a=a3, bal=1, new_val=1)",
         "PrepareRsp(a=a3, bal=2)",
-        "AcceptReq(b=2, v=1)"])
+        "AcceptReq(b=2, v=1)"]
     assert violation.reason == "ballot 2 was accepted with values 1, 3"
     assert _acceptors(model, violation.trace.final) == [(2, 2, 1), (2, 0, 0), (2, 1, 1)]
 

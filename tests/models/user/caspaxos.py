@@ -63,7 +63,7 @@ are not (Mutator does arithmetic on them), nor are ballots (ordered).
 
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import NamedTuple
 
 from checker import Fails, Param, invariant
@@ -312,7 +312,7 @@ class CASPaxos(ActorModel):
         """Each committed ballot's value is Mutator of its ballot and the
         value of the last ballot committed before it."""
         committed = self.committed_ballots(state)
-        for previous, b in zip(committed, committed[1:]):
+        for previous, b in pairwise(committed):
             new_val = min(self.values_at(state, b))         # UnwrapSingleton
             old_val = min(self.values_at(state, previous))
             if new_val != self.mutator(b, old_val):
