@@ -60,38 +60,15 @@ TerminationDetected``): the cfg's.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import NamedTuple
 
 from checker import Fails, Model, Param, ParamError, invariant, leads_to
 from checker.properties import once_always
-from models.kit import Symmetric, ids, indexed_by
-from models.kit.records import formatted
+from models.kit import Symmetric, indexed_by
 
-Proc = ids("procs", "p", named=True)      # Procs; p0 is the cfg's L
-Weight = formatted("{}/{}", int, int)     # [num |-> n, den |-> d], reduced
-
-ZERO: tuple[int, int] = (0, 1)
-ONE: tuple[int, int] = (1, 1)
-
-
-@cache
-def add(p: tuple[int, int], q: tuple[int, int]) -> tuple[int, int]:
-    """DyadicRationals' Add: the sum, reduced (both denominators powers of 2)."""
-    den = max(p[1], q[1])
-    return _reduced(p[0] * (den // p[1]) + q[0] * (den // q[1]), den)
-
-
-@cache
-def half(p: tuple[int, int]) -> tuple[int, int]:
-    """DyadicRationals' Half."""
-    return _reduced(p[0], p[1] * 2)
-
-
-def _reduced(num: int, den: int) -> tuple[int, int]:
-    while num % 2 == 0 and den > 1:
-        num, den = num // 2, den // 2
-    return (0, 1) if num == 0 else (num, den)
+# (the kit port's identifiers and DyadicRationals arithmetic: the yardstick is
+# of the network, a sequence per process received at any position)
+from tests.models.user.huang import ONE, ZERO, Proc, Weight, add, half
 
 
 class State(NamedTuple):
