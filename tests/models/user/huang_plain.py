@@ -4,15 +4,7 @@ ICDCS 1989), a user's plain model (the yardstick of huang.py, the kit's
 port) written after Huang.tla and Huang.cfg of the TLA+ examples
 (specifications/Huang, Markus Kuppe).
 
-The leader starts active with the weight 1; every other process is idle
-with weight 0. An active process sends a message carrying half its weight
-to any process (the network is fully meshed: to itself and to the leader
-too); a process other than the leader that receives a message adds its
-weight and becomes active; one that goes idle throws its whole weight back
-to the leader in a message. The leader adds the weights it receives and
-may go idle once; it has detected termination when it is idle and holds the
-weight 1 again. Weights are dyadic rationals (the DyadicRationals module),
-held here as reduced pairs ``num/den`` as the module holds them.
+The protocol and its weights are as huang.py says.
 
 Processes ``p0`` .. ``pN-1``, ``p0`` the leader (Huang.cfg's L, P1 .. P4 are
 ``p0`` .. ``p4``). ``msgs[p]`` is the sequence of the weights in transit to
