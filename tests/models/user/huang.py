@@ -55,7 +55,7 @@ TerminationDetected``): the cfg's.
 from __future__ import annotations
 
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from checker import Fails, Param, invariant, leads_to
 from checker.properties import once_always
@@ -81,6 +81,20 @@ def add(p: tuple[int, int], q: tuple[int, int]) -> tuple[int, int]:
 def half(p: tuple[int, int]) -> tuple[int, int]:
     """DyadicRationals' Half."""
     return _reduced(p[0], p[1] * 2)
+
+
+def weights_ok(weights: list[tuple[int, int]]) -> Any:
+    """TypeOK's weights: each a dyadic rational, all adding up to 1."""
+    for num, den in weights:
+        if den & (den - 1) or den < 1:
+            return Fails(f"the weight {num}/{den} is no dyadic rational")
+    total = ZERO
+    for w in weights:
+        total = add(total, w)
+    if total != ONE:
+        return Fails(f"the weights of the processes and the messages add up to "
+                     f"{total[0]}/{total[1]}, not 1")
+    return True
 
 
 def _reduced(num: int, den: int) -> tuple[int, int]:
@@ -238,17 +252,7 @@ class Huang(ActorModel):
         for p, s in enumerate(processes):
             if not isinstance(s.active, bool):
                 return Fails(f"active[{Proc.name_of(p)}] = {s.active!r} is no boolean")
-        weights = [s.weight for s in processes] + [m.w for m in self.sent(state, Msg)]
-        for num, den in weights:
-            if den & (den - 1) or den < 1:
-                return Fails(f"the weight {num}/{den} is no dyadic rational")
-        total = ZERO
-        for w in weights:
-            total = add(total, w)
-        if total != ONE:
-            return Fails(f"the weights of the processes and the messages add up to "
-                         f"{total[0]}/{total[1]}, not 1")
-        return True
+        return weights_ok([s.weight for s in processes] + [m.w for m in self.sent(state, Msg)])
 
     @once_always("Safe")
     def safe(self, state):

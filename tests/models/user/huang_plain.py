@@ -60,7 +60,7 @@ from models.kit import Symmetric, indexed_by
 
 # (the kit port's identifiers and DyadicRationals arithmetic: the yardstick is
 # of the network, a sequence per process received at any position)
-from tests.models.user.huang import ONE, ZERO, Proc, Weight, add, half
+from tests.models.user.huang import ONE, ZERO, Proc, Weight, add, half, weights_ok
 
 
 class State(NamedTuple):
@@ -210,17 +210,7 @@ class Huang(Symmetric, Model):
         for p, a in enumerate(s.active):
             if not isinstance(a, bool):
                 return Fails(f"active[{Proc.name_of(p)}] = {a!r} is no boolean")
-        weights = list(s.weight) + [w for sent in s.msgs for w in sent]
-        for num, den in weights:
-            if den & (den - 1) or den < 1:
-                return Fails(f"the weight {num}/{den} is no dyadic rational")
-        total = ZERO
-        for w in weights:
-            total = add(total, w)
-        if total != ONE:
-            return Fails(f"the weights of the processes and the messages add up to "
-                         f"{total[0]}/{total[1]}, not 1")
-        return True
+        return weights_ok(list(s.weight) + [w for sent in s.msgs for w in sent])
 
     @once_always("Safe")
     def safe(self, s: State):
