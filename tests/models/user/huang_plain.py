@@ -24,15 +24,10 @@ One method per action of Next, in its order: SendMsg(p) for each p, the
 receiver q the step's field; for each p other than the leader RcvMsg(p)
 (the position i the step's field, from 1 as TLA+ counts) and Idle(p); then
 RcvLdr (the leader receives, staying idle or active as it is) and IdleLdr.
-Spec's fairness, ``WF_vars(RcvLdr) /\\ WF_vars(IdleLdr) /\\ \\A p # Leader :
-WF_vars(RcvMsg(p)) /\\ WF_vars(Idle(p))``, is the families ``RcvLdr``,
-``IdleLdr``, ``RcvMsg(p=*)`` and ``Idle(p=*)``.
+Spec's fairness and Huang.cfg's StateConstraint are as huang.py says.
 
 Where the model differs, deliberately:
 
-- Huang.cfg's StateConstraint (``weight[p].den <= 8``) is `within_bounds`,
-  the 8 the parameter ``max_den``; as in TLC, a state beyond it is checked
-  against the invariants but neither counted nor expanded.
 - None in Safe: ``[](TerminationDetected => []Terminated)`` is the
   temporal form ``once_always`` (a property of behaviours, not of states,
   checked on the graph of reachable states), so the state is Huang.tla's,
