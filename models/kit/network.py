@@ -61,6 +61,7 @@ Not yet here: duplication on FIFO links."""
 
 from __future__ import annotations
 
+import inspect
 import operator
 from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
@@ -249,6 +250,38 @@ class Network:
     #: the name under which `view` shows the messages (a model with no
     #: message type shows none: `models.kit.printing.Printing`)
     messages_key: str = "msgs"
+
+    #: an argument some kind of network takes, and which: the fix where
+    #: another kind is given it
+    ARGUMENTS_ELSEWHERE = {
+        "duplicate": "a Bag duplicates messages: Bag(duplicate=...)",
+        "per_message": "a Bag expands receipts message by message: Bag(per_message=True)",
+        "copies": "a Bag holds one copy of each message at most: Bag(copies=1)",
+        "full": "a Bag's capacity may be a state constraint: Bag(full=\"constraint\")",
+        "receive": "an Inbox receives at any position: Inbox(receive=\"any\")",
+        "drop": "a MessageSet keeps every message sent; one that loses them is a "
+                "Bag(copies=1, drop=...)",
+        "capacity": "a MessageSet keeps every message sent; one with room for some is a "
+                    "Bag(copies=1, capacity=...)",
+    }
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Network":
+        # An argument this kind does not take is refused naming the kind that
+        # does, not with Python's "unexpected keyword argument".
+        init = inspect.signature(cls.__init__).parameters if cls.__init__ is not \
+            object.__init__ else {}
+        takes = [name for name, p in init.items() if name != "self"
+                 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        unknown = [name for name in kwargs if name not in takes]
+        if unknown or len(args) > len(takes):
+            given = f"{unknown[0]}=..." if unknown else ", ".join(map(repr, args))
+            elsewhere = cls.ARGUMENTS_ELSEWHERE.get(unknown[0]) if unknown else None
+            article = "an" if cls.__name__[0] in "AEIOU" else "a"
+            raise ValueError(
+                f"{cls.__name__}({given}): {article} {cls.__name__} takes "
+                + (", ".join(f"{name}=" for name in takes) if takes else "no argument")
+                + (f"; {elsewhere}" if elsewhere else ""))
+        return super().__new__(cls)
 
     def bind(self, model: Any, kinds: tuple[type, ...]) -> "Network":
         bound = type(self).__new__(type(self))

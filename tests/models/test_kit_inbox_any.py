@@ -19,7 +19,7 @@ from typing import NamedTuple
 import pytest
 
 from checker import CheckConfig, ModelDefinitionError, Param, check
-from models.kit import ActorModel, Inbox, Node, ids, on, step
+from models.kit import ActorModel, Bag, Fifo, Inbox, MessageSet, Node, ids, on, step
 from models.kit.handlers import Stay
 from models.kit.network import chosen
 from tests.brute_force import reachable_states
@@ -342,6 +342,42 @@ def test_a_receipt_is_taken_from_the_oldest_or_any_position():
     assert str(error.value) == ('Inbox(receive=\'newest\'): where a receipt takes its '
                                 'message, "oldest" (the head of the inbox) or "any" (any '
                                 'position)')
+
+
+@pytest.mark.parametrize("network, given, message", [
+    (Inbox, {"duplicate": 1}, "Inbox(duplicate=...): an Inbox takes drop=, partition=, "
+     "capacity=, receive=; a Bag duplicates messages: Bag(duplicate=...)"),
+    (Inbox, {"per_message": True}, "Inbox(per_message=...): an Inbox takes drop=, "
+     "partition=, capacity=, receive=; a Bag expands receipts message by message: "
+     "Bag(per_message=True)"),
+    (Fifo, {"receive": "any"}, "Fifo(receive=...): a Fifo takes drop=, partition=, "
+     "capacity=; an Inbox receives at any position: Inbox(receive=\"any\")"),
+    (MessageSet, {"drop": 1}, "MessageSet(drop=...): a MessageSet takes no argument; a "
+     "MessageSet keeps every message sent; one that loses them is a Bag(copies=1, drop=...)"),
+    (Bag, {"dorp": 1}, "Bag(dorp=...): a Bag takes drop=, duplicate=, capacity=, full=, "
+     "per_message=, drop_action=, duplicate_action=, partition=, copies="),
+])
+def test_an_argument_the_network_does_not_take_names_the_one_that_does(network, given,
+                                                                        message):
+    with pytest.raises(ValueError) as error:
+        network(**given)
+    assert str(error.value) == message
+
+
+def test_cmc_check_refuses_a_model_whose_inbox_duplicates_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+    (tmp_path / "m.py").write_text(
+        "from models.kit import ActorModel, Inbox\n\n\n"
+        "class M(ActorModel):\n    network = Inbox(duplicate=1)\n")
+    spec = tmp_path / "s.yaml"
+    spec.write_text("model: m.py:M\n")
+    result = CliRunner().invoke(cli, ["check", str(spec)])
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {spec}:1: model: importing m.py failed (line 5): ValueError: "
+           "Inbox(duplicate=...): an Inbox takes drop=, partition=, capacity=, receive=; a "
+           "Bag duplicates messages: Bag(duplicate=...); fix the model file\n")
 
 
 # -- messages in flight at the start (EWD998Chan's token) -------------------------------
