@@ -119,7 +119,10 @@ class Lassos:
             reason += (" (the loop is fair, but may not be the shortest: the search for the "
                        f"shortest gives up past {budget:,} pairs of a state and the "
                        "fairness kept on the way)")
-        return Finding(prop, trace, reason, loop_start=loop_start, bound=bound)
+        why = None if prop.witness else _why_fails_in_loop(graph.model, prop, self.member,
+                                                            trace, loop_start)
+        return Finding(prop, trace, reason + (f" ({why})" if why else ""),
+                       loop_start=loop_start, bound=bound)
 
     def _shortest_loop(self, stays: list, cap: int
                        ) -> tuple[int, list[int] | None, str | None, bool]:
@@ -347,6 +350,22 @@ def once_then_fails(graph: Graph, prop: Property, member: str | None = None
               + f"{_broken(prop)}: the first part holds at step {held} {where}")
     why = _why_second_fails(graph.model, prop, member, trace.final)
     return Finding(prop, trace, reason + (f" ({why})" if why else ""), loop_start=fails)
+
+
+def _why_fails_in_loop(model: Any, prop: Property, member: str | None, trace: Any,
+                       loop_start: int) -> str | None:
+    """The reason the predicate of `prop` (a leads_to's second part) gives
+    for failing in the first state of the lasso's loop that gives one
+    (``Fails(reason)``), with its step: what the loop keeps missing."""
+    predicate = getattr(model, prop.name)
+    for step in range(loop_start, len(trace) + 1):
+        outcome = predicate(trace.steps[step].state)
+        if member is not None:
+            outcome = outcome[member]
+        why = reason_of(outcome[1] if prop.kind == "leads_to" else outcome)
+        if why:
+            return f"at step {step}: {why}"
+    return None
 
 
 def _why_second_fails(model: Any, prop: Property, member: str | None, state: Any

@@ -334,7 +334,9 @@ class RaftProperties:
         answers = {}
         for i, s in enumerate(state[:-1]):
             cut_off = s.role == LEADER and not self.reaches_quorum(state, i)
-            answers[server_name(i)] = (cut_off, not cut_off)
+            answers[server_name(i)] = (cut_off, Fails(
+                f"{server_name(i)} is still Leader of term {s.current_term}, cut off from a "
+                "quorum") if cut_off else True)
         return answers
 
     # -- membership change witnesses (see models.raft_membership) -------------------

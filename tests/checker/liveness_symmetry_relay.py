@@ -60,11 +60,13 @@ class Relay(Model):
 
     @eventually("Token Retired")
     def token_retired(self, s):
-        return s.retired
+        """Saying who holds the token where it is not retired (a `Fails`
+        reason, which the finding gives for the first state of its loop)."""
+        return s.retired or Fails(f"n{s.holder} holds the token")
 
     @leads_to("Passed Token Retired")
     def passed_token_retired(self, s):
-        return not s.retired, s.retired
+        return not s.retired, s.retired or Fails(f"n{s.holder} holds the token")
 
     @once_always("Retired For Good")
     def retired_for_good(self, s):

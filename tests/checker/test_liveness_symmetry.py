@@ -55,7 +55,7 @@ def test_the_relay_breaks_eventually_on_its_orbits_as_on_its_states(nodes, state
     # twice, back to n0's state exactly
     assert shown(reduced.violation("token_retired")) == (
         ["Pass(frm=0, to=1)", "Pass(frm=1, to=0)"], 0, (0, False),
-        "a fair behaviour never reaches Token Retired")
+        "a fair behaviour never reaches Token Retired (at step 0: n0 holds the token)")
     assert shown(whole.violation("token_retired")) == shown(
         reduced.violation("token_retired"))
 
@@ -81,7 +81,8 @@ def test_families_closed_under_renaming_are_accepted_with_the_verdict_without(
 
 def test_no_fairness_stutters_in_the_initial_orbit():
     finding = run(Relay(), fairness=()).violation("token_retired")
-    assert shown(finding) == ([], 0, (0, False), "a fair behaviour never reaches Token Retired")
+    assert shown(finding) == ([], 0, (0, False), "a fair behaviour never reaches Token Retired "
+                              "(at step 0: n0 holds the token)")
 
 
 def test_leads_to_is_broken_by_the_same_unrolled_loop():
@@ -89,7 +90,7 @@ def test_leads_to_is_broken_by_the_same_unrolled_loop():
     assert shown(finding) == (
         ["Pass(frm=0, to=1)", "Pass(frm=1, to=0)"], 0, (0, False),
         "a fair behaviour breaks Passed Token Retired: the first part holds, the second "
-        "never after")
+        "never after (at step 0: n0 holds the token)")
 
 
 def test_once_always_carries_the_reason_its_second_part_gives():
