@@ -272,8 +272,11 @@ class Network:
             object.__init__ else {}
         takes = [name for name, p in init.items() if name != "self"
                  and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-        unknown = [name for name in kwargs if name not in takes]
-        if unknown or len(args) > len(takes):
+        kinds = {p.kind for p in init.values()}
+        # (an __init__ passing on what it is given (*args, **kwargs) is not judged here)
+        unknown = [] if inspect.Parameter.VAR_KEYWORD in kinds else [
+            name for name in kwargs if name not in takes]
+        if unknown or (len(args) > len(takes) and inspect.Parameter.VAR_POSITIONAL not in kinds):
             given = f"{unknown[0]}=..." if unknown else ", ".join(map(repr, args))
             elsewhere = cls.ARGUMENTS_ELSEWHERE.get(unknown[0]) if unknown else None
             article = "an" if cls.__name__[0] in "AEIOU" else "a"
