@@ -208,6 +208,27 @@ def test_termination_needs_the_backup_tm_s_fairness(tmp_path):
                                             ("RS", "RS", "Done"), "hidden", "Done", "BTS")
 
 
+@pytest.mark.parametrize("fairness, lasso", [
+    # TLC 2.15, PROPERTY Termination under Init /\ [][Next]_vars and:
+    # WF_vars(TManager) /\ WF_vars(BTManager): violated, TLC's lasso 2 steps
+    # then stuttering; ours stutters in the initial state
+    ('["TS | TC | F1 | TA | F2", "BTS | BTC | BTA"]', (0, 0)),
+    # \A self : WF_vars(RManager(self)) /\ WF_vars(BTManager): violated,
+    # TLC's lasso 8 steps then stuttering; ours 4: two RMs prepare, the
+    # third fails and leaves, and the TM, enabled, never moves
+    ('["RS(self=*)", "BTS | BTC | BTA"]', (4, 0)),
+    # WF_vars(Next): no error
+    ('["RS | TS | TC | F1 | TA | F2 | BTS | BTC | BTA"]', None),
+])
+def test_termination_under_other_fairness_as_in_tlc(tmp_path, fairness, lasso):
+    result, _ = _checked(tmp_path, f"properties: [termination]\nfairness: {{weak: {fairness}}}\n")
+    violation = result.violation("termination")
+    if lasso is None:
+        assert result.verdict == "holds"
+    else:
+        assert (violation.stem_length, violation.loop_length) == lasso
+
+
 def test_without_tmmayfail_the_backup_tm_deadlocks(tmp_path):
     # TLC 2.15 without -deadlock, TMMAYFAIL = FALSE: "Deadlock reached", a
     # trace of 10 states ending here
