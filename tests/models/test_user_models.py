@@ -391,6 +391,24 @@ def test_a_wrong_model_reference_is_one_line_with_the_fix(tmp_path, files, model
     assert result.output == f"error: {expected}\n"
 
 
+def test_a_spec_reached_through_a_symbolic_link_finds_its_model_beside_the_link(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked").mkdir()
+    (tmp_path / "real" / "two.py").write_text(TWO_MODELS)
+    (tmp_path / "real" / "spec.yaml").write_text("model: ./two.py:Down\ndeadlock: false\n")
+    link = tmp_path / "linked" / "spec.yaml"
+    link.symlink_to(tmp_path / "real" / "spec.yaml")
+    result = CliRunner().invoke(cli, ["check", str(link)])
+    assert (result.exit_code, result.output) == (
+        2, f"error: {link}:1: model: model file ./two.py not found (looked for "
+           f"{tmp_path}/linked/two.py); give its path relative to the spec file, as "
+           "./my_protocol.py:ClassName\n")
+    (tmp_path / "linked" / "two.py").symlink_to(tmp_path / "real" / "two.py")
+    result = CliRunner().invoke(cli, ["check", str(link)])
+    assert result.exit_code == 0, result.output
+    assert "distinct states 3 " in result.output
+
+
 def test_a_users_model_that_raises_or_exits_while_built_is_one_line(tmp_path):
     (tmp_path / "failing.py").write_text(
         "import sys\nfrom checker import Model\n\n\nclass Failing(Model):\n"
