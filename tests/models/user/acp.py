@@ -69,10 +69,16 @@ invariants the cfgs check are the defaults; the others are named.
 Symmetry: the cfgs' (commented) ``SYMMETRY Perms``, Permutations(participants),
 is the set "participants", derived from the types (`Symmetric`).
 
-Where this port differs from the text: none in behaviour. The generated
-count of ACP_NB, as said; and ACP_SB_TLC.cfg as published does not load in
-TLC 2.15 (its PROPERTIES section is all comments, so TLC reads
-CHECK_DEADLOCK as a property's name): the tests give the cfgs TLC ran.
+Where this port differs from the text: none in behaviour; TLC's generated
+counts of ACP_NB, as said. Two findings about the text: ACP_NB_WRONG's
+forward(i, j) is guarded by ``participant[i].decision # notsent``, true of
+every decision, so an undecided participant forwards "undecided" (TypeInvNB
+fails after one step, in TLC as here; a dead participant's undecided
+forward keeps abortOnTimeout disabled for good, so AC5 fails too, as TLC
+finds); and the three cfgs as published do not
+load in TLC 2.15 (rev d5b5a7f), which reads their CHECK_DEADLOCK FALSE as
+one more name under PROPERTIES ("The property CHECK_DEADLOCK ... is not
+defined"): TLC ran them without that line, with ``-deadlock``.
 """
 
 from __future__ import annotations
