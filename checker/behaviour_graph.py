@@ -10,7 +10,9 @@ With symmetry (`checker.symmetry`), its states are the representatives, one
 per orbit, and a link joins the representatives of a step's two states, as
 the safety run explores them; a path of it is turned back into a run of
 the model as a safety counterexample is (`traces.replay`), and a loop is
-unrolled until the run really closes (`Graph.lasso`). The predicates are
+unrolled until the run really closes (`Graph.lasso`), or found again
+without symmetry among the renamings of its component (`Graph.orbits`,
+`Graph.among`) where that is shorter. The predicates are
 sampled for telling renamed elements apart, and checked on every state of
 a run shown (`Graph.confirm`), as `symmetry_guard` does for safety.
 """
@@ -56,7 +58,7 @@ class Graph:
         among the run's states is enabled all the same). `known`: the steps
         of states already generated (a simulated behaviour's), by state."""
         self.model, self.fairness, self.properties = model, fairness, properties
-        self.symmetry = symmetry
+        self.symmetry, self.config, self.limits = symmetry, config, limits
         # (the renamings `_evaluate` tries a sampled state's predicates under)
         self._guard = None if symmetry is None else SoundnessGuard(model, symmetry, properties)
         among = None if along is None else set(along)
@@ -310,6 +312,38 @@ class Graph:
             assert rounds <= self.symmetry.order, "a renaming's order divides the group's"
             trace = self.run(start, stem + loop * rounds)
         return trace, len(stem)
+
+    def orbits(self, numbers: set[int], entry: int, state: Any, most: int) -> list[Any] | None:
+        """Under symmetry, every state of the model in the orbits numbered
+        `numbers` (a strongly connected set, as a fair component is), found
+        from `state`, a state of orbit `entry`, along the links among them;
+        None where they could be more than `most`."""
+        symmetry, model = self.symmetry, self.model
+        renamings = symmetry.permutations()
+        if len(numbers) * len(renamings) > most:
+            return None
+        representatives = {entry: symmetry.representative(state)}
+        work = [entry]
+        while work:
+            here = work.pop()
+            steps = None
+            for k in self.successors(here):
+                there = self.targets[k]
+                if there in numbers and there not in representatives:
+                    if steps is None:  # (the links of `here` are its representative's steps)
+                        steps = list(model.successors(representatives[here]))
+                    representatives[there] = symmetry.representative(steps[self.ordinals[k]][1])
+                    work.append(there)
+        return list(dict.fromkeys(model.permute(representative, renaming)
+                                  for representative in representatives.values()
+                                  for renaming in renamings))
+
+    def among(self, states: list[Any], properties: tuple[Property, ...]) -> "Graph":
+        """The graph, without symmetry, of `states` (the first an initial
+        state) and the model's steps among them, each state's fairness
+        families those of all its steps."""
+        return Graph(self.model, self.config, self.fairness, properties, self.limits,
+                     along=states)
 
     def links(self, path: list[int]) -> list[int]:
         """Links through the states numbered `path`: the first from each to

@@ -104,11 +104,14 @@ class Lassos:
             return None
         rank = min((bound is not None, distance[entries[0]]) for entries, _, _, bound in stays)
         budget = loop_search_budget(graph.size)
-        entry, loop, bound, shortest = self._shortest_loop(
-            [stay for stay in stays if (stay[3] is not None, distance[stay[0][0]]) == rank],
-            budget)
+        ranked = [stay for stay in stays if (stay[3] is not None, distance[stay[0][0]]) == rank]
+        entry, loop, bound, shortest = self._shortest_loop(ranked, budget)
         path = self._stem(entry, via)
         trace, loop_start = graph.lasso(path[0], graph.links(path), loop or [])
+        if loop and len(trace) - loop_start > len(loop):
+            unreduced = self._unreduced(ranked, via, trace, loop_start)
+            if unreduced is not None and len(unreduced.trace) < len(trace):
+                return unreduced
         reason = of + (("some fair behaviour " if prop.witness else "a fair behaviour ")
                        + _broken(prop))
         if bound is not None and graph.stops[entry] in (NAMED, ALL_OUTSIDE):
@@ -123,6 +126,33 @@ class Lassos:
                                                             trace, loop_start)
         return Finding(prop, trace, reason + (f" ({why})" if why else ""),
                        loop_start=loop_start, bound=bound)
+
+    def _unreduced(self, stays: list, via: dict[int, int], trace: Any, loop_start: int
+                   ) -> Finding | None:
+        """Under symmetry, where the loop found was gone round more than once
+        before the run closed: the lasso found again without symmetry, on
+        the states of the model that rename those of the fair components the
+        shortest stems reach (`stays`), and the stem `trace` shows. Every
+        lasso of the model maps to one of the orbits with as long a stem and
+        as long a loop, so the model's shortest lasso lies there, and its
+        loop may be shorter than the one shown (the orbits' loop, gone round
+        until the run closes). None where those states could be more than
+        the reduced graph has (and `UNREDUCED_FLOOR`): the reduction is then
+        what makes the check affordable."""
+        graph = self.graph
+        most = max(graph.size, UNREDUCED_FLOOR)
+        states = [step.state for step in trace.steps[:loop_start + 1]]
+        for entries, component, _, _ in stays:
+            if component is None:
+                continue
+            path = self._stem(entries[0], via)
+            orbits = graph.orbits(set(component), entries[0],
+                                  graph.run(path[0], graph.links(path)).final, most)
+            if orbits is None:
+                return None
+            states += orbits
+            most -= len(orbits)
+        return Lassos(graph.among(states, (self.prop,)), self.prop, self.member).find()
 
     def _shortest_loop(self, stays: list, cap: int
                        ) -> tuple[int, list[int] | None, str | None, bool]:
@@ -534,6 +564,11 @@ def _fair(graph: Graph, component: list[int], enabled: list[int]) -> bool:
 #: pair takes some 100 bytes while searched); past them the loop is a fair one
 #: (`_LoopSearch.greedy`).
 LOOP_SEARCH_PER_STATE, LOOP_SEARCH_FLOOR, LOOP_SEARCH_CAP = 8, 1 << 16, 1 << 20
+
+
+#: Under symmetry, the states a lasso whose loop closes only after going
+#: round more than once is looked for again among, at least (`Lassos._unreduced`)
+UNREDUCED_FLOOR = 1 << 16
 
 
 def loop_search_budget(states: int) -> int:

@@ -38,7 +38,9 @@ the stem step by step (a link r -> r' comes from a step of r to a renaming
 of r'), and the loop, gone round once, from a state c to a renaming pi(c),
 so gone round at most the order of pi times, back to c: a loop of the model
 through renamings of the orbits' loop states, with the same predicates,
-families taken and enabled (`Graph.lasso` shows it so). ``once_always``
+families taken and enabled (`Graph.lasso` shows it so; where that loop is
+longer than the model's shortest, `Lassos._unreduced` finds the shortest
+among the renamings of the fair components' states). ``once_always``
 lifts as a stem does, whatever the fairness. Refused, in one line
 (`_symmetry`): a family per value or per instance (``Deliver(p=*)``,
 ``Deliver(*)``: one condition per node, which the lifted loop need not
