@@ -134,9 +134,9 @@ class Lassos:
         the states of the model that rename those of the fair components the
         shortest stems reach (`stays`), and the stem `trace` shows. Every
         lasso of the model maps to one of the orbits with as long a stem and
-        as long a loop, so the model's shortest lasso lies there, and its
-        loop may be shorter than the one shown (the orbits' loop, gone round
-        until the run closes). None where those states could be more than
+        as long a loop, so the model's shortest loops lie there, and may be
+        shorter than the one shown (the orbits' loop, gone round until the
+        run closes); those that follow the stem shown are found. None where those states could be more than
         the reduced graph has (and `UNREDUCED_FLOOR`): the reduction is then
         what makes the check affordable."""
         graph = self.graph
