@@ -84,8 +84,9 @@ def test_the_spec_file_is_slush_small_cfg():
     (2, 3, 1, 1, 11_570, 44_529, 49),
     # TLC: 1 min 33 s (on a loaded machine); ours: 19 s
     pytest.param(3, 1, 1, 1, 246_796, 1_490_715, 35, marks=pytest.mark.slow),
+    # TLC: 1 min 57 s (loaded); ours: 21 s
     pytest.param(3, 1, 2, 1, 284_308, 1_672_106, 44, marks=pytest.mark.slow),
-    # SlushSmall.cfg
+    # SlushSmall.cfg: TLC 24 s; ours: 22 s
     pytest.param(3, 1, 2, 2, 274_678, 1_621_541, 42, marks=pytest.mark.slow),
 ])
 def test_slush_has_tlc_s_counts(tmp_path, nodes, iterations, sample_size, threshold, distinct,
@@ -95,6 +96,34 @@ def test_slush_has_tlc_s_counts(tmp_path, nodes, iterations, sample_size, thresh
     assert result.verdict == "holds"
     assert (result.stats.distinct_states, result.stats.generated_states,
             result.stats.depth) == (distinct, generated, depth)
+
+
+@pytest.mark.parametrize("nodes, iterations, sample_size, threshold, orbits, generated, depth", [
+    # TLC 2.15, the cfgs declare no symmetry: ``SYMMETRY NodeSym``, where
+    # NodeSym renames each node with its loop and query processes,
+    #   NodeSym == {[x \in Node \cup SlushLoopProcess \cup SlushQueryProcess |->
+    #                  IF x \in Node THEN p[x]
+    #                  ELSE IF x \in SlushLoopProcess THEN LoopOf(p[HostOf[x]])
+    #                  ELSE QueryOf(p[HostOf[x]])] : p \in Permutations(Node)}
+    # (LoopOf(n), QueryOf(n): n's processes, by HostOf): no error, these
+    # orbits and generated states
+    (2, 1, 1, 1, 1_296, 4_861, 25),
+    (2, 1, 1, 2, 1_512, 5_509, 25),
+    (2, 2, 1, 1, 3_054, 11_766, 37),
+    (2, 3, 1, 1, 5_886, 22_675, 49),
+    # ours: 5 s, 6 s, 7 s
+    pytest.param(3, 1, 1, 1, 42_474, 256_503, 35, marks=pytest.mark.slow),
+    pytest.param(3, 1, 2, 1, 49_433, 290_442, 44, marks=pytest.mark.slow),
+    pytest.param(3, 1, 2, 2, 47_786, 281_812, 42, marks=pytest.mark.slow),    # SlushSmall
+])
+def test_nodes_are_interchangeable_as_in_tlc(tmp_path, nodes, iterations, sample_size,
+                                             threshold, orbits, generated, depth):
+    result, _ = _checked(tmp_path, f"params: {{nodes: {nodes}, iterations: {iterations}, "
+                         f"sample_size: {sample_size}, threshold: {threshold}}}\n"
+                         "symmetry: true\n")
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.generated_states,
+            result.stats.depth) == (orbits, generated, depth)
 
 
 def test_a_sample_larger_than_the_other_nodes_is_refused(tmp_path):
@@ -129,8 +158,10 @@ def test_termination_holds_when_each_process_is_fair(tmp_path):
 
 
 def test_termination_fails_under_weak_fairness_of_next(tmp_path):
-    # TLC 2.15, FairNextSpec: violated; WF_vars(Next) lets the client colour
-    # the same node for ever while the other node's loop waits for a colour
+    # TLC 2.15, FairNextSpec: violated, by a lasso of 9 steps then a loop of
+    # 2 (AssignColorToNode, ClientRequestLoop), ours by 2 then the same 2:
+    # WF_vars(Next) lets the client colour the same node for ever while the
+    # other node's loop waits for a colour
     result, _ = _checked(tmp_path, TINY + "properties: [termination]\n"
                          'fairness: {weak: ["*"]}\n')
     violation = result.violation("termination")
@@ -145,7 +176,8 @@ def test_termination_fails_under_weak_fairness_of_next(tmp_path):
 
 def test_replying_with_no_colour_breaks_type_invariant(tmp_path):
     # TLC 2.15, SlushSmall.cfg, RespondToQueryMessage's ``LET color ==
-    # Pick(self)``: TypeInvariant violated in state 9, the same steps
+    # Pick(self)``: TypeInvariant violated in state 9, the same steps (its
+    # client picks Red where ours picks Blue)
     result, _ = _checked(tmp_path, SMALL + "mutant: reply_with_own_pick\n"
                          "properties: [type_invariant]\n")
     violation = result.violation("type_invariant")
@@ -161,7 +193,8 @@ def test_replying_with_no_colour_breaks_type_invariant(tmp_path):
 
 def test_sampling_its_own_node_breaks_no_self_query(tmp_path):
     # TLC 2.15, SlushSmall.cfg, QuerySampleSet's ``otherNodes == Node``:
-    # NoSelfQuery violated in state 6, the same steps
+    # NoSelfQuery violated in state 6, the same steps (Red for Blue, and
+    # l1 samples {q1, q2})
     result, _ = _checked(tmp_path, SMALL + "mutant: sample_includes_self\n"
                          "properties: [no_self_query]\n")
     violation = result.violation("no_self_query")
@@ -173,6 +206,10 @@ def test_sampling_its_own_node_breaks_no_self_query(tmp_path):
 
 
 def test_flipping_on_one_vote_fewer_breaks_flip_on_threshold(tmp_path):
+    # TLC 2.15, SlushSmall.cfg, ``redTally >= PickFlipThreshold - 1`` and so
+    # blueTally, PROPERTY FlipOnThreshold: violated in state 15, the same
+    # steps up to renaming (its n2 flips from Blue to Red on one Red reply,
+    # picks n1 Red, n2 Red, n3 Blue)
     result, _ = _checked(tmp_path, SMALL + "mutant: flip_below_threshold\n"
                          "properties: [flip_on_threshold]\n")
     violation = result.violation("flip_on_threshold")

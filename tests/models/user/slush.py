@@ -58,8 +58,16 @@ node's colour from one colour to the other consumes at least
 PickFlipThreshold replies of the new one), both of which TLC checks as
 written in the tests.
 
-Where this port differs from the text, none in behaviour: a process is
-named by its node; NoColor is None; the message set is split by type.
+Symmetry (none in the cfgs): the nodes are interchangeable, each renamed
+with its loop and query processes (the set ``nodes``, derived from State's
+types by the kit's `Symmetric`); TLC agrees with a SYMMETRY set of the
+permutations of Node extended to the processes by HostMapping (the tests
+give it).
+
+Where this port differs from the text: a process is named by its node;
+NoColor is None; the message set is split by type; and a SampleSetSize
+larger than the other nodes is refused (`setup`), where the spec would let
+every loop wait in QuerySampleSet for ever (no sample of that size).
 """
 
 from __future__ import annotations
