@@ -35,8 +35,11 @@ disjuncts in order, participants p0 first):
   coordDie, makeDecision, and for each i request(i), getVote(i),
   detectFault(i), coordBroadcast(i). sendVote has no guard against sending
   twice: once sent it is a step to the same state, which TLC generates and
-  so does this model, so the generated counts are TLC's.
-- ACP_NB: progNNB == \\E i, j : parDie(i) \\/ parProgNB(i, j) \\/ coordProgN,
+  so does this model. makeDecision's abort is one step here; TLC takes it
+  once per participant voting no (``\\E j : coordinator.vote[j] = no``),
+  so its generated counts are ours plus those copies (the tests count
+  them).
+- ACP_NB: progNNB == (\\E i, j : parDie(i) \\/ parProgNB(i, j)) \\/ coordProgN,
   parProgNB(i, j) being sendVote(i), abortOnVote(i), abortOnTimeoutRequest(i),
   forward(i, j), preDecideOnForward(i, j), abortOnTimeout(i), preDecide(i),
   decideNB(i). TLC takes the operators of i alone once per j, the same step
@@ -49,7 +52,8 @@ Fairness: Spec's ``\\A i : WF(parProg(i))`` and ``WF(coordProgB)``, the death
 transitions unfair, are the families ``"SendVote(i=*) | AbortOnVote(i=*) |
 AbortOnTimeoutRequest(i=*) | Decide(i=*)"`` and ``"MakeDecision | Request |
 GetVote | DetectFault | CoordBroadcast"`` (`SB_FAIRNESS`); SpecNB's
-``WF(\\E j : parProgNB(i, j))`` is `NB_FAIRNESS`. A step to the same state
+``WF(\\E j : parProgNB(i, j))`` is `NB_FAIRNESS` (ACP_NB_WRONG's
+`WRONG_FAIRNESS`). A step to the same state
 (sendVote again, decideNB again) is no step of WF's ``<<A>>_vars``, as the
 engine takes it.
 
@@ -70,15 +74,15 @@ Symmetry: the cfgs' (commented) ``SYMMETRY Perms``, Permutations(participants),
 is the set "participants", derived from the types (`Symmetric`).
 
 Where this port differs from the text: none in behaviour; TLC's generated
-counts of ACP_NB, as said. Two findings about the text: ACP_NB_WRONG's
-forward(i, j) is guarded by ``participant[i].decision # notsent``, true of
-every decision, so an undecided participant forwards "undecided" (TypeInvNB
+counts, as said. Two findings about the text: ACP_NB_WRONG's forward(i, j)
+is guarded by ``participant[i].decision # notsent``, true of every
+decision, so an undecided participant forwards "undecided" (TypeInvNB
 fails after one step, in TLC as here; a dead participant's undecided
 forward keeps abortOnTimeout disabled for good, so AC5 fails too, as TLC
-finds); and the three cfgs as published do not
-load in TLC 2.15 (rev d5b5a7f), which reads their CHECK_DEADLOCK FALSE as
-one more name under PROPERTIES ("The property CHECK_DEADLOCK ... is not
-defined"): TLC ran them without that line, with ``-deadlock``.
+finds); and the three cfgs as published do not load in TLC 2.15 (rev
+d5b5a7f), which reads their CHECK_DEADLOCK FALSE as one more name under
+PROPERTIES ("The property CHECK_DEADLOCK ... is not defined"): TLC ran them
+without that line, with ``-deadlock``.
 """
 
 from __future__ import annotations
