@@ -26,6 +26,8 @@ docstring) and the mutants, the module had these definitions appended::
           Cardinality({m \\in message \\ message' : m.type = QueryReplyMessageType
                           /\\ HostOf[m.dst] = n /\\ m.color = pick'[n]})
             >= PickFlipThreshold]_vars
+    ReplyOwnColor == [][\\A m \\in message' \\ message :
+        m.type = QueryReplyMessageType => m.color = pick'[HostOf[m.src]]]_vars
 
 and each mutant is the translation with the one expression the mutant
 changes. TLC's depth is one more than ours, and its traces one state more
@@ -41,6 +43,7 @@ import pytest
 from click.testing import CliRunner
 
 from cmc.main import cli
+from tests.models.user.slush import QueryReplyMessage
 from tests.spec_runs import written_and_checked
 
 USER = Path(__file__).parent / "user"
@@ -229,10 +232,27 @@ def test_flipping_on_one_vote_fewer_breaks_flip_on_threshold(tmp_path):
     assert violation.trace.final.pick == ("Red", "Red", "Blue")
 
 
+def test_answering_with_the_query_s_colour_breaks_reply_own_color(tmp_path):
+    # TLC 2.15, SlushSmall.cfg, the reply's ``color |-> msg.color``, PROPERTY
+    # ReplyOwnColor: violated in state 11, the same steps up to renaming
+    result, _ = _checked(tmp_path, SMALL + "mutant: reply_with_query_color\n"
+                         "properties: [reply_own_color]\n")
+    violation = result.violation("reply_own_color")
+    assert _steps(violation) == [
+        "ClientRequestLoop()", "AssignColorToNode(node=n1, color=Blue)",
+        "ClientRequestLoop()", "AssignColorToNode(node=n2, color=Red)",
+        "QueryReplyLoop(self=n1)", "RequireColorAssignment(self=n2)",
+        "ExecuteSlushLoop(self=n2)", "QuerySampleSet(self=n2, sample={n1, n3})",
+        "WaitForQueryMessageOrTermination(self=n1)",
+        "RespondToQueryMessage(self=n1, msg=QueryMessage(n2→n1, color=Red))"]
+    assert violation.reason == "q1 replied Red to l2, its node's colour being Blue"
+    assert violation.trace.final.replies == {QueryReplyMessage(src=0, dst=1, color="Red")}
+
+
 def test_the_unbroken_model_keeps_its_own_properties(tmp_path):
-    # TLC 2.15: INVARIANT TypeInvariant NoSelfQuery, PROPERTY FlipOnThreshold:
-    # no error
+    # TLC 2.15: INVARIANT TypeInvariant NoSelfQuery, PROPERTY FlipOnThreshold
+    # ReplyOwnColor: no error
     result, _ = _checked(tmp_path, TINY + "properties: [type_invariant, no_self_query, "
-                         "flip_on_threshold]\n")
+                         "flip_on_threshold, reply_own_color]\n")
     assert result.verdict == "holds"
     assert result.stats.distinct_states == 2_498

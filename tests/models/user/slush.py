@@ -51,12 +51,12 @@ spec has no fairness (``Spec == Init /\\ [][Next]_vars``), so a run may
 stop anywhere and TLC finds it violated at once; the tests check it under
 a spec's fairness too (the process-by-process weak fairness of ``fair
 process``, and ``WF_vars(Next)``), as TLC does with those conjuncts added.
-Two more, ours, not in the spec, each a fact of its text that a mutant
+Three more, ours, not in the spec, each a fact of its text that a mutant
 breaks: NoSelfQuery (a loop samples other nodes only: ``otherNodes ==
-Node \\ {HostOf[self]}``) and FlipOnThreshold (a step that changes a
-node's colour from one colour to the other consumes at least
-PickFlipThreshold replies of the new one), both of which TLC checks as
-written in the tests.
+Node \\ {HostOf[self]}``), FlipOnThreshold (a step that changes a node's
+colour from one colour to the other consumes at least PickFlipThreshold
+replies of the new one) and ReplyOwnColor (a reply carries its node's
+colour), all of which TLC checks as written in the tests.
 
 Symmetry (none in the cfgs): the nodes are interchangeable, each renamed
 with its loop and query processes (the set ``nodes``, derived from State's
@@ -335,6 +335,17 @@ class Slush(Symmetric, Model):
                              f"{t.pick[i]} replies (PickFlipThreshold = {self.threshold})")
         return True
 
+    @transition("ReplyOwnColor")
+    def reply_own_color(self, s: State, action, t: State):
+        """Ours: a reply carries the replying node's colour, as it is once the
+        reply is sent (``color = IF Pick(self) = NoColor THEN msg.color ELSE
+        Pick(self)``, which is also the node's new pick)."""
+        for m in sorted(t.replies - s.replies):
+            if m.color != t.pick[m.src]:
+                return Fails(f"q{m.src + 1} replied {m.color} to l{m.dst + 1}, its node's "
+                             f"colour being {t.pick[m.src]}")
+        return True
+
     @eventually("Termination")
     def termination(self, s: State):
         """``<>(\\A self \\in ProcSet : pc[self] = "Done")``."""
@@ -378,3 +389,13 @@ class FlipBelowThreshold(Slush):
         if blue >= self.threshold - 1:
             return BLUE
         return pick
+
+
+@Slush.mutant(
+    "reply_with_query_color",
+    "RespondToQueryMessage echoes the query's colour, ``color |-> msg.color`` "
+    "in the reply, where it should answer with its node's → ReplyOwnColor")
+class ReplyWithQueryColor(Slush):
+    def respond_to_query_message(self, pick, msg: QueryMessage):
+        color = msg.color if pick is NO_COLOR else pick
+        return color, QueryReplyMessage(src=msg.dst, dst=msg.src, color=msg.color)  # the bug
