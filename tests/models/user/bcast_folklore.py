@@ -30,8 +30,7 @@ successor is yielded once per witness, as TLC generates it: every msgs
 with ``rcvd[p] \\subseteq msgs \\subseteq sent``, UponV1 and UponAccept
 both where both are enabled (the same successor), and ``Receive`` with
 msgs = ``rcvd[p]``, a step to the same state (a stuttering step, which
-the liveness check takes for one). So the generated states are TLC's less
-its initial states.
+the liveness check takes for one). So the generated states are TLC's.
 
 Fairness: Spec's ``WF_vars(\\E self \\in Corr : Receive(self) /\\ (UponV1
 \\/ UponAccept \\/ UNCHANGED ...))`` is one family over every step but
