@@ -125,6 +125,25 @@ def test_reliable_chan_asks_nothing_until_every_process_sent():
     assert violation.trace.final.rcvd == ((2,), ())
 
 
+def test_reliable_chan_needs_the_receive_only_steps_in_the_fair_family():
+    # WF_vars(\E self \in Corr : Receive(self) /\ (UponV1(self) \/
+    # UponAccept(self))), the spec's fairness less UNCHANGED: a process that
+    # accepted need never receive again. TLC 2.15 (Spec2, each property
+    # alone): ReliableChan violated (N = 2: 2 steps, then stuttering, as
+    # ours; N = 3: 4 steps, ours 3), RelayLtl and CorrLtl hold
+    for n, t, f, accepts in ((2, 0, 0, ["UponV1(p=2, msgs=())", "UponAccept(p=1, msgs=(2,))"]),
+                             (3, 1, 1, ["UponV1(p=3, msgs=())", "UponAccept(p=1, msgs=(3,))",
+                                        "UponAccept(p=2, msgs=(1,))"])):
+        result = check(_model(n, t, f), CheckConfig(
+            properties=("reliable_chan", "relay_ltl", "corr_ltl"),
+            fairness=(("weak", "UponV1 | UponAccept"),)))
+        assert [o.outcome for o in result.outcomes()] == ["violated", "holds", "holds"]
+        violation = result.violation("reliable_chan")
+        assert [str(a) for a in violation.trace.actions] == accepts
+        assert violation.loop_length == 0
+        assert violation.trace.final.pc == ("AC",) * n
+
+
 def test_unforg_fails_from_init_and_holds_from_init_no_bcast():
     # Unforg is SpecNoBcast's: TLC 2.15, N = 4, T = F = 1, SpecNoBcast,
     # INVARIANT Unforg: no error, 5 distinct states (at most one crash, no
