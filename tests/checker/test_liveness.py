@@ -795,6 +795,67 @@ def test_a_spec_naming_an_unknown_action_in_fairness_gets_one_exact_line(tmp_pat
                                  "Propose, Retry, DeliverRequest, DeliverReply")
 
 
+CLOCK = """
+from typing import NamedTuple
+
+from checker import Model, eventually
+
+
+class Tick(NamedTuple):
+    pass
+
+
+class Reset(NamedTuple):
+    pass
+
+
+class Clock(Model):
+    name = "clock"
+    actions = (Tick,)
+
+    def initial_states(self):
+        yield 0
+
+    def successors(self, s):
+        if s < 2:
+            yield Tick(), s + 1
+
+    @eventually("Done")
+    def done(self, s):
+        return s == 2
+
+
+@Clock.mutant("resets", "may go back to 0 from 1, for ever")
+class Resetting(Clock):
+    actions = (Tick, Reset)
+
+    def successors(self, s):
+        yield from super().successors(s)
+        if s == 1:
+            yield Reset(), 0
+"""
+
+
+def test_a_spec_s_fairness_names_the_actions_its_mutant_declares(tmp_path):
+    from checker.errors import SpecError
+    from checker.spec import load_spec
+    from models import REGISTRY
+    (tmp_path / "clock.py").write_text(CLOCK)
+    path = tmp_path / "spec.yaml"
+    text = ("model: ./clock.py:Clock\n{}properties: [done]\ndeadlock: false\n"
+            "fairness: {{weak: [Tick, Reset]}}\n")
+    path.write_text(text.format("mutant: resets\n"))
+    spec = load_spec(path, REGISTRY)
+    result = checker.check(spec.build(), spec.config())
+    # weakly fair to Tick, which the loop takes: Done is never reached
+    assert _lasso(result.violation("done")) == (["Tick()", "Reset()"], 0, 2)
+    path.write_text(text.format(""))  # the model itself has no Reset
+    with pytest.raises(SpecError) as raised:
+        load_spec(path, REGISTRY)
+    assert str(raised.value) == (f"{path}:4: fairness.weak[1]: clock has no action 'Reset'; "
+                                 "actions: Tick")
+
+
 def test_a_spec_reads_fairness_and_deadlock_into_its_configuration():
     loaded, _, _ = checked_spec("paxos-liveness-dueling.yaml")
     config = loaded.config()
