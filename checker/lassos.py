@@ -109,7 +109,7 @@ class Lassos:
         path = self._stem(entry, via)
         trace, loop_start = graph.lasso(path[0], graph.links(path), loop or [])
         if loop and len(trace) - loop_start > len(loop):
-            unreduced = self._unreduced(ranked, via, trace, loop_start)
+            unreduced = self._unreduced(ranked, via)
             if unreduced is not None and len(unreduced.trace) < len(trace):
                 return unreduced
         reason = of + (("some fair behaviour " if prop.witness else "a fair behaviour ")
@@ -127,32 +127,44 @@ class Lassos:
         return Finding(prop, trace, reason + (f" ({why})" if why else ""),
                        loop_start=loop_start, bound=bound)
 
-    def _unreduced(self, stays: list, via: dict[int, int], trace: Any, loop_start: int
-                   ) -> Finding | None:
+    def _unreduced(self, stays: list, via: dict[int, int]) -> Finding | None:
         """Under symmetry, where the loop found was gone round more than once
         before the run closed: the lasso found again without symmetry, on
         the states of the model that rename those of the fair components the
-        shortest stems reach (`stays`), and the stem `trace` shows. Every
-        lasso of the model maps to one of the orbits with as long a stem and
-        as long a loop, so the model's shortest loops lie there, and may be
-        shorter than the one shown (the orbits' loop, gone round until the
-        run closes); those that follow the stem shown are found. None where those states could be more than
-        the reduced graph has (and `UNREDUCED_FLOOR`): the reduction is then
-        what makes the check affordable."""
+        shortest stems reach (`stays`), and a stem lifted to each entry.
+        Every lasso of the model maps to one of the orbits with as long a
+        stem and as long a loop, so the model's shortest loops lie there
+        and may be shorter than the orbits' loop gone round until the run
+        closes; and the shortest through a state is as long as through any
+        renaming of it, so one stem to each entry's orbit will do. (A graph
+        for each initial state the stems start from.) None where those
+        states could be more than the reduced graph has (and
+        `UNREDUCED_FLOOR`): the reduction is then what makes the check
+        affordable."""
         graph = self.graph
         most = max(graph.size, UNREDUCED_FLOOR)
-        states = [step.state for step in trace.steps[:loop_start + 1]]
+        stems: dict[int, dict[Any, None]] = {}  # initial state -> the stems' states from it
+        region: list[Any] = []
         for entries, component, _, _ in stays:
             if component is None:
                 continue
-            path = self._stem(entries[0], via)
-            orbits = graph.orbits(set(component), entries[0],
-                                  graph.run(path[0], graph.links(path)).final, most)
-            if orbits is None:
-                return None
-            states += orbits
-            most -= len(orbits)
-        return Lassos(graph.among(states, (self.prop,)), self.prop, self.member).find()
+            for entry in entries:
+                path = self._stem(entry, via)
+                run = graph.run(path[0], graph.links(path))
+                stems.setdefault(path[0], {}).update(dict.fromkeys(
+                    step.state for step in run.steps))
+                if entry == entries[0]:
+                    orbits = graph.orbits(set(component), entry, run.final, most)
+                    if orbits is None:
+                        return None
+                    region += orbits
+                    most -= len(orbits)
+        if sum(map(len, stems.values())) > most:
+            return None
+        found = [Lassos(graph.among([*states, *region], (self.prop,)), self.prop,
+                        self.member).find() for states in stems.values()]
+        return min((finding for finding in found if finding is not None and finding.trace),
+                   key=lambda finding: len(finding.trace), default=None)
 
     def _shortest_loop(self, stays: list, cap: int
                        ) -> tuple[int, list[int] | None, str | None, bool]:
