@@ -20,7 +20,16 @@ are steps of "the ballot-b leader", here a stateless node per ballot
 (``p0``, ``p1``) that reads ``msgs`` as the spec's actions do.
 
 Quorums: the ``quorum`` rule (default: majorities). ``\\E Q \\in Quorum`` in
-Phase2a ranges over every quorum, supersets of the minimal ones included. The
+Phase2a ranges over every quorum, supersets of the minimal ones included
+(Paxos.tla's Quorum, every majority). A rule listing its quorums
+(``{quorums: [...]}``) takes their supersets too, unless it says
+``supersets: false``: then Phase2a ranges over the listed sets alone, as a
+TLA+ constant listing them does (FPaxos.tla's ``Quorum1 == {{a1}, {a2,
+a3}}``: a leader that heard from a1 and a2 adopts a1's vote, not a2's
+higher one); the reachable states differ where a listed set's superset
+reports a higher vote than every listed set within it
+(tests/models/test_paxos_fpaxos_tlc.py: 390,489 states with the supersets,
+389,849 without, TLC's). The
 spec assumes every two quorums intersect (its QuorumAssumption), so a spec
 may give a rule that breaks this only when it expects Agreement to fail
 (`check_sound`); the `non_intersecting_quorums` mutant breaks it on purpose.
@@ -250,8 +259,10 @@ class Paxos(ActorModel):
     def setup(self) -> None:
         self.quorums = self.quorum_system()
         # Phase 1 quorums send the 1b messages a 2a relies on; phase 2 quorums
-        # choose. They are the same but in a flexible rule.
-        self.phase1_quorums = self.quorums.phase1.quorums
+        # choose. They are the same but in a flexible rule. Phase2a's
+        # \E Q \in Quorum ranges over every quorum, or over the listed sets
+        # alone where the rule says supersets: false (FPaxos.tla's Quorum1).
+        self.phase1_quorums = self.quorums.phase1.spec_quorums
         self._chosen = Memo(self._chosen_by)
 
     def quorum_system(self):

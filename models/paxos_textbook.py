@@ -110,7 +110,7 @@ from models import register
 from models.kit import ActorModel, Bag, Node, ids, on, on_restart, step, values
 from models.kit.memo import Memo
 from models.quorum import (QUORUM_SCHEMA, Threshold, interchangeable_groups, quorum_system,
-                           require_intersecting)
+                           require_counted, require_intersecting)
 
 Proposer = ids("proposers", "p", named=True)  # never renamed (see the module docstring)
 Acceptor = ids("acceptors", "a", named=True)
@@ -421,6 +421,7 @@ class PaxosTextbook(ActorModel):
                              f"({self.acceptors}): a proposer sends PREPARE to every "
                              f"acceptor at once; use max_msgs: {self.acceptors}")
         self.quorums = self.quorum_system()
+        require_counted(self.quorums, 'paxos-textbook')
         # numbers[p][round]; every number any proposer may use is a choice of Prepare
         self.numbers = tuple(tuple(self.number(p, r) for r in range(self.rounds))
                              for p in range(self.proposers))

@@ -14,6 +14,11 @@ are one question. Every system has
 - ``is_quorum(members)``,
 - ``quorums``: every quorum, smallest first, then in lexicographic order,
 - ``minimal_quorums``: the quorums with no quorum as a proper subset, same order,
+- ``spec_quorums``: the sets a specification's ``\\E Q \\in Quorum`` ranges
+  over (Paxos.tla's Phase2a): every quorum, but for an `Explicit` rule
+  listed with ``supersets: false``, whose listed sets alone are (FPaxos.tla's
+  ``Quorum1``: a leader adopts the highest vote within one listed set, not
+  within a superset of one); a set containing one still decides,
 - ``phase1`` and ``phase2``: the rule for electing a leader (Paxos phase 1,
   Raft votes) and the rule for deciding (Paxos phase 2, Raft commitment);
   both are the system itself except for `Flexible`,
@@ -64,6 +69,11 @@ class _Enumerated:
         are monotone, it is enough that removing any one member breaks it."""
         return tuple(quorum for quorum in self.quorums
                      if not any(self.is_quorum(quorum - {node}) for node in quorum))
+
+    @property
+    def spec_quorums(self) -> tuple[Members, ...]:
+        """The sets a specification's ``\\E Q \\in Quorum`` ranges over: every quorum."""
+        return self.quorums
 
 
 class QuorumSystem(_Enumerated):
@@ -171,10 +181,14 @@ def _ordered(groups: Iterable[Members]) -> tuple[Members, ...]:
 @dataclass(frozen=True)
 class Explicit(QuorumSystem):
     """The quorums are the sets `listed` and every set containing one of them
-    (kept in canonical order: smallest first, then lexicographic)."""
+    (kept in canonical order: smallest first, then lexicographic). Without
+    `supersets`, a specification's ``\\E Q \\in Quorum`` ranges over the
+    listed sets alone (`spec_quorums`), as a TLA+ constant listing them
+    does (FPaxos.tla's ``Quorum1``); a set containing one still decides."""
 
     nodes: int
     listed: tuple[Members, ...]
+    supersets: bool = True
 
     def __post_init__(self) -> None:
         _check_nodes(self.nodes)
@@ -186,9 +200,13 @@ class Explicit(QuorumSystem):
     def is_quorum(self, members: frozenset[int] | set[int]) -> bool:
         return any(group <= members for group in self.listed)
 
+    @property
+    def spec_quorums(self) -> tuple[Members, ...]:
+        return self.quorums if self.supersets else self.listed
+
     def __str__(self) -> str:
         listed = ", ".join(format_nodes(group) for group in self.listed)
-        return f"{listed} or a superset, of {self.nodes}"
+        return f"{listed}{' or a superset' if self.supersets else ' (as listed)'}, of {self.nodes}"
 
 
 @dataclass(frozen=True)
@@ -506,7 +524,8 @@ def majority_table(max_nodes: int = 9) -> tuple[MajorityRow, ...]:
 # -- the spec's `quorum:` value ---------------------------------------------------
 
 ACCEPTED = ('"majority", {threshold: K}, {weights: [W, ...], threshold: K (optional)}, '
-            '{quorums: [[1, 2], [2, 3], ...]}, {flexible: {phase1: K1, phase2: K2}}, '
+            '{quorums: [[1, 2], [2, 3], ...], supersets: false (optional)}, '
+            '{flexible: {phase1: K1, phase2: K2}}, '
             '{grid: [ROWS, COLUMNS]} or {joint: {old: [1, 2, 3], new: [1, 2, 3, 4, 5]}}')
 
 _COUNT = {"type": "integer", "minimum": 1}
@@ -523,7 +542,8 @@ _SINGLE_RULES: list[dict[str, Any]] = [
     _one_key("threshold", _COUNT),
     _one_key("weights", {"type": "array", "items": {"type": "integer", "minimum": 0},
                          "minItems": 1}, threshold=_COUNT),
-    _one_key("quorums", {"type": "array", "items": _NODE_LIST, "minItems": 1}),
+    _one_key("quorums", {"type": "array", "items": _NODE_LIST, "minItems": 1},
+             supersets={"type": "boolean"}),
     _one_key("grid", {"type": "array", "items": _COUNT, "minItems": 2, "maxItems": 2}),
     _one_key("joint", {"type": "object", "properties": {"old": _NODE_LIST, "new": _NODE_LIST},
                        "required": ["old", "new"], "additionalProperties": False}),
@@ -590,14 +610,17 @@ def _single(value: Any, nodes: int | None) -> QuorumSystem:
         else:
             system = weighted_majority(weights)
         return _matching(system, nodes, "weights")
-    if keys == {"quorums"}:
+    if keys in ({"quorums"}, {"quorums", "supersets"}):
         groups = value["quorums"]
         if not isinstance(groups, list) or not groups:
             raise ValueError(f"quorums is a non-empty list of lists of nodes, not {groups!r}")
+        supersets = value.get("supersets", True)
+        if not isinstance(supersets, bool):
+            raise ValueError(f"supersets is true or false, not {supersets!r}")
         listed = [frozenset(_node_list(group, "each quorum")) for group in groups]
         if nodes is None:
             nodes = max(max(group) for group in listed) + 1
-        return Explicit(nodes, tuple(listed))
+        return Explicit(nodes, tuple(listed), supersets)
     if keys == {"grid"}:
         shape = value["grid"]
         if not (isinstance(shape, list) and len(shape) == 2 and all(map(_is_count, shape))):
@@ -640,6 +663,19 @@ def quorum_system(value: Any, nodes: int | None) -> System:
         raise ParamError("params.quorum", f"{error}; use {ACCEPTED}") from None
 
 
+def require_counted(system: System, model: str) -> None:
+    """Raise `ParamError` where a rule lists quorums with ``supersets:
+    false`` for a model that counts votes (a set containing a quorum
+    decides) and ranges over no quorum as a specification's ``\\E Q`` does:
+    the option would change nothing there."""
+    if any(isinstance(phase, Explicit) and not phase.supersets
+           for phase in (system.phase1, system.phase2)):
+        raise ParamError("params.quorum", f"supersets: false ranges a specification's \\E Q "
+                         f"\\in Quorum over the listed sets alone (Paxos.tla's Phase2a, in the "
+                         f"paxos model); {model} counts votes, where a set containing a quorum "
+                         "is one: remove supersets:")
+
+
 def require_intersecting(system: System) -> None:
     """Raise `ParamError` naming the witness pair when two quorums (a phase-1
     and a phase-2 quorum) can be disjoint. A spec may use such a rule only
@@ -660,7 +696,7 @@ def interchangeable_groups(system) -> tuple[tuple[int, ...], ...]:
     and swapping b, c keep the quorums, so does swapping a, c, which is the
     composition (a b)(b c)(a b); so "together" is an equivalence, and every
     permutation within the groups keeps the quorums.)"""
-    kinds = {frozenset(system.phase1.quorums), frozenset(system.phase2.quorums)}
+    kinds = {frozenset(system.phase1.spec_quorums), frozenset(system.phase2.spec_quorums)}
 
     def alike(a: int, b: int) -> bool:
         swap = {a: b, b: a}

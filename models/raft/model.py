@@ -17,7 +17,7 @@ from models.kit.handlers import Stay
 from models.kit.memo import Memo
 from models.kit.network import Heal
 from models.quorum import (QUORUM_SCHEMA, interchangeable_groups, quorum_system,
-                           require_intersecting)
+                           require_counted, require_intersecting)
 from models.raft.liveness import TERMS_SCHEMA, TIMEOUTS_SCHEMA, RaftLiveness
 from models.raft.properties import RaftProperties
 from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, MESSAGES, PRECANDIDATE,
@@ -379,6 +379,7 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
     def setup(self) -> None:
         n = self.servers
         self.quorums = quorum_system(self.quorum, n)
+        require_counted(self.quorums, 'raft')
         self.all_servers = tuple(range(n))
         # is_quorum by a set of servers, remembered: votes by the phase-1
         # rule, commitment by the phase-2 rule

