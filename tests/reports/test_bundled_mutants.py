@@ -28,12 +28,17 @@ from tests.spec_runs import checked_spec
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
 
+#: mutant specs whose run takes seconds (4-6 s here): rendered under -m slow;
+#: tests/test_specs.py still checks their expectations by default
+SLOWER = {"lease-mutant-expiry-tells-no-watcher", "raft-membership-single-server-bug"}
+
+
 def mutant_specs():
     for path in sorted(SPECS.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if "mutant" in data:
             states = data.get("expect", {}).get("distinct_states") or 0
-            marks = [pytest.mark.slow] if states > 100_000 else []
+            marks = [pytest.mark.slow] if states > 100_000 or path.stem in SLOWER else []
             yield pytest.param(path, id=path.stem, marks=marks)
 
 
