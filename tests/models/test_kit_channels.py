@@ -151,29 +151,37 @@ class Queues(Model):
                     steps.append(self.step(state, n, (sent + 1, got, acked), None,
                                            [("ping", n, to, 0)]))
             for key, queue in sorted(queues):
-                m = queue[0]
-                if m[2] != n:
-                    continue
-                if m[0] == "ping" and m[3] < self.hops:
-                    steps.append(self.step(state, n, (sent, got, acked), key,
-                                           [m[:3] + (m[3] + 1,)]))
-                elif m[0] == "ping" and got < self.reads:
-                    steps.append(self.step(state, n, (sent, got + 1, acked), key,
-                                           [("pong", n, m[1])]))
-                elif m[0] == "pong":
-                    steps.append(self.step(state, n, (sent, got, acked + 1), key, []))
+                for at in self.positions(queue):
+                    m = queue[at]
+                    if m[2] != n:
+                        continue
+                    if m[0] == "ping" and m[3] < self.hops:
+                        steps.append(self.step(state, n, (sent, got, acked), (key, at),
+                                               [m[:3] + (m[3] + 1,)]))
+                    elif m[0] == "ping" and got < self.reads:
+                        steps.append(self.step(state, n, (sent, got + 1, acked), (key, at),
+                                               [("pong", n, m[1])]))
+                    elif m[0] == "pong":
+                        steps.append(self.step(state, n, (sent, got, acked + 1), (key, at),
+                                               []))
         for key, queue in sorted(queues):
-            if drops:
-                steps.append(self.step(state, None, None, key, [], drops - 1))
+            for at in self.positions(queue):
+                if drops:
+                    steps.append(self.step(state, None, None, (key, at), [], drops - 1))
         if down:
             steps.append((("heal",), (*records, queues, drops, False)))
         return [(action, after) for action, after in steps if after is not None]
 
+    def positions(self, queue):
+        """Where a receipt or a drop takes a message of `queue`: its head."""
+        return range(1)
+
     def step(self, state, n, record, received, sends, drops=None):
         *records, queues, old_drops, down = state
         queues = dict(queues)
-        if received is not None:
-            queues[received] = queues[received][1:]
+        if received is not None:  # (queue key, position)
+            key, at = received
+            queues[key] = queues[key][:at] + queues[key][at + 1:]
         for m in sends:
             if not down or m[1] == m[2]:  # (p0 -> p1 and p1 -> p0 are cut while down)
                 queues[self.key(m)] = queues.get(self.key(m), ()) + (m,)

@@ -32,46 +32,8 @@ class Anywhere(Queues):
     """`Queues` whose receipts and drops take any message of a queue (an
     inbox), at any position, one step per position."""
 
-    def successors(self, state):
-        *records, queues, drops, down = state
-        steps = []
-        for n, (sent, got, acked) in enumerate(records):
-            for to in (0, 1):
-                if sent < self.most:
-                    steps.append(self.step(state, n, (sent + 1, got, acked), None,
-                                           [("ping", n, to, 0)]))
-            for key, queue in sorted(queues):
-                for at, m in enumerate(queue):
-                    if m[2] != n:
-                        continue
-                    if m[0] == "ping" and m[3] < self.hops:
-                        steps.append(self.step(state, n, (sent, got, acked), (key, at),
-                                               [m[:3] + (m[3] + 1,)]))
-                    if m[0] == "ping" and m[3] == self.hops and got < self.reads:
-                        steps.append(self.step(state, n, (sent, got + 1, acked), (key, at),
-                                               [("pong", n, m[1])]))
-                    if m[0] == "pong":
-                        steps.append(self.step(state, n, (sent, got, acked + 1), (key, at),
-                                               []))
-        for key, queue in sorted(queues):
-            for at in range(len(queue)):
-                if drops:
-                    steps.append(self.step(state, None, None, (key, at), [], drops - 1))
-        if down:
-            steps.append((("heal",), (*records, queues, drops, False)))
-        return [(action, after) for action, after in steps if after is not None]
-
-    def step(self, state, n, record, received, sends, drops=None):
-        if received is None:
-            return super().step(state, n, record, None, sends, drops)
-        key, at = received
-        *records, queues, old_drops, down = state
-        queues = dict(queues)
-        queue = queues[key]
-        # the message at `at` moved to the head, where `Queues.step` takes it from
-        queues[key] = (queue[at],) + queue[:at] + queue[at + 1:]
-        return super().step((*records, frozenset(queues.items()), old_drops, down), n, record,
-                            key, sends, drops)
+    def positions(self, queue):
+        return range(len(queue))
 
 
 def counts(model, **config) -> tuple[int, int]:
