@@ -23,8 +23,8 @@ from models.kit import ActorModel, Bag, Fifo, Inbox, MessageSet, Node, ids, on, 
 from models.kit.handlers import Stay
 from models.kit.network import chosen
 from tests.brute_force import reachable_states
-from tests.models.test_kit_channels import Post, Queues, peers
 from tests.models.test_kit import Data
+from tests.models.test_kit_channels import Post, Queues, peers
 from tests.models.test_kit_inbox import Streams
 
 
