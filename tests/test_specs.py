@@ -26,10 +26,12 @@ def _run(path: Path) -> None:
 
 #: small specs that take seconds (156,351 states; the textbook Paxos, 6 s): under -m
 #: slow with their tests; or covered by default by tests of their own (the split vote's
-#: run: tests/checker/test_liveness.py; the lease read's drift: tests/models/test_raft_kv.py;
+#: run: tests/checker/test_liveness.py; the lease read's drift and the read index under a
+#: partition: tests/models/test_raft_kv.py;
 #: the textbook Paxos's orbits: tests/models/test_paxos_textbook_symmetry.py)
 SLOWER = {"raft-election.yaml", "paxos-textbook.yaml", "paxos-textbook-symmetry.yaml",
-          "raft-liveness-split-vote.yaml", "raft-kv-lease-read-drift.yaml"}
+          "raft-liveness-split-vote.yaml", "raft-kv-lease-read-drift.yaml",
+          "raft-kv-read-index-partition.yaml"}
 
 
 def _by_default() -> set[Path]:
