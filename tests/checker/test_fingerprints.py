@@ -391,7 +391,11 @@ SLOW = {"paxos-3a-2v-3b", "paxos-textbook", "raft-election", "raft-log-healing",
         "paxos-textbook-mutant-duplicate-ballots", "raft-kv-serializable-partition",
         "raft-kv-mutant-no-quorum-check-partition", "raft-kv-read-index",
         "paxos-liveness-dueling", "lease-drift-beyond-margin",
-        "lease-mutant-trusts-expired-lease"}
+        "lease-mutant-trusts-expired-lease",
+        # 0.4-1.1 s each, their models' other specs quick
+        "raft-kv-serializable-two-keys", "raft-kv-serializable-sequential",
+        "raft-kv-serializable-sticky", "paxos-textbook-mutant-learner-without-quorum",
+        "lease-zookeeper-learns-late"}
 
 
 @pytest.mark.parametrize("path", [

@@ -32,13 +32,11 @@ from tests.toys import Tokens
 pytestmark = pytest.mark.skipif(not workers.AVAILABLE, reason="needs os.fork")
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
-#: Specs that take under a second or so, mutants' counterexamples of each
+#: Specs that take under a second or so, a mutant's counterexample of each
 #: model among them. The others run under `-m slow`.
-QUICK = {"paxos-3a-2v-2b", "paxos-3a-2v-2b-symmetry", "paxos-mutant-accept-below-promise",
-         "paxos-mutant-no-adopt", "paxos-mutant-non-intersecting-quorums",
+QUICK = {"paxos-3a-2v-2b", "paxos-3a-2v-2b-symmetry", "paxos-mutant-no-adopt",
          "paxos-textbook-mutant-non-intersecting-quorums", "raft-2s", "raft-2s-symmetry",
-         "raft-mutant-no-log-check", "raft-mutant-no-step-down", "raft-mutant-no-truncate",
-         "raft-mutant-vote-twice"}
+         "raft-mutant-no-step-down"}
 
 
 @contextmanager
@@ -230,8 +228,10 @@ def test_at_the_depth_bound_every_chunk_of_the_last_level_is_checked_as_by_one_p
     assert (verdict, distinct, generated) == ("violated", 1027, 1 + 1026 + 1025)
 
 
-@pytest.mark.parametrize("kept, read_back_", [(0, 1), (1, 1), (64, 0)])
-@pytest.mark.parametrize("keep_going", [True, False])
+@pytest.mark.parametrize("kept, read_back_, keep_going", [
+    (0, 1, True), (64, 0, False),  # the others (a second each) slow
+    *(pytest.param(*args, marks=pytest.mark.slow)
+      for args in [(1, 1, True), (64, 0, True), (0, 1, False), (1, 1, False)])])
 def test_failures_past_those_kept_are_read_back_from_the_candidates(
         kept, read_back_, keep_going, monkeypatch, equal_speeds):
     # each partition keeps the first `kept` failures of a property in a
@@ -342,7 +342,7 @@ def test_states_outside_the_bounds_are_checked_once_and_found_first_as_by_one_pr
     assert (reason, len(trace) - 1, trace[-1][1]) == ("(21, 0) is odd", 21, (21, 0))
 
 
-@pytest.mark.parametrize("keep_going", [True, False])
+@pytest.mark.parametrize("keep_going", [pytest.param(True, marks=pytest.mark.slow), False])
 def test_candidates_admitted_a_slice_at_a_time_give_the_one_process_result(
         keep_going, monkeypatch):
     # (an owner looks its candidates up `_ADMITTED` at a time: equal ones in
@@ -482,7 +482,8 @@ def test_a_record_and_a_budget_equal_as_tuples_are_given_away_apart(count, given
     assert len(given) > 5
 
 
-@pytest.mark.parametrize("count", [2, 3, 7])
+@pytest.mark.parametrize("count", [pytest.param(2, marks=pytest.mark.slow), 3,
+                                   pytest.param(7, marks=pytest.mark.slow)])
 def test_levels_balanced_at_every_level_give_the_one_process_result(count, given):
     # each taker merges the states given into its level in number order
     spec = load_spec(SPECS / "raft-mutant-no-step-down.yaml", REGISTRY)
@@ -725,7 +726,9 @@ def test_auto_workers_that_pay_go_on_sharing_the_search_after_their_trial(monkey
 
 
 @pytest.mark.parametrize("pays", [-1e9, 1e9])
-@pytest.mark.parametrize("name", ["paxos-3a-2v-2b", "raft-2s", "raft-mutant-no-step-down"])
+@pytest.mark.parametrize("name", ["paxos-3a-2v-2b", "raft-2s",
+                                  pytest.param("raft-mutant-no-step-down",
+                                               marks=pytest.mark.slow)])
 def test_auto_workers_give_the_one_process_result_on_bundled_specs(name, pays, monkeypatch):
     monkeypatch.setattr(explore, "PAYS", pays)
     monkeypatch.setattr(explore, "KEEPS", pays)

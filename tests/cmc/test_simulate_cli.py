@@ -153,7 +153,7 @@ def test_a_simulation_finds_the_livelock_a_search_finds(tmp_path):
                for line in lines)
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize("workers", [pytest.param("1", marks=pytest.mark.slow), "2"])
 def test_sigterm_reports_the_behaviours_drawn_and_exits_3(workers):
     process = start("check", "--simulate", "specs/large/raft-3s.yaml", "--behaviours",
                     "100000000", "--seed", "1", "--progress", "--workers", workers)

@@ -126,7 +126,7 @@ def test_reachable_states_are_exactly_the_specs(params, mutant, states, depth):
     (dict(acceptors=3, values=2, ballots=2, quorum={"weights": [2, 1, 1]}), None),
     (dict(acceptors=3, values=2, ballots=2, quorum={"flexible": {"phase1": 3, "phase2": 1}}),
      None),
-    (dict(acceptors=3, values=2, ballots=2), "no_adopt"),
+    pytest.param(dict(acceptors=3, values=2, ballots=2), "no_adopt", marks=pytest.mark.slow),
     (dict(acceptors=2, values=2, ballots=2), "accept_below_promise"),
     (dict(acceptors=3, values=2, ballots=2), "non_intersecting_quorums"),
 ])

@@ -69,7 +69,7 @@ def flexible(phase1, phase2) -> dict:
     # 39,937 with every superset of a row in Quorum1
     ((4, 2, 2), flexible(ROWS, COLUMNS), 39_937, 20),
     # |Q1| = 4, |Q2| = 2 of 5
-    ((5, 1, 2), flexible(4, 2), 50_625, 24),
+    pytest.param((5, 1, 2), flexible(4, 2), 50_625, 24, marks=slow),
     pytest.param((5, 2, 2), flexible(4, 2), 106_305, 24, marks=slow),
     # |Q1| = 3 of 3, |Q2| = 1, three ballots
     ((3, 2, 3), flexible(3, 1), 9_689, 24),
@@ -81,7 +81,7 @@ def flexible(phase1, phase2) -> dict:
                  1_050_625, 28, marks=slow),
     # |Q1| + |Q2| = 4 = n, quorums that miss each other (FPaxos.tla without
     # its ASSUME's intersection conjunct, no invariant): the whole state space
-    ((4, 2, 2), flexible(2, 2), 97_793, 20),
+    pytest.param((4, 2, 2), flexible(2, 2), 97_793, 20, marks=slow),
 ])
 def test_fpaxos_counts_are_tlc_s(bounds, quorum, states, depth):
     acceptors, values, ballots = bounds

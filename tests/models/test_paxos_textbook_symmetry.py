@@ -156,7 +156,8 @@ def test_fast_canonical_form_equals_the_reference_for_a_weighted_rule():
 
 @pytest.mark.parametrize("mutant, params, prop, length", [
     ("no_adopt", MUTANT_PARAMS, "agreement", 14),
-    ("accept_below_promise", MUTANT_PARAMS, "agreement", 14),
+    pytest.param("accept_below_promise", MUTANT_PARAMS, "agreement", 14,
+                 marks=pytest.mark.slow),
     ("non_intersecting_quorums", MUTANT_PARAMS, "agreement", 8),
     pytest.param("forgetful_acceptor", dict(MUTANT_PARAMS, max_msgs=5, crash=1), "agreement", 19,
                  marks=pytest.mark.slow),

@@ -50,8 +50,9 @@ def test_a_partition_keeps_its_servers_apart_for_symmetry():
     assert Raft(servers=5, partition=[5]).symmetry_groups() == {"servers": [[0, 1, 2, 3], [4]]}
 
 
-@pytest.mark.parametrize("name, side", [("raft-prevote-off", 5), ("raft-checkquorum", 1),
-                                        ("raft-checkquorum-off", 1)])
+@pytest.mark.parametrize("name, side", [  # CheckQuorum's (2-3 s each) slow
+    ("raft-prevote-off", 5), pytest.param("raft-checkquorum", 1, marks=pytest.mark.slow),
+    pytest.param("raft-checkquorum-off", 1, marks=pytest.mark.slow)])
 def test_the_specs_partition_cuts_off_the_side_params_partition_does(name, side, tmp_path):
     # the properties of servers cut off (No Disruptive Rejoin, Cut-off
     # Leader ...) read the partition however it is given: before, a spec's
