@@ -239,7 +239,11 @@ class Graph:
         for perm in guard.renamings(number):
             image = self.model.permute(state, perm)
             for values, prop, predicate in zip(self.values, properties, predicates):
-                if not prop.each and self._value(prop, predicate(image)) != values[number]:
+                if prop.each:
+                    if guard.members_apart(prop, predicate, state, image):
+                        guard.refuse_changing(f"property {prop.name!r} ({prop.title}), of "
+                                              f"each {prop.each},", perm)
+                elif self._value(prop, predicate(image)) != values[number]:
                     guard.refuse_changing(f"property {prop.name!r} ({prop.title})", perm)
 
     def confirm(self, trace: Any, numbers: list[int]) -> None:
@@ -253,11 +257,15 @@ class Graph:
         if self.symmetry is None:
             return
         for values, prop in zip(self.values, self.properties):
-            if prop.each:  # (refused under symmetry: `checker.liveness`)
-                continue
             predicate = getattr(self.model, prop.name)
             for step, number in zip(trace.steps, numbers):
-                if self._value(prop, predicate(step.state)) != values[number]:
+                outcome = predicate(step.state)
+                if prop.each:  # each member's answer, the representative's
+                    apart = any(self._value(prop, value) != values[member][number]
+                                for member, value in outcome.items())
+                else:
+                    apart = self._value(prop, outcome) != values[number]
+                if apart:
                     SoundnessGuard.refuse(
                         self.model, list(self.symmetry.groups), f"property {prop.name!r} "
                         f"({prop.title})", "gives one answer on a representative state and "

@@ -45,7 +45,10 @@ lifts as a stem does, whatever the fairness. Refused, in one line
 (`_symmetry`): a family per value or per instance (``Deliver(p=*)``,
 ``Deliver(*)``: one condition per node, which the lifted loop need not
 serve) or naming a value (``Deliver(p=0)``), and a property of each member
-of a set (one per member, which renaming swaps).
+of a set whose answers renaming changes (one per member: renaming swaps
+them, as a property of each server under symmetry over servers); one of
+each member that renaming leaves alone (each client, the servers renamed)
+is checked member by member on the orbits.
 
 A view (`Model.view`) is refused: a loop among states merged by their
 views need not be a real loop (TLC 2.15 reports such a loop as a
@@ -63,7 +66,7 @@ from checker.behaviour_graph import Graph
 from checker.errors import CheckerError, SpecError
 from checker.fairness import Fairness
 from checker.lassos import find
-from checker.model import Model, has_view
+from checker.model import Model, has_bounds, has_view
 from checker.properties import ASSERTION, Property, select_properties
 from checker.result import CheckConfig, Finding, Result
 from checker.symmetry import Symmetry
@@ -147,8 +150,8 @@ def _symmetry(model: Model, names: Any, temporal: tuple[Property, ...],
     where it renames nothing; refused, in one line, where a fair loop among
     representatives need not unroll into a fair loop of the model that
     breaks the property: a fairness family per element or value, or a
-    property of each member of a set (one property per member, which
-    renaming swaps); a predicate that tells renamed elements apart is
+    property of each member of a set whose members renaming swaps
+    (`_refuse_members_renamed`); a predicate that tells renamed elements apart is
     refused as the safety run's guard refuses one (`SoundnessGuard`)."""
     names = tuple(model.symmetry_sets) if names is True else names
     if not names:  # (the safety run says a model without sets reduces nothing)
@@ -158,15 +161,68 @@ def _symmetry(model: Model, names: Any, temporal: tuple[Property, ...],
         return None  # every element stands alone, as in the safety run
     if any(p.kind != "once_always" for p in temporal):  # (fairness plays no part in it)
         fairness.refuse_apart_under_symmetry()
-    for prop in temporal:
-        if prop.each:
-            raise SpecError(
-                f"temporal property {prop.name!r} is of each {prop.each}: one property per "
-                f"{prop.each}, which renaming {', '.join(names)} swaps; check it without "
-                "symmetry: remove symmetry: from the spec (or pass --no-symmetry)",
-                field="symmetry")
-    SoundnessGuard(model, symmetry, temporal).refuse_expressions_telling_apart()
+    guard = SoundnessGuard(model, symmetry, temporal)
+    guard.refuse_expressions_telling_apart()
+    _refuse_members_renamed(model, guard, temporal)
     return symmetry
+
+
+#: the first states (breadth-first) a property of each member is tried on
+#: under symmetry before the run
+EACH_SAMPLE = 300
+
+
+def _refuse_members_renamed(model: Model, guard: SoundnessGuard,
+                            temporal: tuple[Property, ...]) -> None:
+    """A property of each member of a set is one property per member,
+    checked apart on the orbits: sound where renaming leaves every member's
+    answer alone (a property of each client under symmetry over servers);
+    refused, in one line before the run, where renaming changes a member's
+    answer on one of the first `EACH_SAMPLE` states (it swaps the members:
+    a property of each server under symmetry over servers). The graph tries
+    states past those too (`Graph._sample`), and a lasso is checked on the
+    real run it shows (`Graph.confirm`). A model that fails on those states
+    is left to the run, which says how."""
+    each = [(prop, getattr(model, prop.name)) for prop in temporal if prop.each]
+    if not each:
+        return
+    try:
+        for number, state in enumerate(_first_states(model, EACH_SAMPLE)):
+            for perm in guard.renamings(number):
+                image = model.permute(state, perm)
+                for prop, predicate in each:
+                    if guard.members_apart(prop, predicate, state, image):
+                        moved = [name for name, images in perm.items()
+                                 if list(images) != sorted(images)]
+                        raise SpecError(
+                            f"temporal property {prop.name!r} is of each {prop.each}: one "
+                            f"property per {prop.each}, whose answers renaming "
+                            f"{', '.join(moved)} changes (it swaps the {prop.each}s); check "
+                            "it without symmetry: remove symmetry: from the spec (or pass "
+                            "--no-symmetry)", field="symmetry")
+    except SpecError:
+        raise
+    except Exception:  # (the run reports the model's error where it meets it)
+        return
+
+
+def _first_states(model: Model, most: int) -> list[Any]:
+    """Up to `most` reachable states, breadth-first, as the run meets them
+    (states outside the bounds kept, not expanded)."""
+    bounded = has_bounds(model)
+    seen = dict.fromkeys(model.initial_states())
+    level = list(seen)
+    while level and len(seen) < most:
+        next_level = []
+        for state in level:
+            if bounded and not model.within_bounds(state):
+                continue
+            for _, target in model.successors(state):
+                if target not in seen:
+                    seen[target] = None
+                    next_level.append(target)
+        level = next_level
+    return list(seen)[:most]
 
 
 class _Stopped(Exception):

@@ -20,7 +20,7 @@ from checker.errors import CheckerError, ModelDefinitionError
 from checker.expressions import ExpressionProperty, TemporalExpression
 from checker.fingerprints import Fingerprints
 from checker.model import Model, action_text, has_bounds, has_view
-from checker.properties import Property
+from checker.properties import PAIRED, Property
 from checker.symmetry import Symmetry
 from checker.traces import NO_PARENT
 
@@ -167,6 +167,19 @@ class SoundnessGuard:
                             model.permute(target, perm))):
                         self.refuse_changing(f"property {prop.name!r} ({prop.title})", perm)
 
+    @staticmethod
+    def members_apart(prop: Property, predicate: Any, state: Any, image: Any) -> bool:
+        """Whether a property of each member of a set (`Property.each`) gives
+        some member another answer on `image`, a renaming of `state`: the
+        members are then renamed too (or the predicate reads elements
+        renamed), and each member's property is not one of the orbits. (A
+        predicate that does not return a dict is left to the graph, which
+        says what it should return.)"""
+        one, other = predicate(state), predicate(image)
+        if not isinstance(one, dict) or not isinstance(other, dict):
+            return False
+        return _answers(prop, one) != _answers(prop, other)
+
     def refuse_changing(self, what: str, perm: Any) -> None:
         """`what` gave another answer on a state renamed by `perm`: refused."""
         names = [name for name, images in perm.items() if list(images) != sorted(images)]
@@ -177,6 +190,15 @@ class SoundnessGuard:
         raise CheckerError(
             f"symmetry over {', '.join(names)} is unsound for model {model.name!r}: {what} "
             f"{how}; check it without symmetry (symmetry: false) or choose other sets")
+
+
+def _answers(prop: Property, outcome: dict) -> dict:
+    """Each member's answer: a truth, or a pair of truths (`PAIRED`)."""
+    if prop.kind not in PAIRED:
+        return {member: bool(value) for member, value in outcome.items()}
+    return {member: (bool(value[0]), bool(value[1]))
+            if isinstance(value, (tuple, list)) and len(value) == 2 else value
+            for member, value in outcome.items()}
 
 
 def _difference(expected: set, actual: set) -> str:

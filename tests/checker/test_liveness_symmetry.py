@@ -4,8 +4,11 @@ symmetric and every fairness family is one condition closed under renaming
 (an action name, a ``|`` of those, ``*``); the lasso shown is a run of the
 model, its loop gone round until it closes. The verdict is the one without
 symmetry; a family per element, per instance or naming a value, a property
-of each member of a set, and a predicate that tells nodes apart are refused
-in one line. The token relay is in tests/checker/liveness_symmetry_relay.py.
+of each member of a set that renaming swaps, and a predicate that tells
+nodes apart are refused in one line (a property of each member that
+renaming leaves alone is checked member by member on the orbits). The token
+relay is in tests/checker/liveness_symmetry_relay.py, the desks in
+tests/checker/liveness_symmetry_desk.py.
 """
 
 from __future__ import annotations
@@ -20,9 +23,13 @@ import checker
 from checker.errors import SpecError
 from checker.result import CheckConfig
 from cmc.main import cli
+from checker import liveness
+from checker.symmetry_guard import SoundnessGuard
+from tests.checker.liveness_symmetry_desk import Desks
 from tests.checker.liveness_symmetry_relay import Relay
 
 RELAY = Path(__file__).with_name("liveness_symmetry_relay.py")
+DESKS = Path(__file__).with_name("liveness_symmetry_desk.py")
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 PASS = (("weak", "Pass"),)
 
@@ -215,8 +222,97 @@ def test_a_property_of_each_node_is_refused():
         run(Relay(), ("each_node_held",))
     assert str(refused.value) == (
         "<spec>: symmetry: temporal property 'each_node_held' is of each node: one property "
-        "per node, which renaming nodes swaps; check it without symmetry: remove symmetry: "
-        "from the spec (or pass --no-symmetry)")
+        "per node, whose answers renaming nodes changes (it swaps the nodes); check it "
+        "without symmetry: remove symmetry: from the spec (or pass --no-symmetry)")
+
+
+# -- a property of each member: accepted where renaming leaves the members alone --------
+
+
+SERVE = (("weak", "Serve"),)
+
+
+@pytest.mark.parametrize("returns, fairness, verdict, actions", [
+    # a served client comes back and is served again for ever, c0 waiting:
+    # the loop Serve, Return twice over (once lights the desk, twice puts it out)
+    (True, SERVE, "violated", ["Serve(client=1, desk=0)", "Return(client=1)",
+                               "Serve(client=1, desk=0)", "Return(client=1)"]),
+    (True, (), "violated", []),
+    (False, SERVE, "holds", None),
+    (False, (), "violated", []),
+])
+def test_a_property_of_each_client_is_checked_on_the_desks_orbits(
+        returns, fairness, verdict, actions):
+    # renaming desks leaves the clients where they are: each client's
+    # property is one of the orbits, with the verdict and lasso without symmetry
+    model = Desks(clients=2, desks=3, returns=returns)
+    reduced = run(model, ("each_client_served",), fairness)
+    whole = run(Desks(clients=2, desks=3, returns=returns), ("each_client_served",), fairness,
+                symmetry=())
+    # the lights of 3 desks by how many are lit: 4 orbits of 8 placements
+    # (of those reachable: 16 and 32 states with returns, 5 and 11 without)
+    assert (reduced.stats.distinct_states, whole.stats.distinct_states) == (
+        (16, 32) if returns else (5, 11))
+    assert reduced.verdict == whole.verdict == verdict
+    if actions is None:
+        assert reduced.violations == whole.violations == ()
+        return
+    finding = reduced.violation("each_client_served")
+    assert shown(finding) == shown(whole.violation("each_client_served")) == (
+        actions, 0, ((True, True), (False, False, False)),
+        "for client c0, a fair behaviour never reaches Each Client Served (at step 0: c0 "
+        "is waiting)")
+
+
+def test_a_property_of_each_desk_is_refused_before_the_run():
+    # renaming desks swaps the desks it is of: one of the first states shows it
+    with pytest.raises(SpecError) as refused:
+        run(Desks(), ("each_desk_lit", "each_client_served"), SERVE)
+    assert str(refused.value) == (
+        "<spec>: symmetry: temporal property 'each_desk_lit' is of each desk: one property "
+        "per desk, whose answers renaming desks changes (it swaps the desks); check it "
+        "without symmetry: remove symmetry: from the spec (or pass --no-symmetry)")
+    assert run(Desks(), ("each_desk_lit",), SERVE, symmetry=()).verdict == "violated"
+
+
+def test_past_the_first_states_the_graphs_sample_refuses_it(monkeypatch):
+    # (were the desks told apart only in states past those tried before the run)
+    monkeypatch.setattr(liveness, "EACH_SAMPLE", 0)
+    with pytest.raises(checker.CheckerError) as refused:
+        run(Desks(), ("each_desk_lit",), SERVE)
+    assert str(refused.value) == (
+        "symmetry over desks is unsound for model 'desks': property 'each_desk_lit' (Each "
+        "Desk Lit), of each desk, changes when elements are renamed; check it without "
+        "symmetry (symmetry: false) or choose other sets")
+
+
+def test_unsampled_a_lasso_of_a_desk_is_refused_on_its_real_run(monkeypatch):
+    # nothing sampled: the lasso, turned back from representatives, gives a
+    # desk another answer than its representative gave
+    monkeypatch.setattr(liveness, "EACH_SAMPLE", 0)
+    monkeypatch.setattr(SoundnessGuard, "SAMPLE", 0)
+    monkeypatch.setattr(SoundnessGuard, "SPREAD", 1 << 62)
+    with pytest.raises(checker.CheckerError) as refused:
+        run(Desks(), ("each_desk_lit",), SERVE)
+    assert str(refused.value) == (
+        "symmetry over desks is unsound for model 'desks': property 'each_desk_lit' (Each "
+        "Desk Lit) gives one answer on a representative state and another on the real state "
+        "it stands for; check it without symmetry (symmetry: false) or choose other sets")
+
+
+def test_the_cli_checks_each_client_under_symmetry_and_refuses_each_desk_exit_2(tmp_path):
+    spec = tmp_path / "desks.yaml"
+    spec.write_text(f"model: {DESKS}:Desks\nparams: {{returns: false}}\n"
+                    "properties: [each_client_served]\nfairness: {weak: [Serve]}\n"
+                    "deadlock: false\nsymmetry: true\nexpect: {verdict: holds}\n")
+    assert CliRunner().invoke(cli, ["check", str(spec), "--no-progress"]).exit_code == 0
+    spec.write_text(spec.read_text().replace("each_client_served", "each_desk_lit"))
+    result = CliRunner().invoke(cli, ["check", str(spec), "--no-progress"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: {spec}:6: symmetry: temporal property 'each_desk_lit' is of each desk: one "
+        "property per desk, whose answers renaming desks changes (it swaps the desks); check "
+        "it without symmetry: remove symmetry: from the spec (or pass --no-symmetry)\n")
 
 
 def test_the_cli_refuses_a_family_per_node_at_its_line_exit_2(tmp_path):
