@@ -20,7 +20,7 @@ a run shown (`Graph.confirm`), as `symmetry_guard` does for safety.
 from __future__ import annotations
 
 from array import array
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from checker.errors import ModelDefinitionError, raised_in_model, shortened
 from checker.fairness import Fairness
@@ -47,7 +47,7 @@ class Graph:
     def __init__(self, model: Model, config: CheckConfig, fairness: Fairness,
                  properties: tuple[Property, ...], limits: Any = None,
                  along: Sequence[Any] | None = None, known: dict[Any, list] | None = None,
-                 symmetry: Any = None):
+                 symmetry: Any = None, on_level: Callable[[Graph, int], bool] | None = None):
         """The graph of every reachable state (with `symmetry`, a
         `checker.symmetry.Symmetry`: of every reachable orbit, by its
         representative); or, given `along` (the
@@ -56,7 +56,11 @@ class Graph:
         only (those the run took, and any other), each state's fairness
         families still those of all its steps (a family with no step
         among the run's states is enabled all the same). `known`: the steps
-        of states already generated (a simulated behaviour's), by state."""
+        of states already generated (a simulated behaviour's), by state.
+        `on_level(graph, expanded)` is told each time the states less than
+        `expanded` steps from an initial state have their links; where it
+        says every property is settled (`checker.lassos.OnceThenFails`), the
+        states further away are left out (`settled_at`)."""
         self.model, self.fairness, self.properties = model, fairness, properties
         self.symmetry, self.config, self.limits = symmetry, config, limits
         # (the renamings `_evaluate` tries a sampled state's predicates under)
@@ -79,6 +83,9 @@ class Graph:
         self.cut_reasons: dict[int, str] = {}
         self.cut_asked = 0
         self.initial_ordinals: dict[int, int] = {}
+        #: where `on_level` settled every property: the states this many
+        #: steps from an initial state or more were not expanded (None: all were)
+        self.settled_at: int | None = None
         predicates = [getattr(model, p.name) for p in properties]
         # each property's value in each state; a property of each member of
         # a set (`Property.each`), each member's, by name
@@ -164,6 +171,9 @@ class Graph:
                 self.stops.append(stop)
                 number += 1
             frontier = next_level
+            if frontier and on_level is not None and on_level(self, self.depth + 1):
+                self.settled_at = self.depth + 1
+                break
             if frontier:
                 self.depth += 1
         self.size = len(numbers)

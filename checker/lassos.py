@@ -306,15 +306,27 @@ class Lassos:
         return sorted(k for k in states if distance[k] == closest)
 
 
-def find(graph: Graph, prop: Property) -> Finding | None:
+def find(graph: Graph, prop: Property,
+         searches: dict[str | None, OnceThenFails] | None = None) -> Finding | None:
     """The finding of `prop`: its lasso (`Lassos`; for ``[](P => []Q)``,
-    `once_then_fails`), or, for a property of each member of a set, the
+    `once_then_fails`, or its `searches` under way, by member, None for a
+    property of no member), or, for a property of each member of a set, the
     first member's that breaks it outright, else the first member's that
     breaks it at a bound, else (a witness) that every member keeps it; for
     ``[](P => []Q)``, the member's whose path is the shortest (the first
-    member's of those)."""
-    search = once_then_fails if prop.kind == "once_always" else (
-        lambda graph, prop, member=None: Lassos(graph, prop, member).find())
+    member's of those: on a graph whose build stopped where a member's
+    path was found, `Graph.settled_at`, the others' are longer)."""
+    if prop.kind == "once_always" and searches is not None:
+        def search(graph: Graph, prop: Property, member: str | None = None) -> Any:
+            once = searches[member]
+            if graph.settled_at is None:
+                once.advance(None)
+            return once.finding()
+    elif prop.kind == "once_always":
+        search = once_then_fails
+    else:
+        def search(graph: Graph, prop: Property, member: str | None = None) -> Any:
+            return Lassos(graph, prop, member).find()
     if not prop.each:
         return search(graph, prop)
     findings = [f for f in (search(graph, prop, member)
@@ -334,64 +346,100 @@ def once_then_fails(graph: Graph, prop: Property, member: str | None = None
                     ) -> Finding | None:
     """The shortest path that breaks ``[](P => []Q)`` (`prop`, of `member`
     for a property of each member): to a state where P holds and on, in no
-    step or more, to the first state where Q fails, found breadth-first
-    over pairs (state, whether P has held on the way), the pairs of one
-    length in the order of the states and links they come by; shown as a
-    lasso that stutters in its last state for ever. None where no such
+    step or more, to the first state where Q fails (`OnceThenFails`); shown
+    as a lasso that stutters in its last state for ever. None where no such
     path exists (a witness property: a finding without a trace)."""
-    values = graph.values[graph.properties.index(prop)]
-    if member is not None:
-        values = values[member]
-    targets = graph.targets
-    came: dict[int, tuple[int, int] | None] = {}  # pair -> (previous pair, link), or None
-    level: list[int] = []
-    found = None
-    for start in graph.initial_ordinals:
-        pair = start << 1 | values[start] & 1
-        if pair not in came:
-            came[pair] = None
-            level.append(pair)
-            if values[start] == 1:  # p and not q
-                found = pair
-                break
-    while level and found is None:
-        next_level = []
-        for pair in level:
-            held = pair & 1
-            for k in graph.successors(pair >> 1):
-                there = targets[k]
-                value = values[there]
-                reached = there << 1 | held | value & 1
-                if reached in came:
-                    continue
-                came[reached] = (pair, k)
-                if reached & 1 and not value >> 1:  # p has held and q fails
-                    found = reached
+    search = OnceThenFails(graph, prop, member)
+    search.advance(None)
+    return search.finding()
+
+
+class OnceThenFails:
+    """The search of `once_then_fails`, breadth-first over pairs (state,
+    whether P has held on the way), the pairs of one length in the order of
+    the states and links they come by, taken as far as the graph is built:
+    a path of k links needs the links of states less than k steps from an
+    initial state only, so the search may go on level by level as the
+    graph's levels are expanded (`Graph`'s `on_level`), and the first path
+    it finds is the one it finds on the whole graph."""
+
+    def __init__(self, graph: Graph, prop: Property, member: str | None = None):
+        self.graph, self.prop, self.member = graph, prop, member
+        self.came: dict[int, tuple[int, int] | None] = {}  # pair -> (previous pair, link)
+        self.level: list[int] | None = None  # the pairs of `length` links, once started
+        self.length = 0
+        self.found: int | None = None
+
+    @property
+    def settled(self) -> bool:
+        """Whether the search is over: a path found, or none left."""
+        return self.found is not None or self.level == []
+
+    def advance(self, expanded: int | None) -> bool:
+        """Go on while the graph's states less than `expanded` steps from an
+        initial state have their links (None: every state); whether the
+        search is over."""
+        values = self.graph.values[self.graph.properties.index(self.prop)]
+        if self.member is not None:
+            values = values[self.member]
+        came, targets = self.came, self.graph.targets
+        if self.level is None:
+            self.level = []
+            for start in self.graph.initial_ordinals:
+                pair = start << 1 | values[start] & 1
+                if pair not in came:
+                    came[pair] = None
+                    self.level.append(pair)
+                    if values[start] == 1:  # p and not q
+                        self.found = pair
+                        return True
+        while self.level and self.found is None and (expanded is None
+                                                      or self.length < expanded):
+            next_level = []
+            for pair in self.level:
+                held = pair & 1
+                for k in self.graph.successors(pair >> 1):
+                    there = targets[k]
+                    value = values[there]
+                    reached = there << 1 | held | value & 1
+                    if reached in came:
+                        continue
+                    came[reached] = (pair, k)
+                    if reached & 1 and not value >> 1:  # p has held and q fails
+                        self.found = reached
+                        break
+                    next_level.append(reached)
+                if self.found is not None:
                     break
-                next_level.append(reached)
-            if found is not None:
-                break
-        level = next_level
-    of = "" if member is None else f"for {prop.each} {member}, "
-    if found is None:
-        return Finding(prop, None, of + "every behaviour " + _promise(prop)) if (
-            prop.witness) else None
-    pairs, links = [found], []
-    while came[pairs[-1]] is not None:
-        pair, k = came[pairs[-1]]
-        pairs.append(pair)
-        links.append(k)
-    pairs.reverse()
-    links.reverse()
-    trace = graph.run(pairs[0] >> 1, links)
-    held = next(step for step, pair in enumerate(pairs) if pair & 1)
-    fails = len(links)
-    where = ("and the second fails there" if held == fails
-             else f"and the second fails at step {fails}")
-    reason = (of + ("some behaviour " if prop.witness else "a behaviour ")
-              + f"{_broken(prop)}: the first part holds at step {held} {where}")
-    why = _why_second_fails(graph.model, prop, member, trace.final)
-    return Finding(prop, trace, reason + (f" ({why})" if why else ""), loop_start=fails)
+            self.level, self.length = next_level, self.length + 1
+        return self.settled
+
+    def finding(self) -> Finding | None:
+        """The path found, shown as a lasso stuttering at its end; for a
+        witness property where none exists, a finding without a trace;
+        else None."""
+        graph, prop, member, found, came = (self.graph, self.prop, self.member, self.found,
+                                            self.came)
+        of = "" if member is None else f"for {prop.each} {member}, "
+        if found is None:
+            return Finding(prop, None, of + "every behaviour " + _promise(prop)) if (
+                prop.witness) else None
+        pairs, links = [found], []
+        while came[pairs[-1]] is not None:
+            pair, k = came[pairs[-1]]
+            pairs.append(pair)
+            links.append(k)
+        pairs.reverse()
+        links.reverse()
+        trace = graph.run(pairs[0] >> 1, links)
+        held = next(step for step, pair in enumerate(pairs) if pair & 1)
+        fails = len(links)
+        where = ("and the second fails there" if held == fails
+                 else f"and the second fails at step {fails}")
+        reason = (of + ("some behaviour " if prop.witness else "a behaviour ")
+                  + f"{_broken(prop)}: the first part holds at step {held} {where}")
+        why = _why_second_fails(graph.model, prop, member, trace.final)
+        return Finding(prop, trace, reason + (f" ({why})" if why else ""), loop_start=fails)
 
 
 def _why_fails_in_loop(model: Any, prop: Property, member: str | None, trace: Any,

@@ -65,7 +65,7 @@ from typing import Any, Callable
 from checker.behaviour_graph import Graph
 from checker.errors import CheckerError, SpecError
 from checker.fairness import Fairness
-from checker.lassos import find
+from checker.lassos import OnceThenFails, find
 from checker.model import Model, has_bounds, has_view
 from checker.properties import ASSERTION, Property, select_properties
 from checker.result import CheckConfig, Finding, Result
@@ -115,16 +115,19 @@ def check(model: Model, config: CheckConfig, check_safety: Callable[..., Result]
     try:
         limits = _Limits(deadline, config.memory_limit)
         # a depth bound that left nothing unexplored bounds nothing here either
+        early = _OnceSettled(temporal) if all(
+            p.kind == "once_always" for p in temporal) else None
         graph = Graph(model, config if result.stopped_by else dataclasses.replace(
-            config, max_depth=None), fairness, temporal, limits, symmetry=symmetry)
+            config, max_depth=None), fairness, temporal, limits, symmetry=symmetry,
+            on_level=early)
         if symmetry is None or any(p.kind != "once_always" for p in temporal):
             # (under symmetry with once_always alone, fairness is left as
             # written: values no representative's step has may be others')
             fairness.refuse_unmatched()
         findings = []
-        for prop in temporal:
+        for number, prop in enumerate(temporal):
             limits.check()
-            findings.append(find(graph, prop))
+            findings.append(find(graph, prop, None if early is None else early.of(number)))
     except (KeyboardInterrupt, MemoryError, _Stopped) as stop:
         # What the safety part found stands; the temporal properties are
         # not settled (Result.outcomes says why).
@@ -225,6 +228,39 @@ def _first_states(model: Model, most: int) -> list[Any]:
     return list(seen)[:most]
 
 
+class _OnceSettled:
+    """Where every temporal property is a ``[](P => []Q)``, whose violation
+    is a finite path: their searches (`OnceThenFails`, one per member for a
+    property of each member) taken on as the graph's levels are expanded
+    (`Graph`'s `on_level`), so that the graph is built no further once each
+    property has its path (a violation, or a witness shown): the search
+    finds on those levels the path it would find on the whole graph, and a
+    path of a member not found there is longer than one found. (A mutant
+    that breaks it in 5 steps is reported without the millions of states
+    past them; where one holds, the whole graph is built, as before.)"""
+
+    def __init__(self, temporal: tuple[Property, ...]):
+        self.temporal = temporal
+        self.searches: list[dict[str | None, OnceThenFails]] = []
+
+    def __call__(self, graph: Graph, expanded: int) -> bool:
+        if not self.searches:
+            for number, prop in enumerate(self.temporal):
+                members = graph.values[number] if prop.each else (None,)
+                self.searches.append({member: OnceThenFails(graph, prop, member)
+                                      for member in members})
+        settled = True
+        for searches in self.searches:
+            for once in searches.values():
+                once.advance(expanded)
+            settled = settled and any(once.found is not None for once in searches.values())
+        return settled
+
+    def of(self, number: int) -> dict[str | None, OnceThenFails] | None:
+        """The searches of the `number`th property, if under way."""
+        return self.searches[number] if self.searches else None
+
+
 class _Stopped(Exception):
     """A limit of the run was reached while the graph was built or searched."""
 
@@ -261,7 +297,8 @@ def _merge(result: Result, graph: "Graph", temporal: tuple[Property, ...],
     violations = [f for f, w in zip(findings, witnessed) if f is not None and not w]
     witnesses = [f for f, w in zip(findings, witnessed) if w]
     graph_stats = dict(liveness_seconds=seconds, graph_states=graph.size,
-                       graph_edges=len(graph.targets), graph_bytes=graph.nbytes)
+                       graph_edges=len(graph.targets), graph_bytes=graph.nbytes,
+                       graph_settled_at=graph.settled_at)
     # the whole run's time and memory: the safety part and this one
     stats = dataclasses.replace(
         result.stats, seconds=result.stats.seconds + seconds,

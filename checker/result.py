@@ -259,6 +259,10 @@ class Stats:
     graph_states: int = 0
     graph_edges: int = 0
     graph_bytes: int = 0
+    #: Where every temporal property was a ``[](P => []Q)`` settled by a
+    #: path within this many steps: the graph's states further away were
+    #: not built (`Graph.settled_at`); None where the whole graph was.
+    graph_settled_at: int | None = None
     #: The model's own figures (`Model.run_stats`: a kit model's memo
     #: tables), counted in the main process (workers keep their own).
     model_stats: Mapping[str, int] = field(default_factory=dict)

@@ -371,6 +371,9 @@ def render_stats(result: Result, engine: bool = False) -> list[str]:
                      f"{'orbits' if stats.symmetry else 'states'} and "
                      f"{stats.graph_edges:,} links ({stats.graph_bytes / 2**20:,.1f} MiB) · "
                      f"{stats.liveness_seconds:.2f} s"
+                     + ("" if stats.graph_settled_at is None else
+                        f" (built to {stats.graph_settled_at} steps, where every temporal "
+                        "property was settled)")
                      + (" (in one process: only the safety part is partitioned)"
                         if stats.workers > 1 else ""))
     if stats.workers_lost:

@@ -5,10 +5,11 @@ letters P holds in and which Q fails in (tests/checker/test_once_always.py).
 
 from __future__ import annotations
 
+import random
 from typing import NamedTuple
 
 from checker import Model, Param
-from checker.properties import once_always
+from checker.properties import eventually, once_always
 
 
 class Go(NamedTuple):
@@ -110,3 +111,53 @@ class WitnessedNowhere(Holds):
     @once_always("Once P always Q", witness=True)
     def once_p_always_q(self, state):
         return state == "b", state != "a"
+
+
+class LongTail(Walk):
+    """a -> b -> c, then 30 letters on: P holds at b and Q fails at c."""
+
+    name = "walk-long-tail"
+    TAIL = [f"t{k}" for k in range(30)]
+    EDGES = {"a": ["b"], "b": ["c"], "c": TAIL[:1],
+             **{one: [after] for one, after in zip(TAIL, TAIL[1:])}}
+    P, NOT_Q = ["b"], ["c"]
+
+
+class LongTailEventually(LongTail):
+    """LongTail's walk with a property of another kind, which needs the
+    whole graph."""
+
+    @eventually("Reaches The End")
+    def reaches_the_end(self, state):
+        return state == "t29"
+
+
+def random_walk(seed: int) -> Walk:
+    """A walk on up to 8 letters drawn by `seed`: its edges, P's letters and
+    Q's failing ones, a state constraint leaving some letters out, and the
+    property plain, of each of two processes, or claimed as a witness."""
+    chance = random.Random(seed)
+    letters = "abcdefgh"[:chance.randint(3, 8)]
+
+    def some(most: int) -> str:
+        return "".join(chance.sample(letters, chance.randint(0, most)))
+
+    fields = dict(name=f"walk-{seed}", EDGES={letter: some(3) for letter in letters},
+                  P=some(3), NOT_Q=some(3))
+    outside = some(2).replace("a", "") if chance.random() < 0.3 else ""
+    if outside:
+        fields["within_bounds"] = lambda self, state: state not in outside
+    kind = chance.choice(["plain", "each", "witness"])
+    if kind != "plain":
+        other_p, other_not_q = some(3), some(3)
+
+        @once_always("Once P always Q", each="process" if kind == "each" else None,
+                     witness=kind == "witness")
+        def once_p_always_q(self, state):
+            if kind == "witness":
+                return state in self.P, state not in self.NOT_Q
+            return {"p1": (state in self.P, state not in self.NOT_Q),
+                    "p2": (state in other_p, state not in other_not_q)}
+
+        fields["once_p_always_q"] = once_p_always_q
+    return type(f"Walk{seed}", (Walk,), fields)()

@@ -15,13 +15,16 @@ import pytest
 from click.testing import CliRunner
 
 import checker
+from checker import liveness
 from checker.errors import ModelDefinitionError
 from checker.properties import eventually, once_always
 from checker.result import CheckConfig
 from cmc.main import cli
 from reports.json import load_schema
+from reports.text import render_stats
 from tests.checker.once_always_walks import (EachProcess, FailsAtP, FailsLater, Holds, Line,
-                                             Witnessed, WitnessedNowhere)
+                                             LongTail, LongTailEventually, Witnessed,
+                                             WitnessedNowhere, random_walk)
 
 PROPERTY = ("once_p_always_q",)
 FAIR = (("weak", "Go"),)
@@ -135,6 +138,77 @@ def test_a_depth_bound_short_of_the_violation_settles_nothing_as_for_the_other_k
 def test_a_state_constraint_cuts_the_run():
     assert run(Line(last="d")).verdict == "holds"  # e, where Q fails, is outside the bounds
     assert run(Line(last="e")).violation("once_p_always_q").loop_start == 4
+
+
+# -- the graph built no further than the paths found -------------------------------------
+
+
+def test_a_violation_found_stops_the_graph_where_it_is_settled():
+    # a path of 2 steps needs the links of a and b only: c, numbered, is
+    # not expanded, nor the 30 states after it
+    result = run(LongTail())
+    assert (result.verdict, result.stats.distinct_states) == ("violated", 33)
+    assert (result.stats.graph_states, result.stats.graph_edges,
+            result.stats.graph_settled_at) == (3, 2, 2)
+    assert shown(result.violation("once_p_always_q")) == (
+        ["a", "b", "c"], 2, 0, None,
+        "a behaviour breaks Once P always Q: the first part holds at step 1 and the second "
+        "fails at step 2")
+    assert "graph of 3 states and 2 links" in checker_text(result)
+    assert "(built to 2 steps, where every temporal property was settled)" in checker_text(
+        result)
+
+
+def test_the_json_report_says_where_the_graph_stopped(tmp_path):
+    path = tmp_path / "tail.yaml"
+    path.write_text(f"model: {WALKS}:LongTail\nproperties: [once_p_always_q]\n"
+                    "deadlock: false\n")
+    result = CliRunner().invoke(cli, ["check", str(path), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.output)
+    jsonschema.validate(document, load_schema())
+    stats = document["results"][0]["stats"]
+    assert (stats["graph_states"], stats["graph_settled_at"], stats["distinct_states"]) == (
+        3, 2, 33)
+
+
+def test_a_property_that_holds_or_one_of_another_kind_builds_the_whole_graph():
+    assert (run(Holds()).stats.graph_settled_at, run(Holds()).stats.graph_states) == (None, 3)
+    both = run(LongTailEventually(), properties=("once_p_always_q", "reaches_the_end"))
+    assert (both.stats.graph_states, both.stats.graph_settled_at) == (33, None)
+    assert shown(both.violation("once_p_always_q")) == shown(
+        run(LongTail()).violation("once_p_always_q"))
+
+
+def checker_text(result) -> str:
+    return "\n".join(render_stats(result))
+
+
+@pytest.mark.parametrize("chunk", range(4))
+def test_random_walks_give_the_findings_of_the_whole_graph(chunk, monkeypatch):
+    # 400 walks, each checked as it is and with the graph always built whole
+    settled = 0
+    for seed in range(chunk * 100, chunk * 100 + 100):
+        depth = [None, None, 1, 2, 3, 5][seed % 6]
+        early = run(random_walk(seed), max_depth=depth)
+        with monkeypatch.context() as whole:
+            whole.setattr(liveness._OnceSettled, "__call__", lambda self, graph, at: False)
+            built = run(random_walk(seed), max_depth=depth)
+        assert built.stats.graph_settled_at is None
+        assert _findings(early) == _findings(built), seed
+        if early.stats.graph_settled_at is not None:
+            settled += 1
+            assert early.stats.graph_states <= built.stats.graph_states, seed
+            assert early.stats.graph_edges <= built.stats.graph_edges, seed
+        else:
+            assert early.stats.graph_states == built.stats.graph_states, seed
+    assert settled >= 20  # (the walks stopped early: 23, 28, 32 and 28 of each 100)
+
+
+def _findings(result) -> tuple:
+    return (result.verdict, result.outcomes(), [
+        (f.property.name, [step.state for step in f.trace.steps] if f.trace else None,
+         f.loop_start, f.bound, f.reason) for f in result.violations + result.witnesses])
 
 
 # -- each= and witness= ----------------------------------------------------------------
