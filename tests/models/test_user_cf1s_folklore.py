@@ -159,6 +159,22 @@ def test_deciding_on_one_value_fewer_breaks_one_step0(tmp_path):
     assert _pcs(model, violation.trace.final) == ["U0", "S0", "V0", "V0"]
 
 
+@pytest.mark.slow
+def test_from_the_whole_init_the_graph_stops_at_the_violation(tmp_path):
+    # the cfg's N = 4, T = F = 1 from Init (4,085,002 states, 46 s): the
+    # temporal graph is built no further than the 5 steps of the path
+    # (27,224 states; the whole graph took 129 s and 1.2 GiB before)
+    result, model = _checked(tmp_path, "params: {procs: 4, T: 1, F: 1}\n"
+                             "mutant: decide_on_fewer\nproperties: [one_step0_ltl]\n")
+    assert (result.stats.distinct_states, result.stats.graph_states,
+            result.stats.graph_settled_at) == (4_085_002, 27_224, 5)
+    violation = result.violation("one_step0_ltl")
+    assert steps(violation.trace).splitlines() == [
+        "Propose(i=p1)", "Receive0(i=p1)", "Propose(i=p2)", "Receive0(i=p1)",
+        "Decide(i=p1)"]
+    assert _pcs(model, violation.trace.final) == ["U0", "S0", "V0", "V0"]
+
+
 def test_a_faulty_process_sending_the_other_value_breaks_one_step0(tmp_path):
     # Faulty's nSnt0F' = nSnt0F + 1 for a V0 process made nSnt1F' = nSnt1F
     # + 1. TLC 2.15, Spec0, INVARIANT Inv0, N = 4, T = F = 1: violated in
