@@ -75,7 +75,9 @@ def test_a_run_killed_mid_run_resumes_to_the_uninterrupted_result(tmp_path, chun
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-@pytest.mark.parametrize("workers, exact", [(1, False), (2, False), (3, False), (2, True)])
+@pytest.mark.parametrize("workers, exact", [(1, False), (2, False),
+                                            pytest.param(3, False, marks=pytest.mark.slow),
+                                            (2, True)])
 def test_a_partitioned_run_killed_mid_run_resumes_to_the_uninterrupted_result(
         tmp_path, monkeypatch, workers, exact):
     # a run shared by 2 processes saves as one process holds the search (the

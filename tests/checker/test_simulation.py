@@ -400,7 +400,10 @@ def _drawn_alike(name: str, seeds: Iterable[int], keep_going: bool,
 
 
 @needs_fork
-@pytest.mark.parametrize("name, drawn", SHARED, ids=[name for name, _ in SHARED])
+@pytest.mark.parametrize("name, drawn", [  # (raft-membership-direct's 1.2 s slow)
+    pytest.param(name, drawn, id=name,
+                 marks=[pytest.mark.slow] * (name == "raft-membership-direct"))
+    for name, drawn in SHARED])
 def test_several_processes_report_exactly_the_figures_of_one(name, drawn):
     # processes that drew past the lowest violation before they learnt of
     # it once added what they drew there, each run its own figures: each

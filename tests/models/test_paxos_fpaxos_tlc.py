@@ -99,7 +99,7 @@ def checked(path: Path):
 @pytest.mark.parametrize("name, states, depth", [
     # TLC: no error on TypeOK and SafeValue (and Safety, on the grid)
     ("fpaxos_two_acc.yaml", 36_953, 18),
-    ("fpaxos_grid.yaml", 39_937, 20),
+    pytest.param("fpaxos_grid.yaml", 39_937, 20, marks=slow),
 ])
 def test_safe_value_holds_as_in_tlc(name, states, depth):
     result = checked(USER / name)

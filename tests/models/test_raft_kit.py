@@ -51,7 +51,8 @@ def test_the_same_steps_as_the_hand_compiled_model(bounds, states):
 
 
 @pytest.mark.parametrize("mutant", ["no_log_check", "commit_previous_term", "vote_twice",
-                                    "forget_vote_on_restart", "no_step_down", "no_truncate"])
+                                    "forget_vote_on_restart", "no_step_down",
+                                    pytest.param("no_truncate", marks=pytest.mark.slow)])
 def test_each_mutant_takes_the_hand_compiled_mutant_s_steps(mutant):
     assert assert_same_steps(limit=3000, mutant=mutant, servers=3, max_term=3,
                              max_msgs=2) >= 3000

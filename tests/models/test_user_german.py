@@ -68,7 +68,7 @@ def test_the_spec_file_is_mcgermandata_cfg():
     (2, 1, True, 735, 18),
     (2, 2, False, 3_390, 18),
     (2, 2, True, 852, 18),
-    (2, 3, False, 5_787, 18),
+    pytest.param(2, 3, False, 5_787, 18, marks=pytest.mark.slow),
     (2, 3, True, 852, 18),
     (3, 2, True, 5_235, 26),
     pytest.param(3, 1, False, 27_513, 26, marks=pytest.mark.slow),
