@@ -65,6 +65,10 @@ class Graph:
         self.symmetry, self.config, self.limits = symmetry, config, limits
         # (the renamings `_evaluate` tries a sampled state's predicates under)
         self._guard = None if symmetry is None else SoundnessGuard(model, symmetry, properties)
+        # (and the fairness families a sampled state's steps take: fairness
+        # plays no part in once_always)
+        self._fair_renamed = symmetry is not None and any(
+            p.kind != "once_always" for p in properties)
         among = None if along is None else set(along)
         self.max_depth = config.max_depth
         fingerprint = (lambda state: state) if config.exact else Fingerprints(config.fp_seed)
@@ -123,6 +127,9 @@ class Graph:
                 enabled, inside_enabled, stop = 0, 0, GOES_ON
                 moving = None if steps is None else self._moving(state, steps, quotient,
                                                                   fairness)
+                if self._fair_renamed and steps and (
+                        number < SoundnessGuard.SAMPLE or not number % SoundnessGuard.SPREAD):
+                    self._sample_fairness(number, steps)
                 if moving is None:
                     stop = AT_DEPTH
                 elif not moving:
@@ -255,6 +262,15 @@ class Graph:
                                               f"each {prop.each},", perm)
                 elif self._value(prop, predicate(image)) != values[number]:
                     guard.refuse_changing(f"property {prop.name!r} ({prop.title})", perm)
+
+    def _sample_fairness(self, number: int, steps: list) -> None:
+        """Under symmetry, the steps of a state sampled as `_sample` samples
+        take the fairness conditions their renamings take (each family one
+        condition closed under renaming: `Fairness.refuse_renamed`), as the
+        first states were tried before the run."""
+        for perm in self._guard.renamings(number):
+            for action, _ in steps:
+                self.fairness.refuse_renamed(action, self.model.permute_action(action, perm))
 
     def confirm(self, trace: Any, numbers: list[int]) -> None:
         """Under symmetry, each predicate gives on each state of `trace`,

@@ -211,33 +211,57 @@ class Fairness:
         self.undeclared = not model.actions
         self.seen_names: set[str] = set()
 
-    def refuse_apart_under_symmetry(self) -> None:
-        """Under symmetry, a family must be one condition closed under
-        renaming: an action name alone (``Deliver``, WF of "some Deliver
-        step"), a ``|`` of those, or ``*``. Its steps, enabled or taken, are
-        then the same at a state and at any renaming of it, so a fair loop
-        among representatives unrolls into a fair loop of the model
-        (`checker.liveness`). A family per value or per instance, or one
-        that picks steps by a value, is refused: renaming turns fairness to
-        one node into fairness to another."""
+    def conditions_of(self, action: Any) -> frozenset:
+        """The conditions a step of `action` takes, as `mask` gives them bits
+        (one per value or instance for a family per value or instance),
+        without giving any a bit: under symmetry, a family is one condition
+        closed under renaming where a step and its renaming take the same
+        (`refuse_renamed`)."""
+        name, args, keys = action_name(action), None, set()
         for index, (_, members) in enumerate(self.conditions):
-            written = " | ".join(map(str, members))
-            alone = " | ".join(dict.fromkeys(member.name for member in members))
-            fix = (f"name the action as one (`{alone}`) or remove symmetry: from the spec "
-                   "(or pass --no-symmetry)")
             for member in members:
-                if member.each:
-                    why = f"is to each instance of {member.name} apart"
-                elif member.starred:
-                    why = f"is to each {', '.join(member.starred)} apart"
-                elif member.wanted:
-                    why = ("picks its steps by a value ("
-                           + ", ".join(f"{k}={v}" for k, v in member.wanted.items())
-                           + ")")
-                else:
+                if member.name not in (name, "*"):
                     continue
-                raise SpecError(f"fairness `{written}` {why}, which symmetry does not keep: "
-                                f"{fix}", field=self.fields[index])
+                if member.each:
+                    keys.add((index, type(action), action))
+                elif member_matches(member, action, self.named):
+                    args = args if args is not None else _args_as_written(action, self.named)
+                    values = tuple(args[k][1] for k in member.starred)
+                    keys.add((index, values) if values else index)
+        return frozenset(keys)
+
+    def refuse_renamed(self, action: Any, image: Any) -> None:
+        """Under symmetry, each family must be one condition closed under
+        renaming: its steps, enabled or taken, are then the same at a state
+        and at any renaming of it, so a fair loop among representatives
+        unrolls into a fair loop of the model (`checker.liveness`). An
+        action name (``Deliver``), a ``|`` of those, and ``*`` are; a family
+        per value, per instance or picking its steps by a value is where
+        the values are not renamed (each client, the servers renamed), and
+        refused where they are: renaming turns fairness to one node into
+        fairness to another. `image` is `action` renamed: the first family
+        that tells them apart is refused, in one line."""
+        apart = self.conditions_of(action) ^ self.conditions_of(image)
+        if not apart:
+            return
+        index = min(key if isinstance(key, int) else key[0] for key in apart)
+        members = self.conditions[index][1]
+        written = " | ".join(map(str, members))
+        alone = " | ".join(dict.fromkeys(member.name for member in members))
+        fix = (f"name the action as one (`{alone}`) or remove symmetry: from the spec "
+               "(or pass --no-symmetry)")
+        for member in members:
+            if member.each:
+                why = f"is to each instance of {member.name} apart"
+            elif member.starred:
+                why = f"is to each {', '.join(member.starred)} apart"
+            elif member.wanted:
+                why = ("picks its steps by a value ("
+                       + ", ".join(f"{k}={v}" for k, v in member.wanted.items()) + ")")
+            else:
+                continue
+            raise SpecError(f"fairness `{written}` {why}, which symmetry does not keep: "
+                            f"{fix}", field=self.fields[index])
 
     def refuse_unmatched(self) -> None:
         """Once every step was seen: a family with values that no step has

@@ -42,13 +42,16 @@ families taken and enabled (`Graph.lasso` shows it so; where that loop is
 longer than the model's shortest, `Lassos._unreduced` finds the shortest
 among the renamings of the fair components' states). ``once_always``
 lifts as a stem does, whatever the fairness. Refused, in one line
-(`_symmetry`): a family per value or per instance (``Deliver(p=*)``,
+(`_symmetry`, trying the first states under renamings; the graph samples
+the rest): a family per value or per instance (``Deliver(p=*)``,
 ``Deliver(*)``: one condition per node, which the lifted loop need not
-serve) or naming a value (``Deliver(p=0)``), and a property of each member
-of a set whose answers renaming changes (one per member: renaming swaps
-them, as a property of each server under symmetry over servers); one of
-each member that renaming leaves alone (each client, the servers renamed)
-is checked member by member on the orbits.
+serve) or naming a value (``Deliver(p=0)``) where renaming moves those
+values, and a property of each member of a set whose answers renaming
+changes (one per member: renaming swaps them, as a property of each server
+under symmetry over servers). A family per value renaming leaves alone
+(``Serve(client=*)``, the desks renamed) is one condition closed under
+renaming per value, and a property of each such member is checked member
+by member on the orbits.
 
 A view (`Model.view`) is refused: a loop among states merged by their
 views need not be a real loop (TLC 2.15 reports such a loop as a
@@ -152,9 +155,9 @@ def _symmetry(model: Model, names: Any, temporal: tuple[Property, ...],
     config's symmetry, True for every set the model declares), or None
     where it renames nothing; refused, in one line, where a fair loop among
     representatives need not unroll into a fair loop of the model that
-    breaks the property: a fairness family per element or value, or a
-    property of each member of a set whose members renaming swaps
-    (`_refuse_members_renamed`); a predicate that tells renamed elements apart is
+    breaks the property: a fairness family per element or value that
+    renaming moves, or a property of each member of a set whose members
+    renaming swaps (`_refuse_renamed`); a predicate that tells renamed elements apart is
     refused as the safety run's guard refuses one (`SoundnessGuard`)."""
     names = tuple(model.symmetry_sets) if names is True else names
     if not names:  # (the safety run says a model without sets reduces nothing)
@@ -162,37 +165,43 @@ def _symmetry(model: Model, names: Any, temporal: tuple[Property, ...],
     symmetry = Symmetry(model, names)
     if symmetry.order == 1:
         return None  # every element stands alone, as in the safety run
-    if any(p.kind != "once_always" for p in temporal):  # (fairness plays no part in it)
-        fairness.refuse_apart_under_symmetry()
     guard = SoundnessGuard(model, symmetry, temporal)
     guard.refuse_expressions_telling_apart()
-    _refuse_members_renamed(model, guard, temporal)
+    # (fairness plays no part in once_always)
+    fair = fairness if any(p.kind != "once_always" for p in temporal) else None
+    _refuse_renamed(model, guard, temporal, fair)
     return symmetry
 
 
-#: the first states (breadth-first) a property of each member is tried on
-#: under symmetry before the run
-EACH_SAMPLE = 300
+#: the first states (breadth-first) tried under renamings before the run:
+#: fairness families, and properties of each member of a set
+TRIED_BEFORE = 300
 
 
-def _refuse_members_renamed(model: Model, guard: SoundnessGuard,
-                            temporal: tuple[Property, ...]) -> None:
-    """A property of each member of a set is one property per member,
-    checked apart on the orbits: sound where renaming leaves every member's
-    answer alone (a property of each client under symmetry over servers);
-    refused, in one line before the run, where renaming changes a member's
-    answer on one of the first `EACH_SAMPLE` states (it swaps the members:
-    a property of each server under symmetry over servers). The graph tries
-    states past those too (`Graph._sample`), and a lasso is checked on the
-    real run it shows (`Graph.confirm`). A model that fails on those states
-    is left to the run, which says how."""
+def _refuse_renamed(model: Model, guard: SoundnessGuard, temporal: tuple[Property, ...],
+                    fairness: Fairness | None) -> None:
+    """Tried before the run on the first `TRIED_BEFORE` states, each under
+    the group's generators and renamings drawn: every fairness family
+    (`fairness`; None where it plays no part) must be one condition closed
+    under renaming (a step and its renaming take the same conditions:
+    `Fairness.refuse_renamed`), and a property of each member of a set must
+    give every member the same answer on a state and its renaming. Where
+    renaming leaves the members alone (each client, the desks renamed),
+    each member's property is one of the orbits, checked apart on them;
+    where it swaps them (each server, the servers renamed) it is refused,
+    in one line. The graph tries states past those too (`Graph._sample`),
+    and a lasso is checked on the real run it shows (`Graph.confirm`). A
+    model that fails on those states is left to the run, which says how."""
     each = [(prop, getattr(model, prop.name)) for prop in temporal if prop.each]
-    if not each:
+    if not each and fairness is None:
         return
     try:
-        for number, state in enumerate(_first_states(model, EACH_SAMPLE)):
+        for number, state in enumerate(_first_states(model, TRIED_BEFORE)):
+            steps = list(model.successors(state)) if fairness is not None else ()
             for perm in guard.renamings(number):
-                image = model.permute(state, perm)
+                for action, _ in steps:
+                    fairness.refuse_renamed(action, model.permute_action(action, perm))
+                image = model.permute(state, perm) if each else None
                 for prop, predicate in each:
                     if guard.members_apart(prop, predicate, state, image):
                         moved = [name for name, images in perm.items()

@@ -1,7 +1,8 @@
 """Temporal properties under symmetry (`checker.liveness`): the behaviour
 graph over representatives, one state per orbit, where every predicate is
 symmetric and every fairness family is one condition closed under renaming
-(an action name, a ``|`` of those, ``*``); the lasso shown is a run of the
+(an action name, a ``|`` of those, ``*``, or one per value renaming leaves
+alone: each client's, the desks renamed); the lasso shown is a run of the
 model, its loop gone round until it closes. The verdict is the one without
 symmetry; a family per element, per instance or naming a value, a property
 of each member of a set that renaming swaps, and a predicate that tells
@@ -264,6 +265,41 @@ def test_a_property_of_each_client_is_checked_on_the_desks_orbits(
         "is waiting)")
 
 
+@pytest.mark.parametrize("families, verdict", [
+    # one condition per client: renaming desks keeps each (a client's
+    # Serve steps at any desk), so a fair loop of the orbits lifts to one
+    (["Serve(client=*)"], "holds"),
+    (["Serve(client=0) | Serve(client=1)"], "violated"),  # one condition over both
+    (["Serve(client=0)", "Serve(client=1)"], "holds"),
+])
+def test_fairness_to_each_client_is_kept_by_renaming_desks(families, verdict):
+    fairness = tuple(("weak", family) for family in families)
+    reduced = run(Desks(clients=2, desks=3), ("each_client_served",), fairness)
+    whole = run(Desks(clients=2, desks=3), ("each_client_served",), fairness, symmetry=())
+    assert (reduced.stats.distinct_states, whole.stats.distinct_states) == (16, 32)
+    assert reduced.verdict == whole.verdict == verdict
+    assert [shown(f) for f in reduced.violations] == [shown(f) for f in whole.violations]
+
+
+@pytest.mark.parametrize("family, why", [
+    ("Serve(desk=*)", "is to each desk apart"),
+    ("Serve(*)", "is to each instance of Serve apart"),
+    ("Serve(desk=0)", "picks its steps by a value (desk=0)"),
+])
+@pytest.mark.parametrize("before", [True, False])
+def test_fairness_to_each_desk_is_refused(family, why, before, monkeypatch):
+    # renaming desks moves its steps to another desk's condition: tried on
+    # the first states before the run, or (were those alike) on the graph's sample
+    if not before:
+        monkeypatch.setattr(liveness, "TRIED_BEFORE", 0)
+    with pytest.raises(SpecError) as refused:
+        run(Desks(clients=2, desks=3), ("each_client_served",), (("weak", family),))
+    assert (refused.value.field, refused.value.message) == (
+        "fairness.weak[0]", f"fairness `{family}` {why}, which symmetry does not keep: name "
+        "the action as one (`Serve`) or remove symmetry: from the spec (or pass "
+        "--no-symmetry)")
+
+
 def test_a_property_of_each_desk_is_refused_before_the_run():
     # renaming desks swaps the desks it is of: one of the first states shows it
     with pytest.raises(SpecError) as refused:
@@ -285,7 +321,7 @@ def test_a_property_of_each_desk_is_refused_before_the_run():
             "state it stands for"),
 ])
 def test_past_the_first_states_a_property_of_each_desk_is_refused(sampled, how, monkeypatch):
-    monkeypatch.setattr(liveness, "EACH_SAMPLE", 0)
+    monkeypatch.setattr(liveness, "TRIED_BEFORE", 0)
     if not sampled:
         monkeypatch.setattr(SoundnessGuard, "SAMPLE", 0)
         monkeypatch.setattr(SoundnessGuard, "SPREAD", 1 << 62)
