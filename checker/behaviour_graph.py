@@ -326,8 +326,36 @@ class Graph:
         renamed back (`traces.replay`)."""
         ordinals = [self.initial_ordinals[start]] + [self.ordinals[k] for k in links]
         trace = replay(self.model, ordinals, symmetry=self.symmetry)
-        self.confirm(trace, [start] + [self.targets[k] for k in links])
+        numbers = [start] + [self.targets[k] for k in links]
+        self.confirm(trace, numbers)
+        if self._fair_renamed:
+            self._confirm_fairness(trace, numbers, links)
         return trace
+
+    def _confirm_fairness(self, trace: Any, numbers: list[int], links: list[int]) -> None:
+        """Under symmetry, each state of `trace` (a run of the model turned
+        back from representatives) enables the fairness conditions its
+        representative enables, and each step takes those of the link it
+        stands for: a loop of the run is then as fair as the
+        representatives' loop it unrolls. Where not (a family not closed
+        under renaming past the states sampled: `_sample_fairness`), the
+        run is refused rather than shown as a fair lasso."""
+        model, fairness = self.model, self.fairness
+        apart = any(fairness.mask(step.action) != self.link_masks[k]
+                    for step, k in zip(trace.steps[1:], links))
+        for step, number in zip(trace.steps, numbers):
+            if apart or self.stops[number] == AT_DEPTH:  # (not expanded: none enabled)
+                continue
+            enabled = 0
+            for action, target in model.successors(step.state):
+                if model.quotient or target != step.state:
+                    enabled |= fairness.mask(action)
+            apart = enabled != self.enabled[number]
+        if apart:
+            SoundnessGuard.refuse(
+                model, list(self.symmetry.groups), "its fairness (fairness:)", "gives a "
+                "state or step of the run shown other conditions than the representative it "
+                "stands for")
 
     def lasso(self, start: int, stem: list[int], loop: list[int]) -> tuple[Any, int]:
         """The trace of the lasso from initial state `start` along the links

@@ -24,7 +24,7 @@ import checker
 from checker.errors import SpecError
 from checker.result import CheckConfig
 from cmc.main import cli
-from checker import liveness
+from checker import behaviour_graph, liveness
 from checker.symmetry_guard import SoundnessGuard
 from tests.checker.liveness_symmetry_desk import Desks
 from tests.checker.liveness_symmetry_relay import Relay
@@ -298,6 +298,19 @@ def test_fairness_to_each_desk_is_refused(family, why, before, monkeypatch):
         "fairness.weak[0]", f"fairness `{family}` {why}, which symmetry does not keep: name "
         "the action as one (`Serve`) or remove symmetry: from the spec (or pass "
         "--no-symmetry)")
+
+
+def test_unsampled_fairness_to_a_desk_is_refused_on_the_real_run_shown(monkeypatch):
+    # nothing tried before the run nor sampled in the graph: the lasso,
+    # turned back from representatives, takes other conditions than theirs
+    monkeypatch.setattr(liveness, "TRIED_BEFORE", 0)
+    monkeypatch.setattr(behaviour_graph.Graph, "_sample_fairness", lambda *_: None)
+    with pytest.raises(checker.CheckerError) as refused:
+        run(Desks(clients=2, desks=3), ("each_client_served",), (("weak", "Serve(desk=*)"),))
+    assert str(refused.value) == (
+        "symmetry over desks is unsound for model 'desks': its fairness (fairness:) gives a "
+        "state or step of the run shown other conditions than the representative it stands "
+        "for; check it without symmetry (symmetry: false) or choose other sets")
 
 
 def test_a_property_of_each_desk_is_refused_before_the_run():
