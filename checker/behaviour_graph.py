@@ -65,9 +65,9 @@ class Graph:
         self.symmetry, self.config, self.limits = symmetry, config, limits
         # (the renamings `_evaluate` tries a sampled state's predicates under)
         self._guard = None if symmetry is None else SoundnessGuard(model, symmetry, properties)
-        # (and the fairness families a sampled state's steps take: fairness
-        # plays no part in once_always)
-        self._fair_renamed = symmetry is not None and any(
+        # (and the fairness families a sampled state's steps take, where one
+        # is per value: fairness plays no part in once_always)
+        self._fair_renamed = symmetry is not None and fairness.per_value and any(
             p.kind != "once_always" for p in properties)
         among = None if along is None else set(along)
         self.max_depth = config.max_depth

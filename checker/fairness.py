@@ -205,11 +205,20 @@ class Fairness:
         self.bits: dict[Any, int] = {}  # a condition (family, or family and instance)
         self.labels: list[str] = []
         self._masks: dict[Any, int] = {}
+        self._conditions: dict[Any, frozenset] = {}  # `conditions_of`, by action
         self.matched: set[tuple[int, int]] = set()  # members with values some step has
         self.examples: dict[tuple[int, int], str] = {}  # a step of each member's action
         # a model that declares no actions: its families' names are checked on its steps
         self.undeclared = not model.actions
         self.seen_names: set[str] = set()
+
+    @property
+    def per_value(self) -> bool:
+        """Whether a family is per value or instance, or picks its steps by
+        a value: the others (action names, their ``|``, ``*``) are closed
+        under renaming whatever renaming does."""
+        return any(member.each or member.starred or member.wanted
+                   for _, members in self.conditions for member in members)
 
     def conditions_of(self, action: Any) -> frozenset:
         """The conditions a step of `action` takes, as `mask` gives them bits
@@ -217,6 +226,12 @@ class Fairness:
         without giving any a bit: under symmetry, a family is one condition
         closed under renaming where a step and its renaming take the same
         (`refuse_renamed`)."""
+        known = self._conditions.get((type(action), action))
+        if known is None:
+            known = self._conditions[type(action), action] = self._conditions_of(action)
+        return known
+
+    def _conditions_of(self, action: Any) -> frozenset:
         name, args, keys = action_name(action), None, set()
         for index, (_, members) in enumerate(self.conditions):
             for member in members:

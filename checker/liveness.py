@@ -168,7 +168,8 @@ def _symmetry(model: Model, names: Any, temporal: tuple[Property, ...],
     guard = SoundnessGuard(model, symmetry, temporal)
     guard.refuse_expressions_telling_apart()
     # (fairness plays no part in once_always)
-    fair = fairness if any(p.kind != "once_always" for p in temporal) else None
+    fair = fairness if fairness.per_value and any(
+        p.kind != "once_always" for p in temporal) else None
     _refuse_renamed(model, guard, temporal, fair)
     return symmetry
 
@@ -182,7 +183,8 @@ def _refuse_renamed(model: Model, guard: SoundnessGuard, temporal: tuple[Propert
                     fairness: Fairness | None) -> None:
     """Tried before the run on the first `TRIED_BEFORE` states, each under
     the group's generators and renamings drawn: every fairness family
-    (`fairness`; None where it plays no part) must be one condition closed
+    (`fairness`; None where it plays no part, or where each family is
+    closed under renaming whatever it renames) must be one condition closed
     under renaming (a step and its renaming take the same conditions:
     `Fairness.refuse_renamed`), and a property of each member of a set must
     give every member the same answer on a state and its renaming. Where
