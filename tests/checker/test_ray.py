@@ -161,6 +161,7 @@ def test_temporal_properties_have_their_safety_part_shared_by_the_actors(cluster
     assert (two[0], two[2]) == ("holds", 57)
 
 
+@pytest.mark.slow  # (2.5 s; two actors' results checked by default above)
 def test_a_models_view_is_the_actors_too(cluster, started):
     # KRaft.cfg's VIEW (tests/models/test_user_kraft.py): TLC's 217 states
     build = partial(KRaft, servers=2, values=1, MaxElections=1, MaxRestarts=1, VIEW=True)
@@ -170,6 +171,7 @@ def test_a_models_view_is_the_actors_too(cluster, started):
     assert (two[0], two[2]) == ("holds", 217)
 
 
+@pytest.mark.slow  # (2.8 s)
 def test_the_actors_stop_where_one_process_stops_once_every_property_is_settled(
         cluster, started):
     # tests/checker/test_settled.py: Corner is first met in chunk 0 of level 29

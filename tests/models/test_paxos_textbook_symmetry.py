@@ -93,6 +93,7 @@ def test_proposers_are_not_interchangeable():
 # -- exact orbit counts ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # (4 s; the other orbit counts run by default)
 def test_orbit_counts_three_acceptors_two_learners(two_learners):
     model, states = two_learners
     counts = {}

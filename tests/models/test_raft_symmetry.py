@@ -148,7 +148,8 @@ def test_two_servers_831_orbits(two_servers):
 @pytest.mark.parametrize("params, init, depth, states, orbits", [
     pytest.param(dict(servers=3, max_term=2, max_log=1, max_msgs=1), None, 10, 7575, 1299,
                  marks=pytest.mark.slow),
-    (dict(servers=4, max_term=2, max_log=0, max_msgs=1), None, 7, 4776, 289),
+    pytest.param(dict(servers=4, max_term=2, max_log=0, max_msgs=1), None, 7, 4776, 289,
+                 marks=pytest.mark.slow),
     # only some servers interchangeable: by the quorum rule, by the start
     (dict(servers=3, max_term=2, max_log=1, max_msgs=1, quorum={"weights": [2, 1, 1]}),
      None, 10, 7541, 3805),
