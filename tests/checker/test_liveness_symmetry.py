@@ -352,21 +352,24 @@ def test_the_cli_checks_each_client_under_symmetry_and_refuses_each_desk_exit_2(
                     "deadlock: false\nsymmetry: true\nexpect: {verdict: holds}\n")
     assert CliRunner().invoke(cli, ["check", str(spec), "--no-progress"]).exit_code == 0
     spec.write_text(spec.read_text().replace("each_client_served", "each_desk_lit"))
-    result = CliRunner().invoke(cli, ["check", str(spec), "--no-progress"])
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
+    assert refused(spec) == (
         f"error: {spec}:6: symmetry: temporal property 'each_desk_lit' is of each desk: one "
         "property per desk, whose answers renaming desks changes (it swaps the desks); check "
         "it without symmetry: remove symmetry: from the spec (or pass --no-symmetry)\n")
+
+
+def refused(spec: Path) -> str:
+    """The line `cmc check` refuses `spec` with: exit 2, nothing on stdout."""
+    result = CliRunner().invoke(cli, ["check", str(spec), "--no-progress"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    return result.stderr
 
 
 def test_the_cli_refuses_a_family_per_node_at_its_line_exit_2(tmp_path):
     spec = tmp_path / "apart.yaml"
     spec.write_text(f"model: {RELAY}:Relay\nproperties: [token_retired]\n"
                     "fairness: {weak: [\"Pass(frm=*)\"]}\ndeadlock: false\nsymmetry: true\n")
-    result = CliRunner().invoke(cli, ["check", str(spec), "--no-progress"])
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
+    assert refused(spec) == (
         f"error: {spec}:3: fairness.weak[0]: fairness `Pass(frm=*)` is to each frm apart, "
         "which symmetry does not keep: name the action as one (`Pass`) or remove symmetry: "
         "from the spec (or pass --no-symmetry)\n")
