@@ -344,12 +344,15 @@ class Graph:
         apart = any(fairness.mask(step.action) != self.link_masks[k]
                     for step, k in zip(trace.steps[1:], links))
         for step, number in zip(trace.steps, numbers):
-            if apart or self.stops[number] == AT_DEPTH:  # (not expanded: none enabled)
+            if apart:
+                break
+            if self.stops[number] == AT_DEPTH:  # (not expanded: none enabled)
                 continue
+            moving = self._moving(step.state, list(model.successors(step.state)),
+                                  model.quotient, fairness)
             enabled = 0
-            for action, target in model.successors(step.state):
-                if model.quotient or target != step.state:
-                    enabled |= fairness.mask(action)
+            for _, (action, _) in moving:
+                enabled |= fairness.mask(action)
             apart = enabled != self.enabled[number]
         if apart:
             SoundnessGuard.refuse(
