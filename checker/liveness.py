@@ -123,9 +123,11 @@ def check(model: Model, config: CheckConfig, check_safety: Callable[..., Result]
         graph = Graph(model, config if result.stopped_by else dataclasses.replace(
             config, max_depth=None), fairness, temporal, limits, symmetry=symmetry,
             on_level=early)
-        if symmetry is None or any(p.kind != "once_always" for p in temporal):
+        if graph.settled_at is None and (
+                symmetry is None or any(p.kind != "once_always" for p in temporal)):
             # (under symmetry with once_always alone, fairness is left as
-            # written: values no representative's step has may be others')
+            # written: values no representative's step has may be others';
+            # and where the graph stopped short, a step past it may have them)
             fairness.refuse_unmatched()
         findings = []
         for number, prop in enumerate(temporal):

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import checker
 from checker import liveness
-from checker.errors import ModelDefinitionError
+from checker.errors import ModelDefinitionError, SpecError
 from checker.properties import eventually, once_always
 from checker.result import CheckConfig
 from cmc.main import cli
@@ -170,6 +170,20 @@ def test_the_json_report_says_where_the_graph_stopped(tmp_path):
     stats = document["results"][0]["stats"]
     assert (stats["graph_states"], stats["graph_settled_at"], stats["distinct_states"]) == (
         3, 2, 33)
+
+
+def test_a_family_whose_steps_lie_past_where_the_graph_stopped_is_no_misspelling():
+    # fairness plays no part in once_always; a step of Go(to='t29') lies
+    # past the 3 states built, so it cannot be told misspelt there (the
+    # whole graph tells it: a value no step has is refused as before)
+    result = run(LongTail(), fairness=(("weak", "Go(to='t29')"),))
+    assert (result.verdict, result.stats.graph_settled_at) == ("violated", 2)
+    with pytest.raises(SpecError) as refused:
+        run(LongTailEventually(), properties=("once_p_always_q", "reaches_the_end"),
+            fairness=(("weak", "Go(to='t30')"),))
+    assert refused.value.message == (
+        "Go(to='t30') is no step of the reachable states; give values as the steps print "
+        "them (Go(to='b')), or the action name alone")
 
 
 def test_a_property_that_holds_or_one_of_another_kind_builds_the_whole_graph():
