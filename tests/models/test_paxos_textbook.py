@@ -160,7 +160,8 @@ def model_reachable(model: PaxosTextbook) -> tuple[set, int]:
 @pytest.mark.parametrize("params, mutant, states, depth", [
     (dict(max_msgs=4, **NO_FAULTS), None, 2486, 26),
     pytest.param(dict(acceptors=2, max_msgs=3, learners=2), None, 24880, 26, marks=pytest.mark.slow),
-    (dict(acceptors=2, max_msgs=3, rounds=2, **NO_FAULTS), None, 5072, 36),
+    pytest.param(dict(acceptors=2, max_msgs=3, rounds=2, **NO_FAULTS), None, 5072, 36,
+                 marks=pytest.mark.slow),
     (dict(acceptors=2, max_msgs=2, rounds=2), None, 2806, 26),
     pytest.param(dict(max_msgs=5, **NO_FAULTS), "no_adopt", 27482, 26,
                  marks=pytest.mark.slow),
@@ -188,7 +189,7 @@ def test_reachable_states_are_exactly_the_transcriptions(params, mutant, states,
     (dict(acceptors=2, rounds=2, max_msgs=2), None, 2806),
     pytest.param(dict(acceptors=2, learners=2, max_msgs=3, drop=0, duplicate=1),
                  "forgetful_acceptor", 9636, marks=pytest.mark.slow),
-    (dict(max_msgs=4, **NO_FAULTS), "no_adopt", 2486),
+    pytest.param(dict(max_msgs=4, **NO_FAULTS), "no_adopt", 2486, marks=pytest.mark.slow),
     pytest.param(dict(max_msgs=4, **NO_FAULTS), "accept_below_promise", 1973,
                  marks=pytest.mark.slow),
     pytest.param(dict(max_msgs=5, **NO_FAULTS), "non_intersecting_quorums", 11617, marks=pytest.mark.slow),
@@ -237,7 +238,7 @@ def test_a_durable_restart_changes_nothing_but_the_budget():
     (dict(max_msgs=4, drop=1, duplicate=0, crash=0), 16511, 26),
     (dict(max_msgs=4, drop=0, duplicate=1, crash=0), 13879, 28),
     (dict(max_msgs=4, learners=2, **NO_FAULTS), 1387, 32),
-    (dict(max_msgs=4, rounds=2, **NO_FAULTS), 39845, 52),
+    pytest.param(dict(max_msgs=4, rounds=2, **NO_FAULTS), 39845, 52, marks=pytest.mark.slow),
 ])
 def test_distinct_states_for_fixed_bounds(params, states, depth):
     result = check(PaxosTextbook(**params))
