@@ -37,6 +37,7 @@ def test_a_run_is_projected_from_its_levels_steps():
     assert partitioned.Partitions.level is level
 
 
+@pytest.mark.slow  # (2.2 s; the command's test runs the projection by default)
 def test_a_step_run_within_another_is_counted_as_its_own(monkeypatch):
     # where no states are given, `settle` takes the level itself: that
     # `take` (made to spend 20 ms of CPU here) is counted as take's

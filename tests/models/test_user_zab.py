@@ -185,6 +185,7 @@ def test_tlc_s_orbits_on_larger_bounds(bound, pc):
         assert result.stats.generated_states == generated
 
 
+@pytest.mark.slow  # (2.6 s)
 def test_orbits_without_pc_are_the_orbits_where_tlc_s_view_counts_one_more():
     """TLC with both VIEW NoPc and SYMMETRY reported 78 (and 173 on (0, 2,
     1, 0); 4,703 on (1, 1, 2, 0)) where the orbits of the states without pc
