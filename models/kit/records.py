@@ -511,6 +511,11 @@ def _shower(annotation: Any) -> Show | None:
         marks = [m for m in annotation.__metadata__ if isinstance(m, Formatted)]
         if marks:
             return _formatter(marks[0].pattern, typing.get_args(typing.get_args(annotation)[0]))
+        indexed = [m.ids for m in annotation.__metadata__ if isinstance(m, IndexedBy)]
+        if indexed and indexed[0].named:
+            # by the elements' names: ``next_index[s2]``, not the position
+            # ``[1]``, which reads as s1 where names count from 1
+            return _by_name(indexed[0], typing.get_args(annotation)[0])
         return _shower(typing.get_args(annotation)[0])
     if isinstance(annotation, type) and issubclass(annotation, Id):
         return _id_name(annotation) if annotation.named else None
@@ -540,6 +545,16 @@ def _shower(annotation: Any) -> Show | None:
             return lambda value: SetView(named(item) for item in sorted(value))
         return lambda value: [named(item) for item in value]
     return None
+
+
+def _by_name(kind: type[Id], annotation: Any) -> Show:
+    """A tuple of one entry per element of `kind`'s set (`indexed_by`) as a
+    mapping from each element's name to its entry as shown."""
+    name = _id_name(kind)
+    args = typing.get_args(annotation)
+    entry = _shower(args[0]) if args else None
+    entry = entry or jsonable
+    return lambda value: {name(i): entry(item) for i, item in enumerate(value)}
 
 
 def _formatter(pattern: str, parts: tuple) -> Show:
@@ -729,6 +744,8 @@ def _text(value: Any) -> str:
                                else _text(item) for item in value) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(map(_text, value)) + "]"
+    if isinstance(value, dict):  # entries by element (`indexed_by`): {s1: 2, s2: 1}
+        return "{" + ", ".join(f"{key}: {_text(item)}" for key, item in value.items()) + "}"
     return "none" if value is None else str(value)
 
 

@@ -36,8 +36,10 @@ class RaftScenario:
         ``v1..vN`` names a command of the scenario), ``commit_index`` (0),
         ``votes_responded`` and ``votes_granted`` (lists of servers; for a
         Leader, every server by default), ``next_index`` and ``match_index``
-        (lists of N numbers; for a Leader, by default as BecomeLeader sets
-        them: log length + 1 and 0). The network starts empty.
+        (numbers by server as reports print them, ``{s2: 1}``, those left
+        out at their default, or lists of N numbers; for a Leader, by
+        default as BecomeLeader sets them: log length + 1 and 0). The
+        network starts empty.
         """
         n = self.servers
         if not isinstance(init, Mapping):
@@ -106,15 +108,25 @@ class RaftScenario:
             return frozenset(server(member, key) for member in value)
 
         def per_server(key: str, default: tuple, minimum: int) -> tuple:
+            # as reports print it, by server ({s1: 2, s2: 1}: those left out
+            # keep the default), or a list of one entry per server in order
             value = fields.get(key)
             if value is None:
                 return default
-            if (not isinstance(value, list) or len(value) != n or any(
-                    not isinstance(x, int) or isinstance(x, bool) or x < minimum
-                    for x in value)):
-                raise ParamError(f"{where}.{key}", f"must be a list of {n} integers ≥ "
-                                 f"{minimum}, one per server")
-            return tuple(value)
+            if isinstance(value, Mapping):
+                given = dict(enumerate(default))
+                for name, entry in value.items():
+                    given[server(name, key)] = entry
+                entries = [given[i] for i in range(n)]
+            else:
+                entries = value if isinstance(value, list) and len(value) == n else None
+            if entries is None or any(not isinstance(x, int) or isinstance(x, bool)
+                                      or x < minimum for x in entries):
+                example = ", ".join(f"{name}: {minimum}" for name in names)
+                raise ParamError(f"{where}.{key}", f"must map servers to integers ≥ {minimum}, "
+                                 f"as reports print it ({{{example}}}), or be a list of {n} "
+                                 "integers, one per server")
+            return tuple(entries)
 
         term = number("current_term", 1, 1)
         role = fields.get("role", FOLLOWER)
@@ -209,6 +221,7 @@ class RaftScenario:
 
     def state_view(self, state: tuple) -> dict[str, Any]:
         view: dict[str, Any] = {}
+        names = self.nodes()
         for i, s in enumerate(state[:-1]):
             name = server_name(i)
             view.update({f"{name}.current_term": s.current_term, f"{name}.role": s.role,
@@ -220,8 +233,9 @@ class RaftScenario:
                                                      for k in sorted(s.votes_responded)],
                          f"{name}.votes_granted": [server_name(k)
                                                    for k in sorted(s.votes_granted)],
-                         f"{name}.next_index": list(s.next_index),
-                         f"{name}.match_index": list(s.match_index)})
+                         # by server name: [s2], not the position [1]
+                         f"{name}.next_index": dict(zip(names, s.next_index)),
+                         f"{name}.match_index": dict(zip(names, s.match_index))})
             if self.check_quorum:
                 view[f"{name}.recent_active"] = [server_name(k) for k in sorted(s.recent_active)]
         view["msgs"] = BagView(str(m) for m in self._bag(state))

@@ -519,8 +519,9 @@ class RaftKV(ActorModel):
                          f"{name}.store": {KEYS[k]: value_at(s.log, s.applied, k)
                                            for k in range(self.keys)}})
             if s.role == LEADER:
-                view.update({f"{name}.next_index": list(s.next_index),
-                             f"{name}.match_index": list(s.match_index)})
+                names = [server_name(k) for k in range(len(s.next_index))]
+                view.update({f"{name}.next_index": dict(zip(names, s.next_index)),
+                             f"{name}.match_index": dict(zip(names, s.match_index))})
             if self.clock is not None:
                 clock = state[-2]
                 view[f"{name}.clock"] = clock.now + clock.skew[i]

@@ -27,17 +27,30 @@ def committed(fields: str) -> str:
 
 
 def test_a_field_written_as_the_text_report_prints_it_matches(tmp_path):
-    # s1.log is the list ["t2:v1"], printed [t2:v1]; none is None; spaces aside
-    log = written(tmp_path, committed('s1.log: "[t2:v1]", s1.next_index: "[1,2]"'))
+    # s1.log is the list ["t2:v1"], printed [t2:v1]; s1.next_index by server,
+    # printed {s1: 1, s2: 2}; none is None; spaces aside
+    log = written(tmp_path, committed('s1.log: "[t2:v1]", s1.next_index: "{s1: 1, s2: 2}"'))
     run = as_run(raft(), load_script(log))
     assert run.left is None
     assert run.source == f"{log} (its 4 events explained by a run of 15 steps)"
-    assert (run.states[-1]["s1.log"], run.states[-1]["s1.next_index"]) == (["t2:v1"], [1, 2])
+    assert (run.states[-1]["s1.log"], run.states[-1]["s1.next_index"]) == (["t2:v1"],
+                                                                         {"s1": 1, "s2": 2})
 
 
 def test_a_field_written_as_a_yaml_list_matches_as_before(tmp_path):
     run = as_run(raft(), load_script(written(tmp_path, committed('s1.log: ["t2:v1"]'))))
     assert run.left is None and len(run.actions) == 15
+
+
+def test_a_field_by_server_written_as_a_yaml_mapping_matches(tmp_path):
+    # a leader's next_index as the JSON report records it: by server name
+    matched = as_run(raft(), load_script(written(
+        tmp_path, committed("s1.next_index: {s1: 1, s2: 2}"))))
+    assert matched.left is None and len(matched.actions) == 15
+    # by position, it is no longer the field's value
+    listed = as_run(raft(), load_script(written(tmp_path, committed("s1.next_index: [1, 2]"))))
+    assert listed.left.startswith('event 4, AdvanceCommitIndex(i=s1) {"s1.next_index": [1, 2]}, '
+                                  "is no step of the model")
 
 
 def test_a_printed_value_the_state_does_not_have_is_explained_by_no_step(tmp_path):

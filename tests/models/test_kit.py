@@ -14,8 +14,9 @@ from checker import ModelDefinitionError, Param, check, invariant, transition
 from checker.model import Received, Sent
 from models.kit import (ActorModel, Bag, Down, Drop, Duplicate, Fifo, MessageSet, Node, ids,
                         indexed_by, of_messages, on, on_crash, on_restart, step, values)
-from models.kit.records import blanked, formatted, label, printer, renamer, show
+from models.kit.records import blanked, formatted, label, printer, renamer, show, shown
 from models.paxos import Msg2b, Paxos
+from reports.text import state_changes
 from tests.brute_force import orbit_counts_agree, reachable_states
 from tests.models.test_conformance import USER_MODEL
 
@@ -1278,6 +1279,24 @@ def test_an_indexed_tuple_of_records_renames_the_ids_in_its_entries_as_it_moves_
     # blanked (signatures): the entries' multiset, None among them
     assert renamer(MemberVotes)(votes, {"members": (-1, -1, -1)}) == MemberVotes(
         (MemberVote(None), MemberVote(-1), MemberVote(-1)))
+
+
+Round = ids("rounds", "r")  # unnamed: a round prints as its number
+
+
+class Progress(NamedTuple):
+    next_index: indexed_by(Member) = ()
+    rounds: indexed_by(Round) = ()  # by position, as its ids print
+
+
+def test_an_indexed_tuple_shows_by_the_names_of_its_set_s_elements():
+    # next_index[1] would read as n1's where names count from 1: it is n2's
+    progress = Progress((2, 1, 2), (0, 3))
+    assert show(progress) == "Progress(next_index={n1: 2, n2: 1, n3: 2}, rounds=(0, 3))"
+    before = {"n1.next_index": shown(Progress, "next_index")(progress.next_index)}
+    after = {"n1.next_index": shown(Progress, "next_index")((2, 2, 2))}
+    assert before == {"n1.next_index": {"n1": 2, "n2": 1, "n3": 2}}
+    assert state_changes(before, after) == ["n1.next_index[n2]: 1 → 2"]
 
 
 class Holder(NamedTuple):

@@ -63,7 +63,8 @@ Receive(m=AppendEntriesResponse(s2→s1, term=2, success=True, match_index=1))
 AdvanceCommitIndex(i=s1)""")
     assert view(model, committed.final, "s1.commit_index", "s1.log", "s2.log",
                 "s1.match_index") == {"s1.commit_index": 1, "s1.log": ["t2:v1"],
-                                      "s2.log": ["t2:v1"], "s1.match_index": [0, 1]}
+                                      "s2.log": ["t2:v1"],
+                                      "s1.match_index": {"s1": 0, "s2": 1}}
 
 
 def test_constraint_is_tlc_s():
@@ -302,10 +303,10 @@ def test_state_view_names_every_variable():
     assert model.state_view(state) == {
         "s1.current_term": 1, "s1.role": "Follower", "s1.voted_for": None, "s1.log": [],
         "s1.commit_index": 0, "s1.votes_responded": [], "s1.votes_granted": [],
-        "s1.next_index": [1, 1], "s1.match_index": [0, 0],
+        "s1.next_index": {"s1": 1, "s2": 1}, "s1.match_index": {"s1": 0, "s2": 0},
         "s2.current_term": 1, "s2.role": "Follower", "s2.voted_for": None, "s2.log": [],
         "s2.commit_index": 0, "s2.votes_responded": [], "s2.votes_granted": [],
-        "s2.next_index": [1, 1], "s2.match_index": [0, 0],
+        "s2.next_index": {"s1": 1, "s2": 1}, "s2.match_index": {"s1": 0, "s2": 0},
         "msgs": []}
 
 
@@ -343,12 +344,28 @@ def test_bag_keeps_copies_sorted():
     ({"s1": {"role": "Leader", "votes_granted": ["s1"]}}, "init.s1.votes_granted",
      "must be a quorum"),
     ({"s1": {"next_index": [1]}}, "init.s1.next_index", "list of 2 integers"),
+    ({"s1": {"next_index": {"s1": 0}}}, "init.s1.next_index",
+     "must map servers to integers ≥ 1, as reports print it ({s1: 1, s2: 1})"),
+    ({"s1": {"match_index": {"s3": 1}}}, "init.s1.match_index", "'s3' is not a server"),
 ])
 def test_init_is_validated(init, field, message):
     with pytest.raises(ParamError) as raised:
         Raft(init=init)
     assert raised.value.field == field
     assert message in raised.value.message
+
+
+def test_init_takes_entries_by_server_as_reports_print_them():
+    # a leader's next_index and match_index copied from a report: by server,
+    # those left out keeping the default; the same state as the lists
+    leader = {"current_term": 1, "role": "Leader", "voted_for": "s1", "log": ["t1:v1"]}
+    by_server = Raft(init={"s1": {**leader, "match_index": {"s2": 1}, "next_index": {"s2": 1}}})
+    listed = Raft(init={"s1": {**leader, "match_index": [0, 1], "next_index": [2, 1]}})
+    assert list(by_server.initial_states()) == list(listed.initial_states())
+    state = next(iter(by_server.initial_states()))
+    assert (by_server.state_view(state)["s1.next_index"],
+            by_server.state_view(state)["s1.match_index"]) == ({"s1": 2, "s2": 1},
+                                                               {"s1": 0, "s2": 1})
 
 
 def test_mutants_are_listed():

@@ -230,7 +230,8 @@ def test_single_server_changes_hold_with_the_rule():
     assert [str(a) for a in done.actions if not str(a).startswith(("Receive", "Append"))] == [
         "ClientRequest(i=s1, v=v1)", "AdvanceCommitIndex(i=s1)",
         "ChangeConfig(i=s1, c=C(s2 s3 s4))", "AdvanceCommitIndex(i=s1)"]
-    assert view(model, done.final, "s1.match_index") == {"s1.match_index": [0, 2, 2, 0]}
+    assert view(model, done.final, "s1.match_index") == {"s1.match_index": {"s1": 0, "s2": 2,
+                                                                        "s3": 2, "s4": 0}}
     # s1 committed a configuration without itself and stepped down.
     assert servers_view(model, done.final) == {
         "s1.current_term": 2, "s1.role": "Follower", "s1.log": ["t2:v1", "t2:C(s2 s3 s4)"],

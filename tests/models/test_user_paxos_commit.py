@@ -108,8 +108,8 @@ def test_an_acceptor_breaking_its_promise_breaks_tc_consistent_as_tlc_finds():
     # TLC's state 13
     view = model.state_view(violation.trace.steps[-1].state)
     assert view["r1.state"] == "aborted" and view["r2.state"] == "committed"
-    assert view["a1.instances"] == ["Instance(mbal=1, bal=1, val='aborted')",
-                                    "Instance(mbal=0, bal=0, val='prepared')"]
+    assert view["a1.instances"] == {"r1": "Instance(mbal=1, bal=1, val='aborted')",
+                                    "r2": "Instance(mbal=0, bal=0, val='prepared')"}
     assert view["msgs"] == [
         "Abort()", "Commit()", "Phase1aMsg(ins=r1, bal=1)",
         "Phase1bMsg(ins=r1, mbal=1, bal=-1, val='none', acc=a1)",
