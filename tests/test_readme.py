@@ -24,3 +24,20 @@ def test_quickstart_has_exactly_two_commands_and_ci_runs_the_second():
     assert len(commands) == 2
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
     assert commands[1] in ci
+
+
+def test_the_counterexample_shown_is_what_cmc_check_prints():
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+
+    shown = README.split("**Reading a counterexample**", 1)[1]
+    spec = re.search(r"`cmc check\s+(specs/\S+\.yaml)`", shown).group(1)
+    (block,) = re.findall(r"```\n(.*?)```", shown.split("**JSON**", 1)[0], flags=re.S)
+    printed = CliRunner().invoke(
+        cli, ["check", str(Path(__file__).resolve().parent.parent / spec)]).output
+    lines = printed.splitlines()
+    at = 0
+    for line in block.splitlines():  # in order, "..." standing for lines left out
+        if line.strip() != "...":
+            at = lines.index(line, at) + 1
