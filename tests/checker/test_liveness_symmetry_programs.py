@@ -97,13 +97,38 @@ def per_value_family(seed: int, p) -> str:
     return f"{action.name}({rng.choice(forms)})"
 
 
-def write(seed: int, folder: Path, symmetry: bool, per_value: bool = False) -> Path:
+#: What a property of each process may say of process i, by the variable it
+#: reads (``ctr`` says the same of every process)
+MEMBER = {"val": ("s.val[i] > 0", "s.val[i] == 0"), "flag": ("s.flag[i]", "not s.flag[i]"),
+          "members": ("i in s.members", "i not in s.members"),
+          "msgs": ("any(m.dst == i for m in s.msgs)", "all(m.src != i for m in s.msgs)"),
+          "ctr": ("s.ctr > 0", "s.ctr == 0")}
+
+
+def each_property(seed: int, p) -> tuple[str, str]:
+    """A temporal property of each process drawn for `seed`'s program: its
+    kind, and its method's body, one answer per process by name (``p1``)."""
+    rng = random.Random(f"each {seed}")
+    kind = rng.choice(KINDS)
+    said = [rng.choice(MEMBER[rng.choice(p.variables)])
+            for _ in range(2 if kind in PAIRED else 1)]
+    answer = f"({', '.join(said)})" if kind in PAIRED else said[0]
+    return kind, f"{{f'p{{i + 1}}': {answer} for i in range(self.procs)}}"
+
+
+def write(seed: int, folder: Path, symmetry: bool, per_value: bool = False,
+          each: bool = False) -> Path:
     """The model (symmetric.py's, with the temporal properties as methods of
-    a subclass, or none) and a spec of `seed`'s temporal program."""
+    a subclass, or none) and a spec of `seed`'s temporal program; with
+    `each`, a property of each process more (`each_property`), as a method."""
     p, properties, fairness, in_spec = temporal_program(seed, per_value)
     source = cmc_model(p)
     source += ("\n\nfrom checker import (always_eventually, eventually, eventually_always, "
                "leads_to, once_always)\n\n\nclass Live(Prog):\n    pass\n")
+    if each:
+        kind, body = each_property(seed, p)
+        source += (f'\n    @{kind}("E", each="process")\n    def E(self, s):  # noqa: N802\n'
+                   f"        return {body}\n")
     if not in_spec:
         for t in properties:
             value = (f"({t.python[0]}), ({t.python[1]})" if t.kind in PAIRED
@@ -114,12 +139,12 @@ def write(seed: int, folder: Path, symmetry: bool, per_value: bool = False) -> P
     lines = [f"model: ./live_{seed}.py:Live", f"params: {{procs: {p.procs}, VIEW: false}}",
              f"symmetry: {str(symmetry).lower()}", "deadlock: false"]
     if in_spec:
-        lines += ["properties: []", "temporal:"]
+        lines += ["properties: [E]" if each else "properties: []", "temporal:"]
         for t in properties:
             form = (f'["{t.spec[0]}", "{t.spec[1]}"]' if t.kind in PAIRED else f'"{t.spec[0]}"')
             lines.append(f"  {t.name}: {{{t.kind}: {form}}}")
     else:
-        lines.append(f"properties: [{', '.join(t.name for t in properties)}]")
+        lines.append(f"properties: [{', '.join(['E'] * each + [t.name for t in properties])}]")
     fair = {k: v for k, v in fairness.items() if v}
     if fair:
         lines.append("fairness: {" + ", ".join(
@@ -142,21 +167,24 @@ def lengths(result) -> dict[str, tuple[int, int]]:
             if f.trace is not None and f.property.temporal}
 
 
-def compare(seed: int, folder: Path, per_value: bool = False) -> tuple[int, int] | None:
+def compare(seed: int, folder: Path, per_value: bool = False,
+            each: bool = False) -> tuple[int, int] | None:
     """Check `seed`'s program with symmetry and without: the same outcome of
     every property; each lasso shown under symmetry replayed without it
     breaks its property again. The orbits and the states; with `per_value`
-    (a family per value: `per_value_family`), None where symmetry refused
-    the fairness."""
+    (a family per value: `per_value_family`) or `each` (a property of each
+    process: `each_property`), None where symmetry refused it."""
     results, models, configs = {}, {}, {}
     for symmetry in (False, True):
-        spec = load_spec(str(write(seed, folder, symmetry, per_value)), REGISTRY)
+        spec = load_spec(str(write(seed, folder, symmetry, per_value, each)), REGISTRY)
         models[symmetry], configs[symmetry] = spec.build(), spec.config()
         try:
             results[symmetry] = checker.check(models[symmetry], configs[symmetry])
         except CheckerError as refused:
-            assert per_value and symmetry, (seed, refused)
-            assert "symmetry" in str(refused) and "fairness" in str(refused), (seed, refused)
+            assert symmetry and (per_value or each), (seed, refused)
+            assert "symmetry" in str(refused) and (
+                "fairness" in str(refused) if per_value else
+                "of each process" in str(refused)), (seed, refused)
             return None
     whole, reduced = results[False], results[True]
     # the graph's states are the orbits the safety run counts (as TLC does:
@@ -230,6 +258,27 @@ def test_fairness_per_value_is_refused_or_gives_the_answers_without_symmetry(see
 @pytest.mark.slow
 def test_fairness_per_value_never_changes_an_answer_on_hundreds_of_programs(tmp_path):
     checked = [compare(seed, tmp_path, per_value=True) is not None for seed in range(400)]
+    assert 0 < sum(checked) < len(checked)  # some refused, some accepted
+
+
+#: seeds whose property of each process symmetry refuses (what it says of
+#: a process renaming gives another: s.flag[i], i in s.members, ...), and
+#: seeds where renaming leaves every process's answers alone in every
+#: reachable state (4: s.ctr's; 7, 18, 25: i in s.members or a message to
+#: i, which no reachable state tells apart), so that the check goes on,
+#: with the answers it gives without symmetry
+EACH_REFUSED, EACH_ACCEPTED = [0, 1, 2, 3], [4, 7, 18, 25]
+
+
+@pytest.mark.parametrize("seed", EACH_REFUSED + EACH_ACCEPTED)
+def test_a_property_of_each_process_is_refused_or_gives_the_answers_without_symmetry(
+        seed, tmp_path):
+    assert (compare(seed, tmp_path, each=True) is None) == (seed in EACH_REFUSED)
+
+
+@pytest.mark.slow
+def test_a_property_of_each_process_never_changes_an_answer_on_hundreds_of_programs(tmp_path):
+    checked = [compare(seed, tmp_path, each=True) is not None for seed in range(400)]
     assert 0 < sum(checked) < len(checked)  # some refused, some accepted
 
 
