@@ -132,5 +132,6 @@ def test_with_two_acceptors_the_broken_promise_takes_tlc_s_16_steps():
     assert len(violation.trace) == 16
     view = model.state_view(violation.trace.steps[-1].state)
     for acceptor in ("a1", "a2"):
-        assert view[f"{acceptor}.instances"] == ["Instance(mbal=1, bal=1, val='aborted')",
-                                                 "Instance(mbal=0, bal=0, val='prepared')"]
+        assert view[f"{acceptor}.instances"] == {
+            "r1": "Instance(mbal=1, bal=1, val='aborted')",
+            "r2": "Instance(mbal=0, bal=0, val='prepared')"}
