@@ -552,8 +552,7 @@ def _by_name(kind: type[Id], annotation: Any) -> Show:
     mapping from each element's name to its entry as shown."""
     name = _id_name(kind)
     args = typing.get_args(annotation)
-    entry = _shower(args[0]) if args else None
-    entry = entry or jsonable
+    entry = (_shower(args[0]) if args else None) or jsonable
     return lambda value: {name(i): entry(item) for i, item in enumerate(value)}
 
 
