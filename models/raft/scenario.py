@@ -61,6 +61,7 @@ class RaftScenario:
                     raise ParamError(f"{where}.{key}", "is not a server variable; use "
                                      + ", ".join(ServerState._fields))
             servers.append(self._parse_server(fields, where, names))
+        names_of = [server_name(i) for i in range(n)]
         for i, s in enumerate(servers):
             where = f"init.{server_name(i)}"
             if s.current_term > self.max_term:
@@ -75,6 +76,15 @@ class RaftScenario:
             if s.commit_index > len(s.log):
                 raise ParamError(f"{where}.commit_index", f"{s.commit_index} is past the end "
                                  f"of the log ({len(s.log)} entries)")
+            # a leader's log only grows, so it never sends from past its end
+            # (AppendEntries reads the entry before next_index)
+            for key, past in (("next_index", len(s.log) + 1), ("match_index", len(s.log))):
+                beyond = [f"{names_of[j]}: {x}" for j, x in enumerate(getattr(s, key))
+                          if x > past]
+                if s.role == LEADER and beyond:
+                    raise ParamError(f"{where}.{key}", f"{', '.join(beyond)} is past the end "
+                                     f"of the leader's log ({len(s.log)} entries); give at "
+                                     f"most {past}")
             if s.role == LEADER and self.membership_rules is not None:
                 config = self.membership_rules.latest(i, s.log)[0]
                 if not config.quorum[_mask(s.votes_granted)]:

@@ -347,6 +347,11 @@ def test_bag_keeps_copies_sorted():
     ({"s1": {"next_index": {"s1": 0}}}, "init.s1.next_index",
      "must map servers to integers ≥ 1, as reports print it ({s1: 1, s2: 1})"),
     ({"s1": {"match_index": {"s3": 1}}}, "init.s1.match_index", "'s3' is not a server"),
+    # AppendEntries reads the entry before next_index: it raised IndexError
+    ({"s1": {"role": "Leader", "next_index": {"s2": 2}}}, "init.s1.next_index",
+     "s2: 2 is past the end of the leader's log (0 entries); give at most 1"),
+    ({"s1": {"role": "Leader", "log": ["t1:v1"], "match_index": [2, 0]}},
+     "init.s1.match_index", "s1: 2 is past the end of the leader's log (1 entries); give at most 1"),
 ])
 def test_init_is_validated(init, field, message):
     with pytest.raises(ParamError) as raised:
