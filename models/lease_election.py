@@ -696,14 +696,16 @@ class LeaseElection(ActorModel):
         """After a leader crashes, while a live candidate watches the key, a
         new holder has it within TTL + 3 latencies + 1 tick (on the crashed
         candidate's clock)."""
-        store = self.store(state)
+        store, clock = self.store(state), state[-2]
         waiting = [c for c in range(self.candidates)
                    if self.candidate(state, c).role == WATCHING]
         for c in range(self.candidates):
             crashed_at = self.candidate(state, c).crashed_at
             if crashed_at is None or (store.key is not None and store.key.holder != c):
                 continue
-            elapsed = self.clock.reading(state[-2], c) - crashed_at
+            # its clock runs on while it is down, paused too (where the
+            # process cannot read it: `Clock.reading` is None)
+            elapsed = clock.now + clock.skew[c] - crashed_at
             if waiting and elapsed > self.failover_bound:
                 return Fails(f"c{c} crashed as leader {elapsed} ticks ago and no one "
                              "holds the key")

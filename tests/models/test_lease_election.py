@@ -487,3 +487,23 @@ def test_a_step_that_sends_nothing_is_charted_at_its_own_node():
     model, found = violation("lease-mutant-expiry-tells-no-watcher")
     chart = render_mermaid(build_chart(model, found.trace)).splitlines()
     assert [line for line in chart if "Expire" in line] == ["    Note over kv0: 17 · Expire(kv=0)"]
+
+
+def test_failover_is_timed_on_a_crashed_leader_s_clock_while_it_is_paused():
+    # c0 crashed as leader at 0 and its process is paused (a pause may start
+    # on any candidate): its clock runs on, and the property reads it there
+    # (it raised TypeError, `Clock.reading` being None while paused)
+    model = LeaseElection(candidates=2, ttl_ms=200, heartbeat_ms=100, latency_ms=0,
+                          pause_ms=100, pauses=1, crashes=1, campaigns=1, horizon_ms=400,
+                          writes=False, tick_ms=100)
+    store, c0, c1, resource, clock, network = next(iter(model.initial_states()))
+    crashed = c0._replace(role="crashed", crashed_at=0, crashes_left=0)
+    watching = c1._replace(role="watching")
+
+    def at(now):
+        return (store, crashed, watching, resource,
+                clock._replace(now=now, paused=(1, 0), pauses_left=0), network)
+    assert model.failover_bound == 3
+    assert model.bounded_failover(at(3)) is True
+    assert model.bounded_failover(at(4)).reason == (
+        "c0 crashed as leader 4 ticks ago and no one holds the key")
