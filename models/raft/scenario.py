@@ -61,7 +61,6 @@ class RaftScenario:
                     raise ParamError(f"{where}.{key}", "is not a server variable; use "
                                      + ", ".join(ServerState._fields))
             servers.append(self._parse_server(fields, where, names))
-        names_of = [server_name(i) for i in range(n)]
         for i, s in enumerate(servers):
             where = f"init.{server_name(i)}"
             if s.current_term > self.max_term:
@@ -79,7 +78,7 @@ class RaftScenario:
             # a leader's log only grows, so it never sends from past its end
             # (AppendEntries reads the entry before next_index)
             for key, past in (("next_index", len(s.log) + 1), ("match_index", len(s.log))):
-                beyond = [f"{names_of[j]}: {x}" for j, x in enumerate(getattr(s, key))
+                beyond = [f"{server_name(j)}: {x}" for j, x in enumerate(getattr(s, key))
                           if x > past]
                 if s.role == LEADER and beyond:
                     raise ParamError(f"{where}.{key}", f"{', '.join(beyond)} is past the end "
