@@ -515,7 +515,8 @@ def _shower(annotation: Any) -> Show | None:
         if indexed and indexed[0].named:
             # by the elements' names: ``next_index[s2]``, not the position
             # ``[1]``, which reads as s1 where names count from 1
-            return _by_name(indexed[0], typing.get_args(annotation)[0])
+            entries = typing.get_args(typing.get_args(annotation)[0])
+            return by_name(indexed[0], (_shower(entries[0]) if entries else None) or jsonable)
         return _shower(typing.get_args(annotation)[0])
     if isinstance(annotation, type) and issubclass(annotation, Id):
         return _id_name(annotation) if annotation.named else None
@@ -547,12 +548,11 @@ def _shower(annotation: Any) -> Show | None:
     return None
 
 
-def _by_name(kind: type[Id], annotation: Any) -> Show:
+def by_name(kind: type[Id], entry: Show) -> Show:
     """A tuple of one entry per element of `kind`'s set (`indexed_by`) as a
-    mapping from each element's name to its entry as shown."""
+    mapping from each element's name to its entry as `entry` shows it (the
+    kit's records and plain models' views alike)."""
     name = _id_name(kind)
-    args = typing.get_args(annotation)
-    entry = (_shower(args[0]) if args else None) or jsonable
     return lambda value: {name(i): entry(item) for i, item in enumerate(value)}
 
 

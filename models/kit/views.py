@@ -51,7 +51,7 @@ from checker.model import SetView, jsonable
 from checker.symmetry import order_key
 from models.kit.message_counts import Counts
 from models.kit.records import (_GENERIC_REPR, Either, Formatted, Id, IndexedBy, Value,
-                                _id_name, _shower, fitting, is_record_type, show)
+                                _id_name, _shower, by_name, fitting, is_record_type, show)
 
 Show = Callable[[Any], Any]
 Spread = Callable[[dict, str, Any], None]  # writes a value's entries under a key prefix
@@ -137,8 +137,7 @@ def shower(annotation: Any) -> Show:
     if origin is typing.Annotated:
         ids = _indexing(annotation)
         if ids is not None:
-            entry, name = shower(typing.get_args(args[0])[0]), _id_name(ids)
-            return lambda value: {name(k): entry(item) for k, item in enumerate(value)}
+            return by_name(ids, shower(typing.get_args(args[0])[0]))
         if any(isinstance(m, (Formatted, Either)) for m in annotation.__metadata__):
             return _shower(annotation)
         return shower(args[0])
