@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Mapping
 
-from checker.errors import ModelDefinitionError
+from checker.errors import ModelDefinitionError, shortened
 from models.kit.globals import written
 from models.kit.handlers import Down, Node
-from models.kit.memo import Memo
+from models.kit.memo import Memo, handler_of
 
 
 class Crashes:
@@ -61,7 +61,9 @@ class Crashes:
                                if i in usable]
         self._may_crash = {slot for slot, _, _, budget, _, kind, _ in self._restartable
                            if kind == "crash" and getattr(self, self._budget_names[budget])}
-        self._restarted = Memo(self._restart_record)
+        self._restarted = Memo(self._restart_record, differs=lambda key, first, second: (
+            self._differs(key[0], key[1], key[3], _returned(first[0]), _returned(second[0]))),
+            checked_by=handler_of)
         # the budgets left sit just before the clock (if any) and the network
         self._budgets_at = -3 if type(self).clock is not None else -2
 
@@ -109,3 +111,10 @@ class Crashes:
                     g = self._globals_at
                     after = after[:g] + (self._written[after[g], writes],) + after[g + 1:]
                 steps.append((action, after))
+
+
+def _returned(record: Any) -> str:
+    """What a crash or restart handler returned, given the record it leaves
+    (a crashed node's is held `Down`)."""
+    return shortened(record.kept if type(record) is Down else record)
+

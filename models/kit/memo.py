@@ -28,6 +28,9 @@ LIMIT = 1 << 15
 #: What a generation's `limit` is divided by: 2 where a search runs in
 #: several processes, each with its own tables (`share`).
 _divisor = 1
+#: How many of its first keys a table of a model's own code computes twice
+#: (`Memo`'s `differs`): a handler drawing at random differs on almost any.
+CHECKED = 32
 
 
 def share(processes: int) -> None:
@@ -53,13 +56,23 @@ class Memo(dict):
     each forked partition recompute its working set after every restart
     (Paxos 3x2x3 with two processes took 4.2 s against 3.1 s)."""
 
-    def __init__(self, compute: Callable[[Any], Any], limit: int = LIMIT):
+    def __init__(self, compute: Callable[[Any], Any], limit: int = LIMIT,
+                 differs: Callable[[Any, Any, Any], Exception] | None = None,
+                 checked_by: Callable[[Any], Any] = lambda key: None):
         super().__init__()
         self.compute = compute
         self.limit = limit
         self.misses = 0
         self.restarts = 0
         self.previous: dict = {}
+        # With `differs`, the first `CHECKED` keys of each kind (`checked_by`:
+        # a handler's, whose steps may first come late in a run) are computed
+        # twice: a compute that runs a model's own code (a handler, its
+        # choices) must be a function of its key, or the table would hide the
+        # difference; `differs(key, first, second)` is the error raised.
+        self.differs = differs
+        self.checked_by = checked_by
+        self.checked: dict[Any, int] | None = {} if differs is not None else None
 
     def __missing__(self, key: Any) -> Any:
         if len(self) >= self.limit // _divisor:
@@ -70,8 +83,20 @@ class Memo(dict):
         if value is _ABSENT:
             self.misses += 1
             value = self.compute(key)
+            if self.checked is not None:
+                self._check(key, value)
         self[key] = value
         return value
+
+
+    def _check(self, key: Any, value: Any) -> None:
+        kind = self.checked_by(key)
+        left = self.checked.get(kind, CHECKED)
+        if left:
+            self.checked[kind] = left - 1
+            again = self.compute(key)
+            if again != value:
+                raise self.differs(key, value, again)
 
 
 _ABSENT = object()
@@ -143,3 +168,9 @@ def _flat(kind: type) -> bool:
                    for option in options):
             return False
     return True
+
+
+def handler_of(key: tuple) -> tuple:
+    """The handler a key of a table of handlers' results is of: the node's
+    role and the handler's name, its first two items."""
+    return type(key[0]), key[1]

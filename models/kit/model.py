@@ -91,7 +91,7 @@ from models.kit.crashes import Crashes
 from models.kit.definition import Definition
 from models.kit.globals import derived_of, written
 from models.kit.handlers import Handler, Node, Stay, mark_up
-from models.kit.memo import Interned, Memo
+from models.kit.memo import Interned, Memo, handler_of
 from models.kit.network import Heal, MessageSet, Network, Split
 from models.kit.plans import Deliveries, Group
 from models.kit.printing import Printing
@@ -227,7 +227,9 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         self._written = Memo(self._write)
         self._bind_clock()
         self._intern = Interned(owner=f"model {self.name!r}: ")
-        self._outcomes = Memo(self._run)
+        self._outcomes = Memo(self._run, differs=lambda key, first, second: self._differs(
+            key[0], key[1], key[2], _outcome_text(first), _outcome_text(second)),
+            checked_by=handler_of)
         self._role_slices: dict[type, slice] = {}
         names_of = {f: (r, name) for r, role in enumerate(self._roles)
                     for name in role.handlers() for f in [getattr(self.roles[r], name)]}
@@ -399,6 +401,17 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
                     f"{type(message).__name__}, which is not in the model's `messages`")
             sends.append((k, self._intern(message)))
         return new_record, tuple(sends), stays, writes
+
+    def _differs(self, node: Node, name: str, record: Any, first: str,
+                 second: str) -> ModelDefinitionError:
+        """The error of handler `name` of `node` that gave two results on
+        `record` and one input (`Memo`'s `differs`): `first`, then `second`."""
+        return ModelDefinitionError(
+            f"model {self.name!r}: {type(node).__name__}.{name} gave two results for one "
+            f"record and input ({shortened(record)}): {first}, then {second}; a handler and "
+            "its choose= must depend on their inputs alone (no random draws, no clock, "
+            "nothing kept between calls): the checker runs each once per input and keeps "
+            "what it gave")
 
     def _wrote_nothing(self, role: str, name: str, mark: Handler,
                        result: str) -> ModelDefinitionError:
@@ -712,3 +725,11 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         full bag is a guard: a state where every step waits for room is a
         deadlock.)"""
         return any(group.enabled(state) for group in self._groups)
+
+
+def _outcome_text(outcome: tuple | None) -> str:
+    """A handler's outcome (`ActorModel._run`) as the handler returned it:
+    None, or the new record and the messages sent."""
+    if outcome is None:
+        return "None"
+    return shortened((outcome[0], [message for _, message in outcome[1]]))

@@ -14,8 +14,9 @@ from functools import partial
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
 
+from checker.errors import shortened
 from models.kit.handlers import Down, Handler, Node
-from models.kit.memo import Memo
+from models.kit.memo import Memo, handler_of
 from models.kit.network import receiver_field
 
 if TYPE_CHECKING:
@@ -83,7 +84,9 @@ class Group:
         self.parts = Memo(self._parts_of)
         self.node_steps = Memo(self._node_steps)
         self.node_plans = Memo(self._node_plan)
-        self.handler_plans = Memo(self._handler_plan)
+        self.handler_plans = Memo(self._handler_plan, differs=lambda key, first, second: (
+            model._differs(key[0], key[1], key[2], _steps_text(first), _steps_text(second))),
+            checked_by=handler_of)
         # (a step of a node without a record, new globals) -> the step compiled
         # as one changing the globals as its record (`expand`)
         self.globals_steps = Memo(self._globals_step)
@@ -537,3 +540,9 @@ class Deliveries:
                 out.append((duplicate[0], rest + (duplicate[1],)))
             if drop is not None:
                 out.append((drop[0], rest + (drop[1],)))
+
+
+def _steps_text(plan: tuple) -> str:
+    """The steps of a handler's plan (`Group._handler_plan`), by action."""
+    return shortened([step[0] for step in plan])
+
