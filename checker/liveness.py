@@ -213,7 +213,7 @@ def _refuse_renamed(model: Model, guard: SoundnessGuard, temporal: tuple[Propert
                         raise SpecError(
                             f"temporal property {prop.name!r} is of each {prop.each}: one "
                             f"property per {prop.each}, whose answers renaming "
-                            f"{', '.join(moved)} changes (it swaps the {prop.each}s); check "
+                            f"{', '.join(moved)} changes (a renaming gives one's answer to another); check "
                             "it without symmetry: remove symmetry: from the spec (or pass "
                             "--no-symmetry)", field="symmetry")
     except SpecError:

@@ -223,8 +223,8 @@ def test_a_property_of_each_node_is_refused():
         run(Relay(), ("each_node_held",))
     assert str(refused.value) == (
         "<spec>: symmetry: temporal property 'each_node_held' is of each node: one property "
-        "per node, whose answers renaming nodes changes (it swaps the nodes); check it "
-        "without symmetry: remove symmetry: from the spec (or pass --no-symmetry)")
+        "per node, whose answers renaming nodes changes (a renaming gives one's answer to "
+        "another); check it without symmetry: remove symmetry: from the spec (or pass --no-symmetry)")
 
 
 # -- a property of each member: accepted where renaming leaves the members alone --------
@@ -319,8 +319,8 @@ def test_a_property_of_each_desk_is_refused_before_the_run():
         run(Desks(), ("each_desk_lit", "each_client_served"), SERVE)
     assert str(refused.value) == (
         "<spec>: symmetry: temporal property 'each_desk_lit' is of each desk: one property "
-        "per desk, whose answers renaming desks changes (it swaps the desks); check it "
-        "without symmetry: remove symmetry: from the spec (or pass --no-symmetry)")
+        "per desk, whose answers renaming desks changes (a renaming gives one's answer to "
+        "another); check it without symmetry: remove symmetry: from the spec (or pass --no-symmetry)")
     assert run(Desks(), ("each_desk_lit",), SERVE, symmetry=()).verdict == "violated"
 
 
@@ -354,8 +354,8 @@ def test_the_cli_checks_each_client_under_symmetry_and_refuses_each_desk_exit_2(
     spec.write_text(spec.read_text().replace("each_client_served", "each_desk_lit"))
     assert refused(spec) == (
         f"error: {spec}:6: symmetry: temporal property 'each_desk_lit' is of each desk: one "
-        "property per desk, whose answers renaming desks changes (it swaps the desks); check "
-        "it without symmetry: remove symmetry: from the spec (or pass --no-symmetry)\n")
+        "property per desk, whose answers renaming desks changes (a renaming gives one's "
+        "answer to another); check it without symmetry: remove symmetry: from the spec (or pass --no-symmetry)\n")
 
 
 def refused(spec: Path) -> str:
