@@ -197,6 +197,14 @@ class Model:
             return variant
         return declare
 
+    @classmethod
+    def mutant_class(cls, mutant: str | None) -> type["Model"]:
+        """The class whose actions mutant `mutant` takes (a spec's fairness
+        names them): the mutant's where it is a subclass of the model, which
+        may declare actions of its own, else this class."""
+        variant = cls._mutant_classes.get(mutant) if mutant is not None else None
+        return variant if isinstance(variant, type) and issubclass(variant, Model) else cls
+
     def __new__(cls, *args: Any, mutant: str | None = None, **kwargs: Any) -> "Model":
         variant = cls._mutant_classes.get(mutant) if mutant is not None else None
         # (a kit model's mutant may be one of its node classes, which it builds itself)

@@ -569,7 +569,7 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                 exact=data.get("exact", False), invariants=invariants,
                 constraints=data.get("constraints", {}), temporal=temporal,
                 deadlock=data.get("deadlock", True),
-                fairness=_fairness(data.get("fairness", {}), _variant(model_class, mutant)),
+                fairness=_fairness(data.get("fairness", {}), model_class.mutant_class(mutant)),
                 network=network,
                 partition=partition, model_ref=data["model"],
                 lines=lines)
@@ -592,14 +592,6 @@ def _network(given: Any, model_class: type[Model]) -> Mapping[str, Any] | None:
         raise SpecError(f"{model_class.name} runs on its own network only; remove network:",
                         field="network")
     return choice
-
-
-def _variant(model_class: type[Model], mutant: str | None) -> type[Model]:
-    """The class whose actions a spec's fairness names: the mutant's, which
-    may declare actions of its own, where it is a model's subclass (a kit
-    model's mutant may be a node class: then the model's)."""
-    variant = model_class._mutant_classes.get(mutant) if mutant is not None else None
-    return variant if isinstance(variant, type) and issubclass(variant, Model) else model_class
 
 
 def _fairness(given: Mapping[str, list[str]], model_class: type[Model]

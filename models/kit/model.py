@@ -110,6 +110,10 @@ def _looked_up(verdicts: Memo, c: int) -> Callable[[tuple], Any]:
 
 
 
+#: a model with a mutant's node class in place of its base's (`ActorModel.mutant_class`)
+_WITH_ROLE: dict[tuple[type, type], type] = {}
+
+
 class ActorModel(Definition, Crashes, Timed, Printing, Model):
     """A `checker.Model` built from nodes and handlers; see the module docstring."""
 
@@ -140,27 +144,43 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         # a subclass (a bound, symmetry of its own) keeps its base's mutants
         cls.mutants = {**getattr(cls, "mutants", {}), **cls.__dict__.get("mutants", {})}
         cls._mutant_classes = dict(getattr(cls, "_mutant_classes", {}))
-        handlers = [handler for role in cls.roles for handler in role.handlers().values()]
+        cls.actions = cls._actions_of(cls.roles)
+        cls._declare_printing(cls.roles, cls.actions)
+
+    @classmethod
+    def _actions_of(cls, roles: Sequence[type]) -> tuple[type, ...]:
+        """The action types of the model whose node classes are `roles` (the
+        declared ones, or with a mutant's in place of its base's)."""
+        handlers = [handler for role in roles for handler in role.handlers().values()]
         # the steps of the handlers `next` lists, in its order (one it leaves
-        # out never runs), else of every handler
-        actions = ([f.__kit_handler__.action for group in cls.next for f in group] if cls.next
+        # out never runs), else of every handler (of a mutant's class, the
+        # handler of the listed one's name, which runs in its place)
+        named = {f: role.handlers()[name] for declared, role in zip(cls.roles, roles)
+                 for name in declared.handlers() for f in [getattr(declared, name)]}
+        actions = ([named[f].action if f in named else f.__kit_handler__.action
+                    for group in cls.next for f in group] if cls.next
                    else [h.action for h in handlers if h.restart is None and h.crash is None])
         # the network's faults, crashes and restarts, the clock's steps, as
         # `successors` takes them
-        cls.actions = tuple(dict.fromkeys(
+        return tuple(dict.fromkeys(
             actions + list(cls.network.fault_actions)
             + [h.action for h in handlers if h.restart is not None or h.crash is not None]
             + list(cls.clock.actions if cls.clock else ())))
-        # records with named fields print them by name (`models.kit.records.show`),
-        # the action of receiving a message with the message's arrow
-        for role in cls.roles:  # (a crashed node reads .down true, one that is up false)
+
+    @classmethod
+    def _declare_printing(cls, roles: Sequence[type], actions: Sequence[type]) -> None:
+        """Records with named fields print them by name
+        (`models.kit.records.show`), the action of receiving a message with
+        the message's arrow."""
+        handlers = [handler for role in roles for handler in role.handlers().values()]
+        for role in roles:  # (a crashed node reads .down true, one that is up false)
             if role.state is not None and any(h.crash is not None
                                               for h in role.handlers().values()):
                 mark_up(role.state)
         for handler in handlers:  # (an action that chooses too prints as any record)
             if handler.takes is not None and not handler.whole and handler.choose is None:
                 receipt(handler.action, handler.takes)
-        for kind in list(cls.messages) + [role.state for role in cls.roles] + list(cls.actions) \
+        for kind in list(cls.messages) + [role.state for role in roles] + list(actions) \
                 + [cls.globals]:
             name_values(kind)
 
@@ -180,6 +200,22 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
             cls._mutant_classes[name] = variant
             return variant
         return declare
+
+    @classmethod
+    def mutant_class(cls, mutant: str | None) -> type[Model]:
+        """A mutant that is one of the node classes takes the actions of the
+        model with it in place of its base (its handler may take a step of
+        its own: `_build` does the same for the instance)."""
+        variant = cls._mutant_classes.get(mutant) if mutant is not None else None
+        if not (isinstance(variant, type) and any(issubclass(variant, r) for r in cls.roles)):
+            return super().mutant_class(mutant)
+        key = (cls, variant)
+        if key not in _WITH_ROLE:
+            _WITH_ROLE[key] = type(cls.__name__, (cls,), {
+                "roles": tuple(variant if issubclass(variant, role) else role
+                               for role in cls.roles),
+                "__module__": cls.__module__, "__qualname__": cls.__qualname__})
+        return _WITH_ROLE[key]
 
     def __init__(self, network_choice: Mapping[str, Any] | None = None,
                  partition_choice: Mapping[str, Any] | None = None, **kwargs: Any):
@@ -201,6 +237,9 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         variant = self._mutant_classes.get(self.mutant) if self.mutant else None
         self._roles = [variant if isinstance(variant, type) and issubclass(variant, role)
                        else role for role in self.roles]
+        if self._roles != list(self.roles):  # a mutant's handler may take a step of its own
+            self.actions = self._actions_of(self._roles)
+            self._declare_printing(self._roles, self.actions)
         self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
         self._marks = {role: role.handlers() for role in self._roles}
         self._derived = {name: getattr(self, name) for name in derived_of(type(self))}

@@ -689,3 +689,45 @@ def test_symmetry_over_nodes_a_handler_tells_apart_names_the_fix_a_kit_user_can_
         "treats alike (symmetry_sets), or check without symmetry (symmetry: false)")
     assert str(error.value).startswith(
         "model 'lopsided': renaming by {'procs': (1, 0)} does not commute with successors()")
+
+
+# -- a mutant's handler taking a step of its own ----------------------------------------------
+
+
+class AddAgain(NamedTuple):
+    p: Proc
+
+
+class Summing(Adding):
+    name = "summing"
+
+
+@Summing.mutant("add_again", "a process adds a second time → the total passes the processes")
+class AgainAdder(Adder):
+    @step(AddAgain, reads_globals="total", writes_globals="total")
+    def add(self, s, total):
+        """Adds up to twice, a step of an action of its own."""
+        if s.count == 2:
+            return None
+        return s._replace(count=s.count + 1), [], {"total": total + 1}
+
+
+def test_a_mutant_node_class_may_take_a_step_of_its_own(tmp_path):
+    # it was refused at its first step: "successors() yielded an action of
+    # type AddAgain, which is not among the model's actions (Add); add it to
+    # `actions`", where a kit model's `actions` are its handlers'
+    model = Summing(mutant="add_again")
+    assert model.actions == (AddAgain,)
+    assert Summing.actions == (Add,) and Summing().actions == (Add,)
+    result = check(model, CheckConfig(deadlock=False))
+    assert (result.stats.distinct_states, result.stats.depth) == (9, 4)
+    assert dict(result.stats.actions) == {"AddAgain": 12}
+    # a spec's fairness names it, as the run does
+    (tmp_path / "again.py").write_text(
+        "from tests.models.test_kit_frictions import Summing  # noqa: F401\n")
+    (tmp_path / "again.yaml").write_text(
+        "model: ./again.py:Summing\nmutant: add_again\n"
+        "deadlock: false\nfairness: {weak: [AddAgain]}\n")
+    run = CliRunner().invoke(cli, ["check", str(tmp_path / "again.yaml"), "--workers", "1"])
+    assert run.exit_code == 0, run.output
+    assert "AddAgain: 12 steps, 8 new states" in run.output
