@@ -277,8 +277,10 @@ class Model:
         state outside `within_bounds`, the bound it passes. None (the
         default): the model knows of none, and a state with no successor
         is a deadlock (unless the spec says ``deadlock: false``). Reports
-        and the deadlock check only; it must not claim a bound that a
-        larger instance would not lift."""
+        and the deadlock check only (a liveness lasso that stalls in a
+        state with a step, an unfair one, is not excused by it: a bound
+        liveness should see is `within_bounds`); it must not claim a bound
+        that a larger instance would not lift."""
         return None
 
     def view(self, state: State) -> State:
