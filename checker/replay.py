@@ -43,6 +43,7 @@ import re
 import stat
 import time
 from collections import Counter
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,12 @@ def as_run(model: Model, given: Script | Log) -> Script:
 
 def _steps_said(count: int) -> str:
     return f"{count} step" + ("" if count == 1 else "s")
+
+
+def _fields_said(view: dict, most: int = 4) -> str:
+    """The first fields of a state's view, as ``x = 0, y = [1]``."""
+    said = [f"{name} = {json.dumps(value)}" for name, value in islice(view.items(), most)]
+    return ", ".join(said) + (", ..." if len(view) > most else "")
 
 
 def _read(path: str) -> str:
@@ -415,6 +422,7 @@ class _Replay:
         self.seen: set = set()
         self.temporal: tuple[Property, ...] = ()  # judged on the lasso (`judge`)
         self.loop: str | None = None  # what the lasso is here (`Replayed.loop`)
+        self.start: str | None = None  # which initial state (`Replayed.start`)
 
     # -- the run -----------------------------------------------------------------------
 
@@ -487,7 +495,18 @@ class _Replay:
             return None
         # written by hand: the first initial state that takes the whole run,
         # else the one it goes furthest from
-        return max(initial, key=self._taken)
+        taken = [self._taken(state) for state in initial]
+        first = taken.index(max(taken))
+        if len(initial) > 1:
+            self.start = (
+                f"from initial state {first + 1} of {len(initial)} ("
+                + _fields_said(self._view(initial[first]))
+                + "), the first " + ("that takes the whole run" if taken[first] == len(
+                    self.script.actions) else f"that takes the most of it, "
+                    f"{_steps_said(taken[first])}")
+                + "; to start from another, replay the run as a log that gives its "
+                "fields (initial: {FIELD: VALUE, ...}, events: [ACTION, ...], max_hidden: 0)")
+        return initial[first]
 
     def _taken(self, state: Any) -> int:
         """How many of the run's actions are steps one after another from
@@ -686,7 +705,7 @@ class _Replay:
                               taken=max(len(self.trace) - 1, 0), left=self.left,
                               first_difference=self.first_difference,
                               differing=self.differing, log=self.script.log,
-                              stop=self.stop, loop=self.loop),
+                              stop=self.stop, loop=self.loop, start=self.start),
         )
         violations = tuple(self.violations[prop.name] for prop in listed
                            if prop.name in self.violations)

@@ -212,6 +212,9 @@ class Replayed:
     #: a recorded lasso: what it is here, and which temporal properties
     #: were judged on it (`checker.replay`)
     loop: str | None = None
+    #: a run written by hand, of a model of several initial states: which
+    #: one it was taken from, and how to give another
+    start: str | None = None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from checker.fairness import Member, member_matches, parse_family
 from checker.model import Model, action_text, checked_steps, has_bounds, recorded_view
 
 #: The keys a log's mapping may have.
-LOG_KEYS = ("events", "hidden", "max_hidden")
+LOG_KEYS = ("initial", "events", "hidden", "max_hidden")
 #: The steps listed where an event is explained by none.
 SHOWN_STEPS = 8
 #: The most states the hidden steps between two events may reach: a model
@@ -54,6 +54,8 @@ class Log:
     events: tuple[tuple[str | None, dict], ...]
     hidden: tuple[str, ...] = ()
     max_hidden: int | None = None
+    #: the fields the run's initial state has (none given: any initial state)
+    initial: dict | None = None
 
 
 def read_log(path: str, document: dict) -> Log:
@@ -101,7 +103,12 @@ def read_log(path: str, document: dict) -> Log:
         raise SpecError(f"is {most!r}; give how many hidden steps may come between two "
                         "events, a whole number (0 or more), or leave it out", path=path,
                         field="max_hidden")
-    return Log(path, tuple(read), tuple(h.strip() for h in hidden), most)
+    initial = document.get("initial")
+    if initial is not None and (not isinstance(initial, dict) or not initial):
+        raise SpecError(f"is {initial!r}; give fields of the initial state to start from, "
+                        "as reports print them ({p0.input: 1}), or leave it out", path=path,
+                        field="initial")
+    return Log(path, tuple(read), tuple(h.strip() for h in hidden), most, initial)
 
 
 def _refuse_split(path: str, field: str, event: dict) -> None:
@@ -133,8 +140,16 @@ def explain(model: Model, log: Log) -> tuple[tuple, tuple, str | None, str | Non
         raise ModelDefinitionError(f"model {model.name!r}: initial_states() gave no state, so "
                                    "no run explains the log; return at least one")
     events = [(_family(model, log, text, f"events[{n}].action") if text else None,
-               _fields(model, log, fields, n, initial[0]))
+               _fields(model, log, fields, f"events[{n}].state", initial[0]))
               for n, (text, fields) in enumerate(log.events, 1)]
+    if log.initial:
+        given = _fields(model, log, log.initial, "initial", initial[0])
+        initial = [state for state in initial if _has(model, state, given)]
+        if not initial:
+            raise SpecError(f"no initial state of the model has these fields "
+                            f"({json.dumps(given)}); give values as reports print them "
+                            "(cmc explore SPEC --at 0 lists the initial states)",
+                            path=log.source, field="initial")
     hidden = [member for k, text in enumerate(log.hidden)
               for member in _family(model, log, text, f"hidden[{k + 1}]")]
     # a node: (state, parent node or None, action); a layer: the nodes
@@ -226,10 +241,11 @@ def _family(model: Model, log: Log, text: str, field: str) -> tuple[Member, ...]
         raise SpecError(str(problem), path=log.source, field=field) from None
 
 
-def _fields(model: Model, log: Log, fields: dict, number: int, initial: Any) -> dict:
-    """An event's fields, checked against the names of the model's state
-    view (that of `initial`, an initial state), with their values as a
-    report records them (through JSON)."""
+def _fields(model: Model, log: Log, fields: dict, field: str, initial: Any) -> dict:
+    """An event's fields (or the initial state's), given at `field` of the
+    log, checked against the names of the model's state view (that of
+    `initial`, an initial state), with their values as a report records
+    them (through JSON)."""
     if not fields:
         return {}
     names = set(recorded_view(model, initial))
@@ -240,12 +256,12 @@ def _fields(model: Model, log: Log, fields: dict, number: int, initial: Any) -> 
             raise SpecError(f"the model's states have no field {name!r}"
                             f"{suggest(name, sorted(names))}; give fields as reports print "
                             "them (cmc explore SPEC --at 0 lists them)", path=log.source,
-                            field=f"events[{number}].state")
+                            field=field)
     try:
         return json.loads(json.dumps(fields))
     except (TypeError, ValueError):
         raise SpecError("holds a value JSON cannot hold; give values as reports print them",
-                        path=log.source, field=f"events[{number}].state") from None
+                        path=log.source, field=field) from None
 
 
 def _has(model: Model, state: Any, fields: dict) -> bool:

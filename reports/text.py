@@ -328,6 +328,7 @@ def render_stats(result: Result, engine: bool = False) -> list[str]:
                 f"depth {stats.depth} · {stats.seconds:.2f} s · "
                 f"{stats.states_per_second:,.0f} distinct states/s")
     replay_lines = [] if replayed is None else [
+        *([f"replay: {replayed.start}"] if replayed.start else []),
         *([f"replay stopped: {replayed.left}"] if replayed.left else []),
         *([f"replay: {replayed.loop}"] if replayed.loop else []),
         *([f"replay: {replayed.first_difference}"

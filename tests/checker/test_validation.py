@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
 
-from checker import CheckConfig
+from checker import CheckConfig, Model, invariant
 from checker.errors import SpecError
 from checker.replay import as_run, load_script, replay
 from cmc.main import cli
@@ -147,7 +148,7 @@ def test_cmc_explore_walks_to_where_a_log_is_explained(tmp_path):
     ("events: []\n", "events: give the log's events as a list (events: [ClientRequest(i=s1), "
                      "{action: Timeout(i=s2), state: {s2.state: Candidate}}])"),
     ("events: [Timeout]\nhiden: [Receive]\n",
-     "hiden: unknown key 'hiden'; a log has events, hidden, max_hidden"),
+     "hiden: unknown key 'hiden'; a log has initial, events, hidden, max_hidden"),
     ("events: [5]\n", "events[1]: is 5; give an action family (ClientRequest(i=s1)) or a "
                       "mapping of action: and/or state: (fields as reports print them)"),
     ("events: [{action: Timeout, states: {}}]\n",
@@ -230,3 +231,73 @@ def test_a_model_with_no_initial_state_explains_no_log(tmp_path):
     with pytest.raises(ModelDefinitionError, match="initial_states\\(\\) gave no state, so no "
                                                    "run explains the log; return at least one"):
         as_run(model, load_script(written(tmp_path, COMMITTED)))
+
+
+# -- where the model has several initial states ----------------------------------------------
+
+
+class Add(NamedTuple):
+    pass
+
+
+class Start(NamedTuple):
+    start: int
+    x: int
+
+
+class Starts(Model):
+    """A counter starting at 0, 1 or 2 (`start`), raised to 3 at most."""
+
+    name = "starts"
+    actions = (Add,)
+
+    def initial_states(self):
+        return [Start(start, start) for start in range(3)]
+
+    def successors(self, state):
+        if state.x < 3:
+            yield Add(), state._replace(x=state.x + 1)
+
+    @invariant("Below Three")
+    def below_three(self, state):
+        return state.x < 3
+
+
+def test_a_run_written_as_a_list_says_which_initial_state_it_took(tmp_path):
+    result = replay(Starts(), CheckConfig(), load_script(written(tmp_path, "[Add(), Add()]\n")))
+    assert result.verdict == "incomplete"
+    assert result.stats.replayed.start == (
+        'from initial state 1 of 3 (start = 0, x = 0), the first that takes the whole run; to '
+        "start from another, replay the run as a log that gives its fields (initial: {FIELD: "
+        "VALUE, ...}, events: [ACTION, ...], max_hidden: 0)")
+    # three steps are taken from no initial state but the first: it takes the most
+    most = replay(Starts(), CheckConfig(), load_script(written(tmp_path, "[Add(), Add(), "
+                                                                  "Add(), Add()]\n")))
+    assert most.stats.replayed.start.startswith(
+        "from initial state 1 of 3 (start = 0, x = 0), the first that takes the most of it, "
+        "3 steps;")
+
+
+def test_a_log_s_initial_fields_choose_the_initial_state(tmp_path):
+    log = "initial: {start: 1}\nevents: [Add(), Add()]\nmax_hidden: 0\n"
+    result = replay(Starts(), CheckConfig(), load_script(written(tmp_path, log)))
+    assert result.verdict == "violated"
+    assert result.violation("below_three").trace.steps[-1].state == Start(1, 3)
+    assert result.stats.replayed.start is None
+
+
+@pytest.mark.parametrize("initial, message", [
+    ("{start: 7}", 'initial: no initial state of the model has these fields ({"start": 7}); '
+                   "give values as reports print them (cmc explore SPEC --at 0 lists the "
+                   "initial states)"),
+    ("{strat: 1}", "initial: the model's states have no field 'strat' (did you mean "
+                   "'start'?); give fields as reports print them (cmc explore SPEC --at 0 "
+                   "lists them)"),
+    ("5", "initial: is 5; give fields of the initial state to start from, as reports print "
+          "them ({p0.input: 1}), or leave it out"),
+])
+def test_a_bad_initial_is_one_line_naming_it(tmp_path, initial, message):
+    log = written(tmp_path, f"initial: {initial}\nevents: [Add()]\n")
+    with pytest.raises(SpecError) as error:
+        replay(Starts(), CheckConfig(), load_script(log))
+    assert str(error.value) == f"{log}: {message}"

@@ -58,7 +58,8 @@ def test_the_recorded_counterexample_breaks_the_mutant_again_step_for_step(recor
     assert [step["action"]["text"] for step in violation["trace"][1:]] == ACTIONS
     assert run["stats"]["replay"] == {"source": f"{recorded}:agreement", "steps": 12,
                                       "taken": 12, "left": None, "first_difference": None,
-                                      "differing": 0, "log": False, "stop": None, "loop": None}
+                                      "differing": 0, "log": False, "stop": None, "loop": None,
+                                      "start": None}
     assert run["stats"]["depth"] == 12 and run["stats"]["distinct_states"] == 13
     assert run["run"] == violation["trace"]  # the whole run, broken at its last step
 
