@@ -107,9 +107,9 @@ class ExpressionProperty:
             if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
                 raise self._error(f"the attribute {node.attr!r} is not allowed (no name "
                                   "starting with _); read the record's fields")
-            if isinstance(node, ast.Name) and node.id.startswith("_"):
+            if isinstance(node, ast.Name) and node.id.startswith("_") and node.id != "_":
                 raise self._error(f"the name {node.id!r} is not allowed (no name starting "
-                                  "with _)")
+                                  "with _ but _ itself)")
             if isinstance(node, ast.Call) and not (
                     isinstance(node.func, ast.Name) and node.func.id in CALLS):
                 raise self._error(f"only {', '.join(sorted(CALLS))} may be called, by "

@@ -53,6 +53,15 @@ invariants:
         "learners_agree_too", "few_messages", "promise_in_view"]
 
 
+def test_an_expression_may_name_what_it_leaves_unread_with_underscore(tmp_path):
+    # (`_` alone: a name starting with _ is refused, as _ itself was)
+    spec = load_spec(write(tmp_path, SMALL + """invariants:
+  numbered: "all(i < len(acceptors) for i, _ in enumerate(acceptors))"
+  underscored: "all(_ < len(acceptors) for _ in range(len(acceptors)))"
+"""), REGISTRY)
+    assert check(spec.build(), spec.config()).verdict == "holds"
+
+
 def test_expressions_pair_records_with_zip_and_number_them_with_enumerate(tmp_path):
     spec = load_spec(write(tmp_path, SMALL + """\
 invariants:
@@ -241,6 +250,7 @@ def test_symmetry_refuses_an_expression_that_reads_an_acceptor_by_position(
      "may be called, by name; compute the rest with operators and comprehensions"),
     ('"learners.__class__"', "the attribute '__class__' is not allowed (no name starting "
                              "with _); read the record's fields"),
+    ('"len(_x) > 0"', "the name '_x' is not allowed (no name starting with _ but _ itself)"),
     ('"learners[0].count(1)"', "only abs, all, any, enumerate, frozenset, len, list, max, min, range, "
                                "set, sorted, sum, tuple, zip may be called, by name; compute the "
                                "rest with operators and comprehensions"),
