@@ -126,5 +126,6 @@ def _draw(model, loaded, properties, around, property_name, max_nodes, spec):
                  else "no counterexample to draw around")
         raise CheckerError(f"{spec}: {which} (verdict {result.verdict}); drop --around "
                            "to draw every state")
-    return (trace_graph(model, found[0].trace, properties) if around == 0 else
-            around_trace(model, found[0].trace, around, max_nodes, properties))
+    first = found[0]
+    return (trace_graph(model, first.trace, properties, first) if around == 0 else
+            around_trace(model, first.trace, around, max_nodes, properties))

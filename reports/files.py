@@ -60,7 +60,8 @@ def write_reports(directory: Path, checked: Checked, text: str, document: dict[s
                             finding.loop_start)
         files[f"{stem}.mmd"] = render_mermaid(chart)
         if graph_format is not None:
-            graph = trace_graph(checked.model, finding.trace, checked.result.properties)
+            graph = trace_graph(checked.model, finding.trace, checked.result.properties,
+                                finding)
             files[f"{stem}.{graph_format}"] = write_graph(graph, graph_format)
     written = []
     for file_name, content in files.items():

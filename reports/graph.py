@@ -22,7 +22,10 @@ model's `state_view`), ``values`` (its fields with structured values, as a
 JSON report's: `reports.run.state_values`), ``depth`` (steps from an initial state, or from the
 trace for `around_trace`), ``initial``, ``violates`` and ``satisfies`` (the
 invariants failing and the reachable properties holding there) and, on a
-trace, ``step``. Edge attributes: ``label`` (the action as printed),
+trace, ``step``; on a lasso's, ``loop`` (a state of its loop) or
+``stutters`` (the state it stays in for ever), with the graph's ``lasso``
+saying which (DOT draws them orange, the stutter's state doubly outlined,
+and the lasso under the drawing). Edge attributes: ``label`` (the action as printed),
 ``action`` (its name) and ``args`` (its fields, named as the label names
 them: the model's `action_view`). DOT and GraphML hold only scalars, so
 there ``state`` is JSON text of each field's text as the text report prints
@@ -41,9 +44,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from checker.errors import CheckerError
 from checker.model import Model, action_name, action_text, has_bounds
 from checker.properties import Property
-from checker.result import Trace
+from checker.result import Finding, Trace
 from reports.run import state_values, state_view
-from reports.text import changes, text
+from reports.text import changes, lasso_words, text
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -110,14 +113,23 @@ def _wrap(line: str, width: int = 60) -> list[str]:
     return textwrap.wrap(line, width, subsequent_indent="    ", break_long_words=False) or [line]
 
 
-def trace_graph(model: Model, trace: Trace,
-                properties: Iterable[Property] | None = None) -> nx.MultiDiGraph:
+def trace_graph(model: Model, trace: Trace, properties: Iterable[Property] | None = None,
+                finding: Finding | None = None) -> nx.MultiDiGraph:
     """The path of `trace`: one node per step, one edge per action. A node's
     label is its step number and what that step changed (the initial state
-    in full), as in the text report."""
+    in full), as in the text report. Where the trace is `finding`'s lasso
+    (a temporal property's counterexample or witness), the states of its
+    loop are marked ``loop``, or the state it stutters in for ever
+    ``stutters``, and the graph's ``lasso`` says it as the text report does."""
     builder = _Builder(model, properties)
     nodes = _add_trace(builder, trace, depth=lambda number: number)
     graph = builder.graph
+    if finding is not None and finding.loop_start is not None:
+        graph.graph["lasso"] = lasso_words(finding, words_only=True)
+        if finding.loop_length == 0:
+            graph.nodes[nodes[-1]]["stutters"] = True
+        for node in nodes[finding.loop_start:] if finding.loop_length else ():
+            graph.nodes[node]["loop"] = True
     for number in range(1, len(nodes)):
         node = graph.nodes[nodes[number]]
         if node["step"] != number:
@@ -239,6 +251,7 @@ def _scalars(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     node's ``state`` each field's text as the text report prints it (the
     structured ``values`` left out: they are JSON's)."""
     flat = new_graph()
+    flat.graph.update(graph.graph)  # (a lasso's text)
     for node, data in graph.nodes(data=True):
         flat.add_node(node, **{key: _scalar({name: text(shown) for name, shown in value.items()}
                                             if key == "state" else value)
@@ -267,6 +280,9 @@ def _dot(graph: nx.MultiDiGraph) -> str:
                         node={"shape": "box", "style": "rounded,filled", "fillcolor": "white",
                               "fontname": "monospace", "fontsize": "10"},
                         edge={"fontname": "monospace", "fontsize": "9"})
+    if "lasso" in graph.graph:  # said under the drawing
+        styled.graph["graph"].update(label=graph.graph["lasso"], labelloc="b")
+        del styled.graph["lasso"]
     for _, data in styled.nodes(data=True):
         if data.get("violates"):
             data["fillcolor"] = "#f8c4c4"
@@ -274,4 +290,8 @@ def _dot(graph: nx.MultiDiGraph) -> str:
             data["fillcolor"] = "#cfe0f7"
         if "step" in data:
             data["penwidth"] = 2
+        if data.get("loop"):
+            data["color"] = "#b35900"
+        if data.get("stutters"):
+            data.update(color="#b35900", peripheries=2, xlabel="stutters for ever")
     return to_pydot(styled).to_string()

@@ -48,8 +48,13 @@ def test_a_lasso_s_graph_closes_its_loop_on_the_state_it_comes_back_to(tmp_path)
 
     loaded, _, result = checked_spec("paxos-liveness-dueling.yaml")
     lasso = result.violation("termination").trace
-    graph = trace_graph(loaded.build(), lasso, result.properties)
+    graph = trace_graph(loaded.build(), lasso, result.properties,
+                        result.violation("termination"))
     assert (graph.number_of_nodes(), graph.number_of_edges()) == (10, 10)
+    # the loop marked, and said as the text report says it
+    assert graph.graph["lasso"] == "a stem of 4 steps, then a loop of 6 steps for ever"
+    assert [n for n, data in graph.nodes(data=True) if data.get("loop")] == [
+        "4", "5", "6", "7", "8", "9"]
     *_, (source, target, data) = graph.edges(data=True)
     assert (source, target, graph.nodes[target]["step"]) == ("9", "4", 4)
     assert data["label"] == str(lasso.actions[-1])
@@ -59,6 +64,23 @@ def test_a_lasso_s_graph_closes_its_loop_on_the_state_it_comes_back_to(tmp_path)
     assert run.exit_code == 0, run.output
     dot = (tmp_path / "paxos-liveness-dueling.termination.dot").read_text()
     assert "9 -> 4 " in dot
+    assert 'label="a stem of 4 steps, then a loop of 6 steps for ever";' in dot
+    assert dot.count('color="#b35900"') == 6
+
+
+def test_a_lasso_that_stutters_marks_the_state_it_stays_in(tmp_path):
+    from click.testing import CliRunner
+
+    from cmc.main import cli
+
+    spec = Path(__file__).resolve().parents[2] / "specs" / "raft-liveness-unfair.yaml"
+    run = CliRunner().invoke(cli, ["check", str(spec), "--out", str(tmp_path),
+                                   "--graph", "json"])
+    assert run.exit_code == 0, run.output
+    graph = json.loads((tmp_path / "raft-liveness-unfair.eventually_leader.json").read_text())
+    assert graph["graph"] == {"lasso": "a stem of 0 steps, then it stutters for ever"}
+    assert [(node["id"], node.get("stutters"), node.get("loop")) for node in graph["nodes"]] == [
+        ("0", True, None)]
 
 
 @pytest.mark.parametrize("model", [DieHard(), TwoPhase(), Counter(limit=7)],
