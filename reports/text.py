@@ -365,7 +365,8 @@ def render_stats(result: Result, engine: bool = False) -> list[str]:
     if stats.bound_stops:
         stop = result.bound_stop
         lines.append(f"{'behaviours' if walked else 'runs'} stopped by a bound (not "
-                     f"deadlocks): {stats.bound_stops:,}{'' if walked else ' states'}, "
+                     f"deadlocks): {stats.bound_stops:,}"
+                     f"{'' if walked else ' state' if stats.bound_stops == 1 else ' states'}, "
                      f"the first after {_steps(len(stop.trace))}: {stop.reason}")
     if stats.graph_states:
         lines.append(f"temporal properties: graph of {stats.graph_states:,} "

@@ -146,3 +146,13 @@ def test_raft_s_term_bound_written_as_a_spec_constraint_gives_raft_2s_figures(tm
     assert ("runs stopped by a bound (not deadlocks): 13 states, the first after 4 steps: "
             "every step from here leaves the bounds (within_bounds and the spec's constraint "
             "two_terms)") in result.output.splitlines()
+
+
+def test_one_state_stopped_by_a_bound_is_said_in_the_singular():
+    from checker import CheckConfig
+    from reports.text import render_stats
+    from tests.toys import Counter
+
+    lines = render_stats(check(Counter(limit=3), CheckConfig()))
+    assert ("runs stopped by a bound (not deadlocks): 1 state, the first after 2 steps: every "
+            "step from here leaves the bounds (within_bounds)") in lines
