@@ -427,7 +427,7 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
             except TypeError as error:
                 raise ModelDefinitionError(
                     f"model {self.name!r}: {type(node).__name__}.{name} returned a record "
-                    f"that is not hashable ({error}): {shortened(new_record)}; build records "
+                    f"that is not hashable ({error}): {_unhashable(new_record)}; build records "
                     "of tuples, frozensets, named tuples, ints, strings and None") from None
         if sent is None:
             return None
@@ -772,3 +772,23 @@ def _outcome_text(outcome: tuple | None) -> str:
     if outcome is None:
         return "None"
     return shortened((outcome[0], [message for _, message in outcome[1]]))
+
+
+def _unhashable(record: Any) -> str:
+    """Where `record` holds what cannot be hashed: its first such field and
+    the value as Python writes it (a record prints a field by its declared
+    type: a list in a field typed frozenset would print as a set)."""
+    for field, value in zip(getattr(record, "_fields", ()), record):
+        try:
+            hash(value)
+        except TypeError:
+            return f"its field {field} holds the {type(value).__name__} {_plain(value)}"
+    return shortened(record)
+
+
+def _plain(value: Any) -> str:
+    """`value` as Python writes it, a record within as a plain tuple."""
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return shortened(tuple(value))
+    return shortened(value)
+

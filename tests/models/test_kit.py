@@ -239,8 +239,8 @@ def _ticking(returned: Any) -> ActorModel:
      "None where the step is not enabled"),
     (lambda record: (record._replace(seen=[1]), []),
      "Ticker.tick returned a record that is not hashable (unhashable type: 'list'): "
-     "Tally(n=0, seen=[1]); build records of tuples, frozensets, named tuples, ints, strings "
-     "and None"),
+     "its field seen holds the list [1]; build records of tuples, frozensets, named tuples, "
+     "ints, strings and None"),
 ])
 def test_a_handler_returning_what_is_not_a_step_is_a_definition_error(returned, message):
     model = _ticking(returned)
