@@ -76,6 +76,9 @@ class Checkpoints:
                                f"{self.path})")
         self.last = time.monotonic()
         self.written = 0
+        #: where the last checkpoint written holds the search: its depth and
+        #: states (None: none written by this run)
+        self.saved_at: tuple[int, int] | None = None
 
     def due(self) -> bool:
         return time.monotonic() - self.last >= self.every
@@ -112,6 +115,7 @@ class Checkpoints:
             raise SpillFailed(f"{temporary}: {error.strerror or error}") from None
         self.last = time.monotonic()
         self.written += 1
+        self.saved_at = (values["depth"], len(pointers))
 
     def load(self, identity: Any, size: int,
              directory: WorkDirectory | None = None) -> tuple[dict[str, Any], Frontier]:

@@ -88,6 +88,10 @@ PAYS = 1.3
 #: Raft 3 servers, 1.3-1.67 on Paxos 3x2x3 (its whole runs gain 1.75 and
 #: 1.4); with one CPU taken by another process, 0.9-1.1 on both.
 KEEPS = 1.1
+#: With a time limit and checkpoints, a level is saved before it is
+#: expanded where it would take the time left at this many times the last
+#: level's pace, so that the time limit stops no run past its last checkpoint.
+LATE = 2.0
 
 
 def check(model: Model, config: CheckConfig = CheckConfig(),
@@ -215,8 +219,13 @@ class Search(PropertyChecks, StepGeneration):
         try:
             frontier = (self._resumed() if self.checkpoints and self.checkpoints.resume
                         else self._initial_level())
+            pace = None  # seconds a state took in the last level
             while frontier and not self._stopping() and not self._over_memory_limit():
-                if self.checkpoints is not None and self.checkpoints.due():
+                if self.checkpoints is not None and (self.checkpoints.due() or (
+                        deadline is not None and pace is not None
+                        and time.monotonic() + LATE * pace * len(frontier) >= deadline)):
+                    # (and before a level the time limit may stop: a run
+                    # stopped by it resumes from the level it was in)
                     self._save(frontier)
                 if self.config.max_depth is not None and self.depth >= self.config.max_depth:
                     # Expanding further would go past the bound: the run is
@@ -225,7 +234,9 @@ class Search(PropertyChecks, StepGeneration):
                             and self.stopped_by is None):  # (or every property is settled)
                         self.stopped_by = "max_depth"
                     break
+                level_started, size = time.monotonic(), len(frontier)
                 frontier = self._expand(frontier, deadline)
+                pace = (time.monotonic() - level_started) / max(size, 1)
         except Failed as failure:
             # The run starts again in this process, where an error in the
             # model is reported as one process reports it.

@@ -8,6 +8,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from click.core import ParameterSource
@@ -352,6 +353,7 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
                     if out_dir:
                         write_reports(Path(out_dir), checked, text, document, graph_format,
                                       witnesses, name=name)
+                    _say_where_to_go_on(spec, checkpoints, result)
                 except CheckerError as error:
                     # What was checked before is still reported, below.
                     failure = CheckerError(f"{spec.path} was checked ({result.verdict}) but "
@@ -400,6 +402,19 @@ def check(specs: tuple[str, ...], max_depth: int | None, max_states: int | None,
 #: the machine's memory or disk. Such a run is incomplete whatever the spec expects,
 #: and the specs after it are not run.
 STOPPED_OUTSIDE = ("interrupted", "memory", "disk")
+
+
+def _say_where_to_go_on(spec: Any, checkpoints: Any, result: Any) -> None:
+    """After a search stopped before its end (a time limit, an interrupt)
+    that wrote a checkpoint: where it is and the command that goes on."""
+    if checkpoints is None or checkpoints.saved_at is None or result.stopped_by is None:
+        return
+    from cmc.main import _say
+
+    depth, states = checkpoints.saved_at
+    _say(f"checkpoint: {checkpoints.directory} holds the search at depth {depth} "
+         f"({states:,} states); go on with cmc check {spec.path} --resume "
+         f"{checkpoints.directory}")
 
 
 def report_names(specs: list) -> list[str]:

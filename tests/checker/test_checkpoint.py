@@ -373,3 +373,50 @@ def test_a_level_on_disk_is_saved_and_read_back_a_chunk_at_a_time(tmp_path, monk
     assert (pointers.first, pointers.held) == (3, 3)  # past the budget in its file again
     assert (len(level), level.on_disk, level.pickled) == (100, 23, 25)
     assert list(chain.from_iterable(level.take())) == states
+
+
+# -- a run the time limit stops leaves a checkpoint to go on from -----------------------------
+
+
+def test_a_run_with_a_time_limit_saves_each_level_it_may_not_finish(tmp_path, monkeypatch):
+    # a level that would take the time left at LATE times the last level's
+    # pace is saved before it is expanded (a new user's --time-limit 20 with
+    # checkpoints every 60 s stopped with an empty folder); with LATE huge,
+    # every level but the first is such a level
+    from checker import explore
+
+    monkeypatch.setattr(explore, "LATE", 1e12)
+    config = CheckConfig(keep_going=True, time_limit=3600)
+    saving = Checkpoints(str(tmp_path), every=3600)
+    whole = check(Grid(side=6, back=True), config, checkpoints=saving)
+    assert (whole.stats.distinct_states, whole.stats.depth) == (49, 12)
+    assert saving.written == 12 and saving.saved_at == (12, 49)  # the last level's
+    assert saved_depth(tmp_path) == 12
+
+
+def test_a_run_the_time_limit_stops_resumes_to_the_uninterrupted_result(tmp_path):
+    config = CheckConfig(keep_going=True)
+    saving = Checkpoints(str(tmp_path), every=3600)  # none due by the clock
+    slow = Grid(on_expand=lambda state: time.sleep(0.002), side=30, back=True)
+    stopped = check(slow, CheckConfig(keep_going=True, time_limit=0.6), checkpoints=saving)
+    assert stopped.stopped_by == "time_limit" and saving.saved_at is not None
+    depth, states = saving.saved_at
+    assert 0 < depth <= stopped.stats.depth and states <= stopped.stats.distinct_states
+    resumed = check(Grid(side=30, back=True), config,
+                    checkpoints=Checkpoints(str(tmp_path), every=3600, resume=True))
+    assert outcome(resumed) == outcome(check(Grid(side=30, back=True), config))
+
+
+def test_cmc_check_stopped_with_a_checkpoint_says_how_to_go_on(tmp_path):
+    from click.testing import CliRunner
+
+    from cmc.main import cli as cmc
+
+    stopped = CliRunner().invoke(cmc, [
+        "check", "specs/paxos-3a-2v-2b.yaml", "--checkpoint", str(tmp_path),
+        "--checkpoint-every", "0.001", "--max-states", "1000", "--workers", "1"])
+    assert stopped.exit_code == 1, stopped.output  # (its expect: holds, not judged so)
+    assert saved_depth(tmp_path) == 8  # the last level before the bound, 837 states in all
+    assert stopped.stderr.splitlines()[-1] == (
+        f"checkpoint: {tmp_path} holds the search at depth 8 (837 states); go on with cmc "
+        f"check specs/paxos-3a-2v-2b.yaml --resume {tmp_path}")
