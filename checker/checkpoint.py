@@ -69,6 +69,18 @@ class Checkpoints:
             raise CheckerError(f"{directory}: cannot keep checkpoints there "
                                f"({error.strerror or error}); give a folder (it is created "
                                f"if missing)") from None
+        # nor one that cannot be written (read-only: an archived checkpoint
+        # resumed saves into its folder)
+        probe = os.path.join(directory, f".cmc-probe-{os.getpid()}")
+        try:
+            with open(probe, "wb"):
+                pass
+            os.remove(probe)
+        except OSError as error:
+            raise CheckerError(f"{directory}: cannot write checkpoints there "
+                               f"({error.strerror or error}); give a folder that can be "
+                               "written" + (" (copy the checkpoint into one and resume "
+                                            "from there)" if resume else "")) from None
         if not resume and os.path.lexists(self.path):
             # another run's checkpoint is not overwritten unasked
             raise CheckerError(f"{directory}: holds a checkpoint already; resume it with "
@@ -225,8 +237,9 @@ def _difference(saved: tuple, identity: tuple) -> str:
             return "its properties (or a spec's invariants) differ"
         if part == "choices" and isinstance(then, dict):
             if then.get("code") != now.get("code"):
-                return "the model's code changed since"
+                return "the model's code, or cmc's, changed since"
             return ", ".join(f"{name} {then.get(name)!r} there, {now.get(name)!r} here"
-                             for name in now if then.get(name) != now.get(name))
+                             for name in dict.fromkeys([*now, *then])
+                             if then.get(name) != now.get(name))
         return f"{part} {then!r} there, {now!r} here"
     return "another check"

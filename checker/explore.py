@@ -213,7 +213,7 @@ class Search(PropertyChecks, StepGeneration):
     # -- the search ------------------------------------------------------------
 
     def run(self) -> Result:
-        started = time.monotonic()
+        started = self.started = time.monotonic()
         deadline = (started + self.config.time_limit
                     if self.config.time_limit is not None else None)
         try:
@@ -271,13 +271,24 @@ class Search(PropertyChecks, StepGeneration):
         return self._result(seconds)
 
     def _again(self, died: bool) -> Result:
-        """The run started again in this process alone (a partition failed)."""
+        """The run started again in this process alone (a partition failed):
+        from the last checkpoint, where one was written or resumed from (and
+        saving on), else from the start; within the time left."""
         self._close_partitions()
-        again = Search(self.model, dataclasses.replace(self.config, workers=1),
-                       self.reporter).run()
+        elapsed = time.monotonic() - self.started
+        config = dataclasses.replace(self.config, workers=1)
+        if config.time_limit is not None:
+            config = dataclasses.replace(config, time_limit=max(0.0, config.time_limit - elapsed))
+        saved = self.checkpoints
+        if saved is not None and (saved.written or saved.resume):
+            saved = Checkpoints(saved.directory, saved.every, resume=True, said=saved.said)
+        again = Search(self.model, config, self.reporter, saved).run()
+        if saved is not self.checkpoints and self.checkpoints is not None:
+            # (where the stopped run tells the user it holds the search)
+            self.checkpoints.saved_at = saved.saved_at or self.checkpoints.saved_at
         return dataclasses.replace(again, stats=dataclasses.replace(
             again.stats, workers=self.processes_used, workers_lost=int(died),
-            worker_memory_bytes=self.worker_memory))
+            worker_memory_bytes=self.worker_memory, seconds=again.stats.seconds + elapsed))
 
     def _run_to(self, error: CheckerError) -> None:
         """Give `error`, raised by the model's code on a state (a property

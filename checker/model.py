@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import os
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Hashable, Iterable, Mapping, Sequence
@@ -448,23 +450,105 @@ class Model:
 
 
 def _code_digest(kind: type) -> str:
-    """A digest of the source files that define `kind` and its bases."""
+    """A digest of the code a check of model `kind` runs: the source files
+    that define it and its bases, those of every module they take names
+    from that is neither the standard library's nor an installed package's
+    (a user's helpers beside the model, `models/quorum.py`), and every
+    source file of the engine and the kit (`checker`, `models`), whose
+    code decides what a step is and what a search explores. A checkpoint
+    of a check whose digest differs is refused: resumed, it could end in a
+    result neither the old code nor the new gives."""
     import hashlib
+    import importlib
     import inspect
+    import sysconfig
 
-    digest = hashlib.sha256()
-    for base in kind.__mro__:
-        try:
-            path = inspect.getsourcefile(base)
-        except TypeError:  # a built-in
+    installed = {os.path.realpath(sysconfig.get_paths()[name])
+                 for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+
+    def own(path: str | None) -> str | None:
+        """`path`, made real, where it is code of the project or a user's."""
+        if not path or not path.endswith(".py"):
+            return None
+        real = os.path.realpath(path)
+        return None if any(real.startswith(root + os.sep) for root in installed) else real
+
+    files: set[str] = set()
+    for package in ("checker", "models"):
+        root = os.path.dirname(importlib.import_module(package).__file__ or "")
+        for folder, _, names in os.walk(root):
+            files.update(os.path.realpath(os.path.join(folder, name)) for name in names
+                         if name.endswith(".py"))
+    # the modules defining the model's classes, and those they import or
+    # take names from, in turn (a user's model may import its helpers)
+    pending = [sys.modules.get(base.__module__) for base in kind.__mro__]
+    met: set[str] = set()
+    while pending:
+        module = pending.pop()
+        path = own(getattr(module, "__file__", None))
+        if path is None or path in met:
             continue
-        if path is not None:
-            try:
-                with open(path, "rb") as source:
-                    digest.update(source.read())
-            except OSError:
-                digest.update(path.encode())
+        met.add(path)
+        names = [getattr(value, "__name__", "") if inspect.ismodule(value)
+                 else getattr(value, "__module__", None) or ""
+                 for value in list(vars(module).values())]
+        pending += [sys.modules.get(name) for name in names + _imported(path)
+                    if name != module.__name__]
+    files |= met
+    digest = hashlib.sha256()
+    # (by content alone: the project moved elsewhere is the same code)
+    for part in sorted(_file_digest(path) for path in files):
+        digest.update(part)
     return digest.hexdigest()[:16]
+
+
+def _imported(path: str) -> list[str]:
+    """The names of the modules the source at `path` imports, as it names
+    them (``from limits import FORBIDDEN`` takes a value, which says
+    nothing of where it came from)."""
+    import ast
+
+    try:
+        found = os.stat(path)
+        stamp = (found.st_mtime_ns, found.st_size)
+        known = _IMPORTS.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        with open(path, "rb") as source:
+            tree = ast.parse(source.read())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    _IMPORTS[path] = (stamp, names)
+    return names
+
+
+#: What `_imported` and `_file_digest` found of a file, by its path, with the
+#: file's time of change and size then.
+_IMPORTS: dict[str, tuple[tuple[int, int], list[str]]] = {}
+_FILE_DIGESTS: dict[str, tuple[tuple[int, int], bytes]] = {}
+
+
+def _file_digest(path: str) -> bytes:
+    """The sha256 of the file at `path` (b"" where it cannot be read),
+    remembered while its size and time of change stay."""
+    import hashlib
+
+    try:
+        found = os.stat(path)
+        stamp = (found.st_mtime_ns, found.st_size)
+        known = _FILE_DIGESTS.get(path)
+        if known is None or known[0] != stamp:
+            with open(path, "rb") as source:
+                known = _FILE_DIGESTS[path] = (stamp, hashlib.sha256(source.read()).digest())
+        return known[1]
+    except OSError:
+        return b""
 
 
 def checked_steps(model: Model, state: State) -> list:

@@ -381,7 +381,8 @@ def render_stats(result: Result, engine: bool = False) -> list[str]:
     if stats.workers_lost:
         lines.append(f"worker processes lost: {stats.workers_lost} ("
                      + ("what they drew is not counted)" if walked else
-                        "their work was redone in the main process; the result is complete)"))
+                        "their work was redone in the main process"
+                        + ("; the result is complete)" if result.stopped_by is None else ")")))
     never = never_fired(result)
     if never:
         lines.append("never fired (check the model or the bounds): " + ", ".join(never))

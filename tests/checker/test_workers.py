@@ -625,6 +625,33 @@ def test_a_killed_worker_is_reported_and_its_work_redone(equal_speeds):
             "result is complete)") in render_stats(shared)
 
 
+def test_a_killed_worker_s_work_goes_on_from_the_last_checkpoint(equal_speeds, tmp_path):
+    # it started again from nothing and saved no more checkpoints (a
+    # helper's find: a worker killed for memory lost the run's work since)
+    from checker.checkpoint import Checkpoints
+    from reports.text import render_stats
+    from tests.checker.test_checkpoint import saved_depth
+
+    parent, said = os.getpid(), []
+
+    def die(state):  # the worker dies at its first state past level 20
+        if os.getpid() != parent and state[0] + state[1] >= 20:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    with tiny_chunks(4):
+        alone = check(Grid(side=30), CheckConfig(keep_going=True))
+        saving = Checkpoints(str(tmp_path), every=0, said=said.append)
+        shared = check(Grid(on_expand=die, side=30), CheckConfig(keep_going=True, workers=2),
+                       checkpoints=saving)
+    assert outcome(shared) == outcome(alone)
+    assert (shared.stats.workers, shared.stats.workers_lost) == (2, 1)
+    # it went on from the level before the worker died, and saved on to the end
+    assert said and said[0].startswith(f"resuming from the checkpoint in {tmp_path}: depth 20,")
+    assert saved_depth(tmp_path) == 60
+    assert ("worker processes lost: 1 (their work was redone in the main process; the "
+            "result is complete)") in render_stats(shared)
+
+
 def test_a_stopped_worker_does_not_defeat_the_time_limit():
     parent = os.getpid()
 
