@@ -1,5 +1,5 @@
 """`python -m checker` is the `cmc` command."""
 
-from cmc.main import cli
+from cmc.entry import main
 
-cli(prog_name="cmc")
+main(prog_name="cmc")

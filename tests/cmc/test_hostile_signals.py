@@ -118,3 +118,23 @@ def test_ctrl_c_during_cmc_graph_exits_3_writing_nothing(tmp_path):
     assert process.returncode == 3
     assert stderr == "interrupted: the graph was not written\n"
     assert list(tmp_path.iterdir()) == [fifo]
+
+
+def test_ctrl_c_while_cmc_is_still_being_imported_is_one_line(monkeypatch, capsys):
+    # (in its first fraction of a second: it was a traceback, exit 130)
+    import builtins
+
+    from cmc import entry
+
+    real = builtins.__import__
+
+    def interrupted(name, *args, **kwargs):
+        if name == "cmc.main":
+            raise KeyboardInterrupt
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    with pytest.raises(SystemExit) as ended:
+        entry.main()
+    assert ended.value.code == 130
+    assert capsys.readouterr().err == "error: interrupted before anything was checked\n"
