@@ -31,6 +31,8 @@ def list_models(names: tuple[str, ...], output_format: str) -> None:
             raise click.UsageError(f"no model {name!r}; the bundled ones are "
                                    f"{', '.join(sorted(REGISTRY))}, or name your own as "
                                    "./my_protocol.py:MyModel")
+        if names:
+            _built(found)
         classes.append(found)
     catalogue = [_entry(model) for model in classes]
     if output_format == "json":
@@ -57,6 +59,25 @@ def list_models(names: tuple[str, ...], output_format: str) -> None:
             click.echo(f"    {mutant['name']}: {mutant['breaks']}")
         click.echo("  symmetric sets: " + (", ".join(entry["symmetry_sets"]) or "none"))
         click.echo("")
+
+
+def _built(model) -> None:
+    """A model named (a user's, say) is built with its defaults, and each of
+    its mutants, so that a definition a check would refuse (an action of
+    the wrong fields, a handler of an unknown message) is refused here too,
+    in the one line a check gives, not listed as if sound."""
+    from checker.errors import CheckerError, ParamError, raised_in_model
+
+    for mutant in (None, *model.mutants):
+        try:
+            model(mutant=mutant)
+        except ParamError:
+            pass  # (defaults a model refuses: the spec gives its own)
+        except CheckerError:
+            raise
+        except (Exception, SystemExit) as error:  # the model's own code
+            raise raised_in_model(model.name, "building the model" + (
+                f" with mutant {mutant}" if mutant else ""), error) from None
 
 
 def _entry(model) -> dict:

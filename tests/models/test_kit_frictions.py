@@ -731,3 +731,30 @@ def test_a_mutant_node_class_may_take_a_step_of_its_own(tmp_path):
     run = CliRunner().invoke(cli, ["check", str(tmp_path / "again.yaml"), "--workers", "1"])
     assert run.exit_code == 0, run.output
     assert "AddAgain: 12 steps, 8 new states" in run.output
+
+
+# -- cmc list of a model a check would refuse --------------------------------------------------
+
+
+def test_cmc_list_refuses_a_model_a_check_would_refuse(tmp_path):
+    # it listed it as if sound, and the first check refused it
+    (tmp_path / "bad.py").write_text(
+        "from typing import NamedTuple\n"
+        "from models.kit import on\n"
+        "from tests.models.test_kit_deterministic import Proc, Tell, Writer, Writing\n\n\n"
+        "class Heard(NamedTuple):\n    p: Proc\n\n\n"
+        "class BadWriter(Writer):\n    @on(Tell, Heard)\n    def hear(self, s, m):\n"
+        "        return s, []\n\n\n"
+        "class Bad(Writing):\n    name = 'bad'\n    roles = (BadWriter,)\n")
+    listed = CliRunner().invoke(cli, ["list", f"{tmp_path}/bad.py:Bad"])
+    assert listed.exit_code == 2
+    assert listed.stderr == (
+        "error: model 'bad': the action Heard of BadWriter.hear must be a named tuple of 4 "
+        "fields: the node, then the message's fields\n")
+    # a sound one is listed, its mutant built too (a step of its own)
+    (tmp_path / "good.py").write_text(
+        "from tests.models.test_kit_frictions import Summing  # noqa: F401\n")
+    fine = CliRunner().invoke(cli, ["list", f"{tmp_path}/good.py:Summing"])
+    assert fine.exit_code == 0, fine.output
+    assert "    add_again: a process adds a second time → the total passes the processes" in (
+        fine.output.splitlines())
