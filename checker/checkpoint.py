@@ -15,11 +15,12 @@ partitions hold it (each slice of a region of the shared one, or each
 partition's own), a mark, the back-pointers a segment at a time (most of
 them are in a file: `traces.BackPointers`), a mark, the level's chunks as
 the level holds them (`Frontier.raw`: lists of states, or pickled), and
-an end mark. So none of them is copied whole for a checkpoint: a level
+an end mark, then the sum of every byte before it (`_Summed`). So none of
+them is copied whole for a checkpoint: a level
 that is on disk because memory is short (or that partitions hold) never
 comes into memory whole, and one read back keeps to the level's budgets
 (`Frontier.restore`). A file cut short has
-no end mark and is refused. The checkpoint names the model, its parameters,
+no end mark and is refused; one whose sum differs, damaged, too. The checkpoint names the model, its parameters,
 mutant and other choices (init, network, partition), its properties (a
 spec's invariants by their text) and the check's settings, and is refused
 for any other check, saying what differs.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import os
 import pickle
 import stat
@@ -42,7 +44,7 @@ from checker.frontier import Frontier, SpillFailed, WorkDirectory
 FILE = "checkpoint.pickle"
 #: What a checkpoint's header starts with: the format, to tell a file of
 #: another version of cmc (or no checkpoint) from one cut short.
-FORMAT = ("cmc checkpoint", 3)
+FORMAT = ("cmc checkpoint", 4)
 #: What follows the parts of the visited set (`Checkpoints.save`), the
 #: back-pointers' parts, and the last chunk of the level.
 POINTERS, LEVEL, END = "pointers", "level", "end"
@@ -112,14 +114,17 @@ class Checkpoints:
         try:
             os.makedirs(self.directory, exist_ok=True)
             pointers = values["pointers"]
-            with open(temporary, "wb") as file:
-                # each a pickle of its own, read back by a load of its own
+            with open(temporary, "wb") as raw:
+                # each a pickle of its own, read back by a load of its own;
+                # then the sum of them all
+                file = _Summed(raw)
                 header = (FORMAT, identity, {**values, "pointers": pointers.empty()}, count)
                 for part in chain([header], parts, [POINTERS], pointers.parts(), [LEVEL],
                                   chunks, [END]):
                     pickle.dump(part, file, protocol=pickle.HIGHEST_PROTOCOL)
-                file.flush()
-                os.fsync(file.fileno())
+                pickle.dump(file.sum.digest(), raw, protocol=pickle.HIGHEST_PROTOCOL)
+                raw.flush()
+                os.fsync(raw.fileno())
             os.replace(temporary, self.path)
         except OSError as error:
             with contextlib.suppress(OSError):
@@ -148,7 +153,8 @@ class Checkpoints:
             raise CheckerError(f"{self.path}: not a file a run wrote; give the folder a run "
                                "wrote with --checkpoint")
         try:
-            with open(self.path, "rb") as file:
+            with open(self.path, "rb") as raw:
+                file = _Summed(raw)
                 saved, values, count = _header(file)
                 if saved != identity:
                     raise CheckerError(
@@ -161,6 +167,11 @@ class Checkpoints:
                     values["pointers"].take(part)
                 frontier = Frontier(size, directory=directory)
                 frontier.restore(_until(file, END), count)
+                if pickle.load(raw) != file.sum.digest():
+                    raise CheckerError(
+                        f"{self.path}: the checkpoint is damaged (its bytes are not those "
+                        "written: their sum differs); start the run again, or resume an "
+                        "undamaged copy")
         except CheckerError:
             raise
         except SpillFailed as error:  # no room to hold the level read back
@@ -176,6 +187,35 @@ class Checkpoints:
                       f"{values['depth']}, {len(values['store']):,} distinct states, saved at "
                       f"{when}")
         return values, frontier
+
+
+class _Summed:
+    """A file written or read through, its bytes summed on the way: a
+    checkpoint ends with the sum of all before it, so that one damaged on
+    disk (a byte changed, which may read back as another state) is refused
+    rather than resumed into another search."""
+
+    def __init__(self, file: Any):
+        self.file, self.sum = file, hashlib.blake2b(digest_size=16)
+
+    def write(self, data: Any) -> int:
+        self.sum.update(data)
+        return self.file.write(data)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(size)
+        self.sum.update(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self.file.readline(size)
+        self.sum.update(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.file.readinto(buffer)
+        self.sum.update(memoryview(buffer)[:count])
+        return count
 
 
 def header(path: str) -> tuple[Any, dict[str, Any], int]:

@@ -218,12 +218,28 @@ def test_a_checkpoint_cut_short_is_refused_in_one_line(tmp_path):
     check(Grid(side=30), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), every=0))
     path = tmp_path / FILE
     end = pickle.dumps(checkpoint.END, protocol=pickle.HIGHEST_PROTOCOL)
-    assert path.read_bytes().endswith(end)
-    path.write_bytes(path.read_bytes()[:-len(end)])
+    data = path.read_bytes()  # (the end mark, then the sum of all before it)
+    path.write_bytes(data[:data.rindex(end)])
     with pytest.raises(CheckerError) as refused:
         check(Grid(side=30), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), resume=True))
     assert str(refused.value) == (f"{path}: not a readable checkpoint (EOFError: Ran out of "
                                   "input); start the run again")
+
+
+def test_a_damaged_checkpoint_is_refused_not_resumed_into_another_search(tmp_path):
+    # a byte changed on disk that still reads back: a state of the level
+    # another (a helper's flips were blamed on the model, or could pass)
+    check(Grid(side=30), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), every=0))
+    path = tmp_path / FILE
+    data = path.read_bytes()
+    level = data.rindex(pickle.dumps(checkpoint.LEVEL, protocol=pickle.HIGHEST_PROTOCOL))
+    at = data.index(b"K\x1e", level)  # a coordinate 30 of a state of the level, pickled
+    path.write_bytes(data[:at] + b"K\x1d" + data[at + 2:])
+    with pytest.raises(CheckerError) as refused:
+        check(Grid(side=30), CheckConfig(), checkpoints=Checkpoints(str(tmp_path), resume=True))
+    assert str(refused.value) == (
+        f"{path}: the checkpoint is damaged (its bytes are not those written: their sum "
+        "differs); start the run again, or resume an undamaged copy")
 
 
 def test_a_checkpoint_that_cannot_be_written_stops_the_run_with_what_it_explored(tmp_path):
@@ -361,7 +377,7 @@ def test_a_level_on_disk_is_saved_and_read_back_a_chunk_at_a_time(tmp_path, monk
     assert len(read) == 25 and written[1:5:3] == [checkpoint.POINTERS, checkpoint.LEVEL]
     assert [list(map(list, part)) for part in written[2:4]] == [
         [[NO_PARENT, 0, 0], [0, 1, 2]], [[2], [0]]]
-    assert written[5:-1] == read
+    assert written[5:-2] == read and written[-2] == checkpoint.END  # (then the sum)
     monkeypatch.setattr(checkpoint.pickle, "dump", dump)
     room = 2 * max(len(chunk) for chunk in read)
     monkeypatch.setattr(frontier, "MEMORY", room)
