@@ -279,13 +279,9 @@ class Search(PropertyChecks, StepGeneration):
         config = dataclasses.replace(self.config, workers=1)
         if config.time_limit is not None:
             config = dataclasses.replace(config, time_limit=max(0.0, config.time_limit - elapsed))
-        saved = self.checkpoints
-        if saved is not None and (saved.written or saved.resume):
-            saved = Checkpoints(saved.directory, saved.every, resume=True, said=saved.said)
-        again = Search(self.model, config, self.reporter, saved).run()
-        if saved is not self.checkpoints and self.checkpoints is not None:
-            # (where the stopped run tells the user it holds the search)
-            self.checkpoints.saved_at = saved.saved_at or self.checkpoints.saved_at
+        if self.checkpoints is not None and self.checkpoints.written:
+            self.checkpoints.resume = True  # (from the one this run wrote)
+        again = Search(self.model, config, self.reporter, self.checkpoints).run()
         return dataclasses.replace(again, stats=dataclasses.replace(
             again.stats, workers=self.processes_used, workers_lost=int(died),
             worker_memory_bytes=self.worker_memory, seconds=again.stats.seconds + elapsed))

@@ -187,7 +187,8 @@ def _steps_said(count: int) -> str:
 
 def _fields_said(view: dict, most: int = 4) -> str:
     """The first fields of a state's view, as ``x = 0, y = [1]``."""
-    said = [f"{name} = {json.dumps(value)}" for name, value in islice(view.items(), most)]
+    said = [f"{name} = {json.dumps(value, default=str)}"
+            for name, value in islice(view.items(), most)]
     return ", ".join(said) + (", ..." if len(view) > most else "")
 
 
