@@ -169,7 +169,12 @@ class ServerNode(Node):
     def check_quorum(self, s):
         """CheckQuorum (etcd): at its election timeout a Leader that has not
         heard from a quorum since the last check steps down; else it starts
-        counting again."""
+        counting again. Only this: etcd's `inLease` that comes with it (a
+        server, the leader too, that heard from a leader within an election
+        timeout ignores (pre-)vote requests of a later term) needs the time
+        since a server last heard from its leader, which this untimed model
+        does not keep, so here such a request is answered as raft.tla does
+        (a stable leader may be deposed where etcd would not be)."""
         if not self.model.check_quorum or s.role != LEADER:
             return None
         if self.is_quorum(s, s.recent_active | {self.id}):
@@ -336,7 +341,10 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
               "without raising its term, whether a quorum would vote for it",
               schema={"type": "boolean"}),
         Param("check_quorum", False, "CheckQuorum (etcd): a leader that has not heard from a "
-              "quorum since its last election timeout steps down", schema={"type": "boolean"}),
+              "quorum since its last election timeout steps down (its step-down only: the "
+              "leader lease etcd adds with it, a server that heard from a leader within an "
+              "election timeout ignoring vote requests, is not modelled)",
+              schema={"type": "boolean"}),
         Param("partition", None, "servers cut off from the others at the start (a list of "
               "server numbers): messages between the two sides are lost until the network "
               "heals (a step), as the spec's partition: {groups: [[s5], [s1, s2, s3, s4]]} "
