@@ -393,8 +393,16 @@ def closest(listed: list[str], text: str) -> str:
 
     best = max(same, key=common)  # (the first of the closest)
     at, given = common(best), comparable(best)
-    if wanted[at:] == ")" and given[at:at + 1] == ",":  # (its fields, and more)
-        return f"; closest: {best}, yours lacks {given[at + 1:-1]}"
+    if given[at:at + 1] == "," and wanted[at:] and set(wanted[at:]) <= set(")]}"):
+        # its fields, and more: those up to where its record closes (a
+        # message's fields inside a receipt's, Receive(m=Msg(..., pre_vote=True)))
+        depth, end = 0, len(given)
+        for position in range(at + 1, len(given)):
+            depth += (given[position] in "([{") - (given[position] in ")]}")
+            if depth < 0:
+                end = position
+                break
+        return f"; closest: {best}, yours lacks {given[at + 1:end]}"
     start = wanted.rfind(",", 0, at) + 1 or wanted.index("(") + 1
     depth, end = 0, len(wanted)
     for position in range(start, len(wanted)):  # to the end of the field

@@ -161,6 +161,21 @@ def test_a_step_lacking_a_field_of_the_closest_says_which():
         "; closest: RequestVote(i=s1, j=s1), yours lacks j=s1")
 
 
+def test_a_message_lacking_a_field_inside_a_receipt_says_which():
+    # (it said "yours differs at last_log_index=0", a field both have)
+    from checker import CheckConfig
+    from checker.replay import Script, replay
+    from models.raft import Raft
+
+    model = Raft(servers=2, values=1, max_term=2, max_log=1, max_msgs=1, pre_vote=True)
+    result = replay(model, CheckConfig(properties=()), Script("run", (
+        "Timeout(i=s1)", "RequestVote(i=s1, j=s2)",
+        "Receive(m=RequestVoteRequest(s1->s2, term=2, last_log_term=0, last_log_index=0))")))
+    assert result.stats.replayed.left.endswith(
+        "; closest: Receive(m=RequestVoteRequest(s1→s2, term=2, last_log_term=0, "
+        "last_log_index=0, pre_vote=True)), yours lacks pre_vote=True")
+
+
 def test_a_field_the_action_does_not_have_is_named_with_its_fields():
     result = replayed("Timeout(node=s1)")
     assert result.stats.replayed.left == (
