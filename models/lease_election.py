@@ -612,6 +612,13 @@ class LeaseElection(ActorModel):
         self.ttl, self.heartbeat, self.latency = ticks["ttl"], ticks["heartbeat"], ticks["latency"]
         self.pause, self.drift, self.horizon = ticks["pause"], ticks["drift"], ticks["horizon"]
         self.margin = ticks["margin"]
+        if bool(self.pause_ms) != bool(self.pauses):  # (one without the other: no pause)
+            raise ParamError(
+                "params.pauses" if self.pause_ms else "params.pause_ms",
+                f"pause_ms = {self.pause_ms} is a pause's length, but pauses = 0 lets none "
+                "happen; give pauses: 1 or more, or remove pause_ms" if self.pause_ms else
+                f"pauses = {self.pauses} lets pauses happen, but pause_ms = 0 makes each "
+                "last nothing; give pause_ms, or remove pauses")
         if self.margin >= self.ttl:
             raise ParamError("params.margin_ms", f"margin_ms = {self.margin_ms} leaves no lease "
                              f"of ttl_ms = {self.ttl_ms}; use a margin below the TTL")

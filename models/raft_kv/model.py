@@ -391,6 +391,14 @@ class RaftKV(ActorModel):
         if self.renewals and self.read_path != "lease_read":
             raise ParamError("params.renewals", "only a lease_read leader renews its lease; "
                              "remove renewals or give read_path: lease_read")
+        # (clocks are read by the timed paths alone: elsewhere these would
+        # be taken and do nothing)
+        if self.drift and self.read_path not in TIMED:
+            raise ParamError("params.drift", "only lease_read and leaseholder reads read "
+                             "clocks; remove drift or give read_path: lease_read or leaseholder")
+        if self.max_offset and self.read_path != "leaseholder":
+            raise ParamError("params.max_offset", "only a leaseholder read allows for a clock "
+                             "offset; remove max_offset or give read_path: leaseholder")
         if any(i >= n for i in self.electable):
             raise ParamError("params.timeouts", f"names a server above s{n}; the servers are "
                              f"s1..s{n}")

@@ -397,6 +397,21 @@ def test_time_parameters_must_be_multiples_of_the_tick():
         "that divides every time parameter, e.g. tick_ms: 50")
 
 
+@pytest.mark.parametrize("given, said", [
+    (dict(pause_ms=4000), "params.pauses: pause_ms = 4000 is a pause's length, but pauses = 0 "
+                          "lets none happen; give pauses: 1 or more, or remove pause_ms"),
+    (dict(pauses=1), "params.pause_ms: pauses = 1 lets pauses happen, but pause_ms = 0 makes "
+                     "each last nothing; give pause_ms, or remove pauses"),
+])
+def test_a_pause_s_length_without_pauses_or_pauses_without_length_is_refused(given, said):
+    # (an operator's pause_ms: 4000 alone paused nothing, and the single
+    # writer held, with no word of why)
+    with pytest.raises(ParamError) as error:
+        LeaseElection(**given)
+    assert str(error.value) == f"<spec>: {said}"
+    assert LeaseElection(pause_ms=4000, pauses=1).pause == 40
+
+
 def test_a_spec_with_a_tick_that_does_not_divide_is_refused_in_one_line(tmp_path):
     from click.testing import CliRunner
 

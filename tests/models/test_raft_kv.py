@@ -400,6 +400,21 @@ def test_only_lease_reads_renew_their_lease():
         RaftKV(read_path="read_index", renewals=1)
 
 
+@pytest.mark.parametrize("given, said", [
+    (dict(read_path="read_index", drift=1),
+     "params.drift: only lease_read and leaseholder reads read clocks; remove drift or give "
+     "read_path: lease_read or leaseholder"),
+    (dict(read_path="lease_read", max_offset=1),
+     "params.max_offset: only a leaseholder read allows for a clock offset; remove max_offset "
+     "or give read_path: leaseholder"),
+])
+def test_a_clock_parameter_no_read_path_reads_is_refused(given, said):
+    # (an operator's drift with read_index was taken and did nothing)
+    with pytest.raises(ParamError) as error:
+        RaftKV(**given)
+    assert str(error.value) == f"<spec>: {said}"
+
+
 @pytest.mark.slow
 def test_a_renewed_lease_holds_with_exact_clocks():
     _, _, result = checked_spec("large/raft-kv-lease-read-renewed.yaml")
