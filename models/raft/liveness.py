@@ -83,20 +83,25 @@ from models.raft.records import (CANDIDATE, LEADER, AppendEntriesRequest,
                                  ServerState)
 
 TERMS_SCHEMA = {"enum": ["absolute", "relative"]}
+_SERVERS = {"type": "array", "uniqueItems": True, "minItems": 1,
+            "items": {"type": "integer", "minimum": 1, "maximum": 9}}
+#: {servers: [1], round_trip: true}, or the servers alone ([1], as raft-kv's
+#: timeouts are given)
 TIMEOUTS_SCHEMA = {
-    "type": ["object", "null"], "additionalProperties": False,
-    "properties": {"servers": {"type": "array", "uniqueItems": True, "minItems": 1,
-                               "items": {"type": "integer", "minimum": 1, "maximum": 9}},
-                   "round_trip": {"type": "boolean"}}}
+    "type": ["object", "array", "null"], "additionalProperties": False,
+    "properties": {"servers": _SERVERS, "round_trip": {"type": "boolean"}},
+    **{key: value for key, value in _SERVERS.items() if key != "type"}}
 
 
 class RaftLiveness:
     def _setup_liveness(self) -> None:
         """The timers' rule and the renumbering, from the parameters."""
-        rule = self.timeouts or {}
+        rule = ({"servers": self.timeouts} if isinstance(self.timeouts, list)
+                else self.timeouts or {})
         servers = rule.get("servers")
         if servers is not None and max(servers) > self.servers:
-            raise ParamError("params.timeouts.servers", f"names a server above "
+            raise ParamError("params.timeouts" + ("" if isinstance(self.timeouts, list)
+                                                  else ".servers"), f"names a server above "
                              f"s{self.servers}; the servers are s1..s{self.servers}")
         #: the servers whose election timer may fire (None: every server)
         self.timed = None if servers is None else frozenset(k - 1 for k in servers)

@@ -358,8 +358,8 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
         Param("timeouts", None, "whose election timers fire: null, any Follower's or "
               "Candidate's at any time (raft.tla); {servers: [1], round_trip: true}: only "
               "the listed servers' (the distinguished timeout), and a Candidate's only once "
-              "every server it can reach answered and it has no quorum",
-              schema=TIMEOUTS_SCHEMA),
+              "every server it can reach answered and it has no quorum; [1]: the listed "
+              "servers' alone, as raft-kv's", schema=TIMEOUTS_SCHEMA),
         Param("faults", True, "false: no Restart, DropMessage or DuplicateMessage (a "
               "connected cluster that stays up)", schema={"type": "boolean"}),
     )

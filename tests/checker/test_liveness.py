@@ -1187,6 +1187,21 @@ def test_a_misspelt_timing_assumption_gets_one_exact_line(tmp_path):
                                  "(did you mean 'servers'?); accepted: round_trip, servers")
 
 
+def test_raft_s_timeouts_may_list_the_servers_alone_as_raft_kv_s_do():
+    # (an operator wrote raft-kv's [2] for raft and was refused, "expected a
+    # mapping or null, got a list")
+    from models import REGISTRY
+    raft = REGISTRY["raft"]
+    bounds = dict(servers=3, max_term=2, max_log=0, max_msgs=1)
+    listed = checker.check(raft(timeouts=[3], **bounds), checker.CheckConfig())
+    mapped = checker.check(raft(timeouts={"servers": [3]}, **bounds), checker.CheckConfig())
+    assert listed.stats.distinct_states == mapped.stats.distinct_states == 383
+    with pytest.raises(checker.ParamError) as refused:
+        raft(timeouts=[4], **bounds)
+    assert str(refused.value) == ("<spec>: params.timeouts: names a server above s3; the "
+                                  "servers are s1..s3")
+
+
 FAIR_RAFT = ("model: raft\nparams: {servers: 2, values: 1, max_term: 2, max_log: 1, "
              "max_msgs: 1}\nproperties: [eventually_leader]\n"
              "fairness: {weak: [\"%s\", RequestVote, Receive, BecomeLeader]}\n")
