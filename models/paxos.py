@@ -275,7 +275,9 @@ class Paxos(ActorModel):
 
     def symmetry_groups(self) -> dict[str, list[list[int]]]:
         """Acceptors are interchangeable as far as the quorum rule treats
-        them alike; values always are (no action, property or mutant names one)."""
+        them alike; values are (no action or property names one; the
+        value_off_by_one mutant's v + 1 does, which the symmetry guard
+        refuses there)."""
         return {"acceptors": [list(group) for group in interchangeable_groups(self.quorums)],
                 "values": [list(range(self.values))]}
 

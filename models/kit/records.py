@@ -239,6 +239,18 @@ def is_record_type(kind: Any) -> bool:
 Rename = Callable[[Any, Images], Any]
 
 
+def _id_renamer(name: str) -> Rename:
+    """An element of set `name` renamed; an id past the set (a mutant's
+    value + 1) is no element of it and stays as it is, so that the
+    symmetry guard, not an IndexError, says the renaming does not commute."""
+    def rename(value: Any, images: Images) -> Any:
+        try:
+            return images[name][value] if name in images else value
+        except IndexError:
+            return value
+    return rename
+
+
 def _converter(annotation: Any) -> Rename | None:
     """How to rename a value of type `annotation`, or None if renaming never
     changes it."""
@@ -252,8 +264,7 @@ def _converter(annotation: Any) -> Rename | None:
             return _moving(marks[0].ids.set_name, _converter(typing.get_args(annotation)[0]))
         return _converter(typing.get_args(annotation)[0])
     if isinstance(annotation, type) and issubclass(annotation, Id):
-        name = annotation.set_name
-        return lambda value, images: images[name][value] if name in images else value
+        return _id_renamer(annotation.set_name)
     if isinstance(annotation, type) and issubclass(annotation, Counts):
         return _counts_converter(annotation)
     if is_record_type(annotation):
