@@ -43,7 +43,8 @@ from typing import Any, Mapping
 import jsonschema
 import yaml
 
-from checker.errors import CheckerError, ModelDefinitionError, SpecError, raised_in_model
+from checker.errors import (CheckerError, ModelDefinitionError, ParamError, SpecError,
+                            raised_in_model)
 from checker.model import Model
 from checker.properties import default_properties
 from checker.result import HOLDS, NOT_SETTLED, VIOLATED, WITNESSED, CheckConfig, Result
@@ -577,7 +578,16 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
     if expect is None or expect.verdict != "violated":
         # An unsound rule (quorums that need not meet) only where the spec
         # says the run breaks; anywhere else it is a mistake in the spec.
-        model.check_sound()
+        try:
+            model.check_sound()
+        except ParamError as error:
+            if "quorum" in (data.get("params") or {}) or mutant is None:
+                raise
+            # (the mutant chose the rule, not the spec's params)
+            rule = error.message.split("; such a rule")[0]
+            raise SpecError(f"the mutant makes the quorum rule {rule}; a spec of it must "
+                            "expect the violation: give it expect: {verdict: violated}",
+                            field="mutant") from None
     return spec
 
 

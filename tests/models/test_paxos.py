@@ -447,3 +447,22 @@ def test_the_value_off_by_one_mutant_under_symmetry_is_reduced_over_acceptors_or
     with pytest.raises(ModelDefinitionError) as refused:
         check(model, CheckConfig(properties=("validity",), symmetry=("acceptors", "values")))
     assert "does not commute with successors()" in str(refused.value)
+
+
+def test_a_spec_of_the_non_intersecting_mutant_must_expect_the_violation(tmp_path):
+    # (it was refused at params.quorum, a field the spec never wrote: the
+    # mutant chose the rule)
+    from checker.errors import SpecError
+    from checker.spec import load_spec
+
+    path = tmp_path / "niq.yaml"
+    path.write_text("model: paxos\nmutant: non_intersecting_quorums\n"
+                    "params: {acceptors: 4, values: 2, ballots: 2}\n")
+    with pytest.raises(SpecError) as refused:
+        load_spec(path, REGISTRY)
+    assert str(refused.value) == (
+        f"{path}:2: mutant: the mutant makes the quorum rule any 2 of 4: quorums {{1,2}} and "
+        "{3,4} do not intersect, so two leaders can decide apart; a spec of it must expect "
+        "the violation: give it expect: {verdict: violated}")
+    path.write_text(path.read_text() + "expect: {verdict: violated}\n")
+    assert load_spec(path, REGISTRY).mutant == "non_intersecting_quorums"
