@@ -581,7 +581,8 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
         try:
             model.check_sound()
         except ParamError as error:
-            if "quorum" in (data.get("params") or {}) or mutant is None:
+            if (error.field != "params.quorum" or "quorum" in (data.get("params") or {})
+                    or mutant is None):
                 raise
             # (the mutant chose the rule, not the spec's params)
             rule = error.message.split("; such a rule")[0]
