@@ -585,10 +585,8 @@ def _validate(data: Any, lines: dict[tuple, int], registry: Mapping[str, type[Mo
                     or mutant is None):
                 raise
             # (the mutant chose the rule, not the spec's params)
-            rule = error.message.split("; such a rule")[0]
-            raise SpecError(f"the mutant makes the quorum rule {rule}; a spec of it must "
-                            "expect the violation: give it expect: {verdict: violated}",
-                            field="mutant") from None
+            raise SpecError(f"the mutant's quorum rule, {error.message} (give the spec "
+                            "expect: {verdict: violated})", field="mutant") from None
     return spec
 
 

@@ -461,8 +461,8 @@ def test_a_spec_of_the_non_intersecting_mutant_must_expect_the_violation(tmp_pat
     with pytest.raises(SpecError) as refused:
         load_spec(path, REGISTRY)
     assert str(refused.value) == (
-        f"{path}:2: mutant: the mutant makes the quorum rule any 2 of 4: quorums {{1,2}} and "
-        "{3,4} do not intersect, so two leaders can decide apart; a spec of it must expect "
-        "the violation: give it expect: {verdict: violated}")
+        f"{path}:2: mutant: the mutant's quorum rule, any 2 of 4: quorums {{1,2}} and {{3,4}} "
+        "do not intersect, so two leaders can decide apart; such a rule is allowed only in a "
+        "spec that expects a violation (give the spec expect: {verdict: violated})")
     path.write_text(path.read_text() + "expect: {verdict: violated}\n")
     assert load_spec(path, REGISTRY).mutant == "non_intersecting_quorums"
