@@ -749,6 +749,11 @@ def _describe(error: jsonschema.ValidationError, at: tuple) -> tuple[str, tuple]
         accepted = [str(item) for item in schema["enum"]]
         return (f"got {value!r}{suggest(str(value), accepted)}; accepted: "
                 f"{', '.join(accepted)}", at)
+    if kind in ("minItems", "maxItems") and not schema.get("description"):
+        bound = error.validator_value
+        word = "at least" if kind == "minItems" else "at most"
+        return (f"give {word} {bound} item{'' if bound == 1 else 's'}, got "
+                f"{len(value) if value else 'none'}", at)
     if kind == "uniqueItems":
         twice = next(item for index, item in enumerate(value) if item in value[:index])
         return f"names {twice!r} twice; give each once", at

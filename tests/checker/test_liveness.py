@@ -1202,6 +1202,21 @@ def test_raft_s_timeouts_may_list_the_servers_alone_as_raft_kv_s_do():
                                   "servers are s1..s3")
 
 
+@pytest.mark.parametrize("given, said", [
+    ("[]", "params.timeouts: give at least 1 item, got none"),
+    ("{servers: []}", "params.timeouts.servers: give at least 1 item, got none")])
+def test_timeouts_naming_no_server_is_one_line_saying_so(tmp_path, given, said):
+    # (it said "expected a mapping or a list or null, got an empty list")
+    from checker.errors import SpecError
+    from checker.spec import load_spec
+    from models import REGISTRY
+    path = tmp_path / "spec.yaml"
+    path.write_text(f"model: raft\nparams: {{servers: 3, timeouts: {given}}}\n")
+    with pytest.raises(SpecError) as refused:
+        load_spec(path, REGISTRY)
+    assert str(refused.value) == f"{path}:2: {said}"
+
+
 FAIR_RAFT = ("model: raft\nparams: {servers: 2, values: 1, max_term: 2, max_log: 1, "
              "max_msgs: 1}\nproperties: [eventually_leader]\n"
              "fairness: {weak: [\"%s\", RequestVote, Receive, BecomeLeader]}\n")
