@@ -155,8 +155,13 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
         # the steps of the handlers `next` lists, in its order (one it leaves
         # out never runs), else of every handler (of a mutant's class, the
         # handler of the listed one's name, which runs in its place)
-        named = {f: role.handlers()[name] for declared, role in zip(cls.roles, roles)
-                 for name in declared.handlers() for f in [getattr(declared, name)]}
+        named: dict = {}  # a function a role or a base of it defines -> the role's handler
+        for role in roles:
+            own = role.handlers()
+            for base in role.__mro__:
+                for name, handler in own.items():
+                    if name in vars(base):
+                        named.setdefault(vars(base)[name], handler)
         actions = ([named[f].action if f in named else f.__kit_handler__.action
                     for group in cls.next for f in group] if cls.next
                    else [h.action for h in handlers if h.restart is None and h.crash is None])
@@ -234,12 +239,12 @@ class ActorModel(Definition, Crashes, Timed, Printing, Model):
     # -- building ------------------------------------------------------------------
 
     def _build(self) -> None:
-        variant = self._mutant_classes.get(self.mutant) if self.mutant else None
-        self._roles = [variant if isinstance(variant, type) and issubclass(variant, role)
-                       else role for role in self.roles]
-        if self._roles != list(self.roles):  # a mutant's handler may take a step of its own
-            self.actions = self._actions_of(self._roles)
-            self._declare_printing(self._roles, self.actions)
+        # a mutant that is a node class: the model with it in place of its
+        # base, whose handler may take a step of its own (`mutant_class`)
+        with_mutant = type(self).mutant_class(self.mutant)
+        self._roles = list(with_mutant.roles)
+        if with_mutant is not type(self) and not isinstance(self, with_mutant):
+            self.actions = with_mutant.actions
         self._kind_index = {kind: k for k, kind in enumerate(self.messages)}
         self._marks = {role: role.handlers() for role in self._roles}
         self._derived = {name: getattr(self, name) for name in derived_of(type(self))}
