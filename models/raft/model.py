@@ -24,7 +24,7 @@ from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, MESSAGES, PRECANDI
                                  AdvanceCommitIndex, AppendEntries, AppendEntriesRequest,
                                  AppendEntriesResponse, BecomeLeader, Campaign, ChangeConfig,
                                  CheckQuorum, ClientRequest, DropMessage, DuplicateMessage,
-                                 Receive, RequestVote, RequestVoteRequest, RequestVoteResponse,
+                                 LeaseExpires, Receive, RequestVote, RequestVoteRequest, RequestVoteResponse,
                                  Restart, Server, ServerState, Timeout, last_term,
                                  server_name)
 from models.raft.scenario import RaftScenario
@@ -86,8 +86,10 @@ class ServerNode(Node):
     def timeout(self, s):
         """Timeout(i): a Follower or Candidate starts an election: Candidate,
         currentTerm + 1, no vote, votes cleared. Sends nothing. With PreVote
-        it first becomes a PreCandidate of the same term (etcd)."""
-        if s.role == LEADER or not self.may_time_out(s):
+        it first becomes a PreCandidate of the same term (etcd). With
+        CheckQuorum, a Follower's lease has expired first (etcd's randomized
+        election timeout is at least the election timeout)."""
+        if s.role == LEADER or self.in_lease(s) or not self.may_time_out(s):
             return None
         if self.model.pre_vote:
             return s._replace(role=PRECANDIDATE, votes_responded=frozenset(),
@@ -169,17 +171,29 @@ class ServerNode(Node):
     def check_quorum(self, s):
         """CheckQuorum (etcd): at its election timeout a Leader that has not
         heard from a quorum since the last check steps down; else it starts
-        counting again. Only this: etcd's `inLease` that comes with it (a
-        server, the leader too, that heard from a leader within an election
-        timeout ignores (pre-)vote requests of a later term) needs the time
-        since a server last heard from its leader, which this untimed model
-        does not keep, so here such a request is answered as raft.tla does
-        (a stable leader may be deposed where etcd would not be)."""
+        counting again."""
         if not self.model.check_quorum or s.role != LEADER:
             return None
         if self.is_quorum(s, s.recent_active | {self.id}):
             return s._replace(recent_active=frozenset()), ()
         return s._replace(role=FOLLOWER, recent_active=frozenset()), ()
+
+    @step(LeaseExpires)
+    def lease_expires(self, s):
+        """CheckQuorum's lease (etcd's inLease): a Follower that accepted its
+        leader's AppendEntries is in lease until an election timeout passes
+        without another, which may happen at any time here (the model keeps
+        no time: a heartbeat delayed or lost); then it may time out and
+        grant votes for later terms. Only a server whose election timer
+        fires (`timeouts`) lets it expire."""
+        if s.role != FOLLOWER or not self.in_lease(s) or not self.model.timer_fires(self, s):
+            return None
+        return s._replace(in_lease=False), ()
+
+    def in_lease(self, s) -> bool:
+        """etcd's inLease: a Leader (checkQuorum keeps its election timer
+        below the timeout) or a Follower that heard from its leader."""
+        return self.model.check_quorum and (s.role == LEADER or s.in_lease)
 
     def may_commit(self, s: ServerState, index: int) -> bool:
         """Only an entry of the leader's current term is committed by counting."""
@@ -200,15 +214,20 @@ class ServerNode(Node):
     # -- Receive(m): UpdateTerm, then the handler of m's type -------------------------------
 
     def update_term(self, s, m):
-        """UpdateTerm: a higher term makes i a Follower of it, with no vote;
-        m stays in the bag to be handled next."""
-        return Stay(s._replace(current_term=m.term, role=FOLLOWER, voted_for=None,
-                               recent_active=frozenset()))
+        """UpdateTerm: a higher term makes i a Follower of it, with no vote
+        (and no leader: out of lease); m stays in the bag to be handled next."""
+        s = s._replace(current_term=m.term, role=FOLLOWER, voted_for=None,
+                       recent_active=frozenset())
+        return Stay(s._replace(in_lease=False) if self.in_lease(s) else s)
 
     @on(RequestVoteRequest, Receive)
     def handle_request_vote_request(self, s, m):
         """HandleRequestVoteRequest(i, j, m): grant iff the term is i's, j's
-        log is at least as up to date, and i has not voted for another."""
+        log is at least as up to date, and i has not voted for another. With
+        CheckQuorum, a server in lease ignores a (pre-)vote request of a later
+        term: no answer, its term unchanged (etcd's Step)."""
+        if m.term > s.current_term and self.in_lease(s):
+            return s, ()
         if m.pre_vote:
             return self.handle_pre_vote_request(s, m)
         if m.term > s.current_term:
@@ -265,6 +284,8 @@ class ServerNode(Node):
             return self.update_term(s, m)
         prev = m.prev_log_index
         log_ok = prev == 0 or (prev <= len(s.log) and s.log[prev - 1][0] == m.prev_log_term)
+        if m.term == s.current_term and s.role == FOLLOWER and self.model.check_quorum:
+            s = s._replace(in_lease=True)  # it heard from its leader (lease renewed)
         if m.term < s.current_term or (s.role == FOLLOWER and not log_ok):
             return s, [AppendEntriesResponse(self.id, m.source, s.current_term, False, 0)]
         if s.role in (CANDIDATE, PRECANDIDATE):
@@ -341,9 +362,9 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
               "without raising its term, whether a quorum would vote for it",
               schema={"type": "boolean"}),
         Param("check_quorum", False, "CheckQuorum (etcd): a leader that has not heard from a "
-              "quorum since its last election timeout steps down (its step-down only: the "
-              "leader lease etcd adds with it, a server that heard from a leader within an "
-              "election timeout ignoring vote requests, is not modelled)",
+              "quorum since its last election timeout steps down, and a server in lease (the "
+              "leader, or a follower that heard from it since its lease last expired, "
+              "LeaseExpires) ignores (pre-)vote requests of a later term",
               schema={"type": "boolean"}),
         Param("partition", None, "servers cut off from the others at the start (a list of "
               "server numbers): messages between the two sides are lost until the network "
@@ -374,7 +395,7 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
     next = ((ServerNode.timeout, ServerNode.restart, ServerNode.request_vote,
              ServerNode.become_leader, ServerNode.client_request, ServerNode.change_config,
              ServerNode.advance_commit_index, ServerNode.append_entries, ServerNode.campaign,
-             ServerNode.check_quorum),
+             ServerNode.check_quorum, ServerNode.lease_expires),
             (ServerNode.handle_request_vote_request, ServerNode.handle_request_vote_response,
              ServerNode.handle_append_entries_request,
              ServerNode.handle_append_entries_response))
@@ -433,6 +454,7 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
             cannot |= {Restart, DropMessage, DuplicateMessage}
         options = ((ChangeConfig, self.membership_rules is not None),
                    (Campaign, self.pre_vote), (CheckQuorum, self.check_quorum),
+                   (LeaseExpires, self.check_quorum),
                    (Heal, bool(self.side_cut_off)))
         return tuple(kind for kind in actions if kind not in cannot) + tuple(
             kind for kind, on in options if on)

@@ -72,6 +72,9 @@ class ServerState(NamedTuple):
     match_index: indexed_by(Server)
     #: CheckQuorum only: the servers a Leader heard from since its last check
     recent_active: frozenset[Server] = frozenset()
+    #: CheckQuorum only: a Follower heard from its leader within an election
+    #: timeout (etcd's inLease; a Leader is always in its own lease)
+    in_lease: bool = False
 
 
 # -- messages: the spec's four record types (mtype is the type) ----------------------
@@ -148,6 +151,13 @@ class Campaign(NamedTuple):
 
 class CheckQuorum(NamedTuple):
     """CheckQuorum only: a Leader's election timer fires; it checks whom it heard from."""
+
+    i: Server
+
+
+class LeaseExpires(NamedTuple):
+    """CheckQuorum only: an election timeout passes without a Follower
+    hearing from its leader (etcd's electionElapsed reaching electionTimeout)."""
 
     i: Server
 

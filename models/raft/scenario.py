@@ -38,8 +38,12 @@ class RaftScenario:
         Leader, every server by default), ``next_index`` and ``match_index``
         (numbers by server as reports print them, ``{s2: 1}``, those left
         out at their default, or lists of N numbers; for a Leader, by
-        default as BecomeLeader sets them: log length + 1 and 0). The
-        network starts empty.
+        default as BecomeLeader sets them: log length + 1 and 0). With
+        ``check_quorum``: ``recent_active`` (a Leader's, servers heard from
+        since its last check; none by default) and ``in_lease`` (a
+        Follower's: it heard from its leader and ignores vote requests of a
+        later term until LeaseExpires; false by default). The network starts
+        empty.
         """
         n = self.servers
         if not isinstance(init, Mapping):
@@ -152,9 +156,18 @@ class RaftScenario:
             raise ParamError(f"{where}.votes_granted", "a Leader's votes_granted must be "
                              f"a quorum ({self.quorums})")
         next_default = (len(log) + 1,) * n if role == LEADER else (1,) * n
+        for key, holder in (("recent_active", LEADER), ("in_lease", FOLLOWER)):
+            if key in fields and not (self.check_quorum and role == holder):
+                raise ParamError(f"{where}.{key}", f"is a {holder}'s with check_quorum: true "
+                                 "only; remove it" + ("" if self.check_quorum else
+                                                      " or set params.check_quorum: true"))
+        in_lease = fields.get("in_lease", False)
+        if not isinstance(in_lease, bool):
+            raise ParamError(f"{where}.in_lease", "must be true or false")
         return ServerState(term, role, voted_for, log, commit, responded, granted,
                            per_server("next_index", next_default, 1),
-                           per_server("match_index", (0,) * n, 0))
+                           per_server("match_index", (0,) * n, 0),
+                           server_set("recent_active", frozenset()), in_lease)
 
     def _parse_log(self, entries: Any, where: str) -> tuple:
         if not isinstance(entries, list):
@@ -247,6 +260,7 @@ class RaftScenario:
                          f"{name}.match_index": dict(zip(names, s.match_index))})
             if self.check_quorum:
                 view[f"{name}.recent_active"] = [server_name(k) for k in sorted(s.recent_active)]
+                view[f"{name}.in_lease"] = s.in_lease
         view["msgs"] = BagView(str(m) for m in self._bag(state))
         # the network's partition, where there is one: whether its links are
         # down (a Heal step changes that and nothing else)
