@@ -74,24 +74,24 @@ raft.tla's one for one (tests/models/test_raft_tla.py).
 
 from models.raft.model import (Raft, RaftChangingBeforeCommit, ServerChangingBeforeCommit,
                                ServerCommittingOldTerms, ServerForgettingLog,
-                               ServerForgettingVotes, ServerIgnoringLogs, ServerKeepingConflicts,
-                               ServerNode, ServerNotSteppingDown, ServerVotingTwice)
+                               ServerForgettingVotes, ServerIgnoringLease, ServerIgnoringLogs,
+                               ServerKeepingConflicts, ServerNode, ServerNotSteppingDown,
+                               ServerVotingTwice)
 from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, MESSAGES, PRECANDIDATE, ROLES,
                                  AdvanceCommitIndex, AppendEntries, AppendEntriesRequest,
                                  AppendEntriesResponse, BecomeLeader, Campaign, ChangeConfig,
-                                 CheckQuorum,
-                                 ClientRequest, DropMessage, DuplicateMessage, Receive,
-                                 RequestVote, RequestVoteRequest, RequestVoteResponse, Restart,
-                                 Server, ServerState, Timeout, command_value, entry_name,
-                                 server_name, value_name)
+                                 CheckQuorum, ClientRequest, DropMessage, DuplicateMessage,
+                                 LeaseExpires, Receive, RequestVote, RequestVoteRequest,
+                                 RequestVoteResponse, Restart, Server, ServerState, Timeout,
+                                 command_value, entry_name, server_name, value_name)
 
 __all__ = ["AdvanceCommitIndex", "AppendEntries", "AppendEntriesRequest",
            "AppendEntriesResponse", "BecomeLeader", "CANDIDATE", "Campaign", "ChangeConfig",
-           "CheckQuorum",
-           "ClientRequest", "DropMessage", "DuplicateMessage", "FOLLOWER", "LEADER", "MESSAGES",
-           "PRECANDIDATE", "ROLES", "Raft", "RaftChangingBeforeCommit", "Receive", "RequestVote",
-           "RequestVoteRequest", "RequestVoteResponse", "Restart", "Server",
-           "ServerChangingBeforeCommit", "ServerCommittingOldTerms", "ServerForgettingLog",
-           "ServerForgettingVotes", "ServerIgnoringLogs", "ServerKeepingConflicts",
-           "ServerNode", "ServerNotSteppingDown", "ServerState", "ServerVotingTwice", "Timeout",
+           "CheckQuorum", "ClientRequest", "DropMessage", "DuplicateMessage", "FOLLOWER",
+           "LEADER", "LeaseExpires", "MESSAGES", "PRECANDIDATE", "ROLES", "Raft",
+           "RaftChangingBeforeCommit", "Receive", "RequestVote", "RequestVoteRequest",
+           "RequestVoteResponse", "Restart", "Server", "ServerChangingBeforeCommit",
+           "ServerCommittingOldTerms", "ServerForgettingLog", "ServerForgettingVotes",
+           "ServerIgnoringLease", "ServerIgnoringLogs", "ServerKeepingConflicts", "ServerNode",
+           "ServerNotSteppingDown", "ServerState", "ServerVotingTwice", "Timeout",
            "command_value", "entry_name", "server_name", "value_name"]

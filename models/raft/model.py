@@ -171,8 +171,9 @@ class ServerNode(Node):
     def check_quorum(self, s):
         """CheckQuorum (etcd): at its election timeout a Leader that has not
         heard from a quorum since the last check steps down; else it starts
-        counting again."""
-        if not self.model.check_quorum or s.role != LEADER:
+        counting again. Only a server whose election timer fires (`timeouts`)
+        checks."""
+        if not self.model.check_quorum or s.role != LEADER or not self.model.timer_fires(self, s):
             return None
         if self.is_quorum(s, s.recent_active | {self.id}):
             return s._replace(recent_active=frozenset()), ()
@@ -218,7 +219,7 @@ class ServerNode(Node):
         (and no leader: out of lease); m stays in the bag to be handled next."""
         s = s._replace(current_term=m.term, role=FOLLOWER, voted_for=None,
                        recent_active=frozenset())
-        return Stay(s._replace(in_lease=False) if self.in_lease(s) else s)
+        return Stay(s._replace(in_lease=False) if self.model.check_quorum else s)
 
     @on(RequestVoteRequest, Receive)
     def handle_request_vote_request(self, s, m):
@@ -380,7 +381,8 @@ class Raft(RaftProperties, RaftLiveness, RaftScenario, ActorModel):
               "Candidate's at any time (raft.tla); {servers: [1], round_trip: true}: only "
               "the listed servers' (the distinguished timeout), and a Candidate's only once "
               "every server it can reach answered and it has no quorum; [1]: the listed "
-              "servers' alone, as raft-kv's", schema=TIMEOUTS_SCHEMA),
+              "servers' alone, as raft-kv's. With check_quorum the timer is also a Leader's "
+              "CheckQuorum and a Follower's LeaseExpires", schema=TIMEOUTS_SCHEMA),
         Param("faults", True, "false: no Restart, DropMessage or DuplicateMessage (a "
               "connected cluster that stays up)", schema={"type": "boolean"}),
     )
@@ -592,6 +594,15 @@ class ServerAppendingAfterCommit(ServerNode):
             return None
         # the bug: the end of the committed prefix taken for the end of the log
         return s._replace(log=s.log[:s.commit_index] + ((s.current_term, v),)), ()
+
+
+@Raft.mutant("no_lease", "check_quorum without its lease: a Leader, or a Follower that "
+                         "heard from it, answers (pre-)vote requests of a later term, and a "
+                         "Follower times out at any time; with PreVote a rejoining server "
+                         "that caught up deposes a stable leader (specs/raft-mutant-no-lease.yaml)")
+class ServerIgnoringLease(ServerNode):
+    def in_lease(self, s) -> bool:
+        return False  # the bug: hearing from a leader binds no one
 
 
 @Raft.mutant("no_step_down", "a Leader that sees a higher term takes it but stays Leader; "

@@ -376,7 +376,7 @@ def test_init_takes_entries_by_server_as_reports_print_them():
 def test_mutants_are_listed():
     assert set(Raft.mutants) == {"no_log_check", "commit_previous_term", "vote_twice",
                                  "forget_vote_on_restart", "no_truncate", "no_step_down",
-                                 "append_after_commit",
+                                 "append_after_commit", "no_lease",
                                  "change_before_commit", "volatile_log"}
 
 
