@@ -36,6 +36,23 @@ dissertation (chapter 4): a ``direct`` switch, joint consensus, or one server
 at a time, whose 2015 bug the ``change_before_commit`` mutant reproduces. Off,
 the model is the spec's, state for state.
 
+etcd's PreVote and CheckQuorum (``pre_vote``, ``check_quorum``, off by
+default, and then the model is the spec's): with PreVote a server that times
+out is first a PreCandidate, asking in its current term whether a quorum
+would vote for it in the next (``Campaign`` once they would); with
+CheckQuorum a Leader steps down at its election timeout (``CheckQuorum``)
+unless it heard from a quorum since the last, and the lease etcd keeps with
+it (``inLease``): a Leader, and a Follower that accepted its leader's
+AppendEntries until ``LeaseExpires``, drop (pre-)vote requests of a later
+term unanswered, and a Follower in lease does not time out. The model keeps
+no time, so a lease may expire, and a leader check, at any step: with
+``timeouts`` naming servers, only their timers (Timeout, CheckQuorum,
+LeaseExpires) fire. Where etcd differs still: an AppendEntries is its
+heartbeat; a server that knows the leader of its term (etcd's ``lead``)
+still grants that term's vote to a candidate it did not vote for; a
+pre-vote of the voter's own term is refused (etcd grants it where the voter
+has voted for no other and knows no leader); no leader transfer.
+
 Symmetry (``symmetry: true``): servers are interchangeable as far as the
 starting state, the quorum rule and membership changes treat them alike
 (`Raft.symmetry_groups`); renaming is the kit's, derived from the fields
