@@ -51,7 +51,7 @@ POINTERS, LEVEL, END = "pointers", "level", "end"
 #: The search's values saved (attributes of the engine's search).
 SAVED = ("store", "outside", "pointers", "generated", "depth", "action_counts",
          "new_states", "violations", "witnesses", "canonical_seconds", "bound_stops",
-         "bound_stop")
+         "bound_stop", "seconds_before")
 
 
 class Checkpoints:

@@ -184,6 +184,8 @@ class Search(PropertyChecks, StepGeneration):
         if self.symmetry is not None and self.symmetry.order == 1:
             self.symmetry = None  # every element stands alone: nothing to reduce
         self.canonical_seconds = 0.0
+        #: the search's seconds before this run (a resumed checkpoint's)
+        self.seconds_before = 0.0
         self.workers = config.workers if workers.AVAILABLE else 1
         self.processes_used = 1  # the most that expanded one level together
         self.workers_lost = 0  # worker processes that died (their work was redone here)
@@ -282,9 +284,14 @@ class Search(PropertyChecks, StepGeneration):
         if self.checkpoints is not None and self.checkpoints.written:
             self.checkpoints.resume = True  # (from the one this run wrote)
         again = Search(self.model, config, self.reporter, self.checkpoints).run()
+        # its own seconds (not those of the checkpoint it resumed, counted
+        # in this run's or before it) after this run's
+        seconds = (self.seconds_before + elapsed + again.stats.seconds
+                   - again.stats.seconds_before)
         return dataclasses.replace(again, stats=dataclasses.replace(
             again.stats, workers=self.processes_used, workers_lost=int(died),
-            worker_memory_bytes=self.worker_memory, seconds=again.stats.seconds + elapsed))
+            worker_memory_bytes=self.worker_memory, seconds=seconds,
+            seconds_before=self.seconds_before))
 
     def _run_to(self, error: CheckerError) -> None:
         """Give `error`, raised by the model's code on a state (a property
@@ -322,6 +329,7 @@ class Search(PropertyChecks, StepGeneration):
         """A checkpoint of the search before expanding `frontier`: as one
         process holds it, where partitions hold it (which go on)."""
         values = {name: getattr(self, name) for name in checkpoint.SAVED}
+        values["seconds_before"] = self.seconds_before + time.monotonic() - self.started
         parts: Any = ()
         if self.partitions is not None:
             values["store"], parts, values["outside"], chunks = self.partitions.snapshot()
@@ -554,7 +562,8 @@ class Search(PropertyChecks, StepGeneration):
             distinct_states=distinct,
             generated_states=self.generated,
             depth=self.depth,
-            seconds=seconds,
+            seconds=self.seconds_before + seconds,
+            seconds_before=self.seconds_before,
             peak_memory_bytes=peak_memory(),
             store_bytes=self.store.nbytes + self.partition_store_bytes + self.pointers.nbytes,
             actions=self._per_action(self.action_counts),

@@ -222,6 +222,8 @@ class Stats:
     distinct_states: int
     generated_states: int
     depth: int
+    #: The search's seconds, a resumed run's with those before its
+    #: checkpoint (`seconds_before`), so that states/s is the search's.
     seconds: float
     peak_memory_bytes: int
     #: Memory held by the visited set and the back-pointers (those past
@@ -233,6 +235,9 @@ class Stats:
     #: The sets reduced by symmetry (distinct states are then orbits).
     symmetry: tuple[str, ...] = ()
     canonical_seconds: float = 0.0
+    #: A resumed run: the seconds the search took up to its checkpoint, in
+    #: the runs before (part of `seconds`); 0 for a run from the start.
+    seconds_before: float = 0.0
     #: Processes that expanded a level together (the most of any level;
     #: 1 when no level was large enough to share).
     workers: int = 1

@@ -324,8 +324,10 @@ def render_stats(result: Result, engine: bool = False) -> list[str]:
         counted = "distinct states"
         if stats.symmetry:
             counted = f"distinct orbits (symmetry over {', '.join(stats.symmetry)})"
+        before = (f" ({stats.seconds_before:.2f} s of them before the checkpoint resumed)"
+                  if stats.seconds_before else "")
         head = (f"{counted} {stats.distinct_states:,} · generated {stats.generated_states:,} · "
-                f"depth {stats.depth} · {stats.seconds:.2f} s · "
+                f"depth {stats.depth} · {stats.seconds:.2f} s{before} · "
                 f"{stats.states_per_second:,.0f} distinct states/s")
     replay_lines = [] if replayed is None else [
         *([f"replay: {replayed.start}"] if replayed.start else []),
