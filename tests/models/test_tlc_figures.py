@@ -127,3 +127,40 @@ def test_paxos_liveness_termination_is_tlc_s(acceptors, proposers, retry, fairne
                    CheckConfig(properties=("termination",),
                                fairness=tuple(("weak", family) for family in fairness)))
     assert result.verdict == verdict
+
+
+@pytest.mark.parametrize("bounds, options, states, depth", [
+    # raft.tla with etcd's PreVote and CheckQuorum (its lease too): our
+    # RaftEtcd.tla (docs/tlc/RaftEtcd.tla, written from the prose of
+    # models/raft/__init__.py; docs/tlc.md), Faults FALSE for faults: false.
+    # servers, max_term, max_log, max_msgs (one value); pre_vote,
+    # check_quorum, faults: TLC's distinct states, depth
+    ((2, 2, 0, 1), (True, False, True), 8_247, 41),
+    ((2, 2, 0, 1), (False, True, True), 1_485, 22),
+    ((2, 2, 0, 1), (True, True, True), 8_907, 41),
+    ((2, 2, 0, 1), (True, True, False), 4_218, 43),
+    pytest.param((2, 2, 1, 1), (True, False, True), 12_373, 48, marks=slow),
+    pytest.param((2, 2, 1, 1), (False, True, True), 2_669, 29, marks=slow),
+    pytest.param((2, 2, 1, 1), (True, True, True), 17_255, 50, marks=slow),
+    pytest.param((2, 2, 1, 1), (True, True, False), 9_210, 50, marks=slow),
+    pytest.param((2, 3, 0, 1), (True, False, True), 26_423, 51, marks=slow),
+    pytest.param((2, 3, 0, 1), (False, True, True), 7_359, 26, marks=slow),
+    pytest.param((2, 3, 0, 1), (True, True, True), 27_907, 51, marks=slow),
+    pytest.param((2, 3, 0, 1), (True, True, False), 13_749, 53, marks=slow),
+    pytest.param((2, 2, 0, 2), (True, False, True), 219_603, 44, marks=slow),
+    pytest.param((2, 2, 0, 2), (False, True, True), 14_149, 26, marks=slow),
+    pytest.param((2, 2, 0, 2), (True, True, True), 243_729, 45, marks=slow),
+    pytest.param((2, 2, 0, 2), (True, True, False), 96_349, 45, marks=slow),
+    pytest.param((2, 3, 1, 1), (True, False, True), 111_905, 68, marks=slow),
+    pytest.param((2, 3, 1, 1), (False, True, True), 32_903, 48, marks=slow),
+    pytest.param((2, 3, 1, 1), (True, True, True), 153_115, 70, marks=slow),
+    pytest.param((2, 3, 1, 1), (True, True, False), 65_037, 71, marks=slow),
+])
+def test_raft_pre_vote_and_check_quorum_counts_are_tlc_s(bounds, options, states, depth):
+    servers, max_term, max_log, max_msgs = bounds
+    pre_vote, check_quorum, faults = options
+    result = check(Raft(servers=servers, max_term=max_term, max_log=max_log, max_msgs=max_msgs,
+                        pre_vote=pre_vote, check_quorum=check_quorum, faults=faults),
+                   CheckConfig(properties=("election_safety",)))
+    assert (result.verdict, result.stats.distinct_states, result.stats.depth) == (
+        "holds", states, depth)
