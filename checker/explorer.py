@@ -108,10 +108,14 @@ class Explorer:
     reachability and step properties; temporal ones are about infinite
     behaviours and are left out) and, with `deadlock`, whether a state with
     no step is a deadlock. A spec's depth bound is a bound of its search,
-    not of the model: the explorer walks past it."""
+    not of the model: the explorer walks past it. With `colour`, the lines
+    of what a step changes are coloured (ANSI) as a text report's trace
+    (for a terminal: not for the page or JSON)."""
 
-    def __init__(self, model: Model, properties: Sequence[Property], deadlock: bool = False):
+    def __init__(self, model: Model, properties: Sequence[Property], deadlock: bool = False,
+                 colour: bool = False):
         self.model = model
+        self.colour = colour
         self.properties = tuple(prop for prop in properties if not prop.temporal)
         self.deadlock = deadlock
         self.bounded = has_bounds(model)
@@ -154,7 +158,8 @@ class Explorer:
             before = state
             action, state = steps[index]
             previous, live = live, self._live(state)
-            run.append((action_text(action), _json(live), tuple(_changes(previous, live))))
+            run.append((action_text(action), _json(live),
+                        tuple(_changes(previous, live, self.colour))))
             taken.append(Step(action, state))
         return self._place(path, run, live, before, action, state, len(initial),
                            Trace(tuple(taken)))
@@ -190,7 +195,7 @@ class Explorer:
             steps.append({
                 "index": index,
                 "action": action_text(step),
-                "changes": _changes(live, reached_live),
+                "changes": _changes(live, reached_live, self.colour),
                 # invariants the state reached fails, step properties the step fails
                 # (only where it holds here: a step from a state already failing it
                 # keeps the failure, it does not bring it)
@@ -344,10 +349,10 @@ def _json(view: dict) -> dict:
     return json.loads(json.dumps(jsonable(view), ensure_ascii=False, default=str))
 
 
-def _changes(before: dict, after: dict) -> list[str]:
+def _changes(before: dict, after: dict, colour: bool) -> list[str]:
     from reports.text import state_changes
 
-    return state_changes(before, after)
+    return state_changes(before, after, colour)
 
 
 def parse_path(text: str) -> tuple[int, ...]:

@@ -16,7 +16,8 @@ from click.core import ParameterSource
 from checker.errors import CheckerError
 
 from cmc.exit_codes import FAILED, HELP, INCOMPLETE, OK
-from cmc.options import Seconds, fingerprint_options, given_path, ray_option, workers_option
+from cmc.options import (Seconds, colour_option, fingerprint_options, given_path, ray_option,
+                         workers_option)
 
 
 class _Format(click.Choice):
@@ -93,9 +94,7 @@ class _Format(click.Choice):
 @click.option("--summary", "summary_file", type=click.Path(dir_okay=False), metavar="FILE",
               callback=given_path,
               help="Append a Markdown summary to FILE, e.g. $GITHUB_STEP_SUMMARY.")
-@click.option("--color/--no-color", "color", default=None,
-              help="Colour the text report. Default: on for a terminal, unless NO_COLOR "
-                   "is set.")
+@colour_option
 @click.option("--full-states", is_flag=True,
               help="Print every state of a trace in full, not only what changed.")
 @click.option("--witnesses", is_flag=True,

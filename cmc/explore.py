@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from cmc.exit_codes import HELP, INCOMPLETE
-from cmc.options import given_path
+from cmc.options import colour_option, given_path
 
 
 @click.command("explore", epilog=HELP)
@@ -42,8 +42,10 @@ from cmc.options import given_path
               help="The address the page is served on (the default: this machine only).")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
               help="The port the page is served on (0: any free one).")
+@colour_option
 def explore(spec: str, at: str | None, counterexample: bool, property_name: str | None,
-            run_file: str | None, output_format: str, host: str, port: int) -> None:
+            run_file: str | None, output_format: str, host: str, port: int,
+            color: bool | None) -> None:
     """Walk SPEC's model one step at a time: from an initial state, take the
     steps you choose, seeing each state's fields, what every enabled step
     would change, which properties hold, and which steps break one.
@@ -68,6 +70,7 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
     from checker.spec import load_spec
     from models import REGISTRY
     from reports.run import describe
+    from reports.text import paint, use_colour
 
     if property_name is not None and not counterexample:
         raise click.UsageError("--property picks the run of --counterexample; give "
@@ -103,7 +106,9 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
     if property_name in model.properties and property_name not in {p.name for p in properties}:
         # (the property --counterexample walks to is shown at each place too)
         properties = (*properties, model.properties[property_name])
-    explorer = Explorer(model, properties, config.deadlock)
+    # (the text printed only: the page and JSON carry no colour)
+    colour = bool(named) and output_format == "text" and use_colour(sys.stdout, color)
+    explorer = Explorer(model, properties, config.deadlock, colour)
     if not named:
         _serve(explorer, loaded, describe(model), host, port)
         return
@@ -149,14 +154,17 @@ def explore(spec: str, at: str | None, counterexample: bool, property_name: str 
                                     "taken": len(path) - 1, "left": left}
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        lines = _text(place, spec, describe(model))
+        lines = _text(place, spec, describe(model), colour)
         if counterexample:
-            lines[2:2] = [f"{chosen['title']}: {_found_line(chosen)}"]
+            lines[2:2] = [paint(f"{chosen['title']}: {_found_line(chosen)}",
+                                "good" if chosen["kind"] == "witness" else "bad", colour)]
         if script is not None:
             lines[2:2] = [f"the run ({script.source}): "
-                          + (f"{left}; the model's steps there are listed below" if left
+                          + (paint(f"{left}; the model's steps there are listed below", "warn",
+                                   colour) if left
                              else f"all {len(script.actions)} steps taken")]
-        click.echo("\n".join(lines))
+        # (click strips colour written to no terminal unless told)
+        click.echo("\n".join(lines), color=colour)
     if left is not None:  # (as --replay: the run stopped before its end)
         sys.exit(INCOMPLETE)
 
@@ -199,41 +207,52 @@ def _place(explorer: Any, path: tuple[int, ...], at: str | None) -> Any:
         raise click.BadParameter(f"{at}: {error}", param_hint="'--at'") from None
 
 
-def _text(place: Any, spec: str, model: str) -> list[str]:
-    """The place as lines: the run, the state, the properties, the steps."""
+def _text(place: Any, spec: str, model: str, colour: bool = False) -> list[str]:
+    """The place as lines: the run, the state, the properties, the steps;
+    with `colour`, painted as a text report's trace is."""
+    from reports.text import paint
+
     path = "/".join(map(str, place.path))
     of = (f", from initial state {place.path[0]} of {place.initial_states}"
           if place.initial_states > 1 else "")
     lines = [f"{spec}: {model}", f"path {path} ({_steps(len(place.path) - 1)}{of})", "", "run:"]
     width = len(str(len(place.run)))
     for number, (action, _, changed) in enumerate(place.run):
-        lines.append(f"  {number:>{width}}  {action or 'initial state'}")
+        lines.append(f"  {paint(f'{number:>{width}}', 'number', colour)}  "
+                     f"{paint(action or 'initial state', 'action', colour)}")
         lines += [f"  {' ' * width}    {line}" for line in changed]
     again = "" if place.again is None else f" (the state after step {place.again} again)"
     lines += ["", f"state{again}:"] + [f"  {line}" for line in place.printed]
     if not place.within_bounds:
-        lines.append(f"  (outside the model's bounds: {place.bound_reason})")
+        lines.append("  " + paint(f"(outside the model's bounds: {place.bound_reason})", "warn",
+                                  colour))
     if place.properties:
         lines += ["", "properties:"]
         marks = {"holds": "✓", "violated": "✗", "reached": "✓"}
+        roles = {"holds": "good", "violated": "bad", "reached": "good"}
         for prop in place.properties:
             reason = f" ({prop['reason']})" if prop["reason"] else ""
-            lines.append(f"  {marks.get(prop['status'], '·')} {prop['title']}: "
-                         f"{prop['status']}{reason}")
+            line = f"{marks.get(prop['status'], '·')} {prop['title']}: {prop['status']}{reason}"
+            lines.append("  " + (paint(line, roles[prop["status"]], colour)
+                                 if prop["status"] in roles else line))
     lines += ["", f"steps from here ({len(place.steps)}):"]
     if place.stop:
-        lines.append(f"  {place.stop}")
+        lines.append("  " + paint(place.stop, "warn", colour))
     width = len(str(len(place.steps)))
     titles = {prop["name"]: prop["title"] for prop in place.properties}
     for step in place.steps:
-        tags = [f"breaks {titles[name]}" for name in step["breaks"] + step["violates"]]
+        tags = [paint(f"breaks {titles[name]}", "bad", colour)
+                for name in step["breaks"] + step["violates"]]
         if step["revisits"] is not None:
             tags.append(f"back to step {step['revisits']}")
         if step["outside"]:
-            tags.append("outside the bounds")
-        lines.append(f"  {step['index']:>{width}}  {step['action']}"
+            tags.append(paint("outside the bounds", "warn", colour))
+        number = f"{step['index']:>{width}}"
+        lines.append(f"  {paint(number, 'number', colour)}  "
+                     f"{paint(step['action'], 'action', colour)}"
                      + (f"   [{'; '.join(tags)}]" if tags else ""))
-        lines += [f"  {' ' * width}    {line}" for line in step["changes"] or ["(no change)"]]
+        lines += [f"  {' ' * width}    {line}"
+                  for line in step["changes"] or [paint("(no change)", "dim", colour)]]
     if place.steps:
         lines += ["", f"next: cmc explore {spec} --at {path}/K (K: a step above)"]
     return lines

@@ -98,3 +98,11 @@ def given_path(context: click.Context, parameter: click.Parameter,
     if value == "":
         raise click.BadParameter("give a path, not an empty one", context, parameter)
     return value
+
+
+def colour_option(function: Any) -> Any:
+    """--color/--no-color: whether the text printed is coloured."""
+    return click.option(
+        "--color/--no-color", "color", default=None,
+        help="Colour the text report. Default: on for a terminal, unless NO_COLOR "
+             "is set.")(function)

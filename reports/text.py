@@ -176,10 +176,11 @@ def _strings(items: list) -> bool:
     return all(isinstance(item, str) for item in items)
 
 
-def state_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+def state_changes(before: dict[str, Any], after: dict[str, Any],
+                  colour: bool = False) -> list[str]:
     """`changes` as lines: ``field: old → new``, ``field: + item``,
-    ``field: - item``."""
-    return [str(change) for change in changes(before, after)]
+    ``field: - item``; with `colour`, as a trace paints them."""
+    return [change.render(colour) for change in changes(before, after)]
 
 
 def text(value: Any) -> str:

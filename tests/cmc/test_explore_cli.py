@@ -5,6 +5,7 @@ options."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -60,6 +61,44 @@ def test_counterexample_prints_where_the_shortest_one_ends_with_its_path():
     # from there the steps go on, and the last step is marked where it broke it
     before = explore(MUTANT, "--at", NO_ADOPT.rsplit("/", 1)[0]).output.splitlines()
     assert "  0  Phase2b(a=1, b=1, v=1)   [breaks Agreement]" in before
+
+
+def test_color_paints_the_text_as_check_s_trace_and_no_color_leaves_it_plain():
+    # explore had no --color: its text was plain even on a terminal
+    plain = explore(FIXED, "--at", "0/0", "--no-color")
+    assert plain.exit_code == 0, plain.output
+    assert "\033[" not in plain.output
+    assert plain.output == explore(FIXED, "--at", "0/0").output  # (no terminal: plain)
+    coloured = explore(FIXED, "--at", "0/0", "--color")
+    assert coloured.exit_code == 0, coloured.output
+    lines = coloured.output.splitlines()
+    assert lines[4:7] == ["  \033[36m0\033[0m  \033[1minitial state\033[0m",
+                          "  \033[36m1\033[0m  \033[1mPhase1a(b=0)\033[0m",
+                          "       msgs: \033[32m+ Msg1a(bal=0)\033[0m"]
+    assert "       a0.max_bal: \033[31m-1\033[0m → \033[32m0\033[0m" in lines
+    assert "  \033[1;32m✓ Agreement: holds\033[0m" in lines
+    assert "  · A value is chosen: not here" in lines
+    # the colour is all that differs
+    assert re.sub("\033\\[[0-9;]*m", "", coloured.output) == plain.output
+    found = explore(MUTANT, "--counterexample", "--color").output.splitlines()
+    assert found[2] == ("\033[1;31mAgreement: violated after 12 steps: value 0 is chosen in "
+                        "ballot 0 by acceptors 1, 2; value 1 is chosen in ballot 1 by acceptors "
+                        "0, 1\033[0m")
+    assert "\033[" not in explore(MUTANT, "--counterexample", "--no-color").output
+
+
+def test_color_leaves_json_plain_and_is_check_s_option():
+    from cmc.check import check
+
+    document = explore(FIXED, "--at", "0/0", "--format", "json", "--color").output
+    assert "\033" not in document and "\\u001b" not in document
+    assert json.loads(document)["run"][1]["changes"] == ["msgs: + Msg1a(bal=0)"]
+    [ours] = [option for option in cli.commands["explore"].params if option.name == "color"]
+    [theirs] = [option for option in check.params if option.name == "color"]
+    assert (ours.opts, ours.secondary_opts, ours.help) == (
+        theirs.opts, theirs.secondary_opts, theirs.help) == (
+        ["--color"], ["--no-color"],
+        "Colour the text report. Default: on for a terminal, unless NO_COLOR is set.")
 
 
 def test_a_check_interrupted_says_how_far_it_went_and_exits_3(monkeypatch):
