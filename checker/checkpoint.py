@@ -2,8 +2,8 @@
 
 Between two levels the whole search is a handful of values: the visited
 set, the back-pointers, the states outside the bounds already checked, the
-counts, the findings so far and the next level's states. `Checkpoints`
-pickles them into DIR/checkpoint.pickle every `every` seconds, through a
+counts, the seconds taken, the findings so far and the next level's
+states. `Checkpoints` pickles them into DIR/checkpoint.pickle every `every` seconds, through a
 temporary file renamed over the old one, so that a run killed at any
 moment (even kill -9, mid-write) leaves the last whole checkpoint. Resumed
 from it, the search goes on exactly as the uninterrupted run would have:
@@ -184,8 +184,8 @@ class Checkpoints:
         if self.said is not None:
             when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(found.st_mtime))
             self.said(f"resuming from the checkpoint in {self.directory}: depth "
-                      f"{values['depth']}, {len(values['store']):,} distinct states, saved at "
-                      f"{when}")
+                      f"{values['depth']}, {len(values['store']):,} distinct states in "
+                      f"{values.get('seconds_before', 0.0):.2f} s, saved at {when}")
         return values, frontier
 
 

@@ -284,10 +284,9 @@ class Search(PropertyChecks, StepGeneration):
         if self.checkpoints is not None and self.checkpoints.written:
             self.checkpoints.resume = True  # (from the one this run wrote)
         again = Search(self.model, config, self.reporter, self.checkpoints).run()
-        # its own seconds (not those of the checkpoint it resumed, counted
-        # in this run's or before it) after this run's
-        seconds = (self.seconds_before + elapsed + again.stats.seconds
-                   - again.stats.seconds_before)
+        # this run's seconds and those before them, not `again`'s: resumed
+        # from this run's checkpoint, they hold this run's up to it already
+        seconds = self.seconds_before + time.monotonic() - self.started
         return dataclasses.replace(again, stats=dataclasses.replace(
             again.stats, workers=self.processes_used, workers_lost=int(died),
             worker_memory_bytes=self.worker_memory, seconds=seconds,

@@ -425,24 +425,55 @@ def test_a_run_the_time_limit_stops_resumes_to_the_uninterrupted_result(tmp_path
     assert outcome(resumed) == outcome(check(Grid(side=30, back=True), config))
 
 
-def test_a_resumed_run_counts_the_seconds_before_its_checkpoint(tmp_path):
+class StateClock:
+    """The engine's clock, which a model's successors move on by a second:
+    a search's seconds are then the states it expanded (and the steps of
+    its traces, taken again)."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def expand(self, state) -> None:
+        self.now += 1.0
+
+
+def test_a_resumed_run_counts_the_seconds_before_its_checkpoint(tmp_path, monkeypatch):
     # its states/s divided every state, those found before the checkpoint
     # too, by its own seconds alone (Raft 3 servers resumed at depth 18 of
-    # 38: 71,328 states/s, where the search ran at 48,000)
-    slow = Grid(on_expand=lambda state: time.sleep(0.002), side=30, back=True)
-    stopped = check(slow, CheckConfig(time_limit=0.6),
-                    checkpoints=Checkpoints(str(tmp_path), every=3600))
-    assert stopped.stats.seconds_before == 0.0
-    started = time.monotonic()
-    resumed = check(slow, CheckConfig(),
-                    checkpoints=Checkpoints(str(tmp_path), every=3600, resume=True))
-    own = time.monotonic() - started
+    # 38: 71,328 states/s, where the search ran at about 48,000)
+    from types import SimpleNamespace
+
+    from checker import explore
+    from reports.json import result_document
+
+    clock = StateClock()
+    monkeypatch.setattr(explore, "time", SimpleNamespace(monotonic=clock))
+    grid = Grid(on_expand=clock.expand, side=6, back=True)  # 49 states, 13 levels
+    whole = check(grid, CheckConfig(keep_going=True))
+    # its 49 states expanded, and the 8 and 6 steps of its two traces
+    assert [len(f.trace) for f in whole.violations + whole.witnesses] == [8, 6]
+    assert (whole.stats.distinct_states, whole.stats.seconds) == (49, 63.0)
+    stopped = check(grid, CheckConfig(keep_going=True, time_limit=10),
+                    checkpoints=Checkpoints(str(tmp_path), every=0))
+    assert (stopped.stopped_by, stopped.stats.seconds_before) == ("time_limit", 0.0)
+    said: list[str] = []
+    resumed = check(grid, CheckConfig(keep_going=True), checkpoints=Checkpoints(
+        str(tmp_path), every=0, resume=True, said=said.append))
+    # levels 0 to 4 expanded (15 states, 15 s), level 5 not yet
+    assert said[0].startswith(f"resuming from the checkpoint in {tmp_path}: depth 5, 21 "
+                              "distinct states in 15.00 s, saved at ")
+    assert outcome(resumed) == outcome(whole)
     stats = resumed.stats
-    assert 0.3 < stats.seconds_before <= stopped.stats.seconds  # (before its last level)
-    assert stats.seconds_before < stats.seconds <= stats.seconds_before + own
-    assert stats.states_per_second == stats.distinct_states / stats.seconds
-    assert (f"{stats.seconds:.2f} s ({stats.seconds_before:.2f} s of them before the "
-            "checkpoint resumed) · ") in render_stats(resumed)[0]
+    assert (stats.seconds, stats.seconds_before, stats.states_per_second) == (
+        63.0, 15.0, 49 / 63)
+    document = result_document("grid", grid, resumed)["stats"]
+    assert (document["seconds"], document["seconds_before"],
+            document["states_per_second"]) == (63.0, 15.0, 0.8)
+    assert ("distinct states 49 · generated 127 · depth 12 · 63.00 s (15.00 s of them before "
+            "the checkpoint resumed) · 1 distinct states/s") in render_stats(resumed)[0]
 
 
 def test_cmc_check_stopped_with_a_checkpoint_says_how_to_go_on(tmp_path):

@@ -7,6 +7,7 @@ where it goes on from."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from checker.replay import as_run, load_script
@@ -226,6 +227,12 @@ def test_resuming_says_from_which_checkpoint_its_depth_states_and_time(tmp_path)
     os.utime(tmp_path / FILE, (1_796_000_000, 1_796_000_000))
     resumed = cmc("check", str(SPECS / "paxos-3a-2v-2b.yaml"), "--resume", str(tmp_path))
     assert resumed.exit_code == 0
-    assert resumed.stderr == (f"resuming from the checkpoint in {tmp_path}: depth 16, 3,921 "
-                              "distinct states, saved at 2026-11-30 00:53:20 UTC\n")
-    assert "distinct states 3,921 · generated 9,443 · depth 16 · " in resumed.stdout
+    said = re.fullmatch(re.escape(f"resuming from the checkpoint in {tmp_path}: depth 16, "
+                                  "3,921 distinct states in ") + r"(\d+\.\d\d)"
+                        + re.escape(" s, saved at 2026-11-30 00:53:20 UTC\n"), resumed.stderr)
+    assert said, resumed.stderr
+    reported = re.search(r"distinct states 3,921 · generated 9,443 · depth 16 · (\d+\.\d\d) s",
+                         resumed.stdout)
+    assert reported, resumed.stdout
+    # the search's seconds: those before the checkpoint too
+    assert float(reported[1]) >= float(said[1])

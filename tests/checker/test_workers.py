@@ -625,18 +625,25 @@ def test_a_killed_worker_is_reported_and_its_work_redone(equal_speeds):
             "result is complete)") in render_stats(shared)
 
 
-def test_a_killed_worker_s_work_goes_on_from_the_last_checkpoint(equal_speeds, tmp_path):
+def test_a_killed_worker_s_work_goes_on_from_the_last_checkpoint(equal_speeds, tmp_path,
+                                                                monkeypatch):
     # it started again from nothing and saved no more checkpoints (a
     # helper's find: a worker killed for memory lost the run's work since)
+    from types import SimpleNamespace
+
+    from checker import explore
     from checker.checkpoint import Checkpoints
     from reports.text import render_stats
-    from tests.checker.test_checkpoint import saved_depth
+    from tests.checker.test_checkpoint import StateClock, saved_depth
 
     parent, said = os.getpid(), []
+    clock = StateClock()  # the main process's: a state it expands is a second
+    monkeypatch.setattr(explore, "time", SimpleNamespace(monotonic=clock))
 
     def die(state):  # the worker dies at its first state past level 20
         if os.getpid() != parent and state[0] + state[1] >= 20:
             os.kill(os.getpid(), signal.SIGKILL)
+        clock.expand(state)
 
     with tiny_chunks(4):
         alone = check(Grid(side=30), CheckConfig(keep_going=True))
@@ -648,6 +655,9 @@ def test_a_killed_worker_s_work_goes_on_from_the_last_checkpoint(equal_speeds, t
     # it went on from the level before the worker died, and saved on to the end
     assert said and said[0].startswith(f"resuming from the checkpoint in {tmp_path}: depth 20,")
     assert saved_depth(tmp_path) == 60
+    # the run's seconds, once: the checkpoint it went on from holds those
+    # before it, which are this run's too
+    assert shared.stats.seconds == clock.now
     assert ("worker processes lost: 1 (their work was redone in the main process; the "
             "result is complete)") in render_stats(shared)
 
