@@ -454,8 +454,11 @@ def _code_digest(kind: type) -> str:
     that define it and its bases, those of every module they take names
     from that is neither the standard library's nor an installed package's
     (a user's helpers beside the model, `models/quorum.py`), and every
-    source file of the engine and the kit (`checker`, `models`), whose
-    code decides what a step is and what a search explores. A checkpoint
+    source file of cmc (`checker`, `models`, `reports`, `cmc`): the engine's
+    and the kit's code decides what a step is and what a search explores,
+    and a model's properties may call the reports' (raft-kv's timeline);
+    whole packages, so that the digest does not depend on which of their
+    modules this process happens to have imported. A checkpoint
     of a check whose digest differs is refused: resumed, it could end in a
     result neither the old code nor the new gives."""
     import hashlib
@@ -474,7 +477,7 @@ def _code_digest(kind: type) -> str:
         return None if any(real.startswith(root + os.sep) for root in installed) else real
 
     files: set[str] = set()
-    for package in ("checker", "models"):
+    for package in ("checker", "models", "reports", "cmc"):
         root = os.path.dirname(importlib.import_module(package).__file__ or "")
         for folder, _, names in os.walk(root):
             files.update(os.path.realpath(os.path.join(folder, name)) for name in names

@@ -521,7 +521,8 @@ def test_the_code_a_checkpoint_names_covers_the_engine_and_the_kit(monkeypatch):
     from models.paxos import Paxos
 
     before = model_module._code_digest(Paxos)
-    for edited in ("models/quorum.py", "models/kit/memo.py", "checker/successors.py"):
+    for edited in ("models/quorum.py", "models/kit/memo.py", "checker/successors.py",
+                   "reports/timeline.py", "cmc/check.py"):
         real = model_module._file_digest
         monkeypatch.setattr(model_module, "_file_digest",
                             lambda path, real=real, edited=edited: b"edited"
@@ -529,6 +530,18 @@ def test_the_code_a_checkpoint_names_covers_the_engine_and_the_kit(monkeypatch):
         assert model_module._code_digest(Paxos) != before, edited
         monkeypatch.undo()
     assert model_module._code_digest(Paxos) == before
+
+
+def test_the_code_a_checkpoint_names_is_the_same_whatever_this_process_imported():
+    # reports' modules came into it once imported (a model's properties
+    # take names from them): a checkpoint a run wrote before the command
+    # line imported them was refused as of other code
+    program = ("from checker import model\nfrom models.paxos import Paxos\n"
+               "bare = model._code_digest(Paxos)\nimport cmc.main, reports.html, reports.run\n"
+               "print(bare == model._code_digest(Paxos))")
+    ran = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True,
+                         text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert (ran.returncode, ran.stdout) == (0, "True\n"), ran.stderr
 
 
 def test_a_folder_that_cannot_be_written_is_refused_before_the_search(tmp_path):
