@@ -51,7 +51,11 @@ LeaseExpires) fire. Where etcd differs still: an AppendEntries is its
 heartbeat; a server that knows the leader of its term (etcd's ``lead``)
 still grants that term's vote to a candidate it did not vote for; a
 pre-vote of the voter's own term is refused (etcd grants it where the voter
-has voted for no other and knows no leader); no leader transfer.
+has voted for no other and knows no leader); a request of an older term
+is answered as raft.tla answers it (a vote refused, entries rejected), where
+etcd ignores it but for a pre-vote (refused) and, with CheckQuorum, an
+AppendEntries (answered, so that the stale leader learns the term); no
+leader transfer.
 
 Symmetry (``symmetry: true``): servers are interchangeable as far as the
 starting state, the quorum rule and membership changes treat them alike
