@@ -54,9 +54,8 @@ pre-vote of the voter's own term is refused (etcd grants it where the voter
 has voted for no other and knows no leader); a request of an older term
 is answered as raft.tla answers it (a vote refused, entries rejected), where
 etcd ignores it but for a pre-vote (refused) and, with CheckQuorum (or
-PreVote, in later versions), an
-AppendEntries (answered, so that the stale leader learns the term); no
-leader transfer.
+PreVote, in later versions), an AppendEntries (answered, so that the stale
+leader learns the term); no leader transfer.
 
 Symmetry (``symmetry: true``): servers are interchangeable as far as the
 starting state, the quorum rule and membership changes treat them alike
