@@ -243,7 +243,7 @@ AERequestBase(i, j, m) ==
 HandleAppendEntriesRequest(i, j, m) ==
     /\ AERequestBase(i, j, m)
     /\ inLease' = [inLease EXCEPT ![i] =
-                     IF CheckQuorum /\ m.mterm = currentTerm[i] /\ state[i] = Follower
+                     IF CheckQuorum /\ m.mterm = currentTerm[i] /\ state[i] /= Leader
                      THEN TRUE ELSE @]
 
 HandleAppendEntriesResponse(i, j, m) ==
@@ -267,7 +267,8 @@ UpdateTerm(i, j, m) ==
     /\ state'          = [state       EXCEPT ![i] = Follower]
     /\ votedFor'       = [votedFor    EXCEPT ![i] = Nil]
     /\ recentActive'   = [recentActive EXCEPT ![i] = {}]
-    /\ inLease'        = [inLease EXCEPT ![i] = FALSE]
+    /\ inLease'        = [inLease EXCEPT ![i] =
+                              CheckQuorum /\ m.mtype = AppendEntriesRequest]
     /\ UNCHANGED <<messages, candidateVars, leaderVars, logVars>>
 
 DropStaleResponse(i, j, m) ==

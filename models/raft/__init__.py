@@ -42,7 +42,7 @@ out is first a PreCandidate, asking in its current term whether a quorum
 would vote for it in the next (``Campaign`` once they would); with
 CheckQuorum a Leader steps down at its election timeout (``CheckQuorum``)
 unless it heard from a quorum since the last, and the lease etcd keeps with
-it (``inLease``): a Leader, and a Follower that accepted its leader's
+it (``inLease``): a Leader, and a Follower that received its leader's
 AppendEntries until ``LeaseExpires``, drop (pre-)vote requests of a later
 term unanswered, and a Follower in lease does not time out. The model keeps
 no time, so a lease may expire, and a leader check, at any step: with

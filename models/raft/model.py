@@ -181,7 +181,7 @@ class ServerNode(Node):
 
     @step(LeaseExpires)
     def lease_expires(self, s):
-        """CheckQuorum's lease (etcd's inLease): a Follower that accepted its
+        """CheckQuorum's lease (etcd's inLease): a Follower that received its
         leader's AppendEntries is in lease until an election timeout passes
         without another, which may happen at any time here (the model keeps
         no time: a heartbeat delayed or lost); then it may time out and
@@ -215,11 +215,15 @@ class ServerNode(Node):
     # -- Receive(m): UpdateTerm, then the handler of m's type -------------------------------
 
     def update_term(self, s, m):
-        """UpdateTerm: a higher term makes i a Follower of it, with no vote
-        (and no leader: out of lease); m stays in the bag to be handled next."""
+        """UpdateTerm: a higher term makes i a Follower of it, with no vote;
+        m stays in the bag to be handled next. With CheckQuorum it is in
+        lease only if m is its new leader's AppendEntries (etcd's
+        becomeFollower(term, leader) in the same step)."""
         s = s._replace(current_term=m.term, role=FOLLOWER, voted_for=None,
                        recent_active=frozenset())
-        return Stay(s._replace(in_lease=False) if self.model.check_quorum else s)
+        if self.model.check_quorum:
+            s = s._replace(in_lease=type(m) is AppendEntriesRequest)
+        return Stay(s)
 
     @on(RequestVoteRequest, Receive)
     def handle_request_vote_request(self, s, m):
@@ -241,8 +245,9 @@ class ServerNode(Node):
     def handle_pre_vote_request(self, s, m):
         """PreVote (etcd's MsgPreVote): never changes the receiver's term;
         granted, in the asked term, for a later term and a log at least as up
-        to date (etcd's leader check on a pre-vote of the voter's own term is
-        left out: the model does not track who leads)."""
+        to date. A pre-vote of the voter's own term is refused, where etcd
+        grants it if the voter has voted for no other and knows no leader
+        (the model does not track who leads)."""
         grant = m.term > s.current_term and self.log_ok(s, m)
         return s, [RequestVoteResponse(self.id, m.source, m.term if grant else s.current_term,
                                        grant, True)]
@@ -285,7 +290,7 @@ class ServerNode(Node):
             return self.update_term(s, m)
         prev = m.prev_log_index
         log_ok = prev == 0 or (prev <= len(s.log) and s.log[prev - 1][0] == m.prev_log_term)
-        if m.term == s.current_term and s.role == FOLLOWER and self.model.check_quorum:
+        if m.term == s.current_term and s.role != LEADER and self.model.check_quorum:
             s = s._replace(in_lease=True)  # it heard from its leader (lease renewed)
         if m.term < s.current_term or (s.role == FOLLOWER and not log_ok):
             return s, [AppendEntriesResponse(self.id, m.source, s.current_term, False, 0)]

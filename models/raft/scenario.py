@@ -40,10 +40,11 @@ class RaftScenario:
         out at their default, or lists of N numbers; for a Leader, by
         default as BecomeLeader sets them: log length + 1 and 0). With
         ``check_quorum``: ``recent_active`` (a Leader's, servers heard from
-        since its last check; none by default) and ``in_lease`` (a
-        Follower's: it heard from its leader and ignores vote requests of a
-        later term until LeaseExpires; false by default). The network starts
-        empty.
+        since its last check; none by default, so its first CheckQuorum
+        steps down) and ``in_lease`` (a Follower's: it heard from its leader
+        and ignores vote requests of a later term until LeaseExpires; false
+        by default, the cautious start: a follower whose lease may have
+        expired). The network starts empty.
         """
         n = self.servers
         if not isinstance(init, Mapping):
@@ -158,9 +159,12 @@ class RaftScenario:
         next_default = (len(log) + 1,) * n if role == LEADER else (1,) * n
         for key, holder in (("recent_active", LEADER), ("in_lease", FOLLOWER)):
             if key in fields and not (self.check_quorum and role == holder):
+                why = (" (a Leader is always in its own lease)"
+                       if key == "in_lease" and role == LEADER else "")
                 raise ParamError(f"{where}.{key}", f"is a {holder}'s with check_quorum: true "
-                                 "only; remove it" + ("" if self.check_quorum else
-                                                      " or set params.check_quorum: true"))
+                                 f"only{why}; remove it" + (
+                                     "" if self.check_quorum
+                                     else " or set params.check_quorum: true"))
         in_lease = fields.get("in_lease", False)
         if not isinstance(in_lease, bool):
             raise ParamError(f"{where}.in_lease", "must be true or false")
@@ -260,7 +264,8 @@ class RaftScenario:
                          f"{name}.match_index": dict(zip(names, s.match_index))})
             if self.check_quorum:
                 view[f"{name}.recent_active"] = [server_name(k) for k in sorted(s.recent_active)]
-                view[f"{name}.in_lease"] = s.in_lease
+                # as the servers treat it: a Leader is in its own lease
+                view[f"{name}.in_lease"] = s.in_lease or s.role == LEADER
         view["msgs"] = BagView(str(m) for m in self._bag(state))
         # the network's partition, where there is one: whether its links are
         # down (a Heal step changes that and nothing else)
