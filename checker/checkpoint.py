@@ -3,9 +3,10 @@
 Between two levels the whole search is a handful of values: the visited
 set, the back-pointers, the states outside the bounds already checked, the
 counts, the seconds taken, the findings so far and the next level's
-states. `Checkpoints` pickles them into DIR/checkpoint.pickle every `every` seconds, through a
-temporary file renamed over the old one, so that a run killed at any
-moment (even kill -9, mid-write) leaves the last whole checkpoint. Resumed
+states. `Checkpoints` pickles them into DIR/checkpoint.pickle every
+`every` seconds, through a temporary file renamed over the old one, so
+that a run killed at any moment (even kill -9, mid-write) leaves the last
+whole checkpoint. Resumed
 from it, the search goes on exactly as the uninterrupted run would have:
 the result is the same.
 

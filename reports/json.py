@@ -9,7 +9,8 @@ Schema ``cmc.result/2``, as a JSON Schema in ``reports/schema/cmc.result-2.json`
                   "properties": [{"property", "title", "kind", "outcome", "reason"}],
                   "stats": {"distinct_states", "generated_states", "depth",
                             "seconds", "seconds_before", "states_per_second",
-                            "peak_memory_bytes", "store_bytes", "collision_probability", "symmetry",
+                            "peak_memory_bytes", "store_bytes", "collision_probability",
+                            "symmetry",
                             "canonical_seconds", "workers", "workers_lost",
                             "one_process_from", "worker_memory_bytes", "actions", "new_states",
                             "fp_seed", "exact", and for a kit model

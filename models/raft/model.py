@@ -24,9 +24,9 @@ from models.raft.records import (CANDIDATE, FOLLOWER, LEADER, MESSAGES, PRECANDI
                                  AdvanceCommitIndex, AppendEntries, AppendEntriesRequest,
                                  AppendEntriesResponse, BecomeLeader, Campaign, ChangeConfig,
                                  CheckQuorum, ClientRequest, DropMessage, DuplicateMessage,
-                                 LeaseExpires, Receive, RequestVote, RequestVoteRequest, RequestVoteResponse,
-                                 Restart, Server, ServerState, Timeout, last_term,
-                                 server_name)
+                                 LeaseExpires, Receive, RequestVote, RequestVoteRequest,
+                                 RequestVoteResponse, Restart, Server, ServerState, Timeout,
+                                 last_term, server_name)
 from models.raft.scenario import RaftScenario
 from models.raft_membership import MEMBERSHIP_SCHEMA, Membership
 
@@ -173,7 +173,8 @@ class ServerNode(Node):
         heard from a quorum since the last check steps down; else it starts
         counting again. Only a server whose election timer fires (`timeouts`)
         checks."""
-        if not self.model.check_quorum or s.role != LEADER or not self.model.timer_fires(self, s):
+        if (not self.model.check_quorum or s.role != LEADER
+                or not self.model.timer_fires(self, s)):
             return None
         if self.is_quorum(s, s.recent_active | {self.id}):
             return s._replace(recent_active=frozenset()), ()
@@ -604,7 +605,8 @@ class ServerAppendingAfterCommit(ServerNode):
 @Raft.mutant("no_lease", "check_quorum without its lease: a Leader, or a Follower that "
                          "heard from it, answers (pre-)vote requests of a later term, and a "
                          "Follower times out at any time; with PreVote a rejoining server "
-                         "that caught up deposes a stable leader (specs/raft-mutant-no-lease.yaml)")
+                         "that caught up deposes a stable leader "
+                         "(specs/raft-mutant-no-lease.yaml)")
 class ServerIgnoringLease(ServerNode):
     def in_lease(self, s) -> bool:
         return False  # the bug: hearing from a leader binds no one
