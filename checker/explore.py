@@ -342,6 +342,9 @@ class Search(PropertyChecks, StepGeneration):
                                                  self.directory)
         for name, value in values.items():
             setattr(self, name, value)
+        said = getattr(self.reporter, "resumed", None)
+        if said is not None:  # (a rate of this run's states, not of those before)
+            said(len(self.pointers))
         self._activate()
         if self.soundness is not None:  # it sampled the first states already
             self.soundness.states_left = self.soundness.steps_left = 0

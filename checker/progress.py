@@ -1,8 +1,10 @@
 """Progress reporting: a small interface with plain-line, periodic and tqdm forms.
 
 The engine calls `update` as it goes (at most a few times a second is
-useful) and `finish` once. Both forms write to stderr, never to stdout, so
-progress never interleaves with a report.
+useful) and `finish` once; a search resumed from a checkpoint first calls
+`resumed`, where a reporter has it, with the states found before. Both
+forms write to stderr, never to stdout, so progress never interleaves with
+a report.
 """
 
 from __future__ import annotations
@@ -73,6 +75,10 @@ class Periodic:
         self.clock = clock
         self.started = clock()
         self.due = self.started + PERIOD
+        self.before = 0  # states found before a resumed checkpoint: not this run's
+
+    def resumed(self, distinct: int) -> None:
+        self.before = distinct
 
     def update(self, depth: int, distinct: int, generated: int, queued: int) -> None:
         now = self.clock()
@@ -81,7 +87,7 @@ class Periodic:
         self.due = now + PERIOD
         seconds = now - self.started
         print(f"progress: {seconds:,.0f} s, depth {depth}, {distinct:,} distinct states "
-              f"({distinct / seconds:,.0f} a second), {generated:,} generated, "
+              f"({(distinct - self.before) / seconds:,.0f} a second), {generated:,} generated, "
               f"{queued:,} queued", file=self.stream, flush=True)
 
     def finish(self, depth: int, distinct: int, generated: int) -> None:

@@ -245,6 +245,32 @@ def test_a_long_run_without_a_terminal_says_it_goes_on_once_a_minute():
         "100 queued"]
 
 
+def test_a_resumed_run_s_progress_counts_its_own_states_a_second(tmp_path, monkeypatch):
+    # it divided the states found before the checkpoint too by its seconds
+    from types import SimpleNamespace
+
+    from checker import CheckConfig, check, explore, progress
+    from checker.checkpoint import Checkpoints
+    from checker.progress import Periodic
+    from tests.checker.test_checkpoint import StateClock
+    from tests.checker.test_workers import Grid
+
+    clock = StateClock()  # the engine's: a state expanded is a second
+    monkeypatch.setattr(explore, "time", SimpleNamespace(monotonic=clock))
+    grid = Grid(on_expand=clock.expand, side=6, back=True)
+    check(grid, CheckConfig(keep_going=True, time_limit=10),
+          checkpoints=Checkpoints(str(tmp_path), every=0))  # stops at depth 5, 21 states
+    monkeypatch.setattr(progress, "PERIOD", 1.0)
+    stream, now = io.StringIO(), [0.0]
+    reporter = Periodic(stream, clock=lambda: now[0])
+    now[0] = 1.0  # the first line is due at once
+    check(grid, CheckConfig(keep_going=True), reporter=reporter,
+          checkpoints=Checkpoints(str(tmp_path), every=3600, resume=True))
+    assert reporter.before == 21
+    assert stream.getvalue().splitlines()[0] == (
+        "progress: 1 s, depth 6, 28 distinct states (7 a second), 58 generated, 7 queued")
+
+
 def test_a_short_run_without_a_terminal_prints_no_progress(run, write_spec):
     # (the default where stderr is no terminal: a line a minute, none here)
     result = run("check", write_spec("model: die-hard\nproperties: [within_capacity]\n"))
