@@ -11,8 +11,9 @@ from typing import Any, Mapping
 from checker import ParamError
 from checker.model import BagView, Note, Received, Sent
 from models.kit.records import label
-from models.raft.records import (FOLLOWER, LEADER, ROLES, DropMessage, Receive, Restart,
-                                 ServerState, command_value, entry_name, server_name, value_name)
+from models.raft.records import (FOLLOWER, LEADER, PRECANDIDATE, ROLES, DropMessage, Receive,
+                                 Restart, ServerState, command_value, entry_name, server_name,
+                                 value_name)
 from models.raft_membership import parse_config
 
 
@@ -31,7 +32,8 @@ class RaftScenario:
 
         One entry per server, ``s1`` to ``sN``, each optional (a missing server
         starts as in ``Init``). Fields and defaults: ``current_term`` (1),
-        ``role`` (Follower, Candidate or Leader), ``voted_for`` (null or a
+        ``role`` (Follower, Candidate or Leader; PreCandidate with
+        ``pre_vote``), ``voted_for`` (null or a
         server), ``log`` (entries ``t<term>:<value>``; a value other than
         ``v1..vN`` names a command of the scenario), ``commit_index`` (0),
         ``votes_responded`` and ``votes_granted`` (lists of servers; for a
@@ -144,8 +146,11 @@ class RaftScenario:
 
         term = number("current_term", 1, 1)
         role = fields.get("role", FOLLOWER)
-        if role not in ROLES:
-            raise ParamError(f"{where}.role", f"{role!r} is not a role; use " + ", ".join(ROLES))
+        roles = ROLES + (PRECANDIDATE,) * self.pre_vote
+        if role not in roles:
+            raise ParamError(f"{where}.role", f"{role!r} is not a role; use " + ", ".join(roles)
+                             + ("" if self.pre_vote or role != PRECANDIDATE
+                                else " (a PreCandidate with pre_vote: true)"))
         voted = fields.get("voted_for")
         voted_for = None if voted is None else server(voted, "voted_for")
         log = self._parse_log(fields.get("log", []), f"{where}.log")

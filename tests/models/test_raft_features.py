@@ -328,3 +328,19 @@ def test_init_takes_the_lease_and_recent_active_where_they_mean_something(fields
     leader = Raft(servers=3, check_quorum=True,
                   init={"s1": {"role": "Leader", "recent_active": ["s2"]}})
     assert leader.initial_states()[0][0].recent_active == frozenset({1})
+
+
+def test_init_starts_a_pre_candidate_where_pre_vote_is_on():
+    # (an operator's probe: 'PreCandidate' is not a role, even with pre_vote)
+    fields = {"s2": {"role": "PreCandidate", "votes_responded": ["s2", "s3"],
+                     "votes_granted": ["s2", "s3"]}}
+    model = Raft(servers=3, pre_vote=True, init=fields)
+    (state,) = model.initial_states()
+    campaigned = step(model, state, "Campaign(i=s2)")
+    assert view(model, campaigned, "s2.role", "s2.current_term") == {
+        "s2.role": "Candidate", "s2.current_term": 2}
+    with pytest.raises(ParamError) as raised:
+        Raft(servers=3, init=fields)
+    assert (raised.value.field, raised.value.message) == (
+        "init.s2.role", "'PreCandidate' is not a role; use Follower, Candidate, Leader (a "
+        "PreCandidate with pre_vote: true)")
