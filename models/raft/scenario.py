@@ -148,9 +148,10 @@ class RaftScenario:
         role = fields.get("role", FOLLOWER)
         roles = ROLES + (PRECANDIDATE,) * self.pre_vote
         if role not in roles:
-            raise ParamError(f"{where}.role", f"{role!r} is not a role; use " + ", ".join(roles)
-                             + ("" if self.pre_vote or role != PRECANDIDATE
-                                else " (a PreCandidate with pre_vote: true)"))
+            needs = (" (a PreCandidate with pre_vote: true)"
+                     if role == PRECANDIDATE and not self.pre_vote else "")
+            raise ParamError(f"{where}.role",
+                             f"{role!r} is not a role; use {', '.join(roles)}{needs}")
         voted = fields.get("voted_for")
         voted_for = None if voted is None else server(voted, "voted_for")
         log = self._parse_log(fields.get("log", []), f"{where}.log")
